@@ -1,0 +1,251 @@
+"""The embedded PostgreSQL cluster: a private server under ``PREDATOR_HOME`` (default ``./.predator``).
+
+It listens on a unix socket in a directory only its OS user can enter (mode 0700), with ``trust``
+authentication for local connections: only that OS user (and root) can reach it. TCP is off unless asked
+(``predator db up --tcp-port N``, bound to 127.0.0.1).
+
+As root, ``initdb`` refuses to run, so the server runs as an unprivileged OS user (``postgres`` when it
+exists, else ``nobody``) through ``runuser``; Python stays as it is and connects over the socket. When that
+user cannot reach ``PREDATOR_HOME`` (for example a checkout under ``/root``), the data directory lives under
+``/var/lib/predator/<hash>`` instead and ``PREDATOR_HOME/cluster.json`` records where.
+
+Server binaries: ``PREDATOR_PG_BIN``, else ``pg_config --bindir``, else the newest
+``/usr/lib/postgresql/*/bin``, else the optional ``pgserver`` wheel.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from predator import config
+from predator.errors import ClusterError
+
+_CONF = """
+# Written by predator db up.
+listen_addresses = '{listen}'
+port = {port}
+unix_socket_directories = '{socket_dir}'
+unix_socket_permissions = 0700
+max_connections = 100
+shared_buffers = 256MB
+work_mem = 16MB
+maintenance_work_mem = 128MB
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 4GB
+checkpoint_timeout = 15min
+fsync = on
+synchronous_commit = on
+timezone = 'UTC'
+log_timezone = 'UTC'
+datestyle = 'iso, ymd'
+lc_messages = 'C'
+max_locks_per_transaction = 256
+"""
+
+_HBA = """
+# Written by predator db up: local socket only (directory mode 0700), trust for the OS user that can enter it.
+local   all   all                 trust
+host    all   all   127.0.0.1/32  trust
+"""
+
+
+def find_bindir() -> Path:
+    """Directory holding ``initdb``, ``pg_ctl`` and ``postgres``. Raises ClusterError when none is found."""
+    candidates: list[Path] = []
+    env = os.environ.get("PREDATOR_PG_BIN")
+    if env:
+        candidates.append(Path(env))
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        try:
+            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+            candidates.append(Path(out))
+        except (subprocess.CalledProcessError, OSError):
+            pass
+    candidates.extend(Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                                              key=lambda p: int(Path(p).parent.name), reverse=True))
+    try:  # optional extra: the pgserver wheel ships PostgreSQL binaries
+        import pgserver  # type: ignore[import-not-found]
+
+        candidates.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
+    except ImportError:
+        pass
+    for c in candidates:
+        if (c / "initdb").exists() and (c / "pg_ctl").exists():
+            return c
+    raise ClusterError(
+        "no PostgreSQL server binaries found: install postgresql-15 (make bootstrap does as root), "
+        "pip install 'predator[pgserver]', set PREDATOR_PG_BIN, or point PREDATOR_DSN at a running server")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the embedded cluster keeps its files."""
+
+    home: Path
+    pgdata: Path
+    socket_dir: Path
+    logfile: Path
+    run_as: str | None  # OS user that runs the server when we are root, else None
+    port: int = 5432
+
+    def dsn(self, dbname: str = config.DATABASE_NAME, user: str = "postgres") -> str:
+        return f"host={self.socket_dir} port={self.port} dbname={dbname} user={user}"
+
+
+def _server_user() -> str | None:
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    raise ClusterError("running as root but neither the postgres nor the nobody OS user exists to run the server")
+
+
+def _as_user(user: str | None, argv: list[str]) -> list[str]:
+    if user is None:
+        return argv
+    runuser = shutil.which("runuser") or "/sbin/runuser"
+    return [runuser, "-u", user, "--", *argv]
+
+
+def _user_can_write(user: str, path: Path) -> bool:
+    probe = subprocess.run(_as_user(user, ["test", "-w", str(path), "-a", "-x", str(path)]), capture_output=True)
+    return probe.returncode == 0
+
+
+def layout() -> Layout:
+    """Resolve (and remember in ``cluster.json``) the embedded cluster's layout."""
+    home = config.home()
+    record = home / "cluster.json"
+    if record.exists():
+        data = json.loads(record.read_text())
+        return Layout(home, Path(data["pgdata"]), Path(data["socket_dir"]), Path(data["logfile"]),
+                      data.get("run_as"), int(data.get("port", 5432)))
+    run_as = _server_user()
+    base = home / "pg"
+    if run_as is not None:
+        base.mkdir(parents=True, exist_ok=True)
+        pw = pwd.getpwnam(run_as)
+        os.chown(base, pw.pw_uid, pw.pw_gid)
+        if not _user_can_write(run_as, base):
+            digest = hashlib.sha256(str(home).encode()).hexdigest()[:12]
+            base = Path("/var/lib/predator") / digest
+    return Layout(home, base / "pgdata", base / "run", base / "postgres.log", run_as)
+
+
+def _save(lay: Layout) -> None:
+    lay.home.mkdir(parents=True, exist_ok=True)
+    (lay.home / "cluster.json").write_text(json.dumps({
+        "pgdata": str(lay.pgdata), "socket_dir": str(lay.socket_dir), "logfile": str(lay.logfile),
+        "run_as": lay.run_as, "port": lay.port}, indent=2) + "\n")
+
+
+def _run(lay: Layout, argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(_as_user(lay.run_as, argv), capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise ClusterError(f"{Path(argv[0]).name} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
+    return proc
+
+
+def _prepare_dirs(lay: Layout) -> None:
+    for d in (lay.pgdata.parent, lay.socket_dir):
+        d.mkdir(parents=True, exist_ok=True)
+    os.chmod(lay.pgdata.parent, 0o700)
+    if lay.run_as is not None:
+        pw = pwd.getpwnam(lay.run_as)
+        for d in (lay.pgdata.parent, lay.socket_dir):
+            os.chown(d, pw.pw_uid, pw.pw_gid)
+    os.chmod(lay.socket_dir, 0o700)
+
+
+def is_running(lay: Layout | None = None) -> bool:
+    """True when the embedded server answers on its socket."""
+    lay = lay or layout()
+    if not (lay.pgdata / "PG_VERSION").exists():
+        return False
+    proc = _run(lay, [str(find_bindir() / "pg_ctl"), "status", "-D", str(lay.pgdata)], check=False)
+    return proc.returncode == 0
+
+
+def up(tcp_port: int | None = None) -> Layout:
+    """Initialise (once) and start the embedded cluster, create the ``predator`` database; idempotent."""
+    lay = layout()
+    bindir = find_bindir()
+    if tcp_port is not None:
+        lay = Layout(lay.home, lay.pgdata, lay.socket_dir, lay.logfile, lay.run_as, tcp_port)
+    _prepare_dirs(lay)
+    if not (lay.pgdata / "PG_VERSION").exists():
+        _run(lay, [str(bindir / "initdb"), "-D", str(lay.pgdata), "-U", "postgres", "--auth=trust",
+                   "--encoding=UTF8", "--locale=C", "--no-instructions"])
+    (lay.pgdata / "postgresql.auto.conf").write_text("")
+    conf = _CONF.format(listen="127.0.0.1" if tcp_port else "", port=lay.port, socket_dir=lay.socket_dir)
+    _write_as(lay, lay.pgdata / "predator.conf", conf)
+    _write_as(lay, lay.pgdata / "pg_hba.conf", _HBA)
+    main_conf = lay.pgdata / "postgresql.conf"
+    text = main_conf.read_text()
+    if "include_if_exists = 'predator.conf'" not in text:
+        _write_as(lay, main_conf, text + "\ninclude_if_exists = 'predator.conf'\n")
+    _save(lay)
+    if is_running(lay):
+        if tcp_port is not None:
+            _run(lay, [str(bindir / "pg_ctl"), "restart", "-D", str(lay.pgdata), "-w", "-l", str(lay.logfile)])
+    else:
+        _run(lay, [str(bindir / "pg_ctl"), "start", "-D", str(lay.pgdata), "-w", "-t", "60", "-l", str(lay.logfile)])
+    _ensure_database(lay)
+    return lay
+
+
+def _write_as(lay: Layout, path: Path, text: str) -> None:
+    path.write_text(text)
+    if lay.run_as is not None:
+        pw = pwd.getpwnam(lay.run_as)
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+
+
+def _ensure_database(lay: Layout) -> None:
+    import psycopg
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with psycopg.connect(lay.dsn("postgres"), autocommit=True) as conn:
+                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (config.DATABASE_NAME,)).fetchone()
+                if not exists:
+                    conn.execute(f'CREATE DATABASE "{config.DATABASE_NAME}"')
+                return
+        except psycopg.OperationalError as e:
+            if time.monotonic() > deadline:
+                raise ClusterError(f"the embedded server did not accept connections: {e}") from e
+            time.sleep(0.2)
+
+
+def down() -> bool:
+    """Stop the embedded cluster (fast shutdown). Returns False when it was not running."""
+    lay = layout()
+    if not is_running(lay):
+        return False
+    _run(lay, [str(find_bindir() / "pg_ctl"), "stop", "-D", str(lay.pgdata), "-m", "fast", "-w"])
+    return True
+
+
+def status() -> dict[str, object]:
+    """A description of the embedded cluster: paths, OS user, whether it runs, its DSN."""
+    lay = layout()
+    return {"home": str(lay.home), "pgdata": str(lay.pgdata), "socket_dir": str(lay.socket_dir),
+            "run_as": lay.run_as or os.environ.get("USER", str(os.geteuid())),
+            "initialised": (lay.pgdata / "PG_VERSION").exists(), "running": is_running(lay),
+            "dsn": lay.dsn()}

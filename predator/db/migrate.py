@@ -1,0 +1,98 @@
+"""Migrations: alembic runs the numbered migrations (``migrations/versions``, each applying a numbered
+``migrations/sql/NNNN_slug.up.sql`` / ``.down.sql``); whenever the database ends at head, the current
+definitions under ``sql/`` (functions, triggers, views, grants; order in ``sql/manifest.txt``) are
+re-applied as ``predator_owner`` in the same transaction. Tables change only through migrations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from predator.config import PROJECT_ROOT
+from predator.db.connection import Target
+
+SQL_DIR = PROJECT_ROOT / "sql"
+MIGRATION_SQL_DIR = PROJECT_ROOT / "migrations" / "sql"
+
+
+def run_sql_file(name: str) -> None:
+    """Run one numbered migration SQL file on the migration's connection (inside alembic's transaction)."""
+    from alembic import op
+
+    driver = op.get_bind().connection.driver_connection
+    driver.execute((MIGRATION_SQL_DIR / name).read_text())
+    driver.execute("RESET ROLE; RESET session_replication_role")
+
+
+def definition_files() -> list[Path]:
+    """The files of ``sql/manifest.txt`` in application order (directories expand to sorted ``*.sql``)."""
+    files: list[Path] = []
+    for line in (SQL_DIR / "manifest.txt").read_text().splitlines():
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        path = SQL_DIR / entry
+        files.extend(sorted(path.glob("*.sql")) if path.is_dir() else [path])
+    return files
+
+
+def apply_definitions(conn: psycopg.Connection) -> None:
+    """Re-create schema ``api`` and re-apply every current definition, as ``predator_owner``."""
+    conn.execute("SET LOCAL ROLE predator_owner; SET LOCAL check_function_bodies = off;"
+                 " DROP SCHEMA IF EXISTS api CASCADE; CREATE SCHEMA api;"
+                 " COMMENT ON SCHEMA api IS 'The only door: governed procedures (SECURITY DEFINER, pinned"
+                 " search_path) and read views.'")
+    for path in definition_files():
+        try:
+            conn.execute(path.read_text())
+        except psycopg.Error as e:
+            raise RuntimeError(f"{path.relative_to(PROJECT_ROOT)}: {e}") from e
+    conn.execute("RESET ROLE")
+
+
+def _config() -> Config:
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return cfg
+
+
+def _run(target: Target, fn: str, revision: str) -> None:
+    cfg = _config()
+    engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(target.dsn), poolclass=NullPool)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, fn)(cfg, revision)
+    engine.dispose()
+
+
+def upgrade(target: Target, revision: str = "head") -> None:
+    """Migrate up to ``revision`` (default head) and re-apply the current definitions when at head."""
+    _run(target, "upgrade", revision)
+
+
+def downgrade(target: Target, revision: str = "base") -> None:
+    """Migrate down to ``revision`` (default ``base``: nothing of Predator left in the database)."""
+    _run(target, "downgrade", revision)
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(target: Target) -> str | None:
+    """The database's alembic revision, or None when it was never migrated."""
+    with psycopg.connect(target.dsn) as conn:
+        exists = conn.execute("SELECT to_regclass('public.alembic_version') IS NOT NULL").fetchone()
+        if not exists or not exists[0]:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None

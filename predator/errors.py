@@ -1,0 +1,144 @@
+"""One exception hierarchy for Predator.
+
+Database refusals carry the SQLSTATE raised by the governed procedures (class ``PD``, registry in
+``docs/errors.md``) and are mapped to a Python class by code; the message, DETAIL and HINT of the
+server are kept. Venue errors from ccxt are translated into :class:`VenueError` subclasses with
+``raise ... from e``; only :class:`TransientVenueError` is retried (with bounded backoff).
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+
+class PredatorError(Exception):
+    """Base class of every error Predator raises on purpose."""
+
+
+class ConfigurationError(PredatorError):
+    """The environment or the command line asks for something that cannot work."""
+
+
+class ClusterError(PredatorError):
+    """The embedded PostgreSQL cluster could not be initialised, started or stopped."""
+
+
+class DatabaseRefusal(PredatorError):
+    """The database refused an operation. ``sqlstate``, ``detail`` and ``hint`` come from the server."""
+
+    sqlstate: str = ""
+
+    def __init__(self, message: str, sqlstate: str, detail: str | None = None, hint: str | None = None,
+                 constraint: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.detail = detail
+        self.hint = hint
+        self.constraint = constraint
+
+    def __str__(self) -> str:
+        text = f"[{self.sqlstate}] {self.args[0]}"
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class AppendOnlyViolation(DatabaseRefusal):
+    """PD001: UPDATE, DELETE or TRUNCATE on an append-only table."""
+
+
+class UnbalancedTransaction(DatabaseRefusal):
+    """PD002: journal postings that do not sum to zero per currency, or a transaction posted in pieces."""
+
+
+class NegativeBalance(DatabaseRefusal):
+    """PD003: a trading balance would go below zero (no leverage, no shorting)."""
+
+
+class ContinuityViolation(DatabaseRefusal):
+    """PD004: a posting whose seq or running balance does not continue its chain."""
+
+
+class IllegalTransition(DatabaseRefusal):
+    """PD005: an order event that is not a legal state transition."""
+
+
+class Overfill(DatabaseRefusal):
+    """PD006: fills would exceed the order quantity (or filled quantity would shrink)."""
+
+
+class SellExceedsLots(DatabaseRefusal):
+    """PD007: a sell larger than the open FIFO lots."""
+
+
+class Halted(DatabaseRefusal):
+    """PD008: an order was created while a halt covers it."""
+
+
+class ChainViolation(DatabaseRefusal):
+    """PD009: an insert that does not continue its hash chain."""
+
+
+class ConflictingResubmission(DatabaseRefusal):
+    """PD010: a signal, fill or run resubmitted under the same key with different content."""
+
+
+class UnknownReference(DatabaseRefusal):
+    """PD011: an unknown account, strategy, instrument, order or venue."""
+
+
+class InvalidArgument(DatabaseRefusal):
+    """PD012: an argument outside its domain."""
+
+
+class TimeRegression(DatabaseRefusal):
+    """PD013: business time going backwards (a fill before its order, an hour closed out of order)."""
+
+
+class ResumeRefused(DatabaseRefusal):
+    """PD014: a resume that is not allowed (nothing halted, reconciliation dirty, severity-1 incident open)."""
+
+
+_BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
+    "PD001": AppendOnlyViolation,
+    "PD002": UnbalancedTransaction,
+    "PD003": NegativeBalance,
+    "PD004": ContinuityViolation,
+    "PD005": IllegalTransition,
+    "PD006": Overfill,
+    "PD007": SellExceedsLots,
+    "PD008": Halted,
+    "PD009": ChainViolation,
+    "PD010": ConflictingResubmission,
+    "PD011": UnknownReference,
+    "PD012": InvalidArgument,
+    "PD013": TimeRegression,
+    "PD014": ResumeRefused,
+}
+
+
+def from_psycopg(exc: psycopg.Error) -> DatabaseRefusal:
+    """Translate a psycopg error into the matching :class:`DatabaseRefusal` subclass (by SQLSTATE)."""
+    diag = exc.diag
+    sqlstate = exc.sqlstate or ""
+    cls = _BY_SQLSTATE.get(sqlstate, DatabaseRefusal)
+    return cls(diag.message_primary or str(exc), sqlstate, diag.message_detail, diag.message_hint,
+               diag.constraint_name)
+
+
+class VenueError(PredatorError):
+    """A venue (exchange) call failed."""
+
+
+class TransientVenueError(VenueError):
+    """A venue failure worth retrying: timeout, network error, rate limit, venue unavailable."""
+
+
+class PermanentVenueError(VenueError):
+    """A venue failure that retrying will not fix: bad request, insufficient funds, invalid order."""
+
+
+class DataError(PredatorError):
+    """Market data input that cannot be read at all (bad header, truncated gzip, unreadable file)."""

@@ -1,0 +1,148 @@
+-- api.close_hour(p_account, p_hour, p_symbols) -> one row of hourly state
+-- Worker. Closes hour p_hour (its close time, UTC, aligned to the hour) for an account: writes the
+-- portfolio and risk state (cash, positions at mark, equity, peak, drawdown, daily PnL since 00:00 UTC,
+-- cumulative realized PnL and fees, unrealized PnL, gross exposure, exposure by instrument, cluster and
+-- quote currency), and the hashes of the hour's inputs (the bars of p_symbols that closed at p_hour)
+-- and outputs (everything the book's chains gained since the previous close). Marks are the close of
+-- the last bar closed by p_hour; a held symbol without that bar is listed in stale_marks.
+-- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour).
+-- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
+-- hour before the last closed one.
+CREATE OR REPLACE FUNCTION api.close_hour(p_account text, p_hour timestamptz, p_symbols text[] DEFAULT NULL)
+RETURNS TABLE (hour timestamptz, cash numeric, positions_value numeric, equity numeric, peak_equity numeric,
+               drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric,
+               gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb,
+               inputs_hash text, outputs_hash text, halts text[])
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+    v_acct      trading.account := trading._account(p_account);
+    v_last      portfolio.hourly_state;
+    v_cash      numeric;
+    v_pos_value numeric;
+    v_cost      numeric;
+    v_equity    numeric;
+    v_peak      numeric;
+    v_day_start numeric;
+    v_realized  numeric;
+    v_fees      numeric;
+    v_open      integer;
+    v_stale     text[];
+    v_prev      jsonb;
+    v_heads     jsonb;
+    v_digests   jsonb;
+    v_inputs    bytea;
+    v_outputs   bytea;
+    v_symbols   text[];
+BEGIN
+    IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
+            HINT = 'Pass the close time of the hour, for example 2023-06-01T13:00:00Z.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+
+    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id ORDER BY h.hour DESC LIMIT 1;
+    IF FOUND AND p_hour <= v_last.hour THEN
+        IF EXISTS (SELECT FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id AND h.hour = p_hour) THEN
+            RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
+            RETURN;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('close_hour refused: %s is before the last closed hour %s', p_hour, v_last.hour),
+            HINT = 'Hours close in order; business time never goes backwards.';
+    END IF;
+
+    SELECT coalesce(b.balance, 0) INTO v_cash
+      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
+        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
+
+    -- Exposures at mark, written first so that the hour's digests cover them.
+    WITH pos AS (
+        SELECT p.symbol, a.cluster, i.quote, p.quantity, p.cost_basis, m.close AS mark, m.bar_close
+          FROM trading.position p
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+          JOIN market.asset a ON a.asset = i.base
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
+         WHERE p.book_id = v_acct.book_id AND p.quantity > 0),
+    valued AS (
+        SELECT pos.*, pos.quantity * coalesce(pos.mark, pos.cost_basis / pos.quantity) AS notional FROM pos)
+    SELECT coalesce(sum(v.notional), 0), coalesce(sum(v.cost_basis), 0),
+           coalesce(array_agg(v.symbol ORDER BY v.symbol) FILTER (WHERE v.bar_close IS NULL OR v.bar_close < p_hour), '{}')
+      INTO v_pos_value, v_cost, v_stale
+      FROM valued v;
+    v_equity := v_cash + v_pos_value;
+
+    INSERT INTO portfolio.hourly_exposure (book_id, hour, kind, key, quantity, mark, notional, exposure)
+    SELECT v_acct.book_id, p_hour, x.kind, x.key, x.quantity, x.mark, x.notional,
+           CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END
+      FROM (
+        SELECT 'instrument'::text AS kind, p.symbol AS key, p.quantity, m.close AS mark,
+               p.quantity * coalesce(m.close, p.cost_basis / p.quantity) AS notional, 1 AS ord
+          FROM trading.position p
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
+         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
+        UNION ALL
+        SELECT 'cluster', a.cluster, NULL, NULL, sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 2
+          FROM trading.position p
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+          JOIN market.asset a ON a.asset = i.base
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
+         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
+         GROUP BY a.cluster
+        UNION ALL
+        SELECT 'quote', i.quote, NULL, NULL, sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 3
+          FROM trading.position p
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
+         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
+         GROUP BY i.quote) x
+     ORDER BY x.ord, x.key;
+
+    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
+    v_day_start := CASE
+        WHEN v_last.hour IS NULL THEN v_equity
+        WHEN date_trunc('day', v_last.hour - interval '1 second') = date_trunc('day', p_hour - interval '1 second')
+            THEN v_last.day_start_equity
+        ELSE v_last.equity END;
+
+    v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
+    SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
+      FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
+
+    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0)
+      INTO v_fees FROM trading.fill f
+     WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
+       AND f.seq <= coalesce((v_heads ->> 'trading.fill')::bigint, 0);
+    SELECT coalesce(sum(a.realized_pnl), 0) INTO v_realized FROM trading.lot_allocation a
+     WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
+       AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
+    SELECT count(*) INTO v_open FROM trading.order_state s
+     WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled');
+
+    v_digests := portfolio.window_digests(v_acct.book_id, v_prev, v_heads, false);
+    v_outputs := portfolio.outputs_hash(v_digests);
+    v_symbols := coalesce(p_symbols, ARRAY(SELECT p.symbol FROM trading.position p
+                                            WHERE p.book_id = v_acct.book_id AND p.quantity > 0 ORDER BY 1));
+    v_inputs := sha256(portfolio.inputs_digest(v_acct.venue, v_symbols, p_hour)
+                       || decode(v_digests ->> 'trading.signal', 'hex'));
+
+    INSERT INTO portfolio.hourly_state (book_id, hour, cash, positions_value, equity, peak_equity, drawdown,
+                                        day_start_equity, daily_pnl, realized_pnl, unrealized_pnl, fees,
+                                        gross_exposure, open_orders, stale_marks, inputs_hash, outputs_hash, digests)
+    VALUES (v_acct.book_id, p_hour, v_cash, v_pos_value, v_equity, v_peak,
+            CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END,
+            v_day_start, v_equity - v_day_start,
+            coalesce(v_last.realized_pnl, 0) + v_realized, v_pos_value - v_cost,
+            coalesce(v_last.fees, 0) + v_fees,
+            CASE WHEN v_equity > 0 THEN v_pos_value / v_equity ELSE 0 END,
+            v_open, v_stale, v_inputs, v_outputs,
+            v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
+
+    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour);
+    RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
+END
+$$;
+
+COMMENT ON FUNCTION api.close_hour(text, timestamptz, text[]) IS 'Worker: closes an hour for an account: hourly portfolio and risk state with exposures and the hashes of the hour''s inputs and outputs, then drawdown and daily-loss limits. Idempotent per hour; PD012 misaligned, PD013 out of order.';

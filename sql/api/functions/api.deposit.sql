@@ -1,0 +1,34 @@
+-- api.deposit(p_account, p_amount, p_ts, p_reason, p_currency, p_ref) -> bigint (journal transaction seq)
+-- Operator. Deposits capital: one balanced transaction, trading +amount / external -amount, in
+-- p_currency (default: the account's base currency), at business time p_ts.
+-- Raises PD012 for a non-positive amount, PD011 for an unknown account or currency.
+CREATE OR REPLACE FUNCTION api.deposit(
+    p_account text, p_amount numeric, p_ts timestamptz, p_reason text,
+    p_currency text DEFAULT NULL, p_ref text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+    v_ccy  text := coalesce(p_currency, v_acct.base_currency);
+    v_tx   bigint;
+BEGIN
+    IF p_amount IS NULL OR p_amount <= 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('deposit refused: amount %s is not positive', p_amount),
+            HINT = 'Deposit a positive amount; capital leaves only through a recorded withdrawal, never through Predator.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = v_ccy) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('deposit refused: unknown currency %L', v_ccy),
+            HINT = 'See market.asset.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    v_tx := ledger._post(v_acct.book_id, 'deposit', coalesce(p_ref, 'deposit'), p_ts,
+                         ARRAY['trading', 'external'], ARRAY[v_ccy, v_ccy], ARRAY[p_amount, -p_amount]);
+    PERFORM ops._audit(v_acct.book_id, 'deposit', p_account,
+        jsonb_build_object('amount', p_amount, 'currency', v_ccy, 'ts', p_ts, 'tx_seq', v_tx), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+COMMENT ON FUNCTION api.deposit(text, numeric, timestamptz, text, text, text) IS 'Operator: deposits capital into the trading account (trading +amount, external -amount); returns the journal transaction seq. PD011/PD012 on bad input.';

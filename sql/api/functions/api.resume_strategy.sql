@@ -1,0 +1,20 @@
+-- api.resume_strategy(p_account, p_strategy, p_reason) -> void
+-- Operator. Resumes a paused strategy. Audited.
+CREATE OR REPLACE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+BEGIN
+    PERFORM ops._audit(v_acct.book_id, 'resume_strategy', p_account || '/' || p_strategy, '{}', p_reason);
+    UPDATE trading.strategy s SET status = 'active' WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L on account %L', p_strategy, p_account),
+            HINT = 'Register it with api.register_strategy.';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION api.resume_strategy(text, text, text) IS 'Operator: resumes a paused strategy; audited. PD011 when unknown.';

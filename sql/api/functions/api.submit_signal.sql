@@ -1,0 +1,320 @@
+-- api.submit_signal(p_account, p_strategy, p_symbol, p_ts, p_direction, p_confidence, p_edge_bps,
+--                   p_expiry, p_quantity, p_order_type, p_limit_price)
+--   -> (outcome, client_order_id, side, quantity, decision_price, reasons, signal_seq)
+-- Worker. Records a normalised signal and runs the whole pre-trade risk gate (DESIGN.md §3.7) in the
+-- same transaction: either an order request is created (outcome admitted, deterministic client order
+-- id) or the refusal is recorded with every reason code that applies (outcome refused). hold records the
+-- review and creates nothing.
+--   p_ts          decision time (UTC; the close of the hour just ended). Only bars closed by p_ts are used.
+--   p_direction   buy | sell | reduce | exit | hold; sell and reduce need p_quantity, exit sells the
+--                 whole free position, buy needs p_quantity (base units).
+--   p_edge_bps    expected edge after fees and slippage, basis points.
+-- Idempotent: the same signal again returns the first decision; a different signal for the same
+-- (strategy, symbol, p_ts) raises PD010. PD011 unknown account/strategy/instrument, PD012 bad
+-- arguments, PD013 a decision time before the last closed hour.
+-- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused data_stale
+-- quote_currency_mismatch edge_below_minimum insufficient_cash order_notional_cap instrument_cap
+-- cluster_cap quote_cap portfolio_cap daily_loss_limit drawdown_limit below_min_notional below_min_qty
+-- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position.
+-- Tables: trading.signal, risk.decision, trading.order_request, trading.order_event (+ order_state).
+CREATE OR REPLACE FUNCTION api.submit_signal(
+    p_account     text,
+    p_strategy    text,
+    p_symbol      text,
+    p_ts          timestamptz,
+    p_direction   text,
+    p_confidence  numeric,
+    p_edge_bps    numeric,
+    p_expiry      timestamptz,
+    p_quantity    numeric DEFAULT NULL,
+    p_order_type  text DEFAULT 'market',
+    p_limit_price numeric DEFAULT NULL)
+RETURNS TABLE (outcome text, client_order_id text, side text, quantity numeric,
+               decision_price numeric, reasons text[], signal_seq bigint)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_acct        trading.account := trading._account(p_account);
+    v_inst        market.instrument;
+    v_cluster     text;
+    v_status      text;
+    v_fee_rate    numeric;
+    v_sig         trading.signal;
+    v_sig_seq     bigint;
+    v_last        portfolio.hourly_state;
+    v_reasons     text[] := '{}';
+    v_price       numeric;
+    v_bar_close   timestamptz;
+    v_cash        numeric;
+    v_pos_value   numeric;
+    v_equity      numeric;
+    v_peak        numeric;
+    v_day_start   numeric;
+    v_drawdown    numeric;
+    v_daily_pnl   numeric;
+    v_pos_qty     numeric;
+    v_open_sell   numeric;
+    v_open_buys   numeric;
+    v_inst_after  numeric;
+    v_clus_after  numeric;
+    v_quote_after numeric;
+    v_port_after  numeric;
+    v_side        text;
+    v_qty         numeric;
+    v_notional    numeric;
+    v_limits      jsonb;
+    v_cap         numeric;
+    v_caps        jsonb := '{}'::jsonb;
+    v_orders_hour bigint;
+    v_coid        text;
+    v_figures     jsonb;
+BEGIN
+    IF p_direction NOT IN ('buy', 'sell', 'hold', 'reduce', 'exit') OR p_direction IS NULL
+       OR p_ts IS NULL OR p_expiry IS NULL OR p_expiry <= p_ts
+       OR p_confidence IS NULL OR p_confidence < 0 OR p_confidence > 1 OR p_edge_bps IS NULL
+       OR p_order_type NOT IN ('market', 'limit') OR ((p_order_type = 'limit') <> (p_limit_price IS NOT NULL))
+       OR (p_direction IN ('buy', 'sell', 'reduce') AND (p_quantity IS NULL OR p_quantity <= 0)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('signal refused: invalid arguments for %s %s at %s', p_direction, p_symbol, p_ts),
+            DETAIL = format('direction=%s confidence=%s edge_bps=%s expiry=%s quantity=%s order_type=%s limit_price=%s',
+                            p_direction, p_confidence, p_edge_bps, p_expiry, p_quantity, p_order_type, p_limit_price),
+            HINT = 'direction buy|sell|reduce|exit|hold; confidence 0..1; expiry after ts; buy, sell and reduce need a positive quantity; a limit order needs a limit price.';
+    END IF;
+
+    PERFORM ops._lock_halts(false);
+    PERFORM ops._lock_book(v_acct.book_id);
+
+    -- Idempotency: one signal per (strategy, symbol, decision time).
+    SELECT * INTO v_sig FROM trading.signal s
+     WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy AND s.symbol = p_symbol AND s.ts = p_ts;
+    IF FOUND THEN
+        IF (v_sig.direction, v_sig.quantity, v_sig.order_type, v_sig.limit_price, v_sig.expiry, v_sig.confidence, v_sig.edge_bps)
+           IS DISTINCT FROM (p_direction, p_quantity, p_order_type, p_limit_price, p_expiry, p_confidence, p_edge_bps) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD010',
+                MESSAGE = format('signal refused: %s/%s at %s differs from the signal already recorded', p_strategy, p_symbol, p_ts),
+                DETAIL = format('recorded_direction=%s recorded_quantity=%s given_direction=%s given_quantity=%s',
+                                v_sig.direction, v_sig.quantity, p_direction, p_quantity),
+                HINT = 'A strategy decides once per symbol and decision time; replays must send the same signal.';
+        END IF;
+        RETURN QUERY
+            SELECT d.outcome, d.client_order_id, r.side, r.quantity, r.decision_price, d.reasons, d.signal_seq
+              FROM risk.decision d LEFT JOIN trading.order_request r ON r.client_order_id = d.client_order_id
+             WHERE d.book_id = v_acct.book_id AND d.signal_seq = v_sig.seq;
+        RETURN;
+    END IF;
+
+    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id ORDER BY h.hour DESC LIMIT 1;
+    IF FOUND AND p_ts < v_last.hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('signal refused: decision time %s is before the last closed hour %s', p_ts, v_last.hour),
+            HINT = 'Business time never goes backwards; decide for the current hour.';
+    END IF;
+
+    SELECT * INTO v_inst FROM market.instrument i WHERE i.venue = v_acct.venue AND i.symbol = p_symbol;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('signal refused: %s is not an instrument of venue %s', p_symbol, v_acct.venue),
+            HINT = 'Load the venue''s markets or fix the symbol (ccxt unified form BASE/QUOTE).';
+    END IF;
+    SELECT s.status INTO v_status FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('signal refused: strategy %L is not registered on account %L', p_strategy, p_account),
+            HINT = 'An operator registers strategies with api.register_strategy.';
+    END IF;
+
+    INSERT INTO trading.signal (book_id, strategy, symbol, ts, direction, confidence, edge_bps, expiry,
+                                quantity, order_type, limit_price)
+    VALUES (v_acct.book_id, p_strategy, p_symbol, p_ts, p_direction, p_confidence, p_edge_bps, p_expiry,
+            p_quantity, p_order_type, p_limit_price)
+    RETURNING seq INTO v_sig_seq;
+
+    IF p_direction = 'hold' THEN
+        INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome)
+        VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'hold');
+        RETURN QUERY SELECT 'hold'::text, NULL::text, NULL::text, NULL::numeric, NULL::numeric, '{}'::text[], v_sig_seq;
+        RETURN;
+    END IF;
+
+    -- Market state as of the decision time: only bars closed by p_ts.
+    SELECT b.close, b.bar_close INTO v_price, v_bar_close FROM market.last_bar(v_acct.venue, p_symbol, p_ts) b;
+    IF v_bar_close IS NULL OR v_bar_close < p_ts THEN
+        v_reasons := v_reasons || 'data_stale'::text;
+    END IF;
+    SELECT a.cluster INTO v_cluster FROM market.asset a WHERE a.asset = v_inst.base;
+    v_fee_rate := (SELECT v.taker_fee_bps FROM market.venue v WHERE v.venue = v_acct.venue) / 10000;
+
+    SELECT coalesce(b.balance, 0) INTO v_cash
+      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
+        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
+
+    -- Positions at mark (a position without a recent bar is valued at its cost basis), and open buy
+    -- orders, which count against cash and caps at their limit (or decision) price.
+    WITH e AS (
+        SELECT p.symbol, a.cluster, i.quote, p.quantity,
+               p.quantity * coalesce(m.close, p.cost_basis / p.quantity) AS notional, 0::numeric AS open_buy
+          FROM trading.position p
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+          JOIN market.asset a ON a.asset = i.base
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_ts) m ON true
+         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
+        UNION ALL
+        SELECT r.symbol, a.cluster, i.quote, 0, 0, (s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)
+          FROM trading.order_state s
+          JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = r.symbol
+          JOIN market.asset a ON a.asset = i.base
+         WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled') AND s.side = 'buy')
+    SELECT coalesce(sum(e.notional), 0), coalesce(sum(e.open_buy), 0),
+           coalesce(sum(e.quantity) FILTER (WHERE e.symbol = p_symbol), 0),
+           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.symbol = p_symbol), 0),
+           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.cluster = v_cluster), 0),
+           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.quote = v_inst.quote), 0)
+      INTO v_pos_value, v_open_buys, v_pos_qty, v_inst_after, v_clus_after, v_quote_after
+      FROM e;
+
+    v_equity := v_cash + v_pos_value;
+    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
+    v_day_start := CASE
+        WHEN v_last.hour IS NULL THEN v_equity
+        WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
+            THEN v_last.day_start_equity
+        ELSE v_last.equity END;
+    v_drawdown := CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END;
+    v_daily_pnl := v_equity - v_day_start;
+
+    SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_open_sell
+      FROM trading.order_state s
+     WHERE s.book_id = v_acct.book_id AND s.symbol = p_symbol AND s.side = 'sell'
+       AND s.status IN ('new', 'open', 'partially_filled');
+
+    -- Side and quantity.
+    IF p_direction = 'buy' THEN
+        v_side := 'buy';
+        v_qty := p_quantity;
+    ELSE
+        v_side := 'sell';
+        v_qty := CASE WHEN p_direction = 'exit' THEN v_pos_qty - v_open_sell ELSE p_quantity END;
+        IF v_pos_qty - v_open_sell <= 0 THEN
+            v_reasons := v_reasons || 'no_position'::text;
+        ELSIF v_qty > v_pos_qty - v_open_sell THEN
+            v_reasons := v_reasons || 'sell_exceeds_position'::text;
+        END IF;
+    END IF;
+    v_notional := coalesce(v_qty * coalesce(p_limit_price, v_price), 0);
+
+    -- Halts and pauses cover every order.
+    v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
+    IF v_status = 'paused' THEN
+        v_reasons := v_reasons || 'strategy_paused'::text;
+    END IF;
+    IF v_inst.quote <> v_acct.base_currency THEN
+        v_reasons := v_reasons || 'quote_currency_mismatch'::text;
+    END IF;
+
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_cap := risk.cap(v_limits, 'max_orders_per_hour', '*', NULL);
+    IF v_cap IS NOT NULL THEN
+        SELECT count(*) INTO v_orders_hour FROM trading.order_request r
+         WHERE r.book_id = v_acct.book_id AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
+        v_caps := v_caps || jsonb_build_object('max_orders_per_hour', v_cap);
+        IF v_orders_hour >= v_cap THEN
+            v_reasons := v_reasons || 'order_rate_limit'::text;
+        END IF;
+    END IF;
+
+    -- Entries (buys) must also pass every cap.
+    IF v_side = 'buy' THEN
+        v_inst_after := v_inst_after + v_notional;
+        v_clus_after := v_clus_after + v_notional;
+        v_quote_after := v_quote_after + v_notional;
+        v_port_after := v_pos_value + v_open_buys + v_notional;
+
+        v_cap := risk.cap(v_limits, 'min_edge_bps', p_symbol, NULL);
+        v_caps := v_caps || jsonb_build_object('min_edge_bps', v_cap);
+        IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
+            v_reasons := v_reasons || 'edge_below_minimum'::text;
+        END IF;
+        IF v_notional * (1 + v_fee_rate) > v_cash - v_open_buys * (1 + v_fee_rate) THEN
+            v_reasons := v_reasons || 'insufficient_cash'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_order_notional', p_symbol, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_order_notional', v_cap);
+        IF v_cap IS NOT NULL AND v_notional > v_cap THEN
+            v_reasons := v_reasons || 'order_notional_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_instrument_exposure', p_symbol, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_instrument_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_inst_after > v_cap THEN
+            v_reasons := v_reasons || 'instrument_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_cluster_exposure', v_cluster, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_cluster_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_clus_after > v_cap THEN
+            v_reasons := v_reasons || 'cluster_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_quote_exposure', v_inst.quote, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_quote_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_quote_after > v_cap THEN
+            v_reasons := v_reasons || 'quote_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_portfolio_exposure', '*', v_equity);
+        v_caps := v_caps || jsonb_build_object('max_portfolio_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_port_after > v_cap THEN
+            v_reasons := v_reasons || 'portfolio_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_daily_loss', '*', v_day_start);
+        v_caps := v_caps || jsonb_build_object('max_daily_loss', v_cap);
+        IF v_cap IS NOT NULL AND -v_daily_pnl >= v_cap AND v_daily_pnl < 0 THEN
+            v_reasons := v_reasons || 'daily_loss_limit'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_drawdown', '*', v_peak);
+        v_caps := v_caps || jsonb_build_object('max_drawdown', v_cap);
+        IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
+            v_reasons := v_reasons || 'drawdown_limit'::text;
+        END IF;
+        IF v_notional < v_inst.min_notional THEN
+            v_reasons := v_reasons || 'below_min_notional'::text;
+        END IF;
+        IF v_qty < v_inst.min_qty THEN
+            v_reasons := v_reasons || 'below_min_qty'::text;
+        END IF;
+        IF v_inst.step_size IS NOT NULL AND mod(v_qty, v_inst.step_size) <> 0 THEN
+            v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
+        END IF;
+    END IF;
+
+    v_figures := jsonb_build_object(
+        'price', v_price, 'bar_close', v_bar_close, 'cash', v_cash, 'positions_value', v_pos_value,
+        'equity', v_equity, 'peak_equity', v_peak, 'drawdown', v_drawdown, 'daily_pnl', v_daily_pnl,
+        'open_buy_notional', v_open_buys, 'position_qty', v_pos_qty, 'open_sell_qty', v_open_sell,
+        'notional', v_notional, 'fee_rate', v_fee_rate, 'instrument_after', v_inst_after,
+        'cluster', v_cluster, 'cluster_after', v_clus_after, 'quote_after', v_quote_after,
+        'portfolio_after', v_port_after, 'caps', v_caps);
+
+    IF cardinality(v_reasons) > 0 OR v_price IS NULL THEN
+        IF v_price IS NULL AND NOT ('data_stale' = ANY (v_reasons)) THEN
+            v_reasons := v_reasons || 'data_stale'::text;
+        END IF;
+        INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome, reasons, figures)
+        VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'refused', v_reasons, v_figures);
+        RETURN QUERY SELECT 'refused'::text, NULL::text, v_side, v_qty, v_price, v_reasons, v_sig_seq;
+        RETURN;
+    END IF;
+
+    v_coid := trading.client_order_id(v_acct.name, p_strategy, p_symbol, p_ts, p_direction);
+    INSERT INTO trading.order_request (book_id, client_order_id, signal_seq, strategy, symbol, side, order_type,
+                                       quantity, limit_price, decision_price, reduce_only, origin, ts, expiry)
+    VALUES (v_acct.book_id, v_coid, v_sig_seq, p_strategy, p_symbol, v_side, p_order_type,
+            v_qty, p_limit_price, v_price, v_side = 'sell', 'signal', p_ts, p_expiry);
+    INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, ts)
+    VALUES (v_acct.book_id, v_coid, 'created', 'new', 0, p_ts);
+    INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome, reasons, client_order_id, figures)
+    VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'admitted', '{}', v_coid, v_figures);
+    RETURN QUERY SELECT 'admitted'::text, v_coid, v_side, v_qty, v_price, '{}'::text[], v_sig_seq;
+END
+$$;
+
+COMMENT ON FUNCTION api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric) IS
+'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour.';

@@ -1,0 +1,25 @@
+-- ops.chained_tables() -> (tbl, extra_exclude)
+-- Registry of every hash-chained append-only table and the mutable columns its hash leaves out.
+-- sql/triggers/chain.sql attaches the chain trigger to each; api.verify_chains() walks each.
+-- ledger.posting is chained per (book, account, currency) by its own trigger and is listed apart.
+CREATE OR REPLACE FUNCTION ops.chained_tables()
+RETURNS TABLE (tbl text, extra_exclude text[])
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    VALUES ('trading.signal', '{}'::text[]),
+           ('risk.decision', '{}'),
+           ('trading.order_request', '{}'),
+           ('trading.order_event', '{}'),
+           ('trading.fill', '{}'),
+           ('trading.lot', '{remaining}'),
+           ('trading.lot_allocation', '{}'),
+           ('trading.round_trip', '{}'),
+           ('ledger.transaction', '{}'),
+           ('portfolio.hourly_state', '{}'),
+           ('portfolio.hourly_exposure', '{}'),
+           ('risk.halt_event', '{}'),
+           ('ops.audit_log', '{}')
+$$;
+
+COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';
