@@ -1,0 +1,44 @@
+# Predator. The two commands that do all the set-up: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PREDATOR := $(VENV)/bin/predator
+
+.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench peers clean
+
+## The main job on the embedded cluster and the real market data in ../shared/data.
+demo: bootstrap-runtime
+	$(PREDATOR) demo
+
+## The whole test suite: pgTAP (through pytest) and pytest, on a real PostgreSQL.
+test: bootstrap
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+bootstrap:
+	@scripts/bootstrap.sh dev
+
+bootstrap-runtime:
+	@scripts/bootstrap.sh runtime
+
+lint: bootstrap
+	$(VENV)/bin/ruff check predator tests bench
+	$(VENV)/bin/mypy predator
+
+## Regenerate migrations/schema.sql (the schema snapshot CI compares) and docs/sql-api.md.
+schema-snapshot: bootstrap
+	$(PY) -m predator.tools.schema_snapshot --write
+
+docs: bootstrap
+	$(PY) -m predator.tools.sql_api_doc --write
+
+bench: bootstrap
+	$(PY) bench/fill_path.py
+	$(PY) bench/ingest.py
+	$(PY) bench/pipeline.py
+
+peers: bootstrap
+	$(PY) bench/peers/run.py
+
+clean:
+	-$(PREDATOR) db down
+	rm -rf .predator

@@ -1,0 +1,290 @@
+"""The typed gateway: one Python function per ``api.*`` routine.
+
+Every function takes an open psycopg connection; the caller owns the transaction (``with
+conn.transaction():``). Arguments are cast explicitly in the SQL text; results come back as frozen
+dataclasses. Database refusals are raised as :class:`predator.errors.DatabaseRefusal` subclasses chosen by
+SQLSTATE (registry: ``docs/errors.md``).
+
+Each routine also has a ``*_call`` form returning a :class:`Call`; :func:`run_many` sends many calls in
+one network round trip (psycopg pipeline mode), which is how the hour runner batches its writes.
+
+Units throughout: quantities in base currency, prices in quote per base, amounts in the account's base
+currency, times as timezone-aware UTC datetimes, edges in basis points.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import psycopg
+from psycopg.rows import class_row
+
+from predator import errors
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """One governed call: SQL text, parameters and the row type (None: a scalar result)."""
+
+    sql: str
+    params: tuple[Any, ...]
+    row: type[T] | None
+    many: bool = False
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Re-raise refusals of the governed procedures (SQLSTATE class PD, and class 23) as DatabaseRefusal."""
+    try:
+        yield
+    except psycopg.Error as e:
+        if e.sqlstate and (e.sqlstate.startswith("PD") or e.sqlstate.startswith("23")):
+            raise errors.from_psycopg(e) from e
+        raise
+
+
+def run(conn: psycopg.Connection, call: Call[T]) -> Any:
+    """Execute one call and return its row (dataclass), rows (``many``) or scalar."""
+    with translated():
+        if call.row is None:
+            cur = conn.execute(call.sql, call.params)
+            row = cur.fetchone()
+            return row[0] if row else None
+        with conn.cursor(row_factory=class_row(call.row)) as cur:
+            cur.execute(call.sql, call.params)
+            return cur.fetchall() if call.many else cur.fetchone()
+
+
+def run_many(conn: psycopg.Connection, calls: Sequence[Call[Any]]) -> list[Any]:
+    """Execute calls in order in one round trip (pipeline mode); results in the same order.
+
+    The calls run in the caller's transaction; the first refusal aborts the batch and is raised.
+    """
+    if not calls:
+        return []
+    results: list[Any] = []
+    with translated(), conn.pipeline():
+        cursors = []
+        for call in calls:
+            cur = conn.cursor(row_factory=class_row(call.row)) if call.row is not None else conn.cursor()
+            cur.execute(call.sql, call.params)
+            cursors.append(cur)
+    for call, cur in zip(calls, cursors, strict=True):
+        if call.row is None:
+            row = cur.fetchone()
+            results.append(row[0] if row else None)
+        else:
+            results.append(cur.fetchall() if call.many else cur.fetchone())
+        cur.close()
+    return results
+
+
+# --- rows -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    """The admission gate's verdict on a signal (``api.submit_signal``)."""
+
+    outcome: str                  # admitted | refused | hold
+    client_order_id: str | None
+    side: str | None              # buy | sell
+    quantity: Decimal | None      # base units
+    decision_price: Decimal | None  # quote per base: close of the last bar closed by the decision time
+    reasons: list[str]
+    signal_seq: int
+
+
+@dataclass(frozen=True)
+class HourState:
+    """The state recorded when an hour closes (``api.close_hour``); amounts in the account's base currency."""
+
+    hour: datetime
+    cash: Decimal
+    positions_value: Decimal
+    equity: Decimal
+    peak_equity: Decimal
+    drawdown: Decimal             # fraction of peak equity
+    daily_pnl: Decimal
+    realized_pnl: Decimal
+    unrealized_pnl: Decimal
+    fees: Decimal
+    gross_exposure: Decimal       # fraction of equity
+    open_orders: int
+    stale_marks: list[str]
+    positions: dict[str, Any]     # symbol -> base quantity (JSON number)
+    inputs_hash: str
+    outputs_hash: str
+    halts: list[str]
+
+
+@dataclass(frozen=True)
+class CandleLoad:
+    """Accounting of one gated candle load: loaded + duplicate + corrected + quarantined = read."""
+
+    load_id: int
+    read: int
+    loaded: int
+    duplicate: int
+    corrected: int
+    quarantined: int
+    first_ts: datetime | None
+    last_ts: datetime | None
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first broken row of a hash chain (``api.verify_chains``)."""
+
+    chain: str
+    tbl: str
+    book_id: int
+    seq: int
+    problem: str
+
+
+@dataclass(frozen=True)
+class HourDigest:
+    """Recorded and recomputed hashes of a closed hour (``api.hour_digests``)."""
+
+    hour: datetime
+    inputs_hash: str
+    outputs_hash: str
+    recomputed_outputs_hash: str
+    state_hash: str
+    digests: dict[str, str]
+    recomputed: dict[str, str]
+
+
+# --- operator procedures ------------------------------------------------------------------------------
+
+def create_account(conn: psycopg.Connection, name: str, *, mode: str, venue: str, base_currency: str, lane: str,
+                   initial_principal: Decimal, risk_profile: str, reason: str) -> int:
+    """Create a trading account (book) with its ledger accounts; returns its book id. Operator role."""
+    return run(conn, Call("SELECT api.create_account(%s::text, %s::text, %s::text, %s::text, %s::text, %s::numeric,"
+                          " %s::text, %s::text)",
+                          (name, mode, venue, base_currency, lane, initial_principal, risk_profile, reason), None))
+
+
+def deposit(conn: psycopg.Connection, account: str, amount: Decimal, ts: datetime, reason: str,
+            currency: str | None = None, ref: str | None = None) -> int:
+    """Deposit capital (trading +amount, external -amount); returns the journal transaction seq. Operator."""
+    return run(conn, Call("SELECT api.deposit(%s::text, %s::numeric, %s::timestamptz, %s::text, %s::text, %s::text)",
+                          (account, amount, ts, reason, currency, ref), None))
+
+
+def register_strategy(conn: psycopg.Connection, account: str, strategy: str, params: dict[str, Any], reason: str) -> None:
+    """Register a strategy on an account with its parameters. Operator."""
+    run(conn, Call("SELECT api.register_strategy(%s::text, %s::text, %s::jsonb, %s::text)",
+                   (account, strategy, json.dumps(params, sort_keys=True), reason), None))
+
+
+def pause_strategy(conn: psycopg.Connection, account: str, strategy: str, reason: str) -> None:
+    """Pause a strategy: its signals are refused with ``strategy_paused``. Operator."""
+    run(conn, Call("SELECT api.pause_strategy(%s::text, %s::text, %s::text)", (account, strategy, reason), None))
+
+
+def resume_strategy(conn: psycopg.Connection, account: str, strategy: str, reason: str) -> None:
+    """Resume a paused strategy. Operator."""
+    run(conn, Call("SELECT api.resume_strategy(%s::text, %s::text, %s::text)", (account, strategy, reason), None))
+
+
+def set_limit(conn: psycopg.Connection, profile: str, limit: str, mode: str, value: Decimal | None, reason: str,
+              scope: str = "*") -> int:
+    """Set a risk limit (new revision; None disables it); returns the revision. Operator."""
+    return run(conn, Call("SELECT api.set_limit(%s::text, %s::text, %s::text, %s::numeric, %s::text, %s::text)",
+                          (profile, limit, mode, value, reason, scope), None))
+
+
+def halt(conn: psycopg.Connection, reason: str, scope: str = "global", target: str | None = None) -> int:
+    """Halt trading at a scope (global by default); returns the halt event seq. Operator."""
+    return run(conn, Call("SELECT api.halt(%s::text, %s::text, %s::text)", (reason, scope, target), None))
+
+
+def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target: str | None = None) -> int:
+    """Lift a halt explicitly; returns the halt event seq. Operator."""
+    return run(conn, Call("SELECT api.resume(%s::text, %s::text, %s::text)", (reason, scope, target), None))
+
+
+# --- worker procedures --------------------------------------------------------------------------------
+
+def submit_signal_call(account: str, strategy: str, symbol: str, ts: datetime, direction: str, confidence: Decimal,
+                       edge_bps: Decimal, expiry: datetime, quantity: Decimal | None = None,
+                       order_type: str = "market", limit_price: Decimal | None = None) -> Call[Decision]:
+    return Call("SELECT * FROM api.submit_signal(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::numeric,"
+                " %s::numeric, %s::timestamptz, %s::numeric, %s::text, %s::numeric)",
+                (account, strategy, symbol, ts, direction, confidence, edge_bps, expiry, quantity, order_type,
+                 limit_price), Decision)
+
+
+def submit_signal(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Decision:
+    """Record a signal and run the admission gate; see :func:`submit_signal_call` for the arguments."""
+    return run(conn, submit_signal_call(*args, **kwargs))
+
+
+def record_order_event_call(client_order_id: str, kind: str, ts: datetime, venue_order_id: str | None = None,
+                            reason: str | None = None) -> Call[str]:
+    return Call("SELECT api.record_order_event(%s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
+                (client_order_id, kind, ts, venue_order_id, reason), None)
+
+
+def record_order_event(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
+    """Relay an acknowledgement, reject, cancel, expiry or cancel request; returns the status after."""
+    return run(conn, record_order_event_call(*args, **kwargs))
+
+
+def record_fill_call(client_order_id: str, venue_trade_id: str, quantity: Decimal, price: Decimal, fee: Decimal,
+                     fee_currency: str, liquidity: str, ts: datetime) -> Call[str]:
+    return Call("SELECT api.record_fill(%s::text, %s::text, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::text,"
+                " %s::timestamptz)",
+                (client_order_id, venue_trade_id, quantity, price, fee, fee_currency, liquidity, ts), None)
+
+
+def record_fill(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
+    """Record an execution; returns ``recorded`` or ``duplicate`` (same venue trade id reported again)."""
+    return run(conn, record_fill_call(*args, **kwargs))
+
+
+def close_hour_call(account: str, hour: datetime, symbols: Iterable[str] | None = None) -> Call[HourState]:
+    return Call("SELECT * FROM api.close_hour(%s::text, %s::timestamptz, %s::text[])",
+                (account, hour, list(symbols) if symbols is not None else None), HourState)
+
+
+def close_hour(conn: psycopg.Connection, account: str, hour: datetime, symbols: Iterable[str] | None = None) -> HourState:
+    """Close an hour: hourly state, exposures, input/output hashes, loss limits; idempotent per hour."""
+    return run(conn, close_hour_call(account, hour, symbols))
+
+
+def register_run(conn: psycopg.Connection, run_id: str, account: str, kind: str, config: dict[str, Any],
+                 dataset_hash: str | None) -> str:
+    """Register a runner run with its reproducing configuration; idempotent for the same configuration."""
+    return run(conn, Call("SELECT api.register_run(%s::text, %s::text, %s::text, %s::jsonb, %s::text)",
+                          (run_id, account, kind, json.dumps(config, sort_keys=True), dataset_hash), None))
+
+
+def load_candles(conn: psycopg.Connection, venue: str, symbol: str, interval: str, source: str,
+                 clock: datetime | None = None, line_offset: int = 1) -> CandleLoad:
+    """Gate the lines staged in the session's ``candle_stage`` temp table (see predator.marketdata.loader)."""
+    return run(conn, Call("SELECT * FROM api.load_candles(%s::text, %s::text, %s::text, %s::text,"
+                          " coalesce(%s::timestamptz, now()), %s::integer)",
+                          (venue, symbol, interval, source, clock, line_offset), CandleLoad))
+
+
+# --- read routines ------------------------------------------------------------------------------------
+
+def verify_chains(conn: psycopg.Connection) -> list[ChainBreak]:
+    """Recompute every hash chain; the first broken row of each broken chain (empty: all verify)."""
+    return run(conn, Call("SELECT * FROM api.verify_chains() ORDER BY chain, seq", (), ChainBreak, many=True))
+
+
+def hour_digests(conn: psycopg.Connection, account: str, start: datetime, end: datetime) -> list[HourDigest]:
+    """Recorded and recomputed hashes of every closed hour in [start, end]."""
+    return run(conn, Call("SELECT * FROM api.hour_digests(%s::text, %s::timestamptz, %s::timestamptz)",
+                          (account, start, end), HourDigest, many=True))

@@ -1,0 +1,138 @@
+"""The strategy plug-in interface: ``generate_signal(context) -> Signal | None``.
+
+A strategy is pure: it sees only the :class:`Context` the runner builds for one symbol at one decision
+time, and never touches the database or a venue (DESIGN.md §8). The context holds market history with
+timestamps before the decision time only, the current position and the account state. Indicators may use
+floats; quantities leave the strategy as :class:`decimal.Decimal`.
+
+Strategies are registered by entry point (group ``predator.strategies``) or named ``module:Class``; see
+:func:`load_strategy`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
+from importlib.metadata import entry_points
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+Direction = Literal["buy", "sell", "hold", "reduce", "exit"]
+DIRECTIONS: tuple[str, ...] = ("buy", "sell", "hold", "reduce", "exit")
+
+
+@dataclass(frozen=True)
+class History:
+    """Bars of one symbol that closed by the decision time, oldest first.
+
+    ``ts`` are bar open times in unix seconds (int64); prices in quote per base, volume in base (float64).
+    The arrays are read-only copies: a strategy cannot reach data after the decision time through them.
+    """
+
+    ts: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.ts.shape[0])
+
+
+@dataclass(frozen=True)
+class InstrumentRules:
+    """Venue rules of the instrument: tick size (quote), step size and minimum quantity (base), minimum notional (quote)."""
+
+    tick_size: Decimal | None = None
+    step_size: Decimal | None = None
+    min_qty: Decimal = Decimal(0)
+    min_notional: Decimal = Decimal(0)
+
+    def round_qty(self, qty: Decimal) -> Decimal:
+        """Round a base quantity down to the step size (no step: 8 decimals)."""
+        step = self.step_size or Decimal("0.00000001")
+        return (qty / step).to_integral_value(rounding=ROUND_DOWN) * step
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a strategy may know when deciding for ``symbol`` at ``decision_time`` (UTC, the close of an hour).
+
+    Amounts are in the account's base currency (the quote currency of the instrument); ``position`` and
+    quantities in base units; ``fee_rate`` is the taker fee as a fraction (0.001 = 10 bps); ``limits``
+    holds caps as fractions of equity (``max_instrument_exposure``, ``max_order_notional``), None when off.
+    """
+
+    decision_time: datetime
+    symbol: str
+    history: History
+    position: Decimal
+    position_cost: Decimal
+    cash: Decimal
+    equity: Decimal
+    fee_rate: float
+    rules: InstrumentRules
+    params: dict[str, Any] = field(default_factory=dict)
+    limits: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A normalised signal: decision time ``ts`` (UTC), instrument, direction, confidence 0..1, expected
+    edge after fees and slippage (basis points), expiry, and for buy/sell/reduce a base quantity."""
+
+    ts: datetime
+    symbol: str
+    direction: Direction
+    confidence: float
+    edge_bps: float
+    expiry: datetime
+    quantity: Decimal | None = None
+    order_type: Literal["market", "limit"] = "market"
+    limit_price: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"unknown direction {self.direction!r}")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} outside 0..1")
+        if self.expiry <= self.ts:
+            raise ValueError("expiry must be after the decision time")
+        if self.direction in ("buy", "sell", "reduce") and (self.quantity is None or self.quantity <= 0):
+            raise ValueError(f"{self.direction} needs a positive quantity")
+
+
+@runtime_checkable
+class Strategy(Protocol):
+    """A strategy: ``name`` and ``generate_signal``. Implementations may keep state across calls, but only
+    from contexts they were given (the look-ahead check, ``predator check-strategy``, verifies this)."""
+
+    name: str
+
+    def generate_signal(self, context: Context) -> Signal | None: ...
+
+
+def hold_expiry(ts: datetime, hours: int = 1) -> datetime:
+    """Default expiry of a signal: the end of the next hour."""
+    return ts + timedelta(hours=hours)
+
+
+def load_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
+    """Instantiate a strategy by entry-point name (group ``predator.strategies``) or ``module:Class``.
+
+    Raises ValueError when the name resolves to nothing.
+    """
+    if ":" in name:
+        module_name, _, attr = name.partition(":")
+        cls = getattr(importlib.import_module(module_name), attr)
+    else:
+        matches = [ep for ep in entry_points(group="predator.strategies") if ep.name == name]
+        if not matches:
+            known = sorted(ep.name for ep in entry_points(group="predator.strategies"))
+            raise ValueError(f"unknown strategy {name!r}; registered: {', '.join(known)} (or use module:Class)")
+        cls = matches[0].load()
+    return cls(**(params or {}))

@@ -1,0 +1,86 @@
+"""Test fixtures: a real PostgreSQL everywhere.
+
+The database comes from ``PREDATOR_TEST_DSN`` (an existing server; the suite creates and drops its own
+databases there), else from the embedded cluster under ``PREDATOR_HOME`` (started when needed). Each test
+session migrates one template database; each test that asks for ``db`` gets a fresh copy of it
+(``CREATE DATABASE ... TEMPLATE``), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from predator import config
+from predator.db import cluster, migrate
+from predator.db.connection import Target
+
+
+def _server_target() -> Target:
+    dsn = os.environ.get("PREDATOR_TEST_DSN", "").strip() or config.external_dsn()
+    if dsn:
+        return Target(dsn, embedded=False)
+    lay = cluster.layout()
+    if not cluster.is_running(lay):
+        lay = cluster.up()
+    return Target(lay.dsn(), embedded=True)
+
+
+def _admin(target: Target) -> psycopg.Connection:
+    return psycopg.connect(target.with_dbname("postgres").dsn, autocommit=True)
+
+
+def create_database(server: Target, template: str | None = None, prefix: str = "predator_t") -> Target:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with _admin(server) as conn:
+        if template:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return server.with_dbname(name)
+
+
+def drop_database(server: Target, name: str) -> None:
+    with _admin(server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def server() -> Target:
+    """The PostgreSQL server the suite uses (admin DSN, database ``postgres``-independent)."""
+    return _server_target()
+
+
+@pytest.fixture(scope="session")
+def template_db(server: Target) -> Iterator[Target]:
+    """A database migrated to head once per test session (per xdist worker)."""
+    target = create_database(server, prefix="predator_tmpl")
+    try:
+        migrate.upgrade(target)
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+@pytest.fixture()
+def db(server: Target, template_db: Target) -> Iterator[Target]:
+    """A fresh, migrated database for one test."""
+    target = create_database(server, template=template_db.dbname)
+    try:
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+@pytest.fixture()
+def empty_db(server: Target) -> Iterator[Target]:
+    """A fresh database that was never migrated."""
+    target = create_database(server)
+    try:
+        yield target
+    finally:
+        drop_database(server, target.dbname)
