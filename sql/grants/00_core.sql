@@ -1,4 +1,4 @@
--- grants.sql — privileges, re-applied on every migrate. DESIGN.md §2: the owner owns everything; the
+-- grants/00_core.sql — privileges of the core, re-applied on every migrate. DESIGN.md §2: the owner owns everything; the
 -- worker may only execute worker procedures and read api views; the operator may also execute operator
 -- procedures; the auditor reads everything and runs the gates; no login role writes a governed table.
 REVOKE ALL ON ALL TABLES IN SCHEMA market, trading, ledger, risk, portfolio, ops, api FROM PUBLIC;
