@@ -288,3 +288,24 @@ def hour_digests(conn: psycopg.Connection, account: str, start: datetime, end: d
     """Recorded and recomputed hashes of every closed hour in [start, end]."""
     return run(conn, Call("SELECT * FROM api.hour_digests(%s::text, %s::timestamptz, %s::timestamptz)",
                           (account, start, end), HourDigest, many=True))
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Result of ``api.reconcile``: clean, or the differences (a mismatch halts globally)."""
+
+    clean: bool
+    diffs: list[dict[str, Any]]
+    reconciliation_seq: int
+
+
+def reconcile_call(account: str, ts: datetime, venue_balances: dict[str, Decimal], venue_open_orders: list[str],
+                   kind: str = "hourly", tolerance: Decimal = Decimal("0.00000001")) -> Call[Reconciliation]:
+    balances = json.dumps({k: str(v) for k, v in sorted(venue_balances.items())})
+    return Call("SELECT * FROM api.reconcile(%s::text, %s::timestamptz, %s::jsonb, %s::text[], %s::text, %s::numeric)",
+                (account, ts, balances, sorted(venue_open_orders), kind, tolerance), Reconciliation)
+
+
+def reconcile(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Reconciliation:
+    """Compare the book with the venue's balances (totals per currency) and open orders (client order ids)."""
+    return run(conn, reconcile_call(*args, **kwargs))

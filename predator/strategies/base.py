@@ -63,8 +63,10 @@ class Context:
     """What a strategy may know when deciding for ``symbol`` at ``decision_time`` (UTC, the close of an hour).
 
     Amounts are in the account's base currency (the quote currency of the instrument); ``position`` and
-    quantities in base units; ``fee_rate`` is the taker fee as a fraction (0.001 = 10 bps); ``limits``
-    holds caps as fractions of equity (``max_instrument_exposure``, ``max_order_notional``), None when off.
+    quantities in base units; ``last_close`` is the exact close of the last bar (quote per base);
+    ``fee_rate`` is the taker fee as a fraction (0.001 = 10 bps); ``limits`` holds caps as fractions of
+    equity (``max_instrument_exposure``, ``max_order_notional``), None when off. ``features`` holds the
+    strategy's own vectorised features (see :meth:`Strategy.features`) up to and including the last bar.
     """
 
     decision_time: datetime
@@ -76,6 +78,8 @@ class Context:
     equity: Decimal
     fee_rate: float
     rules: InstrumentRules
+    last_close: Decimal = Decimal(0)
+    features: dict[str, np.ndarray] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     limits: dict[str, float | None] = field(default_factory=dict)
 
@@ -108,10 +112,18 @@ class Signal:
 
 @runtime_checkable
 class Strategy(Protocol):
-    """A strategy: ``name`` and ``generate_signal``. Implementations may keep state across calls, but only
-    from contexts they were given (the look-ahead check, ``predator check-strategy``, verifies this)."""
+    """A strategy: ``name``, ``warmup_bars`` and ``generate_signal``.
+
+    A strategy may also define ``features(symbol, history) -> dict[str, np.ndarray]``: vectorised
+    indicators computed once per symbol over every bar a run loaded, each array aligned with
+    ``history.ts``; the runner hands each decision the values up to its last closed bar
+    (``context.features``). Such features must only use past values at every index — a feature that
+    looks ahead is caught by the look-ahead check (``predator check-strategy``), which compares the
+    decisions made on the full data with those made on data cut at several points.
+    """
 
     name: str
+    warmup_bars: int
 
     def generate_signal(self, context: Context) -> Signal | None: ...
 

@@ -22,12 +22,27 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['ledger.posting', 'market.candle', 'market.candle_load', 'market.candle_quarantine',
-                             'market.candle_correction', 'risk.limit_setting', 'ops.run'] LOOP
+                             'market.candle_correction', 'risk.limit_setting', 'ops.run',
+                             'risk.breaker_setting'] LOOP
         EXECUTE format('CREATE OR REPLACE TRIGGER _010_append_only BEFORE UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse()', t);
         EXECUTE format('CREATE OR REPLACE TRIGGER _011_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse()', t);
     END LOOP;
 END
 $append_only$;
+
+-- Candle partitions inherit the row triggers of market.candle but not its statement-level TRUNCATE trigger;
+-- market.ensure_partitions gives each new partition its own, and this covers the partitions that exist.
+DO $candle_partitions$
+DECLARE
+    v_part regclass;
+BEGIN
+    FOR v_part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
+                   WHERE i.inhparent = 'market.candle'::regclass
+                     AND EXISTS (SELECT FROM pg_catalog.pg_partitioned_table t WHERE t.partrelid = 'market.candle'::regclass) LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER _011_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse()', v_part);
+    END LOOP;
+END
+$candle_partitions$;
 
 -- Lots: only remaining may change, only downwards; never deleted.
 CREATE OR REPLACE TRIGGER _010_guard BEFORE UPDATE ON trading.lot

@@ -36,6 +36,12 @@ DECLARE
     v_inputs    bytea;
     v_outputs   bytea;
     v_symbols   text[];
+    v_syms      text[];
+    v_clusters  text[];
+    v_quotes    text[];
+    v_qtys      numeric[];
+    v_marks     numeric[];
+    v_notionals numeric[];
 BEGIN
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
@@ -58,46 +64,38 @@ BEGIN
       FROM (SELECT NULL) x LEFT JOIN ledger.balance b
         ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
 
-    -- Exposures at mark, written first so that the hour's digests cover them.
-    WITH pos AS (
-        SELECT p.symbol, a.cluster, i.quote, p.quantity, p.cost_basis, m.close AS mark, m.bar_close
-          FROM trading.position p
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-          JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
-         WHERE p.book_id = v_acct.book_id AND p.quantity > 0),
-    valued AS (
-        SELECT pos.*, pos.quantity * coalesce(pos.mark, pos.cost_basis / pos.quantity) AS notional FROM pos)
-    SELECT coalesce(sum(v.notional), 0), coalesce(sum(v.cost_basis), 0),
-           coalesce(array_agg(v.symbol ORDER BY v.symbol) FILTER (WHERE v.bar_close IS NULL OR v.bar_close < p_hour), '{}')
-      INTO v_pos_value, v_cost, v_stale
-      FROM valued v;
+    -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
+    -- listed in stale_marks), looked up once; exposures are written first so the hour's digests cover them.
+    SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(a.cluster ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(i.quote ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(p.quantity ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(m.close ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(p.quantity * coalesce(m.close, p.cost_basis / p.quantity) ORDER BY p.symbol), '{}'),
+           coalesce(sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 0),
+           coalesce(sum(p.cost_basis), 0),
+           coalesce(array_agg(p.symbol ORDER BY p.symbol) FILTER (WHERE m.bar_close IS NULL OR m.bar_close < p_hour), '{}')
+      INTO v_syms, v_clusters, v_quotes, v_qtys, v_marks, v_notionals, v_pos_value, v_cost, v_stale
+      FROM trading.position p
+      JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+      JOIN market.asset a ON a.asset = i.base
+      LEFT JOIN market.marks(v_acct.venue,
+                             ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
+                             p_hour) m ON m.symbol = p.symbol
+     WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
     v_equity := v_cash + v_pos_value;
 
     INSERT INTO portfolio.hourly_exposure (book_id, hour, kind, key, quantity, mark, notional, exposure)
     SELECT v_acct.book_id, p_hour, x.kind, x.key, x.quantity, x.mark, x.notional,
            CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END
-      FROM (
-        SELECT 'instrument'::text AS kind, p.symbol AS key, p.quantity, m.close AS mark,
-               p.quantity * coalesce(m.close, p.cost_basis / p.quantity) AS notional, 1 AS ord
-          FROM trading.position p
-          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
-         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
-        UNION ALL
-        SELECT 'cluster', a.cluster, NULL, NULL, sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 2
-          FROM trading.position p
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-          JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
-         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
-         GROUP BY a.cluster
-        UNION ALL
-        SELECT 'quote', i.quote, NULL, NULL, sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 3
-          FROM trading.position p
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_hour) m ON true
-         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
-         GROUP BY i.quote) x
+      FROM (SELECT 'instrument'::text AS kind, e.sym AS key, e.qty AS quantity, e.mark, e.notional, 1 AS ord
+              FROM unnest(v_syms, v_qtys, v_marks, v_notionals) e(sym, qty, mark, notional)
+            UNION ALL
+            SELECT 'cluster', e.cluster, NULL, NULL, sum(e.notional), 2
+              FROM unnest(v_clusters, v_notionals) e(cluster, notional) GROUP BY e.cluster
+            UNION ALL
+            SELECT 'quote', e.quote, NULL, NULL, sum(e.notional), 3
+              FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x
      ORDER BY x.ord, x.key;
 
     v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
@@ -123,8 +121,7 @@ BEGIN
 
     v_digests := portfolio.window_digests(v_acct.book_id, v_prev, v_heads, false);
     v_outputs := portfolio.outputs_hash(v_digests);
-    v_symbols := coalesce(p_symbols, ARRAY(SELECT p.symbol FROM trading.position p
-                                            WHERE p.book_id = v_acct.book_id AND p.quantity > 0 ORDER BY 1));
+    v_symbols := coalesce(p_symbols, v_syms);
     v_inputs := sha256(portfolio.inputs_digest(v_acct.venue, v_symbols, p_hour)
                        || decode(v_digests ->> 'trading.signal', 'hex'));
 

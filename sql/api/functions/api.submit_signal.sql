@@ -157,7 +157,9 @@ BEGIN
           FROM trading.position p
           JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
           JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_ts) m ON true
+          LEFT JOIN market.marks(v_acct.venue,
+                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
+                                 p_ts) m ON m.symbol = p.symbol
          WHERE p.book_id = v_acct.book_id AND p.quantity > 0
         UNION ALL
         SELECT r.symbol, a.cluster, i.quote, 0, 0, (s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)

@@ -19,7 +19,13 @@ AS $$
            ('portfolio.hourly_state', '{}'),
            ('portfolio.hourly_exposure', '{}'),
            ('risk.halt_event', '{}'),
-           ('ops.audit_log', '{}')
+           ('ops.audit_log', '{}'),
+           ('ops.reconciliation', '{}'),
+           ('ops.incident', '{}'),
+           ('ops.incident_update', '{}'),
+           ('risk.breaker_trip', '{}'),
+           ('ops.venue_health', '{}'),
+           ('ops.venue_transfer', '{}')
 $$;
 
 COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';

@@ -1,20 +1,23 @@
 -- portfolio.inputs_digest(p_venue, p_symbols, p_hour) -> bytea
 -- sha256 over the effective 1h bars that closed at p_hour for the given symbols (sorted by symbol),
--- each rendered as "symbol|ts|open|high|low|close|volume" with numerics in their stored form.
+-- each rendered as "symbol|open time unix s|open|high|low|close|volume" with numerics as stored.
 CREATE OR REPLACE FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p_hour timestamptz)
 RETURNS bytea
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-SET timezone = 'UTC'
+SET plan_cache_mode = force_generic_plan
 AS $$
+BEGIN
+    RETURN (
     SELECT sha256(convert_to(coalesce(string_agg(
                concat_ws('|', c.symbol, extract(epoch FROM c.ts)::bigint, c.open, c.high, c.low, c.close, c.volume),
                E'\n' ORDER BY c.symbol), ''), 'UTF8'))
-      FROM (SELECT DISTINCT ON (k.symbol) k.*
+      FROM (SELECT DISTINCT ON (k.symbol) k.symbol, k.ts, k.open, k.high, k.low, k.close, k.volume
               FROM market.candle k
              WHERE k.venue = p_venue AND k.symbol = ANY (p_symbols) AND k.interval = '1h'
                AND k.ts = p_hour - interval '1 hour'
-             ORDER BY k.symbol, k.revision DESC) c
+             ORDER BY k.symbol, k.revision DESC) c);
+END
 $$;
 
 COMMENT ON FUNCTION portfolio.inputs_digest(text, text[], timestamptz) IS 'sha256 over the effective 1h bars of the given symbols that closed at p_hour.';

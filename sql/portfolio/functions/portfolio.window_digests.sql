@@ -6,15 +6,18 @@
 -- up even when its stored hash was left alone. Returns {"<schema>.<table>": hex, ..., "ledger.journal": hex}.
 CREATE OR REPLACE FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean)
 RETURNS jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $$
+BEGIN
+    RETURN (
     WITH b AS (
         SELECT k, coalesce((p_from ->> k)::bigint, 0) AS lo, coalesce((p_to ->> k)::bigint, 0) AS hi
           FROM unnest(ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                             'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
-                            'ledger.transaction', 'risk.halt_event', 'portfolio.hourly_exposure']) k)
+                            'ledger.transaction', 'risk.halt_event', 'portfolio.hourly_exposure',
+                            'ops.reconciliation', 'ops.incident', 'risk.breaker_trip']) k)
     SELECT jsonb_build_object(
         'trading.signal', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
                              FROM trading.signal t, b WHERE b.k = 'trading.signal' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
@@ -41,7 +44,14 @@ AS $$
         'risk.halt_event', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
                              FROM risk.halt_event t, b WHERE b.k = 'risk.halt_event' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
         'portfolio.hourly_exposure', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM portfolio.hourly_exposure t, b WHERE b.k = 'portfolio.hourly_exposure' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi))
+                             FROM portfolio.hourly_exposure t, b WHERE b.k = 'portfolio.hourly_exposure' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'ops.reconciliation', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM ops.reconciliation t, b WHERE b.k = 'ops.reconciliation' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'ops.incident', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM ops.incident t, b WHERE b.k = 'ops.incident' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'risk.breaker_trip', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM risk.breaker_trip t, b WHERE b.k = 'risk.breaker_trip' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi)));
+END
 $$;
 
 COMMENT ON FUNCTION portfolio.window_digests(integer, jsonb, jsonb, boolean) IS 'Per-chain sha256 digests of the rows a book appended between two sets of chain heads; with p_recompute, from the rows'' content rather than their stored hashes.';

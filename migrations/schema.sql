@@ -1,0 +1,7182 @@
+--
+-- PostgreSQL database dump
+--
+
+
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: api; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA api;
+
+
+ALTER SCHEMA api OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA api; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA api IS 'The only door: governed procedures (SECURITY DEFINER, pinned search_path) and read views.';
+
+
+--
+-- Name: ledger; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA ledger;
+
+
+ALTER SCHEMA ledger OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA ledger; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA ledger IS 'The double-entry journal: transactions, chained postings with running balances, balance heads.';
+
+
+--
+-- Name: market; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA market;
+
+
+ALTER SCHEMA market OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA market; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA market IS 'Venues, assets, clusters, instruments, the universe, candles, their loads, quarantine and corrections.';
+
+
+--
+-- Name: ops; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA ops;
+
+
+ALTER SCHEMA ops OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA ops; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA ops IS 'Hash-chain heads, operator audit log, runs, reconciliation, incidents.';
+
+
+--
+-- Name: portfolio; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA portfolio;
+
+
+ALTER SCHEMA portfolio OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA portfolio; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA portfolio IS 'Hourly portfolio and risk state, exposures by instrument, cluster and quote currency.';
+
+
+--
+-- Name: risk; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA risk;
+
+
+ALTER SCHEMA risk OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA risk; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA risk IS 'Risk profiles and limits, admission decisions, halts.';
+
+
+--
+-- Name: trading; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA trading;
+
+
+ALTER SCHEMA trading OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA trading; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA trading IS 'Accounts (books), strategies, signals, order requests and their events, fills, FIFO lots, round trips, positions.';
+
+
+--
+-- Name: close_hour(text, timestamp with time zone, text[]); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[] DEFAULT NULL::text[]) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_acct      trading.account := trading._account(p_account);
+    v_last      portfolio.hourly_state;
+    v_cash      numeric;
+    v_pos_value numeric;
+    v_cost      numeric;
+    v_equity    numeric;
+    v_peak      numeric;
+    v_day_start numeric;
+    v_realized  numeric;
+    v_fees      numeric;
+    v_open      integer;
+    v_stale     text[];
+    v_prev      jsonb;
+    v_heads     jsonb;
+    v_digests   jsonb;
+    v_inputs    bytea;
+    v_outputs   bytea;
+    v_symbols   text[];
+    v_syms      text[];
+    v_clusters  text[];
+    v_quotes    text[];
+    v_qtys      numeric[];
+    v_marks     numeric[];
+    v_notionals numeric[];
+BEGIN
+    IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
+            HINT = 'Pass the close time of the hour, for example 2023-06-01T13:00:00Z.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+
+    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id ORDER BY h.hour DESC LIMIT 1;
+    IF FOUND AND p_hour <= v_last.hour THEN
+        IF EXISTS (SELECT FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id AND h.hour = p_hour) THEN
+            RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
+            RETURN;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('close_hour refused: %s is before the last closed hour %s', p_hour, v_last.hour),
+            HINT = 'Hours close in order; business time never goes backwards.';
+    END IF;
+
+    SELECT coalesce(b.balance, 0) INTO v_cash
+      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
+        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
+
+    -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
+    -- listed in stale_marks), looked up once; exposures are written first so the hour's digests cover them.
+    SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(a.cluster ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(i.quote ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(p.quantity ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(m.close ORDER BY p.symbol), '{}'),
+           coalesce(array_agg(p.quantity * coalesce(m.close, p.cost_basis / p.quantity) ORDER BY p.symbol), '{}'),
+           coalesce(sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 0),
+           coalesce(sum(p.cost_basis), 0),
+           coalesce(array_agg(p.symbol ORDER BY p.symbol) FILTER (WHERE m.bar_close IS NULL OR m.bar_close < p_hour), '{}')
+      INTO v_syms, v_clusters, v_quotes, v_qtys, v_marks, v_notionals, v_pos_value, v_cost, v_stale
+      FROM trading.position p
+      JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+      JOIN market.asset a ON a.asset = i.base
+      LEFT JOIN market.marks(v_acct.venue,
+                             ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
+                             p_hour) m ON m.symbol = p.symbol
+     WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
+    v_equity := v_cash + v_pos_value;
+
+    INSERT INTO portfolio.hourly_exposure (book_id, hour, kind, key, quantity, mark, notional, exposure)
+    SELECT v_acct.book_id, p_hour, x.kind, x.key, x.quantity, x.mark, x.notional,
+           CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END
+      FROM (SELECT 'instrument'::text AS kind, e.sym AS key, e.qty AS quantity, e.mark, e.notional, 1 AS ord
+              FROM unnest(v_syms, v_qtys, v_marks, v_notionals) e(sym, qty, mark, notional)
+            UNION ALL
+            SELECT 'cluster', e.cluster, NULL, NULL, sum(e.notional), 2
+              FROM unnest(v_clusters, v_notionals) e(cluster, notional) GROUP BY e.cluster
+            UNION ALL
+            SELECT 'quote', e.quote, NULL, NULL, sum(e.notional), 3
+              FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x
+     ORDER BY x.ord, x.key;
+
+    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
+    v_day_start := CASE
+        WHEN v_last.hour IS NULL THEN v_equity
+        WHEN date_trunc('day', v_last.hour - interval '1 second') = date_trunc('day', p_hour - interval '1 second')
+            THEN v_last.day_start_equity
+        ELSE v_last.equity END;
+
+    v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
+    SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
+      FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
+
+    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0)
+      INTO v_fees FROM trading.fill f
+     WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
+       AND f.seq <= coalesce((v_heads ->> 'trading.fill')::bigint, 0);
+    SELECT coalesce(sum(a.realized_pnl), 0) INTO v_realized FROM trading.lot_allocation a
+     WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
+       AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
+    SELECT count(*) INTO v_open FROM trading.order_state s
+     WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled');
+
+    v_digests := portfolio.window_digests(v_acct.book_id, v_prev, v_heads, false);
+    v_outputs := portfolio.outputs_hash(v_digests);
+    v_symbols := coalesce(p_symbols, v_syms);
+    v_inputs := sha256(portfolio.inputs_digest(v_acct.venue, v_symbols, p_hour)
+                       || decode(v_digests ->> 'trading.signal', 'hex'));
+
+    INSERT INTO portfolio.hourly_state (book_id, hour, cash, positions_value, equity, peak_equity, drawdown,
+                                        day_start_equity, daily_pnl, realized_pnl, unrealized_pnl, fees,
+                                        gross_exposure, open_orders, stale_marks, inputs_hash, outputs_hash, digests)
+    VALUES (v_acct.book_id, p_hour, v_cash, v_pos_value, v_equity, v_peak,
+            CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END,
+            v_day_start, v_equity - v_day_start,
+            coalesce(v_last.realized_pnl, 0) + v_realized, v_pos_value - v_cost,
+            coalesce(v_last.fees, 0) + v_fees,
+            CASE WHEN v_equity > 0 THEN v_pos_value / v_equity ELSE 0 END,
+            v_open, v_stale, v_inputs, v_outputs,
+            v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
+
+    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour);
+    RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
+END
+$$;
+
+
+ALTER FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) IS 'Worker: closes an hour for an account: hourly portfolio and risk state with exposures and the hashes of the hour''s inputs and outputs, then drawdown and daily-loss limits. Idempotent per hour; PD012 misaligned, PD013 out of order.';
+
+
+--
+-- Name: create_account(text, text, text, text, text, numeric, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book integer;
+BEGIN
+    IF EXISTS (SELECT FROM trading.account a WHERE a.name = p_name) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('account %L already exists', p_name),
+            HINT = 'Choose another name; accounts are never renamed or deleted.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.venue v WHERE v.venue = p_venue)
+       OR NOT EXISTS (SELECT FROM risk.profile r WHERE r.profile = p_risk_profile)
+       OR NOT EXISTS (SELECT FROM market.asset s WHERE s.asset = p_base_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('account %L refused: unknown venue %L, risk profile %L or currency %L', p_name, p_venue, p_risk_profile, p_base_currency),
+            HINT = 'See market.venue, risk.profile and market.asset for the known values.';
+    END IF;
+    BEGIN
+        INSERT INTO trading.account (name, mode, venue, base_currency, lane, initial_principal, risk_profile)
+        VALUES (p_name, p_mode, p_venue, p_base_currency, p_lane, p_initial_principal, p_risk_profile)
+        RETURNING book_id INTO v_book;
+    EXCEPTION WHEN check_violation THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('account %L refused: %s', p_name, SQLERRM),
+            HINT = 'mode is paper|shadow|live, lane is paper|live_canary|live_promoted; paper runs in the paper lane, live never does; the principal is positive.';
+    END;
+    INSERT INTO ledger.ledger_account (book_id, code, non_negative)
+    VALUES (v_book, 'trading', true), (v_book, 'reserve', true), (v_book, 'venue', false),
+           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false);
+    PERFORM ops._audit(v_book, 'create_account', p_name,
+        jsonb_build_object('mode', p_mode, 'venue', p_venue, 'base_currency', p_base_currency, 'lane', p_lane,
+                           'initial_principal', p_initial_principal, 'risk_profile', p_risk_profile), p_reason);
+    RETURN v_book;
+END
+$$;
+
+
+ALTER FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text) IS 'Operator: creates a trading account (book) with its ledger accounts; returns book_id. PD011 unknown venue/profile/currency, PD012 duplicate or inconsistent.';
+
+
+--
+-- Name: deposit(text, numeric, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text DEFAULT NULL::text, p_ref text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+    v_ccy  text := coalesce(p_currency, v_acct.base_currency);
+    v_tx   bigint;
+BEGIN
+    IF p_amount IS NULL OR p_amount <= 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('deposit refused: amount %s is not positive', p_amount),
+            HINT = 'Deposit a positive amount; capital leaves only through a recorded withdrawal, never through Predator.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = v_ccy) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('deposit refused: unknown currency %L', v_ccy),
+            HINT = 'See market.asset.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    v_tx := ledger._post(v_acct.book_id, 'deposit', coalesce(p_ref, 'deposit'), p_ts,
+                         ARRAY['trading', 'external'], ARRAY[v_ccy, v_ccy], ARRAY[p_amount, -p_amount]);
+    PERFORM ops._audit(v_acct.book_id, 'deposit', p_account,
+        jsonb_build_object('amount', p_amount, 'currency', v_ccy, 'ts', p_ts, 'tx_seq', v_tx), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) IS 'Operator: deposits capital into the trading account (trading +amount, external -amount); returns the journal transaction seq. PD011/PD012 on bad input.';
+
+
+--
+-- Name: halt(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.halt(p_reason text, p_scope text DEFAULT 'global'::text, p_target text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_scope record;
+    v_seq   bigint;
+BEGIN
+    SELECT * INTO v_scope FROM risk._scope(p_scope, p_target);
+    PERFORM ops._audit(v_scope.book_id, 'halt', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);
+    v_seq := risk._set_halt(v_scope.scope_kind, v_scope.scope_key, v_scope.book_id, 'halt', p_reason, 'operator', NULL);
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION api.halt(p_reason text, p_scope text, p_target text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION halt(p_reason text, p_scope text, p_target text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.halt(p_reason text, p_scope text, p_target text) IS 'Operator kill of new orders: SELECT api.halt(''reason'') halts globally; p_scope account|lane|strategy with p_target halts one scope. Nothing resumes by itself. Audited.';
+
+
+--
+-- Name: hour_digests(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(hour timestamp with time zone, inputs_hash text, outputs_hash text, recomputed_outputs_hash text, state_hash text, digests jsonb, recomputed jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+    SELECT h.hour, encode(h.inputs_hash, 'hex'), encode(h.outputs_hash, 'hex'),
+           encode(portfolio.outputs_hash(r.d), 'hex'),
+           encode(sha256(convert_to(ops.canonical(to_jsonb(h), '{seq}'), 'UTF8')), 'hex'),
+           h.digests - 'heads' - 'symbols', r.d
+      FROM portfolio.hourly_state h
+      JOIN trading.account a ON a.book_id = h.book_id
+      LEFT JOIN LATERAL (SELECT p.digests -> 'heads' AS heads FROM portfolio.hourly_state p
+                          WHERE p.book_id = h.book_id AND p.hour < h.hour ORDER BY p.hour DESC LIMIT 1) prev ON true
+      CROSS JOIN LATERAL (SELECT portfolio.window_digests(h.book_id, coalesce(prev.heads, '{}'), h.digests -> 'heads', true) AS d) r
+     WHERE a.name = p_account AND h.hour >= p_from AND h.hour <= p_to
+     ORDER BY h.hour
+$$;
+
+
+ALTER FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Per closed hour: recorded input/output hashes, output hash recomputed from content, state content hash and the per-chain digests; the material of replay parity.';
+
+
+--
+-- Name: load_candles(text, text, text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone DEFAULT now(), p_line_offset integer DEFAULT 1) RETURNS TABLE(load_id bigint, read bigint, loaded bigint, duplicate bigint, corrected bigint, quarantined bigint, first_ts timestamp with time zone, last_ts timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    v_secs        integer := market.interval_seconds(p_interval);
+    v_step        interval;
+    v_load        bigint;
+    v_read        bigint;
+    v_good        bigint;
+    v_loaded      bigint := 0;
+    v_duplicate   bigint := 0;
+    v_corrected   bigint := 0;
+    v_quarantined bigint := 0;
+    v_first       timestamptz;
+    v_last        timestamptz;
+BEGIN
+    IF v_secs IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('candle load refused: unknown interval %L', p_interval),
+            HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
+    END IF;
+    IF p_symbol !~ '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('candle load refused: %L is not a ccxt unified symbol', p_symbol),
+            HINT = 'Use BASE/QUOTE, for example BTC/USDT.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.venue v WHERE v.venue = p_venue) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('candle load refused: unknown venue %L', p_venue),
+            HINT = 'See market.venue.';
+    END IF;
+    v_step := make_interval(secs => v_secs);
+    v_load := nextval('market.candle_load_id_seq');
+
+    CREATE TEMP TABLE IF NOT EXISTS _candle_parsed (
+        line_no bigint, raw text, n integer, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
+        volume numeric, good boolean) ON COMMIT DROP;
+    TRUNCATE _candle_parsed;
+
+    -- Fast path: every field casts. Otherwise the guarded path names each unparseable field.
+    BEGIN
+        INSERT INTO _candle_parsed
+        SELECT x.*, market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, v_secs, p_clock)
+          FROM (SELECT s.line_no, s.raw, s.n,
+                       CASE WHEN s.n = 6 THEN s.f[1]::timestamptz END AS ts,
+                       CASE WHEN s.n = 6 THEN s.f[2]::numeric END AS open, CASE WHEN s.n = 6 THEN s.f[3]::numeric END AS high,
+                       CASE WHEN s.n = 6 THEN s.f[4]::numeric END AS low, CASE WHEN s.n = 6 THEN s.f[5]::numeric END AS close,
+                       CASE WHEN s.n = 6 THEN s.f[6]::numeric END AS volume
+                  FROM (SELECT c.line_no, c.raw, f, cardinality(f) AS n
+                          FROM pg_temp.candle_stage c, LATERAL string_to_array(rtrim(c.raw, E'\r'), ',') f) s) x;
+    EXCEPTION WHEN data_exception THEN
+        INSERT INTO _candle_parsed
+        SELECT x.*, market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, v_secs, p_clock)
+          FROM (SELECT s.line_no, s.raw, s.n,
+               CASE WHEN s.n = 6 AND s.f[1] ~ '^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])?$'
+                         AND substr(s.f[1], 9, 2)::int <= extract(day FROM make_date(substr(s.f[1], 1, 4)::int, substr(s.f[1], 6, 2)::int, 1) + interval '1 month - 1 day')
+                    THEN s.f[1]::timestamptz END AS ts,
+               CASE WHEN s.n = 6 AND s.f[2] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[2]::numeric END AS open,
+               CASE WHEN s.n = 6 AND s.f[3] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[3]::numeric END AS high,
+               CASE WHEN s.n = 6 AND s.f[4] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[4]::numeric END AS low,
+               CASE WHEN s.n = 6 AND s.f[5] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[5]::numeric END AS close,
+               CASE WHEN s.n = 6 AND s.f[6] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[6]::numeric END AS volume
+          FROM (SELECT c.line_no, c.raw, f, cardinality(f) AS n
+                  FROM pg_temp.candle_stage c, LATERAL string_to_array(rtrim(c.raw, E'\r'), ',') f) s) x;
+    END;
+    GET DIAGNOSTICS v_read = ROW_COUNT;
+
+    -- Quarantine every row that fails a gate, with all its reasons.
+    INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
+    SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
+           CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
+           coalesce(nullif(array_remove(ARRAY[
+               CASE WHEN p.n <> 6 THEN 'wrong_column_count' END,
+               CASE WHEN p.n = 6 AND NOT coalesce(isfinite(p.ts), false) THEN 'bad_timestamp' END,
+               CASE WHEN p.n = 6 AND (p.open IS NULL OR p.open IN ('NaN', 'Infinity', '-Infinity')) THEN 'open_not_a_number' END,
+               CASE WHEN p.n = 6 AND (p.high IS NULL OR p.high IN ('NaN', 'Infinity', '-Infinity')) THEN 'high_not_a_number' END,
+               CASE WHEN p.n = 6 AND (p.low IS NULL OR p.low IN ('NaN', 'Infinity', '-Infinity')) THEN 'low_not_a_number' END,
+               CASE WHEN p.n = 6 AND (p.close IS NULL OR p.close IN ('NaN', 'Infinity', '-Infinity')) THEN 'close_not_a_number' END,
+               CASE WHEN p.n = 6 AND (p.volume IS NULL OR p.volume IN ('NaN', 'Infinity', '-Infinity')) THEN 'volume_not_a_number' END,
+               CASE WHEN isfinite(p.ts) AND extract(epoch FROM p.ts) % v_secs <> 0 THEN 'misaligned_ts' END,
+               CASE WHEN isfinite(p.ts) AND p.ts + v_step > p_clock THEN 'future_bar' END,
+               CASE WHEN least(p.open, p.high, p.low, p.close) <= 0 THEN 'non_positive_price' END,
+               CASE WHEN p.volume < 0 THEN 'negative_volume' END,
+               CASE WHEN p.high < greatest(p.open, p.close) AND 'NaN' NOT IN (p.open, p.high, p.close) THEN 'high_below_open_close' END,
+               CASE WHEN p.low > least(p.open, p.close) AND 'NaN' NOT IN (p.open, p.low, p.close) THEN 'low_above_open_close' END
+           ], NULL), '{}'), ARRAY['invalid_row'])
+      FROM _candle_parsed p
+     WHERE NOT p.good;
+    GET DIAGNOSTICS v_quarantined = ROW_COUNT;
+    v_good := v_read - v_quarantined;
+
+    SELECT min(p.ts), max(p.ts) INTO v_first, v_last FROM _candle_parsed p WHERE p.good;
+    IF v_good > 0 THEN
+        PERFORM market.ensure_partitions(v_first, v_last);
+    END IF;
+
+    -- Fast path: nothing stored overlaps and no time repeats, so every good row is new.
+    BEGIN
+        INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
+        SELECT p_venue, p_symbol, p_interval, p.ts, 0, p.open, p.high, p.low, p.close, p.volume, v_load
+          FROM _candle_parsed p
+         WHERE p.good
+        ON CONFLICT ON CONSTRAINT candle_pk DO NOTHING;
+        GET DIAGNOSTICS v_loaded = ROW_COUNT;
+        IF v_loaded <> v_good THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD099', MESSAGE = 'overlap: classify row by row';
+        END IF;
+    EXCEPTION WHEN SQLSTATE 'PD099' THEN
+        -- Overlap with stored bars or repeated times within the input: classify every good row.
+        CREATE TEMP TABLE IF NOT EXISTS _candle_classified (
+            line_no bigint, raw text, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
+            volume numeric, class text, stored_revision smallint, old_values jsonb) ON COMMIT DROP;
+        TRUNCATE _candle_classified;
+        INSERT INTO _candle_classified
+        SELECT g.line_no, g.raw, g.ts, g.open, g.high, g.low, g.close, g.volume,
+               CASE WHEN g.rn > 1 AND (g.open, g.high, g.low, g.close, g.volume) = (g.f_open, g.f_high, g.f_low, g.f_close, g.f_volume)
+                        THEN 'duplicate'
+                    WHEN g.rn > 1 THEN 'conflict'
+                    WHEN st.ts IS NULL THEN 'new'
+                    WHEN (g.open, g.high, g.low, g.close, g.volume) = (st.open, st.high, st.low, st.close, st.volume) THEN 'duplicate'
+                    ELSE 'correction' END,
+               st.revision,
+               CASE WHEN st.ts IS NOT NULL THEN jsonb_build_object('open', st.open, 'high', st.high, 'low', st.low,
+                                                                   'close', st.close, 'volume', st.volume) END
+          FROM (SELECT p.*, row_number() OVER w AS rn,
+                       first_value(p.open) OVER w AS f_open, first_value(p.high) OVER w AS f_high,
+                       first_value(p.low) OVER w AS f_low, first_value(p.close) OVER w AS f_close,
+                       first_value(p.volume) OVER w AS f_volume
+                  FROM _candle_parsed p
+                 WHERE p.good
+                WINDOW w AS (PARTITION BY p.ts ORDER BY p.line_no)) g
+          LEFT JOIN LATERAL (SELECT c.ts, c.revision, c.open, c.high, c.low, c.close, c.volume
+                               FROM market.candle c
+                              WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_interval AND c.ts = g.ts
+                              ORDER BY c.revision DESC LIMIT 1) st ON true;
+
+        INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
+        SELECT p_venue, p_symbol, p_interval, k.ts, coalesce(k.stored_revision + 1, 0), k.open, k.high, k.low, k.close, k.volume, v_load
+          FROM _candle_classified k WHERE k.class IN ('new', 'correction');
+        INSERT INTO market.candle_correction (venue, symbol, interval, ts, from_revision, to_revision, old_values, new_values, load_id, source)
+        SELECT p_venue, p_symbol, p_interval, k.ts, k.stored_revision, k.stored_revision + 1, k.old_values,
+               jsonb_build_object('open', k.open, 'high', k.high, 'low', k.low, 'close', k.close, 'volume', k.volume), v_load, p_source
+          FROM _candle_classified k WHERE k.class = 'correction';
+        INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
+        SELECT v_load, k.line_no + p_line_offset, p_venue, p_symbol, p_interval, k.ts, left(k.raw, 1000), length(k.raw),
+               ARRAY['conflicting_duplicate_in_file']
+          FROM _candle_classified k WHERE k.class = 'conflict';
+        SELECT count(*) FILTER (WHERE k.class = 'new'), count(*) FILTER (WHERE k.class = 'duplicate'),
+               count(*) FILTER (WHERE k.class = 'correction'), v_quarantined + count(*) FILTER (WHERE k.class = 'conflict')
+          INTO v_loaded, v_duplicate, v_corrected, v_quarantined
+          FROM _candle_classified k;
+    END;
+
+    INSERT INTO market.candle_load (load_id, venue, symbol, interval, source, clock, read, loaded, duplicate,
+                                    corrected, quarantined, first_ts, last_ts)
+    VALUES (v_load, p_venue, p_symbol, p_interval, p_source, p_clock, v_read, v_loaded, v_duplicate,
+            v_corrected, v_quarantined, v_first, v_last);
+    RETURN QUERY SELECT v_load, v_read, v_loaded, v_duplicate, v_corrected, v_quarantined, v_first, v_last;
+END
+$_$;
+
+
+ALTER FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) IS 'Worker: gates the CSV lines staged in the session''s temp table candle_stage and files every row as loaded, duplicate, corrected (new revision with evidence) or quarantined (reason codes); loaded + duplicate + corrected + quarantined = read. PD011 unknown venue, PD012 unknown interval or symbol.';
+
+
+--
+-- Name: pause_strategy(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+BEGIN
+    PERFORM ops._audit(v_acct.book_id, 'pause_strategy', p_account || '/' || p_strategy, '{}', p_reason);
+    UPDATE trading.strategy s SET status = 'paused' WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L on account %L', p_strategy, p_account),
+            HINT = 'Register it with api.register_strategy.';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION pause_strategy(p_account text, p_strategy text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: pauses a strategy (its signals are refused with strategy_paused); audited. PD011 when unknown.';
+
+
+--
+-- Name: reconcile(text, timestamp with time zone, jsonb, text[], text, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text DEFAULT 'hourly'::text, p_tolerance numeric DEFAULT 0.00000001) RETURNS TABLE(clean boolean, diffs jsonb, reconciliation_seq bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account := trading._account(p_account);
+    v_book   jsonb;
+    v_orders text[];
+    v_diffs  jsonb;
+    v_seq    bigint;
+    v_inc    bigint;
+BEGIN
+    IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
+            HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+
+    SELECT coalesce(jsonb_object_agg(b.currency, b.balance ORDER BY b.currency), '{}'::jsonb) INTO v_book
+      FROM ledger.balance b
+     WHERE b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.balance <> 0;
+    SELECT coalesce(array_agg(s.client_order_id ORDER BY s.client_order_id), '{}') INTO v_orders
+      FROM trading.order_state s
+     WHERE s.book_id = v_acct.book_id AND s.status IN ('open', 'partially_filled');
+
+    SELECT coalesce(jsonb_agg(d ORDER BY d->>'kind', d->>'key'), '[]'::jsonb) INTO v_diffs
+      FROM (
+        SELECT jsonb_build_object('kind', 'balance', 'key', c.ccy, 'book', coalesce((v_book ->> c.ccy)::numeric, 0),
+                                  'venue', coalesce((p_venue_balances ->> c.ccy)::numeric, 0),
+                                  'difference', coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
+          FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(p_venue_balances)) c
+         WHERE abs(coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
+        UNION ALL
+        SELECT jsonb_build_object('kind', 'order_missing_at_venue', 'key', o) FROM unnest(v_orders) o
+         WHERE NOT (o = ANY (coalesce(p_venue_open_orders, '{}')))
+        UNION ALL
+        SELECT jsonb_build_object('kind', 'order_unknown_to_book', 'key', o) FROM unnest(coalesce(p_venue_open_orders, '{}')) o
+         WHERE NOT (o = ANY (v_orders))) x;
+
+    INSERT INTO ops.reconciliation (book_id, kind, ts, venue_balances, book_balances, venue_open_orders, book_open_orders,
+                                    tolerance, diffs, clean)
+    VALUES (v_acct.book_id, p_kind, p_ts, p_venue_balances, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
+            p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
+    RETURNING seq INTO v_seq;
+
+    IF v_diffs <> '[]'::jsonb THEN
+        v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
+            format('reconciliation mismatch on %s', p_account),
+            format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
+            jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+        IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
+            PERFORM risk._set_halt('global', '*', 0, 'halt',
+                format('reconciliation mismatch on %s (incident %s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts);
+        END IF;
+    END IF;
+    RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
+END
+$$;
+
+
+ALTER FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the tolerance halts globally and opens a severity-1 incident.';
+
+
+--
+-- Name: record_fill(text, text, numeric, numeric, numeric, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book       integer := trading._order_book(p_client_order_id);
+    v_req        trading.order_request;
+    v_state      trading.order_state;
+    v_prior      trading.fill;
+    v_base       text;
+    v_quote      text;
+    v_notional   numeric := p_quantity * p_price;
+    v_fee_quote  numeric;
+    v_fee_base   numeric;
+    v_pos        trading.position;
+    v_lot        record;
+    v_left       numeric;
+    v_take       numeric;
+    v_entry_fee  numeric;
+    v_exit_fee   numeric;
+    v_exit_left  numeric;
+    v_lot_qty    numeric;
+    v_cost_out   numeric := 0;
+    v_consumed   numeric;
+BEGIN
+    SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = p_client_order_id;
+    v_base := split_part(v_req.symbol, '/', 1);
+    v_quote := split_part(v_req.symbol, '/', 2);
+
+    SELECT * INTO v_prior FROM trading.fill f
+     WHERE f.book_id = v_book AND f.symbol = v_req.symbol AND f.venue_trade_id = p_venue_trade_id;
+    IF FOUND THEN
+        IF (v_prior.client_order_id, v_prior.quantity, v_prior.price, v_prior.fee, v_prior.fee_currency, v_prior.liquidity, v_prior.ts)
+           IS DISTINCT FROM (p_client_order_id, p_quantity, p_price, p_fee, p_fee_currency, p_liquidity, p_ts) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD010',
+                MESSAGE = format('fill %s of %s refused: it conflicts with the fill already recorded under that trade id', p_venue_trade_id, v_req.symbol),
+                DETAIL = format('recorded=%s/%s@%s given=%s/%s@%s', v_prior.client_order_id, v_prior.quantity, v_prior.price,
+                                p_client_order_id, p_quantity, p_price),
+                HINT = 'Two different executions under one venue trade id are a reconciliation incident.';
+        END IF;
+        RETURN 'duplicate';
+    END IF;
+
+    IF p_quantity IS NULL OR p_quantity <= 0 OR p_price IS NULL OR p_price <= 0 OR p_fee IS NULL OR p_fee < 0
+       OR p_liquidity NOT IN ('maker', 'taker') OR p_ts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('fill %s refused: invalid quantity, price, fee, liquidity or time', p_venue_trade_id),
+            DETAIL = format('quantity=%s price=%s fee=%s liquidity=%s ts=%s', p_quantity, p_price, p_fee, p_liquidity, p_ts),
+            HINT = 'quantity and price are positive, the fee is non-negative, liquidity is maker or taker.';
+    END IF;
+
+    SELECT * INTO v_state FROM trading.order_state s WHERE s.client_order_id = p_client_order_id;
+    IF v_state.status NOT IN ('open', 'partially_filled') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD005',
+            MESSAGE = format('fill %s refused: order %s is %s', p_venue_trade_id, p_client_order_id, v_state.status),
+            HINT = 'Relay the acknowledgement first; a terminal order takes no fills (reconcile with the venue).';
+    END IF;
+
+    INSERT INTO trading.fill (book_id, client_order_id, symbol, side, venue_trade_id, quantity, price, fee,
+                              fee_currency, liquidity, ts)
+    VALUES (v_book, p_client_order_id, v_req.symbol, v_req.side, p_venue_trade_id, p_quantity, p_price, p_fee,
+            p_fee_currency, p_liquidity, p_ts);
+
+    INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+    VALUES (v_book, p_client_order_id, 'fill',
+            CASE WHEN v_state.filled_qty + p_quantity >= v_state.quantity THEN 'filled' ELSE 'partially_filled' END,
+            v_state.filled_qty + p_quantity, p_venue_trade_id, p_ts);
+
+    v_fee_quote := CASE WHEN p_fee_currency = v_quote THEN p_fee ELSE p_fee * p_price END;
+    v_fee_base := CASE WHEN p_fee_currency = v_base THEN p_fee ELSE 0 END;
+
+    UPDATE trading.order_state s
+       SET filled_notional = s.filled_notional + v_notional, fees_quote = s.fees_quote + v_fee_quote
+     WHERE s.client_order_id = p_client_order_id;
+
+    IF v_req.side = 'buy' THEN
+        PERFORM ledger._post(v_book, 'fill', p_venue_trade_id, p_ts,
+            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'fees'],
+            ARRAY[v_base, v_base, v_quote, v_quote, p_fee_currency, p_fee_currency],
+            ARRAY[p_quantity, -p_quantity, -v_notional, v_notional, -p_fee, p_fee]);
+    ELSE
+        PERFORM ledger._post(v_book, 'fill', p_venue_trade_id, p_ts,
+            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'fees'],
+            ARRAY[v_quote, v_quote, v_base, v_base, p_fee_currency, p_fee_currency],
+            ARRAY[v_notional, -v_notional, -p_quantity, p_quantity, -p_fee, p_fee]);
+    END IF;
+
+    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_book AND p.symbol = v_req.symbol FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO trading.position (book_id, symbol, quantity, cost_basis, updated_ts)
+        VALUES (v_book, v_req.symbol, 0, 0, p_ts)
+        RETURNING * INTO v_pos;
+    END IF;
+
+    IF v_req.side = 'buy' THEN
+        -- A fee paid in base reduces what the lot holds; its value is part of the lot's cost.
+        v_lot_qty := p_quantity - v_fee_base;
+        INSERT INTO trading.lot (book_id, symbol, lot_no, venue_trade_id, quantity, price, fee_quote, remaining, ts)
+        VALUES (v_book, v_req.symbol, v_pos.next_lot_no, p_venue_trade_id, v_lot_qty, p_price,
+                CASE WHEN v_fee_base > 0 THEN v_fee_base * p_price ELSE v_fee_quote END, v_lot_qty, p_ts);
+        UPDATE trading.position p
+           SET quantity = p.quantity + v_lot_qty,
+               cost_basis = p.cost_basis + v_notional + CASE WHEN v_fee_base > 0 THEN 0 ELSE v_fee_quote END,
+               next_lot_no = p.next_lot_no + 1,
+               trip_no = CASE WHEN p.quantity = 0 THEN p.trip_no + 1 ELSE p.trip_no END,
+               trip_opened_at = CASE WHEN p.quantity = 0 THEN p_ts ELSE p.trip_opened_at END,
+               trip_buy_qty = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_qty END + v_lot_qty,
+               trip_buy_notional = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_notional END + v_lot_qty * p_price,
+               trip_buy_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_fees END + v_fee_quote,
+               trip_sell_qty = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_sell_qty END,
+               trip_sell_notional = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_sell_notional END,
+               trip_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_fees END + v_fee_quote,
+               updated_ts = p_ts
+         WHERE p.book_id = v_book AND p.symbol = v_req.symbol;
+        RETURN 'recorded';
+    END IF;
+
+    -- Sell: consume open lots oldest first. A fee paid in base consumes lots too.
+    v_left := p_quantity + v_fee_base;
+    v_consumed := v_left;
+    v_exit_left := v_fee_quote;
+    FOR v_lot IN
+        SELECT l.lot_no, l.quantity, l.price, l.fee_quote, l.remaining,
+               coalesce((SELECT sum(a.entry_fee) FROM trading.lot_allocation a
+                          WHERE a.book_id = l.book_id AND a.symbol = l.symbol AND a.lot_no = l.lot_no), 0) AS fee_taken
+          FROM trading.lot l
+         WHERE l.book_id = v_book AND l.symbol = v_req.symbol AND l.remaining > 0
+         ORDER BY l.lot_no
+           FOR UPDATE OF l
+    LOOP
+        EXIT WHEN v_left = 0;
+        v_take := least(v_left, v_lot.remaining);
+        -- The last allocation of a lot takes what is left of its fee, the last of a sell what is left of
+        -- the exit fee, so fee shares add up exactly.
+        v_entry_fee := CASE WHEN v_take = v_lot.remaining THEN v_lot.fee_quote - v_lot.fee_taken
+                            ELSE round(v_lot.fee_quote * v_take / v_lot.quantity, 18) END;
+        v_exit_fee := CASE WHEN v_take = v_left THEN v_exit_left
+                           ELSE round(v_fee_quote * v_take / v_consumed, 18) END;
+        v_exit_left := v_exit_left - v_exit_fee;
+        INSERT INTO trading.lot_allocation (book_id, symbol, lot_no, venue_trade_id, quantity, entry_price, exit_price,
+                                            entry_fee, exit_fee, realized_pnl, ts)
+        VALUES (v_book, v_req.symbol, v_lot.lot_no, p_venue_trade_id, v_take, v_lot.price, p_price,
+                v_entry_fee, v_exit_fee, v_take * (p_price - v_lot.price) - v_entry_fee - v_exit_fee, p_ts);
+        UPDATE trading.lot l SET remaining = l.remaining - v_take
+         WHERE l.book_id = v_book AND l.symbol = v_req.symbol AND l.lot_no = v_lot.lot_no;
+        v_cost_out := v_cost_out + v_take * v_lot.price + v_entry_fee;
+        v_left := v_left - v_take;
+    END LOOP;
+    IF v_left > 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD007',
+            MESSAGE = format('fill %s refused: the sell of %s %s exceeds the open FIFO lots', p_venue_trade_id, p_quantity, v_req.symbol),
+            DETAIL = format('sell_qty=%s uncovered=%s', p_quantity + v_fee_base, v_left),
+            HINT = 'No shorting: a sell never exceeds what the book holds.';
+    END IF;
+
+    UPDATE trading.position p
+       SET quantity = p.quantity - v_consumed,
+           cost_basis = CASE WHEN p.quantity - v_consumed = 0 THEN 0 ELSE p.cost_basis - v_cost_out END,
+           trip_sell_qty = p.trip_sell_qty + v_consumed,
+           trip_sell_notional = p.trip_sell_notional + v_consumed * p_price,
+           trip_fees = p.trip_fees + v_fee_quote,
+           updated_ts = p_ts
+     WHERE p.book_id = v_book AND p.symbol = v_req.symbol
+    RETURNING * INTO v_pos;
+
+    IF v_pos.quantity = 0 THEN
+        INSERT INTO trading.round_trip (book_id, symbol, trip_no, entry_ts, exit_ts, quantity, entry_avg_price,
+                                        exit_avg_price, fees, gross_pnl, net_pnl, net_return)
+        VALUES (v_book, v_req.symbol, v_pos.trip_no, v_pos.trip_opened_at, p_ts, v_pos.trip_buy_qty,
+                v_pos.trip_buy_notional / v_pos.trip_buy_qty, v_pos.trip_sell_notional / v_pos.trip_sell_qty,
+                v_pos.trip_fees, v_pos.trip_sell_notional - v_pos.trip_buy_notional,
+                v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees,
+                (v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees)
+                    / (v_pos.trip_buy_notional + v_pos.trip_buy_fees));
+    END IF;
+    RETURN 'recorded';
+END
+$$;
+
+
+ALTER FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) IS 'Worker: records a venue execution (base qty, quote price, fee in base or quote, UTC time): fill, order event, balanced journal, FIFO lots and allocations with realized PnL, position and round trip, in one transaction. Idempotent on the venue trade id (duplicate); PD010 conflicting report, PD005 order not open, PD006 overfill, PD007 sell beyond open lots, PD003 negative balance.';
+
+
+--
+-- Name: record_order_event(text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text DEFAULT NULL::text, p_reason text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book   integer := trading._order_book(p_client_order_id);
+    v_state  trading.order_state;
+    v_after  text;
+BEGIN
+    v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
+                           WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
+    IF v_after IS NULL AND p_kind IS DISTINCT FROM 'cancel_requested' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('unknown order event kind %L', p_kind),
+            HINT = 'Kinds: acknowledged, rejected, canceled, expired, cancel_requested; fills go through api.record_fill.';
+    END IF;
+    SELECT * INTO v_state FROM trading.order_state s WHERE s.client_order_id = p_client_order_id;
+    -- Idempotent re-delivery of the same venue event.
+    IF (p_kind = 'acknowledged' AND v_state.status IN ('open', 'partially_filled', 'filled')
+            AND v_state.venue_order_id IS NOT DISTINCT FROM coalesce(p_venue_order_id, v_state.venue_order_id))
+       OR (p_kind <> 'acknowledged' AND v_state.status = v_after)
+       OR (p_kind = 'cancel_requested' AND (v_state.cancel_requested OR v_state.status IN ('filled', 'canceled', 'rejected', 'expired'))) THEN
+        RETURN v_state.status;
+    END IF;
+    INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, venue_order_id, reason, ts)
+    VALUES (v_book, p_client_order_id, p_kind, coalesce(v_after, v_state.status), p_venue_order_id, p_reason, p_ts);
+    RETURN coalesce(v_after, v_state.status);
+END
+$$;
+
+
+ALTER FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) IS 'Worker: relays an acknowledgement, reject, cancel, expiry or cancel request for an order through the state machine; idempotent on re-delivery. PD005 illegal transition, PD011 unknown order, PD012 unknown kind, PD013 time going backwards.';
+
+
+--
+-- Name: register_run(text, text, text, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+    v_run  ops.run;
+BEGIN
+    SELECT * INTO v_run FROM ops.run r WHERE r.run_id = p_run_id;
+    IF FOUND THEN
+        IF v_run.book_id <> v_acct.book_id OR v_run.kind <> p_kind OR v_run.config <> p_config
+           OR v_run.dataset_hash IS DISTINCT FROM p_dataset_hash THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD010',
+                MESSAGE = format('run %s refused: it is registered with another configuration', p_run_id),
+                HINT = 'Resume a run with exactly its configuration, or start a new run id.';
+        END IF;
+        RETURN p_run_id;
+    END IF;
+    INSERT INTO ops.run (run_id, book_id, kind, config, dataset_hash) VALUES (p_run_id, v_acct.book_id, p_kind, p_config, p_dataset_hash);
+    RETURN p_run_id;
+END
+$$;
+
+
+ALTER FUNCTION api.register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text) IS 'Worker: registers a runner run (configuration and dataset hash); idempotent, PD010 on a reused id with another configuration.';
+
+
+--
+-- Name: register_strategy(text, text, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+BEGIN
+    PERFORM ops._lock_book(v_acct.book_id);
+    INSERT INTO trading.strategy (book_id, strategy, params)
+    VALUES (v_acct.book_id, p_strategy, coalesce(p_params, '{}'::jsonb))
+    ON CONFLICT (book_id, strategy) DO UPDATE SET params = EXCLUDED.params;
+    PERFORM ops._audit(v_acct.book_id, 'register_strategy', p_account || '/' || p_strategy,
+                       jsonb_build_object('params', p_params), p_reason);
+END
+$$;
+
+
+ALTER FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) IS 'Operator: registers a strategy on an account (or replaces its parameters); audited.';
+
+
+--
+-- Name: resume(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p_target text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_scope record;
+BEGIN
+    SELECT * INTO v_scope FROM risk._scope(p_scope, p_target);
+    PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);
+    RETURN risk._set_halt(v_scope.scope_kind, v_scope.scope_key, v_scope.book_id, 'resume', p_reason, 'operator', NULL);
+END
+$$;
+
+
+ALTER FUNCTION api.resume(p_reason text, p_scope text, p_target text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION resume(p_reason text, p_scope text, p_target text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) IS 'Operator: lifts a halt at a scope with a reason (never automatic); PD014 when that scope is not halted. Audited.';
+
+
+--
+-- Name: resume_strategy(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+BEGIN
+    PERFORM ops._audit(v_acct.book_id, 'resume_strategy', p_account || '/' || p_strategy, '{}', p_reason);
+    UPDATE trading.strategy s SET status = 'active' WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L on account %L', p_strategy, p_account),
+            HINT = 'Register it with api.register_strategy.';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy; audited. PD011 when unknown.';
+
+
+--
+-- Name: set_limit(text, text, text, numeric, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text DEFAULT '*'::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_kind risk.limit_kind;
+    v_rev  integer;
+BEGIN
+    SELECT * INTO v_kind FROM risk.limit_kind k WHERE k.limit_name = p_limit;
+    IF NOT FOUND OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L or limit %L', p_profile, p_limit),
+            HINT = 'See risk.profile and risk.limit_kind.';
+    END IF;
+    IF NOT (p_mode = ANY (v_kind.allowed_modes)) OR p_value < 0 OR (p_mode = 'pct' AND p_value > 100) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('limit %s refused: mode %L value %s', p_limit, p_mode, p_value),
+            DETAIL = format('allowed_modes=%s', v_kind.allowed_modes),
+            HINT = 'pct is 0..100 percent, abs an amount in the account base currency, values are non-negative.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);
+    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev
+      FROM risk.limit_setting s WHERE s.profile = p_profile AND s.limit_name = p_limit AND s.scope = p_scope;
+    INSERT INTO risk.limit_setting (profile, limit_name, scope, revision, mode, value, reason, actor)
+    VALUES (p_profile, p_limit, p_scope, v_rev, p_mode, p_value, p_reason, ops.actor());
+    PERFORM ops._audit(0, 'set_limit', p_profile || '/' || p_limit || '/' || p_scope,
+                       jsonb_build_object('mode', p_mode, 'value', p_value, 'revision', v_rev), p_reason);
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) IS 'Operator: sets a risk limit (new revision; NULL value disables); audited. PD011 unknown profile/limit, PD012 invalid mode or value.';
+
+
+--
+-- Name: submit_signal(text, text, text, timestamp with time zone, text, numeric, numeric, timestamp with time zone, numeric, text, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric DEFAULT NULL::numeric, p_order_type text DEFAULT 'market'::text, p_limit_price numeric DEFAULT NULL::numeric) RETURNS TABLE(outcome text, client_order_id text, side text, quantity numeric, decision_price numeric, reasons text[], signal_seq bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct        trading.account := trading._account(p_account);
+    v_inst        market.instrument;
+    v_cluster     text;
+    v_status      text;
+    v_fee_rate    numeric;
+    v_sig         trading.signal;
+    v_sig_seq     bigint;
+    v_last        portfolio.hourly_state;
+    v_reasons     text[] := '{}';
+    v_price       numeric;
+    v_bar_close   timestamptz;
+    v_cash        numeric;
+    v_pos_value   numeric;
+    v_equity      numeric;
+    v_peak        numeric;
+    v_day_start   numeric;
+    v_drawdown    numeric;
+    v_daily_pnl   numeric;
+    v_pos_qty     numeric;
+    v_open_sell   numeric;
+    v_open_buys   numeric;
+    v_inst_after  numeric;
+    v_clus_after  numeric;
+    v_quote_after numeric;
+    v_port_after  numeric;
+    v_side        text;
+    v_qty         numeric;
+    v_notional    numeric;
+    v_limits      jsonb;
+    v_cap         numeric;
+    v_caps        jsonb := '{}'::jsonb;
+    v_orders_hour bigint;
+    v_coid        text;
+    v_figures     jsonb;
+BEGIN
+    IF p_direction NOT IN ('buy', 'sell', 'hold', 'reduce', 'exit') OR p_direction IS NULL
+       OR p_ts IS NULL OR p_expiry IS NULL OR p_expiry <= p_ts
+       OR p_confidence IS NULL OR p_confidence < 0 OR p_confidence > 1 OR p_edge_bps IS NULL
+       OR p_order_type NOT IN ('market', 'limit') OR ((p_order_type = 'limit') <> (p_limit_price IS NOT NULL))
+       OR (p_direction IN ('buy', 'sell', 'reduce') AND (p_quantity IS NULL OR p_quantity <= 0)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('signal refused: invalid arguments for %s %s at %s', p_direction, p_symbol, p_ts),
+            DETAIL = format('direction=%s confidence=%s edge_bps=%s expiry=%s quantity=%s order_type=%s limit_price=%s',
+                            p_direction, p_confidence, p_edge_bps, p_expiry, p_quantity, p_order_type, p_limit_price),
+            HINT = 'direction buy|sell|reduce|exit|hold; confidence 0..1; expiry after ts; buy, sell and reduce need a positive quantity; a limit order needs a limit price.';
+    END IF;
+
+    PERFORM ops._lock_halts(false);
+    PERFORM ops._lock_book(v_acct.book_id);
+
+    -- Idempotency: one signal per (strategy, symbol, decision time).
+    SELECT * INTO v_sig FROM trading.signal s
+     WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy AND s.symbol = p_symbol AND s.ts = p_ts;
+    IF FOUND THEN
+        IF (v_sig.direction, v_sig.quantity, v_sig.order_type, v_sig.limit_price, v_sig.expiry, v_sig.confidence, v_sig.edge_bps)
+           IS DISTINCT FROM (p_direction, p_quantity, p_order_type, p_limit_price, p_expiry, p_confidence, p_edge_bps) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD010',
+                MESSAGE = format('signal refused: %s/%s at %s differs from the signal already recorded', p_strategy, p_symbol, p_ts),
+                DETAIL = format('recorded_direction=%s recorded_quantity=%s given_direction=%s given_quantity=%s',
+                                v_sig.direction, v_sig.quantity, p_direction, p_quantity),
+                HINT = 'A strategy decides once per symbol and decision time; replays must send the same signal.';
+        END IF;
+        RETURN QUERY
+            SELECT d.outcome, d.client_order_id, r.side, r.quantity, r.decision_price, d.reasons, d.signal_seq
+              FROM risk.decision d LEFT JOIN trading.order_request r ON r.client_order_id = d.client_order_id
+             WHERE d.book_id = v_acct.book_id AND d.signal_seq = v_sig.seq;
+        RETURN;
+    END IF;
+
+    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id ORDER BY h.hour DESC LIMIT 1;
+    IF FOUND AND p_ts < v_last.hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('signal refused: decision time %s is before the last closed hour %s', p_ts, v_last.hour),
+            HINT = 'Business time never goes backwards; decide for the current hour.';
+    END IF;
+
+    SELECT * INTO v_inst FROM market.instrument i WHERE i.venue = v_acct.venue AND i.symbol = p_symbol;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('signal refused: %s is not an instrument of venue %s', p_symbol, v_acct.venue),
+            HINT = 'Load the venue''s markets or fix the symbol (ccxt unified form BASE/QUOTE).';
+    END IF;
+    SELECT s.status INTO v_status FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('signal refused: strategy %L is not registered on account %L', p_strategy, p_account),
+            HINT = 'An operator registers strategies with api.register_strategy.';
+    END IF;
+
+    INSERT INTO trading.signal (book_id, strategy, symbol, ts, direction, confidence, edge_bps, expiry,
+                                quantity, order_type, limit_price)
+    VALUES (v_acct.book_id, p_strategy, p_symbol, p_ts, p_direction, p_confidence, p_edge_bps, p_expiry,
+            p_quantity, p_order_type, p_limit_price)
+    RETURNING seq INTO v_sig_seq;
+
+    IF p_direction = 'hold' THEN
+        INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome)
+        VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'hold');
+        RETURN QUERY SELECT 'hold'::text, NULL::text, NULL::text, NULL::numeric, NULL::numeric, '{}'::text[], v_sig_seq;
+        RETURN;
+    END IF;
+
+    -- Market state as of the decision time: only bars closed by p_ts.
+    SELECT b.close, b.bar_close INTO v_price, v_bar_close FROM market.last_bar(v_acct.venue, p_symbol, p_ts) b;
+    IF v_bar_close IS NULL OR v_bar_close < p_ts THEN
+        v_reasons := v_reasons || 'data_stale'::text;
+    END IF;
+    SELECT a.cluster INTO v_cluster FROM market.asset a WHERE a.asset = v_inst.base;
+    v_fee_rate := (SELECT v.taker_fee_bps FROM market.venue v WHERE v.venue = v_acct.venue) / 10000;
+
+    SELECT coalesce(b.balance, 0) INTO v_cash
+      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
+        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
+
+    -- Positions at mark (a position without a recent bar is valued at its cost basis), and open buy
+    -- orders, which count against cash and caps at their limit (or decision) price.
+    WITH e AS (
+        SELECT p.symbol, a.cluster, i.quote, p.quantity,
+               p.quantity * coalesce(m.close, p.cost_basis / p.quantity) AS notional, 0::numeric AS open_buy
+          FROM trading.position p
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+          JOIN market.asset a ON a.asset = i.base
+          LEFT JOIN market.marks(v_acct.venue,
+                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
+                                 p_ts) m ON m.symbol = p.symbol
+         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
+        UNION ALL
+        SELECT r.symbol, a.cluster, i.quote, 0, 0, (s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)
+          FROM trading.order_state s
+          JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = r.symbol
+          JOIN market.asset a ON a.asset = i.base
+         WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled') AND s.side = 'buy')
+    SELECT coalesce(sum(e.notional), 0), coalesce(sum(e.open_buy), 0),
+           coalesce(sum(e.quantity) FILTER (WHERE e.symbol = p_symbol), 0),
+           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.symbol = p_symbol), 0),
+           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.cluster = v_cluster), 0),
+           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.quote = v_inst.quote), 0)
+      INTO v_pos_value, v_open_buys, v_pos_qty, v_inst_after, v_clus_after, v_quote_after
+      FROM e;
+
+    v_equity := v_cash + v_pos_value;
+    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
+    v_day_start := CASE
+        WHEN v_last.hour IS NULL THEN v_equity
+        WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
+            THEN v_last.day_start_equity
+        ELSE v_last.equity END;
+    v_drawdown := CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END;
+    v_daily_pnl := v_equity - v_day_start;
+
+    SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_open_sell
+      FROM trading.order_state s
+     WHERE s.book_id = v_acct.book_id AND s.symbol = p_symbol AND s.side = 'sell'
+       AND s.status IN ('new', 'open', 'partially_filled');
+
+    -- Side and quantity.
+    IF p_direction = 'buy' THEN
+        v_side := 'buy';
+        v_qty := p_quantity;
+    ELSE
+        v_side := 'sell';
+        v_qty := CASE WHEN p_direction = 'exit' THEN v_pos_qty - v_open_sell ELSE p_quantity END;
+        IF v_pos_qty - v_open_sell <= 0 THEN
+            v_reasons := v_reasons || 'no_position'::text;
+        ELSIF v_qty > v_pos_qty - v_open_sell THEN
+            v_reasons := v_reasons || 'sell_exceeds_position'::text;
+        END IF;
+    END IF;
+    v_notional := coalesce(v_qty * coalesce(p_limit_price, v_price), 0);
+
+    -- Halts and pauses cover every order.
+    v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
+    IF v_status = 'paused' THEN
+        v_reasons := v_reasons || 'strategy_paused'::text;
+    END IF;
+    IF v_inst.quote <> v_acct.base_currency THEN
+        v_reasons := v_reasons || 'quote_currency_mismatch'::text;
+    END IF;
+
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_cap := risk.cap(v_limits, 'max_orders_per_hour', '*', NULL);
+    IF v_cap IS NOT NULL THEN
+        SELECT count(*) INTO v_orders_hour FROM trading.order_request r
+         WHERE r.book_id = v_acct.book_id AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
+        v_caps := v_caps || jsonb_build_object('max_orders_per_hour', v_cap);
+        IF v_orders_hour >= v_cap THEN
+            v_reasons := v_reasons || 'order_rate_limit'::text;
+        END IF;
+    END IF;
+
+    -- Entries (buys) must also pass every cap.
+    IF v_side = 'buy' THEN
+        v_inst_after := v_inst_after + v_notional;
+        v_clus_after := v_clus_after + v_notional;
+        v_quote_after := v_quote_after + v_notional;
+        v_port_after := v_pos_value + v_open_buys + v_notional;
+
+        v_cap := risk.cap(v_limits, 'min_edge_bps', p_symbol, NULL);
+        v_caps := v_caps || jsonb_build_object('min_edge_bps', v_cap);
+        IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
+            v_reasons := v_reasons || 'edge_below_minimum'::text;
+        END IF;
+        IF v_notional * (1 + v_fee_rate) > v_cash - v_open_buys * (1 + v_fee_rate) THEN
+            v_reasons := v_reasons || 'insufficient_cash'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_order_notional', p_symbol, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_order_notional', v_cap);
+        IF v_cap IS NOT NULL AND v_notional > v_cap THEN
+            v_reasons := v_reasons || 'order_notional_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_instrument_exposure', p_symbol, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_instrument_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_inst_after > v_cap THEN
+            v_reasons := v_reasons || 'instrument_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_cluster_exposure', v_cluster, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_cluster_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_clus_after > v_cap THEN
+            v_reasons := v_reasons || 'cluster_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_quote_exposure', v_inst.quote, v_equity);
+        v_caps := v_caps || jsonb_build_object('max_quote_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_quote_after > v_cap THEN
+            v_reasons := v_reasons || 'quote_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_portfolio_exposure', '*', v_equity);
+        v_caps := v_caps || jsonb_build_object('max_portfolio_exposure', v_cap);
+        IF v_cap IS NOT NULL AND v_port_after > v_cap THEN
+            v_reasons := v_reasons || 'portfolio_cap'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_daily_loss', '*', v_day_start);
+        v_caps := v_caps || jsonb_build_object('max_daily_loss', v_cap);
+        IF v_cap IS NOT NULL AND -v_daily_pnl >= v_cap AND v_daily_pnl < 0 THEN
+            v_reasons := v_reasons || 'daily_loss_limit'::text;
+        END IF;
+        v_cap := risk.cap(v_limits, 'max_drawdown', '*', v_peak);
+        v_caps := v_caps || jsonb_build_object('max_drawdown', v_cap);
+        IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
+            v_reasons := v_reasons || 'drawdown_limit'::text;
+        END IF;
+        IF v_notional < v_inst.min_notional THEN
+            v_reasons := v_reasons || 'below_min_notional'::text;
+        END IF;
+        IF v_qty < v_inst.min_qty THEN
+            v_reasons := v_reasons || 'below_min_qty'::text;
+        END IF;
+        IF v_inst.step_size IS NOT NULL AND mod(v_qty, v_inst.step_size) <> 0 THEN
+            v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
+        END IF;
+    END IF;
+
+    v_figures := jsonb_build_object(
+        'price', v_price, 'bar_close', v_bar_close, 'cash', v_cash, 'positions_value', v_pos_value,
+        'equity', v_equity, 'peak_equity', v_peak, 'drawdown', v_drawdown, 'daily_pnl', v_daily_pnl,
+        'open_buy_notional', v_open_buys, 'position_qty', v_pos_qty, 'open_sell_qty', v_open_sell,
+        'notional', v_notional, 'fee_rate', v_fee_rate, 'instrument_after', v_inst_after,
+        'cluster', v_cluster, 'cluster_after', v_clus_after, 'quote_after', v_quote_after,
+        'portfolio_after', v_port_after, 'caps', v_caps);
+
+    IF cardinality(v_reasons) > 0 OR v_price IS NULL THEN
+        IF v_price IS NULL AND NOT ('data_stale' = ANY (v_reasons)) THEN
+            v_reasons := v_reasons || 'data_stale'::text;
+        END IF;
+        INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome, reasons, figures)
+        VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'refused', v_reasons, v_figures);
+        RETURN QUERY SELECT 'refused'::text, NULL::text, v_side, v_qty, v_price, v_reasons, v_sig_seq;
+        RETURN;
+    END IF;
+
+    v_coid := trading.client_order_id(v_acct.name, p_strategy, p_symbol, p_ts, p_direction);
+    INSERT INTO trading.order_request (book_id, client_order_id, signal_seq, strategy, symbol, side, order_type,
+                                       quantity, limit_price, decision_price, reduce_only, origin, ts, expiry)
+    VALUES (v_acct.book_id, v_coid, v_sig_seq, p_strategy, p_symbol, v_side, p_order_type,
+            v_qty, p_limit_price, v_price, v_side = 'sell', 'signal', p_ts, p_expiry);
+    INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, ts)
+    VALUES (v_acct.book_id, v_coid, 'created', 'new', 0, p_ts);
+    INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome, reasons, client_order_id, figures)
+    VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'admitted', '{}', v_coid, v_figures);
+    RETURN QUERY SELECT 'admitted'::text, v_coid, v_side, v_qty, v_price, '{}'::text[], v_sig_seq;
+END
+$$;
+
+
+ALTER FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) IS 'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour.';
+
+
+--
+-- Name: verify_chains(); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.verify_chains() RETURNS TABLE(chain text, tbl text, book_id integer, seq bigint, problem text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT * FROM ops.chained_tables() ORDER BY 1 LOOP
+        RETURN QUERY EXECUTE format($q$
+            SELECT DISTINCT ON (x.book_id) %1$L || ':' || x.book_id, %1$L::text, x.book_id, x.seq, x.problem
+              FROM (SELECT t.book_id, t.seq,
+                           CASE WHEN t.seq <> coalesce(lag(t.seq) OVER w, 0) + 1 THEN 'sequence gap'
+                                WHEN t.prev_hash <> coalesce(lag(t.row_hash) OVER w, ops.genesis_hash())
+                                    THEN 'prev_hash is not the previous row''s row_hash'
+                                WHEN t.row_hash <> ops.row_hash(t.prev_hash, to_jsonb(t), %2$L::text[])
+                                    THEN 'row_hash does not match the row''s content'
+                           END AS problem
+                      FROM %1$s t
+                    WINDOW w AS (PARTITION BY t.book_id ORDER BY t.seq)) x
+             WHERE x.problem IS NOT NULL
+             ORDER BY x.book_id, x.seq$q$, r.tbl, r.extra_exclude);
+        RETURN QUERY EXECUTE format($q$
+            SELECT h.chain, %1$L::text, h.book_id, h.seq, 'chain head does not match the last row'::text
+              FROM ops.chain_head h
+              LEFT JOIN LATERAL (SELECT t.seq, t.row_hash FROM %1$s t WHERE t.book_id = h.book_id ORDER BY t.seq DESC LIMIT 1) l ON true
+             WHERE split_part(h.chain, ':', 1) = %1$L
+               AND (l.seq IS DISTINCT FROM h.seq OR l.row_hash IS DISTINCT FROM h.head_hash)$q$, r.tbl);
+    END LOOP;
+
+    RETURN QUERY
+        SELECT DISTINCT ON (x.book_id, x.account_code, x.currency)
+               'ledger.posting:' || x.book_id || ':' || x.account_code || ':' || x.currency, 'ledger.posting'::text,
+               x.book_id, x.seq, x.problem
+          FROM (SELECT p.book_id, p.account_code, p.currency, p.seq,
+                       CASE WHEN p.seq <> coalesce(lag(p.seq) OVER w, 0) + 1 THEN 'sequence gap'
+                            WHEN p.balance_after <> coalesce(lag(p.balance_after) OVER w, 0) + p.amount
+                                THEN 'balance_after breaks continuity'
+                            WHEN p.prev_hash <> coalesce(lag(p.row_hash) OVER w, ops.genesis_hash())
+                                THEN 'prev_hash is not the previous row''s row_hash'
+                            WHEN p.row_hash <> ops.row_hash(p.prev_hash, to_jsonb(p))
+                                THEN 'row_hash does not match the row''s content'
+                       END AS problem
+                  FROM ledger.posting p
+                WINDOW w AS (PARTITION BY p.book_id, p.account_code, p.currency ORDER BY p.seq)) x
+         WHERE x.problem IS NOT NULL
+         ORDER BY x.book_id, x.account_code, x.currency, x.seq;
+    RETURN QUERY
+        SELECT 'ledger.posting:' || b.book_id || ':' || b.account_code || ':' || b.currency, 'ledger.balance'::text,
+               b.book_id, b.seq, 'balance head does not match the last posting'::text
+          FROM ledger.balance b
+          LEFT JOIN LATERAL (SELECT p.seq, p.balance_after, p.row_hash FROM ledger.posting p
+                              WHERE p.book_id = b.book_id AND p.account_code = b.account_code AND p.currency = b.currency
+                              ORDER BY p.seq DESC LIMIT 1) l ON true
+         WHERE l.seq IS DISTINCT FROM b.seq OR l.balance_after IS DISTINCT FROM b.balance OR l.row_hash IS DISTINCT FROM b.head_hash;
+END
+$_$;
+
+
+ALTER FUNCTION api.verify_chains() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION verify_chains(); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.verify_chains() IS 'Recomputes every hash chain (and the ledger''s running balances) from content; returns the first broken row of each broken chain, empty when all verify.';
+
+
+--
+-- Name: _post(integer, text, text, timestamp with time zone, text[], text[], numeric[]); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_tx   bigint;
+    v_legs integer;
+BEGIN
+    SELECT count(*) INTO v_legs FROM unnest(p_amounts) a WHERE a <> 0;
+    INSERT INTO ledger.transaction (book_id, kind, ref, legs, ts)
+    VALUES (p_book_id, p_kind, p_ref, v_legs, p_ts)
+    RETURNING seq INTO v_tx;
+
+    INSERT INTO ledger.posting (book_id, tx_seq, leg, account_code, currency, amount, ts)
+    SELECT p_book_id, v_tx, row_number() OVER (ORDER BY l.ord), l.acct, l.ccy, l.amt, p_ts
+      FROM unnest(p_accounts, p_currencies, p_amounts) WITH ORDINALITY AS l(acct, ccy, amt, ord)
+     WHERE l.amt <> 0
+     ORDER BY l.ord;
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) IS 'Posts one balanced journal transaction (header plus non-zero legs in one statement) and returns its seq.';
+
+
+--
+-- Name: tg_posting__balanced(); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.tg_posting__balanced() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_bad record;
+BEGIN
+    SELECT p.book_id, p.tx_seq, p.currency, sum(p.amount) AS total
+      INTO v_bad
+      FROM new_postings p
+     GROUP BY p.book_id, p.tx_seq, p.currency
+    HAVING sum(p.amount) <> 0
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD002',
+            MESSAGE = format('journal transaction %s of book %s refused: its %s postings do not sum to zero',
+                             v_bad.tx_seq, v_bad.book_id, v_bad.currency),
+            DETAIL = format('currency=%s sum=%s', v_bad.currency, v_bad.total),
+            HINT = 'Post every economic event as one balanced transaction (ledger._post).';
+    END IF;
+
+    SELECT n.book_id, n.tx_seq, n.legs_posted, t.legs
+      INTO v_bad
+      FROM (SELECT p.book_id, p.tx_seq, count(*) AS legs_posted FROM new_postings p GROUP BY 1, 2) n
+      JOIN ledger.transaction t ON t.book_id = n.book_id AND t.seq = n.tx_seq
+     WHERE n.legs_posted <> t.legs
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD002',
+            MESSAGE = format('journal transaction %s of book %s refused: it must be posted whole, in one statement',
+                             v_bad.tx_seq, v_bad.book_id),
+            DETAIL = format('legs_declared=%s legs_in_statement=%s', v_bad.legs, v_bad.legs_posted),
+            HINT = 'Post every economic event as one balanced transaction (ledger._post).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION ledger.tg_posting__balanced() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_posting__balanced(); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.tg_posting__balanced() IS 'Double-entry check: each statement posts whole transactions whose postings sum to zero per currency; PD002 otherwise.';
+
+
+--
+-- Name: tg_posting__chain(); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.tg_posting__chain() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_seq      bigint;
+    v_balance  numeric;
+    v_prev     bytea;
+    v_non_neg  boolean;
+BEGIN
+    SELECT b.seq, b.balance, b.head_hash, b.non_negative
+      INTO v_seq, v_balance, v_prev, v_non_neg
+      FROM ledger.balance b
+     WHERE b.book_id = NEW.book_id AND b.account_code = NEW.account_code AND b.currency = NEW.currency
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        SELECT a.non_negative INTO v_non_neg
+          FROM ledger.ledger_account a WHERE a.book_id = NEW.book_id AND a.code = NEW.account_code;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011',
+                MESSAGE = format('posting refused: book %s has no ledger account %s', NEW.book_id, NEW.account_code),
+                HINT = 'Create the account with api.create_account; it opens every ledger account of the book.';
+        END IF;
+        INSERT INTO ledger.balance (book_id, account_code, currency, seq, balance, head_hash, non_negative)
+        VALUES (NEW.book_id, NEW.account_code, NEW.currency, 0, 0, ops.genesis_hash(), v_non_neg);
+        v_seq := 0; v_balance := 0; v_prev := ops.genesis_hash();
+    END IF;
+
+    v_seq := v_seq + 1;
+    v_balance := v_balance + NEW.amount;
+
+    IF (NEW.seq IS NOT NULL AND NEW.seq <> v_seq)
+       OR (NEW.balance_after IS NOT NULL AND NEW.balance_after <> v_balance)
+       OR (NEW.prev_hash IS NOT NULL AND NEW.prev_hash <> v_prev) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD004',
+            MESSAGE = format('posting refused: it breaks the continuity of %s/%s in book %s', NEW.account_code, NEW.currency, NEW.book_id),
+            DETAIL = format('expected_seq=%s given_seq=%s expected_balance_after=%s given_balance_after=%s',
+                            v_seq, NEW.seq, v_balance, NEW.balance_after),
+            HINT = 'Post through ledger._post (api procedures); seq, balance_after and hashes are assigned by the trigger.';
+    END IF;
+
+    IF v_non_neg AND v_balance < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD003',
+            MESSAGE = format('posting refused: %s balance of %s in book %s would go negative (no leverage, no shorting)',
+                             NEW.currency, NEW.account_code, NEW.book_id),
+            DETAIL = format('balance_before=%s amount=%s balance_after=%s', v_balance - NEW.amount, NEW.amount, v_balance),
+            HINT = 'Only spend what the book holds: size the order within the available balance.';
+    END IF;
+
+    NEW.seq := v_seq;
+    NEW.balance_after := v_balance;
+    NEW.prev_hash := v_prev;
+    NEW.row_hash := ops.row_hash(v_prev, to_jsonb(NEW));
+
+    UPDATE ledger.balance b
+       SET seq = v_seq, balance = v_balance, head_hash = NEW.row_hash
+     WHERE b.book_id = NEW.book_id AND b.account_code = NEW.account_code AND b.currency = NEW.currency;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION ledger.tg_posting__chain() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_posting__chain(); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.tg_posting__chain() IS 'Posting trigger: gapless seq, running balance and sha256 chain per (book, account, currency); PD003 on a negative balance of a non-negative account, PD004 on broken continuity.';
+
+
+--
+-- Name: tg_transaction__complete(); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.tg_transaction__complete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_posted bigint;
+BEGIN
+    SELECT count(*) INTO v_posted FROM ledger.posting p WHERE p.book_id = NEW.book_id AND p.tx_seq = NEW.seq;
+    IF v_posted <> NEW.legs THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD002',
+            MESSAGE = format('journal transaction %s of book %s refused at commit: %s of %s legs posted',
+                             NEW.seq, NEW.book_id, v_posted, NEW.legs),
+            HINT = 'Post every economic event as one balanced transaction (ledger._post).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION ledger.tg_transaction__complete() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_transaction__complete(); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.tg_transaction__complete() IS 'Deferred check that every journal transaction has all its declared legs posted by commit; PD002 otherwise.';
+
+
+--
+-- Name: bar_is_good(timestamp with time zone, numeric, numeric, numeric, numeric, numeric, integer, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(isfinite(p_ts)
+           AND extract(epoch FROM p_ts) % p_secs = 0
+           AND p_ts + make_interval(secs => p_secs) <= p_clock
+           AND p_open > 0 AND p_high > 0 AND p_low > 0 AND p_close > 0 AND p_volume >= 0
+           AND p_high < 'Infinity' AND p_volume < 'Infinity'
+           AND p_high >= p_open AND p_high >= p_close AND p_high >= p_low
+           AND p_low <= p_open AND p_low <= p_close, false)
+$$;
+
+
+ALTER FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) IS 'Candle gates: finite aligned open time, closed by the clock, positive finite prices, finite non-negative volume, consistent high and low.';
+
+
+--
+-- Name: ensure_partitions(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_month   timestamptz;
+    v_name    text;
+    v_created integer := 0;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = 'market.candle'::regclass) THEN
+        RETURN 0;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -1);
+    v_month := date_trunc('month', p_from);
+    WHILE v_month <= p_to LOOP
+        v_name := 'candle_y' || to_char(v_month, 'YYYY') || 'm' || to_char(v_month, 'MM');
+        IF to_regclass('market.' || v_name) IS NULL THEN
+            EXECUTE format('CREATE TABLE market.%I PARTITION OF market.candle FOR VALUES FROM (%L) TO (%L)',
+                           v_name, v_month, v_month + interval '1 month');
+            EXECUTE format('CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.%I FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse()', v_name);
+            EXECUTE format('GRANT SELECT ON market.%I TO predator_auditor', v_name);
+            v_created := v_created + 1;
+        END IF;
+        v_month := v_month + interval '1 month';
+    END LOOP;
+    RETURN v_created;
+END
+$$;
+
+
+ALTER FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) IS 'Creates missing monthly partitions of market.candle for [p_from, p_to] (TRUNCATE refused like the parent, readable by predator_auditor); returns how many were created. No-op on a TimescaleDB hypertable.';
+
+
+--
+-- Name: interval_seconds(text); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.interval_seconds(p_interval text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE p_interval
+    WHEN '1m' THEN 60 WHEN '5m' THEN 300 WHEN '15m' THEN 900 WHEN '30m' THEN 1800
+    WHEN '1h' THEN 3600 WHEN '4h' THEN 14400 WHEN '1d' THEN 86400 END $$;
+
+
+ALTER FUNCTION market.interval_seconds(p_interval text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION interval_seconds(p_interval text); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.interval_seconds(p_interval text) IS 'Seconds in a ccxt timeframe (1m 5m 15m 30m 1h 4h 1d); NULL when unknown.';
+
+
+--
+-- Name: last_bar(text, text, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with time zone) RETURNS TABLE(ts timestamp with time zone, close numeric, bar_close timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.ts, c.close, c.ts + interval '1 hour'
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+       AND c.ts <= p_at - interval '1 hour'
+       AND c.ts > p_at - interval '7 days'
+     ORDER BY c.ts DESC, c.revision DESC
+     LIMIT 1;
+END
+$$;
+
+
+ALTER FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION last_bar(p_venue text, p_symbol text, p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with time zone) IS 'Latest effective 1h bar closed by p_at (open time <= p_at - 1h, within 7 days): its open time, close (quote) and close time.';
+
+
+--
+-- Name: marks(text, text[], timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) RETURNS TABLE(symbol text, ts timestamp with time zone, close numeric, bar_close timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT DISTINCT ON (c.symbol) c.symbol, c.ts, c.close, c.ts + interval '1 hour'
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = ANY (p_symbols) AND c.interval = '1h'
+       AND c.ts <= p_at - interval '1 hour'
+       AND c.ts > p_at - interval '7 days'
+     ORDER BY c.symbol, c.ts DESC, c.revision DESC;
+END
+$$;
+
+
+ALTER FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION marks(p_venue text, p_symbols text[], p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) IS 'Marks of several symbols at p_at: per symbol the latest effective 1h bar closed by p_at (within 7 days).';
+
+
+--
+-- Name: _audit(integer, text, text, jsonb, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_seq bigint;
+BEGIN
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('%s refused: an operator action needs a reason', p_action),
+            HINT = 'Pass a non-empty reason; it is kept in the audit log.';
+    END IF;
+    INSERT INTO ops.audit_log (book_id, action, target, args, reason, actor)
+    VALUES (coalesce(p_book_id, 0), p_action, coalesce(p_target, '*'), coalesce(p_args, '{}'::jsonb), p_reason, ops.actor())
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Appends an operator action (who = session_user, what, target, arguments, why) to ops.audit_log; PD012 without a reason.';
+
+
+--
+-- Name: _lock_book(integer); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._lock_book(p_book_id integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(1349731649, 0);
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, p_book_id);
+END
+$$;
+
+
+ALTER FUNCTION ops._lock_book(p_book_id integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _lock_book(p_book_id integer); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._lock_book(p_book_id integer) IS 'Transaction-scoped book lock (after the shared halt lock): serialises the governed writes of one book.';
+
+
+--
+-- Name: _lock_halts(boolean); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._lock_halts(p_exclusive boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_exclusive THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, 0);
+    ELSE
+        PERFORM pg_catalog.pg_advisory_xact_lock_shared(1349731649, 0);
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION ops._lock_halts(p_exclusive boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _lock_halts(p_exclusive boolean); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._lock_halts(p_exclusive boolean) IS 'Halt lock: shared for admissions, exclusive for halts and resumes, so that no order is admitted after a halt commits.';
+
+
+--
+-- Name: _open_incident(integer, integer, text, text, text, text, jsonb, timestamp with time zone, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_seq bigint;
+BEGIN
+    INSERT INTO ops.incident (book_id, severity, category, scope, title, description, links, source, actor, ts)
+    VALUES (coalesce(p_book_id, 0), p_severity, p_category, p_scope, p_title, p_description, coalesce(p_links, '{}'),
+            p_source, CASE p_source WHEN 'system' THEN 'system' ELSE ops.actor() END, p_ts)
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text) IS 'Internal: appends an incident (severity 1..3, category, scope, links) and returns its seq in the book.';
+
+
+--
+-- Name: actor(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.actor() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT coalesce(nullif(current_setting('role'), 'none'), session_user::text) $$;
+
+
+ALTER FUNCTION ops.actor() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION actor(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.actor() IS 'The acting role: the session''s SET ROLE when set, else the login role.';
+
+
+--
+-- Name: canonical(jsonb, text[]); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[] DEFAULT '{}'::text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT (p_row - (ops.hash_excluded_columns() || p_extra_exclude))::text $$;
+
+
+ALTER FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION canonical(p_row jsonb, p_extra_exclude text[]); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) IS 'Canonical text of a row for hashing: jsonb of the row without ops.hash_excluded_columns() and p_extra_exclude, as jsonb text.';
+
+
+--
+-- Name: chained_tables(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[])
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    VALUES ('trading.signal', '{}'::text[]),
+           ('risk.decision', '{}'),
+           ('trading.order_request', '{}'),
+           ('trading.order_event', '{}'),
+           ('trading.fill', '{}'),
+           ('trading.lot', '{remaining}'),
+           ('trading.lot_allocation', '{}'),
+           ('trading.round_trip', '{}'),
+           ('ledger.transaction', '{}'),
+           ('portfolio.hourly_state', '{}'),
+           ('portfolio.hourly_exposure', '{}'),
+           ('risk.halt_event', '{}'),
+           ('ops.audit_log', '{}'),
+           ('ops.reconciliation', '{}'),
+           ('ops.incident', '{}'),
+           ('ops.incident_update', '{}'),
+           ('risk.breaker_trip', '{}'),
+           ('ops.venue_health', '{}'),
+           ('ops.venue_transfer', '{}')
+$$;
+
+
+ALTER FUNCTION ops.chained_tables() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION chained_tables(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';
+
+
+--
+-- Name: genesis_hash(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.genesis_hash() RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea $$;
+
+
+ALTER FUNCTION ops.genesis_hash() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION genesis_hash(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.genesis_hash() IS 'prev_hash of the first row of every hash chain: 32 zero bytes.';
+
+
+--
+-- Name: hash_excluded_columns(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.hash_excluded_columns() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY['book_id', 'prev_hash', 'row_hash', 'recorded_at', 'effective_at', 'admitted_at']::text[] $$;
+
+
+ALTER FUNCTION ops.hash_excluded_columns() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION hash_excluded_columns(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.hash_excluded_columns() IS 'Columns excluded from every canonical row encoding: book_id, prev_hash, row_hash and the wall-clock columns recorded_at, effective_at, admitted_at.';
+
+
+--
+-- Name: row_hash(bytea, jsonb, text[]); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[] DEFAULT '{}'::text[]) RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT pg_catalog.sha256(p_prev || pg_catalog.convert_to(ops.canonical(p_row, p_extra_exclude), 'UTF8')) $$;
+
+
+ALTER FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) IS 'sha256(prev_hash || UTF-8 canonical row): the hash-chain step of every append-only table.';
+
+
+--
+-- Name: tg_append_only__refuse(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_append_only__refuse() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING
+        ERRCODE = 'PD001',
+        MESSAGE = format('%s on %I.%I refused: the table is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME),
+        HINT    = 'Record a new row that references the one it corrects.';
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_append_only__refuse() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_append_only__refuse(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_append_only__refuse() IS 'Refuses UPDATE, DELETE and TRUNCATE on append-only tables with SQLSTATE PD001.';
+
+
+--
+-- Name: tg_chain__append(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_chain__append() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_chain text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || ':' || NEW.book_id;
+    v_seq   bigint;
+    v_prev  bytea;
+BEGIN
+    UPDATE ops.chain_head h SET seq = h.seq + 1 WHERE h.chain = v_chain RETURNING h.seq, h.head_hash INTO v_seq, v_prev;
+    IF NOT FOUND THEN
+        INSERT INTO ops.chain_head AS h (chain, book_id, seq, head_hash)
+        VALUES (v_chain, NEW.book_id, 1, ops.genesis_hash())
+        ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1
+        RETURNING h.seq, h.head_hash INTO v_seq, v_prev;
+    END IF;
+    IF (NEW.seq IS NOT NULL AND NEW.seq <> v_seq) OR (NEW.prev_hash IS NOT NULL AND NEW.prev_hash <> v_prev) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'PD009',
+            MESSAGE = format('insert into %s refused: it does not continue the hash chain', v_chain),
+            DETAIL  = format('expected_seq=%s given_seq=%s', v_seq, NEW.seq),
+            HINT    = 'Leave seq, prev_hash and row_hash empty; the chain trigger assigns them.';
+    END IF;
+    NEW.seq := v_seq;
+    NEW.prev_hash := v_prev;
+    NEW.row_hash := ops.row_hash(v_prev, to_jsonb(NEW), TG_ARGV::text[]);
+    UPDATE ops.chain_head h SET head_hash = NEW.row_hash WHERE h.chain = v_chain;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_chain__append() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_chain__append(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_chain__append() IS 'Chain trigger: assigns seq, prev_hash and row_hash = sha256(prev_hash || canonical row) per book and table, and advances ops.chain_head. Raises PD009 on a supplied seq or prev_hash that breaks the chain.';
+
+
+--
+-- Name: _hour_result(integer, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with time zone) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT h.hour, h.cash, h.positions_value, h.equity, h.peak_equity, h.drawdown, h.daily_pnl, h.realized_pnl,
+           h.unrealized_pnl, h.fees, h.gross_exposure, h.open_orders, h.stale_marks,
+           (SELECT coalesce(jsonb_object_agg(p.symbol, p.quantity ORDER BY p.symbol), '{}'::jsonb)
+              FROM trading.position p WHERE p.book_id = h.book_id AND p.quantity > 0),
+           encode(h.inputs_hash, 'hex'), encode(h.outputs_hash, 'hex'),
+           risk._active_halts(a.name, a.lane, NULL)
+      FROM portfolio.hourly_state h JOIN trading.account a ON a.book_id = h.book_id
+     WHERE h.book_id = p_book_id AND h.hour = p_hour;
+END
+$$;
+
+
+ALTER FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _hour_result(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with time zone) IS 'Internal: a closed hour''s state with current positions and active halts, as returned by api.close_hour.';
+
+
+--
+-- Name: inputs_digest(text, text[], timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone) RETURNS bytea
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN (
+    SELECT sha256(convert_to(coalesce(string_agg(
+               concat_ws('|', c.symbol, extract(epoch FROM c.ts)::bigint, c.open, c.high, c.low, c.close, c.volume),
+               E'\n' ORDER BY c.symbol), ''), 'UTF8'))
+      FROM (SELECT DISTINCT ON (k.symbol) k.symbol, k.ts, k.open, k.high, k.low, k.close, k.volume
+              FROM market.candle k
+             WHERE k.venue = p_venue AND k.symbol = ANY (p_symbols) AND k.interval = '1h'
+               AND k.ts = p_hour - interval '1 hour'
+             ORDER BY k.symbol, k.revision DESC) c);
+END
+$$;
+
+
+ALTER FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone) IS 'sha256 over the effective 1h bars of the given symbols that closed at p_hour.';
+
+
+--
+-- Name: outputs_hash(jsonb); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.outputs_hash(p_digests jsonb) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT sha256(convert_to(concat_ws('|',
+    p_digests ->> 'trading.signal', p_digests ->> 'risk.decision', p_digests ->> 'trading.order_request',
+    p_digests ->> 'trading.order_event', p_digests ->> 'trading.fill', p_digests ->> 'trading.lot',
+    p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
+    p_digests ->> 'risk.halt_event', p_digests ->> 'portfolio.hourly_exposure', p_digests ->> 'ops.reconciliation',
+    p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip'), 'UTF8')) $$;
+
+
+ALTER FUNCTION portfolio.outputs_hash(p_digests jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION outputs_hash(p_digests jsonb); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.outputs_hash(p_digests jsonb) IS 'sha256 over the output digests of an hour, in a fixed order.';
+
+
+--
+-- Name: window_digests(integer, jsonb, jsonb, boolean); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+BEGIN
+    RETURN (
+    WITH b AS (
+        SELECT k, coalesce((p_from ->> k)::bigint, 0) AS lo, coalesce((p_to ->> k)::bigint, 0) AS hi
+          FROM unnest(ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
+                            'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
+                            'ledger.transaction', 'risk.halt_event', 'portfolio.hourly_exposure',
+                            'ops.reconciliation', 'ops.incident', 'risk.breaker_trip']) k)
+    SELECT jsonb_build_object(
+        'trading.signal', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.signal t, b WHERE b.k = 'trading.signal' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'risk.decision', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM risk.decision t, b WHERE b.k = 'risk.decision' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'trading.order_request', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.order_request t, b WHERE b.k = 'trading.order_request' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'trading.order_event', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.order_event t, b WHERE b.k = 'trading.order_event' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'trading.fill', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.fill t, b WHERE b.k = 'trading.fill' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'trading.lot', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t), '{remaining}') ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.lot t, b WHERE b.k = 'trading.lot' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'trading.lot_allocation', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.lot_allocation t, b WHERE b.k = 'trading.lot_allocation' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'trading.round_trip', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM trading.round_trip t, b WHERE b.k = 'trading.round_trip' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'ledger.journal', (SELECT encode(sha256(
+                                 coalesce((SELECT string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)
+                                             FROM ledger.transaction t WHERE t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi), '')
+                              || coalesce((SELECT string_agg(CASE WHEN p_recompute THEN ops.row_hash(p.prev_hash, to_jsonb(p)) ELSE p.row_hash END, ''::bytea ORDER BY p.tx_seq, p.leg)
+                                             FROM ledger.posting p WHERE p.book_id = p_book_id AND p.tx_seq > b.lo AND p.tx_seq <= b.hi), '')), 'hex')
+                             FROM b WHERE b.k = 'ledger.transaction'),
+        'risk.halt_event', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM risk.halt_event t, b WHERE b.k = 'risk.halt_event' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'portfolio.hourly_exposure', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM portfolio.hourly_exposure t, b WHERE b.k = 'portfolio.hourly_exposure' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'ops.reconciliation', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM ops.reconciliation t, b WHERE b.k = 'ops.reconciliation' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'ops.incident', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM ops.incident t, b WHERE b.k = 'ops.incident' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
+        'risk.breaker_trip', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
+                             FROM risk.breaker_trip t, b WHERE b.k = 'risk.breaker_trip' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi)));
+END
+$$;
+
+
+ALTER FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) IS 'Per-chain sha256 digests of the rows a book appended between two sets of chain heads; with p_recompute, from the rows'' content rather than their stored hashes.';
+
+
+--
+-- Name: _active_halts(text, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN (SELECT coalesce(array_agg('halted_' || h.scope_kind ORDER BY h.scope_kind), '{}')
+      FROM risk.halt_state h
+     WHERE h.active
+       AND (   h.scope_kind = 'global'
+            OR (h.scope_kind = 'lane' AND h.scope_key = p_lane)
+            OR (h.scope_kind = 'account' AND h.scope_key = p_account)
+            OR (h.scope_kind = 'strategy' AND h.scope_key = p_account || '/' || coalesce(p_strategy, ''))));
+END
+$$;
+
+
+ALTER FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _active_halts(p_account text, p_lane text, p_strategy text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy text) IS 'Active halts covering an order of (account, lane, strategy), as reason codes halted_global|halted_lane|halted_account|halted_strategy.';
+
+
+--
+-- Name: _evaluate_hour(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct    trading.account;
+    v_state   portfolio.hourly_state;
+    v_limits  jsonb;
+    v_cap     numeric;
+    v_actions text[] := '{}';
+    v_halted  boolean;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_state FROM portfolio.hourly_state h WHERE h.book_id = p_book_id AND h.hour = p_hour;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    SELECT coalesce(h.active, false) INTO v_halted
+      FROM (SELECT NULL) x LEFT JOIN risk.halt_state h ON h.scope_kind = 'account' AND h.scope_key = v_acct.name;
+
+    v_cap := risk.cap(v_limits, 'drawdown_flatten_tier', '*', v_state.peak_equity);
+    IF v_cap IS NOT NULL AND v_state.peak_equity - v_state.equity >= v_cap AND v_state.peak_equity > v_state.equity THEN
+        IF NOT v_halted THEN
+            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
+                format('drawdown_flatten_tier: drawdown %s of peak %s', round(v_state.drawdown, 6), v_state.peak_equity), 'system', p_hour);
+            v_halted := true;
+        END IF;
+        IF risk._flatten(p_book_id, p_hour, 'risk_flatten', 'drawdown_flatten_tier') > 0 THEN
+            v_actions := v_actions || 'flatten'::text;
+        END IF;
+        v_actions := v_actions || 'drawdown_flatten_tier'::text;
+    END IF;
+
+    v_cap := risk.cap(v_limits, 'drawdown_halt_tier', '*', v_state.peak_equity);
+    IF v_cap IS NOT NULL AND v_state.peak_equity - v_state.equity >= v_cap AND v_state.peak_equity > v_state.equity THEN
+        IF NOT v_halted THEN
+            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
+                format('drawdown_halt_tier: drawdown %s of peak %s', round(v_state.drawdown, 6), v_state.peak_equity), 'system', p_hour);
+            v_halted := true;
+        END IF;
+        v_actions := v_actions || 'drawdown_halt_tier'::text;
+    END IF;
+
+    v_cap := risk.cap(v_limits, 'daily_loss_halt', '*', v_state.day_start_equity);
+    IF v_cap IS NOT NULL AND v_state.daily_pnl < 0 AND -v_state.daily_pnl >= v_cap THEN
+        IF NOT v_halted THEN
+            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
+                format('daily_loss_halt: loss %s since 00:00 UTC from %s', -v_state.daily_pnl, v_state.day_start_equity), 'system', p_hour);
+            v_halted := true;
+        END IF;
+        v_actions := v_actions || 'daily_loss_halt'::text;
+    END IF;
+    RETURN v_actions;
+END
+$$;
+
+
+ALTER FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _evaluate_hour(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) IS 'Internal: applies drawdown tiers (halt, flatten) and the daily-loss halt to a just-closed hour; returns the actions taken. System halts are lifted only by an operator.';
+
+
+--
+-- Name: _flatten(integer, timestamp with time zone, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_pos   record;
+    v_coid  text;
+    v_n     integer := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    FOR v_pos IN
+        SELECT p.symbol, p.quantity - coalesce(s.open_sell, 0) AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
+          FROM trading.position p
+          LEFT JOIN (SELECT o.symbol, sum(o.quantity - o.filled_qty) AS open_sell
+                       FROM trading.order_state o
+                      WHERE o.book_id = p_book_id AND o.side = 'sell' AND o.status IN ('new', 'open', 'partially_filled')
+                      GROUP BY o.symbol) s ON s.symbol = p.symbol
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_ts) m ON true
+         WHERE p.book_id = p_book_id AND p.quantity > 0
+         ORDER BY p.symbol
+    LOOP
+        CONTINUE WHEN v_pos.free_qty <= 0;
+        v_coid := trading.client_order_id(v_acct.name, p_origin, v_pos.symbol, p_ts, 'exit');
+        CONTINUE WHEN EXISTS (SELECT FROM trading.order_request r WHERE r.client_order_id = v_coid);
+        INSERT INTO trading.order_request (book_id, client_order_id, signal_seq, strategy, symbol, side, order_type,
+                                           quantity, limit_price, decision_price, reduce_only, origin, ts, expiry)
+        VALUES (p_book_id, v_coid, NULL, NULL, v_pos.symbol, 'sell', 'market', v_pos.free_qty, NULL,
+                coalesce(v_pos.close, v_pos.avg_cost), true, p_origin, p_ts, p_ts + interval '1 day');
+        INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+        VALUES (p_book_id, v_coid, 'created', 'new', 0, p_reason, p_ts);
+        v_n := v_n + 1;
+    END LOOP;
+    RETURN v_n;
+END
+$$;
+
+
+ALTER FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) IS 'Internal: creates reduce-only market sells of every free position of a book (kill switch flatten, drawdown flatten tier); returns how many orders it created.';
+
+
+--
+-- Name: _scope(text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._scope(p_scope text, p_target text) RETURNS TABLE(scope_kind text, scope_key text, book_id integer)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book integer;
+BEGIN
+    CASE p_scope
+        WHEN 'global' THEN
+            RETURN QUERY SELECT 'global'::text, '*'::text, 0;
+        WHEN 'lane' THEN
+            IF p_target NOT IN ('paper', 'live_canary', 'live_promoted') OR p_target IS NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('unknown lane %L', p_target),
+                    HINT = 'Lanes are paper, live_canary and live_promoted.';
+            END IF;
+            RETURN QUERY SELECT 'lane'::text, p_target, 0;
+        WHEN 'account' THEN
+            SELECT a.book_id INTO v_book FROM trading.account a WHERE a.name = p_target;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown account %L', p_target),
+                    HINT = 'Pass the account name.';
+            END IF;
+            RETURN QUERY SELECT 'account'::text, p_target, v_book;
+        WHEN 'strategy' THEN
+            SELECT s.book_id INTO v_book FROM trading.strategy s JOIN trading.account a USING (book_id)
+             WHERE a.name = split_part(p_target, '/', 1) AND s.strategy = substr(p_target, length(split_part(p_target, '/', 1)) + 2);
+            IF NOT FOUND THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L', p_target),
+                    HINT = 'Pass account/strategy, for example paper1/trend.';
+            END IF;
+            RETURN QUERY SELECT 'strategy'::text, p_target, v_book;
+        ELSE
+            RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('unknown halt scope %L', p_scope),
+                HINT = 'Scopes are global, account, lane and strategy.';
+    END CASE;
+END
+$$;
+
+
+ALTER FUNCTION risk._scope(p_scope text, p_target text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _scope(p_scope text, p_target text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._scope(p_scope text, p_target text) IS 'Internal: validates and normalises a halt scope and target into (scope_kind, scope_key, book_id).';
+
+
+--
+-- Name: _set_halt(text, text, integer, text, text, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_seq    bigint;
+    v_active boolean;
+BEGIN
+    IF p_scope_kind IN ('global', 'lane') THEN
+        PERFORM ops._lock_halts(true);
+    ELSE
+        PERFORM ops._lock_book(p_book_id);
+    END IF;
+    SELECT h.active INTO v_active FROM risk.halt_state h WHERE h.scope_kind = p_scope_kind AND h.scope_key = p_scope_key;
+    IF p_action = 'resume' AND NOT coalesce(v_active, false) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('resume refused: %s %s is not halted', p_scope_kind, p_scope_key),
+            HINT = 'See api.halts for the active halts.';
+    END IF;
+    INSERT INTO risk.halt_event (book_id, scope_kind, scope_key, action, reason, source, actor, ts, effective_at)
+    VALUES (coalesce(p_book_id, 0), p_scope_kind, p_scope_key, p_action, p_reason, p_source,
+            CASE p_source WHEN 'system' THEN 'system' ELSE ops.actor() END, p_ts, clock_timestamp())
+    RETURNING seq INTO v_seq;
+    INSERT INTO risk.halt_state AS h (scope_kind, scope_key, active, reason, since)
+    VALUES (p_scope_kind, p_scope_key, p_action = 'halt', p_reason, clock_timestamp())
+    ON CONFLICT (scope_kind, scope_key) DO UPDATE
+        SET active = EXCLUDED.active, reason = EXCLUDED.reason,
+            since = CASE WHEN h.active = EXCLUDED.active THEN h.since ELSE EXCLUDED.since END;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) IS 'Internal: records a halt or resume at a scope under the exclusive halt lock and updates risk.halt_state; PD014 when resuming a scope that is not halted.';
+
+
+--
+-- Name: cap(jsonb, text, text, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE s->>'mode'
+               WHEN 'pct' THEN (s->>'value')::numeric / 100 * p_base
+               ELSE (s->>'value')::numeric
+           END
+      FROM (SELECT coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') AS s) x
+$$;
+
+
+ALTER FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) IS 'Resolves a limit for a scope key (falling back to *) into an amount: pct of p_base, or the absolute value; NULL when disabled.';
+
+
+--
+-- Name: current_limits(text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.current_limits(p_profile text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN (SELECT coalesce(jsonb_object_agg(x.limit_name, x.scopes), '{}'::jsonb)
+      FROM (SELECT l.limit_name, jsonb_object_agg(l.scope, jsonb_build_object('mode', l.mode, 'value', l.value)) AS scopes
+              FROM (SELECT DISTINCT ON (s.limit_name, s.scope) s.limit_name, s.scope, s.mode, s.value
+                      FROM risk.limit_setting s
+                     WHERE s.profile = p_profile
+                     ORDER BY s.limit_name, s.scope, s.revision DESC) l
+             GROUP BY l.limit_name) x);
+END
+$$;
+
+
+ALTER FUNCTION risk.current_limits(p_profile text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION current_limits(p_profile text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.current_limits(p_profile text) IS 'Current limits of a risk profile as jsonb {limit: {scope: {mode, value}}}; the highest revision of each (limit, scope) wins.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.account (
+    book_id integer NOT NULL,
+    name text NOT NULL,
+    mode text NOT NULL,
+    venue text NOT NULL,
+    base_currency text NOT NULL,
+    lane text NOT NULL,
+    initial_principal numeric NOT NULL,
+    risk_profile text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_mode_is_known CHECK ((mode = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text]))),
+    CONSTRAINT account_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT live_mode_is_not_in_paper_lane CHECK (((mode <> 'live'::text) OR (lane <> 'paper'::text))),
+    CONSTRAINT paper_mode_is_in_paper_lane CHECK (((mode <> 'paper'::text) OR (lane = 'paper'::text))),
+    CONSTRAINT principal_is_positive CHECK ((initial_principal > (0)::numeric))
+);
+
+
+ALTER TABLE trading.account OWNER TO predator_owner;
+
+--
+-- Name: TABLE account; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.account IS 'Trading accounts. Each account with its counter-accounts in the ledger is a book (book_id), the unit of isolation: every governed row carries its book_id.';
+
+
+--
+-- Name: _account(text); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading._account(p_account text) RETURNS trading.account
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v trading.account;
+BEGIN
+    SELECT * INTO v FROM trading.account a WHERE a.name = p_account;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('unknown account %L', p_account),
+            HINT = 'Create it with api.create_account (predator account create).';
+    END IF;
+    RETURN v;
+END
+$$;
+
+
+ALTER FUNCTION trading._account(p_account text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _account(p_account text); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading._account(p_account text) IS 'Internal: the account row for a name, PD011 when unknown.';
+
+
+--
+-- Name: _order_book(text); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading._order_book(p_client_order_id text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book integer;
+BEGIN
+    SELECT r.book_id INTO v_book FROM trading.order_request r WHERE r.client_order_id = p_client_order_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('unknown client order id %L', p_client_order_id),
+            HINT = 'Relay venue events only for orders Predator admitted; anything else is a reconciliation incident.';
+    END IF;
+    PERFORM ops._lock_book(v_book);
+    RETURN v_book;
+END
+$$;
+
+
+ALTER FUNCTION trading._order_book(p_client_order_id text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _order_book(p_client_order_id text); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading._order_book(p_client_order_id text) IS 'Internal: book of an order (PD011 when unknown), with the book lock taken.';
+
+
+--
+-- Name: client_order_id(text, text, text, timestamp with time zone, text); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT 'PD' || left(encode(sha256(convert_to(
+    concat_ws('|', p_account, p_strategy, p_symbol, extract(epoch FROM p_ts)::bigint::text, p_direction), 'UTF8')), 'hex'), 30) $$;
+
+
+ALTER FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text) IS 'Deterministic 32-character client order id: PD + 30 hex digits of sha256(account|strategy|symbol|unix ts|direction).';
+
+
+--
+-- Name: tg_fill__check(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_fill__check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_req trading.order_request;
+BEGIN
+    SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = NEW.client_order_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('fill %s refused: unknown client order id %s', NEW.venue_trade_id, NEW.client_order_id),
+            HINT = 'A fill for an order Predator never sent is a reconciliation incident.';
+    END IF;
+    IF v_req.book_id <> NEW.book_id OR v_req.symbol <> NEW.symbol OR v_req.side <> NEW.side THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('fill %s refused: it does not match order %s', NEW.venue_trade_id, NEW.client_order_id),
+            DETAIL = format('order=%s/%s/%s fill=%s/%s/%s', v_req.book_id, v_req.symbol, v_req.side, NEW.book_id, NEW.symbol, NEW.side),
+            HINT = 'Relay the venue''s fill under the order it belongs to.';
+    END IF;
+    IF NEW.ts < v_req.ts THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('fill %s refused: it precedes its order %s', NEW.venue_trade_id, NEW.client_order_id),
+            DETAIL = format('fill_ts=%s order_ts=%s', NEW.ts, v_req.ts),
+            HINT = 'Pass the venue''s execution time.';
+    END IF;
+    IF NEW.fee_currency NOT IN (split_part(NEW.symbol, '/', 1), split_part(NEW.symbol, '/', 2)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('fill %s refused: fee currency %s is neither base nor quote of %s', NEW.venue_trade_id, NEW.fee_currency, NEW.symbol),
+            HINT = 'Fees in a third currency (for example BNB) are not supported: disable that venue option.';
+    END IF;
+    IF v_req.limit_price IS NOT NULL
+       AND ((NEW.side = 'buy' AND NEW.price > v_req.limit_price) OR (NEW.side = 'sell' AND NEW.price < v_req.limit_price)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('fill %s refused: price %s is worse than the limit %s of order %s', NEW.venue_trade_id, NEW.price, v_req.limit_price, NEW.client_order_id),
+            HINT = 'A limit order never fills through its limit; reconcile with the venue.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_fill__check() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_fill__check(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_fill__check() IS 'Fill sanity: known matching order (PD011/PD012), not before the order (PD013), fee in base or quote (PD012), within the limit price (PD012).';
+
+
+--
+-- Name: tg_lot__guard(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_lot__guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF (to_jsonb(NEW) - 'remaining') IS DISTINCT FROM (to_jsonb(OLD) - 'remaining') OR NEW.remaining > OLD.remaining THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD001',
+            MESSAGE = format('update of lot %s/%s refused: only remaining may change, and only downwards', OLD.symbol, OLD.lot_no),
+            HINT = 'Lots are consumed by sell fills (api.record_fill); corrections are new rows.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_lot__guard() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_lot__guard(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_lot__guard() IS 'Lots are append-only except remaining, which only an allocation may decrease; PD001 otherwise.';
+
+
+--
+-- Name: tg_order_event__apply(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_order_event__apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_state trading.order_state;
+    v_req   trading.order_request;
+BEGIN
+    IF NEW.kind = 'created' THEN
+        SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = NEW.client_order_id;
+        INSERT INTO trading.order_state (client_order_id, book_id, symbol, side, quantity, status, filled_qty,
+                                         last_event_no, updated_ts)
+        VALUES (v_req.client_order_id, v_req.book_id, v_req.symbol, v_req.side, v_req.quantity, 'new', 0, 1, NEW.ts);
+        NEW.event_no := 1;
+        NEW.status_after := 'new';
+        NEW.filled_qty_after := 0;
+        RETURN NEW;
+    END IF;
+
+    SELECT * INTO v_state FROM trading.order_state s WHERE s.client_order_id = NEW.client_order_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('order event refused: unknown client order id %s', NEW.client_order_id),
+            HINT = 'Relay events only for orders admitted by api.submit_signal.';
+    END IF;
+
+    NEW.status_before := coalesce(NEW.status_before, v_state.status);
+    -- A status may stay the same only on a cancel request or a further partial fill (the table's
+    -- new->new, open->open and partially_filled->partially_filled rows; CHECK
+    -- status_stays_only_on_request_or_partial_fill is the declarative backstop): a second acknowledgement
+    -- of an open order, for example, is an illegal transition, not a malformed row.
+    IF NEW.status_before <> v_state.status
+       OR NOT EXISTS (SELECT FROM trading.order_transition t
+                       WHERE t.status_before = NEW.status_before AND t.status_after = NEW.status_after)
+       OR (NEW.status_after = NEW.status_before AND NEW.kind NOT IN ('cancel_requested', 'fill')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD005',
+            MESSAGE = format('order %s: transition %s -> %s (%s) refused', NEW.client_order_id,
+                             v_state.status, NEW.status_after, NEW.kind),
+            DETAIL = format('current_status=%s requested_status=%s event=%s', v_state.status, NEW.status_after, NEW.kind),
+            HINT = 'Only legal transitions of docs/state_machine.md are accepted; terminal states are final.';
+    END IF;
+
+    NEW.filled_qty_after := coalesce(NEW.filled_qty_after, v_state.filled_qty);
+    IF NEW.filled_qty_after > v_state.quantity THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD006',
+            MESSAGE = format('order %s: fill refused, filled quantity would exceed the order quantity', NEW.client_order_id),
+            DETAIL = format('order_qty=%s filled_before=%s filled_after=%s', v_state.quantity, v_state.filled_qty, NEW.filled_qty_after),
+            HINT = 'A venue report that overfills an order is a reconciliation incident, not a fill.';
+    END IF;
+    IF NEW.filled_qty_after < v_state.filled_qty
+       OR (NEW.kind = 'fill' AND NEW.filled_qty_after = v_state.filled_qty)
+       OR (NEW.kind <> 'fill' AND NEW.filled_qty_after <> v_state.filled_qty) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD006',
+            MESSAGE = format('order %s: event %s refused, filled quantity may only grow, and only by a fill', NEW.client_order_id, NEW.kind),
+            DETAIL = format('filled_before=%s filled_after=%s', v_state.filled_qty, NEW.filled_qty_after),
+            HINT = 'Record executions with api.record_fill.';
+    END IF;
+    IF NEW.ts < v_state.updated_ts THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('order %s: event %s refused, it precedes the order''s last event', NEW.client_order_id, NEW.kind),
+            DETAIL = format('event_ts=%s last_event_ts=%s', NEW.ts, v_state.updated_ts),
+            HINT = 'Pass the venue''s event time; business time never goes backwards.';
+    END IF;
+
+    NEW.event_no := v_state.last_event_no + 1;
+    UPDATE trading.order_state s
+       SET status = NEW.status_after,
+           filled_qty = NEW.filled_qty_after,
+           last_event_no = NEW.event_no,
+           venue_order_id = coalesce(NEW.venue_order_id, s.venue_order_id),
+           cancel_requested = s.cancel_requested OR NEW.kind = 'cancel_requested',
+           updated_ts = NEW.ts
+     WHERE s.client_order_id = NEW.client_order_id;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_order_event__apply() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_order_event__apply(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_order_event__apply() IS 'Order state machine: applies each order event to trading.order_state; PD005 illegal transition, PD006 overfill, PD013 time going backwards.';
+
+
+--
+-- Name: tg_order_request__check(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_order_request__check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_halts  text[];
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = NEW.book_id;
+    IF NOT EXISTS (SELECT FROM market.instrument i WHERE i.venue = v_acct.venue AND i.symbol = NEW.symbol) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('order refused: %s is not an instrument of venue %s', NEW.symbol, v_acct.venue),
+            HINT = 'Load the venue''s markets (predator data markets) or fix the symbol.';
+    END IF;
+    IF NEW.origin = 'signal' OR NOT NEW.reduce_only THEN
+        v_halts := risk._active_halts(v_acct.name, v_acct.lane, NEW.strategy);
+        IF cardinality(v_halts) > 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD008',
+                MESSAGE = format('order %s refused: trading is halted (%s)', NEW.client_order_id, array_to_string(v_halts, ', ')),
+                HINT = 'An operator lifts a halt with api.resume(reason) after inspection; nothing resumes by itself.';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_order_request__check() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_order_request__check(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_order_request__check() IS 'Refuses any order request created while a halt covers it (PD008), except reduce-only kill-switch or risk-flatten exits, and orders on unknown instruments (PD011).';
+
+
+--
+-- Name: accounts; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.accounts AS
+ SELECT a.book_id,
+    a.name,
+    a.mode,
+    a.venue,
+    a.base_currency,
+    a.lane,
+    a.initial_principal,
+    a.risk_profile,
+    a.created_at
+   FROM trading.account a;
+
+
+ALTER TABLE api.accounts OWNER TO predator_owner;
+
+--
+-- Name: VIEW accounts; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.accounts IS 'Trading accounts (books): mode, venue, base currency, lane, initial principal, risk profile.';
+
+
+--
+-- Name: audit_log; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.audit_log (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    action text NOT NULL,
+    target text DEFAULT '*'::text NOT NULL,
+    args jsonb DEFAULT '{}'::jsonb NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT audit_reason_is_given CHECK ((length(btrim(reason)) > 0))
+);
+
+
+ALTER TABLE ops.audit_log OWNER TO predator_owner;
+
+--
+-- Name: TABLE audit_log; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.audit_log IS 'Append-only log of every operator action: who (actor), when (recorded_at, wall time), what (action, target, args) and why (reason). Chained per book; book_id 0 is the control plane (actions that span books).';
+
+
+--
+-- Name: audit_log; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.audit_log AS
+ SELECT l.book_id,
+    l.seq,
+    l.action,
+    l.target,
+    l.args,
+    l.reason,
+    l.actor,
+    l.recorded_at
+   FROM ops.audit_log l;
+
+
+ALTER TABLE api.audit_log OWNER TO predator_owner;
+
+--
+-- Name: VIEW audit_log; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.audit_log IS 'Operator actions: what, on which target, with which arguments, who (login role), why and when (wall clock).';
+
+
+--
+-- Name: balance; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.balance (
+    book_id integer NOT NULL,
+    account_code text NOT NULL,
+    currency text NOT NULL,
+    seq bigint NOT NULL,
+    balance numeric NOT NULL,
+    head_hash bytea NOT NULL,
+    non_negative boolean NOT NULL,
+    CONSTRAINT non_negative_balance CHECK (((NOT non_negative) OR (balance >= (0)::numeric)))
+);
+
+
+ALTER TABLE ledger.balance OWNER TO predator_owner;
+
+--
+-- Name: TABLE balance; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.balance IS 'Head of each (account, currency) posting chain: last seq, balance and row hash. Maintained only by the posting trigger.';
+
+
+--
+-- Name: balances; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.balances AS
+ SELECT a.name AS account,
+    b.account_code,
+    b.currency,
+    b.balance,
+    b.seq
+   FROM (ledger.balance b
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.balances OWNER TO predator_owner;
+
+--
+-- Name: VIEW balances; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.balances IS 'Running balances of every (ledger account, currency) of every book.';
+
+
+--
+-- Name: candle; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle (
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    revision smallint DEFAULT 0 NOT NULL,
+    open numeric NOT NULL,
+    high numeric NOT NULL,
+    low numeric NOT NULL,
+    close numeric NOT NULL,
+    volume numeric NOT NULL,
+    load_id bigint NOT NULL,
+    CONSTRAINT candle_high_is_highest CHECK (((high >= open) AND (high >= close) AND (high >= low))),
+    CONSTRAINT candle_low_is_lowest CHECK (((low <= open) AND (low <= close))),
+    CONSTRAINT candle_prices_are_positive CHECK (((open > (0)::numeric) AND (high > (0)::numeric) AND (low > (0)::numeric) AND (close > (0)::numeric) AND (((('NaN'::numeric <> open) AND ('NaN'::numeric <> high)) AND ('NaN'::numeric <> low)) AND ('NaN'::numeric <> close)))),
+    CONSTRAINT candle_volume_is_non_negative CHECK (((volume >= (0)::numeric) AND (volume <> 'NaN'::numeric))),
+    CONSTRAINT revision_is_non_negative CHECK ((revision >= 0))
+)
+PARTITION BY RANGE (ts);
+
+
+ALTER TABLE market.candle OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle IS 'OHLCV bars keyed by (venue, symbol, interval, open time ts UTC); prices in quote currency, volume in base. Append-only: a revised bar is a new revision with evidence in market.candle_correction. Monthly range partitions are created on demand.';
+
+
+--
+-- Name: candles; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.candles AS
+ SELECT DISTINCT ON (c.venue, c.symbol, c."interval", c.ts) c.venue,
+    c.symbol,
+    c."interval",
+    c.ts,
+    c.open,
+    c.high,
+    c.low,
+    c.close,
+    c.volume,
+    c.revision
+   FROM market.candle c
+  ORDER BY c.venue, c.symbol, c."interval", c.ts, c.revision DESC;
+
+
+ALTER TABLE api.candles OWNER TO predator_owner;
+
+--
+-- Name: VIEW candles; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.candles IS 'Effective OHLCV bars (highest revision): ts = open time UTC, prices in quote, volume in base.';
+
+
+--
+-- Name: decision; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.decision (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    signal_seq bigint NOT NULL,
+    strategy text NOT NULL,
+    symbol text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    outcome text NOT NULL,
+    reasons text[] DEFAULT '{}'::text[] NOT NULL,
+    client_order_id text,
+    figures jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT admission_has_order CHECK (((outcome = 'admitted'::text) = (client_order_id IS NOT NULL))),
+    CONSTRAINT decision_outcome_is_known CHECK ((outcome = ANY (ARRAY['admitted'::text, 'refused'::text, 'hold'::text]))),
+    CONSTRAINT refusal_has_reasons CHECK (((outcome <> 'refused'::text) OR (cardinality(reasons) > 0)))
+);
+
+
+ALTER TABLE risk.decision OWNER TO predator_owner;
+
+--
+-- Name: TABLE decision; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.decision IS 'The admission gate''s verdict on every signal: admitted (with its client order id), refused (with reason codes) or hold; figures holds the equity, prices, exposures and limits it used. Append-only, chained per book.';
+
+
+--
+-- Name: signal; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.signal (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    strategy text NOT NULL,
+    symbol text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    direction text NOT NULL,
+    confidence numeric NOT NULL,
+    edge_bps numeric NOT NULL,
+    expiry timestamp with time zone NOT NULL,
+    quantity numeric,
+    order_type text DEFAULT 'market'::text NOT NULL,
+    limit_price numeric,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT confidence_is_a_probability CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT limit_order_has_price CHECK (((order_type = 'limit'::text) = (limit_price IS NOT NULL))),
+    CONSTRAINT limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
+    CONSTRAINT signal_direction_is_known CHECK ((direction = ANY (ARRAY['buy'::text, 'sell'::text, 'hold'::text, 'reduce'::text, 'exit'::text]))),
+    CONSTRAINT signal_expires_after_decision CHECK ((expiry > ts)),
+    CONSTRAINT signal_order_type_is_known CHECK ((order_type = ANY (ARRAY['market'::text, 'limit'::text]))),
+    CONSTRAINT signal_qty_is_positive CHECK ((quantity > (0)::numeric))
+);
+
+
+ALTER TABLE trading.signal OWNER TO predator_owner;
+
+--
+-- Name: TABLE signal; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.signal IS 'Normalised strategy signals: decision time ts (UTC), direction, confidence 0..1, expected edge after fees and slippage in basis points, expiry, optional base quantity. Append-only, chained per book; one signal per (strategy, symbol, decision time).';
+
+
+--
+-- Name: decisions; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.decisions AS
+ SELECT a.name AS account,
+    s.strategy,
+    s.symbol,
+    s.ts,
+    s.direction,
+    s.confidence,
+    s.edge_bps,
+    s.expiry,
+    s.quantity,
+    d.outcome,
+    d.reasons,
+    d.client_order_id,
+    d.figures,
+    s.seq AS signal_seq
+   FROM ((trading.signal s
+     JOIN risk.decision d ON (((d.book_id = s.book_id) AND (d.signal_seq = s.seq))))
+     JOIN trading.account a ON ((a.book_id = s.book_id)));
+
+
+ALTER TABLE api.decisions OWNER TO predator_owner;
+
+--
+-- Name: VIEW decisions; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.decisions IS 'Every signal and its verdict: admitted (client order id), refused (reason codes) or hold, with the figures used.';
+
+
+--
+-- Name: hourly_exposure; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.hourly_exposure (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    key text NOT NULL,
+    quantity numeric,
+    mark numeric,
+    notional numeric NOT NULL,
+    exposure numeric NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT exposure_kind_is_known CHECK ((kind = ANY (ARRAY['instrument'::text, 'cluster'::text, 'quote'::text])))
+);
+
+
+ALTER TABLE portfolio.hourly_exposure OWNER TO predator_owner;
+
+--
+-- Name: TABLE hourly_exposure; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.hourly_exposure IS 'Exposure at the close of each hour by instrument, cluster and quote currency: notional at mark (base currency) and exposure as a fraction of equity. Written just before the hour''s state so that the state''s digests cover it. Append-only, chained per book.';
+
+
+--
+-- Name: exposures; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.exposures AS
+ SELECT a.name AS account,
+    e.hour,
+    e.kind,
+    e.key,
+    e.quantity,
+    e.mark,
+    e.notional,
+    e.exposure
+   FROM (portfolio.hourly_exposure e
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.exposures OWNER TO predator_owner;
+
+--
+-- Name: VIEW exposures; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.exposures IS 'Exposure at each hour''s close: notional at mark (base currency) and fraction of equity, by instrument, cluster and quote currency.';
+
+
+--
+-- Name: fill; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.fill (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    client_order_id text NOT NULL,
+    symbol text NOT NULL,
+    side text NOT NULL,
+    venue_trade_id text NOT NULL,
+    quantity numeric NOT NULL,
+    price numeric NOT NULL,
+    fee numeric NOT NULL,
+    fee_currency text NOT NULL,
+    liquidity text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT fee_is_non_negative CHECK ((fee >= (0)::numeric)),
+    CONSTRAINT fill_price_is_positive CHECK ((price > (0)::numeric)),
+    CONSTRAINT fill_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT fill_side_is_known CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text]))),
+    CONSTRAINT liquidity_is_maker_or_taker CHECK ((liquidity = ANY (ARRAY['maker'::text, 'taker'::text])))
+);
+
+
+ALTER TABLE trading.fill OWNER TO predator_owner;
+
+--
+-- Name: TABLE fill; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.fill IS 'Executions reported by the venue: base quantity, price in quote, fee in fee_currency (base or quote). Idempotent on the venue trade id. Append-only, chained per book.';
+
+
+--
+-- Name: order_request; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.order_request (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    client_order_id text NOT NULL,
+    signal_seq bigint,
+    strategy text,
+    symbol text NOT NULL,
+    side text NOT NULL,
+    order_type text NOT NULL,
+    quantity numeric NOT NULL,
+    limit_price numeric,
+    decision_price numeric NOT NULL,
+    reduce_only boolean DEFAULT false NOT NULL,
+    origin text DEFAULT 'signal'::text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    expiry timestamp with time zone NOT NULL,
+    admitted_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT client_order_id_is_venue_safe CHECK ((client_order_id ~ '^[A-Za-z0-9_-]{8,36}$'::text)),
+    CONSTRAINT decision_price_is_positive CHECK ((decision_price > (0)::numeric)),
+    CONSTRAINT order_limit_has_price CHECK (((order_type = 'limit'::text) = (limit_price IS NOT NULL))),
+    CONSTRAINT order_limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
+    CONSTRAINT order_origin_is_known CHECK ((origin = ANY (ARRAY['signal'::text, 'kill_switch'::text, 'risk_flatten'::text]))),
+    CONSTRAINT order_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT order_side_is_known CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text]))),
+    CONSTRAINT order_type_is_known CHECK ((order_type = ANY (ARRAY['market'::text, 'limit'::text]))),
+    CONSTRAINT sell_only_reduces CHECK (((side = 'sell'::text) OR (NOT reduce_only))),
+    CONSTRAINT signal_order_has_signal CHECK (((origin = 'signal'::text) = (signal_seq IS NOT NULL)))
+);
+
+
+ALTER TABLE trading.order_request OWNER TO predator_owner;
+
+--
+-- Name: TABLE order_request; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.order_request IS 'Admitted order requests. The client order id is derived deterministically from the decision (see docs/hashing.md), so a retried submission can never create a second order. Append-only, chained per book; the current status lives in trading.order_state.';
+
+
+--
+-- Name: fills; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.fills AS
+ SELECT a.name AS account,
+    f.client_order_id,
+    f.symbol,
+    f.side,
+    f.venue_trade_id,
+    f.quantity,
+    f.price,
+    f.fee,
+    f.fee_currency,
+    f.liquidity,
+    f.ts,
+    r.decision_price,
+    r.strategy,
+    r.origin,
+    f.seq
+   FROM ((trading.fill f
+     JOIN trading.order_request r USING (client_order_id))
+     JOIN trading.account a ON ((a.book_id = f.book_id)));
+
+
+ALTER TABLE api.fills OWNER TO predator_owner;
+
+--
+-- Name: VIEW fills; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage.';
+
+
+--
+-- Name: halt_event; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.halt_event (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    scope_kind text NOT NULL,
+    scope_key text NOT NULL,
+    action text NOT NULL,
+    reason text NOT NULL,
+    source text DEFAULT 'operator'::text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone,
+    effective_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT global_scope_key_is_star CHECK (((scope_kind <> 'global'::text) OR (scope_key = '*'::text))),
+    CONSTRAINT halt_action_is_known CHECK ((action = ANY (ARRAY['halt'::text, 'resume'::text]))),
+    CONSTRAINT halt_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT halt_scope_is_known CHECK ((scope_kind = ANY (ARRAY['global'::text, 'account'::text, 'lane'::text, 'strategy'::text]))),
+    CONSTRAINT halt_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text])))
+);
+
+
+ALTER TABLE risk.halt_event OWNER TO predator_owner;
+
+--
+-- Name: TABLE halt_event; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.halt_event IS 'Append-only halts and resumes at global, account, lane or strategy scope, with reason, actor and effective time (wall clock after the halt lock); ts is the business time for system halts. Chained per book (account, strategy scope) or on the control-plane chain book_id 0 (global, lane).';
+
+
+--
+-- Name: halt_events; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.halt_events AS
+ SELECT e.scope_kind,
+    e.scope_key,
+    e.action,
+    e.reason,
+    e.source,
+    e.actor,
+    e.ts,
+    e.effective_at,
+    e.book_id,
+    e.seq
+   FROM risk.halt_event e;
+
+
+ALTER TABLE api.halt_events OWNER TO predator_owner;
+
+--
+-- Name: VIEW halt_events; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.halt_events IS 'Every halt and resume: scope, reason, operator or system, who, business time (system halts) and effective wall time.';
+
+
+--
+-- Name: halt_state; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.halt_state (
+    scope_kind text NOT NULL,
+    scope_key text NOT NULL,
+    active boolean NOT NULL,
+    reason text NOT NULL,
+    since timestamp with time zone NOT NULL
+);
+
+
+ALTER TABLE risk.halt_state OWNER TO predator_owner;
+
+--
+-- Name: TABLE halt_state; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.halt_state IS 'Current halt status per scope; a cache of the latest risk.halt_event per scope, maintained by the halt procedures.';
+
+
+--
+-- Name: halts; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.halts AS
+ SELECT h.scope_kind,
+    h.scope_key,
+    h.active,
+    h.reason,
+    h.since
+   FROM risk.halt_state h;
+
+
+ALTER TABLE api.halts OWNER TO predator_owner;
+
+--
+-- Name: VIEW halts; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.halts IS 'Halt status per scope (global, lane, account, strategy): active or lifted, why, since when (wall clock).';
+
+
+--
+-- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.hourly_state (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    cash numeric NOT NULL,
+    positions_value numeric NOT NULL,
+    equity numeric NOT NULL,
+    peak_equity numeric NOT NULL,
+    drawdown numeric NOT NULL,
+    day_start_equity numeric NOT NULL,
+    daily_pnl numeric NOT NULL,
+    realized_pnl numeric NOT NULL,
+    unrealized_pnl numeric NOT NULL,
+    fees numeric NOT NULL,
+    gross_exposure numeric NOT NULL,
+    open_orders integer NOT NULL,
+    stale_marks text[] DEFAULT '{}'::text[] NOT NULL,
+    inputs_hash bytea NOT NULL,
+    outputs_hash bytea NOT NULL,
+    digests jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
+    CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
+    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT peak_is_at_least_equity CHECK ((peak_equity >= equity))
+);
+
+
+ALTER TABLE portfolio.hourly_state OWNER TO predator_owner;
+
+--
+-- Name: TABLE hourly_state; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.hourly_state IS 'Portfolio and risk state at the close of each hour (hour = close time, UTC), all amounts in the account''s base currency: cash, positions at mark, equity, peak, drawdown (fraction of peak), daily PnL since 00:00 UTC, cumulative realized PnL and fees, unrealized PnL, gross exposure (fraction of equity); with the hashes of the hour''s inputs and outputs for replay parity. Append-only, chained per book.';
+
+
+--
+-- Name: hourly_states; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.hourly_states AS
+ SELECT a.name AS account,
+    h.hour,
+    h.cash,
+    h.positions_value,
+    h.equity,
+    h.peak_equity,
+    h.drawdown,
+    h.day_start_equity,
+    h.daily_pnl,
+    h.realized_pnl,
+    h.unrealized_pnl,
+    h.fees,
+    h.gross_exposure,
+    h.open_orders,
+    h.stale_marks,
+    encode(h.inputs_hash, 'hex'::text) AS inputs_hash,
+    encode(h.outputs_hash, 'hex'::text) AS outputs_hash,
+    encode(h.row_hash, 'hex'::text) AS state_hash,
+    h.seq
+   FROM (portfolio.hourly_state h
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.hourly_states OWNER TO predator_owner;
+
+--
+-- Name: VIEW hourly_states; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (base currency): cash, positions at mark, equity, peak, drawdown, daily PnL, cumulative realized PnL and fees, unrealized PnL, gross exposure, with input/output/state hashes.';
+
+
+--
+-- Name: asset; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.asset (
+    asset text NOT NULL,
+    kind text NOT NULL,
+    cluster text,
+    CONSTRAINT asset_is_uppercase_code CHECK ((asset ~ '^[A-Z0-9]{2,12}$'::text)),
+    CONSTRAINT asset_kind_is_known CHECK ((kind = ANY (ARRAY['crypto'::text, 'stablecoin'::text, 'fiat'::text]))),
+    CONSTRAINT crypto_asset_has_cluster CHECK (((kind <> 'crypto'::text) OR (cluster IS NOT NULL)))
+);
+
+
+ALTER TABLE market.asset OWNER TO predator_owner;
+
+--
+-- Name: TABLE asset; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.asset IS 'Currencies: crypto assets (each in one cluster), stablecoins and fiat used as quote or base currency.';
+
+
+--
+-- Name: instrument; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.instrument (
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    base text NOT NULL,
+    quote text NOT NULL,
+    tick_size numeric,
+    step_size numeric,
+    min_qty numeric DEFAULT 0 NOT NULL,
+    min_notional numeric DEFAULT 0 NOT NULL,
+    source text DEFAULT 'seed'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT min_notional_is_non_negative CHECK ((min_notional >= (0)::numeric)),
+    CONSTRAINT min_qty_is_non_negative CHECK ((min_qty >= (0)::numeric)),
+    CONSTRAINT step_size_is_positive CHECK ((step_size > (0)::numeric)),
+    CONSTRAINT symbol_is_base_slash_quote CHECK ((symbol = ((base || '/'::text) || quote))),
+    CONSTRAINT tick_size_is_positive CHECK ((tick_size > (0)::numeric))
+);
+
+
+ALTER TABLE market.instrument OWNER TO predator_owner;
+
+--
+-- Name: TABLE instrument; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.instrument IS 'Spot instruments per venue under their ccxt unified symbol (BASE/QUOTE), with the venue''s precision and minimums (tick and step in quote/base units, min_qty in base, min_notional in quote).';
+
+
+--
+-- Name: instruments; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.instruments AS
+ SELECT i.venue,
+    i.symbol,
+    i.base,
+    i.quote,
+    a.cluster,
+    i.tick_size,
+    i.step_size,
+    i.min_qty,
+    i.min_notional,
+    i.source,
+    i.updated_at
+   FROM (market.instrument i
+     JOIN market.asset a ON ((a.asset = i.base)));
+
+
+ALTER TABLE api.instruments OWNER TO predator_owner;
+
+--
+-- Name: VIEW instruments; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.instruments IS 'Instruments per venue: base, quote, cluster, tick size (quote), step size and minimum quantity (base), minimum notional (quote).';
+
+
+--
+-- Name: limit_setting; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.limit_setting (
+    profile text NOT NULL,
+    limit_name text NOT NULL,
+    scope text DEFAULT '*'::text NOT NULL,
+    revision integer NOT NULL,
+    mode text NOT NULL,
+    value numeric,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT limit_mode_is_known CHECK ((mode = ANY (ARRAY['pct'::text, 'abs'::text, 'bps'::text, 'count'::text]))),
+    CONSTRAINT limit_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT limit_value_is_non_negative CHECK ((value >= (0)::numeric)),
+    CONSTRAINT pct_limit_is_a_fraction_of_100 CHECK (((mode <> 'pct'::text) OR (value <= (100)::numeric)))
+);
+
+
+ALTER TABLE risk.limit_setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE limit_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.limit_setting IS 'Append-only history of limit values; the current value of (profile, limit, scope) is its highest revision. NULL value = limit disabled. Scope * applies to all; a cluster, quote currency or symbol name overrides it for that key.';
+
+
+--
+-- Name: limits; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.limits AS
+ SELECT DISTINCT ON (s.profile, s.limit_name, s.scope) s.profile,
+    s.limit_name,
+    s.scope,
+    s.mode,
+    s.value,
+    s.revision,
+    s.reason,
+    s.actor,
+    s.recorded_at
+   FROM risk.limit_setting s
+  ORDER BY s.profile, s.limit_name, s.scope, s.revision DESC;
+
+
+ALTER TABLE api.limits OWNER TO predator_owner;
+
+--
+-- Name: VIEW limits; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.limits IS 'Current limit per (profile, limit, scope): mode pct|abs|bps|count and value (NULL = disabled), with who set it and why.';
+
+
+--
+-- Name: lot; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.lot (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    symbol text NOT NULL,
+    lot_no integer NOT NULL,
+    venue_trade_id text NOT NULL,
+    quantity numeric NOT NULL,
+    price numeric NOT NULL,
+    fee_quote numeric NOT NULL,
+    remaining numeric NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT lot_fee_is_non_negative CHECK ((fee_quote >= (0)::numeric)),
+    CONSTRAINT lot_no_is_positive CHECK ((lot_no > 0)),
+    CONSTRAINT lot_price_is_positive CHECK ((price > (0)::numeric)),
+    CONSTRAINT lot_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT lot_remaining_within_quantity CHECK (((remaining >= (0)::numeric) AND (remaining <= quantity)))
+);
+
+
+ALTER TABLE trading.lot OWNER TO predator_owner;
+
+--
+-- Name: TABLE lot; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.lot IS 'FIFO lots opened by buy fills (quantity in base, price and fee in quote). Only remaining may change, only downwards, and only by an allocation; the hash covers everything but remaining.';
+
+
+--
+-- Name: lots; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.lots AS
+ SELECT a.name AS account,
+    l.symbol,
+    l.lot_no,
+    l.venue_trade_id,
+    l.quantity,
+    l.price,
+    l.fee_quote,
+    l.remaining,
+    l.ts
+   FROM (trading.lot l
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.lots OWNER TO predator_owner;
+
+--
+-- Name: VIEW lots; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.lots IS 'FIFO lots: quantity and remaining (base), price and fee (quote).';
+
+
+--
+-- Name: order_event; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.order_event (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    client_order_id text NOT NULL,
+    event_no integer NOT NULL,
+    kind text NOT NULL,
+    status_before text,
+    status_after text NOT NULL,
+    filled_qty_after numeric NOT NULL,
+    venue_order_id text,
+    reason text,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT creation_starts_new CHECK (((kind <> 'created'::text) OR (status_after = 'new'::text))),
+    CONSTRAINT event_kind_matches_status CHECK (
+CASE kind
+    WHEN 'acknowledged'::text THEN (status_after = 'open'::text)
+    WHEN 'rejected'::text THEN (status_after = 'rejected'::text)
+    WHEN 'canceled'::text THEN (status_after = 'canceled'::text)
+    WHEN 'expired'::text THEN (status_after = 'expired'::text)
+    WHEN 'fill'::text THEN (status_after = ANY (ARRAY['partially_filled'::text, 'filled'::text]))
+    WHEN 'cancel_requested'::text THEN (status_after = status_before)
+    ELSE true
+END),
+    CONSTRAINT event_no_is_positive CHECK ((event_no > 0)),
+    CONSTRAINT only_creation_has_no_prior_status CHECK (((status_before IS NULL) = (kind = 'created'::text))),
+    CONSTRAINT order_event_kind_is_known CHECK ((kind = ANY (ARRAY['created'::text, 'acknowledged'::text, 'rejected'::text, 'cancel_requested'::text, 'canceled'::text, 'expired'::text, 'fill'::text]))),
+    CONSTRAINT status_stays_only_on_request_or_partial_fill CHECK (((status_before IS DISTINCT FROM status_after) OR (kind = ANY (ARRAY['cancel_requested'::text, 'fill'::text]))))
+);
+
+
+ALTER TABLE trading.order_event OWNER TO predator_owner;
+
+--
+-- Name: TABLE order_event; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.order_event IS 'Append-only order lifecycle events; every status change follows a legal transition of trading.order_transition. cancel_requested keeps the status. Chained per book.';
+
+
+--
+-- Name: order_events; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.order_events AS
+ SELECT a.name AS account,
+    e.client_order_id,
+    e.event_no,
+    e.kind,
+    e.status_before,
+    e.status_after,
+    e.filled_qty_after,
+    e.venue_order_id,
+    e.reason,
+    e.ts,
+    e.seq
+   FROM (trading.order_event e
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.order_events OWNER TO predator_owner;
+
+--
+-- Name: VIEW order_events; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.order_events IS 'Order lifecycle events with the status before and after each.';
+
+
+--
+-- Name: order_state; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.order_state (
+    client_order_id text NOT NULL,
+    book_id integer NOT NULL,
+    symbol text NOT NULL,
+    side text NOT NULL,
+    quantity numeric NOT NULL,
+    status text NOT NULL,
+    filled_qty numeric DEFAULT 0 NOT NULL,
+    filled_notional numeric DEFAULT 0 NOT NULL,
+    fees_quote numeric DEFAULT 0 NOT NULL,
+    last_event_no integer NOT NULL,
+    venue_order_id text,
+    cancel_requested boolean DEFAULT false NOT NULL,
+    updated_ts timestamp with time zone NOT NULL,
+    CONSTRAINT fill_within_order_qty CHECK (((filled_qty >= (0)::numeric) AND (filled_qty <= quantity))),
+    CONSTRAINT filled_means_fully_filled CHECK (((status = 'filled'::text) = (filled_qty = quantity))),
+    CONSTRAINT order_status_is_known CHECK ((status = ANY (ARRAY['new'::text, 'open'::text, 'partially_filled'::text, 'filled'::text, 'canceled'::text, 'rejected'::text, 'expired'::text])))
+);
+
+
+ALTER TABLE trading.order_state OWNER TO predator_owner;
+
+--
+-- Name: TABLE order_state; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.order_state IS 'Current status, filled quantity (base), filled notional and fees (quote) of every order: a cache maintained only by the order-event trigger and re-derived by the gates.';
+
+
+--
+-- Name: orders; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.orders AS
+ SELECT a.name AS account,
+    r.client_order_id,
+    r.strategy,
+    r.symbol,
+    r.side,
+    r.order_type,
+    r.quantity,
+    r.limit_price,
+    r.decision_price,
+    r.reduce_only,
+    r.origin,
+    r.ts,
+    r.expiry,
+    s.status,
+    s.filled_qty,
+    s.filled_notional,
+    s.fees_quote,
+    s.venue_order_id,
+    s.cancel_requested,
+    s.updated_ts,
+    r.seq
+   FROM ((trading.order_request r
+     JOIN trading.order_state s USING (client_order_id))
+     JOIN trading.account a ON ((a.book_id = r.book_id)));
+
+
+ALTER TABLE api.orders OWNER TO predator_owner;
+
+--
+-- Name: VIEW orders; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.orders IS 'Orders: the request (base quantity, limit and decision price in quote, business time ts) and current status, filled quantity, notional and fees (quote).';
+
+
+--
+-- Name: position; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading."position" (
+    book_id integer NOT NULL,
+    symbol text NOT NULL,
+    quantity numeric NOT NULL,
+    cost_basis numeric NOT NULL,
+    next_lot_no integer DEFAULT 1 NOT NULL,
+    trip_no integer DEFAULT 0 NOT NULL,
+    trip_opened_at timestamp with time zone,
+    trip_buy_qty numeric DEFAULT 0 NOT NULL,
+    trip_buy_notional numeric DEFAULT 0 NOT NULL,
+    trip_sell_qty numeric DEFAULT 0 NOT NULL,
+    trip_sell_notional numeric DEFAULT 0 NOT NULL,
+    trip_buy_fees numeric DEFAULT 0 NOT NULL,
+    trip_fees numeric DEFAULT 0 NOT NULL,
+    updated_ts timestamp with time zone NOT NULL,
+    CONSTRAINT position_is_long_or_flat CHECK ((quantity >= (0)::numeric))
+);
+
+
+ALTER TABLE trading."position" OWNER TO predator_owner;
+
+--
+-- Name: TABLE "position"; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading."position" IS 'Current long position per instrument (base quantity, cost basis in quote including buy fees) and the accumulators of the open round trip. A cache maintained by api.record_fill; the gates re-derive it from lots and the ledger.';
+
+
+--
+-- Name: positions; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.positions AS
+ SELECT a.name AS account,
+    p.symbol,
+    p.quantity,
+    p.cost_basis,
+    p.trip_no,
+    p.trip_opened_at,
+    p.updated_ts
+   FROM (trading."position" p
+     JOIN trading.account a USING (book_id))
+  WHERE (p.quantity > (0)::numeric);
+
+
+ALTER TABLE api.positions OWNER TO predator_owner;
+
+--
+-- Name: VIEW positions; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.positions IS 'Open long positions: base quantity and cost basis (quote, buy fees included).';
+
+
+--
+-- Name: round_trip; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.round_trip (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    symbol text NOT NULL,
+    trip_no integer NOT NULL,
+    entry_ts timestamp with time zone NOT NULL,
+    exit_ts timestamp with time zone NOT NULL,
+    quantity numeric NOT NULL,
+    entry_avg_price numeric NOT NULL,
+    exit_avg_price numeric NOT NULL,
+    fees numeric NOT NULL,
+    gross_pnl numeric NOT NULL,
+    net_pnl numeric NOT NULL,
+    net_return numeric NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT round_trip_exits_after_entry CHECK ((exit_ts >= entry_ts))
+);
+
+
+ALTER TABLE trading.round_trip OWNER TO predator_owner;
+
+--
+-- Name: TABLE round_trip; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.round_trip IS 'Executed round trips: from flat to long and back to flat. Prices and PnL in quote; net_return = net PnL / (buy notional + buy fees). Append-only, chained per book.';
+
+
+--
+-- Name: round_trips; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.round_trips AS
+ SELECT a.name AS account,
+    t.symbol,
+    t.trip_no,
+    t.entry_ts,
+    t.exit_ts,
+    t.quantity,
+    t.entry_avg_price,
+    t.exit_avg_price,
+    t.fees,
+    t.gross_pnl,
+    t.net_pnl,
+    t.net_return
+   FROM (trading.round_trip t
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.round_trips OWNER TO predator_owner;
+
+--
+-- Name: VIEW round_trips; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.round_trips IS 'Round trips (flat to flat): entry and exit times, base quantity, average prices, fees and PnL in quote, net return.';
+
+
+--
+-- Name: run; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.run (
+    run_id text NOT NULL,
+    book_id integer NOT NULL,
+    kind text NOT NULL,
+    config jsonb NOT NULL,
+    dataset_hash text,
+    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT run_kind_is_known CHECK ((kind = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text, 'backtest'::text])))
+);
+
+
+ALTER TABLE ops.run OWNER TO predator_owner;
+
+--
+-- Name: TABLE run; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.run IS 'Registered runs of the hour runner: the configuration that makes the run reproducible (symbols, strategy and parameters, venue model and seed, period) and the hash of the dataset it used.';
+
+
+--
+-- Name: runs; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.runs AS
+ SELECT r.run_id,
+    a.name AS account,
+    r.kind,
+    r.config,
+    r.dataset_hash,
+    r.started_at
+   FROM (ops.run r
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.runs OWNER TO predator_owner;
+
+--
+-- Name: VIEW runs; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.runs IS 'Runs of the hour runner with the configuration that reproduces them and their dataset hash.';
+
+
+--
+-- Name: strategy; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.strategy (
+    book_id integer NOT NULL,
+    strategy text NOT NULL,
+    params jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    CONSTRAINT strategy_is_identifier CHECK ((strategy ~ '^[A-Za-z0-9_.:-]{1,100}$'::text)),
+    CONSTRAINT strategy_status_is_known CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text])))
+);
+
+
+ALTER TABLE trading.strategy OWNER TO predator_owner;
+
+--
+-- Name: TABLE strategy; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.strategy IS 'Strategies registered on an account and whether they are active or paused (an operator action).';
+
+
+--
+-- Name: strategies; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.strategies AS
+ SELECT a.name AS account,
+    s.strategy,
+    s.params,
+    s.status
+   FROM (trading.strategy s
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.strategies OWNER TO predator_owner;
+
+--
+-- Name: VIEW strategies; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters and status (active or paused).';
+
+
+--
+-- Name: ledger_account; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.ledger_account (
+    book_id integer NOT NULL,
+    code text NOT NULL,
+    non_negative boolean NOT NULL,
+    CONSTRAINT ledger_account_code_is_known CHECK ((code = ANY (ARRAY['trading'::text, 'venue'::text, 'fees'::text, 'external'::text, 'reserve'::text, 'ops_cost'::text]))),
+    CONSTRAINT trading_account_is_non_negative CHECK (((code <> 'trading'::text) OR non_negative))
+);
+
+
+ALTER TABLE ledger.ledger_account OWNER TO predator_owner;
+
+--
+-- Name: TABLE ledger_account; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.ledger_account IS 'The accounts of a book: trading (what the book holds at the venue, never negative), venue (trade counterparty), fees, external (capital in and out), reserve, ops_cost.';
+
+
+--
+-- Name: posting; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.posting (
+    book_id integer NOT NULL,
+    tx_seq bigint NOT NULL,
+    leg smallint NOT NULL,
+    account_code text NOT NULL,
+    currency text NOT NULL,
+    amount numeric NOT NULL,
+    seq bigint NOT NULL,
+    balance_after numeric NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT leg_is_positive CHECK ((leg > 0)),
+    CONSTRAINT posting_amount_is_non_zero CHECK ((amount <> (0)::numeric))
+);
+
+
+ALTER TABLE ledger.posting OWNER TO predator_owner;
+
+--
+-- Name: TABLE posting; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.posting IS 'Journal postings: amount in currency (signed), per-(account, currency) gapless seq, running balance_after, and a sha256 chain per (book, account, currency). Append-only.';
+
+
+--
+-- Name: transaction; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.transaction (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    ref text NOT NULL,
+    legs smallint NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text]))),
+    CONSTRAINT transaction_has_two_legs CHECK ((legs >= 2))
+);
+
+
+ALTER TABLE ledger.transaction OWNER TO predator_owner;
+
+--
+-- Name: TABLE transaction; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.transaction IS 'Journal transaction headers: one per economic event (deposit, fill, fee, ...), with the number of legs posted. Append-only, chained per book.';
+
+
+--
+-- Name: candle_correction; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle_correction (
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    from_revision smallint NOT NULL,
+    to_revision smallint NOT NULL,
+    old_values jsonb NOT NULL,
+    new_values jsonb NOT NULL,
+    load_id bigint NOT NULL,
+    source text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT correction_moves_forward CHECK ((to_revision = (from_revision + 1)))
+);
+
+
+ALTER TABLE market.candle_correction OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_correction; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_correction IS 'Evidence for every revised bar: old and new OHLCV, the load and source that revised it, and when.';
+
+
+--
+-- Name: candle_load; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle_load (
+    load_id bigint NOT NULL,
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    source text NOT NULL,
+    clock timestamp with time zone NOT NULL,
+    read bigint NOT NULL,
+    loaded bigint NOT NULL,
+    duplicate bigint NOT NULL,
+    corrected bigint NOT NULL,
+    quarantined bigint NOT NULL,
+    first_ts timestamp with time zone,
+    last_ts timestamp with time zone,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT load_accounts_for_every_row CHECK (((((loaded + duplicate) + corrected) + quarantined) = read)),
+    CONSTRAINT read_is_non_negative CHECK ((read >= 0))
+);
+
+
+ALTER TABLE market.candle_load OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_load; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_load IS 'One row per gated candle load: every row read is loaded, a duplicate, a correction or quarantined.';
+
+
+--
+-- Name: candle_load_id_seq; Type: SEQUENCE; Schema: market; Owner: predator_owner
+--
+
+CREATE SEQUENCE market.candle_load_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE market.candle_load_id_seq OWNER TO predator_owner;
+
+--
+-- Name: candle_quarantine; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle_quarantine (
+    load_id bigint NOT NULL,
+    line_no bigint NOT NULL,
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    ts timestamp with time zone,
+    raw text NOT NULL,
+    raw_length integer NOT NULL,
+    reasons text[] NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT quarantine_has_reason CHECK ((cardinality(reasons) > 0))
+);
+
+
+ALTER TABLE market.candle_quarantine OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_quarantine; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_quarantine IS 'Input rows refused by the candle gates, with reason codes and the raw line (first 1,000 characters; raw_length is the full length).';
+
+
+--
+-- Name: cluster; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.cluster (
+    cluster text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT cluster_is_lowercase_identifier CHECK ((cluster ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE market.cluster OWNER TO predator_owner;
+
+--
+-- Name: TABLE cluster; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.cluster IS 'Groups of assets whose exposure is capped together (for example smart-contract L1s).';
+
+
+--
+-- Name: universe; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.universe (
+    universe text NOT NULL,
+    symbol text NOT NULL
+);
+
+
+ALTER TABLE market.universe OWNER TO predator_owner;
+
+--
+-- Name: TABLE universe; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.universe IS 'Named, versioned trading universes (V1 = the 30 top non-stable assets quoted in USDT).';
+
+
+--
+-- Name: venue; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.venue (
+    venue text NOT NULL,
+    name text NOT NULL,
+    maker_fee_bps numeric NOT NULL,
+    taker_fee_bps numeric NOT NULL,
+    CONSTRAINT maker_fee_is_non_negative CHECK ((maker_fee_bps >= (0)::numeric)),
+    CONSTRAINT taker_fee_is_non_negative CHECK ((taker_fee_bps >= (0)::numeric)),
+    CONSTRAINT venue_is_lowercase_identifier CHECK ((venue ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE market.venue OWNER TO predator_owner;
+
+--
+-- Name: TABLE venue; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.venue IS 'Trading venues (ccxt exchange ids) and their default spot fee tier in basis points.';
+
+
+--
+-- Name: chain_head; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.chain_head (
+    chain text NOT NULL,
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    head_hash bytea NOT NULL,
+    CONSTRAINT chain_head_is_sha256 CHECK ((octet_length(head_hash) = 32)),
+    CONSTRAINT chain_seq_is_non_negative CHECK ((seq >= 0))
+);
+
+
+ALTER TABLE ops.chain_head OWNER TO predator_owner;
+
+--
+-- Name: TABLE chain_head; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.chain_head IS 'Head (last sequence number and row hash) of every hash chain; one row per chain "<schema>.<table>:<book_id>" (book 0 = control plane). A cache of the chained rows, re-derived by api.verify_chains().';
+
+
+--
+-- Name: incident; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.incident (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    severity smallint NOT NULL,
+    category text NOT NULL,
+    scope text NOT NULL,
+    title text NOT NULL,
+    description text NOT NULL,
+    links jsonb DEFAULT '{}'::jsonb NOT NULL,
+    source text NOT NULL,
+    actor text NOT NULL,
+    ts timestamp with time zone,
+    opened_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT incident_category_is_known CHECK ((category = ANY (ARRAY['data'::text, 'model'::text, 'execution'::text, 'risk'::text, 'infrastructure'::text]))),
+    CONSTRAINT incident_source_is_known CHECK ((source = ANY (ARRAY['system'::text, 'operator'::text]))),
+    CONSTRAINT severity_is_1_to_3 CHECK (((severity >= 1) AND (severity <= 3)))
+);
+
+
+ALTER TABLE ops.incident OWNER TO predator_owner;
+
+--
+-- Name: TABLE incident; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highest), category (data, model, execution, risk, infrastructure), scope, what happened, links to the orders, hours, reconciliations and gates involved, who or what opened it, business time ts and wall time opened_at. Chained per book; book_id 0 for incidents that span books.';
+
+
+--
+-- Name: incident_update; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.incident_update (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    incident_book_id integer NOT NULL,
+    incident_seq bigint NOT NULL,
+    action text NOT NULL,
+    reason text NOT NULL,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
+    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0))
+);
+
+
+ALTER TABLE ops.incident_update OWNER TO predator_owner;
+
+--
+-- Name: TABLE incident_update; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.incident_update IS 'Acknowledgements, resolutions and comments on incidents: who and why. Append-only, chained per book.';
+
+
+--
+-- Name: reconciliation; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.reconciliation (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    venue_balances jsonb NOT NULL,
+    book_balances jsonb NOT NULL,
+    venue_open_orders text[] NOT NULL,
+    book_open_orders text[] NOT NULL,
+    tolerance numeric NOT NULL,
+    diffs jsonb NOT NULL,
+    clean boolean NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT clean_means_no_diff CHECK ((clean = (diffs = '[]'::jsonb))),
+    CONSTRAINT reconciliation_kind_is_known CHECK ((kind = ANY (ARRAY['hourly'::text, 'startup'::text, 'manual'::text]))),
+    CONSTRAINT tolerance_is_non_negative CHECK ((tolerance >= (0)::numeric))
+);
+
+
+ALTER TABLE ops.reconciliation OWNER TO predator_owner;
+
+--
+-- Name: TABLE reconciliation; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the venue''s truth (balances per currency, open orders), the differences beyond the tolerance, and whether it was clean. Append-only, chained per book.';
+
+
+--
+-- Name: venue_health; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.venue_health (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    calls integer NOT NULL,
+    errors integer NOT NULL,
+    connected boolean NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT calls_is_non_negative CHECK ((calls >= 0)),
+    CONSTRAINT errors_within_calls CHECK (((errors >= 0) AND (errors <= calls)))
+);
+
+
+ALTER TABLE ops.venue_health OWNER TO predator_owner;
+
+--
+-- Name: TABLE venue_health; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.venue_health IS 'Venue API calls and errors observed by the worker per interval, and whether the venue was reachable: the input of the API-error-rate and connectivity breakers. Append-only, chained per book.';
+
+
+--
+-- Name: venue_transfer; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.venue_transfer (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    currency text NOT NULL,
+    amount numeric NOT NULL,
+    venue_ref text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT transfer_amount_is_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT transfer_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text])))
+);
+
+
+ALTER TABLE ops.venue_transfer OWNER TO predator_owner;
+
+--
+-- Name: TABLE venue_transfer; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.venue_transfer IS 'Deposits and withdrawals seen on the venue account. Predator has no code path that withdraws: any withdrawal seen here halts globally. Append-only, chained per book.';
+
+
+--
+-- Name: alembic_version; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.alembic_version (
+    version_num character varying(32) NOT NULL
+);
+
+
+ALTER TABLE public.alembic_version OWNER TO postgres;
+
+--
+-- Name: breaker_kind; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.breaker_kind (
+    breaker text NOT NULL,
+    unit text NOT NULL,
+    description text NOT NULL
+);
+
+
+ALTER TABLE risk.breaker_kind OWNER TO predator_owner;
+
+--
+-- Name: TABLE breaker_kind; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.breaker_kind IS 'The circuit breakers the database evaluates, with the unit of their threshold.';
+
+
+--
+-- Name: breaker_setting; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.breaker_setting (
+    lane text NOT NULL,
+    account text DEFAULT '*'::text NOT NULL,
+    breaker text NOT NULL,
+    revision integer NOT NULL,
+    threshold numeric,
+    window_hours integer DEFAULT 1 NOT NULL,
+    min_events integer DEFAULT 1 NOT NULL,
+    trip_scope text NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT breaker_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT breaker_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT min_events_is_positive CHECK ((min_events > 0)),
+    CONSTRAINT threshold_is_non_negative CHECK ((threshold >= (0)::numeric)),
+    CONSTRAINT trip_scope_is_known CHECK ((trip_scope = ANY (ARRAY['global'::text, 'lane'::text, 'account'::text]))),
+    CONSTRAINT window_is_positive CHECK ((window_hours > 0))
+);
+
+
+ALTER TABLE risk.breaker_setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE breaker_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.breaker_setting IS 'Circuit-breaker thresholds per lane and account (* = every account of the lane); the highest revision wins; NULL threshold disables. window_hours: the look-back; min_events: the smallest sample before a rate may trip; trip_scope: what a trip halts. Append-only.';
+
+
+--
+-- Name: breaker_trip; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.breaker_trip (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    breaker text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    value numeric NOT NULL,
+    threshold numeric NOT NULL,
+    trip_scope text NOT NULL,
+    figures jsonb NOT NULL,
+    incident_seq bigint,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL
+);
+
+
+ALTER TABLE risk.breaker_trip OWNER TO predator_owner;
+
+--
+-- Name: TABLE breaker_trip; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.breaker_trip IS 'Every circuit-breaker trip: the figure that tripped it against its threshold, the scope halted and the incident opened. Append-only, chained per book.';
+
+
+--
+-- Name: limit_kind; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.limit_kind (
+    limit_name text NOT NULL,
+    allowed_modes text[] NOT NULL,
+    description text NOT NULL
+);
+
+
+ALTER TABLE risk.limit_kind OWNER TO predator_owner;
+
+--
+-- Name: TABLE limit_kind; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.limit_kind IS 'Every limit the admission gate knows (DESIGN.md §3.7) and the modes it may be set in: pct (percent of equity), abs (amount in the account''s base currency), bps, count.';
+
+
+--
+-- Name: profile; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.profile (
+    profile text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT profile_is_identifier CHECK ((profile ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE risk.profile OWNER TO predator_owner;
+
+--
+-- Name: TABLE profile; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.profile IS 'Named sets of risk limits; each account uses one profile.';
+
+
+--
+-- Name: account_book_id_seq; Type: SEQUENCE; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE trading.account ALTER COLUMN book_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME trading.account_book_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: lot_allocation; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.lot_allocation (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    symbol text NOT NULL,
+    lot_no integer NOT NULL,
+    venue_trade_id text NOT NULL,
+    quantity numeric NOT NULL,
+    entry_price numeric NOT NULL,
+    exit_price numeric NOT NULL,
+    entry_fee numeric NOT NULL,
+    exit_fee numeric NOT NULL,
+    realized_pnl numeric NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT allocation_qty_is_positive CHECK ((quantity > (0)::numeric))
+);
+
+
+ALTER TABLE trading.lot_allocation OWNER TO predator_owner;
+
+--
+-- Name: TABLE lot_allocation; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.lot_allocation IS 'A sell fill consuming an open lot, oldest first: quantity (base), entry and exit prices, the fee shares of both sides and realized PnL (quote). Append-only, chained per book.';
+
+
+--
+-- Name: order_transition; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.order_transition (
+    status_before text NOT NULL,
+    status_after text NOT NULL
+);
+
+
+ALTER TABLE trading.order_transition OWNER TO predator_owner;
+
+--
+-- Name: TABLE order_transition; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.order_transition IS 'The legal order state transitions (docs/state_machine.md); order events reference it by foreign key. new->new and open->open are legal only for cancel_requested events, partially_filled->partially_filled only for fills.';
+
+
+--
+-- Name: balance balance_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.balance
+    ADD CONSTRAINT balance_pk PRIMARY KEY (book_id, account_code, currency);
+
+
+--
+-- Name: ledger_account ledger_account_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.ledger_account
+    ADD CONSTRAINT ledger_account_pk PRIMARY KEY (book_id, code);
+
+
+--
+-- Name: posting posting_leg_is_unique; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.posting
+    ADD CONSTRAINT posting_leg_is_unique UNIQUE (book_id, tx_seq, leg);
+
+
+--
+-- Name: posting posting_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.posting
+    ADD CONSTRAINT posting_pk PRIMARY KEY (book_id, account_code, currency, seq);
+
+
+--
+-- Name: transaction transaction_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.transaction
+    ADD CONSTRAINT transaction_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: asset asset_pkey; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.asset
+    ADD CONSTRAINT asset_pkey PRIMARY KEY (asset);
+
+
+--
+-- Name: candle_correction candle_correction_pk; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.candle_correction
+    ADD CONSTRAINT candle_correction_pk PRIMARY KEY (venue, symbol, "interval", ts, to_revision);
+
+
+--
+-- Name: candle_load candle_load_pkey; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.candle_load
+    ADD CONSTRAINT candle_load_pkey PRIMARY KEY (load_id);
+
+
+--
+-- Name: candle candle_pk; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.candle
+    ADD CONSTRAINT candle_pk PRIMARY KEY (venue, symbol, "interval", ts, revision);
+
+
+--
+-- Name: candle_quarantine candle_quarantine_pk; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.candle_quarantine
+    ADD CONSTRAINT candle_quarantine_pk PRIMARY KEY (load_id, line_no);
+
+
+--
+-- Name: cluster cluster_pkey; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.cluster
+    ADD CONSTRAINT cluster_pkey PRIMARY KEY (cluster);
+
+
+--
+-- Name: instrument instrument_pk; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.instrument
+    ADD CONSTRAINT instrument_pk PRIMARY KEY (venue, symbol);
+
+
+--
+-- Name: universe universe_pk; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.universe
+    ADD CONSTRAINT universe_pk PRIMARY KEY (universe, symbol);
+
+
+--
+-- Name: venue venue_pkey; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.venue
+    ADD CONSTRAINT venue_pkey PRIMARY KEY (venue);
+
+
+--
+-- Name: audit_log audit_log_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.audit_log
+    ADD CONSTRAINT audit_log_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: chain_head chain_head_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.chain_head
+    ADD CONSTRAINT chain_head_pkey PRIMARY KEY (chain);
+
+
+--
+-- Name: incident incident_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.incident
+    ADD CONSTRAINT incident_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: incident_update incident_update_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.incident_update
+    ADD CONSTRAINT incident_update_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: reconciliation reconciliation_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.reconciliation
+    ADD CONSTRAINT reconciliation_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: run run_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.run
+    ADD CONSTRAINT run_pkey PRIMARY KEY (run_id);
+
+
+--
+-- Name: venue_health venue_health_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.venue_health
+    ADD CONSTRAINT venue_health_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: venue_transfer venue_transfer_is_unique; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.venue_transfer
+    ADD CONSTRAINT venue_transfer_is_unique UNIQUE (book_id, venue_ref);
+
+
+--
+-- Name: venue_transfer venue_transfer_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.venue_transfer
+    ADD CONSTRAINT venue_transfer_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: hourly_exposure hourly_exposure_is_unique; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hourly_exposure
+    ADD CONSTRAINT hourly_exposure_is_unique UNIQUE (book_id, hour, kind, key);
+
+
+--
+-- Name: hourly_exposure hourly_exposure_pk; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hourly_exposure
+    ADD CONSTRAINT hourly_exposure_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: hourly_state hourly_state_is_unique; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hourly_state
+    ADD CONSTRAINT hourly_state_is_unique UNIQUE (book_id, hour);
+
+
+--
+-- Name: hourly_state hourly_state_pk; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hourly_state
+    ADD CONSTRAINT hourly_state_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: alembic_version alembic_version_pkc; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+
+--
+-- Name: breaker_kind breaker_kind_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.breaker_kind
+    ADD CONSTRAINT breaker_kind_pkey PRIMARY KEY (breaker);
+
+
+--
+-- Name: breaker_setting breaker_setting_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.breaker_setting
+    ADD CONSTRAINT breaker_setting_pk PRIMARY KEY (lane, account, breaker, revision);
+
+
+--
+-- Name: breaker_trip breaker_trip_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.breaker_trip
+    ADD CONSTRAINT breaker_trip_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: decision decision_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.decision
+    ADD CONSTRAINT decision_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: halt_event halt_event_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.halt_event
+    ADD CONSTRAINT halt_event_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: halt_state halt_state_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.halt_state
+    ADD CONSTRAINT halt_state_pk PRIMARY KEY (scope_kind, scope_key);
+
+
+--
+-- Name: limit_kind limit_kind_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_kind
+    ADD CONSTRAINT limit_kind_pkey PRIMARY KEY (limit_name);
+
+
+--
+-- Name: limit_setting limit_setting_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_setting
+    ADD CONSTRAINT limit_setting_pk PRIMARY KEY (profile, limit_name, scope, revision);
+
+
+--
+-- Name: decision one_decision_per_signal; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.decision
+    ADD CONSTRAINT one_decision_per_signal UNIQUE (book_id, signal_seq);
+
+
+--
+-- Name: profile profile_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.profile
+    ADD CONSTRAINT profile_pkey PRIMARY KEY (profile);
+
+
+--
+-- Name: account account_name_key; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account
+    ADD CONSTRAINT account_name_key UNIQUE (name);
+
+
+--
+-- Name: account account_pkey; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account
+    ADD CONSTRAINT account_pkey PRIMARY KEY (book_id);
+
+
+--
+-- Name: fill fill_is_unique_per_venue_trade; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill
+    ADD CONSTRAINT fill_is_unique_per_venue_trade UNIQUE (book_id, symbol, venue_trade_id);
+
+
+--
+-- Name: fill fill_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill
+    ADD CONSTRAINT fill_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: lot_allocation lot_allocation_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.lot_allocation
+    ADD CONSTRAINT lot_allocation_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: lot lot_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.lot
+    ADD CONSTRAINT lot_pk PRIMARY KEY (book_id, symbol, lot_no);
+
+
+--
+-- Name: lot lot_seq_is_unique; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.lot
+    ADD CONSTRAINT lot_seq_is_unique UNIQUE (book_id, seq);
+
+
+--
+-- Name: order_event order_event_no_is_unique; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_event
+    ADD CONSTRAINT order_event_no_is_unique UNIQUE (client_order_id, event_no);
+
+
+--
+-- Name: order_event order_event_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_event
+    ADD CONSTRAINT order_event_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: order_request order_request_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_request
+    ADD CONSTRAINT order_request_pk PRIMARY KEY (client_order_id);
+
+
+--
+-- Name: order_request order_request_seq_is_unique; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_request
+    ADD CONSTRAINT order_request_seq_is_unique UNIQUE (book_id, seq);
+
+
+--
+-- Name: order_state order_state_pkey; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_state
+    ADD CONSTRAINT order_state_pkey PRIMARY KEY (client_order_id);
+
+
+--
+-- Name: order_transition order_transition_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_transition
+    ADD CONSTRAINT order_transition_pk PRIMARY KEY (status_before, status_after);
+
+
+--
+-- Name: position position_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading."position"
+    ADD CONSTRAINT position_pk PRIMARY KEY (book_id, symbol);
+
+
+--
+-- Name: round_trip round_trip_is_unique; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.round_trip
+    ADD CONSTRAINT round_trip_is_unique UNIQUE (book_id, symbol, trip_no);
+
+
+--
+-- Name: round_trip round_trip_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.round_trip
+    ADD CONSTRAINT round_trip_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: signal signal_is_unique_per_decision; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.signal
+    ADD CONSTRAINT signal_is_unique_per_decision UNIQUE (book_id, strategy, symbol, ts);
+
+
+--
+-- Name: signal signal_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.signal
+    ADD CONSTRAINT signal_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: strategy strategy_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.strategy
+    ADD CONSTRAINT strategy_pk PRIMARY KEY (book_id, strategy);
+
+
+--
+-- Name: posting_ts_idx; Type: INDEX; Schema: ledger; Owner: predator_owner
+--
+
+CREATE INDEX posting_ts_idx ON ledger.posting USING btree (book_id, ts);
+
+
+--
+-- Name: transaction_ts_idx; Type: INDEX; Schema: ledger; Owner: predator_owner
+--
+
+CREATE INDEX transaction_ts_idx ON ledger.transaction USING btree (book_id, ts);
+
+
+--
+-- Name: venue_health_ts_idx; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE INDEX venue_health_ts_idx ON ops.venue_health USING btree (book_id, ts);
+
+
+--
+-- Name: decision_ts_idx; Type: INDEX; Schema: risk; Owner: predator_owner
+--
+
+CREATE INDEX decision_ts_idx ON risk.decision USING btree (book_id, ts);
+
+
+--
+-- Name: fill_order_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX fill_order_idx ON trading.fill USING btree (client_order_id);
+
+
+--
+-- Name: fill_ts_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX fill_ts_idx ON trading.fill USING btree (book_id, ts);
+
+
+--
+-- Name: lot_allocation_lot_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX lot_allocation_lot_idx ON trading.lot_allocation USING btree (book_id, symbol, lot_no);
+
+
+--
+-- Name: lot_allocation_ts_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX lot_allocation_ts_idx ON trading.lot_allocation USING btree (book_id, ts);
+
+
+--
+-- Name: lot_open_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX lot_open_idx ON trading.lot USING btree (book_id, symbol, lot_no) WHERE (remaining > (0)::numeric);
+
+
+--
+-- Name: order_event_ts_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX order_event_ts_idx ON trading.order_event USING btree (book_id, ts);
+
+
+--
+-- Name: order_state_open_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX order_state_open_idx ON trading.order_state USING btree (book_id) WHERE (status = ANY (ARRAY['new'::text, 'open'::text, 'partially_filled'::text]));
+
+
+--
+-- Name: posting _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.posting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: transaction _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.transaction FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: posting _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.posting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: transaction _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.transaction FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: posting _100_chain; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_chain BEFORE INSERT ON ledger.posting FOR EACH ROW EXECUTE FUNCTION ledger.tg_posting__chain();
+
+
+--
+-- Name: posting _200_balanced; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _200_balanced AFTER INSERT ON ledger.posting REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION ledger.tg_posting__balanced();
+
+
+--
+-- Name: transaction _300_complete; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE CONSTRAINT TRIGGER _300_complete AFTER INSERT ON ledger.transaction DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger.tg_transaction__complete();
+
+
+--
+-- Name: transaction _900_chain; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ledger.transaction FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: candle _010_append_only; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON market.candle FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle_correction _010_append_only; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON market.candle_correction FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle_load _010_append_only; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON market.candle_load FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle_quarantine _010_append_only; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON market.candle_quarantine FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle _011_no_truncate; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.candle FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle_correction _011_no_truncate; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.candle_correction FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle_load _011_no_truncate; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.candle_load FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: candle_quarantine _011_no_truncate; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.candle_quarantine FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: audit_log _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.audit_log FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: incident _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.incident FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: incident_update _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.incident_update FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: reconciliation _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.reconciliation FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: run _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.run FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: venue_health _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.venue_health FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: venue_transfer _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.venue_transfer FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: audit_log _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.audit_log FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: incident _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.incident FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: incident_update _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.incident_update FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: reconciliation _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.reconciliation FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: run _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.run FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: venue_health _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.venue_health FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: venue_transfer _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.venue_transfer FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: audit_log _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.audit_log FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: incident _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.incident FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: incident_update _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.incident_update FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: reconciliation _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.reconciliation FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: venue_health _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.venue_health FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: venue_transfer _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.venue_transfer FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: hourly_exposure _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hourly_exposure FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: hourly_state _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: hourly_exposure _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.hourly_exposure FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: hourly_state _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.hourly_state FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: hourly_exposure _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.hourly_exposure FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: hourly_state _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: breaker_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.breaker_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: breaker_trip _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.breaker_trip FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: decision _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.decision FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: halt_event _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.halt_event FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: limit_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.limit_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: breaker_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.breaker_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: breaker_trip _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.breaker_trip FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: decision _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.decision FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: halt_event _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.halt_event FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: limit_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.limit_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: breaker_trip _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON risk.breaker_trip FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: decision _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON risk.decision FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: halt_event _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON risk.halt_event FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: fill _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.fill FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: lot_allocation _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.lot_allocation FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: order_event _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.order_event FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: order_request _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.order_request FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: round_trip _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.round_trip FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: signal _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.signal FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: lot _010_guard; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_guard BEFORE UPDATE ON trading.lot FOR EACH ROW EXECUTE FUNCTION trading.tg_lot__guard();
+
+
+--
+-- Name: lot _011_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_append_only BEFORE DELETE ON trading.lot FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fill _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.fill FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: lot _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.lot FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: lot_allocation _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.lot_allocation FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: order_event _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.order_event FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: order_request _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.order_request FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: round_trip _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.round_trip FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: signal _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.signal FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: order_event _100_apply; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_apply BEFORE INSERT ON trading.order_event FOR EACH ROW EXECUTE FUNCTION trading.tg_order_event__apply();
+
+
+--
+-- Name: fill _100_check; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_check BEFORE INSERT ON trading.fill FOR EACH ROW EXECUTE FUNCTION trading.tg_fill__check();
+
+
+--
+-- Name: order_request _100_check; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_check BEFORE INSERT ON trading.order_request FOR EACH ROW EXECUTE FUNCTION trading.tg_order_request__check();
+
+
+--
+-- Name: fill _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.fill FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: lot _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.lot FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append('remaining');
+
+
+--
+-- Name: lot_allocation _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.lot_allocation FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: order_event _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.order_event FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: order_request _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.order_request FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: round_trip _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.round_trip FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: signal _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.signal FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: balance balance_has_account; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.balance
+    ADD CONSTRAINT balance_has_account FOREIGN KEY (book_id, account_code) REFERENCES ledger.ledger_account(book_id, code);
+
+
+--
+-- Name: ledger_account ledger_account_book_id_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.ledger_account
+    ADD CONSTRAINT ledger_account_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: posting posting_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.posting
+    ADD CONSTRAINT posting_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: posting posting_has_account; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.posting
+    ADD CONSTRAINT posting_has_account FOREIGN KEY (book_id, account_code) REFERENCES ledger.ledger_account(book_id, code);
+
+
+--
+-- Name: posting posting_has_transaction; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.posting
+    ADD CONSTRAINT posting_has_transaction FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
+
+
+--
+-- Name: transaction transaction_book_id_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.transaction
+    ADD CONSTRAINT transaction_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: asset asset_cluster_fkey; Type: FK CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.asset
+    ADD CONSTRAINT asset_cluster_fkey FOREIGN KEY (cluster) REFERENCES market.cluster(cluster);
+
+
+--
+-- Name: instrument instrument_base_fkey; Type: FK CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.instrument
+    ADD CONSTRAINT instrument_base_fkey FOREIGN KEY (base) REFERENCES market.asset(asset);
+
+
+--
+-- Name: instrument instrument_quote_fkey; Type: FK CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.instrument
+    ADD CONSTRAINT instrument_quote_fkey FOREIGN KEY (quote) REFERENCES market.asset(asset);
+
+
+--
+-- Name: instrument instrument_venue_fkey; Type: FK CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.instrument
+    ADD CONSTRAINT instrument_venue_fkey FOREIGN KEY (venue) REFERENCES market.venue(venue);
+
+
+--
+-- Name: reconciliation reconciliation_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.reconciliation
+    ADD CONSTRAINT reconciliation_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: run run_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.run
+    ADD CONSTRAINT run_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: incident_update update_has_incident; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.incident_update
+    ADD CONSTRAINT update_has_incident FOREIGN KEY (incident_book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
+
+
+--
+-- Name: venue_health venue_health_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.venue_health
+    ADD CONSTRAINT venue_health_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: venue_transfer venue_transfer_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.venue_transfer
+    ADD CONSTRAINT venue_transfer_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: hourly_exposure hourly_exposure_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hourly_exposure
+    ADD CONSTRAINT hourly_exposure_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: hourly_state hourly_state_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hourly_state
+    ADD CONSTRAINT hourly_state_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: breaker_setting breaker_setting_breaker_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.breaker_setting
+    ADD CONSTRAINT breaker_setting_breaker_fkey FOREIGN KEY (breaker) REFERENCES risk.breaker_kind(breaker);
+
+
+--
+-- Name: breaker_trip breaker_trip_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.breaker_trip
+    ADD CONSTRAINT breaker_trip_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: breaker_trip breaker_trip_breaker_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.breaker_trip
+    ADD CONSTRAINT breaker_trip_breaker_fkey FOREIGN KEY (breaker) REFERENCES risk.breaker_kind(breaker);
+
+
+--
+-- Name: decision decision_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.decision
+    ADD CONSTRAINT decision_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: decision decision_has_signal; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.decision
+    ADD CONSTRAINT decision_has_signal FOREIGN KEY (book_id, signal_seq) REFERENCES trading.signal(book_id, seq);
+
+
+--
+-- Name: decision decision_order; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.decision
+    ADD CONSTRAINT decision_order FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: limit_setting limit_setting_limit_name_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_setting
+    ADD CONSTRAINT limit_setting_limit_name_fkey FOREIGN KEY (limit_name) REFERENCES risk.limit_kind(limit_name);
+
+
+--
+-- Name: limit_setting limit_setting_profile_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_setting
+    ADD CONSTRAINT limit_setting_profile_fkey FOREIGN KEY (profile) REFERENCES risk.profile(profile);
+
+
+--
+-- Name: account account_base_currency_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account
+    ADD CONSTRAINT account_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: account account_risk_profile_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account
+    ADD CONSTRAINT account_risk_profile_fkey FOREIGN KEY (risk_profile) REFERENCES risk.profile(profile);
+
+
+--
+-- Name: account account_venue_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account
+    ADD CONSTRAINT account_venue_fkey FOREIGN KEY (venue) REFERENCES market.venue(venue);
+
+
+--
+-- Name: lot_allocation allocation_has_lot; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.lot_allocation
+    ADD CONSTRAINT allocation_has_lot FOREIGN KEY (book_id, symbol, lot_no) REFERENCES trading.lot(book_id, symbol, lot_no);
+
+
+--
+-- Name: fill fill_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill
+    ADD CONSTRAINT fill_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: fill fill_client_order_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill
+    ADD CONSTRAINT fill_client_order_id_fkey FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: lot_allocation lot_allocation_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.lot_allocation
+    ADD CONSTRAINT lot_allocation_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: lot lot_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.lot
+    ADD CONSTRAINT lot_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: order_event order_event_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_event
+    ADD CONSTRAINT order_event_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: order_event order_event_client_order_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_event
+    ADD CONSTRAINT order_event_client_order_id_fkey FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: order_request order_has_signal; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_request
+    ADD CONSTRAINT order_has_signal FOREIGN KEY (book_id, signal_seq) REFERENCES trading.signal(book_id, seq);
+
+
+--
+-- Name: order_request order_request_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_request
+    ADD CONSTRAINT order_request_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: order_state order_state_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_state
+    ADD CONSTRAINT order_state_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: order_state order_state_client_order_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_state
+    ADD CONSTRAINT order_state_client_order_id_fkey FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: position position_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading."position"
+    ADD CONSTRAINT position_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: round_trip round_trip_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.round_trip
+    ADD CONSTRAINT round_trip_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: signal signal_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.signal
+    ADD CONSTRAINT signal_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: strategy strategy_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.strategy
+    ADD CONSTRAINT strategy_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: signal strategy_is_registered; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.signal
+    ADD CONSTRAINT strategy_is_registered FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
+
+
+--
+-- Name: order_event transition_is_legal; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.order_event
+    ADD CONSTRAINT transition_is_legal FOREIGN KEY (status_before, status_after) REFERENCES trading.order_transition(status_before, status_after);
+
+
+--
+-- Name: SCHEMA api; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA api TO predator_worker;
+GRANT USAGE ON SCHEMA api TO predator_operator;
+GRANT USAGE ON SCHEMA api TO predator_auditor;
+
+
+--
+-- Name: SCHEMA ledger; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA ledger TO predator_auditor;
+
+
+--
+-- Name: SCHEMA market; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA market TO predator_auditor;
+
+
+--
+-- Name: SCHEMA ops; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA ops TO predator_auditor;
+
+
+--
+-- Name: SCHEMA portfolio; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA portfolio TO predator_auditor;
+
+
+--
+-- Name: SCHEMA risk; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA risk TO predator_auditor;
+
+
+--
+-- Name: SCHEMA trading; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA trading TO predator_auditor;
+
+
+--
+-- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) TO predator_worker;
+
+
+--
+-- Name: FUNCTION create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION halt(p_reason text, p_scope text, p_target text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.halt(p_reason text, p_scope text, p_target text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.halt(p_reason text, p_scope text, p_target text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) TO predator_worker;
+
+
+--
+-- Name: FUNCTION pause_strategy(p_account text, p_strategy text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION resume(p_reason text, p_scope text, p_target text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) TO predator_worker;
+
+
+--
+-- Name: FUNCTION verify_chains(); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.verify_chains() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.verify_chains() TO predator_worker;
+GRANT ALL ON FUNCTION api.verify_chains() TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_posting__balanced(); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.tg_posting__balanced() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_posting__chain(); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.tg_posting__chain() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_transaction__complete(); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.tg_transaction__complete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION interval_seconds(p_interval text); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.interval_seconds(p_interval text) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.interval_seconds(p_interval text) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION last_bar(p_venue text, p_symbol text, p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION marks(p_venue text, p_symbols text[], p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _lock_book(p_book_id integer); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._lock_book(p_book_id integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _lock_halts(p_exclusive boolean); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._lock_halts(p_exclusive boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION actor(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.actor() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION canonical(p_row jsonb, p_extra_exclude text[]); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION chained_tables(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.chained_tables() FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.chained_tables() TO predator_auditor;
+
+
+--
+-- Name: FUNCTION genesis_hash(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.genesis_hash() FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.genesis_hash() TO predator_auditor;
+
+
+--
+-- Name: FUNCTION hash_excluded_columns(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.hash_excluded_columns() FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.hash_excluded_columns() TO predator_auditor;
+
+
+--
+-- Name: FUNCTION row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION tg_append_only__refuse(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_append_only__refuse() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_chain__append(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_chain__append() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _hour_result(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outputs_hash(p_digests jsonb); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _active_halts(p_account text, p_lane text, p_strategy text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _evaluate_hour(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _scope(p_scope text, p_target text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._scope(p_scope text, p_target text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION current_limits(p_profile text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.current_limits(p_profile text) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.current_limits(p_profile text) TO predator_auditor;
+
+
+--
+-- Name: TABLE account; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.account TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _account(p_account text); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading._account(p_account text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _order_book(p_client_order_id text); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading._order_book(p_client_order_id text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_fill__check(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_fill__check() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_lot__guard(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_lot__guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_order_event__apply(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_order_event__apply() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_order_request__check(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_order_request__check() FROM PUBLIC;
+
+
+--
+-- Name: TABLE accounts; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.accounts TO predator_worker;
+GRANT SELECT ON TABLE api.accounts TO predator_operator;
+GRANT SELECT ON TABLE api.accounts TO predator_auditor;
+
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.audit_log TO predator_auditor;
+
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.audit_log TO predator_worker;
+GRANT SELECT ON TABLE api.audit_log TO predator_operator;
+GRANT SELECT ON TABLE api.audit_log TO predator_auditor;
+
+
+--
+-- Name: TABLE balance; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.balance TO predator_auditor;
+
+
+--
+-- Name: TABLE balances; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.balances TO predator_worker;
+GRANT SELECT ON TABLE api.balances TO predator_operator;
+GRANT SELECT ON TABLE api.balances TO predator_auditor;
+
+
+--
+-- Name: TABLE candle; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle TO predator_auditor;
+
+
+--
+-- Name: TABLE candles; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.candles TO predator_worker;
+GRANT SELECT ON TABLE api.candles TO predator_operator;
+GRANT SELECT ON TABLE api.candles TO predator_auditor;
+
+
+--
+-- Name: TABLE decision; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.decision TO predator_auditor;
+
+
+--
+-- Name: TABLE signal; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.signal TO predator_auditor;
+
+
+--
+-- Name: TABLE decisions; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.decisions TO predator_worker;
+GRANT SELECT ON TABLE api.decisions TO predator_operator;
+GRANT SELECT ON TABLE api.decisions TO predator_auditor;
+
+
+--
+-- Name: TABLE hourly_exposure; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.hourly_exposure TO predator_auditor;
+
+
+--
+-- Name: TABLE exposures; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.exposures TO predator_worker;
+GRANT SELECT ON TABLE api.exposures TO predator_operator;
+GRANT SELECT ON TABLE api.exposures TO predator_auditor;
+
+
+--
+-- Name: TABLE fill; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.fill TO predator_auditor;
+
+
+--
+-- Name: TABLE order_request; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.order_request TO predator_auditor;
+
+
+--
+-- Name: TABLE fills; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.fills TO predator_worker;
+GRANT SELECT ON TABLE api.fills TO predator_operator;
+GRANT SELECT ON TABLE api.fills TO predator_auditor;
+
+
+--
+-- Name: TABLE halt_event; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.halt_event TO predator_auditor;
+
+
+--
+-- Name: TABLE halt_events; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.halt_events TO predator_worker;
+GRANT SELECT ON TABLE api.halt_events TO predator_operator;
+GRANT SELECT ON TABLE api.halt_events TO predator_auditor;
+
+
+--
+-- Name: TABLE halt_state; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.halt_state TO predator_auditor;
+
+
+--
+-- Name: TABLE halts; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.halts TO predator_worker;
+GRANT SELECT ON TABLE api.halts TO predator_operator;
+GRANT SELECT ON TABLE api.halts TO predator_auditor;
+
+
+--
+-- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.hourly_state TO predator_auditor;
+
+
+--
+-- Name: TABLE hourly_states; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.hourly_states TO predator_worker;
+GRANT SELECT ON TABLE api.hourly_states TO predator_operator;
+GRANT SELECT ON TABLE api.hourly_states TO predator_auditor;
+
+
+--
+-- Name: TABLE asset; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.asset TO predator_auditor;
+
+
+--
+-- Name: TABLE instrument; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.instrument TO predator_auditor;
+
+
+--
+-- Name: TABLE instruments; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.instruments TO predator_worker;
+GRANT SELECT ON TABLE api.instruments TO predator_operator;
+GRANT SELECT ON TABLE api.instruments TO predator_auditor;
+
+
+--
+-- Name: TABLE limit_setting; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.limit_setting TO predator_auditor;
+
+
+--
+-- Name: TABLE limits; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.limits TO predator_worker;
+GRANT SELECT ON TABLE api.limits TO predator_operator;
+GRANT SELECT ON TABLE api.limits TO predator_auditor;
+
+
+--
+-- Name: TABLE lot; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.lot TO predator_auditor;
+
+
+--
+-- Name: TABLE lots; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.lots TO predator_worker;
+GRANT SELECT ON TABLE api.lots TO predator_operator;
+GRANT SELECT ON TABLE api.lots TO predator_auditor;
+
+
+--
+-- Name: TABLE order_event; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.order_event TO predator_auditor;
+
+
+--
+-- Name: TABLE order_events; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.order_events TO predator_worker;
+GRANT SELECT ON TABLE api.order_events TO predator_operator;
+GRANT SELECT ON TABLE api.order_events TO predator_auditor;
+
+
+--
+-- Name: TABLE order_state; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.order_state TO predator_auditor;
+
+
+--
+-- Name: TABLE orders; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.orders TO predator_worker;
+GRANT SELECT ON TABLE api.orders TO predator_operator;
+GRANT SELECT ON TABLE api.orders TO predator_auditor;
+
+
+--
+-- Name: TABLE "position"; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading."position" TO predator_auditor;
+
+
+--
+-- Name: TABLE positions; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.positions TO predator_worker;
+GRANT SELECT ON TABLE api.positions TO predator_operator;
+GRANT SELECT ON TABLE api.positions TO predator_auditor;
+
+
+--
+-- Name: TABLE round_trip; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.round_trip TO predator_auditor;
+
+
+--
+-- Name: TABLE round_trips; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.round_trips TO predator_worker;
+GRANT SELECT ON TABLE api.round_trips TO predator_operator;
+GRANT SELECT ON TABLE api.round_trips TO predator_auditor;
+
+
+--
+-- Name: TABLE run; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.run TO predator_auditor;
+
+
+--
+-- Name: TABLE runs; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.runs TO predator_worker;
+GRANT SELECT ON TABLE api.runs TO predator_operator;
+GRANT SELECT ON TABLE api.runs TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.strategy TO predator_auditor;
+
+
+--
+-- Name: TABLE strategies; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.strategies TO predator_worker;
+GRANT SELECT ON TABLE api.strategies TO predator_operator;
+GRANT SELECT ON TABLE api.strategies TO predator_auditor;
+
+
+--
+-- Name: TABLE ledger_account; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.ledger_account TO predator_auditor;
+
+
+--
+-- Name: TABLE posting; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.posting TO predator_auditor;
+
+
+--
+-- Name: TABLE transaction; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.transaction TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_correction; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_correction TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_load; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_load TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_quarantine; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_quarantine TO predator_auditor;
+
+
+--
+-- Name: TABLE cluster; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.cluster TO predator_auditor;
+
+
+--
+-- Name: TABLE universe; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.universe TO predator_auditor;
+
+
+--
+-- Name: TABLE venue; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.venue TO predator_auditor;
+
+
+--
+-- Name: TABLE chain_head; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.chain_head TO predator_auditor;
+
+
+--
+-- Name: TABLE incident; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.incident TO predator_auditor;
+
+
+--
+-- Name: TABLE incident_update; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.incident_update TO predator_auditor;
+
+
+--
+-- Name: TABLE reconciliation; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
+
+
+--
+-- Name: TABLE venue_health; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.venue_health TO predator_auditor;
+
+
+--
+-- Name: TABLE venue_transfer; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.venue_transfer TO predator_auditor;
+
+
+--
+-- Name: TABLE breaker_kind; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.breaker_kind TO predator_auditor;
+
+
+--
+-- Name: TABLE breaker_setting; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.breaker_setting TO predator_auditor;
+
+
+--
+-- Name: TABLE breaker_trip; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.breaker_trip TO predator_auditor;
+
+
+--
+-- Name: TABLE limit_kind; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.limit_kind TO predator_auditor;
+
+
+--
+-- Name: TABLE profile; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.profile TO predator_auditor;
+
+
+--
+-- Name: TABLE lot_allocation; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.lot_allocation TO predator_auditor;
+
+
+--
+-- Name: TABLE order_transition; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.order_transition TO predator_auditor;
+
+
+--
+-- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: predator_owner
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE predator_owner REVOKE ALL ON FUNCTIONS  FROM PUBLIC;
+
+
+--
+-- PostgreSQL database dump complete
+--

@@ -1,0 +1,1 @@
+-- 0003_market_data.down.sql — reserved for the market-data additions of issue 3 (nothing yet).

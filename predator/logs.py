@@ -1,0 +1,46 @@
+"""Structured JSON logs (structlog), one object per line, with correlation ids bound by the callers
+(``run_id``, ``account``, ``hour``, ``client_order_id``).
+
+Logs go to ``PREDATOR_LOG`` (a file path) when set, else to ``<PREDATOR_HOME>/logs/predator.jsonl``;
+warnings and errors are also printed to stderr. Tests never assert on log text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import structlog
+
+from predator import config
+
+_configured = False
+
+
+def configure_logging(level: int = logging.INFO) -> Path:
+    """Configure structlog for JSON lines; idempotent. Returns the log file path."""
+    global _configured
+    path = Path(os.environ.get("PREDATOR_LOG") or (config.home() / "logs" / "predator.jsonl"))
+    if _configured:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path)
+    handler.setLevel(level)
+    err = logging.StreamHandler(sys.stderr)
+    err.setLevel(logging.WARNING)
+    root = logging.getLogger("predator")
+    root.setLevel(level)
+    root.handlers = [handler, err]
+    root.propagate = False
+    structlog.configure(
+        processors=[structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
+                    structlog.processors.TimeStamper(fmt="iso", utc=True), structlog.processors.format_exc_info,
+                    structlog.processors.JSONRenderer(sort_keys=True)],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        cache_logger_on_first_use=True,
+    )
+    _configured = True
+    return path

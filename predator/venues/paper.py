@@ -1,0 +1,329 @@
+"""The paper venue: fills simulated from real candles (DESIGN.md §5), deterministic for a seed.
+
+Matching happens when the runner advances the venue past a bar (``advance(until)``: every bar with
+open time < ``until`` that the venue has not processed):
+
+* A **market order** placed at time t arrives at t + latency and fills at the open of the first bar that
+  opens at or after t (in the hour runner: the bar right after the decision), at
+  ``open × (1 ± slippage)``, for at most ``participation × bar volume``; the rest expires (market orders
+  do not rest, as on Binance, whose market orders never rest on the book).
+* A **limit order** rests until a bar trades through its price (buy: low ≤ limit; sell: high ≥ limit) and
+  fills at the limit (or at the open when the bar opens through it), up to the participation share of
+  each bar's volume, as maker; it expires at its expiry time.
+* **Slippage** in basis points = ``slippage_bps`` (fixed) + ``impact_bps × (fill quantity / bar volume)``
+  (volume-dependent), against the buyer/seller; prices are rounded to 1e-12.
+* **Latency** (``latency_ms`` ± ``latency_jitter_ms``) and **rejects** (``reject_rate``) come from a random
+  generator seeded by sha256(seed, client order id), so a restarted run draws the same numbers.
+* **Fees** per venue (maker/taker basis points, in quote currency): Binance spot 10/10, Kraken 16/26 by
+  default (:data:`DEFAULT_FEES`), configurable.
+* The venue keeps its own balances (the truth reconciliation compares against) and rejects orders it
+  cannot pay (``insufficient_balance``), like a real exchange.
+
+Orders and trades are ccxt unified structures (see :mod:`predator.venues.base`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from predator.venues.base import Order, Trade, ms
+
+#: Default spot fee tiers, (maker, taker) in basis points.
+DEFAULT_FEES: dict[str, tuple[Decimal, Decimal]] = {
+    "binance": (Decimal(10), Decimal(10)),
+    "kraken": (Decimal(16), Decimal(26)),
+}
+
+_PRICE_Q = Decimal("1e-12")
+HOUR = 3600
+
+
+@dataclass(frozen=True)
+class PaperConfig:
+    """Simulation parameters of the paper venue (all deterministic for a given seed)."""
+
+    venue: str = "binance"
+    maker_fee_bps: Decimal | None = None      # None: DEFAULT_FEES[venue]
+    taker_fee_bps: Decimal | None = None
+    slippage_bps: Decimal = Decimal(2)         # fixed part
+    impact_bps: Decimal = Decimal(50)          # per 100% of bar volume
+    participation: Decimal = Decimal("0.1")    # largest share of a bar's volume one order may take
+    latency_ms: int = 250
+    latency_jitter_ms: int = 250
+    reject_rate: float = 0.0
+    seed: int = 7
+
+    def fees(self) -> tuple[Decimal, Decimal]:
+        maker, taker = DEFAULT_FEES.get(self.venue, (Decimal(10), Decimal(10)))
+        return (self.maker_fee_bps if self.maker_fee_bps is not None else maker,
+                self.taker_fee_bps if self.taker_fee_bps is not None else taker)
+
+    def as_dict(self) -> dict[str, Any]:
+        maker, taker = self.fees()
+        return {"venue": self.venue, "maker_fee_bps": str(maker), "taker_fee_bps": str(taker),
+                "slippage_bps": str(self.slippage_bps), "impact_bps": str(self.impact_bps),
+                "participation": str(self.participation), "latency_ms": self.latency_ms,
+                "latency_jitter_ms": self.latency_jitter_ms, "reject_rate": self.reject_rate, "seed": self.seed}
+
+
+@dataclass
+class Bars:
+    """One symbol's bars as the venue sees them: open times (unix s) and exact OHLCV values."""
+
+    ts: list[int]
+    open: list[Decimal]
+    high: list[Decimal]
+    low: list[Decimal]
+    volume: list[Decimal]
+    index: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {t: i for i, t in enumerate(self.ts)}
+
+
+@dataclass
+class _Order:
+    client_order_id: str
+    venue_order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    amount: Decimal
+    price: Decimal | None
+    placed_at: datetime
+    arrives_at: datetime
+    expiry: datetime | None
+    ref_price: Decimal = Decimal(0)
+    filled: Decimal = Decimal(0)
+    cost: Decimal = Decimal(0)
+    status: str = "open"
+    reason: str | None = None
+    trades: list[Trade] = field(default_factory=list)
+    closed_at: datetime | None = None
+
+    def remaining(self) -> Decimal:
+        return self.amount - self.filled
+
+
+class PaperVenue:
+    """A simulated spot venue over stored candles. See the module docstring for the fill model."""
+
+    def __init__(self, bars: dict[str, Bars], config: PaperConfig, balances: dict[str, Decimal] | None = None) -> None:
+        self.name = f"paper:{config.venue}"
+        self.config = config
+        self.bars = bars
+        self.balances: dict[str, Decimal] = dict(balances or {})
+        self.orders: dict[str, _Order] = {}
+        self.trades: list[Trade] = []
+        self.events: list[dict[str, Any]] = []   # venue events not yet collected by the runner
+        self._maker, self._taker = (f / Decimal(10000) for f in config.fees())
+        self._processed_until: int | None = None
+        self._trade_seq = 0
+
+    # --- determinism ------------------------------------------------------------------------------
+    def _rng(self, client_order_id: str) -> random.Random:
+        digest = hashlib.sha256(f"{self.config.seed}|{client_order_id}".encode()).digest()
+        return random.Random(int.from_bytes(digest[:8], "big"))
+
+    # --- balances ---------------------------------------------------------------------------------
+    def deposit(self, currency: str, amount: Decimal) -> None:
+        self.balances[currency] = self.balances.get(currency, Decimal(0)) + amount
+
+    def _reserved(self, currency: str) -> Decimal:
+        total = Decimal(0)
+        for o in self.orders.values():
+            if o.status != "open":
+                continue
+            base, quote = o.symbol.split("/")
+            if o.side == "buy" and quote == currency:
+                total += o.remaining() * (o.price if o.price is not None else o.ref_price) * (1 + self._taker)
+            elif o.side == "sell" and base == currency:
+                total += o.remaining()
+        return total
+
+    def _reference_price(self, symbol: str, at: datetime) -> Decimal:
+        """Open of the bar in which an order placed at ``at`` arrives (the last bar when beyond the data)."""
+        bars = self.bars[symbol]
+        k = min(bisect.bisect_left(bars.ts, int(at.timestamp()) // HOUR * HOUR), len(bars.ts) - 1)
+        return bars.open[k]
+
+    # --- the six calls ----------------------------------------------------------------------------
+    def place_order(self, symbol: str, side: str, order_type: str, amount: Decimal, price: Decimal | None,
+                    client_order_id: str, at: datetime, expiry: datetime | None = None,
+                    reference_price: Decimal | None = None) -> Order:
+        if client_order_id in self.orders:
+            return self._unified(self.orders[client_order_id])
+        rng = self._rng(client_order_id)
+        latency = self.config.latency_ms + (rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
+                                            if self.config.latency_jitter_ms else 0)
+        arrives = at + timedelta(milliseconds=max(latency, 1))
+        ref = price if price is not None else (reference_price or self._reference_price(symbol, at))
+        order = _Order(client_order_id, f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}", symbol,
+                       side, order_type, amount, price, at, arrives, expiry, ref_price=ref)
+        self.orders[client_order_id] = order
+        base, quote = symbol.split("/")
+        if symbol not in self.bars:
+            self._reject(order, "unknown_symbol")
+        elif rng.random() < self.config.reject_rate:
+            self._reject(order, "venue_reject")
+        elif side == "buy":
+            need = amount * order.ref_price * (1 + self._taker)
+            free = self.balances.get(quote, Decimal(0)) - (self._reserved(quote) - need)
+            if need > free:
+                self._reject(order, "insufficient_balance")
+        else:
+            free = self.balances.get(base, Decimal(0)) - (self._reserved(base) - amount)
+            if amount > free:
+                self._reject(order, "insufficient_balance")
+        return self._unified(order)
+
+    def _reject(self, order: _Order, reason: str) -> None:
+        order.status = "rejected"
+        order.reason = reason
+        order.closed_at = order.arrives_at
+
+    def cancel_order(self, client_order_id: str, at: datetime) -> Order:
+        order = self.orders[client_order_id]
+        if order.status == "open":
+            order.status = "canceled"
+            order.closed_at = max(at, order.arrives_at)
+            self.events.append({"kind": "canceled", "order": order.client_order_id, "ts": order.closed_at})
+        return self._unified(order)
+
+    def fetch_order(self, client_order_id: str) -> Order | None:
+        order = self.orders.get(client_order_id)
+        return self._unified(order) if order else None
+
+    def fetch_balance(self) -> dict[str, Decimal]:
+        return {k: v for k, v in self.balances.items() if v != 0}
+
+    def fetch_open_orders(self, symbol: str | None = None) -> list[Order]:
+        return [self._unified(o) for o in self.orders.values()
+                if o.status == "open" and (symbol is None or o.symbol == symbol)]
+
+    def fetch_my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Trade]:
+        return [t for t in self.trades if (symbol is None or t["symbol"] == symbol)
+                and (since is None or t["timestamp"] >= ms(since))]
+
+    # --- restart ------------------------------------------------------------------------------------
+    def restore(self, client_order_id: str, symbol: str, side: str, order_type: str, amount: Decimal,
+                price: Decimal | None, placed_at: datetime, expiry: datetime | None, filled: Decimal,
+                venue_order_id: str | None) -> None:
+        """Re-register an open order after a restart (the paper venue's memory died with the process);
+        its fills so far are what the database recorded."""
+        rng = self._rng(client_order_id)
+        latency = self.config.latency_ms + (rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
+                                            if self.config.latency_jitter_ms else 0)
+        order = _Order(client_order_id, venue_order_id or f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}",
+                       symbol, side, order_type, amount, price, placed_at,
+                       placed_at + timedelta(milliseconds=max(latency, 1)), expiry,
+                       ref_price=price if price is not None else self._reference_price(symbol, placed_at), filled=filled)
+        self.orders[client_order_id] = order
+
+    # --- matching -----------------------------------------------------------------------------------
+    def advance(self, until: datetime) -> list[dict[str, Any]]:
+        """Process every bar with open time < ``until`` that opened at or after an order's arrival; return
+        the venue events (fills, expiries, cancels) in time order and forget them."""
+        limit = int(until.timestamp())
+        for o in sorted((o for o in self.orders.values() if o.status == "open"), key=lambda o: (o.arrives_at, o.client_order_id)):
+            self._match(o, limit)
+        events = sorted(self.events, key=lambda e: (e["ts"], e["order"], e.get("trade_id", "")))
+        self.events = []
+        return events
+
+    def _match(self, order: _Order, limit: int) -> None:
+        bars = self.bars.get(order.symbol)
+        if bars is None:
+            return
+        start = -(-int(order.arrives_at.timestamp()) // HOUR) * HOUR  # first bar opening at/after arrival
+        if order.order_type == "market":
+            # the bar in which the order arrives: it is open at arrival (arrival lies inside [t, t+1h))
+            start = int(order.arrives_at.timestamp()) // HOUR * HOUR
+        t = start
+        while t < limit and order.status == "open":
+            if order.expiry is not None and t >= int(order.expiry.timestamp()):
+                self._expire(order, order.expiry)
+                return
+            i = bars.index.get(t)
+            if i is not None:
+                self._fill_in_bar(order, bars, i, t)
+            if order.order_type == "market" and order.status == "open":
+                # market orders do not rest: what the bar could not absorb expires
+                self._expire(order, order.arrives_at if t == start else datetime.fromtimestamp(t, order.placed_at.tzinfo))
+                return
+            t += HOUR
+
+    def _fill_in_bar(self, order: _Order, bars: Bars, i: int, t: int) -> None:
+        o, h, lo, v = bars.open[i], bars.high[i], bars.low[i], bars.volume[i]
+        cap = (self.config.participation * v) if self.config.participation < 1 else None
+        qty = order.remaining() if cap is None else min(order.remaining(), cap)
+        if qty <= 0:
+            return
+        if order.order_type == "market":
+            impact = self.config.impact_bps * (qty / v) if v > 0 else Decimal(0)
+            slip = (self.config.slippage_bps + impact) / Decimal(10000)
+            price = (o * (1 + slip) if order.side == "buy" else o * (1 - slip)).quantize(_PRICE_Q, ROUND_HALF_EVEN)
+            liquidity, fee_rate = "taker", self._taker
+            ts = order.arrives_at if order.arrives_at.timestamp() >= t else datetime.fromtimestamp(t, order.arrives_at.tzinfo)
+        else:
+            # A resting limit order fills at its own price, as maker, when the bar trades through it.
+            assert order.price is not None
+            if (order.side == "buy" and lo > order.price) or (order.side == "sell" and h < order.price):
+                return
+            price, liquidity, fee_rate = order.price, "maker", self._maker
+            ts = max(order.arrives_at, datetime.fromtimestamp(t, order.arrives_at.tzinfo))
+        base, quote = order.symbol.split("/")
+        cost = qty * price
+        fee = (cost * fee_rate).quantize(_PRICE_Q, ROUND_HALF_EVEN)
+        if order.side == "buy":
+            if cost + fee > self.balances.get(quote, Decimal(0)):
+                self._reject_rest(order, ts, "insufficient_balance")
+                return
+            self.balances[quote] = self.balances.get(quote, Decimal(0)) - cost - fee
+            self.balances[base] = self.balances.get(base, Decimal(0)) + qty
+        else:
+            if qty > self.balances.get(base, Decimal(0)):
+                self._reject_rest(order, ts, "insufficient_balance")
+                return
+            self.balances[base] = self.balances.get(base, Decimal(0)) - qty
+            self.balances[quote] = self.balances.get(quote, Decimal(0)) + cost - fee
+        self._trade_seq += 1
+        trade_id = f"{order.venue_order_id}-{len(order.trades) + 1}"
+        trade: Trade = {"id": trade_id, "order": order.venue_order_id, "clientOrderId": order.client_order_id,
+                        "timestamp": ms(ts), "datetime": ts.isoformat(), "symbol": order.symbol, "side": order.side,
+                        "type": order.order_type, "amount": qty, "price": price, "cost": cost,
+                        "fee": {"cost": fee, "currency": quote}, "takerOrMaker": liquidity}
+        order.trades.append(trade)
+        self.trades.append(trade)
+        order.filled += qty
+        order.cost += cost
+        if order.remaining() == 0:
+            order.status = "closed"
+            order.closed_at = ts
+        self.events.append({"kind": "fill", "order": order.client_order_id, "ts": ts, "trade_id": trade_id, "trade": trade})
+
+    def _expire(self, order: _Order, ts: datetime) -> None:
+        order.status = "expired"
+        order.closed_at = ts
+        self.events.append({"kind": "expired", "order": order.client_order_id, "ts": ts})
+
+    def _reject_rest(self, order: _Order, ts: datetime, reason: str) -> None:
+        # A venue that cannot settle the rest of an order cancels it.
+        order.status = "canceled"
+        order.reason = reason
+        order.closed_at = ts
+        self.events.append({"kind": "canceled", "order": order.client_order_id, "ts": ts, "reason": reason})
+
+    def _unified(self, o: _Order) -> Order:
+        status = {"open": "open", "closed": "closed", "canceled": "canceled", "expired": "expired",
+                  "rejected": "rejected"}[o.status]
+        return {"id": o.venue_order_id, "clientOrderId": o.client_order_id, "timestamp": ms(o.arrives_at),
+                "datetime": o.arrives_at.isoformat(), "symbol": o.symbol, "type": o.order_type, "side": o.side,
+                "amount": o.amount, "price": o.price, "filled": o.filled, "remaining": o.remaining(),
+                "cost": o.cost, "status": status, "trades": list(o.trades), "info": {"reason": o.reason}}

@@ -1,0 +1,72 @@
+-- api.reconcile(p_account, p_ts, p_venue_balances, p_venue_open_orders, p_kind, p_tolerance)
+--   -> (clean, diffs, reconciliation_seq)
+-- Worker. Compares the book with the venue's truth and stores the comparison (ops.reconciliation):
+--   balances: the trading ledger balance per currency vs p_venue_balances {"USDT": "123.45", ...}
+--             (totals); a difference above p_tolerance (the venue's precision) is a mismatch;
+--   open orders: the book's acknowledged open orders (open, partially_filled) vs p_venue_open_orders
+--             (client order ids): missing on either side is a mismatch.
+-- Any mismatch halts trading globally (system halt, lifted only by an operator) and opens a severity-1
+-- execution incident with the differences. Returns clean = true when everything agrees.
+CREATE OR REPLACE FUNCTION api.reconcile(
+    p_account text, p_ts timestamptz, p_venue_balances jsonb, p_venue_open_orders text[],
+    p_kind text DEFAULT 'hourly', p_tolerance numeric DEFAULT 0.00000001)
+RETURNS TABLE (clean boolean, diffs jsonb, reconciliation_seq bigint)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_acct   trading.account := trading._account(p_account);
+    v_book   jsonb;
+    v_orders text[];
+    v_diffs  jsonb;
+    v_seq    bigint;
+    v_inc    bigint;
+BEGIN
+    IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
+            HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+
+    SELECT coalesce(jsonb_object_agg(b.currency, b.balance ORDER BY b.currency), '{}'::jsonb) INTO v_book
+      FROM ledger.balance b
+     WHERE b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.balance <> 0;
+    SELECT coalesce(array_agg(s.client_order_id ORDER BY s.client_order_id), '{}') INTO v_orders
+      FROM trading.order_state s
+     WHERE s.book_id = v_acct.book_id AND s.status IN ('open', 'partially_filled');
+
+    SELECT coalesce(jsonb_agg(d ORDER BY d->>'kind', d->>'key'), '[]'::jsonb) INTO v_diffs
+      FROM (
+        SELECT jsonb_build_object('kind', 'balance', 'key', c.ccy, 'book', coalesce((v_book ->> c.ccy)::numeric, 0),
+                                  'venue', coalesce((p_venue_balances ->> c.ccy)::numeric, 0),
+                                  'difference', coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
+          FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(p_venue_balances)) c
+         WHERE abs(coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
+        UNION ALL
+        SELECT jsonb_build_object('kind', 'order_missing_at_venue', 'key', o) FROM unnest(v_orders) o
+         WHERE NOT (o = ANY (coalesce(p_venue_open_orders, '{}')))
+        UNION ALL
+        SELECT jsonb_build_object('kind', 'order_unknown_to_book', 'key', o) FROM unnest(coalesce(p_venue_open_orders, '{}')) o
+         WHERE NOT (o = ANY (v_orders))) x;
+
+    INSERT INTO ops.reconciliation (book_id, kind, ts, venue_balances, book_balances, venue_open_orders, book_open_orders,
+                                    tolerance, diffs, clean)
+    VALUES (v_acct.book_id, p_kind, p_ts, p_venue_balances, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
+            p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
+    RETURNING seq INTO v_seq;
+
+    IF v_diffs <> '[]'::jsonb THEN
+        v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
+            format('reconciliation mismatch on %s', p_account),
+            format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
+            jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+        IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
+            PERFORM risk._set_halt('global', '*', 0, 'halt',
+                format('reconciliation mismatch on %s (incident %s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts);
+        END IF;
+    END IF;
+    RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
+END
+$$;
+
+COMMENT ON FUNCTION api.reconcile(text, timestamptz, jsonb, text[], text, numeric) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the tolerance halts globally and opens a severity-1 incident.';
