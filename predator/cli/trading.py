@@ -14,6 +14,8 @@ from predator.db.connection import default_target
 from predator.logs import configure_logging
 from predator.venues.paper import PaperConfig
 
+HOUR_DELTA = __import__("datetime").timedelta(hours=1)
+
 
 def _utc(value: str) -> datetime:
     dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -82,7 +84,11 @@ def paper(account: str, symbols: str, strategy: str, params: str, start: str, en
     from predator.runner.hour import HourRunner, RunConfig
 
     configure_logging()
-    config = RunConfig(account=account, symbols=_symbols(symbols), strategy=strategy, params=json.loads(params),
+    from predator.strategies.base import effective_params, load_strategy
+
+    given = json.loads(params)
+    config = RunConfig(account=account, symbols=_symbols(symbols), strategy=strategy,
+                       params=effective_params(load_strategy(strategy, given), given),
                        start=_utc(start), end=_utc(end), principal=principal, risk_profile=risk_profile,
                        venue=_paper_config(venue_kw))
     runner = HourRunner(default_target(), config, progress=progress and sys.stderr.isatty(), stop_after=stop_after)
@@ -91,3 +97,172 @@ def paper(account: str, symbols: str, strategy: str, params: str, start: str, en
     finally:
         runner.close()
     print_summary(summary)
+
+
+@main.command()
+@click.option("--account", required=True)
+@click.option("--from", "start", default=None, help="First hour to compare (default: the run's start).")
+@click.option("--to", "end", default=None, help="Last hour to compare (default: the run's end).")
+@click.option("--keep", is_flag=True, help="Keep the scratch database.")
+@click.option("--progress/--no-progress", default=True)
+def replay(account: str, start: str | None, end: str | None, keep: bool, progress: bool) -> None:
+    """Re-execute an account's hours from the stored inputs in a scratch database and compare every hour's
+    input, output and state hashes. Exit code 1 when parity fails."""
+    from predator.runner.replay import replay as run_replay
+
+    configure_logging()
+    result = run_replay(default_target(), account, _utc(start) if start else None, _utc(end) if end else None,
+                        keep=keep, progress=progress and sys.stderr.isatty())
+    for m in result.mismatches:
+        click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
+    if result.scratch_database:
+        click.echo(f"scratch database kept: {result.scratch_database}")
+    click.echo(f"{result.hours_compared} hours compared, {len(result.mismatches)} mismatched")
+    click.echo(f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'}")
+    sys.exit(0 if result.parity else 1)
+
+
+@main.command("check-strategy")
+@click.argument("name")
+@click.option("--params", default="{}", help="Strategy parameters as JSON.")
+@click.option("--symbols", default="BTC/USDT,ETH/USDT", show_default=True)
+@click.option("--from", "start", default="2023-01-01", show_default=True)
+@click.option("--to", "end", default="2023-07-01", show_default=True)
+@click.option("--venue", default="binance", show_default=True)
+@click.option("--cuts", type=int, default=4, show_default=True, help="How many cut points to test.")
+def check_strategy(name: str, params: str, symbols: str, start: str, end: str, venue: str, cuts: int) -> None:
+    """Look-ahead check: decisions on the full data must equal decisions on data cut at several points.
+    Exit code 1 when a decision differs."""
+    from datetime import timedelta
+
+    from predator.runner.lookahead import check
+    from predator.runner.market import MarketData
+    from predator.strategies.base import load_strategy
+
+    p = json.loads(params)
+    probe = load_strategy(name, p)
+    s, e = _utc(start), _utc(end)
+    warmup = timedelta(hours=int(getattr(probe, "warmup_bars", 500)) + 24)
+    target = default_target()
+    with target.connect("worker") as conn:
+        market = MarketData.load(conn, venue, list(_symbols(symbols)), s - warmup, e + timedelta(hours=1))
+    missing = [sym for sym, d in market.symbols.items() if len(d.ts) == 0]
+    if missing:
+        raise click.ClickException(f"no candles stored for {', '.join(missing)} in that period; load them first")
+    result = check(market, lambda: load_strategy(name, p), list(_symbols(symbols)), s, e, cuts=cuts,
+                   venue=PaperConfig(venue=venue, latency_jitter_ms=0))
+    click.echo(f"{result.decisions} decisions on the full data; cut points: "
+               + ", ".join(c.strftime("%Y-%m-%dT%H:%MZ") for c in result.cuts))
+    for cut, full, got in result.differences:
+        click.echo(f"DIFFERS with data cut at {cut.isoformat()}: full data decided {full}, cut data decided {got}")
+    click.echo(f"LOOK-AHEAD CHECK: {'PASS' if result.passed else 'FAIL'} ({name})")
+    sys.exit(0 if result.passed else 1)
+
+
+@main.command()
+@click.option("--account", required=True)
+@click.option("--day", default=None, help="One UTC day, e.g. 2023-06-01.")
+@click.option("--from", "start", default=None, help="Period start (UTC); hours closing after it.")
+@click.option("--to", "end", default=None, help="Period end (UTC); hours closing up to it.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output directory (default PREDATOR_HOME/reports).")
+@click.option("--no-gates", is_flag=True, help="Skip running the validation gates.")
+def report(account: str, day: str | None, start: str | None, end: str | None, fmt: str, out_dir: str | None,
+           no_gates: bool) -> None:
+    """Render a report (trades, fills, slippage, refusals, fees, PnL, halts, incidents, gates, charts)."""
+    from pathlib import Path
+
+    from predator.reports.report import day_bounds, render
+
+    target = default_target()
+    if day:
+        s, e = day_bounds(_utc(day))
+    else:
+        with target.connect("auditor") as conn:
+            row = conn.execute("SELECT min(hour) - interval '1 hour', max(hour) FROM api.hourly_states WHERE account = %s",
+                               (account,)).fetchone()
+        if row is None or row[0] is None:
+            raise click.ClickException(f"account {account} has no closed hour")
+        s = _utc(start) if start else row[0]
+        e = _utc(end) if end else row[1]
+    path = render(target, account, s, e, fmt=fmt, out_dir=Path(out_dir) if out_dir else None, gates=not no_gates)
+    click.echo(f"report: {path}")
+
+
+DEMO_SYMBOLS = ("BTC/USDT", "ETH/USDT", "BNB/USDT", "XRP/USDT", "SOL/USDT", "ADA/USDT", "LINK/USDT", "LTC/USDT",
+                "DOT/USDT", "TRX/USDT")
+
+
+@main.command()
+@click.option("--account", default="demo", show_default=True)
+@click.option("--strategy", default="trend", show_default=True)
+@click.option("--from", "start", default="2023-01-01", show_default=True)
+@click.option("--to", "end", default="2024-01-01", show_default=True)
+@click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True)
+def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) -> None:
+    """The main job end to end: database up, migrate, load the real candles of 10 symbols, paper-trade the
+    period from the principal, run the gates, verify the chains, replay, write the report, print a summary."""
+    import time
+    from pathlib import Path
+
+    from predator import config as cfg
+    from predator import gates
+    from predator.db import migrate as mig
+    from predator.marketdata.loader import load_file
+    from predator.reports.report import render
+    from predator.runner.hour import HourRunner, RunConfig
+    from predator.runner.replay import replay as run_replay
+
+    configure_logging()
+    t0 = time.monotonic()
+    target = default_target()
+    click.echo(f"database: {target.dbname} ({'embedded cluster' if target.embedded else 'PREDATOR_DSN'})")
+    mig.upgrade(target)
+    click.echo(f"migrated to revision {mig.current_revision(target)}")
+
+    data = cfg.data_dir() / "candles"
+    with target.connect("worker") as conn:
+        for symbol in DEMO_SYMBOLS:
+            path = data / f"binance_{symbol.replace('/', '-')}_1h.csv.gz"
+            if not path.exists():
+                raise click.ClickException(f"missing market data file {path} (set PREDATOR_DATA)")
+            r = load_file(conn, path).result
+            click.echo(f"  {path.name}: loaded {r.loaded} + duplicate {r.duplicate} + corrected {r.corrected}"
+                       f" + quarantined {r.quarantined} = read {r.read}")
+
+    from predator.strategies.base import effective_params, load_strategy
+
+    run_config = RunConfig(account=account, symbols=DEMO_SYMBOLS, strategy=strategy,
+                           params=effective_params(load_strategy(strategy)),
+                           start=_utc(start), end=_utc(end), principal=principal)
+    t1 = time.monotonic()
+    runner = HourRunner(target, run_config, progress=sys.stderr.isatty())
+    try:
+        summary = runner.run()
+    finally:
+        runner.close()
+    print_summary(summary)
+
+    t1 = time.monotonic()
+    with target.connect("auditor") as conn:
+        results = gates.run_gates(conn)
+        text, passed = gates.report(results)
+        verification = gates.verify(conn)
+    click.echo(text.splitlines()[-1])
+    click.echo(gates.verify_report(verification).splitlines()[-1] + f"  [{time.monotonic() - t1:.0f} s]")
+
+    t1 = time.monotonic()
+    result = run_replay(target, account, progress=sys.stderr.isatty())
+    for m in result.mismatches[:10]:
+        click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
+    click.echo(f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'} ({result.hours_compared} hours)"
+               f"  [{time.monotonic() - t1:.0f} s]")
+
+    t1 = time.monotonic()
+    path = render(target, account, run_config.start - HOUR_DELTA, run_config.end, fmt="html",
+                  out_dir=Path(cfg.home()) / "reports", gate_results=(results, verification))
+    click.echo(f"report: {path}  [{time.monotonic() - t1:.0f} s]")
+    click.echo(f"demo finished in {time.monotonic() - t0:.0f} s")
+    if not (passed and verification.ok and result.parity):
+        sys.exit(1)

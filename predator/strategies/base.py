@@ -133,6 +133,17 @@ def hold_expiry(ts: datetime, hours: int = 1) -> datetime:
     return ts + timedelta(hours=hours)
 
 
+def effective_params(strategy: object, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The parameters a strategy instance actually runs with: its dataclass init fields (defaults
+    included), else the parameters given. Runs record these, so a later change of defaults cannot change
+    what a replay does."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(strategy):
+        return {f.name: getattr(strategy, f.name) for f in dataclasses.fields(strategy) if f.init}
+    return dict(given or {})
+
+
 def load_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
     """Instantiate a strategy by entry-point name (group ``predator.strategies``) or ``module:Class``.
 

@@ -3,8 +3,10 @@
 Decision at the close of bar t (all values use bars <= t):
   fast_t = SMA(close, fast), slow_t = SMA(close, slow), σ_t = annualised realized volatility of the last
   ``vol_window`` hourly log returns.
-* **Entry** (flat): fast_t > slow_t × (1 + band) and σ_t < max_vol → buy w × equity / close_t with
-  w = min(vol_target / σ_t, max_weight, account caps) (:mod:`predator.strategies.sizing`).
+* **Entry** (flat), on the crossover: fast_t > slow_t × (1 + band) while fast_{t−1} ≤ slow_{t−1} × (1 + band)
+  (``entry="cross"``; ``entry="regime"`` enters whenever the first condition holds), and σ_t < max_vol →
+  buy w × equity / close_t with w = min(vol_target / σ_t, max_weight, account caps)
+  (:mod:`predator.strategies.sizing`). A refused or missed entry waits for the next crossover.
 * **Review** (holding), every hour, no maximum holding time: fast_t < slow_t × (1 − band) → exit;
   current weight > w × reduce_above → reduce to w; otherwise hold.
 * Expected edge (bps) = 10⁴ × (fast_t / slow_t − 1) − 2 × fee (bps): the trend's strength net of the
@@ -27,14 +29,15 @@ from predator.strategies.sizing import meets_minimums, quantity_for_weight, targ
 
 @dataclass
 class TrendFollower:
-    fast: int = 24
-    slow: int = 120
+    fast: int = 48
+    slow: int = 240
     vol_window: int = 72
-    vol_target: float = 0.6
-    max_weight: float = 0.25
+    vol_target: float = 0.3
+    max_weight: float = 0.15
     max_vol: float = 2.5
     band: float = 0.003
     reduce_above: float = 1.6
+    entry: str = "cross"
     name: str = field(default="trend", init=False)
 
     @property
@@ -58,7 +61,11 @@ class TrendFollower:
         confidence = min(1.0, max(0.0, 0.5 + 25.0 * strength))
         w = target_weight(context, vol, self.vol_target, self.max_weight)
         if context.position <= 0:
-            if strength > self.band and vol < self.max_vol:
+            crossed = True
+            if self.entry == "cross" and len(f["fast"]) >= 2:
+                pf, ps = float(f["fast"][-2]), float(f["slow"][-2])
+                crossed = math.isnan(pf) or math.isnan(ps) or pf <= ps * (1 + self.band)
+            if strength > self.band and crossed and vol < self.max_vol:
                 qty = quantity_for_weight(context, w)
                 if meets_minimums(context, qty):
                     return Signal(ts, context.symbol, "buy", confidence, round(edge, 4), hold_expiry(ts), qty)
@@ -75,6 +82,6 @@ class TrendFollower:
 
     def params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("fast", "slow", "vol_window", "vol_target", "max_weight", "max_vol",
-                                               "band", "reduce_above")}
+                                               "band", "reduce_above", "entry")}
 
 

@@ -42,6 +42,7 @@ DECLARE
     v_qtys      numeric[];
     v_marks     numeric[];
     v_notionals numeric[];
+    v_exposures jsonb;
 BEGIN
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
@@ -65,7 +66,7 @@ BEGIN
         ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
 
     -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
-    -- listed in stale_marks), looked up once; exposures are written first so the hour's digests cover them.
+    -- listed in stale_marks), looked up once; exposures by instrument, cluster and quote go into the row.
     SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
            coalesce(array_agg(a.cluster ORDER BY p.symbol), '{}'),
            coalesce(array_agg(i.quote ORDER BY p.symbol), '{}'),
@@ -85,9 +86,11 @@ BEGIN
      WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
     v_equity := v_cash + v_pos_value;
 
-    INSERT INTO portfolio.hourly_exposure (book_id, hour, kind, key, quantity, mark, notional, exposure)
-    SELECT v_acct.book_id, p_hour, x.kind, x.key, x.quantity, x.mark, x.notional,
-           CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END
+    SELECT coalesce(jsonb_agg(jsonb_build_object('kind', x.kind, 'key', x.key, 'quantity', x.quantity, 'mark', x.mark,
+                                                 'notional', x.notional,
+                                                 'exposure', CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END)
+                              ORDER BY x.ord, x.key), '[]'::jsonb)
+      INTO v_exposures
       FROM (SELECT 'instrument'::text AS kind, e.sym AS key, e.qty AS quantity, e.mark, e.notional, 1 AS ord
               FROM unnest(v_syms, v_qtys, v_marks, v_notionals) e(sym, qty, mark, notional)
             UNION ALL
@@ -95,8 +98,7 @@ BEGIN
               FROM unnest(v_clusters, v_notionals) e(cluster, notional) GROUP BY e.cluster
             UNION ALL
             SELECT 'quote', e.quote, NULL, NULL, sum(e.notional), 3
-              FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x
-     ORDER BY x.ord, x.key;
+              FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x;
 
     v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
     v_day_start := CASE
@@ -127,14 +129,15 @@ BEGIN
 
     INSERT INTO portfolio.hourly_state (book_id, hour, cash, positions_value, equity, peak_equity, drawdown,
                                         day_start_equity, daily_pnl, realized_pnl, unrealized_pnl, fees,
-                                        gross_exposure, open_orders, stale_marks, inputs_hash, outputs_hash, digests)
+                                        gross_exposure, open_orders, stale_marks, exposures, inputs_hash, outputs_hash,
+                                        digests)
     VALUES (v_acct.book_id, p_hour, v_cash, v_pos_value, v_equity, v_peak,
             CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END,
             v_day_start, v_equity - v_day_start,
             coalesce(v_last.realized_pnl, 0) + v_realized, v_pos_value - v_cost,
             coalesce(v_last.fees, 0) + v_fees,
             CASE WHEN v_equity > 0 THEN v_pos_value / v_equity ELSE 0 END,
-            v_open, v_stale, v_inputs, v_outputs,
+            v_open, v_stale, v_exposures, v_inputs, v_outputs,
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
 
     PERFORM risk._evaluate_hour(v_acct.book_id, p_hour);

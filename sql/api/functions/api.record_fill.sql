@@ -9,7 +9,10 @@
 --   * FIFO lots: a buy opens a lot, a sell consumes the oldest open lots first and records each
 --     allocation with its realized PnL = qty * (exit - entry) - entry fee share - exit fee share
 --     (PD007 when the open lots do not cover the sell);
---   * the position and, when it returns to flat, the executed round trip.
+--   * the position and, when it returns to flat, the executed round trip. The trip counts what its lots
+--     held: a fee paid in the base asset is a fee (in quote at the fill price), not bought or sold
+--     quantity, so the buy and sell sides are the lot quantities at their prices, and net_pnl equals the
+--     sum of the realized PnL of the trip's allocations.
 -- Units: p_quantity base, p_price quote per base, p_fee in p_fee_currency (base or quote), p_ts the
 -- venue's execution time (UTC).
 CREATE OR REPLACE FUNCTION api.record_fill(
@@ -127,8 +130,8 @@ BEGIN
                next_lot_no = p.next_lot_no + 1,
                trip_no = CASE WHEN p.quantity = 0 THEN p.trip_no + 1 ELSE p.trip_no END,
                trip_opened_at = CASE WHEN p.quantity = 0 THEN p_ts ELSE p.trip_opened_at END,
-               trip_buy_qty = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_qty END + p_quantity,
-               trip_buy_notional = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_notional END + v_notional,
+               trip_buy_qty = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_qty END + v_lot_qty,
+               trip_buy_notional = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_notional END + v_lot_qty * p_price,
                trip_buy_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_buy_fees END + v_fee_quote,
                trip_sell_qty = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_sell_qty END,
                trip_sell_notional = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_sell_notional END,
@@ -143,9 +146,7 @@ BEGIN
     v_consumed := v_left;
     v_exit_left := v_fee_quote;
     FOR v_lot IN
-        SELECT l.lot_no, l.quantity, l.price, l.fee_quote, l.remaining,
-               coalesce((SELECT sum(a.entry_fee) FROM trading.lot_allocation a
-                          WHERE a.book_id = l.book_id AND a.symbol = l.symbol AND a.lot_no = l.lot_no), 0) AS fee_taken
+        SELECT l.lot_no, l.quantity, l.price, l.fee_quote, l.remaining
           FROM trading.lot l
          WHERE l.book_id = v_book AND l.symbol = v_req.symbol AND l.remaining > 0
          ORDER BY l.lot_no
@@ -153,10 +154,14 @@ BEGIN
     LOOP
         EXIT WHEN v_left = 0;
         v_take := least(v_left, v_lot.remaining);
-        -- The last allocation of a lot takes what is left of its fee, the last of a sell what is left of
-        -- the exit fee, so fee shares add up exactly.
-        v_entry_fee := CASE WHEN v_take = v_lot.remaining THEN v_lot.fee_quote - v_lot.fee_taken
-                            ELSE round(v_lot.fee_quote * v_take / v_lot.quantity, 18) END;
+        -- A lot's fee is shared by cumulative difference: an allocation takes the rounded fee share of the
+        -- lot consumed after it less that consumed before it, so the shares of a lot telescope to its fee
+        -- exactly without reading earlier allocations (constant cost however often a lot is split); the
+        -- last allocation of a sell takes what is left of the exit fee, so exit shares add up exactly too.
+        v_entry_fee := CASE WHEN v_take = v_lot.remaining THEN v_lot.fee_quote
+                            ELSE round(v_lot.fee_quote * (v_lot.quantity - v_lot.remaining + v_take) / v_lot.quantity, 18) END
+                     - CASE WHEN v_lot.remaining = v_lot.quantity THEN 0
+                            ELSE round(v_lot.fee_quote * (v_lot.quantity - v_lot.remaining) / v_lot.quantity, 18) END;
         v_exit_fee := CASE WHEN v_take = v_left THEN v_exit_left
                            ELSE round(v_fee_quote * v_take / v_consumed, 18) END;
         v_exit_left := v_exit_left - v_exit_fee;
@@ -179,8 +184,8 @@ BEGIN
     UPDATE trading.position p
        SET quantity = p.quantity - v_consumed,
            cost_basis = CASE WHEN p.quantity - v_consumed = 0 THEN 0 ELSE p.cost_basis - v_cost_out END,
-           trip_sell_qty = p.trip_sell_qty + p_quantity,
-           trip_sell_notional = p.trip_sell_notional + v_notional,
+           trip_sell_qty = p.trip_sell_qty + v_consumed,
+           trip_sell_notional = p.trip_sell_notional + v_consumed * p_price,
            trip_fees = p.trip_fees + v_fee_quote,
            updated_ts = p_ts
      WHERE p.book_id = v_book AND p.symbol = v_req.symbol

@@ -17,7 +17,6 @@ AS $$
            ('trading.round_trip', '{}'),
            ('ledger.transaction', '{}'),
            ('portfolio.hourly_state', '{}'),
-           ('portfolio.hourly_exposure', '{}'),
            ('risk.halt_event', '{}'),
            ('ops.audit_log', '{}'),
            ('ops.reconciliation', '{}'),

@@ -2,7 +2,8 @@
 -- chain trigger). Applies the event to trading.order_state:
 --   created: opens the state row (status new, event 1);
 --   others:  status_before must be the current status (PD005), the transition must be legal (PD005,
---            also enforced by the foreign key to trading.order_transition), filled quantity may only grow
+--            also enforced by the foreign key to trading.order_transition; a status stays the same only on
+--            cancel_requested or a partial fill, PD005), filled quantity may only grow
 --            and never exceed the order quantity (PD006), and events never go back in time (PD013).
 CREATE OR REPLACE FUNCTION trading.tg_order_event__apply()
 RETURNS trigger
@@ -32,9 +33,14 @@ BEGIN
     END IF;
 
     NEW.status_before := coalesce(NEW.status_before, v_state.status);
+    -- A status may stay the same only on a cancel request or a further partial fill (the table's
+    -- new->new, open->open and partially_filled->partially_filled rows; CHECK
+    -- status_stays_only_on_request_or_partial_fill is the declarative backstop): a second acknowledgement
+    -- of an open order, for example, is an illegal transition, not a malformed row.
     IF NEW.status_before <> v_state.status
        OR NOT EXISTS (SELECT FROM trading.order_transition t
-                       WHERE t.status_before = NEW.status_before AND t.status_after = NEW.status_after) THEN
+                       WHERE t.status_before = NEW.status_before AND t.status_after = NEW.status_after)
+       OR (NEW.status_after = NEW.status_before AND NEW.kind NOT IN ('cancel_requested', 'fill')) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD005',
             MESSAGE = format('order %s: transition %s -> %s (%s) refused', NEW.client_order_id,
                              v_state.status, NEW.status_after, NEW.kind),

@@ -1,0 +1,175 @@
+-- 01_surface.sql — pins the public surface and the roles of DESIGN.md §2.
+--
+-- The api schema holds exactly these routines and views; every api routine is SECURITY DEFINER with a
+-- pinned search_path, owned by the NOLOGIN owner, executable only by the roles listed below (never by
+-- PUBLIC); every governed object is owned by predator_owner; the login roles are not superusers and can
+-- create nothing in the governed schemas.
+BEGIN;
+SET client_min_messages = warning;
+
+-- The expected api routines and who may execute them. The operator is a member of predator_worker, so it
+-- holds every worker grant as well; the auditor runs only the read routines (verify_chains, hour_digests
+-- and the market-data reads).
+CREATE TEMP TABLE api_surface (fn name, args name[], worker boolean, operator boolean, auditor boolean);
+INSERT INTO api_surface VALUES
+    ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric}', true, true, false),
+    ('record_order_event', '{text,text,"timestamp with time zone",text,text}', true, true, false),
+    ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
+    ('close_hour', '{text,"timestamp with time zone",text[]}', true, true, false),
+    ('load_candles', '{text,text,text,text,"timestamp with time zone",integer}', true, true, false),
+    ('register_run', '{text,text,text,jsonb,text}', true, true, false),
+    ('reconcile', '{text,"timestamp with time zone",jsonb,text[],text,numeric}', true, true, false),
+    ('upsert_instruments', '{text,jsonb,text}', true, true, false),
+    ('verify_chains', '{}', true, true, true),
+    ('hour_digests', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('feed_status', '{"timestamp with time zone",text,text}', true, true, true),
+    ('candle_gaps', '{text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('dataset_hash', '{text,text[],text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('resample_candles', '{text,text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('create_account', '{text,text,text,text,text,numeric,text,text}', false, true, false),
+    ('deposit', '{text,numeric,"timestamp with time zone",text,text,text}', false, true, false),
+    ('register_strategy', '{text,text,jsonb,text}', false, true, false),
+    ('pause_strategy', '{text,text,text}', false, true, false),
+    ('resume_strategy', '{text,text,text}', false, true, false),
+    ('set_limit', '{text,text,text,numeric,text,text}', false, true, false),
+    ('halt', '{text,text,text}', false, true, false),
+    ('resume', '{text,text,text}', false, true, false);
+
+-- 51 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
+SELECT plan(51 + 7 * (SELECT count(*) FROM api_surface)::integer);
+
+-- Schemas ----------------------------------------------------------------------------------------
+SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owned by predator_owner', s))
+  FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api']::name[]) s;
+
+-- The api surface --------------------------------------------------------------------------------
+SELECT functions_are('api', ARRAY[
+    'candle_gaps', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
+    'load_candles', 'pause_strategy', 'reconcile', 'record_fill', 'record_order_event', 'register_run',
+    'register_strategy', 'resample_candles', 'resume', 'resume_strategy', 'set_limit', 'submit_signal',
+    'upsert_instruments', 'verify_chains'],
+    'api holds exactly the governed routines');
+SELECT views_are('api', ARRAY[
+    'accounts', 'audit_log', 'balances', 'candle_anomalies', 'candle_corrections', 'candle_loads', 'candle_quarantine',
+    'candles', 'decisions', 'exposures', 'fills', 'halt_events', 'halts', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions', 'round_trips',
+    'runs', 'strategies'],
+    'api holds exactly the read views');
+SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
+          'api has no overloads: one routine per name, with the arguments pinned below');
+
+-- Governed tables --------------------------------------------------------------------------------
+SELECT tables_are('market', ARRAY['venue', 'cluster', 'asset', 'instrument', 'universe', 'candle_load', 'candle',
+                                  'candle_quarantine', 'candle_correction'], 'market tables');
+SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_request', 'order_transition', 'order_state',
+                                   'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip'], 'trading tables');
+SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
+SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
+                                'breaker_setting', 'breaker_trip'], 'risk tables');
+SELECT tables_are('portfolio', ARRAY['hourly_state'], 'portfolio tables');
+SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
+                               'venue_transfer'], 'ops tables');
+
+-- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
+SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;
+SELECT ok(coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false),
+          format('api.%s pins search_path = pg_catalog, pg_temp', s.fn))
+  FROM api_surface s
+  LEFT JOIN pg_proc p ON p.pronamespace = 'api'::regnamespace AND p.proname = s.fn
+ ORDER BY s.fn;
+SELECT function_owner_is('api', s.fn, s.args, 'predator_owner', format('api.%s is owned by predator_owner', s.fn))
+  FROM api_surface s ORDER BY s.fn;
+
+-- EXECUTE on every api routine: worker, operator, auditor, PUBLIC -----------------------------------
+SELECT function_privs_are('api', s.fn, s.args, 'predator_worker',
+                          CASE WHEN s.worker THEN '{EXECUTE}' ELSE '{}' END::name[],
+                          format('predator_worker %s execute api.%s', CASE WHEN s.worker THEN 'may' ELSE 'may not' END, s.fn))
+  FROM api_surface s ORDER BY s.fn;
+SELECT function_privs_are('api', s.fn, s.args, 'predator_operator',
+                          CASE WHEN s.operator THEN '{EXECUTE}' ELSE '{}' END::name[],
+                          format('predator_operator %s execute api.%s', CASE WHEN s.operator THEN 'may' ELSE 'may not' END, s.fn))
+  FROM api_surface s ORDER BY s.fn;
+SELECT function_privs_are('api', s.fn, s.args, 'predator_auditor',
+                          CASE WHEN s.auditor THEN '{EXECUTE}' ELSE '{}' END::name[],
+                          format('predator_auditor %s execute api.%s', CASE WHEN s.auditor THEN 'may' ELSE 'may not' END, s.fn))
+  FROM api_surface s ORDER BY s.fn;
+SELECT ok(NOT has_function_privilege('public', format('api.%I(%s)', s.fn, array_to_string(s.args, ',')), 'EXECUTE'),
+          format('PUBLIC may not execute api.%s', s.fn))
+  FROM api_surface s ORDER BY s.fn;
+
+-- Views readable by the three roles, writable by none --------------------------------------------
+SELECT is_empty($$
+    SELECT c.relname, r.rolname
+      FROM pg_class c CROSS JOIN pg_roles r
+     WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v'
+       AND r.rolname IN ('predator_worker', 'predator_operator', 'predator_auditor')
+       AND (NOT has_table_privilege(r.oid, c.oid, 'SELECT')
+            OR has_table_privilege(r.oid, c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE'))$$,
+    'every api view is readable and not writable by worker, operator and auditor');
+
+-- Ownership of everything governed --------------------------------------------------------------
+SELECT is_empty($$
+    SELECT n.nspname, c.relname, c.relkind, pg_get_userbyid(c.relowner)
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api')
+       AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+       AND c.relowner <> 'predator_owner'::regrole$$,
+    'every table, view and sequence of the governed schemas and api is owned by predator_owner');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure, pg_get_userbyid(p.proowner)
+      FROM pg_proc p
+     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api')
+       AND p.proowner <> 'predator_owner'::regrole$$,
+    'every routine of the governed schemas and api is owned by predator_owner');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure
+      FROM pg_proc p
+     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api')
+       AND p.prosecdef
+       AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)$$,
+    'every SECURITY DEFINER routine anywhere in the governed schemas pins its search_path');
+
+-- Internal routines are closed to the login roles -------------------------------------------------
+SELECT is_empty($$
+    SELECT p.oid::regprocedure, r.rolname
+      FROM pg_proc p CROSS JOIN pg_roles r
+     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops')
+       AND r.rolname IN ('predator_worker', 'predator_operator')
+       AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
+    'worker and operator cannot execute any routine outside api');
+
+-- Roles ---------------------------------------------------------------------------------------------
+SELECT ok(NOT r.rolcanlogin, 'the owner predator_owner is NOLOGIN') FROM pg_roles r WHERE r.rolname = 'predator_owner';
+SELECT isnt_superuser('predator_owner', 'predator_owner is not a superuser');
+SELECT isnt_superuser(r, format('%s is not a superuser', r))
+  FROM unnest(ARRAY['predator_worker', 'predator_operator', 'predator_auditor']::name[]) r;
+SELECT is_empty($$
+    SELECT r.rolname FROM pg_roles r
+     WHERE r.rolname IN ('predator_owner', 'predator_worker', 'predator_operator', 'predator_auditor')
+       AND (r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls)$$,
+    'no Predator role may create roles or databases, replicate or bypass row security');
+SELECT ok(pg_has_role('predator_operator', 'predator_worker', 'USAGE'), 'the operator is a member of predator_worker (inherits)');
+SELECT is_empty($$
+    SELECT r.rolname FROM pg_roles r
+     WHERE r.rolname IN ('predator_worker', 'predator_operator', 'predator_auditor')
+       AND (pg_has_role(r.oid, 'predator_owner', 'MEMBER')
+            OR (r.rolname <> 'predator_operator' AND pg_has_role(r.oid, 'predator_operator', 'MEMBER'))
+            OR (r.rolname = 'predator_auditor' AND pg_has_role(r.oid, 'predator_worker', 'MEMBER'))
+            OR (r.rolname = 'predator_worker' AND pg_has_role(r.oid, 'predator_auditor', 'MEMBER')))$$,
+    'no login role is a member of the owner, and the worker, operator and auditor are not members of each other beyond operator > worker');
+SELECT is_empty($$
+    SELECT r.rolname FROM pg_roles r
+     WHERE r.rolname IN ('predator_worker', 'predator_operator', 'predator_auditor')
+       AND has_database_privilege(r.oid, current_database(), 'CREATE')$$,
+    'no login role may create schemas in the database');
+
+-- Schema privileges: nobody but the owner creates anything ----------------------------------------
+SELECT schema_privs_are(s, r,
+                        CASE WHEN s = 'api' OR r = 'predator_auditor' THEN '{USAGE}' ELSE '{}' END::name[],
+                        format('%s has %s on schema %s', r,
+                               CASE WHEN s = 'api' OR r = 'predator_auditor' THEN 'USAGE only' ELSE 'no privilege' END, s))
+  FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api']::name[]) s
+ CROSS JOIN unnest(ARRAY['predator_worker', 'predator_operator', 'predator_auditor']::name[]) r
+ ORDER BY r, s;
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,58 @@
+-- Gate 11 — hourly portfolio state adds up and its output hash reproduces (DESIGN.md §4.6, §4.7).
+-- Rules for every closed hour of every book, recomputed from the rows the hour covers (the chain heads
+-- recorded in digests->'heads', and those of the previous closed hour):
+--   * equity = cash + positions_value, and positions_value = Σ the notionals of the hour's instrument
+--     exposures (hourly_state.exposures; rows closed before migration 0005 have none to compare);
+--   * cash = the trading account's balance of the base currency after the last journal transaction the
+--     hour covers;
+--   * realized_pnl = Σ realized PnL of the allocations, fees = Σ fill fees in quote, up to the hour's heads;
+--   * peak_equity = max(previous peak, equity) and drawdown = 1 − equity / peak (0 at or above the peak);
+--   * outputs_hash = portfolio.outputs_hash(digests recomputed from the rows' content), so an edited row in
+--     any chain of the hour shows up even when its stored hash was left alone.
+-- A row is one violation: the book, hour and the figure that does not reproduce.
+WITH h AS (
+    SELECT h.*, a.base_currency,
+           coalesce(lag(h.digests -> 'heads') OVER w, '{}'::jsonb) AS prev_heads,
+           lag(h.peak_equity) OVER w AS prev_peak
+      FROM portfolio.hourly_state h
+      JOIN trading.account a ON a.book_id = h.book_id
+    WINDOW w AS (PARTITION BY h.book_id ORDER BY h.hour)),
+r AS (
+    SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.peak_equity, h.drawdown, h.realized_pnl, h.fees,
+           h.outputs_hash, h.exposures,
+           greatest(coalesce(h.prev_peak, h.equity), h.equity) AS want_peak,
+           coalesce((SELECT p.balance_after FROM ledger.posting p
+                      WHERE p.book_id = h.book_id AND p.account_code = 'trading' AND p.currency = h.base_currency
+                        AND p.tx_seq <= coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0)
+                      ORDER BY p.seq DESC LIMIT 1), 0) AS want_cash,
+           CASE WHEN h.exposures IS NULL THEN h.positions_value   -- closed before exposures were kept in the row
+                ELSE (SELECT coalesce(sum((e ->> 'notional')::numeric), 0) FROM jsonb_array_elements(h.exposures) e
+                       WHERE e ->> 'kind' = 'instrument') END AS want_positions_value,
+           (SELECT coalesce(sum(a.realized_pnl), 0) FROM trading.lot_allocation a
+             WHERE a.book_id = h.book_id AND a.seq <= coalesce((h.digests -> 'heads' ->> 'trading.lot_allocation')::bigint, 0)) AS want_realized,
+           (SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0)
+              FROM trading.fill f
+             WHERE f.book_id = h.book_id AND f.seq <= coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0)) AS want_fees,
+           portfolio.outputs_hash(portfolio.window_digests(h.book_id, h.prev_heads, h.digests -> 'heads', true)) AS want_outputs
+      FROM h)
+SELECT r.book_id, r.hour, x.figure, x.recorded, x.recomputed
+  FROM r, LATERAL (VALUES
+      ('equity', r.equity::text, (r.cash + r.positions_value)::text),
+      ('positions_value', r.positions_value::text, r.want_positions_value::text),
+      ('cash', r.cash::text, r.want_cash::text),
+      ('realized_pnl', r.realized_pnl::text, r.want_realized::text),
+      ('fees', r.fees::text, r.want_fees::text),
+      ('peak_equity', r.peak_equity::text, r.want_peak::text),
+      ('drawdown', r.drawdown::text, (CASE WHEN r.want_peak > 0 THEN greatest(0, 1 - r.equity / r.want_peak) ELSE 0 END)::text),
+      ('outputs_hash', encode(r.outputs_hash, 'hex'), encode(r.want_outputs, 'hex'))) AS x(figure, recorded, recomputed)
+ WHERE CASE x.figure
+           WHEN 'outputs_hash' THEN r.outputs_hash IS DISTINCT FROM r.want_outputs
+           WHEN 'equity' THEN r.equity <> r.cash + r.positions_value
+           WHEN 'positions_value' THEN r.positions_value <> r.want_positions_value
+           WHEN 'cash' THEN r.cash <> r.want_cash
+           WHEN 'realized_pnl' THEN r.realized_pnl <> r.want_realized
+           WHEN 'fees' THEN r.fees <> r.want_fees
+           WHEN 'peak_equity' THEN r.peak_equity <> r.want_peak
+           ELSE r.drawdown <> CASE WHEN r.want_peak > 0 THEN greatest(0, 1 - r.equity / r.want_peak) ELSE 0 END
+       END
+ORDER BY 1, 2, 3;
