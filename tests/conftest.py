@@ -84,3 +84,32 @@ def empty_db(server: Target) -> Iterator[Target]:
         yield target
     finally:
         drop_database(server, target.dbname)
+
+
+#: Real 1h files loaded into the market template (binance, from ../shared/data/candles).
+MARKET_SYMBOLS = ("BTC/USDT", "ETH/USDT", "SOL/USDT")
+
+
+@pytest.fixture(scope="session")
+def market_template(server: Target, template_db: Target) -> Iterator[Target]:
+    """A migrated database holding the real 1h candles of MARKET_SYMBOLS, loaded through the gated path."""
+    from predator.marketdata.loader import load_file
+
+    target = create_database(server, template=template_db.dbname, prefix="predator_mkt")
+    try:
+        with target.connect("worker") as conn:
+            for symbol in MARKET_SYMBOLS:
+                load_file(conn, config.data_dir() / "candles" / f"binance_{symbol.replace('/', '-')}_1h.csv.gz")
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+@pytest.fixture()
+def market_db(server: Target, market_template: Target) -> Iterator[Target]:
+    """A fresh copy of the market template for one test."""
+    target = create_database(server, template=market_template.dbname)
+    try:
+        yield target
+    finally:
+        drop_database(server, target.dbname)

@@ -153,6 +153,9 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
                    venue=PaperConfig(venue=venue, latency_jitter_ms=0))
     click.echo(f"{result.decisions} decisions on the full data; cut points: "
                + ", ".join(c.strftime("%Y-%m-%dT%H:%MZ") for c in result.cuts))
+    for cut, symbol, name, bar in result.feature_differences:
+        click.echo(f"FEATURE DIFFERS with data cut at {cut.isoformat()}: {symbol} feature {name!r} at the bar of "
+                   f"{bar.isoformat()} changes when later bars are removed (it looks ahead)")
     for cut, full, got in result.differences:
         click.echo(f"DIFFERS with data cut at {cut.isoformat()}: full data decided {full}, cut data decided {got}")
     click.echo(f"LOOK-AHEAD CHECK: {'PASS' if result.passed else 'FAIL'} ({name})")
@@ -266,3 +269,44 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     click.echo(f"demo finished in {time.monotonic() - t0:.0f} s")
     if not (passed and verification.ok and result.parity):
         sys.exit(1)
+
+
+@main.command("run")
+@click.option("--mode", type=click.Choice(["paper"]), default="paper", show_default=True,
+              help="paper: the paper venue on stored candles (shadow and live need venue credentials).")
+@click.option("--account", required=True)
+@click.option("--symbols", required=True)
+@click.option("--strategy", required=True)
+@click.option("--params", default="{}")
+@click.option("--from", "start", required=True, help="First decision time (UTC).")
+@click.option("--to", "end", default="2099-01-01", show_default=True, help="Last decision time (UTC).")
+@click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True)
+@click.option("--risk-profile", default="default", show_default=True)
+@click.option("--speed", type=float, default=None,
+              help="Time warp: business time runs this many times faster than the wall clock, from --from.")
+@click.option("--delay-minutes", type=int, default=1, show_default=True, help="Run the hour job this long after the hour.")
+@click.option("--max-seconds", type=float, default=None, help="Stop after this many wall seconds.")
+@_venue_options
+def run_cmd(mode: str, account: str, symbols: str, strategy: str, params: str, start: str, end: str,
+            principal: Decimal, risk_profile: str, speed: float | None, delay_minutes: int,
+            max_seconds: float | None, **venue_kw: object) -> None:
+    """Run the hour job on a schedule (APScheduler): shortly after each UTC hour closes, with a heartbeat
+    that checks feed status. Stops on SIGINT/SIGTERM; a restart resumes from the database."""
+    from predator.runner.scheduler import BusinessClock, ScheduledRun
+    from predator.strategies.base import effective_params, load_strategy
+
+    configure_logging()
+    given = json.loads(params)
+    config = RunConfig_(account, symbols, strategy, effective_params(load_strategy(strategy, given), given), start, end,
+                        principal, risk_profile, venue_kw)
+    clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
+    sched = ScheduledRun(default_target(), config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds)
+    sched.start()
+    click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats")
+
+
+def RunConfig_(account, symbols, strategy, params, start, end, principal, risk_profile, venue_kw):  # type: ignore[no-untyped-def]
+    from predator.runner.hour import RunConfig
+
+    return RunConfig(account=account, symbols=_symbols(symbols), strategy=strategy, params=params, start=_utc(start),
+                     end=_utc(end), principal=principal, risk_profile=risk_profile, venue=_paper_config(venue_kw))

@@ -188,15 +188,20 @@ class HourRunner:
                 "SELECT account_code, currency, balance FROM api.balances WHERE account = %s", (self.config.account,)):
             if code == "trading":
                 self.venue.balances[currency] = balance
+        checkpoint = self.conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = %s",
+                                       (self.config.account,)).fetchone()[0]
         for row in self.conn.execute(
-                "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, filled_qty,"
-                " venue_order_id, status, decision_price FROM api.orders"
-                " WHERE account = %s AND status IN ('new', 'open', 'partially_filled') ORDER BY seq",
+                "SELECT o.client_order_id, o.symbol, o.side, o.order_type, o.quantity, o.limit_price, o.ts, o.expiry,"
+                " o.filled_qty, o.venue_order_id, o.status,"
+                " (SELECT count(*) FROM api.fills f WHERE f.client_order_id = o.client_order_id)"
+                " FROM api.orders o WHERE o.account = %s AND o.status IN ('new', 'open', 'partially_filled') ORDER BY o.seq",
                 (self.config.account,)).fetchall():
-            coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid, status, dprice = row
+            coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid, status, nfills = row
             if status == "new":
                 continue  # never reached the venue: sent again by _send_unacknowledged
-            self.venue.restore(coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid)
+            # At the checkpoint (the last closed hour T) the venue had matched every bar opening before T.
+            self.venue.restore(coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid,
+                               matched_until=checkpoint, fills=nfills)
         self.conn.commit()
 
     # --- the loop -------------------------------------------------------------------------------------

@@ -1,20 +1,26 @@
 """The look-ahead check behind ``predator check-strategy``.
 
 A strategy decides for decision time T using only bars closed by T. The check runs the strategy over the
-full data, then again on data cut at several points c (only bars closed by c exist), and requires every
-decision at a time T <= c to be identical in both runs. A strategy whose features peek at
-later bars (for example a vectorised feature shifted backwards) decides differently once the future is
-gone, and is caught at the first decision that differs.
+full data, then again on data cut at several points c (only bars closed by c exist), and requires
+
+* every vectorised feature (``Strategy.features``) to have the same value at every bar both runs hold
+  (NaN equal to NaN, relative tolerance 1e-9): a feature that peeks at later bars (for example one shifted
+  backwards) changes at the last bars once the future is gone;
+* every decision at a time T <= c to be identical in both runs.
+
+The first difference is reported for each cut.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from predator.runner.market import MarketData
-from predator.runner.simulate import Decision, fresh, simulate, truncate
+import numpy as np
+
+from predator.runner.simulate import Decision, _full, fresh, simulate, truncate
 from predator.strategies.base import Strategy
 from predator.venues.paper import PaperConfig
 
@@ -26,10 +32,12 @@ class LookaheadResult:
     cuts: list[datetime]
     decisions: int
     differences: list[tuple[datetime, Decision | None, Decision | None]]
+    feature_differences: list[tuple[datetime, str, str, datetime]] = field(default_factory=list)
+    feature_differences: list[tuple[datetime, str, str, datetime]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.feature_differences
 
 
 def cut_points(start: datetime, end: datetime, n: int) -> list[datetime]:
@@ -47,7 +55,23 @@ def check(market: MarketData, strategy_factory, symbols: list[str], start: datet
     full = simulate(fresh(market), strategy_factory(), symbols, start, end, principal, venue, decide_at_end=True).decisions
     points = cut_points(start, end, cuts)
     differences: list[tuple[datetime, Decision | None, Decision | None]] = []
+    feature_differences: list[tuple[datetime, str, str, datetime]] = []
+    probe = strategy_factory()
+    full_features = {s: probe.features(s, _full(d)) for s, d in market.symbols.items()} \
+        if hasattr(probe, "features") else {}
     for c in points:
+        cut_market = truncate(market, c)
+        for s, d in cut_market.symbols.items():
+            if s not in full_features:
+                continue
+            n = len(d.ts)
+            for name, values in probe.features(s, _full(d)).items():
+                a, b = np.asarray(full_features[s][name][:n], dtype=float), np.asarray(values[:n], dtype=float)
+                same = np.isclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True)
+                if not same.all():
+                    i = int(np.argmin(same))
+                    feature_differences.append((c, s, name, datetime.fromtimestamp(int(d.ts[i]), c.tzinfo)))
+                    break
         cut = simulate(truncate(market, c), strategy_factory(), symbols, start, c, principal, venue, decide_at_end=True).decisions
         expected = [d for d in full if d.ts <= c]
         got = [d for d in cut if d.ts <= c]
@@ -59,4 +83,4 @@ def check(market: MarketData, strategy_factory, symbols: list[str], start: datet
             if len(expected) != len(got):
                 i = min(len(expected), len(got))
                 differences.append((c, expected[i] if i < len(expected) else None, got[i] if i < len(got) else None))
-    return LookaheadResult(points, len(full), differences)
+    return LookaheadResult(points, len(full), differences, feature_differences)

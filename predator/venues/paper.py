@@ -25,6 +25,7 @@ Orders and trades are ccxt unified structures (see :mod:`predator.venues.base`).
 from __future__ import annotations
 
 import bisect
+import math
 import hashlib
 import random
 from dataclasses import dataclass, field
@@ -101,6 +102,8 @@ class _Order:
     expiry: datetime | None
     ref_price: Decimal = Decimal(0)
     filled: Decimal = Decimal(0)
+    matched_until: int = 0           # bars opening before this unix time were already matched
+    trade_offset: int = 0            # fills recorded before a restart (trade ids continue after them)
     cost: Decimal = Decimal(0)
     status: str = "open"
     reason: str | None = None
@@ -125,6 +128,7 @@ class PaperVenue:
         self._maker, self._taker = (f / Decimal(10000) for f in config.fees())
         self._processed_until: int | None = None
         self._trade_seq = 0
+        self._event_seq = 0
 
     # --- determinism ------------------------------------------------------------------------------
     def _rng(self, client_order_id: str) -> random.Random:
@@ -193,7 +197,7 @@ class PaperVenue:
         if order.status == "open":
             order.status = "canceled"
             order.closed_at = max(at, order.arrives_at)
-            self.events.append({"kind": "canceled", "order": order.client_order_id, "ts": order.closed_at})
+            self._event({"kind": "canceled", "order": order.client_order_id, "ts": order.closed_at})
         return self._unified(order)
 
     def fetch_order(self, client_order_id: str) -> Order | None:
@@ -214,16 +218,18 @@ class PaperVenue:
     # --- restart ------------------------------------------------------------------------------------
     def restore(self, client_order_id: str, symbol: str, side: str, order_type: str, amount: Decimal,
                 price: Decimal | None, placed_at: datetime, expiry: datetime | None, filled: Decimal,
-                venue_order_id: str | None) -> None:
+                venue_order_id: str | None, matched_until: datetime | None = None, fills: int = 0) -> None:
         """Re-register an open order after a restart (the paper venue's memory died with the process);
-        its fills so far are what the database recorded."""
+        its fills so far are what the database recorded (``filled``, ``fills``), and bars that opened
+        before ``matched_until`` (the checkpoint) are not matched again."""
         rng = self._rng(client_order_id)
         latency = self.config.latency_ms + (rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
                                             if self.config.latency_jitter_ms else 0)
         order = _Order(client_order_id, venue_order_id or f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}",
                        symbol, side, order_type, amount, price, placed_at,
                        placed_at + timedelta(milliseconds=max(latency, 1)), expiry,
-                       ref_price=price if price is not None else self._reference_price(symbol, placed_at), filled=filled)
+                       ref_price=price if price is not None else self._reference_price(symbol, placed_at), filled=filled,
+                       matched_until=int(matched_until.timestamp()) if matched_until else 0, trade_offset=fills)
         self.orders[client_order_id] = order
 
     # --- matching -----------------------------------------------------------------------------------
@@ -233,7 +239,7 @@ class PaperVenue:
         limit = int(until.timestamp())
         for o in sorted((o for o in self.orders.values() if o.status == "open"), key=lambda o: (o.arrives_at, o.client_order_id)):
             self._match(o, limit)
-        events = sorted(self.events, key=lambda e: (e["ts"], e["order"], e.get("trade_id", "")))
+        events = sorted(self.events, key=lambda e: (e["ts"], e["seq"]))
         self.events = []
         return events
 
@@ -241,11 +247,11 @@ class PaperVenue:
         bars = self.bars.get(order.symbol)
         if bars is None:
             return
-        start = -(-int(order.arrives_at.timestamp()) // HOUR) * HOUR  # first bar opening at/after arrival
+        start = math.ceil(order.arrives_at.timestamp() / HOUR) * HOUR  # first bar opening at/after arrival
         if order.order_type == "market":
             # the bar in which the order arrives: it is open at arrival (arrival lies inside [t, t+1h))
             start = int(order.arrives_at.timestamp()) // HOUR * HOUR
-        t = start
+        t = max(start, order.matched_until)
         while t < limit and order.status == "open":
             if order.expiry is not None and t >= int(order.expiry.timestamp()):
                 self._expire(order, order.expiry)
@@ -253,6 +259,7 @@ class PaperVenue:
             i = bars.index.get(t)
             if i is not None:
                 self._fill_in_bar(order, bars, i, t)
+            order.matched_until = t + HOUR
             if order.order_type == "market" and order.status == "open":
                 # market orders do not rest: what the bar could not absorb expires
                 self._expire(order, order.arrives_at if t == start else datetime.fromtimestamp(t, order.placed_at.tzinfo))
@@ -294,7 +301,7 @@ class PaperVenue:
             self.balances[base] = self.balances.get(base, Decimal(0)) - qty
             self.balances[quote] = self.balances.get(quote, Decimal(0)) + cost - fee
         self._trade_seq += 1
-        trade_id = f"{order.venue_order_id}-{len(order.trades) + 1}"
+        trade_id = f"{order.venue_order_id}-{order.trade_offset + len(order.trades) + 1}"
         trade: Trade = {"id": trade_id, "order": order.venue_order_id, "clientOrderId": order.client_order_id,
                         "timestamp": ms(ts), "datetime": ts.isoformat(), "symbol": order.symbol, "side": order.side,
                         "type": order.order_type, "amount": qty, "price": price, "cost": cost,
@@ -306,19 +313,24 @@ class PaperVenue:
         if order.remaining() == 0:
             order.status = "closed"
             order.closed_at = ts
-        self.events.append({"kind": "fill", "order": order.client_order_id, "ts": ts, "trade_id": trade_id, "trade": trade})
+        self._event({"kind": "fill", "order": order.client_order_id, "ts": ts, "trade_id": trade_id, "trade": trade})
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self._event_seq += 1
+        event["seq"] = self._event_seq
+        self.events.append(event)
 
     def _expire(self, order: _Order, ts: datetime) -> None:
         order.status = "expired"
         order.closed_at = ts
-        self.events.append({"kind": "expired", "order": order.client_order_id, "ts": ts})
+        self._event({"kind": "expired", "order": order.client_order_id, "ts": ts})
 
     def _reject_rest(self, order: _Order, ts: datetime, reason: str) -> None:
         # A venue that cannot settle the rest of an order cancels it.
         order.status = "canceled"
         order.reason = reason
         order.closed_at = ts
-        self.events.append({"kind": "canceled", "order": order.client_order_id, "ts": ts, "reason": reason})
+        self._event({"kind": "canceled", "order": order.client_order_id, "ts": ts, "reason": reason})
 
     def _unified(self, o: _Order) -> Order:
         status = {"open": "open", "closed": "closed", "canceled": "canceled", "expired": "expired",

@@ -1,0 +1,118 @@
+"""The paper venue's fill model on hand-made bars (no database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from predator.venues.paper import Bars, PaperConfig, PaperVenue
+
+T0 = datetime(2023, 1, 1, tzinfo=UTC)
+H = 3600
+
+
+def bars(n: int = 5, open_: str = "100", volume: str = "1000") -> Bars:
+    ts = [int(T0.timestamp()) + i * H for i in range(n)]
+    o = [Decimal(open_) + i for i in range(n)]
+    return Bars(ts, o, [x + 5 for x in o], [x - 5 for x in o], [Decimal(volume)] * n)
+
+
+def venue(**kw: object) -> PaperVenue:
+    cfg = PaperConfig(**{"slippage_bps": Decimal(0), "impact_bps": Decimal(0), "participation": Decimal(1),
+                         "latency_ms": 100, "latency_jitter_ms": 0, **kw})  # type: ignore[arg-type]
+    return PaperVenue({"BTC/USDT": bars()}, cfg, {"USDT": Decimal(100000)})
+
+
+def test_market_order_fills_at_the_open_of_the_bar_it_arrives_in_with_taker_fee() -> None:
+    v = venue()
+    order = v.place_order("BTC/USDT", "buy", "market", Decimal(2), None, "C1", T0 + timedelta(hours=1))
+    assert order["status"] == "open"
+    assert v.advance(T0 + timedelta(hours=1)) == []  # the bar opening at 01:00 has not been processed yet
+    events = v.advance(T0 + timedelta(hours=2))
+    assert [e["kind"] for e in events] == ["fill"]
+    trade = events[0]["trade"]
+    assert trade["price"] == Decimal(101) and trade["amount"] == Decimal(2)
+    assert trade["fee"] == {"cost": Decimal("0.202"), "currency": "USDT"} and trade["takerOrMaker"] == "taker"
+    assert events[0]["ts"] == T0 + timedelta(hours=1, milliseconds=100)
+    assert v.fetch_balance() == {"USDT": Decimal(100000) - Decimal(202) - Decimal("0.202"), "BTC": Decimal(2)}
+    assert v.fetch_order("C1")["status"] == "closed"
+
+
+def test_slippage_is_fixed_plus_volume_dependent_and_against_the_trader() -> None:
+    v = venue(slippage_bps=Decimal(10), impact_bps=Decimal(100))
+    v.place_order("BTC/USDT", "buy", "market", Decimal(100), None, "C1", T0)
+    fill = v.advance(T0 + timedelta(hours=1))[0]["trade"]
+    # 10 bps fixed + 100 bps x (100 / 1000 of the bar's volume) = 20 bps above the open of 100
+    assert fill["price"] == Decimal("100.2")
+
+
+def test_participation_caps_a_fill_and_the_rest_of_a_market_order_expires() -> None:
+    v = venue(participation=Decimal("0.1"))
+    v.place_order("BTC/USDT", "buy", "market", Decimal(250), None, "C1", T0)
+    events = v.advance(T0 + timedelta(hours=3))
+    assert [e["kind"] for e in events] == ["fill", "expired"]
+    assert events[0]["trade"]["amount"] == Decimal(100)  # 10% of 1000
+    assert v.fetch_order("C1")["filled"] == Decimal(100) and v.fetch_order("C1")["status"] == "expired"
+
+
+def test_limit_order_rests_until_a_bar_trades_through_and_fills_at_its_price_as_maker() -> None:
+    v = venue()
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(1), Decimal("99"), "L1", T0 + timedelta(minutes=30),
+                  expiry=T0 + timedelta(hours=5))
+    # bar 01:00 has low 96 <= 99: it trades through
+    events = v.advance(T0 + timedelta(hours=3))
+    assert len(events) == 1 and events[0]["trade"]["price"] == Decimal(99)
+    assert events[0]["trade"]["takerOrMaker"] == "maker"
+
+
+def test_limit_order_that_never_trades_through_expires_at_its_expiry() -> None:
+    v = venue()
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(1), Decimal("50"), "L1", T0, expiry=T0 + timedelta(hours=2))
+    events = v.advance(T0 + timedelta(hours=5))
+    assert [e["kind"] for e in events] == ["expired"] and events[0]["ts"] == T0 + timedelta(hours=2)
+
+
+def test_orders_the_account_cannot_pay_are_rejected_like_a_real_exchange() -> None:
+    v = venue()
+    assert v.place_order("BTC/USDT", "buy", "market", Decimal(5000), None, "BIG", T0)["status"] == "rejected"
+    assert v.place_order("BTC/USDT", "sell", "market", Decimal(1), None, "SHORT", T0)["status"] == "rejected"
+    assert v.fetch_order("BIG")["info"]["reason"] == "insufficient_balance"
+
+
+def test_placement_is_idempotent_on_the_client_order_id() -> None:
+    v = venue()
+    first = v.place_order("BTC/USDT", "buy", "market", Decimal(1), None, "C1", T0)
+    again = v.place_order("BTC/USDT", "buy", "market", Decimal(1), None, "C1", T0)
+    assert first == again and len(v.orders) == 1
+
+
+def test_latency_and_rejects_are_seeded_per_client_order_id() -> None:
+    a = venue(reject_rate=0.5, latency_jitter_ms=80, seed=3)
+    b = venue(reject_rate=0.5, latency_jitter_ms=80, seed=3)
+    ids = [f"C{i}" for i in range(40)]
+    ra = [a.place_order("BTC/USDT", "buy", "market", Decimal(1), None, i, T0) for i in ids]
+    # a different placement order must not change what each order draws
+    rb = {i: b.place_order("BTC/USDT", "buy", "market", Decimal(1), None, i, T0) for i in reversed(ids)}
+    assert [o["status"] for o in ra] == [rb[i]["status"] for i in ids]
+    assert [o["timestamp"] for o in ra] == [rb[i]["timestamp"] for i in ids]
+    assert 5 < sum(o["status"] == "rejected" for o in ra) < 35
+
+
+def test_default_fee_tiers_per_venue() -> None:
+    assert PaperConfig(venue="binance").fees() == (Decimal(10), Decimal(10))
+    assert PaperConfig(venue="kraken").fees() == (Decimal(16), Decimal(26))
+    assert PaperConfig(venue="kraken", taker_fee_bps=Decimal(20)).fees() == (Decimal(16), Decimal(20))
+
+
+def test_a_restored_order_does_not_match_bars_again_and_continues_trade_ids() -> None:
+    v = venue(participation=Decimal("0.5"))
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(800), Decimal("100"), "L1", T0, expiry=T0 + timedelta(hours=5))
+    first = v.advance(T0 + timedelta(hours=2))  # bar 01:00 fills 500
+    assert [e["trade"]["id"] for e in first] == [f"{v.orders['L1'].venue_order_id}-1"]
+    # a new process: the venue is rebuilt from what the database recorded at the checkpoint 02:00
+    w = venue(participation=Decimal("0.5"))
+    w.balances = dict(v.balances)
+    w.restore("L1", "BTC/USDT", "buy", "limit", Decimal(800), Decimal("100"), T0, T0 + timedelta(hours=5),
+              Decimal(500), v.orders["L1"].venue_order_id, matched_until=T0 + timedelta(hours=2), fills=1)
+    rest = w.advance(T0 + timedelta(hours=3))
+    assert [(e["trade"]["id"].rsplit("-", 1)[1], e["trade"]["amount"]) for e in rest] == [("2", Decimal(300))]
