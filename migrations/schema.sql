@@ -128,6 +128,50 @@ COMMENT ON SCHEMA trading IS 'Accounts (books), strategies, signals, order reque
 
 
 --
+-- Name: candle_gaps(text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(venue text, symbol text, "interval" text, after_ts timestamp with time zone, next_ts timestamp with time zone, missing bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_secs integer := market.interval_seconds(p_interval);
+    v_step interval;
+BEGIN
+    IF v_secs IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('gap listing refused: unknown interval %L', p_interval),
+            DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
+            HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
+    END IF;
+    v_step := make_interval(secs => v_secs);
+    -- Revisions repeat an open time; consecutive equal times are no gap, so no DISTINCT is needed.
+    RETURN QUERY
+    SELECT g.venue, g.symbol, g.interval, g.ts, g.next_ts,
+           (extract(epoch FROM g.next_ts - g.ts)::bigint / v_secs) - 1
+      FROM (SELECT c.venue, c.symbol, c.interval, c.ts,
+                   lead(c.ts) OVER (PARTITION BY c.venue, c.symbol, c.interval ORDER BY c.ts) AS next_ts
+              FROM market.candle c
+             WHERE c.venue = p_venue AND c.interval = p_interval
+               AND (p_symbol IS NULL OR c.symbol = p_symbol)
+               AND (p_from IS NULL OR c.ts >= p_from) AND (p_to IS NULL OR c.ts < p_to)) g
+     WHERE g.next_ts > g.ts + v_step
+     ORDER BY g.venue, g.symbol, g.ts;
+END
+$$;
+
+
+ALTER FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Worker, auditor: missing bars between consecutive stored bars of a venue and interval (one symbol or all), open times in [p_from, p_to): last bar before, first bar after, number missing. Gaps are listed, never filled. PD012 unknown interval.';
+
+
+--
 -- Name: close_hour(text, timestamp with time zone, text[]); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -161,6 +205,9 @@ DECLARE
     v_qtys      numeric[];
     v_marks     numeric[];
     v_notionals numeric[];
+    v_exposures jsonb;
+    v_stale_hours numeric;
+    v_stale_detail jsonb;
 BEGIN
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
@@ -184,7 +231,7 @@ BEGIN
         ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
 
     -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
-    -- listed in stale_marks), looked up once; exposures are written first so the hour's digests cover them.
+    -- listed in stale_marks), looked up once; exposures by instrument, cluster and quote go into the row.
     SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
            coalesce(array_agg(a.cluster ORDER BY p.symbol), '{}'),
            coalesce(array_agg(i.quote ORDER BY p.symbol), '{}'),
@@ -204,9 +251,11 @@ BEGIN
      WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
     v_equity := v_cash + v_pos_value;
 
-    INSERT INTO portfolio.hourly_exposure (book_id, hour, kind, key, quantity, mark, notional, exposure)
-    SELECT v_acct.book_id, p_hour, x.kind, x.key, x.quantity, x.mark, x.notional,
-           CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END
+    SELECT coalesce(jsonb_agg(jsonb_build_object('kind', x.kind, 'key', x.key, 'quantity', x.quantity, 'mark', x.mark,
+                                                 'notional', x.notional,
+                                                 'exposure', CASE WHEN v_equity > 0 THEN x.notional / v_equity ELSE 0 END)
+                              ORDER BY x.ord, x.key), '[]'::jsonb)
+      INTO v_exposures
       FROM (SELECT 'instrument'::text AS kind, e.sym AS key, e.qty AS quantity, e.mark, e.notional, 1 AS ord
               FROM unnest(v_syms, v_qtys, v_marks, v_notionals) e(sym, qty, mark, notional)
             UNION ALL
@@ -214,8 +263,7 @@ BEGIN
               FROM unnest(v_clusters, v_notionals) e(cluster, notional) GROUP BY e.cluster
             UNION ALL
             SELECT 'quote', e.quote, NULL, NULL, sum(e.notional), 3
-              FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x
-     ORDER BY x.ord, x.key;
+              FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x;
 
     v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
     v_day_start := CASE
@@ -246,17 +294,31 @@ BEGIN
 
     INSERT INTO portfolio.hourly_state (book_id, hour, cash, positions_value, equity, peak_equity, drawdown,
                                         day_start_equity, daily_pnl, realized_pnl, unrealized_pnl, fees,
-                                        gross_exposure, open_orders, stale_marks, inputs_hash, outputs_hash, digests)
+                                        gross_exposure, open_orders, stale_marks, exposures, inputs_hash, outputs_hash,
+                                        digests)
     VALUES (v_acct.book_id, p_hour, v_cash, v_pos_value, v_equity, v_peak,
             CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END,
             v_day_start, v_equity - v_day_start,
             coalesce(v_last.realized_pnl, 0) + v_realized, v_pos_value - v_cost,
             coalesce(v_last.fees, 0) + v_fees,
             CASE WHEN v_equity > 0 THEN v_pos_value / v_equity ELSE 0 END,
-            v_open, v_stale, v_inputs, v_outputs,
+            v_open, v_stale, v_exposures, v_inputs, v_outputs,
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
 
-    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour);
+    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
+    -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
+    -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at
+    -- all: its signals are refused with data_stale).
+    IF cardinality(v_symbols) > 0 THEN
+        SELECT max(extract(epoch FROM p_hour - m.bar_close) / 3600),
+               jsonb_object_agg(m.symbol, extract(epoch FROM p_hour - m.bar_close) / 3600)
+          INTO v_stale_hours, v_stale_detail
+          FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
+        IF v_stale_hours > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
+                                        jsonb_build_object('hours_since_last_bar', v_stale_detail));
+        END IF;
+    END IF;
     RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
 END
 $$;
@@ -323,6 +385,72 @@ COMMENT ON FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p
 
 
 --
+-- Name: dataset_hash(text, text[], text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(dataset_hash text, bars bigint, symbols integer, first_ts timestamp with time zone, last_ts timestamp with time zone, digests jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_symbol  text;
+    v_n       bigint;
+    v_first   timestamptz;
+    v_last    timestamptz;
+    v_digest  bytea;
+    v_lines   text := '';
+    v_bars    bigint := 0;
+    v_count   integer := 0;
+    v_min     timestamptz;
+    v_max     timestamptz;
+    v_digests jsonb := '{}'::jsonb;
+BEGIN
+    IF market.interval_seconds(p_interval) IS NULL OR p_venue IS NULL OR cardinality(p_symbols) IS NULL
+       OR cardinality(p_symbols) = 0 OR p_from IS NULL OR p_to IS NULL OR NOT isfinite(p_from)
+       OR NOT isfinite(p_to) OR p_from >= p_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'dataset hash refused: invalid dataset definition',
+            DETAIL = format('venue=%s symbols=%s interval=%s from=%s to=%s', p_venue, p_symbols, p_interval, p_from, p_to),
+            HINT = 'Give a venue, at least one symbol, a known interval (1m 5m 15m 30m 1h 4h 1d) and finite from < to.';
+    END IF;
+    -- One symbol at a time: memory stays bounded by the largest symbol.
+    FOR v_symbol IN SELECT DISTINCT s COLLATE "C" FROM unnest(p_symbols) s WHERE s IS NOT NULL ORDER BY 1 LOOP
+        SELECT count(*), min(e.ts), max(e.ts),
+               sha256(convert_to(coalesce(string_agg(
+                   concat(extract(epoch FROM e.ts)::bigint, ',', trim_scale(e.open), ',', trim_scale(e.high), ',',
+                          trim_scale(e.low), ',', trim_scale(e.close), ',', trim_scale(e.volume), E'\n'),
+                   '' ORDER BY e.ts), ''), 'UTF8'))
+          INTO v_n, v_first, v_last, v_digest
+          FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
+                  FROM market.candle c
+                 WHERE c.venue = p_venue AND c.symbol = v_symbol AND c.interval = p_interval
+                   AND c.ts >= p_from AND c.ts < p_to
+                 ORDER BY c.ts, c.revision DESC) e;
+        v_lines := v_lines || v_symbol || '|' || v_n || '|' || encode(v_digest, 'hex') || E'\n';
+        v_digests := v_digests || jsonb_build_object(v_symbol, jsonb_build_object('bars', v_n, 'sha256', encode(v_digest, 'hex')));
+        v_bars := v_bars + v_n;
+        v_count := v_count + 1;
+        v_min := least(v_min, v_first);
+        v_max := greatest(v_max, v_last);
+    END LOOP;
+    RETURN QUERY SELECT encode(sha256(convert_to(
+               concat('predator-dataset/v1|', p_venue, '|', p_interval, '|', extract(epoch FROM p_from)::bigint, '|',
+                      extract(epoch FROM p_to)::bigint, E'\n', v_lines), 'UTF8')), 'hex'),
+           v_bars, v_count, v_min, v_max, v_digests;
+END
+$$;
+
+
+ALTER FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Worker, auditor: deterministic sha256 of the effective bars of the given symbols, venue and interval with open time in [p_from, p_to) (content only: identical after a reload into an empty database), with bar count, time span and per-symbol digests. PD012 invalid definition.';
+
+
+--
 -- Name: deposit(text, numeric, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -360,6 +488,84 @@ ALTER FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with
 --
 
 COMMENT ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) IS 'Operator: deposits capital into the trading account (trading +amount, external -amount); returns the journal transaction seq. PD011/PD012 on bad input.';
+
+
+--
+-- Name: feed_status(timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text DEFAULT NULL::text, p_interval text DEFAULT NULL::text) RETURNS TABLE(venue text, symbol text, "interval" text, expected_ts timestamp with time zone, last_ts timestamp with time zone, last_close timestamp with time zone, missing_bars bigint, staleness interval, status text, expected_quarantined boolean, last_quarantined_ts timestamp with time zone, last_load_id bigint, last_loaded_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+BEGIN
+    IF p_clock IS NULL OR NOT isfinite(p_clock) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'feed status refused: the clock must be a finite time',
+            DETAIL = format('clock=%s venue=%s interval=%s', p_clock, p_venue, p_interval),
+            HINT = 'Pass the business time to judge the feeds at (now() in live).';
+    END IF;
+    IF p_interval IS NOT NULL AND market.interval_seconds(p_interval) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('feed status refused: unknown interval %L', p_interval),
+            DETAIL = format('clock=%s venue=%s interval=%s', p_clock, p_venue, p_interval),
+            HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
+    END IF;
+    RETURN QUERY
+    WITH RECURSIVE loaded AS (  -- distinct feeds of market.candle_load, one index probe each (a skip scan)
+        (SELECT l.venue, l.symbol, l.interval FROM market.candle_load l
+          ORDER BY l.venue, l.symbol, l.interval LIMIT 1)
+        UNION ALL
+        SELECT n.venue, n.symbol, n.interval
+          FROM loaded f
+         CROSS JOIN LATERAL (SELECT l.venue, l.symbol, l.interval FROM market.candle_load l
+                              WHERE (l.venue, l.symbol, l.interval) > (f.venue, f.symbol, f.interval)
+                              ORDER BY l.venue, l.symbol, l.interval LIMIT 1) n),
+    feeds AS (
+        SELECT f.venue, f.symbol, f.interval FROM loaded f
+         WHERE (p_venue IS NULL OR f.venue = p_venue) AND (p_interval IS NULL OR f.interval = p_interval)
+        UNION
+        SELECT i.venue, i.symbol, p_interval FROM market.instrument i
+         WHERE p_venue IS NOT NULL AND p_interval IS NOT NULL AND i.venue = p_venue),
+    k AS (
+        SELECT f.venue, f.symbol, f.interval, make_interval(secs => market.interval_seconds(f.interval)) AS step
+          FROM feeds f WHERE market.interval_seconds(f.interval) IS NOT NULL),
+    e AS (
+        SELECT k.*, date_bin(k.step, p_clock, timestamptz '1970-01-01 00:00:00+00') - k.step AS expected FROM k)
+    SELECT e.venue, e.symbol, e.interval, e.expected, b.ts, b.ts + e.step,
+           CASE WHEN b.ts IS NOT NULL THEN (extract(epoch FROM e.expected - b.ts) / extract(epoch FROM e.step))::bigint END,
+           p_clock - (b.ts + e.step),
+           CASE WHEN b.ts IS NULL THEN 'no_data'
+                WHEN b.ts = e.expected THEN 'ok'
+                WHEN qe.hit THEN 'quarantined'
+                ELSE 'stale' END,
+           coalesce(qe.hit, false), ql.ts, ld.load_id, ld.recorded_at
+      FROM e
+      LEFT JOIN LATERAL (SELECT c.ts FROM market.candle c
+                          WHERE c.venue = e.venue AND c.symbol = e.symbol AND c.interval = e.interval
+                            AND c.ts <= e.expected
+                          ORDER BY c.ts DESC LIMIT 1) b ON true
+      LEFT JOIN LATERAL (SELECT true AS hit FROM market.candle_quarantine q
+                          WHERE q.venue = e.venue AND q.symbol = e.symbol AND q.interval = e.interval
+                            AND q.ts = e.expected LIMIT 1) qe ON true
+      LEFT JOIN LATERAL (SELECT q.ts FROM market.candle_quarantine q
+                          WHERE q.venue = e.venue AND q.symbol = e.symbol AND q.interval = e.interval
+                            AND q.ts IS NOT NULL AND q.ts <= e.expected
+                          ORDER BY q.ts DESC LIMIT 1) ql ON true
+      LEFT JOIN LATERAL (SELECT l.load_id, l.recorded_at FROM market.candle_load l
+                          WHERE l.venue = e.venue AND l.symbol = e.symbol AND l.interval = e.interval
+                          ORDER BY l.load_id DESC LIMIT 1) ld ON true
+     ORDER BY e.venue, e.symbol, e.interval;
+END
+$$;
+
+
+ALTER FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text, p_interval text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION feed_status(p_clock timestamp with time zone, p_venue text, p_interval text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text, p_interval text) IS 'Worker, auditor: per feed (venue, symbol, interval) at p_clock: the bar expected by the last interval boundary, the last stored bar closed by then, missing bars, staleness, status ok | quarantined | stale | no_data, quarantine evidence and the last load. Lists every instrument of the venue when venue and interval are given. PD012 bad clock or interval.';
 
 
 --
@@ -424,6 +630,64 @@ COMMENT ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time 
 
 
 --
+-- Name: kill_switch(text, boolean); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.kill_switch(p_reason text, p_flatten boolean DEFAULT false) RETURNS TABLE(halt_seq bigint, orders_marked integer, flatten_orders integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_halt    bigint;
+    v_marked  integer := 0;
+    v_flat    integer := 0;
+    v_book    record;
+    v_order   record;
+    v_ts      timestamptz;
+BEGIN
+    PERFORM ops._audit(0, 'kill_switch', 'global:*', jsonb_build_object('flatten', p_flatten), p_reason);
+    IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
+        PERFORM ops._lock_halts(true);
+        v_halt := NULL;
+    ELSE
+        v_halt := risk._set_halt('global', '*', 0, 'halt', 'kill switch: ' || p_reason, 'operator', NULL);
+    END IF;
+    FOR v_book IN SELECT a.book_id FROM trading.account a ORDER BY a.book_id LOOP
+        PERFORM ops._lock_book(v_book.book_id);
+        v_ts := coalesce((SELECT max(h.hour) FROM portfolio.hourly_state h WHERE h.book_id = v_book.book_id),
+                         (SELECT max(t.ts) FROM ledger.transaction t WHERE t.book_id = v_book.book_id), now());
+        FOR v_order IN
+            SELECT s.client_order_id, s.updated_ts FROM trading.order_state s
+             WHERE s.book_id = v_book.book_id AND s.status IN ('new', 'open', 'partially_filled') AND NOT s.cancel_requested
+             ORDER BY s.client_order_id
+        LOOP
+            INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, reason, ts)
+            SELECT v_book.book_id, v_order.client_order_id, 'cancel_requested', s.status, 'kill switch: ' || p_reason,
+                   greatest(v_ts, v_order.updated_ts)
+              FROM trading.order_state s WHERE s.client_order_id = v_order.client_order_id;
+            v_marked := v_marked + 1;
+        END LOOP;
+        IF p_flatten THEN
+            v_flat := v_flat + risk._flatten(v_book.book_id, v_ts, 'kill_switch', 'kill switch: ' || p_reason, true);
+        END IF;
+    END LOOP;
+    PERFORM pg_notify('predator_kill', json_build_object('reason', p_reason, 'flatten', p_flatten,
+                                                         'orders_marked', v_marked, 'flatten_orders', v_flat)::text);
+    RETURN QUERY SELECT v_halt, v_marked, v_flat;
+END
+$$;
+
+
+ALTER FUNCTION api.kill_switch(p_reason text, p_flatten boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION kill_switch(p_reason text, p_flatten boolean); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.kill_switch(p_reason text, p_flatten boolean) IS 'Operator: global halt, every open order marked for cancellation and, with p_flatten, reduce-only market exits of every position (the only orders admitted while halted); notifies predator_kill. Audited.';
+
+
+--
 -- Name: load_candles(text, text, text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -431,12 +695,17 @@ CREATE FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
     AS $_$
 DECLARE
+    c_genesis     CONSTANT timestamptz := timestamptz '2009-01-03 00:00:00+00';
     v_secs        integer := market.interval_seconds(p_interval);
     v_step        interval;
+    v_latest      timestamptz;
     v_load        bigint;
     v_read        bigint;
+    v_attempt     integer;
+    v_fast        boolean := false;
     v_good        bigint;
     v_loaded      bigint := 0;
     v_duplicate   bigint := 0;
@@ -447,137 +716,201 @@ DECLARE
 BEGIN
     IF v_secs IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('candle load refused: unknown interval %L', p_interval),
+            DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
             HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
     END IF;
-    IF p_symbol !~ '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$' THEN
+    IF p_symbol IS NULL OR p_symbol !~ '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('candle load refused: %L is not a ccxt unified symbol', p_symbol),
+            DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
             HINT = 'Use BASE/QUOTE, for example BTC/USDT.';
+    END IF;
+    IF p_source IS NULL OR btrim(p_source) = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candle load refused: no source given',
+            DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
+            HINT = 'Name where the rows come from (a file name, ccxt:<venue>), so corrections carry evidence.';
+    END IF;
+    IF p_clock IS NULL OR NOT isfinite(p_clock) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candle load refused: the clock must be a finite time',
+            DETAIL = format('clock=%s', p_clock),
+            HINT = 'Pass the load''s business time (the venue''s or the simulated clock).';
     END IF;
     IF NOT EXISTS (SELECT FROM market.venue v WHERE v.venue = p_venue) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('candle load refused: unknown venue %L', p_venue),
+            DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
             HINT = 'See market.venue.';
     END IF;
-    v_step := make_interval(secs => v_secs);
-    v_load := nextval('market.candle_load_id_seq');
-
-    CREATE TEMP TABLE IF NOT EXISTS _candle_parsed (
-        line_no bigint, raw text, n integer, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
-        volume numeric, good boolean) ON COMMIT DROP;
-    TRUNCATE _candle_parsed;
-
-    -- Fast path: every field casts. Otherwise the guarded path names each unparseable field.
-    BEGIN
-        INSERT INTO _candle_parsed
-        SELECT x.*, market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, v_secs, p_clock)
-          FROM (SELECT s.line_no, s.raw, s.n,
-                       CASE WHEN s.n = 6 THEN s.f[1]::timestamptz END AS ts,
-                       CASE WHEN s.n = 6 THEN s.f[2]::numeric END AS open, CASE WHEN s.n = 6 THEN s.f[3]::numeric END AS high,
-                       CASE WHEN s.n = 6 THEN s.f[4]::numeric END AS low, CASE WHEN s.n = 6 THEN s.f[5]::numeric END AS close,
-                       CASE WHEN s.n = 6 THEN s.f[6]::numeric END AS volume
-                  FROM (SELECT c.line_no, c.raw, f, cardinality(f) AS n
-                          FROM pg_temp.candle_stage c, LATERAL string_to_array(rtrim(c.raw, E'\r'), ',') f) s) x;
-    EXCEPTION WHEN data_exception THEN
-        INSERT INTO _candle_parsed
-        SELECT x.*, market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, v_secs, p_clock)
-          FROM (SELECT s.line_no, s.raw, s.n,
-               CASE WHEN s.n = 6 AND s.f[1] ~ '^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])?$'
-                         AND substr(s.f[1], 9, 2)::int <= extract(day FROM make_date(substr(s.f[1], 1, 4)::int, substr(s.f[1], 6, 2)::int, 1) + interval '1 month - 1 day')
-                    THEN s.f[1]::timestamptz END AS ts,
-               CASE WHEN s.n = 6 AND s.f[2] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[2]::numeric END AS open,
-               CASE WHEN s.n = 6 AND s.f[3] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[3]::numeric END AS high,
-               CASE WHEN s.n = 6 AND s.f[4] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[4]::numeric END AS low,
-               CASE WHEN s.n = 6 AND s.f[5] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[5]::numeric END AS close,
-               CASE WHEN s.n = 6 AND s.f[6] ~ '^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$' THEN s.f[6]::numeric END AS volume
-          FROM (SELECT c.line_no, c.raw, f, cardinality(f) AS n
-                  FROM pg_temp.candle_stage c, LATERAL string_to_array(rtrim(c.raw, E'\r'), ',') f) s) x;
-    END;
-    GET DIAGNOSTICS v_read = ROW_COUNT;
-
-    -- Quarantine every row that fails a gate, with all its reasons.
-    INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
-    SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
-           CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
-           coalesce(nullif(array_remove(ARRAY[
-               CASE WHEN p.n <> 6 THEN 'wrong_column_count' END,
-               CASE WHEN p.n = 6 AND NOT coalesce(isfinite(p.ts), false) THEN 'bad_timestamp' END,
-               CASE WHEN p.n = 6 AND (p.open IS NULL OR p.open IN ('NaN', 'Infinity', '-Infinity')) THEN 'open_not_a_number' END,
-               CASE WHEN p.n = 6 AND (p.high IS NULL OR p.high IN ('NaN', 'Infinity', '-Infinity')) THEN 'high_not_a_number' END,
-               CASE WHEN p.n = 6 AND (p.low IS NULL OR p.low IN ('NaN', 'Infinity', '-Infinity')) THEN 'low_not_a_number' END,
-               CASE WHEN p.n = 6 AND (p.close IS NULL OR p.close IN ('NaN', 'Infinity', '-Infinity')) THEN 'close_not_a_number' END,
-               CASE WHEN p.n = 6 AND (p.volume IS NULL OR p.volume IN ('NaN', 'Infinity', '-Infinity')) THEN 'volume_not_a_number' END,
-               CASE WHEN isfinite(p.ts) AND extract(epoch FROM p.ts) % v_secs <> 0 THEN 'misaligned_ts' END,
-               CASE WHEN isfinite(p.ts) AND p.ts + v_step > p_clock THEN 'future_bar' END,
-               CASE WHEN least(p.open, p.high, p.low, p.close) <= 0 THEN 'non_positive_price' END,
-               CASE WHEN p.volume < 0 THEN 'negative_volume' END,
-               CASE WHEN p.high < greatest(p.open, p.close) AND 'NaN' NOT IN (p.open, p.high, p.close) THEN 'high_below_open_close' END,
-               CASE WHEN p.low > least(p.open, p.close) AND 'NaN' NOT IN (p.open, p.low, p.close) THEN 'low_above_open_close' END
-           ], NULL), '{}'), ARRAY['invalid_row'])
-      FROM _candle_parsed p
-     WHERE NOT p.good;
-    GET DIAGNOSTICS v_quarantined = ROW_COUNT;
-    v_good := v_read - v_quarantined;
-
-    SELECT min(p.ts), max(p.ts) INTO v_first, v_last FROM _candle_parsed p WHERE p.good;
-    IF v_good > 0 THEN
-        PERFORM market.ensure_partitions(v_first, v_last);
+    IF to_regclass('pg_temp.candle_stage') IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candle load refused: nothing staged (no temporary table candle_stage in this session)',
+            DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
+            HINT = 'CREATE TEMP TABLE candle_stage (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text), COPY the lines into it, GRANT SELECT ON it TO predator_owner (predator.marketdata.loader does this).';
     END IF;
 
-    -- Fast path: nothing stored overlaps and no time repeats, so every good row is new.
-    BEGIN
-        INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
-        SELECT p_venue, p_symbol, p_interval, p.ts, 0, p.open, p.high, p.low, p.close, p.volume, v_load
-          FROM _candle_parsed p
-         WHERE p.good
-        ON CONFLICT ON CONSTRAINT candle_pk DO NOTHING;
-        GET DIAGNOSTICS v_loaded = ROW_COUNT;
-        IF v_loaded <> v_good THEN
-            RAISE EXCEPTION USING ERRCODE = 'PD099', MESSAGE = 'overlap: classify row by row';
-        END IF;
-    EXCEPTION WHEN SQLSTATE 'PD099' THEN
-        -- Overlap with stored bars or repeated times within the input: classify every good row.
-        CREATE TEMP TABLE IF NOT EXISTS _candle_classified (
-            line_no bigint, raw text, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
-            volume numeric, class text, stored_revision smallint, old_values jsonb) ON COMMIT DROP;
-        TRUNCATE _candle_classified;
-        INSERT INTO _candle_classified
-        SELECT g.line_no, g.raw, g.ts, g.open, g.high, g.low, g.close, g.volume,
-               CASE WHEN g.rn > 1 AND (g.open, g.high, g.low, g.close, g.volume) = (g.f_open, g.f_high, g.f_low, g.f_close, g.f_volume)
-                        THEN 'duplicate'
-                    WHEN g.rn > 1 THEN 'conflict'
-                    WHEN st.ts IS NULL THEN 'new'
-                    WHEN (g.open, g.high, g.low, g.close, g.volume) = (st.open, st.high, st.low, st.close, st.volume) THEN 'duplicate'
-                    ELSE 'correction' END,
-               st.revision,
-               CASE WHEN st.ts IS NOT NULL THEN jsonb_build_object('open', st.open, 'high', st.high, 'low', st.low,
-                                                                   'close', st.close, 'volume', st.volume) END
-          FROM (SELECT p.*, row_number() OVER w AS rn,
-                       first_value(p.open) OVER w AS f_open, first_value(p.high) OVER w AS f_high,
-                       first_value(p.low) OVER w AS f_low, first_value(p.close) OVER w AS f_close,
-                       first_value(p.volume) OVER w AS f_volume
-                  FROM _candle_parsed p
-                 WHERE p.good
-                WINDOW w AS (PARTITION BY p.ts ORDER BY p.line_no)) g
-          LEFT JOIN LATERAL (SELECT c.ts, c.revision, c.open, c.high, c.low, c.close, c.volume
-                               FROM market.candle c
-                              WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_interval AND c.ts = g.ts
-                              ORDER BY c.revision DESC LIMIT 1) st ON true;
+    -- One load of a feed at a time: classification and revisions must see each other's rows.
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, pg_catalog.hashtext(p_venue || '|' || p_symbol || '|' || p_interval));
+    v_step := make_interval(secs => v_secs);
+    v_latest := p_clock - v_step;
+    v_load := nextval('market.candle_load_id_seq');
 
-        INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
-        SELECT p_venue, p_symbol, p_interval, k.ts, coalesce(k.stored_revision + 1, 0), k.open, k.high, k.low, k.close, k.volume, v_load
-          FROM _candle_classified k WHERE k.class IN ('new', 'correction');
-        INSERT INTO market.candle_correction (venue, symbol, interval, ts, from_revision, to_revision, old_values, new_values, load_id, source)
-        SELECT p_venue, p_symbol, p_interval, k.ts, k.stored_revision, k.stored_revision + 1, k.old_values,
-               jsonb_build_object('open', k.open, 'high', k.high, 'low', k.low, 'close', k.close, 'volume', k.volume), v_load, p_source
-          FROM _candle_classified k WHERE k.class = 'correction';
+    SELECT count(*) INTO v_read FROM pg_temp.candle_stage;
+
+    -- Fast path: every line canonical (open time "YYYY-MM-DDTHH:MM:SSZ" first, exactly six fields), parsed
+    -- once, gated, inserted. A line that is not canonical or does not parse raises a cast error, and a time
+    -- already stored or repeated raises a unique violation: the block's work is rolled back and the guarded
+    -- path decides. A missing partition (a check violation) is created and the insert tried once more.
+    IF v_read > 0 THEN
+        FOR v_attempt IN 1 .. 2 LOOP
+            BEGIN
+                WITH ins AS (
+                    INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
+                    SELECT p_venue, p_symbol, p_interval, p.ts, 0, p.open, p.high, p.low, p.close, p.volume, v_load
+                      FROM (SELECT (CASE WHEN s.raw LIKE '____-__-__T__:__:__Z,%' THEN left(s.raw, 20) ELSE 'not canonical' END)::timestamptz AS ts,
+                                   split_part(s.raw, ',', 2)::numeric AS open, split_part(s.raw, ',', 3)::numeric AS high,
+                                   split_part(s.raw, ',', 4)::numeric AS low, split_part(s.raw, ',', 5)::numeric AS close,
+                                   (CASE WHEN octet_length(s.raw) - octet_length(replace(s.raw, ',', '')) = 5
+                                         THEN split_part(s.raw, ',', 6) ELSE 'not six fields' END)::numeric AS volume
+                              FROM pg_temp.candle_stage s
+                            OFFSET 0) p  -- a fence: each field is parsed once, not once per gate that reads it
+                     WHERE market.bar_is_good(p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest)
+                    RETURNING ts)
+                SELECT count(*), min(ins.ts), max(ins.ts) INTO v_loaded, v_first, v_last FROM ins;
+                v_fast := true;
+                EXIT;
+            EXCEPTION
+                WHEN check_violation THEN
+                    -- "no partition of relation candle found for row": create the months the good rows span.
+                    EXIT WHEN v_attempt = 2;
+                    BEGIN
+                        SELECT min(p.ts), max(p.ts) INTO v_first, v_last
+                          FROM (SELECT left(s.raw, 20)::timestamptz AS ts,
+                                       split_part(s.raw, ',', 2)::numeric AS open, split_part(s.raw, ',', 3)::numeric AS high,
+                                       split_part(s.raw, ',', 4)::numeric AS low, split_part(s.raw, ',', 5)::numeric AS close,
+                                       split_part(s.raw, ',', 6)::numeric AS volume
+                                  FROM pg_temp.candle_stage s
+                                OFFSET 0) p
+                         WHERE market.bar_is_good(p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest);
+                    EXCEPTION WHEN data_exception THEN
+                        EXIT;  -- the insert would fail on the same field: the guarded path decides
+                    END;
+                    IF v_first IS NOT NULL THEN
+                        PERFORM market.ensure_partitions(v_first, v_last);
+                    END IF;
+                WHEN data_exception OR unique_violation THEN
+                    EXIT;
+            END;
+        END LOOP;
+        IF NOT v_fast THEN
+            v_loaded := 0;
+            v_first := NULL;
+            v_last := NULL;
+        END IF;
+    END IF;
+
+    IF NOT v_fast OR v_loaded < v_read THEN
+        -- Guarded parse of every staged row: never raises, NULL where a field does not parse.
+        CREATE TEMP TABLE IF NOT EXISTS _candle_parsed (
+            line_no bigint, raw text, n integer, ts timestamptz, open numeric, high numeric, low numeric,
+            close numeric, volume numeric, good boolean) ON COMMIT DROP;
+        TRUNCATE _candle_parsed;
+        INSERT INTO _candle_parsed (line_no, raw, n, ts, open, high, low, close, volume, good)
+        SELECT x.line_no, x.raw, x.n, x.ts, x.open, x.high, x.low, x.close, x.volume,
+               x.n = 6 AND market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, v_step, v_latest)
+          FROM (SELECT s.line_no, coalesce(s.raw, '') AS raw, f.n,
+                       CASE WHEN f.n <> 6 THEN NULL
+                            WHEN s.raw LIKE '____-__-__T__:__:__Z,%' THEN market._try_timestamptz(left(s.raw, 20))
+                            WHEN f.a[1] ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+                                THEN market._try_timestamptz(f.a[1]) END AS ts,
+                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[2]) END AS open,
+                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[3]) END AS high,
+                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[4]) END AS low,
+                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[5]) END AS close,
+                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[6]) END AS volume
+                  FROM pg_temp.candle_stage s
+                 CROSS JOIN LATERAL (SELECT a, coalesce(cardinality(a), 0) AS n
+                                       FROM string_to_array(rtrim(s.raw, E'\r'), ',') a) f
+                OFFSET 0) x;
+
+        -- Quarantine every row that fails a gate, with all its reasons.
         INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
-        SELECT v_load, k.line_no + p_line_offset, p_venue, p_symbol, p_interval, k.ts, left(k.raw, 1000), length(k.raw),
-               ARRAY['conflicting_duplicate_in_file']
-          FROM _candle_classified k WHERE k.class = 'conflict';
-        SELECT count(*) FILTER (WHERE k.class = 'new'), count(*) FILTER (WHERE k.class = 'duplicate'),
-               count(*) FILTER (WHERE k.class = 'correction'), v_quarantined + count(*) FILTER (WHERE k.class = 'conflict')
-          INTO v_loaded, v_duplicate, v_corrected, v_quarantined
-          FROM _candle_classified k;
-    END;
+        SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
+               CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
+               coalesce(nullif(array_remove(ARRAY[
+                   CASE WHEN p.n <> 6 THEN 'wrong_column_count' END,
+                   CASE WHEN p.n = 6 AND NOT coalesce(isfinite(p.ts), false) THEN 'bad_timestamp' END,
+                   CASE WHEN p.n = 6 AND (p.open IS NULL OR p.open IN ('NaN', 'Infinity', '-Infinity')) THEN 'open_not_a_number' END,
+                   CASE WHEN p.n = 6 AND (p.high IS NULL OR p.high IN ('NaN', 'Infinity', '-Infinity')) THEN 'high_not_a_number' END,
+                   CASE WHEN p.n = 6 AND (p.low IS NULL OR p.low IN ('NaN', 'Infinity', '-Infinity')) THEN 'low_not_a_number' END,
+                   CASE WHEN p.n = 6 AND (p.close IS NULL OR p.close IN ('NaN', 'Infinity', '-Infinity')) THEN 'close_not_a_number' END,
+                   CASE WHEN p.n = 6 AND (p.volume IS NULL OR p.volume IN ('NaN', 'Infinity', '-Infinity')) THEN 'volume_not_a_number' END,
+                   CASE WHEN isfinite(p.ts) AND date_bin(v_step, p.ts, timestamptz '1970-01-01 00:00:00+00') <> p.ts THEN 'misaligned_ts' END,
+                   CASE WHEN isfinite(p.ts) AND p.ts < c_genesis THEN 'ts_out_of_range' END,
+                   CASE WHEN isfinite(p.ts) AND p.ts > v_latest THEN 'future_bar' END,
+                   CASE WHEN least(p.open, p.high, p.low, p.close) <= 0 THEN 'non_positive_price' END,
+                   CASE WHEN p.volume < 0 THEN 'negative_volume' END,
+                   CASE WHEN p.high < greatest(p.open, p.close) AND 'NaN' NOT IN (p.open, p.high, p.close) THEN 'high_below_open_close' END,
+                   CASE WHEN p.low > least(p.open, p.close) AND 'NaN' NOT IN (p.open, p.low, p.close) THEN 'low_above_open_close' END
+               ], NULL), '{}'), ARRAY['invalid_row'])
+          FROM _candle_parsed p
+         WHERE NOT p.good;
+        GET DIAGNOSTICS v_quarantined = ROW_COUNT;
+        SELECT count(*), min(p.ts), max(p.ts) INTO v_good, v_first, v_last FROM _candle_parsed p WHERE p.good;
+
+        IF v_fast THEN
+            -- The good rows are stored already; the guarded parse must agree with the fast path.
+            IF v_good <> v_loaded THEN
+                RAISE EXCEPTION USING ERRCODE = 'XX000',
+                    MESSAGE = 'candle load aborted: the fast and guarded parses disagree (a bug in the gates)',
+                    DETAIL = format('venue=%s symbol=%s interval=%s read=%s fast_loaded=%s guarded_good=%s',
+                                    p_venue, p_symbol, p_interval, v_read, v_loaded, v_good),
+                    HINT = 'Report it with the staged file; nothing of this load was kept.';
+            END IF;
+        ELSIF v_good > 0 THEN
+            PERFORM market.ensure_partitions(v_first, v_last);
+            -- Classify every good row: repeated times within the input, then against the stored bar.
+            CREATE TEMP TABLE IF NOT EXISTS _candle_classified (
+                line_no bigint, raw text, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
+                volume numeric, class text, stored_revision smallint, old_values jsonb) ON COMMIT DROP;
+            TRUNCATE _candle_classified;
+            INSERT INTO _candle_classified
+            SELECT g.line_no, g.raw, g.ts, g.open, g.high, g.low, g.close, g.volume,
+                   CASE WHEN g.rn > 1 AND (g.open, g.high, g.low, g.close, g.volume) = (g.f_open, g.f_high, g.f_low, g.f_close, g.f_volume)
+                            THEN 'duplicate'
+                        WHEN g.rn > 1 THEN 'conflict'
+                        WHEN st.ts IS NULL THEN 'new'
+                        WHEN (g.open, g.high, g.low, g.close, g.volume) = (st.open, st.high, st.low, st.close, st.volume) THEN 'duplicate'
+                        ELSE 'correction' END,
+                   st.revision,
+                   CASE WHEN st.ts IS NOT NULL THEN jsonb_build_object('open', st.open, 'high', st.high, 'low', st.low,
+                                                                       'close', st.close, 'volume', st.volume) END
+              FROM (SELECT p.*, row_number() OVER w AS rn,
+                           first_value(p.open) OVER w AS f_open, first_value(p.high) OVER w AS f_high,
+                           first_value(p.low) OVER w AS f_low, first_value(p.close) OVER w AS f_close,
+                           first_value(p.volume) OVER w AS f_volume
+                      FROM _candle_parsed p
+                     WHERE p.good
+                    WINDOW w AS (PARTITION BY p.ts ORDER BY p.line_no)) g
+              LEFT JOIN (SELECT DISTINCT ON (c.ts) c.ts, c.revision, c.open, c.high, c.low, c.close, c.volume
+                           FROM market.candle c
+                          WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_interval
+                            AND c.ts >= v_first AND c.ts <= v_last
+                          ORDER BY c.ts, c.revision DESC) st ON st.ts = g.ts;
+
+            INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
+            SELECT p_venue, p_symbol, p_interval, k.ts, coalesce(k.stored_revision + 1, 0), k.open, k.high, k.low, k.close, k.volume, v_load
+              FROM _candle_classified k WHERE k.class IN ('new', 'correction');
+            INSERT INTO market.candle_correction (venue, symbol, interval, ts, from_revision, to_revision, old_values, new_values, load_id, source)
+            SELECT p_venue, p_symbol, p_interval, k.ts, k.stored_revision, k.stored_revision + 1, k.old_values,
+                   jsonb_build_object('open', k.open, 'high', k.high, 'low', k.low, 'close', k.close, 'volume', k.volume), v_load, p_source
+              FROM _candle_classified k WHERE k.class = 'correction';
+            INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
+            SELECT v_load, k.line_no + p_line_offset, p_venue, p_symbol, p_interval, k.ts, left(k.raw, 1000), length(k.raw),
+                   ARRAY['conflicting_duplicate_in_file']
+              FROM _candle_classified k WHERE k.class = 'conflict';
+            SELECT count(*) FILTER (WHERE k.class = 'new'), count(*) FILTER (WHERE k.class = 'duplicate'),
+                   count(*) FILTER (WHERE k.class = 'correction'), v_quarantined + count(*) FILTER (WHERE k.class = 'conflict')
+              INTO v_loaded, v_duplicate, v_corrected, v_quarantined
+              FROM _candle_classified k;
+        END IF;
+    END IF;
 
     INSERT INTO market.candle_load (load_id, venue, symbol, interval, source, clock, read, loaded, duplicate,
                                     corrected, quarantined, first_ts, last_ts)
@@ -594,7 +927,46 @@ ALTER FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_
 -- Name: FUNCTION load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) IS 'Worker: gates the CSV lines staged in the session''s temp table candle_stage and files every row as loaded, duplicate, corrected (new revision with evidence) or quarantined (reason codes); loaded + duplicate + corrected + quarantined = read. PD011 unknown venue, PD012 unknown interval or symbol.';
+COMMENT ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) IS 'Worker: gates the CSV lines staged in the session''s temp table candle_stage and files every row as loaded, duplicate, corrected (new revision with evidence in market.candle_correction) or quarantined (reason codes in market.candle_quarantine); loaded + duplicate + corrected + quarantined = read, recorded in market.candle_load. PD011 unknown venue, PD012 unknown interval, malformed symbol, empty source, bad clock or nothing staged.';
+
+
+--
+-- Name: open_incident(integer, text, text, text, text, text, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text DEFAULT NULL::text, p_links jsonb DEFAULT '{}'::jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book integer := 0;
+    v_seq  bigint;
+BEGIN
+    IF p_account IS NOT NULL THEN
+        v_book := (trading._account(p_account)).book_id;
+    END IF;
+    IF p_severity NOT BETWEEN 1 AND 3 OR p_category NOT IN ('data', 'model', 'execution', 'risk', 'infrastructure')
+       OR coalesce(btrim(p_title), '') = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'incident refused: severity 1..3, a known category and a title are required',
+            DETAIL = format('severity=%s category=%s', p_severity, p_category),
+            HINT = 'Categories: data, model, execution, risk, infrastructure.';
+    END IF;
+    PERFORM ops._audit(v_book, 'open_incident', coalesce(p_account, '*'),
+                       jsonb_build_object('severity', p_severity, 'category', p_category, 'title', p_title), p_reason);
+    v_seq := ops._open_incident(v_book, p_severity, p_category, CASE WHEN p_account IS NULL THEN 'global' ELSE 'account:' || p_account END,
+                                p_title, p_description, p_links, NULL, 'operator');
+    RETURN 'INC-' || v_book || '-' || v_seq;
+END
+$$;
+
+
+ALTER FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) IS 'Operator: opens an incident (severity 1..3, category, title, description, links) for an account or every book; returns INC-<book>-<seq>. Audited.';
 
 
 --
@@ -642,12 +1014,14 @@ DECLARE
     v_diffs  jsonb;
     v_seq    bigint;
     v_inc    bigint;
+    v_prev_diffs jsonb;
 BEGIN
     IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
             HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
     END IF;
     PERFORM ops._lock_book(v_acct.book_id);
+    SELECT r.diffs INTO v_prev_diffs FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id ORDER BY r.seq DESC LIMIT 1;
 
     SELECT coalesce(jsonb_object_agg(b.currency, b.balance ORDER BY b.currency), '{}'::jsonb) INTO v_book
       FROM ledger.balance b
@@ -676,15 +1050,21 @@ BEGIN
             p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
 
-    IF v_diffs <> '[]'::jsonb THEN
+    IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
         v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
             format('reconciliation mismatch on %s', p_account),
             format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
             jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
-                format('reconciliation mismatch on %s (incident %s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts);
+                format('reconciliation mismatch on %s (incident INC-%s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts,
+                v_inc);
         END IF;
+        -- The desync breaker records the trip (the global halt above already stopped trading).
+        PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
+            (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
+                AND r.ts > p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync')), 1,
+            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs));
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END
@@ -818,6 +1198,7 @@ BEGIN
                trip_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_fees END + v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_book AND p.symbol = v_req.symbol;
+        PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
         RETURN 'recorded';
     END IF;
 
@@ -826,9 +1207,7 @@ BEGIN
     v_consumed := v_left;
     v_exit_left := v_fee_quote;
     FOR v_lot IN
-        SELECT l.lot_no, l.quantity, l.price, l.fee_quote, l.remaining,
-               coalesce((SELECT sum(a.entry_fee) FROM trading.lot_allocation a
-                          WHERE a.book_id = l.book_id AND a.symbol = l.symbol AND a.lot_no = l.lot_no), 0) AS fee_taken
+        SELECT l.lot_no, l.quantity, l.price, l.fee_quote, l.remaining
           FROM trading.lot l
          WHERE l.book_id = v_book AND l.symbol = v_req.symbol AND l.remaining > 0
          ORDER BY l.lot_no
@@ -836,10 +1215,14 @@ BEGIN
     LOOP
         EXIT WHEN v_left = 0;
         v_take := least(v_left, v_lot.remaining);
-        -- The last allocation of a lot takes what is left of its fee, the last of a sell what is left of
-        -- the exit fee, so fee shares add up exactly.
-        v_entry_fee := CASE WHEN v_take = v_lot.remaining THEN v_lot.fee_quote - v_lot.fee_taken
-                            ELSE round(v_lot.fee_quote * v_take / v_lot.quantity, 18) END;
+        -- A lot's fee is shared by cumulative difference: an allocation takes the rounded fee share of the
+        -- lot consumed after it less that consumed before it, so the shares of a lot telescope to its fee
+        -- exactly without reading earlier allocations (constant cost however often a lot is split); the
+        -- last allocation of a sell takes what is left of the exit fee, so exit shares add up exactly too.
+        v_entry_fee := CASE WHEN v_take = v_lot.remaining THEN v_lot.fee_quote
+                            ELSE round(v_lot.fee_quote * (v_lot.quantity - v_lot.remaining + v_take) / v_lot.quantity, 18) END
+                     - CASE WHEN v_lot.remaining = v_lot.quantity THEN 0
+                            ELSE round(v_lot.fee_quote * (v_lot.quantity - v_lot.remaining) / v_lot.quantity, 18) END;
         v_exit_fee := CASE WHEN v_take = v_left THEN v_exit_left
                            ELSE round(v_fee_quote * v_take / v_consumed, 18) END;
         v_exit_left := v_exit_left - v_exit_fee;
@@ -879,6 +1262,7 @@ BEGIN
                 (v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees)
                     / (v_pos.trip_buy_notional + v_pos.trip_buy_fees));
     END IF;
+    PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
     RETURN 'recorded';
 END
 $$;
@@ -905,6 +1289,8 @@ DECLARE
     v_book   integer := trading._order_book(p_client_order_id);
     v_state  trading.order_state;
     v_after  text;
+    v_rejects bigint;
+    v_orders  bigint;
 BEGIN
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
@@ -922,6 +1308,14 @@ BEGIN
     END IF;
     INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, venue_order_id, reason, ts)
     VALUES (v_book, p_client_order_id, p_kind, coalesce(v_after, v_state.status), p_venue_order_id, p_reason, p_ts);
+    IF p_kind = 'rejected' THEN
+        -- Reject-rate breaker: venue rejects / orders created in the breaker's window.
+        SELECT count(*) FILTER (WHERE s.status = 'rejected'), count(*) INTO v_rejects, v_orders
+          FROM trading.order_request r JOIN trading.order_state s USING (client_order_id)
+         WHERE r.book_id = v_book AND r.ts > p_ts - risk._window_hours(v_book, 'reject_rate') AND r.ts <= p_ts;
+        PERFORM risk._check_breaker(v_book, 'reject_rate', p_ts, v_rejects::numeric / greatest(v_orders, 1), v_orders,
+                                    jsonb_build_object('rejects', v_rejects, 'orders', v_orders, 'last_reason', p_reason));
+    END IF;
     RETURN coalesce(v_after, v_state.status);
 END
 $$;
@@ -934,6 +1328,107 @@ ALTER FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts 
 --
 
 COMMENT ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) IS 'Worker: relays an acknowledgement, reject, cancel, expiry or cancel request for an order through the state machine; idempotent on re-delivery. PD005 illegal transition, PD011 unknown order, PD012 unknown kind, PD013 time going backwards.';
+
+
+--
+-- Name: record_venue_health(text, timestamp with time zone, integer, integer, boolean, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct    trading.account := trading._account(p_account);
+    v_calls   bigint;
+    v_errors  bigint;
+    v_down    bigint;
+    v_tripped boolean := false;
+BEGIN
+    IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
+       OR p_errors > p_calls THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',
+            DETAIL = format('calls=%s errors=%s connected=%s', p_calls, p_errors, p_connected),
+            HINT = 'Report the counts observed since the last report, with the business time.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    INSERT INTO ops.venue_health (book_id, ts, calls, errors, connected, detail)
+    VALUES (v_acct.book_id, p_ts, p_calls, p_errors, p_connected, coalesce(p_detail, '{}'));
+
+    SELECT coalesce(sum(h.calls), 0), coalesce(sum(h.errors), 0) INTO v_calls, v_errors
+      FROM ops.venue_health h
+     WHERE h.book_id = v_acct.book_id AND h.ts > p_ts - risk._window_hours(v_acct.book_id, 'api_error_rate') AND h.ts <= p_ts;
+    v_tripped := risk._check_breaker(v_acct.book_id, 'api_error_rate', p_ts, v_errors::numeric / greatest(v_calls, 1),
+                                     v_calls, jsonb_build_object('calls', v_calls, 'errors', v_errors, 'detail', p_detail));
+    IF NOT p_connected THEN
+        SELECT count(*) INTO v_down
+          FROM ops.venue_health h
+         WHERE h.book_id = v_acct.book_id
+           AND h.seq > coalesce((SELECT max(u.seq) FROM ops.venue_health u WHERE u.book_id = v_acct.book_id AND u.connected), 0);
+        v_tripped := risk._check_breaker(v_acct.book_id, 'connectivity_loss', p_ts, v_down, 1,
+                                         jsonb_build_object('consecutive_disconnected', v_down, 'detail', p_detail))
+                     OR v_tripped;
+    END IF;
+    RETURN v_tripped;
+END
+$$;
+
+
+ALTER FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb) IS 'Worker: records venue API calls, errors and connectivity; trips the api_error_rate and connectivity_loss breakers (halt, incident) at their thresholds.';
+
+
+--
+-- Name: record_venue_transfer(text, text, text, numeric, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account := trading._account(p_account);
+    v_inc  bigint;
+BEGIN
+    IF p_kind NOT IN ('deposit', 'withdrawal') OR p_amount IS NULL OR p_amount <= 0 OR p_venue_ref IS NULL OR p_ts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue transfer refused: kind, positive amount, reference and time are required',
+            DETAIL = format('kind=%s amount=%s ref=%s', p_kind, p_amount, p_venue_ref),
+            HINT = 'kind is deposit or withdrawal, as the venue reports it.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    IF EXISTS (SELECT FROM ops.venue_transfer t WHERE t.book_id = v_acct.book_id AND t.venue_ref = p_venue_ref) THEN
+        RETURN 'duplicate';
+    END IF;
+    INSERT INTO ops.venue_transfer (book_id, kind, currency, amount, venue_ref, ts)
+    VALUES (v_acct.book_id, p_kind, p_currency, p_amount, p_venue_ref, p_ts);
+    IF p_kind = 'withdrawal' THEN
+        v_inc := ops._open_incident(v_acct.book_id, 1, 'risk', 'global',
+            format('withdrawal seen on the venue account of %s', p_account),
+            format('%s %s withdrawn (venue reference %s) at %s; Predator never withdraws', p_amount, p_currency, p_venue_ref, p_ts),
+            jsonb_build_object('venue_ref', p_venue_ref, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+        IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
+            PERFORM risk._set_halt('global', '*', 0, 'halt',
+                format('withdrawal of %s %s seen on %s (incident INC-%s-%s)', p_amount, p_currency, p_account, v_acct.book_id, v_inc),
+                'system', p_ts, v_inc);
+        END IF;
+    END IF;
+    RETURN 'recorded';
+END
+$$;
+
+
+ALTER FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) IS 'Worker: records a deposit or withdrawal seen on the venue (idempotent on the venue reference); any withdrawal halts globally and opens a severity-1 incident.';
 
 
 --
@@ -1004,6 +1499,51 @@ COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_par
 
 
 --
+-- Name: resample_candles(text, text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone DEFAULT NULL::timestamp with time zone, p_to timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(ts timestamp with time zone, open numeric, high numeric, low numeric, close numeric, volume numeric, bars integer, complete boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_src integer := market.interval_seconds(p_from_interval);
+    v_dst integer := market.interval_seconds(p_to_interval);
+BEGIN
+    IF v_src IS NULL OR v_dst IS NULL OR v_dst <= v_src OR v_dst % v_src <> 0
+       OR (p_from IS NOT NULL AND p_to IS NOT NULL AND p_from >= p_to) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('resampling refused: %s -> %s', p_from_interval, p_to_interval),
+            DETAIL = format('venue=%s symbol=%s from_interval=%s to_interval=%s from=%s to=%s',
+                            p_venue, p_symbol, p_from_interval, p_to_interval, p_from, p_to),
+            HINT = 'Resample to a longer interval that is a whole multiple of the source (1m -> 1h), over from < to.';
+    END IF;
+    RETURN QUERY
+    SELECT b.bucket, (array_agg(b.open ORDER BY b.ts))[1], max(b.high), min(b.low),
+           (array_agg(b.close ORDER BY b.ts DESC))[1], sum(b.volume), count(*)::integer, count(*) = v_dst / v_src
+      FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume,
+                   date_bin(make_interval(secs => v_dst), c.ts, timestamptz '1970-01-01 00:00:00+00') AS bucket
+              FROM market.candle c
+             WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_from_interval
+               AND (p_from IS NULL OR c.ts >= p_from) AND (p_to IS NULL OR c.ts < p_to)
+             ORDER BY c.ts, c.revision DESC) b
+     GROUP BY b.bucket
+     ORDER BY b.bucket;
+END
+$$;
+
+
+ALTER FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Worker, auditor: aggregates the effective bars of a feed into a coarser interval (first open, max high, min low, last close, summed volume per bucket, with source bar count and completeness); stores nothing. PD012 incompatible intervals or bad range.';
+
+
+--
 -- Name: resume(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1013,8 +1553,30 @@ CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p
     AS $$
 DECLARE
     v_scope record;
+    v_dirty text;
+    v_open  text;
 BEGIN
     SELECT * INTO v_scope FROM risk._scope(p_scope, p_target);
+    SELECT string_agg(a.name, ', ' ORDER BY a.name) INTO v_dirty
+      FROM trading.account a
+      JOIN LATERAL (SELECT r.clean FROM ops.reconciliation r WHERE r.book_id = a.book_id ORDER BY r.seq DESC LIMIT 1) last ON true
+     WHERE NOT last.clean
+       AND (v_scope.scope_kind = 'global' OR (v_scope.scope_kind = 'lane' AND a.lane = v_scope.scope_key)
+            OR a.book_id = v_scope.book_id);
+    IF v_dirty IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('resume of %s %s refused: reconciliation is dirty for %s', v_scope.scope_kind, v_scope.scope_key, v_dirty),
+            HINT = 'Find the difference (api.reconcile diffs, predator incidents), fix the book or the venue, and resume after a clean reconciliation.';
+    END IF;
+    SELECT string_agg(i.incident, ', ' ORDER BY i.incident) INTO v_open
+      FROM api.incidents i
+     WHERE i.severity = 1 AND i.status <> 'resolved'
+       AND (v_scope.scope_kind IN ('global', 'lane') OR i.book_id IN (0, v_scope.book_id));
+    IF v_open IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('resume of %s %s refused: severity-1 incident(s) open: %s', v_scope.scope_kind, v_scope.scope_key, v_open),
+            HINT = 'Resolve the incident with api.update_incident(id, ''resolved'', reason) once it is understood, then resume.';
+    END IF;
     PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);
     RETURN risk._set_halt(v_scope.scope_kind, v_scope.scope_key, v_scope.book_id, 'resume', p_reason, 'operator', NULL);
 END
@@ -1027,7 +1589,7 @@ ALTER FUNCTION api.resume(p_reason text, p_scope text, p_target text) OWNER TO p
 -- Name: FUNCTION resume(p_reason text, p_scope text, p_target text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) IS 'Operator: lifts a halt at a scope with a reason (never automatic); PD014 when that scope is not halted. Audited.';
+COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) IS 'Operator: lifts a halt at a scope with a reason (never automatic); PD014 when the scope is not halted, reconciliation is dirty or a severity-1 incident is open. Audited.';
 
 
 --
@@ -1058,6 +1620,55 @@ ALTER FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason tex
 --
 
 COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy; audited. PD011 when unknown.';
+
+
+--
+-- Name: set_breaker(text, text, numeric, text, text, integer, integer, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text DEFAULT '*'::text, p_window_hours integer DEFAULT NULL::integer, p_min_events integer DEFAULT NULL::integer, p_trip_scope text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_cur risk.breaker_setting;
+    v_rev integer;
+BEGIN
+    IF NOT EXISTS (SELECT FROM risk.breaker_kind k WHERE k.breaker = p_breaker)
+       OR p_lane NOT IN ('paper', 'live_canary', 'live_promoted') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown breaker %L or lane %L', p_breaker, p_lane),
+            HINT = 'See risk.breaker_kind; lanes are paper, live_canary, live_promoted.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -3);
+    SELECT * INTO v_cur FROM risk.breaker_setting s
+     WHERE s.lane = p_lane AND s.account IN (p_account, '*') AND s.breaker = p_breaker
+     ORDER BY (s.account = '*') = (p_account = '*') DESC, s.revision DESC LIMIT 1;
+    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM risk.breaker_setting s
+     WHERE s.lane = p_lane AND s.account = p_account AND s.breaker = p_breaker;
+    PERFORM ops._audit(0, 'set_breaker', p_lane || '/' || p_account || '/' || p_breaker,
+                       jsonb_build_object('threshold', p_threshold, 'window_hours', p_window_hours,
+                                          'min_events', p_min_events, 'trip_scope', p_trip_scope), p_reason);
+    BEGIN
+        INSERT INTO risk.breaker_setting (lane, account, breaker, revision, threshold, window_hours, min_events, trip_scope, reason, actor)
+        VALUES (p_lane, p_account, p_breaker, v_rev, p_threshold, coalesce(p_window_hours, v_cur.window_hours, 1),
+                coalesce(p_min_events, v_cur.min_events, 1), coalesce(p_trip_scope, v_cur.trip_scope, 'account'), p_reason,
+                ops.actor());
+    EXCEPTION WHEN check_violation THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('breaker setting refused: %s', SQLERRM),
+            HINT = 'threshold >= 0 (or NULL), window_hours > 0, min_events > 0, trip_scope global|lane|account.';
+    END;
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) IS 'Operator: sets a circuit-breaker threshold for a lane or one account (new revision; NULL disables); audited.';
 
 
 --
@@ -1143,6 +1754,7 @@ DECLARE
     v_notional    numeric;
     v_limits      jsonb;
     v_cap         numeric;
+    v_tier        numeric;
     v_caps        jsonb := '{}'::jsonb;
     v_orders_hour bigint;
     v_coid        text;
@@ -1320,6 +1932,13 @@ BEGIN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
         v_cap := risk.cap(v_limits, 'max_order_notional', p_symbol, v_equity);
+        -- Drawdown reduce tier: beyond it, entries are limited to half the order cap (half the equity when
+        -- no order cap is set).
+        v_tier := risk.cap(v_limits, 'drawdown_reduce_tier', '*', v_peak);
+        IF v_tier IS NOT NULL AND v_peak > v_equity AND v_peak - v_equity >= v_tier THEN
+            v_cap := coalesce(v_cap, v_equity) / 2;
+            v_caps := v_caps || jsonb_build_object('drawdown_reduce_tier_active', true);
+        END IF;
         v_caps := v_caps || jsonb_build_object('max_order_notional', v_cap);
         IF v_cap IS NOT NULL AND v_notional > v_cap THEN
             v_reasons := v_reasons || 'order_notional_cap'::text;
@@ -1392,6 +2011,11 @@ BEGIN
     VALUES (v_acct.book_id, v_coid, 'created', 'new', 0, p_ts);
     INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome, reasons, client_order_id, figures)
     VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'admitted', '{}', v_coid, v_figures);
+    -- Runaway-trading breaker: orders admitted for the account within the last hour.
+    SELECT count(*) INTO v_orders_hour FROM trading.order_request r
+     WHERE r.book_id = v_acct.book_id AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
+    PERFORM risk._check_breaker(v_acct.book_id, 'orders_per_hour', p_ts, v_orders_hour, v_orders_hour,
+                                jsonb_build_object('last_client_order_id', v_coid));
     RETURN QUERY SELECT 'admitted'::text, v_coid, v_side, v_qty, v_price, '{}'::text[], v_sig_seq;
 END
 $$;
@@ -1404,6 +2028,145 @@ ALTER FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text,
 --
 
 COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) IS 'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour.';
+
+
+--
+-- Name: update_incident(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_book integer;
+    v_seq  bigint;
+BEGIN
+    IF p_incident !~ '^INC-[0-9]+-[0-9]+$' OR p_action NOT IN ('acknowledged', 'resolved', 'comment') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident update refused: %L / %L', p_incident, p_action),
+            HINT = 'Name the incident INC-<book>-<seq> (see predator incidents); actions: acknowledged, resolved, comment.';
+    END IF;
+    v_book := split_part(p_incident, '-', 2)::integer;
+    v_seq := split_part(p_incident, '-', 3)::bigint;
+    IF NOT EXISTS (SELECT FROM ops.incident i WHERE i.book_id = v_book AND i.seq = v_seq) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown incident %s', p_incident),
+            HINT = 'See predator incidents.';
+    END IF;
+    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.incident_book_id = v_book
+                                           AND u.incident_seq = v_seq AND u.action = 'resolved') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident %s is already resolved', p_incident),
+            HINT = 'Open a new incident for a new problem; comments are still accepted.';
+    END IF;
+    PERFORM ops._audit(v_book, 'incident_' || p_action, p_incident, '{}', p_reason);
+    INSERT INTO ops.incident_update (book_id, incident_book_id, incident_seq, action, reason, actor)
+    VALUES (v_book, v_book, v_seq, p_action, p_reason, ops.actor());
+    RETURN (SELECT i.status FROM api.incidents i WHERE i.book_id = v_book AND i.seq = v_seq);
+END
+$_$;
+
+
+ALTER FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION update_incident(p_incident text, p_action text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) IS 'Operator: acknowledges, resolves or comments on an incident with a reason; audited. PD011 unknown, PD012 invalid or already resolved.';
+
+
+--
+-- Name: upsert_instruments(text, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) RETURNS TABLE(symbol text, action text, detail text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_changes jsonb;
+BEGIN
+    IF NOT EXISTS (SELECT FROM market.venue v WHERE v.venue = p_venue) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('instruments refused: unknown venue %L', p_venue),
+            DETAIL = format('venue=%s source=%s', p_venue, p_source),
+            HINT = 'See market.venue.';
+    END IF;
+    IF p_instruments IS NULL OR jsonb_typeof(p_instruments) <> 'array' OR p_source IS NULL OR btrim(p_source) = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'instruments refused: expected a JSON array of instruments and a source',
+            DETAIL = format('venue=%s source=%s type=%s', p_venue, p_source, jsonb_typeof(p_instruments)),
+            HINT = 'Pass [{"symbol", "base", "quote", "tick_size", "step_size", "min_qty", "min_notional"}, ...] and where it came from.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731651, pg_catalog.hashtext(p_venue));
+
+    CREATE TEMP TABLE IF NOT EXISTS _instrument_in (
+        ord bigint, symbol text, base text, quote text, tick_size numeric, step_size numeric, min_qty numeric,
+        min_notional numeric, numbers_ok boolean, action text, detail text, old_values jsonb) ON COMMIT DROP;
+    TRUNCATE _instrument_in;
+    INSERT INTO _instrument_in (ord, symbol, base, quote, tick_size, step_size, min_qty, min_notional, numbers_ok)
+    SELECT e.ord, e.j ->> 'symbol', e.j ->> 'base', e.j ->> 'quote',
+           market._try_numeric(e.j ->> 'tick_size'), market._try_numeric(e.j ->> 'step_size'),
+           coalesce(market._try_numeric(e.j ->> 'min_qty'), 0), coalesce(market._try_numeric(e.j ->> 'min_notional'), 0),
+           -- every given value must be a number (JSON null or absent counts as not given)
+           (e.j ->> 'tick_size' IS NULL OR market._try_numeric(e.j ->> 'tick_size') IS NOT NULL)
+           AND (e.j ->> 'step_size' IS NULL OR market._try_numeric(e.j ->> 'step_size') IS NOT NULL)
+           AND (e.j ->> 'min_qty' IS NULL OR market._try_numeric(e.j ->> 'min_qty') IS NOT NULL)
+           AND (e.j ->> 'min_notional' IS NULL OR market._try_numeric(e.j ->> 'min_notional') IS NOT NULL)
+      FROM jsonb_array_elements(p_instruments) WITH ORDINALITY e(j, ord);
+
+    UPDATE _instrument_in n SET action = 'skipped', detail = CASE
+        WHEN n.symbol IS NULL OR n.base IS NULL OR n.quote IS NULL OR n.symbol <> n.base || '/' || n.quote
+             OR n.symbol !~ '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$' THEN 'malformed'
+        WHEN EXISTS (SELECT FROM _instrument_in d WHERE d.symbol = n.symbol AND d.ord < n.ord) THEN 'duplicate'
+        WHEN NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = n.base)
+             OR NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = n.quote) THEN 'unknown_asset'
+        WHEN NOT n.numbers_ok OR n.tick_size <= 0 OR n.step_size <= 0 OR n.min_qty < 0 OR n.min_notional < 0
+             OR 'NaN'::numeric IN (n.tick_size, n.step_size, n.min_qty, n.min_notional)
+             OR 'Infinity'::numeric IN (n.tick_size, n.step_size, n.min_qty, n.min_notional) THEN 'invalid_values'
+        END;
+    UPDATE _instrument_in n SET action = NULL WHERE n.detail IS NULL;
+
+    -- Compare with what is stored (locked in symbol order).
+    UPDATE _instrument_in n
+       SET action = CASE WHEN (i.tick_size, i.step_size, i.min_qty, i.min_notional)
+                              IS NOT DISTINCT FROM (n.tick_size, n.step_size, n.min_qty, n.min_notional)
+                         THEN 'unchanged' ELSE 'updated' END,
+           old_values = jsonb_build_object('tick_size', i.tick_size, 'step_size', i.step_size, 'min_qty', i.min_qty,
+                                           'min_notional', i.min_notional, 'source', i.source, 'updated_at', i.updated_at)
+      FROM (SELECT m.* FROM market.instrument m WHERE m.venue = p_venue ORDER BY m.symbol FOR UPDATE) i
+     WHERE n.action IS NULL AND i.symbol = n.symbol;
+    UPDATE _instrument_in n SET action = 'inserted' WHERE n.action IS NULL;
+
+    UPDATE market.instrument i
+       SET tick_size = n.tick_size, step_size = n.step_size, min_qty = n.min_qty, min_notional = n.min_notional,
+           source = p_source, updated_at = now()
+      FROM _instrument_in n
+     WHERE n.action = 'updated' AND i.venue = p_venue AND i.symbol = n.symbol;
+    INSERT INTO market.instrument (venue, symbol, base, quote, tick_size, step_size, min_qty, min_notional, source)
+    SELECT p_venue, n.symbol, n.base, n.quote, n.tick_size, n.step_size, n.min_qty, n.min_notional, p_source
+      FROM _instrument_in n WHERE n.action = 'inserted' ORDER BY n.symbol;
+
+    SELECT jsonb_agg(jsonb_build_object('symbol', n.symbol, 'action', n.action, 'old', n.old_values,
+                                        'new', jsonb_build_object('tick_size', n.tick_size, 'step_size', n.step_size,
+                                                                  'min_qty', n.min_qty, 'min_notional', n.min_notional))
+                     ORDER BY n.symbol)
+      INTO v_changes
+      FROM _instrument_in n WHERE n.action IN ('inserted', 'updated');
+    IF v_changes IS NOT NULL THEN
+        PERFORM ops._audit(0, 'upsert_instruments', p_venue, jsonb_build_object('source', p_source, 'changes', v_changes),
+                           format('market structure of %s from %s', p_venue, p_source));
+    END IF;
+
+    RETURN QUERY SELECT n.symbol, n.action, n.detail FROM _instrument_in n ORDER BY n.symbol COLLATE "C", n.ord;
+END
+$_$;
+
+
+ALTER FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION upsert_instruments(p_venue text, p_instruments jsonb, p_source text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) IS 'Worker: stores a venue''s market structure (tick size, step size, minimum quantity and notional, as parsed by ccxt load_markets) in market.instrument; per instrument inserted, updated, unchanged or skipped (malformed, unknown_asset, invalid_values, duplicate); every change audited with old and new values. PD011 unknown venue, PD012 not a JSON array or no source.';
 
 
 --
@@ -1675,29 +2438,92 @@ COMMENT ON FUNCTION ledger.tg_transaction__complete() IS 'Deferred check that ev
 
 
 --
--- Name: bar_is_good(timestamp with time zone, numeric, numeric, numeric, numeric, numeric, integer, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+-- Name: _try_numeric(text); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
-CREATE FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) RETURNS boolean
+CREATE FUNCTION market._try_numeric(p_text text) RETURNS numeric
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+BEGIN
+    IF p_text IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- A plain decimal of bounded length always parses: no subtransaction needed.
+    IF octet_length(p_text) <= 1000 AND p_text ~ '^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$' THEN
+        RETURN p_text::numeric;
+    END IF;
+    BEGIN
+        RETURN p_text::numeric;
+    EXCEPTION WHEN data_exception THEN
+        RETURN NULL;
+    END;
+END
+$_$;
+
+
+ALTER FUNCTION market._try_numeric(p_text text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _try_numeric(p_text text); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market._try_numeric(p_text text) IS 'Internal: p_text as numeric, or NULL when it does not parse (never an error).';
+
+
+--
+-- Name: _try_timestamptz(text); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market._try_timestamptz(p_text text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+BEGIN
+    IF p_text IS NULL THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        RETURN p_text::timestamptz;
+    EXCEPTION WHEN data_exception THEN
+        RETURN NULL;
+    END;
+END
+$$;
+
+
+ALTER FUNCTION market._try_timestamptz(p_text text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _try_timestamptz(p_text text); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market._try_timestamptz(p_text text) IS 'Internal: p_text as timestamptz, or NULL when it does not parse (never an error).';
+
+
+--
+-- Name: bar_is_good(timestamp with time zone, numeric, numeric, numeric, numeric, numeric, interval, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
     SELECT coalesce(isfinite(p_ts)
-           AND extract(epoch FROM p_ts) % p_secs = 0
-           AND p_ts + make_interval(secs => p_secs) <= p_clock
+           AND pg_catalog.date_bin(p_step, p_ts, timestamptz '1970-01-01 00:00:00+00') = p_ts
+           AND p_ts >= timestamptz '2009-01-03 00:00:00+00'
+           AND p_ts <= p_latest_open
            AND p_open > 0 AND p_high > 0 AND p_low > 0 AND p_close > 0 AND p_volume >= 0
-           AND p_high < 'Infinity' AND p_volume < 'Infinity'
+           AND p_high < 'Infinity'::numeric AND p_volume < 'Infinity'::numeric
            AND p_high >= p_open AND p_high >= p_close AND p_high >= p_low
            AND p_low <= p_open AND p_low <= p_close, false)
 $$;
 
 
-ALTER FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+-- Name: FUNCTION bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) IS 'Candle gates: finite aligned open time, closed by the clock, positive finite prices, finite non-negative volume, consistent high and low.';
+COMMENT ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) IS 'Candle gates in one inlinable expression: finite open time aligned to the interval, not before 2009-01-03, closed by the clock (ts <= latest_open), positive finite prices, finite non-negative volume, consistent high and low.';
 
 
 --
@@ -1717,12 +2543,28 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = 'market.candle'::regclass) THEN
         RETURN 0;
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -1);
+    IF p_from IS NULL OR p_to IS NULL OR p_from > p_to THEN
+        RETURN 0;
+    END IF;
+    IF p_to - p_from > interval '100 years' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'candle partitions refused: the time range spans more than 100 years',
+            DETAIL = format('from=%s to=%s', p_from, p_to),
+            HINT = 'Candle open times are gated to [2009-01-03, clock]; check the caller.';
+    END IF;
     v_month := date_trunc('month', p_from);
+    WHILE v_month <= p_to AND to_regclass('market.candle_y' || to_char(v_month, 'YYYY') || 'm' || to_char(v_month, 'MM')) IS NOT NULL LOOP
+        v_month := v_month + interval '1 month';
+    END LOOP;
+    IF v_month > p_to THEN
+        RETURN 0;
+    END IF;
+    LOCK TABLE market.candle IN SHARE UPDATE EXCLUSIVE MODE;
     WHILE v_month <= p_to LOOP
         v_name := 'candle_y' || to_char(v_month, 'YYYY') || 'm' || to_char(v_month, 'MM');
         IF to_regclass('market.' || v_name) IS NULL THEN
-            EXECUTE format('CREATE TABLE market.%I PARTITION OF market.candle FOR VALUES FROM (%L) TO (%L)',
+            EXECUTE format('CREATE TABLE market.%I (LIKE market.candle INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name);
+            EXECUTE format('ALTER TABLE market.candle ATTACH PARTITION market.%I FOR VALUES FROM (%L) TO (%L)',
                            v_name, v_month, v_month + interval '1 month');
             EXECUTE format('CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.%I FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse()', v_name);
             EXECUTE format('GRANT SELECT ON market.%I TO predator_auditor', v_name);
@@ -1741,7 +2583,7 @@ ALTER FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to ti
 -- Name: FUNCTION ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) IS 'Creates missing monthly partitions of market.candle for [p_from, p_to] (TRUNCATE refused like the parent, readable by predator_auditor); returns how many were created. No-op on a TimescaleDB hypertable.';
+COMMENT ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) IS 'Creates missing monthly partitions of market.candle for [p_from, p_to] (built apart and attached, so readers and other loads are not blocked; TRUNCATE refused like the parent, readable by predator_auditor); returns how many were created. No-op on a TimescaleDB hypertable.';
 
 
 --
@@ -1963,7 +2805,7 @@ COMMENT ON FUNCTION ops.actor() IS 'The acting role: the session''s SET ROLE whe
 
 CREATE FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[] DEFAULT '{}'::text[]) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT (p_row - (ops.hash_excluded_columns() || p_extra_exclude))::text $$;
+    AS $$ SELECT (jsonb_strip_nulls(p_row) - (ops.hash_excluded_columns() || p_extra_exclude))::text $$;
 
 
 ALTER FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) OWNER TO predator_owner;
@@ -1972,7 +2814,7 @@ ALTER FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) OWNER TO preda
 -- Name: FUNCTION canonical(p_row jsonb, p_extra_exclude text[]); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) IS 'Canonical text of a row for hashing: jsonb of the row without ops.hash_excluded_columns() and p_extra_exclude, as jsonb text.';
+COMMENT ON FUNCTION ops.canonical(p_row jsonb, p_extra_exclude text[]) IS 'Canonical text of a row for hashing: jsonb of the row without null fields, ops.hash_excluded_columns() and p_extra_exclude, as jsonb text.';
 
 
 --
@@ -1993,7 +2835,6 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('trading.round_trip', '{}'),
            ('ledger.transaction', '{}'),
            ('portfolio.hourly_state', '{}'),
-           ('portfolio.hourly_exposure', '{}'),
            ('risk.halt_event', '{}'),
            ('ops.audit_log', '{}'),
            ('ops.reconciliation', '{}'),
@@ -2055,7 +2896,7 @@ COMMENT ON FUNCTION ops.hash_excluded_columns() IS 'Columns excluded from every 
 --
 
 CREATE FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[] DEFAULT '{}'::text[]) RETURNS bytea
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT pg_catalog.sha256(p_prev || pg_catalog.convert_to(ops.canonical(p_row, p_extra_exclude), 'UTF8')) $$;
 
 
@@ -2213,7 +3054,7 @@ CREATE FUNCTION portfolio.outputs_hash(p_digests jsonb) RETURNS bytea
     p_digests ->> 'trading.signal', p_digests ->> 'risk.decision', p_digests ->> 'trading.order_request',
     p_digests ->> 'trading.order_event', p_digests ->> 'trading.fill', p_digests ->> 'trading.lot',
     p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
-    p_digests ->> 'risk.halt_event', p_digests ->> 'portfolio.hourly_exposure', p_digests ->> 'ops.reconciliation',
+    p_digests ->> 'risk.halt_event', p_digests ->> 'ops.reconciliation',
     p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip'), 'UTF8')) $$;
 
 
@@ -2235,47 +3076,73 @@ CREATE FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to j
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
     AS $$
+DECLARE
+    c_empty CONSTANT text := 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    v_out   jsonb := '{}'::jsonb;
+    v_key   text;
+    v_lo    bigint;
+    v_hi    bigint;
+    v_hex   text;
 BEGIN
-    RETURN (
-    WITH b AS (
-        SELECT k, coalesce((p_from ->> k)::bigint, 0) AS lo, coalesce((p_to ->> k)::bigint, 0) AS hi
-          FROM unnest(ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
-                            'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
-                            'ledger.transaction', 'risk.halt_event', 'portfolio.hourly_exposure',
-                            'ops.reconciliation', 'ops.incident', 'risk.breaker_trip']) k)
-    SELECT jsonb_build_object(
-        'trading.signal', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.signal t, b WHERE b.k = 'trading.signal' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'risk.decision', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM risk.decision t, b WHERE b.k = 'risk.decision' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'trading.order_request', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.order_request t, b WHERE b.k = 'trading.order_request' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'trading.order_event', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.order_event t, b WHERE b.k = 'trading.order_event' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'trading.fill', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.fill t, b WHERE b.k = 'trading.fill' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'trading.lot', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t), '{remaining}') ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.lot t, b WHERE b.k = 'trading.lot' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'trading.lot_allocation', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.lot_allocation t, b WHERE b.k = 'trading.lot_allocation' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'trading.round_trip', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM trading.round_trip t, b WHERE b.k = 'trading.round_trip' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'ledger.journal', (SELECT encode(sha256(
-                                 coalesce((SELECT string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)
-                                             FROM ledger.transaction t WHERE t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi), '')
-                              || coalesce((SELECT string_agg(CASE WHEN p_recompute THEN ops.row_hash(p.prev_hash, to_jsonb(p)) ELSE p.row_hash END, ''::bytea ORDER BY p.tx_seq, p.leg)
-                                             FROM ledger.posting p WHERE p.book_id = p_book_id AND p.tx_seq > b.lo AND p.tx_seq <= b.hi), '')), 'hex')
-                             FROM b WHERE b.k = 'ledger.transaction'),
-        'risk.halt_event', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM risk.halt_event t, b WHERE b.k = 'risk.halt_event' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'portfolio.hourly_exposure', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM portfolio.hourly_exposure t, b WHERE b.k = 'portfolio.hourly_exposure' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'ops.reconciliation', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM ops.reconciliation t, b WHERE b.k = 'ops.reconciliation' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'ops.incident', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM ops.incident t, b WHERE b.k = 'ops.incident' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi),
-        'risk.breaker_trip', (SELECT encode(sha256(coalesce(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq), '')), 'hex')
-                             FROM risk.breaker_trip t, b WHERE b.k = 'risk.breaker_trip' AND t.book_id = p_book_id AND t.seq > b.lo AND t.seq <= b.hi)));
+    FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
+                                 'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
+                                 'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
+                                 'risk.breaker_trip'] LOOP
+        v_lo := coalesce((p_from ->> v_key)::bigint, 0);
+        v_hi := coalesce((p_to ->> v_key)::bigint, 0);
+        IF v_hi <= v_lo THEN
+            v_hex := c_empty;
+        ELSE
+            CASE v_key
+            WHEN 'trading.signal' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.signal t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.decision' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.decision t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.order_request' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.order_request t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.order_event' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.order_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.fill' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.fill t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.lot' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t), '{remaining}') ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.lot t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.lot_allocation' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.lot_allocation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.round_trip' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.round_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'ledger.transaction' THEN
+                SELECT encode(sha256(
+                         coalesce((SELECT string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)
+                                     FROM ledger.transaction t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi), '')
+                      || coalesce((SELECT string_agg(CASE WHEN p_recompute THEN ops.row_hash(p.prev_hash, to_jsonb(p)) ELSE p.row_hash END, ''::bytea ORDER BY p.tx_seq, p.leg)
+                                     FROM ledger.posting p WHERE p.book_id = p_book_id AND p.tx_seq > v_lo AND p.tx_seq <= v_hi), '')), 'hex')
+                  INTO v_hex;
+            WHEN 'risk.halt_event' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.halt_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'ops.reconciliation' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM ops.reconciliation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'ops.incident' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM ops.incident t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.breaker_trip' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.breaker_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            END CASE;
+            v_hex := coalesce(v_hex, c_empty);
+        END IF;
+        v_out := v_out || jsonb_build_object(CASE v_key WHEN 'ledger.transaction' THEN 'ledger.journal' ELSE v_key END, v_hex);
+    END LOOP;
+    RETURN v_out;
 END
 $$;
 
@@ -2286,7 +3153,7 @@ ALTER FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to js
 -- Name: FUNCTION window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean); Type: COMMENT; Schema: portfolio; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) IS 'Per-chain sha256 digests of the rows a book appended between two sets of chain heads; with p_recompute, from the rows'' content rather than their stored hashes.';
+COMMENT ON FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean) IS 'Per-chain sha256 digests of the rows a book appended between two sets of chain heads (unchanged chains: sha256 of nothing); with p_recompute, from the rows'' content rather than their stored hashes.';
 
 
 --
@@ -2319,55 +3186,155 @@ COMMENT ON FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy t
 
 
 --
--- Name: _evaluate_hour(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _after_fill(integer, text, numeric, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) RETURNS text[]
+CREATE FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_req trading.order_request;
+    v_bps numeric;
+BEGIN
+    SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = p_client_order_id;
+    IF v_req.origin = 'signal' THEN
+        v_bps := CASE v_req.side WHEN 'buy' THEN (p_price / v_req.decision_price - 1) * 10000
+                                 ELSE (1 - p_price / v_req.decision_price) * 10000 END;
+        IF v_bps > 0 THEN
+            PERFORM risk._check_breaker(p_book_id, 'slippage_bps', p_ts, v_bps, 1,
+                jsonb_build_object('client_order_id', p_client_order_id, 'price', p_price,
+                                   'decision_price', v_req.decision_price, 'side', v_req.side));
+        END IF;
+    END IF;
+    PERFORM risk._evaluate_intrahour(p_book_id, p_ts);
+END
+$$;
+
+
+ALTER FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone) IS 'Internal: abnormal-slippage breaker and intra-hour loss limits after a fill.';
+
+
+--
+-- Name: _breaker(text, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._breaker(p_lane text, p_account text, p_breaker text) RETURNS TABLE(threshold numeric, window_hours integer, min_events integer, trip_scope text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.threshold, s.window_hours, s.min_events, s.trip_scope
+      FROM risk.breaker_setting s
+     WHERE s.lane = p_lane AND s.account IN (p_account, '*') AND s.breaker = p_breaker
+     ORDER BY (s.account = '*'), s.revision DESC
+     LIMIT 1;
+END
+$$;
+
+
+ALTER FUNCTION risk._breaker(p_lane text, p_account text, p_breaker text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _breaker(p_lane text, p_account text, p_breaker text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._breaker(p_lane text, p_account text, p_breaker text) IS 'Internal: the circuit-breaker setting in force for (lane, account): account override first, then the lane default; highest revision.';
+
+
+--
+-- Name: _check_breaker(integer, text, timestamp with time zone, numeric, bigint, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_set  record;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_set FROM risk._breaker(v_acct.lane, v_acct.name, p_breaker);
+    IF NOT FOUND OR v_set.threshold IS NULL OR p_value IS NULL OR p_events < v_set.min_events THEN
+        RETURN false;
+    END IF;
+    IF (p_breaker = 'reconciliation_desync' AND p_value > v_set.threshold)
+       OR (p_breaker <> 'reconciliation_desync' AND p_value >= v_set.threshold) THEN
+        RETURN risk._trip(p_book_id, p_breaker, p_ts, p_value, v_set.threshold, v_set.trip_scope,
+                          p_figures || jsonb_build_object('value', p_value, 'events', p_events,
+                                                          'threshold', v_set.threshold, 'window_hours', v_set.window_hours));
+    END IF;
+    RETURN false;
+END
+$$;
+
+
+ALTER FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) IS 'Internal: trips a circuit breaker when an observed figure reaches the account''s threshold (with enough observations).';
+
+
+--
+-- Name: _evaluate_hour(integer, timestamp with time zone, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) RETURNS text[]
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_acct    trading.account;
-    v_state   portfolio.hourly_state;
     v_limits  jsonb;
     v_cap     numeric;
     v_actions text[] := '{}';
     v_halted  boolean;
+    v_dd      numeric := CASE WHEN p_peak > 0 THEN greatest(0, 1 - p_equity / p_peak) ELSE 0 END;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    SELECT * INTO v_state FROM portfolio.hourly_state h WHERE h.book_id = p_book_id AND h.hour = p_hour;
     v_limits := risk.current_limits(v_acct.risk_profile);
     SELECT coalesce(h.active, false) INTO v_halted
       FROM (SELECT NULL) x LEFT JOIN risk.halt_state h ON h.scope_kind = 'account' AND h.scope_key = v_acct.name;
 
-    v_cap := risk.cap(v_limits, 'drawdown_flatten_tier', '*', v_state.peak_equity);
-    IF v_cap IS NOT NULL AND v_state.peak_equity - v_state.equity >= v_cap AND v_state.peak_equity > v_state.equity THEN
+    v_cap := risk.cap(v_limits, 'drawdown_flatten_tier', '*', p_peak);
+    IF v_cap IS NOT NULL AND p_peak - p_equity >= v_cap AND p_peak > p_equity THEN
         IF NOT v_halted THEN
             PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('drawdown_flatten_tier: drawdown %s of peak %s', round(v_state.drawdown, 6), v_state.peak_equity), 'system', p_hour);
+                format('drawdown_flatten_tier: drawdown %s of peak %s', round(v_dd, 6), p_peak), 'system', p_ts);
             v_halted := true;
         END IF;
-        IF risk._flatten(p_book_id, p_hour, 'risk_flatten', 'drawdown_flatten_tier') > 0 THEN
+        IF risk._flatten(p_book_id, p_ts, 'risk_flatten', 'drawdown_flatten_tier') > 0 THEN
             v_actions := v_actions || 'flatten'::text;
         END IF;
         v_actions := v_actions || 'drawdown_flatten_tier'::text;
     END IF;
 
-    v_cap := risk.cap(v_limits, 'drawdown_halt_tier', '*', v_state.peak_equity);
-    IF v_cap IS NOT NULL AND v_state.peak_equity - v_state.equity >= v_cap AND v_state.peak_equity > v_state.equity THEN
+    v_cap := risk.cap(v_limits, 'drawdown_halt_tier', '*', p_peak);
+    IF v_cap IS NOT NULL AND p_peak - p_equity >= v_cap AND p_peak > p_equity THEN
         IF NOT v_halted THEN
             PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('drawdown_halt_tier: drawdown %s of peak %s', round(v_state.drawdown, 6), v_state.peak_equity), 'system', p_hour);
+                format('drawdown_halt_tier: drawdown %s of peak %s', round(v_dd, 6), p_peak), 'system', p_ts);
             v_halted := true;
         END IF;
         v_actions := v_actions || 'drawdown_halt_tier'::text;
     END IF;
 
-    v_cap := risk.cap(v_limits, 'daily_loss_halt', '*', v_state.day_start_equity);
-    IF v_cap IS NOT NULL AND v_state.daily_pnl < 0 AND -v_state.daily_pnl >= v_cap THEN
+    v_cap := risk.cap(v_limits, 'daily_loss_halt', '*', p_day_start);
+    IF v_cap IS NOT NULL AND p_equity < p_day_start AND p_day_start - p_equity >= v_cap THEN
         IF NOT v_halted THEN
             PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('daily_loss_halt: loss %s since 00:00 UTC from %s', -v_state.daily_pnl, v_state.day_start_equity), 'system', p_hour);
+                format('daily_loss_halt: loss %s since 00:00 UTC from %s', p_day_start - p_equity, p_day_start), 'system', p_ts);
             v_halted := true;
         END IF;
         v_actions := v_actions || 'daily_loss_halt'::text;
@@ -2377,20 +3344,66 @@ END
 $$;
 
 
-ALTER FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _evaluate_hour(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) IS 'Internal: applies drawdown tiers (halt, flatten) and the daily-loss halt to a just-closed hour; returns the actions taken. System halts are lifted only by an operator.';
+COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) IS 'Internal: applies drawdown tiers (halt, flatten) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
 
 
 --
--- Name: _flatten(integer, timestamp with time zone, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _evaluate_intrahour(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) RETURNS integer
+CREATE FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_last   portfolio.hourly_state;
+    v_cash   numeric;
+    v_pos    numeric;
+    v_equity numeric;
+BEGIN
+    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = p_book_id ORDER BY h.hour DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN '{}';
+    END IF;
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT coalesce(b.balance, 0) INTO v_cash
+      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
+        ON b.book_id = p_book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
+    SELECT coalesce(sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 0) INTO v_pos
+      FROM trading.position p
+      LEFT JOIN market.marks(v_acct.venue,
+                             ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = p_book_id AND q.quantity > 0),
+                             p_ts) m ON m.symbol = p.symbol
+     WHERE p.book_id = p_book_id AND p.quantity > 0;
+    v_equity := v_cash + v_pos;
+    RETURN risk._evaluate_hour(p_book_id, p_ts, v_equity, greatest(v_last.peak_equity, v_equity),
+        CASE WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
+             THEN v_last.day_start_equity ELSE v_last.equity END);
+END
+$$;
+
+
+ALTER FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: intra-hour loss limits after a fill: equity at the last marks against the last close''s peak and day-start equity.';
+
+
+--
+-- Name: _flatten(integer, timestamp with time zone, text, text, boolean); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean DEFAULT false) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -2402,7 +3415,7 @@ DECLARE
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     FOR v_pos IN
-        SELECT p.symbol, p.quantity - coalesce(s.open_sell, 0) AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
+        SELECT p.symbol, p.quantity - CASE WHEN p_whole_position THEN 0 ELSE coalesce(s.open_sell, 0) END AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
           FROM trading.position p
           LEFT JOIN (SELECT o.symbol, sum(o.quantity - o.filled_qty) AS open_sell
                        FROM trading.order_state o
@@ -2428,13 +3441,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) OWNER TO predator_owner;
+ALTER FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) IS 'Internal: creates reduce-only market sells of every free position of a book (kill switch flatten, drawdown flatten tier); returns how many orders it created.';
+COMMENT ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean) IS 'Internal: creates reduce-only market sells of every free position of a book (kill switch flatten, drawdown flatten tier); returns how many orders it created.';
 
 
 --
@@ -2490,10 +3503,10 @@ COMMENT ON FUNCTION risk._scope(p_scope text, p_target text) IS 'Internal: valid
 
 
 --
--- Name: _set_halt(text, text, integer, text, text, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _set_halt(text, text, integer, text, text, text, timestamp with time zone, bigint); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) RETURNS bigint
+CREATE FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint DEFAULT NULL::bigint) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -2512,6 +3525,12 @@ BEGIN
             MESSAGE = format('resume refused: %s %s is not halted', p_scope_kind, p_scope_key),
             HINT = 'See api.halts for the active halts.';
     END IF;
+    IF p_action = 'halt' AND p_incident IS NULL THEN
+        PERFORM ops._open_incident(coalesce(p_book_id, 0), CASE p_scope_kind WHEN 'global' THEN 1 ELSE 2 END, 'risk',
+            p_scope_kind || ':' || p_scope_key, format('%s halt of %s %s', p_source, p_scope_kind, p_scope_key), p_reason,
+            jsonb_build_object('hours', CASE WHEN p_ts IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(p_ts) END),
+            p_ts, p_source);
+    END IF;
     INSERT INTO risk.halt_event (book_id, scope_kind, scope_key, action, reason, source, actor, ts, effective_at)
     VALUES (coalesce(p_book_id, 0), p_scope_kind, p_scope_key, p_action, p_reason, p_source,
             CASE p_source WHEN 'system' THEN 'system' ELSE ops.actor() END, p_ts, clock_timestamp())
@@ -2526,13 +3545,91 @@ END
 $$;
 
 
-ALTER FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) IS 'Internal: records a halt or resume at a scope under the exclusive halt lock and updates risk.halt_state; PD014 when resuming a scope that is not halted.';
+COMMENT ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint) IS 'Internal: records a halt or resume at a scope (global and lane under the exclusive halt lock, account and strategy under the book lock), updates risk.halt_state and makes sure every halt has an incident; PD014 when resuming a scope that is not halted.';
+
+
+--
+-- Name: _trip(integer, text, timestamp with time zone, numeric, numeric, text, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct     trading.account;
+    v_key      text;
+    v_book     integer;
+    v_incident bigint;
+    v_category text;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_key := CASE p_scope WHEN 'global' THEN '*' WHEN 'lane' THEN v_acct.lane ELSE v_acct.name END;
+    v_book := CASE p_scope WHEN 'account' THEN p_book_id ELSE 0 END;
+    IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = p_scope AND h.scope_key = v_key), false) THEN
+        RETURN false;
+    END IF;
+    v_category := CASE p_breaker
+        WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
+        WHEN 'stale_data_hours' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
+        ELSE 'execution' END;
+    v_incident := ops._open_incident(p_book_id, CASE p_scope WHEN 'global' THEN 1 ELSE 2 END, v_category,
+        p_scope || ':' || v_key,
+        format('circuit breaker %s tripped on %s', p_breaker, v_acct.name),
+        format('%s = %s reached the threshold %s; trading halted at %s scope %s', p_breaker, round(p_value, 8),
+               p_threshold, p_scope, v_key),
+        jsonb_build_object('breaker', p_breaker, 'figures', p_figures, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+    INSERT INTO risk.breaker_trip (book_id, breaker, ts, value, threshold, trip_scope, figures, incident_seq)
+    VALUES (p_book_id, p_breaker, p_ts, p_value, p_threshold, p_scope, p_figures, v_incident);
+    PERFORM risk._set_halt(p_scope, v_key, v_book, 'halt',
+        format('circuit breaker %s: %s reached %s (incident INC-%s-%s)', p_breaker, round(p_value, 8), p_threshold,
+               p_book_id, v_incident), 'system', p_ts, v_incident);
+    RETURN true;
+END
+$$;
+
+
+ALTER FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb) IS 'Internal: a circuit breaker tripped: records the trip and its figures, opens an incident and halts at the breaker''s scope (no-op when that scope is already halted).';
+
+
+--
+-- Name: _window_hours(integer, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._window_hours(p_book_id integer, p_breaker text) RETURNS interval
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_hours integer;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT b.window_hours INTO v_hours FROM risk._breaker(v_acct.lane, v_acct.name, p_breaker) b;
+    RETURN make_interval(hours => coalesce(v_hours, 1));
+END
+$$;
+
+
+ALTER FUNCTION risk._window_hours(p_book_id integer, p_breaker text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _window_hours(p_book_id integer, p_breaker text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._window_hours(p_book_id integer, p_breaker text) IS 'Internal: look-back window of a breaker for an account.';
 
 
 --
@@ -3047,6 +4144,147 @@ COMMENT ON VIEW api.balances IS 'Running balances of every (ledger account, curr
 
 
 --
+-- Name: breaker_trip; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.breaker_trip (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    breaker text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    value numeric NOT NULL,
+    threshold numeric NOT NULL,
+    trip_scope text NOT NULL,
+    figures jsonb NOT NULL,
+    incident_seq bigint,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL
+);
+
+
+ALTER TABLE risk.breaker_trip OWNER TO predator_owner;
+
+--
+-- Name: TABLE breaker_trip; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.breaker_trip IS 'Every circuit-breaker trip: the figure that tripped it against its threshold, the scope halted and the incident opened. Append-only, chained per book.';
+
+
+--
+-- Name: breaker_trips; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.breaker_trips AS
+ SELECT a.name AS account,
+    t.breaker,
+    t.ts,
+    t.value,
+    t.threshold,
+    t.trip_scope,
+    t.figures,
+    ((('INC-'::text || t.book_id) || '-'::text) || t.incident_seq) AS incident,
+    t.seq
+   FROM (risk.breaker_trip t
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.breaker_trips OWNER TO predator_owner;
+
+--
+-- Name: VIEW breaker_trips; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.breaker_trips IS 'Circuit-breaker trips: the figure that tripped, its threshold, the scope halted, the incident opened.';
+
+
+--
+-- Name: breaker_kind; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.breaker_kind (
+    breaker text NOT NULL,
+    unit text NOT NULL,
+    description text NOT NULL
+);
+
+
+ALTER TABLE risk.breaker_kind OWNER TO predator_owner;
+
+--
+-- Name: TABLE breaker_kind; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.breaker_kind IS 'The circuit breakers the database evaluates, with the unit of their threshold.';
+
+
+--
+-- Name: breaker_setting; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.breaker_setting (
+    lane text NOT NULL,
+    account text DEFAULT '*'::text NOT NULL,
+    breaker text NOT NULL,
+    revision integer NOT NULL,
+    threshold numeric,
+    window_hours integer DEFAULT 1 NOT NULL,
+    min_events integer DEFAULT 1 NOT NULL,
+    trip_scope text NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT breaker_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT breaker_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT min_events_is_positive CHECK ((min_events > 0)),
+    CONSTRAINT threshold_is_non_negative CHECK ((threshold >= (0)::numeric)),
+    CONSTRAINT trip_scope_is_known CHECK ((trip_scope = ANY (ARRAY['global'::text, 'lane'::text, 'account'::text]))),
+    CONSTRAINT window_is_positive CHECK ((window_hours > 0))
+);
+
+
+ALTER TABLE risk.breaker_setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE breaker_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.breaker_setting IS 'Circuit-breaker thresholds per lane and account (* = every account of the lane); the highest revision wins; NULL threshold disables. window_hours: the look-back; min_events: the smallest sample before a rate may trip; trip_scope: what a trip halts. Append-only.';
+
+
+--
+-- Name: breakers; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.breakers AS
+ SELECT DISTINCT ON (s.lane, s.account, s.breaker) s.lane,
+    s.account,
+    s.breaker,
+    k.unit,
+    s.threshold,
+    s.window_hours,
+    s.min_events,
+    s.trip_scope,
+    s.revision,
+    s.reason,
+    s.actor,
+    s.recorded_at
+   FROM (risk.breaker_setting s
+     JOIN risk.breaker_kind k USING (breaker))
+  ORDER BY s.lane, s.account, s.breaker, s.revision DESC;
+
+
+ALTER TABLE api.breakers OWNER TO predator_owner;
+
+--
+-- Name: VIEW breakers; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.breakers IS 'Circuit-breaker thresholds per lane and account (* = every account of the lane), highest revision; NULL threshold = off.';
+
+
+--
 -- Name: candle; Type: TABLE; Schema: market; Owner: predator_owner
 --
 
@@ -3078,6 +4316,260 @@ ALTER TABLE market.candle OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE market.candle IS 'OHLCV bars keyed by (venue, symbol, interval, open time ts UTC); prices in quote currency, volume in base. Append-only: a revised bar is a new revision with evidence in market.candle_correction. Monthly range partitions are created on demand.';
+
+
+--
+-- Name: candle_anomalies; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.candle_anomalies AS
+ SELECT a.venue,
+    a.symbol,
+    a."interval",
+    a.ts,
+    a.open,
+    a.high,
+    a.low,
+    a.close,
+    a.volume,
+    a.prev_close,
+    a.flags
+   FROM ( SELECT e.venue,
+            e.symbol,
+            e."interval",
+            e.ts,
+            e.open,
+            e.high,
+            e.low,
+            e.close,
+            e.volume,
+            e.prev_close,
+            array_remove(ARRAY[
+                CASE
+                    WHEN ((e.volume = (0)::numeric) AND (e.open = e.high) AND (e.high = e.low) AND (e.low = e.close)) THEN 'zero_volume_flat'::text
+                    ELSE NULL::text
+                END,
+                CASE
+                    WHEN ((e.volume = (0)::numeric) AND (NOT ((e.open = e.high) AND (e.high = e.low) AND (e.low = e.close)))) THEN 'zero_volume'::text
+                    ELSE NULL::text
+                END,
+                CASE
+                    WHEN (e.high >= ((2)::numeric * e.low)) THEN 'range_spike'::text
+                    ELSE NULL::text
+                END,
+                CASE
+                    WHEN ((e.open >= (1.5 * e.prev_close)) OR ((1.5 * e.open) <= e.prev_close)) THEN 'open_jump'::text
+                    ELSE NULL::text
+                END], NULL::text) AS flags
+           FROM ( SELECT d.venue,
+                    d.symbol,
+                    d."interval",
+                    d.ts,
+                    d.open,
+                    d.high,
+                    d.low,
+                    d.close,
+                    d.volume,
+                    lag(d.close) OVER (PARTITION BY d.venue, d.symbol, d."interval" ORDER BY d.ts) AS prev_close
+                   FROM ( SELECT DISTINCT ON (c.venue, c.symbol, c."interval", c.ts) c.venue,
+                            c.symbol,
+                            c."interval",
+                            c.ts,
+                            c.open,
+                            c.high,
+                            c.low,
+                            c.close,
+                            c.volume
+                           FROM market.candle c
+                          ORDER BY c.venue, c.symbol, c."interval", c.ts, c.revision DESC) d) e) a
+  WHERE (cardinality(a.flags) > 0);
+
+
+ALTER TABLE api.candle_anomalies OWNER TO predator_owner;
+
+--
+-- Name: VIEW candle_anomalies; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.candle_anomalies IS 'Valid but unusual effective bars, flagged and kept: zero_volume_flat (exchange halt hours), zero_volume, range_spike (high >= 2 x low: listing hours, flash-crash wicks), open_jump (open 50 % or more away from the previous close).';
+
+
+--
+-- Name: candle_correction; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle_correction (
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    from_revision smallint NOT NULL,
+    to_revision smallint NOT NULL,
+    old_values jsonb NOT NULL,
+    new_values jsonb NOT NULL,
+    load_id bigint NOT NULL,
+    source text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT correction_moves_forward CHECK ((to_revision = (from_revision + 1)))
+);
+
+
+ALTER TABLE market.candle_correction OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_correction; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_correction IS 'Evidence for every revised bar: old and new OHLCV, the load and source that revised it, and when.';
+
+
+--
+-- Name: candle_corrections; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.candle_corrections AS
+ SELECT k.venue,
+    k.symbol,
+    k."interval",
+    k.ts,
+    k.from_revision,
+    k.to_revision,
+    k.old_values,
+    k.new_values,
+    k.load_id,
+    k.source,
+    k.recorded_at
+   FROM market.candle_correction k;
+
+
+ALTER TABLE api.candle_corrections OWNER TO predator_owner;
+
+--
+-- Name: VIEW candle_corrections; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.candle_corrections IS 'Revised bars (never overwritten): open time, revision from and to, old and new OHLCV, the load and source that revised it, wall time recorded.';
+
+
+--
+-- Name: candle_load; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle_load (
+    load_id bigint NOT NULL,
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    source text NOT NULL,
+    clock timestamp with time zone NOT NULL,
+    read bigint NOT NULL,
+    loaded bigint NOT NULL,
+    duplicate bigint NOT NULL,
+    corrected bigint NOT NULL,
+    quarantined bigint NOT NULL,
+    first_ts timestamp with time zone,
+    last_ts timestamp with time zone,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT load_accounts_for_every_row CHECK (((((loaded + duplicate) + corrected) + quarantined) = read)),
+    CONSTRAINT read_is_non_negative CHECK ((read >= 0))
+);
+
+
+ALTER TABLE market.candle_load OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_load; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_load IS 'One row per gated candle load: every row read is loaded, a duplicate, a correction or quarantined.';
+
+
+--
+-- Name: candle_loads; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.candle_loads AS
+ SELECT l.load_id,
+    l.venue,
+    l.symbol,
+    l."interval",
+    l.source,
+    l.clock,
+    l.read,
+    l.loaded,
+    l.duplicate,
+    l.corrected,
+    l.quarantined,
+    l.first_ts,
+    l.last_ts,
+    l.recorded_at
+   FROM market.candle_load l;
+
+
+ALTER TABLE api.candle_loads OWNER TO predator_owner;
+
+--
+-- Name: VIEW candle_loads; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.candle_loads IS 'Gated candle loads: feed, source, clock (business time), accounting (loaded + duplicate + corrected + quarantined = read), time span of the accepted rows, wall time recorded.';
+
+
+--
+-- Name: candle_quarantine; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.candle_quarantine (
+    load_id bigint NOT NULL,
+    line_no bigint NOT NULL,
+    venue text NOT NULL,
+    symbol text NOT NULL,
+    "interval" text NOT NULL,
+    ts timestamp with time zone,
+    raw text NOT NULL,
+    raw_length integer NOT NULL,
+    reasons text[] NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT quarantine_has_reason CHECK ((cardinality(reasons) > 0))
+);
+
+
+ALTER TABLE market.candle_quarantine OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_quarantine; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_quarantine IS 'Input rows refused by the candle gates, with reason codes and the raw line (first 1,000 characters; raw_length is the full length).';
+
+
+--
+-- Name: candle_quarantine; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.candle_quarantine AS
+ SELECT q.load_id,
+    l.source,
+    q.line_no,
+    q.venue,
+    q.symbol,
+    q."interval",
+    q.ts,
+    q.reasons,
+    q.raw,
+    q.raw_length,
+    q.recorded_at
+   FROM (market.candle_quarantine q
+     LEFT JOIN market.candle_load l ON ((l.load_id = q.load_id)));
+
+
+ALTER TABLE api.candle_quarantine OWNER TO predator_owner;
+
+--
+-- Name: VIEW candle_quarantine; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.candle_quarantine IS 'Rows refused by the candle gates: load and source, file line number, feed, open time when it parsed, reason codes (docs/market_data.md), the raw line (first 1,000 characters) and its full length.';
 
 
 --
@@ -3214,33 +4706,54 @@ COMMENT ON VIEW api.decisions IS 'Every signal and its verdict: admitted (client
 
 
 --
--- Name: hourly_exposure; Type: TABLE; Schema: portfolio; Owner: predator_owner
+-- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
 --
 
-CREATE TABLE portfolio.hourly_exposure (
+CREATE TABLE portfolio.hourly_state (
     book_id integer NOT NULL,
     seq bigint NOT NULL,
     hour timestamp with time zone NOT NULL,
-    kind text NOT NULL,
-    key text NOT NULL,
-    quantity numeric,
-    mark numeric,
-    notional numeric NOT NULL,
-    exposure numeric NOT NULL,
+    cash numeric NOT NULL,
+    positions_value numeric NOT NULL,
+    equity numeric NOT NULL,
+    peak_equity numeric NOT NULL,
+    drawdown numeric NOT NULL,
+    day_start_equity numeric NOT NULL,
+    daily_pnl numeric NOT NULL,
+    realized_pnl numeric NOT NULL,
+    unrealized_pnl numeric NOT NULL,
+    fees numeric NOT NULL,
+    gross_exposure numeric NOT NULL,
+    open_orders integer NOT NULL,
+    stale_marks text[] DEFAULT '{}'::text[] NOT NULL,
+    inputs_hash bytea NOT NULL,
+    outputs_hash bytea NOT NULL,
+    digests jsonb NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT exposure_kind_is_known CHECK ((kind = ANY (ARRAY['instrument'::text, 'cluster'::text, 'quote'::text])))
+    exposures jsonb,
+    CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
+    CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
+    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT peak_is_at_least_equity CHECK ((peak_equity >= equity))
 );
 
 
-ALTER TABLE portfolio.hourly_exposure OWNER TO predator_owner;
+ALTER TABLE portfolio.hourly_state OWNER TO predator_owner;
 
 --
--- Name: TABLE hourly_exposure; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+-- Name: TABLE hourly_state; Type: COMMENT; Schema: portfolio; Owner: predator_owner
 --
 
-COMMENT ON TABLE portfolio.hourly_exposure IS 'Exposure at the close of each hour by instrument, cluster and quote currency: notional at mark (base currency) and exposure as a fraction of equity. Written just before the hour''s state so that the state''s digests cover it. Append-only, chained per book.';
+COMMENT ON TABLE portfolio.hourly_state IS 'Portfolio and risk state at the close of each hour (hour = close time, UTC), all amounts in the account''s base currency: cash, positions at mark, equity, peak, drawdown (fraction of peak), daily PnL since 00:00 UTC, cumulative realized PnL and fees, unrealized PnL, gross exposure (fraction of equity); with the hashes of the hour''s inputs and outputs for replay parity. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN hourly_state.exposures; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hourly_state.exposures IS 'Exposure at the close by instrument, cluster and quote currency: a JSON array of {kind, key, quantity, mark, notional (base currency, at mark), exposure (fraction of equity)}; NULL on rows written before migration 0005.';
 
 
 --
@@ -3249,15 +4762,16 @@ COMMENT ON TABLE portfolio.hourly_exposure IS 'Exposure at the close of each hou
 
 CREATE VIEW api.exposures AS
  SELECT a.name AS account,
-    e.hour,
+    h.hour,
     e.kind,
     e.key,
     e.quantity,
     e.mark,
     e.notional,
     e.exposure
-   FROM (portfolio.hourly_exposure e
-     JOIN trading.account a USING (book_id));
+   FROM ((portfolio.hourly_state h
+     JOIN trading.account a USING (book_id))
+     CROSS JOIN LATERAL jsonb_to_recordset(h.exposures) e(kind text, key text, quantity numeric, mark numeric, notional numeric, exposure numeric));
 
 
 ALTER TABLE api.exposures OWNER TO predator_owner;
@@ -3266,7 +4780,7 @@ ALTER TABLE api.exposures OWNER TO predator_owner;
 -- Name: VIEW exposures; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.exposures IS 'Exposure at each hour''s close: notional at mark (base currency) and fraction of equity, by instrument, cluster and quote currency.';
+COMMENT ON VIEW api.exposures IS 'Exposure at each hour''s close (from portfolio.hourly_state.exposures): notional at mark (base currency) and fraction of equity, by instrument, cluster and quote currency.';
 
 
 --
@@ -3493,49 +5007,6 @@ COMMENT ON VIEW api.halts IS 'Halt status per scope (global, lane, account, stra
 
 
 --
--- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
---
-
-CREATE TABLE portfolio.hourly_state (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    hour timestamp with time zone NOT NULL,
-    cash numeric NOT NULL,
-    positions_value numeric NOT NULL,
-    equity numeric NOT NULL,
-    peak_equity numeric NOT NULL,
-    drawdown numeric NOT NULL,
-    day_start_equity numeric NOT NULL,
-    daily_pnl numeric NOT NULL,
-    realized_pnl numeric NOT NULL,
-    unrealized_pnl numeric NOT NULL,
-    fees numeric NOT NULL,
-    gross_exposure numeric NOT NULL,
-    open_orders integer NOT NULL,
-    stale_marks text[] DEFAULT '{}'::text[] NOT NULL,
-    inputs_hash bytea NOT NULL,
-    outputs_hash bytea NOT NULL,
-    digests jsonb NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
-    CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
-    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
-    CONSTRAINT peak_is_at_least_equity CHECK ((peak_equity >= equity))
-);
-
-
-ALTER TABLE portfolio.hourly_state OWNER TO predator_owner;
-
---
--- Name: TABLE hourly_state; Type: COMMENT; Schema: portfolio; Owner: predator_owner
---
-
-COMMENT ON TABLE portfolio.hourly_state IS 'Portfolio and risk state at the close of each hour (hour = close time, UTC), all amounts in the account''s base currency: cash, positions at mark, equity, peak, drawdown (fraction of peak), daily PnL since 00:00 UTC, cumulative realized PnL and fees, unrealized PnL, gross exposure (fraction of equity); with the hashes of the hour''s inputs and outputs for replay parity. Append-only, chained per book.';
-
-
---
 -- Name: hourly_states; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -3570,6 +5041,118 @@ ALTER TABLE api.hourly_states OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (base currency): cash, positions at mark, equity, peak, drawdown, daily PnL, cumulative realized PnL and fees, unrealized PnL, gross exposure, with input/output/state hashes.';
+
+
+--
+-- Name: incident; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.incident (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    severity smallint NOT NULL,
+    category text NOT NULL,
+    scope text NOT NULL,
+    title text NOT NULL,
+    description text NOT NULL,
+    links jsonb DEFAULT '{}'::jsonb NOT NULL,
+    source text NOT NULL,
+    actor text NOT NULL,
+    ts timestamp with time zone,
+    opened_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT incident_category_is_known CHECK ((category = ANY (ARRAY['data'::text, 'model'::text, 'execution'::text, 'risk'::text, 'infrastructure'::text]))),
+    CONSTRAINT incident_source_is_known CHECK ((source = ANY (ARRAY['system'::text, 'operator'::text]))),
+    CONSTRAINT severity_is_1_to_3 CHECK (((severity >= 1) AND (severity <= 3)))
+);
+
+
+ALTER TABLE ops.incident OWNER TO predator_owner;
+
+--
+-- Name: TABLE incident; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highest), category (data, model, execution, risk, infrastructure), scope, what happened, links to the orders, hours, reconciliations and gates involved, who or what opened it, business time ts and wall time opened_at. Chained per book; book_id 0 for incidents that span books.';
+
+
+--
+-- Name: incident_update; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.incident_update (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    incident_book_id integer NOT NULL,
+    incident_seq bigint NOT NULL,
+    action text NOT NULL,
+    reason text NOT NULL,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
+    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0))
+);
+
+
+ALTER TABLE ops.incident_update OWNER TO predator_owner;
+
+--
+-- Name: TABLE incident_update; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.incident_update IS 'Acknowledgements, resolutions and comments on incidents: who and why. Append-only, chained per book.';
+
+
+--
+-- Name: incidents; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.incidents AS
+ SELECT i.book_id,
+    i.seq,
+    ((('INC-'::text || i.book_id) || '-'::text) || i.seq) AS incident,
+    a.name AS account,
+    i.severity,
+    i.category,
+    i.scope,
+    i.title,
+    i.description,
+    i.links,
+    i.source,
+    i.actor,
+    i.ts,
+    i.opened_at,
+    COALESCE(( SELECT
+                CASE bool_or((u.action = 'resolved'::text))
+                    WHEN true THEN 'resolved'::text
+                    ELSE
+                    CASE bool_or((u.action = 'acknowledged'::text))
+                        WHEN true THEN 'acknowledged'::text
+                        ELSE NULL::text
+                    END
+                END AS "case"
+           FROM ops.incident_update u
+          WHERE ((u.incident_book_id = i.book_id) AND (u.incident_seq = i.seq))), 'open'::text) AS status,
+    ( SELECT ((u.actor || ': '::text) || u.reason)
+           FROM ops.incident_update u
+          WHERE ((u.incident_book_id = i.book_id) AND (u.incident_seq = i.seq) AND (u.action = 'resolved'::text))
+          ORDER BY u.seq DESC
+         LIMIT 1) AS resolution
+   FROM (ops.incident i
+     LEFT JOIN trading.account a ON ((a.book_id = i.book_id)));
+
+
+ALTER TABLE api.incidents OWNER TO predator_owner;
+
+--
+-- Name: VIEW incidents; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.incidents IS 'Incidents (INC-<book>-<seq>; book 0 spans books) with severity, category, scope, links, who or what opened them, and their status: open, acknowledged or resolved (with who and why).';
 
 
 --
@@ -3982,6 +5565,69 @@ COMMENT ON VIEW api.positions IS 'Open long positions: base quantity and cost ba
 
 
 --
+-- Name: reconciliation; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.reconciliation (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    venue_balances jsonb NOT NULL,
+    book_balances jsonb NOT NULL,
+    venue_open_orders text[] NOT NULL,
+    book_open_orders text[] NOT NULL,
+    tolerance numeric NOT NULL,
+    diffs jsonb NOT NULL,
+    clean boolean NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT clean_means_no_diff CHECK ((clean = (diffs = '[]'::jsonb))),
+    CONSTRAINT reconciliation_kind_is_known CHECK ((kind = ANY (ARRAY['hourly'::text, 'startup'::text, 'manual'::text]))),
+    CONSTRAINT tolerance_is_non_negative CHECK ((tolerance >= (0)::numeric))
+);
+
+
+ALTER TABLE ops.reconciliation OWNER TO predator_owner;
+
+--
+-- Name: TABLE reconciliation; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the venue''s truth (balances per currency, open orders), the differences beyond the tolerance, and whether it was clean. Append-only, chained per book.';
+
+
+--
+-- Name: reconciliations; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.reconciliations AS
+ SELECT a.name AS account,
+    r.seq,
+    r.kind,
+    r.ts,
+    r.clean,
+    r.diffs,
+    r.venue_balances,
+    r.book_balances,
+    r.venue_open_orders,
+    r.book_open_orders,
+    r.tolerance
+   FROM (ops.reconciliation r
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.reconciliations OWNER TO predator_owner;
+
+--
+-- Name: VIEW reconciliations; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.reconciliations IS 'Reconciliations (hourly, at start-up, manual): venue and book balances per currency and open orders, the differences beyond the tolerance, clean or not.';
+
+
+--
 -- Name: round_trip; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -4139,6 +5785,60 @@ COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters and status
 
 
 --
+-- Name: venue_transfer; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.venue_transfer (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    currency text NOT NULL,
+    amount numeric NOT NULL,
+    venue_ref text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT transfer_amount_is_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT transfer_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text])))
+);
+
+
+ALTER TABLE ops.venue_transfer OWNER TO predator_owner;
+
+--
+-- Name: TABLE venue_transfer; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.venue_transfer IS 'Deposits and withdrawals seen on the venue account. Predator has no code path that withdraws: any withdrawal seen here halts globally. Append-only, chained per book.';
+
+
+--
+-- Name: venue_transfers; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.venue_transfers AS
+ SELECT a.name AS account,
+    t.kind,
+    t.currency,
+    t.amount,
+    t.venue_ref,
+    t.ts,
+    t.seq
+   FROM (ops.venue_transfer t
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.venue_transfers OWNER TO predator_owner;
+
+--
+-- Name: VIEW venue_transfers; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the venue account (any withdrawal halts globally).';
+
+
+--
 -- Name: ledger_account; Type: TABLE; Schema: ledger; Owner: predator_owner
 --
 
@@ -4220,68 +5920,6 @@ COMMENT ON TABLE ledger.transaction IS 'Journal transaction headers: one per eco
 
 
 --
--- Name: candle_correction; Type: TABLE; Schema: market; Owner: predator_owner
---
-
-CREATE TABLE market.candle_correction (
-    venue text NOT NULL,
-    symbol text NOT NULL,
-    "interval" text NOT NULL,
-    ts timestamp with time zone NOT NULL,
-    from_revision smallint NOT NULL,
-    to_revision smallint NOT NULL,
-    old_values jsonb NOT NULL,
-    new_values jsonb NOT NULL,
-    load_id bigint NOT NULL,
-    source text NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT correction_moves_forward CHECK ((to_revision = (from_revision + 1)))
-);
-
-
-ALTER TABLE market.candle_correction OWNER TO predator_owner;
-
---
--- Name: TABLE candle_correction; Type: COMMENT; Schema: market; Owner: predator_owner
---
-
-COMMENT ON TABLE market.candle_correction IS 'Evidence for every revised bar: old and new OHLCV, the load and source that revised it, and when.';
-
-
---
--- Name: candle_load; Type: TABLE; Schema: market; Owner: predator_owner
---
-
-CREATE TABLE market.candle_load (
-    load_id bigint NOT NULL,
-    venue text NOT NULL,
-    symbol text NOT NULL,
-    "interval" text NOT NULL,
-    source text NOT NULL,
-    clock timestamp with time zone NOT NULL,
-    read bigint NOT NULL,
-    loaded bigint NOT NULL,
-    duplicate bigint NOT NULL,
-    corrected bigint NOT NULL,
-    quarantined bigint NOT NULL,
-    first_ts timestamp with time zone,
-    last_ts timestamp with time zone,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT load_accounts_for_every_row CHECK (((((loaded + duplicate) + corrected) + quarantined) = read)),
-    CONSTRAINT read_is_non_negative CHECK ((read >= 0))
-);
-
-
-ALTER TABLE market.candle_load OWNER TO predator_owner;
-
---
--- Name: TABLE candle_load; Type: COMMENT; Schema: market; Owner: predator_owner
---
-
-COMMENT ON TABLE market.candle_load IS 'One row per gated candle load: every row read is loaded, a duplicate, a correction or quarantined.';
-
-
---
 -- Name: candle_load_id_seq; Type: SEQUENCE; Schema: market; Owner: predator_owner
 --
 
@@ -4294,34 +5932,6 @@ CREATE SEQUENCE market.candle_load_id_seq
 
 
 ALTER TABLE market.candle_load_id_seq OWNER TO predator_owner;
-
---
--- Name: candle_quarantine; Type: TABLE; Schema: market; Owner: predator_owner
---
-
-CREATE TABLE market.candle_quarantine (
-    load_id bigint NOT NULL,
-    line_no bigint NOT NULL,
-    venue text NOT NULL,
-    symbol text NOT NULL,
-    "interval" text NOT NULL,
-    ts timestamp with time zone,
-    raw text NOT NULL,
-    raw_length integer NOT NULL,
-    reasons text[] NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT quarantine_has_reason CHECK ((cardinality(reasons) > 0))
-);
-
-
-ALTER TABLE market.candle_quarantine OWNER TO predator_owner;
-
---
--- Name: TABLE candle_quarantine; Type: COMMENT; Schema: market; Owner: predator_owner
---
-
-COMMENT ON TABLE market.candle_quarantine IS 'Input rows refused by the candle gates, with reason codes and the raw line (first 1,000 characters; raw_length is the full length).';
-
 
 --
 -- Name: cluster; Type: TABLE; Schema: market; Owner: predator_owner
@@ -4410,104 +6020,6 @@ COMMENT ON TABLE ops.chain_head IS 'Head (last sequence number and row hash) of 
 
 
 --
--- Name: incident; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.incident (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    severity smallint NOT NULL,
-    category text NOT NULL,
-    scope text NOT NULL,
-    title text NOT NULL,
-    description text NOT NULL,
-    links jsonb DEFAULT '{}'::jsonb NOT NULL,
-    source text NOT NULL,
-    actor text NOT NULL,
-    ts timestamp with time zone,
-    opened_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT incident_category_is_known CHECK ((category = ANY (ARRAY['data'::text, 'model'::text, 'execution'::text, 'risk'::text, 'infrastructure'::text]))),
-    CONSTRAINT incident_source_is_known CHECK ((source = ANY (ARRAY['system'::text, 'operator'::text]))),
-    CONSTRAINT severity_is_1_to_3 CHECK (((severity >= 1) AND (severity <= 3)))
-);
-
-
-ALTER TABLE ops.incident OWNER TO predator_owner;
-
---
--- Name: TABLE incident; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highest), category (data, model, execution, risk, infrastructure), scope, what happened, links to the orders, hours, reconciliations and gates involved, who or what opened it, business time ts and wall time opened_at. Chained per book; book_id 0 for incidents that span books.';
-
-
---
--- Name: incident_update; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.incident_update (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    incident_book_id integer NOT NULL,
-    incident_seq bigint NOT NULL,
-    action text NOT NULL,
-    reason text NOT NULL,
-    actor text NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
-    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0))
-);
-
-
-ALTER TABLE ops.incident_update OWNER TO predator_owner;
-
---
--- Name: TABLE incident_update; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.incident_update IS 'Acknowledgements, resolutions and comments on incidents: who and why. Append-only, chained per book.';
-
-
---
--- Name: reconciliation; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.reconciliation (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    kind text NOT NULL,
-    ts timestamp with time zone NOT NULL,
-    venue_balances jsonb NOT NULL,
-    book_balances jsonb NOT NULL,
-    venue_open_orders text[] NOT NULL,
-    book_open_orders text[] NOT NULL,
-    tolerance numeric NOT NULL,
-    diffs jsonb NOT NULL,
-    clean boolean NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT clean_means_no_diff CHECK ((clean = (diffs = '[]'::jsonb))),
-    CONSTRAINT reconciliation_kind_is_known CHECK ((kind = ANY (ARRAY['hourly'::text, 'startup'::text, 'manual'::text]))),
-    CONSTRAINT tolerance_is_non_negative CHECK ((tolerance >= (0)::numeric))
-);
-
-
-ALTER TABLE ops.reconciliation OWNER TO predator_owner;
-
---
--- Name: TABLE reconciliation; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the venue''s truth (balances per currency, open orders), the differences beyond the tolerance, and whether it was clean. Append-only, chained per book.';
-
-
---
 -- Name: venue_health; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -4537,35 +6049,6 @@ COMMENT ON TABLE ops.venue_health IS 'Venue API calls and errors observed by the
 
 
 --
--- Name: venue_transfer; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.venue_transfer (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    kind text NOT NULL,
-    currency text NOT NULL,
-    amount numeric NOT NULL,
-    venue_ref text NOT NULL,
-    ts timestamp with time zone NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT transfer_amount_is_positive CHECK ((amount > (0)::numeric)),
-    CONSTRAINT transfer_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text])))
-);
-
-
-ALTER TABLE ops.venue_transfer OWNER TO predator_owner;
-
---
--- Name: TABLE venue_transfer; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.venue_transfer IS 'Deposits and withdrawals seen on the venue account. Predator has no code path that withdraws: any withdrawal seen here halts globally. Append-only, chained per book.';
-
-
---
 -- Name: alembic_version; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -4575,89 +6058,6 @@ CREATE TABLE public.alembic_version (
 
 
 ALTER TABLE public.alembic_version OWNER TO postgres;
-
---
--- Name: breaker_kind; Type: TABLE; Schema: risk; Owner: predator_owner
---
-
-CREATE TABLE risk.breaker_kind (
-    breaker text NOT NULL,
-    unit text NOT NULL,
-    description text NOT NULL
-);
-
-
-ALTER TABLE risk.breaker_kind OWNER TO predator_owner;
-
---
--- Name: TABLE breaker_kind; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON TABLE risk.breaker_kind IS 'The circuit breakers the database evaluates, with the unit of their threshold.';
-
-
---
--- Name: breaker_setting; Type: TABLE; Schema: risk; Owner: predator_owner
---
-
-CREATE TABLE risk.breaker_setting (
-    lane text NOT NULL,
-    account text DEFAULT '*'::text NOT NULL,
-    breaker text NOT NULL,
-    revision integer NOT NULL,
-    threshold numeric,
-    window_hours integer DEFAULT 1 NOT NULL,
-    min_events integer DEFAULT 1 NOT NULL,
-    trip_scope text NOT NULL,
-    reason text NOT NULL,
-    actor text DEFAULT SESSION_USER NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT breaker_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
-    CONSTRAINT breaker_revision_is_positive CHECK ((revision > 0)),
-    CONSTRAINT min_events_is_positive CHECK ((min_events > 0)),
-    CONSTRAINT threshold_is_non_negative CHECK ((threshold >= (0)::numeric)),
-    CONSTRAINT trip_scope_is_known CHECK ((trip_scope = ANY (ARRAY['global'::text, 'lane'::text, 'account'::text]))),
-    CONSTRAINT window_is_positive CHECK ((window_hours > 0))
-);
-
-
-ALTER TABLE risk.breaker_setting OWNER TO predator_owner;
-
---
--- Name: TABLE breaker_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON TABLE risk.breaker_setting IS 'Circuit-breaker thresholds per lane and account (* = every account of the lane); the highest revision wins; NULL threshold disables. window_hours: the look-back; min_events: the smallest sample before a rate may trip; trip_scope: what a trip halts. Append-only.';
-
-
---
--- Name: breaker_trip; Type: TABLE; Schema: risk; Owner: predator_owner
---
-
-CREATE TABLE risk.breaker_trip (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    breaker text NOT NULL,
-    ts timestamp with time zone NOT NULL,
-    value numeric NOT NULL,
-    threshold numeric NOT NULL,
-    trip_scope text NOT NULL,
-    figures jsonb NOT NULL,
-    incident_seq bigint,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL
-);
-
-
-ALTER TABLE risk.breaker_trip OWNER TO predator_owner;
-
---
--- Name: TABLE breaker_trip; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON TABLE risk.breaker_trip IS 'Every circuit-breaker trip: the figure that tripped it against its threshold, the scope halted and the incident opened. Append-only, chained per book.';
-
 
 --
 -- Name: limit_kind; Type: TABLE; Schema: risk; Owner: predator_owner
@@ -4950,22 +6350,6 @@ ALTER TABLE ONLY ops.venue_transfer
 
 
 --
--- Name: hourly_exposure hourly_exposure_is_unique; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
---
-
-ALTER TABLE ONLY portfolio.hourly_exposure
-    ADD CONSTRAINT hourly_exposure_is_unique UNIQUE (book_id, hour, kind, key);
-
-
---
--- Name: hourly_exposure hourly_exposure_pk; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
---
-
-ALTER TABLE ONLY portfolio.hourly_exposure
-    ADD CONSTRAINT hourly_exposure_pk PRIMARY KEY (book_id, seq);
-
-
---
 -- Name: hourly_state hourly_state_is_unique; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
 --
 
@@ -5233,6 +6617,27 @@ CREATE INDEX posting_ts_idx ON ledger.posting USING btree (book_id, ts);
 --
 
 CREATE INDEX transaction_ts_idx ON ledger.transaction USING btree (book_id, ts);
+
+
+--
+-- Name: candle_load_feed_idx; Type: INDEX; Schema: market; Owner: predator_owner
+--
+
+CREATE INDEX candle_load_feed_idx ON market.candle_load USING btree (venue, symbol, "interval", load_id);
+
+
+--
+-- Name: candle_quarantine_feed_ts_idx; Type: INDEX; Schema: market; Owner: predator_owner
+--
+
+CREATE INDEX candle_quarantine_feed_ts_idx ON market.candle_quarantine USING btree (venue, symbol, "interval", ts);
+
+
+--
+-- Name: chain_head_book_idx; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE INDEX chain_head_book_idx ON ops.chain_head USING btree (book_id);
 
 
 --
@@ -5551,13 +6956,6 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON ops.venue_transfer FOR EACH ROW EXECU
 
 
 --
--- Name: hourly_exposure _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
---
-
-CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hourly_exposure FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
-
-
---
 -- Name: hourly_state _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
@@ -5565,24 +6963,10 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hourly_stat
 
 
 --
--- Name: hourly_exposure _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
---
-
-CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.hourly_exposure FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
-
-
---
 -- Name: hourly_state _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.hourly_state FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
-
-
---
--- Name: hourly_exposure _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
---
-
-CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.hourly_exposure FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -5979,14 +7363,6 @@ ALTER TABLE ONLY ops.venue_transfer
 
 
 --
--- Name: hourly_exposure hourly_exposure_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
---
-
-ALTER TABLE ONLY portfolio.hourly_exposure
-    ADD CONSTRAINT hourly_exposure_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
-
-
---
 -- Name: hourly_state hourly_state_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
 --
 
@@ -6270,6 +7646,15 @@ GRANT USAGE ON SCHEMA trading TO predator_auditor;
 
 
 --
+-- Name: FUNCTION candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -6286,11 +7671,29 @@ GRANT ALL ON FUNCTION api.create_account(p_name text, p_mode text, p_venue text,
 
 
 --
+-- Name: FUNCTION dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION feed_status(p_clock timestamp with time zone, p_venue text, p_interval text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text, p_interval text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text, p_interval text) TO predator_worker;
+GRANT ALL ON FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text, p_interval text) TO predator_auditor;
 
 
 --
@@ -6311,11 +7714,27 @@ GRANT ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with tim
 
 
 --
+-- Name: FUNCTION kill_switch(p_reason text, p_flatten boolean); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.kill_switch(p_reason text, p_flatten boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.kill_switch(p_reason text, p_flatten boolean) TO predator_operator;
+
+
+--
 -- Name: FUNCTION load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: ACL; Schema: api; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) TO predator_worker;
+
+
+--
+-- Name: FUNCTION open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) TO predator_operator;
 
 
 --
@@ -6351,6 +7770,22 @@ GRANT ALL ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text
 
 
 --
+-- Name: FUNCTION record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) TO predator_worker;
+
+
+--
 -- Name: FUNCTION register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -6364,6 +7799,15 @@ GRANT ALL ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind tex
 
 REVOKE ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -6383,6 +7827,14 @@ GRANT ALL ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_rea
 
 
 --
+-- Name: FUNCTION set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -6396,6 +7848,22 @@ GRANT ALL ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p
 
 REVOKE ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) TO predator_worker;
+
+
+--
+-- Name: FUNCTION update_incident(p_incident text, p_action text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION upsert_instruments(p_venue text, p_instruments jsonb, p_source text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) TO predator_worker;
 
 
 --
@@ -6436,10 +7904,24 @@ REVOKE ALL ON FUNCTION ledger.tg_transaction__complete() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+-- Name: FUNCTION _try_numeric(p_text text); Type: ACL; Schema: market; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_secs integer, p_clock timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION market._try_numeric(p_text text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _try_timestamptz(p_text text); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market._try_timestamptz(p_text text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -6599,17 +8081,45 @@ REVOKE ALL ON FUNCTION risk._active_halts(p_account text, p_lane text, p_strateg
 
 
 --
--- Name: FUNCTION _evaluate_hour(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._evaluate_hour(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _breaker(p_lane text, p_account text, p_breaker text); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._breaker(p_lane text, p_account text, p_breaker text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean) FROM PUBLIC;
 
 
 --
@@ -6620,10 +8130,24 @@ REVOKE ALL ON FUNCTION risk._scope(p_scope text, p_target text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION _set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _window_hours(p_book_id integer, p_breaker text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._window_hours(p_book_id integer, p_breaker text) FROM PUBLIC;
 
 
 --
@@ -6740,10 +8264,106 @@ GRANT SELECT ON TABLE api.balances TO predator_auditor;
 
 
 --
+-- Name: TABLE breaker_trip; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.breaker_trip TO predator_auditor;
+
+
+--
+-- Name: TABLE breaker_trips; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.breaker_trips TO predator_worker;
+GRANT SELECT ON TABLE api.breaker_trips TO predator_operator;
+GRANT SELECT ON TABLE api.breaker_trips TO predator_auditor;
+
+
+--
+-- Name: TABLE breaker_kind; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.breaker_kind TO predator_auditor;
+
+
+--
+-- Name: TABLE breaker_setting; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.breaker_setting TO predator_auditor;
+
+
+--
+-- Name: TABLE breakers; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.breakers TO predator_worker;
+GRANT SELECT ON TABLE api.breakers TO predator_operator;
+GRANT SELECT ON TABLE api.breakers TO predator_auditor;
+
+
+--
 -- Name: TABLE candle; Type: ACL; Schema: market; Owner: predator_owner
 --
 
 GRANT SELECT ON TABLE market.candle TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_anomalies; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.candle_anomalies TO predator_worker;
+GRANT SELECT ON TABLE api.candle_anomalies TO predator_operator;
+GRANT SELECT ON TABLE api.candle_anomalies TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_correction; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_correction TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_corrections; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.candle_corrections TO predator_worker;
+GRANT SELECT ON TABLE api.candle_corrections TO predator_operator;
+GRANT SELECT ON TABLE api.candle_corrections TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_load; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_load TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_loads; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.candle_loads TO predator_worker;
+GRANT SELECT ON TABLE api.candle_loads TO predator_operator;
+GRANT SELECT ON TABLE api.candle_loads TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_quarantine; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_quarantine TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_quarantine; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.candle_quarantine TO predator_worker;
+GRANT SELECT ON TABLE api.candle_quarantine TO predator_operator;
+GRANT SELECT ON TABLE api.candle_quarantine TO predator_auditor;
 
 
 --
@@ -6779,10 +8399,10 @@ GRANT SELECT ON TABLE api.decisions TO predator_auditor;
 
 
 --
--- Name: TABLE hourly_exposure; Type: ACL; Schema: portfolio; Owner: predator_owner
+-- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
-GRANT SELECT ON TABLE portfolio.hourly_exposure TO predator_auditor;
+GRANT SELECT ON TABLE portfolio.hourly_state TO predator_auditor;
 
 
 --
@@ -6850,19 +8470,35 @@ GRANT SELECT ON TABLE api.halts TO predator_auditor;
 
 
 --
--- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE portfolio.hourly_state TO predator_auditor;
-
-
---
 -- Name: TABLE hourly_states; Type: ACL; Schema: api; Owner: predator_owner
 --
 
 GRANT SELECT ON TABLE api.hourly_states TO predator_worker;
 GRANT SELECT ON TABLE api.hourly_states TO predator_operator;
 GRANT SELECT ON TABLE api.hourly_states TO predator_auditor;
+
+
+--
+-- Name: TABLE incident; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.incident TO predator_auditor;
+
+
+--
+-- Name: TABLE incident_update; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.incident_update TO predator_auditor;
+
+
+--
+-- Name: TABLE incidents; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.incidents TO predator_worker;
+GRANT SELECT ON TABLE api.incidents TO predator_operator;
+GRANT SELECT ON TABLE api.incidents TO predator_auditor;
 
 
 --
@@ -6969,6 +8605,22 @@ GRANT SELECT ON TABLE api.positions TO predator_auditor;
 
 
 --
+-- Name: TABLE reconciliation; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
+
+
+--
+-- Name: TABLE reconciliations; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.reconciliations TO predator_worker;
+GRANT SELECT ON TABLE api.reconciliations TO predator_operator;
+GRANT SELECT ON TABLE api.reconciliations TO predator_auditor;
+
+
+--
 -- Name: TABLE round_trip; Type: ACL; Schema: trading; Owner: predator_owner
 --
 
@@ -7017,6 +8669,22 @@ GRANT SELECT ON TABLE api.strategies TO predator_auditor;
 
 
 --
+-- Name: TABLE venue_transfer; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.venue_transfer TO predator_auditor;
+
+
+--
+-- Name: TABLE venue_transfers; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.venue_transfers TO predator_worker;
+GRANT SELECT ON TABLE api.venue_transfers TO predator_operator;
+GRANT SELECT ON TABLE api.venue_transfers TO predator_auditor;
+
+
+--
 -- Name: TABLE ledger_account; Type: ACL; Schema: ledger; Owner: predator_owner
 --
 
@@ -7035,27 +8703,6 @@ GRANT SELECT ON TABLE ledger.posting TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE ledger.transaction TO predator_auditor;
-
-
---
--- Name: TABLE candle_correction; Type: ACL; Schema: market; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE market.candle_correction TO predator_auditor;
-
-
---
--- Name: TABLE candle_load; Type: ACL; Schema: market; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE market.candle_load TO predator_auditor;
-
-
---
--- Name: TABLE candle_quarantine; Type: ACL; Schema: market; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE market.candle_quarantine TO predator_auditor;
 
 
 --
@@ -7087,59 +8734,10 @@ GRANT SELECT ON TABLE ops.chain_head TO predator_auditor;
 
 
 --
--- Name: TABLE incident; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.incident TO predator_auditor;
-
-
---
--- Name: TABLE incident_update; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.incident_update TO predator_auditor;
-
-
---
--- Name: TABLE reconciliation; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
-
-
---
 -- Name: TABLE venue_health; Type: ACL; Schema: ops; Owner: predator_owner
 --
 
 GRANT SELECT ON TABLE ops.venue_health TO predator_auditor;
-
-
---
--- Name: TABLE venue_transfer; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.venue_transfer TO predator_auditor;
-
-
---
--- Name: TABLE breaker_kind; Type: ACL; Schema: risk; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE risk.breaker_kind TO predator_auditor;
-
-
---
--- Name: TABLE breaker_setting; Type: ACL; Schema: risk; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE risk.breaker_setting TO predator_auditor;
-
-
---
--- Name: TABLE breaker_trip; Type: ACL; Schema: risk; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE risk.breaker_trip TO predator_auditor;
 
 
 --

@@ -309,3 +309,64 @@ def reconcile_call(account: str, ts: datetime, venue_balances: dict[str, Decimal
 def reconcile(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Reconciliation:
     """Compare the book with the venue's balances (totals per currency) and open orders (client order ids)."""
     return run(conn, reconcile_call(*args, **kwargs))
+
+
+# --- safety --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KillSwitch:
+    """Result of ``api.kill_switch``: the halt event (None when already halted), orders marked for
+    cancellation, and reduce-only exit orders created."""
+
+    halt_seq: int | None
+    orders_marked: int
+    flatten_orders: int
+
+
+def kill_switch(conn: psycopg.Connection, reason: str, flatten: bool = False) -> KillSwitch:
+    """Global halt, every open order marked for cancellation, optionally flatten every position. Operator."""
+    return run(conn, Call("SELECT * FROM api.kill_switch(%s::text, %s::boolean)", (reason, flatten), KillSwitch))
+
+
+def record_venue_health_call(account: str, ts: datetime, calls: int, errors: int, connected: bool,
+                             detail: dict[str, Any] | None = None) -> Call[bool]:
+    return Call("SELECT api.record_venue_health(%s::text, %s::timestamptz, %s::integer, %s::integer, %s::boolean,"
+                " %s::jsonb)", (account, ts, calls, errors, connected, json.dumps(detail or {}, default=str)), None)
+
+
+def record_venue_health(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> bool:
+    """Report venue API calls, errors and connectivity; True when a breaker tripped."""
+    return run(conn, record_venue_health_call(*args, **kwargs))
+
+
+def record_venue_transfer_call(account: str, kind: str, currency: str, amount: Decimal, venue_ref: str,
+                               ts: datetime) -> Call[str]:
+    return Call("SELECT api.record_venue_transfer(%s::text, %s::text, %s::text, %s::numeric, %s::text, %s::timestamptz)",
+                (account, kind, currency, amount, venue_ref, ts), None)
+
+
+def record_venue_transfer(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
+    """Relay a deposit or withdrawal seen on the venue; a withdrawal halts globally."""
+    return run(conn, record_venue_transfer_call(*args, **kwargs))
+
+
+def open_incident(conn: psycopg.Connection, severity: int, category: str, title: str, description: str, reason: str,
+                  account: str | None = None, links: dict[str, Any] | None = None) -> str:
+    """Open an incident by hand; returns its id INC-<book>-<seq>. Operator."""
+    return run(conn, Call("SELECT api.open_incident(%s::integer, %s::text, %s::text, %s::text, %s::text, %s::text,"
+                          " %s::jsonb)", (severity, category, title, description, reason, account,
+                                          json.dumps(links or {})), None))
+
+
+def update_incident(conn: psycopg.Connection, incident: str, action: str, reason: str) -> str:
+    """Acknowledge, resolve or comment on an incident; returns its status. Operator."""
+    return run(conn, Call("SELECT api.update_incident(%s::text, %s::text, %s::text)", (incident, action, reason), None))
+
+
+def set_breaker(conn: psycopg.Connection, lane: str, breaker: str, threshold: Decimal | None, reason: str,
+                account: str = "*", window_hours: int | None = None, min_events: int | None = None,
+                trip_scope: str | None = None) -> int:
+    """Set a circuit-breaker threshold for a lane or an account of it; returns the revision. Operator."""
+    return run(conn, Call("SELECT api.set_breaker(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::integer,"
+                          " %s::integer, %s::text)",
+                          (lane, breaker, threshold, reason, account, window_hours, min_events, trip_scope), None))

@@ -43,10 +43,34 @@ def definition_files() -> list[Path]:
     return files
 
 
+#: Schemas whose functions are all current definitions from sql/ (none is created by a migration).
+DEFINITION_SCHEMAS = ("ops", "market", "risk", "ledger", "trading", "portfolio")
+
+_DROP_FUNCTIONS = """
+DO $drop$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT p.oid::regprocedure AS f
+               FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = ANY (%s) AND p.prokind IN ('f', 'p')
+    LOOP
+        EXECUTE 'DROP FUNCTION ' || r.f || ' CASCADE';
+    END LOOP;
+END
+$drop$;
+"""
+
+
 def apply_definitions(conn: psycopg.Connection) -> None:
-    """Re-create schema ``api`` and re-apply every current definition, as ``predator_owner``."""
+    """Re-create schema ``api`` and re-apply every current definition, as ``predator_owner``.
+
+    Every function of the definition schemas is dropped first (with the triggers that use them, which
+    ``sql/triggers`` re-creates), so a routine whose signature changed or that was removed does not linger
+    as a stale overload."""
+    arr = "ARRAY[" + ", ".join(f"'{s}'" for s in DEFINITION_SCHEMAS) + "]"
     conn.execute("SET LOCAL ROLE predator_owner; SET LOCAL check_function_bodies = off;"
-                 " DROP SCHEMA IF EXISTS api CASCADE; CREATE SCHEMA api;"
+                 " DROP SCHEMA IF EXISTS api CASCADE; CREATE SCHEMA api;" + _DROP_FUNCTIONS.replace("%s", arr) + ";"
                  " COMMENT ON SCHEMA api IS 'The only door: governed procedures (SECURITY DEFINER, pinned"
                  " search_path) and read views.'")
     for path in definition_files():

@@ -38,6 +38,7 @@ from psycopg.types.json import set_json_loads
 
 from predator import errors
 from predator.db import api
+from predator.errors import TransientVenueError
 from predator.db.connection import Target
 from predator.runner.market import MarketData
 from predator.strategies.base import Context, InstrumentRules, Signal, Strategy, load_strategy
@@ -129,6 +130,10 @@ class HourRunner:
         self.limits: dict[str, float | None] = {}
         self.fee_rate = float(config.venue.fees()[1]) / 10000
         self.log = log.bind(run_id=config.run_id, account=config.account)
+        self.venue_calls = 0
+        self.venue_errors = 0
+        self.venue_connected = True
+        self.transfers_seen: set[str] = set()
 
     # --- set-up ---------------------------------------------------------------------------------------
     def ensure_account(self) -> None:
@@ -180,6 +185,7 @@ class HourRunner:
                     self.limits[name] = None if value is None else float(value) / 100
         self.venue = PaperVenue(self.market.venue_bars(), c.venue)
         self._restore_venue()
+        self._startup_reconciliation()
 
     def _restore_venue(self) -> None:
         """Rebuild the paper venue's memory from the database: balances, and the open orders."""
@@ -203,6 +209,46 @@ class HourRunner:
             self.venue.restore(coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid,
                                matched_until=checkpoint, fills=nfills)
         self.conn.commit()
+
+    def _startup_reconciliation(self) -> None:
+        """On every start, compare the book with the venue before anything new is sent."""
+        assert self.conn is not None and self.venue is not None
+        last = self.last_closed_hour()
+        ts = last or self.config.start
+        observed = self._observe_venue()
+        if observed is None:
+            return
+        balances, open_orders = observed
+        with self.conn.transaction():
+            api.run_many(self.conn, [api.reconcile_call(self.config.account, ts, balances, open_orders, "startup")])
+
+    def _venue(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call the venue, counting calls and transient failures for the venue-health breakers."""
+        self.venue_calls += 1
+        try:
+            result = fn(*args, **kwargs)
+        except TransientVenueError:
+            self.venue_errors += 1
+            self.venue_connected = False
+            raise
+        self.venue_connected = True
+        return result
+
+    def _observe_venue(self) -> tuple[dict[str, Decimal], list[str]] | None:
+        assert self.venue is not None
+        try:
+            balances = self._venue(self.venue.fetch_balance)
+            open_orders = [o["clientOrderId"] for o in self._venue(self.venue.fetch_open_orders)]
+        except TransientVenueError as e:
+            self.log.warning("venue_unreachable", error=str(e))
+            return None
+        return balances, open_orders
+
+    def _health_call(self, t: datetime) -> api.Call[Any]:
+        call = api.record_venue_health_call(self.config.account, t, self.venue_calls, self.venue_errors,
+                                            self.venue_connected)
+        self.venue_calls = self.venue_errors = 0
+        return call
 
     # --- the loop -------------------------------------------------------------------------------------
     def last_closed_hour(self) -> datetime | None:
@@ -253,19 +299,34 @@ class HourRunner:
         assert self.conn is not None and self.venue is not None
         c = self.config
         calls: list[api.Call[Any]] = []
-        for event in self.venue.advance(t):
+        try:
+            events = self._venue(self.venue.advance, t)
+            transfers = self._venue(self.venue.fetch_transfers)
+        except TransientVenueError as e:
+            self.log.warning("venue_unreachable", hour=t.isoformat(), error=str(e))
+            events, transfers = [], []
+        for event in events:
             calls.append(self._event_call(event))
-        calls.append(api.reconcile_call(c.account, t, self.venue.fetch_balance(),
-                                        [o["clientOrderId"] for o in self.venue.fetch_open_orders()]))
+        for tr in transfers:
+            if tr["id"] not in self.transfers_seen:
+                calls.append(api.record_venue_transfer_call(c.account, tr["kind"], tr["currency"], tr["amount"],
+                                                            tr["id"], tr["ts"]))
+        observed = self._observe_venue()
+        if observed is not None:
+            calls.append(api.reconcile_call(c.account, t, observed[0], observed[1]))
+        calls.append(self._health_call(t))
+        calls.append(api.Call("SELECT coalesce(array_agg(DISTINCT symbol), '{}') FROM api.orders WHERE account = %s"
+                              " AND status IN ('new', 'open', 'partially_filled')", (c.account,), None))
         calls.append(api.close_hour_call(c.account, t, c.symbols))
         with self.conn.transaction():
             results = api.run_many(self.conn, calls)
             state: api.HourState = results[-1]
-            signals = self.decide(t, state) if t < c.end else []
+            signals = self.decide(t, state, set(results[-2])) if t < c.end else []
             decisions = api.run_many(self.conn, [
                 api.submit_signal_call(c.account, c.strategy, s.symbol, s.ts, s.direction,
                                        Decimal(repr(s.confidence)), Decimal(repr(s.edge_bps)), s.expiry, s.quantity,
                                        s.order_type, s.limit_price) for s in signals])
+        self.transfers_seen.update(tr["id"] for tr in transfers)
         admitted = []
         for s, d in zip(signals, decisions, strict=True):
             if d.outcome == "admitted":
@@ -278,33 +339,79 @@ class HourRunner:
         if admitted:
             self._place([(d.client_order_id, s.symbol, d.side, s.order_type, d.quantity, s.limit_price, t, s.expiry,
                           d.decision_price) for d, s in admitted])
+        if state.open_orders or admitted or state.halts:
+            self.service_requests(t)
+
+    def service_requests(self, t: datetime) -> int:
+        """Carry out what the database asks of the venue: cancel every order marked for cancellation (the
+        kill switch marks all), and send admitted orders that never reached the venue (kill-switch and
+        risk exits, or orders whose submission outcome was unknown). Returns how many were handled."""
+        assert self.conn is not None and self.venue is not None
+        rows = self.conn.execute(
+            "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, decision_price,"
+            " status, cancel_requested, updated_ts FROM api.orders WHERE account = %s"
+            " AND (status = 'new' OR (cancel_requested AND status IN ('open', 'partially_filled'))) ORDER BY seq",
+            (self.config.account,)).fetchall()
+        self.conn.commit()
+        if not rows:
+            return 0
+        cancels: list[api.Call[Any]] = []
+        to_send: list[tuple[Any, ...]] = []
+        for coid, symbol, side, otype, qty, limit_price, ts, expiry, dprice, status, cancel, updated in rows:
+            at = max(t, updated)
+            if cancel:
+                try:
+                    known = self._venue(self.venue.fetch_order, coid) if status == "new" else {"status": "open"}
+                    if known is not None and known["status"] == "open":
+                        done = self._venue(self.venue.cancel_order, coid, at)
+                        if done["status"] == "canceled":
+                            cancels.append(api.record_order_event_call(coid, "canceled", at, done["id"], "cancel requested"))
+                    elif known is None:
+                        cancels.append(api.record_order_event_call(coid, "canceled", at, None, "canceled before it reached the venue"))
+                except TransientVenueError as e:
+                    self.log.warning("cancel_failed", client_order_id=coid, error=str(e))
+            else:
+                to_send.append((coid, symbol, side, otype, qty, limit_price, ts, expiry, dprice))
+        if cancels:
+            with self.conn.transaction():
+                api.run_many(self.conn, cancels)
+        if to_send:
+            self._place(to_send)
+        return len(rows)
 
     def _place(self, orders: list[tuple[Any, ...]]) -> None:
+        """Send admitted orders: first ask the venue by client order id (a retried or timed-out submission
+        may already be there), place only those it never received, relay acknowledgements and rejects. A
+        submission whose outcome is unknown (timeout) stays 'new' and is resolved the same way later."""
         assert self.conn is not None and self.venue is not None
         acks: list[api.Call[Any]] = []
         for coid, symbol, side, otype, qty, limit_price, at, expiry, ref in orders:
-            order = self.venue.place_order(symbol, side, otype, qty, limit_price, coid, at, expiry=expiry,
-                                           reference_price=ref)
+            try:
+                order = self._venue(self.venue.fetch_order, coid)
+                if order is None:
+                    order = self._venue(self.venue.place_order, symbol, side, otype, qty, limit_price, coid, at,
+                                        expiry=expiry, reference_price=ref)
+            except TransientVenueError as e:
+                self.log.warning("submission_outcome_unknown", client_order_id=coid, error=str(e))
+                continue
             arrived = datetime.fromtimestamp(order["timestamp"] / 1000, UTC)
             if order["status"] == "rejected":
                 acks.append(api.record_order_event_call(coid, "rejected", arrived, order["id"], order["info"]["reason"]))
                 self.log.info("order_rejected", client_order_id=coid, reason=order["info"]["reason"])
             else:
                 acks.append(api.record_order_event_call(coid, "acknowledged", arrived, order["id"]))
-        with self.conn.transaction():
-            api.run_many(self.conn, acks)
+        if acks:
+            with self.conn.transaction():
+                api.run_many(self.conn, acks)
 
     def _send_unacknowledged(self) -> None:
-        """Orders admitted but never acknowledged (a crash between admission and placement): resolve them by
-        client order id with the venue and send the ones it never received."""
-        assert self.conn is not None and self.venue is not None
-        rows = self.conn.execute(
-            "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, decision_price"
-            " FROM api.orders WHERE account = %s AND status = 'new' ORDER BY seq", (self.config.account,)).fetchall()
-        self.conn.commit()
-        if rows:
-            self.log.info("resolving_unacknowledged_orders", count=len(rows))
-            self._place([tuple(r) for r in rows])
+        """On start: orders admitted but never acknowledged (a crash between admission and placement, a
+        timed-out submission) are resolved by client order id with the venue before anything new is sent;
+        cancel requests are carried out."""
+        last = self.last_closed_hour()
+        handled = self.service_requests(last or self.config.start)
+        if handled:
+            self.log.info("resolved_pending_orders", count=handled)
 
     def _event_call(self, event: dict[str, Any]) -> api.Call[Any]:
         if event["kind"] == "fill":
@@ -313,10 +420,9 @@ class HourRunner:
                                         tr["fee"]["currency"], tr["takerOrMaker"], event["ts"])
         return api.record_order_event_call(event["order"], event["kind"], event["ts"], None, event.get("reason"))
 
-    def decide(self, t: datetime, state: api.HourState) -> list[Signal]:
-        """Run the strategy for every symbol on what was known at t."""
-        assert self.market is not None and self.venue is not None
-        open_symbols = {o["symbol"] for o in self.venue.fetch_open_orders()}
+    def decide(self, t: datetime, state: api.HourState, open_symbols: set[str]) -> list[Signal]:
+        """Run the strategy for every symbol on what was known at t (symbols with an open order wait)."""
+        assert self.market is not None
         ts = int(t.timestamp())
         out: list[Signal] = []
         for symbol in self.config.symbols:

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from predator.errors import TransientVenueError
 from predator.venues.base import Order, Trade, ms
 
 #: Default spot fee tiers, (maker, taker) in basis points.
@@ -71,6 +72,24 @@ class PaperConfig:
                 "slippage_bps": str(self.slippage_bps), "impact_bps": str(self.impact_bps),
                 "participation": str(self.participation), "latency_ms": self.latency_ms,
                 "latency_jitter_ms": self.latency_jitter_ms, "reject_rate": self.reject_rate, "seed": self.seed}
+
+
+@dataclass
+class Faults:
+    """Faults injected into the paper venue, for the safety scenarios (all off by default).
+
+    * ``network_down``: every call raises TransientVenueError (a network block);
+    * ``timeout_after_accept``: client order ids whose placement the venue accepts but whose response
+      times out (TransientVenueError after the order exists at the venue);
+    * ``duplicate_fills``: every fill is reported twice;
+    * ``ghost_fill_for``: client order ids for which a fill is reported although the venue never filled
+      them (the venue's balances and order stay unfilled).
+    """
+
+    network_down: bool = False
+    timeout_after_accept: set[str] = field(default_factory=set)
+    duplicate_fills: bool = False
+    ghost_fill_for: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -120,6 +139,8 @@ class PaperVenue:
     def __init__(self, bars: dict[str, Bars], config: PaperConfig, balances: dict[str, Decimal] | None = None) -> None:
         self.name = f"paper:{config.venue}"
         self.config = config
+        self.faults = Faults()
+        self.transfers: list[dict[str, Any]] = []
         self.bars = bars
         self.balances: dict[str, Decimal] = dict(balances or {})
         self.orders: dict[str, _Order] = {}
@@ -157,10 +178,25 @@ class PaperVenue:
         k = min(bisect.bisect_left(bars.ts, int(at.timestamp()) // HOUR * HOUR), len(bars.ts) - 1)
         return bars.open[k]
 
+    def _reachable(self) -> None:
+        if self.faults.network_down:
+            raise TransientVenueError(f"{self.name}: venue unreachable (simulated network block)")
+
+    def withdraw(self, currency: str, amount: Decimal, ref: str, at: datetime) -> None:
+        """Something outside Predator withdraws from the venue account (Predator itself never does)."""
+        self.balances[currency] = self.balances.get(currency, Decimal(0)) - amount
+        self.transfers.append({"kind": "withdrawal", "currency": currency, "amount": amount, "id": ref, "ts": at})
+
+    def fetch_transfers(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Deposits and withdrawals seen on the account (ccxt fetch_deposits / fetch_withdrawals)."""
+        self._reachable()
+        return [t for t in self.transfers if since is None or t["ts"] >= since]
+
     # --- the six calls ----------------------------------------------------------------------------
     def place_order(self, symbol: str, side: str, order_type: str, amount: Decimal, price: Decimal | None,
                     client_order_id: str, at: datetime, expiry: datetime | None = None,
                     reference_price: Decimal | None = None) -> Order:
+        self._reachable()
         if client_order_id in self.orders:
             return self._unified(self.orders[client_order_id])
         rng = self._rng(client_order_id)
@@ -185,6 +221,8 @@ class PaperVenue:
             free = self.balances.get(base, Decimal(0)) - (self._reserved(base) - amount)
             if amount > free:
                 self._reject(order, "insufficient_balance")
+        if client_order_id in self.faults.timeout_after_accept:
+            raise TransientVenueError(f"{self.name}: request timed out placing {client_order_id} (the venue accepted it)")
         return self._unified(order)
 
     def _reject(self, order: _Order, reason: str) -> None:
@@ -193,6 +231,7 @@ class PaperVenue:
         order.closed_at = order.arrives_at
 
     def cancel_order(self, client_order_id: str, at: datetime) -> Order:
+        self._reachable()
         order = self.orders[client_order_id]
         if order.status == "open":
             order.status = "canceled"
@@ -201,17 +240,21 @@ class PaperVenue:
         return self._unified(order)
 
     def fetch_order(self, client_order_id: str) -> Order | None:
+        self._reachable()
         order = self.orders.get(client_order_id)
         return self._unified(order) if order else None
 
     def fetch_balance(self) -> dict[str, Decimal]:
+        self._reachable()
         return {k: v for k, v in self.balances.items() if v != 0}
 
     def fetch_open_orders(self, symbol: str | None = None) -> list[Order]:
+        self._reachable()
         return [self._unified(o) for o in self.orders.values()
                 if o.status == "open" and (symbol is None or o.symbol == symbol)]
 
     def fetch_my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Trade]:
+        self._reachable()
         return [t for t in self.trades if (symbol is None or t["symbol"] == symbol)
                 and (since is None or t["timestamp"] >= ms(since))]
 
@@ -236,11 +279,25 @@ class PaperVenue:
     def advance(self, until: datetime) -> list[dict[str, Any]]:
         """Process every bar with open time < ``until`` that opened at or after an order's arrival; return
         the venue events (fills, expiries, cancels) in time order and forget them."""
+        self._reachable()
         limit = int(until.timestamp())
         for o in sorted((o for o in self.orders.values() if o.status == "open"), key=lambda o: (o.arrives_at, o.client_order_id)):
             self._match(o, limit)
         events = sorted(self.events, key=lambda e: (e["ts"], e["seq"]))
         self.events = []
+        if self.faults.duplicate_fills:
+            events = [e for ev in events for e in ([ev, ev] if ev["kind"] == "fill" else [ev])]
+        for coid in sorted(self.faults.ghost_fill_for):
+            o = self.orders.get(coid)
+            if o is not None and o.filled == 0:
+                ts = max(o.arrives_at, until - timedelta(minutes=30))
+                price = o.price if o.price is not None else o.ref_price
+                fee = (o.amount * price * self._taker).quantize(_PRICE_Q, ROUND_HALF_EVEN)
+                events.append({"kind": "fill", "order": coid, "ts": ts, "trade_id": f"{o.venue_order_id}-ghost",
+                               "trade": {"id": f"{o.venue_order_id}-ghost", "amount": o.amount, "price": price,
+                                         "fee": {"cost": fee, "currency": o.symbol.split("/")[1]},
+                                         "takerOrMaker": "taker"}})
+            self.faults.ghost_fill_for.discard(coid)
         return events
 
     def _match(self, order: _Order, limit: int) -> None:

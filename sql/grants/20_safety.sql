@@ -1,4 +1,14 @@
--- grants/20_safety.sql — privileges of the safety procedures (reconciliation, incidents, breakers, kill switch).
+-- grants/20_safety.sql — privileges of the safety procedures (reconciliation, venue health and transfers,
+-- incidents, breakers, kill switch).
 GRANT EXECUTE ON FUNCTION
-    api.reconcile(text, timestamptz, jsonb, text[], text, numeric)
+    api.reconcile(text, timestamptz, jsonb, text[], text, numeric),
+    api.record_venue_health(text, timestamptz, integer, integer, boolean, jsonb),
+    api.record_venue_transfer(text, text, text, numeric, text, timestamptz)
 TO predator_worker;
+
+GRANT EXECUTE ON FUNCTION
+    api.kill_switch(text, boolean),
+    api.open_incident(integer, text, text, text, text, text, jsonb),
+    api.update_incident(text, text, text),
+    api.set_breaker(text, text, numeric, text, text, integer, integer, text)
+TO predator_operator;

@@ -19,6 +19,8 @@ INSERT INTO api_surface VALUES
     ('load_candles', '{text,text,text,text,"timestamp with time zone",integer}', true, true, false),
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),
     ('reconcile', '{text,"timestamp with time zone",jsonb,text[],text,numeric}', true, true, false),
+    ('record_venue_health', '{text,"timestamp with time zone",integer,integer,boolean,jsonb}', true, true, false),
+    ('record_venue_transfer', '{text,text,text,numeric,text,"timestamp with time zone"}', true, true, false),
     ('upsert_instruments', '{text,jsonb,text}', true, true, false),
     ('verify_chains', '{}', true, true, true),
     ('hour_digests', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
@@ -33,7 +35,11 @@ INSERT INTO api_surface VALUES
     ('resume_strategy', '{text,text,text}', false, true, false),
     ('set_limit', '{text,text,text,numeric,text,text}', false, true, false),
     ('halt', '{text,text,text}', false, true, false),
-    ('resume', '{text,text,text}', false, true, false);
+    ('resume', '{text,text,text}', false, true, false),
+    ('kill_switch', '{text,boolean}', false, true, false),
+    ('open_incident', '{integer,text,text,text,text,text,jsonb}', false, true, false),
+    ('update_incident', '{text,text,text}', false, true, false),
+    ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false);
 
 -- 51 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(51 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -45,14 +51,16 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
     'candle_gaps', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
-    'load_candles', 'pause_strategy', 'reconcile', 'record_fill', 'record_order_event', 'register_run',
-    'register_strategy', 'resample_candles', 'resume', 'resume_strategy', 'set_limit', 'submit_signal',
-    'upsert_instruments', 'verify_chains'],
+    'kill_switch', 'load_candles', 'open_incident', 'pause_strategy', 'reconcile', 'record_fill', 'record_order_event',
+    'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
+    'resume_strategy', 'set_breaker', 'set_limit', 'submit_signal', 'update_incident', 'upsert_instruments',
+    'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
-    'accounts', 'audit_log', 'balances', 'candle_anomalies', 'candle_corrections', 'candle_loads', 'candle_quarantine',
-    'candles', 'decisions', 'exposures', 'fills', 'halt_events', 'halts', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions', 'round_trips',
-    'runs', 'strategies'],
+    'accounts', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
+    'candle_loads', 'candle_quarantine', 'candles', 'decisions', 'exposures', 'fills', 'halt_events', 'halts',
+    'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
+    'reconciliations', 'round_trips', 'runs', 'strategies', 'venue_transfers'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');

@@ -5,7 +5,8 @@
 -- quote currency), and the hashes of the hour's inputs (the bars of p_symbols that closed at p_hour)
 -- and outputs (everything the book's chains gained since the previous close). Marks are the close of
 -- the last bar closed by p_hour; a held symbol without that bar is listed in stale_marks.
--- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour).
+-- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour) and the
+-- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar).
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
 -- hour before the last closed one.
 CREATE OR REPLACE FUNCTION api.close_hour(p_account text, p_hour timestamptz, p_symbols text[] DEFAULT NULL)
@@ -43,6 +44,8 @@ DECLARE
     v_marks     numeric[];
     v_notionals numeric[];
     v_exposures jsonb;
+    v_stale_hours numeric;
+    v_stale_detail jsonb;
 BEGIN
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
@@ -140,7 +143,20 @@ BEGIN
             v_open, v_stale, v_exposures, v_inputs, v_outputs,
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
 
-    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour);
+    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
+    -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
+    -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at
+    -- all: its signals are refused with data_stale).
+    IF cardinality(v_symbols) > 0 THEN
+        SELECT max(extract(epoch FROM p_hour - m.bar_close) / 3600),
+               jsonb_object_agg(m.symbol, extract(epoch FROM p_hour - m.bar_close) / 3600)
+          INTO v_stale_hours, v_stale_detail
+          FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
+        IF v_stale_hours > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
+                                        jsonb_build_object('hours_since_last_bar', v_stale_detail));
+        END IF;
+    END IF;
     RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
 END
 $$;

@@ -5,8 +5,9 @@
 --             (totals); a difference above p_tolerance (the venue's precision) is a mismatch;
 --   open orders: the book's acknowledged open orders (open, partially_filled) vs p_venue_open_orders
 --             (client order ids): missing on either side is a mismatch.
--- Any mismatch halts trading globally (system halt, lifted only by an operator) and opens a severity-1
--- execution incident with the differences. Returns clean = true when everything agrees.
+-- A new mismatch (differing from the previous comparison's) halts trading globally (system halt, lifted
+-- only by an operator), opens a severity-1 execution incident with the differences and trips the
+-- reconciliation-desync breaker. Returns clean = true when everything agrees.
 CREATE OR REPLACE FUNCTION api.reconcile(
     p_account text, p_ts timestamptz, p_venue_balances jsonb, p_venue_open_orders text[],
     p_kind text DEFAULT 'hourly', p_tolerance numeric DEFAULT 0.00000001)
@@ -21,12 +22,14 @@ DECLARE
     v_diffs  jsonb;
     v_seq    bigint;
     v_inc    bigint;
+    v_prev_diffs jsonb;
 BEGIN
     IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
             HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
     END IF;
     PERFORM ops._lock_book(v_acct.book_id);
+    SELECT r.diffs INTO v_prev_diffs FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id ORDER BY r.seq DESC LIMIT 1;
 
     SELECT coalesce(jsonb_object_agg(b.currency, b.balance ORDER BY b.currency), '{}'::jsonb) INTO v_book
       FROM ledger.balance b
@@ -55,15 +58,21 @@ BEGIN
             p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
 
-    IF v_diffs <> '[]'::jsonb THEN
+    IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
         v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
             format('reconciliation mismatch on %s', p_account),
             format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
             jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
-                format('reconciliation mismatch on %s (incident %s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts);
+                format('reconciliation mismatch on %s (incident INC-%s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts,
+                v_inc);
         END IF;
+        -- The desync breaker records the trip (the global halt above already stopped trading).
+        PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
+            (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
+                AND r.ts > p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync')), 1,
+            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs));
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END

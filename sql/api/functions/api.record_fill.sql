@@ -9,7 +9,9 @@
 --   * FIFO lots: a buy opens a lot, a sell consumes the oldest open lots first and records each
 --     allocation with its realized PnL = qty * (exit - entry) - entry fee share - exit fee share
 --     (PD007 when the open lots do not cover the sell);
---   * the position and, when it returns to flat, the executed round trip. The trip counts what its lots
+--   * the position and, when it returns to flat, the executed round trip;
+--   * then the abnormal-slippage breaker (adverse slippage against the order's decision price, bps) and
+--     the intra-hour loss limits (risk._after_fill). The trip counts what its lots
 --     held: a fee paid in the base asset is a fee (in quote at the fill price), not bought or sold
 --     quantity, so the buy and sell sides are the lot quantities at their prices, and net_pnl equals the
 --     sum of the realized PnL of the trip's allocations.
@@ -138,6 +140,7 @@ BEGIN
                trip_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_fees END + v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_book AND p.symbol = v_req.symbol;
+        PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
         RETURN 'recorded';
     END IF;
 
@@ -201,6 +204,7 @@ BEGIN
                 (v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees)
                     / (v_pos.trip_buy_notional + v_pos.trip_buy_fees));
     END IF;
+    PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
     RETURN 'recorded';
 END
 $$;

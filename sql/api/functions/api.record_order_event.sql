@@ -6,6 +6,7 @@
 --   expired          new|open|partially_filled -> expired
 --   cancel_requested status unchanged; marks the order for cancellation
 -- Idempotent: relaying the event that produced the current terminal status again returns it unchanged.
+-- A reject feeds the reject-rate circuit breaker (rejects / orders over its window).
 -- PD005 illegal transition, PD011 unknown order, PD012 unknown kind, PD013 time going backwards.
 CREATE OR REPLACE FUNCTION api.record_order_event(
     p_client_order_id text, p_kind text, p_ts timestamptz,
@@ -18,6 +19,8 @@ DECLARE
     v_book   integer := trading._order_book(p_client_order_id);
     v_state  trading.order_state;
     v_after  text;
+    v_rejects bigint;
+    v_orders  bigint;
 BEGIN
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
@@ -35,6 +38,14 @@ BEGIN
     END IF;
     INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, venue_order_id, reason, ts)
     VALUES (v_book, p_client_order_id, p_kind, coalesce(v_after, v_state.status), p_venue_order_id, p_reason, p_ts);
+    IF p_kind = 'rejected' THEN
+        -- Reject-rate breaker: venue rejects / orders created in the breaker's window.
+        SELECT count(*) FILTER (WHERE s.status = 'rejected'), count(*) INTO v_rejects, v_orders
+          FROM trading.order_request r JOIN trading.order_state s USING (client_order_id)
+         WHERE r.book_id = v_book AND r.ts > p_ts - risk._window_hours(v_book, 'reject_rate') AND r.ts <= p_ts;
+        PERFORM risk._check_breaker(v_book, 'reject_rate', p_ts, v_rejects::numeric / greatest(v_orders, 1), v_orders,
+                                    jsonb_build_object('rejects', v_rejects, 'orders', v_orders, 'last_reason', p_reason));
+    END IF;
     RETURN coalesce(v_after, v_state.status);
 END
 $$;

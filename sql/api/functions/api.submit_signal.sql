@@ -15,7 +15,9 @@
 -- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused data_stale
 -- quote_currency_mismatch edge_below_minimum insufficient_cash order_notional_cap instrument_cap
 -- cluster_cap quote_cap portfolio_cap daily_loss_limit drawdown_limit below_min_notional below_min_qty
--- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position.
+-- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position. Beyond the profile's
+-- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
+-- (orders_per_hour), which halts the account when it trips.
 -- Tables: trading.signal, risk.decision, trading.order_request, trading.order_event (+ order_state).
 CREATE OR REPLACE FUNCTION api.submit_signal(
     p_account     text,
@@ -65,6 +67,7 @@ DECLARE
     v_notional    numeric;
     v_limits      jsonb;
     v_cap         numeric;
+    v_tier        numeric;
     v_caps        jsonb := '{}'::jsonb;
     v_orders_hour bigint;
     v_coid        text;
@@ -242,6 +245,13 @@ BEGIN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
         v_cap := risk.cap(v_limits, 'max_order_notional', p_symbol, v_equity);
+        -- Drawdown reduce tier: beyond it, entries are limited to half the order cap (half the equity when
+        -- no order cap is set).
+        v_tier := risk.cap(v_limits, 'drawdown_reduce_tier', '*', v_peak);
+        IF v_tier IS NOT NULL AND v_peak > v_equity AND v_peak - v_equity >= v_tier THEN
+            v_cap := coalesce(v_cap, v_equity) / 2;
+            v_caps := v_caps || jsonb_build_object('drawdown_reduce_tier_active', true);
+        END IF;
         v_caps := v_caps || jsonb_build_object('max_order_notional', v_cap);
         IF v_cap IS NOT NULL AND v_notional > v_cap THEN
             v_reasons := v_reasons || 'order_notional_cap'::text;
@@ -314,6 +324,11 @@ BEGIN
     VALUES (v_acct.book_id, v_coid, 'created', 'new', 0, p_ts);
     INSERT INTO risk.decision (book_id, signal_seq, strategy, symbol, ts, outcome, reasons, client_order_id, figures)
     VALUES (v_acct.book_id, v_sig_seq, p_strategy, p_symbol, p_ts, 'admitted', '{}', v_coid, v_figures);
+    -- Runaway-trading breaker: orders admitted for the account within the last hour.
+    SELECT count(*) INTO v_orders_hour FROM trading.order_request r
+     WHERE r.book_id = v_acct.book_id AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
+    PERFORM risk._check_breaker(v_acct.book_id, 'orders_per_hour', p_ts, v_orders_hour, v_orders_hour,
+                                jsonb_build_object('last_client_order_id', v_coid));
     RETURN QUERY SELECT 'admitted'::text, v_coid, v_side, v_qty, v_price, '{}'::text[], v_sig_seq;
 END
 $$;

@@ -1,9 +1,11 @@
--- risk._flatten(p_book_id, p_ts, p_origin, p_reason) -> integer (orders created)
+-- risk._flatten(p_book_id, p_ts, p_origin, p_reason, p_whole_position) -> integer (orders created)
 -- Creates a reduce-only market sell for the whole free position of every instrument the book holds
--- (position minus open sells), through the normal order path (order request + created event). These
+-- (position minus open sells; the whole position with p_whole_position, used by the kill switch, which
+-- cancels every open order first), through the normal order path (order request + created event). These
 -- are the only orders admitted while a halt covers the book (origin kill_switch or risk_flatten).
 -- Decision price: the last bar closed by p_ts, else the position's average cost.
-CREATE OR REPLACE FUNCTION risk._flatten(p_book_id integer, p_ts timestamptz, p_origin text, p_reason text)
+CREATE OR REPLACE FUNCTION risk._flatten(p_book_id integer, p_ts timestamptz, p_origin text, p_reason text,
+                                         p_whole_position boolean DEFAULT false)
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -16,7 +18,7 @@ DECLARE
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     FOR v_pos IN
-        SELECT p.symbol, p.quantity - coalesce(s.open_sell, 0) AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
+        SELECT p.symbol, p.quantity - CASE WHEN p_whole_position THEN 0 ELSE coalesce(s.open_sell, 0) END AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
           FROM trading.position p
           LEFT JOIN (SELECT o.symbol, sum(o.quantity - o.filled_qty) AS open_sell
                        FROM trading.order_state o
@@ -41,4 +43,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk._flatten(integer, timestamptz, text, text) IS 'Internal: creates reduce-only market sells of every free position of a book (kill switch flatten, drawdown flatten tier); returns how many orders it created.';
+COMMENT ON FUNCTION risk._flatten(integer, timestamptz, text, text, boolean) IS 'Internal: creates reduce-only market sells of every free position of a book (kill switch flatten, drawdown flatten tier); returns how many orders it created.';

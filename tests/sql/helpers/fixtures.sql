@@ -36,8 +36,11 @@ $$;
 
 -- pg_temp.new_account(name, principal, profile, ts) -> book_id
 -- A paper account on binance in USDT with the principal deposited at p_ts and strategy 's1' registered.
+-- Circuit breakers are off for the account unless p_breakers: these fixtures exercise the ledger, orders
+-- and limits with made-up prices (a fill far from its decision price would trip the slippage breaker, an
+-- hour closed after the last bar the stale-data breaker); the breakers have tests of their own.
 CREATE FUNCTION pg_temp.new_account(p_name text, p_principal numeric DEFAULT 10000, p_profile text DEFAULT 'unconstrained',
-                                    p_ts timestamptz DEFAULT '2024-01-01T00:00:00Z')
+                                    p_ts timestamptz DEFAULT '2024-01-01T00:00:00Z', p_breakers boolean DEFAULT false)
 RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -46,6 +49,10 @@ BEGIN
     v_book := api.create_account(p_name, 'paper', 'binance', 'USDT', 'paper', p_principal, p_profile, 'pgtap set-up');
     PERFORM api.deposit(p_name, p_principal, p_ts, 'pgtap set-up');
     PERFORM api.register_strategy(p_name, 's1', '{}'::jsonb, 'pgtap set-up');
+    IF NOT p_breakers THEN
+        PERFORM api.set_breaker('paper', k.breaker, NULL, 'pgtap set-up: breakers off', p_name)
+           FROM risk.breaker_kind k;
+    END IF;
     RETURN v_book;
 END
 $$;

@@ -1,0 +1,95 @@
+"""Operator safety commands: ``halt``, ``resume``, ``kill``, ``incidents``, ``incident``, ``breaker``."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+
+import click
+
+from predator.cli import main
+from predator.db import api
+from predator.db.connection import default_target
+
+
+@main.command()
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+@click.option("--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True)
+@click.option("--target", default=None, help="Account name, lane, or account/strategy for scoped halts.")
+def halt(reason: str, scope: str, target: str | None) -> None:
+    """Halt trading: SELECT api.halt(reason[, scope, target]). No order is admitted at that scope afterwards."""
+    with default_target().connect("operator") as conn, conn.transaction():
+        seq = api.halt(conn, reason, scope, target)
+    click.echo(f"halted {scope} {target or ''} (halt event {seq})".replace("  ", " "))
+
+
+@main.command()
+@click.option("--reason", required=True)
+@click.option("--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True)
+@click.option("--target", default=None)
+def resume(reason: str, scope: str, target: str | None) -> None:
+    """Lift a halt explicitly. Refused while reconciliation is dirty or a severity-1 incident is open."""
+    with default_target().connect("operator") as conn, conn.transaction():
+        seq = api.resume(conn, reason, scope, target)
+    click.echo(f"resumed {scope} {target or ''} (halt event {seq})".replace("  ", " "))
+
+
+@main.command()
+@click.option("--reason", required=True)
+@click.option("--flatten", is_flag=True, help="Also sell every position to cash (reduce-only market exits).")
+def kill(reason: str, flatten: bool) -> None:
+    """The kill switch: global halt, every open order marked for cancellation, optionally flatten.
+    Running workers carry out the cancels and exits at once (channel predator_kill)."""
+    with default_target().connect("operator") as conn, conn.transaction():
+        result = api.kill_switch(conn, reason, flatten)
+    click.echo(f"kill switch: halted globally{' (already halted)' if result.halt_seq is None else ''}; "
+               f"{result.orders_marked} open orders marked for cancellation; {result.flatten_orders} exit orders created")
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Include resolved incidents.")
+@click.option("--account", default=None)
+def incidents(show_all: bool, account: str | None) -> None:
+    """List incidents (open and acknowledged by default)."""
+    with default_target().connect("auditor") as conn:
+        rows = conn.execute(
+            "SELECT incident, severity, category, status, coalesce(account, '*'), ts, opened_at, title, resolution"
+            " FROM api.incidents WHERE (%s OR status <> 'resolved') AND (%s::text IS NULL OR account = %s)"
+            " ORDER BY opened_at", (show_all, account, account)).fetchall()
+    if not rows:
+        click.echo("no incidents")
+        return
+    for inc, sev, cat, status, acct, ts, opened, title, resolution in rows:
+        when = ts.strftime("%Y-%m-%d %H:%M") if ts else opened.strftime("%Y-%m-%d %H:%M (wall)")
+        click.echo(f"{inc:<14} sev {sev}  {cat:<14} {status:<12} {acct:<12} {when}  {title}"
+                   + (f"  — {resolution}" if resolution else ""))
+
+
+@main.command()
+@click.argument("incident_id")
+@click.argument("action", type=click.Choice(["acknowledge", "resolve", "comment"]))
+@click.option("--reason", required=True)
+def incident(incident_id: str, action: str, reason: str) -> None:
+    """Acknowledge, resolve or comment on an incident (INC-<book>-<seq>)."""
+    kind = {"acknowledge": "acknowledged", "resolve": "resolved", "comment": "comment"}[action]
+    with default_target().connect("operator") as conn, conn.transaction():
+        status = api.update_incident(conn, incident_id, kind, reason)
+    click.echo(f"{incident_id}: {status}")
+
+
+@main.command()
+@click.option("--lane", required=True, type=click.Choice(["paper", "live_canary", "live_promoted"]))
+@click.option("--breaker", required=True)
+@click.option("--threshold", type=Decimal, default=None, help="Omit to disable the breaker.")
+@click.option("--account", default="*", show_default=True)
+@click.option("--window-hours", type=int, default=None)
+@click.option("--min-events", type=int, default=None)
+@click.option("--trip-scope", type=click.Choice(["global", "lane", "account"]), default=None)
+@click.option("--reason", required=True)
+def breaker(lane: str, breaker: str, threshold: Decimal | None, account: str, window_hours: int | None,
+            min_events: int | None, trip_scope: str | None, reason: str) -> None:
+    """Set a circuit-breaker threshold for a lane (or one account of it)."""
+    with default_target().connect("operator") as conn, conn.transaction():
+        rev = api.set_breaker(conn, lane, breaker, threshold, reason, account, window_hours, min_events, trip_scope)
+    click.echo(f"breaker {breaker} for {lane}/{account}: revision {rev}")
+    sys.exit(0)

@@ -1,0 +1,47 @@
+-- api.record_venue_health(p_account, p_ts, p_calls, p_errors, p_connected, p_detail) -> boolean (a breaker tripped)
+-- Worker. Records the venue API calls and failures the worker observed since its last report, and
+-- whether the venue was reachable, then evaluates two circuit breakers:
+--   api_error_rate     Σ errors / Σ calls over the breaker's window (with at least min_events calls);
+--   connectivity_loss  consecutive reports without connectivity (this one included).
+CREATE OR REPLACE FUNCTION api.record_venue_health(p_account text, p_ts timestamptz, p_calls integer, p_errors integer,
+                                                   p_connected boolean, p_detail jsonb DEFAULT '{}')
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_acct    trading.account := trading._account(p_account);
+    v_calls   bigint;
+    v_errors  bigint;
+    v_down    bigint;
+    v_tripped boolean := false;
+BEGIN
+    IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
+       OR p_errors > p_calls THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',
+            DETAIL = format('calls=%s errors=%s connected=%s', p_calls, p_errors, p_connected),
+            HINT = 'Report the counts observed since the last report, with the business time.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    INSERT INTO ops.venue_health (book_id, ts, calls, errors, connected, detail)
+    VALUES (v_acct.book_id, p_ts, p_calls, p_errors, p_connected, coalesce(p_detail, '{}'));
+
+    SELECT coalesce(sum(h.calls), 0), coalesce(sum(h.errors), 0) INTO v_calls, v_errors
+      FROM ops.venue_health h
+     WHERE h.book_id = v_acct.book_id AND h.ts > p_ts - risk._window_hours(v_acct.book_id, 'api_error_rate') AND h.ts <= p_ts;
+    v_tripped := risk._check_breaker(v_acct.book_id, 'api_error_rate', p_ts, v_errors::numeric / greatest(v_calls, 1),
+                                     v_calls, jsonb_build_object('calls', v_calls, 'errors', v_errors, 'detail', p_detail));
+    IF NOT p_connected THEN
+        SELECT count(*) INTO v_down
+          FROM ops.venue_health h
+         WHERE h.book_id = v_acct.book_id
+           AND h.seq > coalesce((SELECT max(u.seq) FROM ops.venue_health u WHERE u.book_id = v_acct.book_id AND u.connected), 0);
+        v_tripped := risk._check_breaker(v_acct.book_id, 'connectivity_loss', p_ts, v_down, 1,
+                                         jsonb_build_object('consecutive_disconnected', v_down, 'detail', p_detail))
+                     OR v_tripped;
+    END IF;
+    RETURN v_tripped;
+END
+$$;
+
+COMMENT ON FUNCTION api.record_venue_health(text, timestamptz, integer, integer, boolean, jsonb) IS 'Worker: records venue API calls, errors and connectivity; trips the api_error_rate and connectivity_loss breakers (halt, incident) at their thresholds.';

@@ -1,0 +1,5 @@
+-- api.venue_transfers — deposits and withdrawals seen on the venue accounts.
+CREATE VIEW api.venue_transfers AS
+SELECT a.name AS account, t.kind, t.currency, t.amount, t.venue_ref, t.ts, t.seq
+  FROM ops.venue_transfer t JOIN trading.account a USING (book_id);
+COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the venue account (any withdrawal halts globally).';
