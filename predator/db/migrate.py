@@ -91,6 +91,8 @@ def _run(target: Target, fn: str, revision: str) -> None:
     cfg = _config()
     engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(target.dsn), poolclass=NullPool)
     with engine.begin() as conn:
+        if fn == "downgrade":
+            conn.connection.driver_connection.execute("DROP SCHEMA IF EXISTS api CASCADE")
         cfg.attributes["connection"] = conn
         getattr(command, fn)(cfg, revision)
     engine.dispose()
@@ -102,7 +104,10 @@ def upgrade(target: Target, revision: str = "head") -> None:
 
 
 def downgrade(target: Target, revision: str = "base") -> None:
-    """Migrate down to ``revision`` (default ``base``: nothing of Predator left in the database)."""
+    """Migrate down to ``revision`` (default ``base``: nothing of Predator left in the database).
+
+    Schema ``api`` (views and routines, all current definitions) is dropped first, in the same transaction:
+    a view may depend on a column a down migration removes; the definitions come back at head."""
     _run(target, "downgrade", revision)
 
 

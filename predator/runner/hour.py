@@ -38,8 +38,8 @@ from psycopg.types.json import set_json_loads
 
 from predator import errors
 from predator.db import api
-from predator.errors import TransientVenueError
 from predator.db.connection import Target
+from predator.errors import TransientVenueError
 from predator.runner.market import MarketData
 from predator.strategies.base import Context, InstrumentRules, Signal, Strategy, load_strategy
 from predator.venues.paper import PaperConfig, PaperVenue

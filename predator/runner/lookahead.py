@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from predator.runner.market import MarketData
 import numpy as np
 
+from predator.runner.market import MarketData
 from predator.runner.simulate import Decision, _full, fresh, simulate, truncate
 from predator.strategies.base import Strategy
 from predator.venues.paper import PaperConfig

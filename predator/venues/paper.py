@@ -25,8 +25,8 @@ Orders and trades are ccxt unified structures (see :mod:`predator.venues.base`).
 from __future__ import annotations
 
 import bisect
-import math
 import hashlib
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta

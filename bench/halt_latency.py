@@ -1,0 +1,61 @@
+"""Halt latency: time from the commit of ``api.kill_switch`` to the last open order canceled on the paper
+venue (and recorded in the book), measured with a worker listening on channel predator_kill.
+
+Runs in a scratch database on the default target (embedded cluster or PREDATOR_DSN), with the real BTC/USDT
+1h candles. Last line: ``halt_latency: orders=N runs=R median_ms=… max_ms=…``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from predator import config  # noqa: E402
+from predator.db import migrate  # noqa: E402
+from predator.db.connection import default_target  # noqa: E402
+from predator.marketdata.loader import load_file  # noqa: E402
+from predator.runner.killdrill import drill  # noqa: E402
+
+ORDERS = 25  # the default profile admits at most 30 orders per account per hour
+RUNS = 5
+
+
+def main() -> None:
+    server = default_target()
+    name = f"predator_bench_halt_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    target = server.with_dbname(name)
+    try:
+        migrate.upgrade(target)
+        with target.connect("worker") as conn:
+            load_file(conn, config.data_dir() / "candles" / "binance_BTC-USDT_1h.csv.gz")
+        latencies = []
+        for run in range(RUNS):
+            at = datetime(2023, 3, 1, tzinfo=UTC) + timedelta(days=run)
+            if run:
+                with target.connect("operator") as op, op.transaction():
+                    op.execute("SELECT api.update_incident(incident, 'resolved', 'bench') FROM api.incidents"
+                               " WHERE status <> 'resolved'")
+                    op.execute("SELECT api.resume('bench: next drill')")
+            r = drill(target, f"drill-{run}", "BTC/USDT", at, ORDERS, Decimal("15000"))
+            assert r.canceled_at_venue == r.canceled_in_book == ORDERS, r
+            latencies.append(r.latency_s * 1000)
+            print(f"run {run}: {ORDERS} orders canceled {r.latency_s * 1000:.1f} ms after the kill switch committed")
+        print(f"halt_latency: orders={ORDERS} runs={RUNS} median_ms={statistics.median(latencies):.1f}"
+              f" max_ms={max(latencies):.1f}")
+    finally:
+        with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
