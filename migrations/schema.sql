@@ -207,6 +207,9 @@ DECLARE
     v_notionals numeric[];
     v_exposures jsonb;
     v_stale_hours numeric;
+    v_mark_syms   text[];
+    v_mark_closes numeric[];
+    v_mark_times  timestamptz[];
     v_stale_detail jsonb;
 BEGIN
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
@@ -230,6 +233,16 @@ BEGIN
       FROM (SELECT NULL) x LEFT JOIN ledger.balance b
         ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
 
+    -- Marks of the held symbols and of the hour's symbols, looked up once.
+    v_symbols := coalesce(p_symbols, ARRAY(SELECT q.symbol FROM trading.position q
+                                            WHERE q.book_id = v_acct.book_id AND q.quantity > 0 ORDER BY 1));
+    SELECT coalesce(array_agg(m.symbol), '{}'), coalesce(array_agg(m.close), '{}'), coalesce(array_agg(m.bar_close), '{}')
+      INTO v_mark_syms, v_mark_closes, v_mark_times
+      FROM market.marks(v_acct.venue,
+                        ARRAY(SELECT DISTINCT x FROM unnest(v_symbols || ARRAY(SELECT q.symbol FROM trading.position q
+                                                             WHERE q.book_id = v_acct.book_id AND q.quantity > 0)) x),
+                        p_hour) m;
+
     -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
     -- listed in stale_marks), looked up once; exposures by instrument, cluster and quote go into the row.
     SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
@@ -245,9 +258,7 @@ BEGIN
       FROM trading.position p
       JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
       JOIN market.asset a ON a.asset = i.base
-      LEFT JOIN market.marks(v_acct.venue,
-                             ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
-                             p_hour) m ON m.symbol = p.symbol
+      LEFT JOIN unnest(v_mark_syms, v_mark_closes, v_mark_times) m(symbol, close, bar_close) ON m.symbol = p.symbol
      WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
     v_equity := v_cash + v_pos_value;
 
@@ -288,7 +299,6 @@ BEGIN
 
     v_digests := portfolio.window_digests(v_acct.book_id, v_prev, v_heads, false);
     v_outputs := portfolio.outputs_hash(v_digests);
-    v_symbols := coalesce(p_symbols, v_syms);
     v_inputs := sha256(portfolio.inputs_digest(v_acct.venue, v_symbols, p_hour)
                        || decode(v_digests ->> 'trading.signal', 'hex'));
 
@@ -313,7 +323,8 @@ BEGIN
         SELECT max(extract(epoch FROM p_hour - m.bar_close) / 3600),
                jsonb_object_agg(m.symbol, extract(epoch FROM p_hour - m.bar_close) / 3600)
           INTO v_stale_hours, v_stale_detail
-          FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
+          FROM unnest(v_mark_syms, v_mark_times) m(symbol, bar_close)
+         WHERE m.symbol = ANY (v_symbols);
         IF v_stale_hours > 0 THEN
             PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
@@ -608,7 +619,8 @@ CREATE FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone
     AS $$
     SELECT h.hour, encode(h.inputs_hash, 'hex'), encode(h.outputs_hash, 'hex'),
            encode(portfolio.outputs_hash(r.d), 'hex'),
-           encode(sha256(convert_to(ops.canonical(to_jsonb(h), '{seq}'), 'UTF8')), 'hex'),
+           encode(sha256(convert_to(ops.canonical(to_jsonb(h) || jsonb_build_object('digests', h.digests - 'heads'), '{seq}'),
+                                    'UTF8')), 'hex'),
            h.digests - 'heads' - 'symbols', r.d
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id
@@ -1015,15 +1027,21 @@ DECLARE
     v_seq    bigint;
     v_inc    bigint;
     v_prev_diffs jsonb;
+    v_since  timestamptz;
+    v_venue  jsonb;
 BEGIN
     IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
             HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
     END IF;
+    -- Balances in canonical form (numbers without trailing zeros, zero balances left out), so that the
+    -- stored comparison does not depend on how the venue or the book happens to scale a number.
+    SELECT coalesce(jsonb_object_agg(e.key, trim_scale(e.value::numeric) ORDER BY e.key), '{}'::jsonb) INTO v_venue
+      FROM jsonb_each_text(p_venue_balances) e WHERE e.value::numeric <> 0;
     PERFORM ops._lock_book(v_acct.book_id);
     SELECT r.diffs INTO v_prev_diffs FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id ORDER BY r.seq DESC LIMIT 1;
 
-    SELECT coalesce(jsonb_object_agg(b.currency, b.balance ORDER BY b.currency), '{}'::jsonb) INTO v_book
+    SELECT coalesce(jsonb_object_agg(b.currency, trim_scale(b.balance) ORDER BY b.currency), '{}'::jsonb) INTO v_book
       FROM ledger.balance b
      WHERE b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.balance <> 0;
     SELECT coalesce(array_agg(s.client_order_id ORDER BY s.client_order_id), '{}') INTO v_orders
@@ -1033,10 +1051,10 @@ BEGIN
     SELECT coalesce(jsonb_agg(d ORDER BY d->>'kind', d->>'key'), '[]'::jsonb) INTO v_diffs
       FROM (
         SELECT jsonb_build_object('kind', 'balance', 'key', c.ccy, 'book', coalesce((v_book ->> c.ccy)::numeric, 0),
-                                  'venue', coalesce((p_venue_balances ->> c.ccy)::numeric, 0),
-                                  'difference', coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
-          FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(p_venue_balances)) c
-         WHERE abs(coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
+                                  'venue', coalesce((v_venue ->> c.ccy)::numeric, 0),
+                                  'difference', coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
+          FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(v_venue)) c
+         WHERE abs(coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
         UNION ALL
         SELECT jsonb_build_object('kind', 'order_missing_at_venue', 'key', o) FROM unnest(v_orders) o
          WHERE NOT (o = ANY (coalesce(p_venue_open_orders, '{}')))
@@ -1046,7 +1064,7 @@ BEGIN
 
     INSERT INTO ops.reconciliation (book_id, kind, ts, venue_balances, book_balances, venue_open_orders, book_open_orders,
                                     tolerance, diffs, clean)
-    VALUES (v_acct.book_id, p_kind, p_ts, p_venue_balances, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
+    VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
             p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
 
@@ -1061,9 +1079,10 @@ BEGIN
                 v_inc);
         END IF;
         -- The desync breaker records the trip (the global halt above already stopped trading).
+        v_since := p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync');
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
-                AND r.ts > p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync')), 1,
+                AND r.ts > v_since), 1,
             jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs));
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
@@ -1291,6 +1310,7 @@ DECLARE
     v_after  text;
     v_rejects bigint;
     v_orders  bigint;
+    v_since   timestamptz;
 BEGIN
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
@@ -1310,9 +1330,10 @@ BEGIN
     VALUES (v_book, p_client_order_id, p_kind, coalesce(v_after, v_state.status), p_venue_order_id, p_reason, p_ts);
     IF p_kind = 'rejected' THEN
         -- Reject-rate breaker: venue rejects / orders created in the breaker's window.
+        v_since := p_ts - risk._window_hours(v_book, 'reject_rate');
         SELECT count(*) FILTER (WHERE s.status = 'rejected'), count(*) INTO v_rejects, v_orders
           FROM trading.order_request r JOIN trading.order_state s USING (client_order_id)
-         WHERE r.book_id = v_book AND r.ts > p_ts - risk._window_hours(v_book, 'reject_rate') AND r.ts <= p_ts;
+         WHERE r.book_id = v_book AND r.ts > v_since AND r.ts <= p_ts;
         PERFORM risk._check_breaker(v_book, 'reject_rate', p_ts, v_rejects::numeric / greatest(v_orders, 1), v_orders,
                                     jsonb_build_object('rejects', v_rejects, 'orders', v_orders, 'last_reason', p_reason));
     END IF;
@@ -1344,6 +1365,7 @@ DECLARE
     v_errors  bigint;
     v_down    bigint;
     v_tripped boolean := false;
+    v_since   timestamptz;
 BEGIN
     IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
        OR p_errors > p_calls THEN
@@ -1355,9 +1377,10 @@ BEGIN
     INSERT INTO ops.venue_health (book_id, ts, calls, errors, connected, detail)
     VALUES (v_acct.book_id, p_ts, p_calls, p_errors, p_connected, coalesce(p_detail, '{}'));
 
+    v_since := p_ts - risk._window_hours(v_acct.book_id, 'api_error_rate');
     SELECT coalesce(sum(h.calls), 0), coalesce(sum(h.errors), 0) INTO v_calls, v_errors
       FROM ops.venue_health h
-     WHERE h.book_id = v_acct.book_id AND h.ts > p_ts - risk._window_hours(v_acct.book_id, 'api_error_rate') AND h.ts <= p_ts;
+     WHERE h.book_id = v_acct.book_id AND h.ts > v_since AND h.ts <= p_ts;
     v_tripped := risk._check_breaker(v_acct.book_id, 'api_error_rate', p_ts, v_errors::numeric / greatest(v_calls, 1),
                                      v_calls, jsonb_build_object('calls', v_calls, 'errors', v_errors, 'detail', p_detail));
     IF NOT p_connected THEN
@@ -2647,13 +2670,18 @@ CREATE FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
+    -- One backward index probe per symbol (not a scan of the week's bars).
     RETURN QUERY
-    SELECT DISTINCT ON (c.symbol) c.symbol, c.ts, c.close, c.ts + interval '1 hour'
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = ANY (p_symbols) AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-       AND c.ts > p_at - interval '7 days'
-     ORDER BY c.symbol, c.ts DESC, c.revision DESC;
+    SELECT s.sym, b.ts, b.close, b.ts + interval '1 hour'
+      FROM unnest(p_symbols) s(sym)
+     CROSS JOIN LATERAL (
+           SELECT c.ts, c.close
+             FROM market.candle c
+            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
+              AND c.ts <= p_at - interval '1 hour'
+              AND c.ts > p_at - interval '7 days'
+            ORDER BY c.ts DESC, c.revision DESC
+            LIMIT 1) b;
 END
 $$;
 
@@ -3129,8 +3157,10 @@ BEGIN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM risk.halt_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             WHEN 'ops.reconciliation' THEN
-                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
-                  INTO v_hex FROM ops.reconciliation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+                -- Content only (no seq, no chain link): start-up rows of a restart sit in the same chain.
+                SELECT encode(sha256(string_agg(ops.row_hash(ops.genesis_hash(), to_jsonb(t), '{seq}'), ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM ops.reconciliation t
+                 WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi AND t.kind = 'hourly';
             WHEN 'ops.incident' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM ops.incident t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
@@ -3526,7 +3556,8 @@ BEGIN
             HINT = 'See api.halts for the active halts.';
     END IF;
     IF p_action = 'halt' AND p_incident IS NULL THEN
-        PERFORM ops._open_incident(coalesce(p_book_id, 0), CASE p_scope_kind WHEN 'global' THEN 1 ELSE 2 END, 'risk',
+        PERFORM ops._open_incident(coalesce(p_book_id, 0),
+            CASE WHEN p_scope_kind = 'global' AND p_source = 'system' THEN 1 ELSE 2 END, 'risk',
             p_scope_kind || ':' || p_scope_key, format('%s halt of %s %s', p_source, p_scope_kind, p_scope_key), p_reason,
             jsonb_build_object('hours', CASE WHEN p_ts IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(p_ts) END),
             p_ts, p_source);

@@ -11,30 +11,40 @@
 --     any chain of the hour shows up even when its stored hash was left alone.
 -- A row is one violation: the book, hour and the figure that does not reproduce.
 WITH h AS (
-    SELECT h.*, a.base_currency,
+    SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.peak_equity, h.drawdown, h.realized_pnl, h.fees,
+           h.outputs_hash, h.exposures, h.digests -> 'heads' AS heads, a.base_currency,
+           coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0) AS head_tx,
+           coalesce((h.digests -> 'heads' ->> 'trading.lot_allocation')::bigint, 0) AS head_alloc,
+           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill,
            coalesce(lag(h.digests -> 'heads') OVER w, '{}'::jsonb) AS prev_heads,
            lag(h.peak_equity) OVER w AS prev_peak
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id
     WINDOW w AS (PARTITION BY h.book_id ORDER BY h.hour)),
+realized AS (   -- cumulative realized PnL after each allocation (seq is gapless per book)
+    SELECT a.book_id, a.seq, sum(a.realized_pnl) OVER (PARTITION BY a.book_id ORDER BY a.seq) AS total
+      FROM trading.lot_allocation a),
+fees AS (       -- cumulative fees in quote after each fill
+    SELECT f.book_id, f.seq,
+           sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END)
+               OVER (PARTITION BY f.book_id ORDER BY f.seq) AS total
+      FROM trading.fill f),
 r AS (
-    SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.peak_equity, h.drawdown, h.realized_pnl, h.fees,
-           h.outputs_hash, h.exposures,
+    SELECT h.*,
            greatest(coalesce(h.prev_peak, h.equity), h.equity) AS want_peak,
            coalesce((SELECT p.balance_after FROM ledger.posting p
-                      WHERE p.book_id = h.book_id AND p.account_code = 'trading' AND p.currency = h.base_currency
-                        AND p.tx_seq <= coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0)
-                      ORDER BY p.seq DESC LIMIT 1), 0) AS want_cash,
+                      WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
+                        AND p.account_code = 'trading' AND p.currency = h.base_currency
+                      ORDER BY p.tx_seq DESC LIMIT 1), 0) AS want_cash,
            CASE WHEN h.exposures IS NULL THEN h.positions_value   -- closed before exposures were kept in the row
                 ELSE (SELECT coalesce(sum((e ->> 'notional')::numeric), 0) FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument') END AS want_positions_value,
-           (SELECT coalesce(sum(a.realized_pnl), 0) FROM trading.lot_allocation a
-             WHERE a.book_id = h.book_id AND a.seq <= coalesce((h.digests -> 'heads' ->> 'trading.lot_allocation')::bigint, 0)) AS want_realized,
-           (SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0)
-              FROM trading.fill f
-             WHERE f.book_id = h.book_id AND f.seq <= coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0)) AS want_fees,
-           portfolio.outputs_hash(portfolio.window_digests(h.book_id, h.prev_heads, h.digests -> 'heads', true)) AS want_outputs
-      FROM h)
+           coalesce(ra.total, 0) AS want_realized,
+           coalesce(fe.total, 0) AS want_fees,
+           portfolio.outputs_hash(portfolio.window_digests(h.book_id, h.prev_heads, h.heads, true)) AS want_outputs
+      FROM h
+      LEFT JOIN realized ra ON ra.book_id = h.book_id AND ra.seq = h.head_alloc
+      LEFT JOIN fees fe ON fe.book_id = h.book_id AND fe.seq = h.head_fill)
 SELECT r.book_id, r.hour, x.figure, x.recorded, x.recomputed
   FROM r, LATERAL (VALUES
       ('equity', r.equity::text, (r.cash + r.positions_value)::text),

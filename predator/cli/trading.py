@@ -70,14 +70,18 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
 @click.option("--strategy", required=True, help="Entry-point name (trend, meanrev, sma_cross) or module:Class.")
 @click.option("--params", default="{}", help="Strategy parameters as JSON.")
 @click.option("--from", "start", required=True, help="First decision time (UTC), e.g. 2023-01-01.")
-@click.option("--to", "end", required=True, help="Last decision time (UTC), e.g. 2024-01-01.")
+@click.option("--to", "end", required=True,
+              help="Last hour to close (UTC), e.g. 2024-01-01; the last decision is the hour before.")
 @click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True, help="Initial principal (quote).")
 @click.option("--risk-profile", default="default", show_default=True)
 @_venue_options
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--stop-after", type=int, default=None, help="Stop after this many hours (a later run resumes).")
+@click.option("--durable/--fast-commit", default=False, show_default=True,
+              help="Wait for every hour's commit to reach disk (synchronous_commit on); accelerated runs default "
+                   "to fast commits, still atomic and ordered.")
 def paper(account: str, symbols: str, strategy: str, params: str, start: str, end: str, principal: Decimal,
-          risk_profile: str, progress: bool, stop_after: int | None, **venue_kw: object) -> None:
+          risk_profile: str, progress: bool, stop_after: int | None, durable: bool, **venue_kw: object) -> None:
     """Paper-trade stored candles in accelerated time, every write through the governed procedures.
 
     Resumes after the last closed hour when the account already ran this configuration."""
@@ -91,7 +95,8 @@ def paper(account: str, symbols: str, strategy: str, params: str, start: str, en
                        params=effective_params(load_strategy(strategy, given), given),
                        start=_utc(start), end=_utc(end), principal=principal, risk_profile=risk_profile,
                        venue=_paper_config(venue_kw))
-    runner = HourRunner(default_target(), config, progress=progress and sys.stderr.isatty(), stop_after=stop_after)
+    runner = HourRunner(default_target(), config, progress=progress and sys.stderr.isatty(), stop_after=stop_after,
+                        durable=durable)
     try:
         summary = runner.run()
     finally:
@@ -240,7 +245,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
                            params=effective_params(load_strategy(strategy)),
                            start=_utc(start), end=_utc(end), principal=principal)
     t1 = time.monotonic()
-    runner = HourRunner(target, run_config, progress=sys.stderr.isatty())
+    runner = HourRunner(target, run_config, progress=sys.stderr.isatty(), durable=False)
     try:
         summary = runner.run()
     finally:

@@ -144,7 +144,7 @@ def replay(target: Target, account: str, start: datetime | None = None, end: dat
                 for symbol in config.symbols:
                     _copy_candles(src, dst, config.venue.venue, symbol, config.start - warmup, config.end + HOUR)
             last = min(end, config.end)
-            runner = HourRunner(scratch, config, strategy=strategy, progress=progress)
+            runner = HourRunner(scratch, config, strategy=strategy, progress=progress, durable=False)
             try:
                 runner.prepare()
                 hours_needed = int((last - config.start) / HOUR) + 1

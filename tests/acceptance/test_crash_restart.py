@@ -26,6 +26,11 @@ def _predator(target: Target) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _closed_hours(target: Target) -> int:
+    with target.connect("auditor") as conn:
+        return conn.execute("SELECT count(*) FROM api.hourly_states WHERE account = 'crash'").fetchone()[0]
+
+
 def _state(target: Target) -> dict[str, object]:
     with target.connect("auditor") as conn:
         return {
@@ -47,29 +52,46 @@ def test_sigkill_at_random_points_then_restart_gives_no_duplicate_and_the_same_h
         out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err.decode()[-2000:]
 
+        # Kill at random points of progress: when the run has closed a randomly drawn number of hours, plus a
+        # random few milliseconds, so the kill lands anywhere in an hour's transactions.
         rng = random.Random(20231)
+        total = 20 * 24 + 1
+        targets = sorted(rng.sample(range(5, total - 5), 4))
         kills = 0
-        for _attempt in range(40):
+        for target_hours in targets:
             proc = _predator(crashed)
-            try:
-                _, err = proc.communicate(timeout=rng.uniform(1.5, 4.0))
-            except subprocess.TimeoutExpired:
+            deadline = time.monotonic() + 120
+            while proc.poll() is None and _closed_hours(crashed) < target_hours and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.03))
+            if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
-                proc.communicate()
                 kills += 1
-                continue
-            assert proc.returncode == 0, err.decode()[-2000:]
-            break
-        else:
-            raise AssertionError("the restarted runner never completed")
-        assert kills >= 2, "the run finished before it could be killed twice; shorten the kill delays"
+            proc.communicate()
+        proc = _predator(crashed)
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err.decode()[-2000:]
+        assert kills >= 3, f"only {kills} of the runs could be killed before they finished"
 
         expected, got = _state(reference), _state(crashed)
         assert got["duplicates"] == 0
         assert len(got["hours"]) == len(expected["hours"]) == 20 * 24 + 1
         assert got["orders"] == expected["orders"]
         assert got["fills"] == expected["fills"]
-        assert got["hours"] == expected["hours"]
+        if got["hours"] != expected["hours"]:
+            first = next(a[0] for a, b in zip(expected["hours"], got["hours"], strict=True) if a != b)
+            detail = {}
+            for name, db in (("expected", reference), ("got", crashed)):
+                with db.connect("auditor") as conn:
+                    detail[name] = conn.execute("SELECT digests FROM api.hour_digests('crash', %s, %s)",
+                                                (first, first)).fetchone()[0]
+            differing = sorted(k for k in detail["expected"] if detail["expected"][k] != detail["got"].get(k))
+            recs = {}
+            for name, db in (("expected", reference), ("got", crashed)):
+                with db.connect("auditor") as conn:
+                    recs[name] = conn.execute("SELECT kind, venue_balances, book_balances, venue_open_orders, book_open_orders,"
+                                              " diffs FROM ops.reconciliation WHERE ts = %s", (first,)).fetchall()
+            raise AssertionError(f"hour {first} differs in {differing}: {recs}")
     finally:
         time.sleep(0.2)
         drop_database(server, reference.dbname)

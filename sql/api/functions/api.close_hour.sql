@@ -45,6 +45,9 @@ DECLARE
     v_notionals numeric[];
     v_exposures jsonb;
     v_stale_hours numeric;
+    v_mark_syms   text[];
+    v_mark_closes numeric[];
+    v_mark_times  timestamptz[];
     v_stale_detail jsonb;
 BEGIN
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
@@ -68,6 +71,16 @@ BEGIN
       FROM (SELECT NULL) x LEFT JOIN ledger.balance b
         ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
 
+    -- Marks of the held symbols and of the hour's symbols, looked up once.
+    v_symbols := coalesce(p_symbols, ARRAY(SELECT q.symbol FROM trading.position q
+                                            WHERE q.book_id = v_acct.book_id AND q.quantity > 0 ORDER BY 1));
+    SELECT coalesce(array_agg(m.symbol), '{}'), coalesce(array_agg(m.close), '{}'), coalesce(array_agg(m.bar_close), '{}')
+      INTO v_mark_syms, v_mark_closes, v_mark_times
+      FROM market.marks(v_acct.venue,
+                        ARRAY(SELECT DISTINCT x FROM unnest(v_symbols || ARRAY(SELECT q.symbol FROM trading.position q
+                                                             WHERE q.book_id = v_acct.book_id AND q.quantity > 0)) x),
+                        p_hour) m;
+
     -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
     -- listed in stale_marks), looked up once; exposures by instrument, cluster and quote go into the row.
     SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
@@ -83,9 +96,7 @@ BEGIN
       FROM trading.position p
       JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
       JOIN market.asset a ON a.asset = i.base
-      LEFT JOIN market.marks(v_acct.venue,
-                             ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
-                             p_hour) m ON m.symbol = p.symbol
+      LEFT JOIN unnest(v_mark_syms, v_mark_closes, v_mark_times) m(symbol, close, bar_close) ON m.symbol = p.symbol
      WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
     v_equity := v_cash + v_pos_value;
 
@@ -126,7 +137,6 @@ BEGIN
 
     v_digests := portfolio.window_digests(v_acct.book_id, v_prev, v_heads, false);
     v_outputs := portfolio.outputs_hash(v_digests);
-    v_symbols := coalesce(p_symbols, v_syms);
     v_inputs := sha256(portfolio.inputs_digest(v_acct.venue, v_symbols, p_hour)
                        || decode(v_digests ->> 'trading.signal', 'hex'));
 
@@ -151,7 +161,8 @@ BEGIN
         SELECT max(extract(epoch FROM p_hour - m.bar_close) / 3600),
                jsonb_object_agg(m.symbol, extract(epoch FROM p_hour - m.bar_close) / 3600)
           INTO v_stale_hours, v_stale_detail
-          FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
+          FROM unnest(v_mark_syms, v_mark_times) m(symbol, bar_close)
+         WHERE m.symbol = ANY (v_symbols);
         IF v_stale_hours > 0 THEN
             PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));

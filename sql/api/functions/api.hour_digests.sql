@@ -1,6 +1,7 @@
 -- api.hour_digests(p_account, p_from, p_to) -> per closed hour in [p_from, p_to]:
 --   hour, inputs_hash, outputs_hash (as recorded at close), recomputed_outputs_hash (from the rows'
---   content now), state_hash (sha256 of the hourly state's canonical content, chain columns excluded),
+--   content now), state_hash (sha256 of the hourly state's canonical content without its chain position:
+--   seq and the chain heads recorded in digests are left out),
 --   digests (recorded), recomputed (from content).
 -- Replay compares these between the original database and a scratch replay.
 CREATE OR REPLACE FUNCTION api.hour_digests(p_account text, p_from timestamptz, p_to timestamptz)
@@ -12,7 +13,8 @@ SET timezone = 'UTC'
 AS $$
     SELECT h.hour, encode(h.inputs_hash, 'hex'), encode(h.outputs_hash, 'hex'),
            encode(portfolio.outputs_hash(r.d), 'hex'),
-           encode(sha256(convert_to(ops.canonical(to_jsonb(h), '{seq}'), 'UTF8')), 'hex'),
+           encode(sha256(convert_to(ops.canonical(to_jsonb(h) || jsonb_build_object('digests', h.digests - 'heads'), '{seq}'),
+                                    'UTF8')), 'hex'),
            h.digests - 'heads' - 'symbols', r.d
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id

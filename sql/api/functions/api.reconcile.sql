@@ -23,15 +23,21 @@ DECLARE
     v_seq    bigint;
     v_inc    bigint;
     v_prev_diffs jsonb;
+    v_since  timestamptz;
+    v_venue  jsonb;
 BEGIN
     IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
             HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
     END IF;
+    -- Balances in canonical form (numbers without trailing zeros, zero balances left out), so that the
+    -- stored comparison does not depend on how the venue or the book happens to scale a number.
+    SELECT coalesce(jsonb_object_agg(e.key, trim_scale(e.value::numeric) ORDER BY e.key), '{}'::jsonb) INTO v_venue
+      FROM jsonb_each_text(p_venue_balances) e WHERE e.value::numeric <> 0;
     PERFORM ops._lock_book(v_acct.book_id);
     SELECT r.diffs INTO v_prev_diffs FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id ORDER BY r.seq DESC LIMIT 1;
 
-    SELECT coalesce(jsonb_object_agg(b.currency, b.balance ORDER BY b.currency), '{}'::jsonb) INTO v_book
+    SELECT coalesce(jsonb_object_agg(b.currency, trim_scale(b.balance) ORDER BY b.currency), '{}'::jsonb) INTO v_book
       FROM ledger.balance b
      WHERE b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.balance <> 0;
     SELECT coalesce(array_agg(s.client_order_id ORDER BY s.client_order_id), '{}') INTO v_orders
@@ -41,10 +47,10 @@ BEGIN
     SELECT coalesce(jsonb_agg(d ORDER BY d->>'kind', d->>'key'), '[]'::jsonb) INTO v_diffs
       FROM (
         SELECT jsonb_build_object('kind', 'balance', 'key', c.ccy, 'book', coalesce((v_book ->> c.ccy)::numeric, 0),
-                                  'venue', coalesce((p_venue_balances ->> c.ccy)::numeric, 0),
-                                  'difference', coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
-          FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(p_venue_balances)) c
-         WHERE abs(coalesce((p_venue_balances ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
+                                  'venue', coalesce((v_venue ->> c.ccy)::numeric, 0),
+                                  'difference', coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
+          FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(v_venue)) c
+         WHERE abs(coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
         UNION ALL
         SELECT jsonb_build_object('kind', 'order_missing_at_venue', 'key', o) FROM unnest(v_orders) o
          WHERE NOT (o = ANY (coalesce(p_venue_open_orders, '{}')))
@@ -54,7 +60,7 @@ BEGIN
 
     INSERT INTO ops.reconciliation (book_id, kind, ts, venue_balances, book_balances, venue_open_orders, book_open_orders,
                                     tolerance, diffs, clean)
-    VALUES (v_acct.book_id, p_kind, p_ts, p_venue_balances, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
+    VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
             p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
 
@@ -69,9 +75,10 @@ BEGIN
                 v_inc);
         END IF;
         -- The desync breaker records the trip (the global halt above already stopped trading).
+        v_since := p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync');
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
-                AND r.ts > p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync')), 1,
+                AND r.ts > v_since), 1,
             jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs));
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;

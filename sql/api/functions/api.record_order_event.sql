@@ -21,6 +21,7 @@ DECLARE
     v_after  text;
     v_rejects bigint;
     v_orders  bigint;
+    v_since   timestamptz;
 BEGIN
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
@@ -40,9 +41,10 @@ BEGIN
     VALUES (v_book, p_client_order_id, p_kind, coalesce(v_after, v_state.status), p_venue_order_id, p_reason, p_ts);
     IF p_kind = 'rejected' THEN
         -- Reject-rate breaker: venue rejects / orders created in the breaker's window.
+        v_since := p_ts - risk._window_hours(v_book, 'reject_rate');
         SELECT count(*) FILTER (WHERE s.status = 'rejected'), count(*) INTO v_rejects, v_orders
           FROM trading.order_request r JOIN trading.order_state s USING (client_order_id)
-         WHERE r.book_id = v_book AND r.ts > p_ts - risk._window_hours(v_book, 'reject_rate') AND r.ts <= p_ts;
+         WHERE r.book_id = v_book AND r.ts > v_since AND r.ts <= p_ts;
         PERFORM risk._check_breaker(v_book, 'reject_rate', p_ts, v_rejects::numeric / greatest(v_orders, 1), v_orders,
                                     jsonb_build_object('rejects', v_rejects, 'orders', v_orders, 'last_reason', p_reason));
     END IF;

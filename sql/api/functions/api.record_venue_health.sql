@@ -15,6 +15,7 @@ DECLARE
     v_errors  bigint;
     v_down    bigint;
     v_tripped boolean := false;
+    v_since   timestamptz;
 BEGIN
     IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
        OR p_errors > p_calls THEN
@@ -26,9 +27,10 @@ BEGIN
     INSERT INTO ops.venue_health (book_id, ts, calls, errors, connected, detail)
     VALUES (v_acct.book_id, p_ts, p_calls, p_errors, p_connected, coalesce(p_detail, '{}'));
 
+    v_since := p_ts - risk._window_hours(v_acct.book_id, 'api_error_rate');
     SELECT coalesce(sum(h.calls), 0), coalesce(sum(h.errors), 0) INTO v_calls, v_errors
       FROM ops.venue_health h
-     WHERE h.book_id = v_acct.book_id AND h.ts > p_ts - risk._window_hours(v_acct.book_id, 'api_error_rate') AND h.ts <= p_ts;
+     WHERE h.book_id = v_acct.book_id AND h.ts > v_since AND h.ts <= p_ts;
     v_tripped := risk._check_breaker(v_acct.book_id, 'api_error_rate', p_ts, v_errors::numeric / greatest(v_calls, 1),
                                      v_calls, jsonb_build_object('calls', v_calls, 'errors', v_errors, 'detail', p_detail));
     IF NOT p_connected THEN

@@ -8,13 +8,18 @@ SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
+    -- One backward index probe per symbol (not a scan of the week's bars).
     RETURN QUERY
-    SELECT DISTINCT ON (c.symbol) c.symbol, c.ts, c.close, c.ts + interval '1 hour'
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = ANY (p_symbols) AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-       AND c.ts > p_at - interval '7 days'
-     ORDER BY c.symbol, c.ts DESC, c.revision DESC;
+    SELECT s.sym, b.ts, b.close, b.ts + interval '1 hour'
+      FROM unnest(p_symbols) s(sym)
+     CROSS JOIN LATERAL (
+           SELECT c.ts, c.close
+             FROM market.candle c
+            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
+              AND c.ts <= p_at - interval '1 hour'
+              AND c.ts > p_at - interval '7 days'
+            ORDER BY c.ts DESC, c.revision DESC
+            LIMIT 1) b;
 END
 $$;
 

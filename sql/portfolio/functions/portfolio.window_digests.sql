@@ -4,7 +4,11 @@
 -- nothing (sha256 of the empty string) without a query. The journal digest ("ledger.journal") covers
 -- the transaction headers and all their postings. With p_recompute the row hashes are recomputed from
 -- the rows' content (ops.row_hash over the stored prev_hash), so an edited row shows up even when its
--- stored hash was left alone. Returns {"<schema>.<table>": hex, ..., "ledger.journal": hex}.
+-- stored hash was left alone. Reconciliations count only when hourly, by content (sha256 of the canonical
+-- row without seq, from the genesis hash): a start-up reconciliation is an operational record of a restart
+-- (like venue health), not an output of the hour, and it shifts the positions of later rows in the chain;
+-- so a run that was interrupted and resumed has the hashes of one that was not. Returns {"<schema>.<table>": hex, ...,
+-- "ledger.journal": hex}.
 CREATE OR REPLACE FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to jsonb, p_recompute boolean)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -64,8 +68,10 @@ BEGIN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM risk.halt_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             WHEN 'ops.reconciliation' THEN
-                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
-                  INTO v_hex FROM ops.reconciliation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+                -- Content only (no seq, no chain link): start-up rows of a restart sit in the same chain.
+                SELECT encode(sha256(string_agg(ops.row_hash(ops.genesis_hash(), to_jsonb(t), '{seq}'), ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM ops.reconciliation t
+                 WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi AND t.kind = 'hourly';
             WHEN 'ops.incident' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM ops.incident t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
