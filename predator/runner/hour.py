@@ -432,6 +432,13 @@ class HourRunner:
         assert self.market is not None
         ts = int(t.timestamp())
         out: list[Signal] = []
+        # The caps the strategy sizes against, as the database will apply them: beyond the drawdown reduce
+        # tier the order cap is halved (api.submit_signal enforces it either way).
+        limits = self.limits
+        tier = self.limits.get("drawdown_reduce_tier")
+        if tier is not None and state.drawdown >= Decimal(repr(tier)):
+            cap = self.limits.get("max_order_notional")
+            limits = {**self.limits, "max_order_notional": (cap if cap is not None else 1.0) / 2}
         for symbol in self.config.symbols:
             data = self.market.symbols.get(symbol)
             if data is None:
@@ -444,7 +451,7 @@ class HourRunner:
             ctx = Context(decision_time=t, symbol=symbol, history=data.history(), position=Decimal(position),
                           position_cost=Decimal(0), cash=state.cash, equity=state.equity, fee_rate=self.fee_rate,
                           rules=self.rules.get(symbol, InstrumentRules()), last_close=data.close_exact[n - 1],
-                          features=feats, params=self.config.params, limits=self.limits)
+                          features=feats, params=self.config.params, limits=limits)
             signal = self.strategy.generate_signal(ctx)
             if signal is not None and signal.direction != "hold":
                 out.append(signal)

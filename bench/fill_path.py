@@ -1,0 +1,231 @@
+"""Fill-path benchmark: the governed record-fill path against raw single-row inserts, on one connection each.
+
+    .venv/bin/python bench/fill_path.py [--rounds N] [--raw N] [--fills N] [--batches N] [--batch-size N] [--keep]
+
+Creates a scratch database on the configured server (PREDATOR_DSN or the embedded cluster), migrates it,
+and in the same run, with synchronous_commit on, measures
+  (a) raw: single-row INSERTs into an unconstrained table with the columns of ledger.posting (no keys,
+      checks, indexes or triggers), one transaction per insert;
+  (b) governed: ``api.record_fill`` as predator_worker on acknowledged orders, one transaction per fill -
+      the fill, its order event and order state, the FIFO lot (buys) or allocation (sells), the position
+      and a balanced six-leg journal transaction, with every hash chain; buys and sells alternate (each
+      sell takes a slice of the oldest open lot);
+  (c) batched: the same path, ``--batch-size`` fills per transaction sent in one round trip
+      (``predator.db.api.run_many``, pipeline mode).
+After a warm-up and a CHECKPOINT the three run interleaved, ``--rounds`` times (a chunk of each per round),
+so that all of them see the same disk and the same machine load; each rate is work over the time spent in
+that phase. The last line is
+``fill_path: raw=<a>/s governed=<b>/s batched=<c>/s ratio_b_over_a=<b/a>`` (target b/a >= 0.20).
+The scratch database is dropped at the end unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import os
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+from psycopg import sql
+
+from predator import config
+from predator.db import api, migrate
+from predator.db.connection import Target, default_target
+
+T0 = datetime(2024, 3, 1, tzinfo=UTC)
+SYMBOL = "BTC/USDT"
+QTY = Decimal("0.001")
+
+
+def _admin(target: Target) -> psycopg.Connection:
+    return psycopg.connect(target.with_dbname("postgres").dsn, autocommit=True)
+
+
+def _stage_candles(conn: psycopg.Connection, hours: int = 48) -> None:
+    """Load ``hours`` real 1h bars of BTC/USDT from T0 through api.load_candles."""
+    path = config.data_dir() / "candles" / "binance_BTC-USDT_1h.csv.gz"
+    first = T0.strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines: list[str] = []
+    with gzip.open(path, "rt") as fh:
+        for line in fh:
+            if lines or line.startswith(first):
+                lines.append(line.rstrip("\n"))
+                if len(lines) == hours:
+                    break
+    with conn.transaction():
+        conn.execute("CREATE TEMP TABLE candle_stage (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text)")
+        conn.execute("GRANT SELECT ON candle_stage TO predator_owner")
+        with conn.cursor().copy("COPY candle_stage (raw) FROM STDIN") as copy:
+            for line in lines:
+                copy.write_row((line,))
+        api.load_candles(conn, "binance", SYMBOL, "1h", "bench", datetime(2030, 1, 1, tzinfo=UTC))
+
+
+def _order(conn: psycopg.Connection, account: str, strategy: str, n: int, direction: str, qty: Decimal,
+           clock: Iterator[datetime]) -> tuple[str, Decimal]:
+    ts = T0 + timedelta(hours=n)
+    with conn.transaction():
+        d = api.submit_signal(conn, account, strategy, SYMBOL, ts, direction, Decimal("0.5"), Decimal("10"),
+                              ts + timedelta(days=30), qty)
+        assert d.outcome == "admitted" and d.client_order_id and d.decision_price, d
+        api.record_order_event(conn, d.client_order_id, "acknowledged", next(clock), "V1")
+    return d.client_order_id, d.decision_price
+
+
+def _setup(target: Target) -> tuple[tuple[str, Decimal], tuple[str, Decimal], Iterator[datetime]]:
+    """An account with a large BTC position, an open buy order and an open sell order to fill against
+    (client order id and decision price of each)."""
+    clock = (T0 + timedelta(hours=40, milliseconds=i) for i in itertools.count())
+    with target.connect("operator") as conn:
+        _stage_candles(conn)
+        with conn.transaction():
+            api.create_account(conn, "bench", mode="paper", venue="binance", base_currency="USDT", lane="paper",
+                               initial_principal=Decimal("1000000000"), risk_profile="unconstrained", reason="bench")
+            api.deposit(conn, "bench", Decimal("1000000000"), T0, "bench principal")
+            api.register_strategy(conn, "bench", "bench", {}, "bench")
+            api.register_strategy(conn, "bench", "bench-sell", {}, "bench")
+        seed, seed_price = _order(conn, "bench", "bench", 38, "buy", Decimal("500"), clock)
+        with conn.transaction():
+            api.record_fill(conn, seed, "seed", Decimal("500"), seed_price, Decimal("0"), "USDT", "taker", next(clock))
+        buy = _order(conn, "bench", "bench", 39, "buy", Decimal("5000"), clock)
+        sell = _order(conn, "bench", "bench-sell", 39, "sell", Decimal("490"), clock)
+    return buy, sell, clock
+
+
+def _fill_calls(buy: tuple[str, Decimal], sell: tuple[str, Decimal],
+                clock: Iterator[datetime]) -> Iterator[api.Call[str]]:
+    """Alternating buy and sell fills of QTY at each order's decision price (no slippage; fee 0.1% in quote),
+    unique trade ids."""
+    for i in itertools.count():
+        coid, price = buy if i % 2 == 0 else sell
+        fee = (QTY * price / 1000).quantize(Decimal("0.00000001"))
+        yield api.record_fill_call(coid, f"B{i}", QTY, price, fee, "USDT", "taker", next(clock))
+
+
+RAW_INSERT = ("INSERT INTO public.bench_raw (book_id, tx_seq, leg, account_code, currency, amount, seq,"
+              " balance_after, ts, recorded_at, prev_hash, row_hash)"
+              " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), %s, %s)")
+
+
+def _checkpoint(target: Target) -> None:
+    with psycopg.connect(target.dsn, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+
+
+class Phases:
+    """The three measured paths on their own connections, each timed only while it runs."""
+
+    def __init__(self, target: Target, calls: Iterator[api.Call[str]], batch_size: int) -> None:
+        self.raw_conn = psycopg.connect(target.dsn, autocommit=True)
+        self.raw_conn.execute("CREATE TABLE public.bench_raw AS SELECT book_id, tx_seq, leg, account_code, currency,"
+                              " amount, seq, balance_after, ts, recorded_at, prev_hash, row_hash"
+                              " FROM ledger.posting WITH NO DATA")
+        self.raw_conn.execute("SET synchronous_commit = on")
+        self.conn = target.connect("worker")
+        self.conn.execute("SET synchronous_commit = on")
+        self.conn.commit()
+        self.calls = calls
+        self.batch_size = batch_size
+        self.raw_rows = itertools.count()
+        self.seconds = {"raw": 0.0, "governed": 0.0, "batched": 0.0}
+        self.count = {"raw": 0, "governed": 0, "batched": 0}
+
+    def raw(self, n: int, timed: bool = True) -> None:
+        rows = [(1, i, 1, "trading", "USDT", Decimal("-61.214"), i, Decimal(10**9 - i), T0, os.urandom(32),
+                 os.urandom(32)) for i in itertools.islice(self.raw_rows, n)]
+        start = time.perf_counter()
+        for r in rows:
+            with self.raw_conn.transaction():
+                self.raw_conn.execute(RAW_INSERT, r)
+        self._add("raw", n, start, timed)
+
+    def governed(self, n: int, timed: bool = True) -> None:
+        calls = list(itertools.islice(self.calls, n))
+        start = time.perf_counter()
+        for call in calls:
+            with self.conn.transaction():
+                api.run(self.conn, call)
+        self._add("governed", n, start, timed)
+
+    def batched(self, batches: int, timed: bool = True) -> None:
+        work = [list(itertools.islice(self.calls, self.batch_size)) for _ in range(batches)]
+        start = time.perf_counter()
+        for calls in work:
+            with self.conn.transaction():
+                api.run_many(self.conn, calls)
+        self._add("batched", batches * self.batch_size, start, timed)
+
+    def _add(self, phase: str, n: int, start: float, timed: bool) -> None:
+        if timed:
+            self.seconds[phase] += time.perf_counter() - start
+            self.count[phase] += n
+
+    def rate(self, phase: str) -> float:
+        return self.count[phase] / self.seconds[phase]
+
+    def close(self) -> None:
+        self.raw_conn.close()
+        self.conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds of (a), (b) and (c)")
+    parser.add_argument("--raw", type=int, default=300, help="raw single-row inserts per round (a)")
+    parser.add_argument("--fills", type=int, default=150, help="governed fills per round, one per transaction (b)")
+    parser.add_argument("--batches", type=int, default=3, help="transactions per round in the batched form (c)")
+    parser.add_argument("--batch-size", type=int, default=100, help="fills per transaction in (c)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args(argv)
+
+    server = default_target()
+    name = f"predator_bench_{uuid.uuid4().hex[:8]}"
+    with _admin(server) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    target = server.with_dbname(name)
+    try:
+        migrate.upgrade(target)
+        buy, sell, clock = _setup(target)
+        phases = Phases(target, _fill_calls(buy, sell, clock), args.batch_size)
+        try:
+            phases.raw(50, timed=False)                  # warm-up: plans cached, pages in memory
+            phases.governed(50, timed=False)
+            phases.batched(1, timed=False)
+            _checkpoint(target)
+            for _ in range(args.rounds):                 # interleaved: every phase sees the same disk and load
+                phases.raw(args.raw)
+                phases.governed(args.fills)
+                phases.batched(args.batches)
+        finally:
+            phases.close()
+        raw, governed, batched = phases.rate("raw"), phases.rate("governed"), phases.rate("batched")
+        n = phases.count
+        print(f"(a) raw single-row inserts, 1 per transaction:        {raw:8.0f} rows/s  ({n['raw']} rows)")
+        print(f"(b) governed api.record_fill, 1 per transaction:      {governed:8.0f} fills/s ({n['governed']} fills)")
+        print(f"(c) governed, {args.batch_size} fills per transaction (run_many): {batched:8.0f} fills/s "
+              f"({phases.count['batched']} fills)")
+        with target.connect("auditor") as conn:
+            broken = api.verify_chains(conn)
+            trips = conn.execute("SELECT count(*) FROM api.breaker_trips").fetchone()
+        print(f"chains after the run: {'all verify' if not broken else f'{len(broken)} broken'};"
+              f" circuit-breaker trips: {trips[0] if trips else 0}")
+        print(f"fill_path: raw={raw:.0f}/s governed={governed:.0f}/s batched={batched:.0f}/s "
+              f"ratio_b_over_a={governed / raw:.2f}")
+    finally:
+        if args.keep:
+            print(f"kept database {name}", file=sys.stderr)
+        else:
+            with _admin(server) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

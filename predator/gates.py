@@ -1,0 +1,144 @@
+"""Validation gates and chain verification, as the auditor sees them.
+
+A gate is one SQL query in ``validations/NN_name.sql`` that returns the rows breaking one invariant of
+DESIGN.md §3 (empty = pass). :func:`run_gates` runs every gate on one connection inside a single read-only
+REPEATABLE READ transaction, so all gates judge the same snapshot; a gate that errors counts as failed and
+keeps its error message. :func:`verify` wraps ``api.verify_chains()``.
+
+Both work with the ``predator_auditor`` role alone (SELECT on every table, EXECUTE on the read helpers).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+from predator.config import PROJECT_ROOT
+from predator.db import api
+
+VALIDATIONS_DIR = PROJECT_ROOT / "validations"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Outcome of one gate: how many rows it returned (violations), how long it took, and the rows."""
+
+    name: str
+    violations: int
+    seconds: float
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and self.violations == 0
+
+
+def gate_files(directory: Path = VALIDATIONS_DIR) -> list[Path]:
+    """The gate files ``NN_name.sql`` of ``directory``, in name order."""
+    return sorted(p for p in directory.glob("*.sql") if p.is_file())
+
+
+def gate_name(path: Path) -> str:
+    """``validations/04_lots_positions_ledger.sql`` -> ``04_lots_positions_ledger``."""
+    return path.stem
+
+
+def run_gate(conn: psycopg.Connection, path: Path) -> GateResult:
+    """Run one gate in a savepoint of the caller's transaction (an error does not abort the others)."""
+    query = path.read_text()
+    start = time.perf_counter()
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(query)
+            rows = cur.fetchall() if cur.description else []
+            columns = [c.name for c in cur.description or []]
+    except psycopg.Error as e:
+        return GateResult(gate_name(path), 0, time.perf_counter() - start, error=str(e).strip().splitlines()[0])
+    return GateResult(gate_name(path), len(rows), time.perf_counter() - start, columns, rows)
+
+
+@contextmanager
+def _snapshot(conn: psycopg.Connection) -> Iterator[None]:
+    """One read-only REPEATABLE READ transaction when ``conn`` is idle; else the caller's transaction."""
+    idle = conn.info.transaction_status == pq.TransactionStatus.IDLE
+    with conn.transaction():
+        if idle:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def run_gates(conn: psycopg.Connection, files: Iterable[Path] | None = None) -> list[GateResult]:
+    """Run every gate on ``conn``, all against one snapshot (a read-only REPEATABLE READ transaction when the
+    connection is idle; inside the caller's transaction otherwise)."""
+    paths = list(files) if files is not None else gate_files()
+    with _snapshot(conn):
+        return [run_gate(conn, p) for p in paths]
+
+
+def report(results: Sequence[GateResult], show_rows: int = 5) -> tuple[str, bool]:
+    """The printed table (gate, violations, seconds), the first rows of each failed gate, and the verdict
+    line ``VALIDATION: PASS (N gates)`` / ``VALIDATION: FAIL (k of N gates: names)`` last. Returns
+    (text, passed)."""
+    width = max([len("gate"), *(len(r.name) for r in results)])
+    lines = [f"{'gate':<{width}}  {'violations':>10}  {'seconds':>8}", f"{'-' * width}  {'-' * 10}  {'-' * 8}"]
+    for r in results:
+        count = "error" if r.error else str(r.violations)
+        lines.append(f"{r.name:<{width}}  {count:>10}  {r.seconds:>8.3f}")
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        lines.append("")
+        if r.error:
+            lines.append(f"{r.name}: error: {r.error}")
+            continue
+        more = f", first {show_rows}:" if r.violations > show_rows else ":"
+        lines.append(f"{r.name}: {r.violations} violation(s){more}")
+        lines.append("  " + " | ".join(r.columns))
+        for row in r.rows[:show_rows]:
+            lines.append("  " + " | ".join("" if v is None else str(v) for v in row))
+    lines.append("")
+    if failed:
+        names = ", ".join(r.name for r in failed)
+        lines.append(f"VALIDATION: FAIL ({len(failed)} of {len(results)} gates: {names})")
+    else:
+        lines.append(f"VALIDATION: PASS ({len(results)} gates)")
+    return "\n".join(lines), not failed
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The chains checked and the first broken row of each broken chain."""
+
+    chains: int
+    breaks: list[api.ChainBreak]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def verify(conn: psycopg.Connection) -> Verification:
+    """Recompute every hash chain (``api.verify_chains()``) and count the chains it covered: one per
+    (book, table) in ``ops.chain_head`` and one per (book, account, currency) journal posting chain."""
+    with _snapshot(conn):
+        breaks = api.verify_chains(conn)
+        row = conn.execute("SELECT (SELECT count(*) FROM ops.chain_head)"
+                           " + (SELECT count(*) FROM ledger.balance)").fetchone()
+    return Verification(int(row[0]) if row else 0, breaks)
+
+
+def verify_report(v: Verification) -> str:
+    """One line per broken chain (chain, table, book, seq, problem) then ``VERIFY: OK (N chains)`` or
+    ``VERIFY: FAIL (k of N chains broken)``."""
+    lines = [f"BROKEN {b.chain}: table={b.tbl} book={b.book_id} seq={b.seq}: {b.problem}" for b in v.breaks]
+    broken = len({b.chain for b in v.breaks})
+    lines.append(f"VERIFY: OK ({v.chains} chains)" if v.ok else f"VERIFY: FAIL ({broken} of {v.chains} chains broken)")
+    return "\n".join(lines)

@@ -1,0 +1,222 @@
+"""Reusable builders for tests: stage real candles, and build a populated book through the gateway.
+
+Everything goes through the governed procedures (``predator.db.api``) as the operator or worker role; the
+only SQL here besides the gateway is the session's temporary ``candle_stage`` table that
+``api.load_candles`` reads (not a governed table).
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import psycopg
+
+from predator import config
+from predator.db import api
+from predator.db.connection import Target
+
+T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
+"""Start of the test market: hourly bars from here on are loaded from the shared data."""
+
+CLOCK = datetime(2030, 1, 1, tzinfo=UTC)
+_counter = itertools.count(1)
+
+
+def hour(n: int) -> datetime:
+    """Close time of the n-th hour after :data:`T0` (hour(1) = T0 + 1h)."""
+    return T0 + timedelta(hours=n)
+
+
+@cache
+def candle_lines(symbol: str, start: datetime = T0, hours: int = 48) -> tuple[str, ...]:
+    """Raw CSV lines (no header) of the shared 1h candles of ``symbol`` (e.g. BTC/USDT) from ``start``."""
+    path = config.data_dir() / "candles" / f"binance_{symbol.replace('/', '-')}_1h.csv.gz"
+    first = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out: list[str] = []
+    with gzip.open(path, "rt") as fh:
+        next(fh)
+        for line in fh:
+            if out or line.startswith(first):
+                out.append(line.rstrip("\n"))
+                if len(out) == hours:
+                    break
+    assert len(out) == hours, f"{path} has fewer than {hours} bars from {first}"
+    return tuple(out)
+
+
+def stage_and_load(conn: psycopg.Connection, symbol: str, lines: tuple[str, ...] | list[str],
+                   venue: str = "binance", clock: datetime = CLOCK) -> api.CandleLoad:
+    """Stage raw CSV lines in the session's temp table ``candle_stage`` and load them (one transaction)."""
+    with conn.transaction():
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS candle_stage"
+                     " (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text)")
+        conn.execute("TRUNCATE candle_stage RESTART IDENTITY")
+        conn.execute("GRANT SELECT ON candle_stage TO predator_owner")
+        with conn.cursor().copy("COPY candle_stage (raw) FROM STDIN") as copy:
+            for line in lines:
+                copy.write_row((line,))
+        return api.load_candles(conn, venue, symbol, "1h", "tests", clock)
+
+
+def close_price(symbol: str, n: int) -> Decimal:
+    """Close of the bar that closed at hour(n) (the decision price of a signal at hour(n))."""
+    return Decimal(candle_lines(symbol)[n - 1].split(",")[4])
+
+
+@dataclass
+class Book:
+    """A populated book: its account name and what was done to it."""
+
+    target: Target
+    account: str
+    strategy: str = "trend"
+    orders: dict[str, str] = field(default_factory=dict)   # label -> client order id
+    hours_closed: list[datetime] = field(default_factory=list)
+
+
+def new_account(conn: psycopg.Connection, *, name: str | None = None, principal: Decimal = Decimal("100000"),
+                profile: str = "default", strategy: str = "trend", deposit_at: datetime = T0) -> str:
+    """Create an account (operator connection), deposit its principal and register a strategy."""
+    name = name or f"acct{next(_counter)}"
+    with conn.transaction():
+        api.create_account(conn, name, mode="paper", venue="binance", base_currency="USDT", lane="paper",
+                           initial_principal=principal, risk_profile=profile, reason="test account")
+        api.deposit(conn, name, principal, deposit_at, "initial principal")
+        api.register_strategy(conn, name, strategy, {"fast": 12}, "test strategy")
+    return name
+
+
+def load_market(conn: psycopg.Connection, symbols: tuple[str, ...] = ("BTC/USDT", "ETH/USDT"),
+                hours: int = 48) -> None:
+    """Load ``hours`` real hourly bars of each symbol from :data:`T0`."""
+    for symbol in symbols:
+        stage_and_load(conn, symbol, candle_lines(symbol, T0, hours))
+
+
+def signal(conn: psycopg.Connection, account: str, symbol: str, n: int, direction: str,
+           quantity: Decimal | None = None, strategy: str = "trend", edge_bps: Decimal = Decimal("25")) -> api.Decision:
+    """Submit a market signal at hour(n), expiring a day later."""
+    with conn.transaction():
+        return api.submit_signal(conn, account, strategy, symbol, hour(n), direction, Decimal("0.7"), edge_bps,
+                                 hour(n) + timedelta(days=1), quantity)
+
+
+def fill(conn: psycopg.Connection, client_order_id: str, quantity: Decimal, price: Decimal, ts: datetime,
+         fee: Decimal | None = None, fee_currency: str = "USDT", trade_id: str | None = None) -> str:
+    """Record a taker fill (fee 0.1% of notional in quote unless given)."""
+    fee = fee if fee is not None else (quantity * price / 1000).quantize(Decimal("0.00000001"))
+    with conn.transaction():
+        return api.record_fill(conn, client_order_id, trade_id or f"T{next(_counter)}", quantity, price, fee,
+                               fee_currency, "taker", ts)
+
+
+def ack(conn: psycopg.Connection, client_order_id: str, ts: datetime) -> str:
+    with conn.transaction():
+        return api.record_order_event(conn, client_order_id, "acknowledged", ts, f"V-{client_order_id[:8]}")
+
+
+def close(conn: psycopg.Connection, account: str, n: int) -> api.HourState:
+    with conn.transaction():
+        return api.close_hour(conn, account, hour(n))
+
+
+def build_book(target: Target) -> Book:
+    """A book with a bit of everything, built through the gateway as the operator:
+
+    deposit, 48h of real BTC and ETH bars, a BTC buy filled in two parts (the first fee in base), an ETH buy
+    filled fully, a partial BTC sell (fee in base), a full ETH exit in two fills (a round trip), a refused
+    oversized buy, a hold, a canceled order, a rejected order, a halted-and-refused signal, a resume, a new
+    ETH position (partially filled order left open), a BTC exit (a round trip with base-asset fees), and
+    the hours closed along the way.
+    """
+    with target.connect("operator") as conn:
+        load_market(conn)
+        account = new_account(conn)
+        book = Book(target, account)
+        btc, eth = "BTC/USDT", "ETH/USDT"
+
+        d = signal(conn, account, btc, 2, "buy", Decimal("0.3"))
+        assert d.outcome == "admitted", d
+        book.orders["btc_buy"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(2) + timedelta(seconds=1))
+        fill(conn, d.client_order_id, Decimal("0.1"), close_price(btc, 2), hour(2) + timedelta(seconds=2),
+             fee=Decimal("0.0001"), fee_currency="BTC")
+        d = signal(conn, account, eth, 2, "buy", Decimal("4"))
+        assert d.outcome == "admitted", d
+        book.orders["eth_buy"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(2) + timedelta(seconds=1))
+        fill(conn, d.client_order_id, Decimal("4"), close_price(eth, 2), hour(2) + timedelta(seconds=3))
+        close(conn, account, 3)
+
+        fill(conn, book.orders["btc_buy"], Decimal("0.2"), close_price(btc, 3), hour(3) + timedelta(seconds=5))
+        d = signal(conn, account, btc, 4, "buy", Decimal("50"))   # far beyond every cap and the cash
+        assert d.outcome == "refused" and "insufficient_cash" in d.reasons, d
+        d = signal(conn, account, "XRP/USDT", 4, "hold")
+        assert d.outcome == "hold", d
+        close(conn, account, 4)
+
+        d = signal(conn, account, btc, 5, "sell", Decimal("0.15"))
+        assert d.outcome == "admitted", d
+        book.orders["btc_sell"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(5) + timedelta(seconds=1))
+        fill(conn, d.client_order_id, Decimal("0.15"), close_price(btc, 5), hour(5) + timedelta(seconds=2),
+             fee=Decimal("0.00015"), fee_currency="BTC")
+        d = signal(conn, account, eth, 5, "exit")
+        assert d.outcome == "admitted", d
+        book.orders["eth_exit"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(5) + timedelta(seconds=1))
+        fill(conn, d.client_order_id, Decimal("1.5"), close_price(eth, 5), hour(5) + timedelta(seconds=2))
+        fill(conn, d.client_order_id, Decimal("2.5"), close_price(eth, 5) * Decimal("1.001"),
+             hour(5) + timedelta(seconds=3))
+        close(conn, account, 5)
+
+        d = signal(conn, account, eth, 6, "buy", Decimal("1"))
+        assert d.outcome == "admitted", d
+        book.orders["eth_canceled"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(6) + timedelta(seconds=1))
+        with conn.transaction():
+            api.record_order_event(conn, d.client_order_id, "cancel_requested", hour(6) + timedelta(seconds=2))
+            api.record_order_event(conn, d.client_order_id, "canceled", hour(6) + timedelta(seconds=3))
+        d = signal(conn, account, btc, 6, "buy", Decimal("0.1"))
+        assert d.outcome == "admitted", d
+        book.orders["btc_rejected"] = d.client_order_id
+        with conn.transaction():
+            api.record_order_event(conn, d.client_order_id, "rejected", hour(6) + timedelta(seconds=1),
+                                   reason="insufficient balance at venue")
+        close(conn, account, 6)
+
+        with conn.transaction():
+            api.halt(conn, "test halt", "account", account)
+        d = signal(conn, account, eth, 7, "buy", Decimal("1"))
+        assert d.outcome == "refused" and "halted_account" in d.reasons, d
+        with conn.transaction():
+            api.resume(conn, "inspected", "account", account)
+        close(conn, account, 7)
+
+        d = signal(conn, account, eth, 8, "buy", Decimal("2"), strategy="trend")
+        assert d.outcome == "admitted", d
+        book.orders["eth_buy2"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(8) + timedelta(seconds=1))
+        fill(conn, d.client_order_id, Decimal("1"), close_price(eth, 8), hour(8) + timedelta(seconds=2))
+        d = signal(conn, account, btc, 8, "exit")   # closes the BTC round trip (its first lot paid its fee in BTC)
+        assert d.outcome == "admitted", d
+        book.orders["btc_exit"] = d.client_order_id
+        ack(conn, d.client_order_id, hour(8) + timedelta(seconds=1))
+        fill(conn, d.client_order_id, d.quantity, close_price(btc, 8), hour(8) + timedelta(seconds=4))
+        close(conn, account, 8)
+        book.hours_closed = [hour(n) for n in (3, 4, 5, 6, 7, 8)]
+    return book
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m predator.cli`` style: the installed ``predator`` entry point of this interpreter."""
+    exe = Path(sys.executable).with_name("predator")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, check=False)

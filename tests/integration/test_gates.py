@@ -1,0 +1,200 @@
+"""Validation gates and chain verification on a real, populated book.
+
+A book built through the gateway passes every gate and ``predator validate`` prints PASS, as the auditor
+alone. Then each invariant is broken in a copy of that database, one at a time, as superuser with
+``session_replication_role = replica`` (which silences the triggers that would refuse the edit), and the
+gate of that invariant reports it while ``predator validate`` fails with exit code 1. ``predator verify``
+names exactly the journal row that was edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from predator import gates
+from predator.cli import main
+from predator.db.connection import Target
+from tests.conftest import create_database, drop_database
+from tests.helpers import Book, build_book, hour, run_cli
+
+
+@dataclass(frozen=True)
+class Populated:
+    target: Target
+    book: Book
+
+
+@pytest.fixture(scope="module")
+def populated(server: Target, template_db: Target) -> Iterator[Populated]:
+    """A migrated database holding one populated book (built once per module; tests work on copies)."""
+    target = create_database(server, template=template_db.dbname, prefix="predator_book")
+    try:
+        yield Populated(target, build_book(target))
+    finally:
+        drop_database(server, target.dbname)
+
+
+@pytest.fixture()
+def copy(server: Target, populated: Populated) -> Iterator[Populated]:
+    """A fresh copy of the populated database, free to be tampered with."""
+    target = create_database(server, template=populated.target.dbname, prefix="predator_tamper")
+    try:
+        yield Populated(target, populated.book)
+    finally:
+        drop_database(server, target.dbname)
+
+
+def auditor_dsn(target: Target) -> str:
+    return target.role_dsn("auditor")
+
+
+def validate(target: Target) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", "--dsn", auditor_dsn(target)])
+    return result.exit_code, result.output
+
+
+def tamper(target: Target, statement: str, params: dict[str, object]) -> None:
+    """Apply one edit as superuser with the triggers silenced; the edit must touch at least one row."""
+    with psycopg.connect(target.dsn) as conn:
+        conn.execute("SET session_replication_role = replica")
+        cur = conn.execute(statement, params)
+        assert cur.rowcount >= 1, f"the tamper statement changed nothing: {statement}"
+
+
+def test_every_gate_passes_on_a_populated_book(populated: Populated) -> None:
+    with psycopg.connect(auditor_dsn(populated.target)) as conn:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM api.fills), (SELECT count(*) FROM api.round_trips),"
+            " (SELECT count(*) FROM api.hourly_states), (SELECT count(*) FROM api.halt_events)").fetchone()
+        results = gates.run_gates(conn)
+    assert counts == (8, 2, 6, 2), "the book is not populated as the builder says"
+    assert len(results) >= 13
+    failed = {r.name: (r.error, r.rows[:3]) for r in results if not r.passed}
+    assert not failed
+
+
+def test_predator_validate_prints_pass_as_the_auditor(populated: Populated) -> None:
+    code, output = validate(populated.target)
+    lines = output.strip().splitlines()
+    assert code == 0, output
+    assert lines[-1] == f"VALIDATION: PASS ({len(gates.gate_files())} gates)"
+    assert lines[0].split() == ["gate", "violations", "seconds"]
+    assert any(line.startswith("09_no_admission_during_halt ") for line in lines)
+
+
+def test_predator_validate_runs_as_a_command(populated: Populated) -> None:
+    proc = run_cli("validate", "--dsn", auditor_dsn(populated.target))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith("VALIDATION: PASS")
+
+
+def test_the_auditor_can_write_nothing(populated: Populated) -> None:
+    with psycopg.connect(auditor_dsn(populated.target)) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE trading.order_state SET status = 'open'")
+
+
+BOOK = "(SELECT book_id FROM trading.account WHERE name = %(account)s)"
+
+TAMPERS = [
+    ("01_balanced_transactions", "a deposit leg's amount edited (balance kept continuous)",
+     f"UPDATE ledger.posting SET amount = amount - 1, balance_after = balance_after - 1"
+     f" WHERE book_id = {BOOK} AND account_code = 'external' AND seq = 1"),
+    ("01_balanced_transactions", "a journal leg deleted",
+     f"DELETE FROM ledger.posting WHERE book_id = {BOOK} AND account_code = 'fees' AND currency = 'USDT' AND seq = 3"),
+    ("02_ledger_continuity", "a running balance edited",
+     f"UPDATE ledger.posting SET balance_after = balance_after + 1"
+     f" WHERE book_id = {BOOK} AND account_code = 'fees' AND currency = 'USDT' AND seq = 2"),
+    ("02_ledger_continuity", "a balance head moved",
+     f"UPDATE ledger.balance SET balance = balance + 5"
+     f" WHERE book_id = {BOOK} AND account_code = 'venue' AND currency = 'USDT'"),
+    ("03_non_negative_balances", "a trading balance driven negative",
+     f"UPDATE ledger.posting SET balance_after = -balance_after"
+     f" WHERE book_id = {BOOK} AND account_code = 'trading' AND currency = 'USDT' AND seq = 2"),
+    ("04_lots_positions_ledger", "a lot allocation deleted",
+     f"DELETE FROM trading.lot_allocation WHERE book_id = {BOOK} AND seq = 1"),
+    ("04_lots_positions_ledger", "a position inflated",
+     f"UPDATE trading.position SET quantity = quantity + 1 WHERE book_id = {BOOK} AND symbol = 'ETH/USDT'"),
+    ("05_fifo_allocations", "a sell allocated from a younger lot while an older one was open",
+     f"UPDATE trading.lot_allocation SET lot_no = 2 WHERE book_id = {BOOK} AND symbol = 'BTC/USDT' AND lot_no = 1"),
+    ("06_fills_within_orders", "a fill inflated beyond its order",
+     "UPDATE trading.fill SET quantity = quantity * 10 WHERE client_order_id = %(eth_buy2)s"),
+    ("07_order_transitions", "an order_state status changed",
+     "UPDATE trading.order_state SET status = 'open' WHERE client_order_id = %(eth_canceled)s"),
+    ("07_order_transitions", "an event's status_before rewritten",
+     "UPDATE trading.order_event SET status_before = 'new'"
+     " WHERE client_order_id = %(eth_canceled)s AND kind = 'canceled'"),
+    ("08_caps_respected", "an admission's recorded cap lowered below its notional",
+     "UPDATE risk.decision SET figures = jsonb_set(figures, '{caps,max_order_notional}', '100')"
+     " WHERE client_order_id = %(btc_buy)s"),
+    ("09_no_admission_during_halt", "an order admitted while the account was halted",
+     "UPDATE trading.order_request SET admitted_at = (SELECT effective_at + interval '1 microsecond'"
+     " FROM risk.halt_event WHERE action = 'halt' AND scope_kind = 'account') WHERE client_order_id = %(eth_buy2)s"),
+    ("10_hash_chains", "a signal's confidence edited",
+     f"UPDATE trading.signal SET confidence = 0.99 WHERE book_id = {BOOK} AND seq = 1"),
+    ("11_hourly_state", "an hour's cash moved into positions",
+     f"UPDATE portfolio.hourly_state SET cash = cash + 1, positions_value = positions_value - 1"
+     f" WHERE book_id = {BOOK} AND hour = %(hour5)s"),
+    ("12_causality", "a fill dated before its order",
+     "UPDATE trading.fill SET ts = ts - interval '3 hours' WHERE client_order_id = %(eth_buy2)s"),
+    ("13_round_trips", "a round trip's PnL edited",
+     f"UPDATE trading.round_trip SET net_pnl = net_pnl + 1, gross_pnl = gross_pnl + 1"
+     f" WHERE book_id = {BOOK} AND symbol = 'ETH/USDT'"),
+]
+
+
+@pytest.mark.parametrize(("gate", "what", "statement"), TAMPERS, ids=[f"{g}:{w}" for g, w, _ in TAMPERS])
+def test_a_broken_invariant_is_reported_by_its_gate_and_fails_validation(copy: Populated, gate: str, what: str,
+                                                                           statement: str) -> None:
+    params: dict[str, object] = {"account": copy.book.account, "hour5": hour(5), **copy.book.orders}
+    tamper(copy.target, statement, params)
+
+    with psycopg.connect(auditor_dsn(copy.target)) as conn:
+        results = {r.name: r for r in gates.run_gates(conn)}
+    assert gate in results
+    assert results[gate].error is None, results[gate].error
+    assert results[gate].violations > 0, f"{gate} did not report: {what}"
+
+    code, output = validate(copy.target)
+    last = output.strip().splitlines()[-1]
+    assert code == 1, output
+    assert last.startswith("VALIDATION: FAIL (") and gate in last, last
+
+
+def test_predator_verify_passes_then_names_exactly_the_edited_journal_row(copy: Populated) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["verify", "--dsn", auditor_dsn(copy.target)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.strip().splitlines()[-1].startswith("VERIFY: OK (")
+
+    with psycopg.connect(copy.target.dsn) as conn:
+        book_id, seq = conn.execute(
+            "SELECT book_id, seq FROM ledger.posting WHERE account_code = 'fees' AND currency = 'USDT'"
+            " ORDER BY seq OFFSET 1 LIMIT 1").fetchone()
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE ledger.posting SET ts = ts + interval '1 second'"
+                     " WHERE book_id = %s AND account_code = 'fees' AND currency = 'USDT' AND seq = %s", (book_id, seq))
+
+    bad = runner.invoke(main, ["verify", "--dsn", auditor_dsn(copy.target)])
+    lines = bad.output.strip().splitlines()
+    assert bad.exit_code == 1, bad.output
+    broken = [line for line in lines if line.startswith("BROKEN ")]
+    assert broken == [f"BROKEN ledger.posting:{book_id}:fees:USDT: table=ledger.posting book={book_id} seq={seq}:"
+                      " row_hash does not match the row's content"], bad.output
+    assert lines[-1].startswith("VERIFY: FAIL (1 of ")
+
+
+def test_predator_verify_names_an_edited_journal_header(copy: Populated) -> None:
+    with psycopg.connect(copy.target.dsn) as conn:
+        conn.execute("SET session_replication_role = replica")
+        book_id = conn.execute(f"UPDATE ledger.transaction SET ref = 'forged' WHERE book_id = {BOOK} AND seq = 3"
+                               " RETURNING book_id", {"account": copy.book.account}).fetchone()[0]
+    result = CliRunner().invoke(main, ["verify", "--dsn", auditor_dsn(copy.target)])
+    broken = [line for line in result.output.splitlines() if line.startswith("BROKEN ")]
+    assert result.exit_code == 1
+    assert broken == [f"BROKEN ledger.transaction:{book_id}: table=ledger.transaction book={book_id} seq=3:"
+                      " row_hash does not match the row's content"], result.output

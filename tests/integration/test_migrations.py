@@ -1,0 +1,71 @@
+"""Migrations go up, down to zero and up again, and the schema matches the committed snapshot each time
+(``migrations/schema.sql``, regenerated with ``python -m predator.tools.schema_snapshot --write``); the
+committed ``docs/sql-api.md`` matches the database's comments."""
+
+from __future__ import annotations
+
+import difflib
+
+import psycopg
+
+from predator.db import migrate
+from predator.db.connection import Target
+from predator.tools import schema_snapshot, sql_api_doc
+
+PREDATOR_SCHEMAS = ["api", "ledger", "market", "ops", "portfolio", "risk", "trading"]
+
+
+def _diff(expected: str, actual: str, what: str) -> str:
+    lines = difflib.unified_diff(expected.splitlines(), actual.splitlines(), f"committed {what}", "migrated database",
+                                 lineterm="", n=2)
+    return "\n".join(list(lines)[:60])
+
+
+def _schemas(target: Target) -> list[str]:
+    with psycopg.connect(target.dsn) as conn:
+        rows = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY (%s) ORDER BY 1",
+                            (PREDATOR_SCHEMAS,)).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_up_down_up_matches_the_schema_snapshot(empty_db: Target) -> None:
+    snapshot = schema_snapshot.SNAPSHOT.read_text()
+
+    migrate.upgrade(empty_db)
+    assert migrate.current_revision(empty_db) == migrate.head_revision()
+    first = schema_snapshot.dump_schema(empty_db)
+    assert first == snapshot, "schema differs from migrations/schema.sql (regenerate it with" \
+        " `make schema-snapshot` if the change is intended):\n" + _diff(snapshot, first, "schema.sql")
+
+    migrate.downgrade(empty_db, "base")
+    assert migrate.current_revision(empty_db) is None
+    assert _schemas(empty_db) == [], "schemas left after downgrading to base"
+    with psycopg.connect(empty_db.dsn) as conn:
+        leftovers = conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relname NOT IN ('alembic_version', 'alembic_version_pkc')"
+            " UNION ALL SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace").fetchall()
+    assert leftovers == []
+
+    migrate.upgrade(empty_db)
+    assert _schemas(empty_db) == PREDATOR_SCHEMAS
+    again = schema_snapshot.dump_schema(empty_db)
+    assert again == snapshot, "schema after up-down-up differs from the snapshot:\n" + \
+        _diff(snapshot, again, "schema.sql")
+
+
+def test_sql_api_doc_is_up_to_date(template_db: Target) -> None:
+    committed = sql_api_doc.DOC.read_text()
+    generated = sql_api_doc.render(template_db)
+    assert generated == committed, "docs/sql-api.md is stale (regenerate it with `make docs`):\n" + \
+        _diff(committed, generated, "docs/sql-api.md")
+
+
+def test_every_api_routine_and_view_is_documented(template_db: Target) -> None:
+    with psycopg.connect(template_db.dsn) as conn:
+        undocumented = conn.execute(
+            "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace"
+            "   AND obj_description(p.oid, 'pg_proc') IS NULL"
+            " UNION ALL SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace"
+            "   AND c.relkind = 'v' AND obj_description(c.oid, 'pg_class') IS NULL").fetchall()
+    assert undocumented == []

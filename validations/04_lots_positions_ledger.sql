@@ -1,0 +1,49 @@
+-- Gate 04 — FIFO lots, positions and the ledger agree (DESIGN.md §3.4, §3.5).
+-- Rules:
+--   * every lot's remaining = its quantity − the quantities allocated from it (and is never negative);
+--   * every position's quantity = the remaining of its open lots (per book and symbol);
+--   * per book and asset other than the account's base currency, what fills moved into the trading account
+--     (the trading postings of 'fill' journal transactions) = the remaining of the open lots of that asset
+--     (the account only trades instruments quoted in its base currency, so those postings are base-asset legs);
+--   * the trading account's balance of that asset covers its open lots (it holds what the lots say).
+-- A row is one violation: the lot, symbol or asset whose figures disagree, with both sides.
+WITH lot_sum AS (
+    SELECT l.book_id, l.symbol, sum(l.remaining) AS remaining
+      FROM trading.lot l GROUP BY l.book_id, l.symbol),
+asset_lots AS (
+    SELECT s.book_id, split_part(s.symbol, '/', 1) AS asset, sum(s.remaining) AS remaining
+      FROM lot_sum s GROUP BY 1, 2),
+fill_flow AS (
+    SELECT p.book_id, p.currency AS asset, sum(p.amount) AS moved
+      FROM ledger.posting p
+      JOIN ledger.transaction t ON t.book_id = p.book_id AND t.seq = p.tx_seq
+      JOIN trading.account a ON a.book_id = p.book_id
+     WHERE t.kind = 'fill' AND p.account_code = 'trading' AND p.currency <> a.base_currency
+     GROUP BY 1, 2)
+SELECT l.book_id, l.symbol AS key, l.lot_no::text AS item,
+       format('lot remaining %s <> quantity %s - allocated %s', l.remaining, l.quantity, coalesce(x.allocated, 0)) AS problem
+  FROM trading.lot l
+  LEFT JOIN (SELECT a.book_id, a.symbol, a.lot_no, sum(a.quantity) AS allocated
+               FROM trading.lot_allocation a GROUP BY 1, 2, 3) x
+         ON x.book_id = l.book_id AND x.symbol = l.symbol AND x.lot_no = l.lot_no
+ WHERE l.remaining <> l.quantity - coalesce(x.allocated, 0) OR l.remaining < 0
+UNION ALL
+SELECT coalesce(p.book_id, s.book_id), coalesce(p.symbol, s.symbol), 'position',
+       format('position quantity %s <> remaining of open lots %s', coalesce(p.quantity, 0), coalesce(s.remaining, 0))
+  FROM trading.position p
+  FULL JOIN lot_sum s ON s.book_id = p.book_id AND s.symbol = p.symbol
+ WHERE coalesce(p.quantity, 0) <> coalesce(s.remaining, 0)
+UNION ALL
+SELECT coalesce(f.book_id, l.book_id), coalesce(f.asset, l.asset), 'ledger',
+       format('fills moved %s %s into the trading account, open lots hold %s', coalesce(f.moved, 0),
+              coalesce(f.asset, l.asset), coalesce(l.remaining, 0))
+  FROM fill_flow f
+  FULL JOIN asset_lots l ON l.book_id = f.book_id AND l.asset = f.asset
+ WHERE coalesce(f.moved, 0) <> coalesce(l.remaining, 0)
+UNION ALL
+SELECT l.book_id, l.asset, 'balance',
+       format('trading balance %s %s does not cover the open lots %s', coalesce(b.balance, 0), l.asset, l.remaining)
+  FROM asset_lots l
+  LEFT JOIN ledger.balance b ON b.book_id = l.book_id AND b.account_code = 'trading' AND b.currency = l.asset
+ WHERE coalesce(b.balance, 0) < l.remaining
+ORDER BY 1, 2, 3;
