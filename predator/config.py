@@ -2,7 +2,8 @@
 
 * ``PREDATOR_DSN`` — libpq connection string of an existing server (superuser for migrations); when unset
   the embedded cluster under ``PREDATOR_HOME`` is used.
-* ``PREDATOR_HOME`` — where the embedded cluster and scratch files live (default ``./.predator``).
+* ``PREDATOR_HOME`` — where the embedded cluster and scratch files live (default ``.predator`` in the source
+  checkout, whatever the working directory; ``./.predator`` when Predator runs from an installed package).
 * ``PREDATOR_DATA`` — the shared market data (default ``../shared/data`` from the project root).
 * ``PREDATOR_PG_BIN`` — directory of PostgreSQL server binaries (default: discovered).
 """
@@ -17,9 +18,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def home() -> Path:
-    """Directory of the embedded cluster and scratch files (``PREDATOR_HOME`` or ``./.predator``)."""
+    """Directory of the embedded cluster and scratch files: ``PREDATOR_HOME``, else ``.predator`` in the
+    source checkout (so every command of a checkout shares one cluster, from any directory), else
+    ``./.predator``."""
     value = os.environ.get("PREDATOR_HOME")
-    return Path(value).resolve() if value else (Path.cwd() / ".predator").resolve()
+    if value:
+        return Path(value).resolve()
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / ".predator"
+    return (Path.cwd() / ".predator").resolve()
 
 
 def data_dir() -> Path:
