@@ -12,6 +12,7 @@ demo: bootstrap-runtime
 
 ## The whole test suite: pgTAP (through pytest) and pytest, on a real PostgreSQL.
 test: bootstrap
+	@if [ -z "$$PREDATOR_TEST_DSN$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 bootstrap:

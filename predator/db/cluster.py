@@ -15,6 +15,7 @@ Server binaries: ``PREDATOR_PG_BIN``, else ``pg_config --bindir``, else the newe
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import hashlib
 import json
@@ -182,7 +183,16 @@ def is_running(lay: Layout | None = None) -> bool:
 
 
 def up(tcp_port: int | None = None) -> Layout:
-    """Initialise (once) and start the embedded cluster, create the ``predator`` database; idempotent."""
+    """Initialise (once) and start the embedded cluster, create the ``predator`` database; idempotent and
+    safe to call from several processes at once (an exclusive lock on ``PREDATOR_HOME/cluster.lock``)."""
+    home = config.home()
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "cluster.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _up(tcp_port)
+
+
+def _up(tcp_port: int | None) -> Layout:
     lay = layout()
     bindir = find_bindir()
     if tcp_port is not None:
