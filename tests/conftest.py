@@ -8,6 +8,7 @@ session migrates one template database; each test that asks for ``db`` gets a fr
 
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
 from collections.abc import Iterator
@@ -57,10 +58,14 @@ def server() -> Target:
 
 @pytest.fixture(scope="session")
 def template_db(server: Target) -> Iterator[Target]:
-    """A database migrated to head once per test session (per xdist worker)."""
+    """A database migrated to head once per test session (per xdist worker). Migrations of the workers run
+    one at a time: the first creates the cluster-wide roles, which the others then find."""
     target = create_database(server, prefix="predator_tmpl")
     try:
-        migrate.upgrade(target)
+        config.home().mkdir(parents=True, exist_ok=True)
+        with open(config.home() / "migrate.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            migrate.upgrade(target)
         yield target
     finally:
         drop_database(server, target.dbname)

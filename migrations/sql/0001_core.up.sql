@@ -7,19 +7,20 @@
 
 -- Roles (cluster-wide; created once, shared by every database of the cluster) ---------------------
 DO $roles$
+DECLARE
+    r record;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_owner') THEN
-        CREATE ROLE predator_owner NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_worker') THEN
-        CREATE ROLE predator_worker LOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_operator') THEN
-        CREATE ROLE predator_operator LOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_auditor') THEN
-        CREATE ROLE predator_auditor LOGIN;
-    END IF;
+    -- Another database of the cluster may be migrating at the same moment: a role it created first is fine.
+    FOR r IN SELECT * FROM (VALUES ('predator_owner', 'NOLOGIN'), ('predator_worker', 'LOGIN'),
+                                   ('predator_operator', 'LOGIN'), ('predator_auditor', 'LOGIN')) v(name, login) LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I %s', r.name, r.login);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
     EXECUTE format('GRANT CREATE, TEMPORARY ON DATABASE %I TO predator_owner', current_database());
     EXECUTE format('REVOKE CREATE ON DATABASE %I FROM PUBLIC', current_database());
 END
