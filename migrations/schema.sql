@@ -645,7 +645,7 @@ COMMENT ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time 
 -- Name: kill_switch(text, boolean); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.kill_switch(p_reason text, p_flatten boolean DEFAULT false) RETURNS TABLE(halt_seq bigint, orders_marked integer, flatten_orders integer)
+CREATE FUNCTION api.kill_switch(p_reason text, flatten boolean DEFAULT false) RETURNS TABLE(halt_seq bigint, orders_marked integer, flatten_orders integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -657,7 +657,7 @@ DECLARE
     v_order   record;
     v_ts      timestamptz;
 BEGIN
-    PERFORM ops._audit(0, 'kill_switch', 'global:*', jsonb_build_object('flatten', p_flatten), p_reason);
+    PERFORM ops._audit(0, 'kill_switch', 'global:*', jsonb_build_object('flatten', kill_switch.flatten), p_reason);
     IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
         PERFORM ops._lock_halts(true);
         v_halt := NULL;
@@ -679,24 +679,24 @@ BEGIN
               FROM trading.order_state s WHERE s.client_order_id = v_order.client_order_id;
             v_marked := v_marked + 1;
         END LOOP;
-        IF p_flatten THEN
+        IF kill_switch.flatten THEN
             v_flat := v_flat + risk._flatten(v_book.book_id, v_ts, 'kill_switch', 'kill switch: ' || p_reason, true);
         END IF;
     END LOOP;
-    PERFORM pg_notify('predator_kill', json_build_object('reason', p_reason, 'flatten', p_flatten,
+    PERFORM pg_notify('predator_kill', json_build_object('reason', p_reason, 'flatten', kill_switch.flatten,
                                                          'orders_marked', v_marked, 'flatten_orders', v_flat)::text);
     RETURN QUERY SELECT v_halt, v_marked, v_flat;
 END
 $$;
 
 
-ALTER FUNCTION api.kill_switch(p_reason text, p_flatten boolean) OWNER TO predator_owner;
+ALTER FUNCTION api.kill_switch(p_reason text, flatten boolean) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION kill_switch(p_reason text, p_flatten boolean); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION kill_switch(p_reason text, flatten boolean); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.kill_switch(p_reason text, p_flatten boolean) IS 'Operator: global halt, every open order marked for cancellation and, with p_flatten, reduce-only market exits of every position (the only orders admitted while halted); notifies predator_kill. Audited.';
+COMMENT ON FUNCTION api.kill_switch(p_reason text, flatten boolean) IS 'Operator: global halt, every open order marked for cancellation and, with flatten, reduce-only market exits of every position (the only orders admitted while halted); notifies predator_kill. Audited.';
 
 
 --
@@ -7745,11 +7745,11 @@ GRANT ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with tim
 
 
 --
--- Name: FUNCTION kill_switch(p_reason text, p_flatten boolean); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION kill_switch(p_reason text, flatten boolean); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.kill_switch(p_reason text, p_flatten boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.kill_switch(p_reason text, p_flatten boolean) TO predator_operator;
+REVOKE ALL ON FUNCTION api.kill_switch(p_reason text, flatten boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.kill_switch(p_reason text, flatten boolean) TO predator_operator;
 
 
 --
