@@ -35,7 +35,7 @@ r AS (
            coalesce((SELECT p.balance_after FROM ledger.posting p
                       WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
                         AND p.account_code = 'trading' AND p.currency = h.base_currency
-                      ORDER BY p.tx_seq DESC LIMIT 1), 0) AS want_cash,
+                      ORDER BY p.tx_seq DESC, p.seq DESC LIMIT 1), 0) AS want_cash,
            CASE WHEN h.exposures IS NULL THEN h.positions_value   -- closed before exposures were kept in the row
                 ELSE (SELECT coalesce(sum((e ->> 'notional')::numeric), 0) FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument') END AS want_positions_value,

@@ -257,7 +257,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         results = gates.run_gates(conn)
         text, passed = gates.report(results)
         verification = gates.verify(conn)
-    click.echo(text.splitlines()[-1])
+    click.echo(text if not passed else text.splitlines()[-1])
     click.echo(gates.verify_report(verification).splitlines()[-1] + f"  [{time.monotonic() - t1:.0f} s]")
 
     t1 = time.monotonic()

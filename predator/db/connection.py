@@ -61,7 +61,5 @@ def default_target(start: bool = True) -> Target:
     dsn = config.external_dsn()
     if dsn:
         return Target(dsn, embedded=False)
-    lay = cluster.layout()
-    if start and not cluster.is_running(lay):
-        lay = cluster.up()
+    lay = cluster.up() if start else cluster.layout()   # idempotent: starts it and creates the database if needed
     return Target(lay.dsn(), embedded=True)
