@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import statistics
 import sys
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,13 +26,7 @@ RUNS = 5
 
 
 def main() -> None:
-    server = default_target()
-    name = f"predator_bench_halt_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    target = server.with_dbname(name)
-    try:
-        migrate.upgrade(target)
+    with migrate.scratch_database(default_target(), "predator_bench_halt") as target:
         with target.connect("worker") as conn:
             load_file(conn, config.data_dir() / "candles" / "binance_BTC-USDT_1h.csv.gz")
         latencies = []
@@ -52,9 +43,6 @@ def main() -> None:
             print(f"run {run}: {ORDERS} orders canceled {r.latency_s * 1000:.1f} ms after the kill switch committed")
         print(f"halt_latency: orders={ORDERS} runs={RUNS} median_ms={statistics.median(latencies):.1f}"
               f" max_ms={max(latencies):.1f}")
-    finally:
-        with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -15,12 +15,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -34,8 +31,18 @@ from predator.runner.simulate import simulate  # noqa: E402
 from predator.strategies.base import effective_params, load_strategy  # noqa: E402
 from predator.venues.paper import PaperConfig  # noqa: E402
 
-SYMBOLS = ("BTC/USDT", "ETH/USDT", "BNB/USDT", "XRP/USDT", "SOL/USDT", "ADA/USDT", "LINK/USDT", "LTC/USDT",
-           "DOT/USDT", "TRX/USDT")
+SYMBOLS = (
+    "BTC/USDT",
+    "ETH/USDT",
+    "BNB/USDT",
+    "XRP/USDT",
+    "SOL/USDT",
+    "ADA/USDT",
+    "LINK/USDT",
+    "LTC/USDT",
+    "DOT/USDT",
+    "TRX/USDT",
+)
 
 
 def main() -> None:
@@ -49,19 +56,21 @@ def main() -> None:
     hours = int((end - start) / timedelta(hours=1))
     symbol_hours = hours * len(SYMBOLS)
 
-    server = default_target()
-    name = f"predator_bench_pipe_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    target = server.with_dbname(name)
-    try:
-        migrate.upgrade(target)
+    with migrate.scratch_database(default_target(), "predator_bench_pipe") as target:
         with target.connect("worker") as conn:
             for s in SYMBOLS:
                 load_file(conn, config.data_dir() / "candles" / f"binance_{s.replace('/', '-')}_1h.csv.gz")
         strategy = load_strategy(args.strategy)
-        cfg = RunConfig(account="bench", symbols=SYMBOLS, strategy=args.strategy, params=effective_params(strategy),
-                        start=start, end=end, principal=Decimal(10000), venue=PaperConfig())
+        cfg = RunConfig(
+            account="bench",
+            symbols=SYMBOLS,
+            strategy=args.strategy,
+            params=effective_params(strategy),
+            start=start,
+            end=end,
+            principal=Decimal(10000),
+            venue=PaperConfig(),
+        )
 
         t0 = time.perf_counter()
         runner = HourRunner(target, cfg, durable=False)
@@ -70,23 +79,32 @@ def main() -> None:
         finally:
             runner.close()
         governed = time.perf_counter() - t0
-        print(f"governed: {summary.hours} hours closed, {summary.orders} orders, {summary.fills} fills, "
-              f"{summary.round_trips} trades, final equity {summary.final_equity:.2f} in {governed:.1f} s")
+        print(
+            f"governed: {summary.hours} hours closed, {summary.orders} orders, {summary.fills} fills, "
+            f"{summary.round_trips} trades, final equity {summary.final_equity:.2f} in {governed:.1f} s"
+        )
 
         warmup = timedelta(hours=int(strategy.warmup_bars) + 24)
         with target.connect("worker") as conn:
             t1 = time.perf_counter()
             market = MarketData.load(conn, "binance", list(SYMBOLS), start - warmup, end + timedelta(hours=1))
-            sim = simulate(market, load_strategy(args.strategy), list(SYMBOLS), start, end, Decimal(10000), PaperConfig(),
-                           limits={"max_instrument_exposure": 0.3, "max_order_notional": 0.25})
+            sim = simulate(
+                market,
+                load_strategy(args.strategy),
+                list(SYMBOLS),
+                start,
+                end,
+                Decimal(10000),
+                PaperConfig(),
+                limits={"max_instrument_exposure": 0.3, "max_order_notional": 0.25},
+            )
             in_memory = time.perf_counter() - t1
         print(f"in memory: {len(sim.decisions)} decisions, final equity {sim.final_equity:.2f} in {in_memory:.1f} s")
-        print(f"pipeline: governed={symbol_hours / governed:,.0f} symbol-hours/s ({governed:.1f} s) "
-              f"in_memory={symbol_hours / in_memory:,.0f} symbol-hours/s ({in_memory:.1f} s) "
-              f"ratio={governed / in_memory:.1f} symbol_hours={symbol_hours}")
-    finally:
-        with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(
+            f"pipeline: governed={symbol_hours / governed:,.0f} symbol-hours/s ({governed:.1f} s) "
+            f"in_memory={symbol_hours / in_memory:,.0f} symbol-hours/s ({in_memory:.1f} s) "
+            f"ratio={governed / in_memory:.1f} symbol_hours={symbol_hours}"
+        )
 
 
 if __name__ == "__main__":

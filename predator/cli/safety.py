@@ -14,7 +14,9 @@ from predator.db.connection import default_target
 
 @main.command()
 @click.option("--reason", required=True, help="Why (kept in the audit log).")
-@click.option("--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True)
+@click.option(
+    "--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True
+)
 @click.option("--target", default=None, help="Account name, lane, or account/strategy for scoped halts.")
 def halt(reason: str, scope: str, target: str | None) -> None:
     """Halt trading: SELECT api.halt(reason[, scope, target]). No order is admitted at that scope afterwards."""
@@ -25,7 +27,9 @@ def halt(reason: str, scope: str, target: str | None) -> None:
 
 @main.command()
 @click.option("--reason", required=True)
-@click.option("--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True)
+@click.option(
+    "--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True
+)
 @click.option("--target", default=None)
 def resume(reason: str, scope: str, target: str | None) -> None:
     """Lift a halt explicitly. Refused while reconciliation is dirty or a severity-1 incident is open."""
@@ -42,8 +46,10 @@ def kill(reason: str, flatten: bool) -> None:
     Running workers carry out the cancels and exits at once (channel predator_kill)."""
     with default_target().connect("operator") as conn, conn.transaction():
         result = api.kill_switch(conn, reason, flatten)
-    click.echo(f"kill switch: halted globally{' (already halted)' if result.halt_seq is None else ''}; "
-               f"{result.orders_marked} open orders marked for cancellation; {result.flatten_orders} exit orders created")
+    click.echo(
+        f"kill switch: halted globally{' (already halted)' if result.halt_seq is None else ''}; "
+        f"{result.orders_marked} open orders marked for cancellation; {result.flatten_orders} exit orders created"
+    )
 
 
 @main.command()
@@ -55,14 +61,18 @@ def incidents(show_all: bool, account: str | None) -> None:
         rows = conn.execute(
             "SELECT incident, severity, category, status, coalesce(account, '*'), ts, opened_at, title, resolution"
             " FROM api.incidents WHERE (%s OR status <> 'resolved') AND (%s::text IS NULL OR account = %s)"
-            " ORDER BY opened_at", (show_all, account, account)).fetchall()
+            " ORDER BY opened_at",
+            (show_all, account, account),
+        ).fetchall()
     if not rows:
         click.echo("no incidents")
         return
     for inc, sev, cat, status, acct, ts, opened, title, resolution in rows:
         when = ts.strftime("%Y-%m-%d %H:%M") if ts else opened.strftime("%Y-%m-%d %H:%M (wall)")
-        click.echo(f"{inc:<14} sev {sev}  {cat:<14} {status:<12} {acct:<12} {when}  {title}"
-                   + (f"  — {resolution}" if resolution else ""))
+        click.echo(
+            f"{inc:<14} sev {sev}  {cat:<14} {status:<12} {acct:<12} {when}  {title}"
+            + (f"  — {resolution}" if resolution else "")
+        )
 
 
 @main.command()
@@ -86,8 +96,16 @@ def incident(incident_id: str, action: str, reason: str) -> None:
 @click.option("--min-events", type=int, default=None)
 @click.option("--trip-scope", type=click.Choice(["global", "lane", "account"]), default=None)
 @click.option("--reason", required=True)
-def breaker(lane: str, breaker: str, threshold: Decimal | None, account: str, window_hours: int | None,
-            min_events: int | None, trip_scope: str | None, reason: str) -> None:
+def breaker(
+    lane: str,
+    breaker: str,
+    threshold: Decimal | None,
+    account: str,
+    window_hours: int | None,
+    min_events: int | None,
+    trip_scope: str | None,
+    reason: str,
+) -> None:
     """Set a circuit-breaker threshold for a lane (or one account of it)."""
     with default_target().connect("operator") as conn, conn.transaction():
         rev = api.set_breaker(conn, lane, breaker, threshold, reason, account, window_hours, min_events, trip_scope)

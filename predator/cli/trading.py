@@ -30,12 +30,24 @@ def _venue_options(f):  # type: ignore[no-untyped-def]
     options = [
         click.option("--venue", default="binance", show_default=True, help="Venue whose fees and candles are used."),
         click.option("--maker-fee-bps", type=Decimal, default=None, help="Maker fee (default: the venue's tier)."),
-        click.option("--fee-bps", "taker_fee_bps", type=Decimal, default=None, help="Taker fee (default: the venue's tier)."),
+        click.option(
+            "--fee-bps", "taker_fee_bps", type=Decimal, default=None, help="Taker fee (default: the venue's tier)."
+        ),
         click.option("--slippage-bps", type=Decimal, default=Decimal(2), show_default=True, help="Fixed slippage."),
-        click.option("--impact-bps", type=Decimal, default=Decimal(50), show_default=True,
-                     help="Slippage per 100% of bar volume taken."),
-        click.option("--participation", type=Decimal, default=Decimal("0.1"), show_default=True,
-                     help="Largest share of a bar's volume one order may take (1 = no limit)."),
+        click.option(
+            "--impact-bps",
+            type=Decimal,
+            default=Decimal(50),
+            show_default=True,
+            help="Slippage per 100% of bar volume taken.",
+        ),
+        click.option(
+            "--participation",
+            type=Decimal,
+            default=Decimal("0.1"),
+            show_default=True,
+            help="Largest share of a bar's volume one order may take (1 = no limit).",
+        ),
         click.option("--latency-ms", type=int, default=250, show_default=True),
         click.option("--latency-jitter-ms", type=int, default=250, show_default=True),
         click.option("--reject-rate", type=float, default=0.0, show_default=True),
@@ -47,21 +59,34 @@ def _venue_options(f):  # type: ignore[no-untyped-def]
 
 
 def _paper_config(kw: dict) -> PaperConfig:  # type: ignore[type-arg]
-    return PaperConfig(venue=kw["venue"], maker_fee_bps=kw["maker_fee_bps"], taker_fee_bps=kw["taker_fee_bps"],
-                       slippage_bps=kw["slippage_bps"], impact_bps=kw["impact_bps"],
-                       participation=kw["participation"], latency_ms=kw["latency_ms"],
-                       latency_jitter_ms=kw["latency_jitter_ms"], reject_rate=kw["reject_rate"], seed=kw["seed"])
+    return PaperConfig(
+        venue=kw["venue"],
+        maker_fee_bps=kw["maker_fee_bps"],
+        taker_fee_bps=kw["taker_fee_bps"],
+        slippage_bps=kw["slippage_bps"],
+        impact_bps=kw["impact_bps"],
+        participation=kw["participation"],
+        latency_ms=kw["latency_ms"],
+        latency_jitter_ms=kw["latency_jitter_ms"],
+        reject_rate=kw["reject_rate"],
+        seed=kw["seed"],
+    )
 
 
 def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
-    click.echo(f"run {summary.run_id} on account {summary.account}: {summary.hours} hours closed "
-               f"({summary.hours_this_session} in this session, {summary.seconds:.1f} s)")
-    click.echo(f"  orders {summary.orders}  fills {summary.fills}  trades {summary.round_trips}  "
-               f"signals {summary.signals}")
+    click.echo(
+        f"run {summary.run_id} on account {summary.account}: {summary.hours} hours closed "
+        f"({summary.hours_this_session} in this session, {summary.seconds:.1f} s)"
+    )
+    click.echo(
+        f"  orders {summary.orders}  fills {summary.fills}  trades {summary.round_trips}  signals {summary.signals}"
+    )
     refusals = ", ".join(f"{k} {v}" for k, v in summary.refusals.items()) or "none"
     click.echo(f"  refusals by reason: {refusals}")
-    click.echo(f"  fees {summary.fees:.2f}  final equity {summary.final_equity:.2f}  "
-               f"max drawdown {summary.max_drawdown * 100:.2f}%")
+    click.echo(
+        f"  fees {summary.fees:.2f}  final equity {summary.final_equity:.2f}  "
+        f"max drawdown {summary.max_drawdown * 100:.2f}%"
+    )
 
 
 @main.command()
@@ -70,18 +95,38 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
 @click.option("--strategy", required=True, help="Entry-point name (trend, meanrev, sma_cross) or module:Class.")
 @click.option("--params", default="{}", help="Strategy parameters as JSON.")
 @click.option("--from", "start", required=True, help="First decision time (UTC), e.g. 2023-01-01.")
-@click.option("--to", "end", required=True,
-              help="Last hour to close (UTC), e.g. 2024-01-01; the last decision is the hour before.")
+@click.option(
+    "--to",
+    "end",
+    required=True,
+    help="Last hour to close (UTC), e.g. 2024-01-01; the last decision is the hour before.",
+)
 @click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True, help="Initial principal (quote).")
 @click.option("--risk-profile", default="default", show_default=True)
 @_venue_options
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--stop-after", type=int, default=None, help="Stop after this many hours (a later run resumes).")
-@click.option("--durable/--fast-commit", default=False, show_default=True,
-              help="Wait for every hour's commit to reach disk (synchronous_commit on); accelerated runs default "
-                   "to fast commits, still atomic and ordered.")
-def paper(account: str, symbols: str, strategy: str, params: str, start: str, end: str, principal: Decimal,
-          risk_profile: str, progress: bool, stop_after: int | None, durable: bool, **venue_kw: object) -> None:
+@click.option(
+    "--durable/--fast-commit",
+    default=False,
+    show_default=True,
+    help="Wait for every hour's commit to reach disk (synchronous_commit on); accelerated runs default "
+    "to fast commits, still atomic and ordered.",
+)
+def paper(
+    account: str,
+    symbols: str,
+    strategy: str,
+    params: str,
+    start: str,
+    end: str,
+    principal: Decimal,
+    risk_profile: str,
+    progress: bool,
+    stop_after: int | None,
+    durable: bool,
+    **venue_kw: object,
+) -> None:
     """Paper-trade stored candles in accelerated time, every write through the governed procedures.
 
     Resumes after the last closed hour when the account already ran this configuration."""
@@ -91,12 +136,20 @@ def paper(account: str, symbols: str, strategy: str, params: str, start: str, en
     from predator.strategies.base import effective_params, load_strategy
 
     given = json.loads(params)
-    config = RunConfig(account=account, symbols=_symbols(symbols), strategy=strategy,
-                       params=effective_params(load_strategy(strategy, given), given),
-                       start=_utc(start), end=_utc(end), principal=principal, risk_profile=risk_profile,
-                       venue=_paper_config(venue_kw))
-    runner = HourRunner(default_target(), config, progress=progress and sys.stderr.isatty(), stop_after=stop_after,
-                        durable=durable)
+    config = RunConfig(
+        account=account,
+        symbols=_symbols(symbols),
+        strategy=strategy,
+        params=effective_params(load_strategy(strategy, given), given),
+        start=_utc(start),
+        end=_utc(end),
+        principal=principal,
+        risk_profile=risk_profile,
+        venue=_paper_config(venue_kw),
+    )
+    runner = HourRunner(
+        default_target(), config, progress=progress and sys.stderr.isatty(), stop_after=stop_after, durable=durable
+    )
     try:
         summary = runner.run()
     finally:
@@ -116,8 +169,14 @@ def replay(account: str, start: str | None, end: str | None, keep: bool, progres
     from predator.runner.replay import replay as run_replay
 
     configure_logging()
-    result = run_replay(default_target(), account, _utc(start) if start else None, _utc(end) if end else None,
-                        keep=keep, progress=progress and sys.stderr.isatty())
+    result = run_replay(
+        default_target(),
+        account,
+        _utc(start) if start else None,
+        _utc(end) if end else None,
+        keep=keep,
+        progress=progress and sys.stderr.isatty(),
+    )
     for m in result.mismatches:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
     if result.scratch_database:
@@ -154,13 +213,24 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
     missing = [sym for sym, d in market.symbols.items() if len(d.ts) == 0]
     if missing:
         raise click.ClickException(f"no candles stored for {', '.join(missing)} in that period; load them first")
-    result = check(market, lambda: load_strategy(name, p), list(_symbols(symbols)), s, e, cuts=cuts,
-                   venue=PaperConfig(venue=venue, latency_jitter_ms=0))
-    click.echo(f"{result.decisions} decisions on the full data; cut points: "
-               + ", ".join(c.strftime("%Y-%m-%dT%H:%MZ") for c in result.cuts))
+    result = check(
+        market,
+        lambda: load_strategy(name, p),
+        list(_symbols(symbols)),
+        s,
+        e,
+        cuts=cuts,
+        venue=PaperConfig(venue=venue, latency_jitter_ms=0),
+    )
+    click.echo(
+        f"{result.decisions} decisions on the full data; cut points: "
+        + ", ".join(c.strftime("%Y-%m-%dT%H:%MZ") for c in result.cuts)
+    )
     for cut, symbol, name, bar in result.feature_differences:
-        click.echo(f"FEATURE DIFFERS with data cut at {cut.isoformat()}: {symbol} feature {name!r} at the bar of "
-                   f"{bar.isoformat()} changes when later bars are removed (it looks ahead)")
+        click.echo(
+            f"FEATURE DIFFERS with data cut at {cut.isoformat()}: {symbol} feature {name!r} at the bar of "
+            f"{bar.isoformat()} changes when later bars are removed (it looks ahead)"
+        )
     for cut, full, got in result.differences:
         click.echo(f"DIFFERS with data cut at {cut.isoformat()}: full data decided {full}, cut data decided {got}")
     click.echo(f"LOOK-AHEAD CHECK: {'PASS' if result.passed else 'FAIL'} ({name})")
@@ -173,11 +243,17 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
 @click.option("--from", "start", default=None, help="Period start (UTC); hours closing after it.")
 @click.option("--to", "end", default=None, help="Period end (UTC); hours closing up to it.")
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Output directory (default PREDATOR_HOME/reports).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Output directory (default PREDATOR_HOME/reports).",
+)
 @click.option("--no-gates", is_flag=True, help="Skip running the validation gates.")
-def report(account: str, day: str | None, start: str | None, end: str | None, fmt: str, out_dir: str | None,
-           no_gates: bool) -> None:
+def report(
+    account: str, day: str | None, start: str | None, end: str | None, fmt: str, out_dir: str | None, no_gates: bool
+) -> None:
     """Render a report (trades, fills, slippage, refusals, fees, PnL, halts, incidents, gates, charts)."""
     from pathlib import Path
 
@@ -188,8 +264,9 @@ def report(account: str, day: str | None, start: str | None, end: str | None, fm
         s, e = day_bounds(_utc(day))
     else:
         with target.connect("auditor") as conn:
-            row = conn.execute("SELECT min(hour) - interval '1 hour', max(hour) FROM api.hourly_states WHERE account = %s",
-                               (account,)).fetchone()
+            row = conn.execute(
+                "SELECT min(hour) - interval '1 hour', max(hour) FROM api.hourly_states WHERE account = %s", (account,)
+            ).fetchone()
         if row is None or row[0] is None:
             raise click.ClickException(f"account {account} has no closed hour")
         s = _utc(start) if start else row[0]
@@ -198,8 +275,18 @@ def report(account: str, day: str | None, start: str | None, end: str | None, fm
     click.echo(f"report: {path}")
 
 
-DEMO_SYMBOLS = ("BTC/USDT", "ETH/USDT", "BNB/USDT", "XRP/USDT", "SOL/USDT", "ADA/USDT", "LINK/USDT", "LTC/USDT",
-                "DOT/USDT", "TRX/USDT")
+DEMO_SYMBOLS = (
+    "BTC/USDT",
+    "ETH/USDT",
+    "BNB/USDT",
+    "XRP/USDT",
+    "SOL/USDT",
+    "ADA/USDT",
+    "LINK/USDT",
+    "LTC/USDT",
+    "DOT/USDT",
+    "TRX/USDT",
+)
 
 
 @main.command()
@@ -236,14 +323,22 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
             if not path.exists():
                 raise click.ClickException(f"missing market data file {path} (set PREDATOR_DATA)")
             r = load_file(conn, path).result
-            click.echo(f"  {path.name}: loaded {r.loaded} + duplicate {r.duplicate} + corrected {r.corrected}"
-                       f" + quarantined {r.quarantined} = read {r.read}")
+            click.echo(
+                f"  {path.name}: loaded {r.loaded} + duplicate {r.duplicate} + corrected {r.corrected}"
+                f" + quarantined {r.quarantined} = read {r.read}"
+            )
 
     from predator.strategies.base import effective_params, load_strategy
 
-    run_config = RunConfig(account=account, symbols=DEMO_SYMBOLS, strategy=strategy,
-                           params=effective_params(load_strategy(strategy)),
-                           start=_utc(start), end=_utc(end), principal=principal)
+    run_config = RunConfig(
+        account=account,
+        symbols=DEMO_SYMBOLS,
+        strategy=strategy,
+        params=effective_params(load_strategy(strategy)),
+        start=_utc(start),
+        end=_utc(end),
+        principal=principal,
+    )
     t1 = time.monotonic()
     runner = HourRunner(target, run_config, progress=sys.stderr.isatty(), durable=False)
     try:
@@ -264,12 +359,21 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     result = run_replay(target, account, progress=sys.stderr.isatty())
     for m in result.mismatches[:10]:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
-    click.echo(f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'} ({result.hours_compared} hours)"
-               f"  [{time.monotonic() - t1:.0f} s]")
+    click.echo(
+        f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'} ({result.hours_compared} hours)"
+        f"  [{time.monotonic() - t1:.0f} s]"
+    )
 
     t1 = time.monotonic()
-    path = render(target, account, run_config.start - HOUR_DELTA, run_config.end, fmt="html",
-                  out_dir=Path(cfg.home()) / "reports", gate_results=(results, verification))
+    path = render(
+        target,
+        account,
+        run_config.start - HOUR_DELTA,
+        run_config.end,
+        fmt="html",
+        out_dir=Path(cfg.home()) / "reports",
+        gate_results=(results, verification),
+    )
     click.echo(f"report: {path}  [{time.monotonic() - t1:.0f} s]")
     click.echo(f"demo finished in {time.monotonic() - t0:.0f} s")
     if not (passed and verification.ok and result.parity):
@@ -277,8 +381,13 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 
 
 @main.command("run")
-@click.option("--mode", type=click.Choice(["paper"]), default="paper", show_default=True,
-              help="paper: the paper venue on stored candles (shadow and live need venue credentials).")
+@click.option(
+    "--mode",
+    type=click.Choice(["paper"]),
+    default="paper",
+    show_default=True,
+    help="paper: the paper venue on stored candles (shadow and live need venue credentials).",
+)
 @click.option("--account", required=True)
 @click.option("--symbols", required=True)
 @click.option("--strategy", required=True)
@@ -287,14 +396,32 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 @click.option("--to", "end", default="2099-01-01", show_default=True, help="Last decision time (UTC).")
 @click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True)
 @click.option("--risk-profile", default="default", show_default=True)
-@click.option("--speed", type=float, default=None,
-              help="Time warp: business time runs this many times faster than the wall clock, from --from.")
-@click.option("--delay-minutes", type=int, default=1, show_default=True, help="Run the hour job this long after the hour.")
+@click.option(
+    "--speed",
+    type=float,
+    default=None,
+    help="Time warp: business time runs this many times faster than the wall clock, from --from.",
+)
+@click.option(
+    "--delay-minutes", type=int, default=1, show_default=True, help="Run the hour job this long after the hour."
+)
 @click.option("--max-seconds", type=float, default=None, help="Stop after this many wall seconds.")
 @_venue_options
-def run_cmd(mode: str, account: str, symbols: str, strategy: str, params: str, start: str, end: str,
-            principal: Decimal, risk_profile: str, speed: float | None, delay_minutes: int,
-            max_seconds: float | None, **venue_kw: object) -> None:
+def run_cmd(
+    mode: str,
+    account: str,
+    symbols: str,
+    strategy: str,
+    params: str,
+    start: str,
+    end: str,
+    principal: Decimal,
+    risk_profile: str,
+    speed: float | None,
+    delay_minutes: int,
+    max_seconds: float | None,
+    **venue_kw: object,
+) -> None:
     """Run the hour job on a schedule (APScheduler): shortly after each UTC hour closes, with a heartbeat
     that checks feed status. Stops on SIGINT/SIGTERM; a restart resumes from the database."""
     from predator.runner.scheduler import BusinessClock, ScheduledRun
@@ -302,8 +429,17 @@ def run_cmd(mode: str, account: str, symbols: str, strategy: str, params: str, s
 
     configure_logging()
     given = json.loads(params)
-    config = RunConfig_(account, symbols, strategy, effective_params(load_strategy(strategy, given), given), start, end,
-                        principal, risk_profile, venue_kw)
+    config = RunConfig_(
+        account,
+        symbols,
+        strategy,
+        effective_params(load_strategy(strategy, given), given),
+        start,
+        end,
+        principal,
+        risk_profile,
+        venue_kw,
+    )
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(default_target(), config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds)
     sched.start()
@@ -313,5 +449,14 @@ def run_cmd(mode: str, account: str, symbols: str, strategy: str, params: str, s
 def RunConfig_(account, symbols, strategy, params, start, end, principal, risk_profile, venue_kw):  # type: ignore[no-untyped-def]
     from predator.runner.hour import RunConfig
 
-    return RunConfig(account=account, symbols=_symbols(symbols), strategy=strategy, params=params, start=_utc(start),
-                     end=_utc(end), principal=principal, risk_profile=risk_profile, venue=_paper_config(venue_kw))
+    return RunConfig(
+        account=account,
+        symbols=_symbols(symbols),
+        strategy=strategy,
+        params=params,
+        start=_utc(start),
+        end=_utc(end),
+        principal=principal,
+        risk_profile=risk_profile,
+        venue=_paper_config(venue_kw),
+    )

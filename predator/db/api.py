@@ -55,12 +55,17 @@ def run(conn: psycopg.Connection, call: Call[T]) -> Any:
     """Execute one call and return its row (dataclass), rows (``many``) or scalar."""
     with translated():
         if call.row is None:
-            cur = conn.execute(call.sql, call.params)
-            row = cur.fetchone()
+            row = conn.execute(call.sql, call.params).fetchone()
             return row[0] if row else None
-        with conn.cursor(row_factory=class_row(call.row)) as cur:
-            cur.execute(call.sql, call.params)
-            return cur.fetchall() if call.many else cur.fetchone()
+        with conn.cursor(row_factory=class_row(call.row)) as typed:
+            typed.execute(call.sql, call.params)
+            return typed.fetchall() if call.many else typed.fetchone()
+
+
+def scalar(conn: psycopg.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """The first column of the first row of a read query (None when there is no row)."""
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None
 
 
 def run_many(conn: psycopg.Connection, calls: Sequence[Call[Any]]) -> list[Any]:
@@ -89,14 +94,15 @@ def run_many(conn: psycopg.Connection, calls: Sequence[Call[Any]]) -> list[Any]:
 
 # --- rows -----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Decision:
     """The admission gate's verdict on a signal (``api.submit_signal``)."""
 
-    outcome: str                  # admitted | refused | hold
+    outcome: str  # admitted | refused | hold
     client_order_id: str | None
-    side: str | None              # buy | sell
-    quantity: Decimal | None      # base units
+    side: str | None  # buy | sell
+    quantity: Decimal | None  # base units
     decision_price: Decimal | None  # quote per base: close of the last bar closed by the decision time
     reasons: list[str]
     signal_seq: int
@@ -111,15 +117,15 @@ class HourState:
     positions_value: Decimal
     equity: Decimal
     peak_equity: Decimal
-    drawdown: Decimal             # fraction of peak equity
+    drawdown: Decimal  # fraction of peak equity
     daily_pnl: Decimal
     realized_pnl: Decimal
     unrealized_pnl: Decimal
     fees: Decimal
-    gross_exposure: Decimal       # fraction of equity
+    gross_exposure: Decimal  # fraction of equity
     open_orders: int
     stale_marks: list[str]
-    positions: dict[str, Any]     # symbol -> base quantity (JSON number)
+    positions: dict[str, Any]  # symbol -> base quantity (JSON number)
     inputs_hash: str
     outputs_hash: str
     halts: list[str]
@@ -165,25 +171,63 @@ class HourDigest:
 
 # --- operator procedures ------------------------------------------------------------------------------
 
-def create_account(conn: psycopg.Connection, name: str, *, mode: str, venue: str, base_currency: str, lane: str,
-                   initial_principal: Decimal, risk_profile: str, reason: str) -> int:
+
+def create_account(
+    conn: psycopg.Connection,
+    name: str,
+    *,
+    mode: str,
+    venue: str,
+    base_currency: str,
+    lane: str,
+    initial_principal: Decimal,
+    risk_profile: str,
+    reason: str,
+) -> int:
     """Create a trading account (book) with its ledger accounts; returns its book id. Operator role."""
-    return run(conn, Call("SELECT api.create_account(%s::text, %s::text, %s::text, %s::text, %s::text, %s::numeric,"
-                          " %s::text, %s::text)",
-                          (name, mode, venue, base_currency, lane, initial_principal, risk_profile, reason), None))
+    return run(
+        conn,
+        Call(
+            "SELECT api.create_account(%s::text, %s::text, %s::text, %s::text, %s::text, %s::numeric,"
+            " %s::text, %s::text)",
+            (name, mode, venue, base_currency, lane, initial_principal, risk_profile, reason),
+            None,
+        ),
+    )
 
 
-def deposit(conn: psycopg.Connection, account: str, amount: Decimal, ts: datetime, reason: str,
-            currency: str | None = None, ref: str | None = None) -> int:
+def deposit(
+    conn: psycopg.Connection,
+    account: str,
+    amount: Decimal,
+    ts: datetime,
+    reason: str,
+    currency: str | None = None,
+    ref: str | None = None,
+) -> int:
     """Deposit capital (trading +amount, external -amount); returns the journal transaction seq. Operator."""
-    return run(conn, Call("SELECT api.deposit(%s::text, %s::numeric, %s::timestamptz, %s::text, %s::text, %s::text)",
-                          (account, amount, ts, reason, currency, ref), None))
+    return run(
+        conn,
+        Call(
+            "SELECT api.deposit(%s::text, %s::numeric, %s::timestamptz, %s::text, %s::text, %s::text)",
+            (account, amount, ts, reason, currency, ref),
+            None,
+        ),
+    )
 
 
-def register_strategy(conn: psycopg.Connection, account: str, strategy: str, params: dict[str, Any], reason: str) -> None:
+def register_strategy(
+    conn: psycopg.Connection, account: str, strategy: str, params: dict[str, Any], reason: str
+) -> None:
     """Register a strategy on an account with its parameters. Operator."""
-    run(conn, Call("SELECT api.register_strategy(%s::text, %s::text, %s::jsonb, %s::text)",
-                   (account, strategy, json.dumps(params, sort_keys=True), reason), None))
+    run(
+        conn,
+        Call(
+            "SELECT api.register_strategy(%s::text, %s::text, %s::jsonb, %s::text)",
+            (account, strategy, json.dumps(params, sort_keys=True), reason),
+            None,
+        ),
+    )
 
 
 def pause_strategy(conn: psycopg.Connection, account: str, strategy: str, reason: str) -> None:
@@ -196,11 +240,18 @@ def resume_strategy(conn: psycopg.Connection, account: str, strategy: str, reaso
     run(conn, Call("SELECT api.resume_strategy(%s::text, %s::text, %s::text)", (account, strategy, reason), None))
 
 
-def set_limit(conn: psycopg.Connection, profile: str, limit: str, mode: str, value: Decimal | None, reason: str,
-              scope: str = "*") -> int:
+def set_limit(
+    conn: psycopg.Connection, profile: str, limit: str, mode: str, value: Decimal | None, reason: str, scope: str = "*"
+) -> int:
     """Set a risk limit (new revision; None disables it); returns the revision. Operator."""
-    return run(conn, Call("SELECT api.set_limit(%s::text, %s::text, %s::text, %s::numeric, %s::text, %s::text)",
-                          (profile, limit, mode, value, reason, scope), None))
+    return run(
+        conn,
+        Call(
+            "SELECT api.set_limit(%s::text, %s::text, %s::text, %s::numeric, %s::text, %s::text)",
+            (profile, limit, mode, value, reason, scope),
+            None,
+        ),
+    )
 
 
 def halt(conn: psycopg.Connection, reason: str, scope: str = "global", target: str | None = None) -> int:
@@ -215,13 +266,26 @@ def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target:
 
 # --- worker procedures --------------------------------------------------------------------------------
 
-def submit_signal_call(account: str, strategy: str, symbol: str, ts: datetime, direction: str, confidence: Decimal,
-                       edge_bps: Decimal, expiry: datetime, quantity: Decimal | None = None,
-                       order_type: str = "market", limit_price: Decimal | None = None) -> Call[Decision]:
-    return Call("SELECT * FROM api.submit_signal(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::numeric,"
-                " %s::numeric, %s::timestamptz, %s::numeric, %s::text, %s::numeric)",
-                (account, strategy, symbol, ts, direction, confidence, edge_bps, expiry, quantity, order_type,
-                 limit_price), Decision)
+
+def submit_signal_call(
+    account: str,
+    strategy: str,
+    symbol: str,
+    ts: datetime,
+    direction: str,
+    confidence: Decimal,
+    edge_bps: Decimal,
+    expiry: datetime,
+    quantity: Decimal | None = None,
+    order_type: str = "market",
+    limit_price: Decimal | None = None,
+) -> Call[Decision]:
+    return Call(
+        "SELECT * FROM api.submit_signal(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::numeric,"
+        " %s::numeric, %s::timestamptz, %s::numeric, %s::text, %s::numeric)",
+        (account, strategy, symbol, ts, direction, confidence, edge_bps, expiry, quantity, order_type, limit_price),
+        Decision,
+    )
 
 
 def submit_signal(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Decision:
@@ -229,10 +293,14 @@ def submit_signal(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Decisi
     return run(conn, submit_signal_call(*args, **kwargs))
 
 
-def record_order_event_call(client_order_id: str, kind: str, ts: datetime, venue_order_id: str | None = None,
-                            reason: str | None = None) -> Call[str]:
-    return Call("SELECT api.record_order_event(%s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
-                (client_order_id, kind, ts, venue_order_id, reason), None)
+def record_order_event_call(
+    client_order_id: str, kind: str, ts: datetime, venue_order_id: str | None = None, reason: str | None = None
+) -> Call[str]:
+    return Call(
+        "SELECT api.record_order_event(%s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
+        (client_order_id, kind, ts, venue_order_id, reason),
+        None,
+    )
 
 
 def record_order_event(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
@@ -240,11 +308,22 @@ def record_order_event(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> s
     return run(conn, record_order_event_call(*args, **kwargs))
 
 
-def record_fill_call(client_order_id: str, venue_trade_id: str, quantity: Decimal, price: Decimal, fee: Decimal,
-                     fee_currency: str, liquidity: str, ts: datetime) -> Call[str]:
-    return Call("SELECT api.record_fill(%s::text, %s::text, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::text,"
-                " %s::timestamptz)",
-                (client_order_id, venue_trade_id, quantity, price, fee, fee_currency, liquidity, ts), None)
+def record_fill_call(
+    client_order_id: str,
+    venue_trade_id: str,
+    quantity: Decimal,
+    price: Decimal,
+    fee: Decimal,
+    fee_currency: str,
+    liquidity: str,
+    ts: datetime,
+) -> Call[str]:
+    return Call(
+        "SELECT api.record_fill(%s::text, %s::text, %s::numeric, %s::numeric, %s::numeric, %s::text, %s::text,"
+        " %s::timestamptz)",
+        (client_order_id, venue_trade_id, quantity, price, fee, fee_currency, liquidity, ts),
+        None,
+    )
 
 
 def record_fill(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
@@ -253,31 +332,57 @@ def record_fill(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
 
 
 def close_hour_call(account: str, hour: datetime, symbols: Iterable[str] | None = None) -> Call[HourState]:
-    return Call("SELECT * FROM api.close_hour(%s::text, %s::timestamptz, %s::text[])",
-                (account, hour, list(symbols) if symbols is not None else None), HourState)
+    return Call(
+        "SELECT * FROM api.close_hour(%s::text, %s::timestamptz, %s::text[])",
+        (account, hour, list(symbols) if symbols is not None else None),
+        HourState,
+    )
 
 
-def close_hour(conn: psycopg.Connection, account: str, hour: datetime, symbols: Iterable[str] | None = None) -> HourState:
+def close_hour(
+    conn: psycopg.Connection, account: str, hour: datetime, symbols: Iterable[str] | None = None
+) -> HourState:
     """Close an hour: hourly state, exposures, input/output hashes, loss limits; idempotent per hour."""
     return run(conn, close_hour_call(account, hour, symbols))
 
 
-def register_run(conn: psycopg.Connection, run_id: str, account: str, kind: str, config: dict[str, Any],
-                 dataset_hash: str | None) -> str:
+def register_run(
+    conn: psycopg.Connection, run_id: str, account: str, kind: str, config: dict[str, Any], dataset_hash: str | None
+) -> str:
     """Register a runner run with its reproducing configuration; idempotent for the same configuration."""
-    return run(conn, Call("SELECT api.register_run(%s::text, %s::text, %s::text, %s::jsonb, %s::text)",
-                          (run_id, account, kind, json.dumps(config, sort_keys=True), dataset_hash), None))
+    return run(
+        conn,
+        Call(
+            "SELECT api.register_run(%s::text, %s::text, %s::text, %s::jsonb, %s::text)",
+            (run_id, account, kind, json.dumps(config, sort_keys=True), dataset_hash),
+            None,
+        ),
+    )
 
 
-def load_candles(conn: psycopg.Connection, venue: str, symbol: str, interval: str, source: str,
-                 clock: datetime | None = None, line_offset: int = 1) -> CandleLoad:
+def load_candles(
+    conn: psycopg.Connection,
+    venue: str,
+    symbol: str,
+    interval: str,
+    source: str,
+    clock: datetime | None = None,
+    line_offset: int = 1,
+) -> CandleLoad:
     """Gate the lines staged in the session's ``candle_stage`` temp table (see predator.marketdata.loader)."""
-    return run(conn, Call("SELECT * FROM api.load_candles(%s::text, %s::text, %s::text, %s::text,"
-                          " coalesce(%s::timestamptz, now()), %s::integer)",
-                          (venue, symbol, interval, source, clock, line_offset), CandleLoad))
+    return run(
+        conn,
+        Call(
+            "SELECT * FROM api.load_candles(%s::text, %s::text, %s::text, %s::text,"
+            " coalesce(%s::timestamptz, now()), %s::integer)",
+            (venue, symbol, interval, source, clock, line_offset),
+            CandleLoad,
+        ),
+    )
 
 
 # --- read routines ------------------------------------------------------------------------------------
+
 
 def verify_chains(conn: psycopg.Connection) -> list[ChainBreak]:
     """Recompute every hash chain; the first broken row of each broken chain (empty: all verify)."""
@@ -286,8 +391,15 @@ def verify_chains(conn: psycopg.Connection) -> list[ChainBreak]:
 
 def hour_digests(conn: psycopg.Connection, account: str, start: datetime, end: datetime) -> list[HourDigest]:
     """Recorded and recomputed hashes of every closed hour in [start, end]."""
-    return run(conn, Call("SELECT * FROM api.hour_digests(%s::text, %s::timestamptz, %s::timestamptz)",
-                          (account, start, end), HourDigest, many=True))
+    return run(
+        conn,
+        Call(
+            "SELECT * FROM api.hour_digests(%s::text, %s::timestamptz, %s::timestamptz)",
+            (account, start, end),
+            HourDigest,
+            many=True,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -299,11 +411,20 @@ class Reconciliation:
     reconciliation_seq: int
 
 
-def reconcile_call(account: str, ts: datetime, venue_balances: dict[str, Decimal], venue_open_orders: list[str],
-                   kind: str = "hourly", tolerance: Decimal = Decimal("0.00000001")) -> Call[Reconciliation]:
+def reconcile_call(
+    account: str,
+    ts: datetime,
+    venue_balances: dict[str, Decimal],
+    venue_open_orders: list[str],
+    kind: str = "hourly",
+    tolerance: Decimal = Decimal("0.00000001"),
+) -> Call[Reconciliation]:
     balances = json.dumps({k: str(v) for k, v in sorted(venue_balances.items())})
-    return Call("SELECT * FROM api.reconcile(%s::text, %s::timestamptz, %s::jsonb, %s::text[], %s::text, %s::numeric)",
-                (account, ts, balances, sorted(venue_open_orders), kind, tolerance), Reconciliation)
+    return Call(
+        "SELECT * FROM api.reconcile(%s::text, %s::timestamptz, %s::jsonb, %s::text[], %s::text, %s::numeric)",
+        (account, ts, balances, sorted(venue_open_orders), kind, tolerance),
+        Reconciliation,
+    )
 
 
 def reconcile(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Reconciliation:
@@ -312,6 +433,7 @@ def reconcile(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Reconcilia
 
 
 # --- safety --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class KillSwitch:
@@ -328,10 +450,14 @@ def kill_switch(conn: psycopg.Connection, reason: str, flatten: bool = False) ->
     return run(conn, Call("SELECT * FROM api.kill_switch(%s::text, %s::boolean)", (reason, flatten), KillSwitch))
 
 
-def record_venue_health_call(account: str, ts: datetime, calls: int, errors: int, connected: bool,
-                             detail: dict[str, Any] | None = None) -> Call[bool]:
-    return Call("SELECT api.record_venue_health(%s::text, %s::timestamptz, %s::integer, %s::integer, %s::boolean,"
-                " %s::jsonb)", (account, ts, calls, errors, connected, json.dumps(detail or {}, default=str)), None)
+def record_venue_health_call(
+    account: str, ts: datetime, calls: int, errors: int, connected: bool, detail: dict[str, Any] | None = None
+) -> Call[bool]:
+    return Call(
+        "SELECT api.record_venue_health(%s::text, %s::timestamptz, %s::integer, %s::integer, %s::boolean, %s::jsonb)",
+        (account, ts, calls, errors, connected, json.dumps(detail or {}, default=str)),
+        None,
+    )
 
 
 def record_venue_health(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> bool:
@@ -339,10 +465,14 @@ def record_venue_health(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> 
     return run(conn, record_venue_health_call(*args, **kwargs))
 
 
-def record_venue_transfer_call(account: str, kind: str, currency: str, amount: Decimal, venue_ref: str,
-                               ts: datetime) -> Call[str]:
-    return Call("SELECT api.record_venue_transfer(%s::text, %s::text, %s::text, %s::numeric, %s::text, %s::timestamptz)",
-                (account, kind, currency, amount, venue_ref, ts), None)
+def record_venue_transfer_call(
+    account: str, kind: str, currency: str, amount: Decimal, venue_ref: str, ts: datetime
+) -> Call[str]:
+    return Call(
+        "SELECT api.record_venue_transfer(%s::text, %s::text, %s::text, %s::numeric, %s::text, %s::timestamptz)",
+        (account, kind, currency, amount, venue_ref, ts),
+        None,
+    )
 
 
 def record_venue_transfer(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
@@ -350,12 +480,25 @@ def record_venue_transfer(conn: psycopg.Connection, *args: Any, **kwargs: Any) -
     return run(conn, record_venue_transfer_call(*args, **kwargs))
 
 
-def open_incident(conn: psycopg.Connection, severity: int, category: str, title: str, description: str, reason: str,
-                  account: str | None = None, links: dict[str, Any] | None = None) -> str:
+def open_incident(
+    conn: psycopg.Connection,
+    severity: int,
+    category: str,
+    title: str,
+    description: str,
+    reason: str,
+    account: str | None = None,
+    links: dict[str, Any] | None = None,
+) -> str:
     """Open an incident by hand; returns its id INC-<book>-<seq>. Operator."""
-    return run(conn, Call("SELECT api.open_incident(%s::integer, %s::text, %s::text, %s::text, %s::text, %s::text,"
-                          " %s::jsonb)", (severity, category, title, description, reason, account,
-                                          json.dumps(links or {})), None))
+    return run(
+        conn,
+        Call(
+            "SELECT api.open_incident(%s::integer, %s::text, %s::text, %s::text, %s::text, %s::text, %s::jsonb)",
+            (severity, category, title, description, reason, account, json.dumps(links or {})),
+            None,
+        ),
+    )
 
 
 def update_incident(conn: psycopg.Connection, incident: str, action: str, reason: str) -> str:
@@ -363,10 +506,24 @@ def update_incident(conn: psycopg.Connection, incident: str, action: str, reason
     return run(conn, Call("SELECT api.update_incident(%s::text, %s::text, %s::text)", (incident, action, reason), None))
 
 
-def set_breaker(conn: psycopg.Connection, lane: str, breaker: str, threshold: Decimal | None, reason: str,
-                account: str = "*", window_hours: int | None = None, min_events: int | None = None,
-                trip_scope: str | None = None) -> int:
+def set_breaker(
+    conn: psycopg.Connection,
+    lane: str,
+    breaker: str,
+    threshold: Decimal | None,
+    reason: str,
+    account: str = "*",
+    window_hours: int | None = None,
+    min_events: int | None = None,
+    trip_scope: str | None = None,
+) -> int:
     """Set a circuit-breaker threshold for a lane or an account of it; returns the revision. Operator."""
-    return run(conn, Call("SELECT api.set_breaker(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::integer,"
-                          " %s::integer, %s::text)",
-                          (lane, breaker, threshold, reason, account, window_hours, min_events, trip_scope), None))
+    return run(
+        conn,
+        Call(
+            "SELECT api.set_breaker(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::integer,"
+            " %s::integer, %s::text)",
+            (lane, breaker, threshold, reason, account, window_hours, min_events, trip_scope),
+            None,
+        ),
+    )

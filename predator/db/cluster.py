@@ -73,8 +73,10 @@ def find_bindir() -> Path:
             candidates.append(Path(out))
         except (subprocess.CalledProcessError, OSError):
             pass
-    candidates.extend(Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                                              key=lambda p: int(Path(p).parent.name), reverse=True))
+    candidates.extend(
+        Path(p)
+        for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True)
+    )
     try:  # optional extra: the pgserver wheel ships PostgreSQL binaries
         import pgserver  # type: ignore[import-not-found]
 
@@ -86,7 +88,8 @@ def find_bindir() -> Path:
             return c
     raise ClusterError(
         "no PostgreSQL server binaries found: install postgresql-15 (make bootstrap does as root), "
-        "pip install 'predator[pgserver]', set PREDATOR_PG_BIN, or point PREDATOR_DSN at a running server")
+        "pip install 'predator[pgserver]', set PREDATOR_PG_BIN, or point PREDATOR_DSN at a running server"
+    )
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,14 @@ def layout() -> Layout:
     record = home / "cluster.json"
     if record.exists():
         data = json.loads(record.read_text())
-        return Layout(home, Path(data["pgdata"]), Path(data["socket_dir"]), Path(data["logfile"]),
-                      data.get("run_as"), int(data.get("port", 5432)))
+        return Layout(
+            home,
+            Path(data["pgdata"]),
+            Path(data["socket_dir"]),
+            Path(data["logfile"]),
+            data.get("run_as"),
+            int(data.get("port", 5432)),
+        )
     run_as = _server_user()
     base = home / "pg"
     if run_as is not None:
@@ -150,15 +159,27 @@ def layout() -> Layout:
 
 def _save(lay: Layout) -> None:
     lay.home.mkdir(parents=True, exist_ok=True)
-    (lay.home / "cluster.json").write_text(json.dumps({
-        "pgdata": str(lay.pgdata), "socket_dir": str(lay.socket_dir), "logfile": str(lay.logfile),
-        "run_as": lay.run_as, "port": lay.port}, indent=2) + "\n")
+    (lay.home / "cluster.json").write_text(
+        json.dumps(
+            {
+                "pgdata": str(lay.pgdata),
+                "socket_dir": str(lay.socket_dir),
+                "logfile": str(lay.logfile),
+                "run_as": lay.run_as,
+                "port": lay.port,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _run(lay: Layout, argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(_as_user(lay.run_as, argv), capture_output=True, text=True)
     if check and proc.returncode != 0:
-        raise ClusterError(f"{Path(argv[0]).name} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
+        raise ClusterError(
+            f"{Path(argv[0]).name} failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}"
+        )
     return proc
 
 
@@ -199,8 +220,20 @@ def _up(tcp_port: int | None) -> Layout:
         lay = Layout(lay.home, lay.pgdata, lay.socket_dir, lay.logfile, lay.run_as, tcp_port)
     _prepare_dirs(lay)
     if not (lay.pgdata / "PG_VERSION").exists():
-        _run(lay, [str(bindir / "initdb"), "-D", str(lay.pgdata), "-U", "postgres", "--auth=trust",
-                   "--encoding=UTF8", "--locale=C", "--no-instructions"])
+        _run(
+            lay,
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(lay.pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+            ],
+        )
     (lay.pgdata / "postgresql.auto.conf").write_text("")
     conf = _CONF.format(listen="127.0.0.1" if tcp_port else "", port=lay.port, socket_dir=lay.socket_dir)
     _write_as(lay, lay.pgdata / "predator.conf", conf)
@@ -233,7 +266,9 @@ def _ensure_database(lay: Layout) -> None:
     while True:
         try:
             with psycopg.connect(lay.dsn("postgres"), autocommit=True) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (config.DATABASE_NAME,)).fetchone()
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (config.DATABASE_NAME,)
+                ).fetchone()
                 if not exists:
                     conn.execute(f'CREATE DATABASE "{config.DATABASE_NAME}"')
                 return
@@ -255,7 +290,12 @@ def down() -> bool:
 def status() -> dict[str, object]:
     """A description of the embedded cluster: paths, OS user, whether it runs, its DSN."""
     lay = layout()
-    return {"home": str(lay.home), "pgdata": str(lay.pgdata), "socket_dir": str(lay.socket_dir),
-            "run_as": lay.run_as or os.environ.get("USER", str(os.geteuid())),
-            "initialised": (lay.pgdata / "PG_VERSION").exists(), "running": is_running(lay),
-            "dsn": lay.dsn()}
+    return {
+        "home": str(lay.home),
+        "pgdata": str(lay.pgdata),
+        "socket_dir": str(lay.socket_dir),
+        "run_as": lay.run_as or os.environ.get("USER", str(os.geteuid())),
+        "initialised": (lay.pgdata / "PG_VERSION").exists(),
+        "running": is_running(lay),
+        "dsn": lay.dsn(),
+    }

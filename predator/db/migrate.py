@@ -6,12 +6,16 @@ re-applied as ``predator_owner`` in the same transaction. Tables change only thr
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from psycopg import sql
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -27,6 +31,7 @@ def run_sql_file(name: str) -> None:
     from alembic import op
 
     driver = op.get_bind().connection.driver_connection
+    assert driver is not None
     driver.execute((MIGRATION_SQL_DIR / name).read_text())
     driver.execute("RESET ROLE; RESET session_replication_role")
 
@@ -92,7 +97,9 @@ def _run(target: Target, fn: str, revision: str) -> None:
     engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(target.dsn), poolclass=NullPool)
     with engine.begin() as conn:
         if fn == "downgrade":
-            conn.connection.driver_connection.execute("DROP SCHEMA IF EXISTS api CASCADE")
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute("DROP SCHEMA IF EXISTS api CASCADE")
         cfg.attributes["connection"] = conn
         getattr(command, fn)(cfg, revision)
     engine.dispose()
@@ -125,3 +132,23 @@ def current_revision(target: Target) -> str | None:
             return None
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
+
+
+@contextmanager
+def scratch_database(server: Target, prefix: str = "predator_scratch", keep: bool = False,
+                     upgrade_to_head: bool = True) -> Iterator[Target]:
+    """A new database ``<prefix>_<random>`` on ``server`` (migrated to head unless told otherwise), dropped
+    when the block ends unless ``keep``. Used by replay, the benchmarks and the doc tools."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = server.with_dbname("postgres").dsn
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    target = server.with_dbname(name)
+    try:
+        if upgrade_to_head:
+            upgrade(target)
+        yield target
+    finally:
+        if not keep:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

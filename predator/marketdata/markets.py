@@ -45,23 +45,28 @@ def instruments_from_markets(exchange: ccxt.Exchange, markets: dict[str, dict[st
             continue
         precision = m.get("precision") or {}
         limits = m.get("limits") or {}
-        out.append({
-            "symbol": m["symbol"],
-            "base": m["base"],
-            "quote": m["quote"],
-            "tick_size": _precision(exchange, precision.get("price")),
-            "step_size": _precision(exchange, precision.get("amount")),
-            "min_qty": _number(exchange, (limits.get("amount") or {}).get("min")),
-            "min_notional": _number(exchange, (limits.get("cost") or {}).get("min")),
-        })
+        out.append(
+            {
+                "symbol": m["symbol"],
+                "base": m["base"],
+                "quote": m["quote"],
+                "tick_size": _precision(exchange, precision.get("price")),
+                "step_size": _precision(exchange, precision.get("amount")),
+                "min_qty": _number(exchange, (limits.get("amount") or {}).get("min")),
+                "min_notional": _number(exchange, (limits.get("cost") or {}).get("min")),
+            }
+        )
     return sorted(out, key=lambda i: i["symbol"])
 
 
-def store_markets(conn: psycopg.Connection, exchange: ccxt.Exchange, source: str | None = None,
-                  retrier: Retrier | None = None) -> list[market_api.InstrumentUpsert]:
+def store_markets(
+    conn: psycopg.Connection, exchange: ccxt.Exchange, source: str | None = None, retrier: Retrier | None = None
+) -> list[market_api.InstrumentUpsert]:
     """Load the venue's markets through ccxt and store its spot instruments (one transaction)."""
     retry = retrier or Retrier()
     markets = retry.call(lambda: exchange.load_markets(reload=True), f"{exchange.id} load_markets")
     instruments = instruments_from_markets(exchange, markets)
     with conn.transaction():
-        return market_api.upsert_instruments(conn, exchange.id, instruments, source or f"ccxt:{exchange.id}:load_markets")
+        return market_api.upsert_instruments(
+            conn, exchange.id, instruments, source or f"ccxt:{exchange.id}:load_markets"
+        )

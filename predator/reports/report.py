@@ -55,47 +55,95 @@ def _rows(conn: psycopg.Connection, sql: str, params: tuple[Any, ...]) -> list[d
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def collect(conn: psycopg.Connection, account: str, start: datetime, end: datetime, gates: bool = True,
-            gate_results: tuple[Any, Any] | None = None) -> ReportData:
+def collect(
+    conn: psycopg.Connection,
+    account: str,
+    start: datetime,
+    end: datetime,
+    gates: bool = True,
+    gate_results: tuple[Any, Any] | None = None,
+) -> ReportData:
     """Read everything a report shows for hours closing in (start, end]. ``gate_results``: gate results and
     a chain verification already computed on this database (otherwise they run here when ``gates``)."""
     acct = _rows(conn, "SELECT * FROM api.accounts WHERE name = %s", (account,))
     if not acct:
         raise LookupError(f"unknown account {account}")
     book = acct[0]["book_id"]
-    states = _rows(conn, "SELECT hour, cash, positions_value, equity, peak_equity, drawdown, daily_pnl, realized_pnl,"
-                         " unrealized_pnl, fees, gross_exposure, open_orders, outputs_hash FROM api.hourly_states"
-                         " WHERE account = %s AND hour > %s AND hour <= %s ORDER BY hour", (account, start, end))
-    trades = _rows(conn, "SELECT * FROM api.round_trips WHERE account = %s AND exit_ts > %s AND exit_ts <= %s"
-                         " ORDER BY exit_ts", (account, start, end))
-    fills = _rows(conn, "SELECT ts, symbol, side, quantity, price, fee, fee_currency, liquidity, decision_price,"
-                        " client_order_id, origin,"
-                        " CASE WHEN side = 'buy' THEN (price / decision_price - 1) * 10000"
-                        "      ELSE (1 - price / decision_price) * 10000 END AS slippage_bps"
-                        " FROM api.fills WHERE account = %s AND ts > %s AND ts <= %s ORDER BY ts, seq", (account, start, end))
-    refusals = [tuple(r) for r in conn.execute(
-        "SELECT r, count(*) FROM api.decisions, unnest(reasons) r WHERE account = %s AND outcome = 'refused'"
-        " AND ts >= %s AND ts < %s GROUP BY r ORDER BY 2 DESC, 1", (account, start, end)).fetchall()]
-    rejects = [tuple(r) for r in conn.execute(
-        "SELECT coalesce(reason, 'unspecified'), count(*) FROM api.order_events WHERE account = %s AND kind = 'rejected'"
-        " AND ts > %s AND ts <= %s GROUP BY 1 ORDER BY 2 DESC, 1", (account, start, end)).fetchall()]
-    halts = _rows(conn, "SELECT scope_kind, scope_key, action, reason, source, actor, ts, effective_at FROM api.halt_events"
-                        " WHERE (book_id IN (0, %s)) AND (ts IS NULL OR (ts > %s AND ts <= %s)) ORDER BY effective_at",
-                  (book, start, end))
-    incidents = _rows(conn, "SELECT * FROM api.incidents WHERE book_id IN (0, %s) AND (ts IS NULL OR (ts > %s AND ts <= %s))"
-                            " ORDER BY opened_at", (book, start, end)) if _has_view(conn, "incidents") else []
-    exposures = _rows(conn, "SELECT hour, key AS cluster, exposure FROM api.exposures WHERE account = %s AND kind = 'cluster'"
-                            " AND hour > %s AND hour <= %s ORDER BY hour, key", (account, start, end))
-    runs = _rows(conn, "SELECT run_id, kind, config, dataset_hash FROM api.runs WHERE account = %s ORDER BY started_at",
-                 (account,))
-    data = ReportData(account, start, end, acct[0], runs, states, trades, fills, refusals, rejects, halts, incidents,
-                      exposures)
+    states = _rows(
+        conn,
+        "SELECT hour, cash, positions_value, equity, peak_equity, drawdown, daily_pnl, realized_pnl,"
+        " unrealized_pnl, fees, gross_exposure, open_orders, outputs_hash FROM api.hourly_states"
+        " WHERE account = %s AND hour > %s AND hour <= %s ORDER BY hour",
+        (account, start, end),
+    )
+    trades = _rows(
+        conn,
+        "SELECT * FROM api.round_trips WHERE account = %s AND exit_ts > %s AND exit_ts <= %s ORDER BY exit_ts",
+        (account, start, end),
+    )
+    fills = _rows(
+        conn,
+        "SELECT ts, symbol, side, quantity, price, fee, fee_currency, liquidity, decision_price,"
+        " client_order_id, origin,"
+        " CASE WHEN side = 'buy' THEN (price / decision_price - 1) * 10000"
+        "      ELSE (1 - price / decision_price) * 10000 END AS slippage_bps"
+        " FROM api.fills WHERE account = %s AND ts > %s AND ts <= %s ORDER BY ts, seq",
+        (account, start, end),
+    )
+    refusals = [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT r, count(*) FROM api.decisions, unnest(reasons) r WHERE account = %s AND outcome = 'refused'"
+            " AND ts >= %s AND ts < %s GROUP BY r ORDER BY 2 DESC, 1",
+            (account, start, end),
+        ).fetchall()
+    ]
+    rejects = [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT coalesce(reason, 'unspecified'), count(*) FROM api.order_events"
+            " WHERE account = %s AND kind = 'rejected'"
+            " AND ts > %s AND ts <= %s GROUP BY 1 ORDER BY 2 DESC, 1",
+            (account, start, end),
+        ).fetchall()
+    ]
+    halts = _rows(
+        conn,
+        "SELECT scope_kind, scope_key, action, reason, source, actor, ts, effective_at FROM api.halt_events"
+        " WHERE (book_id IN (0, %s)) AND (ts IS NULL OR (ts > %s AND ts <= %s)) ORDER BY effective_at",
+        (book, start, end),
+    )
+    incidents = (
+        _rows(
+            conn,
+            "SELECT * FROM api.incidents WHERE book_id IN (0, %s) AND (ts IS NULL OR (ts > %s AND ts <= %s))"
+            " ORDER BY opened_at",
+            (book, start, end),
+        )
+        if _has_view(conn, "incidents")
+        else []
+    )
+    exposures = _rows(
+        conn,
+        "SELECT hour, key AS cluster, exposure FROM api.exposures WHERE account = %s AND kind = 'cluster'"
+        " AND hour > %s AND hour <= %s ORDER BY hour, key",
+        (account, start, end),
+    )
+    runs = _rows(
+        conn,
+        "SELECT run_id, kind, config, dataset_hash FROM api.runs WHERE account = %s ORDER BY started_at",
+        (account,),
+    )
+    data = ReportData(
+        account, start, end, acct[0], runs, states, trades, fills, refusals, rejects, halts, incidents, exposures
+    )
     if gates or gate_results:
         from predator import gates as gate_mod
 
         results, v = gate_results if gate_results else (gate_mod.run_gates(conn), gate_mod.verify(conn))
-        data.gates = [{"name": r.name, "violations": r.violations, "passed": r.passed, "error": r.error}
-                      for r in results]
+        data.gates = [
+            {"name": r.name, "violations": r.violations, "passed": r.passed, "error": r.error} for r in results
+        ]
         data.gates_passed = all(r.passed for r in results)
         data.verify_ok, data.verify_chains = v.ok, v.chains
     conn.commit()
@@ -120,11 +168,18 @@ def _summary(d: ReportData) -> dict[str, Any]:
         "max_drawdown_pct": max((s["drawdown"] for s in d.states), default=Decimal(0)) * 100,
         "realized_pnl": (last["realized_pnl"] - first["realized_pnl"]) if first and last else None,
         "unrealized_pnl": last["unrealized_pnl"] if last else None,
-        "fees": sum((f["fee"] if f["fee_currency"] != f["symbol"].split("/")[0] else f["fee"] * f["price"]
-                     for f in d.fills), Decimal(0)),
-        "trades": len(d.trades), "wins": len(wins), "fills": len(d.fills),
-        "mean_slippage_bps": (sum((f["slippage_bps"] for f in d.fills), Decimal(0)) / len(d.fills)) if d.fills else None,
-        "refusals": sum(n for _, n in d.refusals), "rejects": sum(n for _, n in d.rejects),
+        "fees": sum(
+            (f["fee"] if f["fee_currency"] != f["symbol"].split("/")[0] else f["fee"] * f["price"] for f in d.fills),
+            Decimal(0),
+        ),
+        "trades": len(d.trades),
+        "wins": len(wins),
+        "fills": len(d.fills),
+        "mean_slippage_bps": (sum((f["slippage_bps"] for f in d.fills), Decimal(0)) / len(d.fills))
+        if d.fills
+        else None,
+        "refusals": sum(n for _, n in d.refusals),
+        "rejects": sum(n for _, n in d.rejects),
     }
 
 
@@ -141,8 +196,14 @@ def charts(d: ReportData) -> dict[str, str]:
         hours = [s["hour"] for s in d.states]
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         ax1.plot(hours, [float(s["equity"]) for s in d.states], color="#1f5fa8", linewidth=1.2, label="equity")
-        ax1.plot(hours, [float(s["peak_equity"]) for s in d.states], color="#999999", linewidth=0.8, linestyle="--",
-                 label="peak")
+        ax1.plot(
+            hours,
+            [float(s["peak_equity"]) for s in d.states],
+            color="#999999",
+            linewidth=0.8,
+            linestyle="--",
+            label="peak",
+        )
         ax1.set_ylabel(f"equity ({d.account_row['base_currency']})")
         ax1.legend(loc="upper left")
         ax1.grid(alpha=0.3)
@@ -171,12 +232,20 @@ def _svg(fig: Any) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "predator"})
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
-def render(target: Target, account: str, start: datetime, end: datetime, fmt: str = "html",
-           out_dir: Path | None = None, gates: bool = True, title: str | None = None,
-           gate_results: tuple[Any, Any] | None = None) -> Path:
+def render(
+    target: Target,
+    account: str,
+    start: datetime,
+    end: datetime,
+    fmt: str = "html",
+    out_dir: Path | None = None,
+    gates: bool = True,
+    title: str | None = None,
+    gate_results: tuple[Any, Any] | None = None,
+) -> Path:
     """Render the report into ``out_dir`` (default ``<PREDATOR_HOME>/reports``); returns the file's path."""
     with target.connect("auditor") as conn:
         data = collect(conn, account, start, end, gates=gates, gate_results=gate_results)
@@ -184,8 +253,13 @@ def render(target: Target, account: str, start: datetime, end: datetime, fmt: st
     out_dir = out_dir or (config.home() / "reports")
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{account}_{start:%Y%m%d}_{end:%Y%m%d}"
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(["html"]),
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["num"] = _num
     env.filters["ts"] = lambda t: "" if t is None else t.strftime("%Y-%m-%d %H:%M")
     chart_files: dict[str, str] = {}
@@ -194,8 +268,9 @@ def render(target: Target, account: str, start: datetime, end: datetime, fmt: st
             path = out_dir / f"{stem}_{name}.svg"
             path.write_text(svg)
             chart_files[name] = path.name
-    page = env.get_template(f"report.{fmt}.j2").render(d=data, s=data.summary, charts=svgs, chart_files=chart_files,
-                                                         title=title or f"Predator report — {account}")
+    page = env.get_template(f"report.{fmt}.j2").render(
+        d=data, s=data.summary, charts=svgs, chart_files=chart_files, title=title or f"Predator report — {account}"
+    )
     path = out_dir / f"{stem}.{fmt}"
     path.write_text(page)
     return path

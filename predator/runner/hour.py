@@ -65,10 +65,19 @@ class RunConfig:
     mode: str = "paper"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"account": self.account, "symbols": list(self.symbols), "strategy": self.strategy,
-                "params": self.params, "start": self.start.isoformat(), "end": self.end.isoformat(),
-                "principal": str(self.principal), "base_currency": self.base_currency,
-                "risk_profile": self.risk_profile, "venue": self.venue.as_dict(), "mode": self.mode}
+        return {
+            "account": self.account,
+            "symbols": list(self.symbols),
+            "strategy": self.strategy,
+            "params": self.params,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "principal": str(self.principal),
+            "base_currency": self.base_currency,
+            "risk_profile": self.risk_profile,
+            "venue": self.venue.as_dict(),
+            "mode": self.mode,
+        }
 
     @property
     def run_id(self) -> str:
@@ -78,15 +87,31 @@ class RunConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunConfig:
         v = d["venue"]
-        venue = PaperConfig(venue=v["venue"], maker_fee_bps=Decimal(v["maker_fee_bps"]),
-                            taker_fee_bps=Decimal(v["taker_fee_bps"]), slippage_bps=Decimal(v["slippage_bps"]),
-                            impact_bps=Decimal(v["impact_bps"]), participation=Decimal(v["participation"]),
-                            latency_ms=int(v["latency_ms"]), latency_jitter_ms=int(v["latency_jitter_ms"]),
-                            reject_rate=float(v["reject_rate"]), seed=int(v["seed"]))
-        return cls(account=d["account"], symbols=tuple(d["symbols"]), strategy=d["strategy"], params=d["params"],
-                   start=datetime.fromisoformat(d["start"]), end=datetime.fromisoformat(d["end"]),
-                   principal=Decimal(d["principal"]), base_currency=d["base_currency"],
-                   risk_profile=d["risk_profile"], venue=venue, mode=d["mode"])
+        venue = PaperConfig(
+            venue=v["venue"],
+            maker_fee_bps=Decimal(v["maker_fee_bps"]),
+            taker_fee_bps=Decimal(v["taker_fee_bps"]),
+            slippage_bps=Decimal(v["slippage_bps"]),
+            impact_bps=Decimal(v["impact_bps"]),
+            participation=Decimal(v["participation"]),
+            latency_ms=int(v["latency_ms"]),
+            latency_jitter_ms=int(v["latency_jitter_ms"]),
+            reject_rate=float(v["reject_rate"]),
+            seed=int(v["seed"]),
+        )
+        return cls(
+            account=d["account"],
+            symbols=tuple(d["symbols"]),
+            strategy=d["strategy"],
+            params=d["params"],
+            start=datetime.fromisoformat(d["start"]),
+            end=datetime.fromisoformat(d["end"]),
+            principal=Decimal(d["principal"]),
+            base_currency=d["base_currency"],
+            risk_profile=d["risk_profile"],
+            venue=venue,
+            mode=d["mode"],
+        )
 
 
 @dataclass
@@ -115,8 +140,15 @@ def _hour_floor(ts: datetime) -> datetime:
 class HourRunner:
     """Runs the trading hour for one account over a run's decision times. See the module docstring."""
 
-    def __init__(self, target: Target, config: RunConfig, strategy: Strategy | None = None,
-                 progress: bool = False, stop_after: int | None = None, durable: bool = True) -> None:
+    def __init__(
+        self,
+        target: Target,
+        config: RunConfig,
+        strategy: Strategy | None = None,
+        progress: bool = False,
+        stop_after: int | None = None,
+        durable: bool = True,
+    ) -> None:
         self.target = target
         self.durable = durable
         self.config = config
@@ -141,26 +173,39 @@ class HourRunner:
         """Create the paper account, deposit the principal and register the strategy (operator role), once."""
         c = self.config
         with self.target.connect("operator") as op:
-            row = op.execute("SELECT mode, initial_principal, risk_profile FROM api.accounts WHERE name = %s",
-                             (c.account,)).fetchone()
+            row = op.execute(
+                "SELECT mode, initial_principal, risk_profile FROM api.accounts WHERE name = %s", (c.account,)
+            ).fetchone()
             if row is None:
                 with op.transaction():
-                    api.create_account(op, c.account, mode=c.mode, venue=c.venue.venue, base_currency=c.base_currency,
-                                       lane="paper", initial_principal=c.principal, risk_profile=c.risk_profile,
-                                       reason=f"paper run {c.run_id}")
-                    api.deposit(op, c.account, c.principal, c.start, reason=f"initial principal of {c.run_id}",
-                                ref="principal")
-            strategies = op.execute("SELECT params FROM api.strategies WHERE account = %s AND strategy = %s",
-                                    (c.account, c.strategy)).fetchone()
+                    api.create_account(
+                        op,
+                        c.account,
+                        mode=c.mode,
+                        venue=c.venue.venue,
+                        base_currency=c.base_currency,
+                        lane="paper",
+                        initial_principal=c.principal,
+                        risk_profile=c.risk_profile,
+                        reason=f"paper run {c.run_id}",
+                    )
+                    api.deposit(
+                        op, c.account, c.principal, c.start, reason=f"initial principal of {c.run_id}", ref="principal"
+                    )
+            strategies = op.execute(
+                "SELECT params FROM api.strategies WHERE account = %s AND strategy = %s", (c.account, c.strategy)
+            ).fetchone()
             if strategies is None or strategies[0] != json.loads(json.dumps(c.params)):
                 with op.transaction():
                     api.register_strategy(op, c.account, c.strategy, c.params, reason=f"paper run {c.run_id}")
-            runs = op.execute("SELECT run_id FROM api.runs WHERE account = %s AND run_id <> %s",
-                              (c.account, c.run_id)).fetchall()
+            runs = op.execute(
+                "SELECT run_id FROM api.runs WHERE account = %s AND run_id <> %s", (c.account, c.run_id)
+            ).fetchall()
             if runs:
                 raise errors.ConfigurationError(
                     f"account {c.account} already ran {runs[0][0]} with another configuration; "
-                    "use a new account name for a different run")
+                    "use a new account name for a different run"
+                )
 
     def prepare(self) -> None:
         c = self.config
@@ -182,12 +227,14 @@ class HourRunner:
         with self.conn.transaction():
             api.register_run(self.conn, c.run_id, c.account, c.mode, c.as_dict(), self.market.digest())
             for symbol, tick, step, min_qty, min_notional in self.conn.execute(
-                    "SELECT symbol, tick_size, step_size, min_qty, min_notional FROM api.instruments"
-                    " WHERE venue = %s AND symbol = ANY(%s)", (c.venue.venue, list(c.symbols))).fetchall():
+                "SELECT symbol, tick_size, step_size, min_qty, min_notional FROM api.instruments"
+                " WHERE venue = %s AND symbol = ANY(%s)",
+                (c.venue.venue, list(c.symbols)),
+            ).fetchall():
                 self.rules[symbol] = InstrumentRules(tick, step, min_qty, min_notional)
             for name, mode, value in self.conn.execute(
-                    "SELECT limit_name, mode, value FROM api.limits WHERE profile = %s AND scope = '*'",
-                    (c.risk_profile,)).fetchall():
+                "SELECT limit_name, mode, value FROM api.limits WHERE profile = %s AND scope = '*'", (c.risk_profile,)
+            ).fetchall():
                 if mode == "pct":
                     self.limits[name] = None if value is None else float(value) / 100
         self.venue = PaperVenue(self.market.venue_bars(), c.venue)
@@ -198,23 +245,39 @@ class HourRunner:
         """Rebuild the paper venue's memory from the database: balances, and the open orders."""
         assert self.conn is not None and self.venue is not None
         for code, currency, balance in self.conn.execute(
-                "SELECT account_code, currency, balance FROM api.balances WHERE account = %s", (self.config.account,)):
+            "SELECT account_code, currency, balance FROM api.balances WHERE account = %s", (self.config.account,)
+        ):
             if code == "trading":
                 self.venue.balances[currency] = balance
-        checkpoint = self.conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = %s",
-                                       (self.config.account,)).fetchone()[0]
+        checkpoint = api.scalar(
+            self.conn, "SELECT max(hour) FROM api.hourly_states WHERE account = %s", (self.config.account,)
+        )
         for row in self.conn.execute(
-                "SELECT o.client_order_id, o.symbol, o.side, o.order_type, o.quantity, o.limit_price, o.ts, o.expiry,"
-                " o.filled_qty, o.venue_order_id, o.status,"
-                " (SELECT count(*) FROM api.fills f WHERE f.client_order_id = o.client_order_id)"
-                " FROM api.orders o WHERE o.account = %s AND o.status IN ('new', 'open', 'partially_filled') ORDER BY o.seq",
-                (self.config.account,)).fetchall():
+            "SELECT o.client_order_id, o.symbol, o.side, o.order_type, o.quantity, o.limit_price, o.ts, o.expiry,"
+            " o.filled_qty, o.venue_order_id, o.status,"
+            " (SELECT count(*) FROM api.fills f WHERE f.client_order_id = o.client_order_id)"
+            " FROM api.orders o WHERE o.account = %s AND o.status IN ('new', 'open', 'partially_filled')"
+            " ORDER BY o.seq",
+            (self.config.account,),
+        ).fetchall():
             coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid, status, nfills = row
             if status == "new":
                 continue  # never reached the venue: sent again by _send_unacknowledged
             # At the checkpoint (the last closed hour T) the venue had matched every bar opening before T.
-            self.venue.restore(coid, symbol, side, otype, qty, limit_price, ts, expiry, filled, vid,
-                               matched_until=checkpoint, fills=nfills)
+            self.venue.restore(
+                coid,
+                symbol,
+                side,
+                otype,
+                qty,
+                limit_price,
+                ts,
+                expiry,
+                filled,
+                vid,
+                matched_until=checkpoint,
+                fills=nfills,
+            )
         self.conn.commit()
 
     def _startup_reconciliation(self) -> None:
@@ -252,16 +315,18 @@ class HourRunner:
         return balances, open_orders
 
     def _health_call(self, t: datetime) -> api.Call[Any]:
-        call = api.record_venue_health_call(self.config.account, t, self.venue_calls, self.venue_errors,
-                                            self.venue_connected)
+        call = api.record_venue_health_call(
+            self.config.account, t, self.venue_calls, self.venue_errors, self.venue_connected
+        )
         self.venue_calls = self.venue_errors = 0
         return call
 
     # --- the loop -------------------------------------------------------------------------------------
     def last_closed_hour(self) -> datetime | None:
         assert self.conn is not None
-        row = self.conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = %s",
-                                (self.config.account,)).fetchone()
+        row = self.conn.execute(
+            "SELECT max(hour) FROM api.hourly_states WHERE account = %s", (self.config.account,)
+        ).fetchone()
         self.conn.commit()
         return row[0] if row else None
 
@@ -316,36 +381,81 @@ class HourRunner:
             calls.append(self._event_call(event))
         for tr in transfers:
             if tr["id"] not in self.transfers_seen:
-                calls.append(api.record_venue_transfer_call(c.account, tr["kind"], tr["currency"], tr["amount"],
-                                                            tr["id"], tr["ts"]))
+                calls.append(
+                    api.record_venue_transfer_call(
+                        c.account, tr["kind"], tr["currency"], tr["amount"], tr["id"], tr["ts"]
+                    )
+                )
         observed = self._observe_venue()
         if observed is not None:
             calls.append(api.reconcile_call(c.account, t, observed[0], observed[1]))
         calls.append(self._health_call(t))
-        calls.append(api.Call("SELECT coalesce(array_agg(DISTINCT symbol), '{}') FROM api.orders WHERE account = %s"
-                              " AND status IN ('new', 'open', 'partially_filled')", (c.account,), None))
+        calls.append(
+            api.Call(
+                "SELECT coalesce(array_agg(DISTINCT symbol), '{}') FROM api.orders WHERE account = %s"
+                " AND status IN ('new', 'open', 'partially_filled')",
+                (c.account,),
+                None,
+            )
+        )
         calls.append(api.close_hour_call(c.account, t, c.symbols))
         with self.conn.transaction():
             results = api.run_many(self.conn, calls)
             state: api.HourState = results[-1]
             signals = self.decide(t, state, set(results[-2])) if t < c.end else []
-            decisions = api.run_many(self.conn, [
-                api.submit_signal_call(c.account, c.strategy, s.symbol, s.ts, s.direction,
-                                       Decimal(repr(s.confidence)), Decimal(repr(s.edge_bps)), s.expiry, s.quantity,
-                                       s.order_type, s.limit_price) for s in signals])
+            decisions = api.run_many(
+                self.conn,
+                [
+                    api.submit_signal_call(
+                        c.account,
+                        c.strategy,
+                        s.symbol,
+                        s.ts,
+                        s.direction,
+                        Decimal(repr(s.confidence)),
+                        Decimal(repr(s.edge_bps)),
+                        s.expiry,
+                        s.quantity,
+                        s.order_type,
+                        s.limit_price,
+                    )
+                    for s in signals
+                ],
+            )
         self.transfers_seen.update(tr["id"] for tr in transfers)
         admitted = []
         for s, d in zip(signals, decisions, strict=True):
             if d.outcome == "admitted":
                 admitted.append((d, s))
-                self.log.info("order_admitted", hour=t.isoformat(), client_order_id=d.client_order_id,
-                              symbol=s.symbol, side=d.side, quantity=str(d.quantity))
+                self.log.info(
+                    "order_admitted",
+                    hour=t.isoformat(),
+                    client_order_id=d.client_order_id,
+                    symbol=s.symbol,
+                    side=d.side,
+                    quantity=str(d.quantity),
+                )
             elif d.outcome == "refused":
-                self.log.info("signal_refused", hour=t.isoformat(), symbol=s.symbol, direction=s.direction,
-                              reasons=d.reasons)
+                self.log.info(
+                    "signal_refused", hour=t.isoformat(), symbol=s.symbol, direction=s.direction, reasons=d.reasons
+                )
         if admitted:
-            self._place([(d.client_order_id, s.symbol, d.side, s.order_type, d.quantity, s.limit_price, t, s.expiry,
-                          d.decision_price) for d, s in admitted])
+            self._place(
+                [
+                    (
+                        d.client_order_id,
+                        s.symbol,
+                        d.side,
+                        s.order_type,
+                        d.quantity,
+                        s.limit_price,
+                        t,
+                        s.expiry,
+                        d.decision_price,
+                    )
+                    for d, s in admitted
+                ]
+            )
         if state.open_orders or admitted or state.halts:
             self.service_requests(t)
 
@@ -358,7 +468,8 @@ class HourRunner:
             "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, decision_price,"
             " status, cancel_requested, updated_ts FROM api.orders WHERE account = %s"
             " AND (status = 'new' OR (cancel_requested AND status IN ('open', 'partially_filled'))) ORDER BY seq",
-            (self.config.account,)).fetchall()
+            (self.config.account,),
+        ).fetchall()
         self.conn.commit()
         if not rows:
             return 0
@@ -372,9 +483,15 @@ class HourRunner:
                     if known is not None and known["status"] == "open":
                         done = self._venue(self.venue.cancel_order, coid, at)
                         if done["status"] == "canceled":
-                            cancels.append(api.record_order_event_call(coid, "canceled", at, done["id"], "cancel requested"))
+                            cancels.append(
+                                api.record_order_event_call(coid, "canceled", at, done["id"], "cancel requested")
+                            )
                     elif known is None:
-                        cancels.append(api.record_order_event_call(coid, "canceled", at, None, "canceled before it reached the venue"))
+                        cancels.append(
+                            api.record_order_event_call(
+                                coid, "canceled", at, None, "canceled before it reached the venue"
+                            )
+                        )
                 except TransientVenueError as e:
                     self.log.warning("cancel_failed", client_order_id=coid, error=str(e))
             else:
@@ -396,14 +513,26 @@ class HourRunner:
             try:
                 order = self._venue(self.venue.fetch_order, coid)
                 if order is None:
-                    order = self._venue(self.venue.place_order, symbol, side, otype, qty, limit_price, coid, at,
-                                        expiry=expiry, reference_price=ref)
+                    order = self._venue(
+                        self.venue.place_order,
+                        symbol,
+                        side,
+                        otype,
+                        qty,
+                        limit_price,
+                        coid,
+                        at,
+                        expiry=expiry,
+                        reference_price=ref,
+                    )
             except TransientVenueError as e:
                 self.log.warning("submission_outcome_unknown", client_order_id=coid, error=str(e))
                 continue
             arrived = datetime.fromtimestamp(order["timestamp"] / 1000, UTC)
             if order["status"] == "rejected":
-                acks.append(api.record_order_event_call(coid, "rejected", arrived, order["id"], order["info"]["reason"]))
+                acks.append(
+                    api.record_order_event_call(coid, "rejected", arrived, order["id"], order["info"]["reason"])
+                )
                 self.log.info("order_rejected", client_order_id=coid, reason=order["info"]["reason"])
             else:
                 acks.append(api.record_order_event_call(coid, "acknowledged", arrived, order["id"]))
@@ -423,8 +552,16 @@ class HourRunner:
     def _event_call(self, event: dict[str, Any]) -> api.Call[Any]:
         if event["kind"] == "fill":
             tr = event["trade"]
-            return api.record_fill_call(event["order"], tr["id"], tr["amount"], tr["price"], tr["fee"]["cost"],
-                                        tr["fee"]["currency"], tr["takerOrMaker"], event["ts"])
+            return api.record_fill_call(
+                event["order"],
+                tr["id"],
+                tr["amount"],
+                tr["price"],
+                tr["fee"]["cost"],
+                tr["fee"]["currency"],
+                tr["takerOrMaker"],
+                event["ts"],
+            )
         return api.record_order_event_call(event["order"], event["kind"], event["ts"], None, event.get("reason"))
 
     def decide(self, t: datetime, state: api.HourState, open_symbols: set[str]) -> list[Signal]:
@@ -448,10 +585,21 @@ class HourRunner:
                 continue
             feats = {k: v[:n] for k, v in self.features.get(symbol, {}).items()}
             position = state.positions.get(symbol, Decimal(0))
-            ctx = Context(decision_time=t, symbol=symbol, history=data.history(), position=Decimal(position),
-                          position_cost=Decimal(0), cash=state.cash, equity=state.equity, fee_rate=self.fee_rate,
-                          rules=self.rules.get(symbol, InstrumentRules()), last_close=data.close_exact[n - 1],
-                          features=feats, params=self.config.params, limits=limits)
+            ctx = Context(
+                decision_time=t,
+                symbol=symbol,
+                history=data.history(),
+                position=Decimal(position),
+                position_cost=Decimal(0),
+                cash=state.cash,
+                equity=state.equity,
+                fee_rate=self.fee_rate,
+                rules=self.rules.get(symbol, InstrumentRules()),
+                last_close=data.close_exact[n - 1],
+                features=feats,
+                params=self.config.params,
+                limits=limits,
+            )
             signal = self.strategy.generate_signal(ctx)
             if signal is not None and signal.direction != "hold":
                 out.append(signal)
@@ -474,16 +622,25 @@ def summarize(conn: psycopg.Connection, config: RunConfig) -> RunSummary:
     a = config.account
     s = RunSummary(config.run_id, a)
     one = conn.execute
-    s.hours = one("SELECT count(*) FROM api.hourly_states WHERE account = %s", (a,)).fetchone()[0]
-    s.signals = one("SELECT count(*) FROM api.decisions WHERE account = %s", (a,)).fetchone()[0]
-    s.orders = one("SELECT count(*) FROM api.orders WHERE account = %s", (a,)).fetchone()[0]
-    s.fills = one("SELECT count(*) FROM api.fills WHERE account = %s", (a,)).fetchone()[0]
-    s.round_trips = one("SELECT count(*) FROM api.round_trips WHERE account = %s", (a,)).fetchone()[0]
-    s.refusals = dict(one("SELECT r, count(*) FROM api.decisions, unnest(reasons) r WHERE account = %s"
-                          " AND outcome = 'refused' GROUP BY r ORDER BY 2 DESC, 1", (a,)).fetchall())
-    row = one("SELECT fees, equity FROM api.hourly_states WHERE account = %s ORDER BY hour DESC LIMIT 1", (a,)).fetchone()
+    s.hours = api.scalar(conn, "SELECT count(*) FROM api.hourly_states WHERE account = %s", (a,))
+    s.signals = api.scalar(conn, "SELECT count(*) FROM api.decisions WHERE account = %s", (a,))
+    s.orders = api.scalar(conn, "SELECT count(*) FROM api.orders WHERE account = %s", (a,))
+    s.fills = api.scalar(conn, "SELECT count(*) FROM api.fills WHERE account = %s", (a,))
+    s.round_trips = api.scalar(conn, "SELECT count(*) FROM api.round_trips WHERE account = %s", (a,))
+    s.refusals = dict(
+        one(
+            "SELECT r, count(*) FROM api.decisions, unnest(reasons) r WHERE account = %s"
+            " AND outcome = 'refused' GROUP BY r ORDER BY 2 DESC, 1",
+            (a,),
+        ).fetchall()
+    )
+    row = one(
+        "SELECT fees, equity FROM api.hourly_states WHERE account = %s ORDER BY hour DESC LIMIT 1", (a,)
+    ).fetchone()
     if row:
         s.fees, s.final_equity = row
-    s.max_drawdown = one("SELECT coalesce(max(drawdown), 0) FROM api.hourly_states WHERE account = %s", (a,)).fetchone()[0]
+    s.max_drawdown = api.scalar(
+        conn, "SELECT coalesce(max(drawdown), 0) FROM api.hourly_states WHERE account = %s", (a,)
+    )
     conn.commit()
     return s

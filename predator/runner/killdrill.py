@@ -20,17 +20,32 @@ from predator.venues.paper import PaperConfig
 @dataclass
 class DrillResult:
     orders: int
-    latency_s: float          # kill_switch commit -> last cancel recorded
+    latency_s: float  # kill_switch commit -> last cancel recorded
     canceled_at_venue: int
     canceled_in_book: int
 
 
-def drill(target: Target, account: str, symbol: str, at: datetime, orders: int, limit_price: Decimal,
-          quantity: Decimal = Decimal("0.001"), strategy: str = "predator.strategies.trend:TrendFollower") -> DrillResult:
+def drill(
+    target: Target,
+    account: str,
+    symbol: str,
+    at: datetime,
+    orders: int,
+    limit_price: Decimal,
+    quantity: Decimal = Decimal("0.001"),
+    strategy: str = "predator.strategies.trend:TrendFollower",
+) -> DrillResult:
     """Place ``orders`` resting limit buys (one per registered strategy) at ``at``, then kill and time."""
     params = effective_params(load_strategy(strategy))
-    cfg = RunConfig(account=account, symbols=(symbol,), strategy=strategy, params=params, start=at - timedelta(hours=1),
-                    end=at + timedelta(days=1), venue=PaperConfig(latency_jitter_ms=0))
+    cfg = RunConfig(
+        account=account,
+        symbols=(symbol,),
+        strategy=strategy,
+        params=params,
+        start=at - timedelta(hours=1),
+        end=at + timedelta(days=1),
+        venue=PaperConfig(latency_jitter_ms=0),
+    )
     runner = HourRunner(target, cfg)
     runner.prepare()
     try:
@@ -40,12 +55,41 @@ def drill(target: Target, account: str, symbol: str, at: datetime, orders: int, 
             for i in range(orders):
                 api.register_strategy(op, account, f"drill{i}", {}, "kill-switch drill")
         with target.connect("worker") as w, w.transaction():
-            decisions = [api.submit_signal(w, account, f"drill{i}", symbol, at, "buy", Decimal("0.5"), Decimal(50),
-                                           at + timedelta(days=1), quantity, "limit", limit_price) for i in range(orders)]
+            decisions = [
+                api.submit_signal(
+                    w,
+                    account,
+                    f"drill{i}",
+                    symbol,
+                    at,
+                    "buy",
+                    Decimal("0.5"),
+                    Decimal(50),
+                    at + timedelta(days=1),
+                    quantity,
+                    "limit",
+                    limit_price,
+                )
+                for i in range(orders)
+            ]
         admitted = [d for d in decisions if d.outcome == "admitted"]
         assert len(admitted) == orders, [d.reasons for d in decisions]
-        runner._place([(d.client_order_id, symbol, "buy", "limit", d.quantity, limit_price, at, at + timedelta(days=1),
-                        d.decision_price) for d in admitted])
+        runner._place(
+            [
+                (
+                    d.client_order_id,
+                    symbol,
+                    "buy",
+                    "limit",
+                    d.quantity,
+                    limit_price,
+                    at,
+                    at + timedelta(days=1),
+                    d.decision_price,
+                )
+                for d in admitted
+            ]
+        )
         assert len(runner.venue.fetch_open_orders()) == orders  # type: ignore[union-attr]
 
         done = {"t": 0.0}
@@ -66,10 +110,14 @@ def drill(target: Target, account: str, symbol: str, at: datetime, orders: int, 
                 time.sleep(0.001)
         finally:
             watch.stop()
-        venue_canceled = sum(1 for o in runner.venue.orders.values() if o.status == "canceled")  # type: ignore[union-attr]
+        assert runner.venue is not None
+        venue_canceled = len([o for o in runner.venue.orders.values() if o.status == "canceled"])
         with target.connect("auditor") as conn:
-            book_canceled = conn.execute("SELECT count(*) FROM api.orders WHERE account = %s AND status = 'canceled'",
-                                         (account,)).fetchone()[0]
-        return DrillResult(orders, (done["t"] - committed) if done["t"] else float("inf"), venue_canceled, book_canceled)
+            book_canceled = api.scalar(
+                conn, "SELECT count(*) FROM api.orders WHERE account = %s AND status = 'canceled'", (account,)
+            )
+        return DrillResult(
+            orders, (done["t"] - committed) if done["t"] else float("inf"), venue_canceled, book_canceled
+        )
     finally:
         runner.close()

@@ -21,7 +21,6 @@ import numpy as np
 
 from predator.runner.market import MarketData
 from predator.runner.simulate import Decision, _full, fresh, simulate, truncate
-from predator.strategies.base import Strategy
 from predator.venues.paper import PaperConfig
 
 HOUR = timedelta(hours=1)
@@ -32,7 +31,6 @@ class LookaheadResult:
     cuts: list[datetime]
     decisions: int
     differences: list[tuple[datetime, Decision | None, Decision | None]]
-    feature_differences: list[tuple[datetime, str, str, datetime]] = field(default_factory=list)
     feature_differences: list[tuple[datetime, str, str, datetime]] = field(default_factory=list)
 
     @property
@@ -46,19 +44,30 @@ def cut_points(start: datetime, end: datetime, n: int) -> list[datetime]:
     return [(start + span * (i + 1)).replace(minute=0, second=0, microsecond=0) for i in range(n)]
 
 
-def check(market: MarketData, strategy_factory, symbols: list[str], start: datetime, end: datetime,  # type: ignore[no-untyped-def]
-          cuts: int = 4, principal: Decimal = Decimal(10000), venue: PaperConfig | None = None) -> LookaheadResult:
+def check(
+    market: MarketData,
+    strategy_factory,
+    symbols: list[str],
+    start: datetime,
+    end: datetime,  # type: ignore[no-untyped-def]
+    cuts: int = 4,
+    principal: Decimal = Decimal(10000),
+    venue: PaperConfig | None = None,
+) -> LookaheadResult:
     """Compare full-data decisions with decisions on data cut at ``cuts`` points.
 
     ``strategy_factory`` builds a fresh strategy instance for every run (strategies may keep state)."""
     venue = venue or PaperConfig(latency_jitter_ms=0)
-    full = simulate(fresh(market), strategy_factory(), symbols, start, end, principal, venue, decide_at_end=True).decisions
+    full = simulate(
+        fresh(market), strategy_factory(), symbols, start, end, principal, venue, decide_at_end=True
+    ).decisions
     points = cut_points(start, end, cuts)
     differences: list[tuple[datetime, Decision | None, Decision | None]] = []
     feature_differences: list[tuple[datetime, str, str, datetime]] = []
     probe = strategy_factory()
-    full_features = {s: probe.features(s, _full(d)) for s, d in market.symbols.items()} \
-        if hasattr(probe, "features") else {}
+    full_features = (
+        {s: probe.features(s, _full(d)) for s, d in market.symbols.items()} if hasattr(probe, "features") else {}
+    )
     for c in points:
         cut_market = truncate(market, c)
         for s, d in cut_market.symbols.items():
@@ -66,13 +75,16 @@ def check(market: MarketData, strategy_factory, symbols: list[str], start: datet
                 continue
             n = len(d.ts)
             for name, values in probe.features(s, _full(d)).items():
-                a, b = np.asarray(full_features[s][name][:n], dtype=float), np.asarray(values[:n], dtype=float)
-                same = np.isclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True)
+                full_values = np.asarray(full_features[s][name][:n], dtype=float)
+                cut_values = np.asarray(values[:n], dtype=float)
+                same = np.isclose(full_values, cut_values, rtol=1e-9, atol=0.0, equal_nan=True)
                 if not same.all():
                     i = int(np.argmin(same))
                     feature_differences.append((c, s, name, datetime.fromtimestamp(int(d.ts[i]), c.tzinfo)))
                     break
-        cut = simulate(truncate(market, c), strategy_factory(), symbols, start, c, principal, venue, decide_at_end=True).decisions
+        cut = simulate(
+            truncate(market, c), strategy_factory(), symbols, start, c, principal, venue, decide_at_end=True
+        ).decisions
         expected = [d for d in full if d.ts <= c]
         got = [d for d in cut if d.ts <= c]
         for a, b in zip(expected, got, strict=False):

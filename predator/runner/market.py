@@ -44,7 +44,7 @@ class SymbolData:
         n = int(np.searchsorted(self.ts, decision_ts - HOUR, side="right"))
         if n > self.revealed:
             for name in ("ts", "open", "high", "low", "close", "volume"):
-                self._buf[name][self.revealed:n] = getattr(self, name)[self.revealed:n]
+                self._buf[name][self.revealed : n] = getattr(self, name)[self.revealed : n]
             self.revealed = n
         return n
 
@@ -63,23 +63,34 @@ class MarketData:
         self.symbols = symbols
 
     @classmethod
-    def load(cls, conn: psycopg.Connection, venue: str, symbols: list[str], start: datetime, end: datetime) -> MarketData:
+    def load(
+        cls, conn: psycopg.Connection, venue: str, symbols: list[str], start: datetime, end: datetime
+    ) -> MarketData:
         """Read the effective 1h bars with open time in [start, end) for each symbol (``api.candles``)."""
         data: dict[str, SymbolData] = {}
         for symbol in symbols:
             rows = conn.execute(
                 "SELECT extract(epoch FROM ts)::bigint, open, high, low, close, volume FROM api.candles"
                 " WHERE venue = %s AND symbol = %s AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts",
-                (venue, symbol, start, end)).fetchall()
+                (venue, symbol, start, end),
+            ).fetchall()
             ts = np.array([r[0] for r in rows], dtype=np.int64)
             cols = {name: [r[i] for r in rows] for i, name in enumerate(("open", "high", "low", "close", "volume"), 1)}
             arrays = {name: np.array([float(x) for x in values], dtype=np.float64) for name, values in cols.items()}
             buf = {"ts": np.zeros(len(rows), dtype=np.int64)}
             buf.update({name: np.full(len(rows), np.nan) for name in cols})
-            data[symbol] = SymbolData(symbol, ts, arrays["open"], arrays["high"], arrays["low"], arrays["close"],
-                                      arrays["volume"],
-                                      Bars([int(t) for t in ts], cols["open"], cols["high"], cols["low"], cols["volume"]),
-                                      cols["close"], buf)
+            data[symbol] = SymbolData(
+                symbol,
+                ts,
+                arrays["open"],
+                arrays["high"],
+                arrays["low"],
+                arrays["close"],
+                arrays["volume"],
+                Bars([int(t) for t in ts], cols["open"], cols["high"], cols["low"], cols["volume"]),
+                cols["close"],
+                buf,
+            )
         return cls(data)
 
     def venue_bars(self) -> dict[str, Bars]:
@@ -91,6 +102,8 @@ class MarketData:
         for symbol in sorted(self.symbols):
             d = self.symbols[symbol]
             for i, t in enumerate(d.ts):
-                h.update(f"{symbol}|{int(t)}|{d.exact.open[i]}|{d.exact.high[i]}|{d.exact.low[i]}|{d.close_exact[i]}|"
-                         f"{d.exact.volume[i]}\n".encode())
+                h.update(
+                    f"{symbol}|{int(t)}|{d.exact.open[i]}|{d.exact.high[i]}|{d.exact.low[i]}|{d.close_exact[i]}|"
+                    f"{d.exact.volume[i]}\n".encode()
+                )
         return h.hexdigest()

@@ -15,13 +15,12 @@ hour matches.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import psycopg
 
-from predator.db import api, migrate
+from predator.db import api, market_api, migrate
 from predator.db.connection import Target
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.strategies.base import load_strategy
@@ -49,24 +48,32 @@ class ReplayResult:
 
 
 def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]:
-    rows = conn.execute("SELECT run_id, config FROM api.runs WHERE account = %s ORDER BY started_at", (account,)).fetchall()
+    rows = conn.execute(
+        "SELECT run_id, config FROM api.runs WHERE account = %s ORDER BY started_at", (account,)
+    ).fetchall()
     if not rows:
         raise LookupError(f"account {account} has no registered run to replay")
     run_id, config = rows[-1]
     return run_id, RunConfig.from_dict(config)
 
 
-def _copy_candles(src: psycopg.Connection, dst: psycopg.Connection, venue: str, symbol: str,
-                  start: datetime, end: datetime) -> None:
+def _copy_candles(
+    src: psycopg.Connection, dst: psycopg.Connection, venue: str, symbol: str, start: datetime, end: datetime
+) -> None:
     from predator.marketdata.loader import Feed, create_stage, gate
 
     with dst.transaction():
         create_stage(dst)
-        with src.cursor().copy(
-                "COPY (SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ',' || open || ',' || high"
+        with (
+            src.cursor().copy(
+                "COPY (SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                " || ',' || open || ',' || high"
                 " || ',' || low || ',' || close || ',' || volume FROM api.candles WHERE venue = %s AND symbol = %s"
-                " AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts) TO STDOUT", (venue, symbol, start, end)) as out, \
-                dst.cursor().copy("COPY candle_stage (raw) FROM STDIN") as into:
+                " AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts) TO STDOUT",
+                (venue, symbol, start, end),
+            ) as out,
+            dst.cursor().copy("COPY candle_stage (raw) FROM STDIN") as into,
+        ):
             for chunk in out:
                 into.write(chunk)
         gate(dst, Feed(venue, symbol, "1h"), "replay", None, line_offset=0)
@@ -75,22 +82,34 @@ def _copy_candles(src: psycopg.Connection, dst: psycopg.Connection, venue: str, 
 
 def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config: RunConfig) -> None:
     """Limits of the run's risk profile, and the venue rules of its instruments, into the scratch database."""
-    limits = src.execute("SELECT limit_name, scope, mode, value FROM api.limits WHERE profile = %s ORDER BY 1, 2",
-                         (config.risk_profile,)).fetchall()
+    limits = src.execute(
+        "SELECT limit_name, scope, mode, value FROM api.limits WHERE profile = %s ORDER BY 1, 2", (config.risk_profile,)
+    ).fetchall()
     with dst_op.transaction():
         for name, scope, mode, value in limits:
             api.set_limit(dst_op, config.risk_profile, name, mode, value, "replay: limits of the original run", scope)
-    rules = src.execute("SELECT symbol, tick_size, step_size, min_qty, min_notional, source FROM api.instruments"
-                        " WHERE venue = %s AND symbol = ANY(%s) ORDER BY symbol",
-                        (config.venue.venue, list(config.symbols))).fetchall()
+    rules = src.execute(
+        "SELECT symbol, base, quote, tick_size, step_size, min_qty, min_notional, source"
+        " FROM api.instruments WHERE venue = %s AND symbol = ANY(%s) ORDER BY symbol",
+        (config.venue.venue, list(config.symbols)),
+    ).fetchall()
     src.commit()
-    changed = [r for r in rules if r[5] != "seed"]
+    changed = [
+        {
+            "symbol": r[0],
+            "base": r[1],
+            "quote": r[2],
+            "tick_size": r[3],
+            "step_size": r[4],
+            "min_qty": r[5],
+            "min_notional": r[6],
+        }
+        for r in rules
+        if r[7] != "seed"
+    ]
     if changed:
         with dst_op.transaction():
-            for symbol, tick, step, min_qty, min_notional, source in changed:
-                dst_op.execute("SELECT api.upsert_instrument(%s::text, %s::text, %s::numeric, %s::numeric, %s::numeric,"
-                               " %s::numeric, %s::text)", (config.venue.venue, symbol, tick, step, min_qty,
-                                                            min_notional, f"replay of {source}"))
+            market_api.upsert_instruments(dst_op, config.venue.venue, changed, "replay of the original's venue rules")
 
 
 def compare(original: list[api.HourDigest], replayed: list[api.HourDigest]) -> list[HourMismatch]:
@@ -120,8 +139,14 @@ def compare(original: list[api.HourDigest], replayed: list[api.HourDigest]) -> l
     return out
 
 
-def replay(target: Target, account: str, start: datetime | None = None, end: datetime | None = None,
-           keep: bool = False, progress: bool = False) -> ReplayResult:
+def replay(
+    target: Target,
+    account: str,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    keep: bool = False,
+    progress: bool = False,
+) -> ReplayResult:
     """Replay ``account``'s run into a scratch database and compare the hours in [start, end]."""
     with target.connect("auditor") as src:
         run_id, config = _run_config(src, account)
@@ -132,12 +157,7 @@ def replay(target: Target, account: str, start: datetime | None = None, end: dat
         strategy = load_strategy(config.strategy, config.params)
         warmup = timedelta(hours=int(getattr(strategy, "warmup_bars", 500)) + 24)
 
-        scratch_name = f"predator_replay_{uuid.uuid4().hex[:10]}"
-        admin = psycopg.connect(target.with_dbname("postgres").dsn, autocommit=True)
-        admin.execute(f'CREATE DATABASE "{scratch_name}"')
-        scratch = target.with_dbname(scratch_name)
-        try:
-            migrate.upgrade(scratch)
+        with migrate.scratch_database(target, "predator_replay", keep=keep) as scratch:
             with scratch.connect("operator") as op:
                 _copy_reference(src, op, config)
             with scratch.connect("worker") as dst:
@@ -147,16 +167,11 @@ def replay(target: Target, account: str, start: datetime | None = None, end: dat
             runner = HourRunner(scratch, config, strategy=strategy, progress=progress, durable=False)
             try:
                 runner.prepare()
-                hours_needed = int((last - config.start) / HOUR) + 1
-                runner.stop_after = hours_needed
+                runner.stop_after = int((last - config.start) / HOUR) + 1
                 runner.run()
             finally:
                 runner.close()
             with scratch.connect("auditor") as rconn:
                 replayed = api.hour_digests(rconn, account, start, end)
-        finally:
-            if not keep:
-                admin.execute(f'DROP DATABASE IF EXISTS "{scratch_name}" WITH (FORCE)')
-            admin.close()
-    return ReplayResult(account, run_id, len(original), compare(original, replayed),
-                        scratch_name if keep else None)
+            scratch_name = scratch.dbname
+    return ReplayResult(account, run_id, len(original), compare(original, replayed), scratch_name if keep else None)

@@ -45,7 +45,8 @@ class History:
 
 @dataclass(frozen=True)
 class InstrumentRules:
-    """Venue rules of the instrument: tick size (quote), step size and minimum quantity (base), minimum notional (quote)."""
+    """Venue rules of the instrument: tick size (quote), step size and minimum quantity (base), minimum
+    notional (quote)."""
 
     tick_size: Decimal | None = None
     step_size: Decimal | None = None

@@ -9,34 +9,18 @@ to head, read it, and drop it; ``--check`` exits 1 when the committed file diffe
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import click
-import psycopg
-from psycopg import sql
 
 from predator.db import migrate
 from predator.db.connection import Target, default_target
 
 
-@contextmanager
-def scratch_database(server: Target | None = None, prefix: str = "predator_scratch") -> Iterator[Target]:
+def scratch_database(server: Target | None = None, prefix: str = "predator_scratch"):  # type: ignore[no-untyped-def]
     """A freshly migrated database on ``server`` (default: the configured one), dropped afterwards."""
-    server = server or default_target()
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = server.with_dbname("postgres").dsn
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    target = server.with_dbname(name)
-    try:
-        migrate.upgrade(target)
-        yield target
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    return migrate.scratch_database(server or default_target(), prefix)
 
 
 def write_or_check(path: Path, render: Callable[[Target], str], write: bool, check: bool) -> int:

@@ -51,11 +51,11 @@ class PaperConfig:
     """Simulation parameters of the paper venue (all deterministic for a given seed)."""
 
     venue: str = "binance"
-    maker_fee_bps: Decimal | None = None      # None: DEFAULT_FEES[venue]
+    maker_fee_bps: Decimal | None = None  # None: DEFAULT_FEES[venue]
     taker_fee_bps: Decimal | None = None
-    slippage_bps: Decimal = Decimal(2)         # fixed part
-    impact_bps: Decimal = Decimal(50)          # per 100% of bar volume
-    participation: Decimal = Decimal("0.1")    # largest share of a bar's volume one order may take
+    slippage_bps: Decimal = Decimal(2)  # fixed part
+    impact_bps: Decimal = Decimal(50)  # per 100% of bar volume
+    participation: Decimal = Decimal("0.1")  # largest share of a bar's volume one order may take
     latency_ms: int = 250
     latency_jitter_ms: int = 250
     reject_rate: float = 0.0
@@ -63,15 +63,25 @@ class PaperConfig:
 
     def fees(self) -> tuple[Decimal, Decimal]:
         maker, taker = DEFAULT_FEES.get(self.venue, (Decimal(10), Decimal(10)))
-        return (self.maker_fee_bps if self.maker_fee_bps is not None else maker,
-                self.taker_fee_bps if self.taker_fee_bps is not None else taker)
+        return (
+            self.maker_fee_bps if self.maker_fee_bps is not None else maker,
+            self.taker_fee_bps if self.taker_fee_bps is not None else taker,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         maker, taker = self.fees()
-        return {"venue": self.venue, "maker_fee_bps": str(maker), "taker_fee_bps": str(taker),
-                "slippage_bps": str(self.slippage_bps), "impact_bps": str(self.impact_bps),
-                "participation": str(self.participation), "latency_ms": self.latency_ms,
-                "latency_jitter_ms": self.latency_jitter_ms, "reject_rate": self.reject_rate, "seed": self.seed}
+        return {
+            "venue": self.venue,
+            "maker_fee_bps": str(maker),
+            "taker_fee_bps": str(taker),
+            "slippage_bps": str(self.slippage_bps),
+            "impact_bps": str(self.impact_bps),
+            "participation": str(self.participation),
+            "latency_ms": self.latency_ms,
+            "latency_jitter_ms": self.latency_jitter_ms,
+            "reject_rate": self.reject_rate,
+            "seed": self.seed,
+        }
 
 
 @dataclass
@@ -121,8 +131,8 @@ class _Order:
     expiry: datetime | None
     ref_price: Decimal = Decimal(0)
     filled: Decimal = Decimal(0)
-    matched_until: int = 0           # bars opening before this unix time were already matched
-    trade_offset: int = 0            # fills recorded before a restart (trade ids continue after them)
+    matched_until: int = 0  # bars opening before this unix time were already matched
+    trade_offset: int = 0  # fills recorded before a restart (trade ids continue after them)
     cost: Decimal = Decimal(0)
     status: str = "open"
     reason: str | None = None
@@ -145,7 +155,7 @@ class PaperVenue:
         self.balances: dict[str, Decimal] = dict(balances or {})
         self.orders: dict[str, _Order] = {}
         self.trades: list[Trade] = []
-        self.events: list[dict[str, Any]] = []   # venue events not yet collected by the runner
+        self.events: list[dict[str, Any]] = []  # venue events not yet collected by the runner
         self._maker, self._taker = (f / Decimal(10000) for f in config.fees())
         self._processed_until: int | None = None
         self._trade_seq = 0
@@ -193,19 +203,42 @@ class PaperVenue:
         return [t for t in self.transfers if since is None or t["ts"] >= since]
 
     # --- the six calls ----------------------------------------------------------------------------
-    def place_order(self, symbol: str, side: str, order_type: str, amount: Decimal, price: Decimal | None,
-                    client_order_id: str, at: datetime, expiry: datetime | None = None,
-                    reference_price: Decimal | None = None) -> Order:
+    def place_order(
+        self,
+        symbol: str,
+        side: str,
+        order_type: str,
+        amount: Decimal,
+        price: Decimal | None,
+        client_order_id: str,
+        at: datetime,
+        expiry: datetime | None = None,
+        reference_price: Decimal | None = None,
+    ) -> Order:
         self._reachable()
         if client_order_id in self.orders:
             return self._unified(self.orders[client_order_id])
         rng = self._rng(client_order_id)
-        latency = self.config.latency_ms + (rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
-                                            if self.config.latency_jitter_ms else 0)
+        latency = self.config.latency_ms + (
+            rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
+            if self.config.latency_jitter_ms
+            else 0
+        )
         arrives = at + timedelta(milliseconds=max(latency, 1))
         ref = price if price is not None else (reference_price or self._reference_price(symbol, at))
-        order = _Order(client_order_id, f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}", symbol,
-                       side, order_type, amount, price, at, arrives, expiry, ref_price=ref)
+        order = _Order(
+            client_order_id,
+            f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}",
+            symbol,
+            side,
+            order_type,
+            amount,
+            price,
+            at,
+            arrives,
+            expiry,
+            ref_price=ref,
+        )
         self.orders[client_order_id] = order
         base, quote = symbol.split("/")
         if symbol not in self.bars:
@@ -222,7 +255,9 @@ class PaperVenue:
             if amount > free:
                 self._reject(order, "insufficient_balance")
         if client_order_id in self.faults.timeout_after_accept:
-            raise TransientVenueError(f"{self.name}: request timed out placing {client_order_id} (the venue accepted it)")
+            raise TransientVenueError(
+                f"{self.name}: request timed out placing {client_order_id} (the venue accepted it)"
+            )
         return self._unified(order)
 
     def _reject(self, order: _Order, reason: str) -> None:
@@ -250,29 +285,61 @@ class PaperVenue:
 
     def fetch_open_orders(self, symbol: str | None = None) -> list[Order]:
         self._reachable()
-        return [self._unified(o) for o in self.orders.values()
-                if o.status == "open" and (symbol is None or o.symbol == symbol)]
+        return [
+            self._unified(o)
+            for o in self.orders.values()
+            if o.status == "open" and (symbol is None or o.symbol == symbol)
+        ]
 
     def fetch_my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Trade]:
         self._reachable()
-        return [t for t in self.trades if (symbol is None or t["symbol"] == symbol)
-                and (since is None or t["timestamp"] >= ms(since))]
+        return [
+            t
+            for t in self.trades
+            if (symbol is None or t["symbol"] == symbol) and (since is None or t["timestamp"] >= ms(since))
+        ]
 
     # --- restart ------------------------------------------------------------------------------------
-    def restore(self, client_order_id: str, symbol: str, side: str, order_type: str, amount: Decimal,
-                price: Decimal | None, placed_at: datetime, expiry: datetime | None, filled: Decimal,
-                venue_order_id: str | None, matched_until: datetime | None = None, fills: int = 0) -> None:
+    def restore(
+        self,
+        client_order_id: str,
+        symbol: str,
+        side: str,
+        order_type: str,
+        amount: Decimal,
+        price: Decimal | None,
+        placed_at: datetime,
+        expiry: datetime | None,
+        filled: Decimal,
+        venue_order_id: str | None,
+        matched_until: datetime | None = None,
+        fills: int = 0,
+    ) -> None:
         """Re-register an open order after a restart (the paper venue's memory died with the process);
         its fills so far are what the database recorded (``filled``, ``fills``), and bars that opened
         before ``matched_until`` (the checkpoint) are not matched again."""
         rng = self._rng(client_order_id)
-        latency = self.config.latency_ms + (rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
-                                            if self.config.latency_jitter_ms else 0)
-        order = _Order(client_order_id, venue_order_id or f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}",
-                       symbol, side, order_type, amount, price, placed_at,
-                       placed_at + timedelta(milliseconds=max(latency, 1)), expiry,
-                       ref_price=price if price is not None else self._reference_price(symbol, placed_at), filled=filled,
-                       matched_until=int(matched_until.timestamp()) if matched_until else 0, trade_offset=fills)
+        latency = self.config.latency_ms + (
+            rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
+            if self.config.latency_jitter_ms
+            else 0
+        )
+        order = _Order(
+            client_order_id,
+            venue_order_id or f"P{hashlib.sha256(client_order_id.encode()).hexdigest()[:16]}",
+            symbol,
+            side,
+            order_type,
+            amount,
+            price,
+            placed_at,
+            placed_at + timedelta(milliseconds=max(latency, 1)),
+            expiry,
+            ref_price=price if price is not None else self._reference_price(symbol, placed_at),
+            filled=filled,
+            matched_until=int(matched_until.timestamp()) if matched_until else 0,
+            trade_offset=fills,
+        )
         self.orders[client_order_id] = order
 
     # --- matching -----------------------------------------------------------------------------------
@@ -281,22 +348,36 @@ class PaperVenue:
         the venue events (fills, expiries, cancels) in time order and forget them."""
         self._reachable()
         limit = int(until.timestamp())
-        for o in sorted((o for o in self.orders.values() if o.status == "open"), key=lambda o: (o.arrives_at, o.client_order_id)):
+        for o in sorted(
+            (o for o in self.orders.values() if o.status == "open"), key=lambda o: (o.arrives_at, o.client_order_id)
+        ):
             self._match(o, limit)
         events = sorted(self.events, key=lambda e: (e["ts"], e["seq"]))
         self.events = []
         if self.faults.duplicate_fills:
             events = [e for ev in events for e in ([ev, ev] if ev["kind"] == "fill" else [ev])]
         for coid in sorted(self.faults.ghost_fill_for):
-            o = self.orders.get(coid)
-            if o is not None and o.filled == 0:
+            ghost = self.orders.get(coid)
+            if ghost is not None and ghost.filled == 0:
+                o = ghost
                 ts = max(o.arrives_at, until - timedelta(minutes=30))
                 price = o.price if o.price is not None else o.ref_price
                 fee = (o.amount * price * self._taker).quantize(_PRICE_Q, ROUND_HALF_EVEN)
-                events.append({"kind": "fill", "order": coid, "ts": ts, "trade_id": f"{o.venue_order_id}-ghost",
-                               "trade": {"id": f"{o.venue_order_id}-ghost", "amount": o.amount, "price": price,
-                                         "fee": {"cost": fee, "currency": o.symbol.split("/")[1]},
-                                         "takerOrMaker": "taker"}})
+                events.append(
+                    {
+                        "kind": "fill",
+                        "order": coid,
+                        "ts": ts,
+                        "trade_id": f"{o.venue_order_id}-ghost",
+                        "trade": {
+                            "id": f"{o.venue_order_id}-ghost",
+                            "amount": o.amount,
+                            "price": price,
+                            "fee": {"cost": fee, "currency": o.symbol.split("/")[1]},
+                            "takerOrMaker": "taker",
+                        },
+                    }
+                )
             self.faults.ghost_fill_for.discard(coid)
         return events
 
@@ -319,7 +400,9 @@ class PaperVenue:
             order.matched_until = t + HOUR
             if order.order_type == "market" and order.status == "open":
                 # market orders do not rest: what the bar could not absorb expires
-                self._expire(order, order.arrives_at if t == start else datetime.fromtimestamp(t, order.placed_at.tzinfo))
+                self._expire(
+                    order, order.arrives_at if t == start else datetime.fromtimestamp(t, order.placed_at.tzinfo)
+                )
                 return
             t += HOUR
 
@@ -334,7 +417,11 @@ class PaperVenue:
             slip = (self.config.slippage_bps + impact) / Decimal(10000)
             price = (o * (1 + slip) if order.side == "buy" else o * (1 - slip)).quantize(_PRICE_Q, ROUND_HALF_EVEN)
             liquidity, fee_rate = "taker", self._taker
-            ts = order.arrives_at if order.arrives_at.timestamp() >= t else datetime.fromtimestamp(t, order.arrives_at.tzinfo)
+            ts = (
+                order.arrives_at
+                if order.arrives_at.timestamp() >= t
+                else datetime.fromtimestamp(t, order.arrives_at.tzinfo)
+            )
         else:
             # A resting limit order fills at its own price, as maker, when the bar trades through it.
             assert order.price is not None
@@ -359,10 +446,21 @@ class PaperVenue:
             self.balances[quote] = self.balances.get(quote, Decimal(0)) + cost - fee
         self._trade_seq += 1
         trade_id = f"{order.venue_order_id}-{order.trade_offset + len(order.trades) + 1}"
-        trade: Trade = {"id": trade_id, "order": order.venue_order_id, "clientOrderId": order.client_order_id,
-                        "timestamp": ms(ts), "datetime": ts.isoformat(), "symbol": order.symbol, "side": order.side,
-                        "type": order.order_type, "amount": qty, "price": price, "cost": cost,
-                        "fee": {"cost": fee, "currency": quote}, "takerOrMaker": liquidity}
+        trade: Trade = {
+            "id": trade_id,
+            "order": order.venue_order_id,
+            "clientOrderId": order.client_order_id,
+            "timestamp": ms(ts),
+            "datetime": ts.isoformat(),
+            "symbol": order.symbol,
+            "side": order.side,
+            "type": order.order_type,
+            "amount": qty,
+            "price": price,
+            "cost": cost,
+            "fee": {"cost": fee, "currency": quote},
+            "takerOrMaker": liquidity,
+        }
         order.trades.append(trade)
         self.trades.append(trade)
         order.filled += qty
@@ -390,9 +488,27 @@ class PaperVenue:
         self._event({"kind": "canceled", "order": order.client_order_id, "ts": ts, "reason": reason})
 
     def _unified(self, o: _Order) -> Order:
-        status = {"open": "open", "closed": "closed", "canceled": "canceled", "expired": "expired",
-                  "rejected": "rejected"}[o.status]
-        return {"id": o.venue_order_id, "clientOrderId": o.client_order_id, "timestamp": ms(o.arrives_at),
-                "datetime": o.arrives_at.isoformat(), "symbol": o.symbol, "type": o.order_type, "side": o.side,
-                "amount": o.amount, "price": o.price, "filled": o.filled, "remaining": o.remaining(),
-                "cost": o.cost, "status": status, "trades": list(o.trades), "info": {"reason": o.reason}}
+        status = {
+            "open": "open",
+            "closed": "closed",
+            "canceled": "canceled",
+            "expired": "expired",
+            "rejected": "rejected",
+        }[o.status]
+        return {
+            "id": o.venue_order_id,
+            "clientOrderId": o.client_order_id,
+            "timestamp": ms(o.arrives_at),
+            "datetime": o.arrives_at.isoformat(),
+            "symbol": o.symbol,
+            "type": o.order_type,
+            "side": o.side,
+            "amount": o.amount,
+            "price": o.price,
+            "filled": o.filled,
+            "remaining": o.remaining(),
+            "cost": o.cost,
+            "status": status,
+            "trades": list(o.trades),
+            "info": {"reason": o.reason},
+        }

@@ -15,15 +15,37 @@ from predator.config import PROJECT_ROOT
 from predator.db.connection import Target
 from tests.conftest import create_database, drop_database
 
-ARGS = ["paper", "--account", "crash", "--symbols", "BTC/USDT,ETH/USDT,SOL/USDT", "--strategy", "trend",
-        "--params", '{"fast": 12, "slow": 48, "vol_window": 48}', "--from", "2023-03-01", "--to", "2023-03-21",
-        "--no-progress", "--seed", "5", "--participation", "0.05"]
+ARGS = [
+    "paper",
+    "--account",
+    "crash",
+    "--symbols",
+    "BTC/USDT,ETH/USDT,SOL/USDT",
+    "--strategy",
+    "trend",
+    "--params",
+    '{"fast": 12, "slow": 48, "vol_window": 48}',
+    "--from",
+    "2023-03-01",
+    "--to",
+    "2023-03-21",
+    "--no-progress",
+    "--seed",
+    "5",
+    "--participation",
+    "0.05",
+]
 
 
 def _predator(target: Target) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PREDATOR_DSN=target.dsn, PREDATOR_LOG=os.devnull)
-    return subprocess.Popen([sys.executable, "-m", "predator.cli", *ARGS], env=env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "predator.cli", *ARGS],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _closed_hours(target: Target) -> int:
@@ -34,17 +56,25 @@ def _closed_hours(target: Target) -> int:
 def _state(target: Target) -> dict[str, object]:
     with target.connect("auditor") as conn:
         return {
-            "hours": conn.execute("SELECT hour, inputs_hash, outputs_hash, state_hash FROM api.hour_digests("
-                                  "'crash', '2023-01-01', '2024-01-01') ORDER BY hour").fetchall(),
-            "orders": conn.execute("SELECT client_order_id, symbol, side, quantity, ts, status, filled_qty"
-                                   " FROM api.orders ORDER BY seq").fetchall(),
-            "fills": conn.execute("SELECT venue_trade_id, quantity, price, fee, ts FROM api.fills ORDER BY seq").fetchall(),
-            "duplicates": conn.execute("SELECT count(*) - count(DISTINCT (symbol, ts, side)) FROM api.orders").fetchone()[0],
+            "hours": conn.execute(
+                "SELECT hour, inputs_hash, outputs_hash, state_hash FROM api.hour_digests("
+                "'crash', '2023-01-01', '2024-01-01') ORDER BY hour"
+            ).fetchall(),
+            "orders": conn.execute(
+                "SELECT client_order_id, symbol, side, quantity, ts, status, filled_qty FROM api.orders ORDER BY seq"
+            ).fetchall(),
+            "fills": conn.execute(
+                "SELECT venue_trade_id, quantity, price, fee, ts FROM api.fills ORDER BY seq"
+            ).fetchall(),
+            "duplicates": conn.execute(
+                "SELECT count(*) - count(DISTINCT (symbol, ts, side)) FROM api.orders"
+            ).fetchone()[0],
         }
 
 
 def test_sigkill_at_random_points_then_restart_gives_no_duplicate_and_the_same_hashes(
-        server: Target, market_template: Target) -> None:
+    server: Target, market_template: Target
+) -> None:
     reference = create_database(server, template=market_template.dbname)
     crashed = create_database(server, template=market_template.dbname)
     try:
@@ -83,14 +113,18 @@ def test_sigkill_at_random_points_then_restart_gives_no_duplicate_and_the_same_h
             detail = {}
             for name, db in (("expected", reference), ("got", crashed)):
                 with db.connect("auditor") as conn:
-                    detail[name] = conn.execute("SELECT digests FROM api.hour_digests('crash', %s, %s)",
-                                                (first, first)).fetchone()[0]
+                    detail[name] = conn.execute(
+                        "SELECT digests FROM api.hour_digests('crash', %s, %s)", (first, first)
+                    ).fetchone()[0]
             differing = sorted(k for k in detail["expected"] if detail["expected"][k] != detail["got"].get(k))
             recs = {}
             for name, db in (("expected", reference), ("got", crashed)):
                 with db.connect("auditor") as conn:
-                    recs[name] = conn.execute("SELECT kind, venue_balances, book_balances, venue_open_orders, book_open_orders,"
-                                              " diffs FROM ops.reconciliation WHERE ts = %s", (first,)).fetchall()
+                    recs[name] = conn.execute(
+                        "SELECT kind, venue_balances, book_balances, venue_open_orders, book_open_orders,"
+                        " diffs FROM ops.reconciliation WHERE ts = %s",
+                        (first,),
+                    ).fetchall()
             raise AssertionError(f"hour {first} differs in {differing}: {recs}")
     finally:
         time.sleep(0.2)

@@ -27,12 +27,17 @@ def at(hours: int) -> datetime:
     return T0 + hours * H
 
 
-def runner(db: Target, plan: list[list[Any]], account: str = "safe", expiry_hours: int = 1,
-           **venue: Any) -> HourRunner:
+def runner(db: Target, plan: list[list[Any]], account: str = "safe", expiry_hours: int = 1, **venue: Any) -> HourRunner:
     params = effective_params(load_strategy(STRATEGY, {"plan": plan, "expiry_hours": expiry_hours}))
-    cfg = RunConfig(account=account, symbols=("BTC/USDT", "ETH/USDT"), strategy=STRATEGY, params=params,
-                    start=T0, end=T0 + timedelta(days=3),
-                    venue=PaperConfig(**{"slippage_bps": Decimal(0), "latency_jitter_ms": 0, **venue}))
+    cfg = RunConfig(
+        account=account,
+        symbols=("BTC/USDT", "ETH/USDT"),
+        strategy=STRATEGY,
+        params=params,
+        start=T0,
+        end=T0 + timedelta(days=3),
+        venue=PaperConfig(**{"slippage_bps": Decimal(0), "latency_jitter_ms": 0, **venue}),
+    )
     r = HourRunner(db, cfg)
     r.prepare()
     return r
@@ -55,8 +60,15 @@ def rows(db: Target, sql: str, *params: Any) -> list[tuple[Any, ...]]:
 
 
 def book_balances(db: Target, account: str = "safe") -> dict[str, Decimal]:
-    return {c: b for c, b in rows(db, "SELECT currency, balance FROM api.balances WHERE account = %s"
-                                      " AND account_code = 'trading' AND balance <> 0", account)}
+    return {
+        c: b
+        for c, b in rows(
+            db,
+            "SELECT currency, balance FROM api.balances WHERE account = %s"
+            " AND account_code = 'trading' AND balance <> 0",
+            account,
+        )
+    }
 
 
 def global_halt_active(db: Target) -> bool:
@@ -78,8 +90,12 @@ def r_factory(market_db: Target) -> Iterator[Any]:
 
 
 def test_small_order_lifecycle_internal_venue_and_reconciliation_agree(market_db: Target, r_factory: Any) -> None:
-    r = r_factory([[at(2).isoformat(), "BTC/USDT", "buy", "0.01", "market", None],
-                   [at(6).isoformat(), "BTC/USDT", "exit", None, "market", None]])
+    r = r_factory(
+        [
+            [at(2).isoformat(), "BTC/USDT", "buy", "0.01", "market", None],
+            [at(6).isoformat(), "BTC/USDT", "exit", None, "market", None],
+        ]
+    )
     run_hours(r, 0, 10)
     assert [s for (s,) in rows(market_db, "SELECT status FROM api.orders ORDER BY seq")] == ["filled", "filled"]
     events = [k for (k,) in rows(market_db, "SELECT kind FROM api.order_events ORDER BY seq")]
@@ -94,9 +110,13 @@ def test_small_order_lifecycle_internal_venue_and_reconciliation_agree(market_db
 
 
 def test_cancel_and_replace_leaves_no_ghost_order_anywhere(market_db: Target, r_factory: Any) -> None:
-    r = r_factory([[at(1).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "15000"],    # far below: rests
-                   [at(5).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "30000"]],   # the replacement: fills
-                  expiry_hours=48)
+    r = r_factory(
+        [
+            [at(1).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "15000"],  # far below: rests
+            [at(5).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "30000"],
+        ],  # the replacement: fills
+        expiry_hours=48,
+    )
     run_hours(r, 0, 2)
     (coid,) = [c for (c,) in rows(market_db, "SELECT client_order_id FROM api.orders")]
     assert [o["clientOrderId"] for o in r.venue.fetch_open_orders()] == [coid]
@@ -108,12 +128,16 @@ def test_cancel_and_replace_leaves_no_ghost_order_anywhere(market_db: Target, r_
     assert r.venue.fetch_order(coid)["status"] == "canceled"
     assert r.venue.fetch_open_orders() == []
     assert one(market_db, "SELECT count(*) FROM api.orders WHERE status IN ('new', 'open', 'partially_filled')") == 0
-    last = rows(market_db, "SELECT venue_open_orders, book_open_orders, clean FROM api.reconciliations"
-                           " ORDER BY seq DESC LIMIT 1")[0]
+    last = rows(
+        market_db,
+        "SELECT venue_open_orders, book_open_orders, clean FROM api.reconciliations ORDER BY seq DESC LIMIT 1",
+    )[0]
     assert last == ([], [], True)
 
 
-def test_partial_fill_position_is_what_was_filled_and_nothing_is_counted_twice(market_db: Target, r_factory: Any) -> None:
+def test_partial_fill_position_is_what_was_filled_and_nothing_is_counted_twice(
+    market_db: Target, r_factory: Any
+) -> None:
     r = r_factory([[at(2).isoformat(), "ETH/USDT", "buy", "1.2", "market", None]], participation=Decimal("0.00003"))
     run_hours(r, 0, 5)
     status, qty, filled = rows(market_db, "SELECT status, quantity, filled_qty FROM api.orders")[0]
@@ -141,11 +165,17 @@ def test_venue_unreachable_trips_the_connectivity_breaker_and_halts(market_db: T
     assert r.venue.orders == {}
 
 
-def test_manual_kill_switch_cancels_everything_flattens_and_no_order_goes_out_after(market_db: Target,
-                                                                                     r_factory: Any) -> None:
-    r = r_factory([[at(1).isoformat(), "ETH/USDT", "buy", "1", "market", None],
-                   [at(2).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "15000"],
-                   [at(6).isoformat(), "BTC/USDT", "buy", "0.02", "market", None]], expiry_hours=48)
+def test_manual_kill_switch_cancels_everything_flattens_and_no_order_goes_out_after(
+    market_db: Target, r_factory: Any
+) -> None:
+    r = r_factory(
+        [
+            [at(1).isoformat(), "ETH/USDT", "buy", "1", "market", None],
+            [at(2).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "15000"],
+            [at(6).isoformat(), "BTC/USDT", "buy", "0.02", "market", None],
+        ],
+        expiry_hours=48,
+    )
     run_hours(r, 0, 3)
     resting = r.venue.fetch_open_orders()
     assert len(resting) == 1
@@ -153,12 +183,12 @@ def test_manual_kill_switch_cancels_everything_flattens_and_no_order_goes_out_af
         result = api.kill_switch(conn, "scenario: manual kill", flatten=True)
     assert (result.orders_marked, result.flatten_orders) == (1, 1)
     placed_before = set(r.venue.orders)
-    r.service_requests(at(3))      # what the kill watch does on the notification
+    r.service_requests(at(3))  # what the kill watch does on the notification
     run_hours(r, 4, 8)
     assert r.venue.fetch_order(resting[0]["clientOrderId"])["status"] == "canceled"
     new_at_venue = set(r.venue.orders) - placed_before
     origins = rows(market_db, "SELECT origin FROM api.orders WHERE client_order_id = ANY(%s)", list(new_at_venue))
-    assert origins == [("kill_switch",)]   # the only order sent after the kill switch is the exit
+    assert origins == [("kill_switch",)]  # the only order sent after the kill switch is the exit
     assert one(market_db, "SELECT coalesce(sum(quantity), 0) FROM api.positions") == 0
     assert r.venue.fetch_balance().get("ETH", Decimal(0)) == 0
     assert one(market_db, "SELECT reasons FROM api.decisions WHERE ts = %s", at(6)) == ["halted_global"]
@@ -171,22 +201,27 @@ def test_reconciliation_drift_is_detected_halts_and_blocks_resume(market_db: Tar
     run_hours(r, 0, 3)
     with psycopg.connect(market_db.dsn) as conn:  # corrupt the book's own view of its cash, as superuser
         conn.execute("SET session_replication_role = replica")
-        conn.execute("UPDATE ledger.balance SET balance = balance + 5 WHERE account_code = 'trading' AND currency = 'USDT'")
+        conn.execute(
+            "UPDATE ledger.balance SET balance = balance + 5 WHERE account_code = 'trading' AND currency = 'USDT'"
+        )
     run_hours(r, 4, 5)
     assert global_halt_active(market_db)
     diffs = one(market_db, "SELECT diffs FROM api.reconciliations WHERE NOT clean ORDER BY seq LIMIT 1")
-    assert diffs == [{"key": "USDT", "kind": "balance", "book": diffs[0]["book"], "venue": diffs[0]["venue"],
-                      "difference": -5}]
+    assert diffs == [
+        {"key": "USDT", "kind": "balance", "book": diffs[0]["book"], "venue": diffs[0]["venue"], "difference": -5}
+    ]
     with market_db.connect("operator") as conn, pytest.raises(errors.ResumeRefused, match="reconciliation is dirty"):
         api.resume(conn, "trying too early")
 
 
 def test_submission_timed_out_but_accepted_is_found_by_client_order_id_without_duplicate(
-        market_db: Target, r_factory: Any) -> None:
+    market_db: Target, r_factory: Any
+) -> None:
     r = r_factory([[at(2).isoformat(), "BTC/USDT", "buy", "0.01", "market", None]])
     with psycopg.connect(market_db.dsn) as conn:
-        coid = conn.execute("SELECT trading.client_order_id('safe', %s, 'BTC/USDT', %s, 'buy')",
-                            (STRATEGY, at(2))).fetchone()[0]
+        coid = conn.execute(
+            "SELECT trading.client_order_id('safe', %s, 'BTC/USDT', %s, 'buy')", (STRATEGY, at(2))
+        ).fetchone()[0]
     r.venue.faults.timeout_after_accept.add(coid)
     placements: list[str] = []
     place = r.venue.place_order
@@ -223,7 +258,7 @@ def test_a_ghost_fill_is_detected_by_reconciliation_and_halts(market_db: Target,
     r = r_factory([[at(1).isoformat(), "BTC/USDT", "buy", "0.01", "limit", "15000"]], expiry_hours=48)
     run_hours(r, 0, 2)
     (coid,) = [c for (c,) in rows(market_db, "SELECT client_order_id FROM api.orders")]
-    r.venue.faults.ghost_fill_for.add(coid)   # the venue reports a fill it never made
+    r.venue.faults.ghost_fill_for.add(coid)  # the venue reports a fill it never made
     run_hours(r, 3, 4)
     assert r.venue.fetch_order(coid)["filled"] == 0
     assert global_halt_active(market_db)
@@ -239,18 +274,20 @@ def test_a_withdrawal_seen_on_the_venue_account_halts_globally(market_db: Target
     run_hours(r, 3, 6)
     assert global_halt_active(market_db)
     assert rows(market_db, "SELECT kind, currency, amount, venue_ref FROM api.venue_transfers") == [
-        ("withdrawal", "USDT", Decimal(250), "WD-1")]
-    assert one(market_db, "SELECT count(*) FROM api.incidents WHERE category = 'risk' AND title LIKE 'withdrawal%%'") == 1
+        ("withdrawal", "USDT", Decimal(250), "WD-1")
+    ]
+    assert (
+        one(market_db, "SELECT count(*) FROM api.incidents WHERE category = 'risk' AND title LIKE 'withdrawal%%'") == 1
+    )
     assert one(market_db, "SELECT reasons FROM api.decisions WHERE ts = %s", at(6)) == ["halted_global"]
     assert r.venue.fetch_open_orders() == [] and not any(o.placed_at >= at(3) for o in r.venue.orders.values())
 
 
-def test_resume_is_refused_while_a_severity_1_incident_is_open_then_allowed(market_db: Target,
-                                                                            r_factory: Any) -> None:
+def test_resume_is_refused_while_a_severity_1_incident_is_open_then_allowed(market_db: Target, r_factory: Any) -> None:
     r = r_factory([])
     run_hours(r, 0, 1)
-    r.venue.withdraw("USDT", Decimal(1), "WD-9", at(1) + timedelta(minutes=5))   # a system halt, severity 1
-    r.venue.deposit("USDT", Decimal(1))                                           # the money came back
+    r.venue.withdraw("USDT", Decimal(1), "WD-9", at(1) + timedelta(minutes=5))  # a system halt, severity 1
+    r.venue.deposit("USDT", Decimal(1))  # the money came back
     run_hours(r, 2, 3)
     assert global_halt_active(market_db)
     inc = one(market_db, "SELECT incident FROM api.incidents WHERE severity = 1")
@@ -266,8 +303,9 @@ def test_resume_is_refused_while_a_severity_1_incident_is_open_then_allowed(mark
     assert audit[-2:] == ["incident_resolved", "resume"]
 
 
-def test_an_operator_halt_has_an_incident_and_an_audit_entry_and_resumes_explicitly(market_db: Target,
-                                                                                   r_factory: Any) -> None:
+def test_an_operator_halt_has_an_incident_and_an_audit_entry_and_resumes_explicitly(
+    market_db: Target, r_factory: Any
+) -> None:
     r = r_factory([[at(3).isoformat(), "BTC/USDT", "buy", "0.01", "market", None]])
     run_hours(r, 0, 1)
     with market_db.connect("operator") as conn, conn.transaction():
@@ -277,5 +315,9 @@ def test_an_operator_halt_has_an_incident_and_an_audit_entry_and_resumes_explici
     assert one(market_db, "SELECT count(*) FROM api.incidents WHERE source = 'operator' AND severity = 2") == 1
     with market_db.connect("operator") as conn, conn.transaction():
         api.resume(conn, "maintenance done")
-    assert [a for (a,) in rows(market_db, "SELECT action FROM api.audit_log WHERE action IN ('halt', 'resume')"
-                                          " ORDER BY recorded_at")] == ["halt", "resume"]
+    assert [
+        a
+        for (a,) in rows(
+            market_db, "SELECT action FROM api.audit_log WHERE action IN ('halt', 'resume') ORDER BY recorded_at"
+        )
+    ] == ["halt", "resume"]

@@ -15,7 +15,9 @@ def _docker_engine() -> str | None:
     docker = shutil.which("docker")
     if docker is None:
         return "no docker client on this machine"
-    probe = subprocess.run([docker, "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20)
+    probe = subprocess.run(
+        [docker, "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20
+    )
     if probe.returncode != 0 or not probe.stdout.strip():
         return "no Docker engine answers (docker info failed): the embedded cluster is used instead"
     return None
@@ -30,8 +32,10 @@ def test_postgres_from_testcontainers_migrates_and_verifies() -> None:
     from predator.db.connection import Target
 
     with testcontainers.PostgresContainer("timescale/timescaledb:2.17.2-pg15", driver=None) as pg:
-        dsn = (f"host={pg.get_container_host_ip()} port={pg.get_exposed_port(5432)} dbname={pg.dbname}"
-               f" user={pg.username} password={pg.password}")
+        dsn = (
+            f"host={pg.get_container_host_ip()} port={pg.get_exposed_port(5432)} dbname={pg.dbname}"
+            f" user={pg.username} password={pg.password}"
+        )
         target = Target(dsn, embedded=False)
         migrate.upgrade(target)
         with target.connect("auditor") as conn:

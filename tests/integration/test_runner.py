@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
-import pytest
 
 from predator import gates
 from predator.db.connection import Target
@@ -26,8 +25,15 @@ PARAMS = {"fast": 12, "slow": 48, "vol_window": 48}
 
 def config(account: str = "paper1", **kw: object) -> RunConfig:
     params = effective_params(load_strategy("trend", PARAMS))
-    base = {"account": account, "symbols": ("BTC/USDT", "ETH/USDT"), "strategy": "trend", "params": params,
-            "start": START, "end": END, "venue": PaperConfig(seed=11)}
+    base = {
+        "account": account,
+        "symbols": ("BTC/USDT", "ETH/USDT"),
+        "strategy": "trend",
+        "params": params,
+        "start": START,
+        "end": END,
+        "venue": PaperConfig(seed=11),
+    }
     base.update(kw)
     return RunConfig(**base)  # type: ignore[arg-type]
 
@@ -42,8 +48,10 @@ def run(target: Target, cfg: RunConfig, stop_after: int | None = None):  # type:
 
 def digests(target: Target, account: str) -> list[tuple[object, ...]]:
     with target.connect("auditor") as conn:
-        return conn.execute("SELECT hour, inputs_hash, outputs_hash, state_hash FROM api.hour_digests(%s, %s, %s)",
-                            (account, START, END)).fetchall()
+        return conn.execute(
+            "SELECT hour, inputs_hash, outputs_hash, state_hash FROM api.hour_digests(%s, %s, %s)",
+            (account, START, END),
+        ).fetchall()
 
 
 def test_a_paper_run_trades_through_the_governed_path_and_every_gate_passes(market_db: Target) -> None:
@@ -55,8 +63,10 @@ def test_a_paper_run_trades_through_the_governed_path_and_every_gate_passes(mark
         dup = conn.execute("SELECT count(*) - count(DISTINCT (symbol, ts, side)) FROM api.orders").fetchone()[0]
         assert dup == 0
         # fills are at the open of the bar after the decision, never before the order
-        early = conn.execute("SELECT count(*) FROM api.fills f JOIN api.orders o USING (client_order_id)"
-                             " WHERE f.ts < o.ts OR f.ts > o.ts + interval '1 hour'").fetchone()[0]
+        early = conn.execute(
+            "SELECT count(*) FROM api.fills f JOIN api.orders o USING (client_order_id)"
+            " WHERE f.ts < o.ts OR f.ts > o.ts + interval '1 hour'"
+        ).fetchone()[0]
         assert early == 0
         unclean = conn.execute("SELECT count(*) FROM ops.reconciliation WHERE NOT clean").fetchone()[0]
         assert unclean == 0
@@ -69,12 +79,17 @@ def test_a_second_invocation_resumes_after_the_last_closed_hour_and_adds_nothing
     first = run(market_db, config())
     again = run(market_db, config())
     assert again.hours_this_session == 0
-    assert (again.hours, again.orders, again.fills, again.final_equity) == (first.hours, first.orders, first.fills,
-                                                                             first.final_equity)
+    assert (again.hours, again.orders, again.fills, again.final_equity) == (
+        first.hours,
+        first.orders,
+        first.fills,
+        first.final_equity,
+    )
 
 
 def test_a_run_stopped_midway_and_resumed_gives_the_hashes_of_an_uninterrupted_run(
-        market_db: Target, server: Target, market_template: Target) -> None:
+    market_db: Target, server: Target, market_template: Target
+) -> None:
     from tests.conftest import create_database, drop_database
 
     run(market_db, config(), stop_after=100)
@@ -108,8 +123,16 @@ def test_reports_render_every_section_with_charts(market_db: Target, tmp_path) -
 
     run(market_db, config())
     html = render(market_db, "paper1", START - timedelta(hours=1), END, fmt="html", out_dir=tmp_path).read_text()
-    for section in ("Gates", "Equity and drawdown", "Exposure by cluster", "Trades", "Fills", "Refusals and rejects",
-                    "Halts and incidents", "Validation"):
+    for section in (
+        "Gates",
+        "Equity and drawdown",
+        "Exposure by cluster",
+        "Trades",
+        "Fills",
+        "Refusals and rejects",
+        "Halts and incidents",
+        "Validation",
+    ):
         assert section in html
     assert html.count("<svg") == 2 and "PASS" in html
     s, e = day_bounds(datetime(2023, 2, 7, tzinfo=UTC))
@@ -124,24 +147,33 @@ def test_reports_render_every_section_with_charts(market_db: Target, tmp_path) -
 def test_lookahead_check_passes_the_builtins_and_catches_a_leaky_strategy(market_db: Target) -> None:
     start, end = datetime(2023, 1, 1, tzinfo=UTC), datetime(2023, 4, 1, tzinfo=UTC)
     with market_db.connect("worker") as conn:
-        market = MarketData.load(conn, "binance", ["BTC/USDT", "ETH/USDT"], start - timedelta(days=30),
-                                 end + timedelta(hours=1))
+        market = MarketData.load(
+            conn, "binance", ["BTC/USDT", "ETH/USDT"], start - timedelta(days=30), end + timedelta(hours=1)
+        )
     for name in ("trend", "meanrev"):
         result = check(market, lambda n=name: load_strategy(n), ["BTC/USDT", "ETH/USDT"], start, end, cuts=3)
         assert result.passed and result.decisions > 0, name
-    leaky = check(market, lambda: load_strategy("tests.fixtures.leaky_strategy:PeekNextClose"),
-                  ["BTC/USDT", "ETH/USDT"], start, end, cuts=3)
+    leaky = check(
+        market,
+        lambda: load_strategy("tests.fixtures.leaky_strategy:PeekNextClose"),
+        ["BTC/USDT", "ETH/USDT"],
+        start,
+        end,
+        cuts=3,
+    )
     assert not leaky.passed
 
 
 def test_the_scheduler_runs_hours_at_warped_hour_boundaries_and_resumes(market_db: Target) -> None:
     cfg = config(account="sched", end=START + timedelta(hours=30))
-    first = ScheduledRun(market_db, cfg, BusinessClock(origin=START + timedelta(hours=10), speed=36000.0),
-                         max_seconds=1.0)
+    first = ScheduledRun(
+        market_db, cfg, BusinessClock(origin=START + timedelta(hours=10), speed=36000.0), max_seconds=1.0
+    )
     first.start()
     assert first.hours_run >= 11 and first.heartbeats > 0
-    second = ScheduledRun(market_db, cfg, BusinessClock(origin=START + timedelta(hours=40), speed=36000.0),
-                          max_seconds=5.0)
+    second = ScheduledRun(
+        market_db, cfg, BusinessClock(origin=START + timedelta(hours=40), speed=36000.0), max_seconds=5.0
+    )
     second.start()  # catches up to the end of the run and stops by itself
     with market_db.connect("auditor") as conn:
         hours = conn.execute("SELECT count(*), max(hour) FROM api.hourly_states WHERE account = 'sched'").fetchone()
@@ -152,8 +184,13 @@ def test_the_scheduler_runs_hours_at_warped_hour_boundaries_and_resumes(market_d
 def test_principal_is_deposited_once_and_the_account_mirrors_the_run(market_db: Target) -> None:
     run(market_db, config(principal=Decimal(5000)))
     with market_db.connect("auditor") as conn:
-        deposits = conn.execute("SELECT count(*), sum(amount) FROM ledger.posting p JOIN ledger.transaction t"
-                                " ON t.book_id = p.book_id AND t.seq = p.tx_seq WHERE t.kind = 'deposit'"
-                                " AND p.account_code = 'trading'").fetchone()
+        deposits = conn.execute(
+            "SELECT count(*), sum(amount) FROM ledger.posting p JOIN ledger.transaction t"
+            " ON t.book_id = p.book_id AND t.seq = p.tx_seq WHERE t.kind = 'deposit'"
+            " AND p.account_code = 'trading'"
+        ).fetchone()
         assert deposits == (1, Decimal(5000))
-        assert conn.execute("SELECT mode, lane FROM api.accounts WHERE name = 'paper1'").fetchone() == ("paper", "paper")
+        assert conn.execute("SELECT mode, lane FROM api.accounts WHERE name = 'paper1'").fetchone() == (
+            "paper",
+            "paper",
+        )
