@@ -10,14 +10,11 @@ other ccxt error (bad symbol, bad request, not supported, ...) is a
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 import ccxt
 
-from predator.errors import ConfigurationError, PermanentVenueError, TransientVenueError
+from predator.errors import ConfigurationError
 
 T = TypeVar("T")
 
@@ -39,45 +36,5 @@ def make_exchange(venue: str, *, rate_limit: bool = True, timeout_ms: int = 30_0
     return exchange
 
 
-def translate(e: ccxt.BaseError, what: str) -> TransientVenueError | PermanentVenueError:
-    """The Predator error for a ccxt error (transient: ``ccxt.NetworkError`` and its subclasses)."""
-    if isinstance(e, ccxt.NetworkError):
-        return TransientVenueError(f"{what}: {type(e).__name__}: {e}")
-    return PermanentVenueError(f"{what}: {type(e).__name__}: {e}")
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded exponential backoff: ``attempts`` tries in all, waiting base * 2^(n-1) (at most max) between."""
-
-    attempts: int = 5
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-
-
-@dataclass
-class Retrier:
-    """Runs venue calls under a :class:`RetryPolicy`; counts the retries it made."""
-
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
-    sleep: Callable[[float], None] = time.sleep
-    retries: int = 0
-
-    def call(self, fn: Callable[[], T], what: str) -> T:
-        """``fn()``; transient ccxt errors are retried, then raised as TransientVenueError; others at once."""
-        for attempt in range(1, self.policy.attempts + 1):
-            try:
-                return fn()
-            except ccxt.NetworkError as e:
-                if attempt == self.policy.attempts:
-                    raise TransientVenueError(f"{what}: {type(e).__name__} on each of {attempt} attempts"
-                                              f" (last: {e})") from e
-                self.retries += 1
-                self.sleep(self.policy.delay(attempt))
-            except ccxt.BaseError as e:
-                raise translate(e, what) from e
-        raise AssertionError("unreachable")  # pragma: no cover
+# Error translation and bounded retries are shared with the live venue adapter (predator.venues.ccxt_venue).
+from predator.retry import Retrier, RetryPolicy, translate  # noqa: E402,F401

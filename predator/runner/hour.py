@@ -479,9 +479,9 @@ class HourRunner:
             at = max(t, updated)
             if cancel:
                 try:
-                    known = self._venue(self.venue.fetch_order, coid) if status == "new" else {"status": "open"}
+                    known = self._venue(self.venue.fetch_order, coid, symbol) if status == "new" else {"status": "open"}
                     if known is not None and known["status"] == "open":
-                        done = self._venue(self.venue.cancel_order, coid, at)
+                        done = self._venue(self.venue.cancel_order, coid, at, symbol)
                         if done["status"] == "canceled":
                             cancels.append(
                                 api.record_order_event_call(coid, "canceled", at, done["id"], "cancel requested")
@@ -511,7 +511,7 @@ class HourRunner:
         acks: list[api.Call[Any]] = []
         for coid, symbol, side, otype, qty, limit_price, at, expiry, ref in orders:
             try:
-                order = self._venue(self.venue.fetch_order, coid)
+                order = self._venue(self.venue.fetch_order, coid, symbol)
                 if order is None:
                     order = self._venue(
                         self.venue.place_order,

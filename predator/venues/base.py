@@ -31,10 +31,11 @@ class Venue(Protocol):
         client order id: a second submission returns the first order."""
         ...
 
-    def cancel_order(self, client_order_id: str, at: datetime) -> Order: ...
+    def cancel_order(self, client_order_id: str, at: datetime, symbol: str | None = None) -> Order: ...
 
-    def fetch_order(self, client_order_id: str) -> Order | None:
-        """The order known under a client order id, or None when the venue never received it."""
+    def fetch_order(self, client_order_id: str, symbol: str | None = None) -> Order | None:
+        """The order known under a client order id, or None when the venue never received it (some venues
+        need the symbol to look an order up)."""
         ...
 
     def fetch_balance(self) -> dict[str, Decimal]:

@@ -265,7 +265,7 @@ class PaperVenue:
         order.reason = reason
         order.closed_at = order.arrives_at
 
-    def cancel_order(self, client_order_id: str, at: datetime) -> Order:
+    def cancel_order(self, client_order_id: str, at: datetime, symbol: str | None = None) -> Order:
         self._reachable()
         order = self.orders[client_order_id]
         if order.status == "open":
@@ -274,7 +274,7 @@ class PaperVenue:
             self._event({"kind": "canceled", "order": order.client_order_id, "ts": order.closed_at})
         return self._unified(order)
 
-    def fetch_order(self, client_order_id: str) -> Order | None:
+    def fetch_order(self, client_order_id: str, symbol: str | None = None) -> Order | None:
         self._reachable()
         order = self.orders.get(client_order_id)
         return self._unified(order) if order else None
