@@ -15,6 +15,7 @@ Server binaries: ``PREDATOR_PG_BIN``, else ``pg_config --bindir``, else the newe
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import glob
 import hashlib
@@ -68,21 +69,17 @@ def find_bindir() -> Path:
         candidates.append(Path(env))
     pg_config = shutil.which("pg_config")
     if pg_config:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError, OSError):  # a broken pg_config: try the others
             out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
             candidates.append(Path(out))
-        except (subprocess.CalledProcessError, OSError):
-            pass
     candidates.extend(
         Path(p)
         for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True)
     )
-    try:  # optional extra: the pgserver wheel ships PostgreSQL binaries
+    with contextlib.suppress(ImportError):  # optional extra: the pgserver wheel ships PostgreSQL binaries
         import pgserver  # type: ignore[import-not-found]
 
         candidates.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
-    except ImportError:
-        pass
     for c in candidates:
         if (c / "initdb").exists() and (c / "pg_ctl").exists():
             return c

@@ -7,6 +7,7 @@ vary between runs or machines removed: pg_dump 15.14+ brackets its output with `
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import click
 from predator.config import PROJECT_ROOT
 from predator.db import cluster
 from predator.db.connection import Target
-from predator.errors import ConfigurationError
+from predator.errors import ClusterError, ConfigurationError
 from predator.tools import write_or_check
 
 SNAPSHOT = PROJECT_ROOT / "migrations" / "schema.sql"
@@ -25,12 +26,10 @@ _VARYING = ("\\restrict ", "\\unrestrict ", "-- Dumped from database version", "
 
 def pg_dump_binary() -> str:
     """pg_dump of the embedded cluster's installation when there is one, else the one on PATH."""
-    try:
+    with contextlib.suppress(ClusterError):  # no server binaries: fall back to PATH
         candidate = cluster.find_bindir() / "pg_dump"
         if candidate.exists():
             return str(candidate)
-    except Exception:  # noqa: BLE001  (no server binaries: fall back to PATH)
-        pass
     found = shutil.which("pg_dump")
     if not found:
         raise ConfigurationError("pg_dump not found: install postgresql-client-15 (make bootstrap does)")
