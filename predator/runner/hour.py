@@ -590,7 +590,6 @@ class HourRunner:
                 symbol=symbol,
                 history=data.history(),
                 position=Decimal(position),
-                position_cost=Decimal(0),
                 cash=state.cash,
                 equity=state.equity,
                 fee_rate=self.fee_rate,

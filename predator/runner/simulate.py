@@ -91,7 +91,7 @@ def simulate(market: MarketData, strategy: Strategy, symbols: list[str], start: 
                 if d is None or n == 0 or s in open_symbols:
                     continue
                 ctx = Context(decision_time=t, symbol=s, history=d.history(),
-                              position=paper.balances.get(s.split("/")[0], Decimal(0)), position_cost=Decimal(0),
+                              position=paper.balances.get(s.split("/")[0], Decimal(0)),
                               cash=cash, equity=equity, fee_rate=fee_rate,
                               rules=(rules or {}).get(s, InstrumentRules()), last_close=d.close_exact[n - 1],
                               features={k: v[:n] for k, v in features[s].items()}, params=params or {},

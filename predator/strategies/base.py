@@ -74,7 +74,6 @@ class Context:
     symbol: str
     history: History
     position: Decimal
-    position_cost: Decimal
     cash: Decimal
     equity: Decimal
     fee_rate: float

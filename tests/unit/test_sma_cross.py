@@ -27,7 +27,7 @@ def context(closes: list[float] | np.ndarray, position: str = "0", cash: str = "
     s = strategy or SmaCross()
     decision = datetime.fromtimestamp(int(h.ts[-1]) + 3600, UTC)
     return Context(decision_time=decision, symbol="BTC/USDT", history=h, position=Decimal(position),
-                   position_cost=Decimal(0), cash=Decimal(cash), equity=Decimal(equity or cash), fee_rate=fee_rate,
+                   cash=Decimal(cash), equity=Decimal(equity or cash), fee_rate=fee_rate,
                    rules=rules or InstrumentRules(min_notional=Decimal(5)),
                    last_close=Decimal(repr(float(h.close[-1]))),
                    features=s.features("BTC/USDT", h) if features else {})
