@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from predator import config  # noqa: E402
+from predator.config import DEMO_SYMBOLS as SYMBOLS  # noqa: E402
 from predator.db import migrate  # noqa: E402
 from predator.db.connection import default_target  # noqa: E402
 from predator.marketdata.loader import load_file  # noqa: E402
@@ -30,19 +31,6 @@ from predator.runner.market import MarketData  # noqa: E402
 from predator.runner.simulate import simulate  # noqa: E402
 from predator.strategies.base import effective_params, load_strategy  # noqa: E402
 from predator.venues.paper import PaperConfig  # noqa: E402
-
-SYMBOLS = (
-    "BTC/USDT",
-    "ETH/USDT",
-    "BNB/USDT",
-    "XRP/USDT",
-    "SOL/USDT",
-    "ADA/USDT",
-    "LINK/USDT",
-    "LTC/USDT",
-    "DOT/USDT",
-    "TRX/USDT",
-)
 
 
 def main() -> None:

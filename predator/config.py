@@ -42,3 +42,18 @@ def external_dsn() -> str | None:
 
 
 DATABASE_NAME = "predator"
+
+
+DEMO_SYMBOLS: tuple[str, ...] = (
+    "BTC/USDT",
+    "ETH/USDT",
+    "BNB/USDT",
+    "XRP/USDT",
+    "SOL/USDT",
+    "ADA/USDT",
+    "LINK/USDT",
+    "LTC/USDT",
+    "DOT/USDT",
+    "TRX/USDT",
+)
+"""The ten ccxt unified symbols of the demo's paper year, which ``bench/pipeline.py`` also runs."""

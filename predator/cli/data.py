@@ -260,8 +260,7 @@ def resample_cmd(venue: str, symbol: str, from_interval: str, to_interval: str, 
             lines = [loader.format_bar(b.ts, b.open, b.high, b.low, b.close, b.volume) for b in complete]
             r = loader.load_lines(conn, loader.Feed(venue, sym, to_interval), lines, f"resample:{from_interval}",
                                   _utc(clock))
-            click.echo(f"load {r.load_id}: loaded {r.loaded} + duplicate {r.duplicate} + corrected {r.corrected}"
-                       f" + quarantined {r.quarantined} = read {r.read}")
+            click.echo(f"load {r.load_id}: {r.accounting()}")
         else:
             for b in complete[:5]:
                 click.echo(f"{_fmt(b.ts)} o={b.open} h={b.high} l={b.low} c={b.close} v={b.volume}")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import click
 
 from predator.cli import main
+from predator.config import DEMO_SYMBOLS
 from predator.db.connection import default_target
 from predator.logs import configure_logging
 from predator.venues.paper import PaperConfig
@@ -275,18 +276,6 @@ def report(
     click.echo(f"report: {path}")
 
 
-DEMO_SYMBOLS = (
-    "BTC/USDT",
-    "ETH/USDT",
-    "BNB/USDT",
-    "XRP/USDT",
-    "SOL/USDT",
-    "ADA/USDT",
-    "LINK/USDT",
-    "LTC/USDT",
-    "DOT/USDT",
-    "TRX/USDT",
-)
 
 
 @main.command()
@@ -323,10 +312,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
             if not path.exists():
                 raise click.ClickException(f"missing market data file {path} (set PREDATOR_DATA)")
             r = load_file(conn, path).result
-            click.echo(
-                f"  {path.name}: loaded {r.loaded} + duplicate {r.duplicate} + corrected {r.corrected}"
-                f" + quarantined {r.quarantined} = read {r.read}"
-            )
+            click.echo(f"  {path.name}: {r.accounting()}")
 
     from predator.strategies.base import effective_params, load_strategy
 

@@ -144,6 +144,11 @@ class CandleLoad:
     first_ts: datetime | None
     last_ts: datetime | None
 
+    def accounting(self) -> str:
+        """``loaded L + duplicate D + corrected C + quarantined Q = read R`` (row counts)."""
+        return (f"loaded {self.loaded} + duplicate {self.duplicate} + corrected {self.corrected}"
+                f" + quarantined {self.quarantined} = read {self.read}")
+
 
 @dataclass(frozen=True)
 class ChainBreak:

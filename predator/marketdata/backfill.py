@@ -35,10 +35,8 @@ class PageLoad:
     result: db_api.CandleLoad
 
     def accounting_line(self) -> str:
-        r = self.result
         return (f"page {self.page} since {self.since:%Y-%m-%dT%H:%M:%SZ}: fetched {self.fetched}"
-                f" (not closed {self.not_closed}); loaded {r.loaded} + duplicate {r.duplicate} + corrected"
-                f" {r.corrected} + quarantined {r.quarantined} = read {r.read}")
+                f" (not closed {self.not_closed}); {self.result.accounting()}")
 
 
 @dataclass

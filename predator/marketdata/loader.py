@@ -71,8 +71,7 @@ class FileLoad:
         """``name: loaded + duplicate + corrected + quarantined = read`` with the numbers, for one file."""
         r = self.result
         return (f"{self.path.name} [{self.feed.venue} {self.feed.symbol} {self.feed.interval}] load {r.load_id}: "
-                f"loaded {r.loaded} + duplicate {r.duplicate} + corrected {r.corrected} + quarantined {r.quarantined}"
-                f" = read {r.read}")
+                f"{r.accounting()}")
 
 
 def feed_from_file_name(path: str | Path) -> Feed:
