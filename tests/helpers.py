@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from predator import config
 from predator.db import api
@@ -28,6 +29,16 @@ T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
 
 CLOCK = datetime(2030, 1, 1, tzinfo=UTC)
 _counter = itertools.count(1)
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the shared data (``PREDATOR_DATA``, default ``../shared/data``), e.g.
+    ``shared_file("candles", "binance_BTC-USDT_1h.csv.gz")``. A missing file fails the test: the data is part
+    of the project's contract, and a test that skipped without it would pass having checked nothing."""
+    path = config.data_dir().joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: point PREDATOR_DATA at the shared data (see its PROVENANCE.md)")
+    return path
 
 
 def hour(n: int) -> datetime:

@@ -19,15 +19,13 @@ from predator.marketdata import loader
 from predator.marketdata.backfill import BackfillError, backfill
 from predator.marketdata.recorded import RecordedTransport, binance_klines_server, kraken_ohlc_server, load_json
 from predator.marketdata.venues import Retrier, RetryPolicy, make_exchange
+from tests.helpers import shared_file
 
 FIXTURES = config.data_dir() / "exchange_fixtures"
 
 
 def _fixture(name: str) -> Any:
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    return load_json(path)
+    return load_json(shared_file("exchange_fixtures", name))
 
 
 def _ms(ts: datetime) -> int:

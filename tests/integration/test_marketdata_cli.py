@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from predator import config
 from predator.cli import main
 from predator.db.connection import Target
+from tests.helpers import shared_file
 
 CANDLES = config.data_dir() / "candles"
 FIXTURES = config.data_dir() / "exchange_fixtures"
@@ -24,9 +25,7 @@ def cli(db: Target, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 def test_data_load_prints_one_accounting_line_per_file_and_refuses_unreadable_ones(cli: CliRunner,
                                                                                    tmp_path: Path) -> None:
-    path = CANDLES / "binance_SUI-USDT_1h.csv.gz"
-    if not path.exists():
-        pytest.skip("shipped candles not available")
+    path = shared_file("candles", "binance_SUI-USDT_1h.csv.gz")
     broken = tmp_path / "binance_SUI-USDT_1h.csv.gz"
     broken.write_bytes(gzip.compress(b"time,open,high,low,close,volume\n1,2,3,4,5,6\n"))
     result = cli.invoke(main, ["data", "load", "--no-progress", str(path), str(broken)])
@@ -55,18 +54,15 @@ def test_data_load_prints_one_accounting_line_per_file_and_refuses_unreadable_on
 
 
 def test_data_markets_from_a_fixture(cli: CliRunner) -> None:
-    fixture = FIXTURES / "nautilus_binance_http_spot_market_exchange_info.json"
-    if not fixture.exists():
-        pytest.skip("exchange fixtures not available")
+    fixture = shared_file("exchange_fixtures", "nautilus_binance_http_spot_market_exchange_info.json")
     result = cli.invoke(main, ["data", "markets", "--venue", "binance", "--fixture", str(fixture)])
     assert result.exit_code == 0, result.output
     assert "BTC/USDT       updated" in result.output and result.output.endswith("2 updated\n")
 
 
 def test_data_resample_loads_complete_hours_as_duplicates(cli: CliRunner) -> None:
-    minute, hourly = CANDLES / "binance_ETH-USDT_1m.csv.gz", CANDLES / "binance_ETH-USDT_1h.csv.gz"
-    if not minute.exists():
-        pytest.skip("shipped candles not available")
+    minute = shared_file("candles", "binance_ETH-USDT_1m.csv.gz")
+    hourly = shared_file("candles", "binance_ETH-USDT_1h.csv.gz")
     assert cli.invoke(main, ["data", "load", "--no-progress", str(minute), str(hourly)]).exit_code == 0
     result = cli.invoke(main, ["data", "resample", "--symbol", "ETH/USDT", "--load"])
     assert result.exit_code == 0, result.output

@@ -11,11 +11,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from predator import config
 from predator.db import market_api
 from predator.db.connection import Target
 from predator.errors import DataError
 from predator.marketdata import loader
+from tests.helpers import shared_file
 
 FEED = dict(venue="binance", symbol="BTC/USDT", interval="1h")
 T0 = datetime(2018, 1, 1, tzinfo=UTC)
@@ -23,10 +23,7 @@ HOURS = 48
 
 
 def _base_lines() -> list[str]:
-    path = config.data_dir() / "candles" / "binance_BTC-USDT_1h.csv.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    with gzip.open(path, "rt") as f:
+    with gzip.open(shared_file("candles", "binance_BTC-USDT_1h.csv.gz"), "rt") as f:
         next(f)
         return [next(f).rstrip("\n") for _ in range(HOURS)]
 

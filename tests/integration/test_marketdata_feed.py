@@ -11,12 +11,11 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from predator import config
 from predator.db import market_api
 from predator.db.connection import Target
 from predator.errors import InvalidArgument
 from predator.marketdata import loader
-from tests.helpers import T0, candle_lines, hour, new_account, signal
+from tests.helpers import T0, candle_lines, hour, new_account, shared_file, signal
 
 BTC = loader.Feed("binance", "BTC/USDT", "1h")
 
@@ -90,10 +89,8 @@ def test_admission_refuses_missing_quarantined_and_stale_bars_with_data_stale(db
 
 @pytest.mark.parametrize("base", ["BTC", "ETH"])
 def test_the_1m_files_aggregate_exactly_to_the_1h_bars(worker: psycopg.Connection, base: str) -> None:
-    minute = config.data_dir() / "candles" / f"binance_{base}-USDT_1m.csv.gz"
-    hourly = config.data_dir() / "candles" / f"binance_{base}-USDT_1h.csv.gz"
-    if not minute.exists() or not hourly.exists():
-        pytest.skip("shipped candles not available")
+    minute = shared_file("candles", f"binance_{base}-USDT_1m.csv.gz")
+    hourly = shared_file("candles", f"binance_{base}-USDT_1h.csv.gz")
     loader.load_file(worker, minute)
     loader.load_file(worker, hourly)
     symbol = f"{base}/USDT"

@@ -21,16 +21,14 @@ from predator.errors import InvalidArgument, UnknownReference
 from predator.marketdata import loader
 from predator.marketdata.dataset import dataset_hash_of
 from tests.conftest import create_database, drop_database
+from tests.helpers import shared_file
 
 CANDLES = config.data_dir() / "candles"
 START, END = datetime(2017, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def _file(name: str) -> Path:
-    path = CANDLES / name
-    if not path.exists():
-        pytest.skip(f"{path} not available (PREDATOR_DATA)")
-    return path
+    return shared_file("candles", name)
 
 
 def _bars(path: Path) -> list[tuple[datetime, Decimal, Decimal, Decimal, Decimal, Decimal]]:
@@ -180,8 +178,7 @@ def test_the_whole_shipped_1h_data_set_loads_without_a_false_quarantine(db: Targ
     """Every 1h file: accounting holds per file, nothing is quarantined, the rows, gaps and zero-volume bars
     are those PROVENANCE.md states (the genuine outages are gaps, the halt hours and spikes anomalies)."""
     files = sorted(CANDLES.glob("*_1h.csv.gz"))
-    if len(files) < 26:
-        pytest.skip("the shipped candles are not available")
+    assert len(files) == 26, f"expected the 26 shipped 1h files in {CANDLES}, found {len(files)}"
     expected = _provenance()
     outcomes = list(loader.load_many(lambda: db.connect("worker"), files, jobs=2))
     assert not [o for o in outcomes if isinstance(o, loader.FileError)]

@@ -17,15 +17,13 @@ from predator.errors import InvalidArgument, UnknownReference
 from predator.marketdata.markets import store_markets
 from predator.marketdata.recorded import RecordedTransport, load_json
 from predator.marketdata.venues import make_exchange
+from tests.helpers import shared_file
 
 FIXTURES = config.data_dir() / "exchange_fixtures"
 
 
 def _fixture(name: str) -> Any:
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    return load_json(path)
+    return load_json(shared_file("exchange_fixtures", name))
 
 
 def _binance() -> Any:

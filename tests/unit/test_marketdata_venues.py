@@ -13,15 +13,13 @@ from predator.errors import ConfigurationError, PermanentVenueError, TransientVe
 from predator.marketdata.markets import instruments_from_markets
 from predator.marketdata.recorded import RecordedTransport, kraken_ohlc_server, load_json
 from predator.marketdata.venues import Retrier, RetryPolicy, make_exchange
+from tests.helpers import shared_file
 
 FIXTURES = config.data_dir() / "exchange_fixtures"
 
 
 def _fixture(name: str) -> Path:
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    return path
+    return shared_file("exchange_fixtures", name)
 
 
 def test_binance_exchange_info_parses_to_instruments() -> None:
