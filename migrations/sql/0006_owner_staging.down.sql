@@ -1,0 +1,2 @@
+-- 0006_owner_staging.down.sql — undoes 0006.
+SET LOCAL ROLE predator_owner;
