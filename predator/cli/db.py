@@ -26,7 +26,8 @@ def up(tcp_port: int | None) -> None:
         return
     lay = cluster.up(tcp_port)
     click.echo(f"embedded PostgreSQL running: {lay.dsn()}")
-    done = logins.provision_logins(lay.dsn())   # the login roles exist once a database was migrated
+    tcp = [("127.0.0.1", lay.port)] if tcp_port else []
+    done = logins.provision_logins(lay.dsn(), also=tcp)   # the login roles exist once a database was migrated
     if done.roles:
         click.echo(f"login roles ready ({', '.join(done.roles)}); passwords in {done.passfile}")
     else:

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,19 +201,25 @@ def _set_password(conn: psycopg.Connection, role: str, password: str) -> None:
                 raise
 
 
-def provision_logins(admin_dsn: str) -> Provisioned:
+def provision_logins(admin_dsn: str, also: Sequence[tuple[str, int]] = ()) -> Provisioned:
     """Give every login role that exists on the server of ``admin_dsn`` its password from the passfile
     (generated on first use). ``admin_dsn`` is the administrator's connection (a superuser, or a role with
-    CREATEROLE). Idempotent; safe to call from several processes at once. Login roles that do not exist yet
-    (a database not migrated to 0008) are skipped."""
+    CREATEROLE); ``also`` names further (host, port) addresses of the same server that get passfile entries
+    with the same passwords (the embedded cluster's TCP address). Idempotent; safe to call from several
+    processes at once. Login roles that do not exist yet (a database not migrated to 0008) are skipped.
+
+    A role with no entry for this server's address reuses another entry of the passfile that the server
+    already accepts (the same server reached at another address or port) before a new password is made."""
     wanted = list(LOGINS.values())
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         hosts = _host_fields(conn.info.host)
         port = str(conn.info.port)
+        addresses = [(h, port) for h in hosts] + [(h, str(p)) for h, p in also]
         existing = _verifiers(conn, wanted)
         roles = [r for r in wanted if r in existing]
         generated: list[str] = []
         changed: list[str] = []
+        added = False
         with _locked():
             path = passfile_path()
             entries = read_passfile(path)
@@ -221,13 +227,20 @@ def provision_logins(admin_dsn: str) -> Provisioned:
                 current = next((e.password for e in entries if e.host == hosts[0] and e.port == port
                                 and e.user == role), None)
                 if current is None:
+                    current = next((e.password for e in entries
+                                    if e.user == role and scram_matches(existing[role], e.password)), None)
+                if current is None:
                     current = secrets.token_urlsafe(32)
-                    entries.extend(PassEntry(h, port, "*", role, current) for h in hosts)
                     generated.append(role)
+                for h, p in addresses:
+                    mine = [e for e in entries if e.host == h and e.port == p and e.user == role]
+                    if [e.password for e in mine] != [current]:
+                        entries = [e for e in entries if e not in mine] + [PassEntry(h, p, "*", role, current)]
+                        added = True
                 if not scram_matches(existing[role], current):
                     _set_password(conn, role, current)
                     changed.append(role)
-            if generated or not path.exists():
+            if added or not path.exists():
                 _write_private(path, "# Written by predator (predator.db.logins): the login roles' passwords.\n"
                                + "".join(e.line() + "\n" for e in entries))
             else:

@@ -15,9 +15,12 @@ generated password of ``PREDATOR_HOME/secrets/pgpass``, and no login can reach t
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -222,3 +225,48 @@ def test_compose_file_holds_no_literal_password() -> None:
     assert "-c role=" not in body and "user=postgres password" not in body
     for secret in ("postgres_password", "admin.pgpass", "pgpass"):
         assert f"/secrets/{secret}\n" in body
+
+
+def test_db_secrets_generates_the_compose_admin_secret_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREDATOR_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(main, ["db", "secrets"])
+    assert result.exit_code == 0, result.output
+    d = tmp_path / "home" / "secrets"
+    password = (d / "postgres_password").read_text().strip()
+    assert len(password) >= 40
+    assert logins.read_passfile(d / "admin.pgpass") == [logins.PassEntry("*", "*", "*", "postgres", password)]
+    assert stat.S_IMODE(d.stat().st_mode) == 0o700
+    assert {stat.S_IMODE((d / f).stat().st_mode) for f in ("postgres_password", "admin.pgpass")} == {0o600}
+    assert CliRunner().invoke(main, ["db", "secrets"]).exit_code == 0
+    assert (d / "postgres_password").read_text().strip() == password, "a second run rotated the password"
+
+
+def test_peer_map_names_the_os_user_running_predator_and_the_servers() -> None:
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    assert cluster.superuser_os_users(None) == [me]            # an ordinary user runs the server itself
+    assert cluster.superuser_os_users("postgres") == ([me, "postgres"] if me != "postgres" else [me])
+    assert f"predator   {me}   postgres\n" in cluster.ident_conf(None)
+
+
+def test_passfile_fields_with_colons_and_backslashes_round_trip(tmp_path: Path) -> None:
+    entry = logins.PassEntry("/a:b\\c", "5432", "*", "predator_worker_login", "p:w\\d")
+    (tmp_path / "pgpass").write_text("# comment\n" + entry.line() + "\n")
+    assert logins.read_passfile(tmp_path / "pgpass") == [entry]
+
+
+def test_provisioning_reuses_a_password_the_server_accepts_from_another_address(
+        db: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with psycopg.connect(db.dsn) as conn:
+        host, port = conn.info.host, str(conn.info.port)
+    known = {e.user: e.password for e in logins.read_passfile() if e.host == host and e.port == port}
+    monkeypatch.setenv("PREDATOR_HOME", str(tmp_path / "home"))
+    logins.ensure_secrets_dir()
+    logins.passfile_path().write_text("".join(logins.PassEntry("elsewhere", "1", "*", user, pw).line() + "\n"
+                                              for user, pw in known.items()))
+    done = logins.provision_logins(db.dsn, also=[("127.0.0.1", 55999)])
+    assert done.generated == () and done.set_on_server == (), "a password the server accepts was replaced"
+    entries = logins.read_passfile()
+    for user, pw in known.items():
+        assert logins.PassEntry(host, port, "*", user, pw) in entries
+        assert logins.PassEntry("127.0.0.1", "55999", "*", user, pw) in entries
+    assert stat.S_IMODE(logins.passfile_path().stat().st_mode) == 0o600
