@@ -1,4 +1,4 @@
-"""``predator db up|down|status|url`` and ``predator migrate``."""
+"""``predator db up|down|status|url|secrets`` and ``predator migrate``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 
 from predator import config
 from predator.cli import main
-from predator.db import cluster, migrate
+from predator.db import cluster, logins, migrate
 from predator.db.connection import default_target
 
 
@@ -26,6 +26,12 @@ def up(tcp_port: int | None) -> None:
         return
     lay = cluster.up(tcp_port)
     click.echo(f"embedded PostgreSQL running: {lay.dsn()}")
+    tcp = [("127.0.0.1", lay.port)] if tcp_port else []
+    done = logins.provision_logins(lay.dsn(), also=tcp)   # the login roles exist once a database was migrated
+    if done.roles:
+        click.echo(f"login roles ready ({', '.join(done.roles)}); passwords in {done.passfile}")
+    else:
+        click.echo("no login roles yet: run `predator migrate`")
 
 
 @db.command()
@@ -41,10 +47,21 @@ def status() -> None:
 
 
 @db.command()
-@click.option("--role", type=click.Choice(["admin", "worker", "operator", "auditor"]), default="admin")
+@click.option("--role", type=click.Choice(["admin", "worker", "operator", "auditor"]), default="admin",
+              help="Whose DSN: a component's login (worker, operator, auditor) or the administrator's.")
 def url(role: str) -> None:
-    """Print the libpq DSN of the database (PREDATOR_DSN or the embedded cluster)."""
+    """Print the libpq DSN to give a component: it logs in as predator_<role>_login with the passfile
+    PREDATOR_HOME/secrets/pgpass (no password in the DSN). ``admin`` prints the administrator's DSN
+    (PREDATOR_DSN or the embedded superuser), which only migrate and provisioning use."""
     click.echo(default_target().role_dsn(role))  # type: ignore[arg-type]
+
+
+@db.command("secrets")
+def secrets_cmd() -> None:
+    """Generate (once) the containerised server's administrator password for docker-compose.yml:
+    PREDATOR_HOME/secrets/postgres_password and admin.pgpass (0600, directory 0700)."""
+    pw_file, pgpass = logins.ensure_admin_secrets()
+    click.echo(f"administrator password: {pw_file}\nadministrator passfile: {pgpass}")
 
 
 @main.command("migrate")

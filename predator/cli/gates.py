@@ -6,20 +6,22 @@ import sys
 from pathlib import Path
 
 import click
+import psycopg
 
 from predator import gates
 from predator.cli import main
-from predator.db.connection import Target, default_target
+from predator.db.connection import connect_dsn, default_target
 
 
-def _target(dsn: str | None) -> Target:
-    # --dsn names a server like PREDATOR_DSN does: its user connects with -c role=predator_auditor (that user
-    # may be predator_auditor itself, or a superuser); without it, the configured database.
-    return Target(dsn, embedded=False) if dsn else default_target()
+def _connect(dsn: str | None) -> psycopg.Connection:
+    # --dsn is the auditor's own DSN (`predator db url --role auditor`), used as given; without it, the
+    # configured database's auditor login.
+    return connect_dsn(dsn) if dsn else default_target().connect("auditor")
 
 
 @main.command()
-@click.option("--dsn", default=None, help="libpq DSN of the database (default: PREDATOR_DSN or the embedded cluster).")
+@click.option("--dsn", default=None,
+              help="The auditor's libpq DSN, used as given (default: the auditor login of the configured database).")
 @click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=gates.VALIDATIONS_DIR, show_default=True, help="Directory of the NN_name.sql gates.")
 @click.option("--rows", "show_rows", type=int, default=5, show_default=True,
@@ -29,7 +31,7 @@ def validate(dsn: str | None, directory: Path, show_rows: int) -> None:
     files = gates.gate_files(directory)
     if not files:
         raise click.UsageError(f"no gates (*.sql) in {directory}")
-    with _target(dsn).connect("auditor") as conn:
+    with _connect(dsn) as conn:
         results = gates.run_gates(conn, files)
     text, passed = gates.report(results, show_rows)
     click.echo(text)
@@ -37,10 +39,11 @@ def validate(dsn: str | None, directory: Path, show_rows: int) -> None:
 
 
 @main.command()
-@click.option("--dsn", default=None, help="libpq DSN of the database (default: PREDATOR_DSN or the embedded cluster).")
+@click.option("--dsn", default=None,
+              help="The auditor's libpq DSN, used as given (default: the auditor login of the configured database).")
 def verify(dsn: str | None) -> None:
     """Recompute every hash chain as predator_auditor and name the first broken row of each broken chain."""
-    with _target(dsn).connect("auditor") as conn:
+    with _connect(dsn) as conn:
         result = gates.verify(conn)
     click.echo(gates.verify_report(result))
     sys.exit(0 if result.ok else 1)

@@ -1,8 +1,12 @@
 """The embedded PostgreSQL cluster: a private server under ``PREDATOR_HOME`` (default ``./.predator``).
 
-It listens on a unix socket in a directory only its OS user can enter (mode 0700), with ``trust``
-authentication for local connections: only that OS user (and root) can reach it. TCP is off unless asked
-(``predator db up --tcp-port N``, bound to 127.0.0.1).
+It listens on a unix socket in a directory only its OS user can enter (mode 0700). Authentication
+(``pg_hba.conf``, rewritten on every ``db up`` and reloaded): the superuser ``postgres`` only by ``peer`` over
+the socket, through the ident map ``predator`` that names the OS user running Predator and the server's own
+OS user; every other role by ``scram-sha-256`` (the login roles' passwords live in
+``PREDATOR_HOME/secrets/pgpass``, see :mod:`predator.db.logins`). TCP is off unless asked
+(``predator db up --tcp-port N``, bound to 127.0.0.1), and then ``scram-sha-256`` too, never ``trust``; the
+superuser cannot log in over TCP at all.
 
 As root, ``initdb`` refuses to run, so the server runs as an unprivileged OS user (``postgres`` when it
 exists, else ``nobody``) through ``runuser``; Python stays as it is and connects over the socket. When that
@@ -55,10 +59,35 @@ max_locks_per_transaction = 256
 """
 
 _HBA = """
-# Written by predator db up: local socket only (directory mode 0700), trust for the OS user that can enter it.
-local   all   all                 trust
-host    all   all   127.0.0.1/32  trust
+# Written by predator db up (rewritten on every start; edits are lost). The socket directory is mode 0700.
+# The superuser only by peer authentication, for the OS users of pg_ident.conf's map "predator"; every
+# other role by SCRAM over the socket; TCP (127.0.0.1 only, and only with --tcp-port) by SCRAM, never
+# for the superuser.
+# TYPE  DATABASE  USER      ADDRESS        METHOD
+local   all       postgres                 peer map=predator
+local   all       all                      scram-sha-256
+host    all       postgres  127.0.0.1/32   reject
+host    all       all       127.0.0.1/32   scram-sha-256
 """
+
+_IDENT_HEADER = """
+# Written by predator db up: the OS users that may connect as the superuser postgres (peer authentication).
+# MAPNAME   SYSTEM-USERNAME   PG-USERNAME
+"""
+
+
+def superuser_os_users(run_as: str | None) -> list[str]:
+    """The OS users mapped to ``postgres``: the one running Predator (the effective uid, which is what peer
+    authentication sees) and the server's own OS user when it differs."""
+    users = [pwd.getpwuid(os.geteuid()).pw_name]
+    if run_as is not None and run_as not in users:
+        users.append(run_as)
+    return users
+
+
+def ident_conf(run_as: str | None) -> str:
+    """The text of ``pg_ident.conf``."""
+    return _IDENT_HEADER + "".join(f"predator   {u}   postgres\n" for u in superuser_os_users(run_as))
 
 
 def find_bindir() -> Path:
@@ -225,7 +254,8 @@ def _up(tcp_port: int | None) -> Layout:
                 str(lay.pgdata),
                 "-U",
                 "postgres",
-                "--auth=trust",
+                "--auth-local=peer",
+                "--auth-host=reject",
                 "--encoding=UTF8",
                 "--locale=C",
                 "--no-instructions",
@@ -234,6 +264,7 @@ def _up(tcp_port: int | None) -> Layout:
     (lay.pgdata / "postgresql.auto.conf").write_text("")
     conf = _CONF.format(listen="127.0.0.1" if tcp_port else "", port=lay.port, socket_dir=lay.socket_dir)
     _write_as(lay, lay.pgdata / "predator.conf", conf)
+    _write_as(lay, lay.pgdata / "pg_ident.conf", ident_conf(lay.run_as))
     _write_as(lay, lay.pgdata / "pg_hba.conf", _HBA)
     main_conf = lay.pgdata / "postgresql.conf"
     text = main_conf.read_text()
@@ -243,6 +274,8 @@ def _up(tcp_port: int | None) -> Layout:
     if is_running(lay):
         if tcp_port is not None:
             _run(lay, [str(bindir / "pg_ctl"), "restart", "-D", str(lay.pgdata), "-w", "-l", str(lay.logfile)])
+        else:
+            _reload(lay, bindir)   # a cluster started with older rules (trust) gets the ones just written
     else:
         _run(lay, [str(bindir / "pg_ctl"), "start", "-D", str(lay.pgdata), "-w", "-t", "60", "-l", str(lay.logfile)])
     _ensure_database(lay)
@@ -254,6 +287,32 @@ def _write_as(lay: Layout, path: Path, text: str) -> None:
     if lay.run_as is not None:
         pw = pwd.getpwnam(lay.run_as)
         os.chown(path, pw.pw_uid, pw.pw_gid)
+
+
+def _conf_load_time(lay: Layout) -> object:
+    import psycopg
+
+    with psycopg.connect(lay.dsn("postgres"), autocommit=True) as conn:
+        row = conn.execute("SELECT pg_conf_load_time()").fetchone()
+    return row[0] if row else None
+
+
+def _reload(lay: Layout, bindir: Path) -> None:
+    """Reload the running server's configuration and wait until new connections see it (the postmaster
+    rereads pg_hba.conf and pg_ident.conf on SIGHUP; a backend started later reports the new load time)."""
+    import psycopg
+
+    try:
+        before = _conf_load_time(lay)
+    except psycopg.OperationalError:
+        before = None
+    _run(lay, [str(bindir / "pg_ctl"), "reload", "-D", str(lay.pgdata)])
+    deadline = time.monotonic() + 10
+    while before is not None and time.monotonic() < deadline:
+        with contextlib.suppress(psycopg.OperationalError):
+            if _conf_load_time(lay) != before:
+                return
+        time.sleep(0.05)
 
 
 def _ensure_database(lay: Layout) -> None:

@@ -1,10 +1,13 @@
 """Connections to the Predator database.
 
-:class:`Target` names one database: its superuser DSN (for migrations and test set-up) and how to
-connect to it as one of the governed roles: ``predator_worker``, ``predator_operator`` or
-``predator_auditor``. On the embedded cluster the roles log in themselves (trust over the private socket);
-on an existing server (``PREDATOR_DSN``) the DSN's user connects with ``-c role=<role>``, unless
-``PREDATOR_<ROLE>_DSN`` gives a DSN of its own.
+:class:`Target` names one database: its administrator's DSN (a superuser: ``PREDATOR_DSN``, or the embedded
+cluster's ``postgres`` by peer authentication), used only to migrate, to provision the login roles and to set
+up tests, and how to connect to it as one of the components: the worker, the operator or the auditor. Each
+component logs in as its own login role (``predator_worker_login``, ``predator_operator_login``,
+``predator_auditor_login``, members of the group roles that hold the privileges) with the password kept in
+``PREDATOR_HOME/secrets/pgpass`` (:mod:`predator.db.logins`), on the embedded cluster and on an existing
+server alike, unless ``PREDATOR_<ROLE>_DSN`` gives a DSN of its own. No component ever connects with the
+administrator's credentials.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from predator import config
-from predator.db import cluster
+from predator.db import cluster, logins
 
 Role = Literal["worker", "operator", "auditor", "admin"]
 
 
 @dataclass(frozen=True)
 class Target:
-    """One database. ``dsn`` is a superuser libpq DSN; ``embedded`` tells whether roles may log in directly."""
+    """One database. ``dsn`` is the administrator's libpq DSN; ``embedded`` tells whether it is the embedded
+    cluster."""
 
     dsn: str
     embedded: bool
@@ -37,23 +41,36 @@ class Target:
         return Target(make_conninfo(self.dsn, dbname=dbname), self.embedded)
 
     def role_dsn(self, role: Role) -> str:
-        """The DSN to connect as ``predator_<role>`` (``admin``: the superuser DSN itself)."""
+        """The DSN a component uses: ``PREDATOR_<ROLE>_DSN`` when set (its database replaced by this one's),
+        else the administrator's DSN with the user replaced by the role's login role, any password removed
+        and ``passfile=PREDATOR_HOME/secrets/pgpass`` (``admin``: the administrator's DSN itself)."""
         if role == "admin":
             return self.dsn
         override = os.environ.get(f"PREDATOR_{role.upper()}_DSN")
         if override:
             return make_conninfo(override, dbname=self.dbname)
-        if self.embedded:
-            return make_conninfo(self.dsn, user=f"predator_{role}")
-        return make_conninfo(self.dsn, options=f"-c role=predator_{role}")
+        return login_dsn(self.dsn, logins.LOGINS[role])
 
     def connect(self, role: Role = "worker", autocommit: bool = False, **kwargs: object) -> psycopg.Connection:
-        """Open a connection as ``predator_<role>`` (UTC session time zone)."""
-        conn = psycopg.connect(self.role_dsn(role), autocommit=autocommit, **kwargs)  # type: ignore[arg-type]
-        conn.execute("SET TIME ZONE 'UTC'")
-        if not autocommit:
-            conn.commit()
-        return conn
+        """Open a connection as the ``role``'s login (UTC session time zone)."""
+        return connect_dsn(self.role_dsn(role), autocommit=autocommit, **kwargs)
+
+
+def login_dsn(admin_dsn: str, login: str) -> str:
+    """``admin_dsn`` with ``user=<login>``, no password and the Predator passfile."""
+    params = {k: v for k, v in conninfo_to_dict(admin_dsn).items() if k != "password"}
+    params["user"] = login
+    params["passfile"] = str(logins.passfile_path())
+    return make_conninfo("", **params)
+
+
+def connect_dsn(dsn: str, autocommit: bool = False, **kwargs: object) -> psycopg.Connection:
+    """Open a connection with ``dsn`` as given (UTC session time zone)."""
+    conn = psycopg.connect(dsn, autocommit=autocommit, **kwargs)  # type: ignore[arg-type]
+    conn.execute("SET TIME ZONE 'UTC'")
+    if not autocommit:
+        conn.commit()
+    return conn
 
 
 def default_target(start: bool = True) -> Target:

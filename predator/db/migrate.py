@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from predator.config import PROJECT_ROOT
 from predator.db.connection import Target
+from predator.db.logins import provision_logins
 
 SQL_DIR = PROJECT_ROOT / "sql"
 MIGRATION_SQL_DIR = PROJECT_ROOT / "migrations" / "sql"
@@ -106,8 +107,11 @@ def _run(target: Target, fn: str, revision: str) -> None:
 
 
 def upgrade(target: Target, revision: str = "head") -> None:
-    """Migrate up to ``revision`` (default head) and re-apply the current definitions when at head."""
+    """Migrate up to ``revision`` (default head) and re-apply the current definitions when at head; then
+    provision the login roles' passwords (:func:`predator.db.logins.provision_logins`), so that every
+    component can log in as soon as its database is migrated."""
     _run(target, "upgrade", revision)
+    provision_logins(target.dsn)
 
 
 def downgrade(target: Target, revision: str = "base") -> None:

@@ -6,7 +6,9 @@
 -- calls of the internal routines outside api, and the ways around the triggers (ALTER TABLE ... DISABLE
 -- TRIGGER, session_replication_role) are refused with SQLSTATE 42501. The auditor
 -- reads every table and view and runs api.verify_chains() and api.hour_digests(), and may call no write
--- procedure.
+-- procedure. The login roles (migration 0008) reach no privileged role through their memberships, the group
+-- roles cannot log in, and as each login SET ROLE to the owner or to a superuser is refused with 42501
+-- (SET SESSION AUTHORIZATION and RESET ROLE over a real login: tests/integration/test_logins.py).
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
 
@@ -105,7 +107,8 @@ SELECT plan(
     + (SELECT count(*) FROM internal_routines WHERE NOT is_trigger AND NOT has_function_privilege('predator_auditor', fn, 'EXECUTE'))::integer
     + 7 + 4
     + (SELECT count(*) FROM governed)::integer + (SELECT count(*) FROM pg_class WHERE relnamespace = 'api'::regnamespace AND relkind = 'v')::integer
-    + 4 + (SELECT count(*) FROM write_procedures)::integer);
+    + 4 + (SELECT count(*) FROM write_procedures)::integer
+    + 3 + 3 * 3);
 
 -- The catalog lists what we expect to cover, and the auditor's routines only read.
 SELECT cmp_ok((SELECT count(*) FROM governed WHERE NOT relispartition), '>=', 36::bigint, 'the 36 tables of the core (and any added since) are covered');
@@ -148,6 +151,42 @@ SELECT lives_ok($$SELECT ops.row_hash(p.prev_hash, to_jsonb(p)) FROM ledger.post
 SELECT throws_ok(w.call, '42501', NULL, format('predator_auditor cannot call api.%s', w.proname))
   FROM write_procedures w ORDER BY w.proname;
 RESET ROLE;
+
+-- The login roles ------------------------------------------------------------------------------------
+SELECT is_empty($$
+    WITH RECURSIVE reach(login, roleid) AS (
+        SELECT oid, oid FROM pg_roles
+         WHERE rolname IN ('predator_worker_login', 'predator_operator_login', 'predator_auditor_login')
+        UNION
+        SELECT reach.login, m.roleid FROM reach JOIN pg_auth_members m ON m.member = reach.roleid)
+    SELECT reach.login::regrole, r.rolname FROM reach JOIN pg_roles r ON r.oid = reach.roleid
+     WHERE r.rolname = 'predator_owner' OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication
+           OR r.rolbypassrls$$,
+    'no login role reaches the owner, a superuser, or a role that may create roles or databases, replicate or bypass row security');
+SELECT is_empty($$SELECT rolname FROM pg_roles
+                   WHERE rolname IN ('predator_owner', 'predator_worker', 'predator_operator', 'predator_auditor')
+                     AND rolcanlogin$$,
+                'the owner and the group roles cannot log in');
+SELECT is((SELECT count(*) FROM pg_roles
+            WHERE rolname IN ('predator_worker_login', 'predator_operator_login', 'predator_auditor_login')
+              AND rolcanlogin AND NOT rolsuper),
+          3::bigint, 'the three login roles log in, none a superuser');
+SELECT session_user AS superuser \gset
+SET LOCAL SESSION AUTHORIZATION predator_worker_login;
+SELECT throws_ok('SET ROLE predator_owner', '42501', NULL, 'predator_worker_login cannot SET ROLE predator_owner');
+SELECT throws_ok(format('SET ROLE %I', :'superuser'), '42501', NULL, 'predator_worker_login cannot SET ROLE to a superuser');
+SELECT is(current_user::text, 'predator_worker_login', 'predator_worker_login stays itself');
+RESET SESSION AUTHORIZATION;
+SET LOCAL SESSION AUTHORIZATION predator_operator_login;
+SELECT throws_ok('SET ROLE predator_owner', '42501', NULL, 'predator_operator_login cannot SET ROLE predator_owner');
+SELECT throws_ok(format('SET ROLE %I', :'superuser'), '42501', NULL, 'predator_operator_login cannot SET ROLE to a superuser');
+SELECT is(current_user::text, 'predator_operator_login', 'predator_operator_login stays itself');
+RESET SESSION AUTHORIZATION;
+SET LOCAL SESSION AUTHORIZATION predator_auditor_login;
+SELECT throws_ok('SET ROLE predator_owner', '42501', NULL, 'predator_auditor_login cannot SET ROLE predator_owner');
+SELECT throws_ok(format('SET ROLE %I', :'superuser'), '42501', NULL, 'predator_auditor_login cannot SET ROLE to a superuser');
+SELECT is(current_user::text, 'predator_auditor_login', 'predator_auditor_login stays itself');
+RESET SESSION AUTHORIZATION;
 
 -- Nothing was written by any of the attempts above.
 SELECT is((SELECT count(*) FROM ledger.posting), 8::bigint, 'the journal holds only the set-up postings');
