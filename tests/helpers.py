@@ -27,7 +27,9 @@ from predator.db.connection import Target
 T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
 """Start of the test market: hourly bars from here on are loaded from the shared data."""
 
-CLOCK = datetime(2030, 1, 1, tzinfo=UTC)
+CLOCK = datetime(2025, 1, 1, tzinfo=UTC)
+"""The clock of test candle loads: after the last shared bar (2024-12-31 23:00) and in the past, so no load
+clock runs ahead of the wall clock (PD015)."""
 _counter = itertools.count(1)
 
 

@@ -13,6 +13,7 @@ AS $$
 DECLARE
     v_book integer;
 BEGIN
+    PERFORM ops._require_finite('api.create_account', ARRAY['p_initial_principal'], ARRAY[p_initial_principal]);
     IF EXISTS (SELECT FROM trading.account a WHERE a.name = p_name) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('account %L already exists', p_name),
             HINT = 'Choose another name; accounts are never renamed or deleted.';

@@ -31,13 +31,13 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_book       integer := trading._order_book(p_client_order_id);
+    v_book       integer;
     v_req        trading.order_request;
     v_state      trading.order_state;
     v_prior      trading.fill;
     v_base       text;
     v_quote      text;
-    v_notional   numeric := p_quantity * p_price;
+    v_notional   numeric;
     v_fee_quote  numeric;
     v_fee_base   numeric;
     v_pos        trading.position;
@@ -51,6 +51,10 @@ DECLARE
     v_cost_out   numeric := 0;
     v_consumed   numeric;
 BEGIN
+    PERFORM ops._require_finite('api.record_fill', ARRAY['p_quantity', 'p_price', 'p_fee'], ARRAY[p_quantity, p_price, p_fee]);
+    PERFORM ops._require_business_time('api.record_fill', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_book := trading._order_book(p_client_order_id);
+    v_notional := p_quantity * p_price;
     SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = p_client_order_id;
     v_base := split_part(v_req.symbol, '/', 1);
     v_quote := split_part(v_req.symbol, '/', 2);

@@ -16,13 +16,15 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_book   integer := trading._order_book(p_client_order_id);
+    v_book   integer;
     v_state  trading.order_state;
     v_after  text;
     v_rejects bigint;
     v_orders  bigint;
     v_since   timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.record_order_event', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_book := trading._order_book(p_client_order_id);
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
     IF v_after IS NULL AND p_kind IS DISTINCT FROM 'cancel_requested' THEN

@@ -10,13 +10,15 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct    trading.account := trading._account(p_account);
+    v_acct    trading.account;
     v_calls   bigint;
     v_errors  bigint;
     v_down    bigint;
     v_tripped boolean := false;
     v_since   timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.record_venue_health', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
        OR p_errors > p_calls THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',

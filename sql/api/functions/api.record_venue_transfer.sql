@@ -10,9 +10,12 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct trading.account := trading._account(p_account);
+    v_acct trading.account;
     v_inc  bigint;
 BEGIN
+    PERFORM ops._require_finite('api.record_venue_transfer', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.record_venue_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_kind NOT IN ('deposit', 'withdrawal') OR p_amount IS NULL OR p_amount <= 0 OR p_venue_ref IS NULL OR p_ts IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue transfer refused: kind, positive amount, reference and time are required',
             DETAIL = format('kind=%s amount=%s ref=%s', p_kind, p_amount, p_venue_ref),

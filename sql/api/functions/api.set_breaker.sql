@@ -13,6 +13,7 @@ DECLARE
     v_cur risk.breaker_setting;
     v_rev integer;
 BEGIN
+    PERFORM ops._require_finite('api.set_breaker', ARRAY['p_threshold'], ARRAY[p_threshold]);
     IF NOT EXISTS (SELECT FROM risk.breaker_kind k WHERE k.breaker = p_breaker)
        OR p_lane NOT IN ('paper', 'live_canary', 'live_promoted') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown breaker %L or lane %L', p_breaker, p_lane),

@@ -12,6 +12,7 @@ DECLARE
     v_kind risk.limit_kind;
     v_rev  integer;
 BEGIN
+    PERFORM ops._require_finite('api.set_limit', ARRAY['p_value'], ARRAY[p_value]);
     SELECT * INTO v_kind FROM risk.limit_kind k WHERE k.limit_name = p_limit;
     IF NOT FOUND OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L or limit %L', p_profile, p_limit),
