@@ -2,6 +2,8 @@
 -- Operator. Deposits capital: one balanced transaction, trading +amount / external -amount, in
 -- p_currency (default: the account's base currency), at business time p_ts.
 -- Raises PD012 for a non-positive amount, PD011 for an unknown account or currency.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.deposit(
     p_account text, p_amount numeric, p_ts timestamptz, p_reason text,
     p_currency text DEFAULT NULL, p_ref text DEFAULT NULL)

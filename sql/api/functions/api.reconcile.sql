@@ -8,6 +8,8 @@
 -- A new mismatch (differing from the previous comparison's) halts trading globally (system halt, lifted
 -- only by an operator), opens a severity-1 execution incident with the differences and trips the
 -- reconciliation-desync breaker. Returns clean = true when everything agrees.
+-- Issue 9: NaN or ±Infinity in a numeric argument or in the venue balances: PD012 (first thing); a business time
+-- that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.reconcile(
     p_account text, p_ts timestamptz, p_venue_balances jsonb, p_venue_open_orders text[],
     p_kind text DEFAULT 'hourly', p_tolerance numeric DEFAULT 0.00000001)

@@ -17,6 +17,8 @@
 --     sum of the realized PnL of the trip's allocations.
 -- Units: p_quantity base, p_price quote per base, p_fee in p_fee_currency (base or quote), p_ts the
 -- venue's execution time (UTC).
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_fill(
     p_client_order_id text,
     p_venue_trade_id  text,

@@ -8,6 +8,7 @@
 -- Idempotent: relaying the event that produced the current terminal status again returns it unchanged.
 -- A reject feeds the reject-rate circuit breaker (rejects / orders over its window).
 -- PD005 illegal transition, PD011 unknown order, PD012 unknown kind, PD013 time going backwards.
+-- Issue 9: a business time that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_order_event(
     p_client_order_id text, p_kind text, p_ts timestamptz,
     p_venue_order_id text DEFAULT NULL, p_reason text DEFAULT NULL)

@@ -3,6 +3,7 @@
 -- whether the venue was reachable, then evaluates two circuit breakers:
 --   api_error_rate     Σ errors / Σ calls over the breaker's window (with at least min_events calls);
 --   connectivity_loss  consecutive reports without connectivity (this one included).
+-- Issue 9: a business time that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_venue_health(p_account text, p_ts timestamptz, p_calls integer, p_errors integer,
                                                    p_connected boolean, p_detail jsonb DEFAULT '{}')
 RETURNS boolean

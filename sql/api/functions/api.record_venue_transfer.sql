@@ -3,6 +3,8 @@
 -- Predator has no code path that withdraws: a withdrawal seen here halts trading globally and opens a
 -- severity-1 incident. A deposit is recorded; it reaches the ledger only through an operator's
 -- api.deposit, so until then reconciliation reports the difference.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric,
                                                      p_venue_ref text, p_ts timestamptz)
 RETURNS text

@@ -2,6 +2,7 @@
 --   -> integer (revision)
 -- Operator. Sets a circuit-breaker threshold for a lane (p_account '*') or one account of it (a new
 -- revision; NULL threshold disables). Unchanged settings keep their current values. Audited.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing).
 CREATE OR REPLACE FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text,
                                            p_account text DEFAULT '*', p_window_hours integer DEFAULT NULL,
                                            p_min_events integer DEFAULT NULL, p_trip_scope text DEFAULT NULL)

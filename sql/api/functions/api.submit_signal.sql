@@ -19,6 +19,8 @@
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
 -- Tables: trading.signal, risk.decision, trading.order_request, trading.order_event (+ order_state).
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015 (the expiry only when infinite).
 CREATE OR REPLACE FUNCTION api.submit_signal(
     p_account     text,
     p_strategy    text,
