@@ -2915,7 +2915,7 @@ COMMENT ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_
 --
 
 CREATE FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean DEFAULT true) RETURNS void
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE

@@ -7,7 +7,7 @@
 CREATE OR REPLACE FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamptz[],
                                                       p_bounded boolean DEFAULT true)
 RETURNS void
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
