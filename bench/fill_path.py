@@ -65,7 +65,7 @@ def _stage_candles(conn: psycopg.Connection, hours: int = 48) -> None:
         with conn.cursor().copy("COPY candle_stage (raw) FROM STDIN") as copy:
             for line in lines:
                 copy.write_row((line,))
-        api.load_candles(conn, "binance", SYMBOL, "1h", "bench", datetime(2030, 1, 1, tzinfo=UTC))
+        api.load_candles(conn, "binance", SYMBOL, "1h", "bench", datetime(2025, 1, 1, tzinfo=UTC))
 
 
 def _order(conn: psycopg.Connection, account: str, strategy: str, n: int, direction: str, qty: Decimal,

@@ -181,7 +181,7 @@ CREATE FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, 
     SET "TimeZone" TO 'UTC'
     AS $$
 DECLARE
-    v_acct      trading.account := trading._account(p_account);
+    v_acct      trading.account;
     v_last      portfolio.hourly_state;
     v_cash      numeric;
     v_pos_value numeric;
@@ -211,7 +211,10 @@ DECLARE
     v_mark_closes numeric[];
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
+    v_last_fill timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
+    v_acct := trading._account(p_account);
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
             HINT = 'Pass the close time of the hour, for example 2023-06-01T13:00:00Z.';
@@ -287,10 +290,18 @@ BEGIN
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
 
-    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0)
-      INTO v_fees FROM trading.fill f
+    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0),
+           max(f.ts)
+      INTO v_fees, v_last_fill FROM trading.fill f
      WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
        AND f.seq <= coalesce((v_heads ->> 'trading.fill')::bigint, 0);
+    -- The hour counts the fills recorded since the previous close; none of them may be dated after it.
+    IF v_last_fill > p_hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('close_hour refused: hour %s would count a fill dated %s, after the hour', p_hour, v_last_fill),
+            DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
+            HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
+    END IF;
     SELECT coalesce(sum(a.realized_pnl), 0) INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
@@ -355,6 +366,7 @@ CREATE FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_bas
 DECLARE
     v_book integer;
 BEGIN
+    PERFORM ops._require_finite('api.create_account', ARRAY['p_initial_principal'], ARRAY[p_initial_principal]);
     IF EXISTS (SELECT FROM trading.account a WHERE a.name = p_name) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('account %L already exists', p_name),
             HINT = 'Choose another name; accounts are never renamed or deleted.';
@@ -470,10 +482,14 @@ CREATE FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp wit
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_acct trading.account := trading._account(p_account);
-    v_ccy  text := coalesce(p_currency, v_acct.base_currency);
+    v_acct trading.account;
+    v_ccy  text;
     v_tx   bigint;
 BEGIN
+    PERFORM ops._require_finite('api.deposit', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.deposit', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    v_ccy := coalesce(p_currency, v_acct.base_currency);
     IF p_amount IS NULL OR p_amount <= 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('deposit refused: amount %s is not positive', p_amount),
             HINT = 'Deposit a positive amount; capital leaves only through a recorded withdrawal, never through Predator.';
@@ -1020,7 +1036,7 @@ CREATE FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_v
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_acct   trading.account := trading._account(p_account);
+    v_acct   trading.account;
     v_book   jsonb;
     v_orders text[];
     v_diffs  jsonb;
@@ -1030,6 +1046,10 @@ DECLARE
     v_since  timestamptz;
     v_venue  jsonb;
 BEGIN
+    PERFORM ops._require_finite('api.reconcile', ARRAY['p_tolerance'], ARRAY[p_tolerance]);
+    PERFORM ops._require_finite_json('api.reconcile', 'p_venue_balances', p_venue_balances);
+    PERFORM ops._require_business_time('api.reconcile', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
             HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';
@@ -1108,13 +1128,13 @@ CREATE FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_book       integer := trading._order_book(p_client_order_id);
+    v_book       integer;
     v_req        trading.order_request;
     v_state      trading.order_state;
     v_prior      trading.fill;
     v_base       text;
     v_quote      text;
-    v_notional   numeric := p_quantity * p_price;
+    v_notional   numeric;
     v_fee_quote  numeric;
     v_fee_base   numeric;
     v_pos        trading.position;
@@ -1128,6 +1148,10 @@ DECLARE
     v_cost_out   numeric := 0;
     v_consumed   numeric;
 BEGIN
+    PERFORM ops._require_finite('api.record_fill', ARRAY['p_quantity', 'p_price', 'p_fee'], ARRAY[p_quantity, p_price, p_fee]);
+    PERFORM ops._require_business_time('api.record_fill', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_book := trading._order_book(p_client_order_id);
+    v_notional := p_quantity * p_price;
     SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = p_client_order_id;
     v_base := split_part(v_req.symbol, '/', 1);
     v_quote := split_part(v_req.symbol, '/', 2);
@@ -1305,13 +1329,15 @@ CREATE FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_book   integer := trading._order_book(p_client_order_id);
+    v_book   integer;
     v_state  trading.order_state;
     v_after  text;
     v_rejects bigint;
     v_orders  bigint;
     v_since   timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.record_order_event', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_book := trading._order_book(p_client_order_id);
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
     IF v_after IS NULL AND p_kind IS DISTINCT FROM 'cancel_requested' THEN
@@ -1360,13 +1386,15 @@ CREATE FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_acct    trading.account := trading._account(p_account);
+    v_acct    trading.account;
     v_calls   bigint;
     v_errors  bigint;
     v_down    bigint;
     v_tripped boolean := false;
     v_since   timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.record_venue_health', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
        OR p_errors > p_calls THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',
@@ -1415,9 +1443,12 @@ CREATE FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currenc
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_acct trading.account := trading._account(p_account);
+    v_acct trading.account;
     v_inc  bigint;
 BEGIN
+    PERFORM ops._require_finite('api.record_venue_transfer', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.record_venue_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_kind NOT IN ('deposit', 'withdrawal') OR p_amount IS NULL OR p_amount <= 0 OR p_venue_ref IS NULL OR p_ts IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue transfer refused: kind, positive amount, reference and time are required',
             DETAIL = format('kind=%s amount=%s ref=%s', p_kind, p_amount, p_venue_ref),
@@ -1657,6 +1688,7 @@ DECLARE
     v_cur risk.breaker_setting;
     v_rev integer;
 BEGIN
+    PERFORM ops._require_finite('api.set_breaker', ARRAY['p_threshold'], ARRAY[p_threshold]);
     IF NOT EXISTS (SELECT FROM risk.breaker_kind k WHERE k.breaker = p_breaker)
        OR p_lane NOT IN ('paper', 'live_canary', 'live_promoted') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown breaker %L or lane %L', p_breaker, p_lane),
@@ -1706,6 +1738,7 @@ DECLARE
     v_kind risk.limit_kind;
     v_rev  integer;
 BEGIN
+    PERFORM ops._require_finite('api.set_limit', ARRAY['p_value'], ARRAY[p_value]);
     SELECT * INTO v_kind FROM risk.limit_kind k WHERE k.limit_name = p_limit;
     IF NOT FOUND OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L or limit %L', p_profile, p_limit),
@@ -1739,6 +1772,46 @@ COMMENT ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_v
 
 
 --
+-- Name: set_setting(text, numeric, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_rev integer;
+BEGIN
+    PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
+    IF p_name IS DISTINCT FROM 'max_clock_skew_seconds' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
+            DETAIL = format('name=%s', p_name),
+            HINT = 'Settings: max_clock_skew_seconds.';
+    END IF;
+    IF p_value IS NULL OR p_value < 0 OR p_value > 3600 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
+            DETAIL = format('name=%s value=%s', p_name, p_value),
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
+    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
+    PERFORM ops._audit(0, 'set_setting', p_name, jsonb_build_object('value', p_value, 'revision', v_rev), p_reason);
+    INSERT INTO ops.setting (name, revision, value, reason, actor) VALUES (p_name, v_rev, p_value, p_reason, ops.actor());
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock. PD011 unknown setting, PD012 value out of range or not finite.';
+
+
+--
 -- Name: submit_signal(text, text, text, timestamp with time zone, text, numeric, numeric, timestamp with time zone, numeric, text, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1747,7 +1820,7 @@ CREATE FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_acct        trading.account := trading._account(p_account);
+    v_acct        trading.account;
     v_inst        market.instrument;
     v_cluster     text;
     v_status      text;
@@ -1783,6 +1856,11 @@ DECLARE
     v_coid        text;
     v_figures     jsonb;
 BEGIN
+    PERFORM ops._require_finite('api.submit_signal', ARRAY['p_confidence', 'p_edge_bps', 'p_quantity', 'p_limit_price'],
+                                ARRAY[p_confidence, p_edge_bps, p_quantity, p_limit_price]);
+    PERFORM ops._require_business_time('api.submit_signal', ARRAY['p_ts'], ARRAY[p_ts]);
+    PERFORM ops._require_business_time('api.submit_signal', ARRAY['p_expiry'], ARRAY[p_expiry], false);
+    v_acct := trading._account(p_account);
     IF p_direction NOT IN ('buy', 'sell', 'hold', 'reduce', 'exit') OR p_direction IS NULL
        OR p_ts IS NULL OR p_expiry IS NULL OR p_expiry <= p_ts
        OR p_confidence IS NULL OR p_confidence < 0 OR p_confidence > 1 OR p_edge_bps IS NULL
@@ -2696,6 +2774,30 @@ COMMENT ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp 
 
 
 --
+-- Name: tg_candle_load__clock(); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.tg_candle_load__clock() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM ops._require_business_time('api.load_candles', ARRAY['p_clock'], ARRAY[NEW.clock]);
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION market.tg_candle_load__clock() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_candle_load__clock(); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.tg_candle_load__clock() IS 'Trigger: refuses a candle load whose clock is infinite or later than the wall clock plus max_clock_skew_seconds (PD015), so no load admits bars from the future.';
+
+
+--
 -- Name: _audit(integer, text, text, jsonb, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -2809,6 +2911,124 @@ COMMENT ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_
 
 
 --
+-- Name: _require_business_time(text, text[], timestamp with time zone[], boolean); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean DEFAULT true) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    i       integer;
+    v_skew  interval;
+    v_limit timestamptz;
+BEGIN
+    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
+        CONTINUE WHEN p_values[i] IS NULL;
+        IF NOT isfinite(p_values[i]) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD015',
+                MESSAGE = format('%s refused: %s is not a finite time', p_routine, p_names[i]),
+                DETAIL = format('argument=%s value=%s', p_names[i], p_values[i]),
+                HINT = 'Pass the business time of the event (the venue''s or the simulated clock); infinity is never a time.';
+        END IF;
+        CONTINUE WHEN NOT p_bounded;
+        IF v_skew IS NULL THEN
+            v_skew := ops.clock_skew();
+            v_limit := clock_timestamp() + v_skew;
+        END IF;
+        IF p_values[i] > v_limit THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD015',
+                MESSAGE = format('%s refused: %s %s is later than the wall clock plus the allowed skew',
+                                 p_routine, p_names[i], p_values[i]),
+                DETAIL = format('argument=%s value=%s wall_clock=%s max_clock_skew=%s', p_names[i], p_values[i],
+                                v_limit - v_skew, v_skew),
+                HINT = 'Business time never runs ahead of the wall clock: check the worker''s clock or the venue timestamp; an operator may widen max_clock_skew_seconds with api.set_setting.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) IS 'Refuses an infinite business time, or (p_bounded) one later than the wall clock plus max_clock_skew_seconds, with PD015 (argument named in DETAIL); NULLs pass.';
+
+
+--
+-- Name: _require_finite(text, text[], numeric[]); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_finite(p_routine text, p_names text[], p_values numeric[]) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    i integer;
+BEGIN
+    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
+        IF p_values[i] IS NOT NULL AND NOT ops.is_finite(p_values[i]) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD012',
+                MESSAGE = format('%s refused: %s is not a finite number', p_routine, p_names[i]),
+                DETAIL = format('argument=%s value=%s', p_names[i], p_values[i]),
+                HINT = 'Pass a finite number: NaN, Infinity and -Infinity are never a valid price, quantity, amount, fee, limit, threshold, tolerance or edge.';
+        END IF;
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION ops._require_finite(p_routine text, p_names text[], p_values numeric[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_finite(p_routine text, p_names text[], p_values numeric[]); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_finite(p_routine text, p_names text[], p_values numeric[]) IS 'Refuses NaN and ±Infinity among an api routine''s numeric arguments with PD012 (argument named in DETAIL); NULLs pass.';
+
+
+--
+-- Name: _require_finite_json(text, text, jsonb); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN
+        SELECT e.key, e.value FROM jsonb_each(CASE jsonb_typeof(p_json) WHEN 'object' THEN p_json ELSE '{}' END) e
+        UNION ALL
+        SELECT (e.ord - 1)::text, e.value
+          FROM jsonb_array_elements(CASE jsonb_typeof(p_json) WHEN 'array' THEN p_json ELSE '[]' END) WITH ORDINALITY e(value, ord)
+    LOOP
+        CONTINUE WHEN jsonb_typeof(r.value) NOT IN ('number', 'string');
+        -- A finite decimal is exactly what this pattern matches; NaN, Infinity, inf and words do not.
+        CONTINUE WHEN (r.value #>> '{}') ~ '^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$';
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('%s refused: %s[%s] is not a finite number', p_routine, p_name, r.key),
+            DETAIL = format('argument=%s key=%s value=%s', p_name, r.key, r.value),
+            HINT = 'Pass finite decimal numbers (as JSON numbers or decimal strings): NaN, Infinity and -Infinity are refused.';
+    END LOOP;
+END
+$_$;
+
+
+ALTER FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_finite_json(p_routine text, p_name text, p_json jsonb); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) IS 'Refuses a jsonb argument whose top-level values include a number or numeric string that is NaN, ±Infinity or not a number, with PD012 (argument and key in DETAIL).';
+
+
+--
 -- Name: actor(); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -2884,6 +3104,31 @@ COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables
 
 
 --
+-- Name: clock_skew(timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.clock_skew(p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS interval
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT make_interval(secs => coalesce(
+        (SELECT s.value FROM ops.setting s
+          WHERE s.name = 'max_clock_skew_seconds' AND (p_at IS NULL OR s.recorded_at <= p_at)
+          ORDER BY s.revision DESC LIMIT 1),
+        300)::double precision)
+$$;
+
+
+ALTER FUNCTION ops.clock_skew(p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION clock_skew(p_at timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.clock_skew(p_at timestamp with time zone) IS 'The largest lead of a business time over the wall clock allowed at wall time p_at (default now): the setting max_clock_skew_seconds in force then, 300 s when none.';
+
+
+--
 -- Name: genesis_hash(); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -2917,6 +3162,25 @@ ALTER FUNCTION ops.hash_excluded_columns() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ops.hash_excluded_columns() IS 'Columns excluded from every canonical row encoding: book_id, prev_hash, row_hash and the wall-clock columns recorded_at, effective_at, admitted_at.';
+
+
+--
+-- Name: is_finite(numeric); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.is_finite(p_value numeric) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN ((p_value > '-Infinity'::numeric) AND (p_value < 'Infinity'::numeric));
+
+
+ALTER FUNCTION ops.is_finite(p_value numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION is_finite(p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.is_finite(p_value numeric) IS 'True for an ordinary number, false for NaN and ±Infinity (NULL for NULL): the finiteness predicate of every api boundary and every numeric CHECK.';
 
 
 --
@@ -3734,6 +3998,8 @@ CREATE TABLE trading.account (
     initial_principal numeric NOT NULL,
     risk_profile text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT account_initial_principal_is_finite CHECK (((initial_principal > '-Infinity'::numeric) AND (initial_principal < 'Infinity'::numeric))),
     CONSTRAINT account_mode_is_known CHECK ((mode = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text]))),
     CONSTRAINT account_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
     CONSTRAINT lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
@@ -4088,6 +4354,7 @@ CREATE TABLE ops.audit_log (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
+    CONSTRAINT audit_log_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT audit_reason_is_given CHECK ((length(btrim(reason)) > 0))
 );
 
@@ -4138,6 +4405,7 @@ CREATE TABLE ledger.balance (
     balance numeric NOT NULL,
     head_hash bytea NOT NULL,
     non_negative boolean NOT NULL,
+    CONSTRAINT balance_balance_is_finite CHECK (((balance > '-Infinity'::numeric) AND (balance < 'Infinity'::numeric))),
     CONSTRAINT non_negative_balance CHECK (((NOT non_negative) OR (balance >= (0)::numeric)))
 );
 
@@ -4190,7 +4458,11 @@ CREATE TABLE risk.breaker_trip (
     incident_seq bigint,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL
+    row_hash bytea NOT NULL,
+    CONSTRAINT breaker_trip_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT breaker_trip_threshold_is_finite CHECK (((threshold > '-Infinity'::numeric) AND (threshold < 'Infinity'::numeric))),
+    CONSTRAINT breaker_trip_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT breaker_trip_value_is_finite CHECK (((value > '-Infinity'::numeric) AND (value < 'Infinity'::numeric)))
 );
 
 
@@ -4268,6 +4540,8 @@ CREATE TABLE risk.breaker_setting (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT breaker_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
     CONSTRAINT breaker_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT breaker_setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT breaker_setting_threshold_is_finite CHECK (((threshold > '-Infinity'::numeric) AND (threshold < 'Infinity'::numeric))),
     CONSTRAINT min_events_is_positive CHECK ((min_events > 0)),
     CONSTRAINT threshold_is_non_negative CHECK ((threshold >= (0)::numeric)),
     CONSTRAINT trip_scope_is_known CHECK ((trip_scope = ANY (ARRAY['global'::text, 'lane'::text, 'account'::text]))),
@@ -4331,9 +4605,15 @@ CREATE TABLE market.candle (
     close numeric NOT NULL,
     volume numeric NOT NULL,
     load_id bigint NOT NULL,
+    CONSTRAINT candle_close_is_finite CHECK (((close > '-Infinity'::numeric) AND (close < 'Infinity'::numeric))),
+    CONSTRAINT candle_high_is_finite CHECK (((high > '-Infinity'::numeric) AND (high < 'Infinity'::numeric))),
     CONSTRAINT candle_high_is_highest CHECK (((high >= open) AND (high >= close) AND (high >= low))),
+    CONSTRAINT candle_low_is_finite CHECK (((low > '-Infinity'::numeric) AND (low < 'Infinity'::numeric))),
     CONSTRAINT candle_low_is_lowest CHECK (((low <= open) AND (low <= close))),
+    CONSTRAINT candle_open_is_finite CHECK (((open > '-Infinity'::numeric) AND (open < 'Infinity'::numeric))),
     CONSTRAINT candle_prices_are_positive CHECK (((open > (0)::numeric) AND (high > (0)::numeric) AND (low > (0)::numeric) AND (close > (0)::numeric) AND (((('NaN'::numeric <> open) AND ('NaN'::numeric <> high)) AND ('NaN'::numeric <> low)) AND ('NaN'::numeric <> close)))),
+    CONSTRAINT candle_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT candle_volume_is_finite CHECK (((volume > '-Infinity'::numeric) AND (volume < 'Infinity'::numeric))),
     CONSTRAINT candle_volume_is_non_negative CHECK (((volume >= (0)::numeric) AND (volume <> 'NaN'::numeric))),
     CONSTRAINT revision_is_non_negative CHECK ((revision >= 0))
 )
@@ -4441,6 +4721,8 @@ CREATE TABLE market.candle_correction (
     load_id bigint NOT NULL,
     source text NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT candle_correction_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT candle_correction_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT correction_moves_forward CHECK ((to_revision = (from_revision + 1)))
 );
 
@@ -4501,6 +4783,10 @@ CREATE TABLE market.candle_load (
     first_ts timestamp with time zone,
     last_ts timestamp with time zone,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT candle_load_clock_is_finite CHECK (((clock > '-infinity'::timestamp with time zone) AND (clock < 'infinity'::timestamp with time zone))),
+    CONSTRAINT candle_load_first_ts_is_finite CHECK (((first_ts > '-infinity'::timestamp with time zone) AND (first_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT candle_load_last_ts_is_finite CHECK (((last_ts > '-infinity'::timestamp with time zone) AND (last_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT candle_load_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT load_accounts_for_every_row CHECK (((((loaded + duplicate) + corrected) + quarantined) = read)),
     CONSTRAINT read_is_non_negative CHECK ((read >= 0))
 );
@@ -4561,6 +4847,8 @@ CREATE TABLE market.candle_quarantine (
     raw_length integer NOT NULL,
     reasons text[] NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT candle_quarantine_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT candle_quarantine_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT quarantine_has_reason CHECK ((cardinality(reasons) > 0))
 );
 
@@ -4651,6 +4939,8 @@ CREATE TABLE risk.decision (
     row_hash bytea NOT NULL,
     CONSTRAINT admission_has_order CHECK (((outcome = 'admitted'::text) = (client_order_id IS NOT NULL))),
     CONSTRAINT decision_outcome_is_known CHECK ((outcome = ANY (ARRAY['admitted'::text, 'refused'::text, 'hold'::text]))),
+    CONSTRAINT decision_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT decision_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT refusal_has_reasons CHECK (((outcome <> 'refused'::text) OR (cardinality(reasons) > 0)))
 );
 
@@ -4687,10 +4977,17 @@ CREATE TABLE trading.signal (
     CONSTRAINT confidence_is_a_probability CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
     CONSTRAINT limit_order_has_price CHECK (((order_type = 'limit'::text) = (limit_price IS NOT NULL))),
     CONSTRAINT limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
+    CONSTRAINT signal_confidence_is_finite CHECK (((confidence > '-Infinity'::numeric) AND (confidence < 'Infinity'::numeric))),
     CONSTRAINT signal_direction_is_known CHECK ((direction = ANY (ARRAY['buy'::text, 'sell'::text, 'hold'::text, 'reduce'::text, 'exit'::text]))),
+    CONSTRAINT signal_edge_bps_is_finite CHECK (((edge_bps > '-Infinity'::numeric) AND (edge_bps < 'Infinity'::numeric))),
     CONSTRAINT signal_expires_after_decision CHECK ((expiry > ts)),
+    CONSTRAINT signal_expiry_is_finite CHECK (((expiry > '-infinity'::timestamp with time zone) AND (expiry < 'infinity'::timestamp with time zone))),
+    CONSTRAINT signal_limit_price_is_finite CHECK (((limit_price > '-Infinity'::numeric) AND (limit_price < 'Infinity'::numeric))),
     CONSTRAINT signal_order_type_is_known CHECK ((order_type = ANY (ARRAY['market'::text, 'limit'::text]))),
-    CONSTRAINT signal_qty_is_positive CHECK ((quantity > (0)::numeric))
+    CONSTRAINT signal_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT signal_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT signal_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT signal_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -4767,6 +5064,19 @@ CREATE TABLE portfolio.hourly_state (
     CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
     CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
     CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT hourly_state_cash_is_finite CHECK (((cash > '-Infinity'::numeric) AND (cash < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_daily_pnl_is_finite CHECK (((daily_pnl > '-Infinity'::numeric) AND (daily_pnl < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_day_start_equity_is_finite CHECK (((day_start_equity > '-Infinity'::numeric) AND (day_start_equity < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_drawdown_is_finite CHECK (((drawdown > '-Infinity'::numeric) AND (drawdown < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_equity_is_finite CHECK (((equity > '-Infinity'::numeric) AND (equity < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_fees_is_finite CHECK (((fees > '-Infinity'::numeric) AND (fees < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_gross_exposure_is_finite CHECK (((gross_exposure > '-Infinity'::numeric) AND (gross_exposure < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hourly_state_peak_equity_is_finite CHECK (((peak_equity > '-Infinity'::numeric) AND (peak_equity < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_positions_value_is_finite CHECK (((positions_value > '-Infinity'::numeric) AND (positions_value < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hourly_state_unrealized_pnl_is_finite CHECK (((unrealized_pnl > '-Infinity'::numeric) AND (unrealized_pnl < 'Infinity'::numeric))),
     CONSTRAINT peak_is_at_least_equity CHECK ((peak_equity >= equity))
 );
 
@@ -4835,9 +5145,14 @@ CREATE TABLE trading.fill (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT fee_is_non_negative CHECK ((fee >= (0)::numeric)),
+    CONSTRAINT fill_fee_is_finite CHECK (((fee > '-Infinity'::numeric) AND (fee < 'Infinity'::numeric))),
+    CONSTRAINT fill_price_is_finite CHECK (((price > '-Infinity'::numeric) AND (price < 'Infinity'::numeric))),
     CONSTRAINT fill_price_is_positive CHECK ((price > (0)::numeric)),
     CONSTRAINT fill_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT fill_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT fill_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT fill_side_is_known CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text]))),
+    CONSTRAINT fill_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT liquidity_is_maker_or_taker CHECK ((liquidity = ANY (ARRAY['maker'::text, 'taker'::text])))
 );
 
@@ -4881,6 +5196,13 @@ CREATE TABLE trading.order_request (
     CONSTRAINT order_limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
     CONSTRAINT order_origin_is_known CHECK ((origin = ANY (ARRAY['signal'::text, 'kill_switch'::text, 'risk_flatten'::text]))),
     CONSTRAINT order_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT order_request_admitted_at_is_finite CHECK (((admitted_at > '-infinity'::timestamp with time zone) AND (admitted_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT order_request_decision_price_is_finite CHECK (((decision_price > '-Infinity'::numeric) AND (decision_price < 'Infinity'::numeric))),
+    CONSTRAINT order_request_expiry_is_finite CHECK (((expiry > '-infinity'::timestamp with time zone) AND (expiry < 'infinity'::timestamp with time zone))),
+    CONSTRAINT order_request_limit_price_is_finite CHECK (((limit_price > '-Infinity'::numeric) AND (limit_price < 'Infinity'::numeric))),
+    CONSTRAINT order_request_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT order_request_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT order_request_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT order_side_is_known CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text]))),
     CONSTRAINT order_type_is_known CHECK ((order_type = ANY (ARRAY['market'::text, 'limit'::text]))),
     CONSTRAINT sell_only_reduces CHECK (((side = 'sell'::text) OR (NOT reduce_only))),
@@ -4951,6 +5273,9 @@ CREATE TABLE risk.halt_event (
     row_hash bytea NOT NULL,
     CONSTRAINT global_scope_key_is_star CHECK (((scope_kind <> 'global'::text) OR (scope_key = '*'::text))),
     CONSTRAINT halt_action_is_known CHECK ((action = ANY (ARRAY['halt'::text, 'resume'::text]))),
+    CONSTRAINT halt_event_effective_at_is_finite CHECK (((effective_at > '-infinity'::timestamp with time zone) AND (effective_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT halt_event_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT halt_event_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT halt_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT halt_scope_is_known CHECK ((scope_kind = ANY (ARRAY['global'::text, 'account'::text, 'lane'::text, 'strategy'::text]))),
     CONSTRAINT halt_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text])))
@@ -5002,7 +5327,8 @@ CREATE TABLE risk.halt_state (
     scope_key text NOT NULL,
     active boolean NOT NULL,
     reason text NOT NULL,
-    since timestamp with time zone NOT NULL
+    since timestamp with time zone NOT NULL,
+    CONSTRAINT halt_state_since_is_finite CHECK (((since > '-infinity'::timestamp with time zone) AND (since < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5095,7 +5421,10 @@ CREATE TABLE ops.incident (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT incident_category_is_known CHECK ((category = ANY (ARRAY['data'::text, 'model'::text, 'execution'::text, 'risk'::text, 'infrastructure'::text]))),
+    CONSTRAINT incident_opened_at_is_finite CHECK (((opened_at > '-infinity'::timestamp with time zone) AND (opened_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT incident_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT incident_source_is_known CHECK ((source = ANY (ARRAY['system'::text, 'operator'::text]))),
+    CONSTRAINT incident_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT severity_is_1_to_3 CHECK (((severity >= 1) AND (severity <= 3)))
 );
 
@@ -5125,7 +5454,8 @@ CREATE TABLE ops.incident_update (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
-    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0))
+    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT incident_update_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5224,6 +5554,11 @@ CREATE TABLE market.instrument (
     min_notional numeric DEFAULT 0 NOT NULL,
     source text DEFAULT 'seed'::text NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT instrument_min_notional_is_finite CHECK (((min_notional > '-Infinity'::numeric) AND (min_notional < 'Infinity'::numeric))),
+    CONSTRAINT instrument_min_qty_is_finite CHECK (((min_qty > '-Infinity'::numeric) AND (min_qty < 'Infinity'::numeric))),
+    CONSTRAINT instrument_step_size_is_finite CHECK (((step_size > '-Infinity'::numeric) AND (step_size < 'Infinity'::numeric))),
+    CONSTRAINT instrument_tick_size_is_finite CHECK (((tick_size > '-Infinity'::numeric) AND (tick_size < 'Infinity'::numeric))),
+    CONSTRAINT instrument_updated_at_is_finite CHECK (((updated_at > '-infinity'::timestamp with time zone) AND (updated_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT min_notional_is_non_negative CHECK ((min_notional >= (0)::numeric)),
     CONSTRAINT min_qty_is_non_negative CHECK ((min_qty >= (0)::numeric)),
     CONSTRAINT step_size_is_positive CHECK ((step_size > (0)::numeric)),
@@ -5286,6 +5621,8 @@ CREATE TABLE risk.limit_setting (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT limit_mode_is_known CHECK ((mode = ANY (ARRAY['pct'::text, 'abs'::text, 'bps'::text, 'count'::text]))),
     CONSTRAINT limit_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT limit_setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT limit_setting_value_is_finite CHECK (((value > '-Infinity'::numeric) AND (value < 'Infinity'::numeric))),
     CONSTRAINT limit_value_is_non_negative CHECK ((value >= (0)::numeric)),
     CONSTRAINT pct_limit_is_a_fraction_of_100 CHECK (((mode <> 'pct'::text) OR (value <= (100)::numeric)))
 );
@@ -5346,10 +5683,16 @@ CREATE TABLE trading.lot (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT lot_fee_is_non_negative CHECK ((fee_quote >= (0)::numeric)),
+    CONSTRAINT lot_fee_quote_is_finite CHECK (((fee_quote > '-Infinity'::numeric) AND (fee_quote < 'Infinity'::numeric))),
     CONSTRAINT lot_no_is_positive CHECK ((lot_no > 0)),
+    CONSTRAINT lot_price_is_finite CHECK (((price > '-Infinity'::numeric) AND (price < 'Infinity'::numeric))),
     CONSTRAINT lot_price_is_positive CHECK ((price > (0)::numeric)),
     CONSTRAINT lot_qty_is_positive CHECK ((quantity > (0)::numeric)),
-    CONSTRAINT lot_remaining_within_quantity CHECK (((remaining >= (0)::numeric) AND (remaining <= quantity)))
+    CONSTRAINT lot_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT lot_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT lot_remaining_is_finite CHECK (((remaining > '-Infinity'::numeric) AND (remaining < 'Infinity'::numeric))),
+    CONSTRAINT lot_remaining_within_quantity CHECK (((remaining >= (0)::numeric) AND (remaining <= quantity))),
+    CONSTRAINT lot_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5421,7 +5764,10 @@ CASE kind
 END),
     CONSTRAINT event_no_is_positive CHECK ((event_no > 0)),
     CONSTRAINT only_creation_has_no_prior_status CHECK (((status_before IS NULL) = (kind = 'created'::text))),
+    CONSTRAINT order_event_filled_qty_after_is_finite CHECK (((filled_qty_after > '-Infinity'::numeric) AND (filled_qty_after < 'Infinity'::numeric))),
     CONSTRAINT order_event_kind_is_known CHECK ((kind = ANY (ARRAY['created'::text, 'acknowledged'::text, 'rejected'::text, 'cancel_requested'::text, 'canceled'::text, 'expired'::text, 'fill'::text]))),
+    CONSTRAINT order_event_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT order_event_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT status_stays_only_on_request_or_partial_fill CHECK (((status_before IS DISTINCT FROM status_after) OR (kind = ANY (ARRAY['cancel_requested'::text, 'fill'::text]))))
 );
 
@@ -5484,6 +5830,11 @@ CREATE TABLE trading.order_state (
     updated_ts timestamp with time zone NOT NULL,
     CONSTRAINT fill_within_order_qty CHECK (((filled_qty >= (0)::numeric) AND (filled_qty <= quantity))),
     CONSTRAINT filled_means_fully_filled CHECK (((status = 'filled'::text) = (filled_qty = quantity))),
+    CONSTRAINT order_state_fees_quote_is_finite CHECK (((fees_quote > '-Infinity'::numeric) AND (fees_quote < 'Infinity'::numeric))),
+    CONSTRAINT order_state_filled_notional_is_finite CHECK (((filled_notional > '-Infinity'::numeric) AND (filled_notional < 'Infinity'::numeric))),
+    CONSTRAINT order_state_filled_qty_is_finite CHECK (((filled_qty > '-Infinity'::numeric) AND (filled_qty < 'Infinity'::numeric))),
+    CONSTRAINT order_state_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT order_state_updated_ts_is_finite CHECK (((updated_ts > '-infinity'::timestamp with time zone) AND (updated_ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT order_status_is_known CHECK ((status = ANY (ARRAY['new'::text, 'open'::text, 'partially_filled'::text, 'filled'::text, 'canceled'::text, 'rejected'::text, 'expired'::text])))
 );
 
@@ -5556,7 +5907,17 @@ CREATE TABLE trading."position" (
     trip_buy_fees numeric DEFAULT 0 NOT NULL,
     trip_fees numeric DEFAULT 0 NOT NULL,
     updated_ts timestamp with time zone NOT NULL,
-    CONSTRAINT position_is_long_or_flat CHECK ((quantity >= (0)::numeric))
+    CONSTRAINT position_cost_basis_is_finite CHECK (((cost_basis > '-Infinity'::numeric) AND (cost_basis < 'Infinity'::numeric))),
+    CONSTRAINT position_is_long_or_flat CHECK ((quantity >= (0)::numeric)),
+    CONSTRAINT position_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT position_trip_buy_fees_is_finite CHECK (((trip_buy_fees > '-Infinity'::numeric) AND (trip_buy_fees < 'Infinity'::numeric))),
+    CONSTRAINT position_trip_buy_notional_is_finite CHECK (((trip_buy_notional > '-Infinity'::numeric) AND (trip_buy_notional < 'Infinity'::numeric))),
+    CONSTRAINT position_trip_buy_qty_is_finite CHECK (((trip_buy_qty > '-Infinity'::numeric) AND (trip_buy_qty < 'Infinity'::numeric))),
+    CONSTRAINT position_trip_fees_is_finite CHECK (((trip_fees > '-Infinity'::numeric) AND (trip_fees < 'Infinity'::numeric))),
+    CONSTRAINT position_trip_opened_at_is_finite CHECK (((trip_opened_at > '-infinity'::timestamp with time zone) AND (trip_opened_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT position_trip_sell_notional_is_finite CHECK (((trip_sell_notional > '-Infinity'::numeric) AND (trip_sell_notional < 'Infinity'::numeric))),
+    CONSTRAINT position_trip_sell_qty_is_finite CHECK (((trip_sell_qty > '-Infinity'::numeric) AND (trip_sell_qty < 'Infinity'::numeric))),
+    CONSTRAINT position_updated_ts_is_finite CHECK (((updated_ts > '-infinity'::timestamp with time zone) AND (updated_ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5616,6 +5977,9 @@ CREATE TABLE ops.reconciliation (
     row_hash bytea NOT NULL,
     CONSTRAINT clean_means_no_diff CHECK ((clean = (diffs = '[]'::jsonb))),
     CONSTRAINT reconciliation_kind_is_known CHECK ((kind = ANY (ARRAY['hourly'::text, 'startup'::text, 'manual'::text]))),
+    CONSTRAINT reconciliation_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT reconciliation_tolerance_is_finite CHECK (((tolerance > '-Infinity'::numeric) AND (tolerance < 'Infinity'::numeric))),
+    CONSTRAINT reconciliation_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT tolerance_is_non_negative CHECK ((tolerance >= (0)::numeric))
 );
 
@@ -5679,7 +6043,17 @@ CREATE TABLE trading.round_trip (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT round_trip_exits_after_entry CHECK ((exit_ts >= entry_ts))
+    CONSTRAINT round_trip_entry_avg_price_is_finite CHECK (((entry_avg_price > '-Infinity'::numeric) AND (entry_avg_price < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_entry_ts_is_finite CHECK (((entry_ts > '-infinity'::timestamp with time zone) AND (entry_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT round_trip_exit_avg_price_is_finite CHECK (((exit_avg_price > '-Infinity'::numeric) AND (exit_avg_price < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_exit_ts_is_finite CHECK (((exit_ts > '-infinity'::timestamp with time zone) AND (exit_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT round_trip_exits_after_entry CHECK ((exit_ts >= entry_ts)),
+    CONSTRAINT round_trip_fees_is_finite CHECK (((fees > '-Infinity'::numeric) AND (fees < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_gross_pnl_is_finite CHECK (((gross_pnl > '-Infinity'::numeric) AND (gross_pnl < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_net_pnl_is_finite CHECK (((net_pnl > '-Infinity'::numeric) AND (net_pnl < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_net_return_is_finite CHECK (((net_return > '-Infinity'::numeric) AND (net_return < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT round_trip_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5733,7 +6107,8 @@ CREATE TABLE ops.run (
     config jsonb NOT NULL,
     dataset_hash text,
     started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT run_kind_is_known CHECK ((kind = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text, 'backtest'::text])))
+    CONSTRAINT run_kind_is_known CHECK ((kind = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text, 'backtest'::text]))),
+    CONSTRAINT run_started_at_is_finite CHECK (((started_at > '-infinity'::timestamp with time zone) AND (started_at < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5768,6 +6143,59 @@ ALTER TABLE api.runs OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.runs IS 'Runs of the hour runner with the configuration that reproduces them and their dataset hash.';
+
+
+--
+-- Name: setting; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.setting (
+    name text NOT NULL,
+    revision integer NOT NULL,
+    value numeric NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
+    CONSTRAINT setting_name_is_known CHECK ((name = 'max_clock_skew_seconds'::text)),
+    CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT setting_value_is_finite CHECK (((value > '-Infinity'::numeric) AND (value < 'Infinity'::numeric)))
+);
+
+
+ALTER TABLE ops.setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE setting; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds.';
+
+
+--
+-- Name: settings; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.settings AS
+ SELECT DISTINCT ON (s.name) s.name,
+    s.value,
+    s.revision,
+    s.reason,
+    s.actor,
+    s.recorded_at
+   FROM ops.setting s
+  ORDER BY s.name, s.revision DESC;
+
+
+ALTER TABLE api.settings OWNER TO predator_owner;
+
+--
+-- Name: VIEW settings; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.settings IS 'Operator settings in force (highest revision per name): max_clock_skew_seconds, how far business time may run ahead of the wall clock; with who set it and why.';
 
 
 --
@@ -5831,7 +6259,10 @@ CREATE TABLE ops.venue_transfer (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT transfer_amount_is_positive CHECK ((amount > (0)::numeric)),
-    CONSTRAINT transfer_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text])))
+    CONSTRAINT transfer_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text]))),
+    CONSTRAINT venue_transfer_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT venue_transfer_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT venue_transfer_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5909,7 +6340,11 @@ CREATE TABLE ledger.posting (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT leg_is_positive CHECK ((leg > 0)),
-    CONSTRAINT posting_amount_is_non_zero CHECK ((amount <> (0)::numeric))
+    CONSTRAINT posting_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT posting_amount_is_non_zero CHECK ((amount <> (0)::numeric)),
+    CONSTRAINT posting_balance_after_is_finite CHECK (((balance_after > '-Infinity'::numeric) AND (balance_after < 'Infinity'::numeric))),
+    CONSTRAINT posting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT posting_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -5937,7 +6372,9 @@ CREATE TABLE ledger.transaction (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text]))),
-    CONSTRAINT transaction_has_two_legs CHECK ((legs >= 2))
+    CONSTRAINT transaction_has_two_legs CHECK ((legs >= 2)),
+    CONSTRAINT transaction_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT transaction_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -6014,7 +6451,9 @@ CREATE TABLE market.venue (
     taker_fee_bps numeric NOT NULL,
     CONSTRAINT maker_fee_is_non_negative CHECK ((maker_fee_bps >= (0)::numeric)),
     CONSTRAINT taker_fee_is_non_negative CHECK ((taker_fee_bps >= (0)::numeric)),
-    CONSTRAINT venue_is_lowercase_identifier CHECK ((venue ~ '^[a-z][a-z0-9_]*$'::text))
+    CONSTRAINT venue_is_lowercase_identifier CHECK ((venue ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT venue_maker_fee_bps_is_finite CHECK (((maker_fee_bps > '-Infinity'::numeric) AND (maker_fee_bps < 'Infinity'::numeric))),
+    CONSTRAINT venue_taker_fee_bps_is_finite CHECK (((taker_fee_bps > '-Infinity'::numeric) AND (taker_fee_bps < 'Infinity'::numeric)))
 );
 
 
@@ -6066,7 +6505,9 @@ CREATE TABLE ops.venue_health (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     CONSTRAINT calls_is_non_negative CHECK ((calls >= 0)),
-    CONSTRAINT errors_within_calls CHECK (((errors >= 0) AND (errors <= calls)))
+    CONSTRAINT errors_within_calls CHECK (((errors >= 0) AND (errors <= calls))),
+    CONSTRAINT venue_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT venue_health_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -6164,7 +6605,15 @@ CREATE TABLE trading.lot_allocation (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT allocation_qty_is_positive CHECK ((quantity > (0)::numeric))
+    CONSTRAINT allocation_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT lot_allocation_entry_fee_is_finite CHECK (((entry_fee > '-Infinity'::numeric) AND (entry_fee < 'Infinity'::numeric))),
+    CONSTRAINT lot_allocation_entry_price_is_finite CHECK (((entry_price > '-Infinity'::numeric) AND (entry_price < 'Infinity'::numeric))),
+    CONSTRAINT lot_allocation_exit_fee_is_finite CHECK (((exit_fee > '-Infinity'::numeric) AND (exit_fee < 'Infinity'::numeric))),
+    CONSTRAINT lot_allocation_exit_price_is_finite CHECK (((exit_price > '-Infinity'::numeric) AND (exit_price < 'Infinity'::numeric))),
+    CONSTRAINT lot_allocation_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT lot_allocation_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT lot_allocation_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT lot_allocation_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
 );
 
 
@@ -6354,6 +6803,14 @@ ALTER TABLE ONLY ops.reconciliation
 
 ALTER TABLE ONLY ops.run
     ADD CONSTRAINT run_pkey PRIMARY KEY (run_id);
+
+
+--
+-- Name: setting setting_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.setting
+    ADD CONSTRAINT setting_pk PRIMARY KEY (name, revision);
 
 
 --
@@ -6847,6 +7304,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.candle_quarantine FOR 
 
 
 --
+-- Name: candle_load _100_clock; Type: TRIGGER; Schema: market; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_clock BEFORE INSERT ON market.candle_load FOR EACH ROW EXECUTE FUNCTION market.tg_candle_load__clock();
+
+
+--
 -- Name: audit_log _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -6879,6 +7343,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.reconciliation FO
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.run FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: setting _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -6928,6 +7399,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.reconciliation FOR EACH S
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.run FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: setting _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -7874,6 +8352,14 @@ GRANT ALL ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p
 
 
 --
+-- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -7986,6 +8472,13 @@ REVOKE ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timesta
 
 
 --
+-- Name: FUNCTION tg_candle_load__clock(); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.tg_candle_load__clock() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -8014,6 +8507,27 @@ REVOKE ALL ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer,
 
 
 --
+-- Name: FUNCTION _require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _require_finite(p_routine text, p_names text[], p_values numeric[]); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_finite(p_routine text, p_names text[], p_values numeric[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _require_finite_json(p_routine text, p_name text, p_json jsonb); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION actor(); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -8037,6 +8551,14 @@ GRANT ALL ON FUNCTION ops.chained_tables() TO predator_auditor;
 
 
 --
+-- Name: FUNCTION clock_skew(p_at timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.clock_skew(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.clock_skew(p_at timestamp with time zone) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION genesis_hash(); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -8050,6 +8572,14 @@ GRANT ALL ON FUNCTION ops.genesis_hash() TO predator_auditor;
 
 REVOKE ALL ON FUNCTION ops.hash_excluded_columns() FROM PUBLIC;
 GRANT ALL ON FUNCTION ops.hash_excluded_columns() TO predator_auditor;
+
+
+--
+-- Name: FUNCTION is_finite(p_value numeric); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.is_finite(p_value numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.is_finite(p_value numeric) TO predator_auditor;
 
 
 --
@@ -8681,6 +9211,22 @@ GRANT SELECT ON TABLE ops.run TO predator_auditor;
 GRANT SELECT ON TABLE api.runs TO predator_worker;
 GRANT SELECT ON TABLE api.runs TO predator_operator;
 GRANT SELECT ON TABLE api.runs TO predator_auditor;
+
+
+--
+-- Name: TABLE setting; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.setting TO predator_auditor;
+
+
+--
+-- Name: TABLE settings; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.settings TO predator_worker;
+GRANT SELECT ON TABLE api.settings TO predator_operator;
+GRANT SELECT ON TABLE api.settings TO predator_auditor;
 
 
 --

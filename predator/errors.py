@@ -90,15 +90,22 @@ class UnknownReference(DatabaseRefusal):
 
 
 class InvalidArgument(DatabaseRefusal):
-    """PD012: an argument outside its domain."""
+    """PD012: an argument outside its domain (including NaN or ±Infinity in any number)."""
 
 
 class TimeRegression(DatabaseRefusal):
-    """PD013: business time going backwards (a fill before its order, an hour closed out of order)."""
+    """PD013: business time going backwards (a fill before its order, an hour closed out of order, an hour
+    that would count a fill dated after it)."""
 
 
 class ResumeRefused(DatabaseRefusal):
     """PD014: a resume that is not allowed (nothing halted, reconciliation dirty, severity-1 incident open)."""
+
+
+class BusinessTimeOutOfBounds(DatabaseRefusal):
+    """PD015: a business time that is infinite, or later than the wall clock plus the operator's
+    ``max_clock_skew_seconds``. The caller's fault (a wrong clock or venue timestamp): nothing was stored;
+    fix the clock or the time and retry."""
 
 
 _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
@@ -116,6 +123,7 @@ _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD012": InvalidArgument,
     "PD013": TimeRegression,
     "PD014": ResumeRefused,
+    "PD015": BusinessTimeOutOfBounds,
 }
 
 

@@ -27,7 +27,9 @@ from predator.db.connection import Target
 T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
 """Start of the test market: hourly bars from here on are loaded from the shared data."""
 
-CLOCK = datetime(2030, 1, 1, tzinfo=UTC)
+CLOCK = datetime(2025, 1, 1, tzinfo=UTC)
+"""The clock of test candle loads: after the last shared bar (2024-12-31 23:00) and in the past, so no load
+clock runs ahead of the wall clock (PD015)."""
 _counter = itertools.count(1)
 
 
@@ -174,6 +176,9 @@ def build_book(target: Target) -> Book:
         assert d.outcome == "hold", d
         close(conn, account, 4)
 
+        # As the runner does: hour T closes before the decisions at T, so the fills of those decisions
+        # (dated after T) are counted by the next close, never by an hour that ends before them.
+        close(conn, account, 5)
         d = signal(conn, account, btc, 5, "sell", Decimal("0.15"))
         assert d.outcome == "admitted", d
         book.orders["btc_sell"] = d.client_order_id
@@ -187,7 +192,6 @@ def build_book(target: Target) -> Book:
         fill(conn, d.client_order_id, Decimal("1.5"), close_price(eth, 5), hour(5) + timedelta(seconds=2))
         fill(conn, d.client_order_id, Decimal("2.5"), close_price(eth, 5) * Decimal("1.001"),
              hour(5) + timedelta(seconds=3))
-        close(conn, account, 5)
 
         d = signal(conn, account, eth, 6, "buy", Decimal("1"))
         assert d.outcome == "admitted", d
@@ -212,6 +216,7 @@ def build_book(target: Target) -> Book:
             api.resume(conn, "inspected", "account", account)
         close(conn, account, 7)
 
+        close(conn, account, 8)
         d = signal(conn, account, eth, 8, "buy", Decimal("2"), strategy="trend")
         assert d.outcome == "admitted", d
         book.orders["eth_buy2"] = d.client_order_id
@@ -222,8 +227,8 @@ def build_book(target: Target) -> Book:
         book.orders["btc_exit"] = d.client_order_id
         ack(conn, d.client_order_id, hour(8) + timedelta(seconds=1))
         fill(conn, d.client_order_id, d.quantity, close_price(btc, 8), hour(8) + timedelta(seconds=4))
-        close(conn, account, 8)
-        book.hours_closed = [hour(n) for n in (3, 4, 5, 6, 7, 8)]
+        close(conn, account, 9)
+        book.hours_closed = [hour(n) for n in (3, 4, 5, 6, 7, 8, 9)]
     return book
 
 

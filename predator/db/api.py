@@ -532,3 +532,14 @@ def set_breaker(
             None,
         ),
     )
+
+
+def set_setting(conn: psycopg.Connection, name: str, value: Decimal, reason: str) -> int:
+    """Set an operator setting of the database (new revision, audited); returns the revision. Operator.
+
+    ``max_clock_skew_seconds`` (0..3600): how far a business time may run ahead of the wall clock before
+    the api routines refuse it with PD015. Raises :class:`~predator.errors.UnknownReference` (PD011) for
+    an unknown setting, :class:`~predator.errors.InvalidArgument` (PD012) for a value out of range."""
+    return run(
+        conn, Call("SELECT api.set_setting(%s::text, %s::numeric, %s::text)", (name, value, reason), None)
+    )

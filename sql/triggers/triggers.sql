@@ -23,7 +23,7 @@ DECLARE
 BEGIN
     FOREACH t IN ARRAY ARRAY['ledger.posting', 'market.candle', 'market.candle_load', 'market.candle_quarantine',
                              'market.candle_correction', 'risk.limit_setting', 'ops.run',
-                             'risk.breaker_setting'] LOOP
+                             'risk.breaker_setting', 'ops.setting'] LOOP
         EXECUTE format('CREATE OR REPLACE TRIGGER _010_append_only BEFORE UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse()', t);
         EXECUTE format('CREATE OR REPLACE TRIGGER _011_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse()', t);
     END LOOP;
@@ -68,3 +68,8 @@ CREATE OR REPLACE TRIGGER _100_apply BEFORE INSERT ON trading.order_event
     FOR EACH ROW EXECUTE FUNCTION trading.tg_order_event__apply();
 CREATE OR REPLACE TRIGGER _100_check BEFORE INSERT ON trading.fill
     FOR EACH ROW EXECUTE FUNCTION trading.tg_fill__check();
+
+-- Candle loads: the load's clock (the business time future bars are gated against) is bounded by the
+-- wall clock plus the operator's skew (PD015).
+CREATE OR REPLACE TRIGGER _100_clock BEFORE INSERT ON market.candle_load
+    FOR EACH ROW EXECUTE FUNCTION market.tg_candle_load__clock();

@@ -72,7 +72,7 @@ def test_every_gate_passes_on_a_populated_book(populated: Populated) -> None:
             "SELECT (SELECT count(*) FROM api.fills), (SELECT count(*) FROM api.round_trips),"
             " (SELECT count(*) FROM api.hourly_states), (SELECT count(*) FROM api.halt_events)").fetchone()
         results = gates.run_gates(conn)
-    assert counts == (8, 2, 6, 2), "the book is not populated as the builder says"
+    assert counts == (8, 2, 7, 2), "the book is not populated as the builder says"
     assert len(results) >= 13
     failed = {r.name: (r.error, r.rows[:3]) for r in results if not r.passed}
     assert not failed
@@ -144,6 +144,13 @@ TAMPERS = [
     ("13_round_trips", "a round trip's PnL edited",
      f"UPDATE trading.round_trip SET net_pnl = net_pnl + 1, gross_pnl = gross_pnl + 1"
      f" WHERE book_id = {BOOK} AND symbol = 'ETH/USDT'"),
+    ("14_business_time_bounded", "a fill dated a day after the wall time it was recorded at",
+     "UPDATE trading.fill SET ts = recorded_at + interval '1 day' WHERE client_order_id = %(eth_buy2)s"),
+    ("14_business_time_bounded", "a fill counted by an hour that closed before the fill's time",
+     "UPDATE trading.fill SET ts = ts + interval '1 day' WHERE client_order_id = %(eth_buy2)s"),
+    ("14_business_time_bounded", "an hour closed a day ahead of the wall time it was recorded at",
+     f"UPDATE portfolio.hourly_state SET hour = date_trunc('hour', recorded_at) + interval '1 day'"
+     f" WHERE book_id = {BOOK} AND hour = %(hour5)s"),
 ]
 
 

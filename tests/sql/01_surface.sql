@@ -39,7 +39,8 @@ INSERT INTO api_surface VALUES
     ('kill_switch', '{text,boolean}', false, true, false),
     ('open_incident', '{integer,text,text,text,text,text,jsonb}', false, true, false),
     ('update_incident', '{text,text,text}', false, true, false),
-    ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false);
+    ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false),
+    ('set_setting', '{text,numeric,text}', false, true, false);
 
 -- 51 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(51 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -53,14 +54,14 @@ SELECT functions_are('api', ARRAY[
     'candle_gaps', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_switch', 'load_candles', 'open_incident', 'pause_strategy', 'reconcile', 'record_fill', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
-    'resume_strategy', 'set_breaker', 'set_limit', 'submit_signal', 'update_incident', 'upsert_instruments',
+    'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candles', 'decisions', 'exposures', 'fills', 'halt_events', 'halts',
     'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'strategies', 'venue_transfers'],
+    'reconciliations', 'round_trips', 'runs', 'settings', 'strategies', 'venue_transfers'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -75,7 +76,7 @@ SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decis
                                 'breaker_setting', 'breaker_trip'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
-                               'venue_transfer'], 'ops tables');
+                               'venue_transfer', 'setting'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;

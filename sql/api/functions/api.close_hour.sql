@@ -8,7 +8,9 @@
 -- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour) and the
 -- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar).
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
--- hour before the last closed one.
+-- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
+-- the first close after they are recorded); PD015 an hour that is infinite or later than the wall clock
+-- plus the operator's max_clock_skew_seconds (ops.setting).
 CREATE OR REPLACE FUNCTION api.close_hour(p_account text, p_hour timestamptz, p_symbols text[] DEFAULT NULL)
 RETURNS TABLE (hour timestamptz, cash numeric, positions_value numeric, equity numeric, peak_equity numeric,
                drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric,
@@ -19,7 +21,7 @@ SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $$
 DECLARE
-    v_acct      trading.account := trading._account(p_account);
+    v_acct      trading.account;
     v_last      portfolio.hourly_state;
     v_cash      numeric;
     v_pos_value numeric;
@@ -49,7 +51,10 @@ DECLARE
     v_mark_closes numeric[];
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
+    v_last_fill timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
+    v_acct := trading._account(p_account);
     IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('close_hour refused: %s is not a whole hour', p_hour),
             HINT = 'Pass the close time of the hour, for example 2023-06-01T13:00:00Z.';
@@ -125,10 +130,18 @@ BEGIN
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
 
-    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0)
-      INTO v_fees FROM trading.fill f
+    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0),
+           max(f.ts)
+      INTO v_fees, v_last_fill FROM trading.fill f
      WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
        AND f.seq <= coalesce((v_heads ->> 'trading.fill')::bigint, 0);
+    -- The hour counts the fills recorded since the previous close; none of them may be dated after it.
+    IF v_last_fill > p_hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('close_hour refused: hour %s would count a fill dated %s, after the hour', p_hour, v_last_fill),
+            DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
+            HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
+    END IF;
     SELECT coalesce(sum(a.realized_pnl), 0) INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);

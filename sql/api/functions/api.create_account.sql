@@ -3,6 +3,7 @@
 -- Operator. Creates a trading account (a book) and its ledger accounts: trading and reserve (never
 -- negative), venue, fees, external, ops_cost. The principal is deposited separately (api.deposit).
 -- Raises PD012 on a duplicate name or an inconsistent mode/lane, PD011 on an unknown venue/profile/currency.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing).
 CREATE OR REPLACE FUNCTION api.create_account(
     p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text,
     p_initial_principal numeric, p_risk_profile text, p_reason text)
@@ -13,6 +14,7 @@ AS $$
 DECLARE
     v_book integer;
 BEGIN
+    PERFORM ops._require_finite('api.create_account', ARRAY['p_initial_principal'], ARRAY[p_initial_principal]);
     IF EXISTS (SELECT FROM trading.account a WHERE a.name = p_name) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('account %L already exists', p_name),
             HINT = 'Choose another name; accounts are never renamed or deleted.';

@@ -2,6 +2,8 @@
 -- Operator. Deposits capital: one balanced transaction, trading +amount / external -amount, in
 -- p_currency (default: the account's base currency), at business time p_ts.
 -- Raises PD012 for a non-positive amount, PD011 for an unknown account or currency.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.deposit(
     p_account text, p_amount numeric, p_ts timestamptz, p_reason text,
     p_currency text DEFAULT NULL, p_ref text DEFAULT NULL)
@@ -10,10 +12,14 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct trading.account := trading._account(p_account);
-    v_ccy  text := coalesce(p_currency, v_acct.base_currency);
+    v_acct trading.account;
+    v_ccy  text;
     v_tx   bigint;
 BEGIN
+    PERFORM ops._require_finite('api.deposit', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.deposit', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    v_ccy := coalesce(p_currency, v_acct.base_currency);
     IF p_amount IS NULL OR p_amount <= 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('deposit refused: amount %s is not positive', p_amount),
             HINT = 'Deposit a positive amount; capital leaves only through a recorded withdrawal, never through Predator.';

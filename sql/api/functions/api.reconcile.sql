@@ -8,6 +8,8 @@
 -- A new mismatch (differing from the previous comparison's) halts trading globally (system halt, lifted
 -- only by an operator), opens a severity-1 execution incident with the differences and trips the
 -- reconciliation-desync breaker. Returns clean = true when everything agrees.
+-- Issue 9: NaN or ±Infinity in a numeric argument or in the venue balances: PD012 (first thing); a business time
+-- that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.reconcile(
     p_account text, p_ts timestamptz, p_venue_balances jsonb, p_venue_open_orders text[],
     p_kind text DEFAULT 'hourly', p_tolerance numeric DEFAULT 0.00000001)
@@ -16,7 +18,7 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct   trading.account := trading._account(p_account);
+    v_acct   trading.account;
     v_book   jsonb;
     v_orders text[];
     v_diffs  jsonb;
@@ -26,6 +28,10 @@ DECLARE
     v_since  timestamptz;
     v_venue  jsonb;
 BEGIN
+    PERFORM ops._require_finite('api.reconcile', ARRAY['p_tolerance'], ARRAY[p_tolerance]);
+    PERFORM ops._require_finite_json('api.reconcile', 'p_venue_balances', p_venue_balances);
+    PERFORM ops._require_business_time('api.reconcile', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_ts IS NULL OR p_venue_balances IS NULL OR jsonb_typeof(p_venue_balances) <> 'object' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'reconcile refused: the venue balances must be a JSON object',
             HINT = 'Pass {"<currency>": "<total>", ...} as the venue reports it, and the business time.';

@@ -17,6 +17,8 @@
 --     sum of the realized PnL of the trip's allocations.
 -- Units: p_quantity base, p_price quote per base, p_fee in p_fee_currency (base or quote), p_ts the
 -- venue's execution time (UTC).
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_fill(
     p_client_order_id text,
     p_venue_trade_id  text,
@@ -31,13 +33,13 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_book       integer := trading._order_book(p_client_order_id);
+    v_book       integer;
     v_req        trading.order_request;
     v_state      trading.order_state;
     v_prior      trading.fill;
     v_base       text;
     v_quote      text;
-    v_notional   numeric := p_quantity * p_price;
+    v_notional   numeric;
     v_fee_quote  numeric;
     v_fee_base   numeric;
     v_pos        trading.position;
@@ -51,6 +53,10 @@ DECLARE
     v_cost_out   numeric := 0;
     v_consumed   numeric;
 BEGIN
+    PERFORM ops._require_finite('api.record_fill', ARRAY['p_quantity', 'p_price', 'p_fee'], ARRAY[p_quantity, p_price, p_fee]);
+    PERFORM ops._require_business_time('api.record_fill', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_book := trading._order_book(p_client_order_id);
+    v_notional := p_quantity * p_price;
     SELECT * INTO v_req FROM trading.order_request r WHERE r.client_order_id = p_client_order_id;
     v_base := split_part(v_req.symbol, '/', 1);
     v_quote := split_part(v_req.symbol, '/', 2);

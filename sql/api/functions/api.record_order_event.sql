@@ -8,6 +8,7 @@
 -- Idempotent: relaying the event that produced the current terminal status again returns it unchanged.
 -- A reject feeds the reject-rate circuit breaker (rejects / orders over its window).
 -- PD005 illegal transition, PD011 unknown order, PD012 unknown kind, PD013 time going backwards.
+-- Issue 9: a business time that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_order_event(
     p_client_order_id text, p_kind text, p_ts timestamptz,
     p_venue_order_id text DEFAULT NULL, p_reason text DEFAULT NULL)
@@ -16,13 +17,15 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_book   integer := trading._order_book(p_client_order_id);
+    v_book   integer;
     v_state  trading.order_state;
     v_after  text;
     v_rejects bigint;
     v_orders  bigint;
     v_since   timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.record_order_event', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_book := trading._order_book(p_client_order_id);
     v_after := CASE p_kind WHEN 'acknowledged' THEN 'open' WHEN 'rejected' THEN 'rejected'
                            WHEN 'canceled' THEN 'canceled' WHEN 'expired' THEN 'expired' END;
     IF v_after IS NULL AND p_kind IS DISTINCT FROM 'cancel_requested' THEN

@@ -3,6 +3,7 @@
 -- whether the venue was reachable, then evaluates two circuit breakers:
 --   api_error_rate     Σ errors / Σ calls over the breaker's window (with at least min_events calls);
 --   connectivity_loss  consecutive reports without connectivity (this one included).
+-- Issue 9: a business time that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_venue_health(p_account text, p_ts timestamptz, p_calls integer, p_errors integer,
                                                    p_connected boolean, p_detail jsonb DEFAULT '{}')
 RETURNS boolean
@@ -10,13 +11,15 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct    trading.account := trading._account(p_account);
+    v_acct    trading.account;
     v_calls   bigint;
     v_errors  bigint;
     v_down    bigint;
     v_tripped boolean := false;
     v_since   timestamptz;
 BEGIN
+    PERFORM ops._require_business_time('api.record_venue_health', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_ts IS NULL OR p_calls IS NULL OR p_errors IS NULL OR p_connected IS NULL OR p_calls < 0 OR p_errors < 0
        OR p_errors > p_calls THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',

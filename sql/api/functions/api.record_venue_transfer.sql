@@ -3,6 +3,8 @@
 -- Predator has no code path that withdraws: a withdrawal seen here halts trading globally and opens a
 -- severity-1 incident. A deposit is recorded; it reaches the ledger only through an operator's
 -- api.deposit, so until then reconciliation reports the difference.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric,
                                                      p_venue_ref text, p_ts timestamptz)
 RETURNS text
@@ -10,9 +12,12 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct trading.account := trading._account(p_account);
+    v_acct trading.account;
     v_inc  bigint;
 BEGIN
+    PERFORM ops._require_finite('api.record_venue_transfer', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.record_venue_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
     IF p_kind NOT IN ('deposit', 'withdrawal') OR p_amount IS NULL OR p_amount <= 0 OR p_venue_ref IS NULL OR p_ts IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue transfer refused: kind, positive amount, reference and time are required',
             DETAIL = format('kind=%s amount=%s ref=%s', p_kind, p_amount, p_venue_ref),

@@ -2,6 +2,7 @@
 --   -> integer (revision)
 -- Operator. Sets a circuit-breaker threshold for a lane (p_account '*') or one account of it (a new
 -- revision; NULL threshold disables). Unchanged settings keep their current values. Audited.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing).
 CREATE OR REPLACE FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text,
                                            p_account text DEFAULT '*', p_window_hours integer DEFAULT NULL,
                                            p_min_events integer DEFAULT NULL, p_trip_scope text DEFAULT NULL)
@@ -13,6 +14,7 @@ DECLARE
     v_cur risk.breaker_setting;
     v_rev integer;
 BEGIN
+    PERFORM ops._require_finite('api.set_breaker', ARRAY['p_threshold'], ARRAY[p_threshold]);
     IF NOT EXISTS (SELECT FROM risk.breaker_kind k WHERE k.breaker = p_breaker)
        OR p_lane NOT IN ('paper', 'live_canary', 'live_promoted') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown breaker %L or lane %L', p_breaker, p_lane),

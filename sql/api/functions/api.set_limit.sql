@@ -2,6 +2,7 @@
 -- Operator. Sets one limit of a risk profile (a new revision; history is kept). p_mode must be one of
 -- the limit's allowed modes (risk.limit_kind); p_value NULL disables the limit; p_scope '*' or a
 -- cluster / quote currency / symbol key. Raises PD011 unknown profile or limit, PD012 bad mode/value.
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing).
 CREATE OR REPLACE FUNCTION api.set_limit(
     p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text DEFAULT '*')
 RETURNS integer
@@ -12,6 +13,7 @@ DECLARE
     v_kind risk.limit_kind;
     v_rev  integer;
 BEGIN
+    PERFORM ops._require_finite('api.set_limit', ARRAY['p_value'], ARRAY[p_value]);
     SELECT * INTO v_kind FROM risk.limit_kind k WHERE k.limit_name = p_limit;
     IF NOT FOUND OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L or limit %L', p_profile, p_limit),

@@ -19,6 +19,8 @@
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
 -- Tables: trading.signal, risk.decision, trading.order_request, trading.order_event (+ order_state).
+-- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
+-- than the wall clock plus max_clock_skew_seconds: PD015 (the expiry only when infinite).
 CREATE OR REPLACE FUNCTION api.submit_signal(
     p_account     text,
     p_strategy    text,
@@ -37,7 +39,7 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_acct        trading.account := trading._account(p_account);
+    v_acct        trading.account;
     v_inst        market.instrument;
     v_cluster     text;
     v_status      text;
@@ -73,6 +75,11 @@ DECLARE
     v_coid        text;
     v_figures     jsonb;
 BEGIN
+    PERFORM ops._require_finite('api.submit_signal', ARRAY['p_confidence', 'p_edge_bps', 'p_quantity', 'p_limit_price'],
+                                ARRAY[p_confidence, p_edge_bps, p_quantity, p_limit_price]);
+    PERFORM ops._require_business_time('api.submit_signal', ARRAY['p_ts'], ARRAY[p_ts]);
+    PERFORM ops._require_business_time('api.submit_signal', ARRAY['p_expiry'], ARRAY[p_expiry], false);
+    v_acct := trading._account(p_account);
     IF p_direction NOT IN ('buy', 'sell', 'hold', 'reduce', 'exit') OR p_direction IS NULL
        OR p_ts IS NULL OR p_expiry IS NULL OR p_expiry <= p_ts
        OR p_confidence IS NULL OR p_confidence < 0 OR p_confidence > 1 OR p_edge_bps IS NULL

@@ -16,7 +16,7 @@ GRANT SELECT ON candle_stage TO predator_owner;
 
 -- pg_temp.load_bars(symbol, first open time, closes[], venue) -> rows loaded
 -- Loads one flat 1h bar per close (open = high = low = close, volume 1000), hourly from p_from, through
--- api.load_candles with a clock far after the bars.
+-- api.load_candles with the wall clock (now()) as the load's clock.
 CREATE FUNCTION pg_temp.load_bars(p_symbol text, p_from timestamptz, p_closes numeric[], p_venue text DEFAULT 'binance')
 RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -29,7 +29,7 @@ BEGIN
       FROM unnest(p_closes) WITH ORDINALITY AS x(c, i)
      ORDER BY i;
     SELECT l.loaded + l.corrected INTO v_loaded
-      FROM api.load_candles(p_venue, p_symbol, '1h', 'pgtap', '2100-01-01T00:00:00Z') l;
+      FROM api.load_candles(p_venue, p_symbol, '1h', 'pgtap', now()) l;
     RETURN v_loaded;
 END
 $$;
@@ -101,7 +101,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     TRUNCATE pg_temp.candle_stage RESTART IDENTITY;
     INSERT INTO pg_temp.candle_stage (raw) SELECT l FROM unnest(p_lines) WITH ORDINALITY AS x(l, i) ORDER BY i;
-    RETURN QUERY SELECT * FROM api.load_candles(p_venue, p_symbol, '1h', 'pgtap', '2100-01-01T00:00:00Z');
+    RETURN QUERY SELECT * FROM api.load_candles(p_venue, p_symbol, '1h', 'pgtap', now());
 END
 $$;
 
