@@ -159,7 +159,8 @@ BEGIN
         bad AS (
             INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
             SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
-                   CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw), market._quarantine_reasons(p.n, p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest)
+                   CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
+                   market._quarantine_reasons(p.n, p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest)
               FROM parsed p
              WHERE NOT p.good
             RETURNING 1)
