@@ -36,7 +36,7 @@ import psycopg
 from psycopg import sql
 
 from predator import config
-from predator.db import api, migrate
+from predator.db import api, market_api, migrate
 from predator.db.connection import Target, default_target
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -60,12 +60,11 @@ def _stage_candles(conn: psycopg.Connection, hours: int = 48) -> None:
                 if len(lines) == hours:
                     break
     with conn.transaction():
-        conn.execute("CREATE TEMP TABLE candle_stage (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text)")
-        conn.execute("GRANT SELECT ON candle_stage TO predator_owner")
-        with conn.cursor().copy("COPY candle_stage (raw) FROM STDIN") as copy:
+        key = market_api.begin_candle_load(conn)
+        with conn.cursor().copy("COPY market.candle_stage (load_key, raw) FROM STDIN") as copy:
             for line in lines:
-                copy.write_row((line,))
-        api.load_candles(conn, "binance", SYMBOL, "1h", "bench", datetime(2025, 1, 1, tzinfo=UTC))
+                copy.write_row((key, line))
+        api.load_candles(conn, key, "binance", SYMBOL, "1h", "bench", datetime(2025, 1, 1, tzinfo=UTC))
 
 
 def _order(conn: psycopg.Connection, account: str, strategy: str, n: int, direction: str, qty: Decimal,

@@ -128,6 +128,27 @@ COMMENT ON SCHEMA trading IS 'Accounts (books), strategies, signals, order reque
 
 
 --
+-- Name: begin_candle_load(); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.begin_candle_load() RETURNS uuid
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT pg_catalog.gen_random_uuid()
+$$;
+
+
+ALTER FUNCTION api.begin_candle_load() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION begin_candle_load(); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.begin_candle_load() IS 'Worker: a fresh random load key; stage the lines under it with COPY market.candle_stage (load_key, raw) FROM STDIN (the worker may only insert there) and pass it to api.load_candles in the same transaction.';
+
+
+--
 -- Name: candle_gaps(text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -716,17 +737,16 @@ COMMENT ON FUNCTION api.kill_switch(p_reason text, flatten boolean) IS 'Operator
 
 
 --
--- Name: load_candles(text, text, text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: load_candles(uuid, text, text, text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone DEFAULT now(), p_line_offset integer DEFAULT 1) RETURNS TABLE(load_id bigint, read bigint, loaded bigint, duplicate bigint, corrected bigint, quarantined bigint, first_ts timestamp with time zone, last_ts timestamp with time zone)
+CREATE FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone DEFAULT now(), p_line_offset integer DEFAULT 1) RETURNS TABLE(load_id bigint, read bigint, loaded bigint, duplicate bigint, corrected bigint, quarantined bigint, first_ts timestamp with time zone, last_ts timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
     SET "DateStyle" TO 'ISO, YMD'
     AS $_$
 DECLARE
-    c_genesis     CONSTANT timestamptz := timestamptz '2009-01-03 00:00:00+00';
     v_secs        integer := market.interval_seconds(p_interval);
     v_step        interval;
     v_latest      timestamptz;
@@ -767,10 +787,10 @@ BEGIN
             DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
             HINT = 'See market.venue.';
     END IF;
-    IF to_regclass('pg_temp.candle_stage') IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candle load refused: nothing staged (no temporary table candle_stage in this session)',
+    IF p_load_key IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candle load refused: no load key given',
             DETAIL = format('venue=%s symbol=%s interval=%s', p_venue, p_symbol, p_interval),
-            HINT = 'CREATE TEMP TABLE candle_stage (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text), COPY the lines into it, GRANT SELECT ON it TO predator_owner (predator.marketdata.loader does this).';
+            HINT = 'Take a key from api.begin_candle_load(), COPY market.candle_stage (load_key, raw) FROM STDIN under it, then call api.load_candles with it (predator.marketdata.loader does this).';
     END IF;
 
     -- One load of a feed at a time: classification and revisions must see each other's rows.
@@ -779,7 +799,7 @@ BEGIN
     v_latest := p_clock - v_step;
     v_load := nextval('market.candle_load_id_seq');
 
-    SELECT count(*) INTO v_read FROM pg_temp.candle_stage;
+    SELECT count(*) INTO v_read FROM market.candle_stage s WHERE s.load_key = p_load_key;
 
     -- Fast path: every line canonical (open time "YYYY-MM-DDTHH:MM:SSZ" first, exactly six fields), parsed
     -- once, gated, inserted. A line that is not canonical or does not parse raises a cast error, and a time
@@ -796,7 +816,8 @@ BEGIN
                                    split_part(s.raw, ',', 4)::numeric AS low, split_part(s.raw, ',', 5)::numeric AS close,
                                    (CASE WHEN octet_length(s.raw) - octet_length(replace(s.raw, ',', '')) = 5
                                          THEN split_part(s.raw, ',', 6) ELSE 'not six fields' END)::numeric AS volume
-                              FROM pg_temp.candle_stage s
+                              FROM market.candle_stage s
+                             WHERE s.load_key = p_load_key
                             OFFSET 0) p  -- a fence: each field is parsed once, not once per gate that reads it
                      WHERE market.bar_is_good(p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest)
                     RETURNING ts)
@@ -813,7 +834,8 @@ BEGIN
                                        split_part(s.raw, ',', 2)::numeric AS open, split_part(s.raw, ',', 3)::numeric AS high,
                                        split_part(s.raw, ',', 4)::numeric AS low, split_part(s.raw, ',', 5)::numeric AS close,
                                        split_part(s.raw, ',', 6)::numeric AS volume
-                                  FROM pg_temp.candle_stage s
+                                  FROM market.candle_stage s
+                                 WHERE s.load_key = p_load_key
                                 OFFSET 0) p
                          WHERE market.bar_is_good(p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest);
                     EXCEPTION WHEN data_exception THEN
@@ -833,113 +855,105 @@ BEGIN
         END IF;
     END IF;
 
-    IF NOT v_fast OR v_loaded < v_read THEN
-        -- Guarded parse of every staged row: never raises, NULL where a field does not parse.
-        CREATE TEMP TABLE IF NOT EXISTS _candle_parsed (
-            line_no bigint, raw text, n integer, ts timestamptz, open numeric, high numeric, low numeric,
-            close numeric, volume numeric, good boolean) ON COMMIT DROP;
-        TRUNCATE _candle_parsed;
-        INSERT INTO _candle_parsed (line_no, raw, n, ts, open, high, low, close, volume, good)
-        SELECT x.line_no, x.raw, x.n, x.ts, x.open, x.high, x.low, x.close, x.volume,
-               x.n = 6 AND market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, v_step, v_latest)
-          FROM (SELECT s.line_no, coalesce(s.raw, '') AS raw, f.n,
-                       CASE WHEN f.n <> 6 THEN NULL
-                            WHEN s.raw LIKE '____-__-__T__:__:__Z,%' THEN market._try_timestamptz(left(s.raw, 20))
-                            WHEN f.a[1] ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
-                                THEN market._try_timestamptz(f.a[1]) END AS ts,
-                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[2]) END AS open,
-                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[3]) END AS high,
-                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[4]) END AS low,
-                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[5]) END AS close,
-                       CASE WHEN f.n = 6 THEN market._try_numeric(f.a[6]) END AS volume
-                  FROM pg_temp.candle_stage s
-                 CROSS JOIN LATERAL (SELECT a, coalesce(cardinality(a), 0) AS n
-                                       FROM string_to_array(rtrim(s.raw, E'\r'), ',') a) f
-                OFFSET 0) x;
-
-        -- Quarantine every row that fails a gate, with all its reasons.
-        INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
-        SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
-               CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
-               coalesce(nullif(array_remove(ARRAY[
-                   CASE WHEN p.n <> 6 THEN 'wrong_column_count' END,
-                   CASE WHEN p.n = 6 AND NOT coalesce(isfinite(p.ts), false) THEN 'bad_timestamp' END,
-                   CASE WHEN p.n = 6 AND (p.open IS NULL OR p.open IN ('NaN', 'Infinity', '-Infinity')) THEN 'open_not_a_number' END,
-                   CASE WHEN p.n = 6 AND (p.high IS NULL OR p.high IN ('NaN', 'Infinity', '-Infinity')) THEN 'high_not_a_number' END,
-                   CASE WHEN p.n = 6 AND (p.low IS NULL OR p.low IN ('NaN', 'Infinity', '-Infinity')) THEN 'low_not_a_number' END,
-                   CASE WHEN p.n = 6 AND (p.close IS NULL OR p.close IN ('NaN', 'Infinity', '-Infinity')) THEN 'close_not_a_number' END,
-                   CASE WHEN p.n = 6 AND (p.volume IS NULL OR p.volume IN ('NaN', 'Infinity', '-Infinity')) THEN 'volume_not_a_number' END,
-                   CASE WHEN isfinite(p.ts) AND date_bin(v_step, p.ts, timestamptz '1970-01-01 00:00:00+00') <> p.ts THEN 'misaligned_ts' END,
-                   CASE WHEN isfinite(p.ts) AND p.ts < c_genesis THEN 'ts_out_of_range' END,
-                   CASE WHEN isfinite(p.ts) AND p.ts > v_latest THEN 'future_bar' END,
-                   CASE WHEN least(p.open, p.high, p.low, p.close) <= 0 THEN 'non_positive_price' END,
-                   CASE WHEN p.volume < 0 THEN 'negative_volume' END,
-                   CASE WHEN p.high < greatest(p.open, p.close) AND 'NaN' NOT IN (p.open, p.high, p.close) THEN 'high_below_open_close' END,
-                   CASE WHEN p.low > least(p.open, p.close) AND 'NaN' NOT IN (p.open, p.low, p.close) THEN 'low_above_open_close' END
-               ], NULL), '{}'), ARRAY['invalid_row'])
-          FROM _candle_parsed p
-         WHERE NOT p.good;
-        GET DIAGNOSTICS v_quarantined = ROW_COUNT;
-        SELECT count(*), min(p.ts), max(p.ts) INTO v_good, v_first, v_last FROM _candle_parsed p WHERE p.good;
-
-        IF v_fast THEN
-            -- The good rows are stored already; the guarded parse must agree with the fast path.
-            IF v_good <> v_loaded THEN
-                RAISE EXCEPTION USING ERRCODE = 'XX000',
-                    MESSAGE = 'candle load aborted: the fast and guarded parses disagree (a bug in the gates)',
-                    DETAIL = format('venue=%s symbol=%s interval=%s read=%s fast_loaded=%s guarded_good=%s',
-                                    p_venue, p_symbol, p_interval, v_read, v_loaded, v_good),
-                    HINT = 'Report it with the staged file; nothing of this load was kept.';
-            END IF;
-        ELSIF v_good > 0 THEN
-            PERFORM market.ensure_partitions(v_first, v_last);
-            -- Classify every good row: repeated times within the input, then against the stored bar.
-            CREATE TEMP TABLE IF NOT EXISTS _candle_classified (
-                line_no bigint, raw text, ts timestamptz, open numeric, high numeric, low numeric, close numeric,
-                volume numeric, class text, stored_revision smallint, old_values jsonb) ON COMMIT DROP;
-            TRUNCATE _candle_classified;
-            INSERT INTO _candle_classified
-            SELECT g.line_no, g.raw, g.ts, g.open, g.high, g.low, g.close, g.volume,
-                   CASE WHEN g.rn > 1 AND (g.open, g.high, g.low, g.close, g.volume) = (g.f_open, g.f_high, g.f_low, g.f_close, g.f_volume)
-                            THEN 'duplicate'
-                        WHEN g.rn > 1 THEN 'conflict'
-                        WHEN st.ts IS NULL THEN 'new'
-                        WHEN (g.open, g.high, g.low, g.close, g.volume) = (st.open, st.high, st.low, st.close, st.volume) THEN 'duplicate'
-                        ELSE 'correction' END,
-                   st.revision,
-                   CASE WHEN st.ts IS NOT NULL THEN jsonb_build_object('open', st.open, 'high', st.high, 'low', st.low,
-                                                                       'close', st.close, 'volume', st.volume) END
-              FROM (SELECT p.*, row_number() OVER w AS rn,
-                           first_value(p.open) OVER w AS f_open, first_value(p.high) OVER w AS f_high,
-                           first_value(p.low) OVER w AS f_low, first_value(p.close) OVER w AS f_close,
-                           first_value(p.volume) OVER w AS f_volume
-                      FROM _candle_parsed p
-                     WHERE p.good
-                    WINDOW w AS (PARTITION BY p.ts ORDER BY p.line_no)) g
-              LEFT JOIN (SELECT DISTINCT ON (c.ts) c.ts, c.revision, c.open, c.high, c.low, c.close, c.volume
-                           FROM market.candle c
-                          WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_interval
-                            AND c.ts >= v_first AND c.ts <= v_last
-                          ORDER BY c.ts, c.revision DESC) st ON st.ts = g.ts;
-
-            INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
-            SELECT p_venue, p_symbol, p_interval, k.ts, coalesce(k.stored_revision + 1, 0), k.open, k.high, k.low, k.close, k.volume, v_load
-              FROM _candle_classified k WHERE k.class IN ('new', 'correction');
-            INSERT INTO market.candle_correction (venue, symbol, interval, ts, from_revision, to_revision, old_values, new_values, load_id, source)
-            SELECT p_venue, p_symbol, p_interval, k.ts, k.stored_revision, k.stored_revision + 1, k.old_values,
-                   jsonb_build_object('open', k.open, 'high', k.high, 'low', k.low, 'close', k.close, 'volume', k.volume), v_load, p_source
-              FROM _candle_classified k WHERE k.class = 'correction';
+    IF v_fast AND v_loaded < v_read THEN
+        -- The good rows are stored already: quarantine the others, and the guarded parse must agree.
+        WITH parsed AS MATERIALIZED (SELECT * FROM market._staged_lines(p_load_key, v_step, v_latest)),
+        bad AS (
             INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
-            SELECT v_load, k.line_no + p_line_offset, p_venue, p_symbol, p_interval, k.ts, left(k.raw, 1000), length(k.raw),
-                   ARRAY['conflicting_duplicate_in_file']
-              FROM _candle_classified k WHERE k.class = 'conflict';
-            SELECT count(*) FILTER (WHERE k.class = 'new'), count(*) FILTER (WHERE k.class = 'duplicate'),
-                   count(*) FILTER (WHERE k.class = 'correction'), v_quarantined + count(*) FILTER (WHERE k.class = 'conflict')
-              INTO v_loaded, v_duplicate, v_corrected, v_quarantined
-              FROM _candle_classified k;
+            SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
+                   CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
+                   market._quarantine_reasons(p.n, p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest)
+              FROM parsed p
+             WHERE NOT p.good
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM bad), count(*) FILTER (WHERE p.good), min(p.ts) FILTER (WHERE p.good),
+               max(p.ts) FILTER (WHERE p.good)
+          INTO v_quarantined, v_good, v_first, v_last
+          FROM parsed p;
+        IF v_good <> v_loaded THEN
+            RAISE EXCEPTION USING ERRCODE = 'XX000',
+                MESSAGE = 'candle load aborted: the fast and guarded parses disagree (a bug in the gates)',
+                DETAIL = format('venue=%s symbol=%s interval=%s read=%s fast_loaded=%s guarded_good=%s',
+                                p_venue, p_symbol, p_interval, v_read, v_loaded, v_good),
+                HINT = 'Report it with the staged file; nothing of this load was kept.';
         END IF;
+    ELSIF NOT v_fast AND v_read > 0 THEN
+        -- Guarded path: every staged line parsed without raising; the bad ones quarantined with all their
+        -- reasons; the good ones classified (repeated times within the input, then against the stored bar)
+        -- and filed: one statement over one parse. A month with no partition yet (a check violation) rolls
+        -- the statement back; the months the good rows span are created and it runs once more.
+        FOR v_attempt IN 1 .. 2 LOOP
+            BEGIN
+                WITH parsed AS MATERIALIZED (SELECT * FROM market._staged_lines(p_load_key, v_step, v_latest)),
+                bad AS (
+                    INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
+                    SELECT v_load, p.line_no + p_line_offset, p_venue, p_symbol, p_interval,
+                           CASE WHEN isfinite(p.ts) THEN p.ts END, left(p.raw, 1000), length(p.raw),
+                           market._quarantine_reasons(p.n, p.ts, p.open, p.high, p.low, p.close, p.volume, v_step, v_latest)
+                      FROM parsed p
+                     WHERE NOT p.good
+                    RETURNING 1),
+                classified AS MATERIALIZED (
+                    SELECT g.line_no, g.raw, g.ts, g.open, g.high, g.low, g.close, g.volume,
+                           CASE WHEN g.rn > 1 AND (g.open, g.high, g.low, g.close, g.volume) = (g.f_open, g.f_high, g.f_low, g.f_close, g.f_volume)
+                                    THEN 'duplicate'
+                                WHEN g.rn > 1 THEN 'conflict'
+                                WHEN st.ts IS NULL THEN 'new'
+                                WHEN (g.open, g.high, g.low, g.close, g.volume) = (st.open, st.high, st.low, st.close, st.volume) THEN 'duplicate'
+                                ELSE 'correction' END AS class,
+                           st.revision AS stored_revision,
+                           CASE WHEN st.ts IS NOT NULL THEN jsonb_build_object('open', st.open, 'high', st.high, 'low', st.low,
+                                                                               'close', st.close, 'volume', st.volume) END AS old_values
+                      FROM (SELECT p.*, row_number() OVER w AS rn,
+                                   first_value(p.open) OVER w AS f_open, first_value(p.high) OVER w AS f_high,
+                                   first_value(p.low) OVER w AS f_low, first_value(p.close) OVER w AS f_close,
+                                   first_value(p.volume) OVER w AS f_volume
+                              FROM parsed p
+                             WHERE p.good
+                            WINDOW w AS (PARTITION BY p.ts ORDER BY p.line_no)) g
+                      LEFT JOIN (SELECT DISTINCT ON (c.ts) c.ts, c.revision, c.open, c.high, c.low, c.close, c.volume
+                                   FROM market.candle c
+                                  WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_interval
+                                    AND c.ts >= (SELECT min(p.ts) FROM parsed p WHERE p.good)
+                                    AND c.ts <= (SELECT max(p.ts) FROM parsed p WHERE p.good)
+                                  ORDER BY c.ts, c.revision DESC) st ON st.ts = g.ts),
+                filed AS (
+                    INSERT INTO market.candle (venue, symbol, interval, ts, revision, open, high, low, close, volume, load_id)
+                    SELECT p_venue, p_symbol, p_interval, k.ts, coalesce(k.stored_revision + 1, 0), k.open, k.high, k.low, k.close, k.volume, v_load
+                      FROM classified k WHERE k.class IN ('new', 'correction')
+                    RETURNING 1),
+                evidence AS (
+                    INSERT INTO market.candle_correction (venue, symbol, interval, ts, from_revision, to_revision, old_values, new_values, load_id, source)
+                    SELECT p_venue, p_symbol, p_interval, k.ts, k.stored_revision, k.stored_revision + 1, k.old_values,
+                           jsonb_build_object('open', k.open, 'high', k.high, 'low', k.low, 'close', k.close, 'volume', k.volume), v_load, p_source
+                      FROM classified k WHERE k.class = 'correction'
+                    RETURNING 1),
+                conflicts AS (
+                    INSERT INTO market.candle_quarantine (load_id, line_no, venue, symbol, interval, ts, raw, raw_length, reasons)
+                    SELECT v_load, k.line_no + p_line_offset, p_venue, p_symbol, p_interval, k.ts, left(k.raw, 1000), length(k.raw),
+                           ARRAY['conflicting_duplicate_in_file']
+                      FROM classified k WHERE k.class = 'conflict'
+                    RETURNING 1)
+                SELECT count(*) FILTER (WHERE k.class = 'new'), count(*) FILTER (WHERE k.class = 'duplicate'),
+                       count(*) FILTER (WHERE k.class = 'correction'),
+                       (SELECT count(*) FROM bad) + count(*) FILTER (WHERE k.class = 'conflict'),
+                       min(k.ts), max(k.ts)
+                  INTO v_loaded, v_duplicate, v_corrected, v_quarantined, v_first, v_last
+                  FROM classified k;
+                EXIT;
+            EXCEPTION WHEN check_violation THEN
+                -- "no partition of relation candle found for row": create the months the good rows span.
+                IF v_attempt = 2 THEN
+                    RAISE;
+                END IF;
+                SELECT min(p.ts), max(p.ts) INTO v_first, v_last
+                  FROM market._staged_lines(p_load_key, v_step, v_latest) p WHERE p.good;
+                PERFORM market.ensure_partitions(v_first, v_last);
+            END;
+        END LOOP;
     END IF;
 
+    DELETE FROM market.candle_stage s WHERE s.load_key = p_load_key;
     INSERT INTO market.candle_load (load_id, venue, symbol, interval, source, clock, read, loaded, duplicate,
                                     corrected, quarantined, first_ts, last_ts)
     VALUES (v_load, p_venue, p_symbol, p_interval, p_source, p_clock, v_read, v_loaded, v_duplicate,
@@ -949,13 +963,13 @@ END
 $_$;
 
 
-ALTER FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) OWNER TO predator_owner;
+ALTER FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) IS 'Worker: gates the CSV lines staged in the session''s temp table candle_stage and files every row as loaded, duplicate, corrected (new revision with evidence in market.candle_correction) or quarantined (reason codes in market.candle_quarantine); loaded + duplicate + corrected + quarantined = read, recorded in market.candle_load. PD011 unknown venue, PD012 unknown interval, malformed symbol, empty source, bad clock or nothing staged.';
+COMMENT ON FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) IS 'Worker: gates the CSV lines staged in market.candle_stage under a load key (api.begin_candle_load) and files every row as loaded, duplicate, corrected (new revision with evidence in market.candle_correction) or quarantined (reason codes in market.candle_quarantine); loaded + duplicate + corrected + quarantined = read, recorded in market.candle_load; the staged rows of the key are deleted. PD011 unknown venue, PD012 unknown interval, malformed symbol, empty source, bad clock or no load key.';
 
 
 --
@@ -2184,6 +2198,8 @@ CREATE FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_sour
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 DECLARE
+    v_bad     record;
+    v_rows    jsonb;
     v_changes jsonb;
 BEGIN
     IF NOT EXISTS (SELECT FROM market.venue v WHERE v.venue = p_venue) THEN
@@ -2198,65 +2214,93 @@ BEGIN
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731651, pg_catalog.hashtext(p_venue));
 
-    CREATE TEMP TABLE IF NOT EXISTS _instrument_in (
-        ord bigint, symbol text, base text, quote text, tick_size numeric, step_size numeric, min_qty numeric,
-        min_notional numeric, numbers_ok boolean, action text, detail text, old_values jsonb) ON COMMIT DROP;
-    TRUNCATE _instrument_in;
-    INSERT INTO _instrument_in (ord, symbol, base, quote, tick_size, step_size, min_qty, min_notional, numbers_ok)
-    SELECT e.ord, e.j ->> 'symbol', e.j ->> 'base', e.j ->> 'quote',
-           market._try_numeric(e.j ->> 'tick_size'), market._try_numeric(e.j ->> 'step_size'),
-           coalesce(market._try_numeric(e.j ->> 'min_qty'), 0), coalesce(market._try_numeric(e.j ->> 'min_notional'), 0),
-           -- every given value must be a number (JSON null or absent counts as not given)
-           (e.j ->> 'tick_size' IS NULL OR market._try_numeric(e.j ->> 'tick_size') IS NOT NULL)
-           AND (e.j ->> 'step_size' IS NULL OR market._try_numeric(e.j ->> 'step_size') IS NOT NULL)
-           AND (e.j ->> 'min_qty' IS NULL OR market._try_numeric(e.j ->> 'min_qty') IS NOT NULL)
-           AND (e.j ->> 'min_notional' IS NULL OR market._try_numeric(e.j ->> 'min_notional') IS NOT NULL)
-      FROM jsonb_array_elements(p_instruments) WITH ORDINALITY e(j, ord);
+    -- Every given number must be finite: NaN and infinities are refused outright, not skipped.
+    SELECT e.ord, e.j ->> 'symbol' AS symbol, k.field, e.j ->> k.field AS value INTO v_bad
+      FROM jsonb_array_elements(p_instruments) WITH ORDINALITY e(j, ord)
+     CROSS JOIN unnest(ARRAY['tick_size', 'step_size', 'min_qty', 'min_notional']) k(field)
+     WHERE jsonb_typeof(e.j) = 'object'
+       AND market._try_numeric(e.j ->> k.field) IN ('NaN', 'Infinity', '-Infinity')
+     ORDER BY e.ord, k.field
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('instruments refused: %s of %s is not a finite number', v_bad.field, coalesce(v_bad.symbol, 'element ' || v_bad.ord)),
+            DETAIL = format('venue=%s source=%s element=%s symbol=%s field=%s value=%s', p_venue, p_source, v_bad.ord, v_bad.symbol, v_bad.field, v_bad.value),
+            HINT = 'Tick size, step size, minimum quantity and minimum notional are finite numbers (or null when unknown); NaN and infinities are never stored. Fix the venue''s market data and call again.';
+    END IF;
 
-    UPDATE _instrument_in n SET action = 'skipped', detail = CASE
-        WHEN n.symbol IS NULL OR n.base IS NULL OR n.quote IS NULL OR n.symbol <> n.base || '/' || n.quote
-             OR n.symbol !~ '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$' THEN 'malformed'
-        WHEN EXISTS (SELECT FROM _instrument_in d WHERE d.symbol = n.symbol AND d.ord < n.ord) THEN 'duplicate'
-        WHEN NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = n.base)
-             OR NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = n.quote) THEN 'unknown_asset'
-        WHEN NOT n.numbers_ok OR n.tick_size <= 0 OR n.step_size <= 0 OR n.min_qty < 0 OR n.min_notional < 0
-             OR 'NaN'::numeric IN (n.tick_size, n.step_size, n.min_qty, n.min_notional)
-             OR 'Infinity'::numeric IN (n.tick_size, n.step_size, n.min_qty, n.min_notional) THEN 'invalid_values'
-        END;
-    UPDATE _instrument_in n SET action = NULL WHERE n.detail IS NULL;
+    -- The stored instruments of the venue, locked in symbol order.
+    PERFORM FROM market.instrument m WHERE m.venue = p_venue ORDER BY m.symbol FOR UPDATE;
 
-    -- Compare with what is stored (locked in symbol order).
-    UPDATE _instrument_in n
-       SET action = CASE WHEN (i.tick_size, i.step_size, i.min_qty, i.min_notional)
-                              IS NOT DISTINCT FROM (n.tick_size, n.step_size, n.min_qty, n.min_notional)
-                         THEN 'unchanged' ELSE 'updated' END,
-           old_values = jsonb_build_object('tick_size', i.tick_size, 'step_size', i.step_size, 'min_qty', i.min_qty,
-                                           'min_notional', i.min_notional, 'source', i.source, 'updated_at', i.updated_at)
-      FROM (SELECT m.* FROM market.instrument m WHERE m.venue = p_venue ORDER BY m.symbol FOR UPDATE) i
-     WHERE n.action IS NULL AND i.symbol = n.symbol;
-    UPDATE _instrument_in n SET action = 'inserted' WHERE n.action IS NULL;
+    -- Classify every element (in a variable: a definer never keeps work in a table its caller could create).
+    WITH input AS (
+        SELECT e.ord, e.j ->> 'symbol' AS symbol, e.j ->> 'base' AS base, e.j ->> 'quote' AS quote,
+               market._try_numeric(e.j ->> 'tick_size') AS tick_size, market._try_numeric(e.j ->> 'step_size') AS step_size,
+               coalesce(market._try_numeric(e.j ->> 'min_qty'), 0) AS min_qty,
+               coalesce(market._try_numeric(e.j ->> 'min_notional'), 0) AS min_notional,
+               -- every given value must be a number (JSON null or absent counts as not given)
+               (e.j ->> 'tick_size' IS NULL OR market._try_numeric(e.j ->> 'tick_size') IS NOT NULL)
+               AND (e.j ->> 'step_size' IS NULL OR market._try_numeric(e.j ->> 'step_size') IS NOT NULL)
+               AND (e.j ->> 'min_qty' IS NULL OR market._try_numeric(e.j ->> 'min_qty') IS NOT NULL)
+               AND (e.j ->> 'min_notional' IS NULL OR market._try_numeric(e.j ->> 'min_notional') IS NOT NULL) AS numbers_ok,
+               count(*) FILTER (WHERE e.j ->> 'symbol' IS NOT NULL)
+                   OVER (PARTITION BY e.j ->> 'symbol' ORDER BY e.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier
+          FROM jsonb_array_elements(p_instruments) WITH ORDINALITY e(j, ord)),
+    judged AS (
+        SELECT n.*, CASE
+                   WHEN n.symbol IS NULL OR n.base IS NULL OR n.quote IS NULL OR n.symbol <> n.base || '/' || n.quote
+                        OR n.symbol !~ '^[A-Z0-9]{2,12}/[A-Z0-9]{2,12}$' THEN 'malformed'
+                   WHEN n.earlier > 0 THEN 'duplicate'
+                   WHEN NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = n.base)
+                        OR NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = n.quote) THEN 'unknown_asset'
+                   WHEN NOT n.numbers_ok OR n.tick_size <= 0 OR n.step_size <= 0 OR n.min_qty < 0 OR n.min_notional < 0
+                        THEN 'invalid_values'
+                   END AS detail
+          FROM input n)
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'ord', n.ord, 'symbol', n.symbol, 'base', n.base, 'quote', n.quote, 'tick_size', n.tick_size,
+               'step_size', n.step_size, 'min_qty', n.min_qty, 'min_notional', n.min_notional, 'detail', n.detail,
+               'action', CASE WHEN n.detail IS NOT NULL THEN 'skipped'
+                              WHEN i.symbol IS NULL THEN 'inserted'
+                              WHEN (i.tick_size, i.step_size, i.min_qty, i.min_notional)
+                                   IS NOT DISTINCT FROM (n.tick_size, n.step_size, n.min_qty, n.min_notional) THEN 'unchanged'
+                              ELSE 'updated' END,
+               'old_values', CASE WHEN n.detail IS NULL AND i.symbol IS NOT NULL THEN
+                   jsonb_build_object('tick_size', i.tick_size, 'step_size', i.step_size, 'min_qty', i.min_qty,
+                                      'min_notional', i.min_notional, 'source', i.source, 'updated_at', i.updated_at) END)
+               ORDER BY n.ord), '[]')
+      INTO v_rows
+      FROM judged n
+      LEFT JOIN market.instrument i ON i.venue = p_venue AND i.symbol = n.symbol;
 
     UPDATE market.instrument i
        SET tick_size = n.tick_size, step_size = n.step_size, min_qty = n.min_qty, min_notional = n.min_notional,
            source = p_source, updated_at = now()
-      FROM _instrument_in n
+      FROM jsonb_to_recordset(v_rows) n(symbol text, tick_size numeric, step_size numeric, min_qty numeric,
+                                        min_notional numeric, action text)
      WHERE n.action = 'updated' AND i.venue = p_venue AND i.symbol = n.symbol;
     INSERT INTO market.instrument (venue, symbol, base, quote, tick_size, step_size, min_qty, min_notional, source)
     SELECT p_venue, n.symbol, n.base, n.quote, n.tick_size, n.step_size, n.min_qty, n.min_notional, p_source
-      FROM _instrument_in n WHERE n.action = 'inserted' ORDER BY n.symbol;
+      FROM jsonb_to_recordset(v_rows) n(symbol text, base text, quote text, tick_size numeric, step_size numeric,
+                                        min_qty numeric, min_notional numeric, action text)
+     WHERE n.action = 'inserted' ORDER BY n.symbol;
 
     SELECT jsonb_agg(jsonb_build_object('symbol', n.symbol, 'action', n.action, 'old', n.old_values,
                                         'new', jsonb_build_object('tick_size', n.tick_size, 'step_size', n.step_size,
                                                                   'min_qty', n.min_qty, 'min_notional', n.min_notional))
                      ORDER BY n.symbol)
       INTO v_changes
-      FROM _instrument_in n WHERE n.action IN ('inserted', 'updated');
+      FROM jsonb_to_recordset(v_rows) n(symbol text, tick_size numeric, step_size numeric, min_qty numeric,
+                                        min_notional numeric, action text, old_values jsonb)
+     WHERE n.action IN ('inserted', 'updated');
     IF v_changes IS NOT NULL THEN
         PERFORM ops._audit(0, 'upsert_instruments', p_venue, jsonb_build_object('source', p_source, 'changes', v_changes),
                            format('market structure of %s from %s', p_venue, p_source));
     END IF;
 
-    RETURN QUERY SELECT n.symbol, n.action, n.detail FROM _instrument_in n ORDER BY n.symbol COLLATE "C", n.ord;
+    RETURN QUERY SELECT n.symbol, n.action, n.detail
+                   FROM jsonb_to_recordset(v_rows) n(ord bigint, symbol text, action text, detail text)
+                  ORDER BY n.symbol COLLATE "C", n.ord;
 END
 $_$;
 
@@ -2267,7 +2311,7 @@ ALTER FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_sourc
 -- Name: FUNCTION upsert_instruments(p_venue text, p_instruments jsonb, p_source text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) IS 'Worker: stores a venue''s market structure (tick size, step size, minimum quantity and notional, as parsed by ccxt load_markets) in market.instrument; per instrument inserted, updated, unchanged or skipped (malformed, unknown_asset, invalid_values, duplicate); every change audited with old and new values. PD011 unknown venue, PD012 not a JSON array or no source.';
+COMMENT ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) IS 'Worker: stores a venue''s market structure (tick size, step size, minimum quantity and notional, as parsed by ccxt load_markets) in market.instrument; per instrument inserted, updated, unchanged or skipped (malformed, unknown_asset, invalid_values, duplicate); every change audited with old and new values. PD011 unknown venue, PD012 not a JSON array, no source, or a non-finite number (NaN, Infinity).';
 
 
 --
@@ -2536,6 +2580,78 @@ ALTER FUNCTION ledger.tg_transaction__complete() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ledger.tg_transaction__complete() IS 'Deferred check that every journal transaction has all its declared legs posted by commit; PD002 otherwise.';
+
+
+--
+-- Name: _quarantine_reasons(integer, timestamp with time zone, numeric, numeric, numeric, numeric, numeric, interval, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market._quarantine_reasons(p_n integer, p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT coalesce(nullif(pg_catalog.array_remove(ARRAY[
+               CASE WHEN p_n <> 6 THEN 'wrong_column_count' END,
+               CASE WHEN p_n = 6 AND NOT coalesce(pg_catalog.isfinite(p_ts), false) THEN 'bad_timestamp' END,
+               CASE WHEN p_n = 6 AND (p_open IS NULL OR p_open IN ('NaN', 'Infinity', '-Infinity')) THEN 'open_not_a_number' END,
+               CASE WHEN p_n = 6 AND (p_high IS NULL OR p_high IN ('NaN', 'Infinity', '-Infinity')) THEN 'high_not_a_number' END,
+               CASE WHEN p_n = 6 AND (p_low IS NULL OR p_low IN ('NaN', 'Infinity', '-Infinity')) THEN 'low_not_a_number' END,
+               CASE WHEN p_n = 6 AND (p_close IS NULL OR p_close IN ('NaN', 'Infinity', '-Infinity')) THEN 'close_not_a_number' END,
+               CASE WHEN p_n = 6 AND (p_volume IS NULL OR p_volume IN ('NaN', 'Infinity', '-Infinity')) THEN 'volume_not_a_number' END,
+               CASE WHEN pg_catalog.isfinite(p_ts)
+                         AND pg_catalog.date_bin(p_step, p_ts, timestamptz '1970-01-01 00:00:00+00') <> p_ts THEN 'misaligned_ts' END,
+               CASE WHEN pg_catalog.isfinite(p_ts) AND p_ts < timestamptz '2009-01-03 00:00:00+00' THEN 'ts_out_of_range' END,
+               CASE WHEN pg_catalog.isfinite(p_ts) AND p_ts > p_latest_open THEN 'future_bar' END,
+               CASE WHEN least(p_open, p_high, p_low, p_close) <= 0 THEN 'non_positive_price' END,
+               CASE WHEN p_volume < 0 THEN 'negative_volume' END,
+               CASE WHEN p_high < greatest(p_open, p_close) AND 'NaN' NOT IN (p_open, p_high, p_close) THEN 'high_below_open_close' END,
+               CASE WHEN p_low > least(p_open, p_close) AND 'NaN' NOT IN (p_open, p_low, p_close) THEN 'low_above_open_close' END
+           ], NULL), '{}'), ARRAY['invalid_row'])
+$$;
+
+
+ALTER FUNCTION market._quarantine_reasons(p_n integer, p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _quarantine_reasons(p_n integer, p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market._quarantine_reasons(p_n integer, p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) IS 'Internal: the reason codes of a candle line the gates refused (api.load_candles), {invalid_row} when none applies.';
+
+
+--
+-- Name: _staged_lines(uuid, interval, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market._staged_lines(p_load_key uuid, p_step interval, p_latest_open timestamp with time zone) RETURNS TABLE(line_no bigint, raw text, n integer, ts timestamp with time zone, open numeric, high numeric, low numeric, close numeric, volume numeric, good boolean)
+    LANGUAGE sql STABLE
+    AS $_$
+    SELECT x.line_no, x.raw, x.n, x.ts, x.open, x.high, x.low, x.close, x.volume,
+           x.n = 6 AND market.bar_is_good(x.ts, x.open, x.high, x.low, x.close, x.volume, p_step, p_latest_open)
+      FROM (SELECT pg_catalog.row_number() OVER (ORDER BY s.line_no) AS line_no, coalesce(s.raw, '') AS raw, f.n,
+                   CASE WHEN f.n <> 6 THEN NULL
+                        WHEN s.raw LIKE '____-__-__T__:__:__Z,%' THEN market._try_timestamptz(pg_catalog.left(s.raw, 20))
+                        WHEN f.a[1] ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+                            THEN market._try_timestamptz(f.a[1]) END AS ts,
+                   CASE WHEN f.n = 6 THEN market._try_numeric(f.a[2]) END AS open,
+                   CASE WHEN f.n = 6 THEN market._try_numeric(f.a[3]) END AS high,
+                   CASE WHEN f.n = 6 THEN market._try_numeric(f.a[4]) END AS low,
+                   CASE WHEN f.n = 6 THEN market._try_numeric(f.a[5]) END AS close,
+                   CASE WHEN f.n = 6 THEN market._try_numeric(f.a[6]) END AS volume
+              FROM market.candle_stage s
+             CROSS JOIN LATERAL (SELECT a, coalesce(pg_catalog.cardinality(a), 0) AS n
+                                   FROM pg_catalog.string_to_array(pg_catalog.rtrim(s.raw, E'\r'), ',') a) f
+             WHERE s.load_key = p_load_key
+            OFFSET 0) x  -- a fence: each field is parsed once, not once per gate that reads it
+$_$;
+
+
+ALTER FUNCTION market._staged_lines(p_load_key uuid, p_step interval, p_latest_open timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _staged_lines(p_load_key uuid, p_step interval, p_latest_open timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market._staged_lines(p_load_key uuid, p_step interval, p_latest_open timestamp with time zone) IS 'Internal: the lines staged under a load key in market.candle_stage, parsed without raising (NULL where a field does not parse), numbered in staging order, with the gates'' verdict (good).';
 
 
 --
@@ -6402,6 +6518,61 @@ CREATE SEQUENCE market.candle_load_id_seq
 ALTER TABLE market.candle_load_id_seq OWNER TO predator_owner;
 
 --
+-- Name: candle_stage; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE UNLOGGED TABLE market.candle_stage (
+    load_key uuid NOT NULL,
+    line_no bigint NOT NULL,
+    raw text
+);
+
+
+ALTER TABLE market.candle_stage OWNER TO predator_owner;
+
+--
+-- Name: TABLE candle_stage; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.candle_stage IS 'Inbox of api.load_candles: one CSV data line "ts,open,high,low,close,volume" per row, under the load''s key (api.begin_candle_load); line_no orders the lines of a load. The worker may only INSERT (load_key, raw); api.load_candles reads the rows of its key and deletes them in the same transaction. Not governed data: nothing here is ever read by anything else.';
+
+
+--
+-- Name: COLUMN candle_stage.load_key; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON COLUMN market.candle_stage.load_key IS 'The load these lines belong to (api.begin_candle_load); api.load_candles reads only its own key.';
+
+
+--
+-- Name: COLUMN candle_stage.line_no; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON COLUMN market.candle_stage.line_no IS 'Insertion order (an identity, increasing within a session): the n-th line of a load is its n-th line_no.';
+
+
+--
+-- Name: COLUMN candle_stage.raw; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON COLUMN market.candle_stage.raw IS 'One data line as read from the source, unchanged (a CR of a CRLF ending included).';
+
+
+--
+-- Name: candle_stage_line_no_seq; Type: SEQUENCE; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE market.candle_stage ALTER COLUMN line_no ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME market.candle_stage_line_no_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: cluster; Type: TABLE; Schema: market; Owner: predator_owner
 --
 
@@ -6723,6 +6894,14 @@ ALTER TABLE ONLY market.candle
 
 ALTER TABLE ONLY market.candle_quarantine
     ADD CONSTRAINT candle_quarantine_pk PRIMARY KEY (load_id, line_no);
+
+
+--
+-- Name: candle_stage candle_stage_pk; Type: CONSTRAINT; Schema: market; Owner: predator_owner
+--
+
+ALTER TABLE ONLY market.candle_stage
+    ADD CONSTRAINT candle_stage_pk PRIMARY KEY (load_key, line_no);
 
 
 --
@@ -8124,6 +8303,7 @@ GRANT USAGE ON SCHEMA ledger TO predator_auditor;
 --
 
 GRANT USAGE ON SCHEMA market TO predator_auditor;
+GRANT USAGE ON SCHEMA market TO predator_worker;
 
 
 --
@@ -8152,6 +8332,14 @@ GRANT USAGE ON SCHEMA risk TO predator_auditor;
 --
 
 GRANT USAGE ON SCHEMA trading TO predator_auditor;
+
+
+--
+-- Name: FUNCTION begin_candle_load(); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.begin_candle_load() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.begin_candle_load() TO predator_worker;
 
 
 --
@@ -8231,11 +8419,11 @@ GRANT ALL ON FUNCTION api.kill_switch(p_reason text, flatten boolean) TO predato
 
 
 --
--- Name: FUNCTION load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.load_candles(p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) TO predator_worker;
+REVOKE ALL ON FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol text, p_interval text, p_source text, p_clock timestamp with time zone, p_line_offset integer) TO predator_worker;
 
 
 --
@@ -8418,6 +8606,20 @@ REVOKE ALL ON FUNCTION ledger.tg_posting__chain() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION ledger.tg_transaction__complete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _quarantine_reasons(p_n integer, p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market._quarantine_reasons(p_n integer, p_ts timestamp with time zone, p_open numeric, p_high numeric, p_low numeric, p_close numeric, p_volume numeric, p_step interval, p_latest_open timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _staged_lines(p_load_key uuid, p_step interval, p_latest_open timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market._staged_lines(p_load_key uuid, p_step interval, p_latest_open timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -9280,6 +9482,27 @@ GRANT SELECT ON TABLE ledger.posting TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE ledger.transaction TO predator_auditor;
+
+
+--
+-- Name: TABLE candle_stage; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.candle_stage TO predator_auditor;
+
+
+--
+-- Name: COLUMN candle_stage.load_key; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT INSERT(load_key) ON TABLE market.candle_stage TO predator_worker;
+
+
+--
+-- Name: COLUMN candle_stage.raw; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT INSERT(raw) ON TABLE market.candle_stage TO predator_worker;
 
 
 --

@@ -36,10 +36,13 @@ def _admin(target: Target) -> psycopg.Connection:
 
 
 def create_database(server: Target, template: str | None = None, prefix: str = "predator_t") -> Target:
+    """A new database, a copy of ``template`` when given. A copy does not inherit the template's database
+    privileges: TEMPORARY is taken from PUBLIC and the owner again, as migration 0006 did to the template."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with _admin(server) as conn:
         if template:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            migrate.revoke_temporary(conn, name)
         else:
             conn.execute(f'CREATE DATABASE "{name}"')
     return server.with_dbname(name)

@@ -1,8 +1,8 @@
 """Reusable builders for tests: stage real candles, and build a populated book through the gateway.
 
 Everything goes through the governed procedures (``predator.db.api``) as the operator or worker role; the
-only SQL here besides the gateway is the session's temporary ``candle_stage`` table that
-``api.load_candles`` reads (not a governed table).
+only SQL here besides the gateway is the COPY into ``market.candle_stage``, the inbox that
+``api.load_candles`` reads (the one table the worker may write, and only by INSERT).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from predator import config
-from predator.db import api
+from predator.db import api, market_api
 from predator.db.connection import Target
 
 T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
@@ -67,16 +67,13 @@ def candle_lines(symbol: str, start: datetime = T0, hours: int = 48) -> tuple[st
 
 def stage_and_load(conn: psycopg.Connection, symbol: str, lines: tuple[str, ...] | list[str],
                    venue: str = "binance", clock: datetime = CLOCK) -> api.CandleLoad:
-    """Stage raw CSV lines in the session's temp table ``candle_stage`` and load them (one transaction)."""
+    """Stage raw CSV lines in ``market.candle_stage`` under a fresh load key and load them (one transaction)."""
     with conn.transaction():
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS candle_stage"
-                     " (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text)")
-        conn.execute("TRUNCATE candle_stage RESTART IDENTITY")
-        conn.execute("GRANT SELECT ON candle_stage TO predator_owner")
-        with conn.cursor().copy("COPY candle_stage (raw) FROM STDIN") as copy:
+        key = market_api.begin_candle_load(conn)
+        with conn.cursor().copy("COPY market.candle_stage (load_key, raw) FROM STDIN") as copy:
             for line in lines:
-                copy.write_row((line,))
-        return api.load_candles(conn, venue, symbol, "1h", "tests", clock)
+                copy.write_row((key, line))
+        return api.load_candles(conn, key, venue, symbol, "1h", "tests", clock)
 
 
 def close_price(symbol: str, n: int) -> Decimal:

@@ -15,6 +15,7 @@ currency, times as timezone-aware UTC datetimes, edges in basis points.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -367,6 +368,7 @@ def register_run(
 
 def load_candles(
     conn: psycopg.Connection,
+    load_key: uuid.UUID,
     venue: str,
     symbol: str,
     interval: str,
@@ -374,13 +376,14 @@ def load_candles(
     clock: datetime | None = None,
     line_offset: int = 1,
 ) -> CandleLoad:
-    """Gate the lines staged in the session's ``candle_stage`` temp table (see predator.marketdata.loader)."""
+    """Gate the lines staged in ``market.candle_stage`` under ``load_key`` (see predator.marketdata.loader and
+    predator.db.market_api.copy_stage); the staged rows are consumed."""
     return run(
         conn,
         Call(
-            "SELECT * FROM api.load_candles(%s::text, %s::text, %s::text, %s::text,"
+            "SELECT * FROM api.load_candles(%s::uuid, %s::text, %s::text, %s::text, %s::text,"
             " coalesce(%s::timestamptz, now()), %s::integer)",
-            (venue, symbol, interval, source, clock, line_offset),
+            (load_key, venue, symbol, interval, source, clock, line_offset),
             CandleLoad,
         ),
     )

@@ -2,8 +2,9 @@
 
 Part of the gateway (DESIGN.md §8: only ``predator.db`` speaks SQL), on the machinery of
 :mod:`predator.db.api` (:class:`~predator.db.api.Call`, :func:`~predator.db.api.run`, refusals translated by
-SQLSTATE). ``api.load_candles`` itself is :func:`predator.db.api.load_candles`; this module also owns the
-session's temporary ``candle_stage`` it reads.
+SQLSTATE). ``api.load_candles`` itself is :func:`predator.db.api.load_candles`; this module also owns its
+inbox: :func:`begin_candle_load` (``api.begin_candle_load``) hands out a load key and :func:`copy_stage` COPYs
+lines under it into ``market.candle_stage``, the one table the worker may write, and only by INSERT.
 
 Units: times are timezone-aware UTC datetimes (``ts`` is a bar's open time), prices in quote currency,
 volumes in base currency.
@@ -12,6 +13,7 @@ volumes in base currency.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -154,19 +156,28 @@ def candle_anomalies(conn: psycopg.Connection, venue: str, interval: str, symbol
                           (venue, interval, symbol, symbol), Anomaly, many=True))
 
 
-def create_stage(conn: psycopg.Connection) -> None:
-    """(Re)create the session's temporary ``candle_stage`` (line_no, raw), dropped at commit, and let the
-    gate's owner read it: the inbox of :func:`predator.db.api.load_candles` (not a governed table)."""
-    conn.execute("DROP TABLE IF EXISTS pg_temp.candle_stage")
-    conn.execute("CREATE TEMP TABLE candle_stage (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text)"
-                 " ON COMMIT DROP")
-    conn.execute("GRANT SELECT ON pg_temp.candle_stage TO predator_owner")
+def begin_candle_load(conn: psycopg.Connection) -> uuid.UUID:
+    """A fresh load key (``api.begin_candle_load``): stage lines under it with :func:`copy_stage`, then pass it
+    to :func:`predator.db.api.load_candles` in the same transaction. Worker."""
+    key: uuid.UUID = run(conn, Call("SELECT api.begin_candle_load()", (), None))
+    return key
 
 
-def copy_stage(conn: psycopg.Connection, chunks: Iterable[bytes]) -> Iterator[int]:
-    """COPY chunks of whole lines (already escaped for COPY text format) into ``candle_stage``; yields the
-    length of each chunk written."""
-    with conn.cursor() as cur, cur.copy("COPY pg_temp.candle_stage (raw) FROM STDIN") as copy:
+def stage_prefix(load_key: uuid.UUID) -> bytes:
+    """The bytes that start every staged line in COPY text format: the load key and a tab."""
+    return str(load_key).encode("ascii") + b"\t"
+
+
+def copy_stage(conn: psycopg.Connection, load_key: uuid.UUID, chunks: Iterable[bytes]) -> Iterator[int]:
+    """COPY chunks of whole lines (each ending in LF, already escaped for COPY text format) into
+    ``market.candle_stage`` under ``load_key``; yields the length of each chunk written (before the key is
+    put in front of each line)."""
+    prefix = stage_prefix(load_key)
+    joint = b"\n" + prefix
+    with conn.cursor() as cur, cur.copy("COPY market.candle_stage (load_key, raw) FROM STDIN") as copy:
         for chunk in chunks:
-            copy.write(chunk)
+            if chunk and not chunk.endswith(b"\n"):
+                raise ValueError("copy_stage takes whole lines: every chunk must end in a line feed")
+            if chunk:
+                copy.write(prefix + chunk[:-1].replace(b"\n", joint) + chunk[-1:])
             yield len(chunk)

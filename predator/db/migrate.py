@@ -68,13 +68,39 @@ $drop$;
 """
 
 
+_REVOKE_TEMPORARY = """
+DO $revoke$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', {db});
+    IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_owner') THEN
+        EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM predator_owner', {db});
+    END IF;
+END
+$revoke$
+"""
+
+
+def revoke_temporary(conn: psycopg.Connection, dbname: str | None = None) -> None:
+    """Take TEMPORARY on database ``dbname`` (default: the connection's) from PUBLIC and ``predator_owner``.
+
+    No Predator role may create temporary objects: a SECURITY DEFINER routine could otherwise be made to
+    read or reuse one (issue 9; migration 0006 revokes it the first time). ``CREATE DATABASE ... TEMPLATE``
+    does not copy the template's database privileges, so every copy of a migrated database needs this again
+    (the tests' copies, scratch databases); every migrate to head applies it too. ``conn`` must be a
+    superuser's or the database owner's; any database of the cluster will do when ``dbname`` is given."""
+    db = sql.Literal(dbname) if dbname else sql.SQL("current_database()")
+    conn.execute(sql.SQL(_REVOKE_TEMPORARY).format(db=db))
+
+
 def apply_definitions(conn: psycopg.Connection) -> None:
-    """Re-create schema ``api`` and re-apply every current definition, as ``predator_owner``.
+    """Re-create schema ``api`` and re-apply every current definition, as ``predator_owner`` (after taking
+    TEMPORARY from PUBLIC and the owner again: :func:`revoke_temporary`).
 
     Every function of the definition schemas is dropped first (with the triggers that use them, which
     ``sql/triggers`` re-creates), so a routine whose signature changed or that was removed does not linger
     as a stale overload."""
     arr = "ARRAY[" + ", ".join(f"'{s}'" for s in DEFINITION_SCHEMAS) + "]"
+    revoke_temporary(conn)
     conn.execute("SET LOCAL ROLE predator_owner; SET LOCAL check_function_bodies = off;"
                  " DROP SCHEMA IF EXISTS api CASCADE; CREATE SCHEMA api;" + _DROP_FUNCTIONS.replace("%s", arr) + ";"
                  " COMMENT ON SCHEMA api IS 'The only door: governed procedures (SECURITY DEFINER, pinned"
@@ -142,11 +168,13 @@ def current_revision(target: Target) -> str | None:
 def scratch_database(server: Target, prefix: str = "predator_scratch", keep: bool = False,
                      upgrade_to_head: bool = True) -> Iterator[Target]:
     """A new database ``<prefix>_<random>`` on ``server`` (migrated to head unless told otherwise), dropped
-    when the block ends unless ``keep``. Used by replay, the benchmarks and the doc tools."""
+    when the block ends unless ``keep``; nobody may create temporary objects in it (:func:`revoke_temporary`).
+    Used by replay, the benchmarks and the doc tools."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = server.with_dbname("postgres").dsn
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        revoke_temporary(conn, name)
     target = server.with_dbname(name)
     try:
         if upgrade_to_head:

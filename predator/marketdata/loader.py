@@ -6,8 +6,9 @@ open time (ISO-8601 UTC), prices in the quote currency, volume in the base curre
 interval come from the file name ``venue_BASE-QUOTE_interval.csv[.gz]`` or from the caller.
 
 Loading one file is one transaction: the data lines are streamed unchanged (escaped for COPY text format)
-into the session's temporary table ``candle_stage``, and ``api.load_candles`` applies every gate and files
-each row as loaded, duplicate, corrected or quarantined (``loaded + duplicate + corrected + quarantined =
+into ``market.candle_stage`` under a fresh load key (``api.begin_candle_load``; the worker may only insert
+there), and ``api.load_candles`` reads the lines of that key, applies every gate and files each row as
+loaded, duplicate, corrected or quarantined (``loaded + duplicate + corrected + quarantined =
 read``). A file that cannot be read at all (no or wrong header, truncated or corrupt gzip, not UTF-8, a NUL
 byte) raises :class:`predator.errors.DataError` and loads nothing; what was stored before is untouched.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -215,14 +217,15 @@ class _Reader:
                             "nothing of this file was loaded") from e
 
 
-def create_stage(conn: psycopg.Connection) -> None:
-    """(Re)create the session's ``candle_stage`` (see :func:`predator.db.market_api.create_stage`)."""
-    market_api.create_stage(conn)
+def begin_load(conn: psycopg.Connection) -> uuid.UUID:
+    """A fresh load key to stage lines under (see :func:`predator.db.market_api.begin_candle_load`)."""
+    return market_api.begin_candle_load(conn)
 
 
-def stage_chunks(conn: psycopg.Connection, chunks: Iterable[bytes], progress: ProgressFn | None = None) -> int:
-    """COPY whole-line chunks into ``candle_stage``, escaped for COPY text format; returns the bytes written
-    (before escaping)."""
+def stage_chunks(conn: psycopg.Connection, load_key: uuid.UUID, chunks: Iterable[bytes],
+                 progress: ProgressFn | None = None) -> int:
+    """COPY whole-line chunks into ``market.candle_stage`` under ``load_key``, escaped for COPY text format;
+    returns the bytes written (before escaping)."""
     written = 0
 
     def escaped() -> Iterator[bytes]:
@@ -233,15 +236,15 @@ def stage_chunks(conn: psycopg.Connection, chunks: Iterable[bytes], progress: Pr
             if progress is not None:
                 progress(len(chunk))
 
-    for _ in market_api.copy_stage(conn, escaped()):
+    for _ in market_api.copy_stage(conn, load_key, escaped()):
         pass
     return written
 
 
-def gate(conn: psycopg.Connection, feed: Feed, source: str, clock: datetime | None,
+def gate(conn: psycopg.Connection, load_key: uuid.UUID, feed: Feed, source: str, clock: datetime | None,
          line_offset: int) -> db_api.CandleLoad:
-    """Run ``api.load_candles`` on what is staged (in the caller's transaction)."""
-    return db_api.load_candles(conn, feed.venue, feed.symbol, feed.interval, source, clock, line_offset)
+    """Run ``api.load_candles`` on what is staged under ``load_key`` (in the caller's transaction)."""
+    return db_api.load_candles(conn, load_key, feed.venue, feed.symbol, feed.interval, source, clock, line_offset)
 
 
 def load_file(conn: psycopg.Connection, path: str | Path, *, venue: str | None = None, symbol: str | None = None,
@@ -270,9 +273,9 @@ def load_file(conn: psycopg.Connection, path: str | Path, *, venue: str | None =
                 last = pos
 
         with conn.transaction():
-            create_stage(conn)
-            stage_chunks(conn, reader.chunks(), advance)
-            result = gate(conn, feed, src, clock, line_offset=1)
+            key = begin_load(conn)
+            stage_chunks(conn, key, reader.chunks(), advance)
+            result = gate(conn, key, feed, src, clock, line_offset=1)
         if progress is not None and reader.size > last:
             progress(reader.size - last)
     finally:
@@ -309,9 +312,9 @@ def load_lines(conn: psycopg.Connection, feed: Feed, lines: Sequence[str], sourc
     savepoint inside the caller's transaction). Used by backfill (one call per fetched page)."""
     data = "".join(line.rstrip("\r\n") + "\n" for line in lines).encode("utf-8")
     with conn.transaction():
-        create_stage(conn)
-        stage_chunks(conn, [data] if data else [])
-        return gate(conn, feed, source, clock, line_offset=0)
+        key = begin_load(conn)
+        stage_chunks(conn, key, [data] if data else [])
+        return gate(conn, key, feed, source, clock, line_offset=0)
 
 
 @dataclass(frozen=True)

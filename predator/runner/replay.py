@@ -60,23 +60,23 @@ def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]
 def _copy_candles(
     src: psycopg.Connection, dst: psycopg.Connection, venue: str, symbol: str, start: datetime, end: datetime
 ) -> None:
-    from predator.marketdata.loader import Feed, create_stage, gate
+    from predator.marketdata.loader import Feed, begin_load, gate
 
     with dst.transaction():
-        create_stage(dst)
+        key = begin_load(dst)
         with (
             src.cursor().copy(
-                "COPY (SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                "COPY (SELECT %s::uuid, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
                 " || ',' || open || ',' || high"
                 " || ',' || low || ',' || close || ',' || volume FROM api.candles WHERE venue = %s AND symbol = %s"
                 " AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts) TO STDOUT",
-                (venue, symbol, start, end),
+                (key, venue, symbol, start, end),
             ) as out,
-            dst.cursor().copy("COPY candle_stage (raw) FROM STDIN") as into,
+            dst.cursor().copy("COPY market.candle_stage (load_key, raw) FROM STDIN") as into,
         ):
             for chunk in out:
                 into.write(chunk)
-        gate(dst, Feed(venue, symbol, "1h"), "replay", None, line_offset=0)
+        gate(dst, key, Feed(venue, symbol, "1h"), "replay", None, line_offset=0)
     src.commit()
 
 

@@ -15,7 +15,8 @@ GRANT EXECUTE ON FUNCTION
     api.record_order_event(text, text, timestamptz, text, text),
     api.record_fill(text, text, numeric, numeric, numeric, text, text, timestamptz),
     api.close_hour(text, timestamptz, text[]),
-    api.load_candles(text, text, text, text, timestamptz, integer),
+    api.begin_candle_load(),
+    api.load_candles(uuid, text, text, text, text, timestamptz, integer),
     api.register_run(text, text, text, jsonb, text),
     api.verify_chains(),
     api.hour_digests(text, timestamptz, timestamptz)

@@ -147,10 +147,28 @@ def test_unknown_venue_interval_and_symbol_are_refused(worker: psycopg.Connectio
     assert worker.execute("SELECT count(*) FROM api.candle_loads").fetchone() == (0,)
 
 
-def test_nothing_staged_is_refused_with_a_hint(worker: psycopg.Connection) -> None:
-    with pytest.raises(InvalidArgument, match="nothing staged") as info:
-        db_api.load_candles(worker, "binance", "BTC/USDT", "1h", "test")
-    assert info.value.hint and "candle_stage" in info.value.hint
+def test_a_load_without_a_key_is_refused_with_a_hint(worker: psycopg.Connection) -> None:
+    with pytest.raises(InvalidArgument, match="no load key") as info:
+        db_api.load_candles(worker, None, "binance", "BTC/USDT", "1h", "test")  # type: ignore[arg-type]
+    assert info.value.hint and "market.candle_stage" in info.value.hint and "api.begin_candle_load" in info.value.hint
+
+
+def test_a_load_reads_only_its_own_key_and_consumes_it(db: Target, worker: psycopg.Connection) -> None:
+    btc, eth = loader.Feed("binance", "BTC/USDT", "1h"), loader.Feed("binance", "ETH/USDT", "1h")
+    with worker.transaction():
+        mine, other = loader.begin_load(worker), loader.begin_load(worker)
+        assert mine != other
+        loader.stage_chunks(worker, mine, [b"2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n",
+                                           b"2024-01-01T01:00:00Z,1,2,0.5,1.5,10\n"])
+        loader.stage_chunks(worker, other, [b"2024-01-01T00:00:00Z,3,4,2.5,3.5,10\n"])
+        first = loader.gate(worker, mine, btc, "test", None, line_offset=0)
+        never_staged = loader.gate(worker, loader.begin_load(worker), btc, "test", None, line_offset=0)
+        second = loader.gate(worker, other, eth, "test", None, line_offset=0)
+        again = loader.gate(worker, mine, btc, "test", None, line_offset=0)
+    assert (first.read, first.loaded, second.read, second.loaded) == (2, 2, 1, 1)
+    assert (never_staged.read, again.read) == (0, 0), "a key reads nothing but its own lines, once"
+    with psycopg.connect(db.dsn) as admin:
+        assert admin.execute("SELECT count(*) FROM market.candle_stage").fetchone() == (0,)
 
 
 def test_the_dataset_hash_matches_the_files_and_survives_a_reload(server: Target, template_db: Target,

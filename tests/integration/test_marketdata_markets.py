@@ -100,6 +100,22 @@ def test_what_cannot_be_stored_is_reported_not_stored(worker: psycopg.Connection
     assert worker.execute("SELECT count(*) FROM api.instruments WHERE symbol = 'DOGE/USDT'").fetchone() == (0,)
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "inf", "-inf", "nan"])
+@pytest.mark.parametrize("field", ["tick_size", "step_size", "min_qty", "min_notional"])
+def test_a_non_finite_number_refuses_the_whole_call(worker: psycopg.Connection, field: str, value: str) -> None:
+    before = worker.execute("SELECT count(*), max(updated_at) FROM api.instruments").fetchone()
+    with pytest.raises(InvalidArgument, match="not a finite number") as info:
+        market_api.upsert_instruments(worker, "binance", [
+            {"symbol": "ETH/BTC", "base": "ETH", "quote": "BTC", "tick_size": "0.00001"},
+            {"symbol": "ADA/USDT", "base": "ADA", "quote": "USDT", field: value},
+        ], "test")
+    assert info.value.sqlstate == "PD012"
+    assert info.value.hint and "finite" in info.value.hint
+    assert f"field={field}" in (info.value.detail or "") and "symbol=ADA/USDT" in (info.value.detail or "")
+    assert worker.execute("SELECT count(*), max(updated_at) FROM api.instruments").fetchone() == before
+    assert worker.execute("SELECT count(*) FROM api.instruments WHERE symbol = 'ETH/BTC'").fetchone() == (0,)
+
+
 def test_bad_calls_are_refused(worker: psycopg.Connection) -> None:
     with pytest.raises(UnknownReference, match="unknown venue"):
         market_api.upsert_instruments(worker, "nowhere", [], "test")

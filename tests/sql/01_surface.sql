@@ -16,7 +16,8 @@ INSERT INTO api_surface VALUES
     ('record_order_event', '{text,text,"timestamp with time zone",text,text}', true, true, false),
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
     ('close_hour', '{text,"timestamp with time zone",text[]}', true, true, false),
-    ('load_candles', '{text,text,text,text,"timestamp with time zone",integer}', true, true, false),
+    ('begin_candle_load', '{}', true, true, false),
+    ('load_candles', '{uuid,text,text,text,text,"timestamp with time zone",integer}', true, true, false),
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),
     ('reconcile', '{text,"timestamp with time zone",jsonb,text[],text,numeric}', true, true, false),
     ('record_venue_health', '{text,"timestamp with time zone",integer,integer,boolean,jsonb}', true, true, false),
@@ -42,8 +43,8 @@ INSERT INTO api_surface VALUES
     ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false),
     ('set_setting', '{text,numeric,text}', false, true, false);
 
--- 51 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
-SELECT plan(51 + 7 * (SELECT count(*) FROM api_surface)::integer);
+-- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
+SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
 
 -- Schemas ----------------------------------------------------------------------------------------
 SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owned by predator_owner', s))
@@ -51,7 +52,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'candle_gaps', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
+    'begin_candle_load', 'candle_gaps', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_switch', 'load_candles', 'open_incident', 'pause_strategy', 'reconcile', 'record_fill', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
@@ -68,7 +69,7 @@ SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnames
 
 -- Governed tables --------------------------------------------------------------------------------
 SELECT tables_are('market', ARRAY['venue', 'cluster', 'asset', 'instrument', 'universe', 'candle_load', 'candle',
-                                  'candle_quarantine', 'candle_correction'], 'market tables');
+                                  'candle_quarantine', 'candle_correction', 'candle_stage'], 'market tables');
 SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_request', 'order_transition', 'order_state',
                                    'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip'], 'trading tables');
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
@@ -171,11 +172,42 @@ SELECT is_empty($$
        AND has_database_privilege(r.oid, current_database(), 'CREATE')$$,
     'no login role may create schemas in the database');
 
+-- Temporary objects: no Predator role and not PUBLIC (issue 9: a definer must never meet a relation its
+-- caller could create) --------------------------------------------------------------------------------
+SELECT is_empty($$
+    SELECT r.rolname FROM pg_roles r
+     WHERE r.rolname LIKE 'predator\_%' AND has_database_privilege(r.oid, current_database(), 'TEMPORARY')$$,
+    'no Predator role may create temporary objects in the database');
+SELECT ok(NOT has_database_privilege('public', current_database(), 'TEMPORARY'), 'PUBLIC may not create temporary objects');
+
+-- The load inbox: the worker (and the operator, its member) may only INSERT (load_key, raw) -------------
+SELECT table_privs_are('market', 'candle_stage', r, '{}'::name[],
+                       format('%s holds no table-wide privilege on market.candle_stage (no SELECT, UPDATE, DELETE, TRUNCATE)', r))
+  FROM unnest(ARRAY['predator_worker', 'predator_operator']::name[]) r;
+SELECT is(ARRAY(SELECT c || ':' || p FROM unnest(ARRAY['load_key', 'line_no', 'raw']) c,
+                                        unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'REFERENCES']) p
+                 WHERE has_column_privilege('predator_worker', 'market.candle_stage', c, p) ORDER BY 1),
+          ARRAY['load_key:INSERT', 'raw:INSERT'],
+          'predator_worker may insert load_key and raw into market.candle_stage, and nothing else on any column');
+SELECT is_empty($$
+    SELECT c.oid::regclass, r.rolname FROM pg_class c CROSS JOIN pg_roles r
+     WHERE c.relnamespace = 'market'::regnamespace AND c.relkind IN ('r', 'p', 'v')
+       AND c.oid <> 'market.candle_stage'::regclass
+       AND r.rolname IN ('predator_worker', 'predator_operator')
+       AND (has_table_privilege(r.oid, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+            OR has_any_column_privilege(r.oid, c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))$$,
+    'worker and operator hold no privilege on any other market table');
+
 -- Schema privileges: nobody but the owner creates anything ----------------------------------------
+-- (USAGE on market lets the worker name its inbox, market.candle_stage; nothing else there is open to it.)
 SELECT schema_privs_are(s, r,
-                        CASE WHEN s = 'api' OR r = 'predator_auditor' THEN '{USAGE}' ELSE '{}' END::name[],
+                        CASE WHEN s = 'api' OR r = 'predator_auditor'
+                                  OR (s = 'market' AND r IN ('predator_worker', 'predator_operator')) THEN '{USAGE}'
+                             ELSE '{}' END::name[],
                         format('%s has %s on schema %s', r,
-                               CASE WHEN s = 'api' OR r = 'predator_auditor' THEN 'USAGE only' ELSE 'no privilege' END, s))
+                               CASE WHEN s = 'api' OR r = 'predator_auditor'
+                                         OR (s = 'market' AND r IN ('predator_worker', 'predator_operator')) THEN 'USAGE only'
+                                    ELSE 'no privilege' END, s))
   FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api']::name[]) s
  CROSS JOIN unnest(ARRAY['predator_worker', 'predator_operator', 'predator_auditor']::name[]) r
  ORDER BY r, s;

@@ -4,7 +4,8 @@
 -- table of market, trading, ledger, risk, portfolio and ops (the list comes from the catalog, candle
 -- partitions included), nextval/setval on their sequences, writes through the auto-updatable api views,
 -- calls of the internal routines outside api, and the ways around the triggers (ALTER TABLE ... DISABLE
--- TRIGGER, session_replication_role) are refused with SQLSTATE 42501. The auditor
+-- TRIGGER, session_replication_role) are refused with SQLSTATE 42501; the one exception, the load inbox
+-- market.candle_stage, takes INSERT of (load_key, raw) from the worker and nothing else. The auditor
 -- reads every table and view and runs api.verify_chains() and api.hour_digests(), and may call no write
 -- procedure. The login roles (migration 0008) reach no privileged role through their memberships, the group
 -- roles cannot log in, and as each login SET ROLE to the owner or to a superuser is refused with 42501
@@ -64,7 +65,14 @@ DECLARE
     who  text := current_user;
 BEGIN
     FOR r IN SELECT * FROM pg_temp.governed ORDER BY tbl::text LOOP
-        RETURN NEXT throws_ok(format('INSERT INTO %s DEFAULT VALUES', r.tbl), '42501', NULL, format('%s cannot INSERT INTO %s', who, r.tbl));
+        IF r.tbl = 'market.candle_stage'::regclass THEN
+            -- The load inbox: the worker may insert (load_key, raw) and nothing more (here: line_no).
+            RETURN NEXT throws_ok($i$INSERT INTO market.candle_stage (load_key, line_no, raw) OVERRIDING SYSTEM VALUE
+                                     VALUES (gen_random_uuid(), 1, 'x')$i$, '42501', NULL,
+                                  format('%s cannot INSERT INTO %s beyond (load_key, raw)', who, r.tbl));
+        ELSE
+            RETURN NEXT throws_ok(format('INSERT INTO %s DEFAULT VALUES', r.tbl), '42501', NULL, format('%s cannot INSERT INTO %s', who, r.tbl));
+        END IF;
         RETURN NEXT throws_ok(format('UPDATE %s SET %s = %2$s', r.tbl, r.col), '42501', NULL, format('%s cannot UPDATE %s', who, r.tbl));
         RETURN NEXT throws_ok(format('DELETE FROM %s', r.tbl), '42501', NULL, format('%s cannot DELETE FROM %s', who, r.tbl));
         RETURN NEXT throws_ok(format('TRUNCATE %s', r.tbl), '42501', NULL, format('%s cannot TRUNCATE %s', who, r.tbl));
@@ -105,7 +113,7 @@ SELECT plan(
            + 3 * (SELECT count(*) FROM writable_views)::integer + 2)
     + 2 * (SELECT count(*) FROM internal_routines)::integer
     + (SELECT count(*) FROM internal_routines WHERE NOT is_trigger AND NOT has_function_privilege('predator_auditor', fn, 'EXECUTE'))::integer
-    + 7 + 4
+    + 7 + 4 + 3
     + (SELECT count(*) FROM governed)::integer + (SELECT count(*) FROM pg_class WHERE relnamespace = 'api'::regnamespace AND relkind = 'v')::integer
     + 4 + (SELECT count(*) FROM write_procedures)::integer
     + 3 + 3 * 3);
@@ -114,7 +122,7 @@ SELECT plan(
 SELECT cmp_ok((SELECT count(*) FROM governed WHERE NOT relispartition), '>=', 36::bigint, 'the 36 tables of the core (and any added since) are covered');
 SELECT ok(EXISTS (SELECT FROM governed WHERE relispartition), 'a candle partition created at run time is covered');
 SELECT ok(EXISTS (SELECT FROM governed WHERE tbl = 'ledger.posting'::regclass), 'ledger.posting is covered');
-SELECT cmp_ok((SELECT count(*) FROM governed_seq), '=', 2::bigint, 'both governed sequences are covered');
+SELECT cmp_ok((SELECT count(*) FROM governed_seq), '=', 3::bigint, 'the governed sequences are covered (two, and market.candle_stage''s line_no)');
 SELECT ok(EXISTS (SELECT FROM writable_views), 'the auto-updatable api views are covered');
 SELECT cmp_ok((SELECT count(*) FROM write_procedures), '>=', 14::bigint, 'the 14 write procedures of the core (and any added since) are covered');
 SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p
@@ -126,6 +134,12 @@ SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p
 SET LOCAL ROLE predator_worker;
 SELECT * FROM pg_temp.refusals();
 SELECT * FROM pg_temp.internal_calls();
+-- The one write it may do: stage lines for api.load_candles (and read nothing back, nor meet a temp table).
+SELECT lives_ok($$INSERT INTO market.candle_stage (load_key, raw) VALUES (gen_random_uuid(), 'x')$$,
+                'predator_worker may stage a line in market.candle_stage');
+SELECT throws_ok('SELECT count(*) FROM market.candle_stage', '42501', NULL, 'predator_worker cannot read market.candle_stage');
+SELECT throws_ok('CREATE TEMP TABLE candle_stage (line_no bigint, raw text)', '42501', NULL,
+                 'predator_worker cannot create a temporary table');
 RESET ROLE;
 
 -- predator_operator ---------------------------------------------------------------------------------

@@ -10,10 +10,6 @@
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 
--- The staging table api.load_candles reads (one CSV line per row), readable by the procedures' owner.
-CREATE TEMP TABLE candle_stage (line_no bigint GENERATED ALWAYS AS IDENTITY, raw text);
-GRANT SELECT ON candle_stage TO predator_owner;
-
 -- pg_temp.load_bars(symbol, first open time, closes[], venue) -> rows loaded
 -- Loads one flat 1h bar per close (open = high = low = close, volume 1000), hourly from p_from, through
 -- api.load_candles with the wall clock (now()) as the load's clock.
@@ -21,15 +17,15 @@ CREATE FUNCTION pg_temp.load_bars(p_symbol text, p_from timestamptz, p_closes nu
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_key    uuid := api.begin_candle_load();
     v_loaded bigint;
 BEGIN
-    TRUNCATE pg_temp.candle_stage RESTART IDENTITY;
-    INSERT INTO pg_temp.candle_stage (raw)
-    SELECT concat_ws(',', to_char(p_from + (i - 1) * interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c, c, c, c, 1000)
+    INSERT INTO market.candle_stage (load_key, raw)
+    SELECT v_key, concat_ws(',', to_char(p_from + (i - 1) * interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c, c, c, c, 1000)
       FROM unnest(p_closes) WITH ORDINALITY AS x(c, i)
      ORDER BY i;
     SELECT l.loaded + l.corrected INTO v_loaded
-      FROM api.load_candles(p_venue, p_symbol, '1h', 'pgtap', now()) l;
+      FROM api.load_candles(v_key, p_venue, p_symbol, '1h', 'pgtap', now()) l;
     RETURN v_loaded;
 END
 $$;
@@ -98,10 +94,11 @@ CREATE FUNCTION pg_temp.load_lines(p_symbol text, p_lines text[], p_venue text D
 RETURNS TABLE (load_id bigint, read bigint, loaded bigint, duplicate bigint, corrected bigint, quarantined bigint,
                first_ts timestamptz, last_ts timestamptz)
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_key uuid := api.begin_candle_load();
 BEGIN
-    TRUNCATE pg_temp.candle_stage RESTART IDENTITY;
-    INSERT INTO pg_temp.candle_stage (raw) SELECT l FROM unnest(p_lines) WITH ORDINALITY AS x(l, i) ORDER BY i;
-    RETURN QUERY SELECT * FROM api.load_candles(p_venue, p_symbol, '1h', 'pgtap', now());
+    INSERT INTO market.candle_stage (load_key, raw) SELECT v_key, l FROM unnest(p_lines) WITH ORDINALITY AS x(l, i) ORDER BY i;
+    RETURN QUERY SELECT * FROM api.load_candles(v_key, p_venue, p_symbol, '1h', 'pgtap', now());
 END
 $$;
 

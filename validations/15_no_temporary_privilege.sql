@@ -1,0 +1,18 @@
+-- Gate 15 — no Predator role may create temporary objects in this database (issue 9, DESIGN.md §2).
+-- A SECURITY DEFINER routine must never read or reuse a relation its caller can create: a temporary table
+-- or view of the caller's, planted under a name the routine uses, would run the caller's code as
+-- predator_owner. Migration 0006 revokes TEMPORARY from PUBLIC and predator_owner; a database created
+-- from a template does not inherit that (CREATE DATABASE ... TEMPLATE copies no database privileges), so
+-- every copy must be revoked again (predator.db.migrate.revoke_temporary). Superusers always hold it and
+-- are not Predator roles.
+-- A row is one violation: a role named predator_% (any login role added since included), or PUBLIC, that
+-- holds TEMPORARY on the current database, directly or through a role it inherits from.
+SELECT r.rolname AS role, current_database() AS database,
+       'may create temporary objects (TEMPORARY on the database)' AS problem
+  FROM pg_catalog.pg_roles r
+ WHERE r.rolname LIKE 'predator\_%'
+   AND pg_catalog.has_database_privilege(r.oid, current_database(), 'TEMPORARY')
+UNION ALL
+SELECT 'PUBLIC', current_database(), 'every role may create temporary objects (TEMPORARY granted to PUBLIC)'
+ WHERE pg_catalog.has_database_privilege('public', current_database(), 'TEMPORARY')
+ORDER BY 1;
