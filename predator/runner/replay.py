@@ -425,7 +425,12 @@ def replay(
                         for t in hours:
                             runner.step(t)
                             while pending and pending[0].after_hour is not None and pending[0].after_hour <= t:
-                                _apply(op, pending.pop(0), book_map)
+                                iv = pending.pop(0)
+                                _apply(op, iv, book_map)
+                                if iv.action == "kill_switch":
+                                    # A worker carries out a kill switch at once (the kill-switch listener,
+                                    # or a restart): cancels and exits go out at the last closed hour.
+                                    runner.service_requests(t)
                             if bar is not None:
                                 bar.update(1)
                     finally:
