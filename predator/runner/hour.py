@@ -133,16 +133,18 @@ class RunSummary:
     seconds: float = 0.0
 
 
-def fast_commit_refusal(config: RunConfig, now: datetime | None = None) -> str | None:
+def fast_commit_refusal(config: RunConfig, now: datetime | None = None, until: datetime | None = None) -> str | None:
     """Why ``--backtest-fast-commit`` may not apply to this run (None: it may). Fast commits are only for a
-    backtest over stored history: a paper run whose every hour has closed on the wall clock. Never for
-    paper on live data, shadow or live, whose hours others may see as they close."""
+    backtest over stored history: a paper run whose every hour (up to ``until``, by default the run's end)
+    has closed on the wall clock. Never for paper on live data, shadow or live, whose hours others may see
+    as they close."""
     now = now or datetime.now(UTC)
+    last = until or config.end
     if config.mode != "paper":
         return f"fast commits are for backtests over history only, not for {config.mode} mode"
-    if config.end + HOUR > now:
+    if last + HOUR > now:
         return (
-            f"fast commits are for backtests over history only: the run ends at {config.end.isoformat()}, "
+            f"fast commits are for backtests over history only: the run ends at {last.isoformat()}, "
             "after the last closed hour; run it durable (the default)"
         )
     return None
@@ -163,9 +165,12 @@ class HourRunner:
         progress: bool = False,
         stop_after: int | None = None,
         backtest_fast_commit: bool = False,
+        until: datetime | None = None,
     ) -> None:
         self.target = target
         self.backtest_fast_commit = backtest_fast_commit
+        #: The last hour this runner will close when its caller stops it before the run's end (a replay).
+        self.until = until
         self.config = config
         self.strategy = strategy or load_strategy(config.strategy, config.params)
         self.progress = progress
@@ -226,7 +231,7 @@ class HourRunner:
         c = self.config
         self.ensure_account()
         if self.backtest_fast_commit:
-            refusal = fast_commit_refusal(c)
+            refusal = fast_commit_refusal(c, until=self.until)
             if refusal:
                 raise errors.ConfigurationError(refusal)
         self.conn = self.target.connect("worker")

@@ -399,10 +399,10 @@ def replay(
                 for symbol in config.symbols:
                     _copy_candles(src, dst, config.venue.venue, symbol, config.start - warmup, last + HOUR)
             # Replays run over stored history into a throwaway database: fast commits (backtest mode).
-            runner = HourRunner(db, config, strategy=strategy, progress=False, backtest_fast_commit=True)
+            runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=True, until=last)
             try:
                 runner.prepare()
-                with db.connect("operator") as op:
+                with db.connect("operator", autocommit=True) as op:  # each intervention its own transaction
                     book = op.execute("SELECT book_id FROM api.accounts WHERE name = %s", (account,)).fetchone()
                     book_map = {original_book[0]: book[0]} if original_book and book else {}
                     pending = list(interventions)

@@ -88,8 +88,8 @@ SUITE: tuple[Case, ...] = (
          limits=(("daily_loss_halt", "pct", P("0.5")),), expect=("halt",)),
     Case("breaker_slippage", "meanrev", (ETH, SOL), _d("2023-03-01"), _d("2023-03-15"), seed=3,
          breakers=(("slippage_bps", P(1)),), expect=("breaker", "halt")),
-    Case("drawdown_flatten", "trend", (BTC, SOL), _d("2023-01-10"), _d("2023-01-31"),
-         limits=(("drawdown_flatten_tier", "pct", P("0.5")),), expect=("flatten", "halt")),
+    Case("drawdown_flatten", "meanrev", (BTC, ETH, SOL), _d("2023-06-01"), _d("2023-06-12"), seed=5,
+         limits=(("drawdown_flatten_tier", "pct", P(1)),), expect=("flatten", "halt")),
     Case("kill_flatten", "trend", (BTC, ETH), _d("2023-02-01"), _d("2023-02-10"), kill_after=60,
          expect=("kill",)),
     Case("scheduled", "meanrev", (BTC, SOL), _d("2023-04-01"), _d("2023-04-03"), scheduled=True),
@@ -129,7 +129,8 @@ def run_case(db: Target, case: Case) -> None:
         sched = ScheduledRun(db, config, BusinessClock(origin=case.start, speed=3600.0 * 100), max_seconds=60.0)
         _run_scheduled(sched, case.start + timedelta(hours=hours))
         return
-    runner = HourRunner(db, config, stop_after=case.kill_after)
+    # Backtests over stored history: fast commits are allowed (the scheduled case stays durable).
+    runner = HourRunner(db, config, stop_after=case.kill_after, backtest_fast_commit=True)
     try:
         runner.run()
     finally:
@@ -137,7 +138,8 @@ def run_case(db: Target, case: Case) -> None:
     if case.kill_after is not None:
         with db.connect("operator") as op, op.transaction():
             api.kill_switch(op, f"replay sweep {case.name}", flatten=True)
-        runner = HourRunner(db, config)  # a restarted worker carries out the cancels and exits first
+        # A restarted worker carries out the cancels and exits first.
+        runner = HourRunner(db, config, backtest_fast_commit=True)
         try:
             runner.run()
         finally:
