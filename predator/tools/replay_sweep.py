@@ -217,6 +217,9 @@ def sweep(server: Target, template: str, cases: tuple[Case, ...]) -> Iterator[Ou
 def main() -> int:
     from predator.marketdata.loader import load_many
 
+    from predator.logs import configure_logging
+
+    configure_logging()
     t0 = time.monotonic()
     server = default_target()
     symbols = sorted({s for c in LARGE for s in c.symbols})
