@@ -104,8 +104,7 @@ LARGE: tuple[Case, ...] = (
          limits=(("daily_loss_halt", "pct", P(2)),)),
     Case("sma_cross_6", "sma_cross", tuple(SYMBOLS_26[10:16]), _d("2023-03-01"), _d("2023-06-01"),
          breakers=(("slippage_bps", P(20)),)),
-    Case("kill_meanrev_26", "meanrev", tuple(SYMBOLS_26), _d("2023-05-01"), _d("2023-06-01"), kill_after=300,
-         expect=("kill",)),
+    Case("kill_meanrev_26", "meanrev", tuple(SYMBOLS_26), _d("2023-05-01"), _d("2023-06-01"), kill_after=300),
     Case("mr26", "meanrev", tuple(SYMBOLS_26), _d("2023-01-01"), _d("2024-01-01"), expect=("halt",)),
 )
 
@@ -215,9 +214,8 @@ def sweep(server: Target, template: str, cases: tuple[Case, ...]) -> Iterator[Ou
 
 
 def main() -> int:
-    from predator.marketdata.loader import load_many
-
     from predator.logs import configure_logging
+    from predator.marketdata.loader import load_many
 
     configure_logging()
     t0 = time.monotonic()
