@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench peers clean
+.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench peers replay-sweep clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -36,6 +36,12 @@ bench: bootstrap
 	$(PY) bench/fill_path.py
 	$(PY) bench/ingest.py
 	$(PY) bench/pipeline.py
+
+## Runs and replays a seeded sweep of configurations (strategies x symbol sets x periods, runs that halt, trip
+## breakers and flatten, the 26-symbol mean-reversion year of issue 9); each must reach REPLAY PARITY: TRUE.
+replay-sweep: bootstrap
+	@if [ -z "$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
+	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) -m predator.tools.replay_sweep
 
 peers: bootstrap
 	$(PY) bench/peers/run.py

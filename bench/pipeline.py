@@ -61,7 +61,7 @@ def main() -> None:
         )
 
         t0 = time.perf_counter()
-        runner = HourRunner(target, cfg, durable=False)
+        runner = HourRunner(target, cfg, backtest_fast_commit=True)
         try:
             summary = runner.run()
         finally:

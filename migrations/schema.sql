@@ -1109,7 +1109,7 @@ BEGIN
             jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
-                format('reconciliation mismatch on %s (incident INC-%s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts,
+                format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
                 v_inc);
         END IF;
         -- The desync breaker records the trip (the global halt above already stopped trading).
@@ -1481,7 +1481,7 @@ BEGIN
             jsonb_build_object('venue_ref', p_venue_ref, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
-                format('withdrawal of %s %s seen on %s (incident INC-%s-%s)', p_amount, p_currency, p_account, v_acct.book_id, v_inc),
+                format('withdrawal of %s %s seen on %s (incident %s of account %s)', p_amount, p_currency, p_account, v_inc, p_account),
                 'system', p_ts, v_inc);
         END IF;
     END IF;
@@ -2167,14 +2167,15 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown incident %s', p_incident),
             HINT = 'See predator incidents.';
     END IF;
-    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.incident_book_id = v_book
+    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.book_id = v_book
                                            AND u.incident_seq = v_seq AND u.action = 'resolved') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident %s is already resolved', p_incident),
             HINT = 'Open a new incident for a new problem; comments are still accepted.';
     END IF;
     PERFORM ops._audit(v_book, 'incident_' || p_action, p_incident, '{}', p_reason);
-    INSERT INTO ops.incident_update (book_id, incident_book_id, incident_seq, action, reason, actor)
-    VALUES (v_book, v_book, v_seq, p_action, p_reason, ops.actor());
+    -- incident_book_id stays NULL: the update lives in its incident's book (migration 0009).
+    INSERT INTO ops.incident_update (book_id, incident_seq, action, reason, actor)
+    VALUES (v_book, v_seq, p_action, p_reason, ops.actor());
     RETURN (SELECT i.status FROM api.incidents i WHERE i.book_id = v_book AND i.seq = v_seq);
 END
 $_$;
@@ -3999,8 +4000,8 @@ BEGIN
     INSERT INTO risk.breaker_trip (book_id, breaker, ts, value, threshold, trip_scope, figures, incident_seq)
     VALUES (p_book_id, p_breaker, p_ts, p_value, p_threshold, p_scope, p_figures, v_incident);
     PERFORM risk._set_halt(p_scope, v_key, v_book, 'halt',
-        format('circuit breaker %s: %s reached %s (incident INC-%s-%s)', p_breaker, round(p_value, 8), p_threshold,
-               p_book_id, v_incident), 'system', p_ts, v_incident);
+        format('circuit breaker %s: %s reached %s (incident %s of account %s)', p_breaker, round(p_value, 8), p_threshold,
+               v_incident, v_acct.name), 'system', p_ts, v_incident);
     RETURN true;
 END
 $$;
@@ -5532,7 +5533,7 @@ CREATE TABLE ops.incident (
     source text NOT NULL,
     actor text NOT NULL,
     ts timestamp with time zone,
-    opened_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    opened_at timestamp with time zone,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
@@ -5551,7 +5552,14 @@ ALTER TABLE ops.incident OWNER TO predator_owner;
 -- Name: TABLE incident; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highest), category (data, model, execution, risk, infrastructure), scope, what happened, links to the orders, hours, reconciliations and gates involved, who or what opened it, business time ts and wall time opened_at. Chained per book; book_id 0 for incidents that span books.';
+COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highest), category (data, model, execution, risk, infrastructure), scope, what happened, links to the orders, hours, reconciliations and gates involved, who or what opened it, business time ts (hashed) and wall time recorded_at (not hashed). Chained per book; book_id 0 for incidents that span books.';
+
+
+--
+-- Name: COLUMN incident.opened_at; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.incident.opened_at IS 'Wall time the incident was opened, on rows written before migration 0009 only (covered by their hashes, so kept as written); NULL on later rows, whose wall time is recorded_at (never hashed). Business time: ts.';
 
 
 --
@@ -5561,7 +5569,7 @@ COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highes
 CREATE TABLE ops.incident_update (
     book_id integer DEFAULT 0 NOT NULL,
     seq bigint NOT NULL,
-    incident_book_id integer NOT NULL,
+    incident_book_id integer,
     incident_seq bigint NOT NULL,
     action text NOT NULL,
     reason text NOT NULL,
@@ -5585,6 +5593,13 @@ COMMENT ON TABLE ops.incident_update IS 'Acknowledgements, resolutions and comme
 
 
 --
+-- Name: COLUMN incident_update.incident_book_id; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.incident_update.incident_book_id IS 'The incident''s book, on rows written before migration 0009 only (always equal to book_id; kept as hashed); NULL on later rows. The incident is (book_id, incident_seq).';
+
+
+--
 -- Name: incidents; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -5602,7 +5617,7 @@ CREATE VIEW api.incidents AS
     i.source,
     i.actor,
     i.ts,
-    i.opened_at,
+    COALESCE(i.opened_at, i.recorded_at) AS opened_at,
     COALESCE(( SELECT
                 CASE bool_or((u.action = 'resolved'::text))
                     WHEN true THEN 'resolved'::text
@@ -5613,10 +5628,10 @@ CREATE VIEW api.incidents AS
                     END
                 END AS "case"
            FROM ops.incident_update u
-          WHERE ((u.incident_book_id = i.book_id) AND (u.incident_seq = i.seq))), 'open'::text) AS status,
+          WHERE ((u.book_id = i.book_id) AND (u.incident_seq = i.seq))), 'open'::text) AS status,
     ( SELECT ((u.actor || ': '::text) || u.reason)
            FROM ops.incident_update u
-          WHERE ((u.incident_book_id = i.book_id) AND (u.incident_seq = i.seq) AND (u.action = 'resolved'::text))
+          WHERE ((u.book_id = i.book_id) AND (u.incident_seq = i.seq) AND (u.action = 'resolved'::text))
           ORDER BY u.seq DESC
          LIMIT 1) AS resolution
    FROM (ops.incident i
@@ -5629,7 +5644,7 @@ ALTER TABLE api.incidents OWNER TO predator_owner;
 -- Name: VIEW incidents; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.incidents IS 'Incidents (INC-<book>-<seq>; book 0 spans books) with severity, category, scope, links, who or what opened them, and their status: open, acknowledged or resolved (with who and why).';
+COMMENT ON VIEW api.incidents IS 'Incidents (INC-<book>-<seq>; book 0 spans books) with severity, category, scope, links, who or what opened them, business time ts, wall time opened_at, and their status: open, acknowledged or resolved (with who and why).';
 
 
 --
@@ -8032,6 +8047,14 @@ ALTER TABLE ONLY ops.run
 
 ALTER TABLE ONLY ops.incident_update
     ADD CONSTRAINT update_has_incident FOREIGN KEY (incident_book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
+
+
+--
+-- Name: incident_update update_refers_to_incident_of_its_book; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.incident_update
+    ADD CONSTRAINT update_refers_to_incident_of_its_book FOREIGN KEY (book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
 
 
 --

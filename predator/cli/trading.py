@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -74,6 +76,30 @@ def _paper_config(kw: dict) -> PaperConfig:  # type: ignore[type-arg]
     )
 
 
+#: Exit code of a worker whose database connection was lost.
+EXIT_DATABASE_LOST = 3
+
+
+@contextmanager
+def database_lost_exits(command: str) -> Iterator[None]:
+    """A lost database connection (server stopped, connection cut) ends the command with one line on stderr
+    that says what happened and what to do, and exit code EXIT_DATABASE_LOST, without a traceback. Every
+    closed hour is committed; a restart resumes after the last one."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.OperationalError as e:
+        first = (str(e).strip().splitlines() or ["connection lost"])[0]
+        click.echo(
+            f"predator {command}: lost the database connection ({first}); every hour closed before is kept. "
+            f"Check that the database is up (predator db status / predator db up), then run the same command "
+            f"again: it resumes after the last closed hour.",
+            err=True,
+        )
+        sys.exit(EXIT_DATABASE_LOST)
+
+
 def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
     click.echo(
         f"run {summary.run_id} on account {summary.account}: {summary.hours} hours closed "
@@ -108,11 +134,11 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--stop-after", type=int, default=None, help="Stop after this many hours (a later run resumes).")
 @click.option(
-    "--durable/--fast-commit",
-    default=False,
-    show_default=True,
-    help="Wait for every hour's commit to reach disk (synchronous_commit on); accelerated runs default "
-    "to fast commits, still atomic and ordered.",
+    "--backtest-fast-commit",
+    is_flag=True,
+    help="Backtests over stored history only (every hour of the run already closed): commit each hour "
+    "without waiting for the WAL flush (still atomic and ordered; a server crash loses the last hours, which "
+    "a restart runs again). Refused otherwise. Default: every commit waits for the flush.",
 )
 def paper(
     account: str,
@@ -125,7 +151,7 @@ def paper(
     risk_profile: str,
     progress: bool,
     stop_after: int | None,
-    durable: bool,
+    backtest_fast_commit: bool,
     **venue_kw: object,
 ) -> None:
     """Paper-trade stored candles in accelerated time, every write through the governed procedures.
@@ -149,12 +175,17 @@ def paper(
         venue=_paper_config(venue_kw),
     )
     runner = HourRunner(
-        default_target(), config, progress=progress and sys.stderr.isatty(), stop_after=stop_after, durable=durable
+        default_target(),
+        config,
+        progress=progress and sys.stderr.isatty(),
+        stop_after=stop_after,
+        backtest_fast_commit=backtest_fast_commit,
     )
-    try:
-        summary = runner.run()
-    finally:
-        runner.close()
+    with database_lost_exits("paper"):
+        try:
+            summary = runner.run()
+        finally:
+            runner.close()
     print_summary(summary)
 
 
@@ -170,19 +201,26 @@ def replay(account: str, start: str | None, end: str | None, keep: bool, progres
     from predator.runner.replay import replay as run_replay
 
     configure_logging()
-    result = run_replay(
-        default_target(),
-        account,
-        _utc(start) if start else None,
-        _utc(end) if end else None,
-        keep=keep,
-        progress=progress and sys.stderr.isatty(),
-    )
+    with database_lost_exits("replay"):
+        result = run_replay(
+            default_target(),
+            account,
+            _utc(start) if start else None,
+            _utc(end) if end else None,
+            keep=keep,
+            progress=progress and sys.stderr.isatty(),
+        )
     for m in result.mismatches:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
+    for u in result.unreplayable:
+        click.echo(f"NOT REPLAYED: {u}")
     if result.scratch_database:
         click.echo(f"scratch database kept: {result.scratch_database}")
-    click.echo(f"{result.hours_compared} hours compared, {len(result.mismatches)} mismatched")
+    last = result.last_hour.isoformat() if result.last_hour else "-"
+    click.echo(
+        f"{result.hours_compared} hours compared (to the last closed hour {last}), "
+        f"{len(result.mismatches)} mismatched, {result.interventions} operator action(s) re-applied"
+    )
     click.echo(f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'}")
     sys.exit(0 if result.parity else 1)
 
@@ -326,7 +364,9 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         principal=principal,
     )
     t1 = time.monotonic()
-    runner = HourRunner(target, run_config, progress=sys.stderr.isatty(), durable=False)
+    # The demo is a backtest over stored history (2023 by default): fast commits are allowed for it, and
+    # refused by the runner if --to reaches an hour that has not closed yet.
+    runner = HourRunner(target, run_config, progress=sys.stderr.isatty(), backtest_fast_commit=True)
     try:
         summary = runner.run()
     finally:
@@ -428,7 +468,8 @@ def run_cmd(
     )
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(default_target(), config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds)
-    sched.start()
+    with database_lost_exits("run"):
+        sched.start()
     click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats")
 
 

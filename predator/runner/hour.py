@@ -133,6 +133,23 @@ class RunSummary:
     seconds: float = 0.0
 
 
+def fast_commit_refusal(config: RunConfig, now: datetime | None = None, until: datetime | None = None) -> str | None:
+    """Why ``--backtest-fast-commit`` may not apply to this run (None: it may). Fast commits are only for a
+    backtest over stored history: a paper run whose every hour (up to ``until``, by default the run's end)
+    has closed on the wall clock. Never for paper on live data, shadow or live, whose hours others may see
+    as they close."""
+    now = now or datetime.now(UTC)
+    last = until or config.end
+    if config.mode != "paper":
+        return f"fast commits are for backtests over history only, not for {config.mode} mode"
+    if last + HOUR > now:
+        return (
+            f"fast commits are for backtests over history only: the run ends at {last.isoformat()}, "
+            "after the last closed hour; run it durable (the default)"
+        )
+    return None
+
+
 def _hour_floor(ts: datetime) -> datetime:
     return ts.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
@@ -147,10 +164,13 @@ class HourRunner:
         strategy: Strategy | None = None,
         progress: bool = False,
         stop_after: int | None = None,
-        durable: bool = True,
+        backtest_fast_commit: bool = False,
+        until: datetime | None = None,
     ) -> None:
         self.target = target
-        self.durable = durable
+        self.backtest_fast_commit = backtest_fast_commit
+        #: The last hour this runner will close when its caller stops it before the run's end (a replay).
+        self.until = until
         self.config = config
         self.strategy = strategy or load_strategy(config.strategy, config.params)
         self.progress = progress
@@ -210,14 +230,21 @@ class HourRunner:
     def prepare(self) -> None:
         c = self.config
         self.ensure_account()
+        if self.backtest_fast_commit:
+            refusal = fast_commit_refusal(c, until=self.until)
+            if refusal:
+                raise errors.ConfigurationError(refusal)
         self.conn = self.target.connect("worker")
         set_json_loads(partial(json.loads, parse_float=Decimal), self.conn)
-        if not self.durable:
-            # Accelerated runs over history: each hour still commits atomically and in order, but without
-            # waiting for the WAL flush; a server crash can lose the last few hundred milliseconds of
-            # closed hours, which a restart simply runs again from what the database holds.
+        if self.backtest_fast_commit:
+            # A backtest over stored history: each hour still commits atomically and in order, but without
+            # waiting for the WAL flush; a server crash can lose the last closed hours, which a restart runs
+            # again identically from what the database holds (nothing outside the run saw them live).
             self.conn.execute("SET synchronous_commit = off")
-            self.conn.commit()
+        elif self.conn.execute("SHOW synchronous_commit").fetchone() == ("off",):
+            # Durable by default: whatever the server's default, every commit waits for the WAL flush.
+            self.conn.execute("SET synchronous_commit = on")
+        self.conn.commit()
         warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
         self.market = MarketData.load(self.conn, c.venue.venue, list(c.symbols), c.start - warmup, c.end + HOUR)
         self.conn.commit()

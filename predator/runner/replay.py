@@ -2,28 +2,58 @@
 
 1. Read the run's configuration (``api.runs``) and the per-hour hashes of the original database
    (``api.hour_digests``): the hashes recorded when each hour closed, and the same digests recomputed now
-   from the rows' content.
+   from the rows' content. The replay ends at the account's last closed hour (a run started by
+   ``predator run`` stores an end far in the future; only what was closed can be compared).
 2. Create a scratch database on the same server, migrate it, and copy the inputs through the governed
-   path: the instruments' venue rules, the risk profile's limits, and the candles (warm-up included).
-3. Run the same :class:`~predator.runner.hour.HourRunner` configuration from the run's start.
+   path: the instruments' venue rules, the risk profile's limits, the circuit-breaker settings of the
+   account's lane, and the candles (warm-up included).
+3. Run the same :class:`~predator.runner.hour.HourRunner` configuration from the run's start, and apply
+   the operator's interventions on the account (kill switch, halts, resumes, strategy pauses, incident
+   updates) after the same closed hour as in the original (``ops.audit_log``, ordered by wall time, which
+   only orders them and is never hashed).
 4. Compare every hour in the requested range: inputs, each output chain's digest, and the hourly state.
 
 An hour is a mismatch when the replay differs from the original, or when the original's rows no longer
-match what was recorded at close (an edited row). The verdict is ``REPLAY PARITY: TRUE`` only when every
-hour matches.
+match what was recorded at close (an edited row). An operator action that the replay cannot re-apply (a
+limit or breaker changed after the run began) is reported, and the verdict is then false. The verdict is
+``REPLAY PARITY: TRUE`` only when every hour matches and every intervention was re-applied.
+
+The scratch database is dropped when the replay ends, also on an exception, SIGINT or SIGTERM. Each
+replay holds a session advisory lock named after its scratch database on the server's ``postgres``
+database for as long as the scratch exists; a replay that starts drops the scratch databases whose lock
+nobody holds (their replay process died, e.g. SIGKILL), and leaves alone those of running replays and
+those kept with ``--keep``.
 """
 
 from __future__ import annotations
 
+import signal
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any
 
 import psycopg
+import structlog
+from psycopg import sql
 
 from predator.db import api, market_api, migrate
 from predator.db.connection import Target
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.strategies.base import load_strategy
+
+log = structlog.get_logger("predator.replay")
+
+#: Scratch databases of replays are named ``<SCRATCH_PREFIX>_<random hex>``.
+SCRATCH_PREFIX = "predator_replay"
+#: COMMENT ON DATABASE of a scratch database kept with ``--keep`` (never dropped by the orphan sweep).
+KEPT_COMMENT = "predator replay scratch database, kept"
+#: First key of the session advisory lock a replay holds on its scratch database (second key: hashtext
+#: of the database name), on the server's ``postgres`` database.
+LOCK_CLASS = 0x5052504C  # "PRPL"
 
 
 @dataclass
@@ -34,6 +64,19 @@ class HourMismatch:
     problems: list[str]
 
 
+@dataclass(frozen=True)
+class Intervention:
+    """An operator action on the account, re-applied after ``after_hour`` (None: before the first hour)."""
+
+    seq: int
+    book_id: int
+    action: str
+    target: str
+    args: dict[str, Any]
+    reason: str
+    after_hour: datetime | None
+
+
 @dataclass
 class ReplayResult:
     account: str
@@ -41,10 +84,13 @@ class ReplayResult:
     hours_compared: int
     mismatches: list[HourMismatch] = field(default_factory=list)
     scratch_database: str | None = None
+    last_hour: datetime | None = None
+    interventions: int = 0
+    unreplayable: list[str] = field(default_factory=list)
 
     @property
     def parity(self) -> bool:
-        return self.hours_compared > 0 and not self.mismatches
+        return self.hours_compared > 0 and not self.mismatches and not self.unreplayable
 
 
 def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]:
@@ -55,6 +101,11 @@ def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]
         raise LookupError(f"account {account} has no registered run to replay")
     run_id, config = rows[-1]
     return run_id, RunConfig.from_dict(config)
+
+
+def _last_closed_hour(conn: psycopg.Connection, account: str) -> datetime | None:
+    row = conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = %s", (account,)).fetchone()
+    return row[0] if row else None
 
 
 def _copy_candles(
@@ -81,7 +132,8 @@ def _copy_candles(
 
 
 def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config: RunConfig) -> None:
-    """Limits of the run's risk profile, and the venue rules of its instruments, into the scratch database."""
+    """Limits of the run's risk profile, the breaker settings of its lane and account, and the venue rules of its
+    instruments, into the scratch database."""
     limits = src.execute(
         "SELECT limit_name, scope, mode, value FROM api.limits WHERE profile = %s ORDER BY 1, 2", (config.risk_profile,)
     ).fetchall()
@@ -94,6 +146,18 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
         (config.venue.venue, list(config.symbols)),
     ).fetchall()
     src.commit()
+    breakers = src.execute(
+        "SELECT account, breaker, threshold, window_hours, min_events, trip_scope FROM api.breakers"
+        " WHERE lane = 'paper' AND account IN ('*', %s) AND (revision > 1 OR account <> '*') ORDER BY 1, 2",
+        (config.account,),
+    ).fetchall()
+    if breakers:
+        with dst_op.transaction():
+            for account, breaker, threshold, window, events, scope in breakers:
+                api.set_breaker(
+                    dst_op, "paper", breaker, threshold, "replay: breaker of the original run", account, window,
+                    events, scope,
+                )
     changed = [
         {
             "symbol": r[0],
@@ -110,6 +174,83 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
     if changed:
         with dst_op.transaction():
             market_api.upsert_instruments(dst_op, config.venue.venue, changed, "replay of the original's venue rules")
+
+
+#: Operator actions the replay re-applies, and those it cannot (their effect is copied at the start).
+_REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strategy", "incident_acknowledged",
+              "incident_resolved", "incident_comment"}
+_SETTINGS = {"set_limit", "set_breaker", "upsert_instruments"}
+
+
+def _interventions(conn: psycopg.Connection, config: RunConfig) -> tuple[list[Intervention], list[str]]:
+    """The operator's actions on the account after it was created, each with the closed hour it followed;
+    and those the replay cannot re-apply (settings changed after the first hour closed)."""
+    c = config
+    book = conn.execute("SELECT book_id, lane FROM trading.account WHERE name = %s", (c.account,)).fetchone()
+    if book is None:
+        return [], []
+    book_id, lane = book
+    rows = conn.execute(
+        "SELECT a.seq, a.book_id, a.action, a.target, a.args, a.reason, a.recorded_at,"
+        " (SELECT max(h.hour) FROM portfolio.hourly_state h WHERE h.book_id = %(book)s"
+        "   AND h.recorded_at < a.recorded_at),"
+        " (SELECT min(h.recorded_at) FROM portfolio.hourly_state h WHERE h.book_id = %(book)s)"
+        " FROM ops.audit_log a"
+        " WHERE a.book_id IN (0, %(book)s) AND a.recorded_at > (SELECT min(x.recorded_at) FROM ops.audit_log x"
+        "   WHERE x.book_id = %(book)s AND x.action = 'create_account')"
+        " ORDER BY a.recorded_at, a.book_id, a.seq",
+        {"book": book_id},
+    ).fetchall()
+    conn.commit()
+    out: list[Intervention] = []
+    unreplayable: list[str] = []
+    for seq, bid, action, target, args, reason, recorded, after, first_close in rows:
+        covers = (
+            bid == book_id
+            or action == "kill_switch"
+            or target in ("global:*", f"lane:{lane}")
+        )
+        if action == "open_incident" and bid == book_id:
+            unreplayable.append(f"open_incident on {target} after the hour {after.isoformat() if after else '-'}"
+                                " (the audit log does not keep its description and links)")
+            continue
+        if action in _SETTINGS:
+            relevant = (
+                (action == "set_limit" and target.startswith(f"{c.risk_profile}/"))
+                or (action == "set_breaker" and (target.startswith(f"{lane}/*/") or
+                                                 target.startswith(f"{lane}/{c.account}/")))
+                or (action == "upsert_instruments" and target == c.venue.venue)
+            )
+            if relevant and first_close is not None and recorded > first_close:
+                unreplayable.append(f"{action} {target} after the hour {after.isoformat() if after else '-'}"
+                                    " (settings are copied as they are now, not replayed in time)")
+            continue
+        if action in _REAPPLIED and covers:
+            out.append(Intervention(seq, bid, action, target, args or {}, reason, after))
+    return out, unreplayable
+
+
+def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -> None:
+    """Re-apply one operator action in the scratch database, as the operator role."""
+    with op.transaction():
+        if iv.action == "kill_switch":
+            api.kill_switch(op, iv.reason, bool(iv.args.get("flatten", False)))
+        elif iv.action in ("halt", "resume"):
+            kind, _, key = iv.target.partition(":")
+            fn = api.halt if iv.action == "halt" else api.resume
+            fn(op, iv.reason, kind, None if kind == "global" else key)
+        elif iv.action in ("pause_strategy", "resume_strategy"):
+            account, _, strategy = iv.target.partition("/")
+            (api.pause_strategy if iv.action == "pause_strategy" else api.resume_strategy)(
+                op, account, strategy, iv.reason
+            )
+        else:  # incident_<action> on INC-<book>-<seq>: the same incident in the scratch database's numbering
+            _, book, seq = iv.target.split("-")
+            incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"
+            op.execute(
+                "SELECT api.update_incident(%s::text, %s::text, %s::text)",
+                (incident, iv.action.removeprefix("incident_"), iv.reason),
+            )
 
 
 def compare(original: list[api.HourDigest], replayed: list[api.HourDigest]) -> list[HourMismatch]:
@@ -139,6 +280,92 @@ def compare(original: list[api.HourDigest], replayed: list[api.HourDigest]) -> l
     return out
 
 
+# --- the scratch database -------------------------------------------------------------------------------
+def _admin(server: Target) -> psycopg.Connection:
+    return psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True)
+
+
+def _lock_key(name: str) -> sql.Composed:
+    return sql.SQL("{}, hashtext({})").format(sql.Literal(LOCK_CLASS), sql.Literal(name))
+
+
+def drop_orphaned_scratch(server: Target) -> list[str]:
+    """Drop the replay scratch databases left by replay processes that no longer exist: those whose advisory
+    lock nobody holds (a running replay holds its lock from before the database exists until it is
+    dropped), except those kept with ``--keep``. Returns the names dropped."""
+    dropped: list[str] = []
+    with _admin(server) as conn:
+        names = [
+            n
+            for (n,) in conn.execute(
+                "SELECT d.datname FROM pg_database d WHERE d.datname LIKE %s"
+                " AND coalesce(shobj_description(d.oid, 'pg_database'), '') <> %s ORDER BY 1",
+                (SCRATCH_PREFIX + r"\_%", KEPT_COMMENT),
+            ).fetchall()
+        ]
+        for name in names:
+            key = _lock_key(name)
+            got = conn.execute(sql.SQL("SELECT pg_try_advisory_lock({})").format(key)).fetchone()
+            if got is None or not got[0]:
+                continue  # its replay is running
+            try:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                dropped.append(name)
+            finally:
+                conn.execute(sql.SQL("SELECT pg_advisory_unlock({})").format(key))
+    for name in dropped:
+        log.warning("orphaned_scratch_dropped", database=name)
+    return dropped
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived during a replay: unwinds so that the scratch database is dropped."""
+
+
+@contextmanager
+def _terminate_raises() -> Iterator[None]:
+    """While the block runs (main thread only), SIGTERM raises instead of ending the process at once."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def scratch(server: Target, keep: bool = False) -> Iterator[Target]:
+    """A migrated scratch database for one replay, dropped when the block ends (exception, SIGINT and
+    SIGTERM included) unless ``keep``. The advisory lock marks it as in use for :func:`drop_orphaned_scratch`."""
+    name = f"{SCRATCH_PREFIX}_{uuid.uuid4().hex[:12]}"
+    with _terminate_raises(), _admin(server) as holder:
+        holder.execute(sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(name)))
+        try:
+            holder.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            target = server.with_dbname(name)
+            migrate.upgrade(target)
+            yield target
+            if keep:
+                holder.execute(
+                    sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(KEPT_COMMENT))
+                )
+        finally:
+            kept = keep and holder.execute(
+                "SELECT shobj_description(oid, 'pg_database') = %s FROM pg_database WHERE datname = %s",
+                (KEPT_COMMENT, name),
+            ).fetchone() == (True,)
+            if not kept:
+                holder.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def replay(
     target: Target,
     account: str,
@@ -147,31 +374,80 @@ def replay(
     keep: bool = False,
     progress: bool = False,
 ) -> ReplayResult:
-    """Replay ``account``'s run into a scratch database and compare the hours in [start, end]."""
+    """Replay ``account``'s run into a scratch database and compare the hours in [start, end] (by default the
+    run's start to the account's last closed hour)."""
+    drop_orphaned_scratch(target)
     with target.connect("auditor") as src:
         run_id, config = _run_config(src, account)
+        last_closed = _last_closed_hour(src, account)
+        if last_closed is None:
+            raise LookupError(f"account {account} has no closed hour to replay")
         start = start or config.start
-        end = end or config.end
-        original = api.hour_digests(src, account, start, end)
+        last = min(end or last_closed, last_closed, config.end)
+        original = api.hour_digests(src, account, start, last)
+        src.commit()
+        interventions, unreplayable = _interventions(src, config)
+        original_book = src.execute("SELECT book_id FROM trading.account WHERE name = %s", (account,)).fetchone()
         src.commit()
         strategy = load_strategy(config.strategy, config.params)
         warmup = timedelta(hours=int(getattr(strategy, "warmup_bars", 500)) + 24)
 
-        with migrate.scratch_database(target, "predator_replay", keep=keep) as scratch:
-            with scratch.connect("operator") as op:
+        with scratch(target, keep=keep) as db:
+            with db.connect("operator") as op:
                 _copy_reference(src, op, config)
-            with scratch.connect("worker") as dst:
+            with db.connect("worker") as dst:
                 for symbol in config.symbols:
-                    _copy_candles(src, dst, config.venue.venue, symbol, config.start - warmup, config.end + HOUR)
-            last = min(end, config.end)
-            runner = HourRunner(scratch, config, strategy=strategy, progress=progress, durable=False)
+                    _copy_candles(src, dst, config.venue.venue, symbol, config.start - warmup, last + HOUR)
+            # Replays run over stored history into a throwaway database: fast commits (backtest mode).
+            runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=True, until=last)
             try:
                 runner.prepare()
-                runner.stop_after = int((last - config.start) / HOUR) + 1
-                runner.run()
+                with db.connect("operator", autocommit=True) as op:  # each intervention its own transaction
+                    book = op.execute("SELECT book_id FROM api.accounts WHERE name = %s", (account,)).fetchone()
+                    book_map = {original_book[0]: book[0]} if original_book and book else {}
+                    pending = list(interventions)
+                    for iv in [i for i in pending if i.after_hour is None]:
+                        _apply(op, iv, book_map)
+                    pending = [i for i in pending if i.after_hour is not None]
+                    runner._send_unacknowledged()
+                    resume_from = runner.last_closed_hour()
+                    t = config.start if resume_from is None else resume_from + HOUR
+                    hours: list[datetime] = []
+                    while t <= last:
+                        hours.append(t)
+                        t += HOUR
+                    bar = None
+                    if progress:
+                        from tqdm import tqdm
+
+                        bar = tqdm(total=len(hours), unit="h", desc=f"replay {account}", leave=False)
+                    try:
+                        for t in hours:
+                            runner.step(t)
+                            while pending and pending[0].after_hour is not None and pending[0].after_hour <= t:
+                                iv = pending.pop(0)
+                                _apply(op, iv, book_map)
+                                if iv.action == "kill_switch":
+                                    # A worker carries out a kill switch at once (the kill-switch listener,
+                                    # or a restart): cancels and exits go out at the last closed hour.
+                                    runner.service_requests(t)
+                            if bar is not None:
+                                bar.update(1)
+                    finally:
+                        if bar is not None:
+                            bar.close()
             finally:
                 runner.close()
-            with scratch.connect("auditor") as rconn:
-                replayed = api.hour_digests(rconn, account, start, end)
-            scratch_name = scratch.dbname
-    return ReplayResult(account, run_id, len(original), compare(original, replayed), scratch_name if keep else None)
+            with db.connect("auditor") as rconn:
+                replayed = api.hour_digests(rconn, account, start, last)
+            scratch_name = db.dbname
+    return ReplayResult(
+        account,
+        run_id,
+        len(original),
+        compare(original, replayed),
+        scratch_name if keep else None,
+        last,
+        len(interventions),
+        unreplayable,
+    )

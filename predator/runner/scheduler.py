@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import structlog
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -66,9 +67,22 @@ class ScheduledRun:
         self.hours_run = 0
         self.heartbeats = 0
         self.stopping = False
+        self.failure: psycopg.OperationalError | None = None
+
+    def _lost(self, e: psycopg.OperationalError) -> None:
+        """The database connection is gone: stop, and let start() raise it (the CLI says what to do)."""
+        log.error("database_connection_lost", error=str(e).strip().splitlines()[0] if str(e).strip() else "")
+        self.failure = e
+        self.stop()
 
     def hour_job(self) -> None:
         """Close every hour up to the business clock that the database has not closed yet."""
+        try:
+            self._hour_job()
+        except psycopg.OperationalError as e:
+            self._lost(e)
+
+    def _hour_job(self) -> None:
         with self.lock:
             if self.stopping:
                 return
@@ -89,6 +103,12 @@ class ScheduledRun:
 
     def heartbeat(self) -> None:
         """Feed status at the business clock: every stale or quarantined feed of the run is logged."""
+        try:
+            self._heartbeat()
+        except psycopg.OperationalError as e:
+            self._lost(e)
+
+    def _heartbeat(self) -> None:
         with self.lock:
             if self.stopping or self.runner.conn is None:
                 return
@@ -134,6 +154,8 @@ class ScheduledRun:
             with self.lock:  # a job still running finishes its hour first
                 self.stopping = True
                 self.runner.close()
+        if self.failure is not None:
+            raise self.failure
 
     def stop(self) -> None:
         """Stop scheduling; the hour in progress completes (it is one transaction either way)."""

@@ -77,7 +77,7 @@ BEGIN
             jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
-                format('reconciliation mismatch on %s (incident INC-%s-%s)', p_account, v_acct.book_id, v_inc), 'system', p_ts,
+                format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
                 v_inc);
         END IF;
         -- The desync breaker records the trip (the global halt above already stopped trading).

@@ -36,7 +36,7 @@ BEGIN
             jsonb_build_object('venue_ref', p_venue_ref, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
-                format('withdrawal of %s %s seen on %s (incident INC-%s-%s)', p_amount, p_currency, p_account, v_acct.book_id, v_inc),
+                format('withdrawal of %s %s seen on %s (incident %s of account %s)', p_amount, p_currency, p_account, v_inc, p_account),
                 'system', p_ts, v_inc);
         END IF;
     END IF;

@@ -20,14 +20,15 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown incident %s', p_incident),
             HINT = 'See predator incidents.';
     END IF;
-    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.incident_book_id = v_book
+    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.book_id = v_book
                                            AND u.incident_seq = v_seq AND u.action = 'resolved') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident %s is already resolved', p_incident),
             HINT = 'Open a new incident for a new problem; comments are still accepted.';
     END IF;
     PERFORM ops._audit(v_book, 'incident_' || p_action, p_incident, '{}', p_reason);
-    INSERT INTO ops.incident_update (book_id, incident_book_id, incident_seq, action, reason, actor)
-    VALUES (v_book, v_book, v_seq, p_action, p_reason, ops.actor());
+    -- incident_book_id stays NULL: the update lives in its incident's book (migration 0009).
+    INSERT INTO ops.incident_update (book_id, incident_seq, action, reason, actor)
+    VALUES (v_book, v_seq, p_action, p_reason, ops.actor());
     RETURN (SELECT i.status FROM api.incidents i WHERE i.book_id = v_book AND i.seq = v_seq);
 END
 $$;

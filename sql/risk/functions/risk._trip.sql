@@ -3,6 +3,8 @@
 -- (severity 1 for global trips, 2 otherwise; category by breaker) and halts at the breaker's scope
 -- (global, the account's lane, or the account), as a system halt that only an operator lifts. Does
 -- nothing and returns false when that scope is already halted (the breaker already did its job).
+-- The halt reason names the incident by its seq in the account's book and the account's name, never by
+-- the surrogate book id: the reason is hashed, and a replay in another database must give the same text.
 CREATE OR REPLACE FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamptz, p_value numeric,
                                       p_threshold numeric, p_scope text, p_figures jsonb)
 RETURNS boolean
@@ -35,8 +37,8 @@ BEGIN
     INSERT INTO risk.breaker_trip (book_id, breaker, ts, value, threshold, trip_scope, figures, incident_seq)
     VALUES (p_book_id, p_breaker, p_ts, p_value, p_threshold, p_scope, p_figures, v_incident);
     PERFORM risk._set_halt(p_scope, v_key, v_book, 'halt',
-        format('circuit breaker %s: %s reached %s (incident INC-%s-%s)', p_breaker, round(p_value, 8), p_threshold,
-               p_book_id, v_incident), 'system', p_ts, v_incident);
+        format('circuit breaker %s: %s reached %s (incident %s of account %s)', p_breaker, round(p_value, 8), p_threshold,
+               v_incident, v_acct.name), 'system', p_ts, v_incident);
     RETURN true;
 END
 $$;
