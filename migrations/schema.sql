@@ -5579,7 +5579,8 @@ CREATE TABLE ops.incident_update (
     row_hash bytea NOT NULL,
     CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
     CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0)),
-    CONSTRAINT incident_update_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+    CONSTRAINT incident_update_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT update_incident_book_is_its_book CHECK (((incident_book_id IS NULL) OR (incident_book_id = book_id)))
 );
 
 
