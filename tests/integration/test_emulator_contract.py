@@ -85,8 +85,7 @@ def _prepared(srv: EmulatorServer, symbol: str) -> dict[str, str]:
 
 # Fields whose presence depends on the order's life rather than on the payload's shape, with the reason.
 KRAKEN_ALLOWED = {
-    "fetchOrder": {"lastUpdateTimestamp",  # the recorded open order has no closetm; the recorded closed one has
-                   "timeInForce"},  # the recorded limit order is post-only (oflags "post"): ccxt reads PO from it
+    "fetchOrder": {"timeInForce"},  # the recorded limit order is post-only (oflags "post"): ccxt reads PO from it
 }
 
 
