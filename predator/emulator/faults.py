@@ -245,11 +245,15 @@ class FaultBook:
             jitter = self.rng.randint(-self.jitter_ms, self.jitter_ms) if self.jitter_ms else 0
             return max(0, self.latency_ms + jitter) / 1000
 
-    def take(self, kinds: tuple[str, ...], method: str, path: str) -> list[Fault]:
-        """The HTTP faults of ``kinds`` that hit this request (their counts are spent)."""
+    def take(self, kinds: tuple[str, ...], method: str, path: str,
+             default: tuple[str, str] | None = None) -> list[Fault]:
+        """The HTTP faults of ``kinds`` that hit this request (their counts are spent). ``default``:
+        (method, path) a fault without ``endpoint`` is limited to."""
         hit: list[Fault] = []
         with self._lock:
             for a in self.active:
+                if a.fault.endpoint is None and default is not None and (method, path) != default:
+                    continue
                 if a.fault.kind in kinds and a.fault.matches(method, path) and (a.remaining is None or a.remaining > 0):
                     hit.append(a.fault)
                     if a.remaining is not None:

@@ -120,9 +120,7 @@ class FaultLayer:
                 await JSONResponse({"error": ["EAPI:Rate limit exceeded"]}, headers={"Retry-After": retry})(
                     scope, receive, send)
             return
-        entry_method, entry_path = _ORDER_ENTRY[self.venue]
-        withheld = [f for f in self.book.take(("timeout_after_accept",), method, path)
-                    if f.endpoint is not None or (method == entry_method and path == entry_path)]
+        withheld = self.book.take(("timeout_after_accept",), method, path, default=_ORDER_ENTRY[self.venue])
         if not withheld:
             await self.app(scope, receive, send)
             return

@@ -135,6 +135,8 @@ def test_kraken_emulator_answers_the_requests_the_real_client_sends(kraken: Emul
     ]
     emu = client(kraken)
     emu.load_markets()
+    emu.create_order("LTC/USDT", "market", "buy", 0.2)  # something to sell in the recorded market sell
+    advance(kraken, 1)
     sent: list[tuple[str, str | None]] = []
     real_fetch = emu.fetch
 

@@ -75,7 +75,9 @@ def test_latency_and_jitter_delay_answers(srv: EmulatorServer) -> None:
 
 def test_timeout_after_accept_leaves_an_order_the_client_must_look_up(srv: EmulatorServer) -> None:
     venue = srv.settings.venue
-    ex = client(srv, timeout_ms=400)
+    ex = client(srv)
+    ex.load_markets()  # with a normal timeout: only the order entry below is meant to time out
+    ex.timeout = 400
     faults(srv, {"faults": [{"kind": "timeout_after_accept", "delay_ms": 1200, "times": 1}]})
     with pytest.raises(ccxt.RequestTimeout):
         ex.create_order(SYMBOL[venue], "limit", "buy", 0.01, 1000, {"clientOrderId": f"tmo-{venue}"})

@@ -77,8 +77,9 @@ def test_unknown_order_and_insufficient_funds_are_the_venues_errors(srv: Emulato
     if venue == "binance":
         with pytest.raises(ccxt.OrderNotFound):
             ex.fetch_order(None, symbol, {"clientOrderId": "never-sent"})
+        ex.create_order(symbol, "limit", "buy", 0.01, 1000, {"clientOrderId": f"dup-{venue}"})
         with pytest.raises(ccxt.InvalidOrder, match="Duplicate"):
-            ex.create_order(symbol, "market", "buy", 0.01, None, {"clientOrderId": f"mkt-{venue}"})
+            ex.create_order(symbol, "limit", "buy", 0.01, 1000, {"clientOrderId": f"dup-{venue}"})
     else:
         assert ex.fetch_open_orders(symbol, None, None, {"clientOrderId": "never-sent"}) == []
         with pytest.raises(ccxt.OrderNotFound):
