@@ -415,7 +415,7 @@ def test_temp_objects_planted_under_the_old_names_are_never_touched(db: Target) 
                 list(market_api.copy_stage(conn, key, lines))
                 results.append(conn.execute(
                     "SELECT read, loaded, duplicate, corrected, quarantined FROM api.load_candles(%s, 'binance',"
-                    " 'BTC/USDT', '1h', 'planted', %s, 0)", (key, datetime(2030, 1, 1, tzinfo=UTC))).fetchone())
+                    " 'BTC/USDT', '1h', 'planted', %s, 0)", (key, datetime(2025, 1, 1, tzinfo=UTC))).fetchone())
         rows = market_api.upsert_instruments(conn, "binance", [{"symbol": "ETH/BTC", "base": "ETH", "quote": "BTC"}],
                                              "planted")
     assert results == [(4, 2, 0, 0, 2), (4, 0, 2, 0, 2)]
