@@ -1042,10 +1042,10 @@ COMMENT ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason
 
 
 --
--- Name: reconcile(text, timestamp with time zone, jsonb, text[], text, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: reconcile(text, timestamp with time zone, jsonb, text[], text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text DEFAULT 'hourly'::text, p_tolerance numeric DEFAULT 0.00000001) RETURNS TABLE(clean boolean, diffs jsonb, reconciliation_seq bigint)
+CREATE FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text DEFAULT 'hourly'::text) RETURNS TABLE(clean boolean, diffs jsonb, reconciliation_seq bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1059,8 +1059,8 @@ DECLARE
     v_prev_diffs jsonb;
     v_since  timestamptz;
     v_venue  jsonb;
+    v_tolerance numeric := ops.reconcile_tolerance();
 BEGIN
-    PERFORM ops._require_finite('api.reconcile', ARRAY['p_tolerance'], ARRAY[p_tolerance]);
     PERFORM ops._require_finite_json('api.reconcile', 'p_venue_balances', p_venue_balances);
     PERFORM ops._require_business_time('api.reconcile', ARRAY['p_ts'], ARRAY[p_ts]);
     v_acct := trading._account(p_account);
@@ -1088,7 +1088,7 @@ BEGIN
                                   'venue', coalesce((v_venue ->> c.ccy)::numeric, 0),
                                   'difference', coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
           FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(v_venue)) c
-         WHERE abs(coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
+         WHERE abs(coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > v_tolerance
         UNION ALL
         SELECT jsonb_build_object('kind', 'order_missing_at_venue', 'key', o) FROM unnest(v_orders) o
          WHERE NOT (o = ANY (coalesce(p_venue_open_orders, '{}')))
@@ -1099,7 +1099,7 @@ BEGIN
     INSERT INTO ops.reconciliation (book_id, kind, ts, venue_balances, book_balances, venue_open_orders, book_open_orders,
                                     tolerance, diffs, clean)
     VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
-            p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
+            v_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
 
     IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
@@ -1124,13 +1124,13 @@ END
 $$;
 
 
-ALTER FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) OWNER TO predator_owner;
+ALTER FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the tolerance halts globally and opens a severity-1 incident.';
+COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the operator''s reconcile_tolerance setting halts globally and opens a severity-1 incident.';
 
 
 --
@@ -1795,17 +1795,19 @@ CREATE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) RET
     AS $$
 DECLARE
     v_rev integer;
+    v_max numeric;
 BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
-    IF p_name IS DISTINCT FROM 'max_clock_skew_seconds' THEN
+    IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance.';
     END IF;
-    IF p_value IS NULL OR p_value < 0 OR p_value > 3600 THEN
+    v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 ELSE 1 END;
+    IF p_value IS NULL OR p_value < 0 OR p_value > v_max THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency).';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
@@ -1822,7 +1824,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock. PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean. PD011 unknown setting, PD012 value out of range or not finite.';
 
 
 --
@@ -3298,6 +3300,29 @@ ALTER FUNCTION ops.is_finite(p_value numeric) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ops.is_finite(p_value numeric) IS 'True for an ordinary number, false for NaN and ±Infinity (NULL for NULL): the finiteness predicate of every api boundary and every numeric CHECK.';
+
+
+--
+-- Name: reconcile_tolerance(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.reconcile_tolerance() RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(
+        (SELECT s.value FROM ops.setting s WHERE s.name = 'reconcile_tolerance' ORDER BY s.revision DESC LIMIT 1),
+        0.00000001)
+$$;
+
+
+ALTER FUNCTION ops.reconcile_tolerance() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION reconcile_tolerance(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.reconcile_tolerance() IS 'The reconciliation tolerance in force (operator setting reconcile_tolerance, default 1e-8): the largest balance difference per currency that still counts as clean.';
 
 
 --
@@ -6289,7 +6314,8 @@ CREATE TABLE ops.setting (
     actor text DEFAULT SESSION_USER NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
-    CONSTRAINT setting_name_is_known CHECK ((name = 'max_clock_skew_seconds'::text)),
+    CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
@@ -6303,7 +6329,7 @@ ALTER TABLE ops.setting OWNER TO predator_owner;
 -- Name: TABLE setting; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds.';
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency (in that currency) that reconciliation still counts as clean, 0..1.';
 
 
 --
@@ -8467,11 +8493,11 @@ GRANT ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reas
 
 
 --
--- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text, p_tolerance numeric) TO predator_worker;
+REVOKE ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) TO predator_worker;
 
 
 --
@@ -8806,6 +8832,13 @@ GRANT ALL ON FUNCTION ops.hash_excluded_columns() TO predator_auditor;
 
 REVOKE ALL ON FUNCTION ops.is_finite(p_value numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION ops.is_finite(p_value numeric) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION reconcile_tolerance(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.reconcile_tolerance() FROM PUBLIC;
 
 
 --

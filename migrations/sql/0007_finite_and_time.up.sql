@@ -4,7 +4,10 @@
 -- NaN = NaN true, so a NaN passes comparisons such as qty <= cap; timestamptz accepts '±infinity'. This
 -- migration:
 --   * adds ops.setting, the operator settings of the database (append-only revisions, like risk limits),
---     with max_clock_skew_seconds = 300: how far a business time may run ahead of the wall clock;
+--     with max_clock_skew_seconds = 300: how far a business time may run ahead of the wall clock, and
+--     reconcile_tolerance = 1e-8: the balance difference reconciliation still counts as clean (a worker
+--     argument before: a worker could have declared any mismatch clean, and a clean reconciliation unlocks
+--     api.resume);
 --   * adds a CHECK <table>_<column>_is_finite to every numeric column of the governed schemas (market,
 --     trading, ledger, risk, portfolio, ops): -Infinity < value < Infinity, which also refuses NaN
 --     (numeric orders NaN above Infinity); NULL stays allowed where the column allows it;
@@ -16,19 +19,21 @@
 SET LOCAL ROLE predator_owner;
 
 CREATE TABLE ops.setting (
-    name        text        NOT NULL CONSTRAINT setting_name_is_known CHECK (name IN ('max_clock_skew_seconds')),
+    name        text        NOT NULL CONSTRAINT setting_name_is_known CHECK (name IN ('max_clock_skew_seconds', 'reconcile_tolerance')),
     revision    integer     NOT NULL CONSTRAINT setting_revision_is_positive CHECK (revision > 0),
     value       numeric     NOT NULL,
     reason      text        NOT NULL CONSTRAINT setting_reason_is_given CHECK (length(btrim(reason)) > 0),
     actor       text        NOT NULL DEFAULT session_user,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT setting_pk PRIMARY KEY (name, revision),
-    CONSTRAINT clock_skew_is_small CHECK (name <> 'max_clock_skew_seconds' OR (value >= 0 AND value <= 3600))
+    CONSTRAINT clock_skew_is_small CHECK (name <> 'max_clock_skew_seconds' OR (value >= 0 AND value <= 3600)),
+    CONSTRAINT reconcile_tolerance_is_small CHECK (name <> 'reconcile_tolerance' OR (value >= 0 AND value <= 1))
 );
-COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds.';
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency (in that currency) that reconciliation still counts as clean, 0..1.';
 
 INSERT INTO ops.setting (name, revision, value, reason, actor)
-VALUES ('max_clock_skew_seconds', 1, 300, 'shipped default: five minutes of clock skew between a venue and the database', 'migration');
+VALUES ('max_clock_skew_seconds', 1, 300, 'shipped default: five minutes of clock skew between a venue and the database', 'migration'),
+       ('reconcile_tolerance', 1, 0.00000001, 'shipped default: the venues'' balance precision (1e-8)', 'migration');
 
 DO $finite$
 DECLARE

@@ -425,18 +425,19 @@ def reconcile_call(
     venue_balances: dict[str, Decimal],
     venue_open_orders: list[str],
     kind: str = "hourly",
-    tolerance: Decimal = Decimal("0.00000001"),
 ) -> Call[Reconciliation]:
     balances = json.dumps({k: str(v) for k, v in sorted(venue_balances.items())})
     return Call(
-        "SELECT * FROM api.reconcile(%s::text, %s::timestamptz, %s::jsonb, %s::text[], %s::text, %s::numeric)",
-        (account, ts, balances, sorted(venue_open_orders), kind, tolerance),
+        "SELECT * FROM api.reconcile(%s::text, %s::timestamptz, %s::jsonb, %s::text[], %s::text)",
+        (account, ts, balances, sorted(venue_open_orders), kind),
         Reconciliation,
     )
 
 
 def reconcile(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Reconciliation:
-    """Compare the book with the venue's balances (totals per currency) and open orders (client order ids)."""
+    """Compare the book with the venue's balances (totals per currency) and open orders (client order ids).
+
+    The tolerance is the operator setting ``reconcile_tolerance`` (``api.set_setting``), never an argument."""
     return run(conn, reconcile_call(*args, **kwargs))
 
 

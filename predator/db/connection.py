@@ -43,7 +43,7 @@ class Target:
     def role_dsn(self, role: Role) -> str:
         """The DSN a component uses: ``PREDATOR_<ROLE>_DSN`` when set (its database replaced by this one's),
         else the administrator's DSN with the user replaced by the role's login role, any password removed
-        and ``passfile=PREDATOR_HOME/secrets/pgpass`` (``admin``: the administrator's DSN itself)."""
+        and ``passfile=PREDATOR_HOME/secrets/<login>.pgpass`` (``admin``: the administrator's DSN itself)."""
         if role == "admin":
             return self.dsn
         override = os.environ.get(f"PREDATOR_{role.upper()}_DSN")
@@ -57,10 +57,11 @@ class Target:
 
 
 def login_dsn(admin_dsn: str, login: str) -> str:
-    """``admin_dsn`` with ``user=<login>``, no password and the Predator passfile."""
+    """``admin_dsn`` with ``user=<login>``, no password and the login's own passfile
+    (``PREDATOR_HOME/secrets/<login>.pgpass``, which holds that login's password alone)."""
     params = {k: v for k, v in conninfo_to_dict(admin_dsn).items() if k != "password"}
     params["user"] = login
-    params["passfile"] = str(logins.passfile_path())
+    params["passfile"] = str(logins.role_passfile_path(login))
     return make_conninfo("", **params)
 
 

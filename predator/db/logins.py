@@ -55,8 +55,16 @@ def secrets_dir() -> Path:
 
 
 def passfile_path() -> Path:
-    """``PREDATOR_HOME/secrets/pgpass``: the libpq passfile of the login roles (mode 0600)."""
+    """``PREDATOR_HOME/secrets/pgpass``: the libpq passfile of every login role (mode 0600), the
+    administrator's record of the generated passwords."""
     return secrets_dir() / "pgpass"
+
+
+def role_passfile_path(login: str) -> Path:
+    """``PREDATOR_HOME/secrets/<login>.pgpass``: a passfile holding ``login``'s entries alone (mode 0600).
+    Each component is given the file of its own login, so a compromised worker holds the worker's password
+    and not the operator's (docs/security.md)."""
+    return secrets_dir() / f"{login}.pgpass"
 
 
 @dataclass(frozen=True)
@@ -245,6 +253,14 @@ def provision_logins(admin_dsn: str, also: Sequence[tuple[str, int]] = ()) -> Pr
                                + "".join(e.line() + "\n" for e in entries))
             else:
                 os.chmod(path, 0o600)
+            for role in wanted:
+                own = role_passfile_path(role)
+                text = (f"# Written by predator (predator.db.logins): {role}'s password alone.\n"
+                        + "".join(e.line() + "\n" for e in entries if e.user == role))
+                if not own.exists() or own.read_text() != text:
+                    _write_private(own, text)
+                else:
+                    os.chmod(own, 0o600)
     return Provisioned(path, tuple(roles), tuple(generated), tuple(changed))
 
 

@@ -90,6 +90,11 @@ class ScheduledRun:
             latest = now.replace(minute=0, second=0, microsecond=0)
             if latest > self.config.end:
                 latest = self.config.end
+            # A time warp never runs business time past the wall clock: the database refuses such hours
+            # (PD015), so the warp waits for the wall clock once it has caught up with it.
+            wall_hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+            if latest > wall_hour:
+                latest = wall_hour
             last = self.runner.last_closed_hour()
             t = self.config.start if last is None else last + HOUR
             while t <= latest:

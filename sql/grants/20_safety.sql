@@ -1,7 +1,7 @@
 -- grants/20_safety.sql — privileges of the safety procedures (reconciliation, venue health and transfers,
 -- incidents, breakers, kill switch).
 GRANT EXECUTE ON FUNCTION
-    api.reconcile(text, timestamptz, jsonb, text[], text, numeric),
+    api.reconcile(text, timestamptz, jsonb, text[], text),
     api.record_venue_health(text, timestamptz, integer, integer, boolean, jsonb),
     api.record_venue_transfer(text, text, text, numeric, text, timestamptz)
 TO predator_worker;

@@ -107,12 +107,20 @@ def test_a_nan_absolute_limit_no_longer_switches_the_caps_off(market: Market) ->
 
 @pytest.mark.parametrize("tolerance", [Decimal("NaN"), Decimal("Infinity")], ids=str)
 def test_a_non_finite_tolerance_no_longer_marks_10000_vs_1_usdt_clean(market: Market, tolerance: Decimal) -> None:
-    e = refused(market.target, "worker", errors.InvalidArgument,
-                "SELECT * FROM api.reconcile(%s::text, %s::timestamptz, '{\"USDT\": \"1\"}'::jsonb, '{}'::text[],"
-                " 'hourly', %s::numeric)", (market.account, at(2), tolerance))
-    assert e.detail == f"argument=p_tolerance value={tolerance}"
-    # With a finite tolerance, the same comparison is the mismatch it is (and it halts: no clean record to
-    # unlock api.resume with).
+    # The tolerance is the operator's setting: a worker cannot pass one at all (no such routine), and the
+    # operator cannot set a non-finite one.
+    with market.target.connect("worker") as conn, pytest.raises(psycopg.errors.UndefinedFunction):
+        conn.execute("SELECT * FROM api.reconcile(%s::text, %s::timestamptz, '{\"USDT\": \"1\"}'::jsonb, '{}'::text[],"
+                     " 'hourly', 1e12::numeric)", (market.account, at(2)))
+    e = refused(market.target, "operator", errors.InvalidArgument,
+                "SELECT api.set_setting('reconcile_tolerance', %s::numeric, 'test')", (tolerance,))
+    assert e.detail == f"argument=p_value value={tolerance}"
+    # The widest tolerance an operator may set (1) still finds 10,000 vs 1 USDT the mismatch it is (and it
+    # halts: no clean record to unlock api.resume with).
+    with market.target.connect("operator") as conn, conn.transaction():
+        conn.execute("SELECT api.set_setting('reconcile_tolerance', 1, 'test: widest allowed')")
+    refused(market.target, "operator", errors.InvalidArgument,
+            "SELECT api.set_setting('reconcile_tolerance', 10001, 'test: wide enough to hide a desync')")
     with market.target.connect("worker") as conn, conn.transaction():
         clean = conn.execute("SELECT clean FROM api.reconcile(%s::text, %s::timestamptz, '{\"USDT\": \"1\"}'::jsonb,"
                              " '{}'::text[])", (market.account, at(2))).fetchone()[0]

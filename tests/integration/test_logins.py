@@ -83,7 +83,11 @@ def test_login_role_connects_with_its_passfile_and_no_password_in_the_dsn(db: Ta
     params = conninfo_to_dict(dsn)
     assert "password" not in params
     assert params["user"] == logins.LOGINS[role]  # type: ignore[index]
-    assert params["passfile"] == str(logins.passfile_path())
+    own = logins.role_passfile_path(logins.LOGINS[role])  # type: ignore[index]
+    assert params["passfile"] == str(own)
+    # The login's own passfile names that login alone: a component holds no other login's password.
+    assert {e.user for e in logins.read_passfile(own)} == {logins.LOGINS[role]}  # type: ignore[index]
+    assert stat.S_IMODE(own.stat().st_mode) == 0o600
     assert "role=" not in str(params.get("options", ""))
     with db.connect(role) as conn:  # type: ignore[arg-type]
         assert _who(conn) == (logins.LOGINS[role], logins.LOGINS[role], "off")  # type: ignore[index]
@@ -223,8 +227,11 @@ def test_compose_file_holds_no_literal_password() -> None:
     assert not re.search(r"^\s*POSTGRES_PASSWORD\s*:", body, re.M), "POSTGRES_PASSWORD is a literal"
     assert "POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password" in body
     assert "-c role=" not in body and "user=postgres password" not in body
-    for secret in ("postgres_password", "admin.pgpass", "pgpass"):
+    for secret in ("postgres_password", "admin.pgpass", "predator_worker_login.pgpass",
+                   "predator_operator_login.pgpass"):
         assert f"/secrets/{secret}\n" in body
+    # The worker container gets its own login's passfile and the operator's (account set-up), nothing else.
+    assert "/secrets/pgpass\n" not in body and "predator_auditor_login" not in body
 
 
 def test_db_secrets_generates_the_compose_admin_secret_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

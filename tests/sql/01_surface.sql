@@ -19,7 +19,7 @@ INSERT INTO api_surface VALUES
     ('begin_candle_load', '{}', true, true, false),
     ('load_candles', '{uuid,text,text,text,text,"timestamp with time zone",integer}', true, true, false),
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),
-    ('reconcile', '{text,"timestamp with time zone",jsonb,text[],text,numeric}', true, true, false),
+    ('reconcile', '{text,"timestamp with time zone",jsonb,text[],text}', true, true, false),
     ('record_venue_health', '{text,"timestamp with time zone",integer,integer,boolean,jsonb}', true, true, false),
     ('record_venue_transfer', '{text,text,text,numeric,text,"timestamp with time zone"}', true, true, false),
     ('upsert_instruments', '{text,jsonb,text}', true, true, false),

@@ -1,8 +1,9 @@
--- api.reconcile(p_account, p_ts, p_venue_balances, p_venue_open_orders, p_kind, p_tolerance)
+-- api.reconcile(p_account, p_ts, p_venue_balances, p_venue_open_orders, p_kind)
 --   -> (clean, diffs, reconciliation_seq)
 -- Worker. Compares the book with the venue's truth and stores the comparison (ops.reconciliation):
 --   balances: the trading ledger balance per currency vs p_venue_balances {"USDT": "123.45", ...}
---             (totals); a difference above p_tolerance (the venue's precision) is a mismatch;
+--             (totals); a difference above the operator setting reconcile_tolerance
+--             (ops.reconcile_tolerance(); never a worker argument) is a mismatch;
 --   open orders: the book's acknowledged open orders (open, partially_filled) vs p_venue_open_orders
 --             (client order ids): missing on either side is a mismatch.
 -- A new mismatch (differing from the previous comparison's) halts trading globally (system halt, lifted
@@ -12,7 +13,7 @@
 -- that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.reconcile(
     p_account text, p_ts timestamptz, p_venue_balances jsonb, p_venue_open_orders text[],
-    p_kind text DEFAULT 'hourly', p_tolerance numeric DEFAULT 0.00000001)
+    p_kind text DEFAULT 'hourly')
 RETURNS TABLE (clean boolean, diffs jsonb, reconciliation_seq bigint)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -27,8 +28,8 @@ DECLARE
     v_prev_diffs jsonb;
     v_since  timestamptz;
     v_venue  jsonb;
+    v_tolerance numeric := ops.reconcile_tolerance();
 BEGIN
-    PERFORM ops._require_finite('api.reconcile', ARRAY['p_tolerance'], ARRAY[p_tolerance]);
     PERFORM ops._require_finite_json('api.reconcile', 'p_venue_balances', p_venue_balances);
     PERFORM ops._require_business_time('api.reconcile', ARRAY['p_ts'], ARRAY[p_ts]);
     v_acct := trading._account(p_account);
@@ -56,7 +57,7 @@ BEGIN
                                   'venue', coalesce((v_venue ->> c.ccy)::numeric, 0),
                                   'difference', coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) AS d
           FROM (SELECT jsonb_object_keys(v_book) AS ccy UNION SELECT jsonb_object_keys(v_venue)) c
-         WHERE abs(coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > p_tolerance
+         WHERE abs(coalesce((v_venue ->> c.ccy)::numeric, 0) - coalesce((v_book ->> c.ccy)::numeric, 0)) > v_tolerance
         UNION ALL
         SELECT jsonb_build_object('kind', 'order_missing_at_venue', 'key', o) FROM unnest(v_orders) o
          WHERE NOT (o = ANY (coalesce(p_venue_open_orders, '{}')))
@@ -67,7 +68,7 @@ BEGIN
     INSERT INTO ops.reconciliation (book_id, kind, ts, venue_balances, book_balances, venue_open_orders, book_open_orders,
                                     tolerance, diffs, clean)
     VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
-            p_tolerance, v_diffs, v_diffs = '[]'::jsonb)
+            v_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
 
     IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
@@ -91,4 +92,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.reconcile(text, timestamptz, jsonb, text[], text, numeric) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the tolerance halts globally and opens a severity-1 incident.';
+COMMENT ON FUNCTION api.reconcile(text, timestamptz, jsonb, text[], text) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the operator''s reconcile_tolerance setting halts globally and opens a severity-1 incident.';

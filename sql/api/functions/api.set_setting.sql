@@ -1,7 +1,8 @@
 -- api.set_setting(p_name, p_value, p_reason) -> integer (revision)
 -- Operator. Sets an operator setting of the database (ops.setting; a new revision, history kept, audited).
 -- Settings: max_clock_skew_seconds (0..3600): how far a business time may run ahead of the wall clock
--- before the api routines refuse it (PD015) and gate 14 reports it.
+-- before the api routines refuse it (PD015) and gate 14 reports it; reconcile_tolerance (0..1): the largest
+-- balance difference per currency that api.reconcile still counts as clean.
 -- Raises PD011 for an unknown setting, PD012 for a value outside its range or not finite, or no reason.
 -- Tables: ops.setting, ops.audit_log.
 CREATE OR REPLACE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text)
@@ -11,17 +12,19 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_rev integer;
+    v_max numeric;
 BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
-    IF p_name IS DISTINCT FROM 'max_clock_skew_seconds' THEN
+    IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance.';
     END IF;
-    IF p_value IS NULL OR p_value < 0 OR p_value > 3600 THEN
+    v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 ELSE 1 END;
+    IF p_value IS NULL OR p_value < 0 OR p_value > v_max THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency).';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
@@ -31,4 +34,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock. PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean. PD011 unknown setting, PD012 value out of range or not finite.';

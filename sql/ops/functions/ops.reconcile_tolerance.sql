@@ -1,0 +1,16 @@
+-- ops.reconcile_tolerance() -> numeric
+-- The operator setting reconcile_tolerance (ops.setting) in force: the largest difference per currency between
+-- the book's and the venue's balance (in that currency) that api.reconcile still counts as clean. An operator
+-- setting, never a worker argument: the tolerance decides whether a desync halts and whether api.resume is
+-- allowed. Falls back to the shipped 1e-8 when no revision exists.
+CREATE OR REPLACE FUNCTION ops.reconcile_tolerance()
+RETURNS numeric
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(
+        (SELECT s.value FROM ops.setting s WHERE s.name = 'reconcile_tolerance' ORDER BY s.revision DESC LIMIT 1),
+        0.00000001)
+$$;
+
+COMMENT ON FUNCTION ops.reconcile_tolerance() IS 'The reconciliation tolerance in force (operator setting reconcile_tolerance, default 1e-8): the largest balance difference per currency that still counts as clean.';
