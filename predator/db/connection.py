@@ -12,6 +12,7 @@ administrator's credentials.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from dataclasses import dataclass
 from typing import Literal
@@ -75,9 +76,27 @@ def connect_dsn(dsn: str, autocommit: bool = False, **kwargs: object) -> psycopg
 
 
 def default_target(start: bool = True) -> Target:
-    """The configured database: ``PREDATOR_DSN`` when set, else the embedded cluster (started when asked)."""
+    """The configured database: ``PREDATOR_DSN`` when set, else the embedded cluster (started when asked).
+
+    The embedded cluster is Predator's own: when started here, its database is migrated to head and the
+    login roles provisioned if that was never done (a first ``predator paper`` on a new machine), so every
+    command finds the roles and passfiles it connects with. A ``PREDATOR_DSN`` server is migrated only by
+    its administrator (``predator migrate``)."""
     dsn = config.external_dsn()
     if dsn:
         return Target(dsn, embedded=False)
     lay = cluster.up() if start else cluster.layout()   # idempotent: starts it and creates the database if needed
-    return Target(lay.dsn(), embedded=True)
+    target = Target(lay.dsn(), embedded=True)
+    if start:
+        from predator.db import migrate  # migrate imports this module
+
+        def ready() -> bool:
+            return migrate.current_revision(target) == migrate.head_revision() and all(
+                logins.role_passfile_path(login).exists() for login in logins.LOGINS.values())
+
+        if not ready():
+            with open(config.home() / "migrate.lock", "w") as lock:  # one migration at a time (the test fixture's lock)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not ready():
+                    migrate.upgrade(target)
+    return target
