@@ -17,7 +17,7 @@ from predator.cli import main
 from predator.db import market_api
 from predator.db.connection import default_target
 from predator.errors import ConfigurationError
-from predator.marketdata import loader
+from predator.marketdata import loader, sync
 from predator.marketdata.backfill import BackfillError, PageLoad, backfill
 from predator.marketdata.markets import store_markets
 from predator.marketdata.recorded import MARKETS_ENDPOINT, RecordedTransport, load_json
@@ -59,7 +59,7 @@ def _fmt(ts: datetime | None) -> str:
 
 @main.group()
 def data() -> None:
-    """Market data: candle files, gaps, feed status, dataset hashes, ccxt backfill and markets."""
+    """Market data: candle files, gaps, feed status, dataset hashes, ccxt backfill and sync, markets."""
 
 
 @data.command("load")
@@ -210,6 +210,41 @@ def backfill_cmd(venue: str, symbol: str, interval: str, since: str, until: str 
             sys.exit(2)
     click.echo(f"{len(result.pages)} page(s): loaded {result.loaded}, read {result.read}, quarantined"
                f" {result.quarantined}, retries {result.retries}")
+
+
+@data.command("sync")
+@click.option("--venue", type=click.Choice(VENUES), default="binance", show_default=True)
+@click.option("--symbols", "symbols", multiple=True,
+              help="Symbols to sync (comma-separated or repeated); default: every instrument of the venue.")
+@click.option("--interval", default="1h", show_default=True)
+@click.option("--url", help="Base URL of a host speaking the venue's API (e.g. the emulator: http://127.0.0.1:8765).")
+@click.option("--overlap", type=click.IntRange(0, 100), default=sync.OVERLAP_BARS, show_default=True,
+              help="Bars re-read before the last stored one (revised bars become corrections).")
+@click.option("--initial-bars", type=click.IntRange(1, 1000), default=sync.INITIAL_BARS, show_default=True,
+              help="Bars fetched for a feed that has none stored yet.")
+@click.option("--attempts", type=click.IntRange(1, 10), default=sync.SYNC_POLICY.attempts, show_default=True,
+              help="Tries of each venue call (transient errors only, exponential backoff).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per symbol.")
+def sync_cmd(venue: str, symbols: tuple[str, ...], interval: str, url: str | None, overlap: int, initial_bars: int,
+             attempts: int, as_json: bool) -> None:
+    """Pull the closed candles since the last stored bar through ccxt fetch_ohlcv and load them through the
+    gate (revised bars become corrections; the forming bar is never loaded). Exit 2 when a symbol failed,
+    1 when a feed is still not ok at the venue's clock."""
+    exchange = make_exchange(venue, url=url)
+    policy = dataclasses.replace(sync.SYNC_POLICY, attempts=attempts)
+    with default_target().connect("worker") as conn:
+        results = sync.sync_venue(conn, exchange, _symbols(symbols) or None, interval=interval, overlap=overlap,
+                                  initial_bars=initial_bars, policy=policy)
+    for r in results:
+        if as_json:
+            click.echo(json.dumps({k: (None if v is None else v if isinstance(v, int | str) else _json_value(v))
+                                   for k, v in dataclasses.asdict(r).items()}))
+        else:
+            click.echo(r.line(), err=not r.ok)
+    if any(not r.ok for r in results):
+        sys.exit(2)
+    if any(r.feed_state != "ok" for r in results):
+        sys.exit(1)
 
 
 @data.command("markets")
