@@ -59,17 +59,17 @@ def drill(
             decisions = [
                 api.submit_signal(
                     w,
-                    account,
-                    f"drill{i}",
-                    symbol,
-                    at,
-                    "buy",
-                    Decimal("0.5"),
-                    Decimal(50),
-                    at + timedelta(days=1),
-                    quantity,
-                    "limit",
-                    limit_price,
+                    account=account,
+                    strategy=f"drill{i}",
+                    symbol=symbol,
+                    ts=at,
+                    direction="buy",
+                    confidence=Decimal("0.5"),
+                    edge_bps=Decimal(50),
+                    expiry=at + timedelta(days=1),
+                    quantity=quantity,
+                    order_type="limit",
+                    limit_price=limit_price,
                 )
                 for i in range(orders)
             ]

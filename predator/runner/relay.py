@@ -100,16 +100,18 @@ class VenueRelay:
             tr = event.trade
             assert tr is not None
             return api.record_fill_call(
-                event.client_order_id,
-                tr.trade_id,
-                tr.amount,
-                tr.price,
-                tr.fee,
-                tr.fee_currency or "",
-                tr.liquidity,
-                event.ts,
+                client_order_id=event.client_order_id,
+                venue_trade_id=tr.trade_id,
+                quantity=tr.amount,
+                price=tr.price,
+                fee=tr.fee,
+                fee_currency=tr.fee_currency or "",
+                liquidity=tr.liquidity,
+                ts=event.ts,
             )
-        return api.record_order_event_call(event.client_order_id, event.kind, event.ts, None, event.reason)
+        return api.record_order_event_call(
+            client_order_id=event.client_order_id, kind=event.kind, ts=event.ts, reason=event.reason
+        )
 
     def transfer_calls(self, transfers: Sequence[VenueTransfer]) -> list[api.Call[Any]]:
         return [
@@ -140,11 +142,24 @@ class VenueRelay:
                 continue
             if order.status == "rejected":
                 acks.append(
-                    api.record_order_event_call(coid, "rejected", order.timestamp, order.venue_order_id, order.reason)
+                    api.record_order_event_call(
+                        client_order_id=coid,
+                        kind="rejected",
+                        ts=order.timestamp,
+                        venue_order_id=order.venue_order_id,
+                        reason=order.reason,
+                    )
                 )
                 self.log.info("order_rejected", client_order_id=coid, reason=order.reason)
             else:
-                acks.append(api.record_order_event_call(coid, "acknowledged", order.timestamp, order.venue_order_id))
+                acks.append(
+                    api.record_order_event_call(
+                        client_order_id=coid,
+                        kind="acknowledged",
+                        ts=order.timestamp,
+                        venue_order_id=order.venue_order_id,
+                    )
+                )
         if acks:
             with conn.transaction():
                 api.run_many(conn, acks)
@@ -173,13 +188,20 @@ class VenueRelay:
                         if done.status == "canceled":
                             cancels.append(
                                 api.record_order_event_call(
-                                    coid, "canceled", at, done.venue_order_id, "cancel requested"
+                                    client_order_id=coid,
+                                    kind="canceled",
+                                    ts=at,
+                                    venue_order_id=done.venue_order_id,
+                                    reason="cancel requested",
                                 )
                             )
                     elif known_status is None:
                         cancels.append(
                             api.record_order_event_call(
-                                coid, "canceled", at, None, "canceled before it reached the venue"
+                                client_order_id=coid,
+                                kind="canceled",
+                                ts=at,
+                                reason="canceled before it reached the venue",
                             )
                         )
                 except TransientVenueError as e:

@@ -55,4 +55,15 @@ def startup_reconciliation(conn: psycopg.Connection[Any], relay: VenueRelay, acc
         return
     balances, open_orders = observed
     with conn.transaction():
-        api.run_many(conn, [api.reconcile_call(account, last or start, dict(balances), open_orders, "startup")])
+        api.run_many(
+            conn,
+            [
+                api.reconcile_call(
+                    account=account,
+                    ts=last or start,
+                    venue_balances=dict(balances),
+                    venue_open_orders=open_orders,
+                    kind="startup",
+                )
+            ],
+        )

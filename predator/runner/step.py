@@ -55,7 +55,11 @@ class HourStep:
         calls.extend(relay.transfer_calls(transfers))
         observed = relay.observe()
         if observed is not None:
-            calls.append(api.reconcile_call(c.account, t, dict(observed[0]), observed[1]))
+            calls.append(
+                api.reconcile_call(
+                    account=c.account, ts=t, venue_balances=dict(observed[0]), venue_open_orders=observed[1]
+                )
+            )
         calls.append(relay.health_call(t))
         calls.append(reads.open_order_symbols_call(c.account))
         calls.append(api.close_hour_call(c.account, t, c.symbols))
@@ -67,17 +71,17 @@ class HourStep:
                 conn,
                 [
                     api.submit_signal_call(
-                        c.account,
-                        c.strategy,
-                        s.symbol,
-                        s.ts,
-                        s.direction,
-                        Decimal(repr(s.confidence)),
-                        Decimal(repr(s.edge_bps)),
-                        s.expiry,
-                        s.quantity,
-                        s.order_type,
-                        s.limit_price,
+                        account=c.account,
+                        strategy=c.strategy,
+                        symbol=s.symbol,
+                        ts=s.ts,
+                        direction=s.direction,
+                        confidence=Decimal(repr(s.confidence)),
+                        edge_bps=Decimal(repr(s.edge_bps)),
+                        expiry=s.expiry,
+                        quantity=s.quantity,
+                        order_type=s.order_type,
+                        limit_price=s.limit_price,
                     )
                     for s in signals
                 ],
