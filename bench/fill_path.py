@@ -71,10 +71,26 @@ def _order(conn: psycopg.Connection, account: str, strategy: str, n: int, direct
            clock: Iterator[datetime]) -> tuple[str, Decimal]:
     ts = T0 + timedelta(hours=n)
     with conn.transaction():
-        d = api.submit_signal(conn, account, strategy, SYMBOL, ts, direction, Decimal("0.5"), Decimal("10"),
-                              ts + timedelta(days=30), qty)
+        d = api.submit_signal(
+            conn,
+            account=account,
+            strategy=strategy,
+            symbol=SYMBOL,
+            ts=ts,
+            direction=direction,
+            confidence=Decimal("0.5"),
+            edge_bps=Decimal("10"),
+            expiry=ts + timedelta(days=30),
+            quantity=qty,
+        )
         assert d.outcome == "admitted" and d.client_order_id and d.decision_price, d
-        api.record_order_event(conn, d.client_order_id, "acknowledged", next(clock), "V1")
+        api.record_order_event(
+            conn,
+            client_order_id=d.client_order_id,
+            kind="acknowledged",
+            ts=next(clock),
+            venue_order_id="V1",
+        )
     return d.client_order_id, d.decision_price
 
 
@@ -92,7 +108,17 @@ def _setup(target: Target) -> tuple[tuple[str, Decimal], tuple[str, Decimal], It
             api.register_strategy(conn, "bench", "bench-sell", {}, "bench")
         seed, seed_price = _order(conn, "bench", "bench", 38, "buy", Decimal("500"), clock)
         with conn.transaction():
-            api.record_fill(conn, seed, "seed", Decimal("500"), seed_price, Decimal("0"), "USDT", "taker", next(clock))
+            api.record_fill(
+                conn,
+                client_order_id=seed,
+                venue_trade_id="seed",
+                quantity=Decimal("500"),
+                price=seed_price,
+                fee=Decimal("0"),
+                fee_currency="USDT",
+                liquidity="taker",
+                ts=next(clock),
+            )
         buy = _order(conn, "bench", "bench", 39, "buy", Decimal("5000"), clock)
         sell = _order(conn, "bench", "bench-sell", 39, "sell", Decimal("490"), clock)
     return buy, sell, clock
@@ -105,7 +131,16 @@ def _fill_calls(buy: tuple[str, Decimal], sell: tuple[str, Decimal],
     for i in itertools.count():
         coid, price = buy if i % 2 == 0 else sell
         fee = (QTY * price / 1000).quantize(Decimal("0.00000001"))
-        yield api.record_fill_call(coid, f"B{i}", QTY, price, fee, "USDT", "taker", next(clock))
+        yield api.record_fill_call(
+            client_order_id=coid,
+            venue_trade_id=f"B{i}",
+            quantity=QTY,
+            price=price,
+            fee=fee,
+            fee_currency="USDT",
+            liquidity="taker",
+            ts=next(clock),
+        )
 
 
 RAW_INSERT = ("INSERT INTO public.bench_raw (book_id, tx_seq, leg, account_code, currency, amount, seq,"

@@ -115,8 +115,18 @@ def signal(conn: psycopg.Connection, account: str, symbol: str, n: int, directio
            quantity: Decimal | None = None, strategy: str = "trend", edge_bps: Decimal = Decimal("25")) -> api.Decision:
     """Submit a market signal at hour(n), expiring a day later."""
     with conn.transaction():
-        return api.submit_signal(conn, account, strategy, symbol, hour(n), direction, Decimal("0.7"), edge_bps,
-                                 hour(n) + timedelta(days=1), quantity)
+        return api.submit_signal(
+            conn,
+            account=account,
+            strategy=strategy,
+            symbol=symbol,
+            ts=hour(n),
+            direction=direction,
+            confidence=Decimal("0.7"),
+            edge_bps=edge_bps,
+            expiry=hour(n) + timedelta(days=1),
+            quantity=quantity,
+        )
 
 
 def fill(conn: psycopg.Connection, client_order_id: str, quantity: Decimal, price: Decimal, ts: datetime,
@@ -124,13 +134,28 @@ def fill(conn: psycopg.Connection, client_order_id: str, quantity: Decimal, pric
     """Record a taker fill (fee 0.1% of notional in quote unless given)."""
     fee = fee if fee is not None else (quantity * price / 1000).quantize(Decimal("0.00000001"))
     with conn.transaction():
-        return api.record_fill(conn, client_order_id, trade_id or f"T{next(_counter)}", quantity, price, fee,
-                               fee_currency, "taker", ts)
+        return api.record_fill(
+            conn,
+            client_order_id=client_order_id,
+            venue_trade_id=trade_id or f"T{next(_counter)}",
+            quantity=quantity,
+            price=price,
+            fee=fee,
+            fee_currency=fee_currency,
+            liquidity="taker",
+            ts=ts,
+        )
 
 
 def ack(conn: psycopg.Connection, client_order_id: str, ts: datetime) -> str:
     with conn.transaction():
-        return api.record_order_event(conn, client_order_id, "acknowledged", ts, f"V-{client_order_id[:8]}")
+        return api.record_order_event(
+            conn,
+            client_order_id=client_order_id,
+            kind="acknowledged",
+            ts=ts,
+            venue_order_id=f"V-{client_order_id[:8]}",
+        )
 
 
 def close(conn: psycopg.Connection, account: str, n: int) -> api.HourState:
@@ -195,14 +220,29 @@ def build_book(target: Target) -> Book:
         book.orders["eth_canceled"] = d.client_order_id
         ack(conn, d.client_order_id, hour(6) + timedelta(seconds=1))
         with conn.transaction():
-            api.record_order_event(conn, d.client_order_id, "cancel_requested", hour(6) + timedelta(seconds=2))
-            api.record_order_event(conn, d.client_order_id, "canceled", hour(6) + timedelta(seconds=3))
+            api.record_order_event(
+                conn,
+                client_order_id=d.client_order_id,
+                kind="cancel_requested",
+                ts=hour(6) + timedelta(seconds=2),
+            )
+            api.record_order_event(
+                conn,
+                client_order_id=d.client_order_id,
+                kind="canceled",
+                ts=hour(6) + timedelta(seconds=3),
+            )
         d = signal(conn, account, btc, 6, "buy", Decimal("0.1"))
         assert d.outcome == "admitted", d
         book.orders["btc_rejected"] = d.client_order_id
         with conn.transaction():
-            api.record_order_event(conn, d.client_order_id, "rejected", hour(6) + timedelta(seconds=1),
-                                   reason="insufficient balance at venue")
+            api.record_order_event(
+                conn,
+                client_order_id=d.client_order_id,
+                kind="rejected",
+                ts=hour(6) + timedelta(seconds=1),
+                reason="insufficient balance at venue",
+            )
         close(conn, account, 6)
 
         with conn.transaction():

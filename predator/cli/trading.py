@@ -158,6 +158,7 @@ def paper(
 
     Resumes after the last closed hour when the account already ran this configuration."""
     from predator.runner.hour import HourRunner, RunConfig
+    from predator.runner.venues import venue_factory
 
     configure_logging()
     from predator.strategies.base import effective_params, load_strategy
@@ -180,6 +181,7 @@ def paper(
         progress=progress and sys.stderr.isatty(),
         stop_after=stop_after,
         backtest_fast_commit=backtest_fast_commit,
+        venue=venue_factory(config),
     )
     with database_lost_exits("paper"):
         try:
@@ -335,6 +337,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     from predator.reports.report import render
     from predator.runner.hour import HourRunner, RunConfig
     from predator.runner.replay import replay as run_replay
+    from predator.runner.venues import venue_factory
 
     configure_logging()
     t0 = time.monotonic()
@@ -366,7 +369,13 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     t1 = time.monotonic()
     # The demo is a backtest over stored history (2023 by default): fast commits are allowed for it, and
     # refused by the runner if --to reaches an hour that has not closed yet.
-    runner = HourRunner(target, run_config, progress=sys.stderr.isatty(), backtest_fast_commit=True)
+    runner = HourRunner(
+        target,
+        run_config,
+        progress=sys.stderr.isatty(),
+        backtest_fast_commit=True,
+        venue=venue_factory(run_config),
+    )
     try:
         summary = runner.run()
     finally:

@@ -274,6 +274,7 @@ def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target:
 
 
 def submit_signal_call(
+    *,
     account: str,
     strategy: str,
     symbol: str,
@@ -294,13 +295,53 @@ def submit_signal_call(
     )
 
 
-def submit_signal(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Decision:
-    """Record a signal and run the admission gate; see :func:`submit_signal_call` for the arguments."""
-    return run(conn, submit_signal_call(*args, **kwargs))
+def submit_signal(
+    conn: psycopg.Connection[Any],
+    *,
+    account: str,
+    strategy: str,
+    symbol: str,
+    ts: datetime,
+    direction: str,
+    confidence: Decimal,
+    edge_bps: Decimal,
+    expiry: datetime,
+    quantity: Decimal | None = None,
+    order_type: str = "market",
+    limit_price: Decimal | None = None,
+) -> Decision:
+    """Record a signal for decision time ``ts`` and run the admission gate (``api.submit_signal``): the
+    verdict is ``admitted`` (with the order's deterministic client order id, side, quantity and decision
+    price), ``refused`` (reason codes, e.g. ``halted_global``, ``max_order_notional``) or ``hold``.
+    ``direction``: buy | sell | hold; ``confidence`` in [0, 1]; ``edge_bps`` expected edge after costs;
+    ``quantity`` in base units (None: sized by the caps); ``order_type`` market | limit.
+
+    Raises (docs/errors.md): PD010 ConflictingResubmission (another signal for the same strategy, symbol
+    and decision time), PD011 UnknownReference (account, strategy or instrument), PD012 InvalidArgument
+    (direction, confidence, expiry, quantity/limit price, a non-finite number), PD013 TimeRegression (a
+    decision time before the last closed hour), PD015 BusinessTimeOutOfBounds. A halt is a refusal, not an
+    error.
+    """
+    return run(
+        conn,
+        submit_signal_call(
+            account=account,
+            strategy=strategy,
+            symbol=symbol,
+            ts=ts,
+            direction=direction,
+            confidence=confidence,
+            edge_bps=edge_bps,
+            expiry=expiry,
+            quantity=quantity,
+            order_type=order_type,
+            limit_price=limit_price,
+        ),
+    )
 
 
 def record_order_event_call(
-    client_order_id: str, kind: str, ts: datetime, venue_order_id: str | None = None, reason: str | None = None
+    *, client_order_id: str, kind: str, ts: datetime, venue_order_id: str | None = None, reason: str | None = None
 ) -> Call[str]:
     return Call(
         "SELECT api.record_order_event(%s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
@@ -309,12 +350,33 @@ def record_order_event_call(
     )
 
 
-def record_order_event(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
-    """Relay an acknowledgement, reject, cancel, expiry or cancel request; returns the status after."""
-    return run(conn, record_order_event_call(*args, **kwargs))
+def record_order_event(
+    conn: psycopg.Connection[Any],
+    *,
+    client_order_id: str,
+    kind: str,
+    ts: datetime,
+    venue_order_id: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """Relay an order event (``kind``: acknowledged, rejected, cancel_requested, canceled, expired) at
+    venue time ``ts`` (``api.record_order_event``); returns the order's status after.
+
+    Raises (docs/errors.md): PD005 IllegalTransition (not a legal transition of docs/state_machine.md, or
+    after a terminal status), PD006 Overfill, PD011 UnknownReference (client order id), PD012
+    InvalidArgument (unknown kind), PD013 TimeRegression (before the order's last event), PD015
+    BusinessTimeOutOfBounds.
+    """
+    return run(
+        conn,
+        record_order_event_call(
+            client_order_id=client_order_id, kind=kind, ts=ts, venue_order_id=venue_order_id, reason=reason
+        ),
+    )
 
 
 def record_fill_call(
+    *,
     client_order_id: str,
     venue_trade_id: str,
     quantity: Decimal,
@@ -332,9 +394,42 @@ def record_fill_call(
     )
 
 
-def record_fill(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> str:
-    """Record an execution; returns ``recorded`` or ``duplicate`` (same venue trade id reported again)."""
-    return run(conn, record_fill_call(*args, **kwargs))
+def record_fill(
+    conn: psycopg.Connection[Any],
+    *,
+    client_order_id: str,
+    venue_trade_id: str,
+    quantity: Decimal,
+    price: Decimal,
+    fee: Decimal,
+    fee_currency: str,
+    liquidity: str,
+    ts: datetime,
+) -> str:
+    """Record an execution (``api.record_fill``): ``quantity`` base units at ``price`` (quote per base),
+    ``fee`` in ``fee_currency`` (quote or base), ``liquidity`` taker | maker, at venue time ``ts``; posts
+    the journal, opens or consumes FIFO lots. Returns ``recorded`` or ``duplicate`` (the same venue trade
+    id reported again with the same content).
+
+    Raises (docs/errors.md): PD003 NegativeBalance (a fill costing more cash than the book holds), PD005
+    IllegalTransition (the order is not open or partially filled), PD006 Overfill, PD007 SellExceedsLots,
+    PD010 ConflictingResubmission (another fill under the same venue trade id), PD011 UnknownReference,
+    PD012 InvalidArgument (price/fee/currency not matching the order, a non-finite number), PD013
+    TimeRegression (a fill before its order), PD015 BusinessTimeOutOfBounds.
+    """
+    return run(
+        conn,
+        record_fill_call(
+            client_order_id=client_order_id,
+            venue_trade_id=venue_trade_id,
+            quantity=quantity,
+            price=price,
+            fee=fee,
+            fee_currency=fee_currency,
+            liquidity=liquidity,
+            ts=ts,
+        ),
+    )
 
 
 def close_hour_call(account: str, hour: datetime, symbols: Iterable[str] | None = None) -> Call[HourState]:
@@ -420,6 +515,7 @@ class Reconciliation:
 
 
 def reconcile_call(
+    *,
     account: str,
     ts: datetime,
     venue_balances: dict[str, Decimal],
@@ -434,11 +530,33 @@ def reconcile_call(
     )
 
 
-def reconcile(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> Reconciliation:
-    """Compare the book with the venue's balances (totals per currency) and open orders (client order ids).
+def reconcile(
+    conn: psycopg.Connection[Any],
+    *,
+    account: str,
+    ts: datetime,
+    venue_balances: dict[str, Decimal],
+    venue_open_orders: list[str],
+    kind: str = "hourly",
+) -> Reconciliation:
+    """Compare the book with the venue at ``ts`` (``api.reconcile``): ``venue_balances`` are totals per
+    currency, ``venue_open_orders`` client order ids; ``kind`` hourly | startup. A mismatch beyond the
+    operator setting ``reconcile_tolerance`` (``api.set_setting``; never an argument) halts globally and
+    opens an incident (a result, not an error).
 
-    The tolerance is the operator setting ``reconcile_tolerance`` (``api.set_setting``), never an argument."""
-    return run(conn, reconcile_call(*args, **kwargs))
+    Raises (docs/errors.md): PD011 UnknownReference (account), PD012 InvalidArgument (balances not a JSON
+    object, a non-finite number), PD015 BusinessTimeOutOfBounds.
+    """
+    return run(
+        conn,
+        reconcile_call(
+            account=account,
+            ts=ts,
+            venue_balances=venue_balances,
+            venue_open_orders=venue_open_orders,
+            kind=kind,
+        ),
+    )
 
 
 # --- safety --------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.runner.killwatch import KillWatch
 from predator.strategies.base import effective_params, load_strategy
-from predator.venues.paper import PaperConfig
+from predator.venues.base import OrderRequest
+from predator.venues.paper import PaperConfig, PaperVenue
 
 
 @dataclass
@@ -58,25 +59,27 @@ def drill(
             decisions = [
                 api.submit_signal(
                     w,
-                    account,
-                    f"drill{i}",
-                    symbol,
-                    at,
-                    "buy",
-                    Decimal("0.5"),
-                    Decimal(50),
-                    at + timedelta(days=1),
-                    quantity,
-                    "limit",
-                    limit_price,
+                    account=account,
+                    strategy=f"drill{i}",
+                    symbol=symbol,
+                    ts=at,
+                    direction="buy",
+                    confidence=Decimal("0.5"),
+                    edge_bps=Decimal(50),
+                    expiry=at + timedelta(days=1),
+                    quantity=quantity,
+                    order_type="limit",
+                    limit_price=limit_price,
                 )
                 for i in range(orders)
             ]
         admitted = [d for d in decisions if d.outcome == "admitted"]
         assert len(admitted) == orders, [d.reasons for d in decisions]
-        runner._place(
+        assert runner.conn is not None and runner.relay is not None
+        runner.relay.place(
+            runner.conn,
             [
-                (
+                OrderRequest(
                     d.client_order_id,
                     symbol,
                     "buy",
@@ -88,9 +91,10 @@ def drill(
                     d.decision_price,
                 )
                 for d in admitted
-            ]
+                if d.client_order_id is not None and d.quantity is not None
+            ],
         )
-        assert len(runner.venue.fetch_open_orders()) == orders  # type: ignore[union-attr]
+        assert runner.venue is not None and len(runner.venue.open_orders()) == orders
 
         done = {"t": 0.0}
 
@@ -110,7 +114,7 @@ def drill(
                 time.sleep(0.001)
         finally:
             watch.stop()
-        assert runner.venue is not None
+        assert isinstance(runner.venue, PaperVenue)
         venue_canceled = len([o for o in runner.venue.orders.values() if o.status == "canceled"])
         with target.connect("auditor") as conn:
             book_canceled = api.scalar(

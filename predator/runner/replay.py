@@ -409,7 +409,7 @@ def replay(
                     for iv in [i for i in pending if i.after_hour is None]:
                         _apply(op, iv, book_map)
                     pending = [i for i in pending if i.after_hour is not None]
-                    runner._send_unacknowledged()
+                    runner.send_unacknowledged()
                     resume_from = runner.last_closed_hour()
                     t = config.start if resume_from is None else resume_from + HOUR
                     hours: list[datetime] = []

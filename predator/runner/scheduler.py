@@ -28,6 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from predator.db.connection import Target
 from predator.runner.hour import HOUR, HourRunner, RunConfig
+from predator.runner.venues import venue_factory
 
 log = structlog.get_logger("predator.scheduler")
 # APScheduler reports every skipped overlapping run at WARNING; under a time warp that is routine.
@@ -61,7 +62,7 @@ class ScheduledRun:
         self.clock = clock
         self.delay_minutes = delay_minutes
         self.max_seconds = max_seconds
-        self.runner = HourRunner(target, config)
+        self.runner = HourRunner(target, config, venue=venue_factory(config))
         self.lock = threading.Lock()
         self.scheduler = BlockingScheduler(timezone=UTC)
         self.hours_run = 0
@@ -131,7 +132,7 @@ class ScheduledRun:
 
     def start(self) -> None:
         self.runner.prepare()
-        self.runner._send_unacknowledged()
+        self.runner.send_unacknowledged()
         if self.clock.origin is None:
             self.scheduler.add_job(self.hour_job, CronTrigger(minute=self.delay_minutes, timezone=UTC),
                                    id="hour", max_instances=1, coalesce=True)

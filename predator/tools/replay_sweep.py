@@ -148,7 +148,7 @@ def run_case(db: Target, case: Case) -> None:
 def _run_scheduled(sched: ScheduledRun, until: datetime) -> None:
     """Run the scheduler's hour job over the time warp until ``until`` closed, then stop it."""
     sched.runner.prepare()
-    sched.runner._send_unacknowledged()
+    sched.runner.send_unacknowledged()
     while True:
         sched.hour_job()
         last = sched.runner.last_closed_hour()

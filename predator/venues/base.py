@@ -1,16 +1,25 @@
-"""The venue adapter interface: the same six calls for paper, shadow and live venues.
+"""The venue seam (docs/architecture.md §3): what the runner may ask of any venue, and the shapes that cross.
 
-Orders and trades are ccxt's unified structures (plain dicts, as ``ccxt.Exchange.create_order`` and
-``fetch_my_trades`` return them): an order has ``id``, ``clientOrderId``, ``timestamp`` (ms), ``symbol``,
-``type``, ``side``, ``amount``, ``price``, ``filled``, ``remaining``, ``status`` (``open``, ``closed``,
-``canceled``, ``expired``, ``rejected``) and ``trades``; a trade has ``id``, ``order``, ``clientOrderId``,
-``timestamp``, ``symbol``, ``side``, ``amount``, ``price``, ``cost``, ``fee`` {``cost``, ``currency``} and
-``takerOrMaker``. Amounts and prices are :class:`decimal.Decimal` here (ccxt returns floats or strings;
-adapters convert at the edge). Venues never touch the database (DESIGN.md §8).
+The runner knows :class:`Venue` alone: place, cancel, fetch an order by client order id, fetch the open
+orders, fetch my trades since a time, fetch the balance, fetch transfers (deposits and withdrawals).
+Accelerated runs (backtest, paper over history, paper on live data) use a :class:`SimulatedVenue`, which
+adds ``advance_to(t)`` (match every bar that opened before ``t`` and report what happened) and
+``restore(...)`` (rebuild the venue's memory from the database's checkpoint after a restart).
+
+Everything that crosses the seam is a frozen dataclass (:class:`OrderRequest`, :class:`VenueOrder`,
+:class:`VenueTrade`, :class:`VenueTransfer`, :class:`VenueEvent`, :class:`RestingOrder`); amounts and
+prices are :class:`decimal.Decimal`, times timezone-aware UTC datetimes.
+
+Adapters also keep ccxt's unified structures (plain dicts, as ``ccxt.Exchange.create_order`` and
+``fetch_my_trades`` return them: :data:`Order`, :data:`Trade`) on their ``*_order``/``fetch_*`` methods:
+that is the shape the staging emulator serves and the ccxt client parses. Venues never touch the database
+(DESIGN.md §8).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -19,32 +28,147 @@ Order = dict[str, Any]
 Trade = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class OrderRequest:
+    """An admitted order as the runner sends it (client order id = the database's deterministic id)."""
+
+    client_order_id: str
+    symbol: str
+    side: str  # buy | sell
+    order_type: str  # market | limit
+    amount: Decimal  # base units
+    price: Decimal | None  # limit price, quote per base
+    at: datetime  # business time of the submission
+    expiry: datetime | None = None
+    reference_price: Decimal | None = None  # the decision price (paper venues reserve cash against it)
+
+
+@dataclass(frozen=True)
+class VenueOrder:
+    """An order as the venue knows it. ``status``: open, closed, canceled, expired or rejected."""
+
+    client_order_id: str
+    venue_order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    amount: Decimal
+    price: Decimal | None
+    filled: Decimal
+    status: str
+    timestamp: datetime  # when the venue received it
+    reason: str | None = None  # why it was rejected or canceled by the venue
+
+
+@dataclass(frozen=True)
+class VenueTrade:
+    """One execution. ``fee`` in ``fee_currency``; ``liquidity``: taker or maker."""
+
+    trade_id: str
+    client_order_id: str
+    venue_order_id: str | None
+    symbol: str | None
+    side: str | None
+    amount: Decimal
+    price: Decimal
+    fee: Decimal
+    fee_currency: str | None
+    liquidity: str
+    ts: datetime
+
+
+@dataclass(frozen=True)
+class VenueTransfer:
+    """A deposit or withdrawal seen on the venue account (Predator itself never withdraws)."""
+
+    transfer_id: str
+    kind: str  # deposit | withdrawal
+    currency: str
+    amount: Decimal
+    ts: datetime
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class VenueEvent:
+    """What a simulated venue reports while advancing: a fill (with its trade), a cancel or an expiry."""
+
+    kind: str  # fill | canceled | expired
+    client_order_id: str
+    ts: datetime
+    trade: VenueTrade | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RestingOrder:
+    """An order the book holds open at a checkpoint, handed back to a simulated venue on restart."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    amount: Decimal
+    price: Decimal | None
+    placed_at: datetime
+    expiry: datetime | None
+    filled: Decimal
+    venue_order_id: str | None
+    fills: int  # fills the book recorded (trade ids continue after them)
+
+
 @runtime_checkable
 class Venue(Protocol):
-    """place, cancel, fetch order, fetch balances, fetch open orders, fetch my trades."""
+    """The seam every mode's venue implements (paper, the ccxt adapters for shadow and live)."""
 
     name: str
 
-    def place_order(self, symbol: str, side: str, order_type: str, amount: Decimal, price: Decimal | None,
-                    client_order_id: str, at: datetime) -> Order:
-        """Submit an order; returns the venue's order (status ``open`` or ``rejected``). Idempotent on the
-        client order id: a second submission returns the first order."""
+    def place(self, request: OrderRequest) -> VenueOrder:
+        """Submit once; the venue's order (status ``open`` or ``rejected``). Idempotent on the client order
+        id. Raises TransientVenueError when the outcome is unknown: resolve with :meth:`order_by_client_id`,
+        never by sending again."""
         ...
 
-    def cancel_order(self, client_order_id: str, at: datetime, symbol: str | None = None) -> Order: ...
-
-    def fetch_order(self, client_order_id: str, symbol: str | None = None) -> Order | None:
-        """The order known under a client order id, or None when the venue never received it (some venues
-        need the symbol to look an order up)."""
+    def cancel(self, client_order_id: str, *, at: datetime, symbol: str) -> VenueOrder:
+        """Cancel an open order; the order after (a closed order is returned unchanged)."""
         ...
 
-    def fetch_balance(self) -> dict[str, Decimal]:
-        """Total balance per currency."""
+    def order_by_client_id(self, client_order_id: str, *, symbol: str) -> VenueOrder | None:
+        """The order known under a client order id, or None when the venue never received it."""
         ...
 
-    def fetch_open_orders(self, symbol: str | None = None) -> list[Order]: ...
+    def open_orders(self) -> tuple[VenueOrder, ...]:
+        """Every open order of the account."""
+        ...
 
-    def fetch_my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Trade]: ...
+    def trades_since(self, since: datetime | None) -> tuple[VenueTrade, ...]:
+        """The account's executions at or after ``since`` (all when None), in time order."""
+        ...
+
+    def balance(self) -> Mapping[str, Decimal]:
+        """Total balance per currency (free + reserved), zero balances left out."""
+        ...
+
+    def transfers_since(self, since: datetime | None) -> tuple[VenueTransfer, ...]:
+        """Deposits and withdrawals at or after ``since`` (all when None), in time order."""
+        ...
+
+
+@runtime_checkable
+class SimulatedVenue(Venue, Protocol):
+    """A venue whose clock the runner drives (accelerated runs): paper over history or live bars."""
+
+    def advance_to(self, until: datetime) -> tuple[VenueEvent, ...]:
+        """Match every bar that opened before ``until``; the fills, cancels and expiries since the last
+        call, in time order."""
+        ...
+
+    def restore(
+        self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder], checkpoint: datetime | None
+    ) -> None:
+        """Rebuild the venue's memory after a restart: the trading account's balances and the open orders
+        as the book holds them; bars that opened before ``checkpoint`` (the last closed hour) were matched."""
+        ...
 
 
 def ms(ts: datetime) -> int:
@@ -55,3 +179,52 @@ def ms(ts: datetime) -> int:
 def from_ms(value: int) -> datetime:
     """ccxt milliseconds as a UTC datetime."""
     return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def venue_order(raw: Order) -> VenueOrder:
+    """A ccxt unified order (amounts already Decimal) as a :class:`VenueOrder`."""
+    info = raw.get("info") or {}
+    return VenueOrder(
+        client_order_id=str(raw.get("clientOrderId")),
+        venue_order_id=str(raw["id"]),
+        symbol=str(raw.get("symbol")),
+        side=str(raw.get("side")),
+        order_type=str(raw.get("type")),
+        amount=raw.get("amount") or Decimal(0),
+        price=raw.get("price"),
+        filled=raw.get("filled") or Decimal(0),
+        status=str(raw.get("status")),
+        timestamp=from_ms(raw["timestamp"]),
+        reason=info.get("reason") if isinstance(info, dict) else None,
+    )
+
+
+def venue_trade(raw: Trade, ts: datetime | None = None, client_order_id: str | None = None) -> VenueTrade:
+    """A ccxt unified trade (amounts already Decimal) as a :class:`VenueTrade`."""
+    fee = raw.get("fee") or {}
+    when = ts if ts is not None else from_ms(raw["timestamp"])
+    return VenueTrade(
+        trade_id=str(raw["id"]),
+        client_order_id=str(client_order_id if client_order_id is not None else raw.get("clientOrderId")),
+        venue_order_id=raw.get("order"),
+        symbol=raw.get("symbol"),
+        side=raw.get("side"),
+        amount=raw["amount"],
+        price=raw["price"],
+        fee=fee.get("cost") or Decimal(0),
+        fee_currency=fee.get("currency"),
+        liquidity=str(raw.get("takerOrMaker")),
+        ts=when,
+    )
+
+
+def venue_transfer(raw: dict[str, Any]) -> VenueTransfer:
+    """A transfer dict (kind, currency, amount, id, ts[, status]) as a :class:`VenueTransfer`."""
+    return VenueTransfer(
+        transfer_id=str(raw["id"]),
+        kind=str(raw["kind"]),
+        currency=str(raw["currency"]),
+        amount=raw["amount"],
+        ts=raw["ts"],
+        status=raw.get("status"),
+    )

@@ -1,5 +1,6 @@
-"""A live venue through ccxt (Binance first; Kraken through the same unified calls), behind the same six
-calls as the paper venue (:mod:`predator.venues.base`).
+"""A live venue through ccxt (Binance first; Kraken through the same unified calls), behind the venue seam
+(:class:`predator.venues.base.Venue`: ``place``, ``cancel``, ``order_by_client_id``, ``open_orders``,
+``trades_since``, ``balance``, ``transfers_since``) over ccxt-shaped calls (``place_order``, ``fetch_*``).
 
 * **Idempotent submission.** Every order carries the database's deterministic client order id (ccxt's
   unified ``clientOrderId`` parameter: Binance ``newClientOrderId``, Kraken ``cl_ord_id``). A submission is
@@ -31,7 +32,19 @@ import ccxt
 
 from predator.errors import ConfigurationError, TransientVenueError
 from predator.retry import Retrier, translate
-from predator.venues.base import Order, Trade, from_ms, ms
+from predator.venues.base import (
+    Order,
+    OrderRequest,
+    Trade,
+    VenueOrder,
+    VenueTrade,
+    VenueTransfer,
+    from_ms,
+    ms,
+    venue_order,
+    venue_trade,
+    venue_transfer,
+)
 
 _NUMERIC = ("amount", "price", "filled", "remaining", "cost", "average")
 
@@ -187,6 +200,41 @@ class CcxtVenue:
                     }
                 )
         return sorted(out, key=lambda t: (t["ts"], t["id"]))
+
+    # --- the seam (predator.venues.base.Venue) --------------------------------------------------------------
+    def place(self, request: OrderRequest) -> VenueOrder:
+        return venue_order(
+            self.place_order(
+                request.symbol,
+                request.side,
+                request.order_type,
+                request.amount,
+                request.price,
+                request.client_order_id,
+                request.at,
+                expiry=request.expiry,
+                reference_price=request.reference_price,
+            )
+        )
+
+    def cancel(self, client_order_id: str, *, at: datetime, symbol: str) -> VenueOrder:
+        return venue_order(self.cancel_order(client_order_id, at, symbol))
+
+    def order_by_client_id(self, client_order_id: str, *, symbol: str) -> VenueOrder | None:
+        found = self.fetch_order(client_order_id, symbol)
+        return venue_order(found) if found is not None else None
+
+    def open_orders(self) -> tuple[VenueOrder, ...]:
+        return tuple(venue_order(o) for o in self.fetch_open_orders())
+
+    def trades_since(self, since: datetime | None) -> tuple[VenueTrade, ...]:
+        return tuple(sorted((venue_trade(t) for t in self.fetch_my_trades(None, since)), key=lambda t: t.ts))
+
+    def balance(self) -> dict[str, Decimal]:
+        return self.fetch_balance()
+
+    def transfers_since(self, since: datetime | None) -> tuple[VenueTransfer, ...]:
+        return tuple(venue_transfer(t) for t in self.fetch_transfers(since))
 
 
 __all__ = ["CcxtVenue", "TransientVenueError"]

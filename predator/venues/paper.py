@@ -28,13 +28,27 @@ import bisect
 import hashlib
 import math
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from predator.errors import TransientVenueError
-from predator.venues.base import Order, Trade, ms
+from predator.venues.base import (
+    Order,
+    OrderRequest,
+    RestingOrder,
+    Trade,
+    VenueEvent,
+    VenueOrder,
+    VenueTrade,
+    VenueTransfer,
+    ms,
+    venue_order,
+    venue_trade,
+    venue_transfer,
+)
 
 #: Default spot fee tiers, (maker, taker) in basis points.
 DEFAULT_FEES: dict[str, tuple[Decimal, Decimal]] = {
@@ -144,7 +158,12 @@ class _Order:
 
 
 class PaperVenue:
-    """A simulated spot venue over stored candles. See the module docstring for the fill model."""
+    """A simulated spot venue over stored candles. See the module docstring for the fill model.
+
+    It implements the seam (:class:`~predator.venues.base.SimulatedVenue`: ``place``, ``cancel``,
+    ``order_by_client_id``, ``open_orders``, ``trades_since``, ``balance``, ``transfers_since``,
+    ``advance_to``, ``restore``) over its ccxt-shaped engine calls (``place_order``, ``advance``, …), which
+    the staging emulator serves as the venues' JSON."""
 
     def __init__(self, bars: dict[str, Bars], config: PaperConfig, balances: dict[str, Decimal] | None = None) -> None:
         self.name = f"paper:{config.venue}"
@@ -299,8 +318,84 @@ class PaperVenue:
             if (symbol is None or t["symbol"] == symbol) and (since is None or t["timestamp"] >= ms(since))
         ]
 
-    # --- restart ------------------------------------------------------------------------------------
+    # --- the seam (predator.venues.base.SimulatedVenue) -------------------------------------------
+    def place(self, request: OrderRequest) -> VenueOrder:
+        return venue_order(
+            self.place_order(
+                request.symbol,
+                request.side,
+                request.order_type,
+                request.amount,
+                request.price,
+                request.client_order_id,
+                request.at,
+                expiry=request.expiry,
+                reference_price=request.reference_price,
+            )
+        )
+
+    def cancel(self, client_order_id: str, *, at: datetime, symbol: str) -> VenueOrder:
+        return venue_order(self.cancel_order(client_order_id, at, symbol))
+
+    def order_by_client_id(self, client_order_id: str, *, symbol: str) -> VenueOrder | None:
+        found = self.fetch_order(client_order_id, symbol)
+        return venue_order(found) if found is not None else None
+
+    def open_orders(self) -> tuple[VenueOrder, ...]:
+        return tuple(venue_order(o) for o in self.fetch_open_orders())
+
+    def trades_since(self, since: datetime | None) -> tuple[VenueTrade, ...]:
+        return tuple(venue_trade(t) for t in self.fetch_my_trades(None, since))
+
+    def balance(self) -> dict[str, Decimal]:
+        return self.fetch_balance()
+
+    def transfers_since(self, since: datetime | None) -> tuple[VenueTransfer, ...]:
+        return tuple(venue_transfer(t) for t in self.fetch_transfers(since))
+
+    def advance_to(self, until: datetime) -> tuple[VenueEvent, ...]:
+        out: list[VenueEvent] = []
+        for e in self.advance(until):
+            trade = None
+            if e["kind"] == "fill":
+                o = self.orders.get(e["order"])
+                raw = e["trade"]
+                trade = venue_trade(
+                    {
+                        "order": o.venue_order_id if o else None,
+                        "symbol": o.symbol if o else None,
+                        "side": o.side if o else None,
+                        **raw,
+                    },
+                    ts=e["ts"],
+                    client_order_id=e["order"],
+                )
+            out.append(VenueEvent(e["kind"], e["order"], e["ts"], trade, e.get("reason")))
+        return tuple(out)
+
     def restore(
+        self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder], checkpoint: datetime | None
+    ) -> None:
+        for currency, amount in balances.items():
+            self.balances[currency] = amount
+        for o in orders:
+            self.restore_order(
+                o.client_order_id,
+                o.symbol,
+                o.side,
+                o.order_type,
+                o.amount,
+                o.price,
+                o.placed_at,
+                o.expiry,
+                o.filled,
+                o.venue_order_id,
+                matched_until=checkpoint,
+                fills=o.fills,
+            )
+
+    # --- restart ------------------------------------------------------------------------------------
+    def restore_order(
         self,
         client_order_id: str,
         symbol: str,

@@ -121,7 +121,7 @@ def test_cancel_and_replace_leaves_no_ghost_order_anywhere(market_db: Target, r_
     (coid,) = [c for (c,) in rows(market_db, "SELECT client_order_id FROM api.orders")]
     assert [o["clientOrderId"] for o in r.venue.fetch_open_orders()] == [coid]
     with market_db.connect("worker") as conn, conn.transaction():  # the strategy's cancel request
-        assert api.record_order_event(conn, coid, "cancel_requested", at(3)) == "open"
+        assert api.record_order_event(conn, client_order_id=coid, kind="cancel_requested", ts=at(3)) == "open"
     run_hours(r, 3, 8)
     statuses = rows(market_db, "SELECT client_order_id, status FROM api.orders ORDER BY seq")
     assert statuses[0] == (coid, "canceled") and statuses[1][1] == "filled"

@@ -79,8 +79,18 @@ def test_the_same_signal_submitted_concurrently_creates_one_order(market: Target
         account = new_account(conn)
 
     def submit(conn: psycopg.Connection) -> api.Decision:
-        return api.submit_signal(conn, account, "trend", "BTC/USDT", hour(3), "buy", Decimal("0.7"), Decimal("30"),
-                                 hour(3) + timedelta(days=1), Decimal("0.05"))
+        return api.submit_signal(
+            conn,
+            account=account,
+            strategy="trend",
+            symbol="BTC/USDT",
+            ts=hour(3),
+            direction="buy",
+            confidence=Decimal("0.7"),
+            edge_bps=Decimal("30"),
+            expiry=hour(3) + timedelta(days=1),
+            quantity=Decimal("0.05"),
+        )
 
     first, second = _race(market, "worker", submit, submit)
     assert first.outcome == "admitted"
@@ -168,8 +178,17 @@ def test_the_same_venue_trade_id_recorded_concurrently_is_recorded_once(market: 
     price = close_price("BTC/USDT", 3)
 
     def record(conn: psycopg.Connection) -> str:
-        return api.record_fill(conn, d.client_order_id, "VENUE-T-1", Decimal("0.04"), price, Decimal("0.004"),
-                               "USDT", "taker", hour(3) + timedelta(seconds=5))
+        return api.record_fill(
+            conn,
+            client_order_id=d.client_order_id,
+            venue_trade_id="VENUE-T-1",
+            quantity=Decimal("0.04"),
+            price=price,
+            fee=Decimal("0.004"),
+            fee_currency="USDT",
+            liquidity="taker",
+            ts=hour(3) + timedelta(seconds=5),
+        )
 
     first, second = _race(market, "worker", record, record)
     assert (first, second) == ("recorded", "duplicate")

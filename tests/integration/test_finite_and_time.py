@@ -96,8 +96,18 @@ def test_a_nan_absolute_limit_no_longer_switches_the_caps_off(market: Market) ->
     # The 25 % and 30 % caps are still in force: a buy of half the equity is refused by both.
     half = (market.equity / 2 / btc_close(2)).quantize(Decimal("0.00001"))
     with market.target.connect("worker") as conn, conn.transaction():
-        d = api.submit_signal(conn, market.account, "trend", "BTC/USDT", at(2), "buy", Decimal("0.7"), Decimal("25"),
-                              at(3), half)
+        d = api.submit_signal(
+            conn,
+            account=market.account,
+            strategy="trend",
+            symbol="BTC/USDT",
+            ts=at(2),
+            direction="buy",
+            confidence=Decimal("0.7"),
+            edge_bps=Decimal("25"),
+            expiry=at(3),
+            quantity=half,
+        )
     assert d.outcome == "refused"
     assert {"order_notional_cap", "instrument_cap"} <= set(d.reasons)
     with market.target.connect("auditor") as conn:
@@ -158,10 +168,26 @@ def test_close_hour_in_2099_or_at_infinity_is_refused_and_the_account_goes_on(ma
 
 def test_a_2099_fill_for_a_2023_order_is_refused(market: Market) -> None:
     with market.target.connect("worker") as conn, conn.transaction():
-        d = api.submit_signal(conn, market.account, "trend", "BTC/USDT", at(2), "buy", Decimal("0.7"), Decimal("25"),
-                              at(3), Decimal("0.01"))
+        d = api.submit_signal(
+            conn,
+            account=market.account,
+            strategy="trend",
+            symbol="BTC/USDT",
+            ts=at(2),
+            direction="buy",
+            confidence=Decimal("0.7"),
+            edge_bps=Decimal("25"),
+            expiry=at(3),
+            quantity=Decimal("0.01"),
+        )
         assert d.outcome == "admitted", d
-        api.record_order_event(conn, d.client_order_id, "acknowledged", at(2), "V-1")
+        api.record_order_event(
+            conn,
+            client_order_id=d.client_order_id,
+            kind="acknowledged",
+            ts=at(2),
+            venue_order_id="V-1",
+        )
     e = refused(market.target, "worker", errors.BusinessTimeOutOfBounds,
                 "SELECT api.record_fill(%s::text, 'T-2099', 0.01::numeric, %s::numeric, 0.01::numeric, 'USDT', 'taker',"
                 " '2099-01-01T00:00:00Z'::timestamptz)", (d.client_order_id, btc_close(2)))
@@ -170,8 +196,17 @@ def test_a_2099_fill_for_a_2023_order_is_refused(market: Market) -> None:
     # A fill dated after the hour that would count it (within the wall clock) is recorded, but that hour
     # does not close over it: the hour at or after the fill does, and gate 14 stays clean.
     with market.target.connect("worker") as conn, conn.transaction():
-        api.record_fill(conn, d.client_order_id, "T-late", Decimal("0.01"), btc_close(2), Decimal("0.01"), "USDT",
-                        "taker", at(6) + timedelta(minutes=30))
+        api.record_fill(
+            conn,
+            client_order_id=d.client_order_id,
+            venue_trade_id="T-late",
+            quantity=Decimal("0.01"),
+            price=btc_close(2),
+            fee=Decimal("0.01"),
+            fee_currency="USDT",
+            liquidity="taker",
+            ts=at(6) + timedelta(minutes=30),
+        )
     refused(market.target, "worker", errors.TimeRegression,
             "SELECT * FROM api.close_hour(%s::text, %s::timestamptz)", (market.account, at(3)))
     with market.target.connect("worker") as conn, conn.transaction():

@@ -125,8 +125,18 @@ class StatefulBook(RuleBasedStateMachine):
         self.used.add((strategy, symbol))
         ts = hour(self.hour_no)
         with self.op.transaction():
-            d = api.submit_signal(self.op, self.account, strategy, symbol, ts, direction, Decimal("0.6"),
-                                  Decimal("20"), ts + timedelta(days=1), quantity)
+            d = api.submit_signal(
+                self.op,
+                account=self.account,
+                strategy=strategy,
+                symbol=symbol,
+                ts=ts,
+                direction=direction,
+                confidence=Decimal("0.6"),
+                edge_bps=Decimal("20"),
+                expiry=ts + timedelta(days=1),
+                quantity=quantity,
+            )
         expected: set[str] = {"halted_global"} if self.halted else set()
         if direction == "buy":
             assert quantity is not None and d.decision_price is not None
@@ -185,7 +195,13 @@ class StatefulBook(RuleBasedStateMachine):
 
     def acknowledge_order(self, o: Order) -> None:
         with self.op.transaction():
-            status = api.record_order_event(self.op, o.coid, "acknowledged", self.tick(), f"V{o.coid[-6:]}")
+            status = api.record_order_event(
+                self.op,
+                client_order_id=o.coid,
+                kind="acknowledged",
+                ts=self.tick(),
+                venue_order_id=f"V{o.coid[-6:]}",
+            )
         assert status == "open"
         o.status = "open"
         event("acknowledged")
@@ -218,8 +234,17 @@ class StatefulBook(RuleBasedStateMachine):
         fee = (qty * price * FEE_RATE).quantize(Q8)
         self.trade_no += 1
         with self.op.transaction():
-            result = api.record_fill(self.op, o.coid, f"T{self.trade_no}", qty, price, fee, "USDT", "taker",
-                                     self.tick())
+            result = api.record_fill(
+                self.op,
+                client_order_id=o.coid,
+                venue_trade_id=f"T{self.trade_no}",
+                quantity=qty,
+                price=price,
+                fee=fee,
+                fee_currency="USDT",
+                liquidity="taker",
+                ts=self.tick(),
+            )
         assert result == "recorded"
         with localcontext() as ctx:
             ctx.prec = 60
@@ -238,7 +263,7 @@ class StatefulBook(RuleBasedStateMachine):
     def cancel(self, i: int) -> None:
         o = self.pick(OPEN, i)
         with self.op.transaction():
-            status = api.record_order_event(self.op, o.coid, "canceled", self.tick())
+            status = api.record_order_event(self.op, client_order_id=o.coid, kind="canceled", ts=self.tick())
         assert status == "canceled"
         o.status = "canceled"
         event(f"canceled after {o.filled} filled")

@@ -112,7 +112,7 @@ def test_a_restored_order_does_not_match_bars_again_and_continues_trade_ids() ->
     # a new process: the venue is rebuilt from what the database recorded at the checkpoint 02:00
     w = venue(participation=Decimal("0.5"))
     w.balances = dict(v.balances)
-    w.restore("L1", "BTC/USDT", "buy", "limit", Decimal(800), Decimal("100"), T0, T0 + timedelta(hours=5),
+    w.restore_order("L1", "BTC/USDT", "buy", "limit", Decimal(800), Decimal("100"), T0, T0 + timedelta(hours=5),
               Decimal(500), v.orders["L1"].venue_order_id, matched_until=T0 + timedelta(hours=2), fills=1)
     rest = w.advance(T0 + timedelta(hours=3))
     assert [(e["trade"]["id"].rsplit("-", 1)[1], e["trade"]["amount"]) for e in rest] == [("2", Decimal(300))]

@@ -1,0 +1,270 @@
+"""Named reads: every query the runner, replay and reports need, each a typed function (docs/architecture.md §6).
+
+Only :mod:`predator.db` speaks SQL. A read takes an open connection (the caller owns the transaction) and
+returns frozen dataclasses (``psycopg.rows.class_row``) or a single typed value; no positional tuples cross
+a module boundary. Reads go through the ``api`` schema's views, which every login role may select.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.rows import class_row
+
+from predator.db.api import Call
+
+R = TypeVar("R")
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+def _rows(conn: psycopg.Connection[Any], row: type[R], sql: str, params: Params) -> list[R]:
+    with conn.cursor(row_factory=class_row(row)) as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _one(conn: psycopg.Connection[Any], row: type[R], sql: str, params: Params) -> R | None:
+    with conn.cursor(row_factory=class_row(row)) as cur:
+        cur.execute(sql, params)
+        return cur.fetchone()
+
+
+def _scalar(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+# --- accounts and configuration ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account as ``api.accounts`` shows it."""
+
+    mode: str
+    initial_principal: Decimal
+    risk_profile: str
+
+
+def account(conn: psycopg.Connection[Any], name: str) -> AccountRow | None:
+    """The account called ``name``, or None."""
+    return _one(
+        conn, AccountRow, "SELECT mode, initial_principal, risk_profile FROM api.accounts WHERE name = %s", (name,)
+    )
+
+
+@dataclass(frozen=True)
+class StrategyRow:
+    """A strategy registered on an account, with its parameters (JSON as the connection loads it)."""
+
+    params: Any
+
+
+def strategy(conn: psycopg.Connection[Any], account: str, strategy: str) -> StrategyRow | None:
+    """The strategy ``strategy`` registered on ``account``, or None."""
+    return _one(
+        conn, StrategyRow, "SELECT params FROM api.strategies WHERE account = %s AND strategy = %s", (account, strategy)
+    )
+
+
+def other_run_ids(conn: psycopg.Connection[Any], account: str, run_id: str) -> list[str]:
+    """Run ids registered on ``account`` other than ``run_id``."""
+    rows = conn.execute("SELECT run_id FROM api.runs WHERE account = %s AND run_id <> %s", (account, run_id))
+    return [str(r[0]) for r in rows.fetchall()]
+
+
+@dataclass(frozen=True)
+class InstrumentRow:
+    """An instrument's trading rules (``api.instruments``): price tick, quantity step, minimums."""
+
+    symbol: str
+    tick_size: Decimal | None
+    step_size: Decimal | None
+    min_qty: Decimal | None
+    min_notional: Decimal | None
+
+
+def instruments(conn: psycopg.Connection[Any], venue: str, symbols: Sequence[str]) -> list[InstrumentRow]:
+    """The rules of ``symbols`` at ``venue``."""
+    return _rows(
+        conn,
+        InstrumentRow,
+        "SELECT symbol, tick_size, step_size, min_qty, min_notional FROM api.instruments"
+        " WHERE venue = %s AND symbol = ANY(%s)",
+        (venue, list(symbols)),
+    )
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    """A risk limit of a profile at scope ``*`` (``mode``: pct or abs)."""
+
+    limit_name: str
+    mode: str
+    value: Decimal | None
+
+
+def profile_limits(conn: psycopg.Connection[Any], profile: str) -> list[LimitRow]:
+    """The account-wide (scope ``*``) limits of a risk profile."""
+    return _rows(
+        conn, LimitRow, "SELECT limit_name, mode, value FROM api.limits WHERE profile = %s AND scope = '*'", (profile,)
+    )
+
+
+# --- the book -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """A ledger balance of one of an account's accounts (``trading``, ``venue``, ``fees``, …)."""
+
+    account_code: str
+    currency: str
+    balance: Decimal
+
+
+def balances(conn: psycopg.Connection[Any], account: str) -> list[BalanceRow]:
+    """Every ledger balance of ``account``'s book."""
+    return _rows(
+        conn, BalanceRow, "SELECT account_code, currency, balance FROM api.balances WHERE account = %s", (account,)
+    )
+
+
+def last_closed_hour(conn: psycopg.Connection[Any], account: str) -> datetime | None:
+    """The last hour ``api.close_hour`` recorded for ``account`` (the checkpoint), or None."""
+    value = _scalar(conn, "SELECT max(hour) FROM api.hourly_states WHERE account = %s", (account,))
+    return value if isinstance(value, datetime) else None
+
+
+@dataclass(frozen=True)
+class BookOrder:
+    """An order the book holds as not final (new, open or partially filled), with its recorded fills."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal
+    limit_price: Decimal | None
+    ts: datetime
+    expiry: datetime | None
+    filled_qty: Decimal
+    venue_order_id: str | None
+    status: str
+    fills: int
+
+
+def live_orders(conn: psycopg.Connection[Any], account: str) -> list[BookOrder]:
+    """``account``'s orders that are not final, in admission order."""
+    return _rows(
+        conn,
+        BookOrder,
+        "SELECT o.client_order_id, o.symbol, o.side, o.order_type, o.quantity, o.limit_price, o.ts, o.expiry,"
+        " o.filled_qty, o.venue_order_id, o.status,"
+        " (SELECT count(*) FROM api.fills f WHERE f.client_order_id = o.client_order_id)::int AS fills"
+        " FROM api.orders o WHERE o.account = %s AND o.status IN ('new', 'open', 'partially_filled')"
+        " ORDER BY o.seq",
+        (account,),
+    )
+
+
+@dataclass(frozen=True)
+class VenueRequest:
+    """Something the database asks of the venue: send an admitted order (``status`` new) or carry out a
+    cancel request (``cancel_requested``)."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal
+    limit_price: Decimal | None
+    ts: datetime
+    expiry: datetime | None
+    decision_price: Decimal | None
+    status: str
+    cancel_requested: bool
+    updated_ts: datetime
+
+
+def venue_requests(conn: psycopg.Connection[Any], account: str) -> list[VenueRequest]:
+    """Orders never sent (``new``) and open orders marked for cancellation, in admission order."""
+    return _rows(
+        conn,
+        VenueRequest,
+        "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, decision_price,"
+        " status, cancel_requested, updated_ts FROM api.orders WHERE account = %s"
+        " AND (status = 'new' OR (cancel_requested AND status IN ('open', 'partially_filled'))) ORDER BY seq",
+        (account,),
+    )
+
+
+def open_order_symbols_call(account: str) -> Call[list[str]]:
+    """Symbols with an order not final (batched into the hour's round trip): a scalar text array."""
+    return Call(
+        "SELECT coalesce(array_agg(DISTINCT symbol), '{}') FROM api.orders WHERE account = %s"
+        " AND status IN ('new', 'open', 'partially_filled')",
+        (account,),
+        None,
+    )
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    """Counts and figures of an account as recorded (over its whole life)."""
+
+    hours: int
+    signals: int
+    orders: int
+    fills: int
+    round_trips: int
+    fees: Decimal | None  # of the last closed hour
+    equity: Decimal | None  # of the last closed hour
+    max_drawdown: Decimal
+
+
+def account_figures(conn: psycopg.Connection[Any], account: str) -> AccountFigures:
+    """Counts of hours, signals, orders, fills and round trips; last fees and equity; worst drawdown."""
+    row = _one(
+        conn,
+        AccountFigures,
+        "SELECT (SELECT count(*) FROM api.hourly_states WHERE account = %(a)s)::int AS hours,"
+        " (SELECT count(*) FROM api.decisions WHERE account = %(a)s)::int AS signals,"
+        " (SELECT count(*) FROM api.orders WHERE account = %(a)s)::int AS orders,"
+        " (SELECT count(*) FROM api.fills WHERE account = %(a)s)::int AS fills,"
+        " (SELECT count(*) FROM api.round_trips WHERE account = %(a)s)::int AS round_trips,"
+        " h.fees, h.equity,"
+        " (SELECT coalesce(max(drawdown), 0) FROM api.hourly_states WHERE account = %(a)s) AS max_drawdown"
+        " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT fees, equity FROM api.hourly_states"
+        " WHERE account = %(a)s ORDER BY hour DESC LIMIT 1) h ON true",
+        {"a": account},
+    )
+    assert row is not None
+    return row
+
+
+@dataclass(frozen=True)
+class RefusalCount:
+    """How often a reason code refused a signal."""
+
+    reason: str
+    count: int
+
+
+def refusal_counts(conn: psycopg.Connection[Any], account: str) -> list[RefusalCount]:
+    """Refusal reason codes of ``account`` with their counts, most frequent first."""
+    return _rows(
+        conn,
+        RefusalCount,
+        "SELECT r AS reason, count(*)::int AS count FROM api.decisions, unnest(reasons) r WHERE account = %s"
+        " AND outcome = 'refused' GROUP BY r ORDER BY 2 DESC, 1",
+        (account,),
+    )

@@ -1,0 +1,82 @@
+"""Account set-up for a run (docs/architecture.md §4, "set-up"): the paper account, its principal, its
+strategy registration, and what the hour step reads once (instrument rules, the profile's caps); and the
+run's figures as the database recorded them."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+
+from predator import errors
+from predator.db import api, reads
+from predator.db.connection import Target
+from predator.runner.config import RunConfig, RunSummary
+from predator.strategies.base import InstrumentRules
+
+
+def ensure_account(target: Target, config: RunConfig) -> None:
+    """Create the account, deposit the principal and register the strategy (operator role), once; refuse
+    (ConfigurationError) an account that already ran another configuration."""
+    c = config
+    with target.connect("operator") as op:
+        if reads.account(op, c.account) is None:
+            with op.transaction():
+                api.create_account(
+                    op,
+                    c.account,
+                    mode=c.mode,
+                    venue=c.venue.venue,
+                    base_currency=c.base_currency,
+                    lane="paper",
+                    initial_principal=c.principal,
+                    risk_profile=c.risk_profile,
+                    reason=f"paper run {c.run_id}",
+                )
+                api.deposit(
+                    op, c.account, c.principal, c.start, reason=f"initial principal of {c.run_id}", ref="principal"
+                )
+        registered = reads.strategy(op, c.account, c.strategy)
+        if registered is None or registered.params != json.loads(json.dumps(c.params)):
+            with op.transaction():
+                api.register_strategy(op, c.account, c.strategy, c.params, reason=f"paper run {c.run_id}")
+        runs = reads.other_run_ids(op, c.account, c.run_id)
+        if runs:
+            raise errors.ConfigurationError(
+                f"account {c.account} already ran {runs[0]} with another configuration; "
+                "use a new account name for a different run"
+            )
+
+
+def instrument_rules(conn: psycopg.Connection[Any], config: RunConfig) -> dict[str, InstrumentRules]:
+    """The trading rules of the run's symbols, as the strategy sizes against them."""
+    return {
+        r.symbol: InstrumentRules(r.tick_size, r.step_size, r.min_qty, r.min_notional)  # type: ignore[arg-type]
+        for r in reads.instruments(conn, config.venue.venue, config.symbols)
+    }
+
+
+def pct_limits(conn: psycopg.Connection[Any], profile: str) -> dict[str, float | None]:
+    """The risk profile's percentage caps as fractions (the strategy sizes against them; SQL enforces)."""
+    return {
+        r.limit_name: None if r.value is None else float(r.value) / 100
+        for r in reads.profile_limits(conn, profile)
+        if r.mode == "pct"
+    }
+
+
+def summarize(conn: psycopg.Connection[Any], config: RunConfig) -> RunSummary:
+    """Counts and figures of an account as recorded in the database."""
+    figures = reads.account_figures(conn, config.account)
+    s = RunSummary(config.run_id, config.account)
+    s.hours, s.signals, s.orders = figures.hours, figures.signals, figures.orders
+    s.fills, s.round_trips = figures.fills, figures.round_trips
+    s.refusals = {r.reason: r.count for r in reads.refusal_counts(conn, config.account)}
+    if figures.equity is not None:
+        s.fees = figures.fees if figures.fees is not None else Decimal(0)
+        s.final_equity = figures.equity
+    s.max_drawdown = figures.max_drawdown
+    conn.commit()
+    return s

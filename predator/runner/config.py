@@ -1,0 +1,117 @@
+"""What makes a run reproducible (:class:`RunConfig`, whose canonical form is the run id), and what a run
+did (:class:`RunSummary`). See docs/architecture.md §4."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from predator.venues.paper import PaperConfig
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that makes a run reproducible. ``start``/``end`` bound the decision times (UTC hours)."""
+
+    account: str
+    symbols: tuple[str, ...]
+    strategy: str
+    params: dict[str, Any]
+    start: datetime
+    end: datetime
+    principal: Decimal = Decimal(10000)
+    base_currency: str = "USDT"
+    risk_profile: str = "default"
+    venue: PaperConfig = field(default_factory=PaperConfig)
+    mode: str = "paper"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "symbols": list(self.symbols),
+            "strategy": self.strategy,
+            "params": self.params,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "principal": str(self.principal),
+            "base_currency": self.base_currency,
+            "risk_profile": self.risk_profile,
+            "venue": self.venue.as_dict(),
+            "mode": self.mode,
+        }
+
+    @property
+    def run_id(self) -> str:
+        canonical = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        return "run-" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RunConfig:
+        v = d["venue"]
+        venue = PaperConfig(
+            venue=v["venue"],
+            maker_fee_bps=Decimal(v["maker_fee_bps"]),
+            taker_fee_bps=Decimal(v["taker_fee_bps"]),
+            slippage_bps=Decimal(v["slippage_bps"]),
+            impact_bps=Decimal(v["impact_bps"]),
+            participation=Decimal(v["participation"]),
+            latency_ms=int(v["latency_ms"]),
+            latency_jitter_ms=int(v["latency_jitter_ms"]),
+            reject_rate=float(v["reject_rate"]),
+            seed=int(v["seed"]),
+        )
+        return cls(
+            account=d["account"],
+            symbols=tuple(d["symbols"]),
+            strategy=d["strategy"],
+            params=d["params"],
+            start=datetime.fromisoformat(d["start"]),
+            end=datetime.fromisoformat(d["end"]),
+            principal=Decimal(d["principal"]),
+            base_currency=d["base_currency"],
+            risk_profile=d["risk_profile"],
+            venue=venue,
+            mode=d["mode"],
+        )
+
+
+@dataclass
+class RunSummary:
+    """What a run did (counts over the whole account, as recorded in the database)."""
+
+    run_id: str
+    account: str
+    hours: int = 0
+    hours_this_session: int = 0
+    signals: int = 0
+    orders: int = 0
+    fills: int = 0
+    round_trips: int = 0
+    refusals: dict[str, int] = field(default_factory=dict)
+    fees: Decimal = Decimal(0)
+    final_equity: Decimal = Decimal(0)
+    max_drawdown: Decimal = Decimal(0)
+    seconds: float = 0.0
+
+
+def fast_commit_refusal(config: RunConfig, now: datetime | None = None, until: datetime | None = None) -> str | None:
+    """Why ``--backtest-fast-commit`` may not apply to this run (None: it may). Fast commits are only for a
+    backtest over stored history: a paper run whose every hour (up to ``until``, by default the run's end)
+    has closed on the wall clock. Never for paper on live data, shadow or live, whose hours others may see
+    as they close."""
+    now = now or datetime.now(UTC)
+    last = until or config.end
+    if config.mode != "paper":
+        return f"fast commits are for backtests over history only, not for {config.mode} mode"
+    if last + HOUR > now:
+        return (
+            f"fast commits are for backtests over history only: the run ends at {last.isoformat()}, "
+            "after the last closed hour; run it durable (the default)"
+        )
+    return None

@@ -1,0 +1,69 @@
+"""Venue restore (docs/architecture.md §4, "restart"): the database is the checkpoint.
+
+A simulated venue's memory dies with the process. On every start it is rebuilt from the book — the
+trading account's balances and the orders that reached the venue and are not final — with bars before the
+last closed hour counted as matched; then the book is reconciled with the venue before anything new is
+sent. A real venue keeps its own memory and is only reconciled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from predator.db import api, reads
+from predator.runner.relay import VenueRelay
+from predator.venues.base import RestingOrder, SimulatedVenue, Venue
+
+
+def restore_venue(conn: psycopg.Connection[Any], venue: Venue, account: str) -> None:
+    """Hand a simulated venue its memory back: balances, and the open orders as the book records them."""
+    if not isinstance(venue, SimulatedVenue):
+        return
+    balances = {b.currency: b.balance for b in reads.balances(conn, account) if b.account_code == "trading"}
+    checkpoint = reads.last_closed_hour(conn, account)
+    resting = [
+        RestingOrder(
+            client_order_id=o.client_order_id,
+            symbol=o.symbol,
+            side=o.side,
+            order_type=o.order_type,
+            amount=o.quantity,
+            price=o.limit_price,
+            placed_at=o.ts,
+            expiry=o.expiry,
+            filled=o.filled_qty,
+            venue_order_id=o.venue_order_id,
+            fills=o.fills,
+        )
+        for o in reads.live_orders(conn, account)
+        if o.status != "new"  # never reached the venue: sent again by the relay's service_requests
+    ]
+    # At the checkpoint (the last closed hour T) the venue had matched every bar opening before T.
+    venue.restore(balances, resting, checkpoint)
+    conn.commit()
+
+
+def startup_reconciliation(conn: psycopg.Connection[Any], relay: VenueRelay, account: str, start: datetime) -> None:
+    """On every start, compare the book with the venue before anything new is sent."""
+    last = reads.last_closed_hour(conn, account)
+    conn.commit()
+    observed = relay.observe()
+    if observed is None:
+        return
+    balances, open_orders = observed
+    with conn.transaction():
+        api.run_many(
+            conn,
+            [
+                api.reconcile_call(
+                    account=account,
+                    ts=last or start,
+                    venue_balances=dict(balances),
+                    venue_open_orders=open_orders,
+                    kind="startup",
+                )
+            ],
+        )

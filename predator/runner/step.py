@@ -1,0 +1,161 @@
+"""The hour step (docs/architecture.md §4, DESIGN.md §4): one decision time T for one account.
+
+1. **venue**: what happened at the venue before T (fills, cancels, expiries, transfers) is relayed through
+   ``api.record_fill`` / ``api.record_order_event`` / ``api.record_venue_transfer``;
+2. **reconcile**: the venue's balances and open orders are compared with the book in ``api.reconcile``
+   (a mismatch halts globally); venue health is reported (``api.record_venue_health``);
+3. **close the hour**: ``api.close_hour`` writes the hourly state and the hashes of the hour's inputs and
+   outputs — steps 1–3 go to the database in one round trip and one transaction;
+4. **signals**: the strategy sees, per symbol, only bars closed by T (:mod:`predator.runner.market`), the
+   position and the account state, and emits normalised signals;
+5. **admission in SQL**: ``api.submit_signal`` runs the risk gate in the same transaction; admitted orders
+   commit before they go out;
+6. **place**: admitted orders are sent through the relay and the acknowledgements or rejects are relayed
+   in a second transaction; then cancel requests and unsent orders are serviced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import psycopg
+
+from predator.db import api, reads
+from predator.runner.config import RunConfig
+from predator.runner.market import MarketData
+from predator.runner.relay import VenueRelay
+from predator.strategies.base import Context, InstrumentRules, Signal, Strategy
+from predator.venues.base import OrderRequest
+
+
+@dataclass
+class HourStep:
+    """Everything one hour needs, read once at set-up; :meth:`run` carries out one decision time."""
+
+    conn: psycopg.Connection[Any]
+    config: RunConfig
+    relay: VenueRelay
+    strategy: Strategy
+    market: MarketData
+    log: Any
+    fee_rate: float
+    features: dict[str, dict[str, np.ndarray[Any, Any]]] = field(default_factory=dict)
+    rules: dict[str, InstrumentRules] = field(default_factory=dict)
+    limits: dict[str, float | None] = field(default_factory=dict)
+
+    def run(self, t: datetime) -> None:
+        """One decision time: relay venue events, reconcile, close the hour, decide, admit, place."""
+        c, conn, relay = self.config, self.conn, self.relay
+        events, transfers = relay.collect(conn, t)
+        calls: list[api.Call[Any]] = [relay.event_call(e) for e in events]
+        calls.extend(relay.transfer_calls(transfers))
+        observed = relay.observe()
+        if observed is not None:
+            calls.append(
+                api.reconcile_call(
+                    account=c.account, ts=t, venue_balances=dict(observed[0]), venue_open_orders=observed[1]
+                )
+            )
+        calls.append(relay.health_call(t))
+        calls.append(reads.open_order_symbols_call(c.account))
+        calls.append(api.close_hour_call(c.account, t, c.symbols))
+        with conn.transaction():
+            results = api.run_many(conn, calls)
+            state: api.HourState = results[-1]
+            signals = self.decide(t, state, set(results[-2])) if t < c.end else []
+            decisions: list[api.Decision] = api.run_many(
+                conn,
+                [
+                    api.submit_signal_call(
+                        account=c.account,
+                        strategy=c.strategy,
+                        symbol=s.symbol,
+                        ts=s.ts,
+                        direction=s.direction,
+                        confidence=Decimal(repr(s.confidence)),
+                        edge_bps=Decimal(repr(s.edge_bps)),
+                        expiry=s.expiry,
+                        quantity=s.quantity,
+                        order_type=s.order_type,
+                        limit_price=s.limit_price,
+                    )
+                    for s in signals
+                ],
+            )
+        relay.transfers_seen.update(tr.transfer_id for tr in transfers)
+        admitted: list[OrderRequest] = []
+        for s, d in zip(signals, decisions, strict=True):
+            if d.outcome == "admitted":
+                assert d.client_order_id is not None and d.side is not None and d.quantity is not None
+                admitted.append(
+                    OrderRequest(
+                        d.client_order_id,
+                        s.symbol,
+                        d.side,
+                        s.order_type,
+                        d.quantity,
+                        s.limit_price,
+                        t,
+                        s.expiry,
+                        d.decision_price,
+                    )
+                )
+                self.log.info(
+                    "order_admitted",
+                    hour=t.isoformat(),
+                    client_order_id=d.client_order_id,
+                    symbol=s.symbol,
+                    side=d.side,
+                    quantity=str(d.quantity),
+                )
+            elif d.outcome == "refused":
+                self.log.info(
+                    "signal_refused", hour=t.isoformat(), symbol=s.symbol, direction=s.direction, reasons=d.reasons
+                )
+        if admitted:
+            relay.place(conn, admitted)
+        if state.open_orders or admitted or state.halts:
+            relay.service_requests(conn, t)
+
+    def decide(self, t: datetime, state: api.HourState, open_symbols: set[str]) -> list[Signal]:
+        """Run the strategy for every symbol on what was known at t (symbols with an open order wait)."""
+        ts = int(t.timestamp())
+        out: list[Signal] = []
+        # The caps the strategy sizes against, as the database will apply them: beyond the drawdown reduce
+        # tier the order cap is halved (api.submit_signal enforces it either way).
+        limits = self.limits
+        tier = self.limits.get("drawdown_reduce_tier")
+        if tier is not None and state.drawdown >= Decimal(repr(tier)):
+            cap = self.limits.get("max_order_notional")
+            limits = {**self.limits, "max_order_notional": (cap if cap is not None else 1.0) / 2}
+        for symbol in self.config.symbols:
+            data = self.market.symbols.get(symbol)
+            if data is None:
+                continue
+            n = data.reveal_until(ts)
+            if n == 0 or symbol in open_symbols:
+                continue
+            feats = {k: v[:n] for k, v in self.features.get(symbol, {}).items()}
+            position = state.positions.get(symbol, Decimal(0))
+            ctx = Context(
+                decision_time=t,
+                symbol=symbol,
+                history=data.history(),
+                position=Decimal(position),
+                cash=state.cash,
+                equity=state.equity,
+                fee_rate=self.fee_rate,
+                rules=self.rules.get(symbol, InstrumentRules()),
+                last_close=data.close_exact[n - 1],
+                features=feats,
+                params=self.config.params,
+                limits=limits,
+            )
+            signal = self.strategy.generate_signal(ctx)
+            if signal is not None and signal.direction != "hold":
+                out.append(signal)
+        return out

@@ -1,0 +1,34 @@
+"""Which venue a run uses (docs/architecture.md §5): the one place a mode is mapped to a venue.
+
+The runner is typed against :class:`~predator.venues.base.Venue` alone; this factory chooses the concrete
+venue — the paper engine over the run's stored bars for ``predator paper`` and ``predator run --mode
+paper``. Other modes (shadow, live) get their venue here when they are built; until then they are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from predator import errors
+from predator.runner.config import RunConfig
+from predator.runner.market import MarketData
+from predator.venues.base import Venue
+from predator.venues.paper import PaperVenue
+
+#: Builds a run's venue once its market data is loaded (a paper venue fills from those bars).
+VenueFactory = Callable[[RunConfig, MarketData], Venue]
+
+
+def paper_venue(config: RunConfig, market: MarketData) -> PaperVenue:
+    """The paper engine over the run's bars (balances come from the book: see runner.restore)."""
+    return PaperVenue(market.venue_bars(), config.venue)
+
+
+def venue_factory(config: RunConfig) -> VenueFactory:
+    """The venue factory for a run's mode (ConfigurationError for a mode without a venue yet)."""
+    if config.mode == "paper":
+        return paper_venue
+    raise errors.ConfigurationError(
+        f"mode {config.mode!r} has no venue in this runner yet; only paper runs (predator paper, "
+        "predator run --mode paper) are built"
+    )
