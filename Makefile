@@ -23,7 +23,7 @@ bootstrap-runtime:
 
 lint: bootstrap
 	$(VENV)/bin/ruff check predator tests bench
-	$(VENV)/bin/mypy predator
+	$(VENV)/bin/mypy --strict predator
 
 ## Regenerate migrations/schema.sql (the schema snapshot CI compares) and docs/sql-api.md.
 schema-snapshot: bootstrap

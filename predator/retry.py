@@ -37,7 +37,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return float(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
 
 
 @dataclass

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +17,9 @@ from predator.config import DEMO_SYMBOLS
 from predator.db.connection import default_target
 from predator.logs import configure_logging
 from predator.venues.paper import PaperConfig
+
+if TYPE_CHECKING:
+    from predator.runner.hour import RunConfig
 
 HOUR_DELTA = __import__("datetime").timedelta(hours=1)
 
@@ -29,7 +33,7 @@ def _symbols(value: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in value.split(",") if s.strip())
 
 
-def _venue_options(f):  # type: ignore[no-untyped-def]
+def _venue_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--venue", default="binance", show_default=True, help="Venue whose fees and candles are used."),
         click.option("--maker-fee-bps", type=Decimal, default=None, help="Maker fee (default: the venue's tier)."),
@@ -482,7 +486,8 @@ def run_cmd(
     click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats")
 
 
-def RunConfig_(account, symbols, strategy, params, start, end, principal, risk_profile, venue_kw):  # type: ignore[no-untyped-def]
+def RunConfig_(account: str, symbols: str, strategy: str, params: dict[str, Any], start: str, end: str,
+               principal: Decimal, risk_profile: str, venue_kw: dict[str, Any]) -> RunConfig:
     from predator.runner.hour import RunConfig
 
     return RunConfig(

@@ -106,7 +106,7 @@ def find_bindir() -> Path:
         for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True)
     )
     with contextlib.suppress(ImportError):  # optional extra: the pgserver wheel ships PostgreSQL binaries
-        import pgserver  # type: ignore[import-not-found]
+        import pgserver
 
         candidates.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
     for c in candidates:

@@ -37,7 +37,7 @@ class RecordedTransport:
         return self
 
     def install(self, exchange: ccxt.Exchange) -> ccxt.Exchange:
-        exchange.fetch = self  # type: ignore[method-assign]
+        exchange.fetch = self
         return exchange
 
     def __call__(self, url: str, method: str = "GET", headers: Any = None, body: Any = None) -> Any:

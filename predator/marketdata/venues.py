@@ -53,4 +53,6 @@ def make_exchange(venue: str, *, rate_limit: bool = True, timeout_ms: int = 30_0
 
 
 # Error translation and bounded retries are shared with the live venue adapter (predator.venues.ccxt_venue).
-from predator.retry import Retrier, RetryPolicy, translate  # noqa: E402,F401
+from predator.retry import Retrier as Retrier  # noqa: E402
+from predator.retry import RetryPolicy as RetryPolicy  # noqa: E402
+from predator.retry import translate as translate  # noqa: E402

@@ -13,14 +13,17 @@ The first difference is reported for each cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
 from predator.runner.market import MarketData
 from predator.runner.simulate import Decision, _full, fresh, simulate, truncate
+from predator.strategies.base import Strategy
 from predator.venues.paper import PaperConfig
 
 HOUR = timedelta(hours=1)
@@ -46,10 +49,10 @@ def cut_points(start: datetime, end: datetime, n: int) -> list[datetime]:
 
 def check(
     market: MarketData,
-    strategy_factory,
+    strategy_factory: Callable[[], Strategy],
     symbols: list[str],
     start: datetime,
-    end: datetime,  # type: ignore[no-untyped-def]
+    end: datetime,
     cuts: int = 4,
     principal: Decimal = Decimal(10000),
     venue: PaperConfig | None = None,
@@ -64,7 +67,7 @@ def check(
     points = cut_points(start, end, cuts)
     differences: list[tuple[datetime, Decision | None, Decision | None]] = []
     feature_differences: list[tuple[datetime, str, str, datetime]] = []
-    probe = strategy_factory()
+    probe: Any = strategy_factory()  # ``features`` is optional (Strategy docstring): probed with hasattr
     full_features = (
         {s: probe.features(s, _full(d)) for s, d in market.symbols.items()} if hasattr(probe, "features") else {}
     )

@@ -158,4 +158,5 @@ def load_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
             known = sorted(ep.name for ep in entry_points(group="predator.strategies"))
             raise ValueError(f"unknown strategy {name!r}; registered: {', '.join(known)} (or use module:Class)")
         cls = matches[0].load()
-    return cls(**(params or {}))
+    strategy: Strategy = cls(**(params or {}))
+    return strategy
