@@ -18,6 +18,7 @@ that is the shape the staging emulator serves and the ccxt client parses. Venues
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -228,3 +229,72 @@ def venue_transfer(raw: dict[str, Any]) -> VenueTransfer:
         ts=raw["ts"],
         status=raw.get("status"),
     )
+
+
+class UnifiedDictSeam(ABC):
+    """The seam (:class:`Venue`) over a venue whose native methods speak ccxt's unified dicts
+    (``place_order``, ``cancel_order``, ``fetch_order``, ``fetch_open_orders``, ``fetch_balance``,
+    ``fetch_transfers``): the paper engine and the ccxt adapter both are such venues, so the conversion into
+    the seam's frozen dataclasses is written once, here. ``trades_since`` stays with each venue (the ccxt
+    adapter orders the venue's trades by time; the paper engine's are already in fill order)."""
+
+    @abstractmethod
+    def place_order(
+        self,
+        symbol: str,
+        side: str,
+        order_type: str,
+        amount: Decimal,
+        price: Decimal | None,
+        client_order_id: str,
+        at: datetime,
+        *,
+        expiry: datetime | None = None,
+        reference_price: Decimal | None = None,
+    ) -> Order: ...
+
+    @abstractmethod
+    def cancel_order(self, client_order_id: str, at: datetime, symbol: str | None = None) -> Order: ...
+
+    @abstractmethod
+    def fetch_order(self, client_order_id: str, symbol: str | None = None) -> Order | None: ...
+
+    @abstractmethod
+    def fetch_open_orders(self, symbol: str | None = None) -> list[Order]: ...
+
+    @abstractmethod
+    def fetch_balance(self) -> dict[str, Decimal]: ...
+
+    @abstractmethod
+    def fetch_transfers(self, since: datetime | None = None) -> list[dict[str, Any]]: ...
+
+    def place(self, request: OrderRequest) -> VenueOrder:
+        return venue_order(
+            self.place_order(
+                request.symbol,
+                request.side,
+                request.order_type,
+                request.amount,
+                request.price,
+                request.client_order_id,
+                request.at,
+                expiry=request.expiry,
+                reference_price=request.reference_price,
+            )
+        )
+
+    def cancel(self, client_order_id: str, *, at: datetime, symbol: str) -> VenueOrder:
+        return venue_order(self.cancel_order(client_order_id, at, symbol))
+
+    def order_by_client_id(self, client_order_id: str, *, symbol: str) -> VenueOrder | None:
+        found = self.fetch_order(client_order_id, symbol)
+        return venue_order(found) if found is not None else None
+
+    def open_orders(self) -> tuple[VenueOrder, ...]:
+        return tuple(venue_order(o) for o in self.fetch_open_orders())
+
+    def balance(self) -> dict[str, Decimal]:
+        return self.fetch_balance()
+
+    def transfers_since(self, since: datetime | None) -> tuple[VenueTransfer, ...]:
+        return tuple(venue_transfer(t) for t in self.fetch_transfers(since))

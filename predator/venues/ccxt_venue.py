@@ -34,16 +34,12 @@ from predator.errors import ConfigurationError, TransientVenueError
 from predator.retry import Retrier, translate
 from predator.venues.base import (
     Order,
-    OrderRequest,
     Trade,
-    VenueOrder,
+    UnifiedDictSeam,
     VenueTrade,
-    VenueTransfer,
     from_ms,
     ms,
-    venue_order,
     venue_trade,
-    venue_transfer,
 )
 
 _NUMERIC = ("amount", "price", "filled", "remaining", "cost", "average")
@@ -74,7 +70,7 @@ def _trade(raw: dict[str, Any]) -> Trade:
     return out
 
 
-class CcxtVenue:
+class CcxtVenue(UnifiedDictSeam):
     """A ccxt exchange behind the venue interface. ``exchange`` must have its markets loaded (or loadable)."""
 
     def __init__(
@@ -201,40 +197,9 @@ class CcxtVenue:
                 )
         return sorted(out, key=lambda t: (t["ts"], t["id"]))
 
-    # --- the seam (predator.venues.base.Venue) --------------------------------------------------------------
-    def place(self, request: OrderRequest) -> VenueOrder:
-        return venue_order(
-            self.place_order(
-                request.symbol,
-                request.side,
-                request.order_type,
-                request.amount,
-                request.price,
-                request.client_order_id,
-                request.at,
-                expiry=request.expiry,
-                reference_price=request.reference_price,
-            )
-        )
-
-    def cancel(self, client_order_id: str, *, at: datetime, symbol: str) -> VenueOrder:
-        return venue_order(self.cancel_order(client_order_id, at, symbol))
-
-    def order_by_client_id(self, client_order_id: str, *, symbol: str) -> VenueOrder | None:
-        found = self.fetch_order(client_order_id, symbol)
-        return venue_order(found) if found is not None else None
-
-    def open_orders(self) -> tuple[VenueOrder, ...]:
-        return tuple(venue_order(o) for o in self.fetch_open_orders())
-
+    # --- the seam (predator.venues.base.Venue; the rest comes from UnifiedDictSeam) ---------------------------
     def trades_since(self, since: datetime | None) -> tuple[VenueTrade, ...]:
         return tuple(sorted((venue_trade(t) for t in self.fetch_my_trades(None, since)), key=lambda t: t.ts))
-
-    def balance(self) -> dict[str, Decimal]:
-        return self.fetch_balance()
-
-    def transfers_since(self, since: datetime | None) -> tuple[VenueTransfer, ...]:
-        return tuple(venue_transfer(t) for t in self.fetch_transfers(since))
 
 
 __all__ = ["CcxtVenue", "TransientVenueError"]

@@ -37,17 +37,13 @@ from typing import Any
 from predator.errors import TransientVenueError
 from predator.venues.base import (
     Order,
-    OrderRequest,
     RestingOrder,
     Trade,
+    UnifiedDictSeam,
     VenueEvent,
-    VenueOrder,
     VenueTrade,
-    VenueTransfer,
     ms,
-    venue_order,
     venue_trade,
-    venue_transfer,
 )
 
 #: Default spot fee tiers, (maker, taker) in basis points.
@@ -157,7 +153,7 @@ class _Order:
         return self.amount - self.filled
 
 
-class PaperVenue:
+class PaperVenue(UnifiedDictSeam):
     """A simulated spot venue over stored candles. See the module docstring for the fill model.
 
     It implements the seam (:class:`~predator.venues.base.SimulatedVenue`: ``place``, ``cancel``,
@@ -318,40 +314,10 @@ class PaperVenue:
             if (symbol is None or t["symbol"] == symbol) and (since is None or t["timestamp"] >= ms(since))
         ]
 
-    # --- the seam (predator.venues.base.SimulatedVenue) -------------------------------------------
-    def place(self, request: OrderRequest) -> VenueOrder:
-        return venue_order(
-            self.place_order(
-                request.symbol,
-                request.side,
-                request.order_type,
-                request.amount,
-                request.price,
-                request.client_order_id,
-                request.at,
-                expiry=request.expiry,
-                reference_price=request.reference_price,
-            )
-        )
-
-    def cancel(self, client_order_id: str, *, at: datetime, symbol: str) -> VenueOrder:
-        return venue_order(self.cancel_order(client_order_id, at, symbol))
-
-    def order_by_client_id(self, client_order_id: str, *, symbol: str) -> VenueOrder | None:
-        found = self.fetch_order(client_order_id, symbol)
-        return venue_order(found) if found is not None else None
-
-    def open_orders(self) -> tuple[VenueOrder, ...]:
-        return tuple(venue_order(o) for o in self.fetch_open_orders())
-
+    # --- the seam (predator.venues.base.SimulatedVenue; place, cancel, lookups from UnifiedDictSeam) ---
     def trades_since(self, since: datetime | None) -> tuple[VenueTrade, ...]:
         return tuple(venue_trade(t) for t in self.fetch_my_trades(None, since))
 
-    def balance(self) -> dict[str, Decimal]:
-        return self.fetch_balance()
-
-    def transfers_since(self, since: datetime | None) -> tuple[VenueTransfer, ...]:
-        return tuple(venue_transfer(t) for t in self.fetch_transfers(since))
 
     def advance_to(self, until: datetime) -> tuple[VenueEvent, ...]:
         out: list[VenueEvent] = []
