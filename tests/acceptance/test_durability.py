@@ -48,7 +48,10 @@ def test_a_lost_connection_ends_the_worker_with_one_line_and_a_restart_resumes_t
         deadline = time.monotonic() + 120
         while proc.poll() is None and _closed_hours(cut) < 150 and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert proc.poll() is None, "the run finished before its connection could be cut"
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            pytest.fail(f"the run ended (exit {proc.returncode}) before its connection could be cut: "
+                        f"{err.decode()[-2000:]}")
         with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
