@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 
 import psycopg
 import pytest
@@ -94,7 +95,10 @@ def _replaying(server: Target, account: str, before: set[str]) -> str | None:
 def test_an_interrupted_replay_drops_its_scratch_database(
     sig: signal.Signals, server: Target, market_template: Target
 ) -> None:
-    case = replace(next(c for c in SUITE if c.name == "plain_trend"), name=f"interrupted_{sig.name.lower()}")
+    # Two months (about 1,400 hours): long enough that the replay is still re-executing when the signal
+    # lands (a two-week replay could finish between being seen and being signalled on a fast machine).
+    base = next(c for c in SUITE if c.name == "plain_trend")
+    case = replace(base, name=f"interrupted_{sig.name.lower()}", end=base.start + timedelta(days=59))
     db = create_database(server, template=market_template.dbname)
     try:
         run_case(db, case)
