@@ -6459,6 +6459,53 @@ COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the ven
 
 
 --
+-- Name: venue; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.venue (
+    venue text NOT NULL,
+    name text NOT NULL,
+    maker_fee_bps numeric NOT NULL,
+    taker_fee_bps numeric NOT NULL,
+    CONSTRAINT maker_fee_is_non_negative CHECK ((maker_fee_bps >= (0)::numeric)),
+    CONSTRAINT taker_fee_is_non_negative CHECK ((taker_fee_bps >= (0)::numeric)),
+    CONSTRAINT venue_is_lowercase_identifier CHECK ((venue ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT venue_maker_fee_bps_is_finite CHECK (((maker_fee_bps > '-Infinity'::numeric) AND (maker_fee_bps < 'Infinity'::numeric))),
+    CONSTRAINT venue_taker_fee_bps_is_finite CHECK (((taker_fee_bps > '-Infinity'::numeric) AND (taker_fee_bps < 'Infinity'::numeric)))
+);
+
+
+ALTER TABLE market.venue OWNER TO predator_owner;
+
+--
+-- Name: TABLE venue; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.venue IS 'Trading venues (ccxt exchange ids) and their default spot fee tier in basis points.';
+
+
+--
+-- Name: venues; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.venues AS
+ SELECT v.venue,
+    v.name,
+    v.maker_fee_bps,
+    v.taker_fee_bps
+   FROM market.venue v;
+
+
+ALTER TABLE api.venues OWNER TO predator_owner;
+
+--
+-- Name: VIEW venues; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.venues IS 'Trading venues (ccxt ids) and their spot fee tier in basis points (maker, taker): the one source of fees for admission and the paper engine.';
+
+
+--
 -- Name: ledger_account; Type: TABLE; Schema: ledger; Owner: predator_owner
 --
 
@@ -6651,32 +6698,6 @@ ALTER TABLE market.universe OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE market.universe IS 'Named, versioned trading universes (V1 = the 30 top non-stable assets quoted in USDT).';
-
-
---
--- Name: venue; Type: TABLE; Schema: market; Owner: predator_owner
---
-
-CREATE TABLE market.venue (
-    venue text NOT NULL,
-    name text NOT NULL,
-    maker_fee_bps numeric NOT NULL,
-    taker_fee_bps numeric NOT NULL,
-    CONSTRAINT maker_fee_is_non_negative CHECK ((maker_fee_bps >= (0)::numeric)),
-    CONSTRAINT taker_fee_is_non_negative CHECK ((taker_fee_bps >= (0)::numeric)),
-    CONSTRAINT venue_is_lowercase_identifier CHECK ((venue ~ '^[a-z][a-z0-9_]*$'::text)),
-    CONSTRAINT venue_maker_fee_bps_is_finite CHECK (((maker_fee_bps > '-Infinity'::numeric) AND (maker_fee_bps < 'Infinity'::numeric))),
-    CONSTRAINT venue_taker_fee_bps_is_finite CHECK (((taker_fee_bps > '-Infinity'::numeric) AND (taker_fee_bps < 'Infinity'::numeric)))
-);
-
-
-ALTER TABLE market.venue OWNER TO predator_owner;
-
---
--- Name: TABLE venue; Type: COMMENT; Schema: market; Owner: predator_owner
---
-
-COMMENT ON TABLE market.venue IS 'Trading venues (ccxt exchange ids) and their default spot fee tier in basis points.';
 
 
 --
@@ -9521,6 +9542,22 @@ GRANT SELECT ON TABLE api.venue_transfers TO predator_auditor;
 
 
 --
+-- Name: TABLE venue; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.venue TO predator_auditor;
+
+
+--
+-- Name: TABLE venues; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.venues TO predator_worker;
+GRANT SELECT ON TABLE api.venues TO predator_operator;
+GRANT SELECT ON TABLE api.venues TO predator_auditor;
+
+
+--
 -- Name: TABLE ledger_account; Type: ACL; Schema: ledger; Owner: predator_owner
 --
 
@@ -9574,13 +9611,6 @@ GRANT SELECT ON TABLE market.cluster TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE market.universe TO predator_auditor;
-
-
---
--- Name: TABLE venue; Type: ACL; Schema: market; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE market.venue TO predator_auditor;
 
 
 --

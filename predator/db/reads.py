@@ -268,3 +268,19 @@ def refusal_counts(conn: psycopg.Connection[Any], account: str) -> list[RefusalC
         " AND outcome = 'refused' GROUP BY r ORDER BY 2 DESC, 1",
         (account,),
     )
+
+
+@dataclass(frozen=True)
+class FeeTier:
+    """A venue's spot fee tier (``api.venues``), in basis points of notional."""
+
+    venue: str
+    maker_fee_bps: Decimal
+    taker_fee_bps: Decimal
+
+
+def fee_tier(conn: psycopg.Connection[Any], venue: str) -> FeeTier | None:
+    """The fee tier the database holds for ``venue`` (None for an unknown venue): the one source of fees,
+    which the admission gate uses too."""
+    return _one(conn, FeeTier, "SELECT venue, maker_fee_bps, taker_fee_bps FROM api.venues WHERE venue = %s",
+                (venue,))

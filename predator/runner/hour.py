@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -36,7 +37,7 @@ from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
 from predator.runner.restore import restore_venue, startup_reconciliation
 from predator.runner.step import HourStep
-from predator.runner.venues import VenueFactory, venue_factory
+from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
 from predator.strategies.base import History, Strategy, load_strategy
 from predator.venues.base import Venue
 
@@ -112,8 +113,12 @@ class HourRunner:
             api.register_run(conn, c.run_id, c.account, c.mode, c.as_dict(), market.digest())
             rules = instrument_rules(conn, c)
             limits = pct_limits(conn, c.risk_profile)
+            # One source of fees: the venue's tier in the database, unless the run names its own fees
+            # (the stored run configuration keeps what was given, so the run id does not change).
+            venue_config = with_fee_tier(c.venue, reads.fee_tier(conn, c.venue.venue))
+        self.fee_rate = float(venue_config.fees()[1]) / 10000
         source = self._venue_source
-        venue = self.venue = source if isinstance(source, Venue) else source(c, market)
+        venue = self.venue = source if isinstance(source, Venue) else source(replace(c, venue=venue_config), market)
         relay = self.relay = VenueRelay(venue, c.account, self.log)
         self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits)
         restore_venue(conn, venue, c.account)

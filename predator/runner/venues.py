@@ -8,12 +8,14 @@ paper``. Other modes (shadow, live) get their venue here when they are built; un
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from predator import errors
+from predator.db.reads import FeeTier
 from predator.runner.config import RunConfig
 from predator.runner.market import MarketData
 from predator.venues.base import Venue
-from predator.venues.paper import PaperVenue
+from predator.venues.paper import PaperConfig, PaperVenue
 
 #: Builds a run's venue once its market data is loaded (a paper venue fills from those bars).
 VenueFactory = Callable[[RunConfig, MarketData], Venue]
@@ -22,6 +24,19 @@ VenueFactory = Callable[[RunConfig, MarketData], Venue]
 def paper_venue(config: RunConfig, market: MarketData) -> PaperVenue:
     """The paper engine over the run's bars (balances come from the book: see runner.restore)."""
     return PaperVenue(market.venue_bars(), config.venue)
+
+
+def with_fee_tier(config: PaperConfig, tier: FeeTier | None) -> PaperConfig:
+    """``config`` with the fees it leaves open taken from the database's tier for its venue (``api.venues``,
+    the one source of fees: admission charges the same taker rate). Fees the run names itself stay; a
+    venue the database does not know keeps the paper engine's own defaults."""
+    if tier is None:
+        return config
+    return replace(
+        config,
+        maker_fee_bps=config.maker_fee_bps if config.maker_fee_bps is not None else tier.maker_fee_bps,
+        taker_fee_bps=config.taker_fee_bps if config.taker_fee_bps is not None else tier.taker_fee_bps,
+    )
 
 
 def venue_factory(config: RunConfig) -> VenueFactory:

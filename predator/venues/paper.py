@@ -14,8 +14,10 @@ open time < ``until`` that the venue has not processed):
   (volume-dependent), against the buyer/seller; prices are rounded to 1e-12.
 * **Latency** (``latency_ms`` ± ``latency_jitter_ms``) and **rejects** (``reject_rate``) come from a random
   generator seeded by sha256(seed, client order id), so a restarted run draws the same numbers.
-* **Fees** per venue (maker/taker basis points, in quote currency): Binance spot 10/10, Kraken 16/26 by
-  default (:data:`DEFAULT_FEES`), configurable.
+* **Fees** per venue (maker/taker basis points, in quote currency), given by ``PaperConfig``. A run fills them
+  from the database's fee tier (``api.venues``, through ``predator.runner.venues.with_fee_tier``), the one
+  source that admission uses too; :data:`DEFAULT_FEES` only stands in where no database is at hand (the
+  emulator, the in-memory reference simulation).
 * The venue keeps its own balances (the truth reconciliation compares against) and rejects orders it
   cannot pay (``insufficient_balance``), like a real exchange.
 
@@ -46,7 +48,8 @@ from predator.venues.base import (
     venue_trade,
 )
 
-#: Default spot fee tiers, (maker, taker) in basis points.
+#: Spot fee tiers, (maker, taker) in basis points, for a paper venue without a database (the emulator and the
+#: in-memory reference simulation); equal to migration 0002's market.venue rows, which a test checks.
 DEFAULT_FEES: dict[str, tuple[Decimal, Decimal]] = {
     "binance": (Decimal(10), Decimal(10)),
     "kraken": (Decimal(16), Decimal(26)),

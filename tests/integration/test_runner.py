@@ -3,6 +3,7 @@ scheduler, each against a fresh copy of a database holding the real BTC, ETH and
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -194,3 +195,31 @@ def test_principal_is_deposited_once_and_the_account_mirrors_the_run(market_db: 
             "paper",
             "paper",
         )
+
+
+def test_the_paper_engine_charges_the_fee_tier_the_database_holds(market_db: Target) -> None:
+    # One source of fees: change the tier in the database (an administrator's act; no api door changes
+    # it) and the paper engine charges the new taker rate on every fill.
+    with psycopg.connect(market_db.dsn, autocommit=True) as admin:
+        admin.execute("UPDATE market.venue SET maker_fee_bps = 11, taker_fee_bps = 13 WHERE venue = 'binance'")
+    summary = run(market_db, config("fees1"))
+    assert summary.fills > 0
+    with market_db.connect("auditor") as conn:
+        rates = conn.execute(
+            "SELECT DISTINCT round(fee / (price * quantity) * 10000, 6) FROM api.fills"
+            " WHERE account = 'fees1' AND fee_currency = 'USDT'"
+        ).fetchall()
+    assert rates == [(Decimal("13.000000"),)]
+
+
+def test_the_paper_engines_stand_in_fee_tiers_equal_the_databases() -> None:
+    # DEFAULT_FEES serves only where no database is at hand (emulator, in-memory reference); it must say
+    # what migration 0002 put in market.venue.
+    from predator.config import PROJECT_ROOT
+    from predator.venues.paper import DEFAULT_FEES
+
+    text = (PROJECT_ROOT / "migrations" / "sql" / "0002_reference_data.up.sql").read_text()
+    for venue, (maker, taker) in DEFAULT_FEES.items():
+        row = re.search(rf"\('{venue}',\s*'[^']*',\s*([0-9.]+),\s*([0-9.]+)\)", text)
+        assert row is not None, f"no market.venue row for {venue} in migration 0002"
+        assert (Decimal(row.group(1)), Decimal(row.group(2))) == (maker, taker)

@@ -62,7 +62,7 @@ SELECT views_are('api', ARRAY[
     'accounts', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candles', 'decisions', 'exposures', 'fills', 'halt_events', 'halts',
     'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'settings', 'strategies', 'venue_transfers'],
+    'reconciliations', 'round_trips', 'runs', 'settings', 'strategies', 'venue_transfers', 'venues'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
