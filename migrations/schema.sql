@@ -3230,11 +3230,7 @@ CREATE FUNCTION ops.clock_skew(p_at timestamp with time zone DEFAULT NULL::times
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT make_interval(secs => coalesce(
-        (SELECT s.value FROM ops.setting s
-          WHERE s.name = 'max_clock_skew_seconds' AND (p_at IS NULL OR s.recorded_at <= p_at)
-          ORDER BY s.revision DESC LIMIT 1),
-        300)::double precision)
+    SELECT make_interval(secs => coalesce(ops.setting_value('max_clock_skew_seconds', p_at), 300)::double precision)
 $$;
 
 
@@ -3310,9 +3306,7 @@ CREATE FUNCTION ops.reconcile_tolerance() RETURNS numeric
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT coalesce(
-        (SELECT s.value FROM ops.setting s WHERE s.name = 'reconcile_tolerance' ORDER BY s.revision DESC LIMIT 1),
-        0.00000001)
+    SELECT coalesce(ops.setting_value('reconcile_tolerance'), 0.00000001)
 $$;
 
 
@@ -3341,6 +3335,29 @@ ALTER FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) O
 --
 
 COMMENT ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) IS 'sha256(prev_hash || UTF-8 canonical row): the hash-chain step of every append-only table.';
+
+
+--
+-- Name: setting_value(text, timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT s.value FROM ops.setting s
+     WHERE s.name = p_name AND (p_at IS NULL OR s.recorded_at <= p_at)
+     ORDER BY s.revision DESC LIMIT 1
+$$;
+
+
+ALTER FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION setting_value(p_name text, p_at timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone) IS 'The operator setting p_name in force at wall time p_at (default now): its highest revision recorded by then; NULL when none.';
 
 
 --
@@ -8868,6 +8885,14 @@ REVOKE ALL ON FUNCTION ops.reconcile_tolerance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text[]) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION setting_value(p_name text, p_at timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone) TO predator_auditor;
 
 
 --

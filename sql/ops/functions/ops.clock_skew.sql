@@ -7,11 +7,7 @@ RETURNS interval
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT make_interval(secs => coalesce(
-        (SELECT s.value FROM ops.setting s
-          WHERE s.name = 'max_clock_skew_seconds' AND (p_at IS NULL OR s.recorded_at <= p_at)
-          ORDER BY s.revision DESC LIMIT 1),
-        300)::double precision)
+    SELECT make_interval(secs => coalesce(ops.setting_value('max_clock_skew_seconds', p_at), 300)::double precision)
 $$;
 
 COMMENT ON FUNCTION ops.clock_skew(timestamptz) IS 'The largest lead of a business time over the wall clock allowed at wall time p_at (default now): the setting max_clock_skew_seconds in force then, 300 s when none.';

@@ -8,9 +8,7 @@ RETURNS numeric
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(
-        (SELECT s.value FROM ops.setting s WHERE s.name = 'reconcile_tolerance' ORDER BY s.revision DESC LIMIT 1),
-        0.00000001)
+    SELECT coalesce(ops.setting_value('reconcile_tolerance'), 0.00000001)
 $$;
 
 COMMENT ON FUNCTION ops.reconcile_tolerance() IS 'The reconciliation tolerance in force (operator setting reconcile_tolerance, default 1e-8): the largest balance difference per currency that still counts as clean.';
