@@ -193,6 +193,44 @@ COMMENT ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text
 
 
 --
+-- Name: candles_known(text, text, text, timestamp with time zone, timestamp with time zone, bigint); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) RETURNS TABLE(ts timestamp with time zone, open numeric, high numeric, low numeric, close numeric, volume numeric, revision smallint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+BEGIN
+    IF p_interval IS NULL OR market.interval_seconds(p_interval) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('candles_known refused: unknown interval %L', p_interval),
+            HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
+    END IF;
+    IF p_from IS NULL OR p_to IS NULL OR NOT isfinite(p_from) OR NOT isfinite(p_to) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candles_known refused: the bounds must be finite times',
+            DETAIL = format('from=%s to=%s', p_from, p_to),
+            HINT = 'Pass the first open time and the open time after the last bar wanted.';
+    END IF;
+    RETURN QUERY
+    SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume, c.revision
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = p_interval
+       AND c.ts >= p_from AND c.ts < p_to AND c.load_id <= p_load_id
+     ORDER BY c.ts, c.revision DESC;
+END
+$$;
+
+
+ALTER FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) IS 'Worker, auditor: effective bars of a feed in [p_from, p_to) as known once the loads up to p_load_id had committed (the bars an hour of a sync-fed run decided on). PD012.';
+
+
+--
 -- Name: close_hour(text, timestamp with time zone, text[]); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1332,6 +1370,69 @@ ALTER FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_
 --
 
 COMMENT ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) IS 'Worker: records a venue execution (base qty, quote price, fee in base or quote, UTC time): fill, order event, balanced journal, FIFO lots and allocations with realized PnL, position and round trip, in one transaction. Idempotent on the venue trade id (duplicate); PD010 conflicting report, PD005 order not open, PD006 overfill, PD007 sell beyond open lots, PD003 negative balance.';
+
+
+--
+-- Name: record_hour_knowledge(text, timestamp with time zone, text[], text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text DEFAULT '1h'::text) RETURNS TABLE(symbol text, load_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_symbol text;
+BEGIN
+    PERFORM ops._require_business_time('api.record_hour_knowledge', ARRAY['p_hour'], ARRAY[p_hour]);
+    v_acct := trading._account(p_account);
+    IF p_hour IS NULL OR date_trunc('hour', p_hour) <> p_hour THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('record_hour_knowledge refused: %s is not a whole hour', p_hour),
+            HINT = 'Pass the close time of the hour, for example 2024-03-01T13:00:00Z.';
+    END IF;
+    IF p_symbols IS NULL OR cardinality(p_symbols) = 0 OR array_position(p_symbols, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'record_hour_knowledge refused: give the run''s symbols (a non-empty array without NULL)',
+            HINT = 'Pass the symbols the run trades, e.g. ARRAY[''BTC/USD''].';
+    END IF;
+    IF p_interval IS NULL OR market.interval_seconds(p_interval) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('record_hour_knowledge refused: unknown interval %L', p_interval),
+            HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
+    END IF;
+    IF EXISTS (SELECT FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id AND h.hour >= p_hour) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('record_hour_knowledge refused: the hour %s of %s is already closed', p_hour, p_account),
+            HINT = 'Record what an hour knows in the transaction that closes it, before api.close_hour.';
+    END IF;
+    -- The loads' own lock (api.load_candles): loads of these feeds wait until this transaction ends.
+    FOREACH v_symbol IN ARRAY ARRAY(SELECT DISTINCT s FROM unnest(p_symbols) s ORDER BY 1) LOOP
+        PERFORM pg_catalog.pg_advisory_xact_lock(1349731650,
+            pg_catalog.hashtext(v_acct.venue || '|' || v_symbol || '|' || p_interval));
+    END LOOP;
+    INSERT INTO portfolio.hour_knowledge (book_id, hour, symbol, interval, load_id)
+    SELECT v_acct.book_id, p_hour, s.sym, p_interval,
+           (SELECT max(l.load_id) FROM market.candle_load l
+             WHERE l.venue = v_acct.venue AND l.symbol = s.sym AND l.interval = p_interval)
+      FROM (SELECT DISTINCT u AS sym FROM unnest(p_symbols) u) s
+    ON CONFLICT DO NOTHING;
+    RETURN QUERY
+    SELECT k.symbol, k.load_id FROM portfolio.hour_knowledge k
+     WHERE k.book_id = v_acct.book_id AND k.hour = p_hour AND k.interval = p_interval AND k.symbol = ANY (p_symbols)
+     ORDER BY k.symbol;
+END
+$$;
+
+
+ALTER FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text) IS 'Worker: for a run fed by the live sync, locks the feeds of p_symbols against new loads until the transaction ends and records (portfolio.hour_knowledge) and returns each feed''s last load id: what the hour p_hour decides on. Call first in the transaction that closes the hour. PD011, PD012, PD013, PD015.';
 
 
 --
@@ -5051,6 +5152,37 @@ COMMENT ON VIEW api.candle_quarantine IS 'Rows refused by the candle gates: load
 
 
 --
+-- Name: candle_revisions; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.candle_revisions AS
+ SELECT c.venue,
+    c.symbol,
+    c."interval",
+    c.ts,
+    c.revision,
+    c.open,
+    c.high,
+    c.low,
+    c.close,
+    c.volume,
+    c.load_id,
+    l.source,
+    l.clock
+   FROM (market.candle c
+     JOIN market.candle_load l ON ((l.load_id = c.load_id)));
+
+
+ALTER TABLE api.candle_revisions OWNER TO predator_owner;
+
+--
+-- Name: VIEW candle_revisions; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.candle_revisions IS 'Every stored revision of every bar (ts = open time UTC, prices in quote, volume in base), with the load that wrote it (load_id in commit order per feed, its source and business clock).';
+
+
+--
 -- Name: candles; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -5520,6 +5652,77 @@ ALTER TABLE api.halts OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.halts IS 'Halt status per scope (global, lane, account, strategy): active or lifted, why, since when (wall clock).';
+
+
+--
+-- Name: hour_knowledge; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.hour_knowledge (
+    book_id integer NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    symbol text NOT NULL,
+    "interval" text DEFAULT '1h'::text NOT NULL,
+    load_id bigint,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT hour_knowledge_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT hour_knowledge_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hour_knowledge_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE portfolio.hour_knowledge OWNER TO predator_owner;
+
+--
+-- Name: TABLE hour_knowledge; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.hour_knowledge IS 'Append-only. Per hour of a run fed by the live sync and per traded symbol: the last load of the feed (market.candle_load.load_id, NULL when none) visible when the hour closed; the bars the hour decided on are the effective bars among the revisions loaded up to it. Outside every hash (load ids are per database); replay reads it.';
+
+
+--
+-- Name: COLUMN hour_knowledge.hour; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hour_knowledge.hour IS 'Close time of the hour (UTC), as in portfolio.hourly_state.';
+
+
+--
+-- Name: COLUMN hour_knowledge.load_id; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hour_knowledge.load_id IS 'Highest load_id of the feed (venue of the account, symbol, interval) committed when the hour closed; NULL when nothing was loaded.';
+
+
+--
+-- Name: COLUMN hour_knowledge.recorded_at; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hour_knowledge.recorded_at IS 'Wall time of the write (never hashed).';
+
+
+--
+-- Name: hour_knowledge; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.hour_knowledge AS
+ SELECT a.name AS account,
+    a.venue,
+    k.hour,
+    k.symbol,
+    k."interval",
+    k.load_id
+   FROM (portfolio.hour_knowledge k
+     JOIN trading.account a ON ((a.book_id = k.book_id)));
+
+
+ALTER TABLE api.hour_knowledge OWNER TO predator_owner;
+
+--
+-- Name: VIEW hour_knowledge; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.hour_knowledge IS 'What each hour of a sync-fed run knew of the market: per account, hour (close time UTC) and symbol, the feed''s last load id committed at close (NULL: none). Load ids are per database; replay reads them to feed its scratch database in the same order.';
 
 
 --
@@ -7097,6 +7300,14 @@ ALTER TABLE ONLY ops.venue_transfer
 
 
 --
+-- Name: hour_knowledge hour_knowledge_pkey; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hour_knowledge
+    ADD CONSTRAINT hour_knowledge_pkey PRIMARY KEY (book_id, hour, symbol, "interval");
+
+
+--
 -- Name: hourly_state hourly_state_is_unique; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
 --
 
@@ -7724,10 +7935,24 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON ops.venue_transfer FOR EACH ROW EXECU
 
 
 --
+-- Name: hour_knowledge _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hour_knowledge FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hourly_state _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: hour_knowledge _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.hour_knowledge FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -8139,6 +8364,14 @@ ALTER TABLE ONLY ops.venue_transfer
 
 
 --
+-- Name: hour_knowledge hour_knowledge_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.hour_knowledge
+    ADD CONSTRAINT hour_knowledge_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
 -- Name: hourly_state hourly_state_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
 --
 
@@ -8440,6 +8673,15 @@ GRANT ALL ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol te
 
 
 --
+-- Name: FUNCTION candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) TO predator_worker;
+GRANT ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -8544,6 +8786,14 @@ GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zon
 
 REVOKE ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text) TO predator_worker;
 
 
 --
@@ -9233,6 +9483,15 @@ GRANT SELECT ON TABLE api.candle_quarantine TO predator_auditor;
 
 
 --
+-- Name: TABLE candle_revisions; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.candle_revisions TO predator_worker;
+GRANT SELECT ON TABLE api.candle_revisions TO predator_operator;
+GRANT SELECT ON TABLE api.candle_revisions TO predator_auditor;
+
+
+--
 -- Name: TABLE candles; Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -9333,6 +9592,22 @@ GRANT SELECT ON TABLE risk.halt_state TO predator_auditor;
 GRANT SELECT ON TABLE api.halts TO predator_worker;
 GRANT SELECT ON TABLE api.halts TO predator_operator;
 GRANT SELECT ON TABLE api.halts TO predator_auditor;
+
+
+--
+-- Name: TABLE hour_knowledge; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.hour_knowledge TO predator_auditor;
+
+
+--
+-- Name: TABLE hour_knowledge; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.hour_knowledge TO predator_worker;
+GRANT SELECT ON TABLE api.hour_knowledge TO predator_operator;
+GRANT SELECT ON TABLE api.hour_knowledge TO predator_auditor;
 
 
 --

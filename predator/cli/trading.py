@@ -425,7 +425,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     type=click.Choice(["paper"]),
     default="paper",
     show_default=True,
-    help="paper: the paper venue on stored candles (shadow and live need venue credentials).",
+    help="paper: orders fill in the paper engine (shadow and live need venue credentials: not built yet).",
 )
 @click.option("--account", required=True)
 @click.option("--symbols", required=True)
@@ -445,6 +445,22 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     "--delay-minutes", type=int, default=1, show_default=True, help="Run the hour job this long after the hour."
 )
 @click.option("--max-seconds", type=float, default=None, help="Stop after this many wall seconds.")
+@click.option(
+    "--feed",
+    type=click.Choice(["stored", "sync"]),
+    default=None,
+    help="Where bars come from. sync (the default without --speed): paper on live data, bars only through "
+    "the sync from the venue (--venue-url for the emulator), business time the venue's clock. stored (the "
+    "default with --speed): candles already in the database.",
+)
+@click.option("--venue-url", default=None, help="Base URL of the venue's API for the sync (e.g. the emulator's "
+              "http://127.0.0.1:8765). Default: the venue itself.")
+@click.option("--base-currency", default=None, help="The book's quote currency (default: the quote of the first "
+              "symbol, e.g. USD for BTC/USD).")
+@click.option("--bar-wait-seconds", type=float, default=30.0, show_default=True,
+              help="With --feed sync: how long (wall) an hour waits for its bars before deciding nothing new.")
+@click.option("--poll-seconds", type=float, default=1.0, show_default=True,
+              help="With --feed sync: how often (wall) the worker reads the venue's clock.")
 @_venue_options
 def run_cmd(
     mode: str,
@@ -459,31 +475,59 @@ def run_cmd(
     speed: float | None,
     delay_minutes: int,
     max_seconds: float | None,
+    feed: str | None,
+    venue_url: str | None,
+    base_currency: str | None,
+    bar_wait_seconds: float,
+    poll_seconds: float,
     **venue_kw: object,
 ) -> None:
-    """Run the hour job on a schedule (APScheduler): shortly after each UTC hour closes, with a heartbeat
-    that checks feed status. Stops on SIGINT/SIGTERM; a restart resumes from the database."""
+    """Run the hour job on a schedule (APScheduler): shortly after each hour closes, with a heartbeat that
+    checks feed status and the kill-switch listener. Paper on live data by default (--feed sync: bars only
+    through the sync from the venue or the emulator); --speed runs a time warp over stored candles. Stops on
+    SIGINT/SIGTERM; a restart resumes from the database."""
+    from dataclasses import replace
+
+    from predator.marketdata.sync import SyncJob, start_feed
     from predator.runner.scheduler import BusinessClock, ScheduledRun
     from predator.strategies.base import effective_params, load_strategy
 
     configure_logging()
+    feed = feed or ("stored" if speed else "sync")
+    if feed == "sync" and speed:
+        raise click.UsageError("--speed warps stored history; a run on live data keeps the venue's clock "
+                               "(warp the emulator instead: predator emulate --clock warp:X)")
     given = json.loads(params)
+    probe = load_strategy(strategy, given)
     config = RunConfig_(
         account,
         symbols,
         strategy,
-        effective_params(load_strategy(strategy, given), given),
+        effective_params(probe, given),
         start,
         end,
         principal,
         risk_profile,
         venue_kw,
     )
+    quote = base_currency or config.symbols[0].split("/")[-1]
+    config = replace(config, feed=feed, base_currency=quote)
+    target = default_target()
+    sync_job = None
+    if feed == "sync":
+        sync_job = SyncJob(target, config.venue.venue, symbols=config.symbols, url=venue_url)
+        with database_lost_exits("run"):
+            first = start_feed(sync_job, warmup_bars=int(getattr(probe, "warmup_bars", 500)) + 48)
+        click.echo(f"{config.venue.venue}: {first.instruments} instruments stored; first sync:")
+        for r in first.results:
+            click.echo(f"  {r.line()}")
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
-    sched = ScheduledRun(default_target(), config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds)
+    sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
+                         sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds)
     with database_lost_exits("run"):
         sched.start()
-    click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats")
+    click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
+               f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out")
 
 
 def RunConfig_(account: str, symbols: str, strategy: str, params: dict[str, Any], start: str, end: str,

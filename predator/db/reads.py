@@ -284,3 +284,105 @@ def fee_tier(conn: psycopg.Connection[Any], venue: str) -> FeeTier | None:
     which the admission gate uses too."""
     return _one(conn, FeeTier, "SELECT venue, maker_fee_bps, taker_fee_bps FROM api.venues WHERE venue = %s",
                 (venue,))
+
+
+# --- market data a run decides on ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandleColumns:
+    """One feed's effective bars, oldest first, as columns: ``ts`` open times (unix seconds, UTC), prices in
+    quote, volumes in base (exact decimals as stored)."""
+
+    ts: tuple[int, ...]
+    open: tuple[Decimal, ...]
+    high: tuple[Decimal, ...]
+    low: tuple[Decimal, ...]
+    close: tuple[Decimal, ...]
+    volume: tuple[Decimal, ...]
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> CandleColumns:
+    return CandleColumns(
+        tuple(int(r[0]) for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows),
+        tuple(r[3] for r in rows), tuple(r[4] for r in rows), tuple(r[5] for r in rows),
+    )
+
+
+def candles(conn: psycopg.Connection[Any], *, venue: str, symbol: str, start: datetime, end: datetime,
+            known_load_id: int | None = None, known: bool = False) -> CandleColumns:
+    """Effective 1h bars of a feed with open time in [start, end). With ``known`` the bars as they were once
+    the loads up to ``known_load_id`` had committed (``api.candles_known``; None: nothing known, no bars),
+    else every load's (``api.candles``)."""
+    if known:
+        rows = conn.execute(
+            "SELECT extract(epoch FROM ts)::bigint, open, high, low, close, volume"
+            " FROM api.candles_known(%s, %s, '1h', %s, %s, %s)",
+            (venue, symbol, start, end, known_load_id),
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT extract(epoch FROM ts)::bigint, open, high, low, close, volume FROM api.candles"
+            " WHERE venue = %s AND symbol = %s AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts",
+            (venue, symbol, start, end),
+        ).fetchall()
+    return _columns(rows)
+
+
+def record_hour_knowledge(conn: psycopg.Connection[Any], *, account: str, hour: datetime,
+                          symbols: Sequence[str]) -> dict[str, int | None]:
+    """``api.record_hour_knowledge``: lock the run's feeds against new loads until the caller's transaction
+    ends, record and return each symbol's last load id (None: nothing loaded). Call it first in the
+    transaction that closes ``hour``. PD011 unknown account, PD012 bad hour or symbols, PD013 hour already
+    closed, PD015 hour beyond the wall clock."""
+    rows = conn.execute(
+        "SELECT symbol, load_id FROM api.record_hour_knowledge(%s, %s, %s)", (account, hour, list(symbols))
+    ).fetchall()
+    return {str(r[0]): (int(r[1]) if r[1] is not None else None) for r in rows}
+
+
+@dataclass(frozen=True)
+class HourKnowledge:
+    """What one closed hour of a sync-fed run knew of one feed: its last load id (None: none)."""
+
+    hour: datetime
+    symbol: str
+    load_id: int | None
+
+
+def hour_knowledge(conn: psycopg.Connection[Any], account: str) -> list[HourKnowledge]:
+    """Every recorded hour knowledge of ``account`` (``api.hour_knowledge``), by hour and symbol."""
+    return _rows(
+        conn, HourKnowledge,
+        "SELECT hour, symbol, load_id FROM api.hour_knowledge WHERE account = %s AND interval = '1h'"
+        " ORDER BY hour, symbol", (account,),
+    )
+
+
+@dataclass(frozen=True)
+class CandleRevision:
+    """One stored revision of a bar and the load that wrote it (``api.candle_revisions``); ts = open time UTC."""
+
+    load_id: int
+    source: str
+    clock: datetime
+    ts: datetime
+    revision: int
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+
+
+def candle_revisions(conn: psycopg.Connection[Any], *, venue: str, symbol: str, after_load_id: int | None,
+                     upto_load_id: int) -> list[CandleRevision]:
+    """The revisions of a feed's 1h bars written by the loads in (after_load_id, upto_load_id], in load then
+    bar order (the order a replay loads them)."""
+    return _rows(
+        conn, CandleRevision,
+        "SELECT load_id, source, clock, ts, revision, open, high, low, close, volume FROM api.candle_revisions"
+        " WHERE venue = %s AND symbol = %s AND interval = '1h' AND load_id > %s AND load_id <= %s"
+        " ORDER BY load_id, ts",
+        (venue, symbol, after_load_id if after_load_id is not None else -1, upto_load_id),
+    )

@@ -296,7 +296,10 @@ class SyncJob:
 
     def __post_init__(self) -> None:
         if self.exchange is None:
-            self.exchange = make_exchange(self.venue, timeout_ms=self.timeout_ms, url=self.url)
+            # ccxt's rate limiter paces requests for the real venue (Kraken: one call per 3 s); a ``url``
+            # names the staging emulator on loopback, which has no such limit (and injects 429s on purpose).
+            self.exchange = make_exchange(self.venue, timeout_ms=self.timeout_ms, url=self.url,
+                                          rate_limit=self.url is None)
 
     def run(self) -> tuple[SymbolSync, ...]:
         """One sync of every symbol; failures are in the results (and logged), never raised."""
@@ -332,3 +335,35 @@ class SyncJob:
                                  id=f"sync-{self.venue}-{self.interval}", max_instances=1, coalesce=True,
                                  next_run_time=datetime.now(UTC) + timedelta(seconds=delay_seconds / speed),
                                  **job_kwargs)
+
+
+@dataclass(frozen=True)
+class FeedStart:
+    """What :func:`start_feed` did before a sync-fed run: the instruments stored from the venue's markets and
+    the first sync of every traded symbol (its warm-up history)."""
+
+    instruments: int
+    results: tuple[SymbolSync, ...]
+
+
+def start_feed(job: SyncJob, *, warmup_bars: int) -> FeedStart:
+    """Ready a run fed by the live sync: store the venue's instruments (``load_markets``: tick and step
+    sizes, minimums) and sync every traded symbol with at least ``warmup_bars`` of history. Raises
+    :class:`~predator.errors.ConfigurationError` when a symbol cannot be synced (unknown at the venue, venue
+    unreachable after the retries): a run must not start blind."""
+    from predator.errors import ConfigurationError
+    from predator.marketdata.markets import store_markets
+
+    assert job.exchange is not None
+    try:
+        with job.target.connect("worker") as conn:
+            stored = store_markets(conn, job.exchange, retrier=Retrier(policy=job.policy))
+    except (VenueError, ccxt.BaseError) as e:
+        raise ConfigurationError(f"{job.venue}: could not load the venue's markets ({e})") from e
+    job.initial_bars = max(job.initial_bars, warmup_bars)
+    results = job.run()
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise ConfigurationError("the first sync failed, the run does not start blind: "
+                                 + "; ".join(r.line() for r in failed))
+    return FeedStart(len(stored), results)

@@ -13,6 +13,8 @@ from typing import Any
 from predator.venues.paper import PaperConfig
 
 HOUR = timedelta(hours=1)
+#: The feeds a run can have (:attr:`RunConfig.feed`).
+FEEDS = ("stored", "sync")
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,21 @@ class RunConfig:
     risk_profile: str = "default"
     venue: PaperConfig = field(default_factory=PaperConfig)
     mode: str = "paper"
+    #: Where the run's bars come from: ``stored`` (history already in the database, read once) or ``sync``
+    #: (bars that arrive while the run runs, through the live sync: each hour decides on what it knew,
+    #: recorded by ``api.record_hour_knowledge``; a missing bar makes the hour decide nothing new for its
+    #: symbol). See docs/architecture.md §4.
+    feed: str = "stored"
+
+    def __post_init__(self) -> None:
+        if self.feed not in FEEDS:
+            raise ValueError(f"unknown feed {self.feed!r}: use one of {', '.join(FEEDS)}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        # ``feed`` appears only when it is not the default, so that the runs registered before it existed
+        # keep their run ids.
+        extra: dict[str, Any] = {} if self.feed == "stored" else {"feed": self.feed}
+        return extra | {
             "account": self.account,
             "symbols": list(self.symbols),
             "strategy": self.strategy,
@@ -78,6 +92,7 @@ class RunConfig:
             risk_profile=d["risk_profile"],
             venue=venue,
             mode=d["mode"],
+            feed=d.get("feed", "stored"),
         )
 
 

@@ -106,7 +106,8 @@ class HourRunner:
         market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup, c.end + HOUR)
         conn.commit()
         features: dict[str, Any] = {}
-        for symbol, data in market.symbols.items():
+        # A sync-fed run computes features every hour over the bars that hour knew (HourStep.refresh).
+        for symbol, data in market.symbols.items() if c.feed == "stored" else ():
             full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
             features[symbol] = self.strategy.features(symbol, full) if hasattr(self.strategy, "features") else {}
         with conn.transaction():

@@ -9,13 +9,16 @@ venue gets the exact values (Decimal) as :class:`~predator.venues.paper.Bars`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import psycopg
 
+from predator.db import reads
 from predator.strategies.base import History
 from predator.venues.paper import Bars
 
@@ -64,21 +67,29 @@ class MarketData:
 
     @classmethod
     def load(
-        cls, conn: psycopg.Connection, venue: str, symbols: list[str], start: datetime, end: datetime
+        cls,
+        conn: psycopg.Connection[Any],
+        venue: str,
+        symbols: list[str],
+        start: datetime,
+        end: datetime,
+        known: Mapping[str, int | None] | None = None,
     ) -> MarketData:
-        """Read the effective 1h bars with open time in [start, end) for each symbol (``api.candles``)."""
+        """Read the effective 1h bars with open time in [start, end) for each symbol (``api.candles``); with
+        ``known`` (a run fed by the live sync) the bars as the hour knew them, per symbol the loads up to
+        the given load id (``api.candles_known``, see :func:`predator.db.reads.record_hour_knowledge`)."""
         data: dict[str, SymbolData] = {}
         for symbol in symbols:
-            rows = conn.execute(
-                "SELECT extract(epoch FROM ts)::bigint, open, high, low, close, volume FROM api.candles"
-                " WHERE venue = %s AND symbol = %s AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts",
-                (venue, symbol, start, end),
-            ).fetchall()
-            ts = np.array([r[0] for r in rows], dtype=np.int64)
-            cols = {name: [r[i] for r in rows] for i, name in enumerate(("open", "high", "low", "close", "volume"), 1)}
-            arrays = {name: np.array([float(x) for x in values], dtype=np.float64) for name, values in cols.items()}
-            buf = {"ts": np.zeros(len(rows), dtype=np.int64)}
-            buf.update({name: np.full(len(rows), np.nan) for name in cols})
+            cols = reads.candles(
+                conn, venue=venue, symbol=symbol, start=start, end=end,
+                known_load_id=known.get(symbol) if known is not None else None, known=known is not None,
+            )
+            ts = np.array(cols.ts, dtype=np.int64)
+            exact = {"open": list(cols.open), "high": list(cols.high), "low": list(cols.low),
+                     "close": list(cols.close), "volume": list(cols.volume)}
+            arrays = {name: np.array([float(x) for x in values], dtype=np.float64) for name, values in exact.items()}
+            buf = {"ts": np.zeros(len(ts), dtype=np.int64)}
+            buf.update({name: np.full(len(ts), np.nan) for name in exact})
             data[symbol] = SymbolData(
                 symbol,
                 ts,
@@ -87,11 +98,16 @@ class MarketData:
                 arrays["low"],
                 arrays["close"],
                 arrays["volume"],
-                Bars([int(t) for t in ts], cols["open"], cols["high"], cols["low"], cols["volume"]),
-                cols["close"],
+                Bars(list(cols.ts), exact["open"], exact["high"], exact["low"], exact["volume"]),
+                exact["close"],
                 buf,
             )
         return cls(data)
+
+    def last_open(self, symbol: str) -> int | None:
+        """Open time (unix s) of the symbol's latest bar held, None when it has none."""
+        d = self.symbols.get(symbol)
+        return int(d.ts[-1]) if d is not None and len(d.ts) else None
 
     def venue_bars(self) -> dict[str, Bars]:
         return {s: d.exact for s, d in self.symbols.items()}

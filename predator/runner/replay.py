@@ -40,7 +40,7 @@ import psycopg
 import structlog
 from psycopg import sql
 
-from predator.db import api, market_api, migrate
+from predator.db import api, market_api, migrate, reads
 from predator.db.connection import Target
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.strategies.base import load_strategy
@@ -129,6 +129,58 @@ def _copy_candles(
                 into.write(chunk)
         gate(dst, key, Feed(venue, symbol, "1h"), "replay", None, line_offset=0)
     src.commit()
+
+
+class _KnowledgeFeed:
+    """Feeds a replay of a sync-fed run the loads its original saw, in their order, hour by hour.
+
+    The original recorded, for every closed hour and symbol, the last load of the feed it knew
+    (``api.hour_knowledge``); before the replay closes hour T, every original load up to that one is loaded
+    into the scratch database through the same gated load (one load for each original load, with its
+    source and clock), so a late bar is absent from the hours that closed without it and a revised bar is
+    a correction at the same hour as in the original."""
+
+    def __init__(self, src: psycopg.Connection, dst: psycopg.Connection, config: RunConfig,
+                 knowledge: list[reads.HourKnowledge]) -> None:
+        self.src, self.dst, self.config = src, dst, config
+        self.by_hour: dict[datetime, dict[str, int | None]] = {}
+        for k in knowledge:
+            self.by_hour.setdefault(k.hour, {})[k.symbol] = k.load_id
+        self.loaded: dict[str, int | None] = {s: None for s in config.symbols}
+        self.loads = 0
+
+    def before(self, hour: datetime) -> None:
+        """Load what hour ``hour`` knew and the scratch database does not hold yet."""
+        from predator.marketdata.loader import Feed, begin_load, gate
+
+        for symbol, upto in sorted(self.by_hour.get(hour, {}).items()):
+            after = self.loaded.get(symbol)
+            if upto is None or (after is not None and upto <= after):
+                continue
+            revisions = reads.candle_revisions(self.src, venue=self.config.venue.venue, symbol=symbol,
+                                               after_load_id=after, upto_load_id=upto)
+            self.src.commit()
+            groups: dict[int, list[reads.CandleRevision]] = {}
+            for r in revisions:
+                groups.setdefault(r.load_id, []).append(r)
+            for load_id in sorted(groups):
+                rows = groups[load_id]
+                lines = "".join(
+                    f"{r.ts.strftime('%Y-%m-%dT%H:%M:%SZ')},{r.open},{r.high},{r.low},{r.close},{r.volume}\n"
+                    for r in rows
+                ).encode()
+                with self.dst.transaction():
+                    key = begin_load(self.dst)
+                    for _ in market_api.copy_stage(self.dst, key, [lines]):
+                        pass
+                    gate(self.dst, key, Feed(self.config.venue.venue, symbol, "1h"),
+                         f"replay of load {load_id} ({rows[0].source})", rows[0].clock, line_offset=0)
+                self.loads += 1
+            self.loaded[symbol] = upto
+
+    @property
+    def first_hour(self) -> datetime | None:
+        return min(self.by_hour) if self.by_hour else None
 
 
 def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config: RunConfig) -> None:
@@ -395,9 +447,18 @@ def replay(
         with scratch(target, keep=keep) as db:
             with db.connect("operator") as op:
                 _copy_reference(src, op, config)
-            with db.connect("worker") as dst:
+            knowledge = reads.hour_knowledge(src, account) if config.feed == "sync" else []
+            src.commit()
+            feeder_conn = db.connect("worker")
+            feeder = _KnowledgeFeed(src, feeder_conn, config, knowledge) if knowledge else None
+            if feeder is not None:
+                # A sync-fed run: the scratch database gets the original's loads as each hour knew them.
+                first = feeder.first_hour
+                if first is not None:
+                    feeder.before(first)
+            else:
                 for symbol in config.symbols:
-                    _copy_candles(src, dst, config.venue.venue, symbol, config.start - warmup, last + HOUR)
+                    _copy_candles(src, feeder_conn, config.venue.venue, symbol, config.start - warmup, last + HOUR)
             # Replays run over stored history into a throwaway database: fast commits (backtest mode).
             runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=True, until=last)
             try:
@@ -423,6 +484,8 @@ def replay(
                         bar = tqdm(total=len(hours), unit="h", desc=f"replay {account}", leave=False)
                     try:
                         for t in hours:
+                            if feeder is not None:
+                                feeder.before(t)
                             runner.step(t)
                             while pending and pending[0].after_hour is not None and pending[0].after_hour <= t:
                                 iv = pending.pop(0)
@@ -438,6 +501,7 @@ def replay(
                             bar.close()
             finally:
                 runner.close()
+                feeder_conn.close()
             with db.connect("auditor") as rconn:
                 replayed = api.hour_digests(rconn, account, start, last)
             scratch_name = db.dbname

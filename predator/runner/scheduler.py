@@ -9,6 +9,14 @@ admission on such a feed is refused with ``data_stale`` by the database in any c
 Business time is the wall clock in live and paper trading. ``--from`` with ``--speed`` runs a *time warp*
 over stored history: business time = from + (wall time elapsed) × speed, and the jobs fire at the warped
 hour boundaries — the paper-trading rehearsal of a live schedule.
+
+**Paper on live data** (``feed = 'sync'``, docs/architecture.md §4): business time is the venue's clock
+(:class:`VenueClock`, ccxt ``fetch_time``), bars arrive only through the sync
+(:class:`~predator.marketdata.sync.SyncJob`), and before each hour the job waits a bounded time for every
+traded symbol's bar (:func:`~predator.marketdata.sync.wait_for_bar`, which pulls the sync). A bar that does
+not come leaves that hour deciding nothing new for its symbol (``data_stale``); the feed is degraded until
+a later sync stores it. The kill-switch listener (:class:`~predator.runner.killwatch.KillWatch`) runs in
+the worker in every mode: a committed ``api.kill_switch`` reaches the venue within the time of one step.
 """
 
 from __future__ import annotations
@@ -26,8 +34,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from predator.db import market_api, sync_api
 from predator.db.connection import Target
+from predator.errors import VenueError
+from predator.marketdata.sync import BarWait, SyncJob, venue_clock, wait_for_bar
+from predator.retry import Retrier
 from predator.runner.hour import HOUR, HourRunner, RunConfig
+from predator.runner.killwatch import KillWatch
 from predator.runner.venues import venue_factory
 
 log = structlog.get_logger("predator.scheduler")
@@ -52,15 +65,41 @@ class BusinessClock:
         return self.origin + timedelta(seconds=(time.monotonic() - self._wall0) * self.speed)
 
 
-class ScheduledRun:
-    """Runs the hour job and the heartbeat until stopped (SIGINT/SIGTERM or ``stop()``)."""
+class VenueClock:
+    """The venue's clock (ccxt ``fetch_time`` through the sync's client): business time of a run on live
+    data. Raises :class:`~predator.errors.VenueError` when the venue cannot be asked."""
 
-    def __init__(self, target: Target, config: RunConfig, clock: BusinessClock, delay_minutes: int = 1,
-                 max_seconds: float | None = None) -> None:
+    def __init__(self, sync: SyncJob) -> None:
+        self.sync = sync
+        self.origin = None  # not a warp of stored history
+        self._retrier = Retrier()
+
+    def now(self) -> datetime:
+        assert self.sync.exchange is not None
+        return venue_clock(self.sync.exchange, self._retrier)
+
+
+class ScheduledRun:
+    """Runs the hour job, the heartbeat and the kill-switch listener until stopped (SIGINT/SIGTERM or
+    ``stop()``). With ``sync`` (a run whose ``feed`` is ``sync``) business time is the venue's clock, bars
+    come only through ``sync``, and each hour first waits at most ``bar_wait_seconds`` (wall) for its bars;
+    the hour job then looks at the venue's clock every ``poll_seconds`` and runs ``delay_seconds`` (venue
+    time) after each close."""
+
+    def __init__(self, target: Target, config: RunConfig, clock: BusinessClock | None = None,
+                 delay_minutes: int = 1, max_seconds: float | None = None, *, sync: SyncJob | None = None,
+                 bar_wait_seconds: float = 30.0, poll_seconds: float = 1.0, delay_seconds: float = 5.0,
+                 kill_listener: bool = True) -> None:
+        if (sync is None) != (config.feed == "stored"):
+            raise ValueError("a run fed by the live sync needs a SyncJob, and only such a run takes one")
         self.target = target
         self.config = config
-        self.clock = clock
+        self.sync = sync
+        self.clock: BusinessClock | VenueClock = VenueClock(sync) if sync is not None else (clock or BusinessClock())
         self.delay_minutes = delay_minutes
+        self.delay_seconds = delay_seconds
+        self.bar_wait_seconds = bar_wait_seconds
+        self.poll_seconds = poll_seconds
         self.max_seconds = max_seconds
         self.runner = HourRunner(target, config, venue=venue_factory(config))
         self.lock = threading.Lock()
@@ -69,6 +108,12 @@ class ScheduledRun:
         self.heartbeats = 0
         self.stopping = False
         self.failure: psycopg.OperationalError | None = None
+        self.error: Exception | None = None
+        #: The bar waits that ended without the bar (the hour decided nothing new for that symbol).
+        self.stale: list[BarWait] = []
+        self.kills_handled = 0
+        self.killwatch = KillWatch(target, self._on_kill) if kill_listener else None
+        self._wait_conn: psycopg.Connection | None = None
 
     def _lost(self, e: psycopg.OperationalError) -> None:
         """The database connection is gone: stop, and let start() raise it (the CLI says what to do)."""
@@ -82,8 +127,17 @@ class ScheduledRun:
             self._hour_job()
         except psycopg.OperationalError as e:
             self._lost(e)
+        except VenueError as e:  # the venue's clock could not be read: the next tick asks again
+            log.warning("venue_unreachable", error=str(e))
+        except Exception as e:  # anything else is a defect or a refusal: stop, and let start() raise it
+            log.error("hour_job_failed", error=f"{type(e).__name__}: {e}")
+            self.error = e
+            self.stop()
 
     def _hour_job(self) -> None:
+        if self.sync is not None:
+            self._sync_hour_job()
+            return
         with self.lock:
             if self.stopping:
                 return
@@ -107,33 +161,95 @@ class ScheduledRun:
                 log.info("run_complete", run_id=self.config.run_id)
                 self.stop()
 
+    def _sync_hour_job(self) -> None:
+        """Paper on live data: every hour closed at the venue's clock (``delay_seconds`` ago) that the database
+        has not closed, each after a bounded wait for its bars. The lock is held only while an hour steps,
+        so the kill-switch listener is never held up by a bar wait."""
+        if self.stopping:
+            return
+        now = self.clock.now() - timedelta(seconds=self.delay_seconds)
+        latest = min(now.replace(minute=0, second=0, microsecond=0), self.config.end)
+        with self.lock:
+            last = self.runner.last_closed_hour()
+        t = self.config.start if last is None else last + HOUR
+        while t <= latest and not self.stopping:
+            self._await_bars(t)
+            with self.lock:
+                if self.stopping:
+                    return
+                self.runner.step(t)
+            self.hours_run += 1
+            log.info("hour_closed", hour=t.isoformat(), run_id=self.config.run_id, account=self.config.account)
+            t += HOUR
+        with self.lock:
+            done = self.runner.last_closed_hour() == self.config.end
+        if done:
+            log.info("run_complete", run_id=self.config.run_id)
+            self.stop()
+
+    def _await_bars(self, t: datetime) -> None:
+        """Wait at most ``bar_wait_seconds`` for the bar of every traded symbol that closes at ``t``, pulling
+        the sync while it is missing. A bar that does not come is logged (``feed_degraded``) and kept in
+        :attr:`stale`; the hour then decides nothing new for that symbol (HourStep.decide)."""
+        assert self.sync is not None
+        if self._wait_conn is None:
+            self._wait_conn = self.target.connect("worker")
+        venue = self.config.venue.venue
+        for symbol in self.config.symbols:
+            stored = sync_api.stored_bar(self._wait_conn, venue, symbol, "1h", t - HOUR)  # no pull needed
+            self._wait_conn.commit()
+            if stored is not None:
+                continue
+            got = wait_for_bar(self._wait_conn, venue, symbol, t - HOUR, self.bar_wait_seconds,
+                               pull=self.sync.run, poll_seconds=min(0.25, max(self.bar_wait_seconds / 4, 0.01)))
+            if not got.arrived:
+                self.stale.append(got)
+
+    def _on_kill(self) -> None:
+        """A kill switch was committed: cancel at the venue now what the database marked, and send the exits
+        it created, at the last closed hour (the business time the worker stands at)."""
+        with self.lock:
+            if self.stopping or self.runner.conn is None:
+                return
+            at = self.runner.last_closed_hour() or self.config.start
+            self.runner.service_requests(at)
+            self.kills_handled += 1
+
     def heartbeat(self) -> None:
         """Feed status at the business clock: every stale or quarantined feed of the run is logged."""
         try:
             self._heartbeat()
         except psycopg.OperationalError as e:
             self._lost(e)
+        except VenueError as e:
+            log.warning("venue_unreachable", error=str(e))
 
     def _heartbeat(self) -> None:
+        now = self.clock.now()
         with self.lock:
             if self.stopping or self.runner.conn is None:
                 return
-            now = self.clock.now()
-            rows = self.runner.conn.execute(
-                "SELECT symbol, status, staleness FROM api.feed_status(%s, %s, '1h') WHERE symbol = ANY(%s)",
-                (now, self.config.venue.venue, list(self.config.symbols))).fetchall()
+            rows = [f for f in market_api.feed_status(self.runner.conn, now, self.config.venue.venue, "1h")
+                    if f.symbol in self.config.symbols]
             self.runner.conn.commit()
             self.heartbeats += 1
-            bad = [(s, st, str(age)) for s, st, age in rows if st != "ok"]
-            if bad:
-                log.warning("feed_degraded", at=now.isoformat(), feeds=bad)
-            else:
-                log.info("heartbeat", at=now.isoformat(), feeds=len(rows))
+        bad = [(f.symbol, f.status, str(f.staleness)) for f in rows if f.status != "ok"]
+        if bad:
+            log.warning("feed_degraded", at=now.isoformat(), feeds=bad)
+        else:
+            log.info("heartbeat", at=now.isoformat(), feeds=len(rows))
 
     def start(self) -> None:
         self.runner.prepare()
         self.runner.send_unacknowledged()
-        if self.clock.origin is None:
+        if self.sync is not None:
+            # Paper on live data: the venue's clock is polled; the sync runs when an hour needs its bars
+            # (and, on the wall clock, on its own a few seconds after each bar close).
+            self.scheduler.add_job(self.hour_job, IntervalTrigger(seconds=self.poll_seconds), id="hour",
+                                   max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
+            self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=max(self.poll_seconds, 60.0)),
+                                   id="heartbeat", max_instances=1, coalesce=True)
+        elif self.clock.origin is None:
             self.scheduler.add_job(self.hour_job, CronTrigger(minute=self.delay_minutes, timezone=UTC),
                                    id="hour", max_instances=1, coalesce=True)
             self.scheduler.add_job(self.heartbeat, IntervalTrigger(minutes=1), id="heartbeat", max_instances=1,
@@ -149,19 +265,29 @@ class ScheduledRun:
         if timer is not None:
             timer.daemon = True
             timer.start()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: self.stop())
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: self.stop())
+        if self.killwatch is not None:
+            self.killwatch.start()
         log.info("scheduler_started", run_id=self.config.run_id, warp=self.clock.origin is not None)
         try:
             self.scheduler.start()
         finally:
             if timer is not None:
                 timer.cancel()
+            if self.killwatch is not None:
+                self.killwatch.stop()
             with self.lock:  # a job still running finishes its hour first
                 self.stopping = True
                 self.runner.close()
+                if self._wait_conn is not None:
+                    self._wait_conn.close()
+                    self._wait_conn = None
         if self.failure is not None:
             raise self.failure
+        if self.error is not None:
+            raise self.error
 
     def stop(self) -> None:
         """Stop scheduling; the hour in progress completes (it is one transaction either way)."""

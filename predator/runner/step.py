@@ -16,8 +16,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +29,8 @@ from predator.db import api, reads
 from predator.runner.config import RunConfig
 from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
-from predator.strategies.base import Context, InstrumentRules, Signal, Strategy
-from predator.venues.base import OrderRequest
+from predator.strategies.base import Context, History, InstrumentRules, Signal, Strategy
+from predator.venues.base import BarFedVenue, OrderRequest
 
 
 @dataclass
@@ -48,7 +49,44 @@ class HourStep:
     limits: dict[str, float | None] = field(default_factory=dict)
 
     def run(self, t: datetime) -> None:
-        """One decision time: relay venue events, reconcile, close the hour, decide, admit, place."""
+        """One decision time: relay venue events, reconcile, close the hour, decide, admit, place.
+
+        A run fed by the live sync first fixes what the hour knows (``api.record_hour_knowledge``, which
+        holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
+        exactly that; a simulated venue then matches against those bars in the same transaction."""
+        if self.config.feed != "sync":
+            state, admitted = self._close_and_admit(t)
+        else:
+            with self.conn.transaction():
+                known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
+                                                    symbols=self.config.symbols)
+                self.refresh(t, known)
+                state, admitted = self._close_and_admit(t)
+        # Admitted orders are committed before they go out.
+        if admitted:
+            self.relay.place(self.conn, admitted)
+        if state.open_orders or admitted or state.halts:
+            self.relay.service_requests(self.conn, t)
+
+    def refresh(self, t: datetime, known: Mapping[str, int | None]) -> None:
+        """Bars as the hour ``t`` knows them (the strategy's warm-up window before ``t``), the strategy's
+        features over them, and the simulated venue's bars."""
+        warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
+        market = MarketData.load(self.conn, self.config.venue.venue, list(self.config.symbols), t - warmup, t,
+                                 known=known)
+        self.market = market
+        features: dict[str, dict[str, np.ndarray[Any, Any]]] = {}
+        for symbol, data in market.symbols.items():
+            if hasattr(self.strategy, "features") and len(data.ts):
+                full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
+                features[symbol] = self.strategy.features(symbol, full)
+        self.features = features
+        if isinstance(self.relay.venue, BarFedVenue):
+            self.relay.venue.feed_bars(market.venue_bars())
+
+    def _close_and_admit(self, t: datetime) -> tuple[api.HourState, list[OrderRequest]]:
+        """Steps 1–5 of the hour: relay, reconcile, close, decide, admit (committed when this returns, or
+        by the caller's transaction). The hour's state and the admitted orders to place."""
         c, conn, relay = self.config, self.conn, self.relay
         events, transfers = relay.collect(conn, t)
         calls: list[api.Call[Any]] = [relay.event_call(e) for e in events]
@@ -116,10 +154,7 @@ class HourStep:
                 self.log.info(
                     "signal_refused", hour=t.isoformat(), symbol=s.symbol, direction=s.direction, reasons=d.reasons
                 )
-        if admitted:
-            relay.place(conn, admitted)
-        if state.open_orders or admitted or state.halts:
-            relay.service_requests(conn, t)
+        return state, admitted
 
     def decide(self, t: datetime, state: api.HourState, open_symbols: set[str]) -> list[Signal]:
         """Run the strategy for every symbol on what was known at t (symbols with an open order wait)."""
@@ -138,6 +173,12 @@ class HourStep:
                 continue
             n = data.reveal_until(ts)
             if n == 0 or symbol in open_symbols:
+                continue
+            if self.config.feed == "sync" and int(data.ts[n - 1]) != ts - 3600:
+                # The bar that closed at t has not arrived: decide nothing new for this symbol (the database
+                # refuses an entry on a stale feed with data_stale in any case). Never trade blind.
+                self.log.warning("data_stale", hour=t.isoformat(), symbol=symbol,
+                                 last_bar=datetime.fromtimestamp(int(data.ts[n - 1]), UTC).isoformat())
                 continue
             feats = {k: v[:n] for k, v in self.features.get(symbol, {}).items()}
             position = state.positions.get(symbol, Decimal(0))

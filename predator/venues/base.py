@@ -172,6 +172,17 @@ class SimulatedVenue(Venue, Protocol):
         ...
 
 
+@runtime_checkable
+class BarFedVenue(SimulatedVenue, Protocol):
+    """A simulated venue that matches against bars the runner hands it as they arrive (paper on live data:
+    the bars of a sync-fed run, refreshed every hour to what the hour knew)."""
+
+    def feed_bars(self, bars: Mapping[str, Any]) -> None:
+        """Replace the bars the venue matches against (per symbol; bars already matched are not matched
+        again)."""
+        ...
+
+
 def ms(ts: datetime) -> int:
     """A UTC datetime as ccxt milliseconds."""
     return int(ts.timestamp() * 1000)

@@ -322,6 +322,11 @@ class PaperVenue(UnifiedDictSeam):
         return tuple(venue_trade(t) for t in self.fetch_my_trades(None, since))
 
 
+    def feed_bars(self, bars: Mapping[str, Any]) -> None:
+        """The bars to match against from now on (a sync-fed run hands over what each hour knew); every
+        order keeps its ``matched_until``, so a bar that arrives after its hour was matched is not used."""
+        self.bars = dict(bars)
+
     def advance_to(self, until: datetime) -> tuple[VenueEvent, ...]:
         out: list[VenueEvent] = []
         for e in self.advance(until):

@@ -27,6 +27,8 @@ INSERT INTO api_surface VALUES
     ('hour_digests', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('feed_status', '{"timestamp with time zone",text,text}', true, true, true),
     ('candle_gaps', '{text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('candles_known', '{text,text,text,"timestamp with time zone","timestamp with time zone",bigint}', true, true, true),
+    ('record_hour_knowledge', '{text,"timestamp with time zone",text[],text}', true, true, false),
     ('dataset_hash', '{text,text[],text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('resample_candles', '{text,text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('create_account', '{text,text,text,text,text,numeric,text,text}', false, true, false),
@@ -52,16 +54,16 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'begin_candle_load', 'candle_gaps', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
-    'kill_switch', 'load_candles', 'open_incident', 'pause_strategy', 'reconcile', 'record_fill', 'record_order_event',
+    'begin_candle_load', 'candle_gaps', 'candles_known', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
+    'kill_switch', 'load_candles', 'open_incident', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
-    'candle_loads', 'candle_quarantine', 'candles', 'decisions', 'exposures', 'fills', 'halt_events', 'halts',
-    'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
+    'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
+    'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
     'reconciliations', 'round_trips', 'runs', 'settings', 'strategies', 'venue_transfers', 'venues'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
@@ -75,7 +77,7 @@ SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_reque
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
                                 'breaker_setting', 'breaker_trip'], 'risk tables');
-SELECT tables_are('portfolio', ARRAY['hourly_state'], 'portfolio tables');
+SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting'], 'ops tables');
 
