@@ -27,25 +27,20 @@ import itertools
 import os
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
-from psycopg import sql
 
 from predator import config
-from predator.db import api, market_api, migrate
+from predator.db import api, market_api, migrate, ops_reads
 from predator.db.connection import Target, default_target
+from predator.marketdata import loader
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 SYMBOL = "BTC/USDT"
 QTY = Decimal("0.001")
-
-
-def _admin(target: Target) -> psycopg.Connection:
-    return psycopg.connect(target.with_dbname("postgres").dsn, autocommit=True)
 
 
 def _stage_candles(conn: psycopg.Connection, hours: int = 48) -> None:
@@ -61,9 +56,7 @@ def _stage_candles(conn: psycopg.Connection, hours: int = 48) -> None:
                     break
     with conn.transaction():
         key = market_api.begin_candle_load(conn)
-        with conn.cursor().copy("COPY market.candle_stage (load_key, raw) FROM STDIN") as copy:
-            for line in lines:
-                copy.write_row((key, line))
+        loader.stage_chunks(conn, key, ["".join(f"{line}\n" for line in lines).encode()])
         api.load_candles(conn, key, "binance", SYMBOL, "1h", "bench", datetime(2025, 1, 1, tzinfo=UTC))
 
 
@@ -219,13 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    server = default_target()
-    name = f"predator_bench_{uuid.uuid4().hex[:8]}"
-    with _admin(server) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    target = server.with_dbname(name)
-    try:
-        migrate.upgrade(target)
+    with migrate.scratch_database(default_target(), "predator_bench", keep=args.keep) as target:
         buy, sell, clock = _setup(target)
         phases = Phases(target, _fill_calls(buy, sell, clock), args.batch_size)
         try:
@@ -247,17 +234,13 @@ def main(argv: list[str] | None = None) -> int:
               f"({phases.count['batched']} fills)")
         with target.connect("auditor") as conn:
             broken = api.verify_chains(conn)
-            trips = conn.execute("SELECT count(*) FROM api.breaker_trips").fetchone()
+            trips = ops_reads.run_events(conn, account="bench").breaker_trips
         print(f"chains after the run: {'all verify' if not broken else f'{len(broken)} broken'};"
-              f" circuit-breaker trips: {trips[0] if trips else 0}")
+              f" circuit-breaker trips: {trips}")
         print(f"fill_path: raw={raw:.0f}/s governed={governed:.0f}/s batched={batched:.0f}/s "
               f"ratio_b_over_a={governed / raw:.2f}")
-    finally:
         if args.keep:
-            print(f"kept database {name}", file=sys.stderr)
-        else:
-            with _admin(server) as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            print(f"kept database {target.dbname}", file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from predator import config  # noqa: E402
-from predator.db import migrate  # noqa: E402
+from predator.db import api, migrate, ops_reads  # noqa: E402
 from predator.db.connection import default_target  # noqa: E402
 from predator.marketdata.loader import load_file  # noqa: E402
 from predator.runner.killdrill import drill  # noqa: E402
@@ -34,9 +34,9 @@ def main() -> None:
             at = datetime(2023, 3, 1, tzinfo=UTC) + timedelta(days=run)
             if run:
                 with target.connect("operator") as op, op.transaction():
-                    op.execute("SELECT api.update_incident(incident, 'resolved', 'bench') FROM api.incidents"
-                               " WHERE status <> 'resolved'")
-                    op.execute("SELECT api.resume('bench: next drill')")
+                    for incident in ops_reads.incidents(op):
+                        api.update_incident(op, incident.incident, "resolved", "bench")
+                    api.resume(op, "bench: next drill")
             r = drill(target, f"drill-{run}", "BTC/USDT", at, ORDERS, Decimal("15000"))
             assert r.canceled_at_venue == r.canceled_in_book == ORDERS, r
             latencies.append(r.latency_s * 1000)

@@ -3,7 +3,8 @@
 A gate is one SQL query in ``validations/NN_name.sql`` that returns the rows breaking one invariant of
 DESIGN.md §3 (empty = pass). :func:`run_gates` runs every gate on one connection inside a single read-only
 REPEATABLE READ transaction, so all gates judge the same snapshot; a gate that errors counts as failed and
-keeps its error message. :func:`verify` wraps ``api.verify_chains()``.
+keeps its error message. :func:`verify` wraps ``api.verify_chains()``. The SQL itself runs in
+:mod:`predator.db.audit` (only ``predator.db`` speaks SQL).
 
 Both work with the ``predator_auditor`` role alone (SELECT on every table, EXECUTE on the read helpers).
 """
@@ -11,17 +12,15 @@ Both work with the ``predator_auditor`` role alone (SELECT on every table, EXECU
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import pq
 
 from predator.config import PROJECT_ROOT
-from predator.db import api
+from predator.db import api, audit
 
 VALIDATIONS_DIR = PROJECT_ROOT / "validations"
 
@@ -54,33 +53,19 @@ def gate_name(path: Path) -> str:
 
 def run_gate(conn: psycopg.Connection, path: Path) -> GateResult:
     """Run one gate in a savepoint of the caller's transaction (an error does not abort the others)."""
-    query = path.read_text()
     start = time.perf_counter()
-    try:
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute(query)
-            rows = cur.fetchall() if cur.description else []
-            columns = [c.name for c in cur.description or []]
-    except psycopg.Error as e:
-        return GateResult(gate_name(path), 0, time.perf_counter() - start, error=str(e).strip().splitlines()[0])
-    return GateResult(gate_name(path), len(rows), time.perf_counter() - start, columns, rows)
-
-
-@contextmanager
-def _snapshot(conn: psycopg.Connection) -> Iterator[None]:
-    """One read-only REPEATABLE READ transaction when ``conn`` is idle; else the caller's transaction."""
-    idle = conn.info.transaction_status == pq.TransactionStatus.IDLE
-    with conn.transaction():
-        if idle:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
+    result = audit.run_query(conn, text=path.read_text())
+    seconds = time.perf_counter() - start
+    if result.error is not None:
+        return GateResult(gate_name(path), 0, seconds, error=result.error)
+    return GateResult(gate_name(path), len(result.rows), seconds, list(result.columns), list(result.rows))
 
 
 def run_gates(conn: psycopg.Connection, files: Iterable[Path] | None = None) -> list[GateResult]:
     """Run every gate on ``conn``, all against one snapshot (a read-only REPEATABLE READ transaction when the
     connection is idle; inside the caller's transaction otherwise)."""
     paths = list(files) if files is not None else gate_files()
-    with _snapshot(conn):
+    with audit.read_only_snapshot(conn):
         return [run_gate(conn, p) for p in paths]
 
 
@@ -128,11 +113,10 @@ class Verification:
 def verify(conn: psycopg.Connection) -> Verification:
     """Recompute every hash chain (``api.verify_chains()``) and count the chains it covered: one per
     (book, table) in ``ops.chain_head`` and one per (book, account, currency) journal posting chain."""
-    with _snapshot(conn):
+    with audit.read_only_snapshot(conn):
         breaks = api.verify_chains(conn)
-        row = conn.execute("SELECT (SELECT count(*) FROM ops.chain_head)"
-                           " + (SELECT count(*) FROM ledger.balance)").fetchone()
-    return Verification(int(row[0]) if row else 0, breaks)
+        chains = audit.chain_count(conn)
+    return Verification(chains, breaks)
 
 
 def verify_report(v: Verification) -> str:

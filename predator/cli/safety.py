@@ -8,7 +8,7 @@ from decimal import Decimal
 import click
 
 from predator.cli import main
-from predator.db import api
+from predator.db import api, ops_reads
 from predator.db.connection import default_target
 
 
@@ -58,20 +58,15 @@ def kill(reason: str, flatten: bool) -> None:
 def incidents(show_all: bool, account: str | None) -> None:
     """List incidents (open and acknowledged by default)."""
     with default_target().connect("auditor") as conn:
-        rows = conn.execute(
-            "SELECT incident, severity, category, status, coalesce(account, '*'), ts, opened_at, title, resolution"
-            " FROM api.incidents WHERE (%s OR status <> 'resolved') AND (%s::text IS NULL OR account = %s)"
-            " ORDER BY opened_at",
-            (show_all, account, account),
-        ).fetchall()
+        rows = ops_reads.incidents(conn, include_resolved=show_all, account=account)
     if not rows:
         click.echo("no incidents")
         return
-    for inc, sev, cat, status, acct, ts, opened, title, resolution in rows:
-        when = ts.strftime("%Y-%m-%d %H:%M") if ts else opened.strftime("%Y-%m-%d %H:%M (wall)")
+    for i in rows:
+        when = i.ts.strftime("%Y-%m-%d %H:%M") if i.ts else i.opened_at.strftime("%Y-%m-%d %H:%M (wall)")
         click.echo(
-            f"{inc:<14} sev {sev}  {cat:<14} {status:<12} {acct:<12} {when}  {title}"
-            + (f"  — {resolution}" if resolution else "")
+            f"{i.incident:<14} sev {i.severity}  {i.category:<14} {i.status:<12} {i.account or '*':<12} {when}"
+            f"  {i.title}" + (f"  — {i.resolution}" if i.resolution else "")
         )
 
 

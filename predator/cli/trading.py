@@ -302,6 +302,7 @@ def report(
     """Render a report (trades, fills, slippage, refusals, fees, PnL, halts, incidents, gates, charts)."""
     from pathlib import Path
 
+    from predator.db import report_reads
     from predator.reports.report import day_bounds, render
 
     target = default_target()
@@ -309,13 +310,11 @@ def report(
         s, e = day_bounds(_utc(day))
     else:
         with target.connect("auditor") as conn:
-            row = conn.execute(
-                "SELECT min(hour) - interval '1 hour', max(hour) FROM api.hourly_states WHERE account = %s", (account,)
-            ).fetchone()
-        if row is None or row[0] is None:
+            span = report_reads.closed_span(conn, account=account)
+        if span is None:
             raise click.ClickException(f"account {account} has no closed hour")
-        s = _utc(start) if start else row[0]
-        e = _utc(end) if end else row[1]
+        s = _utc(start) if start else span.start
+        e = _utc(end) if end else span.end
     path = render(target, account, s, e, fmt=fmt, out_dir=Path(out_dir) if out_dir else None, gates=not no_gates)
     click.echo(f"report: {path}")
 

@@ -184,3 +184,21 @@ def scratch_database(server: Target, prefix: str = "predator_scratch", keep: boo
         if not keep:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def database_copy(server: Target, template: str, prefix: str = "predator_copy") -> Iterator[Target]:
+    """A new database ``<prefix>_<random>`` on ``server`` created from database ``template``
+    (``CREATE DATABASE … TEMPLATE``: nobody may be connected to the template), dropped when the block ends.
+    TEMPORARY is taken again (:func:`revoke_temporary`), which a copy does not inherit. Used by the replay
+    sweep to give each case its own copy of a database holding the candles."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = server.with_dbname("postgres").dsn
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+        revoke_temporary(conn, name)
+    try:
+        yield server.with_dbname(name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

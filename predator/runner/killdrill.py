@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from predator.db import api
+from predator.db import api, ops_reads
 from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.runner.killwatch import KillWatch
@@ -117,9 +117,7 @@ def drill(
         assert isinstance(runner.venue, PaperVenue)
         venue_canceled = len([o for o in runner.venue.orders.values() if o.status == "canceled"])
         with target.connect("auditor") as conn:
-            book_canceled = api.scalar(
-                conn, "SELECT count(*) FROM api.orders WHERE account = %s AND status = 'canceled'", (account,)
-            )
+            book_canceled = ops_reads.order_count(conn, account=account, status="canceled")
         return DrillResult(
             orders, (done["t"] - committed) if done["t"] else float("inf"), venue_canceled, book_canceled
         )

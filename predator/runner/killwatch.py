@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-import psycopg
 import structlog
 
+from predator.db import notify
 from predator.db.connection import Target
 
 log = structlog.get_logger("predator.killwatch")
@@ -41,11 +41,10 @@ class KillWatch:
         self._thread.join(5)
 
     def _loop(self) -> None:
-        with psycopg.connect(self.target.role_dsn("worker"), autocommit=True) as conn:
-            conn.execute("LISTEN predator_kill")
+        with notify.listen(self.target, channels=(notify.KILL_CHANNEL,), role="worker") as listener:
             self._ready.set()
             while not self._stop.is_set():
-                for note in conn.notifies(timeout=0.2, stop_after=1):
+                for note in listener.wait(timeout_s=0.2, stop_after=1):
                     log.warning("kill_switch_received", payload=note.payload)
                     self.on_kill()
                     self.handled += 1

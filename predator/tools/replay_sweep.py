@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import sys
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
-from psycopg import sql
 
 from predator import config as cfg
-from predator.db import api, migrate
+from predator.db import api, migrate, ops_reads
 from predator.db.connection import Target, default_target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.runner.replay import ReplayResult, replay
@@ -160,32 +157,17 @@ def _run_scheduled(sched: ScheduledRun, until: datetime) -> None:
 def observed(db: Target, account: str) -> set[str]:
     """What the run showed: halt (a system halt of the account), breaker, flatten, kill."""
     with db.connect("auditor") as conn:
-        seen = set()
-        if api.scalar(conn, "SELECT count(*) FROM api.breaker_trips WHERE account = %s", (account,)):
-            seen.add("breaker")
-        origins = {o for (o,) in conn.execute(
-            "SELECT DISTINCT origin FROM trading.order_request r JOIN api.accounts a USING (book_id)"
-            " WHERE a.name = %s", (account,))}
-        if "risk_flatten" in origins:
-            seen.add("flatten")
-        if "kill_switch" in origins:
-            seen.add("kill")
-        if api.scalar(conn, "SELECT count(*) FROM api.incidents WHERE account = %s AND source = 'system'", (account,)):
-            seen.add("halt")
+        events = ops_reads.run_events(conn, account=account)
+    seen = set()
+    if events.breaker_trips:
+        seen.add("breaker")
+    if "risk_flatten" in events.order_origins:
+        seen.add("flatten")
+    if "kill_switch" in events.order_origins:
+        seen.add("kill")
+    if events.system_incidents:
+        seen.add("halt")
     return seen
-
-
-@contextmanager
-def database_copy(server: Target, template: str) -> Iterator[Target]:
-    name = f"predator_sweep_{uuid.uuid4().hex[:10]}"
-    admin = server.with_dbname("postgres").dsn
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
-    try:
-        yield server.with_dbname(name)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @dataclass(frozen=True)
@@ -204,7 +186,7 @@ class Outcome:
 def sweep(server: Target, template: str, cases: tuple[Case, ...]) -> Iterator[Outcome]:
     """Run and replay every case, each in its own copy of ``template``."""
     for case in cases:
-        with database_copy(server, template) as db:
+        with migrate.database_copy(server, template, "predator_sweep") as db:
             t0 = time.monotonic()
             run_case(db, case)
             t1 = time.monotonic()
