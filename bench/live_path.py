@@ -94,11 +94,24 @@ def emulator(at: datetime) -> EmulatorServer:
     return EmulatorServer(settings).start()
 
 
-def exchange(srv: EmulatorServer) -> ccxt.Exchange:
-    """The real ccxt client, signed with the emulator's throwaway key, pointed at its loopback URL."""
+def exchange(srv: EmulatorServer, requests: list[tuple[str, float]] | None = None) -> ccxt.Exchange:
+    """The real ccxt client, signed with the emulator's throwaway key, pointed at its loopback URL; every
+    HTTP request it makes is noted in ``requests`` (method and path, seconds it took) when given."""
     ex: ccxt.Exchange = ccxt.binance({"apiKey": srv.key.key, "secret": srv.key.secret, "enableRateLimit": False,
                                       "timeout": 10_000, "options": {"fetchMarkets": {"types": ["spot"]}}})
     ex.urls["api"] = client_urls("binance", srv.url)
+    if requests is not None:
+        fetch = ex.fetch
+
+        def noted(url: str, method: str = "GET", headers: Any = None, body: Any = None) -> Any:
+            started = time.perf_counter()
+            try:
+                return fetch(url, method, headers, body)
+            finally:
+                path = url.split("?")[0].removeprefix(srv.url)
+                requests.append((f"{method} {path}", time.perf_counter() - started))
+
+        ex.fetch = noted  # type: ignore[method-assign]
     return ex
 
 
@@ -138,7 +151,8 @@ def bar_to_ack(server: Target, bars: int) -> list[float]:
     srv = emulator(BAR_START - timedelta(seconds=1))
     try:
         times = EmulatorTimes(srv)
-        ex = exchange(srv)
+        requests: list[tuple[str, float]] = []
+        ex = exchange(srv, requests)
         with migrate.scratch_database(server, "predator_bench_live") as target:
             with target.connect("operator") as op, op.transaction():
                 api.set_setting(op, "reconcile_tolerance", RECONCILE_TOLERANCE, "bench: emulator fill rounding")
@@ -162,8 +176,9 @@ def bar_to_ack(server: Target, bars: int) -> list[float]:
                         placed = len(times.placed)
                         t0 = time.perf_counter()
                         admin(srv, "clock", {"advance_seconds": 2})
+                        requests.clear()
                         synced = sync_venue(conn, ex, [SYMBOL])
-                        t_sync = time.perf_counter()
+                        t_sync, sync_calls = time.perf_counter(), len(requests)
                         runner.step(close)
                         t_step = time.perf_counter()
                         assert synced[0].ok and synced[0].last_ts == close - timedelta(hours=1), synced[0].line()
@@ -173,7 +188,11 @@ def bar_to_ack(server: Target, bars: int) -> list[float]:
                         label = "cold, left out" if i == 0 else f"bar {i:2d}"
                         print(f"{label}: close {close:%Y-%m-%d %H:%M} -> sync {1000 * (t_sync - t0):6.1f} ms,"
                               f" accepted at the emulator {1000 * (t1 - t0):6.1f} ms, ack recorded and step done"
-                              f" {1000 * (t_step - t0):6.1f} ms; strategy saw the new bar: {'yes' if fresh else 'no'}")
+                              f" {1000 * (t_step - t0):6.1f} ms; venue requests {sync_calls} + "
+                              f"{len(requests) - sync_calls} ({1000 * sum(d for _, d in requests):.1f} ms);"
+                              f" strategy saw the new bar: {'yes' if fresh else 'no'}")
+                        if i == 1:
+                            print(f"  (the hour's venue requests: {', '.join(r for r, _ in requests)})")
                         if i:
                             out.append((t1 - t0) * 1000)
                             saw_new_bar += fresh
