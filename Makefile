@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench peers replay-sweep clean
+.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -36,6 +36,12 @@ bench: bootstrap
 	$(PY) bench/fill_path.py
 	$(PY) bench/ingest.py
 	$(PY) bench/pipeline.py
+	$(PY) bench/halt_latency.py
+	$(PY) bench/live_path.py
+
+## The live path over loopback to the venue emulator: bar close -> order acknowledged, kill switch -> last cancel.
+bench-live: bootstrap
+	$(PY) bench/live_path.py
 
 ## Runs and replays a seeded sweep of configurations (strategies x symbol sets x periods, runs that halt, trip
 ## breakers and flatten, the 26-symbol mean-reversion year of issue 9); each must reach REPLAY PARITY: TRUE.

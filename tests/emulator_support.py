@@ -19,10 +19,12 @@ SYMBOL = {"kraken": "BTC/USD", "binance": "BTC/USDT"}
 QUOTE = {"kraken": "USD", "binance": "USDT"}
 
 
-def start(venue: str, plan: dict[str, Any] | None = None, at: datetime = START, **paper: Any) -> EmulatorServer:
-    """An emulator whose clock stands still at ``at`` (tests move it with :func:`advance`)."""
+def start(venue: str, plan: dict[str, Any] | None = None, at: datetime = START,
+          balances: dict[str, Decimal] | None = None, **paper: Any) -> EmulatorServer:
+    """An emulator whose clock stands still at ``at`` (tests move it with :func:`advance`); its account
+    opens with ``balances`` (default 100000 of the quote currency and of USDT)."""
     settings = Settings(venue=venue, clock=Clock(at, 0.0), faults=FaultPlan.parse(plan),
-                        balances={QUOTE[venue]: Decimal(100000), "USDT": Decimal(100000)},
+                        balances=balances or {QUOTE[venue]: Decimal(100000), "USDT": Decimal(100000)},
                         paper=PaperConfig(venue=venue, latency_ms=100, latency_jitter_ms=0, **paper))
     return EmulatorServer(settings).start()
 

@@ -1,6 +1,10 @@
-"""A kill-switch drill on the paper venue: resting orders, ``api.kill_switch``, and the time from the call's
-commit until the last of them is canceled at the venue and recorded. Used by ``bench/halt_latency.py`` and
-the kill-watch test; it needs a book with candles for its symbols (it creates account ``drill-<n>``)."""
+"""A kill-switch drill on any venue: resting orders, ``api.kill_switch``, and the time from the call's commit
+until the last of them is canceled at the venue and recorded. By default on the paper venue
+(``bench/halt_latency.py``, the kill-watch test); given a venue (or a factory), on that one — a
+:class:`~predator.venues.ccxt_venue.CcxtVenue` talking to the venue emulator in ``bench/live_path.py``.
+It needs a book with candles for its symbols, and creates the account it is given (``drill-<n>``); on a
+venue that keeps its own account, that account must hold what the book deposits (the run's principal in
+its base currency) or reconciliation halts before any order goes out."""
 
 from __future__ import annotations
 
@@ -13,17 +17,25 @@ from predator.db import api, ops_reads
 from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.runner.killwatch import KillWatch
+from predator.runner.venues import VenueFactory
 from predator.strategies.base import effective_params, load_strategy
-from predator.venues.base import OrderRequest
-from predator.venues.paper import PaperConfig, PaperVenue
+from predator.venues.base import OrderRequest, Venue
+from predator.venues.paper import PaperConfig
 
 
-@dataclass
+@dataclass(frozen=True)
 class DrillResult:
+    """What a drill measured. ``latency_s``: seconds from the commit of ``api.kill_switch`` until the runner
+    had canceled every order at the venue and recorded the cancels (``inf`` when it did not within 30 s);
+    ``committed_at``: that commit on :func:`time.perf_counter`, to relate times taken elsewhere (at the
+    venue) to it; ``canceled_at_venue``: the drill's orders the venue reports canceled, asked by client
+    order id after the drill; ``canceled_in_book``: the account's canceled orders in the database."""
+
     orders: int
-    latency_s: float  # kill_switch commit -> last cancel recorded
+    latency_s: float
     canceled_at_venue: int
     canceled_in_book: int
+    committed_at: float = 0.0
 
 
 def drill(
@@ -35,8 +47,13 @@ def drill(
     limit_price: Decimal,
     quantity: Decimal = Decimal("0.001"),
     strategy: str = "predator.strategies.trend:TrendFollower",
+    venue: Venue | VenueFactory | None = None,
 ) -> DrillResult:
-    """Place ``orders`` resting limit buys (one per registered strategy) at ``at``, then kill and time."""
+    """Place ``orders`` resting limit buys (one per registered strategy) at ``at``, then kill and time.
+
+    ``venue``: the venue to drill on, or a factory building it (``HourRunner(venue=...)``); None: the paper
+    venue over the stored bars. A venue with a clock of its own (the emulator) should stand at ``at``.
+    Raises AssertionError when an order is not admitted or does not rest at the venue."""
     params = effective_params(load_strategy(strategy))
     cfg = RunConfig(
         account=account,
@@ -47,7 +64,7 @@ def drill(
         end=at + timedelta(days=1),
         venue=PaperConfig(latency_jitter_ms=0),
     )
-    runner = HourRunner(target, cfg)
+    runner = HourRunner(target, cfg, venue=venue)
     runner.prepare()
     try:
         runner.step(at - timedelta(hours=1))
@@ -75,6 +92,7 @@ def drill(
             ]
         admitted = [d for d in decisions if d.outcome == "admitted"]
         assert len(admitted) == orders, [d.reasons for d in decisions]
+        placed = [d.client_order_id for d in admitted if d.client_order_id is not None]
         assert runner.conn is not None and runner.relay is not None
         runner.relay.place(
             runner.conn,
@@ -94,7 +112,9 @@ def drill(
                 if d.client_order_id is not None and d.quantity is not None
             ],
         )
-        assert runner.venue is not None and len(runner.venue.open_orders()) == orders
+        assert runner.venue is not None
+        resting = {o.client_order_id for o in runner.venue.open_orders()}
+        assert resting >= set(placed), f"{len(set(placed) - resting)} of {orders} orders do not rest at the venue"
 
         done = {"t": 0.0}
 
@@ -114,12 +134,12 @@ def drill(
                 time.sleep(0.001)
         finally:
             watch.stop()
-        assert isinstance(runner.venue, PaperVenue)
-        venue_canceled = len([o for o in runner.venue.orders.values() if o.status == "canceled"])
+        seen = [runner.venue.order_by_client_id(coid, symbol=symbol) for coid in placed]
+        venue_canceled = len([o for o in seen if o is not None and o.status == "canceled"])
         with target.connect("auditor") as conn:
             book_canceled = ops_reads.order_count(conn, account=account, status="canceled")
         return DrillResult(
-            orders, (done["t"] - committed) if done["t"] else float("inf"), venue_canceled, book_canceled
+            orders, (done["t"] - committed) if done["t"] else float("inf"), venue_canceled, book_canceled, committed
         )
     finally:
         runner.close()

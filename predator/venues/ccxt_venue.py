@@ -23,6 +23,7 @@ translated from ccxt with ``raise … from e``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
@@ -43,6 +44,9 @@ from predator.venues.base import (
 )
 
 _NUMERIC = ("amount", "price", "filled", "remaining", "cost", "average")
+#: Venues whose "my trades" endpoint answers for one symbol at a time (Binance ``GET /api/v3/myTrades``
+#: requires ``symbol``; ccxt raises ArgumentsRequired without one).
+_TRADES_BY_SYMBOL = frozenset({"binance"})
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -71,16 +75,31 @@ def _trade(raw: dict[str, Any]) -> Trade:
 
 
 class CcxtVenue(UnifiedDictSeam):
-    """A ccxt exchange behind the venue interface. ``exchange`` must have its markets loaded (or loadable)."""
+    """A ccxt exchange behind the venue interface. ``exchange`` must have its markets loaded (or loadable).
+
+    ``symbols`` are the symbols the account trades (a run's symbols): on a venue whose trade history is
+    asked per symbol (Binance), :meth:`trades_since` asks for each of them and for every symbol this adapter
+    placed an order on. The account's open orders are asked for all symbols at once (on Binance ccxt's
+    ``warnOnFetchOpenOrdersWithoutSymbol`` guard is turned off on ``exchange``: that call weighs more, but
+    reconciliation needs every open order of the account).
+    """
 
     def __init__(
-        self, exchange: ccxt.Exchange, retrier: Retrier | None = None, withdrawal_rights_confirmed_absent: bool = False
+        self,
+        exchange: ccxt.Exchange,
+        retrier: Retrier | None = None,
+        withdrawal_rights_confirmed_absent: bool = False,
+        symbols: Sequence[str] = (),
     ) -> None:
         self.exchange = exchange
         self.name = exchange.id
         self.retrier = retrier or Retrier()
         self.withdrawal_rights_confirmed_absent = withdrawal_rights_confirmed_absent
+        self.symbols = tuple(symbols)
         self._symbols: dict[str, str] = {}  # client order id -> symbol (the venue's order lookups need it)
+        self._client_ids: dict[str, str] = {}  # venue order id -> client order id (trades carry only the former)
+        if exchange.id == "binance":
+            exchange.options["warnOnFetchOpenOrdersWithoutSymbol"] = False
 
     # --- safety -----------------------------------------------------------------------------------------
     def check_no_withdrawal_rights(self) -> None:
@@ -128,6 +147,7 @@ class CcxtVenue(UnifiedDictSeam):
             )
         except ccxt.BaseError as e:
             raise translate(e, f"create_order {client_order_id}") from e
+        self._remember(raw, client_order_id)
         return _order(raw)
 
     def cancel_order(self, client_order_id: str, at: datetime, symbol: str | None = None) -> Order:
@@ -141,6 +161,7 @@ class CcxtVenue(UnifiedDictSeam):
             return found
         except ccxt.BaseError as e:
             raise translate(e, f"cancel_order {client_order_id}") from e
+        self._remember(raw, client_order_id)
         return _order(raw)
 
     def fetch_order(self, client_order_id: str, symbol: str | None = None) -> Order | None:
@@ -159,6 +180,7 @@ class CcxtVenue(UnifiedDictSeam):
         if raw is None:
             return None
         self._symbols[client_order_id] = sym
+        self._remember(raw, client_order_id)
         return _order(raw)
 
     def fetch_balance(self) -> dict[str, Decimal]:
@@ -199,7 +221,36 @@ class CcxtVenue(UnifiedDictSeam):
 
     # --- the seam (predator.venues.base.Venue; the rest comes from UnifiedDictSeam) ---------------------------
     def trades_since(self, since: datetime | None) -> tuple[VenueTrade, ...]:
-        return tuple(sorted((venue_trade(t) for t in self.fetch_my_trades(None, since)), key=lambda t: t.ts))
+        """The account's executions at or after ``since``, in time order. On a venue that answers per symbol
+        (Binance), those of :attr:`symbols` and of every symbol an order was placed on here."""
+        if self.exchange.id in _TRADES_BY_SYMBOL:
+            symbols = sorted(set(self.symbols) | set(self._symbols.values()))
+            raw = [t for symbol in symbols for t in self.fetch_my_trades(symbol, since)]
+        else:
+            raw = self.fetch_my_trades(None, since)
+        trades = (venue_trade(t, client_order_id=t.get("clientOrderId") or self._client_id(t)) for t in raw)
+        return tuple(sorted(trades, key=lambda t: (t.ts, t.trade_id)))
+
+    # --- venue order ids ----------------------------------------------------------------------------------
+    def _remember(self, raw: dict[str, Any], client_order_id: str) -> None:
+        if raw.get("id") is not None:
+            self._client_ids[str(raw["id"])] = client_order_id
+
+    def _client_id(self, trade: dict[str, Any]) -> str | None:
+        """The client order id of a trade's order. A venue's trade names its order by the venue's id only
+        (Binance ``myTrades``: ``orderId``); an order this adapter has not seen yet is asked of the venue once
+        (by venue id and symbol). None when the trade names no order."""
+        venue_id, symbol = trade.get("order"), trade.get("symbol")
+        if venue_id is None:
+            return None
+        known = self._client_ids.get(str(venue_id))
+        if known is None and symbol is not None:
+            raw = self.retrier.call(lambda: self.exchange.fetch_order(str(venue_id), symbol), f"fetch_order {venue_id}")
+            if raw.get("clientOrderId"):
+                known = str(raw["clientOrderId"])
+                self._client_ids[str(venue_id)] = known
+                self._symbols[known] = symbol
+        return known
 
 
 __all__ = ["CcxtVenue", "TransientVenueError"]

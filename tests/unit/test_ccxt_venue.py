@@ -155,3 +155,35 @@ def test_an_api_key_that_may_withdraw_is_refused(venue: Any) -> None:
 
 def test_the_adapter_has_no_way_to_withdraw() -> None:
     assert not any("withdraw" in name and not name.startswith(("check_", "fetch_")) for name in dir(CcxtVenue))
+
+
+def test_binance_trades_are_asked_per_symbol_and_named_by_client_order_id(venue: Any) -> None:
+    # Binance's myTrades needs a symbol and names the order by the venue's id only: the adapter asks for each
+    # symbol it trades, and learns an unknown order's client order id from the venue once.
+    v, t = venue
+    v.symbols = ("LTC/USDT",)
+    trades_payload = recorded("fetchMyTrades")["httpResponse"]
+    order_payload = dict(recorded("fetchOrder")["httpResponse"], orderId=trades_payload[0]["orderId"],
+                         clientOrderId="PDltc1")
+    t.add("GET", "/api/v3/myTrades", trades_payload).add("GET", "/api/v3/order", order_payload)
+    trades = v.trades_since(None)
+    asked = [r[2] for r in t.requests if r[1] == "/api/v3/myTrades"]
+    assert [a["symbol"] for a in asked] == ["LTCUSDT"]
+    assert [(tr.client_order_id, tr.venue_order_id) for tr in trades] == [("PDltc1", trades_payload[0]["orderId"])]
+    lookups = [r[2] for r in t.requests if r[1] == "/api/v3/order"]
+    assert [a["orderId"] for a in lookups] == [trades_payload[0]["orderId"]]
+    v.trades_since(None)
+    assert len([r for r in t.requests if r[1] == "/api/v3/order"]) == 1  # remembered
+
+
+def test_an_order_placed_here_names_its_trades_without_asking_the_venue(venue: Any) -> None:
+    v, t = venue
+    rec = recorded("createOrder")
+    t.add("POST", "/api/v3/order", rec["httpResponse"])
+    placed = v.place_order("SOL/USDT", "buy", "limit", Decimal("0.05"), Decimal(241), "PDsol1", AT)
+    trade = dict(recorded("fetchMyTrades")["httpResponse"][0], symbol="SOLUSDT", orderId=placed["id"])
+    t.add("GET", "/api/v3/myTrades", [trade])
+    trades = v.trades_since(None)
+    assert [a[2]["symbol"] for a in t.requests if a[1] == "/api/v3/myTrades"] == ["SOLUSDT"]
+    assert [tr.client_order_id for tr in trades] == ["PDsol1"]
+    assert not [r for r in t.requests if r[:2] == ("GET", "/api/v3/order")]
