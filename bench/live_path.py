@@ -162,7 +162,7 @@ def bar_to_ack(server: Target, bars: int) -> list[float]:
             strategy = AlwaysBuy()
             cfg = RunConfig(account="live-path", symbols=(SYMBOL,), strategy="bench:always-buy", params={},
                             start=BAR_START, end=BAR_START + timedelta(hours=bars + 2), principal=PRINCIPAL,
-                            venue=PaperConfig(venue="binance", latency_jitter_ms=0))
+                            venue=PaperConfig(venue="binance", latency_jitter_ms=0), feed="sync")
             runner = HourRunner(target, cfg, strategy=strategy, venue=CcxtVenue(ex, symbols=(SYMBOL,)))
             runner.prepare()
             saw_new_bar = 0

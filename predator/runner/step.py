@@ -30,7 +30,7 @@ from predator.runner.config import RunConfig
 from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
 from predator.strategies.base import Context, History, InstrumentRules, Signal, Strategy
-from predator.venues.base import BarFedVenue, OrderRequest
+from predator.venues.base import BarFedVenue, OrderRequest, SimulatedVenue, VenueEvent, VenueTransfer
 
 
 @dataclass
@@ -55,13 +55,16 @@ class HourStep:
         holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
         exactly that; a simulated venue then matches against those bars in the same transaction."""
         if self.config.feed != "sync":
-            state, admitted = self._close_and_admit(t)
+            state, admitted = self._close_and_admit(t, self.relay.collect(self.conn, t))
         else:
+            # A venue on its own clock is polled before (its fills do not depend on our bars; the poll
+            # commits its reads); a simulated venue matches the bars the hour knew, inside the transaction.
+            polled = None if isinstance(self.relay.venue, SimulatedVenue) else self.relay.collect(self.conn, t)
             with self.conn.transaction():
                 known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
                                                     symbols=self.config.symbols)
                 self.refresh(t, known)
-                state, admitted = self._close_and_admit(t)
+                state, admitted = self._close_and_admit(t, polled or self.relay.collect(self.conn, t))
         # Admitted orders are committed before they go out.
         if admitted:
             self.relay.place(self.conn, admitted)
@@ -84,11 +87,14 @@ class HourStep:
         if isinstance(self.relay.venue, BarFedVenue):
             self.relay.venue.feed_bars(market.venue_bars())
 
-    def _close_and_admit(self, t: datetime) -> tuple[api.HourState, list[OrderRequest]]:
-        """Steps 1–5 of the hour: relay, reconcile, close, decide, admit (committed when this returns, or
-        by the caller's transaction). The hour's state and the admitted orders to place."""
+    def _close_and_admit(
+        self, t: datetime, collected: tuple[list[VenueEvent], list[VenueTransfer]]
+    ) -> tuple[api.HourState, list[OrderRequest]]:
+        """Steps 1–5 of the hour on what was ``collected`` from the venue: relay, reconcile, close, decide,
+        admit (committed when this returns, or by the caller's transaction). The hour's state and the
+        admitted orders to place."""
         c, conn, relay = self.config, self.conn, self.relay
-        events, transfers = relay.collect(conn, t)
+        events, transfers = collected
         calls: list[api.Call[Any]] = [relay.event_call(e) for e in events]
         calls.extend(relay.transfer_calls(transfers))
         observed = relay.observe()
