@@ -249,6 +249,11 @@ class ScheduledRun:
                                    max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
             self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=max(self.poll_seconds, 60.0)),
                                    id="heartbeat", max_instances=1, coalesce=True)
+            if abs((self.clock.now() - datetime.now(UTC)).total_seconds()) < 300:
+                # A venue on the wall clock (the real one): the sync also runs on its own a few seconds
+                # after each bar close, so the bars are usually stored before the hour job asks. (A warped
+                # emulator's bars close at a pace only its clock knows: the hour job's pulls fetch them.)
+                self.sync.schedule(self.scheduler, delay_seconds=self.delay_seconds)
         elif self.clock.origin is None:
             self.scheduler.add_job(self.hour_job, CronTrigger(minute=self.delay_minutes, timezone=UTC),
                                    id="hour", max_instances=1, coalesce=True)
