@@ -232,3 +232,7 @@ def test_paper_on_live_data_survives_a_stalled_and_a_revised_bar_and_replays_to_
                                 env=_env(db), cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
         assert replay.returncode == 0, replay.stdout + replay.stderr
         assert "48 hours compared" in replay.stdout and "REPLAY PARITY: TRUE" in replay.stdout, replay.stdout
+    # Every gate holds over both runs, gate 16 (every hour of a sync-fed run says what it knew) included.
+    validate = subprocess.run([sys.executable, "-m", "predator.cli", "validate"], env=_env(db), cwd=PROJECT_ROOT,
+                              capture_output=True, text=True, check=False)
+    assert validate.returncode == 0 and "VALIDATION: PASS" in validate.stdout, validate.stdout + validate.stderr

@@ -151,6 +151,9 @@ TAMPERS = [
     ("14_business_time_bounded", "an hour closed a day ahead of the wall time it was recorded at",
      f"UPDATE portfolio.hourly_state SET hour = date_trunc('hour', recorded_at) + interval '1 day'"
      f" WHERE book_id = {BOOK} AND hour = %(hour5)s"),
+    ("16_sync_hours_know", "an hour's knowledge naming a load that does not exist",
+     f"INSERT INTO portfolio.hour_knowledge (book_id, hour, symbol, load_id)"
+     f" VALUES ({BOOK}, %(hour5)s, 'BTC/USDT', 999999999)"),
 ]
 
 
