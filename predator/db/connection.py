@@ -75,6 +75,20 @@ def connect_dsn(dsn: str, autocommit: bool = False, **kwargs: object) -> psycopg
     return conn
 
 
+def set_commit_durability(conn: psycopg.Connection, *, fast: bool) -> None:
+    """Set the session's ``synchronous_commit``, inside the caller's transaction (commit it to keep the
+    setting for the session; a rollback undoes it).
+
+    ``fast``: ``off``, a commit returns before its WAL is flushed to disk (a server crash can lose the last
+    commits, never half of one; for backtests over stored history, which rerun identically). Otherwise
+    durable: ``on`` when the session's value (the server's default) is ``off``, else left as it is (``on``,
+    ``remote_write``, ``remote_apply`` and ``local`` all wait for the local WAL flush)."""
+    if fast:
+        conn.execute("SET synchronous_commit = off")
+    elif conn.execute("SHOW synchronous_commit").fetchone() == ("off",):
+        conn.execute("SET synchronous_commit = on")
+
+
 def default_target(start: bool = True) -> Target:
     """The configured database: ``PREDATOR_DSN`` when set, else the embedded cluster (started when asked).
 

@@ -30,7 +30,7 @@ from psycopg.types.json import set_json_loads
 
 from predator import errors
 from predator.db import api, reads
-from predator.db.connection import Target
+from predator.db.connection import Target, set_commit_durability
 from predator.runner.account import ensure_account, instrument_rules, pct_limits, summarize
 from predator.runner.config import HOUR, RunConfig, RunSummary, fast_commit_refusal
 from predator.runner.market import MarketData
@@ -97,10 +97,10 @@ class HourRunner:
             # A backtest over stored history: each hour still commits atomically and in order, but without
             # waiting for the WAL flush; a server crash can lose the last closed hours, which a restart runs
             # again identically from what the database holds (nothing outside the run saw them live).
-            conn.execute("SET synchronous_commit = off")
-        elif conn.execute("SHOW synchronous_commit").fetchone() == ("off",):
+            set_commit_durability(conn, fast=True)
+        else:
             # Durable by default: whatever the server's default, every commit waits for the WAL flush.
-            conn.execute("SET synchronous_commit = on")
+            set_commit_durability(conn, fast=False)
         conn.commit()
         warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
         market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup, c.end + HOUR)

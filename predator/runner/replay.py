@@ -28,7 +28,6 @@ those kept with ``--keep``.
 from __future__ import annotations
 
 import signal
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,22 +37,19 @@ from typing import Any
 
 import psycopg
 import structlog
-from psycopg import sql
 
-from predator.db import api, market_api, migrate, reads
+from predator.db import api, market_api, reads, replay_db
 from predator.db.connection import Target
+from predator.db.replay_db import KEPT_COMMENT, LOCK_CLASS, SCRATCH_PREFIX
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.strategies.base import load_strategy
 
 log = structlog.get_logger("predator.replay")
 
-#: Scratch databases of replays are named ``<SCRATCH_PREFIX>_<random hex>``.
-SCRATCH_PREFIX = "predator_replay"
-#: COMMENT ON DATABASE of a scratch database kept with ``--keep`` (never dropped by the orphan sweep).
-KEPT_COMMENT = "predator replay scratch database, kept"
-#: First key of the session advisory lock a replay holds on its scratch database (second key: hashtext
-#: of the database name), on the server's ``postgres`` database.
-LOCK_CLASS = 0x5052504C  # "PRPL"
+# The scratch databases' names, kept-comment and advisory-lock class live with their SQL in
+# predator.db.replay_db; re-exported here, where the replay's callers and tests find them.
+__all__ = ["KEPT_COMMENT", "LOCK_CLASS", "SCRATCH_PREFIX", "HourMismatch", "Intervention", "ReplayResult",
+           "compare", "drop_orphaned_scratch", "replay", "scratch"]
 
 
 @dataclass
@@ -94,18 +90,10 @@ class ReplayResult:
 
 
 def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]:
-    rows = conn.execute(
-        "SELECT run_id, config FROM api.runs WHERE account = %s ORDER BY started_at", (account,)
-    ).fetchall()
-    if not rows:
+    run = replay_db.latest_run(conn, account=account)
+    if run is None:
         raise LookupError(f"account {account} has no registered run to replay")
-    run_id, config = rows[-1]
-    return run_id, RunConfig.from_dict(config)
-
-
-def _last_closed_hour(conn: psycopg.Connection, account: str) -> datetime | None:
-    row = conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = %s", (account,)).fetchone()
-    return row[0] if row else None
+    return run.run_id, RunConfig.from_dict(run.config)
 
 
 def _copy_candles(
@@ -115,18 +103,7 @@ def _copy_candles(
 
     with dst.transaction():
         key = begin_load(dst)
-        with (
-            src.cursor().copy(
-                "COPY (SELECT %s::uuid, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-                " || ',' || open || ',' || high"
-                " || ',' || low || ',' || close || ',' || volume FROM api.candles WHERE venue = %s AND symbol = %s"
-                " AND interval = '1h' AND ts >= %s AND ts < %s ORDER BY ts) TO STDOUT",
-                (key, venue, symbol, start, end),
-            ) as out,
-            dst.cursor().copy("COPY market.candle_stage (load_key, raw) FROM STDIN") as into,
-        ):
-            for chunk in out:
-                into.write(chunk)
+        replay_db.copy_candles(src, dst, load_key=key, venue=venue, symbol=symbol, start=start, end=end)
         gate(dst, key, Feed(venue, symbol, "1h"), "replay", None, line_offset=0)
     src.commit()
 
@@ -186,42 +163,33 @@ class _KnowledgeFeed:
 def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config: RunConfig) -> None:
     """Limits of the run's risk profile, the breaker settings of its lane and account, and the venue rules of its
     instruments, into the scratch database."""
-    limits = src.execute(
-        "SELECT limit_name, scope, mode, value FROM api.limits WHERE profile = %s ORDER BY 1, 2", (config.risk_profile,)
-    ).fetchall()
+    limits = replay_db.limit_settings(src, profile=config.risk_profile)
     with dst_op.transaction():
-        for name, scope, mode, value in limits:
-            api.set_limit(dst_op, config.risk_profile, name, mode, value, "replay: limits of the original run", scope)
-    rules = src.execute(
-        "SELECT symbol, base, quote, tick_size, step_size, min_qty, min_notional, source"
-        " FROM api.instruments WHERE venue = %s AND symbol = ANY(%s) ORDER BY symbol",
-        (config.venue.venue, list(config.symbols)),
-    ).fetchall()
+        for lim in limits:
+            api.set_limit(dst_op, config.risk_profile, lim.limit_name, lim.mode, lim.value,
+                          "replay: limits of the original run", lim.scope)
+    rules = replay_db.instrument_rules(src, venue=config.venue.venue, symbols=config.symbols)
     src.commit()
-    breakers = src.execute(
-        "SELECT account, breaker, threshold, window_hours, min_events, trip_scope FROM api.breakers"
-        " WHERE lane = 'paper' AND account IN ('*', %s) AND (revision > 1 OR account <> '*') ORDER BY 1, 2",
-        (config.account,),
-    ).fetchall()
+    breakers = replay_db.changed_paper_breakers(src, account=config.account)
     if breakers:
         with dst_op.transaction():
-            for account, breaker, threshold, window, events, scope in breakers:
+            for b in breakers:
                 api.set_breaker(
-                    dst_op, "paper", breaker, threshold, "replay: breaker of the original run", account, window,
-                    events, scope,
+                    dst_op, "paper", b.breaker, b.threshold, "replay: breaker of the original run", b.account,
+                    b.window_hours, b.min_events, b.trip_scope,
                 )
     changed = [
         {
-            "symbol": r[0],
-            "base": r[1],
-            "quote": r[2],
-            "tick_size": r[3],
-            "step_size": r[4],
-            "min_qty": r[5],
-            "min_notional": r[6],
+            "symbol": r.symbol,
+            "base": r.base,
+            "quote": r.quote,
+            "tick_size": r.tick_size,
+            "step_size": r.step_size,
+            "min_qty": r.min_qty,
+            "min_notional": r.min_notional,
         }
         for r in rules
-        if r[7] != "seed"
+        if r.source != "seed"
     ]
     if changed:
         with dst_op.transaction():
@@ -238,47 +206,39 @@ def _interventions(conn: psycopg.Connection, config: RunConfig) -> tuple[list[In
     """The operator's actions on the account after it was created, each with the closed hour it followed;
     and those the replay cannot re-apply (settings changed after the first hour closed)."""
     c = config
-    book = conn.execute("SELECT book_id, lane FROM trading.account WHERE name = %s", (c.account,)).fetchone()
+    book = replay_db.account_book(conn, account=c.account)
     if book is None:
         return [], []
-    book_id, lane = book
-    rows = conn.execute(
-        "SELECT a.seq, a.book_id, a.action, a.target, a.args, a.reason, a.recorded_at,"
-        " (SELECT max(h.hour) FROM portfolio.hourly_state h WHERE h.book_id = %(book)s"
-        "   AND h.recorded_at < a.recorded_at),"
-        " (SELECT min(h.recorded_at) FROM portfolio.hourly_state h WHERE h.book_id = %(book)s)"
-        " FROM ops.audit_log a"
-        " WHERE a.book_id IN (0, %(book)s) AND a.recorded_at > (SELECT min(x.recorded_at) FROM ops.audit_log x"
-        "   WHERE x.book_id = %(book)s AND x.action = 'create_account')"
-        " ORDER BY a.recorded_at, a.book_id, a.seq",
-        {"book": book_id},
-    ).fetchall()
+    book_id, lane = book.book_id, book.lane
+    rows = replay_db.audit_actions(conn, book_id=book_id)
     conn.commit()
     out: list[Intervention] = []
     unreplayable: list[str] = []
-    for seq, bid, action, target, args, reason, recorded, after, first_close in rows:
+    for a in rows:
+        after = a.after_hour
         covers = (
-            bid == book_id
-            or action == "kill_switch"
-            or target in ("global:*", f"lane:{lane}")
+            a.book_id == book_id
+            or a.action == "kill_switch"
+            or a.target in ("global:*", f"lane:{lane}")
         )
-        if action == "open_incident" and bid == book_id:
-            unreplayable.append(f"open_incident on {target} after the hour {after.isoformat() if after else '-'}"
+        if a.action == "open_incident" and a.book_id == book_id:
+            unreplayable.append(f"open_incident on {a.target} after the hour {after.isoformat() if after else '-'}"
                                 " (the audit log does not keep its description and links)")
             continue
-        if action in _SETTINGS:
+        if a.action in _SETTINGS:
             relevant = (
-                (action == "set_limit" and target.startswith(f"{c.risk_profile}/"))
-                or (action == "set_breaker" and (target.startswith(f"{lane}/*/") or
-                                                 target.startswith(f"{lane}/{c.account}/")))
-                or (action == "upsert_instruments" and target == c.venue.venue)
+                (a.action == "set_limit" and a.target.startswith(f"{c.risk_profile}/"))
+                or (a.action == "set_breaker" and (a.target.startswith(f"{lane}/*/") or
+                                                   a.target.startswith(f"{lane}/{c.account}/")))
+                or (a.action == "upsert_instruments" and a.target == c.venue.venue)
             )
-            if relevant and first_close is not None and recorded > first_close:
-                unreplayable.append(f"{action} {target} after the hour {after.isoformat() if after else '-'}"
+            if relevant and a.first_close is not None and a.recorded_at > a.first_close:
+                unreplayable.append(f"{a.action} {a.target} after the hour {after.isoformat() if after else '-'}"
                                     " (settings are copied as they are now, not replayed in time)")
             continue
-        if action in _REAPPLIED and covers:
-            out.append(Intervention(seq, bid, action, target, args or {}, reason, after))
+        if a.action in _REAPPLIED and covers:
+            out.append(Intervention(seq=a.seq, book_id=a.book_id, action=a.action, target=a.target,
+                                    args=a.args or {}, reason=a.reason, after_hour=after))
     return out, unreplayable
 
 
@@ -299,10 +259,7 @@ def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -
         else:  # incident_<action> on INC-<book>-<seq>: the same incident in the scratch database's numbering
             _, book, seq = iv.target.split("-")
             incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"
-            op.execute(
-                "SELECT api.update_incident(%s::text, %s::text, %s::text)",
-                (incident, iv.action.removeprefix("incident_"), iv.reason),
-            )
+            api.update_incident(op, incident, iv.action.removeprefix("incident_"), iv.reason)
 
 
 def compare(original: list[api.HourDigest], replayed: list[api.HourDigest]) -> list[HourMismatch]:
@@ -333,38 +290,12 @@ def compare(original: list[api.HourDigest], replayed: list[api.HourDigest]) -> l
 
 
 # --- the scratch database -------------------------------------------------------------------------------
-def _admin(server: Target) -> psycopg.Connection:
-    return psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True)
-
-
-def _lock_key(name: str) -> sql.Composed:
-    return sql.SQL("{}, hashtext({})").format(sql.Literal(LOCK_CLASS), sql.Literal(name))
-
-
 def drop_orphaned_scratch(server: Target) -> list[str]:
     """Drop the replay scratch databases left by replay processes that no longer exist: those whose advisory
     lock nobody holds (a running replay holds its lock from before the database exists until it is
-    dropped), except those kept with ``--keep``. Returns the names dropped."""
-    dropped: list[str] = []
-    with _admin(server) as conn:
-        names = [
-            n
-            for (n,) in conn.execute(
-                "SELECT d.datname FROM pg_database d WHERE d.datname LIKE %s"
-                " AND coalesce(shobj_description(d.oid, 'pg_database'), '') <> %s ORDER BY 1",
-                (SCRATCH_PREFIX + r"\_%", KEPT_COMMENT),
-            ).fetchall()
-        ]
-        for name in names:
-            key = _lock_key(name)
-            got = conn.execute(sql.SQL("SELECT pg_try_advisory_lock({})").format(key)).fetchone()
-            if got is None or not got[0]:
-                continue  # its replay is running
-            try:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-                dropped.append(name)
-            finally:
-                conn.execute(sql.SQL("SELECT pg_advisory_unlock({})").format(key))
+    dropped), except those kept with ``--keep``. Returns the names dropped
+    (:func:`predator.db.replay_db.drop_orphaned_scratch`)."""
+    dropped = replay_db.drop_orphaned_scratch(server)
     for name in dropped:
         log.warning("orphaned_scratch_dropped", database=name)
     return dropped
@@ -396,26 +327,10 @@ def _terminate_raises() -> Iterator[None]:
 @contextmanager
 def scratch(server: Target, keep: bool = False) -> Iterator[Target]:
     """A migrated scratch database for one replay, dropped when the block ends (exception, SIGINT and
-    SIGTERM included) unless ``keep``. The advisory lock marks it as in use for :func:`drop_orphaned_scratch`."""
-    name = f"{SCRATCH_PREFIX}_{uuid.uuid4().hex[:12]}"
-    with _terminate_raises(), _admin(server) as holder:
-        holder.execute(sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(name)))
-        try:
-            holder.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            target = server.with_dbname(name)
-            migrate.upgrade(target)
-            yield target
-            if keep:
-                holder.execute(
-                    sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(KEPT_COMMENT))
-                )
-        finally:
-            kept = keep and holder.execute(
-                "SELECT shobj_description(oid, 'pg_database') = %s FROM pg_database WHERE datname = %s",
-                (KEPT_COMMENT, name),
-            ).fetchone() == (True,)
-            if not kept:
-                holder.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    SIGTERM included) unless ``keep``. The advisory lock marks it as in use for :func:`drop_orphaned_scratch`
+    (:func:`predator.db.replay_db.replay_scratch`)."""
+    with _terminate_raises(), replay_db.replay_scratch(server, keep=keep) as target:
+        yield target
 
 
 def replay(
@@ -431,7 +346,7 @@ def replay(
     drop_orphaned_scratch(target)
     with target.connect("auditor") as src:
         run_id, config = _run_config(src, account)
-        last_closed = _last_closed_hour(src, account)
+        last_closed = reads.last_closed_hour(src, account)
         if last_closed is None:
             raise LookupError(f"account {account} has no closed hour to replay")
         start = start or config.start
@@ -439,7 +354,7 @@ def replay(
         original = api.hour_digests(src, account, start, last)
         src.commit()
         interventions, unreplayable = _interventions(src, config)
-        original_book = src.execute("SELECT book_id FROM trading.account WHERE name = %s", (account,)).fetchone()
+        original_book = replay_db.account_book(src, account=account)
         src.commit()
         strategy = load_strategy(config.strategy, config.params)
         warmup = timedelta(hours=int(getattr(strategy, "warmup_bars", 500)) + 24)
@@ -464,8 +379,8 @@ def replay(
             try:
                 runner.prepare()
                 with db.connect("operator", autocommit=True) as op:  # each intervention its own transaction
-                    book = op.execute("SELECT book_id FROM api.accounts WHERE name = %s", (account,)).fetchone()
-                    book_map = {original_book[0]: book[0]} if original_book and book else {}
+                    book = replay_db.account_book_id(op, account=account)
+                    book_map = {original_book.book_id: book} if original_book and book is not None else {}
                     pending = list(interventions)
                     for iv in [i for i in pending if i.after_hour is None]:
                         _apply(op, iv, book_map)

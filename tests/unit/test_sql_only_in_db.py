@@ -1,8 +1,8 @@
 """Only ``predator.db`` speaks SQL (docs/architecture.md §1, §6), checked statically over ``predator/``.
 
 Outside ``predator/db`` a module may call the typed gateway (``predator.db.api``, ``market_api``) and the
-named reads (``reads``, ``ops_reads``, ``report_reads``, ``audit``, ``catalog``, ``notify``), never send SQL
-itself. Found with the ``ast`` module, in every module outside ``predator/db``:
+named reads (``reads``, ``ops_reads``, ``report_reads``, ``replay_db``, ``audit``, ``catalog``, ``notify``),
+never send SQL itself. Found with the ``ast`` module, in every module outside ``predator/db``:
 
 * a call of ``.execute(…)``, ``.executemany(…)``, ``.stream(…)`` or ``.notifies(…)`` (psycopg's names: nothing
   else in the package has them), ``.copy(…)`` with an argument (``COPY``; NumPy's ``.copy()`` takes none), or
@@ -11,9 +11,9 @@ itself. Found with the ``ast`` module, in every module outside ``predator/db``:
 * a string literal (docstrings excepted) that starts with an uppercase SQL keyword followed by more text, e.g.
   ``"SELECT count(*) FROM api.orders …"`` handed to ``api.scalar``.
 
-:data:`ALLOWED` names the files that may still do so, each with its reason; it holds only the modules being
-moved over now (issue 10: edited concurrently, so listed whether or not they hold SQL today) and must shrink
-to nothing.
+:data:`ALLOWED` names the files that may still do so, each with its reason. Issue 10 moved the last of them
+into ``predator.db``, so it is empty; an entry for a file that no longer speaks SQL fails too (a stale
+exemption would hide SQL added to that file later). Keep it empty.
 """
 
 from __future__ import annotations
@@ -24,15 +24,8 @@ from dataclasses import dataclass
 
 from predator.config import PROJECT_ROOT
 
-#: path (relative to the project root) -> why it may still speak SQL. Only shrink this.
-ALLOWED: dict[str, str] = {
-    "predator/runner/hour.py": "lead moving: SET/SHOW synchronous_commit for backtest fast commits",
-    "predator/runner/step.py": "lead moving: the hour step (edited concurrently, issue 10)",
-    "predator/runner/scheduler.py": "lead moving: the feed_status read of the scheduled hour job",
-    "predator/runner/market.py": "lead moving: the candle read of MarketData",
-    "predator/runner/replay.py": "lead moving: scratch databases, reference-data copy and digest reads",
-    "predator/marketdata/sync.py": "lead moving: the incremental sync (edited concurrently, issue 10)",
-}
+#: path (relative to the project root) -> why it may still speak SQL. Empty since issue 10; only shrink it.
+ALLOWED: dict[str, str] = {}
 
 DB_PACKAGE = "predator/db/"
 CALLS_ALWAYS = frozenset({"execute", "executemany", "stream", "notifies", "cursor"})
@@ -119,6 +112,13 @@ def test_allowlist_only_names_existing_files_with_a_reason() -> None:
     missing = [rel for rel in ALLOWED if not (PROJECT_ROOT / rel).is_file()]
     assert not missing, f"remove from ALLOWED (no such file): {missing}"
     assert all(reason.strip() for reason in ALLOWED.values())
+
+
+def test_allowlist_has_no_stale_entry() -> None:
+    """Every allowlisted file still speaks SQL: an exemption outliving its SQL is removed, not kept."""
+    findings = package_findings()
+    stale = [rel for rel in ALLOWED if rel not in findings]
+    assert not stale, f"remove from ALLOWED (no SQL left in them): {stale}"
 
 
 def test_the_scan_sees_the_gateway() -> None:
