@@ -415,6 +415,79 @@ COMMENT ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zo
 
 
 --
+-- Name: compare_shadow(text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with time zone) RETURNS TABLE(hour timestamp with time zone, divergence integer, threshold numeric, tripped boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_pair  risk.shadow_pair;
+    v_hour  timestamptz;
+    v_mine  jsonb;
+    v_ref   jsonb;
+    v_div   integer;
+    v_brk   record;
+    v_trip  boolean;
+BEGIN
+    PERFORM ops._require_business_time('api.compare_shadow', ARRAY['p_until'], ARRAY[p_until]);
+    v_acct := trading._account(p_shadow);
+    SELECT * INTO v_pair FROM risk.shadow_pair p WHERE p.shadow_book_id = v_acct.book_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('compare_shadow refused: %s is not a paired shadow account', p_shadow),
+            HINT = 'An operator pairs it first: SELECT api.pair_shadow(shadow, reference, reason).';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    FOR v_hour IN
+        SELECT h.hour FROM portfolio.hourly_state h
+         WHERE h.book_id = v_acct.book_id AND h.hour <= p_until
+           AND h.hour > coalesce((SELECT max(c.hour) FROM risk.shadow_comparison c WHERE c.shadow_book_id = v_acct.book_id),
+                                 '-infinity')
+           AND EXISTS (SELECT FROM portfolio.hourly_state r WHERE r.book_id = v_pair.reference_book_id AND r.hour = h.hour)
+         ORDER BY h.hour
+    LOOP
+        SELECT coalesce(jsonb_agg(jsonb_build_array(s.symbol, s.direction, d.outcome) ORDER BY s.symbol, s.direction, d.outcome), '[]')
+          INTO v_mine
+          FROM trading.signal s JOIN risk.decision d ON d.book_id = s.book_id AND d.signal_seq = s.seq
+         WHERE s.book_id = v_acct.book_id AND s.ts = v_hour;
+        SELECT coalesce(jsonb_agg(jsonb_build_array(s.symbol, s.direction, d.outcome) ORDER BY s.symbol, s.direction, d.outcome), '[]')
+          INTO v_ref
+          FROM trading.signal s JOIN risk.decision d ON d.book_id = s.book_id AND d.signal_seq = s.seq
+         WHERE s.book_id = v_pair.reference_book_id AND s.ts = v_hour;
+        -- Multiset difference both ways: each triple counted with its multiplicity.
+        SELECT coalesce(sum(abs(coalesce(a.n, 0) - coalesce(b.n, 0))), 0)::integer INTO v_div
+          FROM (SELECT e AS t, count(*) AS n FROM jsonb_array_elements(v_mine) e GROUP BY e) a
+          FULL JOIN (SELECT e AS t, count(*) AS n FROM jsonb_array_elements(v_ref) e GROUP BY e) b ON a.t = b.t;
+        SELECT * INTO v_brk FROM risk._breaker(v_acct.lane, v_acct.name, 'shadow_divergence');
+        v_trip := false;
+        IF v_brk.threshold IS NOT NULL AND v_div > v_brk.threshold THEN
+            v_trip := risk._trip(v_acct.book_id, 'shadow_divergence', v_hour, v_div, v_brk.threshold, v_brk.trip_scope,
+                                 jsonb_build_object('hour', v_hour, 'shadow', v_mine, 'reference', v_ref));
+        END IF;
+        INSERT INTO risk.shadow_comparison (shadow_book_id, hour, reference_book_id, shadow_decisions, reference_decisions,
+                                            divergence, threshold, tripped)
+        VALUES (v_acct.book_id, v_hour, v_pair.reference_book_id, v_mine, v_ref, v_div, v_brk.threshold, v_trip);
+        hour := v_hour; divergence := v_div; threshold := v_brk.threshold; tripped := v_trip;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION compare_shadow(p_shadow text, p_until timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with time zone) IS 'Worker: compares a paired shadow account''s decisions with its reference''s for every hour both closed up to p_until and not compared yet; records risk.shadow_comparison and trips the shadow_divergence breaker above its threshold. PD011, PD012, PD015.';
+
+
+--
 -- Name: create_account(text, text, text, text, text, numeric, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1047,6 +1120,51 @@ ALTER FUNCTION api.open_incident(p_severity integer, p_category text, p_title te
 --
 
 COMMENT ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) IS 'Operator: opens an incident (severity 1..3, category, title, description, links) for an account or every book; returns INC-<book>-<seq>. Audited.';
+
+
+--
+-- Name: pair_shadow(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_shadow trading.account := trading._account(p_shadow);
+    v_ref    trading.account := trading._account(p_reference);
+BEGIN
+    IF v_shadow.mode <> 'shadow' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('pair_shadow refused: account %s is in mode %s, not shadow', p_shadow, v_shadow.mode),
+            HINT = 'Create the account with mode shadow (predator run --mode shadow) and pair it then.';
+    END IF;
+    IF v_shadow.book_id = v_ref.book_id OR v_shadow.venue <> v_ref.venue THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('pair_shadow refused: %s and %s must be two accounts on one venue', p_shadow, p_reference),
+            HINT = 'Pair the shadow with the paper or live account that trades the same venue and data.';
+    END IF;
+    IF EXISTS (SELECT FROM risk.shadow_pair p WHERE p.shadow_book_id = v_shadow.book_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('pair_shadow refused: %s is already paired', p_shadow),
+            HINT = 'A pairing is for good: start a new shadow account to compare with another reference.';
+    END IF;
+    PERFORM ops._audit(v_shadow.book_id, 'pair_shadow', p_shadow || '/' || p_reference,
+                       jsonb_build_object('reference', p_reference), p_reason);
+    INSERT INTO risk.shadow_pair (shadow_book_id, reference_book_id, reason, actor)
+    VALUES (v_shadow.book_id, v_ref.book_id, p_reason, ops.actor());
+    RETURN v_shadow.book_id;
+END
+$$;
+
+
+ALTER FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION pair_shadow(p_shadow text, p_reference text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason text) IS 'Operator: pairs a shadow account with the reference account (paper or live, same venue) its decisions are compared with every hour; once, audited. PD011, PD012.';
 
 
 --
@@ -6577,6 +6695,79 @@ COMMENT ON VIEW api.settings IS 'Operator settings in force (highest revision pe
 
 
 --
+-- Name: shadow_comparison; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.shadow_comparison (
+    shadow_book_id integer NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    reference_book_id integer NOT NULL,
+    shadow_decisions jsonb NOT NULL,
+    reference_decisions jsonb NOT NULL,
+    divergence integer NOT NULL,
+    threshold numeric,
+    tripped boolean NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT divergence_is_non_negative CHECK ((divergence >= 0)),
+    CONSTRAINT shadow_comparison_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT shadow_comparison_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT shadow_comparison_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT shadow_comparison_threshold_is_finite CHECK (((threshold > '-Infinity'::numeric) AND (threshold < 'Infinity'::numeric)))
+);
+
+
+ALTER TABLE risk.shadow_comparison OWNER TO predator_owner;
+
+--
+-- Name: TABLE shadow_comparison; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.shadow_comparison IS 'Append-only. Per hour closed by a shadow book and its reference: the decisions each made at that hour (sorted [symbol, direction, outcome] triples), how many are in one and not the other (divergence, a multiset difference), the shadow_divergence threshold in force and whether it tripped.';
+
+
+--
+-- Name: COLUMN shadow_comparison.hour; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.shadow_comparison.hour IS 'Close time of the hour compared (UTC): the decisions with ts = hour.';
+
+
+--
+-- Name: COLUMN shadow_comparison.recorded_at; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.shadow_comparison.recorded_at IS 'Wall time of the comparison (never hashed).';
+
+
+--
+-- Name: shadow_comparisons; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.shadow_comparisons AS
+ SELECT s.name AS shadow,
+    r.name AS reference,
+    c.hour,
+    c.divergence,
+    c.threshold,
+    c.tripped,
+    c.shadow_decisions,
+    c.reference_decisions,
+    c.recorded_at
+   FROM ((risk.shadow_comparison c
+     JOIN trading.account s ON ((s.book_id = c.shadow_book_id)))
+     JOIN trading.account r ON ((r.book_id = c.reference_book_id)));
+
+
+ALTER TABLE api.shadow_comparisons OWNER TO predator_owner;
+
+--
+-- Name: VIEW shadow_comparisons; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.shadow_comparisons IS 'Shadow mode: per hour closed by a shadow account and its reference, the decisions of each ([symbol, direction, outcome]), their divergence (multiset difference), the shadow_divergence threshold in force and whether it tripped.';
+
+
+--
 -- Name: strategy; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -7026,6 +7217,31 @@ COMMENT ON TABLE risk.profile IS 'Named sets of risk limits; each account uses o
 
 
 --
+-- Name: shadow_pair; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.shadow_pair (
+    shadow_book_id integer NOT NULL,
+    reference_book_id integer NOT NULL,
+    reason text NOT NULL,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT shadow_pair_is_two_books CHECK ((shadow_book_id <> reference_book_id)),
+    CONSTRAINT shadow_pair_reason_given CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT shadow_pair_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE risk.shadow_pair OWNER TO predator_owner;
+
+--
+-- Name: TABLE shadow_pair; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.shadow_pair IS 'Append-only. A shadow book and the reference book its decisions are compared with (api.pair_shadow), once and for good.';
+
+
+--
 -- Name: account_book_id_seq; Type: SEQUENCE; Schema: trading; Owner: predator_owner
 --
 
@@ -7409,6 +7625,22 @@ ALTER TABLE ONLY risk.decision
 
 ALTER TABLE ONLY risk.profile
     ADD CONSTRAINT profile_pkey PRIMARY KEY (profile);
+
+
+--
+-- Name: shadow_comparison shadow_comparison_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.shadow_comparison
+    ADD CONSTRAINT shadow_comparison_pkey PRIMARY KEY (shadow_book_id, hour);
+
+
+--
+-- Name: shadow_pair shadow_pair_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.shadow_pair
+    ADD CONSTRAINT shadow_pair_pkey PRIMARY KEY (shadow_book_id);
 
 
 --
@@ -8005,6 +8237,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.limit_setting FO
 
 
 --
+-- Name: shadow_comparison _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.shadow_comparison FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: shadow_pair _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.shadow_pair FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: breaker_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -8037,6 +8283,20 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.halt_event FOR EACH STAT
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.limit_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: shadow_comparison _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.shadow_comparison FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: shadow_pair _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.shadow_pair FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -8444,6 +8704,38 @@ ALTER TABLE ONLY risk.limit_setting
 
 
 --
+-- Name: shadow_comparison shadow_comparison_reference_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.shadow_comparison
+    ADD CONSTRAINT shadow_comparison_reference_book_id_fkey FOREIGN KEY (reference_book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: shadow_comparison shadow_comparison_shadow_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.shadow_comparison
+    ADD CONSTRAINT shadow_comparison_shadow_book_id_fkey FOREIGN KEY (shadow_book_id) REFERENCES risk.shadow_pair(shadow_book_id);
+
+
+--
+-- Name: shadow_pair shadow_pair_reference_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.shadow_pair
+    ADD CONSTRAINT shadow_pair_reference_book_id_fkey FOREIGN KEY (reference_book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: shadow_pair shadow_pair_shadow_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.shadow_pair
+    ADD CONSTRAINT shadow_pair_shadow_book_id_fkey FOREIGN KEY (shadow_book_id) REFERENCES trading.account(book_id);
+
+
+--
 -- Name: account account_base_currency_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -8690,6 +8982,14 @@ GRANT ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time 
 
 
 --
+-- Name: FUNCTION compare_shadow(p_shadow text, p_until timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with time zone) TO predator_worker;
+
+
+--
 -- Name: FUNCTION create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -8762,6 +9062,14 @@ GRANT ALL ON FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol t
 
 REVOKE ALL ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) TO predator_operator;
+
+
+--
+-- Name: FUNCTION pair_shadow(p_shadow text, p_reference text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason text) TO predator_operator;
 
 
 --
@@ -9810,6 +10118,22 @@ GRANT SELECT ON TABLE api.settings TO predator_auditor;
 
 
 --
+-- Name: TABLE shadow_comparison; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.shadow_comparison TO predator_auditor;
+
+
+--
+-- Name: TABLE shadow_comparisons; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.shadow_comparisons TO predator_worker;
+GRANT SELECT ON TABLE api.shadow_comparisons TO predator_operator;
+GRANT SELECT ON TABLE api.shadow_comparisons TO predator_auditor;
+
+
+--
 -- Name: TABLE strategy; Type: ACL; Schema: trading; Owner: predator_owner
 --
 
@@ -9939,6 +10263,13 @@ GRANT SELECT ON TABLE risk.limit_kind TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE risk.profile TO predator_auditor;
+
+
+--
+-- Name: TABLE shadow_pair; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.shadow_pair TO predator_auditor;
 
 
 --

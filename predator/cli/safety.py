@@ -1,4 +1,5 @@
-"""Operator safety commands: ``halt``, ``resume``, ``kill``, ``incidents``, ``incident``, ``breaker``."""
+"""Operator safety commands: ``halt``, ``resume``, ``kill``, ``incidents``, ``incident``, ``breaker``,
+``pair-shadow``."""
 
 from __future__ import annotations
 
@@ -106,3 +107,16 @@ def breaker(
         rev = api.set_breaker(conn, lane, breaker, threshold, reason, account, window_hours, min_events, trip_scope)
     click.echo(f"breaker {breaker} for {lane}/{account}: revision {rev}")
     sys.exit(0)
+
+
+@main.command("pair-shadow")
+@click.option("--shadow", required=True, help="The shadow account (predator run --mode shadow).")
+@click.option("--reference", required=True, help="The paper or live account on the same venue and data.")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def pair_shadow(shadow: str, reference: str, reason: str) -> None:
+    """Pair a shadow account with its reference: SELECT api.pair_shadow(shadow, reference, reason). From then on
+    the shadow worker compares every hour both closed; a divergence above the shadow_divergence breaker's
+    threshold (predator breaker) halts."""
+    with default_target().connect("operator") as conn, conn.transaction():
+        api.pair_shadow(conn, shadow=shadow, reference=reference, reason=reason)
+    click.echo(f"shadow {shadow} paired with {reference}")

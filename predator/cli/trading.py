@@ -421,10 +421,12 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 @main.command("run")
 @click.option(
     "--mode",
-    type=click.Choice(["paper"]),
+    type=click.Choice(["paper", "shadow"]),
     default="paper",
     show_default=True,
-    help="paper: orders fill in the paper engine (shadow and live need venue credentials: not built yet).",
+    help="paper: orders fill in the paper engine. shadow: live data and decisions, no order sent anywhere (they "
+    "fill in the paper engine); an operator pairs the account with a reference (api.pair_shadow) and every hour "
+    "both closed is compared (api.compare_shadow). live needs venue credentials: not built yet.",
 )
 @click.option("--account", required=True)
 @click.option("--symbols", required=True)
@@ -510,7 +512,9 @@ def run_cmd(
         venue_kw,
     )
     quote = base_currency or config.symbols[0].split("/")[-1]
-    config = replace(config, feed=feed, base_currency=quote)
+    config = replace(config, feed=feed, base_currency=quote, mode=mode)
+    if mode == "shadow" and feed != "sync":
+        raise click.UsageError("shadow mode runs on live data (--feed sync, without --speed)")
     target = default_target()
     sync_job = None
     if feed == "sync":
@@ -526,7 +530,9 @@ def run_cmd(
     with database_lost_exits("run"):
         sched.start()
     click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
-               f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out")
+               f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out"
+               + (f", {sched.comparisons} hours compared with the reference ({sched.divergent_hours} divergent)"
+                  if mode == "shadow" else ""))
 
 
 def RunConfig_(account: str, symbols: str, strategy: str, params: dict[str, Any], start: str, end: str,

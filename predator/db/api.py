@@ -665,3 +665,36 @@ def set_setting(conn: psycopg.Connection, name: str, value: Decimal, reason: str
     return run(
         conn, Call("SELECT api.set_setting(%s::text, %s::numeric, %s::text)", (name, value, reason), None)
     )
+
+
+# --- shadow mode ---------------------------------------------------------------------------------------------
+
+
+def pair_shadow(conn: psycopg.Connection, *, shadow: str, reference: str, reason: str) -> int:
+    """``api.pair_shadow``: pair a shadow account with the reference account (paper or live, same venue) its
+    decisions are compared with every hour; returns the shadow's book id. Operator. PD011 unknown account,
+    PD012 not a shadow account, same account or venue mismatch, already paired, no reason."""
+    book_id: int = run(conn, Call("SELECT api.pair_shadow(%s::text, %s::text, %s::text)",
+                                  (shadow, reference, reason), None))
+    return book_id
+
+
+@dataclass(frozen=True)
+class ShadowComparison:
+    """One hour compared by ``api.compare_shadow``: decisions in one book and not the other (a count), the
+    shadow_divergence threshold in force (None: disabled) and whether the breaker tripped."""
+
+    hour: datetime
+    divergence: int
+    threshold: Decimal | None
+    tripped: bool
+
+
+def compare_shadow(conn: psycopg.Connection, *, shadow: str, until: datetime) -> list[ShadowComparison]:
+    """``api.compare_shadow``: compare the paired shadow account with its reference for every hour both
+    closed up to ``until`` (UTC) and not compared yet; trips the shadow_divergence breaker above its
+    threshold. Worker. PD011 unknown account, PD012 not a paired shadow, PD015 ``until`` beyond the wall
+    clock."""
+    rows: list[ShadowComparison] = run(conn, Call("SELECT * FROM api.compare_shadow(%s::text, %s::timestamptz)",
+                                                  (shadow, until), ShadowComparison, many=True))
+    return rows

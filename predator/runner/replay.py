@@ -375,7 +375,7 @@ def replay(
                 for symbol in config.symbols:
                     _copy_candles(src, feeder_conn, config.venue.venue, symbol, config.start - warmup, last + HOUR)
             # Replays run over stored history into a throwaway database: fast commits (backtest mode).
-            runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=True, until=last)
+            runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=config.mode == "paper", until=last)
             try:
                 runner.prepare()
                 with db.connect("operator", autocommit=True) as op:  # each intervention its own transaction

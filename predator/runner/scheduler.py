@@ -34,7 +34,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from predator.db import market_api, sync_api
+from predator import errors
+from predator.db import api, market_api, sync_api
 from predator.db.connection import Target
 from predator.errors import VenueError
 from predator.marketdata.sync import BarWait, SyncJob, venue_clock, wait_for_bar
@@ -112,6 +113,9 @@ class ScheduledRun:
         #: The bar waits that ended without the bar (the hour decided nothing new for that symbol).
         self.stale: list[BarWait] = []
         self.kills_handled = 0
+        self.comparisons = 0
+        self.divergent_hours = 0
+        self._unpaired_logged = False
         self.killwatch = KillWatch(target, self._on_kill) if kill_listener else None
         self._wait_conn: psycopg.Connection | None = None
 
@@ -181,11 +185,35 @@ class ScheduledRun:
             self.hours_run += 1
             log.info("hour_closed", hour=t.isoformat(), run_id=self.config.run_id, account=self.config.account)
             t += HOUR
+        if self.config.mode == "shadow":
+            self._compare_shadow(latest)
         with self.lock:
             done = self.runner.last_closed_hour() == self.config.end
         if done:
             log.info("run_complete", run_id=self.config.run_id)
             self.stop()
+
+    def _compare_shadow(self, until: datetime) -> None:
+        """Shadow mode: compare the hours both this book and its reference closed (``api.compare_shadow``; a
+        divergence above the shadow_divergence breaker's threshold trips it in the database). Until an
+        operator pairs the account (``api.pair_shadow``), say so once and compare nothing."""
+        with self.lock:
+            if self.runner.conn is None:
+                return
+            conn = self.runner.conn
+            try:
+                with conn.transaction():
+                    rows = api.compare_shadow(conn, shadow=self.config.account, until=until)
+            except errors.DatabaseRefusal as e:
+                if not self._unpaired_logged:
+                    log.warning("shadow_unpaired", account=self.config.account, error=str(e).splitlines()[0])
+                    self._unpaired_logged = True
+                return
+        for r in rows:
+            self.comparisons += 1
+            self.divergent_hours += int(r.divergence > 0)
+            (log.error if r.tripped else log.info)("shadow_compared", hour=r.hour.isoformat(),
+                                                   divergence=r.divergence, tripped=r.tripped)
 
     def _await_bars(self, t: datetime) -> None:
         """Wait at most ``bar_wait_seconds`` for the bar of every traded symbol that closes at ``t``, pulling

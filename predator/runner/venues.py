@@ -40,10 +40,17 @@ def with_fee_tier(config: PaperConfig, tier: FeeTier | None) -> PaperConfig:
 
 
 def venue_factory(config: RunConfig) -> VenueFactory:
-    """The venue factory for a run's mode (ConfigurationError for a mode without a venue yet)."""
+    """The venue factory for a run's mode (ConfigurationError for a mode without a venue yet).
+
+    ``paper`` and ``shadow`` fill in the paper engine; a shadow run sends no order anywhere (its orders fill
+    in the engine so that its book holds what it would have held) and is on live data only."""
     if config.mode == "paper":
         return paper_venue
+    if config.mode == "shadow":
+        if config.feed != "sync":
+            raise errors.ConfigurationError("shadow mode runs on live data: --feed sync (the default of predator run)")
+        return paper_venue
     raise errors.ConfigurationError(
-        f"mode {config.mode!r} has no venue in this runner yet; only paper runs (predator paper, "
-        "predator run --mode paper) are built"
+        f"mode {config.mode!r} has no venue in this runner yet; paper and shadow runs (predator paper, "
+        "predator run --mode paper|shadow) are built"
     )

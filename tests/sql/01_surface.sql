@@ -29,6 +29,8 @@ INSERT INTO api_surface VALUES
     ('candle_gaps', '{text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('candles_known', '{text,text,text,"timestamp with time zone","timestamp with time zone",bigint}', true, true, true),
     ('record_hour_knowledge', '{text,"timestamp with time zone",text[],text}', true, true, false),
+    ('compare_shadow', '{text,"timestamp with time zone"}', true, true, false),
+    ('pair_shadow', '{text,text,text}', false, true, false),
     ('dataset_hash', '{text,text[],text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('resample_candles', '{text,text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('create_account', '{text,text,text,text,text,numeric,text,text}', false, true, false),
@@ -54,8 +56,8 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'begin_candle_load', 'candle_gaps', 'candles_known', 'close_hour', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
-    'kill_switch', 'load_candles', 'open_incident', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
+    'begin_candle_load', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
+    'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'verify_chains'],
@@ -64,7 +66,7 @@ SELECT views_are('api', ARRAY[
     'accounts', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'settings', 'strategies', 'venue_transfers', 'venues'],
+    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'venue_transfers', 'venues'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -76,7 +78,7 @@ SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_reque
                                    'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip'], 'trading tables');
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
-                                'breaker_setting', 'breaker_trip'], 'risk tables');
+                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting'], 'ops tables');
