@@ -149,6 +149,34 @@ COMMENT ON FUNCTION api.begin_candle_load() IS 'Worker: a fresh random load key;
 
 
 --
+-- Name: burn_in(text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.burn_in(p_venue text, p_strategy text) RETURNS TABLE(account text, mode text, hours bigint, days numeric, first_hour timestamp with time zone, last_hour timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT a.name, a.mode, count(h.hour), round(count(h.hour) / 24.0, 2), min(h.hour), max(h.hour)
+      FROM trading.account a
+      JOIN trading.strategy s ON s.book_id = a.book_id AND s.strategy = p_strategy
+      JOIN portfolio.hourly_state h ON h.book_id = a.book_id
+     WHERE a.venue = p_venue AND a.mode IN ('paper', 'shadow')
+       AND EXISTS (SELECT FROM ops.run r WHERE r.book_id = a.book_id AND r.config->>'feed' = 'sync')
+     GROUP BY a.name, a.mode
+     ORDER BY count(h.hour) DESC, a.name;
+$$;
+
+
+ALTER FUNCTION api.burn_in(p_venue text, p_strategy text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION burn_in(p_venue text, p_strategy text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.burn_in(p_venue text, p_strategy text) IS 'The forward burn-in records of a strategy on a venue: sync-fed paper or shadow accounts with it registered, and the hours (days) each closed. A live account may register the strategy only with live_burn_in_days of it.';
+
+
+--
 -- Name: candle_gaps(text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1765,8 +1793,20 @@ CREATE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params 
     AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);
+    v_need numeric;
+    v_have numeric;
 BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
+    IF v_acct.mode = 'live' THEN
+        v_need := coalesce(ops.setting_value('live_burn_in_days'), 30);  -- the shipped default when unset
+        SELECT max(b.days) INTO v_have FROM api.burn_in(v_acct.venue, p_strategy) b;
+        IF coalesce(v_have, 0) < v_need THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD014',
+                MESSAGE = format('register_strategy refused: %s has %s days of forward burn-in on %s, live needs %s',
+                                 p_strategy, coalesce(v_have, 0), v_acct.venue, v_need),
+                HINT = 'Run it forward first: predator run --mode paper|shadow on live data (see api.burn_in); the days are the operator setting live_burn_in_days.';
+        END IF;
+    END IF;
     INSERT INTO trading.strategy (book_id, strategy, params)
     VALUES (v_acct.book_id, p_strategy, coalesce(p_params, '{}'::jsonb))
     ON CONFLICT (book_id, strategy) DO UPDATE SET params = EXCLUDED.params;
@@ -1782,7 +1822,7 @@ ALTER FUNCTION api.register_strategy(p_account text, p_strategy text, p_params j
 -- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) IS 'Operator: registers a strategy on an account (or replaces its parameters); audited.';
+COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) IS 'Operator: registers a strategy on an account (or replaces its parameters); audited. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in).';
 
 
 --
@@ -2017,16 +2057,16 @@ DECLARE
     v_max numeric;
 BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
-    IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance') THEN
+    IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days.';
     END IF;
-    v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 ELSE 1 END;
+    v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365 ELSE 1 END;
     IF p_value IS NULL OR p_value < 0 OR p_value > v_max THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency).';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
@@ -2043,7 +2083,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean. PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live. PD011 unknown setting, PD012 value out of range or not finite.';
 
 
 --
@@ -6652,8 +6692,9 @@ CREATE TABLE ops.setting (
     actor text DEFAULT SESSION_USER NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
+    CONSTRAINT live_burn_in_days_is_bounded CHECK (((name <> 'live_burn_in_days'::text) OR ((value >= (0)::numeric) AND (value <= (365)::numeric)))),
     CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
-    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text]))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
@@ -6667,7 +6708,7 @@ ALTER TABLE ops.setting OWNER TO predator_owner;
 -- Name: TABLE setting; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency (in that currency) that reconciliation still counts as clean, 0..1.';
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency (in that currency) that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days a strategy needs on a venue before it may be registered on a live account there, 0..365.';
 
 
 --
@@ -8953,6 +8994,15 @@ GRANT USAGE ON SCHEMA trading TO predator_auditor;
 
 REVOKE ALL ON FUNCTION api.begin_candle_load() FROM PUBLIC;
 GRANT ALL ON FUNCTION api.begin_candle_load() TO predator_worker;
+
+
+--
+-- Name: FUNCTION burn_in(p_venue text, p_strategy text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.burn_in(p_venue text, p_strategy text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.burn_in(p_venue text, p_strategy text) TO predator_worker;
+GRANT ALL ON FUNCTION api.burn_in(p_venue text, p_strategy text) TO predator_auditor;
 
 
 --

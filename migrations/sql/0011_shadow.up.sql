@@ -46,3 +46,15 @@ CREATE TABLE risk.shadow_comparison (
 COMMENT ON TABLE risk.shadow_comparison IS 'Append-only. Per hour closed by a shadow book and its reference: the decisions each made at that hour (sorted [symbol, direction, outcome] triples), how many are in one and not the other (divergence, a multiset difference), the shadow_divergence threshold in force and whether it tripped.';
 COMMENT ON COLUMN risk.shadow_comparison.hour IS 'Close time of the hour compared (UTC): the decisions with ts = hour.';
 COMMENT ON COLUMN risk.shadow_comparison.recorded_at IS 'Wall time of the comparison (never hashed).';
+
+-- Live needs a burn-in: a strategy is registered on a live account only when it ran forward (on live data, the
+-- sync) in a paper or shadow account on the same venue for at least live_burn_in_days closed days. The days are
+-- an operator setting (api.set_setting, audited), 0..365, 30 by default.
+ALTER TABLE ops.setting DROP CONSTRAINT setting_name_is_known;
+ALTER TABLE ops.setting ADD CONSTRAINT setting_name_is_known
+    CHECK (name IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days'));
+ALTER TABLE ops.setting ADD CONSTRAINT live_burn_in_days_is_bounded
+    CHECK (name <> 'live_burn_in_days' OR (value >= 0 AND value <= 365));
+INSERT INTO ops.setting (name, revision, value, reason, actor)
+VALUES ('live_burn_in_days', 1, 30, 'shipped default: 30 days of forward paper or shadow before live (seed 004 phase 7)', 'migration');
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency (in that currency) that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days a strategy needs on a venue before it may be registered on a live account there, 0..365.';

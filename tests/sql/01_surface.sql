@@ -31,6 +31,7 @@ INSERT INTO api_surface VALUES
     ('record_hour_knowledge', '{text,"timestamp with time zone",text[],text}', true, true, false),
     ('compare_shadow', '{text,"timestamp with time zone"}', true, true, false),
     ('pair_shadow', '{text,text,text}', false, true, false),
+    ('burn_in', '{text,text}', true, true, true),
     ('dataset_hash', '{text,text[],text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('resample_candles', '{text,text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('create_account', '{text,text,text,text,text,numeric,text,text}', false, true, false),
@@ -56,7 +57,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'begin_candle_load', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
+    'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
