@@ -19,7 +19,8 @@ from predator.strategies.base import InstrumentRules
 
 def ensure_account(target: Target, config: RunConfig) -> None:
     """Create the account, deposit the principal and register the strategy (operator role), once; refuse
-    (ConfigurationError) an account that already ran another configuration."""
+    (ConfigurationError) an account that already ran another configuration. A live account's strategy needs a
+    forward burn-in (the database refuses it with PD014 otherwise: api.register_strategy, api.burn_in)."""
     c = config
     with target.connect("operator") as op:
         if reads.account(op, c.account) is None:
@@ -30,10 +31,12 @@ def ensure_account(target: Target, config: RunConfig) -> None:
                     mode=c.mode,
                     venue=c.venue.venue,
                     base_currency=c.base_currency,
-                    lane="paper",
+                    # Paper and shadow run in the paper lane; a live account starts in the canary lane, and
+                    # only an operator promotes it (issue 11; api.create_account refuses live in the paper lane).
+                    lane="paper" if c.mode in ("paper", "shadow") else "live_canary",
                     initial_principal=c.principal,
                     risk_profile=c.risk_profile,
-                    reason=f"paper run {c.run_id}",
+                    reason=f"{c.mode} run {c.run_id}",
                 )
                 api.deposit(
                     op, c.account, c.principal, c.start, reason=f"initial principal of {c.run_id}", ref="principal"
@@ -41,7 +44,7 @@ def ensure_account(target: Target, config: RunConfig) -> None:
         registered = reads.strategy(op, c.account, c.strategy)
         if registered is None or registered.params != json.loads(json.dumps(c.params)):
             with op.transaction():
-                api.register_strategy(op, c.account, c.strategy, c.params, reason=f"paper run {c.run_id}")
+                api.register_strategy(op, c.account, c.strategy, c.params, reason=f"{c.mode} run {c.run_id}")
         runs = reads.other_run_ids(op, c.account, c.run_id)
         if runs:
             raise errors.ConfigurationError(

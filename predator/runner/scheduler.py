@@ -42,7 +42,7 @@ from predator.marketdata.sync import BarWait, SyncJob, venue_clock, wait_for_bar
 from predator.retry import Retrier
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.runner.killwatch import KillWatch
-from predator.runner.venues import venue_factory
+from predator.runner.venues import VenueFactory, venue_factory
 
 log = structlog.get_logger("predator.scheduler")
 # APScheduler reports every skipped overlapping run at WARNING; under a time warp that is routine.
@@ -90,7 +90,7 @@ class ScheduledRun:
     def __init__(self, target: Target, config: RunConfig, clock: BusinessClock | None = None,
                  delay_minutes: int = 1, max_seconds: float | None = None, *, sync: SyncJob | None = None,
                  bar_wait_seconds: float = 30.0, poll_seconds: float = 1.0, delay_seconds: float = 5.0,
-                 kill_listener: bool = True) -> None:
+                 kill_listener: bool = True, venue: VenueFactory | None = None) -> None:
         if (sync is None) != (config.feed == "stored"):
             raise ValueError("a run fed by the live sync needs a SyncJob, and only such a run takes one")
         self.target = target
@@ -102,7 +102,7 @@ class ScheduledRun:
         self.bar_wait_seconds = bar_wait_seconds
         self.poll_seconds = poll_seconds
         self.max_seconds = max_seconds
-        self.runner = HourRunner(target, config, venue=venue_factory(config))
+        self.runner = HourRunner(target, config, venue=venue if venue is not None else venue_factory(config))
         self.lock = threading.Lock()
         self.scheduler = BlockingScheduler(timezone=UTC)
         self.hours_run = 0

@@ -39,6 +39,16 @@ def with_fee_tier(config: PaperConfig, tier: FeeTier | None) -> PaperConfig:
     )
 
 
+def live_venue(venue: Venue) -> VenueFactory:
+    """The factory of a live run: the venue itself (a :class:`~predator.venues.ccxt_venue.CcxtVenue` built from
+    a checked key by the caller); it runs on its own clock and ignores the run's bars."""
+
+    def build(config: RunConfig, market: MarketData) -> Venue:
+        return venue
+
+    return build
+
+
 def venue_factory(config: RunConfig) -> VenueFactory:
     """The venue factory for a run's mode (ConfigurationError for a mode without a venue yet).
 
@@ -51,6 +61,6 @@ def venue_factory(config: RunConfig) -> VenueFactory:
             raise errors.ConfigurationError("shadow mode runs on live data: --feed sync (the default of predator run)")
         return paper_venue
     raise errors.ConfigurationError(
-        f"mode {config.mode!r} has no venue in this runner yet; paper and shadow runs (predator paper, "
-        "predator run --mode paper|shadow) are built"
+        f"mode {config.mode!r} needs its venue from the caller: a live run is given a venue built from a checked "
+        "key (predator run --mode live builds it)"
     )
