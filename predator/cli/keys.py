@@ -169,7 +169,8 @@ def list_cmd(venue: str | None, backend: str | None) -> None:
     notes = []
     for store in stores(backend):
         if isinstance(store, KeyringStore) and not store.available():
-            notes.append(f"keyring: unavailable ({store.location()})")
+            notes.append("keyring: unavailable (no OS keyring on this machine; keyring chose "
+                         f"{store.chosen()})")
             continue
         rows += [k for k in store.stored() if venue is None or k.venue == venue]
     if not rows:

@@ -90,10 +90,15 @@ class KeyringStore(CredentialStore):
         ring = self._given or keyring.get_keyring()
         if isinstance(ring, keyring_fail.Keyring | keyring_null.Keyring):
             raise CredentialError(
-                "no OS keyring is available on this machine (keyring chose "
-                f"{type(ring).__module__}.{type(ring).__name__}): set {SECRETS_FILE_ENV} to a secret file "
-                "(mode 0600) and use --backend file, or configure a keyring backend (PYTHON_KEYRING_BACKEND)")
+                f"no OS keyring is available on this machine (keyring chose {self.chosen()}): set "
+                f"{SECRETS_FILE_ENV} to a secret file (mode 0600) and use --backend file, or configure a keyring "
+                "backend (PYTHON_KEYRING_BACKEND)")
         return ring
+
+    def chosen(self) -> str:
+        """The class of the backend keyring chose (or was given), usable or not."""
+        ring = self._given or keyring.get_keyring()
+        return f"{type(ring).__module__}.{type(ring).__name__}"
 
     def available(self) -> bool:
         try:
