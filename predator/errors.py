@@ -150,3 +150,17 @@ class PermanentVenueError(VenueError):
 
 class DataError(PredatorError):
     """Market data input that cannot be read at all (bad header, truncated gzip, unreadable file)."""
+
+
+class CredentialError(ConfigurationError):
+    """An API key that cannot be used: missing, unreadable, malformed, refused by the venue, or kept where
+    a secret may not be kept (a secret file readable by others). The message never holds the secret."""
+
+
+class KeyRightsRefused(CredentialError):
+    """An API key whose rights Predator refuses (it may withdraw, deposit or transfer, it accepts nonces out
+    of order, or it lacks a right trading needs). ``reasons``: one sentence per refusal."""
+
+    def __init__(self, message: str, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.reasons = reasons

@@ -2,7 +2,8 @@
 (``run_id``, ``account``, ``hour``, ``client_order_id``).
 
 Logs go to ``PREDATOR_LOG`` (a file path) when set, else to ``<PREDATOR_HOME>/logs/predator.jsonl``;
-warnings and errors are also printed to stderr. Tests never assert on log text.
+warnings and errors are also printed to stderr. Tests never assert on log text, except that a registered
+secret never appears in it: every handler and the structlog chain mask secrets (:mod:`predator.redaction`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import structlog
 
-from predator import config
+from predator import config, redaction
 
 _configured = False
 
@@ -34,13 +35,17 @@ def configure_logging(level: int = logging.INFO) -> Path:
     root.setLevel(level)
     root.handlers = [handler, err]
     root.propagate = False
+    for h in (handler, err):
+        redaction.protect_handler(h)
     structlog.configure(
         processors=[structlog.contextvars.merge_contextvars, structlog.processors.add_log_level,
                     structlog.processors.TimeStamper(fmt="iso", utc=True), structlog.processors.format_exc_info,
-                    structlog.processors.JSONRenderer(sort_keys=True)],
+                    redaction.redact_event, structlog.processors.JSONRenderer(sort_keys=True),
+                    redaction.redact_rendered],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.make_filtering_bound_logger(level),
         cache_logger_on_first_use=True,
     )
     _configured = True
+    redaction.protect_logging()
     return path

@@ -3,7 +3,8 @@
 ccxt's network-level failures (``ccxt.NetworkError``: timeouts, connection errors, rate limiting, exchange
 unavailable or in maintenance) are :class:`~predator.errors.TransientVenueError` and may be retried with
 bounded exponential backoff; every other ccxt error is a :class:`~predator.errors.PermanentVenueError` and is
-never retried. Translation keeps the cause: ``raise ... from e``.
+never retried. Translation keeps the cause: ``raise ... from e``, after masking any registered secret in it
+and in the message (a venue's error may echo a request: :mod:`predator.redaction`).
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ from typing import TypeVar
 
 import ccxt
 
+from predator import redaction
 from predator.errors import PermanentVenueError, TransientVenueError
 
 T = TypeVar("T")
 
 
 def translate(e: ccxt.BaseError, what: str) -> TransientVenueError | PermanentVenueError:
-    """The Predator error for a ccxt error (transient: ``ccxt.NetworkError`` and its subclasses)."""
+    """The Predator error for a ccxt error (transient: ``ccxt.NetworkError`` and its subclasses); secrets
+    are masked in both (``e`` is scrubbed in place)."""
+    text = redaction.redact(str(redaction.scrub_exception(e)))
     if isinstance(e, ccxt.NetworkError):
-        return TransientVenueError(f"{what}: {type(e).__name__}: {e}")
-    return PermanentVenueError(f"{what}: {type(e).__name__}: {e}")
+        return TransientVenueError(f"{what}: {type(e).__name__}: {text}")
+    return PermanentVenueError(f"{what}: {type(e).__name__}: {text}")
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,9 @@ class Retrier:
                 return fn()
             except ccxt.NetworkError as e:
                 if attempt == self.policy.attempts:
+                    last = redaction.redact(str(redaction.scrub_exception(e)))
                     raise TransientVenueError(
-                        f"{what}: {type(e).__name__} on each of {attempt} attempts (last: {e})"
+                        f"{what}: {type(e).__name__} on each of {attempt} attempts (last: {last})"
                     ) from e
                 self.retries += 1
                 self.sleep(self.policy.delay(attempt))

@@ -11,7 +11,7 @@ from typing import Any
 
 import ccxt
 
-from predator.emulator import Clock, EmulatorServer, FaultPlan, Settings, client_urls
+from predator.emulator import ApiKey, Clock, EmulatorServer, FaultPlan, Settings, client_urls
 from predator.venues.paper import PaperConfig
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -20,11 +20,14 @@ QUOTE = {"kraken": "USD", "binance": "USDT"}
 
 
 def start(venue: str, plan: dict[str, Any] | None = None, at: datetime = START,
-          balances: dict[str, Decimal] | None = None, **paper: Any) -> EmulatorServer:
+          balances: dict[str, Decimal] | None = None, keys: list[ApiKey] | None = None,
+          **paper: Any) -> EmulatorServer:
     """An emulator whose clock stands still at ``at`` (tests move it with :func:`advance`); its account
-    opens with ``balances`` (default 100000 of the quote currency and of USDT)."""
+    opens with ``balances`` (default 100000 of the quote currency and of USDT). ``keys``: the API keys it
+    accepts (default one generated key with trading rights only; ``srv.key`` is the first)."""
     settings = Settings(venue=venue, clock=Clock(at, 0.0), faults=FaultPlan.parse(plan),
                         balances=balances or {QUOTE[venue]: Decimal(100000), "USDT": Decimal(100000)},
+                        keys=list(keys or []),
                         paper=PaperConfig(venue=venue, latency_ms=100, latency_jitter_ms=0, **paper))
     return EmulatorServer(settings).start()
 

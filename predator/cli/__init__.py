@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from predator import errors
+from predator import errors, redaction
 
 
 class _Group(click.Group):
@@ -18,7 +18,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except errors.PredatorError as e:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"error: {redaction.redact(str(e))}", err=True)
             sys.exit(2)
 
 
@@ -30,7 +30,7 @@ def main() -> None:
 
 from predator.cli import db as _db  # noqa: E402,F401  (registers commands)
 
-for _module in ("gates", "data", "trading", "safety", "emulate"):
+for _module in ("gates", "data", "trading", "safety", "emulate", "keys"):
     try:
         __import__(f"predator.cli.{_module}")
     except ModuleNotFoundError as _e:  # a command group not built yet

@@ -3,6 +3,7 @@ Binance's REST API, matches with the paper engine and injects declared faults.""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -41,10 +42,15 @@ def _balances(values: tuple[str, ...]) -> dict[str, Decimal]:
 @click.option("--api-key", help="The API key clients must use (default: a throwaway key, printed).")
 @click.option("--api-secret", help="Its secret (base64 for Kraken).")
 @click.option("--key-can-withdraw", is_flag=True, help="Report the key as able to withdraw (to test refusals).")
+@click.option("--key-can-deposit", is_flag=True, help="Report the key as able to deposit (Kraken deposit-funds).")
+@click.option("--key-can-transfer", is_flag=True,
+              help="Report the key as able to transfer (Binance enableInternalTransfer, permitsUniversalTransfer).")
+@click.option("--key-nonce-window", type=int, default=0, show_default=True,
+              help="The nonce window Kraken's GetApiKeyInfo reports for the key (the check stays strict).")
 @click.option("--seed", type=int, default=7, show_default=True, help="Seed of the paper engine.")
 def emulate(venue: str, port: int, host: str, clock_spec: str, start: str | None, faults_file: Path | None,
             balances: tuple[str, ...], api_key: str | None, api_secret: str | None, key_can_withdraw: bool,
-            seed: int) -> None:
+            key_can_deposit: bool, key_can_transfer: bool, key_nonce_window: int, seed: int) -> None:
     """Serve an emulated Kraken or Binance on loopback until interrupted."""
     try:
         when = datetime.fromisoformat(start.replace("Z", "+00:00")) if start else None
@@ -56,8 +62,11 @@ def emulate(venue: str, port: int, host: str, clock_spec: str, start: str | None
         raise ConfigurationError(str(e)) from e
     if (api_key is None) != (api_secret is None):
         raise ConfigurationError("give both --api-key and --api-secret, or neither")
-    key = ApiKey(api_key, api_secret, can_withdraw=key_can_withdraw) if api_key and api_secret \
-        else ApiKey.generate(venue, can_withdraw=key_can_withdraw)
+    key = ApiKey.generate(venue)
+    if api_key and api_secret:
+        key = ApiKey(api_key, api_secret)
+    key = dataclasses.replace(key, can_withdraw=key_can_withdraw, can_deposit=key_can_deposit,
+                              can_transfer=key_can_transfer, nonce_window=key_nonce_window)
     try:
         settings = Settings(venue=venue, clock=clock, faults=plan, balances=_balances(balances), keys=[key],
                             paper=PaperConfig(venue=venue, seed=seed), host=host, port=port)

@@ -21,25 +21,36 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 
 @dataclass(frozen=True)
 class ApiKey:
-    """A throwaway key: ``secret`` is base64 for Kraken and plain text for Binance."""
+    """A throwaway key: ``secret`` is base64 for Kraken and plain text for Binance.
+
+    The rights the venue reports for it (Kraken ``GetApiKeyInfo``, Binance ``apiRestrictions``): trading,
+    ``can_withdraw`` (Kraken ``withdraw-funds``, Binance ``enableWithdrawals``), ``can_deposit`` (Kraken
+    ``deposit-funds``), ``can_transfer`` (Binance ``enableInternalTransfer`` and
+    ``permitsUniversalTransfer``) and Kraken's ``nonce_window`` (reported only: the emulator's nonce check
+    stays strict). They change what is reported, never what the emulator allows: it refuses every
+    withdrawal."""
 
     key: str
     secret: str
     can_trade: bool = True
     can_withdraw: bool = False
     label: str = "predator-emulator"
+    can_deposit: bool = False
+    can_transfer: bool = False
+    nonce_window: int = 0
 
     @classmethod
-    def generate(cls, venue: str, can_withdraw: bool = False) -> ApiKey:
+    def generate(cls, venue: str, can_withdraw: bool = False, **rights: Any) -> ApiKey:
         if venue == "kraken":
             return cls(secrets.token_urlsafe(42), base64.b64encode(secrets.token_bytes(64)).decode(),
-                       can_withdraw=can_withdraw)
-        return cls(secrets.token_hex(32), secrets.token_hex(32), can_withdraw=can_withdraw)
+                       can_withdraw=can_withdraw, **rights)
+        return cls(secrets.token_hex(32), secrets.token_hex(32), can_withdraw=can_withdraw, **rights)
 
 
 class AuthError(Exception):
@@ -59,6 +70,11 @@ class KeyRing:
 
     def add(self, key: ApiKey) -> None:
         self.keys[key.key] = key
+
+    def last_nonce(self, key: ApiKey) -> int:
+        """The last Kraken nonce ``key`` used (0 before its first private request)."""
+        with self._lock:
+            return self._nonces.get(key.key, 0)
 
     def _key(self, api_key: str | None) -> ApiKey:
         if not api_key:

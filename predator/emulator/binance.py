@@ -1,11 +1,12 @@
 """Binance's spot REST API (the subset Predator uses through ccxt), in front of :class:`~predator.emulator.core.Core`.
 
 Public ``GET /api/v3/{ping,time,exchangeInfo,klines}``; SIGNED (see :mod:`predator.emulator.auth`):
-``GET /api/v3/account``, ``POST|GET|DELETE /api/v3/order``, ``GET|DELETE /api/v3/openOrders``,
-``GET /api/v3/allOrders``, ``GET /api/v3/myTrades``, ``GET /sapi/v1/capital/config/getall``,
-``GET /sapi/v1/capital/deposit/hisrec``, ``GET /sapi/v1/capital/withdraw/history``,
-``GET /sapi/v1/account/apiRestrictions``, ``GET /sapi/v1/asset/tradeFee``, ``GET /sapi/v1/margin/allPairs``
-and ``GET /sapi/v1/margin/isolated/allPairs`` (empty: no margin). ``POST /sapi/v1/capital/withdraw/apply`` is
+``GET /api/v3/account``, ``POST|GET|DELETE /api/v3/order``, ``POST /api/v3/order/test`` (checks an order,
+places nothing), ``GET|DELETE /api/v3/openOrders``, ``GET /api/v3/allOrders``, ``GET /api/v3/myTrades``,
+``GET /sapi/v1/capital/config/getall``, ``GET /sapi/v1/capital/deposit/hisrec``,
+``GET /sapi/v1/capital/withdraw/history``, ``GET /sapi/v1/account/apiRestrictions`` (the calling key's
+rights), ``GET /sapi/v1/asset/tradeFee``, ``GET /sapi/v1/margin/allPairs`` and
+``GET /sapi/v1/margin/isolated/allPairs`` (empty: no margin). ``POST /sapi/v1/capital/withdraw/apply`` is
 always refused. Errors are Binance's: an HTTP 4xx with ``{"code": -1022, "msg": "..."}``.
 """
 
@@ -20,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from predator.emulator.auth import AuthError, KeyRing
+from predator.emulator.auth import ApiKey, AuthError, KeyRing
 from predator.emulator.candles import CandleStore, interval_seconds, price_decimals
 from predator.emulator.core import Core, OrderView, Refusal, TradeView, Transfer
 
@@ -79,6 +80,7 @@ class BinanceApi:
         public = [("/api/v3/ping", "GET", self.ping), ("/api/v3/time", "GET", self.time),
                   ("/api/v3/exchangeInfo", "GET", self.exchange_info), ("/api/v3/klines", "GET", self.klines)]
         signed = [("/api/v3/account", "GET", self.account), ("/api/v3/order", "POST", self.new_order),
+                  ("/api/v3/order/test", "POST", self.test_order),
                   ("/api/v3/order", "GET", self.get_order), ("/api/v3/order", "DELETE", self.cancel_order),
                   ("/api/v3/openOrders", "GET", self.open_orders), ("/api/v3/openOrders", "DELETE", self.cancel_all),
                   ("/api/v3/allOrders", "GET", self.all_orders), ("/api/v3/myTrades", "GET", self.my_trades),
@@ -86,7 +88,6 @@ class BinanceApi:
                   ("/sapi/v1/capital/deposit/hisrec", "GET", self.deposits),
                   ("/sapi/v1/capital/withdraw/history", "GET", self.withdrawals),
                   ("/sapi/v1/capital/withdraw/apply", "POST", self.withdraw),
-                  ("/sapi/v1/account/apiRestrictions", "GET", self.api_restrictions),
                   ("/sapi/v1/asset/tradeFee", "GET", self.trade_fee),
                   ("/sapi/v1/margin/allPairs", "GET", self.no_margin),
                   ("/sapi/v1/margin/isolated/allPairs", "GET", self.no_margin)]
@@ -95,6 +96,8 @@ class BinanceApi:
             by_path.setdefault(path, {})[method] = self._public(fn)
         for path, method, fn in signed:
             by_path.setdefault(path, {})[method] = self._signed(fn)
+        by_path.setdefault("/sapi/v1/account/apiRestrictions", {})["GET"] = self._signed(self.api_restrictions,
+                                                                                        with_key=True)
         return [Route(path, self._dispatch(methods), methods=list(methods)) for path, methods in by_path.items()]
 
     @staticmethod
@@ -117,15 +120,15 @@ class BinanceApi:
                 return self.error(*_REFUSALS["bad_request"])
         return endpoint
 
-    def _signed(self, fn: Any) -> Any:
+    def _signed(self, fn: Any, with_key: bool = False) -> Any:
         async def endpoint(request: Request) -> Response:
             body = (await request.body()).decode()
             try:
-                _, params = self.keys.binance(request.url.query, body, request.headers.get("X-MBX-APIKEY"))
+                key, params = self.keys.binance(request.url.query, body, request.headers.get("X-MBX-APIKEY"))
             except AuthError as e:
                 return self.error(*_AUTH_ERRORS[e.code])
             try:
-                return JSONResponse(fn(params))
+                return JSONResponse(fn(params, key) if with_key else fn(params))
             except Refusal as e:
                 return self.error(*_REFUSALS.get(e.reason, _REFUSALS["bad_request"]))
             except (InvalidOperation, ValueError, KeyError):
@@ -206,12 +209,14 @@ class BinanceApi:
                 "updateTime": _ms(self.core.clock.now()), "accountType": "SPOT", "balances": balances,
                 "permissions": ["SPOT"], "uid": 1}
 
-    def api_restrictions(self, params: dict[str, str]) -> Any:
-        key = next(iter(self.keys.keys.values()))
-        return {"ipRestrict": True, "createTime": _ms(self.core.clock.now()), "enableInternalTransfer": False,
-                "enableFutures": False, "enablePortfolioMarginTrading": False, "enableVanillaOptions": False,
-                "permitsUniversalTransfer": False, "enableReading": True, "enableSpotAndMarginTrading": key.can_trade,
-                "enableWithdrawals": key.can_withdraw, "enableMargin": False}
+    def api_restrictions(self, params: dict[str, str], key: ApiKey) -> Any:
+        # The fields of Binance's documented example (GET /sapi/v1/account/apiRestrictions), for the key
+        # that signed the request.
+        return {"ipRestrict": True, "createTime": _ms(self.core.clock.now()), "enableReading": True,
+                "enableWithdrawals": key.can_withdraw, "enableInternalTransfer": key.can_transfer,
+                "enableMargin": False, "enableFutures": False, "permitsUniversalTransfer": key.can_transfer,
+                "enableVanillaOptions": False, "enableFixApiTrade": False, "enableFixReadOnly": False,
+                "enableSpotAndMarginTrading": key.can_trade, "enablePortfolioMarginTrading": False}
 
     def trade_fee(self, params: dict[str, str]) -> Any:
         maker, taker = self.core.fees()
@@ -274,6 +279,24 @@ class BinanceApi:
         out["fills"] = [{"price": _f(t.price), "qty": _f(t.amount), "commission": _f(t.fee),
                          "commissionAsset": t.fee_currency, "tradeId": int(t.venue_id)} for t in fills]
         return out
+
+    def test_order(self, params: dict[str, str]) -> Any:
+        """``POST /api/v3/order/test``: the order is checked as :meth:`new_order` would check its arguments and
+        nothing is placed; Binance answers ``{}`` (or the commission rates, ``computeCommissionRates=true``)."""
+        symbol = self._symbol(params)
+        price = Decimal(params["price"]) if params.get("price") else None
+        if "quoteOrderQty" in params:
+            raise Refusal("bad_request", "quoteOrderQty is not emulated")
+        self.core.check_order(symbol, params.get("side", "").lower(), params.get("type", "").lower(),
+                              Decimal(params["quantity"]), price)
+        if params.get("computeCommissionRates") != "true":
+            return {}
+        maker, taker = self.core.fees()
+        nil = {"maker": "0.00000000", "taker": "0.00000000"}
+        return {"standardCommissionForOrder": {"maker": f"{maker:.8f}", "taker": f"{taker:.8f}"},
+                "specialCommissionForOrder": nil, "taxCommissionForOrder": nil,
+                "discount": {"enabledForAccount": False, "enabledForSymbol": False, "discountAsset": "BNB",
+                             "discount": "0.00000000"}}
 
     def get_order(self, params: dict[str, str]) -> Any:
         return self._order(self.core.order(self._key(params)))

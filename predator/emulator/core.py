@@ -191,6 +191,17 @@ class Core:
                            if src == stored and s in self.paper.bars), None)
             self.paper.bars[symbol] = shared or self.store.series(stored, "1h").bars()
 
+    def check_order(self, symbol: str, side: str, order_type: str, amount: Decimal, price: Decimal | None) -> None:
+        """Refuse (:class:`Refusal`) an order :meth:`place` would refuse for its arguments alone: unknown
+        symbol, side or type, a non-positive amount or limit price. Places nothing (Kraken ``validate``,
+        Binance ``order/test``)."""
+        if symbol not in self.symbols:
+            raise Refusal("unknown_symbol", symbol)
+        if side not in ("buy", "sell") or order_type not in ("market", "limit"):
+            raise Refusal("bad_request", f"{side} {order_type}")
+        if amount <= 0 or (order_type == "limit" and (price is None or price <= 0)):
+            raise Refusal("bad_request", "amount and limit price must be positive")
+
     def place(
         self,
         symbol: str,
@@ -204,12 +215,7 @@ class Core:
         """Accept an order (or raise :class:`Refusal`); the paper engine fills it as the clock advances."""
         with self.lock:
             now = self.sync()
-            if symbol not in self.symbols:
-                raise Refusal("unknown_symbol", symbol)
-            if side not in ("buy", "sell") or order_type not in ("market", "limit"):
-                raise Refusal("bad_request", f"{side} {order_type}")
-            if amount <= 0 or (order_type == "limit" and (price is None or price <= 0)):
-                raise Refusal("bad_request", "amount and limit price must be positive")
+            self.check_order(symbol, side, order_type, amount, price)
             if client_order_id is not None:
                 existing = self.paper.orders.get(client_order_id)
                 if existing is not None:

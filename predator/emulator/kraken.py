@@ -3,7 +3,8 @@
 Public ``GET /0/public/{Time,SystemStatus,Assets,AssetPairs,OHLC}``; private ``POST /0/private/...``
 (signed, see :mod:`predator.emulator.auth`): ``Balance``, ``BalanceEx``, ``TradeVolume``, ``AddOrder``,
 ``CancelOrder``, ``CancelAll``, ``OpenOrders``, ``ClosedOrders``, ``QueryOrders``, ``TradesHistory``,
-``DepositStatus``, ``WithdrawStatus``, ``GetApiKeyInfo``; ``Withdraw`` is always refused
+``DepositStatus``, ``WithdrawStatus``, ``GetApiKeyInfo`` (the calling key's permissions and nonce window);
+``AddOrder`` with ``validate=true`` checks the order and places nothing; ``Withdraw`` is always refused
 (``EGeneral:Permission denied``). Errors are Kraken's: HTTP 200 with ``{"error": ["EAPI:Invalid key"], ...}``.
 """
 
@@ -22,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from predator.emulator.auth import AuthError, KeyRing
+from predator.emulator.auth import ApiKey, AuthError, KeyRing
 from predator.emulator.candles import CandleStore, price_decimals
 from predator.emulator.core import Core, OrderView, Refusal, TradeView, Transfer
 
@@ -40,6 +41,8 @@ _AUTH_ERRORS = {
     "invalid_signature": "EAPI:Invalid signature",
     "invalid_nonce": "EAPI:Invalid nonce",
 }
+#: Private endpoints answered for the key that signed the request.
+_KEYED = frozenset({"GetApiKeyInfo"})
 _REFUSALS = {
     "unknown_symbol": "EQuery:Unknown asset pair",
     "insufficient_balance": "EOrder:Insufficient funds",
@@ -120,7 +123,8 @@ class KrakenApi:
                    "DepositStatus": self.deposit_status, "WithdrawStatus": self.withdraw_status,
                    "GetApiKeyInfo": self.api_key_info, "Withdraw": self.withdraw}
         routes = [Route(f"/0/public/{name}", self._public(fn), methods=["GET", "POST"]) for name, fn in public.items()]
-        routes += [Route(f"/0/private/{name}", self._private(fn), methods=["POST"]) for name, fn in private.items()]
+        routes += [Route(f"/0/private/{name}", self._private(fn, with_key=name in _KEYED), methods=["POST"])
+                   for name, fn in private.items()]
         return routes
 
     @staticmethod
@@ -140,7 +144,7 @@ class KrakenApi:
                 return self.error(_REFUSALS.get(e.reason, "EGeneral:Invalid arguments"))
         return endpoint
 
-    def _private(self, fn: Any) -> Any:
+    def _private(self, fn: Any, with_key: bool = False) -> Any:
         async def endpoint(request: Request) -> Response:
             body = await request.body()
             if request.headers.get("content-type", "").startswith("application/json"):
@@ -148,12 +152,12 @@ class KrakenApi:
             else:
                 params = dict(parse_qsl(body.decode(), keep_blank_values=True))
             try:
-                self.keys.kraken(request.url.path, body, request.headers.get("API-Key"),
-                                 request.headers.get("API-Sign"), params.get("nonce"))
+                key = self.keys.kraken(request.url.path, body, request.headers.get("API-Key"),
+                                       request.headers.get("API-Sign"), params.get("nonce"))
             except AuthError as e:
                 return self.error(_AUTH_ERRORS[e.code])
             try:
-                return self.ok(fn(params))
+                return self.ok(fn(params, key) if with_key else fn(params))
             except Refusal as e:
                 return self.error(_REFUSALS.get(e.reason, "EGeneral:Invalid arguments"))
             except (InvalidOperation, ValueError, KeyError):
@@ -233,13 +237,22 @@ class KrakenApi:
             "fees_maker": {p: {**fee, "fee": f"{maker * 100:.4f}", "maxfee": f"{maker * 100:.4f}"} for p in pairs},
         }
 
-    def api_key_info(self, params: dict[str, str]) -> Any:
-        # Modelled on Kraken's API-key permission groups; not pinned by a recorded payload.
-        return {"api_key_name": "predator-emulator", "permissions": {
-            "query_funds": True, "deposit_funds": True, "withdraw_funds": False, "cancel_close_orders": True,
-            "create_modify_orders": True, "query_open_orders_trades": True, "query_closed_orders_trades": True,
-            "query_ledger_entries": True, "export_data": False, "access_websockets_api": False},
-            "nonce_window": 0, "iban": None, "valid_until": "0", "query_start": "0", "query_end": "0"}
+    def api_key_info(self, params: dict[str, str], key: ApiKey) -> Any:
+        # The shape of Kraken's documented example (docs.kraken.com, Account Data, Get API Key Info); the
+        # permission codes are Kraken's (query-funds, modify-trades, withdraw-funds, ...), not pinned by a
+        # recorded payload.
+        permissions = ["query-funds", "query-open-trades", "query-closed-trades", "query-ledger"]
+        if key.can_trade:
+            permissions += ["modify-trades", "close-trades"]
+        if key.can_deposit:
+            permissions.append("deposit-funds")
+        if key.can_withdraw:
+            permissions.append("withdraw-funds")
+        now = str(int(self.core.clock.now().timestamp()))
+        return {"apiKeyName": key.label, "apiKey": key.key, "nonce": str(self.keys.last_nonce(key)),
+                "nonceWindow": key.nonce_window, "permissions": permissions, "iban": "EMUL ATED0 IBAN",
+                "validUntil": "0", "queryFrom": "0", "queryTo": "0", "createdTime": now, "modifiedTime": now,
+                "ipAllowlist": ["127.0.0.1"], "lastUsed": now}
 
     def withdraw(self, params: dict[str, str]) -> Any:
         raise Refusal("permission_denied")
@@ -254,7 +267,8 @@ class KrakenApi:
             raise Refusal("bad_request", "volume in quote currency is not emulated")
         userref = int(params["userref"]) if params.get("userref") else None
         descr = self._descr(side, amount, pair_names(symbol)[1], ordertype, price)
-        if params.get("validate") in ("true", "True", "1"):
+        if params.get("validate") in ("true", "True", "1"):  # checked as an order would be, never placed
+            self.core.check_order(symbol, side, ordertype, amount, price)
             return {"descr": {"order": descr}}
         view = self.core.place(symbol, side, ordertype, amount, price, params.get("cl_ord_id"), userref)
         return {"descr": {"order": descr}, "txid": [view.venue_id]}

@@ -87,7 +87,8 @@ def test_kraken_never_withdraws(kraken: EmulatorServer) -> None:
 
 def test_kraken_api_key_info_reports_no_withdrawal_right(kraken: EmulatorServer) -> None:
     info = client(kraken).private_post_getapikeyinfo()
-    assert info["result"]["permissions"]["withdraw_funds"] is False
+    assert "withdraw-funds" not in info["result"]["permissions"]
+    assert info["result"]["nonceWindow"] == 0
 
 
 def test_binance_good_signature_is_served(binance: EmulatorServer) -> None:
