@@ -20,6 +20,7 @@ from predator.venues.paper import PaperConfig
 
 if TYPE_CHECKING:
     from predator.runner.hour import RunConfig
+    from predator.runner.venues import VenueFactory
 
 HOUR_DELTA = __import__("datetime").timedelta(hours=1)
 
@@ -421,12 +422,13 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 @main.command("run")
 @click.option(
     "--mode",
-    type=click.Choice(["paper", "shadow"]),
+    type=click.Choice(["paper", "shadow", "live"]),
     default="paper",
     show_default=True,
     help="paper: orders fill in the paper engine. shadow: live data and decisions, no order sent anywhere (they "
     "fill in the paper engine); an operator pairs the account with a reference (api.pair_shadow) and every hour "
-    "both closed is compared (api.compare_shadow). live needs venue credentials: not built yet.",
+    "both closed is compared (api.compare_shadow). live: real orders through ccxt with a checked key "
+    "(predator keys add), after a forward burn-in, in the live_canary lane, only with --confirm-live.",
 )
 @click.option("--account", required=True)
 @click.option("--symbols", required=True)
@@ -462,6 +464,10 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
               help="With --feed sync: how long (wall) an hour waits for its bars before deciding nothing new.")
 @click.option("--poll-seconds", type=float, default=1.0, show_default=True,
               help="With --feed sync: how often (wall) the worker reads the venue's clock.")
+@click.option("--key-label", default="default", show_default=True,
+              help="With --mode live: the stored key to trade with (predator keys add --venue V --label L).")
+@click.option("--confirm-live", is_flag=True,
+              help="With --mode live: required. Real orders go to the venue with real money.")
 @_venue_options
 def run_cmd(
     mode: str,
@@ -481,6 +487,8 @@ def run_cmd(
     base_currency: str | None,
     bar_wait_seconds: float,
     poll_seconds: float,
+    key_label: str,
+    confirm_live: bool,
     **venue_kw: object,
 ) -> None:
     """Run the hour job on a schedule (APScheduler): shortly after each hour closes, with a heartbeat that
@@ -513,8 +521,11 @@ def run_cmd(
     )
     quote = base_currency or config.symbols[0].split("/")[-1]
     config = replace(config, feed=feed, base_currency=quote, mode=mode)
-    if mode == "shadow" and feed != "sync":
-        raise click.UsageError("shadow mode runs on live data (--feed sync, without --speed)")
+    if mode in ("shadow", "live") and feed != "sync":
+        raise click.UsageError(f"{mode} mode runs on live data (--feed sync, without --speed)")
+    live = None
+    if mode == "live":
+        live = _live_venue(config, key_label, venue_url, confirm_live)
     target = default_target()
     sync_job = None
     if feed == "sync":
@@ -526,13 +537,32 @@ def run_cmd(
             click.echo(f"  {r.line()}")
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
-                         sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds)
+                         sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live)
     with database_lost_exits("run"):
         sched.start()
     click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
                f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out"
                + (f", {sched.comparisons} hours compared with the reference ({sched.divergent_hours} divergent)"
                   if mode == "shadow" else ""))
+
+
+def _live_venue(config: RunConfig, key_label: str, venue_url: str | None, confirm_live: bool) -> VenueFactory:
+    """The venue of a live run, after every check a live start needs: ``--confirm-live``, a stored key
+    (``predator keys add``) whose rights and smoke test pass now (no withdrawal, deposit or transfer right;
+    Kraken: no nonce window), on the run's venue. The database adds its own: the live account starts in the
+    live_canary lane and its strategy needs a forward burn-in (PD014, api.burn_in). ConfigurationError
+    (one line, no traceback) when a check fails."""
+    from predator import credentials
+    from predator.runner.venues import live_venue
+    from predator.venues.ccxt_venue import CcxtVenue
+
+    if not confirm_live:
+        raise click.UsageError("--mode live sends real orders with real money: add --confirm-live to mean it")
+    credential, _ = credentials.load(config.venue.venue, key_label)
+    checked = credentials.verify(credential, url=venue_url, symbol=config.symbols[0])
+    click.echo(f"key {checked.name} ({checked.fingerprint}): rights ok, smoke test ok")
+    exchange = credentials.exchange_for(credential, venue_url)
+    return live_venue(CcxtVenue(exchange, symbols=config.symbols, withdrawal_rights_confirmed_absent=True))
 
 
 def RunConfig_(account: str, symbols: str, strategy: str, params: dict[str, Any], start: str, end: str,
