@@ -84,12 +84,8 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     # --- Binance ------------------------------------------------------------------------------------------
     ErrorRule(ccxt.OperationFailed, R, "binance", "-1006", sent_unknown=True,
               why="-1006 unexpected response from the message bus: execution status unknown (ccxt: OperationFailed)"),
-    ErrorRule(ccxt.BadResponse, R, "binance", "-1006", sent_unknown=True,
-              why="-1006 execution status unknown (ccxt's portfolio-margin map: BadResponse)"),
     ErrorRule(ccxt.RequestTimeout, R, "binance", "-1007", sent_unknown=True,
               why="-1007 timeout waiting for the backend: send and execution status unknown"),
-    ErrorRule(ccxt.BadResponse, R, "binance", "-1007", sent_unknown=True,
-              why="-1007 execution status unknown (ccxt's portfolio-margin map: BadResponse)"),
     ErrorRule(ccxt.OperationFailed, R, "binance", "-1000", sent_unknown=True,
               why="-1000 unknown error while processing the request (ccxt: OperationFailed)"),
     ErrorRule(ccxt.OperationFailed, R, "binance", "-1001", sent_unknown=True,
