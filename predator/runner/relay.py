@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -104,14 +104,26 @@ class VenueRelay:
     def _poll(self, conn: psycopg.Connection[Any], t: datetime) -> list[VenueEvent]:
         """A venue that runs on its own clock: its trades since the last poll become fills (the database
         ignores a trade id it already holds), and book orders the venue has closed without a fill become
-        cancels or expiries."""
-        events = [
-            VenueEvent("fill", tr.client_order_id, tr.ts, tr)
-            for tr in self.call(self.venue.trades_since, self._trades_since)
-            if tr.ts < t
-        ]
+        cancels or expiries. A trade of an order the book still holds as ``new`` (its submission's outcome
+        was unknown) resolves it: the order is acknowledged first. A trade that names no client order id is
+        not Predator's: it is logged and left to reconciliation."""
+        live = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
+        trades = [tr for tr in self.call(self.venue.trades_since, self._trades_since) if tr.ts < t]
         self._trades_since = t
-        for o in reads.live_orders(conn, self.account):
+        events: list[VenueEvent] = []
+        for tr in trades:
+            if tr.client_order_id in ("", "None"):
+                self.log.warning("foreign_trade_ignored", trade_id=tr.trade_id, venue_order_id=tr.venue_order_id)
+                continue
+            known = live.get(tr.client_order_id)
+            if known is not None and known.status == "new":
+                events.append(VenueEvent("acknowledged", tr.client_order_id, max(tr.ts, known.ts), tr))
+                live[tr.client_order_id] = replace(known, status="open")
+                if self.unknown.pop(tr.client_order_id, None) is not None:
+                    self.log.info("submission_outcome_resolved", client_order_id=tr.client_order_id,
+                                  found=tr.venue_order_id, by="trade")
+            events.append(VenueEvent("fill", tr.client_order_id, tr.ts, tr))
+        for o in live.values():
             if o.status == "new":
                 continue
             found = self.call(self.venue.order_by_client_id, o.client_order_id, symbol=o.symbol)
@@ -122,6 +134,11 @@ class VenueRelay:
 
     # --- governed calls ---------------------------------------------------------------------------------
     def event_call(self, event: VenueEvent) -> api.Call[Any]:
+        if event.kind == "acknowledged":
+            return api.record_order_event_call(
+                client_order_id=event.client_order_id, kind="acknowledged", ts=event.ts,
+                venue_order_id=event.trade.venue_order_id if event.trade is not None else None,
+            )
         if event.kind == "fill":
             tr = event.trade
             assert tr is not None

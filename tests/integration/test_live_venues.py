@@ -181,6 +181,27 @@ def test_a_submission_that_times_out_after_the_venue_accepted_it_is_resolved_by_
         assert not halts(lv)
 
 
+@pytest.mark.parametrize("venue", VENUES)
+def test_an_unknown_submission_that_filled_is_resolved_by_its_trade(db: Target, venue: str) -> None:
+    with live(db, venue) as lv:
+        order = lv.signal("f1", quantity=Decimal("0.01"), limit=None)
+        relay, conn = lv.runner.relay, lv.runner.conn
+        assert relay is not None and conn is not None
+        lv.exchange.timeout = 1000
+        faults(lv.srv, {"faults": [{"kind": "timeout_after_accept", "delay_ms": 3000, "times": 1}]})
+        relay.place(conn, [order])
+        lv.exchange.timeout = 10_000
+        assert set(relay.unknown) == {order.client_order_id}
+        lv.clock(AT + HOUR + timedelta(seconds=1))  # the market order filled at the venue meanwhile
+        lv.runner.step(AT + HOUR)  # the poll sees its trade before anything else resolves it
+        assert lv.statuses() == {order.client_order_id: ("filled", lv.srv.core.orders()[0].venue_id)}
+        assert lv.placed == [venue_client_id(venue, order.client_order_id)] and not relay.unknown
+        events = lv.book("SELECT kind FROM api.order_events WHERE client_order_id = %s ORDER BY seq",
+                         order.client_order_id)
+        assert [e[0] for e in events] == ["created", "acknowledged", "fill"]
+        assert not halts(lv)
+
+
 @pytest.mark.parametrize("fault", [{"kind": "drop"}, {"kind": "http_error", "status": 503}], ids=["drop", "503"])
 @pytest.mark.parametrize("venue", VENUES)
 def test_a_submission_the_venue_never_saw_is_given_up_only_after_the_grace_period_then_sent_once(
