@@ -377,7 +377,7 @@ BEGIN
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
 
-    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0),
+    SELECT coalesce(sum(trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts)), 0),
            max(f.ts)
       INTO v_fees, v_last_fill FROM trading.fill f
      WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
@@ -1345,6 +1345,9 @@ DECLARE
     v_lot_qty    numeric;
     v_cost_out   numeric := 0;
     v_consumed   numeric;
+    v_acct       trading.account;
+    v_fee_held   numeric;
+    v_fee_owed   numeric := 0;
 BEGIN
     PERFORM ops._require_finite('api.record_fill', ARRAY['p_quantity', 'p_price', 'p_fee'], ARRAY[p_quantity, p_price, p_fee]);
     PERFORM ops._require_business_time('api.record_fill', ARRAY['p_ts'], ARRAY[p_ts]);
@@ -1393,8 +1396,15 @@ BEGIN
             CASE WHEN v_state.filled_qty + p_quantity >= v_state.quantity THEN 'filled' ELSE 'partially_filled' END,
             v_state.filled_qty + p_quantity, p_venue_trade_id, p_ts);
 
-    v_fee_quote := CASE WHEN p_fee_currency = v_quote THEN p_fee ELSE p_fee * p_price END;
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_book;
+    v_fee_quote := trading._fee_in_quote(v_acct.venue, v_req.symbol, p_fee, p_fee_currency, p_price, p_ts);
     v_fee_base := CASE WHEN p_fee_currency = v_base THEN p_fee ELSE 0 END;
+    IF p_fee_currency NOT IN (v_base, v_quote) AND p_fee > 0 THEN
+        -- A third-currency fee: what the book holds of it pays; the rest is owed to the venue.
+        SELECT coalesce(max(b.balance), 0) INTO v_fee_held FROM ledger.balance b
+         WHERE b.book_id = v_book AND b.account_code = 'trading' AND b.currency = p_fee_currency;
+        v_fee_owed := p_fee - least(p_fee, greatest(v_fee_held, 0));
+    END IF;
 
     UPDATE trading.order_state s
        SET filled_notional = s.filled_notional + v_notional, fees_quote = s.fees_quote + v_fee_quote
@@ -1402,14 +1412,14 @@ BEGIN
 
     IF v_req.side = 'buy' THEN
         PERFORM ledger._post(v_book, 'fill', p_venue_trade_id, p_ts,
-            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'fees'],
-            ARRAY[v_base, v_base, v_quote, v_quote, p_fee_currency, p_fee_currency],
-            ARRAY[p_quantity, -p_quantity, -v_notional, v_notional, -p_fee, p_fee]);
+            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'venue', 'fees'],
+            ARRAY[v_base, v_base, v_quote, v_quote, p_fee_currency, p_fee_currency, p_fee_currency],
+            ARRAY[p_quantity, -p_quantity, -v_notional, v_notional, -(p_fee - v_fee_owed), -v_fee_owed, p_fee]);
     ELSE
         PERFORM ledger._post(v_book, 'fill', p_venue_trade_id, p_ts,
-            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'fees'],
-            ARRAY[v_quote, v_quote, v_base, v_base, p_fee_currency, p_fee_currency],
-            ARRAY[v_notional, -v_notional, -p_quantity, p_quantity, -p_fee, p_fee]);
+            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'venue', 'fees'],
+            ARRAY[v_quote, v_quote, v_base, v_base, p_fee_currency, p_fee_currency, p_fee_currency],
+            ARRAY[v_notional, -v_notional, -p_quantity, p_quantity, -(p_fee - v_fee_owed), -v_fee_owed, p_fee]);
     END IF;
 
     SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_book AND p.symbol = v_req.symbol FOR UPDATE;
@@ -1515,7 +1525,7 @@ ALTER FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_
 -- Name: FUNCTION record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) IS 'Worker: records a venue execution (base qty, quote price, fee in base or quote, UTC time): fill, order event, balanced journal, FIFO lots and allocations with realized PnL, position and round trip, in one transaction. Idempotent on the venue trade id (duplicate); PD010 conflicting report, PD005 order not open, PD006 overfill, PD007 sell beyond open lots, PD003 negative balance.';
+COMMENT ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) IS 'Worker: records a venue execution (base qty, quote price, fee in the currency charged: base, quote or a known third currency such as BNB, UTC time): fill, order event, balanced journal, FIFO lots and allocations with realized PnL, position and round trip, in one transaction. A third-currency fee is paid from the book''s holding of it, the rest owed to the venue, valued in quote at its mark. Idempotent on the venue trade id (duplicate); PD010 conflicting report, PD005 order not open, PD006 overfill, PD007 sell beyond open lots, PD003 negative balance, PD012 unknown fee currency.';
 
 
 --
@@ -1653,6 +1663,7 @@ DECLARE
     v_down    bigint;
     v_tripped boolean := false;
     v_since   timestamptz;
+    v_fatal   integer := 0;
 BEGIN
     PERFORM ops._require_business_time('api.record_venue_health', ARRAY['p_ts'], ARRAY[p_ts]);
     v_acct := trading._account(p_account);
@@ -1661,6 +1672,14 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',
             DETAIL = format('calls=%s errors=%s connected=%s', p_calls, p_errors, p_connected),
             HINT = 'Report the counts observed since the last report, with the business time.';
+    END IF;
+    IF jsonb_typeof(p_detail -> 'fatal_errors') = 'number' THEN
+        v_fatal := (p_detail ->> 'fatal_errors')::numeric::integer;
+    END IF;
+    IF (p_detail ? 'fatal_errors' AND jsonb_typeof(p_detail -> 'fatal_errors') <> 'number') OR v_fatal < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: fatal_errors must be a non-negative count',
+            DETAIL = format('fatal_errors=%s', p_detail -> 'fatal_errors'),
+            HINT = 'Report how many venue errors classified as halt the worker saw since its last report.';
     END IF;
     PERFORM ops._lock_book(v_acct.book_id);
     INSERT INTO ops.venue_health (book_id, ts, calls, errors, connected, detail)
@@ -1681,6 +1700,11 @@ BEGIN
                                          jsonb_build_object('consecutive_disconnected', v_down, 'detail', p_detail))
                      OR v_tripped;
     END IF;
+    IF v_fatal > 0 THEN
+        v_tripped := risk._check_breaker(v_acct.book_id, 'venue_fatal_error', p_ts, v_fatal, v_fatal,
+                                         jsonb_build_object('fatal_errors', v_fatal, 'detail', p_detail))
+                     OR v_tripped;
+    END IF;
     RETURN v_tripped;
 END
 $$;
@@ -1692,7 +1716,7 @@ ALTER FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time 
 -- Name: FUNCTION record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb) IS 'Worker: records venue API calls, errors and connectivity; trips the api_error_rate and connectivity_loss breakers (halt, incident) at their thresholds.';
+COMMENT ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb) IS 'Worker: records venue API calls, errors and connectivity, and the venue errors classified as halt (p_detail fatal_errors); trips the api_error_rate, connectivity_loss and venue_fatal_error breakers (halt, incident) at their thresholds. PD012 a negative or non-numeric fatal_errors.';
 
 
 --
@@ -4290,6 +4314,7 @@ BEGIN
     END IF;
     v_category := CASE p_breaker
         WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
+        WHEN 'venue_fatal_error' THEN 'infrastructure'
         WHEN 'stale_data_hours' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
         ELSE 'execution' END;
     v_incident := ops._open_incident(p_book_id, CASE p_scope WHEN 'global' THEN 1 ELSE 2 END, v_category,
@@ -4468,6 +4493,38 @@ COMMENT ON FUNCTION trading._account(p_account text) IS 'Internal: the account r
 
 
 --
+-- Name: _fee_in_quote(text, text, numeric, text, numeric, timestamp with time zone); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) RETURNS numeric
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_quote text := split_part(p_symbol, '/', 2);
+    v_mark  numeric;
+BEGIN
+    IF p_fee = 0 OR p_fee_currency = v_quote THEN
+        RETURN p_fee;
+    ELSIF p_fee_currency = split_part(p_symbol, '/', 1) THEN
+        RETURN p_fee * p_price;
+    END IF;
+    SELECT m.close INTO v_mark FROM market.marks(p_venue, ARRAY[p_fee_currency || '/' || v_quote], p_ts) m;
+    RETURN coalesce(p_fee * v_mark, 0);
+END
+$$;
+
+
+ALTER FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) IS 'Internal: a fill''s fee in quote: as is in the quote, at the fill price in the base, at the FEE/QUOTE mark by the fill''s time in a third currency (0 without a bar within 7 days).';
+
+
+--
 -- Name: _order_book(text); Type: FUNCTION; Schema: trading; Owner: predator_owner
 --
 
@@ -4547,10 +4604,12 @@ BEGIN
             DETAIL = format('fill_ts=%s order_ts=%s', NEW.ts, v_req.ts),
             HINT = 'Pass the venue''s execution time.';
     END IF;
-    IF NEW.fee_currency NOT IN (split_part(NEW.symbol, '/', 1), split_part(NEW.symbol, '/', 2)) THEN
+    IF NEW.fee_currency IS NULL OR (NEW.fee_currency NOT IN (split_part(NEW.symbol, '/', 1), split_part(NEW.symbol, '/', 2))
+                                    AND NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = NEW.fee_currency)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012',
-            MESSAGE = format('fill %s refused: fee currency %s is neither base nor quote of %s', NEW.venue_trade_id, NEW.fee_currency, NEW.symbol),
-            HINT = 'Fees in a third currency (for example BNB) are not supported: disable that venue option.';
+            MESSAGE = format('fill %s refused: fee currency %s is not a known currency', NEW.venue_trade_id, NEW.fee_currency),
+            DETAIL = format('symbol=%s fee_currency=%s', NEW.symbol, NEW.fee_currency),
+            HINT = 'A fee is paid in the base, the quote, or a third currency listed in market.asset (for example BNB).';
     END IF;
     IF v_req.limit_price IS NOT NULL
        AND ((NEW.side = 'buy' AND NEW.price > v_req.limit_price) OR (NEW.side = 'sell' AND NEW.price < v_req.limit_price)) THEN
@@ -4569,7 +4628,7 @@ ALTER FUNCTION trading.tg_fill__check() OWNER TO predator_owner;
 -- Name: FUNCTION tg_fill__check(); Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION trading.tg_fill__check() IS 'Fill sanity: known matching order (PD011/PD012), not before the order (PD013), fee in base or quote (PD012), within the limit price (PD012).';
+COMMENT ON FUNCTION trading.tg_fill__check() IS 'Fill sanity: known matching order (PD011/PD012), not before the order (PD013), fee in the base, the quote or a known third currency (PD012), within the limit price (PD012).';
 
 
 --
@@ -5612,7 +5671,7 @@ ALTER TABLE trading.fill OWNER TO predator_owner;
 -- Name: TABLE fill; Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON TABLE trading.fill IS 'Executions reported by the venue: base quantity, price in quote, fee in fee_currency (base or quote). Idempotent on the venue trade id. Append-only, chained per book.';
+COMMENT ON TABLE trading.fill IS 'Executions reported by the venue: base quantity, price in quote, fee in fee_currency (the currency the venue charged: the base, the quote or a known third currency such as BNB). Idempotent on the venue trade id. Append-only, chained per book.';
 
 
 --
@@ -9652,6 +9711,13 @@ GRANT SELECT ON TABLE trading.account TO predator_auditor;
 --
 
 REVOKE ALL ON FUNCTION trading._account(p_account text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) FROM PUBLIC;
 
 
 --

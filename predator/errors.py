@@ -148,6 +148,27 @@ class PermanentVenueError(VenueError):
     """A venue failure that retrying will not fix: bad request, insufficient funds, invalid order."""
 
 
+class OutcomeUnknownError(TransientVenueError):
+    """An order submission (or cancel) that left the outcome unknown: a timeout, a 5xx, a dropped connection
+    or a garbled answer after the request was sent. The venue may hold the order: it is resolved by client
+    order id (then by trades), never by sending it again blind."""
+
+
+class VenueRefusedError(PermanentVenueError):
+    """The venue answered and refused the request (insufficient funds, invalid order, unknown symbol, an
+    order it does not know): nothing happened at the venue. ``not_found``: the venue does not know the order
+    the request named."""
+
+    def __init__(self, message: str, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found
+
+
+class VenueHaltError(PermanentVenueError):
+    """A venue error that must halt trading: the key was refused or lost its rights, the account is locked,
+    the address is banned, or the error cannot be classified. Retrying would make it worse or hide it."""
+
+
 class DataError(PredatorError):
     """Market data input that cannot be read at all (bad header, truncated gzip, unreadable file)."""
 

@@ -13,6 +13,7 @@ always refused. Errors are Binance's: an HTTP 4xx with ``{"code": -1022, "msg": 
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,7 +43,10 @@ _REFUSALS = {
     "bad_request": (400, -1102, "Mandatory parameter was not sent, was empty/null, or malformed."),
     "permission_denied": (401, -1002, "You are not authorized to execute this request."),
     "bad_interval": (400, -1120, "Invalid interval."),
+    "bad_client_order_id": (400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is "
+                                        "'^[\\.A-Z\\:/a-z0-9_-]{1,36}$'."),
 }
+_CLIENT_ORDER_ID = re.compile(r"^[.A-Z:/a-z0-9_-]{1,36}$")
 _STATUS = {"open": "NEW", "closed": "FILLED", "canceled": "CANCELED", "expired": "EXPIRED", "rejected": "REJECTED"}
 
 
@@ -270,6 +274,8 @@ class BinanceApi:
         price = Decimal(params["price"]) if params.get("price") else None
         if "quoteOrderQty" in params:
             raise Refusal("bad_request", "quoteOrderQty is not emulated")
+        if params.get("newClientOrderId") and not _CLIENT_ORDER_ID.match(params["newClientOrderId"]):
+            raise Refusal("bad_client_order_id", params["newClientOrderId"])
         view = self.core.place(symbol, params.get("side", "").lower(), kind, Decimal(params["quantity"]), price,
                                params.get("newClientOrderId"))
         out = self._order(view)

@@ -134,6 +134,11 @@ class Core:
         self._ghosted: set[str] = set()
         self._withdrawals_done: set[int] = set()
         self._seq = 0
+        #: Kraken's dead-man switch (CancelAllOrdersAfter): when the clock reaches it, every open order is
+        #: canceled; each arming call is counted.
+        self.dead_man_trigger: datetime | None = None
+        self.dead_man_calls: list[tuple[datetime, int]] = []
+        self.dead_man_fired: list[datetime] = []
         now = clock.now()
         for asset, amount in sorted(balances.items()):
             self.deposit(asset, amount, now)
@@ -157,10 +162,52 @@ class Core:
                     assert fault.asset is not None and fault.amount is not None
                     self.withdraw(fault.asset, fault.amount, fault.at or now)
             until = datetime.fromtimestamp(int(now.timestamp()) // HOUR * HOUR, tz=UTC)
+            fee_assets = self.faults.state("fee_asset")
             for event in self.paper.advance(until):
                 if event["kind"] == "fill" and str(event["trade_id"]).endswith("-ghost"):
                     self._ghost(event)
+                elif event["kind"] == "fill" and fee_assets:
+                    self._charge_fee_in(fee_assets[0][0], event["trade"])
+            if self.dead_man_trigger is not None and now >= self.dead_man_trigger:
+                self.dead_man_trigger = None
+                self.dead_man_fired.append(now)
+                for key, order in list(self.paper.orders.items()):
+                    if order.status == "open" and key in self._meta:
+                        self.paper.cancel_order(key, now)
             return now
+
+    def _charge_fee_in(self, fault: Fault, trade: Trade) -> None:
+        """Binance's "pay fees with BNB": the fee the paper engine took in the quote is given back and taken
+        in ``fault.asset`` at its price in the quote (the open of the hour of the fill), ``discount`` off,
+        while the account holds enough of it."""
+        asset = fault.asset or "BNB"
+        base, quote = str(trade["symbol"]).split("/")
+        pair = f"{asset}/{quote}"
+        fee = trade["fee"]
+        if asset in (base, quote) or fee["currency"] != quote or pair not in self.store.symbols():
+            return
+        series = self.store.series(pair, "1h")
+        at = _dt(trade["timestamp"])
+        k = bisect.bisect_right(series.ts, int(at.timestamp())) - 1
+        if k < 0:
+            return
+        price = Decimal(series.candles[k].open)
+        discount = fault.discount if fault.discount is not None else Decimal("0.25")
+        cost = (fee["cost"] / price * (1 - discount)).quantize(Decimal("1e-8"))
+        if cost <= 0 or self.paper.balances.get(asset, Decimal(0)) < cost:
+            return
+        self.paper.balances[quote] = self.paper.balances.get(quote, Decimal(0)) + fee["cost"]
+        self.paper.balances[asset] = self.paper.balances[asset] - cost
+        trade["fee"] = {"cost": cost, "currency": asset}
+
+    def arm_dead_man(self, timeout_s: int) -> tuple[datetime, datetime | None]:
+        """Kraken's CancelAllOrdersAfter: every open order is canceled when the clock reaches now +
+        ``timeout_s`` without another call (0 disarms). (now, trigger time or None)."""
+        with self.lock:
+            now = self.sync()
+            self.dead_man_calls.append((now, timeout_s))
+            self.dead_man_trigger = now + timedelta(seconds=timeout_s) if timeout_s > 0 else None
+            return now, self.dead_man_trigger
 
     def _ghost(self, event: dict[str, Any]) -> None:
         coid = event["order"]

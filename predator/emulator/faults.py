@@ -33,6 +33,9 @@ of ``POST /__emulator/faults``)::
         symbol: BTC/USDT
         ts: 2024-01-01T03:00:00Z
         close: "42000.5"
+      - kind: fee_asset     # fees are charged in this asset (Binance's "pay fees with BNB") while the
+        asset: BNB          # account holds enough, at the asset's price in the quote, ``discount`` off
+        discount: "0.25"    # (default 0.25); a fill whose quote has no ASSET/QUOTE series pays in the quote
 
 Kinds other than those above are refused, as are unknown keys (a typo must not silently disable a fault).
 """
@@ -59,6 +62,7 @@ STATE_KINDS = (
     "withdrawal",
     "stall_candles",
     "revise_candle",
+    "fee_asset",
 )
 KINDS = HTTP_KINDS + STATE_KINDS
 _OHLCV = ("open", "high", "low", "close", "volume")
@@ -104,6 +108,7 @@ class Fault:
     symbol: str | None = None
     since: datetime | None = None
     ts: datetime | None = None
+    discount: Decimal | None = None
     values: tuple[tuple[str, str], ...] = ()
 
     @classmethod
@@ -125,7 +130,7 @@ class Fault:
         for key in ("times", "status", "retry_after", "delay_ms"):
             if raw.get(key) is not None:
                 args[key] = int(raw[key])
-        for key in ("participation", "amount"):
+        for key in ("participation", "amount", "discount"):
             if raw.get(key) is not None:
                 args[key] = _decimal(raw[key], f"{where}.{key}")
         for key in ("at", "since", "ts"):
@@ -142,6 +147,7 @@ class Fault:
             "ghost_fill": ("client_order_id",),
             "withdrawal": ("asset", "amount"),
             "revise_candle": ("symbol", "ts"),
+            "fee_asset": ("asset",),
         }
         missing = [k for k in need.get(self.kind, ()) if getattr(self, k) is None]
         if missing:
@@ -152,6 +158,8 @@ class Fault:
             raise FaultPlanError(f"{where} (rate_limit): status must be 429 or 418")
         if self.kind == "http_error" and self.status is not None and not 500 <= self.status <= 599:
             raise FaultPlanError(f"{where} (http_error): status must be 5xx")
+        if self.discount is not None and not Decimal(0) <= self.discount < 1:
+            raise FaultPlanError(f"{where}: discount must be in [0, 1)")
         if self.participation is not None and not Decimal(0) < self.participation <= 1:
             raise FaultPlanError(f"{where}: participation must be in (0, 1]")
 

@@ -3,8 +3,9 @@
 Public ``GET /0/public/{Time,SystemStatus,Assets,AssetPairs,OHLC}``; private ``POST /0/private/...``
 (signed, see :mod:`predator.emulator.auth`): ``Balance``, ``BalanceEx``, ``TradeVolume``, ``AddOrder``,
 ``CancelOrder``, ``CancelAll``, ``OpenOrders``, ``ClosedOrders``, ``QueryOrders``, ``TradesHistory``,
-``DepositStatus``, ``WithdrawStatus``, ``GetApiKeyInfo`` (the calling key's permissions and nonce window);
-``AddOrder`` with ``validate=true`` checks the order and places nothing; ``Withdraw`` is always refused
+``DepositStatus``, ``WithdrawStatus``, ``GetApiKeyInfo`` (the calling key's permissions and nonce window),
+``CancelAllOrdersAfter`` (the dead-man switch, on the emulator's clock); ``AddOrder`` with ``validate=true``
+checks the order and places nothing; ``Withdraw`` is always refused
 (``EGeneral:Permission denied``). Errors are Kraken's: HTTP 200 with ``{"error": ["EAPI:Invalid key"], ...}``.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import format_datetime
@@ -34,6 +36,10 @@ _ALT = {"BTC": "XBT", "DOGE": "XDG"}
 _FIAT = ("USD", "EUR")
 _INTERVALS = {1: "1m", 5: "5m", 15: "15m", 30: "30m", 60: "1h", 240: "4h", 1440: "1d", 10080: "1w"}
 _OHLC_MAX = 720
+_TRADES_PAGE = 50
+#: Kraken's cl_ord_id: a long UUID, a short UUID (32 hex digits) or free ASCII text of at most 18 characters.
+_CL_ORD_ID = re.compile(r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                        r"|[0-9a-fA-F]{32}|[ -~]{1,18})$")
 
 _AUTH_ERRORS = {
     "missing_key": "EAPI:Invalid key",
@@ -50,11 +56,17 @@ _REFUSALS = {
     "unknown_order": "EOrder:Unknown order",
     "venue_reject": "EOrder:Rejected",
     "bad_request": "EGeneral:Invalid arguments",
+    "bad_cl_ord_id": "EGeneral:Invalid arguments:cl_ord_id",
     "permission_denied": "EGeneral:Permission denied",
 }
 
 
 def asset_id(code: str) -> str:
+    """Kraken's asset id: ``BTC`` → ``XXBT``; a reward sub-balance ``BTC.F`` → ``XBT.F`` (Kraken's auto-earn
+    balances are named by the alternative name and a suffix)."""
+    asset, dot, suffix = code.partition(".")
+    if dot:
+        return f"{asset_alt(asset)}.{suffix}"
     return _LEGACY.get(code, code)
 
 
@@ -121,7 +133,8 @@ class KrakenApi:
                    "OpenOrders": self.open_orders, "ClosedOrders": self.closed_orders,
                    "QueryOrders": self.query_orders, "TradesHistory": self.trades_history,
                    "DepositStatus": self.deposit_status, "WithdrawStatus": self.withdraw_status,
-                   "GetApiKeyInfo": self.api_key_info, "Withdraw": self.withdraw}
+                   "GetApiKeyInfo": self.api_key_info, "Withdraw": self.withdraw,
+                   "CancelAllOrdersAfter": self.cancel_all_orders_after}
         routes = [Route(f"/0/public/{name}", self._public(fn), methods=["GET", "POST"]) for name, fn in public.items()]
         routes += [Route(f"/0/private/{name}", self._private(fn, with_key=name in _KEYED), methods=["POST"])
                    for name, fn in private.items()]
@@ -266,11 +279,16 @@ class KrakenApi:
         if "viqc" in params.get("oflags", ""):
             raise Refusal("bad_request", "volume in quote currency is not emulated")
         userref = int(params["userref"]) if params.get("userref") else None
+        cl_ord_id = params.get("cl_ord_id") or None
+        if cl_ord_id is not None and not _CL_ORD_ID.match(cl_ord_id):
+            raise Refusal("bad_cl_ord_id", cl_ord_id)
+        if cl_ord_id is not None and userref is not None:
+            raise Refusal("bad_request", "cl_ord_id and userref are mutually exclusive")
         descr = self._descr(side, amount, pair_names(symbol)[1], ordertype, price)
         if params.get("validate") in ("true", "True", "1"):  # checked as an order would be, never placed
             self.core.check_order(symbol, side, ordertype, amount, price)
             return {"descr": {"order": descr}}
-        view = self.core.place(symbol, side, ordertype, amount, price, params.get("cl_ord_id"), userref)
+        view = self.core.place(symbol, side, ordertype, amount, price, cl_ord_id, userref)
         return {"descr": {"order": descr}, "txid": [view.venue_id]}
 
     @staticmethod
@@ -293,6 +311,11 @@ class KrakenApi:
     def cancel_order(self, params: dict[str, str]) -> Any:
         self.core.cancel(self._key(params))
         return {"count": 1}
+
+    def cancel_all_orders_after(self, params: dict[str, str]) -> Any:
+        now, trigger = self.core.arm_dead_man(int(params["timeout"]))
+        iso = "%Y-%m-%dT%H:%M:%SZ"
+        return {"currentTime": now.strftime(iso), "triggerTime": trigger.strftime(iso) if trigger else "0"}
 
     def cancel_all(self, params: dict[str, str]) -> Any:
         n = 0
@@ -366,13 +389,15 @@ class KrakenApi:
         trades = self.core.trades(since=since)
         if params.get("end"):
             trades = [t for t in trades if t.at.timestamp() <= float(params["end"])]
-        out: dict[str, Any] = {}
+        listed: dict[str, Any] = {}
         for t in reversed(trades):  # newest first, as Kraken
             tid, body = self._trade(t)
-            if tid in out:  # the same fill reported twice (duplicate_trades): Kraken keys trades by id
+            if tid in listed:  # the same fill reported twice (duplicate_trades): Kraken keys trades by id
                 tid, body = self._trade(t, "-DUP")
-            out[tid] = body
-        return {"trades": out, "count": len(out)}
+            listed[tid] = body
+        offset = int(params.get("ofs") or 0)  # pages of 50, as Kraken
+        page = dict(list(listed.items())[offset:offset + _TRADES_PAGE])
+        return {"trades": page, "count": len(listed)}
 
     # --- private: funding ---------------------------------------------------------------------------------------
     def _transfers(self, kind: str, params: dict[str, str]) -> list[dict[str, Any]]:

@@ -4,7 +4,8 @@ served by uvicorn on a loopback address, in the foreground (``predator emulate``
 
 Admin endpoints (loopback clients only; never part of a venue's API):
 
-* ``GET /__emulator/state``: clock, faults in force, balances, order count;
+* ``GET /__emulator/state``: clock, faults in force, balances, order count, the dead-man switch (Kraken's
+  ``CancelAllOrdersAfter``: its trigger time, every arming call, when it fired);
 * ``POST /__emulator/faults`` (a fault plan, YAML or JSON; ``?mode=add`` keeps those in force) and
   ``DELETE /__emulator/faults``;
 * ``POST /__emulator/clock`` ``{"advance_seconds": N}`` | ``{"to": ISO}`` | ``{"rate": X}``;
@@ -164,6 +165,9 @@ def _admin_routes(core: Core, book: FaultBook) -> list[Route]:
             "faults": book.describe(),
             "balances": {b.asset: {"total": str(b.total), "used": str(b.used)} for b in core.balances()},
             "orders": len(core.orders()),
+            "dead_man": {"trigger": core.dead_man_trigger.isoformat() if core.dead_man_trigger else None,
+                         "calls": [{"at": at.isoformat(), "timeout_s": t} for at, t in core.dead_man_calls],
+                         "fired": [at.isoformat() for at in core.dead_man_fired]},
         })
 
     async def faults(request: Request) -> Response:

@@ -9,7 +9,9 @@ what the database asks of the venue (cancel requests, orders never sent).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -18,16 +20,31 @@ import psycopg
 import structlog
 
 from predator.db import api, reads
-from predator.errors import TransientVenueError
-from predator.venues.base import OrderRequest, SimulatedVenue, Venue, VenueEvent, VenueTransfer
+from predator.errors import OutcomeUnknownError, TransientVenueError, VenueHaltError, VenueRefusedError
+from predator.venues.base import OrderRequest, SimulatedVenue, Venue, VenueEvent, VenueOrder, VenueTransfer
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """A submission whose outcome is unknown: its symbol, the business time it was sent at (trades are
+    searched from there) and when it failed (monotonic seconds)."""
+
+    symbol: str
+    since: datetime
+    failed_at: float
+
+
+def _reason(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class VenueRelay:
     """Relays between one account's book and its venue (any :class:`~predator.venues.base.Venue`)."""
 
-    def __init__(self, venue: Venue, account: str, log: Any) -> None:
+    def __init__(self, venue: Venue, account: str, log: Any, *, unknown_grace_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.venue = venue
         self.account = account
         self.log: structlog.typing.FilteringBoundLogger = log
@@ -36,6 +53,15 @@ class VenueRelay:
         self.connected = True
         self.transfers_seen: set[str] = set()
         self._trades_since: datetime | None = None
+        #: Submissions whose outcome is unknown, by client order id (their symbols are blocked).
+        self.unknown: dict[str, _Unknown] = {}
+        #: Seconds after an unknown outcome before an order the venue does not know is given up as never
+        #: received (the venue may list an accepted order late); ``clock``: monotonic seconds.
+        self.unknown_grace_s = unknown_grace_s
+        self.clock = clock
+        #: Errors classified as halt since the last health report; the first one stops all sending.
+        self.fatal: list[str] = []
+        self.halted: str | None = None
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Call the venue, counting calls and transient failures for the venue-health breakers."""
@@ -78,14 +104,26 @@ class VenueRelay:
     def _poll(self, conn: psycopg.Connection[Any], t: datetime) -> list[VenueEvent]:
         """A venue that runs on its own clock: its trades since the last poll become fills (the database
         ignores a trade id it already holds), and book orders the venue has closed without a fill become
-        cancels or expiries."""
-        events = [
-            VenueEvent("fill", tr.client_order_id, tr.ts, tr)
-            for tr in self.call(self.venue.trades_since, self._trades_since)
-            if tr.ts < t
-        ]
+        cancels or expiries. A trade of an order the book still holds as ``new`` (its submission's outcome
+        was unknown) resolves it: the order is acknowledged first. A trade that names no client order id is
+        not Predator's: it is logged and left to reconciliation."""
+        live = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
+        trades = [tr for tr in self.call(self.venue.trades_since, self._trades_since) if tr.ts < t]
         self._trades_since = t
-        for o in reads.live_orders(conn, self.account):
+        events: list[VenueEvent] = []
+        for tr in trades:
+            if tr.client_order_id in ("", "None"):
+                self.log.warning("foreign_trade_ignored", trade_id=tr.trade_id, venue_order_id=tr.venue_order_id)
+                continue
+            known = live.get(tr.client_order_id)
+            if known is not None and known.status == "new":
+                events.append(VenueEvent("acknowledged", tr.client_order_id, max(tr.ts, known.ts), tr))
+                live[tr.client_order_id] = replace(known, status="open")
+                if self.unknown.pop(tr.client_order_id, None) is not None:
+                    self.log.info("submission_outcome_resolved", client_order_id=tr.client_order_id,
+                                  found=tr.venue_order_id, by="trade")
+            events.append(VenueEvent("fill", tr.client_order_id, tr.ts, tr))
+        for o in live.values():
             if o.status == "new":
                 continue
             found = self.call(self.venue.order_by_client_id, o.client_order_id, symbol=o.symbol)
@@ -96,6 +134,11 @@ class VenueRelay:
 
     # --- governed calls ---------------------------------------------------------------------------------
     def event_call(self, event: VenueEvent) -> api.Call[Any]:
+        if event.kind == "acknowledged":
+            return api.record_order_event_call(
+                client_order_id=event.client_order_id, kind="acknowledged", ts=event.ts,
+                venue_order_id=event.trade.venue_order_id if event.trade is not None else None,
+            )
         if event.kind == "fill":
             tr = event.trade
             assert tr is not None
@@ -121,25 +164,86 @@ class VenueRelay:
         ]
 
     def health_call(self, t: datetime) -> api.Call[Any]:
-        call = api.record_venue_health_call(self.account, t, self.calls, self.errors, self.connected)
+        """The venue's health since the last report (calls, transient failures, reachable), and any error
+        classified as halt (``fatal_errors``: the database halts on it)."""
+        detail = {"fatal_errors": len(self.fatal), "fatal": list(self.fatal)} if self.fatal else None
+        call = api.record_venue_health_call(self.account, t, self.calls, self.errors, self.connected, detail)
         self.calls = self.errors = 0
+        self.fatal = []
         return call
 
     # --- sending ----------------------------------------------------------------------------------------
+    def blocked_symbols(self) -> set[str]:
+        """Symbols with a submission whose outcome is unknown: nothing new is sent for them until it is
+        resolved."""
+        return {u.symbol for u in self.unknown.values()}
+
+    def _resolve(self, request: OrderRequest) -> tuple[bool, VenueOrder | None]:
+        """Ask the venue about an order before sending it: (may send, the order the venue holds). An order
+        whose submission outcome is unknown is looked up by client order id, then by trades; it is given up
+        as never received (and may be sent) only once ``unknown_grace_s`` have passed since the failure."""
+        coid = request.client_order_id
+        order = self.call(self.venue.order_by_client_id, coid, symbol=request.symbol)
+        pending = self.unknown.get(coid)
+        if order is None and pending is not None:
+            resolver = getattr(self.venue, "resolve_by_trades", None)
+            if resolver is not None:
+                order = self.call(resolver, coid, request.symbol, pending.since)
+            if order is None and self.clock() - pending.failed_at < self.unknown_grace_s:
+                return False, None
+        if pending is not None:
+            del self.unknown[coid]
+            self.log.info("submission_outcome_resolved", client_order_id=coid,
+                          found=None if order is None else order.venue_order_id)
+        return order is None, order
+
     def place(self, conn: psycopg.Connection[Any], orders: Sequence[OrderRequest]) -> None:
-        """Send admitted orders: first ask the venue by client order id (a retried or timed-out submission
-        may already be there), place only those it never received, relay acknowledgements and rejects. A
-        submission whose outcome is unknown (timeout) stays 'new' and is resolved the same way later."""
+        """Send admitted orders. Each is first asked of the venue by client order id (a retried or timed-out
+        submission may already be there) and sent only when the venue never received it.
+
+        Outcome unknown (a timeout, 5xx or dropped connection after sending:
+        :class:`~predator.errors.OutcomeUnknownError`): the order stays ``new``, is never sent again blind,
+        and nothing new is sent for its symbol until it is resolved — by client order id, then by trades,
+        or as never received after ``unknown_grace_s``. A refusal by the venue is relayed as ``rejected``; an
+        error the table classifies as halt is reported to the database at once (the ``venue_fatal_error``
+        breaker halts) and nothing more is sent by this relay. Acknowledgements and rejects are relayed."""
         acks: list[api.Call[Any]] = []
-        for request in orders:
+        # Orders whose outcome is unknown are resolved first: they may unblock their symbol.
+        ordered = sorted(orders, key=lambda r: r.client_order_id not in self.unknown)
+        for request in ordered:
             coid = request.client_order_id
-            try:
-                order = self.call(self.venue.order_by_client_id, coid, symbol=request.symbol)
-                if order is None:
-                    order = self.call(self.venue.place, request)
-            except TransientVenueError as e:
-                self.log.warning("submission_outcome_unknown", client_order_id=coid, error=str(e))
+            if self.halted is not None:
+                self.log.warning("order_held_back_venue_halt", client_order_id=coid, reason=self.halted)
                 continue
+            blocking = {c for c, u in self.unknown.items() if u.symbol == request.symbol and c != coid}
+            if blocking:
+                self.log.warning("order_held_back_outcome_unknown", client_order_id=coid, symbol=request.symbol,
+                                 unresolved=sorted(blocking))
+                continue
+            try:
+                send, order = self._resolve(request)
+                if send:
+                    order = self.call(self.venue.place, request)
+                elif order is None:
+                    self.log.info("submission_outcome_still_unknown", client_order_id=coid)
+                    continue
+            except OutcomeUnknownError as e:
+                self.unknown[coid] = _Unknown(request.symbol, request.at, self.clock())
+                self.log.warning("submission_outcome_unknown", client_order_id=coid, symbol=request.symbol,
+                                 error=str(e))
+                continue
+            except TransientVenueError as e:
+                self.log.warning("submission_not_sent", client_order_id=coid, error=str(e))
+                continue
+            except VenueHaltError as e:
+                self._halt(conn, request.at, str(e))
+                continue
+            except VenueRefusedError as e:
+                acks.append(api.record_order_event_call(client_order_id=coid, kind="rejected", ts=request.at,
+                                                        reason=_reason(str(e))))
+                self.log.info("order_rejected", client_order_id=coid, reason=str(e))
+                continue
+            assert order is not None
             if order.status == "rejected":
                 acks.append(
                     api.record_order_event_call(
@@ -164,6 +268,16 @@ class VenueRelay:
             with conn.transaction():
                 api.run_many(conn, acks)
 
+    def _halt(self, conn: psycopg.Connection[Any], ts: datetime, reason: str) -> None:
+        """A venue error classified as halt: report it to the database now (``api.record_venue_health``
+        with ``fatal_errors``, which trips the ``venue_fatal_error`` breaker: global halt and an incident)
+        and send nothing more from this relay."""
+        self.log.error("venue_error_halts", error=reason)
+        self.halted = reason
+        self.fatal.append(_reason(reason))
+        with conn.transaction():
+            api.run(conn, self.health_call(ts))
+
     def service_requests(self, conn: psycopg.Connection[Any], t: datetime) -> int:
         """Carry out what the database asks of the venue: cancel every order marked for cancellation (the
         kill switch marks all), and send admitted orders that never reached the venue (kill-switch and
@@ -181,7 +295,11 @@ class VenueRelay:
                 try:
                     known_status: str | None = "open"
                     if r.status == "new":
-                        known = self.call(self.venue.order_by_client_id, coid, symbol=r.symbol)
+                        request = OrderRequest(coid, r.symbol, r.side, r.order_type, r.quantity, r.limit_price, r.ts)
+                        unsent, known = self._resolve(request)
+                        if not unsent and known is None:  # outcome still unknown: ask again later
+                            self.log.info("cancel_waits_for_unknown_outcome", client_order_id=coid)
+                            continue
                         known_status = known.status if known is not None else None
                     if known_status == "open":
                         done = self.call(self.venue.cancel, coid, at=at, symbol=r.symbol)
@@ -206,6 +324,10 @@ class VenueRelay:
                         )
                 except TransientVenueError as e:
                     self.log.warning("cancel_failed", client_order_id=coid, error=str(e))
+                except VenueHaltError as e:
+                    self._halt(conn, at, str(e))
+                except VenueRefusedError as e:  # the venue does not hold it open: reconciliation will tell
+                    self.log.warning("cancel_refused", client_order_id=coid, error=str(e))
             else:
                 to_send.append(
                     OrderRequest(

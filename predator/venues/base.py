@@ -92,9 +92,11 @@ class VenueTransfer:
 
 @dataclass(frozen=True)
 class VenueEvent:
-    """What a simulated venue reports while advancing: a fill (with its trade), a cancel or an expiry."""
+    """What a venue reported: a fill (with its trade), a cancel or an expiry (a simulated venue while advancing,
+    a polled one); ``acknowledged``: the relay learned from a trade that the venue holds an order whose
+    submission outcome was unknown (the trade names its venue order id)."""
 
-    kind: str  # fill | canceled | expired
+    kind: str  # fill | canceled | expired | acknowledged
     client_order_id: str
     ts: datetime
     trade: VenueTrade | None = None

@@ -189,3 +189,23 @@ def test_a_fault_file_loads_and_a_bad_plan_is_refused(srv: EmulatorServer, tmp_p
         admin(srv, "POST", "faults", b"faults: [{kind: ghost_fill}]")
     assert refused.value.code == 400
     refused.value.close()
+
+
+def test_fee_asset_charges_fees_in_bnb_while_the_account_holds_it(srv: EmulatorServer) -> None:
+    venue = srv.settings.venue
+    ex = client(srv)
+    admin(srv, "POST", "transfers", {"kind": "deposit", "asset": "BNB", "amount": "1"})
+    faults(srv, {"faults": [{"kind": "fee_asset", "asset": "BNB"}]})
+    before = {k: v for k, v in ex.fetch_balance()["total"].items() if v}
+    order = ex.create_order(SYMBOL[venue], "market", "buy", 0.01, None, {"clientOrderId": f"bnb-{venue}"})
+    advance(srv, 1)
+    trade = next(t for t in ex.fetch_my_trades(SYMBOL[venue]) if t["order"] == order["id"])
+    after = {k: v for k, v in ex.fetch_balance()["total"].items() if v}
+    if venue == "binance":  # BNB/USDT is stored: the fee is taken in BNB, the quote pays the notional only
+        assert trade["fee"]["currency"] == "BNB" and 0 < trade["fee"]["cost"] < 0.01
+        assert after["BNB"] == pytest.approx(before["BNB"] - trade["fee"]["cost"], abs=1e-12)
+        assert after[QUOTE[venue]] == pytest.approx(before[QUOTE[venue]] - trade["cost"], abs=1e-6)
+    else:  # no BNB/USD series: the fee stays in the quote
+        assert trade["fee"]["currency"] == QUOTE[venue] and after["BNB"] == before["BNB"]
+    with pytest.raises(urllib.error.HTTPError):
+        faults(srv, {"faults": [{"kind": "fee_asset"}]})  # the asset is required

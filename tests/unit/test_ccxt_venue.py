@@ -187,3 +187,70 @@ def test_an_order_placed_here_names_its_trades_without_asking_the_venue(venue: A
     assert [a[2]["symbol"] for a in t.requests if a[1] == "/api/v3/myTrades"] == ["SOLUSDT"]
     assert [tr.client_order_id for tr in trades] == ["PDsol1"]
     assert not [r for r in t.requests if r[:2] == ("GET", "/api/v3/order")]
+
+
+# --- issue 11: client order ids, one instance per key, outcome unknown ---------------------------------------
+def test_client_order_ids_are_valid_on_both_venues_and_map_back() -> None:
+    from predator.venues.ccxt_venue import book_client_id, venue_client_id
+
+    db_id = "PD" + "0123456789abcdef0123456789abcd"
+    assert venue_client_id("binance", db_id) == db_id                      # newClientOrderId, 32 of 36 chars
+    kraken_id = venue_client_id("kraken", db_id)
+    assert kraken_id == "00" + db_id[2:] and len(kraken_id) == 32          # a short UUID: cl_ord_id
+    assert book_client_id("kraken", kraken_id) == db_id
+    long_form = f"{kraken_id[:8]}-{kraken_id[8:12]}-{kraken_id[12:16]}-{kraken_id[16:20]}-{kraken_id[20:]}".upper()
+    assert book_client_id("kraken", long_form) == db_id                    # Kraken may echo the long form
+    assert venue_client_id("kraken", "drill-1") == "drill-1"              # free text up to 18 characters
+    assert book_client_id("binance", db_id) == db_id and book_client_id("kraken", None) is None
+    with pytest.raises(errors.ConfigurationError):
+        venue_client_id("kraken", "x" * 19)
+    with pytest.raises(errors.ConfigurationError):
+        venue_client_id("binance", "has space")
+
+
+def test_one_ccxt_instance_per_key_with_retries_off_and_a_strictly_increasing_nonce() -> None:
+    from predator.venues.ccxt_venue import forget_exchange, trading_exchange
+
+    ex = trading_exchange("kraken", "unit-key", "c2VjcmV0", url="http://127.0.0.1:9")
+    try:
+        assert trading_exchange("kraken", "unit-key", "c2VjcmV0", url="http://127.0.0.1:9") is ex
+        assert ex.options["maxRetriesOnFailure"] == 0 and ex.enableRateLimit
+        with pytest.raises(errors.ConfigurationError, match="another secret"):
+            trading_exchange("kraken", "unit-key", "b3RoZXI=", url="http://127.0.0.1:9")
+        with pytest.raises(errors.ConfigurationError, match="another URL"):
+            trading_exchange("kraken", "unit-key", "c2VjcmV0")
+        nonces = [ex.nonce() for _ in range(2000)]                          # many within one millisecond
+        assert all(b > a for a, b in zip(nonces, nonces[1:], strict=False))
+        CcxtVenue(ex)                                                        # the adapter keeps them
+        assert ex.options["maxRetriesOnFailure"] == 0
+    finally:
+        forget_exchange(ex)
+
+
+def test_a_submission_that_fails_after_sending_is_outcome_unknown_and_sent_once(venue: Any) -> None:
+    v, t = venue
+    v.exchange.options["maxRetriesOnFailure"] = 3  # even if someone turns ccxt's retries on...
+    v = CcxtVenue(v.exchange, v.retrier)           # ...the adapter turns them off again
+    t.add("POST", "/api/v3/order", ccxt.ExchangeNotAvailable("binance 503 Service Unavailable"))
+    with pytest.raises(errors.OutcomeUnknownError, match="outcome unknown"):
+        v.place_order("LTC/USDT", "buy", "market", Decimal("0.2"), None, "PD5xx", AT)
+    assert len([r for r in t.requests if r[0] == "POST"]) == 1
+    t.add("POST", "/api/v3/order", ccxt.InsufficientFunds('binance {"code":-2010,"msg":"Account has insufficient '
+                                                           'balance for requested action."}'))
+    with pytest.raises(errors.VenueRefusedError):
+        v.place_order("LTC/USDT", "buy", "market", Decimal("0.2"), None, "PDpoor", AT)
+    t.add("POST", "/api/v3/order", ccxt.DDoSProtection("binance 429 Too Many Requests"))
+    with pytest.raises(errors.TransientVenueError) as e:                    # refused before processing
+        v.place_order("LTC/USDT", "buy", "market", Decimal("0.2"), None, "PD429", AT)
+    assert type(e.value) is errors.TransientVenueError
+    assert len([r for r in t.requests if r[0] == "POST"]) == 3
+
+
+def test_a_trade_listed_twice_is_relayed_once(venue: Any) -> None:
+    v, t = venue
+    v.symbols = ("LTC/USDT",)
+    trade = recorded("fetchMyTrades")["httpResponse"][0]
+    t.add("GET", "/api/v3/myTrades", [trade, trade])
+    t.add("GET", "/api/v3/order", dict(recorded("fetchOrder")["httpResponse"], orderId=trade["orderId"],
+                                       clientOrderId="PDltc1"))
+    assert len(v.trades_since(None)) == 1

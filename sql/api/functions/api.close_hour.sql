@@ -130,7 +130,7 @@ BEGIN
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
 
-    SELECT coalesce(sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END), 0),
+    SELECT coalesce(sum(trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts)), 0),
            max(f.ts)
       INTO v_fees, v_last_fill FROM trading.fill f
      WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)

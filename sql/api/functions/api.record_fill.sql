@@ -5,7 +5,12 @@
 --     different report under the same trade id raises PD010);
 --   * the order event (open|partially_filled -> partially_filled|filled; PD005, PD006 from the trigger);
 --   * one balanced journal transaction: the base and quote legs against the venue, and the fee
---     (trading -> fees) in its currency (PD002, PD003 from the ledger triggers);
+--     (trading -> fees) in the currency the venue charged it in (PD002, PD003 from the ledger triggers):
+--     the base, the quote, or a third currency such as Binance's BNB. A third-currency fee is taken from
+--     what the book holds of that currency; the part the book does not hold is owed to the venue (a
+--     'venue' leg: the venue charged a balance the book never recorded, which reconciliation then shows),
+--     so such a fee never refuses the fill. Its quote value (for the lots, the order's fees and the
+--     round trip) is the FEE/QUOTE mark at p_ts (trading._fee_in_quote; 0 without a bar);
 --   * FIFO lots: a buy opens a lot, a sell consumes the oldest open lots first and records each
 --     allocation with its realized PnL = qty * (exit - entry) - entry fee share - exit fee share
 --     (PD007 when the open lots do not cover the sell);
@@ -15,8 +20,8 @@
 --     held: a fee paid in the base asset is a fee (in quote at the fill price), not bought or sold
 --     quantity, so the buy and sell sides are the lot quantities at their prices, and net_pnl equals the
 --     sum of the realized PnL of the trip's allocations.
--- Units: p_quantity base, p_price quote per base, p_fee in p_fee_currency (base or quote), p_ts the
--- venue's execution time (UTC).
+-- Units: p_quantity base, p_price quote per base, p_fee in p_fee_currency (the base, the quote or a known
+-- third currency), p_ts the venue's execution time (UTC).
 -- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
 -- than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_fill(
@@ -52,6 +57,9 @@ DECLARE
     v_lot_qty    numeric;
     v_cost_out   numeric := 0;
     v_consumed   numeric;
+    v_acct       trading.account;
+    v_fee_held   numeric;
+    v_fee_owed   numeric := 0;
 BEGIN
     PERFORM ops._require_finite('api.record_fill', ARRAY['p_quantity', 'p_price', 'p_fee'], ARRAY[p_quantity, p_price, p_fee]);
     PERFORM ops._require_business_time('api.record_fill', ARRAY['p_ts'], ARRAY[p_ts]);
@@ -100,8 +108,15 @@ BEGIN
             CASE WHEN v_state.filled_qty + p_quantity >= v_state.quantity THEN 'filled' ELSE 'partially_filled' END,
             v_state.filled_qty + p_quantity, p_venue_trade_id, p_ts);
 
-    v_fee_quote := CASE WHEN p_fee_currency = v_quote THEN p_fee ELSE p_fee * p_price END;
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_book;
+    v_fee_quote := trading._fee_in_quote(v_acct.venue, v_req.symbol, p_fee, p_fee_currency, p_price, p_ts);
     v_fee_base := CASE WHEN p_fee_currency = v_base THEN p_fee ELSE 0 END;
+    IF p_fee_currency NOT IN (v_base, v_quote) AND p_fee > 0 THEN
+        -- A third-currency fee: what the book holds of it pays; the rest is owed to the venue.
+        SELECT coalesce(max(b.balance), 0) INTO v_fee_held FROM ledger.balance b
+         WHERE b.book_id = v_book AND b.account_code = 'trading' AND b.currency = p_fee_currency;
+        v_fee_owed := p_fee - least(p_fee, greatest(v_fee_held, 0));
+    END IF;
 
     UPDATE trading.order_state s
        SET filled_notional = s.filled_notional + v_notional, fees_quote = s.fees_quote + v_fee_quote
@@ -109,14 +124,14 @@ BEGIN
 
     IF v_req.side = 'buy' THEN
         PERFORM ledger._post(v_book, 'fill', p_venue_trade_id, p_ts,
-            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'fees'],
-            ARRAY[v_base, v_base, v_quote, v_quote, p_fee_currency, p_fee_currency],
-            ARRAY[p_quantity, -p_quantity, -v_notional, v_notional, -p_fee, p_fee]);
+            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'venue', 'fees'],
+            ARRAY[v_base, v_base, v_quote, v_quote, p_fee_currency, p_fee_currency, p_fee_currency],
+            ARRAY[p_quantity, -p_quantity, -v_notional, v_notional, -(p_fee - v_fee_owed), -v_fee_owed, p_fee]);
     ELSE
         PERFORM ledger._post(v_book, 'fill', p_venue_trade_id, p_ts,
-            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'fees'],
-            ARRAY[v_quote, v_quote, v_base, v_base, p_fee_currency, p_fee_currency],
-            ARRAY[v_notional, -v_notional, -p_quantity, p_quantity, -p_fee, p_fee]);
+            ARRAY['trading', 'venue', 'trading', 'venue', 'trading', 'venue', 'fees'],
+            ARRAY[v_quote, v_quote, v_base, v_base, p_fee_currency, p_fee_currency, p_fee_currency],
+            ARRAY[v_notional, -v_notional, -p_quantity, p_quantity, -(p_fee - v_fee_owed), -v_fee_owed, p_fee]);
     END IF;
 
     SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_book AND p.symbol = v_req.symbol FOR UPDATE;
@@ -216,4 +231,4 @@ END
 $$;
 
 COMMENT ON FUNCTION api.record_fill(text, text, numeric, numeric, numeric, text, text, timestamptz) IS
-'Worker: records a venue execution (base qty, quote price, fee in base or quote, UTC time): fill, order event, balanced journal, FIFO lots and allocations with realized PnL, position and round trip, in one transaction. Idempotent on the venue trade id (duplicate); PD010 conflicting report, PD005 order not open, PD006 overfill, PD007 sell beyond open lots, PD003 negative balance.';
+'Worker: records a venue execution (base qty, quote price, fee in the currency charged: base, quote or a known third currency such as BNB, UTC time): fill, order event, balanced journal, FIFO lots and allocations with realized PnL, position and round trip, in one transaction. A third-currency fee is paid from the book''s holding of it, the rest owed to the venue, valued in quote at its mark. Idempotent on the venue trade id (duplicate); PD010 conflicting report, PD005 order not open, PD006 overfill, PD007 sell beyond open lots, PD003 negative balance, PD012 unknown fee currency.';

@@ -2,7 +2,10 @@
 -- Worker. Records the venue API calls and failures the worker observed since its last report, and
 -- whether the venue was reachable, then evaluates two circuit breakers:
 --   api_error_rate     Σ errors / Σ calls over the breaker's window (with at least min_events calls);
---   connectivity_loss  consecutive reports without connectivity (this one included).
+--   connectivity_loss  consecutive reports without connectivity (this one included);
+--   venue_fatal_error  venue errors the worker classified as halt (p_detail->'fatal_errors': a key refused
+--                      or stripped of its rights, a locked account, a banned address, an error no rule
+--                      classifies); the shipped threshold 1 halts globally on the first.
 -- Issue 9: a business time that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.record_venue_health(p_account text, p_ts timestamptz, p_calls integer, p_errors integer,
                                                    p_connected boolean, p_detail jsonb DEFAULT '{}')
@@ -17,6 +20,7 @@ DECLARE
     v_down    bigint;
     v_tripped boolean := false;
     v_since   timestamptz;
+    v_fatal   integer := 0;
 BEGIN
     PERFORM ops._require_business_time('api.record_venue_health', ARRAY['p_ts'], ARRAY[p_ts]);
     v_acct := trading._account(p_account);
@@ -25,6 +29,14 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: calls and errors must be 0 <= errors <= calls',
             DETAIL = format('calls=%s errors=%s connected=%s', p_calls, p_errors, p_connected),
             HINT = 'Report the counts observed since the last report, with the business time.';
+    END IF;
+    IF jsonb_typeof(p_detail -> 'fatal_errors') = 'number' THEN
+        v_fatal := (p_detail ->> 'fatal_errors')::numeric::integer;
+    END IF;
+    IF (p_detail ? 'fatal_errors' AND jsonb_typeof(p_detail -> 'fatal_errors') <> 'number') OR v_fatal < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue health refused: fatal_errors must be a non-negative count',
+            DETAIL = format('fatal_errors=%s', p_detail -> 'fatal_errors'),
+            HINT = 'Report how many venue errors classified as halt the worker saw since its last report.';
     END IF;
     PERFORM ops._lock_book(v_acct.book_id);
     INSERT INTO ops.venue_health (book_id, ts, calls, errors, connected, detail)
@@ -45,8 +57,13 @@ BEGIN
                                          jsonb_build_object('consecutive_disconnected', v_down, 'detail', p_detail))
                      OR v_tripped;
     END IF;
+    IF v_fatal > 0 THEN
+        v_tripped := risk._check_breaker(v_acct.book_id, 'venue_fatal_error', p_ts, v_fatal, v_fatal,
+                                         jsonb_build_object('fatal_errors', v_fatal, 'detail', p_detail))
+                     OR v_tripped;
+    END IF;
     RETURN v_tripped;
 END
 $$;
 
-COMMENT ON FUNCTION api.record_venue_health(text, timestamptz, integer, integer, boolean, jsonb) IS 'Worker: records venue API calls, errors and connectivity; trips the api_error_rate and connectivity_loss breakers (halt, incident) at their thresholds.';
+COMMENT ON FUNCTION api.record_venue_health(text, timestamptz, integer, integer, boolean, jsonb) IS 'Worker: records venue API calls, errors and connectivity, and the venue errors classified as halt (p_detail fatal_errors); trips the api_error_rate, connectivity_loss and venue_fatal_error breakers (halt, incident) at their thresholds. PD012 a negative or non-numeric fatal_errors.';

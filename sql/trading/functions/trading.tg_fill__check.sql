@@ -1,7 +1,7 @@
 -- trading.tg_fill__check() — BEFORE INSERT row trigger on trading.fill.
 -- A fill belongs to a known order of the same book, symbol and side (PD011, PD012), never precedes the
--- order (PD013), pays its fee in the instrument's base or quote currency (PD012), and respects the
--- order's limit price (PD012).
+-- order (PD013), pays its fee in a known currency (PD012: the instrument's base or quote, or a third
+-- currency such as Binance's BNB that market.asset knows), and respects the order's limit price (PD012).
 CREATE OR REPLACE FUNCTION trading.tg_fill__check()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -28,10 +28,12 @@ BEGIN
             DETAIL = format('fill_ts=%s order_ts=%s', NEW.ts, v_req.ts),
             HINT = 'Pass the venue''s execution time.';
     END IF;
-    IF NEW.fee_currency NOT IN (split_part(NEW.symbol, '/', 1), split_part(NEW.symbol, '/', 2)) THEN
+    IF NEW.fee_currency IS NULL OR (NEW.fee_currency NOT IN (split_part(NEW.symbol, '/', 1), split_part(NEW.symbol, '/', 2))
+                                    AND NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = NEW.fee_currency)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012',
-            MESSAGE = format('fill %s refused: fee currency %s is neither base nor quote of %s', NEW.venue_trade_id, NEW.fee_currency, NEW.symbol),
-            HINT = 'Fees in a third currency (for example BNB) are not supported: disable that venue option.';
+            MESSAGE = format('fill %s refused: fee currency %s is not a known currency', NEW.venue_trade_id, NEW.fee_currency),
+            DETAIL = format('symbol=%s fee_currency=%s', NEW.symbol, NEW.fee_currency),
+            HINT = 'A fee is paid in the base, the quote, or a third currency listed in market.asset (for example BNB).';
     END IF;
     IF v_req.limit_price IS NOT NULL
        AND ((NEW.side = 'buy' AND NEW.price > v_req.limit_price) OR (NEW.side = 'sell' AND NEW.price < v_req.limit_price)) THEN
@@ -43,4 +45,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION trading.tg_fill__check() IS 'Fill sanity: known matching order (PD011/PD012), not before the order (PD013), fee in base or quote (PD012), within the limit price (PD012).';
+COMMENT ON FUNCTION trading.tg_fill__check() IS 'Fill sanity: known matching order (PD011/PD012), not before the order (PD013), fee in the base, the quote or a known third currency (PD012), within the limit price (PD012).';
