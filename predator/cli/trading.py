@@ -21,6 +21,7 @@ from predator.venues.paper import PaperConfig
 if TYPE_CHECKING:
     from predator.runner.hour import RunConfig
     from predator.runner.venues import VenueFactory
+    from predator.venues.deadman import DeadManSwitch
 
 HOUR_DELTA = __import__("datetime").timedelta(hours=1)
 
@@ -523,9 +524,9 @@ def run_cmd(
     config = replace(config, feed=feed, base_currency=quote, mode=mode)
     if mode in ("shadow", "live") and feed != "sync":
         raise click.UsageError(f"{mode} mode runs on live data (--feed sync, without --speed)")
-    live = None
+    live, dead_man = None, None
     if mode == "live":
-        live = _live_venue(config, key_label, venue_url, confirm_live)
+        live, dead_man = _live_venue(config, key_label, venue_url, confirm_live)
     target = default_target()
     sync_job = None
     if feed == "sync":
@@ -537,7 +538,8 @@ def run_cmd(
             click.echo(f"  {r.line()}")
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
-                         sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live)
+                         sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live,
+                         dead_man=dead_man)
     with database_lost_exits("run"):
         sched.start()
     click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
@@ -546,7 +548,8 @@ def run_cmd(
                   if mode == "shadow" else ""))
 
 
-def _live_venue(config: RunConfig, key_label: str, venue_url: str | None, confirm_live: bool) -> VenueFactory:
+def _live_venue(config: RunConfig, key_label: str, venue_url: str | None,
+                confirm_live: bool) -> tuple[VenueFactory, DeadManSwitch]:
     """The venue of a live run, after every check a live start needs: ``--confirm-live``, a stored key
     (``predator keys add``) whose rights and smoke test pass now (no withdrawal, deposit or transfer right;
     Kraken: no nonce window), on the run's venue. The database adds its own: the live account starts in the
@@ -554,15 +557,19 @@ def _live_venue(config: RunConfig, key_label: str, venue_url: str | None, confir
     (one line, no traceback) when a check fails."""
     from predator import credentials
     from predator.runner.venues import live_venue
-    from predator.venues.ccxt_venue import CcxtVenue
+    from predator.venues.ccxt_venue import CcxtVenue, trading_exchange
+    from predator.venues.deadman import DeadManSwitch
 
     if not confirm_live:
         raise click.UsageError("--mode live sends real orders with real money: add --confirm-live to mean it")
     credential, _ = credentials.load(config.venue.venue, key_label)
     checked = credentials.verify(credential, url=venue_url, symbol=config.symbols[0])
     click.echo(f"key {checked.name} ({checked.fingerprint}): rights ok, smoke test ok")
-    exchange = credentials.exchange_for(credential, venue_url)
-    return live_venue(CcxtVenue(exchange, symbols=config.symbols, withdrawal_rights_confirmed_absent=True))
+    # The one ccxt instance of this process for the key (ccxt's retries off, strictly increasing nonce).
+    exchange = trading_exchange(config.venue.venue, credential.api_key, credential.secret, url=venue_url,
+                                rate_limit=venue_url is None)
+    venue = CcxtVenue(exchange, symbols=config.symbols, withdrawal_rights_confirmed_absent=True)
+    return live_venue(venue), DeadManSwitch(venue, config.symbols)
 
 
 def RunConfig_(account: str, symbols: str, strategy: str, params: dict[str, Any], start: str, end: str,

@@ -43,6 +43,7 @@ from predator.retry import Retrier
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.runner.killwatch import KillWatch
 from predator.runner.venues import VenueFactory, venue_factory
+from predator.venues.deadman import DeadManSwitch
 
 log = structlog.get_logger("predator.scheduler")
 # APScheduler reports every skipped overlapping run at WARNING; under a time warp that is routine.
@@ -90,7 +91,8 @@ class ScheduledRun:
     def __init__(self, target: Target, config: RunConfig, clock: BusinessClock | None = None,
                  delay_minutes: int = 1, max_seconds: float | None = None, *, sync: SyncJob | None = None,
                  bar_wait_seconds: float = 30.0, poll_seconds: float = 1.0, delay_seconds: float = 5.0,
-                 kill_listener: bool = True, venue: VenueFactory | None = None) -> None:
+                 kill_listener: bool = True, venue: VenueFactory | None = None,
+                 dead_man: DeadManSwitch | None = None) -> None:
         if (sync is None) != (config.feed == "stored"):
             raise ValueError("a run fed by the live sync needs a SyncJob, and only such a run takes one")
         self.target = target
@@ -117,6 +119,9 @@ class ScheduledRun:
         self.divergent_hours = 0
         self._unpaired_logged = False
         self.killwatch = KillWatch(target, self._on_kill) if kill_listener else None
+        #: A live venue's dead-man switch: beaten on every tick of the hour job; when the beats stop, the venue
+        #: (Kraken) or the switch's own thread (Binance) cancels the traded symbols' resting orders.
+        self.dead_man = dead_man
         self._wait_conn: psycopg.Connection | None = None
 
     def _lost(self, e: psycopg.OperationalError) -> None:
@@ -171,6 +176,8 @@ class ScheduledRun:
         so the kill-switch listener is never held up by a bar wait."""
         if self.stopping:
             return
+        if self.dead_man is not None:
+            self.dead_man.beat()
         now = self.clock.now() - timedelta(seconds=self.delay_seconds)
         latest = min(now.replace(minute=0, second=0, microsecond=0), self.config.end)
         with self.lock:
@@ -303,6 +310,8 @@ class ScheduledRun:
                 signal.signal(sig, lambda *_: self.stop())
         if self.killwatch is not None:
             self.killwatch.start()
+        if self.dead_man is not None:
+            self.dead_man.start()
         log.info("scheduler_started", run_id=self.config.run_id, warp=self.clock.origin is not None)
         try:
             self.scheduler.start()
@@ -311,6 +320,8 @@ class ScheduledRun:
                 timer.cancel()
             if self.killwatch is not None:
                 self.killwatch.stop()
+            if self.dead_man is not None:
+                self.dead_man.stop()  # the venue's own switch stays armed: orders do not outlive the worker
             with self.lock:  # a job still running finishes its hour first
                 self.stopping = True
                 self.runner.close()
