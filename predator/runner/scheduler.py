@@ -212,6 +212,8 @@ class ScheduledRun:
                 with conn.transaction():
                     rows = api.compare_shadow(conn, shadow=self.config.account, until=until)
             except errors.DatabaseRefusal as e:
+                if e.sqlstate != "PD012":  # only "not a paired shadow" is expected here; anything else stops
+                    raise
                 if not self._unpaired_logged:
                     log.warning("shadow_unpaired", account=self.config.account, error=str(e).splitlines()[0])
                     self._unpaired_logged = True
