@@ -123,12 +123,31 @@ class VenueRelay:
                     self.log.info("submission_outcome_resolved", client_order_id=tr.client_order_id,
                                   found=tr.venue_order_id, by="trade")
             events.append(VenueEvent("fill", tr.client_order_id, tr.ts, tr))
+        # What this poll relays of each order's fills (the database ignores a trade id it already holds, so
+        # a re-reported trade may count here twice: it can only delay a terminal event by one poll).
+        relayed: dict[str, Decimal] = {}
+        last_fill: dict[str, datetime] = {}
+        for e in events:
+            if e.kind == "fill" and e.trade is not None:
+                relayed[e.client_order_id] = relayed.get(e.client_order_id, Decimal(0)) + e.trade.amount
+                last_fill[e.client_order_id] = max(e.ts, last_fill.get(e.client_order_id, e.ts))
         for o in live.values():
             if o.status == "new":
                 continue
             found = self.call(self.venue.order_by_client_id, o.client_order_id, symbol=o.symbol)
-            if found is not None and found.status in ("canceled", "expired"):
-                events.append(VenueEvent(found.status, o.client_order_id, min(t, max(found.timestamp, o.ts))))
+            if found is None or found.status not in ("canceled", "expired"):
+                continue
+            if o.filled_qty + relayed.get(o.client_order_id, Decimal(0)) < found.filled:
+                # The venue filled part of it after this poll's cut-off (trades are read only before t), then
+                # ended it: the order ends in the book only once those fills are relayed (the next poll),
+                # since a final order takes no fills.
+                self.log.info("terminal_event_deferred", client_order_id=o.client_order_id, status=found.status,
+                              venue_filled=str(found.filled), book_filled=str(o.filled_qty))
+                continue
+            ended = min(t, max(found.timestamp, o.ts))
+            # After its fills in time, so that the sorted events relay every fill before the end.
+            events.append(VenueEvent(found.status, o.client_order_id, max(ended, last_fill.get(o.client_order_id,
+                                                                                                 ended))))
         conn.commit()
         return sorted(events, key=lambda e: e.ts)
 
