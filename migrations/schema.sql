@@ -827,7 +827,7 @@ CREATE FUNCTION api.kill_listeners() RETURNS TABLE(pid integer, login text, acco
     AS $$
     SELECT a.pid, a.usename::text, nullif(substr(a.application_name, length('predator-killwatch:') + 1), ''),
            a.application_name
-      FROM pg_stat_activity a
+      FROM pg_catalog.pg_stat_activity a
      WHERE a.datname = current_database()
        AND a.application_name LIKE 'predator-killwatch:%'
      ORDER BY a.pid;

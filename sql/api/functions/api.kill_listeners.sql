@@ -13,7 +13,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT a.pid, a.usename::text, nullif(substr(a.application_name, length('predator-killwatch:') + 1), ''),
            a.application_name
-      FROM pg_stat_activity a
+      FROM pg_catalog.pg_stat_activity a
      WHERE a.datname = current_database()
        AND a.application_name LIKE 'predator-killwatch:%'
      ORDER BY a.pid;
