@@ -818,6 +818,32 @@ COMMENT ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time 
 
 
 --
+-- Name: kill_listeners(); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.kill_listeners() RETURNS TABLE(pid integer, login text, account text, application_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT a.pid, a.usename::text, nullif(substr(a.application_name, length('predator-killwatch:') + 1), ''),
+           a.application_name
+      FROM pg_catalog.pg_stat_activity a
+     WHERE a.datname = current_database()
+       AND a.application_name LIKE 'predator-killwatch:%'
+     ORDER BY a.pid;
+$$;
+
+
+ALTER FUNCTION api.kill_listeners() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION kill_listeners(); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.kill_listeners() IS 'Operator, auditor: the sessions of this database listening for the kill switch (channel predator_kill), by the application_name predator-killwatch:<account> a worker''s listener sets after its LISTEN; empty when no worker would carry out a kill switch now.';
+
+
+--
 -- Name: kill_switch(text, boolean); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -9147,6 +9173,15 @@ GRANT ALL ON FUNCTION api.halt(p_reason text, p_scope text, p_target text) TO pr
 REVOKE ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
 GRANT ALL ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION kill_listeners(); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.kill_listeners() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.kill_listeners() TO predator_operator;
+GRANT ALL ON FUNCTION api.kill_listeners() TO predator_auditor;
 
 
 --

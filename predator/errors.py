@@ -19,6 +19,22 @@ class ConfigurationError(PredatorError):
     """The environment or the command line asks for something that cannot work."""
 
 
+class NotFoundError(PredatorError, LookupError):
+    """An unknown name (strategy, account, incident, stored key) or data that is not there (no closed hour in
+    a period, no registered run, no candles): the message names what was asked for and what exists."""
+
+
+class StrategyNotFound(NotFoundError, ValueError):
+    """A strategy name that resolves to nothing: not a registered entry point nor an importable
+    ``module:Class``. Also a :class:`ValueError` (what :func:`predator.strategies.base.load_strategy` raised
+    before)."""
+
+
+class StrategyParametersError(ConfigurationError, ValueError):
+    """Strategy parameters the strategy does not take (an unknown key) or refuses (a value out of range):
+    the message names the key or the strategy's own complaint, and the parameters it accepts."""
+
+
 class ClusterError(PredatorError):
     """The embedded PostgreSQL cluster could not be initialised, started or stopped."""
 

@@ -1,31 +1,73 @@
 """The ``predator`` command. One module per command group; each registers its commands on :data:`main`.
 
-Exit codes: 0 success, 1 a check failed (validation, verification, replay parity), 2 bad usage or a
-refusal by the database (the message carries its SQLSTATE).
+Exit codes (:mod:`predator.cli.exits`, docs/cli.md): 0 success, 1 a check failed (validation, verification,
+replay parity), 2 bad usage or bad input, 3 the database unreachable or the connection lost, 4 a refusal by the
+database (the line carries its SQLSTATE and hint), 5 not found (an unknown name or missing data), 6 the venue
+failed, 70 an internal error. An expected failure prints one line on stderr and no traceback; ``predator
+--debug`` (or ``PREDATOR_DEBUG=1``) adds the traceback.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 
 import click
 
-from predator import errors, redaction
+from predator import redaction
+from predator.cli import exits
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.params.get("debug")) or os.environ.get("PREDATOR_DEBUG", "") not in ("", "0")
+
+
+def _log_internal(exc: BaseException) -> None:
+    """Append an internal error's (redacted) traceback to the log, one JSON line; never fails itself."""
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from predator import config
+
+    try:
+        path = Path(os.environ.get("PREDATOR_LOG") or (config.home() / "logs" / "predator.jsonl"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        line = {"event": "internal_error", "level": "error", "timestamp": datetime.now(UTC).isoformat(),
+                "command": " ".join(sys.argv[1:]), "exception": "".join(traceback.format_exception(exc))}
+        with path.open("a") as f:
+            f.write(redaction.redact(json.dumps(line, sort_keys=True)) + "\n")
+    except Exception:  # noqa: BLE001, S110 - reporting a bug must not raise another
+        pass
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except errors.PredatorError as e:
-            click.echo(f"error: {redaction.redact(str(e))}", err=True)
-            sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:  # noqa: BLE001 - every failure ends in one line and an exit code
+            failure = exits.classify(e)
+            if failure is None:
+                failure = exits.internal(e)
+                _log_internal(e)
+            if _debug(ctx):
+                click.echo(redaction.redact("".join(traceback.format_exception(e))).rstrip(), err=True)
+            click.echo(f"error: {redaction.redact(failure.message)}", err=True)
+            sys.exit(failure.code)
 
 
 @click.group(cls=_Group)
 @click.version_option(package_name="predator")
-def main() -> None:
-    """Predator: a database-enforced trading core for crypto spot markets."""
+@click.option("--debug", is_flag=True, help="Print the traceback of a failure (also PREDATOR_DEBUG=1).")
+def main(debug: bool) -> None:
+    """Predator: a database-enforced trading core for crypto spot markets.
+
+    Exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 database unreachable, 4 refused by the
+    database, 5 not found, 6 venue failed, 70 internal error (docs/cli.md). Logs: PREDATOR_LOG or
+    PREDATOR_HOME/logs/predator.jsonl."""
 
 
 from predator.cli import db as _db  # noqa: E402,F401  (registers commands)

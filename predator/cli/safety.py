@@ -9,7 +9,7 @@ from decimal import Decimal
 import click
 
 from predator.cli import main
-from predator.db import api, ops_reads
+from predator.db import api, notify, ops_reads
 from predator.db.connection import default_target
 
 
@@ -44,13 +44,31 @@ def resume(reason: str, scope: str, target: str | None) -> None:
 @click.option("--flatten", is_flag=True, help="Also sell every position to cash (reduce-only market exits).")
 def kill(reason: str, flatten: bool) -> None:
     """The kill switch: global halt, every open order marked for cancellation, optionally flatten.
-    Running workers carry out the cancels and exits at once (channel predator_kill)."""
-    with default_target().connect("operator") as conn, conn.transaction():
+
+    The database decides and records all of it at once; the venue hears of it only through a worker. A running
+    worker (predator run) listens on channel predator_kill and carries out its account's cancels and exits at
+    once; without one they go out when a worker for the account runs next (predator run, or predator paper at
+    its next hour). The command says which workers are listening."""
+    target = default_target()
+    with target.connect("operator") as conn, conn.transaction():
         result = api.kill_switch(conn, reason, flatten)
+    with target.connect("operator") as conn:
+        listeners = notify.kill_listeners(conn)
     click.echo(
         f"kill switch: halted globally{' (already halted)' if result.halt_seq is None else ''}; "
         f"{result.orders_marked} open orders marked for cancellation; {result.flatten_orders} exit orders created"
     )
+    pending = result.orders_marked + result.flatten_orders
+    if listeners:
+        accounts = sorted({w.account or "?" for w in listeners})
+        click.echo(f"{len(listeners)} worker(s) listening (account {', '.join(accounts)}; pid "
+                   f"{', '.join(str(w.pid) for w in listeners)}): they carry out their accounts' cancels and exits "
+                   f"now; any other account's go out when its worker runs.")
+    else:
+        click.echo(f"no worker is listening: the database has recorded the halt, but the {pending} cancel(s) and "
+                   f"exit order(s) reach the venue only when a worker runs for their account (predator run "
+                   f"--account …; predator paper carries them out at its next hour). Nothing was sent to a "
+                   f"venue by this command.")
 
 
 @main.command()

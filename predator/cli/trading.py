@@ -15,6 +15,7 @@ import click
 from predator.cli import main
 from predator.config import DEMO_SYMBOLS
 from predator.db.connection import default_target
+from predator.errors import NotFoundError
 from predator.logs import configure_logging
 from predator.venues.paper import PaperConfig
 
@@ -27,8 +28,25 @@ HOUR_DELTA = __import__("datetime").timedelta(hours=1)
 
 
 def _utc(value: str) -> datetime:
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO-8601 date or date-time (UTC), e.g. 2024-01-01 or "
+                                 f"2024-01-01T00:00Z") from None
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _params_json(text: str) -> dict[str, Any]:
+    """``--params``: a JSON object, else a usage error (exit 2) saying so."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise click.BadParameter(f"{text!r} is not JSON ({e.msg} at character {e.pos}); give an object, e.g. "
+                                 """'{"fast": 2, "slow": 6}'""", param_hint="'--params'") from None
+    if not isinstance(value, dict):
+        raise click.BadParameter(f"{text!r} is not a JSON object; give one, e.g. '{{\"fast\": 2}}'",
+                                 param_hint="'--params'")
+    return value
 
 
 def _symbols(value: str) -> tuple[str, ...]:
@@ -169,7 +187,7 @@ def paper(
     configure_logging()
     from predator.strategies.base import effective_params, load_strategy
 
-    given = json.loads(params)
+    given = _params_json(params)
     config = RunConfig(
         account=account,
         symbols=_symbols(symbols),
@@ -250,7 +268,7 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
     from predator.runner.market import MarketData
     from predator.strategies.base import load_strategy
 
-    p = json.loads(params)
+    p = _params_json(params)
     probe = load_strategy(name, p)
     s, e = _utc(start), _utc(end)
     warmup = timedelta(hours=int(getattr(probe, "warmup_bars", 500)) + 24)
@@ -259,7 +277,8 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
         market = MarketData.load(conn, venue, list(_symbols(symbols)), s - warmup, e + timedelta(hours=1))
     missing = [sym for sym, d in market.symbols.items() if len(d.ts) == 0]
     if missing:
-        raise click.ClickException(f"no candles stored for {', '.join(missing)} in that period; load them first")
+        raise NotFoundError(f"no candles stored for {', '.join(missing)} on {venue} in that period; load them "
+                            f"first (predator data load FILE, or predator data backfill)")
     result = check(
         market,
         lambda: load_strategy(name, p),
@@ -314,7 +333,8 @@ def report(
         with target.connect("auditor") as conn:
             span = report_reads.closed_span(conn, account=account)
         if span is None:
-            raise click.ClickException(f"account {account} has no closed hour")
+            raise NotFoundError(f"account {account} has no closed hour (unknown, or it never ran): run it first "
+                                f"(predator paper --account {account} …)")
         s = _utc(start) if start else span.start
         e = _utc(end) if end else span.end
     path = render(target, account, s, e, fmt=fmt, out_dir=Path(out_dir) if out_dir else None, gates=not no_gates)
@@ -356,7 +376,8 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         for symbol in DEMO_SYMBOLS:
             path = data / f"binance_{symbol.replace('/', '-')}_1h.csv.gz"
             if not path.exists():
-                raise click.ClickException(f"missing market data file {path} (set PREDATOR_DATA)")
+                raise NotFoundError(f"missing market data file {path} (set PREDATOR_DATA to the directory "
+                                    f"holding candles/)")
             r = load_file(conn, path).result
             click.echo(f"  {path.name}: {r.accounting()}")
 
@@ -507,7 +528,7 @@ def run_cmd(
     if feed == "sync" and speed:
         raise click.UsageError("--speed warps stored history; a run on live data keeps the venue's clock "
                                "(warp the emulator instead: predator emulate --clock warp:X)")
-    given = json.loads(params)
+    given = _params_json(params)
     probe = load_strategy(strategy, given)
     config = RunConfig_(
         account,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import class_row
 
 from predator.db.connection import Role, Target, connect_dsn
 
@@ -45,12 +46,41 @@ class Listener:
         ]
 
 
+#: The application_name prefix of a session listening on :data:`KILL_CHANNEL` (``api.kill_listeners``).
+KILL_LISTENER_PREFIX = "predator-killwatch:"
+
+
 @contextmanager
-def listen(target: Target, *, channels: tuple[str, ...] = (KILL_CHANNEL,), role: Role = "worker") -> Iterator[Listener]:
+def listen(target: Target, *, channels: tuple[str, ...] = (KILL_CHANNEL,), role: Role = "worker",
+           label: str | None = None) -> Iterator[Listener]:
     """A :class:`Listener` on ``channels`` of ``target``'s database, connected as ``role``'s login (its own
     autocommit connection, closed when the block ends). ``LISTEN`` has taken effect when the block starts:
-    every notification committed after that is delivered."""
+    every notification committed after that is delivered. A listener on :data:`KILL_CHANNEL` then names its
+    session ``predator-killwatch:<label>`` (application_name; ``label``: the account it acts for, empty when
+    None), so that ``api.kill_listeners()`` (:func:`kill_listeners`) shows it to the operator."""
     with connect_dsn(target.role_dsn(role), autocommit=True) as conn:
         for channel in channels:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        if KILL_CHANNEL in channels:
+            conn.execute("SELECT set_config('application_name', %s, false)",
+                         (f"{KILL_LISTENER_PREFIX}{label or ''}"[:63],))
         yield Listener(conn)
+
+
+@dataclass(frozen=True)
+class KillListener:
+    """A session listening for the kill switch: its server ``pid``, ``login`` role and the ``account`` its
+    worker acts for (None when it did not say)."""
+
+    pid: int
+    login: str
+    account: str | None
+    application_name: str
+
+
+def kill_listeners(conn: psycopg.Connection) -> list[KillListener]:
+    """The sessions of the connection's database listening on :data:`KILL_CHANNEL` (``api.kill_listeners()``;
+    operator or auditor), by pid."""
+    with conn.cursor(row_factory=class_row(KillListener)) as cur:
+        cur.execute("SELECT pid, login, account, application_name FROM api.kill_listeners()")
+        return cur.fetchall()

@@ -58,6 +58,13 @@ def account(conn: psycopg.Connection[Any], name: str) -> AccountRow | None:
     )
 
 
+def account_names(conn: psycopg.Connection[Any], limit: int = 20) -> list[str]:
+    """The names of the accounts, most recently created first (at most ``limit``): what an error naming an
+    unknown account offers instead."""
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM api.accounts ORDER BY created_at DESC, name LIMIT %s", (limit,)).fetchall()]
+
+
 @dataclass(frozen=True)
 class StrategyRow:
     """A strategy registered on an account, with its parameters (JSON as the connection loads it)."""

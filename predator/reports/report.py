@@ -23,8 +23,9 @@ import psycopg
 
 from predator import config
 from predator.config import PROJECT_ROOT
-from predator.db import ops_reads, report_reads
+from predator.db import ops_reads, reads, report_reads
 from predator.db.connection import Target
+from predator.errors import NotFoundError
 
 if TYPE_CHECKING:
     from predator.gates import GateResult, Verification
@@ -88,11 +89,19 @@ def collect(
 ) -> ReportData:
     """Read everything a report shows for hours closing in (start, end]. ``gate_results``: gate results and
     a chain verification already computed on this database (otherwise they run here when ``gates``).
-    Raises LookupError for an unknown account."""
+    Raises :class:`~predator.errors.NotFoundError` (a LookupError) for an unknown account and for a period in
+    which the account closed no hour (the message gives the span of its closed hours)."""
     acct = report_reads.account_detail(conn, account=account)
     if acct is None:
-        raise LookupError(f"unknown account {account}")
+        names = reads.account_names(conn)
+        raise NotFoundError(f"unknown account {account!r}; accounts: {', '.join(names) or 'none yet'}")
     states = tuple(report_reads.hourly_states(conn, account=account, start=start, end=end))
+    if not states:
+        span = report_reads.closed_span(conn, account=account)
+        closed = (f"its closed hours run from {span.start:%Y-%m-%dT%H:%MZ} to {span.end:%Y-%m-%dT%H:%MZ}: pick a "
+                  f"period inside" if span else "it has no closed hour at all: run it first (predator paper)")
+        raise NotFoundError(f"account {account} has no closed hour in {start:%Y-%m-%dT%H:%MZ} .. "
+                            f"{end:%Y-%m-%dT%H:%MZ}; {closed}")
     trades = tuple(report_reads.round_trips(conn, account=account, start=start, end=end))
     fills = tuple(report_reads.fills(conn, account=account, start=start, end=end))
     refusals = tuple(report_reads.refusal_counts(conn, account=account, start=start, end=end))

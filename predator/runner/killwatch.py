@@ -23,9 +23,11 @@ log = structlog.get_logger("predator.killwatch")
 class KillWatch:
     """A thread that waits for ``predator_kill`` notifications and calls ``on_kill`` for each."""
 
-    def __init__(self, target: Target, on_kill: Callable[[], object]) -> None:
+    def __init__(self, target: Target, on_kill: Callable[[], object], label: str | None = None) -> None:
         self.target = target
         self.on_kill = on_kill
+        #: The account this watch acts for: its session shows as predator-killwatch:<label> (api.kill_listeners).
+        self.label = label
         self.handled = 0
         self.last_handled_at: float | None = None
         self._stop = threading.Event()
@@ -41,7 +43,8 @@ class KillWatch:
         self._thread.join(5)
 
     def _loop(self) -> None:
-        with notify.listen(self.target, channels=(notify.KILL_CHANNEL,), role="worker") as listener:
+        with notify.listen(self.target, channels=(notify.KILL_CHANNEL,), role="worker",
+                           label=self.label) as listener:
             self._ready.set()
             while not self._stop.is_set():
                 for note in listener.wait(timeout_s=0.2, stop_after=1):

@@ -41,6 +41,7 @@ import structlog
 from predator.db import api, market_api, reads, replay_db
 from predator.db.connection import Target
 from predator.db.replay_db import KEPT_COMMENT, LOCK_CLASS, SCRATCH_PREFIX
+from predator.errors import NotFoundError
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.strategies.base import load_strategy
 
@@ -92,7 +93,12 @@ class ReplayResult:
 def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]:
     run = replay_db.latest_run(conn, account=account)
     if run is None:
-        raise LookupError(f"account {account} has no registered run to replay")
+        if reads.account(conn, account) is None:
+            names = reads.account_names(conn)
+            raise NotFoundError(f"unknown account {account!r}; accounts: {', '.join(names) or 'none yet'} "
+                                f"(predator paper or predator run creates one)")
+        raise NotFoundError(f"account {account} has no registered run to replay (it was not created by "
+                            f"predator paper or predator run)")
     return run.run_id, RunConfig.from_dict(run.config)
 
 
@@ -348,7 +354,8 @@ def replay(
         run_id, config = _run_config(src, account)
         last_closed = reads.last_closed_hour(src, account)
         if last_closed is None:
-            raise LookupError(f"account {account} has no closed hour to replay")
+            raise NotFoundError(f"account {account} has no closed hour to replay: run it first "
+                                f"(predator paper or predator run with --account {account})")
         start = start or config.start
         last = min(end or last_closed, last_closed, config.end)
         original = api.hour_digests(src, account, start, last)

@@ -118,7 +118,7 @@ class ScheduledRun:
         self.comparisons = 0
         self.divergent_hours = 0
         self._unpaired_logged = False
-        self.killwatch = KillWatch(target, self._on_kill) if kill_listener else None
+        self.killwatch = KillWatch(target, self._on_kill, label=config.account) if kill_listener else None
         #: A live venue's dead-man switch: beaten on every tick of the hour job; when the beats stop, the venue
         #: (Kraken) or the switch's own thread (Binance) cancels the traded symbols' resting orders.
         self.dead_man = dead_man

@@ -147,16 +147,54 @@ def effective_params(strategy: object, given: dict[str, Any] | None = None) -> d
 def load_strategy(name: str, params: dict[str, Any] | None = None) -> Strategy:
     """Instantiate a strategy by entry-point name (group ``predator.strategies``) or ``module:Class``.
 
-    Raises ValueError when the name resolves to nothing.
+    Raises :class:`~predator.errors.StrategyNotFound` (a ValueError) when the name resolves to nothing, and
+    :class:`~predator.errors.StrategyParametersError` (a ValueError) when ``params`` holds a key the strategy
+    does not take or a value it refuses; both messages name what the strategy accepts.
     """
+    from predator.errors import StrategyNotFound, StrategyParametersError
+
     if ":" in name:
         module_name, _, attr = name.partition(":")
-        cls = getattr(importlib.import_module(module_name), attr)
+        try:
+            cls = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as e:
+            raise StrategyNotFound(f"unknown strategy {name!r}: {e}; give a registered name ("
+                                   f"{', '.join(_registered())}) or an importable module:Class") from None
     else:
         matches = [ep for ep in entry_points(group="predator.strategies") if ep.name == name]
         if not matches:
-            known = sorted(ep.name for ep in entry_points(group="predator.strategies"))
-            raise ValueError(f"unknown strategy {name!r}; registered: {', '.join(known)} (or use module:Class)")
+            raise StrategyNotFound(f"unknown strategy {name!r}; registered: {', '.join(_registered())} "
+                                   f"(or use module:Class)")
         cls = matches[0].load()
-    strategy: Strategy = cls(**(params or {}))
+    given = dict(params or {})
+    accepted = _parameters(cls)
+    unknown = sorted(set(given) - set(accepted)) if accepted is not None else []
+    if unknown:
+        raise StrategyParametersError(
+            f"strategy {name!r} takes no parameter {', '.join(map(repr, unknown))}; it takes "
+            f"{', '.join(accepted or ()) or 'no parameters'}")
+    try:
+        strategy: Strategy = cls(**given)
+    except (TypeError, ValueError) as e:
+        raise StrategyParametersError(f"strategy {name!r} refused its parameters {given}: {e}") from None
     return strategy
+
+
+def _registered() -> list[str]:
+    return sorted(ep.name for ep in entry_points(group="predator.strategies"))
+
+
+def _parameters(cls: Any) -> list[str] | None:
+    """The keyword parameters a strategy class takes (None when it takes ``**kwargs`` or cannot be read)."""
+    import dataclasses
+    import inspect
+
+    if dataclasses.is_dataclass(cls):
+        return [f.name for f in dataclasses.fields(cls) if f.init]
+    try:
+        sig = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+        return None
+    return [n for n, p in sig.parameters.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]

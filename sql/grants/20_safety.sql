@@ -12,3 +12,5 @@ GRANT EXECUTE ON FUNCTION
     api.update_incident(text, text, text),
     api.set_breaker(text, text, numeric, text, text, integer, integer, text)
 TO predator_operator;
+-- Whether a worker listens for the kill switch (predator kill says so): read by the operator and the auditor.
+GRANT EXECUTE ON FUNCTION api.kill_listeners() TO predator_operator, predator_auditor;

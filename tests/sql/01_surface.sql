@@ -43,6 +43,7 @@ INSERT INTO api_surface VALUES
     ('halt', '{text,text,text}', false, true, false),
     ('resume', '{text,text,text}', false, true, false),
     ('kill_switch', '{text,boolean}', false, true, false),
+    ('kill_listeners', '{}', false, true, true),
     ('open_incident', '{integer,text,text,text,text,text,jsonb}', false, true, false),
     ('update_incident', '{text,text,text}', false, true, false),
     ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false),
@@ -58,7 +59,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
     'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
-    'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
+    'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'verify_chains'],
