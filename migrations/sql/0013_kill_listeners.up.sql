@@ -1,4 +1,4 @@
--- 0015_kill_listeners.up.sql — the kill switch tells the truth (issue 12, item 5).
+-- 0013_kill_listeners.up.sql — the kill switch tells the truth (issue 12, item 5).
 --
 -- api.kill_listeners() (sql/api/functions/api.kill_listeners.sql, granted in sql/grants/20_safety.sql) lists
 -- the sessions listening for the kill switch, so that predator kill can say whether a worker carries out the
