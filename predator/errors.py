@@ -41,6 +41,11 @@ class PreflightError(ConfigurationError):
     or an existing account whose configuration (venue, quote currency, mode, run) differs. One line."""
 
 
+class PreflightNotFound(PreflightError, NotFoundError):
+    """A preflight refusal for something that is not there: a venue or symbol the database does not know,
+    no stored candles in the range, an account to replay that does not exist or never closed an hour."""
+
+
 class ClusterError(PredatorError):
     """The embedded PostgreSQL cluster could not be initialised, started or stopped."""
 

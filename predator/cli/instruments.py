@@ -16,7 +16,7 @@ import click
 from predator.cli import main
 from predator.db import market_api, reads
 from predator.db.connection import default_target
-from predator.errors import ConfigurationError
+from predator.errors import ConfigurationError, NotFoundError
 from predator.marketdata.markets import instruments_from_markets
 
 
@@ -41,13 +41,13 @@ def _require(conn: Any, venue: str, assets: set[str]) -> None:
     """The venue and every asset known, else one line naming the command that adds it."""
     venues = reads.venue_names(conn)
     if venue not in venues:
-        raise ConfigurationError(
+        raise NotFoundError(
             f"unknown venue {venue!r} (known: {', '.join(venues)}): add it first with predator instruments "
             f"add-venue --venue {venue} --name NAME --maker-fee-bps N --taker-fee-bps N --reason TEXT")
     known = {a.asset for a in market_api.assets(conn)}
     missing = sorted(assets - known)
     if missing:
-        raise ConfigurationError(
+        raise NotFoundError(
             f"unknown asset(s) {', '.join(missing)}: add each first with predator instruments add-asset --asset "
             f"{missing[0]} --kind crypto --cluster CLUSTER --reason TEXT (or --kind stablecoin|fiat)")
 

@@ -15,6 +15,11 @@ what to do:
 * an existing account whose venue, quote currency or mode differs from the run's, or that already ran
   another configuration (the options that differ are named).
 
+Exit codes of the CLI (docs/cli.md): what is not there (an unknown venue, symbol or account, no candles in
+the range, no closed hour to replay) is a :class:`~predator.errors.PreflightNotFound` (5); the rest (a bad
+range, another quote currency, partial data, an account that differs) a
+:class:`~predator.errors.PreflightError` (2).
+
 It reads only, through :mod:`predator.db.reads` as the auditor, and returns a :class:`RunPreflight` that
 says what the run would create (account, deposit, strategy registration) and which hours it would run:
 ``--dry-run`` prints :meth:`RunPreflight.lines` and stops. :func:`check_replay` does the same for a replay
@@ -33,7 +38,7 @@ from typing import Any
 
 from predator.db import reads, replay_db
 from predator.db.connection import Target
-from predator.errors import PreflightError
+from predator.errors import PreflightError, PreflightNotFound
 from predator.runner.config import HOUR, RunConfig
 
 #: The quote currency of a book when neither ``--quote`` nor the symbols say (the venue's usual quote).
@@ -140,7 +145,7 @@ def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str) ->
     """Every symbol an instrument of ``venue`` quoted in ``quote``; PreflightError naming each that is not."""
     venues = reads.venue_names(conn)
     if venue not in venues:
-        raise PreflightError(f"unknown venue {venue!r}: the database knows {', '.join(venues)} "
+        raise PreflightNotFound(f"unknown venue {venue!r}: the database knows {', '.join(venues)} "
                              f"(add one: predator instruments add-venue --venue {venue} ...)")
     here = {r.symbol: r for r in reads.venue_instruments(conn, venue)}
     if len(set(symbols)) != len(symbols):
@@ -160,7 +165,7 @@ def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str) ->
                 parts.append(f"{s} (an instrument of {', '.join(elsewhere)}, not of {venue})")
             else:
                 parts.append(f"{s} (unknown)")
-        raise PreflightError(
+        raise PreflightNotFound(
             f"not an instrument of {venue}: {'; '.join(parts)}. Symbols are ccxt BASE/QUOTE; list them with "
             f"predator instruments list --venue {venue}, add one with predator instruments add")
     foreign = [s for s in symbols if here[s].quote != quote]
@@ -185,7 +190,7 @@ def _check_data(conn: Any, config: RunConfig, warmup: timedelta, require_end: bo
         spans = reads.candle_spans(conn, venue=c.venue.venue, symbols=empty)
         parts = [f"{r.symbol} (stored: {_t(r.first)} to {_t(r.last)})" if r.first else f"{r.symbol} (none stored)"
                  for r in spans]
-        raise PreflightError(
+        raise PreflightNotFound(
             f"no {c.venue.venue} 1h candles between {_t(window_start)} and {_t(c.end)} for {'; '.join(parts)}: "
             "load them first (predator data load FILE, predator data backfill) or choose a range they cover")
     problems = []
@@ -298,16 +303,17 @@ def check_replay(target: Target, account: str, start: datetime | None = None,
     with target.connect("auditor") as conn:
         existing = reads.account_config(conn, account)
         if existing is None:
-            raise PreflightError(f"no account named {account!r}: replay an account a paper or run command "
-                                 "created (api.accounts lists them)")
+            names = reads.account_names(conn)
+            raise PreflightNotFound(f"unknown account {account!r}; accounts: {', '.join(names) or 'none yet'} "
+                                    "(predator paper or predator run creates one)")
         run = replay_db.latest_run(conn, account=account)
         if run is None:
-            raise PreflightError(f"account {account} has no registered run to replay: it never ran "
-                                 "(predator paper or predator run register one)")
+            raise PreflightNotFound(f"account {account} has no registered run to replay (it was not created by "
+                                    "predator paper or predator run)")
         last_closed = reads.last_closed_hour(conn, account)
         conn.rollback()
     if last_closed is None:
-        raise PreflightError(f"account {account} has no closed hour to replay: run it first")
+        raise PreflightNotFound(f"account {account} has no closed hour to replay: run it first")
     config = RunConfig.from_dict(run.config)
     if config.venue.venue != existing.venue or config.mode != existing.mode:
         raise PreflightError(
@@ -319,6 +325,6 @@ def check_replay(target: Target, account: str, start: datetime | None = None,
         raise PreflightError(f"--from {_t(start)} is after --to {_t(end)}: the range holds no hour; "
                              "give --from before --to")
     if first > last:
-        raise PreflightError(f"nothing to replay between {_t(first)} and {_t(last)}: account {account} closed "
+        raise PreflightNotFound(f"nothing to replay between {_t(first)} and {_t(last)}: account {account} closed "
                              f"hours {_t(config.start)} .. {_t(min(last_closed, config.end))}")
     return ReplayPreflight(account, run.run_id, existing.base_currency, first, last)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from predator import config
+from predator.cli import exits
 from predator.config import PROJECT_ROOT
 from predator.db.connection import Target
 
@@ -27,9 +28,9 @@ def _cli(db: Target, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-def _refused(proc: subprocess.CompletedProcess[str]) -> str:
-    """The one line of a refusal (exit 2, no traceback)."""
-    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+def _refused(proc: subprocess.CompletedProcess[str], code: int = exits.USAGE) -> str:
+    """The one line of a refusal (its exit code, no traceback)."""
+    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stderr
@@ -50,35 +51,37 @@ def _state(db: Target) -> tuple[int, int, int]:
 
 PAPER = ["paper", "--account", "p1", *SMA, "--no-progress"]
 
+NOT_FOUND, USAGE = exits.NOT_FOUND, exits.USAGE
 REFUSALS = [
-    (["--symbols", "BTCUSDT", "--from", "2023-01-01", "--to", "2023-02-01"],
+    (["--symbols", "BTCUSDT", "--from", "2023-01-01", "--to", "2023-02-01"], NOT_FOUND,
      "not an instrument of binance: BTCUSDT (did you mean BTC/USDT?)"),
-    (["--symbols", "BTC/USDT,FOO/USDT", "--from", "2023-01-01", "--to", "2023-02-01"], "FOO/USDT (unknown)"),
-    (["--symbols", "BTC/USD", "--from", "2023-01-01", "--to", "2023-02-01"],
+    (["--symbols", "BTC/USDT,FOO/USDT", "--from", "2023-01-01", "--to", "2023-02-01"], NOT_FOUND,
+     "FOO/USDT (unknown)"),
+    (["--symbols", "BTC/USD", "--from", "2023-01-01", "--to", "2023-02-01"], NOT_FOUND,
      "BTC/USD (an instrument of kraken, not of binance)"),
-    (["--symbols", "BTC/USDT", "--from", "2030-01-01", "--to", "2030-02-01"],
+    (["--symbols", "BTC/USDT", "--from", "2030-01-01", "--to", "2030-02-01"], NOT_FOUND,
      "no binance 1h candles between 2029-12-31T23:00Z and 2030-02-01T00:00Z for BTC/USDT (stored: "
      "2018-01-01T00:00Z to"),
-    (["--symbols", "BTC/USDT", "--from", "2023-03-01", "--to", "2023-02-01"],
+    (["--symbols", "BTC/USDT", "--from", "2023-03-01", "--to", "2023-02-01"], USAGE,
      "--from 2023-03-01T00:00Z is after --to 2023-02-01T00:00Z"),
-    (["--symbols", "BTC/USDT,ETH/USDT", "--from", "2017-12-01", "--to", "2018-02-01"],
+    (["--symbols", "BTC/USDT,ETH/USDT", "--from", "2017-12-01", "--to", "2018-02-01"], USAGE,
      "BTC/USDT starts late: its first bar is 2018-01-01T00:00Z"),
-    (["--symbols", "BTC/USDT", "--from", "2023-01-01", "--to", "2023-02-01", "--quote", "USD"],
+    (["--symbols", "BTC/USDT", "--from", "2023-01-01", "--to", "2023-02-01", "--quote", "USD"], USAGE,
      "BTC/USDT quoted in USDT, but the book's quote currency is USD: every signal would be refused "
      "quote_currency_mismatch; pass --quote USDT"),
-    (["--symbols", "BTC/USDT", "--from", "2023-01-01T00:30", "--to", "2023-02-01"], "is not on the hour"),
+    (["--symbols", "BTC/USDT", "--from", "2023-01-01T00:30", "--to", "2023-02-01"], USAGE, "is not on the hour"),
 ]
 
 
 def test_every_refusal_is_one_line_and_creates_no_account(market_db: Target) -> None:
     before = _state(market_db)
-    for args, expected in REFUSALS:
-        line = _refused(_cli(market_db, *PAPER, *args))
+    for args, code, expected in REFUSALS:
+        line = _refused(_cli(market_db, *PAPER, *args), code)
         assert line.startswith("error: ") and expected in line, (args, line)
     line = _refused(_cli(market_db, "run", "--account", "r1", "--symbols", "BTCUSDT", *SMA, "--from",
-                         "2023-01-01", "--speed", "3600", "--max-seconds", "5"))
+                         "2023-01-01", "--speed", "3600", "--max-seconds", "5"), NOT_FOUND)
     assert "did you mean BTC/USDT?" in line
-    assert "no account named 'nosuch'" in _refused(_cli(market_db, "replay", "--account", "nosuch"))
+    assert "unknown account 'nosuch'" in _refused(_cli(market_db, "replay", "--account", "nosuch"), NOT_FOUND)
     assert _state(market_db) == before == (0, 0, before[2])
 
 
@@ -106,21 +109,21 @@ def test_a_coin_without_instrument_is_named_at_load_and_refused_before_the_run(m
     assert load.returncode == 0, load.stderr
     assert "warning: DOGE/USDT is not an instrument of binance" in load.stderr
     args = [*PAPER, "--symbols", "BTC/USDT,DOGE/USDT", "--from", "2023-01-01", "--to", "2023-01-03"]
-    assert "DOGE/USDT (unknown)" in _refused(_cli(market_db, *args))
+    assert "DOGE/USDT (unknown)" in _refused(_cli(market_db, *args), NOT_FOUND)
     assert _state(market_db)[:2] == (0, 0)
 
     add = ["instruments", "add", "--venue", "binance", "--symbol", "DOGE/USDT", "--tick", "0.00001", "--step", "1",
            "--min-notional", "5"]
     assert "unknown asset(s) DOGE: add each first with predator instruments add-asset" in _refused(
-        _cli(market_db, *add))
+        _cli(market_db, *add), NOT_FOUND)
     assert "[PD011]" in _refused(_cli(market_db, "instruments", "add-asset", "--asset", "DOGE", "--kind", "crypto",
-                                      "--cluster", "memes", "--reason", "test"))
+                                      "--cluster", "memes", "--reason", "test"), NOT_FOUND)
     asset = ["instruments", "add-asset", "--asset", "DOGE", "--kind", "crypto", "--cluster", "meme", "--reason",
              "DOGE for the test"]
     assert _cli(market_db, *asset).stdout.strip() == "asset DOGE: inserted"
     assert _cli(market_db, *asset).stdout.strip() == "asset DOGE: unchanged"
     assert "[PD010]" in _refused(_cli(market_db, "instruments", "add-asset", "--asset", "DOGE", "--kind", "fiat",
-                                      "--reason", "test"))
+                                      "--reason", "test"), exits.DATABASE_REFUSED)
     assert _cli(market_db, *add).stdout.strip() == "DOGE/USDT at binance: inserted"
     with market_db.connect("auditor") as conn:
         actions = conn.execute("SELECT action, target FROM api.audit_log WHERE action IN ('add_asset',"
@@ -182,12 +185,13 @@ def test_a_new_venue_and_its_markets_from_a_ccxt_file(db: Target, tmp_path: Path
     markets.write_text(json.dumps([_market("BTC/USD", 0.01, 0.00001, 10), _market("ETH/USD", 0.01, 0.0001, 10),
                                    _market("PEPE/USD", 1e-8, 1, 10)]))
     load = ["instruments", "load", "--venue", "binanceus", "--from-file", str(markets)]
-    assert "unknown venue 'binanceus'" in _refused(_cli(db, *load))
+    assert "unknown venue 'binanceus'" in _refused(_cli(db, *load), NOT_FOUND)
     venue = ["instruments", "add-venue", "--venue", "binanceus", "--name", "Binance.US spot", "--maker-fee-bps", "10",
              "--taker-fee-bps", "10", "--reason", "trade in the US"]
     assert _cli(db, *venue).stdout.strip() == "venue binanceus: inserted"
     assert _cli(db, *venue).stdout.strip() == "venue binanceus: unchanged"
-    assert "[PD010]" in _refused(_cli(db, *venue[:-4], "--taker-fee-bps", "12", "--reason", "x"))
+    assert "[PD010]" in _refused(_cli(db, *venue[:-4], "--taker-fee-bps", "12", "--reason", "x"),
+                                 exits.DATABASE_REFUSED)
     proc = _cli(db, *load)
     assert proc.returncode == 0, proc.stderr
     assert "2 inserted, 1 skipped" in proc.stdout
@@ -205,7 +209,7 @@ def test_a_new_venue_and_its_markets_from_a_ccxt_file(db: Target, tmp_path: Path
     assert [(a, t) for a, t, _ in audited] == [("add_venue", "binanceus"), ("upsert_instruments", "binanceus")]
     # A run on the new venue now gets past its instruments, to the data it does not have yet.
     line = _refused(_cli(db, "paper", "--account", "us1", "--venue", "binanceus", "--symbols", "BTC/USD", *SMA,
-                         "--from", "2023-03-01", "--to", "2023-03-08", "--no-progress"))
+                         "--from", "2023-03-01", "--to", "2023-03-08", "--no-progress"), NOT_FOUND)
     assert "no binanceus 1h candles" in line and "BTC/USD (none stored)" in line
     assert _count(db, "SELECT count(*) FROM api.accounts") == 0
 
