@@ -128,6 +128,104 @@ COMMENT ON SCHEMA trading IS 'Accounts (books), strategies, signals, order reque
 
 
 --
+-- Name: add_asset(text, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_old market.asset;
+BEGIN
+    IF p_asset IS NULL OR p_asset !~ '^[A-Z0-9]{2,12}$' OR p_kind IS NULL OR p_kind NOT IN ('crypto', 'stablecoin', 'fiat')
+       OR (p_kind = 'crypto') <> (p_cluster IS NOT NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('asset %s refused: invalid code, kind or cluster', coalesce(p_asset, '<null>')),
+            DETAIL = format('asset=%s kind=%s cluster=%s', p_asset, p_kind, p_cluster),
+            HINT = 'The code is 2..12 uppercase letters or digits (e.g. DOGE); the kind is crypto (with a cluster), stablecoin or fiat (without one).';
+    END IF;
+    IF p_cluster IS NOT NULL AND NOT EXISTS (SELECT FROM market.cluster c WHERE c.cluster = p_cluster) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('asset %s refused: unknown cluster %L', p_asset, p_cluster),
+            DETAIL = format('asset=%s kind=%s cluster=%s', p_asset, p_kind, p_cluster),
+            HINT = format('Clusters: %s.', (SELECT string_agg(c.cluster, ', ' ORDER BY c.cluster) FROM market.cluster c));
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731652, pg_catalog.hashtext(p_asset));
+    SELECT * INTO v_old FROM market.asset a WHERE a.asset = p_asset;
+    IF FOUND THEN
+        IF v_old.kind = p_kind AND v_old.cluster IS NOT DISTINCT FROM p_cluster THEN
+            RETURN 'unchanged';
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'PD010', MESSAGE = format('asset %s refused: it exists with another kind or cluster', p_asset),
+            DETAIL = format('stored kind=%s cluster=%s; given kind=%s cluster=%s', v_old.kind, v_old.cluster, p_kind, p_cluster),
+            HINT = 'Assets are added, never changed (see api.assets); give the stored kind and cluster.';
+    END IF;
+    PERFORM ops._audit(0, 'add_asset', p_asset, jsonb_build_object('kind', p_kind, 'cluster', p_cluster), p_reason);
+    INSERT INTO market.asset (asset, kind, cluster) VALUES (p_asset, p_kind, p_cluster);
+    RETURN 'inserted';
+END
+$_$;
+
+
+ALTER FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION add_asset(p_asset text, p_kind text, p_cluster text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_reason text) IS 'Operator: adds a currency (crypto with its cluster, stablecoin or fiat) so that its instruments can be stored and books kept in it; audited. The same values again: unchanged. PD010 exists with another kind or cluster (assets are added, never changed); PD011 unknown cluster; PD012 invalid code, kind, or cluster for the kind, or no reason.';
+
+
+--
+-- Name: add_venue(text, text, numeric, numeric, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_old market.venue;
+BEGIN
+    PERFORM ops._require_finite('api.add_venue', ARRAY['p_maker_fee_bps', 'p_taker_fee_bps'],
+                                ARRAY[p_maker_fee_bps, p_taker_fee_bps]);
+    IF p_venue IS NULL OR p_venue !~ '^[a-z][a-z0-9_]*$' OR p_name IS NULL OR btrim(p_name) = ''
+       OR p_maker_fee_bps IS NULL OR p_taker_fee_bps IS NULL
+       OR p_maker_fee_bps NOT BETWEEN 0 AND 1000 OR p_taker_fee_bps NOT BETWEEN 0 AND 1000 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('venue %s refused: invalid id, name or fees', coalesce(p_venue, '<null>')),
+            DETAIL = format('venue=%s name=%s maker_fee_bps=%s taker_fee_bps=%s', p_venue, p_name, p_maker_fee_bps, p_taker_fee_bps),
+            HINT = 'The id is the ccxt exchange id in lowercase (e.g. binanceus); the name is not empty; fees are 0..1000 basis points.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731651, pg_catalog.hashtext(p_venue));
+    SELECT * INTO v_old FROM market.venue v WHERE v.venue = p_venue;
+    IF FOUND THEN
+        IF (v_old.name, v_old.maker_fee_bps, v_old.taker_fee_bps) = (p_name, p_maker_fee_bps, p_taker_fee_bps) THEN
+            RETURN 'unchanged';
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = 'PD010', MESSAGE = format('venue %s refused: it exists with another name or fees', p_venue),
+            DETAIL = format('stored name=%s maker_fee_bps=%s taker_fee_bps=%s; given name=%s maker_fee_bps=%s taker_fee_bps=%s',
+                            v_old.name, v_old.maker_fee_bps, v_old.taker_fee_bps, p_name, p_maker_fee_bps, p_taker_fee_bps),
+            HINT = 'Venues are added, never changed (see api.venues); give the stored values, or a new id.';
+    END IF;
+    PERFORM ops._audit(0, 'add_venue', p_venue,
+                       jsonb_build_object('name', p_name, 'maker_fee_bps', p_maker_fee_bps, 'taker_fee_bps', p_taker_fee_bps),
+                       p_reason);
+    INSERT INTO market.venue (venue, name, maker_fee_bps, taker_fee_bps)
+    VALUES (p_venue, p_name, p_maker_fee_bps, p_taker_fee_bps);
+    RETURN 'inserted';
+END
+$_$;
+
+
+ALTER FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) IS 'Operator: adds a trading venue (ccxt id, name, spot maker and taker fee in bps) so that its instruments can be stored; audited. The same values again: unchanged. PD010 exists with other values (venues are added, never changed); PD012 invalid id, empty name, fee outside 0..1000 bps or not finite, no reason.';
+
+
+--
 -- Name: begin_candle_load(); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -4843,6 +4941,49 @@ COMMENT ON VIEW api.accounts IS 'Trading accounts (books): mode, venue, base cur
 
 
 --
+-- Name: asset; Type: TABLE; Schema: market; Owner: predator_owner
+--
+
+CREATE TABLE market.asset (
+    asset text NOT NULL,
+    kind text NOT NULL,
+    cluster text,
+    CONSTRAINT asset_is_uppercase_code CHECK ((asset ~ '^[A-Z0-9]{2,12}$'::text)),
+    CONSTRAINT asset_kind_is_known CHECK ((kind = ANY (ARRAY['crypto'::text, 'stablecoin'::text, 'fiat'::text]))),
+    CONSTRAINT crypto_asset_has_cluster CHECK (((kind <> 'crypto'::text) OR (cluster IS NOT NULL)))
+);
+
+
+ALTER TABLE market.asset OWNER TO predator_owner;
+
+--
+-- Name: TABLE asset; Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON TABLE market.asset IS 'Currencies: crypto assets (each in one cluster), stablecoins and fiat used as quote or base currency; added by migrations or api.add_asset (audited), never changed by a call.';
+
+
+--
+-- Name: assets; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.assets AS
+ SELECT a.asset,
+    a.kind,
+    a.cluster
+   FROM market.asset a;
+
+
+ALTER TABLE api.assets OWNER TO predator_owner;
+
+--
+-- Name: VIEW assets; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.assets IS 'Currencies: code, kind (crypto, stablecoin, fiat) and, for crypto, the cluster whose exposure caps it (api.add_asset adds one).';
+
+
+--
 -- Name: audit_log; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -6137,29 +6278,6 @@ COMMENT ON VIEW api.incidents IS 'Incidents (INC-<book>-<seq>; book 0 spans book
 
 
 --
--- Name: asset; Type: TABLE; Schema: market; Owner: predator_owner
---
-
-CREATE TABLE market.asset (
-    asset text NOT NULL,
-    kind text NOT NULL,
-    cluster text,
-    CONSTRAINT asset_is_uppercase_code CHECK ((asset ~ '^[A-Z0-9]{2,12}$'::text)),
-    CONSTRAINT asset_kind_is_known CHECK ((kind = ANY (ARRAY['crypto'::text, 'stablecoin'::text, 'fiat'::text]))),
-    CONSTRAINT crypto_asset_has_cluster CHECK (((kind <> 'crypto'::text) OR (cluster IS NOT NULL)))
-);
-
-
-ALTER TABLE market.asset OWNER TO predator_owner;
-
---
--- Name: TABLE asset; Type: COMMENT; Schema: market; Owner: predator_owner
---
-
-COMMENT ON TABLE market.asset IS 'Currencies: crypto assets (each in one cluster), stablecoins and fiat used as quote or base currency.';
-
-
---
 -- Name: instrument; Type: TABLE; Schema: market; Owner: predator_owner
 --
 
@@ -7018,7 +7136,7 @@ ALTER TABLE market.venue OWNER TO predator_owner;
 -- Name: TABLE venue; Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON TABLE market.venue IS 'Trading venues (ccxt exchange ids) and their default spot fee tier in basis points.';
+COMMENT ON TABLE market.venue IS 'Trading venues (ccxt exchange ids) and their default spot fee tier in basis points; added by migrations or api.add_venue (audited), never changed by a call.';
 
 
 --
@@ -9074,6 +9192,22 @@ GRANT USAGE ON SCHEMA trading TO predator_auditor;
 
 
 --
+-- Name: FUNCTION add_asset(p_asset text, p_kind text, p_cluster text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION begin_candle_load(); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -9807,6 +9941,22 @@ GRANT SELECT ON TABLE api.accounts TO predator_auditor;
 
 
 --
+-- Name: TABLE asset; Type: ACL; Schema: market; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE market.asset TO predator_auditor;
+
+
+--
+-- Name: TABLE assets; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.assets TO predator_worker;
+GRANT SELECT ON TABLE api.assets TO predator_operator;
+GRANT SELECT ON TABLE api.assets TO predator_auditor;
+
+
+--
 -- Name: TABLE audit_log; Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -10099,13 +10249,6 @@ GRANT SELECT ON TABLE ops.incident_update TO predator_auditor;
 GRANT SELECT ON TABLE api.incidents TO predator_worker;
 GRANT SELECT ON TABLE api.incidents TO predator_operator;
 GRANT SELECT ON TABLE api.incidents TO predator_auditor;
-
-
---
--- Name: TABLE asset; Type: ACL; Schema: market; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE market.asset TO predator_auditor;
 
 
 --

@@ -35,6 +35,17 @@ class StrategyParametersError(ConfigurationError, ValueError):
     the message names the key or the strategy's own complaint, and the parameters it accepts."""
 
 
+class PreflightError(ConfigurationError):
+    """A run, paper run or replay refused before it created or touched anything: a symbol that is not an
+    instrument of the venue, stored candles that do not cover the range, a range that ends before it starts,
+    or an existing account whose configuration (venue, quote currency, mode, run) differs. One line."""
+
+
+class PreflightNotFound(PreflightError, NotFoundError):
+    """A preflight refusal for something that is not there: a venue or symbol the database does not know,
+    no stored candles in the range, an account to replay that does not exist or never closed an hour."""
+
+
 class ClusterError(PredatorError):
     """The embedded PostgreSQL cluster could not be initialised, started or stopped."""
 

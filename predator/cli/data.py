@@ -14,8 +14,8 @@ import click
 from tqdm import tqdm
 
 from predator.cli import main
-from predator.db import market_api
-from predator.db.connection import default_target
+from predator.db import market_api, reads
+from predator.db.connection import Target, default_target
 from predator.errors import ConfigurationError
 from predator.marketdata import loader, sync
 from predator.marketdata.backfill import BackfillError, PageLoad, backfill
@@ -86,6 +86,7 @@ def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, int
                file=sys.stderr, leave=False)
     failed = 0
     totals = dict(read=0, loaded=0, duplicate=0, corrected=0, quarantined=0)
+    loaded_feeds: set[tuple[str, str]] = set()
     try:
         for outcome in loader.load_many(lambda: target.connect("worker"), paths, jobs=jobs, venue=venue,
                                         symbol=symbol, interval=interval, source=source, clock=_utc(clock),
@@ -97,16 +98,30 @@ def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, int
                 tqdm.write(f"error: {prefix}{text}", file=sys.stderr)
                 continue
             tqdm.write(outcome.accounting_line())
+            loaded_feeds.add((outcome.feed.venue, outcome.feed.symbol))
             for k in totals:
                 totals[k] += getattr(outcome.result, k)
     finally:
         bar.close()
+    _warn_no_instrument(target, loaded_feeds)
     if len(paths) > 1:
         click.echo(f"total: {len(paths) - failed} file(s) loaded + {failed} refused; loaded {totals['loaded']} +"
                    f" duplicate {totals['duplicate']} + corrected {totals['corrected']} + quarantined"
                    f" {totals['quarantined']} = read {totals['read']}")
     if failed:
         sys.exit(2)
+
+
+def _warn_no_instrument(target: Target, feeds: set[tuple[str, str]]) -> None:
+    """One warning line per loaded feed whose symbol is not an instrument of its venue: a run refuses it."""
+    if not feeds:
+        return
+    with target.connect("auditor") as conn:
+        known = {(r.venue, r.symbol) for r in reads.venue_instruments(conn)}
+    for venue, symbol in sorted(feeds - known):
+        click.echo(f"warning: {symbol} is not an instrument of {venue}: its candles are stored, but paper and run "
+                   f"refuse it until it is added (predator instruments add --venue {venue} --symbol {symbol} ...)",
+                   err=True)
 
 
 @data.command("gaps")

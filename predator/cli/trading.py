@@ -100,6 +100,38 @@ def _paper_config(kw: dict) -> PaperConfig:  # type: ignore[type-arg]
     )
 
 
+def _preflight_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--quote", default=None, help="The book's quote currency, e.g. USD, USDT, USDC, EUR (default: "
+                     "the quote the symbols share, else the venue's: binance USDT, kraken USD). Stored with the "
+                     "account and checked on every rerun."),
+        click.option("--dry-run", is_flag=True, help="Check everything and print what would be created (account, "
+                     "deposit, strategy registration, symbols, hours); write nothing."),
+        click.option("--allow-partial-data", is_flag=True, help="Run even when a symbol's stored candles start "
+                     "after --from or end before --to (it trades only where it has bars)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _preflight(config: RunConfig, probe: object, *, dry_run: bool, allow_partial: bool,
+               require_end: bool = True, check_data: bool | None = None) -> None:
+    """Check the run before anything is written (predator.runner.preflight; PreflightError: one line, exit
+    2); with ``dry_run`` print what would be created and exit 0; else print the warnings on stderr."""
+    from predator.runner.preflight import check_run
+
+    plan = check_run(default_target(), config, warmup_bars=int(getattr(probe, "warmup_bars", 500)),
+                     require_end=require_end, allow_partial=allow_partial, check_data=check_data)
+    if dry_run:
+        click.echo("dry run: nothing written")
+        for line in plan.lines():
+            click.echo(line)
+        sys.exit(0)
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 #: Exit code of a worker whose database connection was lost.
 EXIT_DATABASE_LOST = 3
 
@@ -155,6 +187,7 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
 @click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True, help="Initial principal (quote).")
 @click.option("--risk-profile", default="default", show_default=True)
 @_venue_options
+@_preflight_options
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--stop-after", type=int, default=None, help="Stop after this many hours (a later run resumes).")
 @click.option(
@@ -176,6 +209,9 @@ def paper(
     progress: bool,
     stop_after: int | None,
     backtest_fast_commit: bool,
+    quote: str | None,
+    dry_run: bool,
+    allow_partial_data: bool,
     **venue_kw: object,
 ) -> None:
     """Paper-trade stored candles in accelerated time, every write through the governed procedures.
@@ -185,20 +221,25 @@ def paper(
     from predator.runner.venues import venue_factory
 
     configure_logging()
+    from predator.runner.preflight import default_quote
     from predator.strategies.base import effective_params, load_strategy
 
     given = _params_json(params)
+    probe = load_strategy(strategy, given)
+    venue_config = _paper_config(venue_kw)
     config = RunConfig(
         account=account,
         symbols=_symbols(symbols),
         strategy=strategy,
-        params=effective_params(load_strategy(strategy, given), given),
+        params=effective_params(probe, given),
         start=_utc(start),
         end=_utc(end),
         principal=principal,
+        base_currency=(quote or default_quote(venue_config.venue, _symbols(symbols))).upper(),
         risk_profile=risk_profile,
-        venue=_paper_config(venue_kw),
+        venue=venue_config,
     )
+    _preflight(config, probe, dry_run=dry_run, allow_partial=allow_partial_data)
     runner = HourRunner(
         default_target(),
         config,
@@ -224,9 +265,11 @@ def paper(
 def replay(account: str, start: str | None, end: str | None, keep: bool, progress: bool) -> None:
     """Re-execute an account's hours from the stored inputs in a scratch database and compare every hour's
     input, output and state hashes. Exit code 1 when parity fails."""
+    from predator.runner.preflight import check_replay
     from predator.runner.replay import replay as run_replay
 
     configure_logging()
+    check_replay(default_target(), account, _utc(start) if start else None, _utc(end) if end else None)
     with database_lost_exits("replay"):
         result = run_replay(
             default_target(),
@@ -480,8 +523,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 )
 @click.option("--venue-url", default=None, help="Base URL of the venue's API for the sync (e.g. the emulator's "
               "http://127.0.0.1:8765). Default: the venue itself.")
-@click.option("--base-currency", default=None, help="The book's quote currency (default: the quote of the first "
-              "symbol, e.g. USD for BTC/USD).")
+@click.option("--base-currency", default=None, hidden=True, help="The book's quote currency (an alias of --quote).")
 @click.option("--bar-wait-seconds", type=float, default=30.0, show_default=True,
               help="With --feed sync: how long (wall) an hour waits for its bars before deciding nothing new.")
 @click.option("--poll-seconds", type=float, default=1.0, show_default=True,
@@ -491,6 +533,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 @click.option("--confirm-live", is_flag=True,
               help="With --mode live: required. Real orders go to the venue with real money.")
 @_venue_options
+@_preflight_options
 def run_cmd(
     mode: str,
     account: str,
@@ -511,6 +554,9 @@ def run_cmd(
     poll_seconds: float,
     key_label: str,
     confirm_live: bool,
+    quote: str | None,
+    dry_run: bool,
+    allow_partial_data: bool,
     **venue_kw: object,
 ) -> None:
     """Run the hour job on a schedule (APScheduler): shortly after each hour closes, with a heartbeat that
@@ -541,10 +587,16 @@ def run_cmd(
         risk_profile,
         venue_kw,
     )
-    quote = base_currency or config.symbols[0].split("/")[-1]
-    config = replace(config, feed=feed, base_currency=quote, mode=mode)
+    from predator.runner.preflight import default_quote
+
+    book_quote = (quote or base_currency or default_quote(config.venue.venue, config.symbols)).upper()
+    config = replace(config, feed=feed, base_currency=book_quote, mode=mode)
     if mode in ("shadow", "live") and feed != "sync":
         raise click.UsageError(f"{mode} mode runs on live data (--feed sync, without --speed)")
+    # A run on stored candles is checked now; one on live data after its first sync stored the venue's
+    # instruments (a dry run checks against the instruments already stored).
+    if feed == "stored" or dry_run:
+        _preflight(config, probe, dry_run=dry_run, allow_partial=allow_partial_data, require_end=False)
     live, dead_man = None, None
     if mode == "live":
         live, dead_man = _live_venue(config, key_label, venue_url, confirm_live)
@@ -557,6 +609,7 @@ def run_cmd(
         click.echo(f"{config.venue.venue}: {first.instruments} instruments stored; first sync:")
         for r in first.results:
             click.echo(f"  {r.line()}")
+        _preflight(config, probe, dry_run=False, allow_partial=allow_partial_data, require_end=False)
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
                          sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live,

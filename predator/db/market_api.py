@@ -129,6 +129,37 @@ def upsert_instruments(conn: psycopg.Connection, venue: str, instruments: Sequen
                           (venue, payload, source), InstrumentUpsert, many=True))
 
 
+def add_venue(conn: psycopg.Connection, venue: str, name: str, maker_fee_bps: Decimal, taker_fee_bps: Decimal,
+              reason: str) -> str:
+    """Add a trading venue (ccxt id, name, spot fee tier in bps); ``inserted`` or ``unchanged``. Operator;
+    audited. PD010 it exists with other values, PD012 invalid values or no reason."""
+    return str(run(conn, Call("SELECT api.add_venue(%s::text, %s::text, %s::numeric, %s::numeric, %s::text)",
+                              (venue, name, maker_fee_bps, taker_fee_bps, reason), None)))
+
+
+def add_asset(conn: psycopg.Connection, asset: str, kind: str, cluster: str | None, reason: str) -> str:
+    """Add a currency (``kind`` crypto with its ``cluster``, stablecoin or fiat); ``inserted`` or ``unchanged``.
+    Operator; audited. PD010 it exists with another kind or cluster, PD011 unknown cluster, PD012 invalid."""
+    return str(run(conn, Call("SELECT api.add_asset(%s::text, %s::text, %s::text, %s::text)",
+                              (asset, kind, cluster, reason), None)))
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    """A currency the database knows (``api.assets``): code, kind (crypto, stablecoin, fiat), cluster."""
+
+    asset: str
+    kind: str
+    cluster: str | None
+
+
+def assets(conn: psycopg.Connection) -> list[AssetRow]:
+    """Every currency the database knows, by code."""
+    rows: list[AssetRow] = run(conn, Call("SELECT asset, kind, cluster FROM api.assets ORDER BY asset", (), AssetRow,
+                                          many=True))
+    return rows
+
+
 @dataclass(frozen=True)
 class Anomaly:
     """A valid but unusual bar (``api.candle_anomalies``).

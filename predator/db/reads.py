@@ -393,3 +393,117 @@ def candle_revisions(conn: psycopg.Connection[Any], *, venue: str, symbol: str, 
         " ORDER BY load_id, ts",
         (venue, symbol, after_load_id if after_load_id is not None else -1, upto_load_id),
     )
+
+
+# --- preflight: what a run needs before it creates anything (predator.runner.preflight) -----------------
+
+
+@dataclass(frozen=True)
+class AccountConfigRow:
+    """An account's configuration as ``api.accounts`` shows it: mode, venue, quote (base) currency, lane."""
+
+    name: str
+    mode: str
+    venue: str
+    base_currency: str
+    lane: str
+    initial_principal: Decimal
+    risk_profile: str
+
+
+def account_config(conn: psycopg.Connection[Any], name: str) -> AccountConfigRow | None:
+    """The configuration of the account called ``name``, or None."""
+    return _one(
+        conn, AccountConfigRow,
+        "SELECT name, mode, venue, base_currency, lane, initial_principal, risk_profile FROM api.accounts"
+        " WHERE name = %s", (name,),
+    )
+
+
+@dataclass(frozen=True)
+class VenueInstrumentRow:
+    """An instrument of a venue (``api.instruments``): symbol, base and quote assets, cluster, trading rules
+    (tick in quote, step and minimum quantity in base, minimum notional in quote; None when unknown), and
+    where the rules came from."""
+
+    venue: str
+    symbol: str
+    base: str
+    quote: str
+    cluster: str | None
+    tick_size: Decimal | None
+    step_size: Decimal | None
+    min_qty: Decimal
+    min_notional: Decimal
+    source: str
+    updated_at: datetime
+
+
+def venue_instruments(conn: psycopg.Connection[Any], venue: str | None = None) -> list[VenueInstrumentRow]:
+    """The instruments of ``venue`` (None: of every venue), by venue and symbol."""
+    return _rows(
+        conn, VenueInstrumentRow,
+        "SELECT venue, symbol, base, quote, cluster, tick_size, step_size, min_qty, min_notional, source, updated_at"
+        " FROM api.instruments WHERE %(venue)s::text IS NULL OR venue = %(venue)s"
+        " ORDER BY venue, symbol COLLATE \"C\"",
+        {"venue": venue},
+    )
+
+
+def venue_names(conn: psycopg.Connection[Any]) -> list[str]:
+    """The ccxt ids of the venues the database knows (``api.venues``), sorted."""
+    return [str(r[0]) for r in conn.execute("SELECT venue FROM api.venues ORDER BY venue").fetchall()]
+
+
+@dataclass(frozen=True)
+class CandleCoverageRow:
+    """Where the stored effective 1h bars of one feed lie in a window: ``first_in``/``last_in`` open times
+    (None: no bar), ``bars_in`` bars; and ``bars_before``, the bars in the stretch just before it."""
+
+    symbol: str
+    first_in: datetime | None
+    last_in: datetime | None
+    bars_in: int
+    bars_before: int
+
+
+def candle_coverage(conn: psycopg.Connection[Any], *, venue: str, symbols: Sequence[str], start: datetime,
+                    end: datetime, before: datetime | None = None) -> list[CandleCoverageRow]:
+    """Per symbol of ``symbols`` (in their order, also those without any bar), the stored 1h bars at
+    ``venue`` with open time in [start, end), and how many in [before, start) (0 without ``before``). The
+    cost follows the windows, not the feeds' whole history."""
+    return _rows(
+        conn, CandleCoverageRow,
+        "SELECT s.symbol, w.first_in, w.last_in, w.bars_in, b.bars_before"
+        "  FROM unnest(%(symbols)s::text[]) WITH ORDINALITY s(symbol, ord)"
+        "  CROSS JOIN LATERAL (SELECT min(c.ts) AS first_in, max(c.ts) AS last_in, count(*)::int AS bars_in"
+        "                        FROM api.candles c WHERE c.venue = %(venue)s AND c.symbol = s.symbol"
+        "                         AND c.interval = '1h' AND c.ts >= %(start)s AND c.ts < %(end)s) w"
+        "  CROSS JOIN LATERAL (SELECT count(*)::int AS bars_before"
+        "                        FROM api.candles c WHERE c.venue = %(venue)s AND c.symbol = s.symbol"
+        "                         AND c.interval = '1h' AND c.ts >= %(before)s AND c.ts < %(start)s) b"
+        " ORDER BY s.ord",
+        {"venue": venue, "symbols": list(symbols), "start": start, "end": end, "before": before or start},
+    )
+
+
+@dataclass(frozen=True)
+class CandleSpanRow:
+    """The first and last stored effective 1h bar of a feed (None: no bar at all)."""
+
+    symbol: str
+    first: datetime | None
+    last: datetime | None
+
+
+def candle_spans(conn: psycopg.Connection[Any], *, venue: str, symbols: Sequence[str]) -> list[CandleSpanRow]:
+    """Per symbol of ``symbols`` (in their order), its first and last stored 1h bar at ``venue`` (reads every
+    bar of the feed: for messages about a range that misses the data, not for every run)."""
+    return _rows(
+        conn, CandleSpanRow,
+        "SELECT s.symbol, min(c.ts) AS first, max(c.ts) AS last"
+        "  FROM unnest(%(symbols)s::text[]) WITH ORDINALITY s(symbol, ord)"
+        "  LEFT JOIN api.candles c ON c.venue = %(venue)s AND c.symbol = s.symbol AND c.interval = '1h'"
+        " GROUP BY s.symbol, s.ord ORDER BY s.ord",
+        {"venue": venue, "symbols": list(symbols)},
+    )

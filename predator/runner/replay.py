@@ -30,7 +30,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -91,6 +91,9 @@ class ReplayResult:
 
 
 def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]:
+    """The account's last registered run and its configuration, booked in the account's quote currency (a
+    run registered before the quote was checked may name another; the account's is the one its hours
+    closed in)."""
     run = replay_db.latest_run(conn, account=account)
     if run is None:
         if reads.account(conn, account) is None:
@@ -99,7 +102,11 @@ def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]
                                 f"(predator paper or predator run creates one)")
         raise NotFoundError(f"account {account} has no registered run to replay (it was not created by "
                             f"predator paper or predator run)")
-    return run.run_id, RunConfig.from_dict(run.config)
+    config = RunConfig.from_dict(run.config)
+    book = reads.account_config(conn, account)
+    if book is not None and book.base_currency != config.base_currency:
+        config = replace(config, base_currency=book.base_currency)
+    return run.run_id, config
 
 
 def _copy_candles(

@@ -47,7 +47,9 @@ INSERT INTO api_surface VALUES
     ('open_incident', '{integer,text,text,text,text,text,jsonb}', false, true, false),
     ('update_incident', '{text,text,text}', false, true, false),
     ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false),
-    ('set_setting', '{text,numeric,text}', false, true, false);
+    ('set_setting', '{text,numeric,text}', false, true, false),
+    ('add_venue', '{text,text,numeric,numeric,text}', false, true, false),
+    ('add_asset', '{text,text,text,text}', false, true, false);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -58,14 +60,14 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
+    'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
-    'accounts', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
+    'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
     'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'venue_transfers', 'venues'],
