@@ -150,13 +150,14 @@ class Verification:
         return not self.breaks
 
 
-def verify(conn: psycopg.Connection) -> Verification:
-    """Recompute every hash chain (``api.verify_chains()``) and count the chains it covered: one per
+def verify(conn: psycopg.Connection, book: int | None = None) -> Verification:
+    """Recompute every hash chain (``api.verify_chains()``), or only those of book ``book``
+    (``api.verify_book_chains``, whose time follows the book), and count the chains covered: one per
     (book, table) in ``ops.chain_head`` and one per (book, account, currency) journal posting chain."""
     with audit.read_only_snapshot(conn):
-        breaks = api.verify_chains(conn)
-        chains = audit.chain_count(conn)
-    return Verification(chains, breaks)
+        if book is None:
+            return Verification(audit.chain_count(conn), api.verify_chains(conn))
+        return Verification(audit.book_chain_count(conn, book), audit.verify_book_chains(conn, book))
 
 
 def verify_report(v: Verification) -> str:

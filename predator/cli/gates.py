@@ -12,7 +12,7 @@ import psycopg
 
 from predator import gates
 from predator.cli import main
-from predator.db import reads
+from predator.db import audit
 from predator.db.connection import connect_dsn, default_target
 
 
@@ -66,7 +66,7 @@ def validate(dsn: str | None, directory: Path, show_rows: int, account: str | No
         raise click.BadParameter(f"--from {start.isoformat()} is after --to {end.isoformat()}", param_hint="--from")
     scope = gates.Scope(account, start, end)
     with _connect(dsn) as conn:
-        if account is not None and reads.account(conn, account) is None:
+        if account is not None and audit.book_id(conn, account) is None:
             raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
                                      param_hint="--account")
         results = gates.run_gates(conn, files, scope)
@@ -80,9 +80,16 @@ def validate(dsn: str | None, directory: Path, show_rows: int, account: str | No
 @main.command()
 @click.option("--dsn", default=None,
               help="The auditor's libpq DSN, used as given (default: the auditor login of the configured database).")
-def verify(dsn: str | None) -> None:
+@click.option("--account", default=None, help="Verify only this account's chains (its time grows with the book).")
+def verify(dsn: str | None, account: str | None) -> None:
     """Recompute every hash chain as predator_auditor and name the first broken row of each broken chain."""
     with _connect(dsn) as conn:
-        result = gates.verify(conn)
+        book = None
+        if account is not None:
+            book = audit.book_id(conn, account)
+            if book is None:
+                raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
+                                         param_hint="--account")
+        result = gates.verify(conn, book)
     click.echo(gates.verify_report(result))
     sys.exit(0 if result.ok else 1)

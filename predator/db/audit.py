@@ -19,7 +19,9 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
+from psycopg.rows import class_row
 
+from predator.db.api import ChainBreak
 from predator.db.reads import _scalar
 
 
@@ -137,5 +139,31 @@ def chain_count(conn: psycopg.Connection[Any]) -> int:
     Auditor (reads private tables)."""
     value = _scalar(
         conn, "SELECT (SELECT count(*) FROM ops.chain_head) + (SELECT count(*) FROM ledger.balance)", ()
+    )
+    return int(value or 0)
+
+
+def book_id(conn: psycopg.Connection[Any], account: str) -> int | None:
+    """The book id of the account called ``account`` (``api.accounts``), or None. Any login role."""
+    value = _scalar(conn, "SELECT book_id FROM api.accounts WHERE name = %s", (account,))
+    return None if value is None else int(value)
+
+
+def verify_book_chains(conn: psycopg.Connection[Any], book: int) -> list[ChainBreak]:
+    """``api.verify_book_chains(book)``: the first broken row of each broken chain of one book (empty: all
+    verify). Auditor, worker or operator."""
+    with conn.cursor(row_factory=class_row(ChainBreak)) as cur:
+        cur.execute("SELECT * FROM api.verify_book_chains(%s::integer) ORDER BY chain, seq", (book,))
+        return cur.fetchall()
+
+
+def book_chain_count(conn: psycopg.Connection[Any], book: int) -> int:
+    """How many hash chains :func:`verify_book_chains` covers for ``book``: its (book, table) chains in
+    ``ops.chain_head`` and its (account, currency) journal posting chains. Auditor (reads private tables)."""
+    value = _scalar(
+        conn,
+        "SELECT (SELECT count(*) FROM ops.chain_head WHERE book_id = %s)"
+        " + (SELECT count(*) FROM ledger.balance WHERE book_id = %s)",
+        (book, book),
     )
     return int(value or 0)

@@ -198,3 +198,20 @@ def test_render_gate_substitutes_like_psql() -> None:
         audit.render_gate("\\set x 1\nSELECT 1")
     with pytest.raises(ValueError, match="no value and no default"):
         audit.render_gate("SELECT :'nope'")
+
+
+def test_verify_account_checks_only_that_books_chains(copy: TwoBooks) -> None:
+    other_id = book_id(copy.target, copy.other.account)
+    plant(copy.target, copy.other, "UPDATE trading.signal SET confidence = 0.99"
+                                   " WHERE book_id = (SELECT book_id FROM trading.account WHERE name = %(account)s)"
+                                   " AND seq = 1")
+    dsn = copy.target.role_dsn("auditor")
+    mine = CliRunner().invoke(main, ["verify", "--dsn", dsn, "--account", copy.mine.account])
+    assert mine.exit_code == 0 and mine.output.strip().splitlines()[-1].startswith("VERIFY: OK ("), mine.output
+    other = CliRunner().invoke(main, ["verify", "--dsn", dsn, "--account", copy.other.account])
+    assert other.exit_code == 1, other.output
+    assert [line for line in other.output.splitlines() if line.startswith("BROKEN ")] == [
+        f"BROKEN trading.signal:{other_id}: table=trading.signal book={other_id} seq=1:"
+        " row_hash does not match the row's content"]
+    whole = CliRunner().invoke(main, ["verify", "--dsn", dsn])
+    assert whole.exit_code == 1 and f"book={other_id}" in whole.output
