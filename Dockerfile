@@ -17,7 +17,11 @@ ENV PREDATOR_HOME=/var/lib/predator \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 
-RUN groupadd --gid "${PREDATOR_GID}" predator \
+RUN if [ "${PREDATOR_UID}" = 0 ] || [ "${PREDATOR_GID}" = 0 ]; then \
+        echo "PREDATOR_UID/PREDATOR_GID 0: the image never runs as root; generate the secrets as an ordinary user" >&2; \
+        exit 1; \
+    fi \
+ && groupadd --gid "${PREDATOR_GID}" predator \
  && useradd --uid "${PREDATOR_UID}" --gid predator --home-dir /var/lib/predator --no-create-home \
             --shell /usr/sbin/nologin predator \
  && mkdir -p /var/lib/predator/logs \
