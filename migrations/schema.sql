@@ -2725,16 +2725,19 @@ COMMENT ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_
 
 
 --
--- Name: verify_chains(); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: verify_book_chains(integer); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.verify_chains() RETURNS TABLE(chain text, tbl text, book_id integer, seq bigint, problem text)
+CREATE FUNCTION api.verify_book_chains(p_book_id integer) RETURNS TABLE(chain text, tbl text, book_id integer, seq bigint, problem text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
     AS $_$
 DECLARE
     r record;
+    -- a literal predicate (not a parameter), so each scan is planned for this book: an index range on
+    -- book_id for one book, a plain scan for all
+    in_book text := CASE WHEN p_book_id IS NULL THEN 'true' ELSE format('t.book_id = %s', p_book_id) END;
 BEGIN
     FOR r IN SELECT * FROM ops.chained_tables() ORDER BY 1 LOOP
         RETURN QUERY EXECUTE format($q$
@@ -2747,44 +2750,72 @@ BEGIN
                                     THEN 'row_hash does not match the row''s content'
                            END AS problem
                       FROM %1$s t
+                     WHERE %3$s
                     WINDOW w AS (PARTITION BY t.book_id ORDER BY t.seq)) x
              WHERE x.problem IS NOT NULL
-             ORDER BY x.book_id, x.seq$q$, r.tbl, r.extra_exclude);
+             ORDER BY x.book_id, x.seq$q$, r.tbl, r.extra_exclude, in_book);
         RETURN QUERY EXECUTE format($q$
             SELECT h.chain, %1$L::text, h.book_id, h.seq, 'chain head does not match the last row'::text
               FROM ops.chain_head h
               LEFT JOIN LATERAL (SELECT t.seq, t.row_hash FROM %1$s t WHERE t.book_id = h.book_id ORDER BY t.seq DESC LIMIT 1) l ON true
              WHERE split_part(h.chain, ':', 1) = %1$L
-               AND (l.seq IS DISTINCT FROM h.seq OR l.row_hash IS DISTINCT FROM h.head_hash)$q$, r.tbl);
+               AND %2$s
+               AND (l.seq IS DISTINCT FROM h.seq OR l.row_hash IS DISTINCT FROM h.head_hash)$q$,
+            r.tbl, replace(in_book, 't.', 'h.'));
     END LOOP;
 
-    RETURN QUERY
+    RETURN QUERY EXECUTE format($q$
         SELECT DISTINCT ON (x.book_id, x.account_code, x.currency)
                'ledger.posting:' || x.book_id || ':' || x.account_code || ':' || x.currency, 'ledger.posting'::text,
                x.book_id, x.seq, x.problem
-          FROM (SELECT p.book_id, p.account_code, p.currency, p.seq,
-                       CASE WHEN p.seq <> coalesce(lag(p.seq) OVER w, 0) + 1 THEN 'sequence gap'
-                            WHEN p.balance_after <> coalesce(lag(p.balance_after) OVER w, 0) + p.amount
+          FROM (SELECT t.book_id, t.account_code, t.currency, t.seq,
+                       CASE WHEN t.seq <> coalesce(lag(t.seq) OVER w, 0) + 1 THEN 'sequence gap'
+                            WHEN t.balance_after <> coalesce(lag(t.balance_after) OVER w, 0) + t.amount
                                 THEN 'balance_after breaks continuity'
-                            WHEN p.prev_hash <> coalesce(lag(p.row_hash) OVER w, ops.genesis_hash())
+                            WHEN t.prev_hash <> coalesce(lag(t.row_hash) OVER w, ops.genesis_hash())
                                 THEN 'prev_hash is not the previous row''s row_hash'
-                            WHEN p.row_hash <> ops.row_hash(p.prev_hash, to_jsonb(p))
+                            WHEN t.row_hash <> ops.row_hash(t.prev_hash, to_jsonb(t))
                                 THEN 'row_hash does not match the row''s content'
                        END AS problem
-                  FROM ledger.posting p
-                WINDOW w AS (PARTITION BY p.book_id, p.account_code, p.currency ORDER BY p.seq)) x
+                  FROM ledger.posting t
+                 WHERE %1$s
+                WINDOW w AS (PARTITION BY t.book_id, t.account_code, t.currency ORDER BY t.seq)) x
          WHERE x.problem IS NOT NULL
-         ORDER BY x.book_id, x.account_code, x.currency, x.seq;
-    RETURN QUERY
-        SELECT 'ledger.posting:' || b.book_id || ':' || b.account_code || ':' || b.currency, 'ledger.balance'::text,
-               b.book_id, b.seq, 'balance head does not match the last posting'::text
-          FROM ledger.balance b
+         ORDER BY x.book_id, x.account_code, x.currency, x.seq$q$, in_book);
+    RETURN QUERY EXECUTE format($q$
+        SELECT 'ledger.posting:' || t.book_id || ':' || t.account_code || ':' || t.currency, 'ledger.balance'::text,
+               t.book_id, t.seq, 'balance head does not match the last posting'::text
+          FROM ledger.balance t
           LEFT JOIN LATERAL (SELECT p.seq, p.balance_after, p.row_hash FROM ledger.posting p
-                              WHERE p.book_id = b.book_id AND p.account_code = b.account_code AND p.currency = b.currency
+                              WHERE p.book_id = t.book_id AND p.account_code = t.account_code AND p.currency = t.currency
                               ORDER BY p.seq DESC LIMIT 1) l ON true
-         WHERE l.seq IS DISTINCT FROM b.seq OR l.balance_after IS DISTINCT FROM b.balance OR l.row_hash IS DISTINCT FROM b.head_hash;
+         WHERE %1$s
+           AND (l.seq IS DISTINCT FROM t.seq OR l.balance_after IS DISTINCT FROM t.balance OR l.row_hash IS DISTINCT FROM t.head_hash)$q$,
+        in_book);
 END
 $_$;
+
+
+ALTER FUNCTION api.verify_book_chains(p_book_id integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION verify_book_chains(p_book_id integer); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.verify_book_chains(p_book_id integer) IS 'api.verify_chains() for one book (NULL: every book): recomputes the book''s hash chains and running balances from content through its primary keys; returns the first broken row of each broken chain, empty when all verify.';
+
+
+--
+-- Name: verify_chains(); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.verify_chains() RETURNS TABLE(chain text, tbl text, book_id integer, seq bigint, problem text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+    SELECT v.chain, v.tbl, v.book_id, v.seq, v.problem FROM api.verify_book_chains(NULL) v
+$$;
 
 
 ALTER FUNCTION api.verify_chains() OWNER TO predator_owner;
@@ -9493,6 +9524,15 @@ GRANT ALL ON FUNCTION api.update_incident(p_incident text, p_action text, p_reas
 
 REVOKE ALL ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION verify_book_chains(p_book_id integer); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.verify_book_chains(p_book_id integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.verify_book_chains(p_book_id integer) TO predator_worker;
+GRANT ALL ON FUNCTION api.verify_book_chains(p_book_id integer) TO predator_auditor;
 
 
 --

@@ -6,6 +6,12 @@ REPEATABLE READ transaction, so all gates judge the same snapshot; a gate that e
 keeps its error message. :func:`verify` wraps ``api.verify_chains()``. The SQL itself runs in
 :mod:`predator.db.audit` (only ``predator.db`` speaks SQL).
 
+A :class:`Scope` narrows every gate to one account's book and/or a business-time range. Each gate reads the
+scope from psql variables (``:'account'``, ``:'from'``, ``:'to'``; ``psql -v account=A -f
+validations/NN_x.sql`` does the same by hand), and the account's filter sits in every scan of the gate, so
+the book's rows are reached through the ``(book_id, …)`` keys: the time it takes grows with that book, not
+with the other books of the database (bench/validate_scale.py).
+
 Both work with the ``predator_auditor`` role alone (SELECT on every table, EXECUTE on the read helpers).
 """
 
@@ -14,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +58,55 @@ def gate_name(path: Path) -> str:
     return path.stem
 
 
-def run_gate(conn: psycopg.Connection, path: Path) -> GateResult:
-    """Run one gate in a savepoint of the caller's transaction (an error does not abort the others)."""
+@dataclass(frozen=True)
+class Scope:
+    """What the gates judge: one account's book (None: every book) and the business times from ``start`` to
+    ``end``, both inclusive (None: unbounded). A gate whose rule needs a row's history (a chain, a running
+    balance, FIFO order) still reads that history from the book's start, but reports only the rows in the
+    range; the rules about the current state (gate 04), whole chains (10) and whole round trips (13) ignore
+    the range. Candle loads belong to no book: an account-scoped run leaves them to the whole-database run."""
+
+    account: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def variables(self) -> dict[str, str]:
+        """The psql variables of the gates: ``account`` ('' = every book), ``from`` and ``to`` (ISO-8601,
+        ``-infinity`` / ``infinity`` when unbounded)."""
+        return {
+            "account": self.account or "",
+            "from": self.start.isoformat() if self.start else "-infinity",
+            "to": self.end.isoformat() if self.end else "infinity",
+        }
+
+    def describe(self) -> str:
+        """``account A, 2024-01-01T00:00:00+00:00 .. infinity`` or ``every account, all time``."""
+        who = f"account {self.account}" if self.account else "every account"
+        if self.start is None and self.end is None:
+            return f"{who}, all time"
+        v = self.variables()
+        return f"{who}, {v['from']} .. {v['to']}"
+
+
+def run_gate(conn: psycopg.Connection, path: Path, scope: Scope | None = None) -> GateResult:
+    """Run one gate in a savepoint of the caller's transaction (an error does not abort the others),
+    narrowed to ``scope`` (default: the whole database)."""
     start = time.perf_counter()
-    result = audit.run_query(conn, text=path.read_text())
+    result = audit.run_query(conn, text=path.read_text(), variables=(scope or Scope()).variables())
     seconds = time.perf_counter() - start
     if result.error is not None:
         return GateResult(gate_name(path), 0, seconds, error=result.error)
     return GateResult(gate_name(path), len(result.rows), seconds, list(result.columns), list(result.rows))
 
 
-def run_gates(conn: psycopg.Connection, files: Iterable[Path] | None = None) -> list[GateResult]:
+def run_gates(conn: psycopg.Connection, files: Iterable[Path] | None = None,
+              scope: Scope | None = None) -> list[GateResult]:
     """Run every gate on ``conn``, all against one snapshot (a read-only REPEATABLE READ transaction when the
-    connection is idle; inside the caller's transaction otherwise)."""
+    connection is idle; inside the caller's transaction otherwise), narrowed to ``scope`` (default: the
+    whole database)."""
     paths = list(files) if files is not None else gate_files()
     with audit.read_only_snapshot(conn):
-        return [run_gate(conn, p) for p in paths]
+        return [run_gate(conn, p, scope) for p in paths]
 
 
 def report(results: Sequence[GateResult], show_rows: int = 5) -> tuple[str, bool]:
@@ -110,13 +150,14 @@ class Verification:
         return not self.breaks
 
 
-def verify(conn: psycopg.Connection) -> Verification:
-    """Recompute every hash chain (``api.verify_chains()``) and count the chains it covered: one per
+def verify(conn: psycopg.Connection, book: int | None = None) -> Verification:
+    """Recompute every hash chain (``api.verify_chains()``), or only those of book ``book``
+    (``api.verify_book_chains``, whose time follows the book), and count the chains covered: one per
     (book, table) in ``ops.chain_head`` and one per (book, account, currency) journal posting chain."""
     with audit.read_only_snapshot(conn):
-        breaks = api.verify_chains(conn)
-        chains = audit.chain_count(conn)
-    return Verification(chains, breaks)
+        if book is None:
+            return Verification(audit.chain_count(conn), api.verify_chains(conn))
+        return Verification(audit.book_chain_count(conn, book), audit.verify_book_chains(conn, book))
 
 
 def verify_report(v: Verification) -> str:

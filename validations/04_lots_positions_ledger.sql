@@ -7,9 +7,18 @@
 --     (the account only trades instruments quoted in its base currency, so those postings are base-asset legs);
 --   * the trading account's balance of that asset covers its open lots (it holds what the lots say).
 -- A row is one violation: the lot, symbol or asset whose figures disagree, with both sides.
+-- Scope: psql variables, all optional (without them the gate judges the whole database):
+--   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/04_lots_positions_ledger.sql
+-- `predator validate --account NAME --from … --to …` sets the same three (from/to inclusive); the \gset line
+-- looks the account's book id up once (-1 when unknown), so every scan below filters on a constant :book.
+-- Account: the book's lots, positions and journal; from/to do not apply (the rules judge the current state).
+\if :{?account} \else \set account '' \endif
+\if :{?from} \else \set from -infinity \endif
+\if :{?to} \else \set to infinity \endif
+SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH lot_sum AS (
     SELECT l.book_id, l.symbol, sum(l.remaining) AS remaining
-      FROM trading.lot l GROUP BY l.book_id, l.symbol),
+      FROM trading.lot l WHERE (:'account' = '' OR l.book_id = :book) GROUP BY l.book_id, l.symbol),
 asset_lots AS (
     SELECT s.book_id, split_part(s.symbol, '/', 1) AS asset, sum(s.remaining) AS remaining
       FROM lot_sum s GROUP BY 1, 2),
@@ -18,19 +27,21 @@ fill_flow AS (
       FROM ledger.posting p
       JOIN ledger.transaction t ON t.book_id = p.book_id AND t.seq = p.tx_seq
       JOIN trading.account a ON a.book_id = p.book_id
-     WHERE t.kind = 'fill' AND p.account_code = 'trading' AND p.currency <> a.base_currency
+     WHERE (:'account' = '' OR p.book_id = :book)
+       AND t.kind = 'fill' AND p.account_code = 'trading' AND p.currency <> a.base_currency
      GROUP BY 1, 2)
 SELECT l.book_id, l.symbol AS key, l.lot_no::text AS item,
        format('lot remaining %s <> quantity %s - allocated %s', l.remaining, l.quantity, coalesce(x.allocated, 0)) AS problem
   FROM trading.lot l
   LEFT JOIN (SELECT a.book_id, a.symbol, a.lot_no, sum(a.quantity) AS allocated
-               FROM trading.lot_allocation a GROUP BY 1, 2, 3) x
+               FROM trading.lot_allocation a WHERE (:'account' = '' OR a.book_id = :book) GROUP BY 1, 2, 3) x
          ON x.book_id = l.book_id AND x.symbol = l.symbol AND x.lot_no = l.lot_no
- WHERE l.remaining <> l.quantity - coalesce(x.allocated, 0) OR l.remaining < 0
+ WHERE (:'account' = '' OR l.book_id = :book)
+   AND (l.remaining <> l.quantity - coalesce(x.allocated, 0) OR l.remaining < 0)
 UNION ALL
 SELECT coalesce(p.book_id, s.book_id), coalesce(p.symbol, s.symbol), 'position',
        format('position quantity %s <> remaining of open lots %s', coalesce(p.quantity, 0), coalesce(s.remaining, 0))
-  FROM trading.position p
+  FROM (SELECT * FROM trading.position p WHERE (:'account' = '' OR p.book_id = :book)) p
   FULL JOIN lot_sum s ON s.book_id = p.book_id AND s.symbol = p.symbol
  WHERE coalesce(p.quantity, 0) <> coalesce(s.remaining, 0)
 UNION ALL

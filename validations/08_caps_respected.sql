@@ -10,6 +10,15 @@
 --   * fewer than max_orders_per_hour orders had been admitted in the hour before;
 --   * every order created from a signal has an admitted decision.
 -- A cap recorded as null was disabled. A row is one violation: the decision (signal seq) and the broken cap.
+-- Scope: psql variables, all optional (without them the gate judges the whole database):
+--   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/08_caps_respected.sql
+-- `predator validate --account NAME --from … --to …` sets the same three (from/to inclusive); the \gset line
+-- looks the account's book id up once (-1 when unknown), so every scan below filters on a constant :book.
+-- Account: the book's decisions and orders; from/to: the decisions (ts) and orders (ts) judged.
+\if :{?account} \else \set account '' \endif
+\if :{?from} \else \set from -infinity \endif
+\if :{?to} \else \set to infinity \endif
+SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH d AS (
     SELECT d.book_id, d.signal_seq, d.client_order_id, d.reasons, d.figures, d.figures -> 'caps' AS caps,
            s.edge_bps, r.side, r.quantity, r.limit_price, r.decision_price, r.seq AS order_seq, r.ts AS order_ts,
@@ -19,7 +28,8 @@ WITH d AS (
       FROM risk.decision d
       JOIN trading.signal s ON s.book_id = d.book_id AND s.seq = d.signal_seq
       LEFT JOIN trading.order_request r ON r.client_order_id = d.client_order_id
-     WHERE d.outcome = 'admitted'),
+     WHERE (:'account' = '' OR d.book_id = :book) AND d.ts >= :'from' AND d.ts <= :'to'
+       AND d.outcome = 'admitted'),
 checks AS (
     SELECT d.book_id, d.signal_seq, d.client_order_id, c.rule, c.ok
       FROM d, LATERAL (VALUES
@@ -61,7 +71,8 @@ SELECT c.book_id, c.signal_seq, c.client_order_id, c.rule || ' violated' AS prob
 UNION ALL
 SELECT r.book_id, r.signal_seq, r.client_order_id, 'order created from a signal without an admitted decision'
   FROM trading.order_request r
- WHERE r.origin = 'signal'
+ WHERE (:'account' = '' OR r.book_id = :book) AND r.ts >= :'from' AND r.ts <= :'to'
+   AND r.origin = 'signal'
    AND NOT EXISTS (SELECT FROM risk.decision d
                     WHERE d.book_id = r.book_id AND d.signal_seq = r.signal_seq AND d.outcome = 'admitted'
                       AND d.client_order_id = r.client_order_id)

@@ -7,6 +7,15 @@
 -- account = the account's name; strategy = '<account>/<strategy>'.
 -- Also: risk.halt_state (the cache admissions read) equals the latest event of every scope.
 -- A row is one violation: the order admitted while halted (with the halt), or a scope whose state disagrees.
+-- Scope: psql variables, all optional (without them the gate judges the whole database):
+--   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/09_no_admission_during_halt.sql
+-- `predator validate --account NAME --from … --to …` sets the same three (from/to inclusive); the \gset line
+-- looks the account's book id up once (-1 when unknown), so every scan below filters on a constant :book.
+-- Account: the book's orders, against every halt that covers it; from/to: the orders judged (ts). The halt_state check (small, global) always runs.
+\if :{?account} \else \set account '' \endif
+\if :{?from} \else \set from -infinity \endif
+\if :{?to} \else \set to infinity \endif
+SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH halts AS (
     -- a halt lasts until the next resume; a halt following a halt leaves the scope halted
     SELECT h.scope_kind, h.scope_key, h.reason, h.effective_at AS halted_from,
@@ -24,7 +33,8 @@ SELECT o.book_id, o.client_order_id, o.admitted_at,
                    OR (h.scope_kind = 'lane' AND h.scope_key = a.lane)
                    OR (h.scope_kind = 'account' AND h.scope_key = a.name)
                    OR (h.scope_kind = 'strategy' AND h.scope_key = a.name || '/' || coalesce(o.strategy, '')))
- WHERE (o.origin = 'signal' OR NOT o.reduce_only)
+ WHERE (:'account' = '' OR o.book_id = :book) AND o.ts >= :'from' AND o.ts <= :'to'
+   AND (o.origin = 'signal' OR NOT o.reduce_only)
    AND o.admitted_at >= h.halted_from
    AND (h.halted_until IS NULL OR o.admitted_at < h.halted_until)
 UNION ALL

@@ -10,6 +10,15 @@
 --   * outputs_hash = portfolio.outputs_hash(digests recomputed from the rows' content), so an edited row in
 --     any chain of the hour shows up even when its stored hash was left alone.
 -- A row is one violation: the book, hour and the figure that does not reproduce.
+-- Scope: psql variables, all optional (without them the gate judges the whole database):
+--   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/11_hourly_state.sql
+-- `predator validate --account NAME --from … --to …` sets the same three (from/to inclusive); the \gset line
+-- looks the account's book id up once (-1 when unknown), so every scan below filters on a constant :book.
+-- Account: the book's hours; from/to: the hours judged (each still against the hour before it).
+\if :{?account} \else \set account '' \endif
+\if :{?from} \else \set from -infinity \endif
+\if :{?to} \else \set to infinity \endif
+SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH h AS (
     SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.peak_equity, h.drawdown, h.realized_pnl, h.fees,
            h.outputs_hash, h.exposures, h.digests -> 'heads' AS heads, a.base_currency,
@@ -20,15 +29,18 @@ WITH h AS (
            lag(h.peak_equity) OVER w AS prev_peak
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id
+     WHERE (:'account' = '' OR h.book_id = :book)
     WINDOW w AS (PARTITION BY h.book_id ORDER BY h.hour)),
 realized AS (   -- cumulative realized PnL after each allocation (seq is gapless per book)
     SELECT a.book_id, a.seq, sum(a.realized_pnl) OVER (PARTITION BY a.book_id ORDER BY a.seq) AS total
-      FROM trading.lot_allocation a),
+      FROM trading.lot_allocation a
+     WHERE (:'account' = '' OR a.book_id = :book)),
 fees AS (       -- cumulative fees in quote after each fill
     SELECT f.book_id, f.seq,
            sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END)
                OVER (PARTITION BY f.book_id ORDER BY f.seq) AS total
-      FROM trading.fill f),
+      FROM trading.fill f
+     WHERE (:'account' = '' OR f.book_id = :book)),
 r AS (
     SELECT h.*,
            greatest(coalesce(h.prev_peak, h.equity), h.equity) AS want_peak,
@@ -44,7 +56,8 @@ r AS (
            portfolio.outputs_hash(portfolio.window_digests(h.book_id, h.prev_heads, h.heads, true)) AS want_outputs
       FROM h
       LEFT JOIN realized ra ON ra.book_id = h.book_id AND ra.seq = h.head_alloc
-      LEFT JOIN fees fe ON fe.book_id = h.book_id AND fe.seq = h.head_fill)
+      LEFT JOIN fees fe ON fe.book_id = h.book_id AND fe.seq = h.head_fill
+     WHERE h.hour >= :'from' AND h.hour <= :'to')
 SELECT r.book_id, r.hour, x.figure, x.recorded, x.recomputed
   FROM r, LATERAL (VALUES
       ('equity', r.equity::text, (r.cash + r.positions_value)::text),

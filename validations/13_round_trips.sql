@@ -6,16 +6,27 @@
 -- lot), exit time (last allocation), fees (Σ entry and exit fee shares) and net_pnl (Σ realized PnL of the
 -- trip's allocations) are those reconstructed, and gross_pnl − fees = net_pnl.
 -- A row is one violation: the book, symbol, trip number and the figure that disagrees.
+-- Scope: psql variables, all optional (without them the gate judges the whole database):
+--   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/13_round_trips.sql
+-- `predator validate --account NAME --from … --to …` sets the same three (from/to inclusive); the \gset line
+-- looks the account's book id up once (-1 when unknown), so every scan below filters on a constant :book.
+-- Account: the book's lots, allocations, fills and round trips; from/to do not apply (a trip is rebuilt from the book's first lot).
+\if :{?account} \else \set account '' \endif
+\if :{?from} \else \set from -infinity \endif
+\if :{?to} \else \set to infinity \endif
+SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH lots AS (
     SELECT l.book_id, l.symbol, l.lot_no, l.quantity, l.ts, f.seq AS fill_seq
       FROM trading.lot l
       LEFT JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
-                              AND f.side = 'buy'),
+                              AND f.side = 'buy'
+     WHERE (:'account' = '' OR l.book_id = :book)),
 allocs AS (
     SELECT a.book_id, a.symbol, a.lot_no, a.quantity, a.realized_pnl, a.entry_fee, a.exit_fee, a.ts, f.seq AS fill_seq
       FROM trading.lot_allocation a
       LEFT JOIN trading.fill f ON f.book_id = a.book_id AND f.symbol = a.symbol AND f.venue_trade_id = a.venue_trade_id
-                              AND f.side = 'sell'),
+                              AND f.side = 'sell'
+     WHERE (:'account' = '' OR a.book_id = :book)),
 moves AS (      -- what the lots held, fill by fill: + a lot opened by a buy, - an allocation of a sell
     SELECT book_id, symbol, fill_seq, lot_no, quantity, ts, quantity AS delta, true AS is_lot FROM lots
     UNION ALL
@@ -51,7 +62,7 @@ SELECT coalesce(c.book_id, r.book_id) AS book_id, coalesce(c.symbol, r.symbol) A
             WHEN r.exit_ts <> c.exit_ts THEN format('exit_ts %s <> last allocation %s', r.exit_ts, c.exit_ts)
             ELSE format('gross_pnl %s - fees %s <> net_pnl %s', r.gross_pnl, r.fees, r.net_pnl) END AS problem
   FROM closed c
-  FULL JOIN trading.round_trip r ON r.book_id = c.book_id AND r.symbol = c.symbol AND r.trip_no = c.trip_no
+  FULL JOIN (SELECT * FROM trading.round_trip r WHERE (:'account' = '' OR r.book_id = :book)) r ON r.book_id = c.book_id AND r.symbol = c.symbol AND r.trip_no = c.trip_no
  WHERE r.seq IS NULL OR c.trip_no IS NULL OR r.net_pnl <> c.net_pnl OR r.quantity <> c.lot_qty OR r.fees <> c.fees
     OR r.entry_ts <> c.entry_ts OR r.exit_ts <> c.exit_ts OR r.gross_pnl - r.fees <> r.net_pnl
 ORDER BY 1, 2, 3;

@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import psycopg
 
 from predator import gates
 from predator.cli import main
+from predator.db import audit
 from predator.db.connection import connect_dsn, default_target
+
+
+class _UtcTime(click.ParamType[datetime]):
+    """An ISO-8601 date or time; naive values are UTC (``2024-01-01``, ``2024-01-01T12:00``, ``…Z``)."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            parsed = (datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text or " " in text
+                      else datetime.combine(date.fromisoformat(text), datetime.min.time()))
+        except ValueError:
+            self.fail(f"{text!r} is not an ISO-8601 date or time (e.g. 2024-01-01 or 2024-01-01T12:00Z)", param, ctx)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _connect(dsn: str | None) -> psycopg.Connection:
@@ -26,14 +46,33 @@ def _connect(dsn: str | None) -> psycopg.Connection:
               default=gates.VALIDATIONS_DIR, show_default=True, help="Directory of the NN_name.sql gates.")
 @click.option("--rows", "show_rows", type=int, default=5, show_default=True,
               help="Violating rows to print for each failed gate.")
-def validate(dsn: str | None, directory: Path, show_rows: int) -> None:
-    """Run every validation gate as predator_auditor; exit 1 when any gate returns violations."""
+@click.option("--account", default=None,
+              help="Judge only this account's book (its time grows with the book, not with the database).")
+@click.option("--from", "start", type=_UtcTime(), default=None,
+              help="Judge only rows whose business time is at or after this (ISO-8601, UTC).")
+@click.option("--to", "end", type=_UtcTime(), default=None,
+              help="Judge only rows whose business time is at or before this (ISO-8601, UTC).")
+def validate(dsn: str | None, directory: Path, show_rows: int, account: str | None, start: datetime | None,
+             end: datetime | None) -> None:
+    """Run every validation gate as predator_auditor; exit 1 when any gate returns violations.
+
+    Without options the gates judge the whole database. --account narrows every gate to one book, --from and
+    --to to a range of business time (rules that need a row's history still read it from the book's start;
+    docs/operations.md lists what each gate does with the range)."""
     files = gates.gate_files(directory)
     if not files:
         raise click.UsageError(f"no gates (*.sql) in {directory}")
+    if start is not None and end is not None and start > end:
+        raise click.BadParameter(f"--from {start.isoformat()} is after --to {end.isoformat()}", param_hint="--from")
+    scope = gates.Scope(account, start, end)
     with _connect(dsn) as conn:
-        results = gates.run_gates(conn, files)
+        if account is not None and audit.book_id(conn, account) is None:
+            raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
+                                     param_hint="--account")
+        results = gates.run_gates(conn, files, scope)
     text, passed = gates.report(results, show_rows)
+    if scope.account or scope.start or scope.end:
+        click.echo(f"scope: {scope.describe()}")
     click.echo(text)
     sys.exit(0 if passed else 1)
 
@@ -41,9 +80,16 @@ def validate(dsn: str | None, directory: Path, show_rows: int) -> None:
 @main.command()
 @click.option("--dsn", default=None,
               help="The auditor's libpq DSN, used as given (default: the auditor login of the configured database).")
-def verify(dsn: str | None) -> None:
+@click.option("--account", default=None, help="Verify only this account's chains (its time grows with the book).")
+def verify(dsn: str | None, account: str | None) -> None:
     """Recompute every hash chain as predator_auditor and name the first broken row of each broken chain."""
     with _connect(dsn) as conn:
-        result = gates.verify(conn)
+        book = None
+        if account is not None:
+            book = audit.book_id(conn, account)
+            if book is None:
+                raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
+                                         param_hint="--account")
+        result = gates.verify(conn, book)
     click.echo(gates.verify_report(result))
     sys.exit(0 if result.ok else 1)

@@ -19,6 +19,7 @@ GRANT EXECUTE ON FUNCTION
     api.load_candles(uuid, text, text, text, text, timestamptz, integer),
     api.register_run(text, text, text, jsonb, text),
     api.verify_chains(),
+    api.verify_book_chains(integer),
     api.hour_digests(text, timestamptz, timestamptz)
 TO predator_worker;
 
@@ -39,6 +40,7 @@ GRANT USAGE ON SCHEMA market, trading, ledger, risk, portfolio, ops TO predator_
 GRANT SELECT ON ALL TABLES IN SCHEMA market, trading, ledger, risk, portfolio, ops TO predator_auditor;
 GRANT EXECUTE ON FUNCTION
     api.verify_chains(),
+    api.verify_book_chains(integer),
     api.hour_digests(text, timestamptz, timestamptz),
     ops.genesis_hash(), ops.hash_excluded_columns(), ops.canonical(jsonb, text[]), ops.row_hash(bytea, jsonb, text[]),
     ops.chained_tables(), market.interval_seconds(text), market.last_bar(text, text, timestamptz),

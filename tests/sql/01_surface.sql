@@ -24,6 +24,7 @@ INSERT INTO api_surface VALUES
     ('record_venue_transfer', '{text,text,text,numeric,text,"timestamp with time zone"}', true, true, false),
     ('upsert_instruments', '{text,jsonb,text}', true, true, false),
     ('verify_chains', '{}', true, true, true),
+    ('verify_book_chains', '{integer}', true, true, true),
     ('hour_digests', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('feed_status', '{"timestamp with time zone",text,text}', true, true, true),
     ('candle_gaps', '{text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
@@ -64,7 +65,7 @@ SELECT functions_are('api', ARRAY[
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
-    'verify_chains'],
+    'verify_book_chains', 'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
