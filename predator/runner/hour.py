@@ -111,7 +111,11 @@ class HourRunner:
             full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
             features[symbol] = self.strategy.features(symbol, full) if hasattr(self.strategy, "features") else {}
         with conn.transaction():
-            api.register_run(conn, c.run_id, c.account, c.mode, c.as_dict(), market.digest())
+            # A run over stored history is fingerprinted by the bars it reads; a sync-fed run's bars arrive
+            # while it runs (a restart finds more than the first start did): what each hour knew is recorded
+            # by api.record_hour_knowledge instead, and the run has no dataset hash.
+            api.register_run(conn, c.run_id, c.account, c.mode, c.as_dict(),
+                             market.digest() if c.feed == "stored" else None)
             rules = instrument_rules(conn, c)
             limits = pct_limits(conn, c.risk_profile)
             # One source of fees: the venue's tier in the database, unless the run names its own fees
@@ -123,6 +127,12 @@ class HourRunner:
         relay = self.relay = VenueRelay(venue, c.account, self.log)
         self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits)
         restore_venue(conn, venue, c.account)
+        if relay.presume_unknown(conn):
+            # Before the venue and the book are compared: an order the venue took before the restart is the
+            # book's unacknowledged order (acknowledged now), not an order unknown to the book.
+            last = reads.last_closed_hour(conn, c.account)
+            conn.commit()
+            relay.service_requests(conn, last or c.start)
         startup_reconciliation(conn, relay, c.account, c.start)
 
     # --- the loop -------------------------------------------------------------------------------------
@@ -182,8 +192,9 @@ class HourRunner:
 
     def send_unacknowledged(self) -> None:
         """On start: orders admitted but never acknowledged (a crash between admission and placement, a
-        timed-out submission) are resolved by client order id with the venue before anything new is sent;
-        cancel requests are carried out."""
+        timed-out submission) are resolved by client order id with the venue before anything new is sent —
+        on a venue with its own clock, as unknown outcomes since :meth:`prepare` (:meth:`VenueRelay.presume_unknown`:
+        sent only after the grace period if the venue does not know them); cancel requests are carried out."""
         last = self.last_closed_hour()
         handled = self.service_requests(last or self.config.start)
         if handled:

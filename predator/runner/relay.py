@@ -192,6 +192,25 @@ class VenueRelay:
         return call
 
     # --- sending ----------------------------------------------------------------------------------------
+    def presume_unknown(self, conn: psycopg.Connection[Any]) -> int:
+        """On start, with a venue on its own clock: every order the book holds as ``new`` (admitted, never
+        acknowledged) may have been sent before the worker stopped, its answer lost with it. Each is treated
+        as an unknown outcome from now: looked up by client order id, then by trades, and given up as never
+        received only after ``unknown_grace_s`` (the venue may list an accepted order late), exactly as a
+        submission that timed out in this process. Nothing is resent blind across a restart. Returns how
+        many orders were presumed unknown (none for a simulated venue, which the book restores)."""
+        if isinstance(self.venue, SimulatedVenue):
+            return 0
+        now = self.clock()
+        pending = [o for o in reads.live_orders(conn, self.account) if o.status == "new"]
+        conn.commit()
+        for o in pending:
+            self.unknown.setdefault(o.client_order_id, _Unknown(o.symbol, o.ts, now))
+        if pending:
+            self.log.warning("restart_outcomes_unknown", orders=[o.client_order_id for o in pending],
+                             grace_s=self.unknown_grace_s)
+        return len(pending)
+
     def blocked_symbols(self) -> set[str]:
         """Symbols with a submission whose outcome is unknown: nothing new is sent for them until it is
         resolved."""
