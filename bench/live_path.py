@@ -12,7 +12,8 @@ loopback port) spoken to by the real ccxt client through :class:`~predator.venue
    the acknowledgement in the book. The schedule's own offsets (the sync job runs some seconds after each
    close, the hour job at minute 1) are configuration and not part of these figures. The first bar (cold
    caches: the emulator loads the series on the first order) is shown apart and left out of the figures.
-   The bench's database allows a reconciliation difference of 1e-6 (see ``RECONCILE_TOLERANCE``).
+   The bench's database keeps the default reconciliation tolerance (1e-8): the emulator's balances move by
+   exactly the fills it reports.
 2. **Kill switch -> last cancel.** The kill-switch drill (:func:`predator.runner.killdrill.drill`) on the
    emulator: 25 resting limit buys through the governed path, ``api.kill_switch``, a ``KillWatch``
    (LISTEN predator_kill) has the runner cancel them at the venue. Measured from the commit of
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ccxt  # noqa: E402
 
-from predator.db import api, migrate  # noqa: E402
+from predator.db import migrate  # noqa: E402
 from predator.db.connection import Target, default_target  # noqa: E402
 from predator.emulator import Clock, EmulatorServer, Settings, client_urls  # noqa: E402
 from predator.logs import configure_logging  # noqa: E402
@@ -62,11 +63,6 @@ BAR_START = datetime(2024, 3, 1, tzinfo=UTC)  # first measured bar close
 DRILL_START = datetime(2023, 3, 1, tzinfo=UTC)  # BTC near 23,000: limit buys at 15,000 rest
 ORDERS = 25  # the default profile admits at most 30 orders per account per hour
 TARGET_KILL_P99_MS = 2000.0
-#: The emulator books a fill at the paper engine's unrounded price and fee but reports both to 8 decimals, as
-#: Binance's strings are, so the book (built from what is reported) drifts from the venue's balance by about
-#: 1e-9 USDT per fill: past the default tolerance (1e-8) within about ten market fills, a reconciliation halt.
-#: The bar path's scratch database allows 1e-6 (operator setting reconcile_tolerance) so the hours go on.
-RECONCILE_TOLERANCE = Decimal("0.000001")
 
 
 class AlwaysBuy:
@@ -154,8 +150,6 @@ def bar_to_ack(server: Target, bars: int) -> list[float]:
         requests: list[tuple[str, float]] = []
         ex = exchange(srv, requests)
         with migrate.scratch_database(server, "predator_bench_live") as target:
-            with target.connect("operator") as op, op.transaction():
-                api.set_setting(op, "reconcile_tolerance", RECONCILE_TOLERANCE, "bench: emulator fill rounding")
             with target.connect("worker") as conn:
                 store_markets(conn, ex)
                 sync_venue(conn, ex, [SYMBOL], initial_bars=AlwaysBuy.warmup_bars + 48)

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from predator.emulator.auth import ApiKey, AuthError, KeyRing
 from predator.emulator.candles import CandleStore, interval_seconds, price_decimals
 from predator.emulator.core import Core, OrderView, Refusal, TradeView, Transfer
+from predator.venues.paper import FillGrid
 
 _AUTH_ERRORS = {
     "missing_key": (401, -2014, "API-key format invalid."),
@@ -46,6 +47,9 @@ _REFUSALS = {
     "bad_client_order_id": (400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is "
                                         "'^[\\.A-Z\\:/a-z0-9_-]{1,36}$'."),
 }
+#: Fills on 8 decimals of quantity, price and commission, the decimals this API reports them with: the
+#: account's balances move by exactly the reported quantity × price and commission.
+FILL_GRID = FillGrid(amount=Decimal("1e-8"), price=Decimal("1e-8"), fee=Decimal("1e-8"))
 _CLIENT_ORDER_ID = re.compile(r"^[.A-Z:/a-z0-9_-]{1,36}$")
 _STATUS = {"open": "NEW", "closed": "FILLED", "canceled": "CANCELED", "expired": "EXPIRED", "rejected": "REJECTED"}
 
@@ -64,6 +68,12 @@ def trade_id(n: int, key: str) -> str:
 
 def _f(value: Decimal | None) -> str:
     return f"{(value or Decimal(0)):.8f}"
+
+
+def _cost(value: Decimal) -> str:
+    """A quote amount (quantity × price, up to 16 decimals on the 8-decimal fill grid) to 8 decimals, or
+    exactly when it has more: the balance moved by exactly this."""
+    return _f(value) if value == value.quantize(Decimal("1e-8")) else format(value.normalize(), "f")
 
 
 def _ms(dt: datetime) -> int:
@@ -250,7 +260,7 @@ class BinanceApi:
         base, quote = o.symbol.split("/")
         return {"symbol": base + quote, "orderId": int(o.venue_id), "orderListId": -1,
                 "clientOrderId": o.client_order_id or o.key, "price": _f(o.price), "origQty": _f(o.amount),
-                "executedQty": _f(o.filled), "cummulativeQuoteQty": _f(o.cost), "status": status,
+                "executedQty": _f(o.filled), "cummulativeQuoteQty": _cost(o.cost), "status": status,
                 "timeInForce": "GTC", "type": o.type.upper(), "side": o.side.upper(), "stopPrice": _f(None),
                 "icebergQty": _f(None), "time": _ms(o.opened_at),
                 "updateTime": _ms(o.closed_at or o.opened_at), "isWorking": True, "workingTime": _ms(o.opened_at),
@@ -340,7 +350,7 @@ class BinanceApi:
     def _trade(self, t: TradeView) -> dict[str, Any]:
         base, quote = t.symbol.split("/")
         return {"symbol": base + quote, "id": int(t.venue_id), "orderId": int(t.order_venue_id), "orderListId": -1,
-                "price": _f(t.price), "qty": _f(t.amount), "quoteQty": _f(t.cost), "commission": _f(t.fee),
+                "price": _f(t.price), "qty": _f(t.amount), "quoteQty": _cost(t.cost), "commission": _f(t.fee),
                 "commissionAsset": t.fee_currency, "time": _ms(t.at), "isBuyer": t.side == "buy",
                 "isMaker": t.maker, "isBestMatch": True}
 

@@ -24,7 +24,7 @@ from predator.emulator.candles import Candle, CandleStore, interval_seconds
 from predator.emulator.clock import Clock
 from predator.emulator.faults import Fault, FaultBook
 from predator.venues.base import Order, Trade, ms
-from predator.venues.paper import HOUR, PaperConfig, PaperVenue
+from predator.venues.paper import HOUR, FillGrid, PaperConfig, PaperVenue
 
 
 class Refusal(Exception):
@@ -104,7 +104,9 @@ def _dt(value: Any) -> datetime:
 
 class Core:
     """One account at one emulated venue. ``symbols`` maps the venue's unified symbols (``BTC/USD``) to
-    the stored series that prices them (``BTC/USDT``); ``order_id`` and ``trade_id`` make the venue's ids."""
+    the stored series that prices them (``BTC/USDT``); ``order_id`` and ``trade_id`` make the venue's ids;
+    ``grid`` is the grid the venue reports fills on (amount, price and fee decimals): the paper engine fills
+    on it, so the balances move by exactly what the venue reports (default: 8 decimals for each)."""
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class Core:
         config: PaperConfig,
         order_id: Callable[[int, str], str],
         trade_id: Callable[[int, str], str],
+        grid: FillGrid | None = None,
     ) -> None:
         self.venue = venue
         self.store = store
@@ -124,7 +127,8 @@ class Core:
         self.faults = faults
         self.symbols = symbols
         self.base_config = config
-        self.paper = PaperVenue({}, config)
+        self.grid = grid or FillGrid()
+        self.paper = PaperVenue({}, config, grid=self.grid)
         self._order_id, self._trade_id = order_id, trade_id
         self.lock = threading.RLock()
         self._orders: dict[str, str] = {}  # venue order id -> paper key
@@ -201,12 +205,19 @@ class Core:
         trade["fee"] = {"cost": cost, "currency": asset}
 
     def arm_dead_man(self, timeout_s: int) -> tuple[datetime, datetime | None]:
-        """Kraken's CancelAllOrdersAfter: every open order is canceled when the clock reaches now +
-        ``timeout_s`` without another call (0 disarms). (now, trigger time or None)."""
+        """Kraken's CancelAllOrdersAfter: every open order is canceled when the clock reaches the trigger
+        without another call (0 disarms). (now, trigger time or None).
+
+        The trigger is now + ``timeout_s`` on the emulator's clock, except on a clock warped faster than real
+        time (``warp:X``, X > 1), where it is now + ``timeout_s`` × X: the client counts the timeout and its
+        refreshes in its own (wall) seconds, so ``timeout_s`` simulated seconds would pass in a fraction of
+        a second and every resting order would be canceled between two refreshes. On such a clock the switch
+        fires when ``timeout_s`` wall seconds pass without a refresh (or the clock is moved past it)."""
         with self.lock:
             now = self.sync()
             self.dead_man_calls.append((now, timeout_s))
-            self.dead_man_trigger = now + timedelta(seconds=timeout_s) if timeout_s > 0 else None
+            scale = self.clock.rate if self.clock.rate is not None and self.clock.rate > 1 else 1.0
+            self.dead_man_trigger = now + timedelta(seconds=timeout_s * scale) if timeout_s > 0 else None
             return now, self.dead_man_trigger
 
     def _ghost(self, event: dict[str, Any]) -> None:

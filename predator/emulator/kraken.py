@@ -28,6 +28,7 @@ from starlette.routing import Route
 from predator.emulator.auth import ApiKey, AuthError, KeyRing
 from predator.emulator.candles import CandleStore, price_decimals
 from predator.emulator.core import Core, OrderView, Refusal, TradeView, Transfer
+from predator.venues.paper import FillGrid
 
 #: Kraken's legacy asset ids (X… for crypto, Z… for fiat) and alternative names.
 _LEGACY = {"BTC": "XXBT", "ETH": "XETH", "LTC": "XLTC", "XRP": "XXRP", "XLM": "XXLM", "XMR": "XXMR",
@@ -35,6 +36,9 @@ _LEGACY = {"BTC": "XXBT", "ETH": "XETH", "LTC": "XLTC", "XRP": "XXRP", "XLM": "X
 _ALT = {"BTC": "XBT", "DOGE": "XDG"}
 _FIAT = ("USD", "EUR")
 _INTERVALS = {1: "1m", 5: "5m", 15: "15m", 30: "30m", 60: "1h", 240: "4h", 1440: "1d", 10080: "1w"}
+#: Fills on 8 decimals of volume and price and 6 of fee (in the quote: ``oflags=fciq``), the decimals this API
+#: reports them with: the account's balances move by exactly the reported volume × price and fee.
+FILL_GRID = FillGrid(amount=Decimal("1e-8"), price=Decimal("1e-8"), fee=Decimal("1e-6"))
 _OHLC_MAX = 720
 _TRADES_PAGE = 50
 #: Kraken's cl_ord_id: a long UUID, a short UUID (32 hex digits) or free ASCII text of at most 18 characters.
@@ -111,6 +115,12 @@ def _f(value: Decimal | None, places: int = 8) -> str:
 
 def _s(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def _cost(value: Decimal) -> str:
+    """A quote amount (volume × price, up to 16 decimals on the fill grid) to 6 decimals, or exactly when it
+    has more: the balance moved by exactly this."""
+    return _f(value, 6) if value == value.quantize(Decimal("1e-6")) else _s(value)
 
 
 def _secs(dt: datetime) -> float:
@@ -333,7 +343,7 @@ class KrakenApi:
             "descr": {"pair": alt, "type": o.side, "ordertype": o.type,
                       "price": _s(o.price) if o.price is not None else "0", "price2": "0", "leverage": "none",
                       "order": self._descr(o.side, o.amount, alt, o.type, o.price), "close": ""},
-            "vol": _f(o.amount), "vol_exec": _f(o.filled), "cost": _f(o.cost, 6), "fee": _f(o.fee, 6),
+            "vol": _f(o.amount), "vol_exec": _f(o.filled), "cost": _cost(o.cost), "fee": _f(o.fee, 6),
             "price": _f(o.average, 6), "stopprice": "0.000000", "limitprice": "0.000000", "misc": "",
             "oflags": "fciq", "reason": "User requested" if o.status == "canceled" else None,
         }
@@ -380,7 +390,7 @@ class KrakenApi:
         return t.venue_id + suffix, {
             "ordertxid": t.order_venue_id, "postxid": "TKH2SE-M7IF5-CFI7LT",
             "pair": pair_names(t.symbol)[0], "time": _secs(t.at), "type": t.side, "ordertype": t.order_type,
-            "price": _s(t.price), "cost": _f(t.cost, 6), "fee": _f(t.fee, 6), "vol": _f(t.amount),
+            "price": _s(t.price), "cost": _cost(t.cost), "fee": _f(t.fee, 6), "vol": _f(t.amount),
             "margin": "0.000000", "leverage": "0", "misc": "", "trade_id": t.seq, "maker": t.maker,
         }
 

@@ -145,7 +145,8 @@ def build(settings: Settings) -> tuple[ASGIApp, Core, KeyRing]:
     front = kraken if settings.venue == "kraken" else binance
     symbols = kraken.kraken_symbols(store) if settings.venue == "kraken" else binance.binance_symbols(store)
     core = Core(settings.venue, store, settings.clock, book, symbols, settings.balances,
-                settings.paper or PaperConfig(venue=settings.venue), front.order_id, front.trade_id)
+                settings.paper or PaperConfig(venue=settings.venue), front.order_id, front.trade_id,
+                grid=front.FILL_GRID)
     api = kraken.KrakenApi(core, keys) if settings.venue == "kraken" else binance.BinanceApi(core, keys)
     routes = api.routes() + _admin_routes(core, book)
     app = Starlette(routes=routes)
@@ -165,6 +166,10 @@ def _admin_routes(core: Core, book: FaultBook) -> list[Route]:
             "faults": book.describe(),
             "balances": {b.asset: {"total": str(b.total), "used": str(b.used)} for b in core.balances()},
             "orders": len(core.orders()),
+            "open_orders": [{"id": o.venue_id, "client_order_id": o.client_order_id, "symbol": o.symbol,
+                             "side": o.side, "type": o.type, "amount": str(o.amount),
+                             "price": str(o.price) if o.price is not None else None}
+                            for o in core.orders("open")],
             "dead_man": {"trigger": core.dead_man_trigger.isoformat() if core.dead_man_trigger else None,
                          "calls": [{"at": at.isoformat(), "timeout_s": t} for at, t in core.dead_man_calls],
                          "fired": [at.isoformat() for at in core.dead_man_fired]},

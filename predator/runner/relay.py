@@ -106,11 +106,17 @@ class VenueRelay:
         ignores a trade id it already holds), and book orders the venue has closed without a fill become
         cancels or expiries. A trade of an order the book still holds as ``new`` (its submission's outcome
         was unknown) resolves it: the order is acknowledged first. A trade that names no client order id is
-        not Predator's: it is logged and left to reconciliation."""
+        not Predator's: it is logged and left to reconciliation.
+
+        A cancel or expiry comes after the order's fills: it is dated no earlier than the order's last event in
+        the book and its fills in this poll (the events are sorted stably, so a fill at the same instant stays
+        first), and it waits for the next poll while the venue reports more filled than the book and this
+        poll's trades hold (a partially filled order canceled or expired with a trade still to come)."""
         live = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
         trades = [tr for tr in self.call(self.venue.trades_since, self._trades_since) if tr.ts < t]
         self._trades_since = t
         events: list[VenueEvent] = []
+        polled: dict[str, tuple[datetime, Decimal]] = {}  # per order: its last trade and amount in this poll
         for tr in trades:
             if tr.client_order_id in ("", "None"):
                 self.log.warning("foreign_trade_ignored", trade_id=tr.trade_id, venue_order_id=tr.venue_order_id)
@@ -123,31 +129,20 @@ class VenueRelay:
                     self.log.info("submission_outcome_resolved", client_order_id=tr.client_order_id,
                                   found=tr.venue_order_id, by="trade")
             events.append(VenueEvent("fill", tr.client_order_id, tr.ts, tr))
-        # What this poll relays of each order's fills (the database ignores a trade id it already holds, so
-        # a re-reported trade may count here twice: it can only delay a terminal event by one poll).
-        relayed: dict[str, Decimal] = {}
-        last_fill: dict[str, datetime] = {}
-        for e in events:
-            if e.kind == "fill" and e.trade is not None:
-                relayed[e.client_order_id] = relayed.get(e.client_order_id, Decimal(0)) + e.trade.amount
-                last_fill[e.client_order_id] = max(e.ts, last_fill.get(e.client_order_id, e.ts))
+            last, amount = polled.get(tr.client_order_id, (tr.ts, Decimal(0)))
+            polled[tr.client_order_id] = (max(last, tr.ts), amount + tr.amount)
         for o in live.values():
             if o.status == "new":
                 continue
             found = self.call(self.venue.order_by_client_id, o.client_order_id, symbol=o.symbol)
-            if found is None or found.status not in ("canceled", "expired"):
-                continue
-            if o.filled_qty + relayed.get(o.client_order_id, Decimal(0)) < found.filled:
-                # The venue filled part of it after this poll's cut-off (trades are read only before t), then
-                # ended it: the order ends in the book only once those fills are relayed (the next poll),
-                # since a final order takes no fills.
-                self.log.info("terminal_event_deferred", client_order_id=o.client_order_id, status=found.status,
-                              venue_filled=str(found.filled), book_filled=str(o.filled_qty))
-                continue
-            ended = min(t, max(found.timestamp, o.ts))
-            # After its fills in time, so that the sorted events relay every fill before the end.
-            events.append(VenueEvent(found.status, o.client_order_id, max(ended, last_fill.get(o.client_order_id,
-                                                                                                 ended))))
+            if found is not None and found.status in ("canceled", "expired"):
+                last, amount = polled.get(o.client_order_id, (o.updated_ts, Decimal(0)))
+                if found.filled > o.filled_qty + amount:
+                    self.log.info("terminal_order_awaits_trades", client_order_id=o.client_order_id,
+                                  status=found.status, venue_filled=str(found.filled))
+                    continue
+                ts = min(t, max(found.timestamp, o.ts, o.updated_ts, last))
+                events.append(VenueEvent(found.status, o.client_order_id, ts))
         conn.commit()
         return sorted(events, key=lambda e: e.ts)
 

@@ -33,7 +33,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from predator.errors import TransientVenueError
@@ -57,6 +57,18 @@ DEFAULT_FEES: dict[str, tuple[Decimal, Decimal]] = {
 
 _PRICE_Q = Decimal("1e-12")
 HOUR = 3600
+
+
+@dataclass(frozen=True)
+class FillGrid:
+    """The grid a venue reports fills on (the staging emulator's, :mod:`predator.emulator`): a fill's amount
+    is rounded down to ``amount``, its price and fee half-even to ``price`` and ``fee``, and the balances move
+    by exactly those numbers (amount × price and the fee), as a real venue's do. Without a grid (paper) prices
+    and fees are kept to 1e-12 and amounts exact."""
+
+    amount: Decimal = Decimal("1e-8")
+    price: Decimal = Decimal("1e-8")
+    fee: Decimal = Decimal("1e-8")
 
 
 @dataclass(frozen=True)
@@ -164,9 +176,11 @@ class PaperVenue(UnifiedDictSeam):
     ``advance_to``, ``restore``) over its ccxt-shaped engine calls (``place_order``, ``advance``, …), which
     the staging emulator serves as the venues' JSON."""
 
-    def __init__(self, bars: dict[str, Bars], config: PaperConfig, balances: dict[str, Decimal] | None = None) -> None:
+    def __init__(self, bars: dict[str, Bars], config: PaperConfig, balances: dict[str, Decimal] | None = None,
+                 grid: FillGrid | None = None) -> None:
         self.name = f"paper:{config.venue}"
         self.config = config
+        self.grid = grid
         self.faults = Faults()
         self.transfers: list[dict[str, Any]] = []
         self.bars = bars
@@ -479,6 +493,8 @@ class PaperVenue(UnifiedDictSeam):
         o, h, lo, v = bars.open[i], bars.high[i], bars.low[i], bars.volume[i]
         cap = (self.config.participation * v) if self.config.participation < 1 else None
         qty = order.remaining() if cap is None else min(order.remaining(), cap)
+        if self.grid is not None:
+            qty = qty.quantize(self.grid.amount, ROUND_DOWN)
         if qty <= 0:
             return
         if order.order_type == "market":
@@ -499,8 +515,10 @@ class PaperVenue(UnifiedDictSeam):
             price, liquidity, fee_rate = order.price, "maker", self._maker
             ts = max(order.arrives_at, datetime.fromtimestamp(t, order.arrives_at.tzinfo))
         base, quote = order.symbol.split("/")
+        if self.grid is not None:
+            price = price.quantize(self.grid.price, ROUND_HALF_EVEN)
         cost = qty * price
-        fee = (cost * fee_rate).quantize(_PRICE_Q, ROUND_HALF_EVEN)
+        fee = (cost * fee_rate).quantize(self.grid.fee if self.grid is not None else _PRICE_Q, ROUND_HALF_EVEN)
         if order.side == "buy":
             if cost + fee > self.balances.get(quote, Decimal(0)):
                 self._reject_rest(order, ts, "insufficient_balance")

@@ -5,12 +5,13 @@ once closed; refusals come back as the venue's errors."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import ccxt
 import pytest
 
 from predator.emulator import EmulatorServer
-from tests.emulator_support import QUOTE, START, SYMBOL, advance, client, start
+from tests.emulator_support import QUOTE, START, SYMBOL, admin, advance, client, start
 
 pytestmark = pytest.mark.xdist_group("emulator")
 
@@ -92,3 +93,25 @@ def test_candles_are_served_only_once_closed(srv: EmulatorServer) -> None:
     bars = ex.fetch_ohlcv(SYMBOL[srv.settings.venue], "1h", None, 5)
     assert bars and bars[-1][0] / 1000 + 3600 <= now.timestamp()
     assert bars[-1][0] / 1000 + 3600 > now.timestamp() - 3600  # and the last closed bar is there
+
+
+def test_kraken_dead_man_switch_counts_wall_seconds_on_a_warped_clock() -> None:
+    """On a clock warped X times (``warp:X``), ``CancelAllOrdersAfter`` with 60 s fires 60 × X simulated seconds
+    after the call (60 wall seconds without a refresh), not a fraction of a second later: a worker refreshing
+    it every 15-30 wall seconds keeps its resting orders."""
+    srv = start("kraken")
+    try:
+        ex = client(srv)
+        symbol = SYMBOL["kraken"]
+        order = ex.create_order(symbol, "limit", "buy", 0.1, 1000, {"clientOrderId": "dms-warp"})
+        srv.core.clock.set_rate(1800.0)
+        ex.cancel_all_orders_after(60_000)
+        srv.core.clock.set_rate(0.0)
+        armed_at, timeout = srv.core.dead_man_calls[-1]
+        assert timeout == 60 and srv.core.dead_man_trigger == armed_at + timedelta(seconds=60 * 1800)
+        admin(srv, "POST", "clock", {"to": (armed_at + timedelta(seconds=59 * 1800)).isoformat()})
+        assert [o["id"] for o in ex.fetch_open_orders(symbol)] == [order["id"]]
+        admin(srv, "POST", "clock", {"to": (armed_at + timedelta(seconds=61 * 1800)).isoformat()})
+        assert ex.fetch_open_orders(symbol) == [] and srv.core.dead_man_fired
+    finally:
+        srv.stop()

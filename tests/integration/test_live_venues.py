@@ -73,17 +73,17 @@ class Live:
         return self.runner.config.account
 
     def signal(self, strategy: str, quantity: Decimal = Decimal("0.001"), limit: Decimal | None = Decimal(15000),
-               at: datetime = AT) -> OrderRequest:
+               at: datetime = AT, side: str = "buy") -> OrderRequest:
         """An admitted order of a strategy of its own (registered here), as the relay gets it."""
         with self.target.connect("operator") as op, op.transaction():
             api.register_strategy(op, self.account, strategy, {}, "live venue test")
         with self.target.connect("worker") as w, w.transaction():
             d = api.submit_signal(w, account=self.account, strategy=strategy, symbol=self.symbol, ts=at,
-                                  direction="buy", confidence=Decimal("0.5"), edge_bps=Decimal(50),
+                                  direction=side, confidence=Decimal("0.5"), edge_bps=Decimal(50),
                                   expiry=at + timedelta(days=1), quantity=quantity,
                                   order_type="limit" if limit is not None else "market", limit_price=limit)
         assert d.outcome == "admitted" and d.client_order_id and d.quantity, d.reasons
-        return OrderRequest(d.client_order_id, self.symbol, "buy", "limit" if limit is not None else "market",
+        return OrderRequest(d.client_order_id, self.symbol, side, "limit" if limit is not None else "market",
                             d.quantity, limit, at, at + timedelta(days=1), d.decision_price)
 
     def book(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -126,10 +126,6 @@ def live(target: Target, venue: str, *, balances: dict[str, Decimal] | None = No
                         base_currency=QUOTE[venue], venue=PaperConfig(venue=venue, latency_jitter_ms=0))
         ensure_account(target, cfg)
         with target.connect("operator") as op, op.transaction():
-            # The emulator books a fill at the paper engine's exact price and fee but reports them rounded
-            # (Kraken's fee to 6 decimals, Binance's to 8), so a book built from what is reported drifts from
-            # the venue's balance by up to about 1e-7 per fill (docs/emulator.md): as bench/live_path.py does.
-            api.set_setting(op, "reconcile_tolerance", Decimal("0.000001"), "test: emulator fill rounding")
             for ccy, amount in (deposits or {}).items():  # what the venue holds besides the principal
                 api.deposit(op, cfg.account, amount, AT - HOUR, "live venue test", ccy)
         runner = HourRunner(target, cfg, strategy=Hold(), venue=adapter)
@@ -287,6 +283,46 @@ def test_kraken_balances_are_normalised(db: Target) -> None:
         assert CcxtVenue(ex).balance() == {"BTC": Decimal("0.75"), "USD": Decimal(500)}
     finally:
         srv.stop()
+
+
+# --- balances move by what the venue reports ------------------------------------------------------------------
+@pytest.mark.parametrize("venue", VENUES)
+def test_the_venue_balances_move_by_exactly_the_fills_it_reports(db: Target, venue: str) -> None:
+    """Market buys and a sell of odd sizes, some cut by the participation cap to amounts off the venue's grid:
+    the emulator fills on the grid it reports (8 decimals of amount and price, the fee to 6 on Kraken, 8 on
+    Binance), so its own balances are exactly what the fills ccxt read add up to, and every hour reconciles
+    clean at the default tolerance (1e-8), with no drift."""
+    with live(db, venue) as lv:
+        relay, conn = lv.runner.relay, lv.runner.conn
+        assert relay is not None and conn is not None
+        plan = [("buy", "0.00123"), ("buy", "0.00987"), ("buy", "0.03141"), ("sell", "0.00777"), ("buy", "0.00271"),
+                ("sell", "0.01")]
+        for i, (side, quantity) in enumerate(plan):
+            at = AT + i * HOUR
+            if i == 2:  # fills cut to a sliver of the bar's volume: partial amounts with many decimals
+                faults(lv.srv, {"faults": [{"kind": "partial_fills", "participation": "0.0000031"}]})
+            if i == 4:
+                faults(lv.srv, {"faults": []})
+            relay.place(conn, [lv.signal(f"grid{i}", quantity=Decimal(quantity), limit=None, at=at, side=side)])
+            lv.clock(at + HOUR + timedelta(seconds=1))
+            with db.connect("worker") as w:  # the hour's bar, for the next decision
+                assert all(r.ok for r in sync_venue(w, lv.exchange, [lv.symbol]))
+            lv.runner.step(at + HOUR)
+            assert not halts(lv), halts(lv)
+        fills = lv.book("SELECT side, quantity, price, fee, fee_currency FROM api.fills WHERE account = %s",
+                        lv.account)
+        assert len(fills) >= len(plan)
+        quote, base = QUOTE[venue], lv.symbol.split("/")[0]
+        assert {f[4] for f in fills} == {quote}
+        assert any(q != q.quantize(Decimal("1e-5")) for _, q, _, _, _ in fills)  # amounts off the 1e-5 grid
+        cash = PRINCIPAL + sum((-q * p - fee if side == "buy" else q * p - fee) for side, q, p, fee, _ in fills)
+        held = sum((q if side == "buy" else -q) for side, q, _, _, _ in fills)
+        at_venue = {b.asset: b.total for b in lv.srv.core.balances()}
+        assert (at_venue[quote], at_venue[base]) == (cash, held)  # exactly: not one unit of the last decimal off
+        rows = lv.book("SELECT clean, tolerance, diffs FROM api.reconciliations WHERE account = %s ORDER BY seq",
+                       lv.account)
+        assert len(rows) >= len(plan) and all(clean for clean, _, _ in rows), rows
+        assert {tol for _, tol, _ in rows} == {Decimal("0.00000001")}
 
 
 # --- dead-man switch ---------------------------------------------------------------------------------------
