@@ -610,6 +610,8 @@ def run_cmd(
         for r in first.results:
             click.echo(f"  {r.line()}")
         _preflight(config, probe, dry_run=False, allow_partial=allow_partial_data, require_end=False)
+        if mode == "live":
+            _refuse_a_past_start(target, config, sync_job)
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
                          sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live,
@@ -620,6 +622,30 @@ def run_cmd(
                f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out"
                + (f", {sched.comparisons} hours compared with the reference ({sched.divergent_hours} divergent)"
                   if mode == "shadow" else ""))
+
+
+def _refuse_a_past_start(target: Any, config: RunConfig, sync_job: Any) -> None:
+    """A live run's first decision time must not lie before the hour that closed last at the venue: the
+    worker would catch up the past hours and send real orders now for decisions made on old bars. Checked on
+    the first start only (an account that closed hours resumes after its last one). ConfigurationError."""
+    from datetime import timedelta
+
+    from predator import errors
+    from predator.db import reads
+    from predator.marketdata.sync import venue_clock
+    from predator.retry import Retrier
+
+    with target.connect("auditor") as conn:
+        closed = reads.last_closed_hour(conn, config.account) if reads.account(conn, config.account) else None
+    if closed is not None:
+        return
+    now = venue_clock(sync_job.exchange, Retrier())
+    current = now.replace(minute=0, second=0, microsecond=0)
+    if config.start < current:
+        nxt = current + timedelta(hours=1)
+        raise errors.ConfigurationError(
+            f"--from {config.start.isoformat()} is in the past of the venue ({now.isoformat()}): a live run would "
+            f"send orders now for decisions on old bars; start at {current.isoformat()} or {nxt.isoformat()}")
 
 
 def _live_venue(config: RunConfig, key_label: str, venue_url: str | None,

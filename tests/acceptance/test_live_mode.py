@@ -153,7 +153,12 @@ def test_a_live_start_refuses_without_confirmation_key_rights_or_burn_in(
     assert f"{emulator.venue}/default" in line  # no key stored under that name
     added = _add_key(home, emulator, tmp_path)
     assert added.returncode == 0, added.stdout + added.stderr
-    line = _one_line_error(_cli(home, *_live(home, emulator, "live1", "--confirm-live")))
+    # A first decision time before the venue's current hour: the run would send orders now for old bars.
+    line = _one_line_error(_cli(home, *_live(home, emulator, "live1", "--confirm-live",
+                                             first=START - timedelta(hours=5))))
+    assert "in the past of the venue" in line, line
+    line = _one_line_error(_cli(home, *_live(home, emulator, "live1", "--confirm-live",
+                                             first=START + timedelta(hours=48))))
     assert "PD014" in line and "burn-in" in line, line
     with db.connect("auditor") as conn:
         assert conn.execute("SELECT count(*) FROM api.orders").fetchone() == (0,)
