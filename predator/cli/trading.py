@@ -194,8 +194,10 @@ def halt_stop_lines(stop: Any, events: list[Any]) -> list[str]:
     """What ``predator paper`` / ``run --speed`` print when they stop early on a halt
     (:class:`predator.runner.config.HaltStop`): when, why, which incident, and what to do."""
     closed = f"after hour {_hour(stop.last_hour)}" if stop.last_hour else "before closing any hour"
-    lines = [f"HALTED: the run stopped {closed}, {stop.hours_left} hour(s) before its end {_hour(stop.end)}: "
-             "its account is halted and only an operator lifts it."]
+    paused_only = all(b.kind == "pause" for b in stop.blockers)
+    what = "its strategy is paused and only an operator resumes it" if paused_only else \
+        "its account is halted and only an operator lifts it"
+    lines = [f"HALTED: the run stopped {closed}, {stop.hours_left} hour(s) before its end {_hour(stop.end)}: {what}."]
     for b in stop.blockers:
         halt = next((e for e in reversed(events) if e.kind in ("halt", "pause") and e.scope == b.scope), None)
         when = _business_time(halt.ts, halt.after_hour) if halt else _business_time(b.ts, None)

@@ -289,3 +289,25 @@ def test_progress_reaches_output_that_is_not_a_terminal(market_db: Target, tmp_p
     assert re.search(r"^replay prog: 100% \(31/31 h\)", replayed.stderr, flags=re.M), replayed.stderr
     quiet = run_cli("replay", "--account", "prog", "--no-progress", env=env(market_db, tmp_path))
     assert quiet.returncode == 0 and "%" not in quiet.stderr
+
+
+def test_a_paused_strategy_stops_a_paper_run_with_the_pause_named(market_db: Target) -> None:
+    from predator.cli.trading import halt_stop_lines
+
+    cfg = config("paused")
+    run_hours(market_db, cfg, 4)  # 00:00 .. 03:00: no order yet
+    with market_db.connect("operator") as op, op.transaction():
+        api.pause_strategy(op, "paused", "trend", "test pause")
+    runner = HourRunner(market_db, cfg, stop_when_halted=True)
+    try:
+        summary = runner.run()
+    finally:
+        runner.close()
+    assert summary.hours_this_session == 0 and summary.stopped is not None
+    assert [(b.kind, b.scope, b.reason, b.incident) for b in summary.stopped.blockers] == [
+        ("pause", "paused/trend", "test pause", None)]
+    lines = halt_stop_lines(summary.stopped, summary.events)
+    assert lines[0] == (f"HALTED: the run stopped after hour 2023-02-01T03:00Z, {HOURS - 4} hour(s) before its end "
+                        "2023-02-08T00:00Z: its strategy is paused and only an operator resumes it.")
+    assert lines[1] == ("  paused/trend paused since after 2023-02-01T03:00Z by operator: test pause; lift: "
+                        "api.resume_strategy of paused/trend (operator role)")
