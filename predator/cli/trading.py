@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -698,11 +699,20 @@ def run_cmd(
         _preflight(config, probe, dry_run=False, allow_partial=allow_partial_data, require_end=False)
     say(f"logs: {log_path} (JSON lines; PREDATOR_LOG names another file); warnings and errors also on stderr")
 
+    announced: list[bool] = []
+    stdout_gone: list[bool] = []
+
     def on_hour(report: HourReport) -> None:
-        if json_lines:
-            click.echo(json.dumps(report.as_json(), sort_keys=True))
-        else:
-            click.echo(report.line())
+        try:
+            if not announced:
+                announced.append(True)
+                if sched.resumed_from is not None:
+                    say(f"time warp resumed from the last closed hour {_hour(sched.resumed_from)}")
+            click.echo(json.dumps(report.as_json(), sort_keys=True) if json_lines else report.line())
+        except BrokenPipeError:
+            # The reader of the output went away (`| head`): stop as SIGPIPE would; every closed hour is kept.
+            stdout_gone.append(True)
+            sched.stop()
 
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
@@ -712,8 +722,9 @@ def run_cmd(
     started = time.monotonic()
     with database_lost_exits("run"):
         sched.start()
-    if sched.resumed_from is not None:
-        say(f"time warp resumed from the last closed hour {_hour(sched.resumed_from)}")
+    if stdout_gone:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to say, no error at exit
+        return
     say(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
         f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out"
         + (f", {sched.comparisons} hours compared with the reference ({sched.divergent_hours} divergent)"
