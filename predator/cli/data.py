@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from predator.cli import main
 from predator.db import market_api, reads
@@ -22,6 +21,7 @@ from predator.marketdata.backfill import BackfillError, PageLoad, backfill
 from predator.marketdata.markets import store_markets
 from predator.marketdata.recorded import MARKETS_ENDPOINT, RecordedTransport, load_json
 from predator.marketdata.venues import VENUES, make_exchange
+from predator.progress import Progress
 
 
 def _utc(text: str | None) -> datetime | None:
@@ -71,7 +71,8 @@ def data() -> None:
 @click.option("--clock", help="The load's business time (ISO-8601; default now): later bars are future_bar.")
 @click.option("--jobs", type=click.IntRange(1, 16), default=1, show_default=True,
               help="Files loaded in parallel (one connection each).")
-@click.option("--progress/--no-progress", default=True, help="Progress bar on a terminal.")
+@click.option("--progress/--no-progress", default=True,
+              help="Progress on stderr: a bar on a terminal, a line every 10% elsewhere.")
 def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, interval: str | None,
              source: str | None, clock: str | None, jobs: int, progress: bool) -> None:
     """Load candle CSV or CSV.gz files through the gated path; one accounting line per file.
@@ -82,8 +83,7 @@ def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, int
     """
     target = default_target()
     total = sum(p.stat().st_size for p in paths)
-    bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading", disable=None if progress else True,
-               file=sys.stderr, leave=False)
+    bar = Progress(total, "loading", "B", enabled=progress)
     failed = 0
     totals = dict(read=0, loaded=0, duplicate=0, corrected=0, quarantined=0)
     loaded_feeds: set[tuple[str, str]] = set()
@@ -95,9 +95,9 @@ def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, int
                 failed += 1
                 text = str(outcome.error)
                 prefix = "" if text.startswith(outcome.path.name) else f"{outcome.path.name}: "
-                tqdm.write(f"error: {prefix}{text}", file=sys.stderr)
+                bar.write(f"error: {prefix}{text}", file=sys.stderr)
                 continue
-            tqdm.write(outcome.accounting_line())
+            bar.write(outcome.accounting_line())
             loaded_feeds.add((outcome.feed.venue, outcome.feed.symbol))
             for k in totals:
                 totals[k] += getattr(outcome.result, k)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -156,20 +158,85 @@ def database_lost_exits(command: str) -> Iterator[None]:
         sys.exit(EXIT_DATABASE_LOST)
 
 
-def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
-    click.echo(
+def _hour(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _business_time(ts: datetime | None, after_hour: datetime | None) -> str:
+    """An event's business time: recorded (system events), else the hour the account stood at (operator)."""
+    if ts is not None:
+        return _hour(ts)
+    if after_hour is not None:
+        return f"after {_hour(after_hour)}"
+    return "before the first hour"
+
+
+def event_line(e: Any) -> str:
+    """One halt, resume, pause or flatten (:class:`predator.db.reads.AccountEvent`) as the summary shows it."""
+    when = _business_time(e.ts, e.after_hour)
+    incident = f"  [{e.incident}]" if e.incident else ""
+    if e.kind == "flatten":
+        return (f"{when}  flatten ({e.source}): {e.orders} exit order(s) on {', '.join(e.symbols)}: "
+                f"{e.reason}{incident}")
+    who = "system" if e.source == "system" else f"operator {e.actor}"
+    label = {"resume_strategy": "strategy resumed", "pause": "strategy paused"}.get(e.kind, e.kind)
+    return f"{when}  {label} {e.scope} by {who}: {e.reason}{incident}"
+
+
+def _lift_hint(scope: str, kind: str) -> str:
+    if kind == "pause":
+        return f"api.resume_strategy of {scope} (operator role)"
+    scope_kind, _, key = scope.partition(":")
+    target = "" if scope_kind == "global" else f" --target {key}"
+    return f"predator resume --scope {scope_kind}{target} --reason '...'"
+
+
+def halt_stop_lines(stop: Any, events: list[Any]) -> list[str]:
+    """What ``predator paper`` / ``run --speed`` print when they stop early on a halt
+    (:class:`predator.runner.config.HaltStop`): when, why, which incident, and what to do."""
+    closed = f"after hour {_hour(stop.last_hour)}" if stop.last_hour else "before closing any hour"
+    paused_only = all(b.kind == "pause" for b in stop.blockers)
+    what = "its strategy is paused and only an operator resumes it" if paused_only else \
+        "its account is halted and only an operator lifts it"
+    lines = [f"HALTED: the run stopped {closed}, {stop.hours_left} hour(s) before its end {_hour(stop.end)}: {what}."]
+    for b in stop.blockers:
+        halt = next((e for e in reversed(events) if e.kind in ("halt", "pause") and e.scope == b.scope), None)
+        when = _business_time(halt.ts, halt.after_hour) if halt else _business_time(b.ts, None)
+        what = "paused" if b.kind == "pause" else "halted"
+        incident = f", incident {b.incident}" if b.incident else ""
+        lines.append(f"  {b.scope} {what} since {when} by {b.source}: {b.reason}{incident}; lift: "
+                     f"{_lift_hint(b.scope, b.kind)}")
+    lines.append("  Run the same command again once it is lifted to continue; --keep-running-when-halted "
+                 "closes the idle hours instead of stopping.")
+    return lines
+
+
+def print_summary(summary, err: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """The run summary (on stderr with ``err``): figures, every halt, pause and flatten that affected the
+    account, and the HALTED lines of a run that stopped early."""
+    lines = [
         f"run {summary.run_id} on account {summary.account}: {summary.hours} hours closed "
-        f"({summary.hours_this_session} in this session, {summary.seconds:.1f} s)"
-    )
-    click.echo(
-        f"  orders {summary.orders}  fills {summary.fills}  trades {summary.round_trips}  signals {summary.signals}"
-    )
-    refusals = ", ".join(f"{k} {v}" for k, v in summary.refusals.items()) or "none"
-    click.echo(f"  refusals by reason: {refusals}")
-    click.echo(
+        f"({summary.hours_this_session} in this session, {summary.seconds:.1f} s)",
+        f"  orders {summary.orders}  fills {summary.fills}  trades {summary.round_trips}  signals {summary.signals}",
+        "  refusals by reason: " + (", ".join(f"{k} {v}" for k, v in summary.refusals.items()) or "none"),
         f"  fees {summary.fees:.2f}  final equity {summary.final_equity:.2f}  "
-        f"max drawdown {summary.max_drawdown * 100:.2f}%"
-    )
+        f"max drawdown {summary.max_drawdown * 100:.2f}%",
+    ]
+    events = getattr(summary, "events", [])
+    lines.append(f"  halts, pauses and flattens: {len(events) or 'none'}")
+    lines.extend(f"    {event_line(e)}" for e in events)
+    if getattr(summary, "stopped", None) is not None:
+        lines.extend(halt_stop_lines(summary.stopped, events))
+    for line in lines:
+        click.echo(line, err=err)
+
+
+_KEEP_RUNNING = click.option(
+    "--keep-running-when-halted",
+    is_flag=True,
+    help="Accelerated runs only: keep closing the hours of an account halted with no path to resume (only an "
+    "operator lifts a halt) instead of stopping early with a line that says when, why and which incident.",
+)
 
 
 @main.command()
@@ -188,8 +255,10 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
 @click.option("--risk-profile", default="default", show_default=True)
 @_venue_options
 @_preflight_options
-@click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Progress on stderr: a bar on a terminal, a line every 10% elsewhere.")
 @click.option("--stop-after", type=int, default=None, help="Stop after this many hours (a later run resumes).")
+@_KEEP_RUNNING
 @click.option(
     "--backtest-fast-commit",
     is_flag=True,
@@ -212,11 +281,14 @@ def paper(
     quote: str | None,
     dry_run: bool,
     allow_partial_data: bool,
+    keep_running_when_halted: bool,
     **venue_kw: object,
 ) -> None:
     """Paper-trade stored candles in accelerated time, every write through the governed procedures.
 
-    Resumes after the last closed hour when the account already ran this configuration."""
+    Resumes after the last closed hour when the account already ran this configuration. Stops early (exit
+    code 0, with a HALTED line naming when, why and the incident) once the account is halted with no path
+    to resume, unless --keep-running-when-halted."""
     from predator.runner.hour import HourRunner, RunConfig
     from predator.runner.venues import venue_factory
 
@@ -243,10 +315,11 @@ def paper(
     runner = HourRunner(
         default_target(),
         config,
-        progress=progress and sys.stderr.isatty(),
+        progress=progress,
         stop_after=stop_after,
         backtest_fast_commit=backtest_fast_commit,
         venue=venue_factory(config),
+        stop_when_halted=not keep_running_when_halted,
     )
     with database_lost_exits("paper"):
         try:
@@ -261,7 +334,8 @@ def paper(
 @click.option("--from", "start", default=None, help="First hour to compare (default: the run's start).")
 @click.option("--to", "end", default=None, help="Last hour to compare (default: the run's end).")
 @click.option("--keep", is_flag=True, help="Keep the scratch database.")
-@click.option("--progress/--no-progress", default=True)
+@click.option("--progress/--no-progress", default=True,
+              help="Progress on stderr: a bar on a terminal, a line every 10% elsewhere.")
 def replay(account: str, start: str | None, end: str | None, keep: bool, progress: bool) -> None:
     """Re-execute an account's hours from the stored inputs in a scratch database and compare every hour's
     input, output and state hashes. Exit code 1 when parity fails."""
@@ -277,7 +351,7 @@ def replay(account: str, start: str | None, end: str | None, keep: bool, progres
             _utc(start) if start else None,
             _utc(end) if end else None,
             keep=keep,
-            progress=progress and sys.stderr.isatty(),
+            progress=progress,
         )
     for m in result.mismatches:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
@@ -441,7 +515,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     runner = HourRunner(
         target,
         run_config,
-        progress=sys.stderr.isatty(),
+        progress=True,
         backtest_fast_commit=True,
         venue=venue_factory(run_config),
     )
@@ -460,7 +534,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     click.echo(gates.verify_report(verification).splitlines()[-1] + f"  [{time.monotonic() - t1:.0f} s]")
 
     t1 = time.monotonic()
-    result = run_replay(target, account, progress=sys.stderr.isatty())
+    result = run_replay(target, account, progress=True)
     for m in result.mismatches[:10]:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
     click.echo(
@@ -532,6 +606,10 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
               help="With --mode live: the stored key to trade with (predator keys add --venue V --label L).")
 @click.option("--confirm-live", is_flag=True,
               help="With --mode live: required. Real orders go to the venue with real money.")
+@click.option("--json", "json_lines", is_flag=True,
+              help="One JSON object per closed hour on stdout (hour, equity, orders, fills, refusals, halts) "
+              "instead of the human line; the other lines go to stderr.")
+@_KEEP_RUNNING
 @_venue_options
 @_preflight_options
 def run_cmd(
@@ -557,19 +635,28 @@ def run_cmd(
     quote: str | None,
     dry_run: bool,
     allow_partial_data: bool,
+    json_lines: bool,
+    keep_running_when_halted: bool,
     **venue_kw: object,
 ) -> None:
     """Run the hour job on a schedule (APScheduler): shortly after each hour closes, with a heartbeat that
     checks feed status and the kill-switch listener. Paper on live data by default (--feed sync: bars only
     through the sync from the venue or the emulator); --speed runs a time warp over stored candles. Stops on
-    SIGINT/SIGTERM; a restart resumes from the database."""
+    SIGINT/SIGTERM; a restart resumes from the database (a time warp from the last closed hour).
+
+    Prints where its logs go, then one line per closed hour (hour, equity, orders, fills, refusals, halts;
+    a JSON object with --json). A time warp stops early, exit code 0, with a HALTED line naming when, why and
+    the incident, once the account is halted with no path to resume (unless --keep-running-when-halted)."""
     from dataclasses import replace
 
     from predator.marketdata.sync import SyncJob, start_feed
-    from predator.runner.scheduler import BusinessClock, ScheduledRun
+    from predator.runner.account import run_summary
+    from predator.runner.scheduler import BusinessClock, HourReport, ScheduledRun
     from predator.strategies.base import effective_params, load_strategy
 
-    configure_logging()
+    log_path = configure_logging()
+    # With --json, stdout carries only the hour objects; everything else goes to stderr.
+    say: Callable[[str], None] = (lambda m: click.echo(m, err=True)) if json_lines else click.echo
     feed = feed or ("stored" if speed else "sync")
     if feed == "sync" and speed:
         raise click.UsageError("--speed warps stored history; a run on live data keeps the venue's clock "
@@ -606,22 +693,50 @@ def run_cmd(
         sync_job = SyncJob(target, config.venue.venue, symbols=config.symbols, url=venue_url)
         with database_lost_exits("run"):
             first = start_feed(sync_job, warmup_bars=int(getattr(probe, "warmup_bars", 500)) + 48)
-        click.echo(f"{config.venue.venue}: {first.instruments} instruments stored; first sync:")
+        say(f"{config.venue.venue}: {first.instruments} instruments stored; first sync:")
         for r in first.results:
-            click.echo(f"  {r.line()}")
+            say(f"  {r.line()}")
         _preflight(config, probe, dry_run=False, allow_partial=allow_partial_data, require_end=False)
         if mode == "live":
             _refuse_a_past_start(target, config, sync_job)
+    say(f"logs: {log_path} (JSON lines; PREDATOR_LOG names another file); warnings and errors also on stderr")
+
+    announced: list[bool] = []
+    stdout_gone: list[bool] = []
+
+    def on_hour(report: HourReport) -> None:
+        try:
+            if not announced:
+                announced.append(True)
+                if sched.resumed_from is not None:
+                    say(f"time warp resumed from the last closed hour {_hour(sched.resumed_from)}")
+            click.echo(json.dumps(report.as_json(), sort_keys=True) if json_lines else report.line())
+        except BrokenPipeError:
+            # The reader of the output went away (`| head`): stop as SIGPIPE would; every closed hour is kept.
+            stdout_gone.append(True)
+            sched.stop()
+
     clock = BusinessClock(origin=_utc(start), speed=speed) if speed else BusinessClock()
     sched = ScheduledRun(target, config, clock, delay_minutes=delay_minutes, max_seconds=max_seconds,
                          sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live,
-                         dead_man=dead_man)
+                         dead_man=dead_man, on_hour=on_hour,
+                         stop_when_halted=bool(speed) and not keep_running_when_halted)
+    started = time.monotonic()
     with database_lost_exits("run"):
         sched.start()
-    click.echo(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
-               f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out"
-               + (f", {sched.comparisons} hours compared with the reference ({sched.divergent_hours} divergent)"
-                  if mode == "shadow" else ""))
+    if stdout_gone:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to say, no error at exit
+        return
+    say(f"scheduler stopped: {sched.hours_run} hours run, {sched.heartbeats} heartbeats, "
+        f"{len(sched.stale)} bar waits ended data_stale, {sched.kills_handled} kill switches carried out"
+        + (f", {sched.comparisons} hours compared with the reference ({sched.divergent_hours} divergent)"
+           if mode == "shadow" else ""))
+    with database_lost_exits("run"):
+        summary = run_summary(target, config)
+    summary.hours_this_session = sched.hours_run
+    summary.stopped = sched.halt_stop
+    summary.seconds = time.monotonic() - started
+    print_summary(summary, err=json_lines)
 
 
 def _refuse_a_past_start(target: Any, config: RunConfig, sync_job: Any) -> None:

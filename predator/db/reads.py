@@ -509,3 +509,175 @@ def candle_spans(conn: psycopg.Connection[Any], *, venue: str, symbols: Sequence
         " GROUP BY s.symbol, s.ord ORDER BY s.ord",
         {"venue": venue, "symbols": list(symbols)},
     )
+
+
+# --- what happened to an account: halts, pauses, flattens ------------------------------------------------
+
+#: The halt scopes that cover ``a`` (an ``api.accounts`` row) for a halt event or state ``e``/``h``.
+_COVERS = (
+    "({x}.scope_kind = 'global' OR ({x}.scope_kind = 'lane' AND {x}.scope_key = a.lane)"
+    " OR ({x}.scope_kind = 'account' AND {x}.scope_key = a.name)"
+    " OR ({x}.scope_kind = 'strategy' AND left({x}.scope_key, length(a.name) + 1) = a.name || '/'{strategy}))"
+)
+
+#: The incident of a halt event ``e``: every halt has one, opened in the same transaction just before the
+#: halt event (by the breaker, the reconciliation, the transfer check or risk._set_halt), whose scope is the
+#: halt's ``kind:key`` (or ``global`` for the reconciliation and transfer halts).
+_HALT_INCIDENT = (
+    "(SELECT i.incident FROM api.incidents i WHERE e.action = 'halt'"
+    " AND i.scope IN (e.scope_kind || ':' || e.scope_key, e.scope_kind) AND i.opened_at <= e.effective_at"
+    " ORDER BY i.opened_at DESC, i.seq DESC LIMIT 1)"
+)
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    """Something that stopped or limited an account's trading, or lifted it.
+
+    ``kind``: ``halt`` / ``resume`` (a halt event at a scope covering the account: ``global:*``,
+    ``lane:<lane>``, ``account:<name>``, ``strategy:<name>/<strategy>``), ``pause`` / ``resume_strategy``
+    (an operator's pause of one of its strategies, ``scope`` ``<name>/<strategy>``), or ``flatten``
+    (reduce-only exits the database created: ``source`` ``risk_flatten`` for the drawdown flatten tier,
+    ``kill_switch`` for the kill switch; ``orders`` of them, on ``symbols``).
+    ``ts``: the business time recorded with it (system halts, flattens); ``after_hour``: for an operator's
+    action, which has none, the account's last closed hour when it was recorded (None: before its first hour).
+    ``at``: wall time (None for a flatten whose halt is not known). ``incident``: ``INC-<book>-<seq>`` or None
+    (resumes and pauses open none)."""
+
+    kind: str
+    scope: str
+    reason: str
+    source: str  # system | operator | risk_flatten | kill_switch
+    actor: str
+    ts: datetime | None
+    after_hour: datetime | None
+    at: datetime | None
+    incident: str | None
+    orders: int = 0
+    symbols: tuple[str, ...] = ()
+
+
+def account_events(conn: psycopg.Connection[Any], account: str) -> list[AccountEvent]:
+    """Every halt and resume covering ``account`` (the halts in force when it was created, then every event
+    after), every pause and resume of its strategies, and every flatten of its positions, in the order they
+    took effect (wall time; a flatten after the halt it belongs to). Reads ``ops.audit_log`` via
+    ``api.audit_log`` and ``portfolio.hourly_state`` (for the business time of operator actions): run it as
+    the auditor. An unknown account has no events."""
+    hour_at = (
+        "(SELECT max(h.hour) FROM portfolio.hourly_state h WHERE h.book_id = a.book_id AND h.recorded_at < {at})"
+    )
+    sql = (
+        "WITH a AS (SELECT book_id, name, lane, created_at FROM api.accounts WHERE name = %(a)s),"
+        " ev AS (SELECT e.*, e.effective_at < a.created_at AS before,"
+        "   row_number() OVER (PARTITION BY e.scope_kind, e.scope_key, e.effective_at < a.created_at"
+        "                      ORDER BY e.effective_at DESC, e.seq DESC) AS latest"
+        "   FROM api.halt_events e, a WHERE " + _COVERS.format(x="e", strategy="") + "),"
+        " halts AS (SELECT e.action AS kind, e.scope_kind || ':' || e.scope_key AS scope, e.reason, e.source,"
+        "   e.actor, e.ts, CASE WHEN e.ts IS NULL THEN " + hour_at.format(at="e.effective_at") + " END AS after_hour,"
+        "   e.effective_at AS at, " + _HALT_INCIDENT + " AS incident, 0 AS orders, '{}'::text[] AS symbols"
+        "   FROM ev e, a WHERE NOT e.before OR (e.latest = 1 AND e.action = 'halt')),"
+        " pauses AS (SELECT CASE l.action WHEN 'pause_strategy' THEN 'pause' ELSE 'resume_strategy' END AS kind,"
+        "   l.target AS scope, l.reason, 'operator' AS source, l.actor, NULL::timestamptz AS ts,"
+        "   " + hour_at.format(at="l.recorded_at") + " AS after_hour, l.recorded_at AS at, NULL::text AS incident,"
+        "   0 AS orders, '{}'::text[] AS symbols"
+        "   FROM api.audit_log l, a WHERE l.book_id = a.book_id"
+        "   AND l.action IN ('pause_strategy', 'resume_strategy')"
+        "   AND left(l.target, length(a.name) + 1) = a.name || '/'),"
+        " flats AS (SELECT o.origin, o.ts, count(*)::int AS orders, array_agg(o.symbol ORDER BY o.symbol) AS symbols,"
+        "   min(c.reason) AS reason"
+        "   FROM api.orders o JOIN api.order_events c ON c.client_order_id = o.client_order_id AND c.kind = 'created'"
+        "   WHERE o.account = %(a)s AND o.origin IN ('risk_flatten', 'kill_switch') GROUP BY o.origin, o.ts),"
+        " flattens AS (SELECT 'flatten' AS kind, 'account:' || a.name AS scope, coalesce(f.reason, f.origin) AS reason,"
+        "   f.origin AS source, 'system' AS actor, f.ts, NULL::timestamptz AS after_hour, h.at, h.incident, f.orders,"
+        "   f.symbols FROM flats f CROSS JOIN a"
+        "   LEFT JOIN LATERAL (SELECT x.at, x.incident FROM halts x WHERE x.kind = 'halt' AND CASE f.origin"
+        "     WHEN 'kill_switch' THEN x.scope = 'global:*' AND x.reason = f.reason"
+        "     ELSE x.scope = 'account:' || a.name AND x.ts <= f.ts END"
+        "     ORDER BY x.ts DESC NULLS LAST, x.at DESC LIMIT 1) h ON true)"
+        " SELECT kind, scope, reason, source, actor, ts, after_hour, at, incident, orders, symbols FROM ("
+        "   SELECT * FROM halts UNION ALL SELECT * FROM pauses UNION ALL SELECT * FROM flattens) u"
+        " ORDER BY at NULLS LAST, kind = 'flatten', ts NULLS FIRST, scope"
+    )
+    with conn.cursor() as cur:
+        cur.execute(sql, {"a": account})
+        rows = cur.fetchall()
+    return [
+        AccountEvent(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5], r[6], r[7],
+                     None if r[8] is None else str(r[8]), int(r[9]), tuple(str(s) for s in r[10]))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A halt or pause in force that stops an account's strategy from trading, which only an operator lifts
+    (``api.resume``, ``api.resume_strategy``). ``kind``: ``halt`` or ``pause``; ``scope`` as in
+    :class:`AccountEvent`; ``ts``: the business time a system halt recorded (None for an operator's);
+    ``since``: wall time; ``incident``: ``INC-<book>-<seq>`` of the halt (None for a pause)."""
+
+    kind: str
+    scope: str
+    reason: str
+    source: str  # system | operator
+    ts: datetime | None
+    since: datetime
+    incident: str | None
+
+
+def blockers(conn: psycopg.Connection[Any], account: str, strategy: str) -> list[Blocker]:
+    """The halts in force covering ``account`` and its strategy ``strategy`` (global, its lane, the account,
+    ``account/strategy``), each with the halt event that set it and its incident, and the strategy's pause,
+    if any, with the pause's reason; widest scope first. Empty: nothing stops it. Reads ``api`` views."""
+    sql = (
+        "WITH a AS (SELECT book_id, name, lane FROM api.accounts WHERE name = %(a)s)"
+        " SELECT 'halt' AS kind, h.scope_kind || ':' || h.scope_key AS scope, h.reason, coalesce(e.source, 'system'),"
+        "  e.ts, h.since, i.incident,"
+        "  array_position(ARRAY['global', 'lane', 'account', 'strategy'], h.scope_kind) AS rank"
+        " FROM api.halts h CROSS JOIN a"
+        " LEFT JOIN LATERAL (SELECT * FROM api.halt_events e WHERE e.scope_kind = h.scope_kind"
+        "   AND e.scope_key = h.scope_key AND e.action = 'halt'"
+        "   ORDER BY e.effective_at DESC, e.seq DESC LIMIT 1) e ON true"
+        " LEFT JOIN LATERAL (SELECT " + _HALT_INCIDENT + " AS incident) i ON true"
+        " WHERE h.active AND " + _COVERS.format(x="h", strategy=" AND h.scope_key = a.name || '/' || %(s)s") +
+        " UNION ALL"
+        " SELECT 'pause', s.account || '/' || s.strategy, coalesce(l.reason, 'paused'), 'operator', NULL,"
+        "  coalesce(l.recorded_at, now()), NULL, 5"
+        " FROM api.strategies s LEFT JOIN LATERAL (SELECT l.reason, l.recorded_at FROM api.audit_log l"
+        "   WHERE l.action = 'pause_strategy' AND l.target = s.account || '/' || s.strategy"
+        "   ORDER BY l.recorded_at DESC, l.seq DESC LIMIT 1) l ON true"
+        " WHERE s.account = %(a)s AND s.strategy = %(s)s AND s.status = 'paused'"
+        " ORDER BY 8, 2"
+    )
+    rows = conn.execute(sql, {"a": account, "s": strategy}).fetchall()
+    return [
+        Blocker(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], None if r[6] is None else str(r[6]))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class HourActivity:
+    """What one closed hour of an account did: its equity at the close (base currency), the orders created
+    at that business time, the fills dated in the hour before it, and the signals refused at it."""
+
+    hour: datetime
+    equity: Decimal
+    orders: int
+    fills: int
+    refusals: int
+
+
+def hour_activity(conn: psycopg.Connection[Any], account: str, hour: datetime) -> HourActivity | None:
+    """The activity of ``account``'s closed hour ``hour`` (None: not closed)."""
+    return _one(
+        conn,
+        HourActivity,
+        "SELECT h.hour, h.equity,"
+        " (SELECT count(*) FROM api.orders o WHERE o.account = %(a)s AND o.ts = %(h)s)::int AS orders,"
+        " (SELECT count(*) FROM api.fills f WHERE f.account = %(a)s AND f.ts > %(h)s - interval '1 hour'"
+        "   AND f.ts <= %(h)s)::int AS fills,"
+        " (SELECT count(*) FROM api.decisions d WHERE d.account = %(a)s AND d.ts = %(h)s"
+        "   AND d.outcome = 'refused')::int AS refusals"
+        " FROM api.hourly_states h WHERE h.account = %(a)s AND h.hour = %(h)s",
+        {"a": account, "h": hour},
+    )

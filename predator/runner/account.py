@@ -83,3 +83,19 @@ def summarize(conn: psycopg.Connection[Any], config: RunConfig) -> RunSummary:
     s.max_drawdown = figures.max_drawdown
     conn.commit()
     return s
+
+
+def what_happened(target: Target, config: RunConfig) -> list[reads.AccountEvent]:
+    """Every halt, resume, pause and flatten that affected the run's account, with business time, reason and
+    incident (:func:`predator.db.reads.account_events`, read as the auditor)."""
+    with target.connect("auditor") as conn:
+        return reads.account_events(conn, config.account)
+
+
+def run_summary(target: Target, config: RunConfig) -> RunSummary:
+    """The run's figures and events as the database recorded them (for a caller without a runner
+    connection, e.g. after ``predator run`` stops)."""
+    with target.connect("worker") as conn:
+        summary = summarize(conn, config)
+    summary.events = what_happened(target, config)
+    return summary

@@ -8,9 +8,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from predator.venues.paper import PaperConfig
+
+if TYPE_CHECKING:
+    from predator.db.reads import AccountEvent, Blocker
 
 HOUR = timedelta(hours=1)
 #: The feeds a run can have (:attr:`RunConfig.feed`).
@@ -113,6 +116,22 @@ class RunSummary:
     final_equity: Decimal = Decimal(0)
     max_drawdown: Decimal = Decimal(0)
     seconds: float = 0.0
+    #: Every halt, resume, pause and flatten that affected the account, in the order they took effect.
+    events: list[AccountEvent] = field(default_factory=list)
+    #: Set when the run stopped before its end because the account is halted with no path to resume.
+    stopped: HaltStop | None = None
+
+
+@dataclass(frozen=True)
+class HaltStop:
+    """Why an accelerated run stopped before its end: the halts and pauses in force that only an operator
+    lifts (``blockers``, widest scope first), with no order of the account left to settle; ``last_hour``: the
+    last hour closed (None: none), ``end``: the run's last hour, ``hours_left``: the hours not closed."""
+
+    blockers: tuple[Blocker, ...]
+    last_hour: datetime | None
+    end: datetime
+    hours_left: int
 
 
 def fast_commit_refusal(config: RunConfig, now: datetime | None = None, until: datetime | None = None) -> str | None:

@@ -31,17 +31,21 @@ from psycopg.types.json import set_json_loads
 from predator import errors
 from predator.db import api, reads
 from predator.db.connection import Target, set_commit_durability
-from predator.runner.account import ensure_account, instrument_rules, pct_limits, summarize
-from predator.runner.config import HOUR, RunConfig, RunSummary, fast_commit_refusal
+from predator.progress import Progress
+from predator.runner.account import ensure_account, instrument_rules, pct_limits, summarize, what_happened
+from predator.runner.config import HOUR, HaltStop, RunConfig, RunSummary, fast_commit_refusal
 from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
 from predator.runner.restore import restore_venue, startup_reconciliation
-from predator.runner.step import HourStep
+from predator.runner.step import HourOutcome, HourStep
 from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
 from predator.strategies.base import History, Strategy, load_strategy
 from predator.venues.base import Venue
 
-__all__ = ["HOUR", "HourRunner", "RunConfig", "RunSummary", "fast_commit_refusal", "summarize"]
+__all__ = ["HOUR", "HaltStop", "HourRunner", "RunConfig", "RunSummary", "fast_commit_refusal", "summarize"]
+
+#: Refusal reasons that say a halt or pause narrower than the account covers the run's strategy.
+_STRATEGY_BLOCKS = frozenset({"halted_strategy", "strategy_paused"})
 
 log = structlog.get_logger("predator.runner")
 
@@ -51,6 +55,11 @@ class HourRunner:
 
     ``venue`` is the venue to trade on, or a factory building it once the market data is loaded; by
     default :func:`predator.runner.venues.venue_factory` chooses it from the run's mode.
+
+    ``progress``: report progress on stderr (a bar on a terminal, a line every 10 % elsewhere).
+    ``stop_when_halted``: :meth:`run` stops early, with :attr:`RunSummary.stopped` set, once the account is
+    halted (or its strategy halted or paused) with no path to resume inside the run (only an operator lifts
+    a halt) and no order left to settle; otherwise it closes the idle hours to the end.
     """
 
     def __init__(
@@ -63,8 +72,10 @@ class HourRunner:
         backtest_fast_commit: bool = False,
         until: datetime | None = None,
         venue: Venue | VenueFactory | None = None,
+        stop_when_halted: bool = False,
     ) -> None:
         self.target = target
+        self.stop_when_halted = stop_when_halted
         self.backtest_fast_commit = backtest_fast_commit
         #: The last hour this runner will close when its caller stops it before the run's end (a replay).
         self.until = until
@@ -144,7 +155,8 @@ class HourRunner:
         return last
 
     def run(self) -> RunSummary:
-        """Run (or resume) the hours up to the run's end (or ``stop_after`` hours); the recorded figures."""
+        """Run (or resume) the hours up to the run's end (or ``stop_after`` hours, or until the account is
+        halted with no path to resume when ``stop_when_halted``); the recorded figures and events."""
         started = time.monotonic()
         if self.conn is None:
             self.prepare()
@@ -156,34 +168,51 @@ class HourRunner:
         while t <= self.config.end:
             hours.append(t)
             t += HOUR
-        bar = None
-        if self.progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(hours), unit="h", desc=self.config.account, dynamic_ncols=True, leave=False)
         done = 0
-        try:
+        stopped = self.halt_stop(None, last, len(hours)) if self.stop_when_halted and hours else None
+        if stopped is not None:
+            hours = []
+        with Progress(len(hours), f"paper {self.config.account}", "h", enabled=self.progress) as bar:
             for t in hours:
-                self.step(t)
+                outcome = self.step(t)
                 done += 1
-                if bar is not None:
-                    bar.update(1)
-                    if done % 24 == 0:
-                        bar.set_postfix_str(t.strftime("%Y-%m-%d"))
+                bar.update(1, note=t.strftime("%Y-%m-%d") if done % 24 == 0 or done == len(hours) else None)
                 if self.stop_after is not None and done >= self.stop_after:
                     break
-        finally:
-            if bar is not None:
-                bar.close()
+                if self.stop_when_halted and done < len(hours):
+                    stopped = self.halt_stop(outcome, t, len(hours) - done)
+                    if stopped is not None:
+                        break
         summary = summarize(self.conn, self.config)
         summary.hours_this_session = done
+        summary.events = what_happened(self.target, self.config)
+        summary.stopped = stopped
         summary.seconds = time.monotonic() - started
         return summary
 
-    def step(self, t: datetime) -> None:
+    def halt_stop(self, outcome: HourOutcome | None, last: datetime | None, hours_left: int) -> HaltStop | None:
+        """Whether the run should stop here (``outcome``: the hour just closed at ``last``; None: before the
+        first hour of this session): the account is covered by a halt in force, or its strategy by a halt or
+        pause (each lifted only by an operator), and no order of the account is left to settle (a flatten's
+        exits or a resting order still go through the hours until they are final). None: go on."""
+        assert self.conn is not None
+        if outcome is not None and not outcome.state.halts and not any(
+            _STRATEGY_BLOCKS.intersection(r) for r in outcome.refusals
+        ):
+            return None
+        found = reads.blockers(self.conn, self.config.account, self.config.strategy)
+        pending = bool(found) and bool(reads.live_orders(self.conn, self.config.account))
+        self.conn.commit()
+        if not found or pending:
+            return None
+        self.log.warning("run_stopped_halted", last_hour=last.isoformat() if last else None, hours_left=hours_left,
+                         halts=[f"{b.scope} ({b.incident or b.kind})" for b in found])
+        return HaltStop(tuple(found), last, self.config.end, hours_left)
+
+    def step(self, t: datetime) -> HourOutcome:
         """One decision time (:meth:`predator.runner.step.HourStep.run`)."""
         assert self.hour is not None, "prepare() first"
-        self.hour.run(t)
+        return self.hour.run(t)
 
     def service_requests(self, t: datetime) -> int:
         """Carry out cancel requests and send unsent admitted orders (:meth:`VenueRelay.service_requests`)."""

@@ -42,6 +42,7 @@ from predator.db import api, market_api, reads, replay_db
 from predator.db.connection import Target
 from predator.db.replay_db import KEPT_COMMENT, LOCK_CLASS, SCRATCH_PREFIX
 from predator.errors import NotFoundError
+from predator.progress import Progress
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.strategies.base import load_strategy
 
@@ -406,11 +407,7 @@ def replay(
                     while t <= last:
                         hours.append(t)
                         t += HOUR
-                    bar = None
-                    if progress:
-                        from tqdm import tqdm
-
-                        bar = tqdm(total=len(hours), unit="h", desc=f"replay {account}", leave=False)
+                    bar = Progress(len(hours), f"replay {account}", "h", enabled=progress)
                     try:
                         for t in hours:
                             if feeder is not None:
@@ -423,11 +420,9 @@ def replay(
                                     # A worker carries out a kill switch at once (the kill-switch listener,
                                     # or a restart): cancels and exits go out at the last closed hour.
                                     runner.service_requests(t)
-                            if bar is not None:
-                                bar.update(1)
+                            bar.update(1)
                     finally:
-                        if bar is not None:
-                            bar.close()
+                        bar.close()
             finally:
                 runner.close()
                 feeder_conn.close()

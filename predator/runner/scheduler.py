@@ -8,7 +8,10 @@ admission on such a feed is refused with ``data_stale`` by the database in any c
 
 Business time is the wall clock in live and paper trading. ``--from`` with ``--speed`` runs a *time warp*
 over stored history: business time = from + (wall time elapsed) × speed, and the jobs fire at the warped
-hour boundaries — the paper-trading rehearsal of a live schedule.
+hour boundaries — the paper-trading rehearsal of a live schedule. A restarted warp continues from the
+account's last closed hour (not from ``--from`` again). With ``stop_when_halted`` a warp stops once the
+account is halted with no path to resume (:meth:`HourRunner.halt_stop`); :attr:`ScheduledRun.halt_stop`
+says why. Each closed hour can be reported (``on_hour``, an :class:`HourReport`).
 
 **Paper on live data** (``feed = 'sync'``, docs/architecture.md §4): business time is the venue's clock
 (:class:`VenueClock`, ccxt ``fetch_time``), bars arrive only through the sync
@@ -25,8 +28,11 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 import psycopg
 import structlog
@@ -35,13 +41,15 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from predator import errors
-from predator.db import api, market_api, sync_api
+from predator.db import api, market_api, reads, sync_api
 from predator.db.connection import Target
 from predator.errors import VenueError
 from predator.marketdata.sync import BarWait, SyncJob, venue_clock, wait_for_bar
 from predator.retry import Retrier
+from predator.runner.config import HaltStop
 from predator.runner.hour import HOUR, HourRunner, RunConfig
 from predator.runner.killwatch import KillWatch
+from predator.runner.step import HourOutcome
 from predator.runner.venues import VenueFactory, venue_factory
 from predator.venues.deadman import DeadManSwitch
 
@@ -65,6 +73,33 @@ class BusinessClock:
         if self.origin is None:
             return datetime.now(UTC)
         return self.origin + timedelta(seconds=(time.monotonic() - self._wall0) * self.speed)
+
+    def restart_at(self, origin: datetime) -> None:
+        """A warp continues from ``origin`` now (at the same speed); the wall clock is not warped."""
+        if self.origin is not None:
+            self.origin = origin
+            self._wall0 = time.monotonic()
+
+
+@dataclass(frozen=True)
+class HourReport:
+    """One closed hour as ``predator run`` prints it: equity at the close (base currency), orders created at
+    it, fills dated in the hour before it, refused signals, and the halts and pauses in force (scopes)."""
+
+    hour: datetime
+    equity: Decimal
+    orders: int
+    fills: int
+    refusals: int
+    halts: tuple[str, ...]
+
+    def line(self) -> str:
+        return (f"hour {self.hour.strftime('%Y-%m-%dT%H:%MZ')}  equity {self.equity:.2f}  orders {self.orders}  "
+                f"fills {self.fills}  refusals {self.refusals}  halts {', '.join(self.halts) or 'none'}")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"hour": self.hour.isoformat(), "equity": str(self.equity), "orders": self.orders,
+                "fills": self.fills, "refusals": self.refusals, "halts": list(self.halts)}
 
 
 class VenueClock:
@@ -92,7 +127,8 @@ class ScheduledRun:
                  delay_minutes: int = 1, max_seconds: float | None = None, *, sync: SyncJob | None = None,
                  bar_wait_seconds: float = 30.0, poll_seconds: float = 1.0, delay_seconds: float = 5.0,
                  kill_listener: bool = True, venue: VenueFactory | None = None,
-                 dead_man: DeadManSwitch | None = None) -> None:
+                 dead_man: DeadManSwitch | None = None, on_hour: Callable[[HourReport], None] | None = None,
+                 stop_when_halted: bool = False) -> None:
         if (sync is None) != (config.feed == "stored"):
             raise ValueError("a run fed by the live sync needs a SyncJob, and only such a run takes one")
         self.target = target
@@ -123,6 +159,14 @@ class ScheduledRun:
         #: (Kraken) or the switch's own thread (Binance) cancels the traded symbols' resting orders.
         self.dead_man = dead_man
         self._wait_conn: psycopg.Connection | None = None
+        #: Called with every closed hour (from the scheduler's thread).
+        self.on_hour = on_hour
+        #: A warp over stored history stops once the account is halted with no path to resume.
+        self.stop_when_halted = stop_when_halted and sync is None
+        #: Why the run stopped early (None: it did not).
+        self.halt_stop: HaltStop | None = None
+        #: The hour a restarted warp continued from (the account's last closed hour), if it did.
+        self.resumed_from: datetime | None = None
 
     def _lost(self, e: psycopg.OperationalError) -> None:
         """The database connection is gone: stop, and let start() raise it (the CLI says what to do)."""
@@ -162,9 +206,11 @@ class ScheduledRun:
             last = self.runner.last_closed_hour()
             t = self.config.start if last is None else last + HOUR
             while t <= latest:
-                self.runner.step(t)
+                outcome = self.runner.step(t)
                 self.hours_run += 1
                 log.info("hour_closed", hour=t.isoformat(), run_id=self.config.run_id, account=self.config.account)
+                if self._after_hour(t, outcome) or self.stopping:  # stopped: the closed hour is kept
+                    return
                 t += HOUR
             if latest >= self.config.end and self.runner.last_closed_hour() == self.config.end:
                 log.info("run_complete", run_id=self.config.run_id)
@@ -188,7 +234,8 @@ class ScheduledRun:
             with self.lock:
                 if self.stopping:
                     return
-                self.runner.step(t)
+                outcome = self.runner.step(t)
+                self._after_hour(t, outcome)
             self.hours_run += 1
             log.info("hour_closed", hour=t.isoformat(), run_id=self.config.run_id, account=self.config.account)
             t += HOUR
@@ -199,6 +246,31 @@ class ScheduledRun:
         if done:
             log.info("run_complete", run_id=self.config.run_id)
             self.stop()
+
+    def _after_hour(self, t: datetime, outcome: HourOutcome) -> bool:
+        """Under the lock, after hour ``t`` closed: report it (``on_hour``) and, with ``stop_when_halted``,
+        stop when the account is halted with no path to resume. True: the run stops."""
+        stop = None
+        if self.stop_when_halted and t < self.config.end:
+            stop = self.runner.halt_stop(outcome, t, int((self.config.end - t) / HOUR))
+        if self.on_hour is not None:
+            assert self.runner.conn is not None
+            conn = self.runner.conn
+            activity = reads.hour_activity(conn, self.config.account, t)
+            halts: tuple[str, ...] = ()
+            if stop is not None:
+                halts = tuple(b.scope for b in stop.blockers)
+            elif outcome.state.halts or outcome.refusals:
+                halts = tuple(b.scope for b in reads.blockers(conn, self.config.account, self.config.strategy))
+            conn.commit()
+            self.on_hour(HourReport(t, activity.equity if activity else outcome.state.equity,
+                                    activity.orders if activity else 0, activity.fills if activity else 0,
+                                    activity.refusals if activity else len(outcome.refusals), halts))
+        if stop is not None:
+            self.halt_stop = stop
+            self.stop()
+            return True
+        return False
 
     def _compare_shadow(self, until: datetime) -> None:
         """Shadow mode: compare the hours both this book and its reference closed (``api.compare_shadow``; a
@@ -279,6 +351,22 @@ class ScheduledRun:
     def start(self) -> None:
         self.runner.prepare()
         self.runner.send_unacknowledged()
+        last = self.runner.last_closed_hour()
+        if isinstance(self.clock, BusinessClock) and self.clock.origin is not None and last is not None \
+                and last > self.clock.origin:
+            # A restarted warp continues from where the account stands, not from --from again (which would
+            # idle until the warped clock caught up with the last closed hour).
+            self.clock.restart_at(last)
+            self.resumed_from = last
+            log.info("warp_resumed", at=last.isoformat(), run_id=self.config.run_id)
+        if self.stop_when_halted and (last is None or last < self.config.end):
+            first = self.config.start if last is None else last + HOUR
+            stop = self.runner.halt_stop(None, last, int((self.config.end - first) / HOUR) + 1)
+            if stop is not None:
+                self.halt_stop = stop
+                self.stopping = True
+                self.runner.close()
+                return
         if self.sync is not None:
             # Paper on live data: the venue's clock is polled; the sync runs when an hour needs its bars
             # (and, on the wall clock, on its own a few seconds after each bar close).

@@ -33,6 +33,16 @@ from predator.strategies.base import Context, History, InstrumentRules, Signal, 
 from predator.venues.base import BarFedVenue, OrderRequest, SimulatedVenue, VenueEvent, VenueTransfer
 
 
+@dataclass(frozen=True)
+class HourOutcome:
+    """What one decision time did: the hour's recorded state (with the halts covering the account), how many
+    orders it admitted, and the reason codes of the signals it refused (one entry per refused signal)."""
+
+    state: api.HourState
+    admitted: int
+    refusals: tuple[tuple[str, ...], ...]
+
+
 @dataclass
 class HourStep:
     """Everything one hour needs, read once at set-up; :meth:`run` carries out one decision time."""
@@ -48,14 +58,14 @@ class HourStep:
     rules: dict[str, InstrumentRules] = field(default_factory=dict)
     limits: dict[str, float | None] = field(default_factory=dict)
 
-    def run(self, t: datetime) -> None:
+    def run(self, t: datetime) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place.
 
         A run fed by the live sync first fixes what the hour knows (``api.record_hour_knowledge``, which
         holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
         exactly that; a simulated venue then matches against those bars in the same transaction."""
         if self.config.feed != "sync":
-            state, admitted = self._close_and_admit(t, self.relay.collect(self.conn, t))
+            state, admitted, refusals = self._close_and_admit(t, self.relay.collect(self.conn, t))
         else:
             # A venue on its own clock is polled before (its fills do not depend on our bars; the poll
             # commits its reads); a simulated venue matches the bars the hour knew, inside the transaction.
@@ -64,12 +74,13 @@ class HourStep:
                 known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
                                                     symbols=self.config.symbols)
                 self.refresh(t, known)
-                state, admitted = self._close_and_admit(t, polled or self.relay.collect(self.conn, t))
+                state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t))
         # Admitted orders are committed before they go out.
         if admitted:
             self.relay.place(self.conn, admitted)
         if state.open_orders or admitted or state.halts:
             self.relay.service_requests(self.conn, t)
+        return HourOutcome(state, len(admitted), refusals)
 
     def refresh(self, t: datetime, known: Mapping[str, int | None]) -> None:
         """Bars as the hour ``t`` knows them (the strategy's warm-up window before ``t``), the strategy's
@@ -89,10 +100,10 @@ class HourStep:
 
     def _close_and_admit(
         self, t: datetime, collected: tuple[list[VenueEvent], list[VenueTransfer]]
-    ) -> tuple[api.HourState, list[OrderRequest]]:
+    ) -> tuple[api.HourState, list[OrderRequest], tuple[tuple[str, ...], ...]]:
         """Steps 1–5 of the hour on what was ``collected`` from the venue: relay, reconcile, close, decide,
-        admit (committed when this returns, or by the caller's transaction). The hour's state and the
-        admitted orders to place."""
+        admit (committed when this returns, or by the caller's transaction). The hour's state, the
+        admitted orders to place and the reason codes of each refused signal."""
         c, conn, relay = self.config, self.conn, self.relay
         events, transfers = collected
         calls: list[api.Call[Any]] = [relay.event_call(e) for e in events]
@@ -132,6 +143,7 @@ class HourStep:
             )
         relay.transfers_seen.update(tr.transfer_id for tr in transfers)
         admitted: list[OrderRequest] = []
+        refusals: list[tuple[str, ...]] = []
         for s, d in zip(signals, decisions, strict=True):
             if d.outcome == "admitted":
                 assert d.client_order_id is not None and d.side is not None and d.quantity is not None
@@ -157,10 +169,11 @@ class HourStep:
                     quantity=str(d.quantity),
                 )
             elif d.outcome == "refused":
+                refusals.append(tuple(d.reasons or ()))
                 self.log.info(
                     "signal_refused", hour=t.isoformat(), symbol=s.symbol, direction=s.direction, reasons=d.reasons
                 )
-        return state, admitted
+        return state, admitted, tuple(refusals)
 
     def decide(self, t: datetime, state: api.HourState, open_symbols: set[str]) -> list[Signal]:
         """Run the strategy for every symbol on what was known at t (symbols with an open order wait)."""
