@@ -64,9 +64,14 @@ def test_an_orphaned_scratch_database_is_dropped_and_a_live_or_kept_one_is_left(
         holder.execute(f"SELECT pg_advisory_lock({replay_mod.LOCK_CLASS}, hashtext('{live}'))")
         try:
             dropped = replay_mod.drop_orphaned_scratch(server)
-            # (a replay running elsewhere on this server may have swept the orphan first)
             assert live not in dropped and kept not in dropped
             left = _scratch_databases(server)
+            # A replay running elsewhere on this server may be sweeping the orphan at the same moment: it holds
+            # the orphan's lock while its DROP runs, so this sweep skipped it; that drop ends soon.
+            deadline = time.monotonic() + 30
+            while orphan not in dropped and orphan in left and time.monotonic() < deadline:
+                time.sleep(0.2)
+                left = _scratch_databases(server)
             assert orphan not in left and live in left and kept in left
         finally:
             for name in (live, kept):
