@@ -222,6 +222,11 @@ def print_summary(summary, err: bool = False) -> None:  # type: ignore[no-untype
         f"  fees {summary.fees:.2f}  final equity {summary.final_equity:.2f}  "
         f"max drawdown {summary.max_drawdown * 100:.2f}%",
     ]
+    if summary.signals and not summary.orders and summary.refusals:
+        # Every signal refused: say which rule stopped them and where to read each decision.
+        top = max(summary.refusals.items(), key=lambda kv: kv[1])[0]
+        lines.append(f"  no order went out: every signal was refused (most often {top}); each decision and its "
+                     f"caps: SELECT * FROM api.decisions WHERE account = '{summary.account}' (docs/errors.md)")
     events = getattr(summary, "events", [])
     lines.append(f"  halts, pauses and flattens: {len(events) or 'none'}")
     lines.extend(f"    {event_line(e)}" for e in events)

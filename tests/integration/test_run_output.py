@@ -311,3 +311,17 @@ def test_a_paused_strategy_stops_a_paper_run_with_the_pause_named(market_db: Tar
                         "2023-02-08T00:00Z: its strategy is paused and only an operator resumes it.")
     assert lines[1] == ("  paused/trend paused since after 2023-02-01T03:00Z by operator: test pause; lift: "
                         "api.resume_strategy of paused/trend (operator role)")
+
+
+def test_a_run_whose_every_signal_is_refused_says_so_and_where_to_look(market_db: Target, tmp_path: Path) -> None:
+    # sma_cross with max_positions 1 puts the whole book into one order: the default caps refuse every one.
+    proc = run_cli("paper", "--account", "allno", "--symbols", "BTC/USDT", "--strategy", "sma_cross",
+                   "--from", START.isoformat(), "--to", END.isoformat(), "--no-progress", env=env(market_db, tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    with market_db.connect("auditor") as conn:
+        row = conn.execute("SELECT count(*), count(*) FILTER (WHERE outcome = 'refused') FROM api.decisions"
+                           " WHERE account = 'allno'").fetchone()
+    assert row is not None and row[0] > 0 and row[0] == row[1]
+    assert "orders 0" in proc.stdout
+    assert "no order went out: every signal was refused (most often" in proc.stdout, proc.stdout
+    assert "FROM api.decisions WHERE account = 'allno'" in proc.stdout
