@@ -64,19 +64,23 @@ class Scope:
     ``end``, both inclusive (None: unbounded). A gate whose rule needs a row's history (a chain, a running
     balance, FIFO order) still reads that history from the book's start, but reports only the rows in the
     range; the rules about the current state (gate 04), whole chains (10) and whole round trips (13) ignore
-    the range. Candle loads belong to no book: an account-scoped run leaves them to the whole-database run."""
+    the range. ``checkpoint`` (an incremental run's) has gate 10 verify the book's chains from the heads that
+    recorded run kept rather than from genesis. Candle loads belong to no book: an account-scoped run leaves them to the whole-database run."""
 
     account: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    checkpoint: int | None = None
 
     def variables(self) -> dict[str, str]:
         """The psql variables of the gates: ``account`` ('' = every book), ``from`` and ``to`` (ISO-8601,
-        ``-infinity`` / ``infinity`` when unbounded)."""
+        ``-infinity`` / ``infinity`` when unbounded), ``checkpoint`` (the seq of a recorded validation run of
+        the book from whose chain heads gate 10 verifies; '' = from genesis)."""
         return {
             "account": self.account or "",
             "from": self.start.isoformat() if self.start else "-infinity",
             "to": self.end.isoformat() if self.end else "infinity",
+            "checkpoint": "" if self.checkpoint is None else str(self.checkpoint),
         }
 
     def describe(self) -> str:
@@ -157,7 +161,8 @@ def run_and_record(conn: psycopg.Connection, files: Iterable[Path] | None = None
     last closed hour, exclusive: the gates judge ``[resume_from, T - 1 µs]``. Rows dated ``T`` or later (the
     decisions at ``T`` come after the hour closes) are left to the next run. Without a checkpoint the run
     judges the book from its start. Not incremental: the gates judge ``scope`` as given, and the record
-    claims ``[scope.start, min(scope.end + 1 µs, T))``. Gates 04, 10 and 13 judge the whole book either way.
+    claims ``[scope.start, min(scope.end + 1 µs, T))``. Gates 04 and 13 judge the whole book either way; gate
+    10 verifies the book's chains from the heads the checkpoint recorded (incremental) or from genesis.
     Raises :class:`NothingToValidate` when there is nothing to cover (no closed hour; for an incremental
     run, no new closed hour and no late row). Auditor."""
     scope = scope or Scope()
@@ -182,7 +187,7 @@ def run_and_record(conn: psycopg.Connection, files: Iterable[Path] | None = None
                 raise NothingToValidate(
                     f"{who} is validated up to {end.isoformat()} (checkpoint {resumed.seq if resumed else '-'}),"
                     " its last closed hour, and nothing was appended before it since: nothing new to validate")
-            judged = Scope(scope.account, start, end - MICROSECOND)
+            judged = Scope(scope.account, start, end - MICROSECOND, resumed.seq if resumed else None)
         else:
             start = scope.start
             end = min(scope.end + MICROSECOND, last) if scope.end is not None else last

@@ -4,3 +4,4 @@
 -- outcome. Everyone may read where an incremental validation resumes.
 GRANT EXECUTE ON FUNCTION api.record_validation(text, timestamptz, timestamptz, boolean, jsonb) TO predator_auditor;
 GRANT EXECUTE ON FUNCTION api.validation_checkpoint(text) TO predator_worker, predator_auditor;
+GRANT EXECUTE ON FUNCTION api.verify_book_chains_since(integer, bigint) TO predator_worker, predator_auditor;

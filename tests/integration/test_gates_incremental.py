@@ -139,20 +139,58 @@ def test_a_violation_in_the_new_range_fails_and_does_not_move_the_checkpoint(cop
 
 
 def test_a_violation_in_the_judged_range_is_left_to_a_full_run(copy: Book) -> None:
-    # The trade-off. A superuser edits a row dated in the already-judged range that no whole-book gate reads
-    # (the order-state cache of the order canceled at hour 6: gate 07 judges orders by their time).
+    # The trade-off. A superuser edits rows dated in the already-judged range: the order-state cache of the
+    # order canceled at hour 6 (gate 07 judges orders by their time) and the content of the book's first
+    # signal, its stored hash left alone (gate 10 verifies from the checkpoint's heads on; gate 11 recomputes
+    # only the new hours' outputs).
     tamper(copy.target, "UPDATE trading.order_state SET status = 'open' WHERE client_order_id = %(coid)s",
            {"coid": copy.orders["eth_canceled"]})
+    tamper(copy.target, "UPDATE trading.signal SET confidence = 0.99 WHERE book_id = "
+                        "(SELECT book_id FROM trading.account WHERE name = %(account)s) AND seq = 1",
+           {"account": copy.account})
     trade_more_hours(copy)
     code, output = validate(copy.target, "--account", copy.account, "--incremental")
-    assert code == 0 and gate_counts(output)["07_order_transitions"] == "0", output
+    assert code == 0, output
+    counts = gate_counts(output)
+    assert (counts["07_order_transitions"], counts["10_hash_chains"], counts["11_hourly_state"]) == ("0", "0", "0")
     code, output = validate(copy.target, "--account", copy.account)
-    assert code == 1 and gate_counts(output)["07_order_transitions"] != "0", output
+    counts = gate_counts(output)
+    assert code == 1 and "0" not in (counts["07_order_transitions"], counts["10_hash_chains"]), output
     # recorded, a full run that fails is not a checkpoint either; the incremental checkpoint stays
     code, output = validate(copy.target, "--account", copy.account, "--record")
     assert code == 1, output
     assert [(r["incremental"], r["passed"], r["checkpoint"]) for r in runs(copy.target, copy.account)] == [
         (False, True, True), (True, True, True), (False, False, False)]
+
+
+def test_a_chain_rewritten_under_the_checkpoint_is_caught_by_its_recorded_head(copy: Book) -> None:
+    # A superuser edits the book's first signal and recomputes every later hash of the chain (and its head),
+    # so that the chain verifies from genesis again: the row at the head the checkpoint recorded no longer
+    # carries the recorded hash, which the incremental run's chain verification checks first.
+    rewrite = """
+        DO $rewrite$
+        DECLARE
+            r      record;
+            v_book integer := (SELECT book_id FROM trading.account WHERE name = %(account)s);
+            v_prev bytea := ops.genesis_hash();
+        BEGIN
+            UPDATE trading.signal SET confidence = 0.99 WHERE book_id = v_book AND seq = 1;
+            FOR r IN SELECT * FROM trading.signal WHERE book_id = v_book ORDER BY seq LOOP
+                UPDATE trading.signal SET prev_hash = v_prev, row_hash = ops.row_hash(v_prev, to_jsonb(r))
+                 WHERE book_id = v_book AND seq = r.seq RETURNING row_hash INTO v_prev;
+            END LOOP;
+            UPDATE ops.chain_head SET head_hash = v_prev WHERE chain = 'trading.signal:' || v_book;
+        END
+        $rewrite$"""
+    with psycopg.connect(copy.target.dsn) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(rewrite.replace("%(account)s", "'" + copy.account + "'"))
+    ok = CliRunner().invoke(main, ["verify", "--dsn", copy.target.role_dsn("auditor"), "--account", copy.account])
+    assert ok.exit_code == 0, "the rewritten chain was expected to verify from genesis: " + ok.output
+    trade_more_hours(copy)
+    code, output = validate(copy.target, "--account", copy.account, "--incremental", "--rows", "1")
+    assert code == 1 and gate_counts(output)["10_hash_chains"] == "1", output
+    assert "row at the checkpoint's head does not carry the recorded hash" in output, output
 
 
 def test_a_row_appended_late_into_the_judged_range_is_judged_next(copy: Book) -> None:

@@ -53,7 +53,8 @@ INSERT INTO api_surface VALUES
     ('add_venue', '{text,text,numeric,numeric,text}', false, true, false),
     ('add_asset', '{text,text,text,text}', false, true, false),
     ('record_validation', '{text,"timestamp with time zone","timestamp with time zone",boolean,jsonb}', false, false, true),
-    ('validation_checkpoint', '{text}', true, true, true);
+    ('validation_checkpoint', '{text}', true, true, true),
+    ('verify_book_chains_since', '{integer,bigint}', true, true, true);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -68,7 +69,7 @@ SELECT functions_are('api', ARRAY[
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
     'record_validation', 'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
-    'validation_checkpoint', 'verify_book_chains', 'verify_chains'],
+    'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',

@@ -6,7 +6,7 @@
 -- make this one call; the rows are append-only (PD001) and verified with every other chain.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(29);
+SELECT plan(32);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', ARRAY[100, 101, 102, 103, 104, 105]::numeric[]) AS bars \gset
 SELECT pg_temp.new_account('vr') AS book \gset
@@ -81,6 +81,15 @@ SELECT throws_ok(format('UPDATE ops.validation_run SET passed = true WHERE book_
                  'a recorded run cannot be rewritten (PD001)');
 SELECT is_empty($$SELECT * FROM api.verify_chains() WHERE tbl = 'ops.validation_run'$$, 'the chains of validation runs verify');
 SELECT ok(EXISTS (SELECT FROM ops.chained_tables() WHERE tbl = 'ops.validation_run'), 'ops.validation_run is a chained table');
+
+-- Chain verification from a recorded run's heads.
+SET LOCAL ROLE predator_auditor;
+SELECT is_empty(format('SELECT * FROM api.verify_book_chains_since(%s, 1)', :book), 'the book''s chains verify from checkpoint 1''s heads');
+SELECT results_eq(format('SELECT * FROM api.verify_book_chains_since(%s, NULL)', :book), format('SELECT * FROM api.verify_book_chains(%s)', :book),
+                  'without a checkpoint it is api.verify_book_chains');
+SELECT throws_ok(format('SELECT * FROM api.verify_book_chains_since(%s, 99)', :book), 'PD011', NULL,
+                 'a run the book did not record is refused (PD011)');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

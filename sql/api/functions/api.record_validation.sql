@@ -3,8 +3,10 @@
 -- account's book (p_account NULL: every book, book 0), the business times judged as the half-open range
 -- [p_from, p_to) (p_from NULL: from the start), whether it was incremental, and p_gates {gate: violating rows}
 -- (null: the gate raised an error). Call it in the transaction whose snapshot the gates judged: the book's
--- chain heads are read from that snapshot and kept with the run, so rows appended afterwards are judged by
--- the next incremental run (ops._validation_resume). passed: every gate returned 0 rows. checkpoint: passed,
+-- chain heads (seq and hash of every chain of ops.chain_head and every journal posting chain of
+-- ledger.balance) are read from that snapshot and kept with the run, so rows appended afterwards are judged by
+-- the next incremental run (ops._validation_resume), whose chain verification starts from them
+-- (api.verify_book_chains_since). passed: every gate returned 0 rows. checkpoint: passed,
 -- and p_from NULL (from the start) or, for one book, at or before where its last checkpoint resumes
 -- (api.validation_checkpoint): a failed run, or one that leaves a gap, never moves the checkpoint.
 -- The one write the auditor may make: its own attestation (which gates, over what, with what outcome),
@@ -55,9 +57,13 @@ BEGIN
     END IF;
 
     v_passed := NOT EXISTS (SELECT FROM jsonb_each(p_gates) g WHERE jsonb_typeof(g.value) <> 'number' OR g.value::text <> '0');
-    SELECT coalesce(jsonb_object_agg(h.chain, h.seq ORDER BY h.chain), '{}'::jsonb) INTO v_heads
-      FROM ops.chain_head h
-     WHERE (v_book = 0 OR h.book_id = v_book) AND split_part(h.chain, ':', 1) <> 'ops.validation_run';
+    SELECT coalesce(jsonb_object_agg(x.chain, jsonb_build_object('seq', x.seq, 'hash', encode(x.head_hash, 'hex'))), '{}'::jsonb)
+      INTO v_heads
+      FROM (SELECT h.chain, h.seq, h.head_hash FROM ops.chain_head h
+             WHERE (v_book = 0 OR h.book_id = v_book) AND split_part(h.chain, ':', 1) <> 'ops.validation_run'
+            UNION ALL
+            SELECT 'ledger.posting:' || b.book_id || ':' || b.account_code || ':' || b.currency, b.seq, b.head_hash
+              FROM ledger.balance b WHERE v_book = 0 OR b.book_id = v_book) x;
     IF v_book <> 0 THEN
         SELECT r.resume_from, true INTO v_resume, v_has FROM ops._validation_resume(v_book) r;
     END IF;

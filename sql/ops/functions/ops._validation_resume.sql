@@ -35,7 +35,7 @@ BEGIN
         CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
                                    WHERE a.attrelid = r.tbl::regclass AND a.attname = v_col AND NOT a.attisdropped);
         EXECUTE format('SELECT min(t.%1$I), count(*) FROM %2$s t WHERE t.book_id = %3$s AND t.seq > %4$s AND t.%1$I < %5$L',
-                       v_col, r.tbl, p_book_id, coalesce((v_run.heads ->> (r.tbl || ':' || p_book_id))::bigint, 0),
+                       v_col, r.tbl, p_book_id, coalesce((v_run.heads -> (r.tbl || ':' || p_book_id) ->> 'seq')::bigint, 0),
                        v_run.range_to)
            INTO v_min, v_n;
         IF v_min < resume_from THEN
