@@ -65,7 +65,8 @@ class Scope:
     balance, FIFO order) still reads that history from the book's start, but reports only the rows in the
     range; the rules about the current state (gate 04), whole chains (10) and whole round trips (13) ignore
     the range. ``checkpoint`` (an incremental run's) has gate 10 verify the book's chains from the heads that
-    recorded run kept rather than from genesis. Candle loads belong to no book: an account-scoped run leaves them to the whole-database run."""
+    recorded run kept rather than from genesis. Candle loads belong to no book: an account-scoped run leaves
+    them to the whole-database run."""
 
     account: str | None = None
     start: datetime | None = None

@@ -82,7 +82,8 @@ def trade_more_hours(book: Book) -> None:
 
 def gate_counts(output: str) -> dict[str, str]:
     names = {gates.gate_name(p) for p in gates.gate_files()}
-    return {line.split()[0]: line.split()[1] for line in output.splitlines() if line.split()[:1] and line.split()[0] in names}
+    rows = [line.split() for line in output.splitlines()]
+    return {row[0]: row[1] for row in rows if row and row[0] in names}
 
 
 def test_the_first_recorded_run_is_a_checkpoint_from_the_start(validated: Book) -> None:
@@ -206,8 +207,9 @@ def test_a_row_appended_late_into_the_judged_range_is_judged_next(copy: Book) ->
     assert cp is not None and cp.range_to == hour(9) and cp.resume_from == late and cp.late_rows >= 3, cp
     code, output = validate(copy.target, "--account", copy.account, "--incremental")
     assert code == 0, output
-    assert output.splitlines()[0].startswith(f"scope: account {copy.account}, [{late.isoformat()}, {hour(12).isoformat()})"
-                                             " (incremental from checkpoint 1, back to the earliest of "), output
+    span = f"[{late.isoformat()}, {hour(12).isoformat()})"
+    assert output.splitlines()[0].startswith(
+        f"scope: account {copy.account}, {span} (incremental from checkpoint 1, back to the earliest of "), output
     *_, last = runs(copy.target, copy.account)
     assert (last["range_from"], last["range_to"], last["checkpoint"]) == (late, hour(12), True)
 
