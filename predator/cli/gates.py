@@ -79,17 +79,21 @@ def validate(dsn: str | None, directory: Path, show_rows: int, account: str | No
                                " to its last closed hour")
     scope = gates.Scope(account, start, end)
     recorded: gates.RecordedRun | None = None
+    not_recorded: str | None = None
     with _connect(dsn) as conn:
         if account is not None and audit.book_id(conn, account) is None:
             raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
                                      param_hint="--account")
+        results = None
         if incremental or record:
             try:
                 scope, results, recorded = gates.run_and_record(conn, files, scope, incremental=incremental)
             except gates.NothingToValidate as e:
-                click.echo(f"nothing to validate: {e}")
-                sys.exit(0)
-        else:
+                if incremental:
+                    click.echo(f"nothing to validate: {e}")
+                    sys.exit(0)
+                not_recorded = f"not recorded: {e}"   # --record: the gates still run, unrecorded
+        if results is None:
             results = gates.run_gates(conn, files, scope)
     text, passed = gates.report(results, show_rows)
     if recorded is not None and incremental:
@@ -103,6 +107,8 @@ def validate(dsn: str | None, directory: Path, show_rows: int, account: str | No
     click.echo(text)
     if recorded is not None:
         click.echo(recorded.describe())
+    if not_recorded is not None:
+        click.echo(not_recorded)
     sys.exit(0 if passed else 1)
 
 

@@ -28,7 +28,7 @@ from predator.db import api
 from predator.db.connection import Target
 from predator.errors import InvalidArgument
 from tests.conftest import create_database, drop_database
-from tests.helpers import Book, ack, build_book, close, close_price, fill, hour, signal
+from tests.helpers import Book, ack, build_book, close, close_price, fill, hour, new_account, signal
 from tests.integration.test_gates import tamper
 
 
@@ -258,3 +258,19 @@ def test_the_database_refuses_a_bad_record(validated: Book) -> None:
             conn.execute("INSERT INTO ops.validation_run (book_id, seq, range_to, incremental, gates, passed,"
                          " checkpoint, heads, prev_hash, row_hash) VALUES (0, 1, now(), false, '{}', true, true,"
                          " '{}', '\\x00', '\\x00')")
+
+
+def test_a_book_without_a_closed_hour_is_validated_but_not_recorded(server: Target, template_db: Target) -> None:
+    target = create_database(server, template=template_db.dbname, prefix="predator_valrun_empty")
+    try:
+        with target.connect("operator") as conn:
+            account = new_account(conn)
+        code, output = validate(target, "--account", account, "--record")
+        lines = output.strip().splitlines()
+        assert code == 0 and lines[-2] == f"VALIDATION: PASS ({len(gates.gate_files())} gates)", output
+        assert lines[-1] == f"not recorded: account {account} has no closed hour: nothing to record", output
+        code, output = validate(target, "--account", account, "--incremental")
+        assert code == 0 and output.startswith("nothing to validate: "), output
+        assert runs(target, account) == []
+    finally:
+        drop_database(server, target.dbname)
