@@ -1773,6 +1773,78 @@ COMMENT ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, 
 
 
 --
+-- Name: record_validation(text, timestamp with time zone, timestamp with time zone, boolean, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb) RETURNS TABLE(book_id integer, seq bigint, passed boolean, checkpoint boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    v_book    integer := 0;
+    v_passed  boolean;
+    v_point   boolean;
+    v_heads   jsonb;
+    v_resume  timestamptz;
+    v_has     boolean;
+    v_row     ops.validation_run;
+BEGIN
+    PERFORM ops._require_business_time('record_validation', ARRAY['p_from', 'p_to'], ARRAY[p_from, p_to]);
+    IF p_to IS NULL OR p_incremental IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_validation refused: p_to and p_incremental are required',
+            DETAIL = format('p_to=%s p_incremental=%s', p_to, p_incremental),
+            HINT = 'Pass the exclusive end of the business times the gates judged (the close of the last closed hour) and whether the run was incremental.';
+    END IF;
+    IF p_from > p_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_validation refused: p_from %s is after p_to %s', p_from, p_to),
+            DETAIL = format('p_from=%s p_to=%s', p_from, p_to),
+            HINT = 'The range judged is [p_from, p_to): p_from at or before p_to.';
+    END IF;
+    IF p_gates IS NULL OR jsonb_typeof(p_gates) <> 'object' OR p_gates = '{}'::jsonb
+       OR EXISTS (SELECT FROM jsonb_each(p_gates) g
+                   WHERE g.key !~ '^[A-Za-z0-9_.-]{1,100}$'
+                      OR NOT (jsonb_typeof(g.value) = 'null'
+                              OR (jsonb_typeof(g.value) = 'number' AND g.value::text ~ '^[0-9]{1,18}$'))) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_validation refused: p_gates is not a map of gate names to violation counts',
+            DETAIL = format('p_gates=%s', left(p_gates::text, 500)),
+            HINT = 'Pass {"<gate>": <rows returned, a non-negative integer> | null (the gate errored), ...} with at least one gate.';
+    END IF;
+    IF p_account IS NOT NULL THEN
+        v_book := (trading._account(p_account)).book_id;
+    END IF;
+
+    v_passed := NOT EXISTS (SELECT FROM jsonb_each(p_gates) g WHERE jsonb_typeof(g.value) <> 'number' OR g.value::text <> '0');
+    SELECT coalesce(jsonb_object_agg(x.chain, jsonb_build_object('seq', x.seq, 'hash', encode(x.head_hash, 'hex'))), '{}'::jsonb)
+      INTO v_heads
+      FROM (SELECT h.chain, h.seq, h.head_hash FROM ops.chain_head h
+             WHERE (v_book = 0 OR h.book_id = v_book) AND split_part(h.chain, ':', 1) <> 'ops.validation_run'
+            UNION ALL
+            SELECT 'ledger.posting:' || b.book_id || ':' || b.account_code || ':' || b.currency, b.seq, b.head_hash
+              FROM ledger.balance b WHERE v_book = 0 OR b.book_id = v_book) x;
+    IF v_book <> 0 THEN
+        SELECT r.resume_from, true INTO v_resume, v_has FROM ops._validation_resume(v_book) r;
+    END IF;
+    v_point := v_passed AND (p_from IS NULL OR (v_book <> 0 AND coalesce(v_has, false) AND p_from <= v_resume));
+
+    INSERT INTO ops.validation_run AS v (book_id, range_from, range_to, incremental, gates, passed, checkpoint, heads, actor)
+    VALUES (v_book, p_from, p_to, p_incremental, p_gates, v_passed, v_point, v_heads, ops.actor())
+    RETURNING * INTO v_row;
+    RETURN QUERY SELECT v_row.book_id, v_row.seq, v_row.passed, v_row.checkpoint;
+END
+$_$;
+
+
+ALTER FUNCTION api.record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb) IS 'Auditor: records a run of the validation gates (the book or every book, business times [p_from, p_to), incremental or not, violations per gate) in ops.validation_run, chained, with the book''s chain heads of the caller''s snapshot; passed when every gate returned 0 rows; a checkpoint when passed and contiguous from the book''s start. The auditor''s own attestation, never business data. PD011 unknown account; PD012 missing p_to, p_from after p_to, bad p_gates; PD015 an infinite or future bound.';
+
+
+--
 -- Name: record_venue_health(text, timestamp with time zone, integer, integer, boolean, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2725,6 +2797,31 @@ COMMENT ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_
 
 
 --
+-- Name: validation_checkpoint(text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.validation_checkpoint(p_account text) RETURNS TABLE(seq bigint, range_to timestamp with time zone, resume_from timestamp with time zone, late_rows bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+BEGIN
+    RETURN QUERY SELECT r.seq, r.range_to, r.resume_from, r.late_rows
+                   FROM ops._validation_resume((trading._account(p_account)).book_id) r;
+END
+$$;
+
+
+ALTER FUNCTION api.validation_checkpoint(p_account text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION validation_checkpoint(p_account text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.validation_checkpoint(p_account text) IS 'The account''s last validation checkpoint (seq, exclusive range_to) and resume_from, where the next incremental validation starts (earlier than range_to when rows appended since carry an earlier business time; late_rows counts them). No row: no checkpoint. PD011 unknown account.';
+
+
+--
 -- Name: verify_book_chains(integer); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2803,6 +2900,113 @@ ALTER FUNCTION api.verify_book_chains(p_book_id integer) OWNER TO predator_owner
 --
 
 COMMENT ON FUNCTION api.verify_book_chains(p_book_id integer) IS 'api.verify_chains() for one book (NULL: every book): recomputes the book''s hash chains and running balances from content through its primary keys; returns the first broken row of each broken chain, empty when all verify.';
+
+
+--
+-- Name: verify_book_chains_since(integer, bigint); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint bigint) RETURNS TABLE(chain text, tbl text, book_id integer, seq bigint, problem text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    r       record;
+    v_heads jsonb := '{}'::jsonb;
+    v_from  bigint;
+    v_hash  text;
+BEGIN
+    IF p_checkpoint IS NULL OR p_book_id IS NULL THEN
+        RETURN QUERY SELECT * FROM api.verify_book_chains(p_book_id);
+        RETURN;
+    END IF;
+    SELECT v.heads INTO v_heads FROM ops.validation_run v WHERE v.book_id = p_book_id AND v.seq = p_checkpoint;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('verify_book_chains_since refused: book %s has no recorded validation run %s', p_book_id, p_checkpoint),
+            DETAIL = format('book_id=%s checkpoint=%s', p_book_id, p_checkpoint),
+            HINT = 'Name a run of api.validation_runs for this book (api.validation_checkpoint gives the last checkpoint), or pass NULL to verify from genesis.';
+    END IF;
+    FOR r IN SELECT * FROM ops.chained_tables() ORDER BY 1 LOOP
+        v_from := coalesce((v_heads -> (r.tbl || ':' || p_book_id) ->> 'seq')::bigint, 0);
+        v_hash := v_heads -> (r.tbl || ':' || p_book_id) ->> 'hash';
+        RETURN QUERY EXECUTE format($q$
+            SELECT DISTINCT ON (x.book_id) %1$L || ':' || x.book_id, %1$L::text, x.book_id, x.seq, x.problem
+              FROM (SELECT t.book_id, t.seq,
+                           CASE WHEN t.seq = %4$s THEN
+                                    CASE WHEN t.row_hash <> decode(%5$L, 'hex')
+                                         THEN 'row at the checkpoint''s head does not carry the recorded hash' END
+                                WHEN t.seq <> coalesce(lag(t.seq) OVER w, 0) + 1 THEN 'sequence gap'
+                                WHEN t.prev_hash <> coalesce(lag(t.row_hash) OVER w, ops.genesis_hash())
+                                    THEN 'prev_hash is not the previous row''s row_hash'
+                                WHEN t.row_hash <> ops.row_hash(t.prev_hash, to_jsonb(t), %2$L::text[])
+                                    THEN 'row_hash does not match the row''s content'
+                           END AS problem
+                      FROM %1$s t
+                     WHERE t.book_id = %3$s AND t.seq >= %4$s
+                    WINDOW w AS (ORDER BY t.seq)) x
+             WHERE x.problem IS NOT NULL
+             ORDER BY x.book_id, x.seq$q$, r.tbl, r.extra_exclude, p_book_id, v_from, v_hash);
+        IF v_from > 0 AND NOT EXISTS (SELECT FROM ops.chain_head h WHERE h.chain = r.tbl || ':' || p_book_id AND h.seq >= v_from) THEN
+            RETURN QUERY SELECT r.tbl || ':' || p_book_id, r.tbl, p_book_id, v_from, 'chain is shorter than at the checkpoint'::text;
+        END IF;
+        RETURN QUERY EXECUTE format($q$
+            SELECT h.chain, %1$L::text, h.book_id, h.seq, 'chain head does not match the last row'::text
+              FROM ops.chain_head h
+              LEFT JOIN LATERAL (SELECT t.seq, t.row_hash FROM %1$s t WHERE t.book_id = h.book_id ORDER BY t.seq DESC LIMIT 1) l ON true
+             WHERE h.chain = %1$L || ':' || %2$s
+               AND (l.seq IS DISTINCT FROM h.seq OR l.row_hash IS DISTINCT FROM h.head_hash)$q$,
+            r.tbl, p_book_id);
+    END LOOP;
+
+    RETURN QUERY
+        SELECT DISTINCT ON (x.account_code, x.currency)
+               'ledger.posting:' || p_book_id || ':' || x.account_code || ':' || x.currency, 'ledger.posting'::text,
+               p_book_id, x.seq, x.problem
+          FROM ledger.balance b
+          CROSS JOIN LATERAL (
+                SELECT coalesce((v_heads -> ('ledger.posting:' || p_book_id || ':' || b.account_code || ':' || b.currency) ->> 'seq')::bigint, 0) AS from_seq,
+                       v_heads -> ('ledger.posting:' || p_book_id || ':' || b.account_code || ':' || b.currency) ->> 'hash' AS from_hash) f
+          CROSS JOIN LATERAL (
+                SELECT t.account_code, t.currency, t.seq,
+                       CASE WHEN t.seq = f.from_seq THEN
+                                CASE WHEN t.row_hash <> decode(f.from_hash, 'hex')
+                                     THEN 'row at the checkpoint''s head does not carry the recorded hash' END
+                            WHEN t.seq <> coalesce(lag(t.seq) OVER w, 0) + 1 THEN 'sequence gap'
+                            WHEN t.balance_after <> coalesce(lag(t.balance_after) OVER w, 0) + t.amount
+                                THEN 'balance_after breaks continuity'
+                            WHEN t.prev_hash <> coalesce(lag(t.row_hash) OVER w, ops.genesis_hash())
+                                THEN 'prev_hash is not the previous row''s row_hash'
+                            WHEN t.row_hash <> ops.row_hash(t.prev_hash, to_jsonb(t))
+                                THEN 'row_hash does not match the row''s content'
+                       END AS problem
+                  FROM ledger.posting t
+                 WHERE t.book_id = p_book_id AND t.account_code = b.account_code AND t.currency = b.currency
+                   AND t.seq >= f.from_seq
+                WINDOW w AS (ORDER BY t.seq)) x
+         WHERE b.book_id = p_book_id AND x.problem IS NOT NULL
+         ORDER BY x.account_code, x.currency, x.seq;
+    RETURN QUERY
+        SELECT 'ledger.posting:' || t.book_id || ':' || t.account_code || ':' || t.currency, 'ledger.balance'::text,
+               t.book_id, t.seq, 'balance head does not match the last posting'::text
+          FROM ledger.balance t
+          LEFT JOIN LATERAL (SELECT p.seq, p.balance_after, p.row_hash FROM ledger.posting p
+                              WHERE p.book_id = t.book_id AND p.account_code = t.account_code AND p.currency = t.currency
+                              ORDER BY p.seq DESC LIMIT 1) l ON true
+         WHERE t.book_id = p_book_id
+           AND (l.seq IS DISTINCT FROM t.seq OR l.balance_after IS DISTINCT FROM t.balance OR l.row_hash IS DISTINCT FROM t.head_hash);
+END
+$_$;
+
+
+ALTER FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION verify_book_chains_since(p_book_id integer, p_checkpoint bigint); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint bigint) IS 'api.verify_book_chains for one book from a recorded validation run''s chain heads (NULL: from genesis): the row at each recorded head must carry the recorded hash, later rows verify as in a full verification, chains the run did not name verify from genesis, heads match the last rows. Rows before the recorded heads are not recomputed. PD011 not a recorded run of the book.';
 
 
 --
@@ -3586,6 +3790,58 @@ COMMENT ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json
 
 
 --
+-- Name: _validation_resume(integer); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._validation_resume(p_book_id integer) RETURNS TABLE(seq bigint, range_to timestamp with time zone, resume_from timestamp with time zone, late_rows bigint)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    v_run  ops.validation_run;
+    r      record;
+    v_col  text;
+    v_min  timestamptz;
+    v_n    bigint;
+BEGIN
+    SELECT * INTO v_run FROM ops.validation_run v
+     WHERE v.book_id = p_book_id AND v.checkpoint ORDER BY v.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    seq := v_run.seq;
+    range_to := v_run.range_to;
+    resume_from := v_run.range_to;
+    late_rows := 0;
+    FOR r IN SELECT t.tbl FROM ops.chained_tables() t WHERE t.tbl <> 'ops.validation_run' ORDER BY 1 LOOP
+        v_col := CASE r.tbl WHEN 'portfolio.hourly_state' THEN 'hour' WHEN 'trading.round_trip' THEN 'exit_ts' ELSE 'ts' END;
+        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                                   WHERE a.attrelid = r.tbl::regclass AND a.attname = v_col AND NOT a.attisdropped);
+        EXECUTE format('SELECT min(t.%1$I), count(*) FROM %2$s t WHERE t.book_id = %3$s AND t.seq > %4$s AND t.%1$I < %5$L',
+                       v_col, r.tbl, p_book_id, coalesce((v_run.heads -> (r.tbl || ':' || p_book_id) ->> 'seq')::bigint, 0),
+                       v_run.range_to)
+           INTO v_min, v_n;
+        IF v_min < resume_from THEN
+            resume_from := v_min;
+        END IF;
+        late_rows := late_rows + v_n;
+    END LOOP;
+    RETURN NEXT;
+END
+$_$;
+
+
+ALTER FUNCTION ops._validation_resume(p_book_id integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _validation_resume(p_book_id integer); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._validation_resume(p_book_id integer) IS 'Internal: a book''s last validation checkpoint (seq, range_to) and where an incremental run resumes: range_to, or earlier when rows appended after the checkpoint''s chain heads carry a business time before it (late_rows counts them).';
+
+
+--
 -- Name: actor(); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -3647,7 +3903,8 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ops.incident_update', '{}'),
            ('risk.breaker_trip', '{}'),
            ('ops.venue_health', '{}'),
-           ('ops.venue_transfer', '{}')
+           ('ops.venue_transfer', '{}'),
+           ('ops.validation_run', '{}')
 $$;
 
 
@@ -7088,6 +7345,86 @@ COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters and status
 
 
 --
+-- Name: validation_run; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.validation_run (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    range_from timestamp with time zone,
+    range_to timestamp with time zone NOT NULL,
+    incremental boolean NOT NULL,
+    gates jsonb NOT NULL,
+    passed boolean NOT NULL,
+    checkpoint boolean NOT NULL,
+    heads jsonb NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT validation_run_checkpoint_passed CHECK (((NOT checkpoint) OR passed)),
+    CONSTRAINT validation_run_gates_is_object CHECK ((jsonb_typeof(gates) = 'object'::text)),
+    CONSTRAINT validation_run_heads_is_object CHECK ((jsonb_typeof(heads) = 'object'::text)),
+    CONSTRAINT validation_run_range_from_is_finite CHECK (((range_from > '-infinity'::timestamp with time zone) AND (range_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT validation_run_range_is_ordered CHECK (((range_from IS NULL) OR (range_from <= range_to))),
+    CONSTRAINT validation_run_range_to_is_finite CHECK (((range_to > '-infinity'::timestamp with time zone) AND (range_to < 'infinity'::timestamp with time zone))),
+    CONSTRAINT validation_run_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.validation_run OWNER TO predator_owner;
+
+--
+-- Name: TABLE validation_run; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.validation_run IS 'Append-only, chained per book: one row per recorded run of the validation gates (api.record_validation, auditor): the book (0: every book), the business times judged [range_from, range_to) (range_from NULL: from the start), the violations per gate (null: the gate errored), passed, checkpoint (passed and contiguous from the start: where predator validate --incremental resumes), the book''s chain heads in the judged snapshot, who and when (wall time, not hashed).';
+
+
+--
+-- Name: COLUMN validation_run.range_to; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.validation_run.range_to IS 'Exclusive end of the business times judged: the close of the book''s last closed hour in the judged snapshot (or the run''s --to plus 1 microsecond when earlier).';
+
+
+--
+-- Name: COLUMN validation_run.heads; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.validation_run.heads IS 'Chain heads {"<schema>.<table>:<book>" | "ledger.posting:<book>:<account>:<currency>": {"seq": n, "hash": hex}} of the judged book(s) in the snapshot the gates judged: rows appended after them with a business time before range_to are judged by the next incremental run, whose chain verification starts from them.';
+
+
+--
+-- Name: validation_runs; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.validation_runs AS
+ SELECT v.book_id,
+    a.name AS account,
+    v.seq,
+    v.range_from,
+    v.range_to,
+    v.incremental,
+    v.gates,
+    v.passed,
+    v.checkpoint,
+    v.actor,
+    v.recorded_at
+   FROM (ops.validation_run v
+     LEFT JOIN trading.account a ON ((a.book_id = v.book_id)));
+
+
+ALTER TABLE api.validation_runs OWNER TO predator_owner;
+
+--
+-- Name: VIEW validation_runs; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.validation_runs IS 'Recorded runs of the validation gates: the book (account NULL and book 0: every book), business times judged [range_from, range_to) (range_from NULL: from the start), incremental or not, violations per gate (null: the gate errored), passed, checkpoint (where predator validate --incremental resumes), who and when (wall time).';
+
+
+--
 -- Name: venue_transfer; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -7767,6 +8104,14 @@ ALTER TABLE ONLY ops.setting
 
 
 --
+-- Name: validation_run validation_run_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.validation_run
+    ADD CONSTRAINT validation_run_pk PRIMARY KEY (book_id, seq);
+
+
+--
 -- Name: venue_health venue_health_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -8330,6 +8675,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.setting FOR EACH 
 
 
 --
+-- Name: validation_run _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.validation_run FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: venue_health _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -8386,6 +8738,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.setting FOR EACH STATEMEN
 
 
 --
+-- Name: validation_run _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.validation_run FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: venue_health _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -8425,6 +8784,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON ops.incident_update FOR EACH ROW EXEC
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON ops.reconciliation FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: validation_run _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.validation_run FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -9422,6 +9788,14 @@ GRANT ALL ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text
 
 
 --
+-- Name: FUNCTION record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -9527,12 +9901,30 @@ GRANT ALL ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, 
 
 
 --
+-- Name: FUNCTION validation_checkpoint(p_account text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.validation_checkpoint(p_account text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.validation_checkpoint(p_account text) TO predator_worker;
+GRANT ALL ON FUNCTION api.validation_checkpoint(p_account text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION verify_book_chains(p_book_id integer); Type: ACL; Schema: api; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION api.verify_book_chains(p_book_id integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.verify_book_chains(p_book_id integer) TO predator_worker;
 GRANT ALL ON FUNCTION api.verify_book_chains(p_book_id integer) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION verify_book_chains_since(p_book_id integer, p_checkpoint bigint); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint bigint) TO predator_worker;
+GRANT ALL ON FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint bigint) TO predator_auditor;
 
 
 --
@@ -9691,6 +10083,13 @@ REVOKE ALL ON FUNCTION ops._require_finite(p_routine text, p_names text[], p_val
 --
 
 REVOKE ALL ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _validation_resume(p_book_id integer); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._validation_resume(p_book_id integer) FROM PUBLIC;
 
 
 --
@@ -10481,6 +10880,22 @@ GRANT SELECT ON TABLE trading.strategy TO predator_auditor;
 GRANT SELECT ON TABLE api.strategies TO predator_worker;
 GRANT SELECT ON TABLE api.strategies TO predator_operator;
 GRANT SELECT ON TABLE api.strategies TO predator_auditor;
+
+
+--
+-- Name: TABLE validation_run; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.validation_run TO predator_auditor;
+
+
+--
+-- Name: TABLE validation_runs; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.validation_runs TO predator_worker;
+GRANT SELECT ON TABLE api.validation_runs TO predator_operator;
+GRANT SELECT ON TABLE api.validation_runs TO predator_auditor;
 
 
 --

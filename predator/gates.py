@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,19 +64,24 @@ class Scope:
     ``end``, both inclusive (None: unbounded). A gate whose rule needs a row's history (a chain, a running
     balance, FIFO order) still reads that history from the book's start, but reports only the rows in the
     range; the rules about the current state (gate 04), whole chains (10) and whole round trips (13) ignore
-    the range. Candle loads belong to no book: an account-scoped run leaves them to the whole-database run."""
+    the range. ``checkpoint`` (an incremental run's) has gate 10 verify the book's chains from the heads that
+    recorded run kept rather than from genesis. Candle loads belong to no book: an account-scoped run leaves
+    them to the whole-database run."""
 
     account: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    checkpoint: int | None = None
 
     def variables(self) -> dict[str, str]:
         """The psql variables of the gates: ``account`` ('' = every book), ``from`` and ``to`` (ISO-8601,
-        ``-infinity`` / ``infinity`` when unbounded)."""
+        ``-infinity`` / ``infinity`` when unbounded), ``checkpoint`` (the seq of a recorded validation run of
+        the book from whose chain heads gate 10 verifies; '' = from genesis)."""
         return {
             "account": self.account or "",
             "from": self.start.isoformat() if self.start else "-infinity",
             "to": self.end.isoformat() if self.end else "infinity",
+            "checkpoint": "" if self.checkpoint is None else str(self.checkpoint),
         }
 
     def describe(self) -> str:
@@ -107,6 +112,95 @@ def run_gates(conn: psycopg.Connection, files: Iterable[Path] | None = None,
     paths = list(files) if files is not None else gate_files()
     with audit.read_only_snapshot(conn):
         return [run_gate(conn, p, scope) for p in paths]
+
+
+#: The resolution of timestamptz: "after T" is exactly "at or after T + 1 µs".
+MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """A run of the gates recorded in ``ops.validation_run`` (``api.record_validation``): the business times
+    it covers, ``[start, end)`` (``start`` None: from the book's start), the checkpoint it resumed from
+    (incremental runs; None: none yet, so the run judged the book from its start) and the recorded row."""
+
+    start: datetime | None
+    end: datetime
+    incremental: bool
+    resumed: api.ValidationCheckpoint | None
+    row: api.RecordedValidation
+
+    def span(self) -> str:
+        """``[2024-03-01T09:00:00+00:00, 2024-03-01T12:00:00+00:00)``; ``[start, …)`` from the book's start."""
+        return f"[{self.start.isoformat() if self.start else 'start'}, {self.end.isoformat()})"
+
+    def describe(self) -> str:
+        """``recorded: validation run 3 of book 7 over [a, b): passed, checkpoint`` (or ``FAILED, not a
+        checkpoint: …``)."""
+        span = self.span()
+        verdict = ("passed, checkpoint" if self.row.checkpoint
+                   else "passed, not a checkpoint (its range does not reach back to the last checkpoint)"
+                   if self.row.passed else "FAILED, not a checkpoint: the next --incremental starts where the last"
+                   " passed checkpoint left off")
+        return f"recorded: validation run {self.row.seq} of book {self.row.book_id} over {span}: {verdict}"
+
+
+class NothingToValidate(Exception):
+    """An incremental or recorded run with nothing to cover: no closed hour yet, or no new closed hour and no
+    row appended since the last checkpoint. The message says which."""
+
+
+def run_and_record(conn: psycopg.Connection, files: Iterable[Path] | None = None, scope: Scope | None = None,
+                   *, incremental: bool = False) -> tuple[Scope, list[GateResult], RecordedRun]:
+    """Run the gates and record the run (``api.record_validation``) in one REPEATABLE READ transaction, so the
+    record (and the chain heads it keeps) describes exactly the snapshot the gates judged. Returns the scope
+    judged, the results and the recorded run.
+
+    Incremental (``scope.account`` required, no ``start``/``end``): from the account's last checkpoint
+    (``api.validation_checkpoint``: the inclusive ``resume_from``, which is the checkpoint's exclusive end,
+    or earlier when rows appended since carry an earlier business time) up to the close ``T`` of the book's
+    last closed hour, exclusive: the gates judge ``[resume_from, T - 1 µs]``. Rows dated ``T`` or later (the
+    decisions at ``T`` come after the hour closes) are left to the next run. Without a checkpoint the run
+    judges the book from its start. Not incremental: the gates judge ``scope`` as given, and the record
+    claims ``[scope.start, min(scope.end + 1 µs, T))``. Gates 04 and 13 judge the whole book either way; gate
+    10 verifies the book's chains from the heads the checkpoint recorded (incremental) or from genesis.
+    Raises :class:`NothingToValidate` when there is nothing to cover (no closed hour; for an incremental
+    run, no new closed hour and no late row). Auditor."""
+    scope = scope or Scope()
+    if incremental and (scope.account is None or scope.start is not None or scope.end is not None):
+        raise ValueError("an incremental run takes an account and no --from/--to: its range is the checkpoint's")
+    paths = list(files) if files is not None else gate_files()
+    with audit.read_only_snapshot(conn, read_only=False):
+        book = audit.book_id(conn, scope.account) if scope.account else None
+        if scope.account is not None and book is None:
+            raise NothingToValidate(f"no account named {scope.account!r}")
+        last = audit.last_closed_hour(conn, book)
+        who = f"account {scope.account}" if scope.account else "the database"
+        if last is None:
+            raise NothingToValidate(f"{who} has no closed hour: nothing to record")
+        resumed = None
+        if incremental:
+            assert scope.account is not None
+            resumed = api.validation_checkpoint(conn, scope.account)
+            start = resumed.resume_from if resumed else None
+            end = last
+            if start is not None and start >= end:
+                raise NothingToValidate(
+                    f"{who} is validated up to {end.isoformat()} (checkpoint {resumed.seq if resumed else '-'}),"
+                    " its last closed hour, and nothing was appended before it since: nothing new to validate")
+            judged = Scope(scope.account, start, end - MICROSECOND, resumed.seq if resumed else None)
+        else:
+            start = scope.start
+            end = min(scope.end + MICROSECOND, last) if scope.end is not None else last
+            if start is not None and start > end:
+                raise NothingToValidate(
+                    f"--from {start.isoformat()} is after the last closed hour of {who} ({last.isoformat()}):"
+                    " nothing closed to record")
+            judged = scope
+        results = [run_gate(conn, p, judged) for p in paths]
+        row = api.record_validation(conn, account=scope.account, start=start, end=end, incremental=incremental,
+                                    gates={r.name: None if r.error else r.violations for r in results})
+    return judged, results, RecordedRun(start, end, incremental, resumed, row)
 
 
 def report(results: Sequence[GateResult], show_rows: int = 5) -> tuple[str, bool]:

@@ -52,28 +52,63 @@ def _connect(dsn: str | None) -> psycopg.Connection:
               help="Judge only rows whose business time is at or after this (ISO-8601, UTC).")
 @click.option("--to", "end", type=_UtcTime(), default=None,
               help="Judge only rows whose business time is at or before this (ISO-8601, UTC).")
+@click.option("--incremental", is_flag=True,
+              help="With --account: judge only what is new since the account's last checkpoint (a recorded run that"
+                   " passed), up to its last closed hour, and record the run.")
+@click.option("--record", is_flag=True,
+              help="Record this run (api.record_validation; api.validation_runs lists them): a run that passes from"
+                   " the book's start becomes a checkpoint for --incremental.")
 def validate(dsn: str | None, directory: Path, show_rows: int, account: str | None, start: datetime | None,
-             end: datetime | None) -> None:
+             end: datetime | None, incremental: bool, record: bool) -> None:
     """Run every validation gate as predator_auditor; exit 1 when any gate returns violations.
 
     Without options the gates judge the whole database. --account narrows every gate to one book, --from and
     --to to a range of business time (rules that need a row's history still read it from the book's start;
-    docs/operations.md lists what each gate does with the range)."""
+    docs/operations.md lists what each gate does with the range). --incremental (with --account) judges the
+    business times from the account's last checkpoint up to its last closed hour and records the run; a
+    failed run is recorded as failed and leaves the checkpoint where it was. --record records any run."""
     files = gates.gate_files(directory)
     if not files:
         raise click.UsageError(f"no gates (*.sql) in {directory}")
     if start is not None and end is not None and start > end:
         raise click.BadParameter(f"--from {start.isoformat()} is after --to {end.isoformat()}", param_hint="--from")
+    if incremental and account is None:
+        raise click.UsageError("--incremental needs --account: checkpoints are kept per book")
+    if incremental and (start is not None or end is not None):
+        raise click.UsageError("--incremental takes no --from/--to: it judges from the account's last checkpoint"
+                               " to its last closed hour")
     scope = gates.Scope(account, start, end)
+    recorded: gates.RecordedRun | None = None
+    not_recorded: str | None = None
     with _connect(dsn) as conn:
         if account is not None and audit.book_id(conn, account) is None:
             raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
                                      param_hint="--account")
-        results = gates.run_gates(conn, files, scope)
+        results = None
+        if incremental or record:
+            try:
+                scope, results, recorded = gates.run_and_record(conn, files, scope, incremental=incremental)
+            except gates.NothingToValidate as e:
+                if incremental:
+                    click.echo(f"nothing to validate: {e}")
+                    sys.exit(0)
+                not_recorded = f"not recorded: {e}"   # --record: the gates still run, unrecorded
+        if results is None:
+            results = gates.run_gates(conn, files, scope)
     text, passed = gates.report(results, show_rows)
-    if scope.account or scope.start or scope.end:
+    if recorded is not None and incremental:
+        cp = recorded.resumed
+        since = (f"incremental from checkpoint {cp.seq}"
+                 + (f", back to the earliest of {cp.late_rows} row(s) appended since with an earlier business time"
+                    if cp.late_rows else "") if cp else "incremental: no checkpoint yet, the book from its start")
+        click.echo(f"scope: account {scope.account}, {recorded.span()} ({since})")
+    elif scope.account or scope.start or scope.end:
         click.echo(f"scope: {scope.describe()}")
     click.echo(text)
+    if recorded is not None:
+        click.echo(recorded.describe())
+    if not_recorded is not None:
+        click.echo(not_recorded)
     sys.exit(0 if passed else 1)
 
 

@@ -698,3 +698,51 @@ def compare_shadow(conn: psycopg.Connection, *, shadow: str, until: datetime) ->
     rows: list[ShadowComparison] = run(conn, Call("SELECT * FROM api.compare_shadow(%s::text, %s::timestamptz)",
                                                   (shadow, until), ShadowComparison, many=True))
     return rows
+
+
+# --- recorded validation runs (the auditor's checkpoints) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedValidation:
+    """One run recorded by ``api.record_validation``: its chain (book 0: every book) and seq, passed (every
+    gate returned 0 rows) and checkpoint (passed and contiguous from the book's start: where the next
+    incremental run resumes)."""
+
+    book_id: int
+    seq: int
+    passed: bool
+    checkpoint: bool
+
+
+def record_validation(conn: psycopg.Connection, *, account: str | None, start: datetime | None, end: datetime,
+                      incremental: bool, gates: dict[str, int | None]) -> RecordedValidation:
+    """``api.record_validation``: record a run of the gates over the business times ``[start, end)`` (``start``
+    None: from the start; ``end`` exclusive) of ``account``'s book (None: every book) with the violating rows
+    of each gate (None: the gate errored). Call it in the transaction whose snapshot the gates judged: the
+    book's chain heads are read from it. Auditor. PD011 unknown account; PD012 ``start`` after ``end`` or no
+    gate; PD015 a bound that is infinite or later than the wall clock."""
+    row: RecordedValidation = run(conn, Call(
+        "SELECT * FROM api.record_validation(%s::text, %s::timestamptz, %s::timestamptz, %s::boolean, %s::jsonb)",
+        (account, start, end, incremental, json.dumps(gates)), RecordedValidation))
+    return row
+
+
+@dataclass(frozen=True)
+class ValidationCheckpoint:
+    """``api.validation_checkpoint``: the account's last checkpoint (seq, exclusive end ``range_to``) and
+    ``resume_from``, the inclusive start of the next incremental range: ``range_to``, or earlier when
+    ``late_rows`` rows appended since the checkpoint carry a business time before it."""
+
+    seq: int
+    range_to: datetime
+    resume_from: datetime
+    late_rows: int
+
+
+def validation_checkpoint(conn: psycopg.Connection, account: str) -> ValidationCheckpoint | None:
+    """Where ``predator validate --account A --incremental`` resumes (None: the book has no checkpoint yet).
+    Auditor, worker, operator. PD011 unknown account."""
+    row: ValidationCheckpoint | None = run(conn, Call("SELECT * FROM api.validation_checkpoint(%s::text)",
+                                                      (account,), ValidationCheckpoint))
+    return row

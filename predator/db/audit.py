@@ -6,7 +6,7 @@ its columns are whatever the gate selects, so its rows come back as a :class:`Qu
 value tuples) rather than a dataclass of fixed fields.
 
 Everything here works with the ``predator_auditor`` role alone (SELECT on every table, EXECUTE on the read
-helpers) and writes nothing.
+helpers) and writes nothing (a recorded run is written by ``api.record_validation``, :mod:`predator.db.api`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -26,13 +27,15 @@ from predator.db.reads import _scalar
 
 
 @contextmanager
-def read_only_snapshot(conn: psycopg.Connection[Any]) -> Iterator[None]:
-    """One read-only REPEATABLE READ transaction when ``conn`` is idle, so every read in the block judges the
-    same snapshot; inside the caller's transaction (a savepoint) otherwise."""
+def read_only_snapshot(conn: psycopg.Connection[Any], read_only: bool = True) -> Iterator[None]:
+    """One REPEATABLE READ transaction (read-only unless ``read_only`` is false) when ``conn`` is idle, so every
+    read in the block judges the same snapshot; inside the caller's transaction (a savepoint) otherwise. A
+    recorded validation run (:func:`predator.gates.run_and_record`) is the one writer: it records the run in
+    the transaction whose snapshot the gates judged."""
     idle = conn.info.transaction_status == pq.TransactionStatus.IDLE
     with conn.transaction():
         if idle:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" + (", READ ONLY" if read_only else ""))
         yield
 
 
@@ -167,3 +170,12 @@ def book_chain_count(conn: psycopg.Connection[Any], book: int) -> int:
         (book, book),
     )
     return int(value or 0)
+
+
+def last_closed_hour(conn: psycopg.Connection[Any], book: int | None) -> datetime | None:
+    """The close of the last hour closed by book ``book`` (None: by any book), or None when none is. Auditor."""
+    if book is None:
+        value = _scalar(conn, "SELECT max(hour) FROM portfolio.hourly_state", ())
+    else:
+        value = _scalar(conn, "SELECT max(hour) FROM portfolio.hourly_state WHERE book_id = %s", (book,))
+    return value if isinstance(value, datetime) else None

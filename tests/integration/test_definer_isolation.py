@@ -48,10 +48,16 @@ PINNED = "search_path=pg_catalog, pg_temp"
 #: Routines that run dynamic SQL (which no static check can read), each reviewed: every name it builds is
 #: schema-qualified (market.%I; regclass text under the pinned search_path). api.verify_book_chains (which
 #: api.verify_chains calls for every book) builds its table names from ops.chained_tables() (a fixed list of
-#: schema-qualified names) and its book filter from an integer argument.
+#: schema-qualified names) and its book filter from an integer argument. ops._validation_resume (reached from
+#: api.validation_checkpoint and api.record_validation) takes its table names from ops.chained_tables() too,
+#: its column from a fixed CASE (ts, hour, exit_ts; checked in pg_attribute), the book and seq as integers and
+#: the range end as a quoted literal (%L). api.verify_book_chains_since is api.verify_book_chains with the
+#: recorded heads' seq (a bigint) and hash (a quoted literal, %L) in its predicates.
 DYNAMIC_SQL_REVIEWED = frozenset({
     "market.ensure_partitions(timestamp with time zone,timestamp with time zone)",
     "api.verify_book_chains(integer)",
+    "ops._validation_resume(integer)",
+    "api.verify_book_chains_since(integer,bigint)",
 })
 _TEMP_IN_SOURCE = re.compile(r"\bpg_temp\b|\bTEMP(?:ORARY)?\s+(?:TABLE|VIEW|SEQUENCE)\b|\bON\s+COMMIT\s+DROP\b",
                              re.IGNORECASE)

@@ -8,8 +8,9 @@ BEGIN;
 SET client_min_messages = warning;
 
 -- The expected api routines and who may execute them. The operator is a member of predator_worker, so it
--- holds every worker grant as well; the auditor runs only the read routines (verify_chains, hour_digests
--- and the market-data reads).
+-- holds every worker grant as well; the auditor runs the read routines (verify_chains, hour_digests
+-- and the market-data reads) and records its own validation runs (record_validation: its attestations,
+-- never business data).
 CREATE TEMP TABLE api_surface (fn name, args name[], worker boolean, operator boolean, auditor boolean);
 INSERT INTO api_surface VALUES
     ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric}', true, true, false),
@@ -50,7 +51,10 @@ INSERT INTO api_surface VALUES
     ('set_breaker', '{text,text,numeric,text,text,integer,integer,text}', false, true, false),
     ('set_setting', '{text,numeric,text}', false, true, false),
     ('add_venue', '{text,text,numeric,numeric,text}', false, true, false),
-    ('add_asset', '{text,text,text,text}', false, true, false);
+    ('add_asset', '{text,text,text,text}', false, true, false),
+    ('record_validation', '{text,"timestamp with time zone","timestamp with time zone",boolean,jsonb}', false, false, true),
+    ('validation_checkpoint', '{text}', true, true, true),
+    ('verify_book_chains_since', '{integer,bigint}', true, true, true);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -63,15 +67,15 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
-    'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
+    'record_validation', 'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
-    'verify_book_chains', 'verify_chains'],
+    'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'venue_transfers', 'venues'],
+    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'validation_runs', 'venue_transfers', 'venues'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -86,7 +90,7 @@ SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decis
                                 'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
-                               'venue_transfer', 'setting'], 'ops tables');
+                               'venue_transfer', 'setting', 'validation_run'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;
