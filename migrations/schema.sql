@@ -7684,6 +7684,7 @@ CREATE VIEW api.strategy_health AS
     h.action,
     h.cause,
     h.thresholds,
+    h.recorded_at,
     h.seq
    FROM (risk.strategy_health h
      JOIN trading.account a USING (book_id));

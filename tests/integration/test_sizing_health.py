@@ -19,6 +19,7 @@ import psycopg
 import pytest
 
 from predator import gates
+from predator.db import reads
 from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.strategies.base import effective_params, load_strategy
@@ -106,6 +107,12 @@ def test_a_strategy_whose_edge_decays_is_demoted_then_paused_never_silently(deca
     incidents = rows(decayed, "SELECT title, description FROM api.incidents WHERE account = %s"
                               " AND title LIKE '%%paused by its health score'", ACCOUNT)
     assert len(incidents) == 1 and incidents[0][1] == pause[7]
+
+    strategy = rows(decayed, "SELECT strategy FROM api.strategies WHERE account = %s", ACCOUNT)[0][0]
+    with decayed.connect("auditor") as conn:
+        (blocker,) = reads.blockers(conn, ACCOUNT, strategy)
+    assert (blocker.kind, blocker.source, blocker.reason, blocker.ts) == ("pause", "system", pause[7], pause[0]), \
+        "a run stopped by the pause names the health score's cause"
 
     after = rows(decayed, "SELECT outcome, reasons FROM api.decisions WHERE account = %s AND ts >= %s ORDER BY ts",
                  ACCOUNT, pause[0])
