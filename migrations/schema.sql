@@ -4597,6 +4597,8 @@ DECLARE
     v_pause    numeric;
     v_from     timestamptz;
     v_n        integer;
+    v_new      integer;
+    v_demoted  timestamptz;
     v_claimed  numeric;
     v_realized numeric;
     v_hits     integer;
@@ -4640,9 +4642,15 @@ BEGIN
             v_cause := 'an operator resumed the strategy after a health pause; evidence starts again at this hour';
         END IF;
 
+        v_demoted := NULL;
+        IF v_before = 'demoted' THEN
+            SELECT max(h.hour) INTO v_demoted FROM risk.strategy_health h
+             WHERE h.book_id = p_book_id AND h.strategy = s.strategy AND h.action = 'demote';
+        END IF;
+
         -- Trades: allocations of lots opened by the strategy's entries.
         WITH t AS (
-            SELECT a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 AS r,
+            SELECT a.ts, a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 AS r,
                    sg.edge_bps AS c, sg.confidence AS p
               FROM trading.lot_allocation a
               JOIN trading.lot l ON l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no
@@ -4651,8 +4659,8 @@ BEGIN
               JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
              WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
         SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
-               avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c)
-          INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd
+               avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted)
+          INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new
           FROM t;
         IF v_n >= 2 AND v_sd > 0 THEN
             WITH t AS (
@@ -4701,11 +4709,11 @@ BEGIN
                 v_cause := format('health score %s below health_demote_score %s (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
                                   v_score, v_demote, v_n, round(v_realized, 2), round(v_claimed, 2),
                                   round(v_hits::numeric / v_n, 4), v_ref, v_dec);
-            ELSIF v_before = 'demoted' AND v_pause IS NOT NULL AND v_score < v_pause THEN
+            ELSIF v_before = 'demoted' AND v_pause IS NOT NULL AND v_score < v_pause AND v_new > 0 THEN
                 v_state := 'paused';
                 v_action := 'pause';
-                v_cause := format('health score %s below health_pause_score %s while demoted (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
-                                  v_score, v_pause, v_n, round(v_realized, 2), round(v_claimed, 2),
+                v_cause := format('health score %s below health_pause_score %s while demoted, with %s trade(s) closed since the demotion at %s (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
+                                  v_score, v_pause, v_new, v_demoted, v_n, round(v_realized, 2), round(v_claimed, 2),
                                   round(v_hits::numeric / v_n, 4), v_ref, v_dec);
             ELSIF v_before = 'demoted' AND (v_demote IS NULL OR v_score >= v_demote) THEN
                 v_state := 'normal';

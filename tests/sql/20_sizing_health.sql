@@ -8,11 +8,12 @@
 -- Adaptive horizon: a held position whose entry edge expired and whose volatility grew is flagged
 -- horizon_expired once; one whose volatility fell is not.
 -- Health: with health thresholds set, a strategy whose entries lose against the edge they claimed is unscored
--- below health_min_trades, then demoted (its entries cut: health_demoted), then paused (strategy_paused, an
--- incident), each action recorded with its cause; an operator's resume starts the evidence again.
+-- below health_min_trades, then demoted (its entries cut: health_demoted), then, on new evidence (a trade closed
+-- since the demotion), paused (strategy_paused, an incident), each action recorded with its cause; an operator's
+-- resume starts the evidence again.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(30);
+SELECT plan(32);
 
 CREATE FUNCTION pg_temp.at(p_hour integer) RETURNS timestamptz LANGUAGE sql AS $$
     SELECT '2024-01-01T00:00:00Z'::timestamptz + p_hour * interval '1 hour' $$;
@@ -123,19 +124,26 @@ SELECT is(pg_temp.reasons('h1', 'SOL/USDT', pg_temp.at(7), 'buy', 60, 50, 's2'),
           'the cut is the demoted strategy''s alone: another strategy of the book buys 600');
 SELECT hour FROM api.close_hour('h1', pg_temp.at(8)) \gset
 SELECT results_eq($$SELECT state_before, state, action FROM api.strategy_health WHERE account = 'h1' AND strategy = 's1' AND hour = pg_temp.at(8)$$,
-                  $$VALUES ('demoted', 'paused', 'pause')$$, 'still below health_pause_score while demoted: paused');
+                  $$VALUES ('demoted', 'demoted', NULL::text)$$,
+                  'below health_pause_score but no trade closed since the demotion: no new evidence, still demoted');
+SELECT pg_temp.trade('h1', 'SOL/USDT', pg_temp.at(8), 'buy', 40, 10, 0.1, 'H7') || pg_temp.trade('h1', 'SOL/USDT', pg_temp.at(9), 'sell', 40, 9, 0.1, 'H8') AS t \gset
+SELECT hour FROM api.close_hour('h1', pg_temp.at(10)) \gset
+SELECT results_eq($$SELECT state_before, state, action FROM api.strategy_health WHERE account = 'h1' AND strategy = 's1' AND hour = pg_temp.at(10)$$,
+                  $$VALUES ('demoted', 'paused', 'pause')$$, 'one more loss while demoted, still below health_pause_score: paused');
+SELECT ok((SELECT cause LIKE '%with 1 trade(s) closed since the demotion at 2024-01-01 07:00:00+00%' FROM api.strategy_health
+            WHERE account = 'h1' AND strategy = 's1' AND hour = pg_temp.at(10)), 'the pause records its cause and the new evidence');
 SELECT is((SELECT status FROM api.strategies WHERE account = 'h1' AND strategy = 's1'), 'paused',
           'the pause is the strategy''s pause (api.pause_strategy''s mechanism)');
 SELECT is((SELECT count(*) FROM ops.incident WHERE book_id = :h1 AND category = 'model' AND title = 'strategy s1 paused by its health score'),
           1::bigint, 'the pause opens an incident: never silent');
-SELECT is(pg_temp.reasons('h1', 'SOL/USDT', pg_temp.at(8), 'buy', 1), '{strategy_paused}', 'a paused strategy''s signals are refused');
+SELECT is(pg_temp.reasons('h1', 'SOL/USDT', pg_temp.at(10), 'buy', 1), '{strategy_paused}', 'a paused strategy''s signals are refused');
 SELECT api.resume_strategy('h1', 's1', 'pgtap: inspected') AS r \gset
-SELECT hour FROM api.close_hour('h1', pg_temp.at(9)) \gset
+SELECT hour FROM api.close_hour('h1', pg_temp.at(11)) \gset
 SELECT results_eq($$SELECT state_before, state, action, scored_from, trades FROM api.strategy_health
-                     WHERE account = 'h1' AND strategy = 's1' AND hour = pg_temp.at(9)$$,
-                  $$VALUES ('paused', 'normal', 'resumed', pg_temp.at(9), 0)$$,
+                     WHERE account = 'h1' AND strategy = 's1' AND hour = pg_temp.at(11)$$,
+                  $$VALUES ('paused', 'normal', 'resumed', pg_temp.at(11), 0)$$,
                   'an operator''s resume is recorded and the evidence starts again at that hour');
-SELECT is(pg_temp.reasons('h1', 'SOL/USDT', pg_temp.at(9), 'buy', 60), '{}', 'after the resume the strategy trades at full size');
+SELECT is(pg_temp.reasons('h1', 'SOL/USDT', pg_temp.at(11), 'buy', 60), '{}', 'after the resume the strategy trades at full size');
 
 SELECT * FROM finish();
 ROLLBACK;
