@@ -512,6 +512,7 @@ BEGIN
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
 
     PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
+    PERFORM risk._hour_reviews(v_acct.book_id, p_hour);  -- adaptive horizon, strategy health (docs/risk.md)
     -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
     -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at
     -- all: its signals are refused with data_stale).
@@ -2539,11 +2540,15 @@ BEGIN
         IF v_cap IS NOT NULL AND v_notional > v_cap THEN
             v_reasons := v_reasons || 'order_notional_cap'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps
+          FROM risk._health_cap(v_acct.book_id, p_strategy, v_limits, v_cap, v_equity, v_notional) x;
         v_cap := risk.cap(v_limits, 'max_instrument_exposure', p_symbol, v_equity);
         v_caps := v_caps || jsonb_build_object('max_instrument_exposure', v_cap);
         IF v_cap IS NOT NULL AND v_inst_after > v_cap THEN
             v_reasons := v_reasons || 'instrument_cap'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps
+          FROM risk._volatility_cap(v_acct.venue, p_symbol, p_ts, v_limits, v_equity, v_inst_after) x;
         v_cap := risk.cap(v_limits, 'max_cluster_exposure', v_cluster, v_equity);
         v_caps := v_caps || jsonb_build_object('max_cluster_exposure', v_cap);
         IF v_cap IS NOT NULL AND v_clus_after > v_cap THEN
@@ -3904,7 +3909,9 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('risk.breaker_trip', '{}'),
            ('ops.venue_health', '{}'),
            ('ops.venue_transfer', '{}'),
-           ('ops.validation_run', '{}')
+           ('ops.validation_run', '{}'),
+           ('risk.strategy_health', '{}'),
+           ('risk.horizon_flag', '{}')
 $$;
 
 
@@ -4201,7 +4208,8 @@ CREATE FUNCTION portfolio.outputs_hash(p_digests jsonb) RETURNS bytea
     p_digests ->> 'trading.order_event', p_digests ->> 'trading.fill', p_digests ->> 'trading.lot',
     p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
     p_digests ->> 'risk.halt_event', p_digests ->> 'ops.reconciliation',
-    p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip'), 'UTF8')) $$;
+    p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip',
+    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag'), 'UTF8')) $$;
 
 
 ALTER FUNCTION portfolio.outputs_hash(p_digests jsonb) OWNER TO predator_owner;
@@ -4233,7 +4241,7 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip'] LOOP
+                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag'] LOOP
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -4285,6 +4293,12 @@ BEGIN
             WHEN 'risk.breaker_trip' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM risk.breaker_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.strategy_health' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.strategy_health t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.horizon_flag' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.horizon_flag t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             END CASE;
             v_hex := coalesce(v_hex, c_empty);
         END IF;
@@ -4599,6 +4613,122 @@ COMMENT ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time zo
 
 
 --
+-- Name: _health_cap(integer, text, jsonb, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._health_cap(p_book_id integer, p_strategy text, p_limits jsonb, p_order_cap numeric, p_equity numeric, p_notional numeric) RETURNS TABLE(reasons text[], caps jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_state text;
+    v_cap   numeric;
+BEGIN
+    SELECT h.state INTO v_state FROM risk.strategy_health h
+     WHERE h.book_id = p_book_id AND h.strategy = p_strategy ORDER BY h.hour DESC LIMIT 1;
+    IF v_state IS DISTINCT FROM 'demoted' THEN
+        RETURN QUERY SELECT '{}'::text[], '{}'::jsonb;
+        RETURN;
+    END IF;
+    v_cap := coalesce(p_order_cap, p_equity) * coalesce(risk.cap(p_limits, 'health_demoted_size', p_strategy, 1), 0.5);
+    RETURN QUERY SELECT CASE WHEN p_notional > v_cap THEN ARRAY['health_demoted']::text[] ELSE '{}'::text[] END,
+                        jsonb_build_object('health_demoted_cap', v_cap);
+END
+$$;
+
+
+ALTER FUNCTION risk._health_cap(p_book_id integer, p_strategy text, p_limits jsonb, p_order_cap numeric, p_equity numeric, p_notional numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _health_cap(p_book_id integer, p_strategy text, p_limits jsonb, p_order_cap numeric, p_equity numeric, p_notional numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._health_cap(p_book_id integer, p_strategy text, p_limits jsonb, p_order_cap numeric, p_equity numeric, p_notional numeric) IS 'Internal (admission): a demoted strategy''s entries are limited to health_demoted_size of the order cap (of equity without one); reason health_demoted above it.';
+
+
+--
+-- Name: _horizon_review(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct    trading.account;
+    v_limits  jsonb;
+    e         record;
+    v_window  integer;
+    v_now     numeric;
+    v_entry   numeric;
+    v_count   integer := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    FOR e IN
+        SELECT p.symbol, p.quantity, sg.seq, sg.strategy, sg.ts, sg.edge_bps, sg.expiry
+          FROM trading.position p
+          CROSS JOIN LATERAL (SELECT l.venue_trade_id FROM trading.lot l
+                               WHERE l.book_id = p.book_id AND l.symbol = p.symbol AND l.remaining > 0
+                               ORDER BY l.lot_no DESC LIMIT 1) l
+          JOIN trading.fill f ON f.book_id = p.book_id AND f.symbol = p.symbol AND f.venue_trade_id = l.venue_trade_id
+          JOIN trading.order_request o ON o.client_order_id = f.client_order_id
+          JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
+         WHERE p.book_id = p_book_id AND p.quantity > 0 AND sg.expiry <= p_hour
+           AND NOT EXISTS (SELECT FROM risk.horizon_flag h
+                            WHERE h.book_id = p_book_id AND h.symbol = p.symbol AND h.entry_signal_seq = sg.seq)
+         ORDER BY p.symbol
+    LOOP
+        v_window := coalesce(risk.cap(v_limits, 'vol_window_hours', e.symbol, NULL), 168)::integer;
+        SELECT v.sigma INTO v_now FROM risk.realized_volatility(v_acct.venue, e.symbol, p_hour, v_window) v;
+        SELECT v.sigma INTO v_entry FROM risk.realized_volatility(v_acct.venue, e.symbol, e.ts, v_window) v;
+        IF v_now > v_entry THEN
+            INSERT INTO risk.horizon_flag (book_id, symbol, hour, reason, strategy, entry_signal_seq, entry_ts, entry_edge_bps,
+                                           entry_expiry, vol_entry, vol_now, position_qty)
+            VALUES (p_book_id, e.symbol, p_hour, 'horizon_expired', e.strategy, e.seq, e.ts, e.edge_bps, e.expiry,
+                    v_entry, v_now, e.quantity);
+            v_count := v_count + 1;
+        END IF;
+    END LOOP;
+    RETURN v_count;
+END
+$$;
+
+
+ALTER FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _horizon_review(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) IS 'Internal (hour close): reviews every held position against its entry signal; flags it for exit (risk.horizon_flag, reason horizon_expired) once its recorded edge has expired and its realized volatility has grown since entry. No fixed maximum holding time.';
+
+
+--
+-- Name: _hour_reviews(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM risk._horizon_review(p_book_id, p_hour);
+    PERFORM risk._strategy_health(p_book_id, p_hour);
+END
+$$;
+
+
+ALTER FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _hour_reviews(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) IS 'Internal (hour close): runs the adaptive-horizon review and the strategy health scores of a book for an hour.';
+
+
+--
 -- Name: _scope(text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -4704,6 +4834,183 @@ COMMENT ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_i
 
 
 --
+-- Name: _strategy_health(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_acct     trading.account;
+    v_limits   jsonb;
+    s          record;
+    v_prev     risk.strategy_health;
+    v_window   integer;
+    v_min      integer;
+    v_frac     numeric;
+    v_demote   numeric;
+    v_pause    numeric;
+    v_from     timestamptz;
+    v_n        integer;
+    v_new      integer;
+    v_demoted  timestamptz;
+    v_claimed  numeric;
+    v_realized numeric;
+    v_hits     integer;
+    v_mu       numeric;
+    v_var      numeric;
+    v_mean     numeric;
+    v_sd       numeric;
+    v_m3       numeric;
+    v_m4       numeric;
+    v_sr       numeric;
+    v_psr      numeric;
+    v_hit_p    numeric;
+    v_dec      integer;
+    v_ref      integer;
+    v_score    numeric;
+    v_before   text;
+    v_state    text;
+    v_action   text;
+    v_cause    text;
+    v_count    integer := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    FOR s IN SELECT t.strategy, t.status FROM trading.strategy t WHERE t.book_id = p_book_id ORDER BY t.strategy LOOP
+        v_window := coalesce(risk.cap(v_limits, 'health_window_hours', s.strategy, NULL), 720)::integer;
+        v_min := coalesce(risk.cap(v_limits, 'health_min_trades', s.strategy, NULL), 10)::integer;
+        v_frac := coalesce(risk.cap(v_limits, 'health_edge_fraction', s.strategy, 1), 0.5);
+        v_demote := risk.cap(v_limits, 'health_demote_score', s.strategy, 1);
+        v_pause := risk.cap(v_limits, 'health_pause_score', s.strategy, 1);
+
+        SELECT * INTO v_prev FROM risk.strategy_health h
+         WHERE h.book_id = p_book_id AND h.strategy = s.strategy ORDER BY h.hour DESC LIMIT 1;
+        v_before := coalesce(v_prev.state, 'normal');
+        v_action := NULL;
+        v_cause := NULL;
+        v_from := greatest(p_hour - v_window * interval '1 hour', v_prev.scored_from);
+        IF v_before = 'paused' AND s.status = 'active' THEN
+            -- An operator resumed the strategy: the evidence starts again now.
+            v_from := p_hour;
+            v_action := 'resumed';
+            v_cause := 'an operator resumed the strategy after a health pause; evidence starts again at this hour';
+        END IF;
+
+        v_demoted := NULL;
+        IF v_before = 'demoted' THEN
+            SELECT max(h.hour) INTO v_demoted FROM risk.strategy_health h
+             WHERE h.book_id = p_book_id AND h.strategy = s.strategy AND h.action = 'demote';
+        END IF;
+
+        -- Trades: allocations of lots opened by the strategy's entries.
+        WITH t AS (
+            SELECT a.ts, a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 AS r,
+                   sg.edge_bps AS c, sg.confidence AS p
+              FROM trading.lot_allocation a
+              JOIN trading.lot l ON l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no
+              JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
+              JOIN trading.order_request o ON o.client_order_id = f.client_order_id
+              JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
+             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+        SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
+               avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted)
+          INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new
+          FROM t;
+        IF v_n >= 2 AND v_sd > 0 THEN
+            WITH t AS (
+                SELECT a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 - v_frac * sg.edge_bps AS x
+                  FROM trading.lot_allocation a
+                  JOIN trading.lot l ON l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no
+                  JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
+                  JOIN trading.order_request o ON o.client_order_id = f.client_order_id
+                  JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
+                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+            SELECT avg(power((t.x - v_mean) / v_sd, 3)), avg(power((t.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4 FROM t;
+            v_sr := v_mean / v_sd;
+            v_psr := risk.normal_cdf(round(v_sr * sqrt((v_n - 1)::numeric)
+                                           / sqrt(greatest(1 - v_m3 * v_sr + (v_m4 - 1) / 4 * v_sr * v_sr, 1e-12)), 9));
+        ELSIF v_n >= 1 THEN
+            v_psr := CASE WHEN v_mean > 0 THEN 1 WHEN v_mean < 0 THEN 0 ELSE 0.5 END;
+        ELSE
+            v_psr := NULL;
+        END IF;
+        IF v_n >= 1 THEN
+            v_hit_p := CASE WHEN v_var > 0 THEN risk.normal_cdf(round((v_hits + 0.5 - v_mu) / sqrt(v_var), 9))
+                            WHEN v_hits >= v_mu THEN 1 ELSE 0 END;
+        ELSE
+            v_hit_p := NULL;
+        END IF;
+
+        SELECT count(*) FILTER (WHERE d.outcome IN ('admitted', 'refused')),
+               count(*) FILTER (WHERE d.outcome = 'refused'
+                                  AND EXISTS (SELECT FROM unnest(d.reasons) x
+                                               WHERE x NOT IN ('halted_global', 'halted_lane', 'halted_account', 'halted_strategy',
+                                                               'strategy_paused', 'data_stale', 'health_demoted')))
+          INTO v_dec, v_ref
+          FROM risk.decision d
+         WHERE d.book_id = p_book_id AND d.strategy = s.strategy AND d.ts > v_from AND d.ts <= p_hour;
+
+        v_score := CASE WHEN v_n >= greatest(v_min, 1)
+                        THEN round(least(v_psr, v_hit_p) * (1 - CASE WHEN v_dec > 0 THEN v_ref::numeric / v_dec ELSE 0 END), 6) END;
+
+        v_state := v_before;
+        IF v_action IS NOT NULL THEN
+            v_state := 'normal';
+        ELSIF v_score IS NOT NULL THEN
+            IF v_before = 'normal' AND v_demote IS NOT NULL AND v_score < v_demote THEN
+                v_state := 'demoted';
+                v_action := 'demote';
+                v_cause := format('health score %s below health_demote_score %s (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
+                                  v_score, v_demote, v_n, round(v_realized, 2), round(v_claimed, 2),
+                                  round(v_hits::numeric / v_n, 4), v_ref, v_dec);
+            ELSIF v_before = 'demoted' AND v_pause IS NOT NULL AND v_score < v_pause AND v_new > 0 THEN
+                v_state := 'paused';
+                v_action := 'pause';
+                v_cause := format('health score %s below health_pause_score %s while demoted, with %s trade(s) closed since the demotion at %s (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
+                                  v_score, v_pause, v_new, v_demoted, v_n, round(v_realized, 2), round(v_claimed, 2),
+                                  round(v_hits::numeric / v_n, 4), v_ref, v_dec);
+            ELSIF v_before = 'demoted' AND (v_demote IS NULL OR v_score >= v_demote) THEN
+                v_state := 'normal';
+                v_action := 'restore';
+                v_cause := format('health score %s back at or above health_demote_score %s', v_score, v_demote);
+            END IF;
+        END IF;
+
+        INSERT INTO risk.strategy_health (book_id, strategy, hour, scored_from, trades, claimed_edge_bps, realized_edge_bps,
+                                          hit_rate, claimed_hit_rate, decisions, refused, edge_psr, hit_p, score,
+                                          state_before, state, action, cause, thresholds)
+        VALUES (p_book_id, s.strategy, p_hour, v_from, v_n, round(v_claimed, 6), round(v_realized, 6),
+                CASE WHEN v_n > 0 THEN round(v_hits::numeric / v_n, 6) END,
+                CASE WHEN v_n > 0 THEN round(v_mu / v_n, 6) END, v_dec, v_ref, round(v_psr, 6), round(v_hit_p, 6), v_score,
+                v_before, v_state, v_action, v_cause,
+                jsonb_build_object('window_hours', v_window, 'min_trades', v_min, 'edge_fraction', v_frac,
+                                   'demote_score', v_demote, 'pause_score', v_pause));
+        IF v_action = 'pause' THEN
+            UPDATE trading.strategy t SET status = 'paused' WHERE t.book_id = p_book_id AND t.strategy = s.strategy;
+            PERFORM ops._open_incident(p_book_id, 2, 'model', 'strategy:' || v_acct.name || '/' || s.strategy,
+                format('strategy %s paused by its health score', s.strategy), v_cause,
+                jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
+        END IF;
+        v_count := v_count + 1;
+    END LOOP;
+    RETURN v_count;
+END
+$$;
+
+
+ALTER FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) IS 'Internal (hour close): scores every strategy of a book (probabilistic Sharpe ratio of realized against claimed edge, hit rate against claimed confidence, refusal share) into risk.strategy_health and demotes, restores or pauses it by the operator''s thresholds, recording each action with its cause (a pause also opens an incident).';
+
+
+--
 -- Name: _trip(integer, text, timestamp with time zone, numeric, numeric, text, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -4752,6 +5059,47 @@ ALTER FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with
 --
 
 COMMENT ON FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb) IS 'Internal: a circuit breaker tripped: records the trip and its figures, opens an incident and halts at the breaker''s scope (no-op when that scope is already halted).';
+
+
+--
+-- Name: _volatility_cap(text, text, timestamp with time zone, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric) RETURNS TABLE(reasons text[], caps jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_target  numeric := risk.cap(p_limits, 'vol_target', p_symbol, 1);
+    v_window  integer := coalesce(risk.cap(p_limits, 'vol_window_hours', p_symbol, NULL), 168)::integer;
+    v_sigma   numeric;
+    v_returns integer;
+    v_cap     numeric;
+BEGIN
+    IF v_target IS NULL THEN
+        RETURN QUERY SELECT '{}'::text[], '{}'::jsonb;
+        RETURN;
+    END IF;
+    SELECT v.sigma, v.returns INTO v_sigma, v_returns FROM risk.realized_volatility(p_venue, p_symbol, p_ts, v_window) v;
+    IF v_sigma > 0 THEN
+        v_cap := round(p_equity * v_target / (v_sigma * sqrt(8760::numeric)), 8);
+    END IF;
+    RETURN QUERY SELECT
+        CASE WHEN v_returns < greatest(2, ceil(v_window / 2.0)) OR p_position_after > v_cap
+             THEN ARRAY['volatility_cap']::text[] ELSE '{}'::text[] END,
+        jsonb_build_object('vol_target', v_target, 'volatility', v_sigma, 'volatility_returns', v_returns,
+                           'volatility_cap', v_cap);
+END
+$$;
+
+
+ALTER FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric) IS 'Internal (admission): the volatility-target cap of a position, equity × vol_target / annualised realized volatility of hourly log returns; reason volatility_cap above it or without enough returns; no reason and no figures without vol_target.';
 
 
 --
@@ -4833,6 +5181,64 @@ ALTER FUNCTION risk.current_limits(p_profile text) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION risk.current_limits(p_profile text) IS 'Current limits of a risk profile as jsonb {limit: {scope: {mode, value}}}; the highest revision of each (limit, scope) wins.';
+
+
+--
+-- Name: normal_cdf(numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.normal_cdf(p_x numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT round(CASE WHEN p_x >= 0 THEN 1 - q ELSE q END, 9)
+      FROM (SELECT exp(-least(x * x, 1400) / 2) / 2.506628274631000502 * t
+                   * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429)))) AS q
+              FROM (SELECT abs(p_x) AS x, 1 / (1 + 0.2316419 * abs(p_x)) AS t) a) b
+$$;
+
+
+ALTER FUNCTION risk.normal_cdf(p_x numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION normal_cdf(p_x numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.normal_cdf(p_x numeric) IS 'Standard normal distribution function Φ(x) in numeric (Abramowitz & Stegun 26.2.17, error < 7.5e-8), rounded to 9 places.';
+
+
+--
+-- Name: realized_volatility(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) RETURNS TABLE(sigma numeric, returns integer)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT round(stddev_samp(r.lr), 12), count(r.lr)::integer
+      FROM (SELECT ln(b.close / lag(b.close) OVER w) AS lr, b.ts - lag(b.ts) OVER w AS gap
+              FROM (SELECT DISTINCT ON (c.ts) c.ts, c.close
+                      FROM market.candle c
+                     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+                       AND c.ts <= p_at - interval '1 hour'
+                       AND c.ts > p_at - (p_hours + 2) * interval '1 hour'
+                     ORDER BY c.ts, c.revision DESC) b
+            WINDOW w AS (ORDER BY b.ts)) r
+     WHERE r.gap = interval '1 hour';
+END
+$$;
+
+
+ALTER FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) IS 'Sample standard deviation of hourly log returns of the 1h bars closed by p_at over the last p_hours hours (per hour, 12 places) and the number of returns; sigma NULL below 2 returns.';
 
 
 SET default_tablespace = '';
@@ -6327,6 +6733,96 @@ COMMENT ON VIEW api.halts IS 'Halt status per scope (global, lane, account, stra
 
 
 --
+-- Name: horizon_flag; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.horizon_flag (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    symbol text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    reason text NOT NULL,
+    strategy text NOT NULL,
+    entry_signal_seq bigint NOT NULL,
+    entry_ts timestamp with time zone NOT NULL,
+    entry_edge_bps numeric NOT NULL,
+    entry_expiry timestamp with time zone NOT NULL,
+    vol_entry numeric NOT NULL,
+    vol_now numeric NOT NULL,
+    position_qty numeric NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT horizon_flag_edge_expired CHECK ((entry_expiry <= hour)),
+    CONSTRAINT horizon_flag_entry_edge_bps_is_finite CHECK (((entry_edge_bps > '-Infinity'::numeric) AND (entry_edge_bps < 'Infinity'::numeric))),
+    CONSTRAINT horizon_flag_entry_expiry_is_finite CHECK (((entry_expiry > '-infinity'::timestamp with time zone) AND (entry_expiry < 'infinity'::timestamp with time zone))),
+    CONSTRAINT horizon_flag_entry_ts_is_finite CHECK (((entry_ts > '-infinity'::timestamp with time zone) AND (entry_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT horizon_flag_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT horizon_flag_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT horizon_flag_position_qty_is_finite CHECK (((position_qty > '-Infinity'::numeric) AND (position_qty < 'Infinity'::numeric))),
+    CONSTRAINT horizon_flag_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT horizon_flag_risk_grew CHECK ((vol_now > vol_entry)),
+    CONSTRAINT horizon_flag_vol_entry_is_finite CHECK (((vol_entry > '-Infinity'::numeric) AND (vol_entry < 'Infinity'::numeric))),
+    CONSTRAINT horizon_flag_vol_now_is_finite CHECK (((vol_now > '-Infinity'::numeric) AND (vol_now < 'Infinity'::numeric))),
+    CONSTRAINT horizon_reason_is_known CHECK ((reason = 'horizon_expired'::text))
+);
+
+
+ALTER TABLE risk.horizon_flag OWNER TO predator_owner;
+
+--
+-- Name: TABLE horizon_flag; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.horizon_flag IS 'Adaptive horizon (docs/risk.md): a held position flagged for exit at an hour close because the edge recorded on its entry signal had expired and its risk had grown (realized hourly volatility now above the one at entry). Once per entry; no fixed maximum holding time. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN horizon_flag.vol_entry; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.horizon_flag.vol_entry IS 'Realized volatility of hourly log returns (per hour, not annualised) over vol_window_hours up to the entry signal''s decision time.';
+
+
+--
+-- Name: COLUMN horizon_flag.vol_now; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.horizon_flag.vol_now IS 'The same estimate up to the hour of the review.';
+
+
+--
+-- Name: horizon_flags; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.horizon_flags AS
+ SELECT a.name AS account,
+    f.symbol,
+    f.hour,
+    f.reason,
+    f.strategy,
+    f.entry_signal_seq,
+    f.entry_ts,
+    f.entry_edge_bps,
+    f.entry_expiry,
+    f.vol_entry,
+    f.vol_now,
+    f.position_qty,
+    f.seq
+   FROM (risk.horizon_flag f
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.horizon_flags OWNER TO predator_owner;
+
+--
+-- Name: VIEW horizon_flags; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.horizon_flags IS 'Positions flagged for exit at an hour close (reason horizon_expired): the entry signal''s edge had expired and the realized hourly volatility had grown since entry (docs/risk.md "Adaptive horizon").';
+
+
+--
 -- Name: hour_knowledge; Type: TABLE; Schema: portfolio; Owner: predator_owner
 --
 
@@ -7345,6 +7841,130 @@ COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters and status
 
 
 --
+-- Name: strategy_health; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.strategy_health (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    strategy text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    scored_from timestamp with time zone NOT NULL,
+    trades integer NOT NULL,
+    claimed_edge_bps numeric,
+    realized_edge_bps numeric,
+    hit_rate numeric,
+    claimed_hit_rate numeric,
+    decisions integer NOT NULL,
+    refused integer NOT NULL,
+    edge_psr numeric,
+    hit_p numeric,
+    score numeric,
+    state_before text NOT NULL,
+    state text NOT NULL,
+    action text,
+    cause text,
+    thresholds jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT health_action_is_known CHECK ((action = ANY (ARRAY['demote'::text, 'restore'::text, 'pause'::text, 'resumed'::text]))),
+    CONSTRAINT health_claimed_hit_rate_is_a_share CHECK (((claimed_hit_rate >= (0)::numeric) AND (claimed_hit_rate <= (1)::numeric))),
+    CONSTRAINT health_decisions_non_negative CHECK ((decisions >= 0)),
+    CONSTRAINT health_hit_p_is_a_probability CHECK (((hit_p >= (0)::numeric) AND (hit_p <= (1)::numeric))),
+    CONSTRAINT health_hit_rate_is_a_share CHECK (((hit_rate >= (0)::numeric) AND (hit_rate <= (1)::numeric))),
+    CONSTRAINT health_psr_is_a_probability CHECK (((edge_psr >= (0)::numeric) AND (edge_psr <= (1)::numeric))),
+    CONSTRAINT health_refused_within_decisions CHECK (((refused >= 0) AND (refused <= decisions))),
+    CONSTRAINT health_score_is_a_probability CHECK (((score >= (0)::numeric) AND (score <= (1)::numeric))),
+    CONSTRAINT health_state_before_is_known CHECK ((state_before = ANY (ARRAY['normal'::text, 'demoted'::text, 'paused'::text]))),
+    CONSTRAINT health_state_is_known CHECK ((state = ANY (ARRAY['normal'::text, 'demoted'::text, 'paused'::text]))),
+    CONSTRAINT health_trades_non_negative CHECK ((trades >= 0)),
+    CONSTRAINT strategy_health_action_has_cause CHECK (((action IS NULL) = (cause IS NULL))),
+    CONSTRAINT strategy_health_action_moves_state CHECK (((action IS NULL) OR (state <> state_before))),
+    CONSTRAINT strategy_health_claimed_edge_bps_is_finite CHECK (((claimed_edge_bps > '-Infinity'::numeric) AND (claimed_edge_bps < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_claimed_hit_rate_is_finite CHECK (((claimed_hit_rate > '-Infinity'::numeric) AND (claimed_hit_rate < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_edge_psr_is_finite CHECK (((edge_psr > '-Infinity'::numeric) AND (edge_psr < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_hit_p_is_finite CHECK (((hit_p > '-Infinity'::numeric) AND (hit_p < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_hit_rate_is_finite CHECK (((hit_rate > '-Infinity'::numeric) AND (hit_rate < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT strategy_health_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_health_realized_edge_bps_is_finite CHECK (((realized_edge_bps > '-Infinity'::numeric) AND (realized_edge_bps < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_health_score_is_finite CHECK (((score > '-Infinity'::numeric) AND (score < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_scored_from_is_finite CHECK (((scored_from > '-infinity'::timestamp with time zone) AND (scored_from < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE risk.strategy_health OWNER TO predator_owner;
+
+--
+-- Name: TABLE strategy_health; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.strategy_health IS 'Per strategy and closed hour: its rolling health score (docs/risk.md "Strategy health") from the lot allocations its entries closed in the window (claimed against realized edge, hit rate against claimed confidence) and its refused signals; the state (normal, demoted, paused) before and after, and the action taken with its cause (demote, restore, pause; resumed when an operator resumed a strategy health had paused). Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN strategy_health.hour; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.strategy_health.hour IS 'Close time of the hour (UTC) at which the score was computed (api.close_hour).';
+
+
+--
+-- Name: COLUMN strategy_health.scored_from; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.strategy_health.scored_from IS 'Start of the evidence: the later of hour − window and the hour an operator last resumed the strategy after a health pause.';
+
+
+--
+-- Name: COLUMN strategy_health.score; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.strategy_health.score IS 'min(edge_psr, hit_p) × (1 − refused / decisions), rounded to 6 places; NULL when fewer than health_min_trades allocations closed in the window (unscored: no action).';
+
+
+--
+-- Name: strategy_health; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.strategy_health AS
+ SELECT a.name AS account,
+    h.strategy,
+    h.hour,
+    h.scored_from,
+    h.trades,
+    h.claimed_edge_bps,
+    h.realized_edge_bps,
+    h.hit_rate,
+    h.claimed_hit_rate,
+    h.decisions,
+    h.refused,
+    h.edge_psr,
+    h.hit_p,
+    h.score,
+    h.state_before,
+    h.state,
+    h.action,
+    h.cause,
+    h.thresholds,
+    h.recorded_at,
+    h.seq
+   FROM (risk.strategy_health h
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.strategy_health OWNER TO predator_owner;
+
+--
+-- Name: VIEW strategy_health; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.strategy_health IS 'Strategy health per closed hour (docs/risk.md "Strategy health"): evidence window, claimed and realized edge (bps), hit rate against claimed confidence, refusals, the probabilities edge_psr and hit_p, the score, the state before and after and the action taken (demote, restore, pause, resumed) with its cause.';
+
+
+--
 -- Name: validation_run; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -8216,6 +8836,22 @@ ALTER TABLE ONLY risk.halt_state
 
 
 --
+-- Name: horizon_flag horizon_flag_once_per_entry; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.horizon_flag
+    ADD CONSTRAINT horizon_flag_once_per_entry UNIQUE (book_id, symbol, entry_signal_seq);
+
+
+--
+-- Name: horizon_flag horizon_flag_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.horizon_flag
+    ADD CONSTRAINT horizon_flag_pk PRIMARY KEY (book_id, seq);
+
+
+--
 -- Name: limit_kind limit_kind_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -8261,6 +8897,22 @@ ALTER TABLE ONLY risk.shadow_comparison
 
 ALTER TABLE ONLY risk.shadow_pair
     ADD CONSTRAINT shadow_pair_pkey PRIMARY KEY (shadow_book_id);
+
+
+--
+-- Name: strategy_health strategy_health_once_per_hour; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.strategy_health
+    ADD CONSTRAINT strategy_health_once_per_hour UNIQUE (book_id, strategy, hour);
+
+
+--
+-- Name: strategy_health strategy_health_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.strategy_health
+    ADD CONSTRAINT strategy_health_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -8462,6 +9114,13 @@ CREATE INDEX venue_health_ts_idx ON ops.venue_health USING btree (book_id, ts);
 --
 
 CREATE INDEX decision_ts_idx ON risk.decision USING btree (book_id, ts);
+
+
+--
+-- Name: strategy_health_latest_idx; Type: INDEX; Schema: risk; Owner: predator_owner
+--
+
+CREATE INDEX strategy_health_latest_idx ON risk.strategy_health USING btree (book_id, strategy, hour DESC);
 
 
 --
@@ -8871,6 +9530,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.halt_event FOR E
 
 
 --
+-- Name: horizon_flag _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.horizon_flag FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: limit_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -8889,6 +9555,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.shadow_compariso
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.shadow_pair FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: strategy_health _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.strategy_health FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -8920,6 +9593,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.halt_event FOR EACH STAT
 
 
 --
+-- Name: horizon_flag _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.horizon_flag FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: limit_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -8941,6 +9621,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.shadow_pair FOR EACH STA
 
 
 --
+-- Name: strategy_health _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.strategy_health FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: breaker_trip _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -8959,6 +9646,20 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON risk.decision FOR EACH ROW EXECUTE FU
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON risk.halt_event FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: horizon_flag _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON risk.horizon_flag FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: strategy_health _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON risk.strategy_health FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -9329,6 +10030,22 @@ ALTER TABLE ONLY risk.decision
 
 
 --
+-- Name: horizon_flag horizon_flag_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.horizon_flag
+    ADD CONSTRAINT horizon_flag_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: horizon_flag horizon_flag_entry_signal; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.horizon_flag
+    ADD CONSTRAINT horizon_flag_entry_signal FOREIGN KEY (book_id, entry_signal_seq) REFERENCES trading.signal(book_id, seq);
+
+
+--
 -- Name: limit_setting limit_setting_limit_name_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -9374,6 +10091,22 @@ ALTER TABLE ONLY risk.shadow_pair
 
 ALTER TABLE ONLY risk.shadow_pair
     ADD CONSTRAINT shadow_pair_shadow_book_id_fkey FOREIGN KEY (shadow_book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: strategy_health strategy_health_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.strategy_health
+    ADD CONSTRAINT strategy_health_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: strategy_health strategy_health_strategy_is_registered; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.strategy_health
+    ADD CONSTRAINT strategy_health_strategy_is_registered FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
 
 
 --
@@ -10264,6 +10997,27 @@ REVOKE ALL ON FUNCTION risk._flatten(p_book_id integer, p_ts timestamp with time
 
 
 --
+-- Name: FUNCTION _health_cap(p_book_id integer, p_strategy text, p_limits jsonb, p_order_cap numeric, p_equity numeric, p_notional numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._health_cap(p_book_id integer, p_strategy text, p_limits jsonb, p_order_cap numeric, p_equity numeric, p_notional numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _horizon_review(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _hour_reviews(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _scope(p_scope text, p_target text); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -10278,10 +11032,24 @@ REVOKE ALL ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_boo
 
 
 --
+-- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric) FROM PUBLIC;
 
 
 --
@@ -10305,6 +11073,20 @@ GRANT ALL ON FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_bas
 
 REVOKE ALL ON FUNCTION risk.current_limits(p_profile text) FROM PUBLIC;
 GRANT ALL ON FUNCTION risk.current_limits(p_profile text) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION normal_cdf(p_x numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.normal_cdf(p_x numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) FROM PUBLIC;
 
 
 --
@@ -10643,6 +11425,22 @@ GRANT SELECT ON TABLE api.halts TO predator_auditor;
 
 
 --
+-- Name: TABLE horizon_flag; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.horizon_flag TO predator_auditor;
+
+
+--
+-- Name: TABLE horizon_flags; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.horizon_flags TO predator_worker;
+GRANT SELECT ON TABLE api.horizon_flags TO predator_operator;
+GRANT SELECT ON TABLE api.horizon_flags TO predator_auditor;
+
+
+--
 -- Name: TABLE hour_knowledge; Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
@@ -10880,6 +11678,22 @@ GRANT SELECT ON TABLE trading.strategy TO predator_auditor;
 GRANT SELECT ON TABLE api.strategies TO predator_worker;
 GRANT SELECT ON TABLE api.strategies TO predator_operator;
 GRANT SELECT ON TABLE api.strategies TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_health; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.strategy_health TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_health; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.strategy_health TO predator_worker;
+GRANT SELECT ON TABLE api.strategy_health TO predator_operator;
+GRANT SELECT ON TABLE api.strategy_health TO predator_auditor;
 
 
 --

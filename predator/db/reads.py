@@ -627,7 +627,8 @@ class Blocker:
 def blockers(conn: psycopg.Connection[Any], account: str, strategy: str) -> list[Blocker]:
     """The halts in force covering ``account`` and its strategy ``strategy`` (global, its lane, the account,
     ``account/strategy``), each with the halt event that set it and its incident, and the strategy's pause,
-    if any, with the pause's reason; widest scope first. Empty: nothing stops it. Reads ``api`` views."""
+    if any, with the pause's reason (a pause by the strategy's health score: source ``system``, its cause and
+    hour, ``api.strategy_health``); widest scope first. Empty: nothing stops it. Reads ``api`` views."""
     sql = (
         "WITH a AS (SELECT book_id, name, lane FROM api.accounts WHERE name = %(a)s)"
         " SELECT 'halt' AS kind, h.scope_kind || ':' || h.scope_key AS scope, h.reason, coalesce(e.source, 'system'),"
@@ -640,11 +641,18 @@ def blockers(conn: psycopg.Connection[Any], account: str, strategy: str) -> list
         " LEFT JOIN LATERAL (SELECT " + _HALT_INCIDENT + " AS incident) i ON true"
         " WHERE h.active AND " + _COVERS.format(x="h", strategy=" AND h.scope_key = a.name || '/' || %(s)s") +
         " UNION ALL"
-        " SELECT 'pause', s.account || '/' || s.strategy, coalesce(l.reason, 'paused'), 'operator', NULL,"
-        "  coalesce(l.recorded_at, now()), NULL, 5"
+        " SELECT 'pause', s.account || '/' || s.strategy, coalesce(hp.cause, l.reason, 'paused'),"
+        "  CASE WHEN hp.cause IS NULL THEN 'operator' ELSE 'system' END, hp.hour,"
+        "  coalesce(hp.recorded_at, l.recorded_at, now()), NULL, 5"
         " FROM api.strategies s LEFT JOIN LATERAL (SELECT l.reason, l.recorded_at FROM api.audit_log l"
         "   WHERE l.action = 'pause_strategy' AND l.target = s.account || '/' || s.strategy"
         "   ORDER BY l.recorded_at DESC, l.seq DESC LIMIT 1) l ON true"
+        " LEFT JOIN LATERAL (SELECT p.cause, p.hour, p.recorded_at FROM api.strategy_health h"
+        "   JOIN api.strategy_health p ON p.account = h.account AND p.strategy = h.strategy AND p.action = 'pause'"
+        "   WHERE h.account = s.account AND h.strategy = s.strategy AND h.state = 'paused'"
+        "     AND h.hour = (SELECT max(x.hour) FROM api.strategy_health x"
+        "                    WHERE x.account = s.account AND x.strategy = s.strategy)"
+        "   ORDER BY p.hour DESC LIMIT 1) hp ON true"
         " WHERE s.account = %(a)s AND s.strategy = %(s)s AND s.status = 'paused'"
         " ORDER BY 8, 2"
     )

@@ -214,6 +214,9 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
 _REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strategy", "incident_acknowledged",
               "incident_resolved", "incident_comment"}
 _SETTINGS = {"set_limit", "set_breaker", "upsert_instruments"}
+#: Hourly returns in the realized-volatility estimate when the profile sets no ``vol_window_hours`` (the default of
+#: ``risk._volatility_cap`` and ``risk._horizon_review``, docs/risk.md).
+VOLATILITY_WINDOW_HOURS = 168
 
 
 def _interventions(conn: psycopg.Connection, config: RunConfig) -> tuple[list[Intervention], list[str]]:
@@ -372,7 +375,13 @@ def replay(
         original_book = replay_db.account_book(src, account=account)
         src.commit()
         strategy = load_strategy(config.strategy, config.params)
-        warmup = timedelta(hours=int(getattr(strategy, "warmup_bars", 500)) + 24)
+        # Bars before the start: the strategy's warm-up, and the look-back of the volatility estimate that
+        # admission and the horizon review compute from stored bars (docs/risk.md), whichever is longer.
+        vol_hours = max((int(s.value) for s in replay_db.limit_settings(src, profile=config.risk_profile)
+                         if s.limit_name == "vol_window_hours" and s.value is not None),
+                        default=VOLATILITY_WINDOW_HOURS)
+        src.commit()
+        warmup = timedelta(hours=max(int(getattr(strategy, "warmup_bars", 500)), vol_hours + 2) + 24)
 
         with scratch(target, keep=keep) as db:
             with db.connect("operator") as op:

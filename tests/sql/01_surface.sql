@@ -75,7 +75,8 @@ SELECT views_are('api', ARRAY[
     'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'validation_runs', 'venue_transfers', 'venues'],
+    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'strategy_health', 'validation_runs',
+    'venue_transfers', 'venues', 'horizon_flags'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -87,7 +88,7 @@ SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_reque
                                    'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip'], 'trading tables');
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
-                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair'], 'risk tables');
+                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run'], 'ops tables');

@@ -263,11 +263,15 @@ BEGIN
         IF v_cap IS NOT NULL AND v_notional > v_cap THEN
             v_reasons := v_reasons || 'order_notional_cap'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps
+          FROM risk._health_cap(v_acct.book_id, p_strategy, v_limits, v_cap, v_equity, v_notional) x;
         v_cap := risk.cap(v_limits, 'max_instrument_exposure', p_symbol, v_equity);
         v_caps := v_caps || jsonb_build_object('max_instrument_exposure', v_cap);
         IF v_cap IS NOT NULL AND v_inst_after > v_cap THEN
             v_reasons := v_reasons || 'instrument_cap'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps
+          FROM risk._volatility_cap(v_acct.venue, p_symbol, p_ts, v_limits, v_equity, v_inst_after) x;
         v_cap := risk.cap(v_limits, 'max_cluster_exposure', v_cluster, v_equity);
         v_caps := v_caps || jsonb_build_object('max_cluster_exposure', v_cap);
         IF v_cap IS NOT NULL AND v_clus_after > v_cap THEN
