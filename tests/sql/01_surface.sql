@@ -83,7 +83,8 @@ SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_reque
                                    'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip'], 'trading tables');
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
-                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair'], 'risk tables');
+                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair',
+                                'state_transition', 'state_event', 'state_current'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting'], 'ops tables');

@@ -24,7 +24,8 @@ AS $$
            ('ops.incident_update', '{}'),
            ('risk.breaker_trip', '{}'),
            ('ops.venue_health', '{}'),
-           ('ops.venue_transfer', '{}')
+           ('ops.venue_transfer', '{}'),
+           ('risk.state_event', '{}')
 $$;
 
 COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';

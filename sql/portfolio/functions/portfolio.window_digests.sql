@@ -26,7 +26,7 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip'] LOOP
+                                 'risk.breaker_trip', 'risk.state_event'] LOOP
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -78,6 +78,9 @@ BEGIN
             WHEN 'risk.breaker_trip' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM risk.breaker_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.state_event' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.state_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             END CASE;
             v_hex := coalesce(v_hex, c_empty);
         END IF;
