@@ -9,7 +9,7 @@
 -- live_canary lane a breaker of account scope escalates to a global halt.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(50);
+SELECT plan(52);
 
 -- BTC flat at 100 for two days; ETH at 50 with bars up to 05:00 only (more are loaded later); SOL 10 then 5.
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[48])::numeric[])
@@ -143,7 +143,21 @@ SELECT results_eq($$SELECT (figures -> 'caps' ->> 'drawdown_reduce_tier_active')
                       FROM api.decisions WHERE account = 'red' ORDER BY signal_seq DESC LIMIT 1$$,
                   $$VALUES (true, 1250::numeric)$$, '... the decision records the active tier and the halved cap');
 
--- Live lanes: every breaker halts globally; reconciliation desync in paper (global scope) too ------------------------
+-- reconciliation_desync (global scope, shipped): a paper book's unclean reconciliation halts globally ---------------
+SELECT pg_temp.new_account('b_rec', 10000, 'unconstrained', '2024-01-01T00:00:00Z', true) AS b \gset
+SELECT clean AS c FROM api.reconcile('b_rec', pg_temp.at(2), '{"USDT": "9000"}', '{}') \gset
+-- (api.reconcile halts globally itself before it evaluates the breaker, so risk._trip finds the scope halted and
+-- records no breaker_trip row: noted in the issue-13 report, behaviour unchanged here.)
+SELECT results_eq($$SELECT severity, category, status FROM api.incidents WHERE account = 'b_rec'$$,
+                  $$VALUES (1::smallint, 'execution'::text, 'open'::text)$$,
+                  'reconciliation_desync: a balance that differs opens a severity-1 incident ...');
+SELECT is((SELECT active FROM api.halts WHERE scope_kind = 'global'), true, '... a global halt');
+-- The operator reconciles again, resolves the incidents and resumes.
+SELECT clean AS c FROM api.reconcile('b_rec', pg_temp.at(3), '{"USDT": "10000"}', '{}') \gset
+SELECT count(api.update_incident(incident, 'resolved', 'pgtap: explained')) AS n FROM api.incidents WHERE status <> 'resolved' \gset
+SELECT api.resume('pgtap: reconciled') AS x \gset
+
+-- Live lanes: every breaker halts globally -------------------------------------------------------------------------
 SELECT api.create_account('lv', 'live', 'binance', 'USDT', 'live_canary', 10000, 'unconstrained', 'pgtap') AS lv \gset
 SELECT api.set_setting('live_burn_in_days', 0, 'pgtap: no burn-in for this test') AS x \gset
 SELECT api.deposit('lv', 10000, '2024-01-01T00:00:00Z', 'pgtap') AS x, api.register_strategy('lv', 's1', '{}', 'pgtap') AS y \gset
