@@ -62,8 +62,9 @@ def test_a_paper_daily_loss_stop_reduces_and_lifts_on_the_next_utc_day(market_db
             (case.name,)).fetchone()
         sells_while_reducing = conn.execute(
             "SELECT count(*) FROM api.orders o WHERE o.account = %s AND o.side = 'sell' AND o.origin = 'signal'"
-            " AND EXISTS (SELECT FROM api.risk_state_events e WHERE e.account = o.account AND e.state_after = 'reducing'"
-            "             AND o.ts >= e.ts AND o.ts < e.until_ts)", (case.name,)).fetchone()
+            " AND EXISTS (SELECT FROM api.risk_state_events e WHERE e.account = o.account"
+            "             AND e.state_after = 'reducing' AND o.ts >= e.ts AND o.ts < e.until_ts)",
+            (case.name,)).fetchone()
         entries_after_lift = conn.execute(
             "SELECT count(*) FROM api.orders WHERE account = %s AND side = 'buy' AND ts >= %s",
             (case.name, seen[stops[0]][4])).fetchone()
@@ -81,8 +82,8 @@ def test_a_paper_breaker_pauses_and_lifts_after_clean_hours(market_db: Target) -
     with market_db.connect("auditor") as conn:
         trips = conn.execute("SELECT ts, trip_scope FROM api.breaker_trips WHERE account = %s ORDER BY seq",
                              (case.name,)).fetchall()
-        clear = conn.execute("SELECT value FROM api.limits WHERE profile = 'default' AND limit_name = 'breaker_clear_hours'"
-                             ).fetchone()
+        clear = conn.execute("SELECT value FROM api.limits WHERE profile = 'default'"
+                             " AND limit_name = 'breaker_clear_hours'").fetchone()
     assert trips and all(scope == "reducing" for _, scope in trips), trips
     assert clear is not None
     clear_hours = timedelta(hours=int(clear[0]))
