@@ -4,6 +4,8 @@
   and the first hour close of the next UTC day moves it back to ``normal`` by a recorded move; no halt;
 * paper, circuit breaker of account scope: the book reduces and returns to ``normal`` after
   ``breaker_clear_hours`` closed hours without a breach;
+* order-state confusion (a venue event the order state machine refuses, PD005) halts the book with an
+  incident instead of stopping the worker;
 * live_canary: the same daily-loss stop escalates to a global halt that only an operator lifts (after
   resolving its severity-1 incident); the book is ``halted``, then ``cooldown``/``normal`` after the resume.
 
@@ -12,7 +14,7 @@ Every run passes gate 18 (state-machine legality, no entry admitted while reduci
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +25,11 @@ from predator import gates
 from predator.db import api
 from predator.db.connection import Target
 from predator.errors import ResumeRefused
+from predator.runner.hour import HourRunner, RunConfig
+from predator.strategies.base import effective_params, load_strategy
 from predator.tools.replay_sweep import SUITE, Case, run_case
+from predator.venues.base import VenueEvent, VenueTransfer
+from predator.venues.paper import PaperConfig
 from tests.helpers import T0, ack, close, fill, hour, load_market, signal
 
 CASES = {c.name: c for c in SUITE}
@@ -139,3 +145,50 @@ def test_a_live_canary_daily_loss_escalates_to_a_global_halt_that_only_an_operat
     assert [m[:3] for m in moves(db, "canary")] == [
         ("normal", "halted", "halt"), ("halted", "cooldown", "halt_lifted"), ("cooldown", "normal", "cooldown_elapsed")]
     assert gate_18(db, "canary") == 0
+
+
+def test_order_state_confusion_halts_the_book_with_an_incident_and_the_worker_goes_on(market_db: Target) -> None:
+    # A paper run of the trend strategy until one of its orders is filled; then the venue reports that filled
+    # order as canceled, an event the order state machine refuses (PD005).
+    cfg = RunConfig(account="confused", symbols=("BTC/USDT", "ETH/USDT"), strategy="trend",
+                    params=effective_params(load_strategy("trend", {"fast": 12, "slow": 48, "vol_window": 48})),
+                    start=datetime(2023, 2, 1, tzinfo=UTC), end=datetime(2023, 2, 8, tzinfo=UTC), venue=PaperConfig())
+    runner = HourRunner(market_db, cfg)
+    try:
+        runner.prepare()
+        t, filled = cfg.start, None
+        while filled is None:
+            runner.step(t)
+            with market_db.connect("auditor") as conn:
+                row = conn.execute("SELECT client_order_id FROM api.orders WHERE account = 'confused'"
+                                   " AND status = 'filled' LIMIT 1").fetchone()
+            filled = None if row is None else str(row[0])
+            t += timedelta(hours=1)
+            assert t < cfg.end, "no order filled in the week"
+        assert runner.relay is not None
+        relay = runner.relay
+        collect = relay.collect
+
+        def confused(conn: psycopg.Connection[Any], at: datetime) -> tuple[list[VenueEvent], list[VenueTransfer]]:
+            events, transfers = collect(conn, at)
+            return [*events, VenueEvent("canceled", filled, at - timedelta(minutes=1))], transfers
+
+        relay.collect = confused  # type: ignore[method-assign]
+        outcome = runner.step(t)  # does not raise
+        relay.collect = collect  # type: ignore[method-assign]
+        runner.step(t + timedelta(hours=1))
+    finally:
+        runner.close()
+    assert outcome.state.halts == ["halted_account"]
+    with market_db.connect("auditor") as conn:
+        halt = conn.execute("SELECT source, reason FROM api.halt_events WHERE scope_key = 'confused'").fetchall()
+        incident = conn.execute("SELECT category, severity, links -> 'orders' ->> 0 FROM api.incidents"
+                                " WHERE account = 'confused' AND title LIKE 'order-state confusion%'").fetchall()
+        hours = conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = 'confused'").fetchone()
+        status = conn.execute("SELECT status FROM api.orders WHERE client_order_id = %s", (filled,)).fetchone()
+    assert len(halt) == 1 and halt[0][0] == "system" and "order-state confusion" in halt[0][1], halt
+    assert incident == [("execution", 2, filled)], incident
+    assert hours == (t + timedelta(hours=1),), "the worker went on closing hours"
+    assert status == ("filled",), "the refused event was not recorded"
+    assert [m[:3] for m in moves(market_db, "confused")][-1] == ("normal", "halted", "halt")
+    assert gate_18(market_db, "confused") == 0

@@ -14,6 +14,7 @@ CREATE TEMP TABLE api_surface (fn name, args name[], worker boolean, operator bo
 INSERT INTO api_surface VALUES
     ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric}', true, true, false),
     ('record_order_event', '{text,text,"timestamp with time zone",text,text}', true, true, false),
+    ('record_order_confusion', '{text,text,"timestamp with time zone",text}', true, true, false),
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
     ('close_hour', '{text,"timestamp with time zone",text[]}', true, true, false),
     ('begin_candle_load', '{}', true, true, false),
@@ -62,7 +63,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
-    'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
+    'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'verify_book_chains', 'verify_chains'],
