@@ -27,6 +27,9 @@ BEGIN
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
                                  'risk.breaker_trip', 'risk.state_event'] LOOP
+        -- The risk state chain (migration 0017) counts only once the book has one: the hashes of books (and
+        -- hours recorded before 0017) without a risk state move stay what they were.
+        CONTINUE WHEN v_key = 'risk.state_event' AND NOT (p_to ? v_key);
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
