@@ -527,6 +527,7 @@ BEGIN
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
         END IF;
     END IF;
+    PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
     RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
 END
 $$;
@@ -1717,6 +1718,54 @@ COMMENT ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp w
 
 
 --
+-- Name: record_order_confusion(text, text, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book     integer;
+    v_acct     trading.account;
+    v_status   text;
+    v_incident bigint;
+BEGIN
+    PERFORM ops._require_business_time('api.record_order_confusion', ARRAY['p_ts'], ARRAY[p_ts]);
+    IF p_kind IS NULL OR length(btrim(p_kind)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'order confusion refused: the event kind is missing',
+            HINT = 'Pass the kind of the venue event the order state machine refused.';
+    END IF;
+    v_book := trading._order_book(p_client_order_id);
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_book;
+    PERFORM ops._lock_book(v_book);
+    SELECT s.status INTO v_status FROM trading.order_state s WHERE s.client_order_id = p_client_order_id;
+    v_incident := ops._open_incident(v_book, 2, 'execution', 'account:' || v_acct.name,
+        format('order-state confusion on %s', v_acct.name),
+        format('the venue reported %s for order %s (status %s in the book) at %s, which the order state machine refused: %s',
+               p_kind, p_client_order_id, v_status, p_ts, coalesce(p_detail, '')),
+        jsonb_build_object('orders', jsonb_build_array(p_client_order_id), 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+    IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'account' AND h.scope_key = v_acct.name), false) THEN
+        PERFORM risk._set_halt('account', v_acct.name, v_book, 'halt',
+            format('order-state confusion: the venue reported %s for order %s (%s in the book) (incident %s of account %s)',
+                   p_kind, p_client_order_id, v_status, v_incident, v_acct.name), 'system', p_ts, v_incident);
+        PERFORM risk._sync_halt(v_book, p_ts);
+    END IF;
+    RETURN 'INC-' || v_book || '-' || v_incident;
+END
+$$;
+
+
+ALTER FUNCTION api.record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text) IS 'Worker: a venue event the order state machine refused (PD005): opens an execution incident and halts the account (system halt, operator lifts) instead of stopping the worker; returns the incident. PD011, PD012, PD015.';
+
+
+--
 -- Name: record_order_event(text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2495,6 +2544,7 @@ BEGIN
 
     -- Halts and pauses cover every order.
     v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
+    v_reasons := v_reasons || risk._admission_state(v_acct.book_id, v_side, p_ts);  -- risk_reducing, risk_cooldown
     IF v_status = 'paused' THEN
         v_reasons := v_reasons || 'strategy_paused'::text;
     END IF;
@@ -3911,7 +3961,8 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ops.venue_transfer', '{}'),
            ('ops.validation_run', '{}'),
            ('risk.strategy_health', '{}'),
-           ('risk.horizon_flag', '{}')
+           ('risk.horizon_flag', '{}'),
+           ('risk.state_event', '{}')
 $$;
 
 
@@ -4209,7 +4260,8 @@ CREATE FUNCTION portfolio.outputs_hash(p_digests jsonb) RETURNS bytea
     p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
     p_digests ->> 'risk.halt_event', p_digests ->> 'ops.reconciliation',
     p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip',
-    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag'), 'UTF8')) $$;
+    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event'),
+    'UTF8')) $$;
 
 
 ALTER FUNCTION portfolio.outputs_hash(p_digests jsonb) OWNER TO predator_owner;
@@ -4241,7 +4293,10 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag'] LOOP
+                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event'] LOOP
+        -- The risk state chain (migration 0017) counts only once the book has one: the hashes of books (and
+        -- hours recorded before 0017) without a risk state move stay what they were.
+        CONTINUE WHEN v_key = 'risk.state_event' AND NOT (p_to ? v_key);
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -4299,6 +4354,9 @@ BEGIN
             WHEN 'risk.horizon_flag' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM risk.horizon_flag t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.state_event' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.state_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             END CASE;
             v_hex := coalesce(v_hex, c_empty);
         END IF;
@@ -4345,6 +4403,86 @@ ALTER FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy text) 
 --
 
 COMMENT ON FUNCTION risk._active_halts(p_account text, p_lane text, p_strategy text) IS 'Active halts covering an order of (account, lane, strategy), as reason codes halted_global|halted_lane|halted_account|halted_strategy.';
+
+
+--
+-- Name: _admission_state(integer, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._admission_state(p_book_id integer, p_side text, p_ts timestamp with time zone) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_state text := risk._sync_halt(p_book_id, p_ts);
+BEGIN
+    IF p_side = 'buy' AND v_state = 'reducing' THEN
+        RETURN ARRAY['risk_reducing'];
+    ELSIF p_side = 'buy' AND v_state = 'cooldown' THEN
+        RETURN ARRAY['risk_cooldown'];
+    END IF;
+    RETURN '{}';
+END
+$$;
+
+
+ALTER FUNCTION risk._admission_state(p_book_id integer, p_side text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _admission_state(p_book_id integer, p_side text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._admission_state(p_book_id integer, p_side text, p_ts timestamp with time zone) IS 'Internal: the risk state at admission: risk_reducing or risk_cooldown for an entry while the book is reducing or cooling down (after mirroring the halts in force).';
+
+
+--
+-- Name: _advance_state(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_cur   risk.state_current;
+    v_clear numeric;
+BEGIN
+    PERFORM risk._sync_halt(p_book_id, p_hour);
+    SELECT * INTO v_cur FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+    IF NOT FOUND THEN
+        RETURN 'normal';
+    END IF;
+    IF v_cur.state = 'reducing' AND (v_cur.until_ts IS NULL OR p_hour >= v_cur.until_ts) THEN
+        IF v_cur.breaker IS NULL THEN
+            RETURN risk._transition(p_book_id, 'normal', 'next_utc_day',
+                format('daily stop lifted: a new UTC day began at %s', to_char(v_cur.until_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')),
+                p_hour);
+        END IF;
+        SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+        v_clear := risk.cap(risk.current_limits(v_acct.risk_profile), 'breaker_clear_hours', '*', NULL);
+        IF v_clear IS NOT NULL AND p_hour >= v_cur.last_breach + make_interval(hours => v_clear::integer) THEN
+            RETURN risk._transition(p_book_id, 'normal', 'breaker_cleared',
+                format('circuit breaker %s cleared: %s closed hours without a breach since %s', v_cur.breaker, v_clear,
+                       to_char(v_cur.last_breach AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')),
+                p_hour);
+        END IF;
+    ELSIF v_cur.state = 'cooldown' AND p_hour >= v_cur.until_ts THEN
+        RETURN risk._transition(p_book_id, 'normal', 'cooldown_elapsed',
+            format('cooldown ended at %s', to_char(v_cur.until_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')), p_hour);
+    END IF;
+    RETURN v_cur.state;
+END
+$$;
+
+
+ALTER FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _advance_state(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with time zone) IS 'Internal: at an hour''s close, mirrors the halts into the book''s risk state and lifts a daily stop on the next UTC day, a paper breaker pause after breaker_clear_hours clean hours (hysteresis: breaker_clear_pct) and a cooldown when it ends, each by a recorded move.';
 
 
 --
@@ -4412,6 +4550,52 @@ COMMENT ON FUNCTION risk._breaker(p_lane text, p_account text, p_breaker text) I
 
 
 --
+-- Name: _breaker_pause(integer, text, timestamp with time zone, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_figures jsonb) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct     trading.account;
+    v_cur      risk.state_current;
+    v_incident bigint;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_cur FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+    IF v_cur.state = 'halted' OR (v_cur.state = 'reducing' AND v_cur.breaker IS NOT NULL) THEN
+        RETURN false;
+    END IF;
+    v_incident := ops._open_incident(p_book_id, 2,
+        CASE p_breaker WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
+                       WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'stale_data_hours' THEN 'data'
+                       WHEN 'orders_per_hour' THEN 'model' ELSE 'execution' END,
+        'account:' || v_acct.name,
+        format('circuit breaker %s tripped on %s', p_breaker, v_acct.name),
+        format('%s = %s reached the threshold %s; paper book %s reduces (entries paused) until the breaker clears',
+               p_breaker, round(p_value, 8), p_threshold, v_acct.name),
+        jsonb_build_object('breaker', p_breaker, 'figures', p_figures, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+    INSERT INTO risk.breaker_trip (book_id, breaker, ts, value, threshold, trip_scope, figures, incident_seq)
+    VALUES (p_book_id, p_breaker, p_ts, p_value, p_threshold, 'reducing', p_figures, v_incident);
+    PERFORM risk._transition(p_book_id, 'reducing', 'breaker:' || p_breaker,
+        format('circuit breaker %s: %s reached %s (incident %s of account %s); entries paused until it clears',
+               p_breaker, round(p_value, 8), p_threshold, v_incident, v_acct.name), p_ts);
+    RETURN true;
+END
+$$;
+
+
+ALTER FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_figures jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _breaker_pause(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_figures jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_figures jsonb) IS 'Internal: a paper book''s account-scope breaker trip: records the trip and an incident and moves the book to reducing (entries paused) until the breaker clears; false when halted or already paused by a breaker.';
+
+
+--
 -- Name: _check_breaker(integer, text, timestamp with time zone, numeric, bigint, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -4428,6 +4612,7 @@ BEGIN
     IF NOT FOUND OR v_set.threshold IS NULL OR p_value IS NULL OR p_events < v_set.min_events THEN
         RETURN false;
     END IF;
+    PERFORM risk._note_breaker(p_book_id, p_breaker, p_ts, p_value, v_set.threshold);
     IF (p_breaker = 'reconciliation_desync' AND p_value > v_set.threshold)
        OR (p_breaker <> 'reconciliation_desync' AND p_value >= v_set.threshold) THEN
         RETURN risk._trip(p_book_id, p_breaker, p_ts, p_value, v_set.threshold, v_set.trip_scope,
@@ -4495,8 +4680,8 @@ BEGIN
     v_cap := risk.cap(v_limits, 'daily_loss_halt', '*', p_day_start);
     IF v_cap IS NOT NULL AND p_equity < p_day_start AND p_day_start - p_equity >= v_cap THEN
         IF NOT v_halted THEN
-            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('daily_loss_halt: loss %s since 00:00 UTC from %s', p_day_start - p_equity, p_day_start), 'system', p_ts);
+            PERFORM risk._loss_stop(p_book_id, p_ts,
+                format('daily_loss_halt: loss %s since 00:00 UTC from %s', p_day_start - p_equity, p_day_start));
             v_halted := true;
         END IF;
         v_actions := v_actions || 'daily_loss_halt'::text;
@@ -4729,6 +4914,85 @@ COMMENT ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with 
 
 
 --
+-- Name: _loss_stop(integer, timestamp with time zone, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_cur   risk.state_current;
+    v_until timestamptz := date_trunc('day', p_ts - interval '1 second', 'UTC') + interval '1 day';
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    IF v_acct.lane <> 'paper' THEN
+        IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
+            RETURN false;
+        END IF;
+        PERFORM risk._set_halt('global', '*', 0, 'halt',
+            format('%s (account %s, lane %s: a live lane escalates to a global halt)', p_reason, v_acct.name, v_acct.lane),
+            'system', p_ts);
+        PERFORM risk._sync_halt(p_book_id, p_ts);
+        RETURN true;
+    END IF;
+    SELECT * INTO v_cur FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+    IF v_cur.state = 'halted' OR (v_cur.state = 'reducing' AND v_cur.until_ts >= v_until) THEN
+        RETURN false;
+    END IF;
+    PERFORM risk._transition(p_book_id, 'reducing', 'daily_loss_halt',
+        format('%s; entries refused until %s', p_reason, to_char(v_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')),
+        p_ts, v_until);
+    RETURN true;
+END
+$$;
+
+
+ALTER FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text) IS 'Internal: the daily-loss stop: a paper book reduces until the next 00:00 UTC; a live lane halts globally until an operator resumes. False when already in force.';
+
+
+--
+-- Name: _note_breaker(integer, text, timestamp with time zone, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_pct numeric;
+BEGIN
+    IF NOT EXISTS (SELECT FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book'
+                      AND c.state = 'reducing' AND c.breaker = p_breaker) THEN
+        RETURN;
+    END IF;
+    v_pct := coalesce(risk.cap(risk.current_limits((SELECT a.risk_profile FROM trading.account a WHERE a.book_id = p_book_id)),
+                               'breaker_clear_pct', '*', 100), 100);
+    IF p_value > 0 AND p_value >= p_threshold * v_pct / 100 THEN
+        UPDATE risk.state_current c SET last_breach = greatest(c.last_breach, p_ts)
+         WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) IS 'Internal: restarts the clean-hour count of a paper breaker pause when its figure reaches breaker_clear_pct of the threshold (hysteresis).';
+
+
+--
 -- Name: _scope(text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -4831,6 +5095,29 @@ ALTER FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id int
 --
 
 COMMENT ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_id integer, p_action text, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint) IS 'Internal: records a halt or resume at a scope (global and lane under the exclusive halt lock, account and strategy under the book lock), updates risk.halt_state and makes sure every halt has an incident; PD014 when resuming a scope that is not halted.';
+
+
+--
+-- Name: _state(integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._state(p_book_id integer) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN coalesce((SELECT c.state FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book'), 'normal');
+END
+$$;
+
+
+ALTER FUNCTION risk._state(p_book_id integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _state(p_book_id integer); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._state(p_book_id integer) IS 'Internal: current risk state of a book (normal when it never moved).';
 
 
 --
@@ -5011,6 +5298,81 @@ COMMENT ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp wi
 
 
 --
+-- Name: _sync_halt(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_state  text := risk._state(p_book_id);
+    v_reason text;
+    v_hours  numeric;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT string_agg(h.scope_kind || ':' || h.scope_key || ' (' || h.reason || ')', '; ' ORDER BY h.scope_kind, h.scope_key)
+      INTO v_reason
+      FROM risk.halt_state h
+     WHERE h.active
+       AND (h.scope_kind = 'global' OR (h.scope_kind = 'lane' AND h.scope_key = v_acct.lane)
+            OR (h.scope_kind = 'account' AND h.scope_key = v_acct.name));
+    IF v_reason IS NOT NULL AND v_state <> 'halted' THEN
+        RETURN risk._transition(p_book_id, 'halted', 'halt', v_reason, p_ts);
+    ELSIF v_reason IS NULL AND v_state = 'halted' THEN
+        v_hours := coalesce(risk.cap(risk.current_limits(v_acct.risk_profile), 'cooldown_hours', '*', NULL), 0);
+        PERFORM risk._transition(p_book_id, 'cooldown', 'halt_lifted',
+            format('every halt covering the book has lifted; cooldown %s h', v_hours), p_ts,
+            p_ts + make_interval(hours => v_hours::integer));
+        IF v_hours = 0 THEN
+            RETURN risk._transition(p_book_id, 'normal', 'cooldown_elapsed', 'cooldown_hours is 0', p_ts);
+        END IF;
+        RETURN 'cooldown';
+    END IF;
+    RETURN v_state;
+END
+$$;
+
+
+ALTER FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _sync_halt(p_book_id integer, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: moves a book to halted when a global, lane or account halt covers it, and from halted to cooldown (then normal when cooldown_hours is 0) when none does any more.';
+
+
+--
+-- Name: _transition(integer, text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_name text;
+BEGIN
+    SELECT a.name INTO v_name FROM trading.account a WHERE a.book_id = p_book_id;
+    INSERT INTO risk.state_event (book_id, scope_kind, scope_key, state_before, state_after, cause, reason, until_ts, ts)
+    VALUES (p_book_id, 'book', v_name, risk._state(p_book_id), p_state_after, p_cause, p_reason, p_until, p_ts);
+    RETURN p_state_after;
+END
+$$;
+
+
+ALTER FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) IS 'Internal: records a move of a book''s risk state from its current state, with its cause, reason, business time and earliest lift time (PD020 when the move is not legal).';
+
+
+--
 -- Name: _trip(integer, text, timestamp with time zone, numeric, numeric, text, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5026,6 +5388,14 @@ DECLARE
     v_category text;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    -- Issue 13 (docs/risk.md): in a live lane every breaker halts globally; in a paper lane a breaker of
+    -- account scope pauses the book's entries (risk state reducing) until it clears; shadow_divergence (a
+    -- shadow that decides differently from its reference: a defect, not a market condition) still halts.
+    IF v_acct.lane <> 'paper' THEN
+        p_scope := 'global';
+    ELSIF p_scope = 'account' AND p_breaker <> 'shadow_divergence' THEN
+        RETURN risk._breaker_pause(p_book_id, p_breaker, p_ts, p_value, p_threshold, p_figures);
+    END IF;
     v_key := CASE p_scope WHEN 'global' THEN '*' WHEN 'lane' THEN v_acct.lane ELSE v_acct.name END;
     v_book := CASE p_scope WHEN 'account' THEN p_book_id ELSE 0 END;
     IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = p_scope AND h.scope_key = v_key), false) THEN
@@ -5239,6 +5609,54 @@ ALTER FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timest
 --
 
 COMMENT ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) IS 'Sample standard deviation of hourly log returns of the 1h bars closed by p_at over the last p_hours hours (per hour, 12 places) and the number of returns; sigma NULL below 2 returns.';
+
+
+--
+-- Name: tg_state_event__apply(); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.tg_state_event__apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_cur risk.state_current;
+    v_brk text := CASE WHEN NEW.cause LIKE 'breaker:%' THEN substr(NEW.cause, 9) END;
+BEGIN
+    SELECT * INTO v_cur FROM risk.state_current c
+     WHERE c.book_id = NEW.book_id AND c.scope_kind = NEW.scope_kind AND c.scope_key = NEW.scope_key
+       FOR UPDATE;
+    IF NEW.state_before IS DISTINCT FROM coalesce(v_cur.state, 'normal')
+       OR NOT EXISTS (SELECT FROM risk.state_transition t
+                       WHERE t.state_before = NEW.state_before AND t.state_after = NEW.state_after) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD020',
+            MESSAGE = format('risk state of %s %s: move %s -> %s (%s) refused', NEW.scope_kind, NEW.scope_key,
+                             NEW.state_before, NEW.state_after, NEW.cause),
+            DETAIL = format('current_state=%s', coalesce(v_cur.state, 'normal')),
+            HINT = 'Only the moves of risk.state_transition (docs/risk.md) from the current state are accepted.';
+    END IF;
+    INSERT INTO risk.state_current AS c (book_id, scope_kind, scope_key, state, cause, since_ts, until_ts, breaker, last_breach)
+    VALUES (NEW.book_id, NEW.scope_kind, NEW.scope_key, NEW.state_after, NEW.cause, NEW.ts, NEW.until_ts, v_brk,
+            CASE WHEN v_brk IS NOT NULL THEN NEW.ts END)
+    ON CONFLICT (book_id, scope_kind, scope_key) DO UPDATE
+        SET state = EXCLUDED.state, cause = EXCLUDED.cause, since_ts = EXCLUDED.since_ts,
+            until_ts = CASE WHEN c.state = EXCLUDED.state THEN greatest(c.until_ts, EXCLUDED.until_ts) ELSE EXCLUDED.until_ts END,
+            breaker = CASE WHEN EXCLUDED.breaker IS NOT NULL THEN EXCLUDED.breaker
+                           WHEN c.state = EXCLUDED.state THEN c.breaker END,
+            last_breach = CASE WHEN EXCLUDED.breaker IS NOT NULL THEN greatest(c.last_breach, EXCLUDED.last_breach)
+                               WHEN c.state = EXCLUDED.state THEN c.last_breach END;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION risk.tg_state_event__apply() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_state_event__apply(); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.tg_state_event__apply() IS 'Risk state machine: a move must start from the book''s current state and be a row of risk.state_transition (PD020); keeps risk.state_current.';
 
 
 SET default_tablespace = '';
@@ -5810,7 +6228,7 @@ ALTER TABLE risk.breaker_trip OWNER TO predator_owner;
 -- Name: TABLE breaker_trip; Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON TABLE risk.breaker_trip IS 'Every circuit-breaker trip: the figure that tripped it against its threshold, the scope halted and the incident opened. Append-only, chained per book.';
+COMMENT ON TABLE risk.breaker_trip IS 'Every circuit-breaker trip: the figure that tripped it against its threshold, what it did (trip_scope: global, lane or account for a halt; reducing when a paper book was paused instead) and the incident opened. Append-only, chained per book.';
 
 
 --
@@ -7545,6 +7963,125 @@ COMMENT ON VIEW api.reconciliations IS 'Reconciliations (hourly, at start-up, ma
 
 
 --
+-- Name: state_event; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.state_event (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    scope_kind text DEFAULT 'book'::text NOT NULL,
+    scope_key text NOT NULL,
+    state_before text NOT NULL,
+    state_after text NOT NULL,
+    cause text NOT NULL,
+    reason text NOT NULL,
+    until_ts timestamp with time zone,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT state_cause_is_given CHECK ((length(btrim(cause)) > 0)),
+    CONSTRAINT state_event_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT state_event_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT state_event_until_ts_is_finite CHECK (((until_ts > '-infinity'::timestamp with time zone) AND (until_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT state_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT state_scope_is_known CHECK ((scope_kind = 'book'::text))
+);
+
+
+ALTER TABLE risk.state_event OWNER TO predator_owner;
+
+--
+-- Name: TABLE state_event; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.state_event IS 'Append-only moves of the risk state machine of a book: before and after, cause (daily_loss_halt, breaker:<name>, halt, halt_lifted, next_utc_day, breaker_cleared, cooldown_elapsed), a reason, the business time ts and, for a stop the system lifts itself, the earliest business time until_ts it may lift. Chained per book; every move is a row of risk.state_transition (PD020).';
+
+
+--
+-- Name: risk_state_events; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.risk_state_events AS
+ SELECT a.name AS account,
+    e.state_before,
+    e.state_after,
+    e.cause,
+    e.reason,
+    e.ts,
+    e.until_ts,
+    e.recorded_at,
+    e.seq
+   FROM (risk.state_event e
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.risk_state_events OWNER TO predator_owner;
+
+--
+-- Name: VIEW risk_state_events; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.risk_state_events IS 'Every move of a book''s risk state: from, to, cause, reason, business time and the earliest time the system may lift it; chained per book (risk.state_event).';
+
+
+--
+-- Name: state_current; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.state_current (
+    book_id integer NOT NULL,
+    scope_kind text DEFAULT 'book'::text NOT NULL,
+    scope_key text NOT NULL,
+    state text NOT NULL,
+    cause text NOT NULL,
+    since_ts timestamp with time zone NOT NULL,
+    until_ts timestamp with time zone,
+    breaker text,
+    last_breach timestamp with time zone,
+    CONSTRAINT state_current_last_breach_is_finite CHECK (((last_breach > '-infinity'::timestamp with time zone) AND (last_breach < 'infinity'::timestamp with time zone))),
+    CONSTRAINT state_current_since_ts_is_finite CHECK (((since_ts > '-infinity'::timestamp with time zone) AND (since_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT state_current_state_is_known CHECK ((state = ANY (ARRAY['normal'::text, 'reducing'::text, 'halted'::text, 'cooldown'::text]))),
+    CONSTRAINT state_current_until_ts_is_finite CHECK (((until_ts > '-infinity'::timestamp with time zone) AND (until_ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE risk.state_current OWNER TO predator_owner;
+
+--
+-- Name: TABLE state_current; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.state_current IS 'Current risk state per book: a cache of the latest risk.state_event (state, cause, since, until), plus the breaker that paused a paper book and the business time of its last breach (a figure at or above breaker_clear_pct of the threshold), which the clean-hour count starts from. Written only by the trigger of risk.state_event and risk._note_breaker.';
+
+
+--
+-- Name: risk_states; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.risk_states AS
+ SELECT a.name AS account,
+    a.lane,
+    COALESCE(c.state, 'normal'::text) AS state,
+    c.cause,
+    c.since_ts,
+    c.until_ts,
+    c.breaker,
+    c.last_breach
+   FROM (trading.account a
+     LEFT JOIN risk.state_current c ON (((c.book_id = a.book_id) AND (c.scope_kind = 'book'::text))));
+
+
+ALTER TABLE api.risk_states OWNER TO predator_owner;
+
+--
+-- Name: VIEW risk_states; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.risk_states IS 'Current risk state per account (normal, reducing, halted, cooldown): its cause, since when and until when (business time), and for a paper breaker pause the breaker and its last breach.';
+
+
+--
 -- Name: round_trip; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -8474,6 +9011,28 @@ COMMENT ON TABLE risk.shadow_pair IS 'Append-only. A shadow book and the referen
 
 
 --
+-- Name: state_transition; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.state_transition (
+    state_before text NOT NULL,
+    state_after text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT state_after_is_known CHECK ((state_after = ANY (ARRAY['normal'::text, 'reducing'::text, 'halted'::text, 'cooldown'::text]))),
+    CONSTRAINT state_before_is_known CHECK ((state_before = ANY (ARRAY['normal'::text, 'reducing'::text, 'halted'::text, 'cooldown'::text])))
+);
+
+
+ALTER TABLE risk.state_transition OWNER TO predator_owner;
+
+--
+-- Name: TABLE state_transition; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.state_transition IS 'The legal moves of the risk state machine of a book (docs/risk.md): normal, reducing (exits only), halted (a halt covers the book), cooldown (after a halt lifts). risk.state_event references it by foreign key; anything else is refused with PD020.';
+
+
+--
 -- Name: account_book_id_seq; Type: SEQUENCE; Schema: trading; Owner: predator_owner
 --
 
@@ -8897,6 +9456,30 @@ ALTER TABLE ONLY risk.shadow_comparison
 
 ALTER TABLE ONLY risk.shadow_pair
     ADD CONSTRAINT shadow_pair_pkey PRIMARY KEY (shadow_book_id);
+
+
+--
+-- Name: state_current state_current_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.state_current
+    ADD CONSTRAINT state_current_pk PRIMARY KEY (book_id, scope_kind, scope_key);
+
+
+--
+-- Name: state_event state_event_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.state_event
+    ADD CONSTRAINT state_event_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: state_transition state_transition_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.state_transition
+    ADD CONSTRAINT state_transition_pk PRIMARY KEY (state_before, state_after);
 
 
 --
@@ -9558,6 +10141,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.shadow_pair FOR 
 
 
 --
+-- Name: state_event _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.state_event FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: strategy_health _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -9621,10 +10211,24 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.shadow_pair FOR EACH STA
 
 
 --
+-- Name: state_event _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.state_event FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: strategy_health _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.strategy_health FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: state_event _100_apply; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_apply BEFORE INSERT ON risk.state_event FOR EACH ROW EXECUTE FUNCTION risk.tg_state_event__apply();
 
 
 --
@@ -9653,6 +10257,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON risk.halt_event FOR EACH ROW EXECUTE 
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON risk.horizon_flag FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: state_event _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON risk.state_event FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -10094,6 +10705,30 @@ ALTER TABLE ONLY risk.shadow_pair
 
 
 --
+-- Name: state_current state_current_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.state_current
+    ADD CONSTRAINT state_current_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: state_event state_event_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.state_event
+    ADD CONSTRAINT state_event_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: state_event state_move_is_legal; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.state_event
+    ADD CONSTRAINT state_move_is_legal FOREIGN KEY (state_before, state_after) REFERENCES risk.state_transition(state_before, state_after);
+
+
+--
 -- Name: strategy_health strategy_health_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -10510,6 +11145,14 @@ GRANT ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id t
 
 REVOKE ALL ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text) TO predator_worker;
 
 
 --
@@ -10955,6 +11598,20 @@ REVOKE ALL ON FUNCTION risk._active_halts(p_account text, p_lane text, p_strateg
 
 
 --
+-- Name: FUNCTION _admission_state(p_book_id integer, p_side text, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._admission_state(p_book_id integer, p_side text, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _advance_state(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -10966,6 +11623,13 @@ REVOKE ALL ON FUNCTION risk._after_fill(p_book_id integer, p_client_order_id tex
 --
 
 REVOKE ALL ON FUNCTION risk._breaker(p_lane text, p_account text, p_breaker text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _breaker_pause(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_figures jsonb) FROM PUBLIC;
 
 
 --
@@ -11018,6 +11682,20 @@ REVOKE ALL ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp wi
 
 
 --
+-- Name: FUNCTION _loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _scope(p_scope text, p_target text); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -11032,10 +11710,31 @@ REVOKE ALL ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_boo
 
 
 --
+-- Name: FUNCTION _state(p_book_id integer); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._state(p_book_id integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _sync_halt(p_book_id integer, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -11087,6 +11786,13 @@ REVOKE ALL ON FUNCTION risk.normal_cdf(p_x numeric) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_state_event__apply(); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.tg_state_event__apply() FROM PUBLIC;
 
 
 --
@@ -11601,6 +12307,38 @@ GRANT SELECT ON TABLE api.reconciliations TO predator_auditor;
 
 
 --
+-- Name: TABLE state_event; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.state_event TO predator_auditor;
+
+
+--
+-- Name: TABLE risk_state_events; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.risk_state_events TO predator_worker;
+GRANT SELECT ON TABLE api.risk_state_events TO predator_operator;
+GRANT SELECT ON TABLE api.risk_state_events TO predator_auditor;
+
+
+--
+-- Name: TABLE state_current; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.state_current TO predator_auditor;
+
+
+--
+-- Name: TABLE risk_states; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.risk_states TO predator_worker;
+GRANT SELECT ON TABLE api.risk_states TO predator_operator;
+GRANT SELECT ON TABLE api.risk_states TO predator_auditor;
+
+
+--
 -- Name: TABLE round_trip; Type: ACL; Schema: trading; Owner: predator_owner
 --
 
@@ -11833,6 +12571,13 @@ GRANT SELECT ON TABLE risk.profile TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE risk.shadow_pair TO predator_auditor;
+
+
+--
+-- Name: TABLE state_transition; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.state_transition TO predator_auditor;
 
 
 --

@@ -135,6 +135,11 @@ class BusinessTimeOutOfBounds(DatabaseRefusal):
     fix the clock or the time and retry."""
 
 
+class IllegalRiskTransition(DatabaseRefusal):
+    """PD020: a move of a book's risk state (normal, reducing, halted, cooldown) that is not a row of
+    ``risk.state_transition`` or does not start from the book's current state (docs/risk.md)."""
+
+
 _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD001": AppendOnlyViolation,
     "PD002": UnbalancedTransaction,
@@ -151,6 +156,7 @@ _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD013": TimeRegression,
     "PD014": ResumeRefused,
     "PD015": BusinessTimeOutOfBounds,
+    "PD020": IllegalRiskTransition,
 }
 
 

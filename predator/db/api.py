@@ -350,6 +350,26 @@ def record_order_event_call(
     )
 
 
+def record_order_confusion_call(*, client_order_id: str, kind: str, ts: datetime, detail: str) -> Call[str]:
+    return Call(
+        "SELECT api.record_order_confusion(%s::text, %s::text, %s::timestamptz, %s::text)",
+        (client_order_id, kind, ts, detail),
+        None,
+    )
+
+
+def record_order_confusion(conn: psycopg.Connection[Any], *, client_order_id: str, kind: str, ts: datetime,
+                           detail: str) -> str:
+    """Report order-state confusion (``api.record_order_confusion``): a venue event of ``kind`` at venue time
+    ``ts`` for ``client_order_id`` that the order state machine refused (PD005). Opens an execution incident
+    and halts the account (a system halt an operator lifts) unless it is already halted; the event itself is
+    not recorded. Returns the incident (``INC-<book>-<seq>``). Worker.
+
+    Raises (docs/errors.md): PD011 UnknownReference (unknown order), PD012 InvalidArgument (no kind), PD015
+    BusinessTimeOutOfBounds."""
+    return run(conn, record_order_confusion_call(client_order_id=client_order_id, kind=kind, ts=ts, detail=detail))
+
+
 def record_order_event(
     conn: psycopg.Connection[Any],
     *,

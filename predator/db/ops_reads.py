@@ -95,21 +95,24 @@ def order_count(conn: psycopg.Connection[Any], *, account: str, status: str | No
 @dataclass(frozen=True)
 class RunEvents:
     """What the safety machinery did on an account over its life: circuit-breaker trips, the origins of its
-    orders (``strategy``, ``risk_flatten``, ``kill_switch``, …) and the incidents the system opened (halts)."""
+    orders (``strategy``, ``risk_flatten``, ``kill_switch``, …), the incidents the system opened (halts) and
+    the risk states the book entered (``reducing``, ``halted``, ``cooldown``, ``normal``; docs/risk.md)."""
 
     breaker_trips: int
     order_origins: frozenset[str]
     system_incidents: int
+    risk_states: frozenset[str] = frozenset()
 
 
 def run_events(conn: psycopg.Connection[Any], *, account: str) -> RunEvents:
-    """Breaker trips, distinct order origins and system incidents of ``account`` (``api.breaker_trips``,
-    ``api.orders``, ``api.incidents``)."""
+    """Breaker trips, distinct order origins, system incidents and risk states entered of ``account``
+    (``api.breaker_trips``, ``api.orders``, ``api.incidents``, ``api.risk_state_events``)."""
     row = conn.execute(
         "SELECT (SELECT count(*) FROM api.breaker_trips WHERE account = %(a)s)::int,"
         " (SELECT coalesce(array_agg(DISTINCT origin), '{}') FROM api.orders WHERE account = %(a)s),"
-        " (SELECT count(*) FROM api.incidents WHERE account = %(a)s AND source = 'system')::int",
+        " (SELECT count(*) FROM api.incidents WHERE account = %(a)s AND source = 'system')::int,"
+        " (SELECT coalesce(array_agg(DISTINCT state_after), '{}') FROM api.risk_state_events WHERE account = %(a)s)",
         {"a": account},
     ).fetchone()
     assert row is not None
-    return RunEvents(int(row[0]), frozenset(str(o) for o in row[1]), int(row[2]))
+    return RunEvents(int(row[0]), frozenset(str(o) for o in row[1]), int(row[2]), frozenset(str(s) for s in row[3]))

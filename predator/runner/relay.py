@@ -20,7 +20,13 @@ import psycopg
 import structlog
 
 from predator.db import api, reads
-from predator.errors import OutcomeUnknownError, TransientVenueError, VenueHaltError, VenueRefusedError
+from predator.errors import (
+    IllegalTransition,
+    OutcomeUnknownError,
+    TransientVenueError,
+    VenueHaltError,
+    VenueRefusedError,
+)
 from predator.venues.base import OrderRequest, SimulatedVenue, Venue, VenueEvent, VenueOrder, VenueTransfer
 
 T = TypeVar("T")
@@ -169,6 +175,27 @@ class VenueRelay:
         return api.record_order_event_call(
             client_order_id=event.client_order_id, kind=event.kind, ts=event.ts, reason=event.reason
         )
+
+    def relay_one_by_one(self, conn: psycopg.Connection[Any], events: Sequence[VenueEvent]) -> list[str]:
+        """Order-state confusion (issue 13 item 8): relay ``events`` one at a time, each in its own savepoint
+        of the caller's transaction; an event the order state machine refuses (PD005
+        :class:`~predator.errors.IllegalTransition`) is not recorded but reported through
+        ``api.record_order_confusion``, which opens an incident and halts the account, and the worker goes on.
+        Returns the incidents opened (one per refused event)."""
+        incidents: list[str] = []
+        for event in events:
+            try:
+                with conn.transaction():
+                    api.run(conn, self.event_call(event))
+            except IllegalTransition as exc:
+                with conn.transaction():
+                    incident = api.record_order_confusion(
+                        conn, client_order_id=event.client_order_id, kind=event.kind, ts=event.ts,
+                        detail=str(exc))
+                incidents.append(incident)
+                self.log.error("order_state_confusion", client_order_id=event.client_order_id, kind=event.kind,
+                               ts=event.ts.isoformat(), incident=incident, error=str(exc))
+        return incidents
 
     def transfer_calls(self, transfers: Sequence[VenueTransfer]) -> list[api.Call[Any]]:
         return [

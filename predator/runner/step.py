@@ -26,6 +26,7 @@ import numpy as np
 import psycopg
 
 from predator.db import api, reads
+from predator.errors import IllegalTransition
 from predator.runner.config import RunConfig
 from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
@@ -103,9 +104,24 @@ class HourStep:
     ) -> tuple[api.HourState, list[OrderRequest], tuple[tuple[str, ...], ...]]:
         """Steps 1–5 of the hour on what was ``collected`` from the venue: relay, reconcile, close, decide,
         admit (committed when this returns, or by the caller's transaction). The hour's state, the
-        admitted orders to place and the reason codes of each refused signal."""
-        c, conn, relay = self.config, self.conn, self.relay
+        admitted orders to place and the reason codes of each refused signal. A venue event the order state
+        machine refuses (order-state confusion, PD005) does not stop the worker: it halts the book with an
+        incident (:meth:`VenueRelay.relay_one_by_one`) and the hour goes on."""
+        conn, relay = self.conn, self.relay
         events, transfers = collected
+        try:
+            return self._close_and_admit_batch(t, events, transfers)
+        except IllegalTransition:
+            # Order-state confusion: a venue event the order state machine refuses. The batch was rolled back;
+            # relay the events one by one (a refused one halts the book with an incident), then the rest.
+            relay.relay_one_by_one(conn, events)
+            return self._close_and_admit_batch(t, [], transfers)
+
+    def _close_and_admit_batch(
+        self, t: datetime, events: list[VenueEvent], transfers: list[VenueTransfer]
+    ) -> tuple[api.HourState, list[OrderRequest], tuple[tuple[str, ...], ...]]:
+        """:meth:`_close_and_admit` in one round trip and one transaction (a savepoint of the caller's)."""
+        c, conn, relay = self.config, self.conn, self.relay
         calls: list[api.Call[Any]] = [relay.event_call(e) for e in events]
         calls.extend(relay.transfer_calls(transfers))
         observed = relay.observe()

@@ -49,7 +49,7 @@ class Case:
     ``breakers``: (breaker, threshold) set for the paper lane; ``kill_after``: hours after which the
     operator pulls the kill switch with flatten; ``scheduled``: started by the scheduler with the default
     end of ``predator run`` and stopped after ``hours`` hours; ``expect``: what the run must show (``halt``,
-    ``breaker``, ``flatten``, ``kill``), so that a sweep cannot pass on runs where nothing happened."""
+    ``breaker``, ``flatten``, ``kill``, ``reducing``), so that a sweep cannot pass on runs where nothing happened."""
 
     name: str
     strategy: str
@@ -82,9 +82,9 @@ P = Decimal
 SUITE: tuple[Case, ...] = (
     Case("plain_trend", "trend", (BTC, ETH), _d("2023-02-01"), _d("2023-02-15"), seed=11),
     Case("daily_loss", "meanrev", (BTC, ETH, SOL), _d("2023-06-01"), _d("2023-06-20"),
-         limits=(("daily_loss_halt", "pct", P("0.5")),), expect=("halt",)),
+         limits=(("daily_loss_halt", "pct", P("0.5")),), expect=("reducing",)),
     Case("breaker_slippage", "meanrev", (ETH, SOL), _d("2023-03-01"), _d("2023-03-15"), seed=3,
-         breakers=(("slippage_bps", P(1)),), expect=("breaker", "halt")),
+         breakers=(("slippage_bps", P(1)),), expect=("breaker", "reducing")),
     Case("drawdown_flatten", "meanrev", (BTC, ETH, SOL), _d("2023-06-01"), _d("2023-06-12"), seed=5,
          limits=(("drawdown_flatten_tier", "pct", P(1)),), expect=("flatten", "halt")),
     Case("kill_flatten", "trend", (BTC, ETH), _d("2023-02-01"), _d("2023-02-10"), kill_after=60,
@@ -102,7 +102,7 @@ LARGE: tuple[Case, ...] = (
     Case("sma_cross_6", "sma_cross", tuple(SYMBOLS_26[10:16]), _d("2023-03-01"), _d("2023-06-01"),
          breakers=(("slippage_bps", P(20)),)),
     Case("kill_meanrev_26", "meanrev", tuple(SYMBOLS_26), _d("2023-05-01"), _d("2023-06-01"), kill_after=300),
-    Case("mr26", "meanrev", tuple(SYMBOLS_26), _d("2023-01-01"), _d("2024-01-01"), expect=("halt",)),
+    Case("mr26", "meanrev", tuple(SYMBOLS_26), _d("2023-01-01"), _d("2024-01-01"), expect=("reducing",)),
 )
 
 
@@ -155,7 +155,8 @@ def _run_scheduled(sched: ScheduledRun, until: datetime) -> None:
 
 
 def observed(db: Target, account: str) -> set[str]:
-    """What the run showed: halt (a system halt of the account), breaker, flatten, kill."""
+    """What the run showed: halt (a system halt of the account), breaker, flatten, kill, reducing (the book
+    entered the risk state reducing: a paper daily-loss stop or breaker pause, docs/risk.md)."""
     with db.connect("auditor") as conn:
         events = ops_reads.run_events(conn, account=account)
     seen = set()
@@ -167,6 +168,8 @@ def observed(db: Target, account: str) -> set[str]:
         seen.add("kill")
     if events.system_incidents:
         seen.add("halt")
+    if "reducing" in events.risk_states:
+        seen.add("reducing")
     return seen
 
 

@@ -218,7 +218,11 @@ def test_t2_cancel_and_replace_leaves_no_ghost_order_anywhere(db: Target, venue:
                        " WHERE account = %s ORDER BY seq DESC LIMIT 1", lb.account)[0]
         assert last == ([], [], True)
         _book_balances_match_the_venue(lb)
-        assert not lb.global_halt()
+        # The replacement is a limit far above the decision price: its fill trips slippage_bps (150 bps), which
+        # used to halt this account alone; in a live lane every breaker now halts globally (issue 13, seed 000).
+        assert lb.rows("SELECT breaker, trip_scope FROM api.breaker_trips WHERE account = %s",
+                       lb.account) == [("slippage_bps", "global")]
+        assert lb.global_halt()
 
 
 # --- T3 ---------------------------------------------------------------------------------------------------

@@ -151,6 +151,14 @@ TAMPERS = [
     ("14_business_time_bounded", "an hour closed a day ahead of the wall time it was recorded at",
      f"UPDATE portfolio.hourly_state SET hour = date_trunc('hour', recorded_at) + interval '1 day'"
      f" WHERE book_id = {BOOK} AND hour = %(hour5)s"),
+    ("18_risk_state", "an entry admitted while the book was halted",
+     f"UPDATE trading.order_request SET admitted_at = (SELECT recorded_at + interval '1 microsecond'"
+     f" FROM risk.state_event WHERE book_id = {BOOK} AND state_after = 'halted' ORDER BY seq LIMIT 1)"
+     f" WHERE client_order_id = %(eth_buy2)s"),
+    ("18_risk_state", "a move rewritten to start from another state",
+     f"UPDATE risk.state_event SET state_before = 'reducing' WHERE book_id = {BOOK} AND state_after = 'halted'"),
+    ("18_risk_state", "the current risk state edited",
+     f"UPDATE risk.state_current SET state = 'reducing' WHERE book_id = {BOOK}"),
     ("16_sync_hours_know", "an hour's knowledge naming a load that does not exist",
      f"INSERT INTO portfolio.hour_knowledge (book_id, hour, symbol, load_id)"
      f" VALUES ({BOOK}, %(hour5)s, 'BTC/USDT', 999999999)"),

@@ -15,6 +15,7 @@ CREATE TEMP TABLE api_surface (fn name, args name[], worker boolean, operator bo
 INSERT INTO api_surface VALUES
     ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric}', true, true, false),
     ('record_order_event', '{text,text,"timestamp with time zone",text,text}', true, true, false),
+    ('record_order_confusion', '{text,text,"timestamp with time zone",text}', true, true, false),
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
     ('close_hour', '{text,"timestamp with time zone",text[]}', true, true, false),
     ('begin_candle_load', '{}', true, true, false),
@@ -66,7 +67,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
-    'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_event',
+    'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_validation', 'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
@@ -75,8 +76,8 @@ SELECT views_are('api', ARRAY[
     'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'strategy_health', 'validation_runs',
-    'venue_transfers', 'venues', 'horizon_flags'],
+    'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
+    'strategy_health', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -88,7 +89,8 @@ SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_reque
                                    'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip'], 'trading tables');
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
-                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag'], 'risk tables');
+                                'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag',
+                                'state_transition', 'state_event', 'state_current'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run'], 'ops tables');

@@ -4,12 +4,13 @@
 -- realized PnL and fees, unrealized PnL, gross exposure, open orders) and its exposures by instrument,
 -- cluster and quote currency, hour by hour against values computed by hand; an idempotent re-close; PD013
 -- for an hour before the last closed one and PD012 for a misaligned hour. Then, on copies of the default
--- profile (limits set with api.set_limit), the daily_loss_halt, drawdown_halt_tier and drawdown_flatten_tier
--- limits halt the account at close (a system halt, which only an operator lifts), the flatten tier creating
--- reduce-only exits; a book within its limits is not halted.
+-- profile (limits set with api.set_limit), the drawdown_halt_tier and drawdown_flatten_tier limits halt the
+-- account at close (a system halt, which only an operator lifts), the flatten tier creating reduce-only exits;
+-- the daily_loss_halt of a paper book moves it to reducing until the next UTC day (issue 13, docs/risk.md);
+-- a book within its limits is not halted.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(43);
+SELECT plan(44);
 
 -- Bars (close per hour from 2024-01-01 00:00): BTC 100 100 100 110 110 90..., ETH 50 50 50 50 60 60...,
 -- XRP 1 1 1 1 1 0.5... A decision or a close at hour H marks at the close of the bar opened at H-1.
@@ -124,18 +125,23 @@ SELECT pg_temp.losing_book('dl', 't_dl') AS dl, pg_temp.losing_book('dd', 't_dd'
        pg_temp.losing_book('ok', 't_ok') AS ok \gset
 
 SELECT results_eq($$SELECT equity, daily_pnl, drawdown, halts FROM api.close_hour('dl', pg_temp.at(6))$$,
-                  $$VALUES (8998::numeric, -1000::numeric, 1 - 8998 / 9998::numeric, '{halted_account}'::text[])$$,
-                  'dl: a 1000 loss today is 10% of the day''s 9998: the hour closes with the account halted');
-SELECT results_eq($$SELECT scope_kind, scope_key, source, actor, ts, reason LIKE 'daily_loss_halt:%' FROM api.halt_events WHERE action = 'halt'$$,
-                  $$VALUES ('account'::text, 'dl'::text, 'system'::text, 'system'::text, pg_temp.at(6), true)$$,
-                  '... a system halt at the hour''s business time, for daily_loss_halt');
-SELECT is(pg_temp.reasons('dl', 'XRP/USDT', pg_temp.at(6), 'sell', 100), '{halted_account}', '... and the account admits nothing, not even an exit');
-SELECT is((SELECT count(*) FROM api.halt_events WHERE scope_key = 'dl'), 1::bigint, 'closing the next hour does not halt it twice ...') FROM api.close_hour('dl', pg_temp.at(7));
-SELECT is((SELECT halts FROM api.close_hour('dl', pg_temp.at(8))), '{halted_account}', '... nor lift it: nothing resumes by itself');
-SELECT lives_ok($$SELECT api.resume('pgtap: loss reviewed', 'account', 'dl')$$, 'only an operator lifts it');
-SELECT is(pg_temp.reasons('dl', 'XRP/USDT', pg_temp.at(8), 'sell', 100), '{}', '... after which the account admits again');
-SELECT is(pg_temp.reasons('dl', 'BTC/USDT', pg_temp.at(8), 'buy', 1), '{daily_loss_limit}', '... exits, while the admission gate''s max_daily_loss (5%) still refuses entries');
-
+                  $$VALUES (8998::numeric, -1000::numeric, 1 - 8998 / 9998::numeric, '{}'::text[])$$,
+                  'dl: a 1000 loss today is 10% of the day''s 9998: a paper book is not halted (issue 13) ...');
+SELECT results_eq($$SELECT state_before, state_after, cause, ts, until_ts, reason LIKE 'daily_loss_halt:%' FROM risk.state_event WHERE scope_key = 'dl'$$,
+                  $$VALUES ('normal'::text, 'reducing'::text, 'daily_loss_halt'::text, pg_temp.at(6), '2024-01-02T00:00:00Z'::timestamptz, true)$$,
+                  '... it moves to reducing at the hour''s business time, for daily_loss_halt, until the next 00:00 UTC');
+SELECT is((SELECT count(*) FROM api.halt_events WHERE scope_key = 'dl'), 0::bigint, '... with no halt event');
+SELECT is(pg_temp.reasons('dl', 'XRP/USDT', pg_temp.at(6), 'sell', 100), '{}', '... and admits exits');
+SELECT is((SELECT count(*) FROM risk.state_event WHERE scope_key = 'dl'), 1::bigint, 'closing the next hour does not stop it twice ...') FROM api.close_hour('dl', pg_temp.at(7));
+SELECT is((SELECT state FROM risk.state_current WHERE scope_key = 'dl'), 'reducing', '... nor lift it within the day') FROM api.close_hour('dl', pg_temp.at(8));
+SELECT is(pg_temp.reasons('dl', 'BTC/USDT', pg_temp.at(8), 'buy', 1), '{risk_reducing,daily_loss_limit}',
+          '... entries are refused risk_reducing (and by the admission gate''s max_daily_loss, 5%)');
+SELECT count(*) AS closed FROM generate_series(9, 23) h, LATERAL api.close_hour('dl', pg_temp.at(h)) c \gset
+SELECT is((SELECT state FROM risk.state_current WHERE scope_key = 'dl'), 'reducing', '... still reducing at 23:00');
+SELECT hour AS h24 FROM api.close_hour('dl', pg_temp.at(24)) \gset
+SELECT results_eq($$SELECT state_before, state_after, cause, ts FROM risk.state_event WHERE scope_key = 'dl' ORDER BY seq DESC LIMIT 1$$,
+                  $$VALUES ('reducing'::text, 'normal'::text, 'next_utc_day'::text, '2024-01-02T00:00:00Z'::timestamptz)$$,
+                  'the close of 00:00 UTC, when the next day begins, lifts it by a recorded move');
 SELECT results_eq($$SELECT halts FROM api.close_hour('dd', pg_temp.at(6))$$, $$VALUES ('{halted_account}'::text[])$$,
                   'dd: a 10% drawdown over an 8% drawdown_halt_tier halts the account at close');
 SELECT ok((SELECT reason LIKE 'drawdown_halt_tier:%' AND source = 'system' FROM api.halt_events WHERE scope_key = 'dd'), '... a system halt for drawdown_halt_tier');

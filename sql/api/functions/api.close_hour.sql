@@ -182,6 +182,7 @@ BEGIN
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
         END IF;
     END IF;
+    PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
     RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
 END
 $$;

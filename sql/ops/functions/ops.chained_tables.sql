@@ -27,7 +27,8 @@ AS $$
            ('ops.venue_transfer', '{}'),
            ('ops.validation_run', '{}'),
            ('risk.strategy_health', '{}'),
-           ('risk.horizon_flag', '{}')
+           ('risk.horizon_flag', '{}'),
+           ('risk.state_event', '{}')
 $$;
 
 COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';

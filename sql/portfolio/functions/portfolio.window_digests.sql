@@ -26,7 +26,10 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag'] LOOP
+                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event'] LOOP
+        -- The risk state chain (migration 0017) counts only once the book has one: the hashes of books (and
+        -- hours recorded before 0017) without a risk state move stay what they were.
+        CONTINUE WHEN v_key = 'risk.state_event' AND NOT (p_to ? v_key);
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -84,6 +87,9 @@ BEGIN
             WHEN 'risk.horizon_flag' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM risk.horizon_flag t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'risk.state_event' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM risk.state_event t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             END CASE;
             v_hex := coalesce(v_hex, c_empty);
         END IF;

@@ -17,6 +17,7 @@ BEGIN
     IF NOT FOUND OR v_set.threshold IS NULL OR p_value IS NULL OR p_events < v_set.min_events THEN
         RETURN false;
     END IF;
+    PERFORM risk._note_breaker(p_book_id, p_breaker, p_ts, p_value, v_set.threshold);
     IF (p_breaker = 'reconciliation_desync' AND p_value > v_set.threshold)
        OR (p_breaker <> 'reconciliation_desync' AND p_value >= v_set.threshold) THEN
         RETURN risk._trip(p_book_id, p_breaker, p_ts, p_value, v_set.threshold, v_set.trip_scope,

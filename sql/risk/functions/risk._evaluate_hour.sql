@@ -4,7 +4,8 @@
 -- equity at the last marks). All amounts in the account's base currency.
 --   drawdown_flatten_tier  peak − equity >= tier: halt the account and flatten every position;
 --   drawdown_halt_tier     peak − equity >= tier: halt the account;
---   daily_loss_halt        day-start equity − equity >= limit: halt the account.
+--   daily_loss_halt        day-start equity − equity >= limit: risk._loss_stop (paper: the book reduces
+--                          until the next UTC day; live lanes: a global halt an operator lifts).
 -- Lower tiers act at admission instead (drawdown_reduce_tier halves the order cap, max_drawdown and
 -- max_daily_loss refuse entries). System halts carry p_ts and are lifted only by an operator.
 CREATE OR REPLACE FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamptz, p_equity numeric, p_peak numeric,
@@ -52,8 +53,8 @@ BEGIN
     v_cap := risk.cap(v_limits, 'daily_loss_halt', '*', p_day_start);
     IF v_cap IS NOT NULL AND p_equity < p_day_start AND p_day_start - p_equity >= v_cap THEN
         IF NOT v_halted THEN
-            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('daily_loss_halt: loss %s since 00:00 UTC from %s', p_day_start - p_equity, p_day_start), 'system', p_ts);
+            PERFORM risk._loss_stop(p_book_id, p_ts,
+                format('daily_loss_halt: loss %s since 00:00 UTC from %s', p_day_start - p_equity, p_day_start));
             v_halted := true;
         END IF;
         v_actions := v_actions || 'daily_loss_halt'::text;

@@ -1,5 +1,8 @@
 -- risk._trip(p_book_id, p_breaker, p_ts, p_value, p_threshold, p_scope, p_figures) -> boolean (tripped now)
--- A circuit breaker tripped: records the trip (risk.breaker_trip) with the figures, opens an incident
+-- A circuit breaker tripped. In a live lane (live_canary, live_promoted) every breaker halts globally; in a
+-- paper lane a breaker of account scope other than shadow_divergence pauses the book instead (risk._breaker_pause: risk state reducing,
+-- lifted after breaker_clear_hours clean hours). Otherwise:
+-- records the trip (risk.breaker_trip) with the figures, opens an incident
 -- (severity 1 for global trips, 2 otherwise; category by breaker) and halts at the breaker's scope
 -- (global, the account's lane, or the account), as a system halt that only an operator lifts. Does
 -- nothing and returns false when that scope is already halted (the breaker already did its job).
@@ -19,6 +22,14 @@ DECLARE
     v_category text;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    -- Issue 13 (docs/risk.md): in a live lane every breaker halts globally; in a paper lane a breaker of
+    -- account scope pauses the book's entries (risk state reducing) until it clears; shadow_divergence (a
+    -- shadow that decides differently from its reference: a defect, not a market condition) still halts.
+    IF v_acct.lane <> 'paper' THEN
+        p_scope := 'global';
+    ELSIF p_scope = 'account' AND p_breaker <> 'shadow_divergence' THEN
+        RETURN risk._breaker_pause(p_book_id, p_breaker, p_ts, p_value, p_threshold, p_figures);
+    END IF;
     v_key := CASE p_scope WHEN 'global' THEN '*' WHEN 'lane' THEN v_acct.lane ELSE v_acct.name END;
     v_book := CASE p_scope WHEN 'account' THEN p_book_id ELSE 0 END;
     IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = p_scope AND h.scope_key = v_key), false) THEN
