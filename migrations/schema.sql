@@ -7986,6 +7986,39 @@ COMMENT ON VIEW api.strategy_hours IS 'Each strategy''s own figures at each hour
 
 
 --
+-- Name: strategy_positions; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.strategy_positions AS
+ SELECT a.name AS account,
+    r.strategy,
+    f.symbol,
+    sum((
+        CASE
+            WHEN (f.side = 'buy'::text) THEN f.quantity
+            ELSE (- f.quantity)
+        END -
+        CASE
+            WHEN (f.fee_currency = split_part(f.symbol, '/'::text, 1)) THEN f.fee
+            ELSE (0)::numeric
+        END)) AS quantity
+   FROM ((trading.fill f
+     JOIN trading.order_request r ON ((r.client_order_id = f.client_order_id)))
+     JOIN trading.account a ON ((a.book_id = f.book_id)))
+  WHERE (r.strategy IS NOT NULL)
+  GROUP BY a.name, r.strategy, f.symbol;
+
+
+ALTER TABLE api.strategy_positions OWNER TO predator_owner;
+
+--
+-- Name: VIEW strategy_positions; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders. What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
+
+
+--
 -- Name: venue_transfer; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -10643,6 +10676,7 @@ GRANT ALL ON FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestam
 --
 
 REVOKE ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -11015,6 +11049,7 @@ REVOKE ALL ON FUNCTION trading._account(p_account text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -11631,6 +11666,15 @@ GRANT SELECT ON TABLE portfolio.strategy_hour TO predator_auditor;
 GRANT SELECT ON TABLE api.strategy_hours TO predator_worker;
 GRANT SELECT ON TABLE api.strategy_hours TO predator_operator;
 GRANT SELECT ON TABLE api.strategy_hours TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_positions; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.strategy_positions TO predator_worker;
+GRANT SELECT ON TABLE api.strategy_positions TO predator_operator;
+GRANT SELECT ON TABLE api.strategy_positions TO predator_auditor;
 
 
 --

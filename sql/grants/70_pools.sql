@@ -8,5 +8,7 @@ TO predator_operator;
 GRANT EXECUTE ON FUNCTION
     risk.strategy_figures(integer, text, timestamptz),
     risk.pool_enabled(text, text),
-    risk.arbitration_rule(text)
+    risk.arbitration_rule(text),
+    trading._fee_in_quote(text, text, numeric, text, numeric, timestamptz),  -- read helpers strategy_figures uses
+    market.marks(text, text[], timestamptz)
 TO predator_auditor;
