@@ -73,7 +73,7 @@ SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'pools', 'positions',
-    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'strategy_hours', 'venue_transfers', 'venues'],
+    'reconciliations', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies', 'strategy_hours', 'strategy_positions', 'venue_transfers', 'venues'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
