@@ -124,9 +124,9 @@ def test_a_reckless_strategy_is_killed_alone_while_core_keeps_trading(market_db:
     killed_at = rows(market_db, "SELECT daily_pnl FROM api.strategy_hours WHERE strategy = 'reckless' AND hour = %s",
                      kill[0])[0][0]
     assert killed_at <= Decimal(-300), "its own loss that day passed 3 % of the day-start equity 10000"
-    print(f"reckless killed at {kill[0].isoformat()} with a daily PnL of {killed_at:.2f}")
     # Its own exit sold its SOL; nothing of it is left.
-    exits = rows(market_db, "SELECT strategy, symbol, side, quantity, status FROM api.orders WHERE origin = 'strategy_kill'")
+    exits = rows(market_db,
+                 "SELECT strategy, symbol, side, quantity, status FROM api.orders WHERE origin = 'strategy_kill'")
     assert exits == [("reckless", "SOL/USDT", "sell", Decimal(100), "filled")]
     assert rows(market_db, "SELECT quantity FROM api.positions WHERE account = 'pools' AND symbol = 'SOL/USDT'") \
         in ([], [(Decimal(0),)])
@@ -137,7 +137,8 @@ def test_a_reckless_strategy_is_killed_alone_while_core_keeps_trading(market_db:
     assert any(ts > kill[0] for ts, _ in core)
     filled = rows(market_db, "SELECT count(*) FROM api.orders WHERE strategy = %s AND status = 'filled'", SCRIPTED)
     assert filled == [(4,)]
-    assert rows(market_db, "SELECT scope_kind, scope_key FROM api.halts WHERE active") == [("strategy", "pools/reckless")]
+    active = rows(market_db, "SELECT scope_kind, scope_key FROM api.halts WHERE active")
+    assert active == [("strategy", "pools/reckless")]
 
     # Every gate passes.
     with psycopg.connect(market_db.role_dsn("auditor")) as conn:
