@@ -5188,7 +5188,8 @@ BEGIN
                sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
                    - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END) AS qty,
                sum(CASE WHEN f.side = 'buy' THEN -f.quantity * f.price ELSE f.quantity * f.price END
-                   - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN 0
+                   - CASE WHEN f.fee = 0 OR f.fee_currency = split_part(f.symbol, '/', 1) THEN 0
+                          WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN f.fee
                           ELSE trading._fee_in_quote(v_venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts) END) AS flow,
                sum(f.quantity) FILTER (WHERE f.side = 'buy') AS buy_qty,
                sum(f.quantity * f.price) FILTER (WHERE f.side = 'buy') AS buy_notional
