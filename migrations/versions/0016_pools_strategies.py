@@ -11,7 +11,7 @@ from __future__ import annotations
 from predator.db.migrate import run_sql_file
 
 revision = "0016"
-down_revision = "0014"  # TEMPORARY for local runs: the lead sets "0015" at merge
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
