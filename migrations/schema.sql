@@ -512,6 +512,7 @@ BEGIN
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
 
     PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
+    PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak);  -- issue 13: each strategy's own limits
     PERFORM risk._hour_reviews(v_acct.book_id, p_hour);  -- adaptive horizon, strategy health (docs/risk.md)
     -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
     -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at
@@ -2054,10 +2055,10 @@ COMMENT ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind text,
 
 
 --
--- Name: register_strategy(text, text, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: register_strategy(text, text, jsonb, text, text, integer); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) RETURNS void
+CREATE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text DEFAULT 'CORE'::text, p_priority integer DEFAULT 0) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -2067,6 +2068,12 @@ DECLARE
     v_have numeric;
 BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
+    IF p_pool IS NULL OR NOT EXISTS (SELECT FROM risk.pool p WHERE p.pool = p_pool) OR p_priority IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('register_strategy refused: unknown pool %L or no priority for %s', p_pool, p_strategy),
+            DETAIL = format('pool=%s priority=%s', p_pool, p_priority),
+            HINT = 'Pools are CORE, AGGRESSIVE and TAIL_RISK (risk.pool); the priority is an integer (higher wins arbitration).';
+    END IF;
     IF v_acct.mode = 'live' THEN
         v_need := coalesce(ops.setting_value('live_burn_in_days'), 30);  -- the shipped default when unset
         SELECT max(b.days) INTO v_have FROM api.burn_in(v_acct.venue, p_strategy) b;
@@ -2077,22 +2084,25 @@ BEGIN
                 HINT = 'Run it forward first: predator run --mode paper|shadow on live data (see api.burn_in); the days are the operator setting live_burn_in_days.';
         END IF;
     END IF;
-    INSERT INTO trading.strategy (book_id, strategy, params)
-    VALUES (v_acct.book_id, p_strategy, coalesce(p_params, '{}'::jsonb))
-    ON CONFLICT (book_id, strategy) DO UPDATE SET params = EXCLUDED.params;
+    INSERT INTO trading.strategy (book_id, strategy, params, pool, priority)
+    VALUES (v_acct.book_id, p_strategy, coalesce(p_params, '{}'::jsonb), p_pool, p_priority)
+    ON CONFLICT (book_id, strategy) DO UPDATE SET params = EXCLUDED.params, pool = EXCLUDED.pool, priority = EXCLUDED.priority;
     PERFORM ops._audit(v_acct.book_id, 'register_strategy', p_account || '/' || p_strategy,
-                       jsonb_build_object('params', p_params), p_reason);
+                       jsonb_build_object('params', p_params)
+                       -- pool and priority are recorded when not the defaults (older audit rows stay as they were)
+                       || CASE WHEN p_pool = 'CORE' AND p_priority = 0 THEN '{}'::jsonb
+                               ELSE jsonb_build_object('pool', p_pool, 'priority', p_priority) END, p_reason);
 END
 $$;
 
 
-ALTER FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) OWNER TO predator_owner;
+ALTER FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) IS 'Operator: registers a strategy on an account (or replaces its parameters); audited. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in).';
+COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer) IS 'Operator: registers a strategy on an account with its capital pool (default CORE) and arbitration priority (or replaces them); audited; PD012 unknown pool. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in).';
 
 
 --
@@ -2220,6 +2230,45 @@ COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reaso
 
 
 --
+-- Name: set_arbitration(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_rev integer;
+BEGIN
+    IF NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L', p_profile),
+            HINT = 'See risk.profile (api.limits lists the profiles in use).';
+    END IF;
+    IF p_rule IS NULL OR p_rule NOT IN ('refuse_both', 'priority') OR coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('set_arbitration refused: rule %L', p_rule),
+            DETAIL = format('profile=%s rule=%s reason=%s', p_profile, p_rule, p_reason),
+            HINT = 'Rules: refuse_both (default) or priority; give a reason.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);  -- the lock api.set_limit takes
+    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM risk.arbitration_setting s WHERE s.profile = p_profile;
+    INSERT INTO risk.arbitration_setting (profile, revision, rule, reason, actor)
+    VALUES (p_profile, v_rev, p_rule, p_reason, ops.actor());
+    PERFORM ops._audit(0, 'set_arbitration', p_profile, jsonb_build_object('rule', p_rule, 'revision', v_rev), p_reason);
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_arbitration(p_profile text, p_rule text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) IS 'Operator: sets the arbitration rule of a risk profile (refuse_both or priority) for strategies that disagree on a symbol in the same hour; new revision, audited. PD011 unknown profile, PD012 unknown rule or no reason.';
+
+
+--
 -- Name: set_breaker(text, text, numeric, text, text, integer, integer, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2267,6 +2316,45 @@ ALTER FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric,
 --
 
 COMMENT ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) IS 'Operator: sets a circuit-breaker threshold for a lane or one account (new revision; NULL disables); audited.';
+
+
+--
+-- Name: set_lane_pool(text, text, boolean, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_rev integer;
+BEGIN
+    IF p_lane IS NULL OR p_lane NOT IN ('paper', 'live_canary', 'live_promoted')
+       OR NOT EXISTS (SELECT FROM risk.pool p WHERE p.pool = p_pool) OR p_enabled IS NULL
+       OR coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('set_lane_pool refused: lane %L pool %L enabled %s', p_lane, p_pool, p_enabled),
+            DETAIL = format('lane=%s pool=%s enabled=%s reason=%s', p_lane, p_pool, p_enabled, p_reason),
+            HINT = 'Lanes: paper, live_canary, live_promoted; pools: CORE, AGGRESSIVE, TAIL_RISK; enabled true or false; give a reason.';
+    END IF;
+    PERFORM ops._lock_halts(true);  -- admissions read the policy under the halt lock: a change waits for them
+    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM risk.lane_pool_setting s WHERE s.lane = p_lane AND s.pool = p_pool;
+    INSERT INTO risk.lane_pool_setting (lane, pool, revision, enabled, reason, actor)
+    VALUES (p_lane, p_pool, v_rev, p_enabled, p_reason, ops.actor());
+    PERFORM ops._audit(0, 'set_lane_pool', p_lane || '/' || p_pool,
+                       jsonb_build_object('enabled', p_enabled, 'revision', v_rev), p_reason);
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text) IS 'Operator: enables or disables a capital pool in a lane (new revision of risk.lane_pool_setting; audited); entries of a disabled pool are refused pool_disabled. PD012 unknown lane or pool, no reason.';
 
 
 --
@@ -2400,6 +2488,7 @@ DECLARE
     v_orders_hour bigint;
     v_coid        text;
     v_figures     jsonb;
+    v_rules       jsonb := '{}'::jsonb;  -- issue 13: pools, strategy allocation and loss, arbitration
 BEGIN
     PERFORM ops._require_finite('api.submit_signal', ARRAY['p_confidence', 'p_edge_bps', 'p_quantity', 'p_limit_price'],
                                 ARRAY[p_confidence, p_edge_bps, p_quantity, p_limit_price]);
@@ -2526,6 +2615,8 @@ BEGIN
       FROM trading.order_state s
      WHERE s.book_id = v_acct.book_id AND s.symbol = p_symbol AND s.side = 'sell'
        AND s.status IN ('new', 'open', 'partially_filled');
+    SELECT x.position_qty, x.open_sell_qty INTO v_pos_qty, v_open_sell
+      FROM risk._strategy_position(v_acct.book_id, p_strategy, p_symbol, v_pos_qty, v_open_sell) x;
 
     -- Side and quantity.
     IF p_direction = 'buy' THEN
@@ -2624,6 +2715,11 @@ BEGIN
         IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
+        v_rules := v_rules || jsonb_build_object(
+            'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity, v_day_start, v_peak),
+            'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity),
+            'strategy_loss', risk._check_strategy_loss(v_acct.book_id, p_strategy, p_ts, v_side, v_limits, v_day_start, v_peak));
+        v_reasons := v_reasons || risk._rule_reasons(v_rules);
         IF v_notional < v_inst.min_notional THEN
             v_reasons := v_reasons || 'below_min_notional'::text;
         END IF;
@@ -2634,6 +2730,8 @@ BEGIN
             v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
+    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL));
+    v_reasons := v_reasons || risk._rule_reasons(v_rules -> 'arbitration');
 
     v_figures := jsonb_build_object(
         'price', v_price, 'bar_close', v_bar_close, 'cash', v_cash, 'positions_value', v_pos_value,
@@ -2641,7 +2739,7 @@ BEGIN
         'open_buy_notional', v_open_buys, 'position_qty', v_pos_qty, 'open_sell_qty', v_open_sell,
         'notional', v_notional, 'fee_rate', v_fee_rate, 'instrument_after', v_inst_after,
         'cluster', v_cluster, 'cluster_after', v_clus_after, 'quote_after', v_quote_after,
-        'portfolio_after', v_port_after, 'caps', v_caps);
+        'portfolio_after', v_port_after, 'caps', v_caps, 'rules', v_rules);
 
     IF cardinality(v_reasons) > 0 OR v_price IS NULL THEN
         IF v_price IS NULL AND NOT ('data_stale' = ANY (v_reasons)) THEN
@@ -4596,6 +4694,92 @@ COMMENT ON FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_ts 
 
 
 --
+-- Name: _check_arbitration(integer, text, text, timestamp with time zone, text, boolean); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_profile  text;
+    v_rule     text;
+    v_prio     integer;
+    v_against  jsonb;
+    v_max      integer;
+    v_reason   text;
+    v_cancel   boolean;
+    v_o        record;
+    v_done     text[] := '{}';
+BEGIN
+    IF p_blocked THEN
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    SELECT coalesce(jsonb_agg(jsonb_build_object('strategy', r.strategy, 'client_order_id', r.client_order_id,
+                                                 'side', r.side, 'priority', st.priority) ORDER BY r.seq), '[]'::jsonb),
+           max(st.priority)
+      INTO v_against, v_max
+      FROM trading.order_request r
+      JOIN trading.strategy st ON st.book_id = r.book_id AND st.strategy = r.strategy
+     WHERE r.book_id = p_book_id AND r.symbol = p_symbol AND r.origin = 'signal'
+       AND r.strategy IS NOT NULL AND r.strategy <> p_strategy AND r.side <> p_side
+       AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
+    IF jsonb_array_length(v_against) = 0 THEN
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    SELECT a.risk_profile INTO v_profile FROM trading.account a WHERE a.book_id = p_book_id;
+    v_rule := risk.arbitration_rule(v_profile);
+    SELECT s.priority INTO v_prio FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
+    IF v_rule = 'priority' AND v_prio < v_max THEN
+        v_reason := 'arbitration_lost';
+        v_cancel := false;
+    ELSIF v_rule = 'priority' AND v_prio > v_max THEN
+        v_reason := NULL;
+        v_cancel := true;
+    ELSE
+        v_reason := 'arbitration_refused';
+        v_cancel := true;
+    END IF;
+    IF v_cancel THEN
+        FOR v_o IN
+            SELECT s.client_order_id, s.status, s.venue_order_id, s.filled_qty, s.updated_ts, s.cancel_requested
+              FROM trading.order_state s
+             WHERE s.client_order_id IN (SELECT x ->> 'client_order_id' FROM jsonb_array_elements(v_against) x)
+               AND s.status IN ('new', 'open', 'partially_filled')
+             ORDER BY s.client_order_id
+        LOOP
+            IF v_o.status = 'new' AND v_o.venue_order_id IS NULL THEN
+                INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+                VALUES (p_book_id, v_o.client_order_id, 'canceled', 'canceled', v_o.filled_qty,
+                        format('%s: %s disagrees (%s)', coalesce(v_reason, 'arbitration_lost'), p_strategy, v_rule),
+                        greatest(p_ts, v_o.updated_ts));
+            ELSIF NOT v_o.cancel_requested THEN
+                INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, reason, ts)
+                VALUES (p_book_id, v_o.client_order_id, 'cancel_requested', v_o.status,
+                        format('%s: %s disagrees (%s)', coalesce(v_reason, 'arbitration_lost'), p_strategy, v_rule),
+                        greatest(p_ts, v_o.updated_ts));
+            END IF;
+            v_done := v_done || v_o.client_order_id;
+        END LOOP;
+    END IF;
+    RETURN jsonb_build_object(
+        'reasons', CASE WHEN v_reason IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v_reason) END,
+        'arbitration', jsonb_build_object('rule', v_rule, 'priority', v_prio, 'against', v_against,
+                                          'cancelled', to_jsonb(v_done)));
+END
+$$;
+
+
+ALTER FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) IS 'Internal: arbitration (unless the signal is refused already) when another strategy of the book had an order admitted on the other side of the same symbol in the same hour: refuse_both (arbitration_refused, the other''s order cancelled) or priority (the lower is refused arbitration_lost, the higher wins and the other''s order is cancelled); jsonb {reasons, arbitration}.';
+
+
+--
 -- Name: _check_breaker(integer, text, timestamp with time zone, numeric, bigint, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -4631,6 +4815,161 @@ ALTER FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts times
 --
 
 COMMENT ON FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) IS 'Internal: trips a circuit breaker when an observed figure reaches the account''s threshold (with enough observations).';
+
+
+--
+-- Name: _check_pool(integer, text, timestamp with time zone, text, numeric, jsonb, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._check_pool(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric, p_day_start numeric, p_peak numeric) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_lane     text;
+    v_pool     text;
+    v_enabled  boolean;
+    v_after    numeric;
+    v_daily    numeric;
+    v_pnl      numeric;
+    v_peak     numeric;
+    v_budget   numeric;
+    v_max_loss numeric;
+    v_max_dd   numeric;
+    v_reasons  text[] := '{}';
+BEGIN
+    IF p_side <> 'buy' THEN
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    SELECT a.lane INTO v_lane FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT s.pool INTO v_pool FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
+    v_enabled := risk.pool_enabled(v_lane, v_pool);
+    IF NOT v_enabled THEN
+        v_reasons := v_reasons || 'pool_disabled'::text;
+    END IF;
+    v_budget := risk.cap(p_limits, 'pool_budget', v_pool, p_equity);
+    v_max_loss := risk.cap(p_limits, 'pool_max_daily_loss', v_pool, p_day_start);
+    v_max_dd := risk.cap(p_limits, 'pool_max_drawdown', v_pool, p_peak);
+    IF v_budget IS NULL AND v_max_loss IS NULL AND v_max_dd IS NULL THEN  -- no pool limit: nothing to compute
+        RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'pool', v_pool, 'pool_enabled', v_enabled,
+                                  'pool_budget', NULL);
+    END IF;
+    SELECT coalesce(sum(f.position_value + f.open_buy_notional), 0), coalesce(sum(f.daily_pnl), 0), coalesce(sum(f.pnl), 0)
+      INTO v_after, v_daily, v_pnl
+      FROM trading.strategy s CROSS JOIN LATERAL risk.strategy_figures(p_book_id, s.strategy, p_ts) f
+     WHERE s.book_id = p_book_id AND s.pool = v_pool;
+    v_after := v_after + p_notional;
+    IF v_budget IS NOT NULL AND v_after > v_budget THEN
+        v_reasons := v_reasons || 'pool_budget'::text;
+    END IF;
+    IF v_max_loss IS NOT NULL AND v_daily < 0 AND -v_daily >= v_max_loss THEN
+        v_reasons := v_reasons || 'pool_daily_loss'::text;
+    END IF;
+    IF v_max_dd IS NOT NULL THEN
+        SELECT greatest(0, v_pnl, max(x.pnl)) INTO v_peak
+          FROM (SELECT sum(h.pnl) AS pnl FROM portfolio.strategy_hour h
+                 WHERE h.book_id = p_book_id AND h.pool = v_pool AND h.hour < p_ts GROUP BY h.hour) x;
+        IF v_peak - v_pnl >= v_max_dd AND v_peak > v_pnl THEN
+            v_reasons := v_reasons || 'pool_drawdown'::text;
+        END IF;
+    END IF;
+    RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'pool', v_pool, 'pool_enabled', v_enabled,
+                              'pool_after', v_after, 'pool_budget', v_budget, 'pool_daily_pnl', v_daily,
+                              'pool_max_daily_loss', v_max_loss, 'pool_drawdown', v_peak - v_pnl,
+                              'pool_max_drawdown', v_max_dd);
+END
+$$;
+
+
+ALTER FUNCTION risk._check_pool(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _check_pool(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._check_pool(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric, p_day_start numeric, p_peak numeric) IS 'Internal: the pool rules of an entry for api.submit_signal (pool_disabled, pool_budget, pool_daily_loss, pool_drawdown) with the figures they used, as jsonb {reasons, pool, pool_after, pool_budget, ...}.';
+
+
+--
+-- Name: _check_strategy_allocation(integer, text, timestamp with time zone, text, numeric, jsonb, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._check_strategy_allocation(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_after numeric;
+    v_cap   numeric;
+BEGIN
+    IF p_side <> 'buy' THEN
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    v_cap := risk.cap(p_limits, 'strategy_allocation', p_strategy, p_equity);
+    IF v_cap IS NULL THEN  -- no allocation: nothing to compute
+        RETURN jsonb_build_object('reasons', '[]'::jsonb, 'strategy_allocation', NULL);
+    END IF;
+    SELECT f.position_value + f.open_buy_notional + p_notional INTO v_after
+      FROM risk.strategy_figures(p_book_id, p_strategy, p_ts) f;
+    RETURN jsonb_build_object(
+        'reasons', CASE WHEN v_cap IS NOT NULL AND v_after > v_cap THEN '["strategy_allocation"]'::jsonb ELSE '[]'::jsonb END,
+        'strategy_after', v_after, 'strategy_allocation', v_cap);
+END
+$$;
+
+
+ALTER FUNCTION risk._check_strategy_allocation(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _check_strategy_allocation(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._check_strategy_allocation(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric) IS 'Internal: refuses an entry past the strategy''s capital allocation (strategy_allocation), as jsonb {reasons, strategy_after, strategy_allocation}.';
+
+
+--
+-- Name: _check_strategy_loss(integer, text, timestamp with time zone, text, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_f       record;
+    v_loss    numeric;
+    v_dd      numeric;
+    v_reasons text[] := '{}';
+BEGIN
+    IF p_side IS DISTINCT FROM 'buy' AND p_side IS NOT NULL THEN
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    v_loss := risk.cap(p_limits, 'strategy_max_daily_loss', p_strategy, p_day_start);
+    v_dd := risk.cap(p_limits, 'strategy_max_drawdown', p_strategy, p_peak);
+    IF v_loss IS NULL AND v_dd IS NULL THEN  -- no limit: nothing to compute
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, p_strategy, p_ts);
+    IF v_loss IS NOT NULL AND v_f.daily_pnl < 0 AND -v_f.daily_pnl >= v_loss THEN
+        v_reasons := v_reasons || 'strategy_daily_loss'::text;
+    END IF;
+    IF v_dd IS NOT NULL AND v_f.drawdown > 0 AND v_f.drawdown >= v_dd THEN
+        v_reasons := v_reasons || 'strategy_drawdown'::text;
+    END IF;
+    RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'strategy_daily_pnl', v_f.daily_pnl,
+                              'strategy_max_daily_loss', v_loss, 'strategy_drawdown', v_f.drawdown,
+                              'strategy_max_drawdown', v_dd);
+END
+$$;
+
+
+ALTER FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) IS 'Internal: a strategy''s own daily-loss and drawdown limits (strategy_daily_loss, strategy_drawdown) from risk.strategy_figures, as jsonb {reasons, strategy_daily_pnl, strategy_max_daily_loss, strategy_drawdown, strategy_max_drawdown}; entries only unless p_side is null.';
 
 
 --
@@ -4744,6 +5083,61 @@ ALTER FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with t
 --
 
 COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: intra-hour loss limits after a fill: equity at the last marks against the last close''s peak and day-start equity.';
+
+
+--
+-- Name: _evaluate_strategies(integer, timestamp with time zone, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct    trading.account;
+    v_limits  jsonb;
+    v_s       record;
+    v_f       record;
+    v_check   jsonb;
+    v_actions text[];
+    v_killed  integer := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    FOR v_s IN SELECT s.strategy FROM trading.strategy s WHERE s.book_id = p_book_id ORDER BY s.strategy LOOP
+        CONTINUE WHEN EXISTS (SELECT FROM portfolio.strategy_hour h
+                               WHERE h.book_id = p_book_id AND h.strategy = v_s.strategy AND h.hour = p_hour);
+        SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, v_s.strategy, p_hour);
+        v_check := risk._check_strategy_loss(p_book_id, v_s.strategy, p_hour, NULL, v_limits, p_day_start, p_peak);
+        v_actions := ARRAY(SELECT jsonb_array_elements_text(v_check -> 'reasons'));
+        IF cardinality(v_actions) > 0 THEN
+            IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'strategy'
+                              AND h.scope_key = v_acct.name || '/' || v_s.strategy), false) THEN
+                PERFORM risk._kill_strategy(p_book_id, v_s.strategy, p_hour,
+                    format('%s: daily pnl %s (limit %s), drawdown %s (limit %s)', array_to_string(v_actions, ','),
+                           round(v_f.daily_pnl, 8), v_check ->> 'strategy_max_daily_loss',
+                           round(v_f.drawdown, 8), v_check ->> 'strategy_max_drawdown'));
+                v_actions := 'strategy_killed'::text || v_actions;
+                v_killed := v_killed + 1;
+            END IF;
+        END IF;
+        INSERT INTO portfolio.strategy_hour (book_id, strategy, hour, pool, position_value, open_buy_notional,
+                                             realized_pnl, unrealized_pnl, pnl, day_start_pnl, peak_pnl, actions)
+        VALUES (p_book_id, v_s.strategy, p_hour, v_f.pool, v_f.position_value, v_f.open_buy_notional,
+                v_f.realized_pnl, v_f.unrealized_pnl, v_f.pnl, v_f.day_start_pnl, v_f.peak_pnl, v_actions);
+    END LOOP;
+    RETURN v_killed;
+END
+$$;
+
+
+ALTER FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) IS 'Internal: at an hour close, records each strategy''s own figures (portfolio.strategy_hour) and kills alone a strategy past its own daily-loss or drawdown limit (risk._kill_strategy). Returns the number killed.';
 
 
 --
@@ -4914,6 +5308,82 @@ COMMENT ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with 
 
 
 --
+-- Name: _kill_strategy(integer, text, timestamp with time zone, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._kill_strategy(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_reason text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_o    record;
+    v_p    record;
+    v_coid text;
+    v_n    integer := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    IF coalesce((SELECT h.active FROM risk.halt_state h
+                  WHERE h.scope_kind = 'strategy' AND h.scope_key = v_acct.name || '/' || p_strategy), false) THEN
+        RETURN 0;
+    END IF;
+    PERFORM risk._set_halt('strategy', v_acct.name || '/' || p_strategy, p_book_id, 'halt',
+                           'strategy_killed: ' || p_reason, 'system', p_ts);
+    FOR v_o IN
+        SELECT s.client_order_id, s.status, s.venue_order_id, s.filled_qty, s.updated_ts, s.cancel_requested
+          FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+         WHERE s.book_id = p_book_id AND r.strategy = p_strategy AND s.side = 'buy'
+           AND s.status IN ('new', 'open', 'partially_filled')
+         ORDER BY s.client_order_id
+    LOOP
+        IF v_o.status = 'new' AND v_o.venue_order_id IS NULL THEN
+            INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+            VALUES (p_book_id, v_o.client_order_id, 'canceled', 'canceled', v_o.filled_qty,
+                    'strategy_killed: ' || p_reason, greatest(p_ts, v_o.updated_ts));
+        ELSIF NOT v_o.cancel_requested THEN
+            INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, reason, ts)
+            VALUES (p_book_id, v_o.client_order_id, 'cancel_requested', v_o.status,
+                    'strategy_killed: ' || p_reason, greatest(p_ts, v_o.updated_ts));
+        END IF;
+    END LOOP;
+    FOR v_p IN
+        SELECT p.symbol, sp.position_qty - sp.open_sell_qty AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
+          FROM trading.position p
+          LEFT JOIN LATERAL (SELECT coalesce(sum(o.quantity - o.filled_qty), 0) AS open_sell
+                               FROM trading.order_state o
+                              WHERE o.book_id = p_book_id AND o.symbol = p.symbol AND o.side = 'sell'
+                                AND o.status IN ('new', 'open', 'partially_filled')) b ON true
+          CROSS JOIN LATERAL risk._strategy_position(p_book_id, p_strategy, p.symbol, p.quantity, b.open_sell) sp
+          LEFT JOIN LATERAL market.last_bar(v_acct.venue, p.symbol, p_ts) m ON true
+         WHERE p.book_id = p_book_id AND p.quantity > 0
+         ORDER BY p.symbol
+    LOOP
+        CONTINUE WHEN v_p.free_qty <= 0;
+        v_coid := trading.client_order_id(v_acct.name, p_strategy, v_p.symbol, p_ts, 'strategy_kill');
+        CONTINUE WHEN EXISTS (SELECT FROM trading.order_request r WHERE r.client_order_id = v_coid);
+        INSERT INTO trading.order_request (book_id, client_order_id, signal_seq, strategy, symbol, side, order_type,
+                                           quantity, limit_price, decision_price, reduce_only, origin, ts, expiry)
+        VALUES (p_book_id, v_coid, NULL, p_strategy, v_p.symbol, 'sell', 'market', v_p.free_qty, NULL,
+                coalesce(v_p.close, v_p.avg_cost), true, 'strategy_kill', p_ts, p_ts + interval '1 day');
+        INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+        VALUES (p_book_id, v_coid, 'created', 'new', 0, 'strategy_killed: ' || p_reason, p_ts);
+        v_n := v_n + 1;
+    END LOOP;
+    RETURN v_n;
+END
+$$;
+
+
+ALTER FUNCTION risk._kill_strategy(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _kill_strategy(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_reason text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._kill_strategy(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_reason text) IS 'Internal: kills one strategy alone: a system halt at its strategy scope (with an incident), its open buys cancelled, and its own positions sold by its own reduce-only exits (origin strategy_kill); returns the number of exits. Nothing when already halted.';
+
+
+--
 -- Name: _loss_stop(integer, timestamp with time zone, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -4990,6 +5460,36 @@ ALTER FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timest
 --
 
 COMMENT ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) IS 'Internal: restarts the clean-hour count of a paper breaker pause when its figure reaches breaker_clear_pct of the threshold (hysteresis).';
+
+
+--
+-- Name: _rule_reasons(jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._rule_reasons(p_checks jsonb) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_checks IS NULL THEN
+        RETURN '{}';
+    ELSIF p_checks ? 'reasons' THEN
+        RETURN ARRAY(SELECT jsonb_array_elements_text(p_checks -> 'reasons'));
+    END IF;
+    RETURN ARRAY(SELECT r FROM jsonb_each(p_checks) c(k, v)
+                  CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(c.v -> 'reasons', '[]'::jsonb)) WITH ORDINALITY x(r, n)
+                 ORDER BY c.k, x.n);
+END
+$$;
+
+
+ALTER FUNCTION risk._rule_reasons(p_checks jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _rule_reasons(p_checks jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._rule_reasons(p_checks jsonb) IS 'Internal: the reason codes of a check result {reasons, ...} or of a map of them (in key order).';
 
 
 --
@@ -5298,6 +5798,42 @@ COMMENT ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp wi
 
 
 --
+-- Name: _strategy_position(integer, text, text, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._strategy_position(p_book_id integer, p_strategy text, p_symbol text, p_book_qty numeric, p_book_open_sell numeric) RETURNS TABLE(position_qty numeric, open_sell_qty numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_own      numeric;
+    v_own_open numeric;
+BEGIN
+    SELECT coalesce(sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
+                        - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END), 0)
+      INTO v_own
+      FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
+     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy;
+    SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_own_open
+      FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+     WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy
+       AND s.status IN ('new', 'open', 'partially_filled');
+    v_own := greatest(v_own, 0);
+    RETURN QUERY SELECT least(v_own, p_book_qty - p_book_open_sell + v_own_open), v_own_open;
+END
+$$;
+
+
+ALTER FUNCTION risk._strategy_position(p_book_id integer, p_strategy text, p_symbol text, p_book_qty numeric, p_book_open_sell numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _strategy_position(p_book_id integer, p_strategy text, p_symbol text, p_book_qty numeric, p_book_open_sell numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._strategy_position(p_book_id integer, p_strategy text, p_symbol text, p_book_qty numeric, p_book_open_sell numeric) IS 'Internal: a strategy''s own position in a symbol (from its own fills) and its own open sells, bounded by the book''s free position; what its sells and exits may take.';
+
+
+--
 -- Name: _sync_halt(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5501,6 +6037,30 @@ COMMENT ON FUNCTION risk._window_hours(p_book_id integer, p_breaker text) IS 'In
 
 
 --
+-- Name: arbitration_rule(text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.arbitration_rule(p_profile text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN coalesce((SELECT s.rule FROM risk.arbitration_setting s WHERE s.profile = p_profile
+                      ORDER BY s.revision DESC LIMIT 1), 'refuse_both');
+END
+$$;
+
+
+ALTER FUNCTION risk.arbitration_rule(p_profile text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION arbitration_rule(p_profile text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.arbitration_rule(p_profile text) IS 'The arbitration rule in force for a risk profile: refuse_both (default) or priority.';
+
+
+--
 -- Name: cap(jsonb, text, text, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5578,6 +6138,30 @@ COMMENT ON FUNCTION risk.normal_cdf(p_x numeric) IS 'Standard normal distributio
 
 
 --
+-- Name: pool_enabled(text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.pool_enabled(p_lane text, p_pool text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN coalesce((SELECT s.enabled FROM risk.lane_pool_setting s WHERE s.lane = p_lane AND s.pool = p_pool
+                      ORDER BY s.revision DESC LIMIT 1), false);
+END
+$$;
+
+
+ALTER FUNCTION risk.pool_enabled(p_lane text, p_pool text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION pool_enabled(p_lane text, p_pool text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.pool_enabled(p_lane text, p_pool text) IS 'Whether a lane enables a capital pool (the latest risk.lane_pool_setting revision; false without one).';
+
+
+--
 -- Name: realized_volatility(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5609,6 +6193,77 @@ ALTER FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timest
 --
 
 COMMENT ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) IS 'Sample standard deviation of hourly log returns of the 1h bars closed by p_at over the last p_hours hours (per hour, 12 places) and the number of returns; sigma NULL below 2 returns.';
+
+
+--
+-- Name: strategy_figures(integer, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) RETURNS TABLE(pool text, position_value numeric, open_buy_notional numeric, realized_pnl numeric, unrealized_pnl numeric, pnl numeric, day_start_pnl numeric, daily_pnl numeric, peak_pnl numeric, drawdown numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_venue  text;
+    v_pool   text;
+    v_value  numeric;
+    v_cost   numeric;
+    v_flow   numeric;
+    v_open   numeric;
+    v_pnl    numeric;
+    v_day    numeric;
+    v_peak   numeric;
+BEGIN
+    SELECT a.venue INTO v_venue FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT s.pool INTO v_pool FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
+    WITH f AS (
+        SELECT f.symbol,
+               sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
+                   - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END) AS qty,
+               sum(CASE WHEN f.side = 'buy' THEN -f.quantity * f.price ELSE f.quantity * f.price END
+                   - CASE WHEN f.fee = 0 OR f.fee_currency = split_part(f.symbol, '/', 1) THEN 0
+                          WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN f.fee
+                          ELSE trading._fee_in_quote(v_venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts) END) AS flow,
+               sum(f.quantity) FILTER (WHERE f.side = 'buy') AS buy_qty,
+               sum(f.quantity * f.price) FILTER (WHERE f.side = 'buy') AS buy_notional
+          FROM trading.fill f
+          JOIN trading.order_request r ON r.client_order_id = f.client_order_id
+         WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = p_strategy AND f.ts <= p_ts
+         GROUP BY f.symbol),
+    m AS (
+        SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
+    SELECT coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END), 0),
+           coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END), 0),
+           coalesce(sum(f.flow), 0)
+      INTO v_value, v_cost, v_flow
+      FROM f LEFT JOIN m ON m.symbol = f.symbol;
+    SELECT coalesce(sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
+      FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+     WHERE s.book_id = p_book_id AND r.strategy = p_strategy AND s.side = 'buy'
+       AND s.status IN ('new', 'open', 'partially_filled');
+    v_pnl := v_flow + v_value;
+    SELECT h.pnl INTO v_day FROM portfolio.strategy_hour h
+     WHERE h.book_id = p_book_id AND h.strategy = p_strategy
+       AND h.hour <= date_trunc('day', p_ts - interval '1 second', 'UTC')
+     ORDER BY h.hour DESC LIMIT 1;
+    SELECT h.peak_pnl INTO v_peak FROM portfolio.strategy_hour h
+     WHERE h.book_id = p_book_id AND h.strategy = p_strategy AND h.hour < p_ts
+     ORDER BY h.hour DESC LIMIT 1;
+    v_day := coalesce(v_day, 0);
+    v_peak := greatest(coalesce(v_peak, 0), v_pnl);
+    RETURN QUERY SELECT v_pool, v_value, v_open, v_pnl - (v_value - v_cost), v_value - v_cost, v_pnl, v_day,
+                        v_pnl - v_day, v_peak, v_peak - v_pnl;
+END
+$$;
+
+
+ALTER FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars (base currency): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
 
 
 --
@@ -6050,6 +6705,85 @@ ALTER TABLE api.accounts OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.accounts IS 'Trading accounts (books): mode, venue, base currency, lane, initial principal, risk profile.';
+
+
+--
+-- Name: arbitration_setting; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.arbitration_setting (
+    profile text NOT NULL,
+    revision integer NOT NULL,
+    rule text NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT arbitration_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT arbitration_rule_is_known CHECK ((rule = ANY (ARRAY['refuse_both'::text, 'priority'::text]))),
+    CONSTRAINT arbitration_setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE risk.arbitration_setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE arbitration_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.arbitration_setting IS 'The arbitration rule of a risk profile when two strategies of a book disagree on a symbol in the same hour: refuse_both (the default without a row) or priority (the higher trading.strategy.priority wins, a tie refuses both). Append-only; the highest revision is in force (api.set_arbitration, audited).';
+
+
+--
+-- Name: profile; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.profile (
+    profile text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT profile_is_identifier CHECK ((profile ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE risk.profile OWNER TO predator_owner;
+
+--
+-- Name: TABLE profile; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.profile IS 'Named sets of risk limits; each account uses one profile.';
+
+
+--
+-- Name: arbitration; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.arbitration AS
+ SELECT p.profile,
+    COALESCE(s.rule, 'refuse_both'::text) AS rule,
+    s.revision,
+    s.reason,
+    s.actor,
+    s.recorded_at
+   FROM (risk.profile p
+     LEFT JOIN LATERAL ( SELECT x.profile,
+            x.revision,
+            x.rule,
+            x.reason,
+            x.actor,
+            x.recorded_at
+           FROM risk.arbitration_setting x
+          WHERE (x.profile = p.profile)
+          ORDER BY x.revision DESC
+         LIMIT 1) s ON (true));
+
+
+ALTER TABLE api.arbitration OWNER TO predator_owner;
+
+--
+-- Name: VIEW arbitration; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.arbitration IS 'Arbitration rule per risk profile when two strategies disagree on a symbol in the same hour: refuse_both (default) or priority, with who set it and why.';
 
 
 --
@@ -6981,7 +7715,7 @@ CREATE TABLE trading.order_request (
     CONSTRAINT decision_price_is_positive CHECK ((decision_price > (0)::numeric)),
     CONSTRAINT order_limit_has_price CHECK (((order_type = 'limit'::text) = (limit_price IS NOT NULL))),
     CONSTRAINT order_limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
-    CONSTRAINT order_origin_is_known CHECK ((origin = ANY (ARRAY['signal'::text, 'kill_switch'::text, 'risk_flatten'::text]))),
+    CONSTRAINT order_origin_is_known CHECK ((origin = ANY (ARRAY['signal'::text, 'kill_switch'::text, 'risk_flatten'::text, 'strategy_kill'::text]))),
     CONSTRAINT order_qty_is_positive CHECK ((quantity > (0)::numeric)),
     CONSTRAINT order_request_admitted_at_is_finite CHECK (((admitted_at > '-infinity'::timestamp with time zone) AND (admitted_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT order_request_decision_price_is_finite CHECK (((decision_price > '-Infinity'::numeric) AND (decision_price < 'Infinity'::numeric))),
@@ -7829,6 +8563,80 @@ COMMENT ON VIEW api.orders IS 'Orders: the request (base quantity, limit and dec
 
 
 --
+-- Name: lane_pool_setting; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.lane_pool_setting (
+    lane text NOT NULL,
+    pool text NOT NULL,
+    revision integer NOT NULL,
+    enabled boolean NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT lane_pool_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT lane_pool_revision_is_positive CHECK ((revision > 0)),
+    CONSTRAINT lane_pool_setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE risk.lane_pool_setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE lane_pool_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.lane_pool_setting IS 'Which capital pools each lane enables: append-only history, the highest revision of (lane, pool) is in force (api.set_lane_pool, audited). A strategy of a disabled pool is refused pool_disabled. A (lane, pool) without a row is disabled.';
+
+
+--
+-- Name: pool; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.pool (
+    pool text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT pool_is_known CHECK ((pool = ANY (ARRAY['CORE'::text, 'AGGRESSIVE'::text, 'TAIL_RISK'::text])))
+);
+
+
+ALTER TABLE risk.pool OWNER TO predator_owner;
+
+--
+-- Name: TABLE pool; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.pool IS 'The capital pools of every book: CORE, AGGRESSIVE, TAIL_RISK. A strategy belongs to one pool; the pool''s budget and loss limits are limits of the book''s risk profile scoped by the pool name (pool_budget, pool_max_daily_loss, pool_max_drawdown).';
+
+
+--
+-- Name: pools; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.pools AS
+ SELECT DISTINCT ON (s.lane, s.pool) s.lane,
+    s.pool,
+    p.description,
+    s.enabled,
+    s.revision,
+    s.reason,
+    s.actor,
+    s.recorded_at
+   FROM (risk.lane_pool_setting s
+     JOIN risk.pool p USING (pool))
+  ORDER BY s.lane, s.pool, s.revision DESC;
+
+
+ALTER TABLE api.pools OWNER TO predator_owner;
+
+--
+-- Name: VIEW pools; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.pools IS 'Capital pools per lane: enabled (latest revision of risk.lane_pool_setting), with who set it and why. Budgets and loss limits are in api.limits (pool_budget, pool_max_daily_loss, pool_max_drawdown, scoped by pool).';
+
+
+--
 -- Name: position; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -8341,6 +9149,8 @@ CREATE TABLE trading.strategy (
     strategy text NOT NULL,
     params jsonb DEFAULT '{}'::jsonb NOT NULL,
     status text DEFAULT 'active'::text NOT NULL,
+    pool text DEFAULT 'CORE'::text NOT NULL,
+    priority integer DEFAULT 0 NOT NULL,
     CONSTRAINT strategy_is_identifier CHECK ((strategy ~ '^[A-Za-z0-9_.:-]{1,100}$'::text)),
     CONSTRAINT strategy_status_is_known CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text])))
 );
@@ -8356,6 +9166,20 @@ COMMENT ON TABLE trading.strategy IS 'Strategies registered on an account and wh
 
 
 --
+-- Name: COLUMN strategy.pool; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.strategy.pool IS 'The capital pool the strategy belongs to (CORE by default); its entries count against the pool''s budget.';
+
+
+--
+-- Name: COLUMN strategy.priority; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.strategy.priority IS 'Arbitration priority under the priority rule: the higher wins a disagreement on a symbol in the same hour.';
+
+
+--
 -- Name: strategies; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -8363,7 +9187,9 @@ CREATE VIEW api.strategies AS
  SELECT a.name AS account,
     s.strategy,
     s.params,
-    s.status
+    s.status,
+    s.pool,
+    s.priority
    FROM (trading.strategy s
      JOIN trading.account a USING (book_id));
 
@@ -8374,7 +9200,7 @@ ALTER TABLE api.strategies OWNER TO predator_owner;
 -- Name: VIEW strategies; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters and status (active or paused).';
+COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters, status (active or paused), capital pool (CORE, AGGRESSIVE, TAIL_RISK) and arbitration priority.';
 
 
 --
@@ -8499,6 +9325,112 @@ ALTER TABLE api.strategy_health OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.strategy_health IS 'Strategy health per closed hour (docs/risk.md "Strategy health"): evidence window, claimed and realized edge (bps), hit rate against claimed confidence, refusals, the probabilities edge_psr and hit_p, the score, the state before and after and the action taken (demote, restore, pause, resumed) with its cause.';
+
+
+--
+-- Name: strategy_hour; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.strategy_hour (
+    book_id integer NOT NULL,
+    strategy text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    pool text NOT NULL,
+    position_value numeric NOT NULL,
+    open_buy_notional numeric NOT NULL,
+    realized_pnl numeric NOT NULL,
+    unrealized_pnl numeric NOT NULL,
+    pnl numeric NOT NULL,
+    day_start_pnl numeric NOT NULL,
+    peak_pnl numeric NOT NULL,
+    actions text[] DEFAULT '{}'::text[] NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT strategy_hour_day_start_pnl_is_finite CHECK (((day_start_pnl > '-Infinity'::numeric) AND (day_start_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT strategy_hour_open_buy_notional_is_finite CHECK (((open_buy_notional > '-Infinity'::numeric) AND (open_buy_notional < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_peak_pnl_is_finite CHECK (((peak_pnl > '-Infinity'::numeric) AND (peak_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_pnl_is_finite CHECK (((pnl > '-Infinity'::numeric) AND (pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_position_value_is_finite CHECK (((position_value > '-Infinity'::numeric) AND (position_value < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_hour_unrealized_pnl_is_finite CHECK (((unrealized_pnl > '-Infinity'::numeric) AND (unrealized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_peak_is_at_least_pnl CHECK ((peak_pnl >= pnl))
+);
+
+
+ALTER TABLE portfolio.strategy_hour OWNER TO predator_owner;
+
+--
+-- Name: TABLE strategy_hour; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.strategy_hour IS 'Each strategy''s own figures at each hour close (risk.strategy_figures, in the base currency): its positions at mark and open buys, realized and unrealized PnL of its own fills, PnL at the day start and its peak, and the actions its limits took (strategy_killed). Written by api.close_hour; append-only.';
+
+
+--
+-- Name: strategy_hours; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.strategy_hours AS
+ SELECT a.name AS account,
+    h.strategy,
+    h.hour,
+    h.pool,
+    h.position_value,
+    h.open_buy_notional,
+    h.realized_pnl,
+    h.unrealized_pnl,
+    h.pnl,
+    h.day_start_pnl,
+    (h.pnl - h.day_start_pnl) AS daily_pnl,
+    h.peak_pnl,
+    (h.peak_pnl - h.pnl) AS drawdown,
+    h.actions
+   FROM (portfolio.strategy_hour h
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.strategy_hours OWNER TO predator_owner;
+
+--
+-- Name: VIEW strategy_hours; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.strategy_hours IS 'Each strategy''s own figures at each hour close, in the base currency: positions at mark, open buys, realized and unrealized PnL of its own fills, daily PnL, peak and drawdown (amounts), and what its limits did (strategy_killed with the reason codes).';
+
+
+--
+-- Name: strategy_positions; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.strategy_positions AS
+ SELECT a.name AS account,
+    r.strategy,
+    f.symbol,
+    sum((
+        CASE
+            WHEN (f.side = 'buy'::text) THEN f.quantity
+            ELSE (- f.quantity)
+        END -
+        CASE
+            WHEN (f.fee_currency = split_part(f.symbol, '/'::text, 1)) THEN f.fee
+            ELSE (0)::numeric
+        END)) AS quantity
+   FROM ((trading.fill f
+     JOIN trading.order_request r ON ((r.client_order_id = f.client_order_id)))
+     JOIN trading.account a ON ((a.book_id = f.book_id)))
+  WHERE (r.strategy IS NOT NULL)
+  GROUP BY a.name, r.strategy, f.symbol;
+
+
+ALTER TABLE api.strategy_positions OWNER TO predator_owner;
+
+--
+-- Name: VIEW strategy_positions; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders. What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
 
 
 --
@@ -8966,26 +9898,6 @@ COMMENT ON TABLE risk.limit_kind IS 'Every limit the admission gate knows (DESIG
 
 
 --
--- Name: profile; Type: TABLE; Schema: risk; Owner: predator_owner
---
-
-CREATE TABLE risk.profile (
-    profile text NOT NULL,
-    description text NOT NULL,
-    CONSTRAINT profile_is_identifier CHECK ((profile ~ '^[a-z][a-z0-9_]*$'::text))
-);
-
-
-ALTER TABLE risk.profile OWNER TO predator_owner;
-
---
--- Name: TABLE profile; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON TABLE risk.profile IS 'Named sets of risk limits; each account uses one profile.';
-
-
---
 -- Name: shadow_pair; Type: TABLE; Schema: risk; Owner: predator_owner
 --
 
@@ -9339,11 +10251,27 @@ ALTER TABLE ONLY portfolio.hourly_state
 
 
 --
+-- Name: strategy_hour strategy_hour_pk; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.strategy_hour
+    ADD CONSTRAINT strategy_hour_pk PRIMARY KEY (book_id, strategy, hour);
+
+
+--
 -- Name: alembic_version alembic_version_pkc; Type: CONSTRAINT; Schema: public; Owner: postgres
 --
 
 ALTER TABLE ONLY public.alembic_version
     ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+
+--
+-- Name: arbitration_setting arbitration_setting_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.arbitration_setting
+    ADD CONSTRAINT arbitration_setting_pk PRIMARY KEY (profile, revision);
 
 
 --
@@ -9411,6 +10339,14 @@ ALTER TABLE ONLY risk.horizon_flag
 
 
 --
+-- Name: lane_pool_setting lane_pool_setting_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.lane_pool_setting
+    ADD CONSTRAINT lane_pool_setting_pk PRIMARY KEY (lane, pool, revision);
+
+
+--
 -- Name: limit_kind limit_kind_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -9432,6 +10368,14 @@ ALTER TABLE ONLY risk.limit_setting
 
 ALTER TABLE ONLY risk.decision
     ADD CONSTRAINT one_decision_per_signal UNIQUE (book_id, signal_seq);
+
+
+--
+-- Name: pool pool_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.pool
+    ADD CONSTRAINT pool_pkey PRIMARY KEY (pool);
 
 
 --
@@ -10064,6 +11008,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.hourly_stat
 
 
 --
+-- Name: strategy_hour _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.strategy_hour FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hour_knowledge _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
@@ -10078,10 +11029,24 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.hourly_state FOR EA
 
 
 --
+-- Name: strategy_hour _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.strategy_hour FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hourly_state _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: arbitration_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.arbitration_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -10120,6 +11085,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.horizon_flag FOR
 
 
 --
+-- Name: lane_pool_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.lane_pool_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: limit_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -10155,6 +11127,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.strategy_health 
 
 
 --
+-- Name: arbitration_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.arbitration_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: breaker_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -10187,6 +11166,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.halt_event FOR EACH STAT
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.horizon_flag FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: lane_pool_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.lane_pool_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -10593,6 +11579,30 @@ ALTER TABLE ONLY portfolio.hourly_state
 
 
 --
+-- Name: strategy_hour strategy_hour_pool_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.strategy_hour
+    ADD CONSTRAINT strategy_hour_pool_fkey FOREIGN KEY (pool) REFERENCES risk.pool(pool);
+
+
+--
+-- Name: strategy_hour strategy_hour_strategy_fk; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.strategy_hour
+    ADD CONSTRAINT strategy_hour_strategy_fk FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
+
+
+--
+-- Name: arbitration_setting arbitration_setting_profile_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.arbitration_setting
+    ADD CONSTRAINT arbitration_setting_profile_fkey FOREIGN KEY (profile) REFERENCES risk.profile(profile);
+
+
+--
 -- Name: breaker_setting breaker_setting_breaker_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -10654,6 +11664,14 @@ ALTER TABLE ONLY risk.horizon_flag
 
 ALTER TABLE ONLY risk.horizon_flag
     ADD CONSTRAINT horizon_flag_entry_signal FOREIGN KEY (book_id, entry_signal_seq) REFERENCES trading.signal(book_id, seq);
+
+
+--
+-- Name: lane_pool_setting lane_pool_setting_pool_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.lane_pool_setting
+    ADD CONSTRAINT lane_pool_setting_pool_fkey FOREIGN KEY (pool) REFERENCES risk.pool(pool);
 
 
 --
@@ -10894,6 +11912,14 @@ ALTER TABLE ONLY trading.strategy
 
 ALTER TABLE ONLY trading.signal
     ADD CONSTRAINT strategy_is_registered FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
+
+
+--
+-- Name: strategy strategy_pool_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.strategy
+    ADD CONSTRAINT strategy_pool_fkey FOREIGN KEY (pool) REFERENCES risk.pool(pool);
 
 
 --
@@ -11196,11 +12222,11 @@ GRANT ALL ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind tex
 
 
 --
--- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text) TO predator_operator;
+REVOKE ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer) TO predator_operator;
 
 
 --
@@ -11229,11 +12255,27 @@ GRANT ALL ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_rea
 
 
 --
+-- Name: FUNCTION set_arbitration(p_profile text, p_rule text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text) TO predator_operator;
 
 
 --
@@ -11403,6 +12445,7 @@ GRANT ALL ON FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestam
 --
 
 REVOKE ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -11633,10 +12676,38 @@ REVOKE ALL ON FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_
 
 
 --
+-- Name: FUNCTION _check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_pool(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._check_pool(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_strategy_allocation(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._check_strategy_allocation(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_notional numeric, p_limits jsonb, p_equity numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
 
 
 --
@@ -11651,6 +12722,13 @@ REVOKE ALL ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp wit
 --
 
 REVOKE ALL ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) FROM PUBLIC;
 
 
 --
@@ -11682,6 +12760,13 @@ REVOKE ALL ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp wi
 
 
 --
+-- Name: FUNCTION _kill_strategy(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._kill_strategy(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_reason text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -11693,6 +12778,13 @@ REVOKE ALL ON FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with ti
 --
 
 REVOKE ALL ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _rule_reasons(p_checks jsonb); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._rule_reasons(p_checks jsonb) FROM PUBLIC;
 
 
 --
@@ -11721,6 +12813,13 @@ REVOKE ALL ON FUNCTION risk._state(p_book_id integer) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _strategy_position(p_book_id integer, p_strategy text, p_symbol text, p_book_qty numeric, p_book_open_sell numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._strategy_position(p_book_id integer, p_strategy text, p_symbol text, p_book_qty numeric, p_book_open_sell numeric) FROM PUBLIC;
 
 
 --
@@ -11759,6 +12858,14 @@ REVOKE ALL ON FUNCTION risk._window_hours(p_book_id integer, p_breaker text) FRO
 
 
 --
+-- Name: FUNCTION arbitration_rule(p_profile text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.arbitration_rule(p_profile text) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.arbitration_rule(p_profile text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -11782,10 +12889,26 @@ REVOKE ALL ON FUNCTION risk.normal_cdf(p_x numeric) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION pool_enabled(p_lane text, p_pool text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.pool_enabled(p_lane text, p_pool text) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.pool_enabled(p_lane text, p_pool text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -11814,6 +12937,7 @@ REVOKE ALL ON FUNCTION trading._account(p_account text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION trading._fee_in_quote(p_venue text, p_symbol text, p_fee numeric, p_fee_currency text, p_price numeric, p_ts timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -11865,6 +12989,29 @@ REVOKE ALL ON FUNCTION trading.tg_order_request__check() FROM PUBLIC;
 GRANT SELECT ON TABLE api.accounts TO predator_worker;
 GRANT SELECT ON TABLE api.accounts TO predator_operator;
 GRANT SELECT ON TABLE api.accounts TO predator_auditor;
+
+
+--
+-- Name: TABLE arbitration_setting; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.arbitration_setting TO predator_auditor;
+
+
+--
+-- Name: TABLE profile; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.profile TO predator_auditor;
+
+
+--
+-- Name: TABLE arbitration; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.arbitration TO predator_worker;
+GRANT SELECT ON TABLE api.arbitration TO predator_operator;
+GRANT SELECT ON TABLE api.arbitration TO predator_auditor;
 
 
 --
@@ -12275,6 +13422,29 @@ GRANT SELECT ON TABLE api.orders TO predator_auditor;
 
 
 --
+-- Name: TABLE lane_pool_setting; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.lane_pool_setting TO predator_auditor;
+
+
+--
+-- Name: TABLE pool; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.pool TO predator_auditor;
+
+
+--
+-- Name: TABLE pools; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.pools TO predator_worker;
+GRANT SELECT ON TABLE api.pools TO predator_operator;
+GRANT SELECT ON TABLE api.pools TO predator_auditor;
+
+
+--
 -- Name: TABLE "position"; Type: ACL; Schema: trading; Owner: predator_owner
 --
 
@@ -12435,6 +13605,31 @@ GRANT SELECT ON TABLE api.strategy_health TO predator_auditor;
 
 
 --
+-- Name: TABLE strategy_hour; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.strategy_hour TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_hours; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.strategy_hours TO predator_worker;
+GRANT SELECT ON TABLE api.strategy_hours TO predator_operator;
+GRANT SELECT ON TABLE api.strategy_hours TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_positions; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.strategy_positions TO predator_worker;
+GRANT SELECT ON TABLE api.strategy_positions TO predator_operator;
+GRANT SELECT ON TABLE api.strategy_positions TO predator_auditor;
+
+
+--
 -- Name: TABLE validation_run; Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -12557,13 +13752,6 @@ GRANT SELECT ON TABLE ops.venue_health TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE risk.limit_kind TO predator_auditor;
-
-
---
--- Name: TABLE profile; Type: ACL; Schema: risk; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE risk.profile TO predator_auditor;
 
 
 --

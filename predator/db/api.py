@@ -223,17 +223,42 @@ def deposit(
 
 
 def register_strategy(
-    conn: psycopg.Connection, account: str, strategy: str, params: dict[str, Any], reason: str
+    conn: psycopg.Connection,
+    account: str,
+    strategy: str,
+    params: dict[str, Any],
+    reason: str,
+    pool: str = "CORE",
+    priority: int = 0,
 ) -> None:
-    """Register a strategy on an account with its parameters. Operator."""
+    """Register a strategy on an account with its parameters, its capital pool (``CORE``, ``AGGRESSIVE`` or
+    ``TAIL_RISK``) and its arbitration priority (higher wins under the ``priority`` rule). Operator. PD012
+    (:class:`~predator.errors.InvalidArgument`) for an unknown pool."""
     run(
         conn,
         Call(
-            "SELECT api.register_strategy(%s::text, %s::text, %s::jsonb, %s::text)",
-            (account, strategy, json.dumps(params, sort_keys=True), reason),
+            "SELECT api.register_strategy(%s::text, %s::text, %s::jsonb, %s::text, %s::text, %s::integer)",
+            (account, strategy, json.dumps(params, sort_keys=True), reason, pool, priority),
             None,
         ),
     )
+
+
+def set_lane_pool(conn: psycopg.Connection, lane: str, pool: str, enabled: bool, reason: str) -> int:
+    """Enable or disable a capital pool in a lane (``paper``, ``live_canary``, ``live_promoted``); returns the
+    revision. Operator, audited; entries of a disabled pool are refused ``pool_disabled``."""
+    return run(
+        conn,
+        Call(
+            "SELECT api.set_lane_pool(%s::text, %s::text, %s::boolean, %s::text)", (lane, pool, enabled, reason), None
+        ),
+    )
+
+
+def set_arbitration(conn: psycopg.Connection, profile: str, rule: str, reason: str) -> int:
+    """Set a risk profile's arbitration rule (``refuse_both`` or ``priority``) for strategies that disagree on a
+    symbol in the same hour; returns the revision. Operator, audited."""
+    return run(conn, Call("SELECT api.set_arbitration(%s::text, %s::text, %s::text)", (profile, rule, reason), None))
 
 
 def pause_strategy(conn: psycopg.Connection, account: str, strategy: str, reason: str) -> None:

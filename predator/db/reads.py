@@ -79,6 +79,18 @@ def strategy(conn: psycopg.Connection[Any], account: str, strategy: str) -> Stra
     )
 
 
+def strategy_positions(conn: psycopg.Connection[Any], account: str) -> dict[str, dict[str, Decimal]]:
+    """Each strategy's own net position per symbol on ``account`` (base units, from its own fills; zero
+    positions left out): ``{strategy: {symbol: quantity}}``. Reads ``api.strategy_positions``."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for strategy_name, symbol, quantity in conn.execute(
+        "SELECT strategy, symbol, quantity FROM api.strategy_positions WHERE account = %s AND quantity <> 0",
+        (account,),
+    ).fetchall():
+        out.setdefault(str(strategy_name), {})[str(symbol)] = Decimal(quantity)
+    return out
+
+
 def other_run_ids(conn: psycopg.Connection[Any], account: str, run_id: str) -> list[str]:
     """Run ids registered on ``account`` other than ``run_id``."""
     rows = conn.execute("SELECT run_id FROM api.runs WHERE account = %s AND run_id <> %s", (account, run_id))

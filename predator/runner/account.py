@@ -18,7 +18,8 @@ from predator.strategies.base import InstrumentRules
 
 
 def ensure_account(target: Target, config: RunConfig) -> None:
-    """Create the account, deposit the principal and register the strategy (operator role), once; refuse
+    """Create the account, deposit the principal and register the strategy and the run's extra strategies
+    (each in its pool, :attr:`RunConfig.extra_strategies`) (operator role), once; refuse
     (ConfigurationError) an account that already ran another configuration. A live account's strategy needs a
     forward burn-in (the database refuses it with PD014 otherwise: api.register_strategy, api.burn_in)."""
     c = config
@@ -45,6 +46,12 @@ def ensure_account(target: Target, config: RunConfig) -> None:
         if registered is None or registered.params != json.loads(json.dumps(c.params)):
             with op.transaction():
                 api.register_strategy(op, c.account, c.strategy, c.params, reason=f"{c.mode} run {c.run_id}")
+        for spec in c.extra_strategies:
+            known = reads.strategy(op, c.account, spec.name)
+            if known is None or known.params != json.loads(json.dumps(spec.params)):
+                with op.transaction():
+                    api.register_strategy(op, c.account, spec.name, spec.params, reason=f"{c.mode} run {c.run_id}",
+                                          pool=spec.pool, priority=spec.priority)
         runs = reads.other_run_ids(op, c.account, c.run_id)
         if runs:
             raise errors.ConfigurationError(

@@ -21,6 +21,28 @@ FEEDS = ("stored", "sync")
 
 
 @dataclass(frozen=True)
+class StrategySpec:
+    """One more strategy of a run's book (issue 13: several strategies per book). ``name`` is its name in the
+    book (``api.register_strategy``; letters, digits and ``_.:-``), ``strategy`` what :func:`load_strategy`
+    loads (entry-point name or ``module:Class``), ``pool`` its capital pool (``CORE``, ``AGGRESSIVE``,
+    ``TAIL_RISK``) and ``priority`` its arbitration priority (higher wins under the ``priority`` rule)."""
+
+    name: str
+    strategy: str
+    params: dict[str, Any] = field(default_factory=dict)
+    pool: str = "CORE"
+    priority: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "strategy": self.strategy, "params": self.params, "pool": self.pool,
+                "priority": self.priority}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StrategySpec:
+        return cls(d["name"], d["strategy"], d.get("params", {}), d.get("pool", "CORE"), int(d.get("priority", 0)))
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """Everything that makes a run reproducible. ``start``/``end`` bound the decision times (UTC hours)."""
 
@@ -40,15 +62,24 @@ class RunConfig:
     #: recorded by ``api.record_hour_knowledge``; a missing bar makes the hour decide nothing new for its
     #: symbol). See docs/architecture.md §4.
     feed: str = "stored"
+    #: More strategies trading the same book beside ``strategy`` (which is in the CORE pool), each with its own
+    #: pool, allocation and loss limits in the database (docs/risk.md). Empty: one strategy, as before.
+    extra_strategies: tuple[StrategySpec, ...] = ()
 
     def __post_init__(self) -> None:
         if self.feed not in FEEDS:
             raise ValueError(f"unknown feed {self.feed!r}: use one of {', '.join(FEEDS)}")
+        names = [self.strategy, *(s.name for s in self.extra_strategies)]
+        if len(set(names)) != len(names):
+            raise ValueError(f"the strategies of a run need distinct names: {names}")
 
     def as_dict(self) -> dict[str, Any]:
         # ``feed`` appears only when it is not the default, so that the runs registered before it existed
         # keep their run ids.
         extra: dict[str, Any] = {} if self.feed == "stored" else {"feed": self.feed}
+        # Likewise ``extra_strategies``: a run of one strategy keeps its run id.
+        if self.extra_strategies:
+            extra["extra_strategies"] = [s.as_dict() for s in self.extra_strategies]
         return extra | {
             "account": self.account,
             "symbols": list(self.symbols),
@@ -96,6 +127,7 @@ class RunConfig:
             venue=venue,
             mode=d["mode"],
             feed=d.get("feed", "stored"),
+            extra_strategies=tuple(StrategySpec.from_dict(s) for s in d.get("extra_strategies", ())),
         )
 
 

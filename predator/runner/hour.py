@@ -37,7 +37,7 @@ from predator.runner.config import HOUR, HaltStop, RunConfig, RunSummary, fast_c
 from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
 from predator.runner.restore import restore_venue, startup_reconciliation
-from predator.runner.step import HourOutcome, HourStep
+from predator.runner.step import HourOutcome, HourStep, OtherStrategy, strategy_features
 from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
 from predator.strategies.base import History, Strategy, load_strategy
 from predator.venues.base import Venue
@@ -81,6 +81,9 @@ class HourRunner:
         self.until = until
         self.config = config
         self.strategy = strategy or load_strategy(config.strategy, config.params)
+        #: The book's further strategies (:attr:`RunConfig.extra_strategies`), loaded by name.
+        self.others = [OtherStrategy(spec, load_strategy(spec.strategy, spec.params))
+                       for spec in config.extra_strategies]
         self.progress = progress
         self.stop_after = stop_after
         self.conn: psycopg.Connection[Any] | None = None
@@ -113,7 +116,8 @@ class HourRunner:
             # Durable by default: whatever the server's default, every commit waits for the WAL flush.
             set_commit_durability(conn, fast=False)
         conn.commit()
-        warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
+        warmup = timedelta(hours=max(int(getattr(s, "warmup_bars", 500))
+                                     for s in [self.strategy, *(o.strategy for o in self.others)]) + 24)
         market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup, c.end + HOUR)
         conn.commit()
         features: dict[str, Any] = {}
@@ -121,6 +125,8 @@ class HourRunner:
         for symbol, data in market.symbols.items() if c.feed == "stored" else ():
             full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
             features[symbol] = self.strategy.features(symbol, full) if hasattr(self.strategy, "features") else {}
+        for other in self.others if c.feed == "stored" else ():
+            other.features = strategy_features(other.strategy, market)
         with conn.transaction():
             # A run over stored history is fingerprinted by the bars it reads; a sync-fed run's bars arrive
             # while it runs (a restart finds more than the first start did): what each hour knew is recorded
@@ -136,7 +142,8 @@ class HourRunner:
         source = self._venue_source
         venue = self.venue = source if isinstance(source, Venue) else source(replace(c, venue=venue_config), market)
         relay = self.relay = VenueRelay(venue, c.account, self.log)
-        self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits)
+        self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits,
+                             self.others)
         restore_venue(conn, venue, c.account)
         if relay.presume_unknown(conn):
             # Before the venue and the book are compared: an order the venue took before the restart is the
@@ -201,6 +208,9 @@ class HourRunner:
         ):
             return None
         found = reads.blockers(self.conn, self.config.account, self.config.strategy)
+        # Several strategies: the run stops only when every one of them is blocked.
+        if found and not all(reads.blockers(self.conn, self.config.account, o.spec.name) for o in self.others):
+            found = []
         pending = bool(found) and bool(reads.live_orders(self.conn, self.config.account))
         self.conn.commit()
         if not found or pending:

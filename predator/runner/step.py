@@ -7,7 +7,9 @@
 3. **close the hour**: ``api.close_hour`` writes the hourly state and the hashes of the hour's inputs and
    outputs — steps 1–3 go to the database in one round trip and one transaction;
 4. **signals**: the strategy sees, per symbol, only bars closed by T (:mod:`predator.runner.market`), the
-   position and the account state, and emits normalised signals;
+   position and the account state, and emits normalised signals; a book with several strategies
+   (:attr:`RunConfig.extra_strategies`) asks each in turn, each seeing its own position, and submits each
+   signal under its strategy's name (the database arbitrates between them, docs/risk.md);
 5. **admission in SQL**: ``api.submit_signal`` runs the risk gate in the same transaction; admitted orders
    commit before they go out;
 6. **place**: admitted orders are sent through the relay and the acknowledgements or rejects are relayed
@@ -17,7 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,7 +29,7 @@ import psycopg
 
 from predator.db import api, reads
 from predator.errors import IllegalTransition
-from predator.runner.config import RunConfig
+from predator.runner.config import RunConfig, StrategySpec
 from predator.runner.market import MarketData
 from predator.runner.relay import VenueRelay
 from predator.strategies.base import Context, History, InstrumentRules, Signal, Strategy
@@ -45,6 +47,26 @@ class HourOutcome:
 
 
 @dataclass
+class OtherStrategy:
+    """A further strategy of the book (:attr:`RunConfig.extra_strategies`): its spec, the instance, and its
+    features per symbol."""
+
+    spec: StrategySpec
+    strategy: Strategy
+    features: dict[str, dict[str, np.ndarray[Any, Any]]] = field(default_factory=dict)
+
+
+def strategy_features(strategy: Strategy, market: MarketData) -> dict[str, dict[str, np.ndarray[Any, Any]]]:
+    """A strategy's features per symbol over the bars of ``market`` (empty for a strategy without features)."""
+    features: dict[str, dict[str, np.ndarray[Any, Any]]] = {}
+    for symbol, data in market.symbols.items():
+        if hasattr(strategy, "features") and len(data.ts):
+            full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
+            features[symbol] = strategy.features(symbol, full)
+    return features
+
+
+@dataclass
 class HourStep:
     """Everything one hour needs, read once at set-up; :meth:`run` carries out one decision time."""
 
@@ -58,6 +80,8 @@ class HourStep:
     features: dict[str, dict[str, np.ndarray[Any, Any]]] = field(default_factory=dict)
     rules: dict[str, InstrumentRules] = field(default_factory=dict)
     limits: dict[str, float | None] = field(default_factory=dict)
+    #: The book's further strategies; empty for a run of one strategy (which then behaves exactly as before).
+    others: list[OtherStrategy] = field(default_factory=list)
 
     def run(self, t: datetime) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place.
@@ -79,7 +103,7 @@ class HourStep:
         # Admitted orders are committed before they go out.
         if admitted:
             self.relay.place(self.conn, admitted)
-        if state.open_orders or admitted or state.halts:
+        if state.open_orders or admitted or state.halts or self.others:
             self.relay.service_requests(self.conn, t)
         return HourOutcome(state, len(admitted), refusals)
 
@@ -96,6 +120,8 @@ class HourStep:
                 full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
                 features[symbol] = self.strategy.features(symbol, full)
         self.features = features
+        for other in self.others:
+            other.features = strategy_features(other.strategy, market)
         if isinstance(self.relay.venue, BarFedVenue):
             self.relay.venue.feed_bars(market.venue_bars())
 
@@ -137,13 +163,22 @@ class HourStep:
         with conn.transaction():
             results = api.run_many(conn, calls)
             state: api.HourState = results[-1]
-            signals = self.decide(t, state, set(results[-2])) if t < c.end else []
+            named: list[tuple[str, Signal]] = []
+            if t < c.end:
+                open_symbols = set(results[-2])
+                own = reads.strategy_positions(conn, c.account) if self.others else None
+                named = [(c.strategy, s) for s in self.decide(t, state, open_symbols, positions=_own(own, c.strategy))]
+                for other in self.others:
+                    named.extend((other.spec.name, s) for s in self.decide(
+                        t, state, open_symbols, strategy=other.strategy, features=other.features,
+                        params=other.spec.params, positions=_own(own, other.spec.name)))
+            signals = [s for _, s in named]
             decisions: list[api.Decision] = api.run_many(
                 conn,
                 [
                     api.submit_signal_call(
                         account=c.account,
-                        strategy=c.strategy,
+                        strategy=name,
                         symbol=s.symbol,
                         ts=s.ts,
                         direction=s.direction,
@@ -154,9 +189,15 @@ class HourStep:
                         order_type=s.order_type,
                         limit_price=s.limit_price,
                     )
-                    for s in signals
+                    for name, s in named
                 ],
             )
+            if self.others and any(d.outcome == "admitted" for d in decisions):
+                # Arbitration may have cancelled an order admitted earlier in this hour (docs/risk.md): only
+                # the orders still new are sent.
+                live = {o.client_order_id for o in reads.live_orders(conn, c.account)}
+                decisions = [d if d.client_order_id is None or d.client_order_id in live
+                             else replace(d, outcome="canceled") for d in decisions]
         relay.transfers_seen.update(tr.transfer_id for tr in transfers)
         admitted: list[OrderRequest] = []
         refusals: list[tuple[str, ...]] = []
@@ -191,8 +232,23 @@ class HourStep:
                 )
         return state, admitted, tuple(refusals)
 
-    def decide(self, t: datetime, state: api.HourState, open_symbols: set[str]) -> list[Signal]:
-        """Run the strategy for every symbol on what was known at t (symbols with an open order wait)."""
+    def decide(
+        self,
+        t: datetime,
+        state: api.HourState,
+        open_symbols: set[str],
+        strategy: Strategy | None = None,
+        features: dict[str, dict[str, np.ndarray[Any, Any]]] | None = None,
+        params: dict[str, Any] | None = None,
+        positions: Mapping[str, Decimal] | None = None,
+    ) -> list[Signal]:
+        """Run a strategy (the run's own by default) for every symbol on what was known at t (symbols with an
+        open order wait). ``positions``: the strategy's own positions when the book holds several strategies
+        (default: the book's positions)."""
+        strategy = self.strategy if strategy is None else strategy
+        features = self.features if features is None else features
+        params = self.config.params if params is None else params
+        held = state.positions if positions is None else positions
         ts = int(t.timestamp())
         out: list[Signal] = []
         # The caps the strategy sizes against, as the database will apply them: beyond the drawdown reduce
@@ -215,8 +271,8 @@ class HourStep:
                 self.log.warning("data_stale", hour=t.isoformat(), symbol=symbol,
                                  last_bar=datetime.fromtimestamp(int(data.ts[n - 1]), UTC).isoformat())
                 continue
-            feats = {k: v[:n] for k, v in self.features.get(symbol, {}).items()}
-            position = state.positions.get(symbol, Decimal(0))
+            feats = {k: v[:n] for k, v in features.get(symbol, {}).items()}
+            position = held.get(symbol, Decimal(0))
             ctx = Context(
                 decision_time=t,
                 symbol=symbol,
@@ -228,10 +284,16 @@ class HourStep:
                 rules=self.rules.get(symbol, InstrumentRules()),
                 last_close=data.close_exact[n - 1],
                 features=feats,
-                params=self.config.params,
+                params=params,
                 limits=limits,
             )
-            signal = self.strategy.generate_signal(ctx)
+            signal = strategy.generate_signal(ctx)
             if signal is not None and signal.direction != "hold":
                 out.append(signal)
         return out
+
+
+def _own(positions: dict[str, dict[str, Decimal]] | None, strategy: str) -> dict[str, Decimal] | None:
+    """A strategy's own positions out of :func:`predator.db.reads.strategy_positions` (None: a book of one
+    strategy, which sees the book's positions)."""
+    return None if positions is None else positions.get(strategy, {})

@@ -27,7 +27,7 @@ TO predator_worker;
 GRANT EXECUTE ON FUNCTION
     api.create_account(text, text, text, text, text, numeric, text, text),
     api.deposit(text, numeric, timestamptz, text, text, text),
-    api.register_strategy(text, text, jsonb, text),
+    api.register_strategy(text, text, jsonb, text, text, integer),
     api.pause_strategy(text, text, text),
     api.resume_strategy(text, text, text),
     api.set_limit(text, text, text, numeric, text, text),

@@ -303,7 +303,8 @@ def test_the_venue_balances_move_by_exactly_the_fills_it_reports(db: Target, ven
                 faults(lv.srv, {"faults": [{"kind": "partial_fills", "participation": "0.0000031"}]})
             if i == 4:
                 faults(lv.srv, {"faults": []})
-            relay.place(conn, [lv.signal(f"grid{i}", quantity=Decimal(quantity), limit=None, at=at, side=side)])
+            # one strategy throughout: a strategy sells only what it holds itself (docs/risk.md)
+            relay.place(conn, [lv.signal("grid", quantity=Decimal(quantity), limit=None, at=at, side=side)])
             lv.clock(at + HOUR + timedelta(seconds=1))
             with db.connect("worker") as w:  # the hour's bar, for the next decision
                 assert all(r.ok for r in sync_venue(w, lv.exchange, [lv.symbol]))

@@ -8,6 +8,11 @@ model alone: a buy is refused for ``insufficient_cash`` (notional and taker fee 
 reserved by open buys), ``below_min_notional`` (Binance's 5 USDT) or ``halted_global``; a sell for
 ``no_position``, ``sell_exceeds_position`` (beyond the position not already being sold) or
 ``halted_global``. Each example runs in its own database, copied from a template that holds the market.
+
+Several strategies share the book (issue 13, docs/risk.md): the model keeps each strategy's own position, a
+strategy sells only what it holds itself (and never more than the book's free position), and a signal that
+disagrees with another strategy's order on the same symbol in the same hour is refused
+``arbitration_refused`` while the other's order is cancelled (never sent) or marked for cancellation.
 """
 
 from __future__ import annotations
@@ -51,8 +56,11 @@ class Order:
     side: str
     quantity: Decimal
     price: Decimal           # decision price
+    strategy: str = "s0"
+    hour_no: int = 0         # the decision hour
     filled: Decimal = Decimal(0)
     status: str = "new"
+    cancel_requested: bool = False
 
 
 @seed(20240301)   # reproducible in CI; drop it locally to explore other sequences
@@ -84,6 +92,7 @@ class StatefulBook(RuleBasedStateMachine):
         self.used: set[tuple[str, str]] = set()   # (strategy, symbol) used at the current hour
         self.cash = PRINCIPAL
         self.position = {s: Decimal(0) for s in SYMBOLS}
+        self.own: dict[tuple[str, str], Decimal] = {}   # (strategy, symbol) -> its own position
         self.orders: dict[str, Order] = {}
         self.halted = False
         self.trade_no = 0
@@ -119,9 +128,17 @@ class StatefulBook(RuleBasedStateMachine):
                       Decimal(0))
         return self.position[symbol] - selling
 
+    def own_free(self, strategy: str, symbol: str) -> Decimal:
+        """What ``strategy`` may sell: its own position less its own open sells, within the book's free one."""
+        selling = sum((o.quantity - o.filled for o in self.open_orders()
+                       if o.side == "sell" and o.symbol == symbol and o.strategy == strategy), Decimal(0))
+        return min(self.own.get((strategy, symbol), Decimal(0)) - selling, self.free_position(symbol))
+
     def submit(self, symbol: str, direction: str, quantity: Decimal | None) -> None:
         self.actions_this_hour += 1
-        strategy = next(s for s in STRATEGIES if (s, symbol) not in self.used)
+        unused = [s for s in STRATEGIES if (s, symbol) not in self.used]
+        # a sell goes to the unused strategy that holds the most of the symbol itself (a buy to the first)
+        strategy = unused[0] if direction == "buy" else max(unused, key=lambda s: self.own_free(s, symbol))
         self.used.add((strategy, symbol))
         ts = hour(self.hour_no)
         with self.op.transaction():
@@ -148,18 +165,29 @@ class StatefulBook(RuleBasedStateMachine):
             if notional < MIN_NOTIONAL:
                 expected.add("below_min_notional")
         else:
-            free = self.free_position(symbol)
+            free = self.own_free(strategy, symbol)
             if free <= 0:
                 expected.add("no_position")
             elif direction == "sell" and quantity is not None and quantity > free:
                 expected.add("sell_exceeds_position")
+        side = "buy" if direction == "buy" else "sell"
+        others = [o for o in self.orders.values()
+                  if o.symbol == symbol and o.hour_no == self.hour_no and o.strategy != strategy and o.side != side]
+        if not expected and others:   # refuse_both: this signal refused, the other's open orders cancelled
+            expected.add("arbitration_refused")
+            for o in others:
+                if o.status == "new":
+                    o.status = "canceled"
+                elif o.status in OPEN:
+                    o.cancel_requested = True
+            event("arbitration_refused")
         assert set(d.reasons) == expected, (direction, symbol, quantity, d)
         event(f"{direction}: {', '.join(sorted(expected)) or 'admitted'}")
         assert d.outcome == ("refused" if expected else "admitted")
         if d.outcome == "admitted":
             assert d.client_order_id is not None and d.quantity is not None and d.decision_price is not None
             self.orders[d.client_order_id] = Order(d.client_order_id, symbol, d.side or "", d.quantity,
-                                                   d.decision_price)
+                                                   d.decision_price, strategy, self.hour_no)
 
     # --- rules --------------------------------------------------------------------------------------
     @rule(amount=st.sampled_from([Decimal("500"), Decimal("2500.5"), Decimal("10000")]))
@@ -185,7 +213,8 @@ class StatefulBook(RuleBasedStateMachine):
         if exit_all:
             self.submit(symbol, "exit", None)
             return
-        quantity = (self.position[symbol] * share).quantize(Q8, ROUND_DOWN) or Decimal("0.01")
+        held = max(self.own_free(s, symbol) for s in STRATEGIES if (s, symbol) not in self.used)
+        quantity = (max(held, Decimal(0)) * share).quantize(Q8, ROUND_DOWN) or Decimal("0.01")
         self.submit(symbol, "sell", quantity)
 
     @precondition(lambda self: bool(self.open_orders(("new",))))
@@ -248,12 +277,15 @@ class StatefulBook(RuleBasedStateMachine):
         assert result == "recorded"
         with localcontext() as ctx:
             ctx.prec = 60
+            key = (o.strategy, o.symbol)
             if o.side == "buy":
                 self.cash -= qty * price + fee
                 self.position[o.symbol] += qty
+                self.own[key] = self.own.get(key, Decimal(0)) + qty
             else:
                 self.cash += qty * price - fee
                 self.position[o.symbol] -= qty
+                self.own[key] = self.own.get(key, Decimal(0)) - qty
         o.filled += qty
         o.status = "filled" if o.filled == o.quantity else "partially_filled"
         event(f"{o.side} fill: {o.status}")

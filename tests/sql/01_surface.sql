@@ -39,7 +39,7 @@ INSERT INTO api_surface VALUES
     ('resample_candles', '{text,text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('create_account', '{text,text,text,text,text,numeric,text,text}', false, true, false),
     ('deposit', '{text,numeric,"timestamp with time zone",text,text,text}', false, true, false),
-    ('register_strategy', '{text,text,jsonb,text}', false, true, false),
+    ('register_strategy', '{text,text,jsonb,text,text,integer}', false, true, false),
     ('pause_strategy', '{text,text,text}', false, true, false),
     ('resume_strategy', '{text,text,text}', false, true, false),
     ('set_limit', '{text,text,text,numeric,text,text}', false, true, false),
@@ -55,7 +55,9 @@ INSERT INTO api_surface VALUES
     ('add_asset', '{text,text,text,text}', false, true, false),
     ('record_validation', '{text,"timestamp with time zone","timestamp with time zone",boolean,jsonb}', false, false, true),
     ('validation_checkpoint', '{text}', true, true, true),
-    ('verify_book_chains_since', '{integer,bigint}', true, true, true);
+    ('verify_book_chains_since', '{integer,bigint}', true, true, true),
+    ('set_lane_pool', '{text,text,boolean,text}', false, true, false),
+    ('set_arbitration', '{text,text,text}', false, true, false);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -69,15 +71,15 @@ SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_validation', 'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
-    'resume_strategy', 'set_breaker', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
+    'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
-    'accounts', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
+    'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
-    'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'positions',
+    'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'pools', 'positions',
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
-    'strategy_health', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags'],
+    'strategy_health', 'strategy_hours', 'strategy_positions', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -90,8 +92,9 @@ SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_reque
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
                                 'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag',
-                                'state_transition', 'state_event', 'state_current'], 'risk tables');
-SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state'], 'portfolio tables');
+                                'state_transition', 'state_event', 'state_current', 'pool', 'lane_pool_setting',
+                                'arbitration_setting'], 'risk tables');
+SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run'], 'ops tables');
 

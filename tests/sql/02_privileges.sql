@@ -158,7 +158,7 @@ SELECT * FROM pg_temp.internal_calls();
 SELECT lives_ok(format('SELECT count(*) FROM %s', tbl), format('predator_auditor can SELECT %s', tbl))
   FROM governed ORDER BY tbl::text;
 SELECT lives_ok(format('SELECT count(*) FROM %s', c.oid::regclass), format('predator_auditor can SELECT %s', c.oid::regclass))
-  FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v' ORDER BY 1;
+  FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v' ORDER BY c.oid::regclass::text;
 SELECT is_empty('SELECT * FROM api.verify_chains()', 'predator_auditor runs api.verify_chains(): every chain verifies');
 SELECT isnt_empty($$SELECT * FROM api.hour_digests('priv', '2024-01-01', '2024-01-02')$$, 'predator_auditor runs api.hour_digests()');
 SELECT is((SELECT count(*) FROM ledger.posting), 8::bigint, 'predator_auditor sees the journal postings');

@@ -167,6 +167,7 @@ BEGIN
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
 
     PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
+    PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak);  -- issue 13: each strategy's own limits
     PERFORM risk._hour_reviews(v_acct.book_id, p_hour);  -- adaptive horizon, strategy health (docs/risk.md)
     -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
     -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at

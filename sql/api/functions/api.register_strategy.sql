@@ -1,9 +1,11 @@
--- api.register_strategy(p_account, p_strategy, p_params, p_reason) -> void
--- Operator. Registers a strategy (module:Class or entry-point name) on an account with its parameters,
--- or replaces the parameters of a registered one. Audited. On a live account the strategy needs a forward
+-- api.register_strategy(p_account, p_strategy, p_params, p_reason, p_pool, p_priority) -> void
+-- Operator. Registers a strategy (module:Class or entry-point name) on an account with its parameters, its
+-- capital pool (CORE, AGGRESSIVE or TAIL_RISK; default CORE) and its arbitration priority (higher wins under
+-- the priority rule; default 0), or replaces them for a registered one. Audited. PD012 for an unknown pool. On a live account the strategy needs a forward
 -- burn-in on the same venue (api.burn_in) of at least the operator's live_burn_in_days (ops.setting): PD014
 -- otherwise.
-CREATE OR REPLACE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text)
+CREATE OR REPLACE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text,
+                                                  p_pool text DEFAULT 'CORE', p_priority integer DEFAULT 0)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -14,6 +16,12 @@ DECLARE
     v_have numeric;
 BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
+    IF p_pool IS NULL OR NOT EXISTS (SELECT FROM risk.pool p WHERE p.pool = p_pool) OR p_priority IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('register_strategy refused: unknown pool %L or no priority for %s', p_pool, p_strategy),
+            DETAIL = format('pool=%s priority=%s', p_pool, p_priority),
+            HINT = 'Pools are CORE, AGGRESSIVE and TAIL_RISK (risk.pool); the priority is an integer (higher wins arbitration).';
+    END IF;
     IF v_acct.mode = 'live' THEN
         v_need := coalesce(ops.setting_value('live_burn_in_days'), 30);  -- the shipped default when unset
         SELECT max(b.days) INTO v_have FROM api.burn_in(v_acct.venue, p_strategy) b;
@@ -24,12 +32,15 @@ BEGIN
                 HINT = 'Run it forward first: predator run --mode paper|shadow on live data (see api.burn_in); the days are the operator setting live_burn_in_days.';
         END IF;
     END IF;
-    INSERT INTO trading.strategy (book_id, strategy, params)
-    VALUES (v_acct.book_id, p_strategy, coalesce(p_params, '{}'::jsonb))
-    ON CONFLICT (book_id, strategy) DO UPDATE SET params = EXCLUDED.params;
+    INSERT INTO trading.strategy (book_id, strategy, params, pool, priority)
+    VALUES (v_acct.book_id, p_strategy, coalesce(p_params, '{}'::jsonb), p_pool, p_priority)
+    ON CONFLICT (book_id, strategy) DO UPDATE SET params = EXCLUDED.params, pool = EXCLUDED.pool, priority = EXCLUDED.priority;
     PERFORM ops._audit(v_acct.book_id, 'register_strategy', p_account || '/' || p_strategy,
-                       jsonb_build_object('params', p_params), p_reason);
+                       jsonb_build_object('params', p_params)
+                       -- pool and priority are recorded when not the defaults (older audit rows stay as they were)
+                       || CASE WHEN p_pool = 'CORE' AND p_priority = 0 THEN '{}'::jsonb
+                               ELSE jsonb_build_object('pool', p_pool, 'priority', p_priority) END, p_reason);
 END
 $$;
 
-COMMENT ON FUNCTION api.register_strategy(text, text, jsonb, text) IS 'Operator: registers a strategy on an account (or replaces its parameters); audited. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in).';
+COMMENT ON FUNCTION api.register_strategy(text, text, jsonb, text, text, integer) IS 'Operator: registers a strategy on an account with its capital pool (default CORE) and arbitration priority (or replaces them); audited; PD012 unknown pool. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in).';

@@ -15,7 +15,11 @@
 -- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused risk_reducing risk_cooldown data_stale
 -- quote_currency_mismatch edge_below_minimum insufficient_cash order_notional_cap instrument_cap
 -- cluster_cap quote_cap portfolio_cap daily_loss_limit drawdown_limit below_min_notional below_min_qty
--- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position. Beyond the profile's
+-- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position; issue 13: pool_disabled pool_budget
+-- pool_daily_loss pool_drawdown strategy_allocation strategy_daily_loss strategy_drawdown (risk._check_pool,
+-- risk._check_strategy_allocation, risk._check_strategy_loss) and arbitration_refused arbitration_lost
+-- (risk._check_arbitration), their figures under figures->'rules'. A strategy sells only what it holds itself
+-- (risk._strategy_position). Beyond the profile's
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
 -- Tables: trading.signal, risk.decision, trading.order_request, trading.order_event (+ order_state).
@@ -74,6 +78,7 @@ DECLARE
     v_orders_hour bigint;
     v_coid        text;
     v_figures     jsonb;
+    v_rules       jsonb := '{}'::jsonb;  -- issue 13: pools, strategy allocation and loss, arbitration
 BEGIN
     PERFORM ops._require_finite('api.submit_signal', ARRAY['p_confidence', 'p_edge_bps', 'p_quantity', 'p_limit_price'],
                                 ARRAY[p_confidence, p_edge_bps, p_quantity, p_limit_price]);
@@ -200,6 +205,8 @@ BEGIN
       FROM trading.order_state s
      WHERE s.book_id = v_acct.book_id AND s.symbol = p_symbol AND s.side = 'sell'
        AND s.status IN ('new', 'open', 'partially_filled');
+    SELECT x.position_qty, x.open_sell_qty INTO v_pos_qty, v_open_sell
+      FROM risk._strategy_position(v_acct.book_id, p_strategy, p_symbol, v_pos_qty, v_open_sell) x;
 
     -- Side and quantity.
     IF p_direction = 'buy' THEN
@@ -298,6 +305,11 @@ BEGIN
         IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
+        v_rules := v_rules || jsonb_build_object(
+            'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity, v_day_start, v_peak),
+            'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity),
+            'strategy_loss', risk._check_strategy_loss(v_acct.book_id, p_strategy, p_ts, v_side, v_limits, v_day_start, v_peak));
+        v_reasons := v_reasons || risk._rule_reasons(v_rules);
         IF v_notional < v_inst.min_notional THEN
             v_reasons := v_reasons || 'below_min_notional'::text;
         END IF;
@@ -308,6 +320,8 @@ BEGIN
             v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
+    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL));
+    v_reasons := v_reasons || risk._rule_reasons(v_rules -> 'arbitration');
 
     v_figures := jsonb_build_object(
         'price', v_price, 'bar_close', v_bar_close, 'cash', v_cash, 'positions_value', v_pos_value,
@@ -315,7 +329,7 @@ BEGIN
         'open_buy_notional', v_open_buys, 'position_qty', v_pos_qty, 'open_sell_qty', v_open_sell,
         'notional', v_notional, 'fee_rate', v_fee_rate, 'instrument_after', v_inst_after,
         'cluster', v_cluster, 'cluster_after', v_clus_after, 'quote_after', v_quote_after,
-        'portfolio_after', v_port_after, 'caps', v_caps);
+        'portfolio_after', v_port_after, 'caps', v_caps, 'rules', v_rules);
 
     IF cardinality(v_reasons) > 0 OR v_price IS NULL THEN
         IF v_price IS NULL AND NOT ('data_stale' = ANY (v_reasons)) THEN

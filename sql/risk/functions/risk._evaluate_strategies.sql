@@ -1,0 +1,50 @@
+-- risk._evaluate_strategies(p_book_id, p_hour, p_day_start, p_peak) -> integer (strategies killed)
+-- At an hour close (api.close_hour, after the book's hourly state): records every strategy's own figures
+-- (risk.strategy_figures) in portfolio.strategy_hour and applies its own loss limits
+-- (risk._check_strategy_loss: strategy_max_daily_loss against the book's day-start equity, strategy_max_drawdown
+-- against its peak equity). A strategy past either limit is killed alone (risk._kill_strategy); the row's
+-- actions say so (strategy_killed plus the reason codes). Idempotent per hour (a row exists: nothing again).
+CREATE OR REPLACE FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamptz, p_day_start numeric,
+                                                     p_peak numeric)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_acct    trading.account;
+    v_limits  jsonb;
+    v_s       record;
+    v_f       record;
+    v_check   jsonb;
+    v_actions text[];
+    v_killed  integer := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    FOR v_s IN SELECT s.strategy FROM trading.strategy s WHERE s.book_id = p_book_id ORDER BY s.strategy LOOP
+        CONTINUE WHEN EXISTS (SELECT FROM portfolio.strategy_hour h
+                               WHERE h.book_id = p_book_id AND h.strategy = v_s.strategy AND h.hour = p_hour);
+        SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, v_s.strategy, p_hour);
+        v_check := risk._check_strategy_loss(p_book_id, v_s.strategy, p_hour, NULL, v_limits, p_day_start, p_peak);
+        v_actions := ARRAY(SELECT jsonb_array_elements_text(v_check -> 'reasons'));
+        IF cardinality(v_actions) > 0 THEN
+            IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'strategy'
+                              AND h.scope_key = v_acct.name || '/' || v_s.strategy), false) THEN
+                PERFORM risk._kill_strategy(p_book_id, v_s.strategy, p_hour,
+                    format('%s: daily pnl %s (limit %s), drawdown %s (limit %s)', array_to_string(v_actions, ','),
+                           round(v_f.daily_pnl, 8), v_check ->> 'strategy_max_daily_loss',
+                           round(v_f.drawdown, 8), v_check ->> 'strategy_max_drawdown'));
+                v_actions := 'strategy_killed'::text || v_actions;
+                v_killed := v_killed + 1;
+            END IF;
+        END IF;
+        INSERT INTO portfolio.strategy_hour (book_id, strategy, hour, pool, position_value, open_buy_notional,
+                                             realized_pnl, unrealized_pnl, pnl, day_start_pnl, peak_pnl, actions)
+        VALUES (p_book_id, v_s.strategy, p_hour, v_f.pool, v_f.position_value, v_f.open_buy_notional,
+                v_f.realized_pnl, v_f.unrealized_pnl, v_f.pnl, v_f.day_start_pnl, v_f.peak_pnl, v_actions);
+    END LOOP;
+    RETURN v_killed;
+END
+$$;
+
+COMMENT ON FUNCTION risk._evaluate_strategies(integer, timestamptz, numeric, numeric) IS 'Internal: at an hour close, records each strategy''s own figures (portfolio.strategy_hour) and kills alone a strategy past its own daily-loss or drawdown limit (risk._kill_strategy). Returns the number killed.';
