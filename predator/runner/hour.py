@@ -219,10 +219,11 @@ class HourRunner:
                          halts=[f"{b.scope} ({b.incident or b.kind})" for b in found])
         return HaltStop(tuple(found), last, self.config.end, hours_left)
 
-    def step(self, t: datetime) -> HourOutcome:
-        """One decision time (:meth:`predator.runner.step.HourStep.run`)."""
+    def step(self, t: datetime, decide: bool = True) -> HourOutcome:
+        """One decision time (:meth:`predator.runner.step.HourStep.run`; ``decide`` false: closed without
+        decisions)."""
         assert self.hour is not None, "prepare() first"
-        return self.hour.run(t)
+        return self.hour.run(t, decide)
 
     def service_requests(self, t: datetime) -> int:
         """Carry out cancel requests and send unsent admitted orders (:meth:`VenueRelay.service_requests`)."""

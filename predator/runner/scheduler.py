@@ -231,10 +231,16 @@ class ScheduledRun:
         t = self.config.start if last is None else last + HOUR
         while t <= latest and not self.stopping:
             self._await_bars(t)
+            # A live worker catching up (hours that closed at the venue while it was down) closes them without
+            # decisions: only the latest closed hour decides, so no real order goes out for old bars.
+            decide = self.config.mode != "live" or t == latest
+            if not decide:
+                log.warning("catch_up_hour_not_decided", hour=t.isoformat(), latest=latest.isoformat(),
+                            account=self.config.account)
             with self.lock:
                 if self.stopping:
                     return
-                outcome = self.runner.step(t)
+                outcome = self.runner.step(t, decide)
                 self._after_hour(t, outcome)
             self.hours_run += 1
             log.info("hour_closed", hour=t.isoformat(), run_id=self.config.run_id, account=self.config.account)

@@ -83,14 +83,16 @@ class HourStep:
     #: The book's further strategies; empty for a run of one strategy (which then behaves exactly as before).
     others: list[OtherStrategy] = field(default_factory=list)
 
-    def run(self, t: datetime) -> HourOutcome:
-        """One decision time: relay venue events, reconcile, close the hour, decide, admit, place.
+    def run(self, t: datetime, decide: bool = True) -> HourOutcome:
+        """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
+        ``decide`` false the hour is closed without asking the strategies (a live worker catching up hours
+        that closed at the venue while it was down: no order goes out now for a decision on old bars).
 
         A run fed by the live sync first fixes what the hour knows (``api.record_hour_knowledge``, which
         holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
         exactly that; a simulated venue then matches against those bars in the same transaction."""
         if self.config.feed != "sync":
-            state, admitted, refusals = self._close_and_admit(t, self.relay.collect(self.conn, t))
+            state, admitted, refusals = self._close_and_admit(t, self.relay.collect(self.conn, t), decide)
         else:
             # A venue on its own clock is polled before (its fills do not depend on our bars; the poll
             # commits its reads); a simulated venue matches the bars the hour knew, inside the transaction.
@@ -99,7 +101,8 @@ class HourStep:
                 known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
                                                     symbols=self.config.symbols)
                 self.refresh(t, known)
-                state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t))
+                state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t),
+                                                                  decide)
         # Admitted orders are committed before they go out.
         if admitted:
             self.relay.place(self.conn, admitted)
@@ -126,7 +129,7 @@ class HourStep:
             self.relay.venue.feed_bars(market.venue_bars())
 
     def _close_and_admit(
-        self, t: datetime, collected: tuple[list[VenueEvent], list[VenueTransfer]]
+        self, t: datetime, collected: tuple[list[VenueEvent], list[VenueTransfer]], decide: bool = True
     ) -> tuple[api.HourState, list[OrderRequest], tuple[tuple[str, ...], ...]]:
         """Steps 1–5 of the hour on what was ``collected`` from the venue: relay, reconcile, close, decide,
         admit (committed when this returns, or by the caller's transaction). The hour's state, the
@@ -136,15 +139,15 @@ class HourStep:
         conn, relay = self.conn, self.relay
         events, transfers = collected
         try:
-            return self._close_and_admit_batch(t, events, transfers)
+            return self._close_and_admit_batch(t, events, transfers, decide)
         except IllegalTransition:
             # Order-state confusion: a venue event the order state machine refuses. The batch was rolled back;
             # relay the events one by one (a refused one halts the book with an incident), then the rest.
             relay.relay_one_by_one(conn, events)
-            return self._close_and_admit_batch(t, [], transfers)
+            return self._close_and_admit_batch(t, [], transfers, decide)
 
     def _close_and_admit_batch(
-        self, t: datetime, events: list[VenueEvent], transfers: list[VenueTransfer]
+        self, t: datetime, events: list[VenueEvent], transfers: list[VenueTransfer], decide: bool = True
     ) -> tuple[api.HourState, list[OrderRequest], tuple[tuple[str, ...], ...]]:
         """:meth:`_close_and_admit` in one round trip and one transaction (a savepoint of the caller's)."""
         c, conn, relay = self.config, self.conn, self.relay
@@ -164,7 +167,7 @@ class HourStep:
             results = api.run_many(conn, calls)
             state: api.HourState = results[-1]
             named: list[tuple[str, Signal]] = []
-            if t < c.end:
+            if t < c.end and decide:
                 open_symbols = set(results[-2])
                 own = reads.strategy_positions(conn, c.account) if self.others else None
                 named = [(c.strategy, s) for s in self.decide(t, state, open_symbols, positions=_own(own, c.strategy))]

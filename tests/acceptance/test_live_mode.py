@@ -56,6 +56,18 @@ class BuyThenRest:
                       price)
 
 
+@dataclass
+class BuyEveryHour:
+    """Test strategy: a small market buy every hour (it fills by the next hour, so every hour decides)."""
+
+    name: str = field(default="buy_every_hour", init=False)
+    warmup_bars: int = 2
+
+    def generate_signal(self, context: Context) -> Signal | None:
+        return Signal(context.decision_time, context.symbol, "buy", 1.0, 50.0,
+                      context.decision_time + timedelta(hours=1), Decimal("0.001"))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -304,3 +316,71 @@ def test_a_live_run_trades_at_the_emulator_the_kill_switch_stops_it_and_only_an_
             worker.wait()
         if worker.stdout is not None:
             worker.stdout.close()
+
+
+def _stop(worker: subprocess.Popen[str]) -> None:
+    worker.terminate()
+    try:
+        worker.wait(20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    if worker.stdout is not None:
+        worker.stdout.close()
+
+
+def test_a_live_worker_back_after_downtime_closes_the_missed_hours_without_deciding(
+        db: Target, home: dict[str, str], emulator: Emulator, tmp_path: Path) -> None:
+    """The worker is down while five hours close at the venue. Back, it closes the hours it missed without
+    asking the strategy (no real order now for a decision on old bars) and decides again from the latest."""
+    account = f"back_{emulator.venue}"
+    assert _add_key(home, emulator, tmp_path).returncode == 0
+    with db.connect("operator") as op, op.transaction():
+        api.set_setting(op, "live_burn_in_days", 0, "test: no burn-in needed on the emulator")
+    held = datetime.fromisoformat(_admin(emulator.url, "POST", "clock", {"rate": 0})["clock"])
+    first = held.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    args = [sys.executable, "-m", "predator.cli", *_live(home, emulator, account, "--confirm-live",
+                                                          strategy="tests.acceptance.test_live_mode:BuyEveryHour",
+                                                          params="{}", first=first, hours=200)]
+
+    def start() -> subprocess.Popen[str]:
+        worker = subprocess.Popen(args, env=home, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True)
+        assert worker.stdout is not None
+        lines = [worker.stdout.readline() for _ in range(2)]  # the key's checks, then the first sync
+        assert "first sync" in lines[-1], "".join(lines) + worker.stdout.read()
+        _admin(emulator.url, "POST", "clock", {"rate": WARP})
+        return worker
+
+    def hour() -> datetime | None:
+        return _rows(db, "SELECT max(hour) FROM api.hourly_states WHERE account = %s", account)[0][0]
+
+    def decided() -> set[datetime]:
+        return {ts for (ts,) in _rows(db, "SELECT ts FROM api.decisions WHERE account = %s", account)}
+
+    def book() -> str:
+        return repr({"hour": hour(), "decided": sorted(decided())})
+
+    worker = start()
+    try:
+        _until("two hours decided", worker, book, lambda: len(decided()) >= 2)
+    finally:
+        _stop(worker)
+    down_at = hour()
+    assert down_at is not None
+    # Down: the venue's clock moves five hours on; the worker comes back then.
+    _admin(emulator.url, "POST", "clock", {"rate": 0})
+    _admin(emulator.url, "POST", "clock", {"to": (down_at + timedelta(hours=5, seconds=30)).isoformat()})
+    worker = start()
+    try:
+        latest = down_at + timedelta(hours=5)
+        _until("two hours after the latest", worker, book, lambda: (hour() or START) >= latest + timedelta(hours=2))
+    finally:
+        _stop(worker)
+    missed = [down_at + timedelta(hours=h) for h in range(1, 5)]
+    closed = {h for (h,) in _rows(db, "SELECT hour FROM api.hourly_states WHERE account = %s", account)}
+    assert set(missed) <= closed  # the missed hours were closed (relayed, reconciled, valued) ...
+    assert not set(missed) & decided(), sorted(decided())  # ... without a decision
+    assert {latest, latest + timedelta(hours=1)} <= decided()  # and the latest hour decides again
+    orders = _rows(db, "SELECT count(*) FROM api.orders WHERE account = %s AND ts = ANY(%s)", account, missed)
+    assert orders == [(0,)]
