@@ -24,7 +24,8 @@ def _debug(ctx: click.Context) -> bool:
 
 
 def _log_internal(exc: BaseException) -> None:
-    """Append an internal error's (redacted) traceback to the log, one JSON line; never fails itself."""
+    """Append an internal error's (redacted) traceback to the log, one JSON line. It never raises: when the log
+    cannot be written, it says so on stderr (the operator then reruns with ``--debug``)."""
     import json
     from datetime import UTC, datetime
     from pathlib import Path
@@ -38,8 +39,9 @@ def _log_internal(exc: BaseException) -> None:
                 "command": " ".join(sys.argv[1:]), "exception": "".join(traceback.format_exception(exc))}
         with path.open("a") as f:
             f.write(redaction.redact(json.dumps(line, sort_keys=True)) + "\n")
-    except Exception:  # noqa: BLE001, S110 - reporting a bug must not raise another
-        pass
+    except Exception as e:  # noqa: BLE001 - reporting a bug must not raise another, but must not go quiet
+        click.echo(f"warning: the traceback could not be written to the log ({type(e).__name__}: "
+                   f"{redaction.redact(str(e))}); rerun with predator --debug to see it", err=True)
 
 
 class _Group(click.Group):

@@ -102,6 +102,11 @@ def test_a_bug_is_an_internal_error_with_its_traceback_in_the_log(env: dict[str,
     assert "Traceback" in Path(env["PREDATOR_LOG"]).read_text()
     debug = _cli(env, "--debug", *args)
     assert debug.returncode == exits.INTERNAL and "Traceback" in debug.stderr
+    # A log that cannot be written does not hide the bug: the line says so and names --debug.
+    blocked = dict(env, PREDATOR_LOG=str(Path(env["PREDATOR_LOG"]) / "not-a-directory" / "predator.jsonl"))
+    unlogged = _cli(blocked, *args)
+    assert unlogged.returncode == exits.INTERNAL
+    assert "the traceback could not be written to the log" in unlogged.stderr, unlogged.stderr
 
 
 def test_kill_says_whether_a_worker_is_listening(env: dict[str, str], market_db: Target) -> None:
