@@ -12,7 +12,8 @@
 -- Idempotent: the same signal again returns the first decision; a different signal for the same
 -- (strategy, symbol, p_ts) raises PD010. PD011 unknown account/strategy/instrument, PD012 bad
 -- arguments, PD013 a decision time before the last closed hour.
--- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused risk_reducing risk_cooldown data_stale
+-- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused risk_reducing risk_cooldown
+-- strategy_reducing strategy_cooldown data_stale
 -- quote_currency_mismatch edge_below_minimum insufficient_cash order_notional_cap instrument_cap
 -- cluster_cap quote_cap portfolio_cap daily_loss_limit drawdown_limit below_min_notional below_min_qty
 -- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position; issue 13: pool_disabled pool_budget
@@ -226,6 +227,7 @@ BEGIN
     -- Halts and pauses cover every order.
     v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
     v_reasons := v_reasons || risk._admission_state(v_acct.book_id, v_side, p_ts);  -- risk_reducing, risk_cooldown
+    v_reasons := v_reasons || risk._strategy_admission_state(v_acct.book_id, p_strategy, v_side, p_ts, v_day_start, v_peak);  -- strategy_reducing, strategy_cooldown
     IF v_status = 'paused' THEN
         v_reasons := v_reasons || 'strategy_paused'::text;
     END IF;
