@@ -9,7 +9,9 @@
 --                               cause strategy_drawdown, held until an operator resumes it (a drawdown does not
 --                               clear by itself).
 -- Only from normal or cooldown, or while reducing when the cause adds to it (a drawdown hold over a daily stop,
--- a daily stop that moves on to a later day); never from halted. Limits not set: nothing computed.
+-- a daily stop that moves on to a later day); never from halted. One daily stop per UTC day (the day of p_ts, a
+-- close at 00:00 belonging to the day it ends): once lifted at 00:00 or released by an operator it is not redone
+-- for the same day's loss. Limits not set: nothing computed.
 CREATE OR REPLACE FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamptz, p_limits jsonb,
                                                  p_day_start numeric, p_peak numeric)
 RETURNS text
@@ -41,7 +43,10 @@ BEGIN
          WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
     END IF;
     IF v_loss IS NOT NULL AND v_f.daily_pnl < 0 AND -v_f.daily_pnl >= v_loss
-       AND NOT (v_state = 'reducing' AND (v_cur.hold IS NOT NULL OR v_cur.until_ts >= v_until)) THEN
+       AND NOT (v_state = 'reducing' AND (v_cur.hold IS NOT NULL OR v_cur.until_ts >= v_until))
+       AND NOT EXISTS (SELECT FROM risk.state_event e  -- one daily stop per UTC day: a lifted or released one is not redone
+                        WHERE e.book_id = p_book_id AND e.scope_kind = 'strategy' AND e.scope_key = p_strategy
+                          AND e.cause = 'strategy_daily_loss' AND e.ts > v_until - interval '1 day') THEN
         v_state := risk._strategy_transition(p_book_id, p_strategy, 'reducing', 'strategy_daily_loss',
             format('strategy_reduce_daily_loss: daily pnl %s (limit %s); entries refused %s', round(v_f.daily_pnl, 8), v_loss,
                    CASE WHEN v_lane = 'paper' THEN 'until ' || to_char(v_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')
