@@ -20,3 +20,14 @@ COMMENT ON COLUMN risk.state_current.hold IS 'While reducing: the cause that onl
 INSERT INTO risk.limit_kind (limit_name, allowed_modes, description) VALUES
     ('strategy_reduce_daily_loss', '{pct,abs}', 'Reduce tier of a strategy''s own loss since 00:00 UTC (scope = strategy or *; pct of the book''s day-start equity or an amount): the strategy moves to reducing (entries refused strategy_reducing, exits admitted); in a paper lane until the next 00:00 UTC, in a live lane until an operator resumes it.'),
     ('strategy_reduce_drawdown', '{pct,abs}', 'Reduce tier of a strategy''s own PnL below its peak (scope = strategy or *; pct of the book''s peak equity or an amount): the strategy moves to reducing until an operator resumes it (api.resume_strategy).');
+
+-- The net arbitration rule (issue 13 item 2; docs/risk.md "Arbitration"): opposing quantities of strategies that
+-- disagree on a symbol in the same hour offset; the residual of the larger side trades, owned by one strategy.
+-- A residual of an order already admitted is a new order of origin arbitration_net (its strategy's; the original
+-- is cancelled); risk._check_arbitration takes the signal's quantity and unit price for it.
+ALTER TABLE risk.arbitration_setting DROP CONSTRAINT arbitration_rule_is_known,
+    ADD CONSTRAINT arbitration_rule_is_known CHECK (rule IN ('refuse_both', 'priority', 'net'));
+COMMENT ON TABLE risk.arbitration_setting IS 'The arbitration rule of a risk profile when two strategies of a book disagree on a symbol in the same hour: refuse_both (the default without a row), priority (the higher trading.strategy.priority wins, a tie refuses both) or net (opposing quantities offset, the larger side''s residual trades, owned by its strategy). Append-only; the highest revision is in force (api.set_arbitration, audited).';
+ALTER TABLE trading.order_request DROP CONSTRAINT order_origin_is_known,
+    ADD CONSTRAINT order_origin_is_known CHECK (origin IN ('signal', 'kill_switch', 'risk_flatten', 'strategy_kill', 'arbitration_net'));
+DROP FUNCTION IF EXISTS risk._check_arbitration(integer, text, text, timestamptz, text, boolean);

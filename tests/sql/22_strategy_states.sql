@@ -10,7 +10,7 @@
 -- chained row of risk.state_event with scope strategy, checked by the trigger (PD020).
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(46);
+SELECT plan(57);
 
 -- Market: flat BTC 100 and ETH 50; XRP 1.0 until the 05:00 bar, then 0.5. Three days of bars from 2024-01-01.
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[72])::numeric[])
@@ -159,6 +159,37 @@ SELECT is(pg_temp.why('gp', 's1', 'ETH/USDT', 2, 'buy', 12), '{pool_budget}',
           'an entry decided at 02:00 still counts that buy (open at 02:00): 600 + 600 over 1000, pool_budget');
 SELECT is((SELECT (figures -> 'rules' -> 'pool' ->> 'pool_after')::numeric FROM api.decisions
             WHERE account = 'gp' AND symbol = 'ETH/USDT'), 1200::numeric, '... the decision records 1200, the figure gate 17 re-derives');
+
+-- Net arbitration -------------------------------------------------------------------------------------------------
+-- Account nt (rule net): s1 holds 5 BTC; s2 holds none.
+INSERT INTO risk.profile (profile, description) VALUES ('t_net', 'pgtap: net arbitration');
+SELECT is(api.set_arbitration('t_net', 'net', 'pgtap: net'), 1, 'api.set_arbitration: net');
+SELECT pg_temp.new_account('nt', 10000, 't_net') AS nt \gset
+SELECT api.register_strategy('nt', 's2', '{}', 'pgtap') AS r \gset
+SELECT pg_temp.trade('nt', 'BTC/USDT', pg_temp.at(1), 'buy', 5, 100, 0.5, 'N1') AS t \gset
+SELECT is(pg_temp.why('nt', 's2', 'BTC/USDT', 5, 'buy', 3), '{}', 's2 buys 3 BTC at 05:00');
+SELECT is(pg_temp.why('nt', 's1', 'BTC/USDT', 5, 'sell', 1), '{arbitration_netted}',
+          's1 sells 1 the same hour (net): the smaller side is refused arbitration_netted');
+SELECT results_eq($$SELECT (figures -> 'rules' -> 'arbitration' -> 'arbitration' ->> 'offset')::numeric,
+                           (figures -> 'rules' -> 'arbitration' -> 'arbitration' ->> 'other_quantity')::numeric
+                      FROM api.decisions WHERE account = 'nt' AND strategy = 's1' AND ts = pg_temp.at(5)$$,
+                  $$VALUES (1::numeric, 3::numeric)$$, '... its figures record the offset 1 against 3');
+SELECT results_eq($$SELECT strategy, side, quantity, status FROM api.orders WHERE account = 'nt' AND ts = pg_temp.at(5) ORDER BY quantity$$,
+                  $$VALUES ('s2'::text, 'buy'::text, 2::numeric, 'new'::text), ('s2', 'buy', 3, 'canceled')$$,
+                  '... s2''s buy of 3 is cancelled and replaced by its residual 2, still s2''s own order');
+SELECT is((SELECT origin FROM api.orders WHERE account = 'nt' AND ts = pg_temp.at(5) AND quantity = 2), 'arbitration_net',
+          '... the residual''s origin is arbitration_net');
+SELECT is(pg_temp.why('nt', 's2', 'BTC/USDT', 6, 'buy', 1), '{}', 's2 buys 1 BTC at 06:00');
+SELECT is(pg_temp.why('nt', 's1', 'BTC/USDT', 6, 'sell', 4), '{}', 's1 sells 4 the same hour: the larger side is admitted ...');
+SELECT results_eq($$SELECT o.quantity, (d.figures ->> 'notional')::numeric, (d.figures -> 'rules' -> 'arbitration' -> 'arbitration' ->> 'offset')::numeric
+                      FROM api.decisions d JOIN api.orders o ON o.client_order_id = d.client_order_id
+                     WHERE d.account = 'nt' AND d.strategy = 's1' AND d.ts = pg_temp.at(6)$$,
+                  $$VALUES (3::numeric, 300::numeric, 1::numeric)$$, '... for its residual 3 (4 less the offset 1), recorded');
+SELECT is((SELECT status FROM api.orders WHERE account = 'nt' AND strategy = 's2' AND ts = pg_temp.at(6)), 'canceled',
+          '... and s2''s buy of 1 is cancelled (arbitration_netted)');
+SELECT ok((SELECT reason LIKE 'arbitration_netted:%' FROM api.order_events e JOIN api.orders o USING (client_order_id)
+            WHERE o.account = 'nt' AND o.strategy = 's2' AND o.ts = pg_temp.at(6) AND e.status_after = 'canceled'),
+          '... its cancellation names the rule');
 
 SELECT is_empty('SELECT * FROM api.verify_chains()', 'every chain verifies, the strategies'' moves included');
 

@@ -19,7 +19,7 @@
 -- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position; issue 13: pool_disabled pool_budget
 -- pool_daily_loss pool_drawdown strategy_allocation strategy_daily_loss strategy_drawdown (risk._check_pool,
 -- risk._check_strategy_allocation, risk._check_strategy_loss) and arbitration_refused arbitration_lost
--- (risk._check_arbitration), their figures under figures->'rules'. A strategy sells only what it holds itself
+-- arbitration_netted (risk._check_arbitration; under the net rule an admitted signal trades its residual), their figures under figures->'rules'. A strategy sells only what it holds itself
 -- (risk._strategy_position). Beyond the profile's
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
@@ -322,7 +322,8 @@ BEGIN
             v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
-    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL));
+    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL, v_qty, coalesce(p_limit_price, v_price)));
+    SELECT x.quantity, x.notional INTO v_qty, v_notional FROM risk._arbitrated_quantity(v_rules -> 'arbitration', v_qty, v_notional) x;  -- net: the residual
     v_reasons := v_reasons || risk._rule_reasons(v_rules -> 'arbitration');
 
     v_figures := jsonb_build_object(
