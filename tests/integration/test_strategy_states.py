@@ -25,7 +25,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "sql" / "helpers" / "fixtures.s
 SCENARIO = """
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[48])::numeric[]);
 SELECT pg_temp.load_bars('ETH/USDT', '2024-01-01T00:00:00Z', array_fill(50, ARRAY[48])::numeric[]);
-SELECT pg_temp.load_bars('XRP/USDT', '2024-01-01T00:00:00Z', array_fill(1, ARRAY[6]) || array_fill(0.5, ARRAY[42])::numeric[]);
+SELECT pg_temp.load_bars('XRP/USDT', '2024-01-01T00:00:00Z',
+                         array_fill(1, ARRAY[6]) || array_fill(0.5, ARRAY[42])::numeric[]);
 INSERT INTO risk.profile (profile, description) VALUES ('t_states', 'strategy states');
 SELECT api.set_arbitration('t_states', 'net', 'test: net');
 SELECT api.set_limit('t_states', 'strategy_reduce_daily_loss', 'abs', 300, 'test', 'rk');
@@ -97,7 +98,8 @@ def book(db: Target) -> Target:
 def test_every_gate_passes_then_gates_17_and_18_report_planted_violations(book: Target) -> None:
     with psycopg.connect(book.role_dsn("auditor")) as conn:
         orders = conn.execute("SELECT strategy, side, quantity, origin, status FROM api.orders"
-                              " WHERE account = 'st' AND symbol = 'BTC/USDT' AND ts >= %s ORDER BY seq", (at(9),)).fetchall()
+                              " WHERE account = 'st' AND symbol = 'BTC/USDT' AND ts >= %s ORDER BY seq",
+                              (at(9),)).fetchall()
         moves = conn.execute("SELECT strategy, state_before, state_after, cause FROM api.risk_state_events"
                              " WHERE account = 'st' ORDER BY seq").fetchall()
     assert [(s, side, float(q), o, st) for s, side, q, o, st in orders] == [
@@ -112,9 +114,11 @@ def test_every_gate_passes_then_gates_17_and_18_report_planted_violations(book: 
     assert not failing
 
     tamper(book, "UPDATE trading.order_request SET quantity = 2.5 WHERE origin = 'arbitration_net'")
-    assert any("net arbitration: residual" in row[-1] for row in run(book, ("17_pools_strategies",))["17_pools_strategies"])
+    gate_17 = run(book, ("17_pools_strategies",))["17_pools_strategies"]
+    assert any("net arbitration: residual" in row[-1] for row in gate_17)
 
     tamper(book, "UPDATE trading.order_request SET admitted_at = (SELECT recorded_at + interval '1 microsecond'"
                  " FROM risk.state_event WHERE scope_kind = 'strategy' AND scope_key = 'rk')"
                  " WHERE strategy = 'rk' AND origin = 'signal' AND side = 'buy'")
-    assert any("while the strategy rk was reducing" in row[-1] for row in run(book, ("18_risk_state",))["18_risk_state"])
+    gate_18 = run(book, ("18_risk_state",))["18_risk_state"]
+    assert any("while the strategy rk was reducing" in row[-1] for row in gate_18)
