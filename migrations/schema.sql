@@ -1423,12 +1423,13 @@ BEGIN
                 format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
                 v_inc);
         END IF;
-        -- The desync breaker records the trip (the global halt above already stopped trading).
+        -- The desync breaker records the trip (risk.breaker_trip, linked to the incident above; the global halt above
+        -- already stopped trading).
         v_since := p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync');
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
                 AND r.ts > v_since), 1,
-            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs));
+            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END
@@ -2200,6 +2201,56 @@ COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) IS 'O
 
 
 --
+-- Name: resume_reducing(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.resume_reducing(p_account text, p_reason text, p_strategy text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account := trading._account(p_account);
+    v_before text;
+    v_after  text;
+BEGIN
+    IF coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'resume_reducing refused: no reason given',
+            HINT = 'Say why the book (or strategy) may take entries again.';
+    END IF;
+    IF p_strategy IS NOT NULL AND NOT EXISTS (SELECT FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L on account %L', p_strategy, p_account),
+            HINT = 'Register it with api.register_strategy.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    v_before := CASE WHEN p_strategy IS NULL THEN risk._state(v_acct.book_id) ELSE risk._strategy_state(v_acct.book_id, p_strategy) END;
+    IF NOT EXISTS (SELECT FROM risk.state_current c
+                    WHERE c.book_id = v_acct.book_id AND c.scope_kind = CASE WHEN p_strategy IS NULL THEN 'book' ELSE 'strategy' END
+                      AND c.scope_key = coalesce(p_strategy, v_acct.name)
+                      AND ((c.state = 'reducing' AND c.hold IS NOT NULL) OR (p_strategy IS NOT NULL AND c.state = 'halted')))
+       AND NOT (p_strategy IS NOT NULL AND coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'strategy'
+                                                      AND h.scope_key = p_account || '/' || p_strategy), false)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('resume_reducing refused: %s is %s, not held for an operator', coalesce(p_account || '/' || p_strategy, p_account), v_before),
+            HINT = 'A daily stop and a paper breaker pause lift by themselves; a halt is lifted with api.resume.';
+    END IF;
+    PERFORM ops._audit(v_acct.book_id, 'resume_reducing', coalesce(p_account || '/' || p_strategy, p_account),
+                       jsonb_build_object('state_before', v_before), p_reason);
+    v_after := risk._resume_risk(v_acct.book_id, p_strategy, p_reason);
+    RETURN v_after;
+END
+$$;
+
+
+ALTER FUNCTION api.resume_reducing(p_account text, p_reason text, p_strategy text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION resume_reducing(p_account text, p_reason text, p_strategy text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strategy text) IS 'Operator: releases a book''s or a strategy''s risk state held for an operator (a paper drawdown_halt_tier, a strategy drawdown, a live strategy daily loss, a strategy kill) by a recorded move (operator_resume, or halted -> cooldown); audited. PD011 unknown, PD012 no reason, PD014 nothing held.';
+
+
+--
 -- Name: resume_strategy(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2216,6 +2267,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L on account %L', p_strategy, p_account),
             HINT = 'Register it with api.register_strategy.';
     END IF;
+    PERFORM risk._resume_risk(v_acct.book_id, p_strategy, p_reason);  -- issue 13: kill -> cooldown, held reducing -> normal
 END
 $$;
 
@@ -2226,7 +2278,7 @@ ALTER FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason tex
 -- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy; audited. PD011 when unknown.';
+COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown.';
 
 
 --
@@ -2244,10 +2296,10 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L', p_profile),
             HINT = 'See risk.profile (api.limits lists the profiles in use).';
     END IF;
-    IF p_rule IS NULL OR p_rule NOT IN ('refuse_both', 'priority') OR coalesce(btrim(p_reason), '') = '' THEN
+    IF p_rule IS NULL OR p_rule NOT IN ('refuse_both', 'priority', 'net') OR coalesce(btrim(p_reason), '') = '' THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('set_arbitration refused: rule %L', p_rule),
             DETAIL = format('profile=%s rule=%s reason=%s', p_profile, p_rule, p_reason),
-            HINT = 'Rules: refuse_both (default) or priority; give a reason.';
+            HINT = 'Rules: refuse_both (default), priority or net; give a reason.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);  -- the lock api.set_limit takes
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM risk.arbitration_setting s WHERE s.profile = p_profile;
@@ -2265,7 +2317,7 @@ ALTER FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) O
 -- Name: FUNCTION set_arbitration(p_profile text, p_rule text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) IS 'Operator: sets the arbitration rule of a risk profile (refuse_both or priority) for strategies that disagree on a symbol in the same hour; new revision, audited. PD011 unknown profile, PD012 unknown rule or no reason.';
+COMMENT ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) IS 'Operator: sets the arbitration rule of a risk profile (refuse_both, priority or net) for strategies that disagree on a symbol in the same hour; new revision, audited. PD011 unknown profile, PD012 unknown rule or no reason.';
 
 
 --
@@ -2636,6 +2688,7 @@ BEGIN
     -- Halts and pauses cover every order.
     v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
     v_reasons := v_reasons || risk._admission_state(v_acct.book_id, v_side, p_ts);  -- risk_reducing, risk_cooldown
+    v_reasons := v_reasons || risk._strategy_admission_state(v_acct.book_id, p_strategy, v_side, p_ts, v_day_start, v_peak);  -- strategy_reducing, strategy_cooldown
     IF v_status = 'paused' THEN
         v_reasons := v_reasons || 'strategy_paused'::text;
     END IF;
@@ -2730,7 +2783,8 @@ BEGIN
             v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
-    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL));
+    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL, v_qty, coalesce(p_limit_price, v_price)));
+    SELECT x.quantity, x.notional INTO v_qty, v_notional FROM risk._arbitrated_quantity(v_rules -> 'arbitration', v_qty, v_notional) x;  -- net: the residual
     v_reasons := v_reasons || risk._rule_reasons(v_rules -> 'arbitration');
 
     v_figures := jsonb_build_object(
@@ -4551,7 +4605,9 @@ BEGIN
     IF NOT FOUND THEN
         RETURN 'normal';
     END IF;
-    IF v_cur.state = 'reducing' AND (v_cur.until_ts IS NULL OR p_hour >= v_cur.until_ts) THEN
+    IF v_cur.state = 'reducing' AND v_cur.hold IS NOT NULL THEN
+        RETURN v_cur.state;  -- held (a paper drawdown_halt_tier): only an operator releases it (api.resume_reducing)
+    ELSIF v_cur.state = 'reducing' AND (v_cur.until_ts IS NULL OR p_hour >= v_cur.until_ts) THEN
         IF v_cur.breaker IS NULL THEN
             RETURN risk._transition(p_book_id, 'normal', 'next_utc_day',
                 format('daily stop lifted: a new UTC day began at %s', to_char(v_cur.until_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')),
@@ -4581,6 +4637,45 @@ ALTER FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with time
 --
 
 COMMENT ON FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with time zone) IS 'Internal: at an hour''s close, mirrors the halts into the book''s risk state and lifts a daily stop on the next UTC day, a paper breaker pause after breaker_clear_hours clean hours (hysteresis: breaker_clear_pct) and a cooldown when it ends, each by a recorded move.';
+
+
+--
+-- Name: _advance_strategy_state(integer, text, timestamp with time zone, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_cur risk.state_current;
+BEGIN
+    PERFORM risk._sync_strategy_halt(p_book_id, p_strategy, p_hour);
+    PERFORM risk._strategy_reduce(p_book_id, p_strategy, p_hour, p_limits, p_day_start, p_peak);
+    SELECT * INTO v_cur FROM risk.state_current c
+     WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
+    IF NOT FOUND THEN
+        RETURN 'normal';
+    ELSIF v_cur.state = 'reducing' AND v_cur.hold IS NULL AND p_hour >= v_cur.until_ts THEN
+        RETURN risk._strategy_transition(p_book_id, p_strategy, 'normal', 'next_utc_day',
+            format('strategy daily stop lifted: a new UTC day began at %s', to_char(v_cur.until_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')),
+            p_hour);
+    ELSIF v_cur.state = 'cooldown' AND p_hour >= v_cur.until_ts THEN
+        RETURN risk._strategy_transition(p_book_id, p_strategy, 'normal', 'cooldown_elapsed',
+            format('cooldown ended at %s', to_char(v_cur.until_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')), p_hour);
+    END IF;
+    RETURN v_cur.state;
+END
+$$;
+
+
+ALTER FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) IS 'Internal: at an hour close, mirrors a strategy''s halt, applies its reduce tier and lifts its paper daily stop on the next UTC day and its cooldown when it ends, each by a recorded move; a held reducing state waits for an operator.';
 
 
 --
@@ -4617,6 +4712,35 @@ ALTER FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_pri
 --
 
 COMMENT ON FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone) IS 'Internal: abnormal-slippage breaker and intra-hour loss limits after a fill.';
+
+
+--
+-- Name: _arbitrated_quantity(jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._arbitrated_quantity(p_arbitration jsonb, p_qty numeric, p_notional numeric) RETURNS TABLE(quantity numeric, notional numeric)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_res numeric := (p_arbitration -> 'arbitration' ->> 'residual')::numeric;
+BEGIN
+    IF v_res IS NULL THEN
+        RETURN QUERY SELECT p_qty, p_notional;
+    ELSE
+        RETURN QUERY SELECT v_res, v_res * (p_arbitration -> 'arbitration' ->> 'price')::numeric;
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION risk._arbitrated_quantity(p_arbitration jsonb, p_qty numeric, p_notional numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _arbitrated_quantity(p_arbitration jsonb, p_qty numeric, p_notional numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._arbitrated_quantity(p_arbitration jsonb, p_qty numeric, p_notional numeric) IS 'Internal: the quantity and notional a signal trades after arbitration: the net rule''s residual at the same unit price, else unchanged.';
 
 
 --
@@ -4694,10 +4818,10 @@ COMMENT ON FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_ts 
 
 
 --
--- Name: _check_arbitration(integer, text, text, timestamp with time zone, text, boolean); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _check_arbitration(integer, text, text, timestamp with time zone, text, boolean, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) RETURNS jsonb
+CREATE FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean, p_qty numeric DEFAULT NULL::numeric, p_price numeric DEFAULT NULL::numeric) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -4721,7 +4845,7 @@ BEGIN
       INTO v_against, v_max
       FROM trading.order_request r
       JOIN trading.strategy st ON st.book_id = r.book_id AND st.strategy = r.strategy
-     WHERE r.book_id = p_book_id AND r.symbol = p_symbol AND r.origin = 'signal'
+     WHERE r.book_id = p_book_id AND r.symbol = p_symbol AND r.origin IN ('signal', 'arbitration_net')
        AND r.strategy IS NOT NULL AND r.strategy <> p_strategy AND r.side <> p_side
        AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
     IF jsonb_array_length(v_against) = 0 THEN
@@ -4729,6 +4853,9 @@ BEGIN
     END IF;
     SELECT a.risk_profile INTO v_profile FROM trading.account a WHERE a.book_id = p_book_id;
     v_rule := risk.arbitration_rule(v_profile);
+    IF v_rule = 'net' THEN
+        RETURN risk._net_arbitration(p_book_id, p_strategy, p_symbol, p_ts, p_side, p_qty, p_price, v_against);
+    END IF;
     SELECT s.priority INTO v_prio FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
     IF v_rule = 'priority' AND v_prio < v_max THEN
         v_reason := 'arbitration_lost';
@@ -4770,13 +4897,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) OWNER TO predator_owner;
+ALTER FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean, p_qty numeric, p_price numeric) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean, p_qty numeric, p_price numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) IS 'Internal: arbitration (unless the signal is refused already) when another strategy of the book had an order admitted on the other side of the same symbol in the same hour: refuse_both (arbitration_refused, the other''s order cancelled) or priority (the lower is refused arbitration_lost, the higher wins and the other''s order is cancelled); jsonb {reasons, arbitration}.';
+COMMENT ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean, p_qty numeric, p_price numeric) IS 'Internal: arbitration (unless the signal is refused already) when another strategy of the book had an order admitted on the other side of the same symbol in the same hour: refuse_both (arbitration_refused, the other''s order cancelled) or priority (the lower is refused arbitration_lost, the higher wins and the other''s order is cancelled) or net (risk._net_arbitration: offsets, arbitration_netted); jsonb {reasons, arbitration}.';
 
 
 --
@@ -4973,6 +5100,49 @@ COMMENT ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text
 
 
 --
+-- Name: _drawdown_hold(integer, timestamp with time zone, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._drawdown_hold(p_book_id integer, p_ts timestamp with time zone, p_reason text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_cur  risk.state_current;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    IF v_acct.lane <> 'paper' THEN
+        IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
+            RETURN false;
+        END IF;
+        PERFORM risk._set_halt('global', '*', 0, 'halt',
+            format('%s (account %s, lane %s: a live lane escalates to a global halt)', p_reason, v_acct.name, v_acct.lane),
+            'system', p_ts);
+        PERFORM risk._sync_halt(p_book_id, p_ts);
+        RETURN true;
+    END IF;
+    SELECT * INTO v_cur FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+    IF v_cur.state = 'halted' OR (v_cur.state = 'reducing' AND v_cur.hold IS NOT NULL) THEN
+        RETURN false;
+    END IF;
+    PERFORM risk._transition(p_book_id, 'reducing', 'drawdown_halt_tier',
+        p_reason || '; entries refused until an operator releases the book (api.resume_reducing)', p_ts);
+    RETURN true;
+END
+$$;
+
+
+ALTER FUNCTION risk._drawdown_hold(p_book_id integer, p_ts timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _drawdown_hold(p_book_id integer, p_ts timestamp with time zone, p_reason text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._drawdown_hold(p_book_id integer, p_ts timestamp with time zone, p_reason text) IS 'Internal: the drawdown halt tier: a paper book reduces (exits admitted) until an operator releases it; a live lane halts globally until an operator resumes. False when already in force.';
+
+
+--
 -- Name: _evaluate_hour(integer, timestamp with time zone, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5008,9 +5178,8 @@ BEGIN
 
     v_cap := risk.cap(v_limits, 'drawdown_halt_tier', '*', p_peak);
     IF v_cap IS NOT NULL AND p_peak - p_equity >= v_cap AND p_peak > p_equity THEN
-        IF NOT v_halted THEN
-            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('drawdown_halt_tier: drawdown %s of peak %s', round(v_dd, 6), p_peak), 'system', p_ts);
+        IF NOT v_halted THEN  -- paper: the book reduces, held for an operator; live lanes: a global halt
+            PERFORM risk._drawdown_hold(p_book_id, p_ts, format('drawdown_halt_tier: drawdown %s of peak %s', round(v_dd, 6), p_peak));
             v_halted := true;
         END IF;
         v_actions := v_actions || 'drawdown_halt_tier'::text;
@@ -5036,7 +5205,7 @@ ALTER FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time z
 -- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) IS 'Internal: applies drawdown tiers (halt, flatten) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
+COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) IS 'Internal: applies drawdown tiers (flatten: account halt and flatten; halt: paper reducing held for an operator, live global halt) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
 
 
 --
@@ -5121,6 +5290,7 @@ BEGIN
                 v_killed := v_killed + 1;
             END IF;
         END IF;
+        PERFORM risk._advance_strategy_state(p_book_id, v_s.strategy, p_hour, v_limits, p_day_start, p_peak);
         INSERT INTO portfolio.strategy_hour (book_id, strategy, hour, pool, position_value, open_buy_notional,
                                              realized_pnl, unrealized_pnl, pnl, day_start_pnl, peak_pnl, actions)
         VALUES (p_book_id, v_s.strategy, p_hour, v_f.pool, v_f.position_value, v_f.open_buy_notional,
@@ -5429,6 +5599,110 @@ COMMENT ON FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with time 
 
 
 --
+-- Name: _net_arbitration(integer, text, text, timestamp with time zone, text, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._net_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_qty numeric, p_price numeric, p_against jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct      trading.account;
+    v_inst      market.instrument;
+    v_q         numeric;
+    v_m         numeric;
+    v_n         numeric := p_qty * p_price;
+    v_left      numeric;
+    v_take      numeric;
+    v_rest      numeric;
+    v_admit     numeric;
+    v_dropped   boolean := false;
+    v_o         record;
+    v_coid      text;
+    v_cancelled text[] := '{}';
+    v_residuals jsonb := '[]'::jsonb;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_inst FROM market.instrument i WHERE i.venue = v_acct.venue AND i.symbol = p_symbol;
+    SELECT coalesce(sum(s.quantity - s.filled_qty), 0),
+           coalesce(sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)), 0)
+      INTO v_q, v_m
+      FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+     WHERE s.client_order_id IN (SELECT x ->> 'client_order_id' FROM jsonb_array_elements(p_against) x)
+       AND s.status = 'new' AND s.venue_order_id IS NULL;
+    IF v_q = 0 THEN
+        RETURN jsonb_build_object('reasons', '[]'::jsonb);
+    END IF;
+    IF v_n > v_m AND p_qty > v_q THEN
+        v_admit := p_qty - v_q;
+        IF v_admit < v_inst.min_qty OR v_admit * p_price < v_inst.min_notional THEN
+            v_admit := NULL;
+            v_dropped := true;
+        END IF;
+    END IF;
+    -- The offset: everything nettable when this signal is admitted for its residual (or its residual was dropped
+    -- as it is the larger side), else this signal's quantity.
+    v_left := CASE WHEN v_admit IS NOT NULL OR v_dropped THEN v_q ELSE least(p_qty, v_q) END;
+    FOR v_o IN
+        SELECT r.client_order_id, r.strategy, r.side, r.order_type, r.limit_price, r.decision_price, r.reduce_only, r.expiry,
+               s.quantity - s.filled_qty AS remaining, s.filled_qty, s.updated_ts
+          FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+         WHERE s.client_order_id IN (SELECT x ->> 'client_order_id' FROM jsonb_array_elements(p_against) x)
+           AND s.status = 'new' AND s.venue_order_id IS NULL
+         ORDER BY r.seq
+    LOOP
+        EXIT WHEN v_left <= 0;
+        v_take := least(v_o.remaining, v_left);
+        v_left := v_left - v_take;
+        v_rest := v_o.remaining - v_take;
+        INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+        VALUES (p_book_id, v_o.client_order_id, 'canceled', 'canceled', v_o.filled_qty,
+                format('arbitration_netted: %s offset against %s %s of %s (net)', v_take, p_side, p_qty, p_strategy),
+                greatest(p_ts, v_o.updated_ts));
+        v_cancelled := v_cancelled || v_o.client_order_id;
+        IF v_rest > 0 AND v_rest >= v_inst.min_qty AND v_rest * coalesce(v_o.limit_price, v_o.decision_price) >= v_inst.min_notional THEN
+            v_coid := trading.client_order_id(v_acct.name, v_o.strategy, p_symbol, p_ts, 'net:' || v_o.client_order_id);
+            INSERT INTO trading.order_request (book_id, client_order_id, signal_seq, strategy, symbol, side, order_type,
+                                               quantity, limit_price, decision_price, reduce_only, origin, ts, expiry)
+            VALUES (p_book_id, v_coid, NULL, v_o.strategy, p_symbol, v_o.side, v_o.order_type, v_rest, v_o.limit_price,
+                    v_o.decision_price, v_o.reduce_only, 'arbitration_net', greatest(p_ts, v_o.updated_ts), v_o.expiry);
+            INSERT INTO trading.order_event (book_id, client_order_id, kind, status_after, filled_qty_after, reason, ts)
+            VALUES (p_book_id, v_coid, 'created', 'new', 0,
+                    format('arbitration_netted: residual %s of %s after %s offset against %s (net)', v_rest,
+                           v_o.client_order_id, v_take, p_strategy),
+                    greatest(p_ts, v_o.updated_ts));
+            v_residuals := v_residuals || jsonb_build_object('client_order_id', v_coid, 'strategy', v_o.strategy,
+                                                             'replaces', v_o.client_order_id, 'quantity', v_rest, 'offset', v_take);
+        ELSIF v_rest > 0 THEN
+            v_dropped := true;
+        END IF;
+    END LOOP;
+    RETURN jsonb_build_object(
+        'reasons', CASE WHEN v_admit IS NULL THEN '["arbitration_netted"]'::jsonb ELSE '[]'::jsonb END,
+        'arbitration', jsonb_build_object(
+            'rule', 'net', 'quantity', p_qty, 'price', p_price, 'notional', v_n, 'other_quantity', v_q, 'other_notional', v_m,
+            'offset', CASE WHEN v_admit IS NOT NULL OR v_dropped THEN v_q ELSE least(p_qty, v_q) END,
+            'residual', v_admit, 'residual_dropped', v_dropped,
+            'against', (SELECT jsonb_agg(x.e || jsonb_build_object('nettable', (s.status = 'new' AND s.venue_order_id IS NULL)
+                                                                                OR x.e ->> 'client_order_id' = ANY (v_cancelled))
+                                         ORDER BY x.n)
+                          FROM jsonb_array_elements(p_against) WITH ORDINALITY x(e, n)
+                          JOIN trading.order_state s ON s.client_order_id = x.e ->> 'client_order_id'),
+            'cancelled', to_jsonb(v_cancelled), 'residuals', v_residuals));
+END
+$$;
+
+
+ALTER FUNCTION risk._net_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_qty numeric, p_price numeric, p_against jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _net_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_qty numeric, p_price numeric, p_against jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._net_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_qty numeric, p_price numeric, p_against jsonb) IS 'Internal: the net arbitration rule: opposing never-sent orders of other strategies offset this signal; the larger side''s residual trades, owned by one strategy (this signal reduced, or a residual order of origin arbitration_net replacing the cancelled one); the smaller side is refused or cancelled arbitration_netted, offsets recorded.';
+
+
+--
 -- Name: _note_breaker(integer, text, timestamp with time zone, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5460,6 +5734,52 @@ ALTER FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timest
 --
 
 COMMENT ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) IS 'Internal: restarts the clean-hour count of a paper breaker pause when its figure reaches breaker_clear_pct of the threshold (hysteresis).';
+
+
+--
+-- Name: _resume_risk(integer, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._resume_risk(p_book_id integer, p_strategy text, p_reason text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_cur  risk.state_current;
+    v_ts   timestamptz;
+BEGIN
+    PERFORM ops._lock_book(p_book_id);
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_cur FROM risk.state_current c
+     WHERE c.book_id = p_book_id AND c.scope_kind = CASE WHEN p_strategy IS NULL THEN 'book' ELSE 'strategy' END
+       AND c.scope_key = coalesce(p_strategy, v_acct.name);
+    v_ts := greatest((SELECT max(h.hour) FROM portfolio.hourly_state h WHERE h.book_id = p_book_id), v_cur.since_ts);
+    IF p_strategy IS NOT NULL AND coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'strategy'
+                                             AND h.scope_key = v_acct.name || '/' || p_strategy), false) THEN
+        PERFORM risk._set_halt('strategy', v_acct.name || '/' || p_strategy, p_book_id, 'resume', p_reason, 'operator', NULL);
+        RETURN risk._sync_strategy_halt(p_book_id, p_strategy, coalesce(v_ts, v_cur.since_ts));
+    ELSIF v_cur.state = 'halted' AND p_strategy IS NOT NULL THEN
+        RETURN risk._sync_strategy_halt(p_book_id, p_strategy, v_ts);
+    ELSIF v_cur.state = 'reducing' AND v_cur.hold IS NOT NULL THEN
+        IF p_strategy IS NULL THEN
+            RETURN risk._transition(p_book_id, 'normal', 'operator_resume', format('%s released by an operator: %s', v_cur.hold, p_reason), v_ts);
+        END IF;
+        RETURN risk._strategy_transition(p_book_id, p_strategy, 'normal', 'operator_resume',
+                                         format('%s released by an operator: %s', v_cur.hold, p_reason), v_ts);
+    END IF;
+    RETURN coalesce(v_cur.state, 'normal');
+END
+$$;
+
+
+ALTER FUNCTION risk._resume_risk(p_book_id integer, p_strategy text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _resume_risk(p_book_id integer, p_strategy text, p_reason text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._resume_risk(p_book_id integer, p_strategy text, p_reason text) IS 'Internal: an operator lifts a strategy''s kill (halted -> cooldown) or a held reducing state of a strategy or a book (-> normal, cause operator_resume), at the book''s last closed hour.';
 
 
 --
@@ -5618,6 +5938,39 @@ ALTER FUNCTION risk._state(p_book_id integer) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION risk._state(p_book_id integer) IS 'Internal: current risk state of a book (normal when it never moved).';
+
+
+--
+-- Name: _strategy_admission_state(integer, text, text, timestamp with time zone, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._strategy_admission_state(p_book_id integer, p_strategy text, p_side text, p_ts timestamp with time zone, p_day_start numeric, p_peak numeric) RETURNS text[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_state text;
+BEGIN
+    PERFORM risk._sync_strategy_halt(p_book_id, p_strategy, p_ts);
+    v_state := risk._strategy_reduce(p_book_id, p_strategy, p_ts,
+        risk.current_limits((SELECT a.risk_profile FROM trading.account a WHERE a.book_id = p_book_id)), p_day_start, p_peak);
+    IF p_side = 'buy' AND v_state = 'reducing' THEN
+        RETURN ARRAY['strategy_reducing'];
+    ELSIF p_side = 'buy' AND v_state = 'cooldown' THEN
+        RETURN ARRAY['strategy_cooldown'];
+    END IF;
+    RETURN '{}';
+END
+$$;
+
+
+ALTER FUNCTION risk._strategy_admission_state(p_book_id integer, p_strategy text, p_side text, p_ts timestamp with time zone, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _strategy_admission_state(p_book_id integer, p_strategy text, p_side text, p_ts timestamp with time zone, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._strategy_admission_state(p_book_id integer, p_strategy text, p_side text, p_ts timestamp with time zone, p_day_start numeric, p_peak numeric) IS 'Internal: a strategy''s risk state at admission: strategy_reducing or strategy_cooldown for its entries while it reduces or cools down (after mirroring its halt and applying its reduce tier).';
 
 
 --
@@ -5834,6 +6187,113 @@ COMMENT ON FUNCTION risk._strategy_position(p_book_id integer, p_strategy text, 
 
 
 --
+-- Name: _strategy_reduce(integer, text, timestamp with time zone, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_lane  text;
+    v_cur   risk.state_current;
+    v_state text := risk._strategy_state(p_book_id, p_strategy);
+    v_loss  numeric := risk.cap(p_limits, 'strategy_reduce_daily_loss', p_strategy, p_day_start);
+    v_dd    numeric := risk.cap(p_limits, 'strategy_reduce_drawdown', p_strategy, p_peak);
+    v_until timestamptz := date_trunc('day', p_ts - interval '1 second', 'UTC') + interval '1 day';
+    v_f     record;
+BEGIN
+    IF (v_loss IS NULL AND v_dd IS NULL) OR v_state = 'halted' THEN
+        RETURN v_state;
+    END IF;
+    SELECT a.lane INTO v_lane FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_cur FROM risk.state_current c
+     WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
+    SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, p_strategy, p_ts);
+    IF v_dd IS NOT NULL AND v_f.drawdown > 0 AND v_f.drawdown >= v_dd
+       AND NOT (v_state = 'reducing' AND v_cur.hold IS NOT NULL) THEN
+        v_state := risk._strategy_transition(p_book_id, p_strategy, 'reducing', 'strategy_drawdown',
+            format('strategy_reduce_drawdown: drawdown %s of the strategy''s peak pnl %s (limit %s); entries refused until an operator resumes it',
+                   round(v_f.drawdown, 8), round(v_f.peak_pnl, 8), v_dd), p_ts);
+        SELECT * INTO v_cur FROM risk.state_current c
+         WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
+    END IF;
+    IF v_loss IS NOT NULL AND v_f.daily_pnl < 0 AND -v_f.daily_pnl >= v_loss
+       AND NOT (v_state = 'reducing' AND (v_cur.hold IS NOT NULL OR v_cur.until_ts >= v_until))
+       AND NOT EXISTS (SELECT FROM risk.state_event e  -- one daily stop per UTC day: a lifted or released one is not redone
+                        WHERE e.book_id = p_book_id AND e.scope_kind = 'strategy' AND e.scope_key = p_strategy
+                          AND e.cause = 'strategy_daily_loss' AND e.ts > v_until - interval '1 day') THEN
+        v_state := risk._strategy_transition(p_book_id, p_strategy, 'reducing', 'strategy_daily_loss',
+            format('strategy_reduce_daily_loss: daily pnl %s (limit %s); entries refused %s', round(v_f.daily_pnl, 8), v_loss,
+                   CASE WHEN v_lane = 'paper' THEN 'until ' || to_char(v_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')
+                        ELSE 'until an operator resumes it (live lane)' END),
+            p_ts, CASE WHEN v_lane = 'paper' THEN v_until END);
+    END IF;
+    RETURN v_state;
+END
+$$;
+
+
+ALTER FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) IS 'Internal: the reduce tier of a strategy''s own loss: strategy_reduce_daily_loss (paper: until the next UTC day; live: held) and strategy_reduce_drawdown (held until an operator) move the strategy to reducing by a recorded move.';
+
+
+--
+-- Name: _strategy_state(integer, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._strategy_state(p_book_id integer, p_strategy text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN coalesce((SELECT c.state FROM risk.state_current c
+                      WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy), 'normal');
+END
+$$;
+
+
+ALTER FUNCTION risk._strategy_state(p_book_id integer, p_strategy text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _strategy_state(p_book_id integer, p_strategy text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._strategy_state(p_book_id integer, p_strategy text) IS 'Internal: current risk state of a strategy of a book (normal when it never moved).';
+
+
+--
+-- Name: _strategy_transition(integer, text, text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._strategy_transition(p_book_id integer, p_strategy text, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO risk.state_event (book_id, scope_kind, scope_key, state_before, state_after, cause, reason, until_ts, ts)
+    VALUES (p_book_id, 'strategy', p_strategy, risk._strategy_state(p_book_id, p_strategy), p_state_after, p_cause,
+            p_reason, p_until, p_ts);
+    RETURN p_state_after;
+END
+$$;
+
+
+ALTER FUNCTION risk._strategy_transition(p_book_id integer, p_strategy text, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _strategy_transition(p_book_id integer, p_strategy text, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._strategy_transition(p_book_id integer, p_strategy text, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) IS 'Internal: records a move of a strategy''s risk state from its current state (PD020 when not legal), with cause, reason, business time and earliest lift time.';
+
+
+--
 -- Name: _sync_halt(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5878,6 +6338,48 @@ ALTER FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone)
 --
 
 COMMENT ON FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: moves a book to halted when a global, lane or account halt covers it, and from halted to cooldown (then normal when cooldown_hours is 0) when none does any more.';
+
+
+--
+-- Name: _sync_strategy_halt(integer, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._sync_strategy_halt(p_book_id integer, p_strategy text, p_ts timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_state  text := risk._strategy_state(p_book_id, p_strategy);
+    v_reason text;
+    v_hours  numeric;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT h.reason INTO v_reason FROM risk.halt_state h
+     WHERE h.active AND h.scope_kind = 'strategy' AND h.scope_key = v_acct.name || '/' || p_strategy;
+    IF v_reason IS NOT NULL AND v_state <> 'halted' THEN
+        RETURN risk._strategy_transition(p_book_id, p_strategy, 'halted', 'halt', v_reason, p_ts);
+    ELSIF v_reason IS NULL AND v_state = 'halted' THEN
+        v_hours := coalesce(risk.cap(risk.current_limits(v_acct.risk_profile), 'cooldown_hours', p_strategy, NULL), 0);
+        PERFORM risk._strategy_transition(p_book_id, p_strategy, 'cooldown', 'halt_lifted',
+            format('the strategy''s halt was lifted; cooldown %s h', v_hours), p_ts, p_ts + make_interval(hours => v_hours::integer));
+        IF v_hours = 0 THEN
+            RETURN risk._strategy_transition(p_book_id, p_strategy, 'normal', 'cooldown_elapsed', 'cooldown_hours is 0', p_ts);
+        END IF;
+        RETURN 'cooldown';
+    END IF;
+    RETURN v_state;
+END
+$$;
+
+
+ALTER FUNCTION risk._sync_strategy_halt(p_book_id integer, p_strategy text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _sync_strategy_halt(p_book_id integer, p_strategy text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._sync_strategy_halt(p_book_id integer, p_strategy text, p_ts timestamp with time zone) IS 'Internal: moves a strategy to halted when a halt at its own scope covers it, and from halted to cooldown (then normal when cooldown_hours is 0) when that halt has been lifted.';
 
 
 --
@@ -5935,6 +6437,13 @@ BEGIN
     v_key := CASE p_scope WHEN 'global' THEN '*' WHEN 'lane' THEN v_acct.lane ELSE v_acct.name END;
     v_book := CASE p_scope WHEN 'account' THEN p_book_id ELSE 0 END;
     IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = p_scope AND h.scope_key = v_key), false) THEN
+        IF p_breaker = 'reconciliation_desync' AND p_figures ? 'incident' THEN
+            -- api.reconcile halts globally (with its own incident) before it evaluates this breaker: the trip is
+            -- still recorded, linked to that incident, like every other breaker's.
+            INSERT INTO risk.breaker_trip (book_id, breaker, ts, value, threshold, trip_scope, figures, incident_seq)
+            VALUES (p_book_id, p_breaker, p_ts, p_value, p_threshold, p_scope, p_figures, (p_figures ->> 'incident')::bigint);
+            RETURN true;
+        END IF;
         RETURN false;
     END IF;
     v_category := CASE p_breaker
@@ -6057,7 +6566,7 @@ ALTER FUNCTION risk.arbitration_rule(p_profile text) OWNER TO predator_owner;
 -- Name: FUNCTION arbitration_rule(p_profile text); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk.arbitration_rule(p_profile text) IS 'The arbitration rule in force for a risk profile: refuse_both (default) or priority.';
+COMMENT ON FUNCTION risk.arbitration_rule(p_profile text) IS 'The arbitration rule in force for a risk profile: refuse_both (default), priority or net.';
 
 
 --
@@ -6237,10 +6746,18 @@ BEGIN
            coalesce(sum(f.flow), 0)
       INTO v_value, v_cost, v_flow
       FROM f LEFT JOIN m ON m.symbol = f.symbol;
-    SELECT coalesce(sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
-      FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
-     WHERE s.book_id = p_book_id AND r.strategy = p_strategy AND s.side = 'buy'
-       AND s.status IN ('new', 'open', 'partially_filled');
+    -- Open buys as of p_ts (not as of now): decided by p_ts and not closed by a terminal event dated by p_ts, the
+    -- quantity remaining after the fills dated by p_ts — the same rows gate 17 re-derives, so a buy filled or
+    -- cancelled after p_ts still counts for another entry decided at p_ts.
+    SELECT coalesce(sum((r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
+                                                 WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
+                                                   AND f.ts <= p_ts), 0))
+                        * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
+      FROM trading.order_request r
+     WHERE r.book_id = p_book_id AND r.strategy = p_strategy AND r.side = 'buy' AND r.ts <= p_ts
+       AND NOT EXISTS (SELECT FROM trading.order_event v
+                        WHERE v.book_id = r.book_id AND v.client_order_id = r.client_order_id
+                          AND v.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND v.ts <= p_ts);
     v_pnl := v_flow + v_value;
     SELECT h.pnl INTO v_day FROM portfolio.strategy_hour h
      WHERE h.book_id = p_book_id AND h.strategy = p_strategy
@@ -6277,7 +6794,15 @@ CREATE FUNCTION risk.tg_state_event__apply() RETURNS trigger
 DECLARE
     v_cur risk.state_current;
     v_brk text := CASE WHEN NEW.cause LIKE 'breaker:%' THEN substr(NEW.cause, 9) END;
+    v_hold text := CASE WHEN NEW.state_after = 'reducing' AND NEW.until_ts IS NULL AND NEW.cause NOT LIKE 'breaker:%'
+                        THEN NEW.cause END;
 BEGIN
+    IF NEW.scope_kind = 'strategy' AND NOT EXISTS (SELECT FROM trading.strategy s
+                                                    WHERE s.book_id = NEW.book_id AND s.strategy = NEW.scope_key) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD020',
+            MESSAGE = format('risk state of strategy %s refused: not a strategy of book %s', NEW.scope_key, NEW.book_id),
+            HINT = 'A strategy''s risk state moves only for a strategy registered on the book (api.register_strategy).';
+    END IF;
     SELECT * INTO v_cur FROM risk.state_current c
      WHERE c.book_id = NEW.book_id AND c.scope_kind = NEW.scope_kind AND c.scope_key = NEW.scope_key
        FOR UPDATE;
@@ -6290,16 +6815,18 @@ BEGIN
             DETAIL = format('current_state=%s', coalesce(v_cur.state, 'normal')),
             HINT = 'Only the moves of risk.state_transition (docs/risk.md) from the current state are accepted.';
     END IF;
-    INSERT INTO risk.state_current AS c (book_id, scope_kind, scope_key, state, cause, since_ts, until_ts, breaker, last_breach)
+    INSERT INTO risk.state_current AS c (book_id, scope_kind, scope_key, state, cause, since_ts, until_ts, breaker, last_breach, hold)
     VALUES (NEW.book_id, NEW.scope_kind, NEW.scope_key, NEW.state_after, NEW.cause, NEW.ts, NEW.until_ts, v_brk,
-            CASE WHEN v_brk IS NOT NULL THEN NEW.ts END)
+            CASE WHEN v_brk IS NOT NULL THEN NEW.ts END, v_hold)
     ON CONFLICT (book_id, scope_kind, scope_key) DO UPDATE
         SET state = EXCLUDED.state, cause = EXCLUDED.cause, since_ts = EXCLUDED.since_ts,
             until_ts = CASE WHEN c.state = EXCLUDED.state THEN greatest(c.until_ts, EXCLUDED.until_ts) ELSE EXCLUDED.until_ts END,
             breaker = CASE WHEN EXCLUDED.breaker IS NOT NULL THEN EXCLUDED.breaker
                            WHEN c.state = EXCLUDED.state THEN c.breaker END,
             last_breach = CASE WHEN EXCLUDED.breaker IS NOT NULL THEN greatest(c.last_breach, EXCLUDED.last_breach)
-                               WHEN c.state = EXCLUDED.state THEN c.last_breach END;
+                               WHEN c.state = EXCLUDED.state THEN c.last_breach END,
+            hold = CASE WHEN EXCLUDED.state <> 'reducing' THEN NULL
+                        WHEN c.state = EXCLUDED.state THEN coalesce(c.hold, EXCLUDED.hold) ELSE EXCLUDED.hold END;
     RETURN NEW;
 END
 $$;
@@ -6311,7 +6838,7 @@ ALTER FUNCTION risk.tg_state_event__apply() OWNER TO predator_owner;
 -- Name: FUNCTION tg_state_event__apply(); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk.tg_state_event__apply() IS 'Risk state machine: a move must start from the book''s current state and be a row of risk.state_transition (PD020); keeps risk.state_current.';
+COMMENT ON FUNCTION risk.tg_state_event__apply() IS 'Risk state machine: a move must start from the book''s current state and be a row of risk.state_transition (PD020), a strategy scope names a registered strategy; keeps risk.state_current (with the operator hold of a reducing state).';
 
 
 SET default_tablespace = '';
@@ -6719,7 +7246,7 @@ CREATE TABLE risk.arbitration_setting (
     actor text DEFAULT SESSION_USER NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT arbitration_revision_is_positive CHECK ((revision > 0)),
-    CONSTRAINT arbitration_rule_is_known CHECK ((rule = ANY (ARRAY['refuse_both'::text, 'priority'::text]))),
+    CONSTRAINT arbitration_rule_is_known CHECK ((rule = ANY (ARRAY['refuse_both'::text, 'priority'::text, 'net'::text]))),
     CONSTRAINT arbitration_setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
 );
 
@@ -6730,7 +7257,7 @@ ALTER TABLE risk.arbitration_setting OWNER TO predator_owner;
 -- Name: TABLE arbitration_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON TABLE risk.arbitration_setting IS 'The arbitration rule of a risk profile when two strategies of a book disagree on a symbol in the same hour: refuse_both (the default without a row) or priority (the higher trading.strategy.priority wins, a tie refuses both). Append-only; the highest revision is in force (api.set_arbitration, audited).';
+COMMENT ON TABLE risk.arbitration_setting IS 'The arbitration rule of a risk profile when two strategies of a book disagree on a symbol in the same hour: refuse_both (the default without a row), priority (the higher trading.strategy.priority wins, a tie refuses both) or net (opposing quantities offset, the larger side''s residual trades, owned by its strategy). Append-only; the highest revision is in force (api.set_arbitration, audited).';
 
 
 --
@@ -7715,7 +8242,7 @@ CREATE TABLE trading.order_request (
     CONSTRAINT decision_price_is_positive CHECK ((decision_price > (0)::numeric)),
     CONSTRAINT order_limit_has_price CHECK (((order_type = 'limit'::text) = (limit_price IS NOT NULL))),
     CONSTRAINT order_limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
-    CONSTRAINT order_origin_is_known CHECK ((origin = ANY (ARRAY['signal'::text, 'kill_switch'::text, 'risk_flatten'::text, 'strategy_kill'::text]))),
+    CONSTRAINT order_origin_is_known CHECK ((origin = ANY (ARRAY['signal'::text, 'kill_switch'::text, 'risk_flatten'::text, 'strategy_kill'::text, 'arbitration_net'::text]))),
     CONSTRAINT order_qty_is_positive CHECK ((quantity > (0)::numeric)),
     CONSTRAINT order_request_admitted_at_is_finite CHECK (((admitted_at > '-infinity'::timestamp with time zone) AND (admitted_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT order_request_decision_price_is_finite CHECK (((decision_price > '-Infinity'::numeric) AND (decision_price < 'Infinity'::numeric))),
@@ -8793,7 +9320,7 @@ CREATE TABLE risk.state_event (
     CONSTRAINT state_event_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT state_event_until_ts_is_finite CHECK (((until_ts > '-infinity'::timestamp with time zone) AND (until_ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT state_reason_is_given CHECK ((length(btrim(reason)) > 0)),
-    CONSTRAINT state_scope_is_known CHECK ((scope_kind = 'book'::text))
+    CONSTRAINT state_scope_is_known CHECK ((scope_kind = ANY (ARRAY['book'::text, 'strategy'::text])))
 );
 
 
@@ -8803,7 +9330,7 @@ ALTER TABLE risk.state_event OWNER TO predator_owner;
 -- Name: TABLE state_event; Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON TABLE risk.state_event IS 'Append-only moves of the risk state machine of a book: before and after, cause (daily_loss_halt, breaker:<name>, halt, halt_lifted, next_utc_day, breaker_cleared, cooldown_elapsed), a reason, the business time ts and, for a stop the system lifts itself, the earliest business time until_ts it may lift. Chained per book; every move is a row of risk.state_transition (PD020).';
+COMMENT ON TABLE risk.state_event IS 'Append-only moves of the risk state machine of a book (scope_kind book) or of one of its strategies (scope_kind strategy, scope_key its name): before and after, cause (daily_loss_halt, breaker:<name>, drawdown_halt_tier, strategy_daily_loss, strategy_drawdown, halt, halt_lifted, next_utc_day, breaker_cleared, cooldown_elapsed, operator_resume), a reason, the business time ts and, for a stop the system lifts itself, the earliest business time until_ts it may lift. Chained per book; every move is a row of risk.state_transition (PD020).';
 
 
 --
@@ -8819,7 +9346,11 @@ CREATE VIEW api.risk_state_events AS
     e.ts,
     e.until_ts,
     e.recorded_at,
-    e.seq
+    e.seq,
+        CASE
+            WHEN (e.scope_kind = 'strategy'::text) THEN e.scope_key
+            ELSE NULL::text
+        END AS strategy
    FROM (risk.state_event e
      JOIN trading.account a USING (book_id));
 
@@ -8830,7 +9361,7 @@ ALTER TABLE api.risk_state_events OWNER TO predator_owner;
 -- Name: VIEW risk_state_events; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.risk_state_events IS 'Every move of a book''s risk state: from, to, cause, reason, business time and the earliest time the system may lift it; chained per book (risk.state_event).';
+COMMENT ON VIEW api.risk_state_events IS 'Every move of a book''s risk state (strategy NULL) or of one of its strategies'' (strategy given): from, to, cause, reason, business time and the earliest time the system may lift it; chained per book (risk.state_event).';
 
 
 --
@@ -8847,6 +9378,7 @@ CREATE TABLE risk.state_current (
     until_ts timestamp with time zone,
     breaker text,
     last_breach timestamp with time zone,
+    hold text,
     CONSTRAINT state_current_last_breach_is_finite CHECK (((last_breach > '-infinity'::timestamp with time zone) AND (last_breach < 'infinity'::timestamp with time zone))),
     CONSTRAINT state_current_since_ts_is_finite CHECK (((since_ts > '-infinity'::timestamp with time zone) AND (since_ts < 'infinity'::timestamp with time zone))),
     CONSTRAINT state_current_state_is_known CHECK ((state = ANY (ARRAY['normal'::text, 'reducing'::text, 'halted'::text, 'cooldown'::text]))),
@@ -8864,6 +9396,13 @@ COMMENT ON TABLE risk.state_current IS 'Current risk state per book: a cache of 
 
 
 --
+-- Name: COLUMN state_current.hold; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.state_current.hold IS 'While reducing: the cause that only an operator lifts (drawdown_halt_tier of a paper book, strategy_drawdown, a live lane''s strategy_daily_loss); NULL otherwise. risk._advance_state and risk._advance_strategy_state never lift a held state; api.resume_reducing and api.resume_strategy do.';
+
+
+--
 -- Name: risk_states; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -8875,7 +9414,8 @@ CREATE VIEW api.risk_states AS
     c.since_ts,
     c.until_ts,
     c.breaker,
-    c.last_breach
+    c.last_breach,
+    c.hold
    FROM (trading.account a
      LEFT JOIN risk.state_current c ON (((c.book_id = a.book_id) AND (c.scope_kind = 'book'::text))));
 
@@ -8886,7 +9426,7 @@ ALTER TABLE api.risk_states OWNER TO predator_owner;
 -- Name: VIEW risk_states; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.risk_states IS 'Current risk state per account (normal, reducing, halted, cooldown): its cause, since when and until when (business time), and for a paper breaker pause the breaker and its last breach.';
+COMMENT ON VIEW api.risk_states IS 'Current risk state per account (normal, reducing, halted, cooldown): its cause, since when and until when (business time), for a paper breaker pause the breaker and its last breach, and the hold of a reducing state only an operator releases (api.resume_reducing).';
 
 
 --
@@ -9431,6 +9971,33 @@ ALTER TABLE api.strategy_positions OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders. What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
+
+
+--
+-- Name: strategy_risk_states; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.strategy_risk_states AS
+ SELECT a.name AS account,
+    s.strategy,
+    s.pool,
+    COALESCE(c.state, 'normal'::text) AS state,
+    c.cause,
+    c.since_ts,
+    c.until_ts,
+    c.hold
+   FROM ((trading.strategy s
+     JOIN trading.account a ON ((a.book_id = s.book_id)))
+     LEFT JOIN risk.state_current c ON (((c.book_id = s.book_id) AND (c.scope_kind = 'strategy'::text) AND (c.scope_key = s.strategy))));
+
+
+ALTER TABLE api.strategy_risk_states OWNER TO predator_owner;
+
+--
+-- Name: VIEW strategy_risk_states; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.strategy_risk_states IS 'Current risk state per strategy (normal, reducing, halted, cooldown): its cause, since when and until when (business time), and the hold of a reducing state only an operator releases (api.resume_strategy, api.resume_reducing).';
 
 
 --
@@ -12247,6 +12814,14 @@ GRANT ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) TO 
 
 
 --
+-- Name: FUNCTION resume_reducing(p_account text, p_reason text, p_strategy text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strategy text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strategy text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -12655,10 +13230,24 @@ REVOKE ALL ON FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp w
 
 
 --
+-- Name: FUNCTION _advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk._after_fill(p_book_id integer, p_client_order_id text, p_price numeric, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _arbitrated_quantity(p_arbitration jsonb, p_qty numeric, p_notional numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._arbitrated_quantity(p_arbitration jsonb, p_qty numeric, p_notional numeric) FROM PUBLIC;
 
 
 --
@@ -12676,10 +13265,10 @@ REVOKE ALL ON FUNCTION risk._breaker_pause(p_book_id integer, p_breaker text, p_
 
 
 --
--- Name: FUNCTION _check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean, p_qty numeric, p_price numeric); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_blocked boolean, p_qty numeric, p_price numeric) FROM PUBLIC;
 
 
 --
@@ -12708,6 +13297,13 @@ REVOKE ALL ON FUNCTION risk._check_strategy_allocation(p_book_id integer, p_stra
 --
 
 REVOKE ALL ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _drawdown_hold(p_book_id integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._drawdown_hold(p_book_id integer, p_ts timestamp with time zone, p_reason text) FROM PUBLIC;
 
 
 --
@@ -12774,10 +13370,24 @@ REVOKE ALL ON FUNCTION risk._loss_stop(p_book_id integer, p_ts timestamp with ti
 
 
 --
+-- Name: FUNCTION _net_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_qty numeric, p_price numeric, p_against jsonb); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._net_arbitration(p_book_id integer, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_side text, p_qty numeric, p_price numeric, p_against jsonb) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _resume_risk(p_book_id integer, p_strategy text, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._resume_risk(p_book_id integer, p_strategy text, p_reason text) FROM PUBLIC;
 
 
 --
@@ -12809,6 +13419,13 @@ REVOKE ALL ON FUNCTION risk._state(p_book_id integer) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _strategy_admission_state(p_book_id integer, p_strategy text, p_side text, p_ts timestamp with time zone, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._strategy_admission_state(p_book_id integer, p_strategy text, p_side text, p_ts timestamp with time zone, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -12823,10 +13440,38 @@ REVOKE ALL ON FUNCTION risk._strategy_position(p_book_id integer, p_strategy tex
 
 
 --
+-- Name: FUNCTION _strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _strategy_state(p_book_id integer, p_strategy text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._strategy_state(p_book_id integer, p_strategy text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _strategy_transition(p_book_id integer, p_strategy text, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._strategy_transition(p_book_id integer, p_strategy text, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _sync_halt(p_book_id integer, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION risk._sync_halt(p_book_id integer, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _sync_strategy_halt(p_book_id integer, p_strategy text, p_ts timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._sync_strategy_halt(p_book_id integer, p_strategy text, p_ts timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -13627,6 +14272,15 @@ GRANT SELECT ON TABLE api.strategy_hours TO predator_auditor;
 GRANT SELECT ON TABLE api.strategy_positions TO predator_worker;
 GRANT SELECT ON TABLE api.strategy_positions TO predator_operator;
 GRANT SELECT ON TABLE api.strategy_positions TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_risk_states; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.strategy_risk_states TO predator_worker;
+GRANT SELECT ON TABLE api.strategy_risk_states TO predator_operator;
+GRANT SELECT ON TABLE api.strategy_risk_states TO predator_auditor;
 
 
 --

@@ -126,7 +126,8 @@ class TimeRegression(DatabaseRefusal):
 
 
 class ResumeRefused(DatabaseRefusal):
-    """PD014: a resume that is not allowed (nothing halted, reconciliation dirty, severity-1 incident open)."""
+    """PD014: a resume that is not allowed (nothing halted, reconciliation dirty, severity-1 incident open), or an
+    operator release (``api.resume_reducing``) of a risk state that holds nothing for an operator."""
 
 
 class BusinessTimeOutOfBounds(DatabaseRefusal):
@@ -136,8 +137,9 @@ class BusinessTimeOutOfBounds(DatabaseRefusal):
 
 
 class IllegalRiskTransition(DatabaseRefusal):
-    """PD020: a move of a book's risk state (normal, reducing, halted, cooldown) that is not a row of
-    ``risk.state_transition`` or does not start from the book's current state (docs/risk.md)."""
+    """PD020: a move of a book's or a strategy's risk state (normal, reducing, halted, cooldown) that is not a
+    row of ``risk.state_transition``, does not start from that scope's current state, or names a strategy the
+    book does not have (docs/risk.md)."""
 
 
 _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {

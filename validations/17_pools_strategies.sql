@@ -13,6 +13,11 @@
 --     (risk.halt_event at its strategy scope, reason strategy_killed: …) that was admitted before an operator
 --     resumed it; and a kill of a strategy that held a position at that hour (portfolio.strategy_hour) without
 --     its own exit orders (origin strategy_kill) at the kill's time.
+--   * the net arbitration rule (docs/risk.md "Arbitration"): an admitted signal that traded a residual whose order
+--     quantity is not that residual or whose residual plus offset is not the signal's quantity; a recorded residual
+--     order (origin arbitration_net) that does not exist, is not owned by the strategy of the order it replaces, or
+--     whose quantity plus its offset is not that order's quantity; an order the rule cancelled without an
+--     arbitration_netted cancellation; and an order of origin arbitration_net that no decision records.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
 --   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/17_pools_strategies.sql
 -- `predator validate --account NAME --from … --to …` sets the same three (from/to inclusive); the \gset line
@@ -62,6 +67,43 @@ pool_close AS (
                                 WHERE v.book_id = r.book_id AND v.client_order_id = r.client_order_id
                                   AND v.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND v.ts <= h.hour)) AS open_buys
       FROM pool_hours h),
+net AS (
+    SELECT d.book_id, d.signal_seq, d.client_order_id, d.outcome, d.figures -> 'rules' -> 'arbitration' -> 'arbitration' AS a
+      FROM risk.decision d
+     WHERE (:'account' = '' OR d.book_id = :book) AND d.ts >= :'from' AND d.ts <= :'to'
+       AND d.figures -> 'rules' -> 'arbitration' -> 'arbitration' ->> 'rule' = 'net'),
+net_problems AS (
+    SELECT n.book_id, n.signal_seq, n.client_order_id,
+           format('net arbitration: admitted residual %s + offset %s <> quantity %s, or its order is %s',
+                  n.a ->> 'residual', n.a ->> 'offset', n.a ->> 'quantity', o.quantity) AS problem
+      FROM net n LEFT JOIN trading.order_request o ON o.client_order_id = n.client_order_id
+     WHERE n.outcome = 'admitted'
+       AND ((n.a ->> 'residual')::numeric + (n.a ->> 'offset')::numeric <> (n.a ->> 'quantity')::numeric
+            OR o.quantity IS DISTINCT FROM (n.a ->> 'residual')::numeric)
+    UNION ALL
+    SELECT n.book_id, n.signal_seq, x ->> 'client_order_id',
+           format('net arbitration: residual %s of %s missing, not owned by %s''s strategy, or %s + offset %s <> %s',
+                  x ->> 'client_order_id', x ->> 'replaces', x ->> 'replaces', x ->> 'quantity', x ->> 'offset', p.quantity)
+      FROM net n CROSS JOIN LATERAL jsonb_array_elements(n.a -> 'residuals') x
+      JOIN trading.order_request p ON p.client_order_id = x ->> 'replaces'
+      LEFT JOIN trading.order_request r ON r.client_order_id = x ->> 'client_order_id'
+     WHERE r.client_order_id IS NULL OR r.origin <> 'arbitration_net' OR r.strategy IS DISTINCT FROM p.strategy
+        OR r.side <> p.side OR r.symbol <> p.symbol
+        OR r.quantity <> (x ->> 'quantity')::numeric
+        OR (x ->> 'quantity')::numeric + (x ->> 'offset')::numeric <> p.quantity
+    UNION ALL
+    SELECT n.book_id, n.signal_seq, c.id,
+           format('net arbitration: order %s recorded as cancelled without an arbitration_netted cancellation', c.id)
+      FROM net n CROSS JOIN LATERAL jsonb_array_elements_text(n.a -> 'cancelled') c(id)
+     WHERE NOT EXISTS (SELECT FROM trading.order_event v
+                        WHERE v.client_order_id = c.id AND v.status_after = 'canceled' AND v.reason LIKE 'arbitration_netted:%')
+    UNION ALL
+    SELECT r.book_id, NULL, r.client_order_id,
+           format('order %s of origin arbitration_net is not a residual any decision records', r.client_order_id)
+      FROM trading.order_request r
+     WHERE (:'account' = '' OR r.book_id = :book) AND r.ts >= :'from' AND r.ts <= :'to' AND r.origin = 'arbitration_net'
+       AND NOT EXISTS (SELECT FROM risk.decision d, jsonb_array_elements(d.figures -> 'rules' -> 'arbitration' -> 'arbitration' -> 'residuals') x
+                        WHERE d.book_id = r.book_id AND x ->> 'client_order_id' = r.client_order_id)),
 kills AS (
     SELECT k.book_id, k.seq, k.scope_key, substr(k.scope_key, length(a.name) + 2) AS strategy, k.ts, k.effective_at,
            (SELECT min(r.effective_at) FROM risk.halt_event r
@@ -76,6 +118,8 @@ SELECT p.book_id, p.signal_seq, NULL,
               p.pool, p.hour, p.positions, p.open_buys, p.budget)
   FROM pool_close p
  WHERE p.positions + p.open_buys > p.budget
+UNION ALL
+SELECT np.book_id, np.signal_seq, np.client_order_id, np.problem FROM net_problems np
 UNION ALL
 SELECT o.book_id, o.signal_seq, o.client_order_id,
        format('strategy %s traded after its kill at %s (order decided at %s)', k.strategy, k.ts, o.ts)

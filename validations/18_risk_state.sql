@@ -1,11 +1,13 @@
--- Gate 18 — the risk state machine of every book (docs/risk.md; issue 13 items 3 and 7).
+-- Gate 18 — the risk state machine of every book and of every strategy (docs/risk.md; issue 13 items 3 and 7).
 -- Three checks, one row per violation:
---   1. every recorded move (risk.state_event, in chain order per book) is a row of risk.state_transition and
---      starts from the state the previous move of the book ended in (normal before the first);
---   2. risk.state_current (the cache admissions read) equals the latest move of every book;
---   3. no entry was admitted while the book was reducing, halted or cooling down: an order of origin signal
---      that buys, admitted (order_request.admitted_at, wall clock) after a move into one of those states
---      (state_event.recorded_at) and before the book's next move. Sells (exits, reductions) are allowed.
+--   1. every recorded move (risk.state_event, in chain order per book and scope: the book, each strategy) is a
+--      row of risk.state_transition and starts from the state the previous move of that scope ended in (normal
+--      before the first);
+--   2. risk.state_current (the cache admissions read) equals the latest move of every book and strategy;
+--   3. no entry was admitted while the book, or the order's own strategy, was reducing, halted or cooling
+--      down: an order of origin signal that buys, admitted (order_request.admitted_at, wall clock) after a move
+--      of that scope into one of those states (state_event.recorded_at) and before its next move. Sells (exits,
+--      reductions) are allowed; another strategy's state does not bind the order.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
 --   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/18_risk_state.sql
 -- Account: the book's moves and orders; from/to: the moves and orders judged (business time ts).
@@ -14,7 +16,7 @@
 \if :{?to} \else \set to infinity \endif
 SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH moves AS (
-    SELECT e.book_id, e.seq, e.state_before, e.state_after, e.cause, e.ts, e.recorded_at,
+    SELECT e.book_id, e.seq, e.scope_kind, e.scope_key, e.state_before, e.state_after, e.cause, e.ts, e.recorded_at,
            coalesce(lag(e.state_after) OVER w, 'normal') AS previous_state,
            lead(e.recorded_at) OVER w AS next_recorded_at
       FROM risk.state_event e
@@ -39,9 +41,10 @@ SELECT coalesce(c.book_id, l.book_id), 'state_current ' || coalesce(c.scope_key,
  WHERE c.state IS DISTINCT FROM l.state_after
 UNION ALL
 SELECT o.book_id, o.client_order_id, o.ts,
-       format('entry admitted at %s while the book was %s since move %s (%s)', o.admitted_at, m.state_after, m.seq, m.cause)
+       format('entry admitted at %s while the %s was %s since move %s (%s)', o.admitted_at,
+              CASE m.scope_kind WHEN 'book' THEN 'book' ELSE 'strategy ' || m.scope_key END, m.state_after, m.seq, m.cause)
   FROM trading.order_request o
-  JOIN moves m ON m.book_id = o.book_id
+  JOIN moves m ON m.book_id = o.book_id AND (m.scope_kind = 'book' OR m.scope_key = o.strategy)
  WHERE (:'account' = '' OR o.book_id = :book) AND o.ts >= :'from' AND o.ts <= :'to'
    AND o.origin = 'signal' AND o.side = 'buy'
    AND m.state_after IN ('reducing', 'halted', 'cooldown')

@@ -256,8 +256,8 @@ def set_lane_pool(conn: psycopg.Connection, lane: str, pool: str, enabled: bool,
 
 
 def set_arbitration(conn: psycopg.Connection, profile: str, rule: str, reason: str) -> int:
-    """Set a risk profile's arbitration rule (``refuse_both`` or ``priority``) for strategies that disagree on a
-    symbol in the same hour; returns the revision. Operator, audited."""
+    """Set a risk profile's arbitration rule (``refuse_both``, ``priority`` or ``net``) for strategies that disagree
+    on a symbol in the same hour; returns the revision. Operator, audited."""
     return run(conn, Call("SELECT api.set_arbitration(%s::text, %s::text, %s::text)", (profile, rule, reason), None))
 
 
@@ -267,8 +267,18 @@ def pause_strategy(conn: psycopg.Connection, account: str, strategy: str, reason
 
 
 def resume_strategy(conn: psycopg.Connection, account: str, strategy: str, reason: str) -> None:
-    """Resume a paused strategy. Operator."""
+    """Resume a paused strategy; also lifts its kill (risk state halted -> cooldown) and a reducing state held for
+    an operator (-> normal). Operator."""
     run(conn, Call("SELECT api.resume_strategy(%s::text, %s::text, %s::text)", (account, strategy, reason), None))
+
+
+def resume_reducing(conn: psycopg.Connection, account: str, reason: str, strategy: str | None = None) -> str:
+    """Release a book's (or, with ``strategy``, a strategy's) risk state held for an operator: a paper
+    ``drawdown_halt_tier``, a strategy's drawdown or live daily-loss stop, a strategy's kill; returns the state
+    after. Operator, audited; ResumeRefused (PD014) when nothing is held."""
+    result: str = run(conn, Call("SELECT api.resume_reducing(%s::text, %s::text, %s::text)",
+                                 (account, reason, strategy), None))
+    return result
 
 
 def set_limit(

@@ -3,3 +3,8 @@
 GRANT EXECUTE ON FUNCTION
     api.record_order_confusion(text, text, timestamptz, text)
 TO predator_worker;
+-- The operator releases a risk state held for an operator (a paper drawdown_halt_tier, a strategy's drawdown,
+-- a live lane's strategy daily loss, a strategy's kill).
+GRANT EXECUTE ON FUNCTION
+    api.resume_reducing(text, text, text)
+TO predator_operator;

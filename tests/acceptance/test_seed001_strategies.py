@@ -169,11 +169,15 @@ def test_seed001_b2_a_reckless_strategy_loses_15_pct_in_a_day_and_dies_alone(mar
     assert rows(market_db, "SELECT count(*) FROM api.orders WHERE account = %s AND strategy = %s"
                            " AND status = 'filled'", B2_ACCOUNT, SCRIPTED) == [(16,)]
 
-    # The book survives: only the strategy's scope is halted, its risk state never left normal, equity > 9,500.
+    # The book survives: only the strategy's scope is halted, the book's risk state never left normal, equity > 9,500.
     assert rows(market_db, "SELECT scope_kind, scope_key FROM api.halts WHERE active") == \
         [("strategy", f"{B2_ACCOUNT}/reckless")]
     assert rows(market_db, "SELECT state_after, cause FROM api.risk_state_events WHERE account = %s"
-                           " AND state_after <> 'normal'", B2_ACCOUNT) == []
+                           " AND strategy IS NULL AND state_after <> 'normal'", B2_ACCOUNT) == []
+    # ... while the strategy's own risk state moved to halted at its kill (issue 13 item 3).
+    assert rows(market_db, "SELECT strategy, state_before, state_after, cause, ts FROM api.risk_state_events"
+                           " WHERE account = %s AND strategy IS NOT NULL", B2_ACCOUNT) == \
+        [("reckless", "normal", "halted", "halt", kill_ts)]
     assert rows(market_db, "SELECT state FROM api.risk_states WHERE account = %s", B2_ACCOUNT) == [("normal",)]
     equity = rows(market_db, "SELECT min(equity), (array_agg(equity ORDER BY hour DESC))[1], count(*)"
                              " FROM api.hourly_states WHERE account = %s", B2_ACCOUNT)[0]

@@ -16,8 +16,15 @@ disagrees with another strategy's order on the same symbol in the same hour is r
 
 Two capital pools: ``agg`` is in the ``AGGRESSIVE`` pool, whose budget is a small amount (``pool_budget`` abs
 300 USDT); its entries are refused ``pool_budget`` when the pool's exposure after the order would pass it: its
-own positions at the marks of the last closed bars (fills up to the decision time) plus its open buys at their
-decision prices plus the order. Every other strategy is in ``CORE``, which has no budget.
+own positions at the marks of the last closed bars (fills up to the decision time) plus its buys open as of the
+decision time (decided by then, not closed by an event dated by then, less the fills dated by then) at their
+decision prices plus the order. Every other strategy is in ``CORE``, which has no budget. A buy of ``agg`` filled
+or cancelled after the hour's decision time still counts for its next entry of that hour (the gap gate 17 found).
+
+Per-strategy risk states (issue 13 item 3): an operator halts one of two CORE strategies at its own scope and
+resumes it (``api.resume_strategy``); while halted its signals are refused ``halted_strategy`` and, once its next
+signal or the next hour close has mirrored the halt, its risk state is ``halted``; the resume moves it back to
+``normal`` at once (``cooldown_hours`` is 0), every move a chained row gate 18 judges. The other strategies trade on.
 """
 
 from __future__ import annotations
@@ -69,6 +76,8 @@ class Order:
     filled: Decimal = Decimal(0)
     status: str = "new"
     cancel_requested: bool = False
+    closed_at: datetime | None = None    # business time of its terminal event
+    fill_log: tuple[tuple[datetime, Decimal], ...] = ()   # (fill time, quantity)
 
 
 @seed(20240301)   # reproducible in CI; drop it locally to explore other sequences
@@ -101,7 +110,8 @@ class StatefulBook(RuleBasedStateMachine):
         self.closes = {(sym, ts): close for sym, ts, close in self.auditor.execute(
             "SELECT symbol, ts, close FROM api.candles WHERE interval = '1h'").fetchall()}
         self.fills: list[tuple[str, str, Decimal, datetime]] = []   # (strategy, symbol, signed qty, fill time)
-        self.aggressive_buy_moved = False   # a buy of the AGGRESSIVE strategy filled or cancelled this hour
+        self.strategy_halted: set[str] = set()          # strategies an operator halted at their own scope
+        self.strategy_state = {s: "normal" for s in STRATEGIES}   # the model of api.strategy_risk_states
         self.hour_no = 2
         self.clock = hour(2)
         self.used: set[tuple[str, str]] = set()   # (strategy, symbol) used at the current hour
@@ -161,8 +171,10 @@ class StatefulBook(RuleBasedStateMachine):
             qty = sum((q for s, sym, q, t in self.fills if s == AGGRESSIVE and sym == symbol and t <= ts), Decimal(0))
             if qty > 0:
                 value += qty * self.mark(symbol, ts)
-        open_buys = sum(((o.quantity - o.filled) * o.price for o in self.open_orders()
-                         if o.side == "buy" and o.strategy == AGGRESSIVE), Decimal(0))
+        open_buys = sum(((o.quantity - sum((q for t, q in o.fill_log if t <= ts), Decimal(0))) * o.price
+                         for o in self.orders.values()
+                         if o.side == "buy" and o.strategy == AGGRESSIVE and hour(o.hour_no) <= ts
+                         and (o.closed_at is None or o.closed_at > ts)), Decimal(0))
         return value + open_buys + notional
 
     def submit(self, symbol: str, direction: str, quantity: Decimal | None, strategy: str | None = None) -> None:
@@ -188,6 +200,9 @@ class StatefulBook(RuleBasedStateMachine):
                 quantity=quantity,
             )
         expected: set[str] = {"halted_global"} if self.halted else set()
+        if strategy in self.strategy_halted:
+            expected.add("halted_strategy")
+            self.strategy_state[strategy] = "halted"   # its admission mirrors the halt into its risk state
         if direction == "buy":
             assert quantity is not None and d.decision_price is not None
             notional = quantity * d.decision_price
@@ -213,6 +228,7 @@ class StatefulBook(RuleBasedStateMachine):
             for o in others:
                 if o.status == "new":
                     o.status = "canceled"
+                    o.closed_at = ts
                 elif o.status in OPEN:
                     o.cancel_requested = True
             event("arbitration_refused")
@@ -239,11 +255,9 @@ class StatefulBook(RuleBasedStateMachine):
             return
         self.submit(symbol, "buy", size if symbol == "BTC/USDT" else size * 20)
 
-    # As in a run, the AGGRESSIVE strategy decides before the venue acts on its buys in the hour: admission counts
-    # fills up to the decision time but open buys as they are now, so a buy filled or cancelled after the decision
-    # time would drop out of both (an entry gate 17 then reports over budget at the hour close).
-    @precondition(lambda self: not self.aggressive_buy_moved
-                  and any((AGGRESSIVE, s) not in self.used for s in SYMBOLS))
+    # Admission dates the AGGRESSIVE pool's open buys as of the decision time, as gate 17 does: a buy filled or
+    # cancelled later in the hour still counts for another entry decided at that time.
+    @precondition(lambda self: any((AGGRESSIVE, s) not in self.used for s in SYMBOLS))
     @rule(symbol=st.sampled_from(SYMBOLS),
           size=st.sampled_from([Decimal("0.0001"), Decimal("0.002"), Decimal("0.004")]))
     def buy_aggressive(self, symbol: str, size: Decimal) -> None:
@@ -335,9 +349,11 @@ class StatefulBook(RuleBasedStateMachine):
                 self.position[o.symbol] -= qty
                 self.own[key] = self.own.get(key, Decimal(0)) - qty
         self.fills.append((o.strategy, o.symbol, qty if o.side == "buy" else -qty, self.clock))
-        self.aggressive_buy_moved |= o.strategy == AGGRESSIVE and o.side == "buy"
+        o.fill_log = (*o.fill_log, (self.clock, qty))
         o.filled += qty
         o.status = "filled" if o.filled == o.quantity else "partially_filled"
+        if o.status == "filled":
+            o.closed_at = self.clock
         event(f"{o.side} fill: {o.status}")
 
     @precondition(lambda self: bool(self.open_orders()))
@@ -348,7 +364,7 @@ class StatefulBook(RuleBasedStateMachine):
             status = api.record_order_event(self.op, client_order_id=o.coid, kind="canceled", ts=self.tick())
         assert status == "canceled"
         o.status = "canceled"
-        self.aggressive_buy_moved |= o.strategy == AGGRESSIVE and o.side == "buy"
+        o.closed_at = self.clock
         event(f"canceled after {o.filled} filled")
 
     @precondition(lambda self: self.hour_no < 40 and self.actions_this_hour >= 3)
@@ -358,7 +374,6 @@ class StatefulBook(RuleBasedStateMachine):
         self.hour_no += 1
         self.clock = hour(self.hour_no)
         self.used.clear()
-        self.aggressive_buy_moved = False
         with self.op.transaction():
             state = api.close_hour(self.op, self.account, hour(self.hour_no))
         assert state.cash == self.cash
@@ -366,6 +381,8 @@ class StatefulBook(RuleBasedStateMachine):
             {s: q for s, q in self.position.items() if q > 0}
         assert state.open_orders == len(self.open_orders())
         assert state.halts == (["halted_global"] if self.halted else [])
+        for s in self.strategy_halted:   # the hour close mirrors every strategy's halt
+            self.strategy_state[s] = "halted"
         event("hour closed")
 
     @rule()
@@ -376,6 +393,20 @@ class StatefulBook(RuleBasedStateMachine):
             else:
                 api.halt(self.op, "stateful test: halt")
         self.halted = not self.halted
+
+    @rule(strategy=st.sampled_from(CORE[1:3]))
+    def halt_or_resume_strategy(self, strategy: str) -> None:
+        """An operator halts one strategy at its own scope, or resumes it (api.resume_strategy)."""
+        with self.op.transaction():
+            if strategy in self.strategy_halted:
+                api.resume_strategy(self.op, self.account, strategy, "stateful test: resume strategy")
+                self.strategy_halted.discard(strategy)
+                self.strategy_state[strategy] = "normal"   # halted -> cooldown -> normal (cooldown_hours 0)
+                event("strategy resumed")
+            else:
+                api.halt(self.op, "stateful test: halt strategy", "strategy", f"{self.account}/{strategy}")
+                self.strategy_halted.add(strategy)
+                event("strategy halted")
 
     # --- invariants ---------------------------------------------------------------------------------
     @invariant()
@@ -394,8 +425,11 @@ class StatefulBook(RuleBasedStateMachine):
         assert halted is not None and halted[0] == self.halted
         # the model knows no circuit breakers or system halts: none may have acted behind its back
         system = cur("SELECT scope_kind, scope_key, action, reason FROM api.halt_events WHERE source <> 'operator'"
-                     " OR scope_kind <> 'global'").fetchall()
+                     " OR scope_kind NOT IN ('global', 'strategy')").fetchall()
         assert system == []
+        states = dict(cur("SELECT strategy, state FROM api.strategy_risk_states WHERE account = %s",
+                          (self.account,)).fetchall())
+        assert states == self.strategy_state
 
     @invariant()
     def every_gate_passes(self) -> None:

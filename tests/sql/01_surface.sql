@@ -57,7 +57,8 @@ INSERT INTO api_surface VALUES
     ('validation_checkpoint', '{text}', true, true, true),
     ('verify_book_chains_since', '{integer,bigint}', true, true, true),
     ('set_lane_pool', '{text,text,boolean,text}', false, true, false),
-    ('set_arbitration', '{text,text,text}', false, true, false);
+    ('set_arbitration', '{text,text,text}', false, true, false),
+    ('resume_reducing', '{text,text,text}', false, true, false);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -71,7 +72,7 @@ SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_validation', 'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
-    'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
+    'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
@@ -79,7 +80,7 @@ SELECT views_are('api', ARRAY[
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'pools', 'positions',
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
-    'strategy_health', 'strategy_hours', 'strategy_positions', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags'],
+    'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');

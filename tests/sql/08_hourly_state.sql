@@ -10,7 +10,7 @@
 -- a book within its limits is not halted.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(44);
+SELECT plan(55);
 
 -- Bars (close per hour from 2024-01-01 00:00): BTC 100 100 100 110 110 90..., ETH 50 50 50 50 60 60...,
 -- XRP 1 1 1 1 1 0.5... A decision or a close at hour H marks at the close of the bar opened at H-1.
@@ -142,10 +142,27 @@ SELECT hour AS h24 FROM api.close_hour('dl', pg_temp.at(24)) \gset
 SELECT results_eq($$SELECT state_before, state_after, cause, ts FROM risk.state_event WHERE scope_key = 'dl' ORDER BY seq DESC LIMIT 1$$,
                   $$VALUES ('reducing'::text, 'normal'::text, 'next_utc_day'::text, '2024-01-02T00:00:00Z'::timestamptz)$$,
                   'the close of 00:00 UTC, when the next day begins, lifts it by a recorded move');
-SELECT results_eq($$SELECT halts FROM api.close_hour('dd', pg_temp.at(6))$$, $$VALUES ('{halted_account}'::text[])$$,
-                  'dd: a 10% drawdown over an 8% drawdown_halt_tier halts the account at close');
-SELECT ok((SELECT reason LIKE 'drawdown_halt_tier:%' AND source = 'system' FROM api.halt_events WHERE scope_key = 'dd'), '... a system halt for drawdown_halt_tier');
+SELECT results_eq($$SELECT halts FROM api.close_hour('dd', pg_temp.at(6))$$, $$VALUES ('{}'::text[])$$,
+                  'dd: a 10% drawdown over an 8% drawdown_halt_tier: a paper book is not halted (issue 13 item 7) ...');
+SELECT results_eq($$SELECT state_before, state_after, cause, ts, until_ts, reason LIKE 'drawdown_halt_tier:%' FROM risk.state_event WHERE scope_key = 'dd'$$,
+                  $$VALUES ('normal'::text, 'reducing'::text, 'drawdown_halt_tier'::text, pg_temp.at(6), NULL::timestamptz, true)$$,
+                  '... it moves to reducing, cause drawdown_halt_tier, with no until (a drawdown does not clear by itself)');
+SELECT is((SELECT hold FROM api.risk_states WHERE account = 'dd'), 'drawdown_halt_tier', '... held for an operator (api.risk_states.hold)');
+SELECT is((SELECT count(*) FROM api.halt_events WHERE scope_key = 'dd'), 0::bigint, '... no halt event');
 SELECT is((SELECT count(*) FROM api.orders WHERE account = 'dd' AND origin <> 'signal'), 0::bigint, '... which flattens nothing');
+SELECT is(pg_temp.reasons('dd', 'XRP/USDT', pg_temp.at(6), 'sell', 100), '{}', '... exits are admitted');
+SELECT is(pg_temp.reasons('dd', 'BTC/USDT', pg_temp.at(6), 'buy', 1), '{risk_reducing,daily_loss_limit}', '... entries refused risk_reducing (and the gate''s max_daily_loss)');
+SELECT count(*) AS closed FROM generate_series(7, 30) h, LATERAL api.close_hour('dd', pg_temp.at(h)) c \gset
+SELECT results_eq($$SELECT state, cause FROM api.risk_states WHERE account = 'dd'$$, $$VALUES ('reducing'::text, 'drawdown_halt_tier'::text)$$,
+                  '... still reducing past the next UTC day (no next_utc_day for a drawdown), with one move only');
+SELECT is((SELECT count(*) FROM risk.state_event WHERE scope_key = 'dd'), 1::bigint, '... one recorded move, not one per hour');
+SELECT throws_ok($$SELECT api.resume_reducing('dd', '')$$, 'PD012', NULL, 'api.resume_reducing without a reason: PD012');
+SELECT throws_ok($$SELECT api.resume_reducing('dl', 'pgtap')$$, 'PD014', NULL, 'api.resume_reducing of a book nothing holds: PD014');
+SELECT is(api.resume_reducing('dd', 'pgtap: drawdown inspected'), 'normal', 'the operator releases it: normal');
+SELECT results_eq($$SELECT state_before, state_after, cause, ts FROM risk.state_event WHERE scope_key = 'dd' ORDER BY seq DESC LIMIT 1$$,
+                  $$VALUES ('reducing'::text, 'normal'::text, 'operator_resume'::text, pg_temp.at(30))$$,
+                  '... by a recorded move, cause operator_resume, at the last closed hour');
+SELECT is((SELECT count(*) FROM api.audit_log WHERE action = 'resume_reducing' AND target = 'dd'), 1::bigint, '... audited');
 
 SELECT results_eq($$SELECT halts FROM api.close_hour('fl', pg_temp.at(6))$$, $$VALUES ('{halted_account}'::text[])$$,
                   'fl: a 10% drawdown over an 8% drawdown_flatten_tier halts the account at close');

@@ -155,7 +155,7 @@ SELECT pg_temp.trade('ar', 'BTC/USDT', pg_temp.at(1), 'buy', 5, 100, 0.5, 'A1') 
 SELECT is(pg_temp.why('ar', 's2', 'BTC/USDT', 5, 'buy', 1), '{}', 's2 buys BTC at 05:00: admitted');
 SELECT is(pg_temp.why('ar', 's1', 'BTC/USDT', 5, 'exit'), '{arbitration_refused}', 's1 exits BTC the same hour (refuse_both): arbitration_refused');
 SELECT is(pg_temp.status('ar', 's2', 'BTC/USDT', 5), 'canceled', '... and s2''s buy, never sent, is cancelled: both refused');
-SELECT throws_ok($$SELECT api.set_arbitration('t_arb', 'net', 'pgtap')$$, 'PD012', NULL, 'an unknown rule: PD012');
+SELECT throws_ok($$SELECT api.set_arbitration('t_arb', 'average', 'pgtap')$$, 'PD012', NULL, 'an unknown rule: PD012');
 SELECT is(api.set_arbitration('t_arb', 'priority', 'pgtap: priority'), 1, 'api.set_arbitration: priority');
 SELECT api.register_strategy('ar', 's2', '{}', 'pgtap', 'CORE', 5) AS r \gset
 SELECT is(pg_temp.why('ar', 's2', 'BTC/USDT', 6, 'buy', 1), '{}', 's2 (priority 5) buys at 06:00');

@@ -9,7 +9,7 @@
 -- live_canary lane a breaker of account scope escalates to a global halt.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(52);
+SELECT plan(53);
 
 -- BTC flat at 100 for two days; ETH at 50 with bars up to 05:00 only (more are loaded later); SOL 10 then 5.
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[48])::numeric[])
@@ -146,8 +146,10 @@ SELECT results_eq($$SELECT (figures -> 'caps' ->> 'drawdown_reduce_tier_active')
 -- reconciliation_desync (global scope, shipped): a paper book's unclean reconciliation halts globally ---------------
 SELECT pg_temp.new_account('b_rec', 10000, 'unconstrained', '2024-01-01T00:00:00Z', true) AS b \gset
 SELECT clean AS c FROM api.reconcile('b_rec', pg_temp.at(2), '{"USDT": "9000"}', '{}') \gset
--- (api.reconcile halts globally itself before it evaluates the breaker, so risk._trip finds the scope halted and
--- records no breaker_trip row: noted in the issue-13 report, behaviour unchanged here.)
+SELECT results_eq($$SELECT breaker, trip_scope, value, threshold, incident = (SELECT incident FROM api.incidents WHERE account = 'b_rec')
+                      FROM api.breaker_trips WHERE account = 'b_rec'$$,
+                  $$VALUES ('reconciliation_desync'::text, 'global'::text, 1::numeric, 0::numeric, true)$$,
+                  'reconciliation_desync records its breaker_trip like every breaker, linked to the reconciliation''s incident');
 SELECT results_eq($$SELECT severity, category, status FROM api.incidents WHERE account = 'b_rec'$$,
                   $$VALUES (1::smallint, 'execution'::text, 'open'::text)$$,
                   'reconciliation_desync: a balance that differs opens a severity-1 incident ...');

@@ -81,12 +81,13 @@ BEGIN
                 format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
                 v_inc);
         END IF;
-        -- The desync breaker records the trip (the global halt above already stopped trading).
+        -- The desync breaker records the trip (risk.breaker_trip, linked to the incident above; the global halt above
+        -- already stopped trading).
         v_since := p_ts - risk._window_hours(v_acct.book_id, 'reconciliation_desync');
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
                 AND r.ts > v_since), 1,
-            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs));
+            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END

@@ -1,5 +1,8 @@
 -- api.resume_strategy(p_account, p_strategy, p_reason) -> void
--- Operator. Resumes a paused strategy. Audited.
+-- Operator. Resumes a paused strategy. Audited. Issue 13 item 3: also lifts what only an operator lifts in the
+-- strategy's risk state (risk._resume_risk): its kill (the halt at its scope; the strategy moves halted ->
+-- cooldown, then normal after cooldown_hours at an hour close) and a held reducing state (strategy_drawdown, a
+-- live lane's strategy_daily_loss; -> normal, cause operator_resume).
 CREATE OR REPLACE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -14,7 +17,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L on account %L', p_strategy, p_account),
             HINT = 'Register it with api.register_strategy.';
     END IF;
+    PERFORM risk._resume_risk(v_acct.book_id, p_strategy, p_reason);  -- issue 13: kill -> cooldown, held reducing -> normal
 END
 $$;
 
-COMMENT ON FUNCTION api.resume_strategy(text, text, text) IS 'Operator: resumes a paused strategy; audited. PD011 when unknown.';
+COMMENT ON FUNCTION api.resume_strategy(text, text, text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown.';

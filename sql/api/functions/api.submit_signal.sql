@@ -12,13 +12,14 @@
 -- Idempotent: the same signal again returns the first decision; a different signal for the same
 -- (strategy, symbol, p_ts) raises PD010. PD011 unknown account/strategy/instrument, PD012 bad
 -- arguments, PD013 a decision time before the last closed hour.
--- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused risk_reducing risk_cooldown data_stale
+-- Reason codes: halted_global halted_lane halted_account halted_strategy strategy_paused risk_reducing risk_cooldown
+-- strategy_reducing strategy_cooldown data_stale
 -- quote_currency_mismatch edge_below_minimum insufficient_cash order_notional_cap instrument_cap
 -- cluster_cap quote_cap portfolio_cap daily_loss_limit drawdown_limit below_min_notional below_min_qty
 -- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position; issue 13: pool_disabled pool_budget
 -- pool_daily_loss pool_drawdown strategy_allocation strategy_daily_loss strategy_drawdown (risk._check_pool,
 -- risk._check_strategy_allocation, risk._check_strategy_loss) and arbitration_refused arbitration_lost
--- (risk._check_arbitration), their figures under figures->'rules'. A strategy sells only what it holds itself
+-- arbitration_netted (risk._check_arbitration; under the net rule an admitted signal trades its residual), their figures under figures->'rules'. A strategy sells only what it holds itself
 -- (risk._strategy_position). Beyond the profile's
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
@@ -226,6 +227,7 @@ BEGIN
     -- Halts and pauses cover every order.
     v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
     v_reasons := v_reasons || risk._admission_state(v_acct.book_id, v_side, p_ts);  -- risk_reducing, risk_cooldown
+    v_reasons := v_reasons || risk._strategy_admission_state(v_acct.book_id, p_strategy, v_side, p_ts, v_day_start, v_peak);  -- strategy_reducing, strategy_cooldown
     IF v_status = 'paused' THEN
         v_reasons := v_reasons || 'strategy_paused'::text;
     END IF;
@@ -320,7 +322,8 @@ BEGIN
             v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
-    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL));
+    v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL, v_qty, coalesce(p_limit_price, v_price)));
+    SELECT x.quantity, x.notional INTO v_qty, v_notional FROM risk._arbitrated_quantity(v_rules -> 'arbitration', v_qty, v_notional) x;  -- net: the residual
     v_reasons := v_reasons || risk._rule_reasons(v_rules -> 'arbitration');
 
     v_figures := jsonb_build_object(

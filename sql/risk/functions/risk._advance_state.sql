@@ -6,6 +6,7 @@
 --                       breach (a figure at or above breaker_clear_pct of its threshold: the hysteresis);
 --                       breaker_clear_hours unset: only an operator lifts it (by a halt and a resume);
 --   cooldown -> normal  when cooldown_hours have passed since the halt lifted.
+-- A held reducing state (risk.state_current.hold: a paper drawdown_halt_tier) is never lifted here.
 CREATE OR REPLACE FUNCTION risk._advance_state(p_book_id integer, p_hour timestamptz)
 RETURNS text
 LANGUAGE plpgsql
@@ -21,7 +22,9 @@ BEGIN
     IF NOT FOUND THEN
         RETURN 'normal';
     END IF;
-    IF v_cur.state = 'reducing' AND (v_cur.until_ts IS NULL OR p_hour >= v_cur.until_ts) THEN
+    IF v_cur.state = 'reducing' AND v_cur.hold IS NOT NULL THEN
+        RETURN v_cur.state;  -- held (a paper drawdown_halt_tier): only an operator releases it (api.resume_reducing)
+    ELSIF v_cur.state = 'reducing' AND (v_cur.until_ts IS NULL OR p_hour >= v_cur.until_ts) THEN
         IF v_cur.breaker IS NULL THEN
             RETURN risk._transition(p_book_id, 'normal', 'next_utc_day',
                 format('daily stop lifted: a new UTC day began at %s', to_char(v_cur.until_ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')),

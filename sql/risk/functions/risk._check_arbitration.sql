@@ -1,4 +1,4 @@
--- risk._check_arbitration(p_book_id, p_strategy, p_symbol, p_ts, p_side, p_blocked) -> jsonb
+-- risk._check_arbitration(p_book_id, p_strategy, p_symbol, p_ts, p_side, p_blocked, p_qty, p_price) -> jsonb
 -- Arbitration between strategies of one book (issue 13 item 2, docs/risk.md): two strategies disagree when, for
 -- the same symbol and the same hour (decision times within the hour ending at p_ts), one's order was admitted
 -- on the other side of this signal (a buy against a sell, reduce or exit). The risk profile's rule
@@ -6,7 +6,10 @@
 --   refuse_both  this signal is refused arbitration_refused and the other strategy's order is cancelled;
 --   priority     the higher trading.strategy.priority wins: a lower one is refused arbitration_lost; a higher
 --                one goes on to the other checks and the other's order is cancelled (reason arbitration_lost);
---                equal priorities refuse both (arbitration_refused).
+--                equal priorities refuse both (arbitration_refused);
+--   net          opposing quantities offset (risk._net_arbitration, with this signal's quantity p_qty and unit price
+--                p_price): the larger side's residual trades, owned by one strategy; the other is refused or
+--                cancelled arbitration_netted.
 -- p_blocked: the signal is refused for another reason already; then nothing is arbitrated (an order that
 -- would not exist cancels nobody's).
 -- Cancelling: an order still new and never sent is cancelled at once (a canceled event); one already at the
@@ -14,7 +17,8 @@
 -- Returns {"reasons": [...], "arbitration": {rule, against: [{strategy, client_order_id, side, priority}],
 -- cancelled: [client order ids]}} ({"reasons": []} when nothing disagrees).
 CREATE OR REPLACE FUNCTION risk._check_arbitration(p_book_id integer, p_strategy text, p_symbol text,
-                                                   p_ts timestamptz, p_side text, p_blocked boolean)
+                                                   p_ts timestamptz, p_side text, p_blocked boolean,
+                                                   p_qty numeric DEFAULT NULL, p_price numeric DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -39,7 +43,7 @@ BEGIN
       INTO v_against, v_max
       FROM trading.order_request r
       JOIN trading.strategy st ON st.book_id = r.book_id AND st.strategy = r.strategy
-     WHERE r.book_id = p_book_id AND r.symbol = p_symbol AND r.origin = 'signal'
+     WHERE r.book_id = p_book_id AND r.symbol = p_symbol AND r.origin IN ('signal', 'arbitration_net')
        AND r.strategy IS NOT NULL AND r.strategy <> p_strategy AND r.side <> p_side
        AND r.ts > p_ts - interval '1 hour' AND r.ts <= p_ts;
     IF jsonb_array_length(v_against) = 0 THEN
@@ -47,6 +51,9 @@ BEGIN
     END IF;
     SELECT a.risk_profile INTO v_profile FROM trading.account a WHERE a.book_id = p_book_id;
     v_rule := risk.arbitration_rule(v_profile);
+    IF v_rule = 'net' THEN
+        RETURN risk._net_arbitration(p_book_id, p_strategy, p_symbol, p_ts, p_side, p_qty, p_price, v_against);
+    END IF;
     SELECT s.priority INTO v_prio FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
     IF v_rule = 'priority' AND v_prio < v_max THEN
         v_reason := 'arbitration_lost';
@@ -87,4 +94,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk._check_arbitration(integer, text, text, timestamptz, text, boolean) IS 'Internal: arbitration (unless the signal is refused already) when another strategy of the book had an order admitted on the other side of the same symbol in the same hour: refuse_both (arbitration_refused, the other''s order cancelled) or priority (the lower is refused arbitration_lost, the higher wins and the other''s order is cancelled); jsonb {reasons, arbitration}.';
+COMMENT ON FUNCTION risk._check_arbitration(integer, text, text, timestamptz, text, boolean, numeric, numeric) IS 'Internal: arbitration (unless the signal is refused already) when another strategy of the book had an order admitted on the other side of the same symbol in the same hour: refuse_both (arbitration_refused, the other''s order cancelled) or priority (the lower is refused arbitration_lost, the higher wins and the other''s order is cancelled) or net (risk._net_arbitration: offsets, arbitration_netted); jsonb {reasons, arbitration}.';

@@ -3,7 +3,8 @@
 -- hour closes (api.close_hour, with the recorded state) and intra-hour after each fill (api.record_fill,
 -- equity at the last marks). All amounts in the account's base currency.
 --   drawdown_flatten_tier  peak − equity >= tier: halt the account and flatten every position;
---   drawdown_halt_tier     peak − equity >= tier: halt the account;
+--   drawdown_halt_tier     peak − equity >= tier: risk._drawdown_hold (paper: the book reduces, exits
+--                          admitted, until an operator releases it; live lanes: a global halt an operator lifts);
 --   daily_loss_halt        day-start equity − equity >= limit: risk._loss_stop (paper: the book reduces
 --                          until the next UTC day; live lanes: a global halt an operator lifts).
 -- Lower tiers act at admission instead (drawdown_reduce_tier halves the order cap, max_drawdown and
@@ -42,9 +43,8 @@ BEGIN
 
     v_cap := risk.cap(v_limits, 'drawdown_halt_tier', '*', p_peak);
     IF v_cap IS NOT NULL AND p_peak - p_equity >= v_cap AND p_peak > p_equity THEN
-        IF NOT v_halted THEN
-            PERFORM risk._set_halt('account', v_acct.name, p_book_id, 'halt',
-                format('drawdown_halt_tier: drawdown %s of peak %s', round(v_dd, 6), p_peak), 'system', p_ts);
+        IF NOT v_halted THEN  -- paper: the book reduces, held for an operator; live lanes: a global halt
+            PERFORM risk._drawdown_hold(p_book_id, p_ts, format('drawdown_halt_tier: drawdown %s of peak %s', round(v_dd, 6), p_peak));
             v_halted := true;
         END IF;
         v_actions := v_actions || 'drawdown_halt_tier'::text;
@@ -63,4 +63,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk._evaluate_hour(integer, timestamptz, numeric, numeric, numeric) IS 'Internal: applies drawdown tiers (halt, flatten) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
+COMMENT ON FUNCTION risk._evaluate_hour(integer, timestamptz, numeric, numeric, numeric) IS 'Internal: applies drawdown tiers (flatten: account halt and flatten; halt: paper reducing held for an operator, live global halt) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';

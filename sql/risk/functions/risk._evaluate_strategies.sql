@@ -3,7 +3,9 @@
 -- (risk.strategy_figures) in portfolio.strategy_hour and applies its own loss limits
 -- (risk._check_strategy_loss: strategy_max_daily_loss against the book's day-start equity, strategy_max_drawdown
 -- against its peak equity). A strategy past either limit is killed alone (risk._kill_strategy); the row's
--- actions say so (strategy_killed plus the reason codes). Idempotent per hour (a row exists: nothing again).
+-- actions say so (strategy_killed plus the reason codes). Then the strategy's risk state advances
+-- (risk._advance_strategy_state: its halt mirrored, its reduce tier, a paper daily stop lifted on the next UTC
+-- day, a cooldown ended). Idempotent per hour (a row exists: nothing again).
 CREATE OR REPLACE FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamptz, p_day_start numeric,
                                                      p_peak numeric)
 RETURNS integer
@@ -38,6 +40,7 @@ BEGIN
                 v_killed := v_killed + 1;
             END IF;
         END IF;
+        PERFORM risk._advance_strategy_state(p_book_id, v_s.strategy, p_hour, v_limits, p_day_start, p_peak);
         INSERT INTO portfolio.strategy_hour (book_id, strategy, hour, pool, position_value, open_buy_notional,
                                              realized_pnl, unrealized_pnl, pnl, day_start_pnl, peak_pnl, actions)
         VALUES (p_book_id, v_s.strategy, p_hour, v_f.pool, v_f.position_value, v_f.open_buy_notional,

@@ -5,7 +5,9 @@
 -- records the trip (risk.breaker_trip) with the figures, opens an incident
 -- (severity 1 for global trips, 2 otherwise; category by breaker) and halts at the breaker's scope
 -- (global, the account's lane, or the account), as a system halt that only an operator lifts. Does
--- nothing and returns false when that scope is already halted (the breaker already did its job).
+-- nothing and returns false when that scope is already halted (the breaker already did its job), except for
+-- reconciliation_desync, whose trip api.reconcile reports after its own global halt (figures.incident): the
+-- trip row is recorded, linked to the reconciliation's incident.
 -- The halt reason names the incident by its seq in the account's book and the account's name, never by
 -- the surrogate book id: the reason is hashed, and a replay in another database must give the same text.
 CREATE OR REPLACE FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timestamptz, p_value numeric,
@@ -33,6 +35,13 @@ BEGIN
     v_key := CASE p_scope WHEN 'global' THEN '*' WHEN 'lane' THEN v_acct.lane ELSE v_acct.name END;
     v_book := CASE p_scope WHEN 'account' THEN p_book_id ELSE 0 END;
     IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = p_scope AND h.scope_key = v_key), false) THEN
+        IF p_breaker = 'reconciliation_desync' AND p_figures ? 'incident' THEN
+            -- api.reconcile halts globally (with its own incident) before it evaluates this breaker: the trip is
+            -- still recorded, linked to that incident, like every other breaker's.
+            INSERT INTO risk.breaker_trip (book_id, breaker, ts, value, threshold, trip_scope, figures, incident_seq)
+            VALUES (p_book_id, p_breaker, p_ts, p_value, p_threshold, p_scope, p_figures, (p_figures ->> 'incident')::bigint);
+            RETURN true;
+        END IF;
         RETURN false;
     END IF;
     v_category := CASE p_breaker

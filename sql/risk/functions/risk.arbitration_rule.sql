@@ -11,4 +11,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk.arbitration_rule(text) IS 'The arbitration rule in force for a risk profile: refuse_both (default) or priority.';
+COMMENT ON FUNCTION risk.arbitration_rule(text) IS 'The arbitration rule in force for a risk profile: refuse_both (default), priority or net.';

@@ -6,7 +6,8 @@
 -- fills of the orders whose strategy it is: its signals' orders and its kill exits), marked at the last bars
 -- closed by p_ts (a position without a bar is valued at its average cost):
 --   position_value    Σ own net quantity × mark (net quantity = buys − sells − fees paid in the base)
---   open_buy_notional own buy orders not final: remaining quantity × limit (or decision) price
+--   open_buy_notional own buy orders open as of p_ts (decided by p_ts, no terminal event dated by p_ts):
+--                     quantity − fills dated by p_ts, × limit (or decision) price
 --   pnl               Σ sell proceeds − Σ buy cost − fees (in quote) + position_value   (realized + marked)
 --   unrealized_pnl    position_value − own net quantity × average buy price; realized_pnl = pnl − unrealized
 --   day_start_pnl     pnl at the close of the last hour at or before 00:00 UTC of p_ts's day
@@ -57,10 +58,18 @@ BEGIN
            coalesce(sum(f.flow), 0)
       INTO v_value, v_cost, v_flow
       FROM f LEFT JOIN m ON m.symbol = f.symbol;
-    SELECT coalesce(sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
-      FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
-     WHERE s.book_id = p_book_id AND r.strategy = p_strategy AND s.side = 'buy'
-       AND s.status IN ('new', 'open', 'partially_filled');
+    -- Open buys as of p_ts (not as of now): decided by p_ts and not closed by a terminal event dated by p_ts, the
+    -- quantity remaining after the fills dated by p_ts — the same rows gate 17 re-derives, so a buy filled or
+    -- cancelled after p_ts still counts for another entry decided at p_ts.
+    SELECT coalesce(sum((r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
+                                                 WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
+                                                   AND f.ts <= p_ts), 0))
+                        * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
+      FROM trading.order_request r
+     WHERE r.book_id = p_book_id AND r.strategy = p_strategy AND r.side = 'buy' AND r.ts <= p_ts
+       AND NOT EXISTS (SELECT FROM trading.order_event v
+                        WHERE v.book_id = r.book_id AND v.client_order_id = r.client_order_id
+                          AND v.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND v.ts <= p_ts);
     v_pnl := v_flow + v_value;
     SELECT h.pnl INTO v_day FROM portfolio.strategy_hour h
      WHERE h.book_id = p_book_id AND h.strategy = p_strategy
