@@ -25,6 +25,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_venue  text;
+    v_rep    text;  -- the reporting currency
     v_pool   text;
     v_value  numeric;
     v_cost   numeric;
@@ -34,7 +35,7 @@ DECLARE
     v_day    numeric;
     v_peak   numeric;
 BEGIN
-    SELECT a.venue INTO v_venue FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT a.venue, a.base_currency INTO v_venue, v_rep FROM trading.account a WHERE a.book_id = p_book_id;
     SELECT s.pool INTO v_pool FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
     WITH f AS (
         SELECT f.symbol,
@@ -52,12 +53,17 @@ BEGIN
          GROUP BY f.symbol),
     m AS (
         SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
-    SELECT coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END), 0),
-           coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END), 0),
-           coalesce(sum(f.flow), 0)
+    -- Multi-currency books (issue 13 item 6): each symbol's figures in the reporting currency at p_ts
+    -- (portfolio._to_reporting: as they are in a book trading in its reporting currency only).
+    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                            CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END, p_ts)), 0),
+           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                            CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END, p_ts)), 0),
+           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2), f.flow, p_ts)), 0)
       INTO v_value, v_cost, v_flow
       FROM f LEFT JOIN m ON m.symbol = f.symbol;
-    SELECT coalesce(sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
+    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(r.symbol, '/', 2),
+                            (s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price), p_ts)), 0) INTO v_open
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND r.strategy = p_strategy AND s.side = 'buy'
        AND s.status IN ('new', 'open', 'partially_filled');
@@ -76,4 +82,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk.strategy_figures(integer, text, timestamptz) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars (base currency): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
+COMMENT ON FUNCTION risk.strategy_figures(integer, text, timestamptz) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars, in the reporting currency (base currency; other quotes converted at p_ts): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
