@@ -47,41 +47,46 @@ cum AS (        -- each fill's running position of its symbol, valid until the s
       FROM trading.fill f
      WHERE (:'account' = '' OR f.book_id = :book)
     WINDOW w AS (PARTITION BY f.book_id, f.symbol ORDER BY f.seq)),
-pos AS (        -- positions per symbol from the fills each hour covers
-    SELECT h.book_id, h.hour, c.symbol, split_part(c.symbol, '/', 1) AS base, split_part(c.symbol, '/', 2) AS quote,
-           c.quantity
-      FROM h JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)),
-held AS (
-    SELECT p.*, m.close AS mark
-      FROM pos p
-      JOIN h ON h.book_id = p.book_id AND h.hour = p.hour
-      LEFT JOIN LATERAL market.marks(h.venue, ARRAY[p.symbol], p.hour) m ON true
-     WHERE p.quantity > 0
-       AND NOT EXISTS (SELECT FROM cash_ccy c WHERE c.book_id = p.book_id AND c.hour = p.hour AND c.ccy = p.base)),
+held AS (       -- positions per symbol from the fills each hour covers, at the hour's mark; cash currencies left out
+    SELECT h.book_id, h.hour, c.symbol, split_part(c.symbol, '/', 2) AS quote, c.quantity, m.close AS mark,
+           CASE WHEN m.close IS NULL
+                THEN (SELECT (e ->> 'notional')::numeric FROM jsonb_array_elements(h.exposures) e
+                       WHERE e ->> 'kind' = 'instrument' AND e ->> 'key' = c.symbol) END AS recorded_notional
+      FROM h
+      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)
+      LEFT JOIN cash_ccy x ON x.book_id = h.book_id AND x.hour = h.hour AND x.ccy = split_part(c.symbol, '/', 1)
+      LEFT JOIN LATERAL market.marks(h.venue, ARRAY[c.symbol], h.hour) m ON true
+     WHERE c.quantity > 0 AND x.ccy IS NULL),
 ccy AS (        -- every currency to rate: the cash currencies, the quotes held, and those the hour recorded
     SELECT c.book_id, c.hour, c.ccy FROM cash_ccy c
     UNION SELECT p.book_id, p.hour, p.quote FROM held p
     UNION SELECT h.book_id, h.hour, k.ccy FROM h, jsonb_object_keys(h.valuation -> 'currencies') k(ccy)),
 rates AS (
-    SELECT c.book_id, c.hour, c.ccy, r.rate, r.symbol, r.bar_close,
-           EXISTS (SELECT FROM cash_ccy x WHERE x.book_id = c.book_id AND x.hour = c.hour AND x.ccy = c.ccy) AS is_cash,
-           h.valuation -> 'currencies' -> c.ccy AS recorded
+    SELECT c.book_id, c.hour, c.ccy, r.rate, r.symbol, r.bar_close, x.ccy IS NOT NULL AS is_cash,
+           h.valuation -> 'currencies' -> c.ccy AS recorded,
+           CASE WHEN x.ccy IS NOT NULL
+                THEN coalesce((SELECT p.balance_after FROM ledger.posting p
+                                WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
+                                  AND p.account_code = 'trading' AND p.currency = c.ccy
+                                ORDER BY p.tx_seq DESC, p.seq DESC LIMIT 1), 0) END AS balance
       FROM ccy c
       JOIN h ON h.book_id = c.book_id AND h.hour = c.hour
+      LEFT JOIN cash_ccy x ON x.book_id = c.book_id AND x.hour = c.hour AND x.ccy = c.ccy
       LEFT JOIN LATERAL market.conversion_rate(h.venue, c.ccy, h.reporting, c.hour) r ON true),
+want_cash AS (
+    SELECT r.book_id, r.hour, sum(r.balance * coalesce(r.rate, 0)) AS cash
+      FROM rates r WHERE r.is_cash GROUP BY r.book_id, r.hour),
+want_pos AS (
+    SELECT p.book_id, p.hour,
+           sum(CASE WHEN p.mark IS NOT NULL THEN p.quantity * p.mark * coalesce(r.rate, 0) ELSE p.recorded_notional END) AS positions
+      FROM held p JOIN rates r ON r.book_id = p.book_id AND r.hour = p.hour AND r.ccy = p.quote
+     GROUP BY p.book_id, p.hour),
 want AS (
     SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity,
-           (SELECT coalesce(sum(coalesce((SELECT p.balance_after FROM ledger.posting p
-                                           WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
-                                             AND p.account_code = 'trading' AND p.currency = r.ccy
-                                           ORDER BY p.tx_seq DESC, p.seq DESC LIMIT 1), 0) * coalesce(r.rate, 0)), 0)
-              FROM rates r WHERE r.book_id = h.book_id AND r.hour = h.hour AND r.is_cash) AS want_cash,
-           (SELECT coalesce(sum(CASE WHEN p.mark IS NOT NULL THEN p.quantity * p.mark * coalesce(r.rate, 0)
-                                     ELSE (SELECT (e ->> 'notional')::numeric FROM jsonb_array_elements(h.exposures) e
-                                            WHERE e ->> 'kind' = 'instrument' AND e ->> 'key' = p.symbol) END), 0)
-              FROM held p JOIN rates r ON r.book_id = p.book_id AND r.hour = p.hour AND r.ccy = p.quote
-             WHERE p.book_id = h.book_id AND p.hour = h.hour) AS want_positions
-      FROM h)
+           coalesce(c.cash, 0) AS want_cash, coalesce(p.positions, 0) AS want_positions
+      FROM h
+      LEFT JOIN want_cash c ON c.book_id = h.book_id AND c.hour = h.hour
+      LEFT JOIN want_pos p ON p.book_id = h.book_id AND p.hour = h.hour)
 SELECT w.book_id, w.hour, x.figure, x.recorded, x.recomputed
   FROM want w, LATERAL (VALUES
       ('cash', w.cash::text, w.want_cash::text, w.cash IS DISTINCT FROM w.want_cash),
