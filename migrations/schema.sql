@@ -397,6 +397,7 @@ DECLARE
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
     v_last_fill timestamptz;
+    v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
     v_acct := trading._account(p_account);
@@ -417,38 +418,28 @@ BEGIN
             HINT = 'Hours close in order; business time never goes backwards.';
     END IF;
 
-    SELECT coalesce(b.balance, 0) INTO v_cash
-      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
-        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
-
-    -- Marks of the held symbols and of the hour's symbols, looked up once.
+    -- Marks of the hour's symbols (the stale-data breaker below).
     v_symbols := coalesce(p_symbols, ARRAY(SELECT q.symbol FROM trading.position q
                                             WHERE q.book_id = v_acct.book_id AND q.quantity > 0 ORDER BY 1));
     SELECT coalesce(array_agg(m.symbol), '{}'), coalesce(array_agg(m.close), '{}'), coalesce(array_agg(m.bar_close), '{}')
       INTO v_mark_syms, v_mark_closes, v_mark_times
-      FROM market.marks(v_acct.venue,
-                        ARRAY(SELECT DISTINCT x FROM unnest(v_symbols || ARRAY(SELECT q.symbol FROM trading.position q
-                                                             WHERE q.book_id = v_acct.book_id AND q.quantity > 0)) x),
-                        p_hour) m;
+      FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
 
-    -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
-    -- listed in stale_marks), looked up once; exposures by instrument, cluster and quote go into the row.
-    SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(a.cluster ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(i.quote ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(p.quantity ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(m.close ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(p.quantity * coalesce(m.close, p.cost_basis / p.quantity) ORDER BY p.symbol), '{}'),
-           coalesce(sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 0),
-           coalesce(sum(p.cost_basis), 0),
-           coalesce(array_agg(p.symbol ORDER BY p.symbol) FILTER (WHERE m.bar_close IS NULL OR m.bar_close < p_hour), '{}')
-      INTO v_syms, v_clusters, v_quotes, v_qtys, v_marks, v_notionals, v_pos_value, v_cost, v_stale
-      FROM trading.position p
-      JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-      JOIN market.asset a ON a.asset = i.base
-      LEFT JOIN unnest(v_mark_syms, v_mark_closes, v_mark_times) m(symbol, close, bar_close) ON m.symbol = p.symbol
-     WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
-    v_equity := v_cash + v_pos_value;
+    -- The one valuation (portfolio.valuation): cash per currency and positions at mark (a position without a bar
+    -- closed by p_hour within 7 days at cost, listed in stale_marks), converted into the reporting currency at
+    -- the rates it records; exposures by instrument, cluster and quote go into the row.
+    SELECT * INTO v_val FROM portfolio.valuation(v_acct.book_id, p_hour);
+    v_cash := v_val.cash; v_pos_value := v_val.positions_value; v_cost := v_val.cost_basis; v_equity := v_val.equity;
+    v_stale := v_val.stale_marks;
+    SELECT coalesce(array_agg(l ->> 'symbol' ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg(l ->> 'cluster' ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg(l ->> 'quote' ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg((l ->> 'quantity')::numeric ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg((l ->> 'mark')::numeric ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg((l ->> 'notional')::numeric ORDER BY l ->> 'symbol'), '{}')
+      INTO v_syms, v_clusters, v_quotes, v_qtys, v_marks, v_notionals
+      FROM jsonb_array_elements(v_val.lines) l
+     WHERE (l ->> 'held')::boolean AND NOT (l ->> 'is_cash')::boolean;
 
     SELECT coalesce(jsonb_agg(jsonb_build_object('kind', x.kind, 'key', x.key, 'quantity', x.quantity, 'mark', x.mark,
                                                  'notional', x.notional,
@@ -464,18 +455,15 @@ BEGIN
             SELECT 'quote', e.quote, NULL, NULL, sum(e.notional), 3
               FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x;
 
-    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
-    v_day_start := CASE
-        WHEN v_last.hour IS NULL THEN v_equity
-        WHEN date_trunc('day', v_last.hour - interval '1 second') = date_trunc('day', p_hour - interval '1 second')
-            THEN v_last.day_start_equity
-        ELSE v_last.equity END;
+    v_peak := v_val.peak_equity;
+    v_day_start := v_val.day_start_equity;
 
     v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
 
-    SELECT coalesce(sum(trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts)), 0),
+    SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(f.symbol, '/', 2),
+                                                trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts), f.ts)), 0),
            max(f.ts)
       INTO v_fees, v_last_fill FROM trading.fill f
      WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
@@ -487,7 +475,8 @@ BEGIN
             DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
             HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
     END IF;
-    SELECT coalesce(sum(a.realized_pnl), 0) INTO v_realized FROM trading.lot_allocation a
+    SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2), a.realized_pnl, a.ts)), 0)
+      INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
     SELECT count(*) INTO v_open FROM trading.order_state s
@@ -501,7 +490,7 @@ BEGIN
     INSERT INTO portfolio.hourly_state (book_id, hour, cash, positions_value, equity, peak_equity, drawdown,
                                         day_start_equity, daily_pnl, realized_pnl, unrealized_pnl, fees,
                                         gross_exposure, open_orders, stale_marks, exposures, inputs_hash, outputs_hash,
-                                        digests)
+                                        digests, valuation)
     VALUES (v_acct.book_id, p_hour, v_cash, v_pos_value, v_equity, v_peak,
             CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END,
             v_day_start, v_equity - v_day_start,
@@ -509,7 +498,8 @@ BEGIN
             coalesce(v_last.fees, 0) + v_fees,
             CASE WHEN v_equity > 0 THEN v_pos_value / v_equity ELSE 0 END,
             v_open, v_stale, v_exposures, v_inputs, v_outputs,
-            v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
+            v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)),
+            jsonb_build_object('reporting', v_val.reporting, 'currencies', v_val.currencies));
 
     PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
     PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak);  -- issue 13: each strategy's own limits
@@ -776,6 +766,52 @@ ALTER FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with
 --
 
 COMMENT ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) IS 'Operator: deposits capital into the trading account (trading +amount, external -amount); returns the journal transaction seq. PD011/PD012 on bad input.';
+
+
+--
+-- Name: enable_book_currency(text, text, text, boolean); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean DEFAULT true) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_rev  integer;
+BEGIN
+    v_acct := trading._account(p_account);
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = p_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('enable_book_currency refused: unknown currency %L', p_currency),
+            HINT = 'See api.assets; an operator adds assets with api.add_asset.';
+    END IF;
+    IF p_currency = v_acct.base_currency OR p_enabled IS NULL OR coalesce(btrim(p_reason), '') = '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('enable_book_currency refused: account %L currency %L enabled %s', p_account, p_currency, p_enabled),
+            DETAIL = format('account=%s currency=%s reporting_currency=%s enabled=%s reason=%s',
+                            p_account, p_currency, v_acct.base_currency, p_enabled, p_reason),
+            HINT = 'The reporting currency (the account''s base currency) is always enabled; pass true or false and a reason.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);  -- admissions read the book's currencies under the book lock
+    SELECT coalesce(max(c.revision), 0) + 1 INTO v_rev
+      FROM trading.book_currency c WHERE c.book_id = v_acct.book_id AND c.currency = p_currency;
+    INSERT INTO trading.book_currency (book_id, currency, revision, enabled, reason, actor)
+    VALUES (v_acct.book_id, p_currency, v_rev, p_enabled, p_reason, ops.actor());
+    PERFORM ops._audit(v_acct.book_id, 'enable_book_currency', p_account || '/' || p_currency,
+                       jsonb_build_object('currency', p_currency, 'enabled', p_enabled, 'revision', v_rev), p_reason);
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) IS 'Operator: enables (or disables) an extra quote currency of a book (new revision of trading.book_currency; audited): its instruments trade against their own quote cash, valued in the reporting currency. PD011 unknown account or currency; PD012 the reporting currency, no reason.';
 
 
 --
@@ -2541,6 +2577,9 @@ DECLARE
     v_coid        text;
     v_figures     jsonb;
     v_rules       jsonb := '{}'::jsonb;  -- issue 13: pools, strategy allocation and loss, arbitration
+    v_val         record;                -- issue 13 item 6, issue 17 item 1: portfolio.valuation
+    v_ccy         jsonb;                 -- the instrument's quote: rate, quote cash and open buys, notional value
+    v_notional_value numeric;
 BEGIN
     PERFORM ops._require_finite('api.submit_signal', ARRAY['p_confidence', 'p_edge_bps', 'p_quantity', 'p_limit_price'],
                                 ARRAY[p_confidence, p_edge_bps, p_quantity, p_limit_price]);
@@ -2622,46 +2661,15 @@ BEGIN
     SELECT a.cluster INTO v_cluster FROM market.asset a WHERE a.asset = v_inst.base;
     v_fee_rate := (SELECT v.taker_fee_bps FROM market.venue v WHERE v.venue = v_acct.venue) / 10000;
 
-    SELECT coalesce(b.balance, 0) INTO v_cash
-      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
-        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
-
-    -- Positions at mark (a position without a recent bar is valued at its cost basis), and open buy
-    -- orders, which count against cash and caps at their limit (or decision) price.
-    WITH e AS (
-        SELECT p.symbol, a.cluster, i.quote, p.quantity,
-               p.quantity * coalesce(m.close, p.cost_basis / p.quantity) AS notional, 0::numeric AS open_buy
-          FROM trading.position p
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-          JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN market.marks(v_acct.venue,
-                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
-                                 p_ts) m ON m.symbol = p.symbol
-         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
-        UNION ALL
-        SELECT r.symbol, a.cluster, i.quote, 0, 0, (s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)
-          FROM trading.order_state s
-          JOIN trading.order_request r ON r.client_order_id = s.client_order_id
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = r.symbol
-          JOIN market.asset a ON a.asset = i.base
-         WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled') AND s.side = 'buy')
-    SELECT coalesce(sum(e.notional), 0), coalesce(sum(e.open_buy), 0),
-           coalesce(sum(e.quantity) FILTER (WHERE e.symbol = p_symbol), 0),
-           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.symbol = p_symbol), 0),
-           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.cluster = v_cluster), 0),
-           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.quote = v_inst.quote), 0)
-      INTO v_pos_value, v_open_buys, v_pos_qty, v_inst_after, v_clus_after, v_quote_after
-      FROM e;
-
-    v_equity := v_cash + v_pos_value;
-    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
-    v_day_start := CASE
-        WHEN v_last.hour IS NULL THEN v_equity
-        WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
-            THEN v_last.day_start_equity
-        ELSE v_last.equity END;
-    v_drawdown := CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END;
-    v_daily_pnl := v_equity - v_day_start;
+    -- The one valuation (portfolio.valuation): cash per currency and positions at mark (at cost basis without a
+    -- recent bar) converted into the reporting currency, open buys at their limit (or decision) price, equity,
+    -- peak, day start; the instrument's, cluster's and quote's exposure in the reporting currency.
+    SELECT * INTO v_val FROM portfolio.valuation(v_acct.book_id, p_ts);
+    SELECT v_val.cash, v_val.positions_value, v_val.open_buy_notional, v_val.equity, v_val.peak_equity, v_val.day_start_equity,
+           v_val.drawdown, v_val.daily_pnl, x.position_qty, x.instrument, x.cluster, x.quote
+      INTO v_cash, v_pos_value, v_open_buys, v_equity, v_peak, v_day_start, v_drawdown, v_daily_pnl,
+           v_pos_qty, v_inst_after, v_clus_after, v_quote_after
+      FROM portfolio._exposure(v_val.lines, p_symbol, v_cluster, v_inst.quote) x;
 
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_open_sell
       FROM trading.order_state s
@@ -2684,6 +2692,8 @@ BEGIN
         END IF;
     END IF;
     v_notional := coalesce(v_qty * coalesce(p_limit_price, v_price), 0);
+    v_ccy := portfolio._quote_figures(v_val.currencies, v_inst.quote, v_notional);  -- multi-currency: rate, quote cash
+    v_notional_value := (v_ccy ->> 'notional_value')::numeric;                     -- the notional in the reporting currency
 
     -- Halts and pauses cover every order.
     v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
@@ -2692,9 +2702,7 @@ BEGIN
     IF v_status = 'paused' THEN
         v_reasons := v_reasons || 'strategy_paused'::text;
     END IF;
-    IF v_inst.quote <> v_acct.base_currency THEN
-        v_reasons := v_reasons || 'quote_currency_mismatch'::text;
-    END IF;
+    v_reasons := v_reasons || risk._check_currency(v_val.trade_currencies, v_val.missing_rates, v_ccy, v_side);  -- quote_currency_mismatch, conversion_rate_missing
 
     v_limits := risk.current_limits(v_acct.risk_profile);
     v_cap := risk.cap(v_limits, 'max_orders_per_hour', '*', NULL);
@@ -2709,17 +2717,17 @@ BEGIN
 
     -- Entries (buys) must also pass every cap.
     IF v_side = 'buy' THEN
-        v_inst_after := v_inst_after + v_notional;
-        v_clus_after := v_clus_after + v_notional;
-        v_quote_after := v_quote_after + v_notional;
-        v_port_after := v_pos_value + v_open_buys + v_notional;
+        v_inst_after := v_inst_after + v_notional_value;
+        v_clus_after := v_clus_after + v_notional_value;
+        v_quote_after := v_quote_after + v_notional_value;
+        v_port_after := v_pos_value + v_open_buys + v_notional_value;
 
         v_cap := risk.cap(v_limits, 'min_edge_bps', p_symbol, NULL);
         v_caps := v_caps || jsonb_build_object('min_edge_bps', v_cap);
         IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
             v_reasons := v_reasons || 'edge_below_minimum'::text;
         END IF;
-        IF v_notional * (1 + v_fee_rate) > v_cash - v_open_buys * (1 + v_fee_rate) THEN
+        IF v_notional * (1 + v_fee_rate) > (v_ccy ->> 'quote_cash')::numeric - (v_ccy ->> 'quote_open_buys')::numeric * (1 + v_fee_rate) THEN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
         v_cap := risk.cap(v_limits, 'max_order_notional', p_symbol, v_equity);
@@ -2731,11 +2739,11 @@ BEGIN
             v_caps := v_caps || jsonb_build_object('drawdown_reduce_tier_active', true);
         END IF;
         v_caps := v_caps || jsonb_build_object('max_order_notional', v_cap);
-        IF v_cap IS NOT NULL AND v_notional > v_cap THEN
+        IF v_cap IS NOT NULL AND v_notional_value > v_cap THEN
             v_reasons := v_reasons || 'order_notional_cap'::text;
         END IF;
         SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps
-          FROM risk._health_cap(v_acct.book_id, p_strategy, v_limits, v_cap, v_equity, v_notional) x;
+          FROM risk._health_cap(v_acct.book_id, p_strategy, v_limits, v_cap, v_equity, v_notional_value) x;
         v_cap := risk.cap(v_limits, 'max_instrument_exposure', p_symbol, v_equity);
         v_caps := v_caps || jsonb_build_object('max_instrument_exposure', v_cap);
         IF v_cap IS NOT NULL AND v_inst_after > v_cap THEN
@@ -2769,8 +2777,8 @@ BEGIN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
         v_rules := v_rules || jsonb_build_object(
-            'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity, v_day_start, v_peak),
-            'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity),
+            'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity, v_day_start, v_peak),
+            'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity),
             'strategy_loss', risk._check_strategy_loss(v_acct.book_id, p_strategy, p_ts, v_side, v_limits, v_day_start, v_peak));
         v_reasons := v_reasons || risk._rule_reasons(v_rules);
         IF v_notional < v_inst.min_notional THEN
@@ -2793,7 +2801,8 @@ BEGIN
         'open_buy_notional', v_open_buys, 'position_qty', v_pos_qty, 'open_sell_qty', v_open_sell,
         'notional', v_notional, 'fee_rate', v_fee_rate, 'instrument_after', v_inst_after,
         'cluster', v_cluster, 'cluster_after', v_clus_after, 'quote_after', v_quote_after,
-        'portfolio_after', v_port_after, 'caps', v_caps, 'rules', v_rules);
+        'portfolio_after', v_port_after, 'caps', v_caps, 'rules', v_rules,
+        'valuation', v_ccy || jsonb_build_object('reporting', v_val.reporting, 'rates', v_val.currencies));
 
     IF cardinality(v_reasons) > 0 OR v_price IS NULL THEN
         IF v_price IS NULL AND NOT ('data_stale' = ANY (v_reasons)) THEN
@@ -3596,6 +3605,55 @@ COMMENT ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open num
 
 
 --
+-- Name: conversion_rate(text, text, text, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) RETURNS TABLE(rate numeric, symbol text, bar_close timestamp with time zone, inverted boolean)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+DECLARE
+    v_direct_ts  timestamptz;
+    v_direct     numeric;
+    v_inverse_ts timestamptz;
+    v_inverse    numeric;
+BEGIN
+    IF p_from = p_to THEN
+        RETURN QUERY SELECT 1::numeric, NULL::text, NULL::timestamptz, false;
+        RETURN;
+    END IF;
+    SELECT c.ts, c.close INTO v_direct_ts, v_direct
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_from || '/' || p_to AND c.interval = '1h'
+       AND c.ts <= p_at - interval '1 hour'
+     ORDER BY c.ts DESC, c.revision DESC
+     LIMIT 1;
+    SELECT c.ts, c.close INTO v_inverse_ts, v_inverse
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_to || '/' || p_from AND c.interval = '1h'
+       AND c.ts <= p_at - interval '1 hour'
+     ORDER BY c.ts DESC, c.revision DESC
+     LIMIT 1;
+    IF v_direct_ts IS NOT NULL AND (v_inverse_ts IS NULL OR v_direct_ts >= v_inverse_ts) THEN
+        RETURN QUERY SELECT v_direct, p_from || '/' || p_to, v_direct_ts + interval '1 hour', false;
+    ELSIF v_inverse_ts IS NOT NULL AND v_inverse > 0 THEN
+        RETURN QUERY SELECT round(1 / v_inverse, 12), p_to || '/' || p_from, v_inverse_ts + interval '1 hour', true;
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar.';
+
+
+--
 -- Name: ensure_partitions(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
@@ -4338,6 +4396,31 @@ COMMENT ON FUNCTION ops.tg_chain__append() IS 'Chain trigger: assigns seq, prev_
 
 
 --
+-- Name: _exposure(jsonb, text, text, text); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio._exposure(p_lines jsonb, p_symbol text, p_cluster text, p_quote text) RETURNS TABLE(position_qty numeric, instrument numeric, cluster numeric, quote numeric)
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(sum((l ->> 'quantity')::numeric) FILTER (WHERE l ->> 'symbol' = p_symbol), 0),
+           coalesce(sum((l ->> 'notional')::numeric + (l ->> 'open_buy')::numeric) FILTER (WHERE l ->> 'symbol' = p_symbol), 0),
+           coalesce(sum((l ->> 'notional')::numeric + (l ->> 'open_buy')::numeric) FILTER (WHERE l ->> 'cluster' = p_cluster), 0),
+           coalesce(sum((l ->> 'notional')::numeric + (l ->> 'open_buy')::numeric) FILTER (WHERE l ->> 'quote' = p_quote), 0)
+      FROM jsonb_array_elements(p_lines) l
+$$;
+
+
+ALTER FUNCTION portfolio._exposure(p_lines jsonb, p_symbol text, p_cluster text, p_quote text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _exposure(p_lines jsonb, p_symbol text, p_cluster text, p_quote text); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio._exposure(p_lines jsonb, p_symbol text, p_cluster text, p_quote text) IS 'Internal: from portfolio.valuation''s lines, the position in a symbol and the exposure (positions at mark + open buys, reporting currency) of the symbol, its cluster and its quote currency.';
+
+
+--
 -- Name: _hour_result(integer, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
 --
 
@@ -4366,6 +4449,59 @@ ALTER FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with t
 --
 
 COMMENT ON FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with time zone) IS 'Internal: a closed hour''s state with current positions and active halts, as returned by api.close_hour.';
+
+
+--
+-- Name: _quote_figures(jsonb, text, numeric); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio._quote_figures(p_currencies jsonb, p_quote text, p_notional numeric) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_object(
+               'quote', p_quote, 'rate', c -> 'rate', 'rate_symbol', c -> 'symbol', 'rate_bar_close', c -> 'bar_close',
+               'inverted', c -> 'inverted',
+               'quote_cash', (c ->> 'cash')::numeric,
+               'quote_open_buys', (c ->> 'open_buys')::numeric,
+               'notional_value', p_notional * coalesce((c ->> 'rate')::numeric, 0))
+      FROM (SELECT p_currencies -> p_quote AS c) x
+$$;
+
+
+ALTER FUNCTION portfolio._quote_figures(p_currencies jsonb, p_quote text, p_notional numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _quote_figures(p_currencies jsonb, p_quote text, p_notional numeric); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio._quote_figures(p_currencies jsonb, p_quote text, p_notional numeric) IS 'Internal: the quote currency''s rate, cash, open buys and the order''s notional in the reporting currency, as admission records them under figures -> ''valuation''.';
+
+
+--
+-- Name: _to_reporting(text, text, text, numeric, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone) RETURNS numeric
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_currency = p_reporting OR p_amount = 0 THEN
+        RETURN p_amount;
+    END IF;
+    RETURN p_amount * coalesce((SELECT r.rate FROM market.conversion_rate(p_venue, p_currency, p_reporting, p_ts) r), 0);
+END
+$$;
+
+
+ALTER FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone) IS 'Internal: an amount in a currency converted into the reporting currency at p_ts (market.conversion_rate; as is in the reporting currency, 0 without a rate).';
 
 
 --
@@ -4423,6 +4559,121 @@ ALTER FUNCTION portfolio.outputs_hash(p_digests jsonb) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION portfolio.outputs_hash(p_digests jsonb) IS 'sha256 over the output digests of an hour, in a fixed order.';
+
+
+--
+-- Name: valuation(integer, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) RETURNS TABLE(reporting text, cash numeric, positions_value numeric, open_buy_notional numeric, cost_basis numeric, equity numeric, peak_equity numeric, day_start_equity numeric, drawdown numeric, daily_pnl numeric, last_hour timestamp with time zone, trade_currencies text[], currencies jsonb, lines jsonb, missing_rates text[], stale_marks text[])
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_last   portfolio.hourly_state;
+    v_cash_c text[];
+    v_trade  text[];
+    v_equity numeric;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = p_book_id ORDER BY h.hour DESC LIMIT 1;
+    v_cash_c := ARRAY[v_acct.base_currency]
+             || ARRAY(SELECT DISTINCT c.currency FROM trading.book_currency c
+                       WHERE c.book_id = p_book_id AND c.currency <> v_acct.base_currency ORDER BY 1);
+    v_trade := ARRAY[v_acct.base_currency]
+            || ARRAY(SELECT x.currency FROM (SELECT DISTINCT ON (c.currency) c.currency, c.enabled FROM trading.book_currency c
+                                             WHERE c.book_id = p_book_id AND c.currency <> v_acct.base_currency
+                                             ORDER BY c.currency, c.revision DESC) x
+                      WHERE x.enabled ORDER BY 1);
+
+    RETURN QUERY
+    WITH pos AS (
+        SELECT p.symbol, a.cluster, i.quote, p.quantity, m.close AS mark, m.bar_close,
+               CASE WHEN i.base = ANY (v_cash_c) THEN 0
+                    ELSE p.quantity * coalesce(m.close, p.cost_basis / p.quantity) END AS local_notional,
+               CASE WHEN i.base = ANY (v_cash_c) THEN 0 ELSE p.cost_basis END AS cost_basis,
+               i.base = ANY (v_cash_c) AS is_cash
+          FROM trading.position p
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
+          JOIN market.asset a ON a.asset = i.base
+          LEFT JOIN market.marks(v_acct.venue,
+                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = p_book_id AND q.quantity > 0),
+                                 p_ts) m ON m.symbol = p.symbol
+         WHERE p.book_id = p_book_id AND p.quantity > 0),
+    buys AS (
+        SELECT r.symbol, a.cluster, i.quote,
+               sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)) AS local_open_buy
+          FROM trading.order_state s
+          JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = r.symbol
+          JOIN market.asset a ON a.asset = i.base
+         WHERE s.book_id = p_book_id AND s.status IN ('new', 'open', 'partially_filled') AND s.side = 'buy'
+         GROUP BY r.symbol, a.cluster, i.quote),
+    l AS (
+        SELECT coalesce(p.symbol, b.symbol) AS symbol, coalesce(p.cluster, b.cluster) AS cluster,
+               coalesce(p.quote, b.quote) AS quote, coalesce(p.quantity, 0) AS quantity, p.mark, p.bar_close,
+               coalesce(p.local_notional, 0) AS local_notional, coalesce(b.local_open_buy, 0) AS local_open_buy,
+               coalesce(p.cost_basis, 0) AS cost_basis, coalesce(p.is_cash, false) AS is_cash, p.symbol IS NOT NULL AS held
+          FROM pos p FULL JOIN buys b ON b.symbol = p.symbol),
+    c AS (
+        SELECT x.ccy, x.ccy = ANY (v_cash_c) AS is_cash_ccy
+          FROM (SELECT unnest(v_cash_c) AS ccy UNION SELECT l.quote FROM l) x),
+    r AS (
+        SELECT c.ccy, c.is_cash_ccy, cr.rate, cr.symbol, cr.bar_close, cr.inverted,
+               CASE WHEN c.is_cash_ccy THEN coalesce(b.balance, 0) ELSE 0 END AS cash
+          FROM c
+          LEFT JOIN LATERAL market.conversion_rate(v_acct.venue, c.ccy, v_acct.base_currency, p_ts) cr ON true
+          LEFT JOIN ledger.balance b ON b.book_id = p_book_id AND b.account_code = 'trading' AND b.currency = c.ccy),
+    lr AS (
+        SELECT l.*, r.rate, l.local_notional * coalesce(r.rate, 0) AS notional,
+               l.local_open_buy * coalesce(r.rate, 0) AS open_buy, l.cost_basis * coalesce(r.rate, 0) AS cost_value
+          FROM l JOIN r ON r.ccy = l.quote),
+    tot AS (
+        SELECT (SELECT coalesce(sum(r.cash * coalesce(r.rate, 0)), 0) FROM r) AS cash,
+               (SELECT coalesce(sum(lr.notional), 0) FROM lr) AS positions_value,
+               (SELECT coalesce(sum(lr.open_buy), 0) FROM lr) AS open_buys,
+               (SELECT coalesce(sum(lr.cost_value), 0) FROM lr) AS cost_value),
+    e AS (
+        SELECT t.*, t.cash + t.positions_value AS equity,
+               greatest(coalesce(v_last.peak_equity, t.cash + t.positions_value), t.cash + t.positions_value) AS peak,
+               CASE WHEN v_last.hour IS NULL THEN t.cash + t.positions_value
+                    WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
+                        THEN v_last.day_start_equity
+                    ELSE v_last.equity END AS day_start
+          FROM tot t)
+    SELECT v_acct.base_currency, t.cash, t.positions_value, t.open_buys, t.cost_value, t.equity, t.peak, t.day_start,
+           CASE WHEN t.peak > 0 THEN greatest(0, 1 - t.equity / t.peak) ELSE 0 END,
+           t.equity - t.day_start, v_last.hour, v_trade,
+           (SELECT jsonb_object_agg(r.ccy, jsonb_build_object(
+                       'cash', r.cash,
+                       'positions', (SELECT coalesce(sum(lr.local_notional), 0) FROM lr WHERE lr.quote = r.ccy),
+                       'open_buys', (SELECT coalesce(sum(lr.local_open_buy), 0) FROM lr WHERE lr.quote = r.ccy),
+                       'rate', r.rate, 'symbol', r.symbol, 'bar_close', r.bar_close, 'inverted', r.inverted,
+                       'cash_currency', r.is_cash_ccy))
+              FROM r),
+           (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'symbol', lr.symbol, 'cluster', lr.cluster, 'quote', lr.quote, 'quantity', lr.quantity,
+                       'mark', lr.mark, 'bar_close', lr.bar_close, 'local_notional', lr.local_notional,
+                       'local_open_buy', lr.local_open_buy, 'rate', lr.rate, 'notional', lr.notional,
+                       'open_buy', lr.open_buy, 'held', lr.held, 'is_cash', lr.is_cash) ORDER BY lr.symbol), '[]'::jsonb)
+              FROM lr),
+           ARRAY(SELECT r.ccy FROM r WHERE r.rate IS NULL AND (r.cash <> 0 OR EXISTS (SELECT FROM lr WHERE lr.quote = r.ccy))
+                  ORDER BY 1),
+           ARRAY(SELECT lr.symbol FROM lr WHERE lr.held AND NOT lr.is_cash AND (lr.bar_close IS NULL OR lr.bar_close < p_ts)
+                  ORDER BY 1)
+      FROM e t;
+END
+$$;
+
+
+ALTER FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION valuation(p_book_id integer, p_ts timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) IS 'The one definition of a book''s figures at p_ts, in its reporting currency: cash per currency and positions at mark converted at market.conversion_rate, open-buy commitments, equity, peak, day-start equity, drawdown, daily PnL; with the rates used (currencies), the lines per symbol, missing rates and stale marks. Used by api.submit_signal, api.close_hour and risk._evaluate_intrahour.';
 
 
 --
@@ -4945,6 +5196,30 @@ COMMENT ON FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts 
 
 
 --
+-- Name: _check_currency(text[], text[], jsonb, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._check_currency(p_trade_currencies text[], p_missing_rates text[], p_quote jsonb, p_side text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT CASE
+        WHEN NOT (p_quote ->> 'quote' = ANY (p_trade_currencies)) THEN ARRAY['quote_currency_mismatch']
+        WHEN p_side = 'buy' AND (p_quote ->> 'rate' IS NULL OR cardinality(p_missing_rates) > 0) THEN ARRAY['conversion_rate_missing']
+        ELSE '{}'::text[] END
+$$;
+
+
+ALTER FUNCTION risk._check_currency(p_trade_currencies text[], p_missing_rates text[], p_quote jsonb, p_side text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _check_currency(p_trade_currencies text[], p_missing_rates text[], p_quote jsonb, p_side text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._check_currency(p_trade_currencies text[], p_missing_rates text[], p_quote jsonb, p_side text) IS 'Internal: quote_currency_mismatch (the quote is neither the reporting currency nor enabled for the book) and, for an entry, conversion_rate_missing (no rate for the quote or for a currency the equity counts).';
+
+
+--
 -- Name: _check_pool(integer, text, timestamp with time zone, text, numeric, jsonb, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -5217,30 +5492,13 @@ CREATE FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with 
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_acct   trading.account;
-    v_last   portfolio.hourly_state;
-    v_cash   numeric;
-    v_pos    numeric;
-    v_equity numeric;
+    v_val record;
 BEGIN
-    SELECT * INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = p_book_id ORDER BY h.hour DESC LIMIT 1;
-    IF NOT FOUND THEN
+    SELECT * INTO v_val FROM portfolio.valuation(p_book_id, p_ts);
+    IF v_val.last_hour IS NULL THEN
         RETURN '{}';
     END IF;
-    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    SELECT coalesce(b.balance, 0) INTO v_cash
-      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
-        ON b.book_id = p_book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
-    SELECT coalesce(sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 0) INTO v_pos
-      FROM trading.position p
-      LEFT JOIN market.marks(v_acct.venue,
-                             ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = p_book_id AND q.quantity > 0),
-                             p_ts) m ON m.symbol = p.symbol
-     WHERE p.book_id = p_book_id AND p.quantity > 0;
-    v_equity := v_cash + v_pos;
-    RETURN risk._evaluate_hour(p_book_id, p_ts, v_equity, greatest(v_last.peak_equity, v_equity),
-        CASE WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
-             THEN v_last.day_start_equity ELSE v_last.equity END);
+    RETURN risk._evaluate_hour(p_book_id, p_ts, v_val.equity, v_val.peak_equity, v_val.day_start_equity);
 END
 $$;
 
@@ -5251,7 +5509,7 @@ ALTER FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with t
 -- Name: FUNCTION _evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: intra-hour loss limits after a fill: equity at the last marks against the last close''s peak and day-start equity.';
+COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: intra-hour loss limits after a fill: equity, peak and day-start equity from portfolio.valuation (the one definition), through risk._evaluate_hour.';
 
 
 --
@@ -6088,7 +6346,8 @@ BEGIN
                count(*) FILTER (WHERE d.outcome = 'refused'
                                   AND EXISTS (SELECT FROM unnest(d.reasons) x
                                                WHERE x NOT IN ('halted_global', 'halted_lane', 'halted_account', 'halted_strategy',
-                                                               'strategy_paused', 'data_stale', 'health_demoted')))
+                                                               'strategy_paused', 'data_stale', 'conversion_rate_missing',
+                                                               'health_demoted')))
           INTO v_dec, v_ref
           FROM risk.decision d
          WHERE d.book_id = p_book_id AND d.strategy = s.strategy AND d.ts > v_from AND d.ts <= p_hour;
@@ -6714,6 +6973,7 @@ CREATE FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts t
     AS $$
 DECLARE
     v_venue  text;
+    v_rep    text;  -- the reporting currency
     v_pool   text;
     v_value  numeric;
     v_cost   numeric;
@@ -6723,7 +6983,7 @@ DECLARE
     v_day    numeric;
     v_peak   numeric;
 BEGIN
-    SELECT a.venue INTO v_venue FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT a.venue, a.base_currency INTO v_venue, v_rep FROM trading.account a WHERE a.book_id = p_book_id;
     SELECT s.pool INTO v_pool FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
     WITH f AS (
         SELECT f.symbol,
@@ -6741,18 +7001,23 @@ BEGIN
          GROUP BY f.symbol),
     m AS (
         SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
-    SELECT coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END), 0),
-           coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END), 0),
-           coalesce(sum(f.flow), 0)
+    -- Multi-currency books (issue 13 item 6): each symbol's figures in the reporting currency at p_ts
+    -- (portfolio._to_reporting: as they are in a book trading in its reporting currency only).
+    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                            CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END, p_ts)), 0),
+           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                            CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END, p_ts)), 0),
+           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2), f.flow, p_ts)), 0)
       INTO v_value, v_cost, v_flow
       FROM f LEFT JOIN m ON m.symbol = f.symbol;
     -- Open buys as of p_ts (not as of now): decided by p_ts and not closed by a terminal event dated by p_ts, the
     -- quantity remaining after the fills dated by p_ts — the same rows gate 17 re-derives, so a buy filled or
-    -- cancelled after p_ts still counts for another entry decided at p_ts.
-    SELECT coalesce(sum((r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
+    -- cancelled after p_ts still counts for another entry decided at p_ts. In the reporting currency at p_ts.
+    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(r.symbol, '/', 2),
+                        (r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
                                                  WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
                                                    AND f.ts <= p_ts), 0))
-                        * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
+                        * coalesce(r.limit_price, r.decision_price), p_ts)), 0) INTO v_open
       FROM trading.order_request r
      WHERE r.book_id = p_book_id AND r.strategy = p_strategy AND r.side = 'buy' AND r.ts <= p_ts
        AND NOT EXISTS (SELECT FROM trading.order_event v
@@ -6780,7 +7045,7 @@ ALTER FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts ti
 -- Name: FUNCTION strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars (base currency): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
+COMMENT ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars, in the reporting currency (base currency; other quotes converted at p_ts): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
 
 
 --
@@ -6877,6 +7142,13 @@ ALTER TABLE trading.account OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE trading.account IS 'Trading accounts. Each account with its counter-accounts in the ledger is a book (book_id), the unit of isolation: every governed row carries its book_id.';
+
+
+--
+-- Name: COLUMN account.base_currency; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.account.base_currency IS 'The book''s reporting currency: equity, exposures, caps and PnL are valued in it (docs/risk.md, Multi-currency valuation). Its cash is always counted; other quote currencies are enabled per book (trading.book_currency).';
 
 
 --
@@ -7457,6 +7729,80 @@ ALTER TABLE api.balances OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.balances IS 'Running balances of every (ledger account, currency) of every book.';
+
+
+--
+-- Name: book_currency; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.book_currency (
+    book_id integer NOT NULL,
+    currency text NOT NULL,
+    revision integer NOT NULL,
+    enabled boolean NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT book_currency_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT book_currency_revision_is_positive CHECK ((revision > 0))
+);
+
+
+ALTER TABLE trading.book_currency OWNER TO predator_owner;
+
+--
+-- Name: TABLE book_currency; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.book_currency IS 'Extra quote currencies an operator enables per book (the reporting currency, trading.account.base_currency, always is): append-only history, the highest revision of (book, currency) is in force (api.enable_book_currency, audited). Entries of an instrument quoted in a currency neither reporting nor enabled are refused quote_currency_mismatch; the cash of every currency with a row counts in equity (portfolio.valuation).';
+
+
+--
+-- Name: book_currencies; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.book_currencies AS
+ SELECT a.name AS account,
+    a.base_currency AS currency,
+    true AS reporting,
+    true AS enabled,
+    NULL::integer AS revision,
+    COALESCE(b.balance, (0)::numeric) AS cash,
+    NULL::text AS reason,
+    NULL::text AS actor,
+    a.created_at AS recorded_at
+   FROM (trading.account a
+     LEFT JOIN ledger.balance b ON (((b.book_id = a.book_id) AND (b.account_code = 'trading'::text) AND (b.currency = a.base_currency))))
+UNION ALL
+ SELECT a.name AS account,
+    c.currency,
+    false AS reporting,
+    c.enabled,
+    c.revision,
+    COALESCE(b.balance, (0)::numeric) AS cash,
+    c.reason,
+    c.actor,
+    c.recorded_at
+   FROM ((( SELECT DISTINCT ON (x.book_id, x.currency) x.book_id,
+            x.currency,
+            x.revision,
+            x.enabled,
+            x.reason,
+            x.actor,
+            x.recorded_at
+           FROM trading.book_currency x
+          ORDER BY x.book_id, x.currency, x.revision DESC) c
+     JOIN trading.account a ON ((a.book_id = c.book_id)))
+     LEFT JOIN ledger.balance b ON (((b.book_id = c.book_id) AND (b.account_code = 'trading'::text) AND (b.currency = c.currency))));
+
+
+ALTER TABLE api.book_currencies OWNER TO predator_owner;
+
+--
+-- Name: VIEW book_currencies; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.book_currencies IS 'Currencies of each book: its reporting currency (trading.account.base_currency; equity, exposures and caps are valued in it) and the extra quote currencies an operator enabled (latest revision of trading.book_currency, api.enable_book_currency), with the trading cash held in each.';
 
 
 --
@@ -8109,6 +8455,7 @@ CREATE TABLE portfolio.hourly_state (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     exposures jsonb,
+    valuation jsonb,
     CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
     CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
     CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
@@ -8143,6 +8490,13 @@ COMMENT ON TABLE portfolio.hourly_state IS 'Portfolio and risk state at the clos
 --
 
 COMMENT ON COLUMN portfolio.hourly_state.exposures IS 'Exposure at the close by instrument, cluster and quote currency: a JSON array of {kind, key, quantity, mark, notional (base currency, at mark), exposure (fraction of equity)}; NULL on rows written before migration 0005.';
+
+
+--
+-- Name: COLUMN hourly_state.valuation; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hourly_state.valuation IS 'What the close valued (portfolio.valuation): {"reporting": currency, "currencies": {CCY: {"cash", "positions", "open_buys", "rate", "symbol", "bar_close", "inverted", "cash_currency"}}}: per cash or quote currency its trading balance (cash currencies only), positions at mark and open buys in that currency and the conversion rate to the reporting currency with its pair and bar close (rate null: none, valued 0). NULL on rows closed before migration 0019.';
 
 
 --
@@ -8595,7 +8949,8 @@ CREATE VIEW api.hourly_states AS
     encode(h.inputs_hash, 'hex'::text) AS inputs_hash,
     encode(h.outputs_hash, 'hex'::text) AS outputs_hash,
     encode(h.row_hash, 'hex'::text) AS state_hash,
-    h.seq
+    h.seq,
+    h.valuation
    FROM (portfolio.hourly_state h
      JOIN trading.account a USING (book_id));
 
@@ -8606,7 +8961,7 @@ ALTER TABLE api.hourly_states OWNER TO predator_owner;
 -- Name: VIEW hourly_states; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (base currency): cash, positions at mark, equity, peak, drawdown, daily PnL, cumulative realized PnL and fees, unrealized PnL, gross exposure, with input/output/state hashes.';
+COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (in the reporting currency, the account''s base currency): cash, positions at mark, equity, peak, drawdown, daily PnL, cumulative realized PnL and fees, unrealized PnL, gross exposure, with input/output/state hashes and the valuation (cash per currency and the conversion rates used, with their pairs and bars; migration 0019).';
 
 
 --
@@ -11026,6 +11381,14 @@ ALTER TABLE ONLY trading.account
 
 
 --
+-- Name: book_currency book_currency_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.book_currency
+    ADD CONSTRAINT book_currency_pk PRIMARY KEY (book_id, currency, revision);
+
+
+--
 -- Name: fill fill_is_unique_per_venue_trade; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -11827,6 +12190,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON risk.strategy_health FOR EACH ROW EXE
 
 
 --
+-- Name: book_currency _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.book_currency FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: fill _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -11880,6 +12250,13 @@ CREATE TRIGGER _010_guard BEFORE UPDATE ON trading.lot FOR EACH ROW EXECUTE FUNC
 --
 
 CREATE TRIGGER _011_append_only BEFORE DELETE ON trading.lot FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: book_currency _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.book_currency FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -12362,6 +12739,22 @@ ALTER TABLE ONLY trading.lot_allocation
 
 
 --
+-- Name: book_currency book_currency_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.book_currency
+    ADD CONSTRAINT book_currency_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: book_currency book_currency_currency_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.book_currency
+    ADD CONSTRAINT book_currency_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
 -- Name: fill fill_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -12639,6 +13032,14 @@ GRANT ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interva
 
 REVOKE ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) TO predator_operator;
 
 
 --
@@ -12993,6 +13394,14 @@ REVOKE ALL ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open 
 
 
 --
+-- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
 --
 
@@ -13179,10 +13588,32 @@ REVOKE ALL ON FUNCTION ops.tg_chain__append() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _exposure(p_lines jsonb, p_symbol text, p_cluster text, p_quote text); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio._exposure(p_lines jsonb, p_symbol text, p_cluster text, p_quote text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _hour_result(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION portfolio._hour_result(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _quote_figures(p_currencies jsonb, p_quote text, p_notional numeric); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio._quote_figures(p_currencies jsonb, p_quote text, p_notional numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_currency text, p_amount numeric, p_ts timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -13198,6 +13629,14 @@ REVOKE ALL ON FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p
 
 REVOKE ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION valuation(p_book_id integer, p_ts timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -13276,6 +13715,13 @@ REVOKE ALL ON FUNCTION risk._check_arbitration(p_book_id integer, p_strategy tex
 --
 
 REVOKE ALL ON FUNCTION risk._check_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_events bigint, p_figures jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _check_currency(p_trade_currencies text[], p_missing_rates text[], p_quote jsonb, p_side text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._check_currency(p_trade_currencies text[], p_missing_rates text[], p_quote jsonb, p_side text) FROM PUBLIC;
 
 
 --
@@ -13705,6 +14151,22 @@ GRANT SELECT ON TABLE ledger.balance TO predator_auditor;
 GRANT SELECT ON TABLE api.balances TO predator_worker;
 GRANT SELECT ON TABLE api.balances TO predator_operator;
 GRANT SELECT ON TABLE api.balances TO predator_auditor;
+
+
+--
+-- Name: TABLE book_currency; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.book_currency TO predator_auditor;
+
+
+--
+-- Name: TABLE book_currencies; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.book_currencies TO predator_worker;
+GRANT SELECT ON TABLE api.book_currencies TO predator_operator;
+GRANT SELECT ON TABLE api.book_currencies TO predator_auditor;
 
 
 --

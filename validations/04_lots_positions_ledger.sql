@@ -2,9 +2,11 @@
 -- Rules:
 --   * every lot's remaining = its quantity − the quantities allocated from it (and is never negative);
 --   * every position's quantity = the remaining of its open lots (per book and symbol);
---   * per book and asset other than the account's base currency, what fills moved into the trading account
---     (the trading postings of 'fill' journal transactions) = the remaining of the open lots of that asset
---     (the account only trades instruments quoted in its base currency, so those postings are base-asset legs);
+--   * per book and asset other than the book's cash currencies (its base, i.e. reporting, currency and the quote
+--     currencies enabled for it, trading.book_currency), what fills moved into the trading account (the trading
+--     postings of 'fill' journal transactions) = the remaining of the open lots of that asset (the book trades
+--     only instruments quoted in its cash currencies, so those postings are base-asset legs; a cash currency
+--     bought as a base, USDC on USDC/USD, is cash and is left out of this rule);
 --   * the trading account's balance of that asset covers its open lots (it holds what the lots say).
 -- A row is one violation: the lot, symbol or asset whose figures disagree, with both sides.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
@@ -22,13 +24,17 @@ WITH lot_sum AS (
 asset_lots AS (
     SELECT s.book_id, split_part(s.symbol, '/', 1) AS asset, sum(s.remaining) AS remaining
       FROM lot_sum s GROUP BY 1, 2),
+cash_ccy AS (   -- the book's cash currencies: its reporting currency and every currency enabled for it (0019)
+    SELECT a.book_id, a.base_currency AS ccy FROM trading.account a WHERE (:'account' = '' OR a.book_id = :book)
+    UNION
+    SELECT c.book_id, c.currency FROM trading.book_currency c WHERE (:'account' = '' OR c.book_id = :book)),
 fill_flow AS (
     SELECT p.book_id, p.currency AS asset, sum(p.amount) AS moved
       FROM ledger.posting p
       JOIN ledger.transaction t ON t.book_id = p.book_id AND t.seq = p.tx_seq
-      JOIN trading.account a ON a.book_id = p.book_id
      WHERE (:'account' = '' OR p.book_id = :book)
-       AND t.kind = 'fill' AND p.account_code = 'trading' AND p.currency <> a.base_currency
+       AND t.kind = 'fill' AND p.account_code = 'trading'
+       AND NOT EXISTS (SELECT FROM cash_ccy c WHERE c.book_id = p.book_id AND c.ccy = p.currency)
      GROUP BY 1, 2)
 SELECT l.book_id, l.symbol AS key, l.lot_no::text AS item,
        format('lot remaining %s <> quantity %s - allocated %s', l.remaining, l.quantity, coalesce(x.allocated, 0)) AS problem
@@ -49,7 +55,9 @@ SELECT coalesce(f.book_id, l.book_id), coalesce(f.asset, l.asset), 'ledger',
        format('fills moved %s %s into the trading account, open lots hold %s', coalesce(f.moved, 0),
               coalesce(f.asset, l.asset), coalesce(l.remaining, 0))
   FROM fill_flow f
-  FULL JOIN asset_lots l ON l.book_id = f.book_id AND l.asset = f.asset
+  FULL JOIN (SELECT l.* FROM asset_lots l
+              WHERE NOT EXISTS (SELECT FROM cash_ccy c WHERE c.book_id = l.book_id AND c.ccy = l.asset)) l
+    ON l.book_id = f.book_id AND l.asset = f.asset
  WHERE coalesce(f.moved, 0) <> coalesce(l.remaining, 0)
 UNION ALL
 SELECT l.book_id, l.asset, 'balance',

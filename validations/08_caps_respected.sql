@@ -6,6 +6,10 @@
 --   * buys: notional ≤ max_order_notional; instrument, cluster, quote-currency and portfolio exposure after
 --     the trade ≤ their caps; notional × (1 + fee rate) ≤ cash − open buys × (1 + fee rate); the signal's
 --     edge ≥ min_edge_bps; the daily loss was below max_daily_loss and the drawdown below max_drawdown;
+--   * multi-currency (decisions recording figures->'valuation', migration 0019): caps compare the notional in
+--     the reporting currency (valuation.notional_value = notional × the quote's recorded rate), cash sufficiency
+--     compares in the instrument's quote (valuation.quote_cash − valuation.quote_open_buys); gate 20 checks
+--     the recorded rate against the candles;
 --   * sells never exceed the free position (position − open sells);
 --   * fewer than max_orders_per_hour orders had been admitted in the hour before;
 --   * every order created from a signal has an admitted decision.
@@ -37,8 +41,12 @@ checks AS (
         ('order request is the signal''s', d.order_matches),
         ('decision price recorded', d.decision_price = (d.figures ->> 'price')::numeric),
         ('notional recorded', d.quantity * coalesce(d.limit_price, d.decision_price) = d.notional),
+        ('notional value recorded', d.figures -> 'valuation' IS NULL
+                                    OR (d.figures -> 'valuation' ->> 'notional_value')::numeric
+                                       = d.notional * coalesce((d.figures -> 'valuation' ->> 'rate')::numeric, 0)),
         ('max_order_notional', d.side = 'sell' OR d.caps ->> 'max_order_notional' IS NULL
-                               OR d.notional <= (d.caps ->> 'max_order_notional')::numeric),
+                               OR coalesce((d.figures -> 'valuation' ->> 'notional_value')::numeric, d.notional)
+                                  <= (d.caps ->> 'max_order_notional')::numeric),
         ('max_instrument_exposure', d.side = 'sell' OR d.caps ->> 'max_instrument_exposure' IS NULL
                                     OR (d.figures ->> 'instrument_after')::numeric <= (d.caps ->> 'max_instrument_exposure')::numeric),
         ('max_cluster_exposure', d.side = 'sell' OR d.caps ->> 'max_cluster_exposure' IS NULL
@@ -49,7 +57,9 @@ checks AS (
                                    OR (d.figures ->> 'portfolio_after')::numeric <= (d.caps ->> 'max_portfolio_exposure')::numeric),
         ('cash', d.side = 'sell'
                  OR d.notional * (1 + (d.figures ->> 'fee_rate')::numeric)
-                    <= (d.figures ->> 'cash')::numeric - (d.figures ->> 'open_buy_notional')::numeric * (1 + (d.figures ->> 'fee_rate')::numeric)),
+                    <= coalesce((d.figures -> 'valuation' ->> 'quote_cash')::numeric, (d.figures ->> 'cash')::numeric)
+                       - coalesce((d.figures -> 'valuation' ->> 'quote_open_buys')::numeric, (d.figures ->> 'open_buy_notional')::numeric)
+                         * (1 + (d.figures ->> 'fee_rate')::numeric)),
         ('min_edge_bps', d.side = 'sell' OR d.caps ->> 'min_edge_bps' IS NULL
                          OR d.edge_bps >= (d.caps ->> 'min_edge_bps')::numeric),
         ('max_daily_loss', d.side = 'sell' OR d.caps ->> 'max_daily_loss' IS NULL

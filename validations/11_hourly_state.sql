@@ -4,8 +4,11 @@
 --   * equity = cash + positions_value, and positions_value = Σ the notionals of the hour's instrument
 --     exposures (hourly_state.exposures; rows closed before migration 0005 have none to compare);
 --   * cash = the trading account's balance of the base currency after the last journal transaction the
---     hour covers;
---   * realized_pnl = Σ realized PnL of the allocations, fees = Σ fill fees in quote, up to the hour's heads;
+--     hour covers; for an hour that recorded its valuation (migration 0019, multi-currency books), Σ over the
+--     currencies it valued of that balance × the rate it recorded (gate 20 recomputes the rates from candles);
+--   * realized_pnl = Σ realized PnL of the allocations, fees = Σ fill fees in quote, up to the hour's heads,
+--     each converted into the reporting currency at its own time (portfolio._to_reporting; as is in a book
+--     trading in its reporting currency only);
 --   * peak_equity = max(previous peak, equity) and drawdown = 1 − equity / peak (0 at or above the peak);
 --   * outputs_hash = portfolio.outputs_hash(digests recomputed from the rows' content), so an edited row in
 --     any chain of the hour shows up even when its stored hash was left alone.
@@ -21,7 +24,7 @@
 SELECT coalesce((SELECT sc.book_id FROM trading.account sc WHERE sc.name = :'account'), -1) AS book \gset
 WITH h AS (
     SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.peak_equity, h.drawdown, h.realized_pnl, h.fees,
-           h.outputs_hash, h.exposures, h.digests -> 'heads' AS heads, a.base_currency,
+           h.outputs_hash, h.exposures, h.valuation, h.digests -> 'heads' AS heads, a.base_currency,
            coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0) AS head_tx,
            coalesce((h.digests -> 'heads' ->> 'trading.lot_allocation')::bigint, 0) AS head_alloc,
            coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill,
@@ -31,23 +34,40 @@ WITH h AS (
       JOIN trading.account a ON a.book_id = h.book_id
      WHERE (:'account' = '' OR h.book_id = :book)
     WINDOW w AS (PARTITION BY h.book_id ORDER BY h.hour)),
-realized AS (   -- cumulative realized PnL after each allocation (seq is gapless per book)
-    SELECT a.book_id, a.seq, sum(a.realized_pnl) OVER (PARTITION BY a.book_id ORDER BY a.seq) AS total
+realized AS (   -- cumulative realized PnL after each allocation (seq is gapless per book), in the reporting currency
+    SELECT a.book_id, a.seq,
+           sum(CASE WHEN split_part(a.symbol, '/', 2) = ac.base_currency THEN a.realized_pnl
+                    ELSE portfolio._to_reporting(ac.venue, ac.base_currency, split_part(a.symbol, '/', 2), a.realized_pnl, a.ts) END)
+               OVER (PARTITION BY a.book_id ORDER BY a.seq) AS total
       FROM trading.lot_allocation a
+      JOIN trading.account ac ON ac.book_id = a.book_id
      WHERE (:'account' = '' OR a.book_id = :book)),
-fees AS (       -- cumulative fees in quote after each fill
+fees AS (       -- cumulative fees in quote after each fill, in the reporting currency
     SELECT f.book_id, f.seq,
-           sum(f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END)
+           sum(CASE WHEN split_part(f.symbol, '/', 2) = ac.base_currency
+                    THEN f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END
+                    ELSE portfolio._to_reporting(ac.venue, ac.base_currency, split_part(f.symbol, '/', 2),
+                                                 f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END,
+                                                 f.ts) END)
                OVER (PARTITION BY f.book_id ORDER BY f.seq) AS total
       FROM trading.fill f
+      JOIN trading.account ac ON ac.book_id = f.book_id
      WHERE (:'account' = '' OR f.book_id = :book)),
 r AS (
     SELECT h.*,
            greatest(coalesce(h.prev_peak, h.equity), h.equity) AS want_peak,
-           coalesce((SELECT p.balance_after FROM ledger.posting p
-                      WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
-                        AND p.account_code = 'trading' AND p.currency = h.base_currency
-                      ORDER BY p.tx_seq DESC, p.seq DESC LIMIT 1), 0) AS want_cash,
+           CASE WHEN h.valuation IS NULL THEN
+               coalesce((SELECT p.balance_after FROM ledger.posting p
+                          WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
+                            AND p.account_code = 'trading' AND p.currency = h.base_currency
+                          ORDER BY p.tx_seq DESC, p.seq DESC LIMIT 1), 0)
+           ELSE (SELECT coalesce(sum(coalesce((SELECT p.balance_after FROM ledger.posting p
+                                                WHERE p.book_id = h.book_id AND p.tx_seq <= h.head_tx
+                                                  AND p.account_code = 'trading' AND p.currency = c.key
+                                                ORDER BY p.tx_seq DESC, p.seq DESC LIMIT 1), 0)
+                                     * coalesce((c.value ->> 'rate')::numeric, 0)), 0)
+                   FROM jsonb_each(h.valuation -> 'currencies') c
+                  WHERE (c.value ->> 'cash_currency')::boolean) END AS want_cash,
            CASE WHEN h.exposures IS NULL THEN h.positions_value   -- closed before exposures were kept in the row
                 ELSE (SELECT coalesce(sum((e ->> 'notional')::numeric), 0) FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument') END AS want_positions_value,

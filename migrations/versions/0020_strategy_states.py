@@ -1,7 +1,7 @@
 """Per-strategy risk states, the strategy reduce tier and the operator hold of a reducing book (issue 13 items 3, 7).
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from predator.db.migrate import run_sql_file
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

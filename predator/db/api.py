@@ -261,6 +261,21 @@ def set_arbitration(conn: psycopg.Connection, profile: str, rule: str, reason: s
     return run(conn, Call("SELECT api.set_arbitration(%s::text, %s::text, %s::text)", (profile, rule, reason), None))
 
 
+def enable_book_currency(conn: psycopg.Connection, account: str, currency: str, reason: str,
+                         enabled: bool = True) -> int:
+    """Enable (or disable) an extra quote currency of a book: its instruments then trade against their own quote
+    cash, valued in the book's reporting currency (docs/risk.md, Multi-currency valuation); returns the revision.
+    Operator, audited; PD011 unknown account or currency, PD012 the reporting currency itself or no reason."""
+    return run(
+        conn,
+        Call(
+            "SELECT api.enable_book_currency(%s::text, %s::text, %s::text, %s::boolean)",
+            (account, currency, reason, enabled),
+            None,
+        ),
+    )
+
+
 def pause_strategy(conn: psycopg.Connection, account: str, strategy: str, reason: str) -> None:
     """Pause a strategy: its signals are refused with ``strategy_paused``. Operator."""
     run(conn, Call("SELECT api.pause_strategy(%s::text, %s::text, %s::text)", (account, strategy, reason), None))

@@ -139,6 +139,10 @@ TAMPERS = [
     ("11_hourly_state", "an hour's cash moved into positions",
      f"UPDATE portfolio.hourly_state SET cash = cash + 1, positions_value = positions_value - 1"
      f" WHERE book_id = {BOOK} AND hour = %(hour5)s"),
+    ("20_multi_currency_valuation", "an hour's positions and equity raised together (its own sums still add up)",
+     f"UPDATE portfolio.hourly_state SET positions_value = positions_value + 1, equity = equity + 1,"
+     f" peak_equity = greatest(peak_equity, equity + 1)"
+     f" WHERE book_id = {BOOK} AND hour = %(hour5)s"),
     ("12_causality", "a fill dated before its order",
      "UPDATE trading.fill SET ts = ts - interval '3 hours' WHERE client_order_id = %(eth_buy2)s"),
     ("13_round_trips", "a round trip's PnL edited",

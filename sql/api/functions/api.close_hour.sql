@@ -52,6 +52,7 @@ DECLARE
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
     v_last_fill timestamptz;
+    v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
     v_acct := trading._account(p_account);
@@ -72,38 +73,28 @@ BEGIN
             HINT = 'Hours close in order; business time never goes backwards.';
     END IF;
 
-    SELECT coalesce(b.balance, 0) INTO v_cash
-      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
-        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
-
-    -- Marks of the held symbols and of the hour's symbols, looked up once.
+    -- Marks of the hour's symbols (the stale-data breaker below).
     v_symbols := coalesce(p_symbols, ARRAY(SELECT q.symbol FROM trading.position q
                                             WHERE q.book_id = v_acct.book_id AND q.quantity > 0 ORDER BY 1));
     SELECT coalesce(array_agg(m.symbol), '{}'), coalesce(array_agg(m.close), '{}'), coalesce(array_agg(m.bar_close), '{}')
       INTO v_mark_syms, v_mark_closes, v_mark_times
-      FROM market.marks(v_acct.venue,
-                        ARRAY(SELECT DISTINCT x FROM unnest(v_symbols || ARRAY(SELECT q.symbol FROM trading.position q
-                                                             WHERE q.book_id = v_acct.book_id AND q.quantity > 0)) x),
-                        p_hour) m;
+      FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
 
-    -- Positions at mark (a position without a bar closed by p_hour within 7 days is valued at cost and
-    -- listed in stale_marks), looked up once; exposures by instrument, cluster and quote go into the row.
-    SELECT coalesce(array_agg(p.symbol ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(a.cluster ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(i.quote ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(p.quantity ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(m.close ORDER BY p.symbol), '{}'),
-           coalesce(array_agg(p.quantity * coalesce(m.close, p.cost_basis / p.quantity) ORDER BY p.symbol), '{}'),
-           coalesce(sum(p.quantity * coalesce(m.close, p.cost_basis / p.quantity)), 0),
-           coalesce(sum(p.cost_basis), 0),
-           coalesce(array_agg(p.symbol ORDER BY p.symbol) FILTER (WHERE m.bar_close IS NULL OR m.bar_close < p_hour), '{}')
-      INTO v_syms, v_clusters, v_quotes, v_qtys, v_marks, v_notionals, v_pos_value, v_cost, v_stale
-      FROM trading.position p
-      JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-      JOIN market.asset a ON a.asset = i.base
-      LEFT JOIN unnest(v_mark_syms, v_mark_closes, v_mark_times) m(symbol, close, bar_close) ON m.symbol = p.symbol
-     WHERE p.book_id = v_acct.book_id AND p.quantity > 0;
-    v_equity := v_cash + v_pos_value;
+    -- The one valuation (portfolio.valuation): cash per currency and positions at mark (a position without a bar
+    -- closed by p_hour within 7 days at cost, listed in stale_marks), converted into the reporting currency at
+    -- the rates it records; exposures by instrument, cluster and quote go into the row.
+    SELECT * INTO v_val FROM portfolio.valuation(v_acct.book_id, p_hour);
+    v_cash := v_val.cash; v_pos_value := v_val.positions_value; v_cost := v_val.cost_basis; v_equity := v_val.equity;
+    v_stale := v_val.stale_marks;
+    SELECT coalesce(array_agg(l ->> 'symbol' ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg(l ->> 'cluster' ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg(l ->> 'quote' ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg((l ->> 'quantity')::numeric ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg((l ->> 'mark')::numeric ORDER BY l ->> 'symbol'), '{}'),
+           coalesce(array_agg((l ->> 'notional')::numeric ORDER BY l ->> 'symbol'), '{}')
+      INTO v_syms, v_clusters, v_quotes, v_qtys, v_marks, v_notionals
+      FROM jsonb_array_elements(v_val.lines) l
+     WHERE (l ->> 'held')::boolean AND NOT (l ->> 'is_cash')::boolean;
 
     SELECT coalesce(jsonb_agg(jsonb_build_object('kind', x.kind, 'key', x.key, 'quantity', x.quantity, 'mark', x.mark,
                                                  'notional', x.notional,
@@ -119,18 +110,15 @@ BEGIN
             SELECT 'quote', e.quote, NULL, NULL, sum(e.notional), 3
               FROM unnest(v_quotes, v_notionals) e(quote, notional) GROUP BY e.quote) x;
 
-    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
-    v_day_start := CASE
-        WHEN v_last.hour IS NULL THEN v_equity
-        WHEN date_trunc('day', v_last.hour - interval '1 second') = date_trunc('day', p_hour - interval '1 second')
-            THEN v_last.day_start_equity
-        ELSE v_last.equity END;
+    v_peak := v_val.peak_equity;
+    v_day_start := v_val.day_start_equity;
 
     v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
 
-    SELECT coalesce(sum(trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts)), 0),
+    SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(f.symbol, '/', 2),
+                                                trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts), f.ts)), 0),
            max(f.ts)
       INTO v_fees, v_last_fill FROM trading.fill f
      WHERE f.book_id = v_acct.book_id AND f.seq > coalesce((v_prev ->> 'trading.fill')::bigint, 0)
@@ -142,7 +130,8 @@ BEGIN
             DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
             HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
     END IF;
-    SELECT coalesce(sum(a.realized_pnl), 0) INTO v_realized FROM trading.lot_allocation a
+    SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2), a.realized_pnl, a.ts)), 0)
+      INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
     SELECT count(*) INTO v_open FROM trading.order_state s
@@ -156,7 +145,7 @@ BEGIN
     INSERT INTO portfolio.hourly_state (book_id, hour, cash, positions_value, equity, peak_equity, drawdown,
                                         day_start_equity, daily_pnl, realized_pnl, unrealized_pnl, fees,
                                         gross_exposure, open_orders, stale_marks, exposures, inputs_hash, outputs_hash,
-                                        digests)
+                                        digests, valuation)
     VALUES (v_acct.book_id, p_hour, v_cash, v_pos_value, v_equity, v_peak,
             CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END,
             v_day_start, v_equity - v_day_start,
@@ -164,7 +153,8 @@ BEGIN
             coalesce(v_last.fees, 0) + v_fees,
             CASE WHEN v_equity > 0 THEN v_pos_value / v_equity ELSE 0 END,
             v_open, v_stale, v_exposures, v_inputs, v_outputs,
-            v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)));
+            v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)),
+            jsonb_build_object('reporting', v_val.reporting, 'currencies', v_val.currencies));
 
     PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
     PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak);  -- issue 13: each strategy's own limits

@@ -80,6 +80,9 @@ DECLARE
     v_coid        text;
     v_figures     jsonb;
     v_rules       jsonb := '{}'::jsonb;  -- issue 13: pools, strategy allocation and loss, arbitration
+    v_val         record;                -- issue 13 item 6, issue 17 item 1: portfolio.valuation
+    v_ccy         jsonb;                 -- the instrument's quote: rate, quote cash and open buys, notional value
+    v_notional_value numeric;
 BEGIN
     PERFORM ops._require_finite('api.submit_signal', ARRAY['p_confidence', 'p_edge_bps', 'p_quantity', 'p_limit_price'],
                                 ARRAY[p_confidence, p_edge_bps, p_quantity, p_limit_price]);
@@ -161,46 +164,15 @@ BEGIN
     SELECT a.cluster INTO v_cluster FROM market.asset a WHERE a.asset = v_inst.base;
     v_fee_rate := (SELECT v.taker_fee_bps FROM market.venue v WHERE v.venue = v_acct.venue) / 10000;
 
-    SELECT coalesce(b.balance, 0) INTO v_cash
-      FROM (SELECT NULL) x LEFT JOIN ledger.balance b
-        ON b.book_id = v_acct.book_id AND b.account_code = 'trading' AND b.currency = v_acct.base_currency;
-
-    -- Positions at mark (a position without a recent bar is valued at its cost basis), and open buy
-    -- orders, which count against cash and caps at their limit (or decision) price.
-    WITH e AS (
-        SELECT p.symbol, a.cluster, i.quote, p.quantity,
-               p.quantity * coalesce(m.close, p.cost_basis / p.quantity) AS notional, 0::numeric AS open_buy
-          FROM trading.position p
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
-          JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN market.marks(v_acct.venue,
-                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = v_acct.book_id AND q.quantity > 0),
-                                 p_ts) m ON m.symbol = p.symbol
-         WHERE p.book_id = v_acct.book_id AND p.quantity > 0
-        UNION ALL
-        SELECT r.symbol, a.cluster, i.quote, 0, 0, (s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)
-          FROM trading.order_state s
-          JOIN trading.order_request r ON r.client_order_id = s.client_order_id
-          JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = r.symbol
-          JOIN market.asset a ON a.asset = i.base
-         WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled') AND s.side = 'buy')
-    SELECT coalesce(sum(e.notional), 0), coalesce(sum(e.open_buy), 0),
-           coalesce(sum(e.quantity) FILTER (WHERE e.symbol = p_symbol), 0),
-           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.symbol = p_symbol), 0),
-           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.cluster = v_cluster), 0),
-           coalesce(sum(e.notional + e.open_buy) FILTER (WHERE e.quote = v_inst.quote), 0)
-      INTO v_pos_value, v_open_buys, v_pos_qty, v_inst_after, v_clus_after, v_quote_after
-      FROM e;
-
-    v_equity := v_cash + v_pos_value;
-    v_peak := greatest(coalesce(v_last.peak_equity, v_equity), v_equity);
-    v_day_start := CASE
-        WHEN v_last.hour IS NULL THEN v_equity
-        WHEN date_trunc('day', v_last.hour - interval '1 second', 'UTC') = date_trunc('day', p_ts - interval '1 second', 'UTC')
-            THEN v_last.day_start_equity
-        ELSE v_last.equity END;
-    v_drawdown := CASE WHEN v_peak > 0 THEN greatest(0, 1 - v_equity / v_peak) ELSE 0 END;
-    v_daily_pnl := v_equity - v_day_start;
+    -- The one valuation (portfolio.valuation): cash per currency and positions at mark (at cost basis without a
+    -- recent bar) converted into the reporting currency, open buys at their limit (or decision) price, equity,
+    -- peak, day start; the instrument's, cluster's and quote's exposure in the reporting currency.
+    SELECT * INTO v_val FROM portfolio.valuation(v_acct.book_id, p_ts);
+    SELECT v_val.cash, v_val.positions_value, v_val.open_buy_notional, v_val.equity, v_val.peak_equity, v_val.day_start_equity,
+           v_val.drawdown, v_val.daily_pnl, x.position_qty, x.instrument, x.cluster, x.quote
+      INTO v_cash, v_pos_value, v_open_buys, v_equity, v_peak, v_day_start, v_drawdown, v_daily_pnl,
+           v_pos_qty, v_inst_after, v_clus_after, v_quote_after
+      FROM portfolio._exposure(v_val.lines, p_symbol, v_cluster, v_inst.quote) x;
 
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_open_sell
       FROM trading.order_state s
@@ -223,6 +195,8 @@ BEGIN
         END IF;
     END IF;
     v_notional := coalesce(v_qty * coalesce(p_limit_price, v_price), 0);
+    v_ccy := portfolio._quote_figures(v_val.currencies, v_inst.quote, v_notional);  -- multi-currency: rate, quote cash
+    v_notional_value := (v_ccy ->> 'notional_value')::numeric;                     -- the notional in the reporting currency
 
     -- Halts and pauses cover every order.
     v_reasons := v_reasons || risk._active_halts(v_acct.name, v_acct.lane, p_strategy);
@@ -231,9 +205,7 @@ BEGIN
     IF v_status = 'paused' THEN
         v_reasons := v_reasons || 'strategy_paused'::text;
     END IF;
-    IF v_inst.quote <> v_acct.base_currency THEN
-        v_reasons := v_reasons || 'quote_currency_mismatch'::text;
-    END IF;
+    v_reasons := v_reasons || risk._check_currency(v_val.trade_currencies, v_val.missing_rates, v_ccy, v_side);  -- quote_currency_mismatch, conversion_rate_missing
 
     v_limits := risk.current_limits(v_acct.risk_profile);
     v_cap := risk.cap(v_limits, 'max_orders_per_hour', '*', NULL);
@@ -248,17 +220,17 @@ BEGIN
 
     -- Entries (buys) must also pass every cap.
     IF v_side = 'buy' THEN
-        v_inst_after := v_inst_after + v_notional;
-        v_clus_after := v_clus_after + v_notional;
-        v_quote_after := v_quote_after + v_notional;
-        v_port_after := v_pos_value + v_open_buys + v_notional;
+        v_inst_after := v_inst_after + v_notional_value;
+        v_clus_after := v_clus_after + v_notional_value;
+        v_quote_after := v_quote_after + v_notional_value;
+        v_port_after := v_pos_value + v_open_buys + v_notional_value;
 
         v_cap := risk.cap(v_limits, 'min_edge_bps', p_symbol, NULL);
         v_caps := v_caps || jsonb_build_object('min_edge_bps', v_cap);
         IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
             v_reasons := v_reasons || 'edge_below_minimum'::text;
         END IF;
-        IF v_notional * (1 + v_fee_rate) > v_cash - v_open_buys * (1 + v_fee_rate) THEN
+        IF v_notional * (1 + v_fee_rate) > (v_ccy ->> 'quote_cash')::numeric - (v_ccy ->> 'quote_open_buys')::numeric * (1 + v_fee_rate) THEN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
         v_cap := risk.cap(v_limits, 'max_order_notional', p_symbol, v_equity);
@@ -270,11 +242,11 @@ BEGIN
             v_caps := v_caps || jsonb_build_object('drawdown_reduce_tier_active', true);
         END IF;
         v_caps := v_caps || jsonb_build_object('max_order_notional', v_cap);
-        IF v_cap IS NOT NULL AND v_notional > v_cap THEN
+        IF v_cap IS NOT NULL AND v_notional_value > v_cap THEN
             v_reasons := v_reasons || 'order_notional_cap'::text;
         END IF;
         SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps
-          FROM risk._health_cap(v_acct.book_id, p_strategy, v_limits, v_cap, v_equity, v_notional) x;
+          FROM risk._health_cap(v_acct.book_id, p_strategy, v_limits, v_cap, v_equity, v_notional_value) x;
         v_cap := risk.cap(v_limits, 'max_instrument_exposure', p_symbol, v_equity);
         v_caps := v_caps || jsonb_build_object('max_instrument_exposure', v_cap);
         IF v_cap IS NOT NULL AND v_inst_after > v_cap THEN
@@ -308,8 +280,8 @@ BEGIN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
         v_rules := v_rules || jsonb_build_object(
-            'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity, v_day_start, v_peak),
-            'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional, v_limits, v_equity),
+            'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity, v_day_start, v_peak),
+            'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity),
             'strategy_loss', risk._check_strategy_loss(v_acct.book_id, p_strategy, p_ts, v_side, v_limits, v_day_start, v_peak));
         v_reasons := v_reasons || risk._rule_reasons(v_rules);
         IF v_notional < v_inst.min_notional THEN
@@ -332,7 +304,8 @@ BEGIN
         'open_buy_notional', v_open_buys, 'position_qty', v_pos_qty, 'open_sell_qty', v_open_sell,
         'notional', v_notional, 'fee_rate', v_fee_rate, 'instrument_after', v_inst_after,
         'cluster', v_cluster, 'cluster_after', v_clus_after, 'quote_after', v_quote_after,
-        'portfolio_after', v_port_after, 'caps', v_caps, 'rules', v_rules);
+        'portfolio_after', v_port_after, 'caps', v_caps, 'rules', v_rules,
+        'valuation', v_ccy || jsonb_build_object('reporting', v_val.reporting, 'rates', v_val.currencies));
 
     IF cardinality(v_reasons) > 0 OR v_price IS NULL THEN
         IF v_price IS NULL AND NOT ('data_stale' = ANY (v_reasons)) THEN

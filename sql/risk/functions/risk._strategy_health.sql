@@ -134,7 +134,8 @@ BEGIN
                count(*) FILTER (WHERE d.outcome = 'refused'
                                   AND EXISTS (SELECT FROM unnest(d.reasons) x
                                                WHERE x NOT IN ('halted_global', 'halted_lane', 'halted_account', 'halted_strategy',
-                                                               'strategy_paused', 'data_stale', 'health_demoted')))
+                                                               'strategy_paused', 'data_stale', 'conversion_rate_missing',
+                                                               'health_demoted')))
           INTO v_dec, v_ref
           FROM risk.decision d
          WHERE d.book_id = p_book_id AND d.strategy = s.strategy AND d.ts > v_from AND d.ts <= p_hour;

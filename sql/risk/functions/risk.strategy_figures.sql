@@ -26,6 +26,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_venue  text;
+    v_rep    text;  -- the reporting currency
     v_pool   text;
     v_value  numeric;
     v_cost   numeric;
@@ -35,7 +36,7 @@ DECLARE
     v_day    numeric;
     v_peak   numeric;
 BEGIN
-    SELECT a.venue INTO v_venue FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT a.venue, a.base_currency INTO v_venue, v_rep FROM trading.account a WHERE a.book_id = p_book_id;
     SELECT s.pool INTO v_pool FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
     WITH f AS (
         SELECT f.symbol,
@@ -53,18 +54,23 @@ BEGIN
          GROUP BY f.symbol),
     m AS (
         SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
-    SELECT coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END), 0),
-           coalesce(sum(CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END), 0),
-           coalesce(sum(f.flow), 0)
+    -- Multi-currency books (issue 13 item 6): each symbol's figures in the reporting currency at p_ts
+    -- (portfolio._to_reporting: as they are in a book trading in its reporting currency only).
+    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                            CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END, p_ts)), 0),
+           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                            CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END, p_ts)), 0),
+           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2), f.flow, p_ts)), 0)
       INTO v_value, v_cost, v_flow
       FROM f LEFT JOIN m ON m.symbol = f.symbol;
     -- Open buys as of p_ts (not as of now): decided by p_ts and not closed by a terminal event dated by p_ts, the
     -- quantity remaining after the fills dated by p_ts — the same rows gate 17 re-derives, so a buy filled or
-    -- cancelled after p_ts still counts for another entry decided at p_ts.
-    SELECT coalesce(sum((r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
+    -- cancelled after p_ts still counts for another entry decided at p_ts. In the reporting currency at p_ts.
+    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(r.symbol, '/', 2),
+                        (r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
                                                  WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
                                                    AND f.ts <= p_ts), 0))
-                        * coalesce(r.limit_price, r.decision_price)), 0) INTO v_open
+                        * coalesce(r.limit_price, r.decision_price), p_ts)), 0) INTO v_open
       FROM trading.order_request r
      WHERE r.book_id = p_book_id AND r.strategy = p_strategy AND r.side = 'buy' AND r.ts <= p_ts
        AND NOT EXISTS (SELECT FROM trading.order_event v
@@ -85,4 +91,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk.strategy_figures(integer, text, timestamptz) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars (base currency): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
+COMMENT ON FUNCTION risk.strategy_figures(integer, text, timestamptz) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars, in the reporting currency (base currency; other quotes converted at p_ts): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
