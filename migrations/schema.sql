@@ -2793,6 +2793,7 @@ BEGIN
     END IF;
     v_rules := v_rules || jsonb_build_object('arbitration', risk._check_arbitration(v_acct.book_id, p_strategy, p_symbol, p_ts, v_side, cardinality(v_reasons) > 0 OR v_price IS NULL, v_qty, coalesce(p_limit_price, v_price)));
     SELECT x.quantity, x.notional INTO v_qty, v_notional FROM risk._arbitrated_quantity(v_rules -> 'arbitration', v_qty, v_notional) x;  -- net: the residual
+    v_ccy := portfolio._quote_figures(v_val.currencies, v_inst.quote, v_notional);  -- the residual's value (caps were judged on the larger whole)
     v_reasons := v_reasons || risk._rule_reasons(v_rules -> 'arbitration');
 
     v_figures := jsonb_build_object(
