@@ -8422,7 +8422,8 @@ CREATE VIEW api.hourly_states AS
     encode(h.inputs_hash, 'hex'::text) AS inputs_hash,
     encode(h.outputs_hash, 'hex'::text) AS outputs_hash,
     encode(h.row_hash, 'hex'::text) AS state_hash,
-    h.seq
+    h.seq,
+    h.valuation
    FROM (portfolio.hourly_state h
      JOIN trading.account a USING (book_id));
 
@@ -8433,7 +8434,7 @@ ALTER TABLE api.hourly_states OWNER TO predator_owner;
 -- Name: VIEW hourly_states; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (base currency): cash, positions at mark, equity, peak, drawdown, daily PnL, cumulative realized PnL and fees, unrealized PnL, gross exposure, with input/output/state hashes.';
+COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (in the reporting currency, the account''s base currency): cash, positions at mark, equity, peak, drawdown, daily PnL, cumulative realized PnL and fees, unrealized PnL, gross exposure, with input/output/state hashes and the valuation (cash per currency and the conversion rates used, with their pairs and bars; migration 0019).';
 
 
 --
