@@ -173,7 +173,7 @@ def _expected(text: str) -> list[tuple[int, str]]:
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         if "# BAD " in line:
-            out.extend((n, name) for name in re.findall(r"[a-z_.]+\.[A-Za-z_]+", line.split("# BAD ", 1)[1]))
+            out.extend((n, name) for name in re.findall(r"[a-z_.]+\.[A-Za-z_0-9]+", line.split("# BAD ", 1)[1]))
     return out
 
 
