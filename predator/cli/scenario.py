@@ -44,8 +44,7 @@ def _database(in_place: bool, keep: bool) -> Iterator[Target]:
     from predator.db import migrate
 
     target = default_target()
-    if in_place:
-        migrate.upgrade(target)
+    if in_place:  # the configured database, migrated as for predator paper (predator migrate)
         yield target
         return
     with migrate.scratch_database(target, prefix="predator_scenario", keep=keep) as db:
