@@ -23,6 +23,7 @@ from predator import errors, gates, seams
 from predator.chaos.scenario import Expectation, FaultDecl, Scenario, Window
 from predator.db import api, audit, reads, scenario_reads
 from predator.db.connection import Target
+from predator.gates import GateResult, Verification
 from predator.marketdata.loader import Feed, load_lines
 from predator.runner import replay as replay_mod
 from predator.runner.config import RunConfig, RunSummary, StrategySpec
@@ -105,8 +106,8 @@ class ScenarioResult:
     seed: int
     config: RunConfig
     summary: RunSummary
-    gates: list[gates.GateResult] = field(default_factory=list)
-    verification: gates.Verification | None = None
+    gates: list[GateResult] = field(default_factory=list)
+    verification: Verification | None = None
     replay: replay_mod.ReplayResult | None = None
     replay_skipped: str | None = None
     expectations: list[ExpectationResult] = field(default_factory=list)
