@@ -17,7 +17,6 @@ Both work with the ``predator_auditor`` role alone (SELECT on every table, EXECU
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from typing import Any
 
 import psycopg
 
+from predator import seams
 from predator.config import PROJECT_ROOT
 from predator.db import api, audit
 
@@ -96,9 +96,9 @@ class Scope:
 def run_gate(conn: psycopg.Connection, path: Path, scope: Scope | None = None) -> GateResult:
     """Run one gate in a savepoint of the caller's transaction (an error does not abort the others),
     narrowed to ``scope`` (default: the whole database)."""
-    start = time.perf_counter()
+    start = seams.perf_counter()
     result = audit.run_query(conn, text=path.read_text(), variables=(scope or Scope()).variables())
-    seconds = time.perf_counter() - start
+    seconds = seams.perf_counter() - start
     if result.error is not None:
         return GateResult(gate_name(path), 0, seconds, error=result.error)
     return GateResult(gate_name(path), len(result.rows), seconds, list(result.columns), list(result.rows))

@@ -15,7 +15,7 @@ import traceback
 
 import click
 
-from predator import redaction
+from predator import redaction, seams
 from predator.cli import exits
 
 
@@ -27,7 +27,6 @@ def _log_internal(exc: BaseException) -> None:
     """Append an internal error's (redacted) traceback to the log, one JSON line. It never raises: when the log
     cannot be written, it says so on stderr (the operator then reruns with ``--debug``)."""
     import json
-    from datetime import UTC, datetime
     from pathlib import Path
 
     from predator import config
@@ -35,7 +34,7 @@ def _log_internal(exc: BaseException) -> None:
     try:
         path = Path(os.environ.get("PREDATOR_LOG") or (config.home() / "logs" / "predator.jsonl"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        line = {"event": "internal_error", "level": "error", "timestamp": datetime.now(UTC).isoformat(),
+        line = {"event": "internal_error", "level": "error", "timestamp": seams.wall_now().isoformat(),
                 "command": " ".join(sys.argv[1:]), "exception": "".join(traceback.format_exception(exc))}
         with path.open("a") as f:
             f.write(redaction.redact(json.dumps(line, sort_keys=True)) + "\n")
@@ -74,7 +73,7 @@ def main(debug: bool) -> None:
 
 from predator.cli import db as _db  # noqa: E402,F401  (registers commands)
 
-for _module in ("gates", "data", "trading", "safety", "emulate", "keys", "instruments"):
+for _module in ("gates", "data", "trading", "safety", "emulate", "keys", "instruments", "scenario"):
     try:
         __import__(f"predator.cli.{_module}")
     except ModuleNotFoundError as _e:  # a command group not built yet

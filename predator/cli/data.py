@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from predator import seams
 from predator.cli import main
 from predator.db import market_api, reads
 from predator.db.connection import Target, default_target
@@ -152,7 +153,7 @@ def feed_cmd(venue: str | None, interval: str | None, clock: str | None, as_json
 
     Exits 1 when a listed feed is not ok (a decision needing its bar would be refused with data_stale).
     """
-    at = _utc(clock) or datetime.now(UTC)
+    at = _utc(clock) or seams.wall_now()
     with default_target().connect("worker") as conn:
         rows = market_api.feed_status(conn, at, venue, interval)
     for f in rows:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from predator import seams
 from predator.cli import main
 from predator.config import DEMO_SYMBOLS
 from predator.db.connection import default_target
@@ -474,7 +474,6 @@ def report(
 def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) -> None:
     """The main job end to end: database up, migrate, load the real candles of 10 symbols, paper-trade the
     period from the principal, run the gates, verify the chains, replay, write the report, print a summary."""
-    import time
     from pathlib import Path
 
     from predator import config as cfg
@@ -487,7 +486,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     from predator.runner.venues import venue_factory
 
     configure_logging()
-    t0 = time.monotonic()
+    t0 = seams.monotonic()
     target = default_target()
     click.echo(f"database: {target.dbname} ({'embedded cluster' if target.embedded else 'PREDATOR_DSN'})")
     mig.upgrade(target)
@@ -514,7 +513,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         end=_utc(end),
         principal=principal,
     )
-    t1 = time.monotonic()
+    t1 = seams.monotonic()
     # The demo is a backtest over stored history (2023 by default): fast commits are allowed for it, and
     # refused by the runner if --to reaches an hour that has not closed yet.
     runner = HourRunner(
@@ -530,24 +529,24 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         runner.close()
     print_summary(summary)
 
-    t1 = time.monotonic()
+    t1 = seams.monotonic()
     with target.connect("auditor") as conn:
         results = gates.run_gates(conn)
         text, passed = gates.report(results)
         verification = gates.verify(conn)
     click.echo(text if not passed else text.splitlines()[-1])
-    click.echo(gates.verify_report(verification).splitlines()[-1] + f"  [{time.monotonic() - t1:.0f} s]")
+    click.echo(gates.verify_report(verification).splitlines()[-1] + f"  [{seams.monotonic() - t1:.0f} s]")
 
-    t1 = time.monotonic()
+    t1 = seams.monotonic()
     result = run_replay(target, account, progress=True)
     for m in result.mismatches[:10]:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
     click.echo(
         f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'} ({result.hours_compared} hours)"
-        f"  [{time.monotonic() - t1:.0f} s]"
+        f"  [{seams.monotonic() - t1:.0f} s]"
     )
 
-    t1 = time.monotonic()
+    t1 = seams.monotonic()
     path = render(
         target,
         account,
@@ -557,8 +556,8 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         out_dir=Path(cfg.home()) / "reports",
         gate_results=(results, verification),
     )
-    click.echo(f"report: {path}  [{time.monotonic() - t1:.0f} s]")
-    click.echo(f"demo finished in {time.monotonic() - t0:.0f} s")
+    click.echo(f"report: {path}  [{seams.monotonic() - t1:.0f} s]")
+    click.echo(f"demo finished in {seams.monotonic() - t0:.0f} s")
     if not (passed and verification.ok and result.parity):
         sys.exit(1)
 
@@ -726,7 +725,7 @@ def run_cmd(
                          sync=sync_job, bar_wait_seconds=bar_wait_seconds, poll_seconds=poll_seconds, venue=live,
                          dead_man=dead_man, on_hour=on_hour,
                          stop_when_halted=bool(speed) and not keep_running_when_halted)
-    started = time.monotonic()
+    started = seams.monotonic()
     with database_lost_exits("run"):
         sched.start()
     if stdout_gone:
@@ -740,7 +739,7 @@ def run_cmd(
         summary = run_summary(target, config)
     summary.hours_this_session = sched.hours_run
     summary.stopped = sched.halt_stop
-    summary.seconds = time.monotonic() - started
+    summary.seconds = seams.monotonic() - started
     print_summary(summary, err=json_lines)
 
 

@@ -26,7 +26,6 @@ before they are chained (:func:`predator.redaction.scrub_exception`).
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
@@ -34,7 +33,7 @@ from typing import Any, TypeVar
 
 import ccxt
 
-from predator import redaction
+from predator import redaction, seams
 from predator.credentials.model import Credential, check_venue
 from predator.errors import CredentialError, KeyRightsRefused, PermanentVenueError, TransientVenueError
 from predator.marketdata.venues import api_urls
@@ -261,7 +260,7 @@ def smoke_test(exchange: ccxt.Exchange, symbol: str | None = None) -> SmokeRepor
     :func:`venue_call`; CredentialError if the venue placed the validation order (it is canceled first)."""
     venue = check_venue(exchange.id)
     symbol = symbol or SMOKE_SYMBOL[venue]
-    started = time.monotonic()
+    started = seams.monotonic()
     venue_call(lambda: exchange.load_markets(), f"{venue} markets")
     if symbol not in exchange.markets:
         raise CredentialError(f"smoke test: {venue} has no market {symbol}; pick one with --smoke-symbol")
@@ -298,7 +297,7 @@ def smoke_test(exchange: ccxt.Exchange, symbol: str | None = None) -> SmokeRepor
         raise CredentialError(f"smoke test: {venue} placed the validation order {order} ({endpoint}) and it was "
                               "canceled; this venue endpoint does not behave as documented, the key is refused")
     return SmokeReport(venue, symbol, assets, quote_free, order, endpoint,
-                       int((time.monotonic() - started) * 1000))
+                       int((seams.monotonic() - started) * 1000))
 
 
 def verify(credential: Credential, url: str | None = None, symbol: str | None = None, smoke: bool = True,

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from predator import config
+from predator import config, seams
 from predator.errors import ClusterError
 
 _CONF = """
@@ -307,8 +307,8 @@ def _reload(lay: Layout, bindir: Path) -> None:
     except psycopg.OperationalError:
         before = None
     _run(lay, [str(bindir / "pg_ctl"), "reload", "-D", str(lay.pgdata)])
-    deadline = time.monotonic() + 10
-    while before is not None and time.monotonic() < deadline:
+    deadline = seams.monotonic() + 10
+    while before is not None and seams.monotonic() < deadline:
         with contextlib.suppress(psycopg.OperationalError):
             if _conf_load_time(lay) != before:
                 return
@@ -318,7 +318,7 @@ def _reload(lay: Layout, bindir: Path) -> None:
 def _ensure_database(lay: Layout) -> None:
     import psycopg
 
-    deadline = time.monotonic() + 30
+    deadline = seams.monotonic() + 30
     while True:
         try:
             with psycopg.connect(lay.dsn("postgres"), autocommit=True) as conn:
@@ -329,7 +329,7 @@ def _ensure_database(lay: Layout) -> None:
                     conn.execute(f'CREATE DATABASE "{config.DATABASE_NAME}"')
                 return
         except psycopg.OperationalError as e:
-            if time.monotonic() > deadline:
+            if seams.monotonic() > deadline:
                 raise ClusterError(f"the embedded server did not accept connections: {e}") from e
             time.sleep(0.2)
 

@@ -6,7 +6,6 @@ re-applied as ``predator_owner`` in the same transaction. Tables change only thr
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from psycopg import sql
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
+from predator import seams
 from predator.config import PROJECT_ROOT
 from predator.db.connection import Target
 from predator.db.logins import provision_logins
@@ -170,7 +170,7 @@ def scratch_database(server: Target, prefix: str = "predator_scratch", keep: boo
     """A new database ``<prefix>_<random>`` on ``server`` (migrated to head unless told otherwise), dropped
     when the block ends unless ``keep``; nobody may create temporary objects in it (:func:`revoke_temporary`).
     Used by replay, the benchmarks and the doc tools."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{seams.unique_hex(10)}"
     admin = server.with_dbname("postgres").dsn
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -192,7 +192,7 @@ def database_copy(server: Target, template: str, prefix: str = "predator_copy") 
     (``CREATE DATABASE … TEMPLATE``: nobody may be connected to the template), dropped when the block ends.
     TEMPORARY is taken again (:func:`revoke_temporary`), which a copy does not inherit. Used by the replay
     sweep to give each case its own copy of a database holding the candles."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{seams.unique_hex(10)}"
     admin = server.with_dbname("postgres").dsn
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))

@@ -26,6 +26,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import class_row
 
+from predator import seams
 from predator.db import migrate
 from predator.db.connection import Target
 
@@ -274,7 +275,7 @@ def replay_scratch(server: Target, *, keep: bool) -> Iterator[Target]:
     :data:`KEPT_COMMENT` (only when the block ends normally). A session on the server's ``postgres``
     database holds its advisory lock from before it is created until it is dropped or kept, which tells
     :func:`drop_orphaned_scratch` that it is in use."""
-    name = f"{SCRATCH_PREFIX}_{uuid.uuid4().hex[:12]}"
+    name = f"{SCRATCH_PREFIX}_{seams.unique_hex(12)}"
     with _admin(server) as holder:
         holder.execute(sql.SQL("SELECT pg_advisory_lock({})").format(_lock_key(name)))
         try:

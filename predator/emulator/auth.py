@@ -19,10 +19,11 @@ import hashlib
 import hmac
 import secrets
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
+
+from predator import seams
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class KeyRing:
             stamp = int(params["timestamp"])
         except (KeyError, ValueError) as e:
             raise AuthError("bad_timestamp", "timestamp missing") from e
-        now = int(time.time() * 1000)
+        now = int(seams.epoch_seconds() * 1000)
         if stamp >= now + 1000:
             raise AuthError("bad_timestamp", "ahead")
         if now - stamp > recv_window:

@@ -8,8 +8,9 @@ transport matters and are checked against the host's wall clock, as a client sig
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
+
+from predator import seams
 
 
 class Clock:
@@ -21,8 +22,8 @@ class Clock:
             raise ValueError("clock rate must be >= 0")
         self._lock = threading.Lock()
         self.rate = rate
-        self._origin = (start or datetime.now(UTC)).astimezone(UTC)
-        self._t0 = time.monotonic()
+        self._origin = (start or seams.wall_now()).astimezone(UTC)
+        self._t0 = seams.monotonic()
         self._offset = timedelta(0)
 
     @classmethod
@@ -43,8 +44,8 @@ class Clock:
     def now(self) -> datetime:
         with self._lock:
             if self.rate is None:
-                return datetime.now(UTC) + self._offset
-            elapsed = (time.monotonic() - self._t0) * self.rate
+                return seams.wall_now() + self._offset
+            elapsed = (seams.monotonic() - self._t0) * self.rate
             return self._origin + timedelta(seconds=elapsed) + self._offset
 
     def advance(self, seconds: float) -> datetime:
@@ -68,7 +69,7 @@ class Clock:
             raise ValueError("clock rate must be >= 0")
         now = self.now()
         with self._lock:
-            self._origin, self._t0, self._offset, self.rate = now, time.monotonic(), timedelta(0), rate
+            self._origin, self._t0, self._offset, self.rate = now, seams.monotonic(), timedelta(0), rate
 
     def describe(self) -> str:
         return "wall" if self.rate is None else f"warp:{self.rate:g}"

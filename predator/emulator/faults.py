@@ -53,6 +53,8 @@ from typing import Any
 
 import yaml
 
+from predator import seams
+
 HTTP_KINDS = ("http_error", "rate_limit", "drop", "latency", "timeout_after_accept")
 STATE_KINDS = (
     "partial_fills",
@@ -229,7 +231,7 @@ class FaultBook:
     latency_ms: int = 0
     jitter_ms: int = 0
     active: list[_Active] = field(default_factory=list)
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random = field(default_factory=lambda: seams.seeded(0))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def load(self, plan: FaultPlan, now: datetime, replace: bool = True) -> None:
@@ -237,7 +239,7 @@ class FaultBook:
             if replace:
                 self.active = []
                 self.latency_ms, self.jitter_ms = plan.latency_ms, plan.jitter_ms
-                self.rng = random.Random(plan.seed)
+                self.rng = seams.seeded(plan.seed)
             else:
                 self.latency_ms = plan.latency_ms or self.latency_ms
                 self.jitter_ms = plan.jitter_ms or self.jitter_ms

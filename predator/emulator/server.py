@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from predator import seams
 from predator.config import data_dir
 from predator.emulator import binance, kraken
 from predator.emulator.auth import ApiKey, KeyRing
@@ -250,9 +251,9 @@ class EmulatorServer:
 
     def start(self, timeout: float = 10.0) -> EmulatorServer:
         self._thread.start()
-        deadline = time.monotonic() + timeout
+        deadline = seams.monotonic() + timeout
         while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
+            if not self._thread.is_alive() or seams.monotonic() > deadline:
                 raise RuntimeError(f"the {self.settings.venue} emulator did not start")
             time.sleep(0.01)
         self.port = self._server.servers[0].sockets[0].getsockname()[1]

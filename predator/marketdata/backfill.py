@@ -18,6 +18,7 @@ from typing import Any
 import ccxt
 import psycopg
 
+from predator import seams
 from predator.db import api as db_api
 from predator.errors import PredatorError, TransientVenueError, VenueError
 from predator.marketdata.loader import Feed, format_bar, load_lines
@@ -95,7 +96,7 @@ def backfill(conn: psycopg.Connection, exchange: ccxt.Exchange, symbol: str, int
     src = source or f"ccxt:{venue}"
     retry = retrier or Retrier()
     result = BackfillResult(feed, src)
-    now = clock or datetime.now(UTC)
+    now = clock or seams.wall_now()
     clock_ms = _ms(now)
     end_ms = min(_ms(until), clock_ms) if until else clock_ms
     step_ms = int(exchange.parse_timeframe(interval)) * 1000

@@ -36,6 +36,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from psycopg.pq import TransactionStatus
 
+from predator import seams
 from predator.db import sync_api
 from predator.db.connection import Target
 from predator.db.market_api import FeedStatus
@@ -227,7 +228,7 @@ def sync_venue(conn: psycopg.Connection, exchange: ccxt.Exchange, symbols: Seque
 def wait_for_bar(conn: psycopg.Connection, venue: str, symbol: str, bar_ts: datetime, timeout: float, *,
                  interval: str = "1h", poll_seconds: float = 0.25, pull: Callable[[], object] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> BarWait:
+                 monotonic: Callable[[], float] = seams.monotonic) -> BarWait:
     """Wait at most ``timeout`` wall seconds for the bar with open time ``bar_ts`` to be stored.
 
     ``pull`` (optional) is called before each look, e.g. a sync of this feed; its failures are kept in
@@ -326,14 +327,14 @@ class SyncJob:
         soon after it closes. One run at a time; missed runs are coalesced (the next pull catches up)."""
         seconds = _interval_seconds(self.interval)
         if speed is None:
-            first = _floor(now or datetime.now(UTC), timedelta(seconds=seconds)) + timedelta(seconds=delay_seconds)
+            first = _floor(now or seams.wall_now(), timedelta(seconds=seconds)) + timedelta(seconds=delay_seconds)
             trigger = IntervalTrigger(seconds=seconds, start_date=first, timezone=UTC)
             return scheduler.add_job(self.job, trigger, id=f"sync-{self.venue}-{self.interval}", max_instances=1,
                                      coalesce=True, **job_kwargs)
         every = max(seconds / speed, 0.05)
         return scheduler.add_job(self.job, IntervalTrigger(seconds=every, timezone=UTC),
                                  id=f"sync-{self.venue}-{self.interval}", max_instances=1, coalesce=True,
-                                 next_run_time=datetime.now(UTC) + timedelta(seconds=delay_seconds / speed),
+                                 next_run_time=seams.wall_now() + timedelta(seconds=delay_seconds / speed),
                                  **job_kwargs)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from predator import seams
 from predator.venues.paper import PaperConfig
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def fast_commit_refusal(config: RunConfig, now: datetime | None = None, until: d
     backtest over stored history: a paper run whose every hour (up to ``until``, by default the run's end)
     has closed on the wall clock. Never for paper on live data, shadow or live, whose hours others may see
     as they close."""
-    now = now or datetime.now(UTC)
+    now = now or seams.wall_now()
     last = until or config.end
     if config.mode != "paper":
         return f"fast commits are for backtests over history only, not for {config.mode} mode"

@@ -17,7 +17,6 @@ order id — the same fills and hashes as an uninterrupted run.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,7 +27,7 @@ import psycopg
 import structlog
 from psycopg.types.json import set_json_loads
 
-from predator import errors
+from predator import errors, seams
 from predator.db import api, reads
 from predator.db.connection import Target, set_commit_durability
 from predator.progress import Progress
@@ -164,7 +163,7 @@ class HourRunner:
     def run(self) -> RunSummary:
         """Run (or resume) the hours up to the run's end (or ``stop_after`` hours, or until the account is
         halted with no path to resume when ``stop_when_halted``); the recorded figures and events."""
-        started = time.monotonic()
+        started = seams.monotonic()
         if self.conn is None:
             self.prepare()
         assert self.conn is not None
@@ -194,7 +193,7 @@ class HourRunner:
         summary.hours_this_session = done
         summary.events = what_happened(self.target, self.config)
         summary.stopped = stopped
-        summary.seconds = time.monotonic() - started
+        summary.seconds = seams.monotonic() - started
         return summary
 
     def halt_stop(self, outcome: HourOutcome | None, last: datetime | None, hours_left: int) -> HaltStop | None:

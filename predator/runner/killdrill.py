@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from predator import seams
 from predator.db import api, ops_reads
 from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
@@ -27,7 +28,7 @@ from predator.venues.paper import PaperConfig
 class DrillResult:
     """What a drill measured. ``latency_s``: seconds from the commit of ``api.kill_switch`` until the runner
     had canceled every order at the venue and recorded the cancels (``inf`` when it did not within 30 s);
-    ``committed_at``: that commit on :func:`time.perf_counter`, to relate times taken elsewhere (at the
+    ``committed_at``: that commit on :func:`predator.seams.perf_counter`, to relate times taken elsewhere (at the
     venue) to it; ``canceled_at_venue``: the drill's orders the venue reports canceled, asked by client
     order id after the drill; ``canceled_in_book``: the account's canceled orders in the database."""
 
@@ -120,7 +121,7 @@ def drill(
 
         def on_kill() -> None:
             runner.service_requests(at)
-            done["t"] = time.perf_counter()
+            done["t"] = seams.perf_counter()
 
         watch = KillWatch(target, on_kill)
         watch.start()
@@ -128,9 +129,9 @@ def drill(
             with target.connect("operator") as op:
                 with op.transaction():
                     api.kill_switch(op, "kill-switch drill")
-                committed = time.perf_counter()
-            deadline = time.monotonic() + 30
-            while not done["t"] and time.monotonic() < deadline:
+                committed = seams.perf_counter()
+            deadline = seams.monotonic() + 30
+            while not done["t"] and seams.monotonic() < deadline:
                 time.sleep(0.001)
         finally:
             watch.stop()

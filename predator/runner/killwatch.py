@@ -8,12 +8,12 @@ venue hears of it. Without a watcher, the runner carries out the same requests a
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 
 import structlog
 
+from predator import seams
 from predator.db import notify
 from predator.db.connection import Target
 
@@ -51,7 +51,7 @@ class KillWatch:
                     log.warning("kill_switch_received", payload=note.payload)
                     self.on_kill()
                     self.handled += 1
-                    self.last_handled_at = time.monotonic()
+                    self.last_handled_at = seams.monotonic()
 
 
 def business_now(runner_last_hour: datetime | None, fallback: datetime) -> datetime:

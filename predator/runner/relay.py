@@ -9,7 +9,6 @@ what the database asks of the venue (cancel requests, orders never sent).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 import psycopg
 import structlog
 
+from predator import seams
 from predator.db import api, reads
 from predator.errors import (
     IllegalTransition,
@@ -50,7 +50,7 @@ class VenueRelay:
     """Relays between one account's book and its venue (any :class:`~predator.venues.base.Venue`)."""
 
     def __init__(self, venue: Venue, account: str, log: Any, *, unknown_grace_s: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = seams.monotonic) -> None:
         self.venue = venue
         self.account = account
         self.log: structlog.typing.FilteringBoundLogger = log

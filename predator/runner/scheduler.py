@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +39,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from predator import errors
+from predator import errors, seams
 from predator.db import api, market_api, reads, sync_api
 from predator.db.connection import Target
 from predator.errors import VenueError
@@ -67,18 +66,18 @@ class BusinessClock:
     _wall0: float = 0.0
 
     def __post_init__(self) -> None:
-        self._wall0 = time.monotonic()
+        self._wall0 = seams.monotonic()
 
     def now(self) -> datetime:
         if self.origin is None:
-            return datetime.now(UTC)
-        return self.origin + timedelta(seconds=(time.monotonic() - self._wall0) * self.speed)
+            return seams.wall_now()
+        return self.origin + timedelta(seconds=(seams.monotonic() - self._wall0) * self.speed)
 
     def restart_at(self, origin: datetime) -> None:
         """A warp continues from ``origin`` now (at the same speed); the wall clock is not warped."""
         if self.origin is not None:
             self.origin = origin
-            self._wall0 = time.monotonic()
+            self._wall0 = seams.monotonic()
 
 
 @dataclass(frozen=True)
@@ -200,7 +199,7 @@ class ScheduledRun:
                 latest = self.config.end
             # A time warp never runs business time past the wall clock: the database refuses such hours
             # (PD015), so the warp waits for the wall clock once it has caught up with it.
-            wall_hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+            wall_hour = seams.wall_now().replace(minute=0, second=0, microsecond=0)
             if latest > wall_hour:
                 latest = wall_hour
             last = self.runner.last_closed_hour()
@@ -377,10 +376,10 @@ class ScheduledRun:
             # Paper on live data: the venue's clock is polled; the sync runs when an hour needs its bars
             # (and, on the wall clock, on its own a few seconds after each bar close).
             self.scheduler.add_job(self.hour_job, IntervalTrigger(seconds=self.poll_seconds), id="hour",
-                                   max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
+                                   max_instances=1, coalesce=True, next_run_time=seams.wall_now())
             self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=max(self.poll_seconds, 60.0)),
                                    id="heartbeat", max_instances=1, coalesce=True)
-            if abs((self.clock.now() - datetime.now(UTC)).total_seconds()) < 300:
+            if abs((self.clock.now() - seams.wall_now()).total_seconds()) < 300:
                 # A venue on the wall clock (the real one): the sync also runs on its own a few seconds
                 # after each bar close, so the bars are usually stored before the hour job asks. (A warped
                 # emulator's bars close at a pace only its clock knows: the hour job's pulls fetch them.)
@@ -394,9 +393,9 @@ class ScheduledRun:
             # Time warp: one business hour every 3600 / speed wall seconds.
             every = max(3600.0 / self.clock.speed, 0.05)
             self.scheduler.add_job(self.hour_job, IntervalTrigger(seconds=every), id="hour", max_instances=1,
-                                   coalesce=True, next_run_time=datetime.now(UTC))
+                                   coalesce=True, next_run_time=seams.wall_now())
             self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=max(60.0 / self.clock.speed, 0.05)),
-                                   id="heartbeat", max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
+                                   id="heartbeat", max_instances=1, coalesce=True, next_run_time=seams.wall_now())
         timer = threading.Timer(self.max_seconds, self.stop) if self.max_seconds is not None else None
         if timer is not None:
             timer.daemon = True

@@ -42,13 +42,14 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
 
 import ccxt
 
+from predator import seams
 from predator.errors import ConfigurationError, OutcomeUnknownError, TransientVenueError, VenueRefusedError
 from predator.retry import Retrier, classify, translate
 from predator.venues.base import (
@@ -460,7 +461,7 @@ class CcxtVenue(UnifiedDictSeam):
         for kind, fn in (("deposit", self.exchange.fetch_deposits), ("withdrawal", self.exchange.fetch_withdrawals)):
             rows = self._read(partial(fn, None, start), f"fetch_{kind}s")
             for t in rows:
-                ts = from_ms(t["timestamp"]) if t.get("timestamp") else datetime.now(UTC)
+                ts = from_ms(t["timestamp"]) if t.get("timestamp") else seams.wall_now()
                 out.append(
                     {
                         "kind": kind,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +29,7 @@ from typing import Any, Protocol
 
 import structlog
 
+from predator import seams
 from predator.errors import VenueError
 
 log = structlog.get_logger("predator.deadman")
@@ -57,8 +57,8 @@ class DeadManSwitch:
     symbols: Sequence[str]
     timeout_s: int = 60
     refresh_s: tuple[float, float] = (15.0, 30.0)
-    clock: Callable[[], float] = time.monotonic
-    rng: random.Random = field(default_factory=random.Random)
+    clock: Callable[[], float] = seams.monotonic
+    rng: random.Random = field(default_factory=lambda: seams.rng("venues.deadman", seams.session_seed()))
     last_beat: float | None = None
     armed_until: datetime | None = None
     refreshes: int = 0

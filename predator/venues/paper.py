@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from predator import seams
 from predator.errors import TransientVenueError
 from predator.venues.base import (
     Order,
@@ -195,8 +196,7 @@ class PaperVenue(UnifiedDictSeam):
 
     # --- determinism ------------------------------------------------------------------------------
     def _rng(self, client_order_id: str) -> random.Random:
-        digest = hashlib.sha256(f"{self.config.seed}|{client_order_id}".encode()).digest()
-        return random.Random(int.from_bytes(digest[:8], "big"))
+        return seams.rng(client_order_id, self.config.seed)
 
     # --- balances ---------------------------------------------------------------------------------
     def deposit(self, currency: str, amount: Decimal) -> None:
