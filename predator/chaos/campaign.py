@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from predator import gates
 from predator.chaos import schedule
@@ -68,6 +67,8 @@ class CampaignResult:
     replay_detail: str = ""
     wall_s: float = 0.0
     campaign_id: int | None = None
+    #: The worker's resident memory (kB) at each hour it closed (each segment is a new worker process).
+    rss_kb: list[tuple[datetime, int]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
@@ -170,6 +171,7 @@ class Campaign:
             res.worker_starts += run.starts
             res.worker_kills += run.kills
             res.db_stops += run.db_stops
+            res.rss_kb += run.rss_kb
             res.injected += run.injected
             res.injected += [Injected(f, self.hours[f.hour], "applied by the worker")
                              for f in self.faults if first <= f.hour <= end and f.layer in ("venue", "decision")]
@@ -262,11 +264,13 @@ def summary_lines(res: CampaignResult) -> list[str]:
         f"campaign {res.campaign} seed {res.seed}: {res.days} days, account {res.account}, {res.wall_s:.0f} s wall",
         f"  faults: {len(res.faults)} scheduled; worker SIGKILLs {res.worker_kills}, database immediate stops "
         f"{res.db_stops}, venue faults {venue}, decision faults {decision}; worker starts {res.worker_starts}",
-        f"  operator resumes {res.operator_resumes}; liveness reached at {res.liveness_hour} (bound {res.liveness_bound})",
+        f"  operator resumes {res.operator_resumes}; liveness reached at {res.liveness_hour} "
+        f"(bound {res.liveness_bound})",
         f"  replay parity: {res.replay_parity}",
     ]
     if res.campaign_id is not None:
-        lines.append(f"  campaign id {res.campaign_id}: predator chaos report --campaign-id {res.campaign_id} --out FILE")
+        lines.append(f"  campaign id {res.campaign_id}: predator chaos report --campaign-id {res.campaign_id} "
+                     "--out FILE")
     lines += [f"  FAIL: {f}" for f in res.failures]
     lines.append("CHAOS CAMPAIGN: " + ("PASSED" if res.passed else "FAILED") + f" (seed {res.seed})")
     return lines

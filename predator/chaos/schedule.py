@@ -121,7 +121,8 @@ def build(campaign: int, seed: int, days: int | None = None, symbols: tuple[str,
     rng = component_rng(seed, "worker")
     kill_hours = sorted(rng.sample(range(first, end), min(end - first, _count(rates["worker"], days))))
     for h in kill_hours:
-        faults.append(Fault(h, "worker", "sigkill", (("delay_ms", rng.randint(0, 30)), ("phase", rng.choice(KILL_PHASES)))))
+        delay = rng.randint(0, 30)
+        faults.append(Fault(h, "worker", "sigkill", (("delay_ms", delay), ("phase", rng.choice(KILL_PHASES)))))
     rng = component_rng(seed, "postgres")
     free = [h for h in range(first, end) if h not in set(kill_hours)]
     for h in sorted(rng.sample(free, min(len(free), _count(rates["postgres"], days)))):

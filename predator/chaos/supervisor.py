@@ -52,6 +52,8 @@ class SegmentRun:
     stderr_tail: str = ""
     #: Phase kill points the segment never reached (given to the next segment).
     carried: list[Fault] = field(default_factory=list)
+    #: The worker's resident memory (kB) when it closed each hour (Linux /proc; empty elsewhere).
+    rss_kb: list[tuple[datetime, int]] = field(default_factory=list)
 
 
 class WorkerFailed(RuntimeError):
@@ -99,6 +101,9 @@ class Supervisor:
                 if not line.startswith("closed "):
                     continue
                 closed = datetime.fromisoformat(line.split()[1])
+                rss = _rss_kb(proc.pid)
+                if rss is not None:
+                    out.rss_kb.append((closed, rss))
                 due = [f for f in pending if f.layer in ("worker", "postgres") and f.param("phase", "hour") == "hour"
                        and self.hours[f.hour] <= closed]
                 if not due:
@@ -148,6 +153,16 @@ class Supervisor:
                 log.info("worker_restart", rc=rc, after_s=round(time.monotonic() - started, 2))
                 continue
             raise WorkerFailed(f"the worker exited with code {rc}: {err[-2000:]}")
+
+
+def _rss_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def worker_env(dsn: str | None) -> dict[str, str]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from predator.runner.config import RunConfig
 from predator.runner.market import MarketData
-from predator.venues.base import VenueEvent
-from predator.venues.paper import Bars, PaperConfig, PaperVenue, Order
+from predator.venues.base import Order, VenueEvent
+from predator.venues.paper import Bars, PaperConfig, PaperVenue
 
 KINDS = ("network_down", "timeout_after_accept", "duplicate_fills", "ghost_fill")
 

@@ -53,7 +53,7 @@ def reconciliation_clean(conn: psycopg.Connection[Any], account: str) -> bool | 
 
 def open_incidents(conn: psycopg.Connection[Any], account: str) -> list[tuple[str, int, str, str]]:
     """The account's incidents not resolved (and the cross-book ones): (incident, severity, category, title)."""
-    return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+    return [tuple(r) for r in conn.execute(
         "SELECT incident, severity, category, title FROM api.incidents i"
         " WHERE (i.account = %s OR i.book_id = 0) AND i.status <> 'resolved' ORDER BY i.book_id, i.seq",
         (account,)).fetchall()]
@@ -89,8 +89,9 @@ def campaign(conn: psycopg.Connection[Any], campaign_id: int) -> dict[str, Any] 
     return dict(zip(names, row, strict=True))
 
 
-def campaign_faults(conn: psycopg.Connection[Any], campaign_id: int) -> list[tuple[datetime, str, str, dict[str, Any], str]]:
-    return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+def campaign_faults(conn: psycopg.Connection[Any],
+                    campaign_id: int) -> list[tuple[datetime, str, str, dict[str, Any], str]]:
+    return [tuple(r) for r in conn.execute(
         "SELECT hour, layer, kind, params, outcome FROM api.chaos_faults WHERE campaign_id = %s ORDER BY hour, seq",
         (campaign_id,)).fetchall()]
 
@@ -98,7 +99,7 @@ def campaign_faults(conn: psycopg.Connection[Any], campaign_id: int) -> list[tup
 def equity_curve(conn: psycopg.Connection[Any], account: str, first: datetime,
                  last: datetime) -> list[tuple[datetime, Any, Any]]:
     """(hour, equity, drawdown) of the account's closed hours in [first, last]."""
-    return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+    return [tuple(r) for r in conn.execute(
         "SELECT hour, equity, drawdown FROM api.hourly_states WHERE account = %s AND hour BETWEEN %s AND %s"
         " ORDER BY hour", (account, first, last)).fetchall()]
 
