@@ -238,6 +238,8 @@ class Campaign:
                 if h.incident is None:
                     blocked.append(scope)
                     continue
+                if h.scope_kind == "strategy":
+                    continue  # a strategy's halt is the risk engine's local kill: it stays
                 if not reconciled:
                     continue  # the runbook's first check: resume only after a clean reconciliation
                 for incident, _sev, category, title in chaos_db.open_incidents(aud, self.account):
@@ -249,8 +251,6 @@ class Campaign:
                                         "reconciliation clean, gates pass, chains verify")
                 aud.commit()
                 target = None if h.scope_kind == "global" else h.scope_key
-                if h.scope_kind == "strategy":
-                    continue  # a strategy's halt is the risk engine's local kill: it stays
                 api.resume(op, f"chaos operator: runbook checks passed for {h.incident} ({h.reason})",
                            h.scope_kind, target)
                 resumed.append(scope)

@@ -8,6 +8,8 @@ from typing import Any
 
 import psycopg
 
+from predator.db.reads import _HALT_INCIDENT
+
 
 @dataclass(frozen=True)
 class HaltInForce:
@@ -23,14 +25,12 @@ class HaltInForce:
 
 def halts_in_force(conn: psycopg.Connection[Any], account: str) -> list[HaltInForce]:
     """The halts in force that cover ``account`` (global, its lane, the account, its strategies), each with the
-    incident of the latest halt event of its scope (the incident whose links name that halt event, or the
-    latest incident of the account opened at the halt's business time)."""
+    incident of the latest halt event of its scope (the latest incident of that scope opened by then, as
+    :func:`predator.db.reads.blockers` finds it; None: nothing explains the halt)."""
     rows = conn.execute(
         "WITH a AS (SELECT book_id, name, lane FROM api.accounts WHERE name = %(a)s)"
         " SELECT h.scope_kind, h.scope_key, h.reason, coalesce(e.source, 'system'), e.ts,"
-        "  (SELECT i.incident FROM api.incidents i WHERE i.book_id IN (0, a.book_id)"
-        "     AND (i.ts IS NOT DISTINCT FROM e.ts OR i.links ->> 'halt_event' = e.seq::text)"
-        "   ORDER BY i.seq DESC LIMIT 1)"
+        "  " + _HALT_INCIDENT + ""
         " FROM api.halts h CROSS JOIN a"
         " LEFT JOIN LATERAL (SELECT * FROM api.halt_events e WHERE e.scope_kind = h.scope_kind"
         "   AND e.scope_key = h.scope_key AND e.action = 'halt' ORDER BY e.effective_at DESC, e.seq DESC LIMIT 1) e"
