@@ -1473,17 +1473,19 @@ BEGIN
     PERFORM ops._audit(v_book, 'record_chaos_campaign', p_account,
                        jsonb_build_object('campaign', c -> 'campaign', 'seed', c -> 'seed', 'days', c -> 'days',
                                           'passed', c -> 'passed'), p_reason);
-    INSERT INTO ops.chaos_campaign (campaign, seed, days, book_id, schedule_digest, first_hour, last_hour, faults_end_hour,
+    -- Ids 1, 2, ... without a sequence: one recording at a time.
+    LOCK TABLE ops.chaos_campaign IN SHARE ROW EXCLUSIVE MODE;
+    SELECT coalesce(max(campaign_id), 0) + 1 INTO v_id FROM ops.chaos_campaign;
+    INSERT INTO ops.chaos_campaign (campaign_id, campaign, seed, days, book_id, schedule_digest, first_hour, last_hour, faults_end_hour,
                                     worker_starts, worker_kills, db_stops, operator_resumes, failed_gate_checks,
                                     failed_chain_checks, segments, liveness_hour, replay_parity, passed, failures, wall_seconds)
-    VALUES ((c ->> 'campaign')::integer, (c ->> 'seed')::bigint, (c ->> 'days')::integer, v_book, c ->> 'schedule_digest',
+    VALUES (v_id, (c ->> 'campaign')::integer, (c ->> 'seed')::bigint, (c ->> 'days')::integer, v_book, c ->> 'schedule_digest',
             (c ->> 'first_hour')::timestamptz, (c ->> 'last_hour')::timestamptz, (c ->> 'faults_end_hour')::timestamptz,
             (c ->> 'worker_starts')::integer, (c ->> 'worker_kills')::integer, (c ->> 'db_stops')::integer,
             (c ->> 'operator_resumes')::integer, (c ->> 'failed_gate_checks')::integer,
             (c ->> 'failed_chain_checks')::integer, (c ->> 'segments')::integer, (c ->> 'liveness_hour')::timestamptz,
             (c ->> 'replay_parity')::boolean, (c ->> 'passed')::boolean, coalesce(c -> 'failures', '[]'),
-            (c ->> 'wall_seconds')::numeric)
-    RETURNING campaign_id INTO v_id;
+            (c ->> 'wall_seconds')::numeric);
     INSERT INTO ops.chaos_fault (campaign_id, seq, hour, layer, kind, params, outcome, recovery_seconds)
     SELECT v_id, f.ord::integer, (f.value ->> 'hour')::timestamptz, f.value ->> 'layer', f.value ->> 'kind',
            coalesce(f.value -> 'params', '{}'), coalesce(f.value ->> 'outcome', 'scheduled'),
@@ -7537,16 +7539,18 @@ CREATE TABLE ops.chaos_campaign (
     CONSTRAINT chaos_campaign_digest_is_sha256 CHECK ((schedule_digest ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT chaos_campaign_failed_chain_checks_check CHECK ((failed_chain_checks >= 0)),
     CONSTRAINT chaos_campaign_failed_gate_checks_check CHECK ((failed_gate_checks >= 0)),
-    CONSTRAINT chaos_campaign_faults_end_is_finite CHECK (((faults_end_hour > '-infinity'::timestamp with time zone) AND (faults_end_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_faults_end_hour_is_finite CHECK (((faults_end_hour > '-infinity'::timestamp with time zone) AND (faults_end_hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT chaos_campaign_first_hour_is_finite CHECK (((first_hour > '-infinity'::timestamp with time zone) AND (first_hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT chaos_campaign_hours_ordered CHECK ((first_hour <= last_hour)),
+    CONSTRAINT chaos_campaign_id_is_positive CHECK ((campaign_id > 0)),
     CONSTRAINT chaos_campaign_is_known CHECK (((campaign >= 1) AND (campaign <= 4))),
     CONSTRAINT chaos_campaign_last_hour_is_finite CHECK (((last_hour > '-infinity'::timestamp with time zone) AND (last_hour < 'infinity'::timestamp with time zone))),
-    CONSTRAINT chaos_campaign_liveness_is_finite CHECK (((liveness_hour > '-infinity'::timestamp with time zone) AND (liveness_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_liveness_hour_is_finite CHECK (((liveness_hour > '-infinity'::timestamp with time zone) AND (liveness_hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT chaos_campaign_operator_resumes_check CHECK ((operator_resumes >= 0)),
     CONSTRAINT chaos_campaign_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT chaos_campaign_segments_check CHECK ((segments >= 0)),
-    CONSTRAINT chaos_campaign_wall_is_finite CHECK (((wall_seconds >= (0)::numeric) AND (wall_seconds < 'Infinity'::numeric))),
+    CONSTRAINT chaos_campaign_wall_seconds_is_finite CHECK (((wall_seconds > '-Infinity'::numeric) AND (wall_seconds < 'Infinity'::numeric))),
+    CONSTRAINT chaos_campaign_wall_seconds_not_negative CHECK ((wall_seconds >= (0)::numeric)),
     CONSTRAINT chaos_campaign_worker_kills_check CHECK ((worker_kills >= 0)),
     CONSTRAINT chaos_campaign_worker_starts_check CHECK ((worker_starts >= 0))
 );
@@ -7646,7 +7650,8 @@ CREATE TABLE ops.chaos_fault (
     recovery_seconds numeric DEFAULT 0 NOT NULL,
     CONSTRAINT chaos_fault_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT chaos_fault_layer_is_known CHECK ((layer = ANY (ARRAY['venue'::text, 'worker'::text, 'postgres'::text, 'decision'::text]))),
-    CONSTRAINT chaos_fault_recovery_is_finite CHECK (((recovery_seconds >= (0)::numeric) AND (recovery_seconds < 'Infinity'::numeric))),
+    CONSTRAINT chaos_fault_recovery_seconds_is_finite CHECK (((recovery_seconds > '-Infinity'::numeric) AND (recovery_seconds < 'Infinity'::numeric))),
+    CONSTRAINT chaos_fault_recovery_seconds_not_negative CHECK ((recovery_seconds >= (0)::numeric)),
     CONSTRAINT chaos_fault_seq_check CHECK ((seq > 0))
 );
 
@@ -10239,20 +10244,6 @@ ALTER TABLE ops.chain_head OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE ops.chain_head IS 'Head (last sequence number and row hash) of every hash chain; one row per chain "<schema>.<table>:<book_id>" (book 0 = control plane). A cache of the chained rows, re-derived by api.verify_chains().';
-
-
---
--- Name: chaos_campaign_campaign_id_seq; Type: SEQUENCE; Schema: ops; Owner: predator_owner
---
-
-ALTER TABLE ops.chaos_campaign ALTER COLUMN campaign_id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME ops.chaos_campaign_campaign_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
 
 
 --

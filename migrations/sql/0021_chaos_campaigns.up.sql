@@ -1,6 +1,7 @@
 -- 0021_chaos_campaigns.up.sql — chaos campaigns (issue 14 items 4 and 5).
 --
--- * ops.chaos_campaign: one row per campaign run (predator chaos run): campaign number, seed, days, the account
+-- * ops.chaos_campaign: one row per campaign run (predator chaos run; campaign_id 1, 2, ... assigned by the
+--   recording routine under a table lock, no sequence): campaign number, seed, days, the account
 --   it traded, its schedule's digest, the business hours it covered, what the supervisor counted (worker
 --   starts and SIGKILLs, database immediate stops, operator resumes, failed gate and chain checks), when
 --   liveness was reached, replay parity and the verdict. Append-only.
@@ -11,7 +12,7 @@
 SET LOCAL ROLE predator_owner;
 
 CREATE TABLE ops.chaos_campaign (
-    campaign_id      bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    campaign_id      bigint      PRIMARY KEY CONSTRAINT chaos_campaign_id_is_positive CHECK (campaign_id > 0),
     campaign         integer     NOT NULL CONSTRAINT chaos_campaign_is_known CHECK (campaign BETWEEN 1 AND 4),
     seed             bigint      NOT NULL,
     days             integer     NOT NULL CONSTRAINT chaos_campaign_days_positive CHECK (days > 0),
@@ -22,7 +23,7 @@ CREATE TABLE ops.chaos_campaign (
     last_hour        timestamptz NOT NULL
         CONSTRAINT chaos_campaign_last_hour_is_finite CHECK (last_hour > '-infinity' AND last_hour < 'infinity'),
     faults_end_hour  timestamptz NOT NULL
-        CONSTRAINT chaos_campaign_faults_end_is_finite CHECK (faults_end_hour > '-infinity' AND faults_end_hour < 'infinity'),
+        CONSTRAINT chaos_campaign_faults_end_hour_is_finite CHECK (faults_end_hour > '-infinity' AND faults_end_hour < 'infinity'),
     worker_starts    integer     NOT NULL CHECK (worker_starts >= 0),
     worker_kills     integer     NOT NULL CHECK (worker_kills >= 0),
     db_stops         integer     NOT NULL CHECK (db_stops >= 0),
@@ -31,12 +32,13 @@ CREATE TABLE ops.chaos_campaign (
     failed_chain_checks integer  NOT NULL CHECK (failed_chain_checks >= 0),
     segments         integer     NOT NULL CHECK (segments >= 0),
     liveness_hour    timestamptz
-        CONSTRAINT chaos_campaign_liveness_is_finite CHECK (liveness_hour > '-infinity' AND liveness_hour < 'infinity'),
+        CONSTRAINT chaos_campaign_liveness_hour_is_finite CHECK (liveness_hour > '-infinity' AND liveness_hour < 'infinity'),
     replay_parity    boolean,
     passed           boolean     NOT NULL,
     failures         jsonb       NOT NULL DEFAULT '[]',
     wall_seconds     numeric     NOT NULL
-        CONSTRAINT chaos_campaign_wall_is_finite CHECK (wall_seconds >= 0 AND wall_seconds < 'Infinity'),
+        CONSTRAINT chaos_campaign_wall_seconds_is_finite CHECK (wall_seconds > '-Infinity' AND wall_seconds < 'Infinity')
+        CONSTRAINT chaos_campaign_wall_seconds_not_negative CHECK (wall_seconds >= 0),
     actor            text        NOT NULL DEFAULT session_user,
     recorded_at      timestamptz NOT NULL DEFAULT clock_timestamp()
         CONSTRAINT chaos_campaign_recorded_at_is_finite CHECK (recorded_at > '-infinity' AND recorded_at < 'infinity'),
@@ -57,7 +59,8 @@ CREATE TABLE ops.chaos_fault (
     params      jsonb       NOT NULL DEFAULT '{}',
     outcome     text        NOT NULL,
     recovery_seconds numeric NOT NULL DEFAULT 0
-        CONSTRAINT chaos_fault_recovery_is_finite CHECK (recovery_seconds >= 0 AND recovery_seconds < 'Infinity'),
+        CONSTRAINT chaos_fault_recovery_seconds_is_finite CHECK (recovery_seconds > '-Infinity' AND recovery_seconds < 'Infinity')
+        CONSTRAINT chaos_fault_recovery_seconds_not_negative CHECK (recovery_seconds >= 0),
     CONSTRAINT chaos_fault_pk PRIMARY KEY (campaign_id, seq)
 );
 COMMENT ON TABLE ops.chaos_fault IS 'Each fault a chaos campaign scheduled: business hour, layer (venue, worker, postgres, decision), kind, parameters, and what became of it (outcome; missed when the worker had already finished the hour). Append-only; written by api.record_chaos_campaign.';

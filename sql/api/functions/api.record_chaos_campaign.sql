@@ -31,17 +31,19 @@ BEGIN
     PERFORM ops._audit(v_book, 'record_chaos_campaign', p_account,
                        jsonb_build_object('campaign', c -> 'campaign', 'seed', c -> 'seed', 'days', c -> 'days',
                                           'passed', c -> 'passed'), p_reason);
-    INSERT INTO ops.chaos_campaign (campaign, seed, days, book_id, schedule_digest, first_hour, last_hour, faults_end_hour,
+    -- Ids 1, 2, ... without a sequence: one recording at a time.
+    LOCK TABLE ops.chaos_campaign IN SHARE ROW EXCLUSIVE MODE;
+    SELECT coalesce(max(campaign_id), 0) + 1 INTO v_id FROM ops.chaos_campaign;
+    INSERT INTO ops.chaos_campaign (campaign_id, campaign, seed, days, book_id, schedule_digest, first_hour, last_hour, faults_end_hour,
                                     worker_starts, worker_kills, db_stops, operator_resumes, failed_gate_checks,
                                     failed_chain_checks, segments, liveness_hour, replay_parity, passed, failures, wall_seconds)
-    VALUES ((c ->> 'campaign')::integer, (c ->> 'seed')::bigint, (c ->> 'days')::integer, v_book, c ->> 'schedule_digest',
+    VALUES (v_id, (c ->> 'campaign')::integer, (c ->> 'seed')::bigint, (c ->> 'days')::integer, v_book, c ->> 'schedule_digest',
             (c ->> 'first_hour')::timestamptz, (c ->> 'last_hour')::timestamptz, (c ->> 'faults_end_hour')::timestamptz,
             (c ->> 'worker_starts')::integer, (c ->> 'worker_kills')::integer, (c ->> 'db_stops')::integer,
             (c ->> 'operator_resumes')::integer, (c ->> 'failed_gate_checks')::integer,
             (c ->> 'failed_chain_checks')::integer, (c ->> 'segments')::integer, (c ->> 'liveness_hour')::timestamptz,
             (c ->> 'replay_parity')::boolean, (c ->> 'passed')::boolean, coalesce(c -> 'failures', '[]'),
-            (c ->> 'wall_seconds')::numeric)
-    RETURNING campaign_id INTO v_id;
+            (c ->> 'wall_seconds')::numeric);
     INSERT INTO ops.chaos_fault (campaign_id, seq, hour, layer, kind, params, outcome, recovery_seconds)
     SELECT v_id, f.ord::integer, (f.value ->> 'hour')::timestamptz, f.value ->> 'layer', f.value ->> 'kind',
            coalesce(f.value -> 'params', '{}'), coalesce(f.value ->> 'outcome', 'scheduled'),
