@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep clean
+.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -48,6 +48,23 @@ bench-live: bootstrap
 replay-sweep: bootstrap
 	@if [ -z "$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
 	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) -m predator.tools.replay_sweep
+
+## Chaos campaigns 2-4 (90, 180, 365 simulated days; long) with fresh seeds, on the embedded cluster (docs/chaos.md).
+## CHAOS_SEED fixes the seed; a failing seed is saved under tests/chaos/seeds/.
+chaos: bootstrap
+	$(PREDATOR) db up
+	for c in 2 3 4; do PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PREDATOR) chaos run --campaign $$c \
+	    $${CHAOS_SEED:+--seed $$CHAOS_SEED} --save-failing-seed tests/chaos/seeds || exit 1; done
+
+## Campaign 1 as CI runs it (a fresh seed, printed; CHAOS_DAYS simulated days, 2 by default, 30 for the whole
+## campaign), on a cluster of its own, then every saved seed of tests/chaos/seeds/.
+chaos-ci: bootstrap
+	CHAOS_CI_DAYS=$${CHAOS_DAYS:-2} $(PY) -m pytest -q -s tests/chaos
+
+## Campaign 4's target (issue 14): simulated hours per wall second, crashes survived, worker RSS day 1 vs end.
+bench-chaos: bootstrap
+	$(PREDATOR) db up
+	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/chaos_year.py $${CHAOS_BENCH_ARGS:-}
 
 peers: bootstrap
 	$(PY) bench/peers/run.py

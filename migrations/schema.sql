@@ -1482,6 +1482,72 @@ COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone,
 
 
 --
+-- Name: record_chaos_campaign(text, jsonb, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_book integer;
+    v_id   bigint;
+    c      jsonb := p_campaign;
+BEGIN
+    v_book := (trading._account(p_account)).book_id;
+    IF jsonb_typeof(c) IS DISTINCT FROM 'object' OR jsonb_typeof(p_faults) IS DISTINCT FROM 'array'
+       OR NOT c ?& ARRAY['campaign', 'seed', 'days', 'schedule_digest', 'first_hour', 'last_hour', 'faults_end_hour',
+                         'worker_starts', 'worker_kills', 'db_stops', 'operator_resumes', 'failed_gate_checks',
+                         'failed_chain_checks', 'segments', 'passed', 'wall_seconds'] THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'chaos campaign refused: the campaign must be a JSON object with every figure, the faults an array',
+            HINT = 'predator chaos run records its campaigns; see api.record_chaos_campaign''s comment for the keys.';
+    END IF;
+    PERFORM ops._require_finite_json('api.record_chaos_campaign', 'p_campaign',
+        jsonb_build_object('seed', c -> 'seed', 'days', c -> 'days', 'wall_seconds', c -> 'wall_seconds'));
+    PERFORM ops._require_business_time('api.record_chaos_campaign', ARRAY['first_hour', 'last_hour', 'liveness_hour'],
+        ARRAY[(c ->> 'first_hour')::timestamptz, (c ->> 'last_hour')::timestamptz, (c ->> 'liveness_hour')::timestamptz]);
+    PERFORM ops._audit(v_book, 'record_chaos_campaign', p_account,
+                       jsonb_build_object('campaign', c -> 'campaign', 'seed', c -> 'seed', 'days', c -> 'days',
+                                          'passed', c -> 'passed'), p_reason);
+    -- Ids 1, 2, ... without a sequence: one recording at a time.
+    LOCK TABLE ops.chaos_campaign IN SHARE ROW EXCLUSIVE MODE;
+    SELECT coalesce(max(campaign_id), 0) + 1 INTO v_id FROM ops.chaos_campaign;
+    INSERT INTO ops.chaos_campaign (campaign_id, campaign, seed, days, book_id, schedule_digest, first_hour, last_hour, faults_end_hour,
+                                    worker_starts, worker_kills, db_stops, operator_resumes, failed_gate_checks,
+                                    failed_chain_checks, segments, liveness_hour, replay_parity, passed, failures, wall_seconds)
+    VALUES (v_id, (c ->> 'campaign')::integer, (c ->> 'seed')::bigint, (c ->> 'days')::integer, v_book, c ->> 'schedule_digest',
+            (c ->> 'first_hour')::timestamptz, (c ->> 'last_hour')::timestamptz, (c ->> 'faults_end_hour')::timestamptz,
+            (c ->> 'worker_starts')::integer, (c ->> 'worker_kills')::integer, (c ->> 'db_stops')::integer,
+            (c ->> 'operator_resumes')::integer, (c ->> 'failed_gate_checks')::integer,
+            (c ->> 'failed_chain_checks')::integer, (c ->> 'segments')::integer, (c ->> 'liveness_hour')::timestamptz,
+            (c ->> 'replay_parity')::boolean, (c ->> 'passed')::boolean, coalesce(c -> 'failures', '[]'),
+            (c ->> 'wall_seconds')::numeric);
+    INSERT INTO ops.chaos_fault (campaign_id, seq, hour, layer, kind, params, outcome, recovery_seconds)
+    SELECT v_id, f.ord::integer, (f.value ->> 'hour')::timestamptz, f.value ->> 'layer', f.value ->> 'kind',
+           coalesce(f.value -> 'params', '{}'), coalesce(f.value ->> 'outcome', 'scheduled'),
+           coalesce((f.value ->> 'recovery_seconds')::numeric, 0)
+      FROM jsonb_array_elements(p_faults) WITH ORDINALITY f(value, ord);
+    RETURN v_id;
+EXCEPTION
+    WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow OR numeric_value_out_of_range THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('chaos campaign refused: a figure is malformed (%s)', SQLERRM),
+            HINT = 'Hours are ISO-8601 timestamps, counts integers, wall_seconds a number, passed and replay_parity booleans.';
+END
+$$;
+
+
+ALTER FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text) IS 'Operator: records a chaos campaign run (ops.chaos_campaign) and its faults (ops.chaos_fault) in one call; returns the campaign id. PD011 unknown account, PD012 malformed figures, PD015 an hour in the future. Audited.';
+
+
+--
 -- Name: record_fill(text, text, numeric, numeric, numeric, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -8315,6 +8381,624 @@ COMMENT ON VIEW api.candles IS 'Effective OHLCV bars (highest revision): ts = op
 
 
 --
+-- Name: chaos_campaign; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.chaos_campaign (
+    campaign_id bigint NOT NULL,
+    campaign integer NOT NULL,
+    seed bigint NOT NULL,
+    days integer NOT NULL,
+    book_id integer NOT NULL,
+    schedule_digest text NOT NULL,
+    first_hour timestamp with time zone NOT NULL,
+    last_hour timestamp with time zone NOT NULL,
+    faults_end_hour timestamp with time zone NOT NULL,
+    worker_starts integer NOT NULL,
+    worker_kills integer NOT NULL,
+    db_stops integer NOT NULL,
+    operator_resumes integer NOT NULL,
+    failed_gate_checks integer NOT NULL,
+    failed_chain_checks integer NOT NULL,
+    segments integer NOT NULL,
+    liveness_hour timestamp with time zone,
+    replay_parity boolean,
+    passed boolean NOT NULL,
+    failures jsonb DEFAULT '[]'::jsonb NOT NULL,
+    wall_seconds numeric NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT chaos_campaign_days_positive CHECK ((days > 0)),
+    CONSTRAINT chaos_campaign_db_stops_check CHECK ((db_stops >= 0)),
+    CONSTRAINT chaos_campaign_digest_is_sha256 CHECK ((schedule_digest ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT chaos_campaign_failed_chain_checks_check CHECK ((failed_chain_checks >= 0)),
+    CONSTRAINT chaos_campaign_failed_gate_checks_check CHECK ((failed_gate_checks >= 0)),
+    CONSTRAINT chaos_campaign_faults_end_hour_is_finite CHECK (((faults_end_hour > '-infinity'::timestamp with time zone) AND (faults_end_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_first_hour_is_finite CHECK (((first_hour > '-infinity'::timestamp with time zone) AND (first_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_hours_ordered CHECK ((first_hour <= last_hour)),
+    CONSTRAINT chaos_campaign_id_is_positive CHECK ((campaign_id > 0)),
+    CONSTRAINT chaos_campaign_is_known CHECK (((campaign >= 1) AND (campaign <= 4))),
+    CONSTRAINT chaos_campaign_last_hour_is_finite CHECK (((last_hour > '-infinity'::timestamp with time zone) AND (last_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_liveness_hour_is_finite CHECK (((liveness_hour > '-infinity'::timestamp with time zone) AND (liveness_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_operator_resumes_check CHECK ((operator_resumes >= 0)),
+    CONSTRAINT chaos_campaign_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_campaign_segments_check CHECK ((segments >= 0)),
+    CONSTRAINT chaos_campaign_wall_seconds_is_finite CHECK (((wall_seconds > '-Infinity'::numeric) AND (wall_seconds < 'Infinity'::numeric))),
+    CONSTRAINT chaos_campaign_wall_seconds_not_negative CHECK ((wall_seconds >= (0)::numeric)),
+    CONSTRAINT chaos_campaign_worker_kills_check CHECK ((worker_kills >= 0)),
+    CONSTRAINT chaos_campaign_worker_starts_check CHECK ((worker_starts >= 0))
+);
+
+
+ALTER TABLE ops.chaos_campaign OWNER TO predator_owner;
+
+--
+-- Name: TABLE chaos_campaign; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.chaos_campaign IS 'One chaos campaign run (predator chaos run): campaign 1..4, seed, days, the book it traded, its fault schedule digest, the hours it covered and where its faults ended, what the supervisor counted (worker starts, SIGKILLs, PostgreSQL immediate stops, operator resumes, failed gate and chain checks), liveness, replay parity and verdict. Append-only; written by api.record_chaos_campaign.';
+
+
+--
+-- Name: COLUMN chaos_campaign.faults_end_hour; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.chaos_campaign.faults_end_hour IS 'First hour of the liveness phase (no fault from there on).';
+
+
+--
+-- Name: COLUMN chaos_campaign.failed_gate_checks; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.chaos_campaign.failed_gate_checks IS 'Segments after which a validation gate returned violations (state corruption).';
+
+
+--
+-- Name: COLUMN chaos_campaign.failed_chain_checks; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.chaos_campaign.failed_chain_checks IS 'Segments after which a hash chain did not verify (state corruption).';
+
+
+--
+-- Name: COLUMN chaos_campaign.liveness_hour; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.chaos_campaign.liveness_hour IS 'End of the first segment after the faults at which the book was reconciled, within caps (every gate passed) and every halt explained by an incident; NULL: never within the campaign.';
+
+
+--
+-- Name: chaos_campaigns; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.chaos_campaigns AS
+ SELECT c.campaign_id,
+    c.campaign,
+    c.seed,
+    c.days,
+    a.name AS account,
+    c.schedule_digest,
+    c.first_hour,
+    c.last_hour,
+    c.faults_end_hour,
+    c.worker_starts,
+    c.worker_kills,
+    c.db_stops,
+    c.operator_resumes,
+    c.failed_gate_checks,
+    c.failed_chain_checks,
+    c.segments,
+    c.liveness_hour,
+    c.replay_parity,
+    c.passed,
+    c.failures,
+    c.wall_seconds,
+    c.actor,
+    c.recorded_at,
+    c.book_id
+   FROM (ops.chaos_campaign c
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.chaos_campaigns OWNER TO predator_owner;
+
+--
+-- Name: VIEW chaos_campaigns; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.chaos_campaigns IS 'Chaos campaign runs (predator chaos run): campaign 1..4, seed, days, account, schedule digest, hours, what the supervisor counted, liveness, replay parity, verdict and failures.';
+
+
+--
+-- Name: chaos_fault; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.chaos_fault (
+    campaign_id bigint NOT NULL,
+    seq integer NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    layer text NOT NULL,
+    kind text NOT NULL,
+    params jsonb DEFAULT '{}'::jsonb NOT NULL,
+    outcome text NOT NULL,
+    recovery_seconds numeric DEFAULT 0 NOT NULL,
+    CONSTRAINT chaos_fault_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chaos_fault_layer_is_known CHECK ((layer = ANY (ARRAY['venue'::text, 'worker'::text, 'postgres'::text, 'decision'::text]))),
+    CONSTRAINT chaos_fault_recovery_seconds_is_finite CHECK (((recovery_seconds > '-Infinity'::numeric) AND (recovery_seconds < 'Infinity'::numeric))),
+    CONSTRAINT chaos_fault_recovery_seconds_not_negative CHECK ((recovery_seconds >= (0)::numeric)),
+    CONSTRAINT chaos_fault_seq_check CHECK ((seq > 0))
+);
+
+
+ALTER TABLE ops.chaos_fault OWNER TO predator_owner;
+
+--
+-- Name: TABLE chaos_fault; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.chaos_fault IS 'Each fault a chaos campaign scheduled: business hour, layer (venue, worker, postgres, decision), kind, parameters, and what became of it (outcome; missed when the worker had already finished the hour). Append-only; written by api.record_chaos_campaign.';
+
+
+--
+-- Name: chaos_faults; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.chaos_faults AS
+ SELECT f.campaign_id,
+    f.seq,
+    f.hour,
+    f.layer,
+    f.kind,
+    f.params,
+    f.outcome,
+    f.recovery_seconds
+   FROM ops.chaos_fault f;
+
+
+ALTER TABLE api.chaos_faults OWNER TO predator_owner;
+
+--
+-- Name: VIEW chaos_faults; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.chaos_faults IS 'The faults of each chaos campaign: business hour, layer (venue, worker, postgres, decision), kind, parameters and outcome (missed: the worker had already finished the hour).';
+
+
+--
+-- Name: reconciliation; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.reconciliation (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    venue_balances jsonb NOT NULL,
+    book_balances jsonb NOT NULL,
+    venue_open_orders text[] NOT NULL,
+    book_open_orders text[] NOT NULL,
+    tolerance numeric NOT NULL,
+    diffs jsonb NOT NULL,
+    clean boolean NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT clean_means_no_diff CHECK ((clean = (diffs = '[]'::jsonb))),
+    CONSTRAINT reconciliation_kind_is_known CHECK ((kind = ANY (ARRAY['hourly'::text, 'startup'::text, 'manual'::text]))),
+    CONSTRAINT reconciliation_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT reconciliation_tolerance_is_finite CHECK (((tolerance > '-Infinity'::numeric) AND (tolerance < 'Infinity'::numeric))),
+    CONSTRAINT reconciliation_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT tolerance_is_non_negative CHECK ((tolerance >= (0)::numeric))
+);
+
+
+ALTER TABLE ops.reconciliation OWNER TO predator_owner;
+
+--
+-- Name: TABLE reconciliation; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the venue''s truth (balances per currency, open orders), the differences beyond the tolerance, and whether it was clean. Append-only, chained per book.';
+
+
+--
+-- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.hourly_state (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    cash numeric NOT NULL,
+    positions_value numeric NOT NULL,
+    equity numeric NOT NULL,
+    peak_equity numeric NOT NULL,
+    drawdown numeric NOT NULL,
+    day_start_equity numeric NOT NULL,
+    daily_pnl numeric NOT NULL,
+    realized_pnl numeric NOT NULL,
+    unrealized_pnl numeric NOT NULL,
+    fees numeric NOT NULL,
+    gross_exposure numeric NOT NULL,
+    open_orders integer NOT NULL,
+    stale_marks text[] DEFAULT '{}'::text[] NOT NULL,
+    inputs_hash bytea NOT NULL,
+    outputs_hash bytea NOT NULL,
+    digests jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    exposures jsonb,
+    valuation jsonb,
+    CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
+    CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
+    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT hourly_state_cash_is_finite CHECK (((cash > '-Infinity'::numeric) AND (cash < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_daily_pnl_is_finite CHECK (((daily_pnl > '-Infinity'::numeric) AND (daily_pnl < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_day_start_equity_is_finite CHECK (((day_start_equity > '-Infinity'::numeric) AND (day_start_equity < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_drawdown_is_finite CHECK (((drawdown > '-Infinity'::numeric) AND (drawdown < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_equity_is_finite CHECK (((equity > '-Infinity'::numeric) AND (equity < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_fees_is_finite CHECK (((fees > '-Infinity'::numeric) AND (fees < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_gross_exposure_is_finite CHECK (((gross_exposure > '-Infinity'::numeric) AND (gross_exposure < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hourly_state_peak_equity_is_finite CHECK (((peak_equity > '-Infinity'::numeric) AND (peak_equity < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_positions_value_is_finite CHECK (((positions_value > '-Infinity'::numeric) AND (positions_value < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT hourly_state_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hourly_state_unrealized_pnl_is_finite CHECK (((unrealized_pnl > '-Infinity'::numeric) AND (unrealized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT peak_is_at_least_equity CHECK ((peak_equity >= equity))
+);
+
+
+ALTER TABLE portfolio.hourly_state OWNER TO predator_owner;
+
+--
+-- Name: TABLE hourly_state; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.hourly_state IS 'Portfolio and risk state at the close of each hour (hour = close time, UTC), all amounts in the account''s base currency: cash, positions at mark, equity, peak, drawdown (fraction of peak), daily PnL since 00:00 UTC, cumulative realized PnL and fees, unrealized PnL, gross exposure (fraction of equity); with the hashes of the hour''s inputs and outputs for replay parity. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN hourly_state.exposures; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hourly_state.exposures IS 'Exposure at the close by instrument, cluster and quote currency: a JSON array of {kind, key, quantity, mark, notional (base currency, at mark), exposure (fraction of equity)}; NULL on rows written before migration 0005.';
+
+
+--
+-- Name: COLUMN hourly_state.valuation; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.hourly_state.valuation IS 'What the close valued (portfolio.valuation): {"reporting": currency, "currencies": {CCY: {"cash", "positions", "open_buys", "rate", "symbol", "bar_close", "inverted", "cash_currency"}}}: per cash or quote currency its trading balance (cash currencies only), positions at mark and open buys in that currency and the conversion rate to the reporting currency with its pair and bar close (rate null: none, valued 0). NULL on rows closed before migration 0019.';
+
+
+--
+-- Name: strategy_hour; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.strategy_hour (
+    book_id integer NOT NULL,
+    strategy text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    pool text NOT NULL,
+    position_value numeric NOT NULL,
+    open_buy_notional numeric NOT NULL,
+    realized_pnl numeric NOT NULL,
+    unrealized_pnl numeric NOT NULL,
+    pnl numeric NOT NULL,
+    day_start_pnl numeric NOT NULL,
+    peak_pnl numeric NOT NULL,
+    actions text[] DEFAULT '{}'::text[] NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT strategy_hour_day_start_pnl_is_finite CHECK (((day_start_pnl > '-Infinity'::numeric) AND (day_start_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT strategy_hour_open_buy_notional_is_finite CHECK (((open_buy_notional > '-Infinity'::numeric) AND (open_buy_notional < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_peak_pnl_is_finite CHECK (((peak_pnl > '-Infinity'::numeric) AND (peak_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_pnl_is_finite CHECK (((pnl > '-Infinity'::numeric) AND (pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_position_value_is_finite CHECK (((position_value > '-Infinity'::numeric) AND (position_value < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_hour_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_hour_unrealized_pnl_is_finite CHECK (((unrealized_pnl > '-Infinity'::numeric) AND (unrealized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT strategy_peak_is_at_least_pnl CHECK ((peak_pnl >= pnl))
+);
+
+
+ALTER TABLE portfolio.strategy_hour OWNER TO predator_owner;
+
+--
+-- Name: TABLE strategy_hour; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.strategy_hour IS 'Each strategy''s own figures at each hour close (risk.strategy_figures, in the base currency): its positions at mark and open buys, realized and unrealized PnL of its own fills, PnL at the day start and its peak, and the actions its limits took (strategy_killed). Written by api.close_hour; append-only.';
+
+
+--
+-- Name: halt_event; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.halt_event (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    scope_kind text NOT NULL,
+    scope_key text NOT NULL,
+    action text NOT NULL,
+    reason text NOT NULL,
+    source text DEFAULT 'operator'::text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone,
+    effective_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT global_scope_key_is_star CHECK (((scope_kind <> 'global'::text) OR (scope_key = '*'::text))),
+    CONSTRAINT halt_action_is_known CHECK ((action = ANY (ARRAY['halt'::text, 'resume'::text]))),
+    CONSTRAINT halt_event_effective_at_is_finite CHECK (((effective_at > '-infinity'::timestamp with time zone) AND (effective_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT halt_event_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT halt_event_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT halt_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT halt_scope_is_known CHECK ((scope_kind = ANY (ARRAY['global'::text, 'account'::text, 'lane'::text, 'strategy'::text]))),
+    CONSTRAINT halt_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text])))
+);
+
+
+ALTER TABLE risk.halt_event OWNER TO predator_owner;
+
+--
+-- Name: TABLE halt_event; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.halt_event IS 'Append-only halts and resumes at global, account, lane or strategy scope, with reason, actor and effective time (wall clock after the halt lock); ts is the business time for system halts. Chained per book (account, strategy scope) or on the control-plane chain book_id 0 (global, lane).';
+
+
+--
+-- Name: strategy_health; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.strategy_health (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    strategy text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    scored_from timestamp with time zone NOT NULL,
+    trades integer NOT NULL,
+    claimed_edge_bps numeric,
+    realized_edge_bps numeric,
+    hit_rate numeric,
+    claimed_hit_rate numeric,
+    decisions integer NOT NULL,
+    refused integer NOT NULL,
+    edge_psr numeric,
+    hit_p numeric,
+    score numeric,
+    state_before text NOT NULL,
+    state text NOT NULL,
+    action text,
+    cause text,
+    thresholds jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT health_action_is_known CHECK ((action = ANY (ARRAY['demote'::text, 'restore'::text, 'pause'::text, 'resumed'::text]))),
+    CONSTRAINT health_claimed_hit_rate_is_a_share CHECK (((claimed_hit_rate >= (0)::numeric) AND (claimed_hit_rate <= (1)::numeric))),
+    CONSTRAINT health_decisions_non_negative CHECK ((decisions >= 0)),
+    CONSTRAINT health_hit_p_is_a_probability CHECK (((hit_p >= (0)::numeric) AND (hit_p <= (1)::numeric))),
+    CONSTRAINT health_hit_rate_is_a_share CHECK (((hit_rate >= (0)::numeric) AND (hit_rate <= (1)::numeric))),
+    CONSTRAINT health_psr_is_a_probability CHECK (((edge_psr >= (0)::numeric) AND (edge_psr <= (1)::numeric))),
+    CONSTRAINT health_refused_within_decisions CHECK (((refused >= 0) AND (refused <= decisions))),
+    CONSTRAINT health_score_is_a_probability CHECK (((score >= (0)::numeric) AND (score <= (1)::numeric))),
+    CONSTRAINT health_state_before_is_known CHECK ((state_before = ANY (ARRAY['normal'::text, 'demoted'::text, 'paused'::text]))),
+    CONSTRAINT health_state_is_known CHECK ((state = ANY (ARRAY['normal'::text, 'demoted'::text, 'paused'::text]))),
+    CONSTRAINT health_trades_non_negative CHECK ((trades >= 0)),
+    CONSTRAINT strategy_health_action_has_cause CHECK (((action IS NULL) = (cause IS NULL))),
+    CONSTRAINT strategy_health_action_moves_state CHECK (((action IS NULL) OR (state <> state_before))),
+    CONSTRAINT strategy_health_claimed_edge_bps_is_finite CHECK (((claimed_edge_bps > '-Infinity'::numeric) AND (claimed_edge_bps < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_claimed_hit_rate_is_finite CHECK (((claimed_hit_rate > '-Infinity'::numeric) AND (claimed_hit_rate < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_edge_psr_is_finite CHECK (((edge_psr > '-Infinity'::numeric) AND (edge_psr < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_hit_p_is_finite CHECK (((hit_p > '-Infinity'::numeric) AND (hit_p < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_hit_rate_is_finite CHECK (((hit_rate > '-Infinity'::numeric) AND (hit_rate < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT strategy_health_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_health_realized_edge_bps_is_finite CHECK (((realized_edge_bps > '-Infinity'::numeric) AND (realized_edge_bps < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT strategy_health_score_is_finite CHECK (((score > '-Infinity'::numeric) AND (score < 'Infinity'::numeric))),
+    CONSTRAINT strategy_health_scored_from_is_finite CHECK (((scored_from > '-infinity'::timestamp with time zone) AND (scored_from < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE risk.strategy_health OWNER TO predator_owner;
+
+--
+-- Name: TABLE strategy_health; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.strategy_health IS 'Per strategy and closed hour: its rolling health score (docs/risk.md "Strategy health") from the lot allocations its entries closed in the window (claimed against realized edge, hit rate against claimed confidence) and its refused signals; the state (normal, demoted, paused) before and after, and the action taken with its cause (demote, restore, pause; resumed when an operator resumed a strategy health had paused). Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN strategy_health.hour; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.strategy_health.hour IS 'Close time of the hour (UTC) at which the score was computed (api.close_hour).';
+
+
+--
+-- Name: COLUMN strategy_health.scored_from; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.strategy_health.scored_from IS 'Start of the evidence: the later of hour − window and the hour an operator last resumed the strategy after a health pause.';
+
+
+--
+-- Name: COLUMN strategy_health.score; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON COLUMN risk.strategy_health.score IS 'min(edge_psr, hit_p) × (1 − refused / decisions), rounded to 6 places; NULL when fewer than health_min_trades allocations closed in the window (unscored: no action).';
+
+
+--
+-- Name: chaos_metrics; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.chaos_metrics AS
+ WITH c AS (
+         SELECT cc.campaign_id,
+            cc.campaign,
+            cc.seed,
+            cc.days,
+            cc.book_id,
+            cc.schedule_digest,
+            cc.first_hour,
+            cc.last_hour,
+            cc.faults_end_hour,
+            cc.worker_starts,
+            cc.worker_kills,
+            cc.db_stops,
+            cc.operator_resumes,
+            cc.failed_gate_checks,
+            cc.failed_chain_checks,
+            cc.segments,
+            cc.liveness_hour,
+            cc.replay_parity,
+            cc.passed,
+            cc.failures,
+            cc.wall_seconds,
+            cc.actor,
+            cc.recorded_at,
+            a.name AS account,
+            a.lane,
+            (cc.recorded_at - make_interval(secs => (cc.wall_seconds)::double precision)) AS started_at
+           FROM (ops.chaos_campaign cc
+             JOIN trading.account a USING (book_id))
+        ), hs AS (
+         SELECT c_1.campaign_id,
+            h.hour,
+            h.equity,
+            h.drawdown,
+            (EXISTS ( SELECT
+                   FROM risk.halt_event e
+                  WHERE (((e.scope_kind = 'global'::text) OR ((e.scope_kind = 'lane'::text) AND (e.scope_key = c_1.lane)) OR ((e.scope_kind = 'account'::text) AND (e.scope_key = c_1.account))) AND (e.action = 'halt'::text) AND (e.effective_at <= h.recorded_at) AND (NOT (EXISTS ( SELECT
+                           FROM risk.halt_event r
+                          WHERE ((r.scope_kind = e.scope_kind) AND (r.scope_key = e.scope_key) AND (r.action = 'resume'::text) AND (r.effective_at > e.effective_at) AND (r.effective_at <= h.recorded_at)))))))) AS halted
+           FROM (c c_1
+             JOIN portfolio.hourly_state h ON (((h.book_id = c_1.book_id) AND ((h.hour >= c_1.first_hour) AND (h.hour <= c_1.last_hour)))))
+        ), halts AS (
+         SELECT c_1.campaign_id,
+            e.scope_kind,
+            e.effective_at,
+            ( SELECT min(r.effective_at) AS min
+                   FROM risk.halt_event r
+                  WHERE ((r.scope_kind = e.scope_kind) AND (r.scope_key = e.scope_key) AND (r.action = 'resume'::text) AND (r.effective_at > e.effective_at))) AS resumed_at,
+            ( SELECT r.source
+                   FROM risk.halt_event r
+                  WHERE ((r.scope_kind = e.scope_kind) AND (r.scope_key = e.scope_key) AND (r.action = 'resume'::text) AND (r.effective_at > e.effective_at))
+                  ORDER BY r.effective_at
+                 LIMIT 1) AS resumed_by
+           FROM (c c_1
+             JOIN risk.halt_event e ON (((e.action = 'halt'::text) AND ((e.effective_at >= c_1.started_at) AND (e.effective_at <= c_1.recorded_at)) AND ((e.scope_kind = 'global'::text) OR ((e.scope_kind = 'lane'::text) AND (e.scope_key = c_1.lane)) OR ((e.scope_kind = 'account'::text) AND (e.scope_key = c_1.account))))))
+        ), pool_dd AS (
+         SELECT z.campaign_id,
+            jsonb_object_agg(z.pool, z.dd ORDER BY z.pool) AS dd
+           FROM ( SELECT y.campaign_id,
+                    y.pool,
+                    max((y.peak - y.pnl)) AS dd
+                   FROM ( SELECT x.campaign_id,
+                            x.pool,
+                            x.pnl,
+                            max(x.pnl) OVER (PARTITION BY x.campaign_id, x.pool ORDER BY x.hour) AS peak
+                           FROM ( SELECT c_1.campaign_id,
+                                    s.pool,
+                                    s.hour,
+                                    sum(s.pnl) AS pnl
+                                   FROM (c c_1
+                                     JOIN portfolio.strategy_hour s ON (((s.book_id = c_1.book_id) AND ((s.hour >= c_1.first_hour) AND (s.hour <= c_1.last_hour)))))
+                                  GROUP BY c_1.campaign_id, s.pool, s.hour) x) y
+                  GROUP BY y.campaign_id, y.pool) z
+          GROUP BY z.campaign_id
+        )
+ SELECT c.campaign_id,
+    c.campaign,
+    c.seed,
+    c.account,
+    ( SELECT count(*) AS count
+           FROM hs
+          WHERE (hs.campaign_id = c.campaign_id)) AS hours,
+    round(((100.0 * (( SELECT count(*) FILTER (WHERE (NOT hs.halted)) AS count
+           FROM hs
+          WHERE (hs.campaign_id = c.campaign_id)))::numeric) / (NULLIF(( SELECT count(*) AS count
+           FROM hs
+          WHERE (hs.campaign_id = c.campaign_id)), 0))::numeric), 2) AS uptime_pct,
+    ( SELECT count(*) AS count
+           FROM halts
+          WHERE ((halts.campaign_id = c.campaign_id) AND (halts.scope_kind = 'global'::text))) AS global_kill_switch_triggers,
+    ( SELECT count(*) AS count
+           FROM halts
+          WHERE (halts.campaign_id = c.campaign_id)) AS halts,
+    (( SELECT count(*) AS count
+           FROM risk.halt_event e
+          WHERE ((e.action = 'halt'::text) AND (e.scope_kind = 'strategy'::text) AND (e.scope_key ~~ (c.account || '/%'::text)) AND ((e.effective_at >= c.started_at) AND (e.effective_at <= c.recorded_at)))) + ( SELECT count(*) AS count
+           FROM risk.strategy_health h
+          WHERE ((h.book_id = c.book_id) AND (h.action = 'pause'::text) AND ((h.hour >= c.first_hour) AND (h.hour <= c.last_hour))))) AS local_kills,
+    ( SELECT round(avg(EXTRACT(epoch FROM (halts.resumed_at - halts.effective_at))), 3) AS round
+           FROM halts
+          WHERE ((halts.campaign_id = c.campaign_id) AND (halts.resumed_at IS NOT NULL))) AS mttr_seconds,
+    ( SELECT round(max(EXTRACT(epoch FROM (halts.resumed_at - halts.effective_at))), 3) AS round
+           FROM halts
+          WHERE ((halts.campaign_id = c.campaign_id) AND (halts.resumed_at IS NOT NULL))) AS max_recovery_seconds,
+    ( SELECT count(*) AS count
+           FROM halts
+          WHERE ((halts.campaign_id = c.campaign_id) AND (halts.resumed_at IS NULL))) AS halts_unresolved,
+    ( SELECT max(hs.drawdown) AS max
+           FROM hs
+          WHERE (hs.campaign_id = c.campaign_id)) AS max_drawdown,
+    COALESCE(( SELECT pool_dd.dd
+           FROM pool_dd
+          WHERE (pool_dd.campaign_id = c.campaign_id)), '{}'::jsonb) AS max_drawdown_per_pool,
+    (c.failed_gate_checks + c.failed_chain_checks) AS state_corruption_incidents,
+    ( SELECT count(*) AS count
+           FROM ops.reconciliation r
+          WHERE ((r.book_id = c.book_id) AND (NOT r.clean) AND ((r.ts >= c.first_hour) AND (r.ts <= c.last_hour)))) AS execution_portfolio_mismatches,
+    COALESCE(( SELECT ( SELECT count(*) AS count
+                   FROM jsonb_object_keys(
+                        CASE jsonb_typeof(r.diffs)
+                            WHEN 'object'::text THEN r.diffs
+                            ELSE '{}'::jsonb
+                        END) jsonb_object_keys(jsonb_object_keys)) AS count
+           FROM ops.reconciliation r
+          WHERE ((r.book_id = c.book_id) AND (r.ts <= c.last_hour))
+          ORDER BY r.seq DESC
+         LIMIT 1), (0)::bigint) AS events_lost,
+    ( SELECT count(*) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))) AS faults_injected,
+    ( SELECT count(DISTINCT ((f.layer || ':'::text) || f.kind)) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))) AS scenarios_injected,
+    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes)::bigint, ( SELECT count(*) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text)))))::numeric / (NULLIF(( SELECT count(*) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))), 0))::numeric))), 2) AS survived_without_human_pct,
+    c.worker_kills,
+    c.db_stops,
+    c.operator_resumes,
+    c.liveness_hour,
+    c.replay_parity,
+    c.passed
+   FROM c;
+
+
+ALTER TABLE api.chaos_metrics OWNER TO predator_owner;
+
+--
+-- Name: VIEW chaos_metrics; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
+
+
+--
 -- Name: decision; Type: TABLE; Schema: risk; Owner: predator_owner
 --
 
@@ -8426,78 +9110,6 @@ ALTER TABLE api.decisions OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.decisions IS 'Every signal and its verdict: admitted (client order id), refused (reason codes) or hold, with the figures used.';
-
-
---
--- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
---
-
-CREATE TABLE portfolio.hourly_state (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    hour timestamp with time zone NOT NULL,
-    cash numeric NOT NULL,
-    positions_value numeric NOT NULL,
-    equity numeric NOT NULL,
-    peak_equity numeric NOT NULL,
-    drawdown numeric NOT NULL,
-    day_start_equity numeric NOT NULL,
-    daily_pnl numeric NOT NULL,
-    realized_pnl numeric NOT NULL,
-    unrealized_pnl numeric NOT NULL,
-    fees numeric NOT NULL,
-    gross_exposure numeric NOT NULL,
-    open_orders integer NOT NULL,
-    stale_marks text[] DEFAULT '{}'::text[] NOT NULL,
-    inputs_hash bytea NOT NULL,
-    outputs_hash bytea NOT NULL,
-    digests jsonb NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    exposures jsonb,
-    valuation jsonb,
-    CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
-    CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
-    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
-    CONSTRAINT hourly_state_cash_is_finite CHECK (((cash > '-Infinity'::numeric) AND (cash < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_daily_pnl_is_finite CHECK (((daily_pnl > '-Infinity'::numeric) AND (daily_pnl < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_day_start_equity_is_finite CHECK (((day_start_equity > '-Infinity'::numeric) AND (day_start_equity < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_drawdown_is_finite CHECK (((drawdown > '-Infinity'::numeric) AND (drawdown < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_equity_is_finite CHECK (((equity > '-Infinity'::numeric) AND (equity < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_fees_is_finite CHECK (((fees > '-Infinity'::numeric) AND (fees < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_gross_exposure_is_finite CHECK (((gross_exposure > '-Infinity'::numeric) AND (gross_exposure < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
-    CONSTRAINT hourly_state_peak_equity_is_finite CHECK (((peak_equity > '-Infinity'::numeric) AND (peak_equity < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_positions_value_is_finite CHECK (((positions_value > '-Infinity'::numeric) AND (positions_value < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
-    CONSTRAINT hourly_state_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT hourly_state_unrealized_pnl_is_finite CHECK (((unrealized_pnl > '-Infinity'::numeric) AND (unrealized_pnl < 'Infinity'::numeric))),
-    CONSTRAINT peak_is_at_least_equity CHECK ((peak_equity >= equity))
-);
-
-
-ALTER TABLE portfolio.hourly_state OWNER TO predator_owner;
-
---
--- Name: TABLE hourly_state; Type: COMMENT; Schema: portfolio; Owner: predator_owner
---
-
-COMMENT ON TABLE portfolio.hourly_state IS 'Portfolio and risk state at the close of each hour (hour = close time, UTC), all amounts in the account''s base currency: cash, positions at mark, equity, peak, drawdown (fraction of peak), daily PnL since 00:00 UTC, cumulative realized PnL and fees, unrealized PnL, gross exposure (fraction of equity); with the hashes of the hour''s inputs and outputs for replay parity. Append-only, chained per book.';
-
-
---
--- Name: COLUMN hourly_state.exposures; Type: COMMENT; Schema: portfolio; Owner: predator_owner
---
-
-COMMENT ON COLUMN portfolio.hourly_state.exposures IS 'Exposure at the close by instrument, cluster and quote currency: a JSON array of {kind, key, quantity, mark, notional (base currency, at mark), exposure (fraction of equity)}; NULL on rows written before migration 0005.';
-
-
---
--- Name: COLUMN hourly_state.valuation; Type: COMMENT; Schema: portfolio; Owner: predator_owner
---
-
-COMMENT ON COLUMN portfolio.hourly_state.valuation IS 'What the close valued (portfolio.valuation): {"reporting": currency, "currencies": {CCY: {"cash", "positions", "open_buys", "rate", "symbol", "bar_close", "inverted", "cash_currency"}}}: per cash or quote currency its trading balance (cash currencies only), positions at mark and open buys in that currency and the conversion rate to the reporting currency with its pair and bar close (rate null: none, valued 0). NULL on rows closed before migration 0019.';
 
 
 --
@@ -8654,44 +9266,6 @@ ALTER TABLE api.fills OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage.';
-
-
---
--- Name: halt_event; Type: TABLE; Schema: risk; Owner: predator_owner
---
-
-CREATE TABLE risk.halt_event (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    scope_kind text NOT NULL,
-    scope_key text NOT NULL,
-    action text NOT NULL,
-    reason text NOT NULL,
-    source text DEFAULT 'operator'::text NOT NULL,
-    actor text DEFAULT SESSION_USER NOT NULL,
-    ts timestamp with time zone,
-    effective_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT global_scope_key_is_star CHECK (((scope_kind <> 'global'::text) OR (scope_key = '*'::text))),
-    CONSTRAINT halt_action_is_known CHECK ((action = ANY (ARRAY['halt'::text, 'resume'::text]))),
-    CONSTRAINT halt_event_effective_at_is_finite CHECK (((effective_at > '-infinity'::timestamp with time zone) AND (effective_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT halt_event_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT halt_event_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
-    CONSTRAINT halt_reason_is_given CHECK ((length(btrim(reason)) > 0)),
-    CONSTRAINT halt_scope_is_known CHECK ((scope_kind = ANY (ARRAY['global'::text, 'account'::text, 'lane'::text, 'strategy'::text]))),
-    CONSTRAINT halt_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text])))
-);
-
-
-ALTER TABLE risk.halt_event OWNER TO predator_owner;
-
---
--- Name: TABLE halt_event; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON TABLE risk.halt_event IS 'Append-only halts and resumes at global, account, lane or strategy scope, with reason, actor and effective time (wall clock after the halt lock); ts is the business time for system halts. Chained per book (account, strategy scope) or on the control-plane chain book_id 0 (global, lane).';
 
 
 --
@@ -9588,43 +10162,6 @@ COMMENT ON VIEW api.positions IS 'Open long positions: base quantity and cost ba
 
 
 --
--- Name: reconciliation; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.reconciliation (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    kind text NOT NULL,
-    ts timestamp with time zone NOT NULL,
-    venue_balances jsonb NOT NULL,
-    book_balances jsonb NOT NULL,
-    venue_open_orders text[] NOT NULL,
-    book_open_orders text[] NOT NULL,
-    tolerance numeric NOT NULL,
-    diffs jsonb NOT NULL,
-    clean boolean NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT clean_means_no_diff CHECK ((clean = (diffs = '[]'::jsonb))),
-    CONSTRAINT reconciliation_kind_is_known CHECK ((kind = ANY (ARRAY['hourly'::text, 'startup'::text, 'manual'::text]))),
-    CONSTRAINT reconciliation_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT reconciliation_tolerance_is_finite CHECK (((tolerance > '-Infinity'::numeric) AND (tolerance < 'Infinity'::numeric))),
-    CONSTRAINT reconciliation_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
-    CONSTRAINT tolerance_is_non_negative CHECK ((tolerance >= (0)::numeric))
-);
-
-
-ALTER TABLE ops.reconciliation OWNER TO predator_owner;
-
---
--- Name: TABLE reconciliation; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the venue''s truth (balances per currency, open orders), the differences beyond the tolerance, and whether it was clean. Append-only, chained per book.';
-
-
---
 -- Name: reconciliations; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -10100,91 +10637,6 @@ COMMENT ON VIEW api.strategies IS 'Strategies per account: parameters, status (a
 
 
 --
--- Name: strategy_health; Type: TABLE; Schema: risk; Owner: predator_owner
---
-
-CREATE TABLE risk.strategy_health (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    strategy text NOT NULL,
-    hour timestamp with time zone NOT NULL,
-    scored_from timestamp with time zone NOT NULL,
-    trades integer NOT NULL,
-    claimed_edge_bps numeric,
-    realized_edge_bps numeric,
-    hit_rate numeric,
-    claimed_hit_rate numeric,
-    decisions integer NOT NULL,
-    refused integer NOT NULL,
-    edge_psr numeric,
-    hit_p numeric,
-    score numeric,
-    state_before text NOT NULL,
-    state text NOT NULL,
-    action text,
-    cause text,
-    thresholds jsonb DEFAULT '{}'::jsonb NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT health_action_is_known CHECK ((action = ANY (ARRAY['demote'::text, 'restore'::text, 'pause'::text, 'resumed'::text]))),
-    CONSTRAINT health_claimed_hit_rate_is_a_share CHECK (((claimed_hit_rate >= (0)::numeric) AND (claimed_hit_rate <= (1)::numeric))),
-    CONSTRAINT health_decisions_non_negative CHECK ((decisions >= 0)),
-    CONSTRAINT health_hit_p_is_a_probability CHECK (((hit_p >= (0)::numeric) AND (hit_p <= (1)::numeric))),
-    CONSTRAINT health_hit_rate_is_a_share CHECK (((hit_rate >= (0)::numeric) AND (hit_rate <= (1)::numeric))),
-    CONSTRAINT health_psr_is_a_probability CHECK (((edge_psr >= (0)::numeric) AND (edge_psr <= (1)::numeric))),
-    CONSTRAINT health_refused_within_decisions CHECK (((refused >= 0) AND (refused <= decisions))),
-    CONSTRAINT health_score_is_a_probability CHECK (((score >= (0)::numeric) AND (score <= (1)::numeric))),
-    CONSTRAINT health_state_before_is_known CHECK ((state_before = ANY (ARRAY['normal'::text, 'demoted'::text, 'paused'::text]))),
-    CONSTRAINT health_state_is_known CHECK ((state = ANY (ARRAY['normal'::text, 'demoted'::text, 'paused'::text]))),
-    CONSTRAINT health_trades_non_negative CHECK ((trades >= 0)),
-    CONSTRAINT strategy_health_action_has_cause CHECK (((action IS NULL) = (cause IS NULL))),
-    CONSTRAINT strategy_health_action_moves_state CHECK (((action IS NULL) OR (state <> state_before))),
-    CONSTRAINT strategy_health_claimed_edge_bps_is_finite CHECK (((claimed_edge_bps > '-Infinity'::numeric) AND (claimed_edge_bps < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_claimed_hit_rate_is_finite CHECK (((claimed_hit_rate > '-Infinity'::numeric) AND (claimed_hit_rate < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_edge_psr_is_finite CHECK (((edge_psr > '-Infinity'::numeric) AND (edge_psr < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_hit_p_is_finite CHECK (((hit_p > '-Infinity'::numeric) AND (hit_p < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_hit_rate_is_finite CHECK (((hit_rate > '-Infinity'::numeric) AND (hit_rate < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
-    CONSTRAINT strategy_health_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
-    CONSTRAINT strategy_health_realized_edge_bps_is_finite CHECK (((realized_edge_bps > '-Infinity'::numeric) AND (realized_edge_bps < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT strategy_health_score_is_finite CHECK (((score > '-Infinity'::numeric) AND (score < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_scored_from_is_finite CHECK (((scored_from > '-infinity'::timestamp with time zone) AND (scored_from < 'infinity'::timestamp with time zone)))
-);
-
-
-ALTER TABLE risk.strategy_health OWNER TO predator_owner;
-
---
--- Name: TABLE strategy_health; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON TABLE risk.strategy_health IS 'Per strategy and closed hour: its rolling health score (docs/risk.md "Strategy health") from the lot allocations its entries closed in the window (claimed against realized edge, hit rate against claimed confidence) and its refused signals; the state (normal, demoted, paused) before and after, and the action taken with its cause (demote, restore, pause; resumed when an operator resumed a strategy health had paused). Append-only, chained per book.';
-
-
---
--- Name: COLUMN strategy_health.hour; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON COLUMN risk.strategy_health.hour IS 'Close time of the hour (UTC) at which the score was computed (api.close_hour).';
-
-
---
--- Name: COLUMN strategy_health.scored_from; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON COLUMN risk.strategy_health.scored_from IS 'Start of the evidence: the later of hour − window and the hour an operator last resumed the strategy after a health pause.';
-
-
---
--- Name: COLUMN strategy_health.score; Type: COMMENT; Schema: risk; Owner: predator_owner
---
-
-COMMENT ON COLUMN risk.strategy_health.score IS 'min(edge_psr, hit_p) × (1 − refused / decisions), rounded to 6 places; NULL when fewer than health_min_trades allocations closed in the window (unscored: no action).';
-
-
---
 -- Name: strategy_health; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -10221,47 +10673,6 @@ ALTER TABLE api.strategy_health OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.strategy_health IS 'Strategy health per closed hour (docs/risk.md "Strategy health"): evidence window, claimed and realized edge (bps), hit rate against claimed confidence, refusals, the probabilities edge_psr and hit_p, the score, the state before and after and the action taken (demote, restore, pause, resumed) with its cause.';
-
-
---
--- Name: strategy_hour; Type: TABLE; Schema: portfolio; Owner: predator_owner
---
-
-CREATE TABLE portfolio.strategy_hour (
-    book_id integer NOT NULL,
-    strategy text NOT NULL,
-    hour timestamp with time zone NOT NULL,
-    pool text NOT NULL,
-    position_value numeric NOT NULL,
-    open_buy_notional numeric NOT NULL,
-    realized_pnl numeric NOT NULL,
-    unrealized_pnl numeric NOT NULL,
-    pnl numeric NOT NULL,
-    day_start_pnl numeric NOT NULL,
-    peak_pnl numeric NOT NULL,
-    actions text[] DEFAULT '{}'::text[] NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT strategy_hour_day_start_pnl_is_finite CHECK (((day_start_pnl > '-Infinity'::numeric) AND (day_start_pnl < 'Infinity'::numeric))),
-    CONSTRAINT strategy_hour_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
-    CONSTRAINT strategy_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
-    CONSTRAINT strategy_hour_open_buy_notional_is_finite CHECK (((open_buy_notional > '-Infinity'::numeric) AND (open_buy_notional < 'Infinity'::numeric))),
-    CONSTRAINT strategy_hour_peak_pnl_is_finite CHECK (((peak_pnl > '-Infinity'::numeric) AND (peak_pnl < 'Infinity'::numeric))),
-    CONSTRAINT strategy_hour_pnl_is_finite CHECK (((pnl > '-Infinity'::numeric) AND (pnl < 'Infinity'::numeric))),
-    CONSTRAINT strategy_hour_position_value_is_finite CHECK (((position_value > '-Infinity'::numeric) AND (position_value < 'Infinity'::numeric))),
-    CONSTRAINT strategy_hour_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
-    CONSTRAINT strategy_hour_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT strategy_hour_unrealized_pnl_is_finite CHECK (((unrealized_pnl > '-Infinity'::numeric) AND (unrealized_pnl < 'Infinity'::numeric))),
-    CONSTRAINT strategy_peak_is_at_least_pnl CHECK ((peak_pnl >= pnl))
-);
-
-
-ALTER TABLE portfolio.strategy_hour OWNER TO predator_owner;
-
---
--- Name: TABLE strategy_hour; Type: COMMENT; Schema: portfolio; Owner: predator_owner
---
-
-COMMENT ON TABLE portfolio.strategy_hour IS 'Each strategy''s own figures at each hour close (risk.strategy_figures, in the base currency): its positions at mark and open buys, realized and unrealized PnL of its own fills, PnL at the day start and its peak, and the actions its limits took (strategy_killed). Written by api.close_hour; append-only.';
 
 
 --
@@ -11078,6 +11489,22 @@ ALTER TABLE ONLY ops.chain_head
 
 
 --
+-- Name: chaos_campaign chaos_campaign_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.chaos_campaign
+    ADD CONSTRAINT chaos_campaign_pkey PRIMARY KEY (campaign_id);
+
+
+--
+-- Name: chaos_fault chaos_fault_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.chaos_fault
+    ADD CONSTRAINT chaos_fault_pk PRIMARY KEY (campaign_id, seq);
+
+
+--
 -- Name: incident incident_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -11757,6 +12184,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.audit_log FOR EAC
 
 
 --
+-- Name: chaos_campaign _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.chaos_campaign FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: chaos_fault _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.chaos_fault FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: incident _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -11817,6 +12258,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.venue_transfer FO
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.audit_log FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: chaos_campaign _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.chaos_campaign FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: chaos_fault _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.chaos_fault FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -12457,6 +12912,14 @@ ALTER TABLE ONLY market.instrument
 
 ALTER TABLE ONLY market.instrument
     ADD CONSTRAINT instrument_venue_fkey FOREIGN KEY (venue) REFERENCES market.venue(venue);
+
+
+--
+-- Name: chaos_fault chaos_fault_campaign_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.chaos_fault
+    ADD CONSTRAINT chaos_fault_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES ops.chaos_campaign(campaign_id);
 
 
 --
@@ -13124,6 +13587,14 @@ GRANT ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reas
 
 REVOKE ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text) TO predator_operator;
 
 
 --
@@ -14292,6 +14763,82 @@ GRANT SELECT ON TABLE api.candles TO predator_auditor;
 
 
 --
+-- Name: TABLE chaos_campaign; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.chaos_campaign TO predator_auditor;
+
+
+--
+-- Name: TABLE chaos_campaigns; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.chaos_campaigns TO predator_worker;
+GRANT SELECT ON TABLE api.chaos_campaigns TO predator_operator;
+GRANT SELECT ON TABLE api.chaos_campaigns TO predator_auditor;
+
+
+--
+-- Name: TABLE chaos_fault; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.chaos_fault TO predator_auditor;
+
+
+--
+-- Name: TABLE chaos_faults; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.chaos_faults TO predator_worker;
+GRANT SELECT ON TABLE api.chaos_faults TO predator_operator;
+GRANT SELECT ON TABLE api.chaos_faults TO predator_auditor;
+
+
+--
+-- Name: TABLE reconciliation; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
+
+
+--
+-- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.hourly_state TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_hour; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.strategy_hour TO predator_auditor;
+
+
+--
+-- Name: TABLE halt_event; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.halt_event TO predator_auditor;
+
+
+--
+-- Name: TABLE strategy_health; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.strategy_health TO predator_auditor;
+
+
+--
+-- Name: TABLE chaos_metrics; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.chaos_metrics TO predator_worker;
+GRANT SELECT ON TABLE api.chaos_metrics TO predator_operator;
+GRANT SELECT ON TABLE api.chaos_metrics TO predator_auditor;
+
+
+--
 -- Name: TABLE decision; Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -14312,13 +14859,6 @@ GRANT SELECT ON TABLE trading.signal TO predator_auditor;
 GRANT SELECT ON TABLE api.decisions TO predator_worker;
 GRANT SELECT ON TABLE api.decisions TO predator_operator;
 GRANT SELECT ON TABLE api.decisions TO predator_auditor;
-
-
---
--- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE portfolio.hourly_state TO predator_auditor;
 
 
 --
@@ -14351,13 +14891,6 @@ GRANT SELECT ON TABLE trading.order_request TO predator_auditor;
 GRANT SELECT ON TABLE api.fills TO predator_worker;
 GRANT SELECT ON TABLE api.fills TO predator_operator;
 GRANT SELECT ON TABLE api.fills TO predator_auditor;
-
-
---
--- Name: TABLE halt_event; Type: ACL; Schema: risk; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE risk.halt_event TO predator_auditor;
 
 
 --
@@ -14569,13 +15102,6 @@ GRANT SELECT ON TABLE api.positions TO predator_auditor;
 
 
 --
--- Name: TABLE reconciliation; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
-
-
---
 -- Name: TABLE reconciliations; Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -14697,26 +15223,12 @@ GRANT SELECT ON TABLE api.strategies TO predator_auditor;
 
 
 --
--- Name: TABLE strategy_health; Type: ACL; Schema: risk; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE risk.strategy_health TO predator_auditor;
-
-
---
 -- Name: TABLE strategy_health; Type: ACL; Schema: api; Owner: predator_owner
 --
 
 GRANT SELECT ON TABLE api.strategy_health TO predator_worker;
 GRANT SELECT ON TABLE api.strategy_health TO predator_operator;
 GRANT SELECT ON TABLE api.strategy_health TO predator_auditor;
-
-
---
--- Name: TABLE strategy_hour; Type: ACL; Schema: portfolio; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE portfolio.strategy_hour TO predator_auditor;
 
 
 --

@@ -334,12 +334,15 @@ def _ensure_database(lay: Layout) -> None:
             time.sleep(0.2)
 
 
-def down() -> bool:
-    """Stop the embedded cluster (fast shutdown). Returns False when it was not running."""
+def down(mode: str = "fast") -> bool:
+    """Stop the embedded cluster (``fast`` shutdown; ``immediate``: no checkpoint, the next start recovers
+    from the WAL, as after a crash — chaos campaigns). Returns False when it was not running."""
+    if mode not in ("fast", "immediate"):
+        raise ValueError(f"unknown shutdown mode {mode!r}")
     lay = layout()
     if not is_running(lay):
         return False
-    _run(lay, [str(find_bindir() / "pg_ctl"), "stop", "-D", str(lay.pgdata), "-m", "fast", "-w"])
+    _run(lay, [str(find_bindir() / "pg_ctl"), "stop", "-D", str(lay.pgdata), "-m", mode, "-w"])
     return True
 
 

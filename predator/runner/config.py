@@ -66,6 +66,10 @@ class RunConfig:
     #: More strategies trading the same book beside ``strategy`` (which is in the CORE pool), each with its own
     #: pool, allocation and loss limits in the database (docs/risk.md). Empty: one strategy, as before.
     extra_strategies: tuple[StrategySpec, ...] = ()
+    #: A chaos campaign's faults that the run's venue applies (predator.chaos.venue; ``{"venue": [[first hour,
+    #: last hour, kind], ...], "campaign": n, "seed": s}``): part of the run's inputs, so a replay applies them
+    #: too. Empty: no fault.
+    chaos: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.feed not in FEEDS:
@@ -81,6 +85,8 @@ class RunConfig:
         # Likewise ``extra_strategies``: a run of one strategy keeps its run id.
         if self.extra_strategies:
             extra["extra_strategies"] = [s.as_dict() for s in self.extra_strategies]
+        if self.chaos:
+            extra["chaos"] = self.chaos
         return extra | {
             "account": self.account,
             "symbols": list(self.symbols),
@@ -129,6 +135,7 @@ class RunConfig:
             mode=d["mode"],
             feed=d.get("feed", "stored"),
             extra_strategies=tuple(StrategySpec.from_dict(s) for s in d.get("extra_strategies", ())),
+            chaos=d.get("chaos", {}),
         )
 
 

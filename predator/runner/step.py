@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
+from predator.chaos import killpoints
 from predator.db import api, reads
 from predator.errors import IllegalTransition
 from predator.runner.config import RunConfig, StrategySpec
@@ -103,9 +104,11 @@ class HourStep:
                 self.refresh(t, known)
                 state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t),
                                                                   decide)
+        killpoints.reached("after_admission", t)
         # Admitted orders are committed before they go out.
         if admitted:
             self.relay.place(self.conn, admitted)
+            killpoints.reached("after_ack", t)
         if state.open_orders or admitted or state.halts or self.others:
             self.relay.service_requests(self.conn, t)
         return HourOutcome(state, len(admitted), refusals)
@@ -165,6 +168,7 @@ class HourStep:
         calls.append(api.close_hour_call(c.account, t, c.symbols))
         with conn.transaction():
             results = api.run_many(conn, calls)
+            killpoints.reached("mid_close", t)
             state: api.HourState = results[-1]
             named: list[tuple[str, Signal]] = []
             if t < c.end and decide:

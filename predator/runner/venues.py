@@ -55,6 +55,10 @@ def venue_factory(config: RunConfig) -> VenueFactory:
     ``paper`` and ``shadow`` fill in the paper engine; a shadow run sends no order anywhere (its orders fill
     in the engine so that its book holds what it would have held) and is on live data only."""
     if config.mode == "paper":
+        if config.chaos.get("venue"):
+            from predator.chaos.venue import chaos_venue
+
+            return chaos_venue
         return paper_venue
     if config.mode == "shadow":
         if config.feed != "sync":

@@ -1,0 +1,277 @@
+"""A chaos campaign (issue 14, docs/chaos.md "Campaigns"): a fresh paper account with several strategies in
+several pools runs ``days`` simulated days while the schedule's faults hit it, segment by segment (a day, or
+less in the liveness phase). After every segment: every gate passes over the new hours (incremental), every
+chain verifies, and the scripted operator follows the runbook for a halt in force (latest reconciliation
+clean, the halt's incident reviewed and resolved, ``api.resume`` with a recorded reason). After the faults
+stop, the liveness phase must reach "reconciled, within caps, every halt explained by an incident" within
+:func:`predator.chaos.schedule.liveness_hours`. At the end, replay parity over the whole campaign.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from predator import gates, seams
+from predator.chaos import schedule
+from predator.chaos.schedule import Fault
+from predator.chaos.supervisor import Injected, Supervisor, worker_env
+from predator.db import api, audit, chaos_db
+from predator.db.connection import Target
+from predator.runner.config import HOUR, RunConfig, StrategySpec
+
+#: The book of a campaign: the CORE strategy, a second CORE strategy, and an AGGRESSIVE one whose decisions
+#: the decision faults corrupt (seed 001's "AI" strategy).
+CORE = ("trend", {"fast": 12, "slow": 48, "vol_window": 48})
+DEFAULT_SYMBOLS = ("BTC/USDT", "ETH/USDT", "SOL/USDT")
+DEFAULT_START = datetime(2023, 3, 1, tzinfo=UTC)
+
+
+@dataclass
+class SegmentCheck:
+    """The checks after one segment: gates (passed, failures), chains, halts and the operator's actions."""
+
+    until: datetime
+    gates_passed: bool
+    gate_failures: list[str]
+    chains_ok: bool
+    halts: list[str]
+    resumed: list[str]
+    blocked: list[str]
+    reconciled: bool | None
+    wall_s: float
+
+
+@dataclass
+class CampaignResult:
+    campaign: int
+    seed: int
+    days: int
+    account: str
+    schedule_digest: str
+    faults: list[Fault]
+    injected: list[Injected] = field(default_factory=list)
+    checks: list[SegmentCheck] = field(default_factory=list)
+    worker_starts: int = 0
+    worker_kills: int = 0
+    db_stops: int = 0
+    operator_resumes: int = 0
+    liveness_hour: datetime | None = None
+    liveness_bound: datetime | None = None
+    replay_parity: bool | None = None
+    replay_detail: str = ""
+    wall_s: float = 0.0
+    campaign_id: int | None = None
+    #: The worker's resident memory (kB) at each hour it closed (each segment is a new worker process).
+    rss_kb: list[tuple[datetime, int]] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        out = [f"gates failed after {c.until:%Y-%m-%d %H:00}: {', '.join(c.gate_failures)}" for c in self.checks
+               if not c.gates_passed]
+        out += [f"a chain is broken after {c.until:%Y-%m-%d %H:00}" for c in self.checks if not c.chains_ok]
+        if self.liveness_hour is None:
+            out.append(f"liveness: not reconciled, within caps and explained by {self.liveness_bound}")
+        if self.replay_parity is False:
+            out.append(f"replay parity false: {self.replay_detail}")
+        return out
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def fresh_account(target: Target, campaign: int, seed: int) -> str:
+    """An account name no book has yet: ``chaos-c<campaign>-s<seed>`` (``-2``, ``-3``... when taken)."""
+    base = f"chaos-c{campaign}-s{seed}"
+    with target.connect("auditor") as conn:
+        n = 1
+        while audit.book_id(conn, base if n == 1 else f"{base}-{n}") is not None:
+            n += 1
+    return base if n == 1 else f"{base}-{n}"
+
+
+def run_config(account: str, faults: list[Fault], start: datetime, days: int, symbols: tuple[str, ...],
+               campaign: int, seed: int) -> RunConfig:
+    """The campaign's run: its venue faults in ``chaos``, its decision faults in the AGGRESSIVE strategy's
+    wrapper (both part of the stored configuration, so a replay applies them again)."""
+    hours = [start + i * HOUR for i in range(days * 24)]
+
+    def window(f: Fault) -> tuple[str, str]:
+        last = min(f.hour + f.hours - 1, len(hours) - 1)
+        return hours[f.hour].isoformat(), hours[last].isoformat()
+
+    venue = [[*window(f), f.kind] for f in schedule.of_layer(faults, "venue")]
+    decision = [[*window(f), f.kind, str(f.param("symbol", "*"))] for f in schedule.of_layer(faults, "decision")]
+    agent = StrategySpec("agent", "predator.chaos.decisions:FaultyStrategy",
+                         {"inner": "sma_cross", "inner_params": {}, "windows": decision}, "AGGRESSIVE", 0)
+    second = StrategySpec("meanrev", "meanrev", {}, "CORE", 1)
+    return RunConfig(account=account, symbols=symbols, strategy=CORE[0], params=dict(CORE[1]), start=start,
+                     end=hours[-1], principal=Decimal(10000), extra_strategies=(second, agent),
+                     chaos={"campaign": campaign, "seed": seed, "venue": venue})
+
+
+def segments(days: int, faults: list[Fault]) -> list[int]:
+    """The last hour index of each segment: every day's last hour during the faults, every 6 hours in the
+    liveness phase (so that the hour liveness is reached is known to 6 hours)."""
+    total = days * 24
+    live = schedule.faulted_hours(days)
+    ends = sorted({min(h, total - 1) for h in range(23, live, 24)} | {live - 1} | set(range(live + 5, total, 6))
+                  | {total - 1})
+    return [e for e in ends if 0 <= e < total]
+
+
+class Campaign:
+    """One campaign over ``target`` (see the module docstring); ``say`` reports progress lines."""
+
+    def __init__(self, target: Target, campaign: int, seed: int, days: int | None = None,
+                 symbols: tuple[str, ...] = DEFAULT_SYMBOLS, start: datetime = DEFAULT_START,
+                 workdir: Path | None = None, say: Callable[[str], None] = print, replay: bool = True) -> None:
+        self.target = target
+        self.campaign, self.seed = campaign, seed
+        self.days = days if days is not None else schedule.INTENSITY[campaign][1]
+        self.symbols = symbols
+        self.start = start
+        self.say = say
+        self.do_replay = replay
+        self.faults = schedule.build(campaign, seed, self.days, symbols)
+        self.account = fresh_account(target, campaign, seed)
+        self.config = run_config(self.account, self.faults, start, self.days, symbols, campaign, seed)
+        self.hours = [start + i * HOUR for i in range(self.days * 24)]
+        self.workdir = workdir or Path.cwd()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.plan = self.workdir / f"{self.account}.plan.json"
+
+    def run(self) -> CampaignResult:
+        t0 = seams.monotonic()
+        res = CampaignResult(self.campaign, self.seed, self.days, self.account, schedule.digest(self.faults),
+                             self.faults)
+        self.plan.write_text(json.dumps({"config": self.config.as_dict(),
+                                         "faults": [f.as_dict() for f in self.faults]}, indent=1))
+        name = schedule.INTENSITY[self.campaign][0]
+        self.say(f"campaign {self.campaign} ({name}), seed {self.seed}: {self.days} days from "
+                 f"{self.start:%Y-%m-%d}, account {self.account}, {len(self.faults)} faults scheduled "
+                 f"(schedule {res.schedule_digest[:12]}); reproduce with: predator chaos run --campaign "
+                 f"{self.campaign} --seed {self.seed} --days {self.days}")
+        sup = Supervisor(self.plan, self.hours, worker_env(None), self.target.embedded)
+        live_from = schedule.faulted_hours(self.days)
+        res.liveness_bound = self.hours[-1]
+        first = 0
+        carried: list[Fault] = []
+        for end in segments(self.days, self.faults):
+            seg_faults = carried + [f for f in self.faults
+                                    if first <= f.hour <= end and f.layer in ("worker", "postgres")]
+            run = sup.run_segment(self.hours[end], seg_faults)
+            carried = run.carried
+            res.worker_starts += run.starts
+            res.worker_kills += run.kills
+            res.db_stops += run.db_stops
+            res.rss_kb += run.rss_kb
+            res.injected += run.injected
+            res.injected += [Injected(f, self.hours[f.hour], "applied by the worker")
+                             for f in self.faults if first <= f.hour <= end and f.layer in ("venue", "decision")]
+            check = self.check(self.hours[end])
+            res.checks.append(check)
+            res.operator_resumes += len(check.resumed)
+            self.say(self.line(check, run.kills, run.db_stops))
+            if end >= live_from - 1 and res.liveness_hour is None and self.live(check):
+                res.liveness_hour = self.hours[end]
+            first = end + 1
+        if self.do_replay:
+            from predator.runner.replay import replay
+
+            r = replay(self.target, self.account)
+            res.replay_parity = r.parity
+            res.replay_detail = (f"{r.hours_compared} hours compared, {len(r.mismatches)} mismatches"
+                                 + (f", first {r.mismatches[0].hour}: {r.mismatches[0].problems}"
+                                    if r.mismatches else ""))
+            self.say(f"replay: {res.replay_detail}; REPLAY PARITY: {'TRUE' if r.parity else 'FALSE'}")
+        res.wall_s = seams.monotonic() - t0
+        return res
+
+    @staticmethod
+    def live(check: SegmentCheck) -> bool:
+        """Reconciled, within caps (every gate passed), every halt explained by an incident."""
+        return bool(check.reconciled) and check.gates_passed and check.chains_ok and not check.blocked
+
+    def line(self, c: SegmentCheck, kills: int, stops: int) -> str:
+        return (f"  {c.until:%Y-%m-%d %H:00}  gates {'pass' if c.gates_passed else 'FAIL ' + ','.join(c.gate_failures)}"
+                f"  chains {'ok' if c.chains_ok else 'BROKEN'}  reconciled {c.reconciled}"
+                f"  kills {kills}  db stops {stops}  halts {len(c.halts)}  resumed {len(c.resumed)}"
+                + (f"  unexplained {c.blocked}" if c.blocked else "") + f"  [{c.wall_s:.1f} s]")
+
+    def check(self, until: datetime) -> SegmentCheck:
+        """The checks after a segment, and the scripted operator's runbook for the halts in force."""
+        t0 = seams.monotonic()
+        with self.target.connect("auditor") as conn:
+            try:
+                _, results, _ = gates.run_and_record(conn, gates.gate_files(), gates.Scope(self.account, None, None),
+                                                     incremental=True)
+                failed = [r.name for r in results if r.violations or r.error]
+            except gates.NothingToValidate:
+                failed = []
+            conn.commit()
+            book = audit.book_id(conn, self.account)
+            chains = gates.verify(conn, book).ok
+            conn.commit()
+            halts = chaos_db.halts_in_force(conn, self.account)
+            reconciled = chaos_db.reconciliation_clean(conn, self.account)
+            conn.commit()
+        resumed, blocked = self.operator(halts, reconciled) if halts else ([], [])
+        return SegmentCheck(until, not failed, failed, chains, [f"{h.scope_kind}:{h.scope_key}" for h in halts],
+                            resumed, blocked, reconciled, seams.monotonic() - t0)
+
+    def operator(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None) -> tuple[list[str], list[str]]:
+        """The runbook for a halt (docs/operations.md): reconciliation clean, the halt's incident reviewed
+        (acknowledged, then resolved with what the campaign knows), resume with a recorded reason. A halt
+        without an incident is left in force and reported (``blocked``): nothing explains it."""
+        resumed: list[str] = []
+        blocked: list[str] = []
+        with self.target.connect("operator", autocommit=True) as op, self.target.connect("auditor") as aud:
+            for h in halts:
+                scope = f"{h.scope_kind}:{h.scope_key}"
+                if h.incident is None:
+                    blocked.append(scope)
+                    continue
+                if h.scope_kind == "strategy":
+                    continue  # a strategy's halt is the risk engine's local kill: it stays
+                if not reconciled:
+                    continue  # the runbook's first check: resume only after a clean reconciliation
+                for incident, _sev, category, title in chaos_db.open_incidents(aud, self.account):
+                    aud.commit()
+                    api.update_incident(op, incident, "acknowledged",
+                                        f"chaos operator: reviewed ({category}: {title})")
+                    api.update_incident(op, incident, "resolved",
+                                        f"chaos operator: campaign {self.campaign} seed {self.seed} injected faults; "
+                                        "reconciliation clean, gates pass, chains verify")
+                aud.commit()
+                target = None if h.scope_kind == "global" else h.scope_key
+                api.resume(op, f"chaos operator: runbook checks passed for {h.incident} ({h.reason})",
+                           h.scope_kind, target)
+                resumed.append(scope)
+        return resumed, blocked
+
+
+def summary_lines(res: CampaignResult) -> list[str]:
+    venue = sum(1 for i in res.injected if i.fault.layer == "venue")
+    decision = sum(1 for i in res.injected if i.fault.layer == "decision")
+    lines = [
+        f"campaign {res.campaign} seed {res.seed}: {res.days} days, account {res.account}, {res.wall_s:.0f} s wall",
+        f"  faults: {len(res.faults)} scheduled; worker SIGKILLs {res.worker_kills}, database immediate stops "
+        f"{res.db_stops}, venue faults {venue}, decision faults {decision}; worker starts {res.worker_starts}",
+        f"  operator resumes {res.operator_resumes}; liveness reached at {res.liveness_hour} "
+        f"(bound {res.liveness_bound})",
+        f"  replay parity: {res.replay_parity}",
+    ]
+    if res.campaign_id is not None:
+        lines.append(f"  campaign id {res.campaign_id}: predator chaos report --campaign-id {res.campaign_id} "
+                     "--out FILE")
+    lines += [f"  FAIL: {f}" for f in res.failures]
+    lines.append("CHAOS CAMPAIGN: " + ("PASSED" if res.passed else "FAILED") + f" (seed {res.seed})")
+    return lines
+
+

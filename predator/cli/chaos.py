@@ -1,0 +1,108 @@
+"""``predator chaos``: chaos campaigns (issue 14, docs/chaos.md "Campaigns")."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from predator import seams
+from predator.cli import main
+from predator.cli.trading import database_lost_exits
+from predator.db.connection import default_target
+from predator.logs import configure_logging
+
+
+@main.group()
+def chaos() -> None:
+    """Chaos campaigns: a seeded schedule of faults (venue, worker SIGKILLs, PostgreSQL immediate stops,
+    decisions) over a paper run, checked after every segment (docs/chaos.md)."""
+
+
+@chaos.command("run")
+@click.option("--campaign", type=click.IntRange(1, 4), required=True,
+              help="1 light (30 days), 2 medium (90), 3 heavy (180), 4 extreme (365).")
+@click.option("--seed", type=int, default=None, help="The campaign's seed (default: a fresh one, printed).")
+@click.option("--days", type=click.IntRange(1, 3650), default=None, help="Simulated days (default: the campaign's).")
+@click.option("--symbols", default="BTC/USDT,ETH/USDT,SOL/USDT", show_default=True)
+@click.option("--from", "start", default="2023-03-01", show_default=True, help="First decision time (UTC).")
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the plan file goes (default: PREDATOR_HOME/chaos).")
+@click.option("--no-replay", is_flag=True, help="Skip the replay parity at the end.")
+@click.option("--save-failing-seed", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="On failure, write the seed to this directory (tests/chaos/seeds) as a regression.")
+def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, start: str, workdir: Path | None,
+            no_replay: bool, save_failing_seed: Path | None) -> None:
+    """Run a campaign: exit 0 when every check passed, 1 when one failed (the seed is printed first)."""
+    from datetime import UTC
+
+    from predator import config
+    from predator.chaos.campaign import Campaign, summary_lines
+    from predator.chaos.metrics import store
+
+    configure_logging()
+    if seed is None:
+        seed = seams.session_seed()
+    click.echo(f"chaos seed: {seed}")
+    target = default_target()
+    begin = datetime.fromisoformat(start).replace(tzinfo=UTC)
+    run = Campaign(target, campaign, seed, days, tuple(s.strip() for s in symbols.split(",") if s.strip()), begin,
+                   workdir or config.home() / "chaos", say=click.echo, replay=not no_replay)
+    res = run.run()
+    res.campaign_id = store(target, res, begin)
+    for line in summary_lines(res):
+        click.echo(line)
+    if not res.passed:
+        if save_failing_seed is not None:
+            save_failing_seed.mkdir(parents=True, exist_ok=True)
+            path = save_failing_seed / f"campaign{campaign}_seed{seed}.json"
+            path.write_text(json.dumps({"campaign": campaign, "seed": seed, "days": res.days,
+                                        "symbols": list(run.symbols), "from": start,
+                                        "failures": res.failures}, indent=1) + "\n")
+            click.echo(f"failing seed saved: {path}")
+        sys.exit(1)
+
+
+@chaos.command("worker", hidden=True)
+@click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--until", required=True, help="The last hour to close (ISO UTC).")
+def worker_cmd(plan: Path, until: str) -> None:
+    """The campaign's worker process: runs the plan's account hour by hour up to --until, printing
+    ``closed <hour>`` after each hour (the supervisor reads it); resumes after the last closed hour."""
+    from predator.runner.config import HOUR, RunConfig
+    from predator.runner.hour import HourRunner
+
+    configure_logging()
+    config = RunConfig.from_dict(json.loads(plan.read_text())["config"])
+    last_hour = datetime.fromisoformat(until)
+    with database_lost_exits("chaos worker"):
+        runner = HourRunner(default_target(start=False), config)
+        try:
+            runner.prepare()
+            runner.send_unacknowledged()
+            last = runner.last_closed_hour()
+            t = config.start if last is None else last + HOUR
+            while t <= last_hour:
+                runner.step(t)
+                sys.stdout.write(f"closed {t.isoformat()}\n")
+                sys.stdout.flush()
+                t += HOUR
+        finally:
+            runner.close()
+    os.environ.pop("PREDATOR_CHAOS_KILL", None)
+
+
+@chaos.command("report")
+@click.option("--campaign-id", type=int, required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def report_cmd(campaign_id: int, out: Path) -> None:
+    """Write a campaign's HTML report: metrics, equity and drawdown with the fault timeline, halts and
+    recoveries, a post-mortem per halt from the incident log."""
+    from predator.chaos.report import write
+
+    path = write(default_target(), campaign_id, out)
+    click.echo(f"report: {path}")

@@ -1,0 +1,90 @@
+"""Chaos campaign 1 end to end (issue 14): a fresh seed each run (printed; PREDATOR_CHAOS_SEED fixes it), the
+worker as its own process killed with SIGKILL, PostgreSQL stopped in immediate mode and restarted, venue and
+decision faults; every segment's gates and chains, liveness, replay parity. CI shortens the campaign to
+CHAOS_CI_DAYS simulated days (default 2; the whole 30 days: ``make chaos-ci CHAOS_DAYS=30``).
+
+The campaign stops its database, so it runs on a cluster of its own under a temporary PREDATOR_HOME, never on
+the tests' shared server. A failing fresh seed is saved under tests/chaos/seeds/, which test_saved_seed replays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from predator import config
+from predator.config import PROJECT_ROOT
+
+SEEDS = Path(__file__).parent / "seeds"
+DAYS = int(os.environ.get("CHAOS_CI_DAYS", "2"))
+SYMBOLS = ("BTC/USDT", "ETH/USDT", "SOL/USDT")
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("chaos")]
+
+
+def _predator(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "predator.cli", *args], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """An embedded cluster of the campaign's own, migrated, with the real 1h candles of SYMBOLS."""
+    home = tmp_path_factory.mktemp("chaos_home")
+    env = {k: v for k, v in os.environ.items() if k not in ("PREDATOR_DSN", "PREDATOR_TEST_DSN")}
+    env.update(PREDATOR_HOME=str(home), PREDATOR_LOG=os.devnull)
+    try:
+        up = _predator(env, "db", "up")
+        assert up.returncode == 0, up.stderr
+        files = [str(config.data_dir() / "candles" / f"binance_{s.replace('/', '-')}_1h.csv.gz") for s in SYMBOLS]
+        load = _predator(env, "data", "load", "--no-progress", "--jobs", "2", *files)
+        assert load.returncode == 0, load.stderr
+        yield env
+    finally:
+        _predator(env, "db", "down", timeout=120)
+
+
+def _campaign(env: dict[str, str], campaign: int, seed: int, days: int, save: bool) -> subprocess.CompletedProcess[str]:
+    args = ["chaos", "run", "--campaign", str(campaign), "--seed", str(seed), "--days", str(days)]
+    if save:
+        args += ["--save-failing-seed", str(SEEDS)]
+    return _predator(env, *args, timeout=1200)
+
+
+def test_campaign_1_with_a_fresh_seed(own_cluster: dict[str, str]) -> None:
+    seed = int(os.environ.get("PREDATOR_CHAOS_SEED") or random.SystemRandom().randrange(1, 2**31))
+    print(f"\nchaos seed: {seed} (campaign 1, {DAYS} days; reproduce: predator chaos run --campaign 1 --seed {seed} "
+          f"--days {DAYS})", file=sys.stderr)
+    res = _campaign(own_cluster, 1, seed, DAYS, save=True)
+    sys.stderr.write(res.stdout[-4000:])
+    assert res.returncode == 0, f"seed {seed} failed (saved under {SEEDS}):\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+    out = res.stdout
+    assert "REPLAY PARITY: TRUE" in out
+    assert f"CHAOS CAMPAIGN: PASSED (seed {seed})" in out
+    # The campaign was recorded and its report renders.
+    cid = int(out.split("campaign id ")[1].split(":")[0])
+    report = Path(own_cluster["PREDATOR_HOME"]) / "chaos.html"
+    r = _predator(own_cluster, "chaos", "report", "--campaign-id", str(cid), "--out", str(report))
+    assert r.returncode == 0, r.stderr
+    html = report.read_text()
+    assert "Chaos campaign" in html and "<svg" in html and "State-corruption incidents" in html
+
+
+def _saved() -> list[Path]:
+    return sorted(SEEDS.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", _saved() or [pytest.param(None, marks=pytest.mark.skip(reason="no saved seed yet"))],
+                         ids=lambda p: p.stem if p else "none")
+def test_saved_seed(own_cluster: dict[str, str], path: Path | None) -> None:
+    assert path is not None
+    saved = json.loads(path.read_text())
+    res = _campaign(own_cluster, int(saved["campaign"]), int(saved["seed"]), int(saved["days"]), save=False)
+    assert res.returncode == 0, f"{path.name} fails again:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
