@@ -27,6 +27,14 @@ def _load() -> frozenset[tuple[str, datetime]]:
     return frozenset(points)
 
 
+def arm(spec: str) -> None:
+    """Set this process's kill points from ``spec`` (the format of ``PREDATOR_CHAOS_KILL``), replacing any:
+    the campaign's worker service arms each worker it forks with the kill points still pending."""
+    global _points
+    os.environ["PREDATOR_CHAOS_KILL"] = spec
+    _points = _load()
+
+
 def reached(phase: str, hour: datetime) -> None:
     """SIGKILL this process when a kill point of ``phase`` is configured at ``hour`` or before (a phase an
     hour does not reach — no order admitted — fires at the next hour that reaches it). Says which point on

@@ -1,15 +1,19 @@
 """The supervisor of a campaign's processes: the worker, run as its own process and restarted like a service,
 and the embedded PostgreSQL cluster, stopped in immediate mode and started again.
 
-The worker (``predator chaos worker --plan FILE --until HOUR``) prints ``closed <hour>`` after each hour it
-closes; the supervisor reads those lines and, at the scheduled hours, sends the worker SIGKILL (after a
-seeded delay of a few milliseconds, so the kill lands anywhere in the next hour's transactions) or stops the
-database under it. A killed worker, or one that lost its database (exit code 3), is started again until it
-reaches the segment's last hour; any other exit is a failure of the campaign.
+The worker service (``predator chaos worker --plan FILE``, :mod:`predator.chaos.worker`) loads the run's market
+data once and forks a worker per start; the worker closes hours on ``run <hour>`` commands, printing ``closed
+<hour>`` after each, and waits at a barrier (``ready``) while the campaign checks the hours it closed. The
+supervisor reads those lines and, at the scheduled hours, sends the worker SIGKILL (after a seeded delay of a
+few milliseconds, so the kill lands anywhere in the next hour's transactions) or stops the database under it. A
+killed worker, or one that lost its database (exit code 3), is started again (forked from the service) and
+resumes after the last closed hour; any other exit is a failure of the campaign. Between faults the same worker
+process runs on across segments.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,10 +54,12 @@ class SegmentRun:
     db_stops: int = 0
     injected: list[Injected] = field(default_factory=list)
     stderr_tail: str = ""
-    #: Phase kill points the segment never reached (given to the next segment).
-    carried: list[Fault] = field(default_factory=list)
-    #: The worker's resident memory (kB) when it closed each hour (Linux /proc; empty elsewhere).
+    #: The worker's resident memory (kB) when it closed each hour (Linux /proc; empty elsewhere), and the
+    #: pid of the worker process it was read from (a worker lives on across segments until a fault ends it).
     rss_kb: list[tuple[datetime, int]] = field(default_factory=list)
+    rss_pid: list[int] = field(default_factory=list)
+    #: Wall seconds of the segment (worker starts, hours, faults).
+    wall_s: float = 0.0
 
 
 class WorkerFailed(RuntimeError):
@@ -61,98 +67,199 @@ class WorkerFailed(RuntimeError):
 
 
 class Supervisor:
-    """Runs the worker of ``plan`` up to an hour, carrying out the kills and database stops scheduled in it."""
+    """Runs the worker service of ``plan`` and its workers segment by segment, carrying out the worker kills
+    and database stops of ``faults`` (the whole campaign's) at their hours. ``log_path``: the service's and
+    workers' stderr."""
 
     def __init__(self, plan: Path, hours: list[datetime], env: dict[str, str], embedded: bool,
-                 max_restarts: int = 50) -> None:
+                 faults: list[Fault], log_path: Path | None = None, max_restarts: int = 50) -> None:
         self.plan = plan
         self.hours = hours  # business hour index -> datetime
         self.env = env
         self.embedded = embedded
         self.max_restarts = max_restarts
+        #: Worker and database faults not carried out yet (phase kill points stay armed until reached).
+        self.pending = sorted(f for f in faults if f.layer in ("worker", "postgres"))
+        self.log_path = log_path or plan.with_suffix(".worker.log")
+        self.proc: subprocess.Popen[str] | None = None
+        self.worker: int | None = None  # pid of the live worker, None when none runs
+        self.load_s = 0.0
+        self.started = 0.0  # monotonic time the live worker was started
 
-    def _spawn(self, until: datetime, kill_points: list[tuple[str, datetime]]) -> subprocess.Popen[str]:
-        env = dict(self.env)
-        env["PREDATOR_CHAOS_KILL"] = ";".join(f"{p}@{h.isoformat()}" for p, h in kill_points)
-        return subprocess.Popen(
-            [sys.executable, "-m", "predator.cli", "chaos", "worker", "--plan", str(self.plan), "--until",
-             until.isoformat()],
-            env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
-        )
+    # --- the service ------------------------------------------------------------------------------------
+    def _service(self) -> subprocess.Popen[str]:
+        if self.proc is None:
+            err = self.log_path.open("a")
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "predator.cli", "chaos", "worker", "--plan", str(self.plan)],
+                env=self.env, cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                text=True, bufsize=1,
+            )
+            err.close()
+            line = self._read()
+            if not line.startswith("loaded "):
+                raise WorkerFailed(f"the worker service did not load its data: {line!r}{self._stderr_tail()}")
+            self.load_s = float(line.split()[1])
+        return self.proc
 
-    def run_segment(self, until: datetime, faults: list[Fault]) -> SegmentRun:
-        """Run the worker until it closed ``until``, carrying out the worker and database ``faults``."""
-        out = SegmentRun()
-        pending = sorted(f for f in faults if f.layer in ("worker", "postgres"))
+    def _send(self, line: str) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def _read(self) -> str:
+        """The next protocol line of the service or its worker (other output is skipped)."""
+        assert self.proc is not None and self.proc.stdout is not None
         while True:
-            phase_kills = [(f.param("phase"), self.hours[f.hour]) for f in pending
-                           if f.layer == "worker" and f.param("phase") != "hour"]
-            proc = self._spawn(until, phase_kills)
-            out.starts += 1
-            started = seams.monotonic()
-            sent_kill = False
-            assert proc.stdout is not None
-            fired: tuple[str, datetime] | None = None
-            for line in proc.stdout:
-                if line.startswith("killpoint "):
-                    _, phase, hour = line.split()
-                    fired = (phase, datetime.fromisoformat(hour))
-                    continue
-                if not line.startswith("closed "):
-                    continue
+            line = self.proc.stdout.readline()
+            if not line:
+                raise WorkerFailed(f"the worker service ended (code {self.proc.wait()}){self._stderr_tail()}")
+            if line.split(" ", 1)[0] in ("loaded", "started", "exited", "ready", "closed", "killpoint", "error"):
+                return line.strip()
+
+    def _stderr_tail(self) -> str:
+        try:
+            return ":\n" + self.log_path.read_text()[-3000:]
+        except OSError:
+            return ""
+
+    def _kill_spec(self) -> str:
+        return ";".join(f"{f.param('phase')}@{self.hours[f.hour].isoformat()}" for f in self.pending
+                        if f.layer == "worker" and f.param("phase", "hour") != "hour")
+
+    def close(self) -> None:
+        """Stop the worker (``quit`` at its barrier) and the service."""
+        if self.proc is None:
+            return
+        try:
+            if self.worker is not None:
+                self._send("quit")
+                while not self._read().startswith("exited"):
+                    pass
+                self.worker = None
+            self._send("quit")
+        except (WorkerFailed, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    # --- a segment --------------------------------------------------------------------------------------
+    def run_segment(self, until: datetime) -> SegmentRun:
+        """Have the worker close every hour up to ``until`` (starting or restarting it as needed), carrying
+        out the worker and database faults due by then; the worker is left waiting at its barrier."""
+        out = SegmentRun()
+        self._service()
+        t0 = seams.monotonic()
+        restarts = 0
+        while True:
+            if self.worker is None:
+                if restarts > self.max_restarts:
+                    raise WorkerFailed(f"the worker was restarted {restarts} times without reaching {until}")
+                restarts += 1
+                if not self._start(out):
+                    continue  # it died while starting (a database stop): start it again
+            self._send(f"run {until.isoformat()}")
+            if self._until_ready(until, out):
+                out.wall_s = seams.monotonic() - t0
+                return out
+
+    def _start(self, out: SegmentRun) -> bool:
+        """Fork a worker armed with the pending kill points; True once it is ready, False if it died."""
+        self._send(f"start {self._kill_spec()}")
+        line = self._read()
+        if not line.startswith("started "):
+            raise WorkerFailed(f"the worker service did not start a worker: {line!r}{self._stderr_tail()}")
+        self.worker = int(line.split()[1])
+        out.starts += 1
+        self.started = seams.monotonic()
+        while True:
+            line = self._read()
+            if line.startswith("ready"):
+                return True
+            if line.startswith("exited "):
+                self._exited(int(line.split()[1]), False, None, out)
+                return False
+
+    def _until_ready(self, until: datetime, out: SegmentRun) -> bool:
+        """Read the worker's lines up to ``ready <until>`` (True) or its end (False, restart it)."""
+        sent_kill = False
+        fired: tuple[str, datetime] | None = None
+        while True:
+            line = self._read()
+            if line.startswith("killpoint "):
+                _, phase, hour = line.split()
+                fired = (phase, datetime.fromisoformat(hour))
+            elif line.startswith("exited "):
+                self._exited(int(line.split()[1]), sent_kill, fired, out)
+                return False
+            elif line.startswith("ready "):
+                if not sent_kill:
+                    return True
+                # The SIGKILL sent after the segment's last hour may land while the worker waits: its end
+                # comes next.
+            elif line.startswith("closed ") and not sent_kill:
                 closed = datetime.fromisoformat(line.split()[1])
-                rss = _rss_kb(proc.pid)
-                if rss is not None:
-                    out.rss_kb.append((closed, rss))
-                due = [f for f in pending if f.layer in ("worker", "postgres") and f.param("phase", "hour") == "hour"
-                       and self.hours[f.hour] <= closed]
-                if not due:
-                    continue
-                f = due[0]
-                pending.remove(f)
-                seams.sleep(int(f.param("delay_ms", 0)) / 1000)
-                if f.layer == "worker":
-                    proc.send_signal(signal.SIGKILL)
-                    sent_kill = True
-                    out.kills += 1
-                    out.injected.append(Injected(f, self.hours[f.hour], "sigkill"))
-                elif self.embedded:
-                    t0 = seams.monotonic()
-                    cluster.down(mode="immediate")
-                    out.db_stops += 1
-                    seams.sleep(int(f.param("down_ms", 500)) / 1000)
-                    cluster.up()
-                    out.injected.append(Injected(f, self.hours[f.hour], "postgres immediate stop and restart",
-                                                 seams.monotonic() - t0))
-                else:
-                    out.injected.append(Injected(f, self.hours[f.hour], "skipped: not the embedded cluster"))
-                break
-            proc.wait()
-            err = proc.stderr.read() if proc.stderr else ""
-            out.stderr_tail = err[-3000:]
-            rc = proc.returncode
-            # A worker that reached a phase kill point killed itself: that kill point is done.
-            if rc == -signal.SIGKILL and not sent_kill and fired is not None:
-                f = next(f for f in pending if f.layer == "worker" and (f.param("phase"), self.hours[f.hour]) == fired)
-                pending.remove(f)
+                if self.worker is not None:
+                    rss = _rss_kb(self.worker)
+                    if rss is not None:
+                        out.rss_kb.append((closed, rss))
+                        out.rss_pid.append(self.worker)
+                sent_kill = self._due(closed, out)
+
+    def _due(self, closed: datetime, out: SegmentRun) -> bool:
+        """Carry out the first hour-phase kill or database stop due at ``closed``; True after a SIGKILL."""
+        due = [f for f in self.pending if f.param("phase", "hour") == "hour" and self.hours[f.hour] <= closed]
+        if not due:
+            return False
+        f = due[0]
+        self.pending.remove(f)
+        seams.sleep(int(f.param("delay_ms", 0)) / 1000)
+        if f.layer == "worker":
+            assert self.worker is not None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.worker, signal.SIGKILL)
+            out.kills += 1
+            out.injected.append(Injected(f, self.hours[f.hour], "sigkill"))
+            return True
+        if self.embedded:
+            t0 = seams.monotonic()
+            cluster.down(mode="immediate")
+            out.db_stops += 1
+            seams.sleep(int(f.param("down_ms", 500)) / 1000)
+            cluster.up()
+            out.injected.append(Injected(f, self.hours[f.hour], "postgres immediate stop and restart",
+                                         seams.monotonic() - t0))
+        else:
+            out.injected.append(Injected(f, self.hours[f.hour], "skipped: not the embedded cluster"))
+        return False
+
+    def _exited(self, rc: int, sent_kill: bool, fired: tuple[str, datetime] | None, out: SegmentRun) -> None:
+        """The worker ended with ``rc``: count a kill point it reached, bring the database back if needed;
+        any end but SIGKILL or a lost database fails the campaign."""
+        self.worker = None
+        if rc == -signal.SIGKILL and not sent_kill and fired is not None:
+            f = next((f for f in self.pending if f.layer == "worker"
+                      and (f.param("phase"), self.hours[f.hour]) == fired), None)
+            if f is not None:
+                self.pending.remove(f)
                 out.kills += 1
                 out.injected.append(Injected(f, self.hours[f.hour], f"sigkill at {f.param('phase')} (self)"))
-            if rc == 0:
-                # Phase kills not reached yet carry over to the next segment; a kill or a stop scheduled at the
-                # segment's last hour found the worker already gone.
-                out.carried = [f for f in pending if f.layer == "worker" and f.param("phase") != "hour"]
-                for f in pending:
-                    if f not in out.carried:
-                        out.injected.append(Injected(f, self.hours[f.hour], "missed: the worker had finished"))
-                return out
-            if rc in (-signal.SIGKILL, DB_LOST):
-                if not cluster.is_running() and self.embedded:
-                    cluster.up()
-                if out.starts > self.max_restarts:
-                    raise WorkerFailed(f"the worker was restarted {out.starts} times without reaching {until}")
-                log.info("worker_restart", rc=rc, after_s=round(seams.monotonic() - started, 2))
-                continue
-            raise WorkerFailed(f"the worker exited with code {rc}: {err[-2000:]}")
+        if rc in (-signal.SIGKILL, DB_LOST):
+            if self.embedded and not cluster.is_running():
+                cluster.up()
+            log.info("worker_restart", rc=rc, after_s=round(seams.monotonic() - self.started, 2))
+            return
+        raise WorkerFailed(f"the worker exited with code {rc}{self._stderr_tail()}")
+
+    def missed(self) -> list[Injected]:
+        """The faults never carried out (the campaign ended first); they are dropped."""
+        gone = [Injected(f, self.hours[f.hour], "missed: the worker had finished") for f in self.pending]
+        self.pending = []
+        return gone
 
 
 def _rss_kb(pid: int) -> int | None:

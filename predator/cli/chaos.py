@@ -33,10 +33,13 @@ def chaos() -> None:
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the plan file goes (default: PREDATOR_HOME/chaos).")
 @click.option("--no-replay", is_flag=True, help="Skip the replay parity at the end.")
+@click.option("--check-hours", type=click.IntRange(1, 24 * 365), default=24, show_default=True,
+              help="Check (gates over the new hours, chains, the operator's runbook) every N simulated hours "
+                   "while faults may occur; every 6 hours in the liveness phase.")
 @click.option("--save-failing-seed", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="On failure, write the seed to this directory (tests/chaos/seeds) as a regression.")
 def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, start: str, workdir: Path | None,
-            no_replay: bool, save_failing_seed: Path | None) -> None:
+            no_replay: bool, check_hours: int, save_failing_seed: Path | None) -> None:
     """Run a campaign: exit 0 when every check passed, 1 when one failed (the seed is printed first)."""
     from datetime import UTC
 
@@ -51,7 +54,7 @@ def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, sta
     target = default_target()
     begin = datetime.fromisoformat(start).replace(tzinfo=UTC)
     run = Campaign(target, campaign, seed, days, tuple(s.strip() for s in symbols.split(",") if s.strip()), begin,
-                   workdir or config.home() / "chaos", say=click.echo, replay=not no_replay)
+                   workdir or config.home() / "chaos", say=click.echo, replay=not no_replay, check_hours=check_hours)
     res = run.run()
     res.campaign_id = store(target, res, begin)
     for line in summary_lines(res):
@@ -69,31 +72,18 @@ def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, sta
 
 @chaos.command("worker", hidden=True)
 @click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
-@click.option("--until", required=True, help="The last hour to close (ISO UTC).")
-def worker_cmd(plan: Path, until: str) -> None:
-    """The campaign's worker process: runs the plan's account hour by hour up to --until, printing
-    ``closed <hour>`` after each hour (the supervisor reads it); resumes after the last closed hour."""
-    from predator.runner.config import HOUR, RunConfig
-    from predator.runner.hour import HourRunner
+def worker_cmd(plan: Path) -> None:
+    """The campaign's worker service: loads the plan's market data once and forks a worker per start, which
+    closes hours on the supervisor's ``run <hour>`` commands (predator.chaos.worker, line protocol)."""
+    from predator.chaos.worker import serve
+    from predator.runner.config import RunConfig
 
     configure_logging()
     config = RunConfig.from_dict(json.loads(plan.read_text())["config"])
-    last_hour = datetime.fromisoformat(until)
     with database_lost_exits("chaos worker"):
-        runner = HourRunner(default_target(start=False), config)
-        try:
-            runner.prepare()
-            runner.send_unacknowledged()
-            last = runner.last_closed_hour()
-            t = config.start if last is None else last + HOUR
-            while t <= last_hour:
-                runner.step(t)
-                sys.stdout.write(f"closed {t.isoformat()}\n")
-                sys.stdout.flush()
-                t += HOUR
-        finally:
-            runner.close()
+        code = serve(default_target(start=False), config)
     os.environ.pop("PREDATOR_CHAOS_KILL", None)
+    sys.exit(code)
 
 
 @chaos.command("report")

@@ -91,6 +91,8 @@ class HourRunner:
         self.relay: VenueRelay | None = None
         self.market: MarketData | None = None
         self.hour: HourStep | None = None
+        self._features: dict[str, Any] = {}
+        self._digest: str | None = None
         self.fee_rate = float(config.venue.fees()[1]) / 10000
         self.log = log.bind(run_id=config.run_id, account=config.account)
 
@@ -115,23 +117,15 @@ class HourRunner:
             # Durable by default: whatever the server's default, every commit waits for the WAL flush.
             set_commit_durability(conn, fast=False)
         conn.commit()
-        warmup = timedelta(hours=max(int(getattr(s, "warmup_bars", 500))
-                                     for s in [self.strategy, *(o.strategy for o in self.others)]) + 24)
-        market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup, c.end + HOUR)
-        conn.commit()
-        features: dict[str, Any] = {}
-        # A sync-fed run computes features every hour over the bars that hour knew (HourStep.refresh).
-        for symbol, data in market.symbols.items() if c.feed == "stored" else ():
-            full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
-            features[symbol] = self.strategy.features(symbol, full) if hasattr(self.strategy, "features") else {}
-        for other in self.others if c.feed == "stored" else ():
-            other.features = strategy_features(other.strategy, market)
+        if self.market is None:
+            self.load_market(conn)
+        market, features = self.market, self._features
+        assert market is not None
         with conn.transaction():
             # A run over stored history is fingerprinted by the bars it reads; a sync-fed run's bars arrive
             # while it runs (a restart finds more than the first start did): what each hour knew is recorded
             # by api.record_hour_knowledge instead, and the run has no dataset hash.
-            api.register_run(conn, c.run_id, c.account, c.mode, c.as_dict(),
-                             market.digest() if c.feed == "stored" else None)
+            api.register_run(conn, c.run_id, c.account, c.mode, c.as_dict(), self._digest)
             rules = instrument_rules(conn, c)
             limits = pct_limits(conn, c.risk_profile)
             # One source of fees: the venue's tier in the database, unless the run names its own fees
@@ -151,6 +145,33 @@ class HourRunner:
             conn.commit()
             relay.service_requests(conn, last or c.start)
         startup_reconciliation(conn, relay, c.account, c.start)
+
+    def load_market(self, conn: psycopg.Connection[Any] | None = None) -> None:
+        """Load the run's market data (warm-up included), the strategies' features over it and its digest,
+        once: :meth:`prepare` does it when not done yet. A process that starts several workers of one run
+        (the chaos campaign's worker service, which forks a worker per start) calls it once, with a
+        connection it closes before forking, and every worker it forks starts from the same loaded data."""
+        c = self.config
+        own = conn is None
+        conn = conn if conn is not None else self.target.connect("worker")
+        try:
+            warmup = timedelta(hours=max(int(getattr(s, "warmup_bars", 500))
+                                         for s in [self.strategy, *(o.strategy for o in self.others)]) + 24)
+            market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup,
+                                                   c.end + HOUR)
+            conn.commit()
+        finally:
+            if own:
+                conn.close()
+        features: dict[str, Any] = {}
+        # A sync-fed run computes features every hour over the bars that hour knew (HourStep.refresh).
+        for symbol, data in market.symbols.items() if c.feed == "stored" else ():
+            full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
+            features[symbol] = self.strategy.features(symbol, full) if hasattr(self.strategy, "features") else {}
+        for other in self.others if c.feed == "stored" else ():
+            other.features = strategy_features(other.strategy, market)
+        self._features = features
+        self._digest = market.digest() if c.feed == "stored" else None
 
     # --- the loop -------------------------------------------------------------------------------------
     def last_closed_hour(self) -> datetime | None:
