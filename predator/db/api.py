@@ -662,6 +662,23 @@ def record_venue_health(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> 
     return run(conn, record_venue_health_call(*args, **kwargs))
 
 
+def record_worker_health_call(
+    account: str, ts: datetime, rss_kb: int, pid: int | None = None, detail: dict[str, Any] | None = None
+) -> Call[bool]:
+    """The worker's own resident memory (kB) at the close of hour ``ts`` (``api.record_worker_health``: the
+    database trips the worker_rss_mb breaker at its threshold)."""
+    return Call(
+        "SELECT api.record_worker_health(%s::text, %s::timestamptz, %s::bigint, %s::integer, %s::jsonb)",
+        (account, ts, rss_kb, pid, json.dumps(detail or {}, default=str)),
+        None,
+    )
+
+
+def record_worker_health(conn: psycopg.Connection, *args: Any, **kwargs: Any) -> bool:
+    """Report the worker's resident memory; True when the worker_rss_mb breaker tripped now."""
+    return run(conn, record_worker_health_call(*args, **kwargs))
+
+
 def record_venue_transfer_call(
     account: str, kind: str, currency: str, amount: Decimal, venue_ref: str, ts: datetime
 ) -> Call[str]:

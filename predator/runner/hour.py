@@ -92,6 +92,9 @@ class HourRunner:
         self.market: MarketData | None = None
         self.hour: HourStep | None = None
         self._features: dict[str, Any] = {}
+        #: Set before :meth:`prepare` to report the worker's own process at each hour's close
+        #: (:attr:`predator.runner.step.HourStep.worker_health`).
+        self.worker_health: Any = None
         self._digest: str | None = None
         self.fee_rate = float(config.venue.fees()[1]) / 10000
         self.log = log.bind(run_id=config.run_id, account=config.account)
@@ -136,7 +139,7 @@ class HourRunner:
         venue = self.venue = source if isinstance(source, Venue) else source(replace(c, venue=venue_config), market)
         relay = self.relay = VenueRelay(venue, c.account, self.log)
         self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits,
-                             self.others)
+                             self.others, self.worker_health)
         restore_venue(conn, venue, c.account)
         if relay.presume_unknown(conn):
             # Before the venue and the book are compared: an order the venue took before the restart is the

@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -83,6 +83,9 @@ class HourStep:
     limits: dict[str, float | None] = field(default_factory=dict)
     #: The book's further strategies; empty for a run of one strategy (which then behaves exactly as before).
     others: list[OtherStrategy] = field(default_factory=list)
+    #: What the worker reports about its own process at each hour's close, ``(rss_kb, pid, detail)``
+    #: (``api.record_worker_health``: the database trips the worker_rss_mb breaker); None: no report.
+    worker_health: Callable[[datetime], tuple[int, int, dict[str, Any]] | None] | None = None
 
     def run(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
@@ -164,6 +167,9 @@ class HourStep:
                 )
             )
         calls.append(relay.health_call(t))
+        own = self.worker_health(t) if self.worker_health is not None else None
+        if own is not None:
+            calls.append(api.record_worker_health_call(c.account, t, own[0], own[1], own[2]))
         calls.append(reads.open_order_symbols_call(c.account))
         calls.append(api.close_hour_call(c.account, t, c.symbols))
         with conn.transaction():

@@ -23,6 +23,7 @@ INSERT INTO api_surface VALUES
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),
     ('reconcile', '{text,"timestamp with time zone",jsonb,text[],text}', true, true, false),
     ('record_venue_health', '{text,"timestamp with time zone",integer,integer,boolean,jsonb}', true, true, false),
+    ('record_worker_health', '{text,"timestamp with time zone",bigint,integer,jsonb}', true, true, false),
     ('record_venue_transfer', '{text,text,text,numeric,text,"timestamp with time zone"}', true, true, false),
     ('upsert_instruments', '{text,jsonb,text}', true, true, false),
     ('verify_chains', '{}', true, true, true),
@@ -73,7 +74,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'enable_book_currency', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_chaos_campaign', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
-    'record_validation', 'record_venue_health', 'record_venue_transfer', 'register_run', 'register_strategy', 'resample_candles', 'resume',
+    'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
     'api holds exactly the governed routines');
@@ -83,7 +84,8 @@ SELECT views_are('api', ARRAY[
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'pools', 'positions',
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
-    'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags'],
+    'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
+    'worker_health'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -100,7 +102,8 @@ SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decis
                                 'arbitration_setting'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
-                               'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault'], 'ops tables');
+                               'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault',
+                               'worker_health'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;
