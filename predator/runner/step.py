@@ -167,9 +167,9 @@ class HourStep:
                 )
             )
         calls.append(relay.health_call(t))
-        own = self.worker_health(t) if self.worker_health is not None else None
-        if own is not None:
-            calls.append(api.record_worker_health_call(c.account, t, own[0], own[1], own[2]))
+        process = self.worker_health(t) if self.worker_health is not None else None
+        if process is not None:
+            calls.append(api.record_worker_health_call(c.account, t, process[0], process[1], process[2]))
         calls.append(reads.open_order_symbols_call(c.account))
         calls.append(api.close_hour_call(c.account, t, c.symbols))
         with conn.transaction():
