@@ -29,6 +29,9 @@ HOUR = timedelta(hours=1)
 #: ``timeout_after_accept`` and ``ghost_fill`` (each order placed in the window: accepted but its response times
 #: out; a fill reported that the venue never made).
 VENUE_FAULTS = ("network_down", "duplicate_fills", "timeout_after_accept", "ghost_fill")
+#: Faults of the worker's own process (:mod:`predator.chaos.memleak`): ``memory_leak`` makes the worker allocate
+#: and keep a seeded 24-40 MB every hour of the window (seed 001 C2), released after it.
+WORKER_FAULTS = ("memory_leak",)
 #: Feed faults are declared by seed 001 but not injected yet: refused with a pointer (docs/chaos.md).
 PLANNED_FAULTS = ("feed_stall", "flat_candles", "late_revision", "single_venue_print")
 #: The comparisons a scalar expectation may use.
@@ -77,6 +80,15 @@ class LimitDecl:
 
 
 @dataclass(frozen=True)
+class BreakerDecl:
+    """A circuit-breaker threshold for the scenario's account (``api.set_breaker``, lane ``lane``)."""
+
+    breaker: str
+    threshold: Decimal | None
+    lane: str = "paper"
+
+
+@dataclass(frozen=True)
 class FaultDecl:
     kind: str
     start: datetime
@@ -119,6 +131,7 @@ class Scenario:
     venue: Mapping[str, Any] = field(default_factory=dict)
     limits: tuple[LimitDecl, ...] = ()
     faults: tuple[FaultDecl, ...] = ()
+    breakers: tuple[BreakerDecl, ...] = ()
     expectations: tuple[Expectation, ...] = ()
     #: Replay the run and require parity (off for a run with venue faults: they are not in the run's
     #: configuration, so a replay meets a fault-free venue and differs by design).
@@ -275,13 +288,22 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
         if kind in PLANNED_FAULTS:
             raise t.fail("kind", f"{kind!r} is a feed fault of seed 001 that the scenario runner does not inject "
                                  f"yet (docs/chaos.md); the paper venue's faults are: {', '.join(VENUE_FAULTS)}")
-        if kind not in VENUE_FAULTS:
-            raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(VENUE_FAULTS)}")
+        if kind not in VENUE_FAULTS + WORKER_FAULTS:
+            raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(VENUE_FAULTS + WORKER_FAULTS)}")
         fault = FaultDecl(kind, _utc(t, "from"), _utc(t, "to"))
         t.done()
         if fault.end < fault.start:
             raise t.fail("to", "before 'from'")
         faults.append(fault)
+
+    breakers = []
+    for i, d in enumerate(top.get("breakers", list, [])):
+        t = _Table(d, f"[[breakers]] #{i + 1}", source)
+        lane = t.get("lane", str, "paper")
+        if lane not in ("paper", "live_canary", "live_promoted"):
+            raise t.fail("lane", f"{lane!r}: one of paper, live_canary, live_promoted")
+        breakers.append(BreakerDecl(t.get("breaker", str), _decimal(t, "threshold"), lane))
+        t.done("breaker, threshold, lane")
 
     expectations = []
     for i, d in enumerate(top.get("expect", list)):
@@ -304,12 +326,12 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
     names = [e.name for e in expectations]
     if len(set(names)) != len(names):
         raise ScenarioError(f"{source}: two expectations share a name: {names}")
-    top.done("scenario, window, book, venue, strategy, extra_strategies, limits, faults, expect")
+    top.done("scenario, window, book, venue, strategy, extra_strategies, limits, breakers, faults, expect")
 
     return Scenario(name=name, seed_id=seed_id, title=title, description=description, window=window,
                     strategy=strategy, extra_strategies=extras, principal=principal or Decimal(10000),
                     risk_profile=risk_profile, venue=venue, limits=tuple(limits), faults=tuple(faults),
-                    expectations=tuple(expectations), replay=replay, long=long)
+                    breakers=tuple(breakers), expectations=tuple(expectations), replay=replay, long=long)
 
 
 def load(path: Path) -> Scenario:

@@ -20,7 +20,8 @@ from typing import Any
 
 from predator import config as predator_config
 from predator import errors, gates, seams
-from predator.chaos.scenario import Expectation, FaultDecl, Scenario, Window
+from predator.chaos.memleak import WorkerHealth
+from predator.chaos.scenario import WORKER_FAULTS, Expectation, FaultDecl, Scenario, Window
 from predator.db import api, audit, reads, scenario_reads
 from predator.db.connection import Target
 from predator.gates import GateResult, Verification
@@ -200,6 +201,16 @@ def apply_limits(target: Target, scenario: Scenario) -> None:
         op.commit()
 
 
+def apply_breakers(target: Target, scenario: Scenario, account: str) -> None:
+    """The scenario's circuit-breaker thresholds, for its account only (operator; the scenario as reason)."""
+    if not scenario.breakers:
+        return
+    with target.connect("operator") as op:
+        for b in scenario.breakers:
+            api.set_breaker(op, b.lane, b.breaker, b.threshold, f"scenario {scenario.name}", account)
+        op.commit()
+
+
 def variables(scenario: Scenario, account: str, seed: int) -> dict[str, str]:
     """The psql variables of the expectations: ``account``, ``from``, ``to`` (the window, ISO-8601) and ``seed``."""
     return {"account": account, "from": scenario.window.start.isoformat(), "to": scenario.window.end.isoformat(),
@@ -241,6 +252,7 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
     config = run_config(scenario, seed, account)
     load_window(target, scenario.window, _warmup_hours(config))
     apply_limits(target, scenario)
+    apply_breakers(target, scenario, account)
 
     venues: list[ScenarioVenue] = []
 
@@ -250,12 +262,19 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
         return v
 
     runner = HourRunner(target, config, venue=factory, progress=progress)
+    leaks = [(f.start, f.end) for f in scenario.faults if f.kind in WORKER_FAULTS]
+    reports = leaks or any(b.breaker == "worker_rss_mb" for b in scenario.breakers)
+    health = WorkerHealth(leaks, seed) if reports else None
+    # The worker's own memory is reported at each hour's close (api.record_worker_health) when the scenario
+    # leaks or sets the memory breaker.
+    runner.worker_health = health
     try:
         summary = runner.run()
     finally:
         runner.close()
     result = ScenarioResult(scenario, account, seed, config, summary,
-                            faults_applied=venues[0].applied if venues else [])
+                            faults_applied=(venues[0].applied if venues else [])
+                            + [(f"memory_leak {mb:+d} MB", t) for t, mb in (health.applied if health else [])])
 
     with target.connect("auditor") as conn:
         result.gates = gates.run_gates(conn, scope=gates.Scope(account=account))

@@ -25,6 +25,7 @@ from pathlib import Path
 import structlog
 
 from predator import seams
+from predator.chaos.memleak import resident_kb
 from predator.chaos.schedule import Fault
 from predator.config import PROJECT_ROOT
 from predator.db import cluster
@@ -204,7 +205,7 @@ class Supervisor:
             elif line.startswith("closed ") and not sent_kill:
                 closed = datetime.fromisoformat(line.split()[1])
                 if self.worker is not None:
-                    rss = _rss_kb(self.worker)
+                    rss = resident_kb(self.worker)
                     if rss is not None:
                         out.rss_kb.append((closed, rss))
                         out.rss_pid.append(self.worker)
@@ -260,16 +261,6 @@ class Supervisor:
         gone = [Injected(f, self.hours[f.hour], "missed: the worker had finished") for f in self.pending]
         self.pending = []
         return gone
-
-
-def _rss_kb(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
 
 
 def worker_env(dsn: str | None) -> dict[str, str]:

@@ -16,7 +16,9 @@ Line protocol on stdin/stdout (one line each, flushed):
 * service: prints ``loaded <seconds>`` once the data is loaded; reads ``start <kill spec>`` (fork a worker armed
   with those kill points, :func:`predator.chaos.killpoints.arm`; it prints ``started <pid>``) or ``quit``;
   prints ``exited <code>`` when the worker ends (``-9`` for SIGKILL, 3 for a lost database, 0 after ``quit``);
-* worker: after its start-up (venue restored, start-up reconciliation, unacknowledged orders resolved) prints
+* worker: reports its resident memory with every hour it closes (``api.record_worker_health``, in the hour's
+  round trip; the database trips the ``worker_rss_mb`` breaker past the operator's ceiling); after its
+  start-up (venue restored, start-up reconciliation, unacknowledged orders resolved) prints
   ``ready <last closed hour or ->``; reads ``run <hour>`` (close every hour up to ``hour``, printing
   ``closed <hour>`` after each, then ``ready <hour>``) or ``quit``; ``killpoint <phase> <hour>`` just before
   it kills itself at a kill point.
@@ -33,10 +35,10 @@ import sys
 import traceback
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from predator import seams
 from predator.chaos import killpoints
+from predator.chaos.memleak import WorkerHealth
 from predator.db.connection import Target
 from predator.runner.config import HOUR, RunConfig
 from predator.runner.hour import HourRunner
@@ -62,22 +64,14 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
-def rss_kb(pid: int | None = None) -> int | None:
-    """The resident memory (kB) of process ``pid`` (this one by default) from Linux /proc; None elsewhere."""
-    try:
-        for line in Path(f"/proc/{pid or os.getpid()}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
 def serve(target: Target, config: RunConfig,
           make_runner: Callable[[Target, RunConfig], HourRunner] = HourRunner) -> int:
     """The service loop (see the module docstring); returns the exit code of the service."""
     t0 = seams.monotonic()
     runner = make_runner(target, config)
+    # Each worker reports its resident memory at every hour's close (api.record_worker_health): the
+    # database trips the worker_rss_mb breaker when it passes the operator's ceiling.
+    runner.worker_health = WorkerHealth()
     runner.load_market()
     _say(f"loaded {seams.monotonic() - t0:.2f}")
     while True:
