@@ -56,6 +56,7 @@ def main() -> None:
     ap.add_argument("--from", dest="start", default="2023-01-01")
     ap.add_argument("--no-replay", action="store_true")
     ap.add_argument("--check-hours", type=int, default=24, help="hours between checks (docs/chaos.md)")
+    ap.add_argument("--serial-checks", action="store_true", help="check every segment at the worker's barrier")
     ap.add_argument("--no-kills", action="store_true",
                     help="no worker SIGKILL or database stop: one worker process for the whole run (memory)")
     args = ap.parse_args()
@@ -65,7 +66,8 @@ def main() -> None:
     _ensure_candles(target, symbols)
     start = datetime.fromisoformat(args.start).replace(tzinfo=UTC)
     camp = Campaign(target, 4, seed, args.days, symbols, start, config.home() / "chaos", replay=not args.no_replay,
-                    check_hours=args.check_hours, process_faults=not args.no_kills)
+                    check_hours=args.check_hours, process_faults=not args.no_kills,
+                    overlap_checks=not args.serial_checks)
     res = camp.run()
     for line in summary_lines(res):
         print(line)

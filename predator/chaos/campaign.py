@@ -10,6 +10,7 @@ stop, the liveness phase must reach "reconciled, within caps, every halt explain
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from pathlib import Path
 from predator import gates, seams
 from predator.chaos import schedule
 from predator.chaos.schedule import Fault
-from predator.chaos.supervisor import Injected, Supervisor, worker_env
+from predator.chaos.supervisor import Injected, SegmentRun, Supervisor, worker_env
 from predator.db import api, audit, chaos_db
 from predator.db.connection import Target
 from predator.runner.config import HOUR, RunConfig, StrategySpec
@@ -141,7 +142,7 @@ class Campaign:
     def __init__(self, target: Target, campaign: int, seed: int, days: int | None = None,
                  symbols: tuple[str, ...] = DEFAULT_SYMBOLS, start: datetime = DEFAULT_START,
                  workdir: Path | None = None, say: Callable[[str], None] = print, replay: bool = True,
-                 check_hours: int = 24, process_faults: bool = True) -> None:
+                 check_hours: int = 24, process_faults: bool = True, overlap_checks: bool = True) -> None:
         self.target = target
         self.campaign, self.seed = campaign, seed
         self.days = days if days is not None else schedule.INTENSITY[campaign][1]
@@ -153,6 +154,8 @@ class Campaign:
         #: False (the bench's --no-kills): the worker SIGKILLs and database stops of the schedule are not
         #: carried out, so that one worker process lives the whole campaign (a memory measurement).
         self.process_faults = process_faults
+        #: Check a segment's hours while the worker runs the next one when no halt is in force (2 cores).
+        self.overlap_checks = overlap_checks
         self.faults = schedule.build(campaign, seed, self.days, symbols)
         self.account = fresh_account(target, campaign, seed)
         self.config = run_config(self.account, self.faults, start, self.days, symbols, campaign, seed)
@@ -176,10 +179,29 @@ class Campaign:
                          self.faults if self.process_faults else [])
         live_from = schedule.faulted_hours(self.days)
         res.liveness_bound = self.hours[-1]
+        ends = segments(self.days, self.faults, self.check_hours)
+        running: _CheckThread | None = None
+
+        def record(check: SegmentCheck, run: SegmentRun) -> None:
+            res.checks.append(check)
+            res.operator_resumes += len(check.resumed)
+            self.say(self.line(check, run.kills, run.db_stops, run.wall_s))
+            if check.until >= self.hours[live_from - 1] and res.liveness_hour is None and self.live(check):
+                res.liveness_hour = check.until
+
+        def settle() -> None:
+            """Wait for the check running beside the worker, and record it."""
+            nonlocal running
+            if running is not None:
+                done, running = running, None
+                record(done.result(), done.run)
+
+        sup.before_db_stop = settle  # a check never meets a database stop
         first = 0
         try:
-            for end in segments(self.days, self.faults, self.check_hours):
-                run = sup.run_segment(self.hours[end])
+            sup.begin(self.hours[ends[0]])
+            for k, end in enumerate(ends):
+                run = sup.finish()
                 res.worker_starts += run.starts
                 res.worker_kills += run.kills
                 res.db_stops += run.db_stops
@@ -188,14 +210,21 @@ class Campaign:
                 res.injected += run.injected
                 res.injected += [Injected(f, self.hours[f.hour], "applied by the worker") for f in self.faults
                                  if first <= f.hour <= end and f.layer in ("venue", "decision")]
-                # The worker waits at its barrier while the hours it closed are checked.
-                check = self.check(self.hours[end])
-                res.checks.append(check)
-                res.operator_resumes += len(check.resumed)
-                self.say(self.line(check, run.kills, run.db_stops, run.wall_s))
-                if end >= live_from - 1 and res.liveness_hour is None and self.live(check):
-                    res.liveness_hour = self.hours[end]
                 first = end + 1
+                nxt = ends[k + 1] if k + 1 < len(ends) else None
+                settle()
+                # The worker waits at its barrier. With no halt in force (nothing for the operator to do) and
+                # before the liveness phase, it goes on with the next segment while this one's hours are
+                # checked beside it; otherwise the checks and the operator's runbook run at the barrier, so
+                # that the operator acts after the same hour on every run of the seed.
+                if self.overlap_checks and nxt is not None and end < live_from - 1 and not self.halted():
+                    sup.begin(self.hours[nxt])
+                    running = _CheckThread(self, self.hours[end], run)
+                else:
+                    record(self.check(self.hours[end]), run)
+                    if nxt is not None:
+                        sup.begin(self.hours[nxt])
+            settle()
         finally:
             sup.close()
         res.worker_load_s = sup.load_s
@@ -233,8 +262,16 @@ class Campaign:
                 + (f"  unexplained {c.blocked}" if c.blocked else "")
                 + f"  [run {run_s:.1f} s, checks {c.wall_s:.1f} s]")
 
-    def check(self, until: datetime) -> SegmentCheck:
-        """The checks after a segment, and the scripted operator's runbook for the halts in force."""
+    def halted(self) -> bool:
+        """Whether a halt covering the book is in force (the operator's runbook has something to do)."""
+        with self.target.connect("auditor") as conn:
+            found = bool(chaos_db.halts_in_force(conn, self.account))
+            conn.commit()
+        return found
+
+    def check(self, until: datetime, operator: bool = True) -> SegmentCheck:
+        """The checks after a segment, and (``operator``) the scripted operator's runbook for the halts in
+        force."""
         t0 = seams.monotonic()
         with self.target.connect("auditor") as conn:
             try:
@@ -249,7 +286,7 @@ class Campaign:
             halts = chaos_db.halts_in_force(conn, self.account)
             reconciled = chaos_db.reconciliation_clean(conn, self.account)
             conn.commit()
-        resumed, blocked = self.operator(halts, reconciled) if halts else ([], [])
+        resumed, blocked = self.operator(halts, reconciled) if halts and operator else ([], [])
         return SegmentCheck(until, not failed, failed, chains, [f"{h.scope_kind}:{h.scope_key}" for h in halts],
                             resumed, blocked, reconciled, seams.monotonic() - t0)
 
@@ -282,6 +319,30 @@ class Campaign:
                            h.scope_kind, target)
                 resumed.append(scope)
         return resumed, blocked
+
+
+class _CheckThread:
+    """A segment's checks (no operator) in a thread, while the worker runs the next segment."""
+
+    def __init__(self, campaign: Campaign, until: datetime, run: SegmentRun) -> None:
+        self.run = run
+        self._check: SegmentCheck | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, args=(campaign, until), name="chaos-check", daemon=True)
+        self._thread.start()
+
+    def _main(self, campaign: Campaign, until: datetime) -> None:
+        try:
+            self._check = campaign.check(until, operator=False)
+        except BaseException as e:  # noqa: BLE001 - raised again in the campaign's thread
+            self._error = e
+
+    def result(self) -> SegmentCheck:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._check is not None
+        return self._check
 
 
 def summary_lines(res: CampaignResult) -> list[str]:

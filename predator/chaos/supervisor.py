@@ -18,6 +18,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +87,13 @@ class Supervisor:
         self.worker: int | None = None  # pid of the live worker, None when none runs
         self.load_s = 0.0
         self.started = 0.0  # monotonic time the live worker was started
+        #: Called before the database is stopped (the campaign waits there for a check it runs meanwhile).
+        self.before_db_stop: Callable[[], None] = lambda: None
+        self._seg = SegmentRun()
+        self._until = hours[-1] if hours else datetime.min
+        self._t0 = 0.0
+        self._restarts = 0
+        self._running = False
 
     # --- the service ------------------------------------------------------------------------------------
     def _service(self) -> subprocess.Popen[str]:
@@ -152,21 +160,37 @@ class Supervisor:
     def run_segment(self, until: datetime) -> SegmentRun:
         """Have the worker close every hour up to ``until`` (starting or restarting it as needed), carrying
         out the worker and database faults due by then; the worker is left waiting at its barrier."""
-        out = SegmentRun()
+        self.begin(until)
+        return self.finish()
+
+    def begin(self, until: datetime) -> None:
+        """Start a segment up to ``until``: the worker (started first when none runs) goes on closing hours
+        while the caller does something else (the previous segment's checks); :meth:`finish` follows."""
         self._service()
-        t0 = seams.monotonic()
-        restarts = 0
+        self._seg = SegmentRun()
+        self._until = until
+        self._t0 = seams.monotonic()
+        self._restarts = 0
+        self._running = self._launch()
+
+    def _launch(self) -> bool:
+        """Send ``run`` to the worker (starting it first when none runs); False when it died starting."""
+        if self.worker is None:
+            if self._restarts > self.max_restarts:
+                raise WorkerFailed(f"the worker was restarted {self._restarts} times without reaching {self._until}")
+            self._restarts += 1
+            if not self._start(self._seg):
+                return False  # it died while starting (a database stop): start it again
+        self._send(f"run {self._until.isoformat()}")
+        return True
+
+    def finish(self) -> SegmentRun:
+        """Read the worker up to the segment's last hour, restarting it after a kill or a lost database."""
         while True:
-            if self.worker is None:
-                if restarts > self.max_restarts:
-                    raise WorkerFailed(f"the worker was restarted {restarts} times without reaching {until}")
-                restarts += 1
-                if not self._start(out):
-                    continue  # it died while starting (a database stop): start it again
-            self._send(f"run {until.isoformat()}")
-            if self._until_ready(until, out):
-                out.wall_s = seams.monotonic() - t0
-                return out
+            if self._running and self._until_ready(self._until, self._seg):
+                self._seg.wall_s = seams.monotonic() - self._t0
+                return self._seg
+            self._running = self._launch()
 
     def _start(self, out: SegmentRun) -> bool:
         """Fork a worker armed with the pending kill points; True once it is ready, False if it died."""
@@ -227,6 +251,7 @@ class Supervisor:
             out.injected.append(Injected(f, self.hours[f.hour], "sigkill"))
             return True
         if self.embedded:
+            self.before_db_stop()
             t0 = seams.monotonic()
             cluster.down(mode="immediate")
             out.db_stops += 1

@@ -36,10 +36,13 @@ def chaos() -> None:
 @click.option("--check-hours", type=click.IntRange(1, 24 * 365), default=24, show_default=True,
               help="Check (gates over the new hours, chains, the operator's runbook) every N simulated hours "
                    "while faults may occur; every 6 hours in the liveness phase.")
+@click.option("--serial-checks", is_flag=True,
+              help="Check every segment with the worker waiting at its barrier (default: a segment with no halt in "
+                   "force is checked while the worker runs the next one).")
 @click.option("--save-failing-seed", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="On failure, write the seed to this directory (tests/chaos/seeds) as a regression.")
 def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, start: str, workdir: Path | None,
-            no_replay: bool, check_hours: int, save_failing_seed: Path | None) -> None:
+            no_replay: bool, check_hours: int, serial_checks: bool, save_failing_seed: Path | None) -> None:
     """Run a campaign: exit 0 when every check passed, 1 when one failed (the seed is printed first)."""
     from datetime import UTC
 
@@ -54,7 +57,8 @@ def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, sta
     target = default_target()
     begin = datetime.fromisoformat(start).replace(tzinfo=UTC)
     run = Campaign(target, campaign, seed, days, tuple(s.strip() for s in symbols.split(",") if s.strip()), begin,
-                   workdir or config.home() / "chaos", say=click.echo, replay=not no_replay, check_hours=check_hours)
+                   workdir or config.home() / "chaos", say=click.echo,
+                   replay=not no_replay, check_hours=check_hours, overlap_checks=not serial_checks)
     res = run.run()
     res.campaign_id = store(target, res, begin)
     for line in summary_lines(res):
