@@ -2121,6 +2121,48 @@ COMMENT ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_cur
 
 
 --
+-- Name: record_worker_health(text, timestamp with time zone, bigint, integer, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer DEFAULT NULL::integer, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_seq  bigint;
+    v_mb   numeric;
+BEGIN
+    PERFORM ops._require_business_time('api.record_worker_health', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_ts IS NULL OR p_rss_kb IS NULL OR p_rss_kb < 0 OR p_rss_kb > 1099511627776 OR p_pid <= 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'worker health refused: the resident memory must be a count of kB >= 0 at a business time',
+            DETAIL = format('ts=%s rss_kb=%s pid=%s', p_ts, p_rss_kb, p_pid),
+            HINT = 'Report the worker process''s VmRSS in kB (and its pid, > 0) at the hour it closed.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT coalesce(max(h.seq), 0) + 1 INTO v_seq FROM ops.worker_health h WHERE h.book_id = v_acct.book_id;
+    INSERT INTO ops.worker_health (book_id, seq, ts, rss_kb, pid, detail)
+    VALUES (v_acct.book_id, v_seq, p_ts, p_rss_kb, p_pid, coalesce(p_detail, '{}'));
+    v_mb := round(p_rss_kb / 1024.0, 3);
+    RETURN risk._check_breaker(v_acct.book_id, 'worker_rss_mb', p_ts, v_mb, 1,
+                               jsonb_build_object('rss_kb', p_rss_kb, 'rss_mb', v_mb, 'pid', p_pid,
+                                                  'detail', coalesce(p_detail, '{}')));
+END
+$$;
+
+
+ALTER FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) IS 'Worker: records the worker process''s resident memory (kB) at an hour''s close and trips the worker_rss_mb breaker (paper: entries paused with an infrastructure incident; live lanes: global halt) when it reaches the threshold set with api.set_breaker. PD012 a negative or NULL RSS, a pid <= 0; PD015 a business time in the future.';
+
+
+--
 -- Name: register_run(text, text, text, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -5109,7 +5151,8 @@ BEGIN
     END IF;
     v_incident := ops._open_incident(p_book_id, 2,
         CASE p_breaker WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
-                       WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'stale_data_hours' THEN 'data'
+                       WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'worker_rss_mb' THEN 'infrastructure'
+                       WHEN 'stale_data_hours' THEN 'data'
                        WHEN 'orders_per_hour' THEN 'model' ELSE 'execution' END,
         'account:' || v_acct.name,
         format('circuit breaker %s tripped on %s', p_breaker, v_acct.name),
@@ -6774,7 +6817,7 @@ BEGIN
     END IF;
     v_category := CASE p_breaker
         WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
-        WHEN 'venue_fatal_error' THEN 'infrastructure'
+        WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'worker_rss_mb' THEN 'infrastructure'
         WHEN 'stale_data_hours' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
         ELSE 'execution' END;
     v_incident := ops._open_incident(p_book_id, CASE p_scope WHEN 'global' THEN 1 ELSE 2 END, v_category,
@@ -10952,6 +10995,61 @@ COMMENT ON VIEW api.venues IS 'Trading venues (ccxt ids) and their spot fee tier
 
 
 --
+-- Name: worker_health; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.worker_health (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    rss_kb bigint NOT NULL,
+    pid integer,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT worker_health_pid_is_positive CHECK ((pid > 0)),
+    CONSTRAINT worker_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT worker_health_rss_is_non_negative CHECK ((rss_kb >= 0)),
+    CONSTRAINT worker_health_seq_is_positive CHECK ((seq > 0)),
+    CONSTRAINT worker_health_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.worker_health OWNER TO predator_owner;
+
+--
+-- Name: TABLE worker_health; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.worker_health IS 'What a worker reported about its own process at an hour''s close (api.record_worker_health): resident memory (kB), pid, detail; the input of the worker_rss_mb breaker. Append-only; not chained (it describes the process, not the book).';
+
+
+--
+-- Name: worker_health; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.worker_health AS
+ SELECT a.name AS account,
+    h.ts,
+    h.rss_kb,
+    round(((h.rss_kb)::numeric / 1024.0), 3) AS rss_mb,
+    h.pid,
+    h.detail,
+    h.recorded_at,
+    h.seq
+   FROM (ops.worker_health h
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.worker_health OWNER TO predator_owner;
+
+--
+-- Name: VIEW worker_health; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.worker_health IS 'The worker process''s resident memory (kB and MB) and pid as the worker reported them at each hour''s close: the input of the worker_rss_mb breaker.';
+
+
+--
 -- Name: ledger_account; Type: TABLE; Schema: ledger; Owner: predator_owner
 --
 
@@ -11577,6 +11675,14 @@ ALTER TABLE ONLY ops.venue_transfer
 
 
 --
+-- Name: worker_health worker_health_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.worker_health
+    ADD CONSTRAINT worker_health_pk PRIMARY KEY (book_id, seq);
+
+
+--
 -- Name: hour_knowledge hour_knowledge_pkey; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
 --
 
@@ -11995,6 +12101,13 @@ CREATE INDEX venue_health_ts_idx ON ops.venue_health USING btree (book_id, ts);
 
 
 --
+-- Name: worker_health_ts_idx; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE INDEX worker_health_ts_idx ON ops.worker_health USING btree (book_id, ts);
+
+
+--
 -- Name: decision_ts_idx; Type: INDEX; Schema: risk; Owner: predator_owner
 --
 
@@ -12254,6 +12367,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.venue_transfer FO
 
 
 --
+-- Name: worker_health _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.worker_health FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: audit_log _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -12328,6 +12448,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.venue_health FOR EACH STA
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.venue_transfer FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: worker_health _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.worker_health FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -12968,6 +13095,14 @@ ALTER TABLE ONLY ops.venue_health
 
 ALTER TABLE ONLY ops.venue_transfer
     ADD CONSTRAINT venue_transfer_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: worker_health worker_health_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.worker_health
+    ADD CONSTRAINT worker_health_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
 
 
 --
@@ -13651,6 +13786,14 @@ GRANT ALL ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp wit
 
 REVOKE ALL ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) TO predator_worker;
 
 
 --
@@ -15304,6 +15447,22 @@ GRANT SELECT ON TABLE market.venue TO predator_auditor;
 GRANT SELECT ON TABLE api.venues TO predator_worker;
 GRANT SELECT ON TABLE api.venues TO predator_operator;
 GRANT SELECT ON TABLE api.venues TO predator_auditor;
+
+
+--
+-- Name: TABLE worker_health; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.worker_health TO predator_auditor;
+
+
+--
+-- Name: TABLE worker_health; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.worker_health TO predator_worker;
+GRANT SELECT ON TABLE api.worker_health TO predator_operator;
+GRANT SELECT ON TABLE api.worker_health TO predator_auditor;
 
 
 --
