@@ -180,6 +180,7 @@ class Campaign:
         live_from = schedule.faulted_hours(self.days)
         res.liveness_bound = self.hours[-1]
         ends = segments(self.days, self.faults, self.check_hours)
+        wanted = set(ends)
         running: _CheckThread | None = None
 
         def record(check: SegmentCheck, run: SegmentRun) -> None:
@@ -196,11 +197,26 @@ class Campaign:
                 done, running = running, None
                 record(done.result(), done.run)
 
+        def prune(end: int) -> None:
+            """Once liveness is reached, the rest of the liveness phase needs no 6-hour granularity: its
+            segments go back to every --check-hours hours (every hour is still checked)."""
+            nonlocal wanted
+            if res.liveness_hour is None:
+                return
+            kept, last = {e for e in wanted if e <= end}, end
+            for e in sorted(e for e in wanted if e > end):
+                if e - last >= self.check_hours or e == ends[-1]:
+                    kept.add(e)
+                    last = e
+            wanted = kept
+
         sup.before_db_stop = settle  # a check never meets a database stop
         first = 0
         try:
             sup.begin(self.hours[ends[0]])
             for k, end in enumerate(ends):
+                if end not in wanted:
+                    continue
                 run = sup.finish()
                 res.worker_starts += run.starts
                 res.worker_kills += run.kills
@@ -211,17 +227,22 @@ class Campaign:
                 res.injected += [Injected(f, self.hours[f.hour], "applied by the worker") for f in self.faults
                                  if first <= f.hour <= end and f.layer in ("venue", "decision")]
                 first = end + 1
-                nxt = ends[k + 1] if k + 1 < len(ends) else None
                 settle()
+                prune(end)
+                nxt = next((e for e in ends[k + 1:] if e in wanted), None)
                 # The worker waits at its barrier. With no halt in force (nothing for the operator to do) and
-                # before the liveness phase, it goes on with the next segment while this one's hours are
-                # checked beside it; otherwise the checks and the operator's runbook run at the barrier, so
-                # that the operator acts after the same hour on every run of the seed.
-                if self.overlap_checks and nxt is not None and end < live_from - 1 and not self.halted():
+                # outside the liveness phase's search (before it, or once liveness is reached), it goes on with
+                # the next segment while this one's hours are checked beside it; otherwise the checks and the
+                # operator's runbook run at the barrier, so that the operator acts after the same hour on
+                # every run of the seed.
+                searching = end >= live_from - 1 and res.liveness_hour is None
+                if self.overlap_checks and nxt is not None and not searching and not self.halted():
                     sup.begin(self.hours[nxt])
                     running = _CheckThread(self, self.hours[end], run)
                 else:
                     record(self.check(self.hours[end]), run)
+                    prune(end)
+                    nxt = next((e for e in ends[k + 1:] if e in wanted), None)
                     if nxt is not None:
                         sup.begin(self.hours[nxt])
             settle()
