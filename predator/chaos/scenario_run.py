@@ -408,6 +408,7 @@ def _run_with_outages(target: Target, scenario: Scenario, config: RunConfig,
                 applied.append(("db_unreachable: the hour closed although the session was cut", t))
             except psycopg.OperationalError as e:
                 applied.append((f"db_unreachable: session cut, the hour failed ({type(e).__name__})", t))
+            cut_off = runner.venue
             runner.close()
             while t <= outage.end and t <= config.end:
                 try:
@@ -416,6 +417,9 @@ def _run_with_outages(target: Target, scenario: Scenario, config: RunConfig,
                 except psycopg.OperationalError:
                     applied.append(("db_unreachable: worker frozen, no connection", t))
                 t += HOUR
+            if isinstance(cut_off, PaperVenue):  # what the venue received while the authority was away
+                sent = [o for o in cut_off.orders.values() if outage.start <= o.placed_at < t]
+                applied.append((f"db_unreachable: the venue received {len(sent)} order(s) during the outage", t))
             runner = start()
             last = runner.last_closed_hour()
             catch_up = config.start if last is None else last + HOUR
