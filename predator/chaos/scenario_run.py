@@ -205,7 +205,8 @@ def run_config(scenario: Scenario, seed: int, account: str) -> RunConfig:
     """The run of ``scenario`` for ``seed`` in ``account`` (its parameters made explicit, as runs record them)."""
     main = scenario.strategy
     extras = tuple(StrategySpec(s.name or s.strategy, s.strategy,
-                                effective_params(load_strategy(s.strategy, dict(s.params)), dict(s.params)), s.pool, s.priority)
+                                effective_params(load_strategy(s.strategy, dict(s.params)), dict(s.params)),
+                                s.pool, s.priority)
                    for s in scenario.extra_strategies)
     venue = PaperConfig(venue=scenario.window.venue, seed=seed, **dict(scenario.venue))
     return RunConfig(account=account, symbols=scenario.window.symbols, strategy=main.strategy,
