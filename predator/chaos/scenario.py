@@ -28,7 +28,19 @@ HOUR = timedelta(hours=1)
 #: of business time: ``network_down`` (every venue call fails), ``duplicate_fills`` (every fill reported twice),
 #: ``timeout_after_accept`` and ``ghost_fill`` (each order placed in the window: accepted but its response times
 #: out; a fill reported that the venue never made).
-VENUE_FAULTS = ("network_down", "duplicate_fills", "timeout_after_accept", "ghost_fill")
+#: ``partial_fill`` (each order placed in the window: the venue fills a seeded 30-40 % of it and cancels the
+#: rest, seed 001 D3) and ``event_lag`` (every venue event and the venue's reported state delivered a seeded
+#: 5-10 s of business time late, and every placement's acknowledgement too late for the call: seed 001 C3).
+VENUE_FAULTS = ("network_down", "duplicate_fills", "timeout_after_accept", "ghost_fill", "partial_fill", "event_lag")
+#: Faults of the worker process and of its database: ``worker_kill`` (the worker, run as its own supervised
+#: process, is killed with SIGKILL at the hour ``from`` at ``phase`` and restarted: seed 001 C1) and
+#: ``db_unreachable`` (the risk authority, the database, cannot be reached by the worker from ``from`` to
+#: ``to``: seed 001 F2).
+PROCESS_FAULTS = ("worker_kill", "db_unreachable")
+#: Where a ``worker_kill`` lands (:mod:`predator.chaos.killpoints`; ``hour``: SIGKILL from the supervisor once
+#: the hour closed).
+KILL_PHASES = ("hour", "after_admission", "after_ack", "mid_close")
+FAULTS = VENUE_FAULTS + PROCESS_FAULTS
 #: Feed faults are declared by seed 001 but not injected yet: refused with a pointer (docs/chaos.md).
 PLANNED_FAULTS = ("feed_stall", "flat_candles", "late_revision", "single_venue_print")
 #: The comparisons a scalar expectation may use.
@@ -81,6 +93,8 @@ class FaultDecl:
     kind: str
     start: datetime
     end: datetime  # inclusive: faults apply to business times start <= t <= end
+    #: ``worker_kill`` only: where in the hour the worker dies (:data:`KILL_PHASES`).
+    phase: str | None = None
 
     def covers(self, t: datetime) -> bool:
         return self.start <= t <= self.end
@@ -120,12 +134,27 @@ class Scenario:
     limits: tuple[LimitDecl, ...] = ()
     faults: tuple[FaultDecl, ...] = ()
     expectations: tuple[Expectation, ...] = ()
-    #: Replay the run and require parity (off for a run with venue faults: they are not in the run's
-    #: configuration, so a replay meets a fault-free venue and differs by design).
+    #: Replay the run and require parity (skipped for a run with venue or database faults: they are not in the
+    #: run's configuration, so a replay meets a fault-free venue and differs by design; a worker_kill is kept:
+    #: a crashed and restarted run must replay like an uninterrupted one).
     replay: bool = True
     #: Part of the long (``--long``) set only: the whole 2022 bear year, say.
     long: bool = False
     path: Path | None = None
+
+    @property
+    def venue_faults(self) -> tuple[FaultDecl, ...]:
+        return tuple(f for f in self.faults if f.kind in VENUE_FAULTS)
+
+    @property
+    def kills(self) -> tuple[FaultDecl, ...]:
+        """The ``worker_kill`` faults: the run goes through a supervised worker process."""
+        return tuple(f for f in self.faults if f.kind == "worker_kill")
+
+    @property
+    def outages(self) -> tuple[FaultDecl, ...]:
+        """The ``db_unreachable`` windows."""
+        return tuple(f for f in self.faults if f.kind == "db_unreachable")
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -275,14 +304,24 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
         if kind in PLANNED_FAULTS:
             raise t.fail("kind", f"{kind!r} is a feed fault of seed 001 that the scenario runner does not inject "
                                  f"yet (docs/chaos.md); the paper venue's faults are: {', '.join(VENUE_FAULTS)}")
-        if kind not in VENUE_FAULTS:
-            raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(VENUE_FAULTS)}")
-        fault = FaultDecl(kind, _utc(t, "from"), _utc(t, "to"))
-        t.done()
+        if kind not in FAULTS:
+            raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(FAULTS)}")
+        phase = t.get("phase", str, "hour") if kind == "worker_kill" else None
+        if phase is not None and phase not in KILL_PHASES:
+            raise t.fail("phase", f"{phase!r}: one of {', '.join(KILL_PHASES)}")
+        fault = FaultDecl(kind, _utc(t, "from"), _utc(t, "to"), phase)
+        t.done("kind, from, to" + (", phase" if kind == "worker_kill" else ""))
         if fault.end < fault.start:
             raise t.fail("to", "before 'from'")
+        if kind == "worker_kill" and fault.end != fault.start:
+            raise t.fail("to", "a worker_kill is one kill at one hour: 'to' equals 'from' (one [[faults]] per kill)")
         faults.append(fault)
 
+    kinds = {f.kind for f in faults}
+    if "worker_kill" in kinds and kinds - {"worker_kill"}:
+        others = sorted(kinds - {"worker_kill"})
+        raise ScenarioError(f"{source}: [[faults]]: worker_kill runs the worker as its own process, without the "
+                            f"scenario's venue or database faults: it cannot be combined with {others}")
     expectations = []
     for i, d in enumerate(top.get("expect", list)):
         t = _Table(d, f"[[expect]] #{i + 1}", source)

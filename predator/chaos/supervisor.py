@@ -129,6 +129,9 @@ class Supervisor:
                 break
             proc.wait()
             err = proc.stderr.read() if proc.stderr else ""
+            for pipe in (proc.stdout, proc.stderr):  # each start's pipes, closed (not left to the collector)
+                if pipe is not None:
+                    pipe.close()
             out.stderr_tail = err[-3000:]
             rc = proc.returncode
             # A worker that reached a phase kill point killed itself: that kill point is done.

@@ -131,3 +131,10 @@ def incident_log(conn: psycopg.Connection[Any], account: str, first: datetime,
         " ORDER BY i.seq", (account, first, last))
     names = [d.name for d in cur.description or ()]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def terminate_session(conn: psycopg.Connection[Any], pid: int) -> bool:
+    """Cut the database session of backend ``pid`` (``pg_terminate_backend``; a login may end its own other
+    sessions): the chaos scenarios' "risk authority unreachable" fault (seed 001 F2). True when it was cut."""
+    row = conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+    return bool(row and row[0])

@@ -88,6 +88,8 @@ def test_an_unknown_key_is_refused_not_ignored(old: str, new: str, where: str) -
     ('seed_id = "D1"', 'seed_id = "Z9"', "A1 … F2"),
     ('slippage_bps = 0', 'slippage_bps = "lots"', "not a number"),
     ('name = "no halt"', 'name = "some orders"', "share a name"),
+    ('kind = "network_down"', 'kind = "worker_kill"\nphase = "after_lunch"', "'after_lunch': one of hour"),
+    ('kind = "network_down"', 'kind = "worker_kill"', "a worker_kill is one kill at one hour"),
 ])
 def test_a_bad_value_is_refused_with_its_place(old: str, new: str, needle: str) -> None:
     assert old in GOOD
@@ -109,10 +111,28 @@ def test_every_shipped_scenario_loads_and_names_its_file() -> None:
     names = {s.name for s in shipped}
     assert {"a1_black_thursday", "a1_may_2021", "a1_luna_2022", "a1_celsius_2022", "a1_ftx_2022", "a1_aug_2024",
             "a2_bear_2022", "a2_bear_2022_year", "a3_mania_2021", "b1_silent_death", "b2_tail_loss_ftx",
-            "d1_venue_unreachable", "d1_timeout_after_accept", "d2_ghost_fill"} <= names
+            "d1_venue_unreachable", "d1_timeout_after_accept", "d2_ghost_fill", "c1_worker_crash", "c3_event_lag",
+            "d3_partial_fill_storm", "e1_repeat_refused", "e2_overtrade", "f1_corrupt_scores",
+            "f2_risk_authority_lost"} <= names
     for s in shipped:
         assert s.path is not None and s.path.stem == s.name
         assert s.window.hours <= 24 * 60 or s.long, f"{s.name}: a long scenario must say so"
+
+
+def test_process_faults_read_as_declared_and_a_kill_runs_alone() -> None:
+    kill = GOOD.replace('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
+                        'kind = "worker_kill"\nphase = "mid_close"\nfrom = 2023-03-01T02:00:00Z\n'
+                        'to = 2023-03-01T02:00:00Z')
+    s = parse(kill, "kill.toml")
+    assert [(f.kind, f.phase) for f in s.kills] == [("worker_kill", "mid_close")] and not s.venue_faults
+    outage = GOOD.replace('kind = "network_down"', 'kind = "db_unreachable"')
+    s = parse(outage, "outage.toml")
+    assert [f.kind for f in s.outages] == ["db_unreachable"] and not s.kills and not s.venue_faults
+    with pytest.raises(ScenarioError, match="phase"):  # a phase belongs to a worker_kill only
+        parse(outage.replace('kind = "db_unreachable"', 'kind = "db_unreachable"\nphase = "hour"'), "p.toml")
+    both = kill + '\n[[faults]]\nkind = "partial_fill"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z\n'
+    with pytest.raises(ScenarioError, match="cannot be combined with \\['partial_fill'\\]"):
+        parse(both, "both.toml")
 
 
 def test_find_by_name_or_file_and_not_found(tmp_path: Path) -> None:
