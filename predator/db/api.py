@@ -303,7 +303,8 @@ def declare_operating_cost(
     """Declare or change a recurring operating cost of a book from a business hour (docs/treasury.md); returns
     the revision. Operator, audited; accrued by the hour close."""
     result: int = run(conn, Call(
-        "SELECT api.declare_operating_cost(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::timestamptz, %s::text)",
+        "SELECT api.declare_operating_cost(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::timestamptz,"
+        " %s::text)",
         (account, name, amount, currency, period, effective_from, reason), None))
     return result
 
@@ -315,11 +316,14 @@ def end_operating_cost(conn: psycopg.Connection, account: str, name: str, effect
     return result
 
 
-def approve_treasury_transfer(conn: psycopg.Connection, account: str, proposal_no: int, ts: datetime, reason: str) -> int:
+def approve_treasury_transfer(
+    conn: psycopg.Connection, account: str, proposal_no: int, ts: datetime, reason: str
+) -> int:
     """Approve a proposed transfer of surplus to the operations bucket; returns its journal transaction seq.
     Operator, audited; PD012 when it would reach into principal."""
-    result: int = run(conn, Call("SELECT api.approve_treasury_transfer(%s::text, %s::integer, %s::timestamptz, %s::text)",
-                                 (account, proposal_no, ts, reason), None))
+    result: int = run(conn, Call(
+        "SELECT api.approve_treasury_transfer(%s::text, %s::integer, %s::timestamptz, %s::text)",
+        (account, proposal_no, ts, reason), None))
     return result
 
 

@@ -275,7 +275,7 @@ def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -
             (api.pause_strategy if iv.action == "pause_strategy" else api.resume_strategy)(
                 op, account, strategy, iv.reason
             )
-        elif iv.action in ("declare_operating_cost", "end_operating_cost"):  # business-time effective (docs/treasury.md)
+        elif iv.action in ("declare_operating_cost", "end_operating_cost"):  # by business time (docs/treasury.md)
             account = iv.target.partition("/")[0]
             when = datetime.fromisoformat(str(iv.args["effective_from"]))
             if iv.action == "declare_operating_cost":
