@@ -226,6 +226,78 @@ COMMENT ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps num
 
 
 --
+-- Name: approve_treasury_transfer(text, integer, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct     trading.account;
+    v_prop     ledger.treasury_transfer;
+    v_equity   numeric;
+    v_headroom numeric;
+    v_tx       bigint;
+BEGIN
+    PERFORM ops._require_business_time('api.approve_treasury_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'approve_treasury_transfer refused: an operator action needs a reason',
+            HINT = 'Pass a non-empty reason; it is kept in the audit log.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT * INTO v_prop FROM ledger.treasury_transfer t
+     WHERE t.book_id = v_acct.book_id AND t.proposal_no = p_proposal_no AND t.action = 'proposed';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('treasury transfer %s refused: no such proposal', p_proposal_no),
+            DETAIL = format('account=%s proposal_no=%s', p_account, p_proposal_no), HINT = 'See api.treasury_transfers.';
+    END IF;
+    IF EXISTS (SELECT FROM ledger.treasury_transfer t
+                WHERE t.book_id = v_acct.book_id AND t.proposal_no = p_proposal_no AND t.action <> 'proposed') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('treasury transfer %s refused: already approved', p_proposal_no),
+            DETAIL = format('account=%s proposal_no=%s', p_account, p_proposal_no), HINT = 'A proposal is approved once.';
+    END IF;
+    IF p_ts < v_prop.ts THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('treasury transfer %s refused: %s is before the proposal (%s)', p_proposal_no, p_ts, v_prop.ts),
+            DETAIL = format('account=%s ts=%s proposed=%s', p_account, p_ts, v_prop.ts), HINT = 'Business time never goes backwards.';
+    END IF;
+    SELECT h.equity INTO v_equity FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id ORDER BY h.hour DESC LIMIT 1;
+    SELECT coalesce(v_equity, 0)
+           + coalesce(sum(b.balance) FILTER (WHERE b.account_code = 'principal'), 0)
+           - coalesce(sum(b.balance) FILTER (WHERE b.account_code IN ('reserve', 'operations')), 0)
+      INTO v_headroom
+      FROM ledger.balance b
+     WHERE b.book_id = v_acct.book_id AND b.currency = v_acct.base_currency
+       AND b.account_code IN ('principal', 'reserve', 'operations');
+    IF v_prop.amount > v_headroom THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('treasury transfer %s refused: %s would reach into principal (headroom %s)', p_proposal_no, v_prop.amount, round(v_headroom, 2)),
+            DETAIL = format('account=%s amount=%s headroom=%s equity=%s', p_account, v_prop.amount, v_headroom, v_equity),
+            HINT = 'The treasury policy never touches principal: wait for a later proposal.';
+    END IF;
+    v_tx := ledger._post(v_acct.book_id, 'transfer', 'operations:' || p_proposal_no, p_ts,
+        ARRAY['operations', 'treasury'], ARRAY[v_prop.currency, v_prop.currency], ARRAY[v_prop.amount, -v_prop.amount]);
+    INSERT INTO ledger.treasury_transfer (book_id, proposal_no, action, amount, currency, day, tx_seq, reason, actor, ts)
+    VALUES (v_acct.book_id, p_proposal_no, 'approved', v_prop.amount, v_prop.currency, v_prop.day, v_tx, p_reason, ops.actor(), p_ts);
+    PERFORM ops._audit(v_acct.book_id, 'approve_treasury_transfer', p_account,
+        jsonb_build_object('proposal_no', p_proposal_no, 'amount', v_prop.amount, 'currency', v_prop.currency,
+                           'tx_seq', v_tx, 'ts', p_ts), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) IS 'Operator: approves a proposed transfer of surplus to the operations bucket (journal operations + / treasury -, audited). PD011 unknown proposal, PD012 already approved / no reason / would reach into principal, PD013 before the proposal, PD015 future time.';
+
+
+--
 -- Name: begin_candle_load(); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -458,6 +530,12 @@ BEGIN
     v_peak := v_val.peak_equity;
     v_day_start := v_val.day_start_equity;
 
+    -- Treasury (docs/treasury.md): declared operating costs accrue for the hours this close opens, at business
+    -- time; at 00:00 UTC the self-financing status of the day and the rolling window, then the treasury policy.
+    -- Before the heads, so what they post is part of this hour's outputs.
+    PERFORM ledger._accrue_operating_costs(v_acct.book_id, v_last.hour, p_hour);
+    PERFORM portfolio._treasury_close(v_acct.book_id, p_hour, v_equity);
+
     v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
@@ -640,7 +718,10 @@ BEGIN
     END;
     INSERT INTO ledger.ledger_account (book_id, code, non_negative)
     VALUES (v_book, 'trading', true), (v_book, 'reserve', true), (v_book, 'venue', false),
-           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false);
+           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false),
+           -- the treasury memo accounts (docs/treasury.md)
+           (v_book, 'principal', false), (v_book, 'realized_pnl', false), (v_book, 'fee_expense', false),
+           (v_book, 'operations', true), (v_book, 'treasury', false);
     PERFORM ops._audit(v_book, 'create_account', p_name,
         jsonb_build_object('mode', p_mode, 'venue', p_venue, 'base_currency', p_base_currency, 'lane', p_lane,
                            'initial_principal', p_initial_principal, 'risk_profile', p_risk_profile), p_reason);
@@ -725,6 +806,78 @@ COMMENT ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval 
 
 
 --
+-- Name: declare_operating_cost(text, text, numeric, text, text, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_acct trading.account;
+    v_rev  integer;
+    v_last timestamptz;
+BEGIN
+    PERFORM ops._require_finite('api.declare_operating_cost', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.declare_operating_cost', ARRAY['p_effective_from'], ARRAY[p_effective_from]);
+    v_acct := trading._account(p_account);
+    IF p_amount IS NULL OR p_amount < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: amount %s is not a non-negative number', p_name, p_amount),
+            DETAIL = format('account=%s name=%s amount=%s', p_account, p_name, p_amount),
+            HINT = 'Declare the amount per period; end a cost with api.end_operating_cost.';
+    END IF;
+    IF p_period IS NULL OR p_period NOT IN ('day', 'week', 'month', 'year') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: unknown period %L', p_name, p_period),
+            DETAIL = format('account=%s name=%s period=%s', p_account, p_name, p_period),
+            HINT = 'Periods: day, week, month (calendar month, UTC), year (calendar year, UTC).';
+    END IF;
+    IF p_name IS NULL OR p_name !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost refused: name %L is not an identifier', p_name),
+            DETAIL = format('account=%s name=%s', p_account, p_name),
+            HINT = 'Lower-case letters, digits, _ . -; for example infrastructure.';
+    END IF;
+    IF p_effective_from IS NULL OR date_trunc('hour', p_effective_from) <> p_effective_from THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: %s is not a whole hour', p_name, p_effective_from),
+            DETAIL = format('account=%s name=%s effective_from=%s', p_account, p_name, p_effective_from),
+            HINT = 'Costs accrue hour by hour; a declaration takes effect at the start of an hour.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = p_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('operating cost %s refused: unknown currency %L', p_name, p_currency),
+            DETAIL = format('account=%s currency=%s', p_account, p_currency), HINT = 'See api.assets.';
+    END IF;
+    IF p_currency <> v_acct.base_currency THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: currency %s is not the book''s reporting currency %s', p_name, p_currency, v_acct.base_currency),
+            DETAIL = format('account=%s currency=%s reporting=%s', p_account, p_currency, v_acct.base_currency),
+            HINT = 'Declare the cost in the reporting currency (costs in another currency are not built yet, docs/treasury.md).';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id;
+    IF v_last IS NOT NULL AND p_effective_from <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('operating cost %s refused: effective %s is not after the last closed hour %s', p_name, p_effective_from, v_last),
+            DETAIL = format('account=%s effective_from=%s last_closed=%s', p_account, p_effective_from, v_last),
+            HINT = 'Accruals already posted are never rewritten: declare the change from a later hour.';
+    END IF;
+    SELECT coalesce(max(o.revision), 0) + 1 INTO v_rev FROM ledger.operating_cost o WHERE o.book_id = v_acct.book_id AND o.name = p_name;
+    PERFORM ops._audit(v_acct.book_id, 'declare_operating_cost', p_account || '/' || p_name,
+        jsonb_build_object('name', p_name, 'amount', p_amount, 'currency', p_currency, 'period', p_period,
+                           'effective_from', p_effective_from, 'revision', v_rev), p_reason);
+    INSERT INTO ledger.operating_cost (book_id, name, revision, active, amount, currency, period, effective_from, reason, actor)
+    VALUES (v_acct.book_id, p_name, v_rev, true, p_amount, p_currency, p_period, p_effective_from, p_reason, ops.actor());
+    RETURN v_rev;
+END
+$_$;
+
+
+ALTER FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) IS 'Operator: declares or changes a recurring operating cost (amount per day, week, calendar month or year, in the reporting currency) from a business hour after the last closed one; a new audited revision, accrued by the hour close. PD011 unknown account or currency, PD012 bad amount, period, name, hour, currency or no reason, PD013 an hour already closed, PD015 future time.';
+
+
+--
 -- Name: deposit(text, numeric, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -752,6 +905,9 @@ BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
     v_tx := ledger._post(v_acct.book_id, 'deposit', coalesce(p_ref, 'deposit'), p_ts,
                          ARRAY['trading', 'external'], ARRAY[v_ccy, v_ccy], ARRAY[p_amount, -p_amount]);
+    -- The treasury memo of the principal (docs/treasury.md): principal -amount, treasury +amount.
+    PERFORM ledger._post(v_acct.book_id, 'principal', coalesce(p_ref, 'deposit'), p_ts,
+                         ARRAY['principal', 'treasury'], ARRAY[v_ccy, v_ccy], ARRAY[-p_amount, p_amount]);
     PERFORM ops._audit(v_acct.book_id, 'deposit', p_account,
         jsonb_build_object('amount', p_amount, 'currency', v_ccy, 'ts', p_ts, 'tx_seq', v_tx), p_reason);
     RETURN v_tx;
@@ -812,6 +968,57 @@ ALTER FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reaso
 --
 
 COMMENT ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) IS 'Operator: enables (or disables) an extra quote currency of a book (new revision of trading.book_currency; audited): its instruments trade against their own quote cash, valued in the reporting currency. PD011 unknown account or currency; PD012 the reporting currency, no reason.';
+
+
+--
+-- Name: end_operating_cost(text, text, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_cur  ledger.operating_cost;
+    v_last timestamptz;
+BEGIN
+    PERFORM ops._require_business_time('api.end_operating_cost', ARRAY['p_effective_from'], ARRAY[p_effective_from]);
+    v_acct := trading._account(p_account);
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT * INTO v_cur FROM ledger.operating_cost o WHERE o.book_id = v_acct.book_id AND o.name = p_name
+     ORDER BY o.revision DESC LIMIT 1;
+    IF NOT FOUND OR NOT v_cur.active THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('end of operating cost %L refused: the book has no active cost of that name', p_name),
+            DETAIL = format('account=%s name=%s', p_account, p_name), HINT = 'See api.operating_costs.';
+    END IF;
+    IF p_effective_from IS NULL OR date_trunc('hour', p_effective_from) <> p_effective_from THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('end of operating cost %s refused: %s is not a whole hour', p_name, p_effective_from),
+            DETAIL = format('account=%s effective_from=%s', p_account, p_effective_from), HINT = 'A cost ends at the start of an hour.';
+    END IF;
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id;
+    IF v_last IS NOT NULL AND p_effective_from <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('end of operating cost %s refused: effective %s is not after the last closed hour %s', p_name, p_effective_from, v_last),
+            DETAIL = format('account=%s effective_from=%s last_closed=%s', p_account, p_effective_from, v_last),
+            HINT = 'Accruals already posted are never rewritten: end the cost from a later hour.';
+    END IF;
+    PERFORM ops._audit(v_acct.book_id, 'end_operating_cost', p_account || '/' || p_name,
+        jsonb_build_object('name', p_name, 'effective_from', p_effective_from, 'revision', v_cur.revision + 1), p_reason);
+    INSERT INTO ledger.operating_cost (book_id, name, revision, active, amount, currency, period, effective_from, reason, actor)
+    VALUES (v_acct.book_id, p_name, v_cur.revision + 1, false, v_cur.amount, v_cur.currency, v_cur.period, p_effective_from,
+            p_reason, ops.actor());
+    RETURN v_cur.revision + 1;
+END
+$$;
+
+
+ALTER FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) IS 'Operator: ends a declared operating cost from a business hour after the last closed one (a revision with active false; audited). PD011 no active cost of that name, PD012 bad hour or no reason, PD013 an hour already closed, PD015 future time.';
 
 
 --
@@ -1679,6 +1886,7 @@ BEGIN
                trip_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_fees END + v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_book AND p.symbol = v_req.symbol;
+        PERFORM ledger._treasury_fill(v_book, p_venue_trade_id, v_req.symbol, v_fee_quote, p_ts);  -- docs/treasury.md
         PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
         RETURN 'recorded';
     END IF;
@@ -1743,6 +1951,7 @@ BEGIN
                 (v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees)
                     / (v_pos.trip_buy_notional + v_pos.trip_buy_fees));
     END IF;
+    PERFORM ledger._treasury_fill(v_book, p_venue_trade_id, v_req.symbol, v_fee_quote, p_ts);  -- docs/treasury.md
     PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
     RETURN 'recorded';
 END
@@ -3315,6 +3524,40 @@ COMMENT ON FUNCTION api.verify_chains() IS 'Recomputes every hash chain (and the
 
 
 --
+-- Name: _accrue_operating_costs(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) RETURNS numeric
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    r       record;
+    v_total numeric := 0;
+BEGIN
+    FOR r IN SELECT c.name, c.currency, sum(c.accrual) AS amount
+               FROM ledger.operating_cost_hours(p_book_id, p_after, p_hour) c
+              GROUP BY c.name, c.currency ORDER BY c.name LOOP
+        CONTINUE WHEN r.amount = 0;
+        PERFORM ledger._post(p_book_id, 'ops_cost', 'opcost:' || r.name || ':' || to_char(p_hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                             p_hour, ARRAY['ops_cost', 'treasury'], ARRAY[r.currency, r.currency], ARRAY[r.amount, -r.amount]);
+        v_total := v_total + r.amount;
+    END LOOP;
+    RETURN v_total;
+END
+$$;
+
+
+ALTER FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) IS 'Internal: posts the accrual of every declared operating cost for the hours a close at p_hour accrues (ops_cost + / treasury -), at business time p_hour.';
+
+
+--
 -- Name: _post(integer, text, text, timestamp with time zone, text[], text[], numeric[]); Type: FUNCTION; Schema: ledger; Owner: predator_owner
 --
 
@@ -3348,6 +3591,137 @@ ALTER FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts tim
 --
 
 COMMENT ON FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) IS 'Posts one balanced journal transaction (header plus non-zero legs in one statement) and returns its seq.';
+
+
+--
+-- Name: _treasury_fill(integer, text, text, numeric, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_quote  text := split_part(p_symbol, '/', 2);
+    v_gross  numeric;
+    v_net    numeric;
+    v_fee    numeric;
+    v_limits jsonb;
+    v_pct    numeric;
+    v_carry  numeric;
+    v_hwm_before numeric;
+    v_hwm_after  numeric;
+    v_reserve numeric := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT coalesce(sum(a.quantity * (a.exit_price - a.entry_price)), 0), coalesce(sum(a.realized_pnl), 0)
+      INTO v_gross, v_net
+      FROM trading.lot_allocation a
+     WHERE a.book_id = p_book_id AND a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id;
+    v_gross := portfolio._to_reporting(v_acct.venue, v_acct.base_currency, v_quote, v_gross, p_ts);
+    v_net := portfolio._to_reporting(v_acct.venue, v_acct.base_currency, v_quote, v_net, p_ts);
+    v_fee := portfolio._to_reporting(v_acct.venue, v_acct.base_currency, v_quote, coalesce(p_fee_quote, 0), p_ts);
+    IF v_gross <> 0 OR v_fee <> 0 THEN
+        PERFORM ledger._post(p_book_id, 'realized', p_venue_trade_id, p_ts,
+            ARRAY['realized_pnl', 'fee_expense', 'treasury'],
+            ARRAY[v_acct.base_currency, v_acct.base_currency, v_acct.base_currency],
+            ARRAY[-v_gross, v_fee, v_gross - v_fee]);
+    END IF;
+
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_pct := risk.cap(v_limits, 'treasury_reserve_pct', '*', 100);  -- pct of 100: the percentage itself
+    IF v_pct IS NULL OR v_pct = 0 OR v_net = 0 THEN
+        RETURN;
+    END IF;
+    v_carry := risk.cap(v_limits, 'treasury_reserve_carry_forward', '*', NULL);
+    IF coalesce(v_carry, 0) = 1 THEN
+        -- High-water mark of the cumulative realized PnL over the book's fills before this one and after it.
+        SELECT greatest(0, coalesce(max(x.cum) FILTER (WHERE NOT x.this), 0)), greatest(0, coalesce(max(x.cum), 0))
+          INTO v_hwm_before, v_hwm_after
+          FROM (SELECT sum(f.net) OVER (ORDER BY f.first_seq) AS cum, f.this
+                  FROM (SELECT min(a.seq) AS first_seq,
+                               sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2),
+                                                           a.realized_pnl, a.ts)) AS net,
+                               bool_or(a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id) AS this
+                          FROM trading.lot_allocation a
+                         WHERE a.book_id = p_book_id
+                         GROUP BY a.symbol, a.venue_trade_id) f) x;
+        v_reserve := round(v_pct / 100 * (v_hwm_after - v_hwm_before), 10);
+    ELSE
+        v_reserve := round(v_pct / 100 * greatest(v_net, 0), 10);
+    END IF;
+    IF v_reserve > 0 THEN
+        PERFORM ledger._post(p_book_id, 'reserve', p_venue_trade_id, p_ts,
+            ARRAY['reserve', 'treasury'], ARRAY[v_acct.base_currency, v_acct.base_currency], ARRAY[v_reserve, -v_reserve]);
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) IS 'Internal: the treasury postings of a fill: realized PnL (gross) and fee expense against treasury, and the reserve accrual of its realized gain (treasury_reserve_pct; treasury_reserve_carry_forward), in the reporting currency. docs/treasury.md.';
+
+
+--
+-- Name: operating_cost_hours(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) RETURNS TABLE(name text, hour timestamp with time zone, currency text, accrual numeric)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT c.name, h.hour, c.currency, ledger.operating_cost_rate(c.amount, c.period, h.hour)
+      FROM generate_series(coalesce(p_after + interval '1 hour', p_hour), p_hour, interval '1 hour') AS h(hour)
+     CROSS JOIN LATERAL (
+        SELECT DISTINCT ON (o.name) o.*
+          FROM ledger.operating_cost o
+         WHERE o.book_id = p_book_id AND o.effective_from <= h.hour
+         ORDER BY o.name, o.effective_from DESC, o.revision DESC) c
+     WHERE c.active AND c.amount > 0
+$$;
+
+
+ALTER FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) IS 'The hours a close at p_hour accrues (after p_after up to p_hour inclusive: each hour in advance) and each declared cost''s accrual in them at the revision in force at the hour''s start.';
+
+
+--
+-- Name: operating_cost_rate(numeric, text, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT round(p_amount / CASE p_period
+        WHEN 'day' THEN 24
+        WHEN 'week' THEN 168
+        WHEN 'month' THEN extract(epoch FROM (date_trunc('month', p_hour AT TIME ZONE 'UTC') + interval '1 month')
+                                             - date_trunc('month', p_hour AT TIME ZONE 'UTC')) / 3600
+        WHEN 'year' THEN extract(epoch FROM (date_trunc('year', p_hour AT TIME ZONE 'UTC') + interval '1 year')
+                                            - date_trunc('year', p_hour AT TIME ZONE 'UTC')) / 3600
+    END, 10)
+$$;
+
+
+ALTER FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) IS 'The accrual of one hour (starting at p_hour) of a cost of p_amount per day, week, calendar month or calendar year (UTC), rounded to 10 decimals.';
 
 
 --
@@ -4239,7 +4613,9 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ops.validation_run', '{}'),
            ('risk.strategy_health', '{}'),
            ('risk.horizon_flag', '{}'),
-           ('risk.state_event', '{}')
+           ('risk.state_event', '{}'),
+           ('ledger.treasury_transfer', '{}'),
+           ('portfolio.treasury_status', '{}')
 $$;
 
 
@@ -4572,6 +4948,132 @@ COMMENT ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_cu
 
 
 --
+-- Name: _treasury_close(integer, timestamp with time zone, numeric); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct      trading.account;
+    v_limits    jsonb;
+    v_window    integer;
+    v_first     timestamptz;
+    v_day       record;
+    v_roll      record;
+    v_from      timestamptz;
+    v_complete  boolean;
+    v_action    text := 'none';
+    v_amount    numeric;
+    v_threshold numeric;
+    v_tolerance numeric;
+    v_undist    numeric;
+    v_headroom  numeric;
+    v_tx        bigint;
+    v_no        integer;
+    v_state     risk.state_current;
+BEGIN
+    IF p_hour <> date_trunc('day', p_hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' THEN
+        RETURN;
+    END IF;
+    SELECT min(p.ts) INTO v_first FROM ledger.posting p WHERE p.book_id = p_book_id AND p.account_code = 'principal';
+    IF v_first IS NULL OR v_first >= p_hour THEN
+        RETURN;  -- nothing deposited yet: no status
+    END IF;
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_window := coalesce(risk.cap(v_limits, 'treasury_window_days', '*', NULL), 30)::integer;
+
+    SELECT * INTO v_day FROM portfolio.treasury_figures(p_book_id, p_hour - interval '1 day', p_hour);
+    INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
+        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected)
+    VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', 1, p_hour - interval '1 day', p_hour,
+            v_first <= p_hour - interval '1 day', v_day.currency, v_day.realized_pnl, v_day.trading_fees,
+            v_day.operating_costs, v_day.reserve_accrual, v_day.surplus, p_equity, v_day.principal,
+            p_equity >= v_day.principal);
+    IF v_window = 1 THEN
+        RETURN;
+    END IF;
+
+    v_from := p_hour - make_interval(days => v_window);
+    v_complete := v_first <= v_from;
+    SELECT * INTO v_roll FROM portfolio.treasury_figures(p_book_id, v_from, p_hour);
+    v_threshold := risk.cap(v_limits, 'treasury_transfer_threshold', '*', NULL);
+    v_tolerance := risk.cap(v_limits, 'treasury_deficit_tolerance', '*', NULL);
+
+    IF v_complete AND v_threshold IS NOT NULL AND v_roll.surplus > v_threshold THEN
+        -- Undistributed surplus: the treasury balance less the principal (= cumulative surplus less transfers).
+        SELECT coalesce(sum(b.balance) FILTER (WHERE b.account_code = 'treasury'), 0) - v_roll.principal,
+               p_equity - v_roll.principal - coalesce(sum(b.balance) FILTER (WHERE b.account_code IN ('reserve', 'operations')), 0)
+          INTO v_undist, v_headroom
+          FROM ledger.balance b
+         WHERE b.book_id = p_book_id AND b.currency = v_acct.base_currency
+           AND b.account_code IN ('treasury', 'reserve', 'operations');
+        v_amount := trunc(least(v_undist - v_threshold, v_headroom), 2);
+        IF v_amount > 0 THEN
+            SELECT coalesce(max(t.proposal_no), 0) + 1 INTO v_no FROM ledger.treasury_transfer t WHERE t.book_id = p_book_id;
+            IF coalesce(risk.cap(v_limits, 'treasury_auto_transfer', '*', NULL), 0) = 1 THEN
+                v_tx := ledger._post(p_book_id, 'transfer', 'operations:' || v_no, p_hour,
+                    ARRAY['operations', 'treasury'], ARRAY[v_acct.base_currency, v_acct.base_currency], ARRAY[v_amount, -v_amount]);
+                INSERT INTO ledger.treasury_transfer (book_id, proposal_no, action, amount, currency, day, tx_seq, reason, actor, ts)
+                VALUES (p_book_id, v_no, 'automatic', v_amount, v_acct.base_currency, (p_hour - interval '1 day') AT TIME ZONE 'UTC',
+                        v_tx, format('rolling %s-day surplus %s above threshold %s', v_window, round(v_roll.surplus, 2), v_threshold),
+                        'system', p_hour);
+                PERFORM ops._audit(p_book_id, 'treasury_transfer', v_acct.name,
+                    jsonb_build_object('proposal_no', v_no, 'amount', v_amount, 'currency', v_acct.base_currency,
+                                       'tx_seq', v_tx, 'ts', p_hour, 'mode', 'automatic'),
+                    'automatic transfer of surplus to the operations bucket (treasury_auto_transfer)');
+                v_action := 'transfer_automatic';
+            ELSIF NOT EXISTS (SELECT FROM ledger.treasury_transfer t
+                               WHERE t.book_id = p_book_id AND t.action = 'proposed'
+                                 AND NOT EXISTS (SELECT FROM ledger.treasury_transfer u
+                                                  WHERE u.book_id = t.book_id AND u.proposal_no = t.proposal_no AND u.action <> 'proposed')) THEN
+                INSERT INTO ledger.treasury_transfer (book_id, proposal_no, action, amount, currency, day, reason, actor, ts)
+                VALUES (p_book_id, v_no, 'proposed', v_amount, v_acct.base_currency, (p_hour - interval '1 day') AT TIME ZONE 'UTC',
+                        format('rolling %s-day surplus %s above threshold %s', v_window, round(v_roll.surplus, 2), v_threshold),
+                        'system', p_hour);
+                v_action := 'transfer_proposed';
+            END IF;
+        END IF;
+    ELSIF v_complete AND v_tolerance IS NOT NULL AND v_roll.surplus < -v_tolerance
+          AND coalesce(risk.cap(v_limits, 'treasury_deficit_halt', '*', NULL), 0) = 1 THEN
+        SELECT * INTO v_state FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+        IF coalesce(v_state.state, 'normal') IN ('normal', 'reducing') AND NOT coalesce(v_state.state = 'reducing' AND v_state.hold IS NOT NULL, false) THEN
+            v_amount := v_roll.surplus;
+            PERFORM risk._transition(p_book_id, 'reducing', 'treasury_deficit',
+                format('treasury_deficit: rolling %s-day surplus %s below -%s; entries refused until an operator releases the book (api.resume_reducing)',
+                       v_window, round(v_roll.surplus, 2), v_tolerance), p_hour);
+            PERFORM ops._open_incident(p_book_id, 2, 'risk', 'account:' || v_acct.name,
+                format('treasury deficit: new entries halted on %s', v_acct.name),
+                format('reason treasury_deficit: the rolling %s-day net operating surplus %s is below -%s (treasury_deficit_tolerance)',
+                       v_window, round(v_roll.surplus, 2), v_tolerance),
+                jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
+            v_action := 'entries_halted';
+        END IF;
+    END IF;
+
+    INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
+        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
+        policy_action, policy_amount)
+    VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', v_window, v_from, p_hour, v_complete, v_roll.currency,
+            v_roll.realized_pnl, v_roll.trading_fees, v_roll.operating_costs, v_roll.reserve_accrual, v_roll.surplus,
+            p_equity, v_roll.principal, p_equity >= v_roll.principal, v_action,
+            CASE WHEN v_action <> 'none' THEN v_amount END);
+END
+$$;
+
+
+ALTER FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) IS 'Internal: at 00:00 UTC stores the self-financing status of the day and of the rolling window from the treasury postings, then applies the treasury policy (transfer of surplus to the operations bucket, automatic or proposed; deficit: entries halted with an incident). Never posts to principal.';
+
+
+--
 -- Name: inputs_digest(text, text[], timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
 --
 
@@ -4626,6 +5128,38 @@ ALTER FUNCTION portfolio.outputs_hash(p_digests jsonb) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION portfolio.outputs_hash(p_digests jsonb) IS 'sha256 over the output digests of an hour, in a fixed order.';
+
+
+--
+-- Name: treasury_figures(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(currency text, realized_pnl numeric, trading_fees numeric, operating_costs numeric, reserve_accrual numeric, surplus numeric, principal numeric)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH a AS (SELECT x.book_id, x.base_currency FROM trading.account x WHERE x.book_id = p_book_id),
+    f AS (
+        SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.amount > 0 AND p.ts >= p_from), 0) AS reserve,
+               coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
+          FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
+         WHERE p.book_id = p_book_id AND p.ts < p_to
+           AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve', 'principal'))
+    SELECT a.base_currency, f.realized, f.fees, f.costs, f.reserve, f.realized - f.fees - f.costs - f.reserve, f.principal
+      FROM a, f
+$$;
+
+
+ALTER FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Self-financing figures of a book over [p_from, p_to) from its treasury postings in the reporting currency: realized PnL, trading fees, operating costs, reserve accrual, surplus, and the principal deposited before p_to.';
 
 
 --
@@ -9864,6 +10398,72 @@ COMMENT ON VIEW api.lots IS 'FIFO lots: quantity and remaining (base), price and
 
 
 --
+-- Name: operating_cost; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.operating_cost (
+    book_id integer NOT NULL,
+    name text NOT NULL,
+    revision integer NOT NULL,
+    active boolean NOT NULL,
+    amount numeric NOT NULL,
+    currency text NOT NULL,
+    period text NOT NULL,
+    effective_from timestamp with time zone NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT operating_cost_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT operating_cost_amount_not_negative CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT operating_cost_effective_from_is_finite CHECK (((effective_from > '-infinity'::timestamp with time zone) AND (effective_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT operating_cost_hour_is_aligned CHECK ((date_trunc('hour'::text, effective_from) = effective_from)),
+    CONSTRAINT operating_cost_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT operating_cost_period_is_known CHECK ((period = ANY (ARRAY['day'::text, 'week'::text, 'month'::text, 'year'::text]))),
+    CONSTRAINT operating_cost_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT operating_cost_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT operating_cost_revision_is_positive CHECK ((revision > 0))
+);
+
+
+ALTER TABLE ledger.operating_cost OWNER TO predator_owner;
+
+--
+-- Name: TABLE operating_cost; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.operating_cost IS 'Declared recurring operating costs of a book (infrastructure, data, subscriptions): amount in currency per period (day, week, calendar month, calendar year), in force from a business hour; each change a new revision, an end a revision with active false. Accrued hour by hour by api.close_hour (ops_cost postings). Append-only; written by api.declare_operating_cost and api.end_operating_cost.';
+
+
+--
+-- Name: operating_costs; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.operating_costs AS
+ SELECT a.name AS account,
+    o.name,
+    o.revision,
+    o.active,
+    o.amount,
+    o.currency,
+    o.period,
+    o.effective_from,
+    o.reason,
+    o.actor,
+    o.recorded_at
+   FROM (ledger.operating_cost o
+     JOIN trading.account a ON ((a.book_id = o.book_id)));
+
+
+ALTER TABLE api.operating_costs OWNER TO predator_owner;
+
+--
+-- Name: VIEW operating_costs; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.operating_costs IS 'Declared operating costs per account: every revision (amount per period, currency, in force from effective_from; active false = ended), who declared it and why.';
+
+
+--
 -- Name: order_event; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -10768,6 +11368,198 @@ COMMENT ON VIEW api.strategy_risk_states IS 'Current risk state per strategy (no
 
 
 --
+-- Name: treasury_balances; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.treasury_balances AS
+ SELECT a.name AS account,
+    b.account_code AS ledger,
+    b.currency,
+    b.balance,
+        CASE
+            WHEN (b.account_code = ANY (ARRAY['principal'::text, 'realized_pnl'::text])) THEN (- b.balance)
+            ELSE b.balance
+        END AS amount
+   FROM (ledger.balance b
+     JOIN trading.account a ON ((a.book_id = b.book_id)))
+  WHERE (b.account_code = ANY (ARRAY['principal'::text, 'realized_pnl'::text, 'fees'::text, 'fee_expense'::text, 'ops_cost'::text, 'reserve'::text, 'operations'::text, 'treasury'::text]));
+
+
+ALTER TABLE api.treasury_balances OWNER TO predator_owner;
+
+--
+-- Name: VIEW treasury_balances; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.treasury_balances IS 'The treasury ledgers per account and currency: balance as posted (debit positive) and amount with the ledger''s natural sign (principal deposited, realized PnL gained, fees as charged, fee expense, operating costs, reserve, operations bucket, treasury = free capital).';
+
+
+--
+-- Name: treasury_status; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.treasury_status (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    day date NOT NULL,
+    window_days integer NOT NULL,
+    period_from timestamp with time zone NOT NULL,
+    period_to timestamp with time zone NOT NULL,
+    complete boolean NOT NULL,
+    currency text NOT NULL,
+    realized_pnl numeric NOT NULL,
+    trading_fees numeric NOT NULL,
+    operating_costs numeric NOT NULL,
+    reserve_accrual numeric NOT NULL,
+    surplus numeric NOT NULL,
+    equity numeric NOT NULL,
+    principal numeric NOT NULL,
+    principal_protected boolean NOT NULL,
+    policy_action text DEFAULT 'none'::text NOT NULL,
+    policy_amount numeric,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT treasury_status_action_is_known CHECK ((policy_action = ANY (ARRAY['none'::text, 'transfer_proposed'::text, 'transfer_automatic'::text, 'entries_halted'::text]))),
+    CONSTRAINT treasury_status_equity_is_finite CHECK (((equity > '-Infinity'::numeric) AND (equity < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_operating_costs_is_finite CHECK (((operating_costs > '-Infinity'::numeric) AND (operating_costs < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_period CHECK ((period_from < period_to)),
+    CONSTRAINT treasury_status_period_from_is_finite CHECK (((period_from > '-infinity'::timestamp with time zone) AND (period_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_status_period_to_is_finite CHECK (((period_to > '-infinity'::timestamp with time zone) AND (period_to < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_status_policy_amount_is_finite CHECK (((policy_amount > '-Infinity'::numeric) AND (policy_amount < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_principal_is_finite CHECK (((principal > '-Infinity'::numeric) AND (principal < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_status_reserve_accrual_is_finite CHECK (((reserve_accrual > '-Infinity'::numeric) AND (reserve_accrual < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_surplus_formula CHECK ((surplus = (((realized_pnl - trading_fees) - operating_costs) - reserve_accrual))),
+    CONSTRAINT treasury_status_surplus_is_finite CHECK (((surplus > '-Infinity'::numeric) AND (surplus < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_trading_fees_is_finite CHECK (((trading_fees > '-Infinity'::numeric) AND (trading_fees < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_window_is_positive CHECK ((window_days > 0))
+);
+
+
+ALTER TABLE portfolio.treasury_status OWNER TO predator_owner;
+
+--
+-- Name: TABLE treasury_status; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.treasury_status IS 'Self-financing status of a book (docs/treasury.md), stored by api.close_hour at 00:00 UTC for the UTC day that ended (window_days 1) and the rolling window ending there (treasury_window_days, 30 when unset), from the treasury postings over [period_from, period_to): surplus = realized_pnl - trading_fees - operating_costs - reserve_accrual; principal protected = equity at period_to >= principal. complete: the window lies after the book''s first deposit. policy_action: what the policy did at that close. Gate 21 recomputes every row from the postings. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN treasury_status.day; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.treasury_status.day IS 'The UTC day that ended at period_to (period_to = day + 1).';
+
+
+--
+-- Name: treasury_status; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.treasury_status AS
+ SELECT a.name AS account,
+    s.day,
+    s.window_days,
+    s.period_from,
+    s.period_to,
+    s.complete,
+    s.currency,
+    s.realized_pnl,
+    s.trading_fees,
+    s.operating_costs,
+    s.reserve_accrual,
+    s.surplus,
+    s.equity,
+    s.principal,
+    s.principal_protected,
+    s.policy_action,
+    s.policy_amount,
+    s.seq
+   FROM (portfolio.treasury_status s
+     JOIN trading.account a ON ((a.book_id = s.book_id)));
+
+
+ALTER TABLE api.treasury_status OWNER TO predator_owner;
+
+--
+-- Name: VIEW treasury_status; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.treasury_status IS 'Self-financing status per account, UTC day (window_days 1) and rolling window: realized PnL, trading fees, operating costs, reserve accrual, net operating surplus, equity, principal, principal protected, and what the treasury policy did.';
+
+
+--
+-- Name: treasury_transfer; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.treasury_transfer (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    proposal_no integer NOT NULL,
+    action text NOT NULL,
+    amount numeric NOT NULL,
+    currency text NOT NULL,
+    day date NOT NULL,
+    tx_seq bigint,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT treasury_transfer_action_is_known CHECK ((action = ANY (ARRAY['proposed'::text, 'approved'::text, 'automatic'::text]))),
+    CONSTRAINT treasury_transfer_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT treasury_transfer_amount_is_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT treasury_transfer_posted CHECK (((action = 'proposed'::text) = (tx_seq IS NULL))),
+    CONSTRAINT treasury_transfer_proposal_is_positive CHECK ((proposal_no > 0)),
+    CONSTRAINT treasury_transfer_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_transfer_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ledger.treasury_transfer OWNER TO predator_owner;
+
+--
+-- Name: TABLE treasury_transfer; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.treasury_transfer IS 'Transfers of surplus to the operations bucket: proposed by the day close when the rolling surplus is above treasury_transfer_threshold, then approved by an operator (api.approve_treasury_transfer), or automatic when treasury_auto_transfer is 1; an approved or automatic row names its journal transaction (operations +, treasury -). Append-only, chained per book.';
+
+
+--
+-- Name: treasury_transfers; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.treasury_transfers AS
+ SELECT a.name AS account,
+    t.proposal_no,
+    t.action,
+    t.amount,
+    t.currency,
+    t.day,
+    t.tx_seq,
+    t.reason,
+    t.actor,
+    t.ts,
+    ((t.action = 'proposed'::text) AND (NOT (EXISTS ( SELECT
+           FROM ledger.treasury_transfer u
+          WHERE ((u.book_id = t.book_id) AND (u.proposal_no = t.proposal_no) AND (u.action <> 'proposed'::text)))))) AS pending
+   FROM (ledger.treasury_transfer t
+     JOIN trading.account a ON ((a.book_id = t.book_id)));
+
+
+ALTER TABLE api.treasury_transfers OWNER TO predator_owner;
+
+--
+-- Name: VIEW treasury_transfers; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.treasury_transfers IS 'Transfers of surplus to the operations bucket per account: proposals (pending until approved with api.approve_treasury_transfer), approvals and automatic transfers with their journal transaction.';
+
+
+--
 -- Name: validation_run; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -10959,7 +11751,7 @@ CREATE TABLE ledger.ledger_account (
     book_id integer NOT NULL,
     code text NOT NULL,
     non_negative boolean NOT NULL,
-    CONSTRAINT ledger_account_code_is_known CHECK ((code = ANY (ARRAY['trading'::text, 'venue'::text, 'fees'::text, 'external'::text, 'reserve'::text, 'ops_cost'::text]))),
+    CONSTRAINT ledger_account_code_is_known CHECK ((code = ANY (ARRAY['trading'::text, 'venue'::text, 'fees'::text, 'external'::text, 'reserve'::text, 'ops_cost'::text, 'principal'::text, 'realized_pnl'::text, 'fee_expense'::text, 'operations'::text, 'treasury'::text]))),
     CONSTRAINT trading_account_is_non_negative CHECK (((code <> 'trading'::text) OR non_negative))
 );
 
@@ -10970,7 +11762,7 @@ ALTER TABLE ledger.ledger_account OWNER TO predator_owner;
 -- Name: TABLE ledger_account; Type: COMMENT; Schema: ledger; Owner: predator_owner
 --
 
-COMMENT ON TABLE ledger.ledger_account IS 'The accounts of a book: trading (what the book holds at the venue, never negative), venue (trade counterparty), fees, external (capital in and out), reserve, ops_cost.';
+COMMENT ON TABLE ledger.ledger_account IS 'The accounts of a book: trading (what the book holds at the venue, never negative), venue (trade counterparty), fees (as charged, per currency), external (capital in and out); the treasury memo accounts (docs/treasury.md), in the reporting currency: principal, realized_pnl, fee_expense, ops_cost, reserve and operations (earmarks, never negative), treasury (their counterpart: free capital).';
 
 
 --
@@ -11022,7 +11814,7 @@ CREATE TABLE ledger.transaction (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text]))),
+    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text, 'principal'::text, 'realized'::text]))),
     CONSTRAINT transaction_has_two_legs CHECK ((legs >= 2)),
     CONSTRAINT transaction_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT transaction_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
@@ -11369,6 +12161,14 @@ ALTER TABLE ONLY ledger.ledger_account
 
 
 --
+-- Name: operating_cost operating_cost_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.operating_cost
+    ADD CONSTRAINT operating_cost_pk PRIMARY KEY (book_id, name, revision);
+
+
+--
 -- Name: posting posting_leg_is_unique; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
 --
 
@@ -11390,6 +12190,22 @@ ALTER TABLE ONLY ledger.posting
 
 ALTER TABLE ONLY ledger.transaction
     ADD CONSTRAINT transaction_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_once; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_once UNIQUE (book_id, proposal_no, action);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -11606,6 +12422,22 @@ ALTER TABLE ONLY portfolio.hourly_state
 
 ALTER TABLE ONLY portfolio.strategy_hour
     ADD CONSTRAINT strategy_hour_pk PRIMARY KEY (book_id, strategy, hour);
+
+
+--
+-- Name: treasury_status treasury_status_once; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_once UNIQUE (book_id, day, window_days);
+
+
+--
+-- Name: treasury_status treasury_status_pk; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -12058,6 +12890,13 @@ CREATE INDEX order_state_open_idx ON trading.order_state USING btree (book_id) W
 
 
 --
+-- Name: operating_cost _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.operating_cost FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: posting _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
 --
 
@@ -12072,6 +12911,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.transaction FO
 
 
 --
+-- Name: treasury_transfer _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.treasury_transfer FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: operating_cost _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.operating_cost FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: posting _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
 --
 
@@ -12083,6 +12936,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.posting FOR EACH STATE
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.transaction FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: treasury_transfer _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.treasury_transfer FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -12111,6 +12971,13 @@ CREATE CONSTRAINT TRIGGER _300_complete AFTER INSERT ON ledger.transaction DEFER
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON ledger.transaction FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: treasury_transfer _900_chain; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ledger.treasury_transfer FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -12401,6 +13268,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.strategy_ho
 
 
 --
+-- Name: treasury_status _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.treasury_status FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hour_knowledge _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
@@ -12422,10 +13296,24 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.strategy_hour FOR E
 
 
 --
+-- Name: treasury_status _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.treasury_status FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hourly_state _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: treasury_status _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.treasury_status FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -12851,6 +13739,22 @@ ALTER TABLE ONLY ledger.ledger_account
 
 
 --
+-- Name: operating_cost operating_cost_book_id_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.operating_cost
+    ADD CONSTRAINT operating_cost_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: operating_cost operating_cost_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.operating_cost
+    ADD CONSTRAINT operating_cost_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
 -- Name: posting posting_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
 --
 
@@ -12880,6 +13784,30 @@ ALTER TABLE ONLY ledger.posting
 
 ALTER TABLE ONLY ledger.transaction
     ADD CONSTRAINT transaction_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_book_id_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_tx; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
 
 
 --
@@ -13000,6 +13928,22 @@ ALTER TABLE ONLY portfolio.strategy_hour
 
 ALTER TABLE ONLY portfolio.strategy_hour
     ADD CONSTRAINT strategy_hour_strategy_fk FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
+
+
+--
+-- Name: treasury_status treasury_status_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: treasury_status treasury_status_currency_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
 
 
 --
@@ -13423,6 +14367,14 @@ GRANT ALL ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps n
 
 
 --
+-- Name: FUNCTION approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION begin_candle_load(); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -13491,6 +14443,14 @@ GRANT ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interva
 
 
 --
+-- Name: FUNCTION declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -13504,6 +14464,14 @@ GRANT ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timesta
 
 REVOKE ALL ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) TO predator_operator;
+
+
+--
+-- Name: FUNCTION end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) TO predator_operator;
 
 
 --
@@ -13803,10 +14771,40 @@ GRANT ALL ON FUNCTION api.verify_chains() TO predator_auditor;
 
 
 --
+-- Name: FUNCTION _accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]); Type: ACL; Schema: ledger; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -14089,6 +15087,13 @@ GRANT ALL ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_
 
 
 --
+-- Name: FUNCTION _treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
@@ -14101,6 +15106,14 @@ REVOKE ALL ON FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p
 
 REVOKE ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -15031,6 +16044,22 @@ GRANT SELECT ON TABLE api.lots TO predator_auditor;
 
 
 --
+-- Name: TABLE operating_cost; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.operating_cost TO predator_auditor;
+
+
+--
+-- Name: TABLE operating_costs; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.operating_costs TO predator_worker;
+GRANT SELECT ON TABLE api.operating_costs TO predator_operator;
+GRANT SELECT ON TABLE api.operating_costs TO predator_auditor;
+
+
+--
 -- Name: TABLE order_event; Type: ACL; Schema: trading; Owner: predator_owner
 --
 
@@ -15256,6 +16285,47 @@ GRANT SELECT ON TABLE api.strategy_positions TO predator_auditor;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_worker;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_operator;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_balances; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.treasury_balances TO predator_worker;
+GRANT SELECT ON TABLE api.treasury_balances TO predator_operator;
+GRANT SELECT ON TABLE api.treasury_balances TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_status; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.treasury_status TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_status; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.treasury_status TO predator_worker;
+GRANT SELECT ON TABLE api.treasury_status TO predator_operator;
+GRANT SELECT ON TABLE api.treasury_status TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_transfer; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.treasury_transfer TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_transfers; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.treasury_transfers TO predator_worker;
+GRANT SELECT ON TABLE api.treasury_transfers TO predator_operator;
+GRANT SELECT ON TABLE api.treasury_transfers TO predator_auditor;
 
 
 --

@@ -296,6 +296,37 @@ def resume_reducing(conn: psycopg.Connection, account: str, reason: str, strateg
     return result
 
 
+def declare_operating_cost(
+    conn: psycopg.Connection, account: str, name: str, amount: Decimal, currency: str, period: str,
+    effective_from: datetime, reason: str,
+) -> int:
+    """Declare or change a recurring operating cost of a book from a business hour (docs/treasury.md); returns
+    the revision. Operator, audited; accrued by the hour close."""
+    result: int = run(conn, Call(
+        "SELECT api.declare_operating_cost(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::timestamptz,"
+        " %s::text)",
+        (account, name, amount, currency, period, effective_from, reason), None))
+    return result
+
+
+def end_operating_cost(conn: psycopg.Connection, account: str, name: str, effective_from: datetime, reason: str) -> int:
+    """End a declared operating cost from a business hour; returns the revision. Operator, audited."""
+    result: int = run(conn, Call("SELECT api.end_operating_cost(%s::text, %s::text, %s::timestamptz, %s::text)",
+                                 (account, name, effective_from, reason), None))
+    return result
+
+
+def approve_treasury_transfer(
+    conn: psycopg.Connection, account: str, proposal_no: int, ts: datetime, reason: str
+) -> int:
+    """Approve a proposed transfer of surplus to the operations bucket; returns its journal transaction seq.
+    Operator, audited; PD012 when it would reach into principal."""
+    result: int = run(conn, Call(
+        "SELECT api.approve_treasury_transfer(%s::text, %s::integer, %s::timestamptz, %s::text)",
+        (account, proposal_no, ts, reason), None))
+    return result
+
+
 def set_limit(
     conn: psycopg.Connection, profile: str, limit: str, mode: str, value: Decimal | None, reason: str, scope: str = "*"
 ) -> int:

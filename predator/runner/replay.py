@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from types import FrameType
 from typing import Any
 
@@ -212,7 +213,8 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
 
 #: Operator actions the replay re-applies, and those it cannot (their effect is copied at the start).
 _REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strategy", "incident_acknowledged",
-              "incident_resolved", "incident_comment"}
+              "incident_resolved", "incident_comment", "declare_operating_cost", "end_operating_cost",
+              "approve_treasury_transfer"}
 _SETTINGS = {"set_limit", "set_breaker", "upsert_instruments"}
 #: Hourly returns in the realized-volatility estimate when the profile sets no ``vol_window_hours`` (the default of
 #: ``risk._volatility_cap`` and ``risk._horizon_review``, docs/risk.md).
@@ -273,6 +275,17 @@ def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -
             (api.pause_strategy if iv.action == "pause_strategy" else api.resume_strategy)(
                 op, account, strategy, iv.reason
             )
+        elif iv.action in ("declare_operating_cost", "end_operating_cost"):  # by business time (docs/treasury.md)
+            account = iv.target.partition("/")[0]
+            when = datetime.fromisoformat(str(iv.args["effective_from"]))
+            if iv.action == "declare_operating_cost":
+                api.declare_operating_cost(op, account, str(iv.args["name"]), Decimal(str(iv.args["amount"])),
+                                           str(iv.args["currency"]), str(iv.args["period"]), when, iv.reason)
+            else:
+                api.end_operating_cost(op, account, str(iv.args["name"]), when, iv.reason)
+        elif iv.action == "approve_treasury_transfer":
+            api.approve_treasury_transfer(op, iv.target, int(iv.args["proposal_no"]),
+                                          datetime.fromisoformat(str(iv.args["ts"])), iv.reason)
         else:  # incident_<action> on INC-<book>-<seq>: the same incident in the scratch database's numbering
             _, book, seq = iv.target.split("-")
             incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"

@@ -6,7 +6,8 @@
 -- and outputs (everything the book's chains gained since the previous close). Marks are the close of
 -- the last bar closed by p_hour; a held symbol without that bar is listed in stale_marks.
 -- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour) and the
--- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar).
+-- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar). Treasury: accrues the
+-- declared operating costs and, at 00:00 UTC, stores the self-financing status and applies the treasury policy.
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
 -- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
 -- the first close after they are recorded); PD015 an hour that is infinite or later than the wall clock
@@ -112,6 +113,12 @@ BEGIN
 
     v_peak := v_val.peak_equity;
     v_day_start := v_val.day_start_equity;
+
+    -- Treasury (docs/treasury.md): declared operating costs accrue for the hours this close opens, at business
+    -- time; at 00:00 UTC the self-financing status of the day and the rolling window, then the treasury policy.
+    -- Before the heads, so what they post is part of this hour's outputs.
+    PERFORM ledger._accrue_operating_costs(v_acct.book_id, v_last.hour, p_hour);
+    PERFORM portfolio._treasury_close(v_acct.book_id, p_hour, v_equity);
 
     v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
