@@ -8963,12 +8963,13 @@ CREATE VIEW api.chaos_metrics AS
     ( SELECT count(*) AS count
            FROM ops.reconciliation r
           WHERE ((r.book_id = c.book_id) AND (NOT r.clean) AND ((r.ts >= c.first_hour) AND (r.ts <= c.last_hour)))) AS execution_portfolio_mismatches,
-    COALESCE(( SELECT ( SELECT count(*) AS count
-                   FROM jsonb_object_keys(
-                        CASE jsonb_typeof(r.diffs)
-                            WHEN 'object'::text THEN r.diffs
-                            ELSE '{}'::jsonb
-                        END) jsonb_object_keys(jsonb_object_keys)) AS count
+    COALESCE(( SELECT
+                CASE jsonb_typeof(r.diffs)
+                    WHEN 'array'::text THEN (jsonb_array_length(r.diffs))::bigint
+                    WHEN 'object'::text THEN ( SELECT count(*) AS count
+                       FROM jsonb_object_keys(r.diffs) jsonb_object_keys(jsonb_object_keys))
+                    ELSE (0)::bigint
+                END AS "case"
            FROM ops.reconciliation r
           WHERE ((r.book_id = c.book_id) AND (r.ts <= c.last_hour))
           ORDER BY r.seq DESC
@@ -8979,7 +8980,9 @@ CREATE VIEW api.chaos_metrics AS
     ( SELECT count(DISTINCT ((f.layer || ':'::text) || f.kind)) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))) AS scenarios_injected,
-    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes)::bigint, ( SELECT count(*) AS count
+    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes + ( SELECT count(*) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.layer = 'venue'::text) AND (f.kind = ANY (ARRAY['ghost_fill'::text, 'withdrawal'::text])) AND (f.outcome !~~ 'not reached%'::text) AND (f.outcome !~~ 'missed%'::text)))), ( SELECT count(*) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text)))))::numeric / (NULLIF(( SELECT count(*) AS count
            FROM ops.chaos_fault f
@@ -8999,7 +9002,7 @@ ALTER TABLE api.chaos_metrics OWNER TO predator_owner;
 -- Name: VIEW chaos_metrics; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
+COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume nor ending the account''s trading), SIGKILLs, database stops, liveness, replay parity, verdict.';
 
 
 --
