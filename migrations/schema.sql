@@ -1609,6 +1609,7 @@ DECLARE
     v_orders text[];
     v_diffs  jsonb;
     v_seq    bigint;
+    v_ref    jsonb;
     v_inc    bigint;
     v_prev_diffs jsonb;
     v_since  timestamptz;
@@ -1655,12 +1656,15 @@ BEGIN
     VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
             v_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
+    -- The evidence names the comparison by its business time and kind, never by its seq: a restart's start-up
+    -- comparisons take seqs an uninterrupted run (a replay) does not have, and the evidence is hashed.
+    v_ref := jsonb_build_object('ts', p_ts, 'kind', p_kind);
 
     IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
         v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
             format('reconciliation mismatch on %s', p_account),
             format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
-            jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+            jsonb_build_object('reconciliation', v_ref, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
                 format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
@@ -1672,7 +1676,7 @@ BEGIN
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
                 AND r.ts > v_since), 1,
-            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
+            jsonb_build_object('reconciliation', v_ref, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END
@@ -9493,12 +9497,13 @@ CREATE VIEW api.chaos_metrics AS
     ( SELECT count(*) AS count
            FROM ops.reconciliation r
           WHERE ((r.book_id = c.book_id) AND (NOT r.clean) AND ((r.ts >= c.first_hour) AND (r.ts <= c.last_hour)))) AS execution_portfolio_mismatches,
-    COALESCE(( SELECT ( SELECT count(*) AS count
-                   FROM jsonb_object_keys(
-                        CASE jsonb_typeof(r.diffs)
-                            WHEN 'object'::text THEN r.diffs
-                            ELSE '{}'::jsonb
-                        END) jsonb_object_keys(jsonb_object_keys)) AS count
+    COALESCE(( SELECT
+                CASE jsonb_typeof(r.diffs)
+                    WHEN 'array'::text THEN (jsonb_array_length(r.diffs))::bigint
+                    WHEN 'object'::text THEN ( SELECT count(*) AS count
+                       FROM jsonb_object_keys(r.diffs) jsonb_object_keys(jsonb_object_keys))
+                    ELSE (0)::bigint
+                END AS "case"
            FROM ops.reconciliation r
           WHERE ((r.book_id = c.book_id) AND (r.ts <= c.last_hour))
           ORDER BY r.seq DESC
@@ -9509,7 +9514,9 @@ CREATE VIEW api.chaos_metrics AS
     ( SELECT count(DISTINCT ((f.layer || ':'::text) || f.kind)) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))) AS scenarios_injected,
-    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes)::bigint, ( SELECT count(*) AS count
+    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes + ( SELECT count(*) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.layer = 'venue'::text) AND (f.kind = ANY (ARRAY['ghost_fill'::text, 'withdrawal'::text])) AND (f.outcome !~~ 'not reached%'::text) AND (f.outcome !~~ 'missed%'::text)))), ( SELECT count(*) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text)))))::numeric / (NULLIF(( SELECT count(*) AS count
            FROM ops.chaos_fault f
@@ -9529,7 +9536,7 @@ ALTER TABLE api.chaos_metrics OWNER TO predator_owner;
 -- Name: VIEW chaos_metrics; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
+COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume nor ending the account''s trading), SIGKILLs, database stops, liveness, replay parity, verdict.';
 
 
 --

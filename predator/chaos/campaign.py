@@ -44,6 +44,8 @@ class SegmentCheck:
     blocked: list[str]
     reconciled: bool | None
     wall_s: float
+    #: Why the account's trading ended (a terminal venue fault no runbook step corrects), or None.
+    ended: str | None = None
 
 
 @dataclass
@@ -105,7 +107,8 @@ def run_config(account: str, faults: list[Fault], start: datetime, days: int, sy
         last = min(f.hour + f.hours - 1, len(hours) - 1)
         return hours[f.hour].isoformat(), hours[last].isoformat()
 
-    venue = [[*window(f), f.kind] for f in schedule.of_layer(faults, "venue")]
+    venue = [[*window(f), f.kind, *([str(f.param("amount"))] if f.param("amount") is not None else [])]
+             for f in schedule.of_layer(faults, "venue")]
     decision = [[*window(f), f.kind, str(f.param("symbol", "*"))] for f in schedule.of_layer(faults, "decision")]
     agent = StrategySpec("agent", "predator.chaos.decisions:FaultyStrategy",
                          {"inner": "sma_cross", "inner_params": {}, "windows": decision}, "AGGRESSIVE", 0)
@@ -157,7 +160,8 @@ class Campaign:
                  f"{self.start:%Y-%m-%d}, account {self.account}, {len(self.faults)} faults scheduled "
                  f"(schedule {res.schedule_digest[:12]}); reproduce with: predator chaos run --campaign "
                  f"{self.campaign} --seed {self.seed} --days {self.days}")
-        sup = Supervisor(self.plan, self.hours, worker_env(None), self.target.embedded)
+        sup = Supervisor(self.plan, self.hours, worker_env(None), self.target.embedded,
+                         terminate=self.terminate_worker_sessions)
         live_from = schedule.faulted_hours(self.days)
         res.liveness_bound = self.hours[-1]
         first = 0
@@ -172,9 +176,9 @@ class Campaign:
             res.db_stops += run.db_stops
             res.rss_kb += run.rss_kb
             res.injected += run.injected
-            res.injected += [Injected(f, self.hours[f.hour], "applied by the worker")
+            res.injected += [Injected(f, self.hours[f.hour], self.outcome(f))
                              for f in self.faults if first <= f.hour <= end and f.layer in ("venue", "decision")]
-            check = self.check(self.hours[end])
+            check = self.check(self.hours[end], [f for f in self.faults if f.hour <= end])
             res.checks.append(check)
             res.operator_resumes += len(check.resumed)
             self.say(self.line(check, run.kills, run.db_stops))
@@ -195,17 +199,45 @@ class Campaign:
 
     @staticmethod
     def live(check: SegmentCheck) -> bool:
-        """Reconciled, within caps (every gate passed), every halt explained by an incident."""
-        return bool(check.reconciled) and check.gates_passed and check.chains_ok and not check.blocked
+        """Reconciled, within caps (every gate passed), every halt explained by an incident; or the account's
+        trading ended honestly by a terminal venue fault (halted, the halt explained by its severity-1
+        incident, the difference left for a correction no runbook step provides)."""
+        return (bool(check.reconciled) or check.ended is not None) and check.gates_passed and check.chains_ok \
+            and not check.blocked
+
+    def terminate_worker_sessions(self) -> int:
+        """The ``terminate_backends`` fault: the server drops the worker's sessions."""
+        with self.target.connect("admin", autocommit=True) as conn:
+            return chaos_db.terminate_worker_sessions(conn)
+
+    def outcome(self, f: Fault) -> str:
+        """What a venue or decision fault did, as the book shows it (the worker applied it)."""
+        if f.layer != "venue":
+            return "applied by the worker"
+        first, last = self.hours[f.hour], self.hours[min(f.hour + f.hours - 1, len(self.hours) - 1)]
+        with self.target.connect("auditor") as conn:
+            if f.kind == "withdrawal":
+                n = chaos_db.withdrawals_seen(conn, self.account)
+                return (f"{f.param('amount')} {self.config.base_currency} withdrawn at the venue; the book saw "
+                        f"{n} withdrawal(s)")
+            seen = chaos_db.window_orders(conn, self.account, first, last)
+        placed = sum(v for k, v in seen.items() if k not in ("partly", "ghost"))
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(seen.items()) if v)
+        if f.kind == "ghost_fill":
+            return (f"ghost fill reported for {seen['ghost']} order(s): {detail}" if seen["ghost"]
+                    else f"not reached: no order was placed in the window ({placed} placed)")
+        return f"{placed} order(s) placed in the window" + (f": {detail}" if detail else "")
 
     def line(self, c: SegmentCheck, kills: int, stops: int) -> str:
         return (f"  {c.until:%Y-%m-%d %H:00}  gates {'pass' if c.gates_passed else 'FAIL ' + ','.join(c.gate_failures)}"
                 f"  chains {'ok' if c.chains_ok else 'BROKEN'}  reconciled {c.reconciled}"
                 f"  kills {kills}  db stops {stops}  halts {len(c.halts)}  resumed {len(c.resumed)}"
-                + (f"  unexplained {c.blocked}" if c.blocked else "") + f"  [{c.wall_s:.1f} s]")
+                + (f"  unexplained {c.blocked}" if c.blocked else "") + (f"  ENDED: {c.ended}" if c.ended else "")
+                + f"  [{c.wall_s:.1f} s]")
 
-    def check(self, until: datetime) -> SegmentCheck:
-        """The checks after a segment, and the scripted operator's runbook for the halts in force."""
+    def check(self, until: datetime, past: list[Fault] | None = None) -> SegmentCheck:
+        """The checks after a segment, and the scripted operator's runbook for the halts in force (``past``:
+        the faults scheduled up to ``until``)."""
         t0 = seams.monotonic()
         with self.target.connect("auditor") as conn:
             try:
@@ -222,8 +254,23 @@ class Campaign:
             reconciled = chaos_db.reconciliation_clean(conn, self.account)
             conn.commit()
         resumed, blocked = self.operator(halts, reconciled) if halts else ([], [])
+        ended = self.ended(halts, reconciled, past or [])
         return SegmentCheck(until, not failed, failed, chains, [f"{h.scope_kind}:{h.scope_key}" for h in halts],
-                            resumed, blocked, reconciled, seams.monotonic() - t0)
+                            resumed, blocked, reconciled, seams.monotonic() - t0, ended)
+
+    def ended(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None, past: list[Fault]) -> str | None:
+        """The runbook for a terminal venue fault (docs/chaos.md "Faults that end an account's trading"): the
+        venue account differs from the book for good (a fill the venue never made, a withdrawal), the
+        reconciliation stays dirty, ``api.resume`` refuses, and no governed call corrects the book. The
+        operator leaves the global halt in force and the account's trading ends: the reason, or None when no
+        such fault explains a dirty reconciliation under a halt explained by an incident."""
+        terminal = [f for f in past if f.layer == "venue" and f.kind in schedule.TERMINAL_KINDS]
+        explained = [h for h in halts if h.incident is not None and h.scope_kind == "global"]
+        if reconciled is not False or not terminal or not explained:
+            return None
+        f = terminal[0]
+        return (f"{f.kind} at {self.hours[f.hour]:%Y-%m-%d %H:00}: reconciliation dirty for good, global halt "
+                f"{explained[0].incident} left in force (no runbook step corrects the book)")
 
     def operator(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None) -> tuple[list[str], list[str]]:
         """The runbook for a halt (docs/operations.md): reconciliation clean, the halt's incident reviewed

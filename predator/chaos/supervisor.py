@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,12 +65,14 @@ class Supervisor:
     """Runs the worker of ``plan`` up to an hour, carrying out the kills and database stops scheduled in it."""
 
     def __init__(self, plan: Path, hours: list[datetime], env: dict[str, str], embedded: bool,
-                 max_restarts: int = 50) -> None:
+                 max_restarts: int = 50, terminate: Callable[[], int] | None = None) -> None:
         self.plan = plan
         self.hours = hours  # business hour index -> datetime
         self.env = env
         self.embedded = embedded
         self.max_restarts = max_restarts
+        #: Drops the worker's database sessions (pg_terminate_backend); returns how many.
+        self.terminate = terminate
 
     def _spawn(self, until: datetime, kill_points: list[tuple[str, datetime]]) -> subprocess.Popen[str]:
         env = dict(self.env)
@@ -111,6 +114,19 @@ class Supervisor:
                 f = due[0]
                 pending.remove(f)
                 seams.sleep(int(f.param("delay_ms", 0)) / 1000)
+                if f.kind == "freeze":
+                    # Frozen event delivery: the worker stops where it is and goes on 5-10 s later.
+                    proc.send_signal(signal.SIGSTOP)
+                    seams.sleep(int(f.param("freeze_ms", 5000)) / 1000)
+                    proc.send_signal(signal.SIGCONT)
+                    out.injected.append(Injected(f, self.hours[f.hour], f"frozen {int(f.param('freeze_ms', 5000))} ms"
+                                                 " (SIGSTOP, SIGCONT)"))
+                    continue
+                if f.kind == "terminate_backends":
+                    n = self.terminate() if self.terminate is not None else 0
+                    out.injected.append(Injected(f, self.hours[f.hour], f"{n} worker session(s) terminated"
+                                                 " (pg_terminate_backend)"))
+                    continue
                 if f.layer == "worker":
                     proc.send_signal(signal.SIGKILL)
                     sent_kill = True

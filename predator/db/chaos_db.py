@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import psycopg
 
+from predator.db import logins
 from predator.db.reads import _HALT_INCIDENT
 
 
@@ -138,3 +140,61 @@ def terminate_session(conn: psycopg.Connection[Any], pid: int) -> bool:
     sessions): the chaos scenarios' "risk authority unreachable" fault (seed 001 F2). True when it was cut."""
     row = conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
     return bool(row and row[0])
+
+
+def ghost_fills(conn: psycopg.Connection[Any], account: str) -> list[GhostFill]:
+    """The fills the book holds under a trade id the chaos venue gives a fill it never made (``…-ghost``),
+    for the venue's restore after a restart (:meth:`predator.chaos.venue.ChaosPaperVenue.restore_truth`)."""
+    rows = conn.execute(
+        "SELECT f.client_order_id, f.symbol, f.side, f.quantity, f.price, f.fee, f.fee_currency, o.ts"
+        " FROM api.fills f JOIN api.orders o USING (client_order_id)"
+        " WHERE f.account = %s AND f.venue_trade_id LIKE '%%-ghost' ORDER BY f.seq", (account,)).fetchall()
+    return [GhostFill(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class GhostFill:
+    """A fill the book holds that the venue never made (read back from the book on a restart)."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    fee_currency: str
+    placed_at: datetime
+
+
+
+def terminate_worker_sessions(conn: psycopg.Connection[Any]) -> int:
+    """Drop every session of the worker's login role (``pg_terminate_backend``, as the administrator): a chaos
+    campaign's dropped database connections. How many were terminated."""
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE usename = %s AND pid <> pg_backend_pid()", (logins.LOGINS["worker"],)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def window_orders(conn: psycopg.Connection[Any], account: str, first: datetime, last: datetime) -> dict[str, int]:
+    """The account's orders placed in [first, last] by status, and of them those filled less than their
+    quantity (``partly``) and those with a fill the venue never made (``ghost``): a venue fault's outcome."""
+    out: dict[str, int] = {}
+    for status, n in conn.execute(
+            "SELECT status, count(*) FROM api.orders WHERE account = %s AND ts BETWEEN %s AND %s GROUP BY status",
+            (account, first, last)).fetchall():
+        out[str(status)] = int(n)
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE filled_qty > 0 AND filled_qty < quantity),"
+        " count(*) FILTER (WHERE EXISTS (SELECT FROM api.fills f WHERE f.client_order_id = o.client_order_id"
+        "   AND f.venue_trade_id LIKE '%%-ghost'))"
+        " FROM api.orders o WHERE account = %s AND ts BETWEEN %s AND %s", (account, first, last)).fetchone()
+    out["partly"], out["ghost"] = (int(row[0]), int(row[1])) if row else (0, 0)
+    return out
+
+
+def withdrawals_seen(conn: psycopg.Connection[Any], account: str) -> int:
+    """How many withdrawals the book recorded as seen on the account's venue."""
+    row = conn.execute("SELECT count(*) FROM api.venue_transfers WHERE account = %s AND kind = 'withdrawal'",
+                       (account,)).fetchone()
+    return int(row[0]) if row else 0

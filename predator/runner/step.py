@@ -93,7 +93,9 @@ class HourStep:
         holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
         exactly that; a simulated venue then matches against those bars in the same transaction."""
         if self.config.feed != "sync":
-            state, admitted, refusals = self._close_and_admit(t, self.relay.collect(self.conn, t), decide)
+            collected = self.relay.collect(self.conn, t)
+            killpoints.reached("mid_fill_relay", t)  # the venue's fills taken, not yet recorded
+            state, admitted, refusals = self._close_and_admit(t, collected, decide)
         else:
             # A venue on its own clock is polled before (its fills do not depend on our bars; the poll
             # commits its reads); a simulated venue matches the bars the hour knew, inside the transaction.
