@@ -3006,6 +3006,11 @@ BEGIN
         IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
             v_reasons := v_reasons || 'edge_below_minimum'::text;
         END IF;
+        v_cap := risk.cap(v_limits, 'max_claimed_edge_bps', p_symbol, NULL);
+        v_caps := v_caps || jsonb_build_object('max_claimed_edge_bps', v_cap);
+        IF v_cap IS NOT NULL AND p_edge_bps > v_cap THEN
+            v_reasons := v_reasons || 'implausible_edge'::text;  -- seed 001 F1: a corrupted score is refused, not believed
+        END IF;
         IF v_notional * (1 + v_fee_rate) > (v_ccy ->> 'quote_cash')::numeric - (v_ccy ->> 'quote_open_buys')::numeric * (1 + v_fee_rate) THEN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
