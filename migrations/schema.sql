@@ -2476,30 +2476,11 @@ CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p
     AS $$
 DECLARE
     v_scope record;
-    v_dirty text;
-    v_open  text;
 BEGIN
     SELECT * INTO v_scope FROM risk._scope(p_scope, p_target);
-    SELECT string_agg(a.name, ', ' ORDER BY a.name) INTO v_dirty
-      FROM trading.account a
-      JOIN LATERAL (SELECT r.clean FROM ops.reconciliation r WHERE r.book_id = a.book_id ORDER BY r.seq DESC LIMIT 1) last ON true
-     WHERE NOT last.clean
-       AND (v_scope.scope_kind = 'global' OR (v_scope.scope_kind = 'lane' AND a.lane = v_scope.scope_key)
-            OR a.book_id = v_scope.book_id);
-    IF v_dirty IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD014',
-            MESSAGE = format('resume of %s %s refused: reconciliation is dirty for %s', v_scope.scope_kind, v_scope.scope_key, v_dirty),
-            HINT = 'Find the difference (api.reconcile diffs, predator incidents), fix the book or the venue, and resume after a clean reconciliation.';
-    END IF;
-    SELECT string_agg(i.incident, ', ' ORDER BY i.incident) INTO v_open
-      FROM api.incidents i
-     WHERE i.severity = 1 AND i.status <> 'resolved'
-       AND (v_scope.scope_kind IN ('global', 'lane') OR i.book_id IN (0, v_scope.book_id));
-    IF v_open IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD014',
-            MESSAGE = format('resume of %s %s refused: severity-1 incident(s) open: %s', v_scope.scope_kind, v_scope.scope_key, v_open),
-            HINT = 'Resolve the incident with api.update_incident(id, ''resolved'', reason) once it is understood, then resume.';
-    END IF;
+    -- Dirty reconciliation, open severity-1 incident: the one rule, shared with api.resume_strategy.
+    PERFORM risk._require_resumable(format('resume of %s %s', v_scope.scope_kind, v_scope.scope_key),
+                                    v_scope.scope_kind, v_scope.scope_key, v_scope.book_id);
     PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);
     RETURN risk._set_halt(v_scope.scope_kind, v_scope.scope_key, v_scope.book_id, 'resume', p_reason, 'operator', NULL);
 END
@@ -2576,6 +2557,8 @@ CREATE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason te
 DECLARE
     v_acct trading.account := trading._account(p_account);
 BEGIN
+    PERFORM risk._require_resumable(format('resume_strategy of %s/%s', p_account, p_strategy), 'strategy',
+                                    p_account || '/' || p_strategy, v_acct.book_id);
     PERFORM ops._audit(v_acct.book_id, 'resume_strategy', p_account || '/' || p_strategy, '{}', p_reason);
     UPDATE trading.strategy s SET status = 'active' WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
     IF NOT FOUND THEN
@@ -2593,7 +2576,7 @@ ALTER FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason tex
 -- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown.';
+COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown; PD014 while the book''s latest reconciliation is dirty or a severity-1 incident of the book (or global) is open.';
 
 
 --
@@ -4055,10 +4038,42 @@ COMMENT ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open num
 
 
 --
--- Name: conversion_rate(text, text, text, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+-- Name: bar_known(text, text, timestamp with time zone, bigint, interval); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
-CREATE FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) RETURNS TABLE(rate numeric, symbol text, bar_close timestamp with time zone, inverted boolean)
+CREATE FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint DEFAULT NULL::bigint, p_within interval DEFAULT NULL::interval) RETURNS TABLE(ts timestamp with time zone, close numeric, bar_close timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.ts, c.close, c.ts + interval '1 hour'
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+       AND c.ts <= p_at - interval '1 hour'
+       AND c.ts > coalesce(p_at - p_within, '-infinity'::timestamptz)
+       AND c.load_id <= coalesce(p_load_id, 9223372036854775807)
+     ORDER BY c.ts DESC, c.revision DESC
+     LIMIT 1;
+END
+$$;
+
+
+ALTER FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gate 20.';
+
+
+--
+-- Name: conversion_rate(text, text, text, timestamp with time zone, bigint, bigint); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint DEFAULT NULL::bigint, p_inverse_load bigint DEFAULT NULL::bigint) RETURNS TABLE(rate numeric, symbol text, bar_close timestamp with time zone, inverted boolean)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -4073,18 +4088,10 @@ BEGIN
         RETURN QUERY SELECT 1::numeric, NULL::text, NULL::timestamptz, false;
         RETURN;
     END IF;
-    SELECT c.ts, c.close INTO v_direct_ts, v_direct
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_from || '/' || p_to AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
-    SELECT c.ts, c.close INTO v_inverse_ts, v_inverse
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_to || '/' || p_from AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
+    SELECT b.ts, b.close INTO v_direct_ts, v_direct
+      FROM market.bar_known(p_venue, p_from || '/' || p_to, p_at, p_direct_load, NULL) b;
+    SELECT b.ts, b.close INTO v_inverse_ts, v_inverse
+      FROM market.bar_known(p_venue, p_to || '/' || p_from, p_at, p_inverse_load, NULL) b;
     IF v_direct_ts IS NOT NULL AND (v_inverse_ts IS NULL OR v_direct_ts >= v_inverse_ts) THEN
         RETURN QUERY SELECT v_direct, p_from || '/' || p_to, v_direct_ts + interval '1 hour', false;
     ELSIF v_inverse_ts IS NOT NULL AND v_inverse > 0 THEN
@@ -4094,13 +4101,13 @@ END
 $$;
 
 
-ALTER FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+-- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar.';
+COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar. p_direct_load / p_inverse_load: only revisions loaded up to them (a sync-fed hour''s knowledge; gate 20).';
 
 
 --
@@ -4193,14 +4200,7 @@ CREATE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    RETURN QUERY
-    SELECT c.ts, c.close, c.ts + interval '1 hour'
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-       AND c.ts > p_at - interval '7 days'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
+    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bar_known(p_venue, p_symbol, p_at, NULL, interval '7 days') b;
 END
 $$;
 
@@ -4224,18 +4224,11 @@ CREATE FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    -- One backward index probe per symbol (not a scan of the week's bars).
+    -- One backward index probe per symbol (not a scan of the week's bars); the rule is market.bar_known's.
     RETURN QUERY
-    SELECT s.sym, b.ts, b.close, b.ts + interval '1 hour'
+    SELECT s.sym, b.ts, b.close, b.bar_close
       FROM unnest(p_symbols) s(sym)
-     CROSS JOIN LATERAL (
-           SELECT c.ts, c.close
-             FROM market.candle c
-            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
-              AND c.ts <= p_at - interval '1 hour'
-              AND c.ts > p_at - interval '7 days'
-            ORDER BY c.ts DESC, c.revision DESC
-            LIMIT 1) b;
+     CROSS JOIN LATERAL market.bar_known(p_venue, s.sym, p_at, NULL, interval '7 days') b;
 END
 $$;
 
@@ -6602,6 +6595,50 @@ ALTER FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timest
 --
 
 COMMENT ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) IS 'Internal: restarts the clean-hour count of a paper breaker pause when its figure reaches breaker_clear_pct of the threshold (hysteresis).';
+
+
+--
+-- Name: _require_resumable(text, text, text, integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_dirty text;
+    v_open  text;
+BEGIN
+    SELECT string_agg(a.name, ', ' ORDER BY a.name) INTO v_dirty
+      FROM trading.account a
+      JOIN LATERAL (SELECT r.clean FROM ops.reconciliation r WHERE r.book_id = a.book_id ORDER BY r.seq DESC LIMIT 1) last ON true
+     WHERE NOT last.clean
+       AND (p_scope_kind = 'global' OR (p_scope_kind = 'lane' AND a.lane = p_scope_key) OR a.book_id = p_book_id);
+    IF v_dirty IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('%s refused: reconciliation is dirty for %s', p_what, v_dirty),
+            HINT = 'Find the difference (api.reconcile diffs, predator incidents), fix the book or the venue, and resume after a clean reconciliation.';
+    END IF;
+    SELECT string_agg(i.incident, ', ' ORDER BY i.incident) INTO v_open
+      FROM api.incidents i
+     WHERE i.severity = 1 AND i.status <> 'resolved'
+       AND (p_scope_kind IN ('global', 'lane') OR i.book_id IN (0, p_book_id));
+    IF v_open IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('%s refused: severity-1 incident(s) open: %s', p_what, v_open),
+            HINT = 'Resolve the incident with api.update_incident(id, ''resolved'', reason) once it is understood, then resume.';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) IS 'Internal: what an operator resume waits for (api.resume, api.resume_strategy): PD014 while a reconciliation the scope covers is dirty or a severity-1 incident it covers is open.';
 
 
 --
@@ -14876,11 +14913,19 @@ REVOKE ALL ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open 
 
 
 --
--- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+-- Name: FUNCTION bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: ACL; Schema: market; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) TO predator_auditor;
+REVOKE ALL ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) TO predator_auditor;
 
 
 --
@@ -15324,6 +15369,13 @@ REVOKE ALL ON FUNCTION risk._net_arbitration(p_book_id integer, p_strategy text,
 --
 
 REVOKE ALL ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) FROM PUBLIC;
 
 
 --

@@ -117,7 +117,7 @@ class HourRunner:
         conn.commit()
         warmup = timedelta(hours=max(int(getattr(s, "warmup_bars", 500))
                                      for s in [self.strategy, *(o.strategy for o in self.others)]) + 24)
-        market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup, c.end + HOUR)
+        market = self.market = MarketData.load(conn, c.venue.venue, list(c.feeds), c.start - warmup, c.end + HOUR)
         conn.commit()
         features: dict[str, Any] = {}
         # A sync-fed run computes features every hour over the bars that hour knew (HourStep.refresh).

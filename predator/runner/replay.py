@@ -138,7 +138,7 @@ class _KnowledgeFeed:
         self.by_hour: dict[datetime, dict[str, int | None]] = {}
         for k in knowledge:
             self.by_hour.setdefault(k.hour, {})[k.symbol] = k.load_id
-        self.loaded: dict[str, int | None] = {s: None for s in config.symbols}
+        self.loaded: dict[str, int | None] = {s: None for s in config.feeds}
         self.loads = 0
 
     def before(self, hour: datetime) -> None:
@@ -183,7 +183,7 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
         for lim in limits:
             api.set_limit(dst_op, config.risk_profile, lim.limit_name, lim.mode, lim.value,
                           "replay: limits of the original run", lim.scope)
-    rules = replay_db.instrument_rules(src, venue=config.venue.venue, symbols=config.symbols)
+    rules = replay_db.instrument_rules(src, venue=config.venue.venue, symbols=config.feeds)
     src.commit()
     breakers = replay_db.changed_paper_breakers(src, account=config.account)
     if breakers:
@@ -409,7 +409,7 @@ def replay(
                 if first is not None:
                     feeder.before(first)
             else:
-                for symbol in config.symbols:
+                for symbol in config.feeds:  # the traded symbols and the conversion pairs
                     _copy_candles(src, feeder_conn, config.venue.venue, symbol, config.start - warmup, last + HOUR)
             # Replays run over stored history into a throwaway database: fast commits (backtest mode).
             runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=config.mode == "paper", until=last)

@@ -83,6 +83,8 @@ class HourStep:
     limits: dict[str, float | None] = field(default_factory=dict)
     #: The book's further strategies; empty for a run of one strategy (which then behaves exactly as before).
     others: list[OtherStrategy] = field(default_factory=list)
+    #: A multi-currency book: what the last hour close valued (``api.hourly_states.valuation``); None otherwise.
+    valuation: dict[str, Any] | None = None
 
     def run(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
@@ -102,7 +104,7 @@ class HourStep:
             polled = None if isinstance(self.relay.venue, SimulatedVenue) else self.relay.collect(self.conn, t)
             with self.conn.transaction():
                 known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
-                                                    symbols=self.config.symbols)
+                                                    symbols=self.config.feeds)
                 self.refresh(t, known)
                 state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t),
                                                                   decide)
@@ -119,7 +121,7 @@ class HourStep:
         """Bars as the hour ``t`` knows them (the strategy's warm-up window before ``t``), the strategy's
         features over them, and the simulated venue's bars."""
         warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
-        market = MarketData.load(self.conn, self.config.venue.venue, list(self.config.symbols), t - warmup, t,
+        market = MarketData.load(self.conn, self.config.venue.venue, list(self.config.feeds), t - warmup, t,
                                  known=known)
         self.market = market
         features: dict[str, dict[str, np.ndarray[Any, Any]]] = {}
@@ -167,14 +169,19 @@ class HourStep:
             )
         calls.append(relay.health_call(t))
         calls.append(reads.open_order_symbols_call(c.account))
-        calls.append(api.close_hour_call(c.account, t, c.symbols))
+        calls.append(api.close_hour_call(c.account, t, c.feeds))
+        at_state = len(calls) - 1
+        if c.currencies:
+            # A multi-currency book: what the close valued per currency (cash, open buys, rate), for sizing.
+            calls.append(reads.hour_valuation_call(c.account, t))
         with conn.transaction():
             results = api.run_many(conn, calls)
             killpoints.reached("mid_close", t)
-            state: api.HourState = results[-1]
+            state: api.HourState = results[at_state]
+            self.valuation = results[-1] if c.currencies else None
             named: list[tuple[str, Signal]] = []
             if t < c.end and decide:
-                open_symbols = set(results[-2])
+                open_symbols = set(results[at_state - 1])
                 own = reads.strategy_positions(conn, c.account) if self.others else None
                 named = [(c.strategy, s) for s in self.decide(t, state, open_symbols, positions=_own(own, c.strategy))]
                 for other in self.others:
@@ -282,13 +289,22 @@ class HourStep:
                 continue
             feats = {k: v[:n] for k, v in features.get(symbol, {}).items()}
             position = held.get(symbol, Decimal(0))
+            cash, equity = state.cash, state.equity
+            if self.valuation is not None:
+                in_quote = quote_money(self.valuation, symbol.rsplit("/", 1)[-1], state.equity, self.fee_rate)
+                if in_quote is None:
+                    # No rate for the quote: the book cannot value an order in it (the database refuses an
+                    # entry conversion_rate_missing); the strategy is not asked on a guess.
+                    self.log.warning("conversion_rate_missing", hour=t.isoformat(), symbol=symbol)
+                    continue
+                cash, equity = in_quote
             ctx = Context(
                 decision_time=t,
                 symbol=symbol,
                 history=data.history(),
                 position=Decimal(position),
-                cash=state.cash,
-                equity=state.equity,
+                cash=cash,
+                equity=equity,
                 fee_rate=self.fee_rate,
                 rules=self.rules.get(symbol, InstrumentRules()),
                 last_close=data.close_exact[n - 1],
@@ -300,6 +316,21 @@ class HourStep:
             if signal is not None and signal.direction != "hold":
                 out.append(signal)
         return out
+
+
+def quote_money(valuation: Mapping[str, Any], quote: str, equity: Decimal,
+                fee_rate: float) -> tuple[Decimal, Decimal] | None:
+    """A multi-currency book's money as a strategy sizes an order of an instrument quoted in ``quote``: the cash
+    the database counts as available in that quote at admission (its trading balance less its open buys with
+    their fee, as the close valued them: ``valuation`` of ``api.hourly_states``) and the book's equity converted
+    from the reporting currency into the quote at the close's rate. None when the close had no rate for it.
+    Advice only: ``api.submit_signal`` decides (insufficient_cash, the caps in the reporting currency)."""
+    figures = (valuation.get("currencies") or {}).get(quote)
+    if figures is None or figures.get("rate") is None or Decimal(figures["rate"]) <= 0:
+        return None
+    fee = Decimal(repr(fee_rate))
+    cash = Decimal(figures.get("cash") or 0) - Decimal(figures.get("open_buys") or 0) * (1 + fee)
+    return max(cash, Decimal(0)), equity / Decimal(figures["rate"])
 
 
 def _own(positions: dict[str, dict[str, Decimal]] | None, strategy: str) -> dict[str, Decimal] | None:
