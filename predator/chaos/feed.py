@@ -159,7 +159,8 @@ class ChaosFeed:
         for f in self._of("late_revision"):
             if preliminary and f.start == closes:
                 bps = seams.rng(f"feed.revision|{symbol}|{closes.isoformat()}", self.seed).randint(50, 150)
-                sign = 1 if seams.rng(f"feed.revision.sign|{symbol}|{closes.isoformat()}", self.seed).random() < 0.5 else -1
+                coin = seams.rng(f"feed.revision.sign|{symbol}|{closes.isoformat()}", self.seed).random()
+                sign = 1 if coin < 0.5 else -1
                 close = (bar.close * (10000 + sign * bps) / 10000).quantize(bar.close)
                 pre = replace(bar, close=close, high=max(bar.high, close), low=min(bar.low, close))
                 return pre, f"late_revision {symbol}: preliminary close {close} ({sign * bps:+d} bps)"

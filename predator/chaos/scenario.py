@@ -321,7 +321,8 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
         if kind in ("worker_kill", "ingest_kill") and fault.end != fault.start:
             raise t.fail("to", f"a {kind} is one kill at one hour: 'to' equals 'from' (one [[faults]] per kill)")
         if kind in ("late_revision",) and fault.end == fault.start:
-            raise t.fail("to", "a late_revision's final bar comes at 'to', after the bar's hour 'from': 'to' after 'from'")
+            raise t.fail("to", "a late_revision's final bar comes at 'to', after the bar's hour 'from': "
+                               "'to' after 'from'")
         faults.append(fault)
 
     kinds = {f.kind for f in faults}

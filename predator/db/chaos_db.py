@@ -204,7 +204,8 @@ def feed_rows_at(conn: psycopg.Connection[Any], *, venue: str, source: str, cloc
     """The loads of ``source`` on ``venue`` at business ``clock`` and the bar revisions they stored (a chaos
     feeder's batch killed mid ingest must leave neither)."""
     row = conn.execute(
-        "SELECT (SELECT count(*) FROM api.candle_loads l WHERE l.venue = %(v)s AND l.source = %(s)s AND l.clock = %(c)s),"
+        "SELECT (SELECT count(*) FROM api.candle_loads l WHERE l.venue = %(v)s AND l.source = %(s)s"
+        "           AND l.clock = %(c)s),"
         "       (SELECT count(*) FROM api.candle_revisions r WHERE r.venue = %(v)s AND r.source = %(s)s"
         "           AND r.clock = %(c)s)",
         {"v": venue, "s": source, "c": clock}).fetchone()

@@ -90,6 +90,9 @@ def test_an_unknown_key_is_refused_not_ignored(old: str, new: str, where: str) -
     ('name = "no halt"', 'name = "some orders"', "share a name"),
     ('kind = "network_down"', 'kind = "worker_kill"\nphase = "after_lunch"', "'after_lunch': one of hour"),
     ('kind = "network_down"', 'kind = "worker_kill"', "a worker_kill is one kill at one hour"),
+    ('kind = "network_down"', 'kind = "ingest_kill"', "a ingest_kill is one kill at one hour"),
+    ('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
+     'kind = "late_revision"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T02:00:00Z', "'to' after 'from'"),
 ])
 def test_a_bad_value_is_refused_with_its_place(old: str, new: str, needle: str) -> None:
     assert old in GOOD
@@ -142,3 +145,17 @@ def test_find_by_name_or_file_and_not_found(tmp_path: Path) -> None:
     assert scenario.find(str(f)).name == "tiny"
     with pytest.raises(errors.NotFoundError, match="a1_black_thursday"):
         scenario.find("no_such_scenario")
+
+
+def test_feed_faults_read_as_declared_run_sync_fed_and_not_with_a_worker_kill() -> None:
+    feed = GOOD.replace('kind = "network_down"', 'kind = "feed_stall"')
+    s = parse(feed, "feed.toml")
+    assert [f.kind for f in s.feed_faults] == ["feed_stall"] and not s.venue_faults and not s.kills
+    kill = ('\n[[faults]]\nkind = "worker_kill"\nfrom = 2023-03-01T04:00:00Z\nto = 2023-03-01T04:00:00Z\n')
+    with pytest.raises(ScenarioError, match="feed faults run the window sync-fed"):
+        parse(feed + kill, "both.toml")
+    for kind in ("flat_candles", "single_venue_print", "late_revision", "ingest_kill"):
+        one = GOOD.replace('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
+                           f'kind = "{kind}"\nfrom = 2023-03-01T02:00:00Z\n'
+                           f'to = 2023-03-01T0{2 if kind == "ingest_kill" else 3}:00:00Z')
+        assert [f.kind for f in parse(one, f"{kind}.toml").feed_faults] == [kind]
