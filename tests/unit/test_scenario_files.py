@@ -152,8 +152,10 @@ def test_feed_faults_read_as_declared_run_sync_fed_and_not_with_a_worker_kill() 
     s = parse(feed, "feed.toml")
     assert [f.kind for f in s.feed_faults] == ["feed_stall"] and not s.venue_faults and not s.kills
     kill = ('\n[[faults]]\nkind = "worker_kill"\nfrom = 2023-03-01T04:00:00Z\nto = 2023-03-01T04:00:00Z\n')
-    with pytest.raises(ScenarioError, match="feed faults run the window sync-fed"):
+    with pytest.raises(ScenarioError, match="cannot be combined with \\['feed_stall'\\]"):
         parse(feed + kill, "both.toml")
+    with pytest.raises(ScenarioError, match="feed faults run the window sync-fed"):
+        parse(feed + kill.replace("worker_kill", "db_unreachable"), "both.toml")
     for kind in ("flat_candles", "single_venue_print", "late_revision", "ingest_kill"):
         one = GOOD.replace('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
                            f'kind = "{kind}"\nfrom = 2023-03-01T02:00:00Z\n'
