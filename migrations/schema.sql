@@ -468,6 +468,10 @@ DECLARE
     v_mark_closes numeric[];
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
+    v_flat_run    integer;
+    v_flat_detail jsonb;
+    v_wick_pct    numeric;
+    v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
 BEGIN
@@ -594,6 +598,21 @@ BEGIN
         IF v_stale_hours > 0 THEN
             PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
+        END IF;
+        -- Data-quality breakers (market.feed_quality): a feed repeating one flat bar hour after hour (a frozen
+        -- feed: flat_feed_hours, the run of repeated bars) and a bar printed far outside where it traded (a
+        -- single-venue print: bar_outlier_pct, the largest wick beyond the body of the bar closed at p_hour).
+        SELECT max(q.flat_run), jsonb_object_agg(q.symbol, q.flat_run) FILTER (WHERE q.flat_run > 0),
+               max(q.wick_pct), jsonb_object_agg(q.symbol, round(q.wick_pct, 4)) FILTER (WHERE q.wick_pct IS NOT NULL)
+          INTO v_flat_run, v_flat_detail, v_wick_pct, v_wick_detail
+          FROM market.feed_quality(v_acct.venue, v_symbols, p_hour) q;
+        IF v_flat_run > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'flat_feed_hours', p_hour, v_flat_run, 1,
+                                        jsonb_build_object('flat_repeated_bars', v_flat_detail));
+        END IF;
+        IF v_wick_pct > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'bar_outlier_pct', p_hour, v_wick_pct, 1,
+                                        jsonb_build_object('wick_pct', v_wick_detail));
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
@@ -4171,6 +4190,51 @@ COMMENT ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_
 
 
 --
+-- Name: feed_quality(text, text[], timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) RETURNS TABLE(symbol text, bar_ts timestamp with time zone, flat_run integer, wick_pct numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.sym, q.bar_ts, q.flat_run, q.wick_pct
+      FROM unnest(p_symbols) s(sym)
+     CROSS JOIN LATERAL (
+           SELECT max(b.ts) AS bar_ts,
+                  coalesce(min(b.n) FILTER (WHERE NOT b.repeat), count(*) + 1)::integer - 1 AS flat_run,
+                  max(CASE WHEN b.n = 1 AND b.ts = p_at - interval '1 hour' AND least(b.open, b.close) > 0 THEN
+                          100 * greatest((least(b.open, b.close) - b.low) / least(b.open, b.close),
+                                         (b.high - greatest(b.open, b.close)) / greatest(b.open, b.close)) END)
+                      AS wick_pct
+             FROM (SELECT e.ts, e.open, e.high, e.low, e.close,
+                          row_number() OVER w AS n,
+                          coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
+                                   AND e.open = lead(e.close) OVER w
+                                   AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
+                     FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
+                             FROM market.candle c
+                            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
+                              AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
+                            ORDER BY c.ts DESC, c.revision DESC) e
+                   WINDOW w AS (ORDER BY e.ts DESC)) b
+           HAVING count(*) > 0) q;
+END
+$$;
+
+
+ALTER FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) IS 'Data-quality figures per symbol at p_at: flat_run (latest bars in a row repeating the previous close flat, volume 0 or repeated: a frozen feed) and wick_pct (the bar closed at p_at: largest wick beyond its body, percent: a single-venue print). Read by api.close_hour for the flat_feed_hours and bar_outlier_pct breakers.';
+
+
+--
 -- Name: interval_seconds(text); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
@@ -5646,6 +5710,7 @@ BEGIN
     v_incident := ops._open_incident(p_book_id, 2,
         CASE p_breaker WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
                        WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'stale_data_hours' THEN 'data'
+        WHEN 'flat_feed_hours' THEN 'data' WHEN 'bar_outlier_pct' THEN 'data'
                        WHEN 'orders_per_hour' THEN 'model' ELSE 'execution' END,
         'account:' || v_acct.name,
         format('circuit breaker %s tripped on %s', p_breaker, v_acct.name),
@@ -7355,7 +7420,8 @@ BEGIN
     v_category := CASE p_breaker
         WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
         WHEN 'venue_fatal_error' THEN 'infrastructure'
-        WHEN 'stale_data_hours' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
+        WHEN 'stale_data_hours' THEN 'data'
+        WHEN 'flat_feed_hours' THEN 'data' WHEN 'bar_outlier_pct' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
         ELSE 'execution' END;
     v_incident := ops._open_incident(p_book_id, CASE p_scope WHEN 'global' THEN 1 ELSE 2 END, v_category,
         p_scope || ':' || v_key,
@@ -14933,6 +14999,13 @@ GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to tex
 --
 
 REVOKE ALL ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) FROM PUBLIC;
 
 
 --

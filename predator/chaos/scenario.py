@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from predator import errors
+from predator.chaos.feed import FEED_FAULTS
 
 #: Where the shipped scenario files are (package data).
 LIBRARY_DIR = Path(__file__).parent / "scenarios"
@@ -40,9 +41,11 @@ PROCESS_FAULTS = ("worker_kill", "db_unreachable")
 #: Where a ``worker_kill`` lands (:mod:`predator.chaos.killpoints`; ``hour``: SIGKILL from the supervisor once
 #: the hour closed).
 KILL_PHASES = ("hour", "after_admission", "after_ack", "mid_close")
-FAULTS = VENUE_FAULTS + PROCESS_FAULTS
-#: Feed faults are declared by seed 001 but not injected yet: refused with a pointer (docs/chaos.md).
-PLANNED_FAULTS = ("feed_stall", "flat_candles", "late_revision", "single_venue_print")
+#: Feed faults (issue 14 item 2, :mod:`predator.chaos.feed`): the run is sync-fed, its bars delivered hour by hour
+#: through the governed ingest by a chaos feeder that stalls (``feed_stall``), freezes (``flat_candles``),
+#: revises a bar late (``late_revision``), prints one outlier wick (``single_venue_print``) or is SIGKILLed in the
+#: middle of loading a batch and restarted (``ingest_kill``: kill point ``mid_ingest``).
+FAULTS = VENUE_FAULTS + PROCESS_FAULTS + FEED_FAULTS
 #: The comparisons a scalar expectation may use.
 OPERATORS = ("<", "<=", "=", "==", "!=", "<>", ">=", ">")
 #: The paper venue's parameters a scenario may set (:class:`predator.venues.paper.PaperConfig`).
@@ -122,7 +125,7 @@ class Expectation:
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    seed_id: str  # seed 001's id (A1 … F2)
+    seed_id: str  # seed 001's id (A1 … F2), or G1 … G9 for the data-feed faults (issue 14 item 2)
     title: str
     description: str
     window: Window
@@ -150,6 +153,11 @@ class Scenario:
     def kills(self) -> tuple[FaultDecl, ...]:
         """The ``worker_kill`` faults: the run goes through a supervised worker process."""
         return tuple(f for f in self.faults if f.kind == "worker_kill")
+
+    @property
+    def feed_faults(self) -> tuple[FaultDecl, ...]:
+        """The feed faults: the run is sync-fed through :class:`predator.chaos.feed.ChaosFeed`."""
+        return tuple(f for f in self.faults if f.kind in FEED_FAULTS)
 
     @property
     def outages(self) -> tuple[FaultDecl, ...]:
@@ -249,8 +257,8 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
     if not NAME.match(name):
         raise head.fail("name", f"{name!r}: lower-case letters, digits and _ (it names the file and the account)")
     seed_id = head.get("seed_id", str)
-    if not re.fullmatch(r"[A-F][1-3]", seed_id):
-        raise head.fail("seed_id", f"{seed_id!r}: seed 001's scenario id, A1 … F2")
+    if not re.fullmatch(r"[A-F][1-3]|G[1-9]", seed_id):
+        raise head.fail("seed_id", f"{seed_id!r}: seed 001's scenario id, A1 … F2 (G1 … G9: a data-feed fault)")
     title = head.get("title", str)
     description = head.get("description", str, "")
     replay = head.get("replay", bool, True)
@@ -301,9 +309,6 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
     for i, d in enumerate(top.get("faults", list, [])):
         t = _Table(d, f"[[faults]] #{i + 1}", source)
         kind = t.get("kind", str)
-        if kind in PLANNED_FAULTS:
-            raise t.fail("kind", f"{kind!r} is a feed fault of seed 001 that the scenario runner does not inject "
-                                 f"yet (docs/chaos.md); the paper venue's faults are: {', '.join(VENUE_FAULTS)}")
         if kind not in FAULTS:
             raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(FAULTS)}")
         phase = t.get("phase", str, "hour") if kind == "worker_kill" else None
@@ -313,8 +318,11 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
         t.done("kind, from, to" + (", phase" if kind == "worker_kill" else ""))
         if fault.end < fault.start:
             raise t.fail("to", "before 'from'")
-        if kind == "worker_kill" and fault.end != fault.start:
-            raise t.fail("to", "a worker_kill is one kill at one hour: 'to' equals 'from' (one [[faults]] per kill)")
+        if kind in ("worker_kill", "ingest_kill") and fault.end != fault.start:
+            raise t.fail("to", f"a {kind} is one kill at one hour: 'to' equals 'from' (one [[faults]] per kill)")
+        if kind in ("late_revision",) and fault.end == fault.start:
+            raise t.fail("to", "a late_revision's final bar comes at 'to', after the bar's hour 'from': "
+                               "'to' after 'from'")
         faults.append(fault)
 
     kinds = {f.kind for f in faults}
@@ -322,6 +330,9 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
         others = sorted(kinds - {"worker_kill"})
         raise ScenarioError(f"{source}: [[faults]]: worker_kill runs the worker as its own process, without the "
                             f"scenario's venue or database faults: it cannot be combined with {others}")
+    if kinds & set(FEED_FAULTS) and kinds & set(PROCESS_FAULTS):
+        raise ScenarioError(f"{source}: [[faults]]: feed faults run the window sync-fed through a chaos feeder; they "
+                            f"cannot be combined with {sorted(kinds & set(PROCESS_FAULTS))}")
     expectations = []
     for i, d in enumerate(top.get("expect", list)):
         t = _Table(d, f"[[expect]] #{i + 1}", source)

@@ -26,6 +26,7 @@ from psycopg.conninfo import make_conninfo
 
 from predator import config as predator_config
 from predator import errors, gates, seams
+from predator.chaos import feed as chaos_feed
 from predator.chaos.scenario import VENUE_FAULTS, Expectation, FaultDecl, Scenario, Window
 from predator.chaos.schedule import Fault
 from predator.chaos.supervisor import Supervisor, worker_env
@@ -212,7 +213,8 @@ def run_config(scenario: Scenario, seed: int, account: str) -> RunConfig:
     return RunConfig(account=account, symbols=scenario.window.symbols, strategy=main.strategy,
                      params=effective_params(load_strategy(main.strategy, dict(main.params)), dict(main.params)),
                      start=scenario.window.start, end=scenario.window.end, principal=scenario.principal,
-                     risk_profile=scenario.risk_profile, venue=venue, extra_strategies=extras)
+                     risk_profile=scenario.risk_profile, venue=venue, extra_strategies=extras,
+                     feed="sync" if scenario.feed_faults else "stored")
 
 
 def _warmup_hours(config: RunConfig) -> int:
@@ -221,12 +223,13 @@ def _warmup_hours(config: RunConfig) -> int:
     return max(warm, LOOKBACK_HOURS) + 48
 
 
-def load_window(target: Target, window: Window, before_hours: int) -> dict[str, int]:
+def load_window(target: Target, window: Window, before_hours: int, upto: datetime | None = None) -> dict[str, int]:
     """Load the window's candles (and ``before_hours`` of history before it; ``extra_intervals`` over the
     window itself) from the shared data directory into the database, through the gated loader. Rows already
-    stored are filed as duplicates, so loading again is harmless. Returns the rows read per file."""
+    stored are filed as duplicates, so loading again is harmless. Returns the rows read per file. ``upto``: load
+    the 1h bars opening before it only (a sync-fed run: the feeder delivers the rest hour by hour)."""
     out: dict[str, int] = {}
-    jobs = [(s, "1h", window.start - before_hours * HOUR, window.end + 2 * HOUR) for s in window.symbols]
+    jobs = [(s, "1h", window.start - before_hours * HOUR, upto or window.end + 2 * HOUR) for s in window.symbols]
     jobs += [(s, i, window.start, window.end + HOUR) for s in window.symbols for i in window.extra_intervals]
     with target.connect("worker") as conn:
         for symbol, interval, lo, hi in jobs:
@@ -297,7 +300,10 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
     seams.set_session_seed(seed)
     account = fresh_account(target, account or default_account(scenario, seed))
     config = run_config(scenario, seed, account)
-    load_window(target, scenario.window, _warmup_hours(config))
+    # A sync-fed run (feed faults): the history up to the bar that closes at the first decision hour, which the
+    # chaos feeder delivers with the rest, hour by hour.
+    load_window(target, scenario.window, _warmup_hours(config),
+                upto=scenario.window.start - HOUR if scenario.feed_faults else None)
     apply_limits(target, scenario)
 
     venues: list[ScenarioVenue] = []
@@ -312,6 +318,12 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
         summary = _run_supervised(target, scenario, config, seed, applied)
     elif scenario.outages:
         summary = _run_with_outages(target, scenario, config, factory, applied)
+    elif scenario.feed_faults:
+        feeder = chaos_feed.ChaosFeed(scenario.window.venue, scenario.window.symbols, scenario.window.start,
+                                      scenario.window.end, [chaos_feed.FeedFault(f.kind, f.start, f.end)
+                                                            for f in scenario.feed_faults], seed)
+        summary = chaos_feed.run_sync_fed(target, config, feeder, factory, applied)
+        applied.extend(feeder.applied)
     else:
         runner = HourRunner(target, config, venue=factory, progress=progress)
         try:

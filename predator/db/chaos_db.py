@@ -198,3 +198,24 @@ def withdrawals_seen(conn: psycopg.Connection[Any], account: str) -> int:
     row = conn.execute("SELECT count(*) FROM api.venue_transfers WHERE account = %s AND kind = 'withdrawal'",
                        (account,)).fetchone()
     return int(row[0]) if row else 0
+
+
+def feed_rows_at(conn: psycopg.Connection[Any], *, venue: str, source: str, clock: datetime) -> tuple[int, int]:
+    """The loads of ``source`` on ``venue`` at business ``clock`` and the bar revisions they stored (a chaos
+    feeder's batch killed mid ingest must leave neither)."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM api.candle_loads l WHERE l.venue = %(v)s AND l.source = %(s)s"
+        "           AND l.clock = %(c)s),"
+        "       (SELECT count(*) FROM api.candle_revisions r WHERE r.venue = %(v)s AND r.source = %(s)s"
+        "           AND r.clock = %(c)s)",
+        {"v": venue, "s": source, "c": clock}).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def bars_stored_from(conn: psycopg.Connection[Any], *, venue: str, symbols: list[str], ts: datetime) -> int:
+    """How many effective 1h bars of ``symbols`` on ``venue`` open at or after ``ts`` are stored."""
+    row = conn.execute("SELECT count(*) FROM api.candles c WHERE c.venue = %s AND c.symbol = ANY (%s)"
+                       " AND c.interval = '1h' AND c.ts >= %s", (venue, symbols, ts)).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -12,6 +12,9 @@ replay parity (when the scenario has no venue faults) and each SQL expectation a
 * E1, E2, F1 decision faults (predator.chaos.decisions): refused ideas demote then pause, the caps refuse ten
   times the trades, corrupted scores demote then pause;
 * F2 the risk authority (the database) unreachable for four hours: nothing sent, trading resumes;
+* G1-G5 the data-feed faults, sync-fed through the chaos feeder: a stall (stale-data breaker, nothing traded
+  blind), flat repeated candles and a single-venue print (their data-quality breakers), a late revision (a
+  correction, gates on what each hour knew, replay parity), a feeder SIGKILLed mid ingest (nothing partial);
 * a planted scenario whose expectation fails: ``predator scenario run`` prints FAIL with the rows and exits 1.
 """
 
@@ -27,6 +30,7 @@ from predator.chaos import scenario
 from predator.chaos.scenario_run import ScenarioResult, report_lines, run_scenario
 from predator.cli import main
 from predator.db.connection import Target
+from predator.errors import ConfigurationError
 
 
 def values(result: ScenarioResult) -> dict[str, Decimal | int | None]:
@@ -163,3 +167,47 @@ def test_a_failing_expectation_prints_its_rows_and_exits_1(market_db: Target, tm
     # A second run gets a fresh account rather than resuming the first.
     again = CliRunner().invoke(main, ["scenario", "run", str(f), "--in-place", "--seed", "3", "--account", "planted"])
     assert again.exit_code == 1 and "account planted_2 " in again.output
+
+
+# --- data-feed faults (issue 14 item 2): sync-fed runs through the chaos feeder, in a database without the window's
+# bars (the `db` fixture: migrated, no candles), since a feeder cannot stall or revise bars already stored.
+def test_g1_a_stalled_feed_trips_the_stale_data_breaker_and_nothing_is_traded_blind(db: Target) -> None:
+    result = run_scenario(db, scenario.find("g1_feed_stall"))
+    assert_passed(result)
+    assert result.config.feed == "sync"
+    assert [k for k, _ in result.faults_applied].count("feed_stall: no bar delivered") == 5
+    assert result.replay is not None and result.replay.parity and result.replay.hours_compared == 24
+
+
+@pytest.mark.parametrize(("name", "breaker"), [("g2_flat_candles", "flat_feed_hours"),
+                                               ("g4_single_venue_print", "bar_outlier_pct")])
+def test_g2_g4_flat_candles_and_a_single_venue_print_trip_their_data_quality_breakers(db: Target, name: str,
+                                                                                       breaker: str) -> None:
+    result = run_scenario(db, scenario.find(name))
+    assert_passed(result)
+    assert values(result)[f"the {breaker} breaker trips once, at " + ("08:00 (three repeated bars)" if
+                                                                        breaker == "flat_feed_hours" else
+                                                                        "07:00, on a figure of 30-40")] == 1
+    assert result.replay is not None and result.replay.parity
+
+
+def test_g3_a_late_revision_is_a_correction_and_replays_to_parity(db: Target) -> None:
+    result = run_scenario(db, scenario.find("g3_late_revision"))
+    assert_passed(result)
+    assert sum(k.startswith("late_revision") for k, _ in result.faults_applied) == 4  # 2 preliminary, 2 final
+    assert result.replay is not None and result.replay.parity and result.replay.hours_compared == 24
+
+
+def test_g5_a_feeder_killed_mid_ingest_leaves_nothing_partial_and_reloads_idempotently(db: Target) -> None:
+    result = run_scenario(db, scenario.find("g5_ingest_kill"))
+    assert_passed(result)
+    kinds = [k for k, _ in result.faults_applied]
+    assert any(k.startswith("ingest_kill: feeder SIGKILLed (killpoint mid_ingest")
+               and "0 load(s) and 0 of 6 bar(s)" in k for k in kinds), kinds
+    assert "ingest_kill: delivered again, 6 of 6 bar(s) duplicates" in kinds
+    assert result.replay is not None and result.replay.parity
+
+
+def test_a_feed_scenario_refuses_a_database_that_holds_its_window(market_db: Target) -> None:
+    with pytest.raises(ConfigurationError, match="already stored"):
+        run_scenario(market_db, scenario.find("g1_feed_stall"))

@@ -6,7 +6,8 @@
 -- and outputs (everything the book's chains gained since the previous close). Marks are the close of
 -- the last bar closed by p_hour; a held symbol without that bar is listed in stale_marks.
 -- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour) and the
--- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar). Treasury: accrues the
+-- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar) and the data-quality
+-- breakers flat_feed_hours and bar_outlier_pct (market.feed_quality). Treasury: accrues the
 -- declared operating costs and, at 00:00 UTC, stores the self-financing status and applies the treasury policy.
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
 -- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
@@ -52,6 +53,10 @@ DECLARE
     v_mark_closes numeric[];
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
+    v_flat_run    integer;
+    v_flat_detail jsonb;
+    v_wick_pct    numeric;
+    v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
 BEGIN
@@ -178,6 +183,21 @@ BEGIN
         IF v_stale_hours > 0 THEN
             PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
+        END IF;
+        -- Data-quality breakers (market.feed_quality): a feed repeating one flat bar hour after hour (a frozen
+        -- feed: flat_feed_hours, the run of repeated bars) and a bar printed far outside where it traded (a
+        -- single-venue print: bar_outlier_pct, the largest wick beyond the body of the bar closed at p_hour).
+        SELECT max(q.flat_run), jsonb_object_agg(q.symbol, q.flat_run) FILTER (WHERE q.flat_run > 0),
+               max(q.wick_pct), jsonb_object_agg(q.symbol, round(q.wick_pct, 4)) FILTER (WHERE q.wick_pct IS NOT NULL)
+          INTO v_flat_run, v_flat_detail, v_wick_pct, v_wick_detail
+          FROM market.feed_quality(v_acct.venue, v_symbols, p_hour) q;
+        IF v_flat_run > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'flat_feed_hours', p_hour, v_flat_run, 1,
+                                        jsonb_build_object('flat_repeated_bars', v_flat_detail));
+        END IF;
+        IF v_wick_pct > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'bar_outlier_pct', p_hour, v_wick_pct, 1,
+                                        jsonb_build_object('wick_pct', v_wick_detail));
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
