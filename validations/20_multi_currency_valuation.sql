@@ -7,7 +7,8 @@
 --     balance in c after the last journal transaction the hour covers (digests->'heads');
 --   * each rate: market.conversion_rate(venue, c, reporting, hour) for every currency the hour valued and every
 --     cash currency; a rate, pair or bar close that differs from the recorded one is a violation;
---   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base), at the close of
+--   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base; a fill voided by
+--     then, trading.fill_void, left out), at the close of
 --     the last 1h bar closed by the hour within 7 days (market.marks' rule; for an hour of a sync-fed run, among
 --     the revisions loaded by the load portfolio.hour_knowledge says it knew, so a bar revised after the hour
 --     closed is not held against it); a symbol without such a bar is valued at the
@@ -32,7 +33,8 @@ WITH h AS (
     SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.valuation, h.exposures, h.recorded_at,
            a.venue, a.base_currency AS reporting,
            coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0) AS head_tx,
-           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill
+           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill,
+           coalesce((h.digests -> 'heads' ->> 'trading.fill_void')::bigint, 0) AS head_void
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id
      WHERE (:'account' = '' OR h.book_id = :book) AND h.hour >= :'from' AND h.hour <= :'to'
@@ -49,13 +51,19 @@ cum AS (        -- each fill's running position of its symbol, valid until the s
       FROM trading.fill f
      WHERE (:'account' = '' OR f.book_id = :book)
     WINDOW w AS (PARTITION BY f.book_id, f.symbol ORDER BY f.seq)),
+held0 AS (      -- positions per symbol from the fills each hour covers, less the fills voided by then (trading.fill_void)
+    SELECT h.*, c.symbol,
+           c.quantity - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+                                   WHERE v.book_id = h.book_id AND v.symbol = c.symbol AND v.seq <= h.head_void), 0) AS quantity
+      FROM h
+      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)),
 held AS (       -- positions per symbol from the fills each hour covers, at the hour's mark; cash currencies left out
     SELECT h.book_id, h.hour, c.symbol, split_part(c.symbol, '/', 2) AS quote, c.quantity, m.close AS mark,
            CASE WHEN m.close IS NULL
                 THEN (SELECT (e ->> 'notional')::numeric FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument' AND e ->> 'key' = c.symbol) END AS recorded_notional
       FROM h
-      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)
+      JOIN held0 c ON c.book_id = h.book_id AND c.hour = h.hour
       LEFT JOIN cash_ccy x ON x.book_id = h.book_id AND x.hour = h.hour AND x.ccy = split_part(c.symbol, '/', 1)
       -- The mark as the hour knew it: a sync-fed hour (portfolio.hour_knowledge) saw only the revisions loaded by
       -- its known load, so a bar revised later does not count against it (market.marks' rule otherwise).
