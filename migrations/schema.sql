@@ -557,6 +557,13 @@ BEGIN
             DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
             HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
     END IF;
+    -- A fill voided since the previous close (api.void_fill: the venue never made it) takes its fee back.
+    v_fees := v_fees - (SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(f.symbol, '/', 2),
+                                                trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts), f.ts)), 0)
+                          FROM trading.fill_void v
+                          JOIN trading.fill f ON f.book_id = v.book_id AND f.symbol = v.symbol AND f.venue_trade_id = v.venue_trade_id
+                         WHERE v.book_id = v_acct.book_id AND v.seq > coalesce((v_prev ->> 'trading.fill_void')::bigint, 0)
+                           AND v.seq <= coalesce((v_heads ->> 'trading.fill_void')::bigint, 0));
     SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2), a.realized_pnl, a.ts)), 0)
       INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
@@ -1612,6 +1619,86 @@ ALTER FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text
 --
 
 COMMENT ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: pauses a strategy (its signals are refused with strategy_paused); audited. PD011 when unknown.';
+
+
+--
+-- Name: post_venue_transfer(text, text, text, numeric, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_inc  bigint;
+    v_rel  ops.venue_transfer;
+    v_tx   bigint;
+    v_ref  text;
+    v_sign integer;
+BEGIN
+    PERFORM ops._require_finite('api.post_venue_transfer', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.post_venue_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_kind IS NULL OR p_kind NOT IN ('deposit', 'withdrawal') OR p_amount IS NULL OR p_amount <= 0 OR p_ts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'venue transfer posting refused: kind deposit or withdrawal, a positive amount and a time are required',
+            DETAIL = format('kind=%s amount=%s ts=%s', p_kind, p_amount, p_ts),
+            HINT = 'Post what the venue''s account statement shows: its kind, currency and amount.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue transfer posting refused: a correction needs a reason',
+            HINT = 'Say what the venue shows and why the book takes it (kept in the audit log).';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = p_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('venue transfer posting refused: unknown currency %L', p_currency),
+            HINT = 'See market.asset.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    v_inc := ops._require_correctable('api.post_venue_transfer', v_acct, p_incident, p_ts);
+    IF p_venue_ref IS NOT NULL THEN
+        SELECT * INTO v_rel FROM ops.venue_transfer t WHERE t.book_id = v_acct.book_id AND t.venue_ref = p_venue_ref;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011',
+                MESSAGE = format('venue transfer posting refused: no transfer %L was relayed for %s', p_venue_ref, p_account),
+                HINT = 'Name a relayed transfer (api.venue_transfers), or post without a venue reference.';
+        END IF;
+        IF (v_rel.kind, v_rel.currency, v_rel.amount) IS DISTINCT FROM (p_kind, p_currency, p_amount) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD012',
+                MESSAGE = format('venue transfer posting refused: %s differs from the relayed transfer', p_venue_ref),
+                DETAIL = format('relayed=%s %s %s given=%s %s %s', v_rel.kind, v_rel.amount, v_rel.currency, p_kind, p_amount, p_currency),
+                HINT = 'Post the relayed transfer as the venue reported it.';
+        END IF;
+        IF EXISTS (SELECT FROM ops.transfer_posting t WHERE t.book_id = v_acct.book_id AND t.venue_ref = p_venue_ref) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('venue transfer posting refused: %s is already posted', p_venue_ref),
+                HINT = 'Each transfer is posted once (api.transfer_postings).';
+        END IF;
+    END IF;
+    v_ref := coalesce(p_venue_ref, format('%s:%s', p_kind, p_incident));
+    v_sign := CASE WHEN p_kind = 'deposit' THEN 1 ELSE -1 END;
+    v_tx := ledger._post(v_acct.book_id, p_kind, v_ref, p_ts,
+                         ARRAY['trading', 'external'], ARRAY[p_currency, p_currency], ARRAY[v_sign * p_amount, -v_sign * p_amount]);
+    -- The treasury memo of the principal (docs/treasury.md), as api.deposit posts it for a deposit.
+    PERFORM ledger._post(v_acct.book_id, 'principal', v_ref, p_ts,
+                         ARRAY['principal', 'treasury'], ARRAY[p_currency, p_currency], ARRAY[-v_sign * p_amount, v_sign * p_amount]);
+    INSERT INTO ops.transfer_posting (book_id, kind, currency, amount, venue_ref, tx_seq, incident_seq, reason, ts)
+    VALUES (v_acct.book_id, p_kind, p_currency, p_amount, p_venue_ref, v_tx, v_inc, p_reason, p_ts);
+    PERFORM ops._audit(v_acct.book_id, 'post_venue_transfer', p_account,
+        jsonb_build_object('kind', p_kind, 'currency', p_currency, 'amount', p_amount, 'ts', p_ts,
+                           'venue_ref', p_venue_ref, 'incident', p_incident, 'tx_seq', v_tx), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) IS 'Operator: posts a deposit or withdrawal seen on the venue account (trading against external, and the principal memo), citing the open incident it corrects, while the book is halted and its reconciliation dirty; once per relayed venue reference; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
 
 
 --
@@ -3535,6 +3622,120 @@ COMMENT ON FUNCTION api.verify_chains() IS 'Recomputes every hash chain (and the
 
 
 --
+-- Name: void_fill(text, text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_fill  trading.fill;
+    v_lot   trading.lot;
+    v_pos   trading.position;
+    v_inc   bigint;
+    v_tx    bigint;
+    v_fee_quote numeric;
+    v_legs  record;
+BEGIN
+    PERFORM ops._require_business_time('api.void_fill', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR p_ts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'void refused: a correction needs a time and a reason',
+            HINT = 'Say what the venue shows (no trade under this id) and why the book takes it (kept in the audit log).';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT * INTO v_fill FROM trading.fill f
+     WHERE f.book_id = v_acct.book_id AND f.symbol = p_symbol AND f.venue_trade_id = p_venue_trade_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('void refused: no fill %s of %s in account %s', p_venue_trade_id, p_symbol, p_account),
+            HINT = 'Name a recorded fill by its symbol and venue trade id (api.fills).';
+    END IF;
+    IF EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = v_acct.book_id AND v.symbol = p_symbol
+                  AND v.venue_trade_id = p_venue_trade_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('void refused: fill %s of %s is already voided', p_venue_trade_id, p_symbol),
+            HINT = 'A fill is voided once (api.fill_voids).';
+    END IF;
+    v_inc := ops._require_correctable('api.void_fill', v_acct, p_incident, p_ts);
+    IF p_ts <= v_fill.ts THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('void refused: time %s is not after the fill at %s', p_ts, v_fill.ts),
+            HINT = 'A void is booked after the fill it voids.';
+    END IF;
+    IF v_fill.side <> 'buy' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('void refused: fill %s of %s is a sell', p_venue_trade_id, p_symbol),
+            HINT = 'Voiding a sell means reopening the lots it consumed and taking back its realized PnL and round trip: not built (docs/live.md "Corrections"). Leave the book halted and escalate.';
+    END IF;
+    SELECT * INTO v_lot FROM trading.lot l
+     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.venue_trade_id = p_venue_trade_id FOR UPDATE;
+    IF v_lot.remaining <> v_lot.quantity
+       OR EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol
+                     AND a.lot_no = v_lot.lot_no) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016',
+            MESSAGE = format('void refused: the lot of fill %s of %s was consumed by later sells', p_venue_trade_id, p_symbol),
+            DETAIL = format('lot=%s quantity=%s remaining=%s', v_lot.lot_no, v_lot.quantity, v_lot.remaining),
+            HINT = 'Voiding a consumed lot means rebuilding the later sells'' allocations: not built (docs/live.md "Corrections").';
+    END IF;
+    IF EXISTS (SELECT FROM trading.lot l WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no > v_lot.lot_no) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016',
+            MESSAGE = format('void refused: a later buy of %s opened a newer lot than fill %s', p_symbol, p_venue_trade_id),
+            HINT = 'Only the newest lot of a symbol can be voided (the trip it belongs to is rebuilt from its lots): not built for older lots.';
+    END IF;
+
+    -- The journal: every leg of the fill's own transaction and of its realized memo, negated, in one transaction.
+    SELECT array_agg(p.account_code ORDER BY t.seq, p.leg) AS accounts, array_agg(p.currency ORDER BY t.seq, p.leg) AS currencies,
+           array_agg(-p.amount ORDER BY t.seq, p.leg) AS amounts
+      INTO v_legs
+      FROM ledger.transaction t JOIN ledger.posting p ON p.book_id = t.book_id AND p.tx_seq = t.seq
+     WHERE t.book_id = v_acct.book_id AND t.kind IN ('fill', 'realized') AND t.ref = p_venue_trade_id AND t.ts = v_fill.ts;
+    v_tx := ledger._post(v_acct.book_id, 'void', p_venue_trade_id, p_ts, v_legs.accounts, v_legs.currencies, v_legs.amounts);
+
+    -- The lot and the position.
+    UPDATE trading.lot l SET remaining = 0
+     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no = v_lot.lot_no;
+    v_fee_quote := trading._fee_in_quote(v_acct.venue, p_symbol, v_fill.fee, v_fill.fee_currency, v_fill.price, v_fill.ts);
+    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol FOR UPDATE;
+    IF v_pos.quantity = v_lot.quantity THEN
+        -- The ghost opened the trip (the book held nothing before it): the trip is taken back.
+        UPDATE trading.position p
+           SET quantity = 0, cost_basis = 0, trip_no = p.trip_no - 1, trip_buy_qty = 0, trip_buy_notional = 0,
+               trip_buy_fees = 0, trip_sell_qty = 0, trip_sell_notional = 0, trip_fees = 0, updated_ts = p_ts
+         WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+    ELSE
+        UPDATE trading.position p
+           SET quantity = p.quantity - v_lot.quantity,
+               cost_basis = p.cost_basis - v_lot.quantity * v_lot.price - v_lot.fee_quote,
+               trip_buy_qty = p.trip_buy_qty - v_lot.quantity,
+               trip_buy_notional = p.trip_buy_notional - v_lot.quantity * v_lot.price,
+               trip_buy_fees = p.trip_buy_fees - v_fee_quote,
+               trip_fees = p.trip_fees - v_fee_quote,
+               updated_ts = p_ts
+         WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+    END IF;
+
+    INSERT INTO trading.fill_void (book_id, symbol, venue_trade_id, client_order_id, lot_no, quantity, tx_seq,
+                                   incident_seq, reason, ts)
+    VALUES (v_acct.book_id, p_symbol, p_venue_trade_id, v_fill.client_order_id, v_lot.lot_no, v_lot.quantity, v_tx,
+            v_inc, p_reason, p_ts);
+    PERFORM ops._audit(v_acct.book_id, 'void_fill', p_account || '/' || p_symbol || '/' || p_venue_trade_id,
+        jsonb_build_object('symbol', p_symbol, 'venue_trade_id', p_venue_trade_id, 'ts', p_ts, 'incident', p_incident,
+                           'tx_seq', v_tx), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) IS 'Operator: voids a buy fill the venue never made (the fill stays; a fill_void row, a reversing journal transaction, its lot emptied, the position and trip taken back), citing the open incident it corrects, while the book is halted and its reconciliation dirty; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
+
+
+--
 -- Name: _accrue_operating_costs(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
 --
 
@@ -4491,6 +4692,113 @@ ALTER FUNCTION ops._require_business_time(p_routine text, p_names text[], p_valu
 COMMENT ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) IS 'Refuses an infinite business time, or (p_bounded) one later than the wall clock plus max_clock_skew_seconds, with PD015 (argument named in DETAIL); NULLs pass.';
 
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.account (
+    book_id integer NOT NULL,
+    name text NOT NULL,
+    mode text NOT NULL,
+    venue text NOT NULL,
+    base_currency text NOT NULL,
+    lane text NOT NULL,
+    initial_principal numeric NOT NULL,
+    risk_profile text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT account_initial_principal_is_finite CHECK (((initial_principal > '-Infinity'::numeric) AND (initial_principal < 'Infinity'::numeric))),
+    CONSTRAINT account_mode_is_known CHECK ((mode = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text]))),
+    CONSTRAINT account_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT live_mode_is_not_in_paper_lane CHECK (((mode <> 'live'::text) OR (lane <> 'paper'::text))),
+    CONSTRAINT paper_mode_is_in_paper_lane CHECK (((mode <> 'paper'::text) OR (lane = 'paper'::text))),
+    CONSTRAINT principal_is_positive CHECK ((initial_principal > (0)::numeric))
+);
+
+
+ALTER TABLE trading.account OWNER TO predator_owner;
+
+--
+-- Name: TABLE account; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.account IS 'Trading accounts. Each account with its counter-accounts in the ledger is a book (book_id), the unit of isolation: every governed row carries its book_id.';
+
+
+--
+-- Name: COLUMN account.base_currency; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.account.base_currency IS 'The book''s reporting currency: equity, exposures, caps and PnL are valued in it (docs/risk.md, Multi-currency valuation). Its cash is always counted; other quote currencies are enabled per book (trading.book_currency).';
+
+
+--
+-- Name: _require_correctable(text, trading.account, text, timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_last  timestamptz;
+    v_seq   bigint;
+    v_clean boolean;
+BEGIN
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = p_acct.book_id;
+    IF v_last IS NOT NULL AND p_ts <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('%s refused: time %s is not after the last closed hour %s', p_routine, p_ts, v_last),
+            DETAIL = format('account=%s ts=%s last_closed=%s', p_acct.name, p_ts, v_last),
+            HINT = 'A correction is booked after the last closed hour (what closed hours counted is never rewritten); the venue''s own time goes in the reason.';
+    END IF;
+    IF p_incident IS NULL OR p_incident !~ '^INC-[0-9]+-[0-9]+$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('%s refused: incident %L is not INC-<book>-<seq>', p_routine, p_incident),
+            HINT = 'Cite the incident the correction answers (predator incidents, api.incidents).';
+    END IF;
+    v_seq := split_part(p_incident, '-', 3)::bigint;
+    IF split_part(p_incident, '-', 2)::integer <> p_acct.book_id
+       OR NOT EXISTS (SELECT FROM ops.incident i WHERE i.book_id = p_acct.book_id AND i.seq = v_seq) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('%s refused: %s is not an incident of account %s', p_routine, p_incident, p_acct.name),
+            HINT = 'Cite an incident of the corrected book (api.incidents).';
+    END IF;
+    IF EXISTS (SELECT FROM ops.incident_update u WHERE u.book_id = p_acct.book_id AND u.incident_seq = v_seq
+                  AND u.action = 'resolved') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('%s refused: incident %s is resolved', p_routine, p_incident),
+            HINT = 'Correct the book before resolving the incident that reported the difference; open a new incident for a new problem.';
+    END IF;
+    IF cardinality(risk._active_halts(p_acct.name, p_acct.lane, NULL)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('%s refused: account %s is not halted', p_routine, p_acct.name),
+            DETAIL = format('account=%s lane=%s', p_acct.name, p_acct.lane),
+            HINT = 'Corrections are made while nothing trades: halt the account (api.halt) first.';
+    END IF;
+    SELECT r.clean INTO v_clean FROM ops.reconciliation r WHERE r.book_id = p_acct.book_id ORDER BY r.seq DESC LIMIT 1;
+    IF coalesce(v_clean, true) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016',
+            MESSAGE = format('%s refused: the latest reconciliation of %s is %s', p_routine, p_acct.name,
+                             CASE WHEN v_clean IS NULL THEN 'missing' ELSE 'clean' END),
+            HINT = 'A correction brings the book to the venue''s truth: it answers the differences of a dirty reconciliation (api.reconciliations).';
+    END IF;
+    RETURN v_seq;
+END
+$_$;
+
+
+ALTER FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) IS 'Preconditions of a book correction: after the last closed hour (PD013), citing an open incident of the book (PD012/PD011/PD016), the book halted and its latest reconciliation dirty (PD016). Returns the incident seq.';
+
+
 --
 -- Name: _require_finite(text, text[], numeric[]); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
@@ -4681,7 +4989,9 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('risk.horizon_flag', '{}'),
            ('risk.state_event', '{}'),
            ('ledger.treasury_transfer', '{}'),
-           ('portfolio.treasury_status', '{}')
+           ('portfolio.treasury_status', '{}'),
+           ('ops.transfer_posting', '{}'),
+           ('trading.fill_void', '{}')
 $$;
 
 
@@ -5183,7 +5493,8 @@ CREATE FUNCTION portfolio.outputs_hash(p_digests jsonb) RETURNS bytea
     p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
     p_digests ->> 'risk.halt_event', p_digests ->> 'ops.reconciliation',
     p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip',
-    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event'),
+    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event',
+    p_digests ->> 'trading.fill_void'),
     'UTF8')) $$;
 
 
@@ -5363,10 +5674,13 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event'] LOOP
+                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event',
+                                 'trading.fill_void'] LOOP
         -- The risk state chain (migration 0017) counts only once the book has one: the hashes of books (and
         -- hours recorded before 0017) without a risk state move stay what they were.
         CONTINUE WHEN v_key = 'risk.state_event' AND NOT (p_to ? v_key);
+        -- Likewise the fill voids (migration 0026): they count once the book has one (api.void_fill).
+        CONTINUE WHEN v_key = 'trading.fill_void' AND NOT (p_to ? v_key);
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -5394,6 +5708,9 @@ BEGIN
             WHEN 'trading.lot_allocation' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM trading.lot_allocation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.fill_void' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.fill_void t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             WHEN 'trading.round_trip' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM trading.round_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
@@ -7137,7 +7454,9 @@ BEGIN
                         - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END), 0)
       INTO v_own
       FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy;
+     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy
+       AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                          AND v.venue_trade_id = f.venue_trade_id);  -- voided: the venue never made it
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_own_open
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy
@@ -7711,6 +8030,9 @@ BEGIN
           FROM trading.fill f
           JOIN trading.order_request r ON r.client_order_id = f.client_order_id
          WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = p_strategy AND f.ts <= p_ts
+           -- a fill voided by p_ts (api.void_fill: the venue never made it) holds nothing
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts)
          GROUP BY f.symbol),
     m AS (
         SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
@@ -7817,51 +8139,6 @@ ALTER FUNCTION risk.tg_state_event__apply() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION risk.tg_state_event__apply() IS 'Risk state machine: a move must start from the book''s current state and be a row of risk.state_transition (PD020), a strategy scope names a registered strategy; keeps risk.state_current (with the operator hold of a reducing state).';
-
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
-
---
--- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
---
-
-CREATE TABLE trading.account (
-    book_id integer NOT NULL,
-    name text NOT NULL,
-    mode text NOT NULL,
-    venue text NOT NULL,
-    base_currency text NOT NULL,
-    lane text NOT NULL,
-    initial_principal numeric NOT NULL,
-    risk_profile text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT account_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT account_initial_principal_is_finite CHECK (((initial_principal > '-Infinity'::numeric) AND (initial_principal < 'Infinity'::numeric))),
-    CONSTRAINT account_mode_is_known CHECK ((mode = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text]))),
-    CONSTRAINT account_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
-    CONSTRAINT lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
-    CONSTRAINT live_mode_is_not_in_paper_lane CHECK (((mode <> 'live'::text) OR (lane <> 'paper'::text))),
-    CONSTRAINT paper_mode_is_in_paper_lane CHECK (((mode <> 'paper'::text) OR (lane = 'paper'::text))),
-    CONSTRAINT principal_is_positive CHECK ((initial_principal > (0)::numeric))
-);
-
-
-ALTER TABLE trading.account OWNER TO predator_owner;
-
---
--- Name: TABLE account; Type: COMMENT; Schema: trading; Owner: predator_owner
---
-
-COMMENT ON TABLE trading.account IS 'Trading accounts. Each account with its counter-accounts in the ledger is a book (book_id), the unit of isolation: every governed row carries its book_id.';
-
-
---
--- Name: COLUMN account.base_currency; Type: COMMENT; Schema: trading; Owner: predator_owner
---
-
-COMMENT ON COLUMN trading.account.base_currency IS 'The book''s reporting currency: equity, exposures, caps and PnL are valued in it (docs/risk.md, Multi-currency valuation). Its cash is always counted; other quote currencies are enabled per book (trading.book_currency).';
 
 
 --
@@ -9248,6 +9525,43 @@ COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the ve
 
 
 --
+-- Name: transfer_posting; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.transfer_posting (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    currency text NOT NULL,
+    amount numeric NOT NULL,
+    venue_ref text,
+    tx_seq bigint NOT NULL,
+    incident_seq bigint NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT transfer_posting_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT transfer_posting_amount_is_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT transfer_posting_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text]))),
+    CONSTRAINT transfer_posting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT transfer_posting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT transfer_posting_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.transfer_posting OWNER TO predator_owner;
+
+--
+-- Name: TABLE transfer_posting; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.transfer_posting IS 'Deposits and withdrawals seen on the venue account and posted to the journal by an operator (api.post_venue_transfer): the journal transaction (trading against external) and the incident it corrects; venue_ref, when given, is the relayed transfer (ops.venue_transfer) it posts, once. Append-only, chained per book.';
+
+
+--
 -- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
 --
 
@@ -9484,6 +9798,43 @@ COMMENT ON COLUMN risk.strategy_health.score IS 'min(edge_psr, hit_p) × (1 − 
 
 
 --
+-- Name: fill_void; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.fill_void (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    symbol text NOT NULL,
+    venue_trade_id text NOT NULL,
+    client_order_id text NOT NULL,
+    lot_no integer NOT NULL,
+    quantity numeric NOT NULL,
+    tx_seq bigint NOT NULL,
+    incident_seq bigint NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT fill_void_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT fill_void_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT fill_void_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT fill_void_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fill_void_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE trading.fill_void OWNER TO predator_owner;
+
+--
+-- Name: TABLE fill_void; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.fill_void IS 'Fills the venue never made, voided by an operator (api.void_fill): the fill stays; the void names the lot it emptied (quantity: the base taken out of the lot and the position), the reversing journal transaction (kind void) and the incident it corrects. Gates 04, 05, 11, 13, 17 and 20, the hour close and the strategy figures leave a voided fill out. Append-only, chained per book.';
+
+
+--
 -- Name: chaos_metrics; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -9624,7 +9975,11 @@ CREATE VIEW api.chaos_metrics AS
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))) AS scenarios_injected,
     round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes + ( SELECT count(*) AS count
            FROM ops.chaos_fault f
-          WHERE ((f.campaign_id = c.campaign_id) AND (f.layer = 'venue'::text) AND (f.kind = ANY (ARRAY['ghost_fill'::text, 'withdrawal'::text])) AND (f.outcome !~~ 'not reached%'::text) AND (f.outcome !~~ 'missed%'::text)))), ( SELECT count(*) AS count
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.layer = 'venue'::text) AND (f.kind = ANY (ARRAY['ghost_fill'::text, 'withdrawal'::text])) AND (f.outcome !~~ 'not reached%'::text) AND (f.outcome !~~ 'missed%'::text) AND (NOT (EXISTS ( SELECT
+                   FROM trading.fill_void v
+                  WHERE (v.book_id = c.book_id)))) AND (NOT (EXISTS ( SELECT
+                   FROM ops.transfer_posting t
+                  WHERE (t.book_id = c.book_id))))))), ( SELECT count(*) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text)))))::numeric / (NULLIF(( SELECT count(*) AS count
            FROM ops.chaos_fault f
@@ -9644,7 +9999,7 @@ ALTER TABLE api.chaos_metrics OWNER TO predator_owner;
 -- Name: VIEW chaos_metrics; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume nor ending the account''s trading), SIGKILLs, database stops, liveness, replay parity, verdict.';
+COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume nor ending the account''s trading; a corrected terminal fault counts by its resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
 
 
 --
@@ -9789,6 +10144,37 @@ COMMENT ON VIEW api.exposures IS 'Exposure at each hour''s close (from portfolio
 
 
 --
+-- Name: fill_voids; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.fill_voids AS
+ SELECT a.name AS account,
+    v.symbol,
+    v.venue_trade_id,
+    v.client_order_id,
+    v.lot_no,
+    v.quantity,
+    v.tx_seq,
+    format('INC-%s-%s'::text, v.book_id, v.incident_seq) AS incident,
+    v.reason,
+    v.actor,
+    v.ts,
+    v.recorded_at,
+    v.seq
+   FROM (trading.fill_void v
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.fill_voids OWNER TO predator_owner;
+
+--
+-- Name: VIEW fill_voids; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.fill_voids IS 'Fills voided by an operator as never made by the venue: the lot emptied, the base quantity taken out of the position, the reversing journal transaction (kind void) and the incident corrected.';
+
+
+--
 -- Name: fill; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -9902,7 +10288,10 @@ CREATE VIEW api.fills AS
     r.decision_price,
     r.strategy,
     r.origin,
-    f.seq
+    f.seq,
+    (EXISTS ( SELECT
+           FROM trading.fill_void v
+          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id)))) AS voided
    FROM ((trading.fill f
      JOIN trading.order_request r USING (client_order_id))
      JOIN trading.account a ON ((a.book_id = f.book_id)));
@@ -9914,7 +10303,7 @@ ALTER TABLE api.fills OWNER TO predator_owner;
 -- Name: VIEW fills; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage.';
+COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage; voided: an operator voided it as a fill the venue never made (api.fill_voids).';
 
 
 --
@@ -11442,7 +11831,9 @@ CREATE VIEW api.strategy_positions AS
    FROM ((trading.fill f
      JOIN trading.order_request r ON ((r.client_order_id = f.client_order_id)))
      JOIN trading.account a ON ((a.book_id = f.book_id)))
-  WHERE (r.strategy IS NOT NULL)
+  WHERE ((r.strategy IS NOT NULL) AND (NOT (EXISTS ( SELECT
+           FROM trading.fill_void v
+          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id))))))
   GROUP BY a.name, r.strategy, f.symbol;
 
 
@@ -11480,6 +11871,36 @@ ALTER TABLE api.strategy_risk_states OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.strategy_risk_states IS 'Current risk state per strategy (normal, reducing, halted, cooldown): its cause, since when and until when (business time), and the hold of a reducing state only an operator releases (api.resume_strategy, api.resume_reducing).';
+
+
+--
+-- Name: transfer_postings; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.transfer_postings AS
+ SELECT a.name AS account,
+    t.kind,
+    t.currency,
+    t.amount,
+    t.venue_ref,
+    t.tx_seq,
+    format('INC-%s-%s'::text, t.book_id, t.incident_seq) AS incident,
+    t.reason,
+    t.actor,
+    t.ts,
+    t.recorded_at,
+    t.seq
+   FROM (ops.transfer_posting t
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.transfer_postings OWNER TO predator_owner;
+
+--
+-- Name: VIEW transfer_postings; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.transfer_postings IS 'Deposits and withdrawals seen on the venue account and posted to the journal by an operator (trading against external, with the principal memo), each with the incident it corrects.';
 
 
 --
@@ -11797,7 +12218,10 @@ CREATE VIEW api.venue_transfers AS
     t.amount,
     t.venue_ref,
     t.ts,
-    t.seq
+    t.seq,
+    (EXISTS ( SELECT
+           FROM ops.transfer_posting p
+          WHERE ((p.book_id = t.book_id) AND (p.venue_ref = t.venue_ref)))) AS posted
    FROM (ops.venue_transfer t
      JOIN trading.account a USING (book_id));
 
@@ -11808,7 +12232,7 @@ ALTER TABLE api.venue_transfers OWNER TO predator_owner;
 -- Name: VIEW venue_transfers; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the venue account (any withdrawal halts globally).';
+COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the venue account (any withdrawal halts globally); posted: an operator posted it to the journal (api.post_venue_transfer).';
 
 
 --
@@ -11929,7 +12353,7 @@ CREATE TABLE ledger.transaction (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text, 'principal'::text, 'realized'::text]))),
+    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text, 'principal'::text, 'realized'::text, 'void'::text]))),
     CONSTRAINT transaction_has_two_legs CHECK ((legs >= 2)),
     CONSTRAINT transaction_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT transaction_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
@@ -12476,6 +12900,22 @@ ALTER TABLE ONLY ops.setting
 
 
 --
+-- Name: transfer_posting transfer_posting_once; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_once UNIQUE (book_id, venue_ref);
+
+
+--
+-- Name: transfer_posting transfer_posting_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_pk PRIMARY KEY (book_id, seq);
+
+
+--
 -- Name: validation_run validation_run_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -12777,6 +13217,22 @@ ALTER TABLE ONLY trading.fill
 
 ALTER TABLE ONLY trading.fill
     ADD CONSTRAINT fill_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: fill_void fill_void_once; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_once UNIQUE (book_id, symbol, venue_trade_id);
+
+
+--
+-- Name: fill_void fill_void_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -13215,6 +13671,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.setting FOR EACH 
 
 
 --
+-- Name: transfer_posting _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.transfer_posting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: validation_run _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -13292,6 +13755,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.setting FOR EACH STATEMEN
 
 
 --
+-- Name: transfer_posting _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.transfer_posting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: validation_run _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -13338,6 +13808,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON ops.incident_update FOR EACH ROW EXEC
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON ops.reconciliation FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: transfer_posting _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.transfer_posting FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -13663,6 +14140,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.fill FOR EACH
 
 
 --
+-- Name: fill_void _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.fill_void FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: lot_allocation _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -13723,6 +14207,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.book_currency FOR EAC
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.fill FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fill_void _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.fill_void FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -13793,6 +14284,13 @@ CREATE TRIGGER _100_check BEFORE INSERT ON trading.order_request FOR EACH ROW EX
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON trading.fill FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: fill_void _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.fill_void FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -13979,6 +14477,38 @@ ALTER TABLE ONLY ops.reconciliation
 
 ALTER TABLE ONLY ops.run
     ADD CONSTRAINT run_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: transfer_posting transfer_posting_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: transfer_posting transfer_posting_currency_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: transfer_posting transfer_posting_incident; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_incident FOREIGN KEY (book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
+
+
+--
+-- Name: transfer_posting transfer_posting_tx; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
 
 
 --
@@ -14291,6 +14821,54 @@ ALTER TABLE ONLY trading.fill
 
 ALTER TABLE ONLY trading.fill
     ADD CONSTRAINT fill_client_order_id_fkey FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: fill_void fill_void_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: fill_void fill_void_client_order_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_client_order_id_fkey FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: fill_void fill_void_fill; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_fill FOREIGN KEY (book_id, symbol, venue_trade_id) REFERENCES trading.fill(book_id, symbol, venue_trade_id);
+
+
+--
+-- Name: fill_void fill_void_incident; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_incident FOREIGN KEY (book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
+
+
+--
+-- Name: fill_void fill_void_lot; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_lot FOREIGN KEY (book_id, symbol, lot_no) REFERENCES trading.lot(book_id, symbol, lot_no);
+
+
+--
+-- Name: fill_void fill_void_tx; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
 
 
 --
@@ -14665,6 +15243,14 @@ GRANT ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reas
 
 
 --
+-- Name: FUNCTION post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -14886,6 +15472,14 @@ GRANT ALL ON FUNCTION api.verify_chains() TO predator_auditor;
 
 
 --
+-- Name: FUNCTION void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION _accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
 --
 
@@ -15072,6 +15666,20 @@ REVOKE ALL ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer,
 --
 
 REVOKE ALL ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) FROM PUBLIC;
+
+
+--
+-- Name: TABLE account; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.account TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -15632,13 +16240,6 @@ REVOKE ALL ON FUNCTION risk.tg_state_event__apply() FROM PUBLIC;
 
 
 --
--- Name: TABLE account; Type: ACL; Schema: trading; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE trading.account TO predator_auditor;
-
-
---
 -- Name: FUNCTION _account(p_account text); Type: ACL; Schema: trading; Owner: predator_owner
 --
 
@@ -15952,6 +16553,13 @@ GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
 
 
 --
+-- Name: TABLE transfer_posting; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.transfer_posting TO predator_auditor;
+
+
+--
 -- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
@@ -15977,6 +16585,13 @@ GRANT SELECT ON TABLE risk.halt_event TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE risk.strategy_health TO predator_auditor;
+
+
+--
+-- Name: TABLE fill_void; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.fill_void TO predator_auditor;
 
 
 --
@@ -16018,6 +16633,15 @@ GRANT SELECT ON TABLE api.decisions TO predator_auditor;
 GRANT SELECT ON TABLE api.exposures TO predator_worker;
 GRANT SELECT ON TABLE api.exposures TO predator_operator;
 GRANT SELECT ON TABLE api.exposures TO predator_auditor;
+
+
+--
+-- Name: TABLE fill_voids; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.fill_voids TO predator_worker;
+GRANT SELECT ON TABLE api.fill_voids TO predator_operator;
+GRANT SELECT ON TABLE api.fill_voids TO predator_auditor;
 
 
 --
@@ -16422,6 +17046,15 @@ GRANT SELECT ON TABLE api.strategy_positions TO predator_auditor;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_worker;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_operator;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_auditor;
+
+
+--
+-- Name: TABLE transfer_postings; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.transfer_postings TO predator_worker;
+GRANT SELECT ON TABLE api.transfer_postings TO predator_operator;
+GRANT SELECT ON TABLE api.transfer_postings TO predator_auditor;
 
 
 --

@@ -9,10 +9,11 @@
 --     cash currency, each pair as the hour knew it (for an hour of a sync-fed run, among the revisions loaded by
 --     the load portfolio.hour_knowledge says it knew of that pair); a rate, pair or bar close that differs from the
 --     recorded one is a violation;
---   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base), at the close of
---     the last 1h bar closed by the hour within 7 days (market.bar_known, the one rule market.marks applies; for an
---     hour of a sync-fed run, among the revisions loaded by the load portfolio.hour_knowledge says it knew, so a
---     bar revised after the hour closed is not held against it); a symbol without such a bar is valued at the
+--   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base; a fill voided by
+--     then, trading.fill_void, left out), at the close of the last 1h bar closed by the hour within 7 days
+--     (market.bar_known, the one rule market.marks applies; for an hour of a sync-fed run, among the revisions
+--     loaded by the load portfolio.hour_knowledge says it knew, so a bar revised after the hour closed is not
+--     held against it); a symbol without such a bar is valued at the
 --     notional the hour recorded for it (its cost basis: stale_marks); a symbol whose base is itself a cash
 --     currency is cash, not a position;
 --   * cash = Σ cash_c × rate_c, positions_value = Σ quantity × mark × rate of the quote, equity = their sum, each
@@ -34,7 +35,8 @@ WITH h AS (
     SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.valuation, h.exposures, h.recorded_at,
            a.venue, a.base_currency AS reporting,
            coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0) AS head_tx,
-           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill
+           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill,
+           coalesce((h.digests -> 'heads' ->> 'trading.fill_void')::bigint, 0) AS head_void
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id
      WHERE (:'account' = '' OR h.book_id = :book) AND h.hour >= :'from' AND h.hour <= :'to'
@@ -51,13 +53,19 @@ cum AS (        -- each fill's running position of its symbol, valid until the s
       FROM trading.fill f
      WHERE (:'account' = '' OR f.book_id = :book)
     WINDOW w AS (PARTITION BY f.book_id, f.symbol ORDER BY f.seq)),
+held0 AS (      -- positions per symbol from the fills each hour covers, less the fills voided by then (trading.fill_void)
+    SELECT h.*, c.symbol,
+           c.quantity - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+                                   WHERE v.book_id = h.book_id AND v.symbol = c.symbol AND v.seq <= h.head_void), 0) AS quantity
+      FROM h
+      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)),
 held AS (       -- positions per symbol from the fills each hour covers, at the hour's mark; cash currencies left out
     SELECT h.book_id, h.hour, c.symbol, split_part(c.symbol, '/', 2) AS quote, c.quantity, m.close AS mark,
            CASE WHEN m.close IS NULL
                 THEN (SELECT (e ->> 'notional')::numeric FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument' AND e ->> 'key' = c.symbol) END AS recorded_notional
       FROM h
-      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)
+      JOIN held0 c ON c.book_id = h.book_id AND c.hour = h.hour
       LEFT JOIN cash_ccy x ON x.book_id = h.book_id AND x.hour = h.hour AND x.ccy = split_part(c.symbol, '/', 1)
       -- The mark as the hour knew it (market.bar_known, the rule market.marks applies): a sync-fed hour
       -- (portfolio.hour_knowledge) saw only the revisions loaded by its known load (none: 0), so a bar revised

@@ -9,7 +9,8 @@
 --     allocations (gross qty x (exit - entry)) and its fee in the quote, converted at the fill's time;
 --   * ops_cost_mismatch: every closed hour's operating-cost postings against the declared costs in force in the
 --     hours that close opened (ledger.operating_cost_hours);
---   * principal_touched: a posting to principal by anything but a deposit's memo (kind principal);
+--   * principal_touched: a posting to principal by anything but a principal memo (kind principal: a deposit's, or a
+--     venue transfer's posted by api.post_venue_transfer);
 --   * transfer_mismatch: an approved or automatic transfer whose journal transaction is not operations +amount /
 --     treasury -amount.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):

@@ -195,12 +195,17 @@ class ChaosPaperVenue(PaperVenue):
             self._delay(o)
         self.checkpoint = checkpoint
 
-    def restore_truth(self, ghosts: Sequence[GhostFill]) -> None:
+    def restore_truth(self, ghosts: Sequence[GhostFill], posted: frozenset[str] = frozenset()) -> None:
         """After :meth:`restore` (balances from the book): put back what the venue knows and the book does not.
-        A ghost fill the book recorded never moved the venue's balances; a withdrawal before the checkpoint
-        did; the open orders placed in a ghost window whose ghost is not reported yet are still ghosts."""
+        A ghost fill the book recorded (and no operator voided) never moved the venue's balances; a withdrawal
+        before the checkpoint did, and is made again unless an operator posted it to the book (``posted``: its
+        venue reference; the book's balances hold it then); the open orders placed in a ghost window whose ghost
+        is not reported yet are still ghosts."""
         checkpoint = self.checkpoint
+        self.withdrawn |= posted
         for g in ghosts:
+            if g.voided:
+                continue  # voided by an operator: the book's balances do not hold it either
             base, quote = g.symbol.split("/")
             cost = g.quantity * g.price
             sign = 1 if g.side == "buy" else -1

@@ -351,6 +351,31 @@ def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target:
     return run(conn, Call("SELECT api.resume(%s::text, %s::text, %s::text)", (reason, scope, target), None))
 
 
+def post_venue_transfer(
+    conn: psycopg.Connection, account: str, kind: str, currency: str, amount: Decimal, ts: datetime, reason: str,
+    incident: str, venue_ref: str | None = None,
+) -> int:
+    """Post a deposit or withdrawal seen on the venue account to the journal (a correction citing the open incident
+    it answers, while the book is halted and its reconciliation dirty); returns the journal transaction seq.
+    Operator, audited (docs/live.md "Corrections")."""
+    result: int = run(conn, Call(
+        "SELECT api.post_venue_transfer(%s::text, %s::text, %s::text, %s::numeric, %s::timestamptz, %s::text,"
+        " %s::text, %s::text)", (account, kind, currency, amount, ts, reason, incident, venue_ref), None))
+    return result
+
+
+def void_fill(
+    conn: psycopg.Connection, account: str, symbol: str, venue_trade_id: str, ts: datetime, reason: str, incident: str
+) -> int:
+    """Void a buy fill the venue never made (a correction citing the open incident it answers, while the book is
+    halted and its reconciliation dirty); returns the reversing journal transaction seq. Operator, audited
+    (docs/live.md "Corrections")."""
+    result: int = run(conn, Call(
+        "SELECT api.void_fill(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
+        (account, symbol, venue_trade_id, ts, reason, incident), None))
+    return result
+
+
 # --- worker procedures --------------------------------------------------------------------------------
 
 

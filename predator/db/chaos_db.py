@@ -143,11 +143,12 @@ def terminate_session(conn: psycopg.Connection[Any], pid: int) -> bool:
 
 
 def ghost_fills(conn: psycopg.Connection[Any], account: str) -> list[GhostFill]:
-    """The fills the book holds under a trade id the chaos venue gives a fill it never made (``…-ghost``),
-    for the venue's restore after a restart (:meth:`predator.chaos.venue.ChaosPaperVenue.restore_truth`)."""
+    """The fills the book holds under a trade id the chaos venue gives a fill it never made (``…-ghost``), and
+    whether an operator voided each (a voided one no longer moves the book's balances), for the venue's restore
+    after a restart (:meth:`predator.chaos.venue.ChaosPaperVenue.restore_truth`)."""
     rows = conn.execute(
         "SELECT f.client_order_id, f.symbol, f.side, f.quantity, f.price, f.fee, f.fee_currency, o.ts"
-        " FROM api.fills f JOIN api.orders o USING (client_order_id)"
+        ", f.voided FROM api.fills f JOIN api.orders o USING (client_order_id)"
         " WHERE f.account = %s AND f.venue_trade_id LIKE '%%-ghost' ORDER BY f.seq", (account,)).fetchall()
     return [GhostFill(*r) for r in rows]
 
@@ -164,6 +165,8 @@ class GhostFill:
     fee: Decimal
     fee_currency: str
     placed_at: datetime
+    #: An operator voided it (api.void_fill): the book's balances no longer hold it.
+    voided: bool = False
 
 
 
@@ -219,3 +222,70 @@ def bars_stored_from(conn: psycopg.Connection[Any], *, venue: str, symbols: list
                        " AND c.interval = '1h' AND c.ts >= %s", (venue, symbols, ts)).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def posted_transfers(conn: psycopg.Connection[Any], account: str) -> frozenset[str]:
+    """The venue references of the transfers an operator posted to the book's journal (api.post_venue_transfer):
+    the book's balances hold them already, so a restarted chaos venue does not make them again."""
+    return frozenset(str(r[0]) for r in conn.execute(
+        "SELECT venue_ref FROM api.transfer_postings WHERE account = %s AND venue_ref IS NOT NULL",
+        (account,)).fetchall())
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The account's latest reconciliation: business time, kind, clean, and its differences (api.reconcile's diffs:
+    ``{"kind": "balance", "key": currency, "book", "venue", "difference"}`` or an order missing on one side)."""
+
+    ts: datetime
+    kind: str
+    clean: bool
+    diffs: list[dict[str, Any]]
+
+
+def latest_reconciliation(conn: psycopg.Connection[Any], account: str) -> Reconciliation | None:
+    row = conn.execute("SELECT ts, kind, clean, diffs FROM api.reconciliations WHERE account = %s"
+                       " ORDER BY seq DESC LIMIT 1", (account,)).fetchone()
+    if row is None:
+        return None
+    diffs = row[3] if isinstance(row[3], list) else []
+    return Reconciliation(row[0], str(row[1]), bool(row[2]), diffs)
+
+
+@dataclass(frozen=True)
+class UnpostedTransfer:
+    """A transfer the worker relayed from the venue (api.venue_transfers) that no operator posted yet."""
+
+    venue_ref: str
+    kind: str
+    currency: str
+    amount: Decimal
+
+
+def unposted_transfers(conn: psycopg.Connection[Any], account: str) -> list[UnpostedTransfer]:
+    return [UnpostedTransfer(str(r[0]), str(r[1]), str(r[2]), Decimal(r[3])) for r in conn.execute(
+        "SELECT venue_ref, kind, currency, amount FROM api.venue_transfers WHERE account = %s AND NOT posted"
+        " ORDER BY seq", (account,)).fetchall()]
+
+
+@dataclass(frozen=True)
+class BookFill:
+    """A fill of the book not voided: what a correction compares with the venue's trade list."""
+
+    symbol: str
+    venue_trade_id: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    fee_currency: str
+    seq: int
+
+
+def unvoided_fills_like(conn: psycopg.Connection[Any], account: str, suffix: str) -> list[BookFill]:
+    """The account's fills not voided whose venue trade id ends with ``suffix``, newest first."""
+    return [BookFill(str(r[0]), str(r[1]), str(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]), str(r[6]), int(r[7]))
+            for r in conn.execute(
+                "SELECT symbol, venue_trade_id, side, quantity, price, fee, fee_currency, seq FROM api.fills"
+                " WHERE account = %s AND NOT voided AND right(venue_trade_id, length(%s)) = %s ORDER BY seq DESC",
+                (account, suffix, suffix)).fetchall()]

@@ -9,8 +9,8 @@
    account's lane, and the candles (warm-up included).
 3. Run the same :class:`~predator.runner.hour.HourRunner` configuration from the run's start, and apply
    the operator's interventions on the account (kill switch, halts, resumes, strategy pauses, incident
-   updates) after the same closed hour as in the original (``ops.audit_log``, ordered by wall time, which
-   only orders them and is never hashed).
+   updates, treasury declarations, book corrections) after the same closed hour as in the original
+   (``ops.audit_log``, ordered by wall time, which only orders them and is never hashed).
 4. Compare every hour in the requested range: inputs, each output chain's digest, and the hourly state.
 
 An hour is a mismatch when the replay differs from the original, or when the original's rows no longer
@@ -214,7 +214,7 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
 #: Operator actions the replay re-applies, and those it cannot (their effect is copied at the start).
 _REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strategy", "incident_acknowledged",
               "incident_resolved", "incident_comment", "declare_operating_cost", "end_operating_cost",
-              "approve_treasury_transfer"}
+              "approve_treasury_transfer", "post_venue_transfer", "void_fill"}
 _SETTINGS = {"set_limit", "set_breaker", "upsert_instruments"}
 #: Hourly returns in the realized-volatility estimate when the profile sets no ``vol_window_hours`` (the default of
 #: ``risk._volatility_cap`` and ``risk._horizon_review``, docs/risk.md).
@@ -286,6 +286,18 @@ def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -
         elif iv.action == "approve_treasury_transfer":
             api.approve_treasury_transfer(op, iv.target, int(iv.args["proposal_no"]),
                                           datetime.fromisoformat(str(iv.args["ts"])), iv.reason)
+        elif iv.action in ("post_venue_transfer", "void_fill"):  # corrections, by business time (docs/live.md)
+            _, book, seq = str(iv.args["incident"]).split("-")
+            incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"
+            when = datetime.fromisoformat(str(iv.args["ts"]))
+            if iv.action == "post_venue_transfer":
+                ref = iv.args.get("venue_ref")
+                api.post_venue_transfer(op, iv.target, str(iv.args["kind"]), str(iv.args["currency"]),
+                                        Decimal(str(iv.args["amount"])), when, iv.reason, incident,
+                                        None if ref is None else str(ref))
+            else:
+                api.void_fill(op, iv.target.split("/")[0], str(iv.args["symbol"]), str(iv.args["venue_trade_id"]),
+                              when, iv.reason, incident)
         else:  # incident_<action> on INC-<book>-<seq>: the same incident in the scratch database's numbering
             _, book, seq = iv.target.split("-")
             incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"

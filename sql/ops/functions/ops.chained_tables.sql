@@ -30,7 +30,9 @@ AS $$
            ('risk.horizon_flag', '{}'),
            ('risk.state_event', '{}'),
            ('ledger.treasury_transfer', '{}'),
-           ('portfolio.treasury_status', '{}')
+           ('portfolio.treasury_status', '{}'),
+           ('ops.transfer_posting', '{}'),
+           ('trading.fill_void', '{}')
 $$;
 
 COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';
