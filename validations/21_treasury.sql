@@ -11,7 +11,10 @@
 --     hours that close opened (ledger.operating_cost_hours);
 --   * principal_touched: a posting to principal by anything but a deposit's memo (kind principal);
 --   * transfer_mismatch: an approved or automatic transfer whose journal transaction is not operations +amount /
---     treasury -amount.
+--     treasury -amount;
+--   * budget_mismatch: a rolling status whose risk budget scale (budget_scale) moved against its policy action: a
+--     cut that does not lower it or on a surplus that is not negative, a restore that does not bring it back to 1
+--     on a surplus >= 0, or a change without either.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
 --   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/21_treasury.sql
 -- Account: the book; from/to: the business times judged (status period_to, fill and posting ts), inclusive.
@@ -107,4 +110,18 @@ SELECT 'transfer_mismatch', x.book_id, x.ts, format('transfer %s (%s) of %s: jou
    AND (SELECT count(*) FILTER (WHERE (p.account_code = 'operations' AND p.amount = x.amount)
                                    OR (p.account_code = 'treasury' AND p.amount = -x.amount)) = 2 AND count(*) = 2
           FROM ledger.posting p WHERE p.book_id = x.book_id AND p.tx_seq = x.tx_seq) IS NOT TRUE
+UNION ALL
+SELECT 'budget_mismatch', b.book_id, b.period_to,
+       format('rolling status of %s (%s days): policy action %s, surplus %s, risk budget %s after %s',
+              b.day, b.window_days, b.policy_action, round(b.surplus, 2), b.budget_scale, b.prev_scale)
+  FROM (SELECT s.*, lag(s.budget_scale) OVER (PARTITION BY s.book_id ORDER BY s.seq) AS prev_scale
+          FROM portfolio.treasury_status s WHERE s.window_days > 1 AND (:'account' = '' OR s.book_id = :book)) b
+ WHERE b.period_to >= :'from' AND b.period_to <= :'to'
+   AND CASE WHEN b.policy_action IN ('budget_cut', 'entries_halted_budget_cut')
+                 THEN b.budget_scale IS NULL OR b.budget_scale >= coalesce(b.prev_scale, 1) OR b.surplus >= 0
+            WHEN b.policy_action = 'budget_restored'
+                 THEN b.budget_scale IS DISTINCT FROM 1 OR coalesce(b.prev_scale, 1) >= 1 OR b.surplus < 0
+            ELSE b.budget_scale IS NOT NULL AND b.prev_scale IS NOT NULL AND b.budget_scale <> b.prev_scale
+                 AND NOT (b.budget_scale = 1 AND b.surplus >= 0)
+       END
 ORDER BY 1, 2, 3;

@@ -20,7 +20,7 @@ from predator.db.reads import _one, _rows
 _STATUS_COLUMNS = (
     "account, day, window_days, period_from, period_to, complete, currency, realized_pnl, trading_fees,"
     " operating_costs, reserve_accrual, surplus, equity, principal, principal_protected, policy_action,"
-    " policy_amount, seq"
+    " policy_amount, budget_scale, seq"
 )
 
 
@@ -44,8 +44,9 @@ class TreasuryStatusRow:
     equity: Decimal  # at period_to
     principal: Decimal
     principal_protected: bool  # equity >= principal
-    policy_action: str  # none | transfer_proposed | transfer_automatic | entries_halted | ...
+    policy_action: str  # none | transfer_proposed | transfer_automatic | entries_halted | budget_cut | ...
     policy_amount: Decimal | None
+    budget_scale: Decimal | None  # risk budget in force after the close (rolling rows; None: the cut is off)
     seq: int
 
 

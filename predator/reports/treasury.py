@@ -104,6 +104,8 @@ def _status_lines(label: str, s: TreasuryStatusRow | DailyWindow | None) -> list
     if isinstance(s, TreasuryStatusRow):
         amount = f" ({_money(s.policy_amount)} {ccy})" if s.policy_amount is not None else ""
         lines.append(f"  policy action      {s.policy_action:>16}{amount}")
+        if s.budget_scale is not None:
+            lines.append(f"  risk budget        {s.budget_scale * 100:>15.2f}% (treasury_deficit_cut_pct)")
     return lines
 
 

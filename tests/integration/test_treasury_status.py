@@ -184,3 +184,28 @@ def test_treasury_status_prints_the_views_and_the_report_carries_them(treasury_r
                   gates=False).read_text()
     treasury_html = html[html.index("<h2>Treasury</h2>"):html.index("<h2>Trades")]
     assert "<svg" in treasury_html and f"{roll_row['surplus']:,.2f}" in treasury_html
+
+
+def test_gate_21_checks_the_budget_scale_against_the_policy(treasury_run: Target) -> None:
+    """Gate 21 finds nothing in the run, then a planted risk budget scale that moved without a policy action."""
+    import psycopg
+
+    from predator import gates
+
+    def gate_21() -> list[str]:
+        with psycopg.connect(treasury_run.role_dsn("auditor")) as conn:
+            (result,) = gates.run_gates(conn, [gates.VALIDATIONS_DIR / "21_treasury.sql"],
+                                        gates.Scope(account=CASE.name))
+        assert result.error is None, result.error
+        return [str(r) for r in result.rows]
+
+    assert gate_21() == []
+    with psycopg.connect(treasury_run.dsn) as conn:  # as superuser, bypassing the append-only trigger
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("UPDATE portfolio.treasury_status SET budget_scale = 0.5 WHERE window_days > 1"
+                     " AND day = (SELECT max(day) FROM portfolio.treasury_status)")
+        conn.execute("UPDATE portfolio.treasury_status SET budget_scale = 1 WHERE window_days > 1"
+                     " AND day = (SELECT max(day) - 1 FROM portfolio.treasury_status)")
+        conn.commit()
+    found = gate_21()
+    assert len(found) == 1 and "budget_mismatch" in found[0], found
