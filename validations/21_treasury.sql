@@ -12,6 +12,9 @@
 --   * principal_touched: a posting to principal by anything but a deposit's memo (kind principal);
 --   * transfer_mismatch: an approved or automatic transfer whose journal transaction is not operations +amount /
 --     treasury -amount;
+--   * transfer_into_principal: an approved or automatic transfer larger than the equity above principal, reserve
+--     and operations bucket at that time (the equity of the last hour closed by it, the earmarks posted before its
+--     transaction): a transfer that would earmark part of the principal;
 --   * budget_mismatch: a rolling status whose risk budget scale (budget_scale) moved against its policy action: a
 --     cut that does not lower it or on a surplus that is not negative, a restore that does not bring it back to 1
 --     on a surplus >= 0, or a change without either.
@@ -110,6 +113,21 @@ SELECT 'transfer_mismatch', x.book_id, x.ts, format('transfer %s (%s) of %s: jou
    AND (SELECT count(*) FILTER (WHERE (p.account_code = 'operations' AND p.amount = x.amount)
                                    OR (p.account_code = 'treasury' AND p.amount = -x.amount)) = 2 AND count(*) = 2
           FROM ledger.posting p WHERE p.book_id = x.book_id AND p.tx_seq = x.tx_seq) IS NOT TRUE
+UNION ALL
+SELECT 'transfer_into_principal', x.book_id, x.ts,
+       format('transfer %s (%s) of %s exceeds the equity %s above principal %s, reserve and operations %s',
+              x.proposal_no, x.action, x.amount, x.equity, x.principal, x.earmarked)
+  FROM (SELECT t.*,
+               (SELECT h.equity FROM portfolio.hourly_state h WHERE h.book_id = t.book_id AND h.hour <= t.ts
+                 ORDER BY h.hour DESC LIMIT 1) AS equity,
+               (SELECT coalesce(-sum(p.amount), 0) FROM ledger.posting p
+                 WHERE p.book_id = t.book_id AND p.account_code = 'principal' AND p.currency = t.currency AND p.ts <= t.ts) AS principal,
+               (SELECT coalesce(sum(p.amount), 0) FROM ledger.posting p
+                 WHERE p.book_id = t.book_id AND p.account_code IN ('reserve', 'operations') AND p.currency = t.currency
+                   AND p.tx_seq < t.tx_seq) AS earmarked
+          FROM ledger.treasury_transfer t
+         WHERE t.action <> 'proposed' AND (:'account' = '' OR t.book_id = :book) AND t.ts >= :'from' AND t.ts <= :'to') x
+ WHERE x.amount > coalesce(x.equity, 0) - x.principal - x.earmarked + 0.005
 UNION ALL
 SELECT 'budget_mismatch', b.book_id, b.period_to,
        format('rolling status of %s (%s days): policy action %s, surplus %s, risk budget %s after %s',

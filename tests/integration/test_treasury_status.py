@@ -209,3 +209,28 @@ def test_gate_21_checks_the_budget_scale_against_the_policy(treasury_run: Target
         conn.commit()
     found = gate_21()
     assert len(found) == 1 and "budget_mismatch" in found[0], found
+
+
+def test_gate_21_finds_a_transfer_that_reaches_into_principal(treasury_run: Target) -> None:
+    """A planted automatic transfer of 20,000 USDT (the book's equity is below its 10,000 principal): its journal
+    transaction is well formed, but it would earmark principal: gate 21 names it transfer_into_principal."""
+    import psycopg
+
+    from predator import gates
+
+    with treasury_run.connect("admin") as conn, conn.transaction():
+        conn.execute("SET LOCAL ROLE predator_owner")
+        conn.execute(
+            "WITH x AS (SELECT a.book_id, max(h.hour) AS ts FROM trading.account a"
+            " JOIN portfolio.hourly_state h ON h.book_id = a.book_id WHERE a.name = %s GROUP BY 1),"
+            " t AS (SELECT x.*, ledger._post(x.book_id, 'transfer', 'operations:99', x.ts,"
+            " ARRAY['operations', 'treasury'], ARRAY['USDT', 'USDT'], ARRAY[20000, -20000]::numeric[]) AS tx FROM x)"
+            " INSERT INTO ledger.treasury_transfer"
+            " (book_id, proposal_no, action, amount, currency, day, tx_seq, reason, actor, ts)"
+            " SELECT book_id, 99, 'automatic', 20000, 'USDT', (ts - interval '1 day')::date, tx, 'planted',"
+            " 'system', ts FROM t", (CASE.name,))
+    with psycopg.connect(treasury_run.role_dsn("auditor")) as conn:
+        (result,) = gates.run_gates(conn, [gates.VALIDATIONS_DIR / "21_treasury.sql"], gates.Scope(account=CASE.name))
+    assert result.error is None, result.error
+    found = [str(r) for r in result.rows]
+    assert len(found) == 1 and "transfer_into_principal" in found[0], found
