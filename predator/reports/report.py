@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 CHARTS = ("equity", "exposure", "surplus")  # the charts a report may hold (:func:`charts`)
 SURPLUS_CHART_DAYS = 30  # the surplus chart covers at least this many days up to the report's end
+TREASURY_TABLE_DAYS = 31  # the treasury table lists the statuses of at most the period's last this many days
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,15 @@ class Summary:
 @dataclass(frozen=True)
 class TreasurySection:
     """The treasury of the period (docs/treasury.md), as stored by the day closes (``api.treasury_status``):
-    the statuses stored by the closes in (start, end] (``days``: window_days 1; ``rolling``: the rolling
-    windows), the policy's actions among them, the transfers dated in the period, the operating costs declared;
+    the statuses stored by the closes of the period's last :data:`TREASURY_TABLE_DAYS` days (``days``:
+    window_days 1; ``rolling``: the rolling windows; ``omitted``: the period's earlier statuses left out of the
+    table), the policy's actions in the whole period, the transfers dated in it, the operating costs declared;
     ``chart``: the statuses of at least the last :data:`SURPLUS_CHART_DAYS` days up to the end (the surplus
     chart)."""
 
     days: tuple[treasury_reads.TreasuryStatusRow, ...]
     rolling: tuple[treasury_reads.TreasuryStatusRow, ...]
+    omitted: int
     actions: tuple[treasury_reads.TreasuryStatusRow, ...]
     transfers: tuple[treasury_reads.TreasuryTransfer, ...]
     costs: tuple[treasury_reads.OperatingCost, ...]
@@ -77,9 +80,12 @@ def _treasury(conn: psycopg.Connection[Any], account: str, start: datetime, end:
     rows = treasury_reads.statuses_closing(conn, account=account, start=start, end=end)
     chart_start = min(start, end - timedelta(days=SURPLUS_CHART_DAYS))
     chart = treasury_reads.statuses_closing(conn, account=account, start=chart_start, end=end)
+    table_start = max(start, end - timedelta(days=TREASURY_TABLE_DAYS))
+    table = [r for r in rows if r.period_to > table_start]
     return TreasurySection(
-        days=tuple(r for r in rows if r.window_days == 1),
-        rolling=tuple(r for r in rows if r.window_days > 1),
+        days=tuple(r for r in table if r.window_days == 1),
+        rolling=tuple(r for r in table if r.window_days > 1),
+        omitted=len(rows) - len(table),
         actions=tuple(r for r in rows if r.policy_action != "none"),
         transfers=tuple(t for t in treasury_reads.transfers(conn, account=account) if start < t.ts <= end),
         costs=tuple(treasury_reads.operating_costs(conn, account=account)),

@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from predator.cli import main
 from predator.db import api
 from predator.db.connection import Target
+from predator.reports import report as report_mod
 from predator.reports.report import render
 from predator.runner.hour import HourRunner
 from predator.tools.replay_sweep import SUITE, prepare
@@ -85,7 +86,9 @@ def treasury_run(market_db: Target, monkeypatch: pytest.MonkeyPatch, tmp_path: P
     return market_db
 
 
-def test_treasury_status_prints_the_views_and_the_report_carries_them(treasury_run: Target, tmp_path: Path) -> None:
+def test_treasury_status_prints_the_views_and_the_report_carries_them(
+    treasury_run: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = treasury_run
     result = CliRunner().invoke(main, ["treasury", "status", "--account", CASE.name, "--json"])
     assert result.exit_code == 0, result.output
@@ -184,6 +187,13 @@ def test_treasury_status_prints_the_views_and_the_report_carries_them(treasury_r
                   gates=False).read_text()
     treasury_html = html[html.index("<h2>Treasury</h2>"):html.index("<h2>Trades")]
     assert "<svg" in treasury_html and f"{roll_row['surplus']:,.2f}" in treasury_html
+    # A long period lists the statuses of its last days only, and says so.
+    monkeypatch.setattr(report_mod, "TREASURY_TABLE_DAYS", 3)
+    whole = render(target, CASE.name, CASE.start - timedelta(hours=1), CASE.end, fmt="md", out_dir=tmp_path,
+                   gates=False).read_text()
+    listed = whole[whole.index("## Treasury"):whole.index("## Trades")]
+    stored = _view_rows(target, "SELECT count(*) AS n FROM api.treasury_status WHERE account = %s", CASE.name)[0]["n"]
+    assert listed.count(" d | ") == 6 and f"{stored - 6} earlier statuses of the period are not listed" in listed
 
 
 def test_gate_21_checks_the_budget_scale_against_the_policy(treasury_run: Target) -> None:
