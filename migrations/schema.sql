@@ -3149,6 +3149,9 @@ BEGIN
         IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps  -- the treasury's risk-budget cut
+          FROM risk._treasury_budget(v_acct.book_id, p_ts, v_limits, p_symbol, v_cluster, v_inst.quote, v_equity,
+                                     v_notional_value, v_inst_after, v_clus_after, v_quote_after, v_port_after) x;
         v_rules := v_rules || jsonb_build_object(
             'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity, v_day_start, v_peak),
             'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity),
@@ -5349,6 +5352,12 @@ DECLARE
     v_tx        bigint;
     v_no        integer;
     v_state     risk.state_current;
+    v_cut_pct   numeric;   -- the step, a fraction of the full budget
+    v_floor     numeric;   -- the floor, a fraction
+    v_scale     numeric;   -- budget scale after this close (NULL: the cut policy is off)
+    v_last_cut  date;
+    v_halted    boolean := false;
+    v_cut       boolean := false;
 BEGIN
     IF p_hour <> date_trunc('day', p_hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' THEN
         RETURN;
@@ -5412,30 +5421,79 @@ BEGIN
                 v_action := 'transfer_proposed';
             END IF;
         END IF;
-    ELSIF v_complete AND v_tolerance IS NOT NULL AND v_roll.surplus < -v_tolerance
-          AND coalesce(risk.cap(v_limits, 'treasury_deficit_halt', '*', NULL), 0) = 1 THEN
-        SELECT * INTO v_state FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
-        IF coalesce(v_state.state, 'normal') IN ('normal', 'reducing') AND NOT coalesce(v_state.state = 'reducing' AND v_state.hold IS NOT NULL, false) THEN
-            v_amount := v_roll.surplus;
-            PERFORM risk._transition(p_book_id, 'reducing', 'treasury_deficit',
-                format('treasury_deficit: rolling %s-day surplus %s below -%s; entries refused until an operator releases the book (api.resume_reducing)',
-                       v_window, round(v_roll.surplus, 2), v_tolerance), p_hour);
-            PERFORM ops._open_incident(p_book_id, 2, 'risk', 'account:' || v_acct.name,
-                format('treasury deficit: new entries halted on %s', v_acct.name),
-                format('reason treasury_deficit: the rolling %s-day net operating surplus %s is below -%s (treasury_deficit_tolerance)',
-                       v_window, round(v_roll.surplus, 2), v_tolerance),
-                jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
-            v_action := 'entries_halted';
+    ELSIF v_complete AND v_tolerance IS NOT NULL AND v_roll.surplus < -v_tolerance THEN
+        IF coalesce(risk.cap(v_limits, 'treasury_deficit_halt', '*', NULL), 0) = 1 THEN
+            SELECT * INTO v_state FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+            IF coalesce(v_state.state, 'normal') IN ('normal', 'reducing') AND NOT coalesce(v_state.state = 'reducing' AND v_state.hold IS NOT NULL, false) THEN
+                PERFORM risk._transition(p_book_id, 'reducing', 'treasury_deficit',
+                    format('treasury_deficit: rolling %s-day surplus %s below -%s; entries refused until an operator releases the book (api.resume_reducing)',
+                           v_window, round(v_roll.surplus, 2), v_tolerance), p_hour);
+                PERFORM ops._open_incident(p_book_id, 2, 'risk', 'account:' || v_acct.name,
+                    format('treasury deficit: new entries halted on %s', v_acct.name),
+                    format('reason treasury_deficit: the rolling %s-day net operating surplus %s is below -%s (treasury_deficit_tolerance)',
+                           v_window, round(v_roll.surplus, 2), v_tolerance),
+                    jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
+                v_halted := true;
+            END IF;
+        END IF;
+        -- The risk-budget cut: one step per rolling window at most, never below the floor.
+        v_cut_pct := risk.cap(v_limits, 'treasury_deficit_cut_pct', '*', 1);
+        IF v_cut_pct > 0 THEN
+            v_floor := least(greatest(coalesce(risk.cap(v_limits, 'treasury_budget_floor_pct', '*', 1), 0), 0), 1);
+            SELECT coalesce(s.budget_scale, 1) INTO v_scale FROM portfolio.treasury_status s
+             WHERE s.book_id = p_book_id AND s.window_days > 1 ORDER BY s.seq DESC LIMIT 1;
+            v_scale := coalesce(v_scale, 1);
+            SELECT max(s.day) INTO v_last_cut FROM portfolio.treasury_status s
+             WHERE s.book_id = p_book_id AND s.window_days > 1 AND s.policy_action IN ('budget_cut', 'entries_halted_budget_cut')
+               AND NOT EXISTS (SELECT FROM portfolio.treasury_status r
+                                WHERE r.book_id = s.book_id AND r.window_days > 1 AND r.seq > s.seq AND r.policy_action = 'budget_restored');
+            IF v_scale > v_floor AND (v_last_cut IS NULL OR v_last_cut <= ((p_hour - interval '1 day') AT TIME ZONE 'UTC')::date - v_window) THEN
+                v_scale := greatest(v_floor, v_scale - v_cut_pct);
+                PERFORM ops._audit(p_book_id, 'treasury_budget_cut', v_acct.name,
+                    jsonb_build_object('budget_scale', v_scale, 'step', v_cut_pct, 'floor', v_floor, 'surplus', v_roll.surplus,
+                                       'tolerance', v_tolerance, 'window_days', v_window, 'ts', p_hour),
+                    format('treasury_deficit: rolling %s-day surplus %s below -%s; risk budget cut to %s %%',
+                           v_window, round(v_roll.surplus, 2), v_tolerance, round(v_scale * 100, 4)));
+                PERFORM ops._open_incident(p_book_id, 3, 'risk', 'account:' || v_acct.name,
+                    format('treasury deficit: risk budget of %s cut to %s %%', v_acct.name, round(v_scale * 100, 4)),
+                    format('reason treasury_deficit: the rolling %s-day net operating surplus %s is below -%s (treasury_deficit_tolerance); the entry caps are scaled to %s %% (treasury_deficit_cut_pct %s %%, floor %s %%) until the rolling surplus is no longer negative',
+                           v_window, round(v_roll.surplus, 2), v_tolerance, round(v_scale * 100, 4), round(v_cut_pct * 100, 4), round(v_floor * 100, 4)),
+                    jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
+                v_cut := true;
+            END IF;
+        END IF;
+        v_action := CASE WHEN v_halted AND v_cut THEN 'entries_halted_budget_cut' WHEN v_halted THEN 'entries_halted'
+                         WHEN v_cut THEN 'budget_cut' ELSE 'none' END;
+        v_amount := v_roll.surplus;
+    END IF;
+
+    -- The budget scale after this close: NULL when the cut policy is off; restored to 1 by a surplus >= 0.
+    IF NOT v_cut THEN
+        v_cut_pct := risk.cap(v_limits, 'treasury_deficit_cut_pct', '*', 1);
+        IF v_cut_pct IS NOT NULL THEN
+            SELECT coalesce(s.budget_scale, 1) INTO v_scale FROM portfolio.treasury_status s
+             WHERE s.book_id = p_book_id AND s.window_days > 1 ORDER BY s.seq DESC LIMIT 1;
+            v_scale := coalesce(v_scale, 1);
+            IF v_scale < 1 AND v_complete AND v_roll.surplus >= 0 THEN
+                v_scale := 1;
+                PERFORM ops._audit(p_book_id, 'treasury_budget_restore', v_acct.name,
+                    jsonb_build_object('budget_scale', 1, 'surplus', v_roll.surplus, 'window_days', v_window, 'ts', p_hour),
+                    format('rolling %s-day surplus %s is no longer negative: risk budget restored to 100 %%', v_window, round(v_roll.surplus, 2)));
+                IF v_action = 'none' THEN
+                    v_action := 'budget_restored';
+                    v_amount := v_roll.surplus;
+                END IF;
+            END IF;
         END IF;
     END IF;
 
     INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
         realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
-        policy_action, policy_amount)
+        policy_action, policy_amount, budget_scale)
     VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', v_window, v_from, p_hour, v_complete, v_roll.currency,
             v_roll.realized_pnl, v_roll.trading_fees, v_roll.operating_costs, v_roll.reserve_accrual, v_roll.surplus,
             p_equity, v_roll.principal, p_equity >= v_roll.principal, v_action,
-            CASE WHEN v_action <> 'none' THEN v_amount END);
+            CASE WHEN v_action <> 'none' THEN v_amount END, v_scale);
 END
 $$;
 
@@ -5446,7 +5504,7 @@ ALTER FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp wit
 -- Name: FUNCTION _treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric); Type: COMMENT; Schema: portfolio; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) IS 'Internal: at 00:00 UTC stores the self-financing status of the day and of the rolling window from the treasury postings, then applies the treasury policy (transfer of surplus to the operations bucket, automatic or proposed; deficit: entries halted with an incident). Never posts to principal.';
+COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) IS 'Internal: at 00:00 UTC stores the self-financing status of the day and of the rolling window from the treasury postings, then applies the treasury policy (transfer of surplus to the operations bucket, automatic or proposed; deficit: entries halted and/or the risk budget cut by treasury_deficit_cut_pct, with an incident; a cut budget restored when the rolling surplus is no longer negative). Never posts to principal.';
 
 
 --
@@ -7698,6 +7756,54 @@ ALTER FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause t
 --
 
 COMMENT ON FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) IS 'Internal: records a move of a book''s risk state from its current state, with its cause, reason, business time and earliest lift time (PD020 when the move is not legal).';
+
+
+--
+-- Name: _treasury_budget(integer, timestamp with time zone, jsonb, text, text, text, numeric, numeric, numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) RETURNS TABLE(reasons text[], caps jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_scale numeric;
+    v_order numeric;
+    v_inst  numeric;
+    v_clus  numeric;
+    v_quote numeric;
+    v_port  numeric;
+BEGIN
+    SELECT s.budget_scale INTO v_scale FROM portfolio.treasury_status s
+     WHERE s.book_id = p_book_id AND s.window_days > 1 AND s.period_to <= p_ts
+     ORDER BY s.seq DESC LIMIT 1;
+    IF v_scale IS NULL OR v_scale >= 1 THEN
+        RETURN QUERY SELECT '{}'::text[], '{}'::jsonb;
+        RETURN;
+    END IF;
+    v_order := v_scale * risk.cap(p_limits, 'max_order_notional', p_symbol, p_equity);
+    v_inst := v_scale * risk.cap(p_limits, 'max_instrument_exposure', p_symbol, p_equity);
+    v_clus := v_scale * risk.cap(p_limits, 'max_cluster_exposure', p_cluster, p_equity);
+    v_quote := v_scale * risk.cap(p_limits, 'max_quote_exposure', p_quote, p_equity);
+    v_port := v_scale * coalesce(risk.cap(p_limits, 'max_portfolio_exposure', '*', p_equity), p_equity);
+    RETURN QUERY SELECT
+        CASE WHEN p_notional > v_order OR p_inst_after > v_inst OR p_clus_after > v_clus OR p_quote_after > v_quote
+                  OR p_port_after > v_port
+             THEN ARRAY['treasury_budget_cut']::text[] ELSE '{}'::text[] END,
+        jsonb_build_object('treasury_budget_scale', v_scale,
+                           'treasury_budget', jsonb_build_object('order_notional', v_order, 'instrument', v_inst,
+                                                                 'cluster', v_clus, 'quote', v_quote, 'portfolio', v_port));
+END
+$$;
+
+
+ALTER FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) IS 'Internal (admission): under a treasury risk-budget cut (the latest rolling treasury status''s budget_scale below 1) an entry''s order notional and exposures after it must stay within the scaled caps (the portfolio''s within the scaled max_portfolio_exposure, or equity when unset); reason treasury_budget_cut above any.';
 
 
 --
@@ -11956,7 +12062,10 @@ CREATE TABLE portfolio.treasury_status (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT treasury_status_action_is_known CHECK ((policy_action = ANY (ARRAY['none'::text, 'transfer_proposed'::text, 'transfer_automatic'::text, 'entries_halted'::text]))),
+    budget_scale numeric,
+    CONSTRAINT treasury_status_action_is_known CHECK ((policy_action = ANY (ARRAY['none'::text, 'transfer_proposed'::text, 'transfer_automatic'::text, 'entries_halted'::text, 'budget_cut'::text, 'entries_halted_budget_cut'::text, 'budget_restored'::text]))),
+    CONSTRAINT treasury_status_budget_scale_is_finite CHECK (((budget_scale > '-Infinity'::numeric) AND (budget_scale < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_budget_scale_is_fraction CHECK (((budget_scale >= (0)::numeric) AND (budget_scale <= (1)::numeric))),
     CONSTRAINT treasury_status_equity_is_finite CHECK (((equity > '-Infinity'::numeric) AND (equity < 'Infinity'::numeric))),
     CONSTRAINT treasury_status_operating_costs_is_finite CHECK (((operating_costs > '-Infinity'::numeric) AND (operating_costs < 'Infinity'::numeric))),
     CONSTRAINT treasury_status_period CHECK ((period_from < period_to)),
@@ -11991,6 +12100,13 @@ COMMENT ON COLUMN portfolio.treasury_status.day IS 'The UTC day that ended at pe
 
 
 --
+-- Name: COLUMN treasury_status.budget_scale; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.treasury_status.budget_scale IS 'Fraction of the book''s risk budget (its entry exposure caps; equity for an unset portfolio cap) in force after this close: cut by treasury_deficit_cut_pct on a rolling deficit, floored at treasury_budget_floor_pct, back to 1 when the rolling surplus is not negative. NULL: the cut policy is off (scale 1). Rolling rows only.';
+
+
+--
 -- Name: treasury_status; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -12012,6 +12128,7 @@ CREATE VIEW api.treasury_status AS
     s.principal_protected,
     s.policy_action,
     s.policy_amount,
+    s.budget_scale,
     s.seq
    FROM (portfolio.treasury_status s
      JOIN trading.account a ON ((a.book_id = s.book_id)));
@@ -12023,7 +12140,7 @@ ALTER TABLE api.treasury_status OWNER TO predator_owner;
 -- Name: VIEW treasury_status; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.treasury_status IS 'Self-financing status per account, UTC day (window_days 1) and rolling window: realized PnL, trading fees, operating costs, reserve accrual, net operating surplus, equity, principal, principal protected, and what the treasury policy did.';
+COMMENT ON VIEW api.treasury_status IS 'Self-financing status per account, UTC day (window_days 1) and rolling window: realized PnL, trading fees, operating costs, reserve accrual, net operating surplus, equity, principal, principal protected, what the treasury policy did, and the risk budget scale in force after the close (budget_scale; NULL: the cut policy is off).';
 
 
 --
@@ -16155,6 +16272,13 @@ REVOKE ALL ON FUNCTION risk._sync_strategy_halt(p_book_id integer, p_strategy te
 --
 
 REVOKE ALL ON FUNCTION risk._transition(p_book_id integer, p_state_after text, p_cause text, p_reason text, p_ts timestamp with time zone, p_until timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) FROM PUBLIC;
 
 
 --

@@ -12,7 +12,13 @@
 --   * principal_touched: a posting to principal by anything but a principal memo (kind principal: a deposit's, or a
 --     venue transfer's posted by api.post_venue_transfer);
 --   * transfer_mismatch: an approved or automatic transfer whose journal transaction is not operations +amount /
---     treasury -amount.
+--     treasury -amount;
+--   * transfer_into_principal: an approved or automatic transfer larger than the equity above principal, reserve
+--     and operations bucket at that time (the equity of the last hour closed by it, the earmarks posted before its
+--     transaction): a transfer that would earmark part of the principal;
+--   * budget_mismatch: a rolling status whose risk budget scale (budget_scale) moved against its policy action: a
+--     cut that does not lower it or on a surplus that is not negative, a restore that does not bring it back to 1
+--     on a surplus >= 0, or a change without either.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
 --   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/21_treasury.sql
 -- Account: the book; from/to: the business times judged (status period_to, fill and posting ts), inclusive.
@@ -108,4 +114,33 @@ SELECT 'transfer_mismatch', x.book_id, x.ts, format('transfer %s (%s) of %s: jou
    AND (SELECT count(*) FILTER (WHERE (p.account_code = 'operations' AND p.amount = x.amount)
                                    OR (p.account_code = 'treasury' AND p.amount = -x.amount)) = 2 AND count(*) = 2
           FROM ledger.posting p WHERE p.book_id = x.book_id AND p.tx_seq = x.tx_seq) IS NOT TRUE
+UNION ALL
+SELECT 'transfer_into_principal', x.book_id, x.ts,
+       format('transfer %s (%s) of %s exceeds the equity %s above principal %s, reserve and operations %s',
+              x.proposal_no, x.action, x.amount, x.equity, x.principal, x.earmarked)
+  FROM (SELECT t.*,
+               (SELECT h.equity FROM portfolio.hourly_state h WHERE h.book_id = t.book_id AND h.hour <= t.ts
+                 ORDER BY h.hour DESC LIMIT 1) AS equity,
+               (SELECT coalesce(-sum(p.amount), 0) FROM ledger.posting p
+                 WHERE p.book_id = t.book_id AND p.account_code = 'principal' AND p.currency = t.currency AND p.ts <= t.ts) AS principal,
+               (SELECT coalesce(sum(p.amount), 0) FROM ledger.posting p
+                 WHERE p.book_id = t.book_id AND p.account_code IN ('reserve', 'operations') AND p.currency = t.currency
+                   AND p.tx_seq < t.tx_seq) AS earmarked
+          FROM ledger.treasury_transfer t
+         WHERE t.action <> 'proposed' AND (:'account' = '' OR t.book_id = :book) AND t.ts >= :'from' AND t.ts <= :'to') x
+ WHERE x.amount > coalesce(x.equity, 0) - x.principal - x.earmarked + 0.005
+UNION ALL
+SELECT 'budget_mismatch', b.book_id, b.period_to,
+       format('rolling status of %s (%s days): policy action %s, surplus %s, risk budget %s after %s',
+              b.day, b.window_days, b.policy_action, round(b.surplus, 2), b.budget_scale, b.prev_scale)
+  FROM (SELECT s.*, lag(s.budget_scale) OVER (PARTITION BY s.book_id ORDER BY s.seq) AS prev_scale
+          FROM portfolio.treasury_status s WHERE s.window_days > 1 AND (:'account' = '' OR s.book_id = :book)) b
+ WHERE b.period_to >= :'from' AND b.period_to <= :'to'
+   AND CASE WHEN b.policy_action IN ('budget_cut', 'entries_halted_budget_cut')
+                 THEN b.budget_scale IS NULL OR b.budget_scale >= coalesce(b.prev_scale, 1) OR b.surplus >= 0
+            WHEN b.policy_action = 'budget_restored'
+                 THEN b.budget_scale IS DISTINCT FROM 1 OR coalesce(b.prev_scale, 1) >= 1 OR b.surplus < 0
+            ELSE b.budget_scale IS NOT NULL AND b.prev_scale IS NOT NULL AND b.budget_scale <> b.prev_scale
+                 AND NOT (b.budget_scale = 1 AND b.surplus >= 0)
+       END
 ORDER BY 1, 2, 3;
