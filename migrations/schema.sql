@@ -226,6 +226,78 @@ COMMENT ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps num
 
 
 --
+-- Name: approve_treasury_transfer(text, integer, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct     trading.account;
+    v_prop     ledger.treasury_transfer;
+    v_equity   numeric;
+    v_headroom numeric;
+    v_tx       bigint;
+BEGIN
+    PERFORM ops._require_business_time('api.approve_treasury_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'approve_treasury_transfer refused: an operator action needs a reason',
+            HINT = 'Pass a non-empty reason; it is kept in the audit log.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT * INTO v_prop FROM ledger.treasury_transfer t
+     WHERE t.book_id = v_acct.book_id AND t.proposal_no = p_proposal_no AND t.action = 'proposed';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('treasury transfer %s refused: no such proposal', p_proposal_no),
+            DETAIL = format('account=%s proposal_no=%s', p_account, p_proposal_no), HINT = 'See api.treasury_transfers.';
+    END IF;
+    IF EXISTS (SELECT FROM ledger.treasury_transfer t
+                WHERE t.book_id = v_acct.book_id AND t.proposal_no = p_proposal_no AND t.action <> 'proposed') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('treasury transfer %s refused: already approved', p_proposal_no),
+            DETAIL = format('account=%s proposal_no=%s', p_account, p_proposal_no), HINT = 'A proposal is approved once.';
+    END IF;
+    IF p_ts < v_prop.ts THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('treasury transfer %s refused: %s is before the proposal (%s)', p_proposal_no, p_ts, v_prop.ts),
+            DETAIL = format('account=%s ts=%s proposed=%s', p_account, p_ts, v_prop.ts), HINT = 'Business time never goes backwards.';
+    END IF;
+    SELECT h.equity INTO v_equity FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id ORDER BY h.hour DESC LIMIT 1;
+    SELECT coalesce(v_equity, 0)
+           + coalesce(sum(b.balance) FILTER (WHERE b.account_code = 'principal'), 0)
+           - coalesce(sum(b.balance) FILTER (WHERE b.account_code IN ('reserve', 'operations')), 0)
+      INTO v_headroom
+      FROM ledger.balance b
+     WHERE b.book_id = v_acct.book_id AND b.currency = v_acct.base_currency
+       AND b.account_code IN ('principal', 'reserve', 'operations');
+    IF v_prop.amount > v_headroom THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('treasury transfer %s refused: %s would reach into principal (headroom %s)', p_proposal_no, v_prop.amount, round(v_headroom, 2)),
+            DETAIL = format('account=%s amount=%s headroom=%s equity=%s', p_account, v_prop.amount, v_headroom, v_equity),
+            HINT = 'The treasury policy never touches principal: wait for a later proposal.';
+    END IF;
+    v_tx := ledger._post(v_acct.book_id, 'transfer', 'operations:' || p_proposal_no, p_ts,
+        ARRAY['operations', 'treasury'], ARRAY[v_prop.currency, v_prop.currency], ARRAY[v_prop.amount, -v_prop.amount]);
+    INSERT INTO ledger.treasury_transfer (book_id, proposal_no, action, amount, currency, day, tx_seq, reason, actor, ts)
+    VALUES (v_acct.book_id, p_proposal_no, 'approved', v_prop.amount, v_prop.currency, v_prop.day, v_tx, p_reason, ops.actor(), p_ts);
+    PERFORM ops._audit(v_acct.book_id, 'approve_treasury_transfer', p_account,
+        jsonb_build_object('proposal_no', p_proposal_no, 'amount', v_prop.amount, 'currency', v_prop.currency,
+                           'tx_seq', v_tx, 'ts', p_ts), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) IS 'Operator: approves a proposed transfer of surplus to the operations bucket (journal operations + / treasury -, audited). PD011 unknown proposal, PD012 already approved / no reason / would reach into principal, PD013 before the proposal, PD015 future time.';
+
+
+--
 -- Name: begin_candle_load(); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -396,6 +468,10 @@ DECLARE
     v_mark_closes numeric[];
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
+    v_flat_run    integer;
+    v_flat_detail jsonb;
+    v_wick_pct    numeric;
+    v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
 BEGIN
@@ -458,6 +534,12 @@ BEGIN
     v_peak := v_val.peak_equity;
     v_day_start := v_val.day_start_equity;
 
+    -- Treasury (docs/treasury.md): declared operating costs accrue for the hours this close opens, at business
+    -- time; at 00:00 UTC the self-financing status of the day and the rolling window, then the treasury policy.
+    -- Before the heads, so what they post is part of this hour's outputs.
+    PERFORM ledger._accrue_operating_costs(v_acct.book_id, v_last.hour, p_hour);
+    PERFORM portfolio._treasury_close(v_acct.book_id, p_hour, v_equity);
+
     v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
@@ -475,6 +557,13 @@ BEGIN
             DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
             HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
     END IF;
+    -- A fill voided since the previous close (api.void_fill: the venue never made it) takes its fee back.
+    v_fees := v_fees - (SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(f.symbol, '/', 2),
+                                                trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts), f.ts)), 0)
+                          FROM trading.fill_void v
+                          JOIN trading.fill f ON f.book_id = v.book_id AND f.symbol = v.symbol AND f.venue_trade_id = v.venue_trade_id
+                         WHERE v.book_id = v_acct.book_id AND v.seq > coalesce((v_prev ->> 'trading.fill_void')::bigint, 0)
+                           AND v.seq <= coalesce((v_heads ->> 'trading.fill_void')::bigint, 0));
     SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2), a.realized_pnl, a.ts)), 0)
       INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
@@ -516,6 +605,21 @@ BEGIN
         IF v_stale_hours > 0 THEN
             PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
+        END IF;
+        -- Data-quality breakers (market.feed_quality): a feed repeating one flat bar hour after hour (a frozen
+        -- feed: flat_feed_hours, the run of repeated bars) and a bar printed far outside where it traded (a
+        -- single-venue print: bar_outlier_pct, the largest wick beyond the body of the bar closed at p_hour).
+        SELECT max(q.flat_run), jsonb_object_agg(q.symbol, q.flat_run) FILTER (WHERE q.flat_run > 0),
+               max(q.wick_pct), jsonb_object_agg(q.symbol, round(q.wick_pct, 4)) FILTER (WHERE q.wick_pct IS NOT NULL)
+          INTO v_flat_run, v_flat_detail, v_wick_pct, v_wick_detail
+          FROM market.feed_quality(v_acct.venue, v_symbols, p_hour) q;
+        IF v_flat_run > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'flat_feed_hours', p_hour, v_flat_run, 1,
+                                        jsonb_build_object('flat_repeated_bars', v_flat_detail));
+        END IF;
+        IF v_wick_pct > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'bar_outlier_pct', p_hour, v_wick_pct, 1,
+                                        jsonb_build_object('wick_pct', v_wick_detail));
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
@@ -640,7 +744,10 @@ BEGIN
     END;
     INSERT INTO ledger.ledger_account (book_id, code, non_negative)
     VALUES (v_book, 'trading', true), (v_book, 'reserve', true), (v_book, 'venue', false),
-           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false);
+           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false),
+           -- the treasury memo accounts (docs/treasury.md)
+           (v_book, 'principal', false), (v_book, 'realized_pnl', false), (v_book, 'fee_expense', false),
+           (v_book, 'operations', true), (v_book, 'treasury', false);
     PERFORM ops._audit(v_book, 'create_account', p_name,
         jsonb_build_object('mode', p_mode, 'venue', p_venue, 'base_currency', p_base_currency, 'lane', p_lane,
                            'initial_principal', p_initial_principal, 'risk_profile', p_risk_profile), p_reason);
@@ -725,6 +832,78 @@ COMMENT ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval 
 
 
 --
+-- Name: declare_operating_cost(text, text, numeric, text, text, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_acct trading.account;
+    v_rev  integer;
+    v_last timestamptz;
+BEGIN
+    PERFORM ops._require_finite('api.declare_operating_cost', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.declare_operating_cost', ARRAY['p_effective_from'], ARRAY[p_effective_from]);
+    v_acct := trading._account(p_account);
+    IF p_amount IS NULL OR p_amount < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: amount %s is not a non-negative number', p_name, p_amount),
+            DETAIL = format('account=%s name=%s amount=%s', p_account, p_name, p_amount),
+            HINT = 'Declare the amount per period; end a cost with api.end_operating_cost.';
+    END IF;
+    IF p_period IS NULL OR p_period NOT IN ('day', 'week', 'month', 'year') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: unknown period %L', p_name, p_period),
+            DETAIL = format('account=%s name=%s period=%s', p_account, p_name, p_period),
+            HINT = 'Periods: day, week, month (calendar month, UTC), year (calendar year, UTC).';
+    END IF;
+    IF p_name IS NULL OR p_name !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost refused: name %L is not an identifier', p_name),
+            DETAIL = format('account=%s name=%s', p_account, p_name),
+            HINT = 'Lower-case letters, digits, _ . -; for example infrastructure.';
+    END IF;
+    IF p_effective_from IS NULL OR date_trunc('hour', p_effective_from) <> p_effective_from THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: %s is not a whole hour', p_name, p_effective_from),
+            DETAIL = format('account=%s name=%s effective_from=%s', p_account, p_name, p_effective_from),
+            HINT = 'Costs accrue hour by hour; a declaration takes effect at the start of an hour.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = p_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('operating cost %s refused: unknown currency %L', p_name, p_currency),
+            DETAIL = format('account=%s currency=%s', p_account, p_currency), HINT = 'See api.assets.';
+    END IF;
+    IF p_currency <> v_acct.base_currency THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('operating cost %s refused: currency %s is not the book''s reporting currency %s', p_name, p_currency, v_acct.base_currency),
+            DETAIL = format('account=%s currency=%s reporting=%s', p_account, p_currency, v_acct.base_currency),
+            HINT = 'Declare the cost in the reporting currency (costs in another currency are not built yet, docs/treasury.md).';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id;
+    IF v_last IS NOT NULL AND p_effective_from <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('operating cost %s refused: effective %s is not after the last closed hour %s', p_name, p_effective_from, v_last),
+            DETAIL = format('account=%s effective_from=%s last_closed=%s', p_account, p_effective_from, v_last),
+            HINT = 'Accruals already posted are never rewritten: declare the change from a later hour.';
+    END IF;
+    SELECT coalesce(max(o.revision), 0) + 1 INTO v_rev FROM ledger.operating_cost o WHERE o.book_id = v_acct.book_id AND o.name = p_name;
+    PERFORM ops._audit(v_acct.book_id, 'declare_operating_cost', p_account || '/' || p_name,
+        jsonb_build_object('name', p_name, 'amount', p_amount, 'currency', p_currency, 'period', p_period,
+                           'effective_from', p_effective_from, 'revision', v_rev), p_reason);
+    INSERT INTO ledger.operating_cost (book_id, name, revision, active, amount, currency, period, effective_from, reason, actor)
+    VALUES (v_acct.book_id, p_name, v_rev, true, p_amount, p_currency, p_period, p_effective_from, p_reason, ops.actor());
+    RETURN v_rev;
+END
+$_$;
+
+
+ALTER FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) IS 'Operator: declares or changes a recurring operating cost (amount per day, week, calendar month or year, in the reporting currency) from a business hour after the last closed one; a new audited revision, accrued by the hour close. PD011 unknown account or currency, PD012 bad amount, period, name, hour, currency or no reason, PD013 an hour already closed, PD015 future time.';
+
+
+--
 -- Name: deposit(text, numeric, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -752,6 +931,9 @@ BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
     v_tx := ledger._post(v_acct.book_id, 'deposit', coalesce(p_ref, 'deposit'), p_ts,
                          ARRAY['trading', 'external'], ARRAY[v_ccy, v_ccy], ARRAY[p_amount, -p_amount]);
+    -- The treasury memo of the principal (docs/treasury.md): principal -amount, treasury +amount.
+    PERFORM ledger._post(v_acct.book_id, 'principal', coalesce(p_ref, 'deposit'), p_ts,
+                         ARRAY['principal', 'treasury'], ARRAY[v_ccy, v_ccy], ARRAY[-p_amount, p_amount]);
     PERFORM ops._audit(v_acct.book_id, 'deposit', p_account,
         jsonb_build_object('amount', p_amount, 'currency', v_ccy, 'ts', p_ts, 'tx_seq', v_tx), p_reason);
     RETURN v_tx;
@@ -812,6 +994,57 @@ ALTER FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reaso
 --
 
 COMMENT ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) IS 'Operator: enables (or disables) an extra quote currency of a book (new revision of trading.book_currency; audited): its instruments trade against their own quote cash, valued in the reporting currency. PD011 unknown account or currency; PD012 the reporting currency, no reason.';
+
+
+--
+-- Name: end_operating_cost(text, text, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_cur  ledger.operating_cost;
+    v_last timestamptz;
+BEGIN
+    PERFORM ops._require_business_time('api.end_operating_cost', ARRAY['p_effective_from'], ARRAY[p_effective_from]);
+    v_acct := trading._account(p_account);
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT * INTO v_cur FROM ledger.operating_cost o WHERE o.book_id = v_acct.book_id AND o.name = p_name
+     ORDER BY o.revision DESC LIMIT 1;
+    IF NOT FOUND OR NOT v_cur.active THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('end of operating cost %L refused: the book has no active cost of that name', p_name),
+            DETAIL = format('account=%s name=%s', p_account, p_name), HINT = 'See api.operating_costs.';
+    END IF;
+    IF p_effective_from IS NULL OR date_trunc('hour', p_effective_from) <> p_effective_from THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('end of operating cost %s refused: %s is not a whole hour', p_name, p_effective_from),
+            DETAIL = format('account=%s effective_from=%s', p_account, p_effective_from), HINT = 'A cost ends at the start of an hour.';
+    END IF;
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id;
+    IF v_last IS NOT NULL AND p_effective_from <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('end of operating cost %s refused: effective %s is not after the last closed hour %s', p_name, p_effective_from, v_last),
+            DETAIL = format('account=%s effective_from=%s last_closed=%s', p_account, p_effective_from, v_last),
+            HINT = 'Accruals already posted are never rewritten: end the cost from a later hour.';
+    END IF;
+    PERFORM ops._audit(v_acct.book_id, 'end_operating_cost', p_account || '/' || p_name,
+        jsonb_build_object('name', p_name, 'effective_from', p_effective_from, 'revision', v_cur.revision + 1), p_reason);
+    INSERT INTO ledger.operating_cost (book_id, name, revision, active, amount, currency, period, effective_from, reason, actor)
+    VALUES (v_acct.book_id, p_name, v_cur.revision + 1, false, v_cur.amount, v_cur.currency, v_cur.period, p_effective_from,
+            p_reason, ops.actor());
+    RETURN v_cur.revision + 1;
+END
+$$;
+
+
+ALTER FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) IS 'Operator: ends a declared operating cost from a business hour after the last closed one (a revision with active false; audited). PD011 no active cost of that name, PD012 bad hour or no reason, PD013 an hour already closed, PD015 future time.';
 
 
 --
@@ -1389,6 +1622,86 @@ COMMENT ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason
 
 
 --
+-- Name: post_venue_transfer(text, text, text, numeric, timestamp with time zone, text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_inc  bigint;
+    v_rel  ops.venue_transfer;
+    v_tx   bigint;
+    v_ref  text;
+    v_sign integer;
+BEGIN
+    PERFORM ops._require_finite('api.post_venue_transfer', ARRAY['p_amount'], ARRAY[p_amount]);
+    PERFORM ops._require_business_time('api.post_venue_transfer', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_kind IS NULL OR p_kind NOT IN ('deposit', 'withdrawal') OR p_amount IS NULL OR p_amount <= 0 OR p_ts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'venue transfer posting refused: kind deposit or withdrawal, a positive amount and a time are required',
+            DETAIL = format('kind=%s amount=%s ts=%s', p_kind, p_amount, p_ts),
+            HINT = 'Post what the venue''s account statement shows: its kind, currency and amount.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'venue transfer posting refused: a correction needs a reason',
+            HINT = 'Say what the venue shows and why the book takes it (kept in the audit log).';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset a WHERE a.asset = p_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('venue transfer posting refused: unknown currency %L', p_currency),
+            HINT = 'See market.asset.';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    v_inc := ops._require_correctable('api.post_venue_transfer', v_acct, p_incident, p_ts);
+    IF p_venue_ref IS NOT NULL THEN
+        SELECT * INTO v_rel FROM ops.venue_transfer t WHERE t.book_id = v_acct.book_id AND t.venue_ref = p_venue_ref;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011',
+                MESSAGE = format('venue transfer posting refused: no transfer %L was relayed for %s', p_venue_ref, p_account),
+                HINT = 'Name a relayed transfer (api.venue_transfers), or post without a venue reference.';
+        END IF;
+        IF (v_rel.kind, v_rel.currency, v_rel.amount) IS DISTINCT FROM (p_kind, p_currency, p_amount) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD012',
+                MESSAGE = format('venue transfer posting refused: %s differs from the relayed transfer', p_venue_ref),
+                DETAIL = format('relayed=%s %s %s given=%s %s %s', v_rel.kind, v_rel.amount, v_rel.currency, p_kind, p_amount, p_currency),
+                HINT = 'Post the relayed transfer as the venue reported it.';
+        END IF;
+        IF EXISTS (SELECT FROM ops.transfer_posting t WHERE t.book_id = v_acct.book_id AND t.venue_ref = p_venue_ref) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('venue transfer posting refused: %s is already posted', p_venue_ref),
+                HINT = 'Each transfer is posted once (api.transfer_postings).';
+        END IF;
+    END IF;
+    v_ref := coalesce(p_venue_ref, format('%s:%s', p_kind, p_incident));
+    v_sign := CASE WHEN p_kind = 'deposit' THEN 1 ELSE -1 END;
+    v_tx := ledger._post(v_acct.book_id, p_kind, v_ref, p_ts,
+                         ARRAY['trading', 'external'], ARRAY[p_currency, p_currency], ARRAY[v_sign * p_amount, -v_sign * p_amount]);
+    -- The treasury memo of the principal (docs/treasury.md), as api.deposit posts it for a deposit.
+    PERFORM ledger._post(v_acct.book_id, 'principal', v_ref, p_ts,
+                         ARRAY['principal', 'treasury'], ARRAY[p_currency, p_currency], ARRAY[-v_sign * p_amount, v_sign * p_amount]);
+    INSERT INTO ops.transfer_posting (book_id, kind, currency, amount, venue_ref, tx_seq, incident_seq, reason, ts)
+    VALUES (v_acct.book_id, p_kind, p_currency, p_amount, p_venue_ref, v_tx, v_inc, p_reason, p_ts);
+    PERFORM ops._audit(v_acct.book_id, 'post_venue_transfer', p_account,
+        jsonb_build_object('kind', p_kind, 'currency', p_currency, 'amount', p_amount, 'ts', p_ts,
+                           'venue_ref', p_venue_ref, 'incident', p_incident, 'tx_seq', v_tx), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) IS 'Operator: posts a deposit or withdrawal seen on the venue account (trading against external, and the principal memo), citing the open incident it corrects, while the book is halted and its reconciliation dirty; once per relayed venue reference; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
+
+
+--
 -- Name: reconcile(text, timestamp with time zone, jsonb, text[], text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1402,6 +1715,7 @@ DECLARE
     v_orders text[];
     v_diffs  jsonb;
     v_seq    bigint;
+    v_ref    jsonb;
     v_inc    bigint;
     v_prev_diffs jsonb;
     v_since  timestamptz;
@@ -1448,12 +1762,15 @@ BEGIN
     VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
             v_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
+    -- The evidence names the comparison by its business time and kind, never by its seq: a restart's start-up
+    -- comparisons take seqs an uninterrupted run (a replay) does not have, and the evidence is hashed.
+    v_ref := jsonb_build_object('ts', p_ts, 'kind', p_kind);
 
     IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
         v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
             format('reconciliation mismatch on %s', p_account),
             format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
-            jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+            jsonb_build_object('reconciliation', v_ref, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
                 format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
@@ -1465,7 +1782,7 @@ BEGIN
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
                 AND r.ts > v_since), 1,
-            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
+            jsonb_build_object('reconciliation', v_ref, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END
@@ -1679,6 +1996,7 @@ BEGIN
                trip_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_fees END + v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_book AND p.symbol = v_req.symbol;
+        PERFORM ledger._treasury_fill(v_book, p_venue_trade_id, v_req.symbol, v_fee_quote, p_ts);  -- docs/treasury.md
         PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
         RETURN 'recorded';
     END IF;
@@ -1743,6 +2061,7 @@ BEGIN
                 (v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees)
                     / (v_pos.trip_buy_notional + v_pos.trip_buy_fees));
     END IF;
+    PERFORM ledger._treasury_fill(v_book, p_venue_trade_id, v_req.symbol, v_fee_quote, p_ts);  -- docs/treasury.md
     PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
     RETURN 'recorded';
 END
@@ -2305,30 +2624,11 @@ CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p
     AS $$
 DECLARE
     v_scope record;
-    v_dirty text;
-    v_open  text;
 BEGIN
     SELECT * INTO v_scope FROM risk._scope(p_scope, p_target);
-    SELECT string_agg(a.name, ', ' ORDER BY a.name) INTO v_dirty
-      FROM trading.account a
-      JOIN LATERAL (SELECT r.clean FROM ops.reconciliation r WHERE r.book_id = a.book_id ORDER BY r.seq DESC LIMIT 1) last ON true
-     WHERE NOT last.clean
-       AND (v_scope.scope_kind = 'global' OR (v_scope.scope_kind = 'lane' AND a.lane = v_scope.scope_key)
-            OR a.book_id = v_scope.book_id);
-    IF v_dirty IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD014',
-            MESSAGE = format('resume of %s %s refused: reconciliation is dirty for %s', v_scope.scope_kind, v_scope.scope_key, v_dirty),
-            HINT = 'Find the difference (api.reconcile diffs, predator incidents), fix the book or the venue, and resume after a clean reconciliation.';
-    END IF;
-    SELECT string_agg(i.incident, ', ' ORDER BY i.incident) INTO v_open
-      FROM api.incidents i
-     WHERE i.severity = 1 AND i.status <> 'resolved'
-       AND (v_scope.scope_kind IN ('global', 'lane') OR i.book_id IN (0, v_scope.book_id));
-    IF v_open IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD014',
-            MESSAGE = format('resume of %s %s refused: severity-1 incident(s) open: %s', v_scope.scope_kind, v_scope.scope_key, v_open),
-            HINT = 'Resolve the incident with api.update_incident(id, ''resolved'', reason) once it is understood, then resume.';
-    END IF;
+    -- Dirty reconciliation, open severity-1 incident: the one rule, shared with api.resume_strategy.
+    PERFORM risk._require_resumable(format('resume of %s %s', v_scope.scope_kind, v_scope.scope_key),
+                                    v_scope.scope_kind, v_scope.scope_key, v_scope.book_id);
     PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);
     RETURN risk._set_halt(v_scope.scope_kind, v_scope.scope_key, v_scope.book_id, 'resume', p_reason, 'operator', NULL);
 END
@@ -2405,6 +2705,8 @@ CREATE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason te
 DECLARE
     v_acct trading.account := trading._account(p_account);
 BEGIN
+    PERFORM risk._require_resumable(format('resume_strategy of %s/%s', p_account, p_strategy), 'strategy',
+                                    p_account || '/' || p_strategy, v_acct.book_id);
     PERFORM ops._audit(v_acct.book_id, 'resume_strategy', p_account || '/' || p_strategy, '{}', p_reason);
     UPDATE trading.strategy s SET status = 'active' WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
     IF NOT FOUND THEN
@@ -2422,7 +2724,7 @@ ALTER FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason tex
 -- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown.';
+COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown; PD014 while the book''s latest reconciliation is dirty or a severity-1 incident of the book (or global) is open.';
 
 
 --
@@ -2835,6 +3137,11 @@ BEGIN
         IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
             v_reasons := v_reasons || 'edge_below_minimum'::text;
         END IF;
+        v_cap := risk.cap(v_limits, 'max_claimed_edge_bps', p_symbol, NULL);
+        v_caps := v_caps || jsonb_build_object('max_claimed_edge_bps', v_cap);
+        IF v_cap IS NOT NULL AND p_edge_bps > v_cap THEN
+            v_reasons := v_reasons || 'implausible_edge'::text;  -- seed 001 F1: a corrupted score is refused, not believed
+        END IF;
         IF v_notional * (1 + v_fee_rate) > (v_ccy ->> 'quote_cash')::numeric - (v_ccy ->> 'quote_open_buys')::numeric * (1 + v_fee_rate) THEN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
@@ -2884,6 +3191,9 @@ BEGIN
         IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps  -- the treasury's risk-budget cut
+          FROM risk._treasury_budget(v_acct.book_id, p_ts, v_limits, p_symbol, v_cluster, v_inst.quote, v_equity,
+                                     v_notional_value, v_inst_after, v_clus_after, v_quote_after, v_port_after) x;
         v_rules := v_rules || jsonb_build_object(
             'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity, v_day_start, v_peak),
             'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity),
@@ -3357,6 +3667,154 @@ COMMENT ON FUNCTION api.verify_chains() IS 'Recomputes every hash chain (and the
 
 
 --
+-- Name: void_fill(text, text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_fill  trading.fill;
+    v_lot   trading.lot;
+    v_pos   trading.position;
+    v_inc   bigint;
+    v_tx    bigint;
+    v_fee_quote numeric;
+    v_legs  record;
+BEGIN
+    PERFORM ops._require_business_time('api.void_fill', ARRAY['p_ts'], ARRAY[p_ts]);
+    v_acct := trading._account(p_account);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 OR p_ts IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'void refused: a correction needs a time and a reason',
+            HINT = 'Say what the venue shows (no trade under this id) and why the book takes it (kept in the audit log).';
+    END IF;
+    PERFORM ops._lock_book(v_acct.book_id);
+    SELECT * INTO v_fill FROM trading.fill f
+     WHERE f.book_id = v_acct.book_id AND f.symbol = p_symbol AND f.venue_trade_id = p_venue_trade_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('void refused: no fill %s of %s in account %s', p_venue_trade_id, p_symbol, p_account),
+            HINT = 'Name a recorded fill by its symbol and venue trade id (api.fills).';
+    END IF;
+    IF EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = v_acct.book_id AND v.symbol = p_symbol
+                  AND v.venue_trade_id = p_venue_trade_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('void refused: fill %s of %s is already voided', p_venue_trade_id, p_symbol),
+            HINT = 'A fill is voided once (api.fill_voids).';
+    END IF;
+    v_inc := ops._require_correctable('api.void_fill', v_acct, p_incident, p_ts);
+    IF p_ts <= v_fill.ts THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('void refused: time %s is not after the fill at %s', p_ts, v_fill.ts),
+            HINT = 'A void is booked after the fill it voids.';
+    END IF;
+    IF v_fill.side <> 'buy' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('void refused: fill %s of %s is a sell', p_venue_trade_id, p_symbol),
+            HINT = 'Voiding a sell means reopening the lots it consumed and taking back its realized PnL and round trip: not built (docs/live.md "Corrections"). Leave the book halted and escalate.';
+    END IF;
+    SELECT * INTO v_lot FROM trading.lot l
+     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.venue_trade_id = p_venue_trade_id FOR UPDATE;
+    IF v_lot.remaining <> v_lot.quantity
+       OR EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol
+                     AND a.lot_no = v_lot.lot_no) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016',
+            MESSAGE = format('void refused: the lot of fill %s of %s was consumed by later sells', p_venue_trade_id, p_symbol),
+            DETAIL = format('lot=%s quantity=%s remaining=%s', v_lot.lot_no, v_lot.quantity, v_lot.remaining),
+            HINT = 'Voiding a consumed lot means rebuilding the later sells'' allocations: not built (docs/live.md "Corrections").';
+    END IF;
+    IF EXISTS (SELECT FROM trading.lot l WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no > v_lot.lot_no) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016',
+            MESSAGE = format('void refused: a later buy of %s opened a newer lot than fill %s', p_symbol, p_venue_trade_id),
+            HINT = 'Only the newest lot of a symbol can be voided (the trip it belongs to is rebuilt from its lots): not built for older lots.';
+    END IF;
+
+    -- The journal: every leg of the fill's own transaction and of its realized memo, negated, in one transaction.
+    SELECT array_agg(p.account_code ORDER BY t.seq, p.leg) AS accounts, array_agg(p.currency ORDER BY t.seq, p.leg) AS currencies,
+           array_agg(-p.amount ORDER BY t.seq, p.leg) AS amounts
+      INTO v_legs
+      FROM ledger.transaction t JOIN ledger.posting p ON p.book_id = t.book_id AND p.tx_seq = t.seq
+     WHERE t.book_id = v_acct.book_id AND t.kind IN ('fill', 'realized') AND t.ref = p_venue_trade_id AND t.ts = v_fill.ts;
+    v_tx := ledger._post(v_acct.book_id, 'void', p_venue_trade_id, p_ts, v_legs.accounts, v_legs.currencies, v_legs.amounts);
+
+    -- The lot and the position.
+    UPDATE trading.lot l SET remaining = 0
+     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no = v_lot.lot_no;
+    v_fee_quote := trading._fee_in_quote(v_acct.venue, p_symbol, v_fill.fee, v_fill.fee_currency, v_fill.price, v_fill.ts);
+    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol FOR UPDATE;
+    IF v_pos.quantity = v_lot.quantity THEN
+        -- The ghost opened the trip (the book held nothing before it): the trip is taken back.
+        UPDATE trading.position p
+           SET quantity = 0, cost_basis = 0, trip_no = p.trip_no - 1, trip_buy_qty = 0, trip_buy_notional = 0,
+               trip_buy_fees = 0, trip_sell_qty = 0, trip_sell_notional = 0, trip_fees = 0, updated_ts = p_ts
+         WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+    ELSE
+        UPDATE trading.position p
+           SET quantity = p.quantity - v_lot.quantity,
+               cost_basis = p.cost_basis - v_lot.quantity * v_lot.price - v_lot.fee_quote,
+               trip_buy_qty = p.trip_buy_qty - v_lot.quantity,
+               trip_buy_notional = p.trip_buy_notional - v_lot.quantity * v_lot.price,
+               trip_buy_fees = p.trip_buy_fees - v_fee_quote,
+               trip_fees = p.trip_fees - v_fee_quote,
+               updated_ts = p_ts
+         WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+    END IF;
+
+    INSERT INTO trading.fill_void (book_id, symbol, venue_trade_id, client_order_id, lot_no, quantity, tx_seq,
+                                   incident_seq, reason, ts)
+    VALUES (v_acct.book_id, p_symbol, p_venue_trade_id, v_fill.client_order_id, v_lot.lot_no, v_lot.quantity, v_tx,
+            v_inc, p_reason, p_ts);
+    PERFORM ops._audit(v_acct.book_id, 'void_fill', p_account || '/' || p_symbol || '/' || p_venue_trade_id,
+        jsonb_build_object('symbol', p_symbol, 'venue_trade_id', p_venue_trade_id, 'ts', p_ts, 'incident', p_incident,
+                           'tx_seq', v_tx), p_reason);
+    RETURN v_tx;
+END
+$$;
+
+
+ALTER FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) IS 'Operator: voids a buy fill the venue never made (the fill stays; a fill_void row, a reversing journal transaction, its lot emptied, the position and trip taken back), citing the open incident it corrects, while the book is halted and its reconciliation dirty; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
+
+
+--
+-- Name: _accrue_operating_costs(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) RETURNS numeric
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    r       record;
+    v_total numeric := 0;
+BEGIN
+    FOR r IN SELECT c.name, c.currency, sum(c.accrual) AS amount
+               FROM ledger.operating_cost_hours(p_book_id, p_after, p_hour) c
+              GROUP BY c.name, c.currency ORDER BY c.name LOOP
+        CONTINUE WHEN r.amount = 0;
+        PERFORM ledger._post(p_book_id, 'ops_cost', 'opcost:' || r.name || ':' || to_char(p_hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'),
+                             p_hour, ARRAY['ops_cost', 'treasury'], ARRAY[r.currency, r.currency], ARRAY[r.amount, -r.amount]);
+        v_total := v_total + r.amount;
+    END LOOP;
+    RETURN v_total;
+END
+$$;
+
+
+ALTER FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) IS 'Internal: posts the accrual of every declared operating cost for the hours a close at p_hour accrues (ops_cost + / treasury -), at business time p_hour.';
+
+
+--
 -- Name: _post(integer, text, text, timestamp with time zone, text[], text[], numeric[]); Type: FUNCTION; Schema: ledger; Owner: predator_owner
 --
 
@@ -3390,6 +3848,137 @@ ALTER FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts tim
 --
 
 COMMENT ON FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) IS 'Posts one balanced journal transaction (header plus non-zero legs in one statement) and returns its seq.';
+
+
+--
+-- Name: _treasury_fill(integer, text, text, numeric, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct   trading.account;
+    v_quote  text := split_part(p_symbol, '/', 2);
+    v_gross  numeric;
+    v_net    numeric;
+    v_fee    numeric;
+    v_limits jsonb;
+    v_pct    numeric;
+    v_carry  numeric;
+    v_hwm_before numeric;
+    v_hwm_after  numeric;
+    v_reserve numeric := 0;
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT coalesce(sum(a.quantity * (a.exit_price - a.entry_price)), 0), coalesce(sum(a.realized_pnl), 0)
+      INTO v_gross, v_net
+      FROM trading.lot_allocation a
+     WHERE a.book_id = p_book_id AND a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id;
+    v_gross := portfolio._to_reporting(v_acct.venue, v_acct.base_currency, v_quote, v_gross, p_ts);
+    v_net := portfolio._to_reporting(v_acct.venue, v_acct.base_currency, v_quote, v_net, p_ts);
+    v_fee := portfolio._to_reporting(v_acct.venue, v_acct.base_currency, v_quote, coalesce(p_fee_quote, 0), p_ts);
+    IF v_gross <> 0 OR v_fee <> 0 THEN
+        PERFORM ledger._post(p_book_id, 'realized', p_venue_trade_id, p_ts,
+            ARRAY['realized_pnl', 'fee_expense', 'treasury'],
+            ARRAY[v_acct.base_currency, v_acct.base_currency, v_acct.base_currency],
+            ARRAY[-v_gross, v_fee, v_gross - v_fee]);
+    END IF;
+
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_pct := risk.cap(v_limits, 'treasury_reserve_pct', '*', 100);  -- pct of 100: the percentage itself
+    IF v_pct IS NULL OR v_pct = 0 OR v_net = 0 THEN
+        RETURN;
+    END IF;
+    v_carry := risk.cap(v_limits, 'treasury_reserve_carry_forward', '*', NULL);
+    IF coalesce(v_carry, 0) = 1 THEN
+        -- High-water mark of the cumulative realized PnL over the book's fills before this one and after it.
+        SELECT greatest(0, coalesce(max(x.cum) FILTER (WHERE NOT x.this), 0)), greatest(0, coalesce(max(x.cum), 0))
+          INTO v_hwm_before, v_hwm_after
+          FROM (SELECT sum(f.net) OVER (ORDER BY f.first_seq) AS cum, f.this
+                  FROM (SELECT min(a.seq) AS first_seq,
+                               sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2),
+                                                           a.realized_pnl, a.ts)) AS net,
+                               bool_or(a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id) AS this
+                          FROM trading.lot_allocation a
+                         WHERE a.book_id = p_book_id
+                         GROUP BY a.symbol, a.venue_trade_id) f) x;
+        v_reserve := round(v_pct / 100 * (v_hwm_after - v_hwm_before), 10);
+    ELSE
+        v_reserve := round(v_pct / 100 * greatest(v_net, 0), 10);
+    END IF;
+    IF v_reserve > 0 THEN
+        PERFORM ledger._post(p_book_id, 'reserve', p_venue_trade_id, p_ts,
+            ARRAY['reserve', 'treasury'], ARRAY[v_acct.base_currency, v_acct.base_currency], ARRAY[v_reserve, -v_reserve]);
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) IS 'Internal: the treasury postings of a fill: realized PnL (gross) and fee expense against treasury, and the reserve accrual of its realized gain (treasury_reserve_pct; treasury_reserve_carry_forward), in the reporting currency. docs/treasury.md.';
+
+
+--
+-- Name: operating_cost_hours(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) RETURNS TABLE(name text, hour timestamp with time zone, currency text, accrual numeric)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT c.name, h.hour, c.currency, ledger.operating_cost_rate(c.amount, c.period, h.hour)
+      FROM generate_series(coalesce(p_after + interval '1 hour', p_hour), p_hour, interval '1 hour') AS h(hour)
+     CROSS JOIN LATERAL (
+        SELECT DISTINCT ON (o.name) o.*
+          FROM ledger.operating_cost o
+         WHERE o.book_id = p_book_id AND o.effective_from <= h.hour
+         ORDER BY o.name, o.effective_from DESC, o.revision DESC) c
+     WHERE c.active AND c.amount > 0
+$$;
+
+
+ALTER FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) IS 'The hours a close at p_hour accrues (after p_after up to p_hour inclusive: each hour in advance) and each declared cost''s accrual in them at the revision in force at the hour''s start.';
+
+
+--
+-- Name: operating_cost_rate(numeric, text, timestamp with time zone); Type: FUNCTION; Schema: ledger; Owner: predator_owner
+--
+
+CREATE FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT round(p_amount / CASE p_period
+        WHEN 'day' THEN 24
+        WHEN 'week' THEN 168
+        WHEN 'month' THEN extract(epoch FROM (date_trunc('month', p_hour AT TIME ZONE 'UTC') + interval '1 month')
+                                             - date_trunc('month', p_hour AT TIME ZONE 'UTC')) / 3600
+        WHEN 'year' THEN extract(epoch FROM (date_trunc('year', p_hour AT TIME ZONE 'UTC') + interval '1 year')
+                                            - date_trunc('year', p_hour AT TIME ZONE 'UTC')) / 3600
+    END, 10)
+$$;
+
+
+ALTER FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone); Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) IS 'The accrual of one hour (starting at p_hour) of a cost of p_amount per day, week, calendar month or calendar year (UTC), rounded to 10 decimals.';
 
 
 --
@@ -3714,10 +4303,42 @@ COMMENT ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open num
 
 
 --
--- Name: conversion_rate(text, text, text, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+-- Name: bar_known(text, text, timestamp with time zone, bigint, interval); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
-CREATE FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) RETURNS TABLE(rate numeric, symbol text, bar_close timestamp with time zone, inverted boolean)
+CREATE FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint DEFAULT NULL::bigint, p_within interval DEFAULT NULL::interval) RETURNS TABLE(ts timestamp with time zone, close numeric, bar_close timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.ts, c.close, c.ts + interval '1 hour'
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+       AND c.ts <= p_at - interval '1 hour'
+       AND c.ts > coalesce(p_at - p_within, '-infinity'::timestamptz)
+       AND c.load_id <= coalesce(p_load_id, 9223372036854775807)
+     ORDER BY c.ts DESC, c.revision DESC
+     LIMIT 1;
+END
+$$;
+
+
+ALTER FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gate 20.';
+
+
+--
+-- Name: conversion_rate(text, text, text, timestamp with time zone, bigint, bigint); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint DEFAULT NULL::bigint, p_inverse_load bigint DEFAULT NULL::bigint) RETURNS TABLE(rate numeric, symbol text, bar_close timestamp with time zone, inverted boolean)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -3732,18 +4353,10 @@ BEGIN
         RETURN QUERY SELECT 1::numeric, NULL::text, NULL::timestamptz, false;
         RETURN;
     END IF;
-    SELECT c.ts, c.close INTO v_direct_ts, v_direct
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_from || '/' || p_to AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
-    SELECT c.ts, c.close INTO v_inverse_ts, v_inverse
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_to || '/' || p_from AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
+    SELECT b.ts, b.close INTO v_direct_ts, v_direct
+      FROM market.bar_known(p_venue, p_from || '/' || p_to, p_at, p_direct_load, NULL) b;
+    SELECT b.ts, b.close INTO v_inverse_ts, v_inverse
+      FROM market.bar_known(p_venue, p_to || '/' || p_from, p_at, p_inverse_load, NULL) b;
     IF v_direct_ts IS NOT NULL AND (v_inverse_ts IS NULL OR v_direct_ts >= v_inverse_ts) THEN
         RETURN QUERY SELECT v_direct, p_from || '/' || p_to, v_direct_ts + interval '1 hour', false;
     ELSIF v_inverse_ts IS NOT NULL AND v_inverse > 0 THEN
@@ -3753,13 +4366,13 @@ END
 $$;
 
 
-ALTER FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+-- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar.';
+COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar. p_direct_load / p_inverse_load: only revisions loaded up to them (a sync-fed hour''s knowledge; gate 20).';
 
 
 --
@@ -3823,6 +4436,51 @@ COMMENT ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_
 
 
 --
+-- Name: feed_quality(text, text[], timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) RETURNS TABLE(symbol text, bar_ts timestamp with time zone, flat_run integer, wick_pct numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.sym, q.bar_ts, q.flat_run, q.wick_pct
+      FROM unnest(p_symbols) s(sym)
+     CROSS JOIN LATERAL (
+           SELECT max(b.ts) AS bar_ts,
+                  coalesce(min(b.n) FILTER (WHERE NOT b.repeat), count(*) + 1)::integer - 1 AS flat_run,
+                  max(CASE WHEN b.n = 1 AND b.ts = p_at - interval '1 hour' AND least(b.open, b.close) > 0 THEN
+                          100 * greatest((least(b.open, b.close) - b.low) / least(b.open, b.close),
+                                         (b.high - greatest(b.open, b.close)) / greatest(b.open, b.close)) END)
+                      AS wick_pct
+             FROM (SELECT e.ts, e.open, e.high, e.low, e.close,
+                          row_number() OVER w AS n,
+                          coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
+                                   AND e.open = lead(e.close) OVER w
+                                   AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
+                     FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
+                             FROM market.candle c
+                            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
+                              AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
+                            ORDER BY c.ts DESC, c.revision DESC) e
+                   WINDOW w AS (ORDER BY e.ts DESC)) b
+           HAVING count(*) > 0) q;
+END
+$$;
+
+
+ALTER FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) IS 'Data-quality figures per symbol at p_at: flat_run (latest bars in a row repeating the previous close flat, volume 0 or repeated: a frozen feed) and wick_pct (the bar closed at p_at: largest wick beyond its body, percent: a single-venue print). Read by api.close_hour for the flat_feed_hours and bar_outlier_pct breakers.';
+
+
+--
 -- Name: interval_seconds(text); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
@@ -3852,14 +4510,7 @@ CREATE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    RETURN QUERY
-    SELECT c.ts, c.close, c.ts + interval '1 hour'
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-       AND c.ts > p_at - interval '7 days'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
+    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bar_known(p_venue, p_symbol, p_at, NULL, interval '7 days') b;
 END
 $$;
 
@@ -3883,18 +4534,11 @@ CREATE FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    -- One backward index probe per symbol (not a scan of the week's bars).
+    -- One backward index probe per symbol (not a scan of the week's bars); the rule is market.bar_known's.
     RETURN QUERY
-    SELECT s.sym, b.ts, b.close, b.ts + interval '1 hour'
+    SELECT s.sym, b.ts, b.close, b.bar_close
       FROM unnest(p_symbols) s(sym)
-     CROSS JOIN LATERAL (
-           SELECT c.ts, c.close
-             FROM market.candle c
-            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
-              AND c.ts <= p_at - interval '1 hour'
-              AND c.ts > p_at - interval '7 days'
-            ORDER BY c.ts DESC, c.revision DESC
-            LIMIT 1) b;
+     CROSS JOIN LATERAL market.bar_known(p_venue, s.sym, p_at, NULL, interval '7 days') b;
 END
 $$;
 
@@ -4093,6 +4737,113 @@ ALTER FUNCTION ops._require_business_time(p_routine text, p_names text[], p_valu
 COMMENT ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) IS 'Refuses an infinite business time, or (p_bounded) one later than the wall clock plus max_clock_skew_seconds, with PD015 (argument named in DETAIL); NULLs pass.';
 
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.account (
+    book_id integer NOT NULL,
+    name text NOT NULL,
+    mode text NOT NULL,
+    venue text NOT NULL,
+    base_currency text NOT NULL,
+    lane text NOT NULL,
+    initial_principal numeric NOT NULL,
+    risk_profile text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT account_initial_principal_is_finite CHECK (((initial_principal > '-Infinity'::numeric) AND (initial_principal < 'Infinity'::numeric))),
+    CONSTRAINT account_mode_is_known CHECK ((mode = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text]))),
+    CONSTRAINT account_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT live_mode_is_not_in_paper_lane CHECK (((mode <> 'live'::text) OR (lane <> 'paper'::text))),
+    CONSTRAINT paper_mode_is_in_paper_lane CHECK (((mode <> 'paper'::text) OR (lane = 'paper'::text))),
+    CONSTRAINT principal_is_positive CHECK ((initial_principal > (0)::numeric))
+);
+
+
+ALTER TABLE trading.account OWNER TO predator_owner;
+
+--
+-- Name: TABLE account; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.account IS 'Trading accounts. Each account with its counter-accounts in the ledger is a book (book_id), the unit of isolation: every governed row carries its book_id.';
+
+
+--
+-- Name: COLUMN account.base_currency; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.account.base_currency IS 'The book''s reporting currency: equity, exposures, caps and PnL are valued in it (docs/risk.md, Multi-currency valuation). Its cash is always counted; other quote currencies are enabled per book (trading.book_currency).';
+
+
+--
+-- Name: _require_correctable(text, trading.account, text, timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_last  timestamptz;
+    v_seq   bigint;
+    v_clean boolean;
+BEGIN
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = p_acct.book_id;
+    IF v_last IS NOT NULL AND p_ts <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('%s refused: time %s is not after the last closed hour %s', p_routine, p_ts, v_last),
+            DETAIL = format('account=%s ts=%s last_closed=%s', p_acct.name, p_ts, v_last),
+            HINT = 'A correction is booked after the last closed hour (what closed hours counted is never rewritten); the venue''s own time goes in the reason.';
+    END IF;
+    IF p_incident IS NULL OR p_incident !~ '^INC-[0-9]+-[0-9]+$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('%s refused: incident %L is not INC-<book>-<seq>', p_routine, p_incident),
+            HINT = 'Cite the incident the correction answers (predator incidents, api.incidents).';
+    END IF;
+    v_seq := split_part(p_incident, '-', 3)::bigint;
+    IF split_part(p_incident, '-', 2)::integer <> p_acct.book_id
+       OR NOT EXISTS (SELECT FROM ops.incident i WHERE i.book_id = p_acct.book_id AND i.seq = v_seq) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('%s refused: %s is not an incident of account %s', p_routine, p_incident, p_acct.name),
+            HINT = 'Cite an incident of the corrected book (api.incidents).';
+    END IF;
+    IF EXISTS (SELECT FROM ops.incident_update u WHERE u.book_id = p_acct.book_id AND u.incident_seq = v_seq
+                  AND u.action = 'resolved') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('%s refused: incident %s is resolved', p_routine, p_incident),
+            HINT = 'Correct the book before resolving the incident that reported the difference; open a new incident for a new problem.';
+    END IF;
+    IF cardinality(risk._active_halts(p_acct.name, p_acct.lane, NULL)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('%s refused: account %s is not halted', p_routine, p_acct.name),
+            DETAIL = format('account=%s lane=%s', p_acct.name, p_acct.lane),
+            HINT = 'Corrections are made while nothing trades: halt the account (api.halt) first.';
+    END IF;
+    SELECT r.clean INTO v_clean FROM ops.reconciliation r WHERE r.book_id = p_acct.book_id ORDER BY r.seq DESC LIMIT 1;
+    IF coalesce(v_clean, true) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD016',
+            MESSAGE = format('%s refused: the latest reconciliation of %s is %s', p_routine, p_acct.name,
+                             CASE WHEN v_clean IS NULL THEN 'missing' ELSE 'clean' END),
+            HINT = 'A correction brings the book to the venue''s truth: it answers the differences of a dirty reconciliation (api.reconciliations).';
+    END IF;
+    RETURN v_seq;
+END
+$_$;
+
+
+ALTER FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) IS 'Preconditions of a book correction: after the last closed hour (PD013), citing an open incident of the book (PD012/PD011/PD016), the book halted and its latest reconciliation dirty (PD016). Returns the incident seq.';
+
+
 --
 -- Name: _require_finite(text, text[], numeric[]); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
@@ -4281,7 +5032,11 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ops.validation_run', '{}'),
            ('risk.strategy_health', '{}'),
            ('risk.horizon_flag', '{}'),
-           ('risk.state_event', '{}')
+           ('risk.state_event', '{}'),
+           ('ledger.treasury_transfer', '{}'),
+           ('portfolio.treasury_status', '{}'),
+           ('ops.transfer_posting', '{}'),
+           ('trading.fill_void', '{}')
 $$;
 
 
@@ -4614,6 +5369,187 @@ COMMENT ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_cu
 
 
 --
+-- Name: _treasury_close(integer, timestamp with time zone, numeric); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct      trading.account;
+    v_limits    jsonb;
+    v_window    integer;
+    v_first     timestamptz;
+    v_day       record;
+    v_roll      record;
+    v_from      timestamptz;
+    v_complete  boolean;
+    v_action    text := 'none';
+    v_amount    numeric;
+    v_threshold numeric;
+    v_tolerance numeric;
+    v_undist    numeric;
+    v_headroom  numeric;
+    v_tx        bigint;
+    v_no        integer;
+    v_state     risk.state_current;
+    v_cut_pct   numeric;   -- the step, a fraction of the full budget
+    v_floor     numeric;   -- the floor, a fraction
+    v_scale     numeric;   -- budget scale after this close (NULL: the cut policy is off)
+    v_last_cut  date;
+    v_halted    boolean := false;
+    v_cut       boolean := false;
+BEGIN
+    IF p_hour <> date_trunc('day', p_hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' THEN
+        RETURN;
+    END IF;
+    SELECT min(p.ts) INTO v_first FROM ledger.posting p WHERE p.book_id = p_book_id AND p.account_code = 'principal';
+    IF v_first IS NULL OR v_first >= p_hour THEN
+        RETURN;  -- nothing deposited yet: no status
+    END IF;
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_window := coalesce(risk.cap(v_limits, 'treasury_window_days', '*', NULL), 30)::integer;
+
+    SELECT * INTO v_day FROM portfolio.treasury_figures(p_book_id, p_hour - interval '1 day', p_hour);
+    INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
+        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected)
+    VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', 1, p_hour - interval '1 day', p_hour,
+            v_first <= p_hour - interval '1 day', v_day.currency, v_day.realized_pnl, v_day.trading_fees,
+            v_day.operating_costs, v_day.reserve_accrual, v_day.surplus, p_equity, v_day.principal,
+            p_equity >= v_day.principal);
+    IF v_window = 1 THEN
+        RETURN;
+    END IF;
+
+    v_from := p_hour - make_interval(days => v_window);
+    v_complete := v_first <= v_from;
+    SELECT * INTO v_roll FROM portfolio.treasury_figures(p_book_id, v_from, p_hour);
+    v_threshold := risk.cap(v_limits, 'treasury_transfer_threshold', '*', NULL);
+    v_tolerance := risk.cap(v_limits, 'treasury_deficit_tolerance', '*', NULL);
+
+    IF v_complete AND v_threshold IS NOT NULL AND v_roll.surplus > v_threshold THEN
+        -- Undistributed surplus: the treasury balance less the principal (= cumulative surplus less transfers).
+        SELECT coalesce(sum(b.balance) FILTER (WHERE b.account_code = 'treasury'), 0) - v_roll.principal,
+               p_equity - v_roll.principal - coalesce(sum(b.balance) FILTER (WHERE b.account_code IN ('reserve', 'operations')), 0)
+          INTO v_undist, v_headroom
+          FROM ledger.balance b
+         WHERE b.book_id = p_book_id AND b.currency = v_acct.base_currency
+           AND b.account_code IN ('treasury', 'reserve', 'operations');
+        v_amount := trunc(least(v_undist - v_threshold, v_headroom), 2);
+        IF v_amount > 0 THEN
+            SELECT coalesce(max(t.proposal_no), 0) + 1 INTO v_no FROM ledger.treasury_transfer t WHERE t.book_id = p_book_id;
+            IF coalesce(risk.cap(v_limits, 'treasury_auto_transfer', '*', NULL), 0) = 1 THEN
+                v_tx := ledger._post(p_book_id, 'transfer', 'operations:' || v_no, p_hour,
+                    ARRAY['operations', 'treasury'], ARRAY[v_acct.base_currency, v_acct.base_currency], ARRAY[v_amount, -v_amount]);
+                INSERT INTO ledger.treasury_transfer (book_id, proposal_no, action, amount, currency, day, tx_seq, reason, actor, ts)
+                VALUES (p_book_id, v_no, 'automatic', v_amount, v_acct.base_currency, (p_hour - interval '1 day') AT TIME ZONE 'UTC',
+                        v_tx, format('rolling %s-day surplus %s above threshold %s', v_window, round(v_roll.surplus, 2), v_threshold),
+                        'system', p_hour);
+                PERFORM ops._audit(p_book_id, 'treasury_transfer', v_acct.name,
+                    jsonb_build_object('proposal_no', v_no, 'amount', v_amount, 'currency', v_acct.base_currency,
+                                       'tx_seq', v_tx, 'ts', p_hour, 'mode', 'automatic'),
+                    'automatic transfer of surplus to the operations bucket (treasury_auto_transfer)');
+                v_action := 'transfer_automatic';
+            ELSIF NOT EXISTS (SELECT FROM ledger.treasury_transfer t
+                               WHERE t.book_id = p_book_id AND t.action = 'proposed'
+                                 AND NOT EXISTS (SELECT FROM ledger.treasury_transfer u
+                                                  WHERE u.book_id = t.book_id AND u.proposal_no = t.proposal_no AND u.action <> 'proposed')) THEN
+                INSERT INTO ledger.treasury_transfer (book_id, proposal_no, action, amount, currency, day, reason, actor, ts)
+                VALUES (p_book_id, v_no, 'proposed', v_amount, v_acct.base_currency, (p_hour - interval '1 day') AT TIME ZONE 'UTC',
+                        format('rolling %s-day surplus %s above threshold %s', v_window, round(v_roll.surplus, 2), v_threshold),
+                        'system', p_hour);
+                v_action := 'transfer_proposed';
+            END IF;
+        END IF;
+    ELSIF v_complete AND v_tolerance IS NOT NULL AND v_roll.surplus < -v_tolerance THEN
+        IF coalesce(risk.cap(v_limits, 'treasury_deficit_halt', '*', NULL), 0) = 1 THEN
+            SELECT * INTO v_state FROM risk.state_current c WHERE c.book_id = p_book_id AND c.scope_kind = 'book';
+            IF coalesce(v_state.state, 'normal') IN ('normal', 'reducing') AND NOT coalesce(v_state.state = 'reducing' AND v_state.hold IS NOT NULL, false) THEN
+                PERFORM risk._transition(p_book_id, 'reducing', 'treasury_deficit',
+                    format('treasury_deficit: rolling %s-day surplus %s below -%s; entries refused until an operator releases the book (api.resume_reducing)',
+                           v_window, round(v_roll.surplus, 2), v_tolerance), p_hour);
+                PERFORM ops._open_incident(p_book_id, 2, 'risk', 'account:' || v_acct.name,
+                    format('treasury deficit: new entries halted on %s', v_acct.name),
+                    format('reason treasury_deficit: the rolling %s-day net operating surplus %s is below -%s (treasury_deficit_tolerance)',
+                           v_window, round(v_roll.surplus, 2), v_tolerance),
+                    jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
+                v_halted := true;
+            END IF;
+        END IF;
+        -- The risk-budget cut: one step per rolling window at most, never below the floor.
+        v_cut_pct := risk.cap(v_limits, 'treasury_deficit_cut_pct', '*', 1);
+        IF v_cut_pct > 0 THEN
+            v_floor := least(greatest(coalesce(risk.cap(v_limits, 'treasury_budget_floor_pct', '*', 1), 0), 0), 1);
+            SELECT coalesce(s.budget_scale, 1) INTO v_scale FROM portfolio.treasury_status s
+             WHERE s.book_id = p_book_id AND s.window_days > 1 ORDER BY s.seq DESC LIMIT 1;
+            v_scale := coalesce(v_scale, 1);
+            SELECT max(s.day) INTO v_last_cut FROM portfolio.treasury_status s
+             WHERE s.book_id = p_book_id AND s.window_days > 1 AND s.policy_action IN ('budget_cut', 'entries_halted_budget_cut')
+               AND NOT EXISTS (SELECT FROM portfolio.treasury_status r
+                                WHERE r.book_id = s.book_id AND r.window_days > 1 AND r.seq > s.seq AND r.policy_action = 'budget_restored');
+            IF v_scale > v_floor AND (v_last_cut IS NULL OR v_last_cut <= ((p_hour - interval '1 day') AT TIME ZONE 'UTC')::date - v_window) THEN
+                v_scale := greatest(v_floor, v_scale - v_cut_pct);
+                PERFORM ops._audit(p_book_id, 'treasury_budget_cut', v_acct.name,
+                    jsonb_build_object('budget_scale', v_scale, 'step', v_cut_pct, 'floor', v_floor, 'surplus', v_roll.surplus,
+                                       'tolerance', v_tolerance, 'window_days', v_window, 'ts', p_hour),
+                    format('treasury_deficit: rolling %s-day surplus %s below -%s; risk budget cut to %s %%',
+                           v_window, round(v_roll.surplus, 2), v_tolerance, round(v_scale * 100, 4)));
+                PERFORM ops._open_incident(p_book_id, 3, 'risk', 'account:' || v_acct.name,
+                    format('treasury deficit: risk budget of %s cut to %s %%', v_acct.name, round(v_scale * 100, 4)),
+                    format('reason treasury_deficit: the rolling %s-day net operating surplus %s is below -%s (treasury_deficit_tolerance); the entry caps are scaled to %s %% (treasury_deficit_cut_pct %s %%, floor %s %%) until the rolling surplus is no longer negative',
+                           v_window, round(v_roll.surplus, 2), v_tolerance, round(v_scale * 100, 4), round(v_cut_pct * 100, 4), round(v_floor * 100, 4)),
+                    jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
+                v_cut := true;
+            END IF;
+        END IF;
+        v_action := CASE WHEN v_halted AND v_cut THEN 'entries_halted_budget_cut' WHEN v_halted THEN 'entries_halted'
+                         WHEN v_cut THEN 'budget_cut' ELSE 'none' END;
+        v_amount := v_roll.surplus;
+    END IF;
+
+    -- The budget scale after this close: NULL when the cut policy is off; restored to 1 by a surplus >= 0.
+    IF NOT v_cut THEN
+        v_cut_pct := risk.cap(v_limits, 'treasury_deficit_cut_pct', '*', 1);
+        IF v_cut_pct IS NOT NULL THEN
+            SELECT coalesce(s.budget_scale, 1) INTO v_scale FROM portfolio.treasury_status s
+             WHERE s.book_id = p_book_id AND s.window_days > 1 ORDER BY s.seq DESC LIMIT 1;
+            v_scale := coalesce(v_scale, 1);
+            IF v_scale < 1 AND v_complete AND v_roll.surplus >= 0 THEN
+                v_scale := 1;
+                PERFORM ops._audit(p_book_id, 'treasury_budget_restore', v_acct.name,
+                    jsonb_build_object('budget_scale', 1, 'surplus', v_roll.surplus, 'window_days', v_window, 'ts', p_hour),
+                    format('rolling %s-day surplus %s is no longer negative: risk budget restored to 100 %%', v_window, round(v_roll.surplus, 2)));
+                IF v_action = 'none' THEN
+                    v_action := 'budget_restored';
+                    v_amount := v_roll.surplus;
+                END IF;
+            END IF;
+        END IF;
+    END IF;
+
+    INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
+        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
+        policy_action, policy_amount, budget_scale)
+    VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', v_window, v_from, p_hour, v_complete, v_roll.currency,
+            v_roll.realized_pnl, v_roll.trading_fees, v_roll.operating_costs, v_roll.reserve_accrual, v_roll.surplus,
+            p_equity, v_roll.principal, p_equity >= v_roll.principal, v_action,
+            CASE WHEN v_action <> 'none' THEN v_amount END, v_scale);
+END
+$$;
+
+
+ALTER FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) IS 'Internal: at 00:00 UTC stores the self-financing status of the day and of the rolling window from the treasury postings, then applies the treasury policy (transfer of surplus to the operations bucket, automatic or proposed; deficit: entries halted and/or the risk budget cut by treasury_deficit_cut_pct, with an incident; a cut budget restored when the rolling surplus is no longer negative). Never posts to principal.';
+
+
+--
 -- Name: inputs_digest(text, text[], timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
 --
 
@@ -4657,7 +5593,8 @@ CREATE FUNCTION portfolio.outputs_hash(p_digests jsonb) RETURNS bytea
     p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
     p_digests ->> 'risk.halt_event', p_digests ->> 'ops.reconciliation',
     p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip',
-    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event'),
+    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event',
+    p_digests ->> 'trading.fill_void'),
     'UTF8')) $$;
 
 
@@ -4668,6 +5605,38 @@ ALTER FUNCTION portfolio.outputs_hash(p_digests jsonb) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION portfolio.outputs_hash(p_digests jsonb) IS 'sha256 over the output digests of an hour, in a fixed order.';
+
+
+--
+-- Name: treasury_figures(integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS TABLE(currency text, realized_pnl numeric, trading_fees numeric, operating_costs numeric, reserve_accrual numeric, surplus numeric, principal numeric)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH a AS (SELECT x.book_id, x.base_currency FROM trading.account x WHERE x.book_id = p_book_id),
+    f AS (
+        SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.amount > 0 AND p.ts >= p_from), 0) AS reserve,
+               coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
+          FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
+         WHERE p.book_id = p_book_id AND p.ts < p_to
+           AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve', 'principal'))
+    SELECT a.base_currency, f.realized, f.fees, f.costs, f.reserve, f.realized - f.fees - f.costs - f.reserve, f.principal
+      FROM a, f
+$$;
+
+
+ALTER FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Self-financing figures of a book over [p_from, p_to) from its treasury postings in the reporting currency: realized PnL, trading fees, operating costs, reserve accrual, surplus, and the principal deposited before p_to.';
 
 
 --
@@ -4805,10 +5774,13 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event'] LOOP
+                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event',
+                                 'trading.fill_void'] LOOP
         -- The risk state chain (migration 0017) counts only once the book has one: the hashes of books (and
         -- hours recorded before 0017) without a risk state move stay what they were.
         CONTINUE WHEN v_key = 'risk.state_event' AND NOT (p_to ? v_key);
+        -- Likewise the fill voids (migration 0026): they count once the book has one (api.void_fill).
+        CONTINUE WHEN v_key = 'trading.fill_void' AND NOT (p_to ? v_key);
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -4836,6 +5808,9 @@ BEGIN
             WHEN 'trading.lot_allocation' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM trading.lot_allocation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.fill_void' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.fill_void t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             WHEN 'trading.round_trip' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM trading.round_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
@@ -5153,6 +6128,7 @@ BEGIN
         CASE p_breaker WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
                        WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'worker_rss_mb' THEN 'infrastructure'
                        WHEN 'stale_data_hours' THEN 'data'
+        WHEN 'flat_feed_hours' THEN 'data' WHEN 'bar_outlier_pct' THEN 'data'
                        WHEN 'orders_per_hour' THEN 'model' ELSE 'execution' END,
         'account:' || v_acct.name,
         format('circuit breaker %s tripped on %s', p_breaker, v_acct.name),
@@ -6105,6 +7081,50 @@ COMMENT ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts t
 
 
 --
+-- Name: _require_resumable(text, text, text, integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_dirty text;
+    v_open  text;
+BEGIN
+    SELECT string_agg(a.name, ', ' ORDER BY a.name) INTO v_dirty
+      FROM trading.account a
+      JOIN LATERAL (SELECT r.clean FROM ops.reconciliation r WHERE r.book_id = a.book_id ORDER BY r.seq DESC LIMIT 1) last ON true
+     WHERE NOT last.clean
+       AND (p_scope_kind = 'global' OR (p_scope_kind = 'lane' AND a.lane = p_scope_key) OR a.book_id = p_book_id);
+    IF v_dirty IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('%s refused: reconciliation is dirty for %s', p_what, v_dirty),
+            HINT = 'Find the difference (api.reconcile diffs, predator incidents), fix the book or the venue, and resume after a clean reconciliation.';
+    END IF;
+    SELECT string_agg(i.incident, ', ' ORDER BY i.incident) INTO v_open
+      FROM api.incidents i
+     WHERE i.severity = 1 AND i.status <> 'resolved'
+       AND (p_scope_kind IN ('global', 'lane') OR i.book_id IN (0, p_book_id));
+    IF v_open IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014',
+            MESSAGE = format('%s refused: severity-1 incident(s) open: %s', p_what, v_open),
+            HINT = 'Resolve the incident with api.update_incident(id, ''resolved'', reason) once it is understood, then resume.';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) IS 'Internal: what an operator resume waits for (api.resume, api.resume_strategy): PD014 while a reconciliation the scope covers is dirty or a severity-1 incident it covers is open.';
+
+
+--
 -- Name: _resume_risk(integer, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -6535,7 +7555,9 @@ BEGIN
                         - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END), 0)
       INTO v_own
       FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy;
+     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy
+       AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                          AND v.venue_trade_id = f.venue_trade_id);  -- voided: the venue never made it
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_own_open
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy
@@ -6780,6 +7802,54 @@ COMMENT ON FUNCTION risk._transition(p_book_id integer, p_state_after text, p_ca
 
 
 --
+-- Name: _treasury_budget(integer, timestamp with time zone, jsonb, text, text, text, numeric, numeric, numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) RETURNS TABLE(reasons text[], caps jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_scale numeric;
+    v_order numeric;
+    v_inst  numeric;
+    v_clus  numeric;
+    v_quote numeric;
+    v_port  numeric;
+BEGIN
+    SELECT s.budget_scale INTO v_scale FROM portfolio.treasury_status s
+     WHERE s.book_id = p_book_id AND s.window_days > 1 AND s.period_to <= p_ts
+     ORDER BY s.seq DESC LIMIT 1;
+    IF v_scale IS NULL OR v_scale >= 1 THEN
+        RETURN QUERY SELECT '{}'::text[], '{}'::jsonb;
+        RETURN;
+    END IF;
+    v_order := v_scale * risk.cap(p_limits, 'max_order_notional', p_symbol, p_equity);
+    v_inst := v_scale * risk.cap(p_limits, 'max_instrument_exposure', p_symbol, p_equity);
+    v_clus := v_scale * risk.cap(p_limits, 'max_cluster_exposure', p_cluster, p_equity);
+    v_quote := v_scale * risk.cap(p_limits, 'max_quote_exposure', p_quote, p_equity);
+    v_port := v_scale * coalesce(risk.cap(p_limits, 'max_portfolio_exposure', '*', p_equity), p_equity);
+    RETURN QUERY SELECT
+        CASE WHEN p_notional > v_order OR p_inst_after > v_inst OR p_clus_after > v_clus OR p_quote_after > v_quote
+                  OR p_port_after > v_port
+             THEN ARRAY['treasury_budget_cut']::text[] ELSE '{}'::text[] END,
+        jsonb_build_object('treasury_budget_scale', v_scale,
+                           'treasury_budget', jsonb_build_object('order_notional', v_order, 'instrument', v_inst,
+                                                                 'cluster', v_clus, 'quote', v_quote, 'portfolio', v_port));
+END
+$$;
+
+
+ALTER FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) IS 'Internal (admission): under a treasury risk-budget cut (the latest rolling treasury status''s budget_scale below 1) an entry''s order notional and exposures after it must stay within the scaled caps (the portfolio''s within the scaled max_portfolio_exposure, or equity when unset); reason treasury_budget_cut above any.';
+
+
+--
 -- Name: _trip(integer, text, timestamp with time zone, numeric, numeric, text, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -6818,7 +7888,8 @@ BEGIN
     v_category := CASE p_breaker
         WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
         WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'worker_rss_mb' THEN 'infrastructure'
-        WHEN 'stale_data_hours' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
+        WHEN 'stale_data_hours' THEN 'data'
+        WHEN 'flat_feed_hours' THEN 'data' WHEN 'bar_outlier_pct' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
         ELSE 'execution' END;
     v_incident := ops._open_incident(p_book_id, CASE p_scope WHEN 'global' THEN 1 ELSE 2 END, v_category,
         p_scope || ':' || v_key,
@@ -7108,6 +8179,9 @@ BEGIN
           FROM trading.fill f
           JOIN trading.order_request r ON r.client_order_id = f.client_order_id
          WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = p_strategy AND f.ts <= p_ts
+           -- a fill voided by p_ts (api.void_fill: the venue never made it) holds nothing
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts)
          GROUP BY f.symbol),
     m AS (
         SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
@@ -7214,51 +8288,6 @@ ALTER FUNCTION risk.tg_state_event__apply() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION risk.tg_state_event__apply() IS 'Risk state machine: a move must start from the book''s current state and be a row of risk.state_transition (PD020), a strategy scope names a registered strategy; keeps risk.state_current (with the operator hold of a reducing state).';
-
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
-
---
--- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
---
-
-CREATE TABLE trading.account (
-    book_id integer NOT NULL,
-    name text NOT NULL,
-    mode text NOT NULL,
-    venue text NOT NULL,
-    base_currency text NOT NULL,
-    lane text NOT NULL,
-    initial_principal numeric NOT NULL,
-    risk_profile text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT account_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT account_initial_principal_is_finite CHECK (((initial_principal > '-Infinity'::numeric) AND (initial_principal < 'Infinity'::numeric))),
-    CONSTRAINT account_mode_is_known CHECK ((mode = ANY (ARRAY['paper'::text, 'shadow'::text, 'live'::text]))),
-    CONSTRAINT account_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
-    CONSTRAINT lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
-    CONSTRAINT live_mode_is_not_in_paper_lane CHECK (((mode <> 'live'::text) OR (lane <> 'paper'::text))),
-    CONSTRAINT paper_mode_is_in_paper_lane CHECK (((mode <> 'paper'::text) OR (lane = 'paper'::text))),
-    CONSTRAINT principal_is_positive CHECK ((initial_principal > (0)::numeric))
-);
-
-
-ALTER TABLE trading.account OWNER TO predator_owner;
-
---
--- Name: TABLE account; Type: COMMENT; Schema: trading; Owner: predator_owner
---
-
-COMMENT ON TABLE trading.account IS 'Trading accounts. Each account with its counter-accounts in the ledger is a book (book_id), the unit of isolation: every governed row carries its book_id.';
-
-
---
--- Name: COLUMN account.base_currency; Type: COMMENT; Schema: trading; Owner: predator_owner
---
-
-COMMENT ON COLUMN trading.account.base_currency IS 'The book''s reporting currency: equity, exposures, caps and PnL are valued in it (docs/risk.md, Multi-currency valuation). Its cash is always counted; other quote currencies are enabled per book (trading.book_currency).';
 
 
 --
@@ -8645,6 +9674,43 @@ COMMENT ON TABLE ops.reconciliation IS 'Every comparison of the book with the ve
 
 
 --
+-- Name: transfer_posting; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.transfer_posting (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    currency text NOT NULL,
+    amount numeric NOT NULL,
+    venue_ref text,
+    tx_seq bigint NOT NULL,
+    incident_seq bigint NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT transfer_posting_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT transfer_posting_amount_is_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT transfer_posting_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text]))),
+    CONSTRAINT transfer_posting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT transfer_posting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT transfer_posting_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.transfer_posting OWNER TO predator_owner;
+
+--
+-- Name: TABLE transfer_posting; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.transfer_posting IS 'Deposits and withdrawals seen on the venue account and posted to the journal by an operator (api.post_venue_transfer): the journal transaction (trading against external) and the incident it corrects; venue_ref, when given, is the relayed transfer (ops.venue_transfer) it posts, once. Append-only, chained per book.';
+
+
+--
 -- Name: hourly_state; Type: TABLE; Schema: portfolio; Owner: predator_owner
 --
 
@@ -8881,6 +9947,43 @@ COMMENT ON COLUMN risk.strategy_health.score IS 'min(edge_psr, hit_p) × (1 − 
 
 
 --
+-- Name: fill_void; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.fill_void (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    symbol text NOT NULL,
+    venue_trade_id text NOT NULL,
+    client_order_id text NOT NULL,
+    lot_no integer NOT NULL,
+    quantity numeric NOT NULL,
+    tx_seq bigint NOT NULL,
+    incident_seq bigint NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT fill_void_qty_is_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT fill_void_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
+    CONSTRAINT fill_void_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT fill_void_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fill_void_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE trading.fill_void OWNER TO predator_owner;
+
+--
+-- Name: TABLE fill_void; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.fill_void IS 'Fills the venue never made, voided by an operator (api.void_fill): the fill stays; the void names the lot it emptied (quantity: the base taken out of the lot and the position), the reversing journal transaction (kind void) and the incident it corrects. Gates 04, 05, 11, 13, 17 and 20, the hour close and the strategy figures leave a voided fill out. Append-only, chained per book.';
+
+
+--
 -- Name: chaos_metrics; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -9002,12 +10105,13 @@ CREATE VIEW api.chaos_metrics AS
     ( SELECT count(*) AS count
            FROM ops.reconciliation r
           WHERE ((r.book_id = c.book_id) AND (NOT r.clean) AND ((r.ts >= c.first_hour) AND (r.ts <= c.last_hour)))) AS execution_portfolio_mismatches,
-    COALESCE(( SELECT ( SELECT count(*) AS count
-                   FROM jsonb_object_keys(
-                        CASE jsonb_typeof(r.diffs)
-                            WHEN 'object'::text THEN r.diffs
-                            ELSE '{}'::jsonb
-                        END) jsonb_object_keys(jsonb_object_keys)) AS count
+    COALESCE(( SELECT
+                CASE jsonb_typeof(r.diffs)
+                    WHEN 'array'::text THEN (jsonb_array_length(r.diffs))::bigint
+                    WHEN 'object'::text THEN ( SELECT count(*) AS count
+                       FROM jsonb_object_keys(r.diffs) jsonb_object_keys(jsonb_object_keys))
+                    ELSE (0)::bigint
+                END AS "case"
            FROM ops.reconciliation r
           WHERE ((r.book_id = c.book_id) AND (r.ts <= c.last_hour))
           ORDER BY r.seq DESC
@@ -9018,7 +10122,13 @@ CREATE VIEW api.chaos_metrics AS
     ( SELECT count(DISTINCT ((f.layer || ':'::text) || f.kind)) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text))) AS scenarios_injected,
-    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes)::bigint, ( SELECT count(*) AS count
+    round((100.0 * ((1)::numeric - ((LEAST((c.operator_resumes + ( SELECT count(*) AS count
+           FROM ops.chaos_fault f
+          WHERE ((f.campaign_id = c.campaign_id) AND (f.layer = 'venue'::text) AND (f.kind = ANY (ARRAY['ghost_fill'::text, 'withdrawal'::text])) AND (f.outcome !~~ 'not reached%'::text) AND (f.outcome !~~ 'missed%'::text) AND (NOT (EXISTS ( SELECT
+                   FROM trading.fill_void v
+                  WHERE (v.book_id = c.book_id)))) AND (NOT (EXISTS ( SELECT
+                   FROM ops.transfer_posting t
+                  WHERE (t.book_id = c.book_id))))))), ( SELECT count(*) AS count
            FROM ops.chaos_fault f
           WHERE ((f.campaign_id = c.campaign_id) AND (f.outcome !~~ 'missed%'::text)))))::numeric / (NULLIF(( SELECT count(*) AS count
            FROM ops.chaos_fault f
@@ -9038,7 +10148,7 @@ ALTER TABLE api.chaos_metrics OWNER TO predator_owner;
 -- Name: VIEW chaos_metrics; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
+COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume nor ending the account''s trading; a corrected terminal fault counts by its resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
 
 
 --
@@ -9183,6 +10293,37 @@ COMMENT ON VIEW api.exposures IS 'Exposure at each hour''s close (from portfolio
 
 
 --
+-- Name: fill_voids; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.fill_voids AS
+ SELECT a.name AS account,
+    v.symbol,
+    v.venue_trade_id,
+    v.client_order_id,
+    v.lot_no,
+    v.quantity,
+    v.tx_seq,
+    format('INC-%s-%s'::text, v.book_id, v.incident_seq) AS incident,
+    v.reason,
+    v.actor,
+    v.ts,
+    v.recorded_at,
+    v.seq
+   FROM (trading.fill_void v
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.fill_voids OWNER TO predator_owner;
+
+--
+-- Name: VIEW fill_voids; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.fill_voids IS 'Fills voided by an operator as never made by the venue: the lot emptied, the base quantity taken out of the position, the reversing journal transaction (kind void) and the incident corrected.';
+
+
+--
 -- Name: fill; Type: TABLE; Schema: trading; Owner: predator_owner
 --
 
@@ -9296,7 +10437,10 @@ CREATE VIEW api.fills AS
     r.decision_price,
     r.strategy,
     r.origin,
-    f.seq
+    f.seq,
+    (EXISTS ( SELECT
+           FROM trading.fill_void v
+          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id)))) AS voided
    FROM ((trading.fill f
      JOIN trading.order_request r USING (client_order_id))
      JOIN trading.account a ON ((a.book_id = f.book_id)));
@@ -9308,7 +10452,7 @@ ALTER TABLE api.fills OWNER TO predator_owner;
 -- Name: VIEW fills; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage.';
+COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage; voided: an operator voided it as a fill the venue never made (api.fill_voids).';
 
 
 --
@@ -9904,6 +11048,72 @@ ALTER TABLE api.lots OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.lots IS 'FIFO lots: quantity and remaining (base), price and fee (quote).';
+
+
+--
+-- Name: operating_cost; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.operating_cost (
+    book_id integer NOT NULL,
+    name text NOT NULL,
+    revision integer NOT NULL,
+    active boolean NOT NULL,
+    amount numeric NOT NULL,
+    currency text NOT NULL,
+    period text NOT NULL,
+    effective_from timestamp with time zone NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT operating_cost_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT operating_cost_amount_not_negative CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT operating_cost_effective_from_is_finite CHECK (((effective_from > '-infinity'::timestamp with time zone) AND (effective_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT operating_cost_hour_is_aligned CHECK ((date_trunc('hour'::text, effective_from) = effective_from)),
+    CONSTRAINT operating_cost_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT operating_cost_period_is_known CHECK ((period = ANY (ARRAY['day'::text, 'week'::text, 'month'::text, 'year'::text]))),
+    CONSTRAINT operating_cost_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT operating_cost_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT operating_cost_revision_is_positive CHECK ((revision > 0))
+);
+
+
+ALTER TABLE ledger.operating_cost OWNER TO predator_owner;
+
+--
+-- Name: TABLE operating_cost; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.operating_cost IS 'Declared recurring operating costs of a book (infrastructure, data, subscriptions): amount in currency per period (day, week, calendar month, calendar year), in force from a business hour; each change a new revision, an end a revision with active false. Accrued hour by hour by api.close_hour (ops_cost postings). Append-only; written by api.declare_operating_cost and api.end_operating_cost.';
+
+
+--
+-- Name: operating_costs; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.operating_costs AS
+ SELECT a.name AS account,
+    o.name,
+    o.revision,
+    o.active,
+    o.amount,
+    o.currency,
+    o.period,
+    o.effective_from,
+    o.reason,
+    o.actor,
+    o.recorded_at
+   FROM (ledger.operating_cost o
+     JOIN trading.account a ON ((a.book_id = o.book_id)));
+
+
+ALTER TABLE api.operating_costs OWNER TO predator_owner;
+
+--
+-- Name: VIEW operating_costs; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.operating_costs IS 'Declared operating costs per account: every revision (amount per period, currency, in force from effective_from; active false = ended), who declared it and why.';
 
 
 --
@@ -10770,7 +11980,9 @@ CREATE VIEW api.strategy_positions AS
    FROM ((trading.fill f
      JOIN trading.order_request r ON ((r.client_order_id = f.client_order_id)))
      JOIN trading.account a ON ((a.book_id = f.book_id)))
-  WHERE (r.strategy IS NOT NULL)
+  WHERE ((r.strategy IS NOT NULL) AND (NOT (EXISTS ( SELECT
+           FROM trading.fill_void v
+          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id))))))
   GROUP BY a.name, r.strategy, f.symbol;
 
 
@@ -10808,6 +12020,239 @@ ALTER TABLE api.strategy_risk_states OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.strategy_risk_states IS 'Current risk state per strategy (normal, reducing, halted, cooldown): its cause, since when and until when (business time), and the hold of a reducing state only an operator releases (api.resume_strategy, api.resume_reducing).';
+
+
+--
+-- Name: transfer_postings; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.transfer_postings AS
+ SELECT a.name AS account,
+    t.kind,
+    t.currency,
+    t.amount,
+    t.venue_ref,
+    t.tx_seq,
+    format('INC-%s-%s'::text, t.book_id, t.incident_seq) AS incident,
+    t.reason,
+    t.actor,
+    t.ts,
+    t.recorded_at,
+    t.seq
+   FROM (ops.transfer_posting t
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.transfer_postings OWNER TO predator_owner;
+
+--
+-- Name: VIEW transfer_postings; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.transfer_postings IS 'Deposits and withdrawals seen on the venue account and posted to the journal by an operator (trading against external, with the principal memo), each with the incident it corrects.';
+
+
+--
+-- Name: treasury_balances; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.treasury_balances AS
+ SELECT a.name AS account,
+    b.account_code AS ledger,
+    b.currency,
+    b.balance,
+        CASE
+            WHEN (b.account_code = ANY (ARRAY['principal'::text, 'realized_pnl'::text])) THEN (- b.balance)
+            ELSE b.balance
+        END AS amount
+   FROM (ledger.balance b
+     JOIN trading.account a ON ((a.book_id = b.book_id)))
+  WHERE (b.account_code = ANY (ARRAY['principal'::text, 'realized_pnl'::text, 'fees'::text, 'fee_expense'::text, 'ops_cost'::text, 'reserve'::text, 'operations'::text, 'treasury'::text]));
+
+
+ALTER TABLE api.treasury_balances OWNER TO predator_owner;
+
+--
+-- Name: VIEW treasury_balances; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.treasury_balances IS 'The treasury ledgers per account and currency: balance as posted (debit positive) and amount with the ledger''s natural sign (principal deposited, realized PnL gained, fees as charged, fee expense, operating costs, reserve, operations bucket, treasury = free capital).';
+
+
+--
+-- Name: treasury_status; Type: TABLE; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TABLE portfolio.treasury_status (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    day date NOT NULL,
+    window_days integer NOT NULL,
+    period_from timestamp with time zone NOT NULL,
+    period_to timestamp with time zone NOT NULL,
+    complete boolean NOT NULL,
+    currency text NOT NULL,
+    realized_pnl numeric NOT NULL,
+    trading_fees numeric NOT NULL,
+    operating_costs numeric NOT NULL,
+    reserve_accrual numeric NOT NULL,
+    surplus numeric NOT NULL,
+    equity numeric NOT NULL,
+    principal numeric NOT NULL,
+    principal_protected boolean NOT NULL,
+    policy_action text DEFAULT 'none'::text NOT NULL,
+    policy_amount numeric,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    budget_scale numeric,
+    CONSTRAINT treasury_status_action_is_known CHECK ((policy_action = ANY (ARRAY['none'::text, 'transfer_proposed'::text, 'transfer_automatic'::text, 'entries_halted'::text, 'budget_cut'::text, 'entries_halted_budget_cut'::text, 'budget_restored'::text]))),
+    CONSTRAINT treasury_status_budget_scale_is_finite CHECK (((budget_scale > '-Infinity'::numeric) AND (budget_scale < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_budget_scale_is_fraction CHECK (((budget_scale >= (0)::numeric) AND (budget_scale <= (1)::numeric))),
+    CONSTRAINT treasury_status_equity_is_finite CHECK (((equity > '-Infinity'::numeric) AND (equity < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_operating_costs_is_finite CHECK (((operating_costs > '-Infinity'::numeric) AND (operating_costs < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_period CHECK ((period_from < period_to)),
+    CONSTRAINT treasury_status_period_from_is_finite CHECK (((period_from > '-infinity'::timestamp with time zone) AND (period_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_status_period_to_is_finite CHECK (((period_to > '-infinity'::timestamp with time zone) AND (period_to < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_status_policy_amount_is_finite CHECK (((policy_amount > '-Infinity'::numeric) AND (policy_amount < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_principal_is_finite CHECK (((principal > '-Infinity'::numeric) AND (principal < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_realized_pnl_is_finite CHECK (((realized_pnl > '-Infinity'::numeric) AND (realized_pnl < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_status_reserve_accrual_is_finite CHECK (((reserve_accrual > '-Infinity'::numeric) AND (reserve_accrual < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_surplus_formula CHECK ((surplus = (((realized_pnl - trading_fees) - operating_costs) - reserve_accrual))),
+    CONSTRAINT treasury_status_surplus_is_finite CHECK (((surplus > '-Infinity'::numeric) AND (surplus < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_trading_fees_is_finite CHECK (((trading_fees > '-Infinity'::numeric) AND (trading_fees < 'Infinity'::numeric))),
+    CONSTRAINT treasury_status_window_is_positive CHECK ((window_days > 0))
+);
+
+
+ALTER TABLE portfolio.treasury_status OWNER TO predator_owner;
+
+--
+-- Name: TABLE treasury_status; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON TABLE portfolio.treasury_status IS 'Self-financing status of a book (docs/treasury.md), stored by api.close_hour at 00:00 UTC for the UTC day that ended (window_days 1) and the rolling window ending there (treasury_window_days, 30 when unset), from the treasury postings over [period_from, period_to): surplus = realized_pnl - trading_fees - operating_costs - reserve_accrual; principal protected = equity at period_to >= principal. complete: the window lies after the book''s first deposit. policy_action: what the policy did at that close. Gate 21 recomputes every row from the postings. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN treasury_status.day; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.treasury_status.day IS 'The UTC day that ended at period_to (period_to = day + 1).';
+
+
+--
+-- Name: COLUMN treasury_status.budget_scale; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.treasury_status.budget_scale IS 'Fraction of the book''s risk budget (its entry exposure caps; equity for an unset portfolio cap) in force after this close: cut by treasury_deficit_cut_pct on a rolling deficit, floored at treasury_budget_floor_pct, back to 1 when the rolling surplus is not negative. NULL: the cut policy is off (scale 1). Rolling rows only.';
+
+
+--
+-- Name: treasury_status; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.treasury_status AS
+ SELECT a.name AS account,
+    s.day,
+    s.window_days,
+    s.period_from,
+    s.period_to,
+    s.complete,
+    s.currency,
+    s.realized_pnl,
+    s.trading_fees,
+    s.operating_costs,
+    s.reserve_accrual,
+    s.surplus,
+    s.equity,
+    s.principal,
+    s.principal_protected,
+    s.policy_action,
+    s.policy_amount,
+    s.budget_scale,
+    s.seq
+   FROM (portfolio.treasury_status s
+     JOIN trading.account a ON ((a.book_id = s.book_id)));
+
+
+ALTER TABLE api.treasury_status OWNER TO predator_owner;
+
+--
+-- Name: VIEW treasury_status; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.treasury_status IS 'Self-financing status per account, UTC day (window_days 1) and rolling window: realized PnL, trading fees, operating costs, reserve accrual, net operating surplus, equity, principal, principal protected, what the treasury policy did, and the risk budget scale in force after the close (budget_scale; NULL: the cut policy is off).';
+
+
+--
+-- Name: treasury_transfer; Type: TABLE; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TABLE ledger.treasury_transfer (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    proposal_no integer NOT NULL,
+    action text NOT NULL,
+    amount numeric NOT NULL,
+    currency text NOT NULL,
+    day date NOT NULL,
+    tx_seq bigint,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT treasury_transfer_action_is_known CHECK ((action = ANY (ARRAY['proposed'::text, 'approved'::text, 'automatic'::text]))),
+    CONSTRAINT treasury_transfer_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
+    CONSTRAINT treasury_transfer_amount_is_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT treasury_transfer_posted CHECK (((action = 'proposed'::text) = (tx_seq IS NULL))),
+    CONSTRAINT treasury_transfer_proposal_is_positive CHECK ((proposal_no > 0)),
+    CONSTRAINT treasury_transfer_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT treasury_transfer_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ledger.treasury_transfer OWNER TO predator_owner;
+
+--
+-- Name: TABLE treasury_transfer; Type: COMMENT; Schema: ledger; Owner: predator_owner
+--
+
+COMMENT ON TABLE ledger.treasury_transfer IS 'Transfers of surplus to the operations bucket: proposed by the day close when the rolling surplus is above treasury_transfer_threshold, then approved by an operator (api.approve_treasury_transfer), or automatic when treasury_auto_transfer is 1; an approved or automatic row names its journal transaction (operations +, treasury -). Append-only, chained per book.';
+
+
+--
+-- Name: treasury_transfers; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.treasury_transfers AS
+ SELECT a.name AS account,
+    t.proposal_no,
+    t.action,
+    t.amount,
+    t.currency,
+    t.day,
+    t.tx_seq,
+    t.reason,
+    t.actor,
+    t.ts,
+    ((t.action = 'proposed'::text) AND (NOT (EXISTS ( SELECT
+           FROM ledger.treasury_transfer u
+          WHERE ((u.book_id = t.book_id) AND (u.proposal_no = t.proposal_no) AND (u.action <> 'proposed'::text)))))) AS pending
+   FROM (ledger.treasury_transfer t
+     JOIN trading.account a ON ((a.book_id = t.book_id)));
+
+
+ALTER TABLE api.treasury_transfers OWNER TO predator_owner;
+
+--
+-- Name: VIEW treasury_transfers; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.treasury_transfers IS 'Transfers of surplus to the operations bucket per account: proposals (pending until approved with api.approve_treasury_transfer), approvals and automatic transfers with their journal transaction.';
 
 
 --
@@ -10933,7 +12378,10 @@ CREATE VIEW api.venue_transfers AS
     t.amount,
     t.venue_ref,
     t.ts,
-    t.seq
+    t.seq,
+    (EXISTS ( SELECT
+           FROM ops.transfer_posting p
+          WHERE ((p.book_id = t.book_id) AND (p.venue_ref = t.venue_ref)))) AS posted
    FROM (ops.venue_transfer t
      JOIN trading.account a USING (book_id));
 
@@ -10944,7 +12392,7 @@ ALTER TABLE api.venue_transfers OWNER TO predator_owner;
 -- Name: VIEW venue_transfers; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the venue account (any withdrawal halts globally).';
+COMMENT ON VIEW api.venue_transfers IS 'Deposits and withdrawals seen on the venue account (any withdrawal halts globally); posted: an operator posted it to the journal (api.post_venue_transfer).';
 
 
 --
@@ -11057,7 +12505,7 @@ CREATE TABLE ledger.ledger_account (
     book_id integer NOT NULL,
     code text NOT NULL,
     non_negative boolean NOT NULL,
-    CONSTRAINT ledger_account_code_is_known CHECK ((code = ANY (ARRAY['trading'::text, 'venue'::text, 'fees'::text, 'external'::text, 'reserve'::text, 'ops_cost'::text]))),
+    CONSTRAINT ledger_account_code_is_known CHECK ((code = ANY (ARRAY['trading'::text, 'venue'::text, 'fees'::text, 'external'::text, 'reserve'::text, 'ops_cost'::text, 'principal'::text, 'realized_pnl'::text, 'fee_expense'::text, 'operations'::text, 'treasury'::text]))),
     CONSTRAINT trading_account_is_non_negative CHECK (((code <> 'trading'::text) OR non_negative))
 );
 
@@ -11068,7 +12516,7 @@ ALTER TABLE ledger.ledger_account OWNER TO predator_owner;
 -- Name: TABLE ledger_account; Type: COMMENT; Schema: ledger; Owner: predator_owner
 --
 
-COMMENT ON TABLE ledger.ledger_account IS 'The accounts of a book: trading (what the book holds at the venue, never negative), venue (trade counterparty), fees, external (capital in and out), reserve, ops_cost.';
+COMMENT ON TABLE ledger.ledger_account IS 'The accounts of a book: trading (what the book holds at the venue, never negative), venue (trade counterparty), fees (as charged, per currency), external (capital in and out); the treasury memo accounts (docs/treasury.md), in the reporting currency: principal, realized_pnl, fee_expense, ops_cost, reserve and operations (earmarks, never negative), treasury (their counterpart: free capital).';
 
 
 --
@@ -11120,7 +12568,7 @@ CREATE TABLE ledger.transaction (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
-    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text]))),
+    CONSTRAINT ledger_tx_kind_is_known CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'fill'::text, 'fee'::text, 'ops_cost'::text, 'reserve'::text, 'transfer'::text, 'principal'::text, 'realized'::text, 'void'::text]))),
     CONSTRAINT transaction_has_two_legs CHECK ((legs >= 2)),
     CONSTRAINT transaction_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT transaction_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
@@ -11467,6 +12915,14 @@ ALTER TABLE ONLY ledger.ledger_account
 
 
 --
+-- Name: operating_cost operating_cost_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.operating_cost
+    ADD CONSTRAINT operating_cost_pk PRIMARY KEY (book_id, name, revision);
+
+
+--
 -- Name: posting posting_leg_is_unique; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
 --
 
@@ -11488,6 +12944,22 @@ ALTER TABLE ONLY ledger.posting
 
 ALTER TABLE ONLY ledger.transaction
     ADD CONSTRAINT transaction_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_once; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_once UNIQUE (book_id, proposal_no, action);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_pk; Type: CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -11643,6 +13115,22 @@ ALTER TABLE ONLY ops.setting
 
 
 --
+-- Name: transfer_posting transfer_posting_once; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_once UNIQUE (book_id, venue_ref);
+
+
+--
+-- Name: transfer_posting transfer_posting_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_pk PRIMARY KEY (book_id, seq);
+
+
+--
 -- Name: validation_run validation_run_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -11712,6 +13200,22 @@ ALTER TABLE ONLY portfolio.hourly_state
 
 ALTER TABLE ONLY portfolio.strategy_hour
     ADD CONSTRAINT strategy_hour_pk PRIMARY KEY (book_id, strategy, hour);
+
+
+--
+-- Name: treasury_status treasury_status_once; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_once UNIQUE (book_id, day, window_days);
+
+
+--
+-- Name: treasury_status treasury_status_pk; Type: CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -11936,6 +13440,22 @@ ALTER TABLE ONLY trading.fill
 
 ALTER TABLE ONLY trading.fill
     ADD CONSTRAINT fill_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: fill_void fill_void_once; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_once UNIQUE (book_id, symbol, venue_trade_id);
+
+
+--
+-- Name: fill_void fill_void_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -12171,6 +13691,13 @@ CREATE INDEX order_state_open_idx ON trading.order_state USING btree (book_id) W
 
 
 --
+-- Name: operating_cost _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.operating_cost FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: posting _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
 --
 
@@ -12185,6 +13712,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.transaction FO
 
 
 --
+-- Name: treasury_transfer _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ledger.treasury_transfer FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: operating_cost _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.operating_cost FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: posting _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
 --
 
@@ -12196,6 +13737,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.posting FOR EACH STATE
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.transaction FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: treasury_transfer _011_no_truncate; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ledger.treasury_transfer FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -12224,6 +13772,13 @@ CREATE CONSTRAINT TRIGGER _300_complete AFTER INSERT ON ledger.transaction DEFER
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON ledger.transaction FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: treasury_transfer _900_chain; Type: TRIGGER; Schema: ledger; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ledger.treasury_transfer FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -12346,6 +13901,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.setting FOR EACH 
 
 
 --
+-- Name: transfer_posting _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.transfer_posting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: validation_run _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -12430,6 +13992,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.setting FOR EACH STATEMEN
 
 
 --
+-- Name: transfer_posting _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.transfer_posting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: validation_run _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -12486,6 +14055,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON ops.reconciliation FOR EACH ROW EXECU
 
 
 --
+-- Name: transfer_posting _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.transfer_posting FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
 -- Name: validation_run _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -12528,6 +14104,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.strategy_ho
 
 
 --
+-- Name: treasury_status _010_append_only; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON portfolio.treasury_status FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hour_knowledge _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
@@ -12549,10 +14132,24 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.strategy_hour FOR E
 
 
 --
+-- Name: treasury_status _011_no_truncate; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.treasury_status FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: hourly_state _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: treasury_status _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON portfolio.treasury_status FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -12787,6 +14384,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.fill FOR EACH
 
 
 --
+-- Name: fill_void _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.fill_void FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: lot_allocation _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -12847,6 +14451,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.book_currency FOR EAC
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.fill FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fill_void _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.fill_void FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -12920,6 +14531,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON trading.fill FOR EACH ROW EXECUTE FUN
 
 
 --
+-- Name: fill_void _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON trading.fill_void FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
 -- Name: lot _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -12978,6 +14596,22 @@ ALTER TABLE ONLY ledger.ledger_account
 
 
 --
+-- Name: operating_cost operating_cost_book_id_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.operating_cost
+    ADD CONSTRAINT operating_cost_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: operating_cost operating_cost_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.operating_cost
+    ADD CONSTRAINT operating_cost_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
 -- Name: posting posting_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
 --
 
@@ -13007,6 +14641,30 @@ ALTER TABLE ONLY ledger.posting
 
 ALTER TABLE ONLY ledger.transaction
     ADD CONSTRAINT transaction_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_book_id_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_currency_fkey; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: treasury_transfer treasury_transfer_tx; Type: FK CONSTRAINT; Schema: ledger; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ledger.treasury_transfer
+    ADD CONSTRAINT treasury_transfer_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
 
 
 --
@@ -13063,6 +14721,38 @@ ALTER TABLE ONLY ops.reconciliation
 
 ALTER TABLE ONLY ops.run
     ADD CONSTRAINT run_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: transfer_posting transfer_posting_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: transfer_posting transfer_posting_currency_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: transfer_posting transfer_posting_incident; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_incident FOREIGN KEY (book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
+
+
+--
+-- Name: transfer_posting transfer_posting_tx; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.transfer_posting
+    ADD CONSTRAINT transfer_posting_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
 
 
 --
@@ -13135,6 +14825,22 @@ ALTER TABLE ONLY portfolio.strategy_hour
 
 ALTER TABLE ONLY portfolio.strategy_hour
     ADD CONSTRAINT strategy_hour_strategy_fk FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
+
+
+--
+-- Name: treasury_status treasury_status_book_id_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: treasury_status treasury_status_currency_fkey; Type: FK CONSTRAINT; Schema: portfolio; Owner: predator_owner
+--
+
+ALTER TABLE ONLY portfolio.treasury_status
+    ADD CONSTRAINT treasury_status_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
 
 
 --
@@ -13370,6 +15076,54 @@ ALTER TABLE ONLY trading.fill
 
 
 --
+-- Name: fill_void fill_void_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: fill_void fill_void_client_order_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_client_order_id_fkey FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: fill_void fill_void_fill; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_fill FOREIGN KEY (book_id, symbol, venue_trade_id) REFERENCES trading.fill(book_id, symbol, venue_trade_id);
+
+
+--
+-- Name: fill_void fill_void_incident; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_incident FOREIGN KEY (book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
+
+
+--
+-- Name: fill_void fill_void_lot; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_lot FOREIGN KEY (book_id, symbol, lot_no) REFERENCES trading.lot(book_id, symbol, lot_no);
+
+
+--
+-- Name: fill_void fill_void_tx; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
+
+
+--
 -- Name: lot_allocation lot_allocation_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -13558,6 +15312,14 @@ GRANT ALL ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps n
 
 
 --
+-- Name: FUNCTION approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION begin_candle_load(); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -13626,6 +15388,14 @@ GRANT ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interva
 
 
 --
+-- Name: FUNCTION declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text, p_ref text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -13639,6 +15409,14 @@ GRANT ALL ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timesta
 
 REVOKE ALL ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean) TO predator_operator;
+
+
+--
+-- Name: FUNCTION end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) TO predator_operator;
 
 
 --
@@ -13714,6 +15492,14 @@ GRANT ALL ON FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason 
 
 REVOKE ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) TO predator_operator;
 
 
 --
@@ -13946,10 +15732,48 @@ GRANT ALL ON FUNCTION api.verify_chains() TO predator_auditor;
 
 
 --
+-- Name: FUNCTION void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION _accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger._accrue_operating_costs(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]); Type: ACL; Schema: ledger; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION ledger._post(p_book_id integer, p_kind text, p_ref text, p_ts timestamp with time zone, p_accounts text[], p_currencies text[], p_amounts numeric[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id text, p_symbol text, p_fee_quote numeric, p_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone); Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION ledger.operating_cost_rate(p_amount numeric, p_period text, p_hour timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -14009,11 +15833,19 @@ REVOKE ALL ON FUNCTION market.bar_is_good(p_ts timestamp with time zone, p_open 
 
 
 --
--- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+-- Name: FUNCTION bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: ACL; Schema: market; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone) TO predator_auditor;
+REVOKE ALL ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) TO predator_auditor;
 
 
 --
@@ -14021,6 +15853,13 @@ GRANT ALL ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to tex
 --
 
 REVOKE ALL ON FUNCTION market.ensure_partitions(p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.feed_quality(p_venue text, p_symbols text[], p_at timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -14087,6 +15926,20 @@ REVOKE ALL ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer,
 --
 
 REVOKE ALL ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) FROM PUBLIC;
+
+
+--
+-- Name: TABLE account; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.account TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_correctable(p_routine text, p_acct trading.account, p_incident text, p_ts timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -14232,6 +16085,13 @@ GRANT ALL ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_
 
 
 --
+-- Name: FUNCTION _treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION inputs_digest(p_venue text, p_symbols text[], p_hour timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
@@ -14244,6 +16104,14 @@ REVOKE ALL ON FUNCTION portfolio.inputs_digest(p_venue text, p_symbols text[], p
 
 REVOKE ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION portfolio.outputs_hash(p_digests jsonb) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -14445,6 +16313,13 @@ REVOKE ALL ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_t
 
 
 --
+-- Name: FUNCTION _require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._require_resumable(p_what text, p_scope_kind text, p_scope_key text, p_book_id integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _resume_risk(p_book_id integer, p_strategy text, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -14543,6 +16418,13 @@ REVOKE ALL ON FUNCTION risk._transition(p_book_id integer, p_state_after text, p
 
 
 --
+-- Name: FUNCTION _treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._treasury_budget(p_book_id integer, p_ts timestamp with time zone, p_limits jsonb, p_symbol text, p_cluster text, p_quote text, p_equity numeric, p_notional numeric, p_inst_after numeric, p_clus_after numeric, p_quote_after numeric, p_port_after numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _trip(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric, p_scope text, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -14622,13 +16504,6 @@ GRANT ALL ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, 
 --
 
 REVOKE ALL ON FUNCTION risk.tg_state_event__apply() FROM PUBLIC;
-
-
---
--- Name: TABLE account; Type: ACL; Schema: trading; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE trading.account TO predator_auditor;
 
 
 --
@@ -14945,6 +16820,13 @@ GRANT SELECT ON TABLE ops.reconciliation TO predator_auditor;
 
 
 --
+-- Name: TABLE transfer_posting; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.transfer_posting TO predator_auditor;
+
+
+--
 -- Name: TABLE hourly_state; Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
@@ -14970,6 +16852,13 @@ GRANT SELECT ON TABLE risk.halt_event TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE risk.strategy_health TO predator_auditor;
+
+
+--
+-- Name: TABLE fill_void; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.fill_void TO predator_auditor;
 
 
 --
@@ -15011,6 +16900,15 @@ GRANT SELECT ON TABLE api.decisions TO predator_auditor;
 GRANT SELECT ON TABLE api.exposures TO predator_worker;
 GRANT SELECT ON TABLE api.exposures TO predator_operator;
 GRANT SELECT ON TABLE api.exposures TO predator_auditor;
+
+
+--
+-- Name: TABLE fill_voids; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.fill_voids TO predator_worker;
+GRANT SELECT ON TABLE api.fill_voids TO predator_operator;
+GRANT SELECT ON TABLE api.fill_voids TO predator_auditor;
 
 
 --
@@ -15171,6 +17069,22 @@ GRANT SELECT ON TABLE trading.lot TO predator_auditor;
 GRANT SELECT ON TABLE api.lots TO predator_worker;
 GRANT SELECT ON TABLE api.lots TO predator_operator;
 GRANT SELECT ON TABLE api.lots TO predator_auditor;
+
+
+--
+-- Name: TABLE operating_cost; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.operating_cost TO predator_auditor;
+
+
+--
+-- Name: TABLE operating_costs; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.operating_costs TO predator_worker;
+GRANT SELECT ON TABLE api.operating_costs TO predator_operator;
+GRANT SELECT ON TABLE api.operating_costs TO predator_auditor;
 
 
 --
@@ -15399,6 +17313,56 @@ GRANT SELECT ON TABLE api.strategy_positions TO predator_auditor;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_worker;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_operator;
 GRANT SELECT ON TABLE api.strategy_risk_states TO predator_auditor;
+
+
+--
+-- Name: TABLE transfer_postings; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.transfer_postings TO predator_worker;
+GRANT SELECT ON TABLE api.transfer_postings TO predator_operator;
+GRANT SELECT ON TABLE api.transfer_postings TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_balances; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.treasury_balances TO predator_worker;
+GRANT SELECT ON TABLE api.treasury_balances TO predator_operator;
+GRANT SELECT ON TABLE api.treasury_balances TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_status; Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE portfolio.treasury_status TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_status; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.treasury_status TO predator_worker;
+GRANT SELECT ON TABLE api.treasury_status TO predator_operator;
+GRANT SELECT ON TABLE api.treasury_status TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_transfer; Type: ACL; Schema: ledger; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ledger.treasury_transfer TO predator_auditor;
+
+
+--
+-- Name: TABLE treasury_transfers; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.treasury_transfers TO predator_worker;
+GRANT SELECT ON TABLE api.treasury_transfers TO predator_operator;
+GRANT SELECT ON TABLE api.treasury_transfers TO predator_auditor;
 
 
 --

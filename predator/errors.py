@@ -136,6 +136,13 @@ class BusinessTimeOutOfBounds(DatabaseRefusal):
     fix the clock or the time and retry."""
 
 
+class CorrectionRefused(DatabaseRefusal):
+    """PD016: a book correction (``api.post_venue_transfer``, ``api.void_fill``) refused: the incident it cites is
+    resolved, the book is not halted, its latest reconciliation is clean, the transfer is posted or the fill
+    voided already, or the void is outside what is built (a sell, a lot consumed by later sells, an older lot)
+    (docs/live.md "Corrections")."""
+
+
 class IllegalRiskTransition(DatabaseRefusal):
     """PD020: a move of a book's or a strategy's risk state (normal, reducing, halted, cooldown) that is not a
     row of ``risk.state_transition``, does not start from that scope's current state, or names a strategy the
@@ -158,6 +165,7 @@ _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD013": TimeRegression,
     "PD014": ResumeRefused,
     "PD015": BusinessTimeOutOfBounds,
+    "PD016": CorrectionRefused,
     "PD020": IllegalRiskTransition,
 }
 

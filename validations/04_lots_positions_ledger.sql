@@ -1,10 +1,12 @@
 -- Gate 04 — FIFO lots, positions and the ledger agree (DESIGN.md §3.4, §3.5).
 -- Rules:
---   * every lot's remaining = its quantity − the quantities allocated from it (and is never negative);
+--   * every lot's remaining = its quantity − the quantities allocated from it − the quantity a void took out
+--     (api.void_fill, trading.fill_void), and is never negative;
 --   * every position's quantity = the remaining of its open lots (per book and symbol);
 --   * per book and asset other than the book's cash currencies (its base, i.e. reporting, currency and the quote
 --     currencies enabled for it, trading.book_currency), what fills moved into the trading account (the trading
---     postings of 'fill' journal transactions) = the remaining of the open lots of that asset (the book trades
+--     postings of 'fill' journal transactions, less what voids of fills the venue never made reversed: their
+--     'void' transactions) = the remaining of the open lots of that asset (the book trades
 --     only instruments quoted in its cash currencies, so those postings are base-asset legs; a cash currency
 --     bought as a base, USDC on USDC/USD, is cash and is left out of this rule);
 --   * the trading account's balance of that asset covers its open lots (it holds what the lots say).
@@ -33,17 +35,21 @@ fill_flow AS (
       FROM ledger.posting p
       JOIN ledger.transaction t ON t.book_id = p.book_id AND t.seq = p.tx_seq
      WHERE (:'account' = '' OR p.book_id = :book)
-       AND t.kind = 'fill' AND p.account_code = 'trading'
+       AND t.kind IN ('fill', 'void') AND p.account_code = 'trading'
        AND NOT EXISTS (SELECT FROM cash_ccy c WHERE c.book_id = p.book_id AND c.ccy = p.currency)
      GROUP BY 1, 2)
 SELECT l.book_id, l.symbol AS key, l.lot_no::text AS item,
-       format('lot remaining %s <> quantity %s - allocated %s', l.remaining, l.quantity, coalesce(x.allocated, 0)) AS problem
+       format('lot remaining %s <> quantity %s - allocated %s - voided %s', l.remaining, l.quantity, coalesce(x.allocated, 0),
+              coalesce(v.voided, 0)) AS problem
   FROM trading.lot l
   LEFT JOIN (SELECT a.book_id, a.symbol, a.lot_no, sum(a.quantity) AS allocated
                FROM trading.lot_allocation a WHERE (:'account' = '' OR a.book_id = :book) GROUP BY 1, 2, 3) x
          ON x.book_id = l.book_id AND x.symbol = l.symbol AND x.lot_no = l.lot_no
+  LEFT JOIN (SELECT v.book_id, v.symbol, v.lot_no, sum(v.quantity) AS voided
+               FROM trading.fill_void v WHERE (:'account' = '' OR v.book_id = :book) GROUP BY 1, 2, 3) v
+         ON v.book_id = l.book_id AND v.symbol = l.symbol AND v.lot_no = l.lot_no
  WHERE (:'account' = '' OR l.book_id = :book)
-   AND (l.remaining <> l.quantity - coalesce(x.allocated, 0) OR l.remaining < 0)
+   AND (l.remaining <> l.quantity - coalesce(x.allocated, 0) - coalesce(v.voided, 0) OR l.remaining < 0)
 UNION ALL
 SELECT coalesce(p.book_id, s.book_id), coalesce(p.symbol, s.symbol), 'position',
        format('position quantity %s <> remaining of open lots %s', coalesce(p.quantity, 0), coalesce(s.remaining, 0))

@@ -2,7 +2,7 @@
 -- Rules:
 --   * oldest first: in allocation order (seq) the lots of a book and symbol are consumed by non-decreasing
 --     lot number, and an allocation that moves on to lot N comes after every older lot was consumed
---     whole (the quantity allocated before it equals the older lots' quantity);
+--     whole (the quantity allocated before it equals the older lots' quantity, less what voids took out);
 --   * an allocation belongs to a sell fill of the same book and symbol (venue_trade_id), carries the lot's
 --     price as entry price and the fill's price as exit price, and realized_pnl = quantity × (exit − entry)
 --     − entry fee share − exit fee share;
@@ -26,10 +26,12 @@ WITH seqd AS (
       FROM trading.lot_allocation a
      WHERE (:'account' = '' OR a.book_id = :book)
     WINDOW w AS (PARTITION BY a.book_id, a.symbol ORDER BY a.seq)),
-older AS (
+older AS (      -- a voided lot (api.void_fill: the venue never made its buy) holds nothing for a later sell
     SELECT l.book_id, l.symbol, l.lot_no,
-           coalesce(sum(l.quantity) OVER (PARTITION BY l.book_id, l.symbol ORDER BY l.lot_no
-                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS older_qty
+           coalesce(sum(l.quantity - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+                                                WHERE v.book_id = l.book_id AND v.symbol = l.symbol AND v.lot_no = l.lot_no), 0))
+                    OVER (PARTITION BY l.book_id, l.symbol ORDER BY l.lot_no
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS older_qty
       FROM trading.lot l
      WHERE (:'account' = '' OR l.book_id = :book))
 -- Oldest first, in allocation order: lot numbers never go back, and an allocation that moves on to a lot

@@ -5,7 +5,7 @@
 --     strategy, symbol, decision time; the decision price and notional are the recorded ones);
 --   * buys: notional ≤ max_order_notional; instrument, cluster, quote-currency and portfolio exposure after
 --     the trade ≤ their caps; notional × (1 + fee rate) ≤ cash − open buys × (1 + fee rate); the signal's
---     edge ≥ min_edge_bps; the daily loss was below max_daily_loss and the drawdown below max_drawdown;
+--     edge ≥ min_edge_bps and ≤ max_claimed_edge_bps; the daily loss was below max_daily_loss and the drawdown below max_drawdown;
 --   * multi-currency (decisions recording figures->'valuation', migration 0019): caps compare the notional in
 --     the reporting currency (valuation.notional_value = notional × the quote's recorded rate), cash sufficiency
 --     compares in the instrument's quote (valuation.quote_cash − valuation.quote_open_buys); gate 20 checks
@@ -62,6 +62,8 @@ checks AS (
                          * (1 + (d.figures ->> 'fee_rate')::numeric)),
         ('min_edge_bps', d.side = 'sell' OR d.caps ->> 'min_edge_bps' IS NULL
                          OR d.edge_bps >= (d.caps ->> 'min_edge_bps')::numeric),
+        ('max_claimed_edge_bps', d.side = 'sell' OR d.caps ->> 'max_claimed_edge_bps' IS NULL
+                                 OR d.edge_bps <= (d.caps ->> 'max_claimed_edge_bps')::numeric),
         ('max_daily_loss', d.side = 'sell' OR d.caps ->> 'max_daily_loss' IS NULL
                            OR (d.figures ->> 'daily_pnl')::numeric >= 0
                            OR -(d.figures ->> 'daily_pnl')::numeric < (d.caps ->> 'max_daily_loss')::numeric),

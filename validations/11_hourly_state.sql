@@ -6,7 +6,8 @@
 --   * cash = the trading account's balance of the base currency after the last journal transaction the
 --     hour covers; for an hour that recorded its valuation (migration 0019, multi-currency books), Σ over the
 --     currencies it valued of that balance × the rate it recorded (gate 20 recomputes the rates from candles);
---   * realized_pnl = Σ realized PnL of the allocations, fees = Σ fill fees in quote, up to the hour's heads,
+--   * realized_pnl = Σ realized PnL of the allocations, fees = Σ fill fees in quote (less those of the fills voided,
+--     trading.fill_void), up to the hour's heads,
 --     each converted into the reporting currency at its own time (portfolio._to_reporting; as is in a book
 --     trading in its reporting currency only);
 --   * peak_equity = max(previous peak, equity) and drawdown = 1 − equity / peak (0 at or above the peak);
@@ -28,6 +29,7 @@ WITH h AS (
            coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0) AS head_tx,
            coalesce((h.digests -> 'heads' ->> 'trading.lot_allocation')::bigint, 0) AS head_alloc,
            coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill,
+           coalesce((h.digests -> 'heads' ->> 'trading.fill_void')::bigint, 0) AS head_void,
            coalesce(lag(h.digests -> 'heads') OVER w, '{}'::jsonb) AS prev_heads,
            lag(h.peak_equity) OVER w AS prev_peak
       FROM portfolio.hourly_state h
@@ -72,7 +74,16 @@ r AS (
                 ELSE (SELECT coalesce(sum((e ->> 'notional')::numeric), 0) FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument') END AS want_positions_value,
            coalesce(ra.total, 0) AS want_realized,
-           coalesce(fe.total, 0) AS want_fees,
+           coalesce(fe.total, 0)
+             - coalesce((SELECT sum(CASE WHEN split_part(f.symbol, '/', 2) = h.base_currency
+                                         THEN f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END
+                                         ELSE portfolio._to_reporting(ac.venue, ac.base_currency, split_part(f.symbol, '/', 2),
+                                                                      f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END,
+                                                                      f.ts) END)
+                           FROM trading.fill_void v
+                           JOIN trading.fill f ON f.book_id = v.book_id AND f.symbol = v.symbol AND f.venue_trade_id = v.venue_trade_id
+                           JOIN trading.account ac ON ac.book_id = v.book_id
+                          WHERE v.book_id = h.book_id AND v.seq <= h.head_void), 0) AS want_fees,
            portfolio.outputs_hash(portfolio.window_digests(h.book_id, h.prev_heads, h.heads, true)) AS want_outputs
       FROM h
       LEFT JOIN realized ra ON ra.book_id = h.book_id AND ra.seq = h.head_alloc

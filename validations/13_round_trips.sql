@@ -1,5 +1,5 @@
 -- Gate 13 — executed round trips follow from the FIFO allocations (DESIGN.md §3.5).
--- Reconstructs the round trips of every book and symbol from lots and allocations alone: fills are ordered
+-- Reconstructs the round trips of every book and symbol from lots and allocations alone (a voided lot left out): fills are ordered
 -- by their chain seq; a lot opens a new trip when the lots held nothing just before its buy fill (every
 -- older lot consumed); a trip is closed when all its lots are consumed. Rules: every closed trip has exactly one
 -- trading.round_trip row and an open trip has none; the row's quantity (Σ its lots), entry time (first
@@ -20,7 +20,9 @@ WITH lots AS (
       FROM trading.lot l
       LEFT JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
                               AND f.side = 'buy'
-     WHERE (:'account' = '' OR l.book_id = :book)),
+     WHERE (:'account' = '' OR l.book_id = :book)
+       -- a voided lot (api.void_fill: the venue never made its buy) opened nothing
+       AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = l.book_id AND v.symbol = l.symbol AND v.lot_no = l.lot_no)),
 allocs AS (
     SELECT a.book_id, a.symbol, a.lot_no, a.quantity, a.realized_pnl, a.entry_fee, a.exit_fee, a.ts, f.seq AS fill_seq
       FROM trading.lot_allocation a

@@ -6,11 +6,14 @@
 --     enabled for the book (trading.book_currency) before the hour was recorded; cash_c = the trading account's
 --     balance in c after the last journal transaction the hour covers (digests->'heads');
 --   * each rate: market.conversion_rate(venue, c, reporting, hour) for every currency the hour valued and every
---     cash currency; a rate, pair or bar close that differs from the recorded one is a violation;
---   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base), at the close of
---     the last 1h bar closed by the hour within 7 days (market.marks' rule; for an hour of a sync-fed run, among
---     the revisions loaded by the load portfolio.hour_knowledge says it knew, so a bar revised after the hour
---     closed is not held against it); a symbol without such a bar is valued at the
+--     cash currency, each pair as the hour knew it (for an hour of a sync-fed run, among the revisions loaded by
+--     the load portfolio.hour_knowledge says it knew of that pair); a rate, pair or bar close that differs from the
+--     recorded one is a violation;
+--   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base; a fill voided by
+--     then, trading.fill_void, left out), at the close of the last 1h bar closed by the hour within 7 days
+--     (market.bar_known, the one rule market.marks applies; for an hour of a sync-fed run, among the revisions
+--     loaded by the load portfolio.hour_knowledge says it knew, so a bar revised after the hour closed is not
+--     held against it); a symbol without such a bar is valued at the
 --     notional the hour recorded for it (its cost basis: stale_marks); a symbol whose base is itself a cash
 --     currency is cash, not a position;
 --   * cash = Σ cash_c × rate_c, positions_value = Σ quantity × mark × rate of the quote, equity = their sum, each
@@ -32,7 +35,8 @@ WITH h AS (
     SELECT h.book_id, h.hour, h.cash, h.positions_value, h.equity, h.valuation, h.exposures, h.recorded_at,
            a.venue, a.base_currency AS reporting,
            coalesce((h.digests -> 'heads' ->> 'ledger.transaction')::bigint, 0) AS head_tx,
-           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill
+           coalesce((h.digests -> 'heads' ->> 'trading.fill')::bigint, 0) AS head_fill,
+           coalesce((h.digests -> 'heads' ->> 'trading.fill_void')::bigint, 0) AS head_void
       FROM portfolio.hourly_state h
       JOIN trading.account a ON a.book_id = h.book_id
      WHERE (:'account' = '' OR h.book_id = :book) AND h.hour >= :'from' AND h.hour <= :'to'
@@ -49,24 +53,28 @@ cum AS (        -- each fill's running position of its symbol, valid until the s
       FROM trading.fill f
      WHERE (:'account' = '' OR f.book_id = :book)
     WINDOW w AS (PARTITION BY f.book_id, f.symbol ORDER BY f.seq)),
+held0 AS (      -- positions per symbol from the fills each hour covers, less the fills voided by then (trading.fill_void)
+    SELECT h.*, c.symbol,
+           c.quantity - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+                                   WHERE v.book_id = h.book_id AND v.symbol = c.symbol AND v.seq <= h.head_void), 0) AS quantity
+      FROM h
+      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)),
 held AS (       -- positions per symbol from the fills each hour covers, at the hour's mark; cash currencies left out
     SELECT h.book_id, h.hour, c.symbol, split_part(c.symbol, '/', 2) AS quote, c.quantity, m.close AS mark,
            CASE WHEN m.close IS NULL
                 THEN (SELECT (e ->> 'notional')::numeric FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument' AND e ->> 'key' = c.symbol) END AS recorded_notional
       FROM h
-      JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)
+      JOIN held0 c ON c.book_id = h.book_id AND c.hour = h.hour
       LEFT JOIN cash_ccy x ON x.book_id = h.book_id AND x.hour = h.hour AND x.ccy = split_part(c.symbol, '/', 1)
-      -- The mark as the hour knew it: a sync-fed hour (portfolio.hour_knowledge) saw only the revisions loaded by
-      -- its known load, so a bar revised later does not count against it (market.marks' rule otherwise).
+      -- The mark as the hour knew it (market.bar_known, the rule market.marks applies): a sync-fed hour
+      -- (portfolio.hour_knowledge) saw only the revisions loaded by its known load (none: 0), so a bar revised
+      -- later does not count against it; an hour without knowledge rows saw every revision stored.
       LEFT JOIN portfolio.hour_knowledge k ON k.book_id = h.book_id AND k.hour = h.hour AND k.symbol = c.symbol
                                           AND k."interval" = '1h'
-      LEFT JOIN LATERAL (
-            SELECT b.close FROM market.candle b
-             WHERE b.venue = h.venue AND b.symbol = c.symbol AND b."interval" = '1h'
-               AND b.ts <= h.hour - interval '1 hour' AND b.ts > h.hour - interval '7 days'
-               AND (k.book_id IS NULL OR b.load_id <= k.load_id)
-             ORDER BY b.ts DESC, b.revision DESC LIMIT 1) m ON true
+      LEFT JOIN LATERAL market.bar_known(h.venue, c.symbol, h.hour,
+                                         CASE WHEN k.book_id IS NOT NULL THEN coalesce(k.load_id, 0) END,
+                                         interval '7 days') m ON true
      WHERE c.quantity > 0 AND x.ccy IS NULL),
 ccy AS (        -- every currency to rate: the cash currencies, the quotes held, and those the hour recorded
     SELECT c.book_id, c.hour, c.ccy FROM cash_ccy c
@@ -83,7 +91,14 @@ rates AS (
       FROM ccy c
       JOIN h ON h.book_id = c.book_id AND h.hour = c.hour
       LEFT JOIN cash_ccy x ON x.book_id = c.book_id AND x.hour = c.hour AND x.ccy = c.ccy
-      LEFT JOIN LATERAL market.conversion_rate(h.venue, c.ccy, h.reporting, c.hour) r ON true),
+      -- The rate as the hour knew it: each pair among the revisions its known load had written (as marks).
+      LEFT JOIN portfolio.hour_knowledge kd ON kd.book_id = c.book_id AND kd.hour = c.hour AND kd."interval" = '1h'
+                                           AND kd.symbol = c.ccy || '/' || h.reporting
+      LEFT JOIN portfolio.hour_knowledge ki ON ki.book_id = c.book_id AND ki.hour = c.hour AND ki."interval" = '1h'
+                                           AND ki.symbol = h.reporting || '/' || c.ccy
+      LEFT JOIN LATERAL market.conversion_rate(h.venue, c.ccy, h.reporting, c.hour,
+                                               CASE WHEN kd.book_id IS NOT NULL THEN coalesce(kd.load_id, 0) END,
+                                               CASE WHEN ki.book_id IS NOT NULL THEN coalesce(ki.load_id, 0) END) r ON true),
 want_cash AS (
     SELECT r.book_id, r.hour, sum(r.balance * coalesce(r.rate, 0)) AS cash
       FROM rates r WHERE r.is_cash GROUP BY r.book_id, r.hour),

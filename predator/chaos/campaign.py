@@ -2,7 +2,8 @@
 several pools runs ``days`` simulated days while the schedule's faults hit it, segment by segment (a day, or
 less in the liveness phase). After every segment: every gate passes over the new hours (incremental), every
 chain verifies, and the scripted operator follows the runbook for a halt in force (latest reconciliation
-clean, the halt's incident reviewed and resolved, ``api.resume`` with a recorded reason). After the faults
+clean, the halt's incident reviewed and resolved, ``api.resume`` with a recorded reason; for a terminal venue
+fault, a ghost fill or a withdrawal, first the book's correction: docs/chaos.md). After the faults
 stop, the liveness phase must reach "reconciled, within caps, every halt explained by an incident" within
 :func:`predator.chaos.schedule.liveness_hours`. At the end, replay parity over the whole campaign.
 """
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from predator import gates, seams
+from predator import errors, gates, seams
 from predator.chaos import schedule
 from predator.chaos.schedule import Fault
 from predator.chaos.supervisor import Injected, SegmentRun, Supervisor, worker_env
@@ -45,6 +46,10 @@ class SegmentCheck:
     blocked: list[str]
     reconciled: bool | None
     wall_s: float
+    #: Why the account's trading ended (a terminal venue fault no runbook step corrects), or None.
+    ended: str | None = None
+    #: The corrections the operator made to the book after this segment (api.post_venue_transfer, api.void_fill).
+    corrected: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -114,7 +119,8 @@ def run_config(account: str, faults: list[Fault], start: datetime, days: int, sy
         last = min(f.hour + f.hours - 1, len(hours) - 1)
         return hours[f.hour].isoformat(), hours[last].isoformat()
 
-    venue = [[*window(f), f.kind] for f in schedule.of_layer(faults, "venue")]
+    venue = [[*window(f), f.kind, *([str(f.param("amount"))] if f.param("amount") is not None else [])]
+             for f in schedule.of_layer(faults, "venue")]
     decision = [[*window(f), f.kind, str(f.param("symbol", "*"))] for f in schedule.of_layer(faults, "decision")]
     agent = StrategySpec("agent", "predator.chaos.decisions:FaultyStrategy",
                          {"inner": "sma_cross", "inner_params": {}, "windows": decision}, "AGGRESSIVE", 0)
@@ -163,6 +169,10 @@ class Campaign:
         self.workdir = workdir or Path.cwd()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.plan = self.workdir / f"{self.account}.plan.json"
+        #: Every correction the scripted operator made to the book (the runbook for a terminal venue fault).
+        self.corrections: list[str] = []
+        #: A correction the database refused (the book stays as it is: the account's trading ends).
+        self.refused: str | None = None
 
     def run(self) -> CampaignResult:
         t0 = seams.monotonic()
@@ -176,7 +186,7 @@ class Campaign:
                  f"(schedule {res.schedule_digest[:12]}); reproduce with: predator chaos run --campaign "
                  f"{self.campaign} --seed {self.seed} --days {self.days}")
         sup = Supervisor(self.plan, self.hours, worker_env(None), self.target.embedded,
-                         self.faults if self.process_faults else [])
+                         self.faults if self.process_faults else [], terminate=self.terminate_worker_sessions)
         live_from = schedule.faulted_hours(self.days)
         res.liveness_bound = self.hours[-1]
         ends = segments(self.days, self.faults, self.check_hours)
@@ -224,7 +234,7 @@ class Campaign:
                 res.rss_kb += run.rss_kb
                 res.rss_pid += run.rss_pid
                 res.injected += run.injected
-                res.injected += [Injected(f, self.hours[f.hour], "applied by the worker") for f in self.faults
+                res.injected += [Injected(f, self.hours[f.hour], self.outcome(f)) for f in self.faults
                                  if first <= f.hour <= end and f.layer in ("venue", "decision")]
                 first = end + 1
                 settle()
@@ -238,9 +248,15 @@ class Campaign:
                 searching = end >= live_from - 1 and res.liveness_hour is None
                 if self.overlap_checks and nxt is not None and not searching and not self.halted():
                     sup.begin(self.hours[nxt])
-                    running = _CheckThread(self, self.hours[end], run)
+                    running = _CheckThread(self, self.hours[end], self.past(end), run)
                 else:
-                    record(self.check(self.hours[end]), run)
+                    check = self.check(self.hours[end], self.past(end))
+                    record(check, run)
+                    if check.corrected:
+                        # The book was corrected under the waiting worker: a fresh worker restores the venue
+                        # from the corrected book and reconciles at start-up (the next reconciliation the
+                        # operator's resume waits for).
+                        sup.restart()
                     prune(end)
                     nxt = next((e for e in ends[k + 1:] if e in wanted), None)
                     if nxt is not None:
@@ -273,15 +289,46 @@ class Campaign:
 
     @staticmethod
     def live(check: SegmentCheck) -> bool:
-        """Reconciled, within caps (every gate passed), every halt explained by an incident."""
-        return bool(check.reconciled) and check.gates_passed and check.chains_ok and not check.blocked
+        """Reconciled, within caps (every gate passed), every halt explained by an incident; or the account's
+        trading ended honestly by a terminal venue fault (halted, the halt explained by its severity-1
+        incident, the difference left for a correction no runbook step provides)."""
+        return (bool(check.reconciled) or check.ended is not None) and check.gates_passed and check.chains_ok \
+            and not check.blocked
+
+    def terminate_worker_sessions(self) -> int:
+        """The ``terminate_backends`` fault: the server drops the worker's sessions."""
+        with self.target.connect("admin", autocommit=True) as conn:
+            return chaos_db.terminate_worker_sessions(conn)
+
+    def outcome(self, f: Fault) -> str:
+        """What a venue or decision fault did, as the book shows it (the worker applied it)."""
+        if f.layer != "venue":
+            return "applied by the worker"
+        first, last = self.hours[f.hour], self.hours[min(f.hour + f.hours - 1, len(self.hours) - 1)]
+        with self.target.connect("auditor") as conn:
+            if f.kind == "withdrawal":
+                n = chaos_db.withdrawals_seen(conn, self.account)
+                return (f"{f.param('amount')} {self.config.base_currency} withdrawn at the venue; the book saw "
+                        f"{n} withdrawal(s)")
+            seen = chaos_db.window_orders(conn, self.account, first, last)
+        placed = sum(v for k, v in seen.items() if k not in ("partly", "ghost"))
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(seen.items()) if v)
+        if f.kind == "ghost_fill":
+            return (f"ghost fill reported for {seen['ghost']} order(s): {detail}" if seen["ghost"]
+                    else f"not reached: no order was placed in the window ({placed} placed)")
+        return f"{placed} order(s) placed in the window" + (f": {detail}" if detail else "")
 
     def line(self, c: SegmentCheck, kills: int, stops: int, run_s: float = 0.0) -> str:
         return (f"  {c.until:%Y-%m-%d %H:00}  gates {'pass' if c.gates_passed else 'FAIL ' + ','.join(c.gate_failures)}"
                 f"  chains {'ok' if c.chains_ok else 'BROKEN'}  reconciled {c.reconciled}"
                 f"  kills {kills}  db stops {stops}  halts {len(c.halts)}  resumed {len(c.resumed)}"
-                + (f"  unexplained {c.blocked}" if c.blocked else "")
+                + (f"  unexplained {c.blocked}" if c.blocked else "") + (f"  ENDED: {c.ended}" if c.ended else "")
+                + (f"  CORRECTED: {'; '.join(c.corrected)}" if c.corrected else "")
                 + f"  [run {run_s:.1f} s, checks {c.wall_s:.1f} s]")
+
+    def past(self, end: int) -> list[Fault]:
+        """The faults scheduled up to hour index ``end``."""
+        return [f for f in self.faults if f.hour <= end]
 
     def halted(self) -> bool:
         """Whether a halt covering the book is in force (the operator's runbook has something to do)."""
@@ -290,9 +337,10 @@ class Campaign:
             conn.commit()
         return found
 
-    def check(self, until: datetime, operator: bool = True) -> SegmentCheck:
-        """The checks after a segment, and (``operator``) the scripted operator's runbook for the halts in
-        force."""
+    def check(self, until: datetime, past: list[Fault] | None = None, operator: bool = True) -> SegmentCheck:
+        """The checks after a segment (``past``: the faults scheduled up to ``until``), and (``operator``) the
+        scripted operator's runbook for the halts in force, with the book's correction after a terminal venue
+        fault."""
         t0 = seams.monotonic()
         with self.target.connect("auditor") as conn:
             try:
@@ -308,8 +356,84 @@ class Campaign:
             reconciled = chaos_db.reconciliation_clean(conn, self.account)
             conn.commit()
         resumed, blocked = self.operator(halts, reconciled) if halts and operator else ([], [])
+        corrected = self.correct(halts, reconciled, past or []) if operator else []
+        ended = self.ended(halts, reconciled, past or [])
         return SegmentCheck(until, not failed, failed, chains, [f"{h.scope_kind}:{h.scope_key}" for h in halts],
-                            resumed, blocked, reconciled, seams.monotonic() - t0)
+                            resumed, blocked, reconciled, seams.monotonic() - t0, ended, corrected)
+
+    def ended(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None, past: list[Fault]) -> str | None:
+        """A terminal venue fault the runbook could not correct (docs/chaos.md "Faults that end an account's
+        trading"): the venue account differs from the book (a fill the venue never made, a withdrawal) in a way
+        :meth:`correct` does not explain (a ghost sell, a difference the relayed transfers and ghost fills do not
+        account for), the reconciliation stays dirty and ``api.resume`` refuses. The operator leaves the global
+        halt in force and the account's trading ends: the reason, or None when no such fault explains a dirty
+        reconciliation under a halt explained by an incident, or when the book was corrected."""
+        terminal = [f for f in past if f.layer == "venue" and f.kind in schedule.TERMINAL_KINDS]
+        explained = [h for h in halts if h.incident is not None and h.scope_kind == "global"]
+        if reconciled is not False or not terminal or not explained or (self.corrections and not self.refused):
+            return None
+        f = terminal[0]
+        return (f"{f.kind} at {self.hours[f.hour]:%Y-%m-%d %H:00}: reconciliation dirty, global halt "
+                f"{explained[0].incident} left in force (the differences are not a withdrawal or a ghost buy the "
+                "runbook corrects)")
+
+    def correct(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None, past: list[Fault]) -> list[str]:
+        """The runbook for a terminal venue fault (docs/chaos.md, docs/live.md "Corrections"): read the latest
+        reconciliation's differences; when the withdrawals the worker relayed and no one posted, and the fills the
+        venue's trade list does not hold (the chaos venue names them ``…-ghost``; every one a buy), account for
+        every difference exactly, post each withdrawal (``api.post_venue_transfer``) and void each ghost fill
+        (``api.void_fill``, newest first), citing the halt's incident, at half an hour after the last closed
+        hour. The next reconciliation (the worker's start-up comparison) is then clean, and :meth:`operator`
+        reviews and resolves the incidents and resumes with a recorded reason. Anything else is left alone (the
+        account's trading ends, :meth:`ended`). Returns what was corrected."""
+        terminal = [f for f in past if f.layer == "venue" and f.kind in schedule.TERMINAL_KINDS]
+        explained = [h for h in halts if h.incident is not None and h.scope_kind == "global"]
+        if reconciled is not False or not terminal or not explained or self.refused:
+            return []
+        with self.target.connect("auditor") as aud:
+            rec = chaos_db.latest_reconciliation(aud, self.account)
+            last = chaos_db.last_hour_index(aud, self.account)
+            withdrawals = [t for t in chaos_db.unposted_transfers(aud, self.account) if t.kind == "withdrawal"]
+            ghosts = chaos_db.unvoided_fills_like(aud, self.account, "-ghost")
+            mine = [i for i, sev, _, _ in chaos_db.open_incidents(aud, self.account)
+                    if sev == 1 and i.startswith("INC-") and not i.startswith("INC-0-")]
+        if rec is None or last is None or rec.clean or not mine or (not withdrawals and not ghosts):
+            return []
+        if any(g.side != "buy" for g in ghosts) or any(d.get("kind") != "balance" for d in rec.diffs):
+            return []  # a ghost sell, or an order missing on one side: not what the runbook corrects
+        expected: dict[str, Decimal] = {}  # venue - book, per currency, that the corrections explain
+        for t in withdrawals:
+            expected[t.currency] = expected.get(t.currency, Decimal(0)) - t.amount
+        for g in ghosts:
+            base, quote = g.symbol.split("/")
+            expected[base] = expected.get(base, Decimal(0)) - g.quantity
+            expected[quote] = expected.get(quote, Decimal(0)) + g.quantity * g.price
+            expected[g.fee_currency] = expected.get(g.fee_currency, Decimal(0)) + g.fee
+        seen = {str(d["key"]): Decimal(str(d["difference"])) for d in rec.diffs}
+        if any(abs(seen.get(c, Decimal(0)) - v) > Decimal("1e-8") for c, v in expected.items() if v != 0) \
+                or any(c not in expected for c in seen):
+            return []  # the differences are not (only) these
+        incident = next((h.incident for h in explained if h.incident in mine), mine[0])
+        ts = last + HOUR / 2
+        done: list[str] = []
+        why = (f"chaos operator: campaign {self.campaign} seed {self.seed}: reconciliation at {rec.ts:%Y-%m-%d %H:%M}"
+               f" ({rec.kind}) differs by {', '.join(f'{c} {v}' for c, v in sorted(seen.items()))}")
+        try:
+            with self.target.connect("operator", autocommit=True) as op:
+                for t in withdrawals:
+                    api.post_venue_transfer(op, self.account, "withdrawal", t.currency, t.amount, ts,
+                                            f"{why}; the venue's statement shows withdrawal {t.venue_ref}",
+                                            incident, t.venue_ref)
+                    done.append(f"withdrawal {t.amount} {t.currency} {t.venue_ref} posted")
+                for g in ghosts:
+                    api.void_fill(op, self.account, g.symbol, g.venue_trade_id, ts,
+                                  f"{why}; the venue's trade list has no trade {g.venue_trade_id}", incident)
+                    done.append(f"fill {g.symbol} {g.venue_trade_id} voided")
+        except errors.DatabaseRefusal as e:
+            self.refused = str(e)
+            done.append(f"correction refused: {e}")
+        self.corrections += done
+        return done
 
     def operator(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None) -> tuple[list[str], list[str]]:
         """The runbook for a halt (docs/operations.md): reconciliation clean, the halt's incident reviewed
@@ -333,7 +457,9 @@ class Campaign:
                                         f"chaos operator: reviewed ({category}: {title})")
                     api.update_incident(op, incident, "resolved",
                                         f"chaos operator: campaign {self.campaign} seed {self.seed} injected faults; "
-                                        "reconciliation clean, gates pass, chains verify")
+                                        + (f"book corrected ({'; '.join(self.corrections)}); " if self.corrections
+                                           else "")
+                                        + "reconciliation clean, gates pass, chains verify")
                 aud.commit()
                 target = None if h.scope_kind == "global" else h.scope_key
                 api.resume(op, f"chaos operator: runbook checks passed for {h.incident} ({h.reason})",
@@ -345,16 +471,17 @@ class Campaign:
 class _CheckThread:
     """A segment's checks (no operator) in a thread, while the worker runs the next segment."""
 
-    def __init__(self, campaign: Campaign, until: datetime, run: SegmentRun) -> None:
+    def __init__(self, campaign: Campaign, until: datetime, past: list[Fault], run: SegmentRun) -> None:
         self.run = run
         self._check: SegmentCheck | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, args=(campaign, until), name="chaos-check", daemon=True)
+        self._thread = threading.Thread(target=self._main, args=(campaign, until, past), name="chaos-check",
+                                        daemon=True)
         self._thread.start()
 
-    def _main(self, campaign: Campaign, until: datetime) -> None:
+    def _main(self, campaign: Campaign, until: datetime, past: list[Fault]) -> None:
         try:
-            self._check = campaign.check(until, operator=False)
+            self._check = campaign.check(until, past, operator=False)
         except BaseException as e:  # noqa: BLE001 - raised again in the campaign's thread
             self._error = e
 
@@ -373,7 +500,8 @@ def summary_lines(res: CampaignResult) -> list[str]:
         f"campaign {res.campaign} seed {res.seed}: {res.days} days, account {res.account}, {res.wall_s:.0f} s wall",
         f"  faults: {len(res.faults)} scheduled; worker SIGKILLs {res.worker_kills}, database immediate stops "
         f"{res.db_stops}, venue faults {venue}, decision faults {decision}; worker starts {res.worker_starts}",
-        f"  operator resumes {res.operator_resumes}; liveness reached at {res.liveness_hour} "
+        f"  operator resumes {res.operator_resumes}; book corrections "
+        f"{sum(len(c.corrected) for c in res.checks)}; liveness reached at {res.liveness_hour} "
         f"(bound {res.liveness_bound})",
         f"  replay parity: {res.replay_parity}",
     ]

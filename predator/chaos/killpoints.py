@@ -3,7 +3,9 @@
 ``PREDATOR_CHAOS_KILL`` names them: ``phase@hour`` items separated by ``;`` (hour ISO UTC), e.g.
 ``after_admission@2023-03-02T05:00:00+00:00``. The hour step calls :func:`reached` at its phases
 (``mid_close``: inside the hour's transaction, before it commits; ``after_admission``: the admitted orders
-committed, not yet sent; ``after_ack``: sent and acknowledged; a point fires at the first hour from
+committed, not yet sent; ``after_ack``: sent and acknowledged; ``mid_fill_relay``: the venue's fills and
+events of the hour taken from the venue, not yet recorded in the book; ``mid_ingest``: a chaos feeder's batch staged
+and gated, its transaction not committed, :mod:`predator.chaos.feed`; a point fires at the first hour from
 its own that reaches its phase). Without the variable :func:`reached` only
 compares a cached empty set.
 """

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from predator import errors
+from predator.chaos.feed import FEED_FAULTS
 
 #: Where the shipped scenario files are (package data).
 LIBRARY_DIR = Path(__file__).parent / "scenarios"
@@ -28,12 +29,26 @@ HOUR = timedelta(hours=1)
 #: of business time: ``network_down`` (every venue call fails), ``duplicate_fills`` (every fill reported twice),
 #: ``timeout_after_accept`` and ``ghost_fill`` (each order placed in the window: accepted but its response times
 #: out; a fill reported that the venue never made).
-VENUE_FAULTS = ("network_down", "duplicate_fills", "timeout_after_accept", "ghost_fill")
+#: ``partial_fill`` (each order placed in the window: the venue fills a seeded 30-40 % of it and cancels the
+#: rest, seed 001 D3) and ``event_lag`` (every venue event and the venue's reported state delivered a seeded
+#: 5-10 s of business time late, and every placement's acknowledgement too late for the call: seed 001 C3).
+VENUE_FAULTS = ("network_down", "duplicate_fills", "timeout_after_accept", "ghost_fill", "partial_fill", "event_lag")
+#: Faults of the worker process and of its database: ``worker_kill`` (the worker, run as its own supervised
+#: process, is killed with SIGKILL at the hour ``from`` at ``phase`` and restarted: seed 001 C1) and
+#: ``db_unreachable`` (the risk authority, the database, cannot be reached by the worker from ``from`` to
+#: ``to``: seed 001 F2).
+PROCESS_FAULTS = ("worker_kill", "db_unreachable")
+#: Where a ``worker_kill`` lands (:mod:`predator.chaos.killpoints`; ``hour``: SIGKILL from the supervisor once
+#: the hour closed).
+KILL_PHASES = ("hour", "after_admission", "after_ack", "mid_close")
+#: Feed faults (issue 14 item 2, :mod:`predator.chaos.feed`): the run is sync-fed, its bars delivered hour by hour
+#: through the governed ingest by a chaos feeder that stalls (``feed_stall``), freezes (``flat_candles``),
+#: revises a bar late (``late_revision``), prints one outlier wick (``single_venue_print``) or is SIGKILLed in the
+#: middle of loading a batch and restarted (``ingest_kill``: kill point ``mid_ingest``).
 #: Faults of the worker's own process (:mod:`predator.chaos.memleak`): ``memory_leak`` makes the worker allocate
 #: and keep a seeded 24-40 MB every hour of the window (seed 001 C2), released after it.
 WORKER_FAULTS = ("memory_leak",)
-#: Feed faults are declared by seed 001 but not injected yet: refused with a pointer (docs/chaos.md).
-PLANNED_FAULTS = ("feed_stall", "flat_candles", "late_revision", "single_venue_print")
+FAULTS = VENUE_FAULTS + PROCESS_FAULTS + WORKER_FAULTS + FEED_FAULTS
 #: The comparisons a scalar expectation may use.
 OPERATORS = ("<", "<=", "=", "==", "!=", "<>", ">=", ">")
 #: The paper venue's parameters a scenario may set (:class:`predator.venues.paper.PaperConfig`).
@@ -93,6 +108,8 @@ class FaultDecl:
     kind: str
     start: datetime
     end: datetime  # inclusive: faults apply to business times start <= t <= end
+    #: ``worker_kill`` only: where in the hour the worker dies (:data:`KILL_PHASES`).
+    phase: str | None = None
 
     def covers(self, t: datetime) -> bool:
         return self.start <= t <= self.end
@@ -120,7 +137,7 @@ class Expectation:
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    seed_id: str  # seed 001's id (A1 … F2)
+    seed_id: str  # seed 001's id (A1 … F2), or G1 … G9 for the data-feed faults (issue 14 item 2)
     title: str
     description: str
     window: Window
@@ -133,12 +150,32 @@ class Scenario:
     faults: tuple[FaultDecl, ...] = ()
     breakers: tuple[BreakerDecl, ...] = ()
     expectations: tuple[Expectation, ...] = ()
-    #: Replay the run and require parity (off for a run with venue faults: they are not in the run's
-    #: configuration, so a replay meets a fault-free venue and differs by design).
+    #: Replay the run and require parity (skipped for a run with venue or database faults: they are not in the
+    #: run's configuration, so a replay meets a fault-free venue and differs by design; a worker_kill is kept:
+    #: a crashed and restarted run must replay like an uninterrupted one).
     replay: bool = True
     #: Part of the long (``--long``) set only: the whole 2022 bear year, say.
     long: bool = False
     path: Path | None = None
+
+    @property
+    def venue_faults(self) -> tuple[FaultDecl, ...]:
+        return tuple(f for f in self.faults if f.kind in VENUE_FAULTS)
+
+    @property
+    def kills(self) -> tuple[FaultDecl, ...]:
+        """The ``worker_kill`` faults: the run goes through a supervised worker process."""
+        return tuple(f for f in self.faults if f.kind == "worker_kill")
+
+    @property
+    def feed_faults(self) -> tuple[FaultDecl, ...]:
+        """The feed faults: the run is sync-fed through :class:`predator.chaos.feed.ChaosFeed`."""
+        return tuple(f for f in self.faults if f.kind in FEED_FAULTS)
+
+    @property
+    def outages(self) -> tuple[FaultDecl, ...]:
+        """The ``db_unreachable`` windows."""
+        return tuple(f for f in self.faults if f.kind == "db_unreachable")
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -233,8 +270,8 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
     if not NAME.match(name):
         raise head.fail("name", f"{name!r}: lower-case letters, digits and _ (it names the file and the account)")
     seed_id = head.get("seed_id", str)
-    if not re.fullmatch(r"[A-F][1-3]", seed_id):
-        raise head.fail("seed_id", f"{seed_id!r}: seed 001's scenario id, A1 … F2")
+    if not re.fullmatch(r"[A-F][1-3]|G[1-9]", seed_id):
+        raise head.fail("seed_id", f"{seed_id!r}: seed 001's scenario id, A1 … F2 (G1 … G9: a data-feed fault)")
     title = head.get("title", str)
     description = head.get("description", str, "")
     replay = head.get("replay", bool, True)
@@ -285,15 +322,20 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
     for i, d in enumerate(top.get("faults", list, [])):
         t = _Table(d, f"[[faults]] #{i + 1}", source)
         kind = t.get("kind", str)
-        if kind in PLANNED_FAULTS:
-            raise t.fail("kind", f"{kind!r} is a feed fault of seed 001 that the scenario runner does not inject "
-                                 f"yet (docs/chaos.md); the paper venue's faults are: {', '.join(VENUE_FAULTS)}")
-        if kind not in VENUE_FAULTS + WORKER_FAULTS:
-            raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(VENUE_FAULTS + WORKER_FAULTS)}")
-        fault = FaultDecl(kind, _utc(t, "from"), _utc(t, "to"))
-        t.done()
+        if kind not in FAULTS:
+            raise t.fail("kind", f"unknown fault {kind!r}; one of {', '.join(FAULTS)}")
+        phase = t.get("phase", str, "hour") if kind == "worker_kill" else None
+        if phase is not None and phase not in KILL_PHASES:
+            raise t.fail("phase", f"{phase!r}: one of {', '.join(KILL_PHASES)}")
+        fault = FaultDecl(kind, _utc(t, "from"), _utc(t, "to"), phase)
+        t.done("kind, from, to" + (", phase" if kind == "worker_kill" else ""))
         if fault.end < fault.start:
             raise t.fail("to", "before 'from'")
+        if kind in ("worker_kill", "ingest_kill") and fault.end != fault.start:
+            raise t.fail("to", f"a {kind} is one kill at one hour: 'to' equals 'from' (one [[faults]] per kill)")
+        if kind in ("late_revision",) and fault.end == fault.start:
+            raise t.fail("to", "a late_revision's final bar comes at 'to', after the bar's hour 'from': "
+                               "'to' after 'from'")
         faults.append(fault)
 
     breakers = []
@@ -305,6 +347,17 @@ def parse(text: str, source: str = "<scenario>") -> Scenario:
         breakers.append(BreakerDecl(t.get("breaker", str), _decimal(t, "threshold"), lane))
         t.done("breaker, threshold, lane")
 
+    kinds = {f.kind for f in faults}
+    if "worker_kill" in kinds and kinds - {"worker_kill"}:
+        others = sorted(kinds - {"worker_kill"})
+        raise ScenarioError(f"{source}: [[faults]]: worker_kill runs the worker as its own process, without the "
+                            f"scenario's venue or database faults: it cannot be combined with {others}")
+    if kinds & set(FEED_FAULTS) and kinds & set(PROCESS_FAULTS):
+        raise ScenarioError(f"{source}: [[faults]]: feed faults run the window sync-fed through a chaos feeder; they "
+                            f"cannot be combined with {sorted(kinds & set(PROCESS_FAULTS))}")
+    if kinds & set(WORKER_FAULTS) and kinds & set(PROCESS_FAULTS + FEED_FAULTS):
+        raise ScenarioError(f"{source}: [[faults]]: memory_leak is the in-process worker's; it cannot be combined with "
+                            f"{sorted(kinds & set(PROCESS_FAULTS + FEED_FAULTS))}")
     expectations = []
     for i, d in enumerate(top.get("expect", list)):
         t = _Table(d, f"[[expect]] #{i + 1}", source)

@@ -12,21 +12,31 @@ is the paper venue's seed (its latency and reject draws) and the process's sessi
 from __future__ import annotations
 
 import gzip
+import json
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
+
+import psycopg
+from psycopg.conninfo import make_conninfo
 
 from predator import config as predator_config
 from predator import errors, gates, seams
+from predator.chaos import feed as chaos_feed
 from predator.chaos.memleak import WorkerHealth
-from predator.chaos.scenario import WORKER_FAULTS, Expectation, FaultDecl, Scenario, Window
-from predator.db import api, audit, reads, scenario_reads
+from predator.chaos.scenario import VENUE_FAULTS, WORKER_FAULTS, Expectation, FaultDecl, Scenario, Window
+from predator.chaos.schedule import Fault
+from predator.chaos.supervisor import Supervisor, worker_env
+from predator.db import api, audit, chaos_db, reads, scenario_reads
 from predator.db.connection import Target
 from predator.gates import GateResult, Verification
 from predator.marketdata.loader import Feed, load_lines
 from predator.runner import replay as replay_mod
+from predator.runner.account import summarize, what_happened
 from predator.runner.config import RunConfig, RunSummary, StrategySpec
 from predator.runner.hour import HourRunner
 from predator.runner.market import MarketData
@@ -43,14 +53,24 @@ LOOKBACK_HOURS = 31 * 24
 class ScenarioVenue(PaperVenue):
     """The paper venue with the scenario's faults switched on and off by business time: at each hour the
     runner advances it (``advance_to``) and at each order it places, the flags of the faults whose window
-    covers that time are set; ``timeout_after_accept`` and ``ghost_fill`` take every order placed in their
-    window."""
+    covers that time are set; ``timeout_after_accept``, ``ghost_fill`` and ``partial_fill`` take every order
+    placed in their window.
+
+    ``event_lag`` (seed 001 C3) puts a lagging event bus between the venue and the worker: each event (a fill,
+    a cancel, an expiry) that happens in the window reaches the worker a seeded 5-10 s of business time after
+    it happened, so an event of the last seconds before a collection waits for the next one; what the venue
+    reports of its state (balances, open orders) comes over the same bus, as of the events delivered (a fill
+    still in transit is not yet in the reported balances, its order still open); and each placement's
+    acknowledgement arrives after the call gave up waiting (the order exists at the venue; the relay finds it
+    by client order id)."""
 
     def __init__(self, bars: dict[str, Bars], config: PaperConfig, schedule: Sequence[FaultDecl]) -> None:
         super().__init__(bars, config)
-        self.schedule = tuple(schedule)
+        self.schedule = tuple(f for f in schedule if f.kind in VENUE_FAULTS)
         #: (kind, business time) of every fault applied, for the report.
         self.applied: list[tuple[str, datetime]] = []
+        #: Events in transit on the lagging bus: (delivery time, event).
+        self.in_transit: list[tuple[datetime, VenueEvent]] = []
 
     def _active(self, kind: str, t: datetime) -> bool:
         return any(f.kind == kind and f.covers(t) for f in self.schedule)
@@ -62,20 +82,58 @@ class ScenarioVenue(PaperVenue):
                 setattr(self.faults, kind, on)
                 self.applied.append((f"{kind}={'on' if on else 'off'}", t))
 
+    def _lag(self, e: VenueEvent) -> timedelta:
+        """The seeded delay of one event on the lagging bus: 5 000-10 000 ms."""
+        key = f"event_lag|{e.client_order_id}|{e.kind}|{e.trade.trade_id if e.trade is not None else ''}"
+        return timedelta(milliseconds=seams.rng(key, self.config.seed).randint(5000, 10000))
+
     def advance_to(self, until: datetime) -> tuple[VenueEvent, ...]:
         self._at(until)
-        return super().advance_to(until)
+        events = super().advance_to(until)
+        for e in events:
+            hour = e.ts.replace(minute=0, second=0, microsecond=0)
+            if self._active("event_lag", hour):
+                self.in_transit.append((e.ts + self._lag(e), e))
+                self.applied.append((f"event_lag {e.kind} {e.client_order_id}", e.ts))
+        lagged = {id(e) for _, e in self.in_transit}
+        due = [e for at, e in self.in_transit if at <= until]
+        self.in_transit = [(at, e) for at, e in self.in_transit if at > until]
+        return tuple(sorted([e for e in events if id(e) not in lagged] + due, key=lambda e: e.ts))
+
+    def fetch_balance(self) -> dict[str, Decimal]:
+        balances = dict(super().fetch_balance())
+        for _, e in self.in_transit:  # fills still in transit: not yet in what the bus reports
+            tr = e.trade
+            if e.kind != "fill" or tr is None or tr.symbol is None:
+                continue
+            base, quote = tr.symbol.split("/")
+            cost, sign = tr.amount * tr.price, (1 if tr.side == "buy" else -1)
+            balances[base] = balances.get(base, Decimal(0)) - sign * tr.amount
+            balances[quote] = balances.get(quote, Decimal(0)) + sign * cost + tr.fee
+        return {k: v for k, v in balances.items() if v != 0}
+
+    def fetch_open_orders(self, symbol: str | None = None) -> list[Order]:
+        found = super().fetch_open_orders(symbol)
+        listed = {o["clientOrderId"] for o in found}
+        closing = sorted({e.client_order_id for _, e in self.in_transit} - listed)
+        return found + [self._unified(self.orders[c]) for c in closing
+                        if c in self.orders and (symbol is None or self.orders[c].symbol == symbol)]
 
     def place_order(self, symbol: str, side: str, order_type: str, amount: Decimal, price: Decimal | None,
                     client_order_id: str, at: datetime, expiry: datetime | None = None,
                     reference_price: Decimal | None = None) -> Order:
         self._at(at)
-        if self._active("timeout_after_accept", at) and client_order_id not in self.orders:
+        new = client_order_id not in self.orders
+        if new and (self._active("timeout_after_accept", at) or self._active("event_lag", at)):
             self.faults.timeout_after_accept.add(client_order_id)
             self.applied.append((f"timeout_after_accept {client_order_id}", at))
-        if self._active("ghost_fill", at) and client_order_id not in self.orders:
+        if self._active("ghost_fill", at) and new:
             self.faults.ghost_fill_for.add(client_order_id)
             self.applied.append((f"ghost_fill {client_order_id}", at))
+        if self._active("partial_fill", at) and new:
+            share = Decimal(seams.rng(f"partial_fill|{client_order_id}", self.config.seed).randint(300, 400)) / 1000
+            self.faults.partial_fill[client_order_id] = share
+            self.applied.append((f"partial_fill {share} {client_order_id}", at))
         return super().place_order(symbol, side, order_type, amount, price, client_order_id, at, expiry,
                                    reference_price)
 
@@ -149,13 +207,15 @@ def run_config(scenario: Scenario, seed: int, account: str) -> RunConfig:
     """The run of ``scenario`` for ``seed`` in ``account`` (its parameters made explicit, as runs record them)."""
     main = scenario.strategy
     extras = tuple(StrategySpec(s.name or s.strategy, s.strategy,
-                                effective_params(load_strategy(s.strategy, dict(s.params))), s.pool, s.priority)
+                                effective_params(load_strategy(s.strategy, dict(s.params)), dict(s.params)),
+                                s.pool, s.priority)
                    for s in scenario.extra_strategies)
     venue = PaperConfig(venue=scenario.window.venue, seed=seed, **dict(scenario.venue))
     return RunConfig(account=account, symbols=scenario.window.symbols, strategy=main.strategy,
-                     params=effective_params(load_strategy(main.strategy, dict(main.params))),
+                     params=effective_params(load_strategy(main.strategy, dict(main.params)), dict(main.params)),
                      start=scenario.window.start, end=scenario.window.end, principal=scenario.principal,
-                     risk_profile=scenario.risk_profile, venue=venue, extra_strategies=extras)
+                     risk_profile=scenario.risk_profile, venue=venue, extra_strategies=extras,
+                     feed="sync" if scenario.feed_faults else "stored")
 
 
 def _warmup_hours(config: RunConfig) -> int:
@@ -164,12 +224,13 @@ def _warmup_hours(config: RunConfig) -> int:
     return max(warm, LOOKBACK_HOURS) + 48
 
 
-def load_window(target: Target, window: Window, before_hours: int) -> dict[str, int]:
+def load_window(target: Target, window: Window, before_hours: int, upto: datetime | None = None) -> dict[str, int]:
     """Load the window's candles (and ``before_hours`` of history before it; ``extra_intervals`` over the
     window itself) from the shared data directory into the database, through the gated loader. Rows already
-    stored are filed as duplicates, so loading again is harmless. Returns the rows read per file."""
+    stored are filed as duplicates, so loading again is harmless. Returns the rows read per file. ``upto``: load
+    the 1h bars opening before it only (a sync-fed run: the feeder delivers the rest hour by hour)."""
     out: dict[str, int] = {}
-    jobs = [(s, "1h", window.start - before_hours * HOUR, window.end + 2 * HOUR) for s in window.symbols]
+    jobs = [(s, "1h", window.start - before_hours * HOUR, upto or window.end + 2 * HOUR) for s in window.symbols]
     jobs += [(s, i, window.start, window.end + HOUR) for s in window.symbols for i in window.extra_intervals]
     with target.connect("worker") as conn:
         for symbol, interval, lo, hi in jobs:
@@ -250,7 +311,10 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
     seams.set_session_seed(seed)
     account = fresh_account(target, account or default_account(scenario, seed))
     config = run_config(scenario, seed, account)
-    load_window(target, scenario.window, _warmup_hours(config))
+    # A sync-fed run (feed faults): the history up to the bar that closes at the first decision hour, which the
+    # chaos feeder delivers with the rest, hour by hour.
+    load_window(target, scenario.window, _warmup_hours(config),
+                upto=scenario.window.start - HOUR if scenario.feed_faults else None)
     apply_limits(target, scenario)
     apply_breakers(target, scenario, account)
 
@@ -261,20 +325,34 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
         venues.append(v)
         return v
 
-    runner = HourRunner(target, config, venue=factory, progress=progress)
-    leaks = [(f.start, f.end) for f in scenario.faults if f.kind in WORKER_FAULTS]
-    reports = leaks or any(b.breaker == "worker_rss_mb" for b in scenario.breakers)
-    health = WorkerHealth(leaks, seed) if reports else None
-    # The worker's own memory is reported at each hour's close (api.record_worker_health) when the scenario
-    # leaks or sets the memory breaker.
-    runner.worker_health = health
-    try:
-        summary = runner.run()
-    finally:
-        runner.close()
+    applied: list[tuple[str, datetime]] = []
+    if scenario.kills:
+        summary = _run_supervised(target, scenario, config, seed, applied)
+    elif scenario.outages:
+        summary = _run_with_outages(target, scenario, config, factory, applied)
+    elif scenario.feed_faults:
+        feeder = chaos_feed.ChaosFeed(scenario.window.venue, scenario.window.symbols, scenario.window.start,
+                                      scenario.window.end, [chaos_feed.FeedFault(f.kind, f.start, f.end)
+                                                            for f in scenario.feed_faults], seed)
+        summary = chaos_feed.run_sync_fed(target, config, feeder, factory, applied)
+        applied.extend(feeder.applied)
+    else:
+        runner = HourRunner(target, config, venue=factory, progress=progress)
+        # The worker's own memory is reported at each hour's close (api.record_worker_health) when the
+        # scenario leaks or sets the memory breaker.
+        leaks = [(f.start, f.end) for f in scenario.faults if f.kind in WORKER_FAULTS]
+        reports = leaks or any(b.breaker == "worker_rss_mb" for b in scenario.breakers)
+        health = WorkerHealth(leaks, seed) if reports else None
+        runner.worker_health = health
+        try:
+            summary = runner.run()
+        finally:
+            runner.close()
+        applied.extend((f"memory_leak {mb:+d} MB", t) for t, mb in (health.applied if health else []))
+    for v in venues:
+        applied.extend(v.applied)
     result = ScenarioResult(scenario, account, seed, config, summary,
-                            faults_applied=(venues[0].applied if venues else [])
-                            + [(f"memory_leak {mb:+d} MB", t) for t, mb in (health.applied if health else [])])
+                            faults_applied=sorted(applied, key=lambda a: a[1]))
 
     with target.connect("auditor") as conn:
         result.gates = gates.run_gates(conn, scope=gates.Scope(account=account))
@@ -286,12 +364,115 @@ def run_scenario(target: Target, scenario: Scenario, seed: int = 7, account: str
         result.replay_skipped = "--no-replay"
     elif not scenario.replay:
         result.replay_skipped = "the scenario turns it off"
-    elif scenario.faults:
-        result.replay_skipped = "venue faults are not part of a run's configuration: a replay meets a healthy venue"
+    elif scenario.venue_faults or scenario.outages:
+        result.replay_skipped = ("venue and database faults are not part of a run's configuration: a replay meets a "
+                                 "healthy venue and database")
     else:
         result.replay = replay_mod.replay(target, account)
     result.expectations = evaluate(target, scenario, account, seed)
     return result
+
+
+def _run_supervised(target: Target, scenario: Scenario, config: RunConfig, seed: int,
+                    applied: list[tuple[str, datetime]]) -> RunSummary:
+    """Seed 001 C1: the run's worker as its own process under the campaign's supervisor
+    (:class:`predator.chaos.supervisor.Supervisor`), killed with SIGKILL at each ``worker_kill`` (phase
+    ``hour``: by the supervisor once the hour closed, after a seeded 0-30 ms; the other phases: by the worker
+    itself at that point of the hour, :mod:`predator.chaos.killpoints`) and restarted until the window's last
+    hour is closed. The worker resumes after the last closed hour like any restarted worker."""
+    hours = [scenario.window.start + i * HOUR for i in range(scenario.window.hours)]
+    rng = seams.rng("scenario.worker_kill", seed)
+    faults = [Fault(hours.index(k.start), "worker", "sigkill",
+                    (("delay_ms", rng.randint(0, 30)), ("phase", k.phase or "hour")))
+              for k in scenario.kills]
+    with tempfile.TemporaryDirectory(prefix="predator_scenario_") as work:
+        plan = Path(work) / f"{config.account}.plan.json"
+        plan.write_text(json.dumps({"config": config.as_dict(), "faults": [f.as_dict() for f in faults]}))
+        sup = Supervisor(plan, hours, worker_env(target.dsn), embedded=False, faults=faults,
+                         log_path=Path(work) / "worker.log")
+        started = seams.monotonic()
+        try:
+            seg = sup.run_segment(hours[-1])
+        finally:
+            sup.close()
+        seg.injected += sup.missed()
+    applied.extend((f"worker_kill {i.outcome}", i.at) for i in seg.injected)
+    applied.append((f"worker starts {seg.starts}, SIGKILLs {seg.kills}", hours[-1]))
+    with target.connect("worker") as conn:
+        summary = summarize(conn, config)
+    summary.events = what_happened(target, config)
+    summary.seconds = seams.monotonic() - started
+    return summary
+
+
+#: Where the worker looks for the risk authority while it is unreachable: a closed local port.
+UNREACHABLE_PORT = 1
+
+
+def _run_with_outages(target: Target, scenario: Scenario, config: RunConfig,
+                      factory: Any, applied: list[tuple[str, datetime]]) -> RunSummary:
+    """Seed 001 F2: the risk authority (the database) cannot be reached by the worker over each
+    ``db_unreachable`` window. At the window's first hour the worker's session is cut (``pg_terminate_backend``)
+    and its hour fails; for every hour of the window it tries to connect again, to the authority's address with
+    its port closed, and fails: nothing can be admitted, so nothing is sent. After the window a fresh worker
+    (a new process would do the same: a new session, the venue restored from the book) closes the missed hours
+    without deciding (``decide=False``: no order for a decision on old bars) and trades on."""
+    started = seams.monotonic()
+    outages = scenario.outages
+    unreachable = Target(make_conninfo(target.dsn, host="127.0.0.1", port=str(UNREACHABLE_PORT),
+                                       connect_timeout="2"), target.embedded)
+
+    def start() -> HourRunner:
+        r = HourRunner(target, config, venue=factory)
+        r.prepare()
+        r.send_unacknowledged()
+        return r
+
+    runner = start()
+    try:
+        t = config.start
+        while t <= config.end:
+            outage = next((f for f in outages if f.covers(t)), None)
+            if outage is None:
+                runner.step(t)
+                t += HOUR
+                continue
+            assert runner.conn is not None
+            with target.connect("worker", autocommit=True) as killer:
+                chaos_db.terminate_session(killer, runner.conn.info.backend_pid)
+            try:
+                runner.step(t)
+                applied.append(("db_unreachable: the hour closed although the session was cut", t))
+            except psycopg.OperationalError as e:
+                applied.append((f"db_unreachable: session cut, the hour failed ({type(e).__name__})", t))
+            cut_off = runner.venue
+            runner.close()
+            while t <= outage.end and t <= config.end:
+                try:
+                    unreachable.connect("worker").close()
+                    applied.append(("db_unreachable: connected although unreachable", t))
+                except psycopg.OperationalError:
+                    applied.append(("db_unreachable: worker frozen, no connection", t))
+                t += HOUR
+            if isinstance(cut_off, PaperVenue):  # what the venue received while the authority was away
+                sent = [o for o in cut_off.orders.values() if outage.start <= o.placed_at < t]
+                applied.append((f"db_unreachable: the venue received {len(sent)} order(s) during the outage", t))
+            runner = start()
+            last = runner.last_closed_hour()
+            catch_up = config.start if last is None else last + HOUR
+            while catch_up < t:
+                runner.step(catch_up, decide=False)
+                catch_up += HOUR
+            applied.append((f"db_unreachable: reconnected, {len(range(0, int((t - outage.start) / HOUR)))} "
+                            "hour(s) closed without decisions", t))
+        assert runner.conn is not None
+        summary = summarize(runner.conn, config)
+        runner.conn.commit()
+    finally:
+        runner.close()
+    summary.events = what_happened(target, config)
+    summary.seconds = seams.monotonic() - started
+    return summary
 
 
 def report_lines(result: ScenarioResult, show_rows: int = 5) -> list[str]:

@@ -3,14 +3,18 @@
 Every fault is a frozen :class:`Fault` at a business hour (an index from the campaign's first hour) on one
 layer:
 
-* ``venue`` — faults of the paper venue (:class:`predator.venues.paper.Faults`), for ``hours`` hours from
-  ``hour``: ``network_down`` (every call fails), ``timeout_after_accept`` (the hour's placements are taken but
-  their responses time out), ``duplicate_fills`` (every fill reported twice);
+* ``venue`` — faults of the paper venue (:mod:`predator.chaos.venue`), for ``hours`` hours from ``hour``:
+  ``network_down``, ``http_5xx``, ``rate_limit_429``, ``ip_ban_418``, ``dropped_connection``,
+  ``timeout_after_accept``, ``latency``, ``partial_fill_storm``, ``duplicate_fills``, ``out_of_order``; and one
+  terminal fault per campaign (``ghost_fill`` or ``withdrawal``) late in the faulted phase;
 * ``worker`` — ``sigkill`` of the worker process: at ``phase`` ``hour`` the supervisor sends SIGKILL once the
   hour closed (plus a seeded delay of a few milliseconds); at ``after_admission`` / ``after_ack`` /
-  ``mid_close`` the worker kills itself with SIGKILL at that point of the hour (:mod:`predator.chaos.killpoints`);
+  ``mid_close`` / ``mid_fill_relay`` the worker kills itself with SIGKILL at that point of the hour
+  (:mod:`predator.chaos.killpoints`); ``freeze``: the supervisor stops the worker (SIGSTOP) for ``freeze_ms``
+  (5-10 s) once the hour closed, then lets it go on (SIGCONT): delayed event delivery;
 * ``postgres`` — ``immediate_stop``: the cluster is stopped in immediate mode (no checkpoint, the next start
-  recovers from the WAL) while the worker runs, then started again;
+  recovers from the WAL) while the worker runs, then started again; ``terminate_backends``: the server drops
+  the worker's sessions (``pg_terminate_backend``);
 * ``decision`` — faults of a strategy's decisions (:mod:`predator.chaos.decisions`) for ``hours`` hours:
   ``overtrade`` (10× the size on every symbol every hour), ``repeat_refused`` (the same oversized idea again
   and again), ``corrupt_scores`` (confidence and edge scores corrupted).
@@ -40,11 +44,18 @@ INTENSITY: dict[int, tuple[str, int, dict[str, float]]] = {
     4: ("extreme", 365, {"venue": 1.00, "worker": 0.50, "postgres": 0.12, "decision": 0.50}),
 }
 
-#: ``ghost_fill`` is supported by the venue (predator.chaos.venue) but not scheduled: the strategies send market
-#: orders, which fill in the next bar before a ghost can be reported, and the recovery of a real ghost fill needs
-#: a book correction that no runbook step provides yet (docs/chaos.md).
-VENUE_KINDS = ("network_down", "timeout_after_accept", "duplicate_fills")
-KILL_PHASES = ("hour", "after_admission", "after_ack", "mid_close")
+#: Venue faults drawn at random (predator.chaos.venue), with their length in hours (lowest, highest).
+VENUE_KINDS = ("network_down", "timeout_after_accept", "duplicate_fills", "http_5xx", "rate_limit_429", "ip_ban_418",
+               "dropped_connection", "latency", "partial_fill_storm", "out_of_order")
+_VENUE_HOURS = {"timeout_after_accept": (1, 1), "ip_ban_418": (1, 1), "dropped_connection": (1, 1),
+                "latency": (1, 6), "partial_fill_storm": (2, 8), "out_of_order": (1, 6)}
+#: Venue faults no runbook step recovers from (the venue account differs from the book for good: a fill the
+#: venue never made, a withdrawal by someone else): one per campaign, late in the faulted phase, ending the
+#: account's trading (docs/chaos.md "Faults that end an account's trading").
+TERMINAL_KINDS = ("ghost_fill", "withdrawal")
+#: ``freeze``: the supervisor stops the worker (SIGSTOP) for 5-10 s and lets it go on (SIGCONT).
+KILL_PHASES = ("hour", "after_admission", "after_ack", "mid_close", "mid_fill_relay", "freeze")
+POSTGRES_KINDS = ("immediate_stop", "terminate_backends")
 DECISION_KINDS = ("overtrade", "repeat_refused", "corrupt_scores")
 LAYERS = ("venue", "worker", "postgres", "decision")
 
@@ -116,18 +127,38 @@ def build(campaign: int, seed: int, days: int | None = None, symbols: tuple[str,
     rng = component_rng(seed, "venue")
     for _ in range(_count(rates["venue"], days)):
         kind = rng.choice(VENUE_KINDS)
-        hours = 1 if kind in ("timeout_after_accept", "ghost_fill") else rng.randint(1, 3)
+        hours = rng.randint(*_VENUE_HOURS.get(kind, (1, 3)))
         at = rng.randrange(first, end)
         faults.append(Fault(at, "venue", kind, (("hours", min(hours, end - at)),)))
+    rng = component_rng(seed, "venue_terminal")
+    kind = rng.choice(TERMINAL_KINDS)
+    at = rng.randrange(max(first, end - 24), max(first + 1, end - 6))
+    # A ghost fill hits the orders of the first hour from ``at`` that places any (the window runs to the end of
+    # the faults); a withdrawal happens once, at ``at``.
+    if kind == "ghost_fill":
+        faults.append(Fault(at, "venue", kind, (("hours", end - at),)))
+    else:
+        faults.append(Fault(at, "venue", kind, (("amount", str(rng.choice((100, 250, 500)))), ("hours", 1))))
     rng = component_rng(seed, "worker")
     kill_hours = sorted(rng.sample(range(first, end), min(end - first, _count(rates["worker"], days))))
     for h in kill_hours:
         delay = rng.randint(0, 30)
-        faults.append(Fault(h, "worker", "sigkill", (("delay_ms", delay), ("phase", rng.choice(KILL_PHASES)))))
+        phase = rng.choice(KILL_PHASES)
+        if phase == "freeze":
+            faults.append(Fault(h, "worker", "freeze", (("delay_ms", delay), ("freeze_ms", rng.randint(5000, 10000)),
+                                                        ("phase", "hour"))))
+        else:
+            faults.append(Fault(h, "worker", "sigkill", (("delay_ms", delay), ("phase", phase))))
     rng = component_rng(seed, "postgres")
     free = [h for h in range(first, end) if h not in set(kill_hours)]
     for h in sorted(rng.sample(free, min(len(free), _count(rates["postgres"], days)))):
         faults.append(Fault(h, "postgres", "immediate_stop", (("down_ms", rng.randint(200, 2000)),)))
+    # Dropped connections: the worker's sessions terminated by the server (pg_terminate_backend).
+    rng = component_rng(seed, "postgres_sessions")
+    taken = set(kill_hours) | {f.hour for f in faults if f.layer == "postgres"}
+    free = [h for h in range(first, end) if h not in taken]
+    for h in sorted(rng.sample(free, min(len(free), _count(rates["postgres"], days)))):
+        faults.append(Fault(h, "postgres", "terminate_backends", (("delay_ms", rng.randint(0, 30)),)))
     rng = component_rng(seed, "decision")
     for _ in range(_count(rates["decision"], days)):
         kind = rng.choice(DECISION_KINDS)

@@ -74,7 +74,8 @@ class Supervisor:
     workers' stderr."""
 
     def __init__(self, plan: Path, hours: list[datetime], env: dict[str, str], embedded: bool,
-                 faults: list[Fault], log_path: Path | None = None, max_restarts: int = 50) -> None:
+                 faults: list[Fault], log_path: Path | None = None, max_restarts: int = 50,
+                 terminate: Callable[[], int] | None = None) -> None:
         self.plan = plan
         self.hours = hours  # business hour index -> datetime
         self.env = env
@@ -94,6 +95,9 @@ class Supervisor:
         self._t0 = 0.0
         self._restarts = 0
         self._running = False
+        #: Drops the worker's database sessions (pg_terminate_backend, the ``terminate_backends`` fault);
+        #: returns how many.
+        self.terminate = terminate
 
     # --- the service ------------------------------------------------------------------------------------
     def _service(self) -> subprocess.Popen[str]:
@@ -154,7 +158,21 @@ class Supervisor:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):  # closed, not left to the collector
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
         self.proc = None
+
+    def restart(self) -> None:
+        """End the worker waiting at its barrier (``quit``) so that the next segment starts a fresh one (after
+        the operator corrected the book under it: the new worker restores its venue from the corrected book)."""
+        if self.proc is None or self.worker is None:
+            return
+        self._send("quit")
+        while not self._read().startswith("exited"):
+            pass
+        self.worker = None
 
     # --- a segment --------------------------------------------------------------------------------------
     def run_segment(self, until: datetime) -> SegmentRun:
@@ -243,6 +261,21 @@ class Supervisor:
         f = due[0]
         self.pending.remove(f)
         seams.sleep(int(f.param("delay_ms", 0)) / 1000)
+        if f.kind == "freeze":
+            # Frozen event delivery: the worker stops where it is and goes on 5-10 s later.
+            assert self.worker is not None
+            freeze_ms = int(f.param("freeze_ms", 5000))
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.worker, signal.SIGSTOP)
+                seams.sleep(freeze_ms / 1000)
+                os.kill(self.worker, signal.SIGCONT)
+            out.injected.append(Injected(f, self.hours[f.hour], f"frozen {freeze_ms} ms (SIGSTOP, SIGCONT)"))
+            return False
+        if f.kind == "terminate_backends":
+            n = self.terminate() if self.terminate is not None else 0
+            out.injected.append(Injected(f, self.hours[f.hour], f"{n} worker session(s) terminated"
+                                         " (pg_terminate_backend)"))
+            return False
         if f.layer == "worker":
             assert self.worker is not None
             with contextlib.suppress(ProcessLookupError):

@@ -102,6 +102,61 @@ def _paper_config(kw: dict) -> PaperConfig:  # type: ignore[type-arg]
     )
 
 
+def _currency_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--deposit", "deposits", multiple=True, metavar="CCY=AMOUNT",
+                     help="Cash deposited at --from, repeatable: in the book's quote currency it is the principal "
+                     "(replaces --principal); in another currency it makes the book multi-currency: the "
+                     "currency is enabled (api.enable_book_currency), its instruments trade against its own cash "
+                     "and everything is valued in the book's quote currency (docs/risk.md). CCY=0 enables "
+                     "without cash."),
+        click.option("--rate-symbols", default=None, help="Conversion pairs of a multi-currency book, read as "
+                     "market data and not traded (default: for each extra currency C, C/QUOTE if the venue lists "
+                     "it, else QUOTE/C)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _with_currencies(config: RunConfig, deposits: tuple[str, ...], rate_symbols: str | None) -> RunConfig:
+    """``config`` with the ``--deposit`` cash and the book's extra currencies and conversion pairs (a
+    multi-currency book, docs/risk.md); unchanged without them (a book in one currency keeps its run id)."""
+    from dataclasses import replace
+
+    from predator.runner.preflight import rate_pairs
+
+    if not deposits:
+        if rate_symbols:
+            raise click.BadParameter("conversion pairs are for a multi-currency book: add --deposit CCY=AMOUNT",
+                                     param_hint="'--rate-symbols'")
+        return config
+    quote = config.base_currency
+    principal = config.principal
+    extra: dict[str, Decimal] = {}
+    for given in deposits:
+        currency, sep, amount = given.partition("=")
+        try:
+            value = Decimal(amount)
+        except ArithmeticError:
+            value = Decimal("NaN")
+        if not sep or not currency.strip() or not value.is_finite() or value < 0:
+            raise click.BadParameter(f"{given!r} is not CCY=AMOUNT with a finite amount >= 0, e.g. BTC=0.1",
+                                     param_hint="'--deposit'")
+        currency = currency.strip().upper()
+        if currency in extra or (currency == quote and principal != config.principal):
+            raise click.BadParameter(f"{currency} is deposited twice", param_hint="'--deposit'")
+        if currency == quote:
+            principal = value
+        else:
+            extra[currency] = value
+    currencies = tuple(sorted(extra))
+    pairs = (_symbols(rate_symbols) if rate_symbols is not None
+             else rate_pairs(default_target(), config.venue.venue, quote, currencies))
+    return replace(config, principal=principal, currencies=currencies,
+                   deposits=tuple((c, a) for c, a in sorted(extra.items()) if a > 0), rate_symbols=pairs)
+
+
 def _preflight_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--quote", default=None, help="The book's quote currency, e.g. USD, USDT, USDC, EUR (default: "
@@ -260,6 +315,7 @@ _KEEP_RUNNING = click.option(
 @click.option("--risk-profile", default="default", show_default=True)
 @_venue_options
 @_preflight_options
+@_currency_options
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress on stderr: a bar on a terminal, a line every 10% elsewhere.")
 @click.option("--stop-after", type=int, default=None, help="Stop after this many hours (a later run resumes).")
@@ -287,6 +343,8 @@ def paper(
     dry_run: bool,
     allow_partial_data: bool,
     keep_running_when_halted: bool,
+    deposits: tuple[str, ...],
+    rate_symbols: str | None,
     **venue_kw: object,
 ) -> None:
     """Paper-trade stored candles in accelerated time, every write through the governed procedures.
@@ -316,6 +374,7 @@ def paper(
         risk_profile=risk_profile,
         venue=venue_config,
     )
+    config = _with_currencies(config, deposits, rate_symbols)
     _preflight(config, probe, dry_run=dry_run, allow_partial=allow_partial_data)
     runner = HourRunner(
         default_target(),
@@ -616,6 +675,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 @_KEEP_RUNNING
 @_venue_options
 @_preflight_options
+@_currency_options
 def run_cmd(
     mode: str,
     account: str,
@@ -641,6 +701,8 @@ def run_cmd(
     allow_partial_data: bool,
     json_lines: bool,
     keep_running_when_halted: bool,
+    deposits: tuple[str, ...],
+    rate_symbols: str | None,
     **venue_kw: object,
 ) -> None:
     """Run the hour job on a schedule (APScheduler): shortly after each hour closes, with a heartbeat that
@@ -682,6 +744,7 @@ def run_cmd(
 
     book_quote = (quote or base_currency or default_quote(config.venue.venue, config.symbols)).upper()
     config = replace(config, feed=feed, base_currency=book_quote, mode=mode)
+    config = _with_currencies(config, deposits, rate_symbols)
     if mode in ("shadow", "live") and feed != "sync":
         raise click.UsageError(f"{mode} mode runs on live data (--feed sync, without --speed)")
     # A run on stored candles is checked now; one on live data after its first sync stored the venue's
@@ -694,7 +757,7 @@ def run_cmd(
     target = default_target()
     sync_job = None
     if feed == "sync":
-        sync_job = SyncJob(target, config.venue.venue, symbols=config.symbols, url=venue_url)
+        sync_job = SyncJob(target, config.venue.venue, symbols=config.feeds, url=venue_url)
         with database_lost_exits("run"):
             first = start_feed(sync_job, warmup_bars=int(getattr(probe, "warmup_bars", 500)) + 48)
         say(f"{config.venue.venue}: {first.instruments} instruments stored; first sync:")

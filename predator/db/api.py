@@ -296,6 +296,37 @@ def resume_reducing(conn: psycopg.Connection, account: str, reason: str, strateg
     return result
 
 
+def declare_operating_cost(
+    conn: psycopg.Connection, account: str, name: str, amount: Decimal, currency: str, period: str,
+    effective_from: datetime, reason: str,
+) -> int:
+    """Declare or change a recurring operating cost of a book from a business hour (docs/treasury.md); returns
+    the revision. Operator, audited; accrued by the hour close."""
+    result: int = run(conn, Call(
+        "SELECT api.declare_operating_cost(%s::text, %s::text, %s::numeric, %s::text, %s::text, %s::timestamptz,"
+        " %s::text)",
+        (account, name, amount, currency, period, effective_from, reason), None))
+    return result
+
+
+def end_operating_cost(conn: psycopg.Connection, account: str, name: str, effective_from: datetime, reason: str) -> int:
+    """End a declared operating cost from a business hour; returns the revision. Operator, audited."""
+    result: int = run(conn, Call("SELECT api.end_operating_cost(%s::text, %s::text, %s::timestamptz, %s::text)",
+                                 (account, name, effective_from, reason), None))
+    return result
+
+
+def approve_treasury_transfer(
+    conn: psycopg.Connection, account: str, proposal_no: int, ts: datetime, reason: str
+) -> int:
+    """Approve a proposed transfer of surplus to the operations bucket; returns its journal transaction seq.
+    Operator, audited; PD012 when it would reach into principal."""
+    result: int = run(conn, Call(
+        "SELECT api.approve_treasury_transfer(%s::text, %s::integer, %s::timestamptz, %s::text)",
+        (account, proposal_no, ts, reason), None))
+    return result
+
+
 def set_limit(
     conn: psycopg.Connection, profile: str, limit: str, mode: str, value: Decimal | None, reason: str, scope: str = "*"
 ) -> int:
@@ -318,6 +349,31 @@ def halt(conn: psycopg.Connection, reason: str, scope: str = "global", target: s
 def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target: str | None = None) -> int:
     """Lift a halt explicitly; returns the halt event seq. Operator."""
     return run(conn, Call("SELECT api.resume(%s::text, %s::text, %s::text)", (reason, scope, target), None))
+
+
+def post_venue_transfer(
+    conn: psycopg.Connection, account: str, kind: str, currency: str, amount: Decimal, ts: datetime, reason: str,
+    incident: str, venue_ref: str | None = None,
+) -> int:
+    """Post a deposit or withdrawal seen on the venue account to the journal (a correction citing the open incident
+    it answers, while the book is halted and its reconciliation dirty); returns the journal transaction seq.
+    Operator, audited (docs/live.md "Corrections")."""
+    result: int = run(conn, Call(
+        "SELECT api.post_venue_transfer(%s::text, %s::text, %s::text, %s::numeric, %s::timestamptz, %s::text,"
+        " %s::text, %s::text)", (account, kind, currency, amount, ts, reason, incident, venue_ref), None))
+    return result
+
+
+def void_fill(
+    conn: psycopg.Connection, account: str, symbol: str, venue_trade_id: str, ts: datetime, reason: str, incident: str
+) -> int:
+    """Void a buy fill the venue never made (a correction citing the open incident it answers, while the book is
+    halted and its reconciliation dirty); returns the reversing journal transaction seq. Operator, audited
+    (docs/live.md "Corrections")."""
+    result: int = run(conn, Call(
+        "SELECT api.void_fill(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
+        (account, symbol, venue_trade_id, ts, reason, incident), None))
+    return result
 
 
 # --- worker procedures --------------------------------------------------------------------------------

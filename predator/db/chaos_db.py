@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import psycopg
 
+from predator.db import logins
 from predator.db.reads import _HALT_INCIDENT
 
 
@@ -131,3 +133,159 @@ def incident_log(conn: psycopg.Connection[Any], account: str, first: datetime,
         " ORDER BY i.seq", (account, first, last))
     names = [d.name for d in cur.description or ()]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def terminate_session(conn: psycopg.Connection[Any], pid: int) -> bool:
+    """Cut the database session of backend ``pid`` (``pg_terminate_backend``; a login may end its own other
+    sessions): the chaos scenarios' "risk authority unreachable" fault (seed 001 F2). True when it was cut."""
+    row = conn.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+    return bool(row and row[0])
+
+
+def ghost_fills(conn: psycopg.Connection[Any], account: str) -> list[GhostFill]:
+    """The fills the book holds under a trade id the chaos venue gives a fill it never made (``…-ghost``), and
+    whether an operator voided each (a voided one no longer moves the book's balances), for the venue's restore
+    after a restart (:meth:`predator.chaos.venue.ChaosPaperVenue.restore_truth`)."""
+    rows = conn.execute(
+        "SELECT f.client_order_id, f.symbol, f.side, f.quantity, f.price, f.fee, f.fee_currency, o.ts"
+        ", f.voided FROM api.fills f JOIN api.orders o USING (client_order_id)"
+        " WHERE f.account = %s AND f.venue_trade_id LIKE '%%-ghost' ORDER BY f.seq", (account,)).fetchall()
+    return [GhostFill(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class GhostFill:
+    """A fill the book holds that the venue never made (read back from the book on a restart)."""
+
+    client_order_id: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    fee_currency: str
+    placed_at: datetime
+    #: An operator voided it (api.void_fill): the book's balances no longer hold it.
+    voided: bool = False
+
+
+
+def terminate_worker_sessions(conn: psycopg.Connection[Any]) -> int:
+    """Drop every session of the worker's login role (``pg_terminate_backend``, as the administrator): a chaos
+    campaign's dropped database connections. How many were terminated."""
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE usename = %s AND pid <> pg_backend_pid()", (logins.LOGINS["worker"],)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def window_orders(conn: psycopg.Connection[Any], account: str, first: datetime, last: datetime) -> dict[str, int]:
+    """The account's orders placed in [first, last] by status, and of them those filled less than their
+    quantity (``partly``) and those with a fill the venue never made (``ghost``): a venue fault's outcome."""
+    out: dict[str, int] = {}
+    for status, n in conn.execute(
+            "SELECT status, count(*) FROM api.orders WHERE account = %s AND ts BETWEEN %s AND %s GROUP BY status",
+            (account, first, last)).fetchall():
+        out[str(status)] = int(n)
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE filled_qty > 0 AND filled_qty < quantity),"
+        " count(*) FILTER (WHERE EXISTS (SELECT FROM api.fills f WHERE f.client_order_id = o.client_order_id"
+        "   AND f.venue_trade_id LIKE '%%-ghost'))"
+        " FROM api.orders o WHERE account = %s AND ts BETWEEN %s AND %s", (account, first, last)).fetchone()
+    out["partly"], out["ghost"] = (int(row[0]), int(row[1])) if row else (0, 0)
+    return out
+
+
+def withdrawals_seen(conn: psycopg.Connection[Any], account: str) -> int:
+    """How many withdrawals the book recorded as seen on the account's venue."""
+    row = conn.execute("SELECT count(*) FROM api.venue_transfers WHERE account = %s AND kind = 'withdrawal'",
+                       (account,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def feed_rows_at(conn: psycopg.Connection[Any], *, venue: str, source: str, clock: datetime) -> tuple[int, int]:
+    """The loads of ``source`` on ``venue`` at business ``clock`` and the bar revisions they stored (a chaos
+    feeder's batch killed mid ingest must leave neither)."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM api.candle_loads l WHERE l.venue = %(v)s AND l.source = %(s)s"
+        "           AND l.clock = %(c)s),"
+        "       (SELECT count(*) FROM api.candle_revisions r WHERE r.venue = %(v)s AND r.source = %(s)s"
+        "           AND r.clock = %(c)s)",
+        {"v": venue, "s": source, "c": clock}).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def bars_stored_from(conn: psycopg.Connection[Any], *, venue: str, symbols: list[str], ts: datetime) -> int:
+    """How many effective 1h bars of ``symbols`` on ``venue`` open at or after ``ts`` are stored."""
+    row = conn.execute("SELECT count(*) FROM api.candles c WHERE c.venue = %s AND c.symbol = ANY (%s)"
+                       " AND c.interval = '1h' AND c.ts >= %s", (venue, symbols, ts)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def posted_transfers(conn: psycopg.Connection[Any], account: str) -> frozenset[str]:
+    """The venue references of the transfers an operator posted to the book's journal (api.post_venue_transfer):
+    the book's balances hold them already, so a restarted chaos venue does not make them again."""
+    return frozenset(str(r[0]) for r in conn.execute(
+        "SELECT venue_ref FROM api.transfer_postings WHERE account = %s AND venue_ref IS NOT NULL",
+        (account,)).fetchall())
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The account's latest reconciliation: business time, kind, clean, and its differences (api.reconcile's diffs:
+    ``{"kind": "balance", "key": currency, "book", "venue", "difference"}`` or an order missing on one side)."""
+
+    ts: datetime
+    kind: str
+    clean: bool
+    diffs: list[dict[str, Any]]
+
+
+def latest_reconciliation(conn: psycopg.Connection[Any], account: str) -> Reconciliation | None:
+    row = conn.execute("SELECT ts, kind, clean, diffs FROM api.reconciliations WHERE account = %s"
+                       " ORDER BY seq DESC LIMIT 1", (account,)).fetchone()
+    if row is None:
+        return None
+    diffs = row[3] if isinstance(row[3], list) else []
+    return Reconciliation(row[0], str(row[1]), bool(row[2]), diffs)
+
+
+@dataclass(frozen=True)
+class UnpostedTransfer:
+    """A transfer the worker relayed from the venue (api.venue_transfers) that no operator posted yet."""
+
+    venue_ref: str
+    kind: str
+    currency: str
+    amount: Decimal
+
+
+def unposted_transfers(conn: psycopg.Connection[Any], account: str) -> list[UnpostedTransfer]:
+    return [UnpostedTransfer(str(r[0]), str(r[1]), str(r[2]), Decimal(r[3])) for r in conn.execute(
+        "SELECT venue_ref, kind, currency, amount FROM api.venue_transfers WHERE account = %s AND NOT posted"
+        " ORDER BY seq", (account,)).fetchall()]
+
+
+@dataclass(frozen=True)
+class BookFill:
+    """A fill of the book not voided: what a correction compares with the venue's trade list."""
+
+    symbol: str
+    venue_trade_id: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    fee_currency: str
+    seq: int
+
+
+def unvoided_fills_like(conn: psycopg.Connection[Any], account: str, suffix: str) -> list[BookFill]:
+    """The account's fills not voided whose venue trade id ends with ``suffix``, newest first."""
+    return [BookFill(str(r[0]), str(r[1]), str(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]), str(r[6]), int(r[7]))
+            for r in conn.execute(
+                "SELECT symbol, venue_trade_id, side, quantity, price, fee, fee_currency, seq FROM api.fills"
+                " WHERE account = %s AND NOT voided AND right(venue_trade_id, length(%s)) = %s ORDER BY seq DESC",
+                (account, suffix, suffix)).fetchall()]

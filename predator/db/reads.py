@@ -235,6 +235,13 @@ def open_order_symbols_call(account: str) -> Call[list[str]]:
     )
 
 
+def hour_valuation_call(account: str, hour: datetime) -> Call[dict[str, Any] | None]:
+    """What the close of ``hour`` valued (``api.hourly_states.valuation``, batched into the hour's round trip
+    after ``api.close_hour``): per currency its trading cash, open buys and conversion rate to the reporting
+    currency (docs/risk.md, Multi-currency valuation); a JSON object, None for an hour not closed."""
+    return Call("SELECT valuation FROM api.hourly_states WHERE account = %s AND hour = %s", (account, hour), None)
+
+
 # --- figures --------------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,9 @@ A report covers an account over a period of closed hours (a daily report: one UT
 close time lies in (D 00:00, D+1 00:00]). It shows trades (round trips), fills with slippage against the
 decision price (basis points, positive = adverse), venue rejects and admission refusals by reason code,
 fees, realized and unrealized PnL, halts and incidents, the validation gates and hash-chain verification,
-an equity curve with drawdown, and exposure by cluster. Charts are SVG (matplotlib, Agg backend): inlined
+an equity curve with drawdown, exposure by cluster, and the treasury (docs/treasury.md: costs, reserve, net
+operating surplus per day and rolling window, principal protection, policy actions, with a chart of the rolling
+surplus). Charts are SVG (matplotlib, Agg backend): inlined
 in HTML, written beside the file for Markdown. Templates live in ``reports/templates``.
 """
 
@@ -23,7 +25,7 @@ import psycopg
 
 from predator import config
 from predator.config import PROJECT_ROOT
-from predator.db import ops_reads, reads, report_reads
+from predator.db import ops_reads, reads, report_reads, treasury_reads
 from predator.db.connection import Target
 from predator.errors import NotFoundError
 
@@ -31,7 +33,9 @@ if TYPE_CHECKING:
     from predator.gates import GateResult, Verification
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
-CHARTS = ("equity", "exposure")  # the charts a report may hold (:func:`charts`)
+CHARTS = ("equity", "exposure", "surplus")  # the charts a report may hold (:func:`charts`)
+SURPLUS_CHART_DAYS = 30  # the surplus chart covers at least this many days up to the report's end
+TREASURY_TABLE_DAYS = 31  # the treasury table lists the statuses of at most the period's last this many days
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,41 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class TreasurySection:
+    """The treasury of the period (docs/treasury.md), as stored by the day closes (``api.treasury_status``):
+    the statuses stored by the closes of the period's last :data:`TREASURY_TABLE_DAYS` days (``days``:
+    window_days 1; ``rolling``: the rolling windows; ``omitted``: the period's earlier statuses left out of the
+    table), the policy's actions in the whole period, the transfers dated in it, the operating costs declared;
+    ``chart``: the statuses of at least the last :data:`SURPLUS_CHART_DAYS` days up to the end (the surplus
+    chart)."""
+
+    days: tuple[treasury_reads.TreasuryStatusRow, ...]
+    rolling: tuple[treasury_reads.TreasuryStatusRow, ...]
+    omitted: int
+    actions: tuple[treasury_reads.TreasuryStatusRow, ...]
+    transfers: tuple[treasury_reads.TreasuryTransfer, ...]
+    costs: tuple[treasury_reads.OperatingCost, ...]
+    chart: tuple[treasury_reads.TreasuryStatusRow, ...]
+
+
+def _treasury(conn: psycopg.Connection[Any], account: str, start: datetime, end: datetime) -> TreasurySection:
+    rows = treasury_reads.statuses_closing(conn, account=account, start=start, end=end)
+    chart_start = min(start, end - timedelta(days=SURPLUS_CHART_DAYS))
+    chart = treasury_reads.statuses_closing(conn, account=account, start=chart_start, end=end)
+    table_start = max(start, end - timedelta(days=TREASURY_TABLE_DAYS))
+    table = [r for r in rows if r.period_to > table_start]
+    return TreasurySection(
+        days=tuple(r for r in table if r.window_days == 1),
+        rolling=tuple(r for r in table if r.window_days > 1),
+        omitted=len(rows) - len(table),
+        actions=tuple(r for r in rows if r.policy_action != "none"),
+        transfers=tuple(t for t in treasury_reads.transfers(conn, account=account) if start < t.ts <= end),
+        costs=tuple(treasury_reads.operating_costs(conn, account=account)),
+        chart=tuple(chart),
+    )
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything a report shows for the hours closing in (start, end] (reads of
     :mod:`predator.db.report_reads`), with the gates and chain verification when they ran."""
@@ -73,6 +112,7 @@ class ReportData:
     incidents: tuple[ops_reads.IncidentRow, ...]
     exposures: tuple[report_reads.ClusterExposure, ...]
     summary: Summary
+    treasury: TreasurySection
     gates: tuple[GateResult, ...] = ()
     gates_passed: bool | None = None
     verify_ok: bool | None = None
@@ -110,6 +150,7 @@ def collect(
     incidents = tuple(ops_reads.book_incidents(conn, book_id=acct.book_id, start=start, end=end))
     exposures = tuple(report_reads.cluster_exposures(conn, account=account, start=start, end=end))
     runs = tuple(report_reads.runs(conn, account=account))
+    treasury = _treasury(conn, account, start, end)
     results: tuple[GateResult, ...] = ()
     verification: Verification | None = None
     if gates or gate_results:
@@ -123,6 +164,7 @@ def collect(
     return ReportData(
         account, start, end, acct, runs, states, trades, fills, refusals, rejects, halts, incidents, exposures,
         _summary(states, trades, fills, refusals, rejects),
+        treasury,
         gates=results,
         gates_passed=all(r.passed for r in results) if verification is not None else None,
         verify_ok=verification.ok if verification is not None else None,
@@ -161,7 +203,8 @@ def _summary(
 
 
 def charts(d: ReportData) -> dict[str, str]:
-    """SVG charts: equity with drawdown, and exposure by cluster (fractions of equity)."""
+    """SVG charts: equity with drawdown, exposure by cluster (fractions of equity), and the treasury's net
+    operating surplus (each day's bars, the rolling window's line, its policy actions marked)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -201,6 +244,32 @@ def charts(d: ReportData) -> dict[str, str]:
         ax.grid(alpha=0.3)
         fig.tight_layout()
         out["exposure"] = _svg(fig)
+        plt.close(fig)
+    rolling = [r for r in d.treasury.chart if r.window_days > 1]
+    daily = [r for r in d.treasury.chart if r.window_days == 1]
+    if rolling or daily:
+        fig, ax = plt.subplots(figsize=(10, 3.5))
+        if daily:
+            day_ends: list[Any] = [r.period_to for r in daily]  # matplotlib takes datetimes
+            ax.bar(day_ends, [float(r.surplus) for r in daily], width=0.8, color="#7fa7d6",
+                   label="day surplus")
+        if rolling:
+            window = rolling[-1].window_days
+            ends: list[Any] = [r.period_to for r in rolling]
+            ax.plot(ends, [float(r.surplus) for r in rolling], color="#1f5fa8",
+                    linewidth=1.4, marker="o", markersize=3, label=f"rolling {window}-day surplus")
+            acted = [r for r in rolling if r.policy_action != "none"]
+            if acted:
+                acted_ends: list[Any] = [r.period_to for r in acted]
+                ax.scatter(acted_ends, [float(r.surplus) for r in acted], color="#c0392b",
+                           zorder=3, label="policy action")
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_ylabel(f"net operating surplus ({d.account_row.base_currency})")
+        ax.legend(loc="upper left", fontsize=8)
+        ax.grid(alpha=0.3)
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        out["surplus"] = _svg(fig)
         plt.close(fig)
     return out
 

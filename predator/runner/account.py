@@ -18,8 +18,9 @@ from predator.strategies.base import InstrumentRules
 
 
 def ensure_account(target: Target, config: RunConfig) -> None:
-    """Create the account, deposit the principal and register the strategy and the run's extra strategies
-    (each in its pool, :attr:`RunConfig.extra_strategies`) (operator role), once; refuse
+    """Create the account, deposit the principal (and, for a multi-currency book, enable its extra quote currencies
+    and deposit their cash: :attr:`RunConfig.currencies`, :attr:`RunConfig.deposits`) and register the strategy and
+    the run's extra strategies (each in its pool, :attr:`RunConfig.extra_strategies`) (operator role), once; refuse
     (ConfigurationError) an account that already ran another configuration. A live account's strategy needs a
     forward burn-in (the database refuses it with PD014 otherwise: api.register_strategy, api.burn_in)."""
     c = config
@@ -42,6 +43,13 @@ def ensure_account(target: Target, config: RunConfig) -> None:
                 api.deposit(
                     op, c.account, c.principal, c.start, reason=f"initial principal of {c.run_id}", ref="principal"
                 )
+                # A multi-currency book: each extra quote currency enabled (the database then admits its
+                # instruments against its own cash), and its cash deposited.
+                for currency in c.currencies:
+                    api.enable_book_currency(op, c.account, currency, reason=f"{c.mode} run {c.run_id}")
+                for currency, amount in c.deposits:
+                    api.deposit(op, c.account, amount, c.start, reason=f"initial {currency} of {c.run_id}",
+                                currency=currency, ref=f"principal-{currency}")
         registered = reads.strategy(op, c.account, c.strategy)
         if registered is None or registered.params != json.loads(json.dumps(c.params)):
             with op.transaction():

@@ -70,6 +70,16 @@ class RunConfig:
     #: last hour, kind], ...], "campaign": n, "seed": s}``): part of the run's inputs, so a replay applies them
     #: too. Empty: no fault.
     chaos: dict[str, Any] = field(default_factory=dict)
+    #: A multi-currency book (issue 13 item 6, docs/risk.md "Multi-currency runs"): the extra quote currencies
+    #: the book trades against their own cash, each enabled with ``api.enable_book_currency`` when the account is
+    #: created; the reporting currency is :attr:`base_currency`. Empty: a book in one currency, as before.
+    currencies: tuple[str, ...] = ()
+    #: Cash deposited at :attr:`start` in currencies other than the reporting one (whose deposit is
+    #: :attr:`principal`), as (currency, amount) pairs.
+    deposits: tuple[tuple[str, Decimal], ...] = ()
+    #: Conversion pairs read as market data but not traded (e.g. BTC/USDT for a BTC cash in a USDT book): their
+    #: bars are the run's inputs (dataset hash, hour inputs, replay) so the valuation finds its rates.
+    rate_symbols: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.feed not in FEEDS:
@@ -77,6 +87,16 @@ class RunConfig:
         names = [self.strategy, *(s.name for s in self.extra_strategies)]
         if len(set(names)) != len(names):
             raise ValueError(f"the strategies of a run need distinct names: {names}")
+        if self.base_currency in self.currencies:
+            raise ValueError(f"{self.base_currency} is the book's reporting currency, not an extra one")
+        unknown = sorted({c for c, _ in self.deposits} - set(self.currencies))
+        if unknown:
+            raise ValueError(f"deposits in {', '.join(unknown)}: enable them as currencies of the book too")
+
+    @property
+    def feeds(self) -> tuple[str, ...]:
+        """Every symbol whose bars the run reads: the traded :attr:`symbols`, then the :attr:`rate_symbols`."""
+        return self.symbols + tuple(s for s in self.rate_symbols if s not in self.symbols)
 
     def as_dict(self) -> dict[str, Any]:
         # ``feed`` appears only when it is not the default, so that the runs registered before it existed
@@ -87,6 +107,13 @@ class RunConfig:
             extra["extra_strategies"] = [s.as_dict() for s in self.extra_strategies]
         if self.chaos:
             extra["chaos"] = self.chaos
+        # A multi-currency book; a book in one currency keeps its run id.
+        if self.currencies:
+            extra["currencies"] = list(self.currencies)
+        if self.deposits:
+            extra["deposits"] = [[c, str(a)] for c, a in self.deposits]
+        if self.rate_symbols:
+            extra["rate_symbols"] = list(self.rate_symbols)
         return extra | {
             "account": self.account,
             "symbols": list(self.symbols),
@@ -136,6 +163,9 @@ class RunConfig:
             feed=d.get("feed", "stored"),
             extra_strategies=tuple(StrategySpec.from_dict(s) for s in d.get("extra_strategies", ())),
             chaos=d.get("chaos", {}),
+            currencies=tuple(d.get("currencies", ())),
+            deposits=tuple((c, Decimal(a)) for c, a in d.get("deposits", ())),
+            rate_symbols=tuple(d.get("rate_symbols", ())),
         )
 
 

@@ -160,7 +160,7 @@ class HourRunner:
         try:
             warmup = timedelta(hours=max(int(getattr(s, "warmup_bars", 500))
                                          for s in [self.strategy, *(o.strategy for o in self.others)]) + 24)
-            market = self.market = MarketData.load(conn, c.venue.venue, list(c.symbols), c.start - warmup,
+            market = self.market = MarketData.load(conn, c.venue.venue, list(c.feeds), c.start - warmup,
                                                    c.end + HOUR)
             conn.commit()
         finally:

@@ -54,6 +54,23 @@ def default_quote(venue: str, symbols: Sequence[str]) -> str:
     return VENUE_QUOTES.get(venue, "USDT")
 
 
+def rate_pairs(target: Target, venue: str, quote: str, currencies: Sequence[str]) -> tuple[str, ...]:
+    """The conversion pair a multi-currency run reads for each extra currency ``c`` of a book reporting in
+    ``quote``: ``c/quote`` when it is an instrument of ``venue``, else ``quote/c`` (market.conversion_rate takes
+    either, inverting the second); a currency with neither is left out (the preflight's data check then has
+    nothing to say about it, and the database refuses its entries conversion_rate_missing)."""
+    with target.connect("auditor") as conn:
+        here = {r.symbol for r in reads.venue_instruments(conn, venue)}
+        conn.rollback()
+    out = []
+    for c in currencies:
+        for pair in (f"{c}/{quote}", f"{quote}/{c}"):
+            if pair in here:
+                out.append(pair)
+                break
+    return tuple(out)
+
+
 def _t(ts: datetime | None) -> str:
     return ts.strftime("%Y-%m-%dT%H:%MZ") if ts else "-"
 
@@ -104,6 +121,11 @@ class RunPreflight:
     hours: int
     data: tuple[SymbolData, ...]
     warnings: tuple[str, ...]
+    #: A multi-currency book: the extra quote currencies it would enable, the cash deposited in them, and the
+    #: conversion pairs it reads (empty for a book in one currency).
+    currencies: tuple[str, ...] = ()
+    deposits: tuple[tuple[str, Decimal], ...] = ()
+    rate_symbols: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         """A human description, one line each: account, deposit, strategy, symbols, hours, data."""
@@ -112,6 +134,10 @@ class RunPreflight:
             out.append(f"account {self.account}: would be created ({self.mode}, venue {self.venue}, quote "
                        f"{self.quote}, lane {self.lane}, risk profile {self.risk_profile})")
             out.append(f"deposit: {self.principal} {self.quote} at {_t(self.start)} (the initial principal)")
+            for currency in self.currencies:
+                out.append(f"currency {currency}: would be enabled (api.enable_book_currency), valued in {self.quote}")
+            for currency, amount in self.deposits:
+                out.append(f"deposit: {amount} {currency} at {_t(self.start)}")
         else:
             out.append(f"account {self.account}: exists ({self.mode}, venue {self.venue}, quote {self.quote}, "
                        f"lane {self.lane}); last closed hour {_t(self.last_closed)}")
@@ -119,7 +145,8 @@ class RunPreflight:
         out.append(f"strategy {self.strategy}: "
                    + (f"would be registered with {params}" if self.registers_strategy
                       else f"registered with {params}"))
-        out.append(f"run {self.run_id}: symbols {', '.join(self.symbols)}; feed {self.feed}")
+        out.append(f"run {self.run_id}: symbols {', '.join(self.symbols)}; feed {self.feed}"
+                   + (f"; conversion pairs {', '.join(self.rate_symbols)}" if self.rate_symbols else ""))
         if self.hours:
             out.append(f"hours: {_t(self.first_hour)} .. {_t(self.last_hour)} ({self.hours} hour(s) to run)")
         else:
@@ -141,8 +168,11 @@ def _check_range(start: datetime, end: datetime) -> None:
                              "give --from before --to")
 
 
-def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str) -> None:
-    """Every symbol an instrument of ``venue`` quoted in ``quote``; PreflightError naming each that is not."""
+def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str, extra: Sequence[str] = (),
+                   rate_symbols: Sequence[str] = ()) -> None:
+    """Every symbol an instrument of ``venue`` quoted in ``quote`` or in one of the book's ``extra`` quote
+    currencies, every conversion pair in ``rate_symbols`` an instrument of ``venue`` too; PreflightError naming
+    each that is not."""
     venues = reads.venue_names(conn)
     if venue not in venues:
         raise PreflightNotFound(f"unknown venue {venue!r}: the database knows {', '.join(venues)} "
@@ -151,7 +181,7 @@ def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str) ->
     if len(set(symbols)) != len(symbols):
         twice = sorted({s for s in symbols if symbols.count(s) > 1})
         raise PreflightError(f"--symbols names {', '.join(twice)} more than once")
-    unknown = [s for s in symbols if s not in here]
+    unknown = [s for s in [*symbols, *rate_symbols] if s not in here]
     if unknown:
         everywhere = reads.venue_instruments(conn)
         by_squash = {_squash(r.symbol): r.symbol for r in everywhere if r.venue == venue}
@@ -168,7 +198,7 @@ def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str) ->
         raise PreflightNotFound(
             f"not an instrument of {venue}: {'; '.join(parts)}. Symbols are ccxt BASE/QUOTE; list them with "
             f"predator instruments list --venue {venue}, add one with predator instruments add")
-    foreign = [s for s in symbols if here[s].quote != quote]
+    foreign = [s for s in symbols if here[s].quote != quote and here[s].quote not in extra]
     if foreign:
         quotes = sorted({here[s].quote for s in foreign})
         raise PreflightError(
@@ -182,7 +212,7 @@ def _check_data(conn: Any, config: RunConfig, warmup: timedelta, require_end: bo
     """The stored bars of every symbol over the run's decision window [start - 1h, end)."""
     c = config
     window_start = c.start - HOUR
-    rows = reads.candle_coverage(conn, venue=c.venue.venue, symbols=c.symbols, start=window_start,
+    rows = reads.candle_coverage(conn, venue=c.venue.venue, symbols=c.feeds, start=window_start,
                                  end=max(c.end, c.start), before=window_start - warmup)
     data = tuple(SymbolData(r.symbol, r.first_in, r.last_in, r.bars_in, r.bars_before) for r in rows)
     empty = [r.symbol for r in rows if r.bars_in == 0]
@@ -217,7 +247,8 @@ def _check_data(conn: Any, config: RunConfig, warmup: timedelta, require_end: bo
 _OPTIONS = {"start": "--from", "end": "--to", "symbols": "--symbols", "strategy": "--strategy",
             "params": "--params", "principal": "--principal", "base_currency": "--quote",
             "risk_profile": "--risk-profile", "venue": "the venue options", "mode": "--mode", "feed": "--feed",
-            "account": "--account"}
+            "account": "--account", "currencies": "--deposit", "deposits": "--deposit",
+            "rate_symbols": "--rate-symbols"}
 
 
 def _differences(stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> list[str]:
@@ -238,7 +269,7 @@ def check_run(target: Target, config: RunConfig, *, warmup_bars: int = 500, requ
     with target.connect("auditor") as conn:
         existing = reads.account_config(conn, c.account)
         quote = c.base_currency
-        _check_symbols(conn, c.venue.venue, c.symbols, quote)
+        _check_symbols(conn, c.venue.venue, c.symbols, quote, c.currencies, c.rate_symbols)
         last_closed: datetime | None = None
         registers = True
         if existing is not None:
@@ -269,6 +300,11 @@ def check_run(target: Target, config: RunConfig, *, warmup_bars: int = 500, requ
         warnings: list[str] = []
         if check_data if check_data is not None else feed_stored:
             data, warnings = _check_data(conn, c, timedelta(hours=warmup_bars), require_end, allow_partial)
+        for currency in c.currencies:
+            if not {f"{currency}/{quote}", f"{quote}/{currency}"} & set(c.rate_symbols):
+                warnings.append(f"{currency}: no conversion pair {currency}/{quote} or {quote}/{currency} among the "
+                                f"run's rate symbols: its cash and positions are valued 0 and its entries refused "
+                                "conversion_rate_missing unless another run stores the pair's bars")
         conn.rollback()
     first = c.start if last_closed is None else max(c.start, last_closed + HOUR)
     hours = max(0, int((c.end - first) / HOUR) + 1) if first <= c.end else 0
@@ -280,6 +316,7 @@ def check_run(target: Target, config: RunConfig, *, warmup_bars: int = 500, requ
         params=c.params, symbols=c.symbols, start=c.start, end=c.end, feed=c.feed,
         creates_account=existing is None, registers_strategy=registers, last_closed=last_closed,
         first_hour=first, last_hour=c.end, hours=hours, data=data, warnings=tuple(warnings),
+        currencies=c.currencies, deposits=c.deposits, rate_symbols=c.rate_symbols,
     )
 
 

@@ -9,8 +9,8 @@
    account's lane, and the candles (warm-up included).
 3. Run the same :class:`~predator.runner.hour.HourRunner` configuration from the run's start, and apply
    the operator's interventions on the account (kill switch, halts, resumes, strategy pauses, incident
-   updates) after the same closed hour as in the original (``ops.audit_log``, ordered by wall time, which
-   only orders them and is never hashed).
+   updates, treasury declarations, book corrections) after the same closed hour as in the original
+   (``ops.audit_log``, ordered by wall time, which only orders them and is never hashed).
 4. Compare every hour in the requested range: inputs, each output chain's digest, and the hourly state.
 
 An hour is a mismatch when the replay differs from the original, or when the original's rows no longer
@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from types import FrameType
 from typing import Any
 
@@ -137,7 +138,7 @@ class _KnowledgeFeed:
         self.by_hour: dict[datetime, dict[str, int | None]] = {}
         for k in knowledge:
             self.by_hour.setdefault(k.hour, {})[k.symbol] = k.load_id
-        self.loaded: dict[str, int | None] = {s: None for s in config.symbols}
+        self.loaded: dict[str, int | None] = {s: None for s in config.feeds}
         self.loads = 0
 
     def before(self, hour: datetime) -> None:
@@ -182,7 +183,7 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
         for lim in limits:
             api.set_limit(dst_op, config.risk_profile, lim.limit_name, lim.mode, lim.value,
                           "replay: limits of the original run", lim.scope)
-    rules = replay_db.instrument_rules(src, venue=config.venue.venue, symbols=config.symbols)
+    rules = replay_db.instrument_rules(src, venue=config.venue.venue, symbols=config.feeds)
     src.commit()
     breakers = replay_db.changed_paper_breakers(src, account=config.account)
     if breakers:
@@ -212,7 +213,8 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
 
 #: Operator actions the replay re-applies, and those it cannot (their effect is copied at the start).
 _REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strategy", "incident_acknowledged",
-              "incident_resolved", "incident_comment"}
+              "incident_resolved", "incident_comment", "declare_operating_cost", "end_operating_cost",
+              "approve_treasury_transfer", "post_venue_transfer", "void_fill"}
 _SETTINGS = {"set_limit", "set_breaker", "upsert_instruments"}
 #: Hourly returns in the realized-volatility estimate when the profile sets no ``vol_window_hours`` (the default of
 #: ``risk._volatility_cap`` and ``risk._horizon_review``, docs/risk.md).
@@ -273,6 +275,29 @@ def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -
             (api.pause_strategy if iv.action == "pause_strategy" else api.resume_strategy)(
                 op, account, strategy, iv.reason
             )
+        elif iv.action in ("declare_operating_cost", "end_operating_cost"):  # by business time (docs/treasury.md)
+            account = iv.target.partition("/")[0]
+            when = datetime.fromisoformat(str(iv.args["effective_from"]))
+            if iv.action == "declare_operating_cost":
+                api.declare_operating_cost(op, account, str(iv.args["name"]), Decimal(str(iv.args["amount"])),
+                                           str(iv.args["currency"]), str(iv.args["period"]), when, iv.reason)
+            else:
+                api.end_operating_cost(op, account, str(iv.args["name"]), when, iv.reason)
+        elif iv.action == "approve_treasury_transfer":
+            api.approve_treasury_transfer(op, iv.target, int(iv.args["proposal_no"]),
+                                          datetime.fromisoformat(str(iv.args["ts"])), iv.reason)
+        elif iv.action in ("post_venue_transfer", "void_fill"):  # corrections, by business time (docs/live.md)
+            _, book, seq = str(iv.args["incident"]).split("-")
+            incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"
+            when = datetime.fromisoformat(str(iv.args["ts"]))
+            if iv.action == "post_venue_transfer":
+                ref = iv.args.get("venue_ref")
+                api.post_venue_transfer(op, iv.target, str(iv.args["kind"]), str(iv.args["currency"]),
+                                        Decimal(str(iv.args["amount"])), when, iv.reason, incident,
+                                        None if ref is None else str(ref))
+            else:
+                api.void_fill(op, iv.target.split("/")[0], str(iv.args["symbol"]), str(iv.args["venue_trade_id"]),
+                              when, iv.reason, incident)
         else:  # incident_<action> on INC-<book>-<seq>: the same incident in the scratch database's numbering
             _, book, seq = iv.target.split("-")
             incident = f"INC-{book_map.get(int(book), int(book))}-{seq}"
@@ -396,7 +421,7 @@ def replay(
                 if first is not None:
                     feeder.before(first)
             else:
-                for symbol in config.symbols:
+                for symbol in config.feeds:  # the traded symbols and the conversion pairs
                     _copy_candles(src, feeder_conn, config.venue.venue, symbol, config.start - warmup, last + HOUR)
             # Replays run over stored history into a throwaway database: fast commits (backtest mode).
             runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=config.mode == "paper", until=last)

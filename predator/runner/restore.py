@@ -43,6 +43,14 @@ def restore_venue(conn: psycopg.Connection[Any], venue: Venue, account: str) -> 
     ]
     # At the checkpoint (the last closed hour T) the venue had matched every bar opening before T.
     venue.restore(balances, resting, checkpoint)
+    # A chaos campaign's venue (predator.chaos.venue) knows what the book does not (a ghost fill it never
+    # made, a withdrawal): it is handed the book's ghost fills (those not voided) and the transfers an operator
+    # posted (the book's balances hold them already) to put its own truth back.
+    truth = getattr(venue, "restore_truth", None)
+    if truth is not None:
+        from predator.db import chaos_db
+
+        truth(chaos_db.ghost_fills(conn, account), chaos_db.posted_transfers(conn, account))
     conn.commit()
 
 

@@ -309,7 +309,7 @@ class ScheduledRun:
         if self._wait_conn is None:
             self._wait_conn = self.target.connect("worker")
         venue = self.config.venue.venue
-        for symbol in self.config.symbols:
+        for symbol in self.config.feeds:
             stored = sync_api.stored_bar(self._wait_conn, venue, symbol, "1h", t - HOUR)  # no pull needed
             self._wait_conn.commit()
             if stored is not None:
@@ -344,7 +344,7 @@ class ScheduledRun:
             if self.stopping or self.runner.conn is None:
                 return
             rows = [f for f in market_api.feed_status(self.runner.conn, now, self.config.venue.venue, "1h")
-                    if f.symbol in self.config.symbols]
+                    if f.symbol in self.config.feeds]
             self.runner.conn.commit()
             self.heartbeats += 1
         bad = [(f.symbol, f.status, str(f.staleness)) for f in rows if f.status != "ok"]

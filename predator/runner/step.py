@@ -86,6 +86,8 @@ class HourStep:
     #: What the worker reports about its own process at each hour's close, ``(rss_kb, pid, detail)``
     #: (``api.record_worker_health``: the database trips the worker_rss_mb breaker); None: no report.
     worker_health: Callable[[datetime], tuple[int, int, dict[str, Any]] | None] | None = None
+    #: A multi-currency book: what the last hour close valued (``api.hourly_states.valuation``); None otherwise.
+    valuation: dict[str, Any] | None = None
 
     def run(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
@@ -96,14 +98,16 @@ class HourStep:
         holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
         exactly that; a simulated venue then matches against those bars in the same transaction."""
         if self.config.feed != "sync":
-            state, admitted, refusals = self._close_and_admit(t, self.relay.collect(self.conn, t), decide)
+            collected = self.relay.collect(self.conn, t)
+            killpoints.reached("mid_fill_relay", t)  # the venue's fills taken, not yet recorded
+            state, admitted, refusals = self._close_and_admit(t, collected, decide)
         else:
             # A venue on its own clock is polled before (its fills do not depend on our bars; the poll
             # commits its reads); a simulated venue matches the bars the hour knew, inside the transaction.
             polled = None if isinstance(self.relay.venue, SimulatedVenue) else self.relay.collect(self.conn, t)
             with self.conn.transaction():
                 known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
-                                                    symbols=self.config.symbols)
+                                                    symbols=self.config.feeds)
                 self.refresh(t, known)
                 state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t),
                                                                   decide)
@@ -120,7 +124,7 @@ class HourStep:
         """Bars as the hour ``t`` knows them (the strategy's warm-up window before ``t``), the strategy's
         features over them, and the simulated venue's bars."""
         warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
-        market = MarketData.load(self.conn, self.config.venue.venue, list(self.config.symbols), t - warmup, t,
+        market = MarketData.load(self.conn, self.config.venue.venue, list(self.config.feeds), t - warmup, t,
                                  known=known)
         self.market = market
         features: dict[str, dict[str, np.ndarray[Any, Any]]] = {}
@@ -171,14 +175,19 @@ class HourStep:
         if process is not None:
             calls.append(api.record_worker_health_call(c.account, t, process[0], process[1], process[2]))
         calls.append(reads.open_order_symbols_call(c.account))
-        calls.append(api.close_hour_call(c.account, t, c.symbols))
+        calls.append(api.close_hour_call(c.account, t, c.feeds))
+        at_state = len(calls) - 1
+        if c.currencies:
+            # A multi-currency book: what the close valued per currency (cash, open buys, rate), for sizing.
+            calls.append(reads.hour_valuation_call(c.account, t))
         with conn.transaction():
             results = api.run_many(conn, calls)
             killpoints.reached("mid_close", t)
-            state: api.HourState = results[-1]
+            state: api.HourState = results[at_state]
+            self.valuation = results[-1] if c.currencies else None
             named: list[tuple[str, Signal]] = []
             if t < c.end and decide:
-                open_symbols = set(results[-2])
+                open_symbols = set(results[at_state - 1])
                 own = reads.strategy_positions(conn, c.account) if self.others else None
                 named = [(c.strategy, s) for s in self.decide(t, state, open_symbols, positions=_own(own, c.strategy))]
                 for other in self.others:
@@ -286,13 +295,22 @@ class HourStep:
                 continue
             feats = {k: v[:n] for k, v in features.get(symbol, {}).items()}
             position = held.get(symbol, Decimal(0))
+            cash, equity = state.cash, state.equity
+            if self.valuation is not None:
+                in_quote = quote_money(self.valuation, symbol.rsplit("/", 1)[-1], state.equity, self.fee_rate)
+                if in_quote is None:
+                    # No rate for the quote: the book cannot value an order in it (the database refuses an
+                    # entry conversion_rate_missing); the strategy is not asked on a guess.
+                    self.log.warning("conversion_rate_missing", hour=t.isoformat(), symbol=symbol)
+                    continue
+                cash, equity = in_quote
             ctx = Context(
                 decision_time=t,
                 symbol=symbol,
                 history=data.history(),
                 position=Decimal(position),
-                cash=state.cash,
-                equity=state.equity,
+                cash=cash,
+                equity=equity,
                 fee_rate=self.fee_rate,
                 rules=self.rules.get(symbol, InstrumentRules()),
                 last_close=data.close_exact[n - 1],
@@ -304,6 +322,21 @@ class HourStep:
             if signal is not None and signal.direction != "hold":
                 out.append(signal)
         return out
+
+
+def quote_money(valuation: Mapping[str, Any], quote: str, equity: Decimal,
+                fee_rate: float) -> tuple[Decimal, Decimal] | None:
+    """A multi-currency book's money as a strategy sizes an order of an instrument quoted in ``quote``: the cash
+    the database counts as available in that quote at admission (its trading balance less its open buys with
+    their fee, as the close valued them: ``valuation`` of ``api.hourly_states``) and the book's equity converted
+    from the reporting currency into the quote at the close's rate. None when the close had no rate for it.
+    Advice only: ``api.submit_signal`` decides (insufficient_cash, the caps in the reporting currency)."""
+    figures = (valuation.get("currencies") or {}).get(quote)
+    if figures is None or figures.get("rate") is None or Decimal(figures["rate"]) <= 0:
+        return None
+    fee = Decimal(repr(fee_rate))
+    cash = Decimal(figures.get("cash") or 0) - Decimal(figures.get("open_buys") or 0) * (1 + fee)
+    return max(cash, Decimal(0)), equity / Decimal(figures["rate"])
 
 
 def _own(positions: dict[str, dict[str, Decimal]] | None, strategy: str) -> dict[str, Decimal] | None:

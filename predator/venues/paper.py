@@ -119,13 +119,16 @@ class Faults:
       times out (TransientVenueError after the order exists at the venue);
     * ``duplicate_fills``: every fill is reported twice;
     * ``ghost_fill_for``: client order ids for which a fill is reported although the venue never filled
-      them (the venue's balances and order stay unfilled).
+      them (the venue's balances and order stay unfilled);
+    * ``partial_fill``: client order id -> the share of its amount the venue will ever fill (a partial-fill
+      storm, seed 001 D3): once that much is filled the venue cancels the rest (reason ``partial_fill``).
     """
 
     network_down: bool = False
     timeout_after_accept: set[str] = field(default_factory=set)
     duplicate_fills: bool = False
     ghost_fill_for: set[str] = field(default_factory=set)
+    partial_fill: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -493,6 +496,9 @@ class PaperVenue(UnifiedDictSeam):
         o, h, lo, v = bars.open[i], bars.high[i], bars.low[i], bars.volume[i]
         cap = (self.config.participation * v) if self.config.participation < 1 else None
         qty = order.remaining() if cap is None else min(order.remaining(), cap)
+        most = self._fill_cap(order)
+        if most is not None:
+            qty = min(qty, most - order.filled)
         if self.grid is not None:
             qty = qty.quantize(self.grid.amount, ROUND_DOWN)
         if qty <= 0:
@@ -556,6 +562,16 @@ class PaperVenue(UnifiedDictSeam):
             order.status = "closed"
             order.closed_at = ts
         self._event({"kind": "fill", "order": order.client_order_id, "ts": ts, "trade_id": trade_id, "trade": trade})
+        share = self.faults.partial_fill.get(order.client_order_id)
+        if share is not None and order.status == "open" and order.filled >= order.amount * share:
+            self._reject_rest(order, ts, "partial_fill")
+
+    def _fill_cap(self, order: _Order) -> Decimal | None:
+        """The most the venue will ever fill of ``order`` in total (None: its whole amount). The paper venue
+        fills what the bars allow, capped at the share a scenario's ``partial_fill`` fault names; a faulty venue
+        (predator.chaos.venue: a partial-fill storm) caps it its own way."""
+        share = self.faults.partial_fill.get(order.client_order_id)
+        return None if share is None else order.amount * share
 
     def _event(self, event: dict[str, Any]) -> None:
         self._event_seq += 1

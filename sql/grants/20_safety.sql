@@ -14,5 +14,5 @@ GRANT EXECUTE ON FUNCTION
 TO predator_operator;
 -- Whether a worker listens for the kill switch (predator kill says so): read by the operator and the auditor.
 GRANT EXECUTE ON FUNCTION api.kill_listeners() TO predator_operator, predator_auditor;
--- The worker's own resident memory (migration 0023, the worker_rss_mb breaker).
+-- The worker's own resident memory (migration 0028, the worker_rss_mb breaker).
 GRANT EXECUTE ON FUNCTION api.record_worker_health(text, timestamptz, bigint, integer, jsonb) TO predator_worker;

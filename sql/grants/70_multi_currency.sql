@@ -3,7 +3,8 @@
 -- rates (gates 11 and 20 recompute with them).
 GRANT EXECUTE ON FUNCTION api.enable_book_currency(text, text, text, boolean) TO predator_operator;
 GRANT EXECUTE ON FUNCTION
-    market.conversion_rate(text, text, text, timestamptz),
+    market.conversion_rate(text, text, text, timestamptz, bigint, bigint),
+    market.bar_known(text, text, timestamptz, bigint, interval),
     portfolio.valuation(integer, timestamptz),
     portfolio._to_reporting(text, text, text, numeric, timestamptz)
 TO predator_auditor;

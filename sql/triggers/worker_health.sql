@@ -1,4 +1,4 @@
--- triggers/worker_health.sql — the worker's reports (migration 0023) are append-only.
+-- triggers/worker_health.sql — the worker's reports (migration 0028) are append-only.
 DO $worker_health_append_only$
 BEGIN
     CREATE OR REPLACE TRIGGER _010_append_only BEFORE UPDATE OR DELETE ON ops.worker_health

@@ -4,7 +4,10 @@ decision faults; every segment's gates and chains, liveness, replay parity. CI s
 CHAOS_CI_DAYS simulated days (default 2; the whole 30 days: ``make chaos-ci CHAOS_DAYS=30``).
 
 The campaign stops its database, so it runs on a cluster of its own under a temporary PREDATOR_HOME, never on
-the tests' shared server. A failing fresh seed is saved under tests/chaos/seeds/, which test_saved_seed replays.
+the tests' shared server; each campaign gets a fresh one (a campaign may end with a global halt in force, a
+terminal fault the runbook cannot correct, and a later campaign's operator could not resume a global halt
+while another account's reconciliation is dirty). A failing fresh seed is saved under tests/chaos/seeds/, which
+test_saved_seed replays.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ def _predator(env: dict[str, str], *args: str, timeout: float = 600) -> subproce
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """An embedded cluster of the campaign's own, migrated, with the real 1h candles of SYMBOLS."""
+    """An embedded cluster of the campaign's own (one per test: no campaign meets another's halts), migrated,
+    with the real 1h candles of SYMBOLS."""
     home = tmp_path_factory.mktemp("chaos_home")
     env = {k: v for k, v in os.environ.items() if k not in ("PREDATOR_DSN", "PREDATOR_TEST_DSN")}
     env.update(PREDATOR_HOME=str(home), PREDATOR_LOG=os.devnull)

@@ -1,12 +1,16 @@
 """The campaign's scripted operator (predator.chaos.campaign.Campaign.operator) follows the runbook on a real
 database: a halt is resumed, with a recorded reason, once its incident is reviewed and resolved and only after a
-clean reconciliation; a halt without an incident is left in force and reported."""
+clean reconciliation; a halt without an incident is left in force and reported; a terminal withdrawal is corrected
+(api.post_venue_transfer) when the reconciliation's differences are exactly the relayed withdrawal, and left alone
+otherwise."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from predator.chaos.campaign import Campaign
+from predator.chaos.schedule import Fault
 from predator.db import api, chaos_db
 from predator.db.connection import Target
 
@@ -45,3 +49,65 @@ def test_a_halt_without_an_incident_is_reported_not_resumed(db: Target) -> None:
     camp = Campaign(db, 1, 6, days=2)
     halt = chaos_db.HaltInForce("account", camp.account, "no incident", "system", None, None)
     assert camp.operator([halt], reconciled=True) == ([], [f"account:{camp.account}"])
+
+
+T0 = datetime(2023, 3, 1, tzinfo=UTC)
+
+
+def _withdrawn_book(db: Target, camp: Campaign, venue_usdt: Decimal) -> list[chaos_db.HaltInForce]:
+    """A book of 1000 USDT whose venue account lost 100 USDT to a withdrawal (relayed by the worker: global halt,
+    incident), closed at T0, then reconciled against ``venue_usdt``: the state a campaign's terminal withdrawal
+    leaves at a segment's end."""
+    with db.connect("operator", autocommit=True) as op:
+        _account(op, camp.account)
+        api.deposit(op, camp.account, Decimal(1000), T0, "chaos operator test")
+    with db.connect("worker", autocommit=True) as w:
+        api.close_hour(w, camp.account, T0)
+        api.run(w, api.record_venue_transfer_call(camp.account, "withdrawal", "USDT", Decimal(100), "w-test",
+                                                  T0 + timedelta(minutes=10)))
+        assert not api.reconcile(w, account=camp.account, ts=T0 + timedelta(minutes=20),
+                                 venue_balances={"USDT": venue_usdt}, venue_open_orders=[]).clean
+    with db.connect("auditor") as aud:
+        return chaos_db.halts_in_force(aud, camp.account)
+
+
+def test_operator_corrects_a_withdrawal_then_resumes_after_a_clean_reconciliation(db: Target) -> None:
+    """The runbook for a terminal withdrawal (docs/chaos.md): the differences are the relayed withdrawal, so the
+    operator posts it citing the halt's incident; the next reconciliation is clean; the incidents are resolved
+    naming the correction and the global halt resumed."""
+    camp = Campaign(db, 1, 9, days=2)
+    fault = Fault(0, "venue", "withdrawal", (("amount", 100),))
+    halts = _withdrawn_book(db, camp, Decimal(900))
+    assert [h.scope_kind for h in halts] == ["global"] and halts[0].incident is not None
+    assert camp.correct(halts, False, [fault]) == ["withdrawal 100 USDT w-test posted"]
+    assert camp.ended(halts, False, [fault]) is None
+    assert camp.correct(halts, False, [fault]) == []  # posted once: nothing left to correct
+    with db.connect("auditor") as aud:
+        posted = aud.execute("SELECT t.amount, t.incident, v.posted FROM api.transfer_postings t"
+                             " JOIN api.venue_transfers v USING (account, venue_ref) WHERE t.account = %s",
+                             (camp.account,)).fetchall()
+        principal = aud.execute("SELECT amount FROM api.treasury_balances WHERE account = %s AND ledger = 'principal'",
+                                (camp.account,)).fetchone()
+    assert posted == [(Decimal(100), halts[0].incident, True)]
+    assert principal is not None and principal[0] == Decimal(900)
+    with db.connect("worker", autocommit=True) as w:
+        assert api.reconcile(w, account=camp.account, ts=T0 + timedelta(hours=1),
+                             venue_balances={"USDT": Decimal(900)}, venue_open_orders=[]).clean
+    assert camp.operator(halts, reconciled=True) == (["global:*"], [])
+    with db.connect("auditor") as aud:
+        assert chaos_db.halts_in_force(aud, camp.account) == []
+        assert chaos_db.open_incidents(aud, camp.account) == []
+        res = aud.execute("SELECT resolution FROM api.incidents WHERE account = %s", (camp.account,)).fetchall()
+    assert res and all("book corrected (withdrawal 100 USDT w-test posted)" in r[0] for r in res)
+
+
+def test_operator_leaves_differences_it_cannot_explain(db: Target) -> None:
+    """A venue balance that the relayed withdrawal does not explain (850, not 900) is not corrected: the account's
+    trading ends with the halt in force."""
+    camp = Campaign(db, 1, 10, days=2)
+    fault = Fault(0, "venue", "withdrawal", (("amount", 100),))
+    halts = _withdrawn_book(db, camp, Decimal(850))
+    assert camp.correct(halts, False, [fault]) == []
+    assert camp.ended(halts, False, [fault]) is not None
+    with db.connect("auditor") as aud:
+        assert aud.execute("SELECT count(*) FROM api.transfer_postings").fetchone() == (0,)

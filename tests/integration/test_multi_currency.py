@@ -146,3 +146,28 @@ def test_gate_20_reports_a_planted_wrong_figure(copy: Target, what: str, figure:
     if figure == "positions_value":
         # The hour's own arithmetic still adds up: only a gate that recomputes from the source sees it.
         assert results["11_hourly_state"].violations == 0, results["11_hourly_state"].rows
+
+
+def test_gate_20_judges_a_sync_fed_hour_on_the_rate_it_knew(copy: Target) -> None:
+    # Hour 7 closes as a sync-fed hour does: api.record_hour_knowledge first, in the same transaction. Then the
+    # USD/CAD bar it used (open 06:00) is revised by a later load. Gate 20 takes the rate among the revisions the
+    # hour knew (market.bar_known with its known load, the rule market.conversion_rate applies), so the revision
+    # is not held against the hour; the rate the database gives now (every revision) has moved.
+    hour7 = T0 + 7 * H
+    with psycopg.connect(copy.dsn) as conn:
+        conn.execute("SELECT * FROM api.record_hour_knowledge(%s, %s, %s)", (ACCOUNT, hour7, list(CLOSES)))
+        conn.execute("SELECT * FROM api.close_hour(%s, %s)", (ACCOUNT, hour7))
+        conn.commit()
+        key = conn.execute("SELECT api.begin_candle_load()").fetchone()[0]  # type: ignore[index]
+        conn.execute("INSERT INTO market.candle_stage (load_key, raw) VALUES (%s, %s)",
+                     (key, f"{(T0 + 6 * H).strftime('%Y-%m-%dT%H:%M:%SZ')},1.40,1.40,1.40,1.40,1000"))
+        conn.execute("SELECT * FROM api.load_candles(%s, 'kraken', 'USD/CAD', '1h', 'test: revision', now())", (key,))
+        conn.commit()
+        now_rate = conn.execute("SELECT rate FROM market.conversion_rate('kraken', 'CAD', 'USD', %s)",
+                                (hour7,)).fetchone()
+        recorded = conn.execute(
+            "SELECT (h.valuation -> 'currencies' -> 'CAD' ->> 'rate')::numeric FROM portfolio.hourly_state h"
+            " JOIN trading.account a USING (book_id) WHERE a.name = %s AND h.hour = %s", (ACCOUNT, hour7)).fetchone()
+    assert now_rate is not None and recorded is not None and now_rate[0] != recorded[0], (now_rate, recorded)
+    gate = gate_results(copy)["20_multi_currency_valuation"]
+    assert gate.error is None and gate.violations == 0, gate.rows

@@ -192,3 +192,61 @@ def test_order_state_confusion_halts_the_book_with_an_incident_and_the_worker_go
     assert status == ("filled",), "the refused event was not recorded"
     assert [m[:3] for m in moves(market_db, "confused")][-1] == ("normal", "halted", "halt")
     assert gate_18(market_db, "confused") == 0
+
+
+@pytest.mark.parametrize("lane", ["paper", "live_canary"])
+def test_the_drawdown_halt_tier_reduces_a_paper_book_and_halts_globally_in_a_live_lane(db: Target, lane: str) -> None:
+    # A profile with the drawdown halt tier at 5 % and no daily-loss stop, so that the drawdown alone acts.
+    with psycopg.connect(db.dsn, autocommit=True) as su:
+        su.execute("INSERT INTO risk.profile (profile, description) VALUES ('dd5', 'test: drawdown tier alone')")
+    with db.connect("worker") as w:
+        load_market(w, ("BTC/USDT",), 24)
+    live = lane != "paper"
+    with db.connect("operator") as op, op.transaction():
+        api.set_limit(op, "dd5", "drawdown_halt_tier", "pct", Decimal(5), "test")
+        api.set_limit(op, "dd5", "daily_loss_halt", "pct", None, "test: the drawdown tier alone")
+        api.set_setting(op, "live_burn_in_days", Decimal(0), "test: no burn-in")
+        api.create_account(op, "dd", mode="live" if live else "paper", venue="binance", base_currency="USDT",
+                           lane=lane, initial_principal=Decimal(10000), risk_profile="dd5", reason="test")
+        api.deposit(op, "dd", Decimal(10000), T0, "principal")
+        api.register_strategy(op, "dd", "trend", {}, "test")
+        # the fill below is far from its decision price: keep the slippage breaker out of this test
+        api.set_breaker(op, lane, "slippage_bps", None, "test", account="dd")
+    with db.connect("worker") as w:
+        close(w, "dd", 2)  # the peak: 10,000
+        d = signal(w, "dd", "BTC/USDT", 2, "buy", Decimal("0.1"))
+        assert d.outcome == "admitted", d
+        ack(w, d.client_order_id, hour(2))
+        # bought 10 % above the mark: a loss of about 6 % of the peak, over the 5 % drawdown halt tier
+        mark = Decimal(str(w.execute("SELECT close FROM api.candles WHERE symbol = 'BTC/USDT' AND ts = %s",
+                                     (hour(1),)).fetchone()[0]))  # type: ignore[index]
+        fill(w, d.client_order_id, Decimal("0.1"), Decimal("1.1") * mark, hour(2) + timedelta(minutes=1))
+        state = close(w, "dd", 3)
+        assert state.drawdown >= Decimal("0.05"), state
+        entry = signal(w, "dd", "BTC/USDT", 3, "buy", Decimal("0.001"))
+        exit_ = signal(w, "dd", "BTC/USDT", 4, "sell", Decimal("0.01"))  # one signal per symbol and hour
+    with db.connect("auditor") as conn:
+        halts = conn.execute("SELECT scope_kind, source, reason FROM api.halt_events WHERE action = 'halt'").fetchall()
+        incident = conn.execute("SELECT incident, severity FROM api.incidents WHERE scope = 'global:*'").fetchone()
+        held = conn.execute("SELECT state, cause, hold FROM api.risk_states WHERE account = 'dd'").fetchone()
+    seen = [m[:3] for m in moves(db, "dd")]
+    if not live:
+        # The paper lane: the book reduces, held for an operator; exits admitted, entries refused; no halt.
+        assert halts == [] and incident is None, (halts, incident)
+        assert seen == [("normal", "reducing", "drawdown_halt_tier")], seen
+        assert held == ("reducing", "drawdown_halt_tier", "drawdown_halt_tier"), held
+        assert entry.outcome == "refused" and entry.reasons == ["risk_reducing"], entry
+        assert exit_.outcome == "admitted", exit_
+    else:
+        # A live lane: the same tier is a global system halt with a severity-1 incident; the book is halted and
+        # even its exits wait for the operator.
+        assert [(k, s) for k, s, _ in halts] == [("global", "system")] and "drawdown_halt_tier" in halts[0][2], halts
+        assert incident is not None and incident[1] == 1, incident
+        assert seen == [("normal", "halted", "halt")], seen
+        assert entry.outcome == "refused" and "halted_global" in (entry.reasons or []), entry
+        assert exit_.outcome == "refused" and exit_.reasons == ["halted_global"], exit_
+        with db.connect("operator") as op:
+            with pytest.raises(ResumeRefused):
+                api.resume(op, "too early")
+            op.rollback()
+    assert gate_18(db, "dd") == 0

@@ -133,9 +133,10 @@ def test_reports_render_every_section_with_charts(market_db: Target, tmp_path) -
         "Refusals and rejects",
         "Halts and incidents",
         "Validation",
+        "Treasury",
     ):
         assert section in html
-    assert html.count("<svg") == 2 and "PASS" in html
+    assert html.count("<svg") == 3 and "PASS" in html  # equity, exposure, net operating surplus
     s, e = day_bounds(datetime(2023, 2, 7, tzinfo=UTC))
     md_path = render(market_db, "paper1", s, e, fmt="md", out_dir=tmp_path, gates=False)
     md = md_path.read_text()

@@ -61,7 +61,12 @@ INSERT INTO api_surface VALUES
     ('set_arbitration', '{text,text,text}', false, true, false),
     ('resume_reducing', '{text,text,text}', false, true, false),
     ('enable_book_currency', '{text,text,text,boolean}', false, true, false),
-    ('record_chaos_campaign', '{text,jsonb,jsonb,text}', false, true, false);
+    ('record_chaos_campaign', '{text,jsonb,jsonb,text}', false, true, false),
+    ('declare_operating_cost', '{text,text,numeric,text,text,"timestamp with time zone",text}', false, true, false),
+    ('end_operating_cost', '{text,text,"timestamp with time zone",text}', false, true, false),
+    ('approve_treasury_transfer', '{text,integer,"timestamp with time zone",text}', false, true, false),
+    ('post_venue_transfer', '{text,text,text,numeric,"timestamp with time zone",text,text,text}', false, true, false),
+    ('void_fill', '{text,text,text,"timestamp with time zone",text,text}', false, true, false);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -76,7 +81,8 @@ SELECT functions_are('api', ARRAY[
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_chaos_campaign', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
-    'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains'],
+    'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains',
+    'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -85,6 +91,7 @@ SELECT views_are('api', ARRAY[
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'pools', 'positions',
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
+    'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
     'worker_health'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
@@ -94,15 +101,15 @@ SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnames
 SELECT tables_are('market', ARRAY['venue', 'cluster', 'asset', 'instrument', 'universe', 'candle_load', 'candle',
                                   'candle_quarantine', 'candle_correction', 'candle_stage'], 'market tables');
 SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_request', 'order_transition', 'order_state',
-                                   'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip', 'book_currency'], 'trading tables');
-SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance'], 'ledger tables');
+                                   'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip', 'book_currency', 'fill_void'], 'trading tables');
+SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance', 'operating_cost', 'treasury_transfer'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
                                 'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag',
                                 'state_transition', 'state_event', 'state_current', 'pool', 'lane_pool_setting',
                                 'arbitration_setting'], 'risk tables');
-SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour'], 'portfolio tables');
+SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
-                               'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault',
+                               'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
                                'worker_health'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------

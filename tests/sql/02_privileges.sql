@@ -161,7 +161,7 @@ SELECT lives_ok(format('SELECT count(*) FROM %s', c.oid::regclass), format('pred
   FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v' ORDER BY c.oid::regclass::text;
 SELECT is_empty('SELECT * FROM api.verify_chains()', 'predator_auditor runs api.verify_chains(): every chain verifies');
 SELECT isnt_empty($$SELECT * FROM api.hour_digests('priv', '2024-01-01', '2024-01-02')$$, 'predator_auditor runs api.hour_digests()');
-SELECT is((SELECT count(*) FROM ledger.posting), 8::bigint, 'predator_auditor sees the journal postings');
+SELECT is((SELECT count(*) FROM ledger.posting), 12::bigint, 'predator_auditor sees the journal postings (with the treasury memos, docs/treasury.md)');
 SELECT lives_ok($$SELECT ops.row_hash(p.prev_hash, to_jsonb(p)) FROM ledger.posting p$$, 'predator_auditor recomputes row hashes');
 -- ... and calls no write procedure.
 SELECT throws_ok(w.call, '42501', NULL, format('predator_auditor cannot call api.%s', w.proname))
@@ -205,7 +205,7 @@ SELECT is(current_user::text, 'predator_auditor_login', 'predator_auditor_login 
 RESET SESSION AUTHORIZATION;
 
 -- Nothing was written by any of the attempts above.
-SELECT is((SELECT count(*) FROM ledger.posting), 8::bigint, 'the journal holds only the set-up postings');
+SELECT is((SELECT count(*) FROM ledger.posting), 12::bigint, 'the journal holds only the set-up postings');
 SELECT is((SELECT count(*) FROM trading.fill), 1::bigint, 'trading.fill holds only the set-up fill');
 SELECT is((SELECT count(*) FROM trading.account), 1::bigint, 'trading.account holds only the set-up account');
 SELECT is_empty('SELECT * FROM api.verify_chains()', 'every chain still verifies');

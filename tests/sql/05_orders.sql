@@ -148,7 +148,7 @@ SELECT is(pg_temp.status(:'j'), 'partially_filled/0.06', 'the overfill left J as
 SELECT is(pg_temp.fill(:'j', 'J2', 0.06, 11), 'duplicate', 'the same fill again is a duplicate');
 SELECT is((SELECT count(*) FROM trading.fill WHERE venue_trade_id = 'J2'), 1::bigint, '... recorded once');
 SELECT is(pg_temp.status(:'j'), 'partially_filled/0.06', '... without filling the order twice');
-SELECT is((SELECT count(*) FROM ledger.transaction WHERE book_id = :sm AND ref = 'J2'), 1::bigint, '... or posting it twice');
+SELECT is((SELECT count(*) FROM ledger.transaction WHERE book_id = :sm AND ref = 'J2' AND kind = 'fill'), 1::bigint, '... or posting it twice');
 SELECT throws_ok(format('SELECT pg_temp.fill(%L, %L, 0.04, 11)', :'j', 'J2'), 'PD010', NULL,
                  'another quantity under the same trade id is refused (PD010)');
 SELECT throws_ok(format('SELECT pg_temp.fill(%L, %L, 0.06, 11, 101)', :'j', 'J2'), 'PD010', NULL,

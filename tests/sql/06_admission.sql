@@ -12,7 +12,7 @@
 -- Limits are set with api.set_limit on profiles created for the test (no limit set = no cap).
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(73);
+SELECT plan(75);
 
 -- Market: flat BTC 100, ETH 50, SOL 10 (SOL and ETH share the smart_contract_l1 cluster); XRP 1.0 until
 -- the 05:00 bar, then 0.5. Bars 2024-01-01 00:00 .. 2024-01-02 23:00.
@@ -77,6 +77,12 @@ SELECT is((SELECT outcome FROM api.decisions WHERE account = 'adm' AND symbol = 
 SELECT pg_temp.lim('t_adm', 'min_edge_bps', 'bps', 20) AS l \gset
 SELECT is(pg_temp.why('adm', 'BTC/USDT', 7, 'buy', 1, 10), '{edge_below_minimum}', 'edge 10 bps under a 20 bps minimum: edge_below_minimum');
 SELECT pg_temp.lim('t_adm', 'min_edge_bps', 'bps', NULL) AS l \gset
+SELECT pg_temp.lim('t_adm', 'max_claimed_edge_bps', 'bps', 10000) AS l \gset
+SELECT is(pg_temp.why('adm', 'ETH/USDT', 7, 'buy', 1, 1000000), '{implausible_edge}',
+          'an entry claiming 1e6 bps over a 10 000 bps bound is a corrupted score: implausible_edge');
+SELECT is((SELECT (figures -> 'caps' ->> 'max_claimed_edge_bps')::numeric FROM api.decisions
+            WHERE account = 'adm' AND ts = pg_temp.at(7) AND edge_bps = 1000000), 10000::numeric,
+          '... the bound in force is recorded with the decision');
 
 SELECT is(pg_temp.why('adm', 'BTC/USDT', 8, 'buy', 75), '{insufficient_cash}', '75 BTC (7500 + 7.5 fee) on 7497.5 cash: insufficient_cash');
 SELECT is(pg_temp.why('adm', 'BTC/USDT', 9, 'buy', 74.9), '{}', '74.9 BTC (7490 + 7.49 fee) on 7497.5 cash is admitted');
@@ -184,8 +190,8 @@ SELECT is_empty($$SELECT r.* FROM trading.order_request r JOIN risk.decision d O
 SELECT is((SELECT count(*) FROM risk.decision WHERE outcome = 'admitted' AND book_id IN (:adm, :loss, :usdc)),
           (SELECT count(*) FROM trading.order_request WHERE origin = 'signal' AND book_id IN (:adm, :loss, :usdc)),
           'one order request per admission, none otherwise');
-SELECT is((SELECT count(*) FROM risk.decision WHERE outcome = 'refused' AND book_id IN (:adm, :loss, :usdc)), 29::bigint,
-          '29 refusals recorded, one per refused signal above');
+SELECT is((SELECT count(*) FROM risk.decision WHERE outcome = 'refused' AND book_id IN (:adm, :loss, :usdc)), 30::bigint,
+          '30 refusals recorded, one per refused signal above');
 
 -- Every admitted entry respects every cap in force at its decision (the figures it recorded).
 SELECT is_empty($$

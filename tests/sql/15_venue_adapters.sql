@@ -57,7 +57,7 @@ SELECT is(pg_temp.bal('trading', 'BNB'), 0::numeric, 'the book''s 0.9 BNB paid w
 SELECT is(pg_temp.bal('venue', 'BNB'), -1.1::numeric, 'the other 1.1 BNB is owed to the venue (reconciliation will show it)');
 SELECT is(pg_temp.bal('fees', 'BNB'), 2.1::numeric, 'the whole fee is journaled in BNB');
 SELECT is((SELECT sum(p.amount) FROM ledger.posting p WHERE p.book_id = :bnb AND p.currency = 'BNB'
-             AND p.tx_seq = (SELECT t.seq FROM ledger.transaction t WHERE t.book_id = :bnb AND t.ref = 'S1')), 0::numeric,
+             AND p.tx_seq = (SELECT t.seq FROM ledger.transaction t WHERE t.book_id = :bnb AND t.ref = 'S1' AND t.kind = 'fill')), 0::numeric,
           'the fill''s journal transaction balances in BNB');
 SELECT is((SELECT realized_pnl FROM trading.lot_allocation WHERE venue_trade_id = 'S1'), -543.0::numeric,
           'realized PnL = 1 * (103 - 101) - entry fee 25 - exit fee 2 BNB at the 01:00 bar''s 260 = -543');

@@ -1,4 +1,4 @@
--- 25_worker_rss_breaker.sql — the memory-growth breaker (migration 0023; issue 14, seed 001 C2; docs/risk.md).
+-- 25_worker_rss_breaker.sql — the memory-growth breaker (migration 0028; issue 14, seed 001 C2; docs/risk.md).
 --
 -- The worker reports its resident memory at each hour's close (api.record_worker_health); the database, not the
 -- worker, compares it with the worker_rss_mb threshold an operator sets (api.set_breaker, revisioned, audited)

@@ -74,3 +74,15 @@ def test_decision_faults_only_inside_their_windows() -> None:
     assert sig.quantity * Decimal(110) > Decimal(10000)  # more than the equity: admission must refuse it
     with pytest.raises(ValueError, match="unknown decision fault"):
         FaultyStrategy("sma_cross", {}, [[w[0][0], w[0][1], "nonsense", "*"]])
+
+
+def test_one_terminal_venue_fault_late_and_every_new_kind_drawn() -> None:
+    kinds: set[str] = set()
+    for seed in range(60):
+        faults = schedule.build(3, seed, 20, SYMBOLS)
+        terminal = [f for f in faults if f.kind in schedule.TERMINAL_KINDS]
+        end = schedule.faulted_hours(20)
+        assert len(terminal) == 1 and end - 24 <= terminal[0].hour < end - 6
+        kinds |= {f.kind for f in faults} | {str(f.param("phase")) for f in faults if f.layer == "worker"}
+    assert set(schedule.VENUE_KINDS) | set(schedule.TERMINAL_KINDS) | set(schedule.POSTGRES_KINDS) <= kinds
+    assert {"mid_fill_relay", "freeze", "terminate_backends"} <= kinds

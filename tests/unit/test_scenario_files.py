@@ -81,13 +81,18 @@ def test_an_unknown_key_is_refused_not_ignored(old: str, new: str, where: str) -
     ('op = ">="\nvalue = 1', 'op = ">="', "needs both op and value"),
     ('query = "SELECT * FROM api.halt_events"', 'query = "SELECT 1"\nvalue = 2', "needs both op and value"),
     ('kind = "network_down"', 'kind = "network_dwon"', "unknown fault 'network_dwon'"),
-    ('kind = "network_down"', 'kind = "feed_stall"', "does not inject yet"),
+    ('kind = "network_down"', 'kind = "feed_stalled"', "unknown fault 'feed_stalled'"),
     ('to = 2023-03-01T05:00:00Z', 'to = 2023-03-01T05:30:00Z', "not a whole UTC hour"),
     ('to = 2023-03-01T05:00:00Z', 'to = 2023-02-01T05:00:00Z', "before 'from'"),
     ('symbols = ["BTC/USDT"]', 'symbols = "BTC/USDT"', "expected an array"),
-    ('seed_id = "D1"', 'seed_id = "Z9"', "A1 … F2"),
+    ('seed_id = "D1"', 'seed_id = "Z9"', "A1 … F2 (G1 … G9"),
     ('slippage_bps = 0', 'slippage_bps = "lots"', "not a number"),
     ('name = "no halt"', 'name = "some orders"', "share a name"),
+    ('kind = "network_down"', 'kind = "worker_kill"\nphase = "after_lunch"', "'after_lunch': one of hour"),
+    ('kind = "network_down"', 'kind = "worker_kill"', "a worker_kill is one kill at one hour"),
+    ('kind = "network_down"', 'kind = "ingest_kill"', "a ingest_kill is one kill at one hour"),
+    ('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
+     'kind = "late_revision"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T02:00:00Z', "'to' after 'from'"),
 ])
 def test_a_bad_value_is_refused_with_its_place(old: str, new: str, needle: str) -> None:
     assert old in GOOD
@@ -109,10 +114,28 @@ def test_every_shipped_scenario_loads_and_names_its_file() -> None:
     names = {s.name for s in shipped}
     assert {"a1_black_thursday", "a1_may_2021", "a1_luna_2022", "a1_celsius_2022", "a1_ftx_2022", "a1_aug_2024",
             "a2_bear_2022", "a2_bear_2022_year", "a3_mania_2021", "b1_silent_death", "b2_tail_loss_ftx",
-            "d1_venue_unreachable", "d1_timeout_after_accept", "d2_ghost_fill"} <= names
+            "d1_venue_unreachable", "d1_timeout_after_accept", "d2_ghost_fill", "c1_worker_crash", "c3_event_lag",
+            "d3_partial_fill_storm", "e1_repeat_refused", "e2_overtrade", "f1_corrupt_scores",
+            "f2_risk_authority_lost"} <= names
     for s in shipped:
         assert s.path is not None and s.path.stem == s.name
         assert s.window.hours <= 24 * 60 or s.long, f"{s.name}: a long scenario must say so"
+
+
+def test_process_faults_read_as_declared_and_a_kill_runs_alone() -> None:
+    kill = GOOD.replace('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
+                        'kind = "worker_kill"\nphase = "mid_close"\nfrom = 2023-03-01T02:00:00Z\n'
+                        'to = 2023-03-01T02:00:00Z')
+    s = parse(kill, "kill.toml")
+    assert [(f.kind, f.phase) for f in s.kills] == [("worker_kill", "mid_close")] and not s.venue_faults
+    outage = GOOD.replace('kind = "network_down"', 'kind = "db_unreachable"')
+    s = parse(outage, "outage.toml")
+    assert [f.kind for f in s.outages] == ["db_unreachable"] and not s.kills and not s.venue_faults
+    with pytest.raises(ScenarioError, match="phase"):  # a phase belongs to a worker_kill only
+        parse(outage.replace('kind = "db_unreachable"', 'kind = "db_unreachable"\nphase = "hour"'), "p.toml")
+    both = kill + '\n[[faults]]\nkind = "partial_fill"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z\n'
+    with pytest.raises(ScenarioError, match="cannot be combined with \\['partial_fill'\\]"):
+        parse(both, "both.toml")
 
 
 def test_find_by_name_or_file_and_not_found(tmp_path: Path) -> None:
@@ -122,3 +145,19 @@ def test_find_by_name_or_file_and_not_found(tmp_path: Path) -> None:
     assert scenario.find(str(f)).name == "tiny"
     with pytest.raises(errors.NotFoundError, match="a1_black_thursday"):
         scenario.find("no_such_scenario")
+
+
+def test_feed_faults_read_as_declared_run_sync_fed_and_not_with_a_worker_kill() -> None:
+    feed = GOOD.replace('kind = "network_down"', 'kind = "feed_stall"')
+    s = parse(feed, "feed.toml")
+    assert [f.kind for f in s.feed_faults] == ["feed_stall"] and not s.venue_faults and not s.kills
+    kill = ('\n[[faults]]\nkind = "worker_kill"\nfrom = 2023-03-01T04:00:00Z\nto = 2023-03-01T04:00:00Z\n')
+    with pytest.raises(ScenarioError, match="cannot be combined with \\['feed_stall'\\]"):
+        parse(feed + kill, "both.toml")
+    with pytest.raises(ScenarioError, match="feed faults run the window sync-fed"):
+        parse(feed + kill.replace("worker_kill", "db_unreachable"), "both.toml")
+    for kind in ("flat_candles", "single_venue_print", "late_revision", "ingest_kill"):
+        one = GOOD.replace('kind = "network_down"\nfrom = 2023-03-01T02:00:00Z\nto = 2023-03-01T03:00:00Z',
+                           f'kind = "{kind}"\nfrom = 2023-03-01T02:00:00Z\n'
+                           f'to = 2023-03-01T0{2 if kind == "ingest_kill" else 3}:00:00Z')
+        assert [f.kind for f in parse(one, f"{kind}.toml").feed_faults] == [kind]

@@ -6,7 +6,9 @@
 -- and outputs (everything the book's chains gained since the previous close). Marks are the close of
 -- the last bar closed by p_hour; a held symbol without that bar is listed in stale_marks.
 -- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour) and the
--- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar).
+-- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar) and the data-quality
+-- breakers flat_feed_hours and bar_outlier_pct (market.feed_quality). Treasury: accrues the
+-- declared operating costs and, at 00:00 UTC, stores the self-financing status and applies the treasury policy.
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
 -- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
 -- the first close after they are recorded); PD015 an hour that is infinite or later than the wall clock
@@ -51,6 +53,10 @@ DECLARE
     v_mark_closes numeric[];
     v_mark_times  timestamptz[];
     v_stale_detail jsonb;
+    v_flat_run    integer;
+    v_flat_detail jsonb;
+    v_wick_pct    numeric;
+    v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
 BEGIN
@@ -113,6 +119,12 @@ BEGIN
     v_peak := v_val.peak_equity;
     v_day_start := v_val.day_start_equity;
 
+    -- Treasury (docs/treasury.md): declared operating costs accrue for the hours this close opens, at business
+    -- time; at 00:00 UTC the self-financing status of the day and the rolling window, then the treasury policy.
+    -- Before the heads, so what they post is part of this hour's outputs.
+    PERFORM ledger._accrue_operating_costs(v_acct.book_id, v_last.hour, p_hour);
+    PERFORM portfolio._treasury_close(v_acct.book_id, p_hour, v_equity);
+
     v_prev := coalesce(v_last.digests -> 'heads', '{}'::jsonb);
     SELECT coalesce(jsonb_object_agg(split_part(h.chain, ':', 1), h.seq), '{}'::jsonb) INTO v_heads
       FROM ops.chain_head h WHERE h.book_id = v_acct.book_id;
@@ -130,6 +142,13 @@ BEGIN
             DETAIL = format('account=%s hour=%s last_fill_ts=%s', p_account, p_hour, v_last_fill),
             HINT = 'A fill is counted by the first hour closed after it is recorded: close an hour at or after the fill''s time, or investigate the fill''s timestamp.';
     END IF;
+    -- A fill voided since the previous close (api.void_fill: the venue never made it) takes its fee back.
+    v_fees := v_fees - (SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(f.symbol, '/', 2),
+                                                trading._fee_in_quote(v_acct.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts), f.ts)), 0)
+                          FROM trading.fill_void v
+                          JOIN trading.fill f ON f.book_id = v.book_id AND f.symbol = v.symbol AND f.venue_trade_id = v.venue_trade_id
+                         WHERE v.book_id = v_acct.book_id AND v.seq > coalesce((v_prev ->> 'trading.fill_void')::bigint, 0)
+                           AND v.seq <= coalesce((v_heads ->> 'trading.fill_void')::bigint, 0));
     SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2), a.realized_pnl, a.ts)), 0)
       INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
@@ -171,6 +190,21 @@ BEGIN
         IF v_stale_hours > 0 THEN
             PERFORM risk._check_breaker(v_acct.book_id, 'stale_data_hours', p_hour, v_stale_hours, 1,
                                         jsonb_build_object('hours_since_last_bar', v_stale_detail));
+        END IF;
+        -- Data-quality breakers (market.feed_quality): a feed repeating one flat bar hour after hour (a frozen
+        -- feed: flat_feed_hours, the run of repeated bars) and a bar printed far outside where it traded (a
+        -- single-venue print: bar_outlier_pct, the largest wick beyond the body of the bar closed at p_hour).
+        SELECT max(q.flat_run), jsonb_object_agg(q.symbol, q.flat_run) FILTER (WHERE q.flat_run > 0),
+               max(q.wick_pct), jsonb_object_agg(q.symbol, round(q.wick_pct, 4)) FILTER (WHERE q.wick_pct IS NOT NULL)
+          INTO v_flat_run, v_flat_detail, v_wick_pct, v_wick_detail
+          FROM market.feed_quality(v_acct.venue, v_symbols, p_hour) q;
+        IF v_flat_run > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'flat_feed_hours', p_hour, v_flat_run, 1,
+                                        jsonb_build_object('flat_repeated_bars', v_flat_detail));
+        END IF;
+        IF v_wick_pct > 0 THEN
+            PERFORM risk._check_breaker(v_acct.book_id, 'bar_outlier_pct', p_hour, v_wick_pct, 1,
+                                        jsonb_build_object('wick_pct', v_wick_detail));
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared

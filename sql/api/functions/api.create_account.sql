@@ -1,7 +1,8 @@
 -- api.create_account(p_name, p_mode, p_venue, p_base_currency, p_lane, p_initial_principal, p_risk_profile, p_reason)
 --   -> integer (book_id)
 -- Operator. Creates a trading account (a book) and its ledger accounts: trading and reserve (never
--- negative), venue, fees, external, ops_cost. The principal is deposited separately (api.deposit).
+-- negative), venue, fees, external, ops_cost, and the treasury memo accounts principal, realized_pnl, fee_expense,
+-- operations (never negative) and treasury (docs/treasury.md). The principal is deposited separately (api.deposit).
 -- Raises PD012 on a duplicate name or an inconsistent mode/lane, PD011 on an unknown venue/profile/currency.
 -- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing).
 CREATE OR REPLACE FUNCTION api.create_account(
@@ -37,7 +38,10 @@ BEGIN
     END;
     INSERT INTO ledger.ledger_account (book_id, code, non_negative)
     VALUES (v_book, 'trading', true), (v_book, 'reserve', true), (v_book, 'venue', false),
-           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false);
+           (v_book, 'fees', false), (v_book, 'external', false), (v_book, 'ops_cost', false),
+           -- the treasury memo accounts (docs/treasury.md)
+           (v_book, 'principal', false), (v_book, 'realized_pnl', false), (v_book, 'fee_expense', false),
+           (v_book, 'operations', true), (v_book, 'treasury', false);
     PERFORM ops._audit(v_book, 'create_account', p_name,
         jsonb_build_object('mode', p_mode, 'venue', p_venue, 'base_currency', p_base_currency, 'lane', p_lane,
                            'initial_principal', p_initial_principal, 'risk_profile', p_risk_profile), p_reason);

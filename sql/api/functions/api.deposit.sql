@@ -1,6 +1,7 @@
 -- api.deposit(p_account, p_amount, p_ts, p_reason, p_currency, p_ref) -> bigint (journal transaction seq)
 -- Operator. Deposits capital: one balanced transaction, trading +amount / external -amount, in
--- p_currency (default: the account's base currency), at business time p_ts.
+-- p_currency (default: the account's base currency), at business time p_ts; and its treasury memo
+-- (principal -amount / treasury +amount, docs/treasury.md).
 -- Raises PD012 for a non-positive amount, PD011 for an unknown account or currency.
 -- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
 -- than the wall clock plus max_clock_skew_seconds: PD015.
@@ -31,6 +32,9 @@ BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
     v_tx := ledger._post(v_acct.book_id, 'deposit', coalesce(p_ref, 'deposit'), p_ts,
                          ARRAY['trading', 'external'], ARRAY[v_ccy, v_ccy], ARRAY[p_amount, -p_amount]);
+    -- The treasury memo of the principal (docs/treasury.md): principal -amount, treasury +amount.
+    PERFORM ledger._post(v_acct.book_id, 'principal', coalesce(p_ref, 'deposit'), p_ts,
+                         ARRAY['principal', 'treasury'], ARRAY[v_ccy, v_ccy], ARRAY[-p_amount, p_amount]);
     PERFORM ops._audit(v_acct.book_id, 'deposit', p_account,
         jsonb_build_object('amount', p_amount, 'currency', v_ccy, 'ts', p_ts, 'tx_seq', v_tx), p_reason);
     RETURN v_tx;

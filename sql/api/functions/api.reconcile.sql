@@ -8,7 +8,8 @@
 --             (client order ids): missing on either side is a mismatch.
 -- A new mismatch (differing from the previous comparison's) halts trading globally (system halt, lifted
 -- only by an operator), opens a severity-1 execution incident with the differences and trips the
--- reconciliation-desync breaker. Returns clean = true when everything agrees.
+-- reconciliation-desync breaker; their evidence names the comparison by {ts, kind}, not by its seq (a restart's
+-- start-up rows shift the seqs a replay would see). Returns clean = true when everything agrees.
 -- Issue 9: NaN or ±Infinity in a numeric argument or in the venue balances: PD012 (first thing); a business time
 -- that is infinite or later than the wall clock plus max_clock_skew_seconds: PD015.
 CREATE OR REPLACE FUNCTION api.reconcile(
@@ -24,6 +25,7 @@ DECLARE
     v_orders text[];
     v_diffs  jsonb;
     v_seq    bigint;
+    v_ref    jsonb;
     v_inc    bigint;
     v_prev_diffs jsonb;
     v_since  timestamptz;
@@ -70,12 +72,15 @@ BEGIN
     VALUES (v_acct.book_id, p_kind, p_ts, v_venue, v_book, coalesce(p_venue_open_orders, '{}'), v_orders,
             v_tolerance, v_diffs, v_diffs = '[]'::jsonb)
     RETURNING seq INTO v_seq;
+    -- The evidence names the comparison by its business time and kind, never by its seq: a restart's start-up
+    -- comparisons take seqs an uninterrupted run (a replay) does not have, and the evidence is hashed.
+    v_ref := jsonb_build_object('ts', p_ts, 'kind', p_kind);
 
     IF v_diffs <> '[]'::jsonb AND v_diffs IS DISTINCT FROM v_prev_diffs THEN
         v_inc := ops._open_incident(v_acct.book_id, 1, 'execution', 'global',
             format('reconciliation mismatch on %s', p_account),
             format('%s difference(s) between the book and the venue at %s: %s', jsonb_array_length(v_diffs), p_ts, v_diffs),
-            jsonb_build_object('reconciliation', v_seq, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
+            jsonb_build_object('reconciliation', v_ref, 'hours', jsonb_build_array(p_ts)), p_ts, 'system');
         IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.scope_key = '*'), false) THEN
             PERFORM risk._set_halt('global', '*', 0, 'halt',
                 format('reconciliation mismatch on %s (incident %s of account %s)', p_account, v_inc, p_account), 'system', p_ts,
@@ -87,7 +92,7 @@ BEGIN
         PERFORM risk._check_breaker(v_acct.book_id, 'reconciliation_desync', p_ts,
             (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = v_acct.book_id AND NOT r.clean
                 AND r.ts > v_since), 1,
-            jsonb_build_object('reconciliation', v_seq, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
+            jsonb_build_object('reconciliation', v_ref, 'diffs', v_diffs, 'incident', v_inc));  -- a breaker_trip row, linked to v_inc
     END IF;
     RETURN QUERY SELECT v_diffs = '[]'::jsonb, v_diffs, v_seq;
 END

@@ -15,6 +15,7 @@
 --     allocation with its realized PnL = qty * (exit - entry) - entry fee share - exit fee share
 --     (PD007 when the open lots do not cover the sell);
 --   * the position and, when it returns to flat, the executed round trip;
+--   * the treasury postings (ledger._treasury_fill: realized PnL, fee expense, reserve accrual; docs/treasury.md);
 --   * then the abnormal-slippage breaker (adverse slippage against the order's decision price, bps) and
 --     the intra-hour loss limits (risk._after_fill). The trip counts what its lots
 --     held: a fee paid in the base asset is a fee (in quote at the fill price), not bought or sold
@@ -161,6 +162,7 @@ BEGIN
                trip_fees = CASE WHEN p.quantity = 0 THEN 0 ELSE p.trip_fees END + v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_book AND p.symbol = v_req.symbol;
+        PERFORM ledger._treasury_fill(v_book, p_venue_trade_id, v_req.symbol, v_fee_quote, p_ts);  -- docs/treasury.md
         PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
         RETURN 'recorded';
     END IF;
@@ -225,6 +227,7 @@ BEGIN
                 (v_pos.trip_sell_notional - v_pos.trip_buy_notional - v_pos.trip_fees)
                     / (v_pos.trip_buy_notional + v_pos.trip_buy_fees));
     END IF;
+    PERFORM ledger._treasury_fill(v_book, p_venue_trade_id, v_req.symbol, v_fee_quote, p_ts);  -- docs/treasury.md
     PERFORM risk._after_fill(v_book, p_client_order_id, p_price, p_ts);
     RETURN 'recorded';
 END

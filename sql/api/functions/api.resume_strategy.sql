@@ -3,6 +3,8 @@
 -- strategy's risk state (risk._resume_risk): its kill (the halt at its scope; the strategy moves halted ->
 -- cooldown, then normal after cooldown_hours at an hour close) and a held reducing state (strategy_drawdown, a
 -- live lane's strategy_daily_loss; -> normal, cause operator_resume).
+-- Refused (PD014) as api.resume is (risk._require_resumable): while the book's latest reconciliation is dirty, or
+-- while a severity-1 incident of the book (or a global one) is open. PD011 for an unknown strategy.
 CREATE OR REPLACE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -11,6 +13,8 @@ AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);
 BEGIN
+    PERFORM risk._require_resumable(format('resume_strategy of %s/%s', p_account, p_strategy), 'strategy',
+                                    p_account || '/' || p_strategy, v_acct.book_id);
     PERFORM ops._audit(v_acct.book_id, 'resume_strategy', p_account || '/' || p_strategy, '{}', p_reason);
     UPDATE trading.strategy s SET status = 'active' WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
     IF NOT FOUND THEN
@@ -21,4 +25,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.resume_strategy(text, text, text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown.';
+COMMENT ON FUNCTION api.resume_strategy(text, text, text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown; PD014 while the book''s latest reconciliation is dirty or a severity-1 incident of the book (or global) is open.';

@@ -19,7 +19,9 @@
 -- qty_not_multiple_of_step order_rate_limit no_position sell_exceeds_position; issue 13: pool_disabled pool_budget
 -- pool_daily_loss pool_drawdown strategy_allocation strategy_daily_loss strategy_drawdown (risk._check_pool,
 -- risk._check_strategy_allocation, risk._check_strategy_loss) and arbitration_refused arbitration_lost
--- arbitration_netted (risk._check_arbitration; under the net rule an admitted signal trades its residual), their figures under figures->'rules'. A strategy sells only what it holds itself
+-- arbitration_netted (risk._check_arbitration; under the net rule an admitted signal trades its residual), their figures under figures->'rules'.
+-- Issue 15: treasury_budget_cut (risk._treasury_budget: the entry caps scaled by the treasury's risk-budget cut,
+-- figures under caps treasury_budget_scale and treasury_budget). A strategy sells only what it holds itself
 -- (risk._strategy_position). Beyond the profile's
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
@@ -230,6 +232,11 @@ BEGIN
         IF v_cap IS NOT NULL AND p_edge_bps < v_cap THEN
             v_reasons := v_reasons || 'edge_below_minimum'::text;
         END IF;
+        v_cap := risk.cap(v_limits, 'max_claimed_edge_bps', p_symbol, NULL);
+        v_caps := v_caps || jsonb_build_object('max_claimed_edge_bps', v_cap);
+        IF v_cap IS NOT NULL AND p_edge_bps > v_cap THEN
+            v_reasons := v_reasons || 'implausible_edge'::text;  -- seed 001 F1: a corrupted score is refused, not believed
+        END IF;
         IF v_notional * (1 + v_fee_rate) > (v_ccy ->> 'quote_cash')::numeric - (v_ccy ->> 'quote_open_buys')::numeric * (1 + v_fee_rate) THEN
             v_reasons := v_reasons || 'insufficient_cash'::text;
         END IF;
@@ -279,6 +286,9 @@ BEGIN
         IF v_cap IS NOT NULL AND v_peak - v_equity >= v_cap AND v_peak > v_equity THEN
             v_reasons := v_reasons || 'drawdown_limit'::text;
         END IF;
+        SELECT v_reasons || x.reasons, v_caps || x.caps INTO v_reasons, v_caps  -- the treasury's risk-budget cut
+          FROM risk._treasury_budget(v_acct.book_id, p_ts, v_limits, p_symbol, v_cluster, v_inst.quote, v_equity,
+                                     v_notional_value, v_inst_after, v_clus_after, v_quote_after, v_port_after) x;
         v_rules := v_rules || jsonb_build_object(
             'pool', risk._check_pool(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity, v_day_start, v_peak),
             'strategy_allocation', risk._check_strategy_allocation(v_acct.book_id, p_strategy, p_ts, v_side, v_notional_value, v_limits, v_equity),

@@ -52,16 +52,27 @@ SELECT c.campaign_id, c.campaign, c.seed, c.account,
        c.failed_gate_checks + c.failed_chain_checks AS state_corruption_incidents,
        (SELECT count(*) FROM ops.reconciliation r WHERE r.book_id = c.book_id AND NOT r.clean
            AND r.ts BETWEEN c.first_hour AND c.last_hour) AS execution_portfolio_mismatches,
-       coalesce((SELECT (SELECT count(*) FROM jsonb_object_keys(CASE jsonb_typeof(r.diffs) WHEN 'object' THEN r.diffs ELSE '{}' END))
+       coalesce((SELECT CASE jsonb_typeof(r.diffs) WHEN 'array' THEN jsonb_array_length(r.diffs)
+                                                   WHEN 'object' THEN (SELECT count(*) FROM jsonb_object_keys(r.diffs))
+                                                   ELSE 0 END
                    FROM ops.reconciliation r WHERE r.book_id = c.book_id AND r.ts <= c.last_hour
                   ORDER BY r.seq DESC LIMIT 1), 0) AS events_lost,
        (SELECT count(*) FROM ops.chaos_fault f WHERE f.campaign_id = c.campaign_id AND f.outcome NOT LIKE 'missed%') AS faults_injected,
        (SELECT count(DISTINCT f.layer || ':' || f.kind) FROM ops.chaos_fault f
          WHERE f.campaign_id = c.campaign_id AND f.outcome NOT LIKE 'missed%') AS scenarios_injected,
-       round(100.0 * (1 - least(c.operator_resumes, (SELECT count(*) FROM ops.chaos_fault f WHERE f.campaign_id = c.campaign_id
+       -- A human: an operator resume, or a terminal venue fault (a ghost fill, a withdrawal) that ended the account's
+       -- trading. A terminal fault the operator corrected (api.void_fill, api.post_venue_transfer: the book has a
+       -- correction) is counted once, by the resume that followed its correction.
+       round(100.0 * (1 - least(c.operator_resumes
+                                + (SELECT count(*) FROM ops.chaos_fault f WHERE f.campaign_id = c.campaign_id
+                                     AND f.layer = 'venue' AND f.kind IN ('ghost_fill', 'withdrawal')
+                                     AND f.outcome NOT LIKE 'not reached%' AND f.outcome NOT LIKE 'missed%'
+                                     AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = c.book_id)
+                                     AND NOT EXISTS (SELECT FROM ops.transfer_posting t WHERE t.book_id = c.book_id)),
+                                (SELECT count(*) FROM ops.chaos_fault f WHERE f.campaign_id = c.campaign_id
                                                        AND f.outcome NOT LIKE 'missed%'))::numeric
              / nullif((SELECT count(*) FROM ops.chaos_fault f WHERE f.campaign_id = c.campaign_id
                          AND f.outcome NOT LIKE 'missed%'), 0)), 2) AS survived_without_human_pct,
        c.worker_kills, c.db_stops, c.operator_resumes, c.liveness_hour, c.replay_parity, c.passed
   FROM c;
-COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume), SIGKILLs, database stops, liveness, replay parity, verdict.';
+COMMENT ON VIEW api.chaos_metrics IS 'Seed 001''s metrics per chaos campaign, computed from the book: uptime % (closed hours without a halt covering the book in force at the close), global kill-switch triggers (global halts), halts, local kills (strategy halts and health pauses), MTTR and the longest recovery (wall seconds from halt to resume), halts never lifted, max drawdown (book) and per pool (fall of the pool''s PnL from its peak, quote currency), state-corruption incidents (segments whose gates or chains failed), execution/portfolio mismatches (dirty reconciliations), events lost (differences left in the last reconciliation), faults and distinct scenarios injected, % survived without a human (faults not followed by an operator resume nor ending the account''s trading; a corrected terminal fault counts by its resume), SIGKILLs, database stops, liveness, replay parity, verdict.';

@@ -1,7 +1,8 @@
 -- market.last_bar(p_venue, p_symbol, p_at) -> (ts, close, bar_close)
 -- The latest effective (highest revision) 1h bar of a symbol that had closed by p_at (open time
 -- ts <= p_at - 1h), looking back at most 7 days; no row when there is none. bar_close = ts + 1h.
--- Used for marks and decision prices: a decision at p_at may only see bars that closed by p_at.
+-- Used for marks and decision prices: a decision at p_at may only see bars that closed by p_at. The rule itself is
+-- market.bar_known's (one definition).
 -- PL/pgSQL with a forced generic plan: the plan is cached per session and partitions are pruned at
 -- execution, instead of planning against every monthly partition on each call.
 CREATE OR REPLACE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamptz)
@@ -11,14 +12,7 @@ SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
-    RETURN QUERY
-    SELECT c.ts, c.close, c.ts + interval '1 hour'
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-       AND c.ts > p_at - interval '7 days'
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
+    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bar_known(p_venue, p_symbol, p_at, NULL, interval '7 days') b;
 END
 $$;
 

@@ -1,6 +1,6 @@
 -- ops._open_incident(p_book_id, p_severity, p_category, p_scope, p_title, p_description, p_links, p_ts, p_source)
 --   -> bigint (incident seq within the book; book 0 for incidents that span books)
--- Appends an incident. p_links: {"orders": [...], "hours": [...], "reconciliation": seq, "gates": [...]}.
+-- Appends an incident. p_links: {"orders": [...], "hours": [...], "reconciliation": {"ts": …, "kind": …}, "gates": [...]}.
 CREATE OR REPLACE FUNCTION ops._open_incident(
     p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text,
     p_links jsonb, p_ts timestamptz, p_source text)

@@ -28,7 +28,11 @@ AS $$
            ('ops.validation_run', '{}'),
            ('risk.strategy_health', '{}'),
            ('risk.horizon_flag', '{}'),
-           ('risk.state_event', '{}')
+           ('risk.state_event', '{}'),
+           ('ledger.treasury_transfer', '{}'),
+           ('portfolio.treasury_status', '{}'),
+           ('ops.transfer_posting', '{}'),
+           ('trading.fill_void', '{}')
 $$;
 
 COMMENT ON FUNCTION ops.chained_tables() IS 'The hash-chained append-only tables (chain per book) and the columns their row hash excludes besides ops.hash_excluded_columns(). ledger.posting is chained per (book, account, currency) separately.';

@@ -12,7 +12,8 @@ AS $$ SELECT sha256(convert_to(concat_ws('|',
     p_digests ->> 'trading.lot_allocation', p_digests ->> 'trading.round_trip', p_digests ->> 'ledger.journal',
     p_digests ->> 'risk.halt_event', p_digests ->> 'ops.reconciliation',
     p_digests ->> 'ops.incident', p_digests ->> 'risk.breaker_trip',
-    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event'),
+    p_digests ->> 'risk.strategy_health', p_digests ->> 'risk.horizon_flag', p_digests ->> 'risk.state_event',
+    p_digests ->> 'trading.fill_void'),
     'UTF8')) $$;
 
 COMMENT ON FUNCTION portfolio.outputs_hash(jsonb) IS 'sha256 over the output digests of an hour, in a fixed order.';

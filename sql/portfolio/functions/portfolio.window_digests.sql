@@ -26,10 +26,13 @@ BEGIN
     FOREACH v_key IN ARRAY ARRAY['trading.signal', 'risk.decision', 'trading.order_request', 'trading.order_event',
                                  'trading.fill', 'trading.lot', 'trading.lot_allocation', 'trading.round_trip',
                                  'ledger.transaction', 'risk.halt_event', 'ops.reconciliation', 'ops.incident',
-                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event'] LOOP
+                                 'risk.breaker_trip', 'risk.strategy_health', 'risk.horizon_flag', 'risk.state_event',
+                                 'trading.fill_void'] LOOP
         -- The risk state chain (migration 0017) counts only once the book has one: the hashes of books (and
         -- hours recorded before 0017) without a risk state move stay what they were.
         CONTINUE WHEN v_key = 'risk.state_event' AND NOT (p_to ? v_key);
+        -- Likewise the fill voids (migration 0026): they count once the book has one (api.void_fill).
+        CONTINUE WHEN v_key = 'trading.fill_void' AND NOT (p_to ? v_key);
         v_lo := coalesce((p_from ->> v_key)::bigint, 0);
         v_hi := coalesce((p_to ->> v_key)::bigint, 0);
         IF v_hi <= v_lo THEN
@@ -57,6 +60,9 @@ BEGIN
             WHEN 'trading.lot_allocation' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM trading.lot_allocation t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
+            WHEN 'trading.fill_void' THEN
+                SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
+                  INTO v_hex FROM trading.fill_void t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;
             WHEN 'trading.round_trip' THEN
                 SELECT encode(sha256(string_agg(CASE WHEN p_recompute THEN ops.row_hash(t.prev_hash, to_jsonb(t)) ELSE t.row_hash END, ''::bytea ORDER BY t.seq)), 'hex')
                   INTO v_hex FROM trading.round_trip t WHERE t.book_id = p_book_id AND t.seq > v_lo AND t.seq <= v_hi;

@@ -24,6 +24,7 @@ BEGIN
         CASE p_breaker WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
                        WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'worker_rss_mb' THEN 'infrastructure'
                        WHEN 'stale_data_hours' THEN 'data'
+        WHEN 'flat_feed_hours' THEN 'data' WHEN 'bar_outlier_pct' THEN 'data'
                        WHEN 'orders_per_hour' THEN 'model' ELSE 'execution' END,
         'account:' || v_acct.name,
         format('circuit breaker %s tripped on %s', p_breaker, v_acct.name),

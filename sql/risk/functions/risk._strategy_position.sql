@@ -20,7 +20,9 @@ BEGIN
                         - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END), 0)
       INTO v_own
       FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy;
+     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy
+       AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                          AND v.venue_trade_id = f.venue_trade_id);  -- voided: the venue never made it
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_own_open
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy

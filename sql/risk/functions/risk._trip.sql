@@ -47,7 +47,8 @@ BEGIN
     v_category := CASE p_breaker
         WHEN 'api_error_rate' THEN 'infrastructure' WHEN 'connectivity_loss' THEN 'infrastructure'
         WHEN 'venue_fatal_error' THEN 'infrastructure' WHEN 'worker_rss_mb' THEN 'infrastructure'
-        WHEN 'stale_data_hours' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
+        WHEN 'stale_data_hours' THEN 'data'
+        WHEN 'flat_feed_hours' THEN 'data' WHEN 'bar_outlier_pct' THEN 'data' WHEN 'orders_per_hour' THEN 'model'
         ELSE 'execution' END;
     v_incident := ops._open_incident(p_book_id, CASE p_scope WHEN 'global' THEN 1 ELSE 2 END, v_category,
         p_scope || ':' || v_key,

@@ -51,6 +51,9 @@ BEGIN
           FROM trading.fill f
           JOIN trading.order_request r ON r.client_order_id = f.client_order_id
          WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = p_strategy AND f.ts <= p_ts
+           -- a fill voided by p_ts (api.void_fill: the venue never made it) holds nothing
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts)
          GROUP BY f.symbol),
     m AS (
         SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)

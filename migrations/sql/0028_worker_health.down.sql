@@ -1,4 +1,4 @@
--- 0023_worker_health.down.sql — undoes 0023. The worker_rss_mb breaker goes away with its settings unless it
+-- 0028_worker_health.down.sql — undoes 0028. The worker_rss_mb breaker goes away with its settings unless it
 -- has tripped (risk.breaker_trip is append-only and chained: a trip stays, and so does its kind).
 SET LOCAL session_replication_role = replica;
 SET LOCAL ROLE predator_owner;

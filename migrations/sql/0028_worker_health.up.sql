@@ -1,4 +1,4 @@
--- 0023_worker_health.up.sql — the worker's resident memory and the memory-growth breaker (issue 14, seed 001
+-- 0028_worker_health.up.sql — the worker's resident memory and the memory-growth breaker (issue 14, seed 001
 -- C2: a worker that leaks memory must be noticed, and the database, not the worker, decides what to do).
 --
 -- * ops.worker_health: what a worker reported about its own process at an hour's close (api.record_worker_health):
