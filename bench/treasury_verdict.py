@@ -57,7 +57,7 @@ def _plain(v: Any) -> Any:
 def _score_json(s: tv.Score) -> dict[str, Any]:
     return {"strategy": s.candidate.strategy, "set": s.candidate.label, "params": s.candidate.param_dict(),
             "period": s.period.name, "fills": s.fills, "round_trips": s.round_trips,
-            "final_equity": _plain(s.final_equity), "wall_seconds": round(s.wall_seconds, 1),
+            "final_equity": _plain(s.final_equity), "wall_seconds": round(s.wall_seconds, 1), "events": list(s.events),
             "figures": {k: _plain(v) for k, v in vars(s.shares).items()}}
 
 

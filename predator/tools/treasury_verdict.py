@@ -141,6 +141,9 @@ class Score:
     final_equity: Decimal | None
     wall_seconds: float
     index: int = 0  # the candidate's place in its grid (the last tie-break)
+    #: What stopped or limited the book's trading during the run (halts, resumes, flattens: ``kind scope at
+    #: business time: reason``), as the runner's summary read them.
+    events: tuple[str, ...] = ()
 
 
 def account_name(candidate: Candidate, period: Period) -> str:
@@ -195,7 +198,10 @@ def run_one(db: Target, candidate: Candidate, period: Period, settings: Settings
         runner.close()
     wall = seams.monotonic() - t0
     shares = read_shares(db, config.account, period, settings.window_days)
-    return Score(candidate, period, shares, summary.fills, summary.round_trips, summary.final_equity, wall, index)
+    events = tuple(f"{e.kind} {e.scope} at {(e.ts or e.after_hour or period.start):%Y-%m-%d %H:%M}: {e.reason}"
+                   for e in summary.events)
+    return Score(candidate, period, shares, summary.fills, summary.round_trips, summary.final_equity, wall, index,
+                 events)
 
 
 def _key(score: Score) -> tuple[Decimal, Decimal, int]:
@@ -311,7 +317,7 @@ def _amt(v: Decimal | None) -> str:
 
 HEADER = ("strategy", "set", "params", "period", "windows", "surplus ≥ 0", "principal protected", "both",
           "median window surplus", "period surplus", "realized PnL", "fees", "op. costs", "reserve",
-          "equity at end", "fills", "wall s")
+          "equity at end", "fills", "halts etc.", "wall s")
 
 
 def row(score: Score, chosen: bool = False) -> tuple[str, ...]:
@@ -321,7 +327,8 @@ def row(score: Score, chosen: bool = False) -> tuple[str, ...]:
             f"{s.surplus_ok} ({_pct(s.share_surplus_ok)})", f"{s.protected} ({_pct(s.share_protected)})",
             f"{s.both} ({_pct(s.share_both)})", _amt(s.surplus_median), _amt(s.day_surplus),
             _amt(s.day_realized_pnl), _amt(s.day_trading_fees), _amt(s.day_operating_costs),
-            _amt(s.day_reserve_accrual), _amt(s.equity_end), str(score.fills), f"{score.wall_seconds:.0f}")
+            _amt(s.day_reserve_accrual), _amt(s.equity_end), str(score.fills), str(len(score.events)),
+            f"{score.wall_seconds:.0f}")
 
 
 def markdown_table(rows: Sequence[tuple[str, ...]]) -> str:

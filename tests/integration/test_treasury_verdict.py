@@ -45,3 +45,4 @@ def test_a_two_week_run_reads_its_complete_windows(market_db: Target) -> None:
     assert s.principal == Decimal(10000) and s.equity_end == score.final_equity
     assert limits == {"treasury_reserve_pct": Decimal(25), "treasury_window_days": Decimal(7)}
     assert costs == [(Decimal(20), "month", PERIOD.start)]
+    assert score.events == (), "two quiet weeks: no halt, no flatten"
