@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos clean
+.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos treasury-verdict clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -65,6 +65,13 @@ chaos-ci: bootstrap
 bench-chaos: bootstrap
 	$(PREDATOR) db up
 	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/chaos_year.py $${CHAOS_BENCH_ARGS:-}
+
+## Issue 15 item 7: the self-financing verdict (long; not part of `make test`). VERDICT_ARGS narrows it, e.g.
+## VERDICT_ARGS='--strategies trend,meanrev --sets A --jobs 2' VERDICT_REDUCED='why'. Writes reports/treasury_verdict.*
+treasury-verdict: bootstrap
+	@if [ -z "$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
+	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/treasury_verdict.py $${VERDICT_ARGS:-} \
+	    $${VERDICT_REDUCED:+--reduced "$$VERDICT_REDUCED"}
 
 peers: bootstrap
 	$(PY) bench/peers/run.py

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from predator.venues.deadman import DeadManSwitch
 
 HOUR_DELTA = __import__("datetime").timedelta(hours=1)
+#: The demo book's declared infrastructure cost, per month in its quote currency (issue 15's realistic default).
+DEMO_MONTHLY_COST = Decimal(20)
 
 
 def _utc(value: str) -> datetime:
@@ -583,10 +585,26 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         venue=venue_factory(run_config),
     )
     try:
+        runner.prepare()
+        if runner.last_closed_hour() is None:
+            # A realistic recurring cost (issue 15: 20 a month of infrastructure), accrued by the hour close in
+            # the treasury's memo ledgers: the trading figures do not move, the self-financing status does.
+            from predator.db import api as gateway
+
+            with target.connect("operator") as op, op.transaction():
+                gateway.declare_operating_cost(op, account, "infrastructure", DEMO_MONTHLY_COST,
+                                               run_config.base_currency, "month", run_config.start,
+                                               "demo: 20 a month of infrastructure")
         summary = runner.run()
     finally:
         runner.close()
     print_summary(summary)
+    with target.connect("auditor") as conn:
+        from predator.reports import treasury as treasury_report
+
+        for line in treasury_report.period_lines(conn, account, run_config.start.date(),
+                                                 (run_config.end - HOUR_DELTA).date()):
+            click.echo(line)
 
     t1 = seams.monotonic()
     with target.connect("auditor") as conn:

@@ -212,3 +212,29 @@ def statuses_closing(
                  f"SELECT {_STATUS_COLUMNS} FROM api.treasury_status"
                  " WHERE account = %s AND period_to > %s AND period_to <= %s ORDER BY day, window_days",
                  (account, start, end))
+
+
+@dataclass(frozen=True)
+class WindowShare:
+    """How many of ``account``'s complete stored rolling windows of ``window_days`` ending on the days
+    ``first`` .. ``last`` had a net surplus ≥ 0 and had principal protected (``api.treasury_status``)."""
+
+    window_days: int
+    windows: int
+    surplus_non_negative: int
+    principal_protected: int
+
+
+def window_share(conn: psycopg.Connection[Any], *, account: str, window_days: int, first: date,
+                 last: date) -> WindowShare:
+    """The share of complete rolling windows with surplus ≥ 0 and with principal protected (issue 15's
+    self-financing measure), counted in SQL over the stored statuses."""
+    row = _one(conn, WindowShare,
+               "SELECT %(w)s AS window_days, count(*)::int AS windows,"
+               "       (count(*) FILTER (WHERE surplus >= 0))::int AS surplus_non_negative,"
+               "       (count(*) FILTER (WHERE principal_protected))::int AS principal_protected"
+               "  FROM api.treasury_status"
+               " WHERE account = %(a)s AND window_days = %(w)s AND complete AND day BETWEEN %(f)s AND %(l)s",
+               {"a": account, "w": window_days, "f": first, "l": last})
+    assert row is not None
+    return row

@@ -157,3 +157,30 @@ def as_json(v: TreasuryView) -> dict[str, Any]:
         "transfers": [obj(t) for t in v.transfers],
         "operating_costs": [obj(c) for c in v.costs],
     }
+
+
+def period_lines(conn: psycopg.Connection[Any], account: str, first: date, last: date,
+                 window_days: int = DEFAULT_WINDOW) -> list[str]:
+    """Two lines on the self-financing of ``account`` over the UTC days ``first`` .. ``last`` (``predator demo``
+    prints them beside the trading summary): the period's figures summed from the stored daily statuses, and the
+    share of complete rolling windows with surplus ≥ 0 and with principal protected. No status: one line
+    saying so."""
+    days = (last - first).days + 1
+    period = treasury_reads.daily_window(conn, account=account, days=days, last=last)
+    if period is None:
+        return [f"SELF-FINANCING: no treasury status stored for {account} (a status is stored at each 00:00 UTC close)"]
+    stored = treasury_reads.window_lengths(conn, account=account)
+    window = next((w for w in reversed(stored) if w > 1), window_days)
+    share = treasury_reads.window_share(conn, account=account, window_days=window, first=first, last=last)
+    ccy = period.currency or ""
+    protected = {True: "yes", False: "NO", None: "—"}[period.principal_protected]
+    return [
+        f"SELF-FINANCING {first:%Y-%m-%d} .. {last:%Y-%m-%d} ({period.rows} days, {ccy}): realized PnL "
+        f"{_money(period.realized_pnl)} - fees {_money(period.trading_fees)} - operating costs "
+        f"{_money(period.operating_costs)} - reserve {_money(period.reserve_accrual)} = surplus "
+        f"{_money(period.surplus)}; principal protected {protected} (equity {_money(period.equity)}, principal "
+        f"{_money(period.principal)})",
+        f"  rolling {window}-day windows: {share.surplus_non_negative} of {share.windows} with surplus >= 0, "
+        f"{share.principal_protected} of {share.windows} with principal protected  (predator treasury status "
+        f"--account {account}; docs/treasury.md)",
+    ]
