@@ -271,15 +271,69 @@ def _up(tcp_port: int | None) -> Layout:
     if "include_if_exists = 'predator.conf'" not in text:
         _write_as(lay, main_conf, text + "\ninclude_if_exists = 'predator.conf'\n")
     _save(lay)
+    recovering = False
     if is_running(lay):
         if tcp_port is not None:
             _run(lay, [str(bindir / "pg_ctl"), "restart", "-D", str(lay.pgdata), "-w", "-l", str(lay.logfile)])
         else:
             _reload(lay, bindir)   # a cluster started with older rules (trust) gets the ones just written
     else:
+        recovering = _crashed(lay, bindir)
         _run(lay, [str(bindir / "pg_ctl"), "start", "-D", str(lay.pgdata), "-w", "-t", "60", "-l", str(lay.logfile)])
     _ensure_database(lay)
+    if recovering:
+        analyze_after_recovery(lay)
     return lay
+
+
+def _crashed(lay: Layout, bindir: Path) -> bool:
+    """True when the stopped cluster was not shut down cleanly (a crash or an immediate stop: its next start
+    replays the WAL). Read from ``pg_controldata``'s "Database cluster state" (C locale)."""
+    if not (lay.pgdata / "global" / "pg_control").exists():
+        return False
+    proc = _run(lay, ["env", "LC_ALL=C", str(bindir / "pg_controldata"), "-D", str(lay.pgdata)], check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith("Database cluster state:"):
+            return line.split(":", 1)[1].strip() not in ("shut down", "shut down in recovery")
+    return False
+
+
+#: The statistics query of :func:`analyze_after_recovery`: every table of the database outside the system
+#: schemas, but the partitions of ``market.candle`` already analyzed (closed months of candles, written once
+#: at load; ANALYZE of every partition costs seconds where the books cost a fraction of one).
+_TO_ANALYZE = """
+SELECT format('%I.%I', n.nspname, c.relname)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT LIKE 'pg\\_%'
+   AND NOT (c.relispartition AND c.reltuples >= 0
+            AND EXISTS (SELECT FROM pg_inherits i WHERE i.inhrelid = c.oid
+                           AND i.inhparent = to_regclass('market.candle')))
+ ORDER BY 1
+"""
+
+
+def analyze_after_recovery(lay: Layout) -> list[str]:
+    """ANALYZE the tables of every database of the cluster after crash recovery; returns them ("db.table").
+
+    Why: after a crash or an immediate stop PostgreSQL resets its cumulative statistics (the counters of rows
+    changed since the last ANALYZE that autovacuum compares with its thresholds; PostgreSQL docs, "The
+    Cumulative Statistics System"), so tables written between two crashes may never be analyzed. A book never
+    analyzed has no row estimates, and the planner then picks nested loops that rescan it for every row: the
+    hour close of a chaos campaign's book got three times slower within four months (docs/chaos.md). Column
+    statistics themselves survive the crash; only tables never analyzed or grown since need this."""
+    import psycopg
+
+    done: list[str] = []
+    with psycopg.connect(lay.dsn("postgres"), autocommit=True) as conn:
+        dbs = [r[0] for r in conn.execute(
+            "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1").fetchall()]
+    for db in dbs:
+        with psycopg.connect(lay.dsn(db), autocommit=True) as conn:
+            for (table,) in conn.execute(_TO_ANALYZE).fetchall():
+                conn.execute(f"ANALYZE {table}")  # a quoted name from format('%I.%I') above
+                done.append(f"{db}.{table}")
+    return done
 
 
 def _write_as(lay: Layout, path: Path, text: str) -> None:

@@ -1,0 +1,69 @@
+"""The embedded cluster after a crash (docs/operations.md "After a crash"): PostgreSQL resets its cumulative
+statistics when it recovers from a crash or an immediate stop, so ``predator db up`` ANALYZEs the tables then
+(:func:`predator.db.cluster.analyze_after_recovery`); after a clean stop it leaves them to autovacuum.
+
+Runs on a cluster of its own under a temporary PREDATOR_HOME (it stops its server in immediate mode)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from predator.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.xdist_group("own_cluster")
+
+
+def _py(env: dict[str, str], code: str) -> str:
+    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=180)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PREDATOR_DSN", "PREDATOR_TEST_DSN")}
+    env.update(PREDATOR_HOME=str(tmp_path / "home"), PREDATOR_LOG=os.devnull)
+    try:
+        _py(env, "from predator.db import cluster; cluster.up()")
+        yield env
+    finally:
+        _py(env, "from predator.db import cluster; cluster.down()")
+
+
+def _dsn(env: dict[str, str]) -> str:
+    return _py(env, "from predator.db import cluster; print(cluster.layout().dsn())")
+
+
+def _reltuples(env: dict[str, str], table: str) -> float:
+    with psycopg.connect(_dsn(env), autocommit=True) as conn:
+        row = conn.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", (table,)).fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def _new_table(env: dict[str, str], table: str) -> None:
+    with psycopg.connect(_dsn(env), autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {table} AS SELECT g AS n FROM generate_series(1, 500) g")
+
+
+def test_up_after_an_immediate_stop_analyzes_and_after_a_clean_stop_does_not(home: dict[str, str]) -> None:
+    # A table written and never analyzed (autovacuum runs once a minute at best: not in these seconds).
+    _new_table(home, "public.after_clean")
+    assert _reltuples(home, "public.after_clean") < 0
+    _py(home, "from predator.db import cluster; cluster.down()")
+    _py(home, "from predator.db import cluster; cluster.up()")
+    assert _reltuples(home, "public.after_clean") < 0, "a clean stop keeps the counters: nothing to analyze"
+
+    _new_table(home, "public.after_crash")
+    _py(home, "from predator.db import cluster; cluster.down(mode='immediate')")
+    _py(home, "from predator.db import cluster; cluster.up()")
+    assert _reltuples(home, "public.after_crash") == 500
+    assert _reltuples(home, "public.after_clean") == 500
