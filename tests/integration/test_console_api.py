@@ -278,6 +278,13 @@ def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, c
     assert answer.status == 409 and answer.json()["code"] == "PD014"
     assert answer.json()["message"] == "resume refused: global * is not halted"
     assert answer.json()["hint"] == "See api.halts for the active halts."
+    # The kill switch: one call, a global halt with its reason, the counts and who listens.
+    answer = console.post("/api/v1/kill_switch", token=console.token, body={"reason": "kill drill", "flatten": True})
+    assert answer.status == 200, answer.body
+    assert answer.json()["orders_marked"] == 0 and answer.json()["flatten_orders"] == 0
+    assert answer.json()["halt_seq"] >= 1 and answer.json()["listening_workers"] == []
+    assert _active_halts(console_db) == [("global", "*", "kill switch: kill drill")]
+    assert console.post("/api/v1/resume", token=console.token, body={"reason": "kill drill over"}).status == 200
     answer = console.post("/api/v1/incidents/INC-x/resolve", token=console.token, body={"reason": "x"})
     assert answer.status == 422 and answer.json()["code"] == "PD012"
     assert "INC-<book>-<seq>" in answer.json()["hint"]
