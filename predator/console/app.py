@@ -183,7 +183,7 @@ class Console:
         self.sessions = security.Sessions()
         self.templates = Environment(loader=PackageLoader("predator.console", "templates"),
                                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-        self.templates.filters.update(num=_num, pct=_pct, when=_when, age=_age)
+        self.templates.filters.update(num=_num, pct=_pct, when=_when, age=_age, used=_used)
 
     @contextmanager
     def read(self) -> Iterator[psycopg.Connection[Any]]:
@@ -238,6 +238,13 @@ def _num(value: Any, places: int = 2) -> str:
 
 def _pct(value: Any, places: int = 1) -> str:
     return "—" if value is None else f"{Decimal(value) * 100:.{places}f} %"
+
+
+def _used(value: Any, cap: Any) -> str:
+    """``value`` as a share of ``cap`` (both fractions): ``"12 % used"``; a dash without either."""
+    if value is None or cap is None or Decimal(cap) == 0:
+        return "—"
+    return f"{Decimal(value) / Decimal(cap) * 100:.0f} % used"
 
 
 def _when(value: datetime | None) -> str:

@@ -181,6 +181,11 @@ def last_validation_run(conn: psycopg.Connection[Any]) -> ValidationRunRow | Non
 # --- the book -------------------------------------------------------------------------------------------
 
 
+#: The limits an account summary carries (pct mode, scope '*', as fractions).
+_LIMITS = ("max_drawdown", "drawdown_reduce_tier", "drawdown_halt_tier", "drawdown_flatten_tier", "max_daily_loss",
+           "daily_loss_halt", "max_portfolio_exposure")
+
+
 @dataclass(frozen=True)
 class AccountSummary:
     """An account (``api.accounts``) with the figures of its last closed hour (``api.hourly_states``; None
@@ -202,6 +207,15 @@ class AccountSummary:
     cash: Decimal | None
     open_orders: int | None
     risk_state: str
+    daily_loss: Decimal | None  # the loss since the day's start, fraction of day-start equity (0 when up)
+    # The account's risk profile's limits of scope '*' (api.limits, mode pct), as fractions; None: disabled.
+    max_drawdown: Decimal | None
+    drawdown_reduce_tier: Decimal | None
+    drawdown_halt_tier: Decimal | None
+    drawdown_flatten_tier: Decimal | None
+    max_daily_loss: Decimal | None
+    daily_loss_halt: Decimal | None
+    max_portfolio_exposure: Decimal | None
 
 
 def accounts(conn: psycopg.Connection[Any]) -> list[AccountSummary]:
@@ -211,11 +225,18 @@ def accounts(conn: psycopg.Connection[Any]) -> list[AccountSummary]:
         AccountSummary,
         "SELECT a.name, a.mode, a.venue, a.base_currency, a.lane, a.initial_principal, a.risk_profile, h.hour,"
         " h.equity, h.peak_equity, h.drawdown, h.daily_pnl, h.gross_exposure, h.cash, h.open_orders,"
-        " coalesce(r.state, 'normal') AS risk_state"
+        " coalesce(r.state, 'normal') AS risk_state,"
+        " CASE WHEN h.day_start_equity > 0 THEN trim_scale(greatest(-h.daily_pnl, 0) / h.day_start_equity) END"
+        " AS daily_loss,"
+        " l.max_drawdown, l.drawdown_reduce_tier, l.drawdown_halt_tier, l.drawdown_flatten_tier, l.max_daily_loss,"
+        " l.daily_loss_halt, l.max_portfolio_exposure"
         " FROM api.accounts a"
         " LEFT JOIN LATERAL (SELECT * FROM api.hourly_states s WHERE s.account = a.name"
         "   ORDER BY s.hour DESC LIMIT 1) h ON true"
         " LEFT JOIN api.risk_states r ON r.account = a.name"
+        " LEFT JOIN LATERAL (SELECT"
+        + ",".join(f" trim_scale(max(x.value) FILTER (WHERE x.limit_name = '{n}') / 100) AS {n}" for n in _LIMITS)
+        + "   FROM api.limits x WHERE x.profile = a.risk_profile AND x.scope = '*' AND x.mode = 'pct') l ON true"
         " ORDER BY a.name",
         {},
     )
@@ -234,6 +255,7 @@ class PositionRow:
     mark: Decimal | None
     notional: Decimal | None  # at mark, reporting currency
     exposure: Decimal | None  # fraction of equity
+    instrument_cap: Decimal | None  # max_instrument_exposure of the account's profile (the symbol's own, else '*')
 
 
 def positions(conn: psycopg.Connection[Any], *, account: str | None = None) -> list[PositionRow]:
@@ -241,7 +263,10 @@ def positions(conn: psycopg.Connection[Any], *, account: str | None = None) -> l
     return _rows(
         conn,
         PositionRow,
-        "SELECT p.account, p.symbol, p.quantity, p.cost_basis, x.hour, x.mark, x.notional, x.exposure"
+        "SELECT p.account, p.symbol, p.quantity, p.cost_basis, x.hour, x.mark, x.notional, x.exposure,"
+        " (SELECT trim_scale(l.value / 100) FROM api.limits l JOIN api.accounts a ON l.profile = a.risk_profile"
+        "   WHERE a.name = p.account AND l.limit_name = 'max_instrument_exposure' AND l.mode = 'pct'"
+        "     AND l.scope IN (p.symbol, '*') ORDER BY l.scope = p.symbol DESC LIMIT 1) AS instrument_cap"
         " FROM api.positions p"
         " LEFT JOIN LATERAL (SELECT e.hour, e.mark, e.notional, e.exposure FROM api.exposures e"
         "   WHERE e.account = p.account AND e.kind = 'instrument' AND e.key = p.symbol"

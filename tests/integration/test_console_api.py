@@ -342,6 +342,9 @@ def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console
                         body={"reason": "x"}).status == 404
     accounts = console.get("/api/v1/accounts", token=console.token).json()
     assert [a["name"] for a in accounts] == [account] and accounts[0]["initial_principal"] == "1000"
+    # Beside the figures (none before the first closed hour), the limits of its risk profile as fractions.
+    assert accounts[0]["equity"] is None and accounts[0]["daily_loss"] is None
+    assert (accounts[0]["max_drawdown"], accounts[0]["max_daily_loss"]) == ("0.25", "0.05")
     for path in GET_ROUTES:
         assert console.get(path, token=console.token).status == 200, path
 
