@@ -40,9 +40,9 @@ def serve(host: str, port: int, token_file: Path | None, init_token: bool, refre
     from predator.console.app import ConsoleSettings, create_app  # FastAPI only when serving
     from predator.console.server import serve as run
 
-    token = security.read_token(path)
-    sock = bind(host, port)
+    sock = bind(host, port)  # a non-loopback address is refused first
     try:
+        token = security.read_token(path)
         target = default_target()
         target.connect("auditor").close()  # fail now (exit 3) rather than on the first request
         target.connect("operator").close()
