@@ -8,7 +8,7 @@
 -- attempt's status (delivered, retry, failed at alert_max_attempts, deduplicated) and masks the error.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(43);
+SELECT plan(47);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[24])::numeric[]) AS bars \gset
 SELECT pg_temp.new_account('al1') AS b1 \gset
@@ -69,6 +69,39 @@ SELECT is(api.record_worker_health('al3', '2024-01-01T01:00:00Z', 600 * 1024), t
 SELECT results_eq($$SELECT category, severity, account, dedup_key, payload ->> 'trip_scope' FROM ops.alert_outbox WHERE source_table = 'risk.breaker_trip'$$,
                   $$VALUES ('breaker'::text, 'warning'::text, 'al3'::text, 'breaker:worker_rss_mb:al3'::text, 'reducing'::text)$$,
                   '... a breaker alert: a paper pause is a warning');
+
+-- A stale feed: the stale_data_hours breaker ------------------------------------------------------------------
+SELECT pg_temp.load_bars('ETH/USDT', '2024-01-01T00:00:00Z', array_fill(50, ARRAY[5])::numeric[]) AS bars \gset
+SELECT pg_temp.new_account('al4') AS b4 \gset
+SELECT api.set_breaker('paper', 'stale_data_hours', 3, 'pgtap', 'al4', 1, 1, 'account') AS rev \gset
+SELECT hour AS h FROM api.close_hour('al4', '2024-01-01T09:00:00Z', ARRAY['ETH/USDT']) \gset
+SELECT results_eq($$SELECT category, severity, dedup_key FROM ops.alert_outbox WHERE account = 'al4'$$,
+                  $$VALUES ('stale_feed'::text, 'warning'::text, 'breaker:stale_data_hours:al4'::text)$$,
+                  'no ETH bar for 4 hours: the stale_data_hours trip is a stale_feed alert');
+
+-- Risk breaches and a negative rolling surplus (rows as the hour close writes them, inserted here directly) ----------
+INSERT INTO risk.state_event (book_id, scope_kind, scope_key, state_before, state_after, cause, reason, until_ts, ts)
+VALUES (:b1, 'book', 'al1', 'normal', 'reducing', 'daily_loss_halt', 'pgtap: daily loss 11% >= 10%',
+        '2024-01-02T00:00:00Z', '2024-01-01T06:00:00Z');
+SELECT results_eq($$SELECT category, severity, dedup_key, payload ->> 'cause' FROM ops.alert_outbox WHERE source_table = 'risk.state_event'$$,
+                  $$VALUES ('risk_breach'::text, 'warning'::text, 'risk:daily_loss_halt:al1'::text, 'daily_loss_halt'::text)$$,
+                  'the daily-loss stop moving a book to reducing is a risk_breach alert');
+INSERT INTO risk.state_event (book_id, scope_kind, scope_key, state_before, state_after, cause, reason, until_ts, ts)
+VALUES (:b1, 'book', 'al1', 'reducing', 'normal', 'next_utc_day', 'pgtap: new day', NULL, '2024-01-02T00:00:00Z');
+SELECT is((SELECT count(*) FROM ops.alert_outbox WHERE source_table = 'risk.state_event'), 1::bigint, '... its lifting is no alert');
+CREATE FUNCTION pg_temp.treasury(p_day date, p_surplus numeric) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency, realized_pnl,
+                                           trading_fees, operating_costs, reserve_accrual, surplus, equity, principal,
+                                           principal_protected)
+    SELECT book_id, p_day, 30, p_day - 29, p_day + 1, true, 'USDT', p_surplus, 0, 0, 0, p_surplus, 10000 + p_surplus, 10000,
+           p_surplus >= 0
+      FROM trading.account WHERE name = 'al1' $$;
+SELECT pg_temp.treasury('2024-02-01', 5);
+SELECT pg_temp.treasury('2024-02-02', -3);
+SELECT pg_temp.treasury('2024-02-03', -4);
+SELECT results_eq($$SELECT category, severity, dedup_key, payload ->> 'surplus' FROM ops.alert_outbox WHERE category = 'treasury_deficit'$$,
+                  $$VALUES ('treasury_deficit'::text, 'warning'::text, 'treasury:al1'::text, '-3'::text)$$,
+                  'a rolling surplus turning negative is one treasury_deficit alert, not one per negative day');
 
 -- A withdrawal (it halts globally; nothing resumes after it here) ---------------------------
 SELECT coalesce(max(seq), 0) AS before_seq FROM ops.alert_outbox \gset
