@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import structlog
 
 from predator import redaction, seams
@@ -75,6 +76,11 @@ def apprise_sender(timeout_seconds: float) -> Sender:
     """The real sender: one apprise notification per call, its log captured (masked) as the error text."""
     import apprise
 
+    # apprise's own log lines may quote a URL: they go only to the capture below (masked), never to another handler
+    quiet = logging.getLogger("apprise")
+    quiet.propagate = False
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
     kinds = {"critical": apprise.NotifyType.FAILURE, "warning": apprise.NotifyType.WARNING,
              "info": apprise.NotifyType.INFO}
 
@@ -194,9 +200,14 @@ class Notifier:
 
     def run(self, *, stop: Callable[[], bool] = lambda: False,
             on_pass: Callable[[PassSummary], Any] | None = None) -> None:
-        """Passes every ``poll_seconds`` until ``stop()`` says so (or the process is interrupted)."""
+        """Passes every ``poll_seconds`` until ``stop()`` says so (or the process is interrupted). A pass that
+        cannot reach the database is logged and the next one tries again: the alerts wait in the outbox."""
         while not stop():
-            summary = self.run_once()
-            if on_pass is not None:
-                on_pass(summary)
+            try:
+                summary = self.run_once()
+            except psycopg.OperationalError as e:
+                log.warning("notifier_database_unreachable", error=masking.mask(str(e), self.urls))
+            else:
+                if on_pass is not None:
+                    on_pass(summary)
             seams.sleep(self.config.poll_seconds)
