@@ -5,7 +5,7 @@
 -- (PD016); a lot's remaining rises only through such a void (a plain UPDATE raising it: PD001).
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[24])::numeric[]) AS bars \gset
 CREATE FUNCTION pg_temp.at(p_hour integer, p_min integer DEFAULT 0) RETURNS timestamptz LANGUAGE sql AS $$
@@ -51,7 +51,16 @@ SELECT pg_temp.trade('vs', 'BTC/USDT', pg_temp.at(3), 'sell', 15, 110, 1.65, 'vs
 SELECT pg_temp.trade('vp', 'BTC/USDT', pg_temp.at(1), 'buy', 10, 100, 1, 'vp-b1') AS o2 \gset
 SELECT pg_temp.trade('vp', 'BTC/USDT', pg_temp.at(2), 'sell', 4, 100, 0.4, 'vp-s1') AS o3 \gset
 SELECT pg_temp.trade('vp', 'BTC/USDT', pg_temp.at(3), 'buy', 2, 100, 0.2, 'vp-b2') AS o4 \gset
+SELECT pg_temp.new_account('vr', 10000) AS b_vr \gset
+SELECT pg_temp.trade('vr', 'BTC/USDT', pg_temp.at(1), 'buy', 1, 100, 0.1, 'vr-b1') AS o5 \gset
+SELECT pg_temp.trade('vr', 'BTC/USDT', pg_temp.at(2), 'sell', 1, 100, 0.1, 'vr-s1') AS o6 \gset
 SELECT count(*) AS x FROM unnest(ARRAY['vs', 'vt', 'vp']) a, api.close_hour(a, pg_temp.at(4)) h \gset
+SELECT throws_ok(format($$INSERT INTO trading.round_trip (book_id, seq, symbol, trip_no, entry_ts, exit_ts, quantity, entry_avg_price,
+                                                        exit_avg_price, fees, gross_pnl, net_pnl, net_return, prev_hash, row_hash)
+                          SELECT book_id, seq + 1, symbol, trip_no, entry_ts, exit_ts + interval '1 hour', quantity, entry_avg_price,
+                                 exit_avg_price, fees, gross_pnl, net_pnl, net_return, prev_hash, row_hash
+                            FROM trading.round_trip WHERE book_id = %s$$, :b_vr),
+                 'PD001', NULL, 'a second round trip of a trip number whose round trip no void took back: PD001');
 SELECT is((SELECT count(*) FROM trading.round_trip r WHERE r.book_id = :b_vs), 1::bigint, 'the ghost sell closed a round trip');
 
 -- A lot's remaining rises only through a void: a plain UPDATE is refused (lot 1 was consumed by the ghost sell).
