@@ -621,6 +621,13 @@ BEGIN
       INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
+    -- A sell voided since the previous close takes back the realized PnL of its allocations.
+    v_realized := v_realized - (SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2),
+                                                                            a.realized_pnl, a.ts)), 0)
+                                  FROM trading.fill_void v
+                                  JOIN trading.lot_allocation a ON a.book_id = v.book_id AND a.symbol = v.symbol AND a.venue_trade_id = v.venue_trade_id
+                                 WHERE v.book_id = v_acct.book_id AND v.seq > coalesce((v_prev ->> 'trading.fill_void')::bigint, 0)
+                                   AND v.seq <= coalesce((v_heads ->> 'trading.fill_void')::bigint, 0));
     SELECT count(*) INTO v_open FROM trading.order_state s
      WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled');
 
@@ -3810,12 +3817,16 @@ CREATE FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id te
 DECLARE
     v_acct  trading.account;
     v_fill  trading.fill;
+    v_later trading.fill;
     v_lot   trading.lot;
     v_pos   trading.position;
     v_inc   bigint;
     v_tx    bigint;
     v_fee_quote numeric;
     v_legs  record;
+    v_qty   numeric;
+    v_cost  numeric;
+    v_trip  bigint;
 BEGIN
     PERFORM ops._require_business_time('api.void_fill', ARRAY['p_ts'], ARRAY[p_ts]);
     v_acct := trading._account(p_account);
@@ -3841,64 +3852,107 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('void refused: time %s is not after the fill at %s', p_ts, v_fill.ts),
             HINT = 'A void is booked after the fill it voids.';
     END IF;
-    IF v_fill.side <> 'buy' THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('void refused: fill %s of %s is a sell', p_venue_trade_id, p_symbol),
-            HINT = 'Voiding a sell means reopening the lots it consumed and taking back its realized PnL and round trip: not built (docs/live.md "Corrections"). Leave the book halted and escalate.';
-    END IF;
-    SELECT * INTO v_lot FROM trading.lot l
-     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.venue_trade_id = p_venue_trade_id FOR UPDATE;
-    IF v_lot.remaining <> v_lot.quantity
-       OR EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol
-                     AND a.lot_no = v_lot.lot_no) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD016',
-            MESSAGE = format('void refused: the lot of fill %s of %s was consumed by later sells', p_venue_trade_id, p_symbol),
-            DETAIL = format('lot=%s quantity=%s remaining=%s', v_lot.lot_no, v_lot.quantity, v_lot.remaining),
-            HINT = 'Voiding a consumed lot means rebuilding the later sells'' allocations: not built (docs/live.md "Corrections").';
-    END IF;
-    IF EXISTS (SELECT FROM trading.lot l WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no > v_lot.lot_no) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD016',
-            MESSAGE = format('void refused: a later buy of %s opened a newer lot than fill %s', p_symbol, p_venue_trade_id),
-            HINT = 'Only the newest lot of a symbol can be voided (the trip it belongs to is rebuilt from its lots): not built for older lots.';
+    v_fee_quote := trading._fee_in_quote(v_acct.venue, p_symbol, v_fill.fee, v_fill.fee_currency, v_fill.price, v_fill.ts);
+    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol FOR UPDATE;
+
+    IF v_fill.side = 'sell' THEN
+        -- Only the symbol's newest fill: what came after it was decided on the position it left.
+        SELECT * INTO v_later FROM trading.fill f
+         WHERE f.book_id = v_acct.book_id AND f.symbol = p_symbol AND f.seq > v_fill.seq
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id)
+         ORDER BY f.seq LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('void refused: sell %s of %s is not the symbol''s newest fill', p_venue_trade_id, p_symbol),
+                DETAIL = format('later fill %s (%s) at %s', v_later.venue_trade_id, v_later.side, v_later.ts),
+                HINT = 'Only the newest fill of a symbol can be voided as a sell (void the later ghost fills first, newest first); a sell followed by other fills needs the later lots and allocations rebuilt: not built (docs/live.md "Corrections"). Leave the book halted and escalate.';
+        END IF;
+        SELECT coalesce(sum(a.quantity), 0), coalesce(sum(a.quantity * a.entry_price + a.entry_fee), 0)
+          INTO v_qty, v_cost
+          FROM trading.lot_allocation a
+         WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id;
+        IF v_pos.quantity = 0 THEN
+            -- The sell closed the trip: its round trip (the newest of that trip number) is taken back.
+            SELECT r.seq INTO v_trip FROM trading.round_trip r
+             WHERE r.book_id = v_acct.book_id AND r.symbol = p_symbol AND r.trip_no = v_pos.trip_no AND r.exit_ts = v_fill.ts
+               AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = r.book_id AND v.round_trip_seq = r.seq)
+             ORDER BY r.seq DESC LIMIT 1;
+        END IF;
+    ELSE
+        SELECT * INTO v_lot FROM trading.lot l
+         WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.venue_trade_id = p_venue_trade_id FOR UPDATE;
+        IF v_lot.remaining <> v_lot.quantity
+           OR EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol
+                         AND a.lot_no = v_lot.lot_no) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('void refused: the lot of fill %s of %s was consumed by later sells', p_venue_trade_id, p_symbol),
+                DETAIL = format('lot=%s quantity=%s remaining=%s', v_lot.lot_no, v_lot.quantity, v_lot.remaining),
+                HINT = 'Voiding a consumed lot means rebuilding the later sells'' allocations: not built (docs/live.md "Corrections"). Void the later ghost sell first if it is one; otherwise leave the book halted and escalate.';
+        END IF;
+        IF EXISTS (SELECT FROM trading.lot l WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no > v_lot.lot_no) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('void refused: a later buy of %s opened a newer lot than fill %s', p_symbol, p_venue_trade_id),
+                HINT = 'Only the newest lot of a symbol can be voided (the trip it belongs to is rebuilt from its lots): not built for older lots.';
+        END IF;
+        v_qty := v_lot.quantity;
     END IF;
 
-    -- The journal: every leg of the fill's own transaction and of its realized memo, negated, in one transaction.
+    -- The journal: every leg of the fill's own transaction, of its realized memo and of its reserve accrual,
+    -- negated, in one transaction.
     SELECT array_agg(p.account_code ORDER BY t.seq, p.leg) AS accounts, array_agg(p.currency ORDER BY t.seq, p.leg) AS currencies,
            array_agg(-p.amount ORDER BY t.seq, p.leg) AS amounts
       INTO v_legs
       FROM ledger.transaction t JOIN ledger.posting p ON p.book_id = t.book_id AND p.tx_seq = t.seq
-     WHERE t.book_id = v_acct.book_id AND t.kind IN ('fill', 'realized') AND t.ref = p_venue_trade_id AND t.ts = v_fill.ts;
+     WHERE t.book_id = v_acct.book_id AND t.kind IN ('fill', 'realized', 'reserve') AND t.ref = p_venue_trade_id AND t.ts = v_fill.ts;
     v_tx := ledger._post(v_acct.book_id, 'void', p_venue_trade_id, p_ts, v_legs.accounts, v_legs.currencies, v_legs.amounts);
 
-    -- The lot and the position.
-    UPDATE trading.lot l SET remaining = 0
-     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no = v_lot.lot_no;
-    v_fee_quote := trading._fee_in_quote(v_acct.venue, p_symbol, v_fill.fee, v_fill.fee_currency, v_fill.price, v_fill.ts);
-    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol FOR UPDATE;
-    IF v_pos.quantity = v_lot.quantity THEN
-        -- The ghost opened the trip (the book held nothing before it): the trip is taken back.
+    -- The void first: the lot guard lets a sell's lots rise only once it is recorded.
+    INSERT INTO trading.fill_void (book_id, symbol, venue_trade_id, client_order_id, lot_no, quantity, tx_seq,
+                                   incident_seq, reason, ts, round_trip_seq)
+    VALUES (v_acct.book_id, p_symbol, p_venue_trade_id, v_fill.client_order_id, v_lot.lot_no, v_qty, v_tx,
+            v_inc, p_reason, p_ts, v_trip);
+
+    IF v_fill.side = 'sell' THEN
+        -- The lots it consumed get their allocations back; the position its quantity and cost, the trip its sell
+        -- side and the fill's fee (the trip columns still hold the trip a closing sell ended: nothing bought since).
+        UPDATE trading.lot l SET remaining = l.remaining + a.quantity
+          FROM trading.lot_allocation a
+         WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id
+           AND l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no;
         UPDATE trading.position p
-           SET quantity = 0, cost_basis = 0, trip_no = p.trip_no - 1, trip_buy_qty = 0, trip_buy_notional = 0,
-               trip_buy_fees = 0, trip_sell_qty = 0, trip_sell_notional = 0, trip_fees = 0, updated_ts = p_ts
-         WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
-    ELSE
-        UPDATE trading.position p
-           SET quantity = p.quantity - v_lot.quantity,
-               cost_basis = p.cost_basis - v_lot.quantity * v_lot.price - v_lot.fee_quote,
-               trip_buy_qty = p.trip_buy_qty - v_lot.quantity,
-               trip_buy_notional = p.trip_buy_notional - v_lot.quantity * v_lot.price,
-               trip_buy_fees = p.trip_buy_fees - v_fee_quote,
+           SET quantity = p.quantity + v_qty,
+               cost_basis = p.cost_basis + v_cost,
+               trip_sell_qty = p.trip_sell_qty - v_qty,
+               trip_sell_notional = p.trip_sell_notional - v_qty * v_fill.price,
                trip_fees = p.trip_fees - v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+    ELSE
+        UPDATE trading.lot l SET remaining = 0
+         WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no = v_lot.lot_no;
+        IF v_pos.quantity = v_lot.quantity THEN
+            -- The ghost opened the trip (the book held nothing before it): the trip is taken back.
+            UPDATE trading.position p
+               SET quantity = 0, cost_basis = 0, trip_no = p.trip_no - 1, trip_buy_qty = 0, trip_buy_notional = 0,
+                   trip_buy_fees = 0, trip_sell_qty = 0, trip_sell_notional = 0, trip_fees = 0, updated_ts = p_ts
+             WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+        ELSE
+            UPDATE trading.position p
+               SET quantity = p.quantity - v_lot.quantity,
+                   cost_basis = p.cost_basis - v_lot.quantity * v_lot.price - v_lot.fee_quote,
+                   trip_buy_qty = p.trip_buy_qty - v_lot.quantity,
+                   trip_buy_notional = p.trip_buy_notional - v_lot.quantity * v_lot.price,
+                   trip_buy_fees = p.trip_buy_fees - v_fee_quote,
+                   trip_fees = p.trip_fees - v_fee_quote,
+                   updated_ts = p_ts
+             WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+        END IF;
     END IF;
 
-    INSERT INTO trading.fill_void (book_id, symbol, venue_trade_id, client_order_id, lot_no, quantity, tx_seq,
-                                   incident_seq, reason, ts)
-    VALUES (v_acct.book_id, p_symbol, p_venue_trade_id, v_fill.client_order_id, v_lot.lot_no, v_lot.quantity, v_tx,
-            v_inc, p_reason, p_ts);
     PERFORM ops._audit(v_acct.book_id, 'void_fill', p_account || '/' || p_symbol || '/' || p_venue_trade_id,
-        jsonb_build_object('symbol', p_symbol, 'venue_trade_id', p_venue_trade_id, 'ts', p_ts, 'incident', p_incident,
-                           'tx_seq', v_tx), p_reason);
+        jsonb_build_object('symbol', p_symbol, 'venue_trade_id', p_venue_trade_id, 'side', v_fill.side, 'ts', p_ts,
+                           'incident', p_incident, 'tx_seq', v_tx, 'round_trip_seq', v_trip), p_reason);
     RETURN v_tx;
 END
 $$;
@@ -3910,7 +3964,7 @@ ALTER FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id tex
 -- Name: FUNCTION void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) IS 'Operator: voids a buy fill the venue never made (the fill stays; a fill_void row, a reversing journal transaction, its lot emptied, the position and trip taken back), citing the open incident it corrects, while the book is halted and its reconciliation dirty; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
+COMMENT ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) IS 'Operator: voids a fill the venue never made (the fill stays; a fill_void row and a reversing journal transaction of its fill, realized and reserve postings): a buy whose lot is untouched and newest (its lot emptied, the position and trip taken back), or a sell that is the symbol''s newest fill (its allocations given back to their lots, the position, the trip and any round trip it closed taken back), citing the open incident it corrects, while the book is halted and its reconciliation dirty; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
 
 
 --
@@ -4036,6 +4090,8 @@ BEGIN
                                bool_or(a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id) AS this
                           FROM trading.lot_allocation a
                          WHERE a.book_id = p_book_id
+                           -- a voided sell (api.void_fill) realized nothing: its reserve was reversed with it
+                           AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id)
                          GROUP BY a.symbol, a.venue_trade_id) f) x;
         v_reserve := round(v_pct / 100 * (v_hwm_after - v_hwm_before), 10);
     ELSE
@@ -5893,7 +5949,7 @@ CREATE FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp w
         SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
                coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
                coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.amount > 0 AND p.ts >= p_from), 0) AS reserve,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.ts >= p_from), 0) AS reserve,
                coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
           FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
          WHERE p.book_id = p_book_id AND p.ts < p_to
@@ -7715,7 +7771,8 @@ BEGIN
               JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
               JOIN trading.order_request o ON o.client_order_id = f.client_order_id
               JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
+               AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
         SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
                avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted)
           INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new
@@ -7728,7 +7785,8 @@ BEGIN
                   JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
                   JOIN trading.order_request o ON o.client_order_id = f.client_order_id
                   JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
+                   AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
             SELECT avg(power((t.x - v_mean) / v_sd, 3)), avg(power((t.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4 FROM t;
             v_sr := v_mean / v_sd;
             v_psr := risk.normal_cdf(round(v_sr * sqrt((v_n - 1)::numeric)
@@ -8741,11 +8799,32 @@ CREATE FUNCTION trading.tg_lot__guard() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v_left numeric;
 BEGIN
-    IF (to_jsonb(NEW) - 'remaining') IS DISTINCT FROM (to_jsonb(OLD) - 'remaining') OR NEW.remaining > OLD.remaining THEN
+    IF (to_jsonb(NEW) - 'remaining') IS DISTINCT FROM (to_jsonb(OLD) - 'remaining') OR NEW.remaining IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD001',
             MESSAGE = format('update of lot %s/%s refused: only remaining may change, and only downwards', OLD.symbol, OLD.lot_no),
             HINT = 'Lots are consumed by sell fills (api.record_fill); corrections are new rows.';
+    END IF;
+    IF NEW.remaining > OLD.remaining THEN
+        SELECT OLD.quantity
+               - coalesce((SELECT sum(a.quantity) FROM trading.lot_allocation a
+                            WHERE a.book_id = OLD.book_id AND a.symbol = OLD.symbol AND a.lot_no = OLD.lot_no
+                              AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = a.book_id AND v.symbol = a.symbol
+                                                 AND v.venue_trade_id = a.venue_trade_id)), 0)
+               - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+                            WHERE v.book_id = OLD.book_id AND v.symbol = OLD.symbol AND v.lot_no = OLD.lot_no), 0)
+          INTO v_left;
+        IF NEW.remaining <> v_left
+           OR NOT EXISTS (SELECT FROM trading.lot_allocation a
+                            JOIN trading.fill_void v ON v.book_id = a.book_id AND v.symbol = a.symbol AND v.venue_trade_id = a.venue_trade_id
+                           WHERE a.book_id = OLD.book_id AND a.symbol = OLD.symbol AND a.lot_no = OLD.lot_no) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD001',
+                MESSAGE = format('update of lot %s/%s refused: remaining may rise only by the void of a sell that consumed it', OLD.symbol, OLD.lot_no),
+                DETAIL = format('remaining %s -> %s; quantity less live allocations and voids: %s', OLD.remaining, NEW.remaining, v_left),
+                HINT = 'A lot gets quantity back only from api.void_fill of a sell (a fill the venue never made); corrections are new rows.';
+        END IF;
     END IF;
     RETURN NEW;
 END
@@ -8758,7 +8837,7 @@ ALTER FUNCTION trading.tg_lot__guard() OWNER TO predator_owner;
 -- Name: FUNCTION tg_lot__guard(); Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION trading.tg_lot__guard() IS 'Lots are append-only except remaining, which only an allocation may decrease; PD001 otherwise.';
+COMMENT ON FUNCTION trading.tg_lot__guard() IS 'Lots are append-only except remaining, which only decreases (an allocation, the void of its buy) or rises back to what its live allocations leave when a sell that consumed it is voided (api.void_fill); PD001 otherwise.';
 
 
 --
@@ -8890,6 +8969,36 @@ ALTER FUNCTION trading.tg_order_request__check() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION trading.tg_order_request__check() IS 'Refuses any order request created while a halt covers it (PD008), except reduce-only kill-switch or risk-flatten exits, and orders on unknown instruments (PD011).';
+
+
+--
+-- Name: tg_round_trip__check(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_round_trip__check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT FROM trading.round_trip r
+                WHERE r.book_id = NEW.book_id AND r.symbol = NEW.symbol AND r.trip_no = NEW.trip_no
+                  AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = r.book_id AND v.round_trip_seq = r.seq)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD001',
+            MESSAGE = format('round trip %s of %s refused: that trip is already closed', NEW.trip_no, NEW.symbol),
+            HINT = 'A trip closes once; only a void of the sell that closed it (api.void_fill) opens it again.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_round_trip__check() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_round_trip__check(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_round_trip__check() IS 'One round trip per book, symbol and trip number besides those a void of their closing sell took back (trading.fill_void.round_trip_seq); PD001 otherwise.';
 
 
 --
@@ -10370,7 +10479,7 @@ CREATE TABLE trading.fill_void (
     symbol text NOT NULL,
     venue_trade_id text NOT NULL,
     client_order_id text NOT NULL,
-    lot_no integer NOT NULL,
+    lot_no integer,
     quantity numeric NOT NULL,
     tx_seq bigint NOT NULL,
     incident_seq bigint NOT NULL,
@@ -10380,6 +10489,7 @@ CREATE TABLE trading.fill_void (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
+    round_trip_seq bigint,
     CONSTRAINT fill_void_qty_is_positive CHECK ((quantity > (0)::numeric)),
     CONSTRAINT fill_void_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
     CONSTRAINT fill_void_reason_is_given CHECK ((length(btrim(reason)) > 0)),
@@ -10394,7 +10504,28 @@ ALTER TABLE trading.fill_void OWNER TO predator_owner;
 -- Name: TABLE fill_void; Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON TABLE trading.fill_void IS 'Fills the venue never made, voided by an operator (api.void_fill): the fill stays; the void names the lot it emptied (quantity: the base taken out of the lot and the position), the reversing journal transaction (kind void) and the incident it corrects. Gates 04, 05, 11, 13, 17 and 20, the hour close and the strategy figures leave a voided fill out. Append-only, chained per book.';
+COMMENT ON TABLE trading.fill_void IS 'Fills the venue never made, voided by an operator (api.void_fill): the fill stays; a buy''s void names the lot it emptied, a sell''s void gives its allocations back to their lots and names the round trip it had closed, if any; quantity is the base taken out of or given back to the position; the reversing journal transaction (kind void) and the incident it corrects. Gates 04, 05, 11, 13, 17, 20 and 21, the hour close and the strategy figures leave a voided fill, its allocations and its round trip out. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN fill_void.lot_no; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.fill_void.lot_no IS 'A voided buy: the lot it emptied. A voided sell: NULL (the lots it consumed are its trading.lot_allocation rows, each given back its quantity).';
+
+
+--
+-- Name: COLUMN fill_void.quantity; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.fill_void.quantity IS 'The base quantity the void took out of (a buy: its lot''s quantity) or gave back to (a sell: its allocations, the sell''s quantity plus a fee paid in the base) the lots and the position.';
+
+
+--
+-- Name: COLUMN fill_void.round_trip_seq; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.fill_void.round_trip_seq IS 'A voided sell that had closed a round trip: that trading.round_trip row, taken back (the trip is open again under its number). NULL otherwise.';
 
 
 --
@@ -10723,7 +10854,8 @@ CREATE VIEW api.fill_voids AS
     v.actor,
     v.ts,
     v.recorded_at,
-    v.seq
+    v.seq,
+    v.round_trip_seq
    FROM (trading.fill_void v
      JOIN trading.account a USING (book_id));
 
@@ -10734,7 +10866,7 @@ ALTER TABLE api.fill_voids OWNER TO predator_owner;
 -- Name: VIEW fill_voids; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.fill_voids IS 'Fills voided by an operator as never made by the venue: the lot emptied, the base quantity taken out of the position, the reversing journal transaction (kind void) and the incident corrected.';
+COMMENT ON VIEW api.fill_voids IS 'Fills voided by an operator as never made by the venue: a buy''s lot emptied (lot_no; NULL for a sell, whose allocations went back to their lots), the base quantity taken out of (buy) or given back to (sell) the position, the reversing journal transaction (kind void), the incident corrected, and the round trip a voided sell had closed (round_trip_seq).';
 
 
 --
@@ -12051,7 +12183,10 @@ CREATE VIEW api.round_trips AS
     t.net_pnl,
     t.net_return
    FROM (trading.round_trip t
-     JOIN trading.account a USING (book_id));
+     JOIN trading.account a USING (book_id))
+  WHERE (NOT (EXISTS ( SELECT
+           FROM trading.fill_void v
+          WHERE ((v.book_id = t.book_id) AND (v.round_trip_seq = t.seq)))));
 
 
 ALTER TABLE api.round_trips OWNER TO predator_owner;
@@ -12060,7 +12195,7 @@ ALTER TABLE api.round_trips OWNER TO predator_owner;
 -- Name: VIEW round_trips; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.round_trips IS 'Round trips (flat to flat): entry and exit times, base quantity, average prices, fees and PnL in quote, net return.';
+COMMENT ON VIEW api.round_trips IS 'Round trips (flat to flat): entry and exit times, base quantity, average prices, fees and PnL in quote, net return. A round trip whose closing sell was voided (api.void_fill: the venue never made it) is left out: the trip is open again.';
 
 
 --
@@ -13912,6 +14047,14 @@ ALTER TABLE ONLY trading.fill_void
 
 
 --
+-- Name: fill_void fill_void_round_trip_once; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_round_trip_once UNIQUE (book_id, round_trip_seq);
+
+
+--
 -- Name: lot_allocation lot_allocation_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -13989,14 +14132,6 @@ ALTER TABLE ONLY trading.order_transition
 
 ALTER TABLE ONLY trading."position"
     ADD CONSTRAINT position_pk PRIMARY KEY (book_id, symbol);
-
-
---
--- Name: round_trip round_trip_is_unique; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
---
-
-ALTER TABLE ONLY trading.round_trip
-    ADD CONSTRAINT round_trip_is_unique UNIQUE (book_id, symbol, trip_no);
 
 
 --
@@ -14162,6 +14297,13 @@ CREATE INDEX order_event_ts_idx ON trading.order_event USING btree (book_id, ts)
 --
 
 CREATE INDEX order_state_open_idx ON trading.order_state USING btree (book_id) WHERE (status = ANY (ARRAY['new'::text, 'open'::text, 'partially_filled'::text]));
+
+
+--
+-- Name: round_trip_trip_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX round_trip_trip_idx ON trading.round_trip USING btree (book_id, symbol, trip_no);
 
 
 --
@@ -15075,6 +15217,13 @@ CREATE TRIGGER _100_check BEFORE INSERT ON trading.order_request FOR EACH ROW EX
 
 
 --
+-- Name: round_trip _100_check; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_check BEFORE INSERT ON trading.round_trip FOR EACH ROW EXECUTE FUNCTION trading.tg_round_trip__check();
+
+
+--
 -- Name: fill _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -15688,6 +15837,14 @@ ALTER TABLE ONLY trading.fill_void
 
 ALTER TABLE ONLY trading.fill_void
     ADD CONSTRAINT fill_void_lot FOREIGN KEY (book_id, symbol, lot_no) REFERENCES trading.lot(book_id, symbol, lot_no);
+
+
+--
+-- Name: fill_void fill_void_round_trip; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_round_trip FOREIGN KEY (book_id, round_trip_seq) REFERENCES trading.round_trip(book_id, seq);
 
 
 --
@@ -17167,6 +17324,13 @@ REVOKE ALL ON FUNCTION trading.tg_order_event__apply() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION trading.tg_order_request__check() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_round_trip__check(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_round_trip__check() FROM PUBLIC;
 
 
 --
