@@ -101,7 +101,7 @@ SELECT throws_ok(format($$SELECT api.void_fill('cv', 'BTC/USDT', 'cv-ghost', %L,
 SELECT throws_ok(format($$SELECT api.void_fill('cv', 'BTC/USDT', 'cv-b1', %L, 'pgtap', %L)$$, pg_temp.at(3, 10), :'inc_v'),
                  'PD016', NULL, 'a lot older than the newest: PD016');
 SELECT throws_ok(format($$SELECT api.void_fill('cs', 'BTC/USDT', 'cs-b1', %L, 'pgtap', %L)$$, pg_temp.at(2, 10), :'inc_s'),
-                 'PD016', NULL, 'a buy whose lot a later sell consumed: PD016 (not built; a sell: 33_void_sell)');
+                 'PD016', NULL, 'a buy whose lot a later sell consumed: PD016 (not built; a sell: 34_void_sell)');
 
 SELECT ok(api.void_fill('cv', 'BTC/USDT', 'cv-ghost', pg_temp.at(3, 10), 'pgtap: the venue has no such trade', :'inc_v') > 0,
           'the ghost fill is voided');

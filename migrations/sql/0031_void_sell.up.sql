@@ -1,4 +1,4 @@
--- 0029_void_sell.up.sql — voiding a ghost sell (issue 14; docs/live.md "Corrections"): api.void_fill extended from a
+-- 0031_void_sell.up.sql — voiding a ghost sell (issue 14; docs/live.md "Corrections"): api.void_fill extended from a
 -- buy to a sell fill the venue never made (the symbol's newest fill).
 --
 -- * trading.fill_void.lot_no becomes nullable: a buy's void names the lot it emptied; a sell's void names none (NULL):

@@ -1,4 +1,4 @@
--- 0029_void_sell.down.sql — back to voids of buys only. Refused (NOT NULL, UNIQUE) while a sell's void exists.
+-- 0031_void_sell.down.sql — back to voids of buys only. Refused (NOT NULL, UNIQUE) while a sell's void exists.
 SET LOCAL ROLE predator_owner;
 DROP INDEX IF EXISTS trading.round_trip_trip_idx;
 ALTER TABLE trading.round_trip ADD CONSTRAINT round_trip_is_unique UNIQUE (book_id, symbol, trip_no);

@@ -1,4 +1,4 @@
--- 33_void_sell.sql — voiding a ghost sell (issue 14; docs/live.md "Corrections"): a sell the venue never made,
+-- 34_void_sell.sql — voiding a ghost sell (issue 14; docs/live.md "Corrections"): a sell the venue never made,
 -- the symbol's newest fill, voided with api.void_fill leaves the book equal to a twin that never recorded it
 -- (position and trip, lots, balances, realized PnL, fees, the next hour), its round trip taken back and the next
 -- reconciliation against the venue's balances clean; a sell with a later fill and a second void are refused
