@@ -338,13 +338,18 @@ class VenueRelay:
         with conn.transaction():
             api.run(conn, self.health_call(ts))
 
-    def service_requests(self, conn: psycopg.Connection[Any], t: datetime) -> int:
+    def service_requests(self, conn: psycopg.Connection[Any], t: datetime,
+                         midway: Callable[[], None] | None = None) -> int:
         """Carry out what the database asks of the venue: cancel every order marked for cancellation (the
         kill switch marks all), and send admitted orders that never reached the venue (kill-switch and
-        risk exits, or orders whose submission outcome was unknown). Returns how many were handled."""
+        risk exits, or orders whose submission outcome was unknown). Returns how many were handled.
+        ``midway`` is called once the cancels were carried out at the venue, before they are recorded and before
+        anything is sent (the chaos campaign's kill point ``mid_kill_switch``), or when there is nothing to do."""
         rows = reads.venue_requests(conn, self.account)
         conn.commit()
         if not rows:
+            if midway is not None:
+                midway()
             return 0
         cancels: list[api.Call[Any]] = []
         to_send: list[OrderRequest] = []
@@ -402,6 +407,8 @@ class VenueRelay:
                         r.decision_price,
                     )
                 )
+        if midway is not None:
+            midway()
         if cancels:
             with conn.transaction():
                 api.run_many(conn, cancels)
