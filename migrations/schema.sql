@@ -226,6 +226,59 @@ COMMENT ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps num
 
 
 --
+-- Name: alerts_pending(text[], integer); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.alerts_pending(p_channels text[], p_limit integer DEFAULT 100) RETURNS TABLE(seq bigint, ts timestamp with time zone, business_ts timestamp with time zone, category text, severity text, account text, dedup_key text, title text, payload jsonb, channel text, attempts integer, last_attempt_at timestamp with time zone, duplicate_of bigint, channel_sends_last_minute integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_window interval := make_interval(secs => coalesce(ops.setting_value('alert_dedup_window_seconds'), 900)::double precision);
+BEGIN
+    IF p_limit IS NULL OR p_limit < 1 OR p_limit > 1000 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('alerts_pending refused: limit %s is out of range', p_limit),
+            DETAIL = format('argument=p_limit value=%s', p_limit), HINT = 'Ask for 1 to 1000 alerts at a time.';
+    END IF;
+    IF p_channels IS NULL OR cardinality(p_channels) = 0
+       OR EXISTS (SELECT FROM unnest(p_channels) c WHERE c IS NULL OR c !~ '^[a-z0-9][a-z0-9_.-]{0,62}$') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'alerts_pending refused: channels must be names',
+            DETAIL = format('argument=p_channels value=%s', p_channels),
+            HINT = 'Name each channel with lower-case letters, digits, _ . - (at most 63 characters).';
+    END IF;
+    RETURN QUERY
+    SELECT o.seq, o.ts, o.business_ts, o.category, o.severity, o.account, o.dedup_key, o.title, o.payload, c.channel,
+           coalesce(a.n, 0)::integer, a.last_ts,
+           (SELECT p.seq FROM ops.alert_outbox p
+             WHERE p.dedup_key = o.dedup_key AND p.seq < o.seq AND p.ts >= o.ts - v_window
+               AND EXISTS (SELECT FROM ops.alert_attempt d
+                            WHERE d.alert_seq = p.seq AND d.channel = c.channel AND d.status = 'delivered')
+             ORDER BY p.seq LIMIT 1),
+           (SELECT count(*) FROM ops.alert_attempt r
+             WHERE r.channel = c.channel AND r.status <> 'deduplicated'
+               AND r.ts > clock_timestamp() - interval '60 seconds')::integer
+      FROM ops.alert_outbox o
+     CROSS JOIN (SELECT DISTINCT u.c AS channel FROM unnest(p_channels) u(c)) c
+      LEFT JOIN LATERAL (SELECT count(*) AS n, max(t.ts) AS last_ts FROM ops.alert_attempt t
+                          WHERE t.alert_seq = o.seq AND t.channel = c.channel) a ON true
+     WHERE NOT EXISTS (SELECT FROM ops.alert_attempt t
+                        WHERE t.alert_seq = o.seq AND t.channel = c.channel AND t.status <> 'retry')
+     ORDER BY o.seq, c.channel
+     LIMIT p_limit;
+END
+$_$;
+
+
+ALTER FUNCTION api.alerts_pending(p_channels text[], p_limit integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION alerts_pending(p_channels text[], p_limit integer); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) IS 'Notifier: alerts not yet settled on each channel (oldest first, at most p_limit rows), with attempts so far, the last attempt''s time, the earlier delivered alert of the same key within the dedup window (duplicate_of) and the channel''s sends in the last minute.';
+
+
+--
 -- Name: approve_treasury_transfer(text, integer, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -568,6 +621,13 @@ BEGIN
       INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
+    -- A sell voided since the previous close takes back the realized PnL of its allocations.
+    v_realized := v_realized - (SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2),
+                                                                            a.realized_pnl, a.ts)), 0)
+                                  FROM trading.fill_void v
+                                  JOIN trading.lot_allocation a ON a.book_id = v.book_id AND a.symbol = v.symbol AND a.venue_trade_id = v.venue_trade_id
+                                 WHERE v.book_id = v_acct.book_id AND v.seq > coalesce((v_prev ->> 'trading.fill_void')::bigint, 0)
+                                   AND v.seq <= coalesce((v_heads ->> 'trading.fill_void')::bigint, 0));
     SELECT count(*) INTO v_open FROM trading.order_state s
      WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled');
 
@@ -1799,6 +1859,80 @@ COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone,
 
 
 --
+-- Name: record_alert_attempt(bigint, text, boolean, text, bigint); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text DEFAULT NULL::text, p_duplicate_of bigint DEFAULT NULL::bigint) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_alert  ops.alert_outbox%ROWTYPE;
+    v_n      integer;
+    v_max    integer := coalesce(ops.setting_value('alert_max_attempts'), 5)::integer;
+    v_window interval := make_interval(secs => coalesce(ops.setting_value('alert_dedup_window_seconds'), 900)::double precision);
+    v_status text;
+    v_error  text;
+BEGIN
+    IF p_channel IS NULL OR p_channel !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('alert attempt refused: channel %L is not a name', p_channel),
+            DETAIL = format('argument=p_channel value=%s', p_channel),
+            HINT = 'Name each channel with lower-case letters, digits, _ . - (at most 63 characters).';
+    END IF;
+    SELECT * INTO v_alert FROM ops.alert_outbox o WHERE o.seq = p_seq;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('alert attempt refused: no alert %s', p_seq),
+            DETAIL = format('seq=%s', p_seq), HINT = 'Take the alert from api.alerts_pending.';
+    END IF;
+    -- one attempt at a time per alert and channel (two notifiers on one channel serialise here)
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, hashtext(p_seq::text || '/' || p_channel));
+    IF EXISTS (SELECT FROM ops.alert_attempt t WHERE t.alert_seq = p_seq AND t.channel = p_channel AND t.status <> 'retry') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('alert attempt refused: alert %s is already settled on %s', p_seq, p_channel),
+            DETAIL = format('seq=%s channel=%s', p_seq, p_channel),
+            HINT = 'A delivered, failed or deduplicated alert takes no further attempt on that channel.';
+    END IF;
+    IF p_duplicate_of IS NOT NULL THEN
+        IF NOT EXISTS (SELECT FROM ops.alert_outbox p
+                        WHERE p.seq = p_duplicate_of AND p.seq < p_seq AND p.dedup_key = v_alert.dedup_key
+                          AND p.ts >= v_alert.ts - v_window
+                          AND EXISTS (SELECT FROM ops.alert_attempt d WHERE d.alert_seq = p.seq AND d.channel = p_channel
+                                                                        AND d.status = 'delivered')) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD012',
+                MESSAGE = format('alert attempt refused: alert %s is no delivered duplicate of %s on %s', p_duplicate_of, p_seq, p_channel),
+                DETAIL = format('seq=%s duplicate_of=%s channel=%s', p_seq, p_duplicate_of, p_channel),
+                HINT = 'duplicate_of must be an earlier alert of the same dedup key, delivered on the channel within alert_dedup_window_seconds (api.alerts_pending names it).';
+        END IF;
+        v_status := 'deduplicated';
+    ELSIF p_ok IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'alert attempt refused: p_ok is NULL',
+            DETAIL = 'argument=p_ok value=NULL', HINT = 'Say whether the channel accepted the alert.';
+    END IF;
+    SELECT count(*) + 1 INTO v_n FROM ops.alert_attempt t WHERE t.alert_seq = p_seq AND t.channel = p_channel;
+    IF v_status IS NULL THEN
+        v_status := CASE WHEN p_ok THEN 'delivered' WHEN v_n >= v_max THEN 'failed' ELSE 'retry' END;
+    END IF;
+    -- Mask what the caller may have missed: a URL's user:password@, a Telegram bot token, key=value secrets.
+    v_error := regexp_replace(p_error, '(://[^/\s:@]*):[^/\s@]*@', '\1:[REDACTED]@', 'g');
+    v_error := regexp_replace(v_error, '[0-9]{6,}:[A-Za-z0-9_-]{20,}', '[REDACTED]', 'g');
+    v_error := regexp_replace(v_error, '((pass|password|token|secret|apikey|api_key|key)=)[^&\s]+', '\1[REDACTED]', 'gi');
+    INSERT INTO ops.alert_attempt (alert_seq, channel, attempt, ok, status, error, duplicate_of, actor)
+    VALUES (p_seq, p_channel, v_n, v_status IN ('delivered', 'deduplicated'), v_status, left(v_error, 2000), p_duplicate_of,
+            ops.actor());
+    RETURN v_status;
+END
+$_$;
+
+
+ALTER FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text, p_duplicate_of bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text, p_duplicate_of bigint); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text, p_duplicate_of bigint) IS 'Notifier: records a delivery attempt of an alert on a channel; the database decides its status (deduplicated, delivered, retry, or failed at alert_max_attempts) and masks the error. PD011 unknown alert, PD012 bad channel, settled alert or bad duplicate_of.';
+
+
+--
 -- Name: record_chaos_campaign(text, jsonb, jsonb, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2911,18 +3045,24 @@ CREATE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) RET
 DECLARE
     v_rev integer;
     v_max numeric;
+    v_min numeric;
 BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
-    IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days') THEN
+    IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days',
+                                        'alert_dedup_window_seconds', 'alert_rate_limit_per_minute', 'alert_max_attempts') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts.';
     END IF;
-    v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365 ELSE 1 END;
-    IF p_value IS NULL OR p_value < 0 OR p_value > v_max THEN
+    v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
+                         WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
+                         WHEN 'alert_max_attempts' THEN 20 ELSE 1 END;
+    v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1 ELSE 0 END;
+    IF p_value IS NULL OR p_value < v_min OR p_value > v_max
+       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
@@ -2939,7 +3079,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live. PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing. PD011 unknown setting, PD012 value out of range or not finite.';
 
 
 --
@@ -3677,12 +3817,16 @@ CREATE FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id te
 DECLARE
     v_acct  trading.account;
     v_fill  trading.fill;
+    v_later trading.fill;
     v_lot   trading.lot;
     v_pos   trading.position;
     v_inc   bigint;
     v_tx    bigint;
     v_fee_quote numeric;
     v_legs  record;
+    v_qty   numeric;
+    v_cost  numeric;
+    v_trip  bigint;
 BEGIN
     PERFORM ops._require_business_time('api.void_fill', ARRAY['p_ts'], ARRAY[p_ts]);
     v_acct := trading._account(p_account);
@@ -3708,64 +3852,107 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD013', MESSAGE = format('void refused: time %s is not after the fill at %s', p_ts, v_fill.ts),
             HINT = 'A void is booked after the fill it voids.';
     END IF;
-    IF v_fill.side <> 'buy' THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD016', MESSAGE = format('void refused: fill %s of %s is a sell', p_venue_trade_id, p_symbol),
-            HINT = 'Voiding a sell means reopening the lots it consumed and taking back its realized PnL and round trip: not built (docs/live.md "Corrections"). Leave the book halted and escalate.';
-    END IF;
-    SELECT * INTO v_lot FROM trading.lot l
-     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.venue_trade_id = p_venue_trade_id FOR UPDATE;
-    IF v_lot.remaining <> v_lot.quantity
-       OR EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol
-                     AND a.lot_no = v_lot.lot_no) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD016',
-            MESSAGE = format('void refused: the lot of fill %s of %s was consumed by later sells', p_venue_trade_id, p_symbol),
-            DETAIL = format('lot=%s quantity=%s remaining=%s', v_lot.lot_no, v_lot.quantity, v_lot.remaining),
-            HINT = 'Voiding a consumed lot means rebuilding the later sells'' allocations: not built (docs/live.md "Corrections").';
-    END IF;
-    IF EXISTS (SELECT FROM trading.lot l WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no > v_lot.lot_no) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD016',
-            MESSAGE = format('void refused: a later buy of %s opened a newer lot than fill %s', p_symbol, p_venue_trade_id),
-            HINT = 'Only the newest lot of a symbol can be voided (the trip it belongs to is rebuilt from its lots): not built for older lots.';
+    v_fee_quote := trading._fee_in_quote(v_acct.venue, p_symbol, v_fill.fee, v_fill.fee_currency, v_fill.price, v_fill.ts);
+    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol FOR UPDATE;
+
+    IF v_fill.side = 'sell' THEN
+        -- Only the symbol's newest fill: what came after it was decided on the position it left.
+        SELECT * INTO v_later FROM trading.fill f
+         WHERE f.book_id = v_acct.book_id AND f.symbol = p_symbol AND f.seq > v_fill.seq
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id)
+         ORDER BY f.seq LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('void refused: sell %s of %s is not the symbol''s newest fill', p_venue_trade_id, p_symbol),
+                DETAIL = format('later fill %s (%s) at %s', v_later.venue_trade_id, v_later.side, v_later.ts),
+                HINT = 'Only the newest fill of a symbol can be voided as a sell (void the later ghost fills first, newest first); a sell followed by other fills needs the later lots and allocations rebuilt: not built (docs/live.md "Corrections"). Leave the book halted and escalate.';
+        END IF;
+        SELECT coalesce(sum(a.quantity), 0), coalesce(sum(a.quantity * a.entry_price + a.entry_fee), 0)
+          INTO v_qty, v_cost
+          FROM trading.lot_allocation a
+         WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id;
+        IF v_pos.quantity = 0 THEN
+            -- The sell closed the trip: its round trip (the newest of that trip number) is taken back.
+            SELECT r.seq INTO v_trip FROM trading.round_trip r
+             WHERE r.book_id = v_acct.book_id AND r.symbol = p_symbol AND r.trip_no = v_pos.trip_no AND r.exit_ts = v_fill.ts
+               AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = r.book_id AND v.round_trip_seq = r.seq)
+             ORDER BY r.seq DESC LIMIT 1;
+        END IF;
+    ELSE
+        SELECT * INTO v_lot FROM trading.lot l
+         WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.venue_trade_id = p_venue_trade_id FOR UPDATE;
+        IF v_lot.remaining <> v_lot.quantity
+           OR EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol
+                         AND a.lot_no = v_lot.lot_no) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('void refused: the lot of fill %s of %s was consumed by later sells', p_venue_trade_id, p_symbol),
+                DETAIL = format('lot=%s quantity=%s remaining=%s', v_lot.lot_no, v_lot.quantity, v_lot.remaining),
+                HINT = 'Voiding a consumed lot means rebuilding the later sells'' allocations: not built (docs/live.md "Corrections"). Void the later ghost sell first if it is one; otherwise leave the book halted and escalate.';
+        END IF;
+        IF EXISTS (SELECT FROM trading.lot l WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no > v_lot.lot_no) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD016',
+                MESSAGE = format('void refused: a later buy of %s opened a newer lot than fill %s', p_symbol, p_venue_trade_id),
+                HINT = 'Only the newest lot of a symbol can be voided (the trip it belongs to is rebuilt from its lots): not built for older lots.';
+        END IF;
+        v_qty := v_lot.quantity;
     END IF;
 
-    -- The journal: every leg of the fill's own transaction and of its realized memo, negated, in one transaction.
+    -- The journal: every leg of the fill's own transaction, of its realized memo and of its reserve accrual,
+    -- negated, in one transaction.
     SELECT array_agg(p.account_code ORDER BY t.seq, p.leg) AS accounts, array_agg(p.currency ORDER BY t.seq, p.leg) AS currencies,
            array_agg(-p.amount ORDER BY t.seq, p.leg) AS amounts
       INTO v_legs
       FROM ledger.transaction t JOIN ledger.posting p ON p.book_id = t.book_id AND p.tx_seq = t.seq
-     WHERE t.book_id = v_acct.book_id AND t.kind IN ('fill', 'realized') AND t.ref = p_venue_trade_id AND t.ts = v_fill.ts;
+     WHERE t.book_id = v_acct.book_id AND t.kind IN ('fill', 'realized', 'reserve') AND t.ref = p_venue_trade_id AND t.ts = v_fill.ts;
     v_tx := ledger._post(v_acct.book_id, 'void', p_venue_trade_id, p_ts, v_legs.accounts, v_legs.currencies, v_legs.amounts);
 
-    -- The lot and the position.
-    UPDATE trading.lot l SET remaining = 0
-     WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no = v_lot.lot_no;
-    v_fee_quote := trading._fee_in_quote(v_acct.venue, p_symbol, v_fill.fee, v_fill.fee_currency, v_fill.price, v_fill.ts);
-    SELECT * INTO v_pos FROM trading.position p WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol FOR UPDATE;
-    IF v_pos.quantity = v_lot.quantity THEN
-        -- The ghost opened the trip (the book held nothing before it): the trip is taken back.
+    -- The void first: the lot guard lets a sell's lots rise only once it is recorded.
+    INSERT INTO trading.fill_void (book_id, symbol, venue_trade_id, client_order_id, lot_no, quantity, tx_seq,
+                                   incident_seq, reason, ts, round_trip_seq)
+    VALUES (v_acct.book_id, p_symbol, p_venue_trade_id, v_fill.client_order_id, v_lot.lot_no, v_qty, v_tx,
+            v_inc, p_reason, p_ts, v_trip);
+
+    IF v_fill.side = 'sell' THEN
+        -- The lots it consumed get their allocations back; the position its quantity and cost, the trip its sell
+        -- side and the fill's fee (the trip columns still hold the trip a closing sell ended: nothing bought since).
+        UPDATE trading.lot l SET remaining = l.remaining + a.quantity
+          FROM trading.lot_allocation a
+         WHERE a.book_id = v_acct.book_id AND a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id
+           AND l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no;
         UPDATE trading.position p
-           SET quantity = 0, cost_basis = 0, trip_no = p.trip_no - 1, trip_buy_qty = 0, trip_buy_notional = 0,
-               trip_buy_fees = 0, trip_sell_qty = 0, trip_sell_notional = 0, trip_fees = 0, updated_ts = p_ts
-         WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
-    ELSE
-        UPDATE trading.position p
-           SET quantity = p.quantity - v_lot.quantity,
-               cost_basis = p.cost_basis - v_lot.quantity * v_lot.price - v_lot.fee_quote,
-               trip_buy_qty = p.trip_buy_qty - v_lot.quantity,
-               trip_buy_notional = p.trip_buy_notional - v_lot.quantity * v_lot.price,
-               trip_buy_fees = p.trip_buy_fees - v_fee_quote,
+           SET quantity = p.quantity + v_qty,
+               cost_basis = p.cost_basis + v_cost,
+               trip_sell_qty = p.trip_sell_qty - v_qty,
+               trip_sell_notional = p.trip_sell_notional - v_qty * v_fill.price,
                trip_fees = p.trip_fees - v_fee_quote,
                updated_ts = p_ts
          WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+    ELSE
+        UPDATE trading.lot l SET remaining = 0
+         WHERE l.book_id = v_acct.book_id AND l.symbol = p_symbol AND l.lot_no = v_lot.lot_no;
+        IF v_pos.quantity = v_lot.quantity THEN
+            -- The ghost opened the trip (the book held nothing before it): the trip is taken back.
+            UPDATE trading.position p
+               SET quantity = 0, cost_basis = 0, trip_no = p.trip_no - 1, trip_buy_qty = 0, trip_buy_notional = 0,
+                   trip_buy_fees = 0, trip_sell_qty = 0, trip_sell_notional = 0, trip_fees = 0, updated_ts = p_ts
+             WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+        ELSE
+            UPDATE trading.position p
+               SET quantity = p.quantity - v_lot.quantity,
+                   cost_basis = p.cost_basis - v_lot.quantity * v_lot.price - v_lot.fee_quote,
+                   trip_buy_qty = p.trip_buy_qty - v_lot.quantity,
+                   trip_buy_notional = p.trip_buy_notional - v_lot.quantity * v_lot.price,
+                   trip_buy_fees = p.trip_buy_fees - v_fee_quote,
+                   trip_fees = p.trip_fees - v_fee_quote,
+                   updated_ts = p_ts
+             WHERE p.book_id = v_acct.book_id AND p.symbol = p_symbol;
+        END IF;
     END IF;
 
-    INSERT INTO trading.fill_void (book_id, symbol, venue_trade_id, client_order_id, lot_no, quantity, tx_seq,
-                                   incident_seq, reason, ts)
-    VALUES (v_acct.book_id, p_symbol, p_venue_trade_id, v_fill.client_order_id, v_lot.lot_no, v_lot.quantity, v_tx,
-            v_inc, p_reason, p_ts);
     PERFORM ops._audit(v_acct.book_id, 'void_fill', p_account || '/' || p_symbol || '/' || p_venue_trade_id,
-        jsonb_build_object('symbol', p_symbol, 'venue_trade_id', p_venue_trade_id, 'ts', p_ts, 'incident', p_incident,
-                           'tx_seq', v_tx), p_reason);
+        jsonb_build_object('symbol', p_symbol, 'venue_trade_id', p_venue_trade_id, 'side', v_fill.side, 'ts', p_ts,
+                           'incident', p_incident, 'tx_seq', v_tx, 'round_trip_seq', v_trip), p_reason);
     RETURN v_tx;
 END
 $$;
@@ -3777,7 +3964,7 @@ ALTER FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id tex
 -- Name: FUNCTION void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) IS 'Operator: voids a buy fill the venue never made (the fill stays; a fill_void row, a reversing journal transaction, its lot emptied, the position and trip taken back), citing the open incident it corrects, while the book is halted and its reconciliation dirty; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
+COMMENT ON FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) IS 'Operator: voids a fill the venue never made (the fill stays; a fill_void row and a reversing journal transaction of its fill, realized and reserve postings): a buy whose lot is untouched and newest (its lot emptied, the position and trip taken back), or a sell that is the symbol''s newest fill (its allocations given back to their lots, the position, the trip and any round trip it closed taken back), citing the open incident it corrects, while the book is halted and its reconciliation dirty; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
 
 
 --
@@ -3903,6 +4090,8 @@ BEGIN
                                bool_or(a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id) AS this
                           FROM trading.lot_allocation a
                          WHERE a.book_id = p_book_id
+                           -- a voided sell (api.void_fill) realized nothing: its reserve was reversed with it
+                           AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id)
                          GROUP BY a.symbol, a.venue_trade_id) f) x;
         v_reserve := round(v_pct / 100 * (v_hwm_after - v_hwm_before), 10);
     ELSE
@@ -4610,6 +4799,37 @@ COMMENT ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, 
 
 
 --
+-- Name: _enqueue_alert(text, text, integer, text, text, jsonb, text, text, timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_seq bigint;
+BEGIN
+    INSERT INTO ops.alert_outbox (business_ts, category, severity, book_id, account, dedup_key, title, payload,
+                                  source_table, source_key)
+    VALUES (p_business_ts, p_category, p_severity, nullif(p_book_id, 0),
+            (SELECT a.name FROM trading.account a WHERE a.book_id = nullif(p_book_id, 0)),
+            p_dedup_key, left(p_title, 500), coalesce(p_payload, '{}'::jsonb), p_source_table, p_source_key)
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION ops._enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone) IS 'Internal: appends an alert (category, severity, book, dedup key, title, payload, the source row) to ops.alert_outbox in the caller''s transaction; returns its seq.';
+
+
+--
 -- Name: _lock_book(integer); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -5188,6 +5408,115 @@ COMMENT ON FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone
 
 
 --
+-- Name: tg_alert__enqueue(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_alert__enqueue() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    n      jsonb := to_jsonb(NEW);
+    v_tbl  text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME;
+    v_book integer := (n ->> 'book_id')::integer;
+    v_key  text := (n ->> 'book_id') || ':' || (n ->> 'seq');
+    v_acct text := (SELECT a.name FROM trading.account a WHERE a.book_id = (n ->> 'book_id')::integer);
+    v_cat  text;
+    v_sev  text;
+BEGIN
+    CASE v_tbl
+    WHEN 'risk.halt_event' THEN
+        IF n ->> 'action' = 'halt' THEN
+            IF n ->> 'scope_kind' = 'global' AND n ->> 'source' = 'operator' AND n ->> 'reason' LIKE 'kill switch: %' THEN
+                RETURN NULL;   -- the kill switch's halt: its audit row raises the one alert
+            END IF;
+            PERFORM ops._enqueue_alert('halt', CASE WHEN n ->> 'scope_kind' IN ('global', 'lane') THEN 'critical' ELSE 'warning' END,
+                v_book, 'halt:' || (n ->> 'scope_kind') || ':' || (n ->> 'scope_key'),
+                format('HALT %s:%s (%s): %s', n ->> 'scope_kind', n ->> 'scope_key', n ->> 'source', n ->> 'reason'),
+                jsonb_build_object('scope_kind', n -> 'scope_kind', 'scope_key', n -> 'scope_key', 'reason', n -> 'reason',
+                                   'source', n -> 'source', 'actor', n -> 'actor', 'effective_at', n -> 'effective_at'),
+                v_tbl, v_key, (n ->> 'ts')::timestamptz);
+        ELSE
+            PERFORM ops._enqueue_alert('resume', 'info', v_book,
+                'resume:' || (n ->> 'scope_kind') || ':' || (n ->> 'scope_key'),
+                format('RESUME %s:%s: %s', n ->> 'scope_kind', n ->> 'scope_key', n ->> 'reason'),
+                jsonb_build_object('scope_kind', n -> 'scope_kind', 'scope_key', n -> 'scope_key', 'reason', n -> 'reason',
+                                   'source', n -> 'source', 'actor', n -> 'actor', 'effective_at', n -> 'effective_at'),
+                v_tbl, v_key, (n ->> 'ts')::timestamptz);
+        END IF;
+    WHEN 'ops.audit_log' THEN
+        PERFORM ops._enqueue_alert('kill_switch', 'critical', v_book, 'kill_switch',
+            format('KILL SWITCH (flatten %s): %s', coalesce(n -> 'args' ->> 'flatten', 'false'), n ->> 'reason'),
+            jsonb_build_object('reason', n -> 'reason', 'flatten', n -> 'args' -> 'flatten', 'actor', n -> 'actor',
+                               'recorded_at', n -> 'recorded_at'),
+            v_tbl, v_key, NULL);
+    WHEN 'risk.breaker_trip' THEN
+        v_cat := CASE WHEN n ->> 'breaker' IN ('stale_data_hours', 'flat_feed_hours', 'bar_outlier_pct') THEN 'stale_feed' ELSE 'breaker' END;
+        v_sev := CASE WHEN n ->> 'trip_scope' IN ('global', 'lane') THEN 'critical' ELSE 'warning' END;
+        PERFORM ops._enqueue_alert(v_cat, v_sev, v_book, 'breaker:' || (n ->> 'breaker') || ':' || coalesce(v_acct, '*'),
+            format('BREAKER %s tripped on %s: %s against %s (%s)', n ->> 'breaker', coalesce(v_acct, '*'), n ->> 'value',
+                   n ->> 'threshold', n ->> 'trip_scope'),
+            jsonb_build_object('breaker', n -> 'breaker', 'value', n -> 'value', 'threshold', n -> 'threshold',
+                               'trip_scope', n -> 'trip_scope', 'figures', n -> 'figures',
+                               'incident', CASE WHEN n ->> 'incident_seq' IS NOT NULL
+                                                THEN 'INC-' || (n ->> 'book_id') || '-' || (n ->> 'incident_seq') END),
+            v_tbl, v_key, (n ->> 'ts')::timestamptz);
+    WHEN 'risk.state_event' THEN
+        PERFORM ops._enqueue_alert('risk_breach', 'warning', v_book,
+            'risk:' || (n ->> 'cause') || ':' || coalesce(v_acct, '*')
+                || CASE WHEN n ->> 'scope_kind' = 'strategy' THEN ':' || (n ->> 'scope_key') ELSE '' END,
+            format('RISK %s: %s %s moved %s -> %s: %s', n ->> 'cause', n ->> 'scope_kind', n ->> 'scope_key',
+                   n ->> 'state_before', n ->> 'state_after', n ->> 'reason'),
+            jsonb_build_object('cause', n -> 'cause', 'scope_kind', n -> 'scope_kind', 'scope_key', n -> 'scope_key',
+                               'state_before', n -> 'state_before', 'state_after', n -> 'state_after',
+                               'reason', n -> 'reason', 'until_ts', n -> 'until_ts'),
+            v_tbl, v_key, (n ->> 'ts')::timestamptz);
+    WHEN 'ops.venue_transfer' THEN
+        PERFORM ops._enqueue_alert('withdrawal', 'critical', v_book, 'withdrawal:' || coalesce(v_acct, '*') || ':' || (n ->> 'venue_ref'),
+            format('WITHDRAWAL seen on %s: %s %s (venue ref %s)', coalesce(v_acct, '*'), n ->> 'amount', n ->> 'currency', n ->> 'venue_ref'),
+            jsonb_build_object('currency', n -> 'currency', 'amount', n -> 'amount', 'venue_ref', n -> 'venue_ref'),
+            v_tbl, v_key, (n ->> 'ts')::timestamptz);
+    WHEN 'ops.reconciliation' THEN
+        IF coalesce((SELECT r.clean FROM ops.reconciliation r
+                      WHERE r.book_id = v_book AND r.seq < (n ->> 'seq')::bigint ORDER BY r.seq DESC LIMIT 1), true) THEN
+            PERFORM ops._enqueue_alert('reconciliation_mismatch', 'critical', v_book, 'reconciliation:' || coalesce(v_acct, '*'),
+                format('RECONCILIATION MISMATCH on %s (%s): %s difference(s)', coalesce(v_acct, '*'), n ->> 'kind',
+                       jsonb_array_length(n -> 'diffs')),
+                jsonb_build_object('kind', n -> 'kind', 'diffs', n -> 'diffs', 'tolerance', n -> 'tolerance'),
+                v_tbl, v_key, (n ->> 'ts')::timestamptz);
+        END IF;
+    WHEN 'portfolio.treasury_status' THEN
+        IF coalesce((SELECT s.surplus >= 0 FROM portfolio.treasury_status s
+                      WHERE s.book_id = v_book AND s.window_days = (n ->> 'window_days')::integer
+                        AND s.seq < (n ->> 'seq')::bigint
+                      ORDER BY s.seq DESC LIMIT 1), true) THEN
+            PERFORM ops._enqueue_alert('treasury_deficit', 'warning', v_book, 'treasury:' || coalesce(v_acct, '*'),
+                format('ROLLING SURPLUS NEGATIVE on %s: %s %s over %s days to %s', coalesce(v_acct, '*'), n ->> 'surplus',
+                       n ->> 'currency', n ->> 'window_days', n ->> 'day'),
+                jsonb_build_object('surplus', n -> 'surplus', 'currency', n -> 'currency', 'window_days', n -> 'window_days',
+                                   'day', n -> 'day', 'principal_protected', n -> 'principal_protected',
+                                   'policy_action', n -> 'policy_action'),
+                v_tbl, v_key, (n ->> 'period_to')::timestamptz);
+        END IF;
+    ELSE
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('no alert rule for %s', v_tbl),
+            HINT = 'Attach ops.tg_alert__enqueue only to the tables it knows (sql/triggers/alerts.sql).';
+    END CASE;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_alert__enqueue() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_alert__enqueue(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_alert__enqueue() IS 'AFTER INSERT trigger: appends the alert of a halt or resume, the kill switch, a breaker trip (stale_feed for the feed breakers), a risk breach, a withdrawal, a reconciliation turning dirty or a rolling surplus turning negative to ops.alert_outbox, in the same transaction.';
+
+
+--
 -- Name: tg_append_only__refuse(); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -5620,7 +5949,7 @@ CREATE FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp w
         SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
                coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
                coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.amount > 0 AND p.ts >= p_from), 0) AS reserve,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.ts >= p_from), 0) AS reserve,
                coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
           FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
          WHERE p.book_id = p_book_id AND p.ts < p_to
@@ -7442,7 +7771,8 @@ BEGIN
               JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
               JOIN trading.order_request o ON o.client_order_id = f.client_order_id
               JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
+               AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
         SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
                avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted)
           INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new
@@ -7455,7 +7785,8 @@ BEGIN
                   JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
                   JOIN trading.order_request o ON o.client_order_id = f.client_order_id
                   JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
+                   AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
             SELECT avg(power((t.x - v_mean) / v_sd, 3)), avg(power((t.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4 FROM t;
             v_sr := v_mean / v_sd;
             v_psr := risk.normal_cdf(round(v_sr * sqrt((v_n - 1)::numeric)
@@ -8468,11 +8799,32 @@ CREATE FUNCTION trading.tg_lot__guard() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v_left numeric;
 BEGIN
-    IF (to_jsonb(NEW) - 'remaining') IS DISTINCT FROM (to_jsonb(OLD) - 'remaining') OR NEW.remaining > OLD.remaining THEN
+    IF (to_jsonb(NEW) - 'remaining') IS DISTINCT FROM (to_jsonb(OLD) - 'remaining') OR NEW.remaining IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD001',
             MESSAGE = format('update of lot %s/%s refused: only remaining may change, and only downwards', OLD.symbol, OLD.lot_no),
             HINT = 'Lots are consumed by sell fills (api.record_fill); corrections are new rows.';
+    END IF;
+    IF NEW.remaining > OLD.remaining THEN
+        SELECT OLD.quantity
+               - coalesce((SELECT sum(a.quantity) FROM trading.lot_allocation a
+                            WHERE a.book_id = OLD.book_id AND a.symbol = OLD.symbol AND a.lot_no = OLD.lot_no
+                              AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = a.book_id AND v.symbol = a.symbol
+                                                 AND v.venue_trade_id = a.venue_trade_id)), 0)
+               - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+                            WHERE v.book_id = OLD.book_id AND v.symbol = OLD.symbol AND v.lot_no = OLD.lot_no), 0)
+          INTO v_left;
+        IF NEW.remaining <> v_left
+           OR NOT EXISTS (SELECT FROM trading.lot_allocation a
+                            JOIN trading.fill_void v ON v.book_id = a.book_id AND v.symbol = a.symbol AND v.venue_trade_id = a.venue_trade_id
+                           WHERE a.book_id = OLD.book_id AND a.symbol = OLD.symbol AND a.lot_no = OLD.lot_no) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD001',
+                MESSAGE = format('update of lot %s/%s refused: remaining may rise only by the void of a sell that consumed it', OLD.symbol, OLD.lot_no),
+                DETAIL = format('remaining %s -> %s; quantity less live allocations and voids: %s', OLD.remaining, NEW.remaining, v_left),
+                HINT = 'A lot gets quantity back only from api.void_fill of a sell (a fill the venue never made); corrections are new rows.';
+        END IF;
     END IF;
     RETURN NEW;
 END
@@ -8485,7 +8837,7 @@ ALTER FUNCTION trading.tg_lot__guard() OWNER TO predator_owner;
 -- Name: FUNCTION tg_lot__guard(); Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION trading.tg_lot__guard() IS 'Lots are append-only except remaining, which only an allocation may decrease; PD001 otherwise.';
+COMMENT ON FUNCTION trading.tg_lot__guard() IS 'Lots are append-only except remaining, which only decreases (an allocation, the void of its buy) or rises back to what its live allocations leave when a sell that consumed it is voided (api.void_fill); PD001 otherwise.';
 
 
 --
@@ -8620,6 +8972,36 @@ COMMENT ON FUNCTION trading.tg_order_request__check() IS 'Refuses any order requ
 
 
 --
+-- Name: tg_round_trip__check(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_round_trip__check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT FROM trading.round_trip r
+                WHERE r.book_id = NEW.book_id AND r.symbol = NEW.symbol AND r.trip_no = NEW.trip_no
+                  AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = r.book_id AND v.round_trip_seq = r.seq)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD001',
+            MESSAGE = format('round trip %s of %s refused: that trip is already closed', NEW.trip_no, NEW.symbol),
+            HINT = 'A trip closes once; only a void of the sell that closed it (api.void_fill) opens it again.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_round_trip__check() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_round_trip__check(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_round_trip__check() IS 'One round trip per book, symbol and trip number besides those a void of their closing sell took back (trading.fill_void.round_trip_seq); PD001 otherwise.';
+
+
+--
 -- Name: accounts; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -8643,6 +9025,147 @@ ALTER TABLE api.accounts OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.accounts IS 'Trading accounts (books): mode, venue, base currency, lane, initial principal, risk profile.';
+
+
+--
+-- Name: alert_attempt; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.alert_attempt (
+    alert_seq bigint NOT NULL,
+    channel text NOT NULL,
+    attempt integer NOT NULL,
+    ts timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    ok boolean NOT NULL,
+    status text NOT NULL,
+    error text,
+    duplicate_of bigint,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    CONSTRAINT alert_attempt_is_positive CHECK ((attempt > 0)),
+    CONSTRAINT alert_attempt_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT alert_channel_is_a_name CHECK ((channel ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT alert_duplicate_names_its_original CHECK (((status = 'deduplicated'::text) = (duplicate_of IS NOT NULL))),
+    CONSTRAINT alert_error_is_bounded CHECK ((length(error) <= 2000)),
+    CONSTRAINT alert_ok_means_delivered CHECK ((ok = (status = ANY (ARRAY['delivered'::text, 'deduplicated'::text])))),
+    CONSTRAINT alert_status_is_known CHECK ((status = ANY (ARRAY['delivered'::text, 'retry'::text, 'failed'::text, 'deduplicated'::text])))
+);
+
+
+ALTER TABLE ops.alert_attempt OWNER TO predator_owner;
+
+--
+-- Name: TABLE alert_attempt; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.alert_attempt IS 'Every delivery attempt of an alert on a notifier channel (api.record_alert_attempt): ok, status delivered | retry | failed (the attempt that reached alert_max_attempts: the alert is given up on that channel, and that is visible here and in api.alerts) | deduplicated (duplicate_of: the alert of the same key delivered within the window), the error masked (no password or token). At most one outcome other than retry per alert and channel. Append-only.';
+
+
+--
+-- Name: alert_outbox; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.alert_outbox (
+    seq bigint NOT NULL,
+    ts timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    business_ts timestamp with time zone,
+    category text NOT NULL,
+    severity text NOT NULL,
+    book_id integer,
+    account text,
+    dedup_key text NOT NULL,
+    title text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    source_table text NOT NULL,
+    source_key text NOT NULL,
+    CONSTRAINT alert_category_is_known CHECK ((category = ANY (ARRAY['halt'::text, 'resume'::text, 'kill_switch'::text, 'breaker'::text, 'stale_feed'::text, 'risk_breach'::text, 'withdrawal'::text, 'reconciliation_mismatch'::text, 'treasury_deficit'::text]))),
+    CONSTRAINT alert_dedup_key_is_given CHECK ((length(btrim(dedup_key)) > 0)),
+    CONSTRAINT alert_outbox_business_ts_is_finite CHECK (((business_ts > '-infinity'::timestamp with time zone) AND (business_ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT alert_outbox_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone))),
+    CONSTRAINT alert_severity_is_known CHECK ((severity = ANY (ARRAY['critical'::text, 'warning'::text, 'info'::text]))),
+    CONSTRAINT alert_title_is_given CHECK ((length(btrim(title)) > 0))
+);
+
+
+ALTER TABLE ops.alert_outbox OWNER TO predator_owner;
+
+--
+-- Name: TABLE alert_outbox; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.alert_outbox IS 'Transactional outbox of alerts (issue 16 item 5): one row per alertable event (halt, resume, kill switch, breaker trip, stale feed, risk breach, withdrawal, reconciliation turning dirty, rolling surplus turning negative), appended by the AFTER INSERT triggers of the tables recording it (ops.tg_alert__enqueue) in the same transaction. ts: wall time; business_ts: the event''s business time when it has one; book_id/account: NULL for global and lane events; dedup_key: events that are one alert for a person; source_table/source_key: the row that raised it. Append-only; not chained, outside every hash.';
+
+
+--
+-- Name: COLUMN alert_outbox.dedup_key; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.alert_outbox.dedup_key IS 'Events with the same key within alert_dedup_window_seconds (by ts) are delivered once per channel; later ones are recorded as deduplicated.';
+
+
+--
+-- Name: alert_attempts; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.alert_attempts AS
+ SELECT t.alert_seq,
+    o.category,
+    o.dedup_key,
+    t.channel,
+    t.attempt,
+    t.ts,
+    t.ok,
+    t.status,
+    t.error,
+    t.duplicate_of,
+    t.actor
+   FROM (ops.alert_attempt t
+     JOIN ops.alert_outbox o ON ((o.seq = t.alert_seq)));
+
+
+ALTER TABLE api.alert_attempts OWNER TO predator_owner;
+
+--
+-- Name: VIEW alert_attempts; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.alert_attempts IS 'Every delivery attempt of an alert on a notifier channel: attempt number, wall time, ok, status (delivered, retry, failed, deduplicated), the masked error and the alert it duplicated.';
+
+
+--
+-- Name: alerts; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.alerts AS
+ SELECT o.seq,
+    o.ts,
+    o.business_ts,
+    o.category,
+    o.severity,
+    o.account,
+    o.dedup_key,
+    o.title,
+    o.payload,
+    COALESCE(( SELECT jsonb_object_agg(s.channel, s.status) AS jsonb_object_agg
+           FROM ( SELECT DISTINCT ON (t.channel) t.channel,
+                    t.status
+                   FROM ops.alert_attempt t
+                  WHERE (t.alert_seq = o.seq)
+                  ORDER BY t.channel, t.attempt DESC) s), '{}'::jsonb) AS channels,
+    ( SELECT count(*) AS count
+           FROM ops.alert_attempt t
+          WHERE (t.alert_seq = o.seq)) AS attempts,
+    o.source_table,
+    o.source_key
+   FROM ops.alert_outbox o;
+
+
+ALTER TABLE api.alerts OWNER TO predator_owner;
+
+--
+-- Name: VIEW alerts; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.alerts IS 'Every alert of the outbox (category, severity, account, dedup key, title, payload, the row that raised it) with the latest status on each channel that tried it (channels: {"channel": "delivered|retry|failed|deduplicated"}; empty: not tried yet) and the number of attempts.';
 
 
 --
@@ -9956,7 +10479,7 @@ CREATE TABLE trading.fill_void (
     symbol text NOT NULL,
     venue_trade_id text NOT NULL,
     client_order_id text NOT NULL,
-    lot_no integer NOT NULL,
+    lot_no integer,
     quantity numeric NOT NULL,
     tx_seq bigint NOT NULL,
     incident_seq bigint NOT NULL,
@@ -9966,6 +10489,7 @@ CREATE TABLE trading.fill_void (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
+    round_trip_seq bigint,
     CONSTRAINT fill_void_qty_is_positive CHECK ((quantity > (0)::numeric)),
     CONSTRAINT fill_void_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
     CONSTRAINT fill_void_reason_is_given CHECK ((length(btrim(reason)) > 0)),
@@ -9980,7 +10504,28 @@ ALTER TABLE trading.fill_void OWNER TO predator_owner;
 -- Name: TABLE fill_void; Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON TABLE trading.fill_void IS 'Fills the venue never made, voided by an operator (api.void_fill): the fill stays; the void names the lot it emptied (quantity: the base taken out of the lot and the position), the reversing journal transaction (kind void) and the incident it corrects. Gates 04, 05, 11, 13, 17 and 20, the hour close and the strategy figures leave a voided fill out. Append-only, chained per book.';
+COMMENT ON TABLE trading.fill_void IS 'Fills the venue never made, voided by an operator (api.void_fill): the fill stays; a buy''s void names the lot it emptied, a sell''s void gives its allocations back to their lots and names the round trip it had closed, if any; quantity is the base taken out of or given back to the position; the reversing journal transaction (kind void) and the incident it corrects. Gates 04, 05, 11, 13, 17, 20 and 21, the hour close and the strategy figures leave a voided fill, its allocations and its round trip out. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN fill_void.lot_no; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.fill_void.lot_no IS 'A voided buy: the lot it emptied. A voided sell: NULL (the lots it consumed are its trading.lot_allocation rows, each given back its quantity).';
+
+
+--
+-- Name: COLUMN fill_void.quantity; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.fill_void.quantity IS 'The base quantity the void took out of (a buy: its lot''s quantity) or gave back to (a sell: its allocations, the sell''s quantity plus a fee paid in the base) the lots and the position.';
+
+
+--
+-- Name: COLUMN fill_void.round_trip_seq; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.fill_void.round_trip_seq IS 'A voided sell that had closed a round trip: that trading.round_trip row, taken back (the trip is open again under its number). NULL otherwise.';
 
 
 --
@@ -10309,7 +10854,8 @@ CREATE VIEW api.fill_voids AS
     v.actor,
     v.ts,
     v.recorded_at,
-    v.seq
+    v.seq,
+    v.round_trip_seq
    FROM (trading.fill_void v
      JOIN trading.account a USING (book_id));
 
@@ -10320,7 +10866,7 @@ ALTER TABLE api.fill_voids OWNER TO predator_owner;
 -- Name: VIEW fill_voids; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.fill_voids IS 'Fills voided by an operator as never made by the venue: the lot emptied, the base quantity taken out of the position, the reversing journal transaction (kind void) and the incident corrected.';
+COMMENT ON VIEW api.fill_voids IS 'Fills voided by an operator as never made by the venue: a buy''s lot emptied (lot_no; NULL for a sell, whose allocations went back to their lots), the base quantity taken out of (buy) or given back to (sell) the position, the reversing journal transaction (kind void), the incident corrected, and the round trip a voided sell had closed (round_trip_seq).';
 
 
 --
@@ -11637,7 +12183,10 @@ CREATE VIEW api.round_trips AS
     t.net_pnl,
     t.net_return
    FROM (trading.round_trip t
-     JOIN trading.account a USING (book_id));
+     JOIN trading.account a USING (book_id))
+  WHERE (NOT (EXISTS ( SELECT
+           FROM trading.fill_void v
+          WHERE ((v.book_id = t.book_id) AND (v.round_trip_seq = t.seq)))));
 
 
 ALTER TABLE api.round_trips OWNER TO predator_owner;
@@ -11646,7 +12195,7 @@ ALTER TABLE api.round_trips OWNER TO predator_owner;
 -- Name: VIEW round_trips; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.round_trips IS 'Round trips (flat to flat): entry and exit times, base quantity, average prices, fees and PnL in quote, net return.';
+COMMENT ON VIEW api.round_trips IS 'Round trips (flat to flat): entry and exit times, base quantity, average prices, fees and PnL in quote, net return. A round trip whose closing sell was voided (api.void_fill: the venue never made it) is left out: the trip is open again.';
 
 
 --
@@ -11709,10 +12258,11 @@ CREATE TABLE ops.setting (
     reason text NOT NULL,
     actor text DEFAULT SESSION_USER NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT alert_settings_are_bounded CHECK ((((name <> 'alert_dedup_window_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (86400)::numeric))) AND ((name <> 'alert_rate_limit_per_minute'::text) OR ((value >= (1)::numeric) AND (value <= (600)::numeric) AND (value = trunc(value)))) AND ((name <> 'alert_max_attempts'::text) OR ((value >= (1)::numeric) AND (value <= (20)::numeric) AND (value = trunc(value)))))),
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
     CONSTRAINT live_burn_in_days_is_bounded CHECK (((name <> 'live_burn_in_days'::text) OR ((value >= (0)::numeric) AND (value <= (365)::numeric)))),
     CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
-    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text]))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
@@ -12693,6 +13243,20 @@ COMMENT ON TABLE market.universe IS 'Named, versioned trading universes (V1 = th
 
 
 --
+-- Name: alert_outbox_seq_seq; Type: SEQUENCE; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ops.alert_outbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.alert_outbox_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: chain_head; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -13040,6 +13604,30 @@ ALTER TABLE ONLY market.universe
 
 ALTER TABLE ONLY market.venue
     ADD CONSTRAINT venue_pkey PRIMARY KEY (venue);
+
+
+--
+-- Name: alert_attempt alert_attempt_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.alert_attempt
+    ADD CONSTRAINT alert_attempt_pk PRIMARY KEY (alert_seq, channel, attempt);
+
+
+--
+-- Name: alert_outbox alert_outbox_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.alert_outbox
+    ADD CONSTRAINT alert_outbox_pk PRIMARY KEY (seq);
+
+
+--
+-- Name: alert_outbox alert_outbox_source_once; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.alert_outbox
+    ADD CONSTRAINT alert_outbox_source_once UNIQUE (source_table, source_key);
 
 
 --
@@ -13459,6 +14047,14 @@ ALTER TABLE ONLY trading.fill_void
 
 
 --
+-- Name: fill_void fill_void_round_trip_once; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_round_trip_once UNIQUE (book_id, round_trip_seq);
+
+
+--
 -- Name: lot_allocation lot_allocation_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -13539,14 +14135,6 @@ ALTER TABLE ONLY trading."position"
 
 
 --
--- Name: round_trip round_trip_is_unique; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
---
-
-ALTER TABLE ONLY trading.round_trip
-    ADD CONSTRAINT round_trip_is_unique UNIQUE (book_id, symbol, trip_no);
-
-
---
 -- Name: round_trip round_trip_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -13604,6 +14192,27 @@ CREATE INDEX candle_load_feed_idx ON market.candle_load USING btree (venue, symb
 --
 
 CREATE INDEX candle_quarantine_feed_ts_idx ON market.candle_quarantine USING btree (venue, symbol, "interval", ts);
+
+
+--
+-- Name: alert_attempt_channel_ts_idx; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE INDEX alert_attempt_channel_ts_idx ON ops.alert_attempt USING btree (channel, ts);
+
+
+--
+-- Name: alert_attempt_one_outcome; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE UNIQUE INDEX alert_attempt_one_outcome ON ops.alert_attempt USING btree (alert_seq, channel) WHERE (status <> 'retry'::text);
+
+
+--
+-- Name: alert_outbox_dedup_idx; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE INDEX alert_outbox_dedup_idx ON ops.alert_outbox USING btree (dedup_key, seq);
 
 
 --
@@ -13688,6 +14297,13 @@ CREATE INDEX order_event_ts_idx ON trading.order_event USING btree (book_id, ts)
 --
 
 CREATE INDEX order_state_open_idx ON trading.order_state USING btree (book_id) WHERE (status = ANY (ARRAY['new'::text, 'open'::text, 'partially_filled'::text]));
+
+
+--
+-- Name: round_trip_trip_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX round_trip_trip_idx ON trading.round_trip USING btree (book_id, symbol, trip_no);
 
 
 --
@@ -13845,6 +14461,20 @@ CREATE TRIGGER _100_clock BEFORE INSERT ON market.candle_load FOR EACH ROW EXECU
 
 
 --
+-- Name: alert_attempt _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.alert_attempt FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: alert_outbox _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.alert_outbox FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: audit_log _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -13936,6 +14566,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.worker_health FOR
 
 
 --
+-- Name: alert_attempt _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.alert_attempt FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: alert_outbox _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.alert_outbox FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: audit_log _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -14024,6 +14668,27 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.venue_transfer FOR EACH S
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.worker_health FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: audit_log _500_alert; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON ops.audit_log FOR EACH ROW WHEN ((new.action = 'kill_switch'::text)) EXECUTE FUNCTION ops.tg_alert__enqueue();
+
+
+--
+-- Name: reconciliation _500_alert; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON ops.reconciliation FOR EACH ROW WHEN ((NOT new.clean)) EXECUTE FUNCTION ops.tg_alert__enqueue();
+
+
+--
+-- Name: venue_transfer _500_alert; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON ops.venue_transfer FOR EACH ROW WHEN ((new.kind = 'withdrawal'::text)) EXECUTE FUNCTION ops.tg_alert__enqueue();
 
 
 --
@@ -14136,6 +14801,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.strategy_hour FOR E
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON portfolio.treasury_status FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: treasury_status _500_alert; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON portfolio.treasury_status FOR EACH ROW WHEN (((new.window_days > 1) AND new.complete AND (new.surplus < (0)::numeric))) EXECUTE FUNCTION ops.tg_alert__enqueue();
 
 
 --
@@ -14325,6 +14997,27 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.strategy_health FOR EACH
 --
 
 CREATE TRIGGER _100_apply BEFORE INSERT ON risk.state_event FOR EACH ROW EXECUTE FUNCTION risk.tg_state_event__apply();
+
+
+--
+-- Name: breaker_trip _500_alert; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON risk.breaker_trip FOR EACH ROW EXECUTE FUNCTION ops.tg_alert__enqueue();
+
+
+--
+-- Name: halt_event _500_alert; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON risk.halt_event FOR EACH ROW EXECUTE FUNCTION ops.tg_alert__enqueue();
+
+
+--
+-- Name: state_event _500_alert; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _500_alert AFTER INSERT ON risk.state_event FOR EACH ROW WHEN (((new.state_after = 'reducing'::text) AND (new.cause = ANY (ARRAY['daily_loss_halt'::text, 'drawdown_halt_tier'::text, 'treasury_deficit'::text, 'strategy_daily_loss'::text, 'strategy_drawdown'::text])))) EXECUTE FUNCTION ops.tg_alert__enqueue();
 
 
 --
@@ -14524,6 +15217,13 @@ CREATE TRIGGER _100_check BEFORE INSERT ON trading.order_request FOR EACH ROW EX
 
 
 --
+-- Name: round_trip _100_check; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_check BEFORE INSERT ON trading.round_trip FOR EACH ROW EXECUTE FUNCTION trading.tg_round_trip__check();
+
+
+--
 -- Name: fill _900_chain; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -14697,6 +15397,30 @@ ALTER TABLE ONLY market.instrument
 
 ALTER TABLE ONLY market.instrument
     ADD CONSTRAINT instrument_venue_fkey FOREIGN KEY (venue) REFERENCES market.venue(venue);
+
+
+--
+-- Name: alert_attempt alert_attempt_alert; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.alert_attempt
+    ADD CONSTRAINT alert_attempt_alert FOREIGN KEY (alert_seq) REFERENCES ops.alert_outbox(seq);
+
+
+--
+-- Name: alert_attempt alert_attempt_duplicate_of; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.alert_attempt
+    ADD CONSTRAINT alert_attempt_duplicate_of FOREIGN KEY (duplicate_of) REFERENCES ops.alert_outbox(seq);
+
+
+--
+-- Name: alert_outbox alert_outbox_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.alert_outbox
+    ADD CONSTRAINT alert_outbox_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
 
 
 --
@@ -15116,6 +15840,14 @@ ALTER TABLE ONLY trading.fill_void
 
 
 --
+-- Name: fill_void fill_void_round_trip; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.fill_void
+    ADD CONSTRAINT fill_void_round_trip FOREIGN KEY (book_id, round_trip_seq) REFERENCES trading.round_trip(book_id, seq);
+
+
+--
 -- Name: fill_void fill_void_tx; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
@@ -15250,6 +15982,7 @@ ALTER TABLE ONLY trading.order_event
 GRANT USAGE ON SCHEMA api TO predator_worker;
 GRANT USAGE ON SCHEMA api TO predator_operator;
 GRANT USAGE ON SCHEMA api TO predator_auditor;
+GRANT USAGE ON SCHEMA api TO predator_notifier;
 
 
 --
@@ -15309,6 +16042,14 @@ GRANT ALL ON FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p
 
 REVOKE ALL ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION alerts_pending(p_channels text[], p_limit integer); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) TO predator_notifier;
 
 
 --
@@ -15508,6 +16249,14 @@ GRANT ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_cur
 
 REVOKE ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text, p_duplicate_of bigint); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text, p_duplicate_of bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text, p_duplicate_of bigint) TO predator_notifier;
 
 
 --
@@ -15901,6 +16650,13 @@ REVOKE ALL ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target tex
 
 
 --
+-- Name: FUNCTION _enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _lock_book(p_book_id integer); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -16039,6 +16795,13 @@ GRANT ALL ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude te
 
 REVOKE ALL ON FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION tg_alert__enqueue(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_alert__enqueue() FROM PUBLIC;
 
 
 --
@@ -16564,12 +17327,51 @@ REVOKE ALL ON FUNCTION trading.tg_order_request__check() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_round_trip__check(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_round_trip__check() FROM PUBLIC;
+
+
+--
 -- Name: TABLE accounts; Type: ACL; Schema: api; Owner: predator_owner
 --
 
 GRANT SELECT ON TABLE api.accounts TO predator_worker;
 GRANT SELECT ON TABLE api.accounts TO predator_operator;
 GRANT SELECT ON TABLE api.accounts TO predator_auditor;
+
+
+--
+-- Name: TABLE alert_attempt; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.alert_attempt TO predator_auditor;
+
+
+--
+-- Name: TABLE alert_outbox; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.alert_outbox TO predator_auditor;
+
+
+--
+-- Name: TABLE alert_attempts; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.alert_attempts TO predator_worker;
+GRANT SELECT ON TABLE api.alert_attempts TO predator_operator;
+GRANT SELECT ON TABLE api.alert_attempts TO predator_auditor;
+
+
+--
+-- Name: TABLE alerts; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.alerts TO predator_worker;
+GRANT SELECT ON TABLE api.alerts TO predator_operator;
+GRANT SELECT ON TABLE api.alerts TO predator_auditor;
 
 
 --
@@ -17245,6 +18047,7 @@ GRANT SELECT ON TABLE ops.setting TO predator_auditor;
 GRANT SELECT ON TABLE api.settings TO predator_worker;
 GRANT SELECT ON TABLE api.settings TO predator_operator;
 GRANT SELECT ON TABLE api.settings TO predator_auditor;
+GRANT SELECT ON TABLE api.settings TO predator_notifier;
 
 
 --

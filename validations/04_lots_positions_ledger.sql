@@ -1,7 +1,8 @@
 -- Gate 04 — FIFO lots, positions and the ledger agree (DESIGN.md §3.4, §3.5).
 -- Rules:
---   * every lot's remaining = its quantity − the quantities allocated from it − the quantity a void took out
---     (api.void_fill, trading.fill_void), and is never negative;
+--   * every lot's remaining = its quantity − the quantities allocated from it by sells not voided − the quantity a
+--     void of its own buy took out (api.void_fill, trading.fill_void: a voided sell's allocations went back to
+--     their lots), and is never negative;
 --   * every position's quantity = the remaining of its open lots (per book and symbol);
 --   * per book and asset other than the book's cash currencies (its base, i.e. reporting, currency and the quote
 --     currencies enabled for it, trading.book_currency), what fills moved into the trading account (the trading
@@ -43,10 +44,12 @@ SELECT l.book_id, l.symbol AS key, l.lot_no::text AS item,
               coalesce(v.voided, 0)) AS problem
   FROM trading.lot l
   LEFT JOIN (SELECT a.book_id, a.symbol, a.lot_no, sum(a.quantity) AS allocated
-               FROM trading.lot_allocation a WHERE (:'account' = '' OR a.book_id = :book) GROUP BY 1, 2, 3) x
+               FROM trading.lot_allocation a WHERE (:'account' = '' OR a.book_id = :book)
+                AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id) GROUP BY 1, 2, 3) x
          ON x.book_id = l.book_id AND x.symbol = l.symbol AND x.lot_no = l.lot_no
   LEFT JOIN (SELECT v.book_id, v.symbol, v.lot_no, sum(v.quantity) AS voided
-               FROM trading.fill_void v WHERE (:'account' = '' OR v.book_id = :book) GROUP BY 1, 2, 3) v
+               FROM trading.fill_void v WHERE (:'account' = '' OR v.book_id = :book) AND v.lot_no IS NOT NULL
+              GROUP BY 1, 2, 3) v
          ON v.book_id = l.book_id AND v.symbol = l.symbol AND v.lot_no = l.lot_no
  WHERE (:'account' = '' OR l.book_id = :book)
    AND (l.remaining <> l.quantity - coalesce(x.allocated, 0) - coalesce(v.voided, 0) OR l.remaining < 0)

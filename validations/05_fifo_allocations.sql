@@ -3,6 +3,8 @@
 --   * oldest first: in allocation order (seq) the lots of a book and symbol are consumed by non-decreasing
 --     lot number, and an allocation that moves on to lot N comes after every older lot was consumed
 --     whole (the quantity allocated before it equals the older lots' quantity, less what voids took out);
+--     the allocations of a voided sell (api.void_fill: they went back to their lots) are left out of this rule
+--     and of the fee shares of a fully consumed lot;
 --   * an allocation belongs to a sell fill of the same book and symbol (venue_trade_id), carries the lot's
 --     price as entry price and the fill's price as exit price, and realized_pnl = quantity × (exit − entry)
 --     − entry fee share − exit fee share;
@@ -25,6 +27,7 @@ WITH seqd AS (
            coalesce(sum(a.quantity) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS allocated_before
       FROM trading.lot_allocation a
      WHERE (:'account' = '' OR a.book_id = :book)
+       AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id)
     WINDOW w AS (PARTITION BY a.book_id, a.symbol ORDER BY a.seq)),
 older AS (      -- a voided lot (api.void_fill: the venue never made its buy) holds nothing for a later sell
     SELECT l.book_id, l.symbol, l.lot_no,
@@ -77,7 +80,8 @@ SELECT l.book_id, l.symbol, NULL, l.lot_no,
        format('fully consumed lot: entry fee shares %s <> lot fee %s', x.entry_fee, l.fee_quote)
   FROM trading.lot l
   JOIN (SELECT a.book_id, a.symbol, a.lot_no, sum(a.quantity) AS qty, sum(a.entry_fee) AS entry_fee
-          FROM trading.lot_allocation a WHERE (:'account' = '' OR a.book_id = :book) GROUP BY 1, 2, 3) x
+          FROM trading.lot_allocation a WHERE (:'account' = '' OR a.book_id = :book)
+           AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id) GROUP BY 1, 2, 3) x
     ON x.book_id = l.book_id AND x.symbol = l.symbol AND x.lot_no = l.lot_no
  WHERE (:'account' = '' OR l.book_id = :book) AND l.ts >= :'from' AND l.ts <= :'to'
    AND x.qty = l.quantity AND x.entry_fee <> l.fee_quote

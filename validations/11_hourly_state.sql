@@ -6,8 +6,8 @@
 --   * cash = the trading account's balance of the base currency after the last journal transaction the
 --     hour covers; for an hour that recorded its valuation (migration 0019, multi-currency books), Σ over the
 --     currencies it valued of that balance × the rate it recorded (gate 20 recomputes the rates from candles);
---   * realized_pnl = Σ realized PnL of the allocations, fees = Σ fill fees in quote (less those of the fills voided,
---     trading.fill_void), up to the hour's heads,
+--   * realized_pnl = Σ realized PnL of the allocations (less those of the sells voided, trading.fill_void), fees =
+--     Σ fill fees in quote (less those of the fills voided), up to the hour's heads,
 --     each converted into the reporting currency at its own time (portfolio._to_reporting; as is in a book
 --     trading in its reporting currency only);
 --   * peak_equity = max(previous peak, equity) and drawdown = 1 − equity / peak (0 at or above the peak);
@@ -73,7 +73,14 @@ r AS (
            CASE WHEN h.exposures IS NULL THEN h.positions_value   -- closed before exposures were kept in the row
                 ELSE (SELECT coalesce(sum((e ->> 'notional')::numeric), 0) FROM jsonb_array_elements(h.exposures) e
                        WHERE e ->> 'kind' = 'instrument') END AS want_positions_value,
-           coalesce(ra.total, 0) AS want_realized,
+           coalesce(ra.total, 0)
+             - coalesce((SELECT sum(CASE WHEN split_part(a.symbol, '/', 2) = h.base_currency THEN a.realized_pnl
+                                         ELSE portfolio._to_reporting(ac.venue, ac.base_currency, split_part(a.symbol, '/', 2),
+                                                                      a.realized_pnl, a.ts) END)
+                           FROM trading.fill_void v
+                           JOIN trading.lot_allocation a ON a.book_id = v.book_id AND a.symbol = v.symbol AND a.venue_trade_id = v.venue_trade_id
+                           JOIN trading.account ac ON ac.book_id = v.book_id
+                          WHERE v.book_id = h.book_id AND v.seq <= h.head_void), 0) AS want_realized,
            coalesce(fe.total, 0)
              - coalesce((SELECT sum(CASE WHEN split_part(f.symbol, '/', 2) = h.base_currency
                                          THEN f.fee * CASE WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN 1 ELSE f.price END

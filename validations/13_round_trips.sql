@@ -1,5 +1,6 @@
 -- Gate 13 — executed round trips follow from the FIFO allocations (DESIGN.md §3.5).
--- Reconstructs the round trips of every book and symbol from lots and allocations alone (a voided lot left out): fills are ordered
+-- Reconstructs the round trips of every book and symbol from lots and allocations alone (a voided lot, the
+-- allocations of a voided sell and the round trip such a sell had closed left out: api.void_fill): fills are ordered
 -- by their chain seq; a lot opens a new trip when the lots held nothing just before its buy fill (every
 -- older lot consumed); a trip is closed when all its lots are consumed. Rules: every closed trip has exactly one
 -- trading.round_trip row and an open trip has none; the row's quantity (Σ its lots), entry time (first
@@ -28,7 +29,9 @@ allocs AS (
       FROM trading.lot_allocation a
       LEFT JOIN trading.fill f ON f.book_id = a.book_id AND f.symbol = a.symbol AND f.venue_trade_id = a.venue_trade_id
                               AND f.side = 'sell'
-     WHERE (:'account' = '' OR a.book_id = :book)),
+     WHERE (:'account' = '' OR a.book_id = :book)
+       -- a voided sell (api.void_fill: the venue never made it) consumed nothing
+       AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id)),
 moves AS (      -- what the lots held, fill by fill: + a lot opened by a buy, - an allocation of a sell
     SELECT book_id, symbol, fill_seq, lot_no, quantity, ts, quantity AS delta, true AS is_lot FROM lots
     UNION ALL
@@ -64,7 +67,9 @@ SELECT coalesce(c.book_id, r.book_id) AS book_id, coalesce(c.symbol, r.symbol) A
             WHEN r.exit_ts <> c.exit_ts THEN format('exit_ts %s <> last allocation %s', r.exit_ts, c.exit_ts)
             ELSE format('gross_pnl %s - fees %s <> net_pnl %s', r.gross_pnl, r.fees, r.net_pnl) END AS problem
   FROM closed c
-  FULL JOIN (SELECT * FROM trading.round_trip r WHERE (:'account' = '' OR r.book_id = :book)) r ON r.book_id = c.book_id AND r.symbol = c.symbol AND r.trip_no = c.trip_no
+  FULL JOIN (SELECT * FROM trading.round_trip r WHERE (:'account' = '' OR r.book_id = :book)
+               -- a round trip whose closing sell was voided is taken back: the trip is open again
+               AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = r.book_id AND v.round_trip_seq = r.seq)) r ON r.book_id = c.book_id AND r.symbol = c.symbol AND r.trip_no = c.trip_no
  WHERE r.seq IS NULL OR c.trip_no IS NULL OR r.net_pnl <> c.net_pnl OR r.quantity <> c.lot_qty OR r.fees <> c.fees
     OR r.entry_ts <> c.entry_ts OR r.exit_ts <> c.exit_ts OR r.gross_pnl - r.fees <> r.net_pnl
 ORDER BY 1, 2, 3;

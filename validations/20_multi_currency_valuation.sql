@@ -10,7 +10,8 @@
 --     the load portfolio.hour_knowledge says it knew of that pair); a rate, pair or bar close that differs from the
 --     recorded one is a violation;
 --   * positions per symbol from the fills the hour covers (buys − sells − fees paid in the base; a fill voided by
---     then, trading.fill_void, left out), at the close of the last 1h bar closed by the hour within 7 days
+--     then, trading.fill_void, left out: a voided buy's lot quantity taken out, a voided sell's quantity given
+--     back), at the close of the last 1h bar closed by the hour within 7 days
 --     (market.bar_known, the one rule market.marks applies; for an hour of a sync-fed run, among the revisions
 --     loaded by the load portfolio.hour_knowledge says it knew, so a bar revised after the hour closed is not
 --     held against it); a symbol without such a bar is valued at the
@@ -55,7 +56,9 @@ cum AS (        -- each fill's running position of its symbol, valid until the s
     WINDOW w AS (PARTITION BY f.book_id, f.symbol ORDER BY f.seq)),
 held0 AS (      -- positions per symbol from the fills each hour covers, less the fills voided by then (trading.fill_void)
     SELECT h.*, c.symbol,
-           c.quantity - coalesce((SELECT sum(v.quantity) FROM trading.fill_void v
+           c.quantity - coalesce((SELECT sum(CASE WHEN vf.side = 'sell' THEN -v.quantity ELSE v.quantity END)
+                                    FROM trading.fill_void v
+                                    JOIN trading.fill vf ON vf.book_id = v.book_id AND vf.symbol = v.symbol AND vf.venue_trade_id = v.venue_trade_id
                                    WHERE v.book_id = h.book_id AND v.symbol = c.symbol AND v.seq <= h.head_void), 0) AS quantity
       FROM h
       JOIN cum c ON c.book_id = h.book_id AND c.seq <= h.head_fill AND (c.next_seq IS NULL OR c.next_seq > h.head_fill)),

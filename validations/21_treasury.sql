@@ -1,7 +1,8 @@
 -- Gate 21 — treasury and self-financing (issue 15; docs/treasury.md). Recomputes from the journal, never from
 -- the stored status:
 --   * status_mismatch: every stored self-financing status (portfolio.treasury_status): realized PnL, trading
---     fees, operating costs and reserve accrual from the book's treasury postings over [period_from, period_to)
+--     fees, operating costs and reserve accrual (the reserve postings: accruals less those a void reversed with
+--     its fill) from the book's treasury postings over [period_from, period_to)
 --     in the reporting currency, surplus = realized - fees - costs - reserve, principal from the principal
 --     postings before period_to, equity from the hour closed at period_to, principal protected = equity >=
 --     principal; each to the cent (0.005);
@@ -32,7 +33,7 @@ WITH st AS (
            (SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= s.period_from), 0) || ',' ||
                    coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= s.period_from), 0) || ',' ||
                    coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= s.period_from), 0) || ',' ||
-                   coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.amount > 0 AND p.ts >= s.period_from), 0) || ',' ||
+                   coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.ts >= s.period_from), 0) || ',' ||
                    coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0)
               FROM ledger.posting p
              WHERE p.book_id = s.book_id AND p.currency = a.base_currency AND p.ts < s.period_to

@@ -530,12 +530,13 @@ class Campaign:
     def correct(self, halts: list[chaos_db.HaltInForce], reconciled: bool | None, past: list[Fault]) -> list[str]:
         """The runbook for a terminal venue fault (docs/chaos.md, docs/live.md "Corrections"): read the latest
         reconciliation's differences; when the withdrawals the worker relayed and no one posted, and the fills the
-        venue's trade list does not hold (the chaos venue names them ``…-ghost``; every one a buy), account for
+        venue's trade list does not hold (the chaos venue names them ``…-ghost``; buys or sells), account for
         every difference exactly, post each withdrawal (``api.post_venue_transfer``) and void each ghost fill
-        (``api.void_fill``, newest first), citing the halt's incident, at half an hour after the last closed
-        hour. The next reconciliation (the worker's start-up comparison) is then clean, and :meth:`operator`
-        reviews and resolves the incidents and resumes with a recorded reason. Anything else is left alone (the
-        account's trading ends, :meth:`ended`). Returns what was corrected."""
+        (``api.void_fill``, newest first: a ghost sell must be its symbol's newest fill), citing the halt's
+        incident, at half an hour after the last closed hour. The next reconciliation (the worker's start-up
+        comparison) is then clean, and :meth:`operator` reviews and resolves the incidents and resumes with a
+        recorded reason. Anything else is left alone (the account's trading ends, :meth:`ended`). Returns what
+        was corrected."""
         terminal = [f for f in past if f.layer == "venue" and f.kind in schedule.TERMINAL_KINDS]
         explained = [h for h in halts if h.incident is not None and h.scope_kind == "global"]
         if reconciled is not False or not terminal or not explained or self.refused:
@@ -549,15 +550,20 @@ class Campaign:
                     if sev == 1 and i.startswith("INC-") and not i.startswith("INC-0-")]
         if rec is None or last is None or rec.clean or not mine or (not withdrawals and not ghosts):
             return []
-        if any(g.side != "buy" for g in ghosts) or any(d.get("kind") != "balance" for d in rec.diffs):
-            return []  # a ghost sell, or an order missing on one side: not what the runbook corrects
+        if any(d.get("kind") != "balance" for d in rec.diffs):
+            return []  # an order missing on one side: not what the runbook corrects
         expected: dict[str, Decimal] = {}  # venue - book, per currency, that the corrections explain
         for t in withdrawals:
             expected[t.currency] = expected.get(t.currency, Decimal(0)) - t.amount
         for g in ghosts:
+            # The book recorded a trade the venue never made. A ghost buy put the base into the book and took the
+            # quote out: the venue holds less base and more quote than the book. A ghost sell the opposite: the
+            # venue still holds the base the book sold and never paid the quote the book received. Either way
+            # the venue charged no fee: it holds more of the fee currency (a base fee of a sell: more base too).
             base, quote = g.symbol.split("/")
-            expected[base] = expected.get(base, Decimal(0)) - g.quantity
-            expected[quote] = expected.get(quote, Decimal(0)) + g.quantity * g.price
+            sign = Decimal(1) if g.side == "sell" else Decimal(-1)
+            expected[base] = expected.get(base, Decimal(0)) + sign * g.quantity
+            expected[quote] = expected.get(quote, Decimal(0)) - sign * g.quantity * g.price
             expected[g.fee_currency] = expected.get(g.fee_currency, Decimal(0)) + g.fee
         seen = {str(d["key"]): Decimal(str(d["difference"])) for d in rec.diffs}
         if any(abs(seen.get(c, Decimal(0)) - v) > Decimal("1e-8") for c, v in expected.items() if v != 0) \

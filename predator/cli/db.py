@@ -47,8 +47,8 @@ def status() -> None:
 
 
 @db.command()
-@click.option("--role", type=click.Choice(["admin", "worker", "operator", "auditor"]), default="admin",
-              help="Whose DSN: a component's login (worker, operator, auditor) or the administrator's.")
+@click.option("--role", type=click.Choice(["admin", "worker", "operator", "auditor", "notifier"]), default="admin",
+              help="Whose DSN: a component's login (worker, operator, auditor, notifier) or the administrator's.")
 def url(role: str) -> None:
     """Print the libpq DSN to give a component: it logs in as predator_<role>_login with the passfile
     PREDATOR_HOME/secrets/pgpass (no password in the DSN). ``admin`` prints the administrator's DSN

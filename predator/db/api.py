@@ -367,9 +367,9 @@ def post_venue_transfer(
 def void_fill(
     conn: psycopg.Connection, account: str, symbol: str, venue_trade_id: str, ts: datetime, reason: str, incident: str
 ) -> int:
-    """Void a buy fill the venue never made (a correction citing the open incident it answers, while the book is
-    halted and its reconciliation dirty); returns the reversing journal transaction seq. Operator, audited
-    (docs/live.md "Corrections")."""
+    """Void a fill the venue never made, a buy whose lot is untouched or a sell that is its symbol's newest fill
+    (a correction citing the open incident it answers, while the book is halted and its reconciliation dirty);
+    returns the reversing journal transaction seq. Operator, audited (docs/live.md "Corrections")."""
     result: int = run(conn, Call(
         "SELECT api.void_fill(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::text)",
         (account, symbol, venue_trade_id, ts, reason, incident), None))

@@ -56,6 +56,10 @@ log_timezone = 'UTC'
 datestyle = 'iso, ymd'
 lc_messages = 'C'
 max_locks_per_transaction = 256
+# No JIT: Predator's queries are short, and the planner's cost of a query over set-returning functions
+# (estimated at 1000 rows each) passes jit_above_cost, so LLVM compiled it on every call: portfolio.valuation
+# took 7.8 s with JIT and 2 ms without (docs/operations.md "JIT").
+jit = off
 """
 
 _HBA = """

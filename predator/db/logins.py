@@ -35,13 +35,14 @@ from psycopg import sql
 
 from predator import config
 
-GroupRole = Literal["worker", "operator", "auditor"]
+GroupRole = Literal["worker", "operator", "auditor", "notifier"]
 
-#: The login role of each group role (created by migration 0008).
+#: The login role of each group role (created by migration 0008; the notifier's by 0030).
 LOGINS: dict[GroupRole, str] = {
     "worker": "predator_worker_login",
     "operator": "predator_operator_login",
     "auditor": "predator_auditor_login",
+    "notifier": "predator_notifier_login",  # migration 0030: the alerts notifier
 }
 
 #: Socket directories libpq may have been built with as its default: for those it looks up ``localhost``

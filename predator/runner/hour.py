@@ -39,6 +39,7 @@ from predator.runner.restore import restore_venue, startup_reconciliation
 from predator.runner.step import HourOutcome, HourStep, OtherStrategy, strategy_features
 from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
 from predator.strategies.base import History, Strategy, load_strategy
+from predator.telemetry import Telemetry
 from predator.venues.base import Venue
 
 __all__ = ["HOUR", "HaltStop", "HourRunner", "RunConfig", "RunSummary", "fast_commit_refusal", "summarize"]
@@ -72,8 +73,15 @@ class HourRunner:
         until: datetime | None = None,
         venue: Venue | VenueFactory | None = None,
         stop_when_halted: bool = False,
+        telemetry: bool = False,
     ) -> None:
         self.target = target
+        #: Telemetry event lines after each hour (:mod:`predator.telemetry`): on for the scheduled worker
+        #: (``predator run``: live, shadow, paper on live data), whose hours an operator watches; off for runs in
+        #: accelerated time (backtests, campaigns, replays), where its reads (about 10 ms an hour on a year-old
+        #: book) would cost more than the hour close itself.
+        self.telemetry: Telemetry | None = (Telemetry(config.account, config.mode, self.log_for(config))
+                                            if telemetry else None)
         self.stop_when_halted = stop_when_halted
         self.backtest_fast_commit = backtest_fast_commit
         #: The last hour this runner will close when its caller stops it before the run's end (a replay).
@@ -148,6 +156,9 @@ class HourRunner:
             conn.commit()
             relay.service_requests(conn, last or c.start)
         startup_reconciliation(conn, relay, c.account, c.start)
+        if self.telemetry is not None:
+            # After the start-up reconciliation: what it found is announced with the first hour's events.
+            self.telemetry.start(conn)
 
     def load_market(self, conn: psycopg.Connection[Any] | None = None) -> None:
         """Load the run's market data (warm-up included), the strategies' features over it and its digest,
@@ -246,7 +257,16 @@ class HourRunner:
         """One decision time (:meth:`predator.runner.step.HourStep.run`; ``decide`` false: closed without
         decisions)."""
         assert self.hour is not None, "prepare() first"
-        return self.hour.run(t, decide)
+        outcome = self.hour.run(t, decide)
+        if self.telemetry is not None:
+            assert self.conn is not None
+            self.telemetry.after_hour(self.conn)
+        return outcome
+
+    @staticmethod
+    def log_for(config: RunConfig) -> Any:
+        """The telemetry logger of a run (``run_id`` bound: the correlation id of its lines)."""
+        return structlog.get_logger("predator.telemetry").bind(run_id=config.run_id)
 
     def service_requests(self, t: datetime) -> int:
         """Carry out cancel requests and send unsent admitted orders (:meth:`VenueRelay.service_requests`)."""

@@ -139,7 +139,8 @@ class ScheduledRun:
         self.bar_wait_seconds = bar_wait_seconds
         self.poll_seconds = poll_seconds
         self.max_seconds = max_seconds
-        self.runner = HourRunner(target, config, venue=venue if venue is not None else venue_factory(config))
+        self.runner = HourRunner(target, config, venue=venue if venue is not None else venue_factory(config),
+                                   telemetry=True)
         self.lock = threading.Lock()
         self.scheduler = BlockingScheduler(timezone=UTC)
         self.hours_run = 0

@@ -53,6 +53,10 @@ CREATE OR REPLACE TRIGGER _010_guard BEFORE UPDATE ON trading.lot
 CREATE OR REPLACE TRIGGER _011_append_only BEFORE DELETE ON trading.lot
     FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
+-- Round trips: one per book, symbol and trip number, besides those a void of their closing sell took back.
+CREATE OR REPLACE TRIGGER _100_check BEFORE INSERT ON trading.round_trip
+    FOR EACH ROW EXECUTE FUNCTION trading.tg_round_trip__check();
+
 -- Ledger: continuity and chain per (book, account, currency); double entry per statement and at commit.
 CREATE OR REPLACE TRIGGER _100_chain BEFORE INSERT ON ledger.posting
     FOR EACH ROW EXECUTE FUNCTION ledger.tg_posting__chain();

@@ -113,3 +113,9 @@ def test_saved_seed(own_cluster: dict[str, str], path: Path) -> None:
     saved = json.loads(path.read_text())
     res = _campaign(own_cluster, int(saved["campaign"]), int(saved["seed"]), int(saved["days"]), save=False)
     assert res.returncode == 0, f"{path.name} fails again:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+    # A seed saved for what its campaign must show (e.g. a correction): every expected line fragment is printed,
+    # and none of the forbidden ones.
+    for text in saved.get("expect", []):
+        assert text in res.stdout, f"{path.name}: {text!r} not in the output:\n{res.stdout[-3000:]}"
+    for text in saved.get("forbid", []):
+        assert text not in res.stdout, f"{path.name}: {text!r} in the output:\n{res.stdout[-3000:]}"

@@ -13,6 +13,7 @@ from predator.chaos.campaign import Campaign
 from predator.chaos.schedule import Fault
 from predator.db import api, chaos_db
 from predator.db.connection import Target
+from tests import helpers
 
 
 def _account(op: object, name: str) -> None:
@@ -111,3 +112,65 @@ def test_operator_leaves_differences_it_cannot_explain(db: Target) -> None:
     assert camp.ended(halts, False, [fault]) is not None
     with db.connect("auditor") as aud:
         assert aud.execute("SELECT count(*) FROM api.transfer_postings").fetchone() == (0,)
+
+
+def _ghost_sold_book(db: Target, camp: Campaign,
+                     later_buy: bool) -> tuple[list[chaos_db.HaltInForce], dict[str, Decimal]]:
+    """A book that bought 0.5 ETH, then recorded a sell of it the venue never made (trade id ``…-ghost``; with
+    ``later_buy`` a real buy of 0.1 ETH follows it), reconciled against what the venue holds: the state a
+    campaign's terminal ghost sell leaves at a segment's end. Returns the halts and the venue's balances."""
+    with db.connect("worker") as w:
+        helpers.load_market(w, ("ETH/USDT",), 12)
+    with db.connect("operator", autocommit=True) as op:
+        helpers.new_account(op, name=camp.account)
+    with db.connect("worker", autocommit=True) as w:
+        trades = [(1, "buy", "eth-b"), (2, "sell", "eth-ghost")] + ([(3, "buy", "eth-b2")] if later_buy else [])
+        for n, side, tid in trades:
+            qty = Decimal("0.1") if tid == "eth-b2" else Decimal("0.5")
+            dec = helpers.signal(w, camp.account, "ETH/USDT", n, side, quantity=qty)
+            assert dec.outcome == "admitted" and dec.client_order_id is not None, dec
+            helpers.ack(w, dec.client_order_id, helpers.hour(n))
+            helpers.fill(w, dec.client_order_id, qty, helpers.close_price("ETH/USDT", n),
+                         helpers.hour(n) + timedelta(minutes=1), trade_id=tid)
+        helpers.close(w, camp.account, 4)
+    with db.connect("auditor") as aud:
+        book = {str(c): Decimal(b) for c, b in aud.execute(
+            "SELECT b.currency, b.balance FROM ledger.balance b JOIN trading.account a USING (book_id)"
+            " WHERE a.name = %s AND b.account_code = 'trading'", (camp.account,)).fetchall()}
+        g = aud.execute("SELECT quantity, price, fee FROM api.fills WHERE venue_trade_id = 'eth-ghost'").fetchone()
+    assert g is not None
+    # The venue never sold: it still holds the ETH, never received the USDT, charged no fee.
+    venue = dict(book, ETH=book.get("ETH", Decimal(0)) + g[0], USDT=book["USDT"] - g[0] * g[1] + g[2])
+    with db.connect("worker", autocommit=True) as w:
+        assert not api.reconcile(w, account=camp.account, ts=helpers.hour(4) + timedelta(minutes=5),
+                                 venue_balances=venue, venue_open_orders=[]).clean
+    with db.connect("auditor") as aud:
+        return chaos_db.halts_in_force(aud, camp.account), venue
+
+
+def test_operator_voids_a_ghost_sell_then_the_reconciliation_is_clean(db: Target) -> None:
+    """The runbook for a terminal ghost fill on a sell (docs/chaos.md): the differences are the ghost sell's
+    (venue − book: +quantity of the base, −quantity × price of the quote, +fee), so the operator voids it citing
+    the halt's incident; the next reconciliation against the same venue balances is clean."""
+    camp = Campaign(db, 1, 12, days=2)
+    halts, venue = _ghost_sold_book(db, camp, later_buy=False)
+    fault = Fault(0, "venue", "ghost_fill", ())
+    assert camp.correct(halts, False, [fault]) == ["fill ETH/USDT eth-ghost voided"]
+    assert camp.correct(halts, False, [fault]) == []  # voided once: nothing left to correct
+    with db.connect("worker", autocommit=True) as w:
+        assert api.reconcile(w, account=camp.account, ts=helpers.hour(4) + timedelta(minutes=45),
+                             venue_balances=venue, venue_open_orders=[]).clean
+    assert camp.operator(halts, reconciled=True) == (["global:*"], [])
+
+
+def test_operator_cannot_void_a_ghost_sell_a_later_fill_followed(db: Target) -> None:
+    """A ghost sell followed by a real fill of its symbol is not the symbol's newest fill: api.void_fill refuses it
+    (PD016), the correction is reported refused and the account's trading ends with the halt in force."""
+    camp = Campaign(db, 1, 13, days=2)
+    halts, _venue = _ghost_sold_book(db, camp, later_buy=True)
+    fault = Fault(0, "venue", "ghost_fill", ())
+    done = camp.correct(halts, False, [fault])
+    assert len(done) == 1 and done[0].startswith("correction refused:") and "newest fill" in done[0]
+    assert camp.ended(halts, False, [fault]) is not None
+    with db.connect("auditor") as aud:
+        assert aud.execute("SELECT count(*) FROM api.fill_voids").fetchone() == (0,)

@@ -33,8 +33,9 @@ from predator.cli import main
 from predator.db import cluster, logins
 from predator.db.connection import Target
 
-ROLES = ("worker", "operator", "auditor")
-GROUP = {"worker": "predator_worker", "operator": "predator_operator", "auditor": "predator_auditor"}
+ROLES = ("worker", "operator", "auditor", "notifier")
+GROUP = {"worker": "predator_worker", "operator": "predator_operator", "auditor": "predator_auditor",
+         "notifier": "predator_notifier"}
 
 
 def _superusers(target: Target) -> list[str]:

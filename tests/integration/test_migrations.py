@@ -69,3 +69,18 @@ def test_every_api_routine_and_view_is_documented(template_db: Target) -> None:
             " UNION ALL SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace"
             "   AND c.relkind = 'v' AND obj_description(c.oid, 'pg_class') IS NULL").fetchall()
     assert undocumented == []
+
+
+def test_the_database_and_the_embedded_cluster_run_without_jit(template_db: Target) -> None:
+    """Migration 0029 and the embedded cluster's configuration (docs/operations.md "JIT"): JIT compiled the
+    hour close's valuation on every call (seconds instead of milliseconds)."""
+    with template_db.connect("admin") as conn:
+        row = conn.execute(
+            "SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+            "WHERE d.datname = current_database() AND s.setrole = 0").fetchone()
+    assert row is not None and "jit=off" in row[0]
+    if template_db.embedded:
+        for role in ("worker", "operator", "auditor"):
+            with template_db.connect(role) as conn:  # type: ignore[arg-type]
+                got = conn.execute("SHOW jit").fetchone()
+            assert got is not None and got[0] == "off", role

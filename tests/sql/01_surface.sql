@@ -66,7 +66,10 @@ INSERT INTO api_surface VALUES
     ('end_operating_cost', '{text,text,"timestamp with time zone",text}', false, true, false),
     ('approve_treasury_transfer', '{text,integer,"timestamp with time zone",text}', false, true, false),
     ('post_venue_transfer', '{text,text,text,numeric,"timestamp with time zone",text,text,text}', false, true, false),
-    ('void_fill', '{text,text,text,"timestamp with time zone",text,text}', false, true, false);
+    ('void_fill', '{text,text,text,"timestamp with time zone",text,text}', false, true, false),
+    -- the notifier's two routines (migration 0030): granted to predator_notifier alone (tests/sql/33_alerts.sql)
+    ('alerts_pending', '{text[],integer}', false, false, false),
+    ('record_alert_attempt', '{bigint,text,boolean,text,bigint}', false, false, false);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -82,7 +85,8 @@ SELECT functions_are('api', ARRAY[
     'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains',
-    'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill'],
+    'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill',
+    'alerts_pending', 'record_alert_attempt'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -92,7 +96,7 @@ SELECT views_are('api', ARRAY[
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
-    'worker_health'],
+    'worker_health', 'alerts', 'alert_attempts'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -110,7 +114,7 @@ SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decis
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
-                               'worker_health'], 'ops tables');
+                               'worker_health', 'alert_outbox', 'alert_attempt'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;

@@ -153,6 +153,13 @@ BEGIN
       INTO v_realized FROM trading.lot_allocation a
      WHERE a.book_id = v_acct.book_id AND a.seq > coalesce((v_prev ->> 'trading.lot_allocation')::bigint, 0)
        AND a.seq <= coalesce((v_heads ->> 'trading.lot_allocation')::bigint, 0);
+    -- A sell voided since the previous close takes back the realized PnL of its allocations.
+    v_realized := v_realized - (SELECT coalesce(sum(portfolio._to_reporting(v_acct.venue, v_acct.base_currency, split_part(a.symbol, '/', 2),
+                                                                            a.realized_pnl, a.ts)), 0)
+                                  FROM trading.fill_void v
+                                  JOIN trading.lot_allocation a ON a.book_id = v.book_id AND a.symbol = v.symbol AND a.venue_trade_id = v.venue_trade_id
+                                 WHERE v.book_id = v_acct.book_id AND v.seq > coalesce((v_prev ->> 'trading.fill_void')::bigint, 0)
+                                   AND v.seq <= coalesce((v_heads ->> 'trading.fill_void')::bigint, 0));
     SELECT count(*) INTO v_open FROM trading.order_state s
      WHERE s.book_id = v_acct.book_id AND s.status IN ('new', 'open', 'partially_filled');
 

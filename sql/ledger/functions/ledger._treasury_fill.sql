@@ -62,6 +62,8 @@ BEGIN
                                bool_or(a.symbol = p_symbol AND a.venue_trade_id = p_venue_trade_id) AS this
                           FROM trading.lot_allocation a
                          WHERE a.book_id = p_book_id
+                           -- a voided sell (api.void_fill) realized nothing: its reserve was reversed with it
+                           AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id)
                          GROUP BY a.symbol, a.venue_trade_id) f) x;
         v_reserve := round(v_pct / 100 * (v_hwm_after - v_hwm_before), 10);
     ELSE

@@ -1,7 +1,8 @@
 -- portfolio.treasury_figures(p_book_id, p_from, p_to) -> one row
 -- The self-financing figures of a book over business times [p_from, p_to), from its treasury postings in the
 -- reporting currency (docs/treasury.md): realized_pnl = -sum(realized_pnl), trading_fees = sum(fee_expense),
--- operating_costs = sum(ops_cost), reserve_accrual = sum of the positive reserve postings, surplus =
+-- operating_costs = sum(ops_cost), reserve_accrual = sum of the reserve postings (the accruals, less those a void
+-- reversed with its fill: api.void_fill; nothing else posts a negative reserve), surplus =
 -- realized_pnl - trading_fees - operating_costs - reserve_accrual; principal = -sum(principal) of every posting
 -- dated before p_to (deposits less withdrawals of principal). Stored by the day close; gate 21 recomputes it
 -- with its own SQL.
@@ -16,7 +17,7 @@ AS $$
         SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
                coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
                coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.amount > 0 AND p.ts >= p_from), 0) AS reserve,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.ts >= p_from), 0) AS reserve,
                coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
           FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
          WHERE p.book_id = p_book_id AND p.ts < p_to

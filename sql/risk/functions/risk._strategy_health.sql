@@ -100,7 +100,8 @@ BEGIN
               JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
               JOIN trading.order_request o ON o.client_order_id = f.client_order_id
               JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
+               AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
         SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
                avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted)
           INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new
@@ -113,7 +114,8 @@ BEGIN
                   JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
                   JOIN trading.order_request o ON o.client_order_id = f.client_order_id
                   JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy)
+                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
+                   AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
             SELECT avg(power((t.x - v_mean) / v_sd, 3)), avg(power((t.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4 FROM t;
             v_sr := v_mean / v_sd;
             v_psr := risk.normal_cdf(round(v_sr * sqrt((v_n - 1)::numeric)

@@ -1,0 +1,56 @@
+"""``predator serve``: the operator console, a loopback-only control API and Mirror pages (docs/operator.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from predator.cli import main
+from predator.console import security
+from predator.console.server import bind
+from predator.db.connection import default_target
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="A loopback address (127.0.0.1, localhost, ::1); any other is refused.")
+@click.option("--port", type=int, default=8787, show_default=True, help="TCP port (0: a free one, printed).")
+@click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The bearer token's file, readable by its owner only "
+                   "[default: PREDATOR_HOME/secrets/console.token].")
+@click.option("--init-token", is_flag=True, help="Create the token file (0600, a random token) if it is missing, "
+                                                "and exit.")
+@click.option("--refresh", "refresh_s", type=click.IntRange(2, 3600), default=15, show_default=True,
+              help="Seconds between the overview page's automatic refreshes.")
+def serve(host: str, port: int, token_file: Path | None, init_token: bool, refresh_s: int) -> None:
+    """Serve the operator console on loopback until interrupted (Ctrl-C, SIGTERM).
+
+    JSON under /api/v1 (OpenAPI at /api/v1/openapi.json) and the pages (/login, /, /admin). Every request
+    authenticates: Authorization: Bearer <token>, or a browser session opened at /login with the token; a
+    browser's state-changing request also carries the session's CSRF token. Reads connect as the auditor's
+    login, writes (halt, resume, kill switch, strategy pause and resume, incident updates) as the operator's,
+    each one governed api.* call with its reason."""
+    path = token_file or security.default_token_path()
+    if init_token:
+        created = security.init_token(path)
+        click.echo(f"{'created' if created else 'kept the existing'} console token file {path} (mode 0600); "
+                   f"log in with its content")
+        return
+    from predator.console.app import ConsoleSettings, create_app  # FastAPI only when serving
+    from predator.console.server import serve as run
+
+    sock = bind(host, port)  # a non-loopback address is refused first
+    try:
+        token = security.read_token(path)
+        target = default_target()
+        target.connect("auditor").close()  # fail now (exit 3) rather than on the first request
+        target.connect("operator").close()
+        bound = sock.getsockname()[1]
+        app = create_app(ConsoleSettings(target=target, token=token, host=host, port=bound, refresh_s=refresh_s))
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(f"predator console on http://{shown}:{bound}/ (token file {path}; reads as the auditor, writes "
+                   f"as the operator; Ctrl-C stops it)")
+        run(app, sock)
+    finally:
+        sock.close()

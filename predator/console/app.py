@@ -1,0 +1,530 @@
+"""The console's web application (``predator serve``, docs/operator.md): the control API under ``/api/v1`` and
+the Mirror pages, on FastAPI.
+
+It holds no business logic and no SQL: reads call :mod:`predator.db.console_reads` (and
+:mod:`predator.db.ops_reads`, :mod:`predator.db.notify`) on a read-only connection of the auditor's login;
+every write is one governed ``api.*`` call of :mod:`predator.db.api` on a connection of the operator's login,
+in its own transaction, with the caller's reason (audited by the database). A refusal is the database's: its
+SQLSTATE picks the HTTP status (:mod:`predator.console.errors`) and its HINT is in the answer.
+"""
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
+
+import psycopg
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from predator import errors
+from predator.console import security
+from predator.console.errors import Problem, from_database
+from predator.db import api as db_api
+from predator.db import console_reads, notify, ops_reads
+from predator.db.connection import Target
+
+API_PREFIX = "/api/v1"
+
+#: Headers of every answer: nothing cached, no framing, no referrer; pages load nothing from elsewhere (the
+#: stylesheet is inline, there is no script).
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """What one console serves: the database (``target``), the bearer ``token``, the address it listens on
+    and the overview's auto-refresh period (seconds)."""
+
+    target: Target
+    token: str
+    host: str
+    port: int
+    refresh_s: int = 15
+
+
+# --- request bodies -------------------------------------------------------------------------------------
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+                   Field(description="Why (kept in the audit log with the operator's login).")]
+Scope_ = Literal["global", "account", "lane", "strategy"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HaltBody(_Body):
+    """``api.halt(reason, scope, target)``: target is the account, the lane (paper, live_canary,
+    live_promoted) or ``account/strategy``; none for global."""
+
+    reason: Reason
+    scope: Scope_ = "global"
+    target: str | None = None
+
+
+class KillSwitchBody(_Body):
+    """``api.kill_switch(reason, flatten)``: a global halt, every open order marked for cancellation, and with
+    ``flatten`` every position sold to cash by reduce-only exits."""
+
+    reason: Reason
+    flatten: bool = False
+
+
+class ReasonBody(_Body):
+    reason: Reason
+
+
+# --- failures -------------------------------------------------------------------------------------------
+
+
+class NotAuthenticated(Exception):
+    """No valid bearer token and no live session."""
+
+
+class Refused(Exception):
+    """A request refused by the console itself (not the database): a missing or wrong CSRF token."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who made a request: a bearer-token client, or a browser session (``sid``, ``session``)."""
+
+    kind: Literal["bearer", "session"]
+    sid: str | None = None
+    session: security.Session | None = None
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf if self.session else ""
+
+
+def _jsonable(value: Any) -> Any:
+    """Dataclasses, lists and dicts with decimals as strings (exact) and times as ISO-8601."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+# --- the Host allow-list and the cross-site guard -------------------------------------------------------
+
+
+class HostGuard:
+    """Pure ASGI middleware in front of everything: refuses (421) a request whose ``Host`` is not this
+    console's own (DNS rebinding), and (403) a state-changing request from another origin (``Origin`` not this
+    console's, ``Sec-Fetch-Site`` not ``same-origin``/``none``)."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app, self.hosts = app, hosts
+        self.origins = frozenset(f"http://{h}" for h in hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
+        problem: Problem | None = None
+        if host.lower() not in self.hosts:
+            problem = Problem(421, "misdirected_request", f"this console does not answer for Host {host!r}",
+                              f"Use {' or '.join(sorted('http://' + h + '/' for h in self.hosts))}.")
+        elif scope["method"] not in security.SAFE_METHODS:
+            origin = headers.get("origin")
+            site = headers.get("sec-fetch-site")
+            if (origin is not None and origin.lower() not in self.origins) or (
+                    site is not None and site.lower() not in ("same-origin", "none")):
+                problem = Problem(403, "cross_site_request",
+                                  f"a state-changing request from another site is refused (Origin {origin!r}, "
+                                  f"Sec-Fetch-Site {site!r})", "Use the console's own pages or the API with the token.")
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse(problem.body(), status_code=problem.status, headers=SECURITY_HEADERS)
+        await response(scope, receive, send)
+
+
+# --- the application ------------------------------------------------------------------------------------
+
+
+class Console:
+    """The connections, sessions and templates behind the routes."""
+
+    def __init__(self, settings: ConsoleSettings) -> None:
+        self.settings = settings
+        self.sessions = security.Sessions()
+        self.templates = Environment(loader=PackageLoader("predator.console", "templates"),
+                                     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+        self.templates.filters.update(num=_num, pct=_pct, when=_when, age=_age, used=_used)
+
+    @contextmanager
+    def read(self) -> Iterator[psycopg.Connection[Any]]:
+        """A read-only transaction of the auditor's login."""
+        with self.settings.target.connect("auditor") as conn:
+            conn.read_only = True
+            with conn.transaction():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[psycopg.Connection[Any]]:
+        """A transaction of the operator's login (one governed call per request)."""
+        with self.settings.target.connect("operator") as conn, conn.transaction():
+            yield conn
+
+    def principal(self, request: Request) -> Principal:
+        """Who is asking: a valid ``Authorization: Bearer`` token (a header with another one is refused even
+        when a session cookie comes along) or a live session cookie; else :class:`NotAuthenticated`."""
+        auth = request.headers.get("authorization")
+        if auth is not None:
+            scheme, _, supplied = auth.partition(" ")
+            if scheme.lower() == "bearer" and security.token_matches(supplied.strip(), self.settings.token):
+                return Principal("bearer")
+            raise NotAuthenticated
+        sid = request.cookies.get(security.COOKIE)
+        session = self.sessions.get(sid)
+        if session is None:
+            raise NotAuthenticated
+        return Principal("session", sid, session)
+
+    @staticmethod
+    def check_csrf(principal: Principal, supplied: str | None) -> None:
+        """A session's state-changing request must carry the session's CSRF token (a bearer client needs none:
+        a browser never adds the header by itself)."""
+        if principal.kind == "session" and not (
+                supplied and security.token_matches(supplied, principal.csrf)):
+            raise Refused(Problem(403, "csrf_token_missing_or_wrong",
+                                  "a state-changing request of a browser session must carry its CSRF token",
+                                  f"Send the form field {security.CSRF_FIELD} or the header X-CSRF-Token "
+                                  "(the console's pages do), or authenticate with the bearer token."))
+
+    def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.templates.get_template(name).render(refresh_s=self.settings.refresh_s, **context)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _num(value: Any, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.{places}f}"
+
+
+def _pct(value: Any, places: int = 1) -> str:
+    return "—" if value is None else f"{Decimal(value) * 100:.{places}f} %"
+
+
+def _used(value: Any, cap: Any) -> str:
+    """``value`` as a share of ``cap`` (both fractions): ``"12 % used"``; a dash without either."""
+    if value is None or cap is None or Decimal(cap) == 0:
+        return "—"
+    return f"{Decimal(value) / Decimal(cap) * 100:.0f} % used"
+
+
+def _when(value: datetime | None) -> str:
+    return "—" if value is None else value.strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _age(seconds: Any) -> str:
+    if seconds is None:
+        return "—"
+    s = int(Decimal(seconds))
+    days, rest = divmod(s, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {secs}s"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body (the console's forms), last value of each field."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+def create_app(settings: ConsoleSettings) -> ASGIApp:
+    """The console's ASGI application behind its Host guard."""
+    console = Console(settings)
+    app = FastAPI(title="Predator control API", version="1",
+                  description="The operator plane of Predator (docs/operator.md). Reads as predator_auditor_login, "
+                              "writes as predator_operator_login through governed api.* calls; errors carry the "
+                              "database's SQLSTATE and HINT.",
+                  openapi_url=None, docs_url=None, redoc_url=None)
+    bearer = HTTPBearer(auto_error=False, description="The token of the console's token file.")
+
+    # -- failures --
+    def _problem(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> Response:
+        if request.url.path.startswith(API_PREFIX):
+            return JSONResponse(problem.body(), status_code=problem.status,
+                                headers={**SECURITY_HEADERS, **(headers or {})})
+        return console.page("error.html", status=problem.status, problem=problem)
+
+    async def on_not_authenticated(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(API_PREFIX):
+            return _problem(request, Problem(401, "unauthorized", "a valid bearer token or session is required",
+                                             "Send Authorization: Bearer <the token of the console's token file>."),
+                            {"WWW-Authenticate": "Bearer"})
+        return RedirectResponse("/login", status_code=303, headers=SECURITY_HEADERS)
+
+    async def on_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)
+        return _problem(request, exc.problem)
+
+    async def on_database(request: Request, exc: Exception) -> Response:
+        return _problem(request, from_database(exc))
+
+    async def on_invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        details = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors())
+        return _problem(request, Problem(422, "invalid_request", "the request is not valid", "Every write needs a "
+                                         "non-empty reason; see /api/v1/openapi.json for each route's body.", details))
+
+    app.add_exception_handler(NotAuthenticated, on_not_authenticated)
+    app.add_exception_handler(Refused, on_refused)
+    app.add_exception_handler(errors.DatabaseRefusal, on_database)
+    app.add_exception_handler(psycopg.Error, on_database)
+    app.add_exception_handler(RequestValidationError, on_invalid)
+
+    # -- authentication --
+    Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+    Limit = Annotated[int, Query(ge=1, le=1000)]
+
+    def reader(request: Request, _: Bearer) -> Principal:
+        return console.principal(request)
+
+    def writer(request: Request, _: Bearer) -> Principal:
+        principal = console.principal(request)
+        console.check_csrf(principal, request.headers.get(security.CSRF_HEADER))
+        return principal
+
+    # -- the control API --
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reader)])
+
+    @api.get("/openapi.json", include_in_schema=False)
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi(), headers=SECURITY_HEADERS)
+
+    @api.get("/status", summary="Halts in force (who, why, when), breakers tripped, risk states, workers, "
+                                "reconciliations, last validation run")
+    def status() -> JSONResponse:
+        with console.read() as conn:
+            body = {
+                "halts": console_reads.halts_in_force(conn),
+                "breaker_trips": console_reads.breaker_trips(conn, limit=20),
+                "risk_states": console_reads.risk_states_not_normal(conn),
+                "worker_heartbeats": console_reads.worker_heartbeats(conn),
+                "kill_listeners": notify.kill_listeners(conn),
+                "reconciliations": console_reads.last_reconciliations(conn),
+                "last_validation_run": console_reads.last_validation_run(conn),
+            }
+        return JSONResponse(_jsonable(body), headers=SECURITY_HEADERS)
+
+    @api.get("/accounts", summary="Accounts with the figures of their last closed hour")
+    def accounts() -> JSONResponse:
+        with console.read() as conn:
+            return JSONResponse(_jsonable(console_reads.accounts(conn)), headers=SECURITY_HEADERS)
+
+    @api.get("/positions", summary="Open positions with their exposure at the last closed hour")
+    def positions(account: str | None = None) -> JSONResponse:
+        with console.read() as conn:
+            return JSONResponse(_jsonable(console_reads.positions(conn, account=account)), headers=SECURITY_HEADERS)
+
+    @api.get("/orders/open", summary="Orders not final (new, open, partially filled) with state, age, client id")
+    def orders_open(account: str | None = None) -> JSONResponse:
+        with console.read() as conn:
+            return JSONResponse(_jsonable(console_reads.open_orders(conn, account=account)), headers=SECURITY_HEADERS)
+
+    @api.get("/fills", summary="Recent fills with slippage against the decision price (bps)")
+    def fills(account: str | None = None, limit: Limit = 50) -> JSONResponse:
+        with console.read() as conn:
+            rows = console_reads.recent_fills(conn, account=account, limit=limit)
+        return JSONResponse(_jsonable(rows), headers=SECURITY_HEADERS)
+
+    @api.get("/incidents", summary="Incidents: open and acknowledged ones (all=true: resolved ones too)")
+    def incidents(account: str | None = None,
+                  include_resolved: Annotated[bool, Query(alias="all")] = False) -> JSONResponse:
+        with console.read() as conn:
+            rows = ops_reads.incidents(conn, include_resolved=include_resolved, account=account)
+        return JSONResponse(_jsonable(rows), headers=SECURITY_HEADERS)
+
+    @api.get("/decisions", summary="Recent decisions of the admission gate (outcome admitted, refused or hold)")
+    def decisions(account: str | None = None, outcome: Literal["admitted", "refused", "hold"] | None = None,
+                  limit: Limit = 50) -> JSONResponse:
+        with console.read() as conn:
+            rows = console_reads.recent_decisions(conn, account=account, outcome=outcome, limit=limit)
+        return JSONResponse(_jsonable(rows), headers=SECURITY_HEADERS)
+
+    @api.get("/refusals", summary="Refused signals by reason code")
+    def refusals(account: str | None = None) -> JSONResponse:
+        with console.read() as conn:
+            return JSONResponse(_jsonable(console_reads.refusals_by_reason(conn, account=account)),
+                                headers=SECURITY_HEADERS)
+
+    @api.post("/halt", dependencies=[Depends(writer)], summary="api.halt(reason, scope, target)")
+    def halt(body: HaltBody) -> JSONResponse:
+        with console.write() as conn:
+            seq = db_api.halt(conn, body.reason, body.scope, body.target)
+        return JSONResponse({"halt_event": seq, "scope": body.scope, "target": body.target}, headers=SECURITY_HEADERS)
+
+    @api.post("/resume", dependencies=[Depends(writer)],
+              summary="api.resume(reason, scope, target): refused (409, PD014) while a reconciliation it covers is "
+                      "dirty or a severity-1 incident is open")
+    def resume(body: HaltBody) -> JSONResponse:
+        with console.write() as conn:
+            seq = db_api.resume(conn, body.reason, body.scope, body.target)
+        return JSONResponse({"halt_event": seq, "scope": body.scope, "target": body.target}, headers=SECURITY_HEADERS)
+
+    @api.post("/kill_switch", dependencies=[Depends(writer)], summary="api.kill_switch(reason, flatten)")
+    def kill_switch(body: KillSwitchBody) -> JSONResponse:
+        with console.write() as conn:
+            result = db_api.kill_switch(conn, body.reason, body.flatten)
+        with console.read() as conn:
+            listeners = notify.kill_listeners(conn)
+        return JSONResponse(_jsonable({**dataclasses.asdict(result), "listening_workers": listeners}),
+                            headers=SECURITY_HEADERS)
+
+    @api.post("/strategies/{account}/{strategy}/pause", dependencies=[Depends(writer)],
+              summary="api.pause_strategy(account, strategy, reason)")
+    def pause_strategy(account: str, strategy: str, body: ReasonBody) -> JSONResponse:
+        with console.write() as conn:
+            db_api.pause_strategy(conn, account, strategy, body.reason)
+        return JSONResponse({"account": account, "strategy": strategy, "status": "paused"}, headers=SECURITY_HEADERS)
+
+    @api.post("/strategies/{account}/{strategy}/resume", dependencies=[Depends(writer)],
+              summary="api.resume_strategy(account, strategy, reason)")
+    def resume_strategy(account: str, strategy: str, body: ReasonBody) -> JSONResponse:
+        with console.write() as conn:
+            db_api.resume_strategy(conn, account, strategy, body.reason)
+        return JSONResponse({"account": account, "strategy": strategy, "status": "active"}, headers=SECURITY_HEADERS)
+
+    @api.post("/incidents/{incident}/acknowledge", dependencies=[Depends(writer)],
+              summary="api.update_incident(incident, 'acknowledged', reason)")
+    def acknowledge_incident(incident: str, body: ReasonBody) -> JSONResponse:
+        with console.write() as conn:
+            status = db_api.update_incident(conn, incident, "acknowledged", body.reason)
+        return JSONResponse({"incident": incident, "status": status}, headers=SECURITY_HEADERS)
+
+    @api.post("/incidents/{incident}/resolve", dependencies=[Depends(writer)],
+              summary="api.update_incident(incident, 'resolved', reason)")
+    def resolve_incident(incident: str, body: ReasonBody) -> JSONResponse:
+        with console.write() as conn:
+            status = db_api.update_incident(conn, incident, "resolved", body.reason)
+        return JSONResponse({"incident": incident, "status": status}, headers=SECURITY_HEADERS)
+
+    app.include_router(api)
+
+    # -- the Mirror pages --
+    def page_reader(request: Request) -> Principal:
+        return console.principal(request)
+
+    Visitor = Annotated[Principal, Depends(page_reader)]
+
+    @app.get("/login", include_in_schema=False)
+    def login_page() -> HTMLResponse:
+        return console.page("login.html")
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        supplied = (await _form(request)).get("token", "").strip()
+        if not security.token_matches(supplied, settings.token):
+            return console.page("login.html", status=401, failed=True)
+        sid, _ = console.sessions.create()
+        response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
+        response.set_cookie(security.COOKIE, sid, max_age=security.SESSION_TTL_S, path="/", httponly=True,
+                            samesite="strict")
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request, principal: Visitor) -> Response:
+        console.check_csrf(principal, (await _form(request)).get(security.CSRF_FIELD))
+        console.sessions.drop(principal.sid)
+        response = RedirectResponse("/login", status_code=303, headers=SECURITY_HEADERS)
+        response.delete_cookie(security.COOKIE, path="/", httponly=True, samesite="strict")
+        return response
+
+    @app.get("/", include_in_schema=False)
+    def overview(principal: Visitor) -> HTMLResponse:
+        with console.read() as conn:
+            context: dict[str, Any] = {
+                "halts": console_reads.halts_in_force(conn),
+                "breaker_trips": console_reads.breaker_trips(conn, limit=10),
+                "risk_states": console_reads.risk_states_not_normal(conn),
+                "heartbeats": console_reads.worker_heartbeats(conn),
+                "listeners": notify.kill_listeners(conn),
+                "reconciliations": console_reads.last_reconciliations(conn),
+                "validation": console_reads.last_validation_run(conn),
+                "accounts": console_reads.accounts(conn),
+                "positions": console_reads.positions(conn),
+                "orders": console_reads.open_orders(conn),
+                "fills": console_reads.recent_fills(conn, limit=20),
+                "incidents": ops_reads.incidents(conn),
+                "refusals": console_reads.refusals_by_reason(conn),
+            }
+        return console.page("overview.html", principal=principal, **context)
+
+    @app.get("/admin", include_in_schema=False)
+    def admin(principal: Visitor, done: str | None = None,
+              seq: int | None = None) -> HTMLResponse:
+        with console.read() as conn:
+            halts = console_reads.halts_in_force(conn)
+            accounts = console_reads.accounts(conn)
+        return console.page("admin.html", principal=principal, halts=halts, accounts=accounts,
+                            done=done if done in ("halt", "resume") else None, seq=seq)
+
+    async def _ui_write(request: Request, principal: Principal, action: Literal["halt", "resume"]) -> Response:
+        form = await _form(request)
+        console.check_csrf(principal, form.get(security.CSRF_FIELD))
+        try:
+            body = HaltBody(reason=form.get("reason", ""), scope=form.get("scope", "global"),  # type: ignore[arg-type]
+                            target=form.get("target") or None)
+        except ValueError:
+            return console.page("error.html", status=422, problem=Problem(
+                422, "invalid_request", f"a {action} needs a reason and a scope (global, account, lane, strategy)",
+                "Fill in the reason; an account, lane or account/strategy as target for a scoped one."))
+        call = db_api.halt if action == "halt" else db_api.resume
+
+        def governed() -> int:
+            with console.write() as conn:
+                return int(call(conn, body.reason, body.scope, body.target))
+
+        seq = await run_in_threadpool(governed)
+        return RedirectResponse(f"/admin?done={action}&seq={seq}", status_code=303, headers=SECURITY_HEADERS)
+
+    @app.post("/ui/halt", include_in_schema=False)
+    async def ui_halt(request: Request, principal: Visitor) -> Response:
+        return await _ui_write(request, principal, "halt")
+
+    @app.post("/ui/resume", include_in_schema=False)
+    async def ui_resume(request: Request, principal: Visitor) -> Response:
+        return await _ui_write(request, principal, "resume")
+
+    return HostGuard(app, security.allowed_hosts(settings.host, settings.port))

@@ -1,0 +1,468 @@
+"""The operator console's control API over real HTTP (issue 16 item 1): ``predator serve`` runs as a real process
+on a free loopback port against a test database, and every assertion is an HTTP answer or a row in SQL.
+
+Every route requires authentication (401 without a token or with a wrong one; pages redirect to /login); a Host
+that is not the console's is refused (421, DNS rebinding); a browser session's state-changing request needs its
+CSRF token and a cross-site one is refused (403); a halt through the API lands in ``api.halt_events`` with its
+reason and the operator's login; a resume the database refuses (dirty reconciliation, PD014) comes back as 409
+with the database's HINT; a token file readable by others stops ``serve`` from starting; the worker's login
+cannot halt, and a console misconfigured with it gets 403 (42501) from the database. Every process started here
+is stopped here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import select
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg
+import pytest
+
+from predator.config import PROJECT_ROOT
+from predator.console import security
+from predator.console.server import bind
+from predator.db import api, ops_reads
+from predator.db.connection import Target
+from predator.errors import ConfigurationError
+from tests.conftest import create_database, drop_database
+from tests.helpers import T0, new_account
+
+pytestmark = pytest.mark.xdist_group("console")
+
+#: Every JSON route of the control API (the OpenAPI document must list exactly these).
+GET_ROUTES = ["/api/v1/status", "/api/v1/accounts", "/api/v1/positions", "/api/v1/orders/open", "/api/v1/fills",
+              "/api/v1/incidents", "/api/v1/decisions", "/api/v1/refusals"]
+POST_ROUTES = ["/api/v1/halt", "/api/v1/resume", "/api/v1/kill_switch", "/api/v1/strategies/{account}/{strategy}/pause",
+               "/api/v1/strategies/{account}/{strategy}/resume", "/api/v1/incidents/{incident}/acknowledge",
+               "/api/v1/incidents/{incident}/resolve"]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[-1] if values else None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+@dataclass
+class Console:
+    """A running ``predator serve``: its port, token and process."""
+
+    port: int
+    token: str
+    proc: subprocess.Popen[str]
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method: str, path: str, *, body: Any = None, form: dict[str, str] | None = None,
+                token: str | None = None, host: str | None = None, cookie: str | None = None,
+                headers: dict[str, str] | None = None) -> Answer:
+        """One HTTP request over a fresh connection; ``token`` adds ``Authorization: Bearer``, ``cookie`` the
+        session cookie, ``form`` an urlencoded body, ``body`` a JSON body."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        hdrs = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
+        data: bytes | None = None
+        if token is not None:
+            hdrs["Authorization"] = f"Bearer {token}"
+        if cookie is not None:
+            hdrs["Cookie"] = f"predator_console={cookie}"
+        if body is not None:
+            data, hdrs["Content-Type"] = json.dumps(body).encode(), "application/json"
+        if form is not None:
+            data, hdrs["Content-Type"] = urlencode(form).encode(), "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+            resp = conn.getresponse()
+            out: dict[str, list[str]] = {}
+            for k, v in resp.getheaders():
+                out.setdefault(k.lower(), []).append(v)
+            return Answer(resp.status, out, resp.read())
+        finally:
+            conn.close()
+
+    def get(self, path: str, **kw: Any) -> Answer:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Answer:
+        return self.request("POST", path, **kw)
+
+
+def _env(target: Target, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, PREDATOR_DSN=target.dsn, **extra)
+    env.pop("PREDATOR_DEBUG", None)
+    return env
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "predator.cli", *args], env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def _token_file(directory: Path, env: dict[str, str]) -> tuple[Path, str]:
+    path = directory / "secrets" / "console.token"
+    made = _cli(env, "serve", "--init-token", "--token-file", str(path))
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    return path, path.read_text().strip()
+
+
+@pytest.fixture(scope="module")
+def console_db(server: Target, template_db: Target) -> Iterator[Target]:
+    """A migrated database of its own for this module's consoles."""
+    target = create_database(server, template=template_db.dbname, prefix="predator_console")
+    try:
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+def start_console(target: Target, token_file: Path, token: str, **env: str) -> Console:
+    """``predator serve --port 0`` as a process; its port from its first line on stdout."""
+    proc = subprocess.Popen([sys.executable, "-m", "predator.cli", "serve", "--port", "0", "--token-file",
+                             str(token_file)], env=_env(target, **env), cwd=PROJECT_ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 60)
+    line = proc.stdout.readline() if ready else ""
+    found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    if not found:
+        proc.kill()
+        _, err = proc.communicate(timeout=10)
+        pytest.fail(f"predator serve did not start: {line!r} {err}")
+    return Console(int(found.group(1)), token, proc)
+
+
+def stop_console(console: Console) -> None:
+    console.proc.terminate()
+    try:
+        console.proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        console.proc.kill()
+        console.proc.communicate(timeout=10)
+    assert console.proc.returncode is not None
+
+
+@pytest.fixture(scope="module")
+def token(console_db: Target, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return _token_file(tmp_path_factory.mktemp("console"), _env(console_db))
+
+
+@pytest.fixture(scope="module")
+def console(console_db: Target, token: tuple[Path, str]) -> Iterator[Console]:
+    running = start_console(console_db, *token)
+    try:
+        yield running
+    finally:
+        stop_console(running)
+
+
+def _active_halts(target: Target) -> list[tuple[str, str, str]]:
+    with target.connect("auditor") as conn:
+        return [(r[0], r[1], r[2]) for r in conn.execute(
+            "SELECT scope_kind, scope_key, reason FROM api.halts WHERE active ORDER BY scope_kind, scope_key")]
+
+
+def _last_halt_event(target: Target) -> tuple[str, str, str, str]:
+    with target.connect("auditor") as conn:
+        row = conn.execute("SELECT action, reason, source, actor FROM api.halt_events"
+                           " ORDER BY effective_at DESC, seq DESC LIMIT 1").fetchone()
+    assert row is not None
+    return row[0], row[1], row[2], row[3]
+
+
+def _concrete(path: str) -> str:
+    return path.format(account="nobody", strategy="trend", incident="INC-0-1")
+
+
+# --- authentication, Host, OpenAPI ------------------------------------------------------------------------
+
+
+def test_every_route_requires_authentication(console: Console, console_db: Target) -> None:
+    for path in GET_ROUTES + ["/api/v1/openapi.json"]:
+        for token in (None, "wrong-token", console.token + "x", ""):
+            answer = console.get(path, token=token)
+            assert answer.status == 401, (path, token, answer.status, answer.body)
+            assert answer.header("www-authenticate") == "Bearer"
+            assert answer.json()["code"] == "unauthorized"
+    for path in POST_ROUTES:
+        for token in (None, "wrong-token"):
+            answer = console.post(_concrete(path), token=token, body={"reason": "no", "flatten": True})
+            assert answer.status == 401, (path, token, answer.status, answer.body)
+    # A cookie that is not a session is no session either.
+    assert console.get("/api/v1/status", cookie="made-up").status == 401
+    # The pages send a browser to the login form; their forms do nothing.
+    for path in ("/", "/admin"):
+        answer = console.get(path)
+        assert answer.status == 303 and answer.header("location") == "/login"
+    answer = console.post("/ui/halt", form={"reason": "no", "scope": "global"})
+    assert answer.status == 303 and answer.header("location") == "/login"
+    assert console.get("/login").status == 200  # the one page without a session
+    assert _active_halts(console_db) == []  # nothing of the above reached the database
+
+    # The OpenAPI document (itself behind the token) lists exactly the routes checked above.
+    schema = console.get("/api/v1/openapi.json", token=console.token)
+    assert schema.status == 200
+    paths = schema.json()["paths"]
+    assert {p for p, ops in paths.items() if "get" in ops} == set(GET_ROUTES)
+    assert {p for p, ops in paths.items() if "post" in ops} == set(POST_ROUTES)
+    assert "HTTPBearer" in schema.json()["components"]["securitySchemes"]
+
+
+def test_a_host_that_is_not_the_consoles_is_refused(console: Console) -> None:
+    for host in ("evil.example", f"evil.example:{console.port}", f"127.0.0.1:{console.port + 1}", "127.0.0.1",
+                 f"192.168.1.10:{console.port}"):
+        answer = console.get("/api/v1/status", token=console.token, host=host)
+        assert answer.status == 421, (host, answer.status)
+        assert answer.json()["code"] == "misdirected_request"
+        assert console.post("/login", form={"token": console.token}, host=host).status == 421
+    for host in (f"127.0.0.1:{console.port}", f"localhost:{console.port}"):
+        assert console.get("/api/v1/status", token=console.token, host=host).status == 200
+
+
+# --- writes through the API land in SQL ----------------------------------------------------------------------
+
+
+def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, console_db: Target) -> None:
+    answer = console.post("/api/v1/halt", token=console.token, body={"reason": "console drill", "scope": "global"})
+    assert answer.status == 200, answer.body
+    assert answer.json()["halt_event"] >= 1
+    assert _active_halts(console_db) == [("global", "*", "console drill")]
+    # Written as the operator's login, which the audit keeps.
+    assert _last_halt_event(console_db) == ("halt", "console drill", "operator", "predator_operator_login")
+    status = console.get("/api/v1/status", token=console.token).json()
+    assert [(h["scope_kind"], h["reason"], h["actor"]) for h in status["halts"]] == [
+        ("global", "console drill", "predator_operator_login")]
+
+    # Refusals: by validation (no reason, an empty one, an unknown field), by the database (an unknown account:
+    # PD011 -> 404, with its HINT; resuming what is not halted: PD014 -> 409).
+    for body in ({"scope": "global"}, {"reason": "   "}, {"reason": "x", "scope": "planet"},
+                 {"reason": "x", "extra": 1}):
+        answer = console.post("/api/v1/halt", token=console.token, body=body)
+        assert answer.status == 422 and answer.json()["code"] == "invalid_request", (body, answer.body)
+    answer = console.post("/api/v1/halt", token=console.token,
+                          body={"reason": "x", "scope": "account", "target": "nobody"})
+    assert answer.status == 404
+    assert answer.json() == {"code": "PD011", "message": "unknown account 'nobody'", "hint": "Pass the account name.",
+                             "detail": None}
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "drill over"})
+    assert answer.status == 200, answer.body
+    assert _active_halts(console_db) == []
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "again"})
+    assert answer.status == 409 and answer.json()["code"] == "PD014"
+    assert answer.json()["message"] == "resume refused: global * is not halted"
+    assert answer.json()["hint"] == "See api.halts for the active halts."
+    # The kill switch: one call, a global halt with its reason, the counts and who listens.
+    answer = console.post("/api/v1/kill_switch", token=console.token, body={"reason": "kill drill", "flatten": True})
+    assert answer.status == 200, answer.body
+    assert answer.json()["orders_marked"] == 0 and answer.json()["flatten_orders"] == 0
+    assert answer.json()["halt_seq"] >= 1 and answer.json()["listening_workers"] == []
+    assert _active_halts(console_db) == [("global", "*", "kill switch: kill drill")]
+    assert console.post("/api/v1/resume", token=console.token, body={"reason": "kill drill over"}).status == 200
+    answer = console.post("/api/v1/incidents/INC-x/resolve", token=console.token, body={"reason": "x"})
+    assert answer.status == 422 and answer.json()["code"] == "PD012"
+    assert "INC-<book>-<seq>" in answer.json()["hint"]
+
+
+def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console, console_db: Target) -> None:
+    with console_db.connect("operator") as conn:
+        account = new_account(conn, name="consoleacct", principal=Decimal("1000"))
+    # The venue says 1 USDT where the book holds 1000: the reconciliation halts globally.
+    with console_db.connect("worker") as conn, conn.transaction():
+        result = api.reconcile(conn, account=account, ts=T0 + timedelta(hours=1), venue_balances={"USDT": Decimal(1)},
+                               venue_open_orders=[])
+    assert not result.clean
+    assert ("global", "*") in [(k, s) for k, s, _ in _active_halts(console_db)]
+
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "looks fine to me"})
+    assert answer.status == 409, answer.body
+    problem = answer.json()
+    assert problem["code"] == "PD014"
+    assert "reconciliation is dirty for consoleacct" in problem["message"]
+    assert problem["hint"].startswith("Find the difference") and "clean reconciliation" in problem["hint"]
+    assert ("global", "*") in [(k, s) for k, s, _ in _active_halts(console_db)]  # still halted
+    page = console.get("/", token=console.token)
+    assert page.status == 200 and "HALTED" in page.text and "DIRTY" in page.text
+
+    # Once the venue agrees and the incidents are resolved through the console, the same resume goes through.
+    with console_db.connect("worker") as conn, conn.transaction():
+        assert api.reconcile(conn, account=account, ts=T0 + timedelta(hours=2),
+                             venue_balances={"USDT": Decimal(1000)}, venue_open_orders=[]).clean
+    with console_db.connect("auditor") as conn:
+        open_incidents = [i.incident for i in ops_reads.incidents(conn)]
+    assert open_incidents
+    listed = console.get("/api/v1/incidents", token=console.token).json()
+    assert {i["incident"] for i in listed} == set(open_incidents)
+    first = open_incidents[0]
+    answer = console.post(f"/api/v1/incidents/{first}/acknowledge", token=console.token, body={"reason": "looking"})
+    assert answer.status == 200 and answer.json()["status"] == "acknowledged"
+    for incident in open_incidents:
+        answer = console.post(f"/api/v1/incidents/{incident}/resolve", token=console.token,
+                              body={"reason": "venue balance confirmed"})
+        assert answer.status == 200 and answer.json()["status"] == "resolved", answer.body
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "reconciled clean again"})
+    assert answer.status == 200, answer.body
+    assert _active_halts(console_db) == []
+    assert _last_halt_event(console_db) == ("resume", "reconciled clean again", "operator", "predator_operator_login")
+
+    # A strategy paused and resumed through the console; the reads show the account.
+    path = f"/api/v1/strategies/{account}/trend"
+    assert console.post(f"{path}/pause", token=console.token, body={"reason": "too noisy"}).status == 200
+    with console_db.connect("auditor") as conn:
+        assert conn.execute("SELECT status FROM api.strategies WHERE account = %s AND strategy = 'trend'",
+                            (account,)).fetchone() == ("paused",)
+    assert console.post(f"{path}/resume", token=console.token, body={"reason": "calm again"}).status == 200
+    assert console.post("/api/v1/strategies/nobody/trend/pause", token=console.token,
+                        body={"reason": "x"}).status == 404
+    accounts = console.get("/api/v1/accounts", token=console.token).json()
+    assert [a["name"] for a in accounts] == [account] and accounts[0]["initial_principal"] == "1000"
+    # Beside the figures (none before the first closed hour), the limits of its risk profile as fractions.
+    assert accounts[0]["equity"] is None and accounts[0]["daily_loss"] is None
+    assert (accounts[0]["max_drawdown"], accounts[0]["max_daily_loss"]) == ("0.25", "0.05")
+    for path in GET_ROUTES:
+        assert console.get(path, token=console.token).status == 200, path
+
+
+# --- the browser: session cookie, CSRF, cross-site ---------------------------------------------------------
+
+
+def test_a_browser_session_needs_its_csrf_token_and_cross_site_posts_are_refused(
+        console: Console, console_db: Target) -> None:
+    same = {"Origin": console.origin, "Sec-Fetch-Site": "same-origin"}
+    assert console.post("/login", form={"token": "wrong"}, headers=same).status == 401
+    assert console.post("/login", form={"token": console.token},
+                        headers={"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}).status == 403
+    login = console.post("/login", form={"token": console.token}, headers=same)
+    assert login.status == 303 and login.header("location") == "/"
+    cookie_header = login.header("set-cookie") or ""
+    assert "HttpOnly" in cookie_header and "Path=/" in cookie_header
+    assert re.search(r"SameSite=strict", cookie_header, re.IGNORECASE)
+    sid = re.match(r"predator_console=([^;]+);", cookie_header)
+    assert sid
+    cookie = sid.group(1)
+
+    overview = console.get("/", cookie=cookie)
+    assert overview.status == 200 and "No halt in force" in overview.text
+    assert '<meta http-equiv="refresh"' in overview.text
+    assert "<script" not in overview.text and "<link" not in overview.text  # nothing loaded from elsewhere
+    assert "default-src 'none'" in (overview.header("content-security-policy") or "")
+    admin = console.get("/admin", cookie=cookie)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', admin.text)
+    assert admin.status == 200 and csrf
+    token = csrf.group(1)
+
+    # Without the CSRF token (or with a wrong one) a session's write is refused, through the API and the form.
+    for headers in ({}, {"X-CSRF-Token": "wrong"}):
+        answer = console.post("/api/v1/halt", cookie=cookie, body={"reason": "no csrf"}, headers={**same, **headers})
+        assert answer.status == 403 and answer.json()["code"] == "csrf_token_missing_or_wrong"
+    assert console.post("/ui/halt", cookie=cookie, form={"reason": "no csrf", "scope": "global"},
+                        headers=same).status == 403
+    # A cross-site POST is refused even with a valid session and CSRF token.
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Site": "same-site"}, {"Origin": f"http://127.0.0.1:{console.port + 1}"}):
+        answer = console.post("/ui/halt", cookie=cookie, headers=headers,
+                              form={"reason": "cross", "scope": "global", "csrf_token": token})
+        assert answer.status == 403 and b"cross_site_request" in answer.body, headers
+    assert _active_halts(console_db) == []
+
+    # With it, the halt form halts and the resume form resumes; both land in SQL.
+    answer = console.post("/ui/halt", cookie=cookie, headers=same,
+                          form={"reason": "halted from the page", "scope": "global", "target": "", "csrf_token": token})
+    assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=halt&seq=")
+    assert _active_halts(console_db) == [("global", "*", "halted from the page")]
+    assert "HALTED" in console.get("/", cookie=cookie).text
+    answer = console.post("/api/v1/resume", cookie=cookie, headers={**same, "X-CSRF-Token": token},
+                          body={"reason": "resumed through the API with the session"})
+    assert answer.status == 200, answer.body
+    assert _active_halts(console_db) == []
+    answer = console.post("/ui/resume", cookie=cookie, headers=same,
+                          form={"reason": "nothing halted", "scope": "global", "csrf_token": token})
+    assert answer.status == 409 and "PD014" in answer.text  # the refusal page carries the database's code
+
+    # Logging out ends the session.
+    assert console.post("/logout", cookie=cookie, headers=same, form={"csrf_token": token}).status == 303
+    assert console.get("/", cookie=cookie).status == 303
+
+
+# --- starting: the token file, the address ----------------------------------------------------------------------
+
+
+def test_serve_refuses_a_token_file_others_can_read_and_a_non_loopback_host(
+        console_db: Target, token: tuple[Path, str], tmp_path: Path) -> None:
+    # One process: `predator serve` with a token file of mode 0644 ends with exit 2 and serves nothing.
+    path = tmp_path / "console.token"
+    path.write_text(token[1] + "\n")
+    os.chmod(path, 0o644)
+    ran = _cli(_env(console_db), "serve", "--port", "0", "--token-file", str(path))
+    assert ran.returncode == 2, ran.stdout + ran.stderr
+    assert "has mode 0644" in ran.stderr and f"chmod 600 {path}" in ran.stderr and "Traceback" not in ran.stderr
+    assert ran.stdout == ""  # it never started
+    # The same checks in this process (each CLI start costs seconds): group-readable, missing, too short; a
+    # non-loopback address; --init-token keeps an existing token.
+    for mode in (0o640, 0o604, 0o660):
+        os.chmod(path, mode)
+        with pytest.raises(ConfigurationError, match=f"has mode {mode:04o}"):
+            security.read_token(path)
+    os.chmod(path, 0o600)
+    assert security.read_token(path) == token[1]
+    with pytest.raises(ConfigurationError, match="--init-token"):
+        security.read_token(tmp_path / "missing.token")
+    path.write_text("short\n")
+    with pytest.raises(ConfigurationError, match="shorter than 32"):
+        security.read_token(path)
+    for host in ("0.0.0.0", "192.168.1.10", "example.org", "::"):
+        with pytest.raises(ConfigurationError, match="loopback address only"):
+            bind(host, 0)
+    before = token[0].read_text()
+    assert security.init_token(token[0]) is False and token[0].read_text() == before
+
+
+# --- the database decides who may write ------------------------------------------------------------------------
+
+
+def test_the_worker_login_cannot_reach_an_operator_route(console_db: Target, token: tuple[Path, str]) -> None:
+    # The database refuses the worker's login api.halt (no EXECUTE grant), whoever calls it.
+    with console_db.connect("worker") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        api.halt(conn, "a worker tries")
+    # A console whose writes were given the worker's login (PREDATOR_OPERATOR_DSN) gets 403 from the database
+    # for every operator route; its reads (auditor) still work.
+    misconfigured = start_console(console_db, *token, PREDATOR_OPERATOR_DSN=console_db.role_dsn("worker"))
+    try:
+        answer = misconfigured.post("/api/v1/halt", token=misconfigured.token, body={"reason": "through the worker"})
+        assert answer.status == 403, answer.body
+        assert answer.json()["code"] == "42501" and "permission denied for function halt" in answer.json()["message"]
+        assert "operator" in answer.json()["hint"]
+        for path, body in (("/api/v1/kill_switch", {"reason": "x"}), ("/api/v1/resume", {"reason": "x"}),
+                           ("/api/v1/strategies/consoleacct/trend/pause", {"reason": "x"}),
+                           ("/api/v1/incidents/INC-0-1/acknowledge", {"reason": "x"})):
+            assert misconfigured.post(path, token=misconfigured.token, body=body).status == 403, path
+        assert misconfigured.get("/api/v1/status", token=misconfigured.token).status == 200
+    finally:
+        stop_console(misconfigured)
+    assert _active_halts(console_db) == []
