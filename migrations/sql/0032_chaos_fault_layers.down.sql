@@ -1,4 +1,4 @@
--- 0029_chaos_fault_layers down — back to the four layers (refused while a campaign recorded a fault of a new one).
+-- 0032_chaos_fault_layers down — back to the four layers (refused while a campaign recorded a fault of a new one).
 SET LOCAL ROLE predator_owner;
 ALTER TABLE ops.chaos_fault DROP CONSTRAINT chaos_fault_layer_is_known;
 ALTER TABLE ops.chaos_fault ADD CONSTRAINT chaos_fault_layer_is_known

@@ -1,4 +1,4 @@
--- 0029_chaos_fault_layers — the campaigns' new fault layers (issue 14: every fault class of seed 001 in a
+-- 0032_chaos_fault_layers — the campaigns' new fault layers (issue 14: every fault class of seed 001 in a
 -- campaign): feed (the chaos feeder's faults of a sync-fed campaign), memory (the worker's memory_leak windows)
 -- and operator (the scripted operator's kill switch with the worker's mid_kill_switch kill point).
 SET LOCAL ROLE predator_owner;
