@@ -50,7 +50,7 @@ from predator import seams
 from predator.chaos import killpoints
 from predator.chaos.feed import ChaosFeed, deliver
 from predator.chaos.memleak import WorkerHealth, resident_kb
-from predator.db.connection import Target
+from predator.db.connection import Target, set_commit_durability
 from predator.runner.config import HOUR, RunConfig
 from predator.runner.hour import HourRunner
 
@@ -133,6 +133,11 @@ def _work(runner: HourRunner, spec: str, feed: ChaosFeed | None = None) -> int:
         runner.send_unacknowledged()
         if feed is not None:
             feeder = runner.target.connect("worker")
+            # The feeder's loads need not wait for their own WAL flush: the hour that knows them commits durably
+            # after them (its flush covers theirs), and a load lost with a crash before that hour closed is
+            # delivered again by the restarted worker (a batch is a pure function of the hour).
+            set_commit_durability(feeder, fast=True)
+            feeder.commit()
         last = runner.last_closed_hour()
         _say(f"ready {last.isoformat() if last else '-'}")
         t = runner.config.start if last is None else last + HOUR
