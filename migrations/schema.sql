@@ -10118,7 +10118,7 @@ CREATE TABLE ops.chaos_fault (
     outcome text NOT NULL,
     recovery_seconds numeric DEFAULT 0 NOT NULL,
     CONSTRAINT chaos_fault_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
-    CONSTRAINT chaos_fault_layer_is_known CHECK ((layer = ANY (ARRAY['venue'::text, 'worker'::text, 'postgres'::text, 'decision'::text]))),
+    CONSTRAINT chaos_fault_layer_is_known CHECK ((layer = ANY (ARRAY['venue'::text, 'worker'::text, 'postgres'::text, 'decision'::text, 'feed'::text, 'memory'::text, 'operator'::text]))),
     CONSTRAINT chaos_fault_recovery_seconds_is_finite CHECK (((recovery_seconds > '-Infinity'::numeric) AND (recovery_seconds < 'Infinity'::numeric))),
     CONSTRAINT chaos_fault_recovery_seconds_not_negative CHECK ((recovery_seconds >= (0)::numeric)),
     CONSTRAINT chaos_fault_seq_check CHECK ((seq > 0))
@@ -10131,7 +10131,7 @@ ALTER TABLE ops.chaos_fault OWNER TO predator_owner;
 -- Name: TABLE chaos_fault; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.chaos_fault IS 'Each fault a chaos campaign scheduled: business hour, layer (venue, worker, postgres, decision), kind, parameters, and what became of it (outcome; missed when the worker had already finished the hour). Append-only; written by api.record_chaos_campaign.';
+COMMENT ON TABLE ops.chaos_fault IS 'Each fault a chaos campaign scheduled: business hour, layer (venue, worker, postgres, decision, feed, memory, operator), kind, parameters, and what became of it (outcome; missed when the worker had already finished the hour). Append-only; written by api.record_chaos_campaign.';
 
 
 --

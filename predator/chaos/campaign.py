@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from predator import errors, gates, seams
 from predator.chaos import schedule
@@ -25,6 +26,14 @@ from predator.chaos.supervisor import Injected, SegmentRun, Supervisor, worker_e
 from predator.db import api, audit, chaos_db
 from predator.db.connection import Target
 from predator.runner.config import HOUR, RunConfig, StrategySpec
+
+#: The ``worker_rss_mb`` ceiling the campaign sets on its book: this many MB above what the worker service holds
+#: once it loaded the data (each worker is forked from it, and holds less once it runs: copy-on-write pages it
+#: never touches). A ``memory_leak`` window (4-8 hours of 24-40 MB, 96 MB at the least)
+#: passes it; a worker that does not leak stays well below (docs/chaos.md, "Memory").
+LEAK_MARGIN_MB = 48
+#: How the halt of the scripted operator's kill switch reads (``api.kill_switch`` prefixes its reason).
+KILL_SWITCH_REASON = "kill switch: chaos operator"
 
 #: The book of a campaign: the CORE strategy, a second CORE strategy, and an AGGRESSIVE one whose decisions
 #: the decision faults corrupt (seed 001's "AI" strategy).
@@ -80,6 +89,11 @@ class CampaignResult:
     worker_load_s: float = 0.0
     #: Every chain of the book verified from genesis at the end (None: not run).
     final_chains_ok: bool | None = None
+    #: The database the campaign ran in (a sync-fed campaign has one of its own).
+    database: str = ""
+    #: The kill switch (operator layer): None when none was thrown, else what was missing when the campaign
+    #: ended ("" when its effects held: no order admitted after it, nothing open, the book flat, reconciled).
+    kill_switch_missing: str | None = None
 
     @property
     def failures(self) -> list[str]:
@@ -92,6 +106,8 @@ class CampaignResult:
             out.append(f"liveness: not reconciled, within caps and explained by {self.liveness_bound}")
         if self.replay_parity is False:
             out.append(f"replay parity false: {self.replay_detail}")
+        if self.kill_switch_missing:
+            out.append(f"the kill switch's effects did not hold: {self.kill_switch_missing}")
         return out
 
     @property
@@ -112,7 +128,9 @@ def fresh_account(target: Target, campaign: int, seed: int) -> str:
 def run_config(account: str, faults: list[Fault], start: datetime, days: int, symbols: tuple[str, ...],
                campaign: int, seed: int) -> RunConfig:
     """The campaign's run: its venue faults in ``chaos``, its decision faults in the AGGRESSIVE strategy's
-    wrapper (both part of the stored configuration, so a replay applies them again)."""
+    wrapper (both part of the stored configuration, so a replay applies them again); sync-fed (``feed =
+    "sync"``) when the schedule has feed faults: the worker's chaos feeder delivers the bars hour by hour, each
+    hour records what it knew, and a replay reloads the same loads."""
     hours = [start + i * HOUR for i in range(days * 24)]
 
     def window(f: Fault) -> tuple[str, str]:
@@ -127,18 +145,56 @@ def run_config(account: str, faults: list[Fault], start: datetime, days: int, sy
     second = StrategySpec("meanrev", "meanrev", {}, "CORE", 1)
     return RunConfig(account=account, symbols=symbols, strategy=CORE[0], params=dict(CORE[1]), start=start,
                      end=hours[-1], principal=Decimal(10000), extra_strategies=(second, agent),
-                     chaos={"campaign": campaign, "seed": seed, "venue": venue})
+                     chaos={"campaign": campaign, "seed": seed, "venue": venue},
+                     feed="sync" if schedule.of_layer(faults, "feed") else "stored")
+
+
+def feed_plan(faults: list[Fault], start: datetime, days: int, symbols: tuple[str, ...], seed: int,
+              venue: str) -> dict[str, Any] | None:
+    """The chaos feeder's plan (:meth:`predator.chaos.feed.ChaosFeed.as_plan`) of the schedule's feed layer, None
+    when it has none: each fault from its hour for its ``hours`` (a ``late_revision`` from the bar's close to its
+    revision)."""
+    hours = [start + i * HOUR for i in range(days * 24)]
+    feed = schedule.of_layer(faults, "feed")
+    if not feed:
+        return None
+    return {"venue": venue, "symbols": list(symbols), "start": hours[0].isoformat(), "end": hours[-1].isoformat(),
+            "seed": seed, "faults": [[f.kind, hours[f.hour].isoformat(),
+                                      hours[min(f.hour + f.hours - 1, len(hours) - 1)].isoformat()] for f in feed]}
+
+
+def leak_windows(faults: list[Fault], start: datetime) -> list[list[str]]:
+    """The ``memory_leak`` windows (first and last hour, ISO) of the schedule."""
+    return [[(start + f.hour * HOUR).isoformat(), (start + (f.hour + f.hours - 1) * HOUR).isoformat()]
+            for f in schedule.of_layer(faults, "memory")]
+
+
+def own_database(server: Target, campaign: int, seed: int) -> Target:
+    """A database of the campaign's own on ``server`` (``predator_chaos_c<campaign>_s<seed>``, ``_2`` … when
+    taken), created and migrated: a sync-fed campaign needs a database that does not hold its window's bars yet
+    (the chaos feeder delivers them hour by hour), and the kill switch, which is global, then touches no other
+    book. Kept after the campaign (its book, metrics and report)."""
+    from predator.db import migrate
+
+    with server.connect("admin", autocommit=True) as conn:
+        name = chaos_db.create_database(conn, f"predator_chaos_c{campaign}_s{seed}")
+    target = server.with_dbname(name)
+    migrate.upgrade(target)
+    return target
 
 
 def segments(days: int, faults: list[Fault], check_hours: int = 24) -> list[int]:
     """The last hour index of each segment: every ``check_hours`` hours (default: each day's last hour) during
     the faults, every 6 hours in the liveness phase (so that the hour liveness is reached is known to 6
-    hours). The checks after each segment cover every hour closed since the previous one."""
+    hours); and the hour of a kill switch (the operator throws it at the worker's barrier) and two hours later
+    (the operator checks its effects and resumes). The checks after each segment cover every hour closed since
+    the previous one."""
     total = days * 24
     live = schedule.faulted_hours(days)
     step = max(1, check_hours)
+    switches = {h for f in schedule.of_layer(faults, "operator") for h in (f.hour, f.hour + 2)}
     ends = sorted({min(h, total - 1) for h in range(step - 1, live, step)} | {live - 1}
-                  | set(range(live + 5, total, 6)) | {total - 1})
+                  | set(range(live + 5, total, 6)) | {total - 1} | switches)
     return [e for e in ends if 0 <= e < total]
 
 
@@ -163,6 +219,11 @@ class Campaign:
         #: Check a segment's hours while the worker runs the next one when no halt is in force (2 cores).
         self.overlap_checks = overlap_checks
         self.faults = schedule.build(campaign, seed, self.days, symbols)
+        #: The server the campaign was given; a sync-fed campaign (feed faults) runs in a database of its own.
+        self.server = target
+        self.sync = bool(schedule.of_layer(self.faults, "feed"))
+        if self.sync:
+            self.target = target = own_database(target, campaign, seed)
         self.account = fresh_account(target, campaign, seed)
         self.config = run_config(self.account, self.faults, start, self.days, symbols, campaign, seed)
         self.hours = [start + i * HOUR for i in range(self.days * 24)]
@@ -173,20 +234,40 @@ class Campaign:
         self.corrections: list[str] = []
         #: A correction the database refused (the book stays as it is: the account's trading ends).
         self.refused: str | None = None
+        #: The operator layer's kill switch (one at most), the hour it was thrown after, and whether its effects
+        #: were seen to hold (None: not yet judged); what was missing at the last check.
+        self.kill_switch = next(iter(schedule.of_layer(self.faults, "operator")), None)
+        self.kill_switch_at: datetime | None = None
+        self.kill_switch_held: bool | None = None
+        self.kill_switch_missing: str | None = None
 
     def run(self) -> CampaignResult:
         t0 = seams.monotonic()
         res = CampaignResult(self.campaign, self.seed, self.days, self.account, schedule.digest(self.faults),
                              self.faults)
-        self.plan.write_text(json.dumps({"config": self.config.as_dict(),
-                                         "faults": [f.as_dict() for f in self.faults]}, indent=1))
+        if self.sync:
+            from predator.chaos.scenario import Window
+            from predator.chaos.scenario_run import _warmup_hours, load_window
+
+            # The history before the first hour; the chaos feeder delivers the rest hour by hour.
+            load_window(self.target, Window(self.config.venue.venue, self.symbols, self.start, self.hours[-1]),
+                        _warmup_hours(self.config), upto=self.start - HOUR)
+        self.plan.write_text(json.dumps({
+            "config": self.config.as_dict(), "faults": [f.as_dict() for f in self.faults], "seed": self.seed,
+            "feed": feed_plan(self.faults, self.start, self.days, self.symbols, self.seed, self.config.venue.venue),
+            "leaks": leak_windows(self.faults, self.start)}, indent=1))
         name = schedule.INTENSITY[self.campaign][0]
         self.say(f"campaign {self.campaign} ({name}), seed {self.seed}: {self.days} days from "
-                 f"{self.start:%Y-%m-%d}, account {self.account}, {len(self.faults)} faults scheduled "
+                 f"{self.start:%Y-%m-%d}, account {self.account}"
+                 + (f" in database {self.target.dbname} (sync-fed)" if self.sync else "")
+                 + f", {len(self.faults)} faults scheduled "
                  f"(schedule {res.schedule_digest[:12]}); reproduce with: predator chaos run --campaign "
                  f"{self.campaign} --seed {self.seed} --days {self.days}")
-        sup = Supervisor(self.plan, self.hours, worker_env(None), self.target.embedded,
-                         self.faults if self.process_faults else [], terminate=self.terminate_worker_sessions)
+        sup = Supervisor(self.plan, self.hours, worker_env(self.target.dsn if self.sync else None),
+                         self.target.embedded, self.faults if self.process_faults else [],
+                         terminate=self.terminate_worker_sessions)
+        res.database = self.target.dbname
+        self.memory_breaker(sup.load())
         live_from = schedule.faulted_hours(self.days)
         res.liveness_bound = self.hours[-1]
         ends = segments(self.days, self.faults, self.check_hours)
@@ -235,10 +316,12 @@ class Campaign:
                 res.rss_pid += run.rss_pid
                 res.injected += run.injected
                 res.injected += [Injected(f, self.hours[f.hour], self.outcome(f)) for f in self.faults
-                                 if first <= f.hour <= end and f.layer in ("venue", "decision")]
+                                 if first <= f.hour <= end and f.layer in ("venue", "decision", "feed", "memory")]
                 first = end + 1
                 settle()
                 prune(end)
+                if self.kill_switch is not None and end == self.kill_switch.hour:
+                    res.injected.append(self.throw_kill_switch(sup, res))
                 nxt = next((e for e in ends[k + 1:] if e in wanted), None)
                 # The worker waits at its barrier. With no halt in force (nothing for the operator to do) and
                 # outside the liveness phase's search (before it, or once liveness is reached), it goes on with
@@ -266,6 +349,10 @@ class Campaign:
             sup.close()
         res.worker_load_s = sup.load_s
         res.injected += sup.missed()
+        if self.kill_switch_at is not None:
+            res.kill_switch_missing = self.kill_switch_missing or ""
+        elif self.kill_switch is not None and self.kill_switch.hour < len(self.hours):
+            res.kill_switch_missing = "never thrown"
         # Each segment verified the chains from the previous checkpoint's heads (gate 10); once at the end,
         # every chain of the book from genesis.
         t_verify = seams.monotonic()
@@ -295,6 +382,63 @@ class Campaign:
         return (bool(check.reconciled) or check.ended is not None) and check.gates_passed and check.chains_ok \
             and not check.blocked
 
+    def memory_breaker(self, service_kb: int) -> None:
+        """With ``memory_leak`` windows scheduled: the book's ``worker_rss_mb`` ceiling at :data:`LEAK_MARGIN_MB`
+        above what the worker service holds (set before the first hour; a replay copies it, and re-records the
+        worker's reports)."""
+        if not schedule.of_layer(self.faults, "memory") or service_kb <= 0:
+            return
+        ceiling = Decimal(service_kb // 1024 + LEAK_MARGIN_MB)
+        with self.target.connect("operator") as op:
+            api.set_breaker(op, "paper", "worker_rss_mb", ceiling,
+                            f"chaos campaign {self.campaign} seed {self.seed}: memory_leak windows scheduled "
+                            f"(service {service_kb // 1024} MB + {LEAK_MARGIN_MB} MB)", self.account)
+            op.commit()
+
+    def throw_kill_switch(self, sup: Supervisor, res: CampaignResult) -> Injected:
+        """The operator layer's kill switch, after the worker closed its hour and waits at its barrier:
+        ``api.kill_switch`` with ``flatten`` (the scripted operator's drill), then the worker carries it out
+        (:meth:`Supervisor.kill_switch`; with ``mid_kill_switch`` armed it SIGKILLs itself midway and a fresh
+        worker finishes it). Its effects are judged at the following checks (:meth:`judge_kill_switch`)."""
+        f = self.kill_switch
+        assert f is not None
+        at = self.hours[f.hour]
+        with self.target.connect("operator", autocommit=True) as op:
+            ks = api.kill_switch(op, f"chaos operator: campaign {self.campaign} seed {self.seed}: the scheduled "
+                                     f"kill switch after {at:%Y-%m-%d %H:00}", flatten=bool(f.param("flatten", 1)))
+        seg = sup.kill_switch()
+        killed = [i for i in seg.injected if i.fault == f]
+        seg.injected = [i for i in seg.injected if i.fault != f]
+        if f in sup.pending:
+            sup.pending.remove(f)
+        res.worker_starts += seg.starts
+        res.worker_kills += seg.kills
+        res.injected += seg.injected
+        self.kill_switch_at = at
+        outcome = (f"kill switch after {at:%Y-%m-%d %H:00}: {ks.orders_marked} order(s) marked for cancellation, "
+                   f"{ks.flatten_orders} flatten exit(s); "
+                   + ("worker SIGKILLed at mid_kill_switch, a fresh worker finished it" if killed
+                      else "carried out by the worker"))
+        self.say(f"  {outcome}")
+        return Injected(f, at, outcome, seg.wall_s)
+
+    def judge_kill_switch(self) -> None:
+        """After the kill switch, at each check until they hold: no order admitted from a signal after it, no order
+        left open (each canceled at the venue: a clean reconciliation after it compares the venue's open orders
+        with the book's), the book flat (every position sold by the kill switch's exits, each filled)."""
+        if self.kill_switch_at is None or self.kill_switch_held:
+            return
+        with self.target.connect("auditor") as conn:
+            st = chaos_db.kill_switch_state(conn, self.account, self.kill_switch_at)
+            conn.commit()
+        missing = [f"{st.admitted_after} order(s) admitted from a signal after it"] if st.admitted_after else []
+        missing += [f"{st.open_orders} order(s) still open"] if st.open_orders else []
+        missing += [f"{st.positions} position(s) left"] if st.positions else []
+        missing += [f"{st.exits_unfilled} flatten exit(s) not filled"] if st.exits_unfilled else []
+        missing += [] if st.reconciled_after else ["no clean reconciliation after it"]
+        self.kill_switch_missing = "; ".join(missing)
+        self.kill_switch_held = not missing
+
     def terminate_worker_sessions(self) -> int:
         """The ``terminate_backends`` fault: the server drops the worker's sessions."""
         with self.target.connect("admin", autocommit=True) as conn:
@@ -302,6 +446,10 @@ class Campaign:
 
     def outcome(self, f: Fault) -> str:
         """What a venue or decision fault did, as the book shows it (the worker applied it)."""
+        if f.layer == "feed":
+            return "delivered by the worker's chaos feeder"
+        if f.layer == "memory":
+            return "leaked by the worker (its resident memory reported every hour)"
         if f.layer != "venue":
             return "applied by the worker"
         first, last = self.hours[f.hour], self.hours[min(f.hour + f.hours - 1, len(self.hours) - 1)]
@@ -355,6 +503,8 @@ class Campaign:
             halts = chaos_db.halts_in_force(conn, self.account)
             reconciled = chaos_db.reconciliation_clean(conn, self.account)
             conn.commit()
+        if operator:
+            self.judge_kill_switch()
         resumed, blocked = self.operator(halts, reconciled) if halts and operator else ([], [])
         corrected = self.correct(halts, reconciled, past or []) if operator else []
         ended = self.ended(halts, reconciled, past or [])
@@ -450,6 +600,17 @@ class Campaign:
         with self.target.connect("operator", autocommit=True) as op, self.target.connect("auditor") as aud:
             for h in halts:
                 scope = f"{h.scope_kind}:{h.scope_key}"
+                if h.scope_kind == "global" and self.kill_switch_at is not None and not self.kill_switch_held:
+                    continue  # the kill switch's effects first (a global halt in force is the kill switch's too)
+                if h.scope_kind == "global" and h.reason.startswith(KILL_SWITCH_REASON):
+                    # The operator's own kill switch: explained by the drill; resumed once its effects hold and
+                    # the reconciliation is clean.
+                    if reconciled:
+                        api.resume(op, f"chaos operator: the kill switch's effects hold (nothing admitted after it, "
+                                       f"every order canceled, the book flat, reconciliation clean) ({h.reason})",
+                                   "global", None)
+                        resumed.append(scope)
+                    continue
                 if h.incident is None:
                     blocked.append(scope)
                     continue
@@ -502,18 +663,27 @@ class _CheckThread:
 def summary_lines(res: CampaignResult) -> list[str]:
     venue = sum(1 for i in res.injected if i.fault.layer == "venue")
     decision = sum(1 for i in res.injected if i.fault.layer == "decision")
+    feed = sum(1 for i in res.injected if i.fault.layer == "feed")
+    leaks = sum(1 for i in res.injected if i.fault.layer == "memory")
+    switches = sum(1 for i in res.injected if i.fault.layer == "operator")
     lines = [
         f"campaign {res.campaign} seed {res.seed}: {res.days} days, account {res.account}, {res.wall_s:.0f} s wall",
         f"  faults: {len(res.faults)} scheduled; worker SIGKILLs {res.worker_kills}, database immediate stops "
-        f"{res.db_stops}, venue faults {venue}, decision faults {decision}; worker starts {res.worker_starts}",
+        f"{res.db_stops}, venue faults {venue}, decision faults {decision}, feed faults {feed}, memory leaks "
+        f"{leaks}, kill switches {switches}; worker starts {res.worker_starts}",
         f"  operator resumes {res.operator_resumes}; book corrections "
         f"{sum(len(c.corrected) for c in res.checks)}; liveness reached at {res.liveness_hour} "
         f"(bound {res.liveness_bound})",
         f"  replay parity: {res.replay_parity}",
     ]
+    if res.kill_switch_missing is not None:
+        lines.append("  kill switch: " + ("effects held (nothing admitted after it, every order canceled, the book "
+                                          "flat, reconciled), resumed by the operator" if not res.kill_switch_missing
+                                          else f"effects did NOT hold: {res.kill_switch_missing}"))
     if res.campaign_id is not None:
-        lines.append(f"  campaign id {res.campaign_id}: predator chaos report --campaign-id {res.campaign_id} "
-                     "--out FILE")
+        where = f" --database {res.database}" if res.database.startswith("predator_chaos_") else ""
+        lines.append(f"  campaign id {res.campaign_id}: predator chaos report --campaign-id {res.campaign_id}"
+                     f"{where} --out FILE")
     lines += [f"  FAIL: {f}" for f in res.failures]
     lines.append("CHAOS CAMPAIGN: " + ("PASSED" if res.passed else "FAILED") + f" (seed {res.seed})")
     return lines

@@ -288,13 +288,7 @@ def run_sync_fed(target: Target, config: RunConfig, feed: ChaosFeed, venue: Any,
             last = runner.last_closed_hour()
             t = config.start if last is None else last + HOUR
             while t <= config.end:
-                if t in kills:
-                    _killed_delivery(target, conn, feed, t, applied)
-                feed.before(conn, t)
-                if t in kills:
-                    again = feed.before(conn, t)
-                    applied.append((f"ingest_kill: delivered again, {sum(x.duplicate for x in again)} of "
-                                    f"{sum(x.read for x in again)} bar(s) duplicates", t))
+                deliver(target, conn, feed, t, applied, kills)
                 runner.step(t)
                 t += HOUR
         assert runner.conn is not None
@@ -305,6 +299,22 @@ def run_sync_fed(target: Target, config: RunConfig, feed: ChaosFeed, venue: Any,
     summary.events = what_happened(target, config)
     summary.seconds = seams.monotonic() - started
     return summary
+
+
+def deliver(target: Target, conn: psycopg.Connection[Any], feed: ChaosFeed, t: datetime,
+            applied: list[tuple[str, datetime]], kills: set[datetime] | None = None) -> None:
+    """What the hour ``t`` receives, before it closes (``kills``: the ``ingest_kill`` hours, default the feed's):
+    at an ``ingest_kill`` hour first by a feeder process SIGKILLed at ``mid_ingest`` (nothing of its load is
+    stored), then again as a restarted feeder would, and once more (every bar a duplicate). A pure function of the
+    hour: a restarted worker that delivers an hour again stores nothing new (duplicates)."""
+    kills = set(kill_hours(feed.faults)) if kills is None else kills
+    if t in kills:
+        _killed_delivery(target, conn, feed, t, applied)
+    feed.before(conn, t)
+    if t in kills:
+        again = feed.before(conn, t)
+        applied.append((f"ingest_kill: delivered again, {sum(x.duplicate for x in again)} of "
+                        f"{sum(x.read for x in again)} bar(s) duplicates", t))
 
 
 def _killed_delivery(target: Target, conn: psycopg.Connection[Any], feed: ChaosFeed, t: datetime,

@@ -5,9 +5,10 @@
 (``mid_close``: inside the hour's transaction, before it commits; ``after_admission``: the admitted orders
 committed, not yet sent; ``after_ack``: sent and acknowledged; ``mid_fill_relay``: the venue's fills and
 events of the hour taken from the venue, not yet recorded in the book; ``mid_ingest``: a chaos feeder's batch staged
-and gated, its transaction not committed, :mod:`predator.chaos.feed`; a point fires at the first hour from
-its own that reaches its phase). Without the variable :func:`reached` only
-compares a cached empty set.
+and gated, its transaction not committed, :mod:`predator.chaos.feed`; ``mid_kill_switch``: the campaign worker
+carrying out a kill switch, its cancels done at the venue, not yet recorded, its exits not yet sent,
+:mod:`predator.chaos.worker`; a point fires at the first hour from its own that reaches its phase). Without the
+variable :func:`reached` only compares a cached empty set.
 """
 
 from __future__ import annotations

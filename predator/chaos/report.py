@@ -18,7 +18,8 @@ from predator.errors import NotFoundError
 from predator.reports.report import TEMPLATES
 
 W, H, PAD = 900, 220, 40
-LAYER_COLOURS = {"venue": "#d98c00", "worker": "#c0392b", "postgres": "#8e44ad", "decision": "#2471a3"}
+LAYER_COLOURS = {"venue": "#d98c00", "worker": "#c0392b", "postgres": "#8e44ad", "decision": "#2471a3",
+                 "feed": "#16a085", "memory": "#7f8c8d", "operator": "#000000"}
 
 
 @dataclass(frozen=True)

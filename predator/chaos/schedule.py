@@ -17,7 +17,20 @@ layer:
   the worker's sessions (``pg_terminate_backend``);
 * ``decision`` — faults of a strategy's decisions (:mod:`predator.chaos.decisions`) for ``hours`` hours:
   ``overtrade`` (10× the size on every symbol every hour), ``repeat_refused`` (the same oversized idea again
-  and again), ``corrupt_scores`` (confidence and edge scores corrupted).
+  and again), ``corrupt_scores`` (confidence and edge scores corrupted);
+* ``feed`` — faults of the data feed (:mod:`predator.chaos.feed`: the campaign runs sync-fed, its bars delivered
+  hour by hour by the chaos feeder) for ``hours`` hours from ``hour``: ``feed_stall`` (nothing delivered, one
+  catch-up batch after), ``flat_candles`` (bars flat at the previous close, volume 0), ``late_revision`` (the bar
+  closing at ``hour`` first arrives with a preliminary close, the real one at ``hour + hours - 1``),
+  ``single_venue_print`` (one seeded symbol's bar with a 30-40 % wick), ``ingest_kill`` (the feeder process
+  loading the hour's batch SIGKILLed at kill point ``mid_ingest``, then the hour delivered again);
+* ``memory`` — ``memory_leak``: over ``hours`` hours the worker allocates and keeps 24-40 MB an hour
+  (:mod:`predator.chaos.memleak`, seed 001 C2), released after the window; the campaign sets the book's
+  ``worker_rss_mb`` breaker so that the database notices;
+* ``operator`` — ``kill_switch``: after the worker closed ``hour``, the scripted operator throws the kill switch
+  (``api.kill_switch`` with ``flatten``) and the worker carries it out with kill point ``mid_kill_switch`` armed
+  (it SIGKILLs itself inside the handling: resting orders canceled at the venue, not yet recorded, the flatten's
+  exits not yet sent); campaigns :data:`KILL_SWITCH_CAMPAIGNS`.
 
 The last part of a campaign (:func:`liveness_hours`) has no fault: the liveness phase, which must reach
 "reconciled, within caps, every halt explained by an incident".
@@ -38,10 +51,14 @@ from predator import seams
 
 #: Campaign number -> (name, default days, faults per simulated day by layer).
 INTENSITY: dict[int, tuple[str, int, dict[str, float]]] = {
-    1: ("light", 30, {"venue": 0.20, "worker": 0.15, "postgres": 0.05, "decision": 0.10}),
-    2: ("medium", 90, {"venue": 0.40, "worker": 0.25, "postgres": 0.08, "decision": 0.20}),
-    3: ("heavy", 180, {"venue": 0.70, "worker": 0.40, "postgres": 0.10, "decision": 0.35}),
-    4: ("extreme", 365, {"venue": 1.00, "worker": 0.50, "postgres": 0.12, "decision": 0.50}),
+    1: ("light", 30, {"venue": 0.20, "worker": 0.15, "postgres": 0.05, "decision": 0.10, "feed": 0.10,
+                      "memory": 0.03}),
+    2: ("medium", 90, {"venue": 0.40, "worker": 0.25, "postgres": 0.08, "decision": 0.20, "feed": 0.20,
+                       "memory": 0.04}),
+    3: ("heavy", 180, {"venue": 0.70, "worker": 0.40, "postgres": 0.10, "decision": 0.35, "feed": 0.35,
+                       "memory": 0.05}),
+    4: ("extreme", 365, {"venue": 1.00, "worker": 0.50, "postgres": 0.12, "decision": 0.50, "feed": 0.50,
+                         "memory": 0.06}),
 }
 
 #: Venue faults drawn at random (predator.chaos.venue), with their length in hours (lowest, highest).
@@ -57,7 +74,16 @@ TERMINAL_KINDS = ("ghost_fill", "withdrawal")
 KILL_PHASES = ("hour", "after_admission", "after_ack", "mid_close", "mid_fill_relay", "freeze")
 POSTGRES_KINDS = ("immediate_stop", "terminate_backends")
 DECISION_KINDS = ("overtrade", "repeat_refused", "corrupt_scores")
-LAYERS = ("venue", "worker", "postgres", "decision")
+#: Feed faults (predator.chaos.feed) with their length in hours (lowest, highest); a ``late_revision``'s length
+#: runs from the bar's close to its revision.
+FEED_KINDS = ("feed_stall", "flat_candles", "late_revision", "single_venue_print", "ingest_kill")
+_FEED_HOURS = {"feed_stall": (2, 5), "flat_candles": (3, 5), "late_revision": (2, 6), "single_venue_print": (1, 1),
+               "ingest_kill": (1, 1)}
+#: Hours of a ``memory_leak`` window (lowest, highest).
+LEAK_HOURS = (4, 8)
+#: Campaigns whose scripted operator throws the kill switch once (with ``mid_kill_switch`` armed).
+KILL_SWITCH_CAMPAIGNS = (2, 3, 4)
+LAYERS = ("venue", "worker", "postgres", "decision", "feed", "memory", "operator")
 
 
 def component_rng(seed: int, component: str) -> random.Random:
@@ -165,7 +191,53 @@ def build(campaign: int, seed: int, days: int | None = None, symbols: tuple[str,
         target = rng.choice(symbols) if symbols else "*"
         at, hours = rng.randrange(first, end), rng.randint(1, 6)
         faults.append(Fault(at, "decision", kind, (("hours", min(hours, end - at)), ("symbol", target))))
+    faults += _feed(seed, rates["feed"], days, first, end, faults)
+    rng = component_rng(seed, "memory")
+    for _ in range(_count(rates["memory"], days)):
+        hours = rng.randint(*LEAK_HOURS)
+        at = rng.randrange(first, max(first + 1, end - hours))
+        faults.append(Fault(at, "memory", "memory_leak", (("hours", min(hours, end - at)),)))
+    if campaign in KILL_SWITCH_CAMPAIGNS:
+        faults += _kill_switch(seed, first, faults)
     return sorted(faults)
+
+
+def _feed(seed: int, rate: float, days: int, first: int, end: int, others: list[Fault]) -> list[Fault]:
+    """The feed layer (``component_rng(seed, "feed")``): windows that neither overlap nor touch each other (the
+    feeder's faults are judged one at a time), inside the faulted phase; an ``ingest_kill`` never at the hour after
+    a database stop or dropped sessions (the stop would end the feeder process before its kill point)."""
+    rng = component_rng(seed, "feed")
+    busy: set[int] = set()
+    after_db = {f.hour + 1 for f in others if f.layer == "postgres"}
+    out: list[Fault] = []
+    for _ in range(_count(rate, days)):
+        kind = rng.choice(FEED_KINDS)
+        hours = rng.randint(*_FEED_HOURS[kind])
+        for _try in range(20):
+            at = rng.randrange(first, max(first + 1, end - hours + 1))
+            span = set(range(at - 1, at + hours + 1))
+            if at + hours <= end and not span & busy and not (kind == "ingest_kill" and at in after_db):
+                busy |= span
+                out.append(Fault(at, "feed", kind, (("hours", hours),)))
+                break
+    return out
+
+
+def _kill_switch(seed: int, first: int, others: list[Fault]) -> list[Fault]:
+    """The operator layer (``component_rng(seed, "kill_switch")``): one kill switch, with ``flatten``, after an hour
+    with no worker or database fault and outside every venue and feed window from it to two hours later (the
+    operator resumes at the segment two hours on, once its effects hold), and at least six hours before the
+    terminal venue fault (whose global halt the kill switch's resume must not lift)."""
+    rng = component_rng(seed, "kill_switch")
+    terminal = min((f.hour for f in others if f.kind in TERMINAL_KINDS), default=first)
+    taken = {f.hour for f in others if f.layer in ("worker", "postgres")}
+    # Nor inside a venue or feed window: the flatten's exits fill at the next hour, on bars that came.
+    taken |= {h for f in others if f.layer in ("venue", "feed") and f.kind not in TERMINAL_KINDS
+              for h in range(f.hour, f.hour + f.hours)}
+    free = [h for h in range(first, terminal - 6) if not {h, h + 1, h + 2} & taken]
+    if not free:
+        return []
+    return [Fault(rng.choice(free), "operator", "kill_switch", (("flatten", 1), ("phase", "mid_kill_switch")))]
 
 
 def digest(faults: list[Fault]) -> str:

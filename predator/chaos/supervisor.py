@@ -81,12 +81,15 @@ class Supervisor:
         self.env = env
         self.embedded = embedded
         self.max_restarts = max_restarts
-        #: Worker and database faults not carried out yet (phase kill points stay armed until reached).
-        self.pending = sorted(f for f in faults if f.layer in ("worker", "postgres"))
+        #: Worker, database and kill-switch faults not carried out yet (phase kill points stay armed until
+        #: reached; a kill switch's ``mid_kill_switch`` point fires when the worker carries it out).
+        self.pending = sorted(f for f in faults if f.layer in ("worker", "postgres", "operator"))
         self.log_path = log_path or plan.with_suffix(".worker.log")
         self.proc: subprocess.Popen[str] | None = None
         self.worker: int | None = None  # pid of the live worker, None when none runs
         self.load_s = 0.0
+        #: The service's resident memory (kB) once it loaded the data (what each forked worker starts from).
+        self.service_rss_kb = 0
         self.started = 0.0  # monotonic time the live worker was started
         #: Called before the database is stopped (the campaign waits there for a check it runs meanwhile).
         self.before_db_stop: Callable[[], None] = lambda: None
@@ -112,7 +115,9 @@ class Supervisor:
             line = self._read()
             if not line.startswith("loaded "):
                 raise WorkerFailed(f"the worker service did not load its data: {line!r}{self._stderr_tail()}")
-            self.load_s = float(line.split()[1])
+            parts = line.split()
+            self.load_s = float(parts[1])
+            self.service_rss_kb = int(parts[2]) if len(parts) > 2 else 0
         return self.proc
 
     def _send(self, line: str) -> None:
@@ -138,7 +143,7 @@ class Supervisor:
 
     def _kill_spec(self) -> str:
         return ";".join(f"{f.param('phase')}@{self.hours[f.hour].isoformat()}" for f in self.pending
-                        if f.layer == "worker" and f.param("phase", "hour") != "hour")
+                        if f.layer in ("worker", "operator") and f.param("phase", "hour") != "hour")
 
     def close(self) -> None:
         """Stop the worker (``quit`` at its barrier) and the service."""
@@ -173,6 +178,46 @@ class Supervisor:
         while not self._read().startswith("exited"):
             pass
         self.worker = None
+
+    def load(self) -> int:
+        """Start the service (it loads the data once); the resident memory (kB) it reported."""
+        self._service()
+        return self.service_rss_kb
+
+    def kill_switch(self) -> SegmentRun:
+        """The operator threw the kill switch while the worker waits at its barrier: have it carry out the
+        cancels and exits now (``killswitch``), at its last closed hour. When it kills itself at the armed kill
+        point ``mid_kill_switch`` (or dies otherwise: a SIGKILL or a lost database), a fresh worker is started,
+        whose start-up (venue restored from the book, then every cancel request and unsent order carried out)
+        finishes the job; the worker is left waiting at its barrier."""
+        self._service()
+        seg = SegmentRun()
+        t0 = seams.monotonic()
+        self._restarts = 0
+        while self.worker is None:
+            self._restarts += 1
+            if self._restarts > self.max_restarts:
+                raise WorkerFailed("the worker could not be started for the kill switch")
+            self._start(seg)
+        fired: tuple[str, datetime] | None = None
+        self._send("killswitch")
+        while True:
+            line = self._read()
+            if line.startswith("killpoint "):
+                _, phase, hour = line.split()
+                fired = (phase, datetime.fromisoformat(hour))
+            elif line.startswith("exited "):
+                self._exited(int(line.split()[1]), False, fired, seg)
+                while self.worker is None:
+                    self._restarts += 1
+                    if self._restarts > self.max_restarts:
+                        raise WorkerFailed("the worker could not be started after the kill switch")
+                    self._start(seg)
+                break
+            elif line.startswith("ready "):
+                break
+        seg.wall_s = seams.monotonic() - t0
+        return seg
 
     # --- a segment --------------------------------------------------------------------------------------
     def run_segment(self, until: datetime) -> SegmentRun:
@@ -301,7 +346,7 @@ class Supervisor:
         any end but SIGKILL or a lost database fails the campaign."""
         self.worker = None
         if rc == -signal.SIGKILL and not sent_kill and fired is not None:
-            f = next((f for f in self.pending if f.layer == "worker"
+            f = next((f for f in self.pending if f.layer in ("worker", "operator")
                       and (f.param("phase"), self.hours[f.hour]) == fired), None)
             if f is not None:
                 self.pending.remove(f)

@@ -20,7 +20,8 @@ from predator.logs import configure_logging
 @main.group()
 def chaos() -> None:
     """Chaos campaigns: a seeded schedule of faults (venue, worker SIGKILLs, PostgreSQL immediate stops,
-    decisions) over a paper run, checked after every segment (docs/chaos.md)."""
+    decisions, the data feed, a memory leak, the kill switch) over a paper run, checked after every segment
+    (docs/chaos.md)."""
 
 
 @chaos.command("run")
@@ -60,7 +61,7 @@ def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, sta
                    workdir or config.home() / "chaos", say=click.echo,
                    replay=not no_replay, check_hours=check_hours, overlap_checks=not serial_checks)
     res = run.run()
-    res.campaign_id = store(target, res, begin)
+    res.campaign_id = store(run.target, res, begin)
     for line in summary_lines(res):
         click.echo(line)
     if not res.passed:
@@ -83,9 +84,10 @@ def worker_cmd(plan: Path) -> None:
     from predator.runner.config import RunConfig
 
     configure_logging()
-    config = RunConfig.from_dict(json.loads(plan.read_text())["config"])
+    found = json.loads(plan.read_text())
+    config = RunConfig.from_dict(found["config"])
     with database_lost_exits("chaos worker"):
-        code = serve(default_target(start=False), config)
+        code = serve(default_target(start=False), config, plan=found)
     os.environ.pop("PREDATOR_CHAOS_KILL", None)
     sys.exit(code)
 
@@ -93,10 +95,13 @@ def worker_cmd(plan: Path) -> None:
 @chaos.command("report")
 @click.option("--campaign-id", type=int, required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def report_cmd(campaign_id: int, out: Path) -> None:
+@click.option("--database", default=None,
+              help="The campaign's database (a sync-fed campaign runs in one of its own; its run prints it).")
+def report_cmd(campaign_id: int, out: Path, database: str | None) -> None:
     """Write a campaign's HTML report: metrics, equity and drawdown with the fault timeline, halts and
     recoveries, a post-mortem per halt from the incident log."""
     from predator.chaos.report import write
 
-    path = write(default_target(), campaign_id, out)
+    target = default_target()
+    path = write(target.with_dbname(database) if database else target, campaign_id, out)
     click.echo(f"report: {path}")

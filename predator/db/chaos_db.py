@@ -289,3 +289,48 @@ def unvoided_fills_like(conn: psycopg.Connection[Any], account: str, suffix: str
                 "SELECT symbol, venue_trade_id, side, quantity, price, fee, fee_currency, seq FROM api.fills"
                 " WHERE account = %s AND NOT voided AND right(venue_trade_id, length(%s)) = %s ORDER BY seq DESC",
                 (account, suffix, suffix)).fetchall()]
+
+
+def create_database(conn: psycopg.Connection[Any], base: str) -> str:
+    """Create a database named ``base`` (``base_2``, ``base_3`` … when taken) on the server of ``conn`` (the
+    administrator's, in autocommit); returns its name. A sync-fed chaos campaign's database of its own."""
+    from psycopg import sql
+
+    taken = {r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                        (base.replace("_", r"\_") + "%",))}
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name
+
+
+@dataclass(frozen=True)
+class KillSwitchState:
+    """What the book shows after a kill switch thrown after hour ``at``: orders admitted from a strategy's signal
+    after it (origin signal), orders still open (new, open, partially filled), positions left, the kill switch's
+    exits not filled, and whether a clean reconciliation came after it."""
+
+    admitted_after: int
+    open_orders: int
+    positions: int
+    exits_unfilled: int
+    reconciled_after: bool
+
+
+def kill_switch_state(conn: psycopg.Connection[Any], account: str, at: datetime) -> KillSwitchState:
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM api.orders o WHERE o.account = %(a)s AND o.ts > %(t)s"
+        "          AND o.origin = 'signal'),"
+        " (SELECT count(*) FROM api.orders o WHERE o.account = %(a)s"
+        "          AND o.status IN ('new', 'open', 'partially_filled')),"
+        " (SELECT count(*) FROM api.positions p WHERE p.account = %(a)s),"
+        " (SELECT count(*) FROM api.orders o WHERE o.account = %(a)s AND o.origin = 'kill_switch'"
+        "          AND o.ts >= %(t)s AND o.status <> 'filled'),"
+        " coalesce((SELECT r.clean FROM api.reconciliations r WHERE r.account = %(a)s AND r.ts > %(t)s"
+        "          ORDER BY r.seq DESC LIMIT 1), false)",
+        {"a": account, "t": at},
+    ).fetchone()
+    assert row is not None
+    return KillSwitchState(int(row[0]), int(row[1]), int(row[2]), int(row[3]), bool(row[4]))

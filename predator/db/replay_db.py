@@ -294,3 +294,11 @@ def replay_scratch(server: Target, *, keep: bool) -> Iterator[Target]:
             ).fetchone() == (True,)
             if not kept:
                 holder.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def worker_reports(conn: psycopg.Connection[Any], *, account: str) -> dict[datetime, tuple[int, int, dict[str, Any]]]:
+    """What the original run's workers reported about their own process at each hour's close
+    (``api.worker_health``: resident kB, pid, detail), by hour (the latest report of an hour)."""
+    rows = conn.execute("SELECT ts, rss_kb, pid, detail FROM api.worker_health WHERE account = %s ORDER BY seq",
+                        (account,)).fetchall()
+    return {r[0]: (int(r[1]), int(r[2]), dict(r[3] or {})) for r in rows}

@@ -338,13 +338,18 @@ class VenueRelay:
         with conn.transaction():
             api.run(conn, self.health_call(ts))
 
-    def service_requests(self, conn: psycopg.Connection[Any], t: datetime) -> int:
+    def service_requests(self, conn: psycopg.Connection[Any], t: datetime,
+                         midway: Callable[[], None] | None = None) -> int:
         """Carry out what the database asks of the venue: cancel every order marked for cancellation (the
         kill switch marks all), and send admitted orders that never reached the venue (kill-switch and
-        risk exits, or orders whose submission outcome was unknown). Returns how many were handled."""
+        risk exits, or orders whose submission outcome was unknown). Returns how many were handled.
+        ``midway`` is called once the cancels were carried out at the venue, before they are recorded and before
+        anything is sent (the chaos campaign's kill point ``mid_kill_switch``), or when there is nothing to do."""
         rows = reads.venue_requests(conn, self.account)
         conn.commit()
         if not rows:
+            if midway is not None:
+                midway()
             return 0
         cancels: list[api.Call[Any]] = []
         to_send: list[OrderRequest] = []
@@ -391,10 +396,11 @@ class VenueRelay:
             else:
                 request = OrderRequest(coid, r.symbol, r.side, r.order_type, r.quantity, r.limit_price, r.ts,
                                        r.expiry, r.decision_price)
-                if r.expiry is not None and r.expiry <= t:
-                    # Past its expiry and never acknowledged (a placement refused by a venue error that halted, a
-                    # crash before sending): an order decided for another hour is never sent late. Asked of the
-                    # venue first; one it never received expires in the book.
+                if r.side == "buy" and r.expiry is not None and r.expiry <= t:
+                    # An entry past its expiry and never acknowledged (a placement refused by a venue error that
+                    # halted, a crash before sending): a buy decided for another hour is never sent late. Asked of
+                    # the venue first; one it never received expires in the book. Sells (exits: kill switch, risk
+                    # flatten, a strategy's exit) still go late: they only reduce what the book holds.
                     try:
                         unsent, known = self._resolve(request)
                     except (TransientVenueError, VenueHaltError, VenueRefusedError) as e:
@@ -409,6 +415,8 @@ class VenueRelay:
                     if known is None:
                         continue  # outcome still unknown: resolved on a later pass, never sent blind
                 to_send.append(request)
+        if midway is not None:
+            midway()
         if cancels:
             with conn.transaction():
                 api.run_many(conn, cancels)

@@ -423,8 +423,14 @@ def replay(
             else:
                 for symbol in config.feeds:  # the traded symbols and the conversion pairs
                     _copy_candles(src, feeder_conn, config.venue.venue, symbol, config.start - warmup, last + HOUR)
+            # What the original's workers reported about their process at each hour's close is an input of the
+            # worker_rss_mb breaker, as the bars are of the hour: the replay reports the same at the same hours.
+            reports = replay_db.worker_reports(src, account=account)
+            src.commit()
             # Replays run over stored history into a throwaway database: fast commits (backtest mode).
             runner = HourRunner(db, config, strategy=strategy, backtest_fast_commit=config.mode == "paper", until=last)
+            if reports:
+                runner.worker_health = reports.get
             try:
                 runner.prepare()
                 with db.connect("operator", autocommit=True) as op:  # each intervention its own transaction

@@ -109,8 +109,9 @@ class HourStep:
                 known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
                                                     symbols=self.config.feeds)
                 self.refresh(t, known)
-                state, admitted, refusals = self._close_and_admit(t, polled or self.relay.collect(self.conn, t),
-                                                                  decide)
+                collected = polled or self.relay.collect(self.conn, t)
+                killpoints.reached("mid_fill_relay", t)  # the venue's fills taken, not yet recorded
+                state, admitted, refusals = self._close_and_admit(t, collected, decide)
         killpoints.reached("after_admission", t)
         # Admitted orders are committed before they go out.
         if admitted:

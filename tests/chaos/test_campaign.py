@@ -28,6 +28,8 @@ from predator.config import PROJECT_ROOT
 SEEDS = Path(__file__).parent / "seeds"
 DAYS = int(os.environ.get("CHAOS_CI_DAYS", "2"))
 SYMBOLS = ("BTC/USDT", "ETH/USDT", "SOL/USDT")
+#: A campaign 2 seed whose 2-day schedule throws the kill switch at an hour where the book holds positions.
+KILL_SWITCH_SEED = 4
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("chaos")]
 
@@ -72,13 +74,30 @@ def test_campaign_1_with_a_fresh_seed(own_cluster: dict[str, str]) -> None:
     out = res.stdout
     assert "REPLAY PARITY: TRUE" in out
     assert f"CHAOS CAMPAIGN: PASSED (seed {seed})" in out
-    # The campaign was recorded and its report renders.
+    # Every fault class of seed 001 but the kill switch (campaigns 2-4): the feed layer ran sync-fed in the
+    # campaign's own database, the memory leak in the worker.
+    assert "(sync-fed)" in out and "feed faults 0," not in out and "memory leaks 0," not in out
+    # The campaign was recorded (in its own database) and its report renders.
     cid = int(out.split("campaign id ")[1].split(":")[0])
+    database = out.split("--database ")[1].split()[0]
     report = Path(own_cluster["PREDATOR_HOME"]) / "chaos.html"
-    r = _predator(own_cluster, "chaos", "report", "--campaign-id", str(cid), "--out", str(report))
+    r = _predator(own_cluster, "chaos", "report", "--campaign-id", str(cid), "--database", database,
+                  "--out", str(report))
     assert r.returncode == 0, r.stderr
     html = report.read_text()
     assert "Chaos campaign" in html and "<svg" in html and "State-corruption incidents" in html
+
+
+def test_kill_switch_killed_midway_holds(own_cluster: dict[str, str]) -> None:
+    """Campaign 2 over 2 days, seed 4: the scripted operator throws the kill switch (with flatten), the worker
+    SIGKILLs itself at mid_kill_switch and a fresh one finishes it; nothing is admitted after it, every order is
+    canceled, the book is flat and reconciled before the operator resumes; replay parity."""
+    res = _campaign(own_cluster, 2, KILL_SWITCH_SEED, 2, save=False)
+    out = res.stdout
+    assert res.returncode == 0, f"{out[-3000:]}\n{res.stderr[-3000:]}"
+    assert "worker SIGKILLed at mid_kill_switch, a fresh worker finished it" in out
+    assert "kill switch: effects held" in out and "kill switches 1" in out
+    assert "REPLAY PARITY: TRUE" in out and f"CHAOS CAMPAIGN: PASSED (seed {KILL_SWITCH_SEED})" in out
 
 
 def _saved() -> list[Path]:

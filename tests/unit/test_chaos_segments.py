@@ -61,3 +61,10 @@ def test_no_leak_reports_the_process_alone() -> None:
     got = WorkerHealth()(datetime(2023, 3, 1, tzinfo=UTC))
     if resident_kb() is not None:
         assert got is not None and got[0] > 0 and got[2] == {}
+
+
+def test_a_kill_switch_ends_a_segment_at_its_hour_and_two_hours_later() -> None:
+    f = schedule.Fault(40, "operator", "kill_switch", (("flatten", 1), ("phase", "mid_kill_switch")))
+    ends = segments(10, [f])
+    assert {40, 42} <= set(ends) and ends == sorted(set(ends))
+    assert set(ends) - {40, 42} == set(segments(10, []))
