@@ -169,7 +169,7 @@ def leak_windows(faults: list[Fault], start: datetime) -> list[list[str]]:
             for f in schedule.of_layer(faults, "memory")]
 
 
-def own_database(server: Target, campaign: int, seed: int) -> Target:
+def own_database_of(server: Target, campaign: int, seed: int) -> Target:
     """A database of the campaign's own on ``server`` (``predator_chaos_c<campaign>_s<seed>``, ``_2`` … when
     taken), created and migrated: a sync-fed campaign needs a database that does not hold its window's bars yet
     (the chaos feeder delivers them hour by hour), and the kill switch, which is global, then touches no other
@@ -204,7 +204,8 @@ class Campaign:
     def __init__(self, target: Target, campaign: int, seed: int, days: int | None = None,
                  symbols: tuple[str, ...] = DEFAULT_SYMBOLS, start: datetime = DEFAULT_START,
                  workdir: Path | None = None, say: Callable[[str], None] = print, replay: bool = True,
-                 check_hours: int = 24, process_faults: bool = True, overlap_checks: bool = True) -> None:
+                 check_hours: int = 24, process_faults: bool = True, overlap_checks: bool = True,
+                 own_database: bool = True) -> None:
         self.target = target
         self.campaign, self.seed = campaign, seed
         self.days = days if days is not None else schedule.INTENSITY[campaign][1]
@@ -222,8 +223,9 @@ class Campaign:
         #: The server the campaign was given; a sync-fed campaign (feed faults) runs in a database of its own.
         self.server = target
         self.sync = bool(schedule.of_layer(self.faults, "feed"))
-        if self.sync:
-            self.target = target = own_database(target, campaign, seed)
+        if self.sync and own_database:
+            # ``own_database`` False: stay in ``target`` (tests of the scripted operator, which run no hour).
+            self.target = target = own_database_of(target, campaign, seed)
         self.account = fresh_account(target, campaign, seed)
         self.config = run_config(self.account, self.faults, start, self.days, symbols, campaign, seed)
         self.hours = [start + i * HOUR for i in range(self.days * 24)]

@@ -22,7 +22,7 @@ def _account(op: object, name: str) -> None:
 
 
 def test_operator_resumes_a_halt_after_the_runbook_checks(db: Target) -> None:
-    camp = Campaign(db, 1, 5, days=2)
+    camp = Campaign(db, 1, 5, days=2, own_database=False)
     with db.connect("operator", autocommit=True) as op:
         _account(op, camp.account)
         api.halt(op, "chaos test: venue unreachable", "account", camp.account)
@@ -47,7 +47,7 @@ def test_operator_resumes_a_halt_after_the_runbook_checks(db: Target) -> None:
 
 
 def test_a_halt_without_an_incident_is_reported_not_resumed(db: Target) -> None:
-    camp = Campaign(db, 1, 6, days=2)
+    camp = Campaign(db, 1, 6, days=2, own_database=False)
     halt = chaos_db.HaltInForce("account", camp.account, "no incident", "system", None, None)
     assert camp.operator([halt], reconciled=True) == ([], [f"account:{camp.account}"])
 
@@ -76,7 +76,7 @@ def test_operator_corrects_a_withdrawal_then_resumes_after_a_clean_reconciliatio
     """The runbook for a terminal withdrawal (docs/chaos.md): the differences are the relayed withdrawal, so the
     operator posts it citing the halt's incident; the next reconciliation is clean; the incidents are resolved
     naming the correction and the global halt resumed."""
-    camp = Campaign(db, 1, 9, days=2)
+    camp = Campaign(db, 1, 9, days=2, own_database=False)
     fault = Fault(0, "venue", "withdrawal", (("amount", 100),))
     halts = _withdrawn_book(db, camp, Decimal(900))
     assert [h.scope_kind for h in halts] == ["global"] and halts[0].incident is not None
@@ -105,7 +105,7 @@ def test_operator_corrects_a_withdrawal_then_resumes_after_a_clean_reconciliatio
 def test_operator_leaves_differences_it_cannot_explain(db: Target) -> None:
     """A venue balance that the relayed withdrawal does not explain (850, not 900) is not corrected: the account's
     trading ends with the halt in force."""
-    camp = Campaign(db, 1, 10, days=2)
+    camp = Campaign(db, 1, 10, days=2, own_database=False)
     fault = Fault(0, "venue", "withdrawal", (("amount", 100),))
     halts = _withdrawn_book(db, camp, Decimal(850))
     assert camp.correct(halts, False, [fault]) == []
@@ -152,7 +152,7 @@ def test_operator_voids_a_ghost_sell_then_the_reconciliation_is_clean(db: Target
     """The runbook for a terminal ghost fill on a sell (docs/chaos.md): the differences are the ghost sell's
     (venue − book: +quantity of the base, −quantity × price of the quote, +fee), so the operator voids it citing
     the halt's incident; the next reconciliation against the same venue balances is clean."""
-    camp = Campaign(db, 1, 12, days=2)
+    camp = Campaign(db, 1, 12, days=2, own_database=False)
     halts, venue = _ghost_sold_book(db, camp, later_buy=False)
     fault = Fault(0, "venue", "ghost_fill", ())
     assert camp.correct(halts, False, [fault]) == ["fill ETH/USDT eth-ghost voided"]
@@ -166,7 +166,7 @@ def test_operator_voids_a_ghost_sell_then_the_reconciliation_is_clean(db: Target
 def test_operator_cannot_void_a_ghost_sell_a_later_fill_followed(db: Target) -> None:
     """A ghost sell followed by a real fill of its symbol is not the symbol's newest fill: api.void_fill refuses it
     (PD016), the correction is reported refused and the account's trading ends with the halt in force."""
-    camp = Campaign(db, 1, 13, days=2)
+    camp = Campaign(db, 1, 13, days=2, own_database=False)
     halts, _venue = _ghost_sold_book(db, camp, later_buy=True)
     fault = Fault(0, "venue", "ghost_fill", ())
     done = camp.correct(halts, False, [fault])
