@@ -394,13 +394,16 @@ class VenueRelay:
                 except VenueRefusedError as e:  # the venue does not hold it open: reconciliation will tell
                     self.log.warning("cancel_refused", client_order_id=coid, error=str(e))
             else:
-                request = OrderRequest(coid, r.symbol, r.side, r.order_type, r.quantity, r.limit_price, r.ts,
+                # Sent now, not at its decision time: the venue sees the request when it is made (a paper venue
+                # fills it at this hour's prices; a venue error is reported at this hour).
+                request = OrderRequest(coid, r.symbol, r.side, r.order_type, r.quantity, r.limit_price, at,
                                        r.expiry, r.decision_price)
-                if r.side == "buy" and r.expiry is not None and r.expiry <= t:
-                    # An entry past its expiry and never acknowledged (a placement refused by a venue error that
-                    # halted, a crash before sending): a buy decided for another hour is never sent late. Asked of
-                    # the venue first; one it never received expires in the book. Sells (exits: kill switch, risk
-                    # flatten, a strategy's exit) still go late: they only reduce what the book holds.
+                if r.origin == "signal" and r.expiry is not None and r.expiry <= t:
+                    # A strategy's order past its expiry and never acknowledged (a placement refused by a venue
+                    # error that halted, a crash before sending): a decision for another hour is never sent late.
+                    # Asked of the venue first; one it never received expires in the book, and the strategy decides
+                    # again on the book as it is. The risk engine's exits (kill switch, flatten, strategy kill)
+                    # still go: they only reduce what the book holds, and nothing else would send them again.
                     try:
                         unsent, known = self._resolve(request)
                     except (TransientVenueError, VenueHaltError, VenueRefusedError) as e:
