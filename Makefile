@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos treasury-verdict clean
+.PHONY: demo test test-browser bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos treasury-verdict clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -14,6 +14,14 @@ demo: bootstrap-runtime
 test: bootstrap
 	@if [ -z "$$PREDATOR_TEST_DSN$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+## The operator console in real headless Chromium (tests/browser; not part of `make test`). Needs the Debian
+## packages chromium and chromium-driver; screenshots of every page visited go to reports/screenshots/.
+test-browser: bootstrap
+	@for f in /usr/bin/chromium /usr/bin/chromedriver; do [ -x $$f ] || { \
+	    echo "test-browser: $$f is missing: install the Debian packages chromium and chromium-driver (apt-get install chromium chromium-driver)" >&2; exit 1; }; done
+	@if [ -z "$$PREDATOR_TEST_DSN$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
+	$(PY) -m pytest -q tests/browser
 
 bootstrap:
 	@scripts/bootstrap.sh dev

@@ -36,13 +36,15 @@ from predator.db.connection import Target
 
 API_PREFIX = "/api/v1"
 
-#: Headers of every answer: nothing cached, no framing, no referrer; pages load nothing from elsewhere (the
-#: stylesheet is inline, there is no script).
+#: Headers of every answer: nothing cached, no framing, no referrer to another site; pages load nothing from
+#: elsewhere (the stylesheet is inline, there is no script). ``same-origin``, not ``no-referrer``: under
+#: ``no-referrer`` a browser sends ``Origin: null`` with the pages' own form POSTs, which HostGuard refuses as
+#: cross-site (tests/browser/test_console_browser.py found it in Chromium).
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
 }

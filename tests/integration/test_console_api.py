@@ -12,32 +12,32 @@ is stopped here.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import re
-import select
-import stat
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
 
 import psycopg
 import pytest
 
-from predator.config import PROJECT_ROOT
 from predator.console import security
 from predator.console.server import bind
 from predator.db import api, ops_reads
 from predator.db.connection import Target
 from predator.errors import ConfigurationError
 from tests.conftest import create_database, drop_database
+from tests.console_support import (
+    Console,
+    active_halts,
+    console_cli,
+    console_env,
+    last_halt_event,
+    make_token_file,
+    start_console,
+    stop_console,
+)
 from tests.helpers import T0, new_account
 
 pytestmark = pytest.mark.xdist_group("console")
@@ -50,89 +50,6 @@ POST_ROUTES = ["/api/v1/halt", "/api/v1/resume", "/api/v1/kill_switch", "/api/v1
                "/api/v1/incidents/{incident}/resolve"]
 
 
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, list[str]]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def header(self, name: str) -> str | None:
-        values = self.headers.get(name.lower())
-        return values[-1] if values else None
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
-
-
-@dataclass
-class Console:
-    """A running ``predator serve``: its port, token and process."""
-
-    port: int
-    token: str
-    proc: subprocess.Popen[str]
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def request(self, method: str, path: str, *, body: Any = None, form: dict[str, str] | None = None,
-                token: str | None = None, host: str | None = None, cookie: str | None = None,
-                headers: dict[str, str] | None = None) -> Answer:
-        """One HTTP request over a fresh connection; ``token`` adds ``Authorization: Bearer``, ``cookie`` the
-        session cookie, ``form`` an urlencoded body, ``body`` a JSON body."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        hdrs = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
-        data: bytes | None = None
-        if token is not None:
-            hdrs["Authorization"] = f"Bearer {token}"
-        if cookie is not None:
-            hdrs["Cookie"] = f"predator_console={cookie}"
-        if body is not None:
-            data, hdrs["Content-Type"] = json.dumps(body).encode(), "application/json"
-        if form is not None:
-            data, hdrs["Content-Type"] = urlencode(form).encode(), "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=data, headers=hdrs)
-            resp = conn.getresponse()
-            out: dict[str, list[str]] = {}
-            for k, v in resp.getheaders():
-                out.setdefault(k.lower(), []).append(v)
-            return Answer(resp.status, out, resp.read())
-        finally:
-            conn.close()
-
-    def get(self, path: str, **kw: Any) -> Answer:
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, **kw: Any) -> Answer:
-        return self.request("POST", path, **kw)
-
-
-def _env(target: Target, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, PREDATOR_DSN=target.dsn, **extra)
-    env.pop("PREDATOR_DEBUG", None)
-    return env
-
-
-def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "predator.cli", *args], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
-
-
-def _token_file(directory: Path, env: dict[str, str]) -> tuple[Path, str]:
-    path = directory / "secrets" / "console.token"
-    made = _cli(env, "serve", "--init-token", "--token-file", str(path))
-    assert made.returncode == 0, made.stderr
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    return path, path.read_text().strip()
-
-
 @pytest.fixture(scope="module")
 def console_db(server: Target, template_db: Target) -> Iterator[Target]:
     """A migrated database of its own for this module's consoles."""
@@ -143,35 +60,9 @@ def console_db(server: Target, template_db: Target) -> Iterator[Target]:
         drop_database(server, target.dbname)
 
 
-def start_console(target: Target, token_file: Path, token: str, **env: str) -> Console:
-    """``predator serve --port 0`` as a process; its port from its first line on stdout."""
-    proc = subprocess.Popen([sys.executable, "-m", "predator.cli", "serve", "--port", "0", "--token-file",
-                             str(token_file)], env=_env(target, **env), cwd=PROJECT_ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 60)
-    line = proc.stdout.readline() if ready else ""
-    found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-    if not found:
-        proc.kill()
-        _, err = proc.communicate(timeout=10)
-        pytest.fail(f"predator serve did not start: {line!r} {err}")
-    return Console(int(found.group(1)), token, proc)
-
-
-def stop_console(console: Console) -> None:
-    console.proc.terminate()
-    try:
-        console.proc.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        console.proc.kill()
-        console.proc.communicate(timeout=10)
-    assert console.proc.returncode is not None
-
-
 @pytest.fixture(scope="module")
 def token(console_db: Target, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    return _token_file(tmp_path_factory.mktemp("console"), _env(console_db))
+    return make_token_file(tmp_path_factory.mktemp("console"), console_env(console_db))
 
 
 @pytest.fixture(scope="module")
@@ -181,20 +72,6 @@ def console(console_db: Target, token: tuple[Path, str]) -> Iterator[Console]:
         yield running
     finally:
         stop_console(running)
-
-
-def _active_halts(target: Target) -> list[tuple[str, str, str]]:
-    with target.connect("auditor") as conn:
-        return [(r[0], r[1], r[2]) for r in conn.execute(
-            "SELECT scope_kind, scope_key, reason FROM api.halts WHERE active ORDER BY scope_kind, scope_key")]
-
-
-def _last_halt_event(target: Target) -> tuple[str, str, str, str]:
-    with target.connect("auditor") as conn:
-        row = conn.execute("SELECT action, reason, source, actor FROM api.halt_events"
-                           " ORDER BY effective_at DESC, seq DESC LIMIT 1").fetchone()
-    assert row is not None
-    return row[0], row[1], row[2], row[3]
 
 
 def _concrete(path: str) -> str:
@@ -224,7 +101,7 @@ def test_every_route_requires_authentication(console: Console, console_db: Targe
     answer = console.post("/ui/halt", form={"reason": "no", "scope": "global"})
     assert answer.status == 303 and answer.header("location") == "/login"
     assert console.get("/login").status == 200  # the one page without a session
-    assert _active_halts(console_db) == []  # nothing of the above reached the database
+    assert active_halts(console_db) == []  # nothing of the above reached the database
 
     # The OpenAPI document (itself behind the token) lists exactly the routes checked above.
     schema = console.get("/api/v1/openapi.json", token=console.token)
@@ -253,9 +130,9 @@ def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, c
     answer = console.post("/api/v1/halt", token=console.token, body={"reason": "console drill", "scope": "global"})
     assert answer.status == 200, answer.body
     assert answer.json()["halt_event"] >= 1
-    assert _active_halts(console_db) == [("global", "*", "console drill")]
+    assert active_halts(console_db) == [("global", "*", "console drill")]
     # Written as the operator's login, which the audit keeps.
-    assert _last_halt_event(console_db) == ("halt", "console drill", "operator", "predator_operator_login")
+    assert last_halt_event(console_db) == ("halt", "console drill", "operator", "predator_operator_login")
     status = console.get("/api/v1/status", token=console.token).json()
     assert [(h["scope_kind"], h["reason"], h["actor"]) for h in status["halts"]] == [
         ("global", "console drill", "predator_operator_login")]
@@ -273,7 +150,7 @@ def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, c
                              "detail": None}
     answer = console.post("/api/v1/resume", token=console.token, body={"reason": "drill over"})
     assert answer.status == 200, answer.body
-    assert _active_halts(console_db) == []
+    assert active_halts(console_db) == []
     answer = console.post("/api/v1/resume", token=console.token, body={"reason": "again"})
     assert answer.status == 409 and answer.json()["code"] == "PD014"
     assert answer.json()["message"] == "resume refused: global * is not halted"
@@ -283,7 +160,7 @@ def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, c
     assert answer.status == 200, answer.body
     assert answer.json()["orders_marked"] == 0 and answer.json()["flatten_orders"] == 0
     assert answer.json()["halt_seq"] >= 1 and answer.json()["listening_workers"] == []
-    assert _active_halts(console_db) == [("global", "*", "kill switch: kill drill")]
+    assert active_halts(console_db) == [("global", "*", "kill switch: kill drill")]
     assert console.post("/api/v1/resume", token=console.token, body={"reason": "kill drill over"}).status == 200
     answer = console.post("/api/v1/incidents/INC-x/resolve", token=console.token, body={"reason": "x"})
     assert answer.status == 422 and answer.json()["code"] == "PD012"
@@ -298,7 +175,7 @@ def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console
         result = api.reconcile(conn, account=account, ts=T0 + timedelta(hours=1), venue_balances={"USDT": Decimal(1)},
                                venue_open_orders=[])
     assert not result.clean
-    assert ("global", "*") in [(k, s) for k, s, _ in _active_halts(console_db)]
+    assert ("global", "*") in [(k, s) for k, s, _ in active_halts(console_db)]
 
     answer = console.post("/api/v1/resume", token=console.token, body={"reason": "looks fine to me"})
     assert answer.status == 409, answer.body
@@ -306,7 +183,7 @@ def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console
     assert problem["code"] == "PD014"
     assert "reconciliation is dirty for consoleacct" in problem["message"]
     assert problem["hint"].startswith("Find the difference") and "clean reconciliation" in problem["hint"]
-    assert ("global", "*") in [(k, s) for k, s, _ in _active_halts(console_db)]  # still halted
+    assert ("global", "*") in [(k, s) for k, s, _ in active_halts(console_db)]  # still halted
     page = console.get("/", token=console.token)
     assert page.status == 200 and "HALTED" in page.text and "DIRTY" in page.text
 
@@ -328,8 +205,8 @@ def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console
         assert answer.status == 200 and answer.json()["status"] == "resolved", answer.body
     answer = console.post("/api/v1/resume", token=console.token, body={"reason": "reconciled clean again"})
     assert answer.status == 200, answer.body
-    assert _active_halts(console_db) == []
-    assert _last_halt_event(console_db) == ("resume", "reconciled clean again", "operator", "predator_operator_login")
+    assert active_halts(console_db) == []
+    assert last_halt_event(console_db) == ("resume", "reconciled clean again", "operator", "predator_operator_login")
 
     # A strategy paused and resumed through the console; the reads show the account.
     path = f"/api/v1/strategies/{account}/trend"
@@ -389,18 +266,18 @@ def test_a_browser_session_needs_its_csrf_token_and_cross_site_posts_are_refused
         answer = console.post("/ui/halt", cookie=cookie, headers=headers,
                               form={"reason": "cross", "scope": "global", "csrf_token": token})
         assert answer.status == 403 and b"cross_site_request" in answer.body, headers
-    assert _active_halts(console_db) == []
+    assert active_halts(console_db) == []
 
     # With it, the halt form halts and the resume form resumes; both land in SQL.
     answer = console.post("/ui/halt", cookie=cookie, headers=same,
                           form={"reason": "halted from the page", "scope": "global", "target": "", "csrf_token": token})
     assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=halt&seq=")
-    assert _active_halts(console_db) == [("global", "*", "halted from the page")]
+    assert active_halts(console_db) == [("global", "*", "halted from the page")]
     assert "HALTED" in console.get("/", cookie=cookie).text
     answer = console.post("/api/v1/resume", cookie=cookie, headers={**same, "X-CSRF-Token": token},
                           body={"reason": "resumed through the API with the session"})
     assert answer.status == 200, answer.body
-    assert _active_halts(console_db) == []
+    assert active_halts(console_db) == []
     answer = console.post("/ui/resume", cookie=cookie, headers=same,
                           form={"reason": "nothing halted", "scope": "global", "csrf_token": token})
     assert answer.status == 409 and "PD014" in answer.text  # the refusal page carries the database's code
@@ -419,7 +296,7 @@ def test_serve_refuses_a_token_file_others_can_read_and_a_non_loopback_host(
     path = tmp_path / "console.token"
     path.write_text(token[1] + "\n")
     os.chmod(path, 0o644)
-    ran = _cli(_env(console_db), "serve", "--port", "0", "--token-file", str(path))
+    ran = console_cli(console_env(console_db), "serve", "--port", "0", "--token-file", str(path))
     assert ran.returncode == 2, ran.stdout + ran.stderr
     assert "has mode 0644" in ran.stderr and f"chmod 600 {path}" in ran.stderr and "Traceback" not in ran.stderr
     assert ran.stdout == ""  # it never started
@@ -465,4 +342,4 @@ def test_the_worker_login_cannot_reach_an_operator_route(console_db: Target, tok
         assert misconfigured.get("/api/v1/status", token=misconfigured.token).status == 200
     finally:
         stop_console(misconfigured)
-    assert _active_halts(console_db) == []
+    assert active_halts(console_db) == []
