@@ -211,7 +211,6 @@ class VenueRequest:
     status: str
     cancel_requested: bool
     updated_ts: datetime
-    origin: str  # signal | kill_switch | risk_flatten | strategy_kill | arbitration_net
 
 
 def venue_requests(conn: psycopg.Connection[Any], account: str) -> list[VenueRequest]:
@@ -220,7 +219,7 @@ def venue_requests(conn: psycopg.Connection[Any], account: str) -> list[VenueReq
         conn,
         VenueRequest,
         "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, decision_price,"
-        " status, cancel_requested, updated_ts, origin FROM api.orders WHERE account = %s"
+        " status, cancel_requested, updated_ts FROM api.orders WHERE account = %s"
         " AND (status = 'new' OR (cancel_requested AND status IN ('open', 'partially_filled'))) ORDER BY seq",
         (account,),
     )

@@ -394,30 +394,19 @@ class VenueRelay:
                 except VenueRefusedError as e:  # the venue does not hold it open: reconciliation will tell
                     self.log.warning("cancel_refused", client_order_id=coid, error=str(e))
             else:
-                # Sent now, not at its decision time: the venue sees the request when it is made (a paper venue
-                # fills it at this hour's prices; a venue error is reported at this hour).
-                request = OrderRequest(coid, r.symbol, r.side, r.order_type, r.quantity, r.limit_price, at,
-                                       r.expiry, r.decision_price)
-                if r.origin == "signal" and r.expiry is not None and r.expiry <= t:
-                    # A strategy's order past its expiry and never acknowledged (a placement refused by a venue
-                    # error that halted, a crash before sending): a decision for another hour is never sent late.
-                    # Asked of the venue first; one it never received expires in the book, and the strategy decides
-                    # again on the book as it is. The risk engine's exits (kill switch, flatten, strategy kill)
-                    # still go: they only reduce what the book holds, and nothing else would send them again.
-                    try:
-                        unsent, known = self._resolve(request)
-                    except (TransientVenueError, VenueHaltError, VenueRefusedError) as e:
-                        self.log.warning("expired_order_unresolved", client_order_id=coid, error=str(e))
-                        continue
-                    if unsent:
-                        cancels.append(api.record_order_event_call(
-                            client_order_id=coid, kind="expired", ts=at,
-                            reason=f"expired at {r.expiry.isoformat()} before it reached the venue: never sent late"))
-                        self.log.warning("order_expired_unsent", client_order_id=coid, expiry=r.expiry.isoformat())
-                        continue
-                    if known is None:
-                        continue  # outcome still unknown: resolved on a later pass, never sent blind
-                to_send.append(request)
+                to_send.append(
+                    OrderRequest(
+                        coid,
+                        r.symbol,
+                        r.side,
+                        r.order_type,
+                        r.quantity,
+                        r.limit_price,
+                        r.ts,
+                        r.expiry,
+                        r.decision_price,
+                    )
+                )
         if midway is not None:
             midway()
         if cancels:
