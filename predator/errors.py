@@ -209,7 +209,15 @@ class VenueRefusedError(PermanentVenueError):
 
 class VenueHaltError(PermanentVenueError):
     """A venue error that must halt trading: the key was refused or lost its rights, the account is locked,
-    the address is banned, or the error cannot be classified. Retrying would make it worse or hide it."""
+    the address is banned, or the error cannot be classified. Retrying would make it worse or hide it.
+
+    ``outcome_unknown``: on a write (an order submission or cancel), the venue may have acted on the request
+    (an error no rule classifies). False (the default) when the venue refused the request before processing
+    it (HTTP 418, a refused key or signature, a locked account): an order it named was never placed."""
+
+    def __init__(self, message: str, outcome_unknown: bool = False) -> None:
+        super().__init__(message)
+        self.outcome_unknown = outcome_unknown
 
 
 class DataError(PredatorError):

@@ -141,11 +141,11 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ErrorRule(ccxt.CancelPending, R, sent_unknown=True, why="a cancel is pending"),
     ErrorRule(ccxt.OperationFailed, R, sent_unknown=True, why="the operation failed at the venue"),
     ErrorRule(ccxt.ExchangeError, F, why="refused by the venue (no finer class)"),
-    ErrorRule(ccxt.BaseError, H, why="a ccxt error no rule classifies"),
+    ErrorRule(ccxt.BaseError, H, sent_unknown=True, why="a ccxt error no rule classifies"),
 )
 
 #: The rule for anything that is not a ccxt error (a defect in ccxt or here): halt.
-UNCLASSIFIED = ErrorRule(ccxt.BaseError, H, why="not a ccxt error")
+UNCLASSIFIED = ErrorRule(ccxt.BaseError, H, sent_unknown=True, why="not a ccxt error")
 
 
 def classify(e: BaseException, venue: str | None = None) -> ErrorRule:
@@ -165,7 +165,7 @@ def translate(e: BaseException, what: str, venue: str | None = None, write: bool
     text = f"{what}: {type(e).__name__}: {redaction.redact(str(redaction.scrub_exception(e)))}"
     err: VenueError
     if rule.action is Action.HALT:
-        err = VenueHaltError(f"{text} [halt: {rule.why}]")
+        err = VenueHaltError(f"{text} [halt: {rule.why}]", outcome_unknown=write and rule.sent_unknown)
     elif rule.action is Action.REFUSE:
         err = VenueRefusedError(text, not_found=rule.not_found)
     elif write and rule.sent_unknown:

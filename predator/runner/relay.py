@@ -266,7 +266,10 @@ class VenueRelay:
         and nothing new is sent for its symbol until it is resolved — by client order id, then by trades,
         or as never received after ``unknown_grace_s``. A refusal by the venue is relayed as ``rejected``; an
         error the table classifies as halt is reported to the database at once (the ``venue_fatal_error``
-        breaker halts) and nothing more is sent by this relay. Acknowledgements and rejects are relayed."""
+        breaker halts) and nothing more is sent by this relay; the order it named is relayed as ``rejected``
+        when the venue refused the request before processing it (HTTP 418, a refused key: a known outcome,
+        so no later start sends it again into the same ban), and is kept as outcome-unknown otherwise.
+        Acknowledgements and rejects are relayed."""
         acks: list[api.Call[Any]] = []
         # Orders whose outcome is unknown are resolved first: they may unblock their symbol.
         ordered = sorted(orders, key=lambda r: r.client_order_id not in self.unknown)
@@ -280,9 +283,11 @@ class VenueRelay:
                 self.log.warning("order_held_back_outcome_unknown", client_order_id=coid, symbol=request.symbol,
                                  unresolved=sorted(blocking))
                 continue
+            placing = False  # a halt error from the placement itself (not the lookup) answers for the order
             try:
                 send, order = self._resolve(request)
                 if send:
+                    placing = True
                     order = self.call(self.venue.place, request)
                 elif order is None:
                     self.log.info("submission_outcome_still_unknown", client_order_id=coid)
@@ -297,6 +302,12 @@ class VenueRelay:
                 continue
             except VenueHaltError as e:
                 self._halt(conn, request.at, str(e))
+                if placing and e.outcome_unknown:  # the venue may hold it: resolved by client order id
+                    self.unknown[coid] = _Unknown(request.symbol, request.at, self.clock())
+                elif placing:  # refused before processing (418, a refused key): never placed, a known outcome
+                    acks.append(api.record_order_event_call(client_order_id=coid, kind="rejected", ts=request.at,
+                                                            reason=_reason(str(e))))
+                    self.log.info("order_rejected", client_order_id=coid, reason=str(e))
                 continue
             except VenueRefusedError as e:
                 acks.append(api.record_order_event_call(client_order_id=coid, kind="rejected", ts=request.at,

@@ -32,6 +32,7 @@ from predator.marketdata.markets import store_markets
 from predator.marketdata.sync import sync_venue
 from predator.runner.account import ensure_account
 from predator.runner.hour import HourRunner, RunConfig
+from predator.runner.relay import VenueRelay
 from predator.strategies.base import Context, Signal
 from predator.venues.base import OrderRequest
 from predator.venues.ccxt_venue import CcxtVenue, venue_client_id
@@ -379,3 +380,30 @@ def test_a_venue_error_classified_as_halt_halts_globally_and_nothing_more_is_sen
         rows = lv.book("SELECT scope_kind, reason FROM api.halts WHERE active")
         assert [r[0] for r in rows] == ["global"] and "venue_fatal_error" in rows[0][1]
         assert lv.book("SELECT count(*) FROM api.incidents WHERE title LIKE '%%venue_fatal_error%%'") == [(1,)]
+
+
+def test_an_order_the_venue_banned_is_rejected_and_never_sent_again(db: Target) -> None:
+    """HTTP 418 on the order entry itself: the venue refused the request before processing it, so the order is
+    recorded ``rejected`` with the ban as its reason, in the pass that halts. A relay started afresh (a worker
+    restart) and the operator's resume find nothing to send: the ban is not hit again with the old order."""
+    with live(db, "binance") as lv:
+        order = lv.signal("ban")
+        relay, conn = lv.runner.relay, lv.runner.conn
+        assert relay is not None and conn is not None
+        faults(lv.srv, {"faults": [{"kind": "rate_limit", "status": 418, "endpoint": "/order", "method": "POST",
+                                    "times": 1}]})
+        relay.place(conn, [order])
+        assert lv.placed == [] and relay.halted is not None
+        assert lv.statuses()[order.client_order_id][0] == "rejected"
+        reason = lv.book("SELECT reason FROM api.order_events WHERE client_order_id = %s AND kind = 'rejected'",
+                         order.client_order_id)
+        assert len(reason) == 1 and "418" in reason[0][0], reason
+        assert [h[0] for h in halts(lv)] == ["global"]
+        incidents = lv.book("SELECT incident FROM api.incidents WHERE status <> 'resolved'")
+        with lv.target.connect("operator") as op, op.transaction():
+            for (incident,) in incidents:
+                api.update_incident(op, incident, "resolved", "understood: the banned order is rejected")
+            api.resume(op, "ban lifted; the banned order was rejected, nothing left to send")
+        fresh = VenueRelay(lv.adapter, lv.account, relay.log)
+        assert fresh.service_requests(conn, AT + HOUR) == 0  # nothing unsent: the rejected order is not resent
+        assert lv.placed == [] and not halts(lv)

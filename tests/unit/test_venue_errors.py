@@ -119,6 +119,8 @@ def test_a_venue_answer_is_classified(answer: tuple[str, int, str], ccxt_class: 
     written, read = translate(e, "op", venue, write=True), translate(e, "op", venue)
     if action is H:
         assert isinstance(written, errors.VenueHaltError) and isinstance(read, errors.VenueHaltError)
+        # A halt the venue answered (418, a refused key) placed nothing: the relay records the order rejected.
+        assert written.outcome_unknown is False and read.outcome_unknown is False
     elif action is F:
         assert type(written) is errors.VenueRefusedError and written.not_found is not_found
     elif sent_unknown:
@@ -133,13 +135,17 @@ def test_a_venue_answer_is_classified(answer: tuple[str, int, str], ccxt_class: 
     (ccxt.NullResponse("binance returned an empty body"), R, True),
     (ccxt.ArgumentsRequired("binance fetchMyTrades() requires a symbol"), F, False),
     (ccxt.NotSupported("kraken fetchDepositAddresses() is not supported"), F, False),
-    (ccxt.BaseError("something ccxt has no class for"), H, False),
-    (ValueError("not a ccxt error"), H, False),
+    (ccxt.BaseError("something ccxt has no class for"), H, True),
+    (ValueError("not a ccxt error"), H, True),
 ], ids=lambda v: type(v).__name__ if isinstance(v, BaseException) else str(v))
 def test_transport_failures_and_defects_are_classified(error: BaseException, action: Action,
                                                       sent_unknown: bool) -> None:
     rule = classify(error, "binance")
     assert (rule.action, rule.sent_unknown) == (action, sent_unknown)
+    if action is H:  # an error no rule classifies: the venue may have acted on a write; a read knows nothing
+        written, read = translate(error, "op", "binance", write=True), translate(error, "op", "binance")
+        assert isinstance(written, errors.VenueHaltError) and written.outcome_unknown is True
+        assert isinstance(read, errors.VenueHaltError) and read.outcome_unknown is False
 
 
 def binance_minus_2015_after_success() -> ccxt.BaseError:
