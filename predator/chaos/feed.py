@@ -244,6 +244,10 @@ class ChaosFeed:
                    datetime.fromisoformat(plan["end"]), faults, int(plan["seed"]))
 
 
+#: Exit code of a feeder process whose database went away (the worker's and the CLI's code for it).
+FEEDER_DB_LOST = 3
+
+
 def kill_hours(faults: Sequence[FeedFault]) -> Iterator[datetime]:
     """The hours whose batch an ``ingest_kill`` kills."""
     return (f.start for f in faults if f.kind == "ingest_kill")
@@ -255,9 +259,14 @@ def main(argv: Sequence[str]) -> int:
 
     plan, hour = json.loads(Path(argv[0]).read_text()), datetime.fromisoformat(argv[1])
     feed = ChaosFeed.from_plan(plan)
-    with default_target(start=False).connect("worker") as conn:
-        for load in feed.before(conn, hour):
-            sys.stdout.write(f"loaded {load}\n")
+    try:
+        with default_target(start=False).connect("worker") as conn:
+            for load in feed.before(conn, hour):
+                sys.stdout.write(f"loaded {load}\n")
+    except psycopg.OperationalError as e:  # the database went away (a campaign's immediate stop): say so
+        first = (str(e).strip().splitlines() or ["connection lost"])[0]
+        sys.stderr.write(f"predator chaos feeder: lost the database connection ({first})\n")
+        return FEEDER_DB_LOST
     return 0
 
 
@@ -328,6 +337,12 @@ def _killed_delivery(target: Target, conn: psycopg.Connection[Any], feed: ChaosF
         env.setdefault("PREDATOR_LOG", os.devnull)
         proc = subprocess.run([sys.executable, "-m", "predator.chaos.feed", str(plan), t.isoformat()], env=env,
                               capture_output=True, text=True, check=False, timeout=120)
+    if proc.returncode == FEEDER_DB_LOST:
+        # The database was down when the feeder ran (a campaign's immediate stop lands between two hours while
+        # the worker goes on): the worker has lost it too, and ends as a worker whose database went away does,
+        # to be restarted once the database is back. Raised as the driver's own error so that the worker's one
+        # handler of a lost database treats both alike.
+        raise psycopg.OperationalError(f"the feeder process of {t.isoformat()} {proc.stderr.strip()}")
     if proc.returncode != -signal.SIGKILL:
         raise errors.PredatorError(f"the feeder process of {t.isoformat()} was to die at mid_ingest; it exited "
                                    f"{proc.returncode}: {proc.stdout} {proc.stderr}")
