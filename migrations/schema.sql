@@ -351,6 +351,50 @@ COMMENT ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no 
 
 
 --
+-- Name: balance_changes(text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.balance_changes(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone, p_ledger text DEFAULT 'trading'::text) RETURNS TABLE(account text, ledger text, currency text, start_balance numeric, end_balance numeric, fills numeric, fees numeric, deposits numeric, withdrawals numeric, transfers numeric, voids numeric, other numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM ops._report_period('api.balance_changes', p_account, p_from, p_to);
+    RETURN QUERY
+    WITH accts AS (
+        SELECT a.book_id, a.name FROM trading.account a WHERE p_account IS NULL OR a.name = p_account),
+    p AS (
+        SELECT x.name, q.currency, q.amount, q.ts, t.kind, q.leg
+          FROM accts x JOIN ledger.posting q ON q.book_id = x.book_id
+          JOIN ledger.transaction t ON t.book_id = q.book_id AND t.seq = q.tx_seq
+         WHERE q.account_code = p_ledger AND q.ts <= p_to)
+    SELECT p.name, p_ledger, p.currency,
+           coalesce(sum(p.amount) FILTER (WHERE p.ts <= p_from), 0), sum(p.amount),
+           -- a fill's legs 1-4 are the traded base and quote (never zero); its fee legs follow (ledger._post)
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind = 'fill' AND p.leg <= 4), 0),
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind = 'fill' AND p.leg > 4), 0),
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind = 'deposit'), 0),
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind = 'withdrawal'), 0),
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind = 'transfer'), 0),
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind = 'void'), 0),
+           coalesce(sum(p.amount) FILTER (WHERE p.ts > p_from AND p.kind NOT IN ('fill', 'deposit', 'withdrawal',
+                                                                                 'transfer', 'void')), 0)
+      FROM p GROUP BY p.name, p.currency
+     ORDER BY p.name, p.currency;
+END
+$$;
+
+
+ALTER FUNCTION api.balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text) IS 'Reads: per account and currency, a ledger''s balance (default trading: what the book holds at the venue) at p_from and p_to and its movements over (p_from, p_to] by kind: fills, fees, deposits, withdrawals, transfers, voids, other; start + movements = end. PD011, PD012.';
+
+
+--
 -- Name: begin_candle_load(); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -527,6 +571,7 @@ DECLARE
     v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
+    v_started   timestamptz := clock_timestamp();  -- wall time on entry: ops.hour_close_timing (migration 0035)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
     v_acct := trading._account(p_account);
@@ -683,6 +728,9 @@ BEGIN
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
+    -- The close's wall-clock duration (the hour-close duration metric, api.hour_closes): never hashed.
+    INSERT INTO ops.hour_close_timing (book_id, hour, started_at, finished_at)
+    VALUES (v_acct.book_id, p_hour, v_started, clock_timestamp());
     RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
 END
 $$;
@@ -1108,6 +1156,68 @@ COMMENT ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effect
 
 
 --
+-- Name: execution_quality(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.execution_quality(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, orders bigint, acknowledged bigint, rejected bigint, filled_orders bigint, fill_rate numeric, rejection_rate numeric, decisions bigint, refused bigint, refusal_rate numeric, fills bigint, slippage_fills bigint, slippage_bps_sum numeric, mean_slippage_bps numeric, answered_orders bigint, ack_latency_seconds_sum numeric, mean_ack_latency_seconds numeric, max_ack_latency_seconds numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM ops._report_period('api.execution_quality', p_account, p_from, p_to);
+    RETURN QUERY
+    WITH accts AS (
+        SELECT a.book_id, a.name FROM trading.account a WHERE p_account IS NULL OR a.name = p_account),
+    ord AS (
+        SELECT r.book_id, r.client_order_id, r.recorded_at, s.filled_qty,
+               EXISTS (SELECT FROM trading.order_event e WHERE e.client_order_id = r.client_order_id
+                          AND e.kind = 'acknowledged') AS acked,
+               EXISTS (SELECT FROM trading.order_event e WHERE e.client_order_id = r.client_order_id
+                          AND e.kind = 'rejected') AS rejected,
+               (SELECT min(e.recorded_at) FROM trading.order_event e WHERE e.client_order_id = r.client_order_id
+                   AND e.kind IN ('acknowledged', 'rejected', 'fill')) AS answered_at
+          FROM trading.order_request r JOIN trading.order_state s USING (client_order_id)
+         WHERE r.book_id IN (SELECT x.book_id FROM accts x) AND r.ts > p_from AND r.ts <= p_to),
+    o AS (
+        SELECT ord.book_id, count(*) AS n, count(*) FILTER (WHERE ord.acked) AS acked,
+               count(*) FILTER (WHERE ord.rejected) AS rejected, count(*) FILTER (WHERE ord.filled_qty > 0) AS filled,
+               count(ord.answered_at) AS answered,
+               sum(extract(epoch FROM ord.answered_at - ord.recorded_at)) AS lat_sum,
+               max(extract(epoch FROM ord.answered_at - ord.recorded_at)) AS lat_max
+          FROM ord GROUP BY ord.book_id),
+    d AS (
+        SELECT x.book_id, count(*) FILTER (WHERE d.outcome IN ('admitted', 'refused')) AS n,
+               count(*) FILTER (WHERE d.outcome = 'refused') AS refused
+          FROM accts x JOIN risk.decision d ON d.book_id = x.book_id
+         WHERE d.ts >= p_from AND d.ts < p_to GROUP BY x.book_id),
+    f AS (
+        SELECT x.book_id, count(*) AS n, count(f.slippage_bps) AS slipped, sum(f.slippage_bps) AS slip_sum
+          FROM accts x JOIN api.fills f ON f.account = x.name
+         WHERE NOT f.voided AND f.ts > p_from AND f.ts <= p_to GROUP BY x.book_id)
+    SELECT x.name, coalesce(o.n, 0), coalesce(o.acked, 0), coalesce(o.rejected, 0), coalesce(o.filled, 0),
+           o.filled::numeric / nullif(o.n, 0), o.rejected::numeric / nullif(o.n, 0),
+           coalesce(d.n, 0), coalesce(d.refused, 0), d.refused::numeric / nullif(d.n, 0),
+           coalesce(f.n, 0), coalesce(f.slipped, 0), coalesce(f.slip_sum, 0), f.slip_sum / nullif(f.slipped, 0),
+           coalesce(o.answered, 0), coalesce(o.lat_sum, 0), o.lat_sum / nullif(o.answered, 0), o.lat_max
+      FROM accts x
+      LEFT JOIN o ON o.book_id = x.book_id
+      LEFT JOIN d ON d.book_id = x.book_id
+      LEFT JOIN f ON f.book_id = x.book_id
+     ORDER BY x.name;
+END
+$$;
+
+
+ALTER FUNCTION api.execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Reads: per account over (p_from, p_to] (decisions [p_from, p_to)), the execution figures the report and the metrics share: orders, acknowledged, rejected, filled at least in part, fill_rate and rejection_rate (fractions of the orders), admission refusal_rate, fills (not voided) and their slippage (sum and mean, bps, positive = adverse), and the wall-clock seconds from an order''s recording to the venue''s first answer (sum, mean, max). PD011 unknown account, PD012 bad period.';
+
+
+--
 -- Name: feed_status(timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1329,6 +1439,60 @@ ALTER FUNCTION api.kill_switch(p_reason text, flatten boolean) OWNER TO predator
 --
 
 COMMENT ON FUNCTION api.kill_switch(p_reason text, flatten boolean) IS 'Operator: global halt, every open order marked for cancellation and, with flatten, reduce-only market exits of every position (the only orders admitted while halted); notifies predator_kill. Audited.';
+
+
+--
+-- Name: limit_breaches(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.limit_breaches(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, kind text, key text, count bigint, first_ts timestamp with time zone, last_ts timestamp with time zone, detail text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM ops._report_period('api.limit_breaches', p_account, p_from, p_to);
+    RETURN QUERY
+    WITH accts AS (
+        SELECT a.book_id, a.name, a.lane FROM trading.account a WHERE p_account IS NULL OR a.name = p_account),
+    b AS (
+        SELECT x.name, 'refusal'::text AS kind, r.reason AS key, count(*) AS n, min(d.ts) AS first_ts,
+               max(d.ts) AS last_ts, NULL::text AS detail
+          FROM accts x JOIN risk.decision d ON d.book_id = x.book_id CROSS JOIN LATERAL unnest(d.reasons) r(reason)
+         WHERE d.outcome = 'refused' AND d.ts >= p_from AND d.ts < p_to
+         GROUP BY x.name, r.reason
+        UNION ALL
+        SELECT x.name, 'breaker', t.breaker, count(*), min(t.ts), max(t.ts),
+               (array_agg(format('value %s, threshold %s, %s halted, INC-%s-%s', round(t.value, 6), t.threshold,
+                                 t.trip_scope, t.book_id, t.incident_seq) ORDER BY t.ts DESC, t.seq DESC))[1]
+          FROM accts x JOIN risk.breaker_trip t ON t.book_id = x.book_id
+         WHERE t.ts > p_from AND t.ts <= p_to
+         GROUP BY x.name, t.breaker
+        UNION ALL
+        SELECT x.name, 'halt', h.scope_kind || ':' || h.scope_key, count(*), min(coalesce(h.ts, h.effective_at)),
+               max(coalesce(h.ts, h.effective_at)), string_agg(DISTINCT h.reason, '; ')
+          FROM accts x JOIN risk.halt_event h
+            ON (h.book_id = x.book_id AND h.scope_kind IN ('account', 'strategy'))
+               OR (h.scope_kind = 'global') OR (h.scope_kind = 'lane' AND h.scope_key = x.lane)
+         WHERE h.action = 'halt' AND coalesce(h.ts, h.effective_at) > p_from AND coalesce(h.ts, h.effective_at) <= p_to
+         GROUP BY x.name, h.scope_kind, h.scope_key
+        UNION ALL
+        SELECT x.name, 'risk_state', e.cause, count(*), min(e.ts), max(e.ts), string_agg(DISTINCT e.reason, '; ')
+          FROM accts x JOIN risk.state_event e ON e.book_id = x.book_id
+         WHERE e.state_after IN ('reducing', 'halted', 'cooldown') AND e.ts > p_from AND e.ts <= p_to
+         GROUP BY x.name, e.cause)
+    SELECT b.name, b.kind, b.key, b.n, b.first_ts, b.last_ts, b.detail
+      FROM b ORDER BY b.name, array_position(ARRAY['refusal', 'breaker', 'halt', 'risk_state'], b.kind), b.n DESC, b.key;
+END
+$$;
+
+
+ALTER FUNCTION api.limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Reads: per account over the period, what a limit stopped or halted: admission refusals by reason code, breaker trips by breaker (last trip''s figures), halts by scope with their reasons, risk-state moves into reducing/halted/cooldown by cause. PD011, PD012.';
 
 
 --
@@ -1856,6 +2020,51 @@ ALTER FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_ve
 --
 
 COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) IS 'Worker: compares the book''s trading balances and open orders with the venue''s, stores the comparison; any difference beyond the operator''s reconcile_tolerance setting halts globally and opens a severity-1 incident.';
+
+
+--
+-- Name: reconciliation_status(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.reconciliation_status(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, comparisons bigint, clean bigint, mismatches bigint, first_mismatch_ts timestamp with time zone, last_mismatch_ts timestamp with time zone, mismatched text[], latest_ts timestamp with time zone, latest_clean boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM ops._report_period('api.reconciliation_status', p_account, p_from, p_to);
+    RETURN QUERY
+    WITH accts AS (
+        SELECT a.book_id, a.name FROM trading.account a WHERE p_account IS NULL OR a.name = p_account),
+    r AS (
+        SELECT x.book_id, count(*) AS n, count(*) FILTER (WHERE c.clean) AS clean,
+               min(c.ts) FILTER (WHERE NOT c.clean) AS first_bad, max(c.ts) FILTER (WHERE NOT c.clean) AS last_bad
+          FROM accts x JOIN ops.reconciliation c ON c.book_id = x.book_id
+         WHERE c.ts > p_from AND c.ts <= p_to GROUP BY x.book_id),
+    k AS (
+        SELECT x.book_id, array_agg(DISTINCT (d ->> 'kind') || ':' || (d ->> 'key') ORDER BY (d ->> 'kind') || ':' || (d ->> 'key')) AS keys
+          FROM accts x JOIN ops.reconciliation c ON c.book_id = x.book_id
+         CROSS JOIN LATERAL jsonb_array_elements(c.diffs) d
+         WHERE NOT c.clean AND c.ts > p_from AND c.ts <= p_to GROUP BY x.book_id),
+    l AS (
+        SELECT DISTINCT ON (c.book_id) c.book_id, c.ts, c.clean
+          FROM ops.reconciliation c WHERE c.book_id IN (SELECT x.book_id FROM accts x) AND c.ts <= p_to
+         ORDER BY c.book_id, c.ts DESC, c.seq DESC)
+    SELECT x.name, coalesce(r.n, 0), coalesce(r.clean, 0), coalesce(r.n - r.clean, 0), r.first_bad, r.last_bad,
+           coalesce(k.keys, '{}'), l.ts, l.clean
+      FROM accts x LEFT JOIN r ON r.book_id = x.book_id LEFT JOIN k ON k.book_id = x.book_id
+      LEFT JOIN l ON l.book_id = x.book_id
+     ORDER BY x.name;
+END
+$$;
+
+
+ALTER FUNCTION api.reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Reads: per account over (p_from, p_to], the reconciliations with the venue: comparisons, clean, mismatches, first and last mismatch, the differences named (kind:key), and the latest comparison by p_to with its verdict. PD011, PD012.';
 
 
 --
@@ -3597,6 +3806,52 @@ COMMENT ON FUNCTION api.validation_checkpoint(p_account text) IS 'The account''s
 
 
 --
+-- Name: venue_errors(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.venue_errors(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, reports bigint, calls bigint, errors bigint, error_rate numeric, disconnected_reports bigint, fatal_errors bigint, fatal text[], breaker_trips bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM ops._report_period('api.venue_errors', p_account, p_from, p_to);
+    RETURN QUERY
+    WITH accts AS (
+        SELECT a.book_id, a.name FROM trading.account a WHERE p_account IS NULL OR a.name = p_account),
+    h AS (
+        SELECT x.book_id, count(*) AS n, sum(v.calls) AS calls, sum(v.errors) AS errors,
+               count(*) FILTER (WHERE NOT v.connected) AS down,
+               sum(CASE WHEN jsonb_typeof(v.detail -> 'fatal_errors') = 'number'
+                        THEN (v.detail ->> 'fatal_errors')::numeric ELSE 0 END)::bigint AS fatal_n,
+               array_agg(DISTINCT r.reason ORDER BY r.reason) FILTER (WHERE r.reason IS NOT NULL) AS fatal
+          FROM accts x JOIN ops.venue_health v ON v.book_id = x.book_id
+          LEFT JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(v.detail -> 'fatal') = 'array'
+                                                           THEN v.detail -> 'fatal' ELSE '[]' END) r(reason) ON true
+         WHERE v.ts > p_from AND v.ts <= p_to GROUP BY x.book_id),
+    t AS (
+        SELECT x.book_id, count(*) AS n
+          FROM accts x JOIN risk.breaker_trip b ON b.book_id = x.book_id
+         WHERE b.breaker IN ('api_error_rate', 'connectivity_loss', 'venue_fatal_error')
+           AND b.ts > p_from AND b.ts <= p_to GROUP BY x.book_id)
+    SELECT x.name, coalesce(h.n, 0), coalesce(h.calls, 0)::bigint, coalesce(h.errors, 0)::bigint,
+           h.errors::numeric / nullif(h.calls, 0), coalesce(h.down, 0), coalesce(h.fatal_n, 0),
+           coalesce(h.fatal, '{}'), coalesce(t.n, 0)
+      FROM accts x LEFT JOIN h ON h.book_id = x.book_id LEFT JOIN t ON t.book_id = x.book_id
+     ORDER BY x.name;
+END
+$$;
+
+
+ALTER FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Reads: per account over (p_from, p_to], the venue API errors from the worker''s health reports: reports, calls, errors, error_rate, reports with the venue unreachable, errors classified as halt and their reasons, and the trips of the api_error_rate, connectivity_loss and venue_fatal_error breakers. Zero reports means the worker reported nothing, not that nothing failed. PD011, PD012.';
+
+
+--
 -- Name: verify_book_chains(integer); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -4907,6 +5162,36 @@ ALTER FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_categ
 --
 
 COMMENT ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text) IS 'Internal: appends an incident (severity 1..3, category, scope, links) and returns its seq in the book.';
+
+
+--
+-- Name: _report_period(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_account IS NOT NULL THEN
+        PERFORM trading._account(p_account);
+    END IF;
+    IF p_from IS NULL OR p_to IS NULL OR p_from > p_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('%s refused: the period must run from p_from to p_to', p_caller),
+            DETAIL = format('p_from=%s p_to=%s', p_from, p_to),
+            HINT = 'Give both bounds with p_from <= p_to (''-infinity'' / ''infinity'' for an open end).';
+    END IF;
+END
+$$;
+
+
+ALTER FUNCTION ops._report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Internal: checks the account and period of a period read (PD011 unknown account, PD012 a NULL bound or p_from after p_to).';
 
 
 --
@@ -10986,7 +11271,11 @@ CREATE VIEW api.fills AS
     f.seq,
     (EXISTS ( SELECT
            FROM trading.fill_void v
-          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id)))) AS voided
+          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id)))) AS voided,
+        CASE f.side
+            WHEN 'buy'::text THEN (((f.price / NULLIF(r.decision_price, (0)::numeric)) - (1)::numeric) * (10000)::numeric)
+            ELSE (((1)::numeric - (f.price / NULLIF(r.decision_price, (0)::numeric))) * (10000)::numeric)
+        END AS slippage_bps
    FROM ((trading.fill f
      JOIN trading.order_request r USING (client_order_id))
      JOIN trading.account a ON ((a.book_id = f.book_id)));
@@ -10998,7 +11287,7 @@ ALTER TABLE api.fills OWNER TO predator_owner;
 -- Name: VIEW fills; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage; voided: an operator voided it as a fill the venue never made (api.fill_voids).';
+COMMENT ON VIEW api.fills IS 'Executions: base quantity, price (quote), fee and its currency, maker/taker, venue time; with the order''s decision price for slippage; voided: an operator voided it as a fill the venue never made (api.fill_voids); slippage_bps: the price against the decision price in basis points, positive = adverse (a buy above it, a sell below it; NULL without a decision price), the one definition of slippage (api.execution_quality, the report, the metrics).';
 
 
 --
@@ -11161,6 +11450,54 @@ ALTER TABLE api.horizon_flags OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.horizon_flags IS 'Positions flagged for exit at an hour close (reason horizon_expired): the entry signal''s edge had expired and the realized hourly volatility had grown since entry (docs/risk.md "Adaptive horizon").';
+
+
+--
+-- Name: hour_close_timing; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.hour_close_timing (
+    book_id integer NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone NOT NULL,
+    CONSTRAINT hour_close_finishes_after_it_starts CHECK ((finished_at >= started_at)),
+    CONSTRAINT hour_close_timing_finished_at_is_finite CHECK (((finished_at > '-infinity'::timestamp with time zone) AND (finished_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hour_close_timing_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT hour_close_timing_started_at_is_finite CHECK (((started_at > '-infinity'::timestamp with time zone) AND (started_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.hour_close_timing OWNER TO predator_owner;
+
+--
+-- Name: TABLE hour_close_timing; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.hour_close_timing IS 'Wall-clock start and end of every hour api.close_hour closed (an idempotent repeat writes none): the hour-close duration metric. Append-only; not chained, no input of any hash (it describes the server, not the book).';
+
+
+--
+-- Name: hour_closes; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.hour_closes AS
+ SELECT a.name AS account,
+    t.hour,
+    t.started_at,
+    t.finished_at,
+    EXTRACT(epoch FROM (t.finished_at - t.started_at)) AS duration_seconds
+   FROM (ops.hour_close_timing t
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.hour_closes OWNER TO predator_owner;
+
+--
+-- Name: VIEW hour_closes; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.hour_closes IS 'Every hour api.close_hour closed (hour = close time) with the wall-clock start and end of the call and its duration in seconds: the hour-close duration metric. Hours closed before migration 0035 have no row.';
 
 
 --
@@ -12886,6 +13223,67 @@ COMMENT ON VIEW api.validation_runs IS 'Recorded runs of the validation gates: t
 
 
 --
+-- Name: venue_health; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.venue_health (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    calls integer NOT NULL,
+    errors integer NOT NULL,
+    connected boolean NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT calls_is_non_negative CHECK ((calls >= 0)),
+    CONSTRAINT errors_within_calls CHECK (((errors >= 0) AND (errors <= calls))),
+    CONSTRAINT venue_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT venue_health_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.venue_health OWNER TO predator_owner;
+
+--
+-- Name: TABLE venue_health; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.venue_health IS 'Venue API calls and errors observed by the worker per interval, and whether the venue was reachable: the input of the API-error-rate and connectivity breakers. Append-only, chained per book.';
+
+
+--
+-- Name: venue_health; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.venue_health AS
+ SELECT a.name AS account,
+    h.ts,
+    h.calls,
+    h.errors,
+    h.connected,
+        CASE
+            WHEN (jsonb_typeof((h.detail -> 'fatal_errors'::text)) = 'number'::text) THEN (((h.detail ->> 'fatal_errors'::text))::numeric)::integer
+            ELSE 0
+        END AS fatal_errors,
+    h.detail,
+    h.recorded_at,
+    h.seq
+   FROM (ops.venue_health h
+     JOIN trading.account a USING (book_id));
+
+
+ALTER TABLE api.venue_health OWNER TO predator_owner;
+
+--
+-- Name: VIEW venue_health; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.venue_health IS 'What the worker reported about the venue API since its previous report (api.record_venue_health): calls made, calls that failed (transient errors, timeouts), whether the venue was reachable, and the errors it classified as halt (fatal_errors, listed in detail->fatal); business time ts, wall time recorded_at. The input of the api_error_rate, connectivity_loss and venue_fatal_error breakers.';
+
+
+--
 -- Name: venue_transfer; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -13280,37 +13678,6 @@ COMMENT ON TABLE ops.chain_head IS 'Head (last sequence number and row hash) of 
 
 
 --
--- Name: venue_health; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.venue_health (
-    book_id integer NOT NULL,
-    seq bigint NOT NULL,
-    ts timestamp with time zone NOT NULL,
-    calls integer NOT NULL,
-    errors integer NOT NULL,
-    connected boolean NOT NULL,
-    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT calls_is_non_negative CHECK ((calls >= 0)),
-    CONSTRAINT errors_within_calls CHECK (((errors >= 0) AND (errors <= calls))),
-    CONSTRAINT venue_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT venue_health_ts_is_finite CHECK (((ts > '-infinity'::timestamp with time zone) AND (ts < 'infinity'::timestamp with time zone)))
-);
-
-
-ALTER TABLE ops.venue_health OWNER TO predator_owner;
-
---
--- Name: TABLE venue_health; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.venue_health IS 'Venue API calls and errors observed by the worker per interval, and whether the venue was reachable: the input of the API-error-rate and connectivity breakers. Append-only, chained per book.';
-
-
---
 -- Name: alembic_version; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -13660,6 +14027,14 @@ ALTER TABLE ONLY ops.chaos_campaign
 
 ALTER TABLE ONLY ops.chaos_fault
     ADD CONSTRAINT chaos_fault_pk PRIMARY KEY (campaign_id, seq);
+
+
+--
+-- Name: hour_close_timing hour_close_timing_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.hour_close_timing
+    ADD CONSTRAINT hour_close_timing_pk PRIMARY KEY (book_id, hour);
 
 
 --
@@ -14496,6 +14871,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.chaos_fault FOR E
 
 
 --
+-- Name: hour_close_timing _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.hour_close_timing FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: incident _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -14598,6 +14980,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.chaos_campaign FOR EACH S
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.chaos_fault FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: hour_close_timing _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.hour_close_timing FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -15432,6 +15821,14 @@ ALTER TABLE ONLY ops.chaos_fault
 
 
 --
+-- Name: hour_close_timing hour_close_timing_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.hour_close_timing
+    ADD CONSTRAINT hour_close_timing_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
 -- Name: reconciliation reconciliation_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -16061,6 +16458,15 @@ GRANT ALL ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_n
 
 
 --
+-- Name: FUNCTION balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text) TO predator_worker;
+GRANT ALL ON FUNCTION api.balance_changes(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_ledger text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION begin_candle_load(); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -16161,6 +16567,15 @@ GRANT ALL ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effe
 
 
 --
+-- Name: FUNCTION execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION feed_status(p_clock timestamp with time zone, p_venue text, p_interval text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -16201,6 +16616,15 @@ GRANT ALL ON FUNCTION api.kill_listeners() TO predator_auditor;
 
 REVOKE ALL ON FUNCTION api.kill_switch(p_reason text, flatten boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.kill_switch(p_reason text, flatten boolean) TO predator_operator;
+
+
+--
+-- Name: FUNCTION limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.limit_breaches(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -16249,6 +16673,15 @@ GRANT ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_cur
 
 REVOKE ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.reconciliation_status(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -16451,6 +16884,15 @@ GRANT ALL ON FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, 
 REVOKE ALL ON FUNCTION api.validation_checkpoint(p_account text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.validation_checkpoint(p_account text) TO predator_worker;
 GRANT ALL ON FUNCTION api.validation_checkpoint(p_account text) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
 
 
 --
@@ -16675,6 +17117,13 @@ REVOKE ALL ON FUNCTION ops._lock_halts(p_exclusive boolean) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION ops._open_incident(p_book_id integer, p_severity integer, p_category text, p_scope text, p_title text, p_description text, p_links jsonb, p_ts timestamp with time zone, p_source text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -17778,6 +18227,22 @@ GRANT SELECT ON TABLE api.horizon_flags TO predator_auditor;
 
 
 --
+-- Name: TABLE hour_close_timing; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.hour_close_timing TO predator_auditor;
+
+
+--
+-- Name: TABLE hour_closes; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.hour_closes TO predator_worker;
+GRANT SELECT ON TABLE api.hour_closes TO predator_operator;
+GRANT SELECT ON TABLE api.hour_closes TO predator_auditor;
+
+
+--
 -- Name: TABLE hour_knowledge; Type: ACL; Schema: portfolio; Owner: predator_owner
 --
 
@@ -18185,6 +18650,22 @@ GRANT SELECT ON TABLE api.validation_runs TO predator_auditor;
 
 
 --
+-- Name: TABLE venue_health; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.venue_health TO predator_auditor;
+
+
+--
+-- Name: TABLE venue_health; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.venue_health TO predator_worker;
+GRANT SELECT ON TABLE api.venue_health TO predator_operator;
+GRANT SELECT ON TABLE api.venue_health TO predator_auditor;
+
+
+--
 -- Name: TABLE venue_transfer; Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -18293,13 +18774,6 @@ GRANT SELECT ON TABLE market.universe TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE ops.chain_head TO predator_auditor;
-
-
---
--- Name: TABLE venue_health; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.venue_health TO predator_auditor;
 
 
 --

@@ -341,8 +341,7 @@ def recent_fills(conn: psycopg.Connection[Any], *, account: str | None = None, l
         FillRow,
         "SELECT account, client_order_id, strategy, symbol, side, quantity, price, fee, fee_currency, liquidity,"
         " ts, decision_price,"
-        " CASE WHEN decision_price > 0 THEN round((CASE side WHEN 'buy' THEN price - decision_price"
-        "   ELSE decision_price - price END) / decision_price * 10000, 2) END AS slippage_bps, voided"
+        " round(slippage_bps, 2) AS slippage_bps, voided"
         " FROM api.fills WHERE (%(account)s::text IS NULL OR account = %(account)s)"
         " ORDER BY ts DESC, seq DESC LIMIT %(limit)s",
         {"account": account, "limit": limit},

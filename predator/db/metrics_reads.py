@@ -5,7 +5,8 @@ Only :mod:`predator.db` speaks SQL. :func:`snapshot` reads every figure in one R
 scrape is one consistent picture) as the auditor, and keeps nothing between scrapes: the database stays the only
 truth. Labels are kept few: scope kinds, breaker names, risk states, reason codes, account names, and the
 (venue, symbol) feeds of traded books only (the symbols of the accounts' runs and of their open positions).
-Amounts are in each account's reporting currency; times in seconds; drawdown as a fraction of the peak.
+Amounts are in each account's reporting currency; times in seconds; drawdown, fill, rejection and refusal rates and
+slippage as fractions. The execution figures come from ``api.execution_quality``, the function the daily report uses.
 """
 
 from __future__ import annotations
@@ -49,6 +50,44 @@ class SurplusFigure:
 
 
 @dataclass(frozen=True)
+class ExecutionFigure:
+    """An account's execution figures since it began (``api.execution_quality``, the definition the daily report
+    uses too): ratios as fractions, slippage summed as a fraction of the decision price (bps / 10 000), latency in
+    wall-clock seconds from an order's recording to the venue's first answer."""
+
+    account: str
+    orders: int
+    rejected: int
+    fill_ratio: Decimal | None  # orders filled at least in part / orders
+    rejection_ratio: Decimal | None  # orders rejected by the venue / orders
+    refusal_ratio: Decimal | None  # refused admission decisions / decisions
+    slippage_fills: int
+    slippage_ratio_sum: Decimal  # Σ slippage, fraction (positive = adverse)
+    answered_orders: int
+    ack_latency_seconds_sum: Decimal
+
+
+@dataclass(frozen=True)
+class HourCloseFigure:
+    """An account's hour closes timed since migration 0035 (``api.hour_closes``): count, total and last duration."""
+
+    account: str
+    closes: int
+    seconds_sum: Decimal
+    last_seconds: Decimal
+
+
+@dataclass(frozen=True)
+class VenueApiFigure:
+    """The venue API calls and failures an account's worker reported (``api.venue_errors``)."""
+
+    account: str
+    calls: int
+    errors: int
+    fatal_errors: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Every figure of one scrape."""
 
@@ -65,6 +104,9 @@ class Snapshot:
     alerts_pending: int = 0  # alerts no channel has settled yet
     alerts_failed: int = 0  # alerts given up on at least one channel
     alerts_by_category: dict[str, int] = field(default_factory=dict)
+    execution: list[ExecutionFigure] = field(default_factory=list)
+    hour_closes: list[HourCloseFigure] = field(default_factory=list)
+    venue_api: list[VenueApiFigure] = field(default_factory=list)
 
 
 _TRADED_FEEDS = """
@@ -105,6 +147,16 @@ def snapshot(conn: psycopg.Connection[Any]) -> Snapshot:
             "       count(*) FILTER (WHERE EXISTS (SELECT FROM jsonb_each_text(channels) c WHERE c.value = 'failed'))"
             "  FROM api.alerts").fetchone()
         assert alert_row is not None
+        execution = [ExecutionFigure(*r) for r in conn.execute(
+            "SELECT account, orders, rejected, fill_rate, rejection_rate, refusal_rate, slippage_fills,"
+            "       slippage_bps_sum / 10000, answered_orders, ack_latency_seconds_sum"
+            "  FROM api.execution_quality()").fetchall()]
+        hour_closes = [HourCloseFigure(*r) for r in conn.execute(
+            "SELECT account, count(*), sum(duration_seconds),"
+            "       (array_agg(duration_seconds ORDER BY hour DESC))[1]"
+            "  FROM api.hour_closes GROUP BY account ORDER BY account").fetchall()]
+        venue_api = [VenueApiFigure(*r) for r in conn.execute(
+            "SELECT account, calls, errors, fatal_errors FROM api.venue_errors() WHERE reports > 0").fetchall()]
         return Snapshot(
             halts_active=_pairs(conn, "SELECT scope_kind, count(*) FROM api.halts WHERE active GROUP BY 1"),
             breaker_trips=_pairs(conn, "SELECT breaker, count(*) FROM api.breaker_trips GROUP BY 1"),
@@ -121,4 +173,7 @@ def snapshot(conn: psycopg.Connection[Any]) -> Snapshot:
             alerts_pending=int(alert_row[0]),
             alerts_failed=int(alert_row[1]),
             alerts_by_category=_pairs(conn, "SELECT category, count(*) FROM api.alerts GROUP BY 1"),
+            execution=execution,
+            hour_closes=hour_closes,
+            venue_api=venue_api,
         )

@@ -168,9 +168,7 @@ def fills(conn: psycopg.Connection[Any], *, account: str, start: datetime, end: 
         conn,
         ReportFill,
         "SELECT ts, symbol, side, quantity, price, fee, fee_currency, liquidity, decision_price,"
-        " client_order_id, origin,"
-        " CASE WHEN side = 'buy' THEN (price / decision_price - 1) * 10000"
-        "      ELSE (1 - price / decision_price) * 10000 END AS slippage_bps"
+        " client_order_id, origin, slippage_bps"
         " FROM api.fills WHERE account = %s AND ts > %s AND ts <= %s ORDER BY ts, seq",
         (account, start, end),
     )
@@ -280,3 +278,156 @@ def runs(conn: psycopg.Connection[Any], *, account: str) -> list[RunRow]:
         "SELECT run_id, kind, config, dataset_hash FROM api.runs WHERE account = %s ORDER BY started_at",
         (account,),
     )
+
+
+@dataclass(frozen=True)
+class ExecutionQuality:
+    """An account's execution figures over a period (``api.execution_quality``, the one definition the report and
+    the metrics share): orders of the period and how the venue answered them, fractions as fractions (0.05 =
+    5 %), slippage in basis points (positive = adverse), latency in wall-clock seconds from an order's recording
+    to the venue's first answer."""
+
+    account: str
+    orders: int
+    acknowledged: int
+    rejected: int
+    filled_orders: int  # filled at least in part
+    fill_rate: Decimal | None  # filled_orders / orders
+    rejection_rate: Decimal | None  # rejected / orders
+    decisions: int  # admitted + refused signals
+    refused: int
+    refusal_rate: Decimal | None  # refused / decisions
+    fills: int  # voided fills left out
+    slippage_fills: int  # fills with a decision price
+    slippage_bps_sum: Decimal
+    mean_slippage_bps: Decimal | None
+    answered_orders: int
+    ack_latency_seconds_sum: Decimal
+    mean_ack_latency_seconds: Decimal | None
+    max_ack_latency_seconds: Decimal | None
+
+
+def execution_quality(
+    conn: psycopg.Connection[Any], *, account: str | None, start: datetime, end: datetime
+) -> list[ExecutionQuality]:
+    """``api.execution_quality`` over (``start``, ``end``] (decisions [``start``, ``end``)): one row per account,
+    every account when ``account`` is None. PD011 an unknown account."""
+    return _rows(
+        conn,
+        ExecutionQuality,
+        "SELECT * FROM api.execution_quality(%s::text, %s::timestamptz, %s::timestamptz)",
+        (account, start, end),
+    )
+
+
+@dataclass(frozen=True)
+class VenueErrors:
+    """The venue API errors the worker reported over a period (``api.venue_errors``)."""
+
+    account: str
+    reports: int  # health reports (0: the worker reported nothing, e.g. a simulated venue)
+    calls: int
+    errors: int  # failed calls
+    error_rate: Decimal | None  # errors / calls
+    disconnected_reports: int
+    fatal_errors: int  # errors classified as halt
+    fatal: list[str]  # their distinct reasons
+    breaker_trips: int  # api_error_rate, connectivity_loss, venue_fatal_error
+
+
+def venue_errors(conn: psycopg.Connection[Any], *, account: str, start: datetime, end: datetime) -> VenueErrors | None:
+    """``api.venue_errors`` of ``account`` over (``start``, ``end``]."""
+    return _one(conn, VenueErrors, "SELECT * FROM api.venue_errors(%s::text, %s::timestamptz, %s::timestamptz)",
+                (account, start, end))
+
+
+@dataclass(frozen=True)
+class ReconciliationStatus:
+    """The reconciliations with the venue over a period (``api.reconciliation_status``)."""
+
+    account: str
+    comparisons: int
+    clean: int
+    mismatches: int
+    first_mismatch_ts: datetime | None
+    last_mismatch_ts: datetime | None
+    mismatched: list[str]  # the differences named, "kind:key"
+    latest_ts: datetime | None  # the latest comparison by the period's end (may predate the period)
+    latest_clean: bool | None
+
+
+def reconciliation_status(
+    conn: psycopg.Connection[Any], *, account: str, start: datetime, end: datetime
+) -> ReconciliationStatus | None:
+    """``api.reconciliation_status`` of ``account`` over (``start``, ``end``]."""
+    return _one(conn, ReconciliationStatus,
+                "SELECT * FROM api.reconciliation_status(%s::text, %s::timestamptz, %s::timestamptz)",
+                (account, start, end))
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A reconciliation that found differences (``api.reconciliations``)."""
+
+    ts: datetime
+    kind: str  # hourly | startup | manual
+    diffs: Any  # JSON list of {kind, key, …}
+
+
+def mismatches(conn: psycopg.Connection[Any], *, account: str, start: datetime, end: datetime) -> list[Mismatch]:
+    """``account``'s reconciliations with differences dated in (``start``, ``end``], in time order."""
+    return _rows(conn, Mismatch,
+                 "SELECT ts, kind, diffs FROM api.reconciliations WHERE account = %s AND NOT clean"
+                 " AND ts > %s AND ts <= %s ORDER BY ts, seq", (account, start, end))
+
+
+@dataclass(frozen=True)
+class BalanceChange:
+    """How a currency's balance of a ledger moved over a period (``api.balance_changes``), signed amounts in the
+    currency: start + fills + fees + deposits + withdrawals + transfers + voids + other = end."""
+
+    account: str
+    ledger: str
+    currency: str
+    start_balance: Decimal
+    end_balance: Decimal
+    fills: Decimal
+    fees: Decimal
+    deposits: Decimal
+    withdrawals: Decimal
+    transfers: Decimal
+    voids: Decimal
+    other: Decimal
+
+
+def balance_changes(
+    conn: psycopg.Connection[Any], *, account: str, start: datetime, end: datetime, ledger: str = "trading"
+) -> list[BalanceChange]:
+    """``api.balance_changes`` of ``account``'s ``ledger`` over (``start``, ``end``], by currency."""
+    return _rows(conn, BalanceChange,
+                 "SELECT * FROM api.balance_changes(%s::text, %s::timestamptz, %s::timestamptz, %s::text)",
+                 (account, start, end, ledger))
+
+
+@dataclass(frozen=True)
+class LimitBreach:
+    """What a limit stopped or halted (``api.limit_breaches``): kind refusal (key: reason code), breaker (key:
+    breaker), halt (key: scope_kind:scope_key) or risk_state (key: cause)."""
+
+    account: str
+    kind: str
+    key: str
+    count: int
+    first_ts: datetime
+    last_ts: datetime
+    detail: str | None
+
+
+def limit_breaches(
+    conn: psycopg.Connection[Any], *, account: str, start: datetime, end: datetime
+) -> list[LimitBreach]:
+    """``api.limit_breaches`` of ``account`` over the period (refusals [``start``, ``end``), the rest (``start``,
+    ``end``])."""
+    return _rows(conn, LimitBreach,
+                 "SELECT * FROM api.limit_breaches(%s::text, %s::timestamptz, %s::timestamptz)",
+                 (account, start, end))

@@ -18,7 +18,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import psycopg
 import structlog
 from prometheus_client import make_wsgi_app
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from predator.db import metrics_reads
@@ -120,6 +120,60 @@ def families(snap: metrics_reads.Snapshot) -> Iterator[Metric]:
                             value=snap.alerts_pending)
     yield GaugeMetricFamily("predator_alerts_failed", "Alerts given up on (status failed) on at least one channel",
                             value=snap.alerts_failed)
+    yield from execution_families(snap)
+
+
+def execution_families(snap: metrics_reads.Snapshot) -> Iterator[Metric]:
+    """Seed 002's execution metrics (``api.execution_quality``, as the daily report computes them), the hour-close
+    duration (``api.hour_closes``) and the venue API errors the workers reported (``api.venue_errors``)."""
+    rej = CounterMetricFamily("predator_orders_rejected", "Orders the venue rejected, by account", labels=["account"])
+    fill = GaugeMetricFamily("predator_order_fill_ratio",
+                             "Orders filled at least in part / orders created, since the account began",
+                             labels=["account"])
+    rejr = GaugeMetricFamily("predator_order_rejection_ratio",
+                             "Orders the venue rejected / orders created, since the account began", labels=["account"])
+    refr = GaugeMetricFamily("predator_admission_refusal_ratio",
+                             "Refused admission decisions / admitted and refused ones, since the account began",
+                             labels=["account"])
+    slip = SummaryMetricFamily("predator_fill_slippage_ratio",
+                               "Fill price against the decision price as a fraction (bps / 10000, positive = adverse), "
+                               "fills with a decision price, voided fills left out", labels=["account"])
+    lat = SummaryMetricFamily("predator_order_ack_latency_seconds",
+                              "Wall-clock seconds from an order's recording (the decision) to the recording of the "
+                              "venue's first answer (acknowledgement, reject or fill)", labels=["account"])
+    for e in snap.execution:
+        rej.add_metric([e.account], e.rejected)
+        if e.fill_ratio is not None:
+            fill.add_metric([e.account], float(e.fill_ratio))
+        if e.rejection_ratio is not None:
+            rejr.add_metric([e.account], float(e.rejection_ratio))
+        if e.refusal_ratio is not None:
+            refr.add_metric([e.account], float(e.refusal_ratio))
+        slip.add_metric([e.account], count_value=e.slippage_fills, sum_value=float(e.slippage_ratio_sum))
+        lat.add_metric([e.account], count_value=e.answered_orders, sum_value=float(e.ack_latency_seconds_sum))
+    yield from (rej, fill, rejr, refr, slip, lat)
+    dur = SummaryMetricFamily("predator_hour_close_duration_seconds",
+                              "Wall-clock duration of api.close_hour (the whole governed close), hours closed since "
+                              "migration 0035", labels=["account"])
+    last = GaugeMetricFamily("predator_hour_close_last_duration_seconds",
+                             "Wall-clock duration of the account's latest hour close", labels=["account"])
+    for h in snap.hour_closes:
+        dur.add_metric([h.account], count_value=h.closes, sum_value=float(h.seconds_sum))
+        last.add_metric([h.account], float(h.last_seconds))
+    yield dur
+    yield last
+    calls = CounterMetricFamily("predator_venue_api_calls", "Venue API calls the worker reported, by account",
+                                labels=["account"])
+    errors = CounterMetricFamily("predator_venue_api_errors",
+                                 "Venue API calls that failed (transient errors, timeouts), by account",
+                                 labels=["account"])
+    fatal = CounterMetricFamily("predator_venue_api_fatal_errors",
+                                "Venue errors the worker classified as halt, by account", labels=["account"])
+    for v in snap.venue_api:
+        calls.add_metric([v.account], v.calls)
+        errors.add_metric([v.account], v.errors)
+        fatal.add_metric([v.account], v.fatal_errors)
+    yield from (calls, errors, fatal)
 
 
 def registry(target: Target) -> CollectorRegistry:

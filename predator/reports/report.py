@@ -2,8 +2,12 @@
 
 A report covers an account over a period of closed hours (a daily report: one UTC day, the hours whose
 close time lies in (D 00:00, D+1 00:00]). It shows trades (round trips), fills with slippage against the
-decision price (basis points, positive = adverse), venue rejects and admission refusals by reason code,
-fees, realized and unrealized PnL, halts and incidents, the validation gates and hash-chain verification,
+decision price (basis points, positive = adverse), execution quality (fill rate, rejection rate, latency to the
+venue's answer: ``api.execution_quality``), venue rejects and admission refusals by reason code, venue API errors
+(``api.venue_errors``), the reconciliation status and its mismatches (``api.reconciliation_status``), balance
+changes per currency by kind (``api.balance_changes``), limit breaches (refusals, breaker trips, halts, risk-state
+moves: ``api.limit_breaches``), fees, realized and unrealized PnL, halts and incidents, the validation gates and
+hash-chain verification,
 an equity curve with drawdown, exposure by cluster, and the treasury (docs/treasury.md: costs, reserve, net
 operating surplus per day and rolling window, principal protection, policy actions, with a chart of the rolling
 surplus). Charts are SVG (matplotlib, Agg backend): inlined
@@ -53,7 +57,7 @@ class Summary:
     trades: int
     wins: int
     fills: int
-    mean_slippage_bps: Decimal | None  # basis points, positive = adverse
+    mean_slippage_bps: Decimal | None  # basis points, positive = adverse (api.execution_quality)
     refusals: int
     rejects: int
 
@@ -113,6 +117,12 @@ class ReportData:
     exposures: tuple[report_reads.ClusterExposure, ...]
     summary: Summary
     treasury: TreasurySection
+    quality: report_reads.ExecutionQuality
+    venue_errors: report_reads.VenueErrors
+    reconciliation: report_reads.ReconciliationStatus
+    mismatches: tuple[report_reads.Mismatch, ...]
+    balances: tuple[report_reads.BalanceChange, ...]
+    breaches: tuple[report_reads.LimitBreach, ...]
     gates: tuple[GateResult, ...] = ()
     gates_passed: bool | None = None
     verify_ok: bool | None = None
@@ -151,6 +161,13 @@ def collect(
     exposures = tuple(report_reads.cluster_exposures(conn, account=account, start=start, end=end))
     runs = tuple(report_reads.runs(conn, account=account))
     treasury = _treasury(conn, account, start, end)
+    quality = report_reads.execution_quality(conn, account=account, start=start, end=end)[0]
+    venue = report_reads.venue_errors(conn, account=account, start=start, end=end)
+    recon = report_reads.reconciliation_status(conn, account=account, start=start, end=end)
+    assert venue is not None and recon is not None  # one row per known account
+    mismatches = tuple(report_reads.mismatches(conn, account=account, start=start, end=end))
+    balances = tuple(report_reads.balance_changes(conn, account=account, start=start, end=end))
+    breaches = tuple(report_reads.limit_breaches(conn, account=account, start=start, end=end))
     results: tuple[GateResult, ...] = ()
     verification: Verification | None = None
     if gates or gate_results:
@@ -163,8 +180,9 @@ def collect(
     conn.commit()
     return ReportData(
         account, start, end, acct, runs, states, trades, fills, refusals, rejects, halts, incidents, exposures,
-        _summary(states, trades, fills, refusals, rejects),
+        _summary(states, trades, fills, refusals, rejects, quality),
         treasury,
+        quality, venue, recon, mismatches, balances, breaches,
         gates=results,
         gates_passed=all(r.passed for r in results) if verification is not None else None,
         verify_ok=verification.ok if verification is not None else None,
@@ -178,10 +196,10 @@ def _summary(
     fills: Sequence[report_reads.ReportFill],
     refusals: Sequence[report_reads.ReasonCount],
     rejects: Sequence[report_reads.ReasonCount],
+    quality: report_reads.ExecutionQuality,
 ) -> Summary:
     first = states[0] if states else None
     last = states[-1] if states else None
-    slippages = [f.slippage_bps for f in fills if f.slippage_bps is not None]
     return Summary(
         hours=len(states),
         start_equity=first.equity if first else None,
@@ -196,7 +214,7 @@ def _summary(
         trades=len(trades),
         wins=len([t for t in trades if t.net_pnl > 0]),
         fills=len(fills),
-        mean_slippage_bps=(sum(slippages, Decimal(0)) / len(slippages)) if slippages else None,
+        mean_slippage_bps=quality.mean_slippage_bps,
         refusals=sum(r.count for r in refusals),
         rejects=sum(r.count for r in rejects),
     )
@@ -307,6 +325,7 @@ def render(
         undefined=jinja2.StrictUndefined,
     )
     env.filters["num"] = _num
+    env.filters["pct"] = _pct
     env.filters["ts"] = lambda t: "" if t is None else t.strftime("%Y-%m-%d %H:%M")
     chart_files: dict[str, str] = {}
     if fmt == "md":
@@ -332,6 +351,11 @@ def _num(value: Any, places: int = 2) -> str:
     if isinstance(value, Decimal | float | int):
         return f"{float(value):,.{places}f}"
     return str(value)
+
+
+def _pct(value: Any, places: int = 1) -> str:
+    """A fraction as a percentage (0.05 -> "5.0 %"); "—" for None."""
+    return "—" if value is None else f"{float(value) * 100:,.{places}f} %"
 
 
 def day_bounds(day: datetime) -> tuple[datetime, datetime]:

@@ -215,3 +215,41 @@ def test_the_exporter_reports_what_the_sql_says(db: Target) -> None:
                 f" WHERE venue = 'binance' AND symbol = '{symbol}' AND interval = '1h'"), rel=1e-3, abs=5)
     assert not any(name == "predator_feed_staleness_seconds" and dict(labels).get("symbol") == "SOL/USDT"
                    for name, labels in m), "only the symbols of traded books are labelled"
+
+
+def test_the_exporter_reports_latency_fill_rate_slippage_rejections_and_hour_closes(db: Target) -> None:
+    book = build_book(db)
+    with db.connect("worker", autocommit=True) as w:
+        w.execute("SELECT api.record_venue_health(%s, '2024-03-01T09:30:00Z', 20, 2, true)", (book.account,))
+    server = make_exporter(db, 0)
+    start_in_thread(server)
+    try:
+        m = _scrape(server.server_port)
+    finally:
+        server.shutdown()
+        server.server_close()
+    acct = (("account", book.account),)
+    with db.connect("auditor") as conn:
+        orders, rejected, filled = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status = 'rejected'), count(*) FILTER (WHERE filled_qty > 0)"
+            " FROM api.orders WHERE account = %s", (book.account,)).fetchone()
+        slips = [r[0] for r in conn.execute("SELECT slippage_bps FROM api.fills WHERE account = %s AND NOT voided"
+                                            " AND slippage_bps IS NOT NULL", (book.account,)).fetchall()]
+        refused, decided = conn.execute(
+            "SELECT count(*) FILTER (WHERE outcome = 'refused'), count(*) FILTER (WHERE outcome <> 'hold')"
+            " FROM api.decisions WHERE account = %s", (book.account,)).fetchone()
+    assert rejected == 1 and m[("predator_orders_rejected_total", acct)] == 1
+    assert m[("predator_order_rejection_ratio", acct)] == pytest.approx(rejected / orders)
+    assert m[("predator_order_fill_ratio", acct)] == pytest.approx(filled / orders)
+    assert m[("predator_admission_refusal_ratio", acct)] == pytest.approx(refused / decided)
+    assert m[("predator_fill_slippage_ratio_count", acct)] == len(slips)
+    assert m[("predator_fill_slippage_ratio_sum", acct)] == pytest.approx(float(sum(slips)) / 10000)
+    assert m[("predator_order_ack_latency_seconds_count", acct)] == orders  # every order had a venue answer
+    assert m[("predator_order_ack_latency_seconds_sum", acct)] >= 0
+    assert m[("predator_hour_close_duration_seconds_count", acct)] == len(book.hours_closed)
+    assert m[("predator_hour_close_duration_seconds_sum", acct)] >= m[("predator_hour_close_last_duration_seconds",
+                                                                        acct)] >= 0
+    assert (m[("predator_venue_api_calls_total", acct)], m[("predator_venue_api_errors_total", acct)]) == (20, 2)
+    labels = {k for name, labels in m for k, _ in labels if name.startswith(("predator_order", "predator_fill",
+                                                                              "predator_hour_close"))}
+    assert labels == {"account"}, "no high-cardinality label (symbol, order id) on the execution metrics"

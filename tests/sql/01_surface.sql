@@ -69,7 +69,13 @@ INSERT INTO api_surface VALUES
     ('void_fill', '{text,text,text,"timestamp with time zone",text,text}', false, true, false),
     -- the notifier's two routines (migration 0030): granted to predator_notifier alone (tests/sql/33_alerts.sql)
     ('alerts_pending', '{text[],integer}', false, false, false),
-    ('record_alert_attempt', '{bigint,text,boolean,text,bigint}', false, false, false);
+    ('record_alert_attempt', '{bigint,text,boolean,text,bigint}', false, false, false),
+    -- the period reads of the daily report and the metrics (issue 16 items 6 and 8)
+    ('execution_quality', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('venue_errors', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('reconciliation_status', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    ('balance_changes', '{text,"timestamp with time zone","timestamp with time zone",text}', true, true, true),
+    ('limit_breaches', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -86,7 +92,8 @@ SELECT functions_are('api', ARRAY[
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains',
     'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill',
-    'alerts_pending', 'record_alert_attempt'],
+    'alerts_pending', 'record_alert_attempt',
+    'execution_quality', 'venue_errors', 'reconciliation_status', 'balance_changes', 'limit_breaches'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -96,7 +103,7 @@ SELECT views_are('api', ARRAY[
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
-    'worker_health', 'alerts', 'alert_attempts'],
+    'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -114,7 +121,7 @@ SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decis
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
-                               'worker_health', 'alert_outbox', 'alert_attempt'], 'ops tables');
+                               'worker_health', 'alert_outbox', 'alert_attempt', 'hour_close_timing'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;

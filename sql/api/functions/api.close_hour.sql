@@ -9,6 +9,7 @@
 -- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar) and the data-quality
 -- breakers flat_feed_hours and bar_outlier_pct (market.feed_quality). Treasury: accrues the
 -- declared operating costs and, at 00:00 UTC, stores the self-financing status and applies the treasury policy.
+-- Records its own wall-clock start and end in ops.hour_close_timing (no hash covers them; api.hour_closes).
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
 -- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
 -- the first close after they are recorded); PD015 an hour that is infinite or later than the wall clock
@@ -59,6 +60,7 @@ DECLARE
     v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
+    v_started   timestamptz := clock_timestamp();  -- wall time on entry: ops.hour_close_timing (migration 0035)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
     v_acct := trading._account(p_account);
@@ -215,6 +217,9 @@ BEGIN
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
+    -- The close's wall-clock duration (the hour-close duration metric, api.hour_closes): never hashed.
+    INSERT INTO ops.hour_close_timing (book_id, hour, started_at, finished_at)
+    VALUES (v_acct.book_id, p_hour, v_started, clock_timestamp());
     RETURN QUERY SELECT * FROM portfolio._hour_result(v_acct.book_id, p_hour);
 END
 $$;
