@@ -571,7 +571,7 @@ DECLARE
     v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
-    v_started   timestamptz := clock_timestamp();  -- wall time on entry: ops.hour_close_timing (migration 0035)
+    v_started   timestamptz := clock_timestamp();  -- wall time on entry: ops.hour_close_timing (migration 0033)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
     v_acct := trading._account(p_account);
@@ -11497,7 +11497,7 @@ ALTER TABLE api.hour_closes OWNER TO predator_owner;
 -- Name: VIEW hour_closes; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.hour_closes IS 'Every hour api.close_hour closed (hour = close time) with the wall-clock start and end of the call and its duration in seconds: the hour-close duration metric. Hours closed before migration 0035 have no row.';
+COMMENT ON VIEW api.hour_closes IS 'Every hour api.close_hour closed (hour = close time) with the wall-clock start and end of the call and its duration in seconds: the hour-close duration metric. Hours closed before migration 0033 have no row.';
 
 
 --

@@ -69,7 +69,7 @@ class ExecutionFigure:
 
 @dataclass(frozen=True)
 class HourCloseFigure:
-    """An account's hour closes timed since migration 0035 (``api.hour_closes``): count, total and last duration."""
+    """An account's hour closes timed since migration 0033 (``api.hour_closes``): count, total and last duration."""
 
     account: str
     closes: int

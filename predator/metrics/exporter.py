@@ -154,7 +154,7 @@ def execution_families(snap: metrics_reads.Snapshot) -> Iterator[Metric]:
     yield from (rej, fill, rejr, refr, slip, lat)
     dur = SummaryMetricFamily("predator_hour_close_duration_seconds",
                               "Wall-clock duration of api.close_hour (the whole governed close), hours closed since "
-                              "migration 0035", labels=["account"])
+                              "migration 0033", labels=["account"])
     last = GaugeMetricFamily("predator_hour_close_last_duration_seconds",
                              "Wall-clock duration of the account's latest hour close", labels=["account"])
     for h in snap.hour_closes:

@@ -1,4 +1,4 @@
--- triggers/hour_close_timing.sql — the hour-close timings (migration 0035) are append-only.
+-- triggers/hour_close_timing.sql — the hour-close timings (migration 0033) are append-only.
 DO $hour_close_timing_append_only$
 BEGIN
     CREATE OR REPLACE TRIGGER _010_append_only BEFORE UPDATE OR DELETE ON ops.hour_close_timing

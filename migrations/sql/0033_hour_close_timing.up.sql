@@ -1,4 +1,4 @@
--- 0035_hour_close_timing.up.sql — how long each hour close took (issue 16 item 6, seed 002 §4.3: the hour-close
+-- 0033_hour_close_timing.up.sql — how long each hour close took (issue 16 item 6, seed 002 §4.3: the hour-close
 -- duration metric; nothing recorded it before).
 --
 -- * ops.hour_close_timing: one row per hour api.close_hour actually closed (not for an idempotent repeat): the wall

@@ -1,4 +1,4 @@
--- 37_report_reads.sql — the period reads of the daily report and the metrics (issue 16 items 6 and 8): the hour
+-- 35_report_reads.sql — the period reads of the daily report and the metrics (issue 16 items 6 and 8): the hour
 -- close times itself (ops.hour_close_timing, api.hour_closes: once per hour closed, not for an idempotent repeat);
 -- api.balance_changes adds up (start + movements = end, fill and fee legs apart, a deposit in its column);
 -- api.execution_quality counts fills and slippage as api.fills defines them; the reads refuse an unknown account
