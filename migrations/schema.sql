@@ -6014,6 +6014,7 @@ DECLARE
     v_last_cut  date;
     v_halted    boolean := false;
     v_cut       boolean := false;
+    v_known     bigint;    -- the book's newest journal transaction: what the figures are computed from
 BEGIN
     IF p_hour <> date_trunc('day', p_hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' THEN
         RETURN;
@@ -6026,13 +6027,15 @@ BEGIN
     v_limits := risk.current_limits(v_acct.risk_profile);
     v_window := coalesce(risk.cap(v_limits, 'treasury_window_days', '*', NULL), 30)::integer;
 
+    SELECT max(t.seq) INTO v_known FROM ledger.transaction t WHERE t.book_id = p_book_id;
     SELECT * INTO v_day FROM portfolio.treasury_figures(p_book_id, p_hour - interval '1 day', p_hour);
     INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
-        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected)
+        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
+        known_tx_seq)
     VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', 1, p_hour - interval '1 day', p_hour,
             v_first <= p_hour - interval '1 day', v_day.currency, v_day.realized_pnl, v_day.trading_fees,
             v_day.operating_costs, v_day.reserve_accrual, v_day.surplus, p_equity, v_day.principal,
-            p_equity >= v_day.principal);
+            p_equity >= v_day.principal, v_known);
     IF v_window = 1 THEN
         RETURN;
     END IF;
@@ -6145,11 +6148,11 @@ BEGIN
 
     INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
         realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
-        policy_action, policy_amount, budget_scale)
+        policy_action, policy_amount, budget_scale, known_tx_seq)
     VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', v_window, v_from, p_hour, v_complete, v_roll.currency,
             v_roll.realized_pnl, v_roll.trading_fees, v_roll.operating_costs, v_roll.reserve_accrual, v_roll.surplus,
             p_equity, v_roll.principal, p_equity >= v_roll.principal, v_action,
-            CASE WHEN v_action <> 'none' THEN v_amount END, v_scale);
+            CASE WHEN v_action <> 'none' THEN v_amount END, v_scale, v_known);
 END
 $$;
 
@@ -12993,6 +12996,7 @@ CREATE TABLE portfolio.treasury_status (
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
     budget_scale numeric,
+    known_tx_seq bigint,
     CONSTRAINT treasury_status_action_is_known CHECK ((policy_action = ANY (ARRAY['none'::text, 'transfer_proposed'::text, 'transfer_automatic'::text, 'entries_halted'::text, 'budget_cut'::text, 'entries_halted_budget_cut'::text, 'budget_restored'::text]))),
     CONSTRAINT treasury_status_budget_scale_is_finite CHECK (((budget_scale > '-Infinity'::numeric) AND (budget_scale < 'Infinity'::numeric))),
     CONSTRAINT treasury_status_budget_scale_is_fraction CHECK (((budget_scale >= (0)::numeric) AND (budget_scale <= (1)::numeric))),
@@ -13034,6 +13038,13 @@ COMMENT ON COLUMN portfolio.treasury_status.day IS 'The UTC day that ended at pe
 --
 
 COMMENT ON COLUMN portfolio.treasury_status.budget_scale IS 'Fraction of the book''s risk budget (its entry exposure caps; equity for an unset portfolio cap) in force after this close: cut by treasury_deficit_cut_pct on a rolling deficit, floored at treasury_budget_floor_pct, back to 1 when the rolling surplus is not negative. NULL: the cut policy is off (scale 1). Rolling rows only.';
+
+
+--
+-- Name: COLUMN treasury_status.known_tx_seq; Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON COLUMN portfolio.treasury_status.known_tx_seq IS 'The book''s newest journal transaction (ledger.transaction.seq) when the status was stored: the figures are those of the postings of transactions up to it (a fill relayed after its day''s status is in later rolling windows, not in that row). NULL on statuses stored before migration 0034.';
 
 
 --

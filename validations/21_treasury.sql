@@ -3,8 +3,9 @@
 --   * status_mismatch: every stored self-financing status (portfolio.treasury_status): realized PnL, trading
 --     fees, operating costs and reserve accrual (the reserve postings: accruals less those a void reversed with
 --     its fill) from the book's treasury postings over [period_from, period_to)
---     in the reporting currency, surplus = realized - fees - costs - reserve, principal from the principal
---     postings before period_to, equity from the hour closed at period_to, principal protected = equity >=
+--     in the reporting currency, of the journal transactions up to the status's known_tx_seq (what the close
+--     knew: a fill relayed after its day's status was stored is in later rows), surplus = realized - fees -
+--     costs - reserve, principal from the principal postings before period_to, equity from the hour closed at period_to, principal protected = equity >=
 --     principal; each to the cent (0.005);
 --   * realized_mismatch: every fill's realized memo (kind realized, ref its venue trade id) against its lot
 --     allocations (gross qty x (exit - entry)) and its fee in the quote, converted at the fill's time;
@@ -37,6 +38,7 @@ WITH st AS (
                    coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0)
               FROM ledger.posting p
              WHERE p.book_id = s.book_id AND p.currency = a.base_currency AND p.ts < s.period_to
+               AND p.tx_seq <= coalesce(s.known_tx_seq, p.tx_seq)  -- the journal the status was computed from
                AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve', 'principal')) AS fig
       FROM portfolio.treasury_status s JOIN trading.account a ON a.book_id = s.book_id
      WHERE (:'account' = '' OR s.book_id = :book) AND s.period_to >= :'from' AND s.period_to <= :'to'

@@ -15,7 +15,8 @@
 --     row and an incident (severity 3, reason treasury_deficit);
 --   * a complete rolling surplus >= 0 restores a cut budget to 1 (audited).
 -- budget_scale is NULL when treasury_deficit_cut_pct is unset (the policy is off: scale 1).
--- The policy never posts to principal.
+-- The policy never posts to principal. Both rows record known_tx_seq, the book's newest journal transaction before
+-- the figures were computed (a fill relayed after its day's status was stored is not in that row: gate 21).
 CREATE OR REPLACE FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamptz, p_equity numeric)
 RETURNS void
 LANGUAGE plpgsql
@@ -45,6 +46,7 @@ DECLARE
     v_last_cut  date;
     v_halted    boolean := false;
     v_cut       boolean := false;
+    v_known     bigint;    -- the book's newest journal transaction: what the figures are computed from
 BEGIN
     IF p_hour <> date_trunc('day', p_hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' THEN
         RETURN;
@@ -57,13 +59,15 @@ BEGIN
     v_limits := risk.current_limits(v_acct.risk_profile);
     v_window := coalesce(risk.cap(v_limits, 'treasury_window_days', '*', NULL), 30)::integer;
 
+    SELECT max(t.seq) INTO v_known FROM ledger.transaction t WHERE t.book_id = p_book_id;
     SELECT * INTO v_day FROM portfolio.treasury_figures(p_book_id, p_hour - interval '1 day', p_hour);
     INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
-        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected)
+        realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
+        known_tx_seq)
     VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', 1, p_hour - interval '1 day', p_hour,
             v_first <= p_hour - interval '1 day', v_day.currency, v_day.realized_pnl, v_day.trading_fees,
             v_day.operating_costs, v_day.reserve_accrual, v_day.surplus, p_equity, v_day.principal,
-            p_equity >= v_day.principal);
+            p_equity >= v_day.principal, v_known);
     IF v_window = 1 THEN
         RETURN;
     END IF;
@@ -176,11 +180,11 @@ BEGIN
 
     INSERT INTO portfolio.treasury_status (book_id, day, window_days, period_from, period_to, complete, currency,
         realized_pnl, trading_fees, operating_costs, reserve_accrual, surplus, equity, principal, principal_protected,
-        policy_action, policy_amount, budget_scale)
+        policy_action, policy_amount, budget_scale, known_tx_seq)
     VALUES (p_book_id, (p_hour - interval '1 day') AT TIME ZONE 'UTC', v_window, v_from, p_hour, v_complete, v_roll.currency,
             v_roll.realized_pnl, v_roll.trading_fees, v_roll.operating_costs, v_roll.reserve_accrual, v_roll.surplus,
             p_equity, v_roll.principal, p_equity >= v_roll.principal, v_action,
-            CASE WHEN v_action <> 'none' THEN v_amount END, v_scale);
+            CASE WHEN v_action <> 'none' THEN v_amount END, v_scale, v_known);
 END
 $$;
 
