@@ -51,6 +51,7 @@ DECLARE
     v_sd       numeric;
     v_m3       numeric;
     v_m4       numeric;
+    v_xs       numeric[];  -- x = r − f·c of each trade in the window
     v_sr       numeric;
     v_psr      numeric;
     v_hit_p    numeric;
@@ -103,20 +104,15 @@ BEGIN
              WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
                AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
         SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
-               avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted)
-          INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new
+               avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted),
+               array_agg(t.r - v_frac * t.c)
+          INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new, v_xs
           FROM t;
         IF v_n >= 2 AND v_sd > 0 THEN
-            WITH t AS (
-                SELECT a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 - v_frac * sg.edge_bps AS x
-                  FROM trading.lot_allocation a
-                  JOIN trading.lot l ON l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no
-                  JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
-                  JOIN trading.order_request o ON o.client_order_id = f.client_order_id
-                  JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-                 WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
-                   AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
-            SELECT avg(power((t.x - v_mean) / v_sd, 3)), avg(power((t.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4 FROM t;
+            -- The third and fourth standardised moments over the same trades' x (collected above: one pass over
+            -- the window's allocations, not two).
+            SELECT avg(power((x.x - v_mean) / v_sd, 3)), avg(power((x.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4
+              FROM unnest(v_xs) x(x);
             v_sr := v_mean / v_sd;
             v_psr := risk.normal_cdf(round(v_sr * sqrt((v_n - 1)::numeric)
                                            / sqrt(greatest(1 - v_m3 * v_sr + (v_m4 - 1) / 4 * v_sr * v_sr, 1e-12)), 9));

@@ -76,6 +76,15 @@ BEGIN
                         * coalesce(r.limit_price, r.decision_price), p_ts)), 0) INTO v_open
       FROM trading.order_request r
      WHERE r.book_id = p_book_id AND r.strategy = p_strategy AND r.side = 'buy' AND r.ts <= p_ts
+       -- Candidates, so that the cost does not grow with the book's history: an order without a terminal event
+       -- dated by p_ts either has no terminal event at all (its status, the status_after of its latest event,
+       -- is still new, open or partially_filled: terminal states are final, and every order request is created
+       -- with its 'created' event) or has an event dated after p_ts. The test below then decides, as before.
+       AND r.client_order_id IN (SELECT s.client_order_id FROM trading.order_state s
+                                  WHERE s.book_id = p_book_id AND s.status IN ('new', 'open', 'partially_filled')
+                                 UNION
+                                 SELECT e.client_order_id FROM trading.order_event e
+                                  WHERE e.book_id = p_book_id AND e.ts > p_ts)
        AND NOT EXISTS (SELECT FROM trading.order_event v
                         WHERE v.book_id = r.book_id AND v.client_order_id = r.client_order_id
                           AND v.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND v.ts <= p_ts);
