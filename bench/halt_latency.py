@@ -33,10 +33,13 @@ def main() -> None:
         for run in range(RUNS):
             at = datetime(2023, 3, 1, tzinfo=UTC) + timedelta(days=run)
             if run:
-                with target.connect("operator") as op, op.transaction():
-                    for incident in ops_reads.incidents(op):
-                        api.update_incident(op, incident.incident, "resolved", "bench")
-                    api.resume(op, "bench: next drill")
+                with target.connect("operator", autocommit=True) as op, \
+                        target.connect("approver", autocommit=True) as approver:
+                    api.request_and_approve(op, approver, "resume", "global", "bench: next drill")  # two-person rule
+                    with op.transaction():
+                        for incident in ops_reads.incidents(op):
+                            api.update_incident(op, incident.incident, "resolved", "bench")
+                        api.resume(op, "bench: next drill")
             r = drill(target, f"drill-{run}", "BTC/USDT", at, ORDERS, Decimal("15000"))
             assert r.canceled_at_venue == r.canceled_in_book == ORDERS, r
             latencies.append(r.latency_s * 1000)

@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ccxt  # noqa: E402
 
-from predator.db import migrate  # noqa: E402
+from predator.db import api, migrate  # noqa: E402
 from predator.db.connection import Target, default_target  # noqa: E402
 from predator.emulator import Clock, EmulatorServer, Settings, client_urls  # noqa: E402
 from predator.logs import configure_logging  # noqa: E402
@@ -226,10 +226,13 @@ def kill_to_last_cancel(server: Target, runs: int) -> list[float]:
         for run in range(runs):
             at = DRILL_START + timedelta(days=run)
             if run:
-                with target.connect("operator") as op, op.transaction():
-                    op.execute("SELECT api.update_incident(incident, 'resolved', 'bench') FROM api.incidents"
-                               " WHERE status <> 'resolved'")
-                    op.execute("SELECT api.resume('bench: next drill')")
+                with target.connect("operator", autocommit=True) as op, \
+                        target.connect("approver", autocommit=True) as approver:
+                    api.request_and_approve(op, approver, "resume", "global", "bench: next drill")  # two-person rule
+                    with op.transaction():
+                        op.execute("SELECT api.update_incident(incident, 'resolved', 'bench') FROM api.incidents"
+                                   " WHERE status <> 'resolved'")
+                        op.execute("SELECT api.resume('bench: next drill')")
             srv = emulator(at)
             try:
                 times = EmulatorTimes(srv)

@@ -279,6 +279,136 @@ COMMENT ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) IS 'N
 
 
 --
+-- Name: apply_safe_mode(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_active   record;
+    v_replaced jsonb := '[]'::jsonb;
+    v_row      record;
+    v_id       bigint;
+BEGIN
+    IF NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile)
+       OR NOT EXISTS (SELECT FROM risk.safe_mode_template t WHERE t.template = p_template) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('unknown risk profile %L or safe-mode template %L', p_profile, p_template),
+            HINT = 'See risk.profile and api.safe_mode_templates (shipped: reduced, minimal).';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('%s refused: an operator action needs a reason', 'apply_safe_mode'),
+            HINT = 'Pass a non-empty reason; it is kept in the audit log.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);
+    SELECT a.application_id, a.template INTO v_active FROM ops.safe_mode_application a
+     WHERE a.profile = p_profile AND NOT EXISTS (SELECT FROM ops.safe_mode_revert r WHERE r.application_id = a.application_id)
+     ORDER BY a.application_id DESC LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('safe mode %s refused: safe mode %s (application %s) is in force on profile %s',
+                             p_template, v_active.template, v_active.application_id, p_profile),
+            HINT = 'Revert it first with api.revert_safe_mode(profile, reason).';
+    END IF;
+    FOR v_row IN
+        SELECT t.limit_name, sc.scope, t.mode, t.value, cur.mode AS cur_mode, cur.value AS cur_value, cur.limit_name IS NOT NULL AS existed
+          FROM risk.safe_mode_limit t
+          CROSS JOIN LATERAL (SELECT '*'::text AS scope
+                              UNION SELECT DISTINCT s.scope FROM risk.limit_setting s
+                               WHERE s.profile = p_profile AND s.limit_name = t.limit_name) sc
+          LEFT JOIN LATERAL (SELECT s.limit_name, s.mode, s.value FROM risk.limit_setting s
+                              WHERE s.profile = p_profile AND s.limit_name = t.limit_name AND s.scope = sc.scope
+                              ORDER BY s.revision DESC LIMIT 1) cur ON true
+         WHERE t.template = p_template
+         ORDER BY t.limit_name, sc.scope
+    LOOP
+        CONTINUE WHEN v_row.existed AND v_row.cur_mode = v_row.mode AND v_row.cur_value IS NOT NULL
+                      AND v_row.cur_value <= v_row.value;
+        PERFORM risk._set_limit(p_profile, v_row.limit_name, v_row.mode, v_row.value, p_reason, v_row.scope,
+                                'safe_mode:' || p_template);
+        v_replaced := v_replaced || jsonb_build_object('limit', v_row.limit_name, 'scope', v_row.scope,
+                                                       'mode', coalesce(v_row.cur_mode, v_row.mode), 'value', v_row.cur_value,
+                                                       'existed', v_row.existed);
+    END LOOP;
+    INSERT INTO ops.safe_mode_application (profile, template, replaced, reason, actor)
+    VALUES (p_profile, p_template, v_replaced, p_reason, ops.actor())
+    RETURNING application_id INTO v_id;
+    PERFORM ops._audit(0, 'apply_safe_mode', p_profile || '/' || p_template,
+                       jsonb_build_object('application', v_id, 'replaced', v_replaced), p_reason);
+    RETURN v_id;
+END
+$$;
+
+
+ALTER FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION apply_safe_mode(p_profile text, p_template text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reason text) IS 'Operator: applies a safe-mode template (reduced-risk limit set) to a risk profile in one audited call, through risk._set_limit; limits already tighter are kept; the replaced ones are kept for api.revert_safe_mode. PD011 unknown profile/template, PD012 no reason or a safe mode already in force.';
+
+
+--
+-- Name: approve(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.approve(p_request bigint, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_req ops.approval_request;
+    v_me  text := ops.operator_login();
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -36);
+    SELECT * INTO v_req FROM ops.approval_request r WHERE r.request_id = p_request;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown approval request %s', p_request),
+            HINT = 'See api.approval_requests (predator approval list).';
+    END IF;
+    IF v_me = v_req.requested_by THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD018',
+            MESSAGE = format('approval of request %s refused: %s asked for it and cannot approve it', p_request, v_me),
+            DETAIL = format('request=%s requested_by=%s approver=%s', p_request, v_req.requested_by, v_me),
+            HINT = 'A second, distinct operator approves: another login that is a member of predator_operator (predator approval approve --as approver).';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(session_user, 'predator_operator', 'USAGE') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD018',
+            MESSAGE = format('approval of request %s refused: %s is not an operator', p_request, v_me),
+            HINT = 'Only a login that is a member of predator_operator approves.';
+    END IF;
+    IF EXISTS (SELECT FROM ops.approval a WHERE a.request_id = p_request) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD018',
+            MESSAGE = format('approval of request %s refused: it is already approved', p_request),
+            HINT = 'An approval is given once and used once; ask again with api.request_approval for another action.';
+    END IF;
+    IF v_req.valid_until <= clock_timestamp() THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD018',
+            MESSAGE = format('approval of request %s refused: it expired at %s', p_request, v_req.valid_until),
+            HINT = 'The requester asks again with api.request_approval.';
+    END IF;
+    PERFORM ops._audit(0, 'approve', v_req.action || ':' || v_req.target,
+                       jsonb_build_object('request', p_request, 'requested_by', v_req.requested_by, 'params', v_req.params),
+                       p_reason);
+    INSERT INTO ops.approval (request_id, approved_by, reason) VALUES (p_request, v_me, p_reason);
+    RETURN p_request;
+END
+$$;
+
+
+ALTER FUNCTION api.approve(p_request bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION approve(p_request bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.approve(p_request bigint, p_reason text) IS 'Operator: a second operator (another login of predator_operator) approves a request of api.request_approval; audited. PD011 unknown request, PD012 no reason, PD018 own request, not an operator, already approved or expired.';
+
+
+--
 -- Name: approve_treasury_transfer(text, integer, timestamp with time zone, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2913,6 +3043,50 @@ COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_par
 
 
 --
+-- Name: request_approval(text, text, text, text, numeric, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text DEFAULT NULL::text, p_value numeric DEFAULT NULL::numeric, p_valid_until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_now   timestamptz := clock_timestamp();
+    v_until timestamptz := coalesce(p_valid_until, clock_timestamp() + interval '1 hour');
+    v_canon jsonb;
+    v_id    bigint;
+BEGIN
+    PERFORM ops._require_finite('api.request_approval', ARRAY['p_value'], ARRAY[p_value]);
+    IF NOT isfinite(v_until) OR v_until <= v_now OR v_until > v_now + interval '24 hours' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('approval request refused: valid until %s is not within the next 24 hours', v_until),
+            DETAIL = format('argument=p_valid_until value=%s now=%s', v_until, v_now),
+            HINT = 'Omit p_valid_until (one hour) or give a wall-clock time after now and at most 24 hours ahead.';
+    END IF;
+    v_canon := ops._approval_target(p_action, p_target, p_mode, p_value);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(0, 'request_approval', p_action || ':' || (v_canon ->> 'target'), '{}', p_reason);  -- PD012
+    END IF;
+    INSERT INTO ops.approval_request (action, target, params, reason, requested_by, requested_at, valid_until)
+    VALUES (p_action, v_canon ->> 'target', v_canon -> 'params', p_reason, ops.operator_login(), v_now, v_until)
+    RETURNING request_id INTO v_id;
+    PERFORM ops._audit(0, 'request_approval', p_action || ':' || (v_canon ->> 'target'),
+                       jsonb_build_object('request', v_id, 'params', v_canon -> 'params', 'valid_until', v_until), p_reason);
+    RETURN v_id;
+END
+$$;
+
+
+ALTER FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';
+
+
+--
 -- Name: resample_candles(text, text, text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -2958,33 +3132,71 @@ COMMENT ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_int
 
 
 --
--- Name: resume(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: resume(text, text, text, text[]); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p_target text DEFAULT NULL::text) RETURNS bigint
+CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p_target text DEFAULT NULL::text, p_incidents text[] DEFAULT NULL::text[]) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
-    v_scope record;
+    v_scope    record;
+    v_incident text;
+    v_book     integer;
+    v_request  bigint;
+    v_args     jsonb := '{}'::jsonb;
 BEGIN
     SELECT * INTO v_scope FROM risk._scope(p_scope, p_target);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);  -- PD012
+    END IF;
+    IF p_incidents IS NOT NULL AND cardinality(p_incidents) > 0 THEN
+        FOREACH v_incident IN ARRAY p_incidents LOOP
+            IF v_incident IS NULL OR v_incident !~ '^INC-[0-9]+-[0-9]+$' THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('resume refused: malformed incident %L', v_incident),
+                    HINT = 'Name each incident INC-<book>-<seq> (see predator incidents).';
+            END IF;
+            v_book := split_part(v_incident, '-', 2)::integer;
+            IF v_scope.scope_kind IN ('account', 'strategy') AND v_book NOT IN (0, v_scope.book_id) THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD012',
+                    MESSAGE = format('resume of %s %s refused: incident %s is not one it answers', v_scope.scope_kind,
+                                     v_scope.scope_key, v_incident),
+                    HINT = 'An account or strategy resume answers the account''s own incidents and the global ones (INC-0-n).';
+            END IF;
+            IF NOT EXISTS (SELECT FROM api.incidents i WHERE i.incident = v_incident AND i.status = 'resolved') THEN
+                PERFORM ops._update_incident(v_incident, 'resolved',
+                    format('answered by the resume of %s %s: %s', v_scope.scope_kind, v_scope.scope_key, p_reason));
+            END IF;
+        END LOOP;
+        v_args := jsonb_build_object('incidents', to_jsonb(p_incidents));
+    END IF;
     -- Dirty reconciliation, open severity-1 incident: the one rule, shared with api.resume_strategy.
     PERFORM risk._require_resumable(format('resume of %s %s', v_scope.scope_kind, v_scope.scope_key),
                                     v_scope.scope_kind, v_scope.scope_key, v_scope.book_id);
-    PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, '{}', p_reason);
+    IF v_scope.scope_kind = 'global' THEN
+        IF NOT EXISTS (SELECT FROM risk.halt_state h WHERE h.scope_kind = 'global' AND h.active) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD014',
+                MESSAGE = format('resume refused: %s %s is not halted', v_scope.scope_kind, v_scope.scope_key),
+                HINT = 'See api.halts for the active halts.';
+        END IF;
+        v_request := ops._require_approval('resume', 'global', '{}'::jsonb, 'resume of global *');
+        IF v_request IS NOT NULL THEN
+            v_args := v_args || jsonb_build_object('approval', v_request);
+        END IF;
+    END IF;
+    PERFORM ops._audit(v_scope.book_id, 'resume', v_scope.scope_kind || ':' || v_scope.scope_key, v_args, p_reason);
     RETURN risk._set_halt(v_scope.scope_kind, v_scope.scope_key, v_scope.book_id, 'resume', p_reason, 'operator', NULL);
 END
-$$;
+$_$;
 
 
-ALTER FUNCTION api.resume(p_reason text, p_scope text, p_target text) OWNER TO predator_owner;
+ALTER FUNCTION api.resume(p_reason text, p_scope text, p_target text, p_incidents text[]) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION resume(p_reason text, p_scope text, p_target text); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION resume(p_reason text, p_scope text, p_target text, p_incidents text[]); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) IS 'Operator: lifts a halt at a scope with a reason (never automatic); PD014 when the scope is not halted, reconciliation is dirty or a severity-1 incident is open. Audited.';
+COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text, p_incidents text[]) IS 'Operator: lifts a halt at a scope with a reason (never automatic), resolving the incidents it names as answered (p_incidents); PD014 when the scope is not halted, reconciliation is dirty or a severity-1 incident is open; a global resume consumes a second operator''s approval while the two-person rule holds (PD017 without one). Audited.';
 
 
 --
@@ -3068,6 +3280,55 @@ ALTER FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason tex
 --
 
 COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) IS 'Operator: resumes a paused strategy, lifts its kill (halted -> cooldown) and a held reducing state (-> normal); audited. PD011 when unknown; PD014 while the book''s latest reconciliation is dirty or a severity-1 incident of the book (or global) is open.';
+
+
+--
+-- Name: revert_safe_mode(text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.revert_safe_mode(p_profile text, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_app ops.safe_mode_application;
+    v_row jsonb;
+BEGIN
+    IF NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L', p_profile),
+            HINT = 'See risk.profile.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('%s refused: an operator action needs a reason', 'revert_safe_mode'),
+            HINT = 'Pass a non-empty reason; it is kept in the audit log.';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);
+    SELECT * INTO v_app FROM ops.safe_mode_application a
+     WHERE a.profile = p_profile AND NOT EXISTS (SELECT FROM ops.safe_mode_revert r WHERE r.application_id = a.application_id)
+     ORDER BY a.application_id DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD014', MESSAGE = format('revert refused: no safe mode is in force on profile %s', p_profile),
+            HINT = 'See api.safe_modes.';
+    END IF;
+    FOR v_row IN SELECT e FROM jsonb_array_elements(v_app.replaced) e LOOP
+        PERFORM risk._set_limit(p_profile, v_row ->> 'limit', v_row ->> 'mode', (v_row ->> 'value')::numeric, p_reason,
+                                v_row ->> 'scope', 'safe_mode_revert:' || v_app.template);
+    END LOOP;
+    INSERT INTO ops.safe_mode_revert (application_id, reason, actor) VALUES (v_app.application_id, p_reason, ops.actor());
+    PERFORM ops._audit(0, 'revert_safe_mode', p_profile || '/' || v_app.template,
+                       jsonb_build_object('application', v_app.application_id, 'restored', v_app.replaced), p_reason);
+    RETURN v_app.application_id;
+END
+$$;
+
+
+ALTER FUNCTION api.revert_safe_mode(p_profile text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION revert_safe_mode(p_profile text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.revert_safe_mode(p_profile text, p_reason text) IS 'Operator: reverts the safe mode in force on a risk profile in one audited call: the limits it replaced written back through risk._set_limit (above policy: PD017 without an approval). PD011 unknown profile, PD012 no reason, PD014 no safe mode in force.';
 
 
 --
@@ -3206,30 +3467,8 @@ CREATE FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    v_kind risk.limit_kind;
-    v_rev  integer;
 BEGIN
-    PERFORM ops._require_finite('api.set_limit', ARRAY['p_value'], ARRAY[p_value]);
-    SELECT * INTO v_kind FROM risk.limit_kind k WHERE k.limit_name = p_limit;
-    IF NOT FOUND OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L or limit %L', p_profile, p_limit),
-            HINT = 'See risk.profile and risk.limit_kind.';
-    END IF;
-    IF NOT (p_mode = ANY (v_kind.allowed_modes)) OR p_value < 0 OR (p_mode = 'pct' AND p_value > 100) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD012',
-            MESSAGE = format('limit %s refused: mode %L value %s', p_limit, p_mode, p_value),
-            DETAIL = format('allowed_modes=%s', v_kind.allowed_modes),
-            HINT = 'pct is 0..100 percent, abs an amount in the account base currency, values are non-negative.';
-    END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);
-    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev
-      FROM risk.limit_setting s WHERE s.profile = p_profile AND s.limit_name = p_limit AND s.scope = p_scope;
-    INSERT INTO risk.limit_setting (profile, limit_name, scope, revision, mode, value, reason, actor)
-    VALUES (p_profile, p_limit, p_scope, v_rev, p_mode, p_value, p_reason, ops.actor());
-    PERFORM ops._audit(0, 'set_limit', p_profile || '/' || p_limit || '/' || p_scope,
-                       jsonb_build_object('mode', p_mode, 'value', p_value, 'revision', v_rev), p_reason);
-    RETURN v_rev;
+    RETURN risk._set_limit(p_profile, p_limit, p_mode, p_value, p_reason, p_scope, NULL);
 END
 $$;
 
@@ -3240,7 +3479,51 @@ ALTER FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value 
 -- Name: FUNCTION set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) IS 'Operator: sets a risk limit (new revision; NULL value disables); audited. PD011 unknown profile/limit, PD012 invalid mode or value.';
+COMMENT ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) IS 'Operator: sets a risk limit (new revision; NULL value disables); audited. PD011 unknown profile/limit, PD012 invalid mode or value, PD017 above the policy ceiling without a second operator''s approval.';
+
+
+--
+-- Name: set_limit_policy(text, text, text, numeric, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_canon   jsonb;
+    v_old     record;
+    v_rev     integer;
+    v_request bigint;
+BEGIN
+    PERFORM ops._require_finite('api.set_limit_policy', ARRAY['p_ceiling'], ARRAY[p_ceiling]);
+    v_canon := ops._approval_target('set_limit_policy', p_profile || '/' || p_limit, p_mode, p_ceiling);
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);
+    SELECT lp.mode, lp.ceiling, lp.revision INTO v_old FROM risk.limit_policy lp
+     WHERE lp.profile = p_profile AND lp.limit_name = p_limit ORDER BY lp.revision DESC LIMIT 1;
+    IF FOUND AND v_old.ceiling IS NOT NULL
+       AND (p_ceiling IS NULL OR p_mode <> v_old.mode OR p_ceiling > v_old.ceiling) THEN
+        v_request := ops._require_approval('set_limit_policy', v_canon ->> 'target', v_canon -> 'params',
+                                           format('set_limit_policy %s raising the ceiling %s %s to %s %s', v_canon ->> 'target',
+                                                  v_old.mode, v_old.ceiling, p_mode, coalesce(p_ceiling::text, 'none')));
+    END IF;
+    v_rev := coalesce(v_old.revision, 0) + 1;
+    PERFORM ops._audit(0, 'set_limit_policy', v_canon ->> 'target',
+                       jsonb_build_object('mode', p_mode, 'ceiling', p_ceiling, 'revision', v_rev, 'approval', v_request), p_reason);
+    INSERT INTO risk.limit_policy (profile, limit_name, revision, mode, ceiling, reason, actor)
+    VALUES (p_profile, p_limit, v_rev, p_mode, p_ceiling, p_reason, ops.actor());
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text) IS 'Operator: sets the policy ceiling of a profile''s limit (new revision; NULL lifts it); audited. Lowering is free; raising, changing mode or lifting needs a second operator''s approval (PD017). PD011 unknown profile/limit, PD012 invalid mode or ceiling.';
 
 
 --
@@ -3255,27 +3538,34 @@ DECLARE
     v_rev integer;
     v_max numeric;
     v_min numeric;
+    v_request bigint;
 BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
     IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days',
-                                        'alert_dedup_window_seconds', 'alert_rate_limit_per_minute', 'alert_max_attempts') THEN
+                                        'alert_dedup_window_seconds', 'alert_rate_limit_per_minute', 'alert_max_attempts',
+                                        'two_person_rule') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule.';
     END IF;
     v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
                          WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
                          WHEN 'alert_max_attempts' THEN 20 ELSE 1 END;
     v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1 ELSE 0 END;
     IF p_value IS NULL OR p_value < v_min OR p_value > v_max
-       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') AND p_value <> trunc(p_value)) THEN
+       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
+    IF p_name = 'two_person_rule' AND p_value = 0 THEN   -- no-op while the rule is off
+        v_request := ops._require_approval('set_setting', 'two_person_rule', jsonb_build_object('value', 0),
+                                           'set_setting two_person_rule 0 (one operator alone)');
+    END IF;
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
-    PERFORM ops._audit(0, 'set_setting', p_name, jsonb_build_object('value', p_value, 'revision', v_rev), p_reason);
+    PERFORM ops._audit(0, 'set_setting', p_name, jsonb_build_object('value', p_value, 'revision', v_rev)
+                       || CASE WHEN v_request IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('approval', v_request) END, p_reason);
     INSERT INTO ops.setting (name, revision, value, reason, actor) VALUES (p_name, v_rev, p_value, p_reason, ops.actor());
     RETURN v_rev;
 END
@@ -3288,7 +3578,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing. PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017). PD011 unknown setting, PD012 value out of range or not finite.';
 
 
 --
@@ -3617,33 +3907,11 @@ COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol 
 CREATE FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
-DECLARE
-    v_book integer;
-    v_seq  bigint;
+    AS $$
 BEGIN
-    IF p_incident !~ '^INC-[0-9]+-[0-9]+$' OR p_action NOT IN ('acknowledged', 'resolved', 'comment') THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident update refused: %L / %L', p_incident, p_action),
-            HINT = 'Name the incident INC-<book>-<seq> (see predator incidents); actions: acknowledged, resolved, comment.';
-    END IF;
-    v_book := split_part(p_incident, '-', 2)::integer;
-    v_seq := split_part(p_incident, '-', 3)::bigint;
-    IF NOT EXISTS (SELECT FROM ops.incident i WHERE i.book_id = v_book AND i.seq = v_seq) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown incident %s', p_incident),
-            HINT = 'See predator incidents.';
-    END IF;
-    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.book_id = v_book
-                                           AND u.incident_seq = v_seq AND u.action = 'resolved') THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident %s is already resolved', p_incident),
-            HINT = 'Open a new incident for a new problem; comments are still accepted.';
-    END IF;
-    PERFORM ops._audit(v_book, 'incident_' || p_action, p_incident, '{}', p_reason);
-    -- incident_book_id stays NULL: the update lives in its incident's book (migration 0009).
-    INSERT INTO ops.incident_update (book_id, incident_seq, action, reason, actor)
-    VALUES (v_book, v_seq, p_action, p_reason, ops.actor());
-    RETURN (SELECT i.status FROM api.incidents i WHERE i.book_id = v_book AND i.seq = v_seq);
+    RETURN ops._update_incident(p_incident, p_action, p_reason);
 END
-$_$;
+$$;
 
 
 ALTER FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) OWNER TO predator_owner;
@@ -5021,6 +5289,65 @@ COMMENT ON FUNCTION market.tg_candle_load__clock() IS 'Trigger: refuses a candle
 
 
 --
+-- Name: _approval_target(text, text, text, numeric); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_parts text[];
+    v_modes text[];
+    v_arity integer;
+BEGIN
+    IF p_action = 'resume' AND p_target IN ('global', 'global:*', '*') AND p_mode IS NULL AND p_value IS NULL THEN
+        RETURN jsonb_build_object('target', 'global', 'params', '{}'::jsonb, 'what', 'resume of global *');
+    ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
+        RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
+                                  'what', 'set_setting two_person_rule 0');
+    ELSIF p_action IN ('set_limit', 'set_limit_policy') AND p_target IS NOT NULL THEN
+        v_parts := string_to_array(p_target, '/');
+        IF p_action = 'set_limit' AND cardinality(v_parts) = 2 THEN
+            v_parts := v_parts || '*'::text;
+        END IF;
+        v_arity := CASE p_action WHEN 'set_limit' THEN 3 ELSE 2 END;
+        IF cardinality(v_parts) = v_arity
+           AND NOT EXISTS (SELECT FROM unnest(v_parts) p WHERE p IS NULL OR p = '') THEN
+            SELECT k.allowed_modes INTO v_modes FROM risk.limit_kind k WHERE k.limit_name = v_parts[2];
+            IF v_modes IS NULL OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = v_parts[1]) THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD011',
+                    MESSAGE = format('unknown risk profile %L or limit %L', v_parts[1], v_parts[2]),
+                    HINT = 'See risk.profile and risk.limit_kind (api.limits).';
+            END IF;
+            IF p_mode = ANY (v_modes) AND (p_value IS NULL OR (p_value >= 0 AND (p_mode <> 'pct' OR p_value <= 100))) THEN
+                RETURN jsonb_build_object('target', array_to_string(v_parts, '/'),
+                                          'params', jsonb_build_object('mode', p_mode, 'value', p_value),
+                                          'what', format('%s %s', p_action, array_to_string(v_parts, '/')));
+            END IF;
+        END IF;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'PD012',
+        MESSAGE = format('approval request refused: %L on %L (mode %s, value %s) is not a high-risk action',
+                         p_action, p_target, coalesce(p_mode, 'none'), coalesce(p_value::text, 'none')),
+        DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
+        HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
+               'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
+               'set_setting (target two_person_rule, value 0).';
+END
+$$;
+
+
+ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0), shared by api.request_approval and the actions; PD011 unknown profile or limit, PD012 anything else.';
+
+
+--
 -- Name: _audit(integer, text, text, jsonb, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -5192,6 +5519,62 @@ ALTER FUNCTION ops._report_period(p_caller text, p_account text, p_from timestam
 --
 
 COMMENT ON FUNCTION ops._report_period(p_caller text, p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Internal: checks the account and period of a period read (PD011 unknown account, PD012 a NULL bound or p_from after p_to).';
+
+
+--
+-- Name: _require_approval(text, text, jsonb, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_approval(p_action text, p_target text, p_params jsonb, p_what text) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_request bigint;
+    v_pending text;
+BEGIN
+    IF NOT ops.two_person_rule() THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -36);
+    SELECT r.request_id INTO v_request
+      FROM ops.approval_request r JOIN ops.approval a ON a.request_id = r.request_id
+     WHERE r.action = p_action AND r.target = p_target AND r.params = coalesce(p_params, '{}'::jsonb)
+       AND r.requested_by = ops.operator_login()
+       AND r.valid_until > clock_timestamp()
+       AND NOT EXISTS (SELECT FROM ops.approval_use u WHERE u.request_id = r.request_id)
+     ORDER BY r.request_id
+     LIMIT 1;
+    IF v_request IS NULL THEN
+        SELECT string_agg(r.request_id::text, ', ' ORDER BY r.request_id) INTO v_pending
+          FROM ops.approval_request r
+         WHERE r.action = p_action AND r.target = p_target AND r.params = coalesce(p_params, '{}'::jsonb)
+           AND r.requested_by = ops.operator_login() AND r.valid_until > clock_timestamp()
+           AND NOT EXISTS (SELECT FROM ops.approval a WHERE a.request_id = r.request_id);
+        RAISE EXCEPTION USING ERRCODE = 'PD017',
+            MESSAGE = format('%s refused: it needs a second operator''s approval (two-person rule)', p_what),
+            DETAIL = format('action=%s target=%s params=%s login=%s awaiting_approval=%s',
+                            p_action, p_target, coalesce(p_params, '{}'::jsonb), ops.operator_login(), coalesce(v_pending, 'none')),
+            HINT = format('Ask with SELECT api.request_approval(%L, %L, ''<reason>''%s) (predator approval request); '
+                          'another operator login approves it with SELECT api.approve(<request>, ''<reason>'') '
+                          '(predator approval approve); then repeat this call from your login.',
+                          p_action, p_target,
+                          CASE WHEN p_params ? 'mode' THEN format(', %L, %s', p_params ->> 'mode', coalesce(p_params ->> 'value', 'NULL'))
+                               WHEN p_params ? 'value' THEN format(', NULL, %s', p_params ->> 'value') ELSE '' END);
+    END IF;
+    INSERT INTO ops.approval_use (request_id, used_by) VALUES (v_request, ops.operator_login());
+    RETURN v_request;
+END
+$$;
+
+
+ALTER FUNCTION ops._require_approval(p_action text, p_target text, p_params jsonb, p_what text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_approval(p_action text, p_target text, p_params jsonb, p_what text); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_approval(p_action text, p_target text, p_params jsonb, p_what text) IS 'Internal: the two-person rule. While it holds, consumes this login''s approved, unused, unexpired request for exactly this action, target and parameters; PD017 without one (HINT: api.request_approval, api.approve). NULL when the rule is off.';
 
 
 --
@@ -5420,6 +5803,51 @@ COMMENT ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json
 
 
 --
+-- Name: _update_incident(text, text, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._update_incident(p_incident text, p_action text, p_reason text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_book integer;
+    v_seq  bigint;
+BEGIN
+    IF p_incident !~ '^INC-[0-9]+-[0-9]+$' OR p_action NOT IN ('acknowledged', 'resolved', 'comment') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident update refused: %L / %L', p_incident, p_action),
+            HINT = 'Name the incident INC-<book>-<seq> (see predator incidents); actions: acknowledged, resolved, comment.';
+    END IF;
+    v_book := split_part(p_incident, '-', 2)::integer;
+    v_seq := split_part(p_incident, '-', 3)::bigint;
+    IF NOT EXISTS (SELECT FROM ops.incident i WHERE i.book_id = v_book AND i.seq = v_seq) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown incident %s', p_incident),
+            HINT = 'See predator incidents.';
+    END IF;
+    IF p_action <> 'comment' AND EXISTS (SELECT FROM ops.incident_update u WHERE u.book_id = v_book
+                                           AND u.incident_seq = v_seq AND u.action = 'resolved') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('incident %s is already resolved', p_incident),
+            HINT = 'Open a new incident for a new problem; comments are still accepted.';
+    END IF;
+    PERFORM ops._audit(v_book, 'incident_' || p_action, p_incident, '{}', p_reason);
+    -- incident_book_id stays NULL: the update lives in its incident's book (migration 0009).
+    INSERT INTO ops.incident_update (book_id, incident_seq, action, reason, actor)
+    VALUES (v_book, v_seq, p_action, p_reason, ops.actor());
+    RETURN (SELECT i.status FROM api.incidents i WHERE i.book_id = v_book AND i.seq = v_seq);
+END
+$_$;
+
+
+ALTER FUNCTION ops._update_incident(p_incident text, p_action text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _update_incident(p_incident text, p_action text, p_reason text); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._update_incident(p_incident text, p_action text, p_reason text) IS 'Internal: acknowledges, resolves or comments on an incident with a reason; audited (api.update_incident, api.resume). PD011 unknown, PD012 invalid or already resolved.';
+
+
+--
 -- Name: _validation_resume(integer); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -5628,6 +6056,25 @@ ALTER FUNCTION ops.is_finite(p_value numeric) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ops.is_finite(p_value numeric) IS 'True for an ordinary number, false for NaN and ±Infinity (NULL for NULL): the finiteness predicate of every api boundary and every numeric CHECK.';
+
+
+--
+-- Name: operator_login(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.operator_login() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT session_user::text $$;
+
+
+ALTER FUNCTION ops.operator_login() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION operator_login(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.operator_login() IS 'The operator''s identity for the two-person rule: the session''s login role (session_user), which SET ROLE cannot change.';
 
 
 --
@@ -5871,6 +6318,25 @@ ALTER FUNCTION ops.tg_chain__append() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ops.tg_chain__append() IS 'Chain trigger: assigns seq, prev_hash and row_hash = sha256(prev_hash || canonical row) per book and table, and advances ops.chain_head. Raises PD009 on a supplied seq or prev_hash that breaks the chain.';
+
+
+--
+-- Name: two_person_rule(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.two_person_rule() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$ SELECT coalesce(ops.setting_value('two_person_rule'), 1) = 1 $$;
+
+
+ALTER FUNCTION ops.two_person_rule() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION two_person_rule(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.two_person_rule() IS 'Whether the two-person rule holds (operator setting two_person_rule, 1 when unset): high-risk actions then need a second operator''s approval.';
 
 
 --
@@ -7923,6 +8389,68 @@ COMMENT ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_book_i
 
 
 --
+-- Name: _set_limit(text, text, text, numeric, text, text, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text, p_origin text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_kind    risk.limit_kind;
+    v_rev     integer;
+    v_policy  record;
+    v_above   boolean := false;
+    v_request bigint;
+BEGIN
+    PERFORM ops._require_finite('api.set_limit', ARRAY['p_value'], ARRAY[p_value]);
+    SELECT * INTO v_kind FROM risk.limit_kind k WHERE k.limit_name = p_limit;
+    IF NOT FOUND OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = p_profile) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown risk profile %L or limit %L', p_profile, p_limit),
+            HINT = 'See risk.profile and risk.limit_kind.';
+    END IF;
+    IF NOT (p_mode = ANY (v_kind.allowed_modes)) OR p_value < 0 OR (p_mode = 'pct' AND p_value > 100) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('limit %s refused: mode %L value %s', p_limit, p_mode, p_value),
+            DETAIL = format('allowed_modes=%s', v_kind.allowed_modes),
+            HINT = 'pct is 0..100 percent, abs an amount in the account base currency, values are non-negative.';
+    END IF;
+    SELECT lp.mode, lp.ceiling INTO v_policy FROM risk.limit_policy lp
+     WHERE lp.profile = p_profile AND lp.limit_name = p_limit ORDER BY lp.revision DESC LIMIT 1;
+    IF FOUND AND v_policy.ceiling IS NOT NULL
+       AND (p_value IS NULL OR p_mode <> v_policy.mode OR p_value > v_policy.ceiling) THEN
+        v_above := true;
+        v_request := ops._require_approval('set_limit', p_profile || '/' || p_limit || '/' || p_scope,
+                                           jsonb_build_object('mode', p_mode, 'value', p_value),
+                                           format('set_limit %s/%s/%s %s %s above the policy ceiling %s %s',
+                                                  p_profile, p_limit, p_scope, p_mode, coalesce(p_value::text, 'off'),
+                                                  v_policy.mode, v_policy.ceiling));
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -2);
+    SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev
+      FROM risk.limit_setting s WHERE s.profile = p_profile AND s.limit_name = p_limit AND s.scope = p_scope;
+    INSERT INTO risk.limit_setting (profile, limit_name, scope, revision, mode, value, reason, actor)
+    VALUES (p_profile, p_limit, p_scope, v_rev, p_mode, p_value, p_reason, ops.actor());
+    PERFORM ops._audit(0, 'set_limit', p_profile || '/' || p_limit || '/' || p_scope,
+                       jsonb_build_object('mode', p_mode, 'value', p_value, 'revision', v_rev)
+                       || CASE WHEN p_origin IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('origin', p_origin) END
+                       || CASE WHEN v_above THEN jsonb_build_object('above_policy', true, 'approval', v_request) ELSE '{}'::jsonb END,
+                       p_reason);
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION risk._set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text, p_origin text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text, p_origin text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text, p_origin text) IS 'Internal: the one definition of setting a limit (api.set_limit, the safe-mode calls): PD011/PD012 as api.set_limit, the policy ceiling (a second operator''s approval above it, PD017 without one), a new revision and its audit row.';
+
+
+--
 -- Name: _state(integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -9459,6 +9987,118 @@ ALTER TABLE api.alerts OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.alerts IS 'Every alert of the outbox (category, severity, account, dedup key, title, payload, the row that raised it) with the latest status on each channel that tried it (channels: {"channel": "delivered|retry|failed|deduplicated"}; empty: not tried yet) and the number of attempts.';
+
+
+--
+-- Name: approval; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.approval (
+    request_id bigint NOT NULL,
+    approved_by text DEFAULT SESSION_USER NOT NULL,
+    reason text NOT NULL,
+    approved_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT approval_approved_at_is_finite CHECK (((approved_at > '-infinity'::timestamp with time zone) AND (approved_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT approval_has_reason CHECK ((length(btrim(reason)) > 0))
+);
+
+
+ALTER TABLE ops.approval OWNER TO predator_owner;
+
+--
+-- Name: TABLE approval; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.approval IS 'The second operator''s approval of a request (api.approve): one per request, by a login other than the requester''s, with a reason. Append-only.';
+
+
+--
+-- Name: approval_request; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.approval_request (
+    request_id bigint NOT NULL,
+    action text NOT NULL,
+    target text NOT NULL,
+    params jsonb DEFAULT '{}'::jsonb NOT NULL,
+    reason text NOT NULL,
+    requested_by text DEFAULT SESSION_USER NOT NULL,
+    requested_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    valid_until timestamp with time zone NOT NULL,
+    CONSTRAINT approval_action_is_known CHECK ((action = ANY (ARRAY['resume'::text, 'set_limit'::text, 'set_limit_policy'::text, 'set_setting'::text]))),
+    CONSTRAINT approval_request_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT approval_request_is_valid_for_a_day_at_most CHECK (((valid_until > requested_at) AND (valid_until <= (requested_at + '24:00:00'::interval)))),
+    CONSTRAINT approval_request_requested_at_is_finite CHECK (((requested_at > '-infinity'::timestamp with time zone) AND (requested_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT approval_request_valid_until_is_finite CHECK (((valid_until > '-infinity'::timestamp with time zone) AND (valid_until < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.approval_request OWNER TO predator_owner;
+
+--
+-- Name: TABLE approval_request; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.approval_request IS 'High-risk actions an operator asks a second operator to approve (api.request_approval): action (resume of a global halt, set_limit or set_limit_policy above the policy ceiling, set_setting turning the two-person rule off), its target and parameters, who asked (their login, session_user), why, and until when an approval may be used (at most 24 hours). Append-only.';
+
+
+--
+-- Name: approval_use; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.approval_use (
+    request_id bigint NOT NULL,
+    used_by text DEFAULT SESSION_USER NOT NULL,
+    used_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT approval_use_used_at_is_finite CHECK (((used_at > '-infinity'::timestamp with time zone) AND (used_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.approval_use OWNER TO predator_owner;
+
+--
+-- Name: TABLE approval_use; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.approval_use IS 'The action that consumed an approval (ops._require_approval): an approval is used once, by the operator who asked for it, before it expires. Append-only.';
+
+
+--
+-- Name: approval_requests; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.approval_requests AS
+ SELECT r.request_id,
+    r.action,
+    r.target,
+    r.params,
+    r.reason,
+    r.requested_by,
+    r.requested_at,
+    r.valid_until,
+    a.approved_by,
+    a.reason AS approval_reason,
+    a.approved_at,
+    u.used_by,
+    u.used_at,
+        CASE
+            WHEN (u.request_id IS NOT NULL) THEN 'used'::text
+            WHEN (r.valid_until <= clock_timestamp()) THEN 'expired'::text
+            WHEN (a.request_id IS NOT NULL) THEN 'approved'::text
+            ELSE 'pending'::text
+        END AS status
+   FROM ((ops.approval_request r
+     LEFT JOIN ops.approval a ON ((a.request_id = r.request_id)))
+     LEFT JOIN ops.approval_use u ON ((u.request_id = r.request_id)));
+
+
+ALTER TABLE api.approval_requests OWNER TO predator_owner;
+
+--
+-- Name: VIEW approval_requests; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.approval_requests IS 'High-risk actions asked for (api.request_approval), who approved them (api.approve) and which action used them, with status pending, approved, used or expired (wall clock).';
 
 
 --
@@ -11815,6 +12455,64 @@ COMMENT ON VIEW api.instruments IS 'Instruments per venue: base, quote, cluster,
 
 
 --
+-- Name: limit_policy; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.limit_policy (
+    profile text NOT NULL,
+    limit_name text NOT NULL,
+    revision integer NOT NULL,
+    mode text NOT NULL,
+    ceiling numeric,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT limit_policy_ceiling_is_finite CHECK (((ceiling > '-Infinity'::numeric) AND (ceiling < 'Infinity'::numeric))),
+    CONSTRAINT limit_policy_ceiling_is_non_negative CHECK ((ceiling >= (0)::numeric)),
+    CONSTRAINT limit_policy_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT limit_policy_mode_is_known CHECK ((mode = ANY (ARRAY['pct'::text, 'abs'::text, 'bps'::text, 'count'::text]))),
+    CONSTRAINT limit_policy_pct_is_a_fraction_of_100 CHECK (((mode <> 'pct'::text) OR (ceiling <= (100)::numeric))),
+    CONSTRAINT limit_policy_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT limit_policy_revision_is_positive CHECK ((revision > 0))
+);
+
+
+ALTER TABLE risk.limit_policy OWNER TO predator_owner;
+
+--
+-- Name: TABLE limit_policy; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.limit_policy IS 'The policy ceiling of a limit of a risk profile (api.set_limit_policy, audited), append-only revisions: the highest one is in force; ceiling NULL = no ceiling. While the two-person rule holds, api.set_limit of that limit (any scope) above the ceiling, in another mode, or disabled (NULL) needs a second operator''s approval.';
+
+
+--
+-- Name: limit_policy; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.limit_policy AS
+ SELECT DISTINCT ON (lp.profile, lp.limit_name) lp.profile,
+    lp.limit_name,
+    lp.mode,
+    lp.ceiling,
+    lp.revision,
+    lp.reason,
+    lp.actor,
+    lp.recorded_at
+   FROM risk.limit_policy lp
+  ORDER BY lp.profile, lp.limit_name, lp.revision DESC;
+
+
+ALTER TABLE api.limit_policy OWNER TO predator_owner;
+
+--
+-- Name: VIEW limit_policy; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.limit_policy IS 'Policy ceilings in force per risk profile and limit (ceiling NULL: none): api.set_limit above one needs a second operator''s approval while the two-person rule holds.';
+
+
+--
 -- Name: limit_setting; Type: TABLE; Schema: risk; Owner: predator_owner
 --
 
@@ -12593,6 +13291,152 @@ COMMENT ON VIEW api.runs IS 'Runs of the hour runner with the configuration that
 
 
 --
+-- Name: safe_mode_limit; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.safe_mode_limit (
+    template text NOT NULL,
+    limit_name text NOT NULL,
+    mode text NOT NULL,
+    value numeric NOT NULL,
+    CONSTRAINT safe_mode_limit_value_is_finite CHECK (((value > '-Infinity'::numeric) AND (value < 'Infinity'::numeric))),
+    CONSTRAINT safe_mode_mode_is_known CHECK ((mode = ANY (ARRAY['pct'::text, 'abs'::text, 'bps'::text, 'count'::text]))),
+    CONSTRAINT safe_mode_pct_is_a_fraction_of_100 CHECK (((mode <> 'pct'::text) OR (value <= (100)::numeric))),
+    CONSTRAINT safe_mode_value_is_non_negative CHECK ((value >= (0)::numeric))
+);
+
+
+ALTER TABLE risk.safe_mode_limit OWNER TO predator_owner;
+
+--
+-- Name: TABLE safe_mode_limit; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.safe_mode_limit IS 'The limits of a safe-mode template: each one a limit where a lower value is less risk (a cap, a loss or drawdown tier, an order count). Applied to every scope of the profile whose value is higher (or off, or in another mode); a value already lower is kept.';
+
+
+--
+-- Name: safe_mode_template; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.safe_mode_template (
+    template text NOT NULL,
+    description text NOT NULL,
+    CONSTRAINT safe_mode_template_is_identifier CHECK ((template ~ '^[a-z][a-z0-9_]*$'::text))
+);
+
+
+ALTER TABLE risk.safe_mode_template OWNER TO predator_owner;
+
+--
+-- Name: TABLE safe_mode_template; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.safe_mode_template IS 'Predefined reduced-risk limit sets an operator applies to a risk profile in one audited call (api.apply_safe_mode) and reverts in another (api.revert_safe_mode). Shipped: reduced, minimal.';
+
+
+--
+-- Name: safe_mode_templates; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.safe_mode_templates AS
+ SELECT t.template,
+    t.description,
+    l.limit_name,
+    l.mode,
+    l.value
+   FROM (risk.safe_mode_template t
+     JOIN risk.safe_mode_limit l ON ((l.template = t.template)));
+
+
+ALTER TABLE api.safe_mode_templates OWNER TO predator_owner;
+
+--
+-- Name: VIEW safe_mode_templates; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.safe_mode_templates IS 'Safe-mode templates (api.apply_safe_mode): one row per template and limit with the mode and value it sets.';
+
+
+--
+-- Name: safe_mode_application; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.safe_mode_application (
+    application_id bigint NOT NULL,
+    profile text NOT NULL,
+    template text NOT NULL,
+    replaced jsonb NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    applied_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT safe_mode_application_applied_at_is_finite CHECK (((applied_at > '-infinity'::timestamp with time zone) AND (applied_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT safe_mode_application_has_reason CHECK ((length(btrim(reason)) > 0))
+);
+
+
+ALTER TABLE ops.safe_mode_application OWNER TO predator_owner;
+
+--
+-- Name: TABLE safe_mode_application; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.safe_mode_application IS 'Each safe-mode template applied to a risk profile (api.apply_safe_mode): the limits it replaced ([{limit, scope, mode, value, existed}], what api.revert_safe_mode restores), who and why. Append-only.';
+
+
+--
+-- Name: safe_mode_revert; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.safe_mode_revert (
+    application_id bigint NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    reverted_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT safe_mode_revert_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT safe_mode_revert_reverted_at_is_finite CHECK (((reverted_at > '-infinity'::timestamp with time zone) AND (reverted_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.safe_mode_revert OWNER TO predator_owner;
+
+--
+-- Name: TABLE safe_mode_revert; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.safe_mode_revert IS 'The revert of a safe-mode application (api.revert_safe_mode): the replaced limits written back as new revisions, who and why. Append-only.';
+
+
+--
+-- Name: safe_modes; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.safe_modes AS
+ SELECT a.application_id,
+    a.profile,
+    a.template,
+    a.replaced,
+    a.reason,
+    a.actor,
+    a.applied_at,
+    r.reason AS revert_reason,
+    r.actor AS reverted_by,
+    r.reverted_at,
+    (r.application_id IS NULL) AS in_force
+   FROM (ops.safe_mode_application a
+     LEFT JOIN ops.safe_mode_revert r ON ((r.application_id = a.application_id)));
+
+
+ALTER TABLE api.safe_modes OWNER TO predator_owner;
+
+--
+-- Name: VIEW safe_modes; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.safe_modes IS 'Safe-mode applications (api.apply_safe_mode) per risk profile with the limits they replaced, who and why, and their revert (api.revert_safe_mode); in_force until reverted.';
+
+
+--
 -- Name: setting; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -12607,11 +13451,12 @@ CREATE TABLE ops.setting (
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
     CONSTRAINT live_burn_in_days_is_bounded CHECK (((name <> 'live_burn_in_days'::text) OR ((value >= (0)::numeric) AND (value <= (365)::numeric)))),
     CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
-    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text]))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
-    CONSTRAINT setting_value_is_finite CHECK (((value > '-Infinity'::numeric) AND (value < 'Infinity'::numeric)))
+    CONSTRAINT setting_value_is_finite CHECK (((value > '-Infinity'::numeric) AND (value < 'Infinity'::numeric))),
+    CONSTRAINT two_person_rule_is_0_or_1 CHECK (((name <> 'two_person_rule'::text) OR (value = ANY (ARRAY[(0)::numeric, (1)::numeric]))))
 );
 
 
@@ -13671,6 +14516,20 @@ ALTER TABLE ops.alert_outbox ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
+-- Name: approval_request_request_id_seq; Type: SEQUENCE; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ops.approval_request ALTER COLUMN request_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.approval_request_request_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: chain_head; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -13691,6 +14550,20 @@ ALTER TABLE ops.chain_head OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE ops.chain_head IS 'Head (last sequence number and row hash) of every hash chain; one row per chain "<schema>.<table>:<book_id>" (book 0 = control plane). A cache of the chained rows, re-derived by api.verify_chains().';
+
+
+--
+-- Name: safe_mode_application_application_id_seq; Type: SEQUENCE; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ops.safe_mode_application ALTER COLUMN application_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.safe_mode_application_application_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -14014,6 +14887,30 @@ ALTER TABLE ONLY ops.alert_outbox
 
 
 --
+-- Name: approval approval_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.approval
+    ADD CONSTRAINT approval_pkey PRIMARY KEY (request_id);
+
+
+--
+-- Name: approval_request approval_request_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.approval_request
+    ADD CONSTRAINT approval_request_pkey PRIMARY KEY (request_id);
+
+
+--
+-- Name: approval_use approval_use_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.approval_use
+    ADD CONSTRAINT approval_use_pkey PRIMARY KEY (request_id);
+
+
+--
 -- Name: audit_log audit_log_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -14083,6 +14980,22 @@ ALTER TABLE ONLY ops.reconciliation
 
 ALTER TABLE ONLY ops.run
     ADD CONSTRAINT run_pkey PRIMARY KEY (run_id);
+
+
+--
+-- Name: safe_mode_application safe_mode_application_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.safe_mode_application
+    ADD CONSTRAINT safe_mode_application_pkey PRIMARY KEY (application_id);
+
+
+--
+-- Name: safe_mode_revert safe_mode_revert_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.safe_mode_revert
+    ADD CONSTRAINT safe_mode_revert_pkey PRIMARY KEY (application_id);
 
 
 --
@@ -14294,6 +15207,14 @@ ALTER TABLE ONLY risk.limit_kind
 
 
 --
+-- Name: limit_policy limit_policy_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_policy
+    ADD CONSTRAINT limit_policy_pk PRIMARY KEY (profile, limit_name, revision);
+
+
+--
 -- Name: limit_setting limit_setting_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -14323,6 +15244,22 @@ ALTER TABLE ONLY risk.pool
 
 ALTER TABLE ONLY risk.profile
     ADD CONSTRAINT profile_pkey PRIMARY KEY (profile);
+
+
+--
+-- Name: safe_mode_limit safe_mode_limit_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.safe_mode_limit
+    ADD CONSTRAINT safe_mode_limit_pk PRIMARY KEY (template, limit_name);
+
+
+--
+-- Name: safe_mode_template safe_mode_template_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.safe_mode_template
+    ADD CONSTRAINT safe_mode_template_pkey PRIMARY KEY (template);
 
 
 --
@@ -14866,6 +15803,27 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.alert_outbox FOR 
 
 
 --
+-- Name: approval _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.approval FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: approval_request _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.approval_request FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: approval_use _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.approval_use FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: audit_log _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -14919,6 +15877,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.reconciliation FO
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.run FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_application _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.safe_mode_application FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_revert _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.safe_mode_revert FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -14978,6 +15950,27 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.alert_outbox FOR EACH STA
 
 
 --
+-- Name: approval _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.approval FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: approval_request _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.approval_request FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: approval_use _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.approval_use FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: audit_log _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -15031,6 +16024,20 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.reconciliation FOR EACH S
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.run FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_application _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.safe_mode_application FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_revert _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.safe_mode_revert FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -15279,10 +16286,31 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.lane_pool_settin
 
 
 --
+-- Name: limit_policy _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.limit_policy FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: limit_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.limit_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_limit _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.safe_mode_limit FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_template _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.safe_mode_template FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -15363,10 +16391,31 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.lane_pool_setting FOR EA
 
 
 --
+-- Name: limit_policy _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.limit_policy FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: limit_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.limit_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_limit _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.safe_mode_limit FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: safe_mode_template _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.safe_mode_template FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -15829,6 +16878,22 @@ ALTER TABLE ONLY ops.alert_outbox
 
 
 --
+-- Name: approval approval_request_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.approval
+    ADD CONSTRAINT approval_request_id_fkey FOREIGN KEY (request_id) REFERENCES ops.approval_request(request_id);
+
+
+--
+-- Name: approval_use approval_use_request_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.approval_use
+    ADD CONSTRAINT approval_use_request_id_fkey FOREIGN KEY (request_id) REFERENCES ops.approval(request_id);
+
+
+--
 -- Name: chaos_fault chaos_fault_campaign_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -15858,6 +16923,30 @@ ALTER TABLE ONLY ops.reconciliation
 
 ALTER TABLE ONLY ops.run
     ADD CONSTRAINT run_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: safe_mode_application safe_mode_application_profile_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.safe_mode_application
+    ADD CONSTRAINT safe_mode_application_profile_fkey FOREIGN KEY (profile) REFERENCES risk.profile(profile);
+
+
+--
+-- Name: safe_mode_application safe_mode_application_template_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.safe_mode_application
+    ADD CONSTRAINT safe_mode_application_template_fkey FOREIGN KEY (template) REFERENCES risk.safe_mode_template(template);
+
+
+--
+-- Name: safe_mode_revert safe_mode_revert_application_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.safe_mode_revert
+    ADD CONSTRAINT safe_mode_revert_application_id_fkey FOREIGN KEY (application_id) REFERENCES ops.safe_mode_application(application_id);
 
 
 --
@@ -16061,6 +17150,22 @@ ALTER TABLE ONLY risk.lane_pool_setting
 
 
 --
+-- Name: limit_policy limit_policy_limit_name_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_policy
+    ADD CONSTRAINT limit_policy_limit_name_fkey FOREIGN KEY (limit_name) REFERENCES risk.limit_kind(limit_name);
+
+
+--
+-- Name: limit_policy limit_policy_profile_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.limit_policy
+    ADD CONSTRAINT limit_policy_profile_fkey FOREIGN KEY (profile) REFERENCES risk.profile(profile);
+
+
+--
 -- Name: limit_setting limit_setting_limit_name_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -16074,6 +17179,22 @@ ALTER TABLE ONLY risk.limit_setting
 
 ALTER TABLE ONLY risk.limit_setting
     ADD CONSTRAINT limit_setting_profile_fkey FOREIGN KEY (profile) REFERENCES risk.profile(profile);
+
+
+--
+-- Name: safe_mode_limit safe_mode_limit_limit_name_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.safe_mode_limit
+    ADD CONSTRAINT safe_mode_limit_limit_name_fkey FOREIGN KEY (limit_name) REFERENCES risk.limit_kind(limit_name);
+
+
+--
+-- Name: safe_mode_limit safe_mode_limit_template_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.safe_mode_limit
+    ADD CONSTRAINT safe_mode_limit_template_fkey FOREIGN KEY (template) REFERENCES risk.safe_mode_template(template);
 
 
 --
@@ -16466,6 +17587,22 @@ GRANT ALL ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) TO 
 
 
 --
+-- Name: FUNCTION apply_safe_mode(p_profile text, p_template text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION approve(p_request bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.approve(p_request bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.approve(p_request bigint, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -16797,6 +17934,14 @@ GRANT ALL ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_p
 
 
 --
+-- Name: FUNCTION request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) TO predator_operator;
+
+
+--
 -- Name: FUNCTION resample_candles(p_venue text, p_symbol text, p_from_interval text, p_to_interval text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -16806,11 +17951,11 @@ GRANT ALL ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_i
 
 
 --
--- Name: FUNCTION resume(p_reason text, p_scope text, p_target text); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION resume(p_reason text, p_scope text, p_target text, p_incidents text[]); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text) TO predator_operator;
+REVOKE ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text, p_incidents text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume(p_reason text, p_scope text, p_target text, p_incidents text[]) TO predator_operator;
 
 
 --
@@ -16827,6 +17972,14 @@ GRANT ALL ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strat
 
 REVOKE ALL ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION revert_safe_mode(p_profile text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.revert_safe_mode(p_profile text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revert_safe_mode(p_profile text, p_reason text) TO predator_operator;
 
 
 --
@@ -16859,6 +18012,14 @@ GRANT ALL ON FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled bool
 
 REVOKE ALL ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text) TO predator_operator;
 
 
 --
@@ -17101,6 +18262,13 @@ REVOKE ALL ON FUNCTION market.tg_candle_load__clock() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -17143,6 +18311,13 @@ REVOKE ALL ON FUNCTION ops._report_period(p_caller text, p_account text, p_from 
 
 
 --
+-- Name: FUNCTION _require_approval(p_action text, p_target text, p_params jsonb, p_what text); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_approval(p_action text, p_target text, p_params jsonb, p_what text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -17175,6 +18350,13 @@ REVOKE ALL ON FUNCTION ops._require_finite(p_routine text, p_names text[], p_val
 --
 
 REVOKE ALL ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _update_incident(p_incident text, p_action text, p_reason text); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._update_incident(p_incident text, p_action text, p_reason text) FROM PUBLIC;
 
 
 --
@@ -17240,6 +18422,14 @@ GRANT ALL ON FUNCTION ops.is_finite(p_value numeric) TO predator_auditor;
 
 
 --
+-- Name: FUNCTION operator_login(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.operator_login() FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.operator_login() TO predator_auditor;
+
+
+--
 -- Name: FUNCTION reconcile_tolerance(); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -17281,6 +18471,14 @@ REVOKE ALL ON FUNCTION ops.tg_append_only__refuse() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION ops.tg_chain__append() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION two_person_rule(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.two_person_rule() FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.two_person_rule() TO predator_auditor;
 
 
 --
@@ -17576,6 +18774,13 @@ REVOKE ALL ON FUNCTION risk._set_halt(p_scope_kind text, p_scope_key text, p_boo
 
 
 --
+-- Name: FUNCTION _set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text, p_origin text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text, p_origin text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _state(p_book_id integer); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -17837,6 +19042,36 @@ GRANT SELECT ON TABLE api.alert_attempts TO predator_auditor;
 GRANT SELECT ON TABLE api.alerts TO predator_worker;
 GRANT SELECT ON TABLE api.alerts TO predator_operator;
 GRANT SELECT ON TABLE api.alerts TO predator_auditor;
+
+
+--
+-- Name: TABLE approval; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.approval TO predator_auditor;
+
+
+--
+-- Name: TABLE approval_request; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.approval_request TO predator_auditor;
+
+
+--
+-- Name: TABLE approval_use; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.approval_use TO predator_auditor;
+
+
+--
+-- Name: TABLE approval_requests; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.approval_requests TO predator_worker;
+GRANT SELECT ON TABLE api.approval_requests TO predator_operator;
+GRANT SELECT ON TABLE api.approval_requests TO predator_auditor;
 
 
 --
@@ -18323,6 +19558,22 @@ GRANT SELECT ON TABLE api.instruments TO predator_auditor;
 
 
 --
+-- Name: TABLE limit_policy; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.limit_policy TO predator_auditor;
+
+
+--
+-- Name: TABLE limit_policy; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.limit_policy TO predator_worker;
+GRANT SELECT ON TABLE api.limit_policy TO predator_operator;
+GRANT SELECT ON TABLE api.limit_policy TO predator_auditor;
+
+
+--
 -- Name: TABLE limit_setting; Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -18512,6 +19763,52 @@ GRANT SELECT ON TABLE ops.run TO predator_auditor;
 GRANT SELECT ON TABLE api.runs TO predator_worker;
 GRANT SELECT ON TABLE api.runs TO predator_operator;
 GRANT SELECT ON TABLE api.runs TO predator_auditor;
+
+
+--
+-- Name: TABLE safe_mode_limit; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.safe_mode_limit TO predator_auditor;
+
+
+--
+-- Name: TABLE safe_mode_template; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.safe_mode_template TO predator_auditor;
+
+
+--
+-- Name: TABLE safe_mode_templates; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.safe_mode_templates TO predator_worker;
+GRANT SELECT ON TABLE api.safe_mode_templates TO predator_operator;
+GRANT SELECT ON TABLE api.safe_mode_templates TO predator_auditor;
+
+
+--
+-- Name: TABLE safe_mode_application; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.safe_mode_application TO predator_auditor;
+
+
+--
+-- Name: TABLE safe_mode_revert; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.safe_mode_revert TO predator_auditor;
+
+
+--
+-- Name: TABLE safe_modes; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.safe_modes TO predator_worker;
+GRANT SELECT ON TABLE api.safe_modes TO predator_operator;
+GRANT SELECT ON TABLE api.safe_modes TO predator_auditor;
 
 
 --

@@ -143,6 +143,17 @@ class CorrectionRefused(DatabaseRefusal):
     (docs/live.md "Corrections")."""
 
 
+class ApprovalRequired(DatabaseRefusal):
+    """PD017: a high-risk action (a resume of the global halt, a limit above its policy ceiling, a ceiling raised or
+    lifted, the two-person rule turned off) without a second operator's approval of this login's request, while
+    the two-person rule holds (docs/operator.md "Two-person rule")."""
+
+
+class ApprovalRefused(DatabaseRefusal):
+    """PD018: an approval refused: the login asked for it itself, is not an operator, or the request is already
+    approved or has expired."""
+
+
 class IllegalRiskTransition(DatabaseRefusal):
     """PD020: a move of a book's or a strategy's risk state (normal, reducing, halted, cooldown) that is not a
     row of ``risk.state_transition``, does not start from that scope's current state, or names a strategy the
@@ -166,6 +177,8 @@ _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD014": ResumeRefused,
     "PD015": BusinessTimeOutOfBounds,
     "PD016": CorrectionRefused,
+    "PD017": ApprovalRequired,
+    "PD018": ApprovalRefused,
     "PD020": IllegalRiskTransition,
 }
 

@@ -49,6 +49,7 @@ class Console:
     token: str
     proc: subprocess.Popen[str]
     cookies: dict[str, str] = field(default_factory=dict)
+    approver_token: str | None = None  # the second operator's (--approver-token-file), when started with one
 
     @property
     def origin(self) -> str:
@@ -106,10 +107,23 @@ def make_token_file(directory: Path, env: dict[str, str]) -> tuple[Path, str]:
     return path, path.read_text().strip()
 
 
-def start_console(target: Target, token_file: Path, token: str, **env: str) -> Console:
-    """``predator serve --port 0`` as a process; its port from its first line on stdout."""
+def make_approver_token_file(directory: Path, env: dict[str, str]) -> tuple[Path, str]:
+    """The second operator's token file (``predator serve --init-token --approver-token-file``)."""
+    operator = directory / "secrets" / "console.token"
+    path = directory / "secrets" / "console_approver.token"
+    made = console_cli(env, "serve", "--init-token", "--token-file", str(operator), "--approver-token-file", str(path))
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    return path, path.read_text().strip()
+
+
+def start_console(target: Target, token_file: Path, token: str, approver: tuple[Path, str] | None = None,
+                  **env: str) -> Console:
+    """``predator serve --port 0`` as a process (with ``approver``: ``--approver-token-file``); its port from its
+    first line on stdout."""
+    extra = ["--approver-token-file", str(approver[0])] if approver else []
     proc = subprocess.Popen([sys.executable, "-m", "predator.cli", "serve", "--port", "0", "--token-file",
-                             str(token_file)], env=console_env(target, **env), cwd=PROJECT_ROOT, text=True,
+                             str(token_file), *extra], env=console_env(target, **env), cwd=PROJECT_ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], 60)
@@ -119,7 +133,7 @@ def start_console(target: Target, token_file: Path, token: str, **env: str) -> C
         proc.kill()
         _, err = proc.communicate(timeout=10)
         pytest.fail(f"predator serve did not start: {line!r} {err}")
-    return Console(int(found.group(1)), token, proc)
+    return Console(int(found.group(1)), token, proc, approver_token=approver[1] if approver else None)
 
 
 def stop_console(console: Console) -> None:

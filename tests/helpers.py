@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from predator import config
-from predator.db import api, market_api
+from predator.db import api, logins, market_api
 from predator.db.connection import Target
 
 T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
@@ -273,3 +273,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     """Run ``python -m predator.cli`` style: the installed ``predator`` entry point of this interpreter."""
     exe = Path(sys.executable).with_name("predator")
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, check=False)
+
+
+def approve_global_resume(target: Target, conn: psycopg.Connection, reason: str = "test: resume") -> int:
+    """The two-person rule for a resume of the global halt (docs/operator.md): the login of ``conn`` (the
+    operator's, or the administrator's) asks on a connection of its own and ``predator_approver_login`` approves,
+    both committed, so that the next ``api.resume`` of global on ``conn`` goes through. Returns the request id."""
+    role = "operator" if conn.info.user == logins.LOGINS["operator"] else "admin"
+    with target.connect(role, autocommit=True) as requester, target.connect("approver", autocommit=True) as approver:
+        return int(api.request_and_approve(requester, approver, "resume", "global", reason))

@@ -599,7 +599,8 @@ class Campaign:
         without an incident is left in force and reported (``blocked``): nothing explains it."""
         resumed: list[str] = []
         blocked: list[str] = []
-        with self.target.connect("operator", autocommit=True) as op, self.target.connect("auditor") as aud:
+        with self.target.connect("operator", autocommit=True) as op, self.target.connect("auditor") as aud, \
+                self.target.connect("approver", autocommit=True) as approver:
             for h in halts:
                 scope = f"{h.scope_kind}:{h.scope_key}"
                 if h.scope_kind == "global" and self.kill_switch_at is not None and not self.kill_switch_held:
@@ -608,9 +609,11 @@ class Campaign:
                     # The operator's own kill switch: explained by the drill; resumed once its effects hold and
                     # the reconciliation is clean.
                     if reconciled:
-                        api.resume(op, f"chaos operator: the kill switch's effects hold (nothing admitted after it, "
-                                       f"every order canceled, the book flat, reconciliation clean) ({h.reason})",
-                                   "global", None)
+                        why = (f"chaos operator: the kill switch's effects hold (nothing admitted after it, "
+                               f"every order canceled, the book flat, reconciliation clean) ({h.reason})")
+                        # A global resume: the two-person rule (the second operator login approves).
+                        api.request_and_approve(op, approver, "resume", "global", why)
+                        api.resume(op, why, "global", None)
                         resumed.append(scope)
                     continue
                 if h.incident is None:
@@ -631,8 +634,10 @@ class Campaign:
                                         + "reconciliation clean, gates pass, chains verify")
                 aud.commit()
                 target = None if h.scope_kind == "global" else h.scope_key
-                api.resume(op, f"chaos operator: runbook checks passed for {h.incident} ({h.reason})",
-                           h.scope_kind, target)
+                why = f"chaos operator: runbook checks passed for {h.incident} ({h.reason})"
+                if h.scope_kind == "global":  # the two-person rule: the second operator login approves
+                    api.request_and_approve(op, approver, "resume", "global", why)
+                api.resume(op, why, h.scope_kind, target)
                 resumed.append(scope)
         return resumed, blocked
 

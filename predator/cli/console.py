@@ -10,6 +10,7 @@ from predator.cli import main
 from predator.console import security
 from predator.console.server import bind
 from predator.db.connection import default_target
+from predator.errors import ConfigurationError
 
 
 @main.command()
@@ -21,9 +22,14 @@ from predator.db.connection import default_target
                    "[default: PREDATOR_HOME/secrets/console.token].")
 @click.option("--init-token", is_flag=True, help="Create the token file (0600, a random token) if it is missing, "
                                                 "and exit.")
+@click.option("--approver-token-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The second operator's token file (0600): a client or browser session with this token writes as "
+                   "predator_approver_login, the second operator of the two-person rule (with --init-token: "
+                   "created too). Without it the console writes as the operator's login only.")
 @click.option("--refresh", "refresh_s", type=click.IntRange(2, 3600), default=15, show_default=True,
               help="Seconds between the overview page's automatic refreshes.")
-def serve(host: str, port: int, token_file: Path | None, init_token: bool, refresh_s: int) -> None:
+def serve(host: str, port: int, token_file: Path | None, init_token: bool, approver_token_file: Path | None,
+          refresh_s: int) -> None:
     """Serve the operator console on loopback until interrupted (Ctrl-C, SIGTERM).
 
     JSON under /api/v1 (OpenAPI at /api/v1/openapi.json) and the pages (/login, /, /admin). Every request
@@ -36,6 +42,10 @@ def serve(host: str, port: int, token_file: Path | None, init_token: bool, refre
         created = security.init_token(path)
         click.echo(f"{'created' if created else 'kept the existing'} console token file {path} (mode 0600); "
                    f"log in with its content")
+        if approver_token_file is not None:
+            created = security.init_token(approver_token_file)
+            click.echo(f"{'created' if created else 'kept the existing'} approver token file {approver_token_file} "
+                       f"(mode 0600): the second operator's")
         return
     from predator.console.app import ConsoleSettings, create_app  # FastAPI only when serving
     from predator.console.server import serve as run
@@ -43,11 +53,17 @@ def serve(host: str, port: int, token_file: Path | None, init_token: bool, refre
     sock = bind(host, port)  # a non-loopback address is refused first
     try:
         token = security.read_token(path)
+        approver_token = security.read_token(approver_token_file) if approver_token_file is not None else None
+        if approver_token is not None and security.token_matches(approver_token, token):
+            raise ConfigurationError("refused: the approver's token is the operator's; give each its own file")
         target = default_target()
         target.connect("auditor").close()  # fail now (exit 3) rather than on the first request
         target.connect("operator").close()
+        if approver_token is not None:
+            target.connect("approver").close()
         bound = sock.getsockname()[1]
-        app = create_app(ConsoleSettings(target=target, token=token, host=host, port=bound, refresh_s=refresh_s))
+        app = create_app(ConsoleSettings(target=target, token=token, host=host, port=bound, refresh_s=refresh_s,
+                                         approver_token=approver_token))
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"predator console on http://{shown}:{bound}/ (token file {path}; reads as the auditor, writes "
                    f"as the operator; Ctrl-C stops it)")

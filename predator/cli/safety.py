@@ -32,11 +32,16 @@ def halt(reason: str, scope: str, target: str | None) -> None:
     "--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True
 )
 @click.option("--target", default=None)
-def resume(reason: str, scope: str, target: str | None) -> None:
-    """Lift a halt explicitly. Refused while reconciliation is dirty or a severity-1 incident is open."""
+@click.option("--incident", "incidents", multiple=True, metavar="INC-<book>-<seq>",
+              help="An incident the resume answers (repeatable): resolved by it, kept in its audit row.")
+def resume(reason: str, scope: str, target: str | None, incidents: tuple[str, ...]) -> None:
+    """Lift a halt explicitly. Refused while reconciliation is dirty or a severity-1 incident is open. A global
+    resume needs a second operator's approval while the two-person rule holds (predator approval request resume
+    global, then predator approval approve ID --as approver)."""
     with default_target().connect("operator") as conn, conn.transaction():
-        seq = api.resume(conn, reason, scope, target)
-    click.echo(f"resumed {scope} {target or ''} (halt event {seq})".replace("  ", " "))
+        seq = api.resume(conn, reason, scope, target, incidents)
+    click.echo(f"resumed {scope} {target or ''} (halt event {seq})".replace("  ", " ")
+               + (f"; answered {', '.join(incidents)}" if incidents else ""))
 
 
 @main.command()
@@ -85,7 +90,7 @@ def incidents(show_all: bool, account: str | None) -> None:
         when = i.ts.strftime("%Y-%m-%d %H:%M") if i.ts else i.opened_at.strftime("%Y-%m-%d %H:%M (wall)")
         click.echo(
             f"{i.incident:<14} sev {i.severity}  {i.category:<14} {i.status:<12} {i.account or '*':<12} {when}"
-            f"  {i.title}" + (f"  — {i.resolution}" if i.resolution else "")
+            f"  {i.title}: {i.description}" + (f"  — {i.resolution}" if i.resolution else "")
         )
 
 

@@ -31,7 +31,7 @@ from predator import errors
 from predator.console import security
 from predator.console.errors import Problem, from_database
 from predator.db import api as db_api
-from predator.db import console_reads, notify, ops_reads
+from predator.db import approvals_reads, console_reads, notify, ops_reads
 from predator.db.connection import Target
 
 API_PREFIX = "/api/v1"
@@ -60,6 +60,9 @@ class ConsoleSettings:
     host: str
     port: int
     refresh_s: int = 15
+    #: The second operator's token (``predator serve --approver-token-file``): a client or session authenticated
+    #: with it writes as the approver's login, the second operator of the two-person rule (docs/operator.md).
+    approver_token: str | None = None
 
 
 # --- request bodies -------------------------------------------------------------------------------------
@@ -80,6 +83,40 @@ class HaltBody(_Body):
     reason: Reason
     scope: Scope_ = "global"
     target: str | None = None
+
+
+class ResumeBody(HaltBody):
+    """``api.resume(reason, scope, target, incidents)``: ``incidents`` the incidents (INC-<book>-<seq>) the resume
+    answers, resolved by it."""
+
+    incidents: list[Annotated[str, StringConstraints(max_length=100)]] | None = Field(default=None, max_length=100)
+
+
+class ApprovalRequestBody(_Body):
+    """``api.request_approval(action, target, reason, mode, value)``: resume ``global``; set_limit
+    ``profile/limit[/scope]`` with mode and value; set_limit_policy ``profile/limit`` with mode and ceiling;
+    set_setting ``two_person_rule`` with value 0."""
+
+    action: Literal["resume", "set_limit", "set_limit_policy", "set_setting"]
+    target: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    reason: Reason
+    mode: Literal["pct", "abs", "bps", "count"] | None = None
+    value: Decimal | None = None
+
+
+class SafeModeBody(_Body):
+    """``api.apply_safe_mode(profile, template, reason)``."""
+
+    profile: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    template: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    reason: Reason
+
+
+class SafeModeRevertBody(_Body):
+    """``api.revert_safe_mode(profile, reason)``."""
+
+    profile: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    reason: Reason
 
 
 class KillSwitchBody(_Body):
@@ -116,6 +153,7 @@ class Principal:
     kind: Literal["bearer", "session"]
     sid: str | None = None
     session: security.Session | None = None
+    login: Literal["operator", "approver"] = "operator"  # the operator login its writes use
 
     @property
     def csrf(self) -> str:
@@ -196,10 +234,17 @@ class Console:
                 yield conn
 
     @contextmanager
-    def write(self) -> Iterator[psycopg.Connection[Any]]:
-        """A transaction of the operator's login (one governed call per request)."""
-        with self.settings.target.connect("operator") as conn, conn.transaction():
+    def write(self, login: Literal["operator", "approver"] = "operator") -> Iterator[psycopg.Connection[Any]]:
+        """A transaction of the operator's login, or of the approver's (one governed call per request)."""
+        with self.settings.target.connect(login) as conn, conn.transaction():
             yield conn
+
+    def login_of(self, supplied: str) -> Literal["operator", "approver"] | None:
+        """Which operator login a supplied token stands for (constant-time comparisons), or None."""
+        operator = security.token_matches(supplied, self.settings.token)
+        approver = self.settings.approver_token is not None and security.token_matches(
+            supplied, self.settings.approver_token)
+        return "operator" if operator else "approver" if approver else None
 
     def principal(self, request: Request) -> Principal:
         """Who is asking: a valid ``Authorization: Bearer`` token (a header with another one is refused even
@@ -207,14 +252,15 @@ class Console:
         auth = request.headers.get("authorization")
         if auth is not None:
             scheme, _, supplied = auth.partition(" ")
-            if scheme.lower() == "bearer" and security.token_matches(supplied.strip(), self.settings.token):
-                return Principal("bearer")
+            login = self.login_of(supplied.strip()) if scheme.lower() == "bearer" else None
+            if login is not None:
+                return Principal("bearer", login=login)
             raise NotAuthenticated
         sid = request.cookies.get(security.COOKIE)
         session = self.sessions.get(sid)
         if session is None:
             raise NotAuthenticated
-        return Principal("session", sid, session)
+        return Principal("session", sid, session, "approver" if session.login == "approver" else "operator")
 
     @staticmethod
     def check_csrf(principal: Principal, supplied: str | None) -> None:
@@ -328,6 +374,8 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
         console.check_csrf(principal, request.headers.get(security.CSRF_HEADER))
         return principal
 
+    Writer = Annotated[Principal, Depends(writer)]
+
     # -- the control API --
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reader)])
 
@@ -391,54 +439,93 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
             return JSONResponse(_jsonable(console_reads.refusals_by_reason(conn, account=account)),
                                 headers=SECURITY_HEADERS)
 
-    @api.post("/halt", dependencies=[Depends(writer)], summary="api.halt(reason, scope, target)")
-    def halt(body: HaltBody) -> JSONResponse:
-        with console.write() as conn:
+    @api.post("/halt", summary="api.halt(reason, scope, target)")
+    def halt(body: HaltBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
             seq = db_api.halt(conn, body.reason, body.scope, body.target)
         return JSONResponse({"halt_event": seq, "scope": body.scope, "target": body.target}, headers=SECURITY_HEADERS)
 
-    @api.post("/resume", dependencies=[Depends(writer)],
-              summary="api.resume(reason, scope, target): refused (409, PD014) while a reconciliation it covers is "
-                      "dirty or a severity-1 incident is open")
-    def resume(body: HaltBody) -> JSONResponse:
-        with console.write() as conn:
-            seq = db_api.resume(conn, body.reason, body.scope, body.target)
-        return JSONResponse({"halt_event": seq, "scope": body.scope, "target": body.target}, headers=SECURITY_HEADERS)
+    @api.post("/resume",
+              summary="api.resume(reason, scope, target, incidents): refused (409, PD014) while a reconciliation it "
+                      "covers is dirty or a severity-1 incident is open; a global resume (409, PD017) without a "
+                      "second operator's approval while the two-person rule holds")
+    def resume(body: ResumeBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
+            seq = db_api.resume(conn, body.reason, body.scope, body.target, body.incidents)
+        return JSONResponse({"halt_event": seq, "scope": body.scope, "target": body.target,
+                             "incidents": body.incidents or []}, headers=SECURITY_HEADERS)
 
-    @api.post("/kill_switch", dependencies=[Depends(writer)], summary="api.kill_switch(reason, flatten)")
-    def kill_switch(body: KillSwitchBody) -> JSONResponse:
-        with console.write() as conn:
+    @api.get("/approvals", summary="The latest approval requests (two-person rule) with their status")
+    def approvals(limit: Limit = 50) -> JSONResponse:
+        with console.read() as conn:
+            rows = approvals_reads.approval_requests(conn, limit=limit)
+        return JSONResponse(_jsonable(rows), headers=SECURITY_HEADERS)
+
+    @api.post("/approvals", summary="api.request_approval(action, target, reason, mode, value): ask a second "
+                                    "operator to approve a high-risk action")
+    def request_approval(body: ApprovalRequestBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
+            request_id = db_api.request_approval(conn, body.action, body.target, body.reason, body.mode, body.value)
+        return JSONResponse({"request": request_id, "action": body.action, "target": body.target,
+                             "requested_as": who.login}, headers=SECURITY_HEADERS)
+
+    @api.post("/approvals/{request_id}/approve",
+              summary="api.approve(request, reason): the second operator approves (409, PD018: its own request, "
+                      "already approved or expired)")
+    def approve(request_id: int, body: ReasonBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
+            db_api.approve(conn, request_id, body.reason)
+        return JSONResponse({"request": request_id, "status": "approved", "approved_as": who.login},
+                            headers=SECURITY_HEADERS)
+
+    @api.post("/safe_mode", summary="api.apply_safe_mode(profile, template, reason): a reduced-risk limit set")
+    def apply_safe_mode(body: SafeModeBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
+            application = db_api.apply_safe_mode(conn, body.profile, body.template, body.reason)
+        return JSONResponse({"application": application, "profile": body.profile, "template": body.template},
+                            headers=SECURITY_HEADERS)
+
+    @api.post("/safe_mode/revert", summary="api.revert_safe_mode(profile, reason)")
+    def revert_safe_mode(body: SafeModeRevertBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
+            application = db_api.revert_safe_mode(conn, body.profile, body.reason)
+        return JSONResponse({"application": application, "profile": body.profile, "reverted": True},
+                            headers=SECURITY_HEADERS)
+
+    @api.post("/kill_switch", summary="api.kill_switch(reason, flatten)")
+    def kill_switch(body: KillSwitchBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
             result = db_api.kill_switch(conn, body.reason, body.flatten)
         with console.read() as conn:
             listeners = notify.kill_listeners(conn)
         return JSONResponse(_jsonable({**dataclasses.asdict(result), "listening_workers": listeners}),
                             headers=SECURITY_HEADERS)
 
-    @api.post("/strategies/{account}/{strategy}/pause", dependencies=[Depends(writer)],
+    @api.post("/strategies/{account}/{strategy}/pause",
               summary="api.pause_strategy(account, strategy, reason)")
-    def pause_strategy(account: str, strategy: str, body: ReasonBody) -> JSONResponse:
-        with console.write() as conn:
+    def pause_strategy(account: str, strategy: str, body: ReasonBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
             db_api.pause_strategy(conn, account, strategy, body.reason)
         return JSONResponse({"account": account, "strategy": strategy, "status": "paused"}, headers=SECURITY_HEADERS)
 
-    @api.post("/strategies/{account}/{strategy}/resume", dependencies=[Depends(writer)],
+    @api.post("/strategies/{account}/{strategy}/resume",
               summary="api.resume_strategy(account, strategy, reason)")
-    def resume_strategy(account: str, strategy: str, body: ReasonBody) -> JSONResponse:
-        with console.write() as conn:
+    def resume_strategy(account: str, strategy: str, body: ReasonBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
             db_api.resume_strategy(conn, account, strategy, body.reason)
         return JSONResponse({"account": account, "strategy": strategy, "status": "active"}, headers=SECURITY_HEADERS)
 
-    @api.post("/incidents/{incident}/acknowledge", dependencies=[Depends(writer)],
+    @api.post("/incidents/{incident}/acknowledge",
               summary="api.update_incident(incident, 'acknowledged', reason)")
-    def acknowledge_incident(incident: str, body: ReasonBody) -> JSONResponse:
-        with console.write() as conn:
+    def acknowledge_incident(incident: str, body: ReasonBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
             status = db_api.update_incident(conn, incident, "acknowledged", body.reason)
         return JSONResponse({"incident": incident, "status": status}, headers=SECURITY_HEADERS)
 
-    @api.post("/incidents/{incident}/resolve", dependencies=[Depends(writer)],
+    @api.post("/incidents/{incident}/resolve",
               summary="api.update_incident(incident, 'resolved', reason)")
-    def resolve_incident(incident: str, body: ReasonBody) -> JSONResponse:
-        with console.write() as conn:
+    def resolve_incident(incident: str, body: ReasonBody, who: Writer) -> JSONResponse:
+        with console.write(who.login) as conn:
             status = db_api.update_incident(conn, incident, "resolved", body.reason)
         return JSONResponse({"incident": incident, "status": status}, headers=SECURITY_HEADERS)
 
@@ -457,9 +544,10 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
         supplied = (await _form(request)).get("token", "").strip()
-        if not security.token_matches(supplied, settings.token):
+        login_as = console.login_of(supplied)
+        if login_as is None:
             return console.page("login.html", status=401, failed=True)
-        sid, _ = console.sessions.create()
+        sid, _ = console.sessions.create(login_as)
         response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(security.COOKIE, sid, max_age=security.SESSION_TTL_S, path="/", httponly=True,
                             samesite="strict")
@@ -515,7 +603,7 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
         call = db_api.halt if action == "halt" else db_api.resume
 
         def governed() -> int:
-            with console.write() as conn:
+            with console.write(principal.login) as conn:
                 return int(call(conn, body.reason, body.scope, body.target))
 
         seq = await run_in_threadpool(governed)

@@ -107,10 +107,12 @@ def allowed_hosts(listen_host: str, port: int) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Session:
-    """A browser session: its CSRF token and when it ends (monotonic seconds)."""
+    """A browser session: its CSRF token, when it ends (monotonic seconds) and the operator login it writes as
+    (``operator``, or ``approver`` for a session opened with the approver's token)."""
 
     csrf: str
     expires: float
+    login: str = "operator"
 
 
 class Sessions:
@@ -121,9 +123,10 @@ class Sessions:
         self._lock = threading.Lock()
         self._by_id: dict[str, Session] = {}
 
-    def create(self) -> tuple[str, Session]:
-        """A new session: its id (the cookie's value) and the session."""
-        sid, session = secrets.token_urlsafe(32), Session(secrets.token_urlsafe(32), seams.monotonic() + self._ttl)
+    def create(self, login: str = "operator") -> tuple[str, Session]:
+        """A new session writing as ``login``: its id (the cookie's value) and the session."""
+        sid, session = (secrets.token_urlsafe(32),
+                        Session(secrets.token_urlsafe(32), seams.monotonic() + self._ttl, login))
         with self._lock:
             now = seams.monotonic()
             for old in [k for k, s in self._by_id.items() if s.expires <= now]:

@@ -346,9 +346,59 @@ def halt(conn: psycopg.Connection, reason: str, scope: str = "global", target: s
     return run(conn, Call("SELECT api.halt(%s::text, %s::text, %s::text)", (reason, scope, target), None))
 
 
-def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target: str | None = None) -> int:
-    """Lift a halt explicitly; returns the halt event seq. Operator."""
-    return run(conn, Call("SELECT api.resume(%s::text, %s::text, %s::text)", (reason, scope, target), None))
+def resume(conn: psycopg.Connection, reason: str, scope: str = "global", target: str | None = None,
+           incidents: Sequence[str] | None = None) -> int:
+    """Lift a halt explicitly; returns the halt event seq. Operator. ``incidents``: the incidents (INC-<book>-<seq>)
+    the resume answers, resolved by it and kept in its audit row. A global resume consumes a second operator's
+    approval while the two-person rule holds (:func:`request_approval`, :func:`approve`; PD017 without one)."""
+    return run(conn, Call("SELECT api.resume(%s::text, %s::text, %s::text, %s::text[])",
+                          (reason, scope, target, list(incidents) if incidents else None), None))
+
+
+def request_approval(conn: psycopg.Connection, action: str, target: str, reason: str, mode: str | None = None,
+                     value: Decimal | None = None, valid_until: datetime | None = None) -> int:
+    """Ask a second operator to approve a high-risk action (``resume`` ``global``; ``set_limit``
+    ``profile/limit[/scope]`` with mode and value; ``set_limit_policy`` ``profile/limit`` with mode and ceiling;
+    ``set_setting`` ``two_person_rule`` value 0); returns the request id. Operator, audited."""
+    return run(conn, Call("SELECT api.request_approval(%s::text, %s::text, %s::text, %s::text, %s::numeric,"
+                          " %s::timestamptz)", (action, target, reason, mode, value, valid_until), None))
+
+
+def approve(conn: psycopg.Connection, request: int, reason: str) -> int:
+    """Approve another operator login's request (PD018 for one's own, a used, approved or expired one); returns the
+    request id. Operator, audited."""
+    return run(conn, Call("SELECT api.approve(%s::bigint, %s::text)", (request, reason), None))
+
+
+def request_and_approve(requester: psycopg.Connection, approver: psycopg.Connection, action: str, target: str,
+                        reason: str, mode: str | None = None, value: Decimal | None = None) -> int:
+    """The two-person rule played by a scripted operator: ``requester`` asks (:func:`request_approval`) and
+    ``approver``, a connection of another operator login, approves (:func:`approve`); returns the request id, which
+    the requester's next matching action consumes. Both connections in autocommit mode (the approver must see the
+    request committed)."""
+    request = request_approval(requester, action, target, reason, mode, value)
+    approve(approver, request, f"second operator: {reason}")
+    return request
+
+
+def set_limit_policy(conn: psycopg.Connection, profile: str, limit: str, mode: str, ceiling: Decimal | None,
+                     reason: str) -> int:
+    """Set the policy ceiling of a profile's limit (None lifts it; raising or lifting needs an approval); returns the
+    revision. Operator, audited."""
+    return run(conn, Call("SELECT api.set_limit_policy(%s::text, %s::text, %s::text, %s::numeric, %s::text)",
+                          (profile, limit, mode, ceiling, reason), None))
+
+
+def apply_safe_mode(conn: psycopg.Connection, profile: str, template: str, reason: str) -> int:
+    """Apply a safe-mode template (reduced, minimal) to a risk profile in one audited call; returns the application
+    id. Operator."""
+    return run(conn, Call("SELECT api.apply_safe_mode(%s::text, %s::text, %s::text)",
+                          (profile, template, reason), None))
+
+
+def revert_safe_mode(conn: psycopg.Connection, profile: str, reason: str) -> int:
+    """Revert the safe mode in force on a risk profile; returns the application id reverted. Operator, audited."""
+    return run(conn, Call("SELECT api.revert_safe_mode(%s::text, %s::text)", (profile, reason), None))
 
 
 def post_venue_transfer(

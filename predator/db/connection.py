@@ -23,7 +23,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from predator import config
 from predator.db import cluster, logins
 
-Role = Literal["worker", "operator", "auditor", "notifier", "admin"]
+Role = Literal["worker", "operator", "auditor", "notifier", "approver", "admin"]
 
 
 @dataclass(frozen=True)

@@ -35,14 +35,16 @@ from psycopg import sql
 
 from predator import config
 
-GroupRole = Literal["worker", "operator", "auditor", "notifier"]
+GroupRole = Literal["worker", "operator", "auditor", "notifier", "approver"]
 
-#: The login role of each group role (created by migration 0008; the notifier's by 0030).
+#: The login role of each group role (created by migration 0008; the notifier's by 0030). ``approver`` is not a
+#: group of its own: a second login of ``predator_operator`` (0035), the second operator of the two-person rule.
 LOGINS: dict[GroupRole, str] = {
     "worker": "predator_worker_login",
     "operator": "predator_operator_login",
     "auditor": "predator_auditor_login",
     "notifier": "predator_notifier_login",  # migration 0030: the alerts notifier
+    "approver": "predator_approver_login",  # migration 0035: the second operator login (two-person rule)
 }
 
 #: Socket directories libpq may have been built with as its default: for those it looks up ``localhost``

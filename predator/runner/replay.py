@@ -261,6 +261,16 @@ def _interventions(conn: psycopg.Connection, config: RunConfig) -> tuple[list[In
     return out, unreplayable
 
 
+def _single_operator(db: Target) -> None:
+    """Turn the two-person rule off in the scratch database (itself a two-person action: the operator asks, the
+    approver login approves): the replay re-applies resumes of a global halt and limits the original's operators
+    already approved there (docs/operator.md, "Two-person rule")."""
+    why = "replay: re-applies the original's actions, approved there"
+    with db.connect("operator", autocommit=True) as op, db.connect("approver", autocommit=True) as ap:
+        api.request_and_approve(op, ap, "set_setting", "two_person_rule", why, value=Decimal(0))
+        api.set_setting(op, "two_person_rule", Decimal(0), why)
+
+
 def _apply(op: psycopg.Connection, iv: Intervention, book_map: dict[int, int]) -> None:
     """Re-apply one operator action in the scratch database, as the operator role."""
     with op.transaction():
@@ -409,6 +419,7 @@ def replay(
         warmup = timedelta(hours=max(int(getattr(strategy, "warmup_bars", 500)), vol_hours + 2) + 24)
 
         with scratch(target, keep=keep) as db:
+            _single_operator(db)
             with db.connect("operator") as op:
                 _copy_reference(src, op, config)
             knowledge = reads.hour_knowledge(src, account) if config.feed == "sync" else []

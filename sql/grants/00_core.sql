@@ -32,7 +32,7 @@ GRANT EXECUTE ON FUNCTION
     api.resume_strategy(text, text, text),
     api.set_limit(text, text, text, numeric, text, text),
     api.halt(text, text, text),
-    api.resume(text, text, text)
+    api.resume(text, text, text, text[])
 TO predator_operator;
 
 -- Auditor: read everything, run the gates and the chain verification; write nothing.

@@ -26,7 +26,10 @@ BEGIN
                              'risk.breaker_setting', 'ops.setting',
                              'portfolio.hour_knowledge', 'risk.shadow_pair', 'risk.shadow_comparison',
                              'risk.lane_pool_setting', 'risk.arbitration_setting', 'portfolio.strategy_hour',
-                             'trading.book_currency', 'ledger.operating_cost'] LOOP
+                             'trading.book_currency', 'ledger.operating_cost',
+                             'ops.approval_request', 'ops.approval', 'ops.approval_use', 'risk.limit_policy',
+                             'risk.safe_mode_template', 'risk.safe_mode_limit', 'ops.safe_mode_application',
+                             'ops.safe_mode_revert'] LOOP
         EXECUTE format('CREATE OR REPLACE TRIGGER _010_append_only BEFORE UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse()', t);
         EXECUTE format('CREATE OR REPLACE TRIGGER _011_no_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse()', t);
     END LOOP;

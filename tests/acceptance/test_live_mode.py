@@ -30,6 +30,7 @@ from predator.config import PROJECT_ROOT
 from predator.db import api
 from predator.db.connection import Target
 from predator.strategies.base import Context, Signal
+from tests.helpers import approve_global_resume
 
 START = datetime(2024, 6, 1, tzinfo=UTC)
 FIRST = START + timedelta(hours=1)
@@ -293,8 +294,10 @@ def test_a_live_run_trades_at_the_emulator_the_kill_switch_stops_it_and_only_an_
         # The operator's explicit resume (the kill switch opened no incident that would refuse it).
         open_incidents = _rows(db, "SELECT incident FROM api.incidents WHERE severity = 1 AND status <> 'resolved'")
         assert open_incidents == []
-        with db.connect("operator") as op, op.transaction():
-            api.resume(op, "test: understood, trading again")
+        with db.connect("operator") as op:
+            approve_global_resume(db, op, "test: understood, trading again")  # the two-person rule
+            with op.transaction():
+                api.resume(op, "test: understood, trading again")
         resumed_hour = hour()
         after = _until("a new order acknowledged at the emulator after the resume", worker, book, lambda: [
             r for r in resting() if r[0] not in statuses])

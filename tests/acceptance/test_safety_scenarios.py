@@ -17,6 +17,7 @@ from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.strategies.base import effective_params, load_strategy
 from predator.venues.paper import PaperConfig
+from tests.helpers import approve_global_resume
 
 T0 = datetime(2023, 3, 1, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -295,6 +296,7 @@ def test_resume_is_refused_while_a_severity_1_incident_is_open_then_allowed(mark
         with pytest.raises(errors.ResumeRefused, match="severity-1"):
             api.resume(conn, "too early")
         conn.rollback()
+        approve_global_resume(market_db, conn, "understood")  # the two-person rule
         with conn.transaction():
             api.update_incident(conn, inc, "resolved", "checked: test withdrawal, funds returned")
             api.resume(conn, "understood")
@@ -313,8 +315,10 @@ def test_an_operator_halt_has_an_incident_and_an_audit_entry_and_resumes_explici
     run_hours(r, 2, 4)
     assert one(market_db, "SELECT reasons FROM api.decisions") == ["halted_global"]
     assert one(market_db, "SELECT count(*) FROM api.incidents WHERE source = 'operator' AND severity = 2") == 1
-    with market_db.connect("operator") as conn, conn.transaction():
-        api.resume(conn, "maintenance done")
+    with market_db.connect("operator") as conn:
+        approve_global_resume(market_db, conn, "maintenance done")  # the two-person rule
+        with conn.transaction():
+            api.resume(conn, "maintenance done")
     assert [
         a
         for (a,) in rows(

@@ -39,6 +39,7 @@ from tests.console_support import (
     active_halts,
     console_env,
     last_halt_event,
+    make_approver_token_file,
     make_token_file,
     start_console,
     stop_console,
@@ -75,7 +76,8 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
 @pytest.fixture()
 def console(db: Target, tmp_path: Path) -> Iterator[Console]:
     path, token = make_token_file(tmp_path, console_env(db))
-    running = start_console(db, path, token)
+    approver = make_approver_token_file(tmp_path, console_env(db))
+    running = start_console(db, path, token, approver=approver)
     try:
         yield running
     finally:
@@ -236,6 +238,14 @@ def test_an_operator_halts_and_resumes_through_the_pages(db: Target, console: Co
                               body={"reason": "venue balance confirmed"})
         assert answer.status == 200, answer.body
     assert _dirty_accounts(db) == [] and _open_severity1(db) == []
+    # The two-person rule: the operator asks (the control API with its token), a second operator approves (the
+    # approver's token); the pages have no approval form yet.
+    asked = console.post("/api/v1/approvals", token=console.token,
+                         body={"action": "resume", "target": "global", "reason": "browser drill over"})
+    assert asked.status == 200, asked.body
+    answer = console.post(f"/api/v1/approvals/{asked.json()['request']}/approve", token=console.approver_token,
+                          body={"reason": "second operator: runbook checked"})
+    assert answer.status == 200, answer.body
 
     # The resume form now lifts the halt: in SQL and on the pages.
     resumed = "browser drill over: reconciliation clean, incidents resolved"

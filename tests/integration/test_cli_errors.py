@@ -8,6 +8,7 @@ Each command runs as ``python -m predator.cli`` in a subprocess against a real d
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,7 +114,26 @@ def test_kill_says_whether_a_worker_is_listening(env: dict[str, str], market_db:
     alone = _cli(env, "kill", "--reason", "drill without a worker")
     assert alone.returncode == 0, alone.stderr
     assert "no worker is listening" in alone.stdout and "only when a worker runs" in alone.stdout
-    assert _cli(env, "resume", "--reason", "drill over").returncode == 0
+    # `predator incidents` shows each incident's reason: the kill switch's.
+    listed = _cli(env, "incidents")
+    assert listed.returncode == 0 and "operator halt of global *: kill switch: drill without a worker" in listed.stdout
+    incident = re.search(r"(INC-0-\d+) .*kill switch: drill without a worker", listed.stdout)
+    assert incident, listed.stdout
+    # A global resume: the two-person rule, through the CLI (the operator asks, the approver login approves).
+    refused = _cli(env, "resume", "--reason", "drill over")
+    assert refused.returncode == exits.DATABASE_REFUSED and "PD017" in refused.stderr, refused.stderr
+    asked = _cli(env, "approval", "request", "resume", "global", "--reason", "drill over")
+    assert asked.returncode == 0, asked.stderr
+    request = re.search(r"approval request (\d+)", asked.stdout)
+    assert request, asked.stdout
+    own = _cli(env, "approval", "approve", request.group(1), "--reason", "me", "--as", "operator")
+    assert own.returncode == exits.DATABASE_REFUSED and "PD018" in own.stderr, own.stderr
+    approved = _cli(env, "approval", "approve", request.group(1), "--reason", "seen the drill")
+    assert approved.returncode == 0 and "approved" in approved.stdout, approved.stderr
+    resumed = _cli(env, "resume", "--reason", "drill over", "--incident", incident.group(1))
+    assert resumed.returncode == 0 and f"answered {incident.group(1)}" in resumed.stdout, resumed.stderr
+    listed = _cli(env, "approval", "list")
+    assert f"{request.group(1)} used" in " ".join(listed.stdout.split()), listed.stdout
 
     with notify.listen(market_db, label="acct") as listener:
         heard = _cli(env, "kill", "--reason", "drill with a worker")

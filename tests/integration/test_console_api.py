@@ -34,6 +34,7 @@ from tests.console_support import (
     console_cli,
     console_env,
     last_halt_event,
+    make_approver_token_file,
     make_token_file,
     start_console,
     stop_console,
@@ -44,10 +45,11 @@ pytestmark = pytest.mark.xdist_group("console")
 
 #: Every JSON route of the control API (the OpenAPI document must list exactly these).
 GET_ROUTES = ["/api/v1/status", "/api/v1/accounts", "/api/v1/positions", "/api/v1/orders/open", "/api/v1/fills",
-              "/api/v1/incidents", "/api/v1/decisions", "/api/v1/refusals"]
+              "/api/v1/incidents", "/api/v1/decisions", "/api/v1/refusals", "/api/v1/approvals"]
 POST_ROUTES = ["/api/v1/halt", "/api/v1/resume", "/api/v1/kill_switch", "/api/v1/strategies/{account}/{strategy}/pause",
                "/api/v1/strategies/{account}/{strategy}/resume", "/api/v1/incidents/{incident}/acknowledge",
-               "/api/v1/incidents/{incident}/resolve"]
+               "/api/v1/incidents/{incident}/resolve", "/api/v1/approvals", "/api/v1/approvals/{request_id}/approve",
+               "/api/v1/safe_mode", "/api/v1/safe_mode/revert"]
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +68,13 @@ def token(console_db: Target, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 
 @pytest.fixture(scope="module")
-def console(console_db: Target, token: tuple[Path, str]) -> Iterator[Console]:
-    running = start_console(console_db, *token)
+def approver(console_db: Target, token: tuple[Path, str]) -> tuple[Path, str]:
+    return make_approver_token_file(token[0].parent.parent, console_env(console_db))
+
+
+@pytest.fixture(scope="module")
+def console(console_db: Target, token: tuple[Path, str], approver: tuple[Path, str]) -> Iterator[Console]:
+    running = start_console(console_db, *token, approver=approver)
     try:
         yield running
     finally:
@@ -75,7 +82,23 @@ def console(console_db: Target, token: tuple[Path, str]) -> Iterator[Console]:
 
 
 def _concrete(path: str) -> str:
-    return path.format(account="nobody", strategy="trend", incident="INC-0-1")
+    return path.format(account="nobody", strategy="trend", incident="INC-0-1", request_id=1)
+
+
+def _approved(console: Console, reason: str, **session: object) -> int:
+    """The two-person rule through the console: the operator (its bearer token, or ``session``: a browser
+    session's cookie and headers) asks to resume the global halt; the second operator (the approver's token)
+    approves. Returns the request id."""
+    asked = (console.post("/api/v1/approvals", body={"action": "resume", "target": "global", "reason": reason},
+                          **session) if session else  # type: ignore[arg-type]
+             console.post("/api/v1/approvals", token=console.token,
+                          body={"action": "resume", "target": "global", "reason": reason}))
+    assert asked.status == 200, asked.body
+    request = int(asked.json()["request"])
+    answer = console.post(f"/api/v1/approvals/{request}/approve", token=console.approver_token,
+                          body={"reason": f"second operator: {reason}"})
+    assert answer.status == 200 and answer.json()["approved_as"] == "approver", answer.body
+    return request
 
 
 # --- authentication, Host, OpenAPI ------------------------------------------------------------------------
@@ -148,6 +171,7 @@ def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, c
     assert answer.status == 404
     assert answer.json() == {"code": "PD011", "message": "unknown account 'nobody'", "hint": "Pass the account name.",
                              "detail": None}
+    _approved(console, "drill over")
     answer = console.post("/api/v1/resume", token=console.token, body={"reason": "drill over"})
     assert answer.status == 200, answer.body
     assert active_halts(console_db) == []
@@ -161,6 +185,7 @@ def test_a_halt_through_the_api_lands_in_sql_with_its_reason(console: Console, c
     assert answer.json()["orders_marked"] == 0 and answer.json()["flatten_orders"] == 0
     assert answer.json()["halt_seq"] >= 1 and answer.json()["listening_workers"] == []
     assert active_halts(console_db) == [("global", "*", "kill switch: kill drill")]
+    _approved(console, "kill drill over")
     assert console.post("/api/v1/resume", token=console.token, body={"reason": "kill drill over"}).status == 200
     answer = console.post("/api/v1/incidents/INC-x/resolve", token=console.token, body={"reason": "x"})
     assert answer.status == 422 and answer.json()["code"] == "PD012"
@@ -203,6 +228,7 @@ def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console
         answer = console.post(f"/api/v1/incidents/{incident}/resolve", token=console.token,
                               body={"reason": "venue balance confirmed"})
         assert answer.status == 200 and answer.json()["status"] == "resolved", answer.body
+    _approved(console, "reconciled clean again")
     answer = console.post("/api/v1/resume", token=console.token, body={"reason": "reconciled clean again"})
     assert answer.status == 200, answer.body
     assert active_halts(console_db) == []
@@ -224,6 +250,97 @@ def test_a_resume_the_database_refuses_comes_back_with_its_hint(console: Console
     assert (accounts[0]["max_drawdown"], accounts[0]["max_daily_loss"]) == ("0.25", "0.05")
     for path in GET_ROUTES:
         assert console.get(path, token=console.token).status == 200, path
+
+
+# --- the two-person rule, safe modes, a resume that answers incidents ---------------------------------------------
+
+
+def test_a_global_resume_needs_a_second_operators_approval_through_the_console(
+        console: Console, console_db: Target) -> None:
+    assert console.approver_token and console.approver_token != console.token
+    assert console.post("/api/v1/halt", token=console.token, body={"reason": "two-person drill"}).status == 200
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "alone"})
+    assert answer.status == 409 and answer.json()["code"] == "PD017", answer.body
+    assert "api.request_approval" in answer.json()["hint"] and "api.approve" in answer.json()["hint"]
+    asked = console.post("/api/v1/approvals", token=console.token,
+                         body={"action": "resume", "target": "global", "reason": "runbook done"})
+    assert asked.status == 200 and asked.json()["requested_as"] == "operator", asked.body
+    request = asked.json()["request"]
+    # The operator cannot approve its own request; an unknown request is 404; validation refuses junk.
+    answer = console.post(f"/api/v1/approvals/{request}/approve", token=console.token, body={"reason": "me"})
+    assert answer.status == 409 and answer.json()["code"] == "PD018", answer.body
+    assert console.post("/api/v1/approvals/999999/approve", token=console.approver_token,
+                        body={"reason": "x"}).status == 404
+    for body in ({"action": "resume", "target": "global"}, {"action": "drop_table", "target": "x", "reason": "x"},
+                 {"action": "set_limit", "target": "default/max_order_notional", "reason": "x", "value": "NaN"}):
+        answer = console.post("/api/v1/approvals", token=console.token, body=body)
+        assert answer.status == 422, (body, answer.body)
+    assert console.post(f"/api/v1/approvals/{request}/approve", token=console.approver_token,
+                        body={"reason": "seen it"}).status == 200
+    # The approval is the requester's: the approver's own resume is refused; the operator's goes through, once.
+    answer = console.post("/api/v1/resume", token=console.approver_token, body={"reason": "the approver resumes"})
+    assert answer.status == 409 and answer.json()["code"] == "PD017"
+    assert console.post("/api/v1/resume", token=console.token, body={"reason": "runbook done"}).status == 200
+    assert active_halts(console_db) == []
+    listed = console.get("/api/v1/approvals", token=console.token).json()
+    mine = next(r for r in listed if r["request_id"] == request)
+    assert (mine["status"], mine["requested_by"], mine["approved_by"], mine["used_by"]) == (
+        "used", "predator_operator_login", "predator_approver_login", "predator_operator_login")
+    assert console.post("/api/v1/halt", token=console.token, body={"reason": "again"}).status == 200
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "reuse"})
+    assert answer.status == 409 and answer.json()["code"] == "PD017"  # an approval is used once
+
+    # A resume names the incident it answers: resolved by it.
+    with console_db.connect("auditor") as conn:
+        [incident] = [i.incident for i in ops_reads.incidents(conn) if i.description == "again"]
+    _approved(console, "answered")
+    answer = console.post("/api/v1/resume", token=console.token, body={"reason": "answered", "incidents": [incident]})
+    assert answer.status == 200 and answer.json()["incidents"] == [incident], answer.body
+    everything = console.get("/api/v1/incidents?all=true", token=console.token).json()
+    answered = next(i for i in everything if i["incident"] == incident)
+    assert answered["status"] == "resolved"
+    assert answered["resolution"] == "predator_operator_login: answered by the resume of global *: answered"
+
+    # A browser session opened with the approver's token approves with its CSRF token, and only with it.
+    same = {"Origin": console.origin, "Sec-Fetch-Site": "same-origin"}
+    login = console.post("/login", form={"token": console.approver_token}, headers=same)
+    assert login.status == 303
+    cookie = re.match(r"predator_console=([^;]+);", login.header("set-cookie") or "").group(1)  # type: ignore[union-attr]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', console.get("/admin", cookie=cookie).text).group(1)  # type: ignore[union-attr]
+    asked = console.post("/api/v1/approvals", token=console.token,
+                         body={"action": "set_limit", "target": "live_canary/max_order_notional", "mode": "pct",
+                               "value": "20", "reason": "a bigger canary"})
+    request = asked.json()["request"]
+    answer = console.post(f"/api/v1/approvals/{request}/approve", cookie=cookie, headers=same, body={"reason": "ok"})
+    assert answer.status == 403 and answer.json()["code"] == "csrf_token_missing_or_wrong"
+    answer = console.post(f"/api/v1/approvals/{request}/approve", cookie=cookie,
+                          headers={**same, "X-CSRF-Token": csrf}, body={"reason": "ok"})
+    assert answer.status == 200 and answer.json()["approved_as"] == "approver", answer.body
+
+
+def test_a_safe_mode_is_applied_and_reverted_in_one_call_each(console: Console, console_db: Target) -> None:
+    answer = console.post("/api/v1/safe_mode", token=console.token,
+                          body={"profile": "default", "template": "minimal", "reason": "venue wobbly"})
+    assert answer.status == 200, answer.body
+    with console_db.connect("auditor") as conn:
+        limits = conn.execute("SELECT limits.value FROM api.limits limits WHERE profile = 'default'"
+                              " AND limit_name = 'max_order_notional' AND scope = '*'").fetchone()
+    assert limits == (Decimal(2),)
+    answer = console.post("/api/v1/safe_mode", token=console.token,
+                          body={"profile": "default", "template": "reduced", "reason": "twice"})
+    assert answer.status == 422 and answer.json()["code"] == "PD012"
+    answer = console.post("/api/v1/safe_mode", token=console.token,
+                          body={"profile": "default", "template": "reckless", "reason": "x"})
+    assert answer.status == 404
+    answer = console.post("/api/v1/safe_mode/revert", token=console.token,
+                          body={"profile": "default", "reason": "venue fine"})
+    assert answer.status == 200 and answer.json()["reverted"], answer.body
+    with console_db.connect("auditor") as conn:
+        limits = conn.execute("SELECT limits.value FROM api.limits limits WHERE profile = 'default'"
+                              " AND limit_name = 'max_order_notional' AND scope = '*'").fetchone()
+    assert limits == (Decimal(25),)
+    answer = console.post("/api/v1/safe_mode/revert", token=console.token, body={"profile": "default", "reason": "x"})
+    assert answer.status == 409 and answer.json()["code"] == "PD014"
 
 
 # --- the browser: session cookie, CSRF, cross-site ---------------------------------------------------------
@@ -274,6 +391,8 @@ def test_a_browser_session_needs_its_csrf_token_and_cross_site_posts_are_refused
     assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=halt&seq=")
     assert active_halts(console_db) == [("global", "*", "halted from the page")]
     assert "HALTED" in console.get("/", cookie=cookie).text
+    _approved(console, "resumed through the API with the session", cookie=cookie,
+              headers={**same, "X-CSRF-Token": token})
     answer = console.post("/api/v1/resume", cookie=cookie, headers={**same, "X-CSRF-Token": token},
                           body={"reason": "resumed through the API with the session"})
     assert answer.status == 200, answer.body

@@ -30,7 +30,7 @@ from predator.strategies.base import effective_params, load_strategy
 from predator.tools.replay_sweep import SUITE, Case, run_case
 from predator.venues.base import VenueEvent, VenueTransfer
 from predator.venues.paper import PaperConfig
-from tests.helpers import T0, ack, close, fill, hour, load_market, signal
+from tests.helpers import T0, ack, approve_global_resume, close, fill, hour, load_market, signal
 
 CASES = {c.name: c for c in SUITE}
 
@@ -136,6 +136,7 @@ def test_a_live_canary_daily_loss_escalates_to_a_global_halt_that_only_an_operat
         with pytest.raises(ResumeRefused):
             api.resume(op, "too early")
         op.rollback()
+        approve_global_resume(db, op, "loss reviewed")
         with op.transaction():
             api.update_incident(op, incident[0], "resolved", "loss reviewed")
             api.resume(op, "loss reviewed")

@@ -44,7 +44,7 @@ from predator import gates
 from predator.db import api
 from predator.db.connection import Target
 from tests.conftest import create_database, drop_database
-from tests.helpers import hour, load_market, new_account
+from tests.helpers import approve_global_resume, hour, load_market, new_account
 
 SYMBOLS = ("BTC/USDT", "ETH/USDT")
 AGGRESSIVE = "agg"
@@ -389,6 +389,7 @@ class StatefulBook(RuleBasedStateMachine):
     def halt_or_resume(self) -> None:
         with self.op.transaction():
             if self.halted:
+                approve_global_resume(self.target, self.op, "stateful test: resume")
                 api.resume(self.op, "stateful test: resume")
             else:
                 api.halt(self.op, "stateful test: halt")

@@ -16,7 +16,7 @@ import psycopg
 from predator import gates
 from predator.db import api, chaos_db
 from predator.db.connection import Target
-from tests.helpers import ack, close, close_price, fill, hour, load_market, new_account, signal
+from tests.helpers import ack, approve_global_resume, close, close_price, fill, hour, load_market, new_account, signal
 
 
 def _trade(w: psycopg.Connection[Any], account: str, symbol: str, n: int, direction: str,
@@ -105,6 +105,7 @@ def test_a_voided_ghost_sell_leaves_the_book_without_it(db: Target) -> None:
             api.update_incident(op, inc, "acknowledged", "test: reviewed")
             api.update_incident(op, inc, "resolved", "test: ghost sells voided, reconciliation clean")
         aud.commit()
+        approve_global_resume(db, op, "test: book corrected")
         api.resume(op, "test: book corrected")
     with db.connect("worker", autocommit=True) as w:
         for acct in (ghost, twin):  # the real exit: the reopened ETH trip closes again under its number

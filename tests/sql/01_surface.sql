@@ -45,7 +45,7 @@ INSERT INTO api_surface VALUES
     ('resume_strategy', '{text,text,text}', false, true, false),
     ('set_limit', '{text,text,text,numeric,text,text}', false, true, false),
     ('halt', '{text,text,text}', false, true, false),
-    ('resume', '{text,text,text}', false, true, false),
+    ('resume', '{text,text,text,text[]}', false, true, false),
     ('kill_switch', '{text,boolean}', false, true, false),
     ('kill_listeners', '{}', false, true, true),
     ('open_incident', '{integer,text,text,text,text,text,jsonb}', false, true, false),
@@ -67,6 +67,12 @@ INSERT INTO api_surface VALUES
     ('approve_treasury_transfer', '{text,integer,"timestamp with time zone",text}', false, true, false),
     ('post_venue_transfer', '{text,text,text,numeric,"timestamp with time zone",text,text,text}', false, true, false),
     ('void_fill', '{text,text,text,"timestamp with time zone",text,text}', false, true, false),
+    -- the two-person rule, policy ceilings and safe modes (migration 0035, tests/sql/36_approvals.sql)
+    ('request_approval', '{text,text,text,text,numeric,"timestamp with time zone"}', false, true, false),
+    ('approve', '{bigint,text}', false, true, false),
+    ('set_limit_policy', '{text,text,text,numeric,text}', false, true, false),
+    ('apply_safe_mode', '{text,text,text}', false, true, false),
+    ('revert_safe_mode', '{text,text}', false, true, false),
     -- the notifier's two routines (migration 0030): granted to predator_notifier alone (tests/sql/33_alerts.sql)
     ('alerts_pending', '{text[],integer}', false, false, false),
     ('record_alert_attempt', '{bigint,text,boolean,text,bigint}', false, false, false),
@@ -93,7 +99,8 @@ SELECT functions_are('api', ARRAY[
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains',
     'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill',
     'alerts_pending', 'record_alert_attempt',
-    'execution_quality', 'venue_errors', 'reconciliation_status', 'balance_changes', 'limit_breaches'],
+    'execution_quality', 'venue_errors', 'reconciliation_status', 'balance_changes', 'limit_breaches',
+    'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -103,7 +110,8 @@ SELECT views_are('api', ARRAY[
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
-    'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes'],
+    'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes', 'approval_requests', 'limit_policy',
+    'safe_mode_templates', 'safe_modes'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -117,11 +125,12 @@ SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'b
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
                                 'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag',
                                 'state_transition', 'state_event', 'state_current', 'pool', 'lane_pool_setting',
-                                'arbitration_setting'], 'risk tables');
+                                'arbitration_setting', 'limit_policy', 'safe_mode_template', 'safe_mode_limit'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
-                               'worker_health', 'alert_outbox', 'alert_attempt', 'hour_close_timing'], 'ops tables');
+                               'worker_health', 'alert_outbox', 'alert_attempt', 'hour_close_timing', 'approval_request',
+                               'approval', 'approval_use', 'safe_mode_application', 'safe_mode_revert'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;

@@ -53,6 +53,7 @@ SELECT is((SELECT ARRAY[balance] FROM ledger.balance WHERE book_id = :adm AND ac
 -- Halts and pauses ---------------------------------------------------------------------------------------
 SELECT api.halt('pgtap: global') AS h \gset
 SELECT is(pg_temp.why('adm', 'BTC/USDT', 2, 'buy', 1), '{halted_global}', 'a global halt refuses every order: halted_global');
+SELECT pg_temp.approve_resume() AS approval \gset
 SELECT api.resume('pgtap: global done') AS h \gset
 SELECT api.halt('pgtap: lane', 'lane', 'paper') AS h \gset
 SELECT is(pg_temp.why('adm', 'BTC/USDT', 3, 'buy', 1), '{halted_lane}', 'a halt of the account''s lane: halted_lane');
@@ -241,6 +242,7 @@ SELECT lives_ok(format($$INSERT INTO trading.order_request (book_id, client_orde
                                  pg_temp.at(30), pg_temp.at(31))$$, :adm),
                 'a reduce-only risk-flatten exit is allowed during a halt');
 SELECT is(pg_temp.why('loss', 'XRP/USDT', 30, 'sell', 1), '{halted_global}', 'through the gate, even an exit is refused during a halt');
+SELECT pg_temp.approve_resume() AS approval \gset
 SELECT api.resume('pgtap: direct inserts done') AS h \gset
 SELECT throws_ok(format($$INSERT INTO trading.order_request (book_id, client_order_id, symbol, side, order_type, quantity, decision_price,
                                                             reduce_only, origin, ts, expiry)

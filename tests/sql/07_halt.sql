@@ -54,6 +54,7 @@ SET LOCAL ROLE predator_operator;
 SELECT throws_ok($$SELECT api.resume('')$$, 'PD012', NULL, 'a resume without a reason is refused (PD012)');
 SELECT throws_ok($$SELECT api.resume('   ')$$, 'PD012', NULL, 'a blank reason is no reason (PD012)');
 SELECT throws_ok($$SELECT api.resume(NULL)$$, 'PD012', NULL, 'a NULL reason is no reason (PD012)');
+SELECT pg_temp.approve_resume() AS approval \gset
 SELECT lives_ok($$SELECT api.resume('pgtap: venue back, inspected')$$, 'the operator resumes with a reason');
 RESET ROLE;
 SELECT results_eq($$SELECT action, target, reason, actor FROM ops.audit_log WHERE book_id = 0 ORDER BY seq DESC LIMIT 1$$,

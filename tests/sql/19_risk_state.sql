@@ -157,6 +157,7 @@ SELECT is((SELECT active FROM api.halts WHERE scope_kind = 'global'), true, '...
 -- The operator reconciles again, resolves the incidents and resumes.
 SELECT clean AS c FROM api.reconcile('b_rec', pg_temp.at(3), '{"USDT": "10000"}', '{}') \gset
 SELECT count(api.update_incident(incident, 'resolved', 'pgtap: explained')) AS n FROM api.incidents WHERE status <> 'resolved' \gset
+SELECT pg_temp.approve_resume() AS approval \gset
 SELECT api.resume('pgtap: reconciled') AS x \gset
 
 -- Live lanes: every breaker halts globally -------------------------------------------------------------------------

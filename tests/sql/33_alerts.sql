@@ -28,6 +28,7 @@ SELECT results_eq($$SELECT category, severity, account, dedup_key, source_table,
 SELECT is((SELECT title FROM pg_temp.last_alert()), 'HALT global:* (operator): pgtap: venue outage', '... with a title an operator reads');
 SELECT is((SELECT source_key FROM pg_temp.last_alert()), '0:' || (SELECT max(seq) FROM risk.halt_event WHERE book_id = 0),
           '... naming the halt event it came from');
+SELECT pg_temp.approve_resume() AS approval \gset
 SELECT api.resume('pgtap: venue back') AS r \gset
 SELECT results_eq($$SELECT category, severity, dedup_key FROM ops.alert_outbox ORDER BY seq DESC LIMIT 1$$,
                   $$VALUES ('resume'::text, 'info'::text, 'resume:global:*'::text)$$, 'a resume writes an info alert');
@@ -60,6 +61,7 @@ SELECT results_eq($$SELECT category, severity, dedup_key, payload ->> 'reason', 
                       FROM ops.alert_outbox ORDER BY seq DESC LIMIT 1$$,
                   $$VALUES ('kill_switch'::text, 'critical'::text, 'kill_switch'::text, 'pgtap: drill'::text, false)$$,
                   '... category kill_switch, critical, with its reason and flatten');
+SELECT pg_temp.approve_resume() AS approval \gset
 SELECT api.resume('pgtap: drill over') AS r \gset
 
 -- A breaker trip -------------------------------------------------------------------------------------------------

@@ -132,3 +132,34 @@ BEGIN
 END
 $$;
 
+
+-- pg_temp.approve_as(login, request, reason) -> request id
+-- Approves an approval request as another operator login (the two-person rule tells operators apart by their
+-- login, session_user): SET LOCAL SESSION AUTHORIZATION to p_login for the one call, then back to the suite's
+-- superuser (the role set before, e.g. SET LOCAL ROLE predator_operator, is restored).
+CREATE FUNCTION pg_temp.approve_as(p_login text, p_request bigint, p_reason text DEFAULT 'pgtap: second operator')
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_role text := current_setting('role');
+BEGIN
+    EXECUTE format('SET LOCAL SESSION AUTHORIZATION %I', p_login);
+    PERFORM api.approve(p_request, p_reason);
+    RESET SESSION AUTHORIZATION;
+    IF v_role <> 'none' THEN
+        EXECUTE format('SET LOCAL ROLE %I', v_role);
+    END IF;
+    RETURN p_request;
+END
+$$;
+
+-- pg_temp.approve_resume(reason) -> request id
+-- The two-person rule for a resume of the global halt: the suite's login asks (api.request_approval) and
+-- predator_approver_login approves, so that the next api.resume of global by this session may go through.
+CREATE FUNCTION pg_temp.approve_resume(p_reason text DEFAULT 'pgtap: resume')
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN pg_temp.approve_as('predator_approver_login', api.request_approval('resume', 'global', p_reason));
+END
+$$;

@@ -1,0 +1,56 @@
+-- ops._approval_target(p_action, p_target, p_mode, p_value) -> jsonb {target, params, what}
+-- Internal: the canonical form of a high-risk action, shared by api.request_approval (what is asked) and the
+-- actions that consume the approval (what is done), so that both name it alike:
+--   resume            target 'global'                               params {}
+--   set_limit         target '<profile>/<limit>/<scope>' (scope *)  params {mode, value} (value null: disabled)
+--   set_limit_policy  target '<profile>/<limit>'                    params {mode, value} (value: the ceiling, null: none)
+--   set_setting       target 'two_person_rule'                      params {value: 0}
+-- PD012 for an unknown action or a target or parameters that are not one of these; PD011 for an unknown
+-- profile or limit.
+CREATE OR REPLACE FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_parts text[];
+    v_modes text[];
+    v_arity integer;
+BEGIN
+    IF p_action = 'resume' AND p_target IN ('global', 'global:*', '*') AND p_mode IS NULL AND p_value IS NULL THEN
+        RETURN jsonb_build_object('target', 'global', 'params', '{}'::jsonb, 'what', 'resume of global *');
+    ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
+        RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
+                                  'what', 'set_setting two_person_rule 0');
+    ELSIF p_action IN ('set_limit', 'set_limit_policy') AND p_target IS NOT NULL THEN
+        v_parts := string_to_array(p_target, '/');
+        IF p_action = 'set_limit' AND cardinality(v_parts) = 2 THEN
+            v_parts := v_parts || '*'::text;
+        END IF;
+        v_arity := CASE p_action WHEN 'set_limit' THEN 3 ELSE 2 END;
+        IF cardinality(v_parts) = v_arity
+           AND NOT EXISTS (SELECT FROM unnest(v_parts) p WHERE p IS NULL OR p = '') THEN
+            SELECT k.allowed_modes INTO v_modes FROM risk.limit_kind k WHERE k.limit_name = v_parts[2];
+            IF v_modes IS NULL OR NOT EXISTS (SELECT FROM risk.profile p WHERE p.profile = v_parts[1]) THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD011',
+                    MESSAGE = format('unknown risk profile %L or limit %L', v_parts[1], v_parts[2]),
+                    HINT = 'See risk.profile and risk.limit_kind (api.limits).';
+            END IF;
+            IF p_mode = ANY (v_modes) AND (p_value IS NULL OR (p_value >= 0 AND (p_mode <> 'pct' OR p_value <= 100))) THEN
+                RETURN jsonb_build_object('target', array_to_string(v_parts, '/'),
+                                          'params', jsonb_build_object('mode', p_mode, 'value', p_value),
+                                          'what', format('%s %s', p_action, array_to_string(v_parts, '/')));
+            END IF;
+        END IF;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'PD012',
+        MESSAGE = format('approval request refused: %L on %L (mode %s, value %s) is not a high-risk action',
+                         p_action, p_target, coalesce(p_mode, 'none'), coalesce(p_value::text, 'none')),
+        DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
+        HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
+               'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
+               'set_setting (target two_person_rule, value 0).';
+END
+$$;
+
+COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0), shared by api.request_approval and the actions; PD011 unknown profile or limit, PD012 anything else.';
