@@ -339,6 +339,14 @@ class VenueRelay:
             with conn.transaction():
                 api.run_many(conn, acks)
 
+    def begin_hour(self) -> None:
+        """A new decision time. A venue error that halted a past pass no longer holds orders back here: the
+        database's halt, which the error tripped, decides from now what is admitted and what the relay is asked to
+        send, as for a relay started afresh. Without this a worker restarted after the halt sent what an
+        uninterrupted run (its replay) kept holding back for the rest of its life, and the two diverged (chaos
+        campaign 3 seed 867115919: an operator resume after a 418 ban, 2023-04-08)."""
+        self.halted = None
+
     def _halt(self, conn: psycopg.Connection[Any], ts: datetime, reason: str) -> None:
         """A venue error classified as halt: report it to the database now (``api.record_venue_health``
         with ``fatal_errors``, which trips the ``venue_fatal_error`` breaker: global halt and an incident)

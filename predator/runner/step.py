@@ -97,6 +97,7 @@ class HourStep:
         A run fed by the live sync first fixes what the hour knows (``api.record_hour_knowledge``, which
         holds back new loads of its feeds until the hour's transaction commits) and refreshes its bars to
         exactly that; a simulated venue then matches against those bars in the same transaction."""
+        self.relay.begin_hour()
         if self.config.feed != "sync":
             collected = self.relay.collect(self.conn, t)
             killpoints.reached("mid_fill_relay", t)  # the venue's fills taken, not yet recorded

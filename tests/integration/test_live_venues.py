@@ -39,6 +39,7 @@ from predator.venues.ccxt_venue import CcxtVenue, venue_client_id
 from predator.venues.deadman import DeadManSwitch
 from predator.venues.paper import PaperConfig
 from tests.emulator_support import QUOTE, SYMBOL, admin, client, faults, start
+from tests.helpers import approve_global_resume
 
 pytestmark = pytest.mark.xdist_group("emulator")
 
@@ -384,26 +385,36 @@ def test_a_venue_error_classified_as_halt_halts_globally_and_nothing_more_is_sen
 
 def test_an_order_the_venue_banned_is_rejected_and_never_sent_again(db: Target) -> None:
     """HTTP 418 on the order entry itself: the venue refused the request before processing it, so the order is
-    recorded ``rejected`` with the ban as its reason, in the pass that halts. A relay started afresh (a worker
-    restart) and the operator's resume find nothing to send: the ban is not hit again with the old order."""
+    recorded ``rejected`` with the ban as its reason, in the pass that halts; the next order of that pass is held
+    back (``new``). After the operator's resume, the same relay at its next hour, holding nothing back like a relay
+    started afresh (a worker restart), sends the held-back order and never the banned one: a restarted run and its
+    uninterrupted replay send the same orders."""
     with live(db, "binance") as lv:
-        order = lv.signal("ban")
+        banned, held = lv.signal("ban"), lv.signal("held")
         relay, conn = lv.runner.relay, lv.runner.conn
         assert relay is not None and conn is not None
         faults(lv.srv, {"faults": [{"kind": "rate_limit", "status": 418, "endpoint": "/order", "method": "POST",
                                     "times": 1}]})
-        relay.place(conn, [order])
+        relay.place(conn, [banned, held])
         assert lv.placed == [] and relay.halted is not None
-        assert lv.statuses()[order.client_order_id][0] == "rejected"
+        assert lv.statuses()[banned.client_order_id][0] == "rejected"
+        assert lv.statuses()[held.client_order_id][0] == "new"
         reason = lv.book("SELECT reason FROM api.order_events WHERE client_order_id = %s AND kind = 'rejected'",
-                         order.client_order_id)
+                         banned.client_order_id)
         assert len(reason) == 1 and "418" in reason[0][0], reason
         assert [h[0] for h in halts(lv)] == ["global"]
         incidents = lv.book("SELECT incident FROM api.incidents WHERE status <> 'resolved'")
-        with lv.target.connect("operator") as op, op.transaction():
-            for (incident,) in incidents:
-                api.update_incident(op, incident, "resolved", "understood: the banned order is rejected")
-            api.resume(op, "ban lifted; the banned order was rejected, nothing left to send")
+        with lv.target.connect("operator") as op:
+            approve_global_resume(lv.target, op, "ban lifted")
+            with op.transaction():
+                for (incident,) in incidents:
+                    api.update_incident(op, incident, "resolved", "understood: the banned order is rejected")
+                api.resume(op, "ban lifted; the banned order was rejected")
         fresh = VenueRelay(lv.adapter, lv.account, relay.log)
-        assert fresh.service_requests(conn, AT + HOUR) == 0  # nothing unsent: the rejected order is not resent
-        assert lv.placed == [] and not halts(lv)
+        assert fresh.halted is None
+        relay.begin_hour()
+        assert relay.halted is None  # the next decision time: the database's halt (lifted) decides
+        assert relay.service_requests(conn, AT + HOUR) == 1
+        assert lv.placed == [held.client_order_id] and not halts(lv)
+        assert lv.statuses()[held.client_order_id][0] != "new"
+        assert lv.statuses()[banned.client_order_id][0] == "rejected"
