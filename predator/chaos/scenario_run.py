@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from predator.runner.hour import HourRunner
 from predator.runner.market import MarketData
 from predator.strategies.base import effective_params, load_strategy
 from predator.venues.base import Order, VenueEvent
-from predator.venues.paper import Bars, PaperConfig, PaperVenue
+from predator.venues.paper import EXACT, Bars, PaperConfig, PaperVenue
 
 HOUR = timedelta(hours=1)
 #: Hours of bars loaded before a window beyond the strategies' warm-up: the volatility estimate of admission
@@ -107,9 +107,10 @@ class ScenarioVenue(PaperVenue):
             if e.kind != "fill" or tr is None or tr.symbol is None:
                 continue
             base, quote = tr.symbol.split("/")
-            cost, sign = tr.amount * tr.price, (1 if tr.side == "buy" else -1)
-            balances[base] = balances.get(base, Decimal(0)) - sign * tr.amount
-            balances[quote] = balances.get(quote, Decimal(0)) + sign * cost + tr.fee
+            with localcontext(EXACT):  # exactly what the fill moved (the venue's own arithmetic)
+                cost, sign = tr.amount * tr.price, (1 if tr.side == "buy" else -1)
+                balances[base] = balances.get(base, Decimal(0)) - sign * tr.amount
+                balances[quote] = balances.get(quote, Decimal(0)) + sign * cost + tr.fee
         return {k: v for k, v in balances.items() if v != 0}
 
     def fetch_open_orders(self, symbol: str | None = None) -> list[Order]:

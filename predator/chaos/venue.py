@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from predator import seams
@@ -40,7 +40,7 @@ from predator.errors import OutcomeUnknownError, TransientVenueError, VenueHaltE
 from predator.runner.config import RunConfig
 from predator.runner.market import MarketData
 from predator.venues.base import Order, RestingOrder, VenueEvent
-from predator.venues.paper import Bars, PaperConfig, PaperVenue, _Order
+from predator.venues.paper import EXACT, Bars, PaperConfig, PaperVenue, _Order
 
 KINDS = ("network_down", "http_5xx", "rate_limit_429", "ip_ban_418", "dropped_connection", "timeout_after_accept",
          "latency", "partial_fill_storm", "duplicate_fills", "out_of_order", "ghost_fill", "withdrawal")
@@ -106,7 +106,7 @@ class ChaosPaperVenue(PaperVenue):
         lo, hi = _PARTIAL
         share = lo + (hi - lo) * Decimal(seams.rng(f"chaos.partial|{order.client_order_id}", self.config.seed)
                                          .randint(0, 100)) / 100
-        return order.amount * share
+        return EXACT.multiply(order.amount, share)
 
     def _match(self, order: _Order, limit: int) -> None:
         if order.client_order_id in self.ghosted:
@@ -207,11 +207,12 @@ class ChaosPaperVenue(PaperVenue):
             if g.voided:
                 continue  # voided by an operator: the book's balances do not hold it either
             base, quote = g.symbol.split("/")
-            cost = g.quantity * g.price
-            sign = 1 if g.side == "buy" else -1
-            self.balances[base] = self.balances.get(base, Decimal(0)) - sign * g.quantity
-            self.balances[quote] = self.balances.get(quote, Decimal(0)) + sign * cost
-            self.balances[g.fee_currency] = self.balances.get(g.fee_currency, Decimal(0)) + g.fee
+            with localcontext(EXACT):  # exactly what the ghost moved in the book (numeric)
+                cost = g.quantity * g.price
+                sign = 1 if g.side == "buy" else -1
+                self.balances[base] = self.balances.get(base, Decimal(0)) - sign * g.quantity
+                self.balances[quote] = self.balances.get(quote, Decimal(0)) + sign * cost
+                self.balances[g.fee_currency] = self.balances.get(g.fee_currency, Decimal(0)) + g.fee
         for g in ghosts:
             w = self._window(self._hour(g.placed_at), "ghost_fill")
             if w is not None:
