@@ -279,6 +279,40 @@ COMMENT ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) IS 'N
 
 
 --
+-- Name: anchor_chains(text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.anchor_chains(p_reason text) RETURNS TABLE(book_id integer, seq bigint, chains integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_seq bigint;
+BEGIN
+    IF NOT EXISTS (SELECT FROM ops.anchor_key) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = 'anchor_chains refused: no anchor key is set',
+            HINT = 'Set one first: SELECT * FROM api.set_anchor_key(''reason'') (predator audit anchor key-set).';
+    END IF;
+    PERFORM ops._lock_book(0);
+    PERFORM ops._audit(0, 'anchor_chains', '*', '{}'::jsonb, p_reason);
+    v_seq := ops._append_anchor(0, 'demand', NULL);
+    RETURN QUERY SELECT a.book_id, a.seq, jsonb_array_length(a.heads)
+                   FROM ops.chain_anchor a WHERE a.book_id = 0 AND a.seq = v_seq;
+END
+$$;
+
+
+ALTER FUNCTION api.anchor_chains(p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION anchor_chains(p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.anchor_chains(p_reason text) IS 'Operator: anchors every chain''s head now (one book-0 anchor of kind demand under the active key); audited. PD011 no anchor key set; PD012 no reason.';
+
+
+--
 -- Name: apply_safe_mode(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -858,6 +892,9 @@ BEGIN
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
+    -- The anchor (docs/audit.md, "Anchors"): the book's and the control plane's chain heads as this close leaves
+    -- them, signed under the operator's key (none set: nothing). Outside every hour digest.
+    PERFORM ops._append_anchor(v_acct.book_id, 'close', p_hour);
     -- The close's wall-clock duration (the hour-close duration metric, api.hour_closes): never hashed.
     INSERT INTO ops.hour_close_timing (book_id, hour, started_at, finished_at)
     VALUES (v_acct.book_id, p_hour, v_started, clock_timestamp());
@@ -3332,6 +3369,94 @@ COMMENT ON FUNCTION api.revert_safe_mode(p_profile text, p_reason text) IS 'Oper
 
 
 --
+-- Name: revoke_anchor_key(integer, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_active integer;
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -5);
+    IF p_key_id IS NULL OR NOT EXISTS (SELECT FROM ops.anchor_key k WHERE k.key_id = p_key_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('revoke_anchor_key refused: no anchor key %s', p_key_id),
+            HINT = 'The view api.anchor_keys lists the key ids.';
+    END IF;
+    IF EXISTS (SELECT FROM ops.anchor_key_revocation r WHERE r.key_id = p_key_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('revoke_anchor_key refused: key %s is already revoked', p_key_id),
+            HINT = 'Nothing to do: a revocation is final.';
+    END IF;
+    SELECT max(k.key_id) INTO v_active FROM ops.anchor_key k;
+    IF p_key_id = v_active THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('revoke_anchor_key refused: key %s is the active key', p_key_id),
+            HINT = 'Set a new key first (api.set_anchor_key), then revoke this one, then anchor the current heads (api.anchor_chains).';
+    END IF;
+    PERFORM ops._audit(0, 'revoke_anchor_key', 'key ' || p_key_id, jsonb_build_object('key_id', p_key_id), p_reason);
+    INSERT INTO ops.anchor_key_revocation (key_id, reason, actor) VALUES (p_key_id, p_reason, ops.actor());
+END
+$$;
+
+
+ALTER FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION revoke_anchor_key(p_key_id integer, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) IS 'Operator: revokes an anchor key; api.verify_anchors then reports the anchors signed under it as not trusted. Not the active key (set a new one first). Audited. PD011 unknown key; PD012 no reason, already revoked, or the active key.';
+
+
+--
+-- Name: set_anchor_key(text, bytea); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_anchor_key(p_reason text, p_secret bytea DEFAULT NULL::bytea) RETURNS TABLE(key_id integer, fingerprint text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_secret bytea;
+    v_id     integer;
+    v_fp     text;
+BEGIN
+    IF p_secret IS NOT NULL AND octet_length(p_secret) NOT BETWEEN 32 AND 128 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('set_anchor_key refused: a secret of %s bytes (32 to 128 needed)', octet_length(p_secret)),
+            HINT = 'Pass at least 32 random bytes, or no secret at all to have the database generate one.';
+    END IF;
+    v_secret := coalesce(p_secret, sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())
+                                          || uuid_send(gen_random_uuid())));
+    v_fp := left(encode(sha256(convert_to('predator-anchor-key|', 'UTF8') || v_secret), 'hex'), 16);
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -5);
+    IF EXISTS (SELECT FROM ops.anchor_key k WHERE k.fingerprint = v_fp) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('set_anchor_key refused: this secret is already key %s',
+                             (SELECT k.key_id FROM ops.anchor_key k WHERE k.fingerprint = v_fp)),
+            HINT = 'A rotation needs a new secret: pass fresh random bytes, or none.';
+    END IF;
+    SELECT coalesce(max(k.key_id), 0) + 1 INTO v_id FROM ops.anchor_key k;
+    PERFORM ops._audit(0, 'set_anchor_key', 'key ' || v_id,
+                       jsonb_build_object('key_id', v_id, 'fingerprint', v_fp, 'supplied', p_secret IS NOT NULL), p_reason);
+    INSERT INTO ops.anchor_key (key_id, secret, fingerprint, supplied, reason, actor)
+    VALUES (v_id, v_secret, v_fp, p_secret IS NOT NULL, p_reason, ops.actor());
+    RETURN QUERY SELECT v_id, v_fp;
+END
+$$;
+
+
+ALTER FUNCTION api.set_anchor_key(p_reason text, p_secret bytea) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_anchor_key(p_reason text, p_secret bytea); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_anchor_key(p_reason text, p_secret bytea) IS 'Operator: sets a new anchor signing key (HMAC-SHA256), active at once: the first starts anchoring, later ones rotate. No secret: generated in the database, never shown. Returns the key id and its public fingerprint; audited. PD012 no reason, a secret outside 32..128 bytes or already used.';
+
+
+--
 -- Name: set_arbitration(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -4117,6 +4242,155 @@ ALTER FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone,
 --
 
 COMMENT ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) IS 'Reads: per account over (p_from, p_to], the venue API errors from the worker''s health reports: reports, calls, errors, error_rate, reports with the venue unreachable, errors classified as halt and their reasons, and the trips of the api_error_rate, connectivity_loss and venue_fatal_error breakers. Zero reports means the worker reported nothing, not that nothing failed. PD011, PD012.';
+
+
+--
+-- Name: verify_anchors(jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.verify_anchors(p_anchors jsonb) RETURNS TABLE(subject text, book_id integer, seq bigint, problem text, breaks boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    a         jsonb;
+    i         bigint;
+    v_book    integer;
+    v_seq     bigint;
+    v_kind    text;
+    v_hour    timestamptz;
+    v_heads   jsonb;
+    v_key     integer;
+    v_prev    bytea;
+    v_sig     bytea;
+    v_secret  bytea;
+    v_revoked timestamptz;
+    v_stored  bytea;
+    v_trusted bigint[] := '{}';
+    r         record;
+BEGIN
+    IF p_anchors IS NULL OR jsonb_typeof(p_anchors) <> 'array' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'verify_anchors refused: the anchors are not a JSON array',
+            HINT = 'Pass the lines of an export (predator audit anchor export) as one JSON array.';
+    END IF;
+    FOR a, i IN SELECT x.e, x.n FROM jsonb_array_elements(p_anchors) WITH ORDINALITY x(e, n) LOOP
+        BEGIN
+            v_book := (a ->> 'book_id')::integer;
+            v_seq := (a ->> 'seq')::bigint;
+            v_kind := a ->> 'kind';
+            v_hour := (a ->> 'hour')::timestamptz;
+            v_heads := a -> 'heads';
+            v_key := (a ->> 'key_id')::integer;
+            v_prev := decode(a ->> 'prev_signature', 'hex');
+            v_sig := decode(a ->> 'signature', 'hex');
+            IF v_book IS NULL OR v_seq IS NULL OR v_kind IS NULL OR v_key IS NULL OR v_prev IS NULL OR v_sig IS NULL
+               OR jsonb_typeof(v_heads) IS DISTINCT FROM 'array' OR NOT isfinite(coalesce(v_hour, 'epoch')) THEN
+                RAISE EXCEPTION 'a field is missing, or an hour is infinite';
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            RETURN QUERY SELECT format('anchor #%s', i), NULL::integer, NULL::bigint,
+                                format('malformed anchor (line %s): %s', i, SQLERRM), true;
+            CONTINUE;
+        END;
+        subject := format('anchor %s/%s', v_book, v_seq);
+        SELECT k.secret INTO v_secret FROM ops.anchor_key k WHERE k.key_id = v_key;
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT subject, v_book, v_seq, format('signed under key %s, which the database does not know', v_key), true;
+            CONTINUE;
+        END IF;
+        IF ops.hmac_sha256(v_secret, ops._anchor_message(v_book, v_seq, v_kind, v_hour, v_heads, v_key, v_prev)) <> v_sig THEN
+            RETURN QUERY SELECT subject, v_book, v_seq,
+                                format('the signature does not verify under key %s: the anchor was altered or forged', v_key), true;
+            CONTINUE;
+        END IF;
+        SELECT x.revoked_at INTO v_revoked FROM ops.anchor_key_revocation x WHERE x.key_id = v_key;
+        IF FOUND THEN
+            RETURN QUERY SELECT subject, v_book, v_seq,
+                                format('signed under key %s, revoked at %s: not trusted, its heads are not checked', v_key, v_revoked), false;
+            CONTINUE;
+        END IF;
+        SELECT c.signature INTO v_stored FROM ops.chain_anchor c WHERE c.book_id = v_book AND c.seq = v_seq;
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT subject, v_book, v_seq, 'the database no longer holds this anchor (ops.chain_anchor rows deleted)'::text, true;
+        ELSIF v_stored <> v_sig THEN
+            RETURN QUERY SELECT subject, v_book, v_seq, 'the database holds another anchor under this seq'::text, true;
+        END IF;
+        v_trusted := v_trusted || i;
+    END LOOP;
+    IF cardinality(v_trusted) = 0 AND jsonb_array_length(p_anchors) > 0 THEN
+        RETURN QUERY SELECT 'anchors'::text, NULL::integer, NULL::bigint,
+                            'no anchor is trusted: no chain head was checked against them'::text, true;
+    END IF;
+
+    -- The heads of the trusted anchors, by table: each distinct (chain, seq, head) once.
+    FOR r IN
+        WITH heads AS (
+            SELECT DISTINCT h ->> 'chain' AS chain, (h ->> 'seq')::bigint AS seq, h ->> 'head' AS head
+              FROM jsonb_array_elements(p_anchors) WITH ORDINALITY x(e, n)
+              JOIN unnest(v_trusted) t(n) ON t.n = x.n
+             CROSS JOIN LATERAL jsonb_array_elements(x.e -> 'heads') h),
+        named AS (
+            SELECT hd.*, split_part(hd.chain, ':', 1) AS tbl, split_part(hd.chain, ':', 2) AS book,
+                   split_part(hd.chain, ':', 3) AS account, split_part(hd.chain, ':', 4) AS currency
+              FROM heads hd)
+        SELECT n.tbl, n.tbl IN (SELECT c.tbl FROM ops.chained_tables() c) AS chained,
+               jsonb_agg(jsonb_build_object('chain', n.chain, 'book_id', n.book::integer, 'account', n.account,
+                                            'currency', n.currency, 'seq', n.seq, 'head', n.head)) AS heads
+          FROM named n
+         WHERE n.book ~ '^[0-9]{1,9}$'
+         GROUP BY n.tbl
+    LOOP
+        IF r.tbl = 'ledger.posting' THEN
+            RETURN QUERY
+            SELECT g.chain, g.book_id, CASE WHEN g.missing THEN g.last + 1 ELSE g.min_seq END,
+                   CASE WHEN NOT g.missing THEN format('the posting at anchored seq %s differs from the anchored head (the chain was rewritten)', g.min_seq)
+                        WHEN g.last < g.max_seq THEN format('rows deleted: the chain ends at seq %s, an anchor holds seq %s (seq %s..%s missing)',
+                                                            g.last, g.max_seq, g.last + 1, g.max_seq)
+                        ELSE format('the posting at anchored seq %s is missing', g.min_seq) END,
+                   true
+              FROM (SELECT x.chain, x.book_id, x.missing, min(x.seq) AS min_seq, max(x.seq) AS max_seq,
+                           (SELECT coalesce(max(p.seq), 0) FROM ledger.posting p
+                             WHERE p.book_id = x.book_id AND p.account_code = x.account AND p.currency = x.currency) AS last
+                      FROM (SELECT h.chain, h.book_id, h.account, h.currency, h.seq, t.seq IS NULL AS missing
+                              FROM jsonb_to_recordset(r.heads) h(chain text, book_id integer, account text, currency text, seq bigint, head text)
+                              LEFT JOIN ledger.posting t ON t.book_id = h.book_id AND t.account_code = h.account
+                                                        AND t.currency = h.currency AND t.seq = h.seq
+                             WHERE t.seq IS NULL OR t.row_hash <> decode(h.head, 'hex')) x
+                     GROUP BY x.chain, x.book_id, x.account, x.currency, x.missing) g
+             ORDER BY 1, 4;
+        ELSIF r.chained THEN
+            RETURN QUERY EXECUTE format($q$
+                SELECT g.chain, g.book_id, CASE WHEN g.missing THEN g.last + 1 ELSE g.min_seq END,
+                       CASE WHEN NOT g.missing THEN format('the row at anchored seq %%s differs from the anchored head (the chain was rewritten)', g.min_seq)
+                            WHEN g.last < g.max_seq THEN format('rows deleted: the chain ends at seq %%s, an anchor holds seq %%s (seq %%s..%%s missing)',
+                                                                g.last, g.max_seq, g.last + 1, g.max_seq)
+                            ELSE format('the row at anchored seq %%s is missing', g.min_seq) END,
+                       true
+                  FROM (SELECT x.chain, x.book_id, x.missing, min(x.seq) AS min_seq, max(x.seq) AS max_seq,
+                               (SELECT coalesce(max(t.seq), 0) FROM %1$s t WHERE t.book_id = x.book_id) AS last
+                          FROM (SELECT h.chain, h.book_id, h.seq, t.seq IS NULL AS missing
+                                  FROM jsonb_to_recordset($1) h(chain text, book_id integer, seq bigint, head text)
+                                  LEFT JOIN %1$s t ON t.book_id = h.book_id AND t.seq = h.seq
+                                 WHERE t.seq IS NULL OR t.row_hash <> decode(h.head, 'hex')) x
+                         GROUP BY x.chain, x.book_id, x.missing) g
+                 ORDER BY 1, 4$q$, r.tbl) USING r.heads;
+        ELSE
+            RETURN QUERY SELECT DISTINCT h.chain, h.book_id, NULL::bigint, 'an anchor names a chain the database does not have'::text, true
+                           FROM jsonb_to_recordset(r.heads) h(chain text, book_id integer);
+        END IF;
+    END LOOP;
+END
+$_$;
+
+
+ALTER FUNCTION api.verify_anchors(p_anchors jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION verify_anchors(p_anchors jsonb); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.verify_anchors(p_anchors jsonb) IS 'Operator and auditor: checks exported anchors (a JSON array) against the database without revealing a key: each signature under its key id (altered, forged or unknown-key anchors break; revoked-key anchors are reported, not trusted), the anchors still stored, and every trusted anchored head against the chain''s own rows: a chain ending before an anchored seq (rows deleted, the missing seq range) or differing at it breaks. Empty: all verify.';
 
 
 --
@@ -5289,6 +5563,98 @@ COMMENT ON FUNCTION market.tg_candle_load__clock() IS 'Trigger: refuses a candle
 
 
 --
+-- Name: _anchor_heads(integer[]); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._anchor_heads(p_books integer[]) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('chain', x.chain, 'seq', x.seq, 'head', encode(x.head_hash, 'hex'))
+                              ORDER BY x.chain COLLATE "C"), '[]'::jsonb)
+      FROM (SELECT h.chain, h.seq, h.head_hash FROM ops.chain_head h
+             WHERE p_books IS NULL OR h.book_id = ANY (p_books)
+            UNION ALL
+            SELECT 'ledger.posting:' || b.book_id || ':' || b.account_code || ':' || b.currency, b.seq, b.head_hash
+              FROM ledger.balance b
+             WHERE (p_books IS NULL OR b.book_id = ANY (p_books)) AND b.seq > 0) x
+$$;
+
+
+ALTER FUNCTION ops._anchor_heads(p_books integer[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _anchor_heads(p_books integer[]); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._anchor_heads(p_books integer[]) IS 'The heads an anchor signs: [{chain, seq, head (hex row_hash)}] of every chain of the given books (NULL: all), sorted by chain name; ops.chain_head and ledger.balance.';
+
+
+--
+-- Name: _anchor_message(integer, bigint, text, timestamp with time zone, jsonb, integer, bytea); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._anchor_message(p_book_id integer, p_seq bigint, p_kind text, p_hour timestamp with time zone, p_heads jsonb, p_key_id integer, p_prev_signature bytea) RETURNS bytea
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT convert_to(concat_ws('|', 'predator-anchor-v1', p_book_id::text, p_seq::text, p_kind,
+                                coalesce(extract(epoch FROM p_hour)::bigint::text, ''), p_key_id::text,
+                                encode(p_prev_signature, 'hex'), p_heads::text), 'UTF8')
+$$;
+
+
+ALTER FUNCTION ops._anchor_message(p_book_id integer, p_seq bigint, p_kind text, p_hour timestamp with time zone, p_heads jsonb, p_key_id integer, p_prev_signature bytea) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _anchor_message(p_book_id integer, p_seq bigint, p_kind text, p_hour timestamp with time zone, p_heads jsonb, p_key_id integer, p_prev_signature bytea); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._anchor_message(p_book_id integer, p_seq bigint, p_kind text, p_hour timestamp with time zone, p_heads jsonb, p_key_id integer, p_prev_signature bytea) IS 'The bytes an anchor signs: predator-anchor-v1|book|seq|kind|hour (Unix seconds)|key id|previous signature (hex)|heads (jsonb text), UTF-8.';
+
+
+--
+-- Name: _append_anchor(integer, text, timestamp with time zone); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._append_anchor(p_book_id integer, p_kind text, p_hour timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_key   ops.anchor_key;
+    v_prev  ops.chain_anchor;
+    v_seq   bigint;
+    v_heads jsonb;
+    v_psig  bytea;
+BEGIN
+    SELECT * INTO v_key FROM ops.anchor_key k ORDER BY k.key_id DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO v_prev FROM ops.chain_anchor a WHERE a.book_id = p_book_id ORDER BY a.seq DESC LIMIT 1;
+    v_seq := coalesce(v_prev.seq, 0) + 1;
+    v_psig := coalesce(v_prev.signature, ops.genesis_hash());
+    v_heads := ops._anchor_heads(CASE WHEN p_kind = 'close' THEN ARRAY[p_book_id, 0] END);
+    INSERT INTO ops.chain_anchor (book_id, seq, kind, hour, heads, key_id, prev_signature, signature, actor)
+    VALUES (p_book_id, v_seq, p_kind, p_hour, v_heads, v_key.key_id, v_psig,
+            ops.hmac_sha256(v_key.secret, ops._anchor_message(p_book_id, v_seq, p_kind, p_hour, v_heads, v_key.key_id, v_psig)),
+            ops.actor());
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION ops._append_anchor(p_book_id integer, p_kind text, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _append_anchor(p_book_id integer, p_kind text, p_hour timestamp with time zone); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._append_anchor(p_book_id integer, p_kind text, p_hour timestamp with time zone) IS 'Appends one anchor (ops.chain_anchor) signing the current chain heads under the active key: close (the book''s and book 0''s chains) or demand (book 0 row, every chain). No key set: writes nothing, returns NULL.';
+
+
+--
 -- Name: _approval_target(text, text, text, numeric); Type: FUNCTION; Schema: ops; Owner: predator_owner
 --
 
@@ -6037,6 +6403,36 @@ ALTER FUNCTION ops.hash_excluded_columns() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ops.hash_excluded_columns() IS 'Columns excluded from every canonical row encoding: book_id, prev_hash, row_hash and the wall-clock columns recorded_at, effective_at, admitted_at.';
+
+
+--
+-- Name: hmac_sha256(bytea, bytea); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.hmac_sha256(p_key bytea, p_message bytea) RETURNS bytea
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT sha256(o.pad || sha256(i.pad || p_message))
+      FROM (SELECT CASE WHEN octet_length(p_key) > 64 THEN sha256(p_key) ELSE p_key END AS k) k0
+     CROSS JOIN LATERAL (
+           SELECT decode(string_agg(lpad(to_hex(CASE WHEN n < octet_length(k0.k) THEN get_byte(k0.k, n) ELSE 0 END # 54), 2, '0'),
+                                    '' ORDER BY n), 'hex') AS pad
+             FROM generate_series(0, 63) n) i
+     CROSS JOIN LATERAL (
+           SELECT decode(string_agg(lpad(to_hex(CASE WHEN n < octet_length(k0.k) THEN get_byte(k0.k, n) ELSE 0 END # 92), 2, '0'),
+                                    '' ORDER BY n), 'hex') AS pad
+             FROM generate_series(0, 63) n) o
+$$;
+
+
+ALTER FUNCTION ops.hmac_sha256(p_key bytea, p_message bytea) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION hmac_sha256(p_key bytea, p_message bytea); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.hmac_sha256(p_key bytea, p_message bytea) IS 'HMAC-SHA256(key, message) over the built-in sha256() (no extension needed); RFC 4231 test vectors in tests/sql/37_anchors.sql. Signs and verifies chain anchors.';
 
 
 --
@@ -9990,6 +10386,87 @@ COMMENT ON VIEW api.alerts IS 'Every alert of the outbox (category, severity, ac
 
 
 --
+-- Name: anchor_key; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.anchor_key (
+    key_id integer NOT NULL,
+    secret bytea NOT NULL,
+    fingerprint text NOT NULL,
+    supplied boolean NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT anchor_key_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT anchor_key_fingerprint_is_hex CHECK ((fingerprint ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT anchor_key_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT anchor_key_id_is_positive CHECK ((key_id > 0)),
+    CONSTRAINT anchor_key_secret_is_long_enough CHECK (((octet_length(secret) >= 32) AND (octet_length(secret) <= 128)))
+);
+
+
+ALTER TABLE ops.anchor_key OWNER TO predator_owner;
+
+--
+-- Name: TABLE anchor_key; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.anchor_key IS 'The secrets that sign chain anchors (HMAC-SHA256), one per key id; the newest is the active key (api.set_anchor_key). Readable by predator_owner alone: no login, the auditor included, may SELECT it; fingerprint (public) names a secret without revealing it. Append-only.';
+
+
+--
+-- Name: anchor_key_revocation; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.anchor_key_revocation (
+    key_id integer NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    revoked_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT anchor_key_revocation_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT anchor_key_revocation_revoked_at_is_finite CHECK (((revoked_at > '-infinity'::timestamp with time zone) AND (revoked_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.anchor_key_revocation OWNER TO predator_owner;
+
+--
+-- Name: TABLE anchor_key_revocation; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.anchor_key_revocation IS 'A revoked anchor key (api.revoke_anchor_key): anchors signed under it are no longer trusted by api.verify_anchors. The active (newest) key cannot be revoked. Append-only.';
+
+
+--
+-- Name: anchor_keys; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.anchor_keys AS
+ SELECT k.key_id,
+    k.fingerprint,
+    k.supplied,
+    k.reason,
+    k.actor,
+    k.created_at,
+    r.revoked_at,
+    r.actor AS revoked_by,
+    r.reason AS revoke_reason,
+    (k.key_id = ( SELECT max(x.key_id) AS max
+           FROM ops.anchor_key x)) AS active
+   FROM (ops.anchor_key k
+     LEFT JOIN ops.anchor_key_revocation r ON ((r.key_id = k.key_id)));
+
+
+ALTER TABLE api.anchor_keys OWNER TO predator_owner;
+
+--
+-- Name: VIEW anchor_keys; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.anchor_keys IS 'Anchor signing keys, never their secrets: key id, public fingerprint, whether the operator supplied the secret (else the database generated it), who set it, why and when, its revocation if any, and whether it is the active (newest) key.';
+
+
+--
 -- Name: approval; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -10906,6 +11383,70 @@ ALTER TABLE api.candles OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.candles IS 'Effective OHLCV bars (highest revision): ts = open time UTC, prices in quote, volume in base.';
+
+
+--
+-- Name: chain_anchor; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.chain_anchor (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    kind text NOT NULL,
+    hour timestamp with time zone,
+    heads jsonb NOT NULL,
+    key_id integer NOT NULL,
+    prev_signature bytea NOT NULL,
+    signature bytea NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT chain_anchor_close_has_hour CHECK (((kind = 'close'::text) = (hour IS NOT NULL))),
+    CONSTRAINT chain_anchor_heads_is_an_array CHECK ((jsonb_typeof(heads) = 'array'::text)),
+    CONSTRAINT chain_anchor_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chain_anchor_kind_is_known CHECK ((kind = ANY (ARRAY['close'::text, 'demand'::text]))),
+    CONSTRAINT chain_anchor_prev_signature_is_sha256 CHECK ((octet_length(prev_signature) = 32)),
+    CONSTRAINT chain_anchor_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT chain_anchor_seq_is_positive CHECK ((seq > 0)),
+    CONSTRAINT chain_anchor_signature_is_sha256 CHECK ((octet_length(signature) = 32))
+);
+
+
+ALTER TABLE ops.chain_anchor OWNER TO predator_owner;
+
+--
+-- Name: TABLE chain_anchor; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.chain_anchor IS 'Signed checkpoints of chain heads (docs/audit.md, "Anchors"): one per hour close of a book (kind close: the book''s and the control plane''s chains) and per on-demand call (kind demand, book 0: every chain). heads = [{chain, seq, head}] sorted by chain; signature = HMAC-SHA256(key, ops._anchor_message(...)), which covers the previous anchor''s signature of the book. Append-only; outside every hour digest.';
+
+
+--
+-- Name: chain_anchors; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.chain_anchors AS
+ SELECT c.book_id,
+    a.name AS account,
+    c.seq,
+    c.kind,
+    c.hour,
+    c.heads,
+    c.key_id,
+    encode(c.prev_signature, 'hex'::text) AS prev_signature,
+    encode(c.signature, 'hex'::text) AS signature,
+    c.actor,
+    c.recorded_at
+   FROM (ops.chain_anchor c
+     LEFT JOIN trading.account a ON ((a.book_id = c.book_id)));
+
+
+ALTER TABLE api.chain_anchors OWNER TO predator_owner;
+
+--
+-- Name: VIEW chain_anchors; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.chain_anchors IS 'Every anchor: book (0: on-demand anchors of every chain; account NULL), seq, kind (close or demand), the closed hour, the signed heads [{chain, seq, head}], the key id, the previous anchor''s signature and the HMAC-SHA256 signature (hex). `predator audit anchor export` writes them; api.verify_anchors checks them.';
 
 
 --
@@ -14887,6 +15428,30 @@ ALTER TABLE ONLY ops.alert_outbox
 
 
 --
+-- Name: anchor_key anchor_key_fingerprint_is_unique; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.anchor_key
+    ADD CONSTRAINT anchor_key_fingerprint_is_unique UNIQUE (fingerprint);
+
+
+--
+-- Name: anchor_key anchor_key_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.anchor_key
+    ADD CONSTRAINT anchor_key_pkey PRIMARY KEY (key_id);
+
+
+--
+-- Name: anchor_key_revocation anchor_key_revocation_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.anchor_key_revocation
+    ADD CONSTRAINT anchor_key_revocation_pkey PRIMARY KEY (key_id);
+
+
+--
 -- Name: approval approval_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -14916,6 +15481,14 @@ ALTER TABLE ONLY ops.approval_use
 
 ALTER TABLE ONLY ops.audit_log
     ADD CONSTRAINT audit_log_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: chain_anchor chain_anchor_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.chain_anchor
+    ADD CONSTRAINT chain_anchor_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -15803,6 +16376,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.alert_outbox FOR 
 
 
 --
+-- Name: anchor_key _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.anchor_key FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: anchor_key_revocation _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.anchor_key_revocation FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: approval _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -15828,6 +16415,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.approval_use FOR 
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.audit_log FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: chain_anchor _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.chain_anchor FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -15950,6 +16544,20 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.alert_outbox FOR EACH STA
 
 
 --
+-- Name: anchor_key _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.anchor_key FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: anchor_key_revocation _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.anchor_key_revocation FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: approval _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -15975,6 +16583,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.approval_use FOR EACH STA
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.audit_log FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: chain_anchor _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.chain_anchor FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -16878,6 +17493,14 @@ ALTER TABLE ONLY ops.alert_outbox
 
 
 --
+-- Name: anchor_key_revocation anchor_key_revocation_key_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.anchor_key_revocation
+    ADD CONSTRAINT anchor_key_revocation_key_id_fkey FOREIGN KEY (key_id) REFERENCES ops.anchor_key(key_id);
+
+
+--
 -- Name: approval approval_request_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -16891,6 +17514,14 @@ ALTER TABLE ONLY ops.approval
 
 ALTER TABLE ONLY ops.approval_use
     ADD CONSTRAINT approval_use_request_id_fkey FOREIGN KEY (request_id) REFERENCES ops.approval(request_id);
+
+
+--
+-- Name: chain_anchor chain_anchor_key_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.chain_anchor
+    ADD CONSTRAINT chain_anchor_key_id_fkey FOREIGN KEY (key_id) REFERENCES ops.anchor_key(key_id);
 
 
 --
@@ -17587,6 +18218,14 @@ GRANT ALL ON FUNCTION api.alerts_pending(p_channels text[], p_limit integer) TO 
 
 
 --
+-- Name: FUNCTION anchor_chains(p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.anchor_chains(p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.anchor_chains(p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION apply_safe_mode(p_profile text, p_template text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -17983,6 +18622,22 @@ GRANT ALL ON FUNCTION api.revert_safe_mode(p_profile text, p_reason text) TO pre
 
 
 --
+-- Name: FUNCTION revoke_anchor_key(p_key_id integer, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION set_anchor_key(p_reason text, p_secret bytea); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_anchor_key(p_reason text, p_secret bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_anchor_key(p_reason text, p_secret bytea) TO predator_operator;
+
+
+--
 -- Name: FUNCTION set_arbitration(p_profile text, p_rule text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -18070,6 +18725,15 @@ GRANT ALL ON FUNCTION api.validation_checkpoint(p_account text) TO predator_audi
 REVOKE ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_worker;
 GRANT ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time zone, p_to timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION verify_anchors(p_anchors jsonb); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.verify_anchors(p_anchors jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.verify_anchors(p_anchors jsonb) TO predator_operator;
+GRANT ALL ON FUNCTION api.verify_anchors(p_anchors jsonb) TO predator_auditor;
 
 
 --
@@ -18262,6 +18926,27 @@ REVOKE ALL ON FUNCTION market.tg_candle_load__clock() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _anchor_heads(p_books integer[]); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._anchor_heads(p_books integer[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _anchor_message(p_book_id integer, p_seq bigint, p_kind text, p_hour timestamp with time zone, p_heads jsonb, p_key_id integer, p_prev_signature bytea); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._anchor_message(p_book_id integer, p_seq bigint, p_kind text, p_hour timestamp with time zone, p_heads jsonb, p_key_id integer, p_prev_signature bytea) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _append_anchor(p_book_id integer, p_kind text, p_hour timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._append_anchor(p_book_id integer, p_kind text, p_hour timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -18411,6 +19096,14 @@ GRANT ALL ON FUNCTION ops.genesis_hash() TO predator_auditor;
 
 REVOKE ALL ON FUNCTION ops.hash_excluded_columns() FROM PUBLIC;
 GRANT ALL ON FUNCTION ops.hash_excluded_columns() TO predator_auditor;
+
+
+--
+-- Name: FUNCTION hmac_sha256(p_key bytea, p_message bytea); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.hmac_sha256(p_key bytea, p_message bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION ops.hmac_sha256(p_key bytea, p_message bytea) TO predator_auditor;
 
 
 --
@@ -19045,6 +19738,22 @@ GRANT SELECT ON TABLE api.alerts TO predator_auditor;
 
 
 --
+-- Name: TABLE anchor_key_revocation; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.anchor_key_revocation TO predator_auditor;
+
+
+--
+-- Name: TABLE anchor_keys; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.anchor_keys TO predator_worker;
+GRANT SELECT ON TABLE api.anchor_keys TO predator_operator;
+GRANT SELECT ON TABLE api.anchor_keys TO predator_auditor;
+
+
+--
 -- Name: TABLE approval; Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -19280,6 +19989,22 @@ GRANT SELECT ON TABLE api.candle_revisions TO predator_auditor;
 GRANT SELECT ON TABLE api.candles TO predator_worker;
 GRANT SELECT ON TABLE api.candles TO predator_operator;
 GRANT SELECT ON TABLE api.candles TO predator_auditor;
+
+
+--
+-- Name: TABLE chain_anchor; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.chain_anchor TO predator_auditor;
+
+
+--
+-- Name: TABLE chain_anchors; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.chain_anchors TO predator_worker;
+GRANT SELECT ON TABLE api.chain_anchors TO predator_operator;
+GRANT SELECT ON TABLE api.chain_anchors TO predator_auditor;
 
 
 --

@@ -10,8 +10,9 @@ from typing import Any
 import click
 import psycopg
 
-from predator import gates
+from predator import anchors, gates
 from predator.cli import main
+from predator.db import anchors as anchors_db
 from predator.db import audit
 from predator.db.connection import connect_dsn, default_target
 
@@ -116,8 +117,23 @@ def validate(dsn: str | None, directory: Path, show_rows: int, account: str | No
 @click.option("--dsn", default=None,
               help="The auditor's libpq DSN, used as given (default: the auditor login of the configured database).")
 @click.option("--account", default=None, help="Verify only this account's chains (its time grows with the book).")
-def verify(dsn: str | None, account: str | None) -> None:
-    """Recompute every hash chain as predator_auditor and name the first broken row of each broken chain."""
+@click.option("--anchors", "anchor_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An anchor export (predator audit anchor export): also check that no chain is behind or differs"
+                   " from its signed anchored heads (a deletion of a chain's newest rows).")
+def verify(dsn: str | None, account: str | None, anchor_file: Path | None) -> None:
+    """Recompute every hash chain as predator_auditor and name the first broken row of each broken chain.
+
+    With --anchors FILE, also check the exported anchors against the database (api.verify_anchors): each
+    signature under its key, and every anchored head against the chain's rows; a chain whose newest rows were
+    deleted is named with the missing seq range (docs/audit.md, "Anchors"). Exit 1 when anything is broken."""
+    anchor_list = None
+    if anchor_file is not None:
+        try:
+            anchor_list = anchors.read(anchor_file)
+        except anchors.BadAnchorFile as e:
+            raise click.BadParameter(str(e), param_hint="--anchors") from e
+        if not anchor_list:
+            raise click.BadParameter(f"{anchor_file} holds no anchor", param_hint="--anchors")
     with _connect(dsn) as conn:
         book = None
         if account is not None:
@@ -126,5 +142,14 @@ def verify(dsn: str | None, account: str | None) -> None:
                 raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
                                          param_hint="--account")
         result = gates.verify(conn, book)
-    click.echo(gates.verify_report(result))
-    sys.exit(0 if result.ok else 1)
+        checked = None
+        if anchor_list is not None:
+            checked = anchors.AnchorVerification(len(anchor_list), anchors.chains_covered(anchor_list),
+                                                 anchors_db.verify(conn, anchor_list))
+    lines = gates.verify_report(result).splitlines()
+    if checked is not None:
+        lines[-1:-1] = anchors.report(checked).splitlines()
+        if result.ok and not checked.ok:   # the chains verify, their anchors do not
+            lines[-1] = f"VERIFY: FAIL (the anchors; {result.chains} chains verify on their own)"
+    click.echo("\n".join(lines))
+    sys.exit(0 if result.ok and (checked is None or checked.ok) else 1)

@@ -52,8 +52,11 @@ PINNED = "search_path=pg_catalog, pg_temp"
 #: api.validation_checkpoint and api.record_validation) takes its table names from ops.chained_tables() too,
 #: its column from a fixed CASE (ts, hour, exit_ts; checked in pg_attribute), the book and seq as integers and
 #: the range end as a quoted literal (%L). api.verify_book_chains_since is api.verify_book_chains with the
-#: recorded heads' seq (a bigint) and hash (a quoted literal, %L) in its predicates.
+#: recorded heads' seq (a bigint) and hash (a quoted literal, %L) in its predicates. api.verify_anchors takes
+#: its table names from ops.chained_tables() too (an input chain whose table is not listed is reported, never
+#: queried) and passes the input heads to each query as a bound parameter ($1).
 DYNAMIC_SQL_REVIEWED = frozenset({
+    "api.verify_anchors(jsonb)",
     "market.ensure_partitions(timestamp with time zone,timestamp with time zone)",
     "api.verify_book_chains(integer)",
     "ops._validation_resume(integer)",

@@ -73,6 +73,12 @@ INSERT INTO api_surface VALUES
     ('set_limit_policy', '{text,text,text,numeric,text}', false, true, false),
     ('apply_safe_mode', '{text,text,text}', false, true, false),
     ('revert_safe_mode', '{text,text}', false, true, false),
+    -- anchored chains (migration 0036, tests/sql/37_anchors.sql): keys and on-demand anchors for the operator,
+    -- the verification of exported anchors for the operator and the auditor
+    ('set_anchor_key', '{text,bytea}', false, true, false),
+    ('revoke_anchor_key', '{integer,text}', false, true, false),
+    ('anchor_chains', '{text}', false, true, false),
+    ('verify_anchors', '{jsonb}', false, true, true),
     -- the notifier's two routines (migration 0030): granted to predator_notifier alone (tests/sql/33_alerts.sql)
     ('alerts_pending', '{text[],integer}', false, false, false),
     ('record_alert_attempt', '{bigint,text,boolean,text,bigint}', false, false, false),
@@ -100,7 +106,8 @@ SELECT functions_are('api', ARRAY[
     'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill',
     'alerts_pending', 'record_alert_attempt',
     'execution_quality', 'venue_errors', 'reconciliation_status', 'balance_changes', 'limit_breaches',
-    'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode'],
+    'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode',
+    'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -111,7 +118,7 @@ SELECT views_are('api', ARRAY[
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
     'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes', 'approval_requests', 'limit_policy',
-    'safe_mode_templates', 'safe_modes'],
+    'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -130,7 +137,8 @@ SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
                                'worker_health', 'alert_outbox', 'alert_attempt', 'hour_close_timing', 'approval_request',
-                               'approval', 'approval_use', 'safe_mode_application', 'safe_mode_revert'], 'ops tables');
+                               'approval', 'approval_use', 'safe_mode_application', 'safe_mode_revert',
+                               'anchor_key', 'anchor_key_revocation', 'chain_anchor'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;

@@ -6,8 +6,9 @@
 -- calls of the internal routines outside api, and the ways around the triggers (ALTER TABLE ... DISABLE
 -- TRIGGER, session_replication_role) are refused with SQLSTATE 42501; the one exception, the load inbox
 -- market.candle_stage, takes INSERT of (load_key, raw) from the worker and nothing else. The auditor
--- reads every table and view and runs api.verify_chains() and api.hour_digests(), and may call no write
--- procedure but api.record_validation, which records its own validation runs (17_validation_runs.sql).
+-- reads every table but the anchor signing secrets (ops.anchor_key, 37_anchors.sql) and every view, runs
+-- api.verify_chains() and api.hour_digests(), and may call no write procedure but api.record_validation,
+-- which records its own validation runs (17_validation_runs.sql).
 -- The login roles (migration 0008) reach no privileged role through their memberships, the group
 -- roles cannot log in, and as each login SET ROLE to the owner or to a superuser is refused with 42501
 -- (SET SESSION AUTHORIZATION and RESET ROLE over a real login: tests/integration/test_logins.py).
@@ -154,9 +155,10 @@ RESET ROLE;
 SET LOCAL ROLE predator_auditor;
 SELECT * FROM pg_temp.refusals();
 SELECT * FROM pg_temp.internal_calls();
--- It reads everything ...
+-- It reads everything but the anchor signing secrets (grants/98_anchors.sql; tests/sql/37_anchors.sql) ...
 SELECT lives_ok(format('SELECT count(*) FROM %s', tbl), format('predator_auditor can SELECT %s', tbl))
-  FROM governed ORDER BY tbl::text;
+  FROM governed WHERE tbl <> 'ops.anchor_key'::regclass ORDER BY tbl::text;
+SELECT throws_ok('SELECT count(*) FROM ops.anchor_key', '42501', NULL, 'predator_auditor cannot SELECT ops.anchor_key (the signing secrets)');
 SELECT lives_ok(format('SELECT count(*) FROM %s', c.oid::regclass), format('predator_auditor can SELECT %s', c.oid::regclass))
   FROM pg_class c WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v' ORDER BY c.oid::regclass::text;
 SELECT is_empty('SELECT * FROM api.verify_chains()', 'predator_auditor runs api.verify_chains(): every chain verifies');

@@ -10,6 +10,7 @@
 -- breakers flat_feed_hours and bar_outlier_pct (market.feed_quality). Treasury: accrues the
 -- declared operating costs and, at 00:00 UTC, stores the self-financing status and applies the treasury policy.
 -- Records its own wall-clock start and end in ops.hour_close_timing (no hash covers them; api.hour_closes).
+-- Last, once an anchor key is set, appends one signed anchor of the book's chain heads (ops._append_anchor).
 -- Idempotent: closing a closed hour again returns the recorded state. PD012 misaligned hour, PD013 an
 -- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
 -- the first close after they are recorded); PD015 an hour that is infinite or later than the wall clock
@@ -217,6 +218,9 @@ BEGIN
         END IF;
     END IF;
     PERFORM risk._advance_state(v_acct.book_id, p_hour);  -- risk state: mirror halts, lift what has cleared
+    -- The anchor (docs/audit.md, "Anchors"): the book's and the control plane's chain heads as this close leaves
+    -- them, signed under the operator's key (none set: nothing). Outside every hour digest.
+    PERFORM ops._append_anchor(v_acct.book_id, 'close', p_hour);
     -- The close's wall-clock duration (the hour-close duration metric, api.hour_closes): never hashed.
     INSERT INTO ops.hour_close_timing (book_id, hour, started_at, finished_at)
     VALUES (v_acct.book_id, p_hour, v_started, clock_timestamp());
