@@ -5,25 +5,30 @@ re-verifies offline (:mod:`predator.audit_export`, :mod:`predator.tools.predator
 the anchored chains ("Anchors"): ``export`` (auditor) writes every anchor to a file of the operator's choosing;
 ``now`` anchors every chain on demand, ``key-set`` sets or rotates the signing key, ``key-revoke`` revokes one,
 ``keys`` lists them (operator). ``predator verify --anchors FILE`` checks an export.
+``predator audit reconstruct`` rebuilds a book's figures from the journal and the fills by SQL alone and
+compares them with what is stored (:mod:`predator.reconstruct`).
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from predator import anchors, audit_export
+from predator import anchors, audit_export, reconstruct
 from predator.cli import main
 from predator.cli.gates import _connect, _UtcTime
 from predator.db import anchors as anchors_db
+from predator.db import audit as db_audit
 from predator.db.connection import default_target
 
 
 @main.group()
 def audit() -> None:
-    """The auditor's evidence: a book's chained rows for offline verification, anchored chains (docs/audit.md)."""
+    """The auditor's evidence: a book's chained rows for offline verification, its figures rebuilt by SQL alone,
+    anchored chains (docs/audit.md)."""
 
 
 @audit.command("export")
@@ -127,3 +132,25 @@ def keys(dsn: str | None) -> None:
         click.echo(f"{k.key_id}\t{k.fingerprint}\t{k.created_at:%Y-%m-%dT%H:%M:%SZ}\t{k.actor}\t{state}")
     if not rows:
         click.echo("no anchor key: nothing is anchored (predator audit anchor key-set --reason …)")
+
+
+@audit.command("reconstruct")
+@click.option("--dsn", default=None,
+              help="The auditor's libpq DSN, used as given (default: the auditor login of the configured database).")
+@click.option("--account", default=None, help="The account whose book to rebuild (default: every book).")
+@click.option("--rows", "show_rows", type=int, default=5, show_default=True,
+              help="Mismatching rows to print for each rule that fails.")
+def reconstruct_cmd(dsn: str | None, account: str | None, show_rows: int) -> None:
+    """Rebuild the book's balances, positions, FIFO lots and allocations, realized PnL, fee totals and hourly
+    state from the journal, the fills and the candles by SQL alone (validations/reconstruct/) and compare them
+    with what is stored, row by row: prints per rule the rows compared and the mismatches; exit 1 on any
+    mismatch (docs/audit.md, "Reconstruction")."""
+    with _connect(dsn) as conn:
+        if account is not None and db_audit.book_id(conn, account) is None:
+            raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
+                                     param_hint="--account")
+        results, errors = reconstruct.run(conn, account)
+    text, passed = reconstruct.report(results, errors, show_rows)
+    click.echo(f"scope: {'account ' + account if account else 'every account'}")
+    click.echo(text)
+    sys.exit(0 if passed else 1)
