@@ -9,7 +9,7 @@ SQLSTATE picks the HTTP status (:mod:`predator.console.errors`) and its HINT is 
 """
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -315,8 +315,31 @@ def _age(seconds: Any) -> str:
 
 async def _form(request: Request) -> dict[str, str]:
     """An ``application/x-www-form-urlencoded`` body (the console's forms), last value of each field."""
+    return {k: v[-1] for k, v in (await _form_lists(request)).items()}
+
+
+async def _form_lists(request: Request) -> dict[str, list[str]]:
+    """An ``application/x-www-form-urlencoded`` body with every value of each field (checkboxes repeat theirs)."""
     body = (await request.body()).decode("utf-8", errors="replace")
-    return {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+    return parse_qs(body, keep_blank_values=True)
+
+
+@dataclass(frozen=True)
+class UiForm:
+    """A form's fields: :meth:`one` the last value of a field (empty when absent), :meth:`many` all of them."""
+
+    fields: dict[str, list[str]]
+
+    def one(self, name: str) -> str:
+        values = self.fields.get(name)
+        return values[-1].strip() if values else ""
+
+    def many(self, name: str) -> list[str]:
+        return [v.strip() for v in self.fields.get(name, []) if v.strip()]
+
+
+#: What the admin page's banner says after each form's governed call (``/admin?done=<key>&seq=<n>``).
+UI_DONE = ("halt", "resume", "request", "approve", "safe_mode", "safe_mode_revert")
 
 
 def create_app(settings: ConsoleSettings) -> ASGIApp:
@@ -585,36 +608,85 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
     def admin(principal: Visitor, done: str | None = None,
               seq: int | None = None) -> HTMLResponse:
         with console.read() as conn:
-            halts = console_reads.halts_in_force(conn)
-            accounts = console_reads.accounts(conn)
-        return console.page("admin.html", principal=principal, halts=halts, accounts=accounts,
-                            done=done if done in ("halt", "resume") else None, seq=seq)
+            context: dict[str, Any] = {
+                "halts": console_reads.halts_in_force(conn),
+                "accounts": console_reads.accounts(conn),
+                "incidents": ops_reads.incidents(conn),
+                "approvals": approvals_reads.approval_requests(conn, limit=20),
+                "templates": approvals_reads.safe_mode_templates(conn),
+                "safe_modes": approvals_reads.safe_modes_in_force(conn),
+            }
+        return console.page("admin.html", principal=principal, done=done if done in UI_DONE else None, seq=seq,
+                            **context)
 
-    async def _ui_write(request: Request, principal: Principal, action: Literal["halt", "resume"]) -> Response:
-        form = await _form(request)
-        console.check_csrf(principal, form.get(security.CSRF_FIELD))
+    async def _ui_write(request: Request, principal: Principal, action: str, build: Callable[[UiForm], BaseModel],
+                        call: Callable[[psycopg.Connection[Any], Any], int], needs: str) -> Response:
+        """One form of the admin page: the session's CSRF token, the fields checked by the control API's own
+        body model, then one governed ``api.*`` call as the session's login; back to /admin with its result, or
+        the database's refusal (code, message, hint) on the error page."""
+        form = UiForm(await _form_lists(request))
+        console.check_csrf(principal, form.one(security.CSRF_FIELD))
         try:
-            body = HaltBody(reason=form.get("reason", ""), scope=form.get("scope", "global"),  # type: ignore[arg-type]
-                            target=form.get("target") or None)
+            body = build(form)
         except ValueError:
-            return console.page("error.html", status=422, problem=Problem(
-                422, "invalid_request", f"a {action} needs a reason and a scope (global, account, lane, strategy)",
-                "Fill in the reason; an account, lane or account/strategy as target for a scoped one."))
-        call = db_api.halt if action == "halt" else db_api.resume
+            return console.page("error.html", status=422, principal=principal, problem=Problem(
+                422, "invalid_request", f"the {action.replace('_', ' ')} form is not complete", needs))
 
         def governed() -> int:
             with console.write(principal.login) as conn:
-                return int(call(conn, body.reason, body.scope, body.target))
+                return int(call(conn, body))
 
         seq = await run_in_threadpool(governed)
         return RedirectResponse(f"/admin?done={action}&seq={seq}", status_code=303, headers=SECURITY_HEADERS)
 
+    scope_needs = "Fill in the reason; an account, lane or account/strategy as target for a scoped one."
+
     @app.post("/ui/halt", include_in_schema=False)
     async def ui_halt(request: Request, principal: Visitor) -> Response:
-        return await _ui_write(request, principal, "halt")
+        return await _ui_write(
+            request, principal, "halt",
+            lambda f: HaltBody(reason=f.one("reason"), scope=f.one("scope") or "global",  # type: ignore[arg-type]
+                               target=f.one("target") or None),
+            lambda conn, b: db_api.halt(conn, b.reason, b.scope, b.target), scope_needs)
 
     @app.post("/ui/resume", include_in_schema=False)
     async def ui_resume(request: Request, principal: Visitor) -> Response:
-        return await _ui_write(request, principal, "resume")
+        return await _ui_write(
+            request, principal, "resume",
+            lambda f: ResumeBody(reason=f.one("reason"), scope=f.one("scope") or "global",  # type: ignore[arg-type]
+                                 target=f.one("target") or None, incidents=f.many("incidents") or None),
+            lambda conn, b: db_api.resume(conn, b.reason, b.scope, b.target, b.incidents), scope_needs)
+
+    @app.post("/ui/approvals", include_in_schema=False)
+    async def ui_request_approval(request: Request, principal: Visitor) -> Response:
+        return await _ui_write(
+            request, principal, "request",
+            lambda f: ApprovalRequestBody(action=f.one("action"), target=f.one("target"),  # type: ignore[arg-type]
+                                          reason=f.one("reason"), mode=f.one("mode") or None,  # type: ignore[arg-type]
+                                          value=f.one("value") or None),  # type: ignore[arg-type]
+            lambda conn, b: db_api.request_approval(conn, b.action, b.target, b.reason, b.mode, b.value),
+            "Fill in the action, its target (global for a resume) and the reason; a mode and a value for a limit.")
+
+    @app.post("/ui/approvals/{request_id}/approve", include_in_schema=False)
+    async def ui_approve(request_id: int, request: Request, principal: Visitor) -> Response:
+        return await _ui_write(
+            request, principal, "approve", lambda f: ReasonBody(reason=f.one("reason")),
+            lambda conn, b: db_api.approve(conn, request_id, b.reason), "Fill in why you approve it.")
+
+    @app.post("/ui/safe_mode", include_in_schema=False)
+    async def ui_apply_safe_mode(request: Request, principal: Visitor) -> Response:
+        return await _ui_write(
+            request, principal, "safe_mode",
+            lambda f: SafeModeBody(profile=f.one("profile"), template=f.one("template"), reason=f.one("reason")),
+            lambda conn, b: db_api.apply_safe_mode(conn, b.profile, b.template, b.reason),
+            "Fill in the risk profile, the template and the reason.")
+
+    @app.post("/ui/safe_mode/revert", include_in_schema=False)
+    async def ui_revert_safe_mode(request: Request, principal: Visitor) -> Response:
+        return await _ui_write(
+            request, principal, "safe_mode_revert",
+            lambda f: SafeModeRevertBody(profile=f.one("profile"), reason=f.one("reason")),
+            lambda conn, b: db_api.revert_safe_mode(conn, b.profile, b.reason),
+            "Fill in the risk profile and the reason.")
 
     return HostGuard(app, security.allowed_hosts(settings.host, settings.port))

@@ -57,3 +57,23 @@ def safe_mode_templates(conn: psycopg.Connection[Any]) -> list[SafeModeLimit]:
         cur.execute("SELECT template, description, limit_name, mode, value FROM api.safe_mode_templates"
                     " ORDER BY template, limit_name")
         return cur.fetchall()
+
+
+@dataclass(frozen=True)
+class SafeModeInForce:
+    """A safe mode applied to a risk profile and not reverted (``api.safe_modes``)."""
+
+    application_id: int
+    profile: str
+    template: str
+    reason: str
+    actor: str
+    applied_at: datetime
+
+
+def safe_modes_in_force(conn: psycopg.Connection[Any]) -> list[SafeModeInForce]:
+    """The safe modes in force, one per risk profile at most, by profile."""
+    with conn.cursor(row_factory=class_row(SafeModeInForce)) as cur:
+        cur.execute("SELECT application_id, profile, template, reason, actor, applied_at FROM api.safe_modes"
+                    " WHERE in_force ORDER BY profile")
+        return cur.fetchall()

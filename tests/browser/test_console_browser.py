@@ -3,12 +3,14 @@ through ``/usr/bin/chromedriver`` by Selenium, against ``predator serve`` runnin
 database that holds a small book (``tests.helpers.build_book``).
 
 An operator opens the console, is sent to the login page, types the token and sees the overview (the account,
-"No halt in force"); on the halt / resume page fills a reason and clicks Halt: the halt is in ``api.halts`` and
+"No halt in force"); on the admin page fills a reason and clicks Halt: the halt is in ``api.halts`` and
 ``api.halt_events`` (with the reason and the operator's login) and on the pages after a reload. A dirty
-reconciliation makes the page's resume come back refused with the database's PD014 and HINT; once the runbook's
-conditions hold (a clean reconciliation, the severity-1 incidents resolved through the API) the resume form
-lifts the halt, in SQL and on the page. The operator logs out. Every page visited is saved as a full-page PNG
-under ``reports/screenshots/`` (the test's artefacts). The browser and the console are stopped here.
+reconciliation makes the page's resume come back refused with the database's PD014 and HINT. Once the venue agrees
+again, the operator asks for the resume's approval on the page; its own Approve is refused (PD018, the hint on the
+page); a second operator, in a second browser session logged in with the approver's token, approves it on the page;
+the operator resumes ticking the open incidents: in SQL the halt is lifted, the approval used and the incidents
+resolved, and the page says so. The operator logs out. Every page visited is saved as a full-page PNG under
+``reports/screenshots/`` (the test's artefacts). The browsers and the console are stopped here.
 
 Not collected by ``make test`` (it needs Chromium): ``make test-browser`` runs it.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -50,27 +52,40 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
 OPERATOR_LOGIN = "predator_operator_login"
+APPROVER_LOGIN = "predator_approver_login"
 
 
-@pytest.fixture()
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    """A headless Chromium with a profile of its own, quit afterwards."""
+def _chromium(profile: Path) -> WebDriver:
+    """A headless Chromium with a profile (and so a cookie jar) of its own."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: install the Debian packages chromium and chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000",
-                "--no-first-run", "--no-default-browser-check", f"--user-data-dir={tmp_path / 'chromium'}"):
+                "--no-first-run", "--no-default-browser-check", f"--user-data-dir={profile}"):
         options.add_argument(arg)
     if os.geteuid() == 0:
         options.add_argument("--no-sandbox")  # Chromium's sandbox refuses to run as root
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture()
+def browsers(tmp_path: Path) -> Iterator[Callable[[str], WebDriver]]:
+    """Headless Chromiums on demand, one per operator (two sessions need two cookie jars), quit afterwards."""
+    drivers: list[WebDriver] = []
+
+    def start(name: str) -> WebDriver:
+        drivers.append(_chromium(tmp_path / f"chromium-{name}"))
+        return drivers[-1]
+
     try:
-        yield driver
+        yield start
     finally:
-        driver.quit()
+        for driver in drivers:
+            driver.quit()
 
 
 @pytest.fixture()
@@ -87,9 +102,9 @@ def console(db: Target, tmp_path: Path) -> Iterator[Console]:
 class Operator:
     """What the operator does in the browser, each page saved as a screenshot."""
 
-    def __init__(self, driver: WebDriver, console: Console) -> None:
+    def __init__(self, driver: WebDriver, console: Console, shots: list[Path] | None = None) -> None:
         self.driver, self.console = driver, console
-        self.shots: list[Path] = []
+        self.shots: list[Path] = [] if shots is None else shots  # shared by the operators of one test
 
     def open(self, path: str) -> None:
         self.driver.get(self.console.origin + path)
@@ -138,6 +153,15 @@ def _open_severity1(target: Target) -> list[str]:
             "SELECT incident FROM api.incidents WHERE severity = 1 AND status <> 'resolved' ORDER BY incident")]
 
 
+def _approval(target: Target, request: int) -> tuple[str, str, str, str, str | None, str | None]:
+    """An approval request's action, target, status, and who asked, approved and used it (api.approval_requests)."""
+    with target.connect("auditor") as conn:
+        row = conn.execute("SELECT action, target, status, requested_by, approved_by, used_by"
+                           " FROM api.approval_requests WHERE request_id = %s", (request,)).fetchone()
+    assert row is not None, request
+    return row  # type: ignore[no-any-return]
+
+
 def _dirty_accounts(target: Target) -> list[str]:
     with target.connect("auditor") as conn:
         return [r[0] for r in conn.execute(
@@ -145,11 +169,13 @@ def _dirty_accounts(target: Target) -> list[str]:
             if not r[1]]
 
 
-def test_an_operator_halts_and_resumes_through_the_pages(db: Target, console: Console, browser: WebDriver) -> None:
+def test_two_operators_halt_approve_and_resume_through_the_pages(
+        db: Target, console: Console, browsers: Callable[[str], WebDriver]) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("console_*.png"):
         old.unlink()
     book = build_book(db)
+    browser = browsers("operator")
     op = Operator(browser, console)
 
     # Without a session the console sends the browser to the login page; a wrong token is refused there.
@@ -174,7 +200,7 @@ def test_an_operator_halts_and_resumes_through_the_pages(db: Target, console: Co
     assert session is not None and session["httpOnly"] and session.get("sameSite") == "Strict"
     op.shoot("console_02_overview")
 
-    # Halt / resume: fill the reason, click Halt.
+    # Admin: fill the reason, click Halt.
     op.click("header a[href='/admin']")
     op.wait_for_path("/admin")
     assert op.text("div.banner") == "No halt in force"
@@ -226,42 +252,86 @@ def test_an_operator_halts_and_resumes_through_the_pages(db: Target, console: Co
     assert ("global", "*") in [(k, s) for k, s, _ in active_halts(db)]
     op.shoot("console_07_resume_refused")
 
-    # The runbook's conditions: the venue agrees again (a clean reconciliation) and the severity-1 incidents are
-    # resolved (through the control API with the token: the pages have no incident form yet).
+    # The runbook's conditions, on the venue's side: it agrees again (a clean reconciliation).
     with db.connect("worker") as conn, conn.transaction():
         assert api.reconcile(conn, account=other, ts=T0 + timedelta(hours=11),
                              venue_balances={"USDT": Decimal(1000)}, venue_open_orders=[]).clean
-    with db.connect("auditor") as conn:
-        incidents = [i.incident for i in ops_reads.incidents(conn)]
-    for incident in incidents:
-        answer = console.post(f"/api/v1/incidents/{incident}/resolve", token=console.token,
-                              body={"reason": "venue balance confirmed"})
-        assert answer.status == 200, answer.body
-    assert _dirty_accounts(db) == [] and _open_severity1(db) == []
-    # The two-person rule: the operator asks (the control API with its token), a second operator approves (the
-    # approver's token); the pages have no approval form yet.
-    asked = console.post("/api/v1/approvals", token=console.token,
-                         body={"action": "resume", "target": "global", "reason": "browser drill over"})
-    assert asked.status == 200, asked.body
-    answer = console.post(f"/api/v1/approvals/{asked.json()['request']}/approve", token=console.approver_token,
-                          body={"reason": "second operator: runbook checked"})
-    assert answer.status == 200, answer.body
+    assert _dirty_accounts(db) == [] and _open_severity1(db) != []
 
-    # The resume form now lifts the halt: in SQL and on the pages.
-    resumed = "browser drill over: reconciliation clean, incidents resolved"
+    # The two-person rule, on the page: operator A asks for the global resume's approval.
     op.open("/admin")
+    assert OPERATOR_LOGIN in op.text("#whoami")
+    assert Select(browser.find_element(By.ID, "request-action")).first_selected_option.text == "resume"
+    op.fill("#request-target", "global")
+    op.fill("#request-reason", "browser drill: resume once the venue agrees")
+    op.click("#request-form button[type=submit]")
+    done = op.wait_for_path(r"/admin\?done=request&seq=\d+")
+    request = int(done.rsplit("=", 1)[1])
+    assert op.text("#done").startswith(f"Approval request {request} recorded")
+    assert _approval(db, request) == ("resume", "global", "pending", OPERATOR_LOGIN, None, None)
+    assert op.text(f"#approval-{request} td.status") == "pending"
+    op.shoot("console_08_admin_approval_requested")
+
+    # Operator A cannot approve its own request: the database refuses (PD018) and the page shows its hint.
+    op.fill(f"#approve-{request} input[name=reason]", "approving my own request")
+    op.click(f"#approve-{request} button[type=submit]")
+    op.wait_for_path(rf"/ui/approvals/{request}/approve")
+    assert op.text("h1") == "Refused (409)"
+    assert op.text("div.banner.halted").startswith("PD018: "), op.text("div.banner.halted")
+    assert "A second, distinct operator approves" in op.text("main p")
+    assert _approval(db, request)[2] == "pending"
+    op.shoot("console_09_approve_own_refused")
+
+    # Operator B, a second browser session logged in with the approver's token, approves it on the page.
+    approver = Operator(browsers("approver"), console, op.shots)
+    approver.open("/login")
+    approver.fill("#token", console.approver_token or "")
+    approver.click("form.action button[type=submit]")
+    approver.wait_for_path("/")
+    approver.click("header a[href='/admin']")
+    approver.wait_for_path("/admin")
+    assert APPROVER_LOGIN in approver.text("#whoami")
+    assert "browser drill: resume once the venue agrees" in approver.text(f"#approval-{request}")
+    approver.fill(f"#approve-{request} input[name=reason]", "second operator: runbook checked")
+    approver.click(f"#approve-{request} button[type=submit]")
+    approver.wait_for_path(rf"/admin\?done=approve&seq={request}")
+    assert approver.text("#done") == f"Approval request {request} approved."
+    assert approver.text(f"#approval-{request} td.status").startswith("approved")
+    assert _approval(db, request) == ("resume", "global", "approved", OPERATOR_LOGIN, APPROVER_LOGIN, None)
+    approver.shoot("console_10_admin_approved_by_second_operator")
+
+    # Operator A resumes, ticking the incidents it answers: the halt's own (with its reason) and the
+    # reconciliation's severity-1 ones.
+    with db.connect("auditor") as conn:
+        open_incidents = [i.incident for i in ops_reads.incidents(conn)]
+    op.open("/admin")
+    listed = op.text("#resume-incidents")
+    assert all(i in listed for i in open_incidents) and reason in listed
+    for incident in open_incidents:
+        op.click(f"input[type=checkbox][value='{incident}']")
+    resumed = "browser drill over: reconciliation clean, incidents answered"
     op.fill("#resume-reason", resumed)
+    op.shoot("console_11_admin_resume_filled")
     op.click("#resume-form button[type=submit]")
     done = op.wait_for_path(r"/admin\?done=resume&seq=\d+")
     assert op.text("#done") == f"Resume recorded (halt event {done.rsplit('=', 1)[1]})."
+    # In SQL: the halt lifted, the approval used by the resume, every named incident resolved by it.
     assert active_halts(db) == []
     assert last_halt_event(db) == ("resume", resumed, "operator", OPERATOR_LOGIN)
+    assert _approval(db, request) == ("resume", "global", "used", OPERATOR_LOGIN, APPROVER_LOGIN, OPERATOR_LOGIN)
+    with db.connect("auditor") as conn:
+        statuses = dict(conn.execute("SELECT incident, status FROM api.incidents WHERE incident = ANY(%s)",
+                                     (open_incidents,)).fetchall())
+    assert statuses == {i: "resolved" for i in open_incidents}
+    assert _open_severity1(db) == []
     assert op.text("div.banner.running") == "No halt in force"
-    op.shoot("console_08_admin_resumed")
+    assert "No open incident." in op.text("#resume-incidents")
+    assert op.text(f"#approval-{request} td.status").startswith("used")
+    op.shoot("console_12_admin_resumed")
     op.open("/")
     assert op.text("#halt-state") == "No halt in force"
     assert "DIRTY" not in op.text("#reconciliations")
-    op.shoot("console_09_overview_resumed")
+    op.shoot("console_13_overview_resumed")
 
     # Logging out ends the session: the overview sends the browser to the login page again.
     op.click("header form button[type=submit]")
@@ -269,4 +339,4 @@ def test_an_operator_halts_and_resumes_through_the_pages(db: Target, console: Co
     op.open("/")
     op.wait_for_path("/login")
     assert browser.get_cookie("predator_console") is None
-    assert [p.name for p in op.shots] == sorted(p.name for p in SCREENSHOTS.glob("console_*.png"))
+    assert sorted(p.name for p in op.shots) == sorted(p.name for p in SCREENSHOTS.glob("console_*.png"))

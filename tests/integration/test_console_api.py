@@ -121,8 +121,10 @@ def test_every_route_requires_authentication(console: Console, console_db: Targe
     for path in ("/", "/admin"):
         answer = console.get(path)
         assert answer.status == 303 and answer.header("location") == "/login"
-    answer = console.post("/ui/halt", form={"reason": "no", "scope": "global"})
-    assert answer.status == 303 and answer.header("location") == "/login"
+    for path in UI_ROUTES:
+        answer = console.post(path, form={"reason": "no", "scope": "global", "profile": "default",
+                                          "template": "minimal", "action": "resume", "target": "global"})
+        assert answer.status == 303 and answer.header("location") == "/login", path
     assert console.get("/login").status == 200  # the one page without a session
     assert active_halts(console_db) == []  # nothing of the above reached the database
 
@@ -344,6 +346,68 @@ def test_a_safe_mode_is_applied_and_reverted_in_one_call_each(console: Console, 
 
 
 # --- the browser: session cookie, CSRF, cross-site ---------------------------------------------------------
+
+
+#: The admin page's form routes: each one governed api.* call as the session's login.
+UI_ROUTES = ["/ui/halt", "/ui/resume", "/ui/approvals", "/ui/approvals/1/approve", "/ui/safe_mode",
+             "/ui/safe_mode/revert"]
+
+
+def test_the_admin_forms_apply_and_revert_a_safe_mode_and_ask_for_approval(
+        console: Console, console_db: Target) -> None:
+    same = {"Origin": console.origin, "Sec-Fetch-Site": "same-origin"}
+    login = console.post("/login", form={"token": console.token}, headers=same)
+    cookie = re.match(r"predator_console=([^;]+);", login.header("set-cookie") or "").group(1)  # type: ignore[union-attr]
+    admin = console.get("/admin", cookie=cookie)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', admin.text).group(1)  # type: ignore[union-attr]
+    assert admin.status == 200 and "predator_operator_login" in admin.text
+    assert '<option>minimal</option>' in admin.text and '<option>reduced</option>' in admin.text
+    # Without the CSRF token every form is refused and nothing reaches the database.
+    for path in UI_ROUTES:
+        answer = console.post(path, cookie=cookie, headers=same, form={"reason": "no csrf", "profile": "default",
+                                                                      "template": "minimal"})
+        assert answer.status == 403 and b"csrf_token_missing_or_wrong" in answer.body, path
+    # An incomplete form is refused by the console's body model, before any call.
+    answer = console.post("/ui/safe_mode", cookie=cookie, headers=same,
+                          form={"profile": "default", "template": "minimal", "reason": " ", "csrf_token": csrf})
+    assert answer.status == 422 and b"invalid_request" in answer.body
+
+    def in_force() -> list[tuple[str, str, str]]:
+        with console_db.connect("auditor") as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(
+                "SELECT profile, template, reason FROM api.safe_modes WHERE in_force ORDER BY profile")]
+
+    answer = console.post("/ui/safe_mode", cookie=cookie, headers=same,
+                          form={"profile": "default", "template": "minimal", "reason": "from the page",
+                                "csrf_token": csrf})
+    assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=safe_mode&seq=")
+    assert in_force() == [("default", "minimal", "from the page")]
+    page = console.get(answer.header("location") or "", cookie=cookie).text
+    assert "Safe mode applied (application" in page and 'id="revert-default"' in page
+    # A second one is the database's refusal (PD012), shown with its code.
+    answer = console.post("/ui/safe_mode", cookie=cookie, headers=same,
+                          form={"profile": "default", "template": "reduced", "reason": "twice", "csrf_token": csrf})
+    assert answer.status == 422 and "PD012" in answer.text
+    answer = console.post("/ui/safe_mode/revert", cookie=cookie, headers=same,
+                          form={"profile": "default", "reason": "venue fine", "csrf_token": csrf})
+    assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=safe_mode_revert&seq=")
+    assert in_force() == []
+
+    # Asking for approval through the form: one api.request_approval, pending, asked by the session's login.
+    answer = console.post("/ui/approvals", cookie=cookie, headers=same,
+                          form={"action": "set_limit", "target": "default/max_order_notional", "mode": "pct",
+                                "value": "20", "reason": "asked from the page", "csrf_token": csrf})
+    assert answer.status == 303, answer.body
+    request = int((answer.header("location") or "").rsplit("=", 1)[1])
+    with console_db.connect("auditor") as conn:
+        row = conn.execute("SELECT action, target, status, requested_by FROM api.approval_requests"
+                           " WHERE request_id = %s", (request,)).fetchone()
+    assert row == ("set_limit", "default/max_order_notional/*", "pending", "predator_operator_login")  # scope * added
+    assert f'id="approve-{request}"' in console.get("/admin", cookie=cookie).text
+    # Its own approval: the database refuses it (409, PD018) and the page shows the hint.
+    answer = console.post(f"/ui/approvals/{request}/approve", cookie=cookie, headers=same,
+                          form={"reason": "mine", "csrf_token": csrf})
+    assert answer.status == 409 and "PD018" in answer.text and "A second, distinct operator approves" in answer.text
 
 
 def test_a_browser_session_needs_its_csrf_token_and_cross_site_posts_are_refused(
