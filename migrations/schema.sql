@@ -11450,6 +11450,28 @@ COMMENT ON VIEW api.chain_anchors IS 'Every anchor: book (0: on-demand anchors o
 
 
 --
+-- Name: chained_tables; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.chained_tables AS
+ SELECT r.tbl AS table_name,
+    r.extra_exclude
+   FROM ops.chained_tables() r(tbl, extra_exclude)
+UNION ALL
+ SELECT 'ledger.posting'::text AS table_name,
+    '{}'::text[] AS extra_exclude;
+
+
+ALTER TABLE api.chained_tables OWNER TO predator_owner;
+
+--
+-- Name: VIEW chained_tables; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.chained_tables IS 'Every hash-chained table (schema.name) and the columns its row hash leaves out besides ops.hash_excluded_columns(): the chain registry plus ledger.posting (chained per book, account and currency). What the audit export exports and predator-verify re-verifies.';
+
+
+--
 -- Name: chaos_campaign; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -20005,6 +20027,15 @@ GRANT SELECT ON TABLE ops.chain_anchor TO predator_auditor;
 GRANT SELECT ON TABLE api.chain_anchors TO predator_worker;
 GRANT SELECT ON TABLE api.chain_anchors TO predator_operator;
 GRANT SELECT ON TABLE api.chain_anchors TO predator_auditor;
+
+
+--
+-- Name: TABLE chained_tables; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.chained_tables TO predator_worker;
+GRANT SELECT ON TABLE api.chained_tables TO predator_operator;
+GRANT SELECT ON TABLE api.chained_tables TO predator_auditor;
 
 
 --

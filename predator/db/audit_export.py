@@ -1,9 +1,10 @@
 """The database side of ``predator audit export`` (:mod:`predator.audit_export`, docs/audit.md).
 
 Everything here runs as ``predator_auditor``, who may SELECT every governed table (grants/00_core.sql): the
-export reads the hash-chained tables themselves, listed by the registry ``ops.chained_tables()`` plus
-``ledger.posting``, because the ``api`` views leave out the chain columns (``prev_hash``, ``row_hash``) an
-offline verifier needs, and a view per chained table would only repeat each table. Nothing is written.
+export reads the hash-chained tables themselves, listed by the view ``api.chained_tables`` (the registry
+``ops.chained_tables()`` plus ``ledger.posting``), because the ``api`` views leave out the chain columns
+(``prev_hash``, ``row_hash``) an offline verifier needs, and a view per chained table would only repeat each
+table. Nothing is written.
 
 The CSV text comes from PostgreSQL itself (``COPY … TO STDOUT (FORMAT csv, HEADER)``: LF line ends, an
 unquoted empty field for NULL, ``""`` for the empty string) and every cell is the value as ``to_jsonb``
@@ -86,8 +87,7 @@ def begin_snapshot(conn: psycopg.Connection[Any]) -> None:
 def chained_tables(conn: psycopg.Connection[Any]) -> list[ChainedTable]:
     """Every hash-chained table, in name order, with its columns in table order."""
     registry = conn.execute(
-        "SELECT tbl, extra_exclude FROM (SELECT tbl, extra_exclude FROM ops.chained_tables()"
-        " UNION ALL SELECT 'ledger.posting', '{}'::text[]) r ORDER BY tbl COLLATE \"C\"").fetchall()
+        "SELECT table_name, extra_exclude FROM api.chained_tables ORDER BY table_name COLLATE \"C\"").fetchall()
     return [ChainedTable(name, table_columns(conn, name), tuple(extra),
                          ("account_code", "currency") if name == "ledger.posting" else ())
             for name, extra in registry]
