@@ -690,10 +690,10 @@ COMMENT ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval te
 
 
 --
--- Name: close_hour(text, timestamp with time zone, text[]); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: close_hour(text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[] DEFAULT NULL::text[]) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
+CREATE FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
@@ -756,9 +756,9 @@ BEGIN
             HINT = 'Hours close in order; business time never goes backwards.';
     END IF;
 
-    -- Marks of the hour's symbols (the stale-data breaker below).
-    v_symbols := coalesce(p_symbols, ARRAY(SELECT q.symbol FROM trading.position q
-                                            WHERE q.book_id = v_acct.book_id AND q.quantity > 0 ORDER BY 1));
+    -- The hour's symbols (issue 17 item 4): the database's, never the worker's (portfolio.book_symbols), so no
+    -- argument can take a traded symbol out of the stale-data and data-quality breakers below. Their marks.
+    v_symbols := portfolio.book_symbols(v_acct.book_id, p_hour);
     SELECT coalesce(array_agg(m.symbol), '{}'), coalesce(array_agg(m.close), '{}'), coalesce(array_agg(m.bar_close), '{}')
       INTO v_mark_syms, v_mark_closes, v_mark_times
       FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
@@ -903,13 +903,13 @@ END
 $$;
 
 
-ALTER FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) OWNER TO predator_owner;
+ALTER FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) IS 'Worker: closes an hour for an account: hourly portfolio and risk state with exposures and the hashes of the hour''s inputs and outputs, then drawdown and daily-loss limits. Idempotent per hour; PD012 misaligned, PD013 out of order.';
+COMMENT ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) IS 'Worker: closes an hour for an account: hourly portfolio and risk state with exposures and the hashes of the hour''s inputs and outputs, then drawdown and daily-loss limits and the stale-data and data-quality breakers over the book''s symbols (portfolio.book_symbols: derived by the database, never a worker argument). Idempotent per hour; PD012 misaligned, PD013 out of order.';
 
 
 --
@@ -7026,6 +7026,41 @@ ALTER FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp wit
 --
 
 COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) IS 'Internal: at 00:00 UTC stores the self-financing status of the day and of the rolling window from the treasury postings, then applies the treasury policy (transfer of surplus to the operations bucket, automatic or proposed; deficit: entries halted and/or the risk budget cut by treasury_deficit_cut_pct, with an incident; a cut budget restored when the rolling surplus is no longer negative). Never posts to principal.';
+
+
+--
+-- Name: book_symbols(integer, timestamp with time zone); Type: FUNCTION; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with time zone) RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH run AS (
+        SELECT r.config FROM ops.run r WHERE r.book_id = p_book_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1
+    )
+    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}')
+      FROM (SELECT e.symbol
+              FROM run, LATERAL (VALUES (run.config -> 'symbols'), (run.config -> 'rate_symbols')) v(list),
+                   LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(v.list) = 'array' THEN v.list ELSE '[]'::jsonb END) e(symbol)
+            UNION
+            SELECT q.symbol FROM trading.position q WHERE q.book_id = p_book_id AND q.quantity > 0
+            UNION
+            SELECT o.symbol FROM trading.order_state o
+             WHERE o.book_id = p_book_id AND o.status IN ('new', 'open', 'partially_filled')
+            UNION
+            SELECT g.symbol FROM trading.signal g
+             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s
+$$;
+
+
+ALTER FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION book_symbols(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: portfolio; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with time zone) IS 'The symbols an hour of a book covers (inputs hash, stale-data and data-quality breakers): the latest registered run''s symbols and conversion pairs, every held symbol, every symbol with an open order and every symbol signalled in the week before the hour. Never a worker argument (issue 17 item 4).';
 
 
 --
@@ -13826,7 +13861,7 @@ ALTER TABLE ops.run OWNER TO predator_owner;
 -- Name: TABLE run; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.run IS 'Registered runs of the hour runner: the configuration that makes the run reproducible (symbols, strategy and parameters, venue model and seed, period) and the hash of the dataset it used.';
+COMMENT ON TABLE ops.run IS 'Registered runs of the hour runner: the configuration that makes the run reproducible (symbols, strategy and parameters, venue model and seed, period) and the hash of the dataset it used. The latest run''s symbols and rate_symbols are part of every hour''s symbol set of its book (portfolio.book_symbols: inputs hash, stale-data and data-quality breakers).';
 
 
 --
@@ -16230,6 +16265,20 @@ CREATE INDEX round_trip_trip_idx ON trading.round_trip USING btree (book_id, sym
 
 
 --
+-- Name: signal_by_decision_time; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX signal_by_decision_time ON trading.signal USING btree (book_id, ts);
+
+
+--
+-- Name: INDEX signal_by_decision_time; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON INDEX trading.signal_by_decision_time IS 'A book''s signals by decision time: the week portfolio.book_symbols reads at each hour close.';
+
+
+--
 -- Name: operating_cost _010_append_only; Type: TRIGGER; Schema: ledger; Owner: predator_owner
 --
 
@@ -18316,11 +18365,11 @@ GRANT ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval 
 
 
 --
--- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION close_hour(p_account text, p_hour timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone, p_symbols text[]) TO predator_worker;
+REVOKE ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) TO predator_worker;
 
 
 --
@@ -19230,6 +19279,13 @@ GRANT ALL ON FUNCTION portfolio._to_reporting(p_venue text, p_reporting text, p_
 --
 
 REVOKE ALL ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestamp with time zone, p_equity numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION book_symbols(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: portfolio; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
 
 
 --

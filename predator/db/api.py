@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -608,19 +608,16 @@ def record_fill(
     )
 
 
-def close_hour_call(account: str, hour: datetime, symbols: Iterable[str] | None = None) -> Call[HourState]:
-    return Call(
-        "SELECT * FROM api.close_hour(%s::text, %s::timestamptz, %s::text[])",
-        (account, hour, list(symbols) if symbols is not None else None),
-        HourState,
-    )
+def close_hour_call(account: str, hour: datetime) -> Call[HourState]:
+    return Call("SELECT * FROM api.close_hour(%s::text, %s::timestamptz)", (account, hour), HourState)
 
 
-def close_hour(
-    conn: psycopg.Connection, account: str, hour: datetime, symbols: Iterable[str] | None = None
-) -> HourState:
-    """Close an hour: hourly state, exposures, input/output hashes, loss limits; idempotent per hour."""
-    return run(conn, close_hour_call(account, hour, symbols))
+def close_hour(conn: psycopg.Connection, account: str, hour: datetime) -> HourState:
+    """Close an hour: hourly state, exposures, input/output hashes, loss limits and breakers; idempotent per
+    hour. The hour's symbols (its inputs hash, the stale-data and data-quality breakers) are the database's
+    (``portfolio.book_symbols``: the book's latest run's symbols and conversion pairs, held symbols, symbols with
+    an open order or signalled in the week before), never an argument."""
+    return run(conn, close_hour_call(account, hour))
 
 
 def register_run(

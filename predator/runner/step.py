@@ -177,7 +177,7 @@ class HourStep:
         if process is not None:
             calls.append(api.record_worker_health_call(c.account, t, process[0], process[1], process[2]))
         calls.append(reads.open_order_symbols_call(c.account))
-        calls.append(api.close_hour_call(c.account, t, c.feeds))
+        calls.append(api.close_hour_call(c.account, t))  # the hour's symbols are the database's
         at_state = len(calls) - 1
         if c.currencies:
             # A multi-currency book: what the close valued per currency (cash, open buys, rate), for sizing.

@@ -14,7 +14,7 @@ GRANT EXECUTE ON FUNCTION
     api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric),
     api.record_order_event(text, text, timestamptz, text, text),
     api.record_fill(text, text, numeric, numeric, numeric, text, text, timestamptz),
-    api.close_hour(text, timestamptz, text[]),
+    api.close_hour(text, timestamptz),
     api.begin_candle_load(),
     api.load_candles(uuid, text, text, text, text, timestamptz, integer),
     api.register_run(text, text, text, jsonb, text),

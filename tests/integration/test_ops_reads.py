@@ -58,7 +58,7 @@ def test_the_report_covers_every_closed_hour_by_default(market_db: Target, monke
         assert report_reads.closed_span(conn, account="acct") is None
     with market_db.connect("worker") as w, w.transaction():
         for h in range(3):
-            api.close_hour(w, "acct", T + timedelta(hours=h), ["BTC/USDT"])
+            api.close_hour(w, "acct", T + timedelta(hours=h))
     with market_db.connect("auditor") as conn:
         span = report_reads.closed_span(conn, account="acct")
         states = report_reads.hourly_states(conn, account="acct", start=T - timedelta(hours=1),

@@ -17,7 +17,7 @@ INSERT INTO api_surface VALUES
     ('record_order_event', '{text,text,"timestamp with time zone",text,text}', true, true, false),
     ('record_order_confusion', '{text,text,"timestamp with time zone",text}', true, true, false),
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
-    ('close_hour', '{text,"timestamp with time zone",text[]}', true, true, false),
+    ('close_hour', '{text,"timestamp with time zone"}', true, true, false),
     ('begin_candle_load', '{}', true, true, false),
     ('load_candles', '{uuid,text,text,text,text,"timestamp with time zone",integer}', true, true, false),
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),

@@ -49,7 +49,7 @@ SELECT throws_ok($$SELECT * FROM api.record_hour_knowledge('kn', '2099-01-01T00:
                  'PD015', NULL, 'an hour in the future of the wall clock is refused (PD015)');
 SELECT throws_ok($$SELECT * FROM api.record_hour_knowledge('nobody', '2024-01-01T03:00:00Z', ARRAY['BTC/USDT'])$$,
                  'PD011', NULL, 'an unknown account is refused (PD011)');
-SELECT lives_ok($$SELECT * FROM api.close_hour('kn', '2024-01-01T03:00:00Z', ARRAY['BTC/USDT'])$$, 'hour 03:00 closes');
+SELECT lives_ok($$SELECT * FROM api.close_hour('kn', '2024-01-01T03:00:00Z')$$, 'hour 03:00 closes');
 SELECT throws_ok($$SELECT * FROM api.record_hour_knowledge('kn', '2024-01-01T03:00:00Z', ARRAY['BTC/USDT'])$$,
                  'PD013', NULL, 'an hour already closed is refused: the record would come after the decision (PD013)');
 

@@ -115,16 +115,18 @@ SELECT results_eq($$SELECT breaker, value FROM api.breaker_trips WHERE account =
 
 -- stale_data_hours, with recovery after breaker_clear_hours (6) clean hours and the count restarted by a breach.
 SELECT pg_temp.breaker_book('b_stale', 'stale_data_hours', 3) AS b \gset
-SELECT hour AS h FROM api.close_hour('b_stale', pg_temp.at(9), ARRAY['ETH/USDT']) \gset
+-- its run reads ETH
+SELECT pg_temp.run_feeds('b_stale', ARRAY['ETH/USDT']) AS r \gset
+SELECT hour AS h FROM api.close_hour('b_stale', pg_temp.at(9)) \gset
 SELECT results_eq($$SELECT breaker, value FROM api.breaker_trips WHERE account = 'b_stale'$$,
                   $$VALUES ('stale_data_hours'::text, 4::numeric)$$, 'stale_data_hours: no ETH bar for 4 hours trips it');
-SELECT hour AS h FROM api.close_hour('b_stale', pg_temp.at(10), ARRAY['ETH/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('b_stale', pg_temp.at(10)) \gset
 SELECT is((SELECT last_breach FROM api.risk_states WHERE account = 'b_stale'), pg_temp.at(10),
           '... still stale at 10:00: a breach, the clean-hour count starts again (one trip only)');
 SELECT pg_temp.load_bars('ETH/USDT', '2024-01-01T05:00:00Z', array_fill(50, ARRAY[30])::numeric[]) AS bars \gset
-SELECT count(*) AS n FROM generate_series(11, 15) h, LATERAL api.close_hour('b_stale', pg_temp.at(h), ARRAY['ETH/USDT']) c \gset
+SELECT count(*) AS n FROM generate_series(11, 15) h, LATERAL api.close_hour('b_stale', pg_temp.at(h)) c \gset
 SELECT is(pg_temp.state('b_stale'), 'reducing', 'five clean hours after the last breach: still reducing');
-SELECT hour AS h FROM api.close_hour('b_stale', pg_temp.at(16), ARRAY['ETH/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('b_stale', pg_temp.at(16)) \gset
 SELECT results_eq($$SELECT state_before, state_after, cause, ts FROM api.risk_state_events WHERE account = 'b_stale' ORDER BY seq DESC LIMIT 1$$,
                   $$VALUES ('reducing'::text, 'normal'::text, 'breaker_cleared'::text, pg_temp.at(16))$$,
                   'the sixth clean hour lifts the pause by a recorded move');

@@ -22,15 +22,15 @@ CREATE FUNCTION pg_temp.faults() RETURNS jsonb LANGUAGE sql AS $$
              {"hour": "2024-01-01T02:00:00Z", "layer": "postgres", "kind": "immediate_stop", "params": {}, "outcome": "missed: the worker had finished"}]'::jsonb $$;
 
 -- Hour 0 closes with nothing halted; the account is halted, hour 1 closes halted; resumed; hour 2 closes.
-SELECT lives_ok($$SELECT api.close_hour('cc', '2024-01-01T00:00:00Z', ARRAY['BTC/USDT'])$$, 'hour 0 closes');
+SELECT lives_ok($$SELECT api.close_hour('cc', '2024-01-01T00:00:00Z')$$, 'hour 0 closes');
 SET LOCAL ROLE predator_operator;
 SELECT lives_ok($$SELECT api.halt('pgtap: chaos', 'account', 'cc')$$, 'the operator halts the account');
 RESET ROLE;
-SELECT lives_ok($$SELECT api.close_hour('cc', '2024-01-01T01:00:00Z', ARRAY['BTC/USDT'])$$, 'hour 1 closes halted');
+SELECT lives_ok($$SELECT api.close_hour('cc', '2024-01-01T01:00:00Z')$$, 'hour 1 closes halted');
 SET LOCAL ROLE predator_operator;
 SELECT lives_ok($$SELECT api.resume('pgtap: runbook checks passed', 'account', 'cc')$$, 'the operator resumes');
 RESET ROLE;
-SELECT lives_ok($$SELECT api.close_hour('cc', '2024-01-01T02:00:00Z', ARRAY['BTC/USDT'])$$, 'hour 2 closes');
+SELECT lives_ok($$SELECT api.close_hour('cc', '2024-01-01T02:00:00Z')$$, 'hour 2 closes');
 
 -- Who may record ------------------------------------------------------------------------------------------------
 SET LOCAL ROLE predator_worker;

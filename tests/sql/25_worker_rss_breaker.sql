@@ -42,13 +42,13 @@ SELECT is(api.record_worker_health('w_rss', pg_temp.at(1), 300 * 1024, 4242, '{"
           '300 MB under a 512 MB ceiling: no trip');
 SELECT results_eq($$SELECT rss_kb, rss_mb, pid FROM api.worker_health WHERE account = 'w_rss'$$,
                   $$VALUES (307200::bigint, 300.000::numeric, 4242)$$, 'the report is recorded (api.worker_health)');
-SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(1), ARRAY['BTC/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(1)) \gset
 SELECT is(pg_temp.state('w_rss'), 'normal', '... and the book stays normal');
 SELECT pg_temp.trade('w_rss', 'BTC/USDT', pg_temp.at(1), 'buy', 10, 100, 1, 'w-1') AS t \gset
 
 -- Past the ceiling: the database trips the breaker ------------------------------------------------------------
 SELECT is(api.record_worker_health('w_rss', pg_temp.at(2), 600 * 1024, 4242), true, '600 MB: the breaker trips');
-SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(2), ARRAY['BTC/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(2)) \gset
 SELECT results_eq($$SELECT breaker, value, threshold, trip_scope FROM api.breaker_trips WHERE account = 'w_rss'$$,
                   $$VALUES ('worker_rss_mb'::text, 600.000::numeric, 512::numeric, 'reducing'::text)$$,
                   '... one breaker trip row: 600 MB against 512, the paper book reduces');
@@ -65,23 +65,23 @@ SELECT is(api.record_worker_health('w_rss', pg_temp.at(2) + interval '30 minutes
 SELECT is((SELECT count(*) FROM api.halt_events WHERE scope_key = 'w_rss'), 0::bigint, 'no halt: a paper pause');
 
 -- Hysteresis and recovery: 450 MB is >= 80 % of 512 (a breach); then six clean hours lift the pause ----------------
-SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(3), ARRAY['BTC/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(3)) \gset
 SELECT is(pg_temp.reasons('w_rss', 'BTC/USDT', pg_temp.at(3), 'sell', 4), '{}', 'while paused, an exit is admitted');
 SELECT is(api.record_worker_health('w_rss', pg_temp.at(4), 450 * 1024), false, '450 MB while paused: no new trip ...');
-SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(4), ARRAY['BTC/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(4)) \gset
 SELECT is((SELECT last_breach FROM api.risk_states WHERE account = 'w_rss'), pg_temp.at(4),
           '... but a breach (>= breaker_clear_pct of the ceiling): the clean-hour count starts again');
 DO $$
 BEGIN
     FOR h IN 5..9 LOOP
         PERFORM api.record_worker_health('w_rss', pg_temp.at(h), 200 * 1024);
-        PERFORM api.close_hour('w_rss', pg_temp.at(h), ARRAY['BTC/USDT']);
+        PERFORM api.close_hour('w_rss', pg_temp.at(h));
     END LOOP;
 END
 $$;
 SELECT is(pg_temp.state('w_rss'), 'reducing', 'five clean hours after the breach: still reducing');
 SELECT is(api.record_worker_health('w_rss', pg_temp.at(10), 200 * 1024), false, '200 MB at 10:00');
-SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(10), ARRAY['BTC/USDT']) \gset
+SELECT hour AS h FROM api.close_hour('w_rss', pg_temp.at(10)) \gset
 SELECT results_eq($$SELECT state_before, state_after, cause, ts FROM api.risk_state_events
                      WHERE account = 'w_rss' AND strategy IS NULL ORDER BY seq DESC LIMIT 1$$,
                   $$VALUES ('reducing'::text, 'normal'::text, 'breaker_cleared'::text, pg_temp.at(10))$$,

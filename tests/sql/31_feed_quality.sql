@@ -49,12 +49,14 @@ SELECT is((SELECT count(*) FROM market.feed_quality('binance', ARRAY['SOL/USDT']
 
 -- A paper book with every breaker on (the shipped settings), traded symbols BTC and ETH.
 SELECT pg_temp.new_account('fq', 10000, 'unconstrained', '2024-01-01T00:00:00Z', true) AS fq \gset
+-- its first run reads BTC
+SELECT pg_temp.run_feeds('fq', ARRAY['BTC/USDT'], 'fq-1') AS r \gset
 SELECT count(*) AS n FROM generate_series(1, 5) h,
-       LATERAL api.close_hour('fq', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour', ARRAY['BTC/USDT']) c \gset
+       LATERAL api.close_hour('fq', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour') c \gset
 SELECT is((SELECT count(*) FROM api.breaker_trips WHERE account = 'fq'), 0::bigint,
           'BTC through its halt hour (a run of 1): nothing trips');
 SELECT count(*) AS n FROM generate_series(6, 9) h,
-       LATERAL api.close_hour('fq', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour', ARRAY['BTC/USDT']) c \gset
+       LATERAL api.close_hour('fq', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour') c \gset
 SELECT results_eq($$SELECT breaker, ts, value, trip_scope FROM api.breaker_trips WHERE account = 'fq'$$,
                   $$VALUES ('flat_feed_hours'::text, '2024-01-01T09:00:00Z'::timestamptz, 3::numeric, 'reducing'::text)$$,
                   'three flat repeats in a row: flat_feed_hours trips at 09:00, the paper book reduces');
@@ -62,16 +64,19 @@ SELECT results_eq($$SELECT severity, category FROM api.incidents WHERE account =
                   '... with a severity-2 data incident');
 SELECT ok('risk_reducing' = ANY (pg_temp.reasons('fq', 'BTC/USDT', '2024-01-01T09:00:00Z', 'buy', 0.1)),
           'an entry while the frozen feed pauses the book is refused risk_reducing');
+-- its next run reads ETH only
+SELECT pg_temp.run_feeds('fq', ARRAY['ETH/USDT'], 'fq-2') AS r \gset
 SELECT count(*) AS n FROM generate_series(10, 16) h,
-       LATERAL api.close_hour('fq', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour', ARRAY['ETH/USDT']) c \gset
+       LATERAL api.close_hour('fq', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour') c \gset
 SELECT results_eq($$SELECT state_after, cause FROM api.risk_state_events WHERE account = 'fq' AND strategy IS NULL ORDER BY seq$$,
                   $$VALUES ('reducing'::text, 'breaker:flat_feed_hours'::text), ('normal', 'breaker_cleared')$$,
                   'six clean hours later the pause lifts by itself');
 
 -- The wick: a second book trading ETH only.
 SELECT pg_temp.new_account('fw', 10000, 'unconstrained', '2024-01-01T00:00:00Z', true) AS fw \gset
+SELECT pg_temp.run_feeds('fw', ARRAY['ETH/USDT']) AS r \gset
 SELECT count(*) AS n FROM generate_series(1, 6) h,
-       LATERAL api.close_hour('fw', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour', ARRAY['ETH/USDT']) c \gset
+       LATERAL api.close_hour('fw', '2024-01-01T00:00:00Z'::timestamptz + h * interval '1 hour') c \gset
 SELECT results_eq($$SELECT breaker, ts, round(value, 4), trip_scope FROM api.breaker_trips WHERE account = 'fw'$$,
                   $$VALUES ('bar_outlier_pct'::text, '2024-01-01T06:00:00Z'::timestamptz, 30.0000, 'reducing'::text)$$,
                   'the 20 % wick at 03:00 is no outlier; the 30 % wick of the bar closing at 06:00 trips bar_outlier_pct');

@@ -76,7 +76,9 @@ SELECT results_eq($$SELECT category, severity, account, dedup_key, payload ->> '
 SELECT pg_temp.load_bars('ETH/USDT', '2024-01-01T00:00:00Z', array_fill(50, ARRAY[5])::numeric[]) AS bars \gset
 SELECT pg_temp.new_account('al4') AS b4 \gset
 SELECT api.set_breaker('paper', 'stale_data_hours', 3, 'pgtap', 'al4', 1, 1, 'account') AS rev \gset
-SELECT hour AS h FROM api.close_hour('al4', '2024-01-01T09:00:00Z', ARRAY['ETH/USDT']) \gset
+-- its run reads ETH
+SELECT pg_temp.run_feeds('al4', ARRAY['ETH/USDT']) AS r \gset
+SELECT hour AS h FROM api.close_hour('al4', '2024-01-01T09:00:00Z') \gset
 SELECT results_eq($$SELECT category, severity, dedup_key FROM ops.alert_outbox WHERE account = 'al4'$$,
                   $$VALUES ('stale_feed'::text, 'warning'::text, 'breaker:stale_data_hours:al4'::text)$$,
                   'no ETH bar for 4 hours: the stale_data_hours trip is a stale_feed alert');

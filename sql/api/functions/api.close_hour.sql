@@ -1,12 +1,13 @@
--- api.close_hour(p_account, p_hour, p_symbols) -> one row of hourly state
+-- api.close_hour(p_account, p_hour) -> one row of hourly state
 -- Worker. Closes hour p_hour (its close time, UTC, aligned to the hour) for an account: writes the
 -- portfolio and risk state (cash, positions at mark, equity, peak, drawdown, daily PnL since 00:00 UTC,
 -- cumulative realized PnL and fees, unrealized PnL, gross exposure, exposure by instrument, cluster and
--- quote currency), and the hashes of the hour's inputs (the bars of p_symbols that closed at p_hour)
--- and outputs (everything the book's chains gained since the previous close). Marks are the close of
+-- quote currency), and the hashes of the hour's inputs (the bars that closed at p_hour of the hour's symbols,
+-- portfolio.book_symbols: the book's latest run's symbols and conversion pairs, held symbols, symbols with an
+-- open order or signalled in the week before; derived by the database, never a worker argument) and outputs (everything the book's chains gained since the previous close). Marks are the close of
 -- the last bar closed by p_hour; a held symbol without that bar is listed in stale_marks.
 -- Then applies the risk profile's drawdown and daily-loss limits (risk._evaluate_hour) and the
--- stale-data circuit breaker over p_symbols (hours since each symbol's last closed bar) and the data-quality
+-- stale-data circuit breaker over the hour's symbols (hours since each symbol's last closed bar) and the data-quality
 -- breakers flat_feed_hours and bar_outlier_pct (market.feed_quality). Treasury: accrues the
 -- declared operating costs and, at 00:00 UTC, stores the self-financing status and applies the treasury policy.
 -- Records its own wall-clock start and end in ops.hour_close_timing (no hash covers them; api.hour_closes).
@@ -15,7 +16,7 @@
 -- hour before the last closed one, or one that would count a fill dated after it (fills are counted by
 -- the first close after they are recorded); PD015 an hour that is infinite or later than the wall clock
 -- plus the operator's max_clock_skew_seconds (ops.setting).
-CREATE OR REPLACE FUNCTION api.close_hour(p_account text, p_hour timestamptz, p_symbols text[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.close_hour(p_account text, p_hour timestamptz)
 RETURNS TABLE (hour timestamptz, cash numeric, positions_value numeric, equity numeric, peak_equity numeric,
                drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric,
                gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb,
@@ -82,9 +83,9 @@ BEGIN
             HINT = 'Hours close in order; business time never goes backwards.';
     END IF;
 
-    -- Marks of the hour's symbols (the stale-data breaker below).
-    v_symbols := coalesce(p_symbols, ARRAY(SELECT q.symbol FROM trading.position q
-                                            WHERE q.book_id = v_acct.book_id AND q.quantity > 0 ORDER BY 1));
+    -- The hour's symbols (issue 17 item 4): the database's, never the worker's (portfolio.book_symbols), so no
+    -- argument can take a traded symbol out of the stale-data and data-quality breakers below. Their marks.
+    v_symbols := portfolio.book_symbols(v_acct.book_id, p_hour);
     SELECT coalesce(array_agg(m.symbol), '{}'), coalesce(array_agg(m.close), '{}'), coalesce(array_agg(m.bar_close), '{}')
       INTO v_mark_syms, v_mark_closes, v_mark_times
       FROM market.marks(v_acct.venue, v_symbols, p_hour) m;
@@ -228,4 +229,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.close_hour(text, timestamptz, text[]) IS 'Worker: closes an hour for an account: hourly portfolio and risk state with exposures and the hashes of the hour''s inputs and outputs, then drawdown and daily-loss limits. Idempotent per hour; PD012 misaligned, PD013 out of order.';
+COMMENT ON FUNCTION api.close_hour(text, timestamptz) IS 'Worker: closes an hour for an account: hourly portfolio and risk state with exposures and the hashes of the hour''s inputs and outputs, then drawdown and daily-loss limits and the stale-data and data-quality breakers over the book''s symbols (portfolio.book_symbols: derived by the database, never a worker argument). Idempotent per hour; PD012 misaligned, PD013 out of order.';

@@ -163,3 +163,13 @@ BEGIN
     RETURN pg_temp.approve_as('predator_approver_login', api.request_approval('resume', 'global', p_reason));
 END
 $$;
+
+-- pg_temp.run_feeds(account, symbols[], run id) -> run id
+-- Registers a run of the account whose configuration lists p_symbols (api.register_run): the latest run's
+-- symbols are part of every hour's symbol set of the book (portfolio.book_symbols; api.close_hour takes none).
+CREATE FUNCTION pg_temp.run_feeds(p_account text, p_symbols text[], p_run text DEFAULT NULL)
+RETURNS text
+LANGUAGE sql AS $$
+    SELECT api.register_run(coalesce(p_run, 'pgtap-' || p_account), p_account, 'paper',
+                            jsonb_build_object('account', p_account, 'symbols', to_jsonb(p_symbols)), NULL)
+$$;
