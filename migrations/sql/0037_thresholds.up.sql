@@ -1,4 +1,4 @@
--- 0038_thresholds — thresholds live in the database (issue 17 item 4).
+-- 0037_thresholds — thresholds live in the database (issue 17 item 4).
 --
 -- * api.close_hour loses its p_symbols argument (sql/api/functions/api.close_hour.sql): the hour's symbols —
 --   its inputs hash and the set the stale-data and data-quality breakers watch — are the database's

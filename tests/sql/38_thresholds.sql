@@ -1,4 +1,4 @@
--- 39_thresholds.sql — thresholds live in the database (issue 17 item 4; migration 0038).
+-- 38_thresholds.sql — thresholds live in the database (issue 17 item 4; migration 0037).
 --
 -- Every value that decides a halt is the database's: the reconciliation tolerance is the operator setting
 -- reconcile_tolerance (ops.setting, api.set_setting: audited revisions, finite and within 0..1), the breaker
