@@ -5729,8 +5729,9 @@ BEGIN
             MESSAGE = format('%s refused: an operator action needs a reason', p_action),
             HINT = 'Pass a non-empty reason; it is kept in the audit log.';
     END IF;
-    INSERT INTO ops.audit_log (book_id, action, target, args, reason, actor)
-    VALUES (coalesce(p_book_id, 0), p_action, coalesce(p_target, '*'), coalesce(p_args, '{}'::jsonb), p_reason, ops.actor())
+    INSERT INTO ops.audit_log (book_id, action, target, args, reason, actor, correlation_id)
+    VALUES (coalesce(p_book_id, 0), p_action, coalesce(p_target, '*'), coalesce(p_args, '{}'::jsonb), p_reason, ops.actor(),
+            ops.correlation_id())
     RETURNING seq INTO v_seq;
     RETURN v_seq;
 END
@@ -5743,7 +5744,7 @@ ALTER FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_arg
 -- Name: FUNCTION _audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Appends an operator action (who = session_user, what, target, arguments, why) to ops.audit_log; PD012 without a reason.';
+COMMENT ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Appends an operator action (who = session_user, what, target, arguments, why) to ops.audit_log, with the session''s correlation id (ops.correlation_id(): advisory, caller-supplied, NULL when malformed; never a decision input); PD012 without a reason.';
 
 
 --
@@ -6321,7 +6322,7 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ledger.transaction', '{}'),
            ('portfolio.hourly_state', '{}'),
            ('risk.halt_event', '{}'),
-           ('ops.audit_log', '{}'),
+           ('ops.audit_log', '{correlation_id}'),
            ('ops.reconciliation', '{}'),
            ('ops.incident', '{}'),
            ('ops.incident_update', '{}'),
@@ -6367,6 +6368,28 @@ ALTER FUNCTION ops.clock_skew(p_at timestamp with time zone) OWNER TO predator_o
 --
 
 COMMENT ON FUNCTION ops.clock_skew(p_at timestamp with time zone) IS 'The largest lead of a business time over the wall clock allowed at wall time p_at (default now): the setting max_clock_skew_seconds in force then, 300 s when none.';
+
+
+--
+-- Name: correlation_id(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.correlation_id() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+    SELECT CASE WHEN length(v) BETWEEN 1 AND 64 AND v ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$' THEN v END
+      FROM (SELECT current_setting('predator.correlation_id', true) AS v) s
+$_$;
+
+
+ALTER FUNCTION ops.correlation_id() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION correlation_id(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.correlation_id() IS 'The session''s predator.correlation_id when well-formed (1-64 characters of A-Z a-z 0-9 . _ : -, starting alphanumeric), else NULL. Caller-supplied advisory metadata that joins audit rows and log lines; recorded by ops._audit, never used in a decision and not covered by any hash.';
 
 
 --
@@ -10750,6 +10773,8 @@ CREATE TABLE ops.audit_log (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
+    correlation_id text,
+    CONSTRAINT audit_correlation_id_shape CHECK ((correlation_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$'::text)),
     CONSTRAINT audit_log_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT audit_reason_is_given CHECK ((length(btrim(reason)) > 0))
 );
@@ -10765,6 +10790,13 @@ COMMENT ON TABLE ops.audit_log IS 'Append-only log of every operator action: who
 
 
 --
+-- Name: COLUMN audit_log.correlation_id; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.audit_log.correlation_id IS 'Correlation id of the unit of work that wrote the row (GUC predator.correlation_id of the session: a console request, a CLI command, a worker hour), NULL when unset or malformed. Caller-supplied advisory metadata to join log lines; never used in a decision; not covered by the row hash.';
+
+
+--
 -- Name: audit_log; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -10776,7 +10808,8 @@ CREATE VIEW api.audit_log AS
     l.args,
     l.reason,
     l.actor,
-    l.recorded_at
+    l.recorded_at,
+    l.correlation_id
    FROM ops.audit_log l;
 
 
@@ -10786,7 +10819,7 @@ ALTER TABLE api.audit_log OWNER TO predator_owner;
 -- Name: VIEW audit_log; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.audit_log IS 'Operator actions: what, on which target, with which arguments, who (login role), why and when (wall clock).';
+COMMENT ON VIEW api.audit_log IS 'Operator actions: what, on which target, with which arguments, who (login role), why and when (wall clock), and the correlation id of the request, command or worker hour that wrote it (advisory, caller-supplied, joins the log lines; NULL before migration 0037 or when malformed).';
 
 
 --
@@ -16793,7 +16826,7 @@ CREATE TRIGGER _500_alert AFTER INSERT ON ops.venue_transfer FOR EACH ROW WHEN (
 -- Name: audit_log _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
-CREATE TRIGGER _900_chain BEFORE INSERT ON ops.audit_log FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.audit_log FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append('correlation_id');
 
 
 --
@@ -19151,6 +19184,13 @@ GRANT ALL ON FUNCTION ops.chained_tables() TO predator_auditor;
 
 REVOKE ALL ON FUNCTION ops.clock_skew(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION ops.clock_skew(p_at timestamp with time zone) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION correlation_id(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.correlation_id() FROM PUBLIC;
 
 
 --

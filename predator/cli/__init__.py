@@ -15,7 +15,7 @@ import traceback
 
 import click
 
-from predator import redaction, seams
+from predator import correlation, redaction, seams
 from predator.cli import exits
 
 
@@ -69,6 +69,9 @@ def main(debug: bool) -> None:
     Exit codes: 0 ok, 1 a check failed, 2 bad usage or input, 3 database unreachable, 4 refused by the
     database, 5 not found, 6 venue failed, 70 internal error (docs/cli.md). Logs: PREDATOR_LOG or
     PREDATOR_HOME/logs/predator.jsonl."""
+    # One correlation id per command (PREDATOR_CORRELATION_ID when well-formed): on its log lines and, through
+    # every database session it opens, on its audit rows (predator.correlation).
+    correlation.bind(correlation.accept(os.environ.get(correlation.ENV)))
 
 
 from predator.cli import db as _db  # noqa: E402,F401  (registers commands)

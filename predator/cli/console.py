@@ -67,6 +67,9 @@ def serve(host: str, port: int, token_file: Path | None, init_token: bool, appro
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"predator console on http://{shown}:{bound}/ (token file {path}; reads as the auditor, writes "
                    f"as the operator; Ctrl-C stops it)")
+        from predator.logs import configure_logging
+
+        configure_logging()  # one line per state-changing request, with its correlation id (predator.correlation)
         run(app, sock)
     finally:
         sock.close()

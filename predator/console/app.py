@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
 import psycopg
+import structlog
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -25,9 +26,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from predator import errors
+from predator import correlation, errors
 from predator.console import security
 from predator.console.errors import Problem, from_database
 from predator.db import api as db_api
@@ -174,6 +175,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     return value
 
+_log = structlog.get_logger("predator.console")
+
 
 # --- the Host allow-list and the cross-site guard -------------------------------------------------------
 
@@ -210,6 +213,38 @@ class HostGuard:
             return
         response = JSONResponse(problem.body(), status_code=problem.status, headers=SECURITY_HEADERS)
         await response(scope, receive, send)
+
+
+class CorrelationId:
+    """Pure ASGI middleware outermost: one correlation id per HTTP request (:mod:`predator.correlation`), the
+    client's ``X-Correlation-ID`` when well-formed, else a new one; bound to the request's log lines and database
+    sessions (so its audit rows carry it) and returned in the response's ``X-Correlation-ID``. A state-changing
+    request also writes one log line, ``console_request`` (method, path, status), carrying the id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        supplied = next((v.decode("latin-1") for k, v in scope["headers"]
+                         if k.decode("latin-1").lower() == correlation.HEADER.lower()), None)
+        cid = correlation.accept(supplied)
+        status: list[int] = []
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (correlation.HEADER.lower().encode(), cid.encode())]}
+            await send(message)
+
+        with correlation.scope(cid):
+            await self.app(scope, receive, send_with_id)
+            if scope["method"] not in security.SAFE_METHODS:
+                _log.info("console_request", method=scope["method"], path=scope["path"],
+                          status=status[0] if status else None)
 
 
 # --- the application ------------------------------------------------------------------------------------
@@ -689,4 +724,4 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
             lambda conn, b: db_api.revert_safe_mode(conn, b.profile, b.reason),
             "Fill in the risk profile and the reason.")
 
-    return HostGuard(app, security.allowed_hosts(settings.host, settings.port))
+    return CorrelationId(HostGuard(app, security.allowed_hosts(settings.host, settings.port)))

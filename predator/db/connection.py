@@ -20,7 +20,7 @@ from typing import Literal
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from predator import config
+from predator import config, correlation
 from predator.db import cluster, logins
 
 Role = Literal["worker", "operator", "auditor", "notifier", "approver", "admin"]
@@ -67,12 +67,24 @@ def login_dsn(admin_dsn: str, login: str) -> str:
 
 
 def connect_dsn(dsn: str, autocommit: bool = False, **kwargs: object) -> psycopg.Connection:
-    """Open a connection with ``dsn`` as given (UTC session time zone)."""
+    """Open a connection with ``dsn`` as given (UTC session time zone), with the correlation id bound in this
+    context (:mod:`predator.correlation`) set on the session."""
     conn = psycopg.connect(dsn, autocommit=autocommit, **kwargs)  # type: ignore[arg-type]
     conn.execute("SET TIME ZONE 'UTC'")
+    cid = correlation.current()
+    if cid is not None:
+        set_correlation_id(conn, cid)
     if not autocommit:
         conn.commit()
     return conn
+
+
+def set_correlation_id(conn: psycopg.Connection, value: str) -> None:
+    """Set the session's ``predator.correlation_id`` (read by ``ops._audit`` into the audit row) in a transaction
+    of its own, or a savepoint of the caller's open transaction (its rollback then undoes it). Advisory: the
+    database never decides on it, and stores NULL for a malformed value."""
+    with conn.transaction():
+        conn.execute("SELECT set_config('predator.correlation_id', %s, false)", (value,))
 
 
 def set_commit_durability(conn: psycopg.Connection, *, fast: bool) -> None:

@@ -27,9 +27,9 @@ import psycopg
 import structlog
 from psycopg.types.json import set_json_loads
 
-from predator import errors, seams
+from predator import correlation, errors, seams
 from predator.db import api, reads
-from predator.db.connection import Target, set_commit_durability
+from predator.db.connection import Target, set_commit_durability, set_correlation_id
 from predator.progress import Progress
 from predator.runner.account import ensure_account, instrument_rules, pct_limits, summarize, what_happened
 from predator.runner.config import HOUR, HaltStop, RunConfig, RunSummary, fast_commit_refusal
@@ -256,7 +256,9 @@ class HourRunner:
     def step(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time (:meth:`predator.runner.step.HourStep.run`; ``decide`` false: closed without
         decisions)."""
-        assert self.hour is not None, "prepare() first"
+        assert self.hour is not None and self.conn is not None, "prepare() first"
+        # The hour's correlation id (deterministic: run id and hour) on its log lines and its audit rows.
+        set_correlation_id(self.conn, correlation.bind(correlation.hour_id(self.config.run_id, t)))
         outcome = self.hour.run(t, decide)
         if self.telemetry is not None:
             assert self.conn is not None

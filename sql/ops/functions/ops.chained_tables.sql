@@ -1,6 +1,7 @@
 -- ops.chained_tables() -> (tbl, extra_exclude)
 -- Registry of every hash-chained append-only table and the mutable columns its hash leaves out.
 -- sql/triggers/chain.sql attaches the chain trigger to each; api.verify_chains() walks each.
+-- ops.audit_log.correlation_id (caller-supplied, random per console request) is left out like a wall-clock time.
 -- ledger.posting is chained per (book, account, currency) by its own trigger and is listed apart.
 CREATE OR REPLACE FUNCTION ops.chained_tables()
 RETURNS TABLE (tbl text, extra_exclude text[])
@@ -18,7 +19,7 @@ AS $$
            ('ledger.transaction', '{}'),
            ('portfolio.hourly_state', '{}'),
            ('risk.halt_event', '{}'),
-           ('ops.audit_log', '{}'),
+           ('ops.audit_log', '{correlation_id}'),
            ('ops.reconciliation', '{}'),
            ('ops.incident', '{}'),
            ('ops.incident_update', '{}'),
