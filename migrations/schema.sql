@@ -10819,7 +10819,7 @@ ALTER TABLE api.audit_log OWNER TO predator_owner;
 -- Name: VIEW audit_log; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.audit_log IS 'Operator actions: what, on which target, with which arguments, who (login role), why and when (wall clock), and the correlation id of the request, command or worker hour that wrote it (advisory, caller-supplied, joins the log lines; NULL before migration 0037 or when malformed).';
+COMMENT ON VIEW api.audit_log IS 'Operator actions: what, on which target, with which arguments, who (login role), why and when (wall clock), and the correlation id of the request, command or worker hour that wrote it (advisory, caller-supplied, joins the log lines; NULL before migration 0038 or when malformed).';
 
 
 --

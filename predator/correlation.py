@@ -14,13 +14,14 @@ a decision or a hash (docs/operations.md, "Correlation ids").
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
 import structlog
+
+from predator import seams
 
 #: The accepted shape, the same as ``ops.correlation_id()``'s and the column's CHECK.
 PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -36,8 +37,8 @@ def valid(value: str | None) -> bool:
 
 
 def new_id() -> str:
-    """A fresh random id (32 hex digits)."""
-    return uuid.uuid4().hex
+    """A fresh random id (32 hex digits), through the randomness seam (:func:`predator.seams.unique_hex`)."""
+    return seams.unique_hex(32)
 
 
 def accept(supplied: str | None) -> str:

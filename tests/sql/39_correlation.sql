@@ -1,4 +1,4 @@
--- 41_correlation.sql — the correlation id of an audit row (issue 16 item 7; migration 0037).
+-- 39_correlation.sql — the correlation id of an audit row (issue 16 item 7; migration 0038).
 --
 -- ops._audit copies the session's GUC predator.correlation_id into ops.audit_log.correlation_id when it is
 -- well-formed (1-64 characters of A-Z a-z 0-9 . _ : -, starting alphanumeric), NULL otherwise. The GUC is

@@ -1,4 +1,4 @@
--- 0037_audit_correlation.down.sql — undoes 0037 (the correlation ids of audit rows are lost; no hash covers them).
+-- 0038_audit_correlation.down.sql — undoes 0038 (the correlation ids of audit rows are lost; no hash covers them).
 SET LOCAL ROLE predator_owner;
 
 CREATE OR REPLACE FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text)

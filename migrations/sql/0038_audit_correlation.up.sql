@@ -1,4 +1,4 @@
--- 0037_audit_correlation.up.sql — the correlation id of an audit row (issue 16 item 7; docs/operations.md,
+-- 0038_audit_correlation.up.sql — the correlation id of an audit row (issue 16 item 7; docs/operations.md,
 -- "Correlation ids").
 --
 -- Every unit of work (a console request, a CLI command, a worker's hour) has a correlation id that its log lines
@@ -8,7 +8,7 @@
 -- ops._audit stores NULL for a value of the wrong shape (the CHECK below is the backstop).
 -- The column is left out of the row hash (ops.chained_tables: extra exclusion of ops.audit_log): a console
 -- request's id is random, like a wall-clock time it says where and when a row was written, not what happened.
--- Rows written before 0037 have NULL, which the canonical encoding drops anyway: every stored hash stays valid.
+-- Rows written before 0038 have NULL, which the canonical encoding drops anyway: every stored hash stays valid.
 SET LOCAL ROLE predator_owner;
 
 ALTER TABLE ops.audit_log ADD COLUMN correlation_id text
