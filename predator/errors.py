@@ -50,6 +50,12 @@ class ClusterError(PredatorError):
     """The embedded PostgreSQL cluster could not be initialised, started or stopped."""
 
 
+class BackupError(PredatorError):
+    """A backup could not be taken or restored: ``pg_dump`` or ``pg_restore`` failed, a dump file whose checksum
+    does not match (tampered or truncated), or a restore target database that already exists. One line, with
+    the tool's own error."""
+
+
 class DatabaseRefusal(PredatorError):
     """The database refused an operation. ``sqlstate``, ``detail`` and ``hint`` come from the server."""
 

@@ -1,0 +1,62 @@
+"""``predator backup dump`` and ``predator restore dump``: a logical backup of the configured database and its
+restore into a new database (docs/recovery.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from predator.cli import main
+from predator.db import backup as backup_db
+from predator.db.connection import Target, default_target
+
+
+@main.group()
+def backup() -> None:
+    """Back up the configured database (docs/recovery.md)."""
+
+
+@backup.command("dump")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The dump file to write (pg_dump custom format); its SHA-256 goes to FILE.sha256.")
+@click.option("--database", default=None, help="Dump this database of the server instead of the configured one.")
+def dump_cmd(out: Path, database: str | None) -> None:
+    """pg_dump --format=custom of the configured database (PREDATOR_DSN or the embedded cluster's), with
+    the binaries of the PostgreSQL the embedded cluster uses."""
+    target = default_target()
+    if database:
+        target = target.with_dbname(database)
+    done = backup_db.dump(target, out)
+    click.echo(f"dumped database {target.dbname} (revision {done.revision or 'base'}) to {done.path}: "
+               f"{done.size} bytes, sha256 {done.sha256} in {backup_db.checksum_path(done.path).name}, "
+               f"{done.seconds:.1f} s")
+
+
+@main.group()
+def restore() -> None:
+    """Restore a backup into a new database (docs/recovery.md)."""
+
+
+@restore.command("dump")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--database", required=True, help="The new database to create and restore into (must not exist).")
+@click.option("--server", "server_dsn", default=None,
+              help="The administrator's DSN of the server to restore on (default: the configured one: PREDATOR_DSN"
+                   " or the embedded cluster).")
+def restore_dump_cmd(file: Path, database: str, server_dsn: str | None) -> None:
+    """Restore a dump of `predator backup dump` into a new database: the checksum is checked first, pg_restore
+    runs in one transaction (an error leaves nothing), then the database-level privileges and the login roles'
+    passwords are set, and the schema revision is compared with this code's head. Exit 1 when the revision
+    differs from head (run `predator migrate` against it when it is behind)."""
+    server = Target(server_dsn, embedded=False) if server_dsn else default_target()
+    done = backup_db.restore(server, file, database)
+    checked = "checksum verified" if done.checksum_checked else "no checksum file: not verified"
+    click.echo(f"restored {file} into database {database} ({checked}), {done.seconds:.1f} s")
+    if done.at_head:
+        click.echo(f"schema revision {done.revision} = head: ready (PREDATOR_DSN=... with dbname={database})")
+        return
+    click.echo(f"schema revision {done.revision or 'base'} differs from this code's head {done.head}: run "
+               f"`predator migrate` against database {database} (PREDATOR_DSN) before using it")
+    sys.exit(1)
