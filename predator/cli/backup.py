@@ -4,12 +4,16 @@ restore into a new database (docs/recovery.md)."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
+from predator import config
 from predator.cli import main
+from predator.cli.gates import _UtcTime
 from predator.db import backup as backup_db
+from predator.db import cluster, pitr
 from predator.db.connection import Target, default_target
 
 
@@ -32,6 +36,22 @@ def dump_cmd(out: Path, database: str | None) -> None:
     click.echo(f"dumped database {target.dbname} (revision {done.revision or 'base'}) to {done.path}: "
                f"{done.size} bytes, sha256 {done.sha256} in {backup_db.checksum_path(done.path).name}, "
                f"{done.seconds:.1f} s")
+
+
+@backup.command("base")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="A new (or empty) directory for the base backup (pg_basebackup, plain format).")
+def base_cmd(out: Path) -> None:
+    """A base backup of the running embedded cluster for point-in-time recovery: the cluster must archive its
+    WAL (`predator db up --wal-archive`)."""
+    if config.external_dsn():
+        raise click.UsageError("PREDATOR_DSN is set: base backups are of the embedded cluster (back up that server"
+                               " with its own tools, or use `predator backup dump`)")
+    lay = cluster.layout()
+    if not cluster.is_running(lay):
+        raise click.UsageError("the embedded cluster is not running: `predator db up --wal-archive` first")
+    done = pitr.base_backup(lay, out)
+    click.echo(f"base backup in {done.path}: {done.size} bytes, {done.seconds:.1f} s; WAL archive {done.archive}")
 
 
 @main.group()
@@ -60,3 +80,27 @@ def restore_dump_cmd(file: Path, database: str, server_dsn: str | None) -> None:
     click.echo(f"schema revision {done.revision or 'base'} differs from this code's head {done.head}: run "
                f"`predator migrate` against database {database} (PREDATOR_DSN) before using it")
     sys.exit(1)
+
+
+@restore.command("pitr")
+@click.option("--base", "base", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="A base backup directory of `predator backup base`.")
+@click.option("--target-time", "target", type=_UtcTime(), required=True,
+              help="Recover every transaction committed at or before this time (ISO-8601; naive is UTC).")
+@click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The PREDATOR_HOME of the new cluster (must not hold one).")
+@click.option("--archive", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The WAL archive (default: the one the base backup records).")
+@click.option("--wal-from", "wal_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Further WAL segments, read after the archive: the pg_wal of the crashed cluster when its disk"
+                   " survived (the segments not archived yet). Repeatable.")
+def restore_pitr_cmd(base: Path, target: datetime, into: Path, archive: Path | None,
+                     wal_dirs: tuple[Path, ...]) -> None:
+    """Point-in-time recovery into a fresh cluster under another PREDATOR_HOME: the base backup rolled forward
+    with the archived WAL to the target time, then promoted (docs/recovery.md)."""
+    done = pitr.restore_pitr(base, target, into, archive, list(wal_dirs))
+    last = done.last_replayed.isoformat() if done.last_replayed else "none (nothing after the base backup)"
+    click.echo(f"restored to {done.target.isoformat()} in {done.seconds:.1f} s (RTO of this run); last transaction "
+               f"replayed committed at {last}")
+    click.echo(f"cluster running: {done.layout.dsn()}; next: PREDATOR_HOME={done.layout.home} predator db up"
+               f" (logins), predator verify, predator validate")

@@ -19,13 +19,18 @@ def db() -> None:
 
 @db.command()
 @click.option("--tcp-port", type=int, default=None, help="Also listen on 127.0.0.1:PORT (off by default).")
-def up(tcp_port: int | None) -> None:
+@click.option("--wal-archive/--no-wal-archive", default=None,
+              help="Switch WAL archiving on (or off) for point-in-time recovery (docs/recovery.md); kept for later"
+                   " starts; a running server is restarted. Default: as it was (off for a new cluster).")
+def up(tcp_port: int | None, wal_archive: bool | None) -> None:
     """Initialise (once) and start the embedded cluster; create the predator database."""
     if config.external_dsn():
         click.echo("PREDATOR_DSN is set: using that server, the embedded cluster is not needed.")
         return
-    lay = cluster.up(tcp_port)
+    lay = cluster.up(tcp_port, wal_archive)
     click.echo(f"embedded PostgreSQL running: {lay.dsn()}")
+    if lay.wal_archive:
+        click.echo(f"WAL archiving on: segments go to {lay.archive_dir}")
     tcp = [("127.0.0.1", lay.port)] if tcp_port else []
     done = logins.provision_logins(lay.dsn(), also=tcp)   # the login roles exist once a database was migrated
     if done.roles:

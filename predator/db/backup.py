@@ -13,7 +13,7 @@ database is dropped), then gives the new database the database-level state a dum
 the login roles, ``jit = off`` (migration 0029). The roles are cluster-wide and not in a dump: on a server that
 has none yet, a scratch database is migrated first to create them. Finally the login roles get their
 passwords (:func:`predator.db.logins.provision_logins`) and the restored schema revision is compared with the
-code's head.
+code's head, after an ANALYZE of the new database (a restored table has no statistics yet).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from predator import seams
 from predator.db import cluster, logins, migrate
 from predator.db.connection import Target
 from predator.errors import BackupError
@@ -102,7 +102,7 @@ def _error_lines(stderr: str, limit: int = 3) -> str:
 def dump(target: Target, out: Path) -> Dumped:
     """``pg_dump --format=custom`` of ``target`` into ``out`` (written to ``out.partial``, renamed when complete)
     and its checksum into ``out.sha256``. Raises BackupError when pg_dump fails (nothing is left at ``out``)."""
-    started = time.monotonic()
+    started = seams.monotonic()
     revision = migrate.current_revision(target)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +116,7 @@ def dump(target: Target, out: Path) -> Dumped:
     digest = sha256_of(partial)
     os.replace(partial, out)
     checksum_path(out).write_text(f"{digest}  {out.name}\n")
-    return Dumped(out, out.stat().st_size, digest, revision, time.monotonic() - started)
+    return Dumped(out, out.stat().st_size, digest, revision, seams.monotonic() - started)
 
 
 def check_checksum(path: Path) -> bool:
@@ -169,7 +169,7 @@ def restore(server: Target, path: Path, dbname: str) -> Restored:
     """Restore dump ``path`` into the new database ``dbname`` of ``server`` (see the module's docstring).
     Raises BackupError when the checksum differs, the database exists, or pg_restore fails (the new
     database is then dropped: nothing is left half restored)."""
-    started = time.monotonic()
+    started = seams.monotonic()
     if not path.is_file():
         raise BackupError(f"no dump file at {path}")
     checked = check_checksum(path)
@@ -194,6 +194,8 @@ def restore(server: Target, path: Path, dbname: str) -> Restored:
             raise BackupError(f"pg_restore of {path} into {dbname} failed (nothing restored, database dropped): "
                               f"{_error_lines(proc.stderr)}")
         _database_state(admin, dbname)
+    with psycopg.connect(target.dsn, autocommit=True) as conn:
+        conn.execute("ANALYZE")   # pg_restore leaves the planner without statistics (docs/operations.md)
     logins.provision_logins(target.dsn)
     return Restored(target, migrate.current_revision(target), migrate.head_revision(), checked,
-                    time.monotonic() - started)
+                    seams.monotonic() - started)

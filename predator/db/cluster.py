@@ -20,6 +20,7 @@ Server binaries: ``PREDATOR_PG_BIN``, else ``pg_config --bindir``, else the newe
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import glob
 import hashlib
@@ -45,8 +46,8 @@ max_connections = 100
 shared_buffers = 256MB
 work_mem = 16MB
 maintenance_work_mem = 128MB
-wal_level = minimal
-max_wal_senders = 0
+wal_level = {wal_level}
+max_wal_senders = {max_wal_senders}
 max_wal_size = 4GB
 checkpoint_timeout = 15min
 fsync = on
@@ -62,6 +63,15 @@ max_locks_per_transaction = 256
 jit = off
 """
 
+#: Appended to ``_CONF`` when the cluster archives its WAL (``predator db up --wal-archive``; docs/recovery.md):
+#: every completed WAL segment is copied into ``wal_archive`` beside the data directory (written under a
+#: temporary name, then renamed; an existing file is never overwritten), and a segment is closed at least
+#: every ``archive_timeout`` so the archive is never more than that behind.
+_ARCHIVE_CONF = """archive_mode = on
+archive_command = 'test ! -f "{archive}/%f" && cp "%p" "{archive}/%f.part" && mv "{archive}/%f.part" "{archive}/%f"'
+archive_timeout = 60
+"""
+
 _HBA = """
 # Written by predator db up (rewritten on every start; edits are lost). The socket directory is mode 0700.
 # The superuser only by peer authentication, for the OS users of pg_ident.conf's map "predator"; every
@@ -69,6 +79,7 @@ _HBA = """
 # for the superuser.
 # TYPE  DATABASE  USER      ADDRESS        METHOD
 local   all       postgres                 peer map=predator
+local   replication postgres               peer map=predator
 local   all       all                      scram-sha-256
 host    all       postgres  127.0.0.1/32   reject
 host    all       all       127.0.0.1/32   scram-sha-256
@@ -132,6 +143,12 @@ class Layout:
     logfile: Path
     run_as: str | None  # OS user that runs the server when we are root, else None
     port: int = 5432
+    wal_archive: bool = False  # archive_mode on, segments copied to archive_dir (docs/recovery.md)
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where the archived WAL segments go: ``wal_archive`` beside the data directory."""
+        return self.pgdata.parent / "wal_archive"
 
     def dsn(self, dbname: str = config.DATABASE_NAME, user: str = "postgres") -> str:
         return f"host={self.socket_dir} port={self.port} dbname={dbname} user={user}"
@@ -161,9 +178,10 @@ def _user_can_write(user: str, path: Path) -> bool:
     return probe.returncode == 0
 
 
-def layout() -> Layout:
-    """Resolve (and remember in ``cluster.json``) the embedded cluster's layout."""
-    home = config.home()
+def layout(home: Path | None = None) -> Layout:
+    """Resolve (and remember in ``cluster.json``) the embedded cluster's layout; ``home`` defaults to
+    ``PREDATOR_HOME`` (another one: a cluster restored by :mod:`predator.db.pitr`)."""
+    home = home or config.home()
     record = home / "cluster.json"
     if record.exists():
         data = json.loads(record.read_text())
@@ -174,6 +192,7 @@ def layout() -> Layout:
             Path(data["logfile"]),
             data.get("run_as"),
             int(data.get("port", 5432)),
+            bool(data.get("wal_archive", False)),
         )
     run_as = _server_user()
     base = home / "pg"
@@ -197,6 +216,7 @@ def _save(lay: Layout) -> None:
                 "logfile": str(lay.logfile),
                 "run_as": lay.run_as,
                 "port": lay.port,
+                "wal_archive": lay.wal_archive,
             },
             indent=2,
         )
@@ -214,12 +234,13 @@ def _run(lay: Layout, argv: list[str], check: bool = True) -> subprocess.Complet
 
 
 def _prepare_dirs(lay: Layout) -> None:
-    for d in (lay.pgdata.parent, lay.socket_dir):
+    dirs = [lay.pgdata.parent, lay.socket_dir] + ([lay.archive_dir] if lay.wal_archive else [])
+    for d in dirs:
         d.mkdir(parents=True, exist_ok=True)
     os.chmod(lay.pgdata.parent, 0o700)
     if lay.run_as is not None:
         pw = pwd.getpwnam(lay.run_as)
-        for d in (lay.pgdata.parent, lay.socket_dir):
+        for d in dirs:
             os.chown(d, pw.pw_uid, pw.pw_gid)
     os.chmod(lay.socket_dir, 0o700)
 
@@ -233,21 +254,40 @@ def is_running(lay: Layout | None = None) -> bool:
     return proc.returncode == 0
 
 
-def up(tcp_port: int | None = None) -> Layout:
+def up(tcp_port: int | None = None, wal_archive: bool | None = None) -> Layout:
     """Initialise (once) and start the embedded cluster, create the ``predator`` database; idempotent and
-    safe to call from several processes at once (an exclusive lock on ``PREDATOR_HOME/cluster.lock``)."""
+    safe to call from several processes at once (an exclusive lock on ``PREDATOR_HOME/cluster.lock``).
+
+    ``wal_archive`` True switches WAL archiving on (kept in ``cluster.json``: later starts keep it), False
+    off, None leaves it as it was (off for a new cluster). A running server whose setting changes is
+    restarted (``wal_level`` and ``archive_mode`` take effect only at server start)."""
     home = config.home()
     home.mkdir(parents=True, exist_ok=True)
     with open(home / "cluster.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _up(tcp_port)
+        return _up(tcp_port, wal_archive)
 
 
-def _up(tcp_port: int | None) -> Layout:
+def server_conf(lay: Layout, listen: str = "", replica: bool = False) -> str:
+    """The text of ``predator.conf`` for ``lay`` (WAL archiving when ``lay.wal_archive``). ``replica``: the WAL
+    level and senders of an archiving cluster without the archiving (a cluster in archive recovery needs at least
+    the settings of the one that wrote the WAL)."""
+    replica = replica or lay.wal_archive
+    conf = _CONF.format(listen=listen, port=lay.port, socket_dir=lay.socket_dir,
+                        wal_level="replica" if replica else "minimal", max_wal_senders=4 if replica else 0)
+    return conf + (_ARCHIVE_CONF.format(archive=lay.archive_dir) if lay.wal_archive else "")
+
+
+def _up(tcp_port: int | None, wal_archive: bool | None = None) -> Layout:
     lay = layout()
     bindir = find_bindir()
+    restart = False
     if tcp_port is not None:
-        lay = Layout(lay.home, lay.pgdata, lay.socket_dir, lay.logfile, lay.run_as, tcp_port)
+        lay = dataclasses.replace(lay, port=tcp_port)
+        restart = True
+    if wal_archive is not None and wal_archive != lay.wal_archive:
+        lay = dataclasses.replace(lay, wal_archive=wal_archive)
+        restart = True
     _prepare_dirs(lay)
     if not (lay.pgdata / "PG_VERSION").exists():
         _run(
@@ -266,7 +306,7 @@ def _up(tcp_port: int | None) -> Layout:
             ],
         )
     (lay.pgdata / "postgresql.auto.conf").write_text("")
-    conf = _CONF.format(listen="127.0.0.1" if tcp_port else "", port=lay.port, socket_dir=lay.socket_dir)
+    conf = server_conf(lay, listen="127.0.0.1" if tcp_port else "")
     _write_as(lay, lay.pgdata / "predator.conf", conf)
     _write_as(lay, lay.pgdata / "pg_ident.conf", ident_conf(lay.run_as))
     _write_as(lay, lay.pgdata / "pg_hba.conf", _HBA)
@@ -277,7 +317,7 @@ def _up(tcp_port: int | None) -> Layout:
     _save(lay)
     recovering = False
     if is_running(lay):
-        if tcp_port is not None:
+        if restart:
             _run(lay, [str(bindir / "pg_ctl"), "restart", "-D", str(lay.pgdata), "-w", "-l", str(lay.logfile)])
         else:
             _reload(lay, bindir)   # a cluster started with older rules (trust) gets the ones just written
@@ -416,3 +456,10 @@ def status() -> dict[str, object]:
         "running": is_running(lay),
         "dsn": lay.dsn(),
     }
+
+
+# The pieces predator.db.pitr builds a restored cluster with.
+HBA = _HBA
+prepare_dirs = _prepare_dirs
+save_layout = _save
+as_user = _as_user
