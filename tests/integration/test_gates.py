@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -20,7 +21,7 @@ from predator import gates
 from predator.cli import main
 from predator.db.connection import Target
 from tests.conftest import create_database, drop_database
-from tests.helpers import Book, build_book, hour, run_cli
+from tests.helpers import Book, build_book, hour, run_cli, signal
 
 
 @dataclass(frozen=True)
@@ -220,3 +221,58 @@ def test_predator_verify_names_an_edited_journal_header(copy: Populated) -> None
     assert result.exit_code == 1
     assert broken == [f"BROKEN ledger.transaction:{book_id}: table=ledger.transaction book={book_id} seq=3:"
                       " row_hash does not match the row's content"], result.output
+
+
+def gate_rows(target: Target, gate: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(auditor_dsn(target)) as conn:
+        (result,) = gates.run_gates(conn, [p for p in gates.gate_files() if gates.gate_name(p) == gate])
+    assert result.error is None, result.error
+    return [tuple(r) for r in result.rows]
+
+
+def test_a_wrong_mark_in_the_admission_arithmetic_fails_gate_08(copy: Populated) -> None:
+    """Issue 17 item 2: a bug planted in admission (the decision price read 1% above the candle's close) is
+    consistent with every figure the decision recorded, so only the gate that recomputes the mark from the
+    candles catches it, naming that decision."""
+    assert gate_rows(copy.target, "08_caps_respected") == []
+    with psycopg.connect(copy.target.dsn) as conn:   # the planted bug: market.last_bar marks 1% too high
+        conn.execute("""
+            CREATE OR REPLACE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamptz)
+            RETURNS TABLE (ts timestamptz, close numeric, bar_close timestamptz)
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+                SELECT b.ts, b.close * 1.01, b.bar_close
+                  FROM market.bar_known(p_venue, p_symbol, p_at, NULL, interval '7 days') b $$""")
+    with copy.target.connect("operator") as conn:
+        d = signal(conn, copy.book.account, "ETH/USDT", 10, "buy", Decimal("0.1"))
+    assert d.outcome == "admitted", d
+
+    rows = gate_rows(copy.target, "08_caps_respected")
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        (d.signal_seq, d.client_order_id, "mark recomputed from the candles violated")], rows
+
+
+def test_a_wrong_cash_consistent_with_the_admission_fails_gate_08(copy: Populated) -> None:
+    """The cash an admission relied on, raised in every figure that carries it (its own checks still add up):
+    the journal's balance before the decision says otherwise."""
+    tamper(copy.target,
+           "UPDATE risk.decision SET figures = jsonb_set(jsonb_set(jsonb_set(figures,"
+           " '{cash}', to_jsonb((figures ->> 'cash')::numeric + 1000)),"
+           " '{valuation,quote_cash}', to_jsonb((figures -> 'valuation' ->> 'quote_cash')::numeric + 1000)),"
+           " '{valuation,rates,USDT,cash}',"
+           " to_jsonb((figures -> 'valuation' -> 'rates' -> 'USDT' ->> 'cash')::numeric + 1000))"
+           " WHERE client_order_id = %(btc_buy)s", copy.book.orders)
+    rows = gate_rows(copy.target, "08_caps_respected")
+    assert sorted((r[2], r[3]) for r in rows) == [
+        (copy.book.orders["btc_buy"], "cash per currency recomputed from the journal violated"),
+        (copy.book.orders["btc_buy"], "cash recomputed from the journal violated")], rows
+
+
+def test_a_position_inflated_in_an_admission_fails_gate_08(copy: Populated) -> None:
+    """A sell that relied on more than the fills before it had bought."""
+    tamper(copy.target,
+           "UPDATE risk.decision SET figures = jsonb_set(figures, '{position_qty}',"
+           " to_jsonb((figures ->> 'position_qty')::numeric + 1)) WHERE client_order_id = %(btc_sell)s",
+           copy.book.orders)
+    rows = gate_rows(copy.target, "08_caps_respected")
+    assert [(r[2], r[3]) for r in rows] == [
+        (copy.book.orders["btc_sell"], "position recomputed from the fills violated")], rows
