@@ -6,7 +6,10 @@ DO $roles$
 BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_notifier_login') THEN
         EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM predator_notifier_login', current_database());
-        DROP OWNED BY predator_notifier, predator_notifier_login;   -- their grants in this database
+        -- The group role's grants in this database. Not DROP OWNED BY the login: that would also revoke its CONNECT
+        -- on every other database of the cluster (DROP OWNED revokes privileges on shared objects), breaking the
+        -- notifier of a database left at 0030 or later; the login holds nothing else here.
+        DROP OWNED BY predator_notifier;
         BEGIN
             DROP ROLE predator_notifier_login, predator_notifier;
         EXCEPTION WHEN dependent_objects_still_exist THEN

@@ -1,13 +1,14 @@
 -- 0035_approvals down — the approvals, limit policy and safe-mode tables, the two_person_rule setting, and
--- predator_approver_login's grants in this database. The login itself is kept: roles are the cluster's, and
+-- predator_approver_login's CONNECT on this database. The login itself is kept: roles are the cluster's, and
 -- another database migrated to 0035 (a test template's copies, which carry no CONNECT grant of their own) may be
 -- using it at this moment; without grants it can do nothing here.
 SET LOCAL session_replication_role = replica;
 DO $roles$
 BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'predator_approver_login') THEN
+        -- Its one grant in this database. Not DROP OWNED BY: that also revokes privileges on shared objects, its
+        -- CONNECT on every other database of the cluster included.
         EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM predator_approver_login', current_database());
-        DROP OWNED BY predator_approver_login;   -- its grants in this database
     END IF;
 END
 $roles$;

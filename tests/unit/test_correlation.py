@@ -3,6 +3,7 @@ worker hour's deterministic id, and the binding that puts ``correlation_id`` on 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 from datetime import UTC, datetime
@@ -29,6 +30,12 @@ def test_a_worker_hours_id_is_deterministic() -> None:
 
 
 def test_a_bound_id_is_on_every_log_line_and_restored_after_its_scope() -> None:
+    # In a context of its own: a worker hour run earlier in this process (another test) leaves its id bound.
+    contextvars.Context().run(_bound_id_on_every_line)
+
+
+def _bound_id_on_every_line() -> None:
+    assert correlation.current() is None
     lines: list[str] = []
     structlog.configure(processors=[structlog.contextvars.merge_contextvars, structlog.processors.JSONRenderer()],
                         logger_factory=structlog.ReturnLoggerFactory(),
