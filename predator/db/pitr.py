@@ -23,7 +23,6 @@ import os
 import pwd
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -173,4 +172,4 @@ def _wait_promoted(lay: cluster.Layout, deadline: float) -> datetime | None:
                 raise BackupError(f"recovery failed, the server stopped: {_log_tail(lay)}") from e
         if seams.monotonic() > deadline:
             raise BackupError(f"recovery did not finish in time: {_log_tail(lay)}")
-        time.sleep(0.1)
+        seams.sleep(0.1)
