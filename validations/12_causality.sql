@@ -3,7 +3,7 @@
 -- signal's time; an order carries its decision time; order events never precede their order and never go
 -- back in time; fills never precede their order; a lot opens at its buy fill's time and an allocation
 -- happens at its sell fill's time, never before the lot it consumes opened; no signal was recorded for a
--- decision time before an hour the book had already closed.
+-- decision time before an hour the book had already closed (the row names the first such hour).
 -- A row is one violation: the table, book, row and what came before what.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
 --   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/12_causality.sql
@@ -31,13 +31,16 @@ SELECT 'trading.order_request', r.book_id, r.seq, format('order ts %s <> decisio
 UNION ALL
 SELECT 'trading.order_event', e.book_id, e.seq,
        CASE WHEN e.ts < r.ts THEN format('event %s at %s precedes its order at %s', e.event_no, e.ts, r.ts)
-            ELSE format('event %s at %s precedes the previous event at %s', e.event_no, e.ts, e.prev_ts) END
-  FROM (SELECT e.*, lag(e.ts) OVER (PARTITION BY e.client_order_id ORDER BY e.event_no) AS prev_ts
-          FROM trading.order_event e
-         WHERE (:'account' = '' OR e.book_id = :book)) e
+            ELSE format('event %s at %s precedes the previous event at %s', e.event_no, e.ts, p.ts) END
+  FROM trading.order_event e
   JOIN trading.order_request r ON r.client_order_id = e.client_order_id
- WHERE e.ts >= :'from' AND e.ts <= :'to'
-   AND (e.ts < r.ts OR e.ts < e.prev_ts)
+  -- the order's previous event (the highest lower event number: a gap in the numbering changes nothing),
+  -- looked up per judged event, so that the cost follows the window, not the book's history
+  LEFT JOIN LATERAL (SELECT p.ts FROM trading.order_event p
+                      WHERE p.client_order_id = e.client_order_id AND p.event_no < e.event_no
+                      ORDER BY p.event_no DESC LIMIT 1) p ON true
+ WHERE (:'account' = '' OR e.book_id = :book) AND e.ts >= :'from' AND e.ts <= :'to'
+   AND (e.ts < r.ts OR e.ts < p.ts)
 UNION ALL
 SELECT 'trading.fill', f.book_id, f.seq, format('fill %s at %s precedes its order at %s', f.venue_trade_id, f.ts, r.ts)
   FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
@@ -59,13 +62,15 @@ SELECT 'trading.lot_allocation', a.book_id, a.seq,
    AND (a.ts < l.ts OR f.ts IS DISTINCT FROM a.ts)
 UNION ALL
 SELECT 'trading.signal', s.book_id, s.seq, format('signal for %s recorded after hour %s had closed', s.ts, h.hour)
-  FROM (SELECT h.book_id, h.hour, coalesce((h.digests -> 'heads' ->> 'trading.signal')::bigint, 0) AS head,
-               lead(coalesce((h.digests -> 'heads' ->> 'trading.signal')::bigint, 0))
-                   OVER (PARTITION BY h.book_id ORDER BY h.hour) AS next_head
-          FROM portfolio.hourly_state h
-         WHERE (:'account' = '' OR h.book_id = :book)) h
-  -- the signals recorded after this hour closed and before the next close: the last close they saw
-  JOIN trading.signal s ON s.book_id = h.book_id AND s.seq > h.head AND s.seq <= coalesce(h.next_head, 9223372036854775807)
- WHERE s.ts >= :'from' AND s.ts <= :'to'
-   AND s.ts < h.hour
+  FROM trading.signal s
+  -- The first hour after the signal's time: the signal head stored at its close (the chain's last seq then)
+  -- is below the signal's seq when that hour had closed before the signal was recorded. Heads grow with the
+  -- hours, so if any later hour had closed first, the first one had: one index probe per signal, and the
+  -- cost follows the window judged, not the book's history.
+  JOIN LATERAL (SELECT h.hour, coalesce((h.digests -> 'heads' ->> 'trading.signal')::bigint, 0) AS head
+                  FROM portfolio.hourly_state h
+                 WHERE h.book_id = s.book_id AND h.hour > s.ts
+                 ORDER BY h.hour LIMIT 1) h ON true
+ WHERE (:'account' = '' OR s.book_id = :book) AND s.ts >= :'from' AND s.ts <= :'to'
+   AND h.head < s.seq
 ORDER BY 1, 2, 3;

@@ -276,3 +276,40 @@ def test_a_position_inflated_in_an_admission_fails_gate_08(copy: Populated) -> N
     rows = gate_rows(copy.target, "08_caps_respected")
     assert [(r[2], r[3]) for r in rows] == [
         (copy.book.orders["btc_sell"], "position recomputed from the fills violated")], rows
+
+
+CAUSALITY_TAMPERS = [
+    ("an order event dated before the order's previous event", "precedes the previous event",
+     "UPDATE trading.order_event SET ts = ts + interval '1000 days' WHERE client_order_id = %(eth_canceled)s"
+     " AND event_no = (SELECT max(event_no) - 1 FROM trading.order_event WHERE client_order_id = %(eth_canceled)s)",
+     "SELECT ts FROM trading.order_event WHERE client_order_id = %(eth_canceled)s ORDER BY event_no DESC LIMIT 1"),
+    ("a signal recorded after the hour after its time had closed", "recorded after hour",
+     f"UPDATE trading.signal SET ts = ts - interval '90 minutes'"
+     f" WHERE book_id = {BOOK} AND seq = (SELECT max(seq) FROM trading.signal WHERE book_id = {BOOK})",
+     f"SELECT ts FROM trading.signal WHERE book_id = {BOOK} ORDER BY seq DESC LIMIT 1"),
+]
+
+
+@pytest.mark.parametrize(("what", "problem", "statement", "judged_at"), CAUSALITY_TAMPERS,
+                         ids=[w for w, _, _, _ in CAUSALITY_TAMPERS])
+def test_gate_12_finds_each_causality_break_in_the_whole_book_and_in_a_window(
+        copy: Populated, what: str, problem: str, statement: str, judged_at: str) -> None:
+    # Gate 12 looks up an event's previous event and a signal's next hour per judged row (its cost follows the
+    # window, not the history): the break is found both by a whole-book run and by a run over a window that
+    # holds only the broken row's time.
+    params: dict[str, object] = {"account": copy.book.account, **copy.book.orders}
+    tamper(copy.target, statement, params)
+    with psycopg.connect(copy.target.dsn) as conn:
+        row = conn.execute(judged_at, params).fetchone()
+    assert row is not None and row[0] is not None
+    at = row[0]
+    gate12 = [p for p in gates.gate_files() if p.stem == "12_causality"]
+    for scope in (None, gates.Scope(account=copy.book.account, start=at, end=at)):
+        with psycopg.connect(auditor_dsn(copy.target)) as conn:
+            (result,) = gates.run_gates(conn, gate12, scope)
+        assert result.error is None, result.error
+        assert any(problem in str(r[-1]) for r in result.rows), (what, scope, result.rows)
+    # and a window before the broken row's time judges nothing there
+    with psycopg.connect(auditor_dsn(copy.target)) as conn:
+        (early,) = gates.run_gates(conn, gate12, gates.Scope(account=copy.book.account, end=hour(0)))
+    assert not any(problem in str(r[-1]) for r in early.rows), early.rows
