@@ -28,9 +28,8 @@ import gzip
 import json
 import os
 import signal
-import subprocess
 import sys
-import tempfile
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -255,10 +254,15 @@ def kill_hours(faults: Sequence[FeedFault]) -> Iterator[datetime]:
 
 def main(argv: Sequence[str]) -> int:
     """``python -m predator.chaos.feed PLAN HOUR``: deliver one hour's batches (the feeder process)."""
+    plan, hour = json.loads(Path(argv[0]).read_text()), datetime.fromisoformat(argv[1])
+    return _deliver_hour(ChaosFeed.from_plan(plan), hour)
+
+
+def _deliver_hour(feed: ChaosFeed, hour: datetime) -> int:
+    """The feeder process's work: deliver ``hour``'s batches through the database ``PREDATOR_DSN`` names, each
+    load on stdout; :data:`FEEDER_DB_LOST` when the database went away."""
     from predator.db.connection import default_target
 
-    plan, hour = json.loads(Path(argv[0]).read_text()), datetime.fromisoformat(argv[1])
-    feed = ChaosFeed.from_plan(plan)
     try:
         with default_target(start=False).connect("worker") as conn:
             for load in feed.before(conn, hour):
@@ -326,17 +330,62 @@ def deliver(target: Target, conn: psycopg.Connection[Any], feed: ChaosFeed, t: d
                         f"{sum(x.read for x in again)} bar(s) duplicates", t))
 
 
+@dataclass(frozen=True)
+class FeederExit:
+    """How a feeder process ended: its exit code (-9 for SIGKILL, as :mod:`subprocess` reports it) and output."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _fork_feeder(target: Target, feed: ChaosFeed, t: datetime) -> FeederExit:
+    """Deliver the hour ``t`` in a process of its own, armed to SIGKILL itself at ``mid_ingest`` of ``t``.
+
+    Forked from the calling worker, which already holds the feed (its candle files read): a fresh interpreter
+    (``python -m predator.chaos.feed``, still the command for a feeder started by hand) spent about two
+    seconds importing and reading every symbol's candle file again, at each of a year's 30-odd ``ingest_kill``
+    hours. The child touches none of the parent's connections (it opens its own and ends by SIGKILL or
+    ``os._exit``, so no finalizer of an inherited connection runs) and the worker runs no other thread."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the feeder process
+        code = 1
+        try:
+            os.close(out_r)
+            os.close(err_r)
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            # Python-level streams too: the parent's may not be fds 1 and 2 (a test's capture)
+            sys.stdout = open(out_w, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - os._exit ends it
+            sys.stderr = open(err_w, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+            os.environ["PREDATOR_DSN"] = target.dsn
+            os.environ.setdefault("PREDATOR_LOG", os.devnull)
+            killpoints.arm(f"mid_ingest@{t.isoformat()}")
+            code = _deliver_hour(feed, t)
+        except BaseException:  # noqa: BLE001 - the feeder reports any failure by its exit code
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(out_w)
+    os.close(err_w)
+    with os.fdopen(out_r, encoding="utf-8") as out, os.fdopen(err_r, encoding="utf-8") as err:
+        stdout = out.read()   # small: a line per load, or the killpoint line
+        stderr = err.read()
+    _, status = os.waitpid(pid, 0)
+    return FeederExit(os.waitstatus_to_exitcode(status), stdout, stderr)
+
+
 def _killed_delivery(target: Target, conn: psycopg.Connection[Any], feed: ChaosFeed, t: datetime,
                      applied: list[tuple[str, datetime]]) -> None:
     """The hour ``t`` delivered by a feeder process killed at ``mid_ingest``; what of its batches is stored."""
     batches = feed.batches(t)
-    with tempfile.TemporaryDirectory(prefix="predator_feed_") as work:
-        plan = Path(work) / "feed.json"
-        plan.write_text(json.dumps(feed.as_plan()))
-        env = {**os.environ, "PREDATOR_DSN": target.dsn, "PREDATOR_CHAOS_KILL": f"mid_ingest@{t.isoformat()}"}
-        env.setdefault("PREDATOR_LOG", os.devnull)
-        proc = subprocess.run([sys.executable, "-m", "predator.chaos.feed", str(plan), t.isoformat()], env=env,
-                              capture_output=True, text=True, check=False, timeout=120)
+    proc = _fork_feeder(target, feed, t)
     if proc.returncode == FEEDER_DB_LOST:
         # The database was down when the feeder ran (a campaign's immediate stop lands between two hours while
         # the worker goes on): the worker has lost it too, and ends as a worker whose database went away does,
