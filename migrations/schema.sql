@@ -986,6 +986,41 @@ COMMENT ON FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with tim
 
 
 --
+-- Name: complete_session(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.complete_session(p_session bigint, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session := ops._session(p_session);
+BEGIN
+    PERFORM ops._require_session_move(v_s.status, 'completed', v_s.session_id);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'complete_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    PERFORM ops._session_move(v_s.session_id, 'completed', 'operator', 'operator', p_reason);
+    PERFORM ops._audit(v_s.book_id, 'complete_session', 'SES-' || v_s.session_id,
+                       jsonb_build_object('lane', v_s.lane, 'allocation', v_s.allocation, 'from', v_s.status), p_reason);
+    PERFORM ops._session_halt(v_s.book_id, format('session SES-%s completed: %s', v_s.session_id, p_reason), 'operator',
+                              NULL, NULL, v_s.session_id);
+    RETURN 'completed';
+END
+$$;
+
+
+ALTER FUNCTION api.complete_session(p_session bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION complete_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.complete_session(p_session bigint, p_reason text) IS 'Operator: ends a running or suspended session (PD021 otherwise), returning its allocation to the lane and halting its account. Audited.';
+
+
+--
 -- Name: create_account(text, text, text, text, text, numeric, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -1176,6 +1211,34 @@ ALTER FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount 
 --
 
 COMMENT ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) IS 'Operator: declares or changes a recurring operating cost (amount per day, week, calendar month or year, in the reporting currency) from a business hour after the last closed one; a new audited revision, accrued by the hour close. PD011 unknown account or currency, PD012 bad amount, period, name, hour, currency or no reason, PD013 an hour already closed, PD015 future time.';
+
+
+--
+-- Name: demote_session(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.demote_session(p_session bigint, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session := ops._session(p_session);
+BEGIN
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    RETURN ops._demote_session(v_s.session_id, 'operator', p_reason, NULL, NULL, NULL);
+END
+$$;
+
+
+ALTER FUNCTION api.demote_session(p_session bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION demote_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.demote_session(p_session bigint, p_reason text) IS 'Operator: demotes a live_promoted session: rolled back, its account back to live_canary and halted (no approval: it reduces risk). PD022 not_promoted, PD021 final, PD012 no reason. Audited.';
 
 
 --
@@ -2090,6 +2153,111 @@ ALTER FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency t
 --
 
 COMMENT ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) IS 'Operator: posts a deposit or withdrawal seen on the venue account (trading against external, and the principal memo), citing the open incident it corrects, while the book is halted and its reconciliation dirty; once per relayed venue reference; audited. PD011/PD012/PD013/PD015/PD016 (docs/errors.md).';
+
+
+--
+-- Name: promote_session(bigint, numeric, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.promote_session(p_session bigint, p_allocation numeric, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s         ops.session;
+    v_acct      trading.account;
+    v_fig       record;
+    v_canary    risk.lane_setting;
+    v_promoted  risk.lane_setting;
+    v_allocated numeric;
+    v_codes     text[] := '{}';
+    v_figures   jsonb;
+    v_request   bigint;
+    v_new       bigint;
+BEGIN
+    PERFORM ops._require_finite('api.promote_session', ARRAY['p_allocation'], ARRAY[p_allocation]);
+    v_s := ops._session(p_session);
+    IF p_allocation IS NULL OR p_allocation <= 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('promotion of SES-%s refused: allocation %s is not positive', v_s.session_id, p_allocation),
+            DETAIL = format('argument=p_allocation value=%s', p_allocation),
+            HINT = 'Give the promoted session''s allocation, a positive amount of live_promoted''s currency.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'promote_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -39);
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_s.book_id;
+    SELECT * INTO v_fig FROM api.sessions x WHERE x.session_id = v_s.session_id;
+    v_canary := risk.lane_in_force('live_canary');
+    v_promoted := risk.lane_in_force('live_promoted');
+    v_allocated := risk._lane_allocated('live_promoted', NULL);
+
+    IF v_s.lane <> 'live_canary' OR v_acct.lane <> 'live_canary' THEN
+        v_codes := v_codes || 'not_canary'::text;
+    END IF;
+    IF v_s.status <> 'running' THEN
+        v_codes := v_codes || 'session_not_running'::text;
+    END IF;
+    IF coalesce(v_fig.hours, 0) = 0 THEN
+        v_codes := v_codes || 'no_closed_hours'::text;
+    END IF;
+    IF coalesce(v_fig.days, 0) < v_canary.min_days THEN
+        v_codes := v_codes || 'min_days'::text;
+    END IF;
+    IF coalesce(v_fig.max_drawdown, 0) * 100 > v_canary.max_drawdown_pct THEN
+        v_codes := v_codes || 'drawdown_envelope'::text;
+    END IF;
+    IF coalesce(v_fig.daily_loss, 0) * 100 > v_canary.max_daily_loss_pct THEN
+        v_codes := v_codes || 'daily_loss_envelope'::text;
+    END IF;
+    v_codes := v_codes || ops._session_blockers(v_s.book_id, v_s.strategy);
+    IF v_promoted.currency IS DISTINCT FROM v_s.currency THEN
+        v_codes := v_codes || 'lane_currency'::text;
+    END IF;
+    IF v_allocated + p_allocation > coalesce(v_promoted.capital_budget, 0) THEN
+        v_codes := v_codes || 'lane_budget'::text;
+    END IF;
+    v_figures := jsonb_build_object(
+        'hours', v_fig.hours, 'days', v_fig.days, 'min_days', v_canary.min_days,
+        'max_drawdown', v_fig.max_drawdown, 'max_drawdown_pct', v_canary.max_drawdown_pct,
+        'daily_loss', v_fig.daily_loss, 'max_daily_loss_pct', v_canary.max_daily_loss_pct,
+        'allocation', p_allocation, 'allocated', v_allocated, 'capital_budget', v_promoted.capital_budget,
+        'currency', v_promoted.currency);
+    PERFORM ops._session_refused('PD023', format('promotion of SES-%s', v_s.session_id), v_codes, v_figures);
+
+    v_request := ops._require_approval('promote_session', 'SES-' || v_s.session_id,
+                                       jsonb_build_object('value', p_allocation),
+                                       format('promotion of SES-%s to live_promoted', v_s.session_id));
+    PERFORM ops._session_move(v_s.session_id, 'completed', 'promotion', 'operator', p_reason,
+                              jsonb_build_object('figures', v_figures, 'approval', v_request));
+    PERFORM trading._set_account_lane(v_s.book_id, 'live_promoted', 'promotion', v_s.session_id, v_request, p_reason, 'operator');
+    INSERT INTO ops.session (book_id, strategy, lane, allocation, currency, planned_end, promoted_from, reason, actor)
+    VALUES (v_s.book_id, v_s.strategy, 'live_promoted', p_allocation, v_promoted.currency, NULL, v_s.session_id,
+            p_reason, ops.actor())
+    RETURNING session_id INTO v_new;
+    PERFORM ops._session_move(v_new, 'scheduled', 'promotion', 'operator', p_reason,
+                              jsonb_build_object('promoted_from', 'SES-' || v_s.session_id));
+    PERFORM ops._session_move(v_new, 'running', 'promotion', 'operator', p_reason,
+                              jsonb_build_object('promoted_from', 'SES-' || v_s.session_id, 'approval', v_request));
+    PERFORM ops._audit(v_s.book_id, 'promote_session', 'SES-' || v_s.session_id,
+        jsonb_build_object('from_lane', 'live_canary', 'to_lane', 'live_promoted', 'session', 'SES-' || v_new,
+                           'allocation', p_allocation, 'figures', v_figures)
+        || CASE WHEN v_request IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('approval', v_request) END,
+        p_reason);
+    RETURN v_new;
+END
+$$;
+
+
+ALTER FUNCTION api.promote_session(p_session bigint, p_allocation numeric, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION promote_session(p_session bigint, p_allocation numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.promote_session(p_session bigint, p_allocation numeric, p_reason text) IS 'Operator, high-risk: promotes a running live_canary session to live_promoted when its rules hold (PD023 naming each failed one: not_canary, session_not_running, no_closed_hours, min_days, drawdown_envelope, daily_loss_envelope, open_severity1_incident, reconciliation_dirty, halts, lane_currency, lane_budget) and a second operator approved it (PD017); completes it, moves the account to live_promoted and runs a new session with the allocation. Audited.';
 
 
 --
@@ -3120,7 +3288,7 @@ ALTER FUNCTION api.request_approval(p_action text, p_target text, p_reason text,
 -- Name: FUNCTION request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';
+COMMENT ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0; set_lane raising a live lane''s budget; promote_session), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit/currency/session, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';
 
 
 --
@@ -3287,6 +3455,46 @@ COMMENT ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strateg
 
 
 --
+-- Name: resume_session(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.resume_session(p_session bigint, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session := ops._session(p_session);
+BEGIN
+    PERFORM ops._require_session_move(v_s.status, 'running', v_s.session_id);
+    IF v_s.status <> 'suspended' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD021',
+            MESSAGE = format('session SES-%s is %s: only a suspended session is resumed', v_s.session_id, v_s.status),
+            HINT = 'Start a scheduled session with api.start_session.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'resume_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    PERFORM ops._session_may_run(v_s, format('resume of SES-%s', v_s.session_id), false);
+    PERFORM ops._session_lift(v_s.book_id, format('resume of session SES-%s: %s', v_s.session_id, p_reason), v_s.session_id);
+    PERFORM ops._session_move(v_s.session_id, 'running', 'operator', 'operator', p_reason);
+    PERFORM ops._audit(v_s.book_id, 'resume_session', 'SES-' || v_s.session_id,
+                       jsonb_build_object('lane', v_s.lane, 'allocation', v_s.allocation), p_reason);
+    RETURN 'running';
+END
+$$;
+
+
+ALTER FUNCTION api.resume_session(p_session bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION resume_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.resume_session(p_session bigint, p_reason text) IS 'Operator: resumes a suspended session, lifting its account''s halt; PD021 unless suspended, PD022 naming each failed rule (lane_changed, halts, dirty reconciliation, open severity-1 incident). Audited.';
+
+
+--
 -- Name: resume_strategy(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -3407,6 +3615,109 @@ ALTER FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) OWNER TO p
 --
 
 COMMENT ON FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) IS 'Operator: revokes an anchor key; api.verify_anchors then reports the anchors signed under it as not trusted. Not the active key (set a new one first). Audited. PD011 unknown key; PD012 no reason, already revoked, or the active key.';
+
+
+--
+-- Name: roll_back_session(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.roll_back_session(p_session bigint, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session := ops._session(p_session);
+BEGIN
+    PERFORM ops._require_session_move(v_s.status, 'rolled_back', v_s.session_id);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'roll_back_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    PERFORM ops._session_move(v_s.session_id, 'rolled_back', 'operator', 'operator', p_reason);
+    PERFORM ops._audit(v_s.book_id, 'roll_back_session', 'SES-' || v_s.session_id,
+                       jsonb_build_object('lane', v_s.lane, 'allocation', v_s.allocation, 'from', v_s.status), p_reason);
+    IF v_s.status <> 'scheduled' THEN
+        PERFORM ops._session_halt(v_s.book_id, format('session SES-%s rolled back: %s', v_s.session_id, p_reason),
+                                  'operator', NULL, NULL, v_s.session_id);
+    END IF;
+    RETURN 'rolled_back';
+END
+$$;
+
+
+ALTER FUNCTION api.roll_back_session(p_session bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION roll_back_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.roll_back_session(p_session bigint, p_reason text) IS 'Operator: abandons a scheduled, running or suspended session (PD021 when final); one that ran leaves its account halted. Audited.';
+
+
+--
+-- Name: schedule_session(text, numeric, text, text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text DEFAULT NULL::text, p_planned_end timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct trading.account;
+    v_lane risk.lane_setting;
+    v_id   bigint;
+BEGIN
+    PERFORM ops._require_finite('api.schedule_session', ARRAY['p_allocation'], ARRAY[p_allocation]);
+    SELECT * INTO v_acct FROM trading.account a WHERE a.name = p_account;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown account %L', p_account),
+            HINT = 'Pass the account name (api.accounts).';
+    END IF;
+    IF p_strategy IS NOT NULL AND NOT EXISTS (SELECT FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown strategy %L of account %L', p_strategy, p_account),
+            HINT = 'Register the strategy first (api.register_strategy), or omit it for a session of the whole account.';
+    END IF;
+    IF p_allocation IS NULL OR p_allocation <= 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('schedule_session refused: allocation %s is not positive', p_allocation),
+            DETAIL = format('argument=p_allocation value=%s', p_allocation),
+            HINT = 'Allocate a positive amount of the lane''s currency.';
+    END IF;
+    IF p_planned_end IS NOT NULL AND (NOT isfinite(p_planned_end) OR p_planned_end <= clock_timestamp()) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('schedule_session refused: planned end %s is not a future time', p_planned_end),
+            DETAIL = format('argument=p_planned_end value=%s now=%s', p_planned_end, clock_timestamp()),
+            HINT = 'Omit the planned end or give a finite wall-clock time after now.';
+    END IF;
+    v_lane := risk.lane_in_force(v_acct.lane);
+    IF v_lane.currency IS DISTINCT FROM v_acct.base_currency THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('schedule_session refused: lane %s budgets in %s, account %s reports in %s',
+                             v_acct.lane, v_lane.currency, p_account, v_acct.base_currency),
+            DETAIL = format('lane=%s lane_currency=%s account_currency=%s', v_acct.lane, v_lane.currency, v_acct.base_currency),
+            HINT = 'A session''s allocation is in its lane''s currency, which must be the account''s reporting currency: set the lane''s currency with api.set_lane.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_acct.book_id, 'schedule_session', p_account, '{}', p_reason);  -- PD012
+    END IF;
+    INSERT INTO ops.session (book_id, strategy, lane, allocation, currency, planned_end, reason, actor)
+    VALUES (v_acct.book_id, p_strategy, v_acct.lane, p_allocation, v_lane.currency, p_planned_end, p_reason, ops.actor())
+    RETURNING session_id INTO v_id;
+    PERFORM ops._session_move(v_id, 'scheduled', 'operator', 'operator', p_reason);
+    PERFORM ops._audit(v_acct.book_id, 'schedule_session', 'SES-' || v_id,
+        jsonb_build_object('account', p_account, 'strategy', p_strategy, 'lane', v_acct.lane, 'allocation', p_allocation,
+                           'currency', v_lane.currency, 'planned_end', p_planned_end), p_reason);
+    RETURN v_id;
+END
+$$;
+
+
+ALTER FUNCTION api.schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text, p_planned_end timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text, p_planned_end timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text, p_planned_end timestamp with time zone) IS 'Operator: registers a scheduled session of an account (optionally one strategy) in its lane with a capital allocation in the lane''s currency and an optional planned end; audited. PD011 unknown account or strategy, PD012 a bad allocation, planned end, currency or no reason.';
 
 
 --
@@ -3543,6 +3854,85 @@ ALTER FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric,
 --
 
 COMMENT ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) IS 'Operator: sets a circuit-breaker threshold for a lane or one account (new revision; NULL disables); audited.';
+
+
+--
+-- Name: set_lane(text, numeric, text, numeric, numeric, integer, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_cur       risk.lane_setting;
+    v_allocated numeric;
+    v_request   bigint;
+    v_rev       integer;
+    v_codes     text[] := '{}';
+BEGIN
+    PERFORM ops._require_finite('api.set_lane', ARRAY['p_capital_budget', 'p_max_drawdown_pct', 'p_max_daily_loss_pct'],
+                                ARRAY[p_capital_budget, p_max_drawdown_pct, p_max_daily_loss_pct]);
+    IF p_lane IS NULL OR p_lane NOT IN ('paper', 'live_canary', 'live_promoted')
+       OR p_capital_budget IS NULL OR p_capital_budget < 0
+       OR p_max_drawdown_pct IS NULL OR p_max_drawdown_pct <= 0 OR p_max_drawdown_pct > 100
+       OR p_max_daily_loss_pct IS NULL OR p_max_daily_loss_pct <= 0 OR p_max_daily_loss_pct > 100
+       OR p_min_days IS NULL OR p_min_days < 0 OR p_min_days > 3650 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('set_lane refused: lane %L budget %s drawdown %s%% daily loss %s%% min_days %s',
+                             p_lane, p_capital_budget, p_max_drawdown_pct, p_max_daily_loss_pct, p_min_days),
+            DETAIL = format('lane=%s capital_budget=%s max_drawdown_pct=%s max_daily_loss_pct=%s min_days=%s',
+                            p_lane, p_capital_budget, p_max_drawdown_pct, p_max_daily_loss_pct, p_min_days),
+            HINT = 'Lanes: paper, live_canary, live_promoted; a budget >= 0; percents in (0, 100]; min_days 0..3650.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM market.asset s WHERE s.asset = p_currency) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('set_lane refused: unknown currency %L', p_currency),
+            HINT = 'See api.assets for the known currencies.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(0, 'set_lane', p_lane, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -39);  -- the sessions' allocations against the budgets
+    v_cur := risk.lane_in_force(p_lane);
+    v_allocated := risk._lane_allocated(p_lane, NULL);
+    IF p_capital_budget < v_allocated THEN
+        v_codes := v_codes || 'lane_budget'::text;
+    END IF;
+    IF v_allocated > 0 AND p_currency IS DISTINCT FROM v_cur.currency THEN
+        v_codes := v_codes || 'lane_currency'::text;
+    END IF;
+    PERFORM ops._session_refused('PD022', format('set_lane %s', p_lane), v_codes,
+        jsonb_build_object('capital_budget', p_capital_budget, 'currency', p_currency, 'allocated', v_allocated,
+                           'allocated_currency', v_cur.currency));
+    IF p_lane <> 'paper' AND (v_cur.lane IS NULL OR p_capital_budget > v_cur.capital_budget
+                              OR p_currency IS DISTINCT FROM v_cur.currency) THEN
+        v_request := ops._require_approval('set_lane', p_lane || '/' || p_currency,
+                                           jsonb_build_object('value', p_capital_budget),
+                                           format('set_lane %s budget %s %s', p_lane, p_capital_budget, p_currency));
+    END IF;
+    v_rev := coalesce(v_cur.revision, 0) + 1;
+    INSERT INTO risk.lane_setting (lane, revision, capital_budget, currency, max_drawdown_pct, max_daily_loss_pct,
+                                   min_days, reason, actor)
+    VALUES (p_lane, v_rev, p_capital_budget, p_currency, p_max_drawdown_pct, p_max_daily_loss_pct, p_min_days,
+            p_reason, ops.actor());
+    PERFORM ops._audit(0, 'set_lane', p_lane,
+        jsonb_build_object('revision', v_rev, 'capital_budget', p_capital_budget, 'currency', p_currency,
+                           'max_drawdown_pct', p_max_drawdown_pct, 'max_daily_loss_pct', p_max_daily_loss_pct,
+                           'min_days', p_min_days, 'previous_budget', v_cur.capital_budget)
+        || CASE WHEN v_request IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('approval', v_request) END,
+        p_reason);
+    RETURN v_rev;
+END
+$$;
+
+
+ALTER FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text) IS 'Operator: a new revision of a lane''s capital budget and risk envelope (max drawdown %, max daily loss %, min days before promotion), audited; raising a live lane''s budget or changing its currency needs a second operator''s approval (PD017). PD012 bad values, PD011 unknown currency, PD022 a budget below the lane''s allocations.';
 
 
 --
@@ -3704,6 +4094,48 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 --
 
 COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017). PD011 unknown setting, PD012 value out of range or not finite.';
+
+
+--
+-- Name: start_session(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.start_session(p_session bigint, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session := ops._session(p_session);
+BEGIN
+    PERFORM ops._require_session_move(v_s.status, 'running', v_s.session_id);
+    IF v_s.status <> 'scheduled' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD021',
+            MESSAGE = format('session SES-%s is %s: only a scheduled session is started', v_s.session_id, v_s.status),
+            HINT = 'Resume a suspended session with api.resume_session.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'start_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    PERFORM ops._session_may_run(v_s, format('start of SES-%s', v_s.session_id), true);
+    PERFORM ops._session_lift(v_s.book_id, format('start of session SES-%s: %s', v_s.session_id, p_reason), v_s.session_id);
+    PERFORM ops._session_move(v_s.session_id, 'running', 'operator', 'operator', p_reason);
+    PERFORM ops._audit(v_s.book_id, 'start_session', 'SES-' || v_s.session_id,
+        jsonb_build_object('lane', v_s.lane, 'allocation', v_s.allocation, 'currency', v_s.currency,
+                           'allocated', risk._lane_allocated(v_s.lane, NULL),
+                           'capital_budget', (risk.lane_in_force(v_s.lane)).capital_budget), p_reason);
+    RETURN 'running';
+END
+$$;
+
+
+ALTER FUNCTION api.start_session(p_session bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION start_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.start_session(p_session bigint, p_reason text) IS 'Operator: starts a scheduled session within its lane''s capital budget, lifting its account''s halt; PD021 unless scheduled, PD022 naming each failed rule (lane_budget, lane_changed, account_has_active_session, halts, dirty reconciliation, open severity-1 incident). Audited.';
 
 
 --
@@ -4023,6 +4455,40 @@ ALTER FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text,
 --
 
 COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) IS 'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour.';
+
+
+--
+-- Name: suspend_session(bigint, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.suspend_session(p_session bigint, p_reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session := ops._session(p_session);
+BEGIN
+    PERFORM ops._require_session_move(v_s.status, 'suspended', v_s.session_id);
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        PERFORM ops._audit(v_s.book_id, 'suspend_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    PERFORM ops._session_move(v_s.session_id, 'suspended', 'operator', 'operator', p_reason);
+    PERFORM ops._audit(v_s.book_id, 'suspend_session', 'SES-' || v_s.session_id, jsonb_build_object('lane', v_s.lane), p_reason);
+    PERFORM ops._session_halt(v_s.book_id, format('session SES-%s suspended: %s', v_s.session_id, p_reason), 'operator',
+                              NULL, NULL, v_s.session_id);
+    RETURN 'suspended';
+END
+$$;
+
+
+ALTER FUNCTION api.suspend_session(p_session bigint, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION suspend_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.suspend_session(p_session bigint, p_reason text) IS 'Operator: suspends a running session and halts its account (PD021 unless running). Audited.';
 
 
 --
@@ -5661,17 +6127,33 @@ COMMENT ON FUNCTION ops._append_anchor(p_book_id integer, p_kind text, p_hour ti
 CREATE FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
     v_parts text[];
     v_modes text[];
     v_arity integer;
+    v_id    bigint;
 BEGIN
     IF p_action = 'resume' AND p_target IN ('global', 'global:*', '*') AND p_mode IS NULL AND p_value IS NULL THEN
         RETURN jsonb_build_object('target', 'global', 'params', '{}'::jsonb, 'what', 'resume of global *');
     ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
         RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
                                   'what', 'set_setting two_person_rule 0');
+    ELSIF p_action = 'set_lane' AND p_target ~ '^(live_canary|live_promoted)/[^/]+$' AND p_mode IS NULL AND p_value >= 0 THEN
+        IF NOT EXISTS (SELECT FROM market.asset s WHERE s.asset = split_part(p_target, '/', 2)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown currency %L', split_part(p_target, '/', 2)),
+                HINT = 'See api.assets for the known currencies.';
+        END IF;
+        RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
+                                  'what', format('set_lane %s budget %s', p_target, p_value));
+    ELSIF p_action = 'promote_session' AND p_target ~ '^(SES-)?[0-9]{1,18}$' AND p_mode IS NULL AND p_value > 0 THEN
+        v_id := regexp_replace(p_target, '^SES-', '')::bigint;
+        IF NOT EXISTS (SELECT FROM ops.session s WHERE s.session_id = v_id) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', v_id),
+                HINT = 'See api.sessions (predator sessions list).';
+        END IF;
+        RETURN jsonb_build_object('target', 'SES-' || v_id, 'params', jsonb_build_object('value', p_value),
+                                  'what', format('promote_session SES-%s allocation %s', v_id, p_value));
     ELSIF p_action IN ('set_limit', 'set_limit_policy') AND p_target IS NOT NULL THEN
         v_parts := string_to_array(p_target, '/');
         IF p_action = 'set_limit' AND cardinality(v_parts) = 2 THEN
@@ -5699,9 +6181,10 @@ BEGIN
         DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
-               'set_setting (target two_person_rule, value 0).';
+               'set_setting (target two_person_rule, value 0), set_lane (target live_canary|live_promoted/<currency>, '
+               'value: the budget), promote_session (target SES-<n>, value: the promoted allocation).';
 END
-$$;
+$_$;
 
 
 ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) OWNER TO predator_owner;
@@ -5710,7 +6193,7 @@ ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p
 -- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0), shared by api.request_approval and the actions; PD011 unknown profile or limit, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0; set_lane live lane/currency with the budget; promote_session SES-n with the allocation), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
 
 
 --
@@ -5745,6 +6228,85 @@ ALTER FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_arg
 --
 
 COMMENT ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Appends an operator action (who = session_user, what, target, arguments, why) to ops.audit_log, with the session''s correlation id (ops.correlation_id(): advisory, caller-supplied, NULL when malformed; never a decision input); PD012 without a reason.';
+
+
+--
+-- Name: _audit_system(integer, text, text, jsonb, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_seq bigint;
+BEGIN
+    INSERT INTO ops.audit_log (book_id, action, target, args, reason, actor, correlation_id)
+    VALUES (coalesce(p_book_id, 0), p_action, coalesce(p_target, '*'), coalesce(p_args, '{}'::jsonb), p_reason, 'system',
+            ops.correlation_id())
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Internal: appends an audit row with actor system (an action the database took by itself, e.g. an automatic demotion), with the session''s correlation id.';
+
+
+--
+-- Name: _demote_session(bigint, text, text, jsonb, timestamp with time zone, bigint); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s    ops.session := ops._session(p_session);
+    v_acct trading.account;
+    v_args jsonb;
+BEGIN
+    PERFORM ops._require_session_move(v_s.status, 'rolled_back', v_s.session_id);
+    IF v_s.lane <> 'live_promoted' THEN
+        PERFORM ops._session_refused('PD022', format('demotion of SES-%s', v_s.session_id), ARRAY['not_promoted'],
+                                     jsonb_build_object('lane', v_s.lane));
+    END IF;
+    PERFORM ops._lock_book(v_s.book_id);
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_s.book_id;
+    PERFORM ops._session_move(v_s.session_id, 'rolled_back', 'demotion', p_source, p_reason,
+                              jsonb_build_object('figures', coalesce(p_figures, '{}'::jsonb))
+                              || CASE WHEN p_incident IS NULL THEN '{}'::jsonb
+                                      ELSE jsonb_build_object('incident', format('INC-%s-%s', v_s.book_id, p_incident)) END);
+    IF v_acct.lane = 'live_promoted' THEN
+        PERFORM trading._set_account_lane(v_s.book_id, 'live_canary', 'demotion', v_s.session_id, NULL, p_reason, p_source);
+    END IF;
+    PERFORM ops._session_halt(v_s.book_id, format('session SES-%s demoted: %s', v_s.session_id, p_reason), p_source,
+                              p_ts, p_incident, v_s.session_id);
+    v_args := jsonb_build_object('session', 'SES-' || v_s.session_id, 'from_lane', v_acct.lane, 'to_lane', 'live_canary',
+                                 'allocation', v_s.allocation, 'figures', coalesce(p_figures, '{}'::jsonb));
+    IF p_source = 'system' THEN
+        PERFORM ops._audit_system(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id, v_args, p_reason);
+    ELSE
+        PERFORM ops._audit(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id, v_args, p_reason);
+    END IF;
+    RETURN 'live_canary';
+END
+$$;
+
+
+ALTER FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) IS 'Internal: the one demotion of a live_promoted session: rolled back, its account back to live_canary and halted, audited (operator or system); PD022 not_promoted, PD021 a final session.';
 
 
 --
@@ -6167,6 +6729,342 @@ ALTER FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json json
 --
 
 COMMENT ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) IS 'Refuses a jsonb argument whose top-level values include a number or numeric string that is NaN, ±Infinity or not a number, with PD012 (argument and key in DETAIL).';
+
+
+--
+-- Name: _require_session_move(text, text, bigint); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._require_session_move(p_from text, p_to text, p_session bigint) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_next text;
+BEGIN
+    IF EXISTS (SELECT FROM ops.session_transition t WHERE t.from_status = p_from AND t.to_status = p_to) THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(t.to_status, ', ' ORDER BY t.to_status) INTO v_next
+      FROM ops.session_transition t WHERE t.from_status = p_from;
+    RAISE EXCEPTION USING ERRCODE = 'PD021',
+        MESSAGE = format('session SES-%s: %s -> %s is not a legal move', p_session, coalesce(p_from, 'none'), p_to),
+        DETAIL = format('session=SES-%s status=%s requested=%s', p_session, p_from, p_to),
+        HINT = CASE WHEN p_from IS NULL THEN 'A session begins scheduled (api.schedule_session).'
+                    WHEN v_next IS NULL
+                    THEN format('A %s session is final: schedule a new one (api.schedule_session).', p_from)
+                    ELSE format('From %s a session may move to: %s (ops.session_transition).', p_from, v_next) END;
+END
+$$;
+
+
+ALTER FUNCTION ops._require_session_move(p_from text, p_to text, p_session bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_session_move(p_from text, p_to text, p_session bigint); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._require_session_move(p_from text, p_to text, p_session bigint) IS 'Internal: PD021 unless from -> to is a row of ops.session_transition (scheduled -> running | rolled_back; running -> suspended | completed | rolled_back; suspended -> running | completed | rolled_back); the HINT names the legal moves.';
+
+
+--
+-- Name: session; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.session (
+    session_id bigint NOT NULL,
+    book_id integer NOT NULL,
+    strategy text,
+    lane text NOT NULL,
+    allocation numeric NOT NULL,
+    currency text NOT NULL,
+    planned_end timestamp with time zone,
+    promoted_from bigint,
+    status text DEFAULT 'scheduled'::text NOT NULL,
+    status_since timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    started_at timestamp with time zone,
+    ended_at timestamp with time zone,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT session_allocation_is_finite CHECK (((allocation > '-Infinity'::numeric) AND (allocation < 'Infinity'::numeric))),
+    CONSTRAINT session_allocation_is_positive CHECK ((allocation > (0)::numeric)),
+    CONSTRAINT session_created_at_is_finite CHECK (((created_at > '-infinity'::timestamp with time zone) AND (created_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT session_ended_at_is_finite CHECK (((ended_at > '-infinity'::timestamp with time zone) AND (ended_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT session_ended_iff_final CHECK (((status = ANY (ARRAY['completed'::text, 'rolled_back'::text])) = (ended_at IS NOT NULL))),
+    CONSTRAINT session_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT session_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT session_planned_end_is_finite CHECK (((planned_end > '-infinity'::timestamp with time zone) AND (planned_end < 'infinity'::timestamp with time zone))),
+    CONSTRAINT session_started_at_is_finite CHECK (((started_at > '-infinity'::timestamp with time zone) AND (started_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT session_started_unless_scheduled CHECK (((status = ANY (ARRAY['scheduled'::text, 'rolled_back'::text])) OR (started_at IS NOT NULL))),
+    CONSTRAINT session_status_is_known CHECK ((status = ANY (ARRAY['scheduled'::text, 'running'::text, 'suspended'::text, 'completed'::text, 'rolled_back'::text]))),
+    CONSTRAINT session_status_since_is_finite CHECK (((status_since > '-infinity'::timestamp with time zone) AND (status_since < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ops.session OWNER TO predator_owner;
+
+--
+-- Name: TABLE session; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.session IS 'The live sessions registry (seed 003 §5): a run of one account (and optionally one strategy) in a lane with a capital allocation (in the lane''s currency), its planned review or end (wall time), the session it was promoted from, and its status (scheduled, running, suspended, completed, rolled_back) with the wall times it started, last moved and ended. The definition never changes; status, status_since, started_at and ended_at move only through ops.session_event (trigger _010_guard). At most one running or suspended session per account (session_one_active_per_account).';
+
+
+--
+-- Name: _session(bigint); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session(p_session bigint) RETURNS ops.session
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s ops.session;
+BEGIN
+    IF p_session IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'a session id is required',
+            HINT = 'Pass the session''s number (SES-<n> in api.sessions).';
+    END IF;
+    SELECT * INTO v_s FROM ops.session s WHERE s.session_id = p_session FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', p_session),
+            HINT = 'See api.sessions (predator sessions list).';
+    END IF;
+    RETURN v_s;
+END
+$$;
+
+
+ALTER FUNCTION ops._session(p_session bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session(p_session bigint); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session(p_session bigint) IS 'Internal: a session by id, locked FOR UPDATE; PD011 unknown, PD012 NULL.';
+
+
+--
+-- Name: _session_blockers(integer, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session_blockers(p_book_id integer, p_strategy text) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct  trading.account;
+    v_codes text[];
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
+    v_codes := array_remove(risk._active_halts(v_acct.name, v_acct.lane, p_strategy), 'halted_account');
+    IF EXISTS (SELECT FROM (SELECT r.clean FROM ops.reconciliation r WHERE r.book_id = p_book_id ORDER BY r.seq DESC LIMIT 1) last
+                WHERE NOT last.clean) THEN
+        v_codes := v_codes || 'reconciliation_dirty'::text;
+    END IF;
+    IF EXISTS (SELECT FROM api.incidents i
+                WHERE i.severity = 1 AND i.status <> 'resolved' AND i.book_id IN (0, p_book_id)) THEN
+        v_codes := v_codes || 'open_severity1_incident'::text;
+    END IF;
+    RETURN v_codes;
+END
+$$;
+
+
+ALTER FUNCTION ops._session_blockers(p_book_id integer, p_strategy text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session_blockers(p_book_id integer, p_strategy text); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session_blockers(p_book_id integer, p_strategy text) IS 'Internal: reason codes of what keeps a book''s session from running or being promoted: halted_global, halted_lane, halted_strategy, reconciliation_dirty, open_severity1_incident.';
+
+
+--
+-- Name: _session_halt(integer, text, text, timestamp with time zone, bigint, bigint); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session_halt(p_book_id integer, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint, p_session bigint) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_name text := (SELECT a.name FROM trading.account a WHERE a.book_id = p_book_id);
+BEGIN
+    IF coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'account' AND h.scope_key = v_name), false) THEN
+        RETURN NULL;
+    END IF;
+    IF p_source = 'operator' THEN
+        PERFORM ops._audit(p_book_id, 'halt', 'account:' || v_name, jsonb_build_object('session', 'SES-' || p_session), p_reason);
+    END IF;
+    RETURN risk._set_halt('account', v_name, p_book_id, 'halt', p_reason, p_source, p_ts, p_incident);
+END
+$$;
+
+
+ALTER FUNCTION ops._session_halt(p_book_id integer, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint, p_session bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session_halt(p_book_id integer, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint, p_session bigint); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session_halt(p_book_id integer, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint, p_session bigint) IS 'Internal: halts the account of a session that stops (scope account, risk._set_halt), unless already halted; an operator''s halt is audited as action halt.';
+
+
+--
+-- Name: _session_lift(integer, text, bigint); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session_lift(p_book_id integer, p_reason text, p_session bigint) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_name text := (SELECT a.name FROM trading.account a WHERE a.book_id = p_book_id);
+BEGIN
+    IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'account' AND h.scope_key = v_name), false) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM ops._audit(p_book_id, 'resume', 'account:' || v_name, jsonb_build_object('session', 'SES-' || p_session), p_reason);
+    RETURN risk._set_halt('account', v_name, p_book_id, 'resume', p_reason, 'operator', NULL);
+END
+$$;
+
+
+ALTER FUNCTION ops._session_lift(p_book_id integer, p_reason text, p_session bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session_lift(p_book_id integer, p_reason text, p_session bigint); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session_lift(p_book_id integer, p_reason text, p_session bigint) IS 'Internal: lifts the account halt of a session that starts or resumes (audited as a resume of the account).';
+
+
+--
+-- Name: _session_may_run(ops.session, text, boolean); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session_may_run(p_session ops.session, p_what text, p_with_budget boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_acct      trading.account;
+    v_lane      risk.lane_setting;
+    v_allocated numeric;
+    v_codes     text[] := '{}';
+BEGIN
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_session.book_id;
+    IF v_acct.lane <> p_session.lane THEN
+        v_codes := v_codes || 'lane_changed'::text;
+    END IF;
+    IF EXISTS (SELECT FROM ops.session s WHERE s.book_id = p_session.book_id AND s.status IN ('running', 'suspended')
+                                          AND s.session_id <> p_session.session_id) THEN
+        v_codes := v_codes || 'account_has_active_session'::text;
+    END IF;
+    IF p_with_budget THEN
+        PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -39);
+        v_lane := risk.lane_in_force(p_session.lane);
+        v_allocated := risk._lane_allocated(p_session.lane, p_session.session_id);
+        IF v_lane.currency IS DISTINCT FROM p_session.currency THEN
+            v_codes := v_codes || 'lane_currency'::text;
+        END IF;
+        IF v_allocated + p_session.allocation > coalesce(v_lane.capital_budget, 0) THEN
+            v_codes := v_codes || 'lane_budget'::text;
+        END IF;
+    END IF;
+    v_codes := v_codes || ops._session_blockers(p_session.book_id, p_session.strategy);
+    PERFORM ops._session_refused('PD022', p_what, v_codes,
+        jsonb_build_object('lane', p_session.lane, 'account_lane', v_acct.lane, 'allocation', p_session.allocation,
+                           'allocated', v_allocated, 'capital_budget', v_lane.capital_budget, 'currency', v_lane.currency));
+END
+$$;
+
+
+ALTER FUNCTION ops._session_may_run(p_session ops.session, p_what text, p_with_budget boolean) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session_may_run(p_session ops.session, p_what text, p_with_budget boolean); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session_may_run(p_session ops.session, p_what text, p_with_budget boolean) IS 'Internal: PD022 naming each failed rule of a session that would run: lane_changed, account_has_active_session, lane_currency, lane_budget (with p_with_budget), halted_global, halted_lane, halted_strategy, reconciliation_dirty, open_severity1_incident.';
+
+
+--
+-- Name: _session_move(bigint, text, text, text, text, jsonb); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session_move(p_session bigint, p_to text, p_cause text, p_source text, p_reason text, p_links jsonb DEFAULT '{}'::jsonb) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO ops.session_event (session_id, to_status, cause, source, reason, links, actor)
+    VALUES (p_session, p_to, p_cause, p_source, p_reason, coalesce(p_links, '{}'::jsonb),
+            CASE p_source WHEN 'system' THEN 'system' ELSE ops.actor() END);
+    RETURN p_to;
+END
+$$;
+
+
+ALTER FUNCTION ops._session_move(p_session bigint, p_to text, p_cause text, p_source text, p_reason text, p_links jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session_move(p_session bigint, p_to text, p_cause text, p_source text, p_reason text, p_links jsonb); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session_move(p_session bigint, p_to text, p_cause text, p_source text, p_reason text, p_links jsonb) IS 'Internal: appends a session event (a move to p_to with its cause, source, reason and links); the trigger _100_apply refuses an illegal move (PD021) and moves ops.session.';
+
+
+--
+-- Name: _session_refused(text, text, text[], jsonb); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops._session_refused(p_errcode text, p_what text, p_codes text[], p_figures jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_hint text;
+BEGIN
+    IF p_codes IS NULL OR cardinality(p_codes) = 0 THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(c || ': ' || CASE c
+        WHEN 'lane_budget' THEN 'the lane''s running and suspended allocations would exceed its capital budget (api.lanes); complete, roll back or demote a session, or raise the budget (api.set_lane, two-person rule)'
+        WHEN 'lane_currency' THEN 'the allocation''s currency is not the lane''s (api.lanes); set the lane''s currency with api.set_lane or schedule in it'
+        WHEN 'lane_changed' THEN 'the account is no longer in the session''s lane; roll this session back and schedule one in the account''s lane'
+        WHEN 'account_has_active_session' THEN 'the account runs another session; complete or roll it back first'
+        WHEN 'halted_global' THEN 'a global halt is in force; resume it first (api.resume, two-person rule)'
+        WHEN 'halted_lane' THEN 'the lane is halted; resume it first (api.resume scope lane)'
+        WHEN 'halted_strategy' THEN 'the session''s strategy is halted; resume it first (api.resume scope strategy)'
+        WHEN 'reconciliation_dirty' THEN 'the book''s latest reconciliation is dirty; reconcile clean first'
+        WHEN 'open_severity1_incident' THEN 'a severity-1 incident of the account or a global one is open; resolve it first (api.update_incident)'
+        WHEN 'session_not_running' THEN 'only a running session is promoted; resume it first'
+        WHEN 'not_canary' THEN 'only a session of the live_canary lane, with its account in that lane, is promoted'
+        WHEN 'no_closed_hours' THEN 'no hour of the account closed while the session ran: there is no evidence yet'
+        WHEN 'min_days' THEN 'the session has not run the lane''s minimum days (api.lanes min_days) of closed hours'
+        WHEN 'drawdown_envelope' THEN 'the session''s drawdown from its peak went beyond the lane''s max_drawdown_pct'
+        WHEN 'daily_loss_envelope' THEN 'the account''s loss today is beyond the lane''s max_daily_loss_pct'
+        WHEN 'not_promoted' THEN 'only a session of the live_promoted lane is demoted'
+        ELSE 'see docs/operator.md, "Lanes and sessions"' END, ' | ' ORDER BY o)
+      INTO v_hint FROM unnest(p_codes) WITH ORDINALITY AS x(c, o);
+    RAISE EXCEPTION USING ERRCODE = p_errcode,
+        MESSAGE = format('%s refused: %s', p_what, array_to_string(p_codes, ', ')),
+        DETAIL = format('reasons=%s figures=%s', array_to_string(p_codes, ','), coalesce(p_figures, '{}'::jsonb)),
+        HINT = v_hint;
+END
+$$;
+
+
+ALTER FUNCTION ops._session_refused(p_errcode text, p_what text, p_codes text[], p_figures jsonb) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _session_refused(p_errcode text, p_what text, p_codes text[], p_figures jsonb); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops._session_refused(p_errcode text, p_what text, p_codes text[], p_figures jsonb) IS 'Internal: raises p_errcode (PD022 session refused, PD023 promotion refused) naming every failed rule as a reason code (MESSAGE and DETAIL reasons=...) with one hint per code; returns when there is none.';
 
 
 --
@@ -6737,6 +7635,215 @@ ALTER FUNCTION ops.tg_chain__append() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION ops.tg_chain__append() IS 'Chain trigger: assigns seq, prev_hash and row_hash = sha256(prev_hash || canonical row) per book and table, and advances ops.chain_head. Raises PD009 on a supplied seq or prev_hash that breaks the chain.';
+
+
+--
+-- Name: tg_halt_event__suspend_sessions(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_halt_event__suspend_sessions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT s.session_id
+               FROM ops.session s JOIN trading.account a ON a.book_id = s.book_id
+              WHERE s.status = 'running'
+                AND (NEW.scope_kind = 'global'
+                     OR (NEW.scope_kind = 'lane' AND a.lane = NEW.scope_key)
+                     OR (NEW.scope_kind = 'account' AND a.name = NEW.scope_key)
+                     OR (NEW.scope_kind = 'strategy' AND s.strategy IS NOT NULL AND a.name || '/' || s.strategy = NEW.scope_key))
+              ORDER BY s.session_id LOOP
+        PERFORM ops._session_move(r.session_id, 'suspended', 'halt', 'system',
+            format('%s halt of %s %s: %s', NEW.source, NEW.scope_kind, NEW.scope_key, NEW.reason),
+            jsonb_build_object('halt', jsonb_build_object('book_id', NEW.book_id, 'seq', NEW.seq)));
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_halt_event__suspend_sessions() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_halt_event__suspend_sessions(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_halt_event__suspend_sessions() IS 'Trigger: a halt (global, lane, account, strategy) suspends the running sessions it covers, linking the halt event.';
+
+
+--
+-- Name: tg_hourly_state__session_envelope(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_hourly_state__session_envelope() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v        record;
+    v_inc    bigint;
+    v_figs   jsonb;
+    v_reason text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM ops.session s WHERE s.book_id = NEW.book_id AND s.status = 'running' AND s.lane <> 'paper') THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO v FROM api.sessions x
+     WHERE x.book_id = NEW.book_id AND x.status = 'running' AND x.lane <> 'paper';
+    IF NOT FOUND OR NOT coalesce(v.envelope_breached, false) THEN
+        RETURN NULL;
+    END IF;
+    v_figs := jsonb_build_object('hour', NEW.hour, 'drawdown', v.drawdown, 'max_drawdown_pct', v.max_drawdown_pct,
+                                 'daily_loss', v.daily_loss, 'max_daily_loss_pct', v.max_daily_loss_pct,
+                                 'equity', v.equity, 'peak_equity', v.peak_equity);
+    v_reason := format('session %s breached the %s envelope at %s: drawdown %s%% (max %s%%), daily loss %s%% (max %s%%)',
+                       v.session, v.lane, NEW.hour, round(v.drawdown * 100, 4), v.max_drawdown_pct,
+                       round(v.daily_loss * 100, 4), v.max_daily_loss_pct);
+    v_inc := ops._open_incident(NEW.book_id, 2, 'risk', 'account:' || v.account,
+                                format('session %s breached the %s envelope', v.session, v.lane), v_reason,
+                                jsonb_build_object('session', v.session, 'hours', jsonb_build_array(NEW.hour)), NEW.hour, 'system');
+    IF v.lane = 'live_promoted' THEN
+        PERFORM ops._demote_session(v.session_id, 'system', v_reason, v_figs, NEW.hour, v_inc);
+    ELSE
+        PERFORM ops._session_move(v.session_id, 'suspended', 'envelope', 'system', v_reason,
+                                  jsonb_build_object('incident', format('INC-%s-%s', NEW.book_id, v_inc), 'figures', v_figs));
+        PERFORM ops._session_halt(NEW.book_id, v_reason, 'system', NEW.hour, v_inc, v.session_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_hourly_state__session_envelope() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_hourly_state__session_envelope(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_hourly_state__session_envelope() IS 'Trigger: at an hour close, a running live session beyond its lane''s envelope (drawdown from its peak, daily loss) opens a risk incident and is demoted (live_promoted) or suspended with its account halted (live_canary).';
+
+
+--
+-- Name: tg_incident__suspend_sessions(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_incident__suspend_sessions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT s.session_id FROM ops.session s
+              WHERE s.book_id = NEW.book_id AND s.status = 'running' ORDER BY s.session_id LOOP
+        PERFORM ops._session_move(r.session_id, 'suspended', 'incident', 'system',
+            format('severity-1 incident INC-%s-%s: %s', NEW.book_id, NEW.seq, NEW.title),
+            jsonb_build_object('incident', format('INC-%s-%s', NEW.book_id, NEW.seq)));
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_incident__suspend_sessions() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_incident__suspend_sessions(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_incident__suspend_sessions() IS 'Trigger: a severity-1 incident of an account suspends its running session, linking the incident.';
+
+
+--
+-- Name: tg_session__guard(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_session__guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'TRUNCATE') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD001',
+            MESSAGE = format('%s on ops.session refused: the sessions registry keeps every session', TG_OP),
+            HINT = 'End a session with api.complete_session or api.roll_back_session.';
+    END IF;
+    IF (NEW.session_id, NEW.book_id, NEW.strategy, NEW.lane, NEW.allocation, NEW.currency, NEW.planned_end,
+        NEW.promoted_from, NEW.reason, NEW.actor, NEW.created_at)
+       IS DISTINCT FROM
+       (OLD.session_id, OLD.book_id, OLD.strategy, OLD.lane, OLD.allocation, OLD.currency, OLD.planned_end,
+        OLD.promoted_from, OLD.reason, OLD.actor, OLD.created_at)
+       OR pg_catalog.pg_trigger_depth() < 2 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD001',
+            MESSAGE = format('ops.session SES-%s: a session''s definition never changes and its status moves only through ops.session_event', OLD.session_id),
+            HINT = 'Move a session with api.start_session, api.suspend_session, api.resume_session, api.complete_session, api.roll_back_session, api.promote_session or api.demote_session; schedule a new one for another allocation.';
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        PERFORM ops._require_session_move(OLD.status, NEW.status, OLD.session_id);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_session__guard() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_session__guard(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_session__guard() IS 'Trigger: a session''s definition is immutable, its status moves only through ops.session_event (PD001), along ops.session_transition (PD021); no session is deleted (PD001).';
+
+
+--
+-- Name: tg_session_event__apply(); Type: FUNCTION; Schema: ops; Owner: predator_owner
+--
+
+CREATE FUNCTION ops.tg_session_event__apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_s   ops.session;
+    v_seq integer;
+BEGIN
+    SELECT * INTO v_s FROM ops.session s WHERE s.session_id = NEW.session_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', NEW.session_id),
+            HINT = 'See api.sessions.';
+    END IF;
+    SELECT max(e.seq) INTO v_seq FROM ops.session_event e WHERE e.session_id = NEW.session_id;
+    NEW.seq := coalesce(v_seq, 0) + 1;
+    IF v_seq IS NULL THEN
+        -- The creation: the session was inserted scheduled.
+        IF NEW.to_status <> 'scheduled' OR v_s.status <> 'scheduled' THEN
+            PERFORM ops._require_session_move(NULL, NEW.to_status, NEW.session_id);
+        END IF;
+        NEW.from_status := NULL;
+        RETURN NEW;
+    END IF;
+    PERFORM ops._require_session_move(v_s.status, NEW.to_status, NEW.session_id);
+    NEW.from_status := v_s.status;
+    UPDATE ops.session s
+       SET status = NEW.to_status, status_since = NEW.recorded_at,
+           started_at = CASE WHEN NEW.to_status = 'running' THEN coalesce(s.started_at, NEW.recorded_at) ELSE s.started_at END,
+           ended_at = CASE WHEN NEW.to_status IN ('completed', 'rolled_back') THEN NEW.recorded_at ELSE s.ended_at END
+     WHERE s.session_id = NEW.session_id;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION ops.tg_session_event__apply() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_session_event__apply(); Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ops.tg_session_event__apply() IS 'Trigger: numbers a session event, sets its from_status, refuses an illegal move (PD021) and moves ops.session (status, status_since, started_at, ended_at).';
 
 
 --
@@ -8435,6 +9542,28 @@ COMMENT ON FUNCTION risk._kill_strategy(p_book_id integer, p_strategy text, p_ts
 
 
 --
+-- Name: _lane_allocated(text, bigint); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._lane_allocated(p_lane text, p_except bigint) RETURNS numeric
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(sum(s.allocation), 0) FROM ops.session s
+     WHERE s.lane = p_lane AND s.status IN ('running', 'suspended') AND s.session_id IS DISTINCT FROM p_except
+$$;
+
+
+ALTER FUNCTION risk._lane_allocated(p_lane text, p_except bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _lane_allocated(p_lane text, p_except bigint); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._lane_allocated(p_lane text, p_except bigint) IS 'Internal: the sum of the allocations of a lane''s running and suspended sessions (but p_except), which the lane''s capital budget caps.';
+
+
+--
 -- Name: _loss_stop(integer, timestamp with time zone, text); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -9660,6 +10789,65 @@ COMMENT ON FUNCTION risk.current_limits(p_profile text) IS 'Current limits of a 
 
 
 --
+-- Name: lane_setting; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.lane_setting (
+    lane text NOT NULL,
+    revision integer NOT NULL,
+    capital_budget numeric NOT NULL,
+    currency text NOT NULL,
+    max_drawdown_pct numeric NOT NULL,
+    max_daily_loss_pct numeric NOT NULL,
+    min_days integer NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT lane_setting_budget_is_non_negative CHECK ((capital_budget >= (0)::numeric)),
+    CONSTRAINT lane_setting_capital_budget_is_finite CHECK (((capital_budget > '-Infinity'::numeric) AND (capital_budget < 'Infinity'::numeric))),
+    CONSTRAINT lane_setting_daily_loss_is_a_percent CHECK (((max_daily_loss_pct > (0)::numeric) AND (max_daily_loss_pct <= (100)::numeric))),
+    CONSTRAINT lane_setting_drawdown_is_a_percent CHECK (((max_drawdown_pct > (0)::numeric) AND (max_drawdown_pct <= (100)::numeric))),
+    CONSTRAINT lane_setting_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT lane_setting_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text, 'live_promoted'::text]))),
+    CONSTRAINT lane_setting_max_daily_loss_pct_is_finite CHECK (((max_daily_loss_pct > '-Infinity'::numeric) AND (max_daily_loss_pct < 'Infinity'::numeric))),
+    CONSTRAINT lane_setting_max_drawdown_pct_is_finite CHECK (((max_drawdown_pct > '-Infinity'::numeric) AND (max_drawdown_pct < 'Infinity'::numeric))),
+    CONSTRAINT lane_setting_min_days_is_bounded CHECK (((min_days >= 0) AND (min_days <= 3650))),
+    CONSTRAINT lane_setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT lane_setting_revision_is_positive CHECK ((revision > 0))
+);
+
+
+ALTER TABLE risk.lane_setting OWNER TO predator_owner;
+
+--
+-- Name: TABLE lane_setting; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.lane_setting IS 'The lane registry (seed 003 §3.2): per lane and revision (the highest is in force; append-only, api.set_lane, audited) the capital budget (capital_budget in currency: the running and suspended sessions'' allocations of the lane never exceed it) and the risk envelope: max_drawdown_pct (a session''s drawdown from its own peak equity), max_daily_loss_pct (loss since 00:00 UTC, percent of the day-start equity), min_days (days of closed hours a session runs in the lane before it may be promoted out of it).';
+
+
+--
+-- Name: lane_in_force(text); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.lane_in_force(p_lane text) RETURNS risk.lane_setting
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT s.* FROM risk.lane_setting s WHERE s.lane = p_lane ORDER BY s.revision DESC LIMIT 1
+$$;
+
+
+ALTER FUNCTION risk.lane_in_force(p_lane text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION lane_in_force(p_lane text); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.lane_in_force(p_lane text) IS 'The lane registry revision in force for a lane (capital budget, currency, risk envelope, minimum days before promotion); all fields NULL for an unknown lane.';
+
+
+--
 -- Name: normal_cdf(numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -9992,6 +11180,39 @@ COMMENT ON FUNCTION trading._order_book(p_client_order_id text) IS 'Internal: bo
 
 
 --
+-- Name: _set_account_lane(integer, text, text, bigint, bigint, text, text); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_from text;
+    v_seq  integer;
+BEGIN
+    PERFORM ops._lock_book(p_book_id);
+    SELECT a.lane INTO v_from FROM trading.account a WHERE a.book_id = p_book_id FOR UPDATE;
+    SELECT coalesce(max(l.seq), 0) + 1 INTO v_seq FROM trading.account_lane l WHERE l.book_id = p_book_id;
+    INSERT INTO trading.account_lane (book_id, seq, from_lane, to_lane, cause, session_id, approval, source, reason, actor)
+    VALUES (p_book_id, v_seq, v_from, p_to, p_cause, p_session, p_approval, p_source, p_reason,
+            CASE p_source WHEN 'system' THEN 'system' ELSE ops.actor() END);
+    UPDATE trading.account a SET lane = p_to WHERE a.book_id = p_book_id;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) IS 'Internal: changes an account''s lane (promotion or demotion) under the book lock, after its trading.account_lane row (who, why, session, approval).';
+
+
+--
 -- Name: client_order_id(text, text, text, timestamp with time zone, text); Type: FUNCTION; Schema: trading; Owner: predator_owner
 --
 
@@ -10008,6 +11229,41 @@ ALTER FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol
 --
 
 COMMENT ON FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text) IS 'Deterministic 32-character client order id: PD + 30 hex digits of sha256(account|strategy|symbol|unix ts|direction).';
+
+
+--
+-- Name: tg_account__guard(); Type: FUNCTION; Schema: trading; Owner: predator_owner
+--
+
+CREATE FUNCTION trading.tg_account__guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_last trading.account_lane;
+BEGIN
+    SELECT * INTO v_last FROM trading.account_lane l WHERE l.book_id = OLD.book_id ORDER BY l.seq DESC LIMIT 1;
+    IF (NEW.book_id, NEW.name, NEW.mode, NEW.venue, NEW.base_currency, NEW.initial_principal, NEW.risk_profile, NEW.created_at)
+       IS DISTINCT FROM
+       (OLD.book_id, OLD.name, OLD.mode, OLD.venue, OLD.base_currency, OLD.initial_principal, OLD.risk_profile, OLD.created_at)
+       OR (NEW.lane IS DISTINCT FROM OLD.lane
+           AND NOT (v_last.to_lane IS NOT DISTINCT FROM NEW.lane AND v_last.from_lane IS NOT DISTINCT FROM OLD.lane)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD001',
+            MESSAGE = format('trading.account %s: an account never changes but for its lane, and its lane only by a promotion or a demotion', OLD.name),
+            HINT = 'Promote with api.promote_session (a second operator''s approval) or demote with api.demote_session; both record trading.account_lane.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+ALTER FUNCTION trading.tg_account__guard() OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION tg_account__guard(); Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION trading.tg_account__guard() IS 'Trigger: trading.account is immutable but for lane, which changes only to the lane of its latest trading.account_lane row (PD001 otherwise).';
 
 
 --
@@ -10274,6 +11530,70 @@ ALTER FUNCTION trading.tg_round_trip__check() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION trading.tg_round_trip__check() IS 'One round trip per book, symbol and trip number besides those a void of their closing sell took back (trading.fill_void.round_trip_seq); PD001 otherwise.';
+
+
+--
+-- Name: account_lane; Type: TABLE; Schema: trading; Owner: predator_owner
+--
+
+CREATE TABLE trading.account_lane (
+    book_id integer NOT NULL,
+    seq integer NOT NULL,
+    from_lane text NOT NULL,
+    to_lane text NOT NULL,
+    cause text NOT NULL,
+    session_id bigint NOT NULL,
+    approval bigint,
+    source text NOT NULL,
+    reason text NOT NULL,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT account_lane_cause_is_known CHECK ((cause = ANY (ARRAY['promotion'::text, 'demotion'::text]))),
+    CONSTRAINT account_lane_changes CHECK ((from_lane <> to_lane)),
+    CONSTRAINT account_lane_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT account_lane_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT account_lane_seq_is_positive CHECK ((seq > 0)),
+    CONSTRAINT account_lane_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text]))),
+    CONSTRAINT account_lane_to_is_live CHECK ((to_lane = ANY (ARRAY['live_canary'::text, 'live_promoted'::text])))
+);
+
+
+ALTER TABLE trading.account_lane OWNER TO predator_owner;
+
+--
+-- Name: TABLE account_lane; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON TABLE trading.account_lane IS 'The lane changes of an account: a promotion (live_canary -> live_promoted, api.promote_session, with the second operator''s approval) or a demotion (back to live_canary, api.demote_session or a breach of the promoted envelope at an hour close), with the session it ended, the approval it used, who and why. Append-only. trading.account.lane changes only after such a row (trigger _010_guard on trading.account).';
+
+
+--
+-- Name: account_lanes; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.account_lanes AS
+ SELECT a.name AS account,
+    l.seq,
+    l.from_lane,
+    l.to_lane,
+    l.cause,
+    ('SES-'::text || l.session_id) AS session,
+    l.approval,
+    l.source,
+    l.reason,
+    l.actor,
+    l.recorded_at
+   FROM (trading.account_lane l
+     JOIN trading.account a ON ((a.book_id = l.book_id)));
+
+
+ALTER TABLE api.account_lanes OWNER TO predator_owner;
+
+--
+-- Name: VIEW account_lanes; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.account_lanes IS 'Each lane change of an account: a promotion (live_canary -> live_promoted, with the approval request it used) or a demotion (back to live_canary, by an operator or by the system on an envelope breach), with the session, who, why and when.';
 
 
 --
@@ -10560,7 +11880,7 @@ CREATE TABLE ops.approval_request (
     requested_by text DEFAULT SESSION_USER NOT NULL,
     requested_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     valid_until timestamp with time zone NOT NULL,
-    CONSTRAINT approval_action_is_known CHECK ((action = ANY (ARRAY['resume'::text, 'set_limit'::text, 'set_limit_policy'::text, 'set_setting'::text]))),
+    CONSTRAINT approval_action_is_known CHECK ((action = ANY (ARRAY['resume'::text, 'set_limit'::text, 'set_limit_policy'::text, 'set_setting'::text, 'set_lane'::text, 'promote_session'::text]))),
     CONSTRAINT approval_request_has_reason CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT approval_request_is_valid_for_a_day_at_most CHECK (((valid_until > requested_at) AND (valid_until <= (requested_at + '24:00:00'::interval)))),
     CONSTRAINT approval_request_requested_at_is_finite CHECK (((requested_at > '-infinity'::timestamp with time zone) AND (requested_at < 'infinity'::timestamp with time zone))),
@@ -13086,6 +14406,65 @@ COMMENT ON VIEW api.instruments IS 'Instruments per venue: base, quote, cluster,
 
 
 --
+-- Name: lanes; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.lanes AS
+ SELECT l.lane,
+    l.capital_budget,
+    l.currency,
+    COALESCE(u.allocated, (0)::numeric) AS allocated,
+    (l.capital_budget - COALESCE(u.allocated, (0)::numeric)) AS available,
+        CASE
+            WHEN (l.capital_budget > (0)::numeric) THEN (COALESCE(u.allocated, (0)::numeric) / l.capital_budget)
+            ELSE NULL::numeric
+        END AS budget_used,
+    l.max_drawdown_pct,
+    l.max_daily_loss_pct,
+    l.min_days,
+    COALESCE(u.scheduled, (0)::bigint) AS scheduled,
+    COALESCE(u.running, (0)::bigint) AS running,
+    COALESCE(u.suspended, (0)::bigint) AS suspended,
+    COALESCE(u.ended, (0)::bigint) AS ended,
+    ( SELECT count(*) AS count
+           FROM trading.account a
+          WHERE (a.lane = l.lane)) AS accounts,
+    l.revision,
+    l.reason,
+    l.actor,
+    l.recorded_at
+   FROM (( SELECT DISTINCT ON (s.lane) s.lane,
+            s.revision,
+            s.capital_budget,
+            s.currency,
+            s.max_drawdown_pct,
+            s.max_daily_loss_pct,
+            s.min_days,
+            s.reason,
+            s.actor,
+            s.recorded_at
+           FROM risk.lane_setting s
+          ORDER BY s.lane, s.revision DESC) l
+     LEFT JOIN ( SELECT s.lane,
+            sum(s.allocation) FILTER (WHERE (s.status = ANY (ARRAY['running'::text, 'suspended'::text]))) AS allocated,
+            count(*) FILTER (WHERE (s.status = 'scheduled'::text)) AS scheduled,
+            count(*) FILTER (WHERE (s.status = 'running'::text)) AS running,
+            count(*) FILTER (WHERE (s.status = 'suspended'::text)) AS suspended,
+            count(*) FILTER (WHERE (s.status = ANY (ARRAY['completed'::text, 'rolled_back'::text]))) AS ended
+           FROM ops.session s
+          GROUP BY s.lane) u ON ((u.lane = l.lane)));
+
+
+ALTER TABLE api.lanes OWNER TO predator_owner;
+
+--
+-- Name: VIEW lanes; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.lanes IS 'The lanes (paper, live_canary, live_promoted) as the registry has them in force: capital budget and currency, allocated (running and suspended sessions), available, budget_used (fraction), the risk envelope (max_drawdown_pct, max_daily_loss_pct, min_days before promotion), sessions by status, accounts in the lane, and the revision with who and why.';
+
+
+--
 -- Name: limit_policy; Type: TABLE; Schema: risk; Owner: predator_owner
 --
 
@@ -14065,6 +15444,209 @@ ALTER TABLE api.safe_modes OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.safe_modes IS 'Safe-mode applications (api.apply_safe_mode) per risk profile with the limits they replaced, who and why, and their revert (api.revert_safe_mode); in_force until reverted.';
+
+
+--
+-- Name: session_event; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.session_event (
+    session_id bigint NOT NULL,
+    seq integer NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    cause text NOT NULL,
+    source text NOT NULL,
+    reason text NOT NULL,
+    links jsonb DEFAULT '{}'::jsonb NOT NULL,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT session_event_cause_is_known CHECK ((cause = ANY (ARRAY['operator'::text, 'halt'::text, 'incident'::text, 'envelope'::text, 'promotion'::text, 'demotion'::text]))),
+    CONSTRAINT session_event_creation_is_scheduled CHECK (((from_status IS NOT NULL) OR (to_status = 'scheduled'::text))),
+    CONSTRAINT session_event_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT session_event_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT session_event_seq_is_positive CHECK ((seq > 0)),
+    CONSTRAINT session_event_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text])))
+);
+
+
+ALTER TABLE ops.session_event OWNER TO predator_owner;
+
+--
+-- Name: TABLE session_event; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.session_event IS 'Every move of a session''s status: its creation (from NULL to scheduled), then each legal move (ops.session_transition) with its cause (operator, halt, incident, envelope, promotion, demotion), source (operator or system), reason, links (the halt event, the incident, the sessions of a promotion, the figures of an envelope breach) and who. Append-only; the BEFORE INSERT trigger _100_apply moves ops.session (PD021 on an illegal move).';
+
+
+--
+-- Name: session_events; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.session_events AS
+ SELECT e.session_id,
+    ('SES-'::text || e.session_id) AS session,
+    a.name AS account,
+    e.seq,
+    e.from_status,
+    e.to_status,
+    e.cause,
+    e.source,
+    e.reason,
+    e.links,
+    e.actor,
+    e.recorded_at
+   FROM ((ops.session_event e
+     JOIN ops.session s ON ((s.session_id = e.session_id)))
+     JOIN trading.account a ON ((a.book_id = s.book_id)));
+
+
+ALTER TABLE api.session_events OWNER TO predator_owner;
+
+--
+-- Name: VIEW session_events; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.session_events IS 'The moves of each session (creation, start, suspension, resumption, completion, rollback, promotion, demotion): from and to status, cause (operator, halt, incident, envelope, promotion, demotion), source (operator or system), reason, links (halt event, incident, approval, figures), who and when (wall time).';
+
+
+--
+-- Name: session_incidents; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.session_incidents AS
+ SELECT s.session_id,
+    ('SES-'::text || s.session_id) AS session,
+    a.name AS account,
+    i.incident,
+    i.severity,
+    i.category,
+    i.title,
+    i.description,
+    i.status,
+    i.opened_at
+   FROM ((ops.session s
+     JOIN trading.account a ON ((a.book_id = s.book_id)))
+     JOIN api.incidents i ON (((i.book_id = s.book_id) AND (i.opened_at >= s.started_at) AND ((s.ended_at IS NULL) OR (i.opened_at <= s.ended_at)))));
+
+
+ALTER TABLE api.session_incidents OWNER TO predator_owner;
+
+--
+-- Name: VIEW session_incidents; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.session_incidents IS 'Incidents linked to a session: those of its account opened between its start and its end (wall time), with severity, category, title, reason (description) and status (open, acknowledged, resolved).';
+
+
+--
+-- Name: sessions; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.sessions AS
+ SELECT s.session_id,
+    ('SES-'::text || s.session_id) AS session,
+    s.book_id,
+    a.name AS account,
+    s.strategy,
+    s.lane,
+    a.lane AS account_lane,
+    s.status,
+    s.allocation,
+    s.currency,
+    s.planned_end,
+        CASE
+            WHEN (s.promoted_from IS NOT NULL) THEN ('SES-'::text || s.promoted_from)
+            ELSE NULL::text
+        END AS promoted_from,
+    s.reason,
+    s.actor,
+    s.created_at,
+    s.started_at,
+    s.status_since,
+    s.ended_at,
+    ( SELECT ((e.cause || ': '::text) || e.reason)
+           FROM ops.session_event e
+          WHERE (e.session_id = s.session_id)
+          ORDER BY e.seq DESC
+         LIMIT 1) AS last_event,
+    cur.hour AS figures_hour,
+    cur.equity,
+    cur.positions_value AS exposure,
+        CASE
+            WHEN (s.allocation > (0)::numeric) THEN (cur.positions_value / s.allocation)
+            ELSE NULL::numeric
+        END AS utilisation,
+        CASE
+            WHEN (s.allocation > (0)::numeric) THEN (cur.equity / s.allocation)
+            ELSE NULL::numeric
+        END AS equity_utilisation,
+    COALESCE(f.hours, (0)::bigint) AS hours,
+    f.first_hour,
+    f.last_hour,
+    COALESCE((EXTRACT(epoch FROM (f.last_hour - f.first_hour)) / (86400)::numeric), (0)::numeric) AS days,
+    f.peak_equity,
+    COALESCE(f.drawdown, (0)::numeric) AS drawdown,
+    COALESCE(f.max_drawdown, (0)::numeric) AS max_drawdown,
+    COALESCE(f.daily_loss, (0)::numeric) AS daily_loss,
+    l.max_drawdown_pct,
+    l.max_daily_loss_pct,
+    l.min_days,
+    (((COALESCE(f.drawdown, (0)::numeric) * (100)::numeric) > l.max_drawdown_pct) OR ((COALESCE(f.daily_loss, (0)::numeric) * (100)::numeric) > l.max_daily_loss_pct)) AS envelope_breached,
+    ( SELECT COALESCE(array_agg(('halted_'::text || h.scope_kind) ORDER BY h.scope_kind), '{}'::text[]) AS "coalesce"
+           FROM risk.halt_state h
+          WHERE (h.active AND ((h.scope_kind = 'global'::text) OR ((h.scope_kind = 'lane'::text) AND (h.scope_key = a.lane)) OR ((h.scope_kind = 'account'::text) AND (h.scope_key = a.name)) OR ((h.scope_kind = 'strategy'::text) AND (h.scope_key = ((a.name || '/'::text) || COALESCE(s.strategy, ''::text))))))) AS halted_by,
+    ( SELECT count(*) AS count
+           FROM api.session_incidents si
+          WHERE ((si.session_id = s.session_id) AND (si.status <> 'resolved'::text))) AS open_incidents,
+    ( SELECT COALESCE(array_agg(si.incident ORDER BY si.opened_at), '{}'::text[]) AS "coalesce"
+           FROM api.session_incidents si
+          WHERE (si.session_id = s.session_id)) AS incidents
+   FROM ((((ops.session s
+     JOIN trading.account a ON ((a.book_id = s.book_id)))
+     LEFT JOIN LATERAL ( SELECT count(*) AS hours,
+            min(x.hour) AS first_hour,
+            max(x.hour) AS last_hour,
+            max(x.equity) AS peak_equity,
+            max(x.dd) AS max_drawdown,
+            (array_agg(x.dd ORDER BY x.hour DESC))[1] AS drawdown,
+            (array_agg(x.daily_loss ORDER BY x.hour DESC))[1] AS daily_loss
+           FROM ( SELECT h.hour,
+                    h.equity,
+                        CASE
+                            WHEN (max(h.equity) OVER w > (0)::numeric) THEN GREATEST((0)::numeric, ((1)::numeric - (h.equity / max(h.equity) OVER w)))
+                            ELSE (0)::numeric
+                        END AS dd,
+                        CASE
+                            WHEN (h.day_start_equity > (0)::numeric) THEN (GREATEST((0)::numeric, (- h.daily_pnl)) / h.day_start_equity)
+                            ELSE (0)::numeric
+                        END AS daily_loss
+                   FROM portfolio.hourly_state h
+                  WHERE ((h.book_id = s.book_id) AND (h.recorded_at >= s.started_at) AND ((s.ended_at IS NULL) OR (h.recorded_at <= s.ended_at)))
+                  WINDOW w AS (ORDER BY h.hour ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) x) f ON (true))
+     LEFT JOIN LATERAL ( SELECT h.hour,
+            h.equity,
+            h.positions_value
+           FROM portfolio.hourly_state h
+          WHERE ((h.book_id = s.book_id) AND ((s.ended_at IS NULL) OR ((h.recorded_at >= s.started_at) AND (h.recorded_at <= s.ended_at))))
+          ORDER BY h.hour DESC
+         LIMIT 1) cur ON (true))
+     LEFT JOIN LATERAL ( SELECT ls.max_drawdown_pct,
+            ls.max_daily_loss_pct,
+            ls.min_days
+           FROM risk.lane_setting ls
+          WHERE (ls.lane = s.lane)
+          ORDER BY ls.revision DESC
+         LIMIT 1) l ON (true));
+
+
+ALTER TABLE api.sessions OWNER TO predator_owner;
+
+--
+-- Name: VIEW sessions; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.sessions IS 'The live sessions registry: each session (SES-n) of an account (and strategy) in a lane with its status, allocation and currency, planned end, origin (promoted_from), last event; its account''s equity and exposure at the last closed hour (the stored portfolio.valuation figures) and utilisation = exposure / allocation; its evidence (hours closed while it ran, days between the first and last, drawdown from its own peak now and at worst, daily loss); its lane''s envelope and whether it is breached; the halts covering it and its incidents (api.session_incidents).';
 
 
 --
@@ -15198,6 +16780,40 @@ ALTER TABLE ops.safe_mode_application ALTER COLUMN application_id ADD GENERATED 
 
 
 --
+-- Name: session_session_id_seq; Type: SEQUENCE; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ops.session ALTER COLUMN session_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.session_session_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: session_transition; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.session_transition (
+    from_status text NOT NULL,
+    to_status text NOT NULL,
+    description text NOT NULL
+);
+
+
+ALTER TABLE ops.session_transition OWNER TO predator_owner;
+
+--
+-- Name: TABLE session_transition; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.session_transition IS 'The legal moves of a session''s status (seed 003 §5.2): scheduled -> running | rolled_back; running -> suspended | completed | rolled_back; suspended -> running | completed | rolled_back. completed and rolled_back are final. Reference data.';
+
+
+--
 -- Name: alembic_version; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -15662,6 +17278,30 @@ ALTER TABLE ONLY ops.safe_mode_revert
 
 
 --
+-- Name: session_event session_event_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session_event
+    ADD CONSTRAINT session_event_pk PRIMARY KEY (session_id, seq);
+
+
+--
+-- Name: session session_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session
+    ADD CONSTRAINT session_pkey PRIMARY KEY (session_id);
+
+
+--
+-- Name: session_transition session_transition_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session_transition
+    ADD CONSTRAINT session_transition_pk PRIMARY KEY (from_status, to_status);
+
+
+--
 -- Name: setting setting_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -15862,6 +17502,14 @@ ALTER TABLE ONLY risk.lane_pool_setting
 
 
 --
+-- Name: lane_setting lane_setting_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.lane_setting
+    ADD CONSTRAINT lane_setting_pk PRIMARY KEY (lane, revision);
+
+
+--
 -- Name: limit_kind limit_kind_pkey; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -15979,6 +17627,14 @@ ALTER TABLE ONLY risk.strategy_health
 
 ALTER TABLE ONLY risk.strategy_health
     ADD CONSTRAINT strategy_health_pk PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: account_lane account_lane_pk; Type: CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account_lane
+    ADD CONSTRAINT account_lane_pk PRIMARY KEY (book_id, seq);
 
 
 --
@@ -16211,6 +17867,34 @@ CREATE INDEX alert_outbox_dedup_idx ON ops.alert_outbox USING btree (dedup_key, 
 --
 
 CREATE INDEX chain_head_book_idx ON ops.chain_head USING btree (book_id);
+
+
+--
+-- Name: session_by_status; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE INDEX session_by_status ON ops.session USING btree (status, lane);
+
+
+--
+-- Name: INDEX session_by_status; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON INDEX ops.session_by_status IS 'The running sessions of a lane, looked up at every halt, severity-1 incident and hour close.';
+
+
+--
+-- Name: session_one_active_per_account; Type: INDEX; Schema: ops; Owner: predator_owner
+--
+
+CREATE UNIQUE INDEX session_one_active_per_account ON ops.session USING btree (book_id) WHERE (status = ANY (ARRAY['running'::text, 'suspended'::text]));
+
+
+--
+-- Name: INDEX session_one_active_per_account; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON INDEX ops.session_one_active_per_account IS 'An account runs at most one session at a time (running or suspended).';
 
 
 --
@@ -16592,6 +18276,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.safe_mode_revert 
 
 
 --
+-- Name: session_event _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.session_event FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: session_transition _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.session_transition FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: setting _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -16631,6 +18329,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.venue_transfer FO
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.worker_health FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: session _010_guard; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_guard BEFORE DELETE OR UPDATE ON ops.session FOR EACH ROW EXECUTE FUNCTION ops.tg_session__guard();
 
 
 --
@@ -16760,6 +18465,27 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.safe_mode_revert FOR EACH
 
 
 --
+-- Name: session _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.session FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_session__guard();
+
+
+--
+-- Name: session_event _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.session_event FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: session_transition _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.session_transition FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: setting _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -16802,6 +18528,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.worker_health FOR EACH ST
 
 
 --
+-- Name: session_event _100_apply; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _100_apply BEFORE INSERT ON ops.session_event FOR EACH ROW EXECUTE FUNCTION ops.tg_session_event__apply();
+
+
+--
 -- Name: audit_log _500_alert; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -16820,6 +18553,13 @@ CREATE TRIGGER _500_alert AFTER INSERT ON ops.reconciliation FOR EACH ROW WHEN (
 --
 
 CREATE TRIGGER _500_alert AFTER INSERT ON ops.venue_transfer FOR EACH ROW WHEN ((new.kind = 'withdrawal'::text)) EXECUTE FUNCTION ops.tg_alert__enqueue();
+
+
+--
+-- Name: incident _600_sessions; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _600_sessions AFTER INSERT ON ops.incident FOR EACH ROW WHEN (((new.severity = 1) AND (new.book_id <> 0))) EXECUTE FUNCTION ops.tg_incident__suspend_sessions();
 
 
 --
@@ -16942,6 +18682,13 @@ CREATE TRIGGER _500_alert AFTER INSERT ON portfolio.treasury_status FOR EACH ROW
 
 
 --
+-- Name: hourly_state _600_sessions; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
+--
+
+CREATE TRIGGER _600_sessions AFTER INSERT ON portfolio.hourly_state FOR EACH ROW EXECUTE FUNCTION ops.tg_hourly_state__session_envelope();
+
+
+--
 -- Name: hourly_state _900_chain; Type: TRIGGER; Schema: portfolio; Owner: predator_owner
 --
 
@@ -17002,6 +18749,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.horizon_flag FOR
 --
 
 CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.lane_pool_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: lane_setting _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.lane_setting FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -17110,6 +18864,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.lane_pool_setting FOR EA
 
 
 --
+-- Name: lane_setting _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.lane_setting FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: limit_policy _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -17194,6 +18955,13 @@ CREATE TRIGGER _500_alert AFTER INSERT ON risk.state_event FOR EACH ROW WHEN (((
 
 
 --
+-- Name: halt_event _600_sessions; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _600_sessions AFTER INSERT ON risk.halt_event FOR EACH ROW WHEN ((new.action = 'halt'::text)) EXECUTE FUNCTION ops.tg_halt_event__suspend_sessions();
+
+
+--
 -- Name: breaker_trip _900_chain; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -17233,6 +19001,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON risk.state_event FOR EACH ROW EXECUTE
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON risk.strategy_health FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: account_lane _010_append_only; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.account_lane FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -17292,6 +19067,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON trading.signal FOR EA
 
 
 --
+-- Name: account _010_guard; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_guard BEFORE UPDATE ON trading.account FOR EACH ROW EXECUTE FUNCTION trading.tg_account__guard();
+
+
+--
 -- Name: lot _010_guard; Type: TRIGGER; Schema: trading; Owner: predator_owner
 --
 
@@ -17303,6 +19085,13 @@ CREATE TRIGGER _010_guard BEFORE UPDATE ON trading.lot FOR EACH ROW EXECUTE FUNC
 --
 
 CREATE TRIGGER _011_append_only BEFORE DELETE ON trading.lot FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: account_lane _011_no_truncate; Type: TRIGGER; Schema: trading; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON trading.account_lane FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -17685,6 +19474,54 @@ ALTER TABLE ONLY ops.safe_mode_revert
 
 
 --
+-- Name: session session_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session
+    ADD CONSTRAINT session_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: session session_currency_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session
+    ADD CONSTRAINT session_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: session_event session_event_is_a_legal_move; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session_event
+    ADD CONSTRAINT session_event_is_a_legal_move FOREIGN KEY (from_status, to_status) REFERENCES ops.session_transition(from_status, to_status);
+
+
+--
+-- Name: session_event session_event_session_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session_event
+    ADD CONSTRAINT session_event_session_id_fkey FOREIGN KEY (session_id) REFERENCES ops.session(session_id);
+
+
+--
+-- Name: session session_promoted_from_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session
+    ADD CONSTRAINT session_promoted_from_fkey FOREIGN KEY (promoted_from) REFERENCES ops.session(session_id);
+
+
+--
+-- Name: session session_strategy_is_registered; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session
+    ADD CONSTRAINT session_strategy_is_registered FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy(book_id, strategy);
+
+
+--
 -- Name: transfer_posting transfer_posting_book_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -17885,6 +19722,14 @@ ALTER TABLE ONLY risk.lane_pool_setting
 
 
 --
+-- Name: lane_setting lane_setting_currency_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.lane_setting
+    ADD CONSTRAINT lane_setting_currency_fkey FOREIGN KEY (currency) REFERENCES market.asset(asset);
+
+
+--
 -- Name: limit_policy limit_policy_limit_name_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -18010,6 +19855,30 @@ ALTER TABLE ONLY risk.strategy_health
 
 ALTER TABLE ONLY trading.account
     ADD CONSTRAINT account_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES market.asset(asset);
+
+
+--
+-- Name: account_lane account_lane_approval_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account_lane
+    ADD CONSTRAINT account_lane_approval_fkey FOREIGN KEY (approval) REFERENCES ops.approval_request(request_id);
+
+
+--
+-- Name: account_lane account_lane_book_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account_lane
+    ADD CONSTRAINT account_lane_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: account_lane account_lane_session_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+--
+
+ALTER TABLE ONLY trading.account_lane
+    ADD CONSTRAINT account_lane_session_id_fkey FOREIGN KEY (session_id) REFERENCES ops.session(session_id);
 
 
 --
@@ -18414,6 +20283,14 @@ GRANT ALL ON FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with t
 
 
 --
+-- Name: FUNCTION complete_session(p_session bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.complete_session(p_session bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.complete_session(p_session bigint, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -18436,6 +20313,14 @@ GRANT ALL ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interva
 
 REVOKE ALL ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION demote_session(p_session bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.demote_session(p_session bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.demote_session(p_session bigint, p_reason text) TO predator_operator;
 
 
 --
@@ -18561,6 +20446,14 @@ GRANT ALL ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reas
 
 REVOKE ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION promote_session(p_session bigint, p_allocation numeric, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.promote_session(p_session bigint, p_allocation numeric, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.promote_session(p_session bigint, p_allocation numeric, p_reason text) TO predator_operator;
 
 
 --
@@ -18710,6 +20603,14 @@ GRANT ALL ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strat
 
 
 --
+-- Name: FUNCTION resume_session(p_session bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.resume_session(p_session bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume_session(p_session bigint, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION resume_strategy(p_account text, p_strategy text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -18734,6 +20635,22 @@ GRANT ALL ON FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) TO 
 
 
 --
+-- Name: FUNCTION roll_back_session(p_session bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.roll_back_session(p_session bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.roll_back_session(p_session bigint, p_reason text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text, p_planned_end timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text, p_planned_end timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text, p_planned_end timestamp with time zone) TO predator_operator;
+
+
+--
 -- Name: FUNCTION set_anchor_key(p_reason text, p_secret bytea); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -18755,6 +20672,14 @@ GRANT ALL ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason 
 
 REVOKE ALL ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text, p_window_hours integer, p_min_events integer, p_trip_scope text) TO predator_operator;
+
+
+--
+-- Name: FUNCTION set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text) TO predator_operator;
 
 
 --
@@ -18790,11 +20715,27 @@ GRANT ALL ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason tex
 
 
 --
+-- Name: FUNCTION start_session(p_session bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.start_session(p_session bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.start_session(p_session bigint, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric); Type: ACL; Schema: api; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) TO predator_worker;
+
+
+--
+-- Name: FUNCTION suspend_session(p_session bigint, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.suspend_session(p_session bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.suspend_session(p_session bigint, p_reason text) TO predator_operator;
 
 
 --
@@ -19065,6 +21006,20 @@ REVOKE ALL ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target tex
 
 
 --
+-- Name: FUNCTION _audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -19139,6 +21094,69 @@ REVOKE ALL ON FUNCTION ops._require_finite(p_routine text, p_names text[], p_val
 --
 
 REVOKE ALL ON FUNCTION ops._require_finite_json(p_routine text, p_name text, p_json jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _require_session_move(p_from text, p_to text, p_session bigint); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._require_session_move(p_from text, p_to text, p_session bigint) FROM PUBLIC;
+
+
+--
+-- Name: TABLE session; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.session TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _session(p_session bigint); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session(p_session bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _session_blockers(p_book_id integer, p_strategy text); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session_blockers(p_book_id integer, p_strategy text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _session_halt(p_book_id integer, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint, p_session bigint); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session_halt(p_book_id integer, p_reason text, p_source text, p_ts timestamp with time zone, p_incident bigint, p_session bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _session_lift(p_book_id integer, p_reason text, p_session bigint); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session_lift(p_book_id integer, p_reason text, p_session bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _session_may_run(p_session ops.session, p_what text, p_with_budget boolean); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session_may_run(p_session ops.session, p_what text, p_with_budget boolean) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _session_move(p_session bigint, p_to text, p_cause text, p_source text, p_reason text, p_links jsonb); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session_move(p_session bigint, p_to text, p_cause text, p_source text, p_reason text, p_links jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _session_refused(p_errcode text, p_what text, p_codes text[], p_figures jsonb); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops._session_refused(p_errcode text, p_what text, p_codes text[], p_figures jsonb) FROM PUBLIC;
 
 
 --
@@ -19275,6 +21293,41 @@ REVOKE ALL ON FUNCTION ops.tg_append_only__refuse() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION ops.tg_chain__append() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_halt_event__suspend_sessions(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_halt_event__suspend_sessions() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_hourly_state__session_envelope(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_hourly_state__session_envelope() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_incident__suspend_sessions(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_incident__suspend_sessions() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_session__guard(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_session__guard() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_session_event__apply(); Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ops.tg_session_event__apply() FROM PUBLIC;
 
 
 --
@@ -19529,6 +21582,13 @@ REVOKE ALL ON FUNCTION risk._kill_strategy(p_book_id integer, p_strategy text, p
 
 
 --
+-- Name: FUNCTION _lane_allocated(p_lane text, p_except bigint); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._lane_allocated(p_lane text, p_except bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION _loss_stop(p_book_id integer, p_ts timestamp with time zone, p_reason text); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -19714,6 +21774,21 @@ GRANT ALL ON FUNCTION risk.current_limits(p_profile text) TO predator_auditor;
 
 
 --
+-- Name: TABLE lane_setting; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.lane_setting TO predator_auditor;
+
+
+--
+-- Name: FUNCTION lane_in_force(p_lane text); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.lane_in_force(p_lane text) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.lane_in_force(p_lane text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION normal_cdf(p_x numeric); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -19773,10 +21848,24 @@ REVOKE ALL ON FUNCTION trading._order_book(p_client_order_id text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION _set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text); Type: ACL; Schema: trading; Owner: predator_owner
 --
 
 REVOKE ALL ON FUNCTION trading.client_order_id(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_account__guard(); Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION trading.tg_account__guard() FROM PUBLIC;
 
 
 --
@@ -19812,6 +21901,22 @@ REVOKE ALL ON FUNCTION trading.tg_order_request__check() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION trading.tg_round_trip__check() FROM PUBLIC;
+
+
+--
+-- Name: TABLE account_lane; Type: ACL; Schema: trading; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE trading.account_lane TO predator_auditor;
+
+
+--
+-- Name: TABLE account_lanes; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.account_lanes TO predator_worker;
+GRANT SELECT ON TABLE api.account_lanes TO predator_operator;
+GRANT SELECT ON TABLE api.account_lanes TO predator_auditor;
 
 
 --
@@ -20410,6 +22515,15 @@ GRANT SELECT ON TABLE api.instruments TO predator_auditor;
 
 
 --
+-- Name: TABLE lanes; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.lanes TO predator_worker;
+GRANT SELECT ON TABLE api.lanes TO predator_operator;
+GRANT SELECT ON TABLE api.lanes TO predator_auditor;
+
+
+--
 -- Name: TABLE limit_policy; Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -20661,6 +22775,40 @@ GRANT SELECT ON TABLE ops.safe_mode_revert TO predator_auditor;
 GRANT SELECT ON TABLE api.safe_modes TO predator_worker;
 GRANT SELECT ON TABLE api.safe_modes TO predator_operator;
 GRANT SELECT ON TABLE api.safe_modes TO predator_auditor;
+
+
+--
+-- Name: TABLE session_event; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.session_event TO predator_auditor;
+
+
+--
+-- Name: TABLE session_events; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.session_events TO predator_worker;
+GRANT SELECT ON TABLE api.session_events TO predator_operator;
+GRANT SELECT ON TABLE api.session_events TO predator_auditor;
+
+
+--
+-- Name: TABLE session_incidents; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.session_incidents TO predator_worker;
+GRANT SELECT ON TABLE api.session_incidents TO predator_operator;
+GRANT SELECT ON TABLE api.session_incidents TO predator_auditor;
+
+
+--
+-- Name: TABLE sessions; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.sessions TO predator_worker;
+GRANT SELECT ON TABLE api.sessions TO predator_operator;
+GRANT SELECT ON TABLE api.sessions TO predator_auditor;
 
 
 --
@@ -20939,6 +23087,13 @@ GRANT SELECT ON TABLE market.universe TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE ops.chain_head TO predator_auditor;
+
+
+--
+-- Name: TABLE session_transition; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.session_transition TO predator_auditor;
 
 
 --

@@ -166,6 +166,23 @@ class IllegalRiskTransition(DatabaseRefusal):
     book does not have (docs/risk.md)."""
 
 
+class IllegalSessionTransition(DatabaseRefusal):
+    """PD021: a move of a session's status (scheduled, running, suspended, completed, rolled_back) that is not a row
+    of ``ops.session_transition``, or a change of a session outside its events (docs/operator.md "Lanes and
+    sessions")."""
+
+
+class SessionRefused(DatabaseRefusal):
+    """PD022: a session action refused by its rules, each named by a reason code in the message (``lane_budget``,
+    ``lane_changed``, ``account_has_active_session``, ``halted_global``, ``reconciliation_dirty``,
+    ``open_severity1_incident``, ``not_promoted``, ...)."""
+
+
+class PromotionRefused(DatabaseRefusal):
+    """PD023: a promotion live_canary -> live_promoted refused by its rules, each named by a reason code in the
+    message (``min_days``, ``drawdown_envelope``, ``open_severity1_incident``, ``lane_budget``, ...)."""
+
+
 _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD001": AppendOnlyViolation,
     "PD002": UnbalancedTransaction,
@@ -186,6 +203,9 @@ _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
     "PD017": ApprovalRequired,
     "PD018": ApprovalRefused,
     "PD020": IllegalRiskTransition,
+    "PD021": IllegalSessionTransition,
+    "PD022": SessionRefused,
+    "PD023": PromotionRefused,
 }
 
 

@@ -96,9 +96,10 @@ class ResumeBody(HaltBody):
 class ApprovalRequestBody(_Body):
     """``api.request_approval(action, target, reason, mode, value)``: resume ``global``; set_limit
     ``profile/limit[/scope]`` with mode and value; set_limit_policy ``profile/limit`` with mode and ceiling;
-    set_setting ``two_person_rule`` with value 0."""
+    set_setting ``two_person_rule`` with value 0; set_lane ``<live lane>/<currency>`` with the budget as value;
+    promote_session ``SES-<n>`` with the promoted allocation as value."""
 
-    action: Literal["resume", "set_limit", "set_limit_policy", "set_setting"]
+    action: Literal["resume", "set_limit", "set_limit_policy", "set_setting", "set_lane", "promote_session"]
     target: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     reason: Reason
     mode: Literal["pct", "abs", "bps", "count"] | None = None
@@ -723,5 +724,9 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
             lambda f: SafeModeRevertBody(profile=f.one("profile"), reason=f.one("reason")),
             lambda conn, b: db_api.revert_safe_mode(conn, b.profile, b.reason),
             "Fill in the risk profile and the reason.")
+
+    from predator.console import lanes  # the lanes and sessions routes and page (imports this module)
+
+    lanes.register(app, console, reader, writer, page_reader)
 
     return CorrelationId(HostGuard(app, security.allowed_hosts(settings.host, settings.port)))

@@ -401,6 +401,82 @@ def revert_safe_mode(conn: psycopg.Connection, profile: str, reason: str) -> int
     return run(conn, Call("SELECT api.revert_safe_mode(%s::text, %s::text)", (profile, reason), None))
 
 
+# --- lanes and sessions (docs/operator.md "Lanes and sessions") ------------------------------------------------
+
+
+def set_lane(conn: psycopg.Connection, lane: str, capital_budget: Decimal, currency: str, max_drawdown_pct: Decimal,
+             max_daily_loss_pct: Decimal, min_days: int, reason: str) -> int:
+    """A new revision of a lane's capital budget and risk envelope; returns the revision. Operator, audited. Raising
+    a live lane's budget needs a second operator's approval (PD017); PD022 a budget below the lane's allocations."""
+    return run(conn, Call("SELECT api.set_lane(%s::text, %s::numeric, %s::text, %s::numeric, %s::numeric, %s::integer,"
+                          " %s::text)", (lane, capital_budget, currency, max_drawdown_pct, max_daily_loss_pct, min_days,
+                                         reason), None))
+
+
+def schedule_session(conn: psycopg.Connection, account: str, allocation: Decimal, reason: str,
+                     strategy: str | None = None, planned_end: datetime | None = None) -> int:
+    """Register a scheduled session of ``account`` (optionally one strategy) in its lane with a capital allocation;
+    returns the session id. Operator, audited."""
+    return run(conn, Call("SELECT api.schedule_session(%s::text, %s::numeric, %s::text, %s::text, %s::timestamptz)",
+                          (account, allocation, reason, strategy, planned_end), None))
+
+
+#: The session moves, one api routine each (a fixed map: no SQL is built from a caller's string).
+_SESSION_MOVES = {
+    "start_session": "SELECT api.start_session(%s::bigint, %s::text)",
+    "suspend_session": "SELECT api.suspend_session(%s::bigint, %s::text)",
+    "resume_session": "SELECT api.resume_session(%s::bigint, %s::text)",
+    "complete_session": "SELECT api.complete_session(%s::bigint, %s::text)",
+    "roll_back_session": "SELECT api.roll_back_session(%s::bigint, %s::text)",
+    "demote_session": "SELECT api.demote_session(%s::bigint, %s::text)",
+}
+
+
+def _move_session(conn: psycopg.Connection, routine: str, session: int, reason: str) -> str:
+    return str(run(conn, Call(_SESSION_MOVES[routine], (session, reason), None)))
+
+
+def start_session(conn: psycopg.Connection, session: int, reason: str) -> str:
+    """Start a scheduled session within its lane's budget, lifting its account's halt; returns ``running``. PD021
+    unless scheduled, PD022 naming each failed rule. Operator, audited."""
+    return _move_session(conn, "start_session", session, reason)
+
+
+def suspend_session(conn: psycopg.Connection, session: int, reason: str) -> str:
+    """Suspend a running session and halt its account; returns ``suspended``. PD021 unless running. Operator."""
+    return _move_session(conn, "suspend_session", session, reason)
+
+
+def resume_session(conn: psycopg.Connection, session: int, reason: str) -> str:
+    """Resume a suspended session, lifting its account's halt; returns ``running``. PD021 unless suspended, PD022
+    naming each failed rule. Operator, audited."""
+    return _move_session(conn, "resume_session", session, reason)
+
+
+def complete_session(conn: psycopg.Connection, session: int, reason: str) -> str:
+    """End a running or suspended session, halting its account; returns ``completed``. PD021 otherwise. Operator."""
+    return _move_session(conn, "complete_session", session, reason)
+
+
+def roll_back_session(conn: psycopg.Connection, session: int, reason: str) -> str:
+    """Abandon a session (a scheduled one is cancelled; one that ran leaves its account halted); returns
+    ``rolled_back``. PD021 when already final. Operator, audited."""
+    return _move_session(conn, "roll_back_session", session, reason)
+
+
+def promote_session(conn: psycopg.Connection, session: int, allocation: Decimal, reason: str) -> int:
+    """Promote a running live_canary session to live_promoted with ``allocation``; returns the new session's id.
+    PD023 naming each failed rule, PD017 without a second operator's approval. Operator, audited."""
+    return run(conn, Call("SELECT api.promote_session(%s::bigint, %s::numeric, %s::text)",
+                          (session, allocation, reason), None))
+
+
+def demote_session(conn: psycopg.Connection, session: int, reason: str) -> str:
+    """Demote a live_promoted session (rolled back, its account back to live_canary and halted); returns the
+    account's lane after. PD022 not_promoted, PD021 a final session. Operator, audited."""
+    return _move_session(conn, "demote_session", session, reason)
+
+
 def post_venue_transfer(
     conn: psycopg.Connection, account: str, kind: str, currency: str, amount: Decimal, ts: datetime, reason: str,
     incident: str, venue_ref: str | None = None,

@@ -216,6 +216,8 @@ _REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strateg
               "incident_resolved", "incident_comment", "declare_operating_cost", "end_operating_cost",
               "approve_treasury_transfer", "post_venue_transfer", "void_fill"}
 _SETTINGS = {"set_limit", "set_breaker", "upsert_instruments"}
+#: Lane changes of the book (docs/operator.md "Lanes and sessions"): reported, not re-applied.
+_LANE_CHANGES = {"promote_session", "demote_session"}
 #: Hourly returns in the realized-volatility estimate when the profile sets no ``vol_window_hours`` (the default of
 #: ``risk._volatility_cap`` and ``risk._horizon_review``, docs/risk.md).
 VOLATILITY_WINDOW_HOURS = 168
@@ -243,6 +245,12 @@ def _interventions(conn: psycopg.Connection, config: RunConfig) -> tuple[list[In
         if a.action == "open_incident" and a.book_id == book_id:
             unreplayable.append(f"open_incident on {a.target} after the hour {after.isoformat() if after else '-'}"
                                 " (the audit log does not keep its description and links)")
+            continue
+        if a.action in _LANE_CHANGES and a.book_id == book_id:
+            # A promotion or demotion changed the lane the book's orders were judged under (halts, breakers, pools);
+            # the replay creates the account in the lane a run starts in and does not move it.
+            unreplayable.append(f"{a.action} {a.target} after the hour {after.isoformat() if after else '-'}"
+                                " (a lane change is not replayed)")
             continue
         if a.action in _SETTINGS:
             relevant = (

@@ -67,6 +67,16 @@ INSERT INTO api_surface VALUES
     ('approve_treasury_transfer', '{text,integer,"timestamp with time zone",text}', false, true, false),
     ('post_venue_transfer', '{text,text,text,numeric,"timestamp with time zone",text,text,text}', false, true, false),
     ('void_fill', '{text,text,text,"timestamp with time zone",text,text}', false, true, false),
+    -- lanes and live sessions (migration 0039, tests/sql/40_lanes.sql): operators only
+    ('set_lane', '{text,numeric,text,numeric,numeric,integer,text}', false, true, false),
+    ('schedule_session', '{text,numeric,text,text,"timestamp with time zone"}', false, true, false),
+    ('start_session', '{bigint,text}', false, true, false),
+    ('suspend_session', '{bigint,text}', false, true, false),
+    ('resume_session', '{bigint,text}', false, true, false),
+    ('complete_session', '{bigint,text}', false, true, false),
+    ('roll_back_session', '{bigint,text}', false, true, false),
+    ('promote_session', '{bigint,numeric,text}', false, true, false),
+    ('demote_session', '{bigint,text}', false, true, false),
     -- the two-person rule, policy ceilings and safe modes (migration 0035, tests/sql/36_approvals.sql)
     ('request_approval', '{text,text,text,text,numeric,"timestamp with time zone"}', false, true, false),
     ('approve', '{bigint,text}', false, true, false),
@@ -107,7 +117,9 @@ SELECT functions_are('api', ARRAY[
     'alerts_pending', 'record_alert_attempt',
     'execution_quality', 'venue_errors', 'reconciliation_status', 'balance_changes', 'limit_breaches',
     'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode',
-    'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors'],
+    'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors',
+    'set_lane', 'schedule_session', 'start_session', 'suspend_session', 'resume_session', 'complete_session',
+    'roll_back_session', 'promote_session', 'demote_session'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -118,7 +130,8 @@ SELECT views_are('api', ARRAY[
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
     'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes', 'approval_requests', 'limit_policy', 'chained_tables',
-    'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys'],
+    'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys',
+    'lanes', 'sessions', 'session_events', 'session_incidents', 'account_lanes'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
@@ -127,18 +140,20 @@ SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnames
 SELECT tables_are('market', ARRAY['venue', 'cluster', 'asset', 'instrument', 'universe', 'candle_load', 'candle',
                                   'candle_quarantine', 'candle_correction', 'candle_stage'], 'market tables');
 SELECT tables_are('trading', ARRAY['account', 'strategy', 'signal', 'order_request', 'order_transition', 'order_state',
-                                   'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip', 'book_currency', 'fill_void'], 'trading tables');
+                                   'order_event', 'fill', 'lot', 'lot_allocation', 'position', 'round_trip', 'book_currency', 'fill_void',
+                                   'account_lane'], 'trading tables');
 SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'balance', 'operating_cost', 'treasury_transfer'], 'ledger tables');
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
                                 'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag',
                                 'state_transition', 'state_event', 'state_current', 'pool', 'lane_pool_setting',
-                                'arbitration_setting', 'limit_policy', 'safe_mode_template', 'safe_mode_limit'], 'risk tables');
+                                'arbitration_setting', 'limit_policy', 'safe_mode_template', 'safe_mode_limit', 'lane_setting'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
                                'worker_health', 'alert_outbox', 'alert_attempt', 'hour_close_timing', 'approval_request',
                                'approval', 'approval_use', 'safe_mode_application', 'safe_mode_revert',
-                               'anchor_key', 'anchor_key_revocation', 'chain_anchor'], 'ops tables');
+                               'anchor_key', 'anchor_key_revocation', 'chain_anchor',
+                               'session_transition', 'session', 'session_event'], 'ops tables');
 
 -- Every api routine: SECURITY DEFINER, pinned search_path, owner --------------------------------------
 SELECT is_definer('api', s.fn, s.args, format('api.%s is SECURITY DEFINER', s.fn)) FROM api_surface s ORDER BY s.fn;

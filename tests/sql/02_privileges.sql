@@ -124,7 +124,7 @@ SELECT plan(
 SELECT cmp_ok((SELECT count(*) FROM governed WHERE NOT relispartition), '>=', 36::bigint, 'the 36 tables of the core (and any added since) are covered');
 SELECT ok(EXISTS (SELECT FROM governed WHERE relispartition), 'a candle partition created at run time is covered');
 SELECT ok(EXISTS (SELECT FROM governed WHERE tbl = 'ledger.posting'::regclass), 'ledger.posting is covered');
-SELECT cmp_ok((SELECT count(*) FROM governed_seq), '=', 6::bigint, 'the governed sequences are covered (market.candle_stage''s line_no, ops.alert_outbox''s seq, ops.approval_request''s request_id, ops.safe_mode_application''s application_id and two more)');
+SELECT cmp_ok((SELECT count(*) FROM governed_seq), '=', 7::bigint, 'the governed sequences are covered (market.candle_stage''s line_no, ops.alert_outbox''s seq, ops.approval_request''s request_id, ops.safe_mode_application''s application_id, ops.session''s session_id and two more)');
 SELECT ok(EXISTS (SELECT FROM writable_views), 'the auto-updatable api views are covered');
 SELECT cmp_ok((SELECT count(*) FROM write_procedures), '>=', 14::bigint, 'the 14 write procedures of the core (and any added since) are covered');
 SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p

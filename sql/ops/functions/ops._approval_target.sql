@@ -5,8 +5,10 @@
 --   set_limit         target '<profile>/<limit>/<scope>' (scope *)  params {mode, value} (value null: disabled)
 --   set_limit_policy  target '<profile>/<limit>'                    params {mode, value} (value: the ceiling, null: none)
 --   set_setting       target 'two_person_rule'                      params {value: 0}
+--   set_lane          target '<live lane>/<currency>'               params {value: the capital budget}
+--   promote_session   target 'SES-<n>' (or '<n>')                   params {value: the promoted allocation}
 -- PD012 for an unknown action or a target or parameters that are not one of these; PD011 for an unknown
--- profile or limit.
+-- profile or limit, currency or session.
 CREATE OR REPLACE FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -16,12 +18,28 @@ DECLARE
     v_parts text[];
     v_modes text[];
     v_arity integer;
+    v_id    bigint;
 BEGIN
     IF p_action = 'resume' AND p_target IN ('global', 'global:*', '*') AND p_mode IS NULL AND p_value IS NULL THEN
         RETURN jsonb_build_object('target', 'global', 'params', '{}'::jsonb, 'what', 'resume of global *');
     ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
         RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
                                   'what', 'set_setting two_person_rule 0');
+    ELSIF p_action = 'set_lane' AND p_target ~ '^(live_canary|live_promoted)/[^/]+$' AND p_mode IS NULL AND p_value >= 0 THEN
+        IF NOT EXISTS (SELECT FROM market.asset s WHERE s.asset = split_part(p_target, '/', 2)) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown currency %L', split_part(p_target, '/', 2)),
+                HINT = 'See api.assets for the known currencies.';
+        END IF;
+        RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
+                                  'what', format('set_lane %s budget %s', p_target, p_value));
+    ELSIF p_action = 'promote_session' AND p_target ~ '^(SES-)?[0-9]{1,18}$' AND p_mode IS NULL AND p_value > 0 THEN
+        v_id := regexp_replace(p_target, '^SES-', '')::bigint;
+        IF NOT EXISTS (SELECT FROM ops.session s WHERE s.session_id = v_id) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', v_id),
+                HINT = 'See api.sessions (predator sessions list).';
+        END IF;
+        RETURN jsonb_build_object('target', 'SES-' || v_id, 'params', jsonb_build_object('value', p_value),
+                                  'what', format('promote_session SES-%s allocation %s', v_id, p_value));
     ELSIF p_action IN ('set_limit', 'set_limit_policy') AND p_target IS NOT NULL THEN
         v_parts := string_to_array(p_target, '/');
         IF p_action = 'set_limit' AND cardinality(v_parts) = 2 THEN
@@ -49,8 +67,9 @@ BEGIN
         DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
-               'set_setting (target two_person_rule, value 0).';
+               'set_setting (target two_person_rule, value 0), set_lane (target live_canary|live_promoted/<currency>, '
+               'value: the budget), promote_session (target SES-<n>, value: the promoted allocation).';
 END
 $$;
 
-COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0), shared by api.request_approval and the actions; PD011 unknown profile or limit, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0; set_lane live lane/currency with the budget; promote_session SES-n with the allocation), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
