@@ -1448,6 +1448,73 @@ COMMENT ON FUNCTION api.execution_quality(p_account text, p_from timestamp with 
 
 
 --
+-- Name: exposure_usage(text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.exposure_usage(p_account text DEFAULT NULL::text) RETURNS TABLE(account text, hour timestamp with time zone, kind text, key text, amount numeric, base numeric, share numeric, limit_name text, limit_scope text, limit_mode text, limit_value numeric, cap numeric, used numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+BEGIN
+    IF p_account IS NOT NULL THEN
+        PERFORM trading._account(p_account);
+    END IF;
+    RETURN QUERY
+    WITH closed AS (
+        SELECT a.book_id, a.name, h.hour AS at_hour, h.equity, h.peak_equity, h.day_start_equity, h.positions_value,
+               h.exposures, risk.current_limits(a.risk_profile) AS lims
+          FROM trading.account a
+          JOIN LATERAL (SELECT s.hour, s.equity, s.peak_equity, s.day_start_equity, s.positions_value, s.exposures
+                          FROM portfolio.hourly_state s WHERE s.book_id = a.book_id ORDER BY s.hour DESC LIMIT 1) h ON true
+         WHERE p_account IS NULL OR a.name = p_account),
+    figures AS (
+        SELECT c.name, c.at_hour, c.lims, e.kind AS x_kind, e.key AS x_key, e.notional AS x_amount, c.equity AS x_base
+          FROM closed c CROSS JOIN LATERAL jsonb_to_recordset(c.exposures) AS e(kind text, key text, notional numeric)
+        UNION ALL
+        SELECT c.name, c.at_hour, c.lims, 'pool', p.pool,
+               coalesce((SELECT sum(sh.position_value + sh.open_buy_notional) FROM portfolio.strategy_hour sh
+                          WHERE sh.book_id = c.book_id AND sh.hour = c.at_hour AND sh.pool = p.pool), 0), c.equity
+          FROM closed c CROSS JOIN risk.pool p
+        UNION ALL
+        SELECT c.name, c.at_hour, c.lims, 'portfolio', '*', c.positions_value, c.equity FROM closed c
+        UNION ALL
+        SELECT c.name, c.at_hour, c.lims, 'drawdown', '*', greatest(c.peak_equity - c.equity, 0), c.peak_equity FROM closed c
+        UNION ALL
+        SELECT c.name, c.at_hour, c.lims, 'daily_loss', '*', greatest(c.day_start_equity - c.equity, 0), c.day_start_equity
+          FROM closed c),
+    limits (lim_kind, lim_name, ord) AS (
+        VALUES ('instrument', 'max_instrument_exposure', 1), ('cluster', 'max_cluster_exposure', 2),
+               ('quote', 'max_quote_exposure', 3), ('pool', 'pool_budget', 4), ('portfolio', 'max_portfolio_exposure', 5),
+               ('drawdown', 'drawdown_reduce_tier', 6), ('drawdown', 'drawdown_halt_tier', 7),
+               ('drawdown', 'drawdown_flatten_tier', 8), ('drawdown', 'max_drawdown', 9),
+               ('daily_loss', 'max_daily_loss', 10), ('daily_loss', 'daily_loss_halt', 11))
+    SELECT f.name, f.at_hour, f.x_kind, f.x_key, f.x_amount, f.x_base,
+           CASE WHEN f.x_base > 0 THEN f.x_amount / f.x_base END,
+           l.lim_name,
+           CASE WHEN f.lims -> l.lim_name ? f.x_key THEN f.x_key WHEN f.lims -> l.lim_name ? '*' THEN '*' END,
+           r.setting ->> 'mode', (r.setting ->> 'value')::numeric,
+           r.cap_amount,
+           CASE WHEN r.cap_amount > 0 THEN f.x_amount / r.cap_amount END
+      FROM figures f
+      JOIN limits l ON l.lim_kind = f.x_kind
+     CROSS JOIN LATERAL (SELECT coalesce(f.lims -> l.lim_name -> f.x_key, f.lims -> l.lim_name -> '*') AS setting,
+                                risk.cap(f.lims, l.lim_name, f.x_key, f.x_base) AS cap_amount) r
+     ORDER BY f.name, l.ord, f.x_key;
+END
+$$;
+
+
+ALTER FUNCTION api.exposure_usage(p_account text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION exposure_usage(p_account text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.exposure_usage(p_account text) IS 'Worker, operator, auditor: at each account''s last closed hour, every cap and loss limit against its figure: exposure by instrument, cluster and quote currency (recorded by the hour close), by capital pool (its strategies'' positions and open buys) and of the portfolio against max_instrument_exposure, max_cluster_exposure, max_quote_exposure, pool_budget and max_portfolio_exposure (the key''s own limit, else *); drawdown against its tiers and max_drawdown; the daily loss against max_daily_loss and daily_loss_halt. Amount, base and share, the limit in force, the cap as an amount (risk.cap) and the share of it used. PD011 unknown account.';
+
+
+--
 -- Name: feed_status(timestamp with time zone, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -14209,6 +14276,69 @@ COMMENT ON VIEW api.hourly_states IS 'State at the close of each hour (in the re
 
 
 --
+-- Name: incident_update; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.incident_update (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    incident_book_id integer,
+    incident_seq bigint NOT NULL,
+    action text NOT NULL,
+    reason text NOT NULL,
+    actor text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
+    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT incident_update_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT update_incident_book_is_its_book CHECK (((incident_book_id IS NULL) OR (incident_book_id = book_id)))
+);
+
+
+ALTER TABLE ops.incident_update OWNER TO predator_owner;
+
+--
+-- Name: TABLE incident_update; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.incident_update IS 'Acknowledgements, resolutions and comments on incidents: who and why. Append-only, chained per book.';
+
+
+--
+-- Name: COLUMN incident_update.incident_book_id; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.incident_update.incident_book_id IS 'The incident''s book, on rows written before migration 0009 only (always equal to book_id; kept as hashed); NULL on later rows. The incident is (book_id, incident_seq).';
+
+
+--
+-- Name: incident_updates; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.incident_updates AS
+ SELECT ((('INC-'::text || u.book_id) || '-'::text) || u.incident_seq) AS incident,
+    u.book_id,
+    u.incident_seq,
+    u.seq,
+    u.action,
+    u.reason,
+    u.actor,
+    u.recorded_at
+   FROM ops.incident_update u;
+
+
+ALTER TABLE api.incident_updates OWNER TO predator_owner;
+
+--
+-- Name: VIEW incident_updates; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.incident_updates IS 'Updates of incidents (INC-<book>-<seq>), in the incident''s book: acknowledged, comment or resolved, with why, who (login role) and when (wall clock); the incident''s status is in api.incidents.';
+
+
+--
 -- Name: incident; Type: TABLE; Schema: ops; Owner: predator_owner
 --
 
@@ -14251,44 +14381,6 @@ COMMENT ON TABLE ops.incident IS 'Append-only incident log: severity (1 = highes
 --
 
 COMMENT ON COLUMN ops.incident.opened_at IS 'Wall time the incident was opened, on rows written before migration 0009 only (covered by their hashes, so kept as written); NULL on later rows, whose wall time is recorded_at (never hashed). Business time: ts.';
-
-
---
--- Name: incident_update; Type: TABLE; Schema: ops; Owner: predator_owner
---
-
-CREATE TABLE ops.incident_update (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    incident_book_id integer,
-    incident_seq bigint NOT NULL,
-    action text NOT NULL,
-    reason text NOT NULL,
-    actor text NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT incident_action_is_known CHECK ((action = ANY (ARRAY['acknowledged'::text, 'resolved'::text, 'comment'::text]))),
-    CONSTRAINT incident_update_has_reason CHECK ((length(btrim(reason)) > 0)),
-    CONSTRAINT incident_update_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
-    CONSTRAINT update_incident_book_is_its_book CHECK (((incident_book_id IS NULL) OR (incident_book_id = book_id)))
-);
-
-
-ALTER TABLE ops.incident_update OWNER TO predator_owner;
-
---
--- Name: TABLE incident_update; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON TABLE ops.incident_update IS 'Acknowledgements, resolutions and comments on incidents: who and why. Append-only, chained per book.';
-
-
---
--- Name: COLUMN incident_update.incident_book_id; Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON COLUMN ops.incident_update.incident_book_id IS 'The incident''s book, on rows written before migration 0009 only (always equal to book_id; kept as hashed); NULL on later rows. The incident is (book_id, incident_seq).';
 
 
 --
@@ -20357,6 +20449,15 @@ GRANT ALL ON FUNCTION api.execution_quality(p_account text, p_from timestamp wit
 
 
 --
+-- Name: FUNCTION exposure_usage(p_account text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.exposure_usage(p_account text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.exposure_usage(p_account text) TO predator_worker;
+GRANT ALL ON FUNCTION api.exposure_usage(p_account text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION feed_status(p_clock timestamp with time zone, p_venue text, p_interval text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -22476,17 +22577,26 @@ GRANT SELECT ON TABLE api.hourly_states TO predator_auditor;
 
 
 --
--- Name: TABLE incident; Type: ACL; Schema: ops; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ops.incident TO predator_auditor;
-
-
---
 -- Name: TABLE incident_update; Type: ACL; Schema: ops; Owner: predator_owner
 --
 
 GRANT SELECT ON TABLE ops.incident_update TO predator_auditor;
+
+
+--
+-- Name: TABLE incident_updates; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.incident_updates TO predator_worker;
+GRANT SELECT ON TABLE api.incident_updates TO predator_operator;
+GRANT SELECT ON TABLE api.incident_updates TO predator_auditor;
+
+
+--
+-- Name: TABLE incident; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.incident TO predator_auditor;
 
 
 --

@@ -32,7 +32,7 @@ from predator import correlation, errors
 from predator.console import security
 from predator.console.errors import Problem, from_database
 from predator.db import api as db_api
-from predator.db import approvals_reads, console_reads, notify, ops_reads
+from predator.db import approvals_reads, console_reads, mirror_reads, notify, ops_reads
 from predator.db.connection import Target
 
 API_PREFIX = "/api/v1"
@@ -375,7 +375,8 @@ class UiForm:
 
 
 #: What the admin page's banner says after each form's governed call (``/admin?done=<key>&seq=<n>``).
-UI_DONE = ("halt", "resume", "request", "approve", "safe_mode", "safe_mode_revert")
+UI_DONE = ("halt", "resume", "request", "approve", "safe_mode", "safe_mode_revert",
+           "kill_switch", "strategy_pause", "strategy_resume")  # the last three: predator.console.mirror
 
 
 def create_app(settings: ConsoleSettings) -> ASGIApp:
@@ -642,7 +643,7 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
 
     @app.get("/admin", include_in_schema=False)
     def admin(principal: Visitor, done: str | None = None,
-              seq: int | None = None) -> HTMLResponse:
+              seq: int | None = None, target: str | None = None) -> HTMLResponse:
         with console.read() as conn:
             context: dict[str, Any] = {
                 "halts": console_reads.halts_in_force(conn),
@@ -651,9 +652,10 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
                 "approvals": approvals_reads.approval_requests(conn, limit=20),
                 "templates": approvals_reads.safe_mode_templates(conn),
                 "safe_modes": approvals_reads.safe_modes_in_force(conn),
+                "strategies": mirror_reads.strategies(conn),
             }
         return console.page("admin.html", principal=principal, done=done if done in UI_DONE else None, seq=seq,
-                            **context)
+                            target=target, **context)
 
     async def _ui_write(request: Request, principal: Principal, action: str, build: Callable[[UiForm], BaseModel],
                         call: Callable[[psycopg.Connection[Any], Any], int], needs: str) -> Response:
@@ -728,5 +730,10 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
     from predator.console import lanes  # the lanes and sessions routes and page (imports this module)
 
     lanes.register(app, console, reader, writer, page_reader)
+    # The Mirror pages and admin forms of predator.console.mirror (exposures, feeds, timeline, checks, incidents,
+    # runbooks, change log; kill switch, strategies, incident updates). Imported here: it builds on this module.
+    from predator.console import mirror
+
+    mirror.add_routes(app, console)
 
     return CorrelationId(HostGuard(app, security.allowed_hosts(settings.host, settings.port)))

@@ -9,7 +9,9 @@ reconciliation makes the page's resume come back refused with the database's PD0
 again, the operator asks for the resume's approval on the page; its own Approve is refused (PD018, the hint on the
 page); a second operator, in a second browser session logged in with the approver's token, approves it on the page;
 the operator resumes ticking the open incidents: in SQL the halt is lifted, the approval used and the incidents
-resolved, and the page says so. The operator logs out. Every page visited is saved as a full-page PNG under
+resolved, and the page says so. The operator opens the exposure page and the timeline of ETH/USDT (its chart has a
+marker per fill), acknowledges an incident on the incident console and applies a safe-mode template on the admin
+page (both in SQL), and logs out. Every page visited is saved as a full-page PNG under
 ``reports/screenshots/`` (the test's artefacts). The browsers and the console are stopped here.
 
 Not collected by ``make test`` (it needs Chromium): ``make test-browser`` runs it.
@@ -332,6 +334,57 @@ def test_two_operators_halt_approve_and_resume_through_the_pages(
     assert op.text("#halt-state") == "No halt in force"
     assert "DIRTY" not in op.text("#reconciliations")
     op.shoot("console_13_overview_resumed")
+
+    # The Mirror: the exposures against their caps (api.exposure_usage) and the decision timeline of ETH/USDT,
+    # its chart with one marker per fill.
+    op.click("header a[href='/exposures']")
+    op.wait_for_path("/exposures")
+    usage = op.text(f"#usage-{book.account}")
+    assert "ETH/USDT" in usage and "max_instrument_exposure" in usage and "% used" in usage
+    op.shoot("console_14_exposures")
+    op.open(f"/timeline?account={book.account}&symbol=ETH/USDT")
+    assert "halted_account" in op.text("#events")
+    with db.connect("auditor") as conn:
+        fills = conn.execute("SELECT count(*) FROM api.fills WHERE account = %s AND symbol = 'ETH/USDT'",
+                             (book.account,)).fetchone()
+    assert fills is not None and len(browser.find_elements(By.CSS_SELECTOR, "#chart .m-fill")) == fills[0] > 0
+    op.shoot("console_15_timeline")
+
+    # The incident console: an account halt's incident acknowledged through its form.
+    with db.connect("operator") as conn:
+        api.halt(conn, "browser drill: the incident console", "account", book.account)
+        conn.commit()
+    with db.connect("auditor") as conn:
+        row = conn.execute("SELECT incident FROM api.incidents WHERE account = %s AND status = 'open'"
+                           " ORDER BY seq DESC LIMIT 1", (book.account,)).fetchone()
+    assert row is not None
+    incident = row[0]
+    op.click("header a[href='/incidents']")
+    op.wait_for_path("/incidents")
+    assert "browser drill: the incident console" in op.text(f"#incident-{incident}")
+    op.fill(f"#update-{incident} input[name=reason]", "browser drill: looking at it")
+    op.click(f"#update-{incident} button[value=acknowledged]")
+    op.wait_for_path(rf"/incidents\?done=acknowledged&incident={incident}")
+    with db.connect("auditor") as conn:
+        assert conn.execute("SELECT status FROM api.incidents WHERE incident = %s",
+                            (incident,)).fetchone() == ("acknowledged",)
+    assert op.text(f"#incident-{incident} td.status") == "acknowledged"
+    op.shoot("console_16_incidents")
+
+    # A safe-mode template applied through the admin form, in SQL with the operator's login.
+    op.open("/admin")
+    op.fill("#safe-profile", "default")
+    Select(browser.find_element(By.ID, "safe-template")).select_by_visible_text("reduced")
+    op.fill("#safe-reason", "browser drill: reduced risk")
+    op.click("#safe-mode-form button[type=submit]")
+    op.wait_for_path(r"/admin\?done=safe_mode&seq=\d+")
+    with db.connect("auditor") as conn:
+        in_force = conn.execute("SELECT profile, template, reason, actor FROM api.safe_modes WHERE in_force").fetchall()
+        assert in_force == [("default", "reduced", "browser drill: reduced risk", OPERATOR_LOGIN)]
+        assert conn.execute("SELECT value FROM api.limits WHERE profile = 'default'"
+                            " AND limit_name = 'max_order_notional' AND scope = '*'").fetchone() == (Decimal(10),)
+    assert "reduced" in op.text("#safe-modes")
+    op.shoot("console_17_admin_safe_mode")
 
     # Logging out ends the session: the overview sends the browser to the login page again.
     op.click("header form button[type=submit]")

@@ -97,7 +97,9 @@ INSERT INTO api_surface VALUES
     ('venue_errors', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('reconciliation_status', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('balance_changes', '{text,"timestamp with time zone","timestamp with time zone",text}', true, true, true),
-    ('limit_breaches', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true);
+    ('limit_breaches', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
+    -- the console's caps against their figures (issue 16 item 2, tests/sql/41_mirror.sql)
+    ('exposure_usage', '{text}', true, true, true);
 
 -- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
 SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
@@ -119,7 +121,7 @@ SELECT functions_are('api', ARRAY[
     'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode',
     'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors',
     'set_lane', 'schedule_session', 'start_session', 'suspend_session', 'resume_session', 'complete_session',
-    'roll_back_session', 'promote_session', 'demote_session'],
+    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -130,7 +132,7 @@ SELECT views_are('api', ARRAY[
     'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
     'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes', 'approval_requests', 'limit_policy', 'chained_tables',
-    'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys',
+    'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys', 'incident_updates',
     'lanes', 'sessions', 'session_events', 'session_incidents', 'account_lanes'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
