@@ -4125,20 +4125,24 @@ BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
     IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days',
                                         'alert_dedup_window_seconds', 'alert_rate_limit_per_minute', 'alert_max_attempts',
-                                        'two_person_rule') THEN
+                                        'two_person_rule', 'retention_log_days', 'retention_report_days',
+                                        'retention_chaos_days') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days.';
     END IF;
     v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
                          WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
-                         WHEN 'alert_max_attempts' THEN 20 ELSE 1 END;
+                         WHEN 'alert_max_attempts' THEN 20
+                         WHEN 'retention_log_days' THEN 3650 WHEN 'retention_report_days' THEN 3650
+                         WHEN 'retention_chaos_days' THEN 3650 ELSE 1 END;
     v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1 ELSE 0 END;
     IF p_value IS NULL OR p_value < v_min OR p_value > v_max
-       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule') AND p_value <> trunc(p_value)) THEN
+       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule', 'retention_log_days',
+                      'retention_report_days', 'retention_chaos_days') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever).';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     IF p_name = 'two_person_rule' AND p_value = 0 THEN   -- no-op while the rule is off
@@ -4160,7 +4164,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017). PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite.';
 
 
 --
@@ -7882,7 +7886,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', NEW.session_id),
             HINT = 'See api.sessions.';
     END IF;
-    SELECT max(e.seq) INTO v_seq FROM ops.session_event e WHERE e.session_id = NEW.session_id;
+    NEW.book_id := v_s.book_id;   -- the session's book: the event is keyed by it
+    SELECT max(e.seq) INTO v_seq FROM ops.session_event e WHERE e.book_id = v_s.book_id AND e.session_id = NEW.session_id;
     NEW.seq := coalesce(v_seq, 0) + 1;
     IF v_seq IS NULL THEN
         -- The creation: the session was inserted scheduled.
@@ -15543,6 +15548,7 @@ COMMENT ON VIEW api.safe_modes IS 'Safe-mode applications (api.apply_safe_mode) 
 --
 
 CREATE TABLE ops.session_event (
+    book_id integer NOT NULL,
     session_id bigint NOT NULL,
     seq integer NOT NULL,
     from_status text,
@@ -15756,7 +15762,8 @@ CREATE TABLE ops.setting (
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
     CONSTRAINT live_burn_in_days_is_bounded CHECK (((name <> 'live_burn_in_days'::text) OR ((value >= (0)::numeric) AND (value <= (365)::numeric)))),
     CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
-    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text]))),
+    CONSTRAINT retention_days_are_bounded CHECK (((name <> ALL (ARRAY['retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text])) OR ((value >= (0)::numeric) AND (value <= (3650)::numeric) AND (value = trunc(value))))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text, 'retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
@@ -15771,7 +15778,7 @@ ALTER TABLE ops.setting OWNER TO predator_owner;
 -- Name: TABLE setting; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time (hour close, signal, fill, order event, transfer, deposit, reconciliation, venue health, candle load clock) may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency (in that currency) that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days a strategy needs on a venue before it may be registered on a live account there, 0..365.';
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days before live, 0..365. alert_*: the notifier''s pacing. two_person_rule: 0 or 1. retention_log_days, retention_report_days, retention_chaos_days: how many days predator retention apply keeps log files, reports and chaos work directories, 0..3650 (0 = for ever); never rows of the database.';
 
 
 --
@@ -17374,15 +17381,23 @@ ALTER TABLE ONLY ops.safe_mode_revert
 --
 
 ALTER TABLE ONLY ops.session_event
-    ADD CONSTRAINT session_event_pk PRIMARY KEY (session_id, seq);
+    ADD CONSTRAINT session_event_pk PRIMARY KEY (book_id, session_id, seq);
 
 
 --
--- Name: session session_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+-- Name: session session_id_is_unique; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
 ALTER TABLE ONLY ops.session
-    ADD CONSTRAINT session_pkey PRIMARY KEY (session_id);
+    ADD CONSTRAINT session_id_is_unique UNIQUE (session_id, book_id);
+
+
+--
+-- Name: session session_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.session
+    ADD CONSTRAINT session_pk PRIMARY KEY (book_id, session_id);
 
 
 --
@@ -19590,11 +19605,11 @@ ALTER TABLE ONLY ops.session_event
 
 
 --
--- Name: session_event session_event_session_id_fkey; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+-- Name: session_event session_event_of_a_session; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
 ALTER TABLE ONLY ops.session_event
-    ADD CONSTRAINT session_event_session_id_fkey FOREIGN KEY (session_id) REFERENCES ops.session(session_id);
+    ADD CONSTRAINT session_event_of_a_session FOREIGN KEY (book_id, session_id) REFERENCES ops.session(book_id, session_id);
 
 
 --
@@ -19602,7 +19617,7 @@ ALTER TABLE ONLY ops.session_event
 --
 
 ALTER TABLE ONLY ops.session
-    ADD CONSTRAINT session_promoted_from_fkey FOREIGN KEY (promoted_from) REFERENCES ops.session(session_id);
+    ADD CONSTRAINT session_promoted_from_fkey FOREIGN KEY (book_id, promoted_from) REFERENCES ops.session(book_id, session_id);
 
 
 --
@@ -19643,14 +19658,6 @@ ALTER TABLE ONLY ops.transfer_posting
 
 ALTER TABLE ONLY ops.transfer_posting
     ADD CONSTRAINT transfer_posting_tx FOREIGN KEY (book_id, tx_seq) REFERENCES ledger.transaction(book_id, seq);
-
-
---
--- Name: incident_update update_has_incident; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
---
-
-ALTER TABLE ONLY ops.incident_update
-    ADD CONSTRAINT update_has_incident FOREIGN KEY (incident_book_id, incident_seq) REFERENCES ops.incident(book_id, seq);
 
 
 --
@@ -19966,11 +19973,11 @@ ALTER TABLE ONLY trading.account_lane
 
 
 --
--- Name: account_lane account_lane_session_id_fkey; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
+-- Name: account_lane account_lane_of_a_session; Type: FK CONSTRAINT; Schema: trading; Owner: predator_owner
 --
 
 ALTER TABLE ONLY trading.account_lane
-    ADD CONSTRAINT account_lane_session_id_fkey FOREIGN KEY (session_id) REFERENCES ops.session(session_id);
+    ADD CONSTRAINT account_lane_of_a_session FOREIGN KEY (book_id, session_id) REFERENCES ops.session(book_id, session_id);
 
 
 --

@@ -9,6 +9,7 @@ secret never appears in it: every handler and the structlog chain mask secrets (
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ def configure_logging(level: int = logging.INFO) -> Path:
     if _configured:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path)
+    # Watched: a log that `predator retention apply` rotated or deleted is reopened at the next line.
+    handler = logging.handlers.WatchedFileHandler(path)
     handler.setLevel(level)
     err = logging.StreamHandler(sys.stderr)
     err.setLevel(logging.WARNING)

@@ -63,14 +63,14 @@ INSERT INTO ops.session_transition (from_status, to_status, description) VALUES
     ('suspended', 'rolled_back', 'abandoned or demoted while suspended');
 
 CREATE TABLE ops.session (
-    session_id    bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    session_id    bigint      GENERATED ALWAYS AS IDENTITY,
     book_id       integer     NOT NULL REFERENCES trading.account,
     strategy      text,
     lane          text        NOT NULL CONSTRAINT session_lane_is_known CHECK (lane IN ('paper', 'live_canary', 'live_promoted')),
     allocation    numeric     NOT NULL CONSTRAINT session_allocation_is_positive CHECK (allocation > 0),
     currency      text        NOT NULL REFERENCES market.asset,
     planned_end   timestamptz,
-    promoted_from bigint      REFERENCES ops.session,
+    promoted_from bigint,
     status        text        NOT NULL DEFAULT 'scheduled' CONSTRAINT session_status_is_known
                               CHECK (status IN ('scheduled', 'running', 'suspended', 'completed', 'rolled_back')),
     status_since  timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -79,6 +79,11 @@ CREATE TABLE ops.session (
     reason        text        NOT NULL CONSTRAINT session_has_reason CHECK (length(btrim(reason)) > 0),
     actor         text        NOT NULL DEFAULT session_user,
     created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- Keyed by book like every governed table (distributable by book, docs/architecture.md §8); the identity
+    -- alone names a session (SES-n) across the installation.
+    CONSTRAINT session_pk PRIMARY KEY (book_id, session_id),
+    CONSTRAINT session_id_is_unique UNIQUE (session_id, book_id),
+    CONSTRAINT session_promoted_from_fkey FOREIGN KEY (book_id, promoted_from) REFERENCES ops.session (book_id, session_id),
     CONSTRAINT session_strategy_is_registered FOREIGN KEY (book_id, strategy) REFERENCES trading.strategy (book_id, strategy),
     CONSTRAINT session_ended_iff_final CHECK ((status IN ('completed', 'rolled_back')) = (ended_at IS NOT NULL)),
     CONSTRAINT session_started_unless_scheduled CHECK (status IN ('scheduled', 'rolled_back') OR started_at IS NOT NULL),
@@ -96,7 +101,8 @@ COMMENT ON INDEX ops.session_one_active_per_account IS 'An account runs at most 
 COMMENT ON INDEX ops.session_by_status IS 'The running sessions of a lane, looked up at every halt, severity-1 incident and hour close.';
 
 CREATE TABLE ops.session_event (
-    session_id  bigint      NOT NULL REFERENCES ops.session,
+    book_id     integer     NOT NULL,   -- the session's book (set by the _100_apply trigger)
+    session_id  bigint      NOT NULL,
     seq         integer     NOT NULL CONSTRAINT session_event_seq_is_positive CHECK (seq > 0),
     from_status text,
     to_status   text        NOT NULL,
@@ -107,7 +113,8 @@ CREATE TABLE ops.session_event (
     links       jsonb       NOT NULL DEFAULT '{}'::jsonb,
     actor       text        NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    CONSTRAINT session_event_pk PRIMARY KEY (session_id, seq),
+    CONSTRAINT session_event_pk PRIMARY KEY (book_id, session_id, seq),
+    CONSTRAINT session_event_of_a_session FOREIGN KEY (book_id, session_id) REFERENCES ops.session (book_id, session_id),
     CONSTRAINT session_event_is_a_legal_move FOREIGN KEY (from_status, to_status) REFERENCES ops.session_transition,
     CONSTRAINT session_event_creation_is_scheduled CHECK (from_status IS NOT NULL OR to_status = 'scheduled'),
     CONSTRAINT session_event_recorded_at_is_finite CHECK (recorded_at > '-infinity' AND recorded_at < 'infinity')
@@ -120,13 +127,14 @@ CREATE TABLE trading.account_lane (
     from_lane   text        NOT NULL,
     to_lane     text        NOT NULL CONSTRAINT account_lane_to_is_live CHECK (to_lane IN ('live_canary', 'live_promoted')),
     cause       text        NOT NULL CONSTRAINT account_lane_cause_is_known CHECK (cause IN ('promotion', 'demotion')),
-    session_id  bigint      NOT NULL REFERENCES ops.session,
+    session_id  bigint      NOT NULL,
     approval    bigint      REFERENCES ops.approval_request,
     source      text        NOT NULL CONSTRAINT account_lane_source_is_known CHECK (source IN ('operator', 'system')),
     reason      text        NOT NULL CONSTRAINT account_lane_has_reason CHECK (length(btrim(reason)) > 0),
     actor       text        NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT account_lane_pk PRIMARY KEY (book_id, seq),
+    CONSTRAINT account_lane_of_a_session FOREIGN KEY (book_id, session_id) REFERENCES ops.session (book_id, session_id),
     CONSTRAINT account_lane_changes CHECK (from_lane <> to_lane),
     CONSTRAINT account_lane_recorded_at_is_finite CHECK (recorded_at > '-infinity' AND recorded_at < 'infinity')
 );

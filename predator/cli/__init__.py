@@ -77,7 +77,7 @@ def main(debug: bool) -> None:
 from predator.cli import db as _db  # noqa: E402,F401  (registers commands)
 
 for _module in ("gates", "data", "trading", "safety", "emulate", "keys", "instruments", "scenario", "chaos",
-                "treasury", "console", "alerts", "approvals", "audit", "backup", "lanes"):
+                "treasury", "console", "alerts", "approvals", "audit", "backup", "lanes", "standby", "retention"):
     try:
         __import__(f"predator.cli.{_module}")
     except ModuleNotFoundError as _e:  # a command group not built yet

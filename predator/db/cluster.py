@@ -13,6 +13,10 @@ exists, else ``nobody``) through ``runuser``; Python stays as it is and connects
 user cannot reach ``PREDATOR_HOME`` (for example a checkout under ``/root``), the data directory lives under
 ``/var/lib/predator/<hash>`` instead and ``PREDATOR_HOME/cluster.json`` records where.
 
+Replication (``Layout.replication``, ``sync_standby``, ``primary_conninfo``; :mod:`predator.db.standby`): a primary
+that feeds a synchronous streaming standby, or the standby itself, kept in ``cluster.json`` like the rest; after a
+promotion ``cluster.json`` names the promoted cluster (docs/recovery.md, "Standby and failover").
+
 Server binaries: ``PREDATOR_PG_BIN``, else ``pg_config --bindir``, else the newest
 ``/usr/lib/postgresql/*/bin``, else the optional ``pgserver`` wheel.
 """
@@ -144,6 +148,15 @@ class Layout:
     run_as: str | None  # OS user that runs the server when we are root, else None
     port: int = 5432
     wal_archive: bool = False  # archive_mode on, segments copied to archive_dir (docs/recovery.md)
+    #: WAL level and senders for streaming replication (a primary that feeds a standby, or a standby that
+    #: may become a primary): ``predator standby create`` switches it on (docs/recovery.md, "Standby").
+    replication: bool = False
+    #: The application name of the synchronous standby a commit waits for (``synchronous_standby_names``),
+    #: None: commits do not wait for any standby.
+    sync_standby: str | None = None
+    #: A standby's connection to its primary (``primary_conninfo``) and replication slot; None on a primary.
+    primary_conninfo: str | None = None
+    primary_slot: str | None = None
 
     @property
     def archive_dir(self) -> Path:
@@ -193,6 +206,10 @@ def layout(home: Path | None = None) -> Layout:
             data.get("run_as"),
             int(data.get("port", 5432)),
             bool(data.get("wal_archive", False)),
+            bool(data.get("replication", False)),
+            data.get("sync_standby"),
+            data.get("primary_conninfo"),
+            data.get("primary_slot"),
         )
     run_as = _server_user()
     base = home / "pg"
@@ -217,6 +234,10 @@ def _save(lay: Layout) -> None:
                 "run_as": lay.run_as,
                 "port": lay.port,
                 "wal_archive": lay.wal_archive,
+                "replication": lay.replication,
+                "sync_standby": lay.sync_standby,
+                "primary_conninfo": lay.primary_conninfo,
+                "primary_slot": lay.primary_slot,
             },
             indent=2,
         )
@@ -254,34 +275,54 @@ def is_running(lay: Layout | None = None) -> bool:
     return proc.returncode == 0
 
 
-def up(tcp_port: int | None = None, wal_archive: bool | None = None) -> Layout:
+def up(tcp_port: int | None = None, wal_archive: bool | None = None, replication: bool | None = None) -> Layout:
     """Initialise (once) and start the embedded cluster, create the ``predator`` database; idempotent and
     safe to call from several processes at once (an exclusive lock on ``PREDATOR_HOME/cluster.lock``).
 
     ``wal_archive`` True switches WAL archiving on (kept in ``cluster.json``: later starts keep it), False
     off, None leaves it as it was (off for a new cluster). A running server whose setting changes is
-    restarted (``wal_level`` and ``archive_mode`` take effect only at server start)."""
+    restarted (``wal_level`` and ``archive_mode`` take effect only at server start). ``replication`` likewise
+    switches the WAL level and senders a streaming standby needs (:mod:`predator.db.standby`)."""
     home = config.home()
     home.mkdir(parents=True, exist_ok=True)
     with open(home / "cluster.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _up(tcp_port, wal_archive)
+        return _up(tcp_port, wal_archive, replication)
 
 
 def server_conf(lay: Layout, listen: str = "", replica: bool = False) -> str:
     """The text of ``predator.conf`` for ``lay`` (WAL archiving when ``lay.wal_archive``). ``replica``: the WAL
     level and senders of an archiving cluster without the archiving (a cluster in archive recovery needs at least
     the settings of the one that wrote the WAL)."""
-    replica = replica or lay.wal_archive
+    replica = replica or lay.wal_archive or lay.replication
     conf = _CONF.format(listen=listen, port=lay.port, socket_dir=lay.socket_dir,
                         wal_level="replica" if replica else "minimal", max_wal_senders=4 if replica else 0)
-    return conf + (_ARCHIVE_CONF.format(archive=lay.archive_dir) if lay.wal_archive else "")
+    conf += _ARCHIVE_CONF.format(archive=lay.archive_dir) if lay.wal_archive else ""
+    if lay.replication:
+        conf += "max_replication_slots = 4\nhot_standby = on\nwal_receiver_status_interval = 1s\n"
+    if lay.sync_standby:
+        # Every commit with synchronous_commit on (every durable session) waits until this standby has flushed
+        # its WAL: a committed transaction exists on both servers (docs/recovery.md, "Standby and failover").
+        conf += f"synchronous_standby_names = '\"{lay.sync_standby}\"'\n"
+    if lay.primary_conninfo:
+        conf += f"primary_conninfo = '{_conf_quote(lay.primary_conninfo)}'\n"
+    if lay.primary_slot:
+        conf += f"primary_slot_name = '{lay.primary_slot}'\n"
+    return conf
 
 
-def _up(tcp_port: int | None, wal_archive: bool | None = None) -> Layout:
+def _conf_quote(value: str) -> str:
+    """A value for a single-quoted string of postgresql.conf (quotes doubled, backslashes escaped)."""
+    return value.replace("\\", "\\\\").replace("'", "''")
+
+
+def _up(tcp_port: int | None, wal_archive: bool | None = None, replication: bool | None = None) -> Layout:
     lay = layout()
     bindir = find_bindir()
     restart = False
+    if replication is not None and replication != lay.replication:
+        lay = dataclasses.replace(lay, replication=replication)
+        restart = True
     if tcp_port is not None:
         lay = dataclasses.replace(lay, port=tcp_port)
         restart = True
@@ -325,7 +366,7 @@ def _up(tcp_port: int | None, wal_archive: bool | None = None) -> Layout:
         recovering = _crashed(lay, bindir)
         _run(lay, [str(bindir / "pg_ctl"), "start", "-D", str(lay.pgdata), "-w", "-t", "60", "-l", str(lay.logfile)])
     _ensure_database(lay)
-    if recovering:
+    if recovering and lay.primary_conninfo is None:   # a standby is read-only: statistics come with the WAL
         analyze_after_recovery(lay)
     return lay
 
@@ -381,6 +422,8 @@ def analyze_after_recovery(lay: Layout) -> list[str]:
             "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1").fetchall()]
     for db in dbs:
         with psycopg.connect(lay.dsn(db), autocommit=True) as conn:
+            # Statistics are no business data: they never wait for a synchronous standby that may be down.
+            conn.execute("SET synchronous_commit = local")
             for (table,) in conn.execute(_TO_ANALYZE).fetchall():
                 conn.execute(f"ANALYZE {table}")  # a quoted name from format('%I.%I') above
                 done.append(f"{db}.{table}")
@@ -465,8 +508,33 @@ def status() -> dict[str, object]:
     }
 
 
-# The pieces predator.db.pitr builds a restored cluster with.
+def set_sync_standby(name: str | None) -> Layout:
+    """Make commits of the embedded cluster wait for the standby ``name`` (``synchronous_standby_names``), or for
+    none (None); kept in ``cluster.json`` and applied by a reload when the server runs (no restart). The rest of
+    ``predator.conf`` is left as it is (a TCP listener stays)."""
+    home = config.home()
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "cluster.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lay = dataclasses.replace(layout(), sync_standby=name)
+        conf_path = lay.pgdata / "predator.conf"
+        listen = ""
+        if conf_path.exists():
+            for line in conf_path.read_text().splitlines():
+                if line.startswith("listen_addresses = '"):
+                    listen = line.split("'")[1]
+        _write_as(lay, conf_path, server_conf(lay, listen=listen))
+        _save(lay)
+        if is_running(lay):
+            _reload(lay, find_bindir())
+        return lay
+
+
+# The pieces predator.db.pitr and predator.db.standby build another cluster with.
 HBA = _HBA
 prepare_dirs = _prepare_dirs
 save_layout = _save
 as_user = _as_user
+write_as = _write_as
+run_as_server = _run
+reload = _reload

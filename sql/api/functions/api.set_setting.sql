@@ -7,7 +7,10 @@
 -- the notifier's alert_dedup_window_seconds (0..86400), alert_rate_limit_per_minute (1..600, per channel) and
 -- alert_max_attempts (1..20) (docs/operator.md, "Alerts"); two_person_rule (0 or 1, on when unset): 0 lets
 -- one operator resume a global halt and set limits above their policy alone; turning it off (1 -> 0) is itself
--- a high-risk action that consumes a second operator's approval (PD017 without one; docs/operator.md).
+-- a high-risk action that consumes a second operator's approval (PD017 without one; docs/operator.md);
+-- retention_log_days, retention_report_days, retention_chaos_days (whole days 0..3650, 0 = for ever): how long
+-- `predator retention apply` keeps log files, reports and chaos work directories (files only, never rows;
+-- docs/recovery.md, "Retention").
 -- Raises PD011 for an unknown setting, PD012 for a value outside its range or not finite, or no reason.
 -- Tables: ops.setting, ops.audit_log.
 CREATE OR REPLACE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text)
@@ -24,20 +27,24 @@ BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
     IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days',
                                         'alert_dedup_window_seconds', 'alert_rate_limit_per_minute', 'alert_max_attempts',
-                                        'two_person_rule') THEN
+                                        'two_person_rule', 'retention_log_days', 'retention_report_days',
+                                        'retention_chaos_days') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days.';
     END IF;
     v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
                          WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
-                         WHEN 'alert_max_attempts' THEN 20 ELSE 1 END;
+                         WHEN 'alert_max_attempts' THEN 20
+                         WHEN 'retention_log_days' THEN 3650 WHEN 'retention_report_days' THEN 3650
+                         WHEN 'retention_chaos_days' THEN 3650 ELSE 1 END;
     v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1 ELSE 0 END;
     IF p_value IS NULL OR p_value < v_min OR p_value > v_max
-       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule') AND p_value <> trunc(p_value)) THEN
+       OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule', 'retention_log_days',
+                      'retention_report_days', 'retention_chaos_days') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever).';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     IF p_name = 'two_person_rule' AND p_value = 0 THEN   -- no-op while the rule is off
@@ -52,4 +59,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017). PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite.';

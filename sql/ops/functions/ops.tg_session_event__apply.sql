@@ -17,7 +17,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', NEW.session_id),
             HINT = 'See api.sessions.';
     END IF;
-    SELECT max(e.seq) INTO v_seq FROM ops.session_event e WHERE e.session_id = NEW.session_id;
+    NEW.book_id := v_s.book_id;   -- the session's book: the event is keyed by it
+    SELECT max(e.seq) INTO v_seq FROM ops.session_event e WHERE e.book_id = v_s.book_id AND e.session_id = NEW.session_id;
     NEW.seq := coalesce(v_seq, 0) + 1;
     IF v_seq IS NULL THEN
         -- The creation: the session was inserted scheduled.
