@@ -115,11 +115,12 @@ def build(conn: psycopg.Connection[Any], account: str, start: datetime | None = 
                 "chains": {s.chain: {"rows": s.rows, "first_seq": s.first_seq, "last_seq": s.last_seq,
                                      "start_hash": s.start_hash, "end_hash": s.end_hash} for s in spans},
             }
+        kinds = {"chain_heads.csv": "heads", "anchors.csv": "anchors"}
         for name, data in (("chain_heads.csv", db.chain_heads_csv(conn, book_id)),
+                           ("anchors.csv", db.anchor_csv(conn, book_id, last.hour if last else end)),
                            ("account.csv", db.account_csv(conn, account)), ("runs.csv", db.runs_csv(conn, account))):
             pkg.files[name] = data
-            files[name] = {"kind": "heads" if name == "chain_heads.csv" else "table",
-                           "rows": len(predator_verify.read_csv(data.decode())) - 1}
+            files[name] = {"kind": kinds.get(name, "table"), "rows": len(predator_verify.read_csv(data.decode())) - 1}
         results = gates.run_gates(conn, gate_files, gates.Scope(account, start, end))
     header: list[str | None] = ["gate", "passed", "violations", "error"]
     gate_rows = [header] + [[r.name, "true" if r.passed else "false", str(r.violations), r.error] for r in results]

@@ -196,3 +196,25 @@ def runs_csv(conn: psycopg.Connection[Any], account: str) -> bytes:
         "SELECT run_id, kind, config::text AS config, dataset_hash, to_jsonb(started_at) #>> '{{}}' AS started_at"
         " FROM api.runs WHERE account = {a} ORDER BY started_at, run_id COLLATE \"C\"").format(a=sql.Literal(account)))
 
+
+def anchor_csv(conn: psycopg.Connection[Any], book_id: int, through: datetime | None) -> bytes:
+    """The heads of the book's latest hour-close anchor at or before ``through`` (None: the latest), one row per
+    chain of the book, named as the export names its chains (``<schema>.<table>``, the journal's
+    ``ledger.posting:<account>:<currency>``; the database-local book id dropped), with the anchor's seq, hour, key
+    id and signature (api.chain_anchors; the control plane's heads, which the anchor also signs, are left out).
+    Header only when the book has no such anchor (no anchor key set)."""
+    return _copy(conn, sql.SQL(
+        "WITH a AS (SELECT seq, hour, key_id, signature, heads FROM api.chain_anchors"
+        "            WHERE book_id = {b} AND kind = 'close' AND ({t}::timestamptz IS NULL OR hour <= {t}::timestamptz)"
+        "            ORDER BY seq DESC LIMIT 1)"
+        " SELECT * FROM (SELECT a.seq AS anchor_seq, to_jsonb(a.hour) #>> '{{}}' AS hour, a.key_id, a.signature,"
+        "        CASE WHEN split_part(h ->> 'chain', ':', 1) = 'ledger.posting'"
+        "             THEN concat_ws(':', 'ledger.posting', split_part(h ->> 'chain', ':', 3),"
+        "                            split_part(h ->> 'chain', ':', 4))"
+        "             ELSE split_part(h ->> 'chain', ':', 1) END AS chain,"
+        "        (h ->> 'seq')::bigint AS seq, h ->> 'head' AS head"
+        "   FROM a CROSS JOIN LATERAL jsonb_array_elements(a.heads) h"
+        "  WHERE split_part(h ->> 'chain', ':', 2) = {bt}) x"
+        "  ORDER BY x.chain COLLATE \"C\"").format(b=sql.Literal(book_id), t=sql.Literal(through),
+                                            bt=sql.Literal(str(book_id))))
+

@@ -22,8 +22,9 @@ Checks: every chain from the first exported row (its ``prev_hash`` must be the m
 genesis when it starts at seq 1) to its last (the manifest's ``end_hash``, and the database head of
 ``chain_heads.csv`` when the export reaches it): seq gapless, each ``prev_hash`` the previous ``row_hash``,
 each ``row_hash`` the hash of the row's content; postings' ``balance_after`` continuity; double entry (each
-journal transaction's postings sum to zero per currency, as many as its ``legs``); the sha256 and row count of
-every file in ``manifest.json``, and no file outside it. The first broken row of each chain is named
+journal transaction's postings sum to zero per currency, as many as its ``legs``); the heads of the book's latest
+anchor in range (``anchors.csv``) against the exported rows, which finds the newest rows deleted; the sha256 and
+row count of every file in ``manifest.json``, and no file outside it. The first broken row of each chain is named
 (file, chain, seq, line).
 """
 
@@ -276,6 +277,45 @@ def verify_heads(directory: Path, manifest: dict[str, Any], report: Report) -> N
                 report.fail(f"{name}: chain {chain}: the export stops at seq {c['last_seq']}, the head is {seq}")
 
 
+def verify_anchors(directory: Path, manifest: dict[str, Any], rows: dict[str, list[dict[str, str | None]]],
+                   report: Report) -> int:
+    """The exported chains against the heads of the book's latest anchor in range (``anchors.csv``: the signed
+    checkpoint the database took at an hour close, the export's names). A plain hash chain cannot tell that its
+    newest rows were deleted; an anchor can: each anchored head within a chain's exported rows must be that row's
+    ``row_hash``, and a head past the chain's last exported row (or of a chain with no exported row, when the
+    export starts at genesis) names rows the export lacks. A head before the exported rows is outside the range
+    and not checked. The anchor's HMAC is not checked here (it needs the operator's key: ``predator verify
+    --anchors``). Returns how many heads matched."""
+    spans: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}   # chain -> (file, file meta, chain meta)
+    for name, meta in manifest["files"].items():
+        for chain, c in meta.get("chains", {}).items():
+            spans[chain] = (name, meta, c)
+    from_genesis = manifest["range"].get("from") is None
+    matched = 0
+    for line, rec in _records(directory / "anchors.csv"):
+        chain, seq, head = str(rec["chain"]), int(rec["seq"] or 0), str(rec["head"] or "")
+        where = f"anchors.csv line {line}: anchor {rec['anchor_seq']} of {rec['hour']}, chain {chain} seq {seq}"
+        if chain not in spans:
+            if from_genesis and seq > 0:
+                report.fail(f"{where}: the export holds no row of this chain (rows deleted?)")
+            continue
+        name, meta, c = spans[chain]
+        if seq < c["first_seq"]:
+            continue
+        if seq > c["last_seq"]:
+            report.fail(f"{where}: the export stops at seq {c['last_seq']} (the newest rows deleted?)")
+            continue
+        key = meta.get("chain_key", ())
+        found = next((r for r in rows.get(meta["table"], [])
+                      if int(r["seq"] or 0) == seq
+                      and ":".join([meta["table"], *(str(r[k]) for k in key)]) == chain), None)
+        if found is None or unhex(found["row_hash"]).hex() != head:
+            report.fail(f"{where}: {name} row seq {seq} is not the anchored row (hash {head})")
+            continue
+        matched += 1
+    return matched
+
+
 def verify_manifest(directory: Path, manifest: dict[str, Any], report: Report) -> None:
     files = manifest["files"]
     present = {p.name for p in directory.iterdir() if p.is_file()} - {"manifest.json"}
@@ -322,6 +362,9 @@ def verify(directory: Path) -> Report:
         balanced = verify_double_entry(rows.get("ledger.transaction", []), rows.get("ledger.posting", []), report)
         if (directory / "chain_heads.csv").is_file():
             verify_heads(directory, manifest, report)
+        if (directory / "anchors.csv").is_file():
+            anchored = verify_anchors(directory, manifest, rows, report)
+            report.notes.append(f"{anchored} anchored heads matched the exported rows")
     except (ValueError, KeyError, ArithmeticError) as e:
         report.fail(f"unreadable: {e!r}")
     report.notes.append(f"{total} rows in {chains} chains, {balanced} journal transactions balanced,"

@@ -11,6 +11,8 @@ seq range.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,3 +147,46 @@ def test_a_forged_export_and_a_revoked_key(copy: Anchored, tmp_path: Path) -> No
     export(copy.target, out)
     code, output = verify(copy.target, "--anchors", str(out))
     assert code == 0 and output.strip().splitlines()[-2].startswith("ANCHORS: OK ("), output
+
+
+def test_the_audit_package_carries_the_latest_anchor_and_its_verifier_finds_a_tail_deletion(
+        copy: Anchored, tmp_path: Path) -> None:
+    # issue 17 item 6: the package holds chain heads and anchors; predator-verify checks the exported rows against
+    # the heads of the book's latest anchor, which finds the newest rows deleted even when the head cache (and so
+    # chain_heads.csv) was moved back with them.
+    with psycopg.connect(copy.target.dsn) as conn:
+        account = conn.execute("SELECT name FROM trading.account WHERE book_id = %s", (copy.book_id,)).fetchone()
+    assert account is not None
+
+    def package(out: Path) -> tuple[int, list[str]]:
+        code, output = cli("audit", "export", "--dsn", copy.target.role_dsn("auditor"), "--account", account[0],
+                           "--out", str(out))
+        assert code == 0, output
+        proc = subprocess.run([sys.executable, "-I", "-S", str(out / "predator_verify.py"), str(out)],
+                              capture_output=True, text=True, check=False)
+        return proc.returncode, proc.stdout.splitlines()
+
+    code, lines = package(tmp_path / "before")
+    anchors = (tmp_path / "before" / "anchors.csv").read_text().splitlines()
+    assert code == 0, lines
+    assert len(anchors) > 1 and anchors[0] == "anchor_seq,hour,key_id,signature,chain,seq,head"
+    matched = [line for line in lines if line.endswith("anchored heads matched the exported rows")]
+    assert matched and int(matched[0].split()[-7]) == len(anchors) - 1, lines
+
+    fill = [r.split(",") for r in anchors[1:] if r.split(",")[4] == "trading.fill"]
+    assert len(fill) == 1
+    anchor_seq, hour, anchored_seq = fill[0][0], fill[0][1], int(fill[0][5])
+    keep = anchored_seq - 2
+    assert keep >= 1
+    with psycopg.connect(copy.target.dsn) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("DELETE FROM trading.fill WHERE book_id = %s AND seq > %s", (copy.book_id, keep))
+        conn.execute("UPDATE ops.chain_head h SET seq = t.seq, head_hash = t.row_hash FROM trading.fill t"
+                     " WHERE h.chain = %s AND t.book_id = %s AND t.seq = %s",
+                     (f"trading.fill:{copy.book_id}", copy.book_id, keep))
+    code, lines = package(tmp_path / "after")
+    assert code == 1, lines
+    line = 2 + [r.split(",")[4] for r in anchors[1:]].index("trading.fill")
+    assert [x for x in lines if x.startswith("BROKEN ")] == [
+        f"BROKEN anchors.csv line {line}: anchor {anchor_seq} of {hour}, chain trading.fill seq {anchored_seq}:"
+        f" the export stops at seq {keep} (the newest rows deleted?)"], lines
