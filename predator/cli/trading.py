@@ -589,12 +589,17 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         if runner.last_closed_hour() is None:
             # A realistic recurring cost (issue 15: 20 a month of infrastructure), accrued by the hour close in
             # the treasury's memo ledgers: the trading figures do not move, the self-financing status does.
+            from predator.db import anchors as anchors_db
             from predator.db import api as gateway
 
             with target.connect("operator") as op, op.transaction():
                 gateway.declare_operating_cost(op, account, "infrastructure", DEMO_MONTHLY_COST,
                                                run_config.base_currency, "month", run_config.start,
                                                "demo: 20 a month of infrastructure")
+                # Every hour close signs the chain heads (docs/audit.md, "Anchors"): a key generated in the
+                # database, unless one is active already.
+                if not any(k.active for k in anchors_db.keys(op)):
+                    anchors_db.set_key(op, "demo: anchor every hour close")
         summary = runner.run()
     finally:
         runner.close()
@@ -613,6 +618,17 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
         verification = gates.verify(conn)
     click.echo(text if not passed else text.splitlines()[-1])
     click.echo(gates.verify_report(verification).splitlines()[-1] + f"  [{seams.monotonic() - t1:.0f} s]")
+    t1 = seams.monotonic()
+    with target.connect("auditor") as conn:
+        from predator.db import anchors as anchors_db
+
+        signed = anchors_db.exported(conn)
+        problems = [p for p in anchors_db.verify(conn, signed) if p.breaks]
+    anchored = not problems
+    for p in problems[:10]:
+        click.echo(f"ANCHOR BROKEN {p.subject}: {p.problem}")
+    click.echo(f"ANCHORS: {'OK' if anchored else 'FAIL'} ({len(signed)} anchors signed, every chain at or past its"
+               f" anchored heads)  [{seams.monotonic() - t1:.0f} s]")
 
     t1 = seams.monotonic()
     result = run_replay(target, account, progress=True)
@@ -635,7 +651,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     )
     click.echo(f"report: {path}  [{seams.monotonic() - t1:.0f} s]")
     click.echo(f"demo finished in {seams.monotonic() - t0:.0f} s")
-    if not (passed and verification.ok and result.parity):
+    if not (passed and verification.ok and anchored and result.parity):
         sys.exit(1)
 
 
