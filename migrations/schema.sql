@@ -1222,12 +1222,45 @@ CREATE FUNCTION api.demote_session(p_session bigint, p_reason text) RETURNS text
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_s ops.session := ops._session(p_session);
+    v_s       ops.session := ops._session(p_session);
+    v_acct    trading.account;
+    v_fig     record;
+    v_figures jsonb;
+    v_request bigint;
 BEGIN
     IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
         PERFORM ops._audit(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id, '{}', p_reason);  -- PD012
     END IF;
-    RETURN ops._demote_session(v_s.session_id, 'operator', p_reason, NULL, NULL, NULL);
+    PERFORM ops._lock_book(v_s.book_id);
+    v_s := ops._session(p_session);
+    PERFORM ops._require_session_move(v_s.status, 'rolled_back', v_s.session_id);
+    IF v_s.lane <> 'live_promoted' THEN
+        PERFORM ops._session_refused('PD022', format('demotion of SES-%s', v_s.session_id), ARRAY['not_promoted'],
+                                     jsonb_build_object('lane', v_s.lane));
+    END IF;
+    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_s.book_id;
+    SELECT * INTO v_fig FROM api.sessions x WHERE x.session_id = v_s.session_id;
+    v_figures := jsonb_build_object(
+        'status', v_fig.status, 'hours', v_fig.hours, 'days', v_fig.days, 'equity', v_fig.equity,
+        'drawdown', v_fig.drawdown, 'max_drawdown', v_fig.max_drawdown, 'max_drawdown_pct', v_fig.max_drawdown_pct,
+        'daily_loss', v_fig.daily_loss, 'max_daily_loss_pct', v_fig.max_daily_loss_pct,
+        'envelope_breached', v_fig.envelope_breached);
+
+    v_request := ops._require_approval('demote_session', 'SES-' || v_s.session_id, '{}'::jsonb,
+                                       format('demotion of SES-%s to live_canary', v_s.session_id));
+    PERFORM ops._session_move(v_s.session_id, 'rolled_back', 'demotion', 'operator', p_reason,
+                              jsonb_build_object('figures', v_figures, 'approval', v_request));
+    IF v_acct.lane = 'live_promoted' THEN
+        PERFORM trading._set_account_lane(v_s.book_id, 'live_canary', 'demotion', v_s.session_id, v_request, p_reason);
+    END IF;
+    PERFORM ops._session_halt(v_s.book_id, format('session SES-%s demoted: %s', v_s.session_id, p_reason), 'operator',
+                              NULL, NULL, v_s.session_id);
+    PERFORM ops._audit(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id,
+        jsonb_build_object('session', 'SES-' || v_s.session_id, 'from_lane', v_acct.lane, 'to_lane', 'live_canary',
+                           'allocation', v_s.allocation, 'figures', v_figures)
+        || CASE WHEN v_request IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('approval', v_request) END,
+        p_reason);
+    RETURN 'live_canary';
 END
 $$;
 
@@ -1238,7 +1271,7 @@ ALTER FUNCTION api.demote_session(p_session bigint, p_reason text) OWNER TO pred
 -- Name: FUNCTION demote_session(p_session bigint, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.demote_session(p_session bigint, p_reason text) IS 'Operator: demotes a live_promoted session: rolled back, its account back to live_canary and halted (no approval: it reduces risk). PD022 not_promoted, PD021 final, PD012 no reason. Audited.';
+COMMENT ON FUNCTION api.demote_session(p_session bigint, p_reason text) IS 'Operator, high-risk: demotes a live_promoted session (running or suspended) with a second operator''s approval while the two-person rule holds (PD017; api.request_approval(''demote_session'', ''SES-<n>'', reason)): rolled back, its account back to live_canary (trading.account_lane with the approval) and halted. PD022 not_promoted, PD021 final, PD012 no reason. Audited with the approval.';
 
 
 --
@@ -2299,7 +2332,7 @@ BEGIN
                                        format('promotion of SES-%s to live_promoted', v_s.session_id));
     PERFORM ops._session_move(v_s.session_id, 'completed', 'promotion', 'operator', p_reason,
                               jsonb_build_object('figures', v_figures, 'approval', v_request));
-    PERFORM trading._set_account_lane(v_s.book_id, 'live_promoted', 'promotion', v_s.session_id, v_request, p_reason, 'operator');
+    PERFORM trading._set_account_lane(v_s.book_id, 'live_promoted', 'promotion', v_s.session_id, v_request, p_reason);
     INSERT INTO ops.session (book_id, strategy, lane, allocation, currency, planned_end, promoted_from, reason, actor)
     VALUES (v_s.book_id, v_s.strategy, 'live_promoted', p_allocation, v_promoted.currency, NULL, v_s.session_id,
             p_reason, ops.actor())
@@ -3355,7 +3388,7 @@ ALTER FUNCTION api.request_approval(p_action text, p_target text, p_reason text,
 -- Name: FUNCTION request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0; set_lane raising a live lane''s budget; promote_session), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit/currency/session, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';
+COMMENT ON FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text, p_value numeric, p_valid_until timestamp with time zone) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0; set_lane raising a live lane''s budget; promote_session; demote_session), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit/currency/session, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';
 
 
 --
@@ -6217,11 +6250,16 @@ BEGIN
         END IF;
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_lane %s budget %s', p_target, p_value));
-    ELSIF p_action = 'promote_session' AND p_target ~ '^(SES-)?[0-9]{1,18}$' AND p_mode IS NULL AND p_value > 0 THEN
+    ELSIF p_action IN ('promote_session', 'demote_session') AND p_target ~ '^(SES-)?[0-9]{1,18}$' AND p_mode IS NULL
+          AND ((p_action = 'promote_session' AND p_value > 0) OR (p_action = 'demote_session' AND p_value IS NULL)) THEN
         v_id := regexp_replace(p_target, '^SES-', '')::bigint;
         IF NOT EXISTS (SELECT FROM ops.session s WHERE s.session_id = v_id) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', v_id),
                 HINT = 'See api.sessions (predator sessions list).';
+        END IF;
+        IF p_action = 'demote_session' THEN
+            RETURN jsonb_build_object('target', 'SES-' || v_id, 'params', '{}'::jsonb,
+                                      'what', format('demote_session SES-%s', v_id));
         END IF;
         RETURN jsonb_build_object('target', 'SES-' || v_id, 'params', jsonb_build_object('value', p_value),
                                   'what', format('promote_session SES-%s allocation %s', v_id, p_value));
@@ -6253,7 +6291,8 @@ BEGIN
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
                'set_setting (target two_person_rule, value 0), set_lane (target live_canary|live_promoted/<currency>, '
-               'value: the budget), promote_session (target SES-<n>, value: the promoted allocation).';
+               'value: the budget), promote_session (target SES-<n>, value: the promoted allocation), '
+               'demote_session (target SES-<n>, no mode or value).';
 END
 $_$;
 
@@ -6264,7 +6303,7 @@ ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p
 -- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0; set_lane live lane/currency with the budget; promote_session SES-n with the allocation), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
 
 
 --
@@ -6299,85 +6338,6 @@ ALTER FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_arg
 --
 
 COMMENT ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Appends an operator action (who = session_user, what, target, arguments, why) to ops.audit_log, with the session''s correlation id (ops.correlation_id(): advisory, caller-supplied, NULL when malformed; never a decision input); PD012 without a reason.';
-
-
---
--- Name: _audit_system(integer, text, text, jsonb, text); Type: FUNCTION; Schema: ops; Owner: predator_owner
---
-
-CREATE FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) RETURNS bigint
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-    v_seq bigint;
-BEGIN
-    INSERT INTO ops.audit_log (book_id, action, target, args, reason, actor, correlation_id)
-    VALUES (coalesce(p_book_id, 0), p_action, coalesce(p_target, '*'), coalesce(p_args, '{}'::jsonb), p_reason, 'system',
-            ops.correlation_id())
-    RETURNING seq INTO v_seq;
-    RETURN v_seq;
-END
-$$;
-
-
-ALTER FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) OWNER TO predator_owner;
-
---
--- Name: FUNCTION _audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) IS 'Internal: appends an audit row with actor system (an action the database took by itself, e.g. an automatic demotion), with the session''s correlation id.';
-
-
---
--- Name: _demote_session(bigint, text, text, jsonb, timestamp with time zone, bigint); Type: FUNCTION; Schema: ops; Owner: predator_owner
---
-
-CREATE FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) RETURNS text
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-DECLARE
-    v_s    ops.session := ops._session(p_session);
-    v_acct trading.account;
-    v_args jsonb;
-BEGIN
-    PERFORM ops._require_session_move(v_s.status, 'rolled_back', v_s.session_id);
-    IF v_s.lane <> 'live_promoted' THEN
-        PERFORM ops._session_refused('PD022', format('demotion of SES-%s', v_s.session_id), ARRAY['not_promoted'],
-                                     jsonb_build_object('lane', v_s.lane));
-    END IF;
-    PERFORM ops._lock_book(v_s.book_id);
-    SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = v_s.book_id;
-    PERFORM ops._session_move(v_s.session_id, 'rolled_back', 'demotion', p_source, p_reason,
-                              jsonb_build_object('figures', coalesce(p_figures, '{}'::jsonb))
-                              || CASE WHEN p_incident IS NULL THEN '{}'::jsonb
-                                      ELSE jsonb_build_object('incident', format('INC-%s-%s', v_s.book_id, p_incident)) END);
-    IF v_acct.lane = 'live_promoted' THEN
-        PERFORM trading._set_account_lane(v_s.book_id, 'live_canary', 'demotion', v_s.session_id, NULL, p_reason, p_source);
-    END IF;
-    PERFORM ops._session_halt(v_s.book_id, format('session SES-%s demoted: %s', v_s.session_id, p_reason), p_source,
-                              p_ts, p_incident, v_s.session_id);
-    v_args := jsonb_build_object('session', 'SES-' || v_s.session_id, 'from_lane', v_acct.lane, 'to_lane', 'live_canary',
-                                 'allocation', v_s.allocation, 'figures', coalesce(p_figures, '{}'::jsonb));
-    IF p_source = 'system' THEN
-        PERFORM ops._audit_system(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id, v_args, p_reason);
-    ELSE
-        PERFORM ops._audit(v_s.book_id, 'demote_session', 'SES-' || v_s.session_id, v_args, p_reason);
-    END IF;
-    RETURN 'live_canary';
-END
-$$;
-
-
-ALTER FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) OWNER TO predator_owner;
-
---
--- Name: FUNCTION _demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint); Type: COMMENT; Schema: ops; Owner: predator_owner
---
-
-COMMENT ON FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) IS 'Internal: the one demotion of a live_promoted session: rolled back, its account back to live_canary and halted, audited (operator or system); PD022 not_promoted, PD021 a final session.';
 
 
 --
@@ -7756,6 +7716,7 @@ CREATE FUNCTION ops.tg_hourly_state__session_envelope() RETURNS trigger
 DECLARE
     v        record;
     v_inc    bigint;
+    v_codes  text[] := '{}';
     v_figs   jsonb;
     v_reason text;
 BEGIN
@@ -7767,22 +7728,29 @@ BEGIN
     IF NOT FOUND OR NOT coalesce(v.envelope_breached, false) THEN
         RETURN NULL;
     END IF;
+    IF v.drawdown * 100 > v.max_drawdown_pct THEN
+        v_codes := v_codes || 'drawdown_envelope'::text;
+    END IF;
+    IF v.daily_loss * 100 > v.max_daily_loss_pct THEN
+        v_codes := v_codes || 'daily_loss_envelope'::text;
+    END IF;
     v_figs := jsonb_build_object('hour', NEW.hour, 'drawdown', v.drawdown, 'max_drawdown_pct', v.max_drawdown_pct,
                                  'daily_loss', v.daily_loss, 'max_daily_loss_pct', v.max_daily_loss_pct,
                                  'equity', v.equity, 'peak_equity', v.peak_equity);
-    v_reason := format('session %s breached the %s envelope at %s: drawdown %s%% (max %s%%), daily loss %s%% (max %s%%)',
-                       v.session, v.lane, NEW.hour, round(v.drawdown * 100, 4), v.max_drawdown_pct,
-                       round(v.daily_loss * 100, 4), v.max_daily_loss_pct);
+    v_reason := format('session %s breached the %s envelope at %s (%s): drawdown %s%% (max %s%%), daily loss %s%% (max %s%%)',
+                       v.session, v.lane, NEW.hour, array_to_string(v_codes, ', '), round(v.drawdown * 100, 4),
+                       v.max_drawdown_pct, round(v.daily_loss * 100, 4), v.max_daily_loss_pct);
     v_inc := ops._open_incident(NEW.book_id, 2, 'risk', 'account:' || v.account,
-                                format('session %s breached the %s envelope', v.session, v.lane), v_reason,
-                                jsonb_build_object('session', v.session, 'hours', jsonb_build_array(NEW.hour)), NEW.hour, 'system');
-    IF v.lane = 'live_promoted' THEN
-        PERFORM ops._demote_session(v.session_id, 'system', v_reason, v_figs, NEW.hour, v_inc);
-    ELSE
-        PERFORM ops._session_move(v.session_id, 'suspended', 'envelope', 'system', v_reason,
-                                  jsonb_build_object('incident', format('INC-%s-%s', NEW.book_id, v_inc), 'figures', v_figs));
-        PERFORM ops._session_halt(NEW.book_id, v_reason, 'system', NEW.hour, v_inc, v.session_id);
-    END IF;
+                                format('session %s breached the %s envelope: %s', v.session, v.lane,
+                                       array_to_string(v_codes, ', ')),
+                                v_reason,
+                                jsonb_build_object('session', v.session, 'hours', jsonb_build_array(NEW.hour),
+                                                   'reasons', to_jsonb(v_codes), 'figures', v_figs),
+                                NEW.hour, 'system');
+    PERFORM ops._session_move(v.session_id, 'suspended', 'envelope', 'system', v_reason,
+                              jsonb_build_object('incident', format('INC-%s-%s', NEW.book_id, v_inc),
+                                                 'reasons', to_jsonb(v_codes), 'figures', v_figs));
+    PERFORM ops._session_halt(NEW.book_id, v_reason, 'system', NEW.hour, v_inc, v.session_id);
     RETURN NULL;
 END
 $$;
@@ -7794,7 +7762,7 @@ ALTER FUNCTION ops.tg_hourly_state__session_envelope() OWNER TO predator_owner;
 -- Name: FUNCTION tg_hourly_state__session_envelope(); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops.tg_hourly_state__session_envelope() IS 'Trigger: at an hour close, a running live session beyond its lane''s envelope (drawdown from its peak, daily loss) opens a risk incident and is demoted (live_promoted) or suspended with its account halted (live_canary).';
+COMMENT ON FUNCTION ops.tg_hourly_state__session_envelope() IS 'Trigger: at an hour close, a running live session (live_canary or live_promoted) beyond its lane''s envelope opens a risk incident naming the breach (drawdown_envelope, daily_loss_envelope) with the figures, is suspended and its account halted; it never changes the lane (a demotion is an operator''s, api.demote_session, with approval).';
 
 
 --
@@ -11252,10 +11220,10 @@ COMMENT ON FUNCTION trading._order_book(p_client_order_id text) IS 'Internal: bo
 
 
 --
--- Name: _set_account_lane(integer, text, text, bigint, bigint, text, text); Type: FUNCTION; Schema: trading; Owner: predator_owner
+-- Name: _set_account_lane(integer, text, text, bigint, bigint, text); Type: FUNCTION; Schema: trading; Owner: predator_owner
 --
 
-CREATE FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) RETURNS integer
+CREATE FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -11267,21 +11235,20 @@ BEGIN
     SELECT a.lane INTO v_from FROM trading.account a WHERE a.book_id = p_book_id FOR UPDATE;
     SELECT coalesce(max(l.seq), 0) + 1 INTO v_seq FROM trading.account_lane l WHERE l.book_id = p_book_id;
     INSERT INTO trading.account_lane (book_id, seq, from_lane, to_lane, cause, session_id, approval, source, reason, actor)
-    VALUES (p_book_id, v_seq, v_from, p_to, p_cause, p_session, p_approval, p_source, p_reason,
-            CASE p_source WHEN 'system' THEN 'system' ELSE ops.actor() END);
+    VALUES (p_book_id, v_seq, v_from, p_to, p_cause, p_session, p_approval, 'operator', p_reason, ops.actor());
     UPDATE trading.account a SET lane = p_to WHERE a.book_id = p_book_id;
     RETURN v_seq;
 END
 $$;
 
 
-ALTER FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) OWNER TO predator_owner;
+ALTER FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text); Type: COMMENT; Schema: trading; Owner: predator_owner
+-- Name: FUNCTION _set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text); Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) IS 'Internal: changes an account''s lane (promotion or demotion) under the book lock, after its trading.account_lane row (who, why, session, approval).';
+COMMENT ON FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text) IS 'Internal: changes an account''s lane (an operator''s promotion or demotion, with the approval it used) under the book lock, after its trading.account_lane row (who, why, session, approval).';
 
 
 --
@@ -11322,7 +11289,7 @@ BEGIN
            AND NOT (v_last.to_lane IS NOT DISTINCT FROM NEW.lane AND v_last.from_lane IS NOT DISTINCT FROM OLD.lane)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD001',
             MESSAGE = format('trading.account %s: an account never changes but for its lane, and its lane only by a promotion or a demotion', OLD.name),
-            HINT = 'Promote with api.promote_session (a second operator''s approval) or demote with api.demote_session; both record trading.account_lane.';
+            HINT = 'Promote with api.promote_session or demote with api.demote_session (each with a second operator''s approval); both record trading.account_lane.';
     END IF;
     RETURN NEW;
 END
@@ -11625,7 +11592,7 @@ CREATE TABLE trading.account_lane (
     CONSTRAINT account_lane_has_reason CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT account_lane_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT account_lane_seq_is_positive CHECK ((seq > 0)),
-    CONSTRAINT account_lane_source_is_known CHECK ((source = ANY (ARRAY['operator'::text, 'system'::text]))),
+    CONSTRAINT account_lane_source_is_operator CHECK ((source = 'operator'::text)),
     CONSTRAINT account_lane_to_is_live CHECK ((to_lane = ANY (ARRAY['live_canary'::text, 'live_promoted'::text])))
 );
 
@@ -11636,7 +11603,7 @@ ALTER TABLE trading.account_lane OWNER TO predator_owner;
 -- Name: TABLE account_lane; Type: COMMENT; Schema: trading; Owner: predator_owner
 --
 
-COMMENT ON TABLE trading.account_lane IS 'The lane changes of an account: a promotion (live_canary -> live_promoted, api.promote_session, with the second operator''s approval) or a demotion (back to live_canary, api.demote_session or a breach of the promoted envelope at an hour close), with the session it ended, the approval it used, who and why. Append-only. trading.account.lane changes only after such a row (trigger _010_guard on trading.account).';
+COMMENT ON TABLE trading.account_lane IS 'The lane changes of an account: a promotion (live_canary -> live_promoted, api.promote_session) or a demotion (back to live_canary, api.demote_session), each an operator''s decision (source operator; the system never changes a lane: an envelope breach suspends the session and halts the account) with the second operator''s approval while the two-person rule holds, with the session it ended, the approval it used, who and why. Append-only. trading.account.lane changes only after such a row (trigger _010_guard on trading.account).';
 
 
 --
@@ -11665,7 +11632,7 @@ ALTER TABLE api.account_lanes OWNER TO predator_owner;
 -- Name: VIEW account_lanes; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.account_lanes IS 'Each lane change of an account: a promotion (live_canary -> live_promoted, with the approval request it used) or a demotion (back to live_canary, by an operator or by the system on an envelope breach), with the session, who, why and when.';
+COMMENT ON VIEW api.account_lanes IS 'Each lane change of an account: a promotion (live_canary -> live_promoted, api.promote_session) or a demotion (back to live_canary, api.demote_session), each an operator''s decision, with the approval request it used, the session, who, why and when.';
 
 
 --
@@ -11952,7 +11919,7 @@ CREATE TABLE ops.approval_request (
     requested_by text DEFAULT SESSION_USER NOT NULL,
     requested_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     valid_until timestamp with time zone NOT NULL,
-    CONSTRAINT approval_action_is_known CHECK ((action = ANY (ARRAY['resume'::text, 'set_limit'::text, 'set_limit_policy'::text, 'set_setting'::text, 'set_lane'::text, 'promote_session'::text]))),
+    CONSTRAINT approval_action_is_known CHECK ((action = ANY (ARRAY['resume'::text, 'set_limit'::text, 'set_limit_policy'::text, 'set_setting'::text, 'set_lane'::text, 'promote_session'::text, 'demote_session'::text]))),
     CONSTRAINT approval_request_has_reason CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT approval_request_is_valid_for_a_day_at_most CHECK (((valid_until > requested_at) AND (valid_until <= (requested_at + '24:00:00'::interval)))),
     CONSTRAINT approval_request_requested_at_is_finite CHECK (((requested_at > '-infinity'::timestamp with time zone) AND (requested_at < 'infinity'::timestamp with time zone))),
@@ -21114,20 +21081,6 @@ REVOKE ALL ON FUNCTION ops._audit(p_book_id integer, p_action text, p_target tex
 
 
 --
--- Name: FUNCTION _audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text); Type: ACL; Schema: ops; Owner: predator_owner
---
-
-REVOKE ALL ON FUNCTION ops._audit_system(p_book_id integer, p_action text, p_target text, p_args jsonb, p_reason text) FROM PUBLIC;
-
-
---
--- Name: FUNCTION _demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint); Type: ACL; Schema: ops; Owner: predator_owner
---
-
-REVOKE ALL ON FUNCTION ops._demote_session(p_session bigint, p_source text, p_reason text, p_figures jsonb, p_ts timestamp with time zone, p_incident bigint) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION _enqueue_alert(p_category text, p_severity text, p_book_id integer, p_dedup_key text, p_title text, p_payload jsonb, p_source_table text, p_source_key text, p_business_ts timestamp with time zone); Type: ACL; Schema: ops; Owner: predator_owner
 --
 
@@ -21956,10 +21909,10 @@ REVOKE ALL ON FUNCTION trading._order_book(p_client_order_id text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION _set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text); Type: ACL; Schema: trading; Owner: predator_owner
+-- Name: FUNCTION _set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text); Type: ACL; Schema: trading; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text, p_source text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION trading._set_account_lane(p_book_id integer, p_to text, p_cause text, p_session bigint, p_approval bigint, p_reason text) FROM PUBLIC;
 
 
 --

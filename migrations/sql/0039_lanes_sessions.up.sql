@@ -12,10 +12,11 @@
 --   ops.session_event (trigger _100_apply, PD021 on an illegal move), each with its cause, reason and links.
 --   At most one running or suspended session per account.
 -- * trading.account_lane: the account's lane changes (promotion live_canary -> live_promoted, demotion back),
---   each with its session, approval and reason. trading.account stays append-only in spirit: its one mutable
+--   each with its session, approval and reason; every one an operator's decision (source 'operator': the system
+--   suspends a session and halts its account on an envelope breach, it never changes a lane). trading.account stays append-only in spirit: its one mutable
 --   column is lane, and an UPDATE of it must follow such a row (trigger _010_guard, PD001 otherwise), so halts,
 --   breakers and pools keep reading trading.account.lane.
--- * ops.approval_request.action: 'set_lane' and 'promote_session' join the high-risk actions.
+-- * ops.approval_request.action: 'set_lane', 'promote_session' and 'demote_session' join the high-risk actions.
 SET LOCAL ROLE predator_owner;
 
 CREATE TABLE risk.lane_setting (
@@ -55,9 +56,9 @@ COMMENT ON TABLE ops.session_transition IS 'The legal moves of a session''s stat
 INSERT INTO ops.session_transition (from_status, to_status, description) VALUES
     ('scheduled', 'running', 'started by an operator (api.start_session) or by a promotion'),
     ('scheduled', 'rolled_back', 'cancelled before it ran (api.roll_back_session, a demotion)'),
-    ('running', 'suspended', 'an operator (api.suspend_session), a halt covering it, a severity-1 incident of its account, or a breach of a canary envelope'),
+    ('running', 'suspended', 'an operator (api.suspend_session), a halt covering it, a severity-1 incident of its account, or a breach of its live lane''s envelope'),
     ('running', 'completed', 'ended normally (api.complete_session) or promoted to the next lane (api.promote_session)'),
-    ('running', 'rolled_back', 'abandoned (api.roll_back_session) or demoted (api.demote_session, a breach of the promoted envelope)'),
+    ('running', 'rolled_back', 'abandoned (api.roll_back_session) or demoted (api.demote_session, with a second operator''s approval)'),
     ('suspended', 'running', 'resumed by an operator (api.resume_session)'),
     ('suspended', 'completed', 'ended while suspended (api.complete_session)'),
     ('suspended', 'rolled_back', 'abandoned or demoted while suspended');
@@ -129,7 +130,7 @@ CREATE TABLE trading.account_lane (
     cause       text        NOT NULL CONSTRAINT account_lane_cause_is_known CHECK (cause IN ('promotion', 'demotion')),
     session_id  bigint      NOT NULL,
     approval    bigint      REFERENCES ops.approval_request,
-    source      text        NOT NULL CONSTRAINT account_lane_source_is_known CHECK (source IN ('operator', 'system')),
+    source      text        NOT NULL CONSTRAINT account_lane_source_is_operator CHECK (source = 'operator'),
     reason      text        NOT NULL CONSTRAINT account_lane_has_reason CHECK (length(btrim(reason)) > 0),
     actor       text        NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -138,8 +139,9 @@ CREATE TABLE trading.account_lane (
     CONSTRAINT account_lane_changes CHECK (from_lane <> to_lane),
     CONSTRAINT account_lane_recorded_at_is_finite CHECK (recorded_at > '-infinity' AND recorded_at < 'infinity')
 );
-COMMENT ON TABLE trading.account_lane IS 'The lane changes of an account: a promotion (live_canary -> live_promoted, api.promote_session, with the second operator''s approval) or a demotion (back to live_canary, api.demote_session or a breach of the promoted envelope at an hour close), with the session it ended, the approval it used, who and why. Append-only. trading.account.lane changes only after such a row (trigger _010_guard on trading.account).';
+COMMENT ON TABLE trading.account_lane IS 'The lane changes of an account: a promotion (live_canary -> live_promoted, api.promote_session) or a demotion (back to live_canary, api.demote_session), each an operator''s decision (source operator; the system never changes a lane: an envelope breach suspends the session and halts the account) with the second operator''s approval while the two-person rule holds, with the session it ended, the approval it used, who and why. Append-only. trading.account.lane changes only after such a row (trigger _010_guard on trading.account).';
 
 ALTER TABLE ops.approval_request DROP CONSTRAINT approval_action_is_known;
 ALTER TABLE ops.approval_request ADD CONSTRAINT approval_action_is_known
-    CHECK (action IN ('resume', 'set_limit', 'set_limit_policy', 'set_setting', 'set_lane', 'promote_session'));
+    CHECK (action IN ('resume', 'set_limit', 'set_limit_policy', 'set_setting', 'set_lane', 'promote_session',
+                      'demote_session'));

@@ -163,7 +163,9 @@ _move("resume", api.resume_session, "Resume a suspended session (lifts its accou
 _move("complete", api.complete_session, "End a running or suspended session (halts its account).")
 _move("roll-back", api.roll_back_session, "Abandon a session (one that ran leaves its account halted).")
 _move("demote", api.demote_session,
-      "Demote a live_promoted session: rolled back, its account back to live_canary and halted.")
+      "Demote a live_promoted session (running, or suspended by an envelope breach): rolled back, its account back "
+      "to live_canary and halted. A second operator approves first: predator approval request demote_session SES-N, "
+      "then predator approval approve.")
 
 
 @sessions.command("promote")

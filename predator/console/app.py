@@ -97,9 +97,10 @@ class ApprovalRequestBody(_Body):
     """``api.request_approval(action, target, reason, mode, value)``: resume ``global``; set_limit
     ``profile/limit[/scope]`` with mode and value; set_limit_policy ``profile/limit`` with mode and ceiling;
     set_setting ``two_person_rule`` with value 0; set_lane ``<live lane>/<currency>`` with the budget as value;
-    promote_session ``SES-<n>`` with the promoted allocation as value."""
+    promote_session ``SES-<n>`` with the promoted allocation as value; demote_session ``SES-<n>``."""
 
-    action: Literal["resume", "set_limit", "set_limit_policy", "set_setting", "set_lane", "promote_session"]
+    action: Literal["resume", "set_limit", "set_limit_policy", "set_setting", "set_lane", "promote_session",
+                    "demote_session"]
     target: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     reason: Reason
     mode: Literal["pct", "abs", "bps", "count"] | None = None

@@ -69,7 +69,8 @@ MOVES: dict[str, tuple[Callable[[psycopg.Connection[Any], int, str], str], str]]
     "complete": (db_api.complete_session, "api.complete_session(session, reason): -> completed, the account halted"),
     "roll_back": (db_api.roll_back_session, "api.roll_back_session(session, reason): -> rolled_back"),
     "demote": (db_api.demote_session, "api.demote_session(session, reason): a live_promoted session rolled back, "
-                                      "its account back to live_canary and halted"),
+                                      "its account back to live_canary and halted; a second operator approved "
+                                      "demote_session SES-<n> first (POST /api/v1/approvals; 409 PD017 without)"),
 }
 
 

@@ -359,7 +359,9 @@ def request_approval(conn: psycopg.Connection, action: str, target: str, reason:
                      value: Decimal | None = None, valid_until: datetime | None = None) -> int:
     """Ask a second operator to approve a high-risk action (``resume`` ``global``; ``set_limit``
     ``profile/limit[/scope]`` with mode and value; ``set_limit_policy`` ``profile/limit`` with mode and ceiling;
-    ``set_setting`` ``two_person_rule`` value 0); returns the request id. Operator, audited."""
+    ``set_setting`` ``two_person_rule`` value 0; ``set_lane`` ``<live lane>/<currency>`` with the budget;
+    ``promote_session`` ``SES-<n>`` with the allocation; ``demote_session`` ``SES-<n>``); returns the request id.
+    Operator, audited."""
     return run(conn, Call("SELECT api.request_approval(%s::text, %s::text, %s::text, %s::text, %s::numeric,"
                           " %s::timestamptz)", (action, target, reason, mode, value, valid_until), None))
 
@@ -473,7 +475,9 @@ def promote_session(conn: psycopg.Connection, session: int, allocation: Decimal,
 
 def demote_session(conn: psycopg.Connection, session: int, reason: str) -> str:
     """Demote a live_promoted session (rolled back, its account back to live_canary and halted); returns the
-    account's lane after. PD022 not_promoted, PD021 a final session. Operator, audited."""
+    account's lane after. A lane change: while the two-person rule holds it uses a second operator's approval of
+    ``demote_session`` ``SES-<n>`` (:func:`request_approval`), PD017 without. PD022 not_promoted, PD021 a final
+    session. Operator, audited."""
     return _move_session(conn, "demote_session", session, reason)
 
 

@@ -27,7 +27,7 @@ CREATE OR REPLACE TRIGGER _010_guard BEFORE UPDATE ON trading.account
     FOR EACH ROW EXECUTE FUNCTION trading.tg_account__guard();
 
 -- What suspends a running session by itself: a halt covering it, a severity-1 incident of its account; and, at an
--- hour close, its live lane's envelope (a promoted session is demoted, a canary one suspended).
+-- hour close, its live lane's envelope (suspended and its account halted; the lane changes only by an operator).
 CREATE OR REPLACE TRIGGER _600_sessions AFTER INSERT ON risk.halt_event
     FOR EACH ROW WHEN (NEW.action = 'halt') EXECUTE FUNCTION ops.tg_halt_event__suspend_sessions();
 CREATE OR REPLACE TRIGGER _600_sessions AFTER INSERT ON ops.incident

@@ -6,7 +6,8 @@ started, suspended and resumed through the control API (each one governed call, 
 is refused with the database's reason codes and HINT (409 PD023), then for want of a second operator (409
 PD017); the second operator approves with the approver's token and the promotion moves the account to
 live_promoted; the /lanes page shows the lanes, the sessions with their status and utilisation, and the lane
-change; a demotion brings the account back."""
+change; a demotion is refused for want of a second operator (409 PD017) and, approved with the approver's token,
+brings the account back to live_canary with the approval in its lane history."""
 
 from __future__ import annotations
 
@@ -178,6 +179,21 @@ def test_a_session_runs_is_promoted_with_a_second_operator_and_shows_on_the_lane
     assert "live_promoted" in html and "4,000.00 USDT" in html and "promotion" in html
     assert '<a href="/lanes" class="here">Lanes</a>' in html
 
+    alone = console.post(f"/api/v1/sessions/{new}/demote", token=console.token, body={"reason": "not convinced"})
+    assert alone.status == 409 and alone.json()["code"] == "PD017", alone.body
+    assert "demote_session" in alone.json()["hint"]
+    assert _status(lanes_db, new) == ("running", "live_promoted")
+    asked = console.post("/api/v1/approvals", token=console.token,
+                         body={"action": "demote_session", "target": f"SES-{new}", "reason": "not convinced"})
+    assert asked.status == 200, asked.body
+    demotion = asked.json()["request"]
+    approved = console.post(f"/api/v1/approvals/{demotion}/approve", token=console.approver_token,
+                            body={"reason": "agreed"})
+    assert approved.status == 200
     demoted = console.post(f"/api/v1/sessions/{new}/demote", token=console.token, body={"reason": "not convinced"})
     assert demoted.status == 200 and demoted.json()["lane"] == "live_canary"
     assert _status(lanes_db, new) == ("rolled_back", "live_canary")
+    with lanes_db.connect("auditor") as conn:
+        assert conn.execute("SELECT cause, approval, actor FROM api.account_lanes WHERE account = 'web1'"
+                            " ORDER BY seq DESC LIMIT 1").fetchone() == (
+            "demotion", demotion, "predator_operator_login")

@@ -5,15 +5,17 @@
 -- session by itself (a halt covering it, a severity-1 incident of its account, a canary envelope breach at an hour
 -- close) and what a resume waits for; promotion live_canary -> live_promoted refused by each rule with its reason
 -- code (PD023), then the second operator's approval (PD017), then the lane change with its change-log row; the
--- operator's demotion and the system's on a breach of the promoted envelope; the guards of trading.account and
--- ops.session; and who may call it all (not the worker, not the auditor).
+-- demotion, refused without a distinct operator's approval (PD017) and made with one; a breach of the promoted
+-- envelope at an hour close that suspends the session and halts its account with a risk incident, the lane
+-- unchanged; the guards of trading.account and ops.session; and who may call it all (not the worker, not the
+-- auditor).
 --
 -- Accounts: shadow books in the live_canary lane (live lanes, no burn-in needed), breakers off, profile
 -- unconstrained. Bars of BTC/USDT from 2024-01-01 00:00: 100 to 05:00, 88 from 06:00 to 12:00, 100 from 13:00,
 -- 85 from 2024-01-02 05:00.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(118);
+SELECT plan(137);
 
 CREATE FUNCTION pg_temp.at(p_h integer) RETURNS timestamptz LANGUAGE sql AS $$
     SELECT '2024-01-01T00:00:00Z'::timestamptz + make_interval(hours => p_h) $$;
@@ -236,18 +238,41 @@ SELECT is(pg_temp.status(:sa), 'running', '... and not the canary ones');
 SELECT lives_ok($$SELECT api.resume('pgtap', 'lane', 'live_promoted')$$, 'the lane resumes');
 SELECT is(api.resume_session(:nb, 'pgtap'), 'running', '... and so does the session');
 
--- Demotion by an operator -----------------------------------------------------------------------------------------------
+-- Demotion: a lane change, an operator's decision with a second operator's approval (two-person rule) ---------------
 SELECT is(pg_temp.err(format('SELECT api.demote_session(%s, %L)', :sa, 'pgtap')),
           format('PD022: demotion of SES-%s refused: not_promoted', :sa), 'a canary session is not demoted: PD022 not_promoted');
-SELECT is(api.demote_session(:nb, 'pgtap: not convinced'), 'live_canary', 'the operator demotes the promoted session');
+SELECT throws_ok(format('SELECT api.demote_session(%s, %L)', :nb, 'pgtap: not convinced'), 'PD017', NULL,
+                 'a demotion changes the lane: alone it is refused (PD017, the two-person rule)');
+SELECT ok(pg_temp.status(:nb) = 'running' AND (SELECT lane FROM api.accounts WHERE name = 'lnb') = 'live_promoted'
+          AND NOT pg_temp.account_halted('lnb'), '... and nothing moved: the session runs, its account in live_promoted');
+SELECT throws_ok(format($$SELECT api.request_approval('demote_session', 'SES-%s', 'pgtap', NULL, 5000)$$, :nb), 'PD012', NULL,
+                 'a demotion request carries no value: PD012');
+SELECT throws_ok($$SELECT api.request_approval('demote_session', 'SES-999999', 'pgtap')$$, 'PD011', NULL,
+                 'a demotion request for an unknown session: PD011');
+SELECT api.request_approval('demote_session', 'SES-' || :nb, 'pgtap: not convinced') AS r_nb \gset
+SELECT throws_ok(format('SELECT api.approve(%s, %L)', :r_nb, 'pgtap: me'), 'PD018', NULL,
+                 'the login that asked cannot approve its own demotion: PD018');
+SELECT throws_ok(format('SELECT api.demote_session(%s, %L)', :nb, 'pgtap: not convinced'), 'PD017', NULL,
+                 'asked but not approved: still PD017');
+SELECT pg_temp.approve_as('predator_approver_login', :r_nb) AS approved \gset
+SELECT is(api.demote_session(:nb, 'pgtap: not convinced'), 'live_canary',
+          'with a distinct operator''s approval the operator demotes the promoted session');
 SELECT is(pg_temp.status(:nb), 'rolled_back', '... it is rolled back');
+SELECT is(pg_temp.last_cause(:nb), 'demotion/operator', '... cause demotion, by the operator');
+SELECT is((SELECT (links ->> 'approval')::bigint FROM api.session_events WHERE session_id = :nb ORDER BY seq DESC LIMIT 1),
+          :r_nb::bigint, '... its event names the approval');
 SELECT is((SELECT lane FROM api.accounts WHERE name = 'lnb'), 'live_canary', '... its account is back in live_canary');
+SELECT results_eq($$SELECT to_lane, cause, approval, source FROM api.account_lanes WHERE account = 'lnb' ORDER BY seq DESC LIMIT 1$$,
+                  format($$VALUES ('live_canary'::text, 'demotion'::text, %s::bigint, 'operator'::text)$$, :r_nb),
+                  '... its lane history row carries the approval');
 SELECT ok(pg_temp.account_halted('lnb'), '... and halted until a canary session starts');
-SELECT ok(EXISTS (SELECT FROM api.audit_log WHERE action = 'demote_session' AND target = 'SES-' || :nb AND reason = 'pgtap: not convinced'),
-          '... in the change log');
+SELECT ok(EXISTS (SELECT FROM api.audit_log WHERE action = 'demote_session' AND target = 'SES-' || :nb AND reason = 'pgtap: not convinced'
+                  AND args ->> 'approval' = :'r_nb' AND args ->> 'to_lane' = 'live_canary'),
+          '... in the change log, with the approval');
+SELECT is((SELECT status FROM api.approval_requests WHERE request_id = :r_nb), 'used', '... which is used, once');
 SELECT throws_ok(format('SELECT api.demote_session(%s, %L)', :nb, 'pgtap'), 'PD021', NULL, 'a rolled-back session is not demoted again: PD021');
 
--- Demotion by the system: the promoted envelope breached at an hour close ---------------------------------------------
+-- The promoted envelope breached at an hour close: suspended and halted by the system, the lane unchanged -----------
 SELECT pg_temp.close('lnd', 1, 26) AS n \gset
 SELECT pg_temp.approve_as('predator_approver_login',
     api.request_approval('promote_session', :'sd', 'pgtap: D is ready', NULL, 5000)) AS r_d \gset
@@ -257,16 +282,38 @@ SELECT pg_temp.trade('lnd', 'BTC/USDT', pg_temp.at(27), 'buy', 80, 100, 0.8, 'LD
 SELECT pg_temp.close('lnd', 28, 29) AS n \gset
 SELECT is(pg_temp.status(:nd), 'running', 'D runs while its equity holds');
 SELECT pg_temp.close('lnd', 30, 30) AS n \gset
-SELECT is(pg_temp.status(:nd), 'rolled_back', 'the close of 2024-01-02 06:00 (mark 85: drawdown 12 %) demotes D: beyond live_promoted''s 10 %');
-SELECT is(pg_temp.last_cause(:nd), 'demotion/system', '... by the system');
-SELECT results_eq($$SELECT to_lane, cause, source, actor FROM api.account_lanes WHERE account = 'lnd' ORDER BY seq DESC LIMIT 1$$,
-                  $$VALUES ('live_canary'::text, 'demotion'::text, 'system'::text, 'system'::text)$$,
-                  'its account goes back to live_canary');
-SELECT ok(pg_temp.account_halted('lnd'), '... halted');
-SELECT ok(EXISTS (SELECT FROM api.audit_log WHERE action = 'demote_session' AND target = 'SES-' || :nd AND actor = 'system'),
-          '... with a change-log row by the system');
-SELECT ok(EXISTS (SELECT FROM api.incidents WHERE account = 'lnd' AND title LIKE '%breached the live_promoted envelope%'),
-          '... and a risk incident');
+SELECT is(pg_temp.status(:nd), 'suspended',
+          'the close of 2024-01-02 06:00 (mark 85: drawdown 12 %, daily loss 12 %) suspends D: beyond live_promoted''s 10 % and 2 %');
+SELECT is(pg_temp.last_cause(:nd), 'envelope/system', '... cause envelope, by the system');
+SELECT is((SELECT links -> 'reasons' FROM api.session_events WHERE session_id = :nd ORDER BY seq DESC LIMIT 1),
+          '["drawdown_envelope", "daily_loss_envelope"]'::jsonb, '... its event names the breach by reason code');
+SELECT ok(pg_temp.account_halted('lnd'), '... and its account is halted at once, without an approval');
+SELECT is((SELECT lane FROM api.accounts WHERE name = 'lnd'), 'live_promoted', 'the lane is unchanged: the system never demotes');
+SELECT results_eq($$SELECT to_lane, cause FROM api.account_lanes WHERE account = 'lnd'$$,
+                  $$VALUES ('live_promoted'::text, 'promotion'::text)$$, '... the lane history holds the promotion alone');
+SELECT ok(NOT EXISTS (SELECT FROM api.audit_log WHERE action = 'demote_session' AND target = 'SES-' || :nd),
+          '... and the change log no demotion');
+SELECT is((SELECT title FROM api.incidents WHERE account = 'lnd' AND category = 'risk' AND severity = 2),
+          format('session SES-%s breached the live_promoted envelope: drawdown_envelope, daily_loss_envelope', :nd),
+          'a risk incident (severity 2) names the breach');
+SELECT ok((SELECT (links -> 'figures' ->> 'drawdown')::numeric > 0.10 AND (links -> 'figures' ->> 'max_drawdown_pct')::numeric = 10
+                  AND (links -> 'figures' ->> 'daily_loss')::numeric > 0.02 AND links -> 'reasons' ? 'daily_loss_envelope'
+             FROM api.incidents WHERE account = 'lnd' AND category = 'risk'),
+          '... with its figures: the drawdown and the daily loss against the envelope');
+SELECT ok(EXISTS (SELECT FROM api.session_incidents WHERE session_id = :nd AND severity = 2 AND category = 'risk'),
+          '... linked to the session');
+SELECT throws_ok(format('SELECT api.demote_session(%s, %L)', :nd, 'pgtap: D breached'), 'PD017', NULL,
+                 'the demotion that may follow is an operator''s decision: alone, PD017');
+SELECT pg_temp.approve_as('predator_approver_login',
+    api.request_approval('demote_session', :'nd', 'pgtap: D breached')) AS r_nd \gset
+SELECT is(api.demote_session(:nd, 'pgtap: D breached'), 'live_canary', 'approved, the suspended promoted session is demoted');
+SELECT is(pg_temp.status(:nd), 'rolled_back', '... rolled back');
+SELECT results_eq($$SELECT to_lane, cause, source, approval FROM api.account_lanes WHERE account = 'lnd' ORDER BY seq DESC LIMIT 1$$,
+                  format($$VALUES ('live_canary'::text, 'demotion'::text, 'operator'::text, %s::bigint)$$, :r_nd),
+                  '... its account back in live_canary, by the operator, with the approval');
+SELECT throws_ok(format($$INSERT INTO trading.account_lane (book_id, seq, from_lane, to_lane, cause, session_id, source, reason, actor)
+                          VALUES (%s, 99, 'live_canary', 'live_promoted', 'promotion', %s, 'system', 'pgtap', 'system')$$, :d, :nd),
+                 '23514', NULL, 'the lane history refuses a lane change by the system (CHECK source = operator)');
 
 -- The account's lane changes only by promotion or demotion -------------------------------------------------------------
 SELECT throws_ok($$UPDATE trading.account SET lane = 'live_promoted' WHERE name = 'lna'$$, 'PD001', NULL,

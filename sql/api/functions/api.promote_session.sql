@@ -93,7 +93,7 @@ BEGIN
                                        format('promotion of SES-%s to live_promoted', v_s.session_id));
     PERFORM ops._session_move(v_s.session_id, 'completed', 'promotion', 'operator', p_reason,
                               jsonb_build_object('figures', v_figures, 'approval', v_request));
-    PERFORM trading._set_account_lane(v_s.book_id, 'live_promoted', 'promotion', v_s.session_id, v_request, p_reason, 'operator');
+    PERFORM trading._set_account_lane(v_s.book_id, 'live_promoted', 'promotion', v_s.session_id, v_request, p_reason);
     INSERT INTO ops.session (book_id, strategy, lane, allocation, currency, planned_end, promoted_from, reason, actor)
     VALUES (v_s.book_id, v_s.strategy, 'live_promoted', p_allocation, v_promoted.currency, NULL, v_s.session_id,
             p_reason, ops.actor())

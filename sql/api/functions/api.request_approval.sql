@@ -6,6 +6,7 @@
 --   set_setting       'two_person_rule', value 0            the rule turned off
 --   set_lane          '<live lane>/<currency>', value       a live lane's capital budget raised (or re-currencied)
 --   promote_session   'SES-<n>', value                      a canary session promoted with that allocation
+--   demote_session    'SES-<n>'                             a promoted session demoted back to live_canary
 -- The request belongs to this login (ops.operator_login()); another operator login approves it (api.approve);
 -- the action, repeated by this login with exactly these arguments before p_valid_until (default one hour, at
 -- most 24 hours ahead, wall clock), consumes it once. Audited (request_approval).
@@ -44,4 +45,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.request_approval(text, text, text, text, numeric, timestamptz) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0; set_lane raising a live lane''s budget; promote_session), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit/currency/session, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';
+COMMENT ON FUNCTION api.request_approval(text, text, text, text, numeric, timestamptz) IS 'Operator: asks a second operator to approve a high-risk action (resume global; set_limit or set_limit_policy above the policy ceiling; set_setting two_person_rule 0; set_lane raising a live lane''s budget; promote_session; demote_session), valid until p_valid_until (default 1 hour, at most 24 hours); audited. PD011 unknown profile/limit/currency/session, PD012 not a high-risk action, no reason, a non-finite value or a validity outside the next 24 hours.';

@@ -7,6 +7,7 @@
 --   set_setting       target 'two_person_rule'                      params {value: 0}
 --   set_lane          target '<live lane>/<currency>'               params {value: the capital budget}
 --   promote_session   target 'SES-<n>' (or '<n>')                   params {value: the promoted allocation}
+--   demote_session    target 'SES-<n>' (or '<n>')                   params {}
 -- PD012 for an unknown action or a target or parameters that are not one of these; PD011 for an unknown
 -- profile or limit, currency or session.
 CREATE OR REPLACE FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric)
@@ -32,11 +33,16 @@ BEGIN
         END IF;
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_lane %s budget %s', p_target, p_value));
-    ELSIF p_action = 'promote_session' AND p_target ~ '^(SES-)?[0-9]{1,18}$' AND p_mode IS NULL AND p_value > 0 THEN
+    ELSIF p_action IN ('promote_session', 'demote_session') AND p_target ~ '^(SES-)?[0-9]{1,18}$' AND p_mode IS NULL
+          AND ((p_action = 'promote_session' AND p_value > 0) OR (p_action = 'demote_session' AND p_value IS NULL)) THEN
         v_id := regexp_replace(p_target, '^SES-', '')::bigint;
         IF NOT EXISTS (SELECT FROM ops.session s WHERE s.session_id = v_id) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown session SES-%s', v_id),
                 HINT = 'See api.sessions (predator sessions list).';
+        END IF;
+        IF p_action = 'demote_session' THEN
+            RETURN jsonb_build_object('target', 'SES-' || v_id, 'params', '{}'::jsonb,
+                                      'what', format('demote_session SES-%s', v_id));
         END IF;
         RETURN jsonb_build_object('target', 'SES-' || v_id, 'params', jsonb_build_object('value', p_value),
                                   'what', format('promote_session SES-%s allocation %s', v_id, p_value));
@@ -68,8 +74,9 @@ BEGIN
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
                'set_setting (target two_person_rule, value 0), set_lane (target live_canary|live_promoted/<currency>, '
-               'value: the budget), promote_session (target SES-<n>, value: the promoted allocation).';
+               'value: the budget), promote_session (target SES-<n>, value: the promoted allocation), '
+               'demote_session (target SES-<n>, no mode or value).';
 END
 $$;
 
-COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0; set_lane live lane/currency with the budget; promote_session SES-n with the allocation), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';

@@ -4,8 +4,9 @@
 -- the oldest request of this login (ops.operator_login()) for exactly this action, target and parameters that a
 -- second operator approved, that was not used and has not expired; without one raises PD017 naming
 -- api.request_approval and api.approve (DETAIL: this login's requests for it still awaiting an approval).
--- Called by api.resume (a global halt), risk._set_limit (above the policy ceiling), api.set_limit_policy and
--- api.set_setting (two_person_rule to 0). The caller's transaction consumes it: a refusal later rolls it back.
+-- Called by api.resume (a global halt), risk._set_limit (above the policy ceiling), api.set_limit_policy,
+-- api.set_setting (two_person_rule to 0), api.set_lane (a live budget raised), api.promote_session and
+-- api.demote_session. The caller's transaction consumes it: a refusal later rolls it back.
 CREATE OR REPLACE FUNCTION ops._require_approval(p_action text, p_target text, p_params jsonb, p_what text)
 RETURNS bigint
 LANGUAGE plpgsql

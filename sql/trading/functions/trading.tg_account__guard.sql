@@ -18,7 +18,7 @@ BEGIN
            AND NOT (v_last.to_lane IS NOT DISTINCT FROM NEW.lane AND v_last.from_lane IS NOT DISTINCT FROM OLD.lane)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD001',
             MESSAGE = format('trading.account %s: an account never changes but for its lane, and its lane only by a promotion or a demotion', OLD.name),
-            HINT = 'Promote with api.promote_session (a second operator''s approval) or demote with api.demote_session; both record trading.account_lane.';
+            HINT = 'Promote with api.promote_session or demote with api.demote_session (each with a second operator''s approval); both record trading.account_lane.';
     END IF;
     RETURN NEW;
 END
