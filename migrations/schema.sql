@@ -3024,6 +3024,114 @@ COMMENT ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, 
 
 
 --
+-- Name: record_replay(text, text, timestamp with time zone, timestamp with time zone, integer, integer, timestamp with time zone, jsonb, integer, integer); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer) RETURNS TABLE(book_id integer, seq bigint, parity boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_book   integer;
+    v_closed bigint;
+    v_last   timestamptz;
+    v_row    ops.replay_run;
+BEGIN
+    PERFORM ops._require_finite('record_replay', ARRAY['p_hours', 'p_mismatches', 'p_interventions', 'p_unreplayable'],
+                                ARRAY[p_hours, p_mismatches, p_interventions, p_unreplayable]::numeric[]);
+    PERFORM ops._require_business_time('record_replay', ARRAY['p_from', 'p_to', 'p_first_mismatch_hour'],
+                                       ARRAY[p_from, p_to, p_first_mismatch_hour]);
+    IF p_account IS NULL OR p_run_id IS NULL OR p_from IS NULL OR p_to IS NULL OR p_hours IS NULL
+       OR p_mismatches IS NULL OR p_interventions IS NULL OR p_unreplayable IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_replay refused: a required argument is missing',
+            DETAIL = format('p_account=%s p_run_id=%s p_from=%s p_to=%s p_hours=%s p_mismatches=%s p_interventions=%s p_unreplayable=%s',
+                            p_account, p_run_id, p_from, p_to, p_hours, p_mismatches, p_interventions, p_unreplayable),
+            HINT = 'Pass the account, the run replayed, the first and last hour compared and the four counts; only the first mismatch may be NULL.';
+    END IF;
+    IF p_from > p_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_replay refused: p_from %s is after p_to %s', p_from, p_to),
+            DETAIL = format('p_from=%s p_to=%s', p_from, p_to),
+            HINT = 'The hours compared are [p_from, p_to], both inclusive: p_from at or before p_to.';
+    END IF;
+    IF p_hours < 0 OR p_mismatches < 0 OR p_interventions < 0 OR p_unreplayable < 0 OR p_mismatches > p_hours THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_replay refused: the counts are not those of a replay',
+            DETAIL = format('p_hours=%s p_mismatches=%s p_interventions=%s p_unreplayable=%s', p_hours, p_mismatches,
+                            p_interventions, p_unreplayable),
+            HINT = 'Counts are non-negative, and no more hours mismatch than were compared.';
+    END IF;
+    IF (p_mismatches = 0) <> (p_first_mismatch_hour IS NULL) OR (p_first_mismatch_hour IS NULL) <> (p_first_mismatch IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_replay refused: the first mismatch does not agree with the mismatch count',
+            DETAIL = format('p_mismatches=%s p_first_mismatch_hour=%s p_first_mismatch=%s', p_mismatches, p_first_mismatch_hour,
+                            left(p_first_mismatch::text, 200)),
+            HINT = 'Pass the first mismatched hour and its problems exactly when p_mismatches > 0 (both NULL otherwise).';
+    END IF;
+    IF p_first_mismatch IS NOT NULL
+       AND (jsonb_typeof(p_first_mismatch) <> 'array' OR jsonb_array_length(p_first_mismatch) NOT BETWEEN 1 AND 64
+            OR EXISTS (SELECT FROM jsonb_array_elements(p_first_mismatch) e
+                        WHERE jsonb_typeof(e) <> 'string' OR length(e #>> '{}') NOT BETWEEN 1 AND 500)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_replay refused: p_first_mismatch is not a bounded list of problems',
+            DETAIL = format('p_first_mismatch=%s', left(p_first_mismatch::text, 500)),
+            HINT = 'Pass the problems of the first mismatched hour as a JSON array of 1 to 64 strings of 1 to 500 characters (shorten longer ones).';
+    END IF;
+    IF p_first_mismatch_hour NOT BETWEEN p_from AND p_to THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('record_replay refused: the first mismatch %s is outside the hours compared', p_first_mismatch_hour),
+            DETAIL = format('p_first_mismatch_hour=%s p_from=%s p_to=%s', p_first_mismatch_hour, p_from, p_to),
+            HINT = 'The first mismatched hour is one of the hours compared, [p_from, p_to].';
+    END IF;
+
+    v_book := (trading._account(p_account)).book_id;
+    IF NOT EXISTS (SELECT FROM ops.run r WHERE r.run_id = p_run_id AND r.book_id = v_book) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('record_replay refused: %L is not a registered run of account %s', left(p_run_id, 200), p_account),
+            DETAIL = format('account=%s book_id=%s run_id=%s', p_account, v_book, left(p_run_id, 200)),
+            HINT = 'Pass the run the replay re-executed: the account''s run in api.runs.';
+    END IF;
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_book;
+    IF v_last IS NULL OR p_to > v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('record_replay refused: p_to %s is after the last closed hour of account %s', p_to, p_account),
+            DETAIL = format('p_to=%s last_closed_hour=%s', p_to, v_last),
+            HINT = 'A replay compares closed hours only: p_to is at most the account''s last closed hour (api.hourly_states).';
+    END IF;
+    SELECT count(*) INTO v_closed FROM portfolio.hourly_state h
+     WHERE h.book_id = v_book AND h.hour >= p_from AND h.hour <= p_to;
+    IF v_closed <> p_hours THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('record_replay refused: %s hours compared, but account %s closed %s hours in [%s, %s]',
+                             p_hours, p_account, v_closed, p_from, p_to),
+            DETAIL = format('p_hours=%s closed_hours=%s p_from=%s p_to=%s', p_hours, v_closed, p_from, p_to),
+            HINT = 'A replay compares every closed hour of its range: pass the count of the account''s closed hours in [p_from, p_to].';
+    END IF;
+    IF p_first_mismatch_hour IS NOT NULL
+       AND NOT EXISTS (SELECT FROM portfolio.hourly_state h WHERE h.book_id = v_book AND h.hour = p_first_mismatch_hour) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('record_replay refused: %s is not a closed hour of account %s', p_first_mismatch_hour, p_account),
+            DETAIL = format('p_first_mismatch_hour=%s', p_first_mismatch_hour),
+            HINT = 'The first mismatched hour is one of the account''s closed hours that the replay compared.';
+    END IF;
+
+    INSERT INTO ops.replay_run AS r (book_id, run_id, range_from, range_to, hours_compared, mismatches,
+                                     first_mismatch_hour, first_mismatch, interventions, unreplayable, parity, actor)
+    VALUES (v_book, p_run_id, p_from, p_to, p_hours, p_mismatches, p_first_mismatch_hour, p_first_mismatch,
+            p_interventions, p_unreplayable, p_hours > 0 AND p_mismatches = 0 AND p_unreplayable = 0, ops.actor())
+    RETURNING * INTO v_row;
+    RETURN QUERY SELECT v_row.book_id, v_row.seq, v_row.parity;
+END
+$$;
+
+
+ALTER FUNCTION api.record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer) IS 'Auditor: records a replay of an account (predator replay) in ops.replay_run, chained: the run re-executed, the closed hours compared [p_from, p_to] and how many (checked against the book''s closed hours), mismatches with the first one and its problems, operator actions re-applied and not; parity (hours compared, no mismatch, every action re-applied) is derived, never claimed. The auditor''s own attestation, never business data. PD011 unknown account or run; PD012 missing or inconsistent arguments, a range beyond the last closed hour; PD015 an infinite or future time.';
+
+
+--
 -- Name: record_validation(text, timestamp with time zone, timestamp with time zone, boolean, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -7259,6 +7367,7 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ops.venue_health', '{}'),
            ('ops.venue_transfer', '{}'),
            ('ops.validation_run', '{}'),
+           ('ops.replay_run', '{}'),
            ('risk.strategy_health', '{}'),
            ('risk.horizon_flag', '{}'),
            ('risk.state_event', '{}'),
@@ -15107,6 +15216,198 @@ COMMENT ON VIEW api.reconciliations IS 'Reconciliations (hourly, at start-up, ma
 
 
 --
+-- Name: replay_run; Type: TABLE; Schema: ops; Owner: predator_owner
+--
+
+CREATE TABLE ops.replay_run (
+    book_id integer NOT NULL,
+    seq bigint NOT NULL,
+    run_id text NOT NULL,
+    range_from timestamp with time zone NOT NULL,
+    range_to timestamp with time zone NOT NULL,
+    hours_compared integer NOT NULL,
+    mismatches integer NOT NULL,
+    first_mismatch_hour timestamp with time zone,
+    first_mismatch jsonb,
+    interventions integer NOT NULL,
+    unreplayable integer NOT NULL,
+    parity boolean NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT replay_run_first_mismatch_hour_is_finite CHECK (((first_mismatch_hour > '-infinity'::timestamp with time zone) AND (first_mismatch_hour < 'infinity'::timestamp with time zone))),
+    CONSTRAINT replay_run_first_mismatch_iff_mismatches CHECK ((((mismatches = 0) = (first_mismatch_hour IS NULL)) AND ((first_mismatch_hour IS NULL) = (first_mismatch IS NULL)))),
+    CONSTRAINT replay_run_first_mismatch_in_range CHECK (((first_mismatch_hour >= range_from) AND (first_mismatch_hour <= range_to))),
+    CONSTRAINT replay_run_first_mismatch_is_bounded CHECK (((jsonb_typeof(first_mismatch) = 'array'::text) AND ((jsonb_array_length(first_mismatch) >= 1) AND (jsonb_array_length(first_mismatch) <= 64)) AND (length((first_mismatch)::text) <= 16000))),
+    CONSTRAINT replay_run_hours_are_counted CHECK ((hours_compared >= 0)),
+    CONSTRAINT replay_run_interventions_are_counted CHECK ((interventions >= 0)),
+    CONSTRAINT replay_run_mismatches_within_hours CHECK (((mismatches >= 0) AND (mismatches <= hours_compared))),
+    CONSTRAINT replay_run_parity_is_derived CHECK ((parity = ((hours_compared > 0) AND (mismatches = 0) AND (unreplayable = 0)))),
+    CONSTRAINT replay_run_range_from_is_finite CHECK (((range_from > '-infinity'::timestamp with time zone) AND (range_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT replay_run_range_is_ordered CHECK ((range_from <= range_to)),
+    CONSTRAINT replay_run_range_to_is_finite CHECK (((range_to > '-infinity'::timestamp with time zone) AND (range_to < 'infinity'::timestamp with time zone))),
+    CONSTRAINT replay_run_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT replay_run_run_id_is_bounded CHECK (((length(run_id) >= 1) AND (length(run_id) <= 200))),
+    CONSTRAINT replay_run_unreplayable_are_counted CHECK ((unreplayable >= 0))
+);
+
+
+ALTER TABLE ops.replay_run OWNER TO predator_owner;
+
+--
+-- Name: TABLE replay_run; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON TABLE ops.replay_run IS 'Append-only, chained per book: one row per recorded replay of an account (api.record_replay, auditor; predator replay records by default): the registered run re-executed, the closed hours compared [range_from, range_to], how many, how many mismatched, the first mismatched hour and its problems, the operator actions re-applied and those that could not be, parity (hours compared, none mismatched, every action re-applied), who and when (wall time, not hashed). The auditor''s own attestation, never business data.';
+
+
+--
+-- Name: COLUMN replay_run.book_id; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.book_id IS 'The replayed account''s book.';
+
+
+--
+-- Name: COLUMN replay_run.seq; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.seq IS 'Position in the book''s chain of recorded replays (assigned by the chain trigger).';
+
+
+--
+-- Name: COLUMN replay_run.run_id; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.run_id IS 'The registered run of the book that was re-executed (ops.run.run_id; the book''s latest run when the replay started).';
+
+
+--
+-- Name: COLUMN replay_run.range_from; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.range_from IS 'The first closed hour compared (business time, inclusive).';
+
+
+--
+-- Name: COLUMN replay_run.range_to; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.range_to IS 'The last closed hour compared (business time, inclusive): at most the book''s last closed hour when recorded.';
+
+
+--
+-- Name: COLUMN replay_run.hours_compared; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.hours_compared IS 'Closed hours compared: the book''s closed hours in [range_from, range_to] (api.record_replay checks the count).';
+
+
+--
+-- Name: COLUMN replay_run.mismatches; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.mismatches IS 'Hours whose inputs, outputs or state differ between the original and the replay, or whose stored rows no longer match the hashes recorded at close.';
+
+
+--
+-- Name: COLUMN replay_run.first_mismatch_hour; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.first_mismatch_hour IS 'The first mismatched hour (NULL when none mismatched).';
+
+
+--
+-- Name: COLUMN replay_run.first_mismatch; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.first_mismatch IS 'The problems of the first mismatched hour: a JSON array of 1 to 64 strings of at most 500 characters each (NULL when none mismatched).';
+
+
+--
+-- Name: COLUMN replay_run.interventions; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.interventions IS 'Operator actions on the account the replay re-applied after the same closed hour (kill switch, halts, resumes, pauses, incident updates, treasury declarations, corrections).';
+
+
+--
+-- Name: COLUMN replay_run.unreplayable; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.unreplayable IS 'Operator actions the replay could not re-apply (a setting changed after the first hour closed, a lane change, an opened incident): any makes parity false.';
+
+
+--
+-- Name: COLUMN replay_run.parity; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.parity IS 'REPLAY PARITY: hours_compared > 0, no mismatch and no unreplayable action (derived by api.record_replay, kept by a CHECK).';
+
+
+--
+-- Name: COLUMN replay_run.actor; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.actor IS 'The login that recorded the replay (the auditor''s).';
+
+
+--
+-- Name: COLUMN replay_run.recorded_at; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.recorded_at IS 'Wall time of the record (not hashed).';
+
+
+--
+-- Name: COLUMN replay_run.prev_hash; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.prev_hash IS 'The previous row''s row_hash in the book''s chain (genesis hash for the first).';
+
+
+--
+-- Name: COLUMN replay_run.row_hash; Type: COMMENT; Schema: ops; Owner: predator_owner
+--
+
+COMMENT ON COLUMN ops.replay_run.row_hash IS 'sha256(prev_hash || canonical row), assigned by the chain trigger.';
+
+
+--
+-- Name: replay_runs; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.replay_runs AS
+ SELECT r.book_id,
+    a.name AS account,
+    r.seq,
+    r.run_id,
+    r.range_from,
+    r.range_to,
+    r.hours_compared,
+    r.mismatches,
+    r.first_mismatch_hour,
+    r.first_mismatch,
+    r.interventions,
+    r.unreplayable,
+    r.parity,
+    r.actor,
+    r.recorded_at
+   FROM (ops.replay_run r
+     JOIN trading.account a ON ((a.book_id = r.book_id)));
+
+
+ALTER TABLE api.replay_runs OWNER TO predator_owner;
+
+--
+-- Name: VIEW replay_runs; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.replay_runs IS 'Recorded replays (api.record_replay, auditor): the account, the run re-executed, the closed hours compared [range_from, range_to] and how many, mismatched hours with the first one and its problems (a JSON array of strings), operator actions re-applied and those that could not be, REPLAY PARITY (hours compared, no mismatch, every action re-applied), who and when (wall time).';
+
+
+--
 -- Name: state_event; Type: TABLE; Schema: risk; Owner: predator_owner
 --
 
@@ -17320,6 +17621,14 @@ ALTER TABLE ONLY ops.reconciliation
 
 
 --
+-- Name: replay_run replay_run_pk; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.replay_run
+    ADD CONSTRAINT replay_run_pk PRIMARY KEY (book_id, seq);
+
+
+--
 -- Name: run run_pkey; Type: CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -18329,6 +18638,13 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.reconciliation FO
 
 
 --
+-- Name: replay_run _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ops.replay_run FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: run _010_append_only; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -18518,6 +18834,13 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.reconciliation FOR EACH S
 
 
 --
+-- Name: replay_run _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ops.replay_run FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: run _011_no_truncate; Type: TRIGGER; Schema: ops; Owner: predator_owner
 --
 
@@ -18662,6 +18985,13 @@ CREATE TRIGGER _900_chain BEFORE INSERT ON ops.incident_update FOR EACH ROW EXEC
 --
 
 CREATE TRIGGER _900_chain BEFORE INSERT ON ops.reconciliation FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: replay_run _900_chain; Type: TRIGGER; Schema: ops; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ops.replay_run FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -19513,6 +19843,14 @@ ALTER TABLE ONLY ops.hour_close_timing
 
 ALTER TABLE ONLY ops.reconciliation
     ADD CONSTRAINT reconciliation_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: replay_run replay_run_book_is_an_account; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ops.replay_run
+    ADD CONSTRAINT replay_run_book_is_an_account FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
 
 
 --
@@ -20594,6 +20932,14 @@ GRANT ALL ON FUNCTION api.record_order_confusion(p_client_order_id text, p_kind 
 
 REVOKE ALL ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text, p_reason text) TO predator_worker;
+
+
+--
+-- Name: FUNCTION record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_replay(p_account text, p_run_id text, p_from timestamp with time zone, p_to timestamp with time zone, p_hours integer, p_mismatches integer, p_first_mismatch_hour timestamp with time zone, p_first_mismatch jsonb, p_interventions integer, p_unreplayable integer) TO predator_auditor;
 
 
 --
@@ -22735,6 +23081,22 @@ GRANT SELECT ON TABLE api.positions TO predator_auditor;
 GRANT SELECT ON TABLE api.reconciliations TO predator_worker;
 GRANT SELECT ON TABLE api.reconciliations TO predator_operator;
 GRANT SELECT ON TABLE api.reconciliations TO predator_auditor;
+
+
+--
+-- Name: TABLE replay_run; Type: ACL; Schema: ops; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ops.replay_run TO predator_auditor;
+
+
+--
+-- Name: TABLE replay_runs; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.replay_runs TO predator_worker;
+GRANT SELECT ON TABLE api.replay_runs TO predator_operator;
+GRANT SELECT ON TABLE api.replay_runs TO predator_auditor;
 
 
 --

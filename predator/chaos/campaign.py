@@ -365,13 +365,15 @@ class Campaign:
         self.say(f"chains from genesis: {'verify' if res.final_chains_ok else 'BROKEN'} "
                  f"[{seams.monotonic() - t_verify:.1f} s]")
         if self.do_replay:
+            from predator.runner.replay import record as record_replay
             from predator.runner.replay import replay
 
             r = replay(self.target, self.account)
+            recorded = record_replay(self.target, r)  # api.replay_runs: on the console's /checks page
             res.replay_parity = r.parity
             res.replay_detail = (f"{r.hours_compared} hours compared, {len(r.mismatches)} mismatches"
                                  + (f", first {r.mismatches[0].hour}: {r.mismatches[0].problems}"
-                                    if r.mismatches else ""))
+                                    if r.mismatches else "") + f", recorded as replay {recorded.seq}")
             self.say(f"replay: {res.replay_detail}; REPLAY PARITY: {'TRUE' if r.parity else 'FALSE'}")
         res.wall_s = seams.monotonic() - t0
         return res

@@ -402,10 +402,15 @@ def paper(
 @click.option("--keep", is_flag=True, help="Keep the scratch database.")
 @click.option("--progress/--no-progress", default=True,
               help="Progress on stderr: a bar on a terminal, a line every 10% elsewhere.")
-def replay(account: str, start: str | None, end: str | None, keep: bool, progress: bool) -> None:
+@click.option("--record/--no-record", default=True, show_default=True,
+              help="Record the outcome in the database as the auditor (api.record_replay; api.replay_runs and the "
+                   "console's /checks page list it).")
+def replay(account: str, start: str | None, end: str | None, keep: bool, progress: bool, record: bool) -> None:
     """Re-execute an account's hours from the stored inputs in a scratch database and compare every hour's
-    input, output and state hashes. Exit code 1 when parity fails."""
+    input, output and state hashes, then record the outcome (api.record_replay; --no-record skips it). Exit
+    code 1 when parity fails."""
     from predator.runner.preflight import check_replay
+    from predator.runner.replay import record as record_replay
     from predator.runner.replay import replay as run_replay
 
     configure_logging()
@@ -430,6 +435,10 @@ def replay(account: str, start: str | None, end: str | None, keep: bool, progres
         f"{result.hours_compared} hours compared (to the last closed hour {last}), "
         f"{len(result.mismatches)} mismatched, {result.interventions} operator action(s) re-applied"
     )
+    if record:
+        with database_lost_exits("replay"):
+            recorded = record_replay(default_target(), result)
+        click.echo(f"recorded: replay {recorded.seq} of account {account} (api.replay_runs)")
     click.echo(f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'}")
     sys.exit(0 if result.parity else 1)
 
@@ -543,6 +552,7 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     from predator.marketdata.loader import load_file
     from predator.reports.report import render
     from predator.runner.hour import HourRunner, RunConfig
+    from predator.runner.replay import record as record_replay
     from predator.runner.replay import replay as run_replay
     from predator.runner.venues import venue_factory
 
@@ -632,11 +642,12 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 
     t1 = seams.monotonic()
     result = run_replay(target, account, progress=True)
+    recorded = record_replay(target, result)  # api.replay_runs, the console's /checks page
     for m in result.mismatches[:10]:
         click.echo(f"MISMATCH {m.hour.isoformat()}: " + "; ".join(m.problems))
     click.echo(
-        f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'} ({result.hours_compared} hours)"
-        f"  [{seams.monotonic() - t1:.0f} s]"
+        f"REPLAY PARITY: {'TRUE' if result.parity else 'FALSE'} ({result.hours_compared} hours, recorded as "
+        f"replay {recorded.seq})  [{seams.monotonic() - t1:.0f} s]"
     )
 
     t1 = seams.monotonic()

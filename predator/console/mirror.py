@@ -141,6 +141,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
         with console.read() as conn:
             context: dict[str, Any] = {
                 "runs": mirror_reads.gate_runs(conn, limit=10),
+                "replays": mirror_reads.last_replays(conn),
                 "anchors": mirror_reads.latest_anchors(conn),
                 "campaigns": mirror_reads.recent_campaigns(conn, limit=5),
                 "reconciliations": console_reads.last_reconciliations(conn),

@@ -1016,3 +1016,34 @@ def validation_checkpoint(conn: psycopg.Connection, account: str) -> ValidationC
     row: ValidationCheckpoint | None = run(conn, Call("SELECT * FROM api.validation_checkpoint(%s::text)",
                                                       (account,), ValidationCheckpoint))
     return row
+
+
+# --- recorded replays (the auditor's attestations of replay parity) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedReplay:
+    """One replay recorded by ``api.record_replay``: the account's book, its seq in the book's chain of recorded
+    replays, and parity as the database derived it (hours compared, none mismatched, every action re-applied)."""
+
+    book_id: int
+    seq: int
+    parity: bool
+
+
+def record_replay(conn: psycopg.Connection, *, account: str, run_id: str, start: datetime, end: datetime,
+                  hours: int, mismatches: int, first_mismatch_hour: datetime | None,
+                  first_mismatch: Sequence[str] | None, interventions: int, unreplayable: int) -> RecordedReplay:
+    """``api.record_replay``: record a replay of ``account``'s run ``run_id`` over the closed hours
+    ``[start, end]`` (both inclusive; ``hours`` of them, the book's closed hours there), ``mismatches`` mismatched
+    with the first one and its problems (both None exactly when none mismatched; at most 64 problems of at most
+    500 characters), ``interventions`` re-applied and ``unreplayable`` not. Auditor. PD011 unknown account or a run
+    of another book; PD012 inconsistent counts or range (``hours`` not the closed hours of the range, ``end``
+    after the last closed hour); PD015 a time that is infinite or later than the wall clock."""
+    row: RecordedReplay = run(conn, Call(
+        "SELECT * FROM api.record_replay(%s::text, %s::text, %s::timestamptz, %s::timestamptz, %s::integer,"
+        " %s::integer, %s::timestamptz, %s::jsonb, %s::integer, %s::integer)",
+        (account, run_id, start, end, hours, mismatches, first_mismatch_hour,
+         None if first_mismatch is None else json.dumps(list(first_mismatch)), interventions, unreplayable),
+        RecordedReplay))
+    return row

@@ -1,6 +1,7 @@
 """Named reads of the console's Mirror pages beyond the overview (``predator serve``, docs/operator.md): exposure
-against the caps, data-feed health, the decision timeline of a symbol, the checks (gate runs, anchors, replay
-parity of the chaos campaigns), the incident console, the strategies and the change log.
+against the caps, data-feed health, the decision timeline of a symbol, the checks (gate runs, anchors, each
+account's last recorded replay, replay parity of the chaos campaigns), the incident console, the strategies and
+the change log.
 
 Only :mod:`predator.db` speaks SQL. Like :mod:`predator.db.console_reads`, every read takes an open connection
 (the console opens it read-only as the auditor's login; the caller owns the transaction), keyword-only arguments,
@@ -337,6 +338,39 @@ def latest_anchors(conn: psycopg.Connection[Any]) -> list[AnchorRow]:
         AnchorRow,
         "SELECT DISTINCT ON (book_id) account, seq, kind, hour, key_id, jsonb_array_length(heads) AS chains,"
         " recorded_at FROM api.chain_anchors ORDER BY book_id, seq DESC",
+        {},
+    )
+
+
+@dataclass(frozen=True)
+class ReplayRun:
+    """An account's last recorded replay (``api.replay_runs``, written by ``api.record_replay``)."""
+
+    account: str
+    seq: int
+    run_id: str
+    range_from: datetime  # the first closed hour compared
+    range_to: datetime  # the last closed hour compared
+    hours_compared: int
+    mismatches: int
+    first_mismatch_hour: datetime | None
+    first_mismatch: list[str] | None  # the problems of the first mismatched hour
+    interventions: int
+    unreplayable: int
+    parity: bool
+    actor: str
+    recorded_at: datetime
+
+
+def last_replays(conn: psycopg.Connection[Any]) -> list[ReplayRun]:
+    """Each account's last recorded replay (the highest seq of its book's chain), by account."""
+    return _rows(
+        conn,
+        ReplayRun,
+        "SELECT account, seq, run_id, range_from, range_to, hours_compared, mismatches, first_mismatch_hour,"
+        " first_mismatch, interventions, unreplayable, parity, actor, recorded_at"
+        " FROM (SELECT DISTINCT ON (book_id) * FROM api.replay_runs ORDER BY book_id, seq DESC) r"
+        " ORDER BY account",
         {},
     )
 

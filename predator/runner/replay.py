@@ -18,6 +18,11 @@ match what was recorded at close (an edited row). An operator action that the re
 limit or breaker changed after the run began) is reported, and the verdict is then false. The verdict is
 ``REPLAY PARITY: TRUE`` only when every hour matches and every intervention was re-applied.
 
+The outcome can be recorded (:func:`record`, ``api.record_replay``) in the original database as the auditor:
+one chained row of ``ops.replay_run`` per replay (the run, the hours compared, the first mismatch and its
+problems, parity), listed by ``api.replay_runs`` and shown on the console's /checks page. ``predator replay``
+records by default (``--no-record`` skips it).
+
 The scratch database is dropped when the replay ends, also on an exception, SIGINT or SIGTERM. Each
 replay holds a session advisory lock named after its scratch database on the server's ``postgres``
 database for as long as the scratch exists; a replay that starts drops the scratch databases whose lock
@@ -52,7 +57,7 @@ log = structlog.get_logger("predator.replay")
 # The scratch databases' names, kept-comment and advisory-lock class live with their SQL in
 # predator.db.replay_db; re-exported here, where the replay's callers and tests find them.
 __all__ = ["KEPT_COMMENT", "LOCK_CLASS", "SCRATCH_PREFIX", "HourMismatch", "Intervention", "ReplayResult",
-           "compare", "drop_orphaned_scratch", "replay", "scratch"]
+           "compare", "drop_orphaned_scratch", "record", "replay", "scratch"]
 
 
 @dataclass
@@ -86,10 +91,37 @@ class ReplayResult:
     last_hour: datetime | None = None
     interventions: int = 0
     unreplayable: list[str] = field(default_factory=list)
+    first_hour: datetime | None = None
 
     @property
     def parity(self) -> bool:
         return self.hours_compared > 0 and not self.mismatches and not self.unreplayable
+
+
+#: What a recorded replay keeps of its first mismatched hour (``api.record_replay`` refuses more): at most this
+#: many problems, each cut to at most this many characters.
+PROBLEMS_KEPT = 64
+PROBLEM_CHARS = 500
+
+
+def record(target: Target, result: ReplayResult) -> api.RecordedReplay:
+    """Record ``result`` in the original database as the auditor, the role the replay read it as
+    (``api.record_replay``: one chained row of ``ops.replay_run``, listed by ``api.replay_runs``). The database
+    derives parity itself and checks the hours compared against the account's closed hours in the range; the
+    first mismatch keeps at most :data:`PROBLEMS_KEPT` problems of at most :data:`PROBLEM_CHARS` characters."""
+    if result.first_hour is None or result.last_hour is None:
+        raise ValueError(f"the replay of {result.account} has no range of hours to record")
+    first = result.mismatches[0] if result.mismatches else None
+    problems = None if first is None else [
+        p if len(p) <= PROBLEM_CHARS else p[:PROBLEM_CHARS - 1] + "…" for p in first.problems[:PROBLEMS_KEPT]
+    ]
+    with target.connect("auditor") as conn, conn.transaction():
+        return api.record_replay(
+            conn, account=result.account, run_id=result.run_id, start=result.first_hour, end=result.last_hour,
+            hours=result.hours_compared, mismatches=len(result.mismatches),
+            first_mismatch_hour=None if first is None else first.hour, first_mismatch=problems,
+            interventions=result.interventions, unreplayable=len(result.unreplayable),
+        )
 
 
 def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]:
@@ -497,4 +529,5 @@ def replay(
         last,
         len(interventions),
         unreplayable,
+        start,
     )

@@ -240,7 +240,7 @@ def test_the_checks_page_shows_the_last_gate_run_and_its_chain_verification(
     assert len(runs) == 1
     text = _text(runs[0])
     assert book.account in text and "PASS" in text and "verified" in text and "predator_auditor_login" in text
-    assert "no chaos campaign recorded" in page and "records nothing in the database" in page
+    assert "no chaos campaign recorded" in page and "no replay recorded (predator replay --account A)" in page
 
 
 # --- the incident console ---------------------------------------------------------------------------------------

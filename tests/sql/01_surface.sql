@@ -9,8 +9,8 @@ SET client_min_messages = warning;
 
 -- The expected api routines and who may execute them. The operator is a member of predator_worker, so it
 -- holds every worker grant as well; the auditor runs the read routines (verify_chains, hour_digests
--- and the market-data reads) and records its own validation runs (record_validation: its attestations,
--- never business data).
+-- and the market-data reads) and records its own validation runs and replays (record_validation,
+-- record_replay: its attestations, never business data).
 CREATE TEMP TABLE api_surface (fn name, args name[], worker boolean, operator boolean, auditor boolean);
 INSERT INTO api_surface VALUES
     ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric}', true, true, false),
@@ -55,6 +55,8 @@ INSERT INTO api_surface VALUES
     ('add_venue', '{text,text,numeric,numeric,text}', false, true, false),
     ('add_asset', '{text,text,text,text}', false, true, false),
     ('record_validation', '{text,"timestamp with time zone","timestamp with time zone",boolean,jsonb}', false, false, true),
+    -- recorded replays (migration 0041, tests/sql/42_replay_runs.sql): the auditor's attestation alone
+    ('record_replay', '{text,text,"timestamp with time zone","timestamp with time zone",integer,integer,"timestamp with time zone",jsonb,integer,integer}', false, false, true),
     ('validation_checkpoint', '{text}', true, true, true),
     ('verify_book_chains_since', '{integer,bigint}', true, true, true),
     ('set_lane_pool', '{text,text,boolean,text}', false, true, false),
@@ -112,7 +114,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 SELECT functions_are('api', ARRAY[
     'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'enable_book_currency', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_chaos_campaign', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
-    'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
+    'record_replay', 'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
     'validation_checkpoint', 'verify_book_chains', 'verify_book_chains_since', 'verify_chains',
     'declare_operating_cost', 'end_operating_cost', 'approve_treasury_transfer', 'post_venue_transfer', 'void_fill',
@@ -129,7 +131,7 @@ SELECT views_are('api', ARRAY[
     'candle_loads', 'candle_quarantine', 'candle_revisions', 'candles', 'decisions', 'exposures', 'fills', 'halt_events',
     'halts', 'hour_knowledge', 'hourly_states', 'incidents', 'instruments', 'limits', 'lots', 'order_events', 'orders', 'pools', 'positions',
     'reconciliations', 'risk_state_events', 'risk_states', 'round_trips', 'runs', 'settings', 'shadow_comparisons', 'strategies',
-    'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'venue_transfers', 'venues', 'horizon_flags',
+    'strategy_health', 'strategy_hours', 'strategy_positions', 'strategy_risk_states', 'validation_runs', 'replay_runs', 'venue_transfers', 'venues', 'horizon_flags',
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
     'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes', 'approval_requests', 'limit_policy', 'chained_tables',
     'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys', 'incident_updates',
@@ -151,7 +153,7 @@ SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decis
                                 'arbitration_setting', 'limit_policy', 'safe_mode_template', 'safe_mode_limit', 'lane_setting'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
-                               'venue_transfer', 'setting', 'validation_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
+                               'venue_transfer', 'setting', 'validation_run', 'replay_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',
                                'worker_health', 'alert_outbox', 'alert_attempt', 'hour_close_timing', 'approval_request',
                                'approval', 'approval_use', 'safe_mode_application', 'safe_mode_revert',
                                'anchor_key', 'anchor_key_revocation', 'chain_anchor',

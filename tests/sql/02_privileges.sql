@@ -7,8 +7,9 @@
 -- TRIGGER, session_replication_role) are refused with SQLSTATE 42501; the one exception, the load inbox
 -- market.candle_stage, takes INSERT of (load_key, raw) from the worker and nothing else. The auditor
 -- reads every table but the anchor signing secrets (ops.anchor_key, 37_anchors.sql) and every view, runs
--- api.verify_chains() and api.hour_digests(), and may call no write procedure but api.record_validation,
--- which records its own validation runs (17_validation_runs.sql).
+-- api.verify_chains() and api.hour_digests(), and may call no write procedure but api.record_validation and
+-- api.record_replay, which record its own validation runs and replays (17_validation_runs.sql,
+-- 42_replay_runs.sql).
 -- The login roles (migration 0008) reach no privileged role through their memberships, the group
 -- roles cannot log in, and as each login SET ROLE to the owner or to a superuser is refused with 42501
 -- (SET SESSION AUTHORIZATION and RESET ROLE over a real login: tests/integration/test_logins.py).
@@ -117,7 +118,7 @@ SELECT plan(
     + (SELECT count(*) FROM internal_routines WHERE NOT is_trigger AND NOT has_function_privilege('predator_auditor', fn, 'EXECUTE'))::integer
     + 7 + 4 + 3
     + (SELECT count(*) FROM governed)::integer + (SELECT count(*) FROM pg_class WHERE relnamespace = 'api'::regnamespace AND relkind = 'v')::integer
-    + 4 + (SELECT count(*) FROM write_procedures WHERE proname <> 'record_validation')::integer
+    + 4 + (SELECT count(*) FROM write_procedures WHERE proname NOT IN ('record_validation', 'record_replay'))::integer
     + 3 + 3 * 3);
 
 -- The catalog lists what we expect to cover, and the auditor's routines only read.
@@ -130,8 +131,8 @@ SELECT cmp_ok((SELECT count(*) FROM write_procedures), '>=', 14::bigint, 'the 14
 SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p
                    WHERE p.pronamespace = 'api'::regnamespace AND p.provolatile = 'v'
                      AND has_function_privilege('predator_auditor', p.oid, 'EXECUTE')
-                     AND p.proname <> 'record_validation'$$,
-                'every api routine the auditor may execute is read-only (STABLE or IMMUTABLE), but api.record_validation (its own attestations)');
+                     AND p.proname NOT IN ('record_validation', 'record_replay')$$,
+                'every api routine the auditor may execute is read-only (STABLE or IMMUTABLE), but api.record_validation and api.record_replay (its own attestations)');
 
 -- predator_worker -----------------------------------------------------------------------------------
 SET LOCAL ROLE predator_worker;
@@ -167,7 +168,7 @@ SELECT is((SELECT count(*) FROM ledger.posting), 12::bigint, 'predator_auditor s
 SELECT lives_ok($$SELECT ops.row_hash(p.prev_hash, to_jsonb(p)) FROM ledger.posting p$$, 'predator_auditor recomputes row hashes');
 -- ... and calls no write procedure.
 SELECT throws_ok(w.call, '42501', NULL, format('predator_auditor cannot call api.%s', w.proname))
-  FROM write_procedures w WHERE w.proname <> 'record_validation' ORDER BY w.proname;
+  FROM write_procedures w WHERE w.proname NOT IN ('record_validation', 'record_replay') ORDER BY w.proname;
 RESET ROLE;
 
 -- The login roles ------------------------------------------------------------------------------------

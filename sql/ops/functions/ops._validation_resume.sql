@@ -5,7 +5,7 @@
 -- heads whose business time lies before range_to (a fill relayed late by the venue, an order event dated
 -- in an hour already judged): those rows were not in the judged snapshot, so the next run judges them
 -- (late_rows counts them). Business time is the table's ts (hour for portfolio.hourly_state, exit_ts for
--- trading.round_trip); chains without one (ops.audit_log, ops.incident_update, ops.validation_run) are
+-- trading.round_trip); chains without one (ops.audit_log, ops.incident_update, ops.validation_run, ops.replay_run) are
 -- not business records of a time and are skipped. Reads the book's rows through the (book_id, seq) keys.
 -- Internal: api.validation_checkpoint and api.record_validation.
 CREATE OR REPLACE FUNCTION ops._validation_resume(p_book_id integer)

@@ -27,6 +27,7 @@ AS $$
            ('ops.venue_health', '{}'),
            ('ops.venue_transfer', '{}'),
            ('ops.validation_run', '{}'),
+           ('ops.replay_run', '{}'),
            ('risk.strategy_health', '{}'),
            ('risk.horizon_flag', '{}'),
            ('risk.state_event', '{}'),
