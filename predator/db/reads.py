@@ -177,6 +177,7 @@ class BookOrder:
     status: str
     fills: int
     updated_ts: datetime  # the time of the order's last event in the book
+    decision_price: Decimal | None = None  # the price the decision relied on (the venue's reference price)
 
 
 def live_orders(conn: psycopg.Connection[Any], account: str) -> list[BookOrder]:
@@ -187,7 +188,7 @@ def live_orders(conn: psycopg.Connection[Any], account: str) -> list[BookOrder]:
         "SELECT o.client_order_id, o.symbol, o.side, o.order_type, o.quantity, o.limit_price, o.ts, o.expiry,"
         " o.filled_qty, o.venue_order_id, o.status,"
         " (SELECT count(*) FROM api.fills f WHERE f.client_order_id = o.client_order_id)::int AS fills,"
-        " o.updated_ts"
+        " o.updated_ts, o.decision_price"
         " FROM api.orders o WHERE o.account = %s AND o.status IN ('new', 'open', 'partially_filled')"
         " ORDER BY o.seq",
         (account,),

@@ -37,6 +37,7 @@ def restore_venue(conn: psycopg.Connection[Any], venue: Venue, account: str) -> 
             filled=o.filled_qty,
             venue_order_id=o.venue_order_id,
             fills=o.fills,
+            reference_price=o.decision_price,
         )
         for o in reads.live_orders(conn, account)
         if o.status != "new"  # never reached the venue: sent again by the relay's service_requests

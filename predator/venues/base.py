@@ -118,6 +118,9 @@ class RestingOrder:
     filled: Decimal
     venue_order_id: str | None
     fills: int  # fills the book recorded (trade ids continue after them)
+    #: the decision price the order was placed with (paper venues reserve cash against it and report a ghost fill
+    #: of a market order at it), so that a restored order is the one the venue took, not one priced afresh
+    reference_price: Decimal | None = None
 
 
 @runtime_checkable

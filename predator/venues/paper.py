@@ -395,6 +395,7 @@ class PaperVenue(UnifiedDictSeam):
                 o.venue_order_id,
                 matched_until=checkpoint,
                 fills=o.fills,
+                reference_price=o.reference_price,
             )
 
     # --- restart ------------------------------------------------------------------------------------
@@ -412,10 +413,15 @@ class PaperVenue(UnifiedDictSeam):
         venue_order_id: str | None,
         matched_until: datetime | None = None,
         fills: int = 0,
+        reference_price: Decimal | None = None,
     ) -> None:
         """Re-register an open order after a restart (the paper venue's memory died with the process);
         its fills so far are what the database recorded (``filled``, ``fills``), and bars that opened
-        before ``matched_until`` (the checkpoint) are not matched again."""
+        before ``matched_until`` (the checkpoint) are not matched again. ``reference_price``: the decision
+        price it was placed with, as :meth:`place` took it. Without it the order's reference was priced again
+        from the bars the restarted venue held, which were only the run's warm-up until the first hour
+        refreshed them: a restored market order reported as a ghost fill at a price days old (chaos campaign
+        1, seed 1057683339: 21.89 against the 21.95 of the uninterrupted run, and replay parity broke)."""
         rng = self._rng(client_order_id)
         latency = self.config.latency_ms + (
             rng.randint(-self.config.latency_jitter_ms, self.config.latency_jitter_ms)
@@ -433,7 +439,7 @@ class PaperVenue(UnifiedDictSeam):
             placed_at,
             placed_at + timedelta(milliseconds=max(latency, 1)),
             expiry,
-            ref_price=price if price is not None else self._reference_price(symbol, placed_at),
+            ref_price=price if price is not None else (reference_price or self._reference_price(symbol, placed_at)),
             filled=filled,
             matched_until=int(matched_until.timestamp()) if matched_until else 0,
             trade_offset=fills,

@@ -116,3 +116,20 @@ def test_a_restored_order_does_not_match_bars_again_and_continues_trade_ids() ->
               Decimal(500), v.orders["L1"].venue_order_id, matched_until=T0 + timedelta(hours=2), fills=1)
     rest = w.advance(T0 + timedelta(hours=3))
     assert [(e["trade"]["id"].rsplit("-", 1)[1], e["trade"]["amount"]) for e in rest] == [("2", Decimal(300))]
+
+
+def test_a_restored_market_order_keeps_the_reference_price_it_was_placed_with() -> None:
+    # A restarted venue holds only the bars it was built with until the next hour refreshes them: pricing the
+    # restored order's reference again from those (here the bars end at 04:00, the order was placed at 09:00
+    # with a decision price of 250) gave a ghost fill a stale price (chaos campaign 1, seed 1057683339).
+    placed = T0 + timedelta(hours=9)
+    stale = venue()
+    stale.restore_order("M1", "BTC/USDT", "sell", "market", Decimal(1), None, placed, None, Decimal(0), None)
+    kept = venue()
+    kept.restore_order("M1", "BTC/USDT", "sell", "market", Decimal(1), None, placed, None, Decimal(0), None,
+                       reference_price=Decimal(250))
+    assert stale.orders["M1"].ref_price == Decimal(104)  # the open of the last bar it holds
+    assert kept.orders["M1"].ref_price == Decimal(250)
+    placed_fresh = venue()
+    placed_fresh.place_order("BTC/USDT", "sell", "market", Decimal(1), None, "M1", placed, reference_price=Decimal(250))
+    assert placed_fresh.orders["M1"].ref_price == kept.orders["M1"].ref_price
