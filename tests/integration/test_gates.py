@@ -21,7 +21,7 @@ from predator import gates
 from predator.cli import main
 from predator.db.connection import Target
 from tests.conftest import create_database, drop_database
-from tests.helpers import Book, build_book, hour, run_cli, signal
+from tests.helpers import Book, build_book, candle_lines, close, hour, run_cli, signal, stage_and_load
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,9 @@ def test_a_wrong_mark_in_the_admission_arithmetic_fails_gate_08(copy: Populated)
     assert d.outcome == "admitted", d
 
     rows = gate_rows(copy.target, "08_caps_respected")
+    # the buy's notional at the wrong mark also moved the exposures it recorded after the trade
     assert [(r[1], r[2], r[3]) for r in rows] == [
+        (d.signal_seq, d.client_order_id, "exposures recomputed violated"),
         (d.signal_seq, d.client_order_id, "mark recomputed from the candles violated")], rows
 
 
@@ -276,6 +278,87 @@ def test_a_position_inflated_in_an_admission_fails_gate_08(copy: Populated) -> N
     rows = gate_rows(copy.target, "08_caps_respected")
     assert [(r[2], r[3]) for r in rows] == [
         (copy.book.orders["btc_sell"], "position recomputed from the fills violated")], rows
+
+
+def raised(figure: str, by: str = "1") -> str:
+    """The jsonb_set of one of a decision's numeric figures (a path) raised by ``by``."""
+    path = "{" + figure.replace(".", ",") + "}"
+    value = "figures" + "".join(f" -> '{k}'" for k in figure.split(".")[:-1]) + f" ->> '{figure.split('.')[-1]}'"
+    return f"'{path}', to_jsonb(({value})::numeric + {by})"
+
+
+# Issue 17 item 2: figures an admission relied on that gate 08 recomputes from the orders, fills, lots, journal and
+# candles before the decision. The ETH buy at hour 2 was decided while the BTC buy (0.1 of 0.3 filled) was open.
+RECOMPUTED_TAMPERS = [
+    ("open buys raised with the portfolio exposure they are part of", "eth_buy",
+     f"jsonb_set(jsonb_set(figures, {raised('open_buy_notional')}), {raised('portfolio_after')})",
+     ["exposures recomputed", "open buys recomputed from the orders"]),
+    ("positions value and equity raised together (equity = cash + positions still adds up)", "eth_buy",
+     f"jsonb_set(jsonb_set(figures, {raised('positions_value')}), {raised('equity')})",
+     ["equity recomputed", "positions value recomputed from fills and candles"]),
+    ("a sell's instrument exposure raised", "btc_sell",
+     f"jsonb_set(figures, {raised('instrument_after', '0.000000000000000001')})",
+     ["exposures recomputed"]),
+    ("a buy's cluster exposure lowered under its cap", "eth_buy",
+     f"jsonb_set(figures, {raised('cluster_after', '-1')})",
+     ["exposures recomputed"]),
+]
+
+
+@pytest.mark.parametrize(("what", "order", "figures", "rules"), RECOMPUTED_TAMPERS,
+                         ids=[w for w, _, _, _ in RECOMPUTED_TAMPERS])
+def test_a_figure_an_admission_relied_on_is_recomputed_by_gate_08(copy: Populated, what: str, order: str,
+                                                                   figures: str, rules: list[str]) -> None:
+    assert gate_rows(copy.target, "08_caps_respected") == []
+    tamper(copy.target, f"UPDATE risk.decision SET figures = {figures} WHERE client_order_id = %(coid)s",
+           {"coid": copy.book.orders[order]})
+    rows = gate_rows(copy.target, "08_caps_respected")
+    assert sorted((r[2], r[3]) for r in rows) == [(copy.book.orders[order], f"{rule} violated") for rule in rules], (
+        what, rows)
+
+
+def test_a_wrong_open_buy_term_in_the_valuation_fails_gate_08(copy: Populated) -> None:
+    """A bug planted in the admission arithmetic itself: portfolio.valuation forgets that a canceled or rejected
+    order commits nothing (its open buys sum every buy order's unfilled quantity). Every figure an admission
+    records then agrees with the others, and the hour closes go on; gate 08, recomputing the open buys from the
+    order events recorded before each decision, names every decision taken with the bug and none before it."""
+    with psycopg.connect(copy.target.dsn) as conn:
+        (definition,) = conn.execute(
+            "SELECT pg_get_functiondef('portfolio.valuation(integer, timestamptz)'::regprocedure)").fetchone()
+        right = "s.status IN ('new', 'open', 'partially_filled') AND s.side = 'buy'"
+        assert definition.count(right) == 1, "the open-buy term of portfolio.valuation moved: update the planted bug"
+        conn.execute(definition.replace(right, "s.side = 'buy'"))
+    admitted = []
+    with copy.target.connect("operator") as conn:
+        for n, symbol in ((10, "BTC/USDT"), (11, "ETH/USDT"), (12, "BTC/USDT")):
+            close(conn, copy.book.account, n)
+            d = signal(conn, copy.book.account, symbol, n, "buy", Decimal("0.01"))
+            assert d.outcome == "admitted", d
+            admitted.append(d.client_order_id)
+        close(conn, copy.book.account, 13)
+    rows = gate_rows(copy.target, "08_caps_respected")
+    assert {r[2] for r in rows} == set(admitted), rows
+    assert all((coid, "open buys recomputed from the orders violated") in {(r[2], r[3]) for r in rows}
+               for coid in admitted), rows
+
+
+def test_a_position_without_a_recent_bar_is_valued_at_its_rebuilt_cost_basis(copy: Populated) -> None:
+    """Without a bar of ETH within 7 days the valuation values the open ETH position at its cost basis. Gate 08
+    rebuilds that cost basis from the fills and lots recorded before the decision (as record_fill keeps it, so
+    that quantity × (cost basis / quantity) rounds alike) and agrees exactly; a positions value off by 10⁻¹⁸ fails."""
+    with copy.target.connect("operator") as conn:
+        stage_and_load(conn, "BTC/USDT", candle_lines("BTC/USDT", hour(200), 30))   # BTC only: ETH's bars end at 48
+        state = close(conn, copy.book.account, 220)
+        d = signal(conn, copy.book.account, "BTC/USDT", 220, "buy", Decimal("0.01"))
+        assert d.outcome == "admitted", d
+    assert state.stale_marks == ["ETH/USDT"], state
+    assert gate_rows(copy.target, "08_caps_respected") == []
+    tamper(copy.target, f"UPDATE risk.decision SET figures = jsonb_set(figures, "
+                        f"{raised('positions_value', '0.000000000000000001')}) WHERE client_order_id = %(coid)s",
+           {"coid": d.client_order_id})
+    rows = gate_rows(copy.target, "08_caps_respected")
+    assert [(r[2], r[3]) for r in rows] == [
+        (d.client_order_id, "positions value recomputed from fills and candles violated")], rows
 
 
 CAUSALITY_TAMPERS = [

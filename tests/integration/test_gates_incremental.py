@@ -141,10 +141,11 @@ def test_a_violation_in_the_new_range_fails_and_does_not_move_the_checkpoint(cop
 
 def test_a_violation_in_the_judged_range_is_left_to_a_full_run(copy: Book) -> None:
     # The trade-off. A superuser edits rows dated in the already-judged range: the order-state cache of the
-    # order canceled at hour 6 (gate 07 judges orders by their time) and the content of the book's first
-    # signal, its stored hash left alone (gate 10 verifies from the checkpoint's heads on; gate 11 recomputes
-    # only the new hours' outputs).
-    tamper(copy.target, "UPDATE trading.order_state SET status = 'open' WHERE client_order_id = %(coid)s",
+    # order canceled at hour 6, left terminal (gate 07 judges orders by their time; an order made open again
+    # would count in the next admission's open buys, which gate 08 recomputes from the order events: below)
+    # and the content of the book's first signal, its stored hash left alone (gate 10 verifies from the
+    # checkpoint's heads on; gate 11 recomputes only the new hours' outputs).
+    tamper(copy.target, "UPDATE trading.order_state SET status = 'expired' WHERE client_order_id = %(coid)s",
            {"coid": copy.orders["eth_canceled"]})
     tamper(copy.target, "UPDATE trading.signal SET confidence = 0.99 WHERE book_id = "
                         "(SELECT book_id FROM trading.account WHERE name = %(account)s) AND seq = 1",
@@ -162,6 +163,19 @@ def test_a_violation_in_the_judged_range_is_left_to_a_full_run(copy: Book) -> No
     assert code == 1, output
     assert [(r["incremental"], r["passed"], r["checkpoint"]) for r in runs(copy.target, copy.account)] == [
         (False, True, True), (True, True, True), (False, False, False)]
+
+
+def test_an_order_reopened_under_the_checkpoint_fails_the_next_admission_in_the_new_range(copy: Book) -> None:
+    # The canceled order's state cache edited back to open in the judged range: the admission at hour 10 counts
+    # it in its open buys (portfolio.valuation reads trading.order_state), and gate 08, which recomputes the open
+    # buys from the order events recorded before that decision, names the decision in the incremental run.
+    tamper(copy.target, "UPDATE trading.order_state SET status = 'open' WHERE client_order_id = %(coid)s",
+           {"coid": copy.orders["eth_canceled"]})
+    trade_more_hours(copy)
+    code, output = validate(copy.target, "--account", copy.account, "--incremental")
+    assert code == 1, output
+    assert gate_counts(output)["08_caps_respected"] != "0", output
+    assert f"{copy.orders['btc_buy3']} | open buys recomputed from the orders violated" in output, output
 
 
 def test_a_chain_rewritten_under_the_checkpoint_is_caught_by_its_recorded_head(copy: Book) -> None:
