@@ -160,6 +160,22 @@ def last_closed_hour(conn: psycopg.Connection[Any], account: str) -> datetime | 
     return value if isinstance(value, datetime) else None
 
 
+def venue_halt_since_last_close(conn: psycopg.Connection[Any], account: str) -> str | None:
+    """The incident of a ``venue_fatal_error`` breaker trip of ``account`` recorded after its last hour close
+    finished (wall clock, ``api.hour_closes``; a trip the relay reported while sending that hour's orders), or
+    None."""
+    value = _scalar(
+        conn,
+        "SELECT b.incident FROM api.breaker_trips b JOIN api.incidents i ON i.incident = b.incident"
+        " WHERE b.account = %s AND b.breaker = 'venue_fatal_error'"
+        "   AND i.opened_at > (SELECT c.finished_at FROM api.hour_closes c WHERE c.account = %s"
+        "                       ORDER BY c.hour DESC LIMIT 1)"
+        " ORDER BY b.seq DESC LIMIT 1",
+        (account, account),
+    )
+    return value if isinstance(value, str) else None
+
+
 @dataclass(frozen=True)
 class BookOrder:
     """An order the book holds as not final (new, open or partially filled), with its recorded fills."""

@@ -149,6 +149,14 @@ class HourRunner:
         self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits,
                              self.others, self.worker_health)
         restore_venue(conn, venue, c.account)
+        # A venue error that halted while the last closed hour's orders went out held the rest of them back
+        # until the next decision time (VenueRelay.begin_hour). A worker restarted within that hour holds them
+        # too: a fresh relay sent them at start-up, before the next close, where an uninterrupted worker sends
+        # them after it, and the replay's hour digests differed (chaos campaign 4, seed 449230079).
+        held = reads.venue_halt_since_last_close(conn, c.account)
+        conn.commit()
+        if held is not None:
+            relay.halted = f"venue error before the restart ({held}): held until the next hour"
         if relay.presume_unknown(conn):
             # Before the venue and the book are compared: an order the venue took before the restart is the
             # book's unacknowledged order (acknowledged now), not an order unknown to the book.
