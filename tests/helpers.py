@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -282,3 +283,16 @@ def approve_global_resume(target: Target, conn: psycopg.Connection, reason: str 
     role = "operator" if conn.info.user == logins.LOGINS["operator"] else "admin"
     with target.connect(role, autocommit=True) as requester, target.connect("approver", autocommit=True) as approver:
         return int(api.request_and_approve(requester, approver, "resume", "global", reason))
+
+
+def remove_detached_cluster(home: Path) -> None:
+    """Remove the data of a stopped cluster started under a temporary ``home`` when it lives outside it: as
+    root, a home the server's OS user cannot reach puts the cluster in ``/var/lib/predator/<hash>``
+    (:func:`predator.db.cluster.layout`), which would outlive the temporary home."""
+    from predator.db import cluster
+
+    if not (home / "cluster.json").exists():
+        return
+    data = cluster.layout(home).pgdata.parent
+    if not data.is_relative_to(home) and not cluster.is_running(cluster.layout(home)):
+        shutil.rmtree(data, ignore_errors=True)

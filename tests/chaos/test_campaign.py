@@ -24,6 +24,7 @@ import pytest
 
 from predator import config
 from predator.config import PROJECT_ROOT
+from tests.helpers import remove_detached_cluster
 
 SEEDS = Path(__file__).parent / "seeds"
 DAYS = int(os.environ.get("CHAOS_CI_DAYS", "2"))
@@ -55,6 +56,7 @@ def own_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         yield env
     finally:
         _predator(env, "db", "down", timeout=120)
+        remove_detached_cluster(home)
 
 
 def _campaign(env: dict[str, str], campaign: int, seed: int, days: int, save: bool) -> subprocess.CompletedProcess[str]:

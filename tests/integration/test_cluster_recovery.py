@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from predator.config import PROJECT_ROOT
+from tests.helpers import remove_detached_cluster
 
 pytestmark = pytest.mark.xdist_group("own_cluster")
 
@@ -36,6 +37,7 @@ def home(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
     finally:
         _py(env, "from predator.db import cluster; cluster.down()")
+        remove_detached_cluster(tmp_path / "home")
 
 
 def _dsn(env: dict[str, str]) -> str:
