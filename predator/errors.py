@@ -151,7 +151,8 @@ class CorrectionRefused(DatabaseRefusal):
 
 class ApprovalRequired(DatabaseRefusal):
     """PD017: a high-risk action (a resume of the global halt, a limit above its policy ceiling, a ceiling raised or
-    lifted, the two-person rule turned off) without a second operator's approval of this login's request, while
+    lifted, the two-person rule turned off, the reconciliation tolerance or the clock skew raised, a live lane's
+    budget raised, a session promoted or demoted) without a second operator's approval of this login's request, while
     the two-person rule holds (docs/operator.md "Two-person rule")."""
 
 

@@ -96,7 +96,8 @@ class ResumeBody(HaltBody):
 class ApprovalRequestBody(_Body):
     """``api.request_approval(action, target, reason, mode, value)``: resume ``global``; set_limit
     ``profile/limit[/scope]`` with mode and value; set_limit_policy ``profile/limit`` with mode and ceiling;
-    set_setting ``two_person_rule`` with value 0; set_lane ``<live lane>/<currency>`` with the budget as value;
+    set_setting ``two_person_rule`` with value 0, or ``reconcile_tolerance`` / ``max_clock_skew_seconds`` with the
+    raised value; set_lane ``<live lane>/<currency>`` with the budget as value;
     promote_session ``SES-<n>`` with the promoted allocation as value; demote_session ``SES-<n>``."""
 
     action: Literal["resume", "set_limit", "set_limit_policy", "set_setting", "set_lane", "promote_session",

@@ -127,6 +127,11 @@ def test_a_non_finite_tolerance_no_longer_marks_10000_vs_1_usdt_clean(market: Ma
     assert e.detail == f"argument=p_value value={tolerance}"
     # The widest tolerance an operator may set (1) still finds 10,000 vs 1 USDT the mismatch it is (and it
     # halts: no clean record to unlock api.resume with).
+    # Raising the tolerance is a two-person action (docs/operator.md).
+    with market.target.connect("operator", autocommit=True) as op, \
+            market.target.connect("approver", autocommit=True) as ap:
+        api.request_and_approve(op, ap, "set_setting", "reconcile_tolerance", "test: widest allowed",
+                                value=Decimal(1))
     with market.target.connect("operator") as conn, conn.transaction():
         conn.execute("SELECT api.set_setting('reconcile_tolerance', 1, 'test: widest allowed')")
     refused(market.target, "operator", errors.InvalidArgument,

@@ -15,6 +15,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
+from predator import errors
 from predator.db import api
 from predator.db.connection import Target
 from tests.helpers import candle_lines, new_account, stage_and_load
@@ -57,13 +58,19 @@ def test_the_operator_changes_the_tolerance_with_an_audited_revision(db: Target)
     with db.connect("operator") as op:
         first = new_account(op, principal=Decimal("10000"), deposit_at=H0)
         second = new_account(op, principal=Decimal("10000"), deposit_at=H0)
+        # Raising the tolerance is a two-person action: refused alone, done with a second operator's approval.
+        with pytest.raises(errors.ApprovalRequired), op.transaction():
+            api.set_setting(op, "reconcile_tolerance", Decimal("0.05"), "alone")
+        with db.connect("operator", autocommit=True) as requester, db.connect("approver", autocommit=True) as ap:
+            approval = api.request_and_approve(requester, ap, "set_setting", "reconcile_tolerance",
+                                               "venue rounds balances", value=Decimal("0.05"))
         with op.transaction():
             revision = api.set_setting(op, "reconcile_tolerance", Decimal("0.05"),
                                        "venue rounds balances to 2 decimals")
     with db.connect("auditor") as conn:
         audit = conn.execute("SELECT action, target, args, reason FROM ops.audit_log WHERE action = 'set_setting'"
                              " ORDER BY recorded_at DESC, seq DESC LIMIT 1").fetchone()
-    assert audit == ("set_setting", "reconcile_tolerance", {"value": 0.05, "revision": revision},
+    assert audit == ("set_setting", "reconcile_tolerance", {"value": 0.05, "revision": revision, "approval": approval},
                      "venue rounds balances to 2 decimals")
     with db.connect("worker") as w, w.transaction():
         below = api.reconcile(w, account=first, ts=at(1), venue_balances={"USDT": Decimal("9999.99")},

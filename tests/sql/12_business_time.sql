@@ -8,7 +8,7 @@
 -- fill dated after it (PD013). Nothing is stored by a refusal.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(36);
+SELECT plan(37);
 
 CREATE FUNCTION pg_temp.governed_counts() RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -109,7 +109,10 @@ SELECT lives_ok(format('SELECT api.deposit(%L, 1, %L, %L)', 'bt', clock_timestam
                 'a deposit 4 minutes ahead of the wall clock passes the default skew of 5 minutes');
 SELECT throws_ok(format('SELECT api.deposit(%L, 1, %L, %L)', 'bt', clock_timestamp() + interval '6 minutes', 'pgtap'),
                  'PD015', NULL, 'a deposit 6 minutes ahead is refused with the default skew');
-SELECT is(api.set_setting('max_clock_skew_seconds', 600, 'pgtap: venue clock drifts'), 2, 'the operator widens the skew to 10 minutes (revision 2)');
+SELECT throws_ok($$SELECT api.set_setting('max_clock_skew_seconds', 600, 'pgtap: alone')$$, 'PD017', NULL,
+                 'widening the skew alone is refused: it needs a second operator''s approval (PD017)');
+SELECT pg_temp.approve_setting('max_clock_skew_seconds', 600, 'pgtap: venue clock drifts') AS approval \gset
+SELECT is(api.set_setting('max_clock_skew_seconds', 600, 'pgtap: venue clock drifts'), 2, 'the operator widens the skew to 10 minutes with an approval (revision 2)');
 SELECT is((SELECT value FROM api.settings WHERE name = 'max_clock_skew_seconds'), 600::numeric, 'api.settings shows the setting in force');
 SELECT is((SELECT args ->> 'value' FROM ops.audit_log WHERE action = 'set_setting' ORDER BY seq DESC LIMIT 1), '600',
           'the change is audited');

@@ -9,7 +9,7 @@
 -- of the stale-data breaker.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(29);
+SELECT plan(33);
 
 -- BTC at 100 with bars up to 05:00 only; ETH at 50 for two days.
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[6])::numeric[])
@@ -94,6 +94,12 @@ SELECT results_eq($$SELECT severity, category FROM api.incidents WHERE account =
 
 -- The operator widens the tolerance: an audited revision with its reason --------------------------------------------
 SET LOCAL ROLE predator_operator;
+SELECT throws_ok($$SELECT api.set_setting('reconcile_tolerance', 0.05, 'pgtap: alone')$$, 'PD017', NULL,
+                 'widening the tolerance alone is refused: it needs a second operator''s approval (PD017)');
+SELECT pg_temp.approve_setting('reconcile_tolerance', 0.06, 'pgtap: another value') AS approval \gset
+SELECT throws_ok($$SELECT api.set_setting('reconcile_tolerance', 0.05, 'pgtap: approved for 0.06')$$, 'PD017', NULL,
+                 '... an approval of another value does not do');
+SELECT pg_temp.approve_setting('reconcile_tolerance', 0.05, 'pgtap: venue rounds balances to 2 decimals') AS approval \gset
 SELECT api.set_setting('reconcile_tolerance', 0.05, 'pgtap: venue rounds balances to 2 decimals') AS rev \gset
 RESET ROLE;
 SELECT results_eq($$SELECT value, reason FROM ops.setting WHERE name = 'reconcile_tolerance' ORDER BY revision DESC LIMIT 1$$,
@@ -111,6 +117,11 @@ SELECT is(:'c'::boolean, false, '... a 0.10 difference is not, whatever kind of 
 RESET ROLE;
 SELECT is((SELECT array_agg(tolerance ORDER BY ts) FROM api.reconciliations WHERE account = 'th_b'), ARRAY[0.05, 0.05]::numeric[],
           '... both compared at the operator''s tolerance');
+SET LOCAL ROLE predator_operator;
+SELECT lives_ok($$SELECT api.set_setting('reconcile_tolerance', 0.01, 'pgtap: tighter again')$$,
+                'tightening the tolerance needs no second operator');
+RESET ROLE;
+SELECT is(ops.reconcile_tolerance(), 0.01, '... and is in force');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -26,7 +26,7 @@ $$;
 CREATE FUNCTION pg_temp.audit_with(p_guc text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('predator.correlation_id', p_guc, true);
-    PERFORM api.set_setting('reconcile_tolerance', 0.01, 'pgtap: correlation');
+    PERFORM api.set_setting('retention_log_days', 30, 'pgtap: correlation');
     RETURN (SELECT correlation_id FROM ops.audit_log WHERE book_id = 0 ORDER BY seq DESC LIMIT 1);
 END
 $$;

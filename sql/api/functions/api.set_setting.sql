@@ -7,11 +7,14 @@
 -- the notifier's alert_dedup_window_seconds (0..86400), alert_rate_limit_per_minute (1..600, per channel) and
 -- alert_max_attempts (1..20) (docs/operator.md, "Alerts"); two_person_rule (0 or 1, on when unset): 0 lets
 -- one operator resume a global halt and set limits above their policy alone; turning it off (1 -> 0) is itself
--- a high-risk action that consumes a second operator's approval (PD017 without one; docs/operator.md);
+-- a high-risk action that consumes a second operator's approval (PD017 without one; docs/operator.md), and so
+-- is raising reconcile_tolerance or max_clock_skew_seconds above the value in force (lowering them needs no
+-- approval);
 -- retention_log_days, retention_report_days, retention_chaos_days (whole days 0..3650, 0 = for ever): how long
 -- `predator retention apply` keeps log files, reports and chaos work directories (files only, never rows;
 -- docs/recovery.md, "Retention").
--- Raises PD011 for an unknown setting, PD012 for a value outside its range or not finite, or no reason.
+-- Raises PD011 for an unknown setting, PD012 for a value outside its range or not finite, or no reason, PD017
+-- for a high-risk change without an approval.
 -- Tables: ops.setting, ops.audit_log.
 CREATE OR REPLACE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text)
 RETURNS integer
@@ -23,6 +26,7 @@ DECLARE
     v_max numeric;
     v_min numeric;
     v_request bigint;
+    v_current numeric;
 BEGIN
     PERFORM ops._require_finite('api.set_setting', ARRAY['p_value'], ARRAY[p_value]);
     IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days',
@@ -51,6 +55,15 @@ BEGIN
         v_request := ops._require_approval('set_setting', 'two_person_rule', jsonb_build_object('value', 0),
                                            'set_setting two_person_rule 0 (one operator alone)');
     END IF;
+    -- Loosening a threshold that decides a halt or a refusal is a high-risk action (no-op while the rule is
+    -- off): a wider reconciliation tolerance hides a desync that would halt, a wider clock skew admits business
+    -- times further ahead of the wall clock. Tightening needs no one else.
+    v_current := CASE p_name WHEN 'reconcile_tolerance' THEN ops.reconcile_tolerance()
+                             WHEN 'max_clock_skew_seconds' THEN extract(epoch FROM ops.clock_skew()) END;
+    IF p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current THEN
+        v_request := ops._require_approval('set_setting', p_name, jsonb_build_object('value', p_value),
+                                           format('set_setting %s %s (from %s; one operator alone)', p_name, p_value, v_current));
+    END IF;
     SELECT coalesce(max(s.revision), 0) + 1 INTO v_rev FROM ops.setting s WHERE s.name = p_name;
     PERFORM ops._audit(0, 'set_setting', p_name, jsonb_build_object('value', p_value, 'revision', v_rev)
                        || CASE WHEN v_request IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('approval', v_request) END, p_reason);
@@ -59,4 +72,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite.';
+COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';

@@ -164,6 +164,19 @@ BEGIN
 END
 $$;
 
+-- pg_temp.approve_setting(name, value, reason) -> request id
+-- The two-person rule for raising a threshold setting (api.set_setting: reconcile_tolerance or
+-- max_clock_skew_seconds): the suite's login asks, predator_approver_login
+-- approves, so that this session's next api.set_setting(name, value, ...) may go through.
+CREATE FUNCTION pg_temp.approve_setting(p_name text, p_value numeric, p_reason text DEFAULT 'pgtap: setting')
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN pg_temp.approve_as('predator_approver_login',
+                              api.request_approval('set_setting', p_name, p_reason, NULL, p_value));
+END
+$$;
+
 -- pg_temp.run_feeds(account, symbols[], run id) -> run id
 -- Registers a run of the account whose configuration lists p_symbols (api.register_run): the latest run's
 -- symbols are part of every hour's symbol set of the book (portfolio.book_symbols; api.close_hour takes none).
