@@ -85,8 +85,12 @@ def restore_dump_cmd(file: Path, database: str, server_dsn: str | None) -> None:
 @restore.command("pitr")
 @click.option("--base", "base", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
               help="A base backup directory of `predator backup base`.")
-@click.option("--target-time", "target", type=_UtcTime(), required=True,
-              help="Recover every transaction committed at or before this time (ISO-8601; naive is UTC).")
+@click.option("--target-time", "target", type=_UtcTime(), default=None,
+              help="Recover every transaction committed at or before this time (ISO-8601; naive is UTC). The WAL"
+                   " available must hold a commit after it. Give this or --to-end.")
+@click.option("--to-end", is_flag=True, default=False,
+              help="Recover every transaction the WAL available holds (the archive, then --wal-from): after the"
+                   " loss of the server's disk, all the archive has. Give this or --target-time.")
 @click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The PREDATOR_HOME of the new cluster (must not hold one).")
 @click.option("--archive", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -94,13 +98,18 @@ def restore_dump_cmd(file: Path, database: str, server_dsn: str | None) -> None:
 @click.option("--wal-from", "wal_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Further WAL segments, read after the archive: the pg_wal of the crashed cluster when its disk"
                    " survived (the segments not archived yet). Repeatable.")
-def restore_pitr_cmd(base: Path, target: datetime, into: Path, archive: Path | None,
+def restore_pitr_cmd(base: Path, target: datetime | None, to_end: bool, into: Path, archive: Path | None,
                      wal_dirs: tuple[Path, ...]) -> None:
     """Point-in-time recovery into a fresh cluster under another PREDATOR_HOME: the base backup rolled forward
-    with the archived WAL to the target time, then promoted (docs/recovery.md)."""
+    with the archived WAL to the target time, or to the end of the WAL available, then promoted
+    (docs/recovery.md). A failed restore leaves no cluster under --into (the server log stays)."""
+    if (target is None) == (not to_end):
+        raise click.UsageError("give exactly one of --target-time (a point in time) and --to-end (all the WAL "
+                               "available: the archive, then --wal-from)")
     done = pitr.restore_pitr(base, target, into, archive, list(wal_dirs))
     last = done.last_replayed.isoformat() if done.last_replayed else "none (nothing after the base backup)"
-    click.echo(f"restored to {done.target.isoformat()} in {done.seconds:.1f} s (RTO of this run); last transaction "
-               f"replayed committed at {last}")
+    point = done.target.isoformat() if done.target else "the end of the WAL available"
+    click.echo(f"restored to {point} in {done.seconds:.1f} s (RTO of this run); last transaction replayed "
+               f"committed at {last}")
     click.echo(f"cluster running: {done.layout.dsn()}; next: PREDATOR_HOME={done.layout.home} predator db up"
                f" (logins), predator verify, predator validate")
