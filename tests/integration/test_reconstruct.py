@@ -4,14 +4,20 @@ A book built through the gateway reconstructs consistently, as the auditor alone
 none disagrees. Then one stored figure is planted wrong in a copy of that database (as superuser, with
 ``session_replication_role = replica`` silencing the triggers that would refuse the edit): a lot's remaining, a
 balance head, an hourly equity; the reconstruction names the rule, the row and both values, and the command
-exits 1. Finally a paper run of the trend strategy over two weeks of real candles reconstructs consistently.
+exits 1. A paper run of the trend strategy over two weeks of real candles reconstructs consistently.
+
+Reconstruction 05 rebuilds every closed hour of every book: a sync-fed multi-currency book (a USD book trading in
+CAD and USDC and holding USDC as cash, its conversion pairs revised after the closes) agrees hour by hour, and a
+figure planted wrong in one of its hours is named; a book whose ghost fills (a buy, a partial sell and a trip's
+exit) were counted by two closes and then voided agrees before and after the voids, and a figure planted wrong
+on either side of them is named.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
@@ -20,12 +26,25 @@ from click.testing import CliRunner
 
 from predator import reconstruct
 from predator.cli import main
+from predator.db import api, chaos_db
 from predator.db.connection import Target
 from predator.runner.hour import HourRunner, RunConfig
 from predator.strategies.base import effective_params, load_strategy
 from predator.venues.paper import PaperConfig
 from tests.conftest import create_database, drop_database
-from tests.helpers import Book, build_book
+from tests.helpers import (
+    Book,
+    ack,
+    approve_global_resume,
+    build_book,
+    close,
+    close_price,
+    fill,
+    hour,
+    load_market,
+    new_account,
+    signal,
+)
 
 #: Every rule the reconstruction files compare.
 RULES = {"balance", "last_balance_after", "posting_balance", "position_quantity", "lot", "allocation",
@@ -153,3 +172,286 @@ def test_a_paper_run_of_the_trend_strategy_reconstructs_consistently(market_db: 
     assert by_rule["allocation"].compared > 0 and by_rule["hour_equity"].compared >= 21 * 24
     code, out = cli(market_db, "paper1")
     assert code == 0, out
+
+
+# --- Reconstruction 05 over a multi-currency book -----------------------------------------------------------------
+
+MT0 = datetime(2024, 1, 1, tzinfo=UTC)
+MH = timedelta(hours=1)
+MULTI = "multi"
+#: Per pair, the close of the bar opened at MT0 + i hours is base + i × step: every hour has its own rate, so a fee
+#: or realized PnL converted at the wrong time, or a position valued at the wrong hour's rate, does not agree.
+MULTI_BARS = {"BTC/USD": ("100", "1"), "BTC/CAD": ("135", "1"), "USD/CAD": ("1.35", "0.01"),
+              "USDC/USD": ("0.99", "0.001"), "BTC/USDC": ("101", "1")}
+MULTI_SETUP = """
+SELECT count(*) FROM api.upsert_instruments('kraken', '[
+    {"symbol": "BTC/CAD", "base": "BTC", "quote": "CAD"}, {"symbol": "USD/CAD", "base": "USD", "quote": "CAD"},
+    {"symbol": "USDC/USD", "base": "USDC", "quote": "USD"}, {"symbol": "BTC/USDC", "base": "BTC", "quote": "USDC"}]',
+    'test');
+SELECT api.create_account('multi', 'paper', 'kraken', 'USD', 'paper', 10000, 'default', 'test');
+SELECT api.deposit('multi', 10000, '2024-01-01T00:00:00Z', 'test');
+SELECT api.deposit('multi', 1350, '2024-01-01T00:00:00Z', 'test', 'CAD');
+SELECT api.deposit('multi', 500, '2024-01-01T00:00:00Z', 'test', 'USDC');
+SELECT api.register_strategy('multi', 's1', '{}', 'test');
+SELECT api.set_breaker('paper', k.breaker, NULL, 'test: made-up prices', 'multi') FROM risk.breaker_kind k;
+SELECT api.enable_book_currency('multi', 'CAD', 'test');
+SELECT api.enable_book_currency('multi', 'USDC', 'test');
+"""
+
+
+def multi_close(symbol: str, i: int) -> Decimal:
+    base, step = MULTI_BARS[symbol]
+    return Decimal(base) + i * Decimal(step)
+
+
+def load_multi_bars(conn: psycopg.Connection, symbol: str, closes: dict[int, Decimal]) -> None:
+    """One load of ``symbol`` on kraken: the bars opened at MT0 + i hours, flat at the given close."""
+    key = conn.execute("SELECT api.begin_candle_load()").fetchone()[0]  # type: ignore[index]
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO market.candle_stage (load_key, raw) VALUES (%s, %s)",
+                        [(key, f"{(MT0 + i * MH).strftime('%Y-%m-%dT%H:%M:%SZ')},{c},{c},{c},{c},1000")
+                         for i, c in closes.items()])
+    conn.execute("SELECT * FROM api.load_candles(%s, 'kraken', %s, '1h', 'test', now())", (key, symbol))
+
+
+def multi_trade(conn: psycopg.Connection, symbol: str, n: int, direction: str, qty: str | None, fee: str,
+                fee_currency: str, trade_id: str) -> None:
+    """A signal at MT0 + n hours, acknowledged and filled a minute later at the last bar's close."""
+    ts = MT0 + n * MH
+    row = conn.execute("SELECT outcome, client_order_id, quantity FROM api.submit_signal(%s, 's1', %s, %s, %s,"
+                       " 0.6, 50, %s, %s)", (MULTI, symbol, ts, direction, ts + MH, qty)).fetchone()
+    assert row is not None and row[0] == "admitted", row
+    conn.execute("SELECT api.record_order_event(%s, 'acknowledged', %s, %s)", (row[1], ts, "V-" + trade_id))
+    conn.execute("SELECT api.record_fill(%s, %s, %s, %s, %s, %s, 'taker', %s)",
+                 (row[1], trade_id, row[2], multi_close(symbol, n - 1), fee, fee_currency, ts + timedelta(minutes=1)))
+
+
+def sync_close(conn: psycopg.Connection, n: int) -> None:
+    """Close hour MT0 + n hours as a sync-fed run does: what it knows of every feed first, in the same transaction."""
+    conn.execute("SELECT * FROM api.record_hour_knowledge(%s, %s, %s)", (MULTI, MT0 + n * MH, list(MULTI_BARS)))
+    conn.execute("SELECT * FROM api.close_hour(%s, %s)", (MULTI, MT0 + n * MH))
+    conn.commit()
+
+
+@pytest.fixture(scope="module")
+def multi(server: Target, template_db: Target) -> Iterator[Target]:
+    """A USD book holding USD, CAD (rated from USD/CAD, inverted) and USDC (rated from USDC/USD), trading BTC
+    against each, and USDC/USD (its base is a cash currency: cash, not a position); hours closed as a sync-fed run
+    closes them, the last one a week after the last bar (positions at cost); then every conversion pair's bars
+    revised by a later load."""
+    target = create_database(server, template=template_db.dbname, prefix="predator_rebuild_multi")
+    try:
+        with psycopg.connect(target.dsn) as conn:
+            for symbol in MULTI_BARS:
+                load_multi_bars(conn, symbol, {i: multi_close(symbol, i) for i in range(24)})
+            conn.execute(MULTI_SETUP)
+            conn.commit()
+            multi_trade(conn, "BTC/CAD", 2, "buy", "1", "0.351", "CAD", "C1")
+            multi_trade(conn, "BTC/USDC", 2, "buy", "1", "0.001", "BTC", "U1")      # fee paid in the base
+            multi_trade(conn, "BTC/USD", 2, "buy", "0.5", "0.13", "USD", "D1")
+            multi_trade(conn, "USDC/USD", 2, "buy", "100", "0.1", "USD", "S1")     # USDC: cash of the book
+            conn.commit()
+            for n in (3, 4):
+                sync_close(conn, n)
+            multi_trade(conn, "BTC/CAD", 4, "exit", None, "0.352", "CAD", "C2")     # realized PnL in CAD
+            multi_trade(conn, "BTC/USDC", 4, "sell", "0.4", "0.04", "USDC", "U2")   # realized PnL in USDC
+            conn.commit()
+            for n in (5, 6, 200):  # hour 200: no bar within 7 days, the positions at cost
+                sync_close(conn, n)
+            for pair in ("USD/CAD", "USDC/USD"):  # revised after every close: the closes never saw these
+                load_multi_bars(conn, pair, {i: multi_close(pair, i) * 2 for i in range(7)})
+            conn.commit()
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+@pytest.fixture()
+def multi_copy(server: Target, multi: Target) -> Iterator[Target]:
+    target = create_database(server, template=multi.dbname, prefix="predator_rebuild_multi_t")
+    try:
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+HOUR_RULES = sorted(r for r in RULES if r.startswith("hour_"))
+
+
+def test_every_hour_of_a_multi_currency_book_reconstructs(multi: Target) -> None:
+    with psycopg.connect(multi.dsn) as conn:
+        hours = conn.execute("SELECT count(*) FROM portfolio.hourly_state").fetchone()[0]  # type: ignore[index]
+        realized = conn.execute("SELECT realized_pnl FROM portfolio.hourly_state WHERE hour = %s",
+                                (MT0 + 5 * MH,)).fetchone()[0]  # type: ignore[index]
+        recorded = conn.execute("SELECT (valuation -> 'currencies' -> 'CAD' ->> 'rate')::numeric"
+                                " FROM portfolio.hourly_state WHERE hour = %s", (MT0 + 5 * MH,)).fetchone()
+        now_rate = conn.execute("SELECT rate FROM market.conversion_rate('kraken', 'CAD', 'USD', %s)",
+                                (MT0 + 5 * MH,)).fetchone()
+        stale = conn.execute("SELECT stale_marks FROM portfolio.hourly_state WHERE hour = %s",
+                             (MT0 + 200 * MH,)).fetchone()
+    # the revisions moved the rates the database gives now: only the rates as each close knew them agree
+    assert recorded is not None and now_rate is not None and recorded[0] != now_rate[0]
+    assert hours == 5 and realized != 0 and stale == (["BTC/USD", "BTC/USDC"],)
+    by_rule = rebuild(multi, MULTI)
+    for rule in HOUR_RULES:
+        assert by_rule[rule].compared == hours, rule
+    failed = {r: by_rule[r].mismatches[:3] for r in HOUR_RULES if not by_rule[r].passed}
+    assert not failed
+    code, out = cli(multi, MULTI)
+    assert code == 0, out
+
+
+MULTI_TAMPERS = [
+    ("realized PnL of the hour that counted the CAD and USDC sells", {"hour_realized_pnl": 1},
+     "UPDATE portfolio.hourly_state SET realized_pnl = realized_pnl + 1 WHERE hour = %(h)s", 5),
+    # equity_adds_up and peak_is_at_least_equity are CHECKs: cash moves with equity, both lower
+    ("cash of an hour holding three currencies", {"hour_cash": -7, "hour_equity": -7},
+     "UPDATE portfolio.hourly_state SET cash = cash - 7, equity = equity - 7 WHERE hour = %(h)s", 6),
+]
+
+
+@pytest.mark.parametrize(("what", "deltas", "statement", "n"), MULTI_TAMPERS, ids=[t[0] for t in MULTI_TAMPERS])
+def test_a_planted_figure_of_a_multi_currency_hour_is_named(multi_copy: Target, what: str, deltas: dict[str, int],
+                                                            statement: str, n: int) -> None:
+    tamper(multi_copy, statement, {"h": MT0 + n * MH})
+    by_rule = rebuild(multi_copy, MULTI)
+    assert {r for r in HOUR_RULES if not by_rule[r].passed} == set(deltas), what
+    key = (MT0 + n * MH).strftime("%Y-%m-%dT%H:%MZ")
+    for rule, delta in deltas.items():
+        [row] = by_rule[rule].mismatches
+        assert row[2] == key and Decimal(row[4]) - Decimal(row[5]) == delta, row
+    code, out = cli(multi_copy, MULTI)
+    assert code == 1 and f"{next(iter(deltas))} (05_hourly_state): 1 mismatch(es)" in out
+
+
+# --- Reconstruction 05 across fill voids ---------------------------------------------------------------------------
+
+GHOSTED = "ghosted"
+
+
+def ghost_trade(w: psycopg.Connection, account: str, symbol: str, n: int, direction: str, parts: list[Decimal],
+                trade_id: str, strategy: str = "trend") -> None:
+    """A signal at hour(n) for the parts' sum, acknowledged and filled in those parts (fills trade_id-0, -1, …)."""
+    dec = signal(w, account, symbol, n, direction, quantity=sum(parts, Decimal(0)), strategy=strategy)
+    assert dec.outcome == "admitted", dec
+    assert dec.client_order_id is not None
+    ack(w, dec.client_order_id, hour(n))
+    for i, qty in enumerate(parts):
+        fill(w, dec.client_order_id, qty, close_price(symbol, n), hour(n) + timedelta(minutes=1 + i),
+             trade_id=f"{trade_id}-{i}")
+
+
+@pytest.fixture(scope="module")
+def ghosted(server: Target, template_db: Target) -> Iterator[Target]:
+    """A book that recorded three fills the venue never made: a BTC sell taking lot 1 and part of lot 2 and the ETH
+    trip's exit (counted by hour 3), then a BTC buy (counted by hour 4); all three voided before hour 5 closed. Then
+    the real ETH exit and a real BTC sell that takes the lots in another split than the ghost did, and an hour a
+    week after the last bar (the BTC left at cost). A twin that never recorded the ghosts gives the venue's balances
+    for the reconciliations."""
+    target = create_database(server, template=template_db.dbname, prefix="predator_rebuild_void")
+    try:
+        with target.connect("worker") as w:
+            load_market(w, ("BTC/USDT", "ETH/USDT"), hours=12)
+            w.commit()
+        with target.connect("operator", autocommit=True) as op:
+            ghost, twin = new_account(op, name=GHOSTED), new_account(op, name="twin")
+        with target.connect("worker", autocommit=True) as w:
+            for acct in (ghost, twin):
+                ghost_trade(w, acct, "BTC/USDT", 1, "buy", [Decimal("0.02"), Decimal("0.03")], f"{acct}-btc-b")
+                ghost_trade(w, acct, "ETH/USDT", 1, "buy", [Decimal("0.5")], f"{acct}-eth-b")
+                close(w, acct, 2)
+            ghost_trade(w, ghost, "BTC/USDT", 2, "sell", [Decimal("0.035")], "btc-ghost-s")
+            ghost_trade(w, ghost, "ETH/USDT", 2, "sell", [Decimal("0.5")], "eth-ghost-s")
+            for acct in (ghost, twin):
+                close(w, acct, 3)
+            ghost_trade(w, ghost, "BTC/USDT", 3, "buy", [Decimal("0.01")], "btc-ghost-b")
+            for acct in (ghost, twin):
+                close(w, acct, 4)
+        with target.connect("auditor") as aud:
+            venue = {str(c): Decimal(v) for c, v in aud.execute(
+                "SELECT currency, balance FROM ledger.balance b JOIN trading.account a USING (book_id)"
+                " WHERE a.name = 'twin' AND b.account_code = 'trading'").fetchall()}
+        with target.connect("worker", autocommit=True) as w:
+            assert not api.reconcile(w, account=ghost, ts=hour(4) + timedelta(minutes=5), venue_balances=venue,
+                                     venue_open_orders=[]).clean
+        with target.connect("auditor") as aud:
+            incident = next(i for i, sev, _, _ in chaos_db.open_incidents(aud, ghost) if sev == 1)
+        with target.connect("operator", autocommit=True) as op:  # newest first: the BTC buy, then the BTC sell
+            for n, (symbol, tid) in enumerate((("BTC/USDT", "btc-ghost-b-0"), ("BTC/USDT", "btc-ghost-s-0"),
+                                               ("ETH/USDT", "eth-ghost-s-0"))):
+                assert api.void_fill(op, ghost, symbol, tid, hour(4) + timedelta(minutes=30 + n),
+                                     "test: the venue has no such trade", incident) > 0
+        with target.connect("worker", autocommit=True) as w:
+            assert api.reconcile(w, account=ghost, ts=hour(4) + timedelta(minutes=40), venue_balances=venue,
+                                 venue_open_orders=[]).clean
+            for acct in (ghost, twin):
+                close(w, acct, 5)
+        with target.connect("operator", autocommit=True) as op, target.connect("auditor") as aud:
+            for inc, _sev, _c, _t in chaos_db.open_incidents(aud, ghost):
+                api.update_incident(op, inc, "acknowledged", "test: reviewed")
+                api.update_incident(op, inc, "resolved", "test: ghost fills voided, reconciliation clean")
+            aud.commit()
+            approve_global_resume(target, op, "test: book corrected")
+            api.resume(op, "test: book corrected")
+        with target.connect("worker", autocommit=True) as w:
+            for acct in (ghost, twin):
+                ghost_trade(w, acct, "ETH/USDT", 5, "sell", [Decimal("0.5")], f"{acct}-eth-s")
+                ghost_trade(w, acct, "BTC/USDT", 5, "sell", [Decimal("0.025")], f"{acct}-btc-s")
+                for n in (6, 7, 200):  # hour 200: no bar within 7 days, the BTC position at cost
+                    close(w, acct, n)
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+@pytest.fixture()
+def ghosted_copy(server: Target, ghosted: Target) -> Iterator[Target]:
+    target = create_database(server, template=ghosted.dbname, prefix="predator_rebuild_void_t")
+    try:
+        yield target
+    finally:
+        drop_database(server, target.dbname)
+
+
+def stored_hours(target: Target, account: str) -> dict[int, tuple[Decimal, ...]]:
+    with target.connect("auditor") as aud:
+        rows = aud.execute("SELECT hour, cash, positions_value, realized_pnl, fees, stale_marks FROM api.hourly_states"
+                           " WHERE account = %s ORDER BY hour", (account,)).fetchall()
+    return {round((r[0] - hour(0)) / timedelta(hours=1)): tuple(r[1:]) for r in rows}
+
+
+def test_hours_before_and_after_a_fill_void_reconstruct(ghosted: Target) -> None:
+    ghost, twin = stored_hours(ghosted, GHOSTED), stored_hours(ghosted, "twin")
+    assert sorted(ghost) == [2, 3, 4, 5, 6, 7, 200] and ghost[200][-1] == ["BTC/USDT"]
+    # hours 3 and 4 valued the ghosts (their figures differ from the twin's); from hour 5 on the book is the twin's
+    assert ghost[3] != twin[3] and ghost[4] != twin[4] and all(ghost[n] == twin[n] for n in (2, 5, 6, 7, 200))
+    for account in (GHOSTED, "twin"):
+        by_rule = rebuild(ghosted, account)
+        for rule in HOUR_RULES:
+            assert by_rule[rule].compared == len(ghost), (account, rule)
+        failed = {r: by_rule[r].mismatches[:3] for r in HOUR_RULES if not by_rule[r].passed}
+        assert not failed, account
+
+
+VOID_TAMPERS = [
+    ("fees of an hour that counted ghost fills", "hour_fees",
+     "UPDATE portfolio.hourly_state SET fees = fees + 0.5 WHERE book_id = %(b)s AND hour = %(h)s", 4),
+    ("realized PnL of the hour that counted the voids", "hour_realized_pnl",
+     "UPDATE portfolio.hourly_state SET realized_pnl = realized_pnl + 0.5 WHERE book_id = %(b)s AND hour = %(h)s", 5),
+    ("unrealized PnL after the voids", "hour_unrealized_pnl",
+     "UPDATE portfolio.hourly_state SET unrealized_pnl = unrealized_pnl + 0.5 WHERE book_id = %(b)s AND hour = %(h)s",
+     6),
+]
+
+
+@pytest.mark.parametrize(("what", "rule", "statement", "n"), VOID_TAMPERS, ids=[t[0] for t in VOID_TAMPERS])
+def test_a_planted_figure_around_a_fill_void_is_named(ghosted_copy: Target, what: str, rule: str, statement: str,
+                                                      n: int) -> None:
+    with psycopg.connect(ghosted_copy.dsn) as conn:
+        book = conn.execute("SELECT book_id FROM trading.account WHERE name = %s",
+                            (GHOSTED,)).fetchone()[0]  # type: ignore[index]
+    tamper(ghosted_copy, statement, {"b": book, "h": hour(n)})
+    by_rule = rebuild(ghosted_copy, GHOSTED)
+    assert {r for r in HOUR_RULES if not by_rule[r].passed} == {rule}, what
+    [row] = by_rule[rule].mismatches
+    assert row[2] == hour(n).strftime("%Y-%m-%dT%H:%MZ") and Decimal(row[4]) - Decimal(row[5]) == Decimal("0.5")
