@@ -7,9 +7,11 @@ hour by the chaos feeder (:mod:`predator.chaos.feed`) with a late revision and a
 worker's own refresh is timed, and so is the full path on the same hour and the same load ids: every symbol's
 window read again with ``api.candles_known`` (:meth:`MarketData.load`) and every strategy's features recomputed;
 the two must agree to the bit (the bars, :meth:`MarketData.digest`, every feature array), or the bench stops.
-The order of the two alternates from hour to hour. ``--profile`` also writes a cProfile of the whole run.
+The order of the two alternates from hour to hour. ``--profile`` also writes a cProfile of the whole run;
+``--keep`` keeps the scratch database. PREDATOR_DSN may name a server (e.g. the system PostgreSQL).
 
-Last line: ``refresh: hours=… worker_ms=… (median) full_ms=… (median) ratio=… read_ms=… features_ms=…``.
+Last line: ``refresh: hours=… symbols=… worker_ms=… (median) full_ms=… (median) ratio=… full_read_ms=…
+full_features_ms=… worker_total_s=… full_total_s=… worker_read_ms=… delta_reads=… full_reads=…``.
 """
 
 from __future__ import annotations
