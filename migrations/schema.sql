@@ -690,6 +690,68 @@ COMMENT ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval te
 
 
 --
+-- Name: candles_known_since(text, text, text[], bigint[], bigint[], timestamp with time zone, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone) RETURNS TABLE(symbol text, ts timestamp with time zone, open numeric, high numeric, low numeric, close numeric, volume numeric, revision smallint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+BEGIN
+    IF p_interval IS NULL OR market.interval_seconds(p_interval) IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('candles_known_since refused: unknown interval %L', p_interval),
+            HINT = 'Intervals are ccxt timeframes: 1m 5m 15m 30m 1h 4h 1d.';
+    END IF;
+    IF p_from IS NULL OR p_to IS NULL OR p_fresh_from IS NULL
+       OR NOT isfinite(p_from) OR NOT isfinite(p_to) OR NOT isfinite(p_fresh_from) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'candles_known_since refused: the bounds must be finite times',
+            DETAIL = format('from=%s to=%s fresh_from=%s', p_from, p_to, p_fresh_from),
+            HINT = 'Pass the first open time, the open time after the last bar wanted, and the end of the window read before.';
+    END IF;
+    IF p_symbols IS NULL OR p_load_ids IS NULL OR p_after_load_ids IS NULL
+       OR cardinality(p_load_ids) <> cardinality(p_symbols) OR cardinality(p_after_load_ids) <> cardinality(p_symbols)
+       OR array_position(p_symbols, NULL) IS NOT NULL
+       OR cardinality(p_symbols) <> (SELECT count(DISTINCT s) FROM unnest(p_symbols) s) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'candles_known_since refused: give each symbol once, with one load id and one earlier load id (or NULL)',
+            DETAIL = format('symbols=%s load_ids=%s after_load_ids=%s', p_symbols, p_load_ids, p_after_load_ids),
+            HINT = 'Three arrays of the same length: the symbols, the load ids known now, the load ids read before.';
+    END IF;
+    IF EXISTS (SELECT FROM unnest(p_load_ids, p_after_load_ids) AS f(load_id, after_id)
+                WHERE f.after_id IS NOT NULL AND (f.load_id IS NULL OR f.after_id > f.load_id)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = 'candles_known_since refused: an earlier load id is newer than the load id known now',
+            DETAIL = format('symbols=%s load_ids=%s after_load_ids=%s', p_symbols, p_load_ids, p_after_load_ids),
+            HINT = 'Knowledge went backwards: read the feed in full (api.candles_known).';
+    END IF;
+    -- One index range per feed (the lateral's symbol is an index condition), each bar at its highest revision.
+    RETURN QUERY
+    SELECT f.symbol, c.ts, c.open, c.high, c.low, c.close, c.volume, c.revision
+      FROM unnest(p_symbols, p_load_ids, p_after_load_ids) AS f(symbol, load_id, after_id)
+     CROSS JOIN LATERAL (
+            SELECT DISTINCT ON (k.ts) k.ts, k.open, k.high, k.low, k.close, k.volume, k.revision
+              FROM market.candle k
+             WHERE k.venue = p_venue AND k.symbol = f.symbol AND k.interval = p_interval
+               AND k.ts >= p_from AND k.ts < p_to AND k.load_id <= f.load_id
+               AND (f.after_id IS NULL OR k.ts >= p_fresh_from OR k.load_id > f.after_id)
+             ORDER BY k.ts, k.revision DESC) c
+     ORDER BY f.symbol, c.ts;
+END
+$$;
+
+
+ALTER FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone) IS 'Worker, auditor: for several feeds at once, the bars of their windows [p_from, p_to) as known at p_load_ids that may differ from what was read as of p_after_load_ids over [p_from, p_fresh_from): every bar from p_fresh_from, and the older bars a newer load wrote (late bars, revisions), at the revision api.candles_known gives. A sync-fed worker reads only what changed since its previous hour. PD012.';
+
+
+--
 -- Name: close_hour(text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -20683,6 +20745,15 @@ GRANT ALL ON FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol te
 REVOKE ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) TO predator_worker;
 GRANT ALL ON FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, p_from timestamp with time zone, p_to timestamp with time zone, p_load_id bigint) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone) TO predator_worker;
+GRANT ALL ON FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols text[], p_load_ids bigint[], p_after_load_ids bigint[], p_from timestamp with time zone, p_to timestamp with time zone, p_fresh_from timestamp with time zone) TO predator_auditor;
 
 
 --

@@ -374,6 +374,45 @@ def candles(conn: psycopg.Connection[Any], *, venue: str, symbol: str, start: da
     return _columns(rows)
 
 
+@dataclass(frozen=True)
+class KnownChanges:
+    """What changed in several feeds' windows between two knowledges (:func:`candles_known_since`): per symbol
+    the bars to take (a symbol with none is absent), and the symbols whose earlier load id is no longer a load
+    of their feed (the earlier read cannot be built on)."""
+
+    bars: Mapping[str, CandleColumns]
+    lost: frozenset[str]
+
+
+def candles_known_since(conn: psycopg.Connection[Any], *, venue: str, symbols: Sequence[str], start: datetime,
+                        end: datetime, known: Mapping[str, int | None], after: Mapping[str, int | None],
+                        fresh_from: datetime) -> KnownChanges:
+    """``api.candles_known_since`` for every symbol in one round trip: the 1h bars with open time in [start, end)
+    as known at ``known`` (per symbol the load id, None: nothing known) that may differ from a read of
+    [start, fresh_from) as of ``after`` (None: nothing read), that is every bar from ``fresh_from`` and the older
+    bars newer loads wrote. In the same round trip, whether each ``after`` load id is still a load of its feed
+    (``api.candle_loads``). PD012 when a symbol's ``after`` is newer than its ``known``."""
+    feeds = list(symbols)
+    held = [after.get(s) for s in feeds]
+    with conn.pipeline():
+        bars = conn.execute(
+            "SELECT symbol, extract(epoch FROM ts)::bigint, open, high, low, close, volume"
+            " FROM api.candles_known_since(%s, '1h', %s, %s, %s, %s, %s, %s)",
+            (venue, feeds, [known.get(s) for s in feeds], held, start, end, fresh_from),
+        )
+        loads = conn.execute(
+            "SELECT symbol, load_id FROM api.candle_loads"
+            " WHERE venue = %s AND interval = '1h' AND load_id = ANY(%s::bigint[])",
+            (venue, [h for h in held if h is not None]),
+        )
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for r in bars.fetchall():
+        rows.setdefault(str(r[0]), []).append(r[1:])
+    found = {(str(r[0]), int(r[1])) for r in loads.fetchall()}
+    lost = frozenset(s for s, h in zip(feeds, held, strict=True) if h is not None and (s, h) not in found)
+    return KnownChanges({s: _columns(r) for s, r in rows.items()}, lost)
+
+
 def record_hour_knowledge(conn: psycopg.Connection[Any], *, account: str, hour: datetime,
                           symbols: Sequence[str]) -> dict[str, int | None]:
     """``api.record_hour_knowledge``: lock the run's feeds against new loads until the caller's transaction

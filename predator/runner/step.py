@@ -31,7 +31,7 @@ from predator.chaos import killpoints
 from predator.db import api, reads
 from predator.errors import IllegalTransition
 from predator.runner.config import RunConfig, StrategySpec
-from predator.runner.market import MarketData
+from predator.runner.market import KnownBars, MarketData
 from predator.runner.relay import VenueRelay
 from predator.strategies.base import Context, History, InstrumentRules, Signal, Strategy
 from predator.venues.base import BarFedVenue, OrderRequest, SimulatedVenue, VenueEvent, VenueTransfer
@@ -88,6 +88,8 @@ class HourStep:
     worker_health: Callable[[datetime], tuple[int, int, dict[str, Any]] | None] | None = None
     #: A multi-currency book: what the last hour close valued (``api.hourly_states.valuation``); None otherwise.
     valuation: dict[str, Any] | None = None
+    #: A sync-fed run: the bars the previous hour knew, kept so that :meth:`refresh` reads only what changed.
+    known_bars: KnownBars = field(default_factory=KnownBars)
 
     def run(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
@@ -106,13 +108,18 @@ class HourStep:
             # A venue on its own clock is polled before (its fills do not depend on our bars; the poll
             # commits its reads); a simulated venue matches the bars the hour knew, inside the transaction.
             polled = None if isinstance(self.relay.venue, SimulatedVenue) else self.relay.collect(self.conn, t)
-            with self.conn.transaction():
-                known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
-                                                    symbols=self.config.feeds)
-                self.refresh(t, known)
-                collected = polled or self.relay.collect(self.conn, t)
-                killpoints.reached("mid_fill_relay", t)  # the venue's fills taken, not yet recorded
-                state, admitted, refusals = self._close_and_admit(t, collected, decide)
+            try:
+                with self.conn.transaction():
+                    known = reads.record_hour_knowledge(self.conn, account=self.config.account, hour=t,
+                                                        symbols=self.config.feeds)
+                    self.refresh(t, known)
+                    collected = polled or self.relay.collect(self.conn, t)
+                    killpoints.reached("mid_fill_relay", t)  # the venue's fills taken, not yet recorded
+                    state, admitted, refusals = self._close_and_admit(t, collected, decide)
+            except BaseException:
+                # Rolled back: the bars read in it are not built on (the next hour reads its window in full).
+                self.known_bars.forget()
+                raise
         killpoints.reached("after_admission", t)
         # Admitted orders are committed before they go out.
         if admitted:
@@ -124,10 +131,14 @@ class HourStep:
 
     def refresh(self, t: datetime, known: Mapping[str, int | None]) -> None:
         """Bars as the hour ``t`` knows them (the strategy's warm-up window before ``t``), the strategy's
-        features over them, and the simulated venue's bars."""
+        features over them, and the simulated venue's bars. The bars are those of :meth:`MarketData.load` over
+        the window; :class:`KnownBars` reads only what changed since the previous hour. The features are
+        computed again over the whole window (they are a function of the window: an SMA's running sum and
+        Wilder's RSI start at its first bar, so values carried over from the previous hour's window would
+        differ in the last bits)."""
         warmup = timedelta(hours=int(getattr(self.strategy, "warmup_bars", 500)) + 24)
-        market = MarketData.load(self.conn, self.config.venue.venue, list(self.config.feeds), t - warmup, t,
-                                 known=known)
+        market = self.known_bars.load(self.conn, self.config.venue.venue, list(self.config.feeds), t - warmup, t,
+                                      known)
         self.market = market
         features: dict[str, dict[str, np.ndarray[Any, Any]]] = {}
         for symbol, data in market.symbols.items():

@@ -32,6 +32,7 @@ INSERT INTO api_surface VALUES
     ('feed_status', '{"timestamp with time zone",text,text}', true, true, true),
     ('candle_gaps', '{text,text,text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('candles_known', '{text,text,text,"timestamp with time zone","timestamp with time zone",bigint}', true, true, true),
+    ('candles_known_since', '{text,text,text[],bigint[],bigint[],"timestamp with time zone","timestamp with time zone","timestamp with time zone"}', true, true, true),
     ('record_hour_knowledge', '{text,"timestamp with time zone",text[],text}', true, true, false),
     ('compare_shadow', '{text,"timestamp with time zone"}', true, true, false),
     ('pair_shadow', '{text,text,text}', false, true, false),
@@ -112,7 +113,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'enable_book_currency', 'feed_status', 'halt', 'hour_digests',
+    'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'candles_known_since', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'enable_book_currency', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_chaos_campaign', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_replay', 'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
