@@ -4355,10 +4355,13 @@ BEGIN
     END IF;
     -- Loosening a threshold that decides a halt or a refusal is a high-risk action (no-op while the rule is
     -- off): a wider reconciliation tolerance hides a desync that would halt, a wider clock skew admits business
-    -- times further ahead of the wall clock. Tightening needs no one else.
+    -- times further ahead of the wall clock, a shorter burn-in lets a strategy onto a live account with less
+    -- forward record (api.register_strategy's PD014). Tightening needs no one else.
     v_current := CASE p_name WHEN 'reconcile_tolerance' THEN ops.reconcile_tolerance()
-                             WHEN 'max_clock_skew_seconds' THEN extract(epoch FROM ops.clock_skew()) END;
-    IF p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current THEN
+                             WHEN 'max_clock_skew_seconds' THEN extract(epoch FROM ops.clock_skew())
+                             WHEN 'live_burn_in_days' THEN coalesce(ops.setting_value('live_burn_in_days'), 30) END;
+    IF (p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current)
+       OR (p_name = 'live_burn_in_days' AND p_value < v_current) THEN
         v_request := ops._require_approval('set_setting', p_name, jsonb_build_object('value', p_value),
                                            format('set_setting %s %s (from %s; one operator alone)', p_name, p_value, v_current));
     END IF;
@@ -4377,7 +4380,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
 
 
 --
@@ -6423,7 +6426,7 @@ BEGIN
     ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
         RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
                                   'what', 'set_setting two_person_rule 0');
-    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds')
+    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days')
           AND p_mode IS NULL AND p_value >= 0 THEN
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_setting %s %s', p_target, p_value));
@@ -6474,7 +6477,7 @@ BEGIN
         DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
-               'set_setting (target two_person_rule, value 0; or reconcile_tolerance or max_clock_skew_seconds with the '
+               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds or live_burn_in_days with the '
                'new value), set_lane (target live_canary|live_promoted/<currency>, '
                'value: the budget), promote_session (target SES-<n>, value: the promoted allocation), '
                'demote_session (target SES-<n>, no mode or value).';
@@ -6488,7 +6491,7 @@ ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p
 -- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
 
 
 --

@@ -285,6 +285,17 @@ def approve_global_resume(target: Target, conn: psycopg.Connection, reason: str 
         return int(api.request_and_approve(requester, approver, "resume", "global", reason))
 
 
+def set_burn_in(target: Target, days: Decimal | int, reason: str) -> int:
+    """Set the operator setting ``live_burn_in_days`` to ``days`` as the operator login; lowering it is a
+    two-person action (docs/operator.md), so the operator asks and ``predator_approver_login`` approves first,
+    both committed. Returns the setting's revision."""
+    value = Decimal(days)
+    with target.connect("operator", autocommit=True) as requester, target.connect("approver", autocommit=True) as ap:
+        api.request_and_approve(requester, ap, "set_setting", "live_burn_in_days", reason, value=value)
+    with target.connect("operator") as op, op.transaction():
+        return api.set_setting(op, "live_burn_in_days", value, reason)
+
+
 def remove_detached_cluster(home: Path) -> None:
     """Remove the data of a stopped cluster started under a temporary ``home`` when it lives outside it: as
     root, a home the server's OS user cannot reach puts the cluster in ``/var/lib/predator/<hash>``

@@ -28,13 +28,15 @@ def approval() -> None:
 @click.option("--mode", default=None, help="set_limit, set_limit_policy: pct, abs, bps or count.")
 @click.option("--value", type=Decimal, default=None,
               help="set_limit: the value (omit: disabled); set_limit_policy: the ceiling; set_setting: 0 "
-                   "(two_person_rule) or the raised value (reconcile_tolerance, max_clock_skew_seconds); "
+                   "(two_person_rule), the raised value (reconcile_tolerance, max_clock_skew_seconds) or the "
+                   "lowered one (live_burn_in_days); "
                    "set_lane: the budget; promote_session: the promoted allocation; demote_session: none.")
 @click.option("--as", "login", type=_LOGIN, default="operator", show_default=True, help="The login that asks.")
 def request(action: str, target: str, reason: str, mode: str | None, value: Decimal | None, login: str) -> None:
     """Ask for an approval: resume global; set_limit PROFILE/LIMIT[/SCOPE] --mode --value; set_limit_policy
     PROFILE/LIMIT --mode --value; set_setting two_person_rule --value 0; set_setting reconcile_tolerance|
-    max_clock_skew_seconds --value NEW (raising it); set_lane LANE/CURRENCY --value BUDGET;
+    max_clock_skew_seconds --value NEW (raising it); set_setting live_burn_in_days --value NEW (lowering it);
+    set_lane LANE/CURRENCY --value BUDGET;
     promote_session SES-N --value ALLOCATION; demote_session SES-N."""
     with default_target().connect(login) as conn, conn.transaction():  # type: ignore[arg-type]
         request_id = api.request_approval(conn, action, target, reason, mode, value)

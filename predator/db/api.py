@@ -359,7 +359,8 @@ def request_approval(conn: psycopg.Connection, action: str, target: str, reason:
                      value: Decimal | None = None, valid_until: datetime | None = None) -> int:
     """Ask a second operator to approve a high-risk action (``resume`` ``global``; ``set_limit``
     ``profile/limit[/scope]`` with mode and value; ``set_limit_policy`` ``profile/limit`` with mode and ceiling;
-    ``set_setting`` ``two_person_rule`` value 0; ``set_lane`` ``<live lane>/<currency>`` with the budget;
+    ``set_setting`` ``two_person_rule`` value 0, ``reconcile_tolerance`` / ``max_clock_skew_seconds`` raised to value,
+    ``live_burn_in_days`` lowered to value; ``set_lane`` ``<live lane>/<currency>`` with the budget;
     ``promote_session`` ``SES-<n>`` with the allocation; ``demote_session`` ``SES-<n>``); returns the request id.
     Operator, audited."""
     return run(conn, Call("SELECT api.request_approval(%s::text, %s::text, %s::text, %s::text, %s::numeric,"

@@ -30,7 +30,7 @@ from predator.config import PROJECT_ROOT
 from predator.db import api
 from predator.db.connection import Target
 from predator.strategies.base import Context, Signal
-from tests.helpers import approve_global_resume
+from tests.helpers import approve_global_resume, set_burn_in
 
 START = datetime(2024, 6, 1, tzinfo=UTC)
 FIRST = START + timedelta(hours=1)
@@ -224,8 +224,7 @@ def test_a_live_run_trades_at_the_emulator_the_kill_switch_stops_it_and_only_an_
         db: Target, home: dict[str, str], emulator: Emulator, tmp_path: Path) -> None:
     account = f"live_{emulator.venue}"
     assert _add_key(home, emulator, tmp_path).returncode == 0
-    with db.connect("operator") as op, op.transaction():
-        api.set_setting(op, "live_burn_in_days", 0, "test: no burn-in needed on the emulator")
+    set_burn_in(db, 0, "test: no burn-in needed on the emulator")
     # The venue's clock stands still while the worker starts (a slow start on a busy machine would otherwise
     # begin hours late); the run starts at the next hour, as an operator starts one (docs/live.md).
     held = datetime.fromisoformat(_admin(emulator.url, "POST", "clock", {"rate": 0})["clock"])
@@ -338,8 +337,7 @@ def test_a_live_worker_back_after_downtime_closes_the_missed_hours_without_decid
     asking the strategy (no real order now for a decision on old bars) and decides again from the latest."""
     account = f"back_{emulator.venue}"
     assert _add_key(home, emulator, tmp_path).returncode == 0
-    with db.connect("operator") as op, op.transaction():
-        api.set_setting(op, "live_burn_in_days", 0, "test: no burn-in needed on the emulator")
+    set_burn_in(db, 0, "test: no burn-in needed on the emulator")
     held = datetime.fromisoformat(_admin(emulator.url, "POST", "clock", {"rate": 0})["clock"])
     first = held.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     args = [sys.executable, "-m", "predator.cli", *_live(home, emulator, account, "--confirm-live",

@@ -43,6 +43,7 @@ from predator.strategies.base import effective_params, load_strategy
 from predator.venues.ccxt_venue import CcxtVenue, venue_client_id
 from predator.venues.paper import PaperConfig
 from tests.emulator_support import QUOTE, SYMBOL, admin, client, faults, start
+from tests.helpers import set_burn_in
 
 pytestmark = pytest.mark.xdist_group("emulator")
 
@@ -129,9 +130,8 @@ def live_book(db: Target, venue: str, plan: list[list[Any]], *, expiry_hours: in
         ex = client(srv, timeout_ms=10_000)
         with db.connect("worker") as conn:
             store_markets(conn, ex)
-        with db.connect("operator") as op, op.transaction():
-            # A live strategy needs a forward burn-in (PD014); this venue is an emulator.
-            api.set_setting(op, "live_burn_in_days", 0, "test: seed 000 scenarios on the emulator")
+        # A live strategy needs a forward burn-in (PD014); this venue is an emulator.
+        set_burn_in(db, 0, "test: seed 000 scenarios on the emulator")
         params = effective_params(load_strategy(STRATEGY, {"plan": plan, "expiry_hours": expiry_hours}))
         cfg = RunConfig(account=f"t-{venue}", symbols=(symbol,), strategy=STRATEGY, params=params, start=at(1),
                         end=at(48), principal=PRINCIPAL, base_currency=QUOTE[venue], mode="live", feed="sync",

@@ -30,7 +30,7 @@ from predator.strategies.base import effective_params, load_strategy
 from predator.tools.replay_sweep import SUITE, Case, run_case
 from predator.venues.base import VenueEvent, VenueTransfer
 from predator.venues.paper import PaperConfig
-from tests.helpers import T0, ack, approve_global_resume, close, fill, hour, load_market, signal
+from tests.helpers import T0, ack, approve_global_resume, close, fill, hour, load_market, set_burn_in, signal
 
 CASES = {c.name: c for c in SUITE}
 
@@ -106,8 +106,8 @@ def test_a_paper_breaker_pauses_and_lifts_after_clean_hours(market_db: Target) -
 def test_a_live_canary_daily_loss_escalates_to_a_global_halt_that_only_an_operator_lifts(db: Target) -> None:
     with db.connect("worker") as w:
         load_market(w, ("BTC/USDT",), 24)
+    set_burn_in(db, 0, "test: no burn-in")
     with db.connect("operator") as op, op.transaction():
-        api.set_setting(op, "live_burn_in_days", Decimal(0), "test: no burn-in")
         api.create_account(op, "canary", mode="live", venue="binance", base_currency="USDT", lane="live_canary",
                            initial_principal=Decimal(10000), risk_profile="live_canary", reason="test")
         api.deposit(op, "canary", Decimal(10000), T0, "principal")
@@ -203,10 +203,10 @@ def test_the_drawdown_halt_tier_reduces_a_paper_book_and_halts_globally_in_a_liv
     with db.connect("worker") as w:
         load_market(w, ("BTC/USDT",), 24)
     live = lane != "paper"
+    set_burn_in(db, 0, "test: no burn-in")
     with db.connect("operator") as op, op.transaction():
         api.set_limit(op, "dd5", "drawdown_halt_tier", "pct", Decimal(5), "test")
         api.set_limit(op, "dd5", "daily_loss_halt", "pct", None, "test: the drawdown tier alone")
-        api.set_setting(op, "live_burn_in_days", Decimal(0), "test: no burn-in")
         api.create_account(op, "dd", mode="live" if live else "paper", venue="binance", base_currency="USDT",
                            lane=lane, initial_principal=Decimal(10000), risk_profile="dd5", reason="test")
         api.deposit(op, "dd", Decimal(10000), T0, "principal")

@@ -6,7 +6,7 @@
 -- twice. api.register_strategy on a live account needs live_burn_in_days of forward burn-in (api.burn_in).
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(16);
+SELECT plan(19);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[8])::numeric[]) AS bars \gset
 SELECT pg_temp.new_account('ref', 10000) AS ref \gset
@@ -55,6 +55,14 @@ DO $live$ BEGIN
 END $live$;
 SELECT throws_ok($$SELECT api.register_strategy('live1', 's1', '{}', 'pgtap')$$, 'PD014', NULL,
                  'no forward burn-in: a live account cannot register the strategy (PD014)');
+SELECT throws_ok($$SELECT api.set_setting('live_burn_in_days', 0.1, 'pgtap: one operator alone')$$, 'PD017', NULL,
+                 'a shorter burn-in is a two-person action: refused alone (PD017)');
+SELECT lives_ok($$SELECT api.set_setting('live_burn_in_days', 45, 'pgtap: a longer burn-in')$$,
+                'a longer burn-in needs no approval');
+SELECT pg_temp.approve_setting('live_burn_in_days', 0.2, 'pgtap: another value') AS approval \gset
+SELECT throws_ok($$SELECT api.set_setting('live_burn_in_days', 0.1, 'pgtap: approved for another value')$$, 'PD017', NULL,
+                 '... an approval of another value does not cover it');
+SELECT pg_temp.approve_setting('live_burn_in_days', 0.1, 'pgtap: a short burn-in') AS approval \gset
 DO $fwd$ BEGIN
     PERFORM api.register_run('run-pgtap-fwd', 'ref', 'paper', '{"feed": "sync"}', NULL);
     PERFORM api.set_setting('live_burn_in_days', 0.1, 'pgtap: a short burn-in');

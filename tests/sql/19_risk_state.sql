@@ -164,6 +164,7 @@ SELECT api.resume('pgtap: reconciled') AS x \gset
 
 -- Live lanes: every breaker halts globally -------------------------------------------------------------------------
 SELECT api.create_account('lv', 'live', 'binance', 'USDT', 'live_canary', 10000, 'unconstrained', 'pgtap') AS lv \gset
+SELECT pg_temp.approve_setting('live_burn_in_days', 0, 'pgtap: no burn-in for this test') AS approval \gset
 SELECT api.set_setting('live_burn_in_days', 0, 'pgtap: no burn-in for this test') AS x \gset
 SELECT api.deposit('lv', 10000, '2024-01-01T00:00:00Z', 'pgtap') AS x, api.register_strategy('lv', 's1', '{}', 'pgtap') AS y \gset
 SELECT api.set_breaker('live_canary', 'orders_per_hour', 1, 'pgtap', 'lv', NULL, NULL, 'account') AS x \gset

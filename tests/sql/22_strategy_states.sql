@@ -17,6 +17,7 @@ SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARR
      + pg_temp.load_bars('ETH/USDT', '2024-01-01T00:00:00Z', array_fill(50, ARRAY[72])::numeric[])
      + pg_temp.load_bars('XRP/USDT', '2024-01-01T00:00:00Z', array_fill(1, ARRAY[6]) || array_fill(0.5, ARRAY[66])::numeric[]) AS bars \gset
 INSERT INTO risk.profile (profile, description) VALUES ('t_ss', 'pgtap: strategy states'), ('t_gp', 'pgtap: open buys as of T');
+SELECT pg_temp.approve_setting('live_burn_in_days', 0, 'pgtap: no burn-in for this test') AS approval \gset
 SELECT api.set_setting('live_burn_in_days', 0, 'pgtap: no burn-in for this test') AS x \gset
 
 CREATE FUNCTION pg_temp.lim(p_profile text, p_limit text, p_mode text, p_value numeric, p_scope text DEFAULT '*')

@@ -9,7 +9,7 @@
 -- one operator resume a global halt and set limits above their policy alone; turning it off (1 -> 0) is itself
 -- a high-risk action that consumes a second operator's approval (PD017 without one; docs/operator.md), and so
 -- is raising reconcile_tolerance or max_clock_skew_seconds above the value in force (lowering them needs no
--- approval);
+-- approval) and lowering live_burn_in_days below it (30 when unset; raising it needs no approval);
 -- retention_log_days, retention_report_days, retention_chaos_days (whole days 0..3650, 0 = for ever): how long
 -- `predator retention apply` keeps log files, reports and chaos work directories (files only, never rows;
 -- docs/recovery.md, "Retention").
@@ -57,10 +57,13 @@ BEGIN
     END IF;
     -- Loosening a threshold that decides a halt or a refusal is a high-risk action (no-op while the rule is
     -- off): a wider reconciliation tolerance hides a desync that would halt, a wider clock skew admits business
-    -- times further ahead of the wall clock. Tightening needs no one else.
+    -- times further ahead of the wall clock, a shorter burn-in lets a strategy onto a live account with less
+    -- forward record (api.register_strategy's PD014). Tightening needs no one else.
     v_current := CASE p_name WHEN 'reconcile_tolerance' THEN ops.reconcile_tolerance()
-                             WHEN 'max_clock_skew_seconds' THEN extract(epoch FROM ops.clock_skew()) END;
-    IF p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current THEN
+                             WHEN 'max_clock_skew_seconds' THEN extract(epoch FROM ops.clock_skew())
+                             WHEN 'live_burn_in_days' THEN coalesce(ops.setting_value('live_burn_in_days'), 30) END;
+    IF (p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current)
+       OR (p_name = 'live_burn_in_days' AND p_value < v_current) THEN
         v_request := ops._require_approval('set_setting', p_name, jsonb_build_object('value', p_value),
                                            format('set_setting %s %s (from %s; one operator alone)', p_name, p_value, v_current));
     END IF;
@@ -72,4 +75,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
+COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
