@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test test-browser bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos treasury-verdict drill-failover clean
+.PHONY: demo test test-browser bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books treasury-verdict drill-failover clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -74,6 +74,11 @@ chaos: bootstrap
 ## campaign), on a cluster of its own, then every saved seed of tests/chaos/seeds/.
 chaos-ci: bootstrap
 	CHAOS_CI_DAYS=$${CHAOS_DAYS:-2} $(PY) -m pytest -q -s tests/chaos
+
+## Many books at once (docs/performance.md): N books backtested concurrently against one database, each its own
+## process and connection; BOOKS_ARGS e.g. "--books 1,2 --symbols 3 --days 60" for a small run.
+bench-books: bootstrap
+	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/books.py $${BOOKS_ARGS:-}
 
 ## Campaign 4's target (issue 14): simulated hours per wall second, crashes survived, worker RSS day 1 vs end.
 bench-chaos: bootstrap

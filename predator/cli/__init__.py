@@ -77,7 +77,8 @@ def main(debug: bool) -> None:
 from predator.cli import db as _db  # noqa: E402,F401  (registers commands)
 
 for _module in ("gates", "data", "trading", "safety", "emulate", "keys", "instruments", "scenario", "chaos",
-                "treasury", "console", "alerts", "approvals", "audit", "backup", "lanes", "standby", "retention"):
+                "treasury", "console", "alerts", "approvals", "audit", "backup", "lanes", "standby", "retention",
+                "sweep"):
     try:
         __import__(f"predator.cli.{_module}")
     except ModuleNotFoundError as _e:  # a command group not built yet

@@ -17,6 +17,7 @@ order id — the same fills and hashes as an uninterrupted run.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -57,6 +58,8 @@ class HourRunner:
     default :func:`predator.runner.venues.venue_factory` chooses it from the run's mode.
 
     ``progress``: report progress on stderr (a bar on a terminal, a line every 10 % elsewhere).
+    ``on_hour``: called with each decision time :meth:`run` closed, after its commit (a sweep's worker
+    reports its progress to the parent process with it).
     ``stop_when_halted``: :meth:`run` stops early, with :attr:`RunSummary.stopped` set, once the account is
     halted (or its strategy halted or paused) with no path to resume inside the run (only an operator lifts
     a halt) and no order left to settle; otherwise it closes the idle hours to the end.
@@ -74,8 +77,10 @@ class HourRunner:
         venue: Venue | VenueFactory | None = None,
         stop_when_halted: bool = False,
         telemetry: bool = False,
+        on_hour: Callable[[datetime], None] | None = None,
     ) -> None:
         self.target = target
+        self.on_hour = on_hour
         #: Telemetry event lines after each hour (:mod:`predator.telemetry`): on for the scheduled worker
         #: (``predator run``: live, shadow, paper on live data), whose hours an operator watches; off for runs in
         #: accelerated time (backtests, campaigns, replays), where its reads (about 10 ms an hour on a year-old
@@ -225,6 +230,8 @@ class HourRunner:
             for t in hours:
                 outcome = self.step(t)
                 done += 1
+                if self.on_hour is not None:
+                    self.on_hour(t)
                 bar.update(1, note=t.strftime("%Y-%m-%d") if done % 24 == 0 or done == len(hours) else None)
                 if self.stop_after is not None and done >= self.stop_after:
                     break
