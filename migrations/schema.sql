@@ -6070,7 +6070,7 @@ ALTER FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with
 -- Name: FUNCTION bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gate 20.';
+COMMENT ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gates 11 and 20.';
 
 
 --
@@ -6111,7 +6111,7 @@ ALTER FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at
 -- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar. p_direct_load / p_inverse_load: only revisions loaded up to them (a sync-fed hour''s knowledge; gate 20).';
+COMMENT ON FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar. p_direct_load / p_inverse_load: only revisions loaded up to them (a sync-fed hour''s knowledge; gates 11 and 20).';
 
 
 --

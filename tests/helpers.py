@@ -270,6 +270,115 @@ def build_book(target: Target) -> Book:
     return book
 
 
+
+# --- A multi-currency, sync-fed book -------------------------------------------------------------------------------
+
+MT0 = datetime(2024, 1, 1, tzinfo=UTC)
+"""Start of the multi-currency book's market: its bars open at MT0 + i hours."""
+MH = timedelta(hours=1)
+MULTI = "multi"
+"""The account of :func:`build_multi_currency_book`."""
+#: Per pair, the close of the bar opened at MT0 + i hours is base + i × step: every hour has its own rate, so a fee
+#: or realized PnL converted at the wrong time, or a position valued at the wrong hour's rate, does not agree.
+MULTI_BARS = {"BTC/USD": ("100", "1"), "BTC/CAD": ("135", "1"), "USD/CAD": ("1.35", "0.01"),
+              "USDC/USD": ("0.99", "0.001"), "BTC/USDC": ("101", "1")}
+#: The conversion pairs of the book: CAD is rated from USD/CAD (inverted), USDC from USDC/USD.
+MULTI_PAIRS = ("USD/CAD", "USDC/USD")
+#: The revision of the conversion pairs loaded after the trades of hour 2 and before the close of hour 3: the
+#: decisions and fills of hour 2 never saw it, every close and the decisions of hour 4 did.
+MULTI_MID_REVISION = (range(4), Decimal("1.1"))
+#: The revision loaded after every close: of the conversion pairs and of the BTC/CAD marks; nothing the book
+#: recorded saw it.
+MULTI_LATE_REVISION = (("USD/CAD", "USDC/USD", "BTC/CAD"), range(7), Decimal(2))
+MULTI_SETUP = """
+SELECT count(*) FROM api.upsert_instruments('kraken', '[
+    {"symbol": "BTC/CAD", "base": "BTC", "quote": "CAD"}, {"symbol": "USD/CAD", "base": "USD", "quote": "CAD"},
+    {"symbol": "USDC/USD", "base": "USDC", "quote": "USD"}, {"symbol": "BTC/USDC", "base": "BTC", "quote": "USDC"}]',
+    'test');
+SELECT api.create_account('multi', 'paper', 'kraken', 'USD', 'paper', 10000, 'default', 'test');
+SELECT api.deposit('multi', 10000, '2024-01-01T00:00:00Z', 'test');
+SELECT api.deposit('multi', 1350, '2024-01-01T00:00:00Z', 'test', 'CAD');
+SELECT api.deposit('multi', 500, '2024-01-01T00:00:00Z', 'test', 'USDC');
+SELECT api.register_strategy('multi', 's1', '{}', 'test');
+SELECT api.set_breaker('paper', k.breaker, NULL, 'test: made-up prices', 'multi') FROM risk.breaker_kind k;
+SELECT api.enable_book_currency('multi', 'CAD', 'test');
+SELECT api.enable_book_currency('multi', 'USDC', 'test');
+"""
+
+
+def multi_close(symbol: str, i: int) -> Decimal:
+    """The first close loaded of the bar of ``symbol`` opened at MT0 + i hours."""
+    base, step = MULTI_BARS[symbol]
+    return Decimal(base) + i * Decimal(step)
+
+
+def load_multi_bars(conn: psycopg.Connection, symbol: str, closes: dict[int, Decimal]) -> None:
+    """One load of ``symbol`` on kraken: the bars opened at MT0 + i hours, flat at the given close."""
+    key = conn.execute("SELECT api.begin_candle_load()").fetchone()[0]  # type: ignore[index]
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO market.candle_stage (load_key, raw) VALUES (%s, %s)",
+                        [(key, f"{(MT0 + i * MH).strftime('%Y-%m-%dT%H:%M:%SZ')},{c},{c},{c},{c},1000")
+                         for i, c in closes.items()])
+    conn.execute("SELECT * FROM api.load_candles(%s, 'kraken', %s, '1h', 'test', now())", (key, symbol))
+
+
+def multi_trade(conn: psycopg.Connection, symbol: str, n: int, direction: str, qty: str | None, fee: str,
+                fee_currency: str, trade_id: str) -> str:
+    """A signal at MT0 + n hours, acknowledged and filled a minute later at the first close loaded of the last
+    bar; its client order id."""
+    ts = MT0 + n * MH
+    row = conn.execute("SELECT outcome, client_order_id, quantity FROM api.submit_signal(%s, 's1', %s, %s, %s,"
+                       " 0.6, 50, %s, %s)", (MULTI, symbol, ts, direction, ts + MH, qty)).fetchone()
+    assert row is not None and row[0] == "admitted", row
+    conn.execute("SELECT api.record_order_event(%s, 'acknowledged', %s, %s)", (row[1], ts, "V-" + trade_id))
+    conn.execute("SELECT api.record_fill(%s, %s, %s, %s, %s, %s, 'taker', %s)",
+                 (row[1], trade_id, row[2], multi_close(symbol, n - 1), fee, fee_currency, ts + timedelta(minutes=1)))
+    return str(row[1])
+
+
+def sync_close(conn: psycopg.Connection, n: int) -> None:
+    """Close hour MT0 + n hours as a sync-fed run does: what it knows of every feed first, in the same transaction."""
+    conn.execute("SELECT * FROM api.record_hour_knowledge(%s, %s, %s)", (MULTI, MT0 + n * MH, list(MULTI_BARS)))
+    conn.execute("SELECT * FROM api.close_hour(%s, %s)", (MULTI, MT0 + n * MH))
+    conn.commit()
+
+
+def build_multi_currency_book(target: Target) -> dict[str, str]:
+    """A USD book (account :data:`MULTI`, superuser connection) holding USD, CAD (rated from USD/CAD, inverted)
+    and USDC (rated from USDC/USD), trading BTC against each, and USDC/USD (its base is a cash currency: cash, not
+    a position); hours closed as a sync-fed run closes them (3, 4, 5, 6 and 200, a week after the last bar:
+    positions at cost); the conversion pairs revised between the trades of hour 2 and the close of hour 3
+    (:data:`MULTI_MID_REVISION`), then the conversion pairs and the BTC/CAD marks revised after every close
+    (:data:`MULTI_LATE_REVISION`). Returns the client order id of each trade by its venue trade id."""
+    orders: dict[str, str] = {}
+    with psycopg.connect(target.dsn) as conn:
+        for symbol in MULTI_BARS:
+            load_multi_bars(conn, symbol, {i: multi_close(symbol, i) for i in range(24)})
+        conn.execute(MULTI_SETUP)
+        conn.commit()
+        orders["C1"] = multi_trade(conn, "BTC/CAD", 2, "buy", "1", "0.351", "CAD", "C1")
+        orders["U1"] = multi_trade(conn, "BTC/USDC", 2, "buy", "1", "0.001", "BTC", "U1")    # fee paid in the base
+        orders["D1"] = multi_trade(conn, "BTC/USD", 2, "buy", "0.5", "0.13", "USD", "D1")
+        orders["S1"] = multi_trade(conn, "USDC/USD", 2, "buy", "100", "0.1", "USD", "S1")    # USDC: cash of the book
+        conn.commit()
+        bars, factor = MULTI_MID_REVISION
+        for pair in MULTI_PAIRS:
+            load_multi_bars(conn, pair, {i: multi_close(pair, i) * factor for i in bars})
+        conn.commit()
+        for n in (3, 4):
+            sync_close(conn, n)
+        orders["C2"] = multi_trade(conn, "BTC/CAD", 4, "exit", None, "0.352", "CAD", "C2")     # realized PnL in CAD
+        orders["U2"] = multi_trade(conn, "BTC/USDC", 4, "sell", "0.4", "0.04", "USDC", "U2")   # realized PnL in USDC
+        conn.commit()
+        for n in (5, 6, 200):  # hour 200: no bar within 7 days, the positions at cost
+            sync_close(conn, n)
+        symbols, bars, factor = MULTI_LATE_REVISION
+        for symbol in symbols:  # revised after every close: nothing the book recorded saw these
+            load_multi_bars(conn, symbol, {i: multi_close(symbol, i) * factor for i in bars})
+        conn.commit()
+    return orders
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m predator.cli`` style: the installed ``predator`` entry point of this interpreter."""
     exe = Path(sys.executable).with_name("predator")

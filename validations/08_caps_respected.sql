@@ -15,18 +15,26 @@
 --   * every order created from a signal has an admitted decision.
 -- What each admission relied on, recomputed from the source as of the decision (issue 17 item 2) — not taken from
 -- the figures it recorded, so a bug in the admission arithmetic (portfolio.valuation, portfolio._exposure,
--- api.submit_signal) fails here; plain SQL over the candles, journal, fills, lots, allocations, voids, orders and
--- order events, no Predator function except market.conversion_rate for a currency other than the reporting one
--- (gate 20 checks the rates); "before the decision" means recorded before its signal (api.submit_signal records
--- the signal, then values the book: what the admission writes after that, its own order and the orders net
--- arbitration cancels or replaces, is not what it relied on); exact comparisons (numeric, no tolerance):
+-- api.submit_signal) fails here; plain SQL over the candles and their loads, the hour knowledge, the journal,
+-- fills, lots, allocations, voids, orders and order events, no Predator function called; "before the decision"
+-- means recorded before its signal (api.submit_signal records the signal, then values the book: what the
+-- admission writes after that, its own order and the orders net arbitration cancels or replaces, is not what it
+-- relied on); every candle read as the decision knew it (the knowledge rule: among the revisions written by a
+-- load recorded by its signal, so a bar revised later is not held against it; for a decision of a sync-fed hour,
+-- also only the loads up to the one portfolio.hour_knowledge names for that hour and the bar's symbol); exact
+-- comparisons (numeric, no tolerance):
 --   * 'mark recomputed from the candles': figures price and bar_close = the close of the latest 1h bar of the
 --     symbol closed by the decision time (open ts <= ts − 1h) and opened within 7 days, highest revision among
---     the revisions loaded by then (a load recorded after the decision is not held against it; for a decision of
---     a sync-fed hour, only the loads up to the one portfolio.hour_knowledge names for that hour and symbol);
+--     the revisions the knowledge rule admits;
+--   * the rates (every figure below in the reporting currency R uses them): a currency C's rate at the decision
+--     time is market.conversion_rate's rule in plain SQL (1 for R; else the close of the latest 1h bar of C/R
+--     closed by the decision time, or round(1 / close, 12) of R/C, whichever opened later, C/R on a tie, no
+--     look-back bound), each pair among the revisions the knowledge rule admits — so a conversion bar revised
+--     after the decision is not held against it either (gate 20 compares the rate recorded for the decision's
+--     quote with the same rule);
 --   * 'cash recomputed from the journal': figures cash = Σ over the cash currencies (the reporting one and every
 --     currency enabled before the decision) of the trading account's balance after the last posting recorded
---     before the decision × the currency's conversion rate at the decision time;
+--     before the decision × the currency's rate;
 --     'cash per currency recomputed from the journal': each of those balances = figures valuation.rates.C.cash;
 --   * 'position recomputed from the fills': figures position_qty ≤ the book's position in the symbol before the
 --     decision (buys − sells − fees paid in the base, less the voids; a strategy's own position never exceeds
@@ -54,10 +62,11 @@
 -- before its first decision judged (lots open then: open now, or consumed or voided since; orders open then:
 -- open now, or with an event since; the last posting per currency); the fills, orders, order events, voids and
 -- postings after those heads, up to the heads of the first close after its last decision judged (no decision is
--- taken after a later hour closed: PD013), are streamed in recorded order with the decisions; marks, rates and
--- cost bases are index probes per decision. An incremental run (a window at the book's end) thus reads the window,
--- the open lots and orders, and what was consumed or ended since; a window in the middle of the history also reads
--- what was consumed, ended or posted after it.
+-- taken after a later hour closed: PD013), are streamed in recorded order with the decisions; marks and cost bases
+-- are index probes per decision and symbol, rates per decision and currency (one backward probe per pair). An
+-- incremental run (a window at the book's end) thus reads the window, the open lots and orders, and what was
+-- consumed or ended since; a window in the middle of the history also reads what was consumed, ended or posted
+-- after it.
 -- A cap recorded as null was disabled. A row is one violation: the decision (signal seq) and the broken cap.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
 --   psql -v account=NAME -v from=2024-01-01 -v to=2024-02-01 -f validations/08_caps_respected.sql
@@ -100,16 +109,11 @@ mark AS (       -- the close of the latest 1h bar closed by ts within 7 days, hi
              AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > d.as_of)
            ORDER BY c.ts DESC, c.revision DESC
            LIMIT 1) b ON true),
-dc AS (         -- the cash currencies at each decision: the reporting one and every one enabled by then, with
-                -- the rate at the decision time and the balance the decision recorded for it
-    SELECT c.book_id, c.signal_seq, c.as_of, c.ccy, r.rate,
-           c.figures -> 'valuation' -> 'rates' IS NULL AS unrecorded,
-           (c.figures -> 'valuation' -> 'rates' -> c.ccy ->> 'cash')::numeric AS recorded
-      FROM (SELECT d.book_id, d.signal_seq, d.as_of, d.venue, d.reporting, d.ts, d.figures, d.reporting AS ccy FROM d
-            UNION
-            SELECT d.book_id, d.signal_seq, d.as_of, d.venue, d.reporting, d.ts, d.figures, b.currency
-              FROM d JOIN trading.book_currency b ON b.book_id = d.book_id AND b.recorded_at <= d.as_of) c
-      LEFT JOIN LATERAL market.conversion_rate(c.venue, c.ccy, c.reporting, c.ts) r ON true),
+ccys AS (       -- the cash currencies at each decision: the reporting one and every one enabled by then
+    SELECT d.book_id, d.signal_seq, d.as_of, d.reporting AS ccy FROM d
+    UNION
+    SELECT d.book_id, d.signal_seq, d.as_of, b.currency
+      FROM d JOIN trading.book_currency b ON b.book_id = d.book_id AND b.recorded_at <= d.as_of),
 -- The window: per book, rows up to the chain heads of the last close recorded before its first decision judged
 -- were recorded before every decision judged (the state there is rebuilt by index: the lots and orders still open
 -- then, the last posting per currency); rows after those heads and up to the heads of the first close after its
@@ -237,6 +241,46 @@ held AS (       -- each decision's book symbol by symbol: position and open buys
       LEFT JOIN pos0 p ON p.book_id = r.book_id AND p.symbol = r.symbol
       LEFT JOIN buy0 b ON b.book_id = r.book_id AND b.symbol = r.symbol
      WHERE r.signal_seq IS NOT NULL),
+asks AS (       -- every currency a decision converted into the reporting one: its cash currencies, the quotes
+                -- of the symbols it valued, its own symbol's quote
+    SELECT d.book_id, d.signal_seq, d.venue, d.reporting, d.ts, d.as_of, c.ccy
+      FROM d JOIN ccys c ON c.book_id = d.book_id AND c.signal_seq = d.signal_seq
+    UNION
+    SELECT h.book_id, h.signal_seq, h.venue, h.reporting, h.ts, h.as_of, i.quote
+      FROM held h JOIN market.instrument i ON i.venue = h.venue AND i.symbol = h.symbol
+    UNION
+    SELECT d.book_id, d.signal_seq, d.venue, d.reporting, d.ts, d.as_of, d.quote FROM d WHERE d.quote IS NOT NULL),
+fx AS (         -- each of those rates as the decision knew it: market.conversion_rate's rule in plain SQL (1 for the
+                -- reporting currency R; else the latest 1h bar closed by ts of CCY/R, rate = close, or of R/CCY, rate =
+                -- round(1 / close, 12), whichever opened later, CCY/R on a tie; no look-back bound; a later inverse bar
+                -- that is not positive gives no rate), each pair among the revisions the knowledge rule admits, as
+                -- for the mark: written by a load recorded by the decision's signal and, in a sync-fed hour, up to
+                -- the load portfolio.hour_knowledge names for that hour and pair (one probe; no row: no such bound)
+    SELECT a.book_id, a.signal_seq, a.ccy,
+           CASE WHEN a.ccy = a.reporting THEN 1::numeric
+                WHEN dr.ts IS NOT NULL AND (iv.ts IS NULL OR dr.ts >= iv.ts) THEN dr.close
+                WHEN iv.close > 0 THEN round(1 / iv.close, 12) END AS rate
+      FROM asks a
+      LEFT JOIN LATERAL (
+          SELECT c.ts, c.close FROM market.candle c
+           WHERE a.ccy <> a.reporting AND c.venue = a.venue AND c.symbol = a.ccy || '/' || a.reporting
+             AND c."interval" = '1h' AND c.ts <= a.ts - interval '1 hour'
+             AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                         WHERE k.book_id = a.book_id AND k.hour = a.ts AND k."interval" = '1h'
+                                           AND k.symbol = a.ccy || '/' || a.reporting), 9223372036854775807)
+             AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > a.as_of)
+           ORDER BY c.ts DESC, c.revision DESC
+           LIMIT 1) dr ON true
+      LEFT JOIN LATERAL (
+          SELECT c.ts, c.close FROM market.candle c
+           WHERE a.ccy <> a.reporting AND c.venue = a.venue AND c.symbol = a.reporting || '/' || a.ccy
+             AND c."interval" = '1h' AND c.ts <= a.ts - interval '1 hour'
+             AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                         WHERE k.book_id = a.book_id AND k.hour = a.ts AND k."interval" = '1h'
+                                           AND k.symbol = a.reporting || '/' || a.ccy), 9223372036854775807)
+             AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > a.as_of)
+           ORDER BY c.ts DESC, c.revision DESC
+           LIMIT 1) iv ON true),
 lines AS (      -- the valuation's lines (each symbol held or with an open buy) at mark, at cost basis without a bar
     SELECT h.*, i.quote, x.cluster, b.close AS mark, cb.value AS cost_value, cb.voided, r.rate,
            h.qty > 0 AND NOT cash.is_cash AS valued
@@ -284,7 +328,7 @@ lines AS (      -- the valuation's lines (each symbol held or with an open buy) 
                                                          AND v.venue_trade_id = f.venue_trade_id AND v.recorded_at < h.as_of
                            WHERE h.qty > 0 AND NOT cash.is_cash AND b.close IS NULL
                              AND f.book_id = h.book_id AND f.symbol = h.symbol AND f.recorded_at < h.as_of) u) t) cb ON true
-      LEFT JOIN LATERAL market.conversion_rate(h.venue, i.quote, h.reporting, h.ts) r ON true),
+      LEFT JOIN fx r ON r.book_id = h.book_id AND r.signal_seq = h.signal_seq AND r.ccy = i.quote),
 val AS (        -- positions at mark, open buys, and the exposure of the symbol, its cluster and its quote before the trade
     SELECT v.book_id, v.signal_seq,
            coalesce(sum(v.qty) FILTER (WHERE v.symbol = v.own_symbol), 0) AS position_qty,
@@ -299,9 +343,16 @@ val AS (        -- positions at mark, open buys, and the exposure of the symbol,
                    l.valued AND l.mark IS NULL AND coalesce(l.voided, false) AS not_rebuilt
               FROM lines l) v
      GROUP BY v.book_id, v.signal_seq),
+dc AS (         -- each decision's cash currencies with their rate and the balance the decision recorded for each
+    SELECT c.book_id, c.signal_seq, c.as_of, c.ccy, r.rate,
+           d.figures -> 'valuation' -> 'rates' IS NULL AS unrecorded,
+           (d.figures -> 'valuation' -> 'rates' -> c.ccy ->> 'cash')::numeric AS recorded
+      FROM ccys c
+      JOIN d ON d.book_id = c.book_id AND d.signal_seq = c.signal_seq
+      LEFT JOIN fx r ON r.book_id = c.book_id AND r.signal_seq = c.signal_seq AND r.ccy = c.ccy),
 cash0 AS (      -- each cash currency's balance at the window's start: the trading account's last posting by then
     SELECT c.book_id, c.ccy, p.balance_after AS balance
-      FROM (SELECT DISTINCT dc.book_id, dc.ccy FROM dc) c
+      FROM (SELECT DISTINCT c.book_id, c.ccy FROM ccys c) c
       JOIN heads h ON h.book_id = c.book_id
       JOIN LATERAL (SELECT p.balance_after FROM ledger.posting p
                      WHERE p.book_id = c.book_id AND p.account_code = 'trading' AND p.currency = c.ccy AND p.tx_seq <= h.tx0
@@ -338,7 +389,7 @@ src AS (
       JOIN mark m ON m.book_id = d.book_id AND m.signal_seq = d.signal_seq
       JOIN cash c ON c.book_id = d.book_id AND c.signal_seq = d.signal_seq
       JOIN val v ON v.book_id = d.book_id AND v.signal_seq = d.signal_seq
-      LEFT JOIN LATERAL market.conversion_rate(d.venue, d.quote, d.reporting, d.ts) r ON true),
+      LEFT JOIN fx r ON r.book_id = d.book_id AND r.signal_seq = d.signal_seq AND r.ccy = d.quote),
 checks AS (
     SELECT d.book_id, d.signal_seq, d.client_order_id, c.rule, c.ok
       FROM d

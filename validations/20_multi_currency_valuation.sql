@@ -20,8 +20,11 @@
 --   * cash = Σ cash_c × rate_c, positions_value = Σ quantity × mark × rate of the quote, equity = their sum, each
 --     against the recorded figure (no rate: valued 0, as the close does).
 -- And for every admitted decision recording a valuation (figures->'valuation') in a quote other than the
--- reporting currency: its rate (and pair) is the conversion rate at the decision time, and its notional in the
--- reporting currency is the notional × that rate.
+-- reporting currency: its rate (and pair) is the conversion rate at the decision time as the decision knew it
+-- (market.conversion_rate's rule in plain SQL, each pair among the revisions written by a load recorded by the
+-- decision's signal and, for a decision of a sync-fed hour, up to the load portfolio.hour_knowledge names for that
+-- hour and pair: gate 08's rule, so a conversion bar revised after the decision is not held against it), and its
+-- notional in the reporting currency is the notional × that rate.
 -- A row is one violation: the book, the hour (or decision time), the figure, what was recorded and what was
 -- recomputed.
 -- Scope: psql variables, all optional (without them the gate judges the whole database):
@@ -139,7 +142,34 @@ SELECT d.book_id, d.ts, 'decision ' || d.signal_seq || ' rate ' || (d.figures ->
                           'notional_value', (d.figures ->> 'notional')::numeric * coalesce(r.rate, 0))::text
   FROM risk.decision d
   JOIN trading.account a ON a.book_id = d.book_id
-  LEFT JOIN LATERAL market.conversion_rate(a.venue, d.figures -> 'valuation' ->> 'quote', a.base_currency, d.ts) r ON true
+  -- The rate as the decision knew it (gate 08's rule): market.conversion_rate's rule in plain SQL, each pair among
+  -- the revisions written by a load recorded by the decision's signal and, in a sync-fed hour, up to the load
+  -- portfolio.hour_knowledge names for that hour and pair.
+  CROSS JOIN LATERAL (SELECT s.recorded_at AS as_of, d.figures -> 'valuation' ->> 'quote' AS ccy FROM trading.signal s
+                       WHERE s.book_id = d.book_id AND s.seq = d.signal_seq OFFSET 0) s
+  LEFT JOIN LATERAL (
+      SELECT c.ts, c.close FROM market.candle c
+       WHERE c.venue = a.venue AND c.symbol = s.ccy || '/' || a.base_currency AND c."interval" = '1h'
+         AND c.ts <= d.ts - interval '1 hour'
+         AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                     WHERE k.book_id = d.book_id AND k.hour = d.ts AND k."interval" = '1h'
+                                       AND k.symbol = s.ccy || '/' || a.base_currency), 9223372036854775807)
+         AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > s.as_of)
+       ORDER BY c.ts DESC, c.revision DESC LIMIT 1) dr ON true
+  LEFT JOIN LATERAL (
+      SELECT c.ts, c.close FROM market.candle c
+       WHERE c.venue = a.venue AND c.symbol = a.base_currency || '/' || s.ccy AND c."interval" = '1h'
+         AND c.ts <= d.ts - interval '1 hour'
+         AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                     WHERE k.book_id = d.book_id AND k.hour = d.ts AND k."interval" = '1h'
+                                       AND k.symbol = a.base_currency || '/' || s.ccy), 9223372036854775807)
+         AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > s.as_of)
+       ORDER BY c.ts DESC, c.revision DESC LIMIT 1) iv ON true
+  CROSS JOIN LATERAL (
+      SELECT CASE WHEN dr.ts IS NOT NULL AND (iv.ts IS NULL OR dr.ts >= iv.ts) THEN dr.close
+                  WHEN iv.close > 0 THEN round(1 / iv.close, 12) END AS rate,
+             CASE WHEN dr.ts IS NOT NULL AND (iv.ts IS NULL OR dr.ts >= iv.ts) THEN s.ccy || '/' || a.base_currency
+                  WHEN iv.close > 0 THEN a.base_currency || '/' || s.ccy END AS symbol) r
  WHERE (:'account' = '' OR d.book_id = :book) AND d.ts >= :'from' AND d.ts <= :'to'
    AND d.outcome = 'admitted' AND d.figures ? 'valuation'
    AND d.figures -> 'valuation' ->> 'quote' <> a.base_currency

@@ -8,7 +8,11 @@
 --     costs - reserve, principal from the principal postings before period_to, equity from the hour closed at period_to, principal protected = equity >=
 --     principal; each to the cent (0.005);
 --   * realized_mismatch: every fill's realized memo (kind realized, ref its venue trade id) against its lot
---     allocations (gross qty x (exit - entry)) and its fee in the quote, converted at the fill's time;
+--     allocations (gross qty x (exit - entry)) and its fee in the quote, converted at the fill's time, each bar
+--     (the FEE/QUOTE mark of a fee in a third currency, the conversion pairs) as the fill knew it: among the
+--     revisions written by a load recorded by the fill and, when the close that counted the fill was sync-fed, up
+--     to the load portfolio.hour_knowledge names for that hour and pair (gate 08's rule for a decision), so a bar
+--     revised after the fill is not held against its memo;
 --   * ops_cost_mismatch: every closed hour's operating-cost postings against the declared costs in force in the
 --     hours that close opened (ledger.operating_cost_hours);
 --   * principal_touched: a posting to principal by anything but a principal memo (kind principal: a deposit's, or a
@@ -47,15 +51,73 @@ WITH st AS (
            split_part(fig, ',', 3)::numeric AS c, split_part(fig, ',', 4)::numeric AS v,
            split_part(fig, ',', 5)::numeric AS pr
       FROM st
-), fills AS (
-    SELECT f.book_id, f.venue_trade_id, f.symbol, f.ts, a.venue, a.base_currency,
-           portfolio._to_reporting(a.venue, a.base_currency, split_part(f.symbol, '/', 2),
-               coalesce((SELECT sum(l.quantity * (l.exit_price - l.entry_price)) FROM trading.lot_allocation l
-                          WHERE l.book_id = f.book_id AND l.symbol = f.symbol AND l.venue_trade_id = f.venue_trade_id), 0), f.ts) AS gross,
-           portfolio._to_reporting(a.venue, a.base_currency, split_part(f.symbol, '/', 2),
-               trading._fee_in_quote(a.venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts), f.ts) AS fee
+), fill0 AS MATERIALIZED (  -- each fill judged, its gross realized PnL in its quote, and (when it converts, or
+                            -- pays a fee in a third currency) the close that counted it: the first hour whose fill
+                            -- head reaches its seq (an index probe from the fill's time on: no close counts a fill
+                            -- dated after it, PD013)
+    SELECT f.book_id, f.seq, f.venue_trade_id, f.symbol, f.ts, f.recorded_at, f.fee, f.fee_currency, f.price, a.venue,
+           a.base_currency, split_part(f.symbol, '/', 1) AS base, split_part(f.symbol, '/', 2) AS quote,
+           coalesce((SELECT sum(l.quantity * (l.exit_price - l.entry_price)) FROM trading.lot_allocation l
+                      WHERE l.book_id = f.book_id AND l.symbol = f.symbol AND l.venue_trade_id = f.venue_trade_id), 0) AS gross_quote,
+           (SELECT c.hour FROM portfolio.hourly_state c
+             WHERE (split_part(f.symbol, '/', 2) <> a.base_currency
+                    OR f.fee <> 0 AND f.fee_currency NOT IN (split_part(f.symbol, '/', 1), split_part(f.symbol, '/', 2)))
+               AND c.book_id = f.book_id AND c.hour >= f.ts AND (c.digests -> 'heads' ->> 'trading.fill')::bigint >= f.seq
+             ORDER BY c.hour LIMIT 1) AS khour
       FROM trading.fill f JOIN trading.account a ON a.book_id = f.book_id
      WHERE (:'account' = '' OR f.book_id = :book) AND f.ts >= :'from' AND f.ts <= :'to'
+), fills AS (   -- the memo's figures recomputed as api.record_fill computed them when it recorded the fill, with the bars
+                -- as the fill knew them: every candle among the revisions written by a load recorded by the fill and,
+                -- when the close that counted it was sync-fed, up to the load portfolio.hour_knowledge names for that
+                -- hour and the bar's symbol (gate 08's rule for a decision). The fee in the quote is trading.
+                -- _fee_in_quote's rule (as is in the quote, at the fill price in the base, at the FEE/QUOTE mark by the
+                -- fill's time within 7 days in a third currency, 0 without one); each amount in the reporting currency
+                -- R is portfolio._to_reporting's (as is in R, else × market.conversion_rate's rule in plain SQL: the
+                -- close of the latest 1h bar of Q/R closed by the fill's time, or round(1 / close, 12) of R/Q, whichever
+                -- opened later, Q/R on a tie, no look-back bound; 0 without a rate).
+    SELECT x.book_id, x.venue_trade_id, x.symbol, x.ts,
+           CASE WHEN x.quote = x.base_currency OR x.gross_quote = 0 THEN x.gross_quote
+                ELSE x.gross_quote * coalesce(r.rate, 0) END AS gross,
+           CASE WHEN x.quote = x.base_currency OR q.fee_quote = 0 THEN q.fee_quote
+                ELSE q.fee_quote * coalesce(r.rate, 0) END AS fee
+      FROM fill0 x
+      LEFT JOIN LATERAL (
+          SELECT c.close FROM market.candle c
+           WHERE x.fee <> 0 AND x.fee_currency NOT IN (x.base, x.quote)
+             AND c.venue = x.venue AND c.symbol = x.fee_currency || '/' || x.quote AND c."interval" = '1h'
+             AND c.ts <= x.ts - interval '1 hour' AND c.ts > x.ts - interval '7 days'
+             AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                         WHERE k.book_id = x.book_id AND k.hour = x.khour AND k."interval" = '1h'
+                                           AND k.symbol = x.fee_currency || '/' || x.quote), 9223372036854775807)
+             AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > x.recorded_at)
+           ORDER BY c.ts DESC, c.revision DESC LIMIT 1) m ON true
+      CROSS JOIN LATERAL (
+          SELECT CASE WHEN x.fee = 0 OR x.fee_currency = x.quote THEN x.fee
+                      WHEN x.fee_currency = x.base THEN x.fee * x.price
+                      ELSE coalesce(x.fee * m.close, 0) END AS fee_quote) q
+      LEFT JOIN LATERAL (
+          SELECT c.ts, c.close FROM market.candle c
+           WHERE x.quote <> x.base_currency
+             AND c.venue = x.venue AND c.symbol = x.quote || '/' || x.base_currency AND c."interval" = '1h'
+             AND c.ts <= x.ts - interval '1 hour'
+             AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                         WHERE k.book_id = x.book_id AND k.hour = x.khour AND k."interval" = '1h'
+                                           AND k.symbol = x.quote || '/' || x.base_currency), 9223372036854775807)
+             AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > x.recorded_at)
+           ORDER BY c.ts DESC, c.revision DESC LIMIT 1) dr ON true
+      LEFT JOIN LATERAL (
+          SELECT c.ts, c.close FROM market.candle c
+           WHERE x.quote <> x.base_currency
+             AND c.venue = x.venue AND c.symbol = x.base_currency || '/' || x.quote AND c."interval" = '1h'
+             AND c.ts <= x.ts - interval '1 hour'
+             AND c.load_id <= coalesce((SELECT coalesce(k.load_id, 0) FROM portfolio.hour_knowledge k
+                                         WHERE k.book_id = x.book_id AND k.hour = x.khour AND k."interval" = '1h'
+                                           AND k.symbol = x.base_currency || '/' || x.quote), 9223372036854775807)
+             AND NOT EXISTS (SELECT FROM market.candle_load l WHERE l.load_id = c.load_id AND l.recorded_at > x.recorded_at)
+           ORDER BY c.ts DESC, c.revision DESC LIMIT 1) iv ON true
+      CROSS JOIN LATERAL (
+          SELECT CASE WHEN dr.ts IS NOT NULL AND (iv.ts IS NULL OR dr.ts >= iv.ts) THEN dr.close
+                      WHEN iv.close > 0 THEN round(1 / iv.close, 12) END AS rate) r
 ), memo AS (
     SELECT fl.*,
            coalesce((SELECT -sum(p.amount) FROM ledger.transaction t JOIN ledger.posting p ON p.book_id = t.book_id AND p.tx_seq = t.seq

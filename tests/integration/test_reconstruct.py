@@ -7,7 +7,8 @@ balance head, an hourly equity; the reconstruction names the rule, the row and b
 exits 1. A paper run of the trend strategy over two weeks of real candles reconstructs consistently.
 
 Reconstruction 05 rebuilds every closed hour of every book: a sync-fed multi-currency book (a USD book trading in
-CAD and USDC and holding USDC as cash, its conversion pairs revised after the closes) agrees hour by hour, and a
+CAD and USDC and holding USDC as cash, its conversion pairs revised between its trades and closes and again after
+the closes; tests.helpers.build_multi_currency_book) agrees hour by hour, and a
 figure planted wrong in one of its hours is named; a book whose ghost fills (a buy, a partial sell and a trip's
 exit) were counted by two closes and then voided agrees before and after the voids, and a figure planted wrong
 on either side of them is named.
@@ -33,10 +34,14 @@ from predator.strategies.base import effective_params, load_strategy
 from predator.venues.paper import PaperConfig
 from tests.conftest import create_database, drop_database
 from tests.helpers import (
+    MH,
+    MT0,
+    MULTI,
     Book,
     ack,
     approve_global_resume,
     build_book,
+    build_multi_currency_book,
     close,
     close_price,
     fill,
@@ -176,91 +181,13 @@ def test_a_paper_run_of_the_trend_strategy_reconstructs_consistently(market_db: 
 
 # --- Reconstruction 05 over a multi-currency book -----------------------------------------------------------------
 
-MT0 = datetime(2024, 1, 1, tzinfo=UTC)
-MH = timedelta(hours=1)
-MULTI = "multi"
-#: Per pair, the close of the bar opened at MT0 + i hours is base + i × step: every hour has its own rate, so a fee
-#: or realized PnL converted at the wrong time, or a position valued at the wrong hour's rate, does not agree.
-MULTI_BARS = {"BTC/USD": ("100", "1"), "BTC/CAD": ("135", "1"), "USD/CAD": ("1.35", "0.01"),
-              "USDC/USD": ("0.99", "0.001"), "BTC/USDC": ("101", "1")}
-MULTI_SETUP = """
-SELECT count(*) FROM api.upsert_instruments('kraken', '[
-    {"symbol": "BTC/CAD", "base": "BTC", "quote": "CAD"}, {"symbol": "USD/CAD", "base": "USD", "quote": "CAD"},
-    {"symbol": "USDC/USD", "base": "USDC", "quote": "USD"}, {"symbol": "BTC/USDC", "base": "BTC", "quote": "USDC"}]',
-    'test');
-SELECT api.create_account('multi', 'paper', 'kraken', 'USD', 'paper', 10000, 'default', 'test');
-SELECT api.deposit('multi', 10000, '2024-01-01T00:00:00Z', 'test');
-SELECT api.deposit('multi', 1350, '2024-01-01T00:00:00Z', 'test', 'CAD');
-SELECT api.deposit('multi', 500, '2024-01-01T00:00:00Z', 'test', 'USDC');
-SELECT api.register_strategy('multi', 's1', '{}', 'test');
-SELECT api.set_breaker('paper', k.breaker, NULL, 'test: made-up prices', 'multi') FROM risk.breaker_kind k;
-SELECT api.enable_book_currency('multi', 'CAD', 'test');
-SELECT api.enable_book_currency('multi', 'USDC', 'test');
-"""
-
-
-def multi_close(symbol: str, i: int) -> Decimal:
-    base, step = MULTI_BARS[symbol]
-    return Decimal(base) + i * Decimal(step)
-
-
-def load_multi_bars(conn: psycopg.Connection, symbol: str, closes: dict[int, Decimal]) -> None:
-    """One load of ``symbol`` on kraken: the bars opened at MT0 + i hours, flat at the given close."""
-    key = conn.execute("SELECT api.begin_candle_load()").fetchone()[0]  # type: ignore[index]
-    with conn.cursor() as cur:
-        cur.executemany("INSERT INTO market.candle_stage (load_key, raw) VALUES (%s, %s)",
-                        [(key, f"{(MT0 + i * MH).strftime('%Y-%m-%dT%H:%M:%SZ')},{c},{c},{c},{c},1000")
-                         for i, c in closes.items()])
-    conn.execute("SELECT * FROM api.load_candles(%s, 'kraken', %s, '1h', 'test', now())", (key, symbol))
-
-
-def multi_trade(conn: psycopg.Connection, symbol: str, n: int, direction: str, qty: str | None, fee: str,
-                fee_currency: str, trade_id: str) -> None:
-    """A signal at MT0 + n hours, acknowledged and filled a minute later at the last bar's close."""
-    ts = MT0 + n * MH
-    row = conn.execute("SELECT outcome, client_order_id, quantity FROM api.submit_signal(%s, 's1', %s, %s, %s,"
-                       " 0.6, 50, %s, %s)", (MULTI, symbol, ts, direction, ts + MH, qty)).fetchone()
-    assert row is not None and row[0] == "admitted", row
-    conn.execute("SELECT api.record_order_event(%s, 'acknowledged', %s, %s)", (row[1], ts, "V-" + trade_id))
-    conn.execute("SELECT api.record_fill(%s, %s, %s, %s, %s, %s, 'taker', %s)",
-                 (row[1], trade_id, row[2], multi_close(symbol, n - 1), fee, fee_currency, ts + timedelta(minutes=1)))
-
-
-def sync_close(conn: psycopg.Connection, n: int) -> None:
-    """Close hour MT0 + n hours as a sync-fed run does: what it knows of every feed first, in the same transaction."""
-    conn.execute("SELECT * FROM api.record_hour_knowledge(%s, %s, %s)", (MULTI, MT0 + n * MH, list(MULTI_BARS)))
-    conn.execute("SELECT * FROM api.close_hour(%s, %s)", (MULTI, MT0 + n * MH))
-    conn.commit()
-
-
 @pytest.fixture(scope="module")
 def multi(server: Target, template_db: Target) -> Iterator[Target]:
-    """A USD book holding USD, CAD (rated from USD/CAD, inverted) and USDC (rated from USDC/USD), trading BTC
-    against each, and USDC/USD (its base is a cash currency: cash, not a position); hours closed as a sync-fed run
-    closes them, the last one a week after the last bar (positions at cost); then every conversion pair's bars
-    revised by a later load."""
+    """The multi-currency book of :func:`tests.helpers.build_multi_currency_book`: its conversion pairs revised
+    between trades and closes, then after every close."""
     target = create_database(server, template=template_db.dbname, prefix="predator_rebuild_multi")
     try:
-        with psycopg.connect(target.dsn) as conn:
-            for symbol in MULTI_BARS:
-                load_multi_bars(conn, symbol, {i: multi_close(symbol, i) for i in range(24)})
-            conn.execute(MULTI_SETUP)
-            conn.commit()
-            multi_trade(conn, "BTC/CAD", 2, "buy", "1", "0.351", "CAD", "C1")
-            multi_trade(conn, "BTC/USDC", 2, "buy", "1", "0.001", "BTC", "U1")      # fee paid in the base
-            multi_trade(conn, "BTC/USD", 2, "buy", "0.5", "0.13", "USD", "D1")
-            multi_trade(conn, "USDC/USD", 2, "buy", "100", "0.1", "USD", "S1")     # USDC: cash of the book
-            conn.commit()
-            for n in (3, 4):
-                sync_close(conn, n)
-            multi_trade(conn, "BTC/CAD", 4, "exit", None, "0.352", "CAD", "C2")     # realized PnL in CAD
-            multi_trade(conn, "BTC/USDC", 4, "sell", "0.4", "0.04", "USDC", "U2")   # realized PnL in USDC
-            conn.commit()
-            for n in (5, 6, 200):  # hour 200: no bar within 7 days, the positions at cost
-                sync_close(conn, n)
-            for pair in ("USD/CAD", "USDC/USD"):  # revised after every close: the closes never saw these
-                load_multi_bars(conn, pair, {i: multi_close(pair, i) * 2 for i in range(7)})
-            conn.commit()
+        build_multi_currency_book(target)
         yield target
     finally:
         drop_database(server, target.dbname)

@@ -1,5 +1,5 @@
 -- market.bar_known(p_venue, p_symbol, p_at, p_load_id, p_within) -> (ts, close, bar_close)
--- The one rule for "the bar known at T" (marks, decision prices, conversion rates, and gate 20 recomputing them):
+-- The one rule for "the bar known at T" (marks, decision prices, conversion rates; gates 11 and 20 recompute them):
 -- the latest effective 1h bar of a symbol closed by p_at (open time ts <= p_at - 1h), highest revision first,
 --   * among the revisions written by loads up to p_load_id when it is given (what an hour of a sync-fed run knew:
 --     portfolio.hour_knowledge / api.record_hour_knowledge; 0: nothing known, no row); NULL: every revision stored;
@@ -26,4 +26,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION market.bar_known(text, text, timestamptz, bigint, interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gate 20.';
+COMMENT ON FUNCTION market.bar_known(text, text, timestamptz, bigint, interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gates 11 and 20.';

@@ -8,7 +8,7 @@
 -- at an hour close). Only bars closed by p_at are used, so a replay finds the same rate: deterministic.
 -- The bar of each pair is market.bar_known's (the one rule for the bar known at T, no look-back bound):
 -- p_direct_load / p_inverse_load restrict FROM/TO and TO/FROM to the revisions loaded up to that load (what a
--- sync-fed hour knew, portfolio.hour_knowledge; gate 20 passes them); NULL: every revision stored.
+-- sync-fed hour knew, portfolio.hour_knowledge; gates 11 and 20 pass them); NULL: every revision stored.
 -- Units: amount_in_p_to = amount_in_p_from × rate.
 CREATE OR REPLACE FUNCTION market.conversion_rate(p_venue text, p_from text, p_to text, p_at timestamptz,
                                                   p_direct_load bigint DEFAULT NULL, p_inverse_load bigint DEFAULT NULL)
@@ -39,4 +39,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION market.conversion_rate(text, text, text, timestamptz, bigint, bigint) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar. p_direct_load / p_inverse_load: only revisions loaded up to them (a sync-fed hour''s knowledge; gate 20).';
+COMMENT ON FUNCTION market.conversion_rate(text, text, text, timestamptz, bigint, bigint) IS 'Rate converting p_from into p_to at p_at on a venue: 1 for the same currency; else the close of the latest 1h bar closed by p_at of FROM/TO, or 1/close (12 places, inverted) of TO/FROM, whichever closed later (the direct pair on a tie); with the pair and its bar close. No row when neither pair has a bar. p_direct_load / p_inverse_load: only revisions loaded up to them (a sync-fed hour''s knowledge; gates 11 and 20).';
