@@ -8546,6 +8546,7 @@ COMMENT ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timesta
 CREATE FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) RETURNS TABLE(reporting text, cash numeric, positions_value numeric, open_buy_notional numeric, cost_basis numeric, equity numeric, peak_equity numeric, day_start_equity numeric, drawdown numeric, daily_pnl numeric, last_hour timestamp with time zone, trade_currencies text[], currencies jsonb, lines jsonb, missing_rates text[], stale_marks text[])
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_acct   trading.account;
@@ -11045,11 +11046,12 @@ COMMENT ON FUNCTION risk.arbitration_rule(p_profile text) IS 'The arbitration ru
 CREATE FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) RETURNS numeric
     LANGUAGE sql IMMUTABLE
     AS $$
-    SELECT CASE s->>'mode'
-               WHEN 'pct' THEN (s->>'value')::numeric / 100 * p_base
-               ELSE (s->>'value')::numeric
+    -- One expression, no FROM: the planner inlines it into its caller's expression (no function call per cap).
+    SELECT CASE coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'mode'
+               WHEN 'pct' THEN (coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'value')::numeric
+                               / 100 * p_base
+               ELSE (coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'value')::numeric
            END
-      FROM (SELECT coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') AS s) x
 $$;
 
 
@@ -11239,6 +11241,7 @@ COMMENT ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at t
 CREATE FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[] DEFAULT NULL::text[]) RETURNS TABLE(strategy text, pool text, position_value numeric, open_buy_notional numeric, realized_pnl numeric, unrealized_pnl numeric, pnl numeric, day_start_pnl numeric, daily_pnl numeric, peak_pnl numeric, drawdown numeric)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_venue text;

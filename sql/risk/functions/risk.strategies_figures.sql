@@ -22,12 +22,15 @@
 -- Each symbol's figures are converted into the reporting currency at p_ts (portfolio._to_reporting) before they are
 -- summed. A strategy named but not registered gets its figures with pool NULL. Orders with no strategy (kill switch
 -- and risk flatten exits) belong to the book, not to a strategy: they appear in no strategy's figures.
+-- A forced generic plan (plan_cache_mode): planned once per session; with the default, each call planned its
+-- queries again for the call's values, which cost more than running them (docs/performance.md, "The hour close").
 CREATE OR REPLACE FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamptz, p_strategies text[] DEFAULT NULL)
 RETURNS TABLE (strategy text, pool text, position_value numeric, open_buy_notional numeric, realized_pnl numeric,
                unrealized_pnl numeric, pnl numeric, day_start_pnl numeric, daily_pnl numeric, peak_pnl numeric,
                drawdown numeric)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_venue text;
