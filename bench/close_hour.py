@@ -18,7 +18,8 @@ Around every ``api.close_hour`` call, in the same transaction and the same round
 ``pg_stat_xact_user_functions`` before and after, so the function counters it attributes to the close are the
 close's own (the admission calls of the same hour are not counted). It prints, per close, the server time of
 ``api.close_hour`` (total_time: the close and everything it calls) and the self time and calls of each callee,
-largest first; then a digest of every governed row the run stored, hashes included (tests.helpers.stored_digest).
+largest first; the mean server time of an admission (api.submit_signal, pg_stat_user_functions once the worker
+sessions end); then a digest of every governed row the run stored, hashes included (tests.helpers.stored_digest).
 
 Last line: ``close_hour: closes=… ms_per_close=… (mean server time of api.close_hour) median_ms=… p90_ms=…
 strategies=… symbols=… limits=… wall_s=… digest=…``; with ``--baseline``, ``close_hour: closes=… baseline=REF
@@ -203,10 +204,16 @@ def main() -> None:
                 t, i = t + timedelta(hours=1), i + 1
             summaries = [r.run() for r in runners]  # nothing left to close: the recorded figures
         wall = time.perf_counter() - t0
-        digests = []
+        for r in runners:
+            r.close()  # the worker sessions end: their function counters reach pg_stat_user_functions
+        time.sleep(1)
+        digests, admission = [], []
         for target in targets:
             with psycopg.connect(target.dsn) as conn:
                 digests.append(stored_digest(conn))
+                row = conn.execute("SELECT calls, total_time FROM pg_stat_user_functions"
+                                   " WHERE schemaname = 'api' AND funcname = 'submit_signal'").fetchone()
+                admission.append((int(row[0]), float(row[1])) if row else (0, 0.0))
 
     results = [measured[t.dbname] for t in targets]
     s = summaries[0]
@@ -219,6 +226,8 @@ def main() -> None:
         print(f"{name:<40}" + "".join(f" {c:>18.1f} {x:>8.3f} {y:>9.3f}" for c, x, y in (m.per(name) for m in results)))
     for name, d in digests[0][1].items() if args.parts else ():
         print(f"digest {name} {d}")
+    for m, (calls, total) in zip(results, admission, strict=True):
+        print(f"admission ({m.label}): api.submit_signal {calls} calls, {total / max(calls, 1):.3f} ms a call")
     for m, (digest, _) in zip(results, digests, strict=True):
         ordered = sorted(m.per_close)
         n = len(ordered)
