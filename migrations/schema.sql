@@ -797,6 +797,7 @@ DECLARE
     v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
+    v_limits    jsonb;   -- the book's current limits, read once for every rule of the close
     v_started   timestamptz := clock_timestamp();  -- wall time on entry: ops.hour_close_timing (migration 0033)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
@@ -921,9 +922,12 @@ BEGIN
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)),
             jsonb_build_object('reporting', v_val.reporting, 'currencies', v_val.currencies));
 
-    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
-    PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak);  -- issue 13: each strategy's own limits
-    PERFORM risk._hour_reviews(v_acct.book_id, p_hour);  -- adaptive horizon, strategy health (docs/risk.md)
+    -- The limits, once for the close (only an operator changes them, never a step of the close).
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start, v_limits);
+    -- Issue 13: each strategy's own limits, every strategy's figures computed once (risk.strategies_figures).
+    PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak, v_limits);
+    PERFORM risk._hour_reviews(v_acct.book_id, p_hour, v_limits);  -- adaptive horizon, strategy health (docs/risk.md)
     -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
     -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at
     -- all: its signals are refused with data_stale).
@@ -6051,15 +6055,7 @@ CREATE FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp wit
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    RETURN QUERY
-    SELECT c.ts, c.close, c.ts + interval '1 hour'
-      FROM market.candle c
-     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-       AND c.ts <= p_at - interval '1 hour'
-       AND c.ts > coalesce(p_at - p_within, '-infinity'::timestamptz)
-       AND c.load_id <= coalesce(p_load_id, 9223372036854775807)
-     ORDER BY c.ts DESC, c.revision DESC
-     LIMIT 1;
+    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bars_known(p_venue, ARRAY[p_symbol], p_at, p_load_id, p_within) b;
 END
 $$;
 
@@ -6070,7 +6066,43 @@ ALTER FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with
 -- Name: FUNCTION bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: COMMENT; Schema: market; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The one rule for the bar known at p_at: the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.last_bar, market.marks, market.conversion_rate and gates 11 and 20.';
+COMMENT ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The bar known at p_at of one symbol (market.bars_known, the one rule): the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given, opened within p_within when given. Used by gates 11 and 20.';
+
+
+--
+-- Name: bars_known(text, text[], timestamp with time zone, bigint, interval); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market.bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint DEFAULT NULL::bigint, p_within interval DEFAULT NULL::interval) RETURNS TABLE(symbol text, ts timestamp with time zone, close numeric, bar_close timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.sym, b.ts, b.close, b.ts + interval '1 hour'
+      FROM unnest(p_symbols) WITH ORDINALITY s(sym, ord)
+     CROSS JOIN LATERAL (
+            SELECT c.ts, c.close
+              FROM market.candle c
+             WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
+               AND c.ts <= p_at - interval '1 hour'
+               AND c.ts > coalesce(p_at - p_within, '-infinity'::timestamptz)
+               AND c.load_id <= coalesce(p_load_id, 9223372036854775807)
+             ORDER BY c.ts DESC, c.revision DESC
+             LIMIT 1) b
+     ORDER BY s.ord;
+END
+$$;
+
+
+ALTER FUNCTION market.bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint, p_within interval) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market.bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint, p_within interval) IS 'The one rule for the bar known at p_at, for several symbols in one query: per symbol the latest effective 1h bar closed by p_at (highest revision), among the revisions loaded up to p_load_id when given (a sync-fed hour''s knowledge), opened within p_within when given. Used by market.bar_known, market.last_bar, market.marks and market.conversion_rate.';
 
 
 --
@@ -6093,9 +6125,9 @@ BEGIN
         RETURN;
     END IF;
     SELECT b.ts, b.close INTO v_direct_ts, v_direct
-      FROM market.bar_known(p_venue, p_from || '/' || p_to, p_at, p_direct_load, NULL) b;
+      FROM market.bars_known(p_venue, ARRAY[p_from || '/' || p_to], p_at, p_direct_load, NULL) b;
     SELECT b.ts, b.close INTO v_inverse_ts, v_inverse
-      FROM market.bar_known(p_venue, p_to || '/' || p_from, p_at, p_inverse_load, NULL) b;
+      FROM market.bars_known(p_venue, ARRAY[p_to || '/' || p_from], p_at, p_inverse_load, NULL) b;
     IF v_direct_ts IS NOT NULL AND (v_inverse_ts IS NULL OR v_direct_ts >= v_inverse_ts) THEN
         RETURN QUERY SELECT v_direct, p_from || '/' || p_to, v_direct_ts + interval '1 hour', false;
     ELSIF v_inverse_ts IS NOT NULL AND v_inverse > 0 THEN
@@ -6249,7 +6281,7 @@ CREATE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bar_known(p_venue, p_symbol, p_at, NULL, interval '7 days') b;
+    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bars_known(p_venue, ARRAY[p_symbol], p_at, NULL, interval '7 days') b;
 END
 $$;
 
@@ -6273,11 +6305,9 @@ CREATE FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestamp with
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 BEGIN
-    -- One backward index probe per symbol (not a scan of the week's bars); the rule is market.bar_known's.
-    RETURN QUERY
-    SELECT s.sym, b.ts, b.close, b.bar_close
-      FROM unnest(p_symbols) s(sym)
-     CROSS JOIN LATERAL market.bar_known(p_venue, s.sym, p_at, NULL, interval '7 days') b;
+    -- One backward index probe per symbol (not a scan of the week's bars), in one query; the rule is
+    -- market.bars_known's.
+    RETURN QUERY SELECT b.symbol, b.ts, b.close, b.bar_close FROM market.bars_known(p_venue, p_symbols, p_at, NULL, interval '7 days') b;
 END
 $$;
 
@@ -8519,6 +8549,7 @@ COMMENT ON FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timesta
 CREATE FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamp with time zone) RETURNS TABLE(reporting text, cash numeric, positions_value numeric, open_buy_notional numeric, cost_basis numeric, equity numeric, peak_equity numeric, day_start_equity numeric, drawdown numeric, daily_pnl numeric, last_hour timestamp with time zone, trade_currencies text[], currencies jsonb, lines jsonb, missing_rates text[], stale_marks text[])
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_acct   trading.account;
@@ -8848,10 +8879,10 @@ COMMENT ON FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp with
 
 
 --
--- Name: _advance_strategy_state(integer, text, timestamp with time zone, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _advance_strategy_state(integer, text, timestamp with time zone, jsonb, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) RETURNS text
+CREATE FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb DEFAULT NULL::jsonb) RETURNS text
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -8859,7 +8890,7 @@ DECLARE
     v_cur risk.state_current;
 BEGIN
     PERFORM risk._sync_strategy_halt(p_book_id, p_strategy, p_hour);
-    PERFORM risk._strategy_reduce(p_book_id, p_strategy, p_hour, p_limits, p_day_start, p_peak);
+    PERFORM risk._strategy_reduce(p_book_id, p_strategy, p_hour, p_limits, p_day_start, p_peak, p_figures);
     SELECT * INTO v_cur FROM risk.state_current c
      WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
     IF NOT FOUND THEN
@@ -8877,13 +8908,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+ALTER FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) IS 'Internal: at an hour close, mirrors a strategy''s halt, applies its reduce tier and lifts its paper daily stop on the next UTC day and its cooldown when it ends, each by a recorded move; a held reducing state waits for an operator.';
+COMMENT ON FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) IS 'Internal: at an hour close, mirrors a strategy''s halt, applies its reduce tier and lifts its paper daily stop on the next UTC day and its cooldown when it ends, each by a recorded move; a held reducing state waits for an operator.';
 
 
 --
@@ -9215,10 +9246,12 @@ BEGIN
         RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'pool', v_pool, 'pool_enabled', v_enabled,
                                   'pool_budget', NULL);
     END IF;
+    -- The pool's strategies' figures in one pass (risk.strategies_figures, the one computation).
     SELECT coalesce(sum(f.position_value + f.open_buy_notional), 0), coalesce(sum(f.daily_pnl), 0), coalesce(sum(f.pnl), 0)
       INTO v_after, v_daily, v_pnl
-      FROM trading.strategy s CROSS JOIN LATERAL risk.strategy_figures(p_book_id, s.strategy, p_ts) f
-     WHERE s.book_id = p_book_id AND s.pool = v_pool;
+      FROM risk.strategies_figures(p_book_id, p_ts,
+                                   ARRAY(SELECT s.strategy FROM trading.strategy s
+                                          WHERE s.book_id = p_book_id AND s.pool = v_pool)) f;
     v_after := v_after + p_notional;
     IF v_budget IS NOT NULL AND v_after > v_budget THEN
         v_reasons := v_reasons || 'pool_budget'::text;
@@ -9289,15 +9322,16 @@ COMMENT ON FUNCTION risk._check_strategy_allocation(p_book_id integer, p_strateg
 
 
 --
--- Name: _check_strategy_loss(integer, text, timestamp with time zone, text, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _check_strategy_loss(integer, text, timestamp with time zone, text, jsonb, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) RETURNS jsonb
+CREATE FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_f       record;
+    v_daily   numeric;  -- the strategy's daily PnL and drawdown at p_ts (risk.strategies_figures)
+    v_drawdown numeric;
     v_loss    numeric;
     v_dd      numeric;
     v_reasons text[] := '{}';
@@ -9310,27 +9344,32 @@ BEGIN
     IF v_loss IS NULL AND v_dd IS NULL THEN  -- no limit: nothing to compute
         RETURN jsonb_build_object('reasons', '[]'::jsonb);
     END IF;
-    SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, p_strategy, p_ts);
-    IF v_loss IS NOT NULL AND v_f.daily_pnl < 0 AND -v_f.daily_pnl >= v_loss THEN
+    IF p_figures IS NULL THEN
+        SELECT f.daily_pnl, f.drawdown INTO v_daily, v_drawdown FROM risk.strategy_figures(p_book_id, p_strategy, p_ts) f;
+    ELSE
+        v_daily := (p_figures ->> 'daily_pnl')::numeric;
+        v_drawdown := (p_figures ->> 'drawdown')::numeric;
+    END IF;
+    IF v_loss IS NOT NULL AND v_daily < 0 AND -v_daily >= v_loss THEN
         v_reasons := v_reasons || 'strategy_daily_loss'::text;
     END IF;
-    IF v_dd IS NOT NULL AND v_f.drawdown > 0 AND v_f.drawdown >= v_dd THEN
+    IF v_dd IS NOT NULL AND v_drawdown > 0 AND v_drawdown >= v_dd THEN
         v_reasons := v_reasons || 'strategy_drawdown'::text;
     END IF;
-    RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'strategy_daily_pnl', v_f.daily_pnl,
-                              'strategy_max_daily_loss', v_loss, 'strategy_drawdown', v_f.drawdown,
+    RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'strategy_daily_pnl', v_daily,
+                              'strategy_max_daily_loss', v_loss, 'strategy_drawdown', v_drawdown,
                               'strategy_max_drawdown', v_dd);
 END
 $$;
 
 
-ALTER FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+ALTER FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) IS 'Internal: a strategy''s own daily-loss and drawdown limits (strategy_daily_loss, strategy_drawdown) from risk.strategy_figures, as jsonb {reasons, strategy_daily_pnl, strategy_max_daily_loss, strategy_drawdown, strategy_max_drawdown}; entries only unless p_side is null.';
+COMMENT ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) IS 'Internal: a strategy''s own daily-loss and drawdown limits (strategy_daily_loss, strategy_drawdown) from its figures (p_figures, a row of risk.strategies_figures, else risk.strategy_figures), as jsonb {reasons, strategy_daily_pnl, strategy_max_daily_loss, strategy_drawdown, strategy_max_drawdown}; entries only unless p_side is null.';
 
 
 --
@@ -9377,10 +9416,10 @@ COMMENT ON FUNCTION risk._drawdown_hold(p_book_id integer, p_ts timestamp with t
 
 
 --
--- Name: _evaluate_hour(integer, timestamp with time zone, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _evaluate_hour(integer, timestamp with time zone, numeric, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) RETURNS text[]
+CREATE FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric, p_limits jsonb DEFAULT NULL::jsonb) RETURNS text[]
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -9393,7 +9432,7 @@ DECLARE
     v_dd      numeric := CASE WHEN p_peak > 0 THEN greatest(0, 1 - p_equity / p_peak) ELSE 0 END;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
     SELECT coalesce(h.active, false) INTO v_halted
       FROM (SELECT NULL) x LEFT JOIN risk.halt_state h ON h.scope_kind = 'account' AND h.scope_key = v_acct.name;
 
@@ -9433,13 +9472,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) OWNER TO predator_owner;
+ALTER FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric, p_limits jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric, p_limits jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) IS 'Internal: applies drawdown tiers (flatten: account halt and flatten; halt: paper reducing held for an operator, live global halt) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
+COMMENT ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric, p_limits jsonb) IS 'Internal: applies drawdown tiers (flatten: account halt and flatten; halt: paper reducing held for an operator, live global halt) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
 
 
 --
@@ -9472,34 +9511,37 @@ COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp w
 
 
 --
--- Name: _evaluate_strategies(integer, timestamp with time zone, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _evaluate_strategies(integer, timestamp with time zone, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) RETURNS integer
+CREATE FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb DEFAULT NULL::jsonb) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
     v_acct    trading.account;
     v_limits  jsonb;
-    v_s       record;
     v_f       record;
     v_check   jsonb;
     v_actions text[];
     v_killed  integer := 0;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    v_limits := risk.current_limits(v_acct.risk_profile);
-    FOR v_s IN SELECT s.strategy FROM trading.strategy s WHERE s.book_id = p_book_id ORDER BY s.strategy LOOP
-        CONTINUE WHEN EXISTS (SELECT FROM portfolio.strategy_hour h
-                               WHERE h.book_id = p_book_id AND h.strategy = v_s.strategy AND h.hour = p_hour);
-        SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, v_s.strategy, p_hour);
-        v_check := risk._check_strategy_loss(p_book_id, v_s.strategy, p_hour, NULL, v_limits, p_day_start, p_peak);
+    v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
+    -- Every strategy's figures in one pass. A strategy's figures depend only on its own fills and its own closed
+    -- hours, which no step of this loop changes for another strategy (a kill cancels and sells only its own orders,
+    -- unfilled here), so computing them all first gives what computing each in turn gave.
+    FOR v_f IN SELECT f.*, to_jsonb(f) AS figures FROM risk.strategies_figures(p_book_id, p_hour) f
+                WHERE NOT EXISTS (SELECT FROM portfolio.strategy_hour h
+                                   WHERE h.book_id = p_book_id AND h.strategy = f.strategy AND h.hour = p_hour)
+                ORDER BY f.strategy LOOP
+        v_check := risk._check_strategy_loss(p_book_id, v_f.strategy, p_hour, NULL, v_limits, p_day_start, p_peak,
+                                             v_f.figures);
         v_actions := ARRAY(SELECT jsonb_array_elements_text(v_check -> 'reasons'));
         IF cardinality(v_actions) > 0 THEN
             IF NOT coalesce((SELECT h.active FROM risk.halt_state h WHERE h.scope_kind = 'strategy'
-                              AND h.scope_key = v_acct.name || '/' || v_s.strategy), false) THEN
-                PERFORM risk._kill_strategy(p_book_id, v_s.strategy, p_hour,
+                              AND h.scope_key = v_acct.name || '/' || v_f.strategy), false) THEN
+                PERFORM risk._kill_strategy(p_book_id, v_f.strategy, p_hour,
                     format('%s: daily pnl %s (limit %s), drawdown %s (limit %s)', array_to_string(v_actions, ','),
                            round(v_f.daily_pnl, 8), v_check ->> 'strategy_max_daily_loss',
                            round(v_f.drawdown, 8), v_check ->> 'strategy_max_drawdown'));
@@ -9507,10 +9549,10 @@ BEGIN
                 v_killed := v_killed + 1;
             END IF;
         END IF;
-        PERFORM risk._advance_strategy_state(p_book_id, v_s.strategy, p_hour, v_limits, p_day_start, p_peak);
+        PERFORM risk._advance_strategy_state(p_book_id, v_f.strategy, p_hour, v_limits, p_day_start, p_peak, v_f.figures);
         INSERT INTO portfolio.strategy_hour (book_id, strategy, hour, pool, position_value, open_buy_notional,
                                              realized_pnl, unrealized_pnl, pnl, day_start_pnl, peak_pnl, actions)
-        VALUES (p_book_id, v_s.strategy, p_hour, v_f.pool, v_f.position_value, v_f.open_buy_notional,
+        VALUES (p_book_id, v_f.strategy, p_hour, v_f.pool, v_f.position_value, v_f.open_buy_notional,
                 v_f.realized_pnl, v_f.unrealized_pnl, v_f.pnl, v_f.day_start_pnl, v_f.peak_pnl, v_actions);
     END LOOP;
     RETURN v_killed;
@@ -9518,13 +9560,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+ALTER FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) IS 'Internal: at an hour close, records each strategy''s own figures (portfolio.strategy_hour) and kills alone a strategy past its own daily-loss or drawdown limit (risk._kill_strategy). Returns the number killed.';
+COMMENT ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb) IS 'Internal: at an hour close, records each strategy''s own figures (portfolio.strategy_hour) and kills alone a strategy past its own daily-loss or drawdown limit (risk._kill_strategy). Returns the number killed.';
 
 
 --
@@ -9613,10 +9655,10 @@ COMMENT ON FUNCTION risk._health_cap(p_book_id integer, p_strategy text, p_limit
 
 
 --
--- Name: _horizon_review(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _horizon_review(integer, timestamp with time zone, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) RETURNS integer
+CREATE FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb DEFAULT NULL::jsonb) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -9630,7 +9672,7 @@ DECLARE
     v_count   integer := 0;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
     FOR e IN
         SELECT p.symbol, p.quantity, sg.seq, sg.strategy, sg.ts, sg.edge_bps, sg.expiry
           FROM trading.position p
@@ -9661,37 +9703,37 @@ END
 $$;
 
 
-ALTER FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _horizon_review(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _horizon_review(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) IS 'Internal (hour close): reviews every held position against its entry signal; flags it for exit (risk.horizon_flag, reason horizon_expired) once its recorded edge has expired and its realized volatility has grown since entry. No fixed maximum holding time.';
+COMMENT ON FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) IS 'Internal (hour close): reviews every held position against its entry signal; flags it for exit (risk.horizon_flag, reason horizon_expired) once its recorded edge has expired and its realized volatility has grown since entry. No fixed maximum holding time.';
 
 
 --
--- Name: _hour_reviews(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _hour_reviews(integer, timestamp with time zone, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) RETURNS void
+CREATE FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb DEFAULT NULL::jsonb) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-    PERFORM risk._horizon_review(p_book_id, p_hour);
-    PERFORM risk._strategy_health(p_book_id, p_hour);
+    PERFORM risk._horizon_review(p_book_id, p_hour, p_limits);
+    PERFORM risk._strategy_health(p_book_id, p_hour, p_limits);
 END
 $$;
 
 
-ALTER FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _hour_reviews(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _hour_reviews(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) IS 'Internal (hour close): runs the adaptive-horizon review and the strategy health scores of a book for an hour.';
+COMMENT ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) IS 'Internal (hour close): runs the adaptive-horizon review and the strategy health scores of a book for an hour.';
 
 
 --
@@ -10319,10 +10361,10 @@ COMMENT ON FUNCTION risk._strategy_admission_state(p_book_id integer, p_strategy
 
 
 --
--- Name: _strategy_health(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _strategy_health(integer, timestamp with time zone, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) RETURNS integer
+CREATE FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb DEFAULT NULL::jsonb) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
@@ -10331,47 +10373,40 @@ DECLARE
     v_acct     trading.account;
     v_limits   jsonb;
     s          record;
+    g          record;
     v_prev     risk.strategy_health;
     v_window   integer;
-    v_min      integer;
-    v_frac     numeric;
-    v_demote   numeric;
-    v_pause    numeric;
     v_from     timestamptz;
-    v_n        integer;
-    v_new      integer;
     v_demoted  timestamptz;
-    v_claimed  numeric;
-    v_realized numeric;
-    v_hits     integer;
-    v_mu       numeric;
-    v_var      numeric;
-    v_mean     numeric;
-    v_sd       numeric;
+    v_before   text;
+    v_action   text;
+    v_cause    text;
+    -- Per strategy, in name order: its thresholds, its state before, the start of its evidence and its action so far.
+    a_name     text[] := '{}';
+    a_window   integer[] := '{}';
+    a_min      integer[] := '{}';
+    a_frac     numeric[] := '{}';
+    a_demote   numeric[] := '{}';
+    a_pause    numeric[] := '{}';
+    a_from     timestamptz[] := '{}';
+    a_demoted  timestamptz[] := '{}';
+    a_before   text[] := '{}';
+    a_action   text[] := '{}';
+    a_cause    text[] := '{}';
+    i          integer;
     v_m3       numeric;
     v_m4       numeric;
-    v_xs       numeric[];  -- x = r − f·c of each trade in the window
     v_sr       numeric;
     v_psr      numeric;
     v_hit_p    numeric;
-    v_dec      integer;
-    v_ref      integer;
     v_score    numeric;
-    v_before   text;
     v_state    text;
-    v_action   text;
-    v_cause    text;
     v_count    integer := 0;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
     FOR s IN SELECT t.strategy, t.status FROM trading.strategy t WHERE t.book_id = p_book_id ORDER BY t.strategy LOOP
         v_window := coalesce(risk.cap(v_limits, 'health_window_hours', s.strategy, NULL), 720)::integer;
-        v_min := coalesce(risk.cap(v_limits, 'health_min_trades', s.strategy, NULL), 10)::integer;
-        v_frac := coalesce(risk.cap(v_limits, 'health_edge_fraction', s.strategy, 1), 0.5);
-        v_demote := risk.cap(v_limits, 'health_demote_score', s.strategy, 1);
-        v_pause := risk.cap(v_limits, 'health_pause_score', s.strategy, 1);
-
         SELECT * INTO v_prev FROM risk.strategy_health h
          WHERE h.book_id = p_book_id AND h.strategy = s.strategy ORDER BY h.hour DESC LIMIT 1;
         v_before := coalesce(v_prev.state, 'normal');
@@ -10384,98 +10419,132 @@ BEGIN
             v_action := 'resumed';
             v_cause := 'an operator resumed the strategy after a health pause; evidence starts again at this hour';
         END IF;
-
         v_demoted := NULL;
         IF v_before = 'demoted' THEN
-            SELECT max(h.hour) INTO v_demoted FROM risk.strategy_health h
-             WHERE h.book_id = p_book_id AND h.strategy = s.strategy AND h.action = 'demote';
+            -- The hour of its latest demotion: the newest demote row (read backwards from the newest hour).
+            SELECT h.hour INTO v_demoted FROM risk.strategy_health h
+             WHERE h.book_id = p_book_id AND h.strategy = s.strategy AND h.action = 'demote'
+             ORDER BY h.hour DESC LIMIT 1;
         END IF;
+        a_name := a_name || s.strategy;
+        a_window := a_window || v_window;
+        a_min := a_min || coalesce(risk.cap(v_limits, 'health_min_trades', s.strategy, NULL), 10)::integer;
+        a_frac := a_frac || coalesce(risk.cap(v_limits, 'health_edge_fraction', s.strategy, 1), 0.5);
+        a_demote := a_demote || risk.cap(v_limits, 'health_demote_score', s.strategy, 1);
+        a_pause := a_pause || risk.cap(v_limits, 'health_pause_score', s.strategy, 1);
+        a_from := a_from || v_from;
+        a_demoted := a_demoted || v_demoted;
+        a_before := a_before || v_before;
+        a_action := a_action || v_action;
+        a_cause := a_cause || v_cause;
+    END LOOP;
+    IF cardinality(a_name) = 0 THEN
+        RETURN 0;
+    END IF;
 
-        -- Trades: allocations of lots opened by the strategy's entries.
-        WITH t AS (
-            SELECT a.ts, a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 AS r,
-                   sg.edge_bps AS c, sg.confidence AS p
+    FOR g IN
+        WITH w AS (
+            SELECT x.strategy, x.from_ts, x.frac, x.demoted, x.ord
+              FROM unnest(a_name, a_from, a_frac, a_demoted) WITH ORDINALITY x(strategy, from_ts, frac, demoted, ord)),
+        -- Trades: allocations of lots opened by the strategies' entries, each in its own strategy's window.
+        t AS (
+            SELECT w.strategy, a.ts, a.realized_pnl / (a.entry_price * a.quantity + a.entry_fee) * 10000 AS r,
+                   sg.edge_bps AS c, sg.confidence AS conf, w.frac, w.demoted
               FROM trading.lot_allocation a
               JOIN trading.lot l ON l.book_id = a.book_id AND l.symbol = a.symbol AND l.lot_no = a.lot_no
               JOIN trading.fill f ON f.book_id = l.book_id AND f.symbol = l.symbol AND f.venue_trade_id = l.venue_trade_id
               JOIN trading.order_request o ON o.client_order_id = f.client_order_id
               JOIN trading.signal sg ON sg.book_id = o.book_id AND sg.seq = o.signal_seq
-             WHERE a.book_id = p_book_id AND a.ts > v_from AND a.ts <= p_hour AND o.strategy = s.strategy
-               AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id))
-        SELECT count(*), avg(t.c), avg(t.r), count(*) FILTER (WHERE t.r > 0), sum(t.p), sum(t.p * (1 - t.p)),
-               avg(t.r - v_frac * t.c), stddev_pop(t.r - v_frac * t.c), count(*) FILTER (WHERE t.ts > v_demoted),
-               array_agg(t.r - v_frac * t.c)
-          INTO v_n, v_claimed, v_realized, v_hits, v_mu, v_var, v_mean, v_sd, v_new, v_xs
-          FROM t;
-        IF v_n >= 2 AND v_sd > 0 THEN
+              JOIN w ON w.strategy = o.strategy
+             WHERE a.book_id = p_book_id AND a.ts > (SELECT min(w.from_ts) FROM w) AND a.ts <= p_hour AND a.ts > w.from_ts
+               AND NOT EXISTS (SELECT FROM trading.fill_void fv WHERE fv.book_id = a.book_id AND fv.symbol = a.symbol AND fv.venue_trade_id = a.venue_trade_id)),
+        st AS (
+            SELECT t.strategy, count(*) AS n, avg(t.c) AS claimed, avg(t.r) AS realized, count(*) FILTER (WHERE t.r > 0) AS hits,
+                   sum(t.conf) AS mu, sum(t.conf * (1 - t.conf)) AS var, avg(t.r - t.frac * t.c) AS mean,
+                   stddev_pop(t.r - t.frac * t.c) AS sd, count(*) FILTER (WHERE t.ts > t.demoted) AS n_new,
+                   array_agg(t.r - t.frac * t.c) AS xs  -- x = r − f·c of each trade in the window
+              FROM t GROUP BY t.strategy),
+        dc AS (
+            SELECT w.strategy,
+                   count(*) FILTER (WHERE d.outcome IN ('admitted', 'refused')) AS n_dec,
+                   count(*) FILTER (WHERE d.outcome = 'refused'
+                                      AND EXISTS (SELECT FROM unnest(d.reasons) x
+                                                   WHERE x NOT IN ('halted_global', 'halted_lane', 'halted_account', 'halted_strategy',
+                                                                   'strategy_paused', 'data_stale', 'conversion_rate_missing',
+                                                                   'health_demoted'))) AS n_ref
+              FROM risk.decision d
+              JOIN w ON w.strategy = d.strategy
+             WHERE d.book_id = p_book_id AND d.ts > (SELECT min(w.from_ts) FROM w) AND d.ts <= p_hour AND d.ts > w.from_ts
+             GROUP BY w.strategy)
+        SELECT w.ord::integer AS i, coalesce(st.n, 0)::integer AS n, st.claimed, st.realized,
+               coalesce(st.hits, 0)::integer AS hits, st.mu, st.var, st.mean, st.sd, coalesce(st.n_new, 0)::integer AS n_new,
+               st.xs, coalesce(dc.n_dec, 0)::integer AS n_dec, coalesce(dc.n_ref, 0)::integer AS n_ref
+          FROM w LEFT JOIN st ON st.strategy = w.strategy LEFT JOIN dc ON dc.strategy = w.strategy
+         ORDER BY w.ord
+    LOOP
+        i := g.i;
+        IF g.n >= 2 AND g.sd > 0 THEN
             -- The third and fourth standardised moments over the same trades' x (collected above: one pass over
             -- the window's allocations, not two).
-            SELECT avg(power((x.x - v_mean) / v_sd, 3)), avg(power((x.x - v_mean) / v_sd, 4)) INTO v_m3, v_m4
-              FROM unnest(v_xs) x(x);
-            v_sr := v_mean / v_sd;
-            v_psr := risk.normal_cdf(round(v_sr * sqrt((v_n - 1)::numeric)
+            SELECT avg(power((x.x - g.mean) / g.sd, 3)), avg(power((x.x - g.mean) / g.sd, 4)) INTO v_m3, v_m4
+              FROM unnest(g.xs) x(x);
+            v_sr := g.mean / g.sd;
+            v_psr := risk.normal_cdf(round(v_sr * sqrt((g.n - 1)::numeric)
                                            / sqrt(greatest(1 - v_m3 * v_sr + (v_m4 - 1) / 4 * v_sr * v_sr, 1e-12)), 9));
-        ELSIF v_n >= 1 THEN
-            v_psr := CASE WHEN v_mean > 0 THEN 1 WHEN v_mean < 0 THEN 0 ELSE 0.5 END;
+        ELSIF g.n >= 1 THEN
+            v_psr := CASE WHEN g.mean > 0 THEN 1 WHEN g.mean < 0 THEN 0 ELSE 0.5 END;
         ELSE
             v_psr := NULL;
         END IF;
-        IF v_n >= 1 THEN
-            v_hit_p := CASE WHEN v_var > 0 THEN risk.normal_cdf(round((v_hits + 0.5 - v_mu) / sqrt(v_var), 9))
-                            WHEN v_hits >= v_mu THEN 1 ELSE 0 END;
+        IF g.n >= 1 THEN
+            v_hit_p := CASE WHEN g.var > 0 THEN risk.normal_cdf(round((g.hits + 0.5 - g.mu) / sqrt(g.var), 9))
+                            WHEN g.hits >= g.mu THEN 1 ELSE 0 END;
         ELSE
             v_hit_p := NULL;
         END IF;
 
-        SELECT count(*) FILTER (WHERE d.outcome IN ('admitted', 'refused')),
-               count(*) FILTER (WHERE d.outcome = 'refused'
-                                  AND EXISTS (SELECT FROM unnest(d.reasons) x
-                                               WHERE x NOT IN ('halted_global', 'halted_lane', 'halted_account', 'halted_strategy',
-                                                               'strategy_paused', 'data_stale', 'conversion_rate_missing',
-                                                               'health_demoted')))
-          INTO v_dec, v_ref
-          FROM risk.decision d
-         WHERE d.book_id = p_book_id AND d.strategy = s.strategy AND d.ts > v_from AND d.ts <= p_hour;
+        v_score := CASE WHEN g.n >= greatest(a_min[i], 1)
+                        THEN round(least(v_psr, v_hit_p) * (1 - CASE WHEN g.n_dec > 0 THEN g.n_ref::numeric / g.n_dec ELSE 0 END), 6) END;
 
-        v_score := CASE WHEN v_n >= greatest(v_min, 1)
-                        THEN round(least(v_psr, v_hit_p) * (1 - CASE WHEN v_dec > 0 THEN v_ref::numeric / v_dec ELSE 0 END), 6) END;
-
+        v_before := a_before[i];
+        v_action := a_action[i];
+        v_cause := a_cause[i];
         v_state := v_before;
         IF v_action IS NOT NULL THEN
             v_state := 'normal';
         ELSIF v_score IS NOT NULL THEN
-            IF v_before = 'normal' AND v_demote IS NOT NULL AND v_score < v_demote THEN
+            IF v_before = 'normal' AND a_demote[i] IS NOT NULL AND v_score < a_demote[i] THEN
                 v_state := 'demoted';
                 v_action := 'demote';
                 v_cause := format('health score %s below health_demote_score %s (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
-                                  v_score, v_demote, v_n, round(v_realized, 2), round(v_claimed, 2),
-                                  round(v_hits::numeric / v_n, 4), v_ref, v_dec);
-            ELSIF v_before = 'demoted' AND v_pause IS NOT NULL AND v_score < v_pause AND v_new > 0 THEN
+                                  v_score, a_demote[i], g.n, round(g.realized, 2), round(g.claimed, 2),
+                                  round(g.hits::numeric / g.n, 4), g.n_ref, g.n_dec);
+            ELSIF v_before = 'demoted' AND a_pause[i] IS NOT NULL AND v_score < a_pause[i] AND g.n_new > 0 THEN
                 v_state := 'paused';
                 v_action := 'pause';
                 v_cause := format('health score %s below health_pause_score %s while demoted, with %s trade(s) closed since the demotion at %s (trades %s, realized edge %s bps against claimed %s bps, hit rate %s, refused %s of %s)',
-                                  v_score, v_pause, v_new, v_demoted, v_n, round(v_realized, 2), round(v_claimed, 2),
-                                  round(v_hits::numeric / v_n, 4), v_ref, v_dec);
-            ELSIF v_before = 'demoted' AND (v_demote IS NULL OR v_score >= v_demote) THEN
+                                  v_score, a_pause[i], g.n_new, a_demoted[i], g.n, round(g.realized, 2), round(g.claimed, 2),
+                                  round(g.hits::numeric / g.n, 4), g.n_ref, g.n_dec);
+            ELSIF v_before = 'demoted' AND (a_demote[i] IS NULL OR v_score >= a_demote[i]) THEN
                 v_state := 'normal';
                 v_action := 'restore';
-                v_cause := format('health score %s back at or above health_demote_score %s', v_score, v_demote);
+                v_cause := format('health score %s back at or above health_demote_score %s', v_score, a_demote[i]);
             END IF;
         END IF;
 
         INSERT INTO risk.strategy_health (book_id, strategy, hour, scored_from, trades, claimed_edge_bps, realized_edge_bps,
                                           hit_rate, claimed_hit_rate, decisions, refused, edge_psr, hit_p, score,
                                           state_before, state, action, cause, thresholds)
-        VALUES (p_book_id, s.strategy, p_hour, v_from, v_n, round(v_claimed, 6), round(v_realized, 6),
-                CASE WHEN v_n > 0 THEN round(v_hits::numeric / v_n, 6) END,
-                CASE WHEN v_n > 0 THEN round(v_mu / v_n, 6) END, v_dec, v_ref, round(v_psr, 6), round(v_hit_p, 6), v_score,
+        VALUES (p_book_id, a_name[i], p_hour, a_from[i], g.n, round(g.claimed, 6), round(g.realized, 6),
+                CASE WHEN g.n > 0 THEN round(g.hits::numeric / g.n, 6) END,
+                CASE WHEN g.n > 0 THEN round(g.mu / g.n, 6) END, g.n_dec, g.n_ref, round(v_psr, 6), round(v_hit_p, 6), v_score,
                 v_before, v_state, v_action, v_cause,
-                jsonb_build_object('window_hours', v_window, 'min_trades', v_min, 'edge_fraction', v_frac,
-                                   'demote_score', v_demote, 'pause_score', v_pause));
+                jsonb_build_object('window_hours', a_window[i], 'min_trades', a_min[i], 'edge_fraction', a_frac[i],
+                                   'demote_score', a_demote[i], 'pause_score', a_pause[i]));
         IF v_action = 'pause' THEN
-            UPDATE trading.strategy t SET status = 'paused' WHERE t.book_id = p_book_id AND t.strategy = s.strategy;
-            PERFORM ops._open_incident(p_book_id, 2, 'model', 'strategy:' || v_acct.name || '/' || s.strategy,
-                format('strategy %s paused by its health score', s.strategy), v_cause,
+            UPDATE trading.strategy t SET status = 'paused' WHERE t.book_id = p_book_id AND t.strategy = a_name[i];
+            PERFORM ops._open_incident(p_book_id, 2, 'model', 'strategy:' || v_acct.name || '/' || a_name[i],
+                format('strategy %s paused by its health score', a_name[i]), v_cause,
                 jsonb_build_object('hours', jsonb_build_array(p_hour)), p_hour, 'system');
         END IF;
         v_count := v_count + 1;
@@ -10485,13 +10554,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) OWNER TO predator_owner;
+ALTER FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) IS 'Internal (hour close): scores every strategy of a book (probabilistic Sharpe ratio of realized against claimed edge, hit rate against claimed confidence, refusal share) into risk.strategy_health and demotes, restores or pauses it by the operator''s thresholds, recording each action with its cause (a pause also opens an incident).';
+COMMENT ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) IS 'Internal (hour close): scores every strategy of a book (probabilistic Sharpe ratio of realized against claimed edge, hit rate against claimed confidence, refusal share) into risk.strategy_health and demotes, restores or pauses it by the operator''s thresholds, recording each action with its cause (a pause also opens an incident).';
 
 
 --
@@ -10533,10 +10602,10 @@ COMMENT ON FUNCTION risk._strategy_position(p_book_id integer, p_strategy text, 
 
 
 --
--- Name: _strategy_reduce(integer, text, timestamp with time zone, jsonb, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: _strategy_reduce(integer, text, timestamp with time zone, jsonb, numeric, numeric, jsonb); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) RETURNS text
+CREATE FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb DEFAULT NULL::jsonb) RETURNS text
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -10547,7 +10616,9 @@ DECLARE
     v_loss  numeric := risk.cap(p_limits, 'strategy_reduce_daily_loss', p_strategy, p_day_start);
     v_dd    numeric := risk.cap(p_limits, 'strategy_reduce_drawdown', p_strategy, p_peak);
     v_until timestamptz := date_trunc('day', p_ts - interval '1 second', 'UTC') + interval '1 day';
-    v_f     record;
+    v_daily    numeric;  -- the strategy's daily PnL, drawdown and peak PnL at p_ts (risk.strategies_figures)
+    v_drawdown numeric;
+    v_peak_pnl numeric;
 BEGIN
     IF (v_loss IS NULL AND v_dd IS NULL) OR v_state = 'halted' THEN
         RETURN v_state;
@@ -10555,22 +10626,29 @@ BEGIN
     SELECT a.lane INTO v_lane FROM trading.account a WHERE a.book_id = p_book_id;
     SELECT * INTO v_cur FROM risk.state_current c
      WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
-    SELECT * INTO v_f FROM risk.strategy_figures(p_book_id, p_strategy, p_ts);
-    IF v_dd IS NOT NULL AND v_f.drawdown > 0 AND v_f.drawdown >= v_dd
+    IF p_figures IS NULL THEN
+        SELECT f.daily_pnl, f.drawdown, f.peak_pnl INTO v_daily, v_drawdown, v_peak_pnl
+          FROM risk.strategy_figures(p_book_id, p_strategy, p_ts) f;
+    ELSE
+        v_daily := (p_figures ->> 'daily_pnl')::numeric;
+        v_drawdown := (p_figures ->> 'drawdown')::numeric;
+        v_peak_pnl := (p_figures ->> 'peak_pnl')::numeric;
+    END IF;
+    IF v_dd IS NOT NULL AND v_drawdown > 0 AND v_drawdown >= v_dd
        AND NOT (v_state = 'reducing' AND v_cur.hold IS NOT NULL) THEN
         v_state := risk._strategy_transition(p_book_id, p_strategy, 'reducing', 'strategy_drawdown',
             format('strategy_reduce_drawdown: drawdown %s of the strategy''s peak pnl %s (limit %s); entries refused until an operator resumes it',
-                   round(v_f.drawdown, 8), round(v_f.peak_pnl, 8), v_dd), p_ts);
+                   round(v_drawdown, 8), round(v_peak_pnl, 8), v_dd), p_ts);
         SELECT * INTO v_cur FROM risk.state_current c
          WHERE c.book_id = p_book_id AND c.scope_kind = 'strategy' AND c.scope_key = p_strategy;
     END IF;
-    IF v_loss IS NOT NULL AND v_f.daily_pnl < 0 AND -v_f.daily_pnl >= v_loss
+    IF v_loss IS NOT NULL AND v_daily < 0 AND -v_daily >= v_loss
        AND NOT (v_state = 'reducing' AND (v_cur.hold IS NOT NULL OR v_cur.until_ts >= v_until))
        AND NOT EXISTS (SELECT FROM risk.state_event e  -- one daily stop per UTC day: a lifted or released one is not redone
                         WHERE e.book_id = p_book_id AND e.scope_kind = 'strategy' AND e.scope_key = p_strategy
                           AND e.cause = 'strategy_daily_loss' AND e.ts > v_until - interval '1 day') THEN
         v_state := risk._strategy_transition(p_book_id, p_strategy, 'reducing', 'strategy_daily_loss',
-            format('strategy_reduce_daily_loss: daily pnl %s (limit %s); entries refused %s', round(v_f.daily_pnl, 8), v_loss,
+            format('strategy_reduce_daily_loss: daily pnl %s (limit %s); entries refused %s', round(v_daily, 8), v_loss,
                    CASE WHEN v_lane = 'paper' THEN 'until ' || to_char(v_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')
                         ELSE 'until an operator resumes it (live lane)' END),
             p_ts, CASE WHEN v_lane = 'paper' THEN v_until END);
@@ -10580,13 +10658,13 @@ END
 $$;
 
 
-ALTER FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) OWNER TO predator_owner;
+ALTER FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION _strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) IS 'Internal: the reduce tier of a strategy''s own loss: strategy_reduce_daily_loss (paper: until the next UTC day; live: held) and strategy_reduce_drawdown (held until an operator) move the strategy to reducing by a recorded move.';
+COMMENT ON FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) IS 'Internal: the reduce tier of a strategy''s own loss: strategy_reduce_daily_loss (paper: until the next UTC day; live: held) and strategy_reduce_drawdown (held until an operator) move the strategy to reducing by a recorded move.';
 
 
 --
@@ -10971,11 +11049,12 @@ COMMENT ON FUNCTION risk.arbitration_rule(p_profile text) IS 'The arbitration ru
 CREATE FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, p_base numeric) RETURNS numeric
     LANGUAGE sql IMMUTABLE
     AS $$
-    SELECT CASE s->>'mode'
-               WHEN 'pct' THEN (s->>'value')::numeric / 100 * p_base
-               ELSE (s->>'value')::numeric
+    -- One expression, no FROM: the planner inlines it into its caller's expression (no function call per cap).
+    SELECT CASE coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'mode'
+               WHEN 'pct' THEN (coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'value')::numeric
+                               / 100 * p_base
+               ELSE (coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'value')::numeric
            END
-      FROM (SELECT coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') AS s) x
 $$;
 
 
@@ -11159,29 +11238,26 @@ COMMENT ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at t
 
 
 --
--- Name: strategy_figures(integer, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+-- Name: strategies_figures(integer, timestamp with time zone, text[]); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
-CREATE FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) RETURNS TABLE(pool text, position_value numeric, open_buy_notional numeric, realized_pnl numeric, unrealized_pnl numeric, pnl numeric, day_start_pnl numeric, daily_pnl numeric, peak_pnl numeric, drawdown numeric)
+CREATE FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[] DEFAULT NULL::text[]) RETURNS TABLE(strategy text, pool text, position_value numeric, open_buy_notional numeric, realized_pnl numeric, unrealized_pnl numeric, pnl numeric, day_start_pnl numeric, daily_pnl numeric, peak_pnl numeric, drawdown numeric)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
-    v_venue  text;
-    v_rep    text;  -- the reporting currency
-    v_pool   text;
-    v_value  numeric;
-    v_cost   numeric;
-    v_flow   numeric;
-    v_open   numeric;
-    v_pnl    numeric;
-    v_day    numeric;
-    v_peak   numeric;
+    v_venue text;
+    v_rep   text;  -- the reporting currency
+    v_names text[];
 BEGIN
     SELECT a.venue, a.base_currency INTO v_venue, v_rep FROM trading.account a WHERE a.book_id = p_book_id;
-    SELECT s.pool INTO v_pool FROM trading.strategy s WHERE s.book_id = p_book_id AND s.strategy = p_strategy;
-    WITH f AS (
-        SELECT f.symbol,
+    v_names := coalesce(p_strategies, ARRAY(SELECT t.strategy FROM trading.strategy t WHERE t.book_id = p_book_id));
+    RETURN QUERY
+    WITH s AS (
+        SELECT DISTINCT n.name FROM unnest(v_names) n(name)),
+    f AS (
+        SELECT r.strategy, f.symbol,
                sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
                    - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END) AS qty,
                sum(CASE WHEN f.side = 'buy' THEN -f.quantity * f.price ELSE f.quantity * f.price END
@@ -11192,56 +11268,96 @@ BEGIN
                sum(f.quantity * f.price) FILTER (WHERE f.side = 'buy') AS buy_notional
           FROM trading.fill f
           JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-         WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = p_strategy AND f.ts <= p_ts
+         WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = ANY (v_names) AND f.ts <= p_ts
            -- a fill voided by p_ts (api.void_fill: the venue never made it) holds nothing
            AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
                               AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts)
-         GROUP BY f.symbol),
+         GROUP BY r.strategy, f.symbol),
+    -- The marks of every symbol any of them holds, in one read (the rule of market.marks: 7 days' look-back).
     m AS (
-        SELECT k.symbol, k.close FROM market.marks(v_venue, ARRAY(SELECT f.symbol FROM f WHERE f.qty > 0), p_ts) k)
+        SELECT k.symbol, k.close
+          FROM market.bars_known(v_venue, ARRAY(SELECT DISTINCT f.symbol FROM f WHERE f.qty > 0 ORDER BY 1), p_ts,
+                                 NULL, interval '7 days') k),
     -- Multi-currency books (issue 13 item 6): each symbol's figures in the reporting currency at p_ts
     -- (portfolio._to_reporting: as they are in a book trading in its reporting currency only).
-    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
-                            CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END, p_ts)), 0),
-           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
-                            CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END, p_ts)), 0),
-           coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2), f.flow, p_ts)), 0)
-      INTO v_value, v_cost, v_flow
-      FROM f LEFT JOIN m ON m.symbol = f.symbol;
+    v AS (
+        SELECT f.strategy,
+               sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                       CASE WHEN f.qty > 0 THEN f.qty * coalesce(m.close, f.buy_notional / f.buy_qty) ELSE 0 END, p_ts)) AS value,
+               sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2),
+                       CASE WHEN f.qty > 0 THEN f.qty * f.buy_notional / f.buy_qty ELSE 0 END, p_ts)) AS cost,
+               sum(portfolio._to_reporting(v_venue, v_rep, split_part(f.symbol, '/', 2), f.flow, p_ts)) AS flow
+          FROM f LEFT JOIN m ON m.symbol = f.symbol
+         GROUP BY f.strategy),
     -- Open buys as of p_ts (not as of now): decided by p_ts and not closed by a terminal event dated by p_ts, the
     -- quantity remaining after the fills dated by p_ts — the same rows gate 17 re-derives, so a buy filled or
     -- cancelled after p_ts still counts for another entry decided at p_ts. In the reporting currency at p_ts.
-    SELECT coalesce(sum(portfolio._to_reporting(v_venue, v_rep, split_part(r.symbol, '/', 2),
-                        (r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
-                                                 WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
-                                                   AND f.ts <= p_ts), 0))
-                        * coalesce(r.limit_price, r.decision_price), p_ts)), 0) INTO v_open
-      FROM trading.order_request r
-     WHERE r.book_id = p_book_id AND r.strategy = p_strategy AND r.side = 'buy' AND r.ts <= p_ts
-       -- Candidates, so that the cost does not grow with the book's history: an order without a terminal event
-       -- dated by p_ts either has no terminal event at all (its status, the status_after of its latest event,
-       -- is still new, open or partially_filled: terminal states are final, and every order request is created
-       -- with its 'created' event) or has an event dated after p_ts. The test below then decides, as before.
-       AND r.client_order_id IN (SELECT s.client_order_id FROM trading.order_state s
-                                  WHERE s.book_id = p_book_id AND s.status IN ('new', 'open', 'partially_filled')
-                                 UNION
-                                 SELECT e.client_order_id FROM trading.order_event e
-                                  WHERE e.book_id = p_book_id AND e.ts > p_ts)
-       AND NOT EXISTS (SELECT FROM trading.order_event v
-                        WHERE v.book_id = r.book_id AND v.client_order_id = r.client_order_id
-                          AND v.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND v.ts <= p_ts);
-    v_pnl := v_flow + v_value;
-    SELECT h.pnl INTO v_day FROM portfolio.strategy_hour h
-     WHERE h.book_id = p_book_id AND h.strategy = p_strategy
-       AND h.hour <= date_trunc('day', p_ts - interval '1 second', 'UTC')
-     ORDER BY h.hour DESC LIMIT 1;
-    SELECT h.peak_pnl INTO v_peak FROM portfolio.strategy_hour h
-     WHERE h.book_id = p_book_id AND h.strategy = p_strategy AND h.hour < p_ts
-     ORDER BY h.hour DESC LIMIT 1;
-    v_day := coalesce(v_day, 0);
-    v_peak := greatest(coalesce(v_peak, 0), v_pnl);
-    RETURN QUERY SELECT v_pool, v_value, v_open, v_pnl - (v_value - v_cost), v_value - v_cost, v_pnl, v_day,
-                        v_pnl - v_day, v_peak, v_peak - v_pnl;
+    o AS (
+        SELECT r.strategy,
+               sum(portfolio._to_reporting(v_venue, v_rep, split_part(r.symbol, '/', 2),
+                   (r.quantity - coalesce((SELECT sum(f.quantity) FROM trading.fill f
+                                            WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
+                                              AND f.ts <= p_ts), 0))
+                   * coalesce(r.limit_price, r.decision_price), p_ts)) AS open
+          FROM trading.order_request r
+         WHERE r.book_id = p_book_id AND r.strategy = ANY (v_names) AND r.side = 'buy' AND r.ts <= p_ts
+           -- Candidates, so that the cost does not grow with the book's history: an order without a terminal event
+           -- dated by p_ts either has no terminal event at all (its status, the status_after of its latest event,
+           -- is still new, open or partially_filled: terminal states are final, and every order request is created
+           -- with its 'created' event) or has an event dated after p_ts. The test below then decides, as before.
+           AND r.client_order_id IN (SELECT s.client_order_id FROM trading.order_state s
+                                      WHERE s.book_id = p_book_id AND s.status IN ('new', 'open', 'partially_filled')
+                                     UNION
+                                     SELECT e.client_order_id FROM trading.order_event e
+                                      WHERE e.book_id = p_book_id AND e.ts > p_ts)
+           AND NOT EXISTS (SELECT FROM trading.order_event x
+                            WHERE x.book_id = r.book_id AND x.client_order_id = r.client_order_id
+                              AND x.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND x.ts <= p_ts)
+         GROUP BY r.strategy),
+    x AS (
+        SELECT s.name, t.pool, coalesce(v.value, 0) AS value, coalesce(v.cost, 0) AS cost,
+               coalesce(v.flow, 0) + coalesce(v.value, 0) AS pnl, coalesce(o.open, 0) AS open,
+               coalesce((SELECT h.pnl FROM portfolio.strategy_hour h
+                          WHERE h.book_id = p_book_id AND h.strategy = s.name
+                            AND h.hour <= date_trunc('day', p_ts - interval '1 second', 'UTC')
+                          ORDER BY h.hour DESC LIMIT 1), 0) AS day,
+               (SELECT h.peak_pnl FROM portfolio.strategy_hour h
+                 WHERE h.book_id = p_book_id AND h.strategy = s.name AND h.hour < p_ts
+                 ORDER BY h.hour DESC LIMIT 1) AS peak
+          FROM s
+          LEFT JOIN trading.strategy t ON t.book_id = p_book_id AND t.strategy = s.name
+          LEFT JOIN v ON v.strategy = s.name
+          LEFT JOIN o ON o.strategy = s.name)
+    SELECT x.name, x.pool, x.value, x.open, x.pnl - (x.value - x.cost), x.value - x.cost, x.pnl, x.day, x.pnl - x.day,
+           greatest(coalesce(x.peak, 0), x.pnl), greatest(coalesce(x.peak, 0), x.pnl) - x.pnl
+      FROM x
+     ORDER BY x.name;
+END
+$$;
+
+
+ALTER FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[]); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[]) IS 'The strategies'' own figures at business time p_ts, in one pass (every strategy of the book, or those named): per strategy its pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount), from its own fills marked at the last closed bars (market.bars_known), in the reporting currency. The one computation: risk.strategy_figures filters it to one strategy; the hour close and the pool rule read it whole.';
+
+
+--
+-- Name: strategy_figures(integer, text, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) RETURNS TABLE(pool text, position_value numeric, open_buy_notional numeric, realized_pnl numeric, unrealized_pnl numeric, pnl numeric, day_start_pnl numeric, daily_pnl numeric, peak_pnl numeric, drawdown numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT f.pool, f.position_value, f.open_buy_notional, f.realized_pnl, f.unrealized_pnl, f.pnl, f.day_start_pnl,
+           f.daily_pnl, f.peak_pnl, f.drawdown
+      FROM risk.strategies_figures(p_book_id, p_ts, ARRAY[p_strategy]) f;
 END
 $$;
 
@@ -11252,7 +11368,7 @@ ALTER FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts ti
 -- Name: FUNCTION strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) IS 'A strategy''s own figures at business time p_ts from its own fills, marked at the last closed bars, in the reporting currency (base currency; other quotes converted at p_ts): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount). The one computation admission, the hour close and the gates use.';
+COMMENT ON FUNCTION risk.strategy_figures(p_book_id integer, p_strategy text, p_ts timestamp with time zone) IS 'A strategy''s own figures at business time p_ts (risk.strategies_figures filtered to it: the one computation): pool, position value, open buy notional, realized and unrealized PnL, PnL, day-start PnL, daily PnL, peak PnL and drawdown (amount), in the reporting currency. Used by admission and gate 17.';
 
 
 --
@@ -21428,6 +21544,14 @@ GRANT ALL ON FUNCTION market.bar_known(p_venue text, p_symbol text, p_at timesta
 
 
 --
+-- Name: FUNCTION bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint, p_within interval); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market.bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint, p_within interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION market.bars_known(p_venue text, p_symbols text[], p_at timestamp with time zone, p_load_id bigint, p_within interval) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION conversion_rate(p_venue text, p_from text, p_to text, p_at timestamp with time zone, p_direct_load bigint, p_inverse_load bigint); Type: ACL; Schema: market; Owner: predator_owner
 --
 
@@ -21938,10 +22062,10 @@ REVOKE ALL ON FUNCTION risk._advance_state(p_book_id integer, p_hour timestamp w
 
 
 --
--- Name: FUNCTION _advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._advance_strategy_state(p_book_id integer, p_strategy text, p_hour timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) FROM PUBLIC;
 
 
 --
@@ -22008,10 +22132,10 @@ REVOKE ALL ON FUNCTION risk._check_strategy_allocation(p_book_id integer, p_stra
 
 
 --
--- Name: FUNCTION _check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._check_strategy_loss(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_side text, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) FROM PUBLIC;
 
 
 --
@@ -22022,10 +22146,10 @@ REVOKE ALL ON FUNCTION risk._drawdown_hold(p_book_id integer, p_ts timestamp wit
 
 
 --
--- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric, p_limits jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamp with time zone, p_equity numeric, p_peak numeric, p_day_start numeric, p_limits jsonb) FROM PUBLIC;
 
 
 --
@@ -22036,10 +22160,10 @@ REVOKE ALL ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestam
 
 
 --
--- Name: FUNCTION _evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb) FROM PUBLIC;
 
 
 --
@@ -22057,17 +22181,17 @@ REVOKE ALL ON FUNCTION risk._health_cap(p_book_id integer, p_strategy text, p_li
 
 
 --
--- Name: FUNCTION _horizon_review(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _horizon_review(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION _hour_reviews(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _hour_reviews(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._hour_reviews(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) FROM PUBLIC;
 
 
 --
@@ -22162,10 +22286,10 @@ REVOKE ALL ON FUNCTION risk._strategy_admission_state(p_book_id integer, p_strat
 
 
 --
--- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _strategy_health(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._strategy_health(p_book_id integer, p_hour timestamp with time zone, p_limits jsonb) FROM PUBLIC;
 
 
 --
@@ -22176,10 +22300,10 @@ REVOKE ALL ON FUNCTION risk._strategy_position(p_book_id integer, p_strategy tex
 
 
 --
--- Name: FUNCTION _strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric); Type: ACL; Schema: risk; Owner: predator_owner
+-- Name: FUNCTION _strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric) FROM PUBLIC;
+REVOKE ALL ON FUNCTION risk._strategy_reduce(p_book_id integer, p_strategy text, p_ts timestamp with time zone, p_limits jsonb, p_day_start numeric, p_peak numeric, p_figures jsonb) FROM PUBLIC;
 
 
 --
@@ -22304,6 +22428,14 @@ GRANT ALL ON FUNCTION risk.pool_enabled(p_lane text, p_pool text) TO predator_au
 --
 
 REVOKE ALL ON FUNCTION risk.realized_volatility(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[]); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk.strategies_figures(p_book_id integer, p_ts timestamp with time zone, p_strategies text[]) TO predator_auditor;
 
 
 --

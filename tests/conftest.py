@@ -37,12 +37,15 @@ def _admin(target: Target) -> psycopg.Connection:
 
 def create_database(server: Target, template: str | None = None, prefix: str = "predator_t") -> Target:
     """A new database, a copy of ``template`` when given. A copy does not inherit the template's database
-    privileges: TEMPORARY is taken from PUBLIC and the owner again, as migration 0006 did to the template."""
+    privileges nor its database-level settings: TEMPORARY is taken from PUBLIC and the owner again, as migration
+    0006 did to the template, and the template's settings are made again (``jit = off``, migration 0029:
+    :func:`predator.db.migrate.copy_database_settings`)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with _admin(server) as conn:
         if template:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
             migrate.revoke_temporary(conn, name)
+            migrate.copy_database_settings(conn, template, name)
         else:
             conn.execute(f'CREATE DATABASE "{name}"')
     return server.with_dbname(name)

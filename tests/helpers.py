@@ -2,12 +2,14 @@
 
 Everything goes through the governed procedures (``predator.db.api``) as the operator or worker role; the
 only SQL here besides the gateway is the COPY into ``market.candle_stage``, the inbox that
-``api.load_candles`` reads (the one table the worker may write, and only by INSERT).
+``api.load_candles`` reads (the one table the worker may write, and only by INSERT), and the reads of
+:func:`stored_digest`.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 import shutil
 import subprocess
@@ -17,13 +19,18 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from predator import config
 from predator.db import api, logins, market_api
 from predator.db.connection import Target
+from predator.runner.config import RunConfig, StrategySpec
+from predator.strategies.base import effective_params, load_strategy
+from predator.venues.paper import PaperConfig
 
 T0 = datetime(2024, 3, 1, 0, 0, tzinfo=UTC)
 """Start of the test market: hourly bars from here on are loaded from the shared data."""
@@ -416,3 +423,101 @@ def remove_detached_cluster(home: Path) -> None:
     data = cluster.layout(home).pgdata.parent
     if not data.is_relative_to(home) and not cluster.is_running(cluster.layout(home)):
         shutil.rmtree(data, ignore_errors=True)
+
+
+# --- a book of several strategies and pools, and a digest of what a run stored -----------------------------
+
+#: The limits under which a book of several strategies computes every strategy's and pool's figures at admission
+#: and at every hour close (docs/risk.md): pool budgets and loss limits, the strategies' allocation, reduce and
+#: kill tiers, and strategy health. Used by bench/close_hour.py and tests/integration/test_close_parity.py.
+MULTI_LIMITS: tuple[tuple[str, str, Decimal, str], ...] = (
+    ("pool_budget", "pct", Decimal(60), "CORE"),
+    ("pool_budget", "pct", Decimal(30), "AGGRESSIVE"),
+    ("pool_budget", "pct", Decimal(15), "TAIL_RISK"),
+    ("pool_max_daily_loss", "pct", Decimal(4), "*"),
+    ("pool_max_drawdown", "pct", Decimal(8), "*"),
+    ("strategy_allocation", "pct", Decimal(35), "*"),
+    ("strategy_reduce_daily_loss", "pct", Decimal(2), "*"),
+    ("strategy_max_daily_loss", "pct", Decimal(3), "*"),
+    ("strategy_max_drawdown", "pct", Decimal(6), "*"),
+    ("health_window_hours", "count", Decimal(336), "*"),
+    ("health_min_trades", "count", Decimal(3), "*"),
+    ("health_demote_score", "pct", Decimal(10), "*"),
+    ("health_pause_score", "pct", Decimal(5), "*"),
+)
+
+
+def set_multi_limits(target: Target, profile: str = "default", reason: str = "multi-strategy book") -> None:
+    """Set :data:`MULTI_LIMITS` on a risk profile (operator, committed)."""
+    with target.connect("operator") as op:
+        for limit, mode, value, scope in MULTI_LIMITS:
+            api.set_limit(op, profile, limit, mode, value, reason, scope)
+        op.commit()
+
+
+def multi_strategy_book(account: str, start: datetime, end: datetime, symbols: tuple[str, ...],
+                        profile: str = "default") -> RunConfig:
+    """A paper book of four strategies in three pools: trend (the run's own) and meanrev in CORE, sma_cross
+    (``agent``) in AGGRESSIVE, a fast trend (``fast``: 6/24/24) in TAIL_RISK, with the shipped parameters."""
+    def params(name: str, **p: Any) -> dict[str, Any]:
+        return effective_params(load_strategy(name, p or None))
+
+    return RunConfig(
+        account=account,
+        symbols=symbols,
+        strategy="trend",
+        params=params("trend"),
+        start=start,
+        end=end,
+        risk_profile=profile,
+        venue=PaperConfig(),
+        extra_strategies=(
+            StrategySpec("meanrev", "meanrev", params("meanrev"), "CORE"),
+            StrategySpec("agent", "sma_cross", params("sma_cross"), "AGGRESSIVE"),
+            StrategySpec("fast", "trend", params("trend", fast=6, slow=24, vol_window=24), "TAIL_RISK"),
+        ),
+    )
+
+
+#: Schemas whose every table :func:`stored_digest` covers (the book's governed rows), and the ops tables it adds.
+DIGEST_SCHEMAS = ("trading", "ledger", "portfolio", "risk")
+DIGEST_OPS_TABLES = ("ops.chain_head", "ops.incident", "ops.incident_update", "ops.reconciliation")
+#: Wall-clock columns that have no clock default (set by a function from clock_timestamp()).
+DIGEST_WALL_CLOCK = ("risk.halt_state.since",)
+
+_DIGEST_TABLES = """
+SELECT c.oid::regclass::text,
+       coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (
+           WHERE a.attname = ANY (ARRAY['recorded_at', 'effective_at', 'admitted_at'])
+              OR c.oid::regclass::text || '.' || a.attname = ANY (%s)
+              OR pg_get_expr(d.adbin, d.adrelid) ~* '(clock|statement|transaction)_timestamp\\(|now\\('),
+                '{}')
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+   AND (n.nspname = ANY (%s) OR c.oid::regclass::text = ANY (%s))
+ GROUP BY c.oid
+ ORDER BY 1
+"""
+
+
+def stored_digest(conn: psycopg.Connection[Any]) -> tuple[str, dict[str, str]]:
+    """A digest of every row a run stored in the book's governed tables (:data:`DIGEST_SCHEMAS` and
+    :data:`DIGEST_OPS_TABLES`; market data is the run's input, not covered): per table, sha256 of its rows'
+    ``to_jsonb`` text without the wall-clock columns (``recorded_at``, ``effective_at``, ``admitted_at``,
+    :data:`DIGEST_WALL_CLOCK` and any column defaulting to the clock), sorted; then sha256 of the ``table=digest``
+    lines. Every hash column (row hashes, the hours' inputs and outputs hashes) is covered. Returns the digest and
+    each table's."""
+    parts: dict[str, str] = {}
+    for table, excluded in conn.execute(_DIGEST_TABLES, (list(DIGEST_WALL_CLOCK), list(DIGEST_SCHEMAS),
+                                                     list(DIGEST_OPS_TABLES))).fetchall():
+        query = sql.SQL("SELECT encode(sha256(convert_to(coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), ''),"
+                        " 'UTF8')), 'hex') FROM (SELECT (to_jsonb(t) - %s::text[])::text AS x FROM {} t) r"
+                        ).format(sql.SQL(table))
+        row = conn.execute(query, (excluded,)).fetchone()
+        assert row is not None
+        parts[table] = row[0]
+    whole = hashlib.sha256("".join(f"{t}={d}\n" for t, d in parts.items()).encode()).hexdigest()
+    return whole, parts

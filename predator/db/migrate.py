@@ -92,6 +92,37 @@ def revoke_temporary(conn: psycopg.Connection, dbname: str | None = None) -> Non
     conn.execute(sql.SQL(_REVOKE_TEMPORARY).format(db=db))
 
 
+#: Settings whose stored value (``pg_db_role_setting``) is a list of quoted elements, re-applied as SQL list syntax;
+#: every other stored value is one string, re-applied as a literal.
+_LIST_SETTINGS = frozenset({"search_path", "temp_tablespaces", "local_preload_libraries", "session_preload_libraries"})
+
+
+def copy_database_settings(conn: psycopg.Connection, source: str, target: str) -> list[str]:
+    """Give database ``target`` the database-level settings of database ``source``: each ``ALTER DATABASE … SET``
+    (and ``ALTER ROLE … IN DATABASE … SET``) of ``source``, read from ``pg_db_role_setting``, is made again on
+    ``target``. ``CREATE DATABASE … TEMPLATE`` copies none of them, so a copy of a migrated database would lose
+    the ``jit = off`` of migration 0029 (docs/operations.md "JIT"). ``conn``: a superuser's (or the owner's, for
+    settings it may make) on any database of the cluster. Returns the settings applied, ``[role@]name=value``."""
+    rows = conn.execute(
+        "SELECT r.rolname, c.setting FROM pg_catalog.pg_db_role_setting s"
+        " JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase"
+        " LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole"
+        " CROSS JOIN LATERAL unnest(s.setconfig) WITH ORDINALITY c(setting, n)"
+        " WHERE d.datname = %s ORDER BY r.rolname NULLS FIRST, c.n", (source,)).fetchall()
+    applied: list[str] = []
+    for role, setting in rows:
+        name, _, value = setting.partition("=")
+        value_sql = sql.SQL(value) if name.lower() in _LIST_SETTINGS else sql.Literal(value)
+        var = sql.Identifier(*name.split("."))
+        if role is None:
+            conn.execute(sql.SQL("ALTER DATABASE {} SET {} = {}").format(sql.Identifier(target), var, value_sql))
+        else:
+            conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} = {}").format(
+                sql.Identifier(role), sql.Identifier(target), var, value_sql))
+        applied.append(f"{role}@{setting}" if role else setting)
+    return applied
+
+
 def apply_definitions(conn: psycopg.Connection) -> None:
     """Re-create schema ``api`` and re-apply every current definition, as ``predator_owner`` (after taking
     TEMPORARY from PUBLIC and the owner again: :func:`revoke_temporary`).
@@ -190,13 +221,15 @@ def scratch_database(server: Target, prefix: str = "predator_scratch", keep: boo
 def database_copy(server: Target, template: str, prefix: str = "predator_copy") -> Iterator[Target]:
     """A new database ``<prefix>_<random>`` on ``server`` created from database ``template``
     (``CREATE DATABASE … TEMPLATE``: nobody may be connected to the template), dropped when the block ends.
-    TEMPORARY is taken again (:func:`revoke_temporary`), which a copy does not inherit. Used by the replay
-    sweep to give each case its own copy of a database holding the candles."""
+    TEMPORARY is taken again (:func:`revoke_temporary`) and the template's database-level settings are made again
+    (:func:`copy_database_settings`: ``jit = off``), neither of which a copy inherits. Used by the replay sweep to
+    give each case its own copy of a database holding the candles."""
     name = f"{prefix}_{seams.unique_hex(10)}"
     admin = server.with_dbname("postgres").dsn
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
         revoke_temporary(conn, name)
+        copy_database_settings(conn, template, name)
     try:
         yield server.with_dbname(name)
     finally:

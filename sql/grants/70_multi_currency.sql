@@ -5,6 +5,7 @@ GRANT EXECUTE ON FUNCTION api.enable_book_currency(text, text, text, boolean) TO
 GRANT EXECUTE ON FUNCTION
     market.conversion_rate(text, text, text, timestamptz, bigint, bigint),
     market.bar_known(text, text, timestamptz, bigint, interval),
+    market.bars_known(text, text[], timestamptz, bigint, interval),  -- the rule bar_known, last_bar and marks read
     portfolio.valuation(integer, timestamptz),
     portfolio._to_reporting(text, text, text, numeric, timestamptz)
 TO predator_auditor;

@@ -97,8 +97,9 @@ def test_a_dump_restores_into_a_new_database_that_verifies_and_passes_the_gates(
     original = _fingerprint(traded)
     assert original[0] == 5 * 24 + 1 and original[1] > 0, original   # hours closed (both ends), fills made
     assert _fingerprint(restored) == original
-    # The database-level privileges and settings of a database migrated in place (the test's copy of the template
-    # has none of them: CREATE DATABASE ... TEMPLATE does not copy them either).
+    # The database-level privileges and settings of a database migrated in place (CREATE DATABASE ... TEMPLATE
+    # copies neither: the test's copy of the template has none of the privileges; its settings are made again by
+    # conftest.create_database, migrate.copy_database_settings).
     assert _state(server, new_name) == _state(server, template_db.dbname)
 
     for command in ("verify", "validate"):

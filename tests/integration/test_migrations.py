@@ -7,10 +7,12 @@ from __future__ import annotations
 import difflib
 
 import psycopg
+from psycopg import sql
 
 from predator.db import migrate
 from predator.db.connection import Target
 from predator.tools import schema_snapshot, sql_api_doc
+from tests.conftest import create_database, drop_database
 
 PREDATOR_SCHEMAS = ["api", "ledger", "market", "ops", "portfolio", "risk", "trading"]
 
@@ -84,3 +86,41 @@ def test_the_database_and_the_embedded_cluster_run_without_jit(template_db: Targ
             with template_db.connect(role) as conn:  # type: ignore[arg-type]
                 got = conn.execute("SHOW jit").fetchone()
             assert got is not None and got[0] == "off", role
+
+
+_DB_SETTINGS = ("SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+                " WHERE d.datname = %s AND s.setrole = 0")
+
+
+def _jit(server: Target, dbname: str) -> tuple[list[str] | None, str]:
+    """A database's own settings (pg_db_role_setting) and what a new session on it gets for jit."""
+    with psycopg.connect(server.with_dbname("postgres").dsn) as conn:
+        row = conn.execute(_DB_SETTINGS, (dbname,)).fetchone()
+    with psycopg.connect(server.with_dbname(dbname).dsn) as conn:
+        shown = conn.execute("SHOW jit").fetchone()
+    assert shown is not None
+    return (row[0] if row else None), shown[0]
+
+
+def test_copies_of_a_migrated_database_keep_jit_off(server: Target, template_db: Target) -> None:
+    """CREATE DATABASE ... TEMPLATE copies no database-level setting: a raw copy loses the jit = off of migration
+    0029, which migrate.copy_database_settings makes again from the template's pg_db_role_setting; the tests'
+    copies (conftest.create_database) and migrate.database_copy (the replay sweep, the verdict, the benches) are
+    made that way."""
+    raw = f"predator_rawjit_{template_db.dbname[-10:]}"
+    with psycopg.connect(server.with_dbname("postgres").dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(raw),
+                                                                      sql.Identifier(template_db.dbname)))
+        try:
+            assert _jit(server, raw)[0] is None, "a raw copy was expected to have no database setting"
+            assert migrate.copy_database_settings(admin, template_db.dbname, raw) == ["jit=off"]
+            assert _jit(server, raw) == (["jit=off"], "off")
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(raw)))
+    copy = create_database(server, template=template_db.dbname, prefix="predator_copy")
+    try:
+        assert _jit(server, copy.dbname) == (["jit=off"], "off")
+    finally:
+        drop_database(server, copy.dbname)
+    with migrate.database_copy(server, template_db.dbname, "predator_copy") as other:
+        assert _jit(server, other.dbname) == (["jit=off"], "off")

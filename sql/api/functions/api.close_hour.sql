@@ -62,6 +62,7 @@ DECLARE
     v_wick_detail jsonb;
     v_last_fill timestamptz;
     v_val       record;  -- portfolio.valuation: the one definition of the book's figures (issue 17 item 1)
+    v_limits    jsonb;   -- the book's current limits, read once for every rule of the close
     v_started   timestamptz := clock_timestamp();  -- wall time on entry: ops.hour_close_timing (migration 0033)
 BEGIN
     PERFORM ops._require_business_time('api.close_hour', ARRAY['p_hour'], ARRAY[p_hour]);
@@ -186,9 +187,12 @@ BEGIN
             v_digests || jsonb_build_object('heads', v_heads, 'symbols', to_jsonb(v_symbols)),
             jsonb_build_object('reporting', v_val.reporting, 'currencies', v_val.currencies));
 
-    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start);
-    PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak);  -- issue 13: each strategy's own limits
-    PERFORM risk._hour_reviews(v_acct.book_id, p_hour);  -- adaptive horizon, strategy health (docs/risk.md)
+    -- The limits, once for the close (only an operator changes them, never a step of the close).
+    v_limits := risk.current_limits(v_acct.risk_profile);
+    PERFORM risk._evaluate_hour(v_acct.book_id, p_hour, v_equity, v_peak, v_day_start, v_limits);
+    -- Issue 13: each strategy's own limits, every strategy's figures computed once (risk.strategies_figures).
+    PERFORM risk._evaluate_strategies(v_acct.book_id, p_hour, v_day_start, v_peak, v_limits);
+    PERFORM risk._hour_reviews(v_acct.book_id, p_hour, v_limits);  -- adaptive horizon, strategy health (docs/risk.md)
     -- Stale-data breaker: hours since the last bar of each of the hour's symbols closed, over the symbols
     -- that had a bar within the last week (a symbol with none, e.g. not listed yet, cannot be traded at
     -- all: its signals are refused with data_stale).

@@ -6,7 +6,7 @@
 --     direct pair. No look-back bound (a stale rate shows in bar_close).
 -- No row when neither pair has such a bar (callers: conversion_rate_missing at admission, a currency valued 0
 -- at an hour close). Only bars closed by p_at are used, so a replay finds the same rate: deterministic.
--- The bar of each pair is market.bar_known's (the one rule for the bar known at T, no look-back bound):
+-- The bar of each pair is market.bars_known's (the one rule for the bar known at T, no look-back bound):
 -- p_direct_load / p_inverse_load restrict FROM/TO and TO/FROM to the revisions loaded up to that load (what a
 -- sync-fed hour knew, portfolio.hour_knowledge; gates 11 and 20 pass them); NULL: every revision stored.
 -- Units: amount_in_p_to = amount_in_p_from × rate.
@@ -28,9 +28,9 @@ BEGIN
         RETURN;
     END IF;
     SELECT b.ts, b.close INTO v_direct_ts, v_direct
-      FROM market.bar_known(p_venue, p_from || '/' || p_to, p_at, p_direct_load, NULL) b;
+      FROM market.bars_known(p_venue, ARRAY[p_from || '/' || p_to], p_at, p_direct_load, NULL) b;
     SELECT b.ts, b.close INTO v_inverse_ts, v_inverse
-      FROM market.bar_known(p_venue, p_to || '/' || p_from, p_at, p_inverse_load, NULL) b;
+      FROM market.bars_known(p_venue, ARRAY[p_to || '/' || p_from], p_at, p_inverse_load, NULL) b;
     IF v_direct_ts IS NOT NULL AND (v_inverse_ts IS NULL OR v_direct_ts >= v_inverse_ts) THEN
         RETURN QUERY SELECT v_direct, p_from || '/' || p_to, v_direct_ts + interval '1 hour', false;
     ELSIF v_inverse_ts IS NOT NULL AND v_inverse > 0 THEN

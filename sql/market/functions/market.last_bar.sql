@@ -2,7 +2,7 @@
 -- The latest effective (highest revision) 1h bar of a symbol that had closed by p_at (open time
 -- ts <= p_at - 1h), looking back at most 7 days; no row when there is none. bar_close = ts + 1h.
 -- Used for marks and decision prices: a decision at p_at may only see bars that closed by p_at. The rule itself is
--- market.bar_known's (one definition).
+-- market.bars_known's (one definition).
 -- PL/pgSQL with a forced generic plan: the plan is cached per session and partitions are pruned at
 -- execution, instead of planning against every monthly partition on each call.
 CREATE OR REPLACE FUNCTION market.last_bar(p_venue text, p_symbol text, p_at timestamptz)
@@ -12,7 +12,7 @@ SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
-    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bar_known(p_venue, p_symbol, p_at, NULL, interval '7 days') b;
+    RETURN QUERY SELECT b.ts, b.close, b.bar_close FROM market.bars_known(p_venue, ARRAY[p_symbol], p_at, NULL, interval '7 days') b;
 END
 $$;
 

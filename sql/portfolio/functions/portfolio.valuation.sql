@@ -23,6 +23,8 @@
 -- open_buy} (notional and open_buy in the reporting currency). trade_currencies: the quotes the book may enter
 -- now (the reporting currency and the currencies enabled in the latest revision).
 -- For a book in one currency every figure is what the three callers computed before migration 0019.
+-- A forced generic plan (plan_cache_mode): planned once per session; with the default, each call planned its
+-- queries again for the call's values, which cost more than running them (docs/performance.md, "The hour close").
 CREATE OR REPLACE FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamptz)
 RETURNS TABLE (reporting text, cash numeric, positions_value numeric, open_buy_notional numeric, cost_basis numeric,
                equity numeric, peak_equity numeric, day_start_equity numeric, drawdown numeric, daily_pnl numeric,
@@ -30,6 +32,7 @@ RETURNS TABLE (reporting text, cash numeric, positions_value numeric, open_buy_n
                stale_marks text[])
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_acct   trading.account;

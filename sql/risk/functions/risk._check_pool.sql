@@ -11,7 +11,7 @@
 --                    book's peak equity or an amount).
 -- Figures: pool, pool_enabled, pool_after, pool_budget, pool_daily_pnl, pool_max_daily_loss, pool_drawdown,
 -- pool_max_drawdown (amounts in the base currency; null = no limit). The strategies' figures come from
--- risk.strategy_figures.
+-- risk.strategies_figures (all the pool's strategies in one pass).
 CREATE OR REPLACE FUNCTION risk._check_pool(p_book_id integer, p_strategy text, p_ts timestamptz, p_side text,
                                             p_notional numeric, p_limits jsonb, p_equity numeric,
                                             p_day_start numeric, p_peak numeric)
@@ -48,10 +48,12 @@ BEGIN
         RETURN jsonb_build_object('reasons', to_jsonb(v_reasons), 'pool', v_pool, 'pool_enabled', v_enabled,
                                   'pool_budget', NULL);
     END IF;
+    -- The pool's strategies' figures in one pass (risk.strategies_figures, the one computation).
     SELECT coalesce(sum(f.position_value + f.open_buy_notional), 0), coalesce(sum(f.daily_pnl), 0), coalesce(sum(f.pnl), 0)
       INTO v_after, v_daily, v_pnl
-      FROM trading.strategy s CROSS JOIN LATERAL risk.strategy_figures(p_book_id, s.strategy, p_ts) f
-     WHERE s.book_id = p_book_id AND s.pool = v_pool;
+      FROM risk.strategies_figures(p_book_id, p_ts,
+                                   ARRAY(SELECT s.strategy FROM trading.strategy s
+                                          WHERE s.book_id = p_book_id AND s.pool = v_pool)) f;
     v_after := v_after + p_notional;
     IF v_budget IS NOT NULL AND v_after > v_budget THEN
         v_reasons := v_reasons || 'pool_budget'::text;

@@ -1,4 +1,4 @@
--- risk._evaluate_hour(p_book_id, p_ts, p_equity, p_peak, p_day_start) -> text[] (actions taken)
+-- risk._evaluate_hour(p_book_id, p_ts, p_equity, p_peak, p_day_start, p_limits) -> text[] (actions taken)
 -- Applies the loss limits of the book's risk profile to an equity figure at business time p_ts: when an
 -- hour closes (api.close_hour, with the recorded state) and intra-hour after each fill (api.record_fill,
 -- equity at the last marks). All amounts in the account's base currency.
@@ -9,8 +9,10 @@
 --                          until the next UTC day; live lanes: a global halt an operator lifts).
 -- Lower tiers act at admission instead (drawdown_reduce_tier halves the order cap, max_drawdown and
 -- max_daily_loss refuse entries). System halts carry p_ts and are lifted only by an operator.
+-- p_limits: the book's current limits (risk.current_limits) when the caller has them (api.close_hour reads them
+-- once for the close); NULL: read here.
 CREATE OR REPLACE FUNCTION risk._evaluate_hour(p_book_id integer, p_ts timestamptz, p_equity numeric, p_peak numeric,
-                                               p_day_start numeric)
+                                               p_day_start numeric, p_limits jsonb DEFAULT NULL)
 RETURNS text[]
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -24,7 +26,7 @@ DECLARE
     v_dd      numeric := CASE WHEN p_peak > 0 THEN greatest(0, 1 - p_equity / p_peak) ELSE 0 END;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
     SELECT coalesce(h.active, false) INTO v_halted
       FROM (SELECT NULL) x LEFT JOIN risk.halt_state h ON h.scope_kind = 'account' AND h.scope_key = v_acct.name;
 
@@ -63,4 +65,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk._evaluate_hour(integer, timestamptz, numeric, numeric, numeric) IS 'Internal: applies drawdown tiers (flatten: account halt and flatten; halt: paper reducing held for an operator, live global halt) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';
+COMMENT ON FUNCTION risk._evaluate_hour(integer, timestamptz, numeric, numeric, numeric, jsonb) IS 'Internal: applies drawdown tiers (flatten: account halt and flatten; halt: paper reducing held for an operator, live global halt) and the daily-loss halt to an equity figure (at an hour''s close or intra-hour after a fill); returns the actions taken. System halts are lifted only by an operator.';

@@ -1,4 +1,4 @@
--- risk._horizon_review(p_book_id, p_hour) -> integer (positions flagged)
+-- risk._horizon_review(p_book_id, p_hour, p_limits) -> integer (positions flagged)
 -- Adaptive horizon at an hour close (api.close_hour through risk._hour_reviews; docs/risk.md "Adaptive
 -- horizon"). Every held position is reviewed against its entry: the signal of the buy that opened its newest
 -- open lot (its recorded edge_bps and expiry), and its risk then and now, the realized volatility of hourly
@@ -6,7 +6,9 @@
 -- and at p_hour. A position whose entry edge has expired (expiry <= p_hour) and whose volatility has grown
 -- (now > at entry) is flagged for exit with reason horizon_expired: one risk.horizon_flag row per entry. There
 -- is no fixed maximum holding time: a position whose risk has not grown is kept, and a new entry renews it.
-CREATE OR REPLACE FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamptz)
+-- p_limits: the book's current limits (risk.current_limits) when the caller has them (api.close_hour reads them
+-- once for the close); NULL: read here.
+CREATE OR REPLACE FUNCTION risk._horizon_review(p_book_id integer, p_hour timestamptz, p_limits jsonb DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -21,7 +23,7 @@ DECLARE
     v_count   integer := 0;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
-    v_limits := risk.current_limits(v_acct.risk_profile);
+    v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
     FOR e IN
         SELECT p.symbol, p.quantity, sg.seq, sg.strategy, sg.ts, sg.edge_bps, sg.expiry
           FROM trading.position p
@@ -51,4 +53,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION risk._horizon_review(integer, timestamptz) IS 'Internal (hour close): reviews every held position against its entry signal; flags it for exit (risk.horizon_flag, reason horizon_expired) once its recorded edge has expired and its realized volatility has grown since entry. No fixed maximum holding time.';
+COMMENT ON FUNCTION risk._horizon_review(integer, timestamptz, jsonb) IS 'Internal (hour close): reviews every held position against its entry signal; flags it for exit (risk.horizon_flag, reason horizon_expired) once its recorded edge has expired and its realized volatility has grown since entry. No fixed maximum holding time.';

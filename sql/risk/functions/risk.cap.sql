@@ -5,11 +5,12 @@ CREATE OR REPLACE FUNCTION risk.cap(p_limits jsonb, p_limit text, p_scope text, 
 RETURNS numeric
 LANGUAGE sql IMMUTABLE
 AS $$
-    SELECT CASE s->>'mode'
-               WHEN 'pct' THEN (s->>'value')::numeric / 100 * p_base
-               ELSE (s->>'value')::numeric
+    -- One expression, no FROM: the planner inlines it into its caller's expression (no function call per cap).
+    SELECT CASE coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'mode'
+               WHEN 'pct' THEN (coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'value')::numeric
+                               / 100 * p_base
+               ELSE (coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') ->> 'value')::numeric
            END
-      FROM (SELECT coalesce(p_limits -> p_limit -> p_scope, p_limits -> p_limit -> '*') AS s) x
 $$;
 
 COMMENT ON FUNCTION risk.cap(jsonb, text, text, numeric) IS 'Resolves a limit for a scope key (falling back to *) into an amount: pct of p_base, or the absolute value; NULL when disabled.';
