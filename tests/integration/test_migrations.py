@@ -12,7 +12,7 @@ from predator.db import migrate
 from predator.db.connection import Target
 from predator.tools import schema_snapshot, sql_api_doc
 
-PREDATOR_SCHEMAS = ["api", "ledger", "market", "ops", "portfolio", "risk", "trading"]
+PREDATOR_SCHEMAS = ["api", "ledger", "market", "ml", "ops", "portfolio", "risk", "trading"]
 
 
 def _diff(expected: str, actual: str, what: str) -> str:
