@@ -3,7 +3,7 @@
 --
 -- Written in-house because PostgreSQL 15 has no erf, erfc or normal distribution function (erf and erfc arrive
 -- only in PostgreSQL 16) and no extension may be assumed. The complementary error function is computed the way
--- CPython's mathmodule.c did before it called the C library's erf (m_erf_series, m_erfc_contfrac), which is
+-- CPython's mathmodule.c computes it where the C library has no erf (m_erf_series, m_erfc_contfrac), which is
 -- double-precision accurate:
 --   |z| < 1.5        the power series erf(z) = 2z/√π · e^(-z²) · Σ_{k≥0} (2z²)^k / (1·3·…·(2k+1))
 --                    (Abramowitz & Stegun 7.1.6), 25 terms summed from the last, then erfc = 1 - erf;
