@@ -64,6 +64,22 @@ COMMENT ON SCHEMA market IS 'Venues, assets, clusters, instruments, the universe
 
 
 --
+-- Name: ml; Type: SCHEMA; Schema: -; Owner: predator_owner
+--
+
+CREATE SCHEMA ml;
+
+
+ALTER SCHEMA ml OWNER TO predator_owner;
+
+--
+-- Name: SCHEMA ml; Type: COMMENT; Schema: -; Owner: predator_owner
+--
+
+COMMENT ON SCHEMA ml IS 'The model lane''s statistics: pure functions (PSR, DSR, MinTRL, PBO, the standard normal CDF and its inverse), executable by the operator and the auditor (docs/ml.md).';
+
+
+--
 -- Name: ops; Type: SCHEMA; Schema: -; Owner: predator_owner
 --
 
@@ -6343,6 +6359,518 @@ ALTER FUNCTION market.tg_candle_load__clock() OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION market.tg_candle_load__clock() IS 'Trigger: refuses a candle load whose clock is infinite or later than the wall clock plus max_clock_skew_seconds (PD015), so no load admits bars from the future.';
+
+
+--
+-- Name: _refuse(text, text, text, text, text); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml._refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'PD012',
+        MESSAGE = format('%s refused: %s %s', p_routine, p_argument, p_rule),
+        DETAIL = format('argument=%s value=%s', p_argument, coalesce(p_value, 'NULL')),
+        HINT = p_hint;
+END
+$$;
+
+
+ALTER FUNCTION ml._refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml._refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text) IS 'Raises PD012 for an ml routine''s argument outside its domain: MESSAGE "<routine> refused: <argument> <rule>", DETAIL "argument=<name> value=<value>", HINT as given. Internal to the ml functions.';
+
+
+--
+-- Name: _require_finite(text, text[], double precision[]); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    i integer;
+BEGIN
+    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
+        IF NOT (p_values[i] > '-Infinity'::double precision AND p_values[i] < 'Infinity'::double precision) THEN
+            PERFORM ml._refuse(p_routine, p_names[i], p_values[i]::text, 'is not a finite number',
+                               'Pass a finite number: NaN, Infinity and -Infinity are never a Sharpe ratio, a moment, a count, a variance or a probability.');
+        END IF;
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_finite(p_routine text, p_names text[], p_values double precision[]); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) IS 'Refuses NaN and ±Infinity (and NULL) among an ml routine''s arguments with PD012, naming the argument in DETAIL. Internal to the ml functions.';
+
+
+--
+-- Name: _sr_variance_term(text, double precision, double precision, double precision); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml._sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_term double precision;
+BEGIN
+    IF abs(p_sr) > 1000 THEN
+        PERFORM ml._refuse(p_routine, 'p_sr', p_sr::text, 'is outside [-1000, 1000]',
+                           'sr is the per-observation Sharpe ratio (mean / standard deviation of one period''s returns), never annualised.');
+    END IF;
+    IF abs(p_skew) > 1000 THEN
+        PERFORM ml._refuse(p_routine, 'p_skew', p_skew::text, 'is outside [-1000, 1000]',
+                           'skew is the third standardised moment of the returns behind sr.');
+    END IF;
+    IF p_kurtosis < (1 + p_skew * p_skew) * (1 - 1e-9) OR p_kurtosis > 1e7 THEN
+        PERFORM ml._refuse(p_routine, 'p_kurtosis', p_kurtosis::text,
+                           format('is outside [1 + skew^2, 1e7] = [%s, 1e7]', 1 + p_skew * p_skew),
+                           'kurtosis is the fourth standardised moment, NOT the excess kurtosis: 3 for normal returns (pass excess + 3); every distribution has kurtosis >= 1 + skew^2.');
+    END IF;
+    v_term := 1 - p_skew * p_sr + (p_kurtosis - 1) / 4 * p_sr * p_sr;
+    IF v_term <= 0 THEN
+        PERFORM ml._refuse(p_routine, 'p_kurtosis', p_kurtosis::text,
+                           format('with skew %s and sr %s leaves the Sharpe ratio estimate no variance (1 - skew*sr + (kurtosis-1)/4*sr^2 = %s)',
+                                  p_skew, p_sr, v_term),
+                           'Only a two-point distribution reaches this boundary: check the moments passed.');
+    END IF;
+    RETURN v_term;
+END
+$$;
+
+
+ALTER FUNCTION ml._sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml._sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision) IS 'The non-normality term 1 - skew·SR + (kurtosis-1)/4·SR² of the Sharpe ratio estimate''s variance (Bailey & López de Prado 2012), after refusing with PD012 |sr| > 1000, |skew| > 1000, kurtosis outside [1 + skew², 1e7] (kurtosis is NOT excess) and a non-positive term. Internal to the ml functions.';
+
+
+--
+-- Name: deflated_sharpe_ratio(double precision, double precision, bigint, double precision, double precision, double precision); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    c_routine CONSTANT text := 'ml.deflated_sharpe_ratio';
+    v_term double precision;
+    v_sr0 double precision;
+BEGIN
+    PERFORM ml._require_finite(c_routine, ARRAY['p_sr', 'p_var_of_trial_srs', 'p_n_obs', 'p_skew', 'p_kurtosis'],
+                               ARRAY[p_sr, p_var_of_trial_srs, p_n_obs, p_skew, p_kurtosis]);
+    IF p_var_of_trial_srs < 0 OR p_var_of_trial_srs > 1e4 THEN
+        PERFORM ml._refuse(c_routine, 'p_var_of_trial_srs', p_var_of_trial_srs::text, 'is outside [0, 1e4]',
+                           'var_of_trial_srs is the variance of the trials'' per-observation Sharpe ratios (never annualised).');
+    END IF;
+    IF p_n_trials < 1 THEN
+        PERFORM ml._refuse(c_routine, 'p_n_trials', p_n_trials::text, 'is below 1',
+                           'n_trials is the honest count of every trial tried (the trial ledger), at least 1.');
+    END IF;
+    IF p_n_obs <= 1 OR p_n_obs > 1e12 THEN
+        PERFORM ml._refuse(c_routine, 'p_n_obs', p_n_obs::text, 'is outside (1, 1e12]',
+                           'n_obs is the number of return observations behind sr: at least 2.');
+    END IF;
+    v_term := ml._sr_variance_term(c_routine, p_sr, p_skew, p_kurtosis);
+    v_sr0 := ml.expected_max_sharpe(p_var_of_trial_srs, p_n_trials);
+    RETURN ml.norm_cdf((p_sr - v_sr0) * sqrt(p_n_obs - 1) / sqrt(v_term));
+END
+$$;
+
+
+ALTER FUNCTION ml.deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) IS 'DSR = PSR(SR0) with SR0 = ml.expected_max_sharpe(var_of_trial_srs, n_trials), Bailey & López de Prado (2014) "The Deflated Sharpe Ratio": the probability that the selected strategy''s true Sharpe ratio exceeds what the best of N null trials would show. sr and the variance per observation (not annualised); kurtosis NOT excess. PD012 on NaN/±Infinity or out of domain. docs/ml.md.';
+
+
+--
+-- Name: expected_max_sharpe(double precision, bigint); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    c_routine CONSTANT text := 'ml.expected_max_sharpe';
+    c_euler_gamma CONSTANT double precision := 0.5772156649015329;
+BEGIN
+    PERFORM ml._require_finite(c_routine, ARRAY['p_var_of_trial_srs'], ARRAY[p_var_of_trial_srs]);
+    IF p_var_of_trial_srs < 0 OR p_var_of_trial_srs > 1e4 THEN
+        PERFORM ml._refuse(c_routine, 'p_var_of_trial_srs', p_var_of_trial_srs::text, 'is outside [0, 1e4]',
+                           'var_of_trial_srs is the variance of the trials'' per-observation Sharpe ratios (never annualised).');
+    END IF;
+    IF p_n_trials < 1 THEN
+        PERFORM ml._refuse(c_routine, 'p_n_trials', p_n_trials::text, 'is below 1',
+                           'n_trials is the honest count of every trial tried (the trial ledger), at least 1.');
+    END IF;
+    IF p_n_trials = 1 OR p_var_of_trial_srs = 0 THEN
+        RETURN 0;
+    END IF;
+    RETURN sqrt(p_var_of_trial_srs)
+           * ((1 - c_euler_gamma) * -ml.norm_inv(1 / p_n_trials::double precision)
+              + c_euler_gamma * -ml.norm_inv(1 / (p_n_trials::double precision * exp(1::double precision))));
+END
+$$;
+
+
+ALTER FUNCTION ml.expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint) IS 'SR0 = √V·((1-γ)Φ⁻¹(1-1/N) + γΦ⁻¹(1-1/(N·e))), γ Euler–Mascheroni: the expected maximum Sharpe ratio of N trials whose true Sharpe ratio is 0, Bailey & López de Prado (2014) "The Deflated Sharpe Ratio". V the variance of the trials'' per-observation Sharpe ratios; N >= 1 (N = 1 or V = 0 gives 0). PD012 on NaN/±Infinity or out of domain. docs/ml.md.';
+
+
+--
+-- Name: min_track_record_length(double precision, double precision, double precision, double precision, double precision); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    c_routine CONSTANT text := 'ml.min_track_record_length';
+    v_term double precision;
+    v_ratio double precision;
+BEGIN
+    PERFORM ml._require_finite(c_routine, ARRAY['p_sr', 'p_sr_benchmark', 'p_skew', 'p_kurtosis', 'p_confidence'],
+                               ARRAY[p_sr, p_sr_benchmark, p_skew, p_kurtosis, p_confidence]);
+    IF abs(p_sr_benchmark) > 1000 THEN
+        PERFORM ml._refuse(c_routine, 'p_sr_benchmark', p_sr_benchmark::text, 'is outside [-1000, 1000]',
+                           'sr_benchmark is a per-observation Sharpe ratio in the same period as sr, never annualised.');
+    END IF;
+    IF p_confidence < 0.5 OR p_confidence >= 1 THEN
+        PERFORM ml._refuse(c_routine, 'p_confidence', p_confidence::text, 'is outside [0.5, 1)',
+                           'confidence is the probability PSR must reach, e.g. 0.95.');
+    END IF;
+    v_term := ml._sr_variance_term(c_routine, p_sr, p_skew, p_kurtosis);
+    IF p_sr - p_sr_benchmark < 1e-9 THEN
+        PERFORM ml._refuse(c_routine, 'p_sr', p_sr::text,
+                           format('does not exceed sr_benchmark %s by 1e-9 or more', p_sr_benchmark),
+                           'MinTRL is finite only when sr exceeds sr_benchmark: a track record whose Sharpe ratio does not beat the benchmark never qualifies, whatever its length.');
+    END IF;
+    v_ratio := ml.norm_inv(p_confidence) / (p_sr - p_sr_benchmark);
+    RETURN 1 + v_term * v_ratio * v_ratio;
+END
+$$;
+
+
+ALTER FUNCTION ml.min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision) IS 'MinTRL = 1 + (1 - skew·SR + (kurtosis-1)/4·SR²)·(Φ⁻¹(confidence)/(SR - SR*))², Bailey & López de Prado (2012) "The Sharpe Ratio Efficient Frontier": observations needed for PSR(SR*) to reach the confidence. sr, sr_benchmark per observation (not annualised); result in observations; kurtosis NOT excess; confidence in [0.5, 1); sr must exceed sr_benchmark. PD012 otherwise. docs/ml.md.';
+
+
+--
+-- Name: norm_cdf(double precision); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.norm_cdf(p_x double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_sqrtpi CONSTANT double precision := sqrt(pi());
+    v_z  double precision;  -- -x/√2: Φ(x) = erfc(v_z) / 2
+    v_az double precision;
+    v_z2 double precision;
+    v_acc double precision := 0;
+    v_fk double precision;
+    v_a double precision;
+    v_da double precision;
+    v_b double precision;
+    v_p double precision;
+    v_p_last double precision;
+    v_q double precision;
+    v_q_last double precision;
+    v_t double precision;
+    v_erfc double precision;
+BEGIN
+    PERFORM ml._require_finite('ml.norm_cdf', ARRAY['p_x'], ARRAY[p_x]);
+    IF abs(p_x) < 1e-100 THEN
+        RETURN 0.5;
+    END IF;
+    v_z := -p_x / sqrt(2::double precision);
+    v_az := abs(v_z);
+    IF v_az < 1.5 THEN
+        v_z2 := v_z * v_z;
+        v_fk := 25.5;
+        FOR i IN 1 .. 25 LOOP
+            v_acc := 2.0 + v_z2 * v_acc / v_fk;
+            v_fk := v_fk - 1.0;
+        END LOOP;
+        RETURN 0.5 * (1.0 - v_acc * v_z * exp(-v_z2) / v_sqrtpi);
+    END IF;
+    IF v_az >= 26 THEN
+        v_erfc := 0;
+    ELSE
+        v_z2 := v_az * v_az;
+        v_a := 0; v_da := 0.5;
+        v_p := 1; v_p_last := 0;
+        v_q := v_da + v_z2; v_q_last := 1;
+        FOR i IN 1 .. 50 LOOP
+            v_a := v_a + v_da;
+            v_da := v_da + 2.0;
+            v_b := v_da + v_z2;
+            v_t := v_p; v_p := v_b * v_p - v_a * v_p_last; v_p_last := v_t;
+            v_t := v_q; v_q := v_b * v_q - v_a * v_q_last; v_q_last := v_t;
+        END LOOP;
+        v_erfc := v_p / v_q * v_az * exp(-v_z2) / v_sqrtpi;
+    END IF;
+    IF v_z < 0 THEN
+        v_erfc := 2.0 - v_erfc;
+    END IF;
+    RETURN 0.5 * v_erfc;
+END
+$$;
+
+
+ALTER FUNCTION ml.norm_cdf(p_x double precision) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION norm_cdf(p_x double precision); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.norm_cdf(p_x double precision) IS 'The standard normal CDF Φ(x) = erfc(-x/√2)/2, in-house (PostgreSQL 15 has no erf): power series below |x/√2| = 1.5, continued fraction above (A&S 7.1.6, 7.1.14; the algorithm of CPython''s mathmodule.c), absolute error < 1e-15. Refuses NaN and ±Infinity with PD012; NULL gives NULL. docs/ml.md.';
+
+
+--
+-- Name: norm_inv(double precision); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.norm_inv(p_p double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_q double precision;
+    v_r double precision;
+    v_num double precision;
+    v_den double precision;
+    v_x double precision;
+BEGIN
+    PERFORM ml._require_finite('ml.norm_inv', ARRAY['p_p'], ARRAY[p_p]);
+    IF p_p <= 0 OR p_p >= 1 THEN
+        PERFORM ml._refuse('ml.norm_inv', 'p_p', p_p::text, 'is not a probability strictly between 0 and 1',
+                           'Φ⁻¹ is finite only on the open interval (0, 1).');
+    END IF;
+    v_q := p_p - 0.5;
+    IF abs(v_q) <= 0.425 THEN
+        v_r := 0.180625 - v_q * v_q;
+        v_num := (((((((2.5090809287301226727e+3 * v_r + 3.3430575583588128105e+4) * v_r
+                       + 6.7265770927008700853e+4) * v_r + 4.5921953931549871457e+4) * v_r
+                       + 1.3731693765509461125e+4) * v_r + 1.9715909503065514427e+3) * v_r
+                       + 1.3314166789178437745e+2) * v_r + 3.3871328727963666080e+0) * v_q;
+        v_den := (((((((5.2264952788528545610e+3 * v_r + 2.8729085735721942674e+4) * v_r
+                       + 3.9307895800092710610e+4) * v_r + 2.1213794301586595867e+4) * v_r
+                       + 5.3941960214247511077e+3) * v_r + 6.8718700749205790830e+2) * v_r
+                       + 4.2313330701600911252e+1) * v_r + 1.0);
+        RETURN v_num / v_den;
+    END IF;
+    v_r := CASE WHEN v_q <= 0 THEN p_p ELSE 1.0 - p_p END;
+    v_r := sqrt(-ln(v_r));
+    IF v_r <= 5.0 THEN
+        v_r := v_r - 1.6;
+        v_num := (((((((7.74545014278341407640e-4 * v_r + 2.27238449892691845833e-2) * v_r
+                       + 2.41780725177450611770e-1) * v_r + 1.27045825245236838258e+0) * v_r
+                       + 3.64784832476320460504e+0) * v_r + 5.76949722146069140550e+0) * v_r
+                       + 4.63033784615654529590e+0) * v_r + 1.42343711074968357734e+0);
+        v_den := (((((((1.05075007164441684324e-9 * v_r + 5.47593808499534494600e-4) * v_r
+                       + 1.51986665636164571966e-2) * v_r + 1.48103976427480074590e-1) * v_r
+                       + 6.89767334985100004550e-1) * v_r + 1.67638483018380384940e+0) * v_r
+                       + 2.05319162663775882187e+0) * v_r + 1.0);
+    ELSE
+        v_r := v_r - 5.0;
+        v_num := (((((((2.01033439929228813265e-7 * v_r + 2.71155556874348757815e-5) * v_r
+                       + 1.24266094738807843860e-3) * v_r + 2.65321895265761230930e-2) * v_r
+                       + 2.96560571828504891230e-1) * v_r + 1.78482653991729133580e+0) * v_r
+                       + 5.46378491116411436990e+0) * v_r + 6.65790464350110377720e+0);
+        v_den := (((((((2.04426310338993978564e-15 * v_r + 1.42151175831644588870e-7) * v_r
+                       + 1.84631831751005468180e-5) * v_r + 7.86869131145613259100e-4) * v_r
+                       + 1.48753612908506148525e-2) * v_r + 1.36929880922735805310e-1) * v_r
+                       + 5.99832206555887937690e-1) * v_r + 1.0);
+    END IF;
+    v_x := v_num / v_den;
+    RETURN CASE WHEN v_q < 0 THEN -v_x ELSE v_x END;
+END
+$$;
+
+
+ALTER FUNCTION ml.norm_inv(p_p double precision) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION norm_inv(p_p double precision); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.norm_inv(p_p double precision) IS 'The standard normal quantile Φ⁻¹(p) for 0 < p < 1, in-house (PostgreSQL 15 has none): Wichura''s algorithm AS 241 (Applied Statistics 37(3), 1988), relative accuracy ~1e-16. Refuses p outside (0, 1), NaN and ±Infinity with PD012; NULL gives NULL. docs/ml.md.';
+
+
+--
+-- Name: pbo(double precision[], integer); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.pbo(p_performance double precision[], p_blocks integer) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    c_routine CONSTANT text := 'ml.pbo';
+    v_t integer;
+    v_n integer;
+    v_rows integer;
+    v_lo integer;
+    v_all integer;
+    v_bad text;
+    v_pbo double precision;
+BEGIN
+    IF p_blocks < 2 OR p_blocks > 16 OR p_blocks % 2 <> 0 THEN
+        PERFORM ml._refuse(c_routine, 'p_blocks', p_blocks::text, 'is not an even number of blocks in [2, 16]',
+                           'S is even (the halves are S/2 blocks each) and at most 16 (C(16, 8) = 12,870 combinations); 16 is the paper''s example.');
+    END IF;
+    IF coalesce(array_ndims(p_performance), 0) <> 2 THEN
+        PERFORM ml._refuse(c_routine, 'p_performance', format('an array of %s dimensions', coalesce(array_ndims(p_performance), 0)),
+                           'is not a 2-D array',
+                           'Pass a T x N matrix: rows are observations in time order, columns the trials of one family.');
+    END IF;
+    IF cardinality(p_performance) > 5000000 THEN
+        PERFORM ml._refuse(c_routine, 'p_performance', format('%s cells', cardinality(p_performance)),
+                           'has more than 5,000,000 cells', 'Aggregate the returns to a coarser period or split the family.');
+    END IF;
+    SELECT format('[%s][%s]=%s', i, j, coalesce(p_performance[i][j]::text, 'NULL')) INTO v_bad
+      FROM generate_subscripts(p_performance, 1) i CROSS JOIN generate_subscripts(p_performance, 2) j
+     WHERE NOT coalesce(p_performance[i][j] > '-Infinity'::double precision
+                        AND p_performance[i][j] < 'Infinity'::double precision, false)
+     ORDER BY i, j LIMIT 1;
+    IF v_bad IS NOT NULL THEN
+        PERFORM ml._refuse(c_routine, 'p_performance', v_bad, 'holds a cell that is not a finite number',
+                           'Every cell is a finite return: no NULL, NaN, Infinity or -Infinity.');
+    END IF;
+    v_t := array_length(p_performance, 1);
+    v_n := array_length(p_performance, 2);
+    v_lo := array_lower(p_performance, 1);
+    IF v_n < 2 THEN
+        PERFORM ml._refuse(c_routine, 'p_performance', format('%s column(s)', v_n), 'has fewer than 2 columns',
+                           'PBO ranks trials against each other: pass at least 2 columns (trials).');
+    END IF;
+    IF v_t < 4 OR v_t % p_blocks <> 0 THEN
+        PERFORM ml._refuse(c_routine, 'p_performance', format('%s rows', v_t),
+                           format('does not have a multiple of %s rows, at least 4', p_blocks),
+                           'The rows are cut into S blocks of equal size: drop the oldest T mod S rows.');
+    END IF;
+    v_rows := v_t / p_blocks;
+    v_all := (1 << p_blocks) - 1;
+
+    WITH cells AS (
+        SELECT (i - v_lo) / v_rows AS blk, i AS obs, j AS col, p_performance[i][j] AS v
+          FROM generate_subscripts(p_performance, 1) i CROSS JOIN generate_subscripts(p_performance, 2) j
+    ), blocks AS (
+        SELECT blk, col, avg(v ORDER BY obs) AS mean, coalesce(var_samp(v ORDER BY obs), 0) * (count(*) - 1) AS m2
+          FROM cells GROUP BY blk, col
+    ), halves AS (
+        SELECT m AS mask FROM generate_series(0, v_all) m WHERE bit_count(m::bit(32)) = p_blocks / 2
+    ), stats AS (
+        SELECT h.mask, b.col, avg(b.mean ORDER BY b.blk) AS mean,
+               sum(b.m2 ORDER BY b.blk) + v_rows * coalesce(var_samp(b.mean ORDER BY b.blk), 0) * (p_blocks / 2 - 1) AS m2
+          FROM halves h JOIN blocks b ON (h.mask >> b.blk) & 1 = 1
+         GROUP BY h.mask, b.col
+    ), sharpe AS (
+        SELECT mask, col,
+               CASE WHEN m2 > 0 THEN mean / sqrt(m2 / (v_t / 2 - 1))
+                    WHEN mean > 0 THEN 'Infinity'::double precision
+                    WHEN mean < 0 THEN '-Infinity'::double precision
+                    ELSE 0 END AS sr
+          FROM stats
+    ), paired AS (
+        SELECT s.mask, s.col, s.sr AS sr_is, o.sr AS sr_oos
+          FROM sharpe s JOIN sharpe o ON o.mask = (v_all # s.mask) AND o.col = s.col
+    ), best AS (
+        SELECT DISTINCT ON (mask) mask, col, sr_oos FROM paired ORDER BY mask, sr_is DESC, col
+    ), ranked AS (
+        SELECT b.mask,
+               1 + count(*) FILTER (WHERE p.sr_oos < b.sr_oos)
+                 + 0.5 * count(*) FILTER (WHERE p.sr_oos = b.sr_oos AND p.col <> b.col) AS r
+          FROM best b JOIN paired p ON p.mask = b.mask
+         GROUP BY b.mask, b.col, b.sr_oos
+    )
+    SELECT (count(*) FILTER (WHERE 2 * r <= v_n + 1))::double precision / count(*)::double precision
+      INTO v_pbo FROM ranked;
+    RETURN v_pbo;
+END
+$$;
+
+
+ALTER FUNCTION ml.pbo(p_performance double precision[], p_blocks integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION pbo(p_performance double precision[], p_blocks integer); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.pbo(p_performance double precision[], p_blocks integer) IS 'Probability of backtest overfitting by CSCV, Bailey, Borwein, López de Prado & Zhu (2017) "The Probability of Backtest Overfitting": a T×N matrix of returns (rows = observations in time order, columns = the family''s trials), S even blocks of T/S rows, all C(S, S/2) halves as in-sample, the in-sample best column''s out-of-sample rank r (Sharpe ratios, ties averaged), logit ln(ω/(1-ω)) with ω = r/(N+1); PBO = share of logits <= 0. Deterministic. PD012 on S odd or outside [2, 16], a non-finite cell, N < 2, T not a multiple of S or < 4. docs/ml.md.';
+
+
+--
+-- Name: probabilistic_sharpe_ratio(double precision, double precision, double precision, double precision, double precision); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml.probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    c_routine CONSTANT text := 'ml.probabilistic_sharpe_ratio';
+    v_term double precision;
+BEGIN
+    PERFORM ml._require_finite(c_routine, ARRAY['p_sr', 'p_sr_benchmark', 'p_n_obs', 'p_skew', 'p_kurtosis'],
+                               ARRAY[p_sr, p_sr_benchmark, p_n_obs, p_skew, p_kurtosis]);
+    IF abs(p_sr_benchmark) > 1000 THEN
+        PERFORM ml._refuse(c_routine, 'p_sr_benchmark', p_sr_benchmark::text, 'is outside [-1000, 1000]',
+                           'sr_benchmark is a per-observation Sharpe ratio in the same period as sr, never annualised.');
+    END IF;
+    IF p_n_obs <= 1 OR p_n_obs > 1e12 THEN
+        PERFORM ml._refuse(c_routine, 'p_n_obs', p_n_obs::text, 'is outside (1, 1e12]',
+                           'n_obs is the number of return observations behind sr: at least 2.');
+    END IF;
+    v_term := ml._sr_variance_term(c_routine, p_sr, p_skew, p_kurtosis);
+    RETURN ml.norm_cdf((p_sr - p_sr_benchmark) * sqrt(p_n_obs - 1) / sqrt(v_term));
+END
+$$;
+
+
+ALTER FUNCTION ml.probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml.probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) IS 'PSR(SR*) = Φ((SR - SR*)·√(n-1) / √(1 - skew·SR + (kurtosis-1)/4·SR²)), Bailey & López de Prado (2012) "The Sharpe Ratio Efficient Frontier": the probability that the true Sharpe ratio exceeds sr_benchmark. sr and sr_benchmark per observation (not annualised); n_obs observations (> 1); kurtosis is the fourth standardised moment, NOT excess (3 = normal). PD012 on NaN/±Infinity or out of domain. docs/ml.md.';
 
 
 --
@@ -20739,6 +21267,14 @@ GRANT USAGE ON SCHEMA market TO predator_worker;
 
 
 --
+-- Name: SCHEMA ml; Type: ACL; Schema: -; Owner: predator_owner
+--
+
+GRANT USAGE ON SCHEMA ml TO predator_operator;
+GRANT USAGE ON SCHEMA ml TO predator_auditor;
+
+
+--
 -- Name: SCHEMA ops; Type: ACL; Schema: -; Owner: predator_owner
 --
 
@@ -21602,6 +22138,96 @@ GRANT ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestam
 --
 
 REVOKE ALL ON FUNCTION market.tg_candle_load__clock() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml._refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml._refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text) TO predator_operator;
+GRANT ALL ON FUNCTION ml._refuse(p_routine text, p_argument text, p_value text, p_rule text, p_hint text) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _require_finite(p_routine text, p_names text[], p_values double precision[]); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) TO predator_operator;
+GRANT ALL ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml._sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml._sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision) TO predator_operator;
+GRANT ALL ON FUNCTION ml._sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) TO predator_operator;
+GRANT ALL ON FUNCTION ml.deflated_sharpe_ratio(p_sr double precision, p_var_of_trial_srs double precision, p_n_trials bigint, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint) TO predator_operator;
+GRANT ALL ON FUNCTION ml.expected_max_sharpe(p_var_of_trial_srs double precision, p_n_trials bigint) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision) TO predator_operator;
+GRANT ALL ON FUNCTION ml.min_track_record_length(p_sr double precision, p_sr_benchmark double precision, p_skew double precision, p_kurtosis double precision, p_confidence double precision) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION norm_cdf(p_x double precision); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.norm_cdf(p_x double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.norm_cdf(p_x double precision) TO predator_operator;
+GRANT ALL ON FUNCTION ml.norm_cdf(p_x double precision) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION norm_inv(p_p double precision); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.norm_inv(p_p double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.norm_inv(p_p double precision) TO predator_operator;
+GRANT ALL ON FUNCTION ml.norm_inv(p_p double precision) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION pbo(p_performance double precision[], p_blocks integer); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.pbo(p_performance double precision[], p_blocks integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.pbo(p_performance double precision[], p_blocks integer) TO predator_operator;
+GRANT ALL ON FUNCTION ml.pbo(p_performance double precision[], p_blocks integer) TO predator_auditor;
+
+
+--
+-- Name: FUNCTION probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml.probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml.probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) TO predator_operator;
+GRANT ALL ON FUNCTION ml.probabilistic_sharpe_ratio(p_sr double precision, p_sr_benchmark double precision, p_n_obs double precision, p_skew double precision, p_kurtosis double precision) TO predator_auditor;
 
 
 --

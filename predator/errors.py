@@ -56,6 +56,13 @@ class BackupError(PredatorError):
     the tool's own error."""
 
 
+class StatisticsInputError(PredatorError, ValueError):
+    """An input of ``predator.ml`` (statistics, labels, validation splits) outside its domain: NaN or ±Infinity,
+    a count too small, a kurtosis below 1 + skew² (an excess kurtosis passed for the kurtosis), misaligned label
+    spans. The message reads like the database's PD012 refusal of the same input in schema ``ml``:
+    ``<routine> refused: <argument> <rule>``."""
+
+
 class DatabaseRefusal(PredatorError):
     """The database refused an operation. ``sqlstate``, ``detail`` and ``hint`` come from the server."""
 

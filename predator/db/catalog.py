@@ -32,9 +32,9 @@ class ApiFunction:
     executable_by: list[str]  # the roles of ``roles`` that may EXECUTE it
 
 
-def api_functions(conn: psycopg.Connection[Any], *, roles: Sequence[str]) -> list[ApiFunction]:
-    """Every routine of schema ``api``, by name then identity arguments, with which of ``roles`` may execute
-    it."""
+def api_functions(conn: psycopg.Connection[Any], *, roles: Sequence[str], schema: str = "api") -> list[ApiFunction]:
+    """Every routine of schema ``schema`` (default ``api``; also ``ml``, the model lane's statistics), by name then
+    identity arguments, with which of ``roles`` may execute it."""
     return _rows(
         conn,
         ApiFunction,
@@ -45,9 +45,9 @@ def api_functions(conn: psycopg.Connection[Any], *, roles: Sequence[str]) -> lis
         " coalesce(pg_catalog.obj_description(p.oid, 'pg_proc'), '') AS comment,"
         " ARRAY(SELECT r FROM unnest(%s::text[]) r"
         "        WHERE pg_catalog.has_function_privilege(r, p.oid, 'EXECUTE')) AS executable_by"
-        " FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'api'::regnamespace"
+        " FROM pg_catalog.pg_proc p WHERE p.pronamespace = %s::regnamespace"
         " ORDER BY p.proname, 2",
-        (list(roles),),
+        (list(roles), schema),
     )
 
 

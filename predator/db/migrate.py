@@ -50,7 +50,7 @@ def definition_files() -> list[Path]:
 
 
 #: Schemas whose functions are all current definitions from sql/ (none is created by a migration).
-DEFINITION_SCHEMAS = ("ops", "market", "risk", "ledger", "trading", "portfolio")
+DEFINITION_SCHEMAS = ("ops", "market", "risk", "ledger", "trading", "portfolio", "ml")
 
 _DROP_FUNCTIONS = """
 DO $drop$

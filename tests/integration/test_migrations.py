@@ -14,7 +14,7 @@ from predator.db.connection import Target
 from predator.tools import schema_snapshot, sql_api_doc
 from tests.conftest import create_database, drop_database
 
-PREDATOR_SCHEMAS = ["api", "ledger", "market", "ops", "portfolio", "risk", "trading"]
+PREDATOR_SCHEMAS = ["api", "ledger", "market", "ml", "ops", "portfolio", "risk", "trading"]
 
 
 def _diff(expected: str, actual: str, what: str) -> str:

@@ -3,7 +3,8 @@
 -- The api schema holds exactly these routines and views; every api routine is SECURITY DEFINER with a
 -- pinned search_path, owned by the NOLOGIN owner, executable only by the roles listed below (never by
 -- PUBLIC); every governed object is owned by predator_owner; the login roles are not superusers and can
--- create nothing in the governed schemas.
+-- create nothing in the governed schemas. Schema ml (the model lane's statistics, pure functions) holds exactly
+-- its functions, executable by the operator and the auditor, never by the worker or PUBLIC.
 BEGIN;
 SET client_min_messages = warning;
 
@@ -104,12 +105,12 @@ INSERT INTO api_surface VALUES
     -- the console's caps against their figures (issue 16 item 2, tests/sql/41_mirror.sql)
     ('exposure_usage', '{text}', true, true, true);
 
--- 57 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
-SELECT plan(57 + 7 * (SELECT count(*) FROM api_surface)::integer);
+-- 64 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
+SELECT plan(64 + 7 * (SELECT count(*) FROM api_surface)::integer);
 
 -- Schemas ----------------------------------------------------------------------------------------
 SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owned by predator_owner', s))
-  FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api']::name[]) s;
+  FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api', 'ml']::name[]) s;
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
@@ -140,6 +141,13 @@ SELECT views_are('api', ARRAY[
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
+
+-- The model lane's statistics (migration 0043, tests/sql/46_ml_stats.sql): pure functions, no table; executable by
+-- the operator and the auditor, not by the worker (checked below and, function by function, in 46_ml_stats).
+SELECT functions_are('ml', ARRAY[
+    'norm_cdf', 'norm_inv', 'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio',
+    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term'],
+    'ml holds exactly the statistics functions and their internal checks');
 
 -- Governed tables --------------------------------------------------------------------------------
 SELECT tables_are('market', ARRAY['venue', 'cluster', 'asset', 'instrument', 'universe', 'candle_load', 'candle',
@@ -201,20 +209,20 @@ SELECT is_empty($$
 SELECT is_empty($$
     SELECT n.nspname, c.relname, c.relkind, pg_get_userbyid(c.relowner)
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api')
+     WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api', 'ml')
        AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
        AND c.relowner <> 'predator_owner'::regrole$$,
     'every table, view and sequence of the governed schemas and api is owned by predator_owner');
 SELECT is_empty($$
     SELECT p.oid::regprocedure, pg_get_userbyid(p.proowner)
       FROM pg_proc p
-     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api')
+     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api', 'ml')
        AND p.proowner <> 'predator_owner'::regrole$$,
     'every routine of the governed schemas and api is owned by predator_owner');
 SELECT is_empty($$
     SELECT p.oid::regprocedure
       FROM pg_proc p
-     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api')
+     WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api', 'ml')
        AND p.prosecdef
        AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)$$,
     'every SECURITY DEFINER routine anywhere in the governed schemas pins its search_path');
@@ -226,7 +234,16 @@ SELECT is_empty($$
      WHERE p.pronamespace::regnamespace::text IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops')
        AND r.rolname IN ('predator_worker', 'predator_operator')
        AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
-    'worker and operator cannot execute any routine outside api');
+    'worker and operator cannot execute any routine outside api (and ml)');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure FROM pg_proc p
+     WHERE p.pronamespace = 'ml'::regnamespace AND has_function_privilege('predator_worker', p.oid, 'EXECUTE')$$,
+    'the worker cannot execute any ml routine');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure, r.rolname FROM pg_proc p CROSS JOIN pg_roles r
+     WHERE p.pronamespace = 'ml'::regnamespace AND r.rolname IN ('predator_operator', 'predator_auditor')
+       AND NOT has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
+    'the operator and the auditor may execute every ml routine (pure statistics, no write)');
 
 -- Roles ---------------------------------------------------------------------------------------------
 SELECT ok(NOT r.rolcanlogin, 'the owner predator_owner is NOLOGIN') FROM pg_roles r WHERE r.rolname = 'predator_owner';
@@ -280,16 +297,19 @@ SELECT is_empty($$
     'worker and operator hold no privilege on any other market table');
 
 -- Schema privileges: nobody but the owner creates anything ----------------------------------------
--- (USAGE on market lets the worker name its inbox, market.candle_stage; nothing else there is open to it.)
+-- (USAGE on market lets the worker name its inbox, market.candle_stage; nothing else there is open to it. USAGE on
+-- ml lets the operator and the auditor call its statistics; the worker never judges a model.)
 SELECT schema_privs_are(s, r,
                         CASE WHEN s = 'api' OR r = 'predator_auditor'
-                                  OR (s = 'market' AND r IN ('predator_worker', 'predator_operator')) THEN '{USAGE}'
+                                  OR (s = 'market' AND r IN ('predator_worker', 'predator_operator'))
+                                  OR (s = 'ml' AND r = 'predator_operator') THEN '{USAGE}'
                              ELSE '{}' END::name[],
                         format('%s has %s on schema %s', r,
                                CASE WHEN s = 'api' OR r = 'predator_auditor'
-                                         OR (s = 'market' AND r IN ('predator_worker', 'predator_operator')) THEN 'USAGE only'
+                                         OR (s = 'market' AND r IN ('predator_worker', 'predator_operator'))
+                                         OR (s = 'ml' AND r = 'predator_operator') THEN 'USAGE only'
                                     ELSE 'no privilege' END, s))
-  FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api']::name[]) s
+  FROM unnest(ARRAY['market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'api', 'ml']::name[]) s
  CROSS JOIN unnest(ARRAY['predator_worker', 'predator_operator', 'predator_auditor']::name[]) r
  ORDER BY r, s;
 

@@ -1,0 +1,10 @@
+-- grants/99_ml.sql — the model lane's statistics (migration 0043, issue 19). Schema ml holds pure functions only
+-- (no table, no write): PSR, DSR, MinTRL, PBO and the normal CDF and quantile they need, with their internal
+-- checks (ml._refuse, ml._require_finite, ml._sr_variance_term, which the public ones call as their caller).
+-- The operator (who will run the promotion gate) and the auditor (who recomputes what a gate decided) execute
+-- them all; the worker, which never judges a model, none; PUBLIC none (every function of the owner is closed
+-- to PUBLIC by default, migration 0001, and REVOKE says it again here).
+REVOKE ALL ON SCHEMA ml FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ml FROM PUBLIC;
+GRANT USAGE ON SCHEMA ml TO predator_operator, predator_auditor;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ml TO predator_operator, predator_auditor;

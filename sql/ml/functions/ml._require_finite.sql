@@ -1,0 +1,22 @@
+-- ml._require_finite(p_routine, p_names, p_values) -> void
+-- The first statement of every ml routine: refuses NaN, Infinity and -Infinity in any of p_values with PD012
+-- (through ml._refuse), naming the routine and the argument. p_names and p_values are parallel arrays. NULLs
+-- do not reach it: the public ml routines are STRICT (a NULL argument gives a NULL result).
+CREATE OR REPLACE FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[])
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    i integer;
+BEGIN
+    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
+        IF NOT (p_values[i] > '-Infinity'::double precision AND p_values[i] < 'Infinity'::double precision) THEN
+            PERFORM ml._refuse(p_routine, p_names[i], p_values[i]::text, 'is not a finite number',
+                               'Pass a finite number: NaN, Infinity and -Infinity are never a Sharpe ratio, a moment, a count, a variance or a probability.');
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION ml._require_finite(text, text[], double precision[]) IS 'Refuses NaN and ±Infinity (and NULL) among an ml routine''s arguments with PD012, naming the argument in DETAIL. Internal to the ml functions.';
