@@ -142,7 +142,7 @@ SELECT views_are('api', ARRAY[
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
 
--- The model lane's statistics (migration 0043, tests/sql/46_ml_stats.sql): pure functions, no table; executable by
+-- The model lane's statistics (migration 0042, tests/sql/46_ml_stats.sql): pure functions, no table; executable by
 -- the operator and the auditor, not by the worker (checked below and, function by function, in 46_ml_stats).
 SELECT functions_are('ml', ARRAY[
     'norm_cdf', 'norm_inv', 'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio',

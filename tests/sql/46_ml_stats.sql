@@ -1,4 +1,4 @@
--- 46_ml_stats.sql — schema ml (migration 0043, issue 19): the model lane's statistics as pure SQL functions.
+-- 46_ml_stats.sql — schema ml (migration 0042, issue 19): the model lane's statistics as pure SQL functions.
 --
 -- The schema holds exactly the functions below, owned by predator_owner, IMMUTABLE, SECURITY INVOKER with a pinned
 -- search_path, each with a COMMENT; the public ones are STRICT (NULL in, NULL out). The operator and the auditor

@@ -2,7 +2,7 @@
 MinTRL, PBO by CSCV, the standard normal CDF and its inverse) are current definitions under sql/ml/functions,
 re-applied on every migrate.
 
-Revision ID: 0043
+Revision ID: 0042
 Revises: 0041
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from predator.db.migrate import run_sql_file
 
-revision = "0043"
+revision = "0042"
 down_revision = "0041"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    run_sql_file("0043_ml_stats.up.sql")
+    run_sql_file("0042_ml_stats.up.sql")
 
 
 def downgrade() -> None:
-    run_sql_file("0043_ml_stats.down.sql")
+    run_sql_file("0042_ml_stats.down.sql")

@@ -1,4 +1,4 @@
--- 0043_ml_stats.up.sql — schema ml, the statistics of the model lane (issue 19 item 5, its foundation).
+-- 0042_ml_stats.up.sql — schema ml, the statistics of the model lane (issue 19 item 5, its foundation).
 --
 -- The schema holds no table yet: only pure functions (sql/ml/functions, re-applied on every migrate like every
 -- other definition) that the promotion gate will call: the probabilistic Sharpe ratio, the expected maximum
