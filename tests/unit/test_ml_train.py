@@ -5,6 +5,7 @@ labels overlapping the test fold; training twice writes the same artefact sha256
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +72,7 @@ def test_truncating_the_start_of_history_changes_no_feature_after_warm_up() -> N
     bars = synthetic_bars("ETH/USDT", 2000, 11)
     for drop in (1, 13, 500):
         assert truncation_differences(bars.history(), drop) == [], drop
-    assert all(np.isfinite(feature_matrix(bars.history())[WARMUP_BARS:]).all(axis=1))
+    assert bool(np.isfinite(feature_matrix(bars.history())[WARMUP_BARS:]).all())
 
 
 def test_truncation_check_catches_an_infinite_memory_feature() -> None:
@@ -100,14 +101,14 @@ def test_folds_train_only_on_labels_ending_before_the_test_start_minus_embargo(s
 
 def test_training_twice_writes_the_same_artefact(tmp_path: Path) -> None:
     ds = synthetic_dataset(("BTC/USDT", "ETH/USDT"), 3000)
-    kw = dict(trials=SMALL_TRIALS, n_groups=4, embargo=24, version="test")
-    a = train_family(ds, scope="BTC/USDT", out_dir=tmp_path / "a", **kw)  # type: ignore[arg-type]
-    b = train_family(ds, scope="BTC/USDT", out_dir=tmp_path / "b", **kw)  # type: ignore[arg-type]
+    train = partial(train_family, ds, trials=SMALL_TRIALS, n_groups=4, embargo=24, version="test")
+    a = train(scope="BTC/USDT", out_dir=tmp_path / "a")
+    b = train(scope="BTC/USDT", out_dir=tmp_path / "b")
     assert a.sha256 == b.sha256 and a.path.read_bytes() == b.path.read_bytes()
     assert a.model_id == b.model_id and a.model_id.startswith("lgbm_tb:BTC-USDT:")
     assert len(a.trials) == 2 and a.selected_trial in (0, 1)
     assert [f.sharpe for f in a.folds] == [f.sharpe for f in b.folds]
-    g = train_family(ds, scope="global", out_dir=tmp_path / "g", **kw)  # type: ignore[arg-type]
+    g = train(scope="global", out_dir=tmp_path / "g")
     assert g.scope == "global" and g.sha256 != a.sha256
     for f in g.folds:
         assert f.n_obs > 1 and f.train_last_t1 < f.first_hour - 24 and 0 <= f.max_drawdown <= 1
