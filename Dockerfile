@@ -30,6 +30,8 @@ RUN if [ "${PREDATOR_UID}" = 0 ] || [ "${PREDATOR_GID}" = 0 ]; then \
 
 WORKDIR /app
 COPY requirements.txt pyproject.toml README.md alembic.ini ./
+# libgomp1: the OpenMP runtime LightGBM's wheel links (the model lane, predator.ml.train); slim images lack it.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir -r requirements.txt
 COPY predator ./predator
 COPY sql ./sql

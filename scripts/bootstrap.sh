@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Predator needs on this machine, idempotently:
-#  * Debian packages (PostgreSQL 15 server, pgTAP, pg_prove, plpgsql_check) when missing and this user can
+#  * Debian packages (PostgreSQL 15 server, pgTAP, pg_prove, plpgsql_check, libgomp1) when missing and this user can
 #    install them (root, or passwordless sudo); otherwise says what is missing and goes on;
 #  * a virtual environment .venv from the pinned requirements, with predator installed in it.
 # Usage: scripts/bootstrap.sh [runtime|dev]
@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-dev}"
 
-packages=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check)
+packages=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check
+          libgomp1)  # libgomp1: the OpenMP runtime of LightGBM's wheel (predator.ml.train)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,6 +22,7 @@ from predator.ml.dataset import (
     truncation_differences,
 )
 from predator.ml.train import LabelSpec, samples, train_family, walk_forward_folds
+from predator.strategies.base import History
 
 T0 = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp())
 SMALL_TRIALS = ({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 50, "num_boost_round": 15},
@@ -129,3 +130,18 @@ def test_selection_reads_nothing_after_selection_end(tmp_path: Path) -> None:
     m2 = train_family(ds2, scope="BTC/USDT", out_dir=tmp_path / "2", trials=SMALL_TRIALS[:1], n_groups=4,
                       selection_end=cut, version="test")
     assert m2.sha256 == m.sha256
+
+
+def test_truncating_history_changes_no_model_decision_after_warm_up(tmp_path: Path) -> None:
+    from predator.ml.train import fit_model_text, predict_proba
+
+    ds = synthetic_dataset(("BTC/USDT",), 2500)
+    s = samples(ds, ("BTC/USDT",))
+    model = fit_model_text(s.x, s.y, SMALL_TRIALS[0])
+    history = ds.bars[0].history()
+    drop = 400
+    full = predict_proba(model, feature_matrix(history)[drop + WARMUP_BARS:])
+    cut = History(**{k: getattr(history, k)[drop:] for k in ("ts", "open", "high", "low", "close", "volume")})
+    short = predict_proba(model, feature_matrix(cut)[WARMUP_BARS:])
+    np.testing.assert_array_equal(full, short)
+    assert np.array_equal(full > 0.5, short > 0.5) and 0 < int((full > 0.5).sum()) < full.size
