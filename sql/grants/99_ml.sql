@@ -1,5 +1,5 @@
--- grants/99_ml.sql — the model lane's statistics (migration 0042, issue 19). Schema ml holds pure functions only
--- (no table, no write): PSR, DSR, MinTRL, PBO and the normal CDF and quantile they need, with their internal
+-- grants/99_ml.sql — the model lane (migrations 0042 and 0043, issue 19). Schema ml holds pure functions (no
+-- write): PSR, DSR, MinTRL, PBO and the normal CDF and quantile they need, with their internal
 -- checks (ml._refuse, ml._require_finite, ml._sr_variance_term, which the public ones call as their caller).
 -- The operator (who will run the promotion gate) and the auditor (who recomputes what a gate decided) execute
 -- them all; the worker, which never judges a model, none; PUBLIC none (every function of the owner is closed

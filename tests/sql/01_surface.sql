@@ -3,8 +3,9 @@
 -- The api schema holds exactly these routines and views; every api routine is SECURITY DEFINER with a
 -- pinned search_path, owned by the NOLOGIN owner, executable only by the roles listed below (never by
 -- PUBLIC); every governed object is owned by predator_owner; the login roles are not superusers and can
--- create nothing in the governed schemas. Schema ml (the model lane's statistics, pure functions) holds exactly
--- its functions, executable by the operator and the auditor, never by the worker or PUBLIC.
+-- create nothing in the governed schemas. Schema ml (the model lane's statistics, pure functions, and its
+-- registry tables) holds exactly its functions, executable by the operator and the auditor, never by the worker or
+-- PUBLIC.
 BEGIN;
 SET client_min_messages = warning;
 
