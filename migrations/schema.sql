@@ -3126,7 +3126,7 @@ COMMENT ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id tex
 -- Name: record_fold_metric(text, text, integer, timestamp with time zone, timestamp with time zone, integer, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric) RETURNS bigint
+CREATE FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
@@ -3135,22 +3135,22 @@ DECLARE
     v_seq bigint;
 BEGIN
     PERFORM ops._require_finite('record_fold_metric',
-        ARRAY['p_mean', 'p_std', 'p_skew', 'p_kurtosis', 'p_sharpe', 'p_net_return', 'p_buy_hold_return', 'p_turnover', 'p_max_drawdown'],
-        ARRAY[p_mean, p_std, p_skew, p_kurtosis, p_sharpe, p_net_return, p_buy_hold_return, p_turnover, p_max_drawdown]);
+        ARRAY['p_mean', 'p_std', 'p_skew', 'p_kurtosis', 'p_sharpe', 'p_net_return', 'p_buy_hold_return', 'p_turnover', 'p_drawdown'],
+        ARRAY[p_mean, p_std, p_skew, p_kurtosis, p_sharpe, p_net_return, p_buy_hold_return, p_turnover, p_drawdown]);
     PERFORM ops._require_business_time('record_fold_metric', ARRAY['p_period_from', 'p_period_to'], ARRAY[p_period_from, p_period_to]);
     IF p_model_id IS NULL OR p_kind IS NULL OR p_fold IS NULL OR p_period_from IS NULL OR p_period_to IS NULL OR p_n_obs IS NULL
        OR p_mean IS NULL OR p_std IS NULL OR p_skew IS NULL OR p_kurtosis IS NULL OR p_sharpe IS NULL OR p_net_return IS NULL
-       OR p_buy_hold_return IS NULL OR p_turnover IS NULL OR p_max_drawdown IS NULL THEN
+       OR p_buy_hold_return IS NULL OR p_turnover IS NULL OR p_drawdown IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_fold_metric refused: a required argument is missing',
             DETAIL = format('p_model_id=%s p_kind=%s p_fold=%s', left(p_model_id, 200), p_kind, p_fold),
             HINT = 'Pass every figure of the fold; none may be NULL.';
     END IF;
     IF p_kind NOT IN ('walk_forward', 'forward') OR p_fold < 0 OR p_period_from >= p_period_to OR p_n_obs <= 1 OR p_std < 0
-       OR p_kurtosis <= 0 OR p_turnover < 0 OR p_max_drawdown NOT BETWEEN 0 AND 1
+       OR p_kurtosis <= 0 OR p_turnover < 0 OR p_drawdown NOT BETWEEN 0 AND 1
        OR abs(p_sharpe - CASE WHEN p_std = 0 THEN 0 ELSE p_mean / p_std END) > 1e-6 * greatest(1, abs(p_sharpe)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s of model %s is out of its domain', p_fold, p_model_id),
             DETAIL = format('kind=%s fold=%s period_from=%s period_to=%s n_obs=%s mean=%s std=%s kurtosis=%s sharpe=%s turnover=%s max_drawdown=%s',
-                            p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_max_drawdown),
+                            p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_drawdown),
             HINT = 'kind is walk_forward or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
     END IF;
     IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
@@ -3166,20 +3166,20 @@ BEGIN
     INSERT INTO ml.fold_metric (model_id, kind, fold, period_from, period_to, n_obs, mean, std, skew, kurtosis, sharpe,
                                 net_return, buy_hold_return, turnover, max_drawdown, actor)
     VALUES (p_model_id, p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_skew, p_kurtosis, p_sharpe,
-            p_net_return, p_buy_hold_return, p_turnover, p_max_drawdown, ops.actor())
+            p_net_return, p_buy_hold_return, p_turnover, p_drawdown, ops.actor())
     RETURNING seq INTO v_seq;
     RETURN v_seq;
 END
 $$;
 
 
-ALTER FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric) OWNER TO predator_owner;
+ALTER FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';
+COMMENT ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';
 
 
 --
@@ -7397,7 +7397,10 @@ BEGIN
     ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
         RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
                                   'what', 'set_setting two_person_rule 0');
-    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days')
+    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days',
+                                                   'ml_min_confidence', 'ml_pbo_max', 'ml_paper_max_drawdown',
+                                                   'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
+                                                   'ml_live_canary_max_turnover')
           AND p_mode IS NULL AND p_value >= 0 THEN
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_setting %s %s', p_target, p_value));
@@ -7448,8 +7451,8 @@ BEGIN
         DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
-               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds or live_burn_in_days with the '
-               'new value), set_lane (target live_canary|live_promoted/<currency>, '
+               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds, live_burn_in_days or an '
+               'ml_* promotion gate threshold with the new value), set_lane (target live_canary|live_promoted/<currency>, '
                'value: the budget), promote_session (target SES-<n>, value: the promoted allocation), '
                'demote_session (target SES-<n>, no mode or value).';
 END
@@ -7462,7 +7465,7 @@ ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p
 -- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days / an ml_* gate threshold with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
 
 
 --
@@ -22430,11 +22433,11 @@ GRANT ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id t
 
 
 --
--- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_max_drawdown numeric) TO predator_worker;
+REVOKE ALL ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) TO predator_worker;
 
 
 --

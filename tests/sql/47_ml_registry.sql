@@ -7,7 +7,7 @@
 -- NaN/±Infinity are refused at the doors (PD012); the worker registers but cannot promote (42501); the
 -- thresholds are operator settings, and loosening one needs a second operator (PD017).
 BEGIN;
-SELECT plan(57);
+SELECT plan(58);
 
 -- pg_temp.model(id, family, from, net, buy-and-hold, mean, std, turnover, drawdown) -> the model's id: registers a
 -- model and two walk-forward folds of 1000 periods each, [from, from + 180 days) and the next 180 days, both
@@ -126,6 +126,8 @@ SELECT lives_ok($$SELECT api.set_setting('ml_paper_max_drawdown', 0.05, 'pgtap: 
 SELECT is(pg_temp.gate('m2'), '{drawdown_above_limit}'::text[], 'and the gate reads it: m2''s 10% drawdown is now refused');
 SELECT throws_ok($$SELECT api.set_setting('ml_pbo_max', 0.5, 'pgtap: looser')$$, 'PD017', NULL, 'loosening the PBO ceiling needs a second operator''s approval');
 SELECT throws_ok($$SELECT api.set_setting('ml_min_confidence', 0.3, 'pgtap')$$, 'PD012', NULL, 'ml_min_confidence below 0.5 is out of range');
+SELECT lives_ok($$SELECT api.request_approval('set_setting', 'ml_pbo_max', 'pgtap: looser', NULL, 0.5, NULL)$$,
+                'and that approval can be asked for (a high-risk action)');
 
 -- Doors: NaN/±Infinity, malformed records.
 SELECT throws_ok($$SELECT api.record_trial('fam', '{}', 100, 'NaN', NULL, NULL)$$, 'PD012', 'record_trial refused: p_sharpe is not a finite number', 'a NaN Sharpe ratio is refused');
