@@ -1560,19 +1560,18 @@ BEGIN
                                 'max_drawdown_limit', v_mdd_max, 'max_turnover_limit', v_to_max);
 
     -- out of sample, walk-forward: net of costs against buy-and-hold and the champion on the same hours
+    SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
     SELECT * INTO v_wf FROM ml._fold_summary(p_model_id, 'walk_forward');
     v_fig := v_fig || jsonb_build_object('oos_folds', v_wf.folds, 'oos_n_obs', v_wf.n_obs, 'oos_mean', v_wf.mean,
                                          'oos_std', v_wf.std, 'oos_skew', v_wf.skew, 'oos_kurtosis', v_wf.kurtosis,
                                          'oos_sharpe', v_wf.sharpe, 'oos_net_return', v_wf.net_return,
-                                         'oos_buy_hold_return', v_wf.buy_hold_return);
+                                         'oos_buy_hold_return', v_wf.buy_hold_return, 'champion', v_champ);
     IF v_wf.folds = 0 THEN
         v_reasons := v_reasons || 'no_oos_folds'::text;
     ELSE
         IF v_wf.net_return <= v_wf.buy_hold_return THEN
             v_reasons := v_reasons || 'oos_below_buy_and_hold'::text;
         END IF;
-        SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
-        v_fig := v_fig || jsonb_build_object('champion', v_champ);
         IF v_champ IS NOT NULL AND v_champ <> p_model_id THEN
             SELECT count(c.seq)::integer, sum(c.net_return ORDER BY m.fold) INTO v_matched, v_ch_net
               FROM ml.fold_metric m
