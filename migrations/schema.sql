@@ -76,7 +76,7 @@ ALTER SCHEMA ml OWNER TO predator_owner;
 -- Name: SCHEMA ml; Type: COMMENT; Schema: -; Owner: predator_owner
 --
 
-COMMENT ON SCHEMA ml IS 'The model lane''s statistics: pure functions (PSR, DSR, MinTRL, PBO, the standard normal CDF and its inverse), executable by the operator and the auditor (docs/ml.md).';
+COMMENT ON SCHEMA ml IS 'The model lane: its statistics (pure functions: PSR, DSR, MinTRL, PBO, the standard normal CDF and its inverse) and its registry (ml.model, ml.trial, ml.fold_metric, ml.promotion, append-only and chained; the view ml.champion), read by the operator and the auditor, written through api.register_model, api.record_trial, api.record_fold_metric and api.evaluate_promotion (docs/ml.md).';
 
 
 --
@@ -1498,6 +1498,190 @@ ALTER FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_f
 --
 
 COMMENT ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) IS 'Operator: ends a declared operating cost from a business hour after the last closed one (a revision with active false; audited). PD011 no active cost of that name, PD012 bad hour or no reason, PD013 an hour already closed, PD015 future time.';
+
+
+--
+-- Name: evaluate_promotion(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) RETURNS TABLE(seq bigint, passed boolean, reasons text[], figures jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_model    ml.model;
+    v_conf     double precision;
+    v_pbo_max  double precision;
+    v_mdd_max  double precision;
+    v_to_max   double precision;
+    v_wf       record;
+    v_fw       record;
+    v_champ    text;
+    v_matched  integer;
+    v_ch_net   double precision;
+    v_n        bigint;
+    v_var      double precision;
+    v_dsr      double precision;
+    v_k        integer;
+    v_lengths  integer;
+    v_t        integer;
+    v_s        integer;
+    v_matrix   double precision[];
+    v_pbo      double precision;
+    v_mdd      double precision;
+    v_turnover double precision;
+    v_mintrl   double precision;
+    v_reasons  text[] := '{}';
+    v_fig      jsonb := '{}';
+    v_seq      bigint;
+BEGIN
+    IF p_lane IS NULL OR p_lane NOT IN ('paper', 'live_canary') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('evaluate_promotion refused: unknown lane %L', p_lane),
+            DETAIL = format('lane=%s', p_lane), HINT = 'A model is promoted to paper first, then to live_canary.';
+    END IF;
+    IF p_reason IS NULL OR length(btrim(p_reason)) = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'evaluate_promotion refused: an operator action needs a reason',
+            HINT = 'Pass a non-empty reason; it is kept with the decision and in the audit log.';
+    END IF;
+    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('evaluate_promotion refused: model %s is not registered', left(p_model_id, 200)),
+            DETAIL = format('model_id=%s', left(p_model_id, 200)), HINT = 'Register the model first (api.register_model); registered models are in ml.model.';
+    END IF;
+    -- one evaluation of a family at a time: the champion it compares with is the one it may replace
+    PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, hashtext(v_model.family));
+
+    v_conf    := coalesce(ops.setting_value('ml_min_confidence'), 0.95);
+    v_pbo_max := coalesce(ops.setting_value('ml_pbo_max'), 0.2);
+    v_mdd_max := coalesce(ops.setting_value(format('ml_%s_max_drawdown', p_lane)), CASE p_lane WHEN 'paper' THEN 0.25 ELSE 0.15 END);
+    v_to_max  := coalesce(ops.setting_value(format('ml_%s_max_turnover', p_lane)), CASE p_lane WHEN 'paper' THEN 1 ELSE 0.5 END);
+    v_fig := jsonb_build_object('lane', p_lane, 'family', v_model.family, 'min_confidence', v_conf, 'pbo_max', v_pbo_max,
+                                'max_drawdown_limit', v_mdd_max, 'max_turnover_limit', v_to_max);
+
+    -- out of sample, walk-forward: net of costs against buy-and-hold and the champion on the same hours
+    SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
+    SELECT * INTO v_wf FROM ml._fold_summary(p_model_id, 'walk_forward');
+    v_fig := v_fig || jsonb_build_object('oos_folds', v_wf.folds, 'oos_n_obs', v_wf.n_obs, 'oos_mean', v_wf.mean,
+                                         'oos_std', v_wf.std, 'oos_skew', v_wf.skew, 'oos_kurtosis', v_wf.kurtosis,
+                                         'oos_sharpe', v_wf.sharpe, 'oos_net_return', v_wf.net_return,
+                                         'oos_buy_hold_return', v_wf.buy_hold_return, 'champion', v_champ);
+    IF v_wf.folds = 0 THEN
+        v_reasons := v_reasons || 'no_oos_folds'::text;
+    ELSE
+        IF v_wf.net_return <= v_wf.buy_hold_return THEN
+            v_reasons := v_reasons || 'oos_below_buy_and_hold'::text;
+        END IF;
+        IF v_champ IS NOT NULL AND v_champ <> p_model_id THEN
+            SELECT count(c.seq)::integer, sum(c.net_return ORDER BY m.fold) INTO v_matched, v_ch_net
+              FROM ml.fold_metric m
+              LEFT JOIN ml.fold_metric c ON c.book_id = 0 AND c.model_id = v_champ AND c.kind = 'walk_forward'
+                                        AND c.period_from = m.period_from AND c.period_to = m.period_to
+             WHERE m.book_id = 0 AND m.model_id = p_model_id AND m.kind = 'walk_forward';
+            v_fig := v_fig || jsonb_build_object('champion_folds_matched', v_matched, 'champion_net_return', v_ch_net);
+            IF v_matched < v_wf.folds THEN
+                v_reasons := v_reasons || 'champion_hours_differ'::text;
+            ELSIF v_wf.net_return <= v_ch_net THEN
+                v_reasons := v_reasons || 'oos_below_champion'::text;
+            END IF;
+        END IF;
+    END IF;
+
+    -- the deflated Sharpe ratio, N from the trial ledger
+    SELECT count(*), coalesce(var_samp(t.sharpe), 0) INTO v_n, v_var FROM ml.trial t WHERE t.family = v_model.family;
+    v_fig := v_fig || jsonb_build_object('trials', v_n, 'trial_sharpe_variance', v_var);
+    IF v_n = 0 THEN
+        v_reasons := v_reasons || 'no_trials_recorded'::text;
+    ELSIF v_wf.folds > 0 THEN
+        BEGIN
+            IF v_wf.sharpe IS NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'no positive variance';
+            END IF;
+            v_dsr := ml.deflated_sharpe_ratio(v_wf.sharpe, v_var, v_n, v_wf.n_obs::double precision, v_wf.skew, v_wf.kurtosis);
+        EXCEPTION WHEN SQLSTATE 'PD012' THEN
+            v_dsr := NULL;
+        END;
+        v_fig := v_fig || jsonb_build_object('expected_max_sharpe', ml.expected_max_sharpe(v_var, v_n), 'dsr', v_dsr);
+        IF v_dsr IS NULL THEN
+            v_reasons := v_reasons || 'oos_statistics_invalid'::text;
+        ELSIF v_dsr < v_conf THEN
+            v_reasons := v_reasons || 'dsr_below_threshold'::text;
+        END IF;
+    END IF;
+
+    -- the probability of backtest overfitting over the family, when its trials carry returns
+    SELECT count(*)::integer, count(DISTINCT cardinality(t.returns))::integer, max(cardinality(t.returns))
+      INTO v_k, v_lengths, v_t FROM ml.trial t WHERE t.family = v_model.family AND t.returns IS NOT NULL;
+    v_fig := v_fig || jsonb_build_object('pbo_trials', v_k);
+    IF v_k >= 2 AND v_lengths > 1 THEN
+        v_reasons := v_reasons || 'pbo_not_computable'::text;
+    ELSIF v_k >= 2 THEN
+        v_s := CASE WHEN v_t >= 32 THEN 8 WHEN v_t >= 8 THEN 4 ELSE 2 END;
+        SELECT array_agg(r.row_values ORDER BY r.i) INTO v_matrix
+          FROM (SELECT i, array_agg(t.returns[i] ORDER BY t.seq) AS row_values
+                  FROM ml.trial t CROSS JOIN generate_series(v_t % v_s + 1, v_t) i
+                 WHERE t.family = v_model.family AND t.returns IS NOT NULL
+                 GROUP BY i) r;
+        v_pbo := ml.pbo(v_matrix, v_s);
+        v_fig := v_fig || jsonb_build_object('pbo', v_pbo, 'pbo_rows', v_t - v_t % v_s, 'pbo_blocks', v_s);
+        IF v_pbo > v_pbo_max THEN
+            v_reasons := v_reasons || 'pbo_above_threshold'::text;
+        END IF;
+    END IF;
+
+    -- the lane's limits on drawdown and turnover
+    SELECT max(f.max_drawdown), sum(f.n_obs * f.turnover) / nullif(sum(f.n_obs), 0) INTO v_mdd, v_turnover
+      FROM ml.fold_metric f
+     WHERE f.book_id = 0 AND f.model_id = p_model_id
+       AND (f.kind = 'walk_forward' OR (p_lane = 'live_canary' AND f.kind = 'forward'));
+    v_fig := v_fig || jsonb_build_object('max_drawdown', v_mdd, 'turnover', v_turnover);
+    IF v_mdd > v_mdd_max THEN
+        v_reasons := v_reasons || 'drawdown_above_limit'::text;
+    END IF;
+    IF v_turnover > v_to_max THEN
+        v_reasons := v_reasons || 'turnover_above_limit'::text;
+    END IF;
+
+    -- live_canary: after paper, with a forward track record of at least MinTRL
+    IF p_lane = 'live_canary' THEN
+        IF NOT EXISTS (SELECT FROM ml.promotion p WHERE p.book_id = 0 AND p.model_id = p_model_id AND p.lane = 'paper' AND p.passed) THEN
+            v_reasons := v_reasons || 'not_on_paper'::text;
+        END IF;
+        SELECT * INTO v_fw FROM ml._fold_summary(p_model_id, 'forward');
+        IF v_fw.folds > 0 AND v_fw.sharpe > 1e-9 THEN
+            BEGIN
+                v_mintrl := ml.min_track_record_length(v_fw.sharpe, 0, v_fw.skew, v_fw.kurtosis, v_conf);
+            EXCEPTION WHEN SQLSTATE 'PD012' THEN
+                v_mintrl := NULL;
+            END;
+        END IF;
+        v_fig := v_fig || jsonb_build_object('forward_folds', v_fw.folds, 'forward_n_obs', v_fw.n_obs,
+                                             'forward_sharpe', v_fw.sharpe, 'min_track_record_length', v_mintrl);
+        IF v_mintrl IS NULL OR v_fw.n_obs < ceil(v_mintrl) THEN
+            v_reasons := v_reasons || 'track_record_too_short'::text;
+        END IF;
+    END IF;
+
+    PERFORM ops._audit(0, 'evaluate_promotion', p_model_id,
+                       jsonb_build_object('lane', p_lane, 'family', v_model.family, 'passed', cardinality(v_reasons) = 0,
+                                          'reasons', to_jsonb(v_reasons), 'champion_before', v_champ,
+                                          'moves_champion', cardinality(v_reasons) = 0 AND v_champ IS DISTINCT FROM p_model_id),
+                       p_reason);
+    INSERT INTO ml.promotion (model_id, family, lane, passed, reasons, figures, reason, actor)
+    VALUES (p_model_id, v_model.family, p_lane, cardinality(v_reasons) = 0, v_reasons, v_fig, p_reason, ops.actor())
+    RETURNING ml.promotion.seq INTO v_seq;
+    RETURN QUERY SELECT v_seq, cardinality(v_reasons) = 0, v_reasons, v_fig;
+END
+$$;
+
+
+ALTER FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION evaluate_promotion(p_model_id text, p_lane text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). Reason codes: no_oos_folds, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
 
 
 --
@@ -2938,6 +3122,66 @@ COMMENT ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id tex
 
 
 --
+-- Name: record_fold_metric(text, text, integer, timestamp with time zone, timestamp with time zone, integer, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_seq bigint;
+BEGIN
+    PERFORM ops._require_finite('record_fold_metric',
+        ARRAY['p_mean', 'p_std', 'p_skew', 'p_kurtosis', 'p_sharpe', 'p_net_return', 'p_buy_hold_return', 'p_turnover', 'p_drawdown'],
+        ARRAY[p_mean, p_std, p_skew, p_kurtosis, p_sharpe, p_net_return, p_buy_hold_return, p_turnover, p_drawdown]);
+    PERFORM ops._require_business_time('record_fold_metric', ARRAY['p_period_from', 'p_period_to'], ARRAY[p_period_from, p_period_to]);
+    IF p_model_id IS NULL OR p_kind IS NULL OR p_fold IS NULL OR p_period_from IS NULL OR p_period_to IS NULL OR p_n_obs IS NULL
+       OR p_mean IS NULL OR p_std IS NULL OR p_skew IS NULL OR p_kurtosis IS NULL OR p_sharpe IS NULL OR p_net_return IS NULL
+       OR p_buy_hold_return IS NULL OR p_turnover IS NULL OR p_drawdown IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_fold_metric refused: a required argument is missing',
+            DETAIL = format('p_model_id=%s p_kind=%s p_fold=%s', left(p_model_id, 200), p_kind, p_fold),
+            HINT = 'Pass every figure of the fold; none may be NULL.';
+    END IF;
+    IF p_kind NOT IN ('walk_forward', 'forward') OR p_fold < 0 OR p_period_from >= p_period_to OR p_n_obs <= 1 OR p_std < 0
+       OR p_kurtosis <= 0 OR p_turnover < 0 OR p_drawdown NOT BETWEEN 0 AND 1
+       OR abs(p_sharpe - CASE WHEN p_std = 0 THEN 0 ELSE p_mean / p_std END) > 1e-6 * greatest(1, abs(p_sharpe)) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s of model %s is out of its domain', p_fold, p_model_id),
+            DETAIL = format('kind=%s fold=%s period_from=%s period_to=%s n_obs=%s mean=%s std=%s kurtosis=%s sharpe=%s turnover=%s max_drawdown=%s',
+                            p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_drawdown),
+            HINT = 'kind is walk_forward or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
+    END IF;
+    IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('record_fold_metric refused: model %s is not registered', left(p_model_id, 200)),
+            DETAIL = format('model_id=%s', left(p_model_id, 200)),
+            HINT = 'Register the model first (api.register_model).';
+    END IF;
+    IF EXISTS (SELECT FROM ml.fold_metric f WHERE f.book_id = 0 AND f.model_id = p_model_id AND f.kind = p_kind AND f.fold = p_fold) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s (%s) of model %s is already recorded', p_fold, p_kind, p_model_id),
+            DETAIL = format('model_id=%s kind=%s fold=%s', p_model_id, p_kind, p_fold),
+            HINT = 'A fold''s figures are recorded once; number a new fold.';
+    END IF;
+    INSERT INTO ml.fold_metric (model_id, kind, fold, period_from, period_to, n_obs, mean, std, skew, kurtosis, sharpe,
+                                net_return, buy_hold_return, turnover, max_drawdown, actor)
+    VALUES (p_model_id, p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_skew, p_kurtosis, p_sharpe,
+            p_net_return, p_buy_hold_return, p_turnover, p_drawdown, ops.actor())
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$$;
+
+
+ALTER FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';
+
+
+--
 -- Name: record_hour_knowledge(text, timestamp with time zone, text[], text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -3214,6 +3458,55 @@ COMMENT ON FUNCTION api.record_replay(p_account text, p_run_id text, p_from time
 
 
 --
+-- Name: record_trial(text, jsonb, integer, numeric, jsonb, numeric[]); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    v_seq bigint;
+BEGIN
+    PERFORM ops._require_finite('record_trial', ARRAY['p_sharpe'], ARRAY[p_sharpe]);
+    IF p_returns IS NOT NULL THEN
+        PERFORM ops._require_finite('record_trial', (SELECT array_agg(format('p_returns[%s]', i) ORDER BY i)
+                                                       FROM generate_subscripts(p_returns, 1) i), p_returns);
+    END IF;
+    IF p_family IS NULL OR p_family !~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' OR p_params IS NULL
+       OR jsonb_typeof(p_params) <> 'object' OR p_n_obs IS NULL OR p_n_obs <= 1 OR p_sharpe IS NULL
+       OR abs(p_sharpe) > 1000 OR (p_metrics IS NOT NULL AND jsonb_typeof(p_metrics) <> 'object') THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_trial refused: a trial needs its family, parameters, observations and Sharpe ratio',
+            DETAIL = format('p_family=%s p_params=%s p_n_obs=%s p_sharpe=%s p_metrics=%s', left(p_family, 200),
+                            left(p_params::text, 200), p_n_obs, p_sharpe, left(p_metrics::text, 200)),
+            HINT = 'Pass the family name, the parameters and metrics as JSON objects, more than 1 observation and a Sharpe ratio per period within ±1000.';
+    END IF;
+    IF p_returns IS NOT NULL AND (array_ndims(p_returns) <> 1 OR cardinality(p_returns) NOT BETWEEN 4 AND 100000
+                                  OR array_position(p_returns, NULL) IS NOT NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_trial refused: p_returns is not a series of returns',
+            DETAIL = format('cardinality=%s ndims=%s', cardinality(p_returns), array_ndims(p_returns)),
+            HINT = 'Pass the per-period returns in time order as a one-dimensional array of 4 to 100000 numbers without NULL, or NULL.';
+    END IF;
+    INSERT INTO ml.trial (family, params, n_obs, sharpe, metrics, returns, actor)
+    VALUES (p_family, p_params, p_n_obs, p_sharpe::double precision, coalesce(p_metrics, '{}'::jsonb),
+            p_returns::double precision[], ops.actor())
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$_$;
+
+
+ALTER FUNCTION api.record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]) IS 'Worker and operator: records one configuration tried in a model family in ml.trial (append-only, chained): parameters, in-sample Sharpe ratio per period over n_obs periods, other metrics, optional per-period returns (for the family''s PBO). The count per family is the N of the deflated Sharpe ratio. PD012 NaN/±Infinity or a missing or malformed argument.';
+
+
+--
 -- Name: record_validation(text, timestamp with time zone, timestamp with time zone, boolean, jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -3447,6 +3740,68 @@ ALTER FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time
 --
 
 COMMENT ON FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) IS 'Worker: records the worker process''s resident memory (kB) at an hour''s close and trips the worker_rss_mb breaker (paper: entries paused with an infrastructure incident; live lanes: global halt) when it reaches the threshold set with api.set_breaker. PD012 a negative or NULL RSS, a pid <= 0; PD015 a business time in the future.';
+
+
+--
+-- Name: register_model(text, text, text, text, text[], jsonb, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $_$
+DECLARE
+    v_seq bigint;
+BEGIN
+    IF p_model_id IS NULL OR p_model_id !~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'
+       OR p_family IS NULL OR p_family !~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'register_model refused: the model id or family is not a name',
+            DETAIL = format('p_model_id=%s p_family=%s', left(p_model_id, 200), left(p_family, 200)),
+            HINT = 'A model id and a family are 1 to 128 characters of letters, digits and . _ : -, starting with a letter or digit.';
+    END IF;
+    IF p_code_version IS NULL OR length(btrim(p_code_version)) NOT BETWEEN 1 AND 200
+       OR p_dataset_hash IS NULL OR p_dataset_hash !~ '^[0-9a-f]{64}$'
+       OR p_artefact_sha256 IS NULL OR p_artefact_sha256 !~ '^[0-9a-f]{64}$'
+       OR p_artefact_path IS NULL OR length(btrim(p_artefact_path)) NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('register_model refused: model %s lacks its lineage', p_model_id),
+            DETAIL = format('p_code_version=%s p_dataset_hash=%s p_artefact_sha256=%s p_artefact_path=%s', left(p_code_version, 200),
+                            left(p_dataset_hash, 100), left(p_artefact_sha256, 100), left(p_artefact_path, 200)),
+            HINT = 'Pass the code version (1..200 characters), the dataset hash from api.dataset_hash and the artefact sha256 (64 lowercase hex each) and the artefact path (1..1000 characters).';
+    END IF;
+    IF p_features IS NULL OR cardinality(p_features) NOT BETWEEN 1 AND 10000 OR array_ndims(p_features) <> 1
+       OR array_position(p_features, NULL) IS NOT NULL
+       OR (SELECT count(DISTINCT f) FROM unnest(p_features) f) <> cardinality(p_features)
+       OR EXISTS (SELECT FROM unnest(p_features) f WHERE length(btrim(f)) NOT BETWEEN 1 AND 200) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('register_model refused: the feature list of model %s is not a list of names', p_model_id),
+            DETAIL = format('p_features=%s', left(p_features::text, 500)),
+            HINT = 'Pass 1 to 10000 distinct feature names of 1 to 200 characters, in the order the model reads them.';
+    END IF;
+    IF p_params IS NULL OR jsonb_typeof(p_params) <> 'object' THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('register_model refused: the parameters of model %s are not a JSON object', p_model_id),
+            DETAIL = format('p_params=%s', left(p_params::text, 500)),
+            HINT = 'Pass the hyperparameters (seeds and thread counts included) as a JSON object.';
+    END IF;
+    IF EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('register_model refused: model %s is already registered', p_model_id),
+            DETAIL = format('model_id=%s', p_model_id),
+            HINT = 'A model id names one artefact for ever: register a retrained model under a new id.';
+    END IF;
+    INSERT INTO ml.model (model_id, family, code_version, dataset_hash, features, params, artefact_sha256, artefact_path, actor)
+    VALUES (p_model_id, p_family, p_code_version, p_dataset_hash, p_features, p_params, p_artefact_sha256, p_artefact_path, ops.actor())
+    RETURNING seq INTO v_seq;
+    RETURN v_seq;
+END
+$_$;
+
+
+ALTER FUNCTION api.register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text) IS 'Worker and operator: registers a trained model in ml.model (append-only, chained): id, family, code version, dataset hash (api.dataset_hash), features, parameters, artefact sha256 and path. Decides nothing (api.evaluate_promotion does). PD012 a missing or malformed argument or an id already registered.';
 
 
 --
@@ -4350,23 +4705,27 @@ BEGIN
     IF p_name IS NULL OR p_name NOT IN ('max_clock_skew_seconds', 'reconcile_tolerance', 'live_burn_in_days',
                                         'alert_dedup_window_seconds', 'alert_rate_limit_per_minute', 'alert_max_attempts',
                                         'two_person_rule', 'retention_log_days', 'retention_report_days',
-                                        'retention_chaos_days') THEN
+                                        'retention_chaos_days', 'ml_min_confidence', 'ml_pbo_max',
+                                        'ml_paper_max_drawdown', 'ml_paper_max_turnover',
+                                        'ml_live_canary_max_drawdown', 'ml_live_canary_max_turnover') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days, ml_min_confidence, ml_pbo_max, ml_paper_max_drawdown, ml_paper_max_turnover, ml_live_canary_max_drawdown, ml_live_canary_max_turnover.';
     END IF;
     v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
                          WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
                          WHEN 'alert_max_attempts' THEN 20
                          WHEN 'retention_log_days' THEN 3650 WHEN 'retention_report_days' THEN 3650
-                         WHEN 'retention_chaos_days' THEN 3650 ELSE 1 END;
-    v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1 ELSE 0 END;
+                         WHEN 'retention_chaos_days' THEN 3650 WHEN 'ml_min_confidence' THEN 0.9999
+                         WHEN 'ml_paper_max_turnover' THEN 1000 WHEN 'ml_live_canary_max_turnover' THEN 1000 ELSE 1 END;
+    v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1
+                  WHEN p_name = 'ml_min_confidence' THEN 0.5 ELSE 0 END;
     IF p_value IS NULL OR p_value < v_min OR p_value > v_max
        OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule', 'retention_log_days',
                       'retention_report_days', 'retention_chaos_days') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever).';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever); ml_min_confidence is 0.5..0.9999; ml_pbo_max and ml_*_max_drawdown are 0..1; ml_*_max_turnover is 0..1000.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     IF p_name = 'two_person_rule' AND p_value = 0 THEN   -- no-op while the rule is off
@@ -4379,9 +4738,14 @@ BEGIN
     -- forward record (api.register_strategy's PD014). Tightening needs no one else.
     v_current := CASE p_name WHEN 'reconcile_tolerance' THEN ops.reconcile_tolerance()
                              WHEN 'max_clock_skew_seconds' THEN extract(epoch FROM ops.clock_skew())
-                             WHEN 'live_burn_in_days' THEN coalesce(ops.setting_value('live_burn_in_days'), 30) END;
+                             WHEN 'live_burn_in_days' THEN coalesce(ops.setting_value('live_burn_in_days'), 30)
+                             ELSE ops.setting_value(p_name) END;
+    -- The model promotion gate's thresholds (api.evaluate_promotion) likewise: a lower confidence, a higher
+    -- PBO, drawdown or turnover ceiling admits a model the gate would refuse.
     IF (p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current)
-       OR (p_name = 'live_burn_in_days' AND p_value < v_current) THEN
+       OR (p_name IN ('live_burn_in_days', 'ml_min_confidence') AND p_value < v_current)
+       OR (p_name IN ('ml_pbo_max', 'ml_paper_max_drawdown', 'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
+                      'ml_live_canary_max_turnover') AND p_value > v_current) THEN
         v_request := ops._require_approval('set_setting', p_name, jsonb_build_object('value', p_value),
                                            format('set_setting %s %s (from %s; one operator alone)', p_name, p_value, v_current));
     END IF;
@@ -4400,7 +4764,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows); ml_min_confidence 0.5..0.9999, ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000, the model promotion gate''s thresholds (loosening one needs an approval). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
 
 
 --
@@ -6362,6 +6726,54 @@ COMMENT ON FUNCTION market.tg_candle_load__clock() IS 'Trigger: refuses a candle
 
 
 --
+-- Name: _fold_summary(text, text); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml._fold_summary(p_model_id text, p_kind text) RETURNS TABLE(folds integer, n_obs bigint, mean double precision, std double precision, skew double precision, kurtosis double precision, sharpe double precision, net_return double precision, buy_hold_return double precision, turnover double precision, max_drawdown double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    WITH f AS (
+        SELECT m.n_obs::double precision AS n, m.mean AS mu, m.std AS s, m.skew AS g3, m.kurtosis AS g4, m.net_return,
+               m.buy_hold_return, m.turnover, m.max_drawdown, m.fold
+          FROM ml.fold_metric m WHERE m.model_id = p_model_id AND m.kind = p_kind
+    ), raw AS (
+        SELECT count(*)::integer AS folds, sum(f.n)::bigint AS n,
+               sum(f.n * f.mu ORDER BY f.fold) / sum(f.n) AS e1,
+               sum(f.n * (f.s ^ 2 + f.mu ^ 2) ORDER BY f.fold) / sum(f.n) AS e2,
+               sum(f.n * (f.g3 * f.s ^ 3 + 3 * f.mu * f.s ^ 2 + f.mu ^ 3) ORDER BY f.fold) / sum(f.n) AS e3,
+               sum(f.n * (f.g4 * f.s ^ 4 + 4 * f.g3 * f.s ^ 3 * f.mu + 6 * f.s ^ 2 * f.mu ^ 2 + f.mu ^ 4) ORDER BY f.fold) / sum(f.n) AS e4,
+               sum(f.net_return ORDER BY f.fold) AS net, sum(f.buy_hold_return ORDER BY f.fold) AS bh,
+               sum(f.n * f.turnover ORDER BY f.fold) / sum(f.n) AS turnover, max(f.max_drawdown) AS mdd
+          FROM f
+    ), c AS (
+        SELECT r.*, r.e2 - r.e1 ^ 2 AS m2, r.e3 - 3 * r.e1 * r.e2 + 2 * r.e1 ^ 3 AS m3,
+               r.e4 - 4 * r.e1 * r.e3 + 6 * r.e1 ^ 2 * r.e2 - 3 * r.e1 ^ 4 AS m4
+          FROM raw r
+    )
+    SELECT c.folds, c.n, c.e1,
+           CASE WHEN c.m2 > 0 THEN sqrt(c.m2) END,
+           CASE WHEN c.m2 > 0 THEN c.m3 / sqrt(c.m2) ^ 3 END,
+           CASE WHEN c.m2 > 0 THEN c.m4 / c.m2 ^ 2 END,
+           CASE WHEN c.m2 > 0 THEN c.e1 / sqrt(c.m2) END,
+           c.net, c.bh, c.turnover, c.mdd
+      FROM c;
+END
+$$;
+
+
+ALTER FUNCTION ml._fold_summary(p_model_id text, p_kind text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _fold_summary(p_model_id text, p_kind text); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml._fold_summary(p_model_id text, p_kind text) IS 'A model''s out-of-sample figures over its folds of one kind (walk_forward or forward), pooled as one series from each fold''s n, mean, population std, skew and kurtosis (raw moments weighted by n): n_obs, mean, std, skew, kurtosis (not excess), Sharpe ratio per period; summed net and buy-and-hold log returns; n-weighted turnover; the worst drawdown. Used by api.evaluate_promotion (docs/ml.md).';
+
+
+--
 -- Name: _refuse(text, text, text, text, text); Type: FUNCTION; Schema: ml; Owner: predator_owner
 --
 
@@ -6984,7 +7396,10 @@ BEGIN
     ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
         RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
                                   'what', 'set_setting two_person_rule 0');
-    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days')
+    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days',
+                                                   'ml_min_confidence', 'ml_pbo_max', 'ml_paper_max_drawdown',
+                                                   'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
+                                                   'ml_live_canary_max_turnover')
           AND p_mode IS NULL AND p_value >= 0 THEN
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_setting %s %s', p_target, p_value));
@@ -7035,8 +7450,8 @@ BEGIN
         DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
-               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds or live_burn_in_days with the '
-               'new value), set_lane (target live_canary|live_promoted/<currency>, '
+               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds, live_burn_in_days or an '
+               'ml_* promotion gate threshold with the new value), set_lane (target live_canary|live_promoted/<currency>, '
                'value: the budget), promote_session (target SES-<n>, value: the promoted allocation), '
                'demote_session (target SES-<n>, no mode or value).';
 END
@@ -7049,7 +7464,7 @@ ALTER FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p
 -- Name: FUNCTION _approval_target(p_action text, p_target text, p_mode text, p_value numeric); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(p_action text, p_target text, p_mode text, p_value numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days / an ml_* gate threshold with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
 
 
 --
@@ -8012,7 +8427,11 @@ CREATE FUNCTION ops.chained_tables() RETURNS TABLE(tbl text, extra_exclude text[
            ('ledger.treasury_transfer', '{}'),
            ('portfolio.treasury_status', '{}'),
            ('ops.transfer_posting', '{}'),
-           ('trading.fill_void', '{}')
+           ('trading.fill_void', '{}'),
+           ('ml.model', '{}'),
+           ('ml.trial', '{}'),
+           ('ml.fold_metric', '{}'),
+           ('ml.promotion', '{}')
 $$;
 
 
@@ -16753,9 +17172,10 @@ CREATE TABLE ops.setting (
     CONSTRAINT alert_settings_are_bounded CHECK ((((name <> 'alert_dedup_window_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (86400)::numeric))) AND ((name <> 'alert_rate_limit_per_minute'::text) OR ((value >= (1)::numeric) AND (value <= (600)::numeric) AND (value = trunc(value)))) AND ((name <> 'alert_max_attempts'::text) OR ((value >= (1)::numeric) AND (value <= (20)::numeric) AND (value = trunc(value)))))),
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
     CONSTRAINT live_burn_in_days_is_bounded CHECK (((name <> 'live_burn_in_days'::text) OR ((value >= (0)::numeric) AND (value <= (365)::numeric)))),
+    CONSTRAINT ml_settings_are_bounded CHECK ((((name <> 'ml_min_confidence'::text) OR ((value >= 0.5) AND (value <= 0.9999))) AND ((name <> ALL (ARRAY['ml_pbo_max'::text, 'ml_paper_max_drawdown'::text, 'ml_live_canary_max_drawdown'::text])) OR ((value >= (0)::numeric) AND (value <= (1)::numeric))) AND ((name <> ALL (ARRAY['ml_paper_max_turnover'::text, 'ml_live_canary_max_turnover'::text])) OR ((value >= (0)::numeric) AND (value <= (1000)::numeric))))),
     CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
     CONSTRAINT retention_days_are_bounded CHECK (((name <> ALL (ARRAY['retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text])) OR ((value >= (0)::numeric) AND (value <= (3650)::numeric) AND (value = trunc(value))))),
-    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text, 'retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text]))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text, 'retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text, 'ml_min_confidence'::text, 'ml_pbo_max'::text, 'ml_paper_max_drawdown'::text, 'ml_paper_max_turnover'::text, 'ml_live_canary_max_drawdown'::text, 'ml_live_canary_max_turnover'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
@@ -16770,7 +17190,7 @@ ALTER TABLE ops.setting OWNER TO predator_owner;
 -- Name: TABLE setting; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days before live, 0..365. alert_*: the notifier''s pacing. two_person_rule: 0 or 1. retention_log_days, retention_report_days, retention_chaos_days: how many days predator retention apply keeps log files, reports and chaos work directories, 0..3650 (0 = for ever); never rows of the database.';
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days before live, 0..365. alert_*: the notifier''s pacing. two_person_rule: 0 or 1. retention_log_days, retention_report_days, retention_chaos_days: how many days predator retention apply keeps log files, reports and chaos work directories, 0..3650 (0 = for ever); never rows of the database. ml_*: the model promotion gate''s thresholds (api.evaluate_promotion, docs/ml.md): ml_min_confidence 0.5..0.9999 (DSR threshold and MinTRL confidence), ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000.';
 
 
 --
@@ -17806,6 +18226,196 @@ COMMENT ON TABLE market.universe IS 'Named, versioned trading universes (V1 = th
 
 
 --
+-- Name: promotion; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.promotion (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    model_id text NOT NULL,
+    family text NOT NULL,
+    lane text NOT NULL,
+    passed boolean NOT NULL,
+    reasons text[] NOT NULL,
+    figures jsonb NOT NULL,
+    reason text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT promotion_figures_is_object CHECK ((jsonb_typeof(figures) = 'object'::text)),
+    CONSTRAINT promotion_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT promotion_lane_is_known CHECK ((lane = ANY (ARRAY['paper'::text, 'live_canary'::text]))),
+    CONSTRAINT promotion_passed_iff_no_reason CHECK ((passed = (cardinality(reasons) = 0))),
+    CONSTRAINT promotion_reason_is_given CHECK ((length(btrim(reason)) > 0)),
+    CONSTRAINT promotion_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ml.promotion OWNER TO predator_owner;
+
+--
+-- Name: TABLE promotion; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.promotion IS 'Every decision of the promotion gate (api.evaluate_promotion, operator), append-only and chained (book 0): the model, its family, the target lane (paper or live_canary), passed (exactly when no reason code), the reason codes of a refusal, the figures the gate computed, the operator''s reason, who and when. The latest passed row per family and lane is the champion (ml.champion).';
+
+
+--
+-- Name: champion; Type: VIEW; Schema: ml; Owner: predator_owner
+--
+
+CREATE VIEW ml.champion AS
+ SELECT DISTINCT ON (p.family, p.lane) p.family,
+    p.lane,
+    p.model_id,
+    p.seq AS promotion_seq,
+    p.actor,
+    p.recorded_at
+   FROM ml.promotion p
+  WHERE p.passed
+  ORDER BY p.family, p.lane, p.seq DESC;
+
+
+ALTER TABLE ml.champion OWNER TO predator_owner;
+
+--
+-- Name: VIEW champion; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON VIEW ml.champion IS 'The champion alias of each model family and lane: the model of the latest passed promotion (ml.promotion). Derived, never set: only a passed api.evaluate_promotion moves it.';
+
+
+--
+-- Name: fold_metric; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.fold_metric (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    model_id text NOT NULL,
+    kind text NOT NULL,
+    fold integer NOT NULL,
+    period_from timestamp with time zone NOT NULL,
+    period_to timestamp with time zone NOT NULL,
+    n_obs integer NOT NULL,
+    mean double precision NOT NULL,
+    std double precision NOT NULL,
+    skew double precision NOT NULL,
+    kurtosis double precision NOT NULL,
+    sharpe double precision NOT NULL,
+    net_return double precision NOT NULL,
+    buy_hold_return double precision NOT NULL,
+    turnover double precision NOT NULL,
+    max_drawdown double precision NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT fold_metric_figures_are_finite CHECK ((('NaN'::double precision <> ALL (ARRAY[mean, std, skew, kurtosis, sharpe, net_return, buy_hold_return, turnover, max_drawdown])) AND ('Infinity'::double precision <> ALL (ARRAY[mean, std, skew, kurtosis, sharpe, net_return, buy_hold_return, turnover, max_drawdown])) AND ('-Infinity'::double precision <> ALL (ARRAY[mean, std, skew, kurtosis, sharpe, net_return, buy_hold_return, turnover, max_drawdown])))),
+    CONSTRAINT fold_metric_fold_is_non_negative CHECK ((fold >= 0)),
+    CONSTRAINT fold_metric_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT fold_metric_kind_is_known CHECK ((kind = ANY (ARRAY['walk_forward'::text, 'forward'::text]))),
+    CONSTRAINT fold_metric_kurtosis_is_positive CHECK ((kurtosis > (0)::double precision)),
+    CONSTRAINT fold_metric_max_drawdown_is_a_fraction CHECK (((max_drawdown >= (0)::double precision) AND (max_drawdown <= (1)::double precision))),
+    CONSTRAINT fold_metric_n_obs_is_positive CHECK ((n_obs > 1)),
+    CONSTRAINT fold_metric_period_from_is_finite CHECK (((period_from > '-infinity'::timestamp with time zone) AND (period_from < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fold_metric_period_is_ordered CHECK ((period_from < period_to)),
+    CONSTRAINT fold_metric_period_to_is_finite CHECK (((period_to > '-infinity'::timestamp with time zone) AND (period_to < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fold_metric_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fold_metric_std_is_non_negative CHECK ((std >= (0)::double precision)),
+    CONSTRAINT fold_metric_turnover_is_non_negative CHECK ((turnover >= (0)::double precision))
+);
+
+
+ALTER TABLE ml.fold_metric OWNER TO predator_owner;
+
+--
+-- Name: TABLE fold_metric; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.fold_metric IS 'Out-of-sample figures of a model per fold (api.record_fold_metric), append-only and chained (book 0): kind walk_forward (a purged walk-forward test fold) or forward (a paper or shadow period, the track record of live_canary); the period [period_from, period_to); the per-period returns'' n_obs, mean, population std, skew, kurtosis (not excess) and Sharpe ratio (mean/std, per period), all net of fees and slippage; the fold''s total log return net of costs and buy-and-hold''s on the same hours; mean turnover per period (traded notional / equity) and maximum drawdown (a fraction).';
+
+
+--
+-- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.model (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    model_id text NOT NULL,
+    family text NOT NULL,
+    code_version text NOT NULL,
+    dataset_hash text NOT NULL,
+    features text[] NOT NULL,
+    params jsonb NOT NULL,
+    artefact_sha256 text NOT NULL,
+    artefact_path text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
+    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
+    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
+    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ml.model OWNER TO predator_owner;
+
+--
+-- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
+
+
+--
+-- Name: trial; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.trial (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    family text NOT NULL,
+    params jsonb NOT NULL,
+    n_obs integer NOT NULL,
+    sharpe double precision NOT NULL,
+    metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
+    returns double precision[],
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT trial_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT trial_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT trial_metrics_is_object CHECK ((jsonb_typeof(metrics) = 'object'::text)),
+    CONSTRAINT trial_n_obs_is_positive CHECK ((n_obs > 1)),
+    CONSTRAINT trial_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT trial_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT trial_returns_are_a_series CHECK (((array_ndims(returns) = 1) AND ((cardinality(returns) >= 4) AND (cardinality(returns) <= 100000)) AND (array_position(returns, NULL::double precision) IS NULL))),
+    CONSTRAINT trial_sharpe_is_finite CHECK (((sharpe > '-Infinity'::double precision) AND (sharpe < 'Infinity'::double precision) AND (sharpe <> 'NaN'::double precision)))
+);
+
+
+ALTER TABLE ml.trial OWNER TO predator_owner;
+
+--
+-- Name: TABLE trial; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.trial IS 'Every configuration tried in a model family (api.record_trial), append-only and chained (book 0): parameters, in-sample Sharpe ratio per observation over n_obs observations, other in-sample metrics, and optionally the per-period returns over the selection window (the columns of ml.pbo). The count per family is the N of the deflated Sharpe ratio.';
+
+
+--
 -- Name: alert_outbox_seq_seq; Type: SEQUENCE; Schema: ops; Owner: predator_owner
 --
 
@@ -18198,6 +18808,54 @@ ALTER TABLE ONLY market.universe
 
 ALTER TABLE ONLY market.venue
     ADD CONSTRAINT venue_pkey PRIMARY KEY (venue);
+
+
+--
+-- Name: fold_metric fold_metric_once; Type: CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.fold_metric
+    ADD CONSTRAINT fold_metric_once UNIQUE (book_id, model_id, kind, fold);
+
+
+--
+-- Name: fold_metric fold_metric_pkey; Type: CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.fold_metric
+    ADD CONSTRAINT fold_metric_pkey PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: model model_id_is_unique; Type: CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.model
+    ADD CONSTRAINT model_id_is_unique UNIQUE (book_id, model_id);
+
+
+--
+-- Name: model model_pkey; Type: CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.model
+    ADD CONSTRAINT model_pkey PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: promotion promotion_pkey; Type: CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.promotion
+    ADD CONSTRAINT promotion_pkey PRIMARY KEY (book_id, seq);
+
+
+--
+-- Name: trial trial_pkey; Type: CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.trial
+    ADD CONSTRAINT trial_pkey PRIMARY KEY (book_id, seq);
 
 
 --
@@ -18949,6 +19607,20 @@ CREATE INDEX candle_quarantine_feed_ts_idx ON market.candle_quarantine USING btr
 
 
 --
+-- Name: promotion_family; Type: INDEX; Schema: ml; Owner: predator_owner
+--
+
+CREATE INDEX promotion_family ON ml.promotion USING btree (family, lane, seq);
+
+
+--
+-- Name: trial_family; Type: INDEX; Schema: ml; Owner: predator_owner
+--
+
+CREATE INDEX trial_family ON ml.trial USING btree (family);
+
+
+--
 -- Name: alert_attempt_channel_ts_idx; Type: INDEX; Schema: ops; Owner: predator_owner
 --
 
@@ -19254,6 +19926,90 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON market.candle_quarantine FOR 
 --
 
 CREATE TRIGGER _100_clock BEFORE INSERT ON market.candle_load FOR EACH ROW EXECUTE FUNCTION market.tg_candle_load__clock();
+
+
+--
+-- Name: fold_metric _010_append_only; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ml.fold_metric FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: model _010_append_only; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ml.model FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: promotion _010_append_only; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ml.promotion FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: trial _010_append_only; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON ml.trial FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fold_metric _011_no_truncate; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ml.fold_metric FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: model _011_no_truncate; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ml.model FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: promotion _011_no_truncate; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ml.promotion FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: trial _011_no_truncate; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON ml.trial FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fold_metric _900_chain; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ml.fold_metric FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: model _900_chain; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ml.model FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: promotion _900_chain; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ml.promotion FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
+
+
+--
+-- Name: trial _900_chain; Type: TRIGGER; Schema: ml; Owner: predator_owner
+--
+
+CREATE TRIGGER _900_chain BEFORE INSERT ON ml.trial FOR EACH ROW EXECUTE FUNCTION ops.tg_chain__append();
 
 
 --
@@ -20490,6 +21246,22 @@ ALTER TABLE ONLY market.instrument
 
 
 --
+-- Name: fold_metric fold_metric_model; Type: FK CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.fold_metric
+    ADD CONSTRAINT fold_metric_model FOREIGN KEY (book_id, model_id) REFERENCES ml.model(book_id, model_id);
+
+
+--
+-- Name: promotion promotion_model; Type: FK CONSTRAINT; Schema: ml; Owner: predator_owner
+--
+
+ALTER TABLE ONLY ml.promotion
+    ADD CONSTRAINT promotion_model FOREIGN KEY (book_id, model_id) REFERENCES ml.model(book_id, model_id);
+
+
+--
 -- Name: alert_attempt alert_attempt_alert; Type: FK CONSTRAINT; Schema: ops; Owner: predator_owner
 --
 
@@ -21493,6 +22265,14 @@ GRANT ALL ON FUNCTION api.end_operating_cost(p_account text, p_name text, p_effe
 
 
 --
+-- Name: FUNCTION evaluate_promotion(p_model_id text, p_lane text, p_reason text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) TO predator_operator;
+
+
+--
 -- Name: FUNCTION execution_quality(p_account text, p_from timestamp with time zone, p_to timestamp with time zone); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -21652,6 +22432,14 @@ GRANT ALL ON FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id t
 
 
 --
+-- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) TO predator_worker;
+
+
+--
 -- Name: FUNCTION record_hour_knowledge(p_account text, p_hour timestamp with time zone, p_symbols text[], p_interval text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -21684,6 +22472,14 @@ GRANT ALL ON FUNCTION api.record_replay(p_account text, p_run_id text, p_from ti
 
 
 --
+-- Name: FUNCTION record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_trial(p_family text, p_params jsonb, p_n_obs integer, p_sharpe numeric, p_metrics jsonb, p_returns numeric[]) TO predator_worker;
+
+
+--
 -- Name: FUNCTION record_validation(p_account text, p_from timestamp with time zone, p_to timestamp with time zone, p_incremental boolean, p_gates jsonb); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -21713,6 +22509,14 @@ GRANT ALL ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_c
 
 REVOKE ALL ON FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer, p_detail jsonb) TO predator_worker;
+
+
+--
+-- Name: FUNCTION register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.register_model(p_model_id text, p_family text, p_code_version text, p_dataset_hash text, p_features text[], p_params jsonb, p_artefact_sha256 text, p_artefact_path text) TO predator_worker;
 
 
 --
@@ -22138,6 +22942,15 @@ GRANT ALL ON FUNCTION market.marks(p_venue text, p_symbols text[], p_at timestam
 --
 
 REVOKE ALL ON FUNCTION market.tg_candle_load__clock() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _fold_summary(p_model_id text, p_kind text); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml._fold_summary(p_model_id text, p_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml._fold_summary(p_model_id text, p_kind text) TO predator_operator;
+GRANT ALL ON FUNCTION ml._fold_summary(p_model_id text, p_kind text) TO predator_auditor;
 
 
 --
@@ -24359,6 +25172,46 @@ GRANT SELECT ON TABLE market.cluster TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE market.universe TO predator_auditor;
+
+
+--
+-- Name: TABLE promotion; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.promotion TO predator_operator;
+GRANT SELECT ON TABLE ml.promotion TO predator_auditor;
+
+
+--
+-- Name: TABLE champion; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.champion TO predator_operator;
+GRANT SELECT ON TABLE ml.champion TO predator_auditor;
+
+
+--
+-- Name: TABLE fold_metric; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.fold_metric TO predator_operator;
+GRANT SELECT ON TABLE ml.fold_metric TO predator_auditor;
+
+
+--
+-- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.model TO predator_operator;
+GRANT SELECT ON TABLE ml.model TO predator_auditor;
+
+
+--
+-- Name: TABLE trial; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.trial TO predator_operator;
+GRANT SELECT ON TABLE ml.trial TO predator_auditor;
 
 
 --

@@ -1,5 +1,5 @@
--- grants/99_ml.sql — the model lane's statistics (migration 0042, issue 19). Schema ml holds pure functions only
--- (no table, no write): PSR, DSR, MinTRL, PBO and the normal CDF and quantile they need, with their internal
+-- grants/99_ml.sql — the model lane (migrations 0042 and 0043, issue 19). Schema ml holds pure functions (no
+-- write): PSR, DSR, MinTRL, PBO and the normal CDF and quantile they need, with their internal
 -- checks (ml._refuse, ml._require_finite, ml._sr_variance_term, which the public ones call as their caller).
 -- The operator (who will run the promotion gate) and the auditor (who recomputes what a gate decided) execute
 -- them all; the worker, which never judges a model, none; PUBLIC none (every function of the owner is closed
@@ -8,3 +8,14 @@ REVOKE ALL ON SCHEMA ml FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ml FROM PUBLIC;
 GRANT USAGE ON SCHEMA ml TO predator_operator, predator_auditor;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ml TO predator_operator, predator_auditor;
+
+-- The registry (migration 0043): its tables and the view ml.champion are read by the operator and the auditor
+-- (no login role writes them: the api doors below do, as the owner). Training and evaluation jobs run as the
+-- worker: they register models, trials and fold metrics (the operator too, a member of predator_worker). The
+-- promotion gate is an operator action: a candidate never promotes itself, and the worker cannot call it.
+GRANT SELECT ON ALL TABLES IN SCHEMA ml TO predator_operator, predator_auditor;
+GRANT EXECUTE ON FUNCTION api.register_model(text, text, text, text, text[], jsonb, text, text) TO predator_worker;
+GRANT EXECUTE ON FUNCTION api.record_trial(text, jsonb, integer, numeric, jsonb, numeric[]) TO predator_worker;
+GRANT EXECUTE ON FUNCTION api.record_fold_metric(text, text, integer, timestamptz, timestamptz, integer, numeric, numeric,
+                                                 numeric, numeric, numeric, numeric, numeric, numeric, numeric) TO predator_worker;
+GRANT EXECUTE ON FUNCTION api.evaluate_promotion(text, text, text) TO predator_operator;

@@ -42,7 +42,7 @@ from tests.conftest import create_database, drop_database
 from tests.helpers import Book, build_book
 
 #: The schemas the owner owns; with pg_catalog, the only places a definer may reach.
-OWNER_SCHEMAS = ("market", "trading", "ledger", "risk", "portfolio", "ops", "api")
+OWNER_SCHEMAS = ("market", "trading", "ledger", "risk", "portfolio", "ops", "ml", "api")
 ALLOWED_SCHEMAS = frozenset((*OWNER_SCHEMAS, "pg_catalog"))
 PINNED = "search_path=pg_catalog, pg_temp"
 #: Routines that run dynamic SQL (which no static check can read), each reviewed: every name it builds is

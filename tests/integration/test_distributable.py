@@ -2,13 +2,18 @@
 book"): on an engine that shards by a column (Citus), a table is either distributed by its book column, or a
 reference table copied to every node. What that needs of the catalog, checked here on a migrated database:
 
-* every table of the governed schemas (trading, ledger, portfolio, risk, ops) is classified: it carries a book
+* every table of the governed schemas (trading, ledger, portfolio, risk, ops, ml) is classified: it carries a book
   column (``book_id``, or the column named in DISTRIBUTION) and is distributed by it, or it is listed in
   REFERENCE with the reason it is shared by every book (market data is reference as a whole schema);
 * a distributed table's primary key and every unique constraint or index include its book column (a unique
   key without it cannot be enforced per shard);
 * a foreign key between two distributed tables maps the book column onto the book column (so it never
   references another book's row); a reference table references no distributed table.
+
+The model registry (schema ml, migration 0043) is control-plane data like ops.audit_log's book 0: a model is
+trained on market data every book shares, so its tables carry book_id = 0 (a CHECK), are chained per (table, book)
+like every other governed record, and are distributed by book_id like the rest (on a sharded engine, in book 0's
+shard): their keys and foreign keys include book_id, so they need no entry in REFERENCE or KNOWN.
 
 What does not hold today is listed in KNOWN, one entry per violation with its reason, and the test asserts the
 violations are exactly those: a new violation fails, and so does an entry that no longer applies (fixed)."""
@@ -21,7 +26,7 @@ import psycopg
 
 from predator.db.connection import Target
 
-SCHEMAS = ("trading", "ledger", "portfolio", "risk", "ops")
+SCHEMAS = ("trading", "ledger", "portfolio", "risk", "ops", "ml")
 
 #: Distributed tables whose book column is not called book_id.
 DISTRIBUTION = {

@@ -3,8 +3,9 @@
 -- The api schema holds exactly these routines and views; every api routine is SECURITY DEFINER with a
 -- pinned search_path, owned by the NOLOGIN owner, executable only by the roles listed below (never by
 -- PUBLIC); every governed object is owned by predator_owner; the login roles are not superusers and can
--- create nothing in the governed schemas. Schema ml (the model lane's statistics, pure functions) holds exactly
--- its functions, executable by the operator and the auditor, never by the worker or PUBLIC.
+-- create nothing in the governed schemas. Schema ml (the model lane's statistics, pure functions, and its
+-- registry tables) holds exactly its functions, executable by the operator and the auditor, never by the worker or
+-- PUBLIC.
 BEGIN;
 SET client_min_messages = warning;
 
@@ -103,10 +104,16 @@ INSERT INTO api_surface VALUES
     ('balance_changes', '{text,"timestamp with time zone","timestamp with time zone",text}', true, true, true),
     ('limit_breaches', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     -- the console's caps against their figures (issue 16 item 2, tests/sql/41_mirror.sql)
-    ('exposure_usage', '{text}', true, true, true);
+    ('exposure_usage', '{text}', true, true, true),
+    -- the model registry and promotion gate (migration 0043, tests/sql/47_ml_registry.sql): training jobs (the
+    -- worker) record, the operator promotes
+    ('register_model', '{text,text,text,text,text[],jsonb,text,text}', true, true, false),
+    ('record_trial', '{text,jsonb,integer,numeric,jsonb,numeric[]}', true, true, false),
+    ('record_fold_metric', '{text,text,integer,"timestamp with time zone","timestamp with time zone",integer,numeric,numeric,numeric,numeric,numeric,numeric,numeric,numeric,numeric}', true, true, false),
+    ('evaluate_promotion', '{text,text,text}', false, true, false);
 
--- 64 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
-SELECT plan(64 + 7 * (SELECT count(*) FROM api_surface)::integer);
+-- 65 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
+SELECT plan(65 + 7 * (SELECT count(*) FROM api_surface)::integer);
 
 -- Schemas ----------------------------------------------------------------------------------------
 SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owned by predator_owner', s))
@@ -125,7 +132,8 @@ SELECT functions_are('api', ARRAY[
     'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode',
     'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors',
     'set_lane', 'schedule_session', 'start_session', 'suspend_session', 'resume_session', 'complete_session',
-    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage'],
+    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage',
+    'register_model', 'record_trial', 'record_fold_metric', 'evaluate_promotion'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -142,12 +150,14 @@ SELECT views_are('api', ARRAY[
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');
 
--- The model lane's statistics (migration 0042, tests/sql/46_ml_stats.sql): pure functions, no table; executable by
--- the operator and the auditor, not by the worker (checked below and, function by function, in 46_ml_stats).
+-- The model lane's statistics (migration 0042, tests/sql/46_ml_stats.sql): pure functions; executable by the operator
+-- and the auditor, not by the worker (checked below and, function by function, in 46_ml_stats). Its tables are the
+-- model registry (migration 0043, tests/sql/47_ml_registry.sql).
 SELECT functions_are('ml', ARRAY[
     'norm_cdf', 'norm_inv', 'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio',
-    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term'],
-    'ml holds exactly the statistics functions and their internal checks');
+    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term', '_fold_summary'],
+    'ml holds exactly the statistics functions, their internal checks and the gate''s fold summary');
+SELECT tables_are('ml', ARRAY['model', 'trial', 'fold_metric', 'promotion'], 'ml tables: the model registry (migration 0043)');
 
 -- Governed tables --------------------------------------------------------------------------------
 SELECT tables_are('market', ARRAY['venue', 'cluster', 'asset', 'instrument', 'universe', 'candle_load', 'candle',

@@ -1,7 +1,7 @@
 -- 02_privileges.sql — no login role writes a governed table (DESIGN.md §2), proven with SET ROLE.
 --
 -- For predator_worker, predator_operator and predator_auditor, INSERT, UPDATE, DELETE and TRUNCATE on every
--- table of market, trading, ledger, risk, portfolio and ops (the list comes from the catalog, candle
+-- table of market, trading, ledger, risk, portfolio, ops and ml (the list comes from the catalog, candle
 -- partitions included), nextval/setval on their sequences, writes through the auto-updatable api views,
 -- calls of the internal routines outside api, and the ways around the triggers (ALTER TABLE ... DISABLE
 -- TRIGGER, session_replication_role) are refused with SQLSTATE 42501; the one exception, the load inbox
@@ -30,11 +30,11 @@ SELECT c.oid::regclass AS tbl, c.relkind, c.relispartition,
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity = '' AND a.attgenerated = ''
          ORDER BY a.attnum LIMIT 1) AS col
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops') AND c.relkind IN ('r', 'p');
+ WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'ml') AND c.relkind IN ('r', 'p');
 CREATE TEMP TABLE governed_seq AS
 SELECT c.oid::regclass AS seq
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops') AND c.relkind = 'S';
+ WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'ml') AND c.relkind = 'S';
 -- api views PostgreSQL would write through (simple single-table views), with their last column (the first
 -- may be an identity column, which UPDATE refuses for another reason).
 CREATE TEMP TABLE writable_views AS

@@ -18,7 +18,7 @@ DECLARE
     v_out jsonb := '{}';
 BEGIN
     FOR r IN SELECT c.oid::regclass AS tbl FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops')
+              WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'ml')
                 AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1 LOOP
         EXECUTE format('SELECT count(*) FROM %s', r.tbl) INTO v_n;
         v_out := v_out || jsonb_build_object(r.tbl::text, v_n);
@@ -118,7 +118,7 @@ SELECT is((SELECT coalesce(array_agg(format('%s.%s', c.oid::regclass, a.attname)
              FROM pg_attribute a
              JOIN pg_class c ON c.oid = a.attrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops')
+            WHERE n.nspname IN ('market', 'trading', 'ledger', 'risk', 'portfolio', 'ops', 'ml')
               AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
               AND a.atttypid IN ('numeric'::regtype, 'timestamptz'::regtype)
               AND NOT EXISTS (SELECT FROM pg_constraint k

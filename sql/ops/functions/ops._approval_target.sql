@@ -5,7 +5,8 @@
 --   set_limit         target '<profile>/<limit>/<scope>' (scope *)  params {mode, value} (value null: disabled)
 --   set_limit_policy  target '<profile>/<limit>'                    params {mode, value} (value: the ceiling, null: none)
 --   set_setting       target 'two_person_rule'                      params {value: 0}
---                     target 'reconcile_tolerance' | 'max_clock_skew_seconds' | 'live_burn_in_days'
+--                     target 'reconcile_tolerance' | 'max_clock_skew_seconds' | 'live_burn_in_days' | a model
+--                     promotion gate threshold 'ml_*' (api.evaluate_promotion)
 --                                                                   params {value} (the threshold loosened to)
 --   set_lane          target '<live lane>/<currency>'               params {value: the capital budget}
 --   promote_session   target 'SES-<n>' (or '<n>')                   params {value: the promoted allocation}
@@ -28,7 +29,10 @@ BEGIN
     ELSIF p_action = 'set_setting' AND p_target = 'two_person_rule' AND p_mode IS NULL AND p_value = 0 THEN
         RETURN jsonb_build_object('target', 'two_person_rule', 'params', jsonb_build_object('value', 0),
                                   'what', 'set_setting two_person_rule 0');
-    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days')
+    ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days',
+                                                   'ml_min_confidence', 'ml_pbo_max', 'ml_paper_max_drawdown',
+                                                   'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
+                                                   'ml_live_canary_max_turnover')
           AND p_mode IS NULL AND p_value >= 0 THEN
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_setting %s %s', p_target, p_value));
@@ -79,11 +83,11 @@ BEGIN
         DETAIL = format('action=%s target=%s mode=%s value=%s', p_action, p_target, p_mode, p_value),
         HINT = 'Actions: resume (target global), set_limit (target profile/limit[/scope], a mode the limit allows, '
                'a value >= 0 or NULL to disable), set_limit_policy (target profile/limit, mode, ceiling or NULL), '
-               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds or live_burn_in_days with the '
-               'new value), set_lane (target live_canary|live_promoted/<currency>, '
+               'set_setting (target two_person_rule, value 0; or reconcile_tolerance, max_clock_skew_seconds, live_burn_in_days or an '
+               'ml_* promotion gate threshold with the new value), set_lane (target live_canary|live_promoted/<currency>, '
                'value: the budget), promote_session (target SES-<n>, value: the promoted allocation), '
                'demote_session (target SES-<n>, no mode or value).';
 END
 $$;
 
-COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
+COMMENT ON FUNCTION ops._approval_target(text, text, text, numeric) IS 'Internal: the canonical target and parameters of a high-risk action (resume global; set_limit profile/limit/scope with mode and value; set_limit_policy profile/limit with mode and ceiling; set_setting two_person_rule 0, or reconcile_tolerance / max_clock_skew_seconds / live_burn_in_days / an ml_* gate threshold with the new value; set_lane live lane/currency with the budget; promote_session SES-n with the allocation; demote_session SES-n), shared by api.request_approval and the actions; PD011 unknown profile, limit, currency or session, PD012 anything else.';
