@@ -1,4 +1,4 @@
-"""Ingest benchmark: every 1h candle file through the gated path vs a raw COPY of the same rows.
+"""Ingest benchmark: every 1h candle file through the gated path vs COPY of the same rows (two baselines).
 
     .venv/bin/python bench/ingest.py [--data DIR] [--jobs N] [--repeat N] [--keep]
 
@@ -6,14 +6,20 @@ Creates an empty scratch database on the configured server (PREDATOR_DSN or the 
 it, and in the same run
   1. raw: COPYs every row of every ``*_1h.csv.gz`` file into an unconstrained table (typed columns, no keys,
      no checks, no indexes), one COPY per file - the floor;
-  2. gated: loads every file exactly as ``predator data load`` does (COPY of the lines into the session's
-     stage, then ``api.load_candles`` as predator_worker: parse, gates, quarantine, partitions, duplicate
-     and correction classification, accounting), one transaction per file, into the empty candle table.
-Both phases decompress the files in Python the same way, use the same number of sessions (``--jobs``,
-files spread over them), start after a CHECKPOINT and read files already in the page cache. With
-``--repeat N`` each phase runs N times (the candle table emptied between gated runs by a fresh database)
-and the best run counts. Prints rows/s for both; the last line is the ratio gated/raw (target >= 0.5, gated
-load under 60 s on 2 cores).
+  2. keyed: COPYs the same rows into ``bench_keyed``, a table like ``market.candle`` (same columns, NOT NULL,
+     CHECK constraints, the five-column primary key) with the same monthly range partitioning, every month
+     the files span created beforehand, one COPY per file - the honest limit of a keyed, partitioned store.
+     Each line gets its feed (venue, symbol, interval from the file name) prepended in Python as it streams,
+     revision and load_id are column defaults;
+  3. gated: loads every file exactly as ``predator data load`` does (COPY of the lines into the stage
+     ``market.candle_stage``, then ``api.load_candles`` as predator_worker: parse, gates, quarantine,
+     partitions, duplicate and correction classification, accounting), one transaction per file, into the
+     empty candle table (its monthly partitions are created by the load, inside the timing).
+Every phase decompresses the files in Python the same way, uses the same number of sessions (``--jobs``,
+files spread over them), starts after a CHECKPOINT and reads files already in the page cache. With
+``--repeat N`` each phase runs N times (a fresh database each time) and the best run counts. Prints rows/s
+for each; the last line is the ratios gated/raw and gated/keyed (target: gated/keyed >= 0.5, gated load
+under 60 s on 2 cores).
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -35,6 +43,8 @@ from predator.db.connection import Target, default_target
 from predator.marketdata import loader
 
 RAW_COPY = "COPY bench_raw (ts, open, high, low, close, volume) FROM STDIN (FORMAT csv, HEADER true)"
+KEYED_COPY = ("COPY bench_keyed (venue, symbol, interval, ts, open, high, low, close, volume)"
+              " FROM STDIN (FORMAT csv)")
 
 
 def _admin(target: Target) -> psycopg.Connection:
@@ -59,6 +69,35 @@ def _raw_session(target: Target, files: list[Path]) -> int:
             with conn.transaction(), conn.cursor() as cur:
                 with cur.copy(RAW_COPY) as cp, gzip.open(path, "rb") as f:
                     while block := f.read(loader.CHUNK_BYTES):
+                        cp.write(block)
+                rows += cur.rowcount
+    return rows
+
+
+def _with_feed(path: Path) -> Iterator[bytes]:
+    """The data lines of a candle file (header dropped), each prefixed with ``venue,symbol,interval,``."""
+    feed = loader.feed_from_file_name(path)
+    prefix = f"{feed.venue},{feed.symbol},{feed.interval},".encode()
+    newline_prefix = b"\n" + prefix
+    with gzip.open(path, "rb") as f:
+        block = f.read(loader.CHUNK_BYTES)
+        block = block[block.index(b"\n") + 1:]  # the header line
+        at_line_start = True
+        while block:
+            if at_line_start:
+                yield prefix
+            yield block[:-1].replace(b"\n", newline_prefix) + block[-1:]
+            at_line_start = block.endswith(b"\n")
+            block = f.read(loader.CHUNK_BYTES)
+
+
+def _keyed_session(target: Target, files: list[Path]) -> int:
+    rows = 0
+    with psycopg.connect(target.dsn, autocommit=True) as conn:
+        for path in files:
+            with conn.transaction(), conn.cursor() as cur:
+                with cur.copy(KEYED_COPY) as cp:
+                    for block in _with_feed(path):
                         cp.write(block)
                 rows += cur.rowcount
     return rows
@@ -91,8 +130,26 @@ def _scratch(server: Target) -> Target:
     with psycopg.connect(target.dsn, autocommit=True) as admin:
         admin.execute("CREATE TABLE bench_raw (ts timestamptz, open numeric, high numeric, low numeric,"
                       " close numeric, volume numeric)")
+        # The honest limit: market.candle's columns, NOT NULL, CHECKs, primary key and monthly partitioning.
+        admin.execute("CREATE TABLE bench_keyed (LIKE market.candle INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+                      " PARTITION BY RANGE (ts)")
+        admin.execute("ALTER TABLE bench_keyed ALTER load_id SET DEFAULT 0,"
+                      " ADD PRIMARY KEY (venue, symbol, interval, ts, revision)")
         admin.execute("CHECKPOINT")
     return target
+
+
+def _keyed_partitions(target: Target, buckets: list[list[Path]]) -> int:
+    """Creates the monthly partitions of bench_keyed for every month the files span (from the raw copy)."""
+    with psycopg.connect(target.dsn, autocommit=True) as admin:
+        admin.execute("SET timezone = 'UTC'")
+        months = admin.execute("SELECT DISTINCT date_trunc('month', ts) FROM bench_raw ORDER BY 1").fetchall()
+        for (month,) in months:
+            end = (month + timedelta(days=31)).replace(day=1)
+            admin.execute(f"CREATE TABLE bench_keyed_{month:%Y%m} PARTITION OF bench_keyed"
+                          f" FOR VALUES FROM ('{month.isoformat()}') TO ('{end.isoformat()}')")
+        admin.execute("CHECKPOINT")
+    return len(months)
 
 
 def _drop(server: Target, target: Target) -> None:
@@ -118,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                 pass
     buckets = [b for b in _spread(files, max(1, args.jobs)) if b]
     server = default_target()
-    raw_best = gated_best = float("inf")
-    raw_rows = gated_rows = quarantined = 0
+    raw_best = keyed_best = gated_best = float("inf")
+    raw_rows = keyed_rows = gated_rows = quarantined = 0
     target: Target | None = None
     try:
         for _ in range(max(1, args.repeat)):
@@ -129,13 +186,17 @@ def main(argv: list[str] | None = None) -> int:
             raw_s, raw_counts = _timed(_raw_session, buckets, target)
             raw_rows = sum(raw_counts)
             raw_best = min(raw_best, raw_s)
+            _keyed_partitions(target, buckets)
+            keyed_s, keyed_counts = _timed(_keyed_session, buckets, target)
+            keyed_rows = sum(keyed_counts)
+            keyed_best = min(keyed_best, keyed_s)
             with psycopg.connect(target.dsn, autocommit=True) as admin:
                 admin.execute("CHECKPOINT")
             gated_s, gated_counts = _timed(_gated_session, buckets, target)
             gated_rows = sum(r for r, _ in gated_counts)
             quarantined = sum(q for _, q in gated_counts)
             gated_best = min(gated_best, gated_s)
-            print(f"run: raw {raw_s:.2f} s, gated {gated_s:.2f} s", file=sys.stderr)
+            print(f"run: raw {raw_s:.2f} s, keyed {keyed_s:.2f} s, gated {gated_s:.2f} s", file=sys.stderr)
     finally:
         if target is not None and not args.keep:
             _drop(server, target)
@@ -143,12 +204,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept database {target.dbname}", file=sys.stderr)
 
     raw_rate = raw_rows / raw_best
+    keyed_rate = keyed_rows / keyed_best
     gated_rate = gated_rows / gated_best
     print(f"files: {len(files)}  sessions per phase: {len(buckets)}  cores: {os.cpu_count()}  best of {args.repeat}")
     print(f"raw COPY (unconstrained table): {raw_rows} rows in {raw_best:.2f} s = {raw_rate:,.0f} rows/s")
+    print(f"keyed COPY (market.candle's key, checks, partitions): {keyed_rows} rows in {keyed_best:.2f} s"
+          f" = {keyed_rate:,.0f} rows/s")
     print(f"gated load (api.load_candles): {gated_rows} rows in {gated_best:.2f} s = {gated_rate:,.0f} rows/s"
           f" ({quarantined} quarantined)")
-    print(f"ratio gated/raw: {gated_rate / raw_rate:.3f}")
+    print(f"ratio gated/raw: {gated_rate / raw_rate:.3f}  gated/keyed: {gated_rate / keyed_rate:.3f}")
     return 0
 
 

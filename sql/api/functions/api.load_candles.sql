@@ -52,6 +52,7 @@ DECLARE
     v_read        bigint;
     v_attempt     integer;
     v_fast        boolean := false;
+    v_staged      boolean := true;
     v_good        bigint;
     v_loaded      bigint := 0;
     v_duplicate   bigint := 0;
@@ -97,13 +98,12 @@ BEGIN
     v_latest := p_clock - v_step;
     v_load := nextval('market.candle_load_id_seq');
 
-    SELECT count(*) INTO v_read FROM market.candle_stage s WHERE s.load_key = p_load_key;
-
     -- Fast path: every line canonical (open time "YYYY-MM-DDTHH:MM:SSZ" first, exactly six fields), parsed
     -- once, gated, inserted. A line that is not canonical or does not parse raises a cast error, and a time
     -- already stored or repeated raises a unique violation: the block's work is rolled back and the guarded
     -- path decides. A missing partition (a check violation) is created and the insert tried once more.
-    IF v_read > 0 THEN
+    -- Nothing staged: the insert stores nothing and the load is empty (read = 0).
+    BEGIN
         FOR v_attempt IN 1 .. 2 LOOP
             BEGIN
                 WITH ins AS (
@@ -151,6 +151,24 @@ BEGIN
             v_first := NULL;
             v_last := NULL;
         END IF;
+    END;
+
+    -- read: the staged rows of the key. After the fast path, deleting them counts them (one pass over the
+    -- stage instead of a count and a delete); when some were refused the delete is undone (the quarantine
+    -- pass below reads them) by a signal that never leaves this block.
+    IF v_fast THEN
+        BEGIN
+            DELETE FROM market.candle_stage s WHERE s.load_key = p_load_key;
+            GET DIAGNOSTICS v_read = ROW_COUNT;
+            IF v_read > v_loaded THEN
+                RAISE EXCEPTION USING ERRCODE = 'raise_exception', MESSAGE = 'staged rows kept for the quarantine pass';
+            END IF;
+            v_staged := false;
+        EXCEPTION WHEN raise_exception THEN
+            NULL;  -- the staged rows are back; v_read keeps its count
+        END;
+    ELSE
+        SELECT count(*) INTO v_read FROM market.candle_stage s WHERE s.load_key = p_load_key;
     END IF;
 
     IF v_fast AND v_loaded < v_read THEN
@@ -251,7 +269,9 @@ BEGIN
         END LOOP;
     END IF;
 
-    DELETE FROM market.candle_stage s WHERE s.load_key = p_load_key;
+    IF v_staged THEN
+        DELETE FROM market.candle_stage s WHERE s.load_key = p_load_key;
+    END IF;
     INSERT INTO market.candle_load (load_id, venue, symbol, interval, source, clock, read, loaded, duplicate,
                                     corrected, quarantined, first_ts, last_ts)
     VALUES (v_load, p_venue, p_symbol, p_interval, p_source, p_clock, v_read, v_loaded, v_duplicate,
