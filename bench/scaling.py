@@ -30,7 +30,7 @@ Runs on the configured server (PREDATOR_DSN or the embedded cluster): ``make ben
 [--profile] [--keep]``. The runs go cheapest first (an interrupted grid has its short cells; ``--out`` is
 rewritten after each); a capped cell with the symbols and window of another is that run, not run twice.
 Prints a line per run as it ends, then the table, then (last line) the ratios; writes ``--out``
-(reports/scaling.json). Long (the default grid is about 1.3 million symbol-hours, an hour or more on a busy
+(reports/scaling.json). Long (the default grid is about 1.5 million symbol-hours, 1-2 hours on a busy
 2-core machine); not part of ``make test``.
 """
 
