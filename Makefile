@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test test-browser bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books treasury-verdict drill-failover clean
+.PHONY: demo test test-browser bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books bench-scaling treasury-verdict drill-failover clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -84,6 +84,13 @@ bench-books: bootstrap
 bench-chaos: bootstrap
 	$(PREDATOR) db up
 	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/chaos_year.py $${CHAOS_BENCH_ARGS:-}
+
+## Issue 18 item 6, cost as work grows: governed backtests over symbols x years (1, 10, 26 x 1, 3, 6 by default),
+## each on a fresh database; cost per symbol-hour per cell and per year of each run (long; not part of `make test`).
+## SCALING_ARGS narrows it, e.g. SCALING_ARGS='--symbols 1,10 --years 1,3' or '--quick'. Writes reports/scaling.json.
+bench-scaling: bootstrap
+	@if [ -z "$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
+	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/scaling.py $${SCALING_ARGS:-}
 
 ## Issue 15 item 7: the self-financing verdict (long; not part of `make test`). VERDICT_ARGS narrows it, e.g.
 ## VERDICT_ARGS='--strategies trend,meanrev --sets A --jobs 2' VERDICT_REDUCED='why'. Writes reports/treasury_verdict.*

@@ -218,12 +218,13 @@ def scratch_database(server: Target, prefix: str = "predator_scratch", keep: boo
 
 
 @contextmanager
-def database_copy(server: Target, template: str, prefix: str = "predator_copy") -> Iterator[Target]:
+def database_copy(server: Target, template: str, prefix: str = "predator_copy",
+                  keep: bool = False) -> Iterator[Target]:
     """A new database ``<prefix>_<random>`` on ``server`` created from database ``template``
-    (``CREATE DATABASE … TEMPLATE``: nobody may be connected to the template), dropped when the block ends.
-    TEMPORARY is taken again (:func:`revoke_temporary`) and the template's database-level settings are made again
-    (:func:`copy_database_settings`: ``jit = off``), neither of which a copy inherits. Used by the replay sweep to
-    give each case its own copy of a database holding the candles."""
+    (``CREATE DATABASE … TEMPLATE``: nobody may be connected to the template), dropped when the block ends
+    unless ``keep``. TEMPORARY is taken again (:func:`revoke_temporary`) and the template's database-level settings
+    are made again (:func:`copy_database_settings`: ``jit = off``), neither of which a copy inherits. Used by the
+    replay sweep and the benchmarks to give each case its own copy of a database holding the candles."""
     name = f"{prefix}_{seams.unique_hex(10)}"
     admin = server.with_dbname("postgres").dsn
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -233,5 +234,6 @@ def database_copy(server: Target, template: str, prefix: str = "predator_copy") 
     try:
         yield server.with_dbname(name)
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if not keep:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
