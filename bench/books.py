@@ -84,17 +84,23 @@ class Sampler(threading.Thread):
         self.samples = 0
         self.cross: list[sweep_reads.LockWait] = []
         self.waits = 0
+        #: waits at PostgreSQL's storage-level locks (sweep_reads.STORAGE_LOCK_EVENTS: a shared table's
+        #: extension) between two books' sessions, counted apart: they guard no book's data.
+        self.storage = 0
 
     def run(self) -> None:
         if self.every <= 0:
             return
         with psycopg.connect(self.target.dsn, autocommit=True) as admin:
             while not self.stop.is_set():
-                for w in sweep_reads.lock_waits(admin):
+                for w in sweep_reads.lock_waits(admin, storage=True):
                     self.waits += 1
                     if w.waiter.startswith(APPLICATION_PREFIX) and w.blocker.startswith(APPLICATION_PREFIX) \
                             and w.waiter != w.blocker:
-                        self.cross.append(w)
+                        if w.wait_event in sweep_reads.STORAGE_LOCK_EVENTS:
+                            self.storage += 1
+                        else:
+                            self.cross.append(w)
                 self.samples += 1
                 self.stop.wait(self.every)
 
@@ -181,7 +187,8 @@ def main() -> int:
                 print(f"round {r + 1} N={n}: wall {wall:.1f} s, {n} x {hours:,} h x {len(symbols)} symbols = {sh:,} "
                       f"symbol-hours -> {sh / wall:,.0f} symbol-hours/s; per book {per_book} s (mean {mean:.1f} s); "
                       f"round trips {', '.join(str(g[3]) for g in got)}; lock waits sampled {sampler.waits}, across "
-                      f"books {len(sampler.cross)} ({sampler.samples} samples); load average "
+                      f"books {len(sampler.cross)}, at a shared table's extension {sampler.storage} ({sampler.samples} "
+                      f"samples); load average "
                       f"{os.getloadavg()[0]:.1f}", flush=True)
                 for w in sampler.cross[:5]:
                     print(f"  CROSS-BOOK WAIT: {w.waiter} waited ({w.wait_event}) on {w.blocker}", flush=True)

@@ -100,15 +100,23 @@ SELECT w.pid AS waiter_pid, coalesce(w.application_name, '') AS waiter, coalesce
  CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid)) AS x(pid)
   JOIN pg_catalog.pg_stat_activity b ON b.pid = x.pid
  WHERE w.wait_event_type = 'Lock' AND w.datname = pg_catalog.current_database()
+   AND (%(storage)s OR w.wait_event NOT IN ('extend', 'page'))
  ORDER BY w.pid, b.pid
 """
 
+#: PostgreSQL's storage-level locks: ``extend`` (a session adding a page to a table or index file) and ``page``
+#: (a GIN/hash index page). Two books writing rows into the same shared heap take turns at its extension lock for
+#: the microseconds a page is added; it locks no row, key or advisory id of either book, and it goes away when
+#: books are distributed by book id (DESIGN.md §9). Left out of :func:`lock_waits` unless asked for.
+STORAGE_LOCK_EVENTS = ("extend", "page")
 
-def lock_waits(conn: psycopg.Connection[Any]) -> list[LockWait]:
-    """Every session of this database waiting on a lock, once per session holding it up. Other logins'
-    sessions show their wait and name only to a superuser or a member of ``pg_read_all_stats``: read it on the
-    administrator's connection."""
-    return _rows(conn, LockWait, _LOCK_WAITS, ())
+
+def lock_waits(conn: psycopg.Connection[Any], *, storage: bool = False) -> list[LockWait]:
+    """Every session of this database waiting on a lock that guards data (a relation, a row, a transaction id,
+    an advisory id, an object), once per session holding it up; with ``storage`` also the storage-level waits of
+    :data:`STORAGE_LOCK_EVENTS`. Other logins' sessions show their wait and name only to a superuser or a member
+    of ``pg_read_all_stats``: read it on the administrator's connection."""
+    return _rows(conn, LockWait, _LOCK_WAITS, {"storage": storage})
 
 
 def book_sessions(conn: psycopg.Connection[Any], *, prefix: str) -> list[str]:
