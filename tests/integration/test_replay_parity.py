@@ -78,6 +78,13 @@ def test_an_orphaned_scratch_database_is_dropped_and_a_live_or_kept_one_is_left(
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _sigint_default() -> None:
+    """In the replay's process before it starts: SIGINT as an operator's Ctrl-C. A suite started in the
+    background by a shell without job control (``make test &``, CI scripts) has SIGINT ignored, which every
+    child inherits, and Python then keeps ignoring it: the signal this test sends would be lost."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _replaying(server: Target, account: str, before: set[str]) -> str | None:
     """The new scratch database in which ``account``'s re-execution has closed some hours, if any."""
     for name in set(_scratch_databases(server)) - before:
@@ -118,6 +125,7 @@ def test_an_interrupted_replay_drops_its_scratch_database(
                 cwd=PROJECT_ROOT,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                preexec_fn=_sigint_default,
             )
             deadline = time.monotonic() + 120
             scratch = None
