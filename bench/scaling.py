@@ -485,6 +485,7 @@ def main(argv: Sequence[str] | None = None, server: Target | None = None) -> int
     wanted = sorted({s for c in cells for s in c.symbols})
     paths = [c.path for c in cov if c.symbol in wanted]
     measured = seams.wall_now()
+    commit = _commit()  # what runs, not what the tree holds when the report is rewritten
     load_start = [round(x, 2) for x in os.getloadavg()]
     server = server or default_target()
     out = Path(args.out)
@@ -500,7 +501,7 @@ def main(argv: Sequence[str] | None = None, server: Target | None = None) -> int
                 results.append(r if r.cell == c.name else replace(r, cell=c.name, symbols_asked=c.asked,
                                                                   capped=c.capped, same_run_as=r.cell))
         body = {
-            "measured": measured.isoformat(), "commit": _commit(), "cores": os.cpu_count(),
+            "measured": measured.isoformat(), "commit": commit, "cores": os.cpu_count(),
             "load_average_at_start": load_start, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "wall_seconds": round(seams.monotonic() - t0), "complete": final, "strategy": args.strategy,
             "risk_profile": RISK_PROFILE, "jobs": args.jobs, "end": end.isoformat(),
