@@ -10495,6 +10495,12 @@ DECLARE
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
+    -- At 00:00 UTC, the day's checkpoint of the strategies' own fill totals (risk._write_fill_checkpoint), before
+    -- their figures are read: from here on their sums start from it (the cost of a close does not grow with the
+    -- book's history; the figures are the same numbers).
+    IF p_hour = date_trunc('day', p_hour, 'UTC') THEN
+        PERFORM risk._write_fill_checkpoint(p_book_id, p_hour);
+    END IF;
     -- Every strategy's figures in one pass. A strategy's figures depend only on its own fills and its own closed
     -- hours, which no step of this loop changes for another strategy (a kill cancels and sells only its own orders,
     -- unfilled here), so computing them all first gives what computing each in turn gave.
@@ -10534,6 +10540,97 @@ ALTER FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp wit
 --
 
 COMMENT ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamp with time zone, p_day_start numeric, p_peak numeric, p_limits jsonb) IS 'Internal: at an hour close, records each strategy''s own figures (portfolio.strategy_hour) and kills alone a strategy past its own daily-loss or drawdown limit (risk._kill_strategy). Returns the number killed.';
+
+
+--
+-- Name: _fill_totals(integer, text[], timestamp with time zone, boolean, bigint, bigint); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean DEFAULT true, p_fill_cap bigint DEFAULT NULL::bigint, p_void_cap bigint DEFAULT NULL::bigint) RETURNS TABLE(strategy text, symbol text, qty numeric, flow numeric, buy_qty numeric, buy_notional numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+DECLARE
+    v_venue text;
+    v_fcap  bigint := coalesce(p_fill_cap, 9223372036854775807);
+    v_vcap  bigint := coalesce(p_void_cap, 9223372036854775807);
+    c_as_of timestamptz;
+    c_fill  bigint;
+    c_void  bigint;
+BEGIN
+    SELECT a.venue INTO v_venue FROM trading.account a WHERE a.book_id = p_book_id;
+    SELECT c.as_of, c.fill_seq, c.void_seq INTO c_as_of, c_fill, c_void
+      FROM risk.fill_checkpoint c
+     WHERE c.book_id = p_book_id AND c.as_of <= p_ts AND c.fill_seq <= v_fcap AND c.void_seq <= v_vcap
+     ORDER BY c.as_of DESC LIMIT 1;
+    IF c_as_of IS NOT NULL AND EXISTS (
+            SELECT FROM trading.fill_void v
+              JOIN trading.fill f ON f.book_id = v.book_id AND f.symbol = v.symbol AND f.venue_trade_id = v.venue_trade_id
+             WHERE v.book_id = p_book_id AND v.ts <= p_ts AND v.seq <= v_vcap AND (v.seq > c_void OR v.ts > c_as_of)
+               AND f.seq <= c_fill AND f.ts <= c_as_of) THEN
+        c_as_of := NULL;
+    END IF;
+    IF c_as_of IS NULL THEN  -- no usable checkpoint: every fill is "after" an empty one
+        c_as_of := '-infinity';
+        c_fill := 0;
+        c_void := 0;
+    END IF;
+    RETURN QUERY
+    WITH after AS (
+        -- relayed after the checkpoint (any date by p_ts) ...
+        SELECT f.* FROM trading.fill f
+         WHERE f.book_id = p_book_id AND f.seq > c_fill AND f.seq <= v_fcap AND f.ts <= p_ts
+        UNION ALL
+        -- ... or known to it but dated after it
+        SELECT f.* FROM trading.fill f
+         WHERE f.book_id = p_book_id AND f.ts > c_as_of AND f.ts <= p_ts AND f.seq <= c_fill),
+    d AS (
+        SELECT r.strategy, f.symbol,
+               sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
+                   - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END) AS qty,
+               sum(CASE WHEN f.side = 'buy' THEN -f.quantity * f.price ELSE f.quantity * f.price END
+                   -- as risk.strategies_figures always wrote it (a zero fee adds 0, not a zero of the fee's scale)
+                   - CASE WHEN f.fee = 0 OR f.fee_currency = split_part(f.symbol, '/', 1) THEN 0
+                          WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN f.fee ELSE 0 END) AS flow,
+               sum(f.quantity) FILTER (WHERE f.side = 'buy') AS buy_qty,
+               sum(f.quantity * f.price) FILTER (WHERE f.side = 'buy') AS buy_notional
+          FROM after f
+          JOIN trading.order_request r ON r.client_order_id = f.client_order_id
+         WHERE r.book_id = p_book_id AND r.strategy IS NOT NULL AND (p_names IS NULL OR r.strategy = ANY (p_names))
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts AND v.seq <= v_vcap)
+         GROUP BY r.strategy, f.symbol
+        UNION ALL
+        SELECT t.strategy, t.symbol, t.qty, t.flow, t.buy_qty, t.buy_notional
+          FROM risk.fill_checkpoint_total t
+         WHERE t.book_id = p_book_id AND t.as_of = c_as_of AND (p_names IS NULL OR t.strategy = ANY (p_names))
+        UNION ALL
+        -- fees in a third currency, every one dated by p_ts (their quote value is read now, never checkpointed)
+        SELECT r.strategy, f.symbol, 0, -trading._fee_in_quote(v_venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts),
+               NULL, NULL
+          FROM trading.fill f
+          JOIN trading.order_request r ON r.client_order_id = f.client_order_id
+         WHERE p_third_currency_fees
+           AND f.book_id = p_book_id AND f.seq >= 0 AND f.seq <= v_fcap AND f.ts <= p_ts
+           AND f.fee > 0 AND f.fee_currency <> split_part(f.symbol, '/', 1) AND f.fee_currency <> split_part(f.symbol, '/', 2)
+           AND r.book_id = p_book_id AND r.strategy IS NOT NULL AND (p_names IS NULL OR r.strategy = ANY (p_names))
+           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
+                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts AND v.seq <= v_vcap))
+    SELECT d.strategy, d.symbol, sum(d.qty), sum(d.flow), sum(d.buy_qty), sum(d.buy_notional)
+      FROM d
+     GROUP BY d.strategy, d.symbol;
+END
+$$;
+
+
+ALTER FUNCTION risk._fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean, p_fill_cap bigint, p_void_cap bigint) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean, p_fill_cap bigint, p_void_cap bigint); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean, p_fill_cap bigint, p_void_cap bigint) IS 'Internal: per strategy (p_names, NULL every one) and symbol, the sums over its own fills dated by p_ts and not voided by p_ts: qty (base: buys - sells - fees in the base), flow (quote: proceeds - cost - fees; fees in a third currency only when p_third_currency_fees), buy_qty, buy_notional; from the latest usable checkpoint (risk.fill_checkpoint) plus the fills outside it. p_fill_cap/p_void_cap bound the seqs read.';
 
 
 --
@@ -11542,13 +11639,10 @@ DECLARE
     v_own      numeric;
     v_own_open numeric;
 BEGIN
-    SELECT coalesce(sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
-                        - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END), 0)
-      INTO v_own
-      FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy
-       AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
-                          AND v.venue_trade_id = f.venue_trade_id);  -- voided: the venue never made it
+    -- Its own fills of the symbol, every one stored (risk._fill_totals at 'infinity': from the last checkpoint on).
+    SELECT coalesce(sum(t.qty), 0) INTO v_own
+      FROM risk._fill_totals(p_book_id, ARRAY[p_strategy], 'infinity', false) t
+     WHERE t.symbol = p_symbol;
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_own_open
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy
@@ -11986,6 +12080,46 @@ COMMENT ON FUNCTION risk._window_hours(p_book_id integer, p_breaker text) IS 'In
 
 
 --
+-- Name: _write_fill_checkpoint(integer, timestamp with time zone); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._write_fill_checkpoint(p_book_id integer, p_as_of timestamp with time zone) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_fill bigint;
+    v_void bigint;
+BEGIN
+    IF EXISTS (SELECT FROM risk.fill_checkpoint c WHERE c.book_id = p_book_id AND c.as_of = p_as_of) THEN
+        RETURN false;
+    END IF;
+    v_fill := coalesce((SELECT f.seq FROM trading.fill f WHERE f.book_id = p_book_id ORDER BY f.seq DESC LIMIT 1), 0);
+    v_void := coalesce((SELECT v.seq FROM trading.fill_void v WHERE v.book_id = p_book_id ORDER BY v.seq DESC LIMIT 1), 0);
+    -- One statement: the sums are read (from the previous checkpoint on) in the statement's snapshot, which does not
+    -- hold the header written beside them (else they would start from this, still empty, checkpoint).
+    WITH t AS MATERIALIZED (
+        SELECT x.strategy, x.symbol, x.qty, x.flow, x.buy_qty, x.buy_notional
+          FROM risk._fill_totals(p_book_id, NULL, p_as_of, false, v_fill, v_void) x),
+    h AS (
+        INSERT INTO risk.fill_checkpoint (book_id, as_of, fill_seq, void_seq) VALUES (p_book_id, p_as_of, v_fill, v_void))
+    INSERT INTO risk.fill_checkpoint_total (book_id, as_of, strategy, symbol, qty, flow, buy_qty, buy_notional)
+    SELECT p_book_id, p_as_of, t.strategy, t.symbol, t.qty, t.flow, t.buy_qty, t.buy_notional FROM t;
+    RETURN true;
+END
+$$;
+
+
+ALTER FUNCTION risk._write_fill_checkpoint(p_book_id integer, p_as_of timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _write_fill_checkpoint(p_book_id integer, p_as_of timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._write_fill_checkpoint(p_book_id integer, p_as_of timestamp with time zone) IS 'Internal: writes the checkpoint of the strategies'' own fill totals at p_as_of (risk.fill_checkpoint, risk.fill_checkpoint_total), bounded by the fill and void heads read first; false when it exists. Called by the 00:00 UTC hour close.';
+
+
+--
 -- Name: arbitration_rule(text); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -12223,23 +12357,11 @@ BEGIN
     RETURN QUERY
     WITH s AS (
         SELECT DISTINCT n.name FROM unnest(v_names) n(name)),
+    -- Their own fills' sums per symbol (risk._fill_totals: from the day's checkpoint plus the fills after it, the
+    -- same numbers as a sum over every fill since the first; a fill voided by p_ts holds nothing).
     f AS (
-        SELECT r.strategy, f.symbol,
-               sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
-                   - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END) AS qty,
-               sum(CASE WHEN f.side = 'buy' THEN -f.quantity * f.price ELSE f.quantity * f.price END
-                   - CASE WHEN f.fee = 0 OR f.fee_currency = split_part(f.symbol, '/', 1) THEN 0
-                          WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN f.fee
-                          ELSE trading._fee_in_quote(v_venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts) END) AS flow,
-               sum(f.quantity) FILTER (WHERE f.side = 'buy') AS buy_qty,
-               sum(f.quantity * f.price) FILTER (WHERE f.side = 'buy') AS buy_notional
-          FROM trading.fill f
-          JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-         WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = ANY (v_names) AND f.ts <= p_ts
-           -- a fill voided by p_ts (api.void_fill: the venue never made it) holds nothing
-           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
-                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts)
-         GROUP BY r.strategy, f.symbol),
+        SELECT t.strategy, t.symbol, t.qty, t.flow, t.buy_qty, t.buy_notional
+          FROM risk._fill_totals(p_book_id, v_names, p_ts) t),
     -- The marks of every symbol any of them holds, in one read (the rule of market.marks: 7 days' look-back).
     m AS (
         SELECT k.symbol, k.close
@@ -18546,6 +18668,62 @@ CREATE TABLE public.alembic_version (
 ALTER TABLE public.alembic_version OWNER TO postgres;
 
 --
+-- Name: fill_checkpoint; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.fill_checkpoint (
+    book_id integer NOT NULL,
+    as_of timestamp with time zone NOT NULL,
+    fill_seq bigint NOT NULL,
+    void_seq bigint NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT fill_checkpoint_as_of_is_finite CHECK (((as_of > '-infinity'::timestamp with time zone) AND (as_of < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fill_checkpoint_fill_seq_is_non_negative CHECK ((fill_seq >= 0)),
+    CONSTRAINT fill_checkpoint_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fill_checkpoint_void_seq_is_non_negative CHECK ((void_seq >= 0))
+);
+
+
+ALTER TABLE risk.fill_checkpoint OWNER TO predator_owner;
+
+--
+-- Name: TABLE fill_checkpoint; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.fill_checkpoint IS 'Checkpoints of the strategies'' own fill totals (risk._write_fill_checkpoint, at each 00:00 UTC hour close): as_of and the fill and void heads (seq) at writing; the set summed is the fills with seq <= fill_seq and ts <= as_of, less those voided by a void with seq <= void_seq and ts <= as_of. Append-only; not chained, no input of any hash (derived from chained rows; gate 22 recomputes it).';
+
+
+--
+-- Name: fill_checkpoint_total; Type: TABLE; Schema: risk; Owner: predator_owner
+--
+
+CREATE TABLE risk.fill_checkpoint_total (
+    book_id integer NOT NULL,
+    as_of timestamp with time zone NOT NULL,
+    strategy text NOT NULL,
+    symbol text NOT NULL,
+    qty numeric NOT NULL,
+    flow numeric NOT NULL,
+    buy_qty numeric,
+    buy_notional numeric,
+    CONSTRAINT fill_checkpoint_total_as_of_is_finite CHECK (((as_of > '-infinity'::timestamp with time zone) AND (as_of < 'infinity'::timestamp with time zone))),
+    CONSTRAINT fill_checkpoint_total_buy_notional_is_finite CHECK (((buy_notional > '-Infinity'::numeric) AND (buy_notional < 'Infinity'::numeric))),
+    CONSTRAINT fill_checkpoint_total_buy_qty_is_finite CHECK (((buy_qty > '-Infinity'::numeric) AND (buy_qty < 'Infinity'::numeric))),
+    CONSTRAINT fill_checkpoint_total_flow_is_finite CHECK (((flow > '-Infinity'::numeric) AND (flow < 'Infinity'::numeric))),
+    CONSTRAINT fill_checkpoint_total_qty_is_finite CHECK (((qty > '-Infinity'::numeric) AND (qty < 'Infinity'::numeric)))
+);
+
+
+ALTER TABLE risk.fill_checkpoint_total OWNER TO predator_owner;
+
+--
+-- Name: TABLE fill_checkpoint_total; Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON TABLE risk.fill_checkpoint_total IS 'Per checkpoint (risk.fill_checkpoint), strategy and symbol, the sums over the checkpoint''s fills of the strategy''s orders: qty = buys - sells - fees paid in the base (base units); flow = sell proceeds - buy cost - fees in the quote or the base (quote; fees in a third currency excluded, re-read at every call); buy_qty and buy_notional (quote) of the buys, NULL without one. Append-only; derived, not chained.';
+
+
+--
 -- Name: limit_kind; Type: TABLE; Schema: risk; Owner: predator_owner
 --
 
@@ -19247,6 +19425,22 @@ ALTER TABLE ONLY risk.decision
 
 
 --
+-- Name: fill_checkpoint fill_checkpoint_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.fill_checkpoint
+    ADD CONSTRAINT fill_checkpoint_pk PRIMARY KEY (book_id, as_of);
+
+
+--
+-- Name: fill_checkpoint_total fill_checkpoint_total_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.fill_checkpoint_total
+    ADD CONSTRAINT fill_checkpoint_total_pk PRIMARY KEY (book_id, as_of, strategy, symbol);
+
+
+--
 -- Name: halt_event halt_event_pk; Type: CONSTRAINT; Schema: risk; Owner: predator_owner
 --
 
@@ -19729,6 +19923,13 @@ CREATE INDEX strategy_health_latest_idx ON risk.strategy_health USING btree (boo
 --
 
 CREATE INDEX fill_order_idx ON trading.fill USING btree (client_order_id);
+
+
+--
+-- Name: fill_third_currency_fee_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX fill_third_currency_fee_idx ON trading.fill USING btree (book_id, seq) WHERE ((fee > (0)::numeric) AND (fee_currency <> split_part(symbol, '/'::text, 1)) AND (fee_currency <> split_part(symbol, '/'::text, 2)));
 
 
 --
@@ -20635,6 +20836,20 @@ CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.decision FOR EAC
 
 
 --
+-- Name: fill_checkpoint _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.fill_checkpoint FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fill_checkpoint_total _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _010_append_only BEFORE DELETE OR UPDATE ON risk.fill_checkpoint_total FOR EACH ROW EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
 -- Name: halt_event _010_append_only; Type: TRIGGER; Schema: risk; Owner: predator_owner
 --
 
@@ -20744,6 +20959,20 @@ CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.breaker_trip FOR EACH ST
 --
 
 CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.decision FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fill_checkpoint _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.fill_checkpoint FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
+
+
+--
+-- Name: fill_checkpoint_total _011_no_truncate; Type: TRIGGER; Schema: risk; Owner: predator_owner
+--
+
+CREATE TRIGGER _011_no_truncate BEFORE TRUNCATE ON risk.fill_checkpoint_total FOR EACH STATEMENT EXECUTE FUNCTION ops.tg_append_only__refuse();
 
 
 --
@@ -21615,6 +21844,22 @@ ALTER TABLE ONLY risk.decision
 
 ALTER TABLE ONLY risk.decision
     ADD CONSTRAINT decision_order FOREIGN KEY (client_order_id) REFERENCES trading.order_request(client_order_id);
+
+
+--
+-- Name: fill_checkpoint fill_checkpoint_book_id_fkey; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.fill_checkpoint
+    ADD CONSTRAINT fill_checkpoint_book_id_fkey FOREIGN KEY (book_id) REFERENCES trading.account(book_id);
+
+
+--
+-- Name: fill_checkpoint_total fill_checkpoint_total_of_checkpoint; Type: FK CONSTRAINT; Schema: risk; Owner: predator_owner
+--
+
+ALTER TABLE ONLY risk.fill_checkpoint_total
+    ADD CONSTRAINT fill_checkpoint_total_of_checkpoint FOREIGN KEY (book_id, as_of) REFERENCES risk.fill_checkpoint(book_id, as_of);
 
 
 --
@@ -23626,6 +23871,14 @@ REVOKE ALL ON FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour times
 
 
 --
+-- Name: FUNCTION _fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean, p_fill_cap bigint, p_void_cap bigint); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean, p_fill_cap bigint, p_void_cap bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION risk._fill_totals(p_book_id integer, p_names text[], p_ts timestamp with time zone, p_third_currency_fees boolean, p_fill_cap bigint, p_void_cap bigint) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION _flatten(p_book_id integer, p_ts timestamp with time zone, p_origin text, p_reason text, p_whole_position boolean); Type: ACL; Schema: risk; Owner: predator_owner
 --
 
@@ -23826,6 +24079,13 @@ REVOKE ALL ON FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts ti
 --
 
 REVOKE ALL ON FUNCTION risk._window_hours(p_book_id integer, p_breaker text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _write_fill_checkpoint(p_book_id integer, p_as_of timestamp with time zone); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._write_fill_checkpoint(p_book_id integer, p_as_of timestamp with time zone) FROM PUBLIC;
 
 
 --
@@ -25246,6 +25506,20 @@ GRANT SELECT ON TABLE ops.chain_head TO predator_auditor;
 --
 
 GRANT SELECT ON TABLE ops.session_transition TO predator_auditor;
+
+
+--
+-- Name: TABLE fill_checkpoint; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.fill_checkpoint TO predator_auditor;
+
+
+--
+-- Name: TABLE fill_checkpoint_total; Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE risk.fill_checkpoint_total TO predator_auditor;
 
 
 --

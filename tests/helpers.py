@@ -14,6 +14,7 @@ import itertools
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -503,16 +504,23 @@ SELECT c.oid::regclass::text,
 """
 
 
-def stored_digest(conn: psycopg.Connection[Any]) -> tuple[str, dict[str, str]]:
+#: Tables derived from the governed rows (re-derivable, no input of any hash) that a digest compared with one
+#: recorded before they existed leaves out: the fill checkpoints (migration 0047).
+DIGEST_DERIVED = ("risk.fill_checkpoint", "risk.fill_checkpoint_total")
+
+
+def stored_digest(conn: psycopg.Connection[Any], *, exclude: Sequence[str] = ()) -> tuple[str, dict[str, str]]:
     """A digest of every row a run stored in the book's governed tables (:data:`DIGEST_SCHEMAS` and
     :data:`DIGEST_OPS_TABLES`; market data is the run's input, not covered): per table, sha256 of its rows'
     ``to_jsonb`` text without the wall-clock columns (``recorded_at``, ``effective_at``, ``admitted_at``,
     :data:`DIGEST_WALL_CLOCK` and any column defaulting to the clock), sorted; then sha256 of the ``table=digest``
-    lines. Every hash column (row hashes, the hours' inputs and outputs hashes) is covered. Returns the digest and
-    each table's."""
+    lines. Every hash column (row hashes, the hours' inputs and outputs hashes) is covered. ``exclude``: tables
+    left out (e.g. :data:`DIGEST_DERIVED`). Returns the digest and each table's."""
     parts: dict[str, str] = {}
     for table, excluded in conn.execute(_DIGEST_TABLES, (list(DIGEST_WALL_CLOCK), list(DIGEST_SCHEMAS),
                                                      list(DIGEST_OPS_TABLES))).fetchall():
+        if table in exclude:
+            continue
         query = sql.SQL("SELECT encode(sha256(convert_to(coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), ''),"
                         " 'UTF8')), 'hex') FROM (SELECT (to_jsonb(t) - %s::text[])::text AS x FROM {} t) r"
                         ).format(sql.SQL(table))

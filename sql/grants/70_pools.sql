@@ -8,6 +8,7 @@ TO predator_operator;
 GRANT EXECUTE ON FUNCTION
     risk.strategy_figures(integer, text, timestamptz),
     risk.strategies_figures(integer, timestamptz, text[]),  -- the one computation strategy_figures filters
+    risk._fill_totals(integer, text[], timestamptz, boolean, bigint, bigint),  -- its sums (from the fill checkpoints)
     risk.pool_enabled(text, text),
     risk.arbitration_rule(text),
     trading._fee_in_quote(text, text, numeric, text, numeric, timestamptz),  -- read helpers strategy_figures uses

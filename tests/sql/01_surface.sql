@@ -169,7 +169,8 @@ SELECT tables_are('ledger', ARRAY['ledger_account', 'transaction', 'posting', 'b
 SELECT tables_are('risk', ARRAY['profile', 'limit_kind', 'limit_setting', 'decision', 'halt_event', 'halt_state', 'breaker_kind',
                                 'breaker_setting', 'breaker_trip', 'shadow_comparison', 'shadow_pair', 'strategy_health', 'horizon_flag',
                                 'state_transition', 'state_event', 'state_current', 'pool', 'lane_pool_setting',
-                                'arbitration_setting', 'limit_policy', 'safe_mode_template', 'safe_mode_limit', 'lane_setting'], 'risk tables');
+                                'arbitration_setting', 'limit_policy', 'safe_mode_template', 'safe_mode_limit', 'lane_setting',
+                                'fill_checkpoint', 'fill_checkpoint_total'], 'risk tables');
 SELECT tables_are('portfolio', ARRAY['hour_knowledge', 'hourly_state', 'strategy_hour', 'treasury_status'], 'portfolio tables');
 SELECT tables_are('ops', ARRAY['chain_head', 'audit_log', 'run', 'reconciliation', 'incident', 'incident_update', 'venue_health',
                                'venue_transfer', 'setting', 'validation_run', 'replay_run', 'chaos_campaign', 'chaos_fault', 'transfer_posting',

@@ -6,7 +6,8 @@
 -- against its peak equity). A strategy past either limit is killed alone (risk._kill_strategy); the row's
 -- actions say so (strategy_killed plus the reason codes). Then the strategy's risk state advances
 -- (risk._advance_strategy_state: its halt mirrored, its reduce tier, a paper daily stop lifted on the next UTC
--- day, a cooldown ended). Idempotent per hour (a row exists: nothing again).
+-- day, a cooldown ended). Idempotent per hour (a row exists: nothing again). At 00:00 UTC it first writes the day's
+-- fill checkpoint (risk._write_fill_checkpoint).
 -- p_limits: the book's current limits (risk.current_limits) when the caller has them (api.close_hour reads them
 -- once for the close); NULL: read here.
 CREATE OR REPLACE FUNCTION risk._evaluate_strategies(p_book_id integer, p_hour timestamptz, p_day_start numeric,
@@ -25,6 +26,12 @@ DECLARE
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
+    -- At 00:00 UTC, the day's checkpoint of the strategies' own fill totals (risk._write_fill_checkpoint), before
+    -- their figures are read: from here on their sums start from it (the cost of a close does not grow with the
+    -- book's history; the figures are the same numbers).
+    IF p_hour = date_trunc('day', p_hour, 'UTC') THEN
+        PERFORM risk._write_fill_checkpoint(p_book_id, p_hour);
+    END IF;
     -- Every strategy's figures in one pass. A strategy's figures depend only on its own fills and its own closed
     -- hours, which no step of this loop changes for another strategy (a kill cancels and sells only its own orders,
     -- unfilled here), so computing them all first gives what computing each in turn gave.

@@ -16,13 +16,10 @@ DECLARE
     v_own      numeric;
     v_own_open numeric;
 BEGIN
-    SELECT coalesce(sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
-                        - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END), 0)
-      INTO v_own
-      FROM trading.fill f JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-     WHERE f.book_id = p_book_id AND f.symbol = p_symbol AND r.strategy = p_strategy
-       AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
-                          AND v.venue_trade_id = f.venue_trade_id);  -- voided: the venue never made it
+    -- Its own fills of the symbol, every one stored (risk._fill_totals at 'infinity': from the last checkpoint on).
+    SELECT coalesce(sum(t.qty), 0) INTO v_own
+      FROM risk._fill_totals(p_book_id, ARRAY[p_strategy], 'infinity', false) t
+     WHERE t.symbol = p_symbol;
     SELECT coalesce(sum(s.quantity - s.filled_qty), 0) INTO v_own_open
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy

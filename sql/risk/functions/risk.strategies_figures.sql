@@ -13,6 +13,8 @@
 --   open_buy_notional own buy orders open as of p_ts (decided by p_ts, no terminal event dated by p_ts):
 --                     quantity − fills dated by p_ts, × limit (or decision) price
 --   pnl               Σ sell proceeds − Σ buy cost − fees (in quote) + position_value   (realized + marked)
+--                     (the sums over the fills: risk._fill_totals, which starts from the last daily checkpoint, so
+--                     the cost does not grow with the strategy's history)
 --   unrealized_pnl    position_value − own net quantity × average buy price; realized_pnl = pnl − unrealized
 --   day_start_pnl     pnl at the close of the last hour at or before 00:00 UTC of p_ts's day
 --                     (portfolio.strategy_hour; 0 before the strategy's first closed hour)
@@ -42,23 +44,11 @@ BEGIN
     RETURN QUERY
     WITH s AS (
         SELECT DISTINCT n.name FROM unnest(v_names) n(name)),
+    -- Their own fills' sums per symbol (risk._fill_totals: from the day's checkpoint plus the fills after it, the
+    -- same numbers as a sum over every fill since the first; a fill voided by p_ts holds nothing).
     f AS (
-        SELECT r.strategy, f.symbol,
-               sum(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END
-                   - CASE WHEN f.fee_currency = split_part(f.symbol, '/', 1) THEN f.fee ELSE 0 END) AS qty,
-               sum(CASE WHEN f.side = 'buy' THEN -f.quantity * f.price ELSE f.quantity * f.price END
-                   - CASE WHEN f.fee = 0 OR f.fee_currency = split_part(f.symbol, '/', 1) THEN 0
-                          WHEN f.fee_currency = split_part(f.symbol, '/', 2) THEN f.fee
-                          ELSE trading._fee_in_quote(v_venue, f.symbol, f.fee, f.fee_currency, f.price, f.ts) END) AS flow,
-               sum(f.quantity) FILTER (WHERE f.side = 'buy') AS buy_qty,
-               sum(f.quantity * f.price) FILTER (WHERE f.side = 'buy') AS buy_notional
-          FROM trading.fill f
-          JOIN trading.order_request r ON r.client_order_id = f.client_order_id
-         WHERE f.book_id = p_book_id AND r.book_id = p_book_id AND r.strategy = ANY (v_names) AND f.ts <= p_ts
-           -- a fill voided by p_ts (api.void_fill: the venue never made it) holds nothing
-           AND NOT EXISTS (SELECT FROM trading.fill_void v WHERE v.book_id = f.book_id AND v.symbol = f.symbol
-                              AND v.venue_trade_id = f.venue_trade_id AND v.ts <= p_ts)
-         GROUP BY r.strategy, f.symbol),
+        SELECT t.strategy, t.symbol, t.qty, t.flow, t.buy_qty, t.buy_notional
+          FROM risk._fill_totals(p_book_id, v_names, p_ts) t),
     -- The marks of every symbol any of them holds, in one read (the rule of market.marks: 7 days' look-back).
     m AS (
         SELECT k.symbol, k.close

@@ -1,0 +1,7 @@
+-- 0047_fill_checkpoints.down.sql — undoes 0047 (checkpoints are derived from the fills: nothing is lost).
+SET LOCAL session_replication_role = replica;
+SET LOCAL ROLE predator_owner;
+
+DROP INDEX trading.fill_third_currency_fee_idx;
+DROP TABLE risk.fill_checkpoint_total;
+DROP TABLE risk.fill_checkpoint;
