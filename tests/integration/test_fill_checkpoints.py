@@ -16,7 +16,18 @@ from predator.db import api, chaos_db
 from predator.db.connection import Target
 from predator.runner.hour import HourRunner
 from tests.conftest import MARKET_SYMBOLS
-from tests.helpers import ack, close, close_price, fill, hour, load_market, multi_strategy_book, new_account, set_multi_limits, signal
+from tests.helpers import (
+    ack,
+    close,
+    close_price,
+    fill,
+    hour,
+    load_market,
+    multi_strategy_book,
+    new_account,
+    set_multi_limits,
+    signal,
+)
 
 START = datetime(2022, 11, 1, tzinfo=UTC)
 END = datetime(2022, 11, 11, tzinfo=UTC)
@@ -107,7 +118,8 @@ def test_late_fills_third_currency_fees_and_voids_after_a_checkpoint(db: Target)
             close(w, acct, n)
     with db.connect("auditor") as aud:
         (book,) = aud.execute("SELECT book_id FROM trading.account WHERE name = %s", (acct,)).fetchone() or (None,)
-        assert aud.execute("SELECT as_of FROM risk.fill_checkpoint WHERE book_id = %s", (book,)).fetchall() == [(hour(24),)]
+        ckpts = aud.execute("SELECT as_of FROM risk.fill_checkpoint WHERE book_id = %s", (book,)).fetchall()
+        assert ckpts == [(hour(24),)], ckpts
     with db.connect("worker", autocommit=True) as w:
         # relayed after the 00:00 checkpoint, dated before it: the checkpoint did not see it
         fill(w, btc.client_order_id, Decimal("0.03"), close_price("BTC/USDT", 1), hour(1) + timedelta(minutes=2),
