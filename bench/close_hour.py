@@ -50,7 +50,7 @@ from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from predator import config  # noqa: E402
+from predator import config, source  # noqa: E402
 from predator.db import api, migrate  # noqa: E402
 from predator.db.connection import Target, default_target  # noqa: E402
 from predator.logs import configure_logging  # noqa: E402
@@ -121,14 +121,6 @@ def _git(*args: str) -> str:
                           check=True).stdout.strip()
 
 
-def _commit() -> str:
-    try:
-        dirty = _git("status", "--porcelain", "--untracked-files=no")
-        return _git("rev-parse", "--short", "HEAD") + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def apply_definitions_at(target: Target, ref: str) -> None:
     """Re-apply the ``sql/`` definitions of git commit ``ref`` to ``target`` (whose schema must be ref's: the
     migrations of ref and of the working tree are the same files)."""
@@ -182,7 +174,7 @@ def main() -> None:
         if not args.no_limits:
             set_multi_limits(base, reason="bench/close_hour.py")
         targets = [base]
-        labels = [_commit()]
+        labels = [source.label(short=True)]
         if args.baseline:
             current = stack.enter_context(migrate.database_copy(server, base.dbname, "predator_bench_close_cur"))
             baseline = stack.enter_context(migrate.database_copy(server, base.dbname, "predator_bench_close_ref"))

@@ -41,7 +41,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -56,7 +55,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from predator import config, seams  # noqa: E402
+from predator import config, seams, source  # noqa: E402
 from predator.config import DEMO_SYMBOLS  # noqa: E402
 from predator.db import migrate  # noqa: E402
 from predator.db.connection import Target, default_target  # noqa: E402
@@ -365,17 +364,6 @@ def table_reads(server: Target, db: Target, top: int = 6) -> list[dict[str, Any]
 
 
 # --- the grid -------------------------------------------------------------------------------------------
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_ROOT, capture_output=True, text=True,
-                             check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=config.PROJECT_ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _ints(text: str) -> list[int]:
     return [int(x) for x in text.split(",") if x.strip()]
 
@@ -485,7 +473,7 @@ def main(argv: Sequence[str] | None = None, server: Target | None = None) -> int
     wanted = sorted({s for c in cells for s in c.symbols})
     paths = [c.path for c in cov if c.symbol in wanted]
     measured = seams.wall_now()
-    commit = _commit()  # what runs, not what the tree holds when the report is rewritten
+    commit = source.label()  # what runs, not what the tree holds when the report is rewritten
     load_start = [round(x, 2) for x in os.getloadavg()]
     server = server or default_target()
     out = Path(args.out)

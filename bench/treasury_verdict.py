@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -27,23 +26,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from predator import config, seams  # noqa: E402
+from predator import config, seams, source  # noqa: E402
 from predator.db import migrate  # noqa: E402
 from predator.db.connection import default_target  # noqa: E402
 from predator.logs import configure_logging  # noqa: E402
 from predator.marketdata.loader import load_many  # noqa: E402
 from predator.tools import treasury_verdict as tv  # noqa: E402
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_ROOT, capture_output=True, text=True,
-                             check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=config.PROJECT_ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def _plain(v: Any) -> Any:
@@ -79,7 +67,7 @@ def main() -> int:
     grid = {s: tuple(c for c in tv.GRID[s] if not sets or c.label in sets) for s in strategies}
     settings = replace(tv.Settings(), symbols=tuple(s for s in args.symbols.split(",") if s))
     measured = seams.wall_now()
-    commit = _commit()
+    commit = source.label()
     t0 = seams.monotonic()
     server = default_target()
     verdicts: list[tv.StrategyVerdict] = []

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 
 import psycopg
 
-from predator import __version__, gates
+from predator import __version__, gates, source
 from predator.db import audit
 from predator.db import audit_export as db
 from predator.tools import predator_verify
@@ -72,13 +71,9 @@ def _csv_line(values: list[str | None]) -> str:
 
 
 def code_commit() -> str | None:
-    """The git commit of the Predator code running the export, or None outside a git checkout."""
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent,
-                             capture_output=True, text=True, check=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
+    """The git commit of the Predator code running the export, or None outside a git checkout
+    (:func:`predator.source.commit`)."""
+    return source.commit()
 
 
 class UnknownAccount(LookupError):

@@ -19,26 +19,13 @@ import pytest
 from predator import gates
 from predator.db.connection import Target
 from tests.conftest import create_database, drop_database
+from tests.helpers import MULTI_SETUP
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 H = timedelta(hours=1)
 CLOSES = {"BTC/USD": "100", "BTC/CAD": "135", "USD/CAD": "1.35", "USDC/USD": "0.99", "BTC/USDC": "101"}
 ACCOUNT = "multi"
 
-SETUP = """
-SELECT count(*) FROM api.upsert_instruments('kraken', '[
-    {"symbol": "BTC/CAD", "base": "BTC", "quote": "CAD"}, {"symbol": "USD/CAD", "base": "USD", "quote": "CAD"},
-    {"symbol": "USDC/USD", "base": "USDC", "quote": "USD"}, {"symbol": "BTC/USDC", "base": "BTC", "quote": "USDC"}]',
-    'test');
-SELECT api.create_account('multi', 'paper', 'kraken', 'USD', 'paper', 10000, 'default', 'test');
-SELECT api.deposit('multi', 10000, '2024-01-01T00:00:00Z', 'test');
-SELECT api.deposit('multi', 1350, '2024-01-01T00:00:00Z', 'test', 'CAD');
-SELECT api.deposit('multi', 500, '2024-01-01T00:00:00Z', 'test', 'USDC');
-SELECT api.register_strategy('multi', 's1', '{}', 'test');
-SELECT api.set_breaker('paper', k.breaker, NULL, 'test: made-up prices', 'multi') FROM risk.breaker_kind k;
-SELECT api.enable_book_currency('multi', 'CAD', 'test');
-SELECT api.enable_book_currency('multi', 'USDC', 'test');
-"""
 
 
 def load_bars(conn: psycopg.Connection, symbol: str, close: str, hours: int = 24) -> None:
@@ -71,7 +58,7 @@ def book(server: Target, template_db: Target) -> Iterator[Target]:
         with psycopg.connect(target.dsn) as conn:
             for symbol, close in CLOSES.items():
                 load_bars(conn, symbol, close)
-            conn.execute(SETUP)
+            conn.execute(MULTI_SETUP)  # the book tests.helpers builds too (build_multi_currency_book)
             trade(conn, "BTC/CAD", 2, "buy", "1", "135", "0.351", "C1")
             trade(conn, "BTC/USDC", 2, "buy", "1", "101", "0.26", "U1")
             trade(conn, "BTC/USD", 2, "buy", "0.5", "100", "0.13", "D1")
