@@ -78,7 +78,7 @@ from predator.cli import db as _db  # noqa: E402,F401  (registers commands)
 
 for _module in ("gates", "data", "trading", "safety", "emulate", "keys", "instruments", "scenario", "chaos",
                 "treasury", "console", "alerts", "approvals", "audit", "backup", "lanes", "standby", "retention",
-                "sweep"):
+                "sweep", "ml"):
     try:
         __import__(f"predator.cli.{_module}")
     except ModuleNotFoundError as _e:  # a command group not built yet

@@ -1,0 +1,246 @@
+"""Typed calls to the model registry (schema ``ml``, migration 0043; docs/ml.md "Registry and promotion gate").
+
+Writes, one function per ``api`` routine: :func:`register_model` (``api.register_model``), :func:`record_trial`
+(``api.record_trial``), :func:`record_fold_metric` (``api.record_fold_metric``) — worker or operator — and
+:func:`evaluate_promotion` (``api.evaluate_promotion``), the promotion gate, operator only. Reads of ``ml.model``,
+``ml.trial``, ``ml.fold_metric``, ``ml.promotion`` and the view ``ml.champion`` (operator or auditor) as frozen
+dataclasses. The caller owns the transaction. Refusals are raised as :class:`predator.errors.DatabaseRefusal`
+subclasses by SQLSTATE (PD011 unknown model, PD012 a malformed argument, a model id registered twice, a fold
+recorded twice; PD015 a period ending after the wall clock).
+
+Units: Sharpe ratios per period (per hour for the 1h models), not annualised; standard deviations of the fold
+figures are population ones; kurtosis is not excess; log returns are totals over a fold; turnover is traded
+notional / equity per period; drawdowns are fractions. Times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.rows import class_row
+
+from predator.db.api import Call, run
+
+
+@dataclass(frozen=True)
+class Model:
+    """A row of ``ml.model``: a registered model and its lineage."""
+
+    seq: int
+    model_id: str
+    family: str
+    code_version: str
+    dataset_hash: str
+    features: list[str]
+    params: dict[str, Any]
+    artefact_sha256: str
+    artefact_path: str
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """A row of ``ml.trial``: one configuration tried in a family (``returns``: per-period returns over the
+    selection window, time order, or None)."""
+
+    seq: int
+    family: str
+    params: dict[str, Any]
+    n_obs: int
+    sharpe: float
+    metrics: dict[str, Any]
+    returns: list[float] | None
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class FoldMetric:
+    """A row of ``ml.fold_metric``: a model's out-of-sample figures on one fold, net of fees."""
+
+    seq: int
+    model_id: str
+    kind: str  # walk_forward | forward
+    fold: int
+    period_from: datetime
+    period_to: datetime
+    n_obs: int
+    mean: float
+    std: float  # population
+    skew: float
+    kurtosis: float  # not excess
+    sharpe: float  # mean / std per period
+    net_return: float  # total log return, net of costs
+    buy_hold_return: float  # total log return of buy-and-hold on the same hours
+    turnover: float
+    max_drawdown: float
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A row of ``ml.promotion``: one decision of the gate."""
+
+    seq: int
+    model_id: str
+    family: str
+    lane: str  # paper | live_canary
+    passed: bool
+    reasons: list[str]
+    figures: dict[str, Any]
+    reason: str
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Champion:
+    """A row of the view ``ml.champion``: the model of the latest passed promotion of a family on a lane."""
+
+    family: str
+    lane: str
+    model_id: str
+    promotion_seq: int
+    actor: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What ``api.evaluate_promotion`` returns: the ``ml.promotion`` seq, passed, reason codes, figures."""
+
+    seq: int
+    passed: bool
+    reasons: list[str]
+    figures: dict[str, Any]
+
+
+# --- writes -------------------------------------------------------------------------------------------------
+
+def register_model_call(model_id: str, family: str, code_version: str, dataset_hash: str, features: Sequence[str],
+                        params: Mapping[str, Any], artefact_sha256: str, artefact_path: str) -> Call[int]:
+    return Call("SELECT api.register_model(%s::text, %s::text, %s::text, %s::text, %s::text[], %s::jsonb, %s::text,"
+                " %s::text)", (model_id, family, code_version, dataset_hash, list(features),
+                               json.dumps(dict(params), sort_keys=True), artefact_sha256, artefact_path), None)
+
+
+def register_model(conn: psycopg.Connection[Any], model_id: str, family: str, code_version: str, dataset_hash: str,
+                   features: Sequence[str], params: Mapping[str, Any], artefact_sha256: str,
+                   artefact_path: str) -> int:
+    """Register a trained model (``api.register_model``); returns its seq in ``ml.model``. Worker or operator.
+    PD012 a malformed argument or a model id already registered."""
+    seq: int = run(conn, register_model_call(model_id, family, code_version, dataset_hash, features, params,
+                                             artefact_sha256, artefact_path))
+    return seq
+
+
+def record_trial_call(family: str, params: Mapping[str, Any], n_obs: int, sharpe: float,
+                      metrics: Mapping[str, Any] | None, returns: Sequence[float] | None) -> Call[int]:
+    return Call("SELECT api.record_trial(%s::text, %s::jsonb, %s::integer, %s::numeric, %s::jsonb, %s::numeric[])",
+                (family, json.dumps(dict(params), sort_keys=True), n_obs, sharpe,
+                 None if metrics is None else json.dumps(dict(metrics), sort_keys=True),
+                 None if returns is None else [float(r) for r in returns]), None)
+
+
+def record_trial(conn: psycopg.Connection[Any], family: str, params: Mapping[str, Any], n_obs: int, sharpe: float,
+                 metrics: Mapping[str, Any] | None = None, returns: Sequence[float] | None = None) -> int:
+    """Record one configuration tried in ``family`` (``api.record_trial``): its selection-window Sharpe ratio
+    per period over ``n_obs`` periods, informative ``metrics`` and optionally its per-period ``returns`` (time
+    order, 4 to 100000; the columns of the family's PBO). Returns the seq in ``ml.trial``. PD012 NaN/±Infinity
+    or a malformed argument."""
+    seq: int = run(conn, record_trial_call(family, params, n_obs, sharpe, metrics, returns))
+    return seq
+
+
+def record_fold_metric(conn: psycopg.Connection[Any], model_id: str, kind: str, fold: int, period_from: datetime,
+                       period_to: datetime, n_obs: int, mean: float, std: float, skew: float, kurtosis: float,
+                       sharpe: float, net_return: float, buy_hold_return: float, turnover: float,
+                       max_drawdown: float) -> int:
+    """Record a model's out-of-sample figures on one fold (``api.record_fold_metric``): ``kind`` walk_forward or
+    forward; [period_from, period_to); per-period net returns' count, mean, population std, skew, kurtosis (not
+    excess), Sharpe = mean/std; total net and buy-and-hold log returns; turnover; max drawdown (a fraction).
+    Returns the seq. PD011 unknown model; PD012 out of domain or a fold recorded twice; PD015 a future period."""
+    seq: int = run(conn, Call(
+        "SELECT api.record_fold_metric(%s::text, %s::text, %s::integer, %s::timestamptz, %s::timestamptz,"
+        " %s::integer, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric,"
+        " %s::numeric, %s::numeric)",
+        (model_id, kind, fold, period_from, period_to, n_obs, mean, std, skew, kurtosis, sharpe, net_return,
+         buy_hold_return, turnover, max_drawdown), None))
+    return seq
+
+
+def evaluate_promotion(conn: psycopg.Connection[Any], model_id: str, lane: str, reason: str) -> Decision:
+    """Run the promotion gate on ``model_id`` for ``lane`` (``paper`` or ``live_canary``) and record the decision
+    (``api.evaluate_promotion``, operator only: the worker is refused). A pass makes the model its family's
+    champion on the lane; a refusal moves nothing. PD011 unknown model; PD012 unknown lane or no reason."""
+    decision: Decision = run(conn, Call(
+        "SELECT seq, passed, reasons, figures FROM api.evaluate_promotion(%s::text, %s::text, %s::text)",
+        (model_id, lane, reason), Decision))
+    return decision
+
+
+# --- reads (operator, auditor) ---------------------------------------------------------------------------------
+
+_MODEL = ("SELECT seq, model_id, family, code_version, dataset_hash, features, params, artefact_sha256, artefact_path,"
+          " actor, recorded_at FROM ml.model")
+
+
+def _rows(conn: psycopg.Connection[Any], row: type[Any], sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    with conn.cursor(row_factory=class_row(row)) as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def models(conn: psycopg.Connection[Any], family: str | None = None) -> list[Model]:
+    """Registered models in registration order (one ``family``, or all)."""
+    if family is None:
+        return _rows(conn, Model, _MODEL + " ORDER BY seq")
+    return _rows(conn, Model, _MODEL + " WHERE family = %s ORDER BY seq", (family,))
+
+
+def model(conn: psycopg.Connection[Any], model_id: str) -> Model | None:
+    """One registered model, or None."""
+    rows = _rows(conn, Model, _MODEL + " WHERE model_id = %s", (model_id,))
+    return rows[0] if rows else None
+
+
+def trials(conn: psycopg.Connection[Any], family: str, *, with_returns: bool = False) -> list[TrialRow]:
+    """The family's trials in ledger order (``returns`` read only when asked: they can be 10⁵ numbers)."""
+    returns = "returns" if with_returns else "NULL::double precision[] AS returns"
+    return _rows(conn, TrialRow, f"SELECT seq, family, params, n_obs, sharpe, metrics, {returns}, actor, recorded_at"
+                                 " FROM ml.trial WHERE family = %s ORDER BY seq", (family,))
+
+
+def trial_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    """Trials recorded per family."""
+    return {str(f): int(n) for f, n in conn.execute("SELECT family, count(*) FROM ml.trial GROUP BY family")}
+
+
+def fold_metrics(conn: psycopg.Connection[Any], model_id: str) -> list[FoldMetric]:
+    """A model's fold figures, by kind then fold."""
+    return _rows(conn, FoldMetric,
+                 "SELECT seq, model_id, kind, fold, period_from, period_to, n_obs, mean, std, skew, kurtosis, sharpe,"
+                 " net_return, buy_hold_return, turnover, max_drawdown FROM ml.fold_metric WHERE model_id = %s"
+                 " ORDER BY kind DESC, fold", (model_id,))
+
+
+def promotions(conn: psycopg.Connection[Any], *, model_id: str | None = None,
+               family: str | None = None) -> list[Promotion]:
+    """Decisions of the gate, oldest first (of one model, of one family, or all)."""
+    sql = "SELECT seq, model_id, family, lane, passed, reasons, figures, reason, actor, recorded_at FROM ml.promotion"
+    if model_id is not None:
+        return _rows(conn, Promotion, sql + " WHERE model_id = %s ORDER BY seq", (model_id,))
+    if family is not None:
+        return _rows(conn, Promotion, sql + " WHERE family = %s ORDER BY seq", (family,))
+    return _rows(conn, Promotion, sql + " ORDER BY seq")
+
+
+def champions(conn: psycopg.Connection[Any]) -> list[Champion]:
+    """The champion of every family and lane that has one (``ml.champion``)."""
+    return _rows(conn, Champion, "SELECT family, lane, model_id, promotion_seq, actor, recorded_at FROM ml.champion"
+                                 " ORDER BY family, lane")
