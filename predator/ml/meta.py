@@ -36,8 +36,9 @@ from scipy.stats import norm
 from predator.errors import StatisticsInputError
 from predator.ml.dataset import FEATURE_NAMES, HOUR, Dataset, feature_matrix
 from predator.ml.labels import triple_barrier_labels
-from predator.ml.train import LabelSpec, Samples
-from predator.strategies.sma_cross import cross_series
+from predator.ml.train import LabelSpec, Samples, predict_proba
+from predator.strategies.base import History
+from predator.strategies.sma_cross import cross_at_last, cross_series
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -186,3 +187,18 @@ def meta_decision(probability: float, side: int = 1, *, step: float | None = Non
     """A primary signal's confidence and bet size from the secondary model's probability (see :func:`bet_size`)."""
     size = float(bet_size(np.asarray([probability]), side, step=step)[0])
     return MetaDecision(float(probability), size, size != 0.0)
+
+
+def meta_signal_at(model_text: str, history: History, *, fast: int = 10, slow: int = 50,
+                   step: float | None = None) -> MetaDecision | None:
+    """The meta-model's decision at the close of ``history``'s last bar: None when the primary (the SMA
+    crossover's long entry, :func:`predator.strategies.sma_cross.cross_at_last`) does not fire there or the
+    features are not warm; else the secondary model's probability (the booster whose text dump is
+    ``model_text``, on :func:`predator.ml.dataset.feature_matrix` at that bar) as confidence and its bet size.
+    Causal: reads bars of ``history`` only."""
+    if cross_at_last(history.close, fast, slow) != 1:
+        return None
+    x = feature_matrix(history)[-1:]
+    if not np.all(np.isfinite(x)):
+        return None
+    return meta_decision(float(predict_proba(model_text, x)[0]), 1, step=step)

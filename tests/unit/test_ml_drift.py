@@ -10,7 +10,15 @@ import pytest
 from scipy.stats import binomtest
 
 from predator.errors import StatisticsInputError
-from predator.ml.drift import PSI_FLOOR, PSI_THRESHOLD, feature_drift, hit_rate_fall, psi, psi_null_quantile
+from predator.ml.drift import (
+    PSI_FLOOR,
+    PSI_THRESHOLD,
+    autocorrelation_time,
+    feature_drift,
+    hit_rate_fall,
+    psi,
+    psi_null_quantile,
+)
 
 
 def test_psi_matches_a_hand_computation() -> None:
@@ -87,8 +95,20 @@ def test_effective_sizes_keep_a_slow_feature_of_a_stationary_walk_from_drifting(
     window = np.lib.stride_tricks.sliding_window_view(close, 168).mean(axis=1)
     gap = (close[167:] / window - 1.0)[:, None]  # a 168-bar SMA gap: strongly autocorrelated
     ref, recent = gap[:-720], gap[-720:]
-    naive = feature_drift(ref, recent, ("sma_gap_168",), memory={"sma_gap_168": 1})
-    fair = feature_drift(ref, recent, ("sma_gap_168",))
-    assert fair.features[0].memory == 168 and fair.features[0].psi == naive.features[0].psi
-    assert fair.features[0].psi_limit > naive.features[0].psi_limit >= PSI_THRESHOLD
-    assert not fair.drifted
+    report = feature_drift(ref, recent, ("sma_gap_168",))
+    f = report.features[0]
+    raw_limit = max(PSI_THRESHOLD, psi_null_quantile(ref.shape[0], recent.shape[0], 10))
+    assert f.psi > raw_limit  # as if the hours were independent, it would "drift"
+    assert f.memory == 168 and f.tau >= 168 and f.psi_limit > f.psi and not report.drifted
+
+
+def test_autocorrelation_time_of_iid_and_ar1_series() -> None:
+    rng = np.random.default_rng(4)
+    assert autocorrelation_time(rng.normal(size=20_000)) < 1.2
+    phi, x = 0.9, np.empty(50_000)
+    x[0] = 0.0
+    e = rng.normal(size=x.size)
+    for t in range(1, x.size):
+        x[t] = phi * x[t - 1] + e[t]
+    assert autocorrelation_time(x) == pytest.approx((1 + phi) / (1 - phi), rel=0.2)  # 19 for AR(1), φ = 0.9
+    assert autocorrelation_time(np.ones(100)) == 1.0

@@ -20,16 +20,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from predator.errors import StatisticsInputError
-from predator.ml.dataset import HOUR
+from predator.ml.dataset import HOUR, feature_matrix
 from predator.ml.meta import (
     META_SMA_TRIALS,
     bet_size,
     meta_decision,
     meta_labels,
     meta_samples,
+    meta_signal_at,
     sma_long_entries,
 )
-from predator.ml.train import LabelSpec, train_family
+from predator.ml.train import LabelSpec, predict_proba, train_family
 from tests.unit.test_ml_train import synthetic_dataset
 
 PROPERTIES = settings(max_examples=50, deadline=None, derandomize=True)
@@ -144,3 +145,20 @@ def test_bet_size_follows_afml_10_3() -> None:
         bet_size([float("nan")])
     with pytest.raises(StatisticsInputError):
         bet_size([0.6], step=0.0)
+
+
+def test_meta_signal_at_fires_only_with_the_primary_and_uses_the_models_probability(tmp_path: Path) -> None:
+    ds = synthetic_dataset(("BTC/USDT",), 4000)
+    m = train_family(ds, scope="BTC/USDT", family="meta_sma", trials=META_SMA_TRIALS,
+                     sampler=partial(meta_samples, fast=5, slow=20), min_train=30, n_groups=4, version="test",
+                     out_dir=tmp_path)
+    text = m.path.read_text()
+    bars = ds.symbol("BTC/USDT")
+    entries = sma_long_entries(bars.close, 5, 20)
+    entry = int(entries[entries > 300][0])
+    d = meta_signal_at(text, bars.history(0, entry + 1), fast=5, slow=20)
+    assert d is not None
+    expected = float(predict_proba(text, feature_matrix(bars.history(0, entry + 1))[-1:])[0])
+    assert d.confidence == expected and d.size == pytest.approx(float(bet_size([expected])[0]))
+    assert meta_signal_at(text, bars.history(0, entry + 2), fast=5, slow=20) is None  # no crossing there
+    assert meta_signal_at(text, bars.history(0, 30), fast=5, slow=20) is None  # features not warm
