@@ -201,12 +201,13 @@ def strategy_returns(proba: FloatArray, test: Samples, threshold: float, fee_bps
     if test.round_trip:
         net = pos * test.next_ret - 2.0 * fee * pos
         turnover = 2.0 * float(pos.sum())
-    for k in (np.unique(test.symbol) if not test.round_trip else np.empty(0, dtype=np.int64)):
-        idx = np.flatnonzero(test.symbol == k)
-        p = pos[idx]
-        change = np.abs(np.diff(np.concatenate(([0.0], p))))
-        net[idx] = p * test.next_ret[idx] - fee * change
-        turnover += float(change.sum())
+    else:
+        for k in np.unique(test.symbol):
+            idx = np.flatnonzero(test.symbol == k)
+            p = pos[idx]
+            change = np.abs(np.diff(np.concatenate(([0.0], p))))
+            net[idx] = p * test.next_ret[idx] - fee * change
+            turnover += float(change.sum())
     hours, inverse = np.unique(test.t0, return_inverse=True)
     per_hour = np.bincount(inverse, weights=net) / np.bincount(inverse)
     return per_hour.astype(np.float64), turnover / max(hours.size, 1)
@@ -219,8 +220,9 @@ def _buy_hold(test: Samples, fee_bps: float) -> FloatArray:
     r = test.next_ret.copy()
     if test.round_trip:
         r -= 2.0 * fee_bps / 10_000.0
-    for k in (np.unique(test.symbol) if not test.round_trip else np.empty(0, dtype=np.int64)):
-        r[np.flatnonzero(test.symbol == k)[0]] -= fee_bps / 10_000.0
+    else:
+        for k in np.unique(test.symbol):
+            r[np.flatnonzero(test.symbol == k)[0]] -= fee_bps / 10_000.0
     hours, inverse = np.unique(test.t0, return_inverse=True)
     out: FloatArray = (np.bincount(inverse, weights=r) / np.bincount(inverse)).astype(np.float64)
     return out
