@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from predator.ml.dataset import FEATURE_NAMES, HOUR, Dataset, feature_matrix
 from predator.ml.labels import triple_barrier_labels
-from predator.ml.validation import purged_walk_forward
+from predator.ml.validation import combinatorial_purged_splits, cpcv_paths, group_positions, purged_walk_forward
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -74,7 +74,10 @@ class LabelSpec:
 class Samples:
     """Labelled samples in time order: features ``x``, binary target ``y``, decision hour ``t0``, label end
     hour ``t1`` (hours since the epoch), ``symbol`` index into ``symbols``, and ``next_ret``, the simple return
-    of the symbol from the decision's close to the next bar's close (what a position held for that hour earns)."""
+    of the symbol from the decision's close to the next bar's close (what a position held for that hour earns).
+    ``round_trip``: False for these hourly samples; True for event samples whose ``next_ret`` is the whole
+    return of one trade (entry at t0, exit at t1, :func:`predator.ml.meta.meta_samples`), each taken trade paying
+    the fee twice (in and out)."""
 
     symbols: tuple[str, ...]
     x: FloatArray
@@ -83,13 +86,18 @@ class Samples:
     t1: IntArray
     symbol: IntArray
     next_ret: FloatArray
+    round_trip: bool = False
 
     def __len__(self) -> int:
         return int(self.t0.size)
 
     def take(self, idx: IntArray) -> Samples:
         return Samples(self.symbols, self.x[idx], self.y[idx], self.t0[idx], self.t1[idx], self.symbol[idx],
-                       self.next_ret[idx])
+                       self.next_ret[idx], self.round_trip)
+
+
+#: How a family makes its samples from a dataset: ``(dataset, symbols, labels) -> Samples``.
+Sampler = Callable[[Dataset, Sequence[str], LabelSpec], Samples]
 
 
 def samples(dataset: Dataset, symbols: Sequence[str], labels: LabelSpec = LabelSpec()) -> Samples:
@@ -184,17 +192,22 @@ def strategy_returns(proba: FloatArray, test: Samples, threshold: float, fee_bps
     """Hourly net returns of the long/flat strategy on ``test`` (per symbol, in time order, averaged across the
     symbols deciding in the same hour: an equal-weight book), and its turnover per observation. A position
     taken at decision hour t earns the symbol's return to the next close; every change of position pays
-    ``fee_bps`` of notional; the book starts flat."""
+    ``fee_bps`` of notional; the book starts flat. Round-trip samples (``test.round_trip``): a taken event earns
+    its trade's return and pays the fee twice (entry and exit), turnover 2 per taken event."""
     fee = fee_bps / 10_000.0
     pos = (proba > threshold).astype(np.float64)
     net = np.empty(pos.size)
     turnover = 0.0
-    for k in np.unique(test.symbol):
-        idx = np.flatnonzero(test.symbol == k)
-        p = pos[idx]
-        change = np.abs(np.diff(np.concatenate(([0.0], p))))
-        net[idx] = p * test.next_ret[idx] - fee * change
-        turnover += float(change.sum())
+    if test.round_trip:
+        net = pos * test.next_ret - 2.0 * fee * pos
+        turnover = 2.0 * float(pos.sum())
+    else:
+        for k in np.unique(test.symbol):
+            idx = np.flatnonzero(test.symbol == k)
+            p = pos[idx]
+            change = np.abs(np.diff(np.concatenate(([0.0], p))))
+            net[idx] = p * test.next_ret[idx] - fee * change
+            turnover += float(change.sum())
     hours, inverse = np.unique(test.t0, return_inverse=True)
     per_hour = np.bincount(inverse, weights=net) / np.bincount(inverse)
     return per_hour.astype(np.float64), turnover / max(hours.size, 1)
@@ -202,10 +215,14 @@ def strategy_returns(proba: FloatArray, test: Samples, threshold: float, fee_bps
 
 def _buy_hold(test: Samples, fee_bps: float) -> FloatArray:
     """Equal-weight buy-and-hold on the same hours and symbols: the next-hour returns, the entry fee paid on the
-    first hour of each symbol."""
+    first hour of each symbol. Round-trip samples: every event taken (the primary strategy alone), each paying the
+    fee twice."""
     r = test.next_ret.copy()
-    for k in np.unique(test.symbol):
-        r[np.flatnonzero(test.symbol == k)[0]] -= fee_bps / 10_000.0
+    if test.round_trip:
+        r -= 2.0 * fee_bps / 10_000.0
+    else:
+        for k in np.unique(test.symbol):
+            r[np.flatnonzero(test.symbol == k)[0]] -= fee_bps / 10_000.0
     hours, inverse = np.unique(test.t0, return_inverse=True)
     out: FloatArray = (np.bincount(inverse, weights=r) / np.bincount(inverse)).astype(np.float64)
     return out
@@ -237,12 +254,93 @@ def walk_forward_folds(s: Samples, *, n_groups: int, embargo: int, min_train: in
     return folds
 
 
+# --- CPCV: a distribution of out-of-sample Sharpe ratios ------------------------------------------------------------
+
+#: The quantiles of the path Sharpe ratios reported by :func:`cpcv_sharpe_distribution`.
+CPCV_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(frozen=True)
+class CPCVSpec:
+    """Combinatorial purged CV settings: ``n_groups`` contiguous groups, ``n_test_groups`` tested per split
+    (C(n_groups, n_test_groups) splits, C(n_groups - 1, n_test_groups - 1) paths)."""
+
+    n_groups: int = 6
+    n_test_groups: int = 2
+
+
+@dataclass(frozen=True, eq=False)
+class CPCVDistribution:
+    """The out-of-sample Sharpe ratios of one trial over the CPCV backtest paths (AFML §12.4). ``paths[p][g]``: the
+    split (index into :func:`predator.ml.validation.combinatorial_purged_splits`' order) whose predictions path
+    p uses for group g; ``sharpes[p]``: path p's Sharpe ratio per observation (hour, or trade for round-trip
+    samples) of its net returns over every sample; ``n_obs[p]`` their count; ``mean``, ``std`` (ddof 1, 0 for one
+    path) of the path Sharpe ratios and their ``quantiles`` (:data:`CPCV_QUANTILES` → value, linear
+    interpolation); ``n_train`` the training size of each split (after purging and embargo)."""
+
+    n_groups: int
+    n_test_groups: int
+    embargo: int
+    paths: tuple[tuple[int, ...], ...]
+    sharpes: tuple[float, ...]
+    n_obs: tuple[int, ...]
+    mean: float
+    std: float
+    quantiles: Mapping[float, float]
+    n_train: tuple[int, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (what a registry may store)."""
+        return {"method": "cpcv", "n_groups": self.n_groups, "n_test_groups": self.n_test_groups,
+                "embargo_hours": self.embargo, "n_paths": len(self.paths), "sharpes": list(self.sharpes),
+                "mean": self.mean, "std": self.std, "quantiles": {str(q): v for q, v in self.quantiles.items()}}
+
+
+def cpcv_sharpe_distribution(s: Samples, params: Mapping[str, Any], *, n_groups: int, n_test_groups: int,
+                             embargo: int, threshold: float, fee_bps: float,
+                             min_train: int = 1) -> CPCVDistribution:
+    """Train ``params`` on every split of :func:`combinatorial_purged_splits` of ``s`` (purged, ``embargo`` hours
+    after each test group), predict its test groups, assemble the predictions into the :func:`cpcv_paths` and
+    measure each path's strategy (:func:`strategy_returns`, long when P > ``threshold``, ``fee_bps`` per change)
+    over all samples: the distribution of out-of-sample Sharpe ratios. Each path tests every sample exactly
+    once, with a model that never trained on a label overlapping or embargoed after that sample's group.
+    Deterministic (the LightGBM settings of :data:`FIXED_PARAMS`). Raises ``ValueError`` when a split has fewer
+    than ``min_train`` training samples."""
+    splits = combinatorial_purged_splits(s.t0, s.t1, n_groups=n_groups, n_test_groups=n_test_groups,
+                                         embargo=embargo)
+    groups = group_positions(len(s), n_groups)
+    proba: dict[tuple[int, int], FloatArray] = {}
+    n_train: list[int] = []
+    for k, split in enumerate(splits):
+        if split.train.size < min_train:
+            raise ValueError(f"CPCV split {k} (test groups {split.test_groups}) has {split.train.size} training "
+                             f"samples, fewer than {min_train}")
+        tr = s.take(split.train)
+        model = fit_model_text(tr.x, tr.y, params)
+        for g in split.test_groups:
+            proba[(k, g)] = predict_proba(model, s.x[groups[g]])
+        n_train.append(int(split.train.size))
+    paths = cpcv_paths(n_groups, n_test_groups)
+    sharpes: list[float] = []
+    n_obs: list[int] = []
+    for path in paths:
+        p = np.concatenate([proba[(path[g], g)] for g in range(n_groups)])
+        r, _ = strategy_returns(p, s, threshold, fee_bps)
+        sharpes.append(_moments(r)[4])
+        n_obs.append(int(r.size))
+    arr = np.asarray(sharpes, dtype=np.float64)
+    return CPCVDistribution(n_groups, n_test_groups, embargo, paths, tuple(sharpes), tuple(n_obs), float(arr.mean()),
+                            float(arr.std(ddof=1)) if arr.size > 1 else 0.0,
+                            {q: float(np.quantile(arr, q)) for q in CPCV_QUANTILES}, tuple(n_train))
+
+
 # --- trials and the trained model -------------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
 class Trial:
     """One hyper-parameter set tried: its params, its folds' metrics, its out-of-sample Sharpe ratio over every
-    fold's hourly net returns (``oos_returns``, concatenated in time order) and their count."""
+    fold's hourly net returns (``oos_returns``, concatenated in time order) and their count; ``cpcv`` its distribution
+    of out-of-sample Sharpe ratios over the CPCV paths when asked for (``train_family(cpcv=...)``), else None."""
 
     trial: int
     params: Mapping[str, Any]
@@ -250,6 +348,7 @@ class Trial:
     sharpe: float
     n_obs: int
     oos_returns: FloatArray
+    cpcv: CPCVDistribution | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -258,7 +357,8 @@ class TrainedModel:
     (a symbol or ``global``), ``code_version`` (git commit, else package version), ``dataset_hash``
     (``api.dataset_hash``), ``features``, ``params`` (the selected trial's, with :data:`FIXED_PARAMS`), label
     and validation settings, the selected trial's ``folds``, every ``trials`` tried (the honest N), the
-    artefact's ``path`` and ``sha256`` (of the text dump's bytes)."""
+    artefact's ``path`` and ``sha256`` (of the text dump's bytes); ``cpcv`` the selected trial's CPCV
+    distribution of out-of-sample Sharpe ratios when training asked for it, else None."""
 
     model_id: str
     family: str
@@ -274,6 +374,7 @@ class TrainedModel:
     selected_trial: int
     path: Path
     sha256: str
+    cpcv: CPCVDistribution | None = None
 
 
 def code_version() -> str:
@@ -289,8 +390,10 @@ def code_version() -> str:
 
 
 def evaluate_trial(s: Samples, folds: Sequence[Fold], trial: int, params: Mapping[str, Any], *, threshold: float,
-                   fee_bps: float) -> Trial:
-    """Train ``params`` on each fold's training samples, predict its test samples, and measure the strategy."""
+                   fee_bps: float, cpcv: CPCVSpec | None = None, embargo: int = 0) -> Trial:
+    """Train ``params`` on each fold's training samples, predict its test samples, and measure the strategy; with
+    ``cpcv``, also its CPCV distribution of out-of-sample Sharpe ratios (:func:`cpcv_sharpe_distribution`,
+    ``embargo`` hours)."""
     metrics: list[FoldMetrics] = []
     returns: list[FloatArray] = []
     for j, fold in enumerate(folds):
@@ -304,28 +407,37 @@ def evaluate_trial(s: Samples, folds: Sequence[Fold], trial: int, params: Mappin
                                    mean, std, skew, kurt, sharpe, bh_mean, bh_sharpe, turnover, _max_drawdown(r)))
         returns.append(r)
     allr = np.concatenate(returns) if returns else np.empty(0)
-    return Trial(trial, dict(params), tuple(metrics), _moments(allr)[4], int(allr.size), allr)
+    dist = None if cpcv is None else cpcv_sharpe_distribution(
+        s, params, n_groups=cpcv.n_groups, n_test_groups=cpcv.n_test_groups, embargo=embargo, threshold=threshold,
+        fee_bps=fee_bps)
+    return Trial(trial, dict(params), tuple(metrics), _moments(allr)[4], int(allr.size), allr, dist)
 
 
 def train_family(dataset: Dataset, *, scope: str, out_dir: Path, family: str = "lgbm_tb",
                  trials: Sequence[Mapping[str, Any]] = LGBM_TB_TRIALS, labels: LabelSpec = LabelSpec(),
                  selection_end: int | None = None, n_groups: int = 5, embargo: int = 24, threshold: float = 0.5,
-                 fee_bps: float | None = None, version: str | None = None) -> TrainedModel:
+                 fee_bps: float | None = None, version: str | None = None, cpcv: CPCVSpec | None = None,
+                 sampler: Sampler | None = None, min_train: int = 500) -> TrainedModel:
     """Train the family on ``scope`` (a symbol of the dataset: per coin; ``global``: every symbol), select its
     best trial by walk-forward out-of-sample Sharpe ratio on the samples whose labels end before hour
     ``selection_end`` (hours since the epoch; None: all), refit it on those samples, write the text dump to
-    ``out_dir`` and return the record. ``fee_bps``: the taker fee (default the dataset's, from the database)."""
+    ``out_dir`` and return the record. ``fee_bps``: the taker fee (default the dataset's, from the database).
+    ``cpcv`` (default None: off, and nothing about the result changes): also compute every trial's CPCV
+    distribution of out-of-sample Sharpe ratios (selection stays by walk-forward). ``sampler``: how samples are
+    made (default :func:`samples`; :func:`predator.ml.meta.meta_samples` for a meta-labelling family);
+    ``min_train``: the fewest training samples of a walk-forward fold."""
     symbols = dataset.spec.symbols if scope == "global" else (scope,)
     if scope != "global" and scope not in dataset.spec.symbols:
         raise ValueError(f"scope {scope!r} is neither 'global' nor a symbol of the dataset {dataset.spec.symbols}")
-    s = samples(dataset, symbols, labels)
+    s = (sampler or samples)(dataset, symbols, labels)
     if selection_end is not None:
         s = s.take(np.flatnonzero(s.t1 < selection_end).astype(np.int64))
-    folds = walk_forward_folds(s, n_groups=n_groups, embargo=embargo)
+    folds = walk_forward_folds(s, n_groups=n_groups, embargo=embargo, min_train=min_train)
     if not folds:
         raise ValueError(f"no walk-forward fold has enough training samples ({len(s)} samples, {n_groups} groups)")
     fee = dataset.taker_fee_bps if fee_bps is None else fee_bps
-    tried = tuple(evaluate_trial(s, folds, i, p, threshold=threshold, fee_bps=fee) for i, p in enumerate(trials))
+    tried = tuple(evaluate_trial(s, folds, i, p, threshold=threshold, fee_bps=fee, cpcv=cpcv, embargo=embargo)
+                  for i, p in enumerate(trials))
     best = max(tried, key=lambda t: (t.sharpe if math.isfinite(t.sharpe) else -math.inf, -t.trial))
     text = fit_model_text(s.x, s.y, best.params)
     blob = text.encode()
@@ -341,5 +453,6 @@ def train_family(dataset: Dataset, *, scope: str, out_dir: Path, family: str = "
                         params, labels,
                         {"method": "purged_walk_forward", "n_groups": n_groups, "embargo_hours": embargo,
                          "selection_end_hour": selection_end, "threshold": threshold, "fee_bps": fee,
-                         "fee_from_db": fee_bps is None and dataset.fee_from_db},
-                        best.folds, tried, best.trial, path, sha)
+                         "fee_from_db": fee_bps is None and dataset.fee_from_db,
+                         **({} if best.cpcv is None else {"cpcv": best.cpcv.as_dict()})},
+                        best.folds, tried, best.trial, path, sha, best.cpcv)

@@ -68,6 +68,12 @@ def _groups(routine: str, n_samples: int, n_groups: int) -> list[npt.NDArray[np.
     return [g.astype(np.int64) for g in np.array_split(np.arange(n_samples, dtype=np.int64), n_groups)]
 
 
+def group_positions(n_samples: int, n_groups: int) -> list[npt.NDArray[np.int64]]:
+    """The contiguous groups both splitters cut ``n_samples`` samples into: positions 0 … n_samples - 1 in
+    ``n_groups`` runs whose sizes differ by at most one (the first n_samples mod n_groups one longer)."""
+    return _groups("group_positions", n_samples, n_groups)
+
+
 def _keep_mask(t0: npt.NDArray[np.int64], t1: npt.NDArray[np.int64], test_spans: list[tuple[int, int]],
                embargo: int) -> npt.NDArray[np.bool_]:
     """True for the samples neither purged by nor embargoed after any of the test spans."""
