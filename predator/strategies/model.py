@@ -1,9 +1,9 @@
 """A model strategy (issue 19 item 6): decides with a registered LightGBM model of the model lane.
 
 Parameters: ``model_id`` (an ``ml.model`` row, required), ``threshold`` (buy above it), ``exit_threshold`` (exit
-below it), ``cash_buffer``, ``max_positions``, ``edge_bps`` — registered on a book like any strategy
-(``api.register_strategy``), which for a model strategy requires a passed promotion of the model for the book's lane
-(docs/ml.md "Inference").
+below it), ``max_weight`` (the largest fraction of equity one entry buys), ``edge_bps`` (reported edge). It is
+registered on a book like any strategy (``api.register_strategy``), which for a model strategy requires a passed
+promotion of the model for the book's lane (docs/ml.md "Inference").
 
 **Binding.** The strategy is pure and never reads the database (DESIGN.md §8): the runner reads the model's
 registry row (``api.models`` through :func:`predator.db.ml_registry.model`) at start and hands it to :meth:`bind`,
@@ -19,8 +19,10 @@ which reads the artefact file at ``artefact_path`` (relative paths from the proj
 bar t — causal and of finite memory (169 bars), computed by :meth:`features` over the run's window — as one row,
 and p = :func:`predator.ml.train.predict_proba` (P(upper barrier first), the model's target).
 
-* flat and p > ``threshold`` → **buy**, confidence p, sized as :class:`~predator.strategies.sma_cross.SmaCross`
-  (the whole cash with ``max_positions`` = 1, else min(cash, equity / max_positions));
+* flat and p > ``threshold`` → **buy**, confidence p, w × equity at the last close with
+  w = min(``max_weight``, 0.95 × each of the profile's instrument, order, cluster and portfolio caps), no more than
+  the cash pays with the fee and a 1 % margin (:mod:`predator.strategies.sizing`), skipped below the venue's
+  minimums;
 * holding and p < ``exit_threshold`` → **exit** the whole position, confidence 1 − p (the model's probability that
   the price does not reach the upper barrier first);
 * otherwise nothing, and nothing either when bar t's features are not all finite (fewer than 169 bars of history).
@@ -45,6 +47,11 @@ from predator.errors import ModelRefused
 from predator.ml.dataset import FEATURE_NAMES, WARMUP_BARS, features
 from predator.ml.train import predict_proba
 from predator.strategies.base import Context, History, Signal, hold_expiry
+from predator.strategies.sizing import meets_minimums, quantity_for_weight
+
+#: The profile's percentage caps (fractions of equity, :attr:`Context.limits`) an entry is sized under, with a 5 %
+#: margin: the database refuses an order beyond any of them.
+SIZING_CAPS = ("max_instrument_exposure", "max_order_notional", "max_cluster_exposure", "max_portfolio_exposure")
 
 
 class ModelRecord(Protocol):
@@ -72,8 +79,7 @@ class ModelStrategy:
     model_id: str
     threshold: float = 0.5
     exit_threshold: float = 0.5
-    cash_buffer: float = 0.01
-    max_positions: int = 1
+    max_weight: float = 1.0
     edge_bps: float = 0.0
     name: str = field(default="model", init=False)
     _text: str | None = field(default=None, init=False, repr=False)
@@ -84,10 +90,8 @@ class ModelStrategy:
         if not 0.0 < self.exit_threshold <= self.threshold < 1.0:
             raise ValueError(f"need 0 < exit_threshold <= threshold < 1, got exit_threshold={self.exit_threshold} "
                              f"threshold={self.threshold}")
-        if self.max_positions < 1:
-            raise ValueError(f"max_positions must be >= 1, got {self.max_positions}")
-        if not 0 <= self.cash_buffer < 1:
-            raise ValueError(f"cash_buffer must be in [0, 1), got {self.cash_buffer}")
+        if not 0.0 < self.max_weight <= 1.0:
+            raise ValueError(f"max_weight must be in (0, 1], got {self.max_weight}")
 
     @property
     def warmup_bars(self) -> int:
@@ -167,26 +171,16 @@ class ModelStrategy:
         return None
 
     def _entry_quantity(self, context: Context) -> Decimal | None:
-        price = context.last_close
-        if price <= 0 and len(context.history):
-            price = Decimal(repr(float(context.history.close[-1])))
-        if price <= 0 or context.cash <= 0:
-            return None
-        if self.max_positions == 1:
-            if context.equity - context.cash > context.equity * Decimal("1e-9"):
-                return None  # another position is open: one position at a time
-            budget = context.cash
-        else:
-            budget = min(context.cash, context.equity / self.max_positions)
-        unit_cost = price * Decimal(repr(1.0 + context.fee_rate)) * Decimal(repr(1.0 + self.cash_buffer))
-        qty = context.rules.round_qty(budget / unit_cost)
-        if qty <= 0 or qty < context.rules.min_qty or qty * price < context.rules.min_notional:
-            return None
-        return qty
+        weight = self.max_weight
+        for cap in SIZING_CAPS:
+            limit = context.limits.get(cap)
+            if limit is not None:
+                weight = min(weight, limit * 0.95)
+        qty = quantity_for_weight(context, weight)
+        return qty if meets_minimums(context, qty) else None
 
     def params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("model_id", "threshold", "exit_threshold", "cash_buffer",
-                                                "max_positions", "edge_bps")}
+        return {k: getattr(self, k) for k in ("model_id", "threshold", "exit_threshold", "max_weight", "edge_bps")}
 
 
 def _artefact_feature_names(text: str) -> tuple[str, ...]:
