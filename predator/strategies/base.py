@@ -133,7 +133,7 @@ class Strategy(Protocol):
 
 @runtime_checkable
 class ModelBacked(Protocol):
-    """A strategy that decides with a registered model (:class:`predator.strategies.model.ModelStrategy`): the
+    """A strategy that decides with a registered model (:class:`predator.ml.strategy.ModelStrategy`): the
     runner hands :meth:`bind` the model's registry row (``api.models``) at start, and the strategy loads and
     verifies the artefact (docs/ml.md "Inference")."""
 

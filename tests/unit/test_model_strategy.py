@@ -17,9 +17,9 @@ import pytest
 from predator.db.ml_registry import RegisteredModel
 from predator.errors import ModelRefused
 from predator.ml.dataset import FEATURE_NAMES, WARMUP_BARS, feature_matrix
+from predator.ml.strategy import ModelStrategy
 from predator.ml.train import fit_model_text, predict_proba
 from predator.strategies.base import Context, History, InstrumentRules, load_strategy
-from predator.strategies.model import ModelStrategy
 
 T0 = 1_672_531_200  # 2023-01-01T00:00:00Z
 
