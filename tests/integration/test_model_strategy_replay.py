@@ -31,7 +31,7 @@ RUN_END = datetime(2023, 2, 6, tzinfo=UTC)
 TRIALS = ({"num_leaves": 7, "learning_rate": 0.1, "min_data_in_leaf": 50, "num_boost_round": 15},)
 
 
-def _register_and_promote(db: Target, out_dir: Path) -> str:
+def _register_and_promote(db: Target, out_dir: Path) -> tuple[str, str]:
     with db.connect("worker") as wk:
         ds = load_dataset(wk, DatasetSpec("binance", (SYMBOL,), LOAD_START, TRAIN_END))
         wk.commit()
@@ -53,14 +53,29 @@ def _register_and_promote(db: Target, out_dir: Path) -> str:
                                                period_from=start, period_to=start + timedelta(days=180), n_obs=1000,
                                                mean=0.001, std=0.01, skew=0.0, kurtosis=3.0, sharpe=0.1,
                                                net_return=1.0, buy_hold_return=0.3, turnover=0.5, drawdown=0.1)
-    return model.model_id
+    return model.model_id, model.dataset_hash
+
+
+AUDITOR_TRACE = """
+SELECT s.ts, s.symbol, s.direction, s.confidence, s.model_id,
+       m.family, m.code_version, m.dataset_hash, m.features, m.params, m.artefact_sha256, m.artefact_path,
+       (SELECT array_agg(p.lane ORDER BY p.seq) FROM ml.promotion p
+         WHERE p.model_id = m.model_id AND p.passed) AS passed_lanes,
+       r.params AS strategy_params
+  FROM trading.signal s
+  JOIN trading.account a USING (book_id)
+  JOIN ml.model m ON m.model_id = s.model_id
+  JOIN trading.strategy r ON r.book_id = s.book_id AND r.strategy = s.strategy
+ WHERE a.name = %s
+ ORDER BY s.seq
+"""
 
 
 def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target, tmp_path: Path) -> None:
     hours = int((RUN_END - LOAD_START) / timedelta(hours=1)) + 48
     with db.connect("operator") as op:
         stage_and_load(op, SYMBOL, candle_lines(SYMBOL, LOAD_START, hours))
-    model_id = _register_and_promote(db, tmp_path)
+    model_id, dataset_hash = _register_and_promote(db, tmp_path)
     params = effective_params(load_strategy("model", {"model_id": model_id, "threshold": 0.5}))
     config = RunConfig(account="mdl48", symbols=(SYMBOL,), strategy="model", params=params, start=RUN_START,
                        end=RUN_END, venue=PaperConfig(seed=7))
@@ -92,6 +107,13 @@ def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target,
     assert {r[0] for r in rows} == {"buy", "exit"} and all(0 <= r[1] <= 1 for r in rows)
     assert outcomes.count("admitted") >= 2  # the model traded: entries and exits went through the risk gate
     assert registered is not None and tuple(registered[0]) == FEATURE_NAMES
+    # What the auditor reads (docs/ml.md "Inference"): each signal to its model's code, data and promotion.
+    with db.connect("auditor") as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        traced = conn.execute(AUDITOR_TRACE, ("mdl48",)).fetchall()
+    assert len(traced) == len(rows)
+    assert {(t[4], t[6], t[7], t[10], tuple(t[12])) for t in traced} == {
+        (model_id, "test", dataset_hash, registered[1], ("paper",))}
 
     result = replay_mod.replay(db, "mdl48")
     assert result.mismatches == [] and result.unreplayable == []
