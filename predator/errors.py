@@ -194,7 +194,9 @@ class SessionRefused(DatabaseRefusal):
 
 class PromotionRefused(DatabaseRefusal):
     """PD023: a promotion live_canary -> live_promoted refused by its rules, each named by a reason code in the
-    message (``min_days``, ``drawdown_envelope``, ``open_severity1_incident``, ``lane_budget``, ...)."""
+    message (``min_days``, ``drawdown_envelope``, ``open_severity1_incident``, ``lane_budget``, ...); also a model
+    strategy registered on a book before its model passed the gate for the book's lane (``model_not_promoted``,
+    ``api.register_strategy``, docs/ml.md "Inference")."""
 
 
 _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {
