@@ -3873,6 +3873,8 @@ DECLARE
     v_acct trading.account := trading._account(p_account);
     v_need numeric;
     v_have numeric;
+    v_model text;
+    v_lane  text;
 BEGIN
     PERFORM ops._lock_book(v_acct.book_id);
     IF p_pool IS NULL OR NOT EXISTS (SELECT FROM risk.pool p WHERE p.pool = p_pool) OR p_priority IS NULL THEN
@@ -3880,6 +3882,31 @@ BEGIN
             MESSAGE = format('register_strategy refused: unknown pool %L or no priority for %s', p_pool, p_strategy),
             DETAIL = format('pool=%s priority=%s', p_pool, p_priority),
             HINT = 'Pools are CORE, AGGRESSIVE and TAIL_RISK (risk.pool); the priority is an integer (higher wins arbitration).';
+    END IF;
+    IF p_params ? 'model_id' THEN
+        IF jsonb_typeof(p_params -> 'model_id') <> 'string' THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD012',
+                MESSAGE = format('register_strategy refused: the model_id of %s is not a string', p_strategy),
+                DETAIL = format('model_id=%s', left((p_params -> 'model_id')::text, 200)),
+                HINT = 'A model strategy names its registered model by id: {"model_id": "<family>:<scope>:<sha prefix>"} (ml.model).';
+        END IF;
+        v_model := p_params ->> 'model_id';
+        IF NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = v_model) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD011',
+                MESSAGE = format('register_strategy refused: model %L is not registered', left(v_model, 200)),
+                DETAIL = format('strategy=%s model_id=%s', p_strategy, left(v_model, 200)),
+                HINT = 'Register the trained model first (api.register_model), with its trials and folds, and have an operator evaluate it (api.evaluate_promotion).';
+        END IF;
+        v_lane := CASE WHEN v_acct.mode = 'live' THEN 'live_canary' ELSE 'paper' END;
+        IF NOT EXISTS (SELECT FROM ml.promotion p WHERE p.model_id = v_model AND p.lane = v_lane AND p.passed) THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD023',
+                MESSAGE = format('register_strategy refused: model %s has no passed %s promotion (model_not_promoted)',
+                                 v_model, v_lane),
+                DETAIL = format('account=%s mode=%s strategy=%s model_id=%s lane_needed=%s', p_account, v_acct.mode,
+                                p_strategy, v_model, v_lane),
+                HINT = format('A model strategy runs on a %s book only once api.evaluate_promotion(%L, %L, reason) passed (ml.promotion); read its reasons in ml.promotion.',
+                              CASE WHEN v_lane = 'paper' THEN 'paper or shadow' ELSE 'live' END, v_model, v_lane);
+        END IF;
     END IF;
     IF v_acct.mode = 'live' THEN
         v_need := coalesce(ops.setting_value('live_burn_in_days'), 30);  -- the shipped default when unset
@@ -3909,7 +3936,7 @@ ALTER FUNCTION api.register_strategy(p_account text, p_strategy text, p_params j
 -- Name: FUNCTION register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer) IS 'Operator: registers a strategy on an account with its capital pool (default CORE) and arbitration priority (or replaces them); audited; PD012 unknown pool. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in).';
+COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text, p_priority integer) IS 'Operator: registers a strategy on an account with its capital pool (default CORE) and arbitration priority (or replaces them); audited; PD012 unknown pool. On a live account PD014 without live_burn_in_days of forward burn-in (api.burn_in). A model strategy (params model_id): PD011 an unknown model, PD023 model_not_promoted without a passed ml.promotion of lane paper (paper and shadow books) or live_canary (live books).';
 
 
 --
@@ -4830,10 +4857,10 @@ COMMENT ON FUNCTION api.start_session(p_session bigint, p_reason text) IS 'Opera
 
 
 --
--- Name: submit_signal(text, text, text, timestamp with time zone, text, numeric, numeric, timestamp with time zone, numeric, text, numeric); Type: FUNCTION; Schema: api; Owner: predator_owner
+-- Name: submit_signal(text, text, text, timestamp with time zone, text, numeric, numeric, timestamp with time zone, numeric, text, numeric, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
-CREATE FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric DEFAULT NULL::numeric, p_order_type text DEFAULT 'market'::text, p_limit_price numeric DEFAULT NULL::numeric) RETURNS TABLE(outcome text, client_order_id text, side text, quantity numeric, decision_price numeric, reasons text[], signal_seq bigint)
+CREATE FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric DEFAULT NULL::numeric, p_order_type text DEFAULT 'market'::text, p_limit_price numeric DEFAULT NULL::numeric, p_model_id text DEFAULT NULL::text) RETURNS TABLE(outcome text, client_order_id text, side text, quantity numeric, decision_price numeric, reasons text[], signal_seq bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -4842,6 +4869,7 @@ DECLARE
     v_inst        market.instrument;
     v_cluster     text;
     v_status      text;
+    v_strat_model text;                  -- issue 19: the model the strategy was registered with (params->>'model_id')
     v_fee_rate    numeric;
     v_sig         trading.signal;
     v_sig_seq     bigint;
@@ -4902,8 +4930,8 @@ BEGIN
     SELECT * INTO v_sig FROM trading.signal s
      WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy AND s.symbol = p_symbol AND s.ts = p_ts;
     IF FOUND THEN
-        IF (v_sig.direction, v_sig.quantity, v_sig.order_type, v_sig.limit_price, v_sig.expiry, v_sig.confidence, v_sig.edge_bps)
-           IS DISTINCT FROM (p_direction, p_quantity, p_order_type, p_limit_price, p_expiry, p_confidence, p_edge_bps) THEN
+        IF (v_sig.direction, v_sig.quantity, v_sig.order_type, v_sig.limit_price, v_sig.expiry, v_sig.confidence, v_sig.edge_bps, v_sig.model_id)
+           IS DISTINCT FROM (p_direction, p_quantity, p_order_type, p_limit_price, p_expiry, p_confidence, p_edge_bps, p_model_id) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD010',
                 MESSAGE = format('signal refused: %s/%s at %s differs from the signal already recorded', p_strategy, p_symbol, p_ts),
                 DETAIL = format('recorded_direction=%s recorded_quantity=%s given_direction=%s given_quantity=%s',
@@ -4930,17 +4958,32 @@ BEGIN
             MESSAGE = format('signal refused: %s is not an instrument of venue %s', p_symbol, v_acct.venue),
             HINT = 'Load the venue''s markets or fix the symbol (ccxt unified form BASE/QUOTE).';
     END IF;
-    SELECT s.status INTO v_status FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    SELECT s.status, s.params ->> 'model_id' INTO v_status, v_strat_model
+      FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011',
             MESSAGE = format('signal refused: strategy %L is not registered on account %L', p_strategy, p_account),
             HINT = 'An operator registers strategies with api.register_strategy.';
     END IF;
+    -- Issue 19: a model strategy's signal names its model, the one it was registered (and promoted) with.
+    IF p_model_id IS NOT NULL AND NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = p_model_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('signal refused: model %L is not registered', left(p_model_id, 200)),
+            DETAIL = format('strategy=%s model_id=%s', p_strategy, left(p_model_id, 200)),
+            HINT = 'A model is registered with api.register_model (ml.model) before a strategy uses it.';
+    END IF;
+    IF p_model_id IS DISTINCT FROM v_strat_model THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('signal refused: strategy %L of account %L may not sign with model %L',
+                             p_strategy, p_account, left(p_model_id, 200)),
+            DETAIL = format('registered_model_id=%s given_model_id=%s', v_strat_model, left(p_model_id, 200)),
+            HINT = 'A model strategy sends the model id it was registered with (params model_id, api.register_strategy); other strategies send none.';
+    END IF;
 
     INSERT INTO trading.signal (book_id, strategy, symbol, ts, direction, confidence, edge_bps, expiry,
-                                quantity, order_type, limit_price)
+                                quantity, order_type, limit_price, model_id)
     VALUES (v_acct.book_id, p_strategy, p_symbol, p_ts, p_direction, p_confidence, p_edge_bps, p_expiry,
-            p_quantity, p_order_type, p_limit_price)
+            p_quantity, p_order_type, p_limit_price, p_model_id)
     RETURNING seq INTO v_sig_seq;
 
     IF p_direction = 'hold' THEN
@@ -5139,13 +5182,13 @@ END
 $$;
 
 
-ALTER FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) OWNER TO predator_owner;
+ALTER FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric, p_model_id text) OWNER TO predator_owner;
 
 --
--- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric); Type: COMMENT; Schema: api; Owner: predator_owner
+-- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric, p_model_id text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) IS 'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour.';
+COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric, p_model_id text) IS 'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour. p_model_id (issue 19): the registered model of a model strategy, stored in trading.signal.model_id; PD011 an unknown model, PD012 a model id other than the one the strategy was registered with (or none from a model strategy).';
 
 
 --
@@ -15068,6 +15111,7 @@ CREATE TABLE trading.signal (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     prev_hash bytea NOT NULL,
     row_hash bytea NOT NULL,
+    model_id text,
     CONSTRAINT confidence_is_a_probability CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
     CONSTRAINT limit_order_has_price CHECK (((order_type = 'limit'::text) = (limit_price IS NOT NULL))),
     CONSTRAINT limit_price_is_positive CHECK ((limit_price > (0)::numeric)),
@@ -15077,6 +15121,7 @@ CREATE TABLE trading.signal (
     CONSTRAINT signal_expires_after_decision CHECK ((expiry > ts)),
     CONSTRAINT signal_expiry_is_finite CHECK (((expiry > '-infinity'::timestamp with time zone) AND (expiry < 'infinity'::timestamp with time zone))),
     CONSTRAINT signal_limit_price_is_finite CHECK (((limit_price > '-Infinity'::numeric) AND (limit_price < 'Infinity'::numeric))),
+    CONSTRAINT signal_model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
     CONSTRAINT signal_order_type_is_known CHECK ((order_type = ANY (ARRAY['market'::text, 'limit'::text]))),
     CONSTRAINT signal_qty_is_positive CHECK ((quantity > (0)::numeric)),
     CONSTRAINT signal_quantity_is_finite CHECK (((quantity > '-Infinity'::numeric) AND (quantity < 'Infinity'::numeric))),
@@ -15092,6 +15137,13 @@ ALTER TABLE trading.signal OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE trading.signal IS 'Normalised strategy signals: decision time ts (UTC), direction, confidence 0..1, expected edge after fees and slippage in basis points, expiry, optional base quantity. Append-only, chained per book; one signal per (strategy, symbol, decision time).';
+
+
+--
+-- Name: COLUMN signal.model_id; Type: COMMENT; Schema: trading; Owner: predator_owner
+--
+
+COMMENT ON COLUMN trading.signal.model_id IS 'The registered model (ml.model.model_id) that decided this signal, for a model strategy (checked by api.submit_signal against ml.model and the strategy''s registered params->>''model_id''); NULL otherwise, and then absent from the row hash.';
 
 
 --
@@ -16105,6 +16157,73 @@ ALTER TABLE api.lots OWNER TO predator_owner;
 --
 
 COMMENT ON VIEW api.lots IS 'FIFO lots: quantity and remaining (base), price and fee (quote).';
+
+
+--
+-- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.model (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    model_id text NOT NULL,
+    family text NOT NULL,
+    code_version text NOT NULL,
+    dataset_hash text NOT NULL,
+    features text[] NOT NULL,
+    params jsonb NOT NULL,
+    artefact_sha256 text NOT NULL,
+    artefact_path text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
+    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
+    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
+    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ml.model OWNER TO predator_owner;
+
+--
+-- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
+
+
+--
+-- Name: models; Type: VIEW; Schema: api; Owner: predator_owner
+--
+
+CREATE VIEW api.models AS
+ SELECT m.model_id,
+    m.family,
+    m.code_version,
+    m.dataset_hash,
+    m.features,
+    m.params,
+    m.artefact_sha256,
+    m.artefact_path,
+    m.recorded_at
+   FROM ml.model m;
+
+
+ALTER TABLE api.models OWNER TO predator_owner;
+
+--
+-- Name: VIEW models; Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON VIEW api.models IS 'Registered models (ml.model): id, family, code version, dataset hash, feature list, parameters, artefact sha256 and path, when recorded; read by the worker to load and verify a model strategy''s artefact.';
 
 
 --
@@ -18477,47 +18596,6 @@ ALTER TABLE ml.fold_metric OWNER TO predator_owner;
 --
 
 COMMENT ON TABLE ml.fold_metric IS 'Out-of-sample figures of a model per fold (api.record_fold_metric), append-only and chained (book 0): kind walk_forward (a purged walk-forward test fold) or forward (a paper or shadow period, the track record of live_canary); the period [period_from, period_to); the per-period returns'' n_obs, mean, population std, skew, kurtosis (not excess) and Sharpe ratio (mean/std, per period), all net of fees and slippage; the fold''s total log return net of costs and buy-and-hold''s on the same hours; mean turnover per period (traded notional / equity) and maximum drawdown (a fraction).';
-
-
---
--- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
---
-
-CREATE TABLE ml.model (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    model_id text NOT NULL,
-    family text NOT NULL,
-    code_version text NOT NULL,
-    dataset_hash text NOT NULL,
-    features text[] NOT NULL,
-    params jsonb NOT NULL,
-    artefact_sha256 text NOT NULL,
-    artefact_path text NOT NULL,
-    actor text DEFAULT SESSION_USER NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
-    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
-    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
-    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
-    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
-    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
-    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
-    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
-);
-
-
-ALTER TABLE ml.model OWNER TO predator_owner;
-
---
--- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
---
-
-COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
 
 
 --
@@ -22954,11 +23032,11 @@ GRANT ALL ON FUNCTION api.start_session(p_session bigint, p_reason text) TO pred
 
 
 --
--- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric); Type: ACL; Schema: api; Owner: predator_owner
+-- Name: FUNCTION submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric, p_model_id text); Type: ACL; Schema: api; Owner: predator_owner
 --
 
-REVOKE ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric) TO predator_worker;
+REVOKE ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric, p_model_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric, p_order_type text, p_limit_price numeric, p_model_id text) TO predator_worker;
 
 
 --
@@ -24928,6 +25006,23 @@ GRANT SELECT ON TABLE api.lots TO predator_auditor;
 
 
 --
+-- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.model TO predator_operator;
+GRANT SELECT ON TABLE ml.model TO predator_auditor;
+
+
+--
+-- Name: TABLE models; Type: ACL; Schema: api; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE api.models TO predator_worker;
+GRANT SELECT ON TABLE api.models TO predator_operator;
+GRANT SELECT ON TABLE api.models TO predator_auditor;
+
+
+--
 -- Name: TABLE operating_cost; Type: ACL; Schema: ledger; Owner: predator_owner
 --
 
@@ -25476,14 +25571,6 @@ GRANT SELECT ON TABLE ml.champion TO predator_auditor;
 
 GRANT SELECT ON TABLE ml.fold_metric TO predator_operator;
 GRANT SELECT ON TABLE ml.fold_metric TO predator_auditor;
-
-
---
--- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ml.model TO predator_operator;
-GRANT SELECT ON TABLE ml.model TO predator_auditor;
 
 
 --

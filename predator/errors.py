@@ -30,6 +30,12 @@ class StrategyNotFound(NotFoundError, ValueError):
     before)."""
 
 
+class ModelRefused(ConfigurationError):
+    """A model strategy refused its model at start (docs/ml.md "Inference"): the model is not registered, its
+    artefact's sha256 is not the registry's (a tampered or replaced file), or its feature list is not the one
+    ``predator.ml.dataset.features`` computes. The message names what differs."""
+
+
 class StrategyParametersError(ConfigurationError, ValueError):
     """Strategy parameters the strategy does not take (an unknown key) or refuses (a value out of range):
     the message names the key or the strategy's own complaint, and the parameters it accepts."""
@@ -188,7 +194,9 @@ class SessionRefused(DatabaseRefusal):
 
 class PromotionRefused(DatabaseRefusal):
     """PD023: a promotion live_canary -> live_promoted refused by its rules, each named by a reason code in the
-    message (``min_days``, ``drawdown_envelope``, ``open_severity1_incident``, ``lane_budget``, ...)."""
+    message (``min_days``, ``drawdown_envelope``, ``open_severity1_incident``, ``lane_budget``, ...); also a model
+    strategy registered on a book before its model passed the gate for the book's lane (``model_not_promoted``,
+    ``api.register_strategy``, docs/ml.md "Inference")."""
 
 
 _BY_SQLSTATE: dict[str, type[DatabaseRefusal]] = {

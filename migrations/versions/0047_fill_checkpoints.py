@@ -6,7 +6,7 @@ functions that write and read them (risk._fill_totals, risk._write_fill_checkpoi
 sql/risk/functions.
 
 Revision ID: 0047
-Revises: 0043
+Revises: 0044
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from predator.db.migrate import run_sql_file
 
 revision = "0047"
-down_revision = "0043"
+down_revision = "0044"
 branch_labels = None
 depends_on = None
 

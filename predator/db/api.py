@@ -523,11 +523,13 @@ def submit_signal_call(
     quantity: Decimal | None = None,
     order_type: str = "market",
     limit_price: Decimal | None = None,
+    model_id: str | None = None,
 ) -> Call[Decision]:
     return Call(
         "SELECT * FROM api.submit_signal(%s::text, %s::text, %s::text, %s::timestamptz, %s::text, %s::numeric,"
-        " %s::numeric, %s::timestamptz, %s::numeric, %s::text, %s::numeric)",
-        (account, strategy, symbol, ts, direction, confidence, edge_bps, expiry, quantity, order_type, limit_price),
+        " %s::numeric, %s::timestamptz, %s::numeric, %s::text, %s::numeric, %s::text)",
+        (account, strategy, symbol, ts, direction, confidence, edge_bps, expiry, quantity, order_type, limit_price,
+         model_id),
         Decision,
     )
 
@@ -546,12 +548,14 @@ def submit_signal(
     quantity: Decimal | None = None,
     order_type: str = "market",
     limit_price: Decimal | None = None,
+    model_id: str | None = None,
 ) -> Decision:
     """Record a signal for decision time ``ts`` and run the admission gate (``api.submit_signal``): the
     verdict is ``admitted`` (with the order's deterministic client order id, side, quantity and decision
     price), ``refused`` (reason codes, e.g. ``halted_global``, ``max_order_notional``) or ``hold``.
     ``direction``: buy | sell | hold; ``confidence`` in [0, 1]; ``edge_bps`` expected edge after costs;
-    ``quantity`` in base units (None: sized by the caps); ``order_type`` market | limit.
+    ``quantity`` in base units (None: sized by the caps); ``order_type`` market | limit; ``model_id`` the
+    registered model (ml.model) of a model strategy, recorded in ``trading.signal.model_id`` (None for others).
 
     Raises (docs/errors.md): PD010 ConflictingResubmission (another signal for the same strategy, symbol
     and decision time), PD011 UnknownReference (account, strategy or instrument), PD012 InvalidArgument
@@ -573,6 +577,7 @@ def submit_signal(
             quantity=quantity,
             order_type=order_type,
             limit_price=limit_price,
+            model_id=model_id,
         ),
     )
 

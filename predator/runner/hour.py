@@ -29,7 +29,7 @@ import structlog
 from psycopg.types.json import set_json_loads
 
 from predator import correlation, errors, seams
-from predator.db import api, reads
+from predator.db import api, ml_registry, reads
 from predator.db.connection import Target, set_commit_durability, set_correlation_id
 from predator.progress import Progress
 from predator.runner.account import ensure_account, instrument_rules, pct_limits, summarize, what_happened
@@ -39,7 +39,7 @@ from predator.runner.relay import VenueRelay
 from predator.runner.restore import restore_venue, startup_reconciliation
 from predator.runner.step import HourOutcome, HourStep, OtherStrategy, strategy_features
 from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
-from predator.strategies.base import History, Strategy, load_strategy
+from predator.strategies.base import History, ModelBacked, Strategy, load_strategy
 from predator.telemetry import Telemetry
 from predator.venues.base import Venue
 
@@ -50,6 +50,15 @@ _STRATEGY_BLOCKS = frozenset({"halted_strategy", "strategy_paused"})
 
 log = structlog.get_logger("predator.runner")
 
+
+
+def bind_models(conn: psycopg.Connection[Any], strategies: list[Strategy]) -> None:
+    """Hand each model strategy its registry row (``api.models``, :func:`predator.db.ml_registry.model`); the
+    strategy loads the artefact and refuses it (:class:`~predator.errors.ModelRefused`) when its sha256 or features
+    differ from the registry's. Other strategies are left alone."""
+    for strategy in strategies:
+        if isinstance(strategy, ModelBacked):
+            strategy.bind(ml_registry.model(conn, strategy.model_id))
 
 class HourRunner:
     """Runs the trading hour for one account over a run's decision times. See the module docstring.
@@ -138,6 +147,9 @@ class HourRunner:
         market, features = self.market, self._features
         assert market is not None
         with conn.transaction():
+            # A model strategy loads and verifies its registered artefact before the run is registered (issue 19,
+            # docs/ml.md "Inference"): a tampered file or another feature list stops the run here.
+            bind_models(conn, [self.strategy, *(o.strategy for o in self.others)])
             # A run over stored history is fingerprinted by the bars it reads; a sync-fed run's bars arrive
             # while it runs (a restart finds more than the first start did): what each hour knew is recorded
             # by api.record_hour_knowledge instead, and the run has no dataset hash.

@@ -243,6 +243,69 @@ def _copy_reference(src: psycopg.Connection, dst_op: psycopg.Connection, config:
             market_api.upsert_instruments(dst_op, config.venue.venue, changed, "replay of the original's venue rules")
 
 
+def model_ids(config: RunConfig) -> list[str]:
+    """The registered models the run's strategies decide with (``params["model_id"]``, docs/ml.md "Inference")."""
+    ids = [p.get("model_id") for p in (config.params, *(s.params for s in config.extra_strategies))]
+    return sorted({i for i in ids if isinstance(i, str)})
+
+
+def _copy_models(src: psycopg.Connection, db: Target, config: RunConfig) -> None:
+    """The model strategies' registry records into the scratch database, through the governed doors: the model
+    (``api.register_model``, worker), its family's trial ledger (``api.record_trial``) and its folds
+    (``api.record_fold_metric``), the gate's thresholds in force (``api.set_setting``), then the operator's
+    evaluation for each lane on which the original promoted it (``api.evaluate_promotion``), so that
+    ``api.register_strategy`` admits the strategy as it did in the original. The scratch holds no other model of
+    the family, so no champion comparison applies there; a decision that does not pass again is reported by the
+    registration's PD023."""
+    from predator.db import ml_registry
+
+    ids = model_ids(config)
+    if not ids:
+        return
+    records = []
+    for model_id in ids:
+        registered = ml_registry.model(src, model_id)
+        if registered is None:
+            raise NotFoundError(f"the run's model {model_id} is not registered in the original database")
+        records.append((registered, ml_registry.trials(src, registered.family), ml_registry.folds(src, model_id),
+                        ml_registry.passed_lanes(src, model_id)))
+    settings = ml_registry.gate_settings(src)
+    src.commit()
+    why = "replay: the model registry of the original run"
+    with db.connect("operator") as op:
+        current = ml_registry.gate_settings(op)
+        op.commit()
+        for name, value in settings.items():
+            if current.get(name) != value:
+                with op.transaction():
+                    api.set_setting(op, name, value, why)
+    families: set[str] = set()
+    with db.connect("worker") as wk, wk.transaction():
+        for registered, trials, folds, _ in records:
+            ml_registry.register_model(wk, model_id=registered.model_id, family=registered.family,
+                                       code_version=registered.code_version, dataset_hash=registered.dataset_hash,
+                                       features=registered.features, params=registered.params,
+                                       artefact_sha256=registered.artefact_sha256,
+                                       artefact_path=registered.artefact_path)
+            if registered.family not in families:
+                families.add(registered.family)
+                for t in trials:
+                    ml_registry.record_trial(wk, family=t.family, params=t.params, n_obs=t.n_obs, sharpe=t.sharpe,
+                                             metrics=t.metrics, returns=t.returns)
+            for f in folds:
+                ml_registry.record_fold_metric(
+                    wk, model_id=f.model_id, kind=f.kind, fold=f.fold, period_from=f.period_from,
+                    period_to=f.period_to, n_obs=f.n_obs, mean=f.mean, std=f.std, skew=f.skew, kurtosis=f.kurtosis,
+                    sharpe=f.sharpe, net_return=f.net_return, buy_hold_return=f.buy_hold_return,
+                    turnover=f.turnover, drawdown=f.max_drawdown)
+    with db.connect("operator") as op:
+        for registered, _, _, lanes in records:
+            for lane in ("paper", "live_canary"):
+                if lane in lanes:
+                    with op.transaction():
+                        ml_registry.evaluate_promotion(op, registered.model_id, lane, why)
+
+
 #: Operator actions the replay re-applies, and those it cannot (their effect is copied at the start).
 _REAPPLIED = {"kill_switch", "halt", "resume", "pause_strategy", "resume_strategy", "incident_acknowledged",
               "incident_resolved", "incident_comment", "declare_operating_cost", "end_operating_cost",
@@ -462,6 +525,7 @@ def replay(
             _single_operator(db)
             with db.connect("operator") as op:
                 _copy_reference(src, op, config)
+            _copy_models(src, db, config)
             knowledge = reads.hour_knowledge(src, account) if config.feed == "sync" else []
             src.commit()
             feeder_conn = db.connect("worker")

@@ -223,6 +223,7 @@ class HourStep:
                         quantity=s.quantity,
                         order_type=s.order_type,
                         limit_price=s.limit_price,
+                        model_id=s.model_id,
                     )
                     for name, s in named
                 ],

@@ -87,7 +87,9 @@ class Context:
 @dataclass(frozen=True)
 class Signal:
     """A normalised signal: decision time ``ts`` (UTC), instrument, direction, confidence 0..1, expected
-    edge after fees and slippage (basis points), expiry, and for buy/sell/reduce a base quantity."""
+    edge after fees and slippage (basis points), expiry, and for buy/sell/reduce a base quantity. ``model_id``: the
+    registered model (``ml.model``) that decided it, for a model strategy (recorded in ``trading.signal.model_id``);
+    None for every other strategy."""
 
     ts: datetime
     symbol: str
@@ -98,6 +100,7 @@ class Signal:
     quantity: Decimal | None = None
     order_type: Literal["market", "limit"] = "market"
     limit_price: Decimal | None = None
+    model_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -126,6 +129,17 @@ class Strategy(Protocol):
     warmup_bars: int
 
     def generate_signal(self, context: Context) -> Signal | None: ...
+
+
+@runtime_checkable
+class ModelBacked(Protocol):
+    """A strategy that decides with a registered model (:class:`predator.ml.strategy.ModelStrategy`): the
+    runner hands :meth:`bind` the model's registry row (``api.models``) at start, and the strategy loads and
+    verifies the artefact (docs/ml.md "Inference")."""
+
+    model_id: str
+
+    def bind(self, registered: Any) -> None: ...
 
 
 def hold_expiry(ts: datetime, hours: int = 1) -> datetime:

@@ -11,7 +11,7 @@ GRANT SELECT ON ALL TABLES IN SCHEMA api TO predator_worker, predator_operator, 
 
 -- Worker procedures (the operator inherits them through role membership).
 GRANT EXECUTE ON FUNCTION
-    api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric),
+    api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric, text),
     api.record_order_event(text, text, timestamptz, text, text),
     api.record_fill(text, text, numeric, numeric, numeric, text, text, timestamptz),
     api.close_hour(text, timestamptz),

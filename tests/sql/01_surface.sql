@@ -15,7 +15,7 @@ SET client_min_messages = warning;
 -- record_replay: its attestations, never business data).
 CREATE TEMP TABLE api_surface (fn name, args name[], worker boolean, operator boolean, auditor boolean);
 INSERT INTO api_surface VALUES
-    ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric}', true, true, false),
+    ('submit_signal', '{text,text,text,"timestamp with time zone",text,numeric,numeric,"timestamp with time zone",numeric,text,numeric,text}', true, true, false),
     ('record_order_event', '{text,text,"timestamp with time zone",text,text}', true, true, false),
     ('record_order_confusion', '{text,text,"timestamp with time zone",text}', true, true, false),
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
@@ -145,7 +145,7 @@ SELECT views_are('api', ARRAY[
     'operating_costs', 'treasury_status', 'treasury_transfers', 'treasury_balances', 'fill_voids', 'transfer_postings',
     'worker_health', 'alerts', 'alert_attempts', 'venue_health', 'hour_closes', 'approval_requests', 'limit_policy', 'chained_tables',
     'safe_mode_templates', 'safe_modes', 'chain_anchors', 'anchor_keys', 'incident_updates',
-    'lanes', 'sessions', 'session_events', 'session_incidents', 'account_lanes'],
+    'lanes', 'sessions', 'session_events', 'session_incidents', 'account_lanes', 'models'],
     'api holds exactly the read views');
 SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnamespace), (SELECT count(*) FROM api_surface),
           'api has no overloads: one routine per name, with the arguments pinned below');

@@ -24,7 +24,7 @@ SELECT plan((SELECT count(*) FROM checks)::integer + 3);
 SELECT cmp_ok((SELECT count(DISTINCT fn) FROM checks), '>=', 40::bigint, 'the PL/pgSQL routines of the core are all checked');
 SELECT is_empty($$SELECT fn FROM checks WHERE fn::regproc::text LIKE '%.tg\_%' AND rel IS NULL$$,
                 'every trigger function is attached to a table it can be checked against');
-SELECT ok(EXISTS (SELECT FROM checks WHERE fn = 'api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric)'::regprocedure),
+SELECT ok(EXISTS (SELECT FROM checks WHERE fn = 'api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric, text)'::regprocedure),
           'api.submit_signal is among them');
 
 SELECT is_empty(format($$SELECT r.lineno, r.statement, r.sqlstate, r.message, r.detail

@@ -1,5 +1,5 @@
 -- api.submit_signal(p_account, p_strategy, p_symbol, p_ts, p_direction, p_confidence, p_edge_bps,
---                   p_expiry, p_quantity, p_order_type, p_limit_price)
+--                   p_expiry, p_quantity, p_order_type, p_limit_price, p_model_id)
 --   -> (outcome, client_order_id, side, quantity, decision_price, reasons, signal_seq)
 -- Worker. Records a normalised signal and runs the whole pre-trade risk gate (DESIGN.md §3.7) in the
 -- same transaction: either an order request is created (outcome admitted, deterministic client order
@@ -25,6 +25,10 @@
 -- (risk._strategy_position). Beyond the profile's
 -- drawdown_reduce_tier the order cap is halved. An admission feeds the runaway-trading breaker
 -- (orders_per_hour), which halts the account when it trips.
+-- Issue 19: p_model_id (default NULL) names the registered model (ml.model) that decided the signal, stored in
+-- trading.signal.model_id (a NULL one is not in the row hash: signals of other strategies hash as before). A
+-- strategy registered with params->>'model_id' (a model strategy, api.register_strategy) must send exactly that
+-- model id, and no other strategy may send one: PD012 otherwise; PD011 a model id ml.model does not know.
 -- Tables: trading.signal, risk.decision, trading.order_request, trading.order_event (+ order_state).
 -- Issue 9: NaN or ±Infinity in a numeric argument: PD012 (first thing); a business time that is infinite or later
 -- than the wall clock plus max_clock_skew_seconds: PD015 (the expiry only when infinite).
@@ -39,7 +43,8 @@ CREATE OR REPLACE FUNCTION api.submit_signal(
     p_expiry      timestamptz,
     p_quantity    numeric DEFAULT NULL,
     p_order_type  text DEFAULT 'market',
-    p_limit_price numeric DEFAULT NULL)
+    p_limit_price numeric DEFAULT NULL,
+    p_model_id    text DEFAULT NULL)
 RETURNS TABLE (outcome text, client_order_id text, side text, quantity numeric,
                decision_price numeric, reasons text[], signal_seq bigint)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -50,6 +55,7 @@ DECLARE
     v_inst        market.instrument;
     v_cluster     text;
     v_status      text;
+    v_strat_model text;                  -- issue 19: the model the strategy was registered with (params->>'model_id')
     v_fee_rate    numeric;
     v_sig         trading.signal;
     v_sig_seq     bigint;
@@ -110,8 +116,8 @@ BEGIN
     SELECT * INTO v_sig FROM trading.signal s
      WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy AND s.symbol = p_symbol AND s.ts = p_ts;
     IF FOUND THEN
-        IF (v_sig.direction, v_sig.quantity, v_sig.order_type, v_sig.limit_price, v_sig.expiry, v_sig.confidence, v_sig.edge_bps)
-           IS DISTINCT FROM (p_direction, p_quantity, p_order_type, p_limit_price, p_expiry, p_confidence, p_edge_bps) THEN
+        IF (v_sig.direction, v_sig.quantity, v_sig.order_type, v_sig.limit_price, v_sig.expiry, v_sig.confidence, v_sig.edge_bps, v_sig.model_id)
+           IS DISTINCT FROM (p_direction, p_quantity, p_order_type, p_limit_price, p_expiry, p_confidence, p_edge_bps, p_model_id) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD010',
                 MESSAGE = format('signal refused: %s/%s at %s differs from the signal already recorded', p_strategy, p_symbol, p_ts),
                 DETAIL = format('recorded_direction=%s recorded_quantity=%s given_direction=%s given_quantity=%s',
@@ -138,17 +144,32 @@ BEGIN
             MESSAGE = format('signal refused: %s is not an instrument of venue %s', p_symbol, v_acct.venue),
             HINT = 'Load the venue''s markets or fix the symbol (ccxt unified form BASE/QUOTE).';
     END IF;
-    SELECT s.status INTO v_status FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
+    SELECT s.status, s.params ->> 'model_id' INTO v_status, v_strat_model
+      FROM trading.strategy s WHERE s.book_id = v_acct.book_id AND s.strategy = p_strategy;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011',
             MESSAGE = format('signal refused: strategy %L is not registered on account %L', p_strategy, p_account),
             HINT = 'An operator registers strategies with api.register_strategy.';
     END IF;
+    -- Issue 19: a model strategy's signal names its model, the one it was registered (and promoted) with.
+    IF p_model_id IS NOT NULL AND NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = p_model_id) THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('signal refused: model %L is not registered', left(p_model_id, 200)),
+            DETAIL = format('strategy=%s model_id=%s', p_strategy, left(p_model_id, 200)),
+            HINT = 'A model is registered with api.register_model (ml.model) before a strategy uses it.';
+    END IF;
+    IF p_model_id IS DISTINCT FROM v_strat_model THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('signal refused: strategy %L of account %L may not sign with model %L',
+                             p_strategy, p_account, left(p_model_id, 200)),
+            DETAIL = format('registered_model_id=%s given_model_id=%s', v_strat_model, left(p_model_id, 200)),
+            HINT = 'A model strategy sends the model id it was registered with (params model_id, api.register_strategy); other strategies send none.';
+    END IF;
 
     INSERT INTO trading.signal (book_id, strategy, symbol, ts, direction, confidence, edge_bps, expiry,
-                                quantity, order_type, limit_price)
+                                quantity, order_type, limit_price, model_id)
     VALUES (v_acct.book_id, p_strategy, p_symbol, p_ts, p_direction, p_confidence, p_edge_bps, p_expiry,
-            p_quantity, p_order_type, p_limit_price)
+            p_quantity, p_order_type, p_limit_price, p_model_id)
     RETURNING seq INTO v_sig_seq;
 
     IF p_direction = 'hold' THEN
@@ -346,5 +367,5 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric) IS
-'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour.';
+COMMENT ON FUNCTION api.submit_signal(text, text, text, timestamptz, text, numeric, numeric, timestamptz, numeric, text, numeric, text) IS
+'Worker: records a signal and runs the pre-trade risk gate in one transaction (halts, pause, stale data, edge, cash, order/instrument/cluster/quote/portfolio caps, daily loss, drawdown, venue minimums, order rate, no shorting). Returns admitted with a deterministic client order id, refused with reason codes, or hold. Idempotent per (strategy, symbol, decision time); PD010 conflicting resubmission, PD011 unknown references, PD012 bad arguments, PD013 time before the last closed hour. p_model_id (issue 19): the registered model of a model strategy, stored in trading.signal.model_id; PD011 an unknown model, PD012 a model id other than the one the strategy was registered with (or none from a model strategy).';
