@@ -505,7 +505,7 @@ SELECT c.oid::regclass::text,
 
 
 #: Tables derived from the governed rows (re-derivable, no input of any hash) that a digest compared with one
-#: recorded before they existed leaves out: the fill checkpoints (migration 0047).
+#: recorded before they existed leaves out: the fill checkpoints (migration 0045).
 DIGEST_DERIVED = ("risk.fill_checkpoint", "risk.fill_checkpoint_total")
 
 

@@ -1,4 +1,4 @@
--- Gate 22 — fill checkpoints (issue 18 item 6; migration 0047, docs/performance.md "Cost as work grows").
+-- Gate 22 — fill checkpoints (issue 18 item 6; migration 0045, docs/performance.md "Cost as work grows").
 -- A strategy's own figures start from the day's checkpoint of its fill sums (risk.fill_checkpoint_total); each
 -- checkpoint must be exactly the sums over the fills it declares it holds. Recomputed here from the fills alone, in
 -- plain SQL (not through risk._fill_totals, which writes and reads them). A row is one violation:

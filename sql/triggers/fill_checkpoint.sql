@@ -1,4 +1,4 @@
--- triggers/fill_checkpoint.sql — the fill checkpoints (migration 0047) are append-only.
+-- triggers/fill_checkpoint.sql — the fill checkpoints (migration 0045) are append-only.
 DO $fill_checkpoint_append_only$
 BEGIN
     CREATE OR REPLACE TRIGGER _010_append_only BEFORE UPDATE OR DELETE ON risk.fill_checkpoint

@@ -70,7 +70,7 @@ def test_the_close_stores_the_rows_and_hashes_it_stored_before(market_db: Target
     assert refusals.get("pool_budget", 0) > 0 and refusals.get("strategy_allocation", 0) > 0, refusals
 
     with psycopg.connect(market_db.dsn) as conn:
-        # The fill checkpoints (migration 0047, derived from the fills) did not exist when the digest was recorded.
+        # The fill checkpoints (migration 0045, derived from the fills) did not exist when the digest was recorded.
         digest, parts = stored_digest(conn, exclude=DIGEST_DERIVED)
     moved = {t: parts.get(t) for t, d in EXPECTED_PARTS.items() if parts.get(t) != d}
     assert not moved, f"tables whose rows differ from the recorded run: {moved}"

@@ -1,4 +1,4 @@
-"""Fill checkpoints (issue 18 item 6; migration 0047): a strategy's own figures summed from the day's checkpoint
+"""Fill checkpoints (issue 18 item 6; migration 0045): a strategy's own figures summed from the day's checkpoint
 plus the fills after it are, digit for digit, the sums over every fill since its first — at every closed hour of a
 real multi-strategy run, at times between checkpoints, with a fill relayed late (dated before a checkpoint that did
 not see it) and with a void of a fill a checkpoint summed."""

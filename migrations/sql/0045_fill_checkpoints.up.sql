@@ -1,4 +1,4 @@
--- 0047_fill_checkpoints.up.sql — a strategy's own fill totals, checkpointed once a UTC day (issue 18 item 6).
+-- 0045_fill_checkpoints.up.sql — a strategy's own fill totals, checkpointed once a UTC day (issue 18 item 6).
 --
 -- risk.strategies_figures (admission, the hour close, gate 17) summed every fill of a strategy since its first: the
 -- cost of an hour grew with the book's history (docs/performance.md, "Cost as work grows": 4.8 -> 22.9 ms an hour

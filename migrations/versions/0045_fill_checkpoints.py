@@ -5,7 +5,7 @@ partial index on the fills that pay their fee in a third currency (whose quote v
 functions that write and read them (risk._fill_totals, risk._write_fill_checkpoint) are current definitions under
 sql/risk/functions.
 
-Revision ID: 0047
+Revision ID: 0045
 Revises: 0044
 """
 
@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from predator.db.migrate import run_sql_file
 
-revision = "0047"
+revision = "0045"
 down_revision = "0044"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    run_sql_file("0047_fill_checkpoints.up.sql")
+    run_sql_file("0045_fill_checkpoints.up.sql")
 
 
 def downgrade() -> None:
-    run_sql_file("0047_fill_checkpoints.down.sql")
+    run_sql_file("0045_fill_checkpoints.down.sql")

@@ -1,4 +1,4 @@
--- 0047_fill_checkpoints.down.sql — undoes 0047 (checkpoints are derived from the fills: nothing is lost).
+-- 0045_fill_checkpoints.down.sql — undoes 0045 (checkpoints are derived from the fills: nothing is lost).
 SET LOCAL session_replication_role = replica;
 SET LOCAL ROLE predator_owner;
 
