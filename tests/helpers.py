@@ -509,22 +509,34 @@ SELECT c.oid::regclass::text,
 DIGEST_DERIVED = ("risk.fill_checkpoint", "risk.fill_checkpoint_total")
 
 
-def stored_digest(conn: psycopg.Connection[Any], *, exclude: Sequence[str] = ()) -> tuple[str, dict[str, str]]:
+#: Columns added after a digest was recorded, NULL in every row written without them, which a digest compared with
+#: such a recording leaves out of a row when NULL: the signal's model (migration 0044; its row hash, which the digest
+#: covers, strips NULL columns the same way).
+DIGEST_ADDED_NULLABLE = ("trading.signal.model_id",)
+
+
+def stored_digest(conn: psycopg.Connection[Any], *, exclude: Sequence[str] = (),
+                  added_nullable: Sequence[str] = ()) -> tuple[str, dict[str, str]]:
     """A digest of every row a run stored in the book's governed tables (:data:`DIGEST_SCHEMAS` and
     :data:`DIGEST_OPS_TABLES`; market data is the run's input, not covered): per table, sha256 of its rows'
     ``to_jsonb`` text without the wall-clock columns (``recorded_at``, ``effective_at``, ``admitted_at``,
     :data:`DIGEST_WALL_CLOCK` and any column defaulting to the clock), sorted; then sha256 of the ``table=digest``
     lines. Every hash column (row hashes, the hours' inputs and outputs hashes) is covered. ``exclude``: tables
-    left out (e.g. :data:`DIGEST_DERIVED`). Returns the digest and each table's."""
+    left out (e.g. :data:`DIGEST_DERIVED`); ``added_nullable``: ``table.column`` names left out of a row when NULL
+    (e.g. :data:`DIGEST_ADDED_NULLABLE`). Returns the digest and each table's."""
     parts: dict[str, str] = {}
     for table, excluded in conn.execute(_DIGEST_TABLES, (list(DIGEST_WALL_CLOCK), list(DIGEST_SCHEMAS),
                                                      list(DIGEST_OPS_TABLES))).fetchall():
         if table in exclude:
             continue
+        strip = [c.rsplit(".", 1)[1] for c in added_nullable if c.rsplit(".", 1)[0] == table]
+        row_json = ("(SELECT coalesce(jsonb_object_agg(e.key, e.value), '{{}}')"
+                    " FROM jsonb_each(to_jsonb(t) - %s::text[]) e WHERE NOT (e.key = ANY (%s::text[]) AND e.value = 'null'::jsonb))" if strip
+                    else "(to_jsonb(t) - %s::text[])")
         query = sql.SQL("SELECT encode(sha256(convert_to(coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), ''),"
-                        " 'UTF8')), 'hex') FROM (SELECT (to_jsonb(t) - %s::text[])::text AS x FROM {} t) r"
+                        " 'UTF8')), 'hex') FROM (SELECT " + row_json + "::text AS x FROM {} t) r"
                         ).format(sql.SQL(table))
-        row = conn.execute(query, (excluded,)).fetchone()
+        row = conn.execute(query, (excluded, strip) if strip else (excluded,)).fetchone()
         assert row is not None
         parts[table] = row[0]
     whole = hashlib.sha256("".join(f"{t}={d}\n" for t, d in parts.items()).encode()).hexdigest()

@@ -52,3 +52,7 @@ COMMENT ON TABLE risk.fill_checkpoint_total IS 'Per checkpoint (risk.fill_checkp
 -- every call (the FEE/QUOTE mark may be revised after a checkpoint), through this index rather than every fill.
 CREATE INDEX fill_third_currency_fee_idx ON trading.fill (book_id, seq)
     WHERE fee > 0 AND fee_currency <> split_part(symbol, '/', 1) AND fee_currency <> split_part(symbol, '/', 2);
+
+-- The principal's postings (deposits and withdrawals of principal): portfolio.treasury_figures sums them from the
+-- book's start at every day close; with this index it reads them alone, not the whole journal up to the day.
+CREATE INDEX posting_principal_idx ON ledger.posting (book_id, ts) WHERE account_code = 'principal';

@@ -13,15 +13,22 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     WITH a AS (SELECT x.book_id, x.base_currency FROM trading.account x WHERE x.book_id = p_book_id),
-    f AS (
-        SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.ts >= p_from), 0) AS reserve,
-               coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
+    -- Two index ranges, so that the day close does not read the book's whole journal (docs/performance.md, "Cost as
+    -- work grows"): the window's postings (posting_ts_idx) and the principal's, cumulative from the book's start
+    -- (posting_principal_idx, partial: deposits and withdrawals of principal only).
+    w AS (
+        SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl'), 0) AS realized,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense'), 0) AS fees,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost'), 0) AS costs,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve'), 0) AS reserve
           FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
-         WHERE p.book_id = p_book_id AND p.ts < p_to
-           AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve', 'principal'))
+         WHERE p.book_id = p_book_id AND p.ts >= p_from AND p.ts < p_to
+           AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve')),
+    pr AS (
+        SELECT coalesce(-sum(p.amount), 0) AS principal
+          FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
+         WHERE p.book_id = p_book_id AND p.ts < p_to AND p.account_code = 'principal'),
+    f AS (SELECT w.*, pr.principal FROM w, pr)
     SELECT a.base_currency, f.realized, f.fees, f.costs, f.reserve, f.realized - f.fees - f.costs - f.reserve, f.principal
       FROM a, f
 $$;
