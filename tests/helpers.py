@@ -531,7 +531,8 @@ def stored_digest(conn: psycopg.Connection[Any], *, exclude: Sequence[str] = (),
             continue
         strip = [c.rsplit(".", 1)[1] for c in added_nullable if c.rsplit(".", 1)[0] == table]
         row_json = ("(SELECT coalesce(jsonb_object_agg(e.key, e.value), '{{}}')"
-                    " FROM jsonb_each(to_jsonb(t) - %s::text[]) e WHERE NOT (e.key = ANY (%s::text[]) AND e.value = 'null'::jsonb))" if strip
+                    " FROM jsonb_each(to_jsonb(t) - %s::text[]) e"
+                    " WHERE NOT (e.key = ANY (%s::text[]) AND e.value = 'null'::jsonb))" if strip
                     else "(to_jsonb(t) - %s::text[])")
         query = sql.SQL("SELECT encode(sha256(convert_to(coalesce(string_agg(x, E'\\n' ORDER BY x COLLATE \"C\"), ''),"
                         " 'UTF8')), 'hex') FROM (SELECT " + row_json + "::text AS x FROM {} t) r"
