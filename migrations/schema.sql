@@ -1516,6 +1516,7 @@ DECLARE
     v_mdd_max  double precision;
     v_to_max   double precision;
     v_wf       record;
+    v_ho       record;
     v_fw       record;
     v_champ    text;
     v_matched  integer;
@@ -1559,7 +1560,7 @@ BEGIN
     v_fig := jsonb_build_object('lane', p_lane, 'family', v_model.family, 'min_confidence', v_conf, 'pbo_max', v_pbo_max,
                                 'max_drawdown_limit', v_mdd_max, 'max_turnover_limit', v_to_max);
 
-    -- out of sample, walk-forward: net of costs against buy-and-hold and the champion on the same hours
+    -- selection evidence: the walk_forward folds, required and reported, not judged
     SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
     SELECT * INTO v_wf FROM ml._fold_summary(p_model_id, 'walk_forward');
     v_fig := v_fig || jsonb_build_object('oos_folds', v_wf.folds, 'oos_n_obs', v_wf.n_obs, 'oos_mean', v_wf.mean,
@@ -1568,36 +1569,47 @@ BEGIN
                                          'oos_buy_hold_return', v_wf.buy_hold_return, 'champion', v_champ);
     IF v_wf.folds = 0 THEN
         v_reasons := v_reasons || 'no_oos_folds'::text;
+    END IF;
+
+    -- out of sample, the hold-out alone: net of costs against buy-and-hold and the champion on the same hours
+    SELECT * INTO v_ho FROM ml._fold_summary(p_model_id, 'holdout');
+    v_fig := v_fig || jsonb_build_object('judged_on', 'holdout', 'holdout_folds', v_ho.folds, 'holdout_n_obs', v_ho.n_obs,
+                                         'holdout_mean', v_ho.mean, 'holdout_std', v_ho.std, 'holdout_skew', v_ho.skew,
+                                         'holdout_kurtosis', v_ho.kurtosis, 'holdout_sharpe', v_ho.sharpe,
+                                         'holdout_net_return', v_ho.net_return,
+                                         'holdout_buy_hold_return', v_ho.buy_hold_return);
+    IF v_ho.folds = 0 THEN
+        v_reasons := v_reasons || 'no_holdout'::text;
     ELSE
-        IF v_wf.net_return <= v_wf.buy_hold_return THEN
+        IF v_ho.net_return <= v_ho.buy_hold_return THEN
             v_reasons := v_reasons || 'oos_below_buy_and_hold'::text;
         END IF;
         IF v_champ IS NOT NULL AND v_champ <> p_model_id THEN
             SELECT count(c.seq)::integer, sum(c.net_return ORDER BY m.fold) INTO v_matched, v_ch_net
               FROM ml.fold_metric m
-              LEFT JOIN ml.fold_metric c ON c.book_id = 0 AND c.model_id = v_champ AND c.kind = 'walk_forward'
+              LEFT JOIN ml.fold_metric c ON c.book_id = 0 AND c.model_id = v_champ AND c.kind = 'holdout'
                                         AND c.period_from = m.period_from AND c.period_to = m.period_to
-             WHERE m.book_id = 0 AND m.model_id = p_model_id AND m.kind = 'walk_forward';
+             WHERE m.book_id = 0 AND m.model_id = p_model_id AND m.kind = 'holdout';
             v_fig := v_fig || jsonb_build_object('champion_folds_matched', v_matched, 'champion_net_return', v_ch_net);
-            IF v_matched < v_wf.folds THEN
+            IF v_matched < v_ho.folds THEN
                 v_reasons := v_reasons || 'champion_hours_differ'::text;
-            ELSIF v_wf.net_return <= v_ch_net THEN
+            ELSIF v_ho.net_return <= v_ch_net THEN
                 v_reasons := v_reasons || 'oos_below_champion'::text;
             END IF;
         END IF;
     END IF;
 
-    -- the deflated Sharpe ratio, N from the trial ledger
+    -- the deflated Sharpe ratio of the hold-out, N from the trial ledger
     SELECT count(*), coalesce(var_samp(t.sharpe), 0) INTO v_n, v_var FROM ml.trial t WHERE t.family = v_model.family;
     v_fig := v_fig || jsonb_build_object('trials', v_n, 'trial_sharpe_variance', v_var);
     IF v_n = 0 THEN
         v_reasons := v_reasons || 'no_trials_recorded'::text;
-    ELSIF v_wf.folds > 0 THEN
+    ELSIF v_ho.folds > 0 THEN
         BEGIN
-            IF v_wf.sharpe IS NULL THEN
+            IF v_ho.sharpe IS NULL THEN
                 RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'no positive variance';
             END IF;
-            v_dsr := ml.deflated_sharpe_ratio(v_wf.sharpe, v_var, v_n, v_wf.n_obs::double precision, v_wf.skew, v_wf.kurtosis);
+            v_dsr := ml.deflated_sharpe_ratio(v_ho.sharpe, v_var, v_n, v_ho.n_obs::double precision, v_ho.skew, v_ho.kurtosis);
         EXCEPTION WHEN SQLSTATE 'PD012' THEN
             v_dsr := NULL;
         END;
@@ -1629,11 +1641,11 @@ BEGIN
         END IF;
     END IF;
 
-    -- the lane's limits on drawdown and turnover
+    -- the lane's limits on drawdown and turnover, over the hold-out (live_canary: and the forward folds)
     SELECT max(f.max_drawdown), sum(f.n_obs * f.turnover) / nullif(sum(f.n_obs), 0) INTO v_mdd, v_turnover
       FROM ml.fold_metric f
      WHERE f.book_id = 0 AND f.model_id = p_model_id
-       AND (f.kind = 'walk_forward' OR (p_lane = 'live_canary' AND f.kind = 'forward'));
+       AND (f.kind = 'holdout' OR (p_lane = 'live_canary' AND f.kind = 'forward'));
     v_fig := v_fig || jsonb_build_object('max_drawdown', v_mdd, 'turnover', v_turnover);
     IF v_mdd > v_mdd_max THEN
         v_reasons := v_reasons || 'drawdown_above_limit'::text;
@@ -1681,7 +1693,7 @@ ALTER FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason tex
 -- Name: FUNCTION evaluate_promotion(p_model_id text, p_lane text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). Reason codes: no_oos_folds, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
+COMMENT ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). The out-of-sample tests are judged on the holdout folds alone (walk_forward folds are required selection evidence, reported, not pooled). Reason codes: no_oos_folds, no_holdout, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
 
 
 --
@@ -3164,13 +3176,13 @@ BEGIN
             DETAIL = format('p_model_id=%s p_kind=%s p_fold=%s', left(p_model_id, 200), p_kind, p_fold),
             HINT = 'Pass every figure of the fold; none may be NULL.';
     END IF;
-    IF p_kind NOT IN ('walk_forward', 'forward') OR p_fold < 0 OR p_period_from >= p_period_to OR p_n_obs <= 1 OR p_std < 0
+    IF p_kind NOT IN ('walk_forward', 'holdout', 'forward') OR p_fold < 0 OR p_period_from >= p_period_to OR p_n_obs <= 1 OR p_std < 0
        OR p_kurtosis <= 0 OR p_turnover < 0 OR p_drawdown NOT BETWEEN 0 AND 1
        OR abs(p_sharpe - CASE WHEN p_std = 0 THEN 0 ELSE p_mean / p_std END) > 1e-6 * greatest(1, abs(p_sharpe)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s of model %s is out of its domain', p_fold, p_model_id),
             DETAIL = format('kind=%s fold=%s period_from=%s period_to=%s n_obs=%s mean=%s std=%s kurtosis=%s sharpe=%s turnover=%s max_drawdown=%s',
                             p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_drawdown),
-            HINT = 'kind is walk_forward or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
+            HINT = 'kind is walk_forward, holdout or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
     END IF;
     IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('record_fold_metric refused: model %s is not registered', left(p_model_id, 200)),
@@ -3198,7 +3210,7 @@ ALTER FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integ
 -- Name: FUNCTION record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';
+COMMENT ON FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold integer, p_period_from timestamp with time zone, p_period_to timestamp with time zone, p_n_obs integer, p_mean numeric, p_std numeric, p_skew numeric, p_kurtosis numeric, p_sharpe numeric, p_net_return numeric, p_buy_hold_return numeric, p_turnover numeric, p_drawdown numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward (selection window), holdout (after it, what the gate judges) or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';
 
 
 --
@@ -6833,7 +6845,7 @@ ALTER FUNCTION ml._fold_summary(p_model_id text, p_kind text) OWNER TO predator_
 -- Name: FUNCTION _fold_summary(p_model_id text, p_kind text); Type: COMMENT; Schema: ml; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ml._fold_summary(p_model_id text, p_kind text) IS 'A model''s out-of-sample figures over its folds of one kind (walk_forward or forward), pooled as one series from each fold''s n, mean, population std, skew and kurtosis (raw moments weighted by n): n_obs, mean, std, skew, kurtosis (not excess), Sharpe ratio per period; summed net and buy-and-hold log returns; n-weighted turnover; the worst drawdown. Used by api.evaluate_promotion (docs/ml.md).';
+COMMENT ON FUNCTION ml._fold_summary(p_model_id text, p_kind text) IS 'A model''s out-of-sample figures over its folds of one kind (walk_forward, holdout or forward), pooled as one series from each fold''s n, mean, population std, skew and kurtosis (raw moments weighted by n): n_obs, mean, std, skew, kurtosis (not excess), Sharpe ratio per period; summed net and buy-and-hold log returns; n-weighted turnover; the worst drawdown. Used by api.evaluate_promotion (docs/ml.md).';
 
 
 --
@@ -9529,15 +9541,22 @@ CREATE FUNCTION portfolio.treasury_figures(p_book_id integer, p_from timestamp w
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
     WITH a AS (SELECT x.book_id, x.base_currency FROM trading.account x WHERE x.book_id = p_book_id),
-    f AS (
-        SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl' AND p.ts >= p_from), 0) AS realized,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense' AND p.ts >= p_from), 0) AS fees,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost' AND p.ts >= p_from), 0) AS costs,
-               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve' AND p.ts >= p_from), 0) AS reserve,
-               coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'principal'), 0) AS principal
+    -- Two index ranges, so that the day close does not read the book's whole journal (docs/performance.md, "Cost as
+    -- work grows"): the window's postings (posting_ts_idx) and the principal's, cumulative from the book's start
+    -- (posting_principal_idx, partial: deposits and withdrawals of principal only).
+    w AS (
+        SELECT coalesce(-sum(p.amount) FILTER (WHERE p.account_code = 'realized_pnl'), 0) AS realized,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'fee_expense'), 0) AS fees,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'ops_cost'), 0) AS costs,
+               coalesce(sum(p.amount) FILTER (WHERE p.account_code = 'reserve'), 0) AS reserve
           FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
-         WHERE p.book_id = p_book_id AND p.ts < p_to
-           AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve', 'principal'))
+         WHERE p.book_id = p_book_id AND p.ts >= p_from AND p.ts < p_to
+           AND p.account_code IN ('realized_pnl', 'fee_expense', 'ops_cost', 'reserve')),
+    pr AS (
+        SELECT coalesce(-sum(p.amount), 0) AS principal
+          FROM ledger.posting p JOIN a ON a.book_id = p.book_id AND p.currency = a.base_currency
+         WHERE p.book_id = p_book_id AND p.ts < p_to AND p.account_code = 'principal'),
+    f AS (SELECT w.*, pr.principal FROM w, pr)
     SELECT a.base_currency, f.realized, f.fees, f.costs, f.reserve, f.realized - f.fees - f.costs - f.reserve, f.principal
       FROM a, f
 $$;
@@ -16205,7 +16224,8 @@ COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-onl
 --
 
 CREATE VIEW api.models AS
- SELECT m.model_id,
+ SELECT m.seq,
+    m.model_id,
     m.family,
     m.code_version,
     m.dataset_hash,
@@ -16213,6 +16233,7 @@ CREATE VIEW api.models AS
     m.params,
     m.artefact_sha256,
     m.artefact_path,
+    m.actor,
     m.recorded_at
    FROM ml.model m;
 
@@ -16223,7 +16244,7 @@ ALTER TABLE api.models OWNER TO predator_owner;
 -- Name: VIEW models; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.models IS 'Registered models (ml.model): id, family, code version, dataset hash, feature list, parameters, artefact sha256 and path, when recorded; read by the worker to load and verify a model strategy''s artefact.';
+COMMENT ON VIEW api.models IS 'Registered models (ml.model): seq, id, family, code version, dataset hash, feature list, parameters, artefact sha256 and path, who recorded it and when; read by the worker to load and verify a model strategy''s artefact, and by predator ml and the model report (predator.db.ml_api).';
 
 
 --
@@ -18576,7 +18597,7 @@ CREATE TABLE ml.fold_metric (
     CONSTRAINT fold_metric_figures_are_finite CHECK ((('NaN'::double precision <> ALL (ARRAY[mean, std, skew, kurtosis, sharpe, net_return, buy_hold_return, turnover, max_drawdown])) AND ('Infinity'::double precision <> ALL (ARRAY[mean, std, skew, kurtosis, sharpe, net_return, buy_hold_return, turnover, max_drawdown])) AND ('-Infinity'::double precision <> ALL (ARRAY[mean, std, skew, kurtosis, sharpe, net_return, buy_hold_return, turnover, max_drawdown])))),
     CONSTRAINT fold_metric_fold_is_non_negative CHECK ((fold >= 0)),
     CONSTRAINT fold_metric_is_control_plane CHECK ((book_id = 0)),
-    CONSTRAINT fold_metric_kind_is_known CHECK ((kind = ANY (ARRAY['walk_forward'::text, 'forward'::text]))),
+    CONSTRAINT fold_metric_kind_is_known CHECK ((kind = ANY (ARRAY['walk_forward'::text, 'holdout'::text, 'forward'::text]))),
     CONSTRAINT fold_metric_kurtosis_is_positive CHECK ((kurtosis > (0)::double precision)),
     CONSTRAINT fold_metric_max_drawdown_is_a_fraction CHECK (((max_drawdown >= (0)::double precision) AND (max_drawdown <= (1)::double precision))),
     CONSTRAINT fold_metric_n_obs_is_positive CHECK ((n_obs > 1)),
@@ -18595,7 +18616,7 @@ ALTER TABLE ml.fold_metric OWNER TO predator_owner;
 -- Name: TABLE fold_metric; Type: COMMENT; Schema: ml; Owner: predator_owner
 --
 
-COMMENT ON TABLE ml.fold_metric IS 'Out-of-sample figures of a model per fold (api.record_fold_metric), append-only and chained (book 0): kind walk_forward (a purged walk-forward test fold) or forward (a paper or shadow period, the track record of live_canary); the period [period_from, period_to); the per-period returns'' n_obs, mean, population std, skew, kurtosis (not excess) and Sharpe ratio (mean/std, per period), all net of fees and slippage; the fold''s total log return net of costs and buy-and-hold''s on the same hours; mean turnover per period (traded notional / equity) and maximum drawdown (a fraction).';
+COMMENT ON TABLE ml.fold_metric IS 'Out-of-sample figures of a model per fold (api.record_fold_metric), append-only and chained (book 0): kind walk_forward (a purged walk-forward test fold of the selection window), holdout (a period after the selection window, read by neither training nor selection: what the promotion gate judges) or forward (a paper or shadow period, the track record of live_canary); the period [period_from, period_to); the per-period returns'' n_obs, mean, population std, skew, kurtosis (not excess) and Sharpe ratio (mean/std, per period), all net of fees and slippage; the fold''s total log return net of costs and buy-and-hold''s on the same hours; mean turnover per period (traded notional / equity) and maximum drawdown (a fraction).';
 
 
 --
@@ -19868,6 +19889,13 @@ ALTER TABLE ONLY trading.signal
 
 ALTER TABLE ONLY trading.strategy
     ADD CONSTRAINT strategy_pk PRIMARY KEY (book_id, strategy);
+
+
+--
+-- Name: posting_principal_idx; Type: INDEX; Schema: ledger; Owner: predator_owner
+--
+
+CREATE INDEX posting_principal_idx ON ledger.posting USING btree (book_id, ts) WHERE (account_code = 'principal'::text);
 
 
 --

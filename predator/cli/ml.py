@@ -3,24 +3,29 @@
 ``ml train`` trains a family on a dataset of the shared candles and records each model in the registry as the
 worker (model, every trial, the selection walk-forward folds); ``ml evaluate`` measures a registered model on the
 hold-out years after its selection end (2023–2024 by default), which training and selection never read, and
-records them as walk-forward folds 100, 101, … (worker); ``ml promote`` runs the promotion gate
-(``api.evaluate_promotion``) as the operator; ``ml list`` shows models, trial counts, champions and the last
-decision (auditor); ``ml report`` renders a model's HTML report (auditor)."""
+records them as folds of kind ``holdout`` (worker); ``ml promote`` runs the promotion gate
+(``api.evaluate_promotion``) as the operator — it judges the hold-out alone and refuses a model without one
+(``no_holdout``); ``ml retrain`` runs the retraining job (:class:`predator.ml.retrain.RetrainJob`) once or on a
+schedule, recording each candidate as the worker (a candidate never promotes itself); ``ml list`` shows models,
+trial counts, champions and the last decision (auditor); ``ml report`` renders a model's HTML report (auditor)."""
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from apscheduler.triggers.base import BaseTrigger
 
 from predator import config
 from predator.cli import main
 from predator.db import ml_api
 from predator.db.connection import default_target
 from predator.errors import NotFoundError
+from predator.ml.registry import FoldRecord
 from predator.progress import Progress
 
 #: √(hours a year): per-hour Sharpe ratios are shown annualised by it (a market open every hour).
@@ -101,8 +106,8 @@ def train_cmd(family: str, venue: str, symbols: str, scopes: tuple[str, ...], st
                            f"{len(rec.folds)} folds), artefact {model.path}")
 
 
-def _fold_line(f: ml_api.FoldMetric) -> str:
-    return (f"  fold {f.fold:>3} {f.period_from:%Y-%m-%d} .. {f.period_to:%Y-%m-%d}  n {f.n_obs:>5}  Sharpe "
+def _fold_line(f: ml_api.FoldMetric | FoldRecord) -> str:
+    return (f"  {f.kind} fold {f.fold:>3} {f.period_from:%Y-%m-%d} .. {f.period_to:%Y-%m-%d}  n {f.n_obs:>5}  Sharpe "
             f"{f.sharpe * ANNUAL:+6.2f}/y  net {f.net_return:+.4f}  buy&hold {f.buy_hold_return:+.4f}  "
             f"turnover {f.turnover:.3f}  max dd {f.max_drawdown:.3f}")
 
@@ -112,17 +117,17 @@ def _fold_line(f: ml_api.FoldMetric) -> str:
 @click.option("--no-record", is_flag=True, help="Measure and print only; record nothing.")
 def evaluate_cmd(model_id: str, no_record: bool) -> None:
     """Measure MODEL_ID on the hold-out years after its selection end (never read by its training or selection)
-    and record them as walk-forward folds 100, 101, … (one per calendar year). Already recorded: prints them."""
+    and record them as folds of kind holdout, 0, 1, … (one per calendar year): what the promotion gate judges.
+    Already recorded: prints them."""
     from predator.ml.dataset import load_dataset
-    from predator.ml.registry import HOLDOUT_FOLD_BASE, evaluate_registered, record_holdout, spec_from_params
+    from predator.ml.registry import evaluate_registered, record_holdout, spec_from_params
 
     target = default_target()
     with target.connect("auditor") as conn:
         row = ml_api.model(conn, model_id)
         if row is None:
             raise NotFoundError(f"no model {model_id} in the registry (predator ml list)")
-        recorded = [f for f in ml_api.fold_metrics(conn, model_id)
-                    if f.kind == "walk_forward" and f.fold >= HOLDOUT_FOLD_BASE]
+        recorded = [f for f in ml_api.fold_metrics(conn, model_id) if f.kind == "holdout"]
     if recorded:
         click.echo(f"{model_id}: the hold-out is already recorded")
         for f in recorded:
@@ -136,38 +141,30 @@ def evaluate_cmd(model_id: str, no_record: bool) -> None:
             bar.update(1, note="hold-out")
         if not folds:
             raise NotFoundError(f"model {model_id} has no hold-out hours in its dataset (it ends at its selection end)")
-        records = [f.record() for f in folds] if no_record else list(record_holdout(conn, model_id, folds))
+        records = [f.record("holdout") for f in folds] if no_record else list(record_holdout(conn, model_id, folds))
         conn.commit()
     click.echo(f"{model_id}: hold-out {'measured (not recorded)' if no_record else 'recorded'}, net of "
                f"{row.params['validation']['fee_bps']:g} bps taker fee")
     for r in records:
-        click.echo(f"  fold {r.fold:>3} {r.period_from:%Y-%m-%d} .. {r.period_to:%Y-%m-%d}  n {r.n_obs:>5}  Sharpe "
-                   f"{r.sharpe * ANNUAL:+6.2f}/y  net {r.net_return:+.4f}  buy&hold {r.buy_hold_return:+.4f}  "
-                   f"turnover {r.turnover:.3f}  max dd {r.max_drawdown:.3f}")
+        click.echo(_fold_line(r))
 
 
 @ml.command("promote")
 @click.argument("model_id")
 @click.option("--lane", type=click.Choice(["paper", "live_canary"]), default="paper", show_default=True)
 @click.option("--reason", required=True, help="Why the operator asks (kept with the decision and in the audit log).")
-@click.option("--without-holdout", is_flag=True,
-              help="Judge a model whose hold-out is not recorded (predator ml evaluate) — not advised.")
-def promote_cmd(model_id: str, lane: str, reason: str, without_holdout: bool) -> None:
+def promote_cmd(model_id: str, lane: str, reason: str) -> None:
     """Run the promotion gate (api.evaluate_promotion, as the operator) on MODEL_ID for LANE and print the
-    decision: passed, or the reason codes. The decision is recorded either way; only a pass moves the champion.
+    decision: passed, or the reason codes. The gate judges the hold-out (predator ml evaluate) alone, the
+    selection folds reported; a model without a hold-out is refused (no_holdout). The decision is recorded either
+    way; only a pass moves the champion.
 
     Exit 0 passed, 1 refused by the gate, 5 unknown model."""
-    from predator.ml.registry import HOLDOUT_FOLD_BASE
-
     target = default_target()
     with target.connect("operator") as conn:
         row = ml_api.model(conn, model_id)
         if row is None:
             raise NotFoundError(f"no model {model_id} in the registry (predator ml list)")
-        holdout = [f for f in ml_api.fold_metrics(conn, model_id) if f.fold >= HOLDOUT_FOLD_BASE]
-        if not holdout and not without_holdout:
-            raise click.UsageError(f"model {model_id} has no hold-out folds: run predator ml evaluate {model_id} "
-                                   "first (or pass --without-holdout)")
         with conn.transaction():
             d = ml_api.evaluate_promotion(conn, model_id, lane, reason)
         champion = next((c.model_id for c in ml_api.champions(conn) if c.family == row.family and c.lane == lane),
@@ -176,9 +173,13 @@ def promote_cmd(model_id: str, lane: str, reason: str, without_holdout: bool) ->
     click.echo(f"{model_id} -> {lane}: {'PASSED' if d.passed else 'REFUSED'} (promotion {d.seq})")
     for code in d.reasons:
         click.echo(f"  reason: {code}")
-    click.echo("  " + "  ".join(f"{k} {_fig(fig.get(k))}" for k in (
-        "oos_folds", "oos_n_obs", "oos_sharpe", "oos_net_return", "oos_buy_hold_return", "trials",
+    if "no_holdout" in d.reasons:
+        click.echo(f"  the hold-out is not recorded: predator ml evaluate {model_id}")
+    click.echo("  judged (hold-out): " + "  ".join(f"{k} {_fig(fig.get(k))}" for k in (
+        "holdout_folds", "holdout_n_obs", "holdout_sharpe", "holdout_net_return", "holdout_buy_hold_return", "trials",
         "expected_max_sharpe", "dsr", "min_confidence", "pbo", "pbo_max", "max_drawdown", "turnover")))
+    click.echo("  reported (selection folds): " + "  ".join(f"{k} {_fig(fig.get(k))}" for k in (
+        "oos_folds", "oos_n_obs", "oos_sharpe", "oos_net_return", "oos_buy_hold_return")))
     click.echo(f"  champion of {row.family} on {lane}: {champion or 'none'}")
     if not d.passed:
         sys.exit(1)
@@ -190,13 +191,125 @@ def _fig(value: object) -> str:
     return "-" if value is None else str(value)
 
 
+@ml.command("retrain")
+@click.option("--scope", default="global", show_default=True, help="A symbol (per-coin model) or 'global'.")
+@click.option("--family", default="lgbm_tb", show_default=True, help="The model family (its trials: LGBM_TB_TRIALS).")
+@click.option("--venue", default="binance", show_default=True)
+@click.option("--symbols", default="BTC/USDT,ETH/USDT", show_default=True, help="Comma-separated symbols.")
+@click.option("--hours", type=click.IntRange(200, 200_000), default=24 * 730, show_default=True,
+              help="The window: the last HOURS closed hourly bars.")
+@click.option("--end", default=None,
+              help="The window's end (UTC day or time, exclusive), with --once only; default the wall clock.")
+@click.option("--mode", type=click.Choice(["drift", "schedule"]), default="drift", show_default=True,
+              help="drift: train only when a feature drifted; schedule: train every run.")
+@click.option("--recent-hours", type=click.IntRange(24, 100_000), default=24 * 30, show_default=True,
+              help="The recent part of the window compared with the rest for drift.")
+@click.option("--holdout-hours", type=click.IntRange(0, 100_000), default=0, show_default=True,
+              help="The window's last hours kept out of training and selection: the hold-out predator ml evaluate "
+                   "measures and the gate judges (0: none, and the gate refuses the candidate: no_holdout).")
+@click.option("--groups", type=click.IntRange(3, 50), default=5, show_default=True,
+              help="Walk-forward groups (groups - 1 folds).")
+@click.option("--embargo", type=click.IntRange(0, 10_000), default=24, show_default=True, help="Embargo, hours.")
+@click.option("--min-train", type=click.IntRange(10, 10_000_000), default=500, show_default=True,
+              help="Fewest training samples of a walk-forward fold.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the artefacts are written (default PREDATOR_HOME/models).")
+@click.option("--once", is_flag=True, help="Run once now and exit (otherwise run on --cron until interrupted).")
+@click.option("--cron", "cron_expr", default="10 0 * * *", show_default=True,
+              help="When to run, crontab fields in UTC (without --once).")
+def retrain_cmd(scope: str, family: str, venue: str, symbols: str, hours: int, end: str | None, mode: str,
+                recent_hours: int, holdout_hours: int, groups: int, embargo: int, min_train: int,
+                out_dir: Path | None, once: bool, cron_expr: str) -> None:
+    """Run the retraining job (predator.ml.retrain.RetrainJob) once (--once) or on a schedule (--cron): load the
+    last HOURS hours of SYMBOLS, check the features for drift, and when due (--mode) train a candidate of FAMILY on
+    SCOPE and record it in the registry as the worker (model, every trial, the selection folds:
+    predator.ml.registry.record_model). A candidate never promotes itself: the worker is refused the gate;
+    predator ml evaluate measures its hold-out (--holdout-hours) and the operator judges it (predator ml promote).
+
+    Exit 4 when the candidate is already registered (the same artefact: nothing recorded again)."""
+    from predator.ml.dataset import Dataset, load_dataset
+    from predator.ml.registry import record_model
+    from predator.ml.retrain import RetrainConfig, RetrainJob, cron, latest_window_spec
+    from predator.ml.train import TrainedModel
+
+    syms = _symbols(symbols)
+    scope = scope if scope == "global" else scope.upper()
+    if scope != "global" and scope not in syms:
+        raise click.BadParameter(f"scope {scope!r} is neither 'global' nor one of --symbols {','.join(syms)}")
+    if end is not None and not once:
+        raise click.UsageError("--end fixes the window: it goes with --once")
+    if recent_hours >= hours or holdout_hours >= hours:
+        raise click.UsageError("--recent-hours and --holdout-hours must be shorter than the window (--hours)")
+    at = _when(end) if end is not None else None
+    trigger = None if once else _cron(cron_expr, cron)
+    target = default_target()
+    loaded: dict[str, Dataset] = {}
+
+    def load() -> Dataset:
+        with target.connect("worker") as conn:
+            ds = load_dataset(conn, latest_window_spec(venue, syms, hours, at))
+        loaded["ds"] = ds
+        return ds
+
+    def record(candidate: TrainedModel) -> int:
+        with target.connect("worker") as conn:
+            rec = record_model(conn, candidate, loaded["ds"])
+            conn.commit()
+        return rec.model_seq
+
+    cfg = RetrainConfig(scope=scope, out_dir=out_dir or (config.home() / "models"), family=family,
+                        mode="schedule" if mode == "schedule" else "drift", recent_hours=recent_hours,
+                        n_groups=groups, embargo=embargo, min_train=min_train, holdout_hours=holdout_hours)
+    job = RetrainJob(load, record, cfg)
+    if trigger is None:
+        out = job.run()
+        ds = loaded["ds"]
+        click.echo(f"window {ds.spec.start:%Y-%m-%d %H:%M} .. {ds.spec.end:%Y-%m-%d %H:%M} UTC, "
+                   f"{sum(len(b) for b in ds.bars)} bars, dataset {ds.dataset_hash[:16]}…")
+        drifted = out.drift.drifted_features
+        click.echo(f"trigger {out.trigger}: max PSI {out.drift.max_psi:.3f} ({out.drift.n_reference} reference, "
+                   f"{out.drift.n_recent} recent rows), drifted {','.join(drifted) if drifted else 'none'}")
+        if out.candidate is None:
+            click.echo("nothing trained")
+            return
+        click.echo(f"candidate {out.candidate.model_id} recorded (model seq {out.record_id}), artefact "
+                   f"{out.candidate.path}; not judged: predator ml evaluate {out.candidate.model_id}, then the "
+                   "operator's predator ml promote")
+        return
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = BlockingScheduler(timezone=UTC)
+    job.schedule(scheduler, trigger)
+    click.echo(f"retraining {family} {scope} on '{cron_expr}' (UTC), mode {mode}; Ctrl-C stops")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("stopped")
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+
+def _when(value: str) -> datetime:
+    try:
+        t = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a UTC day or time, e.g. 2023-01-01 or 2023-01-01T12:00") from None
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
+def _cron(expression: str, make: Callable[[str], BaseTrigger]) -> BaseTrigger:
+    try:
+        return make(expression)
+    except ValueError as e:
+        raise click.BadParameter(f"--cron {expression!r}: {e}") from None
+
+
 @ml.command("list")
 @click.option("--family", default=None, help="One registry family (e.g. lgbm_tb:global).")
 def list_cmd(family: str | None) -> None:
-    """Registered models: family, folds (selection / hold-out), the family's trial count, the last decision;
-    then the champions."""
-    from predator.ml.registry import HOLDOUT_FOLD_BASE
-
+    """Registered models: family, folds (selection + hold-out, and forward when any), the family's trial count,
+    the last decision; then the champions."""
     with default_target().connect("auditor") as conn:
         rows = ml_api.models(conn, family)
         counts = ml_api.trial_counts(conn)
@@ -211,9 +324,11 @@ def list_cmd(family: str | None) -> None:
         verdict = "never judged" if last is None else (
             f"{last.lane} {'passed' if last.passed else 'refused: ' + ','.join(last.reasons)} "
             f"({last.recorded_at:%Y-%m-%d %H:%M})")
+        kinds = [f.kind for f in fs]
+        forward = f"+{kinds.count('forward')} forward" if "forward" in kinds else ""
         click.echo(f"{m.model_id:<44} {m.family:<22} trials {counts.get(m.family, 0):>3}  folds "
-                   f"{sum(f.fold < HOLDOUT_FOLD_BASE for f in fs)}+{sum(f.fold >= HOLDOUT_FOLD_BASE for f in fs)} "
-                   f"hold-out  {m.recorded_at:%Y-%m-%d %H:%M}  last decision: {verdict}")
+                   f"{kinds.count('walk_forward')}+{kinds.count('holdout')} hold-out{forward}  "
+                   f"{m.recorded_at:%Y-%m-%d %H:%M}  last decision: {verdict}")
     for c in champs:
         click.echo(f"champion {c.family} {c.lane}: {c.model_id} (promotion {c.promotion_seq}, "
                    f"{c.recorded_at:%Y-%m-%d %H:%M})")

@@ -1,12 +1,15 @@
 """Typed calls to the model registry (schema ``ml``, migration 0043; docs/ml.md "Registry and promotion gate").
 
-Writes, one function per ``api`` routine: :func:`register_model` (``api.register_model``), :func:`record_trial`
-(``api.record_trial``), :func:`record_fold_metric` (``api.record_fold_metric``) — worker or operator — and
-:func:`evaluate_promotion` (``api.evaluate_promotion``), the promotion gate, operator only. Reads of ``ml.model``,
-``ml.trial``, ``ml.fold_metric``, ``ml.promotion`` and the view ``ml.champion`` (operator or auditor) as frozen
-dataclasses. The caller owns the transaction. Refusals are raised as :class:`predator.errors.DatabaseRefusal`
-subclasses by SQLSTATE (PD011 unknown model, PD012 a malformed argument, a model id registered twice, a fold
-recorded twice; PD015 a period ending after the wall clock).
+The one gateway of schema ``ml``. Writes, one function per ``api`` routine: :func:`register_model`
+(``api.register_model``), :func:`record_trial` (``api.record_trial``), :func:`record_fold_metric`
+(``api.record_fold_metric``) — worker or operator — and :func:`evaluate_promotion` (``api.evaluate_promotion``), the
+promotion gate, operator only. Reads as frozen dataclasses: a registered model through the view ``api.models`` (any
+login role: the worker binds a model strategy to it and cannot read ``ml.model``), and ``ml.trial``,
+``ml.fold_metric``, ``ml.promotion``, the view ``ml.champion`` and the gate's ``ml_*`` settings (operator or
+auditor). Numbers are sent as exact decimals (``Decimal(repr(x))`` of a float), so a figure read back and recorded
+again (a replay's copy) is the same double. The caller owns the transaction. Refusals are raised as
+:class:`predator.errors.DatabaseRefusal` subclasses by SQLSTATE (PD011 unknown model, PD012 a malformed argument, a
+model id registered twice, a fold recorded twice; PD015 a period ending after the wall clock).
 
 Units: Sharpe ratios per period (per hour for the 1h models), not annualised; standard deviations of the fold
 figures are population ones; kurtosis is not excess; log returns are totals over a fold; turnover is traded
@@ -19,6 +22,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -29,7 +33,10 @@ from predator.db.api import Call, run
 
 @dataclass(frozen=True)
 class Model:
-    """A row of ``ml.model``: a registered model and its lineage."""
+    """A registered model and its lineage, as the view ``api.models`` shows ``ml.model``: its seq, id, family, the
+    commit that trained it (``code_version``), the dataset hash of its training data (``api.dataset_hash``, 64 hex),
+    its features in the order the model reads them, its parameters, the sha256 of its artefact (64 hex), the
+    artefact's path, who recorded it and when."""
 
     seq: int
     model_id: str
@@ -66,7 +73,7 @@ class FoldMetric:
 
     seq: int
     model_id: str
-    kind: str  # walk_forward | forward
+    kind: str  # walk_forward (selection) | holdout | forward (paper, shadow)
     fold: int
     period_from: datetime
     period_to: datetime
@@ -112,7 +119,7 @@ class Champion:
 
 @dataclass(frozen=True)
 class Decision:
-    """What ``api.evaluate_promotion`` returns: the ``ml.promotion`` seq, passed, reason codes, figures."""
+    """What ``api.evaluate_promotion`` decided: the ``ml.promotion`` seq, passed, reason codes, figures."""
 
     seq: int
     passed: bool
@@ -122,11 +129,12 @@ class Decision:
 
 # --- writes -------------------------------------------------------------------------------------------------
 
-def register_model_call(model_id: str, family: str, code_version: str, dataset_hash: str, features: Sequence[str],
-                        params: Mapping[str, Any], artefact_sha256: str, artefact_path: str) -> Call[int]:
-    return Call("SELECT api.register_model(%s::text, %s::text, %s::text, %s::text, %s::text[], %s::jsonb, %s::text,"
-                " %s::text)", (model_id, family, code_version, dataset_hash, list(features),
-                               json.dumps(dict(params), sort_keys=True), artefact_sha256, artefact_path), None)
+Number = Decimal | float
+
+
+def _num(x: Number) -> Decimal:
+    """An exact decimal of ``x`` (a float's shortest repr: it reads back as the same double)."""
+    return Decimal(repr(x)) if isinstance(x, float) else x
 
 
 def register_model(conn: psycopg.Connection[Any], model_id: str, family: str, code_version: str, dataset_hash: str,
@@ -134,43 +142,43 @@ def register_model(conn: psycopg.Connection[Any], model_id: str, family: str, co
                    artefact_path: str) -> int:
     """Register a trained model (``api.register_model``); returns its seq in ``ml.model``. Worker or operator.
     PD012 a malformed argument or a model id already registered."""
-    seq: int = run(conn, register_model_call(model_id, family, code_version, dataset_hash, features, params,
-                                             artefact_sha256, artefact_path))
+    seq: int = run(conn, Call(
+        "SELECT api.register_model(%s::text, %s::text, %s::text, %s::text, %s::text[], %s::jsonb, %s::text,"
+        " %s::text)", (model_id, family, code_version, dataset_hash, list(features),
+                       json.dumps(dict(params), sort_keys=True), artefact_sha256, artefact_path), None))
     return seq
 
 
-def record_trial_call(family: str, params: Mapping[str, Any], n_obs: int, sharpe: float,
-                      metrics: Mapping[str, Any] | None, returns: Sequence[float] | None) -> Call[int]:
-    return Call("SELECT api.record_trial(%s::text, %s::jsonb, %s::integer, %s::numeric, %s::jsonb, %s::numeric[])",
-                (family, json.dumps(dict(params), sort_keys=True), n_obs, sharpe,
-                 None if metrics is None else json.dumps(dict(metrics), sort_keys=True),
-                 None if returns is None else [float(r) for r in returns]), None)
-
-
-def record_trial(conn: psycopg.Connection[Any], family: str, params: Mapping[str, Any], n_obs: int, sharpe: float,
-                 metrics: Mapping[str, Any] | None = None, returns: Sequence[float] | None = None) -> int:
+def record_trial(conn: psycopg.Connection[Any], family: str, params: Mapping[str, Any], n_obs: int, sharpe: Number,
+                 metrics: Mapping[str, Any] | None = None, returns: Sequence[Number] | None = None) -> int:
     """Record one configuration tried in ``family`` (``api.record_trial``): its selection-window Sharpe ratio
     per period over ``n_obs`` periods, informative ``metrics`` and optionally its per-period ``returns`` (time
     order, 4 to 100000; the columns of the family's PBO). Returns the seq in ``ml.trial``. PD012 NaN/±Infinity
     or a malformed argument."""
-    seq: int = run(conn, record_trial_call(family, params, n_obs, sharpe, metrics, returns))
+    seq: int = run(conn, Call(
+        "SELECT api.record_trial(%s::text, %s::jsonb, %s::integer, %s::numeric, %s::jsonb, %s::numeric[])",
+        (family, json.dumps(dict(params), sort_keys=True), n_obs, _num(sharpe),
+         None if metrics is None else json.dumps(dict(metrics), sort_keys=True),
+         None if returns is None else [_num(r) for r in returns]), None))
     return seq
 
 
 def record_fold_metric(conn: psycopg.Connection[Any], model_id: str, kind: str, fold: int, period_from: datetime,
-                       period_to: datetime, n_obs: int, mean: float, std: float, skew: float, kurtosis: float,
-                       sharpe: float, net_return: float, buy_hold_return: float, turnover: float,
-                       max_drawdown: float) -> int:
-    """Record a model's out-of-sample figures on one fold (``api.record_fold_metric``): ``kind`` walk_forward or
-    forward; [period_from, period_to); per-period net returns' count, mean, population std, skew, kurtosis (not
-    excess), Sharpe = mean/std; total net and buy-and-hold log returns; turnover; max drawdown (a fraction).
-    Returns the seq. PD011 unknown model; PD012 out of domain or a fold recorded twice; PD015 a future period."""
+                       period_to: datetime, n_obs: int, mean: Number, std: Number, skew: Number, kurtosis: Number,
+                       sharpe: Number, net_return: Number, buy_hold_return: Number, turnover: Number,
+                       max_drawdown: Number) -> int:
+    """Record a model's out-of-sample figures on one fold (``api.record_fold_metric``): ``kind`` walk_forward (a
+    selection fold), holdout (a period after the selection, judged alone by the paper gate) or forward (a paper
+    or shadow period); [period_from, period_to); per-period net returns' count, mean, population std, skew,
+    kurtosis (not excess), Sharpe = mean/std; total net and buy-and-hold log returns; turnover; max drawdown (a
+    fraction). Returns the seq. PD011 unknown model; PD012 out of domain or a fold recorded twice; PD015 a future
+    period."""
     seq: int = run(conn, Call(
         "SELECT api.record_fold_metric(%s::text, %s::text, %s::integer, %s::timestamptz, %s::timestamptz,"
         " %s::integer, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::numeric,"
         " %s::numeric, %s::numeric)",
-        (model_id, kind, fold, period_from, period_to, n_obs, mean, std, skew, kurtosis, sharpe, net_return,
-         buy_hold_return, turnover, max_drawdown), None))
+        (model_id, kind, fold, period_from, period_to, n_obs, _num(mean), _num(std), _num(skew), _num(kurtosis),
+         _num(sharpe), _num(net_return), _num(buy_hold_return), _num(turnover), _num(max_drawdown)), None))
     return seq
 
 
@@ -184,10 +192,10 @@ def evaluate_promotion(conn: psycopg.Connection[Any], model_id: str, lane: str, 
     return decision
 
 
-# --- reads (operator, auditor) ---------------------------------------------------------------------------------
+# --- reads -------------------------------------------------------------------------------------------------
 
 _MODEL = ("SELECT seq, model_id, family, code_version, dataset_hash, features, params, artefact_sha256, artefact_path,"
-          " actor, recorded_at FROM ml.model")
+          " actor, recorded_at FROM api.models")
 
 
 def _rows(conn: psycopg.Connection[Any], row: type[Any], sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -197,20 +205,21 @@ def _rows(conn: psycopg.Connection[Any], row: type[Any], sql: str, params: Seque
 
 
 def models(conn: psycopg.Connection[Any], family: str | None = None) -> list[Model]:
-    """Registered models in registration order (one ``family``, or all)."""
+    """Registered models in registration order (one ``family``, or all; ``api.models``, any login role)."""
     if family is None:
         return _rows(conn, Model, _MODEL + " ORDER BY seq")
     return _rows(conn, Model, _MODEL + " WHERE family = %s ORDER BY seq", (family,))
 
 
 def model(conn: psycopg.Connection[Any], model_id: str) -> Model | None:
-    """One registered model, or None."""
+    """The registered model ``model_id`` (``api.models``, any login role), or None."""
     rows = _rows(conn, Model, _MODEL + " WHERE model_id = %s", (model_id,))
     return rows[0] if rows else None
 
 
 def trials(conn: psycopg.Connection[Any], family: str, *, with_returns: bool = False) -> list[TrialRow]:
-    """The family's trials in ledger order (``returns`` read only when asked: they can be 10⁵ numbers)."""
+    """The family's trials in ledger order (``ml.trial``; operator, auditor; ``returns`` read only when asked: they
+    can be 10⁵ numbers)."""
     returns = "returns" if with_returns else "NULL::double precision[] AS returns"
     return _rows(conn, TrialRow, f"SELECT seq, family, params, n_obs, sharpe, metrics, {returns}, actor, recorded_at"
                                  " FROM ml.trial WHERE family = %s ORDER BY seq", (family,))
@@ -222,7 +231,8 @@ def trial_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
 
 
 def fold_metrics(conn: psycopg.Connection[Any], model_id: str) -> list[FoldMetric]:
-    """A model's fold figures, by kind then fold."""
+    """A model's fold figures (``ml.fold_metric``; operator, auditor): walk_forward, then holdout, then forward
+    folds, each by fold number."""
     return _rows(conn, FoldMetric,
                  "SELECT seq, model_id, kind, fold, period_from, period_to, n_obs, mean, std, skew, kurtosis, sharpe,"
                  " net_return, buy_hold_return, turnover, max_drawdown FROM ml.fold_metric WHERE model_id = %s"
@@ -244,3 +254,16 @@ def champions(conn: psycopg.Connection[Any]) -> list[Champion]:
     """The champion of every family and lane that has one (``ml.champion``)."""
     return _rows(conn, Champion, "SELECT family, lane, model_id, promotion_seq, actor, recorded_at FROM ml.champion"
                                  " ORDER BY family, lane")
+
+
+def passed_lanes(conn: psycopg.Connection[Any], model_id: str) -> list[str]:
+    """The lanes (``paper``, ``live_canary``) on which ``model_id`` has a passed promotion (operator, auditor)."""
+    rows = conn.execute("SELECT DISTINCT lane FROM ml.promotion WHERE model_id = %s AND passed ORDER BY lane",
+                        (model_id,)).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def gate_settings(conn: psycopg.Connection[Any]) -> dict[str, Decimal]:
+    """The promotion gate's thresholds in force (``api.settings``, names ``ml_*``)."""
+    rows = conn.execute(r"SELECT name, value FROM api.settings WHERE name LIKE 'ml\_%' ORDER BY name").fetchall()
+    return {str(n): Decimal(v) for n, v in rows}

@@ -11,11 +11,11 @@ registered once: a second record is refused by the database (PD012) before any t
 
 :func:`holdout_folds` evaluates the refit artefact on the years after the selection end (2023 and 2024 for the
 example family), which neither training nor selection read: one fold per calendar year, decisions from the
-selection end plus the embargo on. They are recorded by :func:`record_holdout` as kind ``walk_forward`` folds
-numbered from :data:`HOLDOUT_FOLD_BASE` (100, 101, …): each is a walk-forward test fold (trained strictly before
-it, with the embargo), and ``forward`` is reserved for paper and shadow periods — recording a backtest there would
-count it as the live track record MinTRL asks for. So the gate judges the selection folds and the hold-out years
-pooled; the CLI and the report show the hold-out alone as well.
+selection end plus the embargo on. They are recorded by :func:`record_holdout` as kind ``holdout`` (migration 0046),
+folds 0, 1, … in calendar order: the promotion gate judges its out-of-sample tests on them alone, and the selection
+folds (kind ``walk_forward``, on which the selected trial was chosen) are required and reported but never pooled
+with them. ``forward`` stays reserved for paper and shadow periods — recording a backtest there would count it as
+the live track record MinTRL asks for.
 
 Figures recorded (the registry's units): per-hour net returns' n, mean, **population** standard deviation, skew and
 kurtosis (moment estimators, not excess), Sharpe ratio mean/std per hour; total log returns Σ ln(1 + r) of the
@@ -53,10 +53,6 @@ from predator.ml.train import (
 )
 
 FloatArray = npt.NDArray[np.float64]
-
-#: Hold-out folds are numbered from here (selection walk-forward folds are 0, 1, …).
-HOLDOUT_FOLD_BASE = 100
-
 
 class ModelAlreadyRegistered(errors.InvalidArgument):
     """PD012: the model id is already in ``ml.model``; nothing of this record was written."""
@@ -191,8 +187,8 @@ def holdout_folds(model_text: str, dataset: Dataset, *, scope: str, labels: Labe
                   embargo_hours: int, threshold: float, fee_bps: float) -> list[FoldSeries]:
     """The artefact ``model_text`` on the hold-out: every sample of ``scope`` whose decision hour is at least
     ``selection_end_hour + embargo_hours`` (training read only labels ending before ``selection_end_hour``), cut
-    by calendar year (UTC) into folds :data:`HOLDOUT_FOLD_BASE` + k; the long/flat strategy of training, net of
-    ``fee_bps``. A year with fewer than two decision hours is left out."""
+    by calendar year (UTC) into folds 0, 1, … (recorded as kind ``holdout``); the long/flat strategy of training,
+    net of ``fee_bps``. A year with fewer than two decision hours is left out (the next year takes its number)."""
     s = samples(dataset, _scope_symbols(dataset, scope), labels)
     first = selection_end_hour + embargo_hours
     s = s.take(np.flatnonzero(s.t0 >= first).astype(np.int64))
@@ -200,7 +196,7 @@ def holdout_folds(model_text: str, dataset: Dataset, *, scope: str, labels: Labe
         return []
     years = sorted({_hour(int(h)).year for h in (int(s.t0.min()), int(s.t0.max()))})
     out: list[FoldSeries] = []
-    for k, year in enumerate(range(years[0], years[-1] + 1)):
+    for year in range(years[0], years[-1] + 1):
         lo = int(datetime(year, 1, 1, tzinfo=UTC).timestamp()) // HOUR
         hi = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp()) // HOUR
         te = s.take(np.flatnonzero((s.t0 >= lo) & (s.t0 < hi)).astype(np.int64))
@@ -208,7 +204,7 @@ def holdout_folds(model_text: str, dataset: Dataset, *, scope: str, labels: Labe
         if hours.size < 2:
             continue
         r, turnover = strategy_returns(predict_proba(model_text, te.x), te, threshold, fee_bps)
-        out.append(FoldSeries(HOLDOUT_FOLD_BASE + k, hours, r, _buy_hold(te, fee_bps),
+        out.append(FoldSeries(len(out), hours, r, _buy_hold(te, fee_bps),
                               turnover / len(te.symbols)))
     return out
 
@@ -308,9 +304,9 @@ def record_model(conn: psycopg.Connection[Any], model: TrainedModel, dataset: Da
 
 
 def record_holdout(conn: psycopg.Connection[Any], model_id: str, folds: Sequence[FoldSeries]) -> tuple[FoldRecord, ...]:
-    """Record the hold-out folds of a registered model (kind ``walk_forward``, folds from
-    :data:`HOLDOUT_FOLD_BASE`), in one transaction. PD012 when one is already recorded (nothing written)."""
-    records = tuple(f.record() for f in folds)
+    """Record the hold-out folds of a registered model (kind ``holdout``, the folds' numbers), in one transaction.
+    PD012 when one is already recorded (nothing written)."""
+    records = tuple(f.record("holdout") for f in folds)
     with conn.transaction():
         _write_folds(conn, model_id, records)
     return records

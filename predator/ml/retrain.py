@@ -19,7 +19,9 @@ One run (:meth:`RetrainJob.run`):
 3. If ``forward`` is given, it returns the recent decisions' outcomes (1 right, 0 wrong) and the hit rate
    expected of the current model; :func:`predator.ml.drift.hit_rate_fall` tests for a fall.
 4. ``mode="schedule"`` trains every run; ``mode="drift"`` trains only if a feature drifted or the hit rate
-   fell. Training uses the whole window, ``selection_end`` None, the config's trials, labels and folds.
+   fell. Training uses the whole window (``selection_end`` None) or, with ``holdout_hours`` > 0, selects on the
+   labels that end before the window's last ``holdout_hours`` hours (which ``predator ml evaluate`` then measures
+   as the candidate's hold-out); the config's trials, labels and folds.
 5. The trained candidate goes to ``record``; the run's :class:`RetrainOutcome` (trigger, drift report, hit
    rate check, candidate, the recorder's id) is kept in :attr:`RetrainJob.outcomes` and returned.
 """
@@ -80,8 +82,10 @@ class RetrainConfig:
     """What the job trains and when. ``family``/``scope`` as :func:`train_family`'s; ``out_dir`` where artefacts
     go; ``mode`` "schedule" (train every run) or "drift" (train only on drift); ``recent_hours`` the recent part
     of the window compared with the rest; ``psi_threshold``/``ks_alpha`` the drift rule's
-    (:mod:`predator.ml.drift`); ``min_forward_obs`` the fewest forward outcomes the hit-rate test needs; the
-    rest goes to :func:`train_family` (``version`` the code version to record, default the git commit)."""
+    (:mod:`predator.ml.drift`); ``min_forward_obs`` the fewest forward outcomes the hit-rate test needs;
+    ``holdout_hours`` (default 0: none) the last hours of the window kept out of training and selection — the
+    candidate's hold-out, the evidence the promotion gate judges; the rest goes to :func:`train_family`
+    (``version`` the code version to record, default the git commit)."""
 
     scope: str
     out_dir: Path
@@ -100,6 +104,7 @@ class RetrainConfig:
     cpcv: CPCVSpec | None = None
     sampler: Sampler | None = None
     version: str | None = None
+    holdout_hours: int = 0
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,10 @@ class RetrainJob:
             candidate: TrainedModel | None = None
             record_id: int | None = None
             if trigger != "none":
+                selection_end = (int(ds.spec.end.timestamp()) // HOUR - cfg.holdout_hours
+                                 if cfg.holdout_hours > 0 else None)
                 candidate = train_family(ds, scope=cfg.scope, out_dir=cfg.out_dir, family=cfg.family,
+                                         selection_end=selection_end,
                                          trials=cfg.trials, labels=cfg.labels, n_groups=cfg.n_groups,
                                          embargo=cfg.embargo, threshold=cfg.threshold, version=cfg.version,
                                          cpcv=cfg.cpcv, sampler=cfg.sampler, min_train=cfg.min_train)

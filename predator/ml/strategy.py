@@ -6,7 +6,7 @@ registered on a book like any strategy (``api.register_strategy``), which for a 
 promotion of the model for the book's lane (docs/ml.md "Inference").
 
 **Binding.** The strategy is pure and never reads the database (DESIGN.md §8): the runner reads the model's
-registry row (``api.models`` through :func:`predator.db.ml_registry.model`) at start and hands it to :meth:`bind`,
+registry row (``api.models`` through :func:`predator.db.ml_api.model`) at start and hands it to :meth:`bind`,
 which reads the artefact file at ``artefact_path`` (relative paths from the project root), and refuses with
 :class:`~predator.errors.ModelRefused`
 
@@ -55,7 +55,7 @@ SIZING_CAPS = ("max_instrument_exposure", "max_order_notional", "max_cluster_exp
 
 
 class ModelRecord(Protocol):
-    """What :meth:`ModelStrategy.bind` needs of a registry row (:class:`predator.db.ml_registry.RegisteredModel`)."""
+    """What :meth:`ModelStrategy.bind` needs of a registry row (:class:`predator.db.ml_api.Model`)."""
 
     model_id: str
     features: list[str]

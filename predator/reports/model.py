@@ -1,10 +1,10 @@
 """A model's report (issue 19 item 8): ``predator ml report MODEL_ID --out file.html``.
 
-Read as the auditor from the registry (``ml.model``, ``ml.trial``, ``ml.fold_metric``, ``ml.promotion``,
-``ml.champion``): the fold metrics (selection walk-forward folds and hold-out folds, net of fees), the equity
-curves of the out-of-sample returns — the selected trial's walk-forward returns over the selection window (its
-``ml.trial.returns``) and the hold-out years, recomputed from the artefact on the dataset the registry names after
-checking the artefact's sha256 and the dataset hash (when the artefact is absent or a hash differs, the report
+Read as the auditor from the registry (the model through ``api.models``; ``ml.trial``, ``ml.fold_metric``,
+``ml.promotion``, ``ml.champion``): the fold metrics (selection walk-forward folds and hold-out folds, net of fees),
+the equity curves of the out-of-sample returns — the selected trial's walk-forward returns over the selection window
+(its ``ml.trial.returns``) and the hold-out years, recomputed from the artefact on the dataset the registry names
+after checking the artefact's sha256 and the dataset hash (when the artefact is absent or a hash differs, the report
 says so and shows no hold-out curve) — the figures of the gate's decisions (DSR, SR0, PBO, thresholds), LightGBM
 gain importance read from the artefact, and the lineage (code version, dataset hash, artefact sha256 and path).
 Rendered with Jinja2 (``reports/templates/model.html.j2``), charts as inline SVG (matplotlib, Agg), as
@@ -55,7 +55,6 @@ class ModelReport:
     holdout_note: str
     importance: tuple[tuple[str, float, float], ...]  # feature, gain, share of total gain
     importance_note: str
-    holdout_base: int
 
 
 def _importance(path: Path) -> tuple[tuple[tuple[str, float, float], ...], str]:
@@ -72,7 +71,7 @@ def _importance(path: Path) -> tuple[tuple[tuple[str, float, float], ...], str]:
 def collect(conn: psycopg.Connection[Any], model_id: str) -> ModelReport:
     """Read the model's record and recompute its curves. NotFoundError for an unknown model."""
     from predator.ml.dataset import HOUR, load_dataset
-    from predator.ml.registry import HOLDOUT_FOLD_BASE, evaluate_registered, sha256_of, spec_from_params
+    from predator.ml.registry import evaluate_registered, sha256_of, spec_from_params
 
     row = ml_api.model(conn, model_id)
     if row is None:
@@ -81,7 +80,7 @@ def collect(conn: psycopg.Connection[Any], model_id: str) -> ModelReport:
     folds = ml_api.fold_metrics(conn, model_id)
     curves: list[Curve] = []
     selected = next((t for t in trials if t.metrics.get("model_id") == model_id and t.metrics.get("selected")), None)
-    sel_folds = [f for f in folds if f.kind == "walk_forward" and f.fold < HOLDOUT_FOLD_BASE]
+    sel_folds = [f for f in folds if f.kind == "walk_forward"]
     if selected is not None and selected.returns and sel_folds:
         # the trial's returns are its folds' hours in order; the folds' hours are rebuilt from the recorded periods
         hours: list[datetime] = []
@@ -113,7 +112,7 @@ def collect(conn: psycopg.Connection[Any], model_id: str) -> ModelReport:
             note = f"the hold-out could not be recomputed: {e}"
     champions = tuple(c for c in ml_api.champions(conn) if c.family == row.family)
     return ModelReport(row, tuple(trials), tuple(folds), tuple(ml_api.promotions(conn, model_id=model_id)), champions,
-                       tuple(curves), note, importance, imp_note, HOLDOUT_FOLD_BASE)
+                       tuple(curves), note, importance, imp_note)
 
 
 def chart(d: ModelReport) -> str:

@@ -29,7 +29,7 @@ import structlog
 from psycopg.types.json import set_json_loads
 
 from predator import correlation, errors, seams
-from predator.db import api, ml_registry, reads
+from predator.db import api, ml_api, reads
 from predator.db.connection import Target, set_commit_durability, set_correlation_id
 from predator.progress import Progress
 from predator.runner.account import ensure_account, instrument_rules, pct_limits, summarize, what_happened
@@ -53,12 +53,12 @@ log = structlog.get_logger("predator.runner")
 
 
 def bind_models(conn: psycopg.Connection[Any], strategies: list[Strategy]) -> None:
-    """Hand each model strategy its registry row (``api.models``, :func:`predator.db.ml_registry.model`); the
+    """Hand each model strategy its registry row (``api.models``, :func:`predator.db.ml_api.model`); the
     strategy loads the artefact and refuses it (:class:`~predator.errors.ModelRefused`) when its sha256 or features
     differ from the registry's. Other strategies are left alone."""
     for strategy in strategies:
         if isinstance(strategy, ModelBacked):
-            strategy.bind(ml_registry.model(conn, strategy.model_id))
+            strategy.bind(ml_api.model(conn, strategy.model_id))
 
 class HourRunner:
     """Runs the trading hour for one account over a run's decision times. See the module docstring.

@@ -257,23 +257,24 @@ def _copy_models(src: psycopg.Connection, db: Target, config: RunConfig) -> None
     ``api.register_strategy`` admits the strategy as it did in the original. The scratch holds no other model of
     the family, so no champion comparison applies there; a decision that does not pass again is reported by the
     registration's PD023."""
-    from predator.db import ml_registry
+    from predator.db import ml_api
 
     ids = model_ids(config)
     if not ids:
         return
     records = []
     for model_id in ids:
-        registered = ml_registry.model(src, model_id)
+        registered = ml_api.model(src, model_id)
         if registered is None:
             raise NotFoundError(f"the run's model {model_id} is not registered in the original database")
-        records.append((registered, ml_registry.trials(src, registered.family), ml_registry.folds(src, model_id),
-                        ml_registry.passed_lanes(src, model_id)))
-    settings = ml_registry.gate_settings(src)
+        records.append((registered, ml_api.trials(src, registered.family, with_returns=True),
+                        sorted(ml_api.fold_metrics(src, model_id), key=lambda f: f.seq),
+                        ml_api.passed_lanes(src, model_id)))
+    settings = ml_api.gate_settings(src)
     src.commit()
     why = "replay: the model registry of the original run"
     with db.connect("operator") as op:
-        current = ml_registry.gate_settings(op)
+        current = ml_api.gate_settings(op)
         op.commit()
         for name, value in settings.items():
             if current.get(name) != value:
@@ -282,28 +283,28 @@ def _copy_models(src: psycopg.Connection, db: Target, config: RunConfig) -> None
     families: set[str] = set()
     with db.connect("worker") as wk, wk.transaction():
         for registered, trials, folds, _ in records:
-            ml_registry.register_model(wk, model_id=registered.model_id, family=registered.family,
-                                       code_version=registered.code_version, dataset_hash=registered.dataset_hash,
-                                       features=registered.features, params=registered.params,
-                                       artefact_sha256=registered.artefact_sha256,
-                                       artefact_path=registered.artefact_path)
+            ml_api.register_model(wk, model_id=registered.model_id, family=registered.family,
+                                  code_version=registered.code_version, dataset_hash=registered.dataset_hash,
+                                  features=registered.features, params=registered.params,
+                                  artefact_sha256=registered.artefact_sha256,
+                                  artefact_path=registered.artefact_path)
             if registered.family not in families:
                 families.add(registered.family)
                 for t in trials:
-                    ml_registry.record_trial(wk, family=t.family, params=t.params, n_obs=t.n_obs, sharpe=t.sharpe,
-                                             metrics=t.metrics, returns=t.returns)
+                    ml_api.record_trial(wk, family=t.family, params=t.params, n_obs=t.n_obs, sharpe=t.sharpe,
+                                        metrics=t.metrics, returns=t.returns)
             for f in folds:
-                ml_registry.record_fold_metric(
+                ml_api.record_fold_metric(
                     wk, model_id=f.model_id, kind=f.kind, fold=f.fold, period_from=f.period_from,
                     period_to=f.period_to, n_obs=f.n_obs, mean=f.mean, std=f.std, skew=f.skew, kurtosis=f.kurtosis,
                     sharpe=f.sharpe, net_return=f.net_return, buy_hold_return=f.buy_hold_return,
-                    turnover=f.turnover, drawdown=f.max_drawdown)
+                    turnover=f.turnover, max_drawdown=f.max_drawdown)
     with db.connect("operator") as op:
         for registered, _, _, lanes in records:
             for lane in ("paper", "live_canary"):
                 if lane in lanes:
                     with op.transaction():
-                        ml_registry.evaluate_promotion(op, registered.model_id, lane, why)
+                        ml_api.evaluate_promotion(op, registered.model_id, lane, why)
 
 
 #: Operator actions the replay re-applies, and those it cannot (their effect is copied at the start).

@@ -17,7 +17,6 @@ from predator.db import ml_api
 from predator.db.connection import Target
 from predator.ml.dataset import HOUR, DatasetSpec, load_dataset
 from predator.ml.registry import (
-    HOLDOUT_FOLD_BASE,
     ModelAlreadyRegistered,
     evaluate_registered,
     record_holdout,
@@ -69,8 +68,9 @@ def test_a_model_is_recorded_judged_and_reported(db: Target, tmp_path: Path) -> 
     # the hold-out: the first half of 2023, after the embargo, seen by neither training nor selection
     with db.connect("worker") as conn:
         hold = evaluate_registered(conn, row, load_dataset(conn, DatasetSpec("binance", SYMBOLS, START, END)))
-        assert [f.fold for f in hold] == [HOLDOUT_FOLD_BASE]
+        assert [f.fold for f in hold] == [0]
         records = record_holdout(conn, model.model_id, hold)
+        assert [(r.kind, r.fold) for r in records] == [("holdout", 0)]
         assert records[0].period_from == datetime(2023, 1, 2, tzinfo=UTC) and records[0].period_to <= END
         assert 4000 < records[0].n_obs < 4344
     with db.connect("worker") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -83,7 +83,10 @@ def test_a_model_is_recorded_judged_and_reported(db: Target, tmp_path: Path) -> 
         champions = ml_api.champions(conn)
     assert [(p.seq, p.passed, p.reasons) for p in stored] == [(decision.seq, decision.passed, decision.reasons)]
     assert decision.passed == (decision.reasons == [])
-    assert decision.figures["oos_folds"] == 4 and decision.figures["trials"] == 2 and "pbo" in decision.figures
+    # judged on the hold-out alone; the three selection folds reported, not pooled
+    assert decision.figures["holdout_folds"] == 1 and decision.figures["oos_folds"] == 3
+    assert decision.figures["holdout_n_obs"] == records[0].n_obs and decision.figures["judged_on"] == "holdout"
+    assert decision.figures["trials"] == 2 and "pbo" in decision.figures
     if decision.passed:
         assert [(c.family, c.lane, c.model_id) for c in champions] == [("lgbm_tb:global", "paper", model.model_id)]
     else:
@@ -92,7 +95,7 @@ def test_a_model_is_recorded_judged_and_reported(db: Target, tmp_path: Path) -> 
 
     out = render(db, model.model_id, tmp_path / "report.html")
     page = out.read_text()
-    for text in (model.model_id, model.sha256, ds.dataset_hash, "hold-out fold 100", "<svg", "rsi_14", "DSR",
+    for text in (model.model_id, model.sha256, ds.dataset_hash, "hold-out fold 0", "<svg", "rsi_14", "DSR",
                  "PBO", f"{decision.figures['dsr']:.4g}", "PASSED" if decision.passed else "REFUSED",
                  *decision.reasons):
         assert text in page, text
@@ -113,11 +116,11 @@ def test_predator_ml_commands(db: Target, tmp_path: Path, monkeypatch: pytest.Mo
     again = run(main, train)
     assert again.exit_code == 4 and "already registered" in again.output
 
-    early = run(main, ["ml", "promote", model_id, "--reason", "too early"])
-    assert early.exit_code == 2 and "ml evaluate" in early.output
+    early = run(main, ["ml", "promote", model_id, "--reason", "too early"])  # the database refuses it
+    assert early.exit_code == 1 and "reason: no_holdout" in early.output and "ml evaluate" in early.output
 
     ev = run(main, ["ml", "evaluate", model_id])
-    assert ev.exit_code == 0 and f"fold {HOLDOUT_FOLD_BASE}" in ev.output and "recorded" in ev.output, ev.output
+    assert ev.exit_code == 0 and "holdout fold   0" in ev.output and "recorded" in ev.output, ev.output
     twice = run(main, ["ml", "evaluate", model_id])
     assert twice.exit_code == 0 and "already recorded" in twice.output
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from predator.db import ml_registry
+from predator.db import ml_api
 from predator.db.connection import Target
 from predator.errors import DatabaseRefusal, ModelRefused
 from predator.ml.dataset import FEATURE_NAMES, DatasetSpec, load_dataset
@@ -38,21 +38,24 @@ def _register_and_promote(db: Target, out_dir: Path) -> tuple[str, str]:
         model = train_family(ds, scope=SYMBOL, out_dir=out_dir, family="lgbm_t48", trials=TRIALS, n_groups=3,
                              embargo=24, version="test")
         with wk.transaction():
-            ml_registry.register_model(wk, model_id=model.model_id, family=model.family,
-                                       code_version=model.code_version, dataset_hash=model.dataset_hash,
-                                       features=model.features, params=dict(model.params),
-                                       artefact_sha256=model.sha256, artefact_path=str(model.path))
+            ml_api.register_model(wk, model_id=model.model_id, family=model.family,
+                                  code_version=model.code_version, dataset_hash=model.dataset_hash,
+                                  features=model.features, params=dict(model.params),
+                                  artefact_sha256=model.sha256, artefact_path=str(model.path))
             # The gate judges recorded figures: the real folds of so short a window would (rightly) be refused, so
             # the record here is crafted to pass, as tests/sql/47_ml_registry.sql builds one.
             for sharpe in ("0.10", "0.05", "0.02"):
-                ml_registry.record_trial(wk, family=model.family, params={"sharpe": sharpe}, n_obs=1500,
-                                         sharpe=float(sharpe))
-            for i in range(2):
-                start = datetime(2022, 1, 1, tzinfo=UTC) + i * timedelta(days=180)
-                ml_registry.record_fold_metric(wk, model_id=model.model_id, kind="walk_forward", fold=i,
-                                               period_from=start, period_to=start + timedelta(days=180), n_obs=1000,
-                                               mean=0.001, std=0.01, skew=0.0, kurtosis=3.0, sharpe=0.1,
-                                               net_return=1.0, buy_hold_return=0.3, turnover=0.5, drawdown=0.1)
+                ml_api.record_trial(wk, family=model.family, params={"sharpe": sharpe}, n_obs=1500,
+                                    sharpe=float(sharpe))
+            # selection folds (walk_forward) and the hold-out the paper gate judges (holdout), both crafted
+            for kind, first in (("walk_forward", datetime(2022, 1, 1, tzinfo=UTC)),
+                                ("holdout", datetime(2023, 1, 1, tzinfo=UTC))):
+                for i in range(2):
+                    start = first + i * timedelta(days=180)
+                    ml_api.record_fold_metric(wk, model_id=model.model_id, kind=kind, fold=i, period_from=start,
+                                              period_to=start + timedelta(days=180), n_obs=1000, mean=0.001, std=0.01,
+                                              skew=0.0, kurtosis=3.0, sharpe=0.1, net_return=1.0,
+                                              buy_hold_return=0.3, turnover=0.5, max_drawdown=0.1)
     return model.model_id, model.dataset_hash
 
 
@@ -85,7 +88,7 @@ def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target,
         HourRunner(db, config, backtest_fast_commit=True).prepare()
     assert refused.value.sqlstate == "PD023"
     with db.connect("operator") as op, op.transaction():
-        decision = ml_registry.evaluate_promotion(op, model_id, "paper", "test: crafted passing record")
+        decision = ml_api.evaluate_promotion(op, model_id, "paper", "test: crafted passing record")
     assert decision.passed and decision.reasons == []
 
     runner = HourRunner(db, config, backtest_fast_commit=True)
@@ -129,6 +132,6 @@ def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target,
 
 def ml_registry_path(db: Target, model_id: str) -> str:
     with db.connect("worker") as wk:
-        m = ml_registry.model(wk, model_id)
+        m = ml_api.model(wk, model_id)
     assert m is not None
     return m.artefact_path

@@ -10,8 +10,10 @@ BEGIN;
 SELECT plan(58);
 
 -- pg_temp.model(id, family, from, net, buy-and-hold, mean, std, turnover, drawdown) -> the model's id: registers a
--- model and two walk-forward folds of 1000 periods each, [from, from + 180 days) and the next 180 days, both
--- with the given figures (skew 0, kurtosis 3, Sharpe = mean/std).
+-- model, two walk-forward (selection) folds of 1000 periods each, [from, from + 180 days) and the next 180 days,
+-- and two holdout folds of 1000 periods, the 180-day periods after them (migration 0046: what the gate judges),
+-- all four with the given figures (skew 0, kurtosis 3, Sharpe = mean/std). tests/sql/49_ml_holdout.sql judges
+-- models whose selection folds and hold-out differ.
 CREATE FUNCTION pg_temp.model(p_id text, p_family text, p_from timestamptz, p_net numeric, p_bh numeric,
                               p_mean numeric DEFAULT 0.001, p_std numeric DEFAULT 0.01, p_turnover numeric DEFAULT 0.5,
                               p_mdd numeric DEFAULT 0.1)
@@ -21,8 +23,9 @@ DECLARE
 BEGIN
     PERFORM api.register_model(p_id, p_family, 'abc1234', repeat('a', 64), ARRAY['ret_1h', 'ret_24h', 'vol_24h'],
                                '{"seed": 7, "num_threads": 1}', repeat('b', 64), 'artefacts/' || p_id || '.txt');
-    FOR i IN 0 .. 1 LOOP
-        PERFORM api.record_fold_metric(p_id, 'walk_forward', i, p_from + i * interval '180 days', p_from + (i + 1) * interval '180 days',
+    FOR i IN 0 .. 3 LOOP
+        PERFORM api.record_fold_metric(p_id, CASE WHEN i < 2 THEN 'walk_forward' ELSE 'holdout' END, i % 2,
+                                       p_from + i * interval '180 days', p_from + (i + 1) * interval '180 days',
                                        1000, p_mean, p_std, 0, 3, CASE WHEN p_std = 0 THEN 0 ELSE p_mean / p_std END,
                                        p_net / 2, p_bh / 2, p_turnover, p_mdd);
     END LOOP;
@@ -42,7 +45,7 @@ SELECT is((SELECT count(*) FROM ml.trial WHERE family = 'fam'), 3::bigint, 'the 
 
 -- The worker (training jobs) registers a model and its folds; it cannot judge it.
 SET LOCAL ROLE predator_worker;
-SELECT is(pg_temp.model('m1', 'fam', '2023-01-01T00:00:00Z', 2.0, 0.6), 'm1', 'the worker registers a model and its walk-forward folds');
+SELECT is(pg_temp.model('m1', 'fam', '2023-01-01T00:00:00Z', 2.0, 0.6), 'm1', 'the worker registers a model, its walk-forward folds and its hold-out');
 SELECT throws_ok($$SELECT * FROM api.evaluate_promotion('m1', 'paper', 'self-promotion')$$, '42501', NULL,
                  'the worker cannot run the promotion gate: a candidate never promotes itself');
 SELECT throws_ok($$SELECT * FROM ml.model$$, '42501', NULL, 'nor read the registry tables directly');
@@ -61,7 +64,7 @@ SELECT ok((SELECT (figures ->> 'dsr')::float8 >= 0.95 AND (figures ->> 'trials')
           'the decision records its figures: the DSR and the trial count N');
 SELECT is((SELECT (figures ->> 'dsr')::float8 FROM ml.promotion WHERE model_id = 'm1'),
           ml.deflated_sharpe_ratio(0.1, (SELECT var_samp(sharpe) FROM ml.trial WHERE family = 'fam'), 3, 2000, 0, 3),
-          'the DSR is ml.deflated_sharpe_ratio of the pooled out-of-sample figures, N and V from the trial ledger');
+          'the DSR is ml.deflated_sharpe_ratio of the pooled hold-out figures (2000 periods), N and V from the trial ledger');
 SELECT is((SELECT model_id FROM ml.champion WHERE family = 'fam' AND lane = 'paper'), 'm1', 'm1 is the champion of fam on paper');
 SELECT results_eq($$SELECT action, target, args ->> 'passed', args ->> 'moves_champion', reason FROM ops.audit_log WHERE action = 'evaluate_promotion'$$,
                   $$VALUES ('evaluate_promotion'::text, 'm1'::text, 'true'::text, 'true'::text, 'first model of the family'::text)$$,
@@ -75,7 +78,7 @@ SELECT is(pg_temp.gate('m_low'), '{oos_below_champion}'::text[], 'not above the 
 SELECT pg_temp.model('m_shift', 'fam', '2023-02-01T00:00:00Z', 3.0, 0.6);
 SELECT is(pg_temp.gate('m_shift'), '{champion_hours_differ}'::text[], 'folds on other hours than the champion''s: champion_hours_differ');
 SELECT api.register_model('m_nofold', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{}', repeat('c', 64), 'artefacts/m_nofold.txt');
-SELECT is(pg_temp.gate('m_nofold'), '{no_oos_folds}'::text[], 'no walk-forward fold: no_oos_folds');
+SELECT is(pg_temp.gate('m_nofold'), '{no_oos_folds,no_holdout}'::text[], 'no walk-forward fold and no hold-out: no_oos_folds, no_holdout');
 SELECT pg_temp.model('m_notrial', 'fam_empty', '2023-01-01T00:00:00Z', 2.0, 0.6);
 SELECT is(pg_temp.gate('m_notrial'), '{no_trials_recorded}'::text[], 'a family without trials has no honest N: no_trials_recorded');
 SELECT api.record_trial('fam_dsr', '{}', 1500, 0.01, NULL, NULL);
@@ -86,7 +89,7 @@ SELECT api.record_trial('fam_flat', '{}', 1500, 0.01, NULL, NULL);
 SELECT pg_temp.model('m_flat', 'fam_flat', '2023-01-01T00:00:00Z', 0.2, 0.1, 0, 0);
 SELECT is(pg_temp.gate('m_flat'), '{oos_statistics_invalid}'::text[], 'returns without variance: oos_statistics_invalid');
 SELECT pg_temp.model('m_dd', 'fam', '2023-01-01T00:00:00Z', 3.0, 0.6, 0.001, 0.01, 0.5, 0.3);
-SELECT is(pg_temp.gate('m_dd'), '{drawdown_above_limit}'::text[], 'a fold drawdown of 30% above paper''s 25%: drawdown_above_limit');
+SELECT is(pg_temp.gate('m_dd'), '{drawdown_above_limit}'::text[], 'a hold-out drawdown of 30% above paper''s 25%: drawdown_above_limit');
 SELECT pg_temp.model('m_to', 'fam', '2023-01-01T00:00:00Z', 3.0, 0.6, 0.001, 0.01, 2);
 SELECT is(pg_temp.gate('m_to'), '{turnover_above_limit}'::text[], 'a turnover of 2 above paper''s 1: turnover_above_limit');
 -- PBO: two trials whose in-sample best is the out-of-sample worst.

@@ -12,8 +12,9 @@ SELECT plan(23);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[24])::numeric[]) AS bars \gset
 
--- A passing record (as tests/sql/47_ml_registry.sql builds one): three trials, two walk-forward folds of 1000
--- periods with mean 0.001, std 0.01 (Sharpe 0.1 per period), net 2.0 (m_live 3.0, above the paper champion) against buy-and-hold 0.6; for live_canary also
+-- A passing record (as tests/sql/47_ml_registry.sql builds one): three trials, two walk-forward (selection) folds
+-- and two holdout folds (what the gate judges, migration 0046) of 1000 periods each with mean 0.001, std 0.01
+-- (Sharpe 0.1 per period), net 2.0 (m_live 3.0, above the paper champion) against buy-and-hold 0.6; for live_canary also
 -- a forward fold of 1000 periods with the same figures (MinTRL about 272 periods).
 CREATE FUNCTION pg_temp.model(p_id text, p_forward boolean DEFAULT false, p_net numeric DEFAULT 1.0) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -21,9 +22,10 @@ DECLARE
 BEGIN
     PERFORM api.register_model(p_id, 'fam48', 'abc1234', repeat('a', 64), ARRAY['ret_1', 'ret_4'], '{"seed": 19}',
                                repeat('b', 64), 'artefacts/' || p_id || '.txt');
-    FOR i IN 0 .. 1 LOOP
-        PERFORM api.record_fold_metric(p_id, 'walk_forward', i, '2023-01-01T00:00:00Z'::timestamptz + i * interval '180 days',
-                                       '2023-01-01T00:00:00Z'::timestamptz + (i + 1) * interval '180 days',
+    FOR i IN 0 .. 3 LOOP
+        PERFORM api.record_fold_metric(p_id, CASE WHEN i < 2 THEN 'walk_forward' ELSE 'holdout' END, i % 2,
+                                       '2022-01-01T00:00:00Z'::timestamptz + i * interval '180 days',
+                                       '2022-01-01T00:00:00Z'::timestamptz + (i + 1) * interval '180 days',
                                        1000, 0.001, 0.01, 0, 3, 0.1, p_net, 0.3, 0.5, 0.1);
     END LOOP;
     IF p_forward THEN

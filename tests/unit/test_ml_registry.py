@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from predator.ml.registry import (
-    HOLDOUT_FOLD_BASE,
     LineageMismatch,
     _json_safe,
     fold_record,
@@ -68,7 +67,8 @@ def test_selection_folds_are_the_trained_ones_and_the_holdout_comes_after(tmp_pa
 
     hold = holdout_folds(m.path.read_text(), ds, scope="global", labels=m.labels, selection_end_hour=cut,
                          embargo_hours=24, threshold=0.5, fee_bps=10.0)
-    assert [h.fold for h in hold] == [HOLDOUT_FOLD_BASE, HOLDOUT_FOLD_BASE + 1]  # rest of 2021, then 2022
+    assert [h.fold for h in hold] == [0, 1]  # rest of 2021, then 2022
+    assert {h.record('holdout').kind for h in hold} == {'holdout'}
     assert hold[0].hours[0] >= cut + 24 and max(f.last_hour for f in m.folds) < cut
     jan = int(datetime(2022, 1, 1, tzinfo=UTC).timestamp()) // 3600
     assert hold[0].hours[-1] < jan <= hold[1].hours[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from predator.db.ml_registry import RegisteredModel
+from predator.db.ml_api import Model
 from predator.errors import ModelRefused
 from predator.ml.dataset import FEATURE_NAMES, WARMUP_BARS, feature_matrix
 from predator.ml.strategy import ModelStrategy
@@ -44,9 +44,9 @@ def artefact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Histo
     return path, hashlib.sha256(text.encode()).hexdigest(), h
 
 
-def _record(path: Path, sha: str, features: tuple[str, ...] = FEATURE_NAMES) -> RegisteredModel:
-    return RegisteredModel("fam:BTC-USDT:0123456789abcdef", "fam", "abc1234", "a" * 64, list(features), {}, sha,
-                           str(path), datetime(2024, 1, 1, tzinfo=UTC))
+def _record(path: Path, sha: str, features: tuple[str, ...] = FEATURE_NAMES) -> Model:
+    return Model(1, "fam:BTC-USDT:0123456789abcdef", "fam", "abc1234", "a" * 64, list(features), {}, sha, str(path),
+                 "predator_worker", datetime(2024, 1, 1, tzinfo=UTC))
 
 
 def _context(h: History, position: Decimal = Decimal(0)) -> Context:

@@ -4,32 +4,40 @@
 -- in ml.promotion (append-only, chained in book 0) with an audit row (ops.audit_log, book 0). A passed decision
 -- makes the model the champion of its family on that lane (the view ml.champion: the latest passed promotion);
 -- a refusal moves nothing. The thresholds are operator settings (ops.setting, api.set_setting), never arguments:
--- ml_min_confidence (0.95), ml_pbo_max (0.2), ml_<lane>_max_drawdown, ml_<lane>_max_turnover. Reason codes, in
--- this order (passed exactly when there is none):
---   no_oos_folds            the model has no walk_forward fold (ml.fold_metric);
---   oos_below_buy_and_hold  its walk-forward log return net of fees and slippage does not beat buy-and-hold on
---                           the same hours (sum over the folds);
---   champion_hours_differ   the lane's champion of the family has no walk_forward fold on one of the candidate's
---                           periods, so the two cannot be compared on the same hours;
---   oos_below_champion      the candidate's net log return over its folds does not beat the champion's over the
---                           same folds' periods;
+-- ml_min_confidence (0.95), ml_pbo_max (0.2), ml_<lane>_max_drawdown, ml_<lane>_max_turnover.
+-- The out-of-sample tests are judged on the model's holdout folds alone (kind 'holdout', migration 0046: the
+-- periods after its selection window, read by neither training nor selection), on both lanes; the walk_forward
+-- folds (the selection window, on which the selected trial was chosen) are required as selection evidence and
+-- reported, never pooled with the hold-out. live_canary adds its own tests on the forward folds.
+-- Reason codes, in this order (passed exactly when there is none):
+--   no_oos_folds            the model has no walk_forward fold (ml.fold_metric): no selection evidence;
+--   no_holdout              the model has no holdout fold: nothing out of sample to judge;
+--   oos_below_buy_and_hold  its hold-out log return net of fees and slippage does not beat buy-and-hold on the
+--                           same hours (sum over the holdout folds);
+--   champion_hours_differ   the lane's champion of the family has no holdout fold on one of the candidate's
+--                           holdout periods, so the two cannot be compared on the same hours;
+--   oos_below_champion      the candidate's hold-out net log return does not beat the champion's over the same
+--                           periods;
 --   no_trials_recorded      the family has no trial in ml.trial (no honest N);
---   oos_statistics_invalid  the pooled out-of-sample returns have no positive variance or moments outside the
---                           domain of the deflated Sharpe ratio;
---   dsr_below_threshold     DSR = ml.deflated_sharpe_ratio(SR of the pooled walk-forward returns, V = sample
+--   oos_statistics_invalid  the pooled hold-out returns have no positive variance or moments outside the domain
+--                           of the deflated Sharpe ratio;
+--   dsr_below_threshold     DSR = ml.deflated_sharpe_ratio(SR of the pooled hold-out returns, V = sample
 --                           variance of the family's trial Sharpe ratios (0 for one trial), N = the family's trial
---                           count, n, skew, kurtosis of the pooled returns) < ml_min_confidence;
+--                           count, n, skew, kurtosis of the pooled hold-out returns) < ml_min_confidence;
 --   pbo_not_computable      two or more of the family's trials carry returns, of different lengths;
 --   pbo_above_threshold     PBO = ml.pbo of the family's trials' returns (T×N; S = 8 blocks when T >= 32, 4 when
 --                           T >= 8, else 2; the oldest T mod S rows dropped) > ml_pbo_max (not judged when fewer
 --                           than two trials carry returns);
---   drawdown_above_limit    the worst fold drawdown > ml_<lane>_max_drawdown (live_canary: forward folds too);
---   turnover_above_limit    the n-weighted mean turnover > ml_<lane>_max_turnover (live_canary: forward folds too);
+--   drawdown_above_limit    the worst holdout fold drawdown > ml_<lane>_max_drawdown (live_canary: forward folds
+--                           too);
+--   turnover_above_limit    the n-weighted mean holdout turnover > ml_<lane>_max_turnover (live_canary: forward
+--                           folds too);
 --   not_on_paper            (live_canary) the model has no passed paper promotion;
 --   track_record_too_short  (live_canary) its forward (paper or shadow) folds hold fewer observations than
 --                           MinTRL = ml.min_track_record_length(SR of the pooled forward returns, 0, skew,
 --                           kurtosis, ml_min_confidence), rounded up — or none, or a Sharpe ratio not above 0.
--- figures: every number the gate computed (JSON). Evaluations of one family are serialised.
+-- figures: every number the gate computed (JSON): oos_* the walk_forward (selection) folds pooled, reported only;
+-- holdout_* the holdout folds pooled, judged. Evaluations of one family are serialised.
 -- PD011 an unknown model; PD012 an unknown lane or no reason.
 -- Tables: ml.model, ml.trial, ml.fold_metric, ml.promotion (and its chain head), ops.setting, ops.audit_log.
 CREATE OR REPLACE FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text)
@@ -45,6 +53,7 @@ DECLARE
     v_mdd_max  double precision;
     v_to_max   double precision;
     v_wf       record;
+    v_ho       record;
     v_fw       record;
     v_champ    text;
     v_matched  integer;
@@ -88,7 +97,7 @@ BEGIN
     v_fig := jsonb_build_object('lane', p_lane, 'family', v_model.family, 'min_confidence', v_conf, 'pbo_max', v_pbo_max,
                                 'max_drawdown_limit', v_mdd_max, 'max_turnover_limit', v_to_max);
 
-    -- out of sample, walk-forward: net of costs against buy-and-hold and the champion on the same hours
+    -- selection evidence: the walk_forward folds, required and reported, not judged
     SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
     SELECT * INTO v_wf FROM ml._fold_summary(p_model_id, 'walk_forward');
     v_fig := v_fig || jsonb_build_object('oos_folds', v_wf.folds, 'oos_n_obs', v_wf.n_obs, 'oos_mean', v_wf.mean,
@@ -97,36 +106,47 @@ BEGIN
                                          'oos_buy_hold_return', v_wf.buy_hold_return, 'champion', v_champ);
     IF v_wf.folds = 0 THEN
         v_reasons := v_reasons || 'no_oos_folds'::text;
+    END IF;
+
+    -- out of sample, the hold-out alone: net of costs against buy-and-hold and the champion on the same hours
+    SELECT * INTO v_ho FROM ml._fold_summary(p_model_id, 'holdout');
+    v_fig := v_fig || jsonb_build_object('judged_on', 'holdout', 'holdout_folds', v_ho.folds, 'holdout_n_obs', v_ho.n_obs,
+                                         'holdout_mean', v_ho.mean, 'holdout_std', v_ho.std, 'holdout_skew', v_ho.skew,
+                                         'holdout_kurtosis', v_ho.kurtosis, 'holdout_sharpe', v_ho.sharpe,
+                                         'holdout_net_return', v_ho.net_return,
+                                         'holdout_buy_hold_return', v_ho.buy_hold_return);
+    IF v_ho.folds = 0 THEN
+        v_reasons := v_reasons || 'no_holdout'::text;
     ELSE
-        IF v_wf.net_return <= v_wf.buy_hold_return THEN
+        IF v_ho.net_return <= v_ho.buy_hold_return THEN
             v_reasons := v_reasons || 'oos_below_buy_and_hold'::text;
         END IF;
         IF v_champ IS NOT NULL AND v_champ <> p_model_id THEN
             SELECT count(c.seq)::integer, sum(c.net_return ORDER BY m.fold) INTO v_matched, v_ch_net
               FROM ml.fold_metric m
-              LEFT JOIN ml.fold_metric c ON c.book_id = 0 AND c.model_id = v_champ AND c.kind = 'walk_forward'
+              LEFT JOIN ml.fold_metric c ON c.book_id = 0 AND c.model_id = v_champ AND c.kind = 'holdout'
                                         AND c.period_from = m.period_from AND c.period_to = m.period_to
-             WHERE m.book_id = 0 AND m.model_id = p_model_id AND m.kind = 'walk_forward';
+             WHERE m.book_id = 0 AND m.model_id = p_model_id AND m.kind = 'holdout';
             v_fig := v_fig || jsonb_build_object('champion_folds_matched', v_matched, 'champion_net_return', v_ch_net);
-            IF v_matched < v_wf.folds THEN
+            IF v_matched < v_ho.folds THEN
                 v_reasons := v_reasons || 'champion_hours_differ'::text;
-            ELSIF v_wf.net_return <= v_ch_net THEN
+            ELSIF v_ho.net_return <= v_ch_net THEN
                 v_reasons := v_reasons || 'oos_below_champion'::text;
             END IF;
         END IF;
     END IF;
 
-    -- the deflated Sharpe ratio, N from the trial ledger
+    -- the deflated Sharpe ratio of the hold-out, N from the trial ledger
     SELECT count(*), coalesce(var_samp(t.sharpe), 0) INTO v_n, v_var FROM ml.trial t WHERE t.family = v_model.family;
     v_fig := v_fig || jsonb_build_object('trials', v_n, 'trial_sharpe_variance', v_var);
     IF v_n = 0 THEN
         v_reasons := v_reasons || 'no_trials_recorded'::text;
-    ELSIF v_wf.folds > 0 THEN
+    ELSIF v_ho.folds > 0 THEN
         BEGIN
-            IF v_wf.sharpe IS NULL THEN
+            IF v_ho.sharpe IS NULL THEN
                 RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'no positive variance';
             END IF;
-            v_dsr := ml.deflated_sharpe_ratio(v_wf.sharpe, v_var, v_n, v_wf.n_obs::double precision, v_wf.skew, v_wf.kurtosis);
+            v_dsr := ml.deflated_sharpe_ratio(v_ho.sharpe, v_var, v_n, v_ho.n_obs::double precision, v_ho.skew, v_ho.kurtosis);
         EXCEPTION WHEN SQLSTATE 'PD012' THEN
             v_dsr := NULL;
         END;
@@ -158,11 +178,11 @@ BEGIN
         END IF;
     END IF;
 
-    -- the lane's limits on drawdown and turnover
+    -- the lane's limits on drawdown and turnover, over the hold-out (live_canary: and the forward folds)
     SELECT max(f.max_drawdown), sum(f.n_obs * f.turnover) / nullif(sum(f.n_obs), 0) INTO v_mdd, v_turnover
       FROM ml.fold_metric f
      WHERE f.book_id = 0 AND f.model_id = p_model_id
-       AND (f.kind = 'walk_forward' OR (p_lane = 'live_canary' AND f.kind = 'forward'));
+       AND (f.kind = 'holdout' OR (p_lane = 'live_canary' AND f.kind = 'forward'));
     v_fig := v_fig || jsonb_build_object('max_drawdown', v_mdd, 'turnover', v_turnover);
     IF v_mdd > v_mdd_max THEN
         v_reasons := v_reasons || 'drawdown_above_limit'::text;
@@ -203,4 +223,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.evaluate_promotion(text, text, text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). Reason codes: no_oos_folds, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
+COMMENT ON FUNCTION api.evaluate_promotion(text, text, text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). The out-of-sample tests are judged on the holdout folds alone (walk_forward folds are required selection evidence, reported, not pooled). Reason codes: no_oos_folds, no_holdout, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';

@@ -3,8 +3,9 @@
 --   -> bigint (seq in ml.fold_metric)
 -- Worker (evaluation jobs, paper runs) and operator. Records a registered model's out-of-sample figures on one
 -- fold (ml.fold_metric, append-only, chained in book 0; once per model, kind and fold): p_kind 'walk_forward'
--- (a purged walk-forward test fold) or 'forward' (a paper or shadow period: the track record live_canary
--- needs); the period [p_period_from, p_period_to); the per-period returns net of fees and slippage: count (> 1),
+-- (a purged walk-forward test fold of the selection window: selection evidence), 'holdout' (a period after the
+-- selection window, read by neither training nor selection: what api.evaluate_promotion judges; migration 0046)
+-- or 'forward' (a paper or shadow period: the track record live_canary needs); the period [p_period_from, p_period_to); the per-period returns net of fees and slippage: count (> 1),
 -- mean, population standard deviation (>= 0), skewness, kurtosis (NOT excess, > 0), Sharpe ratio (mean/std per
 -- period, 0 when std = 0); the fold's total log return net of costs and buy-and-hold's over the same hours; the
 -- mean turnover per period (traded notional / equity, >= 0) and the maximum drawdown p_drawdown (a fraction in [0, 1];
@@ -35,13 +36,13 @@ BEGIN
             DETAIL = format('p_model_id=%s p_kind=%s p_fold=%s', left(p_model_id, 200), p_kind, p_fold),
             HINT = 'Pass every figure of the fold; none may be NULL.';
     END IF;
-    IF p_kind NOT IN ('walk_forward', 'forward') OR p_fold < 0 OR p_period_from >= p_period_to OR p_n_obs <= 1 OR p_std < 0
+    IF p_kind NOT IN ('walk_forward', 'holdout', 'forward') OR p_fold < 0 OR p_period_from >= p_period_to OR p_n_obs <= 1 OR p_std < 0
        OR p_kurtosis <= 0 OR p_turnover < 0 OR p_drawdown NOT BETWEEN 0 AND 1
        OR abs(p_sharpe - CASE WHEN p_std = 0 THEN 0 ELSE p_mean / p_std END) > 1e-6 * greatest(1, abs(p_sharpe)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s of model %s is out of its domain', p_fold, p_model_id),
             DETAIL = format('kind=%s fold=%s period_from=%s period_to=%s n_obs=%s mean=%s std=%s kurtosis=%s sharpe=%s turnover=%s max_drawdown=%s',
                             p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_drawdown),
-            HINT = 'kind is walk_forward or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
+            HINT = 'kind is walk_forward, holdout or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
     END IF;
     IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('record_fold_metric refused: model %s is not registered', left(p_model_id, 200)),
@@ -62,4 +63,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.record_fold_metric(text, text, integer, timestamptz, timestamptz, integer, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';
+COMMENT ON FUNCTION api.record_fold_metric(text, text, integer, timestamptz, timestamptz, integer, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric) IS 'Worker and operator: records a model''s out-of-sample figures on one fold in ml.fold_metric (append-only, chained): kind walk_forward (selection window), holdout (after it, what the gate judges) or forward (paper/shadow track record), period, per-period returns'' n, mean, population std, skew, kurtosis (not excess), Sharpe (mean/std), total net and buy-and-hold log returns on the same hours, turnover, max drawdown. PD012 NaN/±Infinity or out of domain, a fold recorded twice; PD011 unknown model; PD015 an infinite or future period.';

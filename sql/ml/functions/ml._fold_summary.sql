@@ -1,6 +1,6 @@
 -- ml._fold_summary(p_model_id, p_kind) -> (folds, n_obs, mean, std, skew, kurtosis, sharpe, net_return,
 --                                          buy_hold_return, turnover, max_drawdown)
--- The out-of-sample figures of a model over its folds of one kind (ml.fold_metric: 'walk_forward' or
+-- The out-of-sample figures of a model over its folds of one kind (ml.fold_metric: 'walk_forward', 'holdout' or
 -- 'forward'), pooled as if the folds' per-period returns were one series: each fold's mean μ, population
 -- standard deviation σ, skewness γ3 and kurtosis γ4 (not excess) give its raw moments
 --     E[x] = μ,  E[x²] = σ² + μ²,  E[x³] = γ3σ³ + 3μσ² + μ³,  E[x⁴] = γ4σ⁴ + 4γ3σ³μ + 6σ²μ² + μ⁴,
@@ -48,4 +48,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION ml._fold_summary(text, text) IS 'A model''s out-of-sample figures over its folds of one kind (walk_forward or forward), pooled as one series from each fold''s n, mean, population std, skew and kurtosis (raw moments weighted by n): n_obs, mean, std, skew, kurtosis (not excess), Sharpe ratio per period; summed net and buy-and-hold log returns; n-weighted turnover; the worst drawdown. Used by api.evaluate_promotion (docs/ml.md).';
+COMMENT ON FUNCTION ml._fold_summary(text, text) IS 'A model''s out-of-sample figures over its folds of one kind (walk_forward, holdout or forward), pooled as one series from each fold''s n, mean, population std, skew and kurtosis (raw moments weighted by n): n_obs, mean, std, skew, kurtosis (not excess), Sharpe ratio per period; summed net and buy-and-hold log returns; n-weighted turnover; the worst drawdown. Used by api.evaluate_promotion (docs/ml.md).';
