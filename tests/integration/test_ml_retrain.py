@@ -58,3 +58,45 @@ def test_the_job_records_as_the_worker_and_the_worker_cannot_promote(db: Target,
             (model_id,)).fetchone() or (None, None)
         assert passed is False and "no_oos_folds" in reasons
         assert operator.execute("SELECT count(*) FROM ml.champion").fetchone() == (0,)
+
+
+def test_predator_ml_retrain_once_records_a_candidate_that_is_not_judged(
+        db: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``predator ml retrain --once`` over a real window of BTC/USDT (the shared file): the job trains a candidate
+    on the window less its last 720 hours and records it as the worker (model, trials, selection folds); nothing is
+    judged and no champion moves; ``predator ml evaluate`` then measures the kept-out hours as its hold-out."""
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+
+    from predator.cli import main
+    from predator.db import ml_api
+    from tests.helpers import candle_lines, stage_and_load
+
+    start, end = datetime(2022, 1, 1, tzinfo=UTC), datetime(2022, 7, 1, tzinfo=UTC)
+    with db.connect("operator") as conn:
+        stage_and_load(conn, "BTC/USDT", candle_lines("BTC/USDT", start, int((end - start).total_seconds()) // 3600))
+    monkeypatch.setenv("PREDATOR_DSN", db.dsn)
+    monkeypatch.setenv("PREDATOR_LOG", str(tmp_path / "predator.jsonl"))
+    run = CliRunner().invoke
+    r = run(main, ["ml", "retrain", "--once", "--mode", "schedule", "--scope", "BTC/USDT", "--symbols", "BTC/USDT",
+                   "--end", "2022-07-01", "--hours", "4000", "--holdout-hours", "720", "--groups", "4",
+                   "--min-train", "200", "--out-dir", str(tmp_path / "models")])
+    assert r.exit_code == 0, r.output
+    assert "trigger schedule" in r.output and "window 2022-01-15 08:00 .. 2022-07-01 00:00" in r.output, r.output
+    model_id = next(w for line in r.output.splitlines() if line.startswith("candidate ") for w in line.split()[1:2])
+    with db.connect("auditor") as conn:
+        row = ml_api.model(conn, model_id)
+        assert row is not None and row.family == "lgbm_tb:BTC-USDT" and row.actor.startswith("predator_worker")
+        assert ml_api.trial_counts(conn) == {"lgbm_tb:BTC-USDT": 3}
+        folds = ml_api.fold_metrics(conn, model_id)
+        assert folds and {f.kind for f in folds} == {"walk_forward"}
+        cut = datetime(2022, 7, 1, tzinfo=UTC).timestamp() - 720 * 3600
+        assert all(f.period_to.timestamp() <= cut for f in folds)  # selection ends before the kept-out hours
+        assert ml_api.promotions(conn) == [] and ml_api.champions(conn) == []
+
+    ev = run(main, ["ml", "evaluate", model_id])
+    assert ev.exit_code == 0 and "holdout fold   0 2022-06-02" in ev.output, ev.output
+    with db.connect("auditor") as conn:
+        assert [f.kind for f in ml_api.fold_metrics(conn, model_id)].count("holdout") == 1
+        assert ml_api.promotions(conn) == []
