@@ -124,3 +124,23 @@ def test_copies_of_a_migrated_database_keep_jit_off(server: Target, template_db:
         drop_database(server, copy.dbname)
     with migrate.database_copy(server, template_db.dbname, "predator_copy") as other:
         assert _jit(server, other.dbname) == (["jit=off"], "off")
+
+
+def test_the_holdout_kind_cannot_be_downgraded_away_while_used(empty_db: Target) -> None:
+    """Migration 0046's down migration refuses while ml.fold_metric holds a holdout fold (append-only, chained:
+    the row can be neither deleted nor re-labelled), and goes down once none exists."""
+    import pytest
+
+    migrate.upgrade(empty_db)
+    migrate.downgrade(empty_db, "0045")  # no holdout fold: down and up again
+    migrate.upgrade(empty_db)
+    with psycopg.connect(empty_db.dsn, autocommit=True) as conn:
+        conn.execute("SELECT api.register_model('m46', 'fam46', 'abc1234', repeat('a', 64), ARRAY['x'], '{}',"
+                     " repeat('b', 64), 'artefacts/m46.txt')")
+        conn.execute("SELECT api.record_fold_metric('m46', 'holdout', 0, '2023-01-01', '2023-07-01', 100, 0.001,"
+                     " 0.01, 0, 3, 0.1, 0.1, 0.05, 0.2, 0.1)")
+    with pytest.raises(Exception, match="downgrade of 0046 refused: ml.fold_metric holds holdout folds"):
+        migrate.downgrade(empty_db, "0045")
+    assert migrate.current_revision(empty_db) == "0046"
+    with psycopg.connect(empty_db.dsn) as conn:
+        assert conn.execute("SELECT kind FROM ml.fold_metric").fetchall() == [("holdout",)]
