@@ -12450,17 +12450,20 @@ BEGIN
                                             WHERE f.book_id = r.book_id AND f.client_order_id = r.client_order_id
                                               AND f.ts <= p_ts), 0))
                    * coalesce(r.limit_price, r.decision_price), p_ts)) AS open
-          FROM trading.order_request r
+          -- Candidates, so that the cost does not grow with the book's history: an order without a terminal event
+          -- dated by p_ts either has no terminal event at all (its status, the status_after of its latest event,
+          -- is still new, open or partially_filled: terminal states are final, and every order request is created
+          -- with its 'created' event) or has an event dated after p_ts. The test below then decides, as before.
+          -- Each candidate's request is read by its key (the LATERAL with OFFSET 0 keeps the planner from joining
+          -- the book's whole order_request by a hash: the forced generic plan cannot see how few candidates there
+          -- are; the upper bound on e.ts keeps the event range an index range in that plan).
+          FROM (SELECT s.client_order_id FROM trading.order_state s
+                 WHERE s.book_id = p_book_id AND s.status IN ('new', 'open', 'partially_filled')
+                UNION
+                SELECT e.client_order_id FROM trading.order_event e
+                 WHERE e.book_id = p_book_id AND e.ts > p_ts AND e.ts <= 'infinity'::timestamptz) c
+         CROSS JOIN LATERAL (SELECT q.* FROM trading.order_request q WHERE q.client_order_id = c.client_order_id OFFSET 0) r
          WHERE r.book_id = p_book_id AND r.strategy = ANY (v_names) AND r.side = 'buy' AND r.ts <= p_ts
-           -- Candidates, so that the cost does not grow with the book's history: an order without a terminal event
-           -- dated by p_ts either has no terminal event at all (its status, the status_after of its latest event,
-           -- is still new, open or partially_filled: terminal states are final, and every order request is created
-           -- with its 'created' event) or has an event dated after p_ts. The test below then decides, as before.
-           AND r.client_order_id IN (SELECT s.client_order_id FROM trading.order_state s
-                                      WHERE s.book_id = p_book_id AND s.status IN ('new', 'open', 'partially_filled')
-                                     UNION
-                                     SELECT e.client_order_id FROM trading.order_event e
-                                      WHERE e.book_id = p_book_id AND e.ts > p_ts)
            AND NOT EXISTS (SELECT FROM trading.order_event x
                             WHERE x.book_id = r.book_id AND x.client_order_id = r.client_order_id
                               AND x.status_after IN ('filled', 'canceled', 'rejected', 'expired') AND x.ts <= p_ts)
@@ -20071,6 +20074,13 @@ CREATE INDEX lot_open_idx ON trading.lot USING btree (book_id, symbol, lot_no) W
 --
 
 CREATE INDEX order_event_ts_idx ON trading.order_event USING btree (book_id, ts);
+
+
+--
+-- Name: order_request_ts_idx; Type: INDEX; Schema: trading; Owner: predator_owner
+--
+
+CREATE INDEX order_request_ts_idx ON trading.order_request USING btree (book_id, ts);
 
 
 --

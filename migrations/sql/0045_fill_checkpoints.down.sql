@@ -2,6 +2,7 @@
 SET LOCAL session_replication_role = replica;
 SET LOCAL ROLE predator_owner;
 
+DROP INDEX trading.order_request_ts_idx;
 DROP INDEX ledger.posting_principal_idx;
 DROP INDEX trading.fill_third_currency_fee_idx;
 DROP TABLE risk.fill_checkpoint_total;

@@ -56,3 +56,9 @@ CREATE INDEX fill_third_currency_fee_idx ON trading.fill (book_id, seq)
 -- The principal's postings (deposits and withdrawals of principal): portfolio.treasury_figures sums them from the
 -- book's start at every day close; with this index it reads them alone, not the whole journal up to the day.
 CREATE INDEX posting_principal_idx ON ledger.posting (book_id, ts) WHERE account_code = 'principal';
+
+-- The order requests of a book by decision time: the orders-per-hour cap and breaker and the arbitration check
+-- (api.submit_signal, risk._check_arbitration) count the last hour's requests at every admission; without it each
+-- was a sequential scan of the book's every request (about 25,000 of them over 6 years of 9 symbols, 170 million
+-- rows read).
+CREATE INDEX order_request_ts_idx ON trading.order_request (book_id, ts);
