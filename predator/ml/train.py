@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 
+from predator import source
 from predator.ml.dataset import FEATURE_NAMES, HOUR, Dataset, feature_matrix
 from predator.ml.labels import triple_barrier_labels
 from predator.ml.validation import combinatorial_purged_splits, cpcv_paths, group_positions, purged_walk_forward
@@ -378,15 +378,13 @@ class TrainedModel:
 
 
 def code_version() -> str:
-    """The git commit of the checkout this package runs from, else the installed package version."""
-    here = Path(__file__).resolve().parent
-    try:
-        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             check=True, timeout=10)
-        return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        from importlib.metadata import version
-        return f"predator {version('predator')}"
+    """The git commit of the checkout this package runs from (:func:`predator.source.commit`), else the installed
+    package version."""
+    commit = source.commit()
+    if commit is not None:
+        return commit
+    from importlib.metadata import version
+    return f"predator {version('predator')}"
 
 
 def evaluate_trial(s: Samples, folds: Sequence[Fold], trial: int, params: Mapping[str, Any], *, threshold: float,
