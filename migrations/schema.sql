@@ -10567,9 +10567,11 @@ BEGIN
     -- hours, which no step of this loop changes for another strategy (a kill cancels and sells only its own orders,
     -- unfilled here), so computing them all first gives what computing each in turn gave.
     FOR v_f IN SELECT f.*, to_jsonb(f) AS figures FROM risk.strategies_figures(p_book_id, p_hour) f
-                WHERE NOT EXISTS (SELECT FROM portfolio.strategy_hour h
-                                   WHERE h.book_id = p_book_id AND h.strategy = f.strategy AND h.hour = p_hour)
                 ORDER BY f.strategy LOOP
+        -- Already recorded for this hour: nothing again. A probe of the key per strategy (the same test as a NOT
+        -- EXISTS in the query, whose generic plan joined the book's whole portfolio.strategy_hour by a hash).
+        CONTINUE WHEN EXISTS (SELECT FROM portfolio.strategy_hour h
+                               WHERE h.book_id = p_book_id AND h.strategy = v_f.strategy AND h.hour = p_hour);
         v_check := risk._check_strategy_loss(p_book_id, v_f.strategy, p_hour, NULL, v_limits, p_day_start, p_peak,
                                              v_f.figures);
         v_actions := ARRAY(SELECT jsonb_array_elements_text(v_check -> 'reasons'));
