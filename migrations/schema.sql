@@ -2399,6 +2399,35 @@ COMMENT ON FUNCTION api.open_incident(p_severity integer, p_category text, p_tit
 
 
 --
+-- Name: own_positions(text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.own_positions(p_account text) RETURNS TABLE(strategy text, symbol text, quantity numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    AS $$
+DECLARE
+    v_book integer;
+BEGIN
+    v_book := (trading._account(p_account)).book_id;
+    RETURN QUERY
+    SELECT t.strategy, t.symbol, t.qty
+      FROM risk._fill_totals(v_book, NULL, 'infinity', false) t;
+END
+$$;
+
+
+ALTER FUNCTION api.own_positions(p_account text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION own_positions(p_account text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.own_positions(p_account text) IS 'Worker, operator, auditor: each strategy''s own net position per symbol (base units) in the account''s book over every fill stored: buys - sells - fees paid in the base over the fills of its own orders, voided fills left out (risk._fill_totals, the one definition, from the latest fill checkpoint plus the fills after it). Read through api.strategy_positions. PD011 unknown account.';
+
+
+--
 -- Name: pair_shadow(text, text, text); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -17717,24 +17746,11 @@ COMMENT ON VIEW api.strategy_hours IS 'Each strategy''s own figures at each hour
 
 CREATE VIEW api.strategy_positions AS
  SELECT a.name AS account,
-    r.strategy,
-    f.symbol,
-    sum((
-        CASE
-            WHEN (f.side = 'buy'::text) THEN f.quantity
-            ELSE (- f.quantity)
-        END -
-        CASE
-            WHEN (f.fee_currency = split_part(f.symbol, '/'::text, 1)) THEN f.fee
-            ELSE (0)::numeric
-        END)) AS quantity
-   FROM ((trading.fill f
-     JOIN trading.order_request r ON ((r.client_order_id = f.client_order_id)))
-     JOIN trading.account a ON ((a.book_id = f.book_id)))
-  WHERE ((r.strategy IS NOT NULL) AND (NOT (EXISTS ( SELECT
-           FROM trading.fill_void v
-          WHERE ((v.book_id = f.book_id) AND (v.symbol = f.symbol) AND (v.venue_trade_id = f.venue_trade_id))))))
-  GROUP BY a.name, r.strategy, f.symbol;
+    p.strategy,
+    p.symbol,
+    p.quantity
+   FROM (trading.account a
+     CROSS JOIN LATERAL api.own_positions(a.name) p(strategy, symbol, quantity));
 
 
 ALTER TABLE api.strategy_positions OWNER TO predator_owner;
@@ -17743,7 +17759,7 @@ ALTER TABLE api.strategy_positions OWNER TO predator_owner;
 -- Name: VIEW strategy_positions; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders. What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
+COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders, voided fills left out (api.own_positions: risk._fill_totals, the one definition, from the fill checkpoints). What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
 
 
 --
@@ -22739,6 +22755,15 @@ GRANT ALL ON FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol t
 
 REVOKE ALL ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text, p_links jsonb) TO predator_operator;
+
+
+--
+-- Name: FUNCTION own_positions(p_account text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.own_positions(p_account text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.own_positions(p_account text) TO predator_worker;
+GRANT ALL ON FUNCTION api.own_positions(p_account text) TO predator_auditor;
 
 
 --

@@ -92,6 +92,13 @@ def test_checkpointed_sums_equal_the_sums_over_every_fill(market_db: Target) -> 
         # every closed hour, every fill's own time and the instant before it, and after the run
         checked = _compare(conn, book, sorted(set(hours) | set(fills)) + [datetime(2030, 1, 1, tzinfo=UTC)])
         assert checked > 100, checked
+        every = [(r[0], r[1], r[2]) for r in conn.execute(REFERENCE, {"book": book, "ts": "infinity"}).fetchall()]
+    # what the hour runner hands each strategy as its own positions (api.strategy_positions, as the worker reads
+    # it) is the same sum, digit for digit
+    with market_db.connect("worker") as w:
+        own = w.execute("SELECT strategy, symbol, quantity::text FROM api.strategy_positions WHERE account = 'ckpt'"
+                        " ORDER BY 1, 2").fetchall()
+    assert own == every and len({s for s, _, _ in own}) >= 2, (own, every)
     with market_db.connect("auditor") as aud:
         (r,) = gates.run_gates(aud, _gate22())
         assert (r.error, list(r.rows)) == (None, [])
@@ -151,6 +158,10 @@ def test_late_fills_third_currency_fees_and_voids_after_a_checkpoint(db: Target)
                           " WHERE symbol = 'BTC/USDT'",
                           (book,)).fetchone()
         assert pos == (Decimal("0.05"),), pos
+    with db.connect("worker") as w:  # the view reads the same sums: the voided ETH buy is gone from it too
+        own = w.execute("SELECT strategy, symbol, quantity FROM api.strategy_positions WHERE account = %s",
+                        (acct,)).fetchall()
+        assert own == [("trend", "BTC/USDT", Decimal("0.05"))], own
     with db.connect("auditor") as aud:
         (r,) = gates.run_gates(aud, _gate22())
         assert (r.error, list(r.rows)) == (None, [])

@@ -105,6 +105,8 @@ INSERT INTO api_surface VALUES
     ('limit_breaches', '{text,"timestamp with time zone","timestamp with time zone"}', true, true, true),
     -- the console's caps against their figures (issue 16 item 2, tests/sql/41_mirror.sql)
     ('exposure_usage', '{text}', true, true, true),
+    -- each strategy's own positions from the fill checkpoints (api.strategy_positions reads it)
+    ('own_positions', '{text}', true, true, true),
     -- the model registry and promotion gate (migration 0043, tests/sql/47_ml_registry.sql): training jobs (the
     -- worker) record, the operator promotes
     ('register_model', '{text,text,text,text,text[],jsonb,text,text}', true, true, false),
@@ -132,7 +134,7 @@ SELECT functions_are('api', ARRAY[
     'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode',
     'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors',
     'set_lane', 'schedule_session', 'start_session', 'suspend_session', 'resume_session', 'complete_session',
-    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage',
+    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage', 'own_positions',
     'register_model', 'record_trial', 'record_fold_metric', 'evaluate_promotion'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
