@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from predator.cli import main
 from predator.db import ml_api
 from predator.db.connection import Target
 from predator.errors import DatabaseRefusal
@@ -50,18 +52,21 @@ def _independent(db: Target, model_id: str, start: datetime, end: datetime) -> d
     d = r - mean
     m2 = float(np.mean(d * d))
     std = math.sqrt(m2)
-    skew = float(np.mean(d ** 3)) / m2 ** 1.5
-    kurt = max(float(np.mean(d ** 4)) / m2 ** 2, 1 + skew * skew)
+    # a constant series (the model held nothing): std 0, skew 0, kurtosis 3, Sharpe 0 (predator.ml.registry)
+    skew = float(np.mean(d ** 3)) / m2 ** 1.5 if m2 > 0 else 0.0
+    kurt = max(float(np.mean(d ** 4)) / m2 ** 2, 1 + skew * skew) if m2 > 0 else 3.0
     wealth = np.cumprod(1 + r)
     peak = np.maximum.accumulate(np.concatenate(([1.0], wealth)))[1:]
     # the mark of an hour close is the close of the bar that opened an hour before it
     bh = math.log((1 - float(fee) / 10_000) * float(close[end - 2 * HOUR] / close[start - 2 * HOUR]))
-    return {"n_obs": float(len(hours)), "mean": mean, "std": std, "skew": skew, "kurtosis": kurt, "sharpe": mean / std,
+    return {"n_obs": float(len(hours)), "mean": mean, "std": std, "skew": skew, "kurtosis": kurt,
+            "sharpe": mean / std if m2 > 0 else 0.0,
             "net_return": float(np.log1p(r).sum()), "buy_hold_return": bh, "turnover": float(np.mean(traded)),
             "max_drawdown": float(np.max(1 - wealth / peak))}
 
 
-def test_a_forward_fold_is_computed_from_the_paper_book_and_counted_by_the_gate(db: Target, tmp_path: Path) -> None:
+def test_a_forward_fold_is_computed_from_the_paper_book_and_counted_by_the_gate(
+        db: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hours = int((RUN_END - LOAD_START) / HOUR) + 48
     with db.connect("operator") as op:
         stage_and_load(op, SYMBOL, candle_lines(SYMBOL, LOAD_START, hours))
@@ -77,9 +82,11 @@ def test_a_forward_fold_is_computed_from_the_paper_book_and_counted_by_the_gate(
     finally:
         runner.close()
 
-    start, end = RUN_START + HOUR, RUN_END + HOUR  # hour closes RUN_START+1h .. RUN_END; RUN_START is the base
+    # The run's hour closes RUN_START + 1 h .. RUN_END (RUN_START is the first one's base): fold 0 through the
+    # gateway, its last day as fold 1 through `predator ml forward`.
+    start, end, cut = RUN_START + HOUR, RUN_END + HOUR, RUN_END + HOUR - timedelta(days=1)
     with db.connect("worker") as wk, wk.transaction():
-        seq = ml_api.record_forward_fold(wk, model_id, ACCOUNT, start, end)
+        seq = ml_api.record_forward_fold(wk, model_id, ACCOUNT, start, cut)
     with db.connect("auditor") as conn:
         fold = next(f for f in ml_api.fold_metrics(conn, model_id) if f.seq == seq)
         trades = conn.execute("SELECT count(*) FROM api.fills WHERE account = %s", (ACCOUNT,)).fetchone()[0]
@@ -90,24 +97,40 @@ def test_a_forward_fold_is_computed_from_the_paper_book_and_counted_by_the_gate(
     assert trades >= 2, "the model traded nothing: the figures would prove little"
     # the strategy's pnl is net of fees: alone on the book, it is the book's equity less the principal
     assert abs(last_pnl - (equity - config.principal)) < Decimal("1e-6")
-    assert (fold.kind, fold.fold, fold.period_from, fold.period_to) == ("forward", 0, start, end)
-    want = _independent(db, model_id, start, end)
-    for name, value in want.items():
+    assert (fold.kind, fold.fold, fold.period_from, fold.period_to) == ("forward", 0, start, cut)
+    for name, value in _independent(db, model_id, start, cut).items():
         assert getattr(fold, name) == pytest.approx(value, rel=1e-9, abs=1e-12), name
     assert fold.std > 0 and fold.turnover > 0 and fold.max_drawdown > 0
 
-    # No hour counts twice; a hand-made figure cannot pass for the same hours either.
+    # No hour counts twice.
     with db.connect("worker") as wk, pytest.raises(DatabaseRefusal, match="overlaps forward fold 0") as refused:
-        ml_api.record_forward_fold(wk, model_id, ACCOUNT, end - 3 * HOUR, end)
+        ml_api.record_forward_fold(wk, model_id, ACCOUNT, cut - 3 * HOUR, end)
     assert refused.value.sqlstate == "PD012"
+
+    # The CLI: the rest of the run as fold 1, printed as recorded; an overlap exits 4 with the database's words.
+    monkeypatch.setenv("PREDATOR_DSN", db.dsn)
+    monkeypatch.setenv("PREDATOR_LOG", str(tmp_path / "predator.jsonl"))
+    args = ["ml", "forward", "--model", model_id, "--account", ACCOUNT, "--from", f"{cut:%Y-%m-%dT%H}",
+            "--to", f"{end:%Y-%m-%dT%H}"]
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    assert f"forward fold 1 recorded from {ACCOUNT}" in out.output and "n    24" in out.output, out.output
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 4 and "overlaps forward fold 1" in again.output, again.output
+    with db.connect("auditor") as conn:
+        fold1 = next(f for f in ml_api.fold_metrics(conn, model_id) if f.kind == "forward" and f.fold == 1)
+    for name, value in _independent(db, model_id, cut, end).items():
+        assert getattr(fold1, name) == pytest.approx(value, rel=1e-9, abs=1e-12), name
 
     with db.connect("operator") as op, op.transaction():
         decision = ml_api.evaluate_promotion(op, model_id, "live_canary", "test: the forward track record")
     fig = decision.figures
-    assert fig["forward_folds"] == 1 and fig["forward_n_obs"] == int((end - start) / HOUR) == fold.n_obs
-    assert fig["forward_sharpe"] == pytest.approx(fold.sharpe, rel=1e-9)
-    if fold.sharpe > 1e-9:
-        mintrl = min_track_record_length(fold.sharpe, 0.0, fold.skew, fold.kurtosis, float(fig["min_confidence"]))
+    assert fig["forward_folds"] == 2 and fig["forward_n_obs"] == int((end - start) / HOUR) == fold.n_obs + fold1.n_obs
+    pooled = _independent(db, model_id, start, end)  # the two folds pooled are the run's hours as one series
+    assert fig["forward_sharpe"] == pytest.approx(pooled["sharpe"], rel=1e-9)
+    if pooled["sharpe"] > 1e-9:
+        mintrl = min_track_record_length(pooled["sharpe"], 0.0, pooled["skew"], pooled["kurtosis"],
+                                         float(fig["min_confidence"]))
         assert fig["min_track_record_length"] == pytest.approx(mintrl, rel=1e-9)
         short = fig["forward_n_obs"] < math.ceil(mintrl)
     else:  # MinTRL is defined only above the benchmark 0: a losing track record never qualifies
