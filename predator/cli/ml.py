@@ -5,9 +5,11 @@ worker (model, every trial, the selection walk-forward folds); ``ml evaluate`` m
 hold-out years after its selection end (2023–2024 by default), which training and selection never read, and
 records them as folds of kind ``holdout`` (worker); ``ml promote`` runs the promotion gate
 (``api.evaluate_promotion``) as the operator — it judges the hold-out alone and refuses a model without one
-(``no_holdout``); ``ml retrain`` runs the retraining job (:class:`predator.ml.retrain.RetrainJob`) once or on a
-schedule, recording each candidate as the worker (a candidate never promotes itself); ``ml list`` shows models,
-trial counts, champions and the last decision (auditor); ``ml report`` renders a model's HTML report (auditor)."""
+(``no_holdout``); ``ml forward`` records a model's forward fold from its sync-fed paper book, the figures computed
+by the database (``api.record_forward_fold``, worker) and printed as recorded (auditor); ``ml retrain`` runs the
+retraining job (:class:`predator.ml.retrain.RetrainJob`) once or on a schedule, recording each candidate as the
+worker (a candidate never promotes itself); ``ml list`` shows models, trial counts, champions and the last decision
+(auditor); ``ml report`` renders a model's HTML report (auditor)."""
 
 from __future__ import annotations
 
@@ -183,6 +185,33 @@ def promote_cmd(model_id: str, lane: str, reason: str) -> None:
     click.echo(f"  champion of {row.family} on {lane}: {champion or 'none'}")
     if not d.passed:
         sys.exit(1)
+
+
+@ml.command("forward")
+@click.option("--model", "model_id", required=True, help="The registered model whose strategy ran on the account.")
+@click.option("--account", required=True, help="The sync-fed paper account the model strategy ran on.")
+@click.option("--from", "period_from", required=True, help="First hour close of the period, YYYY-MM-DD[THH] (UTC).")
+@click.option("--to", "period_to", required=True, help="End of the period (exclusive), YYYY-MM-DD[THH] (UTC).")
+def forward_cmd(model_id: str, account: str, period_from: str, period_to: str) -> None:
+    """Record MODEL's next forward fold from its strategy's sync-fed paper run on ACCOUNT over the hour closes
+    [--from, --to) (api.record_forward_fold, as the worker): the database computes the figures from the book — hourly
+    net returns of the strategy on the book's equity, their moments and Sharpe ratio, net and buy-and-hold log
+    returns, turnover, max drawdown (docs/ml.md "Forward folds") — and the promotion gate counts its hours as the
+    track record live_canary needs. Prints the recorded fold.
+
+    Exit 0 recorded, 2 a malformed time, 4 refused by the database (a live or shadow account, a run over stored
+    history, an hour not closed, an overlap with a recorded forward fold, …), 5 unknown model or account."""
+    start, end = _when(period_from), _when(period_to)
+    target = default_target()
+    with target.connect("worker") as conn, conn.transaction():
+        seq = ml_api.record_forward_fold(conn, model_id, account, start, end)
+    with target.connect("auditor") as conn:
+        fold = next(f for f in ml_api.fold_metrics(conn, model_id) if f.seq == seq)
+    click.echo(f"{model_id}: forward fold {fold.fold} recorded from {account} (seq {seq}), "
+               f"{fold.period_from:%Y-%m-%dT%H} .. {fold.period_to:%Y-%m-%dT%H}")
+    click.echo(_fold_line(fold))
+    click.echo(f"  per hour: mean {fold.mean:+.6g}  std {fold.std:.6g}  skew {fold.skew:+.4g}  kurtosis "
+               f"{fold.kurtosis:.4g}  Sharpe {fold.sharpe:+.4g}")
 
 
 def _fig(value: object) -> str:

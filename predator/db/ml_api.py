@@ -2,9 +2,11 @@
 
 The one gateway of schema ``ml``. Writes, one function per ``api`` routine: :func:`register_model`
 (``api.register_model``), :func:`record_trial` (``api.record_trial``), :func:`record_fold_metric`
-(``api.record_fold_metric``) — worker or operator — and :func:`evaluate_promotion` (``api.evaluate_promotion``), the
-promotion gate, operator only. Reads as frozen dataclasses: a registered model through the view ``api.models`` (any
-login role: the worker binds a model strategy to it and cannot read ``ml.model``), and ``ml.trial``,
+(``api.record_fold_metric``), :func:`record_forward_fold` (``api.record_forward_fold``: a forward fold whose figures
+the database computes from a sync-fed paper book) — worker or operator — and :func:`evaluate_promotion`
+(``api.evaluate_promotion``), the promotion gate, operator only. Reads as frozen dataclasses: a registered model
+through the view ``api.models`` (any login role: the worker binds a model strategy to it and cannot read
+``ml.model``), and ``ml.trial``,
 ``ml.fold_metric``, ``ml.promotion``, the view ``ml.champion`` and the gate's ``ml_*`` settings (operator or
 auditor). Numbers are sent as exact decimals (``Decimal(repr(x))`` of a float), so a figure read back and recorded
 again (a replay's copy) is the same double. The caller owns the transaction. Refusals are raised as
@@ -179,6 +181,22 @@ def record_fold_metric(conn: psycopg.Connection[Any], model_id: str, kind: str, 
         " %s::numeric, %s::numeric)",
         (model_id, kind, fold, period_from, period_to, n_obs, _num(mean), _num(std), _num(skew), _num(kurtosis),
          _num(sharpe), _num(net_return), _num(buy_hold_return), _num(turnover), _num(max_drawdown)), None))
+    return seq
+
+
+def record_forward_fold(conn: psycopg.Connection[Any], model_id: str, account: str, period_from: datetime,
+                        period_to: datetime) -> int:
+    """Record the model's next ``forward`` fold (``api.record_forward_fold``) from its strategy's sync-fed paper run
+    on ``account`` over the hour closes [period_from, period_to) (UTC, aligned to the hour, at least two hours; the
+    hour before must be closed too). The figures are computed by the database (``ml._forward_figures``: per-hour
+    net returns (pnl_t − pnl_{t−1}) / equity_{t−1}, their n, mean, population std, skew, kurtosis, Sharpe; Σ ln(1 + r);
+    equal-weight buy-and-hold's log return; mean traded notional / equity; max drawdown), never by the caller.
+    Returns the fold's seq in ``ml.fold_metric``. PD011 unknown model or account, or no strategy of the model on it;
+    PD012 a live or shadow account, no sync-fed run, an hour not closed, a missing mark, a period overlapping a
+    recorded forward fold; PD015 an infinite period or one ending after the wall clock."""
+    seq: int = run(conn, Call(
+        "SELECT api.record_forward_fold(%s::text, %s::text, %s::timestamptz, %s::timestamptz)",
+        (model_id, account, period_from, period_to), None))
     return seq
 
 

@@ -18,4 +18,7 @@ GRANT EXECUTE ON FUNCTION api.register_model(text, text, text, text, text[], jso
 GRANT EXECUTE ON FUNCTION api.record_trial(text, jsonb, integer, numeric, jsonb, numeric[]) TO predator_worker;
 GRANT EXECUTE ON FUNCTION api.record_fold_metric(text, text, integer, timestamptz, timestamptz, integer, numeric, numeric,
                                                  numeric, numeric, numeric, numeric, numeric, numeric, numeric) TO predator_worker;
+-- The forward track record (issue 19 item 5): the worker that ran the paper book (and the operator) records it; the
+-- figures are the database's (ml._forward_figures, executed by the operator and the auditor to re-derive a fold).
+GRANT EXECUTE ON FUNCTION api.record_forward_fold(text, text, timestamptz, timestamptz) TO predator_worker;
 GRANT EXECUTE ON FUNCTION api.evaluate_promotion(text, text, text) TO predator_operator;

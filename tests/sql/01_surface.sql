@@ -112,6 +112,7 @@ INSERT INTO api_surface VALUES
     ('register_model', '{text,text,text,text,text[],jsonb,text,text}', true, true, false),
     ('record_trial', '{text,jsonb,integer,numeric,jsonb,numeric[]}', true, true, false),
     ('record_fold_metric', '{text,text,integer,"timestamp with time zone","timestamp with time zone",integer,numeric,numeric,numeric,numeric,numeric,numeric,numeric,numeric,numeric}', true, true, false),
+    ('record_forward_fold', '{text,text,"timestamp with time zone","timestamp with time zone"}', true, true, false),
     ('evaluate_promotion', '{text,text,text}', false, true, false);
 
 -- 65 fixed assertions, and 7 per api routine (definer, search_path, owner, worker, operator, auditor, PUBLIC).
@@ -135,7 +136,7 @@ SELECT functions_are('api', ARRAY[
     'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors',
     'set_lane', 'schedule_session', 'start_session', 'suspend_session', 'resume_session', 'complete_session',
     'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage', 'own_positions',
-    'register_model', 'record_trial', 'record_fold_metric', 'evaluate_promotion'],
+    'register_model', 'record_trial', 'record_fold_metric', 'record_forward_fold', 'evaluate_promotion'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[
     'accounts', 'arbitration', 'assets', 'audit_log', 'balances', 'book_currencies', 'breaker_trips', 'breakers', 'candle_anomalies', 'candle_corrections',
@@ -157,8 +158,8 @@ SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnames
 -- model registry (migration 0043, tests/sql/47_ml_registry.sql).
 SELECT functions_are('ml', ARRAY[
     'norm_cdf', 'norm_inv', 'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio',
-    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term', '_fold_summary'],
-    'ml holds exactly the statistics functions, their internal checks and the gate''s fold summary');
+    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term', '_fold_summary', '_forward_figures'],
+    'ml holds exactly the statistics functions, their internal checks, the gate''s fold summary and the forward figures');
 SELECT tables_are('ml', ARRAY['model', 'trial', 'fold_metric', 'promotion'], 'ml tables: the model registry (migration 0043)');
 
 -- Governed tables --------------------------------------------------------------------------------
