@@ -7,7 +7,7 @@
 -- NaN/±Infinity are refused at the doors (PD012); the worker registers but cannot promote (42501); the
 -- thresholds are operator settings, and loosening one needs a second operator (PD017).
 BEGIN;
-SELECT plan(72);
+SELECT plan(71);
 
 -- pg_temp.model(id, family, from, net, buy-and-hold, mean, std, turnover, drawdown) -> the model's id: registers a
 -- model, two walk-forward (selection) folds of 1000 periods each, [from, from + 180 days) and the next 180 days,
