@@ -1536,6 +1536,10 @@ DECLARE
     v_reasons  text[] := '{}';
     v_fig      jsonb := '{}';
     v_seq      bigint;
+    v_fee      numeric;
+    v_slip     numeric;
+    v_fee_min  numeric;
+    v_slip_min numeric;
 BEGIN
     IF p_lane IS NULL OR p_lane NOT IN ('paper', 'live_canary') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('evaluate_promotion refused: unknown lane %L', p_lane),
@@ -1559,6 +1563,21 @@ BEGIN
     v_to_max  := coalesce(ops.setting_value(format('ml_%s_max_turnover', p_lane)), CASE p_lane WHEN 'paper' THEN 1 ELSE 0.5 END);
     v_fig := jsonb_build_object('lane', p_lane, 'family', v_model.family, 'min_confidence', v_conf, 'pbo_max', v_pbo_max,
                                 'max_drawdown_limit', v_mdd_max, 'max_turnover_limit', v_to_max);
+
+    -- the costs the figures assumed, against the venue's taker fee and the slippage floor in force
+    v_fee  := CASE WHEN jsonb_typeof(v_model.params #> '{validation,fee_bps}') = 'number'
+                   THEN (v_model.params #>> '{validation,fee_bps}')::numeric END;
+    v_slip := CASE WHEN jsonb_typeof(v_model.params #> '{validation,slippage_bps}') = 'number'
+                   THEN (v_model.params #>> '{validation,slippage_bps}')::numeric END;
+    SELECT v.taker_fee_bps INTO v_fee_min FROM market.venue v WHERE v.venue = v_model.params #>> '{dataset,venue}';
+    v_slip_min := coalesce(ops.setting_value('ml_min_slippage_bps'), 2);
+    v_fig := v_fig || jsonb_build_object('fee_bps', v_fee, 'slippage_bps', v_slip, 'venue', v_model.params #>> '{dataset,venue}',
+                                         'venue_taker_fee_bps', v_fee_min, 'min_slippage_bps', v_slip_min);
+    IF v_fee IS NULL OR v_slip IS NULL OR v_fee_min IS NULL THEN
+        v_reasons := v_reasons || 'costs_not_recorded'::text;
+    ELSIF v_fee < v_fee_min OR v_slip < v_slip_min THEN
+        v_reasons := v_reasons || 'costs_understated'::text;
+    END IF;
 
     -- selection evidence: the walk_forward folds, required and reported, not judged
     SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
@@ -1693,7 +1712,7 @@ ALTER FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason tex
 -- Name: FUNCTION evaluate_promotion(p_model_id text, p_lane text, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). The out-of-sample tests are judged on the holdout folds alone (walk_forward folds are required selection evidence, reported, not pooled). Reason codes: no_oos_folds, no_holdout, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
+COMMENT ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). Its figures must be net of costs no lower than the database''s: the recorded validation.fee_bps at least the venue''s taker fee (market.venue, the venue of dataset.venue) and validation.slippage_bps at least ml_min_slippage_bps. The out-of-sample tests are judged on the holdout folds alone (walk_forward folds are required selection evidence, reported, not pooled). Reason codes: costs_not_recorded, costs_understated, no_oos_folds, no_holdout, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
 
 
 --
@@ -4855,25 +4874,30 @@ BEGIN
                                         'two_person_rule', 'retention_log_days', 'retention_report_days',
                                         'retention_chaos_days', 'ml_min_confidence', 'ml_pbo_max',
                                         'ml_paper_max_drawdown', 'ml_paper_max_turnover',
-                                        'ml_live_canary_max_drawdown', 'ml_live_canary_max_turnover') THEN
+                                        'ml_live_canary_max_drawdown', 'ml_live_canary_max_turnover',
+                                        'ml_min_slippage_bps', 'ml_drift_psi_threshold', 'ml_drift_ks_alpha',
+                                        'ml_drift_hit_rate_alpha') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days, ml_min_confidence, ml_pbo_max, ml_paper_max_drawdown, ml_paper_max_turnover, ml_live_canary_max_drawdown, ml_live_canary_max_turnover.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days, ml_min_confidence, ml_pbo_max, ml_paper_max_drawdown, ml_paper_max_turnover, ml_live_canary_max_drawdown, ml_live_canary_max_turnover, ml_min_slippage_bps, ml_drift_psi_threshold, ml_drift_ks_alpha, ml_drift_hit_rate_alpha.';
     END IF;
     v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
                          WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
                          WHEN 'alert_max_attempts' THEN 20
                          WHEN 'retention_log_days' THEN 3650 WHEN 'retention_report_days' THEN 3650
                          WHEN 'retention_chaos_days' THEN 3650 WHEN 'ml_min_confidence' THEN 0.9999
-                         WHEN 'ml_paper_max_turnover' THEN 1000 WHEN 'ml_live_canary_max_turnover' THEN 1000 ELSE 1 END;
+                         WHEN 'ml_paper_max_turnover' THEN 1000 WHEN 'ml_live_canary_max_turnover' THEN 1000
+                         WHEN 'ml_min_slippage_bps' THEN 500 WHEN 'ml_drift_psi_threshold' THEN 10
+                         WHEN 'ml_drift_ks_alpha' THEN 0.5 WHEN 'ml_drift_hit_rate_alpha' THEN 0.5 ELSE 1 END;
     v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1
-                  WHEN p_name = 'ml_min_confidence' THEN 0.5 ELSE 0 END;
+                  WHEN p_name = 'ml_min_confidence' THEN 0.5 WHEN p_name = 'ml_drift_psi_threshold' THEN 0.01
+                  WHEN p_name IN ('ml_drift_ks_alpha', 'ml_drift_hit_rate_alpha') THEN 0.0001 ELSE 0 END;
     IF p_value IS NULL OR p_value < v_min OR p_value > v_max
        OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule', 'retention_log_days',
                       'retention_report_days', 'retention_chaos_days') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever); ml_min_confidence is 0.5..0.9999; ml_pbo_max and ml_*_max_drawdown are 0..1; ml_*_max_turnover is 0..1000.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever); ml_min_confidence is 0.5..0.9999; ml_pbo_max and ml_*_max_drawdown are 0..1; ml_*_max_turnover is 0..1000; ml_min_slippage_bps is 0..500; ml_drift_psi_threshold is 0.01..10; ml_drift_ks_alpha and ml_drift_hit_rate_alpha are 0.0001..0.5.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     IF p_name = 'two_person_rule' AND p_value = 0 THEN   -- no-op while the rule is off
@@ -4889,11 +4913,13 @@ BEGIN
                              WHEN 'live_burn_in_days' THEN coalesce(ops.setting_value('live_burn_in_days'), 30)
                              ELSE ops.setting_value(p_name) END;
     -- The model promotion gate's thresholds (api.evaluate_promotion) likewise: a lower confidence, a higher
-    -- PBO, drawdown or turnover ceiling admits a model the gate would refuse.
+    -- PBO, drawdown or turnover ceiling admits a model the gate would refuse; a lower slippage floor admits figures
+    -- that assumed cheaper trading; a higher PSI threshold or a lower drift test level detects less drift.
     IF (p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current)
-       OR (p_name IN ('live_burn_in_days', 'ml_min_confidence') AND p_value < v_current)
+       OR (p_name IN ('live_burn_in_days', 'ml_min_confidence', 'ml_min_slippage_bps', 'ml_drift_ks_alpha',
+                      'ml_drift_hit_rate_alpha') AND p_value < v_current)
        OR (p_name IN ('ml_pbo_max', 'ml_paper_max_drawdown', 'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
-                      'ml_live_canary_max_turnover') AND p_value > v_current) THEN
+                      'ml_live_canary_max_turnover', 'ml_drift_psi_threshold') AND p_value > v_current) THEN
         v_request := ops._require_approval('set_setting', p_name, jsonb_build_object('value', p_value),
                                            format('set_setting %s %s (from %s; one operator alone)', p_name, p_value, v_current));
     END IF;
@@ -4912,7 +4938,7 @@ ALTER FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) OWNE
 -- Name: FUNCTION set_setting(p_name text, p_value numeric, p_reason text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows); ml_min_confidence 0.5..0.9999, ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000, the model promotion gate''s thresholds (loosening one needs an approval). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
+COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows); ml_min_confidence 0.5..0.9999, ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000, the model promotion gate''s thresholds, ml_min_slippage_bps 0..500, the least slippage a model''s figures may assume, ml_drift_psi_threshold 0.01..10, ml_drift_ks_alpha and ml_drift_hit_rate_alpha 0.0001..0.5, the retraining job''s drift rule (loosening one — a lower confidence, slippage floor or test level, a higher ceiling or PSI threshold — needs an approval). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
 
 
 --
@@ -7757,7 +7783,8 @@ BEGIN
     ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days',
                                                    'ml_min_confidence', 'ml_pbo_max', 'ml_paper_max_drawdown',
                                                    'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
-                                                   'ml_live_canary_max_turnover')
+                                                   'ml_live_canary_max_turnover', 'ml_min_slippage_bps',
+                                                   'ml_drift_psi_threshold', 'ml_drift_ks_alpha', 'ml_drift_hit_rate_alpha')
           AND p_mode IS NULL AND p_value >= 0 THEN
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_setting %s %s', p_target, p_value));
@@ -17742,10 +17769,10 @@ CREATE TABLE ops.setting (
     CONSTRAINT alert_settings_are_bounded CHECK ((((name <> 'alert_dedup_window_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (86400)::numeric))) AND ((name <> 'alert_rate_limit_per_minute'::text) OR ((value >= (1)::numeric) AND (value <= (600)::numeric) AND (value = trunc(value)))) AND ((name <> 'alert_max_attempts'::text) OR ((value >= (1)::numeric) AND (value <= (20)::numeric) AND (value = trunc(value)))))),
     CONSTRAINT clock_skew_is_small CHECK (((name <> 'max_clock_skew_seconds'::text) OR ((value >= (0)::numeric) AND (value <= (3600)::numeric)))),
     CONSTRAINT live_burn_in_days_is_bounded CHECK (((name <> 'live_burn_in_days'::text) OR ((value >= (0)::numeric) AND (value <= (365)::numeric)))),
-    CONSTRAINT ml_settings_are_bounded CHECK ((((name <> 'ml_min_confidence'::text) OR ((value >= 0.5) AND (value <= 0.9999))) AND ((name <> ALL (ARRAY['ml_pbo_max'::text, 'ml_paper_max_drawdown'::text, 'ml_live_canary_max_drawdown'::text])) OR ((value >= (0)::numeric) AND (value <= (1)::numeric))) AND ((name <> ALL (ARRAY['ml_paper_max_turnover'::text, 'ml_live_canary_max_turnover'::text])) OR ((value >= (0)::numeric) AND (value <= (1000)::numeric))))),
+    CONSTRAINT ml_settings_are_bounded CHECK ((((name <> 'ml_min_confidence'::text) OR ((value >= 0.5) AND (value <= 0.9999))) AND ((name <> ALL (ARRAY['ml_pbo_max'::text, 'ml_paper_max_drawdown'::text, 'ml_live_canary_max_drawdown'::text])) OR ((value >= (0)::numeric) AND (value <= (1)::numeric))) AND ((name <> ALL (ARRAY['ml_paper_max_turnover'::text, 'ml_live_canary_max_turnover'::text])) OR ((value >= (0)::numeric) AND (value <= (1000)::numeric))) AND ((name <> 'ml_min_slippage_bps'::text) OR ((value >= (0)::numeric) AND (value <= (500)::numeric))) AND ((name <> 'ml_drift_psi_threshold'::text) OR ((value >= 0.01) AND (value <= (10)::numeric))) AND ((name <> ALL (ARRAY['ml_drift_ks_alpha'::text, 'ml_drift_hit_rate_alpha'::text])) OR ((value >= 0.0001) AND (value <= 0.5))))),
     CONSTRAINT reconcile_tolerance_is_small CHECK (((name <> 'reconcile_tolerance'::text) OR ((value >= (0)::numeric) AND (value <= (1)::numeric)))),
     CONSTRAINT retention_days_are_bounded CHECK (((name <> ALL (ARRAY['retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text])) OR ((value >= (0)::numeric) AND (value <= (3650)::numeric) AND (value = trunc(value))))),
-    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text, 'retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text, 'ml_min_confidence'::text, 'ml_pbo_max'::text, 'ml_paper_max_drawdown'::text, 'ml_paper_max_turnover'::text, 'ml_live_canary_max_drawdown'::text, 'ml_live_canary_max_turnover'::text]))),
+    CONSTRAINT setting_name_is_known CHECK ((name = ANY (ARRAY['max_clock_skew_seconds'::text, 'reconcile_tolerance'::text, 'live_burn_in_days'::text, 'alert_dedup_window_seconds'::text, 'alert_rate_limit_per_minute'::text, 'alert_max_attempts'::text, 'two_person_rule'::text, 'retention_log_days'::text, 'retention_report_days'::text, 'retention_chaos_days'::text, 'ml_min_confidence'::text, 'ml_pbo_max'::text, 'ml_paper_max_drawdown'::text, 'ml_paper_max_turnover'::text, 'ml_live_canary_max_drawdown'::text, 'ml_live_canary_max_turnover'::text, 'ml_min_slippage_bps'::text, 'ml_drift_psi_threshold'::text, 'ml_drift_ks_alpha'::text, 'ml_drift_hit_rate_alpha'::text]))),
     CONSTRAINT setting_reason_is_given CHECK ((length(btrim(reason)) > 0)),
     CONSTRAINT setting_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT setting_revision_is_positive CHECK ((revision > 0)),
@@ -17760,7 +17787,7 @@ ALTER TABLE ops.setting OWNER TO predator_owner;
 -- Name: TABLE setting; Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days before live, 0..365. alert_*: the notifier''s pacing. two_person_rule: 0 or 1. retention_log_days, retention_report_days, retention_chaos_days: how many days predator retention apply keeps log files, reports and chaos work directories, 0..3650 (0 = for ever); never rows of the database. ml_*: the model promotion gate''s thresholds (api.evaluate_promotion, docs/ml.md): ml_min_confidence 0.5..0.9999 (DSR threshold and MinTRL confidence), ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000.';
+COMMENT ON TABLE ops.setting IS 'Operator settings of the database, append-only: the value in force is the highest revision (set with api.set_setting, audited). max_clock_skew_seconds: how far a business time may run ahead of the wall clock, 0..3600 seconds. reconcile_tolerance: the largest balance difference per currency that reconciliation still counts as clean, 0..1. live_burn_in_days: the forward paper or shadow days before live, 0..365. alert_*: the notifier''s pacing. two_person_rule: 0 or 1. retention_log_days, retention_report_days, retention_chaos_days: how many days predator retention apply keeps log files, reports and chaos work directories, 0..3650 (0 = for ever); never rows of the database. ml_*: the model promotion gate''s thresholds (api.evaluate_promotion, docs/ml.md): ml_min_confidence 0.5..0.9999 (DSR threshold and MinTRL confidence), ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000, ml_min_slippage_bps 0..500 (the least slippage a model''s figures may assume); the retraining job''s drift rule: ml_drift_psi_threshold 0.01..10, ml_drift_ks_alpha and ml_drift_hit_rate_alpha 0.0001..0.5.';
 
 
 --

@@ -93,7 +93,8 @@ def train_cmd(family: str, venue: str, symbols: str, scopes: tuple[str, ...], st
         ds = load_dataset(conn, DatasetSpec(venue, syms, t0, t1))
         click.echo(f"dataset {ds.dataset_hash[:16]}… {venue} {','.join(syms)} [{t0:%Y-%m-%d}, {t1:%Y-%m-%d}), "
                    f"{sum(len(b) for b in ds.bars)} bars; selection before {sel:%Y-%m-%d}; taker fee "
-                   f"{ds.taker_fee_bps:g} bps{'' if ds.fee_from_db else ' (default: none in the database)'}")
+                   f"{ds.taker_fee_bps:g} bps{'' if ds.fee_from_db else ' (default: none in the database)'}, slippage "
+                   f"{ds.min_slippage_bps:g} bps{'' if ds.slippage_from_db else ' (default: none in the database)'}")
         with Progress(len(chosen), f"ml train {family}", unit="model") as bar:
             for scope in chosen:
                 scope = scope if scope == "global" else scope.upper()
@@ -145,8 +146,9 @@ def evaluate_cmd(model_id: str, no_record: bool) -> None:
             raise NotFoundError(f"model {model_id} has no hold-out hours in its dataset (it ends at its selection end)")
         records = [f.record("holdout") for f in folds] if no_record else list(record_holdout(conn, model_id, folds))
         conn.commit()
+    v = row.params["validation"]
     click.echo(f"{model_id}: hold-out {'measured (not recorded)' if no_record else 'recorded'}, net of "
-               f"{row.params['validation']['fee_bps']:g} bps taker fee")
+               f"{v['fee_bps']:g} bps taker fee and {float(v.get('slippage_bps', 0.0)):g} bps slippage")
     for r in records:
         click.echo(_fold_line(r))
 
@@ -243,20 +245,28 @@ def _fig(value: object) -> str:
               help="Fewest training samples of a walk-forward fold.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the artefacts are written (default PREDATOR_HOME/models).")
+@click.option("--psi-threshold", type=click.FloatRange(0, 10, min_open=True), default=None,
+              help="Own PSI threshold, at most the setting ml_drift_psi_threshold in force (default: the setting).")
+@click.option("--ks-alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              help="Own KS level, at least the setting ml_drift_ks_alpha in force (default: the setting).")
 @click.option("--once", is_flag=True, help="Run once now and exit (otherwise run on --cron until interrupted).")
 @click.option("--cron", "cron_expr", default="10 0 * * *", show_default=True,
               help="When to run, crontab fields in UTC (without --once).")
 def retrain_cmd(scope: str, family: str, venue: str, symbols: str, hours: int, end: str | None, mode: str,
                 recent_hours: int, holdout_hours: int, groups: int, embargo: int, min_train: int,
-                out_dir: Path | None, once: bool, cron_expr: str) -> None:
+                out_dir: Path | None, psi_threshold: float | None, ks_alpha: float | None, once: bool,
+                cron_expr: str) -> None:
     """Run the retraining job (predator.ml.retrain.RetrainJob) once (--once) or on a schedule (--cron): load the
     last HOURS hours of SYMBOLS, check the features for drift, and when due (--mode) train a candidate of FAMILY on
     SCOPE and record it in the registry as the worker (model, every trial, the selection folds:
     predator.ml.registry.record_model). A candidate never promotes itself: the worker is refused the gate;
     predator ml evaluate measures its hold-out (--holdout-hours) and the operator judges it (predator ml promote).
+    The drift thresholds are the operator settings ml_drift_* (read each run); --psi-threshold and --ks-alpha may
+    be stricter, never looser (a usage error).
 
     Exit 4 when the candidate is already registered (the same artefact: nothing recorded again)."""
     from predator.ml.dataset import Dataset, load_dataset
+    from predator.ml.drift import DriftRule
     from predator.ml.registry import record_model
     from predator.ml.retrain import RetrainConfig, RetrainJob, cron, latest_window_spec
     from predator.ml.train import TrainedModel
@@ -280,6 +290,16 @@ def retrain_cmd(scope: str, family: str, venue: str, symbols: str, hours: int, e
         loaded["ds"] = ds
         return ds
 
+    def rule() -> DriftRule:
+        with target.connect("worker") as conn:
+            s = ml_api.drift_settings(conn)
+        return DriftRule.in_force(s.psi_threshold, s.ks_alpha, s.hit_rate_alpha)
+
+    try:
+        rule().stricter(psi_threshold, ks_alpha)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+
     def record(candidate: TrainedModel) -> int:
         with target.connect("worker") as conn:
             rec = record_model(conn, candidate, loaded["ds"])
@@ -288,8 +308,9 @@ def retrain_cmd(scope: str, family: str, venue: str, symbols: str, hours: int, e
 
     cfg = RetrainConfig(scope=scope, out_dir=out_dir or (config.home() / "models"), family=family,
                         mode="schedule" if mode == "schedule" else "drift", recent_hours=recent_hours,
-                        n_groups=groups, embargo=embargo, min_train=min_train, holdout_hours=holdout_hours)
-    job = RetrainJob(load, record, cfg)
+                        n_groups=groups, embargo=embargo, min_train=min_train, holdout_hours=holdout_hours,
+                        psi_threshold=psi_threshold, ks_alpha=ks_alpha)
+    job = RetrainJob(load, record, cfg, rule=rule)
     if trigger is None:
         out = job.run()
         ds = loaded["ds"]

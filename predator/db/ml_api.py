@@ -285,3 +285,34 @@ def gate_settings(conn: psycopg.Connection[Any]) -> dict[str, Decimal]:
     """The promotion gate's thresholds in force (``api.settings``, names ``ml_*``)."""
     rows = conn.execute(r"SELECT name, value FROM api.settings WHERE name LIKE 'ml\_%' ORDER BY name").fetchall()
     return {str(n): Decimal(v) for n, v in rows}
+
+
+def min_slippage_bps(conn: psycopg.Connection[Any]) -> Decimal | None:
+    """The operator setting ``ml_min_slippage_bps`` in force (``api.settings``; any login role): the least slippage,
+    in basis points of notional per change of position, a model's out-of-sample figures may assume (the promotion
+    gate refuses less: costs_understated). None when unset."""
+    row = conn.execute("SELECT value FROM api.settings WHERE name = 'ml_min_slippage_bps'").fetchone()
+    return None if row is None else Decimal(row[0])
+
+
+@dataclass(frozen=True)
+class DriftSettings:
+    """The retraining job's drift rule in force (operator settings, docs/ml.md "Retraining"): ``psi_threshold``
+    (``ml_drift_psi_threshold``; a caller may go lower, never higher), ``ks_alpha`` (``ml_drift_ks_alpha``) and
+    ``hit_rate_alpha`` (``ml_drift_hit_rate_alpha``; a caller may go higher, never lower). None for a setting
+    that is unset."""
+
+    psi_threshold: Decimal | None
+    ks_alpha: Decimal | None
+    hit_rate_alpha: Decimal | None
+
+
+def drift_settings(conn: psycopg.Connection[Any]) -> DriftSettings:
+    """The drift settings in force (``api.settings``, names ``ml_drift_*``; any login role)."""
+    rows = dict(conn.execute(r"SELECT name, value FROM api.settings WHERE name LIKE 'ml\_drift\_%'").fetchall())
+
+    def get(name: str) -> Decimal | None:
+        v = rows.get(name)
+        return None if v is None else Decimal(v)
+
+    return DriftSettings(get("ml_drift_psi_threshold"), get("ml_drift_ks_alpha"), get("ml_drift_hit_rate_alpha"))

@@ -27,11 +27,15 @@ import numpy as np
 import numpy.typing as npt
 import psycopg
 
-from predator.db import market_api, reads
+from predator.db import market_api, ml_api, reads
 from predator.marketdata.dataset import dataset_hash_of
 from predator.strategies.base import Context, History, Signal
 
 HOUR = 3600
+#: Slippage per change of position used when the database holds no ``ml_min_slippage_bps`` (basis points of
+#: notional; the paper venue's default fixed slippage, predator.venues.paper).
+DEFAULT_MIN_SLIPPAGE_BPS = 2.0
+
 #: Taker fee used when the database holds no fee tier for the venue (basis points of notional).
 DEFAULT_TAKER_FEE_BPS = 10.0
 
@@ -90,7 +94,9 @@ class DatasetSpec:
 class Dataset:
     """A loaded dataset: its spec, ``dataset_hash`` (``api.dataset_hash``'s, checked against the bars read),
     per-symbol digests, the venue's taker fee in bps (:data:`DEFAULT_TAKER_FEE_BPS` when the database holds
-    none, ``fee_from_db`` False) and the bars."""
+    none, ``fee_from_db`` False), the bars, and the least slippage per change of position the model lane's figures
+    assume, ``min_slippage_bps`` (the operator setting ``ml_min_slippage_bps``; :data:`DEFAULT_MIN_SLIPPAGE_BPS`
+    when unset, ``slippage_from_db`` False)."""
 
     spec: DatasetSpec
     dataset_hash: str
@@ -98,6 +104,8 @@ class Dataset:
     taker_fee_bps: float
     fee_from_db: bool
     bars: tuple[SymbolBars, ...]
+    min_slippage_bps: float = DEFAULT_MIN_SLIPPAGE_BPS
+    slippage_from_db: bool = False
 
     def symbol(self, name: str) -> SymbolBars:
         for b in self.bars:
@@ -128,7 +136,9 @@ def load_dataset(conn: psycopg.Connection[Any], spec: DatasetSpec) -> Dataset:
         raise DatasetHashMismatch(f"the bars read hash to {local}, api.dataset_hash says {recorded.dataset_hash}")
     tier = reads.fee_tier(conn, spec.venue)
     fee = float(tier.taker_fee_bps) if tier is not None else DEFAULT_TAKER_FEE_BPS
-    return Dataset(spec, recorded.dataset_hash, recorded.digests, fee, tier is not None, tuple(bars))
+    slippage = ml_api.min_slippage_bps(conn)
+    return Dataset(spec, recorded.dataset_hash, recorded.digests, fee, tier is not None, tuple(bars),
+                   DEFAULT_MIN_SLIPPAGE_BPS if slippage is None else float(slippage), slippage is not None)
 
 
 # --- features -----------------------------------------------------------------------------------------------

@@ -30,6 +30,11 @@
 The autocorrelation time is estimated from the reference alone (the recent window is too short), and under a
 regime change the recent sample may be more persistent than the reference; the thresholds are settings.
 
+The thresholds in force are operator settings of the database (:class:`DriftRule`; ``ml_drift_psi_threshold``,
+``ml_drift_ks_alpha``, ``ml_drift_hit_rate_alpha``, read through ``predator.db.ml_api.drift_settings``; the
+constants below are their shipped defaults). A caller may be stricter — a lower PSI threshold, higher test levels,
+so more drift is detected and more candidates trained — never looser (:meth:`DriftRule.stricter`).
+
 A drift only makes a **candidate**: the retraining job records it; promotion stays the operator's
 (``api.evaluate_promotion``).
 """
@@ -39,6 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +54,7 @@ from scipy.stats import binomtest, chi2, ks_2samp, rankdata
 from predator.errors import StatisticsInputError
 
 FloatArray = npt.NDArray[np.float64]
+Number = float | Decimal
 
 #: Shares below this are floored (an empty bin would make ln(a/e) infinite).
 PSI_FLOOR = 1e-4
@@ -59,6 +66,42 @@ KS_PSI_FLOOR = 0.1
 KS_ALPHA = 0.01
 #: Level of the one-sided binomial test of a fall of the forward hit rate.
 HIT_RATE_ALPHA = 0.01
+
+
+@dataclass(frozen=True)
+class DriftRule:
+    """The drift rule's thresholds: ``psi_threshold`` (a feature drifts when its PSI exceeds it and its null
+    quantile; raising it is a loosening), ``ks_alpha`` (the KS tests' family-wise level) and ``hit_rate_alpha``
+    (the hit-rate fall test's level; lowering either is a loosening). Defaults: the shipped settings."""
+
+    psi_threshold: float = PSI_THRESHOLD
+    ks_alpha: float = KS_ALPHA
+    hit_rate_alpha: float = HIT_RATE_ALPHA
+
+    @classmethod
+    def in_force(cls, psi_threshold: Number | None, ks_alpha: Number | None,
+                 hit_rate_alpha: Number | None) -> DriftRule:
+        """The rule of the settings in force (``None``: unset, the shipped default)."""
+        return cls(PSI_THRESHOLD if psi_threshold is None else float(psi_threshold),
+                   KS_ALPHA if ks_alpha is None else float(ks_alpha),
+                   HIT_RATE_ALPHA if hit_rate_alpha is None else float(hit_rate_alpha))
+
+    def stricter(self, psi_threshold: float | None = None, ks_alpha: float | None = None,
+                 hit_rate_alpha: float | None = None) -> DriftRule:
+        """This rule with a caller's own thresholds (``None``: this rule's). Raises ``ValueError`` when one is
+        looser than this rule's: a PSI threshold above it, a test level below it (or a level outside (0, 1), a
+        threshold not positive)."""
+        psi = self.psi_threshold if psi_threshold is None else psi_threshold
+        ks = self.ks_alpha if ks_alpha is None else ks_alpha
+        hit = self.hit_rate_alpha if hit_rate_alpha is None else hit_rate_alpha
+        if not (0.0 < psi <= self.psi_threshold and self.ks_alpha <= ks < 1.0 and self.hit_rate_alpha <= hit < 1.0):
+            raise ValueError(f"drift thresholds PSI {psi:g}, KS alpha {ks:g}, hit-rate alpha {hit:g} are looser than "
+                             f"the settings in force (PSI at most {self.psi_threshold:g}, KS alpha at least "
+                             f"{self.ks_alpha:g}, hit-rate alpha at least {self.hit_rate_alpha:g}) or out of range: "
+                             "a caller may be stricter, never looser")
+        return DriftRule(psi, ks, hit)
+
+
 #: Level of the PSI's null quantile (the chance-drift allowance).
 PSI_ALPHA = 0.01
 #: Bars each feature of :data:`predator.ml.dataset.FEATURE_NAMES` reads: consecutive values share all but one, so

@@ -19,9 +19,11 @@ the live track record MinTRL asks for.
 
 Figures recorded (the registry's units): per-hour net returns' n, mean, **population** standard deviation, skew and
 kurtosis (moment estimators, not excess), Sharpe ratio mean/std per hour; total log returns Σ ln(1 + r) of the
-strategy and of buy-and-hold on the same hours (entry fee paid); turnover = traded notional / equity per hour (the
-training code's count of position changes per hour divided by the number of symbols of an equal-weight book);
-maximum drawdown of the compounded net equity (a fraction).
+strategy and of buy-and-hold on the same hours (entry fee and slippage paid), every figure net of the model's
+recorded costs (``validation.fee_bps`` + ``validation.slippage_bps`` per change of position; a model recorded before
+slippage was modelled has none and is measured at 0, and the gate refuses it: costs_not_recorded); turnover = traded
+notional / equity per hour (the training code's count of position changes per hour divided by the number of symbols
+of an equal-weight book); maximum drawdown of the compounded net equity (a fraction).
 """
 
 from __future__ import annotations
@@ -170,6 +172,7 @@ def selection_folds(model: TrainedModel, dataset: Dataset) -> list[FoldSeries]:
         raise LineageMismatch(f"model {model.model_id}: {len(chosen.folds)} folds trained, {len(folds)} rebuilt from "
                               "the dataset: it is not the dataset the model was trained on")
     fee = float(model.validation["fee_bps"])
+    slip = float(model.validation.get("slippage_bps", 0.0))
     out: list[FoldSeries] = []
     start = 0
     for fold, fm in zip(folds, chosen.folds, strict=True):
@@ -179,16 +182,18 @@ def selection_folds(model: TrainedModel, dataset: Dataset) -> list[FoldSeries]:
             raise LineageMismatch(f"model {model.model_id}: fold {fm.fold} spans other hours in the dataset given")
         r = np.asarray(chosen.oos_returns[start:start + fm.n_obs], dtype=np.float64)
         start += fm.n_obs
-        out.append(FoldSeries(fm.fold, hours, r, _buy_hold(te, fee), fm.turnover / len(symbols)))
+        out.append(FoldSeries(fm.fold, hours, r, _buy_hold(te, fee, slip), fm.turnover / len(symbols)))
     return out
 
 
 def holdout_folds(model_text: str, dataset: Dataset, *, scope: str, labels: LabelSpec, selection_end_hour: int,
-                  embargo_hours: int, threshold: float, fee_bps: float) -> list[FoldSeries]:
+                  embargo_hours: int, threshold: float, fee_bps: float,
+                  slippage_bps: float = 0.0) -> list[FoldSeries]:
     """The artefact ``model_text`` on the hold-out: every sample of ``scope`` whose decision hour is at least
     ``selection_end_hour + embargo_hours`` (training read only labels ending before ``selection_end_hour``), cut
     by calendar year (UTC) into folds 0, 1, … (recorded as kind ``holdout``); the long/flat strategy of training,
-    net of ``fee_bps``. A year with fewer than two decision hours is left out (the next year takes its number)."""
+    net of ``fee_bps`` + ``slippage_bps`` per change of position (buy-and-hold paying them on entry). A year
+    with fewer than two decision hours is left out (the next year takes its number)."""
     s = samples(dataset, _scope_symbols(dataset, scope), labels)
     first = selection_end_hour + embargo_hours
     s = s.take(np.flatnonzero(s.t0 >= first).astype(np.int64))
@@ -203,8 +208,8 @@ def holdout_folds(model_text: str, dataset: Dataset, *, scope: str, labels: Labe
         hours = np.unique(te.t0).astype(np.int64)
         if hours.size < 2:
             continue
-        r, turnover = strategy_returns(predict_proba(model_text, te.x), te, threshold, fee_bps)
-        out.append(FoldSeries(len(out), hours, r, _buy_hold(te, fee_bps),
+        r, turnover = strategy_returns(predict_proba(model_text, te.x), te, threshold, fee_bps, slippage_bps)
+        out.append(FoldSeries(len(out), hours, r, _buy_hold(te, fee_bps, slippage_bps),
                               turnover / len(te.symbols)))
     return out
 
@@ -329,4 +334,5 @@ def evaluate_registered(conn: psycopg.Connection[Any], row: ml_api.Model, datase
         raise errors.DataError(f"model {row.model_id} was selected on its whole dataset: it has no hold-out")
     return holdout_folds(path.read_text(), dataset, scope=str(p["scope"]), labels=LabelSpec(**p["labels"]),
                          selection_end_hour=int(v["selection_end_hour"]), embargo_hours=int(v["embargo_hours"]),
-                         threshold=float(v["threshold"]), fee_bps=float(v["fee_bps"]))
+                         threshold=float(v["threshold"]), fee_bps=float(v["fee_bps"]),
+                         slippage_bps=float(v.get("slippage_bps", 0.0)))

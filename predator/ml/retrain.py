@@ -17,7 +17,10 @@ One run (:meth:`RetrainJob.run`):
    decision time: the last ``recent_hours`` hours are *recent*, the earlier bars the *reference* (what a model
    trained on this window before those hours saw); :func:`predator.ml.drift.feature_drift` compares them.
 3. If ``forward`` is given, it returns the recent decisions' outcomes (1 right, 0 wrong) and the hit rate
-   expected of the current model; :func:`predator.ml.drift.hit_rate_fall` tests for a fall.
+   expected of the current model; :func:`predator.ml.drift.hit_rate_fall` tests for a fall. The thresholds of
+   both tests are the :class:`~predator.ml.drift.DriftRule` ``rule()`` returns each run (in production the
+   operator settings ``ml_drift_*`` read through ``predator.db.ml_api.drift_settings``; without ``rule`` the
+   shipped defaults), made stricter by the config's own when it has any (never looser: ``ValueError``).
 4. ``mode="schedule"`` trains every run; ``mode="drift"`` trains only if a feature drifted or the hit rate
    fell. Training uses the whole window (``selection_end`` None) or, with ``holdout_hours`` > 0, selects on the
    labels that end before the window's last ``holdout_hours`` hours (which ``predator ml evaluate`` then measures
@@ -47,9 +50,8 @@ from apscheduler.triggers.cron import CronTrigger
 from predator import seams
 from predator.ml.dataset import FEATURE_NAMES, HOUR, Dataset, DatasetSpec, feature_matrix
 from predator.ml.drift import (
-    KS_ALPHA,
-    PSI_THRESHOLD,
     DriftReport,
+    DriftRule,
     HitRateCheck,
     feature_drift,
     hit_rate_fall,
@@ -81,8 +83,9 @@ def latest_window_spec(venue: str, symbols: Sequence[str], hours: int, now: date
 class RetrainConfig:
     """What the job trains and when. ``family``/``scope`` as :func:`train_family`'s; ``out_dir`` where artefacts
     go; ``mode`` "schedule" (train every run) or "drift" (train only on drift); ``recent_hours`` the recent part
-    of the window compared with the rest; ``psi_threshold``/``ks_alpha`` the drift rule's
-    (:mod:`predator.ml.drift`); ``min_forward_obs`` the fewest forward outcomes the hit-rate test needs;
+    of the window compared with the rest; ``psi_threshold``/``ks_alpha``/``hit_rate_alpha`` the caller's own
+    drift thresholds (None: the rule in force; :mod:`predator.ml.drift`), stricter than the rule in force or the
+    run raises ``ValueError``; ``min_forward_obs`` the fewest forward outcomes the hit-rate test needs;
     ``holdout_hours`` (default 0: none) the last hours of the window kept out of training and selection — the
     candidate's hold-out, the evidence the promotion gate judges; the rest goes to :func:`train_family`
     (``version`` the code version to record, default the git commit)."""
@@ -92,8 +95,9 @@ class RetrainConfig:
     family: str = "lgbm_tb"
     mode: Literal["schedule", "drift"] = "drift"
     recent_hours: int = 24 * 30
-    psi_threshold: float = PSI_THRESHOLD
-    ks_alpha: float = KS_ALPHA
+    psi_threshold: float | None = None
+    ks_alpha: float | None = None
+    hit_rate_alpha: float | None = None
     min_forward_obs: int = 30
     trials: Sequence[Mapping[str, Any]] = LGBM_TB_TRIALS
     labels: LabelSpec = LabelSpec()
@@ -111,7 +115,7 @@ class RetrainConfig:
 class RetrainOutcome:
     """One run: ``started`` (wall clock, UTC), ``trigger`` (schedule, drift, hit_rate, or none: nothing
     trained), the ``drift`` report, the ``hit_rate`` check (None without a forward record), the ``candidate``
-    trained (None if none) and ``record_id`` (the recorder's id)."""
+    trained (None if none), ``record_id`` (the recorder's id) and the drift ``rule`` it applied."""
 
     started: datetime
     trigger: Trigger
@@ -119,6 +123,7 @@ class RetrainOutcome:
     hit_rate: HitRateCheck | None
     candidate: TrainedModel | None
     record_id: int | None
+    rule: DriftRule = DriftRule()
 
 
 def split_features(dataset: Dataset, symbols: Sequence[str], recent_hours: int) -> tuple[npt.NDArray[np.float64],
@@ -151,6 +156,7 @@ class RetrainJob:
     record: Recorder
     config: RetrainConfig
     forward: ForwardRecord | None = None
+    rule: Callable[[], DriftRule] | None = None
     keep: int = 20
     outcomes: deque[RetrainOutcome] = field(init=False)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
@@ -164,15 +170,17 @@ class RetrainJob:
         with self._lock:
             started = seams.wall_now()
             cfg = self.config
+            rule = (self.rule() if self.rule is not None else DriftRule()).stricter(
+                cfg.psi_threshold, cfg.ks_alpha, cfg.hit_rate_alpha)
             ds = self.load()
             symbols = ds.spec.symbols if cfg.scope == "global" else (cfg.scope,)
             reference, recent = split_features(ds, symbols, cfg.recent_hours)
-            drift = feature_drift(reference, recent, FEATURE_NAMES, psi_threshold=cfg.psi_threshold,
-                                  ks_alpha=cfg.ks_alpha)
+            drift = feature_drift(reference, recent, FEATURE_NAMES, psi_threshold=rule.psi_threshold,
+                                  ks_alpha=rule.ks_alpha)
             hit: HitRateCheck | None = None
             if self.forward is not None:
                 outcomes, expected = self.forward()
-                hit = hit_rate_fall(outcomes, expected, min_obs=cfg.min_forward_obs)
+                hit = hit_rate_fall(outcomes, expected, min_obs=cfg.min_forward_obs, alpha=rule.hit_rate_alpha)
             trigger: Trigger
             if cfg.mode == "schedule":
                 trigger = "schedule"
@@ -198,7 +206,7 @@ class RetrainJob:
             else:
                 log.info("retrain %s %s: no drift (max PSI %.3f), nothing trained", cfg.family, cfg.scope,
                          drift.max_psi)
-            outcome = RetrainOutcome(started, trigger, drift, hit, candidate, record_id)
+            outcome = RetrainOutcome(started, trigger, drift, hit, candidate, record_id, rule)
             self.outcomes.append(outcome)
             return outcome
 

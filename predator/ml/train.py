@@ -10,7 +10,9 @@ Validation: :func:`predator.ml.validation.purged_walk_forward` over the selectio
 ends before ``selection_end``); additionally every training sample's label must end before the test fold's first
 decision hour minus ``embargo`` hours (a gap on the training side). A trial (one hyper-parameter set) is trained on
 each fold's training samples and predicts the fold's test samples; the strategy is long for the next hour when
-P(up) > ``threshold``, else flat, paying the taker fee on every change of position. The trial with the highest
+P(up) > ``threshold``, else flat, paying the taker fee and the slippage on every change of position (costs: the
+venue's taker fee and the operator setting ``ml_min_slippage_bps`` from the database, through
+:func:`predator.ml.dataset.load_dataset`; a trainer may assume more, never less). The trial with the highest
 out-of-sample Sharpe ratio over all its folds' hourly net returns is selected; the model recorded is that trial
 refit on every selection sample. Nothing after ``selection_end`` is read by training or selection.
 
@@ -153,10 +155,10 @@ def predict_proba(model_text: str, x: FloatArray) -> FloatArray:
 @dataclass(frozen=True)
 class FoldMetrics:
     """One out-of-sample fold of the strategy: its test hours [first_hour, last_hour] (hours since the epoch)
-    and over its hourly net returns (after fees) n_obs, mean, std (ddof 1), skew and kurtosis (moment
-    estimators, kurtosis NOT excess), Sharpe ratio per hour; buy-and-hold's mean and Sharpe ratio on the same
-    hours and samples; turnover (sum of |position changes| / n_obs); max drawdown of the compounded net equity;
-    and the training set's size and last label end hour."""
+    and over its hourly net returns (after fees and slippage) n_obs, mean, std (ddof 1), skew and kurtosis (moment
+    estimators, kurtosis NOT excess), Sharpe ratio per hour; buy-and-hold's mean (net of its entry costs) and
+    Sharpe ratio on the same hours and samples; turnover (sum of |position changes| / n_obs); max drawdown of
+    the compounded net equity; and the training set's size and last label end hour."""
 
     fold: int
     first_hour: int
@@ -188,13 +190,15 @@ def _moments(r: FloatArray) -> tuple[float, float, float, float, float]:
     return mean, std, float(np.mean(d ** 3)) / m2 ** 1.5, float(np.mean(d ** 4)) / (m2 * m2), mean / std
 
 
-def strategy_returns(proba: FloatArray, test: Samples, threshold: float, fee_bps: float) -> tuple[FloatArray, float]:
+def strategy_returns(proba: FloatArray, test: Samples, threshold: float, fee_bps: float,
+                     slippage_bps: float = 0.0) -> tuple[FloatArray, float]:
     """Hourly net returns of the long/flat strategy on ``test`` (per symbol, in time order, averaged across the
     symbols deciding in the same hour: an equal-weight book), and its turnover per observation. A position
     taken at decision hour t earns the symbol's return to the next close; every change of position pays
-    ``fee_bps`` of notional; the book starts flat. Round-trip samples (``test.round_trip``): a taken event earns
-    its trade's return and pays the fee twice (entry and exit), turnover 2 per taken event."""
-    fee = fee_bps / 10_000.0
+    ``fee_bps`` + ``slippage_bps`` of notional (the cost of a market order: the taker fee and the fill's distance
+    from the decision price); the book starts flat. Round-trip samples (``test.round_trip``): a taken event earns
+    its trade's return and pays the costs twice (entry and exit), turnover 2 per taken event."""
+    fee = (fee_bps + slippage_bps) / 10_000.0
     pos = (proba > threshold).astype(np.float64)
     net = np.empty(pos.size)
     turnover = 0.0
@@ -213,16 +217,18 @@ def strategy_returns(proba: FloatArray, test: Samples, threshold: float, fee_bps
     return per_hour.astype(np.float64), turnover / max(hours.size, 1)
 
 
-def _buy_hold(test: Samples, fee_bps: float) -> FloatArray:
-    """Equal-weight buy-and-hold on the same hours and symbols: the next-hour returns, the entry fee paid on the
-    first hour of each symbol. Round-trip samples: every event taken (the primary strategy alone), each paying the
-    fee twice."""
+def _buy_hold(test: Samples, fee_bps: float, slippage_bps: float = 0.0) -> FloatArray:
+    """Equal-weight buy-and-hold on the same hours and symbols: the next-hour returns, the entry costs (fee +
+    slippage, as the strategy pays them: the benchmark buys with a market order too) paid on the first hour of
+    each symbol; no exit is charged (the position is still held at the fold's end). Round-trip samples: every
+    event taken (the primary strategy alone), each paying the costs twice."""
+    cost = (fee_bps + slippage_bps) / 10_000.0
     r = test.next_ret.copy()
     if test.round_trip:
-        r -= 2.0 * fee_bps / 10_000.0
+        r -= 2.0 * cost
     else:
         for k in np.unique(test.symbol):
-            r[np.flatnonzero(test.symbol == k)[0]] -= fee_bps / 10_000.0
+            r[np.flatnonzero(test.symbol == k)[0]] -= cost
     hours, inverse = np.unique(test.t0, return_inverse=True)
     out: FloatArray = (np.bincount(inverse, weights=r) / np.bincount(inverse)).astype(np.float64)
     return out
@@ -297,12 +303,13 @@ class CPCVDistribution:
 
 
 def cpcv_sharpe_distribution(s: Samples, params: Mapping[str, Any], *, n_groups: int, n_test_groups: int,
-                             embargo: int, threshold: float, fee_bps: float,
+                             embargo: int, threshold: float, fee_bps: float, slippage_bps: float = 0.0,
                              min_train: int = 1) -> CPCVDistribution:
     """Train ``params`` on every split of :func:`combinatorial_purged_splits` of ``s`` (purged, ``embargo`` hours
     after each test group), predict its test groups, assemble the predictions into the :func:`cpcv_paths` and
-    measure each path's strategy (:func:`strategy_returns`, long when P > ``threshold``, ``fee_bps`` per change)
-    over all samples: the distribution of out-of-sample Sharpe ratios. Each path tests every sample exactly
+    measure each path's strategy (:func:`strategy_returns`, long when P > ``threshold``, ``fee_bps`` +
+    ``slippage_bps`` per change) over all samples: the distribution of out-of-sample Sharpe ratios. Each path
+    tests every sample exactly
     once, with a model that never trained on a label overlapping or embargoed after that sample's group.
     Deterministic (the LightGBM settings of :data:`FIXED_PARAMS`). Raises ``ValueError`` when a split has fewer
     than ``min_train`` training samples."""
@@ -325,7 +332,7 @@ def cpcv_sharpe_distribution(s: Samples, params: Mapping[str, Any], *, n_groups:
     n_obs: list[int] = []
     for path in paths:
         p = np.concatenate([proba[(path[g], g)] for g in range(n_groups)])
-        r, _ = strategy_returns(p, s, threshold, fee_bps)
+        r, _ = strategy_returns(p, s, threshold, fee_bps, slippage_bps)
         sharpes.append(_moments(r)[4])
         n_obs.append(int(r.size))
     arr = np.asarray(sharpes, dtype=np.float64)
@@ -388,8 +395,10 @@ def code_version() -> str:
 
 
 def evaluate_trial(s: Samples, folds: Sequence[Fold], trial: int, params: Mapping[str, Any], *, threshold: float,
-                   fee_bps: float, cpcv: CPCVSpec | None = None, embargo: int = 0) -> Trial:
-    """Train ``params`` on each fold's training samples, predict its test samples, and measure the strategy; with
+                   fee_bps: float, slippage_bps: float = 0.0, cpcv: CPCVSpec | None = None,
+                   embargo: int = 0) -> Trial:
+    """Train ``params`` on each fold's training samples, predict its test samples, and measure the strategy net of
+    ``fee_bps`` + ``slippage_bps`` per change of position (buy-and-hold paying them on entry); with
     ``cpcv``, also its CPCV distribution of out-of-sample Sharpe ratios (:func:`cpcv_sharpe_distribution`,
     ``embargo`` hours)."""
     metrics: list[FoldMetrics] = []
@@ -397,8 +406,8 @@ def evaluate_trial(s: Samples, folds: Sequence[Fold], trial: int, params: Mappin
     for j, fold in enumerate(folds):
         tr, te = s.take(fold.train), s.take(fold.test)
         proba = predict_proba(fit_model_text(tr.x, tr.y, params), te.x)
-        r, turnover = strategy_returns(proba, te, threshold, fee_bps)
-        bh = _buy_hold(te, fee_bps)
+        r, turnover = strategy_returns(proba, te, threshold, fee_bps, slippage_bps)
+        bh = _buy_hold(te, fee_bps, slippage_bps)
         mean, std, skew, kurt, sharpe = _moments(r)
         bh_mean, _, _, _, bh_sharpe = _moments(bh)
         metrics.append(FoldMetrics(j, int(te.t0.min()), int(te.t0.max()), len(tr), int(tr.t1.max()), int(r.size),
@@ -407,19 +416,23 @@ def evaluate_trial(s: Samples, folds: Sequence[Fold], trial: int, params: Mappin
     allr = np.concatenate(returns) if returns else np.empty(0)
     dist = None if cpcv is None else cpcv_sharpe_distribution(
         s, params, n_groups=cpcv.n_groups, n_test_groups=cpcv.n_test_groups, embargo=embargo, threshold=threshold,
-        fee_bps=fee_bps)
+        fee_bps=fee_bps, slippage_bps=slippage_bps)
     return Trial(trial, dict(params), tuple(metrics), _moments(allr)[4], int(allr.size), allr, dist)
 
 
 def train_family(dataset: Dataset, *, scope: str, out_dir: Path, family: str = "lgbm_tb",
                  trials: Sequence[Mapping[str, Any]] = LGBM_TB_TRIALS, labels: LabelSpec = LabelSpec(),
                  selection_end: int | None = None, n_groups: int = 5, embargo: int = 24, threshold: float = 0.5,
-                 fee_bps: float | None = None, version: str | None = None, cpcv: CPCVSpec | None = None,
+                 fee_bps: float | None = None, slippage_bps: float | None = None, version: str | None = None,
+                 cpcv: CPCVSpec | None = None,
                  sampler: Sampler | None = None, min_train: int = 500) -> TrainedModel:
     """Train the family on ``scope`` (a symbol of the dataset: per coin; ``global``: every symbol), select its
     best trial by walk-forward out-of-sample Sharpe ratio on the samples whose labels end before hour
     ``selection_end`` (hours since the epoch; None: all), refit it on those samples, write the text dump to
-    ``out_dir`` and return the record. ``fee_bps``: the taker fee (default the dataset's, from the database).
+    ``out_dir`` and return the record. ``fee_bps``: the taker fee (default the dataset's, from the database);
+    ``slippage_bps``: the slippage per change of position (default the dataset's ``min_slippage_bps``, the
+    operator setting ``ml_min_slippage_bps``); either may be larger than the database's, never smaller
+    (``ValueError``: the promotion gate would refuse the model, costs_understated).
     ``cpcv`` (default None: off, and nothing about the result changes): also compute every trial's CPCV
     distribution of out-of-sample Sharpe ratios (selection stays by walk-forward). ``sampler``: how samples are
     made (default :func:`samples`; :func:`predator.ml.meta.meta_samples` for a meta-labelling family);
@@ -434,7 +447,13 @@ def train_family(dataset: Dataset, *, scope: str, out_dir: Path, family: str = "
     if not folds:
         raise ValueError(f"no walk-forward fold has enough training samples ({len(s)} samples, {n_groups} groups)")
     fee = dataset.taker_fee_bps if fee_bps is None else fee_bps
-    tried = tuple(evaluate_trial(s, folds, i, p, threshold=threshold, fee_bps=fee, cpcv=cpcv, embargo=embargo)
+    slip = dataset.min_slippage_bps if slippage_bps is None else slippage_bps
+    if fee < dataset.taker_fee_bps or slip < dataset.min_slippage_bps:
+        raise ValueError(f"costs of {fee:g} bps fee and {slip:g} bps slippage are below the database's "
+                         f"({dataset.taker_fee_bps:g} bps taker fee, {dataset.min_slippage_bps:g} bps "
+                         "ml_min_slippage_bps): a trainer may assume more, never less")
+    tried = tuple(evaluate_trial(s, folds, i, p, threshold=threshold, fee_bps=fee, slippage_bps=slip, cpcv=cpcv,
+                                 embargo=embargo)
                   for i, p in enumerate(trials))
     best = max(tried, key=lambda t: (t.sharpe if math.isfinite(t.sharpe) else -math.inf, -t.trial))
     text = fit_model_text(s.x, s.y, best.params)
@@ -451,6 +470,7 @@ def train_family(dataset: Dataset, *, scope: str, out_dir: Path, family: str = "
                         params, labels,
                         {"method": "purged_walk_forward", "n_groups": n_groups, "embargo_hours": embargo,
                          "selection_end_hour": selection_end, "threshold": threshold, "fee_bps": fee,
-                         "fee_from_db": fee_bps is None and dataset.fee_from_db,
+                         "fee_from_db": fee_bps is None and dataset.fee_from_db, "slippage_bps": slip,
+                         "slippage_from_db": slippage_bps is None and dataset.slippage_from_db,
                          **({} if best.cpcv is None else {"cpcv": best.cpcv.as_dict()})},
                         best.folds, tried, best.trial, path, sha, best.cpcv)

@@ -66,6 +66,7 @@ def test_predator_ml_retrain_once_records_a_candidate_that_is_not_judged(
     on the window less its last 720 hours and records it as the worker (model, trials, selection folds); nothing is
     judged and no champion moves; ``predator ml evaluate`` then measures the kept-out hours as its hold-out."""
     from datetime import UTC, datetime
+    from decimal import Decimal
 
     from click.testing import CliRunner
 
@@ -95,8 +96,23 @@ def test_predator_ml_retrain_once_records_a_candidate_that_is_not_judged(
         assert all(f.period_to.timestamp() <= cut for f in folds)  # selection ends before the kept-out hours
         assert ml_api.promotions(conn) == [] and ml_api.champions(conn) == []
 
+        v = row.params["validation"]
+        assert (v["fee_bps"], v["slippage_bps"], v["slippage_from_db"]) == (10.0, 2.0, True)  # the database's costs
+
     ev = run(main, ["ml", "evaluate", model_id])
     assert ev.exit_code == 0 and "holdout fold   0 2022-06-02" in ev.output, ev.output
+    assert "net of 10 bps taker fee and 2 bps slippage" in ev.output, ev.output
     with db.connect("auditor") as conn:
         assert [f.kind for f in ml_api.fold_metrics(conn, model_id)].count("holdout") == 1
         assert ml_api.promotions(conn) == []
+
+    # the drift thresholds are the settings in force: a caller may be stricter, never looser
+    with db.connect("operator") as conn:
+        drift = ml_api.drift_settings(conn)
+        assert (drift.psi_threshold, drift.ks_alpha, drift.hit_rate_alpha) == (Decimal("0.25"), Decimal("0.01"),
+                                                                                Decimal("0.01"))
+        conn.execute("SELECT api.set_setting('ml_drift_psi_threshold', 0.2, 'test: stricter')")
+        conn.commit()
+    loose = run(main, ["ml", "retrain", "--once", "--scope", "BTC/USDT", "--symbols", "BTC/USDT", "--end",
+                       "2022-07-01", "--hours", "4000", "--psi-threshold", "0.25"])
+    assert loose.exit_code == 2 and "never looser" in loose.output, loose.output

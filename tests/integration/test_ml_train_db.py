@@ -42,6 +42,7 @@ def test_a_dataset_is_hashed_as_api_dataset_hash_and_as_its_files(db: Target, tm
     assert ds.dataset_hash == recorded.dataset_hash and recorded.bars == sum(len(b) for b in ds.bars)
     assert all(HOURS - 48 < len(b) <= HOURS for b in ds.bars)  # the files have a few gaps in 2021
     assert ds.fee_from_db and ds.taker_fee_bps > 0
+    assert ds.slippage_from_db and ds.min_slippage_bps == 2.0  # ml_min_slippage_bps, shipped at 2 bps
     files = {s: [(datetime.fromisoformat(line.split(",")[0].replace("Z", "+00:00")),
                   *(Decimal(x) for x in line.split(",")[1:6])) for line in ls] for s, ls in lines.items()}
     assert dataset_hash_of("binance", "1h", spec.start, spec.end, files) == ds.dataset_hash  # type: ignore[arg-type]
@@ -84,7 +85,8 @@ def test_the_example_family_selects_on_2019_to_2022_only(market_db: Target, tmp_
     assert [m.scope for m in first] == ["BTC/USDT", "ETH/USDT", "global"]
     assert [m.sha256 for m in first] == [m.sha256 for m in again]
     for m in first:
-        assert len(m.trials) == 3 and m.validation["fee_from_db"]
+        assert len(m.trials) == 3 and m.validation["fee_from_db"] and m.validation["slippage_from_db"]
+        assert m.validation["slippage_bps"] == 2.0
         assert all(f.last_hour < end_hour for t in m.trials for f in t.folds)
         assert min(f.first_hour for f in m.folds) >= int(datetime(2019, 1, 1, tzinfo=UTC).timestamp()) // 3600
         print(m.model_id, m.sha256, "selected", m.selected_trial, "trial sharpes",

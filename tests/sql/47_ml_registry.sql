@@ -7,7 +7,7 @@
 -- NaN/±Infinity are refused at the doors (PD012); the worker registers but cannot promote (42501); the
 -- thresholds are operator settings, and loosening one needs a second operator (PD017).
 BEGIN;
-SELECT plan(58);
+SELECT plan(71);
 
 -- pg_temp.model(id, family, from, net, buy-and-hold, mean, std, turnover, drawdown) -> the model's id: registers a
 -- model, two walk-forward (selection) folds of 1000 periods each, [from, from + 180 days) and the next 180 days,
@@ -22,7 +22,7 @@ DECLARE
     i integer;
 BEGIN
     PERFORM api.register_model(p_id, p_family, 'abc1234', repeat('a', 64), ARRAY['ret_1h', 'ret_24h', 'vol_24h'],
-                               '{"seed": 7, "num_threads": 1}', repeat('b', 64), 'artefacts/' || p_id || '.txt');
+                               '{"seed": 7, "num_threads": 1, "validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}', repeat('b', 64), 'artefacts/' || p_id || '.txt');
     FOR i IN 0 .. 3 LOOP
         PERFORM api.record_fold_metric(p_id, CASE WHEN i < 2 THEN 'walk_forward' ELSE 'holdout' END, i % 2,
                                        p_from + i * interval '180 days', p_from + (i + 1) * interval '180 days',
@@ -51,7 +51,7 @@ SELECT throws_ok($$SELECT * FROM api.evaluate_promotion('m1', 'paper', 'self-pro
 SELECT throws_ok($$SELECT * FROM ml.model$$, '42501', NULL, 'nor read the registry tables directly');
 RESET ROLE;
 SELECT results_eq($$SELECT model_id, family, code_version, dataset_hash, features, params, artefact_sha256, actor FROM ml.model WHERE model_id = 'm1'$$,
-                  $$VALUES ('m1'::text, 'fam'::text, 'abc1234'::text, repeat('a', 64), ARRAY['ret_1h', 'ret_24h', 'vol_24h'], '{"seed": 7, "num_threads": 1}'::jsonb, repeat('b', 64), 'predator_worker'::text)$$,
+                  $$VALUES ('m1'::text, 'fam'::text, 'abc1234'::text, repeat('a', 64), ARRAY['ret_1h', 'ret_24h', 'vol_24h'], '{"seed": 7, "num_threads": 1, "validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}'::jsonb, repeat('b', 64), 'predator_worker'::text)$$,
                   'ml.model keeps the lineage: family, code version, dataset hash, features, parameters, artefact sha256, who');
 SELECT results_eq($$SELECT folds, n_obs, round(sharpe::numeric, 9), round(kurtosis::numeric, 6), net_return, buy_hold_return FROM ml._fold_summary('m1', 'walk_forward')$$,
                   $$VALUES (2, 2000::bigint, 0.1::numeric, 3::numeric, 2::double precision, 0.6::double precision)$$,
@@ -77,7 +77,7 @@ SELECT pg_temp.model('m_low', 'fam', '2023-01-01T00:00:00Z', 1.9, 0.6);
 SELECT is(pg_temp.gate('m_low'), '{oos_below_champion}'::text[], 'not above the champion on the same hours: oos_below_champion');
 SELECT pg_temp.model('m_shift', 'fam', '2023-02-01T00:00:00Z', 3.0, 0.6);
 SELECT is(pg_temp.gate('m_shift'), '{champion_hours_differ}'::text[], 'folds on other hours than the champion''s: champion_hours_differ');
-SELECT api.register_model('m_nofold', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{}', repeat('c', 64), 'artefacts/m_nofold.txt');
+SELECT api.register_model('m_nofold', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{"validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}', repeat('c', 64), 'artefacts/m_nofold.txt');
 SELECT is(pg_temp.gate('m_nofold'), '{no_oos_folds,no_holdout}'::text[], 'no walk-forward fold and no hold-out: no_oos_folds, no_holdout');
 SELECT pg_temp.model('m_notrial', 'fam_empty', '2023-01-01T00:00:00Z', 2.0, 0.6);
 SELECT is(pg_temp.gate('m_notrial'), '{no_trials_recorded}'::text[], 'a family without trials has no honest N: no_trials_recorded');
@@ -131,6 +131,25 @@ SELECT throws_ok($$SELECT api.set_setting('ml_pbo_max', 0.5, 'pgtap: looser')$$,
 SELECT throws_ok($$SELECT api.set_setting('ml_min_confidence', 0.3, 'pgtap')$$, 'PD012', NULL, 'ml_min_confidence below 0.5 is out of range');
 SELECT lives_ok($$SELECT api.request_approval('set_setting', 'ml_pbo_max', 'pgtap: looser', NULL, 0.5, NULL)$$,
                 'and that approval can be asked for (a high-risk action)');
+
+-- Costs (issue 19 item 5): the figures must be net of the venue's taker fee and at least ml_min_slippage_bps.
+SELECT api.register_model('m_nocost', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{"seed": 7}', repeat('c', 64), 'artefacts/m_nocost.txt');
+SELECT is(pg_temp.gate('m_nocost'), '{costs_not_recorded,no_oos_folds,no_holdout}'::text[], 'a model that recorded no fee and slippage: costs_not_recorded');
+SELECT api.register_model('m_noslip', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{"validation": {"fee_bps": 10, "slippage_bps": 0}, "dataset": {"venue": "binance"}}', repeat('c', 64), 'artefacts/m_noslip.txt');
+SELECT is(pg_temp.gate('m_noslip'), '{costs_understated,no_oos_folds,no_holdout}'::text[], 'figures at zero slippage: costs_understated');
+SELECT api.register_model('m_kraken', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{"validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "kraken"}}', repeat('c', 64), 'artefacts/m_kraken.txt');
+SELECT is(pg_temp.gate('m_kraken'), '{costs_understated,no_oos_folds,no_holdout}'::text[], 'a 10 bps fee on a venue whose taker fee is 26 bps: costs_understated');
+SELECT is((SELECT figures -> 'venue_taker_fee_bps' FROM ml.promotion WHERE model_id = 'm_kraken'), '26'::jsonb, 'the gate reports the venue''s taker fee it checked');
+SELECT throws_ok($$SELECT api.set_setting('ml_min_slippage_bps', 600, 'pgtap')$$, 'PD012', NULL, 'ml_min_slippage_bps above 500 is out of range');
+SELECT lives_ok($$SELECT api.set_setting('ml_min_slippage_bps', 5, 'pgtap: tighter')$$, 'raising the slippage floor needs no approval');
+SELECT api.register_model('m_slip2', 'fam', 'abc1234', repeat('a', 64), ARRAY['x'], '{"validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}', repeat('c', 64), 'artefacts/m_slip2.txt');
+SELECT is(pg_temp.gate('m_slip2'), '{costs_understated,no_oos_folds,no_holdout}'::text[], 'then a model whose figures assumed 2 bps of slippage: costs_understated');
+SELECT throws_ok($$SELECT api.set_setting('ml_min_slippage_bps', 1, 'pgtap: looser')$$, 'PD017', NULL, 'lowering the slippage floor needs a second operator''s approval');
+SELECT throws_ok($$SELECT api.set_setting('ml_drift_psi_threshold', 0.5, 'pgtap: looser')$$, 'PD017', NULL, 'raising the PSI threshold needs an approval');
+SELECT throws_ok($$SELECT api.set_setting('ml_drift_ks_alpha', 0.001, 'pgtap: looser')$$, 'PD017', NULL, 'lowering the KS level needs an approval');
+SELECT throws_ok($$SELECT api.set_setting('ml_drift_hit_rate_alpha', 0.001, 'pgtap: looser')$$, 'PD017', NULL, 'lowering the hit-rate level needs an approval');
+SELECT lives_ok($$SELECT api.set_setting('ml_drift_ks_alpha', 0.05, 'pgtap: stricter')$$, 'raising the KS level (more drift detected) needs no approval');
+SELECT throws_ok($$SELECT api.set_setting('ml_drift_psi_threshold', 0, 'pgtap')$$, 'PD012', NULL, 'a PSI threshold below 0.01 is out of range');
 
 -- Doors: NaN/±Infinity, malformed records.
 SELECT throws_ok($$SELECT api.record_trial('fam', '{}', 100, 'NaN', NULL, NULL)$$, 'PD012', 'record_trial refused: p_sharpe is not a finite number', 'a NaN Sharpe ratio is refused');

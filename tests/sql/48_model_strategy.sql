@@ -20,7 +20,7 @@ CREATE FUNCTION pg_temp.model(p_id text, p_forward boolean DEFAULT false, p_net 
 DECLARE
     i integer;
 BEGIN
-    PERFORM api.register_model(p_id, 'fam48', 'abc1234', repeat('a', 64), ARRAY['ret_1', 'ret_4'], '{"seed": 19}',
+    PERFORM api.register_model(p_id, 'fam48', 'abc1234', repeat('a', 64), ARRAY['ret_1', 'ret_4'], '{"seed": 19, "validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}',
                                repeat('b', 64), 'artefacts/' || p_id || '.txt');
     FOR i IN 0 .. 3 LOOP
         PERFORM api.record_fold_metric(p_id, CASE WHEN i < 2 THEN 'walk_forward' ELSE 'holdout' END, i % 2,

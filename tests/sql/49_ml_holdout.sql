@@ -24,7 +24,7 @@ BEGIN
 END
 $$;
 CREATE FUNCTION pg_temp.register(p_id text, p_family text) RETURNS text LANGUAGE sql AS $$
-    SELECT api.register_model(p_id, p_family, 'abc1234', repeat('a', 64), ARRAY['ret_1h'], '{}', repeat('b', 64),
+    SELECT api.register_model(p_id, p_family, 'abc1234', repeat('a', 64), ARRAY['ret_1h'], '{"validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}', repeat('b', 64),
                               'artefacts/' || p_id || '.txt')::text
 $$;
 CREATE FUNCTION pg_temp.gate(p_model text, p_lane text DEFAULT 'paper') RETURNS text[] LANGUAGE sql AS $$

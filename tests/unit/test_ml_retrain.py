@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 import predator.ml.retrain as retrain_mod
 from predator.ml.dataset import Dataset, DatasetSpec, SymbolBars
+from predator.ml.drift import DriftRule
 from predator.ml.retrain import RetrainConfig, RetrainJob, cron, latest_window_spec
 from predator.ml.train import TrainedModel
 from tests.unit.test_ml_train import SMALL_TRIALS, T0, synthetic_dataset
@@ -139,3 +140,22 @@ def test_the_retraining_module_has_no_way_to_promote() -> None:
     code = ast.unparse(tree)
     assert "train_family(" in code  # the probe reads the code
     assert "evaluate_promotion" not in code and "champion" not in code
+
+
+def test_the_drift_rule_in_force_governs_and_a_caller_may_only_be_stricter(tmp_path: Path) -> None:
+    in_force = DriftRule.in_force(0.3, 0.02, None)
+    assert in_force == DriftRule(0.3, 0.02, 0.01)  # an unset setting: the shipped default
+    assert in_force.stricter(0.2, 0.05, 0.05) == DriftRule(0.2, 0.05, 0.05)
+    for looser in ({"psi_threshold": 0.5}, {"ks_alpha": 0.001}, {"hit_rate_alpha": 0.001}):
+        with pytest.raises(ValueError, match="never looser"):
+            in_force.stricter(**looser)
+    # the job applies the rule it reads each run, and refuses a config looser than it
+    rec = Recorder()
+    job = RetrainJob(regime_dataset, rec, config(tmp_path), rule=lambda: DriftRule(psi_threshold=10.0, ks_alpha=1e-4))
+    out = job.run()
+    assert out.rule == DriftRule(10.0, 1e-4, 0.01)
+    strict = RetrainJob(regime_dataset, rec, config(tmp_path, psi_threshold=0.25), rule=lambda: DriftRule(10.0))
+    assert strict.run().rule.psi_threshold == 0.25
+    loose = RetrainJob(regime_dataset, rec, config(tmp_path, psi_threshold=0.5), rule=lambda: DriftRule(0.25))
+    with pytest.raises(ValueError, match="never looser"):
+        loose.run()

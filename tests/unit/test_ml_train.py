@@ -4,6 +4,7 @@ labels overlapping the test fold; training twice writes the same artefact sha256
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,15 @@ from predator.ml.dataset import (
     features,
     truncation_differences,
 )
-from predator.ml.train import LabelSpec, samples, train_family, walk_forward_folds
+from predator.ml.train import (
+    LabelSpec,
+    Samples,
+    _buy_hold,
+    samples,
+    strategy_returns,
+    train_family,
+    walk_forward_folds,
+)
 from predator.strategies.base import History
 
 T0 = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp())
@@ -145,3 +154,33 @@ def test_truncating_history_changes_no_model_decision_after_warm_up(tmp_path: Pa
     short = predict_proba(model, feature_matrix(cut)[WARMUP_BARS:])
     np.testing.assert_array_equal(full, short)
     assert np.array_equal(full > 0.5, short > 0.5) and 0 < int((full > 0.5).sum()) < full.size
+
+
+def test_every_change_of_position_pays_fee_and_slippage_and_buy_and_hold_pays_them_on_entry() -> None:
+    # one symbol, four hours: flat, long, long, flat -> two changes of position (in at hour 1, out at hour 3)
+    test = Samples(("BTC/USDT",), np.zeros((4, len(FEATURE_NAMES))), np.zeros(4, dtype=np.int8),
+                   np.arange(4, dtype=np.int64), np.arange(4, dtype=np.int64) + 1, np.zeros(4, dtype=np.int64),
+                   np.array([0.01, 0.02, -0.01, 0.03]))
+    proba = np.array([0.1, 0.9, 0.9, 0.1])
+    r, turnover = strategy_returns(proba, test, 0.5, fee_bps=10.0, slippage_bps=2.0)
+    assert turnover == pytest.approx(0.5)
+    assert r.tolist() == pytest.approx([0.0, 0.02 - 0.0012, -0.01, -0.0012])
+    r0, _ = strategy_returns(proba, test, 0.5, fee_bps=10.0)
+    assert float(r0.sum() - r.sum()) == pytest.approx(2 * 0.0002)  # the slippage of the two changes
+    bh = _buy_hold(test, 10.0, 2.0)
+    assert bh.tolist() == pytest.approx([0.01 - 0.0012, 0.02, -0.01, 0.03])  # entry costs only, no exit
+
+
+def test_training_takes_its_costs_from_the_dataset_and_refuses_to_assume_less(tmp_path: Path) -> None:
+    ds = replace(synthetic_dataset(("BTC/USDT",), 3000), min_slippage_bps=3.0, slippage_from_db=True)
+    train = partial(train_family, ds, scope="BTC/USDT", trials=SMALL_TRIALS[:1], n_groups=4, version="test")
+    m = train(out_dir=tmp_path / "a")
+    v = m.validation
+    assert (v["fee_bps"], v["slippage_bps"], v["slippage_from_db"]) == (10.0, 3.0, True)
+    more = train(out_dir=tmp_path / "b", slippage_bps=5.0)
+    assert (more.validation["slippage_bps"], more.validation["slippage_from_db"]) == (5.0, False)
+    assert sum(f.mean for f in more.folds) <= sum(f.mean for f in m.folds)  # dearer trading earns no more
+    with pytest.raises(ValueError, match="never less"):
+        train(out_dir=tmp_path / "c", slippage_bps=1.0)
+    with pytest.raises(ValueError, match="never less"):
+        train(out_dir=tmp_path / "d", fee_bps=5.0)

@@ -9,7 +9,15 @@
 -- periods after its selection window, read by neither training nor selection), on both lanes; the walk_forward
 -- folds (the selection window, on which the selected trial was chosen) are required as selection evidence and
 -- reported, never pooled with the hold-out. live_canary adds its own tests on the forward folds.
+-- Costs: every recorded figure is net of the fee and slippage the model's trainer assumed, recorded at registration
+-- in its params (validation.fee_bps, validation.slippage_bps, bps of notional per change of position; the venue
+-- in dataset.venue). The gate checks them against the database: the venue's taker fee (market.venue) and the
+-- operator setting ml_min_slippage_bps (2).
 -- Reason codes, in this order (passed exactly when there is none):
+--   costs_not_recorded      the model's params lack a numeric validation.fee_bps or validation.slippage_bps, or
+--                           name no venue of the database (dataset.venue): what its figures paid is unknown;
+--   costs_understated       its recorded fee_bps is below the venue's taker fee, or its slippage_bps below
+--                           ml_min_slippage_bps in force: its figures assumed cheaper trading than the database's;
 --   no_oos_folds            the model has no walk_forward fold (ml.fold_metric): no selection evidence;
 --   no_holdout              the model has no holdout fold: nothing out of sample to judge;
 --   oos_below_buy_and_hold  its hold-out log return net of fees and slippage does not beat buy-and-hold on the
@@ -39,7 +47,8 @@
 -- figures: every number the gate computed (JSON): oos_* the walk_forward (selection) folds pooled, reported only;
 -- holdout_* the holdout folds pooled, judged. Evaluations of one family are serialised.
 -- PD011 an unknown model; PD012 an unknown lane or no reason.
--- Tables: ml.model, ml.trial, ml.fold_metric, ml.promotion (and its chain head), ops.setting, ops.audit_log.
+-- Tables: ml.model, ml.trial, ml.fold_metric, ml.promotion (and its chain head), market.venue, ops.setting,
+-- ops.audit_log.
 CREATE OR REPLACE FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason text)
 RETURNS TABLE (seq bigint, passed boolean, reasons text[], figures jsonb)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -73,6 +82,10 @@ DECLARE
     v_reasons  text[] := '{}';
     v_fig      jsonb := '{}';
     v_seq      bigint;
+    v_fee      numeric;
+    v_slip     numeric;
+    v_fee_min  numeric;
+    v_slip_min numeric;
 BEGIN
     IF p_lane IS NULL OR p_lane NOT IN ('paper', 'live_canary') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('evaluate_promotion refused: unknown lane %L', p_lane),
@@ -96,6 +109,21 @@ BEGIN
     v_to_max  := coalesce(ops.setting_value(format('ml_%s_max_turnover', p_lane)), CASE p_lane WHEN 'paper' THEN 1 ELSE 0.5 END);
     v_fig := jsonb_build_object('lane', p_lane, 'family', v_model.family, 'min_confidence', v_conf, 'pbo_max', v_pbo_max,
                                 'max_drawdown_limit', v_mdd_max, 'max_turnover_limit', v_to_max);
+
+    -- the costs the figures assumed, against the venue's taker fee and the slippage floor in force
+    v_fee  := CASE WHEN jsonb_typeof(v_model.params #> '{validation,fee_bps}') = 'number'
+                   THEN (v_model.params #>> '{validation,fee_bps}')::numeric END;
+    v_slip := CASE WHEN jsonb_typeof(v_model.params #> '{validation,slippage_bps}') = 'number'
+                   THEN (v_model.params #>> '{validation,slippage_bps}')::numeric END;
+    SELECT v.taker_fee_bps INTO v_fee_min FROM market.venue v WHERE v.venue = v_model.params #>> '{dataset,venue}';
+    v_slip_min := coalesce(ops.setting_value('ml_min_slippage_bps'), 2);
+    v_fig := v_fig || jsonb_build_object('fee_bps', v_fee, 'slippage_bps', v_slip, 'venue', v_model.params #>> '{dataset,venue}',
+                                         'venue_taker_fee_bps', v_fee_min, 'min_slippage_bps', v_slip_min);
+    IF v_fee IS NULL OR v_slip IS NULL OR v_fee_min IS NULL THEN
+        v_reasons := v_reasons || 'costs_not_recorded'::text;
+    ELSIF v_fee < v_fee_min OR v_slip < v_slip_min THEN
+        v_reasons := v_reasons || 'costs_understated'::text;
+    END IF;
 
     -- selection evidence: the walk_forward folds, required and reported, not judged
     SELECT c.model_id INTO v_champ FROM ml.champion c WHERE c.family = v_model.family AND c.lane = p_lane;
@@ -223,4 +251,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.evaluate_promotion(text, text, text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). The out-of-sample tests are judged on the holdout folds alone (walk_forward folds are required selection evidence, reported, not pooled). Reason codes: no_oos_folds, no_holdout, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';
+COMMENT ON FUNCTION api.evaluate_promotion(text, text, text) IS 'Operator: the model promotion gate. Judges a registered model for paper or live_canary from the registry alone (thresholds are operator settings ml_*, never arguments) and records the decision in ml.promotion (chained) with an audit row; a passed decision makes it its family''s champion on the lane (ml.champion). Its figures must be net of costs no lower than the database''s: the recorded validation.fee_bps at least the venue''s taker fee (market.venue, the venue of dataset.venue) and validation.slippage_bps at least ml_min_slippage_bps. The out-of-sample tests are judged on the holdout folds alone (walk_forward folds are required selection evidence, reported, not pooled). Reason codes: costs_not_recorded, costs_understated, no_oos_folds, no_holdout, oos_below_buy_and_hold, champion_hours_differ, oos_below_champion, no_trials_recorded, oos_statistics_invalid, dsr_below_threshold, pbo_not_computable, pbo_above_threshold, drawdown_above_limit, turnover_above_limit, not_on_paper, track_record_too_short (docs/ml.md). PD011 unknown model; PD012 unknown lane or no reason.';

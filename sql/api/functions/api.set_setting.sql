@@ -15,7 +15,12 @@
 -- docs/recovery.md, "Retention"); the model promotion gate's thresholds (api.evaluate_promotion, docs/ml.md):
 -- ml_min_confidence (0.5..0.9999, the DSR threshold and MinTRL's confidence), ml_pbo_max (0..1),
 -- ml_paper_max_drawdown, ml_live_canary_max_drawdown (0..1), ml_paper_max_turnover, ml_live_canary_max_turnover
--- (0..1000); lowering ml_min_confidence or raising the others above the value in force needs an approval.
+-- (0..1000); lowering ml_min_confidence or raising the others above the value in force needs an approval;
+-- ml_min_slippage_bps (0..500, bps of notional): the least slippage a model's recorded out-of-sample figures may
+-- assume (the gate's costs_understated), lowering it needs an approval; the retraining job's drift rule
+-- (predator.ml.drift, docs/ml.md "Retraining"): ml_drift_psi_threshold (0.01..10), raising it needs an approval,
+-- ml_drift_ks_alpha and ml_drift_hit_rate_alpha (0.0001..0.5), lowering them needs an approval (less drift is
+-- detected either way).
 -- Raises PD011 for an unknown setting, PD012 for a value outside its range or not finite, or no reason, PD017
 -- for a high-risk change without an approval.
 -- Tables: ops.setting, ops.audit_log.
@@ -37,25 +42,30 @@ BEGIN
                                         'two_person_rule', 'retention_log_days', 'retention_report_days',
                                         'retention_chaos_days', 'ml_min_confidence', 'ml_pbo_max',
                                         'ml_paper_max_drawdown', 'ml_paper_max_turnover',
-                                        'ml_live_canary_max_drawdown', 'ml_live_canary_max_turnover') THEN
+                                        'ml_live_canary_max_drawdown', 'ml_live_canary_max_turnover',
+                                        'ml_min_slippage_bps', 'ml_drift_psi_threshold', 'ml_drift_ks_alpha',
+                                        'ml_drift_hit_rate_alpha') THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('unknown setting %L', p_name),
             DETAIL = format('name=%s', p_name),
-            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days, ml_min_confidence, ml_pbo_max, ml_paper_max_drawdown, ml_paper_max_turnover, ml_live_canary_max_drawdown, ml_live_canary_max_turnover.';
+            HINT = 'Settings: max_clock_skew_seconds, reconcile_tolerance, live_burn_in_days, alert_dedup_window_seconds, alert_rate_limit_per_minute, alert_max_attempts, two_person_rule, retention_log_days, retention_report_days, retention_chaos_days, ml_min_confidence, ml_pbo_max, ml_paper_max_drawdown, ml_paper_max_turnover, ml_live_canary_max_drawdown, ml_live_canary_max_turnover, ml_min_slippage_bps, ml_drift_psi_threshold, ml_drift_ks_alpha, ml_drift_hit_rate_alpha.';
     END IF;
     v_max := CASE p_name WHEN 'max_clock_skew_seconds' THEN 3600 WHEN 'live_burn_in_days' THEN 365
                          WHEN 'alert_dedup_window_seconds' THEN 86400 WHEN 'alert_rate_limit_per_minute' THEN 600
                          WHEN 'alert_max_attempts' THEN 20
                          WHEN 'retention_log_days' THEN 3650 WHEN 'retention_report_days' THEN 3650
                          WHEN 'retention_chaos_days' THEN 3650 WHEN 'ml_min_confidence' THEN 0.9999
-                         WHEN 'ml_paper_max_turnover' THEN 1000 WHEN 'ml_live_canary_max_turnover' THEN 1000 ELSE 1 END;
+                         WHEN 'ml_paper_max_turnover' THEN 1000 WHEN 'ml_live_canary_max_turnover' THEN 1000
+                         WHEN 'ml_min_slippage_bps' THEN 500 WHEN 'ml_drift_psi_threshold' THEN 10
+                         WHEN 'ml_drift_ks_alpha' THEN 0.5 WHEN 'ml_drift_hit_rate_alpha' THEN 0.5 ELSE 1 END;
     v_min := CASE WHEN p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts') THEN 1
-                  WHEN p_name = 'ml_min_confidence' THEN 0.5 ELSE 0 END;
+                  WHEN p_name = 'ml_min_confidence' THEN 0.5 WHEN p_name = 'ml_drift_psi_threshold' THEN 0.01
+                  WHEN p_name IN ('ml_drift_ks_alpha', 'ml_drift_hit_rate_alpha') THEN 0.0001 ELSE 0 END;
     IF p_value IS NULL OR p_value < v_min OR p_value > v_max
        OR (p_name IN ('alert_rate_limit_per_minute', 'alert_max_attempts', 'two_person_rule', 'retention_log_days',
                       'retention_report_days', 'retention_chaos_days') AND p_value <> trunc(p_value)) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('setting %s refused: value %s is out of range', p_name, p_value),
             DETAIL = format('name=%s value=%s', p_name, p_value),
-            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever); ml_min_confidence is 0.5..0.9999; ml_pbo_max and ml_*_max_drawdown are 0..1; ml_*_max_turnover is 0..1000.';
+            HINT = 'max_clock_skew_seconds is 0..3600 seconds; reconcile_tolerance is 0..1 (in each currency); live_burn_in_days is 0..365; alert_dedup_window_seconds is 0..86400; alert_rate_limit_per_minute 1..600 and alert_max_attempts 1..20 are whole numbers; two_person_rule is 0 or 1; retention_*_days are whole days 0..3650 (0 = for ever); ml_min_confidence is 0.5..0.9999; ml_pbo_max and ml_*_max_drawdown are 0..1; ml_*_max_turnover is 0..1000; ml_min_slippage_bps is 0..500; ml_drift_psi_threshold is 0.01..10; ml_drift_ks_alpha and ml_drift_hit_rate_alpha are 0.0001..0.5.';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731649, -4);
     IF p_name = 'two_person_rule' AND p_value = 0 THEN   -- no-op while the rule is off
@@ -71,11 +81,13 @@ BEGIN
                              WHEN 'live_burn_in_days' THEN coalesce(ops.setting_value('live_burn_in_days'), 30)
                              ELSE ops.setting_value(p_name) END;
     -- The model promotion gate's thresholds (api.evaluate_promotion) likewise: a lower confidence, a higher
-    -- PBO, drawdown or turnover ceiling admits a model the gate would refuse.
+    -- PBO, drawdown or turnover ceiling admits a model the gate would refuse; a lower slippage floor admits figures
+    -- that assumed cheaper trading; a higher PSI threshold or a lower drift test level detects less drift.
     IF (p_name IN ('reconcile_tolerance', 'max_clock_skew_seconds') AND p_value > v_current)
-       OR (p_name IN ('live_burn_in_days', 'ml_min_confidence') AND p_value < v_current)
+       OR (p_name IN ('live_burn_in_days', 'ml_min_confidence', 'ml_min_slippage_bps', 'ml_drift_ks_alpha',
+                      'ml_drift_hit_rate_alpha') AND p_value < v_current)
        OR (p_name IN ('ml_pbo_max', 'ml_paper_max_drawdown', 'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
-                      'ml_live_canary_max_turnover') AND p_value > v_current) THEN
+                      'ml_live_canary_max_turnover', 'ml_drift_psi_threshold') AND p_value > v_current) THEN
         v_request := ops._require_approval('set_setting', p_name, jsonb_build_object('value', p_value),
                                            format('set_setting %s %s (from %s; one operator alone)', p_name, p_value, v_current));
     END IF;
@@ -87,4 +99,4 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows); ml_min_confidence 0.5..0.9999, ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000, the model promotion gate''s thresholds (loosening one needs an approval). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';
+COMMENT ON FUNCTION api.set_setting(text, numeric, text) IS 'Operator: sets an operator setting (new revision; audited): max_clock_skew_seconds 0..3600, how far business time may run ahead of the wall clock; reconcile_tolerance 0..1, the balance difference reconciliation still counts as clean; live_burn_in_days 0..365, the forward paper or shadow days before live; alert_dedup_window_seconds 0..86400, alert_rate_limit_per_minute 1..600, alert_max_attempts 1..20, the notifier''s pacing; two_person_rule 0|1 (turning it off needs a second operator''s approval, PD017, as does raising reconcile_tolerance or max_clock_skew_seconds or lowering live_burn_in_days); retention_log_days, retention_report_days, retention_chaos_days 0..3650 whole days (0 = for ever), how long predator retention apply keeps log files, reports and chaos work directories (files, never rows); ml_min_confidence 0.5..0.9999, ml_pbo_max 0..1, ml_<lane>_max_drawdown 0..1, ml_<lane>_max_turnover 0..1000, the model promotion gate''s thresholds, ml_min_slippage_bps 0..500, the least slippage a model''s figures may assume, ml_drift_psi_threshold 0.01..10, ml_drift_ks_alpha and ml_drift_hit_rate_alpha 0.0001..0.5, the retraining job''s drift rule (loosening one — a lower confidence, slippage floor or test level, a higher ceiling or PSI threshold — needs an approval). PD011 unknown setting, PD012 value out of range or not finite, PD017 a high-risk change without an approval.';

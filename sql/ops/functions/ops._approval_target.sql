@@ -6,7 +6,8 @@
 --   set_limit_policy  target '<profile>/<limit>'                    params {mode, value} (value: the ceiling, null: none)
 --   set_setting       target 'two_person_rule'                      params {value: 0}
 --                     target 'reconcile_tolerance' | 'max_clock_skew_seconds' | 'live_burn_in_days' | a model
---                     promotion gate threshold 'ml_*' (api.evaluate_promotion)
+--                     promotion gate threshold 'ml_*' (api.evaluate_promotion), ml_min_slippage_bps or a
+--                     drift setting ml_drift_* (the retraining job)
 --                                                                   params {value} (the threshold loosened to)
 --   set_lane          target '<live lane>/<currency>'               params {value: the capital budget}
 --   promote_session   target 'SES-<n>' (or '<n>')                   params {value: the promoted allocation}
@@ -32,7 +33,8 @@ BEGIN
     ELSIF p_action = 'set_setting' AND p_target IN ('reconcile_tolerance', 'max_clock_skew_seconds', 'live_burn_in_days',
                                                    'ml_min_confidence', 'ml_pbo_max', 'ml_paper_max_drawdown',
                                                    'ml_paper_max_turnover', 'ml_live_canary_max_drawdown',
-                                                   'ml_live_canary_max_turnover')
+                                                   'ml_live_canary_max_turnover', 'ml_min_slippage_bps',
+                                                   'ml_drift_psi_threshold', 'ml_drift_ks_alpha', 'ml_drift_hit_rate_alpha')
           AND p_mode IS NULL AND p_value >= 0 THEN
         RETURN jsonb_build_object('target', p_target, 'params', jsonb_build_object('value', p_value),
                                   'what', format('set_setting %s %s', p_target, p_value));
