@@ -16,7 +16,7 @@ BEGIN
     PERFORM api.record_trial('fam', '{"leaves": 15}', 1500, 0.10, NULL, NULL);
     PERFORM api.record_trial('fam', '{"leaves": 31}', 1500, 0.05, NULL, NULL);
     PERFORM api.record_trial('fam', '{"leaves": 63}', 1500, 0.02, NULL, NULL);
-    PERFORM api.register_model('fm', 'fam', 'abc1234', repeat('a', 64), ARRAY['ret_1h'], '{}', repeat('b', 64), 'artefacts/fm.txt');
+    PERFORM api.register_model('fm', 'fam', 'abc1234', repeat('a', 64), ARRAY['ret_1h'], '{"validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}', repeat('b', 64), 'artefacts/fm.txt');
     FOR i IN 0 .. 3 LOOP
         PERFORM api.record_fold_metric('fm', CASE WHEN i < 2 THEN 'walk_forward' ELSE 'holdout' END, i % 2,
                                        '2022-01-01T00:00:00Z'::timestamptz + i * interval '180 days',
