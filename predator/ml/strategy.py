@@ -72,30 +72,17 @@ def artefact_file(path: str) -> Path:
 
 
 @dataclass
-class ModelStrategy:
-    """Buys when the registered model's P(up) exceeds ``threshold``, exits below ``exit_threshold``; see the
-    module docstring."""
+class BoundModel:
+    """The binding shared by the strategies that decide with a registered model (:class:`ModelStrategy`,
+    :class:`predator.ml.meta_strategy.MetaModelStrategy`): ``model_id`` and the verified artefact text; see the
+    module docstring ("Binding")."""
 
     model_id: str
-    threshold: float = 0.5
-    exit_threshold: float = 0.5
-    max_weight: float = 1.0
-    edge_bps: float = 0.0
-    name: str = field(default="model", init=False)
     _text: str | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def _check_model_id(self) -> None:
         if not isinstance(self.model_id, str) or not self.model_id:
             raise ValueError("model_id must name a registered model (ml.model)")
-        if not 0.0 < self.exit_threshold <= self.threshold < 1.0:
-            raise ValueError(f"need 0 < exit_threshold <= threshold < 1, got exit_threshold={self.exit_threshold} "
-                             f"threshold={self.threshold}")
-        if not 0.0 < self.max_weight <= 1.0:
-            raise ValueError(f"max_weight must be in (0, 1], got {self.max_weight}")
-
-    @property
-    def warmup_bars(self) -> int:
-        return WARMUP_BARS + 1
 
     @property
     def bound(self) -> bool:
@@ -132,6 +119,55 @@ class ModelStrategy:
                                f"{list(FEATURE_NAMES)}")
         self._text = text
 
+    def model_text(self) -> str:
+        """The bound artefact's text dump; :class:`~predator.errors.ModelRefused` before :meth:`bind`."""
+        if self._text is None:
+            raise ModelRefused(f"model strategy {self.model_id}: no artefact bound; the runner binds it at start "
+                               "(bind with the registry row)")
+        return self._text
+
+
+def capped_weight(context: Context, max_weight: float) -> float:
+    """The largest fraction of equity one entry buys: min(``max_weight``, 0.95 × each of the profile's
+    :data:`SIZING_CAPS` present in ``context.limits``)."""
+    weight = max_weight
+    for cap in SIZING_CAPS:
+        limit = context.limits.get(cap)
+        if limit is not None:
+            weight = min(weight, limit * 0.95)
+    return weight
+
+
+def entry_quantity(context: Context, weight: float) -> Decimal | None:
+    """:func:`predator.strategies.sizing.quantity_for_weight` of ``weight`` (rounded down to the step), None below
+    the venue's minimums."""
+    qty = quantity_for_weight(context, weight)
+    return qty if meets_minimums(context, qty) else None
+
+
+@dataclass
+class ModelStrategy(BoundModel):
+    """Buys when the registered model's P(up) exceeds ``threshold``, exits below ``exit_threshold``; see the
+    module docstring."""
+
+    threshold: float = 0.5
+    exit_threshold: float = 0.5
+    max_weight: float = 1.0
+    edge_bps: float = 0.0
+    name: str = field(default="model", init=False)
+
+    def __post_init__(self) -> None:
+        self._check_model_id()
+        if not 0.0 < self.exit_threshold <= self.threshold < 1.0:
+            raise ValueError(f"need 0 < exit_threshold <= threshold < 1, got exit_threshold={self.exit_threshold} "
+                             f"threshold={self.threshold}")
+        if not 0.0 < self.max_weight <= 1.0:
+            raise ValueError(f"max_weight must be in (0, 1], got {self.max_weight}")
+
+    @property
+    def warmup_bars(self) -> int:
+        return WARMUP_BARS + 1
+
     def features(self, symbol: str, history: History) -> dict[str, npt.NDArray[np.float64]]:
         """:func:`predator.ml.dataset.features` (the model's inputs), causal, aligned with ``history``."""
         return features(history)
@@ -139,9 +175,7 @@ class ModelStrategy:
     def probability(self, context: Context) -> float | None:
         """P(up) by the bound model at bar t (the last bar of ``context.history``); None without finite
         features at t."""
-        if self._text is None:
-            raise ModelRefused(f"model strategy {self.model_id}: no artefact bound; the runner binds it at start "
-                               "(ModelStrategy.bind with the registry row)")
+        text = self.model_text()
         n = len(context.history)
         if n == 0:
             return None
@@ -153,7 +187,7 @@ class ModelStrategy:
             row = np.array([[float(f[k][-1]) for k in FEATURE_NAMES]], dtype=np.float64)
         if not np.isfinite(row).all():
             return None
-        return float(predict_proba(self._text, row)[0])
+        return float(predict_proba(text, row)[0])
 
     def generate_signal(self, context: Context) -> Signal | None:
         p = self.probability(context)
@@ -171,13 +205,7 @@ class ModelStrategy:
         return None
 
     def _entry_quantity(self, context: Context) -> Decimal | None:
-        weight = self.max_weight
-        for cap in SIZING_CAPS:
-            limit = context.limits.get(cap)
-            if limit is not None:
-                weight = min(weight, limit * 0.95)
-        qty = quantity_for_weight(context, weight)
-        return qty if meets_minimums(context, qty) else None
+        return entry_quantity(context, capped_weight(context, self.max_weight))
 
     def params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("model_id", "threshold", "exit_threshold", "max_weight", "edge_bps")}
