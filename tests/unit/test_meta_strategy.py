@@ -18,7 +18,7 @@ import pytest
 from predator.db.ml_api import Model
 from predator.errors import ModelRefused
 from predator.ml.dataset import FEATURE_NAMES, WARMUP_BARS
-from predator.ml.meta import META_SMA_TRIALS, bet_size, meta_samples, meta_signal_at, sma_long_entries
+from predator.ml.meta import META_SMA_TRIALS, meta_samples, meta_signal_at, sma_long_entries
 from predator.ml.meta_strategy import MetaModelStrategy
 from predator.ml.strategy import BoundModel
 from predator.ml.train import train_family
