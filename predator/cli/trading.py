@@ -456,9 +456,10 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
     Exit code 1 when a decision differs."""
     from datetime import timedelta
 
+    from predator.db import ml_api
     from predator.runner.lookahead import check
     from predator.runner.market import MarketData
-    from predator.strategies.base import load_strategy
+    from predator.strategies.base import ModelBacked, Strategy, load_strategy
 
     p = _params_json(params)
     probe = load_strategy(name, p)
@@ -467,13 +468,24 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
     target = default_target()
     with target.connect("worker") as conn:
         market = MarketData.load(conn, venue, list(_symbols(symbols)), s - warmup, e + timedelta(hours=1))
+        # A model strategy (issue 19 item 1) is checked as it trades: bound to its registered artefact, verified
+        # by sha256 (ModelRefused otherwise), every fresh instance the check builds bound to the same row.
+        registered = ml_api.model(conn, probe.model_id) if isinstance(probe, ModelBacked) else None
+
+    def fresh_strategy() -> Strategy:
+        strategy = load_strategy(name, p)
+        if isinstance(strategy, ModelBacked):
+            strategy.bind(registered)
+        return strategy
+
+    fresh_strategy()  # refuses an unregistered model or a tampered artefact before any work
     missing = [sym for sym, d in market.symbols.items() if len(d.ts) == 0]
     if missing:
         raise NotFoundError(f"no candles stored for {', '.join(missing)} on {venue} in that period; load them "
                             f"first (predator data load FILE, or predator data backfill)")
     result = check(
         market,
-        lambda: load_strategy(name, p),
+        fresh_strategy,
         list(_symbols(symbols)),
         s,
         e,

@@ -7,11 +7,14 @@ TRUE. A tampered artefact then stops a run at start."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from predator.cli import main
 from predator.db import ml_api
 from predator.db.connection import Target
 from predator.errors import DatabaseRefusal, ModelRefused
@@ -76,7 +79,8 @@ SELECT s.ts, s.symbol, s.direction, s.confidence, s.model_id,
 """
 
 
-def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target, tmp_path: Path) -> None:
+def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     hours = int((RUN_END - LOAD_START) / timedelta(hours=1)) + 48
     with db.connect("operator") as op:
         stage_and_load(op, SYMBOL, candle_lines(SYMBOL, LOAD_START, hours))
@@ -124,9 +128,24 @@ def test_a_promoted_model_runs_on_a_paper_book_and_replays_to_parity(db: Target,
     assert result.mismatches == [] and result.unreplayable == []
     assert result.parity and result.hours_compared == int((RUN_END - RUN_START) / timedelta(hours=1)) + 1
 
+    # The look-ahead check of predator check-strategy applies to the model strategy as it trades (issue 19 item
+    # 1): bound to its registered artefact, its decisions on data cut at three points equal those on the full data.
+    monkeypatch.setenv("PREDATOR_DSN", db.dsn)
+    monkeypatch.setenv("PREDATOR_LOG", str(tmp_path / "predator.jsonl"))
+    check_args = ["check-strategy", "model", "--params", json.dumps({"model_id": model_id, "threshold": 0.5}),
+                  "--symbols", SYMBOL, "--from", "2023-02-01", "--to", "2023-02-06", "--cuts", "3"]
+    checked = CliRunner().invoke(main, check_args)
+    assert checked.exit_code == 0, checked.output
+    assert "LOOK-AHEAD CHECK: PASS (model)" in checked.output
+    decided = int(checked.output.split(" decisions on the full data")[0].split()[-1])
+    assert decided > 0, checked.output  # it decided something, so the comparison is not empty
+
     # A tampered artefact: the registry row no longer matches the file, and a run refuses to start.
     path = Path(ml_registry_path(db, model_id))
     path.write_bytes(path.read_bytes() + b"\n")
+    # ... and the look-ahead check refuses to judge a model other than the registered one
+    tampered = CliRunner().invoke(main, check_args)
+    assert tampered.exit_code == 2 and "tampered or replaced" in tampered.output, tampered.output
     fresh = load_strategy("model", params)
     with db.connect("worker") as wk, pytest.raises(ModelRefused, match="tampered"):
         bind_models(wk, [fresh])
