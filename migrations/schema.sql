@@ -9447,13 +9447,16 @@ COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestam
 --
 
 CREATE FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with time zone) RETURNS text[]
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v_symbols text[];
+BEGIN
     WITH run AS (
         SELECT r.config FROM ops.run r WHERE r.book_id = p_book_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1
     )
-    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}')
+    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}') INTO v_symbols
       FROM (SELECT e.symbol
               FROM run, LATERAL (VALUES (run.config -> 'symbols'), (run.config -> 'rate_symbols')) v(list),
                    LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(v.list) = 'array' THEN v.list ELSE '[]'::jsonb END) e(symbol)
@@ -9464,7 +9467,9 @@ CREATE FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with 
              WHERE o.book_id = p_book_id AND o.status IN ('new', 'open', 'partially_filled')
             UNION
             SELECT g.symbol FROM trading.signal g
-             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s
+             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s;
+    RETURN v_symbols;
+END
 $$;
 
 
@@ -12328,13 +12333,18 @@ COMMENT ON FUNCTION risk.lane_in_force(p_lane text) IS 'The lane registry revisi
 --
 
 CREATE FUNCTION risk.normal_cdf(p_x numeric) RETURNS numeric
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT round(CASE WHEN p_x >= 0 THEN 1 - q ELSE q END, 9)
-      FROM (SELECT exp(-least(x * x, 1400) / 2) / 2.506628274631000502 * t
-                   * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429)))) AS q
-              FROM (SELECT abs(p_x) AS x, 1 / (1 + 0.2316419 * abs(p_x)) AS t) a) b
+DECLARE
+    x numeric := abs(p_x);
+    t numeric := 1 / (1 + 0.2316419 * abs(p_x));
+    q numeric;
+BEGIN
+    q := exp(-least(x * x, 1400) / 2) / 2.506628274631000502 * t
+         * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+    RETURN round(CASE WHEN p_x >= 0 THEN 1 - q ELSE q END, 9);
+END
 $$;
 
 
