@@ -6128,9 +6128,11 @@ COMMENT ON FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id te
 --
 
 CREATE FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) RETURNS TABLE(name text, hour timestamp with time zone, currency text, accrual numeric)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
+    RETURN QUERY
     SELECT c.name, h.hour, c.currency, ledger.operating_cost_rate(c.amount, c.period, h.hour)
       FROM generate_series(coalesce(p_after + interval '1 hour', p_hour), p_hour, interval '1 hour') AS h(hour)
      CROSS JOIN LATERAL (
@@ -6138,7 +6140,8 @@ CREATE FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp
           FROM ledger.operating_cost o
          WHERE o.book_id = p_book_id AND o.effective_from <= h.hour
          ORDER BY o.name, o.effective_from DESC, o.revision DESC) c
-     WHERE c.active AND c.amount > 0
+     WHERE c.active AND c.amount > 0;
+END
 $$;
 
 
@@ -8674,10 +8677,14 @@ COMMENT ON FUNCTION ops.operator_login() IS 'The operator''s identity for the tw
 --
 
 CREATE FUNCTION ops.reconcile_tolerance() RETURNS numeric
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT coalesce(ops.setting_value('reconcile_tolerance'), 0.00000001)
+BEGIN
+    RETURN (
+        SELECT coalesce(ops.setting_value('reconcile_tolerance'), 0.00000001)
+    );
+END
 $$;
 
 
@@ -8713,12 +8720,16 @@ COMMENT ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text
 --
 
 CREATE FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS numeric
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT s.value FROM ops.setting s
-     WHERE s.name = p_name AND (p_at IS NULL OR s.recorded_at <= p_at)
-     ORDER BY s.revision DESC LIMIT 1
+BEGIN
+    RETURN (
+        SELECT s.value FROM ops.setting s
+         WHERE s.name = p_name AND (p_at IS NULL OR s.recorded_at <= p_at)
+         ORDER BY s.revision DESC LIMIT 1
+    );
+END
 $$;
 
 
