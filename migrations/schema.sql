@@ -6243,9 +6243,11 @@ COMMENT ON FUNCTION ledger._treasury_fill(p_book_id integer, p_venue_trade_id te
 --
 
 CREATE FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp with time zone, p_hour timestamp with time zone) RETURNS TABLE(name text, hour timestamp with time zone, currency text, accrual numeric)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
+    RETURN QUERY
     SELECT c.name, h.hour, c.currency, ledger.operating_cost_rate(c.amount, c.period, h.hour)
       FROM generate_series(coalesce(p_after + interval '1 hour', p_hour), p_hour, interval '1 hour') AS h(hour)
      CROSS JOIN LATERAL (
@@ -6253,7 +6255,8 @@ CREATE FUNCTION ledger.operating_cost_hours(p_book_id integer, p_after timestamp
           FROM ledger.operating_cost o
          WHERE o.book_id = p_book_id AND o.effective_from <= h.hour
          ORDER BY o.name, o.effective_from DESC, o.revision DESC) c
-     WHERE c.active AND c.amount > 0
+     WHERE c.active AND c.amount > 0;
+END
 $$;
 
 
@@ -8105,6 +8108,9 @@ BEGIN
                 HINT = 'Pass the business time of the event (the venue''s or the simulated clock); infinity is never a time.';
         END IF;
         CONTINUE WHEN NOT p_bounded;
+        -- At or before the wall clock: within any skew (max_clock_skew_seconds is 0..3600, a CHECK of
+        -- ops.setting), so the setting is not read (a replayed or simulated hour, years in the past, is every call).
+        CONTINUE WHEN p_values[i] <= clock_timestamp();
         IF v_skew IS NULL THEN
             v_skew := ops.clock_skew();
             v_limit := clock_timestamp() + v_skew;
@@ -8981,10 +8987,14 @@ COMMENT ON FUNCTION ops.operator_login() IS 'The operator''s identity for the tw
 --
 
 CREATE FUNCTION ops.reconcile_tolerance() RETURNS numeric
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT coalesce(ops.setting_value('reconcile_tolerance'), 0.00000001)
+BEGIN
+    RETURN (
+        SELECT coalesce(ops.setting_value('reconcile_tolerance'), 0.00000001)
+    );
+END
 $$;
 
 
@@ -9020,12 +9030,16 @@ COMMENT ON FUNCTION ops.row_hash(p_prev bytea, p_row jsonb, p_extra_exclude text
 --
 
 CREATE FUNCTION ops.setting_value(p_name text, p_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS numeric
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT s.value FROM ops.setting s
-     WHERE s.name = p_name AND (p_at IS NULL OR s.recorded_at <= p_at)
-     ORDER BY s.revision DESC LIMIT 1
+BEGIN
+    RETURN (
+        SELECT s.value FROM ops.setting s
+         WHERE s.name = p_name AND (p_at IS NULL OR s.recorded_at <= p_at)
+         ORDER BY s.revision DESC LIMIT 1
+    );
+END
 $$;
 
 
@@ -9754,13 +9768,16 @@ COMMENT ON FUNCTION portfolio._treasury_close(p_book_id integer, p_hour timestam
 --
 
 CREATE FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with time zone) RETURNS text[]
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v_symbols text[];
+BEGIN
     WITH run AS (
         SELECT r.config FROM ops.run r WHERE r.book_id = p_book_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1
     )
-    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}')
+    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}') INTO v_symbols
       FROM (SELECT e.symbol
               FROM run, LATERAL (VALUES (run.config -> 'symbols'), (run.config -> 'rate_symbols')) v(list),
                    LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(v.list) = 'array' THEN v.list ELSE '[]'::jsonb END) e(symbol)
@@ -9771,7 +9788,9 @@ CREATE FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamp with 
              WHERE o.book_id = p_book_id AND o.status IN ('new', 'open', 'partially_filled')
             UNION
             SELECT g.symbol FROM trading.signal g
-             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s
+             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s;
+    RETURN v_symbols;
+END
 $$;
 
 
@@ -12635,13 +12654,18 @@ COMMENT ON FUNCTION risk.lane_in_force(p_lane text) IS 'The lane registry revisi
 --
 
 CREATE FUNCTION risk.normal_cdf(p_x numeric) RETURNS numeric
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT round(CASE WHEN p_x >= 0 THEN 1 - q ELSE q END, 9)
-      FROM (SELECT exp(-least(x * x, 1400) / 2) / 2.506628274631000502 * t
-                   * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429)))) AS q
-              FROM (SELECT abs(p_x) AS x, 1 / (1 + 0.2316419 * abs(p_x)) AS t) a) b
+DECLARE
+    x numeric := abs(p_x);
+    t numeric := 1 / (1 + 0.2316419 * abs(p_x));
+    q numeric;
+BEGIN
+    q := exp(-least(x * x, 1400) / 2) / 2.506628274631000502 * t
+         * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+    RETURN round(CASE WHEN p_x >= 0 THEN 1 - q ELSE q END, 9);
+END
 $$;
 
 

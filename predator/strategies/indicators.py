@@ -23,7 +23,12 @@ def rolling_std(x: np.ndarray, n: int) -> np.ndarray:
     """Population standard deviation over the last n values (inclusive), computed on demeaned windows."""
     out = np.full(x.shape[0], np.nan)
     if x.shape[0] >= n:
-        windows = np.lib.stride_tricks.sliding_window_view(x.astype(np.float64), n)
+        # The view sliding_window_view(x, n) builds (shape (len - n + 1, n), both strides one element), made
+        # directly: the same array, so the same std bits, without its argument checks' cost every hour.
+        v = np.ascontiguousarray(x, dtype=np.float64)
+        step = v.strides[0]
+        windows = np.lib.stride_tricks.as_strided(v, shape=(v.shape[0] - n + 1, n), strides=(step, step),
+                                                  writeable=False)
         out[n - 1:] = windows.std(axis=1)
     return out
 
@@ -45,11 +50,14 @@ def rsi(close: np.ndarray, n: int = 14) -> np.ndarray:
     delta = np.diff(close.astype(np.float64))
     gain = np.where(delta > 0, delta, 0.0)
     loss = np.where(delta < 0, -delta, 0.0)
-    avg_gain = gain[:n].mean()
-    avg_loss = loss[:n].mean()
-    out[n] = 100.0 if avg_loss == 0 else 100.0 - 100.0 / (1.0 + avg_gain / avg_loss)
-    for i in range(n, delta.shape[0]):
-        avg_gain = (avg_gain * (n - 1) + gain[i]) / n
-        avg_loss = (avg_loss * (n - 1) + loss[i]) / n
-        out[i + 1] = 100.0 if avg_loss == 0 else 100.0 - 100.0 / (1.0 + avg_gain / avg_loss)
+    # The recursion runs on Python floats: the same IEEE-754 double operations in the same order as on numpy
+    # float64 scalars (so the same bits: tests/unit/test_indicators.py), without a numpy scalar per operation.
+    avg_gain = float(gain[:n].mean())
+    avg_loss = float(loss[:n].mean())
+    values = [100.0 if avg_loss == 0 else 100.0 - 100.0 / (1.0 + avg_gain / avg_loss)]
+    for g, lo in zip(gain[n:].tolist(), loss[n:].tolist(), strict=True):
+        avg_gain = (avg_gain * (n - 1) + g) / n
+        avg_loss = (avg_loss * (n - 1) + lo) / n
+        values.append(100.0 if avg_loss == 0 else 100.0 - 100.0 / (1.0 + avg_gain / avg_loss))
+    out[n:] = values
     return out

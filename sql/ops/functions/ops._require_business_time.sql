@@ -24,6 +24,9 @@ BEGIN
                 HINT = 'Pass the business time of the event (the venue''s or the simulated clock); infinity is never a time.';
         END IF;
         CONTINUE WHEN NOT p_bounded;
+        -- At or before the wall clock: within any skew (max_clock_skew_seconds is 0..3600, a CHECK of
+        -- ops.setting), so the setting is not read (a replayed or simulated hour, years in the past, is every call).
+        CONTINUE WHEN p_values[i] <= clock_timestamp();
         IF v_skew IS NULL THEN
             v_skew := ops.clock_skew();
             v_limit := clock_timestamp() + v_skew;

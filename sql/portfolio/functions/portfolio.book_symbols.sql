@@ -12,15 +12,20 @@
 --     its run's configuration without the breaker watching it.
 -- A symbol of the set without a bar within the week has no mark and trips nothing (it cannot be traded at all:
 -- its signals are refused with data_stale).
+-- PL/pgSQL, not SQL: a SQL function with a SET clause is neither inlined nor cached, so this query was parsed and
+-- planned again at every hour close; its plan is now kept for the session (the same query, the same array).
 CREATE OR REPLACE FUNCTION portfolio.book_symbols(p_book_id integer, p_hour timestamptz)
 RETURNS text[]
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_symbols text[];
+BEGIN
     WITH run AS (
         SELECT r.config FROM ops.run r WHERE r.book_id = p_book_id ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1
     )
-    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}')
+    SELECT coalesce(array_agg(DISTINCT s.symbol ORDER BY s.symbol), '{}') INTO v_symbols
       FROM (SELECT e.symbol
               FROM run, LATERAL (VALUES (run.config -> 'symbols'), (run.config -> 'rate_symbols')) v(list),
                    LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(v.list) = 'array' THEN v.list ELSE '[]'::jsonb END) e(symbol)
@@ -31,7 +36,9 @@ AS $$
              WHERE o.book_id = p_book_id AND o.status IN ('new', 'open', 'partially_filled')
             UNION
             SELECT g.symbol FROM trading.signal g
-             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s
+             WHERE g.book_id = p_book_id AND g.ts > p_hour - interval '7 days' AND g.ts < p_hour) s;
+    RETURN v_symbols;
+END
 $$;
 
 COMMENT ON FUNCTION portfolio.book_symbols(integer, timestamptz) IS 'The symbols an hour of a book covers (inputs hash, stale-data and data-quality breakers): the latest registered run''s symbols and conversion pairs, every held symbol, every symbol with an open order and every symbol signalled in the week before the hour. Never a worker argument (issue 17 item 4).';
