@@ -2431,8 +2431,17 @@ DECLARE
 BEGIN
     v_book := (trading._account(p_account)).book_id;
     RETURN QUERY
-    SELECT t.strategy, t.symbol, t.qty
-      FROM risk._fill_totals(v_book, NULL, 'infinity', false) t;
+    WITH open_sells AS (  -- resting sells per strategy (NULL: kill and flatten exits) and symbol
+        SELECT r.strategy AS strategy, s.symbol AS symbol, sum(s.quantity - s.filled_qty) AS qty
+          FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
+         WHERE s.book_id = v_book AND s.side = 'sell' AND s.status IN ('new', 'open', 'partially_filled')
+         GROUP BY r.strategy, s.symbol)
+    SELECT t.strategy, t.symbol,
+           risk._position_bound(t.qty, coalesce(own.qty, 0), coalesce(p.quantity, 0),
+                                coalesce((SELECT sum(b.qty) FROM open_sells b WHERE b.symbol = t.symbol), 0))
+      FROM risk._fill_totals(v_book, NULL, 'infinity', false) t
+      LEFT JOIN trading.position p ON p.book_id = v_book AND p.symbol = t.symbol
+      LEFT JOIN open_sells own ON own.strategy = t.strategy AND own.symbol = t.symbol;
 END
 $$;
 
@@ -2443,7 +2452,7 @@ ALTER FUNCTION api.own_positions(p_account text) OWNER TO predator_owner;
 -- Name: FUNCTION own_positions(p_account text); Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION api.own_positions(p_account text) IS 'Worker, operator, auditor: each strategy''s own net position per symbol (base units) in the account''s book over every fill stored: buys - sells - fees paid in the base over the fills of its own orders, voided fills left out (risk._fill_totals, the one definition, from the latest fill checkpoint plus the fills after it). Read through api.strategy_positions. PD011 unknown account.';
+COMMENT ON FUNCTION api.own_positions(p_account text) IS 'Worker, operator, auditor: each strategy''s own position per symbol (base units) in the account''s book as admission bounds it (risk._position_bound): buys - sells - fees paid in the base over the fills of its own orders, voided fills left out (risk._fill_totals, from the latest fill checkpoint plus the fills after it), never more than the book''s position less its open sells plus the strategy''s own open sells (kill and flatten exits belong to no strategy). Read through api.strategy_positions. PD011 unknown account.';
 
 
 --
@@ -11475,6 +11484,24 @@ COMMENT ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts t
 
 
 --
+-- Name: _position_bound(numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._position_bound(p_own numeric, p_own_open_sell numeric, p_book_qty numeric, p_book_open_sell numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT least(greatest(p_own, 0), p_book_qty - p_book_open_sell + p_own_open_sell) $$;
+
+
+ALTER FUNCTION risk._position_bound(p_own numeric, p_own_open_sell numeric, p_book_qty numeric, p_book_open_sell numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _position_bound(p_own numeric, p_own_open_sell numeric, p_book_qty numeric, p_book_open_sell numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._position_bound(p_own numeric, p_own_open_sell numeric, p_book_qty numeric, p_book_open_sell numeric) IS 'Internal: a strategy''s position in a symbol of a shared book: least(greatest(own, 0), book quantity - book open sells + its own open sells). Read by risk._strategy_position (admission) and api.own_positions (the runner).';
+
+
+--
 -- Name: _require_resumable(text, text, text, integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
 --
 
@@ -12040,8 +12067,7 @@ BEGIN
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy
        AND s.status IN ('new', 'open', 'partially_filled');
-    v_own := greatest(v_own, 0);
-    RETURN QUERY SELECT least(v_own, p_book_qty - p_book_open_sell + v_own_open), v_own_open;
+    RETURN QUERY SELECT risk._position_bound(v_own, v_own_open, p_book_qty, p_book_open_sell), v_own_open;
 END
 $$;
 
@@ -18064,7 +18090,7 @@ ALTER TABLE api.strategy_positions OWNER TO predator_owner;
 -- Name: VIEW strategy_positions; Type: COMMENT; Schema: api; Owner: predator_owner
 --
 
-COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders, voided fills left out (api.own_positions: risk._fill_totals, the one definition, from the fill checkpoints). What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
+COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own position per symbol (base units) as admission reads it (api.own_positions): its buys less its sells and the fees paid in the base over the fills of its own orders, voided fills left out, never more than the book''s free position plus its own open sells (risk._position_bound; kill-switch and flatten exits belong to no strategy, so after one a strategy no longer holds what it sold).';
 
 
 --
@@ -24404,6 +24430,13 @@ REVOKE ALL ON FUNCTION risk._net_arbitration(p_book_id integer, p_strategy text,
 --
 
 REVOKE ALL ON FUNCTION risk._note_breaker(p_book_id integer, p_breaker text, p_ts timestamp with time zone, p_value numeric, p_threshold numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _position_bound(p_own numeric, p_own_open_sell numeric, p_book_qty numeric, p_book_open_sell numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._position_bound(p_own numeric, p_own_open_sell numeric, p_book_qty numeric, p_book_open_sell numeric) FROM PUBLIC;
 
 
 --

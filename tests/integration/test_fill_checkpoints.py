@@ -173,3 +173,48 @@ def test_late_fills_third_currency_fees_and_voids_after_a_checkpoint(db: Target)
     with db.connect("auditor") as aud:
         (r,) = gates.run_gates(aud, _gate22())
         assert r.error is None and len(r.rows) == 1 and "total_mismatch" in str(r.rows[0]), r.rows
+
+
+def test_a_flatten_exit_leaves_the_strategy_holding_nothing(db: Target) -> None:
+    """A kill switch's flatten exit belongs to no strategy: once it sold the book's holding, the strategy that
+    bought it is handed 0 (api.strategy_positions, as admission bounds it: risk._position_bound), not its own
+    buys — before this, a campaign's strategies were told every hour for months to exit what was gone (15,736
+    refusals `no_position` over campaign 4's year, seed 289362849) and never bought those symbols again."""
+    with db.connect("worker") as w:
+        load_market(w, ("BTC/USDT",), hours=10)
+        w.commit()
+    with db.connect("operator", autocommit=True) as op:
+        acct = new_account(op, name="flat")
+    with db.connect("worker", autocommit=True) as w:
+        buy = signal(w, acct, "BTC/USDT", 1, "buy", quantity=Decimal("0.05"))
+        assert buy.client_order_id
+        ack(w, buy.client_order_id, hour(1))
+        fill(w, buy.client_order_id, Decimal("0.05"), close_price("BTC/USDT", 1), hour(1) + timedelta(minutes=1),
+             trade_id="flat-buy")
+        close(w, acct, 2)
+        own = w.execute("SELECT strategy, symbol, quantity FROM api.strategy_positions WHERE account = %s",
+                        (acct,)).fetchall()
+        assert own == [("trend", "BTC/USDT", Decimal("0.05"))], own
+    with db.connect("operator", autocommit=True) as op:
+        ks = api.kill_switch(op, "test: flatten the book", flatten=True)
+        assert ks.flatten_orders == 1, ks
+    with db.connect("auditor") as aud:
+        (exit_id, exit_ts) = aud.execute(
+            "SELECT o.client_order_id, o.ts FROM api.orders o WHERE o.account = %s AND o.side = 'sell'",
+            (acct,)).fetchone() or (None, None)
+        assert exit_id is not None
+    with db.connect("worker", autocommit=True) as w:
+        # resting, not yet filled: the flatten exit (no strategy's) is the book's open sell, so the book's free
+        # position is 0 and nothing is the strategy's to sell
+        own = w.execute("SELECT quantity FROM api.strategy_positions WHERE account = %s", (acct,)).fetchall()
+        assert own == [(Decimal("0"),)], own
+        ack(w, exit_id, exit_ts)
+        fill(w, exit_id, Decimal("0.05"), close_price("BTC/USDT", 2), exit_ts + timedelta(minutes=1),
+             trade_id="flat-sell")
+        own = w.execute("SELECT strategy, symbol, quantity FROM api.strategy_positions WHERE account = %s",
+                        (acct,)).fetchall()
+        assert own == [("trend", "BTC/USDT", Decimal("0"))], own
+    with db.connect("auditor") as aud:  # its own fills still sum to its buy: the bound, not the sums, changed
+        (book,) = aud.execute("SELECT book_id FROM trading.account WHERE name = %s", (acct,)).fetchone() or (None,)
+        raw = aud.execute("SELECT qty FROM risk._fill_totals(%s, NULL, 'infinity', false)", (book,)).fetchall()
+        assert raw == [(Decimal("0.05"),)], raw

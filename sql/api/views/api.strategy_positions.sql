@@ -5,4 +5,4 @@ CREATE VIEW api.strategy_positions AS
 SELECT a.name AS account, p.strategy, p.symbol, p.quantity
   FROM trading.account a
  CROSS JOIN LATERAL api.own_positions(a.name) p;
-COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own net position per symbol (base units): its buys less its sells and the fees paid in the base, over the fills of its own orders, voided fills left out (api.own_positions: risk._fill_totals, the one definition, from the fill checkpoints). What it may sell is also bounded by the book''s free position (risk._strategy_position); kill-switch and flatten exits belong to no strategy.';
+COMMENT ON VIEW api.strategy_positions IS 'Each strategy''s own position per symbol (base units) as admission reads it (api.own_positions): its buys less its sells and the fees paid in the base over the fills of its own orders, voided fills left out, never more than the book''s free position plus its own open sells (risk._position_bound; kill-switch and flatten exits belong to no strategy, so after one a strategy no longer holds what it sold).';

@@ -24,8 +24,7 @@ BEGIN
       FROM trading.order_state s JOIN trading.order_request r ON r.client_order_id = s.client_order_id
      WHERE s.book_id = p_book_id AND s.symbol = p_symbol AND s.side = 'sell' AND r.strategy = p_strategy
        AND s.status IN ('new', 'open', 'partially_filled');
-    v_own := greatest(v_own, 0);
-    RETURN QUERY SELECT least(v_own, p_book_qty - p_book_open_sell + v_own_open), v_own_open;
+    RETURN QUERY SELECT risk._position_bound(v_own, v_own_open, p_book_qty, p_book_open_sell), v_own_open;
 END
 $$;
 
