@@ -179,7 +179,8 @@ def test_a_flatten_exit_leaves_the_strategy_holding_nothing(db: Target) -> None:
     """A kill switch's flatten exit belongs to no strategy: once it sold the book's holding, the strategy that
     bought it is handed 0 (api.strategy_positions, as admission bounds it: risk._position_bound), not its own
     buys — before this, a campaign's strategies were told every hour for months to exit what was gone (15,736
-    refusals `no_position` over campaign 4's year, seed 289362849) and never bought those symbols again."""
+    refusals `no_position` over campaign 4's year, seed 289362849), and, holding them in their own view, would not
+    enter those symbols again."""
     with db.connect("worker") as w:
         load_market(w, ("BTC/USDT",), hours=10)
         w.commit()
