@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test test-browser bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books bench-scaling treasury-verdict drill-failover clean
+.PHONY: demo test test-browser test-ml-gate bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books bench-scaling treasury-verdict drill-failover clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -13,7 +13,14 @@ demo: bootstrap-runtime
 ## The whole test suite: pgTAP (through pytest) and pytest, on a real PostgreSQL.
 test: bootstrap
 	@if [ -z "$$PREDATOR_TEST_DSN$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not ml_gate"
+
+## The example model family (lgbm_tb) trained on the shared data and judged by the promotion gate on the
+## 2023-2024 hold-out (tests/integration/test_ml_example_gate.py, marker ml_gate; about two minutes; not part of
+## `make test`, run by CI after it).
+test-ml-gate: bootstrap
+	@if [ -z "$$PREDATOR_TEST_DSN$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
+	$(PY) -m pytest -q -m ml_gate
 
 ## The operator console in real headless Chromium (tests/browser; not part of `make test`). Needs the Debian
 ## packages chromium and chromium-driver; screenshots of every page visited go to reports/screenshots/.

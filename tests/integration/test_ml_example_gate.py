@@ -11,11 +11,16 @@ import json
 import math
 from pathlib import Path
 
+import pytest
+
 from predator.db import ml_api
 from predator.db.connection import Target
 from predator.ml.dataset import load_dataset
 from predator.ml.example import example_spec, train_example
 from predator.ml.registry import evaluate_registered, record_holdout, record_model
+
+#: About two minutes: its own target (make test-ml-gate), which CI runs after make test.
+pytestmark = pytest.mark.ml_gate
 
 
 def test_lgbm_tb_through_the_gate_on_the_honest_split(market_db: Target, tmp_path: Path) -> None:

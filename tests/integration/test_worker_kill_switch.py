@@ -66,6 +66,18 @@ def test_the_worker_carries_out_a_kill_switch_between_hours(db: Target) -> None:
                 resting = row[0] if row else None
                 time.sleep(0.05)
             assert resting is not None, "the worker never rested its limit buy"
+            # The buy rests from the first hour (02:00); the worker then closes 03:00, the last hour the frozen
+            # clock has closed. Wait for that hour (counted once its step returned) so that any hour counted
+            # after the kill switch would be one the listener did not stop.
+            last = AT.replace(minute=0)
+            deadline = time.monotonic() + 60
+            while sched.hours_run < int((last - config.start) / timedelta(hours=1)) + 1 \
+                    and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with db.connect("auditor") as conn:
+                closed = conn.execute("SELECT max(hour) FROM api.hourly_states WHERE account = 'kill_worker'"
+                                      ).fetchone()
+            assert closed == (last,), closed
             hours_before = sched.hours_run
             with db.connect("operator") as op, op.transaction():
                 api.kill_switch(op, "test: the worker's listener", False)
