@@ -1549,11 +1549,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'evaluate_promotion refused: an operator action needs a reason',
             HINT = 'Pass a non-empty reason; it is kept with the decision and in the audit log.';
     END IF;
-    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('evaluate_promotion refused: model %s is not registered', left(p_model_id, 200)),
-            DETAIL = format('model_id=%s', left(p_model_id, 200)), HINT = 'Register the model first (api.register_model); registered models are in ml.model.';
-    END IF;
+    v_model := ml._require_model('evaluate_promotion', p_model_id);
     -- one evaluation of a family at a time: the champion it compares with is the one it may replace
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, hashtext(v_model.family));
 
@@ -3241,11 +3237,7 @@ BEGIN
                             p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_drawdown),
             HINT = 'kind is walk_forward, holdout or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
     END IF;
-    IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('record_fold_metric refused: model %s is not registered', left(p_model_id, 200)),
-            DETAIL = format('model_id=%s', left(p_model_id, 200)),
-            HINT = 'Register the model first (api.register_model).';
-    END IF;
+    PERFORM ml._require_model('record_fold_metric', p_model_id);
     IF EXISTS (SELECT FROM ml.fold_metric f WHERE f.book_id = 0 AND f.model_id = p_model_id AND f.kind = p_kind AND f.fold = p_fold) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s (%s) of model %s is already recorded', p_fold, p_kind, p_model_id),
             DETAIL = format('model_id=%s kind=%s fold=%s', p_model_id, p_kind, p_fold),
@@ -4020,12 +4012,7 @@ BEGIN
                 HINT = 'A model strategy names its registered model by id: {"model_id": "<family>:<scope>:<sha prefix>"} (ml.model).';
         END IF;
         v_model := p_params ->> 'model_id';
-        IF NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = v_model) THEN
-            RAISE EXCEPTION USING ERRCODE = 'PD011',
-                MESSAGE = format('register_strategy refused: model %L is not registered', left(v_model, 200)),
-                DETAIL = format('strategy=%s model_id=%s', p_strategy, left(v_model, 200)),
-                HINT = 'Register the trained model first (api.register_model), with its trials and folds, and have an operator evaluate it (api.evaluate_promotion).';
-        END IF;
+        PERFORM ml._require_model('register_strategy', v_model, format('strategy=%s', p_strategy));
         v_lane := CASE WHEN v_acct.mode = 'live' THEN 'live_canary' ELSE 'paper' END;
         IF NOT EXISTS (SELECT FROM ml.promotion p WHERE p.model_id = v_model AND p.lane = v_lane AND p.passed) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD023',
@@ -5102,11 +5089,8 @@ BEGIN
             HINT = 'An operator registers strategies with api.register_strategy.';
     END IF;
     -- Issue 19: a model strategy's signal names its model, the one it was registered (and promoted) with.
-    IF p_model_id IS NOT NULL AND NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = p_model_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011',
-            MESSAGE = format('signal refused: model %L is not registered', left(p_model_id, 200)),
-            DETAIL = format('strategy=%s model_id=%s', p_strategy, left(p_model_id, 200)),
-            HINT = 'A model is registered with api.register_model (ml.model) before a strategy uses it.';
+    IF p_model_id IS NOT NULL THEN
+        PERFORM ml._require_model('signal', p_model_id, format('strategy=%s', p_strategy));
     END IF;
     IF p_model_id IS DISTINCT FROM v_strat_model THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012',
@@ -7009,11 +6993,7 @@ BEGIN
             DETAIL = format('period_from=%s period_to=%s', p_period_from, p_period_to),
             HINT = 'The period is [from, to) of hour closes, both aligned to the hour (UTC), at least two hours apart.';
     END IF;
-    IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('forward fold refused: model %s is not registered', left(p_model_id, 200)),
-            DETAIL = format('model_id=%s', left(p_model_id, 200)),
-            HINT = 'Register the model first (api.register_model).';
-    END IF;
+    PERFORM ml._require_model('forward fold', p_model_id);
     SELECT * INTO v_acct FROM trading.account a WHERE a.name = p_account;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('forward fold refused: account %s does not exist', left(p_account, 200)),
@@ -7223,6 +7203,83 @@ ALTER FUNCTION ml._require_finite(p_routine text, p_names text[], p_values doubl
 --
 
 COMMENT ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) IS 'Refuses NaN and ±Infinity (and NULL) among an ml routine''s arguments with PD012, naming the argument in DETAIL. Internal to the ml functions.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.model (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    model_id text NOT NULL,
+    family text NOT NULL,
+    code_version text NOT NULL,
+    dataset_hash text NOT NULL,
+    features text[] NOT NULL,
+    params jsonb NOT NULL,
+    artefact_sha256 text NOT NULL,
+    artefact_path text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
+    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
+    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
+    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ml.model OWNER TO predator_owner;
+
+--
+-- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
+
+
+--
+-- Name: _require_model(text, text, text); Type: FUNCTION; Schema: ml; Owner: predator_owner
+--
+
+CREATE FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text DEFAULT NULL::text) RETURNS ml.model
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_model ml.model;
+BEGIN
+    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD011',
+            MESSAGE = format('%s refused: model %s is not registered', p_routine, coalesce(left(p_model_id, 200), 'NULL')),
+            DETAIL = concat_ws(' ', p_detail, format('model_id=%s', coalesce(left(p_model_id, 200), 'NULL'))),
+            HINT = 'Register the trained model first (api.register_model, with its trials and folds); registered models are in api.models.';
+    END IF;
+    RETURN v_model;
+END
+$$;
+
+
+ALTER FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _require_model(p_routine text, p_model_id text, p_detail text); Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) IS 'Internal: the registered model (ml.model, book 0) or PD011 "<routine> refused: model <id> is not registered" with a HINT to register it; the one check behind api.record_fold_metric, api.evaluate_promotion, api.register_strategy, api.submit_signal and ml._forward_figures.';
 
 
 --
@@ -8145,10 +8202,6 @@ ALTER FUNCTION ops._require_business_time(p_routine text, p_names text[], p_valu
 
 COMMENT ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) IS 'Refuses an infinite business time, or (p_bounded) one later than the wall clock plus max_clock_skew_seconds, with PD015 (argument named in DETAIL); NULLs pass.';
 
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
@@ -16544,47 +16597,6 @@ COMMENT ON VIEW api.lots IS 'FIFO lots: quantity and remaining (base), price and
 
 
 --
--- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
---
-
-CREATE TABLE ml.model (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    model_id text NOT NULL,
-    family text NOT NULL,
-    code_version text NOT NULL,
-    dataset_hash text NOT NULL,
-    features text[] NOT NULL,
-    params jsonb NOT NULL,
-    artefact_sha256 text NOT NULL,
-    artefact_path text NOT NULL,
-    actor text DEFAULT SESSION_USER NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
-    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
-    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
-    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
-    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
-    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
-    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
-    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
-);
-
-
-ALTER TABLE ml.model OWNER TO predator_owner;
-
---
--- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
---
-
-COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
-
-
---
 -- Name: models; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -23728,6 +23740,23 @@ GRANT ALL ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_value
 
 
 --
+-- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.model TO predator_operator;
+GRANT SELECT ON TABLE ml.model TO predator_auditor;
+
+
+--
+-- Name: FUNCTION _require_model(p_routine text, p_model_id text, p_detail text); Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) TO predator_operator;
+GRANT ALL ON FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION _sr_variance_term(p_routine text, p_sr double precision, p_skew double precision, p_kurtosis double precision); Type: ACL; Schema: ml; Owner: predator_owner
 --
 
@@ -25423,14 +25452,6 @@ GRANT SELECT ON TABLE trading.lot TO predator_auditor;
 GRANT SELECT ON TABLE api.lots TO predator_worker;
 GRANT SELECT ON TABLE api.lots TO predator_operator;
 GRANT SELECT ON TABLE api.lots TO predator_auditor;
-
-
---
--- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ml.model TO predator_operator;
-GRANT SELECT ON TABLE ml.model TO predator_auditor;
 
 
 --

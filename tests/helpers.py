@@ -27,7 +27,7 @@ import pytest
 from psycopg import sql
 
 from predator import config
-from predator.db import api, logins, market_api
+from predator.db import api, logins, market_api, ml_api
 from predator.db.connection import Target
 from predator.runner.config import RunConfig, StrategySpec
 from predator.strategies.base import effective_params, load_strategy
@@ -542,3 +542,24 @@ def stored_digest(conn: psycopg.Connection[Any], *, exclude: Sequence[str] = (),
         parts[table] = row[0]
     whole = hashlib.sha256("".join(f"{t}={d}\n" for t, d in parts.items()).encode()).hexdigest()
     return whole, parts
+
+
+def record_crafted_passing_record(conn: psycopg.Connection[Any], *, family: str, model_id: str) -> None:
+    """Record a trial ledger and fold metrics that pass the promotion gate, for a model registered by a test.
+
+    The gate judges recorded figures; the real folds of a test's short window would (rightly) be refused, so the
+    record is crafted to pass, as tests/sql/47_ml_registry.sql builds one: three trials (Sharpe 0.10, 0.05, 0.02,
+    1,500 observations each), then two 180-day selection folds (``walk_forward``, from 2022-01-01) and two hold-out
+    folds (``holdout``, from 2023-01-01, the record the paper gate judges), each with Sharpe 0.1 and a net return of
+    1.0 against a buy-and-hold of 0.3. Through the governed doors (``predator.db.ml_api``), in the caller's
+    transaction."""
+    for sharpe in ("0.10", "0.05", "0.02"):
+        ml_api.record_trial(conn, family=family, params={"sharpe": sharpe}, n_obs=1500, sharpe=float(sharpe))
+    for kind, first in (("walk_forward", datetime(2022, 1, 1, tzinfo=UTC)),
+                        ("holdout", datetime(2023, 1, 1, tzinfo=UTC))):
+        for i in range(2):
+            start = first + i * timedelta(days=180)
+            ml_api.record_fold_metric(conn, model_id=model_id, kind=kind, fold=i, period_from=start,
+                                      period_to=start + timedelta(days=180), n_obs=1000, mean=0.001, std=0.01,
+                                      skew=0.0, kurtosis=3.0, sharpe=0.1, net_return=1.0, buy_hold_return=0.3,
+                                      turnover=0.5, max_drawdown=0.1)

@@ -24,7 +24,7 @@ from predator.runner import replay as replay_mod
 from predator.runner.hour import HourRunner, RunConfig, bind_models
 from predator.strategies.base import effective_params, load_strategy
 from predator.venues.paper import PaperConfig
-from tests.helpers import candle_lines, stage_and_load
+from tests.helpers import candle_lines, record_crafted_passing_record, stage_and_load
 
 SYMBOL = "BTC/USDT"
 LOAD_START = datetime(2022, 10, 1, tzinfo=UTC)
@@ -47,20 +47,7 @@ def _register_and_promote(db: Target, out_dir: Path) -> tuple[str, str]:
                                   params={**model.params, "validation": dict(model.validation),
                                           "dataset": {"venue": "binance"}},
                                   artefact_sha256=model.sha256, artefact_path=str(model.path))
-            # The gate judges recorded figures: the real folds of so short a window would (rightly) be refused, so
-            # the record here is crafted to pass, as tests/sql/47_ml_registry.sql builds one.
-            for sharpe in ("0.10", "0.05", "0.02"):
-                ml_api.record_trial(wk, family=model.family, params={"sharpe": sharpe}, n_obs=1500,
-                                    sharpe=float(sharpe))
-            # selection folds (walk_forward) and the hold-out the paper gate judges (holdout), both crafted
-            for kind, first in (("walk_forward", datetime(2022, 1, 1, tzinfo=UTC)),
-                                ("holdout", datetime(2023, 1, 1, tzinfo=UTC))):
-                for i in range(2):
-                    start = first + i * timedelta(days=180)
-                    ml_api.record_fold_metric(wk, model_id=model.model_id, kind=kind, fold=i, period_from=start,
-                                              period_to=start + timedelta(days=180), n_obs=1000, mean=0.001, std=0.01,
-                                              skew=0.0, kurtosis=3.0, sharpe=0.1, net_return=1.0,
-                                              buy_hold_return=0.3, turnover=0.5, max_drawdown=0.1)
+            record_crafted_passing_record(wk, family=model.family, model_id=model.model_id)
     return model.model_id, model.dataset_hash
 
 

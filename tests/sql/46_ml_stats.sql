@@ -112,11 +112,12 @@ SELECT plan(41 + 6 * (SELECT count(*)::integer FROM ml_surface) + 2 * (SELECT co
 -- Surface -----------------------------------------------------------------------------------------------------
 SELECT schema_owner_is('ml', 'predator_owner', 'schema ml exists and is owned by predator_owner');
 -- Besides the statistics, schema ml holds the model registry (migration 0043, tests/sql/47_ml_registry.sql): its
--- tables, the view ml.champion, ml._fold_summary, which reads them, and ml._forward_figures, which reads a paper book
--- (STABLE, not pure functions; tests/sql/50_forward_fold.sql).
-SELECT functions_are('ml', ARRAY(SELECT fn FROM ml_surface) || '{_fold_summary,_forward_figures}'::name[],
-                     'ml holds exactly the statistics functions and their checks (and the registry''s fold summary and forward figures)');
-SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'ml'::regnamespace), (SELECT count(*) + 2 FROM ml_surface),
+-- tables, the view ml.champion, ml._fold_summary, which reads them, ml._forward_figures, which reads a paper book
+-- (STABLE, not pure functions; tests/sql/50_forward_fold.sql), and ml._require_model, the registered-model check of
+-- every door that names a model.
+SELECT functions_are('ml', ARRAY(SELECT fn FROM ml_surface) || '{_fold_summary,_forward_figures,_require_model}'::name[],
+                     'ml holds exactly the statistics functions and their checks (and the registry''s fold summary, forward figures and model check)');
+SELECT is((SELECT count(*) FROM pg_proc WHERE pronamespace = 'ml'::regnamespace), (SELECT count(*) + 3 FROM ml_surface),
           'ml has no overloads');
 SELECT is_empty($$SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'ml'::regnamespace AND c.relkind <> 'i'
                      AND c.relname NOT IN ('model', 'trial', 'fold_metric', 'promotion', 'champion')$$,

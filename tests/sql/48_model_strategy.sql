@@ -8,7 +8,7 @@
 -- model hashes exactly as before 0044 (its canonical row has no model_id key); chains verify.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(23);
+SELECT plan(25);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[24])::numeric[]) AS bars \gset
 
@@ -45,7 +45,8 @@ SELECT api.create_account('live48', 'live', 'binance', 'USDT', 'live_canary', 10
 
 -- Registration: the model must be registered and promoted for the book's lane.
 SELECT throws_ok($$SELECT api.register_strategy('p48', 'model', '{"model_id": "no_such_model"}', 'pgtap')$$,
-                 'PD011', NULL, 'a model strategy naming an unregistered model is refused (PD011)');
+                 'PD011', 'register_strategy refused: model no_such_model is not registered',
+                 'a model strategy naming an unregistered model is refused (PD011)');
 SELECT throws_ok($$SELECT api.register_strategy('p48', 'model', '{"model_id": 7}', 'pgtap')$$,
                  'PD012', NULL, 'a model_id that is not a string is refused (PD012)');
 SELECT throws_ok($$SELECT api.register_strategy('p48', 'model', '{"model_id": "m_paper"}', 'pgtap')$$,
@@ -96,7 +97,13 @@ SELECT throws_ok($$SELECT * FROM api.submit_signal('p48', 's1', 'BTC/USDT', '202
                  'PD012', NULL, 'a strategy registered without a model may not sign with one (PD012)');
 SELECT throws_ok($$SELECT * FROM api.submit_signal('p48', 's1', 'BTC/USDT', '2024-01-01T06:00:00Z', 'hold', 0.5, 0,
                                                    '2024-01-01T07:00:00Z', NULL, 'market', NULL, 'no_such_model')$$,
-                 'PD011', NULL, 'an unknown model id is refused (PD011)');
+                 'PD011', 'signal refused: model no_such_model is not registered', 'an unknown model id is refused (PD011)');
+-- Every door that names a model refuses an unknown one alike (ml._require_model).
+SELECT throws_ok($$SELECT * FROM api.evaluate_promotion('no_such_model', 'paper', 'pgtap')$$,
+                 'PD011', 'evaluate_promotion refused: model no_such_model is not registered', 'the gate refuses an unknown model alike');
+SELECT throws_ok($$SELECT api.record_fold_metric('no_such_model', 'holdout', 0, '2022-01-01T00:00:00Z', '2022-06-30T00:00:00Z',
+                                                 1000, 0.001, 0.01, 0, 3, 0.1, 1.0, 0.3, 0.5, 0.1)$$,
+                 'PD011', 'record_fold_metric refused: model no_such_model is not registered', 'a fold of an unknown model alike');
 
 -- Hashes: a signal without a model is hashed as before 0044; chains verify.
 SET LOCAL TimeZone = 'UTC';

@@ -95,11 +95,7 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'evaluate_promotion refused: an operator action needs a reason',
             HINT = 'Pass a non-empty reason; it is kept with the decision and in the audit log.';
     END IF;
-    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('evaluate_promotion refused: model %s is not registered', left(p_model_id, 200)),
-            DETAIL = format('model_id=%s', left(p_model_id, 200)), HINT = 'Register the model first (api.register_model); registered models are in ml.model.';
-    END IF;
+    v_model := ml._require_model('evaluate_promotion', p_model_id);
     -- one evaluation of a family at a time: the champion it compares with is the one it may replace
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, hashtext(v_model.family));
 

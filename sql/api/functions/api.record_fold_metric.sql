@@ -44,11 +44,7 @@ BEGIN
                             p_kind, p_fold, p_period_from, p_period_to, p_n_obs, p_mean, p_std, p_kurtosis, p_sharpe, p_turnover, p_drawdown),
             HINT = 'kind is walk_forward, holdout or forward; fold >= 0; period_from before period_to; n_obs > 1; std >= 0; kurtosis (not excess) > 0; sharpe = mean/std (0 when std = 0); turnover >= 0; max_drawdown in [0, 1].';
     END IF;
-    IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('record_fold_metric refused: model %s is not registered', left(p_model_id, 200)),
-            DETAIL = format('model_id=%s', left(p_model_id, 200)),
-            HINT = 'Register the model first (api.register_model).';
-    END IF;
+    PERFORM ml._require_model('record_fold_metric', p_model_id);
     IF EXISTS (SELECT FROM ml.fold_metric f WHERE f.book_id = 0 AND f.model_id = p_model_id AND f.kind = p_kind AND f.fold = p_fold) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = format('record_fold_metric refused: fold %s (%s) of model %s is already recorded', p_fold, p_kind, p_model_id),
             DETAIL = format('model_id=%s kind=%s fold=%s', p_model_id, p_kind, p_fold),

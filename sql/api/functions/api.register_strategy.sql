@@ -37,12 +37,7 @@ BEGIN
                 HINT = 'A model strategy names its registered model by id: {"model_id": "<family>:<scope>:<sha prefix>"} (ml.model).';
         END IF;
         v_model := p_params ->> 'model_id';
-        IF NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = v_model) THEN
-            RAISE EXCEPTION USING ERRCODE = 'PD011',
-                MESSAGE = format('register_strategy refused: model %L is not registered', left(v_model, 200)),
-                DETAIL = format('strategy=%s model_id=%s', p_strategy, left(v_model, 200)),
-                HINT = 'Register the trained model first (api.register_model), with its trials and folds, and have an operator evaluate it (api.evaluate_promotion).';
-        END IF;
+        PERFORM ml._require_model('register_strategy', v_model, format('strategy=%s', p_strategy));
         v_lane := CASE WHEN v_acct.mode = 'live' THEN 'live_canary' ELSE 'paper' END;
         IF NOT EXISTS (SELECT FROM ml.promotion p WHERE p.model_id = v_model AND p.lane = v_lane AND p.passed) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD023',

@@ -152,11 +152,8 @@ BEGIN
             HINT = 'An operator registers strategies with api.register_strategy.';
     END IF;
     -- Issue 19: a model strategy's signal names its model, the one it was registered (and promoted) with.
-    IF p_model_id IS NOT NULL AND NOT EXISTS (SELECT FROM ml.model m WHERE m.model_id = p_model_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011',
-            MESSAGE = format('signal refused: model %L is not registered', left(p_model_id, 200)),
-            DETAIL = format('strategy=%s model_id=%s', p_strategy, left(p_model_id, 200)),
-            HINT = 'A model is registered with api.register_model (ml.model) before a strategy uses it.';
+    IF p_model_id IS NOT NULL THEN
+        PERFORM ml._require_model('signal', p_model_id, format('strategy=%s', p_strategy));
     END IF;
     IF p_model_id IS DISTINCT FROM v_strat_model THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012',

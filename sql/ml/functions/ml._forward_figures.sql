@@ -67,11 +67,7 @@ BEGIN
             DETAIL = format('period_from=%s period_to=%s', p_period_from, p_period_to),
             HINT = 'The period is [from, to) of hour closes, both aligned to the hour (UTC), at least two hours apart.';
     END IF;
-    IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
-        RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('forward fold refused: model %s is not registered', left(p_model_id, 200)),
-            DETAIL = format('model_id=%s', left(p_model_id, 200)),
-            HINT = 'Register the model first (api.register_model).';
-    END IF;
+    PERFORM ml._require_model('forward fold', p_model_id);
     SELECT * INTO v_acct FROM trading.account a WHERE a.name = p_account;
     IF NOT FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011', MESSAGE = format('forward fold refused: account %s does not exist', left(p_account, 200)),
