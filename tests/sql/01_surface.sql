@@ -158,8 +158,8 @@ SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'api'::regnames
 -- model registry (migration 0043, tests/sql/47_ml_registry.sql).
 SELECT functions_are('ml', ARRAY[
     'norm_cdf', 'norm_inv', 'probabilistic_sharpe_ratio', 'expected_max_sharpe', 'deflated_sharpe_ratio',
-    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term', '_fold_summary', '_forward_figures'],
-    'ml holds exactly the statistics functions, their internal checks, the gate''s fold summary and the forward figures');
+    'min_track_record_length', 'pbo', '_refuse', '_require_finite', '_sr_variance_term', '_fold_summary', '_forward_figures', '_require_model'],
+    'ml holds exactly the statistics functions, their internal checks, the gate''s fold summary, the forward figures and the model check');
 SELECT tables_are('ml', ARRAY['model', 'trial', 'fold_metric', 'promotion'], 'ml tables: the model registry (migration 0043)');
 
 -- Governed tables --------------------------------------------------------------------------------
