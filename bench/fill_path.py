@@ -99,7 +99,10 @@ def _setup(target: Target) -> tuple[tuple[str, Decimal], tuple[str, Decimal], It
             api.deposit(conn, "bench", Decimal("1000000000"), T0, "bench principal")
             api.register_strategy(conn, "bench", "bench", {}, "bench")
             api.register_strategy(conn, "bench", "bench-sell", {}, "bench")
-        seed, seed_price = _order(conn, "bench", "bench", 38, "buy", Decimal("500"), clock)
+        # The buy order is open first; the selling strategy then buys and holds its own position (admission bounds
+        # a sell by the strategy's own fills, and refuses opposite orders of two strategies in one hour).
+        buy = _order(conn, "bench", "bench", 37, "buy", Decimal("5000"), clock)
+        seed, seed_price = _order(conn, "bench", "bench-sell", 38, "buy", Decimal("500"), clock)
         with conn.transaction():
             api.record_fill(
                 conn,
@@ -112,7 +115,6 @@ def _setup(target: Target) -> tuple[tuple[str, Decimal], tuple[str, Decimal], It
                 liquidity="taker",
                 ts=next(clock),
             )
-        buy = _order(conn, "bench", "bench", 39, "buy", Decimal("5000"), clock)
         sell = _order(conn, "bench", "bench-sell", 39, "sell", Decimal("490"), clock)
     return buy, sell, clock
 

@@ -774,6 +774,7 @@ COMMENT ON FUNCTION api.candles_known_since(p_venue text, p_interval text, p_sym
 CREATE FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     SET "TimeZone" TO 'UTC'
     AS $$
 DECLARE
@@ -2718,6 +2719,7 @@ COMMENT ON FUNCTION api.promote_session(p_session bigint, p_allocation numeric, 
 CREATE FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_venue_balances jsonb, p_venue_open_orders text[], p_kind text DEFAULT 'hourly'::text) RETURNS TABLE(clean boolean, diffs jsonb, reconciliation_seq bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_acct   trading.account;
@@ -3000,6 +3002,7 @@ COMMENT ON FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, 
 CREATE FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p_quantity numeric, p_price numeric, p_fee numeric, p_fee_currency text, p_liquidity text, p_ts timestamp with time zone) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_book       integer;
@@ -3726,6 +3729,7 @@ COMMENT ON FUNCTION api.record_validation(p_account text, p_from timestamp with 
 CREATE FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time zone, p_calls integer, p_errors integer, p_connected boolean, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_acct    trading.account;
@@ -4986,6 +4990,7 @@ COMMENT ON FUNCTION api.start_session(p_session bigint, p_reason text) IS 'Opera
 CREATE FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text, p_ts timestamp with time zone, p_direction text, p_confidence numeric, p_edge_bps numeric, p_expiry timestamp with time zone, p_quantity numeric DEFAULT NULL::numeric, p_order_type text DEFAULT 'market'::text, p_limit_price numeric DEFAULT NULL::numeric, p_model_id text DEFAULT NULL::text) RETURNS TABLE(outcome text, client_order_id text, side text, quantity numeric, decision_price numeric, reasons text[], signal_seq bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_acct        trading.account;

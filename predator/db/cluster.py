@@ -65,6 +65,11 @@ max_locks_per_transaction = 256
 # (estimated at 1000 rows each) passes jit_above_cost, so LLVM compiled it on every call: portfolio.valuation
 # took 7.8 s with JIT and 2 ms without (docs/operations.md "JIT").
 jit = off
+# Statistics early: a backtest fills a fresh book's tables within seconds, and until autovacuum first analyzes
+# them the planner has no row estimates and picks nested loops that rescan the book for every row (the peer
+# year's hour cycle grew from 7 to 109 ms in its first simulated six weeks, then fell to 15 ms once they were
+# analyzed; docs/performance.md "Statistics early"). The default naptime (1 min) is most of such a run.
+autovacuum_naptime = 5s
 """
 
 #: Appended to ``_CONF`` when the cluster archives its WAL (``predator db up --wal-archive``; docs/recovery.md):
