@@ -6,7 +6,9 @@ Paper venue settings for the common fill rule: ``--slippage-bps 0 --impact-bps 0
 open), ``--participation 1`` (no volume cap), ``--latency-ms 0 --latency-jitter-ms 0`` (the venue still
 stamps an arrival 1 ms after the decision: fill times are bar open + 1 ms, compared by their bar),
 ``--reject-rate 0``, ``--fee-bps 10``, ``--risk-profile unconstrained`` (caps off; cash and no-shorting
-still apply). Runs in the project's venv.
+still apply). ``--backtest-fast-commit``: a backtest over closed history, as the demo and the benchmarks run
+one (each hour still one atomic, ordered transaction; docs/performance.md "The trading hour"). Runs in the
+project's venv.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def paper_command(account: str, symbols: list[str], start: str, end: str, params
         "--params", json.dumps(params), "--from", start, "--to", end, "--principal", str(principal),
         "--risk-profile", "unconstrained", "--fee-bps", str(fee_bps), "--slippage-bps", "0", "--impact-bps", "0",
         "--participation", "1", "--latency-ms", "0", "--latency-jitter-ms", "0", "--reject-rate", "0",
-        "--seed", "1", "--no-progress"]
+        "--seed", "1", "--no-progress", "--backtest-fast-commit"]
 
 
 def run(symbols: list[str], start: int, end: int, *, params: dict, fee: float = 0.001,

@@ -189,8 +189,8 @@ class ChaosPaperVenue(PaperVenue):
 
     # --- restart ---------------------------------------------------------------------------------------
     def restore(self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder],
-                checkpoint: datetime | None) -> None:
-        super().restore(balances, orders, checkpoint)
+                checkpoint: datetime | None, matched_until: datetime | None = None) -> None:
+        super().restore(balances, orders, checkpoint, matched_until)
         for o in self.orders.values():
             self._delay(o)
         self.checkpoint = checkpoint

@@ -160,6 +160,21 @@ def last_closed_hour(conn: psycopg.Connection[Any], account: str) -> datetime | 
     return value if isinstance(value, datetime) else None
 
 
+def last_collected_hour(conn: psycopg.Connection[Any], account: str, until: datetime) -> datetime | None:
+    """The last hour at or before ``until`` whose close collected the venue's events: its venue-health report
+    (``api.venue_health``) does not say ``collect_failed`` (the worker could not reach the venue). A simulated
+    venue had matched every bar that opened before that hour, and no later one (docs/chaos.md, "A restart
+    after the venue was unreachable"); None when no hour did."""
+    value = _scalar(
+        conn,
+        "SELECT max(h.ts) FROM api.venue_health h WHERE h.account = %s AND h.ts <= %s"
+        " AND NOT EXISTS (SELECT FROM api.venue_health x WHERE x.account = h.account AND x.ts = h.ts"
+        "                  AND x.detail @> '{\"collect_failed\": true}')",  # a halt's report may share the hour
+        (account, until),
+    )
+    return value if isinstance(value, datetime) else None
+
+
 def venue_halt_since_last_close(conn: psycopg.Connection[Any], account: str) -> str | None:
     """The incident of a ``venue_fatal_error`` breaker trip of ``account`` recorded after its last hour close
     finished (wall clock, ``api.hour_closes``; a trip the relay reported while sending that hour's orders), or

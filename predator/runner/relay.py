@@ -57,6 +57,9 @@ class VenueRelay:
         self.calls = 0
         self.errors = 0
         self.connected = True
+        #: The hour's events could not be collected (the venue unreachable): reported with the hour's health
+        #: (``detail.collect_failed``), so that a restarted simulated venue knows which bars it never matched.
+        self.collect_failed = False
         self.transfers_seen: set[str] = set()
         self._trades_since: datetime | None = None
         #: Submissions whose outcome is unknown, by client order id (their symbols are blocked).
@@ -104,6 +107,7 @@ class VenueRelay:
             transfers = list(self.call(self.venue.transfers_since, None))
         except TransientVenueError as e:
             self.log.warning("venue_unreachable", hour=t.isoformat(), error=str(e))
+            self.collect_failed = True
             return [], []
         return events, transfers
 
@@ -232,12 +236,16 @@ class VenueRelay:
         ]
 
     def health_call(self, t: datetime) -> api.Call[Any]:
-        """The venue's health since the last report (calls, transient failures, reachable), and any error
-        classified as halt (``fatal_errors``: the database halts on it)."""
-        detail = {"fatal_errors": len(self.fatal), "fatal": list(self.fatal)} if self.fatal else None
-        call = api.record_venue_health_call(self.account, t, self.calls, self.errors, self.connected, detail)
+        """The venue's health since the last report (calls, transient failures, reachable), any error
+        classified as halt (``fatal_errors``: the database halts on it), and ``collect_failed`` when the hour's
+        venue events could not be collected (:meth:`collect`)."""
+        detail: dict[str, Any] = {"fatal_errors": len(self.fatal), "fatal": list(self.fatal)} if self.fatal else {}
+        if self.collect_failed:
+            detail["collect_failed"] = True  # the hour's events were not collected (reads.last_collected_hour)
+        call = api.record_venue_health_call(self.account, t, self.calls, self.errors, self.connected, detail or None)
         self.calls = self.errors = 0
         self.fatal = []
+        self.collect_failed = False
         return call
 
     # --- sending ----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ sent. A real venue keeps its own memory and is only reconciled.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -42,8 +42,16 @@ def restore_venue(conn: psycopg.Connection[Any], venue: Venue, account: str) -> 
         for o in reads.live_orders(conn, account)
         if o.status != "new"  # never reached the venue: sent again by the relay's service_requests
     ]
-    # At the checkpoint (the last closed hour T) the venue had matched every bar opening before T.
-    venue.restore(balances, resting, checkpoint)
+    # At the checkpoint (the last closed hour T) the venue had matched every bar opening before T, unless the
+    # worker could not reach it at T's close (or at the closes before): then only the bars before the last hour
+    # whose close collected its events. An uninterrupted venue matches the rest once it is reached again, and
+    # reports fills the book expired in between (chaos campaign 3, seed 529029589: a market sell placed at
+    # 2023-05-24 11:00, the venue unreachable at 12:00 and 13:00, the worker's sessions dropped after 12:00;
+    # the restarted venue expired the sell, the replay filled it in the 11:00 bar).
+    matched = None
+    if checkpoint is not None:  # no hour collected at all: every bar since each order arrived is still to match
+        matched = reads.last_collected_hour(conn, account, checkpoint) or datetime.fromtimestamp(0, UTC)
+    venue.restore(balances, resting, checkpoint, matched)
     # A chaos campaign's venue (predator.chaos.venue) knows what the book does not (a ghost fill it never
     # made, a withdrawal): it is handed the book's ghost fills (those not voided) and the transfers an operator
     # posted (the book's balances hold them already) to put its own truth back.

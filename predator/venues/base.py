@@ -170,10 +170,13 @@ class SimulatedVenue(Venue, Protocol):
         ...
 
     def restore(
-        self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder], checkpoint: datetime | None
+        self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder], checkpoint: datetime | None,
+        matched_until: datetime | None = None,
     ) -> None:
         """Rebuild the venue's memory after a restart: the trading account's balances and the open orders
-        as the book holds them; bars that opened before ``checkpoint`` (the last closed hour) were matched."""
+        as the book holds them, at ``checkpoint`` (the last closed hour); bars that opened before
+        ``matched_until`` were matched (the last hour whose close collected the venue's events, which is the
+        checkpoint unless the venue was unreachable at its last closes; None: ``checkpoint``)."""
         ...
 
 

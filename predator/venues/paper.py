@@ -377,7 +377,8 @@ class PaperVenue(UnifiedDictSeam):
         return tuple(out)
 
     def restore(
-        self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder], checkpoint: datetime | None
+        self, balances: Mapping[str, Decimal], orders: Sequence[RestingOrder], checkpoint: datetime | None,
+        matched_until: datetime | None = None,
     ) -> None:
         for currency, amount in balances.items():
             self.balances[currency] = amount
@@ -393,7 +394,7 @@ class PaperVenue(UnifiedDictSeam):
                 o.expiry,
                 o.filled,
                 o.venue_order_id,
-                matched_until=checkpoint,
+                matched_until=checkpoint if matched_until is None else matched_until,
                 fills=o.fills,
                 reference_price=o.reference_price,
             )
