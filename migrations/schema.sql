@@ -1550,7 +1550,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'evaluate_promotion refused: an operator action needs a reason',
             HINT = 'Pass a non-empty reason; it is kept with the decision and in the audit log.';
     END IF;
-    v_model := ml._require_model('evaluate_promotion', p_model_id);
+    PERFORM ml._require_model('evaluate_promotion', p_model_id);
+    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
     -- one evaluation of a family at a time: the champion it compares with is the one it may replace
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, hashtext(v_model.family));
 
@@ -7210,70 +7211,21 @@ ALTER FUNCTION ml._require_finite(p_routine text, p_names text[], p_values doubl
 COMMENT ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_values double precision[]) IS 'Refuses NaN and ±Infinity (and NULL) among an ml routine''s arguments with PD012, naming the argument in DETAIL. Internal to the ml functions.';
 
 
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
-
---
--- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
---
-
-CREATE TABLE ml.model (
-    book_id integer DEFAULT 0 NOT NULL,
-    seq bigint NOT NULL,
-    model_id text NOT NULL,
-    family text NOT NULL,
-    code_version text NOT NULL,
-    dataset_hash text NOT NULL,
-    features text[] NOT NULL,
-    params jsonb NOT NULL,
-    artefact_sha256 text NOT NULL,
-    artefact_path text NOT NULL,
-    actor text DEFAULT SESSION_USER NOT NULL,
-    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    prev_hash bytea NOT NULL,
-    row_hash bytea NOT NULL,
-    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
-    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
-    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
-    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
-    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
-    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
-    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
-    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
-);
-
-
-ALTER TABLE ml.model OWNER TO predator_owner;
-
---
--- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
---
-
-COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
-
-
 --
 -- Name: _require_model(text, text, text); Type: FUNCTION; Schema: ml; Owner: predator_owner
 --
 
-CREATE FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text DEFAULT NULL::text) RETURNS ml.model
+CREATE FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text DEFAULT NULL::text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    v_model ml.model;
 BEGIN
-    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
-    IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD011',
             MESSAGE = format('%s refused: model %s is not registered', p_routine, coalesce(left(p_model_id, 200), 'NULL')),
             DETAIL = concat_ws(' ', p_detail, format('model_id=%s', coalesce(left(p_model_id, 200), 'NULL'))),
             HINT = 'Register the trained model first (api.register_model, with its trials and folds); registered models are in api.models.';
     END IF;
-    RETURN v_model;
 END
 $$;
 
@@ -7284,7 +7236,7 @@ ALTER FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text)
 -- Name: FUNCTION _require_model(p_routine text, p_model_id text, p_detail text); Type: COMMENT; Schema: ml; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) IS 'Internal: the registered model (ml.model, book 0) or PD011 "<routine> refused: model <id> is not registered" with a HINT to register it; the one check behind api.record_fold_metric, api.evaluate_promotion, api.register_strategy, api.submit_signal and ml._forward_figures.';
+COMMENT ON FUNCTION ml._require_model(p_routine text, p_model_id text, p_detail text) IS 'Internal: nothing for a registered model (ml.model, book 0), else PD011 "<routine> refused: model <id> is not registered" with a HINT to register it; the one check behind api.record_fold_metric, api.evaluate_promotion, api.register_strategy, api.submit_signal and ml._forward_figures.';
 
 
 --
@@ -8207,6 +8159,10 @@ ALTER FUNCTION ops._require_business_time(p_routine text, p_names text[], p_valu
 
 COMMENT ON FUNCTION ops._require_business_time(p_routine text, p_names text[], p_values timestamp with time zone[], p_bounded boolean) IS 'Refuses an infinite business time, or (p_bounded) one later than the wall clock plus max_clock_skew_seconds, with PD015 (argument named in DETAIL); NULLs pass.';
 
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
 
 --
 -- Name: account; Type: TABLE; Schema: trading; Owner: predator_owner
@@ -16602,6 +16558,47 @@ COMMENT ON VIEW api.lots IS 'FIFO lots: quantity and remaining (base), price and
 
 
 --
+-- Name: model; Type: TABLE; Schema: ml; Owner: predator_owner
+--
+
+CREATE TABLE ml.model (
+    book_id integer DEFAULT 0 NOT NULL,
+    seq bigint NOT NULL,
+    model_id text NOT NULL,
+    family text NOT NULL,
+    code_version text NOT NULL,
+    dataset_hash text NOT NULL,
+    features text[] NOT NULL,
+    params jsonb NOT NULL,
+    artefact_sha256 text NOT NULL,
+    artefact_path text NOT NULL,
+    actor text DEFAULT SESSION_USER NOT NULL,
+    recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    prev_hash bytea NOT NULL,
+    row_hash bytea NOT NULL,
+    CONSTRAINT model_artefact_is_sha256 CHECK ((artefact_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_artefact_path_is_given CHECK (((length(btrim(artefact_path)) >= 1) AND (length(btrim(artefact_path)) <= 1000))),
+    CONSTRAINT model_code_version_is_given CHECK (((length(btrim(code_version)) >= 1) AND (length(btrim(code_version)) <= 200))),
+    CONSTRAINT model_dataset_hash_is_sha256 CHECK ((dataset_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT model_family_shape CHECK ((family ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_features_are_listed CHECK ((((cardinality(features) >= 1) AND (cardinality(features) <= 10000)) AND (array_position(features, NULL::text) IS NULL))),
+    CONSTRAINT model_id_shape CHECK ((model_id ~ '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'::text)),
+    CONSTRAINT model_is_control_plane CHECK ((book_id = 0)),
+    CONSTRAINT model_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
+    CONSTRAINT model_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
+);
+
+
+ALTER TABLE ml.model OWNER TO predator_owner;
+
+--
+-- Name: TABLE model; Type: COMMENT; Schema: ml; Owner: predator_owner
+--
+
+COMMENT ON TABLE ml.model IS 'Registered models (api.register_model), append-only and chained (book 0, the control plane): model id, family, code version, dataset hash (api.dataset_hash of the training data), feature list, parameters, artefact sha256 and path, who and when.';
+
+
+--
 -- Name: models; Type: VIEW; Schema: api; Owner: predator_owner
 --
 
@@ -23745,14 +23742,6 @@ GRANT ALL ON FUNCTION ml._require_finite(p_routine text, p_names text[], p_value
 
 
 --
--- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
---
-
-GRANT SELECT ON TABLE ml.model TO predator_operator;
-GRANT SELECT ON TABLE ml.model TO predator_auditor;
-
-
---
 -- Name: FUNCTION _require_model(p_routine text, p_model_id text, p_detail text); Type: ACL; Schema: ml; Owner: predator_owner
 --
 
@@ -25457,6 +25446,14 @@ GRANT SELECT ON TABLE trading.lot TO predator_auditor;
 GRANT SELECT ON TABLE api.lots TO predator_worker;
 GRANT SELECT ON TABLE api.lots TO predator_operator;
 GRANT SELECT ON TABLE api.lots TO predator_auditor;
+
+
+--
+-- Name: TABLE model; Type: ACL; Schema: ml; Owner: predator_owner
+--
+
+GRANT SELECT ON TABLE ml.model TO predator_operator;
+GRANT SELECT ON TABLE ml.model TO predator_auditor;
 
 
 --

@@ -95,7 +95,8 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'evaluate_promotion refused: an operator action needs a reason',
             HINT = 'Pass a non-empty reason; it is kept with the decision and in the audit log.';
     END IF;
-    v_model := ml._require_model('evaluate_promotion', p_model_id);
+    PERFORM ml._require_model('evaluate_promotion', p_model_id);
+    SELECT * INTO v_model FROM ml.model m WHERE m.book_id = 0 AND m.model_id = p_model_id;
     -- one evaluation of a family at a time: the champion it compares with is the one it may replace
     PERFORM pg_catalog.pg_advisory_xact_lock(1349731650, hashtext(v_model.family));
 
