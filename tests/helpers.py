@@ -563,3 +563,30 @@ def record_crafted_passing_record(conn: psycopg.Connection[Any], *, family: str,
                                       period_to=start + timedelta(days=180), n_obs=1000, mean=0.001, std=0.01,
                                       skew=0.0, kurtosis=3.0, sharpe=0.1, net_return=1.0, buy_hold_return=0.3,
                                       turnover=0.5, max_drawdown=0.1)
+
+
+class KilledAtKillPoint(Exception):
+    """A worker's death at a kill point, raised in the test's process instead of a SIGKILL."""
+
+
+def run_until_killed(target: Target, config: RunConfig, monkeypatch: pytest.MonkeyPatch, phase: str,
+                     hour: datetime) -> None:
+    """Run ``config``'s hours with :class:`predator.runner.hour.HourRunner` until the kill point ``phase`` of
+    ``hour`` (``predator.chaos.killpoints``: ``mid_close``, ``after_admission``, ``after_ack`` ...), where the
+    worker dies: the run stops there, with whatever the database committed before, and the kill points are
+    disarmed again for the restart that follows."""
+    from predator.chaos import killpoints
+    from predator.runner.hour import HourRunner
+
+    def reached(at_phase: str, at_hour: datetime) -> None:
+        if at_phase == phase and at_hour == hour:
+            raise KilledAtKillPoint(phase)
+
+    monkeypatch.setattr(killpoints, "reached", reached)
+    runner = HourRunner(target, config)
+    try:
+        with pytest.raises(KilledAtKillPoint):
+            runner.run()
+    finally:
+        runner.close()
+        monkeypatch.undo()

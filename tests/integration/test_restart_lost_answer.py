@@ -15,18 +15,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from predator.chaos import killpoints
 from predator.db.connection import Target
 from predator.runner import replay as replay_mod
 from predator.runner.hour import HourRunner, RunConfig
+from tests.helpers import run_until_killed
 
 START = datetime(2023, 3, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 BTC = "BTC/USDT"
 
-
-class Killed(Exception):
-    """The worker's death at the kill point."""
 
 
 def _config(account: str) -> RunConfig:
@@ -40,19 +37,7 @@ def test_a_worker_killed_after_a_lost_answer_records_the_fill_and_replays_to_par
     market_db: Target, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cfg = _config("lost_answer")
-
-    def reached(phase: str, hour: datetime) -> None:
-        if phase == "after_ack" and hour == START + 2 * HOUR:
-            raise Killed(phase)
-
-    monkeypatch.setattr(killpoints, "reached", reached)
-    first = HourRunner(market_db, cfg)
-    try:
-        with pytest.raises(Killed):
-            first.run()
-    finally:
-        first.close()
-    monkeypatch.undo()
+    run_until_killed(market_db, cfg, monkeypatch, "after_ack", START + 2 * HOUR)
     second = HourRunner(market_db, cfg)  # the restart: the venue rebuilt from the book (predator.runner.restore)
     try:
         second.run()

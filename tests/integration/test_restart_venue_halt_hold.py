@@ -14,17 +14,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from predator.chaos import killpoints
 from predator.db.connection import Target
 from predator.runner import replay as replay_mod
 from predator.runner.hour import HourRunner, RunConfig
+from tests.helpers import run_until_killed
 
 START = datetime(2023, 3, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
-
-class Killed(Exception):
-    """The worker's death at the kill point."""
 
 
 def _config(account: str) -> RunConfig:
@@ -40,19 +37,7 @@ def test_a_worker_restarted_after_a_ban_holds_the_hours_orders_and_replays_to_pa
     market_db: Target, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cfg = _config("ban_hold")
-
-    def reached(phase: str, hour: datetime) -> None:
-        if phase == "after_ack" and hour == START + 2 * HOUR:
-            raise Killed(phase)
-
-    monkeypatch.setattr(killpoints, "reached", reached)
-    first = HourRunner(market_db, cfg)
-    try:
-        with pytest.raises(Killed):
-            first.run()
-    finally:
-        first.close()
-    monkeypatch.undo()
+    run_until_killed(market_db, cfg, monkeypatch, "after_ack", START + 2 * HOUR)
     with market_db.connect("auditor") as conn:
         before = conn.execute("SELECT status FROM api.orders WHERE account = %s ORDER BY seq", ("ban_hold",)).fetchall()
     assert sorted(s for (s,) in before) == ["new", "rejected"], "one refused by the ban, the other held back"

@@ -15,17 +15,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from predator.chaos import killpoints
 from predator.db.connection import Target
 from predator.runner import replay as replay_mod
 from predator.runner.hour import HourRunner, RunConfig
+from tests.helpers import run_until_killed
 
 START = datetime(2023, 3, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
-
-class Killed(Exception):
-    """The worker's death at the kill point."""
 
 
 def _config(account: str) -> RunConfig:
@@ -40,19 +37,7 @@ def test_a_worker_restarted_while_the_venue_was_unreachable_fills_what_the_venue
     market_db: Target, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cfg = _config("unreach")
-
-    def reached(phase: str, hour: datetime) -> None:
-        if phase == "mid_close" and hour == START + 4 * HOUR:  # the 04:00 close never commits
-            raise Killed(phase)
-
-    monkeypatch.setattr(killpoints, "reached", reached)
-    first = HourRunner(market_db, cfg)
-    try:
-        with pytest.raises(Killed):
-            first.run()
-    finally:
-        first.close()
-    monkeypatch.undo()
+    run_until_killed(market_db, cfg, monkeypatch, "mid_close", START + 4 * HOUR)  # the 04:00 close never commits
     with market_db.connect("auditor") as conn:
         before = conn.execute("SELECT status FROM api.orders WHERE account = %s", ("unreach",)).fetchall()
         collected = conn.execute("SELECT ts, detail ? 'collect_failed' FROM api.venue_health WHERE account = %s"
