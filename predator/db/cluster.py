@@ -68,7 +68,7 @@ jit = off
 # Statistics early: a backtest fills a fresh book's tables within seconds, and until autovacuum first analyzes
 # them the planner has no row estimates and picks nested loops that rescan the book for every row (the peer
 # year's hour cycle grew from 7 to 109 ms in its first simulated six weeks, then fell to 15 ms once they were
-# analyzed; docs/performance.md "Statistics early"). The default naptime (1 min) is most of such a run.
+# analyzed; docs/operations.md "Statistics early"). The default naptime (1 min) is most of such a run.
 autovacuum_naptime = 5s
 """
 

@@ -23,7 +23,7 @@ RETURNS TABLE (hour timestamptz, cash numeric, positions_value numeric, equity n
                inputs_hash text, outputs_hash text, halts text[])
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans")
+SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans and statistics")
 SET timezone = 'UTC'
 AS $$
 DECLARE

@@ -37,7 +37,7 @@ CREATE OR REPLACE FUNCTION api.record_fill(
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans")
+SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans and statistics")
 AS $$
 DECLARE
     v_book       integer;

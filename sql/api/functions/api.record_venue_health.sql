@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION api.record_venue_health(p_account text, p_ts timestam
 RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans")
+SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans and statistics")
 AS $$
 DECLARE
     v_acct    trading.account;

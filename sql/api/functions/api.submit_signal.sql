@@ -49,7 +49,7 @@ RETURNS TABLE (outcome text, client_order_id text, side text, quantity numeric,
                decision_price numeric, reasons text[], signal_seq bigint)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans")
+SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans and statistics")
 AS $$
 DECLARE
     v_acct        trading.account;
