@@ -54,13 +54,14 @@ PAIRS: tuple[tuple[int, int], ...] = ((10, 50), (5, 20), (20, 100), (12, 26), (2
                                       (15, 60))
 
 
-def _book(target: Target, book: Book, barrier: Any, results: Any) -> None:
-    """A worker: prepare the book's runner (market data, account, venue), wait for the others, run it."""
+def _book(target: Target, book: Book, barrier: Any, results: Any, every_hour: bool = False) -> None:
+    """A worker: prepare the book's runner (market data, account, venue), wait for the others, run it
+    (``every_hour``: one commit per hour instead of batches of quiet hours)."""
     os.environ["PGAPPNAME"] = (APPLICATION_PREFIX + book.config.account)[:63]
     configure_logging()
     from predator.runner.hour import HourRunner
 
-    runner = HourRunner(target, book.config, backtest_fast_commit=True)
+    runner = HourRunner(target, book.config, backtest_fast_commit=True, commit_every_hour=every_hour)
     try:
         runner.prepare()
         barrier.wait(timeout=600)
@@ -108,13 +109,15 @@ class Sampler(threading.Thread):
 Got = list[tuple[int, int, float, int]]
 
 
-def run_n(target: Target, books: list[Book], sample_every: float) -> tuple[float, Got, Sampler]:
+def run_n(target: Target, books: list[Book], sample_every: float,
+          every_hour: bool = False) -> tuple[float, Got, Sampler]:
     """Run ``books`` at once, one process each, from a common start; wall seconds, each book's (index, hours,
     seconds, round trips) and the sampler."""
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(len(books) + 1)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_book, args=(target, b, barrier, results), name=b.config.account) for b in books]
+    procs = [ctx.Process(target=_book, args=(target, b, barrier, results, every_hour), name=b.config.account)
+             for b in books]
     for p in procs:
         p.start()
     sampler = Sampler(target, sample_every)
@@ -146,6 +149,8 @@ def main() -> int:
                     help="Rounds (each N once per round, interleaved, fresh books each time); the median is kept.")
     ap.add_argument("--sample-ms", type=float, default=20.0,
                     help="How often the lock waits are sampled, in ms (0: not at all; each sample is a query).")
+    ap.add_argument("--commit-every-hour", action="store_true",
+                    help="Each book commits every hour on its own instead of batching its quiet hours (to compare).")
     args = ap.parse_args()
     configure_logging()
     ns = [int(x) for x in args.books.split(",") if x.strip()]
@@ -178,7 +183,7 @@ def main() -> int:
                                  venue=PaperConfig())
                 books = plan(base, [(("fast", f), ("slow", s)) for f, s in PAIRS[:n]], prefix=f"books-r{r}-n{n}")
                 create_books(target, books)
-                wall, got, sampler = run_n(target, books, args.sample_ms / 1000)
+                wall, got, sampler = run_n(target, books, args.sample_ms / 1000, args.commit_every_hour)
                 hours = books[0].hours
                 sh = n * hours * len(symbols)
                 mean = sum(g[2] for g in got) / n

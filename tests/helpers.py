@@ -570,11 +570,12 @@ class KilledAtKillPoint(Exception):
 
 
 def run_until_killed(target: Target, config: RunConfig, monkeypatch: pytest.MonkeyPatch, phase: str,
-                     hour: datetime) -> None:
+                     hour: datetime, *, backtest_fast_commit: bool = False) -> None:
     """Run ``config``'s hours with :class:`predator.runner.hour.HourRunner` until the kill point ``phase`` of
     ``hour`` (``predator.chaos.killpoints``: ``mid_close``, ``after_admission``, ``after_ack`` ...), where the
     worker dies: the run stops there, with whatever the database committed before, and the kill points are
-    disarmed again for the restart that follows."""
+    disarmed again for the restart that follows. ``backtest_fast_commit``: as the runner's (a backtest then
+    batches its quiet hours, :attr:`HourRunner.batching`)."""
     from predator.chaos import killpoints
     from predator.runner.hour import HourRunner
 
@@ -583,7 +584,7 @@ def run_until_killed(target: Target, config: RunConfig, monkeypatch: pytest.Monk
             raise KilledAtKillPoint(phase)
 
     monkeypatch.setattr(killpoints, "reached", reached)
-    runner = HourRunner(target, config)
+    runner = HourRunner(target, config, backtest_fast_commit=backtest_fast_commit)
     try:
         with pytest.raises(KilledAtKillPoint):
             runner.run()

@@ -327,8 +327,12 @@ _KEEP_RUNNING = click.option(
     is_flag=True,
     help="Backtests over stored history only (every hour of the run already closed): commit each hour "
     "without waiting for the WAL flush (still atomic and ordered; a server crash loses the last hours, which "
-    "a restart runs again). Refused otherwise. Default: every commit waits for the flush.",
+    "a restart runs again). Refused otherwise. Default: every commit waits for the flush. Quiet hours then "
+    "share a transaction up to the next order activity or the end of the simulated day.",
 )
+@click.option("--commit-every-hour", is_flag=True,
+              help="With --backtest-fast-commit: commit each hour on its own instead of batching quiet hours "
+              "(the same rows and hashes; for comparison).")
 def paper(
     account: str,
     symbols: str,
@@ -341,6 +345,7 @@ def paper(
     progress: bool,
     stop_after: int | None,
     backtest_fast_commit: bool,
+    commit_every_hour: bool,
     quote: str | None,
     dry_run: bool,
     allow_partial_data: bool,
@@ -386,6 +391,7 @@ def paper(
         backtest_fast_commit=backtest_fast_commit,
         venue=venue_factory(config),
         stop_when_halted=not keep_running_when_halted,
+        commit_every_hour=commit_every_hour,
     )
     with database_lost_exits("paper"):
         try:

@@ -79,10 +79,15 @@ def connect_dsn(dsn: str, autocommit: bool = False, **kwargs: object) -> psycopg
     return conn
 
 
-def set_correlation_id(conn: psycopg.Connection, value: str) -> None:
+def set_correlation_id(conn: psycopg.Connection, value: str, *, join: bool = False) -> None:
     """Set the session's ``predator.correlation_id`` (read by ``ops._audit`` into the audit row) in a transaction
-    of its own, or a savepoint of the caller's open transaction (its rollback then undoes it). Advisory: the
-    database never decides on it, and stores NULL for a malformed value."""
+    of its own, or a savepoint of the caller's open transaction (its rollback then undoes it). ``join``: in the
+    connection's current transaction, opening one when none is (a batch of hours, :attr:`HourRunner.batching`):
+    one statement, and the transaction stays open for what follows. Advisory: the database never decides on it,
+    and stores NULL for a malformed value."""
+    if join:
+        conn.execute("SELECT set_config('predator.correlation_id', %s, false)", (value,))
+        return
     with conn.transaction():
         conn.execute("SELECT set_config('predator.correlation_id', %s, false)", (value,))
 

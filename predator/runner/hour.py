@@ -41,7 +41,7 @@ from predator.runner.step import HourOutcome, HourStep, OtherStrategy, strategy_
 from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
 from predator.strategies.base import History, ModelBacked, Strategy, load_strategy
 from predator.telemetry import Telemetry
-from predator.venues.base import Venue
+from predator.venues.base import SimulatedVenue, Venue
 
 __all__ = ["HOUR", "HaltStop", "HourRunner", "RunConfig", "RunSummary", "fast_commit_refusal", "summarize"]
 
@@ -67,8 +67,11 @@ class HourRunner:
     default :func:`predator.runner.venues.venue_factory` chooses it from the run's mode.
 
     ``progress``: report progress on stderr (a bar on a terminal, a line every 10 % elsewhere).
-    ``on_hour``: called with each decision time :meth:`run` closed, after its commit (a sweep's worker
-    reports its progress to the parent process with it).
+    ``on_hour``: called with each decision time :meth:`run` closed (a sweep's worker reports its progress to the
+    parent process with it); in a batch of quiet hours the hour commits with its batch, at the latest at the end
+    of its simulated day.
+    ``commit_every_hour``: every hour commits on its own even in a backtest that could batch quiet hours (see
+    :attr:`batching`); the scheduled and live runs always do.
     ``stop_when_halted``: :meth:`run` stops early, with :attr:`RunSummary.stopped` set, once the account is
     halted (or its strategy halted or paused) with no path to resume inside the run (only an operator lifts
     a halt) and no order left to settle; otherwise it closes the idle hours to the end.
@@ -87,6 +90,7 @@ class HourRunner:
         stop_when_halted: bool = False,
         telemetry: bool = False,
         on_hour: Callable[[datetime], None] | None = None,
+        commit_every_hour: bool = False,
     ) -> None:
         self.target = target
         self.on_hour = on_hour
@@ -98,6 +102,17 @@ class HourRunner:
                                             if telemetry else None)
         self.stop_when_halted = stop_when_halted
         self.backtest_fast_commit = backtest_fast_commit
+        self.commit_every_hour = commit_every_hour
+        #: Quiet hours share one transaction (issue 18, docs/performance.md "Fewer commits"): set by
+        #: :meth:`prepare` for a backtest with fast commits over stored bars on a simulated venue without telemetry.
+        #: The hours of a batch are savepoints of one transaction, committed before anything goes to the venue
+        #: (an admitted order, a cancel: :meth:`VenueRelay.place`, :meth:`VenueRelay.service_requests`), when a
+        #: halt is looked at, at the end of each simulated UTC day (the checkpoint a restart resumes from, and at
+        #: most 24 subtransactions, below the 64 a backend caches) and at the end of the run. The rows and hashes
+        #: are those of the hour-by-hour path (tests/integration/test_batched_hours.py); a crash loses the batch's
+        #: hours, which a restart runs again from what the database holds, on a venue rebuilt from it, as after a
+        #: server crash with fast commits.
+        self.batching = False
         #: The last hour this runner will close when its caller stops it before the run's end (a replay).
         self.until = until
         self.config = config
@@ -166,6 +181,8 @@ class HourRunner:
         self.hour = HourStep(conn, c, relay, self.strategy, market, self.log, self.fee_rate, features, rules, limits,
                              self.others, self.worker_health)
         restore_venue(conn, venue, c.account)
+        self.batching = (self.backtest_fast_commit and not self.commit_every_hour and c.feed == "stored"
+                         and isinstance(venue, SimulatedVenue) and self.telemetry is None)
         # A venue error that halted while the last closed hour's orders went out held the rest of them back
         # until the next decision time (VenueRelay.begin_hour). A worker restarted within that hour holds them
         # too: a fresh relay sent them at start-up, before the next close, where an uninterrupted worker sends
@@ -240,8 +257,10 @@ class HourRunner:
             hours = []
         with Progress(len(hours), f"paper {self.config.account}", "h", enabled=self.progress) as bar:
             for t in hours:
-                outcome = self.step(t)
+                outcome = self.step(t, batch=self.batching)
                 done += 1
+                if self.batching and (t + HOUR).hour == 0:
+                    self.conn.commit()  # the end of a simulated day: the checkpoint a restart resumes from
                 if self.on_hour is not None:
                     self.on_hour(t)
                 bar.update(1, note=t.strftime("%Y-%m-%d") if done % 24 == 0 or done == len(hours) else None)
@@ -251,6 +270,7 @@ class HourRunner:
                     stopped = self.halt_stop(outcome, t, len(hours) - done)
                     if stopped is not None:
                         break
+        self.conn.commit()  # the last batch of quiet hours, if any
         summary = summarize(self.conn, self.config)
         summary.hours_this_session = done
         summary.events = what_happened(self.target, self.config)
@@ -280,12 +300,15 @@ class HourRunner:
                          halts=[f"{b.scope} ({b.incident or b.kind})" for b in found])
         return HaltStop(tuple(found), last, self.config.end, hours_left)
 
-    def step(self, t: datetime, decide: bool = True) -> HourOutcome:
+    def step(self, t: datetime, decide: bool = True, *, batch: bool = False) -> HourOutcome:
         """One decision time (:meth:`predator.runner.step.HourStep.run`; ``decide`` false: closed without
-        decisions)."""
+        decisions), committed when it returns unless ``batch`` (:meth:`run` batching quiet hours: the hour joins
+        the open transaction, which its caller commits)."""
         assert self.hour is not None and self.conn is not None, "prepare() first"
         # The hour's correlation id (deterministic: run id and hour) on its log lines and its audit rows.
-        set_correlation_id(self.conn, correlation.bind(correlation.hour_id(self.config.run_id, t)))
+        # In a batch of quiet hours it opens (or joins) the batch's transaction: the hour is then a savepoint of it.
+        set_correlation_id(self.conn, correlation.bind(correlation.hour_id(self.config.run_id, t)),
+                           join=batch)
         outcome = self.hour.run(t, decide)
         if self.telemetry is not None:
             assert self.conn is not None

@@ -305,6 +305,8 @@ class VenueRelay:
         when the venue refused the request before processing it (HTTP 418, a refused key: a known outcome,
         so no later start sends it again into the same ban), and is kept as outcome-unknown otherwise.
         Acknowledgements and rejects are relayed."""
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+            conn.commit()  # what goes out was committed first: a batch of quiet hours (HourRunner.batching) ends here
         acks: list[api.Call[Any]] = []
         # Orders whose outcome is unknown are resolved first: they may unblock their symbol.
         ordered = sorted(orders, key=lambda r: r.client_order_id not in self.unknown)
@@ -399,8 +401,11 @@ class VenueRelay:
         risk exits, or orders whose submission outcome was unknown). Returns how many were handled.
         ``midway`` is called once the cancels were carried out at the venue, before they are recorded and before
         anything is sent (the chaos campaign's kill point ``mid_kill_switch``), or when there is nothing to do."""
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         rows = reads.venue_requests(conn, self.account)
-        conn.commit()
+        if rows or idle:
+            # The read only, or a batch of quiet hours (HourRunner.batching) ending before a request goes out.
+            conn.commit()
         if not rows:
             if midway is not None:
                 midway()
