@@ -149,7 +149,12 @@ class VenueRelay:
         the book and its fills in this poll (the events are sorted stably, so a fill at the same instant stays
         first), and it waits for the next poll while the venue reports more filled than the book and this
         poll's trades hold (a partially filled order canceled or expired with a trade still to come)."""
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         live = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
+        if idle:
+            # The read only, ended before the venue is asked: a venue that cannot be reached must not leave it open,
+            # or the hour's transaction would become a savepoint of it and commit with nothing (seed 000 T4).
+            conn.commit()
         trades = [tr for tr in self.call(self.venue.trades_since, self._trades_since) if tr.ts < t]
         self._trades_since = t
         events: list[VenueEvent] = []
