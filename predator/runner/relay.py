@@ -153,7 +153,8 @@ class VenueRelay:
         live = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
         if idle:
             # The read only, ended before the venue is asked: a venue that cannot be reached must not leave it open,
-            # or the hour's transaction would become a savepoint of it and commit with nothing (seed 000 T4).
+            # or the hour's transaction became a savepoint of it, uncommitted until something later committed
+            # (seed 000 T4: the connectivity breaker's halt was not visible to anyone else).
             conn.commit()
         trades = [tr for tr in self.call(self.venue.trades_since, self._trades_since) if tr.ts < t]
         self._trades_since = t
