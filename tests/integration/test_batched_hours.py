@@ -76,8 +76,9 @@ def test_batched_hours_store_the_rows_and_hashes_of_the_hour_by_hour_run(hour_by
 
 def test_a_worker_killed_inside_a_batch_runs_its_hours_again(hour_by_hour: Target, market_db: Target,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    # A kill inside a batch: the latest hour of the reference run at least three hours after the last order
-    # activity (an admission or a fill) of its day, so that the batch holds hours no commit has covered yet.
+    # A kill inside a batch: the latest hour (04:00 or later, so the day's checkpoint is behind it) that neither it
+    # nor the three hours before saw order activity (an admission, or a fill collected), so that the batch holds
+    # hours no commit has covered yet.
     with hour_by_hour.connect("auditor") as conn:
         active = {ts for (ts,) in conn.execute(
             "SELECT date_trunc('hour', ts) FROM api.orders WHERE account = 'batched'"
