@@ -11,9 +11,11 @@
 -- below health_min_trades, then demoted (its entries cut: health_demoted), then, on new evidence (a trade closed
 -- since the demotion), paused (strategy_paused, an incident), each action recorded with its cause; an operator's
 -- resume starts the evidence again.
+-- An hour with no new evidence repeats the previous row's figures (issue 18 item 3): evidence leaving the window and
+-- an allocation recorded after a close but dated before it are both counted at the next close.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(32);
+SELECT plan(36);
 
 CREATE FUNCTION pg_temp.at(p_hour integer) RETURNS timestamptz LANGUAGE sql AS $$
     SELECT '2024-01-01T00:00:00Z'::timestamptz + p_hour * interval '1 hour' $$;
@@ -144,6 +146,46 @@ SELECT results_eq($$SELECT state_before, state, action, scored_from, trades FROM
                   $$VALUES ('paused', 'normal', 'resumed', pg_temp.at(11), 0)$$,
                   'an operator''s resume is recorded and the evidence starts again at that hour');
 SELECT is(pg_temp.reasons('h1', 'SOL/USDT', pg_temp.at(11), 'buy', 60), '{}', 'after the resume the strategy trades at full size');
+
+-- An hour with no new evidence (risk._strategy_health repeats the previous row's figures) -----------------------
+-- h2 (10-hour window, scored from 3 trades, no thresholds): three losing round trips on SOL, decided at 01:00..06:00,
+-- their sells filled at 02:01, 04:01, 06:01. Closes at 07:00..13:00, one an hour.
+INSERT INTO risk.profile (profile, description) VALUES ('t_health_q', 'pgtap: health window 10 hours'),
+                                                      ('t_health_late', 'pgtap: health from one trade');
+SELECT pg_temp.lim('t_health_q', 'health_min_trades', 'count', 3) + pg_temp.lim('t_health_q', 'health_window_hours', 'count', 10)
+     + pg_temp.lim('t_health_late', 'health_min_trades', 'count', 1) AS lims \gset
+SELECT pg_temp.new_account('h2', 10000, 't_health_q') AS h2 \gset
+SELECT pg_temp.trade('h2', 'SOL/USDT', pg_temp.at(1), 'buy', 10, 10, 0.1, 'Q1') || pg_temp.trade('h2', 'SOL/USDT', pg_temp.at(2), 'sell', 10, 9, 0.1, 'Q2')
+    || pg_temp.trade('h2', 'SOL/USDT', pg_temp.at(3), 'buy', 10, 10, 0.1, 'Q3') || pg_temp.trade('h2', 'SOL/USDT', pg_temp.at(4), 'sell', 10, 9, 0.1, 'Q4')
+    || pg_temp.trade('h2', 'SOL/USDT', pg_temp.at(5), 'buy', 10, 10, 0.1, 'Q5') || pg_temp.trade('h2', 'SOL/USDT', pg_temp.at(6), 'sell', 10, 9, 0.1, 'Q6') AS t \gset
+SELECT count(*) AS closes FROM generate_series(7, 13) k, LATERAL api.close_hour('h2', pg_temp.at(k)) \gset
+SELECT results_eq($$SELECT count(DISTINCT (trades, decisions, refused, claimed_edge_bps, realized_edge_bps, hit_rate, edge_psr, hit_p, score)),
+                           min(trades), min(decisions), bool_and(score IS NOT NULL AND action IS NULL)
+                      FROM api.strategy_health WHERE account = 'h2' AND hour BETWEEN pg_temp.at(7) AND pg_temp.at(10)$$,
+                  $$VALUES (1::bigint, 3, 6, true)$$,
+                  'quiet hours 08:00..10:00 score the same three trades and six decisions as 07:00');
+SELECT results_eq($$SELECT hour, scored_from, trades, decisions FROM api.strategy_health
+                     WHERE account = 'h2' AND hour BETWEEN pg_temp.at(11) AND pg_temp.at(13) ORDER BY hour$$,
+                  $$VALUES (pg_temp.at(11), pg_temp.at(1), 3, 5), (pg_temp.at(12), pg_temp.at(2), 3, 4),
+                           (pg_temp.at(13), pg_temp.at(3), 2, 3)$$,
+                  'evidence leaving the window is counted out hour by hour: the decisions of 01:00 and 02:00, then the trade closed at 02:01');
+-- h3: a sell decided at 04:00 and filled at 04:01, its fill relayed only after the close of 05:00. The close of
+-- 06:00 has no evidence dated in its own hour, but an allocation recorded since the previous close: it counts it.
+SELECT pg_temp.new_account('h3', 10000, 't_health_late') AS h3 \gset
+SELECT pg_temp.trade('h3', 'SOL/USDT', pg_temp.at(1), 'buy', 10, 10, 0.1, 'L1') || pg_temp.trade('h3', 'SOL/USDT', pg_temp.at(2), 'sell', 10, 9, 0.1, 'L2')
+    || pg_temp.trade('h3', 'SOL/USDT', pg_temp.at(3), 'buy', 10, 10, 0.1, 'L3') AS t \gset
+SELECT hour FROM api.close_hour('h3', pg_temp.at(4)) \gset
+SELECT client_order_id AS late_sell, quantity AS late_qty FROM pg_temp.signal('h3', 'SOL/USDT', pg_temp.at(4), 'sell', 10) \gset
+SELECT api.record_order_event(:'late_sell', 'acknowledged', pg_temp.at(4), 'V-L4') AS e \gset
+SELECT hour FROM api.close_hour('h3', pg_temp.at(5)) \gset
+SELECT api.record_fill(:'late_sell', 'L4', :late_qty, 11, 0.1, 'USDT', 'taker', pg_temp.at(4) + interval '1 minute') AS f \gset
+SELECT hour FROM api.close_hour('h3', pg_temp.at(6)) \gset
+SELECT results_eq($$SELECT hour, trades, decisions FROM api.strategy_health WHERE account = 'h3' ORDER BY hour$$,
+                  $$VALUES (pg_temp.at(4), 1, 3), (pg_temp.at(5), 1, 4), (pg_temp.at(6), 2, 4)$$,
+                  'a fill relayed after a close but dated before it is scored at the next close');
+SELECT ok((SELECT realized_edge_bps > (SELECT realized_edge_bps FROM api.strategy_health WHERE account = 'h3' AND hour = pg_temp.at(5))
+             FROM api.strategy_health WHERE account = 'h3' AND hour = pg_temp.at(6)),
+          'the late winning trade (sold at 11) lifts the realized edge');
 
 SELECT * FROM finish();
 ROLLBACK;
