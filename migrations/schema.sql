@@ -9840,11 +9840,14 @@ BEGIN
     SELECT sha256(convert_to(coalesce(string_agg(
                concat_ws('|', c.symbol, extract(epoch FROM c.ts)::bigint, c.open, c.high, c.low, c.close, c.volume),
                E'\n' ORDER BY c.symbol), ''), 'UTF8'))
-      FROM (SELECT DISTINCT ON (k.symbol) k.symbol, k.ts, k.open, k.high, k.low, k.close, k.volume
+      FROM (SELECT DISTINCT u.sym FROM unnest(p_symbols) u(sym)) s
+     CROSS JOIN LATERAL (
+            SELECT k.symbol, k.ts, k.open, k.high, k.low, k.close, k.volume
               FROM market.candle k
-             WHERE k.venue = p_venue AND k.symbol = ANY (p_symbols) AND k.interval = '1h'
+             WHERE k.venue = p_venue AND k.symbol = s.sym AND k.interval = '1h'
                AND k.ts = p_hour - interval '1 hour'
-             ORDER BY k.symbol, k.revision DESC) c);
+             ORDER BY k.revision DESC
+             LIMIT 1) c);
 END
 $$;
 
@@ -11900,9 +11903,23 @@ DECLARE
     v_score    numeric;
     v_state    text;
     v_count    integer := 0;
+    v_thr      jsonb;
+    a_thr      jsonb[] := '{}';
+    a_prev     risk.strategy_health[] := '{}';
+    v_reuse    boolean;
+    v_close    portfolio.hourly_state;  -- the previous close (its hour and the chain heads it stored)
+    v_left     timestamptz;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
+    SELECT * INTO v_close FROM portfolio.hourly_state h WHERE h.book_id = p_book_id AND h.hour < p_hour
+     ORDER BY h.hour DESC LIMIT 1;
+    -- Nothing recorded since the previous close in the chains the evidence is read from.
+    v_reuse := v_close.hour IS NOT NULL AND NOT EXISTS (
+        SELECT FROM ops.chain_head c
+         WHERE c.chain IN ('risk.decision:' || p_book_id, 'trading.lot_allocation:' || p_book_id,
+                           'trading.fill_void:' || p_book_id)
+           AND c.seq > coalesce((v_close.digests -> 'heads' ->> split_part(c.chain, ':', 1))::bigint, 0));
     FOR s IN SELECT t.strategy, t.status FROM trading.strategy t WHERE t.book_id = p_book_id ORDER BY t.strategy LOOP
         v_window := coalesce(risk.cap(v_limits, 'health_window_hours', s.strategy, NULL), 720)::integer;
         SELECT * INTO v_prev FROM risk.strategy_health h
@@ -11930,6 +11947,14 @@ BEGIN
         a_frac := a_frac || coalesce(risk.cap(v_limits, 'health_edge_fraction', s.strategy, 1), 0.5);
         a_demote := a_demote || risk.cap(v_limits, 'health_demote_score', s.strategy, 1);
         a_pause := a_pause || risk.cap(v_limits, 'health_pause_score', s.strategy, 1);
+        i := cardinality(a_name);
+        v_thr := jsonb_build_object('window_hours', a_window[i], 'min_trades', a_min[i], 'edge_fraction', a_frac[i],
+                                    'demote_score', a_demote[i], 'pause_score', a_pause[i]);
+        a_thr := a_thr || v_thr;
+        a_prev := a_prev || v_prev;
+        v_reuse := coalesce(v_reuse AND v_prev.hour = v_close.hour AND v_before = 'normal' AND v_prev.thresholds = v_thr
+                            AND (v_prev.score IS NULL OR a_demote[i] IS NULL OR v_prev.score >= a_demote[i]), false);
+        v_left := least(v_left, v_prev.scored_from);  -- the earliest start of the windows the previous rows scored
         a_from := a_from || v_from;
         a_demoted := a_demoted || v_demoted;
         a_before := a_before || v_before;
@@ -11938,6 +11963,25 @@ BEGIN
     END LOOP;
     IF cardinality(a_name) = 0 THEN
         RETURN 0;
+    END IF;
+
+    -- No evidence dated in the hours the windows gained or lost: the rows repeat the previous ones' figures.
+    v_reuse := v_reuse
+        AND NOT EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = p_book_id
+                           AND ((a.ts > v_close.hour AND a.ts <= p_hour) OR (a.ts > v_left AND a.ts <= (SELECT max(x) FROM unnest(a_from) x))))
+        AND NOT EXISTS (SELECT FROM risk.decision d WHERE d.book_id = p_book_id
+                           AND ((d.ts > v_close.hour AND d.ts <= p_hour) OR (d.ts > v_left AND d.ts <= (SELECT max(x) FROM unnest(a_from) x))));
+    IF v_reuse THEN
+        FOR i IN 1 .. cardinality(a_name) LOOP
+            v_prev := a_prev[i];
+            INSERT INTO risk.strategy_health (book_id, strategy, hour, scored_from, trades, claimed_edge_bps, realized_edge_bps,
+                                              hit_rate, claimed_hit_rate, decisions, refused, edge_psr, hit_p, score,
+                                              state_before, state, action, cause, thresholds)
+            VALUES (p_book_id, a_name[i], p_hour, a_from[i], v_prev.trades, v_prev.claimed_edge_bps, v_prev.realized_edge_bps,
+                    v_prev.hit_rate, v_prev.claimed_hit_rate, v_prev.decisions, v_prev.refused, v_prev.edge_psr, v_prev.hit_p,
+                    v_prev.score, 'normal', 'normal', NULL, NULL, a_thr[i]);
+        END LOOP;
+        RETURN cardinality(a_name);
     END IF;
 
     FOR g IN
@@ -12036,9 +12080,7 @@ BEGIN
         VALUES (p_book_id, a_name[i], p_hour, a_from[i], g.n, round(g.claimed, 6), round(g.realized, 6),
                 CASE WHEN g.n > 0 THEN round(g.hits::numeric / g.n, 6) END,
                 CASE WHEN g.n > 0 THEN round(g.mu / g.n, 6) END, g.n_dec, g.n_ref, round(v_psr, 6), round(v_hit_p, 6), v_score,
-                v_before, v_state, v_action, v_cause,
-                jsonb_build_object('window_hours', a_window[i], 'min_trades', a_min[i], 'edge_fraction', a_frac[i],
-                                   'demote_score', a_demote[i], 'pause_score', a_pause[i]));
+                v_before, v_state, v_action, v_cause, a_thr[i]);
         IF v_action = 'pause' THEN
             UPDATE trading.strategy t SET status = 'paused' WHERE t.book_id = p_book_id AND t.strategy = a_name[i];
             PERFORM ops._open_incident(p_book_id, 2, 'model', 'strategy:' || v_acct.name || '/' || a_name[i],
