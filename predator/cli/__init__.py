@@ -9,6 +9,7 @@ failed, 70 an internal error. An expected failure prints one line on stderr and 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -44,6 +45,15 @@ def _log_internal(exc: BaseException) -> None:
 
 
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | COMMANDS.keys())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"predator.cli.{module}")  # registers its commands on main
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -74,13 +84,23 @@ def main(debug: bool) -> None:
     correlation.bind(correlation.accept(os.environ.get(correlation.ENV)))
 
 
-from predator.cli import db as _db  # noqa: E402,F401  (registers commands)
+# The top-level commands and the module of ``predator.cli`` that defines each. A command's module is imported only
+# when that command is looked up (to run it, or to list it in ``--help``), so ``predator paper`` does not import ccxt,
+# alembic, SQLAlchemy and LightGBM first (about 1.5 s of every run; docs/performance.md). click has no lazy group of
+# its own; tests/unit/test_cli_commands.py keeps this table equal to what the modules register.
+COMMANDS: dict[str, str] = {
+    "approval": "approvals", "audit": "audit", "backup": "backup", "breaker": "safety", "chaos": "chaos",
+    "check-strategy": "trading", "data": "data", "db": "db", "demo": "trading", "drill": "standby",
+    "emulate": "emulate", "halt": "safety", "incident": "safety", "incidents": "safety", "instruments": "instruments",
+    "keys": "keys", "kill": "safety", "lanes": "lanes", "metrics": "alerts", "migrate": "db", "ml": "ml",
+    "notify": "alerts", "pair-shadow": "safety", "paper": "trading", "replay": "trading", "report": "trading",
+    "restore": "backup", "resume": "safety", "retention": "retention", "run": "trading", "safe-mode": "approvals",
+    "scenario": "scenario", "serve": "console", "sessions": "lanes", "standby": "standby", "sweep": "sweep",
+    "treasury": "treasury", "validate": "gates", "verify": "gates",
+}
 
-for _module in ("gates", "data", "trading", "safety", "emulate", "keys", "instruments", "scenario", "chaos",
-                "treasury", "console", "alerts", "approvals", "audit", "backup", "lanes", "standby", "retention",
-                "sweep", "ml"):
-    try:
-        __import__(f"predator.cli.{_module}")
-    except ModuleNotFoundError as _e:  # a command group not built yet
-        if _e.name != f"predator.cli.{_module}":
-            raise
+
+def load_all() -> None:
+    """Import every command module (each registers its commands on ``main``)."""
+    for module in sorted(set(COMMANDS.values())):
+        importlib.import_module(f"predator.cli.{module}")

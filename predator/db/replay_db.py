@@ -27,7 +27,6 @@ from psycopg import sql
 from psycopg.rows import class_row
 
 from predator import seams
-from predator.db import migrate
 from predator.db.connection import Target
 
 R = TypeVar("R")
@@ -281,6 +280,10 @@ def replay_scratch(server: Target, *, keep: bool) -> Iterator[Target]:
         try:
             holder.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             target = server.with_dbname(name)
+            # Imported here: migrate brings alembic and SQLAlchemy (about 0.5 s), which the runs that import this
+            # module for its reads (preflight, every `predator paper`) never need.
+            from predator.db import migrate
+
             migrate.upgrade(target)
             yield target
             if keep:
