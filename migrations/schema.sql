@@ -11909,6 +11909,7 @@ DECLARE
     v_reuse    boolean;
     v_close    portfolio.hourly_state;  -- the previous close (its hour and the chain heads it stored)
     v_left     timestamptz;
+    v_to       timestamptz;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     v_limits := coalesce(p_limits, risk.current_limits(v_acct.risk_profile));
@@ -11965,12 +11966,19 @@ BEGIN
         RETURN 0;
     END IF;
 
-    -- No evidence dated in the hours the windows gained or lost: the rows repeat the previous ones' figures.
+    -- No evidence dated in the hours the windows gained or lost: the rows repeat the previous ones' figures. Each
+    -- test is the first row after a time, read in (book_id, ts) index order: a plain range or an OR of two ranges
+    -- let the generic plan choose a sequential scan of the book's allocations, which grows with its history.
+    v_to := (SELECT max(x) FROM unnest(a_from) x);  -- the latest start of the new windows
     v_reuse := v_reuse
-        AND NOT EXISTS (SELECT FROM trading.lot_allocation a WHERE a.book_id = p_book_id
-                           AND ((a.ts > v_close.hour AND a.ts <= p_hour) OR (a.ts > v_left AND a.ts <= (SELECT max(x) FROM unnest(a_from) x))))
-        AND NOT EXISTS (SELECT FROM risk.decision d WHERE d.book_id = p_book_id
-                           AND ((d.ts > v_close.hour AND d.ts <= p_hour) OR (d.ts > v_left AND d.ts <= (SELECT max(x) FROM unnest(a_from) x))));
+        AND NOT coalesce((SELECT a.ts <= p_hour FROM trading.lot_allocation a WHERE a.book_id = p_book_id AND a.ts > v_close.hour
+                           ORDER BY a.ts LIMIT 1), false)
+        AND NOT coalesce((SELECT a.ts <= v_to FROM trading.lot_allocation a WHERE a.book_id = p_book_id AND a.ts > v_left
+                           ORDER BY a.ts LIMIT 1), false)
+        AND NOT coalesce((SELECT d.ts <= p_hour FROM risk.decision d WHERE d.book_id = p_book_id AND d.ts > v_close.hour
+                           ORDER BY d.ts LIMIT 1), false)
+        AND NOT coalesce((SELECT d.ts <= v_to FROM risk.decision d WHERE d.book_id = p_book_id AND d.ts > v_left
+                           ORDER BY d.ts LIMIT 1), false);
     IF v_reuse THEN
         FOR i IN 1 .. cardinality(a_name) LOOP
             v_prev := a_prev[i];
