@@ -18,6 +18,9 @@ different pairs, so their work differs a little), and ``book1_slowdown``, book 1
 same work at every N). Last line: ``books: … sh_per_s=… slowdown=… book1_slowdown=… scaling=…
 cross_book_waits=…``, one ratio per N.
 
+``--same-pair``: every book runs book 1's pair, so every book does the same work and ``scaling`` measures only what
+the books cost each other (with different pairs the wall ends with the book that trades most).
+
 ``--books 1,2 --symbols 3 --days 60`` makes a small run (about a minute on 2 cores).
 """
 
@@ -30,6 +33,7 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -149,6 +153,10 @@ def main() -> int:
                     help="Rounds (each N once per round, interleaved, fresh books each time); the median is kept.")
     ap.add_argument("--sample-ms", type=float, default=20.0,
                     help="How often the lock waits are sampled, in ms (0: not at all; each sample is a query).")
+    ap.add_argument("--same-pair", action="store_true",
+                    help="Every book runs the first pair (the same trades, the same work), so that the scaling "
+                         "measures what books cost each other; by default each book runs its own pair (a parameter "
+                         "sweep, whose books trade more or less than book 1).")
     ap.add_argument("--commit-every-hour", action="store_true",
                     help="Each book commits every hour on its own instead of batching its quiet hours (to compare).")
     args = ap.parse_args()
@@ -181,7 +189,12 @@ def main() -> int:
                 base = RunConfig(account="x", symbols=symbols, strategy="sma_cross",
                                  params={"max_positions": positions}, start=start, end=end, principal=Decimal(10000),
                                  venue=PaperConfig())
-                books = plan(base, [(("fast", f), ("slow", s)) for f, s in PAIRS[:n]], prefix=f"books-r{r}-n{n}")
+                if args.same_pair:  # one account per book (a name per grid point: a prefix per book)
+                    f, s = PAIRS[0]
+                    books = [replace(plan(base, [(("fast", f), ("slow", s))], prefix=f"books-r{r}-n{n}-b{i}")[0],
+                                     index=i) for i in range(n)]
+                else:
+                    books = plan(base, [(("fast", f), ("slow", s)) for f, s in PAIRS[:n]], prefix=f"books-r{r}-n{n}")
                 create_books(target, books)
                 wall, got, sampler = run_n(target, books, args.sample_ms / 1000, args.commit_every_hour)
                 hours = books[0].hours
