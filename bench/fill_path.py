@@ -12,6 +12,11 @@ and in the same run, with synchronous_commit on, measures
       sell takes a slice of the oldest open lot);
   (c) batched: the same path, ``--batch-size`` fills per transaction sent in one round trip
       (``predator.db.api.run_many``, pipeline mode).
+With ``--concurrent N`` it also measures N books at once (issue 18's second fill-path target): N raw inserters,
+each on its own connection, against N governed writers, each recording fills of its own book (its own account,
+orders and chains) on its own connection, one transaction per row or fill as in (a) and (b), threads of this process
+(psycopg waits without the GIL; the client's share of a fill is small), interleaved for ``--rounds``; the line
+``fill_path_concurrent: n=<N> raw=<a>/s governed=<b>/s ratio=<b/a>`` (target >= 0.5) comes before the last line.
 After a warm-up and a CHECKPOINT the three run interleaved, ``--rounds`` times (a chunk of each per round),
 so that all of them see the same disk and the same machine load; each rate is work over the time spent in
 that phase. The last line is
@@ -26,8 +31,9 @@ import gzip
 import itertools
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -87,22 +93,24 @@ def _order(conn: psycopg.Connection, account: str, strategy: str, n: int, direct
     return d.client_order_id, d.decision_price
 
 
-def _setup(target: Target) -> tuple[tuple[str, Decimal], tuple[str, Decimal], Iterator[datetime]]:
+def _setup(target: Target, account: str = "bench",
+           stage: bool = True) -> tuple[tuple[str, Decimal], tuple[str, Decimal], Iterator[datetime]]:
     """An account with a large BTC position, an open buy order and an open sell order to fill against
-    (client order id and decision price of each)."""
+    (client order id and decision price of each); ``stage``: load the candles first (once per database)."""
     clock = (T0 + timedelta(hours=40, milliseconds=i) for i in itertools.count())
     with target.connect("operator") as conn:
-        _stage_candles(conn)
+        if stage:
+            _stage_candles(conn)
         with conn.transaction():
-            api.create_account(conn, "bench", mode="paper", venue="binance", base_currency="USDT", lane="paper",
+            api.create_account(conn, account, mode="paper", venue="binance", base_currency="USDT", lane="paper",
                                initial_principal=Decimal("1000000000"), risk_profile="unconstrained", reason="bench")
-            api.deposit(conn, "bench", Decimal("1000000000"), T0, "bench principal")
-            api.register_strategy(conn, "bench", "bench", {}, "bench")
-            api.register_strategy(conn, "bench", "bench-sell", {}, "bench")
+            api.deposit(conn, account, Decimal("1000000000"), T0, "bench principal")
+            api.register_strategy(conn, account, "bench", {}, "bench")
+            api.register_strategy(conn, account, "bench-sell", {}, "bench")
         # The buy order is open first; the selling strategy then buys and holds its own position (admission bounds
         # a sell by the strategy's own fills, and refuses opposite orders of two strategies in one hour).
-        buy = _order(conn, "bench", "bench", 37, "buy", Decimal("5000"), clock)
-        seed, seed_price = _order(conn, "bench", "bench-sell", 38, "buy", Decimal("500"), clock)
+        buy = _order(conn, account, "bench", 37, "buy", Decimal("5000"), clock)
+        seed, seed_price = _order(conn, account, "bench-sell", 38, "buy", Decimal("500"), clock)
         with conn.transaction():
             api.record_fill(
                 conn,
@@ -115,7 +123,7 @@ def _setup(target: Target) -> tuple[tuple[str, Decimal], tuple[str, Decimal], It
                 liquidity="taker",
                 ts=next(clock),
             )
-        sell = _order(conn, "bench", "bench-sell", 39, "sell", Decimal("490"), clock)
+        sell = _order(conn, account, "bench-sell", 39, "sell", Decimal("490"), clock)
     return buy, sell, clock
 
 
@@ -204,6 +212,72 @@ class Phases:
         self.conn.close()
 
 
+class Concurrent:
+    """N raw inserters against N governed writers (one book each), each on its own connection, in threads."""
+
+    def __init__(self, target: Target, n: int) -> None:
+        self.n = n
+        self.raw_conns = [psycopg.connect(target.dsn, autocommit=True) for _ in range(n)]
+        for c in self.raw_conns:
+            c.execute("SET synchronous_commit = on")
+        self.conns = []
+        self.calls = []
+        for i in range(n):
+            buy, sell, clock = _setup(target, account=f"bench-c{i}", stage=False)
+            self.calls.append(_fill_calls(buy, sell, clock))
+            conn = target.connect("worker")
+            conn.execute("SET synchronous_commit = on")
+            conn.commit()
+            self.conns.append(conn)
+        self.raw_rows = itertools.count(10**9)
+        self.seconds = {"raw": 0.0, "governed": 0.0}
+        self.count = {"raw": 0, "governed": 0}
+
+    def _together(self, phase: str, work: list[Callable[[], None]], per: int, timed: bool) -> None:
+        threads = [threading.Thread(target=w) for w in work]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if timed:
+            self.seconds[phase] += time.perf_counter() - start
+            self.count[phase] += per * len(work)
+
+    def raw(self, per: int, timed: bool = True) -> None:
+        def one(conn: psycopg.Connection, rows: list[tuple[object, ...]]) -> Callable[[], None]:
+            def go() -> None:
+                for r in rows:
+                    with conn.transaction():
+                        conn.execute(RAW_INSERT, r)
+            return go
+        work = []
+        for conn in self.raw_conns:
+            rows: list[tuple[object, ...]] = [
+                (1, i, 1, "trading", "USDT", Decimal("-61.214"), i, Decimal(10**9 - i), T0, os.urandom(32),
+                 os.urandom(32)) for i in itertools.islice(self.raw_rows, per)]
+            work.append(one(conn, rows))
+        self._together("raw", work, per, timed)
+
+    def governed(self, per: int, timed: bool = True) -> None:
+        def one(conn: psycopg.Connection, calls: list[api.Call[str]]) -> Callable[[], None]:
+            def go() -> None:
+                for call in calls:
+                    with conn.transaction():
+                        api.run(conn, call)
+            return go
+        work = [one(conn, list(itertools.islice(calls, per)))
+                for conn, calls in zip(self.conns, self.calls, strict=True)]
+        self._together("governed", work, per, timed)
+
+    def rate(self, phase: str) -> float:
+        return self.count[phase] / self.seconds[phase]
+
+    def close(self) -> None:
+        for c in self.raw_conns + self.conns:
+            c.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds of (a), (b) and (c)")
@@ -211,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fills", type=int, default=150, help="governed fills per round, one per transaction (b)")
     parser.add_argument("--batches", type=int, default=3, help="transactions per round in the batched form (c)")
     parser.add_argument("--batch-size", type=int, default=100, help="fills per transaction in (c)")
+    parser.add_argument("--concurrent", type=int, default=0,
+                        help="also N raw inserters against N books' governed writers at once (0: not measured)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
@@ -239,6 +315,25 @@ def main(argv: list[str] | None = None) -> int:
             trips = ops_reads.run_events(conn, account="bench").breaker_trips
         print(f"chains after the run: {'all verify' if not broken else f'{len(broken)} broken'};"
               f" circuit-breaker trips: {trips}")
+        if args.concurrent > 0:
+            together = Concurrent(target, args.concurrent)
+            try:
+                together.raw(10, timed=False)            # warm-up of every connection
+                together.governed(10, timed=False)
+                _checkpoint(target)
+                for _ in range(args.rounds):
+                    together.raw(max(1, args.raw // args.concurrent))
+                    together.governed(max(1, args.fills // args.concurrent))
+            finally:
+                together.close()
+            craw, cgov = together.rate("raw"), together.rate("governed")
+            with target.connect("auditor") as conn:
+                broken = api.verify_chains(conn)
+            print(f"(d) {args.concurrent} at once: raw {craw:.0f} rows/s ({together.count['raw']} rows), governed "
+                  f"{cgov:.0f} fills/s ({together.count['governed']} fills on {args.concurrent} books); chains "
+                  f"{'all verify' if not broken else f'{len(broken)} broken'}")
+            print(f"fill_path_concurrent: n={args.concurrent} raw={craw:.0f}/s governed={cgov:.0f}/s "
+                  f"ratio={cgov / craw:.2f}")
         print(f"fill_path: raw={raw:.0f}/s governed={governed:.0f}/s batched={batched:.0f}/s "
               f"ratio_b_over_a={governed / raw:.2f}")
         if args.keep:
