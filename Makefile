@@ -48,7 +48,7 @@ docs: bootstrap
 	$(PY) -m predator.tools.sql_api_doc --write
 
 bench: bootstrap
-	$(PY) bench/fill_path.py
+	$(PY) bench/fill_path.py --concurrent 8
 	$(PY) bench/ingest.py
 	$(PY) bench/pipeline.py
 	$(PY) bench/halt_latency.py
