@@ -151,6 +151,25 @@ RAW_INSERT = ("INSERT INTO public.bench_raw (book_id, tx_seq, leg, account_code,
               " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), %s, %s)")
 
 
+def _raw_row(i: int) -> tuple[object, ...]:
+    """Row i of the raw table: a posting's columns, random hashes."""
+    return (1, i, 1, "trading", "USDT", Decimal("-61.214"), i, Decimal(10**9 - i), T0, os.urandom(32), os.urandom(32))
+
+
+def _insert_rows(conn: psycopg.Connection, rows: list[tuple[object, ...]]) -> None:
+    """(a): each row in a transaction of its own."""
+    for r in rows:
+        with conn.transaction():
+            conn.execute(RAW_INSERT, r)
+
+
+def _record_fills(conn: psycopg.Connection, calls: list[api.Call[str]]) -> None:
+    """(b): each fill in a transaction of its own."""
+    for call in calls:
+        with conn.transaction():
+            api.run(conn, call)
+
+
 def _checkpoint(target: Target) -> None:
     with psycopg.connect(target.dsn, autocommit=True) as conn:
         conn.execute("CHECKPOINT")
@@ -175,20 +194,15 @@ class Phases:
         self.count = {"raw": 0, "governed": 0, "batched": 0}
 
     def raw(self, n: int, timed: bool = True) -> None:
-        rows = [(1, i, 1, "trading", "USDT", Decimal("-61.214"), i, Decimal(10**9 - i), T0, os.urandom(32),
-                 os.urandom(32)) for i in itertools.islice(self.raw_rows, n)]
+        rows = [_raw_row(i) for i in itertools.islice(self.raw_rows, n)]
         start = time.perf_counter()
-        for r in rows:
-            with self.raw_conn.transaction():
-                self.raw_conn.execute(RAW_INSERT, r)
+        _insert_rows(self.raw_conn, rows)
         self._add("raw", n, start, timed)
 
     def governed(self, n: int, timed: bool = True) -> None:
         calls = list(itertools.islice(self.calls, n))
         start = time.perf_counter()
-        for call in calls:
-            with self.conn.transaction():
-                api.run(self.conn, call)
+        _record_fills(self.conn, calls)
         self._add("governed", n, start, timed)
 
     def batched(self, batches: int, timed: bool = True) -> None:
@@ -216,7 +230,6 @@ class Concurrent:
     """N raw inserters against N governed writers (one book each), each on its own connection, in threads."""
 
     def __init__(self, target: Target, n: int) -> None:
-        self.n = n
         self.raw_conns = [psycopg.connect(target.dsn, autocommit=True) for _ in range(n)]
         for c in self.raw_conns:
             c.execute("SET synchronous_commit = on")
@@ -233,8 +246,9 @@ class Concurrent:
         self.seconds = {"raw": 0.0, "governed": 0.0}
         self.count = {"raw": 0, "governed": 0}
 
-    def _together(self, phase: str, work: list[Callable[[], None]], per: int, timed: bool) -> None:
-        threads = [threading.Thread(target=w) for w in work]
+    def _together(self, phase: str, work: list[tuple[Callable[..., None], tuple[object, ...]]], per: int,
+                  timed: bool) -> None:
+        threads = [threading.Thread(target=f, args=a) for f, a in work]
         start = time.perf_counter()
         for t in threads:
             t.start()
@@ -245,29 +259,15 @@ class Concurrent:
             self.count[phase] += per * len(work)
 
     def raw(self, per: int, timed: bool = True) -> None:
-        def one(conn: psycopg.Connection, rows: list[tuple[object, ...]]) -> Callable[[], None]:
-            def go() -> None:
-                for r in rows:
-                    with conn.transaction():
-                        conn.execute(RAW_INSERT, r)
-            return go
-        work = []
-        for conn in self.raw_conns:
-            rows: list[tuple[object, ...]] = [
-                (1, i, 1, "trading", "USDT", Decimal("-61.214"), i, Decimal(10**9 - i), T0, os.urandom(32),
-                 os.urandom(32)) for i in itertools.islice(self.raw_rows, per)]
-            work.append(one(conn, rows))
+        work: list[tuple[Callable[..., None], tuple[object, ...]]] = [
+            (_insert_rows, (conn, [_raw_row(i) for i in itertools.islice(self.raw_rows, per)]))
+            for conn in self.raw_conns]
         self._together("raw", work, per, timed)
 
     def governed(self, per: int, timed: bool = True) -> None:
-        def one(conn: psycopg.Connection, calls: list[api.Call[str]]) -> Callable[[], None]:
-            def go() -> None:
-                for call in calls:
-                    with conn.transaction():
-                        api.run(conn, call)
-            return go
-        work = [one(conn, list(itertools.islice(calls, per)))
-                for conn, calls in zip(self.conns, self.calls, strict=True)]
+        work: list[tuple[Callable[..., None], tuple[object, ...]]] = [
+            (_record_fills, (conn, list(itertools.islice(calls, per))))
+            for conn, calls in zip(self.conns, self.calls, strict=True)]
         self._together("governed", work, per, timed)
 
     def rate(self, phase: str) -> float:
