@@ -11152,6 +11152,8 @@ DECLARE
     v_window  integer;
     v_now     numeric;
     v_entry   numeric;
+    v_fnow    double precision;
+    v_fentry  double precision;
     v_count   integer := 0;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
@@ -11171,6 +11173,15 @@ BEGIN
          ORDER BY p.symbol
     LOOP
         v_window := coalesce(risk.cap(v_limits, 'vol_window_hours', e.symbol, NULL), 168)::integer;
+        -- The screen (risk._volatility_screen): when the double-precision figures put the volatility now below
+        -- the entry's by more than their error could account for (2e-12 and 1e-9 of the larger; the numeric
+        -- figures are rounded to 12 places, so they then compare the same way), the position is not flagged and
+        -- the numeric figures are not computed. Otherwise (close, or no screen) the numeric figures decide.
+        v_fnow := risk._volatility_screen(v_acct.venue, e.symbol, p_hour, v_window);
+        v_fentry := risk._volatility_screen(v_acct.venue, e.symbol, e.ts, v_window);
+        IF v_fnow < v_fentry - (2e-12 + 1e-9 * greatest(v_fnow, v_fentry)) THEN
+            CONTINUE;
+        END IF;
         SELECT v.sigma INTO v_now FROM risk.realized_volatility(v_acct.venue, e.symbol, p_hour, v_window) v;
         SELECT v.sigma INTO v_entry FROM risk.realized_volatility(v_acct.venue, e.symbol, e.ts, v_window) v;
         IF v_now > v_entry THEN
@@ -12532,6 +12543,41 @@ ALTER FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp 
 --
 
 COMMENT ON FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric) IS 'Internal (admission): the volatility-target cap of a position, equity × vol_target / annualised realized volatility of hourly log returns; reason volatility_cap above it or without enough returns; no reason and no figures without vol_target.';
+
+
+--
+-- Name: _volatility_screen(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._volatility_screen(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) RETURNS double precision
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+    RETURN (
+        SELECT CASE WHEN count(*) = count(r.lr) THEN stddev_samp(r.lr) END
+          FROM (SELECT ln(b.close / lag(b.close) OVER w) AS lr, b.ts - lag(b.ts) OVER w AS gap
+                  FROM (SELECT DISTINCT ON (c.ts) c.ts,
+                               CASE WHEN c.close BETWEEN 1e-100 AND 1e100 THEN c.close::double precision END AS close
+                          FROM market.candle c
+                         WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+                           AND c.ts <= p_at - interval '1 hour'
+                           AND c.ts > p_at - (p_hours + 2) * interval '1 hour'
+                         ORDER BY c.ts, c.revision DESC) b
+                WINDOW w AS (ORDER BY b.ts)) r
+         WHERE r.gap = interval '1 hour');
+END
+$$;
+
+
+ALTER FUNCTION risk._volatility_screen(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _volatility_screen(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._volatility_screen(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) IS 'risk.realized_volatility''s sigma in double precision (a screen for risk._horizon_review, never stored): NULL when it cannot screen (under 2 returns, a close outside [1e-100, 1e100]).';
 
 
 --
@@ -24643,6 +24689,13 @@ REVOKE ALL ON FUNCTION risk._trip(p_book_id integer, p_breaker text, p_ts timest
 --
 
 REVOKE ALL ON FUNCTION risk._volatility_cap(p_venue text, p_symbol text, p_ts timestamp with time zone, p_limits jsonb, p_equity numeric, p_position_after numeric) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _volatility_screen(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._volatility_screen(p_venue text, p_symbol text, p_at timestamp with time zone, p_hours integer) FROM PUBLIC;
 
 
 --

@@ -6,7 +6,8 @@
 -- deviation of hourly log returns over vol_window_hours of a planted series of bars; a smaller entry is
 -- admitted with the cap recorded in its figures; too few returns: refused; no vol_target: no cap.
 -- Adaptive horizon: a held position whose entry edge expired and whose volatility grew is flagged
--- horizon_expired once; one whose volatility fell is not.
+-- horizon_expired once; one whose volatility fell is not. The review's double-precision screen agrees with the
+-- numeric figures, leaves a near tie to them, and skips them on a decisive fall.
 -- Health: with health thresholds set, a strategy whose entries lose against the edge they claimed is unscored
 -- below health_min_trades, then demoted (its entries cut: health_demoted), then, on new evidence (a trade closed
 -- since the demotion), paused (strategy_paused, an incident), each action recorded with its cause; an operator's
@@ -15,7 +16,7 @@
 -- an allocation recorded after a close but dated before it are both counted at the next close.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(36);
+SELECT plan(42);
 
 CREATE FUNCTION pg_temp.at(p_hour integer) RETURNS timestamptz LANGUAGE sql AS $$
     SELECT '2024-01-01T00:00:00Z'::timestamptz + p_hour * interval '1 hour' $$;
@@ -94,6 +95,43 @@ SELECT results_eq($$SELECT symbol, reason, entry_ts, entry_expiry FROM api.horiz
 SELECT ok((SELECT vol_now > vol_entry * 10 FROM api.horizon_flags WHERE account = 'hz'), 'the flag records both volatilities');
 SELECT hour FROM api.close_hour('hz', pg_temp.at(41)) \gset
 SELECT is((SELECT count(*) FROM api.horizon_flags WHERE account = 'hz'), 1::bigint, 'an entry is flagged once');
+
+-- The review's screen (risk._volatility_screen, issue 18): the double-precision figure is within 1e-12 of the
+-- numeric one; a tie (SOL: flat, volatility 0 now and at entry) is decided by the numeric figures; a
+-- decisive fall (ADA swings until 30:00, then is calm) is decided without them and flags nothing; a close the
+-- screen cannot take gives NULL.
+SELECT ok((SELECT max(abs(risk._volatility_screen('binance', s, pg_temp.at(h), 24) - v.sigma::double precision)) < 1e-12
+             AND count(*) = 2 * 45
+             FROM unnest(ARRAY['BTC/USDT', 'XRP/USDT']) s, generate_series(3, 47) h,
+                  LATERAL risk.realized_volatility('binance', s, pg_temp.at(h), 24) v),
+          'the screen is within 1e-12 of risk.realized_volatility at every hour of two planted series');
+SELECT is(risk._volatility_screen('binance', 'SOL/USDT', pg_temp.at(40), 24), 0::double precision,
+          'a flat series screens to 0, as its numeric figure');
+SELECT pg_temp.load_bars('ADA/USDT', pg_temp.at(0), ARRAY(SELECT CASE WHEN i < 30 THEN (CASE WHEN i % 2 = 0 THEN 1 ELSE 1.1 END)
+                                                                  ELSE (CASE WHEN i % 2 = 0 THEN 1 ELSE 1.001 END) END
+                                                             FROM generate_series(0, 47) i)::numeric[]) AS ada,
+       pg_temp.load_bars('DOT/USDT', pg_temp.at(0), ARRAY(SELECT CASE WHEN i = 40 THEN 2e100 ELSE 1e100 END
+                                                             FROM generate_series(0, 47) i)::numeric[]) AS dot \gset
+SELECT is(risk._volatility_screen('binance', 'DOT/USDT', pg_temp.at(45), 24), NULL::double precision,
+          'a close above 1e100 in the window: the screen gives NULL (the numeric figures decide)');
+SET LOCAL track_functions = 'pl';
+CREATE FUNCTION pg_temp.vol_calls() RETURNS bigint LANGUAGE sql AS $$
+    SELECT coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f
+                      WHERE f.schemaname = 'risk' AND f.funcname = 'realized_volatility'), 0) $$;
+SELECT pg_temp.new_account('hz2', 10000, 't_health') AS hz2 \gset
+SELECT pg_temp.trade('hz2', 'SOL/USDT', pg_temp.at(20), 'buy', 10, 10, 0.1, 'HZ3') AS t3 \gset
+SELECT pg_temp.vol_calls() AS calls0 \gset
+SELECT hour FROM api.close_hour('hz2', pg_temp.at(42)) \gset
+SELECT is(pg_temp.vol_calls() - :calls0, 2::bigint,
+          'a tie (SOL flat: volatility 0 now and at entry) computes both numeric figures, and flags nothing');
+SELECT pg_temp.new_account('hz3', 10000, 't_health') AS hz3 \gset
+SELECT pg_temp.trade('hz3', 'ADA/USDT', pg_temp.at(20), 'buy', 100, 1.1, 0.1, 'HZ4') AS t4 \gset
+SELECT pg_temp.vol_calls() AS calls1 \gset
+SELECT hour FROM api.close_hour('hz3', pg_temp.at(44)) \gset
+SELECT is(pg_temp.vol_calls() - :calls1, 0::bigint,
+          'a decisive fall (ADA calm now, swinging at entry) is screened out: no numeric figure computed');
+SELECT is((SELECT count(*) FROM api.horizon_flags WHERE account IN ('hz2', 'hz3')), 0::bigint,
+          'neither position is flagged');
 
 -- Strategy health ------------------------------------------------------------------------------------------
 -- h1 buys 10 SOL at 10 and sells at 9, three times (each entry claims 50 bps with confidence 0.6).

@@ -20,6 +20,8 @@ DECLARE
     v_window  integer;
     v_now     numeric;
     v_entry   numeric;
+    v_fnow    double precision;
+    v_fentry  double precision;
     v_count   integer := 0;
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
@@ -39,6 +41,15 @@ BEGIN
          ORDER BY p.symbol
     LOOP
         v_window := coalesce(risk.cap(v_limits, 'vol_window_hours', e.symbol, NULL), 168)::integer;
+        -- The screen (risk._volatility_screen): when the double-precision figures put the volatility now below
+        -- the entry's by more than their error could account for (2e-12 and 1e-9 of the larger; the numeric
+        -- figures are rounded to 12 places, so they then compare the same way), the position is not flagged and
+        -- the numeric figures are not computed. Otherwise (close, or no screen) the numeric figures decide.
+        v_fnow := risk._volatility_screen(v_acct.venue, e.symbol, p_hour, v_window);
+        v_fentry := risk._volatility_screen(v_acct.venue, e.symbol, e.ts, v_window);
+        IF v_fnow < v_fentry - (2e-12 + 1e-9 * greatest(v_fnow, v_fentry)) THEN
+            CONTINUE;
+        END IF;
         SELECT v.sigma INTO v_now FROM risk.realized_volatility(v_acct.venue, e.symbol, p_hour, v_window) v;
         SELECT v.sigma INTO v_entry FROM risk.realized_volatility(v_acct.venue, e.symbol, e.ts, v_window) v;
         IF v_now > v_entry THEN
