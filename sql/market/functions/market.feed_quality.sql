@@ -17,12 +17,30 @@ SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 AS $$
 BEGIN
+    -- Two reads (issue 18): the latest two effective bars of the window first (an index probe); only when the latest
+    -- repeats the one before it flat is the window's run counted over its 24 bars. Most hours end at the first read:
+    -- the figures are the same as counting over the 24 bars every time (tests/sql/31_feed_quality.sql).
     RETURN QUERY
-    SELECT s.sym, q.bar_ts, q.flat_run, q.wick_pct
+    SELECT s.sym, q.bar_ts,
+           CASE WHEN NOT q.repeat THEN 0 ELSE (
+               SELECT coalesce(min(b.n) FILTER (WHERE NOT b.repeat), count(*) + 1)::integer - 1
+                 FROM (SELECT row_number() OVER w AS n,
+                              coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
+                                       AND e.open = lead(e.close) OVER w
+                                       AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
+                         FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
+                                 FROM market.candle c
+                                WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
+                                  AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
+                                ORDER BY c.ts DESC, c.revision DESC) e
+                       WINDOW w AS (ORDER BY e.ts DESC)) b) END,
+           q.wick_pct
       FROM unnest(p_symbols) s(sym)
      CROSS JOIN LATERAL (
+           -- The latest bar of the window (n = 1) and the one before it (n = 2): bar_ts, whether the latest repeats
+           -- the one before flat (a frozen feed's bar), and its wick when it closed at p_at.
            SELECT max(b.ts) AS bar_ts,
-                  coalesce(min(b.n) FILTER (WHERE NOT b.repeat), count(*) + 1)::integer - 1 AS flat_run,
+                  bool_or(b.n = 1 AND b.repeat) AS repeat,
                   max(CASE WHEN b.n = 1 AND b.ts = p_at - interval '1 hour' AND least(b.open, b.close) > 0 THEN
                           100 * greatest((least(b.open, b.close) - b.low) / least(b.open, b.close),
                                          (b.high - greatest(b.open, b.close)) / greatest(b.open, b.close)) END)
@@ -36,7 +54,8 @@ BEGIN
                              FROM market.candle c
                             WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
                               AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
-                            ORDER BY c.ts DESC, c.revision DESC) e
+                            ORDER BY c.ts DESC, c.revision DESC
+                            LIMIT 2) e
                    WINDOW w AS (ORDER BY e.ts DESC)) b
            HAVING count(*) > 0) q;
 END
