@@ -9973,19 +9973,20 @@ BEGIN
                       WHERE x.enabled ORDER BY 1);
 
     RETURN QUERY
-    WITH pos AS (
+    WITH held AS MATERIALIZED (
+        SELECT p.symbol, p.quantity, p.cost_basis FROM trading.position p WHERE p.book_id = p_book_id AND p.quantity > 0),
+    m AS MATERIALIZED (
+        SELECT k.symbol, k.close, k.bar_close FROM market.marks(v_acct.venue, ARRAY(SELECT h.symbol FROM held h), p_ts) k),
+    pos AS (
         SELECT p.symbol, a.cluster, i.quote, p.quantity, m.close AS mark, m.bar_close,
                CASE WHEN i.base = ANY (v_cash_c) THEN 0
                     ELSE p.quantity * coalesce(m.close, p.cost_basis / p.quantity) END AS local_notional,
                CASE WHEN i.base = ANY (v_cash_c) THEN 0 ELSE p.cost_basis END AS cost_basis,
                i.base = ANY (v_cash_c) AS is_cash
-          FROM trading.position p
+          FROM held p
           JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
           JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN market.marks(v_acct.venue,
-                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = p_book_id AND q.quantity > 0),
-                                 p_ts) m ON m.symbol = p.symbol
-         WHERE p.book_id = p_book_id AND p.quantity > 0),
+          LEFT JOIN m ON m.symbol = p.symbol),
     buys AS (
         SELECT r.symbol, a.cluster, i.quote,
                sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)) AS local_open_buy

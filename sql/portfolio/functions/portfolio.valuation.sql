@@ -25,6 +25,8 @@
 -- For a book in one currency every figure is what the three callers computed before migration 0019.
 -- A forced generic plan (plan_cache_mode): planned once per session; with the default, each call planned its
 -- queries again for the call's values, which cost more than running them (docs/performance.md, "The hour close").
+-- The held positions and their marks are read first (materialized): planned generically, the positions' join
+-- otherwise ran once per instrument of the venue, each time reading the marks' rows again (issue 18; same figures).
 CREATE OR REPLACE FUNCTION portfolio.valuation(p_book_id integer, p_ts timestamptz)
 RETURNS TABLE (reporting text, cash numeric, positions_value numeric, open_buy_notional numeric, cost_basis numeric,
                equity numeric, peak_equity numeric, day_start_equity numeric, drawdown numeric, daily_pnl numeric,
@@ -53,19 +55,20 @@ BEGIN
                       WHERE x.enabled ORDER BY 1);
 
     RETURN QUERY
-    WITH pos AS (
+    WITH held AS MATERIALIZED (
+        SELECT p.symbol, p.quantity, p.cost_basis FROM trading.position p WHERE p.book_id = p_book_id AND p.quantity > 0),
+    m AS MATERIALIZED (
+        SELECT k.symbol, k.close, k.bar_close FROM market.marks(v_acct.venue, ARRAY(SELECT h.symbol FROM held h), p_ts) k),
+    pos AS (
         SELECT p.symbol, a.cluster, i.quote, p.quantity, m.close AS mark, m.bar_close,
                CASE WHEN i.base = ANY (v_cash_c) THEN 0
                     ELSE p.quantity * coalesce(m.close, p.cost_basis / p.quantity) END AS local_notional,
                CASE WHEN i.base = ANY (v_cash_c) THEN 0 ELSE p.cost_basis END AS cost_basis,
                i.base = ANY (v_cash_c) AS is_cash
-          FROM trading.position p
+          FROM held p
           JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
           JOIN market.asset a ON a.asset = i.base
-          LEFT JOIN market.marks(v_acct.venue,
-                                 ARRAY(SELECT q.symbol FROM trading.position q WHERE q.book_id = p_book_id AND q.quantity > 0),
-                                 p_ts) m ON m.symbol = p.symbol
-         WHERE p.book_id = p_book_id AND p.quantity > 0),
+          LEFT JOIN m ON m.symbol = p.symbol),
     buys AS (
         SELECT r.symbol, a.cluster, i.quote,
                sum((s.quantity - s.filled_qty) * coalesce(r.limit_price, r.decision_price)) AS local_open_buy
