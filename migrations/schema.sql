@@ -6457,6 +6457,61 @@ COMMENT ON FUNCTION ledger.tg_transaction__complete() IS 'Deferred check that ev
 
 
 --
+-- Name: _effective_closes(text, text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market._effective_closes(p_venue text, p_symbol text, p_after timestamp with time zone, p_until timestamp with time zone) RETURNS TABLE(ts timestamp with time zone, close numeric)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT DISTINCT ON (c.ts) c.ts, c.close
+      FROM market.candle c
+     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+       AND c.ts <= p_until AND c.ts > p_after
+     ORDER BY c.ts, c.revision DESC
+$$;
+
+
+ALTER FUNCTION market._effective_closes(p_venue text, p_symbol text, p_after timestamp with time zone, p_until timestamp with time zone) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _effective_closes(p_venue text, p_symbol text, p_after timestamp with time zone, p_until timestamp with time zone); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market._effective_closes(p_venue text, p_symbol text, p_after timestamp with time zone, p_until timestamp with time zone) IS 'Internal: the effective (highest revision) close of each 1h bar of a symbol with open time in (p_after, p_until], by open time; inlined into its callers (risk.realized_volatility, risk._volatility_screen).';
+
+
+--
+-- Name: _latest_bars(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: market; Owner: predator_owner
+--
+
+CREATE FUNCTION market._latest_bars(p_venue text, p_symbol text, p_at timestamp with time zone, p_limit integer) RETURNS TABLE(ts timestamp with time zone, open numeric, high numeric, low numeric, close numeric, n bigint, repeat boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT e.ts, e.open, e.high, e.low, e.close,
+           row_number() OVER w,
+           coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
+                    AND e.open = lead(e.close) OVER w
+                    AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false)
+      FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
+              FROM market.candle c
+             WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
+               AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
+             ORDER BY c.ts DESC, c.revision DESC
+             LIMIT p_limit) e
+    WINDOW w AS (ORDER BY e.ts DESC)
+$$;
+
+
+ALTER FUNCTION market._latest_bars(p_venue text, p_symbol text, p_at timestamp with time zone, p_limit integer) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _latest_bars(p_venue text, p_symbol text, p_at timestamp with time zone, p_limit integer); Type: COMMENT; Schema: market; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION market._latest_bars(p_venue text, p_symbol text, p_at timestamp with time zone, p_limit integer) IS 'Internal: the latest p_limit (NULL: all) effective 1h bars of a symbol closed by p_at within 24 hours, latest first (n = 1), each with repeat (a flat repeat of the bar before it); inlined into market.feed_quality.';
+
+
+--
 -- Name: _quarantine_reasons(integer, timestamp with time zone, numeric, numeric, numeric, numeric, numeric, interval, timestamp with time zone); Type: FUNCTION; Schema: market; Owner: predator_owner
 --
 
@@ -6795,16 +6850,7 @@ BEGIN
     SELECT s.sym, q.bar_ts,
            CASE WHEN NOT q.repeat THEN 0 ELSE (
                SELECT coalesce(min(b.n) FILTER (WHERE NOT b.repeat), count(*) + 1)::integer - 1
-                 FROM (SELECT row_number() OVER w AS n,
-                              coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
-                                       AND e.open = lead(e.close) OVER w
-                                       AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
-                         FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
-                                 FROM market.candle c
-                                WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
-                                  AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
-                                ORDER BY c.ts DESC, c.revision DESC) e
-                       WINDOW w AS (ORDER BY e.ts DESC)) b) END,
+                 FROM market._latest_bars(p_venue, s.sym, p_at, NULL) b) END,
            q.wick_pct
       FROM unnest(p_symbols) s(sym)
      CROSS JOIN LATERAL (
@@ -6816,18 +6862,7 @@ BEGIN
                           100 * greatest((least(b.open, b.close) - b.low) / least(b.open, b.close),
                                          (b.high - greatest(b.open, b.close)) / greatest(b.open, b.close)) END)
                       AS wick_pct
-             FROM (SELECT e.ts, e.open, e.high, e.low, e.close,
-                          row_number() OVER w AS n,
-                          coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
-                                   AND e.open = lead(e.close) OVER w
-                                   AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
-                     FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
-                             FROM market.candle c
-                            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
-                              AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
-                            ORDER BY c.ts DESC, c.revision DESC
-                            LIMIT 2) e
-                   WINDOW w AS (ORDER BY e.ts DESC)) b
+             FROM market._latest_bars(p_venue, s.sym, p_at, 2) b
            HAVING count(*) > 0) q;
 END
 $$;
@@ -12578,13 +12613,9 @@ BEGIN
     RETURN (
         SELECT CASE WHEN count(*) = count(r.lr) THEN stddev_samp(r.lr) END
           FROM (SELECT ln(b.close / lag(b.close) OVER w) AS lr, b.ts - lag(b.ts) OVER w AS gap
-                  FROM (SELECT DISTINCT ON (c.ts) c.ts,
-                               CASE WHEN c.close BETWEEN 1e-100 AND 1e100 THEN c.close::double precision END AS close
-                          FROM market.candle c
-                         WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-                           AND c.ts <= p_at - interval '1 hour'
-                           AND c.ts > p_at - (p_hours + 2) * interval '1 hour'
-                         ORDER BY c.ts, c.revision DESC) b
+                  FROM (SELECT k.ts, CASE WHEN k.close BETWEEN 1e-100 AND 1e100 THEN k.close::double precision END AS close
+                          FROM market._effective_closes(p_venue, p_symbol, p_at - (p_hours + 2) * interval '1 hour',
+                                                        p_at - interval '1 hour') k) b
                 WINDOW w AS (ORDER BY b.ts)) r
          WHERE r.gap = interval '1 hour');
 END
@@ -12871,12 +12902,8 @@ BEGIN
     RETURN QUERY
     SELECT round(stddev_samp(r.lr), 12), count(r.lr)::integer
       FROM (SELECT ln(b.close / lag(b.close) OVER w) AS lr, b.ts - lag(b.ts) OVER w AS gap
-              FROM (SELECT DISTINCT ON (c.ts) c.ts, c.close
-                      FROM market.candle c
-                     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-                       AND c.ts <= p_at - interval '1 hour'
-                       AND c.ts > p_at - (p_hours + 2) * interval '1 hour'
-                     ORDER BY c.ts, c.revision DESC) b
+              FROM market._effective_closes(p_venue, p_symbol, p_at - (p_hours + 2) * interval '1 hour',
+                                            p_at - interval '1 hour') b
             WINDOW w AS (ORDER BY b.ts)) r
      WHERE r.gap = interval '1 hour';
 END
@@ -23715,6 +23742,20 @@ REVOKE ALL ON FUNCTION ledger.tg_posting__chain() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION ledger.tg_transaction__complete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _effective_closes(p_venue text, p_symbol text, p_after timestamp with time zone, p_until timestamp with time zone); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market._effective_closes(p_venue text, p_symbol text, p_after timestamp with time zone, p_until timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _latest_bars(p_venue text, p_symbol text, p_at timestamp with time zone, p_limit integer); Type: ACL; Schema: market; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION market._latest_bars(p_venue text, p_symbol text, p_at timestamp with time zone, p_limit integer) FROM PUBLIC;
 
 
 --

@@ -115,20 +115,24 @@ SELECT pg_temp.load_bars('ADA/USDT', pg_temp.at(0), ARRAY(SELECT CASE WHEN i < 3
 SELECT is(risk._volatility_screen('binance', 'DOT/USDT', pg_temp.at(45), 24), NULL::double precision,
           'a close above 1e100 in the window: the screen gives NULL (the numeric figures decide)');
 SET LOCAL track_functions = 'pl';
-CREATE FUNCTION pg_temp.vol_calls() RETURNS bigint LANGUAGE sql AS $$
-    SELECT coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f
-                      WHERE f.schemaname = 'risk' AND f.funcname = 'realized_volatility'), 0) $$;
-SELECT pg_temp.new_account('hz2', 10000, 't_health') AS hz2 \gset
-SELECT pg_temp.trade('hz2', 'SOL/USDT', pg_temp.at(20), 'buy', 10, 10, 0.1, 'HZ3') AS t3 \gset
-SELECT pg_temp.vol_calls() AS calls0 \gset
-SELECT hour FROM api.close_hour('hz2', pg_temp.at(42)) \gset
-SELECT is(pg_temp.vol_calls() - :calls0, 2::bigint,
-          'a tie (SOL flat: volatility 0 now and at entry) computes both numeric figures, and flags nothing');
-SELECT pg_temp.new_account('hz3', 10000, 't_health') AS hz3 \gset
-SELECT pg_temp.trade('hz3', 'ADA/USDT', pg_temp.at(20), 'buy', 100, 1.1, 0.1, 'HZ4') AS t4 \gset
-SELECT pg_temp.vol_calls() AS calls1 \gset
-SELECT hour FROM api.close_hour('hz3', pg_temp.at(44)) \gset
-SELECT is(pg_temp.vol_calls() - :calls1, 0::bigint,
+-- A new account of t_health buys p_qty of p_symbol at 20:00 (its edge expires at 21:00); the numeric volatilities
+-- (risk.realized_volatility calls) its close at p_hour computes.
+CREATE FUNCTION pg_temp.review_calls(p_account text, p_symbol text, p_qty numeric, p_price numeric, p_hour integer)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    v_before bigint;
+BEGIN
+    PERFORM pg_temp.new_account(p_account, 10000, 't_health');
+    PERFORM pg_temp.trade(p_account, p_symbol, pg_temp.at(20), 'buy', p_qty, p_price, 0.1, upper(p_account));
+    v_before := coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f
+                           WHERE f.schemaname = 'risk' AND f.funcname = 'realized_volatility'), 0);
+    PERFORM api.close_hour(p_account, pg_temp.at(p_hour));
+    RETURN coalesce((SELECT f.calls FROM pg_stat_xact_user_functions f
+                      WHERE f.schemaname = 'risk' AND f.funcname = 'realized_volatility'), 0) - v_before;
+END $$;
+SELECT is(pg_temp.review_calls('hz2', 'SOL/USDT', 10, 10, 42), 2::bigint,
+          'a tie (SOL flat: volatility 0 now and at entry) computes both numeric figures');
+SELECT is(pg_temp.review_calls('hz3', 'ADA/USDT', 100, 1.1, 44), 0::bigint,
           'a decisive fall (ADA calm now, swinging at entry) is screened out: no numeric figure computed');
 SELECT is((SELECT count(*) FROM api.horizon_flags WHERE account IN ('hz2', 'hz3')), 0::bigint,
           'neither position is flagged');

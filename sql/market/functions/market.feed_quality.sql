@@ -24,16 +24,7 @@ BEGIN
     SELECT s.sym, q.bar_ts,
            CASE WHEN NOT q.repeat THEN 0 ELSE (
                SELECT coalesce(min(b.n) FILTER (WHERE NOT b.repeat), count(*) + 1)::integer - 1
-                 FROM (SELECT row_number() OVER w AS n,
-                              coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
-                                       AND e.open = lead(e.close) OVER w
-                                       AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
-                         FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
-                                 FROM market.candle c
-                                WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
-                                  AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
-                                ORDER BY c.ts DESC, c.revision DESC) e
-                       WINDOW w AS (ORDER BY e.ts DESC)) b) END,
+                 FROM market._latest_bars(p_venue, s.sym, p_at, NULL) b) END,
            q.wick_pct
       FROM unnest(p_symbols) s(sym)
      CROSS JOIN LATERAL (
@@ -45,18 +36,7 @@ BEGIN
                           100 * greatest((least(b.open, b.close) - b.low) / least(b.open, b.close),
                                          (b.high - greatest(b.open, b.close)) / greatest(b.open, b.close)) END)
                       AS wick_pct
-             FROM (SELECT e.ts, e.open, e.high, e.low, e.close,
-                          row_number() OVER w AS n,
-                          coalesce(e.open = e.high AND e.high = e.low AND e.low = e.close
-                                   AND e.open = lead(e.close) OVER w
-                                   AND (e.volume = 0 OR e.volume = lead(e.volume) OVER w), false) AS repeat
-                     FROM (SELECT DISTINCT ON (c.ts) c.ts, c.open, c.high, c.low, c.close, c.volume
-                             FROM market.candle c
-                            WHERE c.venue = p_venue AND c.symbol = s.sym AND c.interval = '1h'
-                              AND c.ts <= p_at - interval '1 hour' AND c.ts > p_at - interval '25 hours'
-                            ORDER BY c.ts DESC, c.revision DESC
-                            LIMIT 2) e
-                   WINDOW w AS (ORDER BY e.ts DESC)) b
+             FROM market._latest_bars(p_venue, s.sym, p_at, 2) b
            HAVING count(*) > 0) q;
 END
 $$;

@@ -18,13 +18,9 @@ BEGIN
     RETURN (
         SELECT CASE WHEN count(*) = count(r.lr) THEN stddev_samp(r.lr) END
           FROM (SELECT ln(b.close / lag(b.close) OVER w) AS lr, b.ts - lag(b.ts) OVER w AS gap
-                  FROM (SELECT DISTINCT ON (c.ts) c.ts,
-                               CASE WHEN c.close BETWEEN 1e-100 AND 1e100 THEN c.close::double precision END AS close
-                          FROM market.candle c
-                         WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-                           AND c.ts <= p_at - interval '1 hour'
-                           AND c.ts > p_at - (p_hours + 2) * interval '1 hour'
-                         ORDER BY c.ts, c.revision DESC) b
+                  FROM (SELECT k.ts, CASE WHEN k.close BETWEEN 1e-100 AND 1e100 THEN k.close::double precision END AS close
+                          FROM market._effective_closes(p_venue, p_symbol, p_at - (p_hours + 2) * interval '1 hour',
+                                                        p_at - interval '1 hour') k) b
                 WINDOW w AS (ORDER BY b.ts)) r
          WHERE r.gap = interval '1 hour');
 END

@@ -15,12 +15,8 @@ BEGIN
     RETURN QUERY
     SELECT round(stddev_samp(r.lr), 12), count(r.lr)::integer
       FROM (SELECT ln(b.close / lag(b.close) OVER w) AS lr, b.ts - lag(b.ts) OVER w AS gap
-              FROM (SELECT DISTINCT ON (c.ts) c.ts, c.close
-                      FROM market.candle c
-                     WHERE c.venue = p_venue AND c.symbol = p_symbol AND c.interval = '1h'
-                       AND c.ts <= p_at - interval '1 hour'
-                       AND c.ts > p_at - (p_hours + 2) * interval '1 hour'
-                     ORDER BY c.ts, c.revision DESC) b
+              FROM market._effective_closes(p_venue, p_symbol, p_at - (p_hours + 2) * interval '1 hour',
+                                            p_at - interval '1 hour') b
             WINDOW w AS (ORDER BY b.ts)) r
      WHERE r.gap = interval '1 hour';
 END
