@@ -199,6 +199,10 @@ class PaperVenue(UnifiedDictSeam):
         self.bars = bars
         self.balances: dict[str, Decimal] = dict(balances or {})
         self.orders: dict[str, _Order] = {}
+        #: The orders that may still be open, in the order they were added (a subset of :attr:`orders`, pruned
+        #: by :meth:`_open_orders`): every hour reads the open orders, and a long backtest accumulates thousands of
+        #: closed ones (issue 18: scanning all of them made later hours slower than earlier ones).
+        self._maybe_open: dict[str, _Order] = {}
         self.trades: list[Trade] = []
         self.events: list[dict[str, Any]] = []  # venue events not yet collected by the runner
         self._maker, self._taker = (f / Decimal(10000) for f in config.fees())
@@ -217,9 +221,7 @@ class PaperVenue(UnifiedDictSeam):
     def _reserved(self, currency: str) -> Decimal:
         total = Decimal(0)
         with localcontext(EXACT):
-            for o in self.orders.values():
-                if o.status != "open":
-                    continue
+            for o in self._open_orders():
                 base, quote = o.symbol.split("/")
                 if o.side == "buy" and quote == currency:
                     total += o.remaining() * (o.price if o.price is not None else o.ref_price) * (1 + self._taker)
@@ -285,6 +287,7 @@ class PaperVenue(UnifiedDictSeam):
             ref_price=ref,
         )
         self.orders[client_order_id] = order
+        self._maybe_open[client_order_id] = order
         base, quote = symbol.split("/")
         if symbol not in self.bars:
             self._reject(order, "unknown_symbol")
@@ -306,6 +309,14 @@ class PaperVenue(UnifiedDictSeam):
                 f"{self.name}: request timed out placing {client_order_id} (the venue accepted it)"
             )
         return self._unified(order)
+
+    def _open_orders(self) -> list[_Order]:
+        """The open orders, in the order they were added (as :attr:`orders` holds them); the closed ones are
+        dropped from :attr:`_maybe_open` here (an order never opens again once closed)."""
+        closed = [c for c, o in self._maybe_open.items() if o.status != "open"]
+        for c in closed:
+            del self._maybe_open[c]
+        return list(self._maybe_open.values())
 
     def _reject(self, order: _Order, reason: str) -> None:
         order.status = "rejected"
@@ -334,8 +345,8 @@ class PaperVenue(UnifiedDictSeam):
         self._reachable()
         return [
             self._unified(o)
-            for o in self.orders.values()
-            if o.status == "open" and (symbol is None or o.symbol == symbol)
+            for o in self._open_orders()
+            if symbol is None or o.symbol == symbol
         ]
 
     def fetch_my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Trade]:
@@ -446,6 +457,7 @@ class PaperVenue(UnifiedDictSeam):
             trade_offset=fills,
         )
         self.orders[client_order_id] = order
+        self._maybe_open[client_order_id] = order
 
     # --- matching -----------------------------------------------------------------------------------
     def advance(self, until: datetime) -> list[dict[str, Any]]:
@@ -454,7 +466,7 @@ class PaperVenue(UnifiedDictSeam):
         self._reachable()
         limit = int(until.timestamp())
         for o in sorted(
-            (o for o in self.orders.values() if o.status == "open"), key=lambda o: (o.arrives_at, o.client_order_id)
+            self._open_orders(), key=lambda o: (o.arrives_at, o.client_order_id)
         ):
             self._match(o, limit)
         events = sorted(self.events, key=lambda e: (e["ts"], e["seq"]))
