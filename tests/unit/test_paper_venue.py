@@ -133,3 +133,25 @@ def test_a_restored_market_order_keeps_the_reference_price_it_was_placed_with() 
     placed_fresh = venue()
     placed_fresh.place_order("BTC/USDT", "sell", "market", Decimal(1), None, "M1", placed, reference_price=Decimal(250))
     assert placed_fresh.orders["M1"].ref_price == kept.orders["M1"].ref_price
+
+
+def test_open_orders_are_read_without_the_closed_ones_and_in_placement_order() -> None:
+    # Issue 18: every hour reads the open orders; the venue keeps them apart from the closed ones, so a long run's
+    # thousands of closed orders are not scanned again. The open orders are those of a scan of every order, in the
+    # same order, whatever closed them (fill, cancel, reject, expiry), and the closed ones are no longer held apart.
+    v = venue()
+    at = T0 + timedelta(minutes=30)
+    v.place_order("BTC/USDT", "buy", "market", Decimal(1), None, "M1", at)                      # fills at 01:00
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(1), Decimal("50"), "L1", at)              # rests
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(1), Decimal("50"), "L2", at)              # canceled
+    v.place_order("BTC/USDT", "buy", "market", Decimal(10**6), None, "R1", at)                  # rejected: no cash
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(1), Decimal("50"), "E1", at, expiry=T0 + timedelta(hours=2))
+    v.place_order("BTC/USDT", "buy", "limit", Decimal(1), Decimal("51"), "L3", at)              # rests
+    v.cancel_order("L2", at)
+    v.advance(T0 + timedelta(hours=4))
+    every = [o.client_order_id for o in v.orders.values() if o.status == "open"]
+    assert every == ["L1", "L3"]
+    assert [o["clientOrderId"] for o in v.fetch_open_orders()] == every
+    assert set(v._maybe_open) == set(every)
+    assert [v.fetch_order(c)["status"] for c in ("M1", "L2", "R1", "E1")] == ["closed", "canceled", "rejected",
+                                                                              "expired"]
