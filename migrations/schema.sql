@@ -996,6 +996,76 @@ COMMENT ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zo
 
 
 --
+-- Name: close_hours(text, timestamp with time zone[], text[], jsonb, text[], integer[], integer[]); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    n      integer := coalesce(cardinality(p_hours), 0);
+    i      integer;
+    v_row  record;
+    v_acct trading.account;
+    v_last timestamptz;
+BEGIN
+    IF n = 0 OR n > 168 OR array_ndims(p_hours) <> 1
+       OR coalesce(cardinality(p_correlation_ids), -1) <> n OR coalesce(cardinality(p_calls), -1) <> n
+       OR coalesce(cardinality(p_errors), -1) <> n THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD012',
+            MESSAGE = format('close_hours refused: %s hours with %s correlation ids, %s call counts and %s error counts',
+                             n, cardinality(p_correlation_ids), cardinality(p_calls), cardinality(p_errors)),
+            HINT = 'Pass 1 to 168 consecutive hours and, for each, its correlation id and the venue calls and errors since the previous report.';
+    END IF;
+    PERFORM ops._require_business_time('api.close_hours', array_fill('p_hours'::text, ARRAY[n]), p_hours);
+    FOR i IN 1 .. n LOOP
+        IF p_hours[i] IS NULL OR date_trunc('hour', p_hours[i], 'UTC') <> p_hours[i]
+           OR (i > 1 AND p_hours[i] <> p_hours[i - 1] + interval '1 hour')
+           OR p_calls[i] IS NULL OR p_calls[i] < 0 OR p_errors[i] IS NULL OR p_errors[i] < 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'PD012',
+                MESSAGE = format('close_hours refused: hour %s of the call (%s, %s calls, %s errors) does not follow the one before as a whole hour with counts',
+                                 i, p_hours[i], p_calls[i], p_errors[i]),
+                HINT = 'Pass consecutive whole hours (close times, UTC) and non-negative counts.';
+        END IF;
+    END LOOP;
+    -- Only hours not closed yet (api.close_hour would return a closed hour's state again, but its reconciliation
+    -- and venue-health report would be new rows no hour step sends).
+    v_acct := trading._account(p_account);
+    SELECT max(h.hour) INTO v_last FROM portfolio.hourly_state h WHERE h.book_id = v_acct.book_id;
+    IF p_hours[1] <= v_last THEN
+        RAISE EXCEPTION USING ERRCODE = 'PD013',
+            MESSAGE = format('close_hours refused: %s is not after the last closed hour %s', p_hours[1], v_last),
+            HINT = 'Quiet hours follow the last closed hour; hours close in order and once.';
+    END IF;
+    FOR i IN 1 .. n LOOP
+        PERFORM set_config('predator.correlation_id', coalesce(p_correlation_ids[i], ''), false);
+        PERFORM api.reconcile(p_account, p_hours[i], p_venue_balances, p_venue_open_orders, 'hourly');
+        PERFORM api.record_venue_health(p_account, p_hours[i], p_calls[i], p_errors[i], true, '{}'::jsonb);
+        SELECT * INTO v_row FROM api.close_hour(p_account, p_hours[i]);
+        hour := v_row.hour; cash := v_row.cash; positions_value := v_row.positions_value; equity := v_row.equity;
+        peak_equity := v_row.peak_equity; drawdown := v_row.drawdown; daily_pnl := v_row.daily_pnl;
+        realized_pnl := v_row.realized_pnl; unrealized_pnl := v_row.unrealized_pnl; fees := v_row.fees;
+        gross_exposure := v_row.gross_exposure; open_orders := v_row.open_orders; stale_marks := v_row.stale_marks;
+        positions := v_row.positions; inputs_hash := v_row.inputs_hash; outputs_hash := v_row.outputs_hash;
+        halts := v_row.halts;
+        RETURN NEXT;
+        EXIT WHEN v_row.open_orders > 0 OR cardinality(v_row.halts) > 0;
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION api.close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]) IS 'Worker: quiet hours in one call: for each consecutive hour, under its correlation id, api.reconcile, api.record_venue_health and api.close_hour exactly as the hour step calls them for an hour without venue activity or decisions (no rule of its own: the rows and hashes are the per-hour calls''). Stops after an hour that leaves an order open or a halt in force; returns the hours closed. PD012 malformed arrays or hours, PD013 a first hour not after the last closed one, PD015.';
+
+
+--
 -- Name: compare_shadow(text, timestamp with time zone); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -23076,6 +23146,14 @@ GRANT ALL ON FUNCTION api.candles_known_since(p_venue text, p_interval text, p_s
 
 REVOKE ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) TO predator_worker;
+
+
+--
+-- Name: FUNCTION close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]) TO predator_worker;
 
 
 --

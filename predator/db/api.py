@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -704,6 +704,33 @@ def close_hour(conn: psycopg.Connection, account: str, hour: datetime) -> HourSt
     (``portfolio.book_symbols``: the book's latest run's symbols and conversion pairs, held symbols, symbols with
     an open order or signalled in the week before), never an argument."""
     return run(conn, close_hour_call(account, hour))
+
+
+def close_hours_call(
+    account: str,
+    hours: Sequence[datetime],
+    correlation_ids: Sequence[str],
+    venue_balances: Mapping[str, Decimal],
+    venue_open_orders: Sequence[str],
+    calls: Sequence[int],
+    errors: Sequence[int],
+) -> Call[HourState]:
+    """Quiet hours in one call (``api.close_hours``): for each of ``hours`` (consecutive close times, UTC), under
+    its correlation id, the hour's reconciliation against ``venue_balances`` (total per currency) and
+    ``venue_open_orders`` (client order ids), its venue-health report (``calls`` and ``errors`` since the previous
+    report, reachable) and its close, as the hour step sends them for an hour without venue activity or decisions.
+    The states of the hours closed: the call stops after an hour that leaves an order open or a halt in force.
+    PD012 (malformed arrays or hours), PD015, and what ``api.reconcile``, ``api.record_venue_health`` and
+    ``api.close_hour`` refuse."""
+    balances = json.dumps({k: str(v) for k, v in sorted(venue_balances.items())})
+    return Call(
+        "SELECT * FROM api.close_hours(%s::text, %s::timestamptz[], %s::text[], %s::jsonb, %s::text[],"
+        " %s::integer[], %s::integer[])",
+        (account, list(hours), list(correlation_ids), balances, sorted(venue_open_orders), list(calls),
+         list(errors)),
+        HourState,
+        many=True,
+    )
 
 
 def register_run(

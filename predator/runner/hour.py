@@ -42,6 +42,7 @@ from predator.runner.venues import VenueFactory, venue_factory, with_fee_tier
 from predator.strategies.base import History, ModelBacked, Strategy, load_strategy
 from predator.telemetry import Telemetry
 from predator.venues.base import SimulatedVenue, Venue
+from predator.venues.paper import PaperVenue
 
 __all__ = ["HOUR", "HaltStop", "HourRunner", "RunConfig", "RunSummary", "fast_commit_refusal", "summarize"]
 
@@ -113,6 +114,8 @@ class HourRunner:
         #: hours, which a restart runs again from what the database holds, on a venue rebuilt from it, as after a
         #: server crash with fast commits.
         self.batching = False
+        #: Hours this runner closed in stretches of quiet hours (:meth:`close_quiet`, ``api.close_hours``).
+        self.quiet_closed = 0
         #: The last hour this runner will close when its caller stops it before the run's end (a replay).
         self.until = until
         self.config = config
@@ -255,15 +258,23 @@ class HourRunner:
         stopped = self.halt_stop(None, last, len(hours)) if self.stop_when_halted and hours else None
         if stopped is not None:
             hours = []
+        outcome: HourOutcome | None = None
         with Progress(len(hours), f"paper {self.config.account}", "h", enabled=self.progress) as bar:
-            for t in hours:
-                outcome = self.step(t, batch=self.batching)
-                done += 1
-                if self.batching and (t + HOUR).hour == 0:
-                    self.conn.commit()  # the end of a simulated day: the checkpoint a restart resumes from
-                if self.on_hour is not None:
-                    self.on_hour(t)
-                bar.update(1, note=t.strftime("%Y-%m-%d") if done % 24 == 0 or done == len(hours) else None)
+            while done < len(hours):
+                stretch = self.quiet_stretch(hours, done, outcome)
+                if stretch:
+                    closed = self.close_quiet(stretch)
+                else:
+                    outcome = self.step(hours[done], batch=self.batching)
+                    closed = [(hours[done], outcome)]
+                for t, _ in closed:
+                    done += 1
+                    if self.batching and (t + HOUR).hour == 0:
+                        self.conn.commit()  # the end of a simulated day: the checkpoint a restart resumes from
+                    if self.on_hour is not None:
+                        self.on_hour(t)
+                    bar.update(1, note=t.strftime("%Y-%m-%d") if done % 24 == 0 or done == len(hours) else None)
+                t, outcome = closed[-1]
                 if self.stop_after is not None and done >= self.stop_after:
                     break
                 if self.stop_when_halted and done < len(hours):
@@ -277,6 +288,46 @@ class HourRunner:
         summary.stopped = stopped
         summary.seconds = seams.monotonic() - started
         return summary
+
+    def quiet_stretch(self, hours: list[datetime], i: int, previous: HourOutcome | None) -> list[datetime]:
+        """The quiet hours from ``hours[i]`` that :meth:`close_quiet` may close in one call (issue 18 item 2;
+        empty: the next hour goes through :meth:`step`). Only in a batch of quiet hours (:attr:`batching`), for a
+        book of one strategy in one currency on the plain paper venue without a worker-health report, after an
+        hour of this session that admitted nothing and left no order open and no halt in force, while the venue is
+        idle (:meth:`PaperVenue.idle`) and the relay has nothing to report (no error, no unknown submission); then
+        every hour up to the end of the simulated UTC day (the batch's checkpoint) at which no strategy can signal
+        (:meth:`HourStep.quiet`), within ``stop_after``."""
+        hour, venue, relay = self.hour, self.venue, self.relay
+        if (not self.batching or previous is None or hour is None or relay is None or self.others
+                or self.config.currencies or hour.worker_health is not None or type(venue) is not PaperVenue):
+            return []
+        state = previous.state
+        if (previous.admitted or state.open_orders or state.halts or not venue.idle() or relay.errors
+                or relay.fatal or relay.unknown or relay.collect_failed or not relay.connected):
+            return []
+        limit = len(hours) if self.stop_after is None else min(len(hours), self.stop_after)
+        out: list[datetime] = []
+        while i < limit and hour.quiet(hours[i]):
+            out.append(hours[i])
+            if (hours[i] + HOUR).hour == 0:
+                break
+            i += 1
+        return out
+
+    def close_quiet(self, stretch: list[datetime]) -> list[tuple[datetime, HourOutcome]]:
+        """Close a :meth:`quiet_stretch` in one call (:meth:`HourStep.quiet_hours`, ``api.close_hours``), in the
+        batch's open transaction; each hour closed with its outcome (nothing admitted, nothing refused). After an
+        hour that left an order open or a halt in force (where the call stops), the venue's requests are carried
+        out as :meth:`HourStep.run` does after such an hour."""
+        assert self.hour is not None and self.conn is not None and self.relay is not None
+        ids = [correlation.hour_id(self.config.run_id, t) for t in stretch]
+        states = self.hour.quiet_hours(stretch, ids)
+        self.quiet_closed += len(states)
+        correlation.bind(ids[len(states) - 1])
+        last = states[-1]
+        if last.open_orders or last.halts:
+            self.relay.service_requests(self.conn, stretch[len(states) - 1])
+        return [(t, HourOutcome(st, 0, ())) for t, st in zip(stretch, states, strict=False)]
 
     def halt_stop(self, outcome: HourOutcome | None, last: datetime | None, hours_left: int) -> HaltStop | None:
         """Whether the run should stop here (``outcome``: the hour just closed at ``last``; None: before the

@@ -42,6 +42,18 @@ class _Unknown:
     failed_at: float
 
 
+@dataclass(frozen=True)
+class VenueHealth:
+    """What the relay saw of the venue since its last report (``api.record_venue_health``): venue calls made,
+    transient failures, whether the venue was reachable at the last call, and the detail (``fatal_errors`` and
+    ``fatal``: errors classified as halt; ``collect_failed``: the hour's events could not be collected)."""
+
+    calls: int
+    errors: int
+    connected: bool
+    detail: dict[str, Any]
+
+
 def _reason(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -241,18 +253,23 @@ class VenueRelay:
             if tr.transfer_id not in self.transfers_seen
         ]
 
-    def health_call(self, t: datetime) -> api.Call[Any]:
+    def health_report(self) -> VenueHealth:
         """The venue's health since the last report (calls, transient failures, reachable), any error
         classified as halt (``fatal_errors``: the database halts on it), and ``collect_failed`` when the hour's
-        venue events could not be collected (:meth:`collect`)."""
+        venue events could not be collected (:meth:`collect`); the counts start again from zero."""
         detail: dict[str, Any] = {"fatal_errors": len(self.fatal), "fatal": list(self.fatal)} if self.fatal else {}
         if self.collect_failed:
             detail["collect_failed"] = True  # the hour's events were not collected (reads.last_collected_hour)
-        call = api.record_venue_health_call(self.account, t, self.calls, self.errors, self.connected, detail or None)
+        report = VenueHealth(self.calls, self.errors, self.connected, detail)
         self.calls = self.errors = 0
         self.fatal = []
         self.collect_failed = False
-        return call
+        return report
+
+    def health_call(self, t: datetime) -> api.Call[Any]:
+        """:meth:`health_report` as the hour's ``api.record_venue_health`` call."""
+        r = self.health_report()
+        return api.record_venue_health_call(self.account, t, r.calls, r.errors, r.connected, r.detail or None)
 
     # --- sending ----------------------------------------------------------------------------------------
     def presume_unknown(self, conn: psycopg.Connection[Any]) -> int:

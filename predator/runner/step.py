@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -90,6 +90,8 @@ class HourStep:
     valuation: dict[str, Any] | None = None
     #: A sync-fed run: the bars the previous hour knew, kept so that :meth:`refresh` reads only what changed.
     known_bars: KnownBars = field(default_factory=KnownBars)
+    #: Per symbol, the strategy's quiet bars (:meth:`quiet`), computed on first use.
+    _quiet: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
 
     def run(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
@@ -128,6 +130,68 @@ class HourStep:
         if state.open_orders or admitted or state.halts or self.others:
             self.relay.service_requests(self.conn, t)
         return HourOutcome(state, len(admitted), refusals)
+
+    def quiet(self, t: datetime) -> bool:
+        """Whether no strategy of the book can emit a signal at ``t`` whatever the book holds: every symbol's last
+        closed bar is one the strategy declares quiet (its optional ``quiet(symbol, features)``, a boolean per
+        bar), or the run has no decision at ``t`` (its end). False for a strategy that declares nothing."""
+        if t >= self.config.end:
+            return True
+        if not hasattr(self.strategy, "quiet"):
+            return False
+        ts = int(t.timestamp())
+        for symbol in self.config.symbols:
+            data = self.market.symbols.get(symbol)
+            if data is None:
+                continue
+            n = data.reveal_until(ts)
+            if n == 0:
+                continue
+            mask = self._quiet.get(symbol)
+            if mask is None:
+                mask = self._quiet[symbol] = np.asarray(self.strategy.quiet(symbol, self.features.get(symbol, {})),
+                                                        dtype=bool)
+            if len(mask) < n or not mask[n - 1]:
+                return False
+        return True
+
+    def quiet_hours(self, hours: Sequence[datetime], correlation_ids: Sequence[str]) -> list[api.HourState]:
+        """Close a stretch of quiet hours in one call (issue 18 item 2; docs/performance.md "Quiet hours in one
+        call"): hours (consecutive close times, UTC) at which the venue is idle (:meth:`PaperVenue.idle`: no event,
+        no transfer, the same balances and no open order at every hour) and no strategy can signal
+        (:meth:`quiet`). The relay asks the venue what it asks every hour (so the health reports count the same
+        calls), then ``api.close_hours`` reconciles, reports venue health and closes each hour exactly as
+        :meth:`run` would. Returns the states of the hours closed, in order: the call stops after an hour that
+        leaves an order open or a halt in force, and the caller goes on hour by hour from the next. Runs in the
+        connection's transaction (a batch of quiet hours, :attr:`predator.runner.hour.HourRunner.batching`),
+        which the caller commits."""
+        relay = self.relay
+        balances: Mapping[str, Decimal] | None = None
+        calls: list[int] = []
+        errs: list[int] = []
+        for t in hours:
+            relay.begin_hour()
+            events, transfers = relay.collect(self.conn, t)
+            new = relay.transfer_calls(transfers)
+            observed = relay.observe()
+            report = relay.health_report()
+            if (events or new or observed is None or observed[1] or report.detail or not report.connected
+                    or (balances is not None and dict(observed[0]) != dict(balances))):
+                # An idle paper venue cannot do this; the caller chose the stretch from PaperVenue.idle().
+                raise RuntimeError(f"quiet hour {t.isoformat()}: the venue was not idle (events {len(events)},"
+                                   f" transfers {len(new)}, observed {observed is not None})")
+            balances = observed[0]
+            calls.append(report.calls)
+            errs.append(report.errors)
+        assert balances is not None
+        # In the batch's transaction (opened by this statement after a checkpoint), as the hour step's calls are.
+        states: list[api.HourState] = api.run(self.conn, api.close_hours_call(
+            self.config.account, hours, correlation_ids, balances, [], calls, errs))
+        for t in hours[:len(states)]:
+            # The kill points the hour step passes (chaos campaigns): inside the batch's open transaction here.
+            for phase in ("mid_fill_relay", "mid_close", "after_admission"):
+                killpoints.reached(phase, t)
+        return states
 
     def refresh(self, t: datetime, known: Mapping[str, int | None]) -> None:
         """Bars as the hour ``t`` knows them (the strategy's warm-up window before ``t``), the strategy's

@@ -123,6 +123,12 @@ class Strategy(Protocol):
     (``context.features``). Such features must only use past values at every index — a feature that
     looks ahead is caught by the look-ahead check (``predator check-strategy``), which compares the
     decisions made on the full data with those made on data cut at several points.
+
+    A strategy with features may also define ``quiet(symbol, features) -> np.ndarray`` (booleans aligned with
+    the features): True at bar i when a decision whose last closed bar is i emits no signal whatever the
+    position, cash and equity (:class:`~predator.strategies.sma_cross.SmaCross`: no crossing). A backtest closes
+    stretches of hours quiet for every symbol, on an idle venue, in one call (``api.close_hours``); the rows are
+    those of the hour-by-hour path, so a wrong True changes the run (tests/integration/test_batched_hours.py).
     """
 
     name: str

@@ -109,6 +109,13 @@ class SmaCross:
         """``cross``: +1/−1/0 per bar (see :func:`cross_series`), causal."""
         return {"cross": cross_series(history.close, self.fast, self.slow)}
 
+    def quiet(self, symbol: str, features: dict[str, np.ndarray]) -> np.ndarray:
+        """True at each bar after whose close no signal can come, whatever the position and money: no crossing
+        (``cross`` 0; :meth:`generate_signal` signals only on a crossing). The runner closes stretches of hours
+        quiet for every symbol in one call (:meth:`predator.runner.step.HourStep.quiet_hours`)."""
+        quiet: np.ndarray = np.asarray(features.get("cross", np.zeros(0, dtype=np.int8))) == 0
+        return quiet
+
     def generate_signal(self, context: Context) -> Signal | None:
         cross_feature = context.features.get("cross")
         n = len(context.history)

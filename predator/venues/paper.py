@@ -235,6 +235,13 @@ class PaperVenue(UnifiedDictSeam):
         k = min(bisect.bisect_left(bars.ts, int(at.timestamp()) // HOUR * HOUR), len(bars.ts) - 1)
         return bars.open[k]
 
+    def idle(self) -> bool:
+        """Whether advancing the venue's clock can change nothing: no order that may still fill or expire, no event
+        waiting to be collected, no transfer ever seen and no fault injected. An idle paper venue answers every hour
+        alike (no event, the same balances, no open order), which lets the runner close a stretch of quiet hours in
+        one call (:meth:`predator.runner.step.HourStep.quiet_hours`)."""
+        return not self._open_orders() and not self.events and not self.transfers and self.faults == Faults()
+
     def _reachable(self) -> None:
         if self.faults.network_down:
             raise TransientVenueError(f"{self.name}: venue unreachable (simulated network block)")

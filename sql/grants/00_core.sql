@@ -15,6 +15,7 @@ GRANT EXECUTE ON FUNCTION
     api.record_order_event(text, text, timestamptz, text, text),
     api.record_fill(text, text, numeric, numeric, numeric, text, text, timestamptz),
     api.close_hour(text, timestamptz),
+    api.close_hours(text, timestamptz[], text[], jsonb, text[], integer[], integer[]),
     api.begin_candle_load(),
     api.load_candles(uuid, text, text, text, text, timestamptz, integer),
     api.register_run(text, text, text, jsonb, text),

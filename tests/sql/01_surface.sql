@@ -20,6 +20,7 @@ INSERT INTO api_surface VALUES
     ('record_order_confusion', '{text,text,"timestamp with time zone",text}', true, true, false),
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
     ('close_hour', '{text,"timestamp with time zone"}', true, true, false),
+    ('close_hours', '{text,"timestamp with time zone[]",text[],jsonb,text[],integer[],integer[]}', true, true, false),
     ('begin_candle_load', '{}', true, true, false),
     ('load_candles', '{uuid,text,text,text,text,"timestamp with time zone",integer}', true, true, false),
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),
@@ -124,7 +125,7 @@ SELECT schema_owner_is(s, 'predator_owner', format('schema %s exists and is owne
 
 -- The api surface --------------------------------------------------------------------------------
 SELECT functions_are('api', ARRAY[
-    'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'candles_known_since', 'close_hour', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'enable_book_currency', 'feed_status', 'halt', 'hour_digests',
+    'add_asset', 'add_venue', 'begin_candle_load', 'burn_in', 'candle_gaps', 'candles_known', 'candles_known_since', 'close_hour', 'close_hours', 'compare_shadow', 'create_account', 'dataset_hash', 'deposit', 'enable_book_currency', 'feed_status', 'halt', 'hour_digests',
     'kill_listeners', 'kill_switch', 'load_candles', 'open_incident', 'pair_shadow', 'pause_strategy', 'reconcile', 'record_chaos_campaign', 'record_fill', 'record_hour_knowledge', 'record_order_confusion', 'record_order_event',
     'record_replay', 'record_validation', 'record_venue_health', 'record_venue_transfer', 'record_worker_health', 'register_run', 'register_strategy', 'resample_candles', 'resume',
     'resume_reducing', 'resume_strategy', 'set_arbitration', 'set_breaker', 'set_lane_pool', 'set_limit', 'set_setting', 'submit_signal', 'update_incident', 'upsert_instruments',
