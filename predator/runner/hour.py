@@ -114,8 +114,10 @@ class HourRunner:
         #: hours, which a restart runs again from what the database holds, on a venue rebuilt from it, as after a
         #: server crash with fast commits.
         self.batching = False
-        #: Hours this runner closed in stretches of quiet hours (:meth:`close_quiet`, ``api.close_hours``).
+        #: Hours this runner closed in stretches of quiet hours (:meth:`close_quiet`, ``api.close_hours``), and the
+        #: stretches the database ended early (an hour that left an order open or a halt in force).
         self.quiet_closed = 0
+        self.quiet_cut = 0
         #: The last hour this runner will close when its caller stops it before the run's end (a replay).
         self.until = until
         self.config = config
@@ -323,6 +325,7 @@ class HourRunner:
         ids = [correlation.hour_id(self.config.run_id, t) for t in stretch]
         states = self.hour.quiet_hours(stretch, ids)
         self.quiet_closed += len(states)
+        self.quiet_cut += len(states) < len(stretch)
         correlation.bind(ids[len(states) - 1])
         last = states[-1]
         if last.open_orders or last.halts:

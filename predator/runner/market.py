@@ -45,9 +45,13 @@ class SymbolData:
     _buf: dict[str, np.ndarray]
     revealed: int = 0
 
+    def closed_by(self, decision_ts: int) -> int:
+        """How many bars closed by ``decision_ts`` (open time <= decision_ts - 1h), revealing nothing."""
+        return int(np.searchsorted(self.ts, decision_ts - HOUR, side="right"))
+
     def reveal_until(self, decision_ts: int) -> int:
         """Reveal every bar closed by ``decision_ts`` (open time <= decision_ts - 1h); returns how many."""
-        n = int(np.searchsorted(self.ts, decision_ts - HOUR, side="right"))
+        n = self.closed_by(decision_ts)
         if n > self.revealed:
             for name in ("ts", "open", "high", "low", "close", "volume"):
                 self._buf[name][self.revealed : n] = getattr(self, name)[self.revealed : n]

@@ -90,8 +90,10 @@ class HourStep:
     valuation: dict[str, Any] | None = None
     #: A sync-fed run: the bars the previous hour knew, kept so that :meth:`refresh` reads only what changed.
     known_bars: KnownBars = field(default_factory=KnownBars)
-    #: Per symbol, the strategy's quiet bars (:meth:`quiet`), computed on first use.
+    #: Per symbol, the strategy's quiet bars (:meth:`quiet`), computed on first use from :attr:`features`
+    #: (``_quiet_of``: the features they were computed from).
     _quiet: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
+    _quiet_of: object = None
 
     def run(self, t: datetime, decide: bool = True) -> HourOutcome:
         """One decision time: relay venue events, reconcile, close the hour, decide, admit, place. With
@@ -144,9 +146,13 @@ class HourStep:
             data = self.market.symbols.get(symbol)
             if data is None:
                 continue
-            n = data.reveal_until(ts)
+            # Counted, not revealed: the stretch is chosen ahead of its hours, and a decision may still be taken at
+            # one of them (the call stops early) on exactly the bars it would see.
+            n = data.closed_by(ts)
             if n == 0:
                 continue
+            if self._quiet_of is not self.features:
+                self._quiet, self._quiet_of = {}, self.features  # the masks belong to the features they were read from
             mask = self._quiet.get(symbol)
             if mask is None:
                 mask = self._quiet[symbol] = np.asarray(self.strategy.quiet(symbol, self.features.get(symbol, {})),

@@ -8,20 +8,25 @@ is closed by one ``api.close_hours`` call. The same run (sma_cross 5/20 on Binan
 and SOL, 2023-03-01 to 2023-03-09) is stored once hour by hour and once batched, each in its own database, and every
 governed row, row hash and hour hash is compared (tests.helpers.stored_digest). A worker killed inside a batch loses
 the batch's hours (no commit covered them: the batch is real); its restart runs them again from what the database
-holds and ends with the same digest.
+holds and ends with the same digest. A drawdown flatten that trips inside a stretch ends the stretch there, and the
+run (the flatten's exits sent after that hour, the halt in force) stores the hour-by-hour run's rows and hashes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
+from predator.db import api
 from predator.db.connection import Target
 from predator.runner import replay as replay_mod
 from predator.runner.hour import HourRunner, RunConfig
 from predator.strategies.base import effective_params, load_strategy
+from predator.tools.replay_sweep import observed
 from tests.conftest import MARKET_SYMBOLS, create_database, drop_database
 from tests.helpers import run_until_killed, stored_digest
 
@@ -112,3 +117,39 @@ def test_a_worker_killed_inside_a_batch_runs_its_hours_again(hour_by_hour: Targe
     result = replay_mod.replay(market_db, "batched")
     assert result.mismatches == [] and result.unreplayable == []
     assert result.parity and result.hours_compared == 193
+
+
+def _flatten_run(db: Target, *, every_hour: bool) -> HourRunner:
+    """The run with a drawdown flatten tier of 0.6 % on its profile, set by the operator first (it trips at the close of
+    2023-03-01 17:00, inside a stretch of quiet hours)."""
+    with db.connect("operator") as op, op.transaction():
+        api.set_limit(op, "unconstrained", "drawdown_flatten_tier", "pct", Decimal("0.6"),
+                      "test: a flatten in a quiet stretch")
+    config = replace(_config(), account="flatten")
+    runner = HourRunner(db, config, backtest_fast_commit=True, commit_every_hour=every_hour)
+    try:
+        runner.run()
+        return runner
+    finally:
+        runner.close()
+
+
+def test_a_flatten_inside_a_quiet_stretch_ends_it_where_the_hour_by_hour_run_acts(server: Target,
+                                                                                 market_template: Target) -> None:
+    # The drawdown tier trips at the close of an hour inside a stretch of quiet hours: api.close_hours stops after
+    # that hour (the flatten's exits are open orders, the halt is in force), the runner sends the exits as the hour
+    # step does, and goes on hour by hour. Every governed row and hash is the hour-by-hour run's.
+    dbs = [create_database(server, template=market_template.dbname) for _ in range(2)]
+    try:
+        reference = _flatten_run(dbs[0], every_hour=True)
+        batched = _flatten_run(dbs[1], every_hour=False)
+        assert reference.quiet_closed == 0 and batched.quiet_closed > 0
+        assert batched.quiet_cut >= 1, "no stretch was cut short: the flatten did not trip inside one"
+        assert {"flatten", "halt"} <= observed(dbs[1], "flatten")
+        whole, parts = _digest(dbs[1])
+        ref_whole, ref_parts = _digest(dbs[0])
+        assert {t: d for t, d in parts.items() if ref_parts.get(t) != d} == {}
+        assert whole == ref_whole
+    finally:
+        for db in dbs:
+            drop_database(server, db.dbname)

@@ -147,3 +147,39 @@ def test_parameters_are_validated_and_loadable_by_name() -> None:
         SmaCross(fast=50, slow=10)
     s = load_strategy("predator.strategies.sma_cross:SmaCross", {"fast": 5, "slow": 20})
     assert isinstance(s, SmaCross) and (s.fast, s.slow, s.warmup_bars) == (5, 20, 21)
+
+
+def test_quiet_bars_are_the_bars_without_a_crossing_and_the_hour_step_counts_them_without_revealing() -> None:
+    # sma_cross declares a bar quiet exactly when no crossing happened at its close: generate_signal signals only
+    # on a crossing, whatever the position. The hour step asks about hours ahead of the one it is at (a stretch of
+    # quiet hours is chosen before its hours run) and must not reveal their bars: a decision taken at one of them
+    # after all (the stretch stopped early) sees only the bars closed by its own time.
+    from predator.runner.config import RunConfig
+    from predator.runner.market import MarketData, SymbolData
+    from predator.runner.step import HourStep
+
+    closes = falling_then_rising() + [230.0 - 3.0 * i for i in range(30)] + [150.0 + 4.0 * i for i in range(30)]
+    s = SmaCross(fast=5, slow=20)
+    h = history(closes)
+    quiet = s.quiet("BTC/USDT", s.features("BTC/USDT", h))
+    cross = cross_series(np.asarray(closes), 5, 20)
+    assert quiet.dtype == bool and len(quiet) == len(closes)
+    assert list(quiet) == [c == 0 for c in cross] and not quiet.all() and quiet.any()
+    for i in np.flatnonzero(~quiet[25:]) + 25:  # at every bar it does not call quiet, a position allows a signal
+        held = "0" if cross[i] > 0 else "1"
+        assert s.generate_signal(context(closes[: i + 1], position=held, strategy=s)) is not None
+
+    exact = {k: [Decimal(repr(x)) for x in closes] for k in ("open", "high", "low", "close")}
+    exact["volume"] = [Decimal(1)] * len(closes)
+    data = SymbolData.of("BTC/USDT", [int(t) for t in h.ts], exact)
+    end = datetime.fromtimestamp(int(h.ts[-1]) + 3600, UTC)
+    config = RunConfig(account="q", symbols=("BTC/USDT",), strategy="sma_cross", params={"fast": 5, "slow": 20},
+                       start=T0 + timedelta(hours=1), end=end)
+    full = History(data.ts, data.open, data.high, data.low, data.close, data.volume)
+    step = HourStep(conn=None, config=config, relay=None, strategy=s, market=MarketData({"BTC/USDT": data}),  # type: ignore[arg-type]
+                    log=None, fee_rate=0.001, features={"BTC/USDT": s.features("BTC/USDT", full)})
+    for n in range(1, len(closes)):
+        t = T0 + timedelta(hours=n)  # the decision time whose last closed bar is bar n - 1
+        assert step.quiet(t) == bool(quiet[n - 1]), n
+    assert step.quiet(end), "no decision at the run's end"
+    assert data.revealed == 0, "asking whether an hour is quiet revealed bars"
