@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PREDATOR := $(VENV)/bin/predator
 
-.PHONY: demo test test-browser test-ml-gate bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books bench-scaling treasury-verdict drill-failover clean
+.PHONY: demo test test-browser test-ml-gate bootstrap bootstrap-runtime db-up lint schema-snapshot docs bench bench-live peers replay-sweep chaos chaos-ci bench-chaos bench-books bench-scaling treasury-verdict plprofile drill-failover clean
 
 ## The main job on the embedded cluster and the real market data in ../shared/data.
 demo: bootstrap-runtime
@@ -108,6 +108,12 @@ treasury-verdict: bootstrap
 
 peers: bootstrap
 	$(PY) bench/peers/run.py
+
+## Issue 18 item 3: which statements of the governed PL/pgSQL cost what (plpgsql_check's profiler, on a scratch
+## database). PLPROFILE_ARGS e.g. '--workload fill --fills 600' or '--from 2023-01-01 --to 2023-03-01'.
+plprofile: bootstrap
+	@if [ -z "$$PREDATOR_DSN" ]; then $(PREDATOR) db up; fi
+	PREDATOR_LOG=$${PREDATOR_LOG:-/dev/null} $(PY) bench/plprofile.py $${PLPROFILE_ARGS:-}
 
 clean:
 	-$(PREDATOR) db down
