@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workload", choices=("hour", "fill"), default="hour")
     parser.add_argument("--from", dest="start", default="2023-01-01", help="hour: first day (UTC)")
-    parser.add_argument("--to", dest="end", default="2023-02-01", help="hour: end day (UTC), exclusive")
+    parser.add_argument("--to", dest="end", default="2023-02-01",
+                        help="hour: the last day (UTC); the run closes its hours up to 00:00 of it")
     parser.add_argument("--symbols", default=PEER_SYMBOLS, help="hour: the symbols (the peer case's ten)")
     parser.add_argument("--fills", type=int, default=600, help="fill: fills profiled")
     parser.add_argument("--top", type=int, default=25, help="rows of each table")
