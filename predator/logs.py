@@ -2,7 +2,7 @@
 (``run_id``, ``account``, ``hour``, ``client_order_id``).
 
 Logs go to ``PREDATOR_LOG`` (a file path) when set, else to ``<PREDATOR_HOME>/logs/predator.jsonl``;
-warnings and errors are also printed to stderr. Tests never assert on log text, except that a registered
+the project's warnings and errors are also printed to stderr, the database driver's (psycopg's) go to the file only. Tests never assert on log text, except that a registered
 secret never appears in it: every handler and the structlog chain mask secrets (:mod:`predator.redaction`).
 """
 
