@@ -2,8 +2,9 @@
 (``run_id``, ``account``, ``hour``, ``client_order_id``).
 
 Logs go to ``PREDATOR_LOG`` (a file path) when set, else to ``<PREDATOR_HOME>/logs/predator.jsonl``;
-the project's warnings and errors are also printed to stderr, the database driver's (psycopg's) go to the file only. Tests never assert on log text, except that a registered
-secret never appears in it: every handler and the structlog chain mask secrets (:mod:`predator.redaction`).
+the project's warnings and errors are also printed to stderr, the database driver's (psycopg's) go to the file
+only. Tests never assert on log text, except that a registered secret never appears in it: every handler and the
+structlog chain mask secrets (:mod:`predator.redaction`).
 """
 
 from __future__ import annotations
