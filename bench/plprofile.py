@@ -16,16 +16,16 @@ Workloads:
 
 ``hour``  ``predator paper`` in this process with the settings of the peer cross-check (``sma_cross`` on the peer
           symbols, bench/peers/predator_leg.py: no slippage or latency, caps off, ``--backtest-fast-commit``), over
-          ``--from``/``--to``; the candles of that window (and its two weeks of warm-up) are loaded first, with the
-          profiler off.
+          ``--from``/``--to``; the candles of that window (and its two weeks of warm-up) are loaded first, in a
+          session that is not counted.
 ``fill``  ``--fills`` fills through ``api.record_fill`` as bench/fill_path.py records them, one per transaction.
 
-How (``predator.db.plprofile``): plpgsql_check in a schema of its own in the scratch database, and ``ALTER ROLE
-<worker login> IN DATABASE <scratch> SET session_preload_libraries = 'plpgsql_check'`` and ``SET
+How (``predator.db.plprofile.scratch_database``): plpgsql_check in a schema of its own in the scratch database,
+and ``ALTER ROLE <worker login> IN DATABASE <scratch> SET session_preload_libraries = 'plpgsql_check'`` and ``SET
 plpgsql_check.profiler = on``: settings of that database only, which go when it is dropped. Without
 ``shared_preload_libraries`` (which would take a restart of the server) the profiler keeps each session's figures in
 that session's memory, so the worker's connections are read just before they close (``psycopg.Connection.close`` is
-wrapped for the run).
+wrapped for the workload; sessions closed before it, loading and warm-up, are not counted).
 
 The profiler times every statement, which costs time of its own: the figures are larger than an unprofiled run's
 and are for shares (which statement, which routine), not for rates; rates are bench/fill_path.py's and
@@ -54,8 +54,8 @@ sys.path.insert(0, str(HERE / "peers"))
 
 import fill_path  # noqa: E402
 
-from predator.db import migrate, reads  # noqa: E402
 from predator.db import plprofile as profiler  # noqa: E402
+from predator.db import reads  # noqa: E402
 from predator.db.connection import Target, default_target  # noqa: E402
 
 PEER_SYMBOLS = "BTC/USDT,ETH/USDT,BNB/USDT,XRP/USDT,SOL/USDT,ADA/USDT,DOT/USDT,LINK/USDT,LTC/USDT,TRX/USDT"
@@ -111,9 +111,10 @@ def _short(name: str) -> str:
 
 @contextmanager
 def profiled_worker(target: Target, profile: Profile) -> Iterator[None]:
-    """Turn the profiler on for the worker's login in ``target``'s database and read every session of that login
-    just before it closes (``psycopg.Connection.close`` wrapped for the block: the figures live in the session)."""
-    login = profiler.enable_worker_profiler(target)
+    """Read every session of the worker's login in ``target``'s database (a :func:`profiler.scratch_database`) just
+    before it closes (``psycopg.Connection.close`` wrapped for the block: the figures live in the session); sessions
+    closed before the block (loading, warm-up) are not counted."""
+    login = profiler.WORKER_LOGIN
     original = psycopg.Connection.close
 
     def close(self: psycopg.Connection) -> None:  # type: ignore[type-arg]
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     profile = Profile()
-    with migrate.scratch_database(default_target(), "predator_plprofile", keep=args.keep) as target:
+    with profiler.scratch_database(default_target(), keep=args.keep) as target:
         if args.workload == "hour":
             units = run_hours(target, args.symbols.split(","), _utc(args.start), _utc(args.end), profile)
         else:

@@ -3,19 +3,20 @@
 The profiler of plpgsql_check (the extension the definer-isolation test already uses) times every statement of every
 PL/pgSQL routine a session runs. Without ``shared_preload_libraries`` (which would take a restart of the server) it
 keeps the figures in the session's own memory, so they are read on the profiled connection itself, before it
-closes. Nothing here is for a database that holds real books: :func:`enable_worker_profiler` changes settings of
-the worker's login in the database it is given, meant for a scratch database that is dropped afterwards (and its
-settings with it).
+closes. Nothing here touches a database that holds real books: the profiler is turned on only in a scratch database
+that :func:`scratch_database` creates itself, and its settings go with it when it is dropped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
-from predator.db import logins
+from predator.db import logins, migrate
 from predator.db.connection import Target
 
 #: The schema the extension goes into in the profiled database (granted to the worker's login).
@@ -51,13 +52,26 @@ class SessionProfile:
     statements: tuple[StatementTime, ...]
 
 
-def enable_worker_profiler(target: Target) -> str:
-    """Install plpgsql_check in schema :data:`SCHEMA` of ``target``'s database and turn its profiler on for every
-    later session of the worker's login in that database (``ALTER ROLE … IN DATABASE … SET``
-    ``session_preload_libraries`` and ``plpgsql_check.profiler``); returns that login's name. Needs the
-    administrator's DSN (``target.dsn``) and the extension's package on the server (scripts/bootstrap.sh).
-    Raises psycopg errors as the server reports them (e.g. the extension missing)."""
-    login = logins.LOGINS["worker"]
+@contextmanager
+def scratch_database(server: Target, keep: bool = False) -> Iterator[Target]:
+    """A new database ``predator_plprofile_<hex>`` on ``server`` (:func:`predator.db.migrate.scratch_database`:
+    migrated to head, dropped when the block ends unless ``keep``) in which every session of the worker's login
+    runs with plpgsql_check's profiler on: the extension in schema :data:`SCHEMA`, and ``ALTER ROLE … IN DATABASE
+    … SET`` ``session_preload_libraries`` and ``plpgsql_check.profiler`` (settings of that database only, dropped
+    with it). The worker's login name is :data:`WORKER_LOGIN`. Needs the administrator's DSN and the extension's
+    package on the server (scripts/bootstrap.sh); raises psycopg errors as the server reports them (e.g. the
+    extension missing)."""
+    with migrate.scratch_database(server, "predator_plprofile", keep=keep) as target:
+        _enable_worker_profiler(target)
+        yield target
+
+
+#: The login whose sessions are profiled.
+WORKER_LOGIN = logins.LOGINS["worker"]
+
+
+def _enable_worker_profiler(target: Target) -> None:
+    login = WORKER_LOGIN
     schema = sql.Identifier(SCHEMA)
     with psycopg.connect(target.dsn, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
@@ -66,7 +80,6 @@ def enable_worker_profiler(target: Target) -> str:
         for setting, value in (("session_preload_libraries", "plpgsql_check"), ("plpgsql_check.profiler", "on")):
             admin.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} = {}").format(
                 sql.Identifier(login), sql.Identifier(target.dbname), sql.Identifier(setting), sql.Literal(value)))
-    return login
 
 
 def read_session_profile(conn: psycopg.Connection) -> SessionProfile:
