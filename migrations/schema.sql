@@ -10999,13 +10999,21 @@ CREATE FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with 
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    v_val record;
+    c_limits constant text[] := ARRAY['daily_loss_halt', 'drawdown_flatten_tier', 'drawdown_halt_tier'];
+    v_limits jsonb;
+    v_val    record;
 BEGIN
-    SELECT * INTO v_val FROM portfolio.valuation(p_book_id, p_ts);
-    IF v_val.last_hour IS NULL THEN
+    v_limits := risk.current_limits((SELECT a.risk_profile FROM trading.account a WHERE a.book_id = p_book_id));
+    -- risk.cap with a base of 1 is NULL exactly when the limit is off (a pct of any base, or an absolute value).
+    IF NOT EXISTS (SELECT FROM unnest(c_limits) n(name) WHERE risk.cap(v_limits, n.name, '*', 1) IS NOT NULL) THEN
         RETURN '{}';
     END IF;
-    RETURN risk._evaluate_hour(p_book_id, p_ts, v_val.equity, v_val.peak_equity, v_val.day_start_equity);
+    -- Before the first closed hour (portfolio.valuation's last_hour would be NULL): nothing to compare with.
+    IF NOT EXISTS (SELECT FROM portfolio.hourly_state h WHERE h.book_id = p_book_id) THEN
+        RETURN '{}';
+    END IF;
+    SELECT * INTO v_val FROM portfolio.valuation(p_book_id, p_ts);
+    RETURN risk._evaluate_hour(p_book_id, p_ts, v_val.equity, v_val.peak_equity, v_val.day_start_equity, v_limits);
 END
 $$;
 
@@ -11016,7 +11024,7 @@ ALTER FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with t
 -- Name: FUNCTION _evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone); Type: COMMENT; Schema: risk; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: intra-hour loss limits after a fill: equity, peak and day-start equity from portfolio.valuation (the one definition), through risk._evaluate_hour.';
+COMMENT ON FUNCTION risk._evaluate_intrahour(p_book_id integer, p_ts timestamp with time zone) IS 'Internal: intra-hour loss limits after a fill: equity, peak and day-start equity from portfolio.valuation (the one definition), through risk._evaluate_hour; not valued when the book''s profile sets none of those limits.';
 
 
 --
