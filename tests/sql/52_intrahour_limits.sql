@@ -4,9 +4,9 @@
 -- The limits a fill is checked against are the ones risk._evaluate_hour applies; risk._evaluate_intrahour values the
 -- book only when its risk profile sets at least one of them. Checked here: its list of limits is the one
 -- risk._evaluate_hour reads (a limit added there and not here would go unchecked after fills); a book on the default
--- profile (daily_loss_halt 10 %) is valued after a fill and halted by one that loses more than 10 % of its day-start
--- equity; a book on the unconstrained profile (none of them set) takes the same fill without being valued or stopped;
--- before the first closed hour nothing is checked or valued.
+-- profile (daily_loss_halt 10 %) is valued after a fill and stopped (the paper book moves to reducing) by one that
+-- loses more than 10 % of its day-start equity; a book on the unconstrained profile (none of them set) takes the
+-- same fill without being valued or stopped; before the first closed hour nothing is checked or valued.
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
 SELECT plan(6);
