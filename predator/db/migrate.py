@@ -6,22 +6,27 @@ re-applied as ``predator_owner`` in the same transaction. Tables change only thr
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from psycopg import sql
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 
-from predator import seams
+from predator import config, seams
 from predator.config import PROJECT_ROOT
 from predator.db.connection import Target
 from predator.db.logins import provision_logins
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# alembic and SQLAlchemy are imported where a migration runs, not at module import: together they take about
+# 0.3 s to import, and every command on the embedded cluster imports this module for its readiness check
+# (connection.default_target), which needs only the head revision (head_revision: cached per migration files).
 
 SQL_DIR = PROJECT_ROOT / "sql"
 MIGRATION_SQL_DIR = PROJECT_ROOT / "migrations" / "sql"
@@ -145,12 +150,18 @@ def apply_definitions(conn: psycopg.Connection) -> None:
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     return cfg
 
 
 def _run(target: Target, fn: str, revision: str) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
     cfg = _config()
     engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(target.dsn), poolclass=NullPool)
     with engine.begin() as conn:
@@ -179,9 +190,53 @@ def downgrade(target: Target, revision: str = "base") -> None:
     _run(target, "downgrade", revision)
 
 
-def head_revision() -> str:
+VERSIONS_DIR = PROJECT_ROOT / "migrations" / "versions"
+
+
+def migrations_fingerprint() -> str:
+    """sha256 over the names and contents of the migration scripts (``migrations/versions/*.py``, by name): what
+    alembic reads to find the head revision."""
+    h = hashlib.sha256()
+    for path in sorted(VERSIONS_DIR.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _head_cache() -> Path:
+    return config.home() / "cache" / "migrations-head"
+
+
+def alembic_head_revision() -> str:
+    """The head revision as alembic finds it (parses every migration script)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
+    return head
+
+
+def head_revision() -> str:
+    """The head revision of ``migrations/versions``: alembic's answer (:func:`alembic_head_revision`), kept in
+    ``PREDATOR_HOME/cache/migrations-head`` with the fingerprint of the scripts it came from
+    (:func:`migrations_fingerprint`) and reused while they are unchanged, so that a command checking that its
+    database is at head does not import alembic. A missing, unreadable or stale cache is computed again; one that
+    cannot be written is only not kept."""
+    fingerprint = migrations_fingerprint()
+    cache = _head_cache()
+    try:
+        cached_fingerprint, cached_head = cache.read_text().split()
+        if cached_fingerprint == fingerprint:
+            return cached_head
+    except (OSError, ValueError):
+        pass
+    head = alembic_head_revision()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}")
+        tmp.write_text(f"{fingerprint} {head}\n")
+        tmp.replace(cache)  # atomic: a concurrent reader sees the old file or the new one
+    except OSError:
+        pass
     return head
 
 
