@@ -219,4 +219,7 @@ def stop_home(home: Path) -> None:
                                             "-m", "immediate", "-w"])
         if not lay.pgdata.is_relative_to(home):
             shutil.rmtree(lay.pgdata.parent, ignore_errors=True)
+        socket_dir = cluster.detached_socket_dir(lay)
+        if socket_dir is not None and not socket_dir.is_relative_to(home):
+            shutil.rmtree(socket_dir, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)

@@ -421,9 +421,15 @@ def remove_detached_cluster(home: Path) -> None:
 
     if not (home / "cluster.json").exists():
         return
-    data = cluster.layout(home).pgdata.parent
-    if not data.is_relative_to(home) and not cluster.is_running(cluster.layout(home)):
+    lay = cluster.layout(home)
+    if cluster.is_running(lay):
+        return
+    data = lay.pgdata.parent
+    if not data.is_relative_to(home):
         shutil.rmtree(data, ignore_errors=True)
+    socket_dir = cluster.detached_socket_dir(lay)  # a home too deep for a socket path: its socket directory in /tmp
+    if socket_dir is not None:
+        shutil.rmtree(socket_dir, ignore_errors=True)
 
 
 # --- a book of several strategies and pools, and a digest of what a run stored -----------------------------

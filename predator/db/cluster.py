@@ -32,6 +32,7 @@ import json
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -196,6 +197,31 @@ def _user_can_write(user: str, path: Path) -> bool:
     return probe.returncode == 0
 
 
+#: The longest unix socket path the kernel takes (Linux: ``sun_path`` is 108 bytes with its terminating NUL), and the
+#: longest name PostgreSQL gives its socket in that directory (``.s.PGSQL.<port>``, any port).
+SOCKET_PATH_MAX = 107
+_SOCKET_NAME_MAX = len("/.s.PGSQL.65535")
+
+
+def socket_dir_for(base: Path) -> Path:
+    """The server's socket directory for a cluster whose files are under ``base``: ``base/run`` when the socket
+    there fits in a unix socket address (:data:`SOCKET_PATH_MAX`), else ``/tmp/predator-<16 hex of sha256(base)>``.
+    A deep ``PREDATOR_HOME`` (a long user name under pytest's temporary directories, a deep checkout) would otherwise
+    keep the server from starting ("Unix-domain socket path ... is too long"). The short directory is checked before
+    use (:func:`_prepare_dirs`: a directory of the server's OS user or ours, not a link) and removed with the cluster's
+    files by the drills and tests that remove theirs."""
+    run = base / "run"
+    if len(os.fsencode(run)) + _SOCKET_NAME_MAX <= SOCKET_PATH_MAX:
+        return run
+    return Path("/tmp") / f"predator-{hashlib.sha256(os.fsencode(base)).hexdigest()[:16]}"
+
+
+def detached_socket_dir(lay: Layout) -> Path | None:
+    """The socket directory when it lies outside the cluster's own directory (:func:`socket_dir_for`), else None:
+    what removing the cluster's files must remove besides them."""
+    return None if lay.socket_dir.is_relative_to(lay.pgdata.parent) else lay.socket_dir
+
+
 def layout(home: Path | None = None) -> Layout:
     """Resolve (and remember in ``cluster.json``) the embedded cluster's layout; ``home`` defaults to
     ``PREDATOR_HOME`` (another one: a cluster restored by :mod:`predator.db.pitr`)."""
@@ -225,7 +251,7 @@ def layout(home: Path | None = None) -> Layout:
         if not _user_can_write(run_as, base):
             digest = hashlib.sha256(str(home).encode()).hexdigest()[:12]
             base = Path("/var/lib/predator") / digest
-    return Layout(home, base / "pgdata", base / "run", base / "postgres.log", run_as)
+    return Layout(home, base / "pgdata", socket_dir_for(base), base / "postgres.log", run_as)
 
 
 def _save(lay: Layout) -> None:
@@ -262,7 +288,18 @@ def _run(lay: Layout, argv: list[str], check: bool = True) -> subprocess.Complet
 def _prepare_dirs(lay: Layout) -> None:
     dirs = [lay.pgdata.parent, lay.socket_dir] + ([lay.archive_dir] if lay.wal_archive else [])
     for d in dirs:
-        d.mkdir(parents=True, exist_ok=True)
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    detached = detached_socket_dir(lay)
+    if detached is not None:
+        # In /tmp, where anyone may have made it first: it must be a directory (not a link, which the chown and chmod
+        # below would follow) of ours or of the server's OS user. The sticky /tmp keeps others from replacing it.
+        st = os.lstat(detached)
+        owners = {os.geteuid()} | ({pwd.getpwnam(lay.run_as).pw_uid} if lay.run_as is not None else set())
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid not in owners:
+            raise ClusterError(
+                f"socket directory {detached} refused: it is not a directory of this user's or of the server's OS "
+                "user (a link, a file or another user's); remove it, or set PREDATOR_HOME to a shorter path"
+            )
     os.chmod(lay.pgdata.parent, 0o700)
     if lay.run_as is not None:
         pw = pwd.getpwnam(lay.run_as)

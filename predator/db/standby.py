@@ -336,7 +336,9 @@ def drop(timeout: float = 60.0) -> Dropped | None:
                          " WHERE slot_name = %s", (sb.name,))
         slot_dropped = True
     removed = []
-    for d in (sb.layout.pgdata.parent, sb.home):
+    for d in (sb.layout.pgdata.parent, sb.home, cluster.detached_socket_dir(sb.layout)):
+        if d is None:
+            continue
         if d.exists():
             shutil.rmtree(d, ignore_errors=True)
             removed.append(d)
