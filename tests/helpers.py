@@ -413,6 +413,15 @@ def set_burn_in(target: Target, days: Decimal | int, reason: str) -> int:
         return api.set_setting(op, "live_burn_in_days", value, reason)
 
 
+def run_python(env: dict[str, str], code: str) -> str:
+    """Run ``code`` in a fresh interpreter from the project's root with ``env`` (a cluster of its own: its
+    PREDATOR_HOME) and return what it printed; fails the test when it exits non-zero."""
+    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=config.PROJECT_ROOT, capture_output=True,
+                         text=True, timeout=180)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
 def remove_detached_cluster(home: Path) -> None:
     """Remove the data of a stopped cluster started under a temporary ``home`` when it lives outside it: as
     root, a home the server's OS user cannot reach puts the cluster in ``/var/lib/predator/<hash>``

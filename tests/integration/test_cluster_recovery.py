@@ -7,25 +7,15 @@ Runs on a cluster of its own under a temporary PREDATOR_HOME (it stops its serve
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from predator.config import PROJECT_ROOT
-from tests.helpers import remove_detached_cluster
+from tests.helpers import remove_detached_cluster, run_python
 
 pytestmark = pytest.mark.xdist_group("own_cluster")
-
-
-def _py(env: dict[str, str], code: str) -> str:
-    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=180)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.strip()
 
 
 @pytest.fixture
@@ -33,15 +23,15 @@ def home(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("PREDATOR_DSN", "PREDATOR_TEST_DSN")}
     env.update(PREDATOR_HOME=str(tmp_path / "home"), PREDATOR_LOG=os.devnull)
     try:
-        _py(env, "from predator.db import cluster; cluster.up()")
+        run_python(env, "from predator.db import cluster; cluster.up()")
         yield env
     finally:
-        _py(env, "from predator.db import cluster; cluster.down()")
+        run_python(env, "from predator.db import cluster; cluster.down()")
         remove_detached_cluster(tmp_path / "home")
 
 
 def _dsn(env: dict[str, str]) -> str:
-    return _py(env, "from predator.db import cluster; print(cluster.layout().dsn())")
+    return run_python(env, "from predator.db import cluster; print(cluster.layout().dsn())")
 
 
 def _reltuples(env: dict[str, str], table: str) -> float:
@@ -62,13 +52,13 @@ def test_up_after_an_immediate_stop_analyzes_and_after_a_clean_stop_does_not(hom
     # A table written and never analyzed (autovacuum is off for it, _new_table).
     _new_table(home, "public.after_clean")
     assert _reltuples(home, "public.after_clean") < 0
-    _py(home, "from predator.db import cluster; cluster.down()")
-    _py(home, "from predator.db import cluster; cluster.up()")
+    run_python(home, "from predator.db import cluster; cluster.down()")
+    run_python(home, "from predator.db import cluster; cluster.up()")
     assert _reltuples(home, "public.after_clean") < 0, "a clean stop keeps the counters: nothing to analyze"
 
     _new_table(home, "public.after_crash")
-    _py(home, "from predator.db import cluster; cluster.down(mode='immediate')")
-    _py(home, "from predator.db import cluster; cluster.up()")
+    run_python(home, "from predator.db import cluster; cluster.down(mode='immediate')")
+    run_python(home, "from predator.db import cluster; cluster.up()")
     assert _reltuples(home, "public.after_crash") == 500
     assert _reltuples(home, "public.after_clean") == 500
 
@@ -91,7 +81,7 @@ def test_only_tables_never_analyzed_or_grown_are_analyzed(home: dict[str, str]) 
         row = conn.execute("SELECT current_database()").fetchone()
     assert row is not None
     db = row[0]
-    done = _py(home, "from predator.db import cluster; print('\\n'.join(cluster.analyze_after_recovery("
+    done = run_python(home, "from predator.db import cluster; print('\\n'.join(cluster.analyze_after_recovery("
                      "cluster.layout())))").splitlines()
     assert f"{db}.public.parted" not in done, done
     assert f"{db}.public.parted_2" in done, done   # never analyzed: reltuples -1

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,17 +17,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from predator.config import PROJECT_ROOT
-from tests.helpers import remove_detached_cluster
+from tests.helpers import remove_detached_cluster, run_python
 
 pytestmark = pytest.mark.xdist_group("own_cluster")
-
-
-def _py(env: dict[str, str], code: str) -> str:
-    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         timeout=180)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.strip()
 
 
 @pytest.fixture
@@ -43,16 +33,16 @@ def deep_home() -> Iterator[tuple[Path, dict[str, str]]]:
         yield home, env
     finally:
         if (home / "cluster.json").exists():
-            _py(env, "from predator.db import cluster; cluster.down()")
+            run_python(env, "from predator.db import cluster; cluster.down()")
             remove_detached_cluster(home)
         shutil.rmtree(top, ignore_errors=True)
 
 
 def test_a_home_too_deep_for_its_socket_starts_with_the_socket_in_tmp(deep_home: tuple[Path, dict[str, str]]) -> None:
     home, env = deep_home
-    dsn = _py(env, "from predator.db import cluster; print(cluster.up().dsn())")
-    socket_dir = Path(_py(env, "from predator.db import cluster; print(cluster.layout().socket_dir)"))
-    pgdata = Path(_py(env, "from predator.db import cluster; print(cluster.layout().pgdata)"))
+    dsn = run_python(env, "from predator.db import cluster; print(cluster.up().dsn())")
+    socket_dir = Path(run_python(env, "from predator.db import cluster; print(cluster.layout().socket_dir)"))
+    pgdata = Path(run_python(env, "from predator.db import cluster; print(cluster.layout().pgdata)"))
     assert pgdata.is_relative_to(home), pgdata  # the files stay in the home ...
     assert socket_dir.parent == Path("/tmp") and socket_dir.name.startswith("predator-")  # ... the socket does not
     assert len(str(pgdata.parent / "run" / ".s.PGSQL.5432")) > 107  # where it could not have been
@@ -62,6 +52,6 @@ def test_a_home_too_deep_for_its_socket_starts_with_the_socket_in_tmp(deep_home:
     assert (socket_dir / ".s.PGSQL.5432").is_socket()
     assert os.lstat(socket_dir).st_mode & 0o777 == 0o700
 
-    _py(env, "from predator.db import cluster; cluster.down()")
+    run_python(env, "from predator.db import cluster; cluster.down()")
     remove_detached_cluster(home)
     assert not socket_dir.exists()
