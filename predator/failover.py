@@ -217,9 +217,5 @@ def stop_home(home: Path) -> None:
             if cluster.is_running(lay):
                 cluster.run_as_server(lay, [str(cluster.find_bindir() / "pg_ctl"), "stop", "-D", str(lay.pgdata),
                                             "-m", "immediate", "-w"])
-        if not lay.pgdata.is_relative_to(home):
-            shutil.rmtree(lay.pgdata.parent, ignore_errors=True)
-        socket_dir = cluster.detached_socket_dir(lay)
-        if socket_dir is not None and not socket_dir.is_relative_to(home):
-            shutil.rmtree(socket_dir, ignore_errors=True)
+        cluster.remove_files(lay, keep_under=home)
     shutil.rmtree(home, ignore_errors=True)

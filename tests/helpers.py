@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import itertools
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -433,12 +432,7 @@ def remove_detached_cluster(home: Path) -> None:
     lay = cluster.layout(home)
     if cluster.is_running(lay):
         return
-    data = lay.pgdata.parent
-    if not data.is_relative_to(home):
-        shutil.rmtree(data, ignore_errors=True)
-    socket_dir = cluster.detached_socket_dir(lay)  # a home too deep for a socket path: its socket directory in /tmp
-    if socket_dir is not None:
-        shutil.rmtree(socket_dir, ignore_errors=True)
+    cluster.remove_files(lay, keep_under=home)  # also a socket directory in /tmp (a home too deep for a socket path)
 
 
 # --- a book of several strategies and pools, and a digest of what a run stored -----------------------------

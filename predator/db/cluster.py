@@ -222,6 +222,20 @@ def detached_socket_dir(lay: Layout) -> Path | None:
     return None if lay.socket_dir.is_relative_to(lay.pgdata.parent) else lay.socket_dir
 
 
+def remove_files(lay: Layout, keep_under: Path | None = None) -> tuple[Path, ...]:
+    """Remove a stopped cluster's files: the directory that holds its data directory and, when its socket lies
+    outside it (:func:`detached_socket_dir`), the socket directory in /tmp. A directory under ``keep_under`` (a
+    home its caller removes whole) is left. Returns the directories removed (those that existed), in that order.
+    The one way the drills, the standby and the tests remove a cluster; the caller stops the server first."""
+    removed = []
+    for d in (lay.pgdata.parent, detached_socket_dir(lay)):
+        if d is None or (keep_under is not None and d.is_relative_to(keep_under)) or not d.exists():
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+    return tuple(removed)
+
+
 def layout(home: Path | None = None) -> Layout:
     """Resolve (and remember in ``cluster.json``) the embedded cluster's layout; ``home`` defaults to
     ``PREDATOR_HOME`` (another one: a cluster restored by :mod:`predator.db.pitr`)."""

@@ -335,13 +335,10 @@ def drop(timeout: float = 60.0) -> Dropped | None:
             conn.execute("SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots"
                          " WHERE slot_name = %s", (sb.name,))
         slot_dropped = True
-    removed = []
-    for d in (sb.layout.pgdata.parent, sb.home, cluster.detached_socket_dir(sb.layout)):
-        if d is None:
-            continue
-        if d.exists():
-            shutil.rmtree(d, ignore_errors=True)
-            removed.append(d)
+    removed = list(cluster.remove_files(sb.layout))
+    if sb.home.exists():
+        shutil.rmtree(sb.home, ignore_errors=True)
+        removed.append(sb.home)
     _record_path().unlink(missing_ok=True)
     return Dropped(sb.name, slot_dropped, tuple(removed))
 

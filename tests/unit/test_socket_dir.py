@@ -80,3 +80,25 @@ def test_another_users_directory_is_refused(deep_layout: cluster.Layout) -> None
     os.chown(deep_layout.socket_dir, nobody.pw_uid, nobody.pw_gid)
     with pytest.raises(ClusterError, match="refused"):
         cluster.prepare_dirs(deep_layout)
+
+
+def test_removing_a_cluster_removes_its_socket_directory_in_tmp(deep_layout: cluster.Layout, tmp_path: Path) -> None:
+    cluster.prepare_dirs(deep_layout)
+    data = deep_layout.pgdata.parent
+    assert data.is_dir() and deep_layout.socket_dir.is_dir()
+    # Under a home its caller removes whole, the data directory is left to it; the socket directory in /tmp is not.
+    assert cluster.remove_files(deep_layout, keep_under=tmp_path) == (deep_layout.socket_dir,)
+    assert data.is_dir() and not deep_layout.socket_dir.exists()
+    cluster.prepare_dirs(deep_layout)
+    assert cluster.remove_files(deep_layout) == (data, deep_layout.socket_dir)
+    assert not data.exists() and not deep_layout.socket_dir.exists()
+    assert cluster.remove_files(deep_layout) == ()  # nothing left: nothing removed
+
+
+def test_removing_a_cluster_with_its_socket_beside_it(tmp_path: Path) -> None:
+    base = tmp_path / "pg"
+    lay = cluster.Layout(tmp_path, base / "pgdata", cluster.socket_dir_for(base), base / "postgres.log", None)
+    cluster.prepare_dirs(lay)
+    assert cluster.detached_socket_dir(lay) is None
+    assert cluster.remove_files(lay) == (base,)
+    assert not base.exists() and tmp_path.is_dir()
