@@ -150,6 +150,10 @@ COMMENT ON SCHEMA trading IS 'Accounts (books), strategies, signals, order reque
 CREATE FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_old market.asset;
@@ -198,6 +202,10 @@ COMMENT ON FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster text, p_r
 CREATE FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps numeric, p_taker_fee_bps numeric, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_old market.venue;
@@ -248,6 +256,10 @@ COMMENT ON FUNCTION api.add_venue(p_venue text, p_name text, p_maker_fee_bps num
 CREATE FUNCTION api.alerts_pending(p_channels text[], p_limit integer DEFAULT 100) RETURNS TABLE(seq bigint, ts timestamp with time zone, business_ts timestamp with time zone, category text, severity text, account text, dedup_key text, title text, payload jsonb, channel text, attempts integer, last_attempt_at timestamp with time zone, duplicate_of bigint, channel_sends_last_minute integer)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_window interval := make_interval(secs => coalesce(ops.setting_value('alert_dedup_window_seconds'), 900)::double precision);
@@ -302,6 +314,9 @@ CREATE FUNCTION api.anchor_chains(p_reason text) RETURNS TABLE(book_id integer, 
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_seq bigint;
@@ -335,6 +350,10 @@ COMMENT ON FUNCTION api.anchor_chains(p_reason text) IS 'Operator: anchors every
 CREATE FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_active   record;
@@ -408,6 +427,10 @@ COMMENT ON FUNCTION api.apply_safe_mode(p_profile text, p_template text, p_reaso
 CREATE FUNCTION api.approve(p_request bigint, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_req ops.approval_request;
@@ -465,6 +488,10 @@ COMMENT ON FUNCTION api.approve(p_request bigint, p_reason text) IS 'Operator: a
 CREATE FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no integer, p_ts timestamp with time zone, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct     trading.account;
@@ -537,6 +564,10 @@ COMMENT ON FUNCTION api.approve_treasury_transfer(p_account text, p_proposal_no 
 CREATE FUNCTION api.balance_changes(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone, p_ledger text DEFAULT 'trading'::text) RETURNS TABLE(account text, ledger text, currency text, start_balance numeric, end_balance numeric, fills numeric, fees numeric, deposits numeric, withdrawals numeric, transfers numeric, voids numeric, other numeric)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     PERFORM ops._report_period('api.balance_changes', p_account, p_from, p_to);
@@ -581,6 +612,10 @@ COMMENT ON FUNCTION api.balance_changes(p_account text, p_from timestamp with ti
 CREATE FUNCTION api.begin_candle_load() RETURNS uuid
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
     SELECT pg_catalog.gen_random_uuid()
 $$;
@@ -602,6 +637,10 @@ COMMENT ON FUNCTION api.begin_candle_load() IS 'Worker: a fresh random load key;
 CREATE FUNCTION api.burn_in(p_venue text, p_strategy text) RETURNS TABLE(account text, mode text, hours bigint, days numeric, first_hour timestamp with time zone, last_hour timestamp with time zone)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
     SELECT a.name, a.mode, count(h.hour), round(count(h.hour) / 24.0, 2), min(h.hour), max(h.hour)
       FROM trading.account a
@@ -631,6 +670,9 @@ CREATE FUNCTION api.candle_gaps(p_venue text, p_interval text, p_symbol text DEF
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_secs integer := market.interval_seconds(p_interval);
@@ -675,6 +717,9 @@ CREATE FUNCTION api.candles_known(p_venue text, p_symbol text, p_interval text, 
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     IF p_interval IS NULL OR market.interval_seconds(p_interval) IS NULL THEN
@@ -713,6 +758,9 @@ CREATE FUNCTION api.candles_known_since(p_venue text, p_interval text, p_symbols
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     IF p_interval IS NULL OR market.interval_seconds(p_interval) IS NULL THEN
@@ -776,6 +824,9 @@ CREATE FUNCTION api.close_hour(p_account text, p_hour timestamp with time zone) 
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct      trading.account;
@@ -1002,6 +1053,10 @@ COMMENT ON FUNCTION api.close_hour(p_account text, p_hour timestamp with time zo
 CREATE FUNCTION api.close_hours(p_account text, p_hours timestamp with time zone[], p_correlation_ids text[], p_venue_balances jsonb, p_venue_open_orders text[], p_calls integer[], p_errors integer[]) RETURNS TABLE(hour timestamp with time zone, cash numeric, positions_value numeric, equity numeric, peak_equity numeric, drawdown numeric, daily_pnl numeric, realized_pnl numeric, unrealized_pnl numeric, fees numeric, gross_exposure numeric, open_orders integer, stale_marks text[], positions jsonb, inputs_hash text, outputs_hash text, halts text[])
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     n      integer := coalesce(cardinality(p_hours), 0);
@@ -1073,6 +1128,9 @@ CREATE FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with time zo
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct  trading.account;
@@ -1145,6 +1203,10 @@ COMMENT ON FUNCTION api.compare_shadow(p_shadow text, p_until timestamp with tim
 CREATE FUNCTION api.complete_session(p_session bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s ops.session := ops._session(p_session);
@@ -1180,6 +1242,10 @@ COMMENT ON FUNCTION api.complete_session(p_session bigint, p_reason text) IS 'Op
 CREATE FUNCTION api.create_account(p_name text, p_mode text, p_venue text, p_base_currency text, p_lane text, p_initial_principal numeric, p_risk_profile text, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book integer;
@@ -1236,6 +1302,9 @@ CREATE FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_symbol  text;
@@ -1301,6 +1370,10 @@ COMMENT ON FUNCTION api.dataset_hash(p_venue text, p_symbols text[], p_interval 
 CREATE FUNCTION api.declare_operating_cost(p_account text, p_name text, p_amount numeric, p_currency text, p_period text, p_effective_from timestamp with time zone, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_acct trading.account;
@@ -1373,6 +1446,10 @@ COMMENT ON FUNCTION api.declare_operating_cost(p_account text, p_name text, p_am
 CREATE FUNCTION api.demote_session(p_session bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s       ops.session := ops._session(p_session);
@@ -1434,6 +1511,10 @@ COMMENT ON FUNCTION api.demote_session(p_session bigint, p_reason text) IS 'Oper
 CREATE FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_currency text DEFAULT NULL::text, p_ref text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -1481,6 +1562,10 @@ COMMENT ON FUNCTION api.deposit(p_account text, p_amount numeric, p_ts timestamp
 CREATE FUNCTION api.enable_book_currency(p_account text, p_currency text, p_reason text, p_enabled boolean DEFAULT true) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -1527,6 +1612,10 @@ COMMENT ON FUNCTION api.enable_book_currency(p_account text, p_currency text, p_
 CREATE FUNCTION api.end_operating_cost(p_account text, p_name text, p_effective_from timestamp with time zone, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -1579,6 +1668,9 @@ CREATE FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reason te
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_model    ml.model;
@@ -1790,6 +1882,10 @@ COMMENT ON FUNCTION api.evaluate_promotion(p_model_id text, p_lane text, p_reaso
 CREATE FUNCTION api.execution_quality(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, orders bigint, acknowledged bigint, rejected bigint, filled_orders bigint, fill_rate numeric, rejection_rate numeric, decisions bigint, refused bigint, refusal_rate numeric, fills bigint, slippage_fills bigint, slippage_bps_sum numeric, mean_slippage_bps numeric, answered_orders bigint, ack_latency_seconds_sum numeric, mean_ack_latency_seconds numeric, max_ack_latency_seconds numeric)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     PERFORM ops._report_period('api.execution_quality', p_account, p_from, p_to);
@@ -1853,6 +1949,9 @@ CREATE FUNCTION api.exposure_usage(p_account text DEFAULT NULL::text) RETURNS TA
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     IF p_account IS NOT NULL THEN
@@ -1920,6 +2019,9 @@ CREATE FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue text D
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     IF p_clock IS NULL OR NOT isfinite(p_clock) THEN
@@ -1997,6 +2099,10 @@ COMMENT ON FUNCTION api.feed_status(p_clock timestamp with time zone, p_venue te
 CREATE FUNCTION api.halt(p_reason text, p_scope text DEFAULT 'global'::text, p_target text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_scope record;
@@ -2027,6 +2133,9 @@ CREATE FUNCTION api.hour_digests(p_account text, p_from timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
     SELECT h.hour, encode(h.inputs_hash, 'hex'), encode(h.outputs_hash, 'hex'),
            encode(portfolio.outputs_hash(r.d), 'hex'),
@@ -2059,6 +2168,10 @@ COMMENT ON FUNCTION api.hour_digests(p_account text, p_from timestamp with time 
 CREATE FUNCTION api.kill_listeners() RETURNS TABLE(pid integer, login text, account text, application_name text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
     SELECT a.pid, a.usename::text, nullif(substr(a.application_name, length('predator-killwatch:') + 1), ''),
            a.application_name
@@ -2085,6 +2198,10 @@ COMMENT ON FUNCTION api.kill_listeners() IS 'Operator, auditor: the sessions of 
 CREATE FUNCTION api.kill_switch(p_reason text, flatten boolean DEFAULT false) RETURNS TABLE(halt_seq bigint, orders_marked integer, flatten_orders integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_halt    bigint;
@@ -2143,6 +2260,10 @@ COMMENT ON FUNCTION api.kill_switch(p_reason text, flatten boolean) IS 'Operator
 CREATE FUNCTION api.limit_breaches(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, kind text, key text, count bigint, first_ts timestamp with time zone, last_ts timestamp with time zone, detail text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     PERFORM ops._report_period('api.limit_breaches', p_account, p_from, p_to);
@@ -2199,6 +2320,8 @@ CREATE FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol text, p
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
     SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_secs        integer := market.interval_seconds(p_interval);
@@ -2453,6 +2576,10 @@ COMMENT ON FUNCTION api.load_candles(p_load_key uuid, p_venue text, p_symbol tex
 CREATE FUNCTION api.open_incident(p_severity integer, p_category text, p_title text, p_description text, p_reason text, p_account text DEFAULT NULL::text, p_links jsonb DEFAULT '{}'::jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book integer := 0;
@@ -2493,6 +2620,9 @@ CREATE FUNCTION api.own_positions(p_account text) RETURNS TABLE(strategy text, s
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book integer;
@@ -2530,6 +2660,10 @@ COMMENT ON FUNCTION api.own_positions(p_account text) IS 'Worker, operator, audi
 CREATE FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_shadow trading.account := trading._account(p_shadow);
@@ -2575,6 +2709,10 @@ COMMENT ON FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_reason te
 CREATE FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);
@@ -2605,6 +2743,10 @@ COMMENT ON FUNCTION api.pause_strategy(p_account text, p_strategy text, p_reason
 CREATE FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_ts timestamp with time zone, p_reason text, p_incident text, p_venue_ref text DEFAULT NULL::text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -2685,6 +2827,10 @@ COMMENT ON FUNCTION api.post_venue_transfer(p_account text, p_kind text, p_curre
 CREATE FUNCTION api.promote_session(p_session bigint, p_allocation numeric, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s         ops.session;
@@ -2791,6 +2937,10 @@ CREATE FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone, p_v
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct   trading.account;
@@ -2888,6 +3038,10 @@ COMMENT ON FUNCTION api.reconcile(p_account text, p_ts timestamp with time zone,
 CREATE FUNCTION api.reconciliation_status(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, comparisons bigint, clean bigint, mismatches bigint, first_mismatch_ts timestamp with time zone, last_mismatch_ts timestamp with time zone, mismatched text[], latest_ts timestamp with time zone, latest_clean boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     PERFORM ops._report_period('api.reconciliation_status', p_account, p_from, p_to);
@@ -2933,6 +3087,10 @@ COMMENT ON FUNCTION api.reconciliation_status(p_account text, p_from timestamp w
 CREATE FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok boolean, p_error text DEFAULT NULL::text, p_duplicate_of bigint DEFAULT NULL::bigint) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_alert  ops.alert_outbox%ROWTYPE;
@@ -3007,6 +3165,10 @@ COMMENT ON FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text, p_ok 
 CREATE FUNCTION api.record_chaos_campaign(p_account text, p_campaign jsonb, p_faults jsonb, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book integer;
@@ -3074,6 +3236,10 @@ CREATE FUNCTION api.record_fill(p_client_order_id text, p_venue_trade_id text, p
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book       integer;
@@ -3288,6 +3454,9 @@ CREATE FUNCTION api.record_fold_metric(p_model_id text, p_kind text, p_fold inte
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_seq bigint;
@@ -3344,6 +3513,9 @@ CREATE FUNCTION api.record_forward_fold(p_model_id text, p_account text, p_perio
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_f       record;
@@ -3404,6 +3576,9 @@ CREATE FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp with 
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -3466,6 +3641,10 @@ COMMENT ON FUNCTION api.record_hour_knowledge(p_account text, p_hour timestamp w
 CREATE FUNCTION api.record_order_confusion(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_detail text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book     integer;
@@ -3514,6 +3693,10 @@ COMMENT ON FUNCTION api.record_order_confusion(p_client_order_id text, p_kind te
 CREATE FUNCTION api.record_order_event(p_client_order_id text, p_kind text, p_ts timestamp with time zone, p_venue_order_id text DEFAULT NULL::text, p_reason text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book   integer;
@@ -3572,6 +3755,9 @@ CREATE FUNCTION api.record_replay(p_account text, p_run_id text, p_from timestam
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_book   integer;
@@ -3680,6 +3866,9 @@ CREATE FUNCTION api.record_trial(p_family text, p_params jsonb, p_n_obs integer,
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_seq bigint;
@@ -3697,11 +3886,12 @@ BEGIN
                             left(p_params::text, 200), p_n_obs, p_sharpe, left(p_metrics::text, 200)),
             HINT = 'Pass the family name, the parameters and metrics as JSON objects, more than 1 observation and a Sharpe ratio per period within ±1000.';
     END IF;
-    IF p_returns IS NOT NULL AND (array_ndims(p_returns) <> 1 OR cardinality(p_returns) NOT BETWEEN 4 AND 100000
+    IF p_returns IS NOT NULL AND (array_ndims(p_returns) <> 1 OR array_lower(p_returns, 1) <> 1
+                                  OR cardinality(p_returns) NOT BETWEEN 4 AND 100000
                                   OR array_position(p_returns, NULL) IS NOT NULL) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_trial refused: p_returns is not a series of returns',
-            DETAIL = format('cardinality=%s ndims=%s', cardinality(p_returns), array_ndims(p_returns)),
-            HINT = 'Pass the per-period returns in time order as a one-dimensional array of 4 to 100000 numbers without NULL, or NULL.';
+            DETAIL = format('cardinality=%s ndims=%s lower=%s', cardinality(p_returns), array_ndims(p_returns), array_lower(p_returns, 1)),
+            HINT = 'Pass the per-period returns in time order as a one-dimensional array of 4 to 100000 numbers without NULL, its first at subscript 1, or NULL.';
     END IF;
     INSERT INTO ml.trial (family, params, n_obs, sharpe, metrics, returns, actor)
     VALUES (p_family, p_params, p_n_obs, p_sharpe::double precision, coalesce(p_metrics, '{}'::jsonb),
@@ -3729,6 +3919,9 @@ CREATE FUNCTION api.record_validation(p_account text, p_from timestamp with time
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_book    integer := 0;
@@ -3801,6 +3994,10 @@ CREATE FUNCTION api.record_venue_health(p_account text, p_ts timestamp with time
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct    trading.account;
@@ -3872,6 +4069,10 @@ COMMENT ON FUNCTION api.record_venue_health(p_account text, p_ts timestamp with 
 CREATE FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_currency text, p_amount numeric, p_venue_ref text, p_ts timestamp with time zone) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -3923,6 +4124,10 @@ COMMENT ON FUNCTION api.record_venue_transfer(p_account text, p_kind text, p_cur
 CREATE FUNCTION api.record_worker_health(p_account text, p_ts timestamp with time zone, p_rss_kb bigint, p_pid integer DEFAULT NULL::integer, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -3966,6 +4171,9 @@ CREATE FUNCTION api.register_model(p_model_id text, p_family text, p_code_versio
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_seq bigint;
@@ -4027,6 +4235,10 @@ COMMENT ON FUNCTION api.register_model(p_model_id text, p_family text, p_code_ve
 CREATE FUNCTION api.register_run(p_run_id text, p_account text, p_kind text, p_config jsonb, p_dataset_hash text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);
@@ -4064,6 +4276,10 @@ COMMENT ON FUNCTION api.register_run(p_run_id text, p_account text, p_kind text,
 CREATE FUNCTION api.register_strategy(p_account text, p_strategy text, p_params jsonb, p_reason text, p_pool text DEFAULT 'CORE'::text, p_priority integer DEFAULT 0) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);
@@ -4137,6 +4353,10 @@ COMMENT ON FUNCTION api.register_strategy(p_account text, p_strategy text, p_par
 CREATE FUNCTION api.request_approval(p_action text, p_target text, p_reason text, p_mode text DEFAULT NULL::text, p_value numeric DEFAULT NULL::numeric, p_valid_until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_now   timestamptz := clock_timestamp();
@@ -4182,6 +4402,9 @@ CREATE FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_interva
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_src integer := market.interval_seconds(p_from_interval);
@@ -4226,6 +4449,10 @@ COMMENT ON FUNCTION api.resample_candles(p_venue text, p_symbol text, p_from_int
 CREATE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'global'::text, p_target text DEFAULT NULL::text, p_incidents text[] DEFAULT NULL::text[]) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_scope    record;
@@ -4294,6 +4521,10 @@ COMMENT ON FUNCTION api.resume(p_reason text, p_scope text, p_target text, p_inc
 CREATE FUNCTION api.resume_reducing(p_account text, p_reason text, p_strategy text DEFAULT NULL::text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct   trading.account := trading._account(p_account);
@@ -4344,6 +4575,10 @@ COMMENT ON FUNCTION api.resume_reducing(p_account text, p_reason text, p_strateg
 CREATE FUNCTION api.resume_session(p_session bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s ops.session := ops._session(p_session);
@@ -4384,6 +4619,10 @@ COMMENT ON FUNCTION api.resume_session(p_session bigint, p_reason text) IS 'Oper
 CREATE FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reason text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);
@@ -4417,6 +4656,10 @@ COMMENT ON FUNCTION api.resume_strategy(p_account text, p_strategy text, p_reaso
 CREATE FUNCTION api.revert_safe_mode(p_profile text, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_app ops.safe_mode_application;
@@ -4466,6 +4709,10 @@ COMMENT ON FUNCTION api.revert_safe_mode(p_profile text, p_reason text) IS 'Oper
 CREATE FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_active integer;
@@ -4507,6 +4754,10 @@ COMMENT ON FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text) IS 'O
 CREATE FUNCTION api.roll_back_session(p_session bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s ops.session := ops._session(p_session);
@@ -4544,6 +4795,10 @@ COMMENT ON FUNCTION api.roll_back_session(p_session bigint, p_reason text) IS 'O
 CREATE FUNCTION api.schedule_session(p_account text, p_allocation numeric, p_reason text, p_strategy text DEFAULT NULL::text, p_planned_end timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct trading.account;
@@ -4610,6 +4865,10 @@ COMMENT ON FUNCTION api.schedule_session(p_account text, p_allocation numeric, p
 CREATE FUNCTION api.set_anchor_key(p_reason text, p_secret bytea DEFAULT NULL::bytea) RETURNS TABLE(key_id integer, fingerprint text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_secret bytea;
@@ -4657,6 +4916,10 @@ COMMENT ON FUNCTION api.set_anchor_key(p_reason text, p_secret bytea) IS 'Operat
 CREATE FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_rev integer;
@@ -4696,6 +4959,10 @@ COMMENT ON FUNCTION api.set_arbitration(p_profile text, p_rule text, p_reason te
 CREATE FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold numeric, p_reason text, p_account text DEFAULT '*'::text, p_window_hours integer DEFAULT NULL::integer, p_min_events integer DEFAULT NULL::integer, p_trip_scope text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_cur risk.breaker_setting;
@@ -4746,6 +5013,10 @@ COMMENT ON FUNCTION api.set_breaker(p_lane text, p_breaker text, p_threshold num
 CREATE FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_currency text, p_max_drawdown_pct numeric, p_max_daily_loss_pct numeric, p_min_days integer, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_cur       risk.lane_setting;
@@ -4825,6 +5096,10 @@ COMMENT ON FUNCTION api.set_lane(p_lane text, p_capital_budget numeric, p_curren
 CREATE FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolean, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_rev integer;
@@ -4864,6 +5139,10 @@ COMMENT ON FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled boolea
 CREATE FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_value numeric, p_reason text, p_scope text DEFAULT '*'::text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     RETURN risk._set_limit(p_profile, p_limit, p_mode, p_value, p_reason, p_scope, NULL);
@@ -4887,6 +5166,10 @@ COMMENT ON FUNCTION api.set_limit(p_profile text, p_limit text, p_mode text, p_v
 CREATE FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode text, p_ceiling numeric, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_canon   jsonb;
@@ -4931,6 +5214,10 @@ COMMENT ON FUNCTION api.set_limit_policy(p_profile text, p_limit text, p_mode te
 CREATE FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_rev integer;
@@ -5019,6 +5306,10 @@ COMMENT ON FUNCTION api.set_setting(p_name text, p_value numeric, p_reason text)
 CREATE FUNCTION api.start_session(p_session bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s ops.session := ops._session(p_session);
@@ -5062,6 +5353,10 @@ CREATE FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct        trading.account;
@@ -5221,10 +5516,21 @@ BEGIN
     ELSE
         v_side := 'sell';
         v_qty := CASE WHEN p_direction = 'exit' THEN v_pos_qty - v_open_sell ELSE p_quantity END;
+        -- An exit sells what the venue takes: the free position rounded down to the instrument's step. A position
+        -- off the step (a venue fee charged in the base, a partly filled order canceled) would otherwise be sent
+        -- whole, the venue (or ccxt's amount_to_precision) would truncate it, and the book would wait for the
+        -- remainder for ever; the remainder below one step stays held (dust).
+        IF p_direction = 'exit' THEN
+            v_qty := risk._sellable(v_qty, v_inst.step_size);
+        END IF;
         IF v_pos_qty - v_open_sell <= 0 THEN
             v_reasons := v_reasons || 'no_position'::text;
         ELSIF v_qty > v_pos_qty - v_open_sell THEN
             v_reasons := v_reasons || 'sell_exceeds_position'::text;
+        ELSIF v_qty <= 0 THEN
+            v_reasons := v_reasons || 'below_min_qty'::text;  -- an exit of dust: less than one step held
+        ELSIF v_inst.step_size > 0 AND mod(v_qty, v_inst.step_size) <> 0 THEN
+            v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
     v_notional := coalesce(v_qty * coalesce(p_limit_price, v_price), 0);
@@ -5394,6 +5700,10 @@ COMMENT ON FUNCTION api.submit_signal(p_account text, p_strategy text, p_symbol 
 CREATE FUNCTION api.suspend_session(p_session bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_s ops.session := ops._session(p_session);
@@ -5428,6 +5738,10 @@ COMMENT ON FUNCTION api.suspend_session(p_session bigint, p_reason text) IS 'Ope
 CREATE FUNCTION api.update_incident(p_incident text, p_action text, p_reason text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     RETURN ops._update_incident(p_incident, p_action, p_reason);
@@ -5451,6 +5765,10 @@ COMMENT ON FUNCTION api.update_incident(p_incident text, p_action text, p_reason
 CREATE FUNCTION api.upsert_instruments(p_venue text, p_instruments jsonb, p_source text) RETURNS TABLE(symbol text, action text, detail text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     v_bad     record;
@@ -5577,6 +5895,9 @@ CREATE FUNCTION api.validation_checkpoint(p_account text) RETURNS TABLE(seq bigi
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     RETURN QUERY SELECT r.seq, r.range_to, r.resume_from, r.late_rows
@@ -5601,6 +5922,10 @@ COMMENT ON FUNCTION api.validation_checkpoint(p_account text) IS 'The account''s
 CREATE FUNCTION api.venue_errors(p_account text DEFAULT NULL::text, p_from timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, p_to timestamp with time zone DEFAULT 'infinity'::timestamp with time zone) RETURNS TABLE(account text, reports bigint, calls bigint, errors bigint, error_rate numeric, disconnected_reports bigint, fatal_errors bigint, fatal text[], breaker_trips bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 BEGIN
     PERFORM ops._report_period('api.venue_errors', p_account, p_from, p_to);
@@ -5641,6 +5966,42 @@ COMMENT ON FUNCTION api.venue_errors(p_account text, p_from timestamp with time 
 
 
 --
+-- Name: venue_requests(text); Type: FUNCTION; Schema: api; Owner: predator_owner
+--
+
+CREATE FUNCTION api.venue_requests(p_account text) RETURNS TABLE(client_order_id text, symbol text, side text, order_type text, quantity numeric, limit_price numeric, ts timestamp with time zone, expiry timestamp with time zone, decision_price numeric, status text, cancel_requested boolean, updated_ts timestamp with time zone, filled_qty numeric, origin text, strategy text, held_by text[], seq bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
+    AS $$
+    SELECT r.client_order_id, r.symbol, r.side, r.order_type, r.quantity, r.limit_price, r.ts, r.expiry,
+           r.decision_price, s.status, s.cancel_requested, s.updated_ts, s.filled_qty, r.origin, r.strategy,
+           CASE WHEN s.status = 'new' AND NOT s.cancel_requested AND r.origin IN ('signal', 'arbitration_net')
+                THEN risk._active_halts(a.name, a.lane, r.strategy)
+                ELSE '{}'::text[] END,
+           r.seq
+      FROM trading.account a
+      JOIN trading.order_request r ON r.book_id = a.book_id
+      JOIN trading.order_state s ON s.client_order_id = r.client_order_id
+     WHERE a.name = p_account
+       AND (s.status = 'new' OR (s.cancel_requested AND s.status IN ('open', 'partially_filled')))
+     ORDER BY r.seq
+$$;
+
+
+ALTER FUNCTION api.venue_requests(p_account text) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION venue_requests(p_account text); Type: COMMENT; Schema: api; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION api.venue_requests(p_account text) IS 'Worker, operator and auditor: what the database asks of an account''s venue, in admission order: orders never sent (status new) and orders marked for cancellation, with the book''s filled quantity (base) and held_by, the reason codes of the active halts (risk._active_halts) covering a new, not cancel-requested order of origin signal or arbitration_net, which the relay does not send while any is listed; empty for kill-switch, risk-flatten and strategy-kill exits and cancel requests.';
+
+
+--
 -- Name: verify_anchors(jsonb); Type: FUNCTION; Schema: api; Owner: predator_owner
 --
 
@@ -5648,6 +6009,9 @@ CREATE FUNCTION api.verify_anchors(p_anchors jsonb) RETURNS TABLE(subject text, 
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     a         jsonb;
@@ -5797,6 +6161,9 @@ CREATE FUNCTION api.verify_book_chains(p_book_id integer) RETURNS TABLE(chain te
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     r record;
@@ -5878,6 +6245,9 @@ CREATE FUNCTION api.verify_book_chains_since(p_book_id integer, p_checkpoint big
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $_$
 DECLARE
     r       record;
@@ -5985,6 +6355,9 @@ CREATE FUNCTION api.verify_chains() RETURNS TABLE(chain text, tbl text, book_id 
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
     SELECT v.chain, v.tbl, v.book_id, v.seq, v.problem FROM api.verify_book_chains(NULL) v
 $$;
@@ -6006,6 +6379,10 @@ COMMENT ON FUNCTION api.verify_chains() IS 'Recomputes every hash chain (and the
 CREATE FUNCTION api.void_fill(p_account text, p_symbol text, p_venue_trade_id text, p_ts timestamp with time zone, p_reason text, p_incident text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct  trading.account;
@@ -6426,6 +6803,7 @@ CREATE FUNCTION ledger.tg_posting__chain() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_seq      bigint;
@@ -6501,6 +6879,10 @@ COMMENT ON FUNCTION ledger.tg_posting__chain() IS 'Posting trigger: gapless seq,
 CREATE FUNCTION ledger.tg_transaction__complete() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_posted bigint;
@@ -7097,6 +7479,9 @@ CREATE FUNCTION ml._forward_figures(p_model_id text, p_account text, p_period_fr
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_acct     trading.account;
@@ -7314,11 +7699,13 @@ CREATE FUNCTION ml._require_finite(p_routine text, p_names text[], p_values doub
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    i integer;
+    v double precision;
+    i integer := 0;
 BEGIN
-    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
-        IF NOT (p_values[i] > '-Infinity'::double precision AND p_values[i] < 'Infinity'::double precision) THEN
-            PERFORM ml._refuse(p_routine, p_names[i], p_values[i]::text, 'is not a finite number',
+    FOREACH v IN ARRAY coalesce(p_values, '{}') LOOP  -- every element, whatever the array's subscripts
+        i := i + 1;
+        IF NOT (v > '-Infinity'::double precision AND v < 'Infinity'::double precision) THEN
+            PERFORM ml._refuse(p_routine, p_names[i], v::text, 'is not a finite number',
                                'Pass a finite number: NaN, Infinity and -Infinity are never a Sharpe ratio, a moment, a count, a variance or a probability.');
         END IF;
     END LOOP;
@@ -8242,31 +8629,34 @@ CREATE FUNCTION ops._require_business_time(p_routine text, p_names text[], p_val
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    i       integer;
+    v       timestamptz;
+    i       integer := 0;
     v_skew  interval;
     v_limit timestamptz;
 BEGIN
-    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
-        CONTINUE WHEN p_values[i] IS NULL;
-        IF NOT isfinite(p_values[i]) THEN
+    -- Every element whatever the array's subscripts ('[0:1]={…}' starts at 0); the k-th name is the k-th element's.
+    FOREACH v IN ARRAY coalesce(p_values, '{}') LOOP
+        i := i + 1;
+        CONTINUE WHEN v IS NULL;
+        IF NOT isfinite(v) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD015',
                 MESSAGE = format('%s refused: %s is not a finite time', p_routine, p_names[i]),
-                DETAIL = format('argument=%s value=%s', p_names[i], p_values[i]),
+                DETAIL = format('argument=%s value=%s', p_names[i], v),
                 HINT = 'Pass the business time of the event (the venue''s or the simulated clock); infinity is never a time.';
         END IF;
         CONTINUE WHEN NOT p_bounded;
         -- At or before the wall clock: within any skew (max_clock_skew_seconds is 0..3600, a CHECK of
         -- ops.setting), so the setting is not read (a replayed or simulated hour, years in the past, is every call).
-        CONTINUE WHEN p_values[i] <= clock_timestamp();
+        CONTINUE WHEN v <= clock_timestamp();
         IF v_skew IS NULL THEN
             v_skew := ops.clock_skew();
             v_limit := clock_timestamp() + v_skew;
         END IF;
-        IF p_values[i] > v_limit THEN
+        IF v > v_limit THEN
             RAISE EXCEPTION USING ERRCODE = 'PD015',
                 MESSAGE = format('%s refused: %s %s is later than the wall clock plus the allowed skew',
-                                 p_routine, p_names[i], p_values[i]),
-                DETAIL = format('argument=%s value=%s wall_clock=%s max_clock_skew=%s', p_names[i], p_values[i],
+                                 p_routine, p_names[i], v),
+                DETAIL = format('argument=%s value=%s wall_clock=%s max_clock_skew=%s', p_names[i], v,
                                 v_limit - v_skew, v_skew),
                 HINT = 'Business time never runs ahead of the wall clock: check the worker''s clock or the venue timestamp; an operator may widen max_clock_skew_seconds with api.set_setting.';
         END IF;
@@ -8400,13 +8790,15 @@ CREATE FUNCTION ops._require_finite(p_routine text, p_names text[], p_values num
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-    i integer;
+    v numeric;
+    i integer := 0;
 BEGIN
-    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
-        IF p_values[i] IS NOT NULL AND NOT ops.is_finite(p_values[i]) THEN
+    FOREACH v IN ARRAY coalesce(p_values, '{}') LOOP
+        i := i + 1;
+        IF v IS NOT NULL AND NOT ops.is_finite(v) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD012',
                 MESSAGE = format('%s refused: %s is not a finite number', p_routine, p_names[i]),
-                DETAIL = format('argument=%s value=%s', p_names[i], p_values[i]),
+                DETAIL = format('argument=%s value=%s', p_names[i], v),
                 HINT = 'Pass a finite number: NaN, Infinity and -Infinity are never a valid price, quantity, amount, fee, limit, threshold, tolerance or edge.';
         END IF;
     END LOOP;
@@ -8901,7 +9293,11 @@ COMMENT ON FUNCTION ops._validation_resume(p_book_id integer) IS 'Internal: a bo
 CREATE FUNCTION ops.actor() RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$ SELECT coalesce(nullif(current_setting('role'), 'none'), session_user::text) $$;
+    AS $$
+    SELECT CASE WHEN r.role IS NULL OR r.role = session_user::text THEN session_user::text
+                ELSE session_user::text || ' as ' || r.role END
+      FROM (SELECT nullif(current_setting('role'), 'none') AS role) r
+$$;
 
 
 ALTER FUNCTION ops.actor() OWNER TO predator_owner;
@@ -8910,7 +9306,7 @@ ALTER FUNCTION ops.actor() OWNER TO predator_owner;
 -- Name: FUNCTION actor(); Type: COMMENT; Schema: ops; Owner: predator_owner
 --
 
-COMMENT ON FUNCTION ops.actor() IS 'The acting role: the session''s SET ROLE when set, else the login role.';
+COMMENT ON FUNCTION ops.actor() IS 'The acting login (session_user), with '' as <role>'' appended while the session has SET ROLE to another role.';
 
 
 --
@@ -9342,6 +9738,7 @@ CREATE FUNCTION ops.tg_chain__append() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     v_chain text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || ':' || NEW.book_id;
@@ -10175,6 +10572,7 @@ CREATE FUNCTION portfolio.window_digests(p_book_id integer, p_from jsonb, p_to j
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET "TimeZone" TO 'UTC'
+    SET extra_float_digits TO '1'
     AS $$
 DECLARE
     c_empty CONSTANT text := 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -11201,8 +11599,10 @@ DECLARE
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     FOR v_pos IN
-        SELECT p.symbol, p.quantity - CASE WHEN p_whole_position THEN 0 ELSE coalesce(s.open_sell, 0) END AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
+        SELECT p.symbol, risk._sellable(p.quantity - CASE WHEN p_whole_position THEN 0 ELSE coalesce(s.open_sell, 0) END, i.step_size) AS free_qty,
+               p.cost_basis / p.quantity AS avg_cost, m.close
           FROM trading.position p
+          LEFT JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
           LEFT JOIN (SELECT o.symbol, sum(o.quantity - o.filled_qty) AS open_sell
                        FROM trading.order_state o
                       WHERE o.book_id = p_book_id AND o.side = 'sell' AND o.status IN ('new', 'open', 'partially_filled')
@@ -11832,6 +12232,24 @@ ALTER FUNCTION risk._scope(p_scope text, p_target text) OWNER TO predator_owner;
 --
 
 COMMENT ON FUNCTION risk._scope(p_scope text, p_target text) IS 'Internal: validates and normalises a halt scope and target into (scope_kind, scope_key, book_id).';
+
+
+--
+-- Name: _sellable(numeric, numeric); Type: FUNCTION; Schema: risk; Owner: predator_owner
+--
+
+CREATE FUNCTION risk._sellable(p_qty numeric, p_step numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN p_step > 0 THEN floor(p_qty / p_step) * p_step ELSE p_qty END $$;
+
+
+ALTER FUNCTION risk._sellable(p_qty numeric, p_step numeric) OWNER TO predator_owner;
+
+--
+-- Name: FUNCTION _sellable(p_qty numeric, p_step numeric); Type: COMMENT; Schema: risk; Owner: predator_owner
+--
+
+COMMENT ON FUNCTION risk._sellable(p_qty numeric, p_step numeric) IS 'Internal: a free position rounded down to the instrument''s step (base quantity the venue takes in one sell); unchanged without a step.';
 
 
 --
@@ -15243,7 +15661,7 @@ CREATE TABLE portfolio.hourly_state (
     valuation jsonb,
     CONSTRAINT drawdown_is_a_fraction CHECK (((drawdown >= (0)::numeric) AND (drawdown <= (1)::numeric))),
     CONSTRAINT equity_adds_up CHECK ((equity = (cash + positions_value))),
-    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT hour_is_aligned CHECK ((date_trunc('hour'::text, hour, 'UTC'::text) = hour)),
     CONSTRAINT hourly_state_cash_is_finite CHECK (((cash > '-Infinity'::numeric) AND (cash < 'Infinity'::numeric))),
     CONSTRAINT hourly_state_daily_pnl_is_finite CHECK (((daily_pnl > '-Infinity'::numeric) AND (daily_pnl < 'Infinity'::numeric))),
     CONSTRAINT hourly_state_day_start_equity_is_finite CHECK (((day_start_equity > '-Infinity'::numeric) AND (day_start_equity < 'Infinity'::numeric))),
@@ -15304,7 +15722,7 @@ CREATE TABLE portfolio.strategy_hour (
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT strategy_hour_day_start_pnl_is_finite CHECK (((day_start_pnl > '-Infinity'::numeric) AND (day_start_pnl < 'Infinity'::numeric))),
     CONSTRAINT strategy_hour_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
-    CONSTRAINT strategy_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT strategy_hour_is_aligned CHECK ((date_trunc('hour'::text, hour, 'UTC'::text) = hour)),
     CONSTRAINT strategy_hour_open_buy_notional_is_finite CHECK (((open_buy_notional > '-Infinity'::numeric) AND (open_buy_notional < 'Infinity'::numeric))),
     CONSTRAINT strategy_hour_peak_pnl_is_finite CHECK (((peak_pnl > '-Infinity'::numeric) AND (peak_pnl < 'Infinity'::numeric))),
     CONSTRAINT strategy_hour_pnl_is_finite CHECK (((pnl > '-Infinity'::numeric) AND (pnl < 'Infinity'::numeric))),
@@ -15409,7 +15827,7 @@ CREATE TABLE risk.strategy_health (
     CONSTRAINT strategy_health_edge_psr_is_finite CHECK (((edge_psr > '-Infinity'::numeric) AND (edge_psr < 'Infinity'::numeric))),
     CONSTRAINT strategy_health_hit_p_is_finite CHECK (((hit_p > '-Infinity'::numeric) AND (hit_p < 'Infinity'::numeric))),
     CONSTRAINT strategy_health_hit_rate_is_finite CHECK (((hit_rate > '-Infinity'::numeric) AND (hit_rate < 'Infinity'::numeric))),
-    CONSTRAINT strategy_health_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT strategy_health_hour_is_aligned CHECK ((date_trunc('hour'::text, hour, 'UTC'::text) = hour)),
     CONSTRAINT strategy_health_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT strategy_health_realized_edge_bps_is_finite CHECK (((realized_edge_bps > '-Infinity'::numeric) AND (realized_edge_bps < 'Infinity'::numeric))),
     CONSTRAINT strategy_health_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
@@ -16090,7 +16508,7 @@ CREATE TABLE risk.horizon_flag (
     CONSTRAINT horizon_flag_entry_edge_bps_is_finite CHECK (((entry_edge_bps > '-Infinity'::numeric) AND (entry_edge_bps < 'Infinity'::numeric))),
     CONSTRAINT horizon_flag_entry_expiry_is_finite CHECK (((entry_expiry > '-infinity'::timestamp with time zone) AND (entry_expiry < 'infinity'::timestamp with time zone))),
     CONSTRAINT horizon_flag_entry_ts_is_finite CHECK (((entry_ts > '-infinity'::timestamp with time zone) AND (entry_ts < 'infinity'::timestamp with time zone))),
-    CONSTRAINT horizon_flag_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT horizon_flag_hour_is_aligned CHECK ((date_trunc('hour'::text, hour, 'UTC'::text) = hour)),
     CONSTRAINT horizon_flag_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT horizon_flag_position_qty_is_finite CHECK (((position_qty > '-Infinity'::numeric) AND (position_qty < 'Infinity'::numeric))),
     CONSTRAINT horizon_flag_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
@@ -16214,7 +16632,7 @@ CREATE TABLE portfolio.hour_knowledge (
     "interval" text DEFAULT '1h'::text NOT NULL,
     load_id bigint,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    CONSTRAINT hour_knowledge_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT hour_knowledge_hour_is_aligned CHECK ((date_trunc('hour'::text, hour, 'UTC'::text) = hour)),
     CONSTRAINT hour_knowledge_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT hour_knowledge_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone)))
 );
@@ -16866,7 +17284,7 @@ CREATE TABLE ledger.operating_cost (
     CONSTRAINT operating_cost_amount_is_finite CHECK (((amount > '-Infinity'::numeric) AND (amount < 'Infinity'::numeric))),
     CONSTRAINT operating_cost_amount_not_negative CHECK ((amount >= (0)::numeric)),
     CONSTRAINT operating_cost_effective_from_is_finite CHECK (((effective_from > '-infinity'::timestamp with time zone) AND (effective_from < 'infinity'::timestamp with time zone))),
-    CONSTRAINT operating_cost_hour_is_aligned CHECK ((date_trunc('hour'::text, effective_from) = effective_from)),
+    CONSTRAINT operating_cost_hour_is_aligned CHECK ((date_trunc('hour'::text, effective_from, 'UTC'::text) = effective_from)),
     CONSTRAINT operating_cost_name_is_identifier CHECK ((name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
     CONSTRAINT operating_cost_period_is_known CHECK ((period = ANY (ARRAY['day'::text, 'week'::text, 'month'::text, 'year'::text]))),
     CONSTRAINT operating_cost_reason_is_given CHECK ((length(btrim(reason)) > 0)),
@@ -18114,7 +18532,7 @@ CREATE TABLE risk.shadow_comparison (
     tripped boolean NOT NULL,
     recorded_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT divergence_is_non_negative CHECK ((divergence >= 0)),
-    CONSTRAINT shadow_comparison_hour_is_aligned CHECK ((date_trunc('hour'::text, hour) = hour)),
+    CONSTRAINT shadow_comparison_hour_is_aligned CHECK ((date_trunc('hour'::text, hour, 'UTC'::text) = hour)),
     CONSTRAINT shadow_comparison_hour_is_finite CHECK (((hour > '-infinity'::timestamp with time zone) AND (hour < 'infinity'::timestamp with time zone))),
     CONSTRAINT shadow_comparison_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT shadow_comparison_threshold_is_finite CHECK (((threshold > '-Infinity'::numeric) AND (threshold < 'Infinity'::numeric)))
@@ -19230,6 +19648,8 @@ CREATE TABLE ml.trial (
     CONSTRAINT trial_params_is_object CHECK ((jsonb_typeof(params) = 'object'::text)),
     CONSTRAINT trial_recorded_at_is_finite CHECK (((recorded_at > '-infinity'::timestamp with time zone) AND (recorded_at < 'infinity'::timestamp with time zone))),
     CONSTRAINT trial_returns_are_a_series CHECK (((array_ndims(returns) = 1) AND ((cardinality(returns) >= 4) AND (cardinality(returns) <= 100000)) AND (array_position(returns, NULL::double precision) IS NULL))),
+    CONSTRAINT trial_returns_are_finite CHECK ((NOT (returns && '{NaN,Infinity,-Infinity}'::double precision[]))),
+    CONSTRAINT trial_returns_start_at_1 CHECK ((array_lower(returns, 1) = 1)),
     CONSTRAINT trial_sharpe_is_finite CHECK (((sharpe > '-Infinity'::double precision) AND (sharpe < 'Infinity'::double precision) AND (sharpe <> 'NaN'::double precision)))
 );
 
@@ -23729,6 +24149,15 @@ GRANT ALL ON FUNCTION api.venue_errors(p_account text, p_from timestamp with tim
 
 
 --
+-- Name: FUNCTION venue_requests(p_account text); Type: ACL; Schema: api; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION api.venue_requests(p_account text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.venue_requests(p_account text) TO predator_worker;
+GRANT ALL ON FUNCTION api.venue_requests(p_account text) TO predator_auditor;
+
+
+--
 -- Name: FUNCTION verify_anchors(p_anchors jsonb); Type: ACL; Schema: api; Owner: predator_owner
 --
 
@@ -24731,6 +25160,13 @@ REVOKE ALL ON FUNCTION risk._rule_reasons(p_checks jsonb) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION risk._scope(p_scope text, p_target text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION _sellable(p_qty numeric, p_step numeric); Type: ACL; Schema: risk; Owner: predator_owner
+--
+
+REVOKE ALL ON FUNCTION risk._sellable(p_qty numeric, p_step numeric) FROM PUBLIC;
 
 
 --

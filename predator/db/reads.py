@@ -228,8 +228,11 @@ def live_orders(conn: psycopg.Connection[Any], account: str) -> list[BookOrder]:
 
 @dataclass(frozen=True)
 class VenueRequest:
-    """Something the database asks of the venue: send an admitted order (``status`` new) or carry out a
-    cancel request (``cancel_requested``)."""
+    """Something the database asks of the venue (a row of ``api.venue_requests(account)``): send an admitted order
+    (``status`` new) or carry out a cancel request (``cancel_requested``). ``filled_qty`` is what the book holds
+    as filled (base units). ``held_by`` lists the reason codes of the halts (``halted_global``, ``halted_lane``,
+    ``halted_account``, ``halted_strategy``) that hold a ``new`` order of a signal back: it is not sent while
+    any is listed. Always empty for kill-switch, risk-flatten and strategy-kill exits and for cancel requests."""
 
     client_order_id: str
     symbol: str
@@ -243,18 +246,36 @@ class VenueRequest:
     status: str
     cancel_requested: bool
     updated_ts: datetime
+    filled_qty: Decimal
+    origin: str
+    held_by: list[str]
 
 
 def venue_requests(conn: psycopg.Connection[Any], account: str) -> list[VenueRequest]:
-    """Orders never sent (``new``) and open orders marked for cancellation, in admission order."""
+    """Orders never sent (``new``) and open orders marked for cancellation, in admission order, with the halts
+    the database says hold each unsent order back (``api.venue_requests``, the one definition)."""
     return _rows(
         conn,
         VenueRequest,
         "SELECT client_order_id, symbol, side, order_type, quantity, limit_price, ts, expiry, decision_price,"
-        " status, cancel_requested, updated_ts FROM api.orders WHERE account = %s"
-        " AND (status = 'new' OR (cancel_requested AND status IN ('open', 'partially_filled'))) ORDER BY seq",
+        " status, cancel_requested, updated_ts, filled_qty, origin, held_by"
+        " FROM api.venue_requests(%s) ORDER BY seq",
         (account,),
     )
+
+
+def recorded_trade_ids(conn: psycopg.Connection[Any], account: str,
+                       since: datetime | None) -> set[tuple[str, str]]:
+    """The venue trades ``account``'s book already holds as fills, as (symbol, venue trade id), of those executed
+    at or after ``since`` (business time, UTC; every fill when None). The relay's overlapping trade poll leaves
+    them out: ``api.record_fill`` would answer ``duplicate``, but the poll also counts what each order's trades
+    add to the book (a venue cancel waits for them), and a trade counted twice there would end an order early."""
+    rows = conn.execute(
+        "SELECT symbol, venue_trade_id FROM api.fills WHERE account = %s"
+        " AND (%s::timestamptz IS NULL OR ts >= %s::timestamptz)",
+        (account, since, since),
+    ).fetchall()
+    return {(str(r[0]), str(r[1])) for r in rows}
 
 
 def open_order_symbols_call(account: str) -> Call[list[str]]:

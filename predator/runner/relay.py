@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -30,6 +30,14 @@ from predator.errors import (
 from predator.venues.base import OrderRequest, SimulatedVenue, Venue, VenueEvent, VenueOrder, VenueTransfer
 
 T = TypeVar("T")
+
+#: How far back each trade poll of a venue on its own clock reaches before the previous poll (docs/live.md, "Trades
+#: listed late"): a venue may list a trade after the poll that covered its time (a lagging trade history, eventual
+#: consistency, a page missed during an outage). Every poll asks again from the earliest of the previous poll's
+#: time minus this and the admission time (``ts``) of the oldest order the book holds as not final; trades the
+#: book already holds are left out (``reads.recorded_trade_ids``; ``api.record_fill`` is idempotent on the venue
+#: trade id anyway).
+TRADE_POLL_LOOKBACK = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,10 @@ class VenueRelay:
         #: (``detail.collect_failed``), so that a restarted simulated venue knows which bars it never matched.
         self.collect_failed = False
         self.transfers_seen: set[str] = set()
+        #: The time of the previous trade poll (None: not polled yet; the first poll asks for every trade).
         self._trades_since: datetime | None = None
+        #: Trades naming no client order id already logged (the overlapping polls list them again).
+        self._foreign_seen: set[str] = set()
         #: Submissions whose outcome is unknown, by client order id (their symbols are blocked).
         self.unknown: dict[str, _Unknown] = {}
         #: Seconds after an unknown outcome before an order the venue does not know is given up as never
@@ -160,21 +171,32 @@ class VenueRelay:
         A cancel or expiry comes after the order's fills: it is dated no earlier than the order's last event in
         the book and its fills in this poll (the events are sorted stably, so a fill at the same instant stays
         first), and it waits for the next poll while the venue reports more filled than the book and this
-        poll's trades hold (a partially filled order canceled or expired with a trade still to come)."""
+        poll's trades hold (a partially filled order canceled or expired with a trade still to come).
+
+        The polls overlap (:meth:`poll_since`, :data:`TRADE_POLL_LOOKBACK`): a trade the venue lists after the poll
+        that covered its time is relayed by a later one. Trades the book already holds are left out, so the
+        overlap records nothing twice and counts nothing twice. Only a venue on its own clock is polled: a
+        simulated venue (paper, replay, backtest) reports its fills from :meth:`collect`'s ``advance_to``."""
         idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        live = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
+        book_orders = reads.live_orders(conn, self.account)
+        live = {o.client_order_id: o for o in book_orders}
+        since = self.poll_since(book_orders)
+        recorded = reads.recorded_trade_ids(conn, self.account, since)
         if idle:
             # The read only, ended before the venue is asked: a venue that cannot be reached must not leave it open,
             # or the hour's transaction became a savepoint of it, uncommitted until something later committed
             # (seed 000 T4: the connectivity breaker's halt was not visible to anyone else).
             conn.commit()
-        trades = [tr for tr in self.call(self.venue.trades_since, self._trades_since) if tr.ts < t]
+        trades = [tr for tr in self.call(self.venue.trades_since, since)
+                  if tr.ts < t and (str(tr.symbol), tr.trade_id) not in recorded]
         self._trades_since = t
         events: list[VenueEvent] = []
         polled: dict[str, tuple[datetime, Decimal]] = {}  # per order: its last trade and amount in this poll
         for tr in trades:
             if tr.client_order_id in ("", "None"):
-                self.log.warning("foreign_trade_ignored", trade_id=tr.trade_id, venue_order_id=tr.venue_order_id)
+                if tr.trade_id not in self._foreign_seen:  # the overlap lists it again: logged once
+                    self._foreign_seen.add(tr.trade_id)
+                    self.log.warning("foreign_trade_ignored", trade_id=tr.trade_id, venue_order_id=tr.venue_order_id)
                 continue
             known = live.get(tr.client_order_id)
             if known is not None and known.status == "new":
@@ -200,6 +222,15 @@ class VenueRelay:
                 events.append(VenueEvent(found.status, o.client_order_id, ts))
         conn.commit()
         return sorted(events, key=lambda e: e.ts)
+
+    def poll_since(self, live: Sequence[reads.BookOrder]) -> datetime | None:
+        """Where the next trade poll starts (UTC): None (every trade the venue lists) for the first poll of this
+        relay; otherwise the earliest of the previous poll's time minus :data:`TRADE_POLL_LOOKBACK` and the
+        admission time of the oldest order in ``live`` (the book's orders not final), so that a trade listed
+        late is asked for again while its order is live, and for at least :data:`TRADE_POLL_LOOKBACK`."""
+        if self._trades_since is None:
+            return None
+        return min([self._trades_since - TRADE_POLL_LOOKBACK, *(o.ts for o in live)])
 
     # --- governed calls ---------------------------------------------------------------------------------
     def event_call(self, event: VenueEvent) -> api.Call[Any]:
@@ -315,9 +346,16 @@ class VenueRelay:
                           found=None if order is None else order.venue_order_id)
         return order is None, order
 
-    def place(self, conn: psycopg.Connection[Any], orders: Sequence[OrderRequest]) -> None:
+    def place(self, conn: psycopg.Connection[Any], orders: Sequence[OrderRequest],
+              held: Mapping[str, Sequence[str]] | None = None) -> None:
         """Send admitted orders. Each is first asked of the venue by client order id (a retried or timed-out
         submission may already be there) and sent only when the venue never received it.
+
+        ``held``: orders a halt covers, by client order id, with the halts' reason codes
+        (``api.venue_requests(account).held_by``). Such an order is never sent; it stays ``new``
+        (``order_held_back_halt``).
+        One whose submission outcome is unknown is still resolved with the venue (it may already be there: then it
+        is acknowledged like any other; given up as never received after ``unknown_grace_s``, it is simply held).
 
         Outcome unknown (a timeout, 5xx or dropped connection after sending:
         :class:`~predator.errors.OutcomeUnknownError`): the order stays ``new``, is never sent again blind,
@@ -343,9 +381,16 @@ class VenueRelay:
                 self.log.warning("order_held_back_outcome_unknown", client_order_id=coid, symbol=request.symbol,
                                  unresolved=sorted(blocking))
                 continue
+            halts = list((held or {}).get(coid, ()))
+            if halts and coid not in self.unknown:
+                self.log.warning("order_held_back_halt", client_order_id=coid, halts=halts)
+                continue
             placing = False  # a halt error from the placement itself (not the lookup) answers for the order
             try:
                 send, order = self._resolve(request)
+                if send and halts:  # not at the venue, and a halt covers it: not sent
+                    self.log.warning("order_held_back_halt", client_order_id=coid, halts=halts)
+                    continue
                 if send:
                     placing = True
                     order = self.call(self.venue.place, request)
@@ -419,9 +464,15 @@ class VenueRelay:
 
     def service_requests(self, conn: psycopg.Connection[Any], t: datetime,
                          midway: Callable[[], None] | None = None) -> int:
-        """Carry out what the database asks of the venue: cancel every order marked for cancellation (the
-        kill switch marks all), and send admitted orders that never reached the venue (kill-switch and
-        risk exits, or orders whose submission outcome was unknown). Returns how many were handled.
+        """Carry out what the database asks of the venue (``reads.venue_requests``): cancel every order marked
+        for cancellation (the kill switch marks all), and send admitted orders that never reached the venue
+        (kill-switch and risk exits, or orders whose submission outcome was unknown). An unsent order a halt
+        covers (``held_by``: a signal's order held back earlier by a rate limit or an unknown outcome, then
+        halted by ``api.halt`` or a breaker) is not sent: it stays ``new`` and is logged
+        (``order_held_back_halt``) until a resume lets it go or the kill switch cancels it. A cancel the venue
+        answers with more filled than the book holds is not booked here: the next poll relays the trades first,
+        then the cancel (:meth:`_poll`; on a venue on its own clock). Returns how many requests were read
+        (held-back orders included).
         ``midway`` is called once the cancels were carried out at the venue, before they are recorded and before
         anything is sent (the chaos campaign's kill point ``mid_kill_switch``), or when there is nothing to do."""
         idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
@@ -435,6 +486,7 @@ class VenueRelay:
             return 0
         cancels: list[api.Call[Any]] = []
         to_send: list[OrderRequest] = []
+        held: dict[str, tuple[str, ...]] = {}
         for r in rows:
             coid = r.client_order_id
             at = max(t, r.updated_ts)
@@ -450,7 +502,15 @@ class VenueRelay:
                         known_status = known.status if known is not None else None
                     if known_status == "open":
                         done = self.call(self.venue.cancel, coid, at=at, symbol=r.symbol)
-                        if done.status == "canceled":
+                        if (done.status == "canceled" and done.filled > r.filled_qty
+                                and not isinstance(self.venue, SimulatedVenue)):
+                            # The venue filled more than the book holds: a trade not relayed yet. Booked canceled
+                            # now, the order would refuse that fill (PD005, a terminal order takes none) and the
+                            # book would lose it; _poll relays the trades and then the cancel
+                            # (terminal_order_awaits_trades).
+                            self.log.info("cancel_awaits_trades", client_order_id=coid,
+                                          venue_filled=str(done.filled), book_filled=str(r.filled_qty))
+                        elif done.status == "canceled":
                             cancels.append(
                                 api.record_order_event_call(
                                     client_order_id=coid,
@@ -476,6 +536,8 @@ class VenueRelay:
                 except VenueRefusedError as e:  # the venue does not hold it open: reconciliation will tell
                     self.log.warning("cancel_refused", client_order_id=coid, error=str(e))
             else:
+                if r.held_by:  # a halt covers it (api.venue_requests(account).held_by): place() does not send it
+                    held[coid] = tuple(r.held_by)
                 to_send.append(
                     OrderRequest(
                         coid,
@@ -495,5 +557,5 @@ class VenueRelay:
             with conn.transaction():
                 api.run_many(conn, cancels)
         if to_send:
-            self.place(conn, to_send)
+            self.place(conn, to_send, held=held)
         return len(rows)

@@ -72,6 +72,10 @@ _NUMERIC = ("amount", "price", "filled", "remaining", "cost", "average")
 _TRADES_BY_SYMBOL = frozenset({"binance"})
 #: Kraken's TradesHistory page (50 trades, newest first; ``ofs`` pages back).
 _KRAKEN_PAGE = 50
+#: Binance's ``GET /api/v3/myTrades`` page: ``limit`` at its maximum (default 500, max 1000). The first page is
+#: ``symbol + startTime`` (the oldest trades at or after it), the next ones ``symbol + fromId`` (trade ids at or
+#: above it, ascending), until a page lists fewer than this.
+_BINANCE_PAGE = 1000
 VENUES = ("kraken", "binance")
 
 _BOOK_ID = re.compile(r"^PD([0-9a-f]{30})$")
@@ -310,6 +314,7 @@ class CcxtVenue(UnifiedDictSeam):
         VenueRefusedError when the venue refused the order; VenueHaltError when the key or account is
         unusable."""
         self._symbols[client_order_id] = symbol
+        self._refuse_off_step(symbol, amount, client_order_id)
         params: dict[str, Any] = {"clientOrderId": self._vid(client_order_id)}
         if self.kraken:
             params["oflags"] = "fciq"  # the fee in the quote currency, the currency Kraken reports it in
@@ -336,6 +341,22 @@ class CcxtVenue(UnifiedDictSeam):
                                           "but the venue does not list it yet")
             return found
         return order
+
+    def _refuse_off_step(self, symbol: str, amount: Decimal, client_order_id: str) -> None:
+        """VenueRefusedError, before anything is sent, when ccxt would send another amount than the book's: its
+        ``create_order`` passes the amount through ``amount_to_precision``, which truncates it to the market's
+        step (https://docs.ccxt.com/#/?id=precision-and-limits); the venue would fill the truncated order whole,
+        and the book would wait for the remainder for ever (a review of the live path, 2026-12-06). The database
+        keeps orders on the step (admission's step check, exits and flattens rounded down by ``risk._sellable``)
+        when the instrument's rules hold it; this is the last guard, for a book whose rules do not. Limit prices are
+        left to ccxt (``price_to_precision`` rounds to the tick, by at most half a tick)."""
+        self._read(lambda: self.exchange.load_markets(), "load_markets")  # cached by ccxt after the first call
+        sent = Decimal(str(self.exchange.amount_to_precision(symbol, float(amount))))
+        if sent != amount:
+            raise VenueRefusedError(
+                f"create_order {client_order_id}: refused before sending: {amount} {symbol} is not a multiple of "
+                f"the venue's step; ccxt would send {sent}"
+            )
 
     def cancel_order(self, client_order_id: str, at: datetime, symbol: str | None = None) -> Order:
         """Cancel by client order id; the order after. An order the venue does not hold open is returned as
@@ -425,10 +446,11 @@ class CcxtVenue(UnifiedDictSeam):
 
     def fetch_my_trades(self, symbol: str | None = None, since: datetime | None = None) -> list[Trade]:
         """The account's trades (of ``symbol``) at or after ``since``, each once (by trade id). Kraken's
-        history comes in pages of 50, newest first: every page is read."""
+        history comes in pages of 50, newest first: every page is read. Binance's in pages of
+        :data:`_BINANCE_PAGE`, oldest first: every page is read (:meth:`_binance_pages`)."""
         start = ms(since) if since else None
         if not self.kraken:
-            raw = self._read(lambda: self.exchange.fetch_my_trades(symbol, start), "fetch_my_trades")
+            raw = self._binance_pages(symbol, start)
         else:
             raw = []
             offset = 0
@@ -446,6 +468,28 @@ class CcxtVenue(UnifiedDictSeam):
                 seen.add(key)
                 out.append(_trade(t))
         return out
+
+    def _binance_pages(self, symbol: str | None, start: int | None) -> list[dict[str, Any]]:
+        """Every Binance trade of ``symbol`` at or after ``start`` (ms; None: Binance's most recent page, then
+        everything after it), page by page: ``GET /api/v3/myTrades`` with ``startTime`` and ``limit``
+        :data:`_BINANCE_PAGE`, then, while a page is full, ``fromId`` = the highest trade id seen + 1 (``fromId``
+        cannot be combined with ``startTime``; it lists ids at or above it, ascending). Stops at a page shorter
+        than the limit, or one that adds no higher id (a venue repeating itself). Each page is one read under the
+        retrier; TransientVenueError when a page cannot be read (nothing is returned half-read)."""
+        raw: list[dict[str, Any]] = []
+        params: dict[str, Any] = {}
+        top: int | None = None
+        while True:
+            first = not params
+            page: list[dict[str, Any]] = self._read(
+                partial(self.exchange.fetch_my_trades, symbol, start if first else None, _BINANCE_PAGE, dict(params)),
+                "fetch_my_trades")
+            raw.extend(page)
+            ids = [int(t["id"]) for t in page if t.get("id") is not None and str(t["id"]).isdigit()]
+            if len(page) < _BINANCE_PAGE or not ids or (top is not None and max(ids) <= top):
+                return raw
+            top = max(ids)
+            params = {"fromId": top + 1}
 
     def _kraken_page(self, start: int | None, offset: int) -> tuple[list[dict[str, Any]], int]:
         """One page of Kraken's TradesHistory from ``offset``: the parsed trades and how many the page

@@ -16,3 +16,7 @@ TO predator_operator;
 GRANT EXECUTE ON FUNCTION api.kill_listeners() TO predator_operator, predator_auditor;
 -- The worker's own resident memory (migration 0028, the worker_rss_mb breaker).
 GRANT EXECUTE ON FUNCTION api.record_worker_health(text, timestamptz, bigint, integer, jsonb) TO predator_worker;
+
+-- What the relay is asked to send or cancel, with the halts that hold an unsent order back (docs/live.md "Halts,
+-- orders not yet sent, cancels and late trades").
+GRANT EXECUTE ON FUNCTION api.venue_requests(text) TO predator_worker, predator_auditor;

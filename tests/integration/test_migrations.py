@@ -141,6 +141,6 @@ def test_the_holdout_kind_cannot_be_downgraded_away_while_used(empty_db: Target)
                      " 0.01, 0, 3, 0.1, 0.1, 0.05, 0.2, 0.1)")
     with pytest.raises(Exception, match="downgrade of 0046 refused: ml.fold_metric holds holdout folds"):
         migrate.downgrade(empty_db, "0045")
-    assert migrate.current_revision(empty_db) == "0047"
+    assert migrate.current_revision(empty_db) == migrate.head_revision()  # the failed downgrade left it at head
     with psycopg.connect(empty_db.dsn) as conn:
         assert conn.execute("SELECT kind FROM ml.fold_metric").fetchall() == [("holdout",)]

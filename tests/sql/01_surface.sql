@@ -21,6 +21,7 @@ INSERT INTO api_surface VALUES
     ('record_fill', '{text,text,numeric,numeric,numeric,text,text,"timestamp with time zone"}', true, true, false),
     ('close_hour', '{text,"timestamp with time zone"}', true, true, false),
     ('close_hours', '{text,"timestamp with time zone[]",text[],jsonb,text[],integer[],integer[]}', true, true, false),
+    ('venue_requests', '{text}', true, true, true),
     ('begin_candle_load', '{}', true, true, false),
     ('load_candles', '{uuid,text,text,text,text,"timestamp with time zone",integer}', true, true, false),
     ('register_run', '{text,text,text,jsonb,text}', true, true, false),
@@ -136,7 +137,7 @@ SELECT functions_are('api', ARRAY[
     'request_approval', 'approve', 'set_limit_policy', 'apply_safe_mode', 'revert_safe_mode',
     'set_anchor_key', 'revoke_anchor_key', 'anchor_chains', 'verify_anchors',
     'set_lane', 'schedule_session', 'start_session', 'suspend_session', 'resume_session', 'complete_session',
-    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage', 'own_positions',
+    'roll_back_session', 'promote_session', 'demote_session', 'exposure_usage', 'own_positions', 'venue_requests',
     'register_model', 'record_trial', 'record_fold_metric', 'record_forward_fold', 'evaluate_promotion'],
     'api holds exactly the governed routines');
 SELECT views_are('api', ARRAY[

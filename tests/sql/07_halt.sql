@@ -30,11 +30,11 @@ SET LOCAL ROLE predator_operator;
 SELECT lives_ok($$SELECT api.halt('pgtap: venue outage')$$, 'the operator halts with SELECT api.halt(''reason'')');
 RESET ROLE;
 SELECT results_eq($$SELECT action, target, reason, actor FROM ops.audit_log WHERE book_id = 0 ORDER BY seq DESC LIMIT 1$$,
-                  $$VALUES ('halt'::text, 'global:*'::text, 'pgtap: venue outage'::text, 'predator_operator'::text)$$,
+                  $$VALUES ('halt'::text, 'global:*'::text, 'pgtap: venue outage'::text, (session_user::text || ' as predator_operator')::text COLLATE "default")$$,
                   'the audit log records the halt: what, target, why and who');
 SELECT ok((SELECT recorded_at IS NOT NULL FROM ops.audit_log WHERE book_id = 0 ORDER BY seq DESC LIMIT 1), '... and when');
 SELECT results_eq($$SELECT scope_kind, scope_key, action, reason, source, actor FROM risk.halt_event WHERE book_id = 0 ORDER BY seq DESC LIMIT 1$$,
-                  $$VALUES ('global'::text, '*'::text, 'halt'::text, 'pgtap: venue outage'::text, 'operator'::text, 'predator_operator'::text)$$,
+                  $$VALUES ('global'::text, '*'::text, 'halt'::text, 'pgtap: venue outage'::text, 'operator'::text, (session_user::text || ' as predator_operator')::text COLLATE "default")$$,
                   'the halt event records scope, reason, source and actor');
 SELECT results_eq($$SELECT scope_kind, scope_key, active FROM api.halts$$, $$VALUES ('global'::text, '*'::text, true)$$,
                   'api.halts shows the global halt active');
@@ -58,7 +58,7 @@ SELECT pg_temp.approve_resume() AS approval \gset
 SELECT lives_ok($$SELECT api.resume('pgtap: venue back, inspected')$$, 'the operator resumes with a reason');
 RESET ROLE;
 SELECT results_eq($$SELECT action, target, reason, actor FROM ops.audit_log WHERE book_id = 0 ORDER BY seq DESC LIMIT 1$$,
-                  $$VALUES ('resume'::text, 'global:*'::text, 'pgtap: venue back, inspected'::text, 'predator_operator'::text)$$,
+                  $$VALUES ('resume'::text, 'global:*'::text, 'pgtap: venue back, inspected'::text, (session_user::text || ' as predator_operator')::text COLLATE "default")$$,
                   'the audit log records the resume: what, target, why and who');
 SELECT results_eq($$SELECT active FROM api.halts WHERE scope_kind = 'global'$$, $$VALUES (false)$$, 'the global halt is lifted');
 SELECT is(pg_temp.why('h2', 5), '{}', 'admissions go through again');

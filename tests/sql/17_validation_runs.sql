@@ -22,7 +22,7 @@ SELECT results_eq($$SELECT seq, range_to, resume_from, late_rows FROM api.valida
                   $$VALUES (1::bigint, '2024-01-01T04:00:00Z'::timestamptz, '2024-01-01T04:00:00Z'::timestamptz, 0::bigint)$$,
                   'api.validation_checkpoint: the next incremental run resumes at its end');
 SELECT results_eq($$SELECT account, range_from, range_to, incremental, actor FROM api.validation_runs$$,
-                  $$VALUES ('vr'::text, NULL::timestamptz, '2024-01-01T04:00:00Z'::timestamptz, false, 'predator_auditor'::text)$$,
+                  $$VALUES ('vr'::text, NULL::timestamptz, '2024-01-01T04:00:00Z'::timestamptz, false, (session_user::text || ' as predator_auditor')::text COLLATE "default")$$,
                   'api.validation_runs shows it, recorded by the acting role');
 SELECT ok((SELECT heads ? format('trading.fill:%s', :book) AND NOT heads ? format('ops.validation_run:%s', :book)
              FROM ops.validation_run WHERE book_id = :book AND seq = 1),

@@ -23,7 +23,7 @@ SELECT results_eq($$SELECT book_id, seq, parity FROM api.record_replay('rr', 'ru
                   format('VALUES (%s, 1::bigint, true)', :book), 'a replay of every closed hour with no mismatch is recorded with parity, replay 1 of the book');
 SELECT results_eq($$SELECT account, run_id, range_from, range_to, hours_compared, mismatches, first_mismatch_hour, first_mismatch, interventions, unreplayable, parity, actor
                       FROM api.replay_runs WHERE account = 'rr'$$,
-                  $$VALUES ('rr'::text, 'run-rr'::text, '2024-01-01T03:00:00Z'::timestamptz, '2024-01-01T04:00:00Z'::timestamptz, 2, 0, NULL::timestamptz, NULL::jsonb, 1, 0, true, 'predator_auditor'::text)$$,
+                  $$VALUES ('rr'::text, 'run-rr'::text, '2024-01-01T03:00:00Z'::timestamptz, '2024-01-01T04:00:00Z'::timestamptz, 2, 0, NULL::timestamptz, NULL::jsonb, 1, 0, true, (session_user::text || ' as predator_auditor')::text COLLATE "default")$$,
                   'api.replay_runs shows it: run, hours compared, counts, parity, recorded by the acting role');
 SELECT results_eq($$SELECT seq, parity FROM api.record_replay('rr', 'run-rr', '2024-01-01T03:00:00Z', '2024-01-01T04:00:00Z', 2, 1, '2024-01-01T04:00:00Z', '["inputs differ", "trading.fill: replay differs"]', 0, 0)$$,
                   $$VALUES (2::bigint, false)$$, 'a replay with a mismatched hour is recorded without parity');

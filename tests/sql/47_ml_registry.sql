@@ -51,7 +51,7 @@ SELECT throws_ok($$SELECT * FROM api.evaluate_promotion('m1', 'paper', 'self-pro
 SELECT throws_ok($$SELECT * FROM ml.model$$, '42501', NULL, 'nor read the registry tables directly');
 RESET ROLE;
 SELECT results_eq($$SELECT model_id, family, code_version, dataset_hash, features, params, artefact_sha256, actor FROM ml.model WHERE model_id = 'm1'$$,
-                  $$VALUES ('m1'::text, 'fam'::text, 'abc1234'::text, repeat('a', 64), ARRAY['ret_1h', 'ret_24h', 'vol_24h'], '{"seed": 7, "num_threads": 1, "validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}'::jsonb, repeat('b', 64), 'predator_worker'::text)$$,
+                  $$VALUES ('m1'::text, 'fam'::text, 'abc1234'::text, repeat('a', 64), ARRAY['ret_1h', 'ret_24h', 'vol_24h'], '{"seed": 7, "num_threads": 1, "validation": {"fee_bps": 10, "slippage_bps": 2}, "dataset": {"venue": "binance"}}'::jsonb, repeat('b', 64), (session_user::text || ' as predator_worker')::text COLLATE "default")$$,
                   'ml.model keeps the lineage: family, code version, dataset hash, features, parameters, artefact sha256, who');
 SELECT results_eq($$SELECT folds, n_obs, round(sharpe::numeric, 9), round(kurtosis::numeric, 6), net_return, buy_hold_return FROM ml._fold_summary('m1', 'walk_forward')$$,
                   $$VALUES (2, 2000::bigint, 0.1::numeric, 3::numeric, 2::double precision, 0.6::double precision)$$,

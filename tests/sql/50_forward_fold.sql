@@ -94,7 +94,7 @@ SELECT results_eq($$SELECT kind, fold, period_from, period_to, n_obs, mean, std,
                       FROM ml.fold_metric WHERE model_id = 'fm' AND kind = 'forward'$$,
                   $$VALUES ('forward'::text, 0, '2024-01-01T02:00:00Z'::timestamptz, '2024-01-01T05:00:00Z'::timestamptz, 3,
                             0::double precision, 0::double precision, 3::double precision, 0::double precision,
-                            0::double precision, 0::double precision, 'predator_worker'::text)$$,
+                            0::double precision, 0::double precision, (session_user::text || ' as predator_worker')::text COLLATE "default")$$,
                   'fold 0: three hours of a strategy that never traded (constant zero returns: std 0, kurtosis 3, Sharpe 0)');
 SELECT is((SELECT round(buy_hold_return::numeric, 12) FROM ml.fold_metric WHERE model_id = 'fm' AND kind = 'forward'),
           round(ln((1 - (SELECT taker_fee_bps FROM api.venues WHERE venue = 'binance') / 10000) * 103 / 100.0), 12),

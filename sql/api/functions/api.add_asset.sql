@@ -13,6 +13,10 @@ CREATE OR REPLACE FUNCTION api.add_asset(p_asset text, p_kind text, p_cluster te
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_old market.asset;

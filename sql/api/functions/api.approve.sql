@@ -7,6 +7,10 @@ CREATE OR REPLACE FUNCTION api.approve(p_request bigint, p_reason text)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_req ops.approval_request;

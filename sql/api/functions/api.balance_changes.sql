@@ -16,6 +16,10 @@ RETURNS TABLE (account text, ledger text, currency text, start_balance numeric, 
                voids numeric, other numeric)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     PERFORM ops._report_period('api.balance_changes', p_account, p_from, p_to);

@@ -8,6 +8,10 @@ CREATE OR REPLACE FUNCTION api.begin_candle_load()
 RETURNS uuid
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
     SELECT pg_catalog.gen_random_uuid()
 $$;

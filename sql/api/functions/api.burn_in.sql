@@ -8,6 +8,10 @@ CREATE OR REPLACE FUNCTION api.burn_in(p_venue text, p_strategy text)
 RETURNS TABLE (account text, mode text, hours bigint, days numeric, first_hour timestamptz, last_hour timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
     SELECT a.name, a.mode, count(h.hour), round(count(h.hour) / 24.0, 2), min(h.hour), max(h.hour)
       FROM trading.account a

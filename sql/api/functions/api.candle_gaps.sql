@@ -14,6 +14,9 @@ RETURNS TABLE (venue text, symbol text, "interval" text, after_ts timestamptz, n
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_secs integer := market.interval_seconds(p_interval);

@@ -23,6 +23,9 @@ RETURNS TABLE (symbol text, ts timestamptz, open numeric, high numeric, low nume
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     IF p_interval IS NULL OR market.interval_seconds(p_interval) IS NULL THEN

@@ -23,6 +23,10 @@ RETURNS TABLE (hour timestamptz, cash numeric, positions_value numeric, equity n
                inputs_hash text, outputs_hash text, halts text[])
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     n      integer := coalesce(cardinality(p_hours), 0);

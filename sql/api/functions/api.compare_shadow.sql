@@ -15,6 +15,9 @@ RETURNS TABLE (hour timestamptz, divergence integer, threshold numeric, tripped 
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct  trading.account;

@@ -18,6 +18,9 @@ RETURNS TABLE (dataset_hash text, bars bigint, symbols integer, first_ts timesta
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_symbol  text;

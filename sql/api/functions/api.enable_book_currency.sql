@@ -13,6 +13,10 @@ CREATE OR REPLACE FUNCTION api.enable_book_currency(p_account text, p_currency t
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct trading.account;

@@ -26,6 +26,10 @@ RETURNS TABLE (account text, orders bigint, acknowledged bigint, rejected bigint
                max_ack_latency_seconds numeric)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     PERFORM ops._report_period('api.execution_quality', p_account, p_from, p_to);

@@ -25,6 +25,9 @@ RETURNS TABLE (account text, hour timestamptz, kind text, key text, amount numer
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     IF p_account IS NOT NULL THEN

@@ -24,6 +24,9 @@ RETURNS TABLE (venue text, symbol text, "interval" text, expected_ts timestamptz
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     IF p_clock IS NULL OR NOT isfinite(p_clock) THEN

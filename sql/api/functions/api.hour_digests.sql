@@ -10,6 +10,9 @@ RETURNS TABLE (hour timestamptz, inputs_hash text, outputs_hash text, recomputed
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
     SELECT h.hour, encode(h.inputs_hash, 'hex'), encode(h.outputs_hash, 'hex'),
            encode(portfolio.outputs_hash(r.d), 'hex'),

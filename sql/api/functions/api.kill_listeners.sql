@@ -10,6 +10,10 @@ CREATE OR REPLACE FUNCTION api.kill_listeners()
 RETURNS TABLE (pid integer, login text, account text, application_name text)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
     SELECT a.pid, a.usename::text, nullif(substr(a.application_name, length('predator-killwatch:') + 1), ''),
            a.application_name

@@ -10,6 +10,10 @@ CREATE OR REPLACE FUNCTION api.kill_switch(p_reason text, flatten boolean DEFAUL
 RETURNS TABLE (halt_seq bigint, orders_marked integer, flatten_orders integer)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_halt    bigint;

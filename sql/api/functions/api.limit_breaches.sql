@@ -17,6 +17,10 @@ RETURNS TABLE (account text, kind text, key text, count bigint, first_ts timesta
                detail text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     PERFORM ops._report_period('api.limit_breaches', p_account, p_from, p_to);

@@ -8,6 +8,10 @@ CREATE OR REPLACE FUNCTION api.pair_shadow(p_shadow text, p_reference text, p_re
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_shadow trading.account := trading._account(p_shadow);

@@ -4,6 +4,10 @@ CREATE OR REPLACE FUNCTION api.pause_strategy(p_account text, p_strategy text, p
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct trading.account := trading._account(p_account);

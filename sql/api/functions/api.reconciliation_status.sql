@@ -12,6 +12,10 @@ RETURNS TABLE (account text, comparisons bigint, clean bigint, mismatches bigint
                last_mismatch_ts timestamptz, mismatched text[], latest_ts timestamptz, latest_clean boolean)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     PERFORM ops._report_period('api.reconciliation_status', p_account, p_from, p_to);

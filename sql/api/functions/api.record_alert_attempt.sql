@@ -12,6 +12,10 @@ CREATE OR REPLACE FUNCTION api.record_alert_attempt(p_seq bigint, p_channel text
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_alert  ops.alert_outbox%ROWTYPE;

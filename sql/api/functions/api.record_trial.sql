@@ -15,6 +15,9 @@ RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_seq bigint;
@@ -32,11 +35,12 @@ BEGIN
                             left(p_params::text, 200), p_n_obs, p_sharpe, left(p_metrics::text, 200)),
             HINT = 'Pass the family name, the parameters and metrics as JSON objects, more than 1 observation and a Sharpe ratio per period within ±1000.';
     END IF;
-    IF p_returns IS NOT NULL AND (array_ndims(p_returns) <> 1 OR cardinality(p_returns) NOT BETWEEN 4 AND 100000
+    IF p_returns IS NOT NULL AND (array_ndims(p_returns) <> 1 OR array_lower(p_returns, 1) <> 1
+                                  OR cardinality(p_returns) NOT BETWEEN 4 AND 100000
                                   OR array_position(p_returns, NULL) IS NOT NULL) THEN
         RAISE EXCEPTION USING ERRCODE = 'PD012', MESSAGE = 'record_trial refused: p_returns is not a series of returns',
-            DETAIL = format('cardinality=%s ndims=%s', cardinality(p_returns), array_ndims(p_returns)),
-            HINT = 'Pass the per-period returns in time order as a one-dimensional array of 4 to 100000 numbers without NULL, or NULL.';
+            DETAIL = format('cardinality=%s ndims=%s lower=%s', cardinality(p_returns), array_ndims(p_returns), array_lower(p_returns, 1)),
+            HINT = 'Pass the per-period returns in time order as a one-dimensional array of 4 to 100000 numbers without NULL, its first at subscript 1, or NULL.';
     END IF;
     INSERT INTO ml.trial (family, params, n_obs, sharpe, metrics, returns, actor)
     VALUES (p_family, p_params, p_n_obs, p_sharpe::double precision, coalesce(p_metrics, '{}'::jsonb),

@@ -22,6 +22,9 @@ RETURNS TABLE (book_id integer, seq bigint, passed boolean, checkpoint boolean)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_book    integer := 0;

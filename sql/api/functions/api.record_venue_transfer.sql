@@ -10,6 +10,10 @@ CREATE OR REPLACE FUNCTION api.record_venue_transfer(p_account text, p_kind text
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct trading.account;

@@ -17,6 +17,10 @@ CREATE OR REPLACE FUNCTION api.resume(p_reason text, p_scope text DEFAULT 'globa
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_scope    record;

@@ -8,6 +8,10 @@ CREATE OR REPLACE FUNCTION api.resume_session(p_session bigint, p_reason text)
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_s ops.session := ops._session(p_session);

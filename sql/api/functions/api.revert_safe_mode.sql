@@ -9,6 +9,10 @@ CREATE OR REPLACE FUNCTION api.revert_safe_mode(p_profile text, p_reason text)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_app ops.safe_mode_application;

@@ -8,6 +8,10 @@ CREATE OR REPLACE FUNCTION api.revoke_anchor_key(p_key_id integer, p_reason text
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_active integer;

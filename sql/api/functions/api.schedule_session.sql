@@ -11,6 +11,10 @@ CREATE OR REPLACE FUNCTION api.schedule_session(p_account text, p_allocation num
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct trading.account;

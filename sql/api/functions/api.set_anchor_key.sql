@@ -11,6 +11,10 @@ CREATE OR REPLACE FUNCTION api.set_anchor_key(p_reason text, p_secret bytea DEFA
 RETURNS TABLE (key_id integer, fingerprint text)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_secret bytea;

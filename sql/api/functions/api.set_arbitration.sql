@@ -10,6 +10,10 @@ CREATE OR REPLACE FUNCTION api.set_arbitration(p_profile text, p_rule text, p_re
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_rev integer;

@@ -9,6 +9,10 @@ CREATE OR REPLACE FUNCTION api.set_breaker(p_lane text, p_breaker text, p_thresh
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_cur risk.breaker_setting;

@@ -8,6 +8,10 @@ CREATE OR REPLACE FUNCTION api.set_lane_pool(p_lane text, p_pool text, p_enabled
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_rev integer;

@@ -11,6 +11,10 @@ CREATE OR REPLACE FUNCTION api.set_limit(
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     RETURN risk._set_limit(p_profile, p_limit, p_mode, p_value, p_reason, p_scope, NULL);

@@ -28,6 +28,10 @@ CREATE OR REPLACE FUNCTION api.set_setting(p_name text, p_value numeric, p_reaso
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_rev integer;

@@ -50,6 +50,10 @@ RETURNS TABLE (outcome text, client_order_id text, side text, quantity numeric,
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan  -- plans built once per session, not per hour (docs/performance.md "Plans and statistics")
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct        trading.account;
@@ -209,10 +213,21 @@ BEGIN
     ELSE
         v_side := 'sell';
         v_qty := CASE WHEN p_direction = 'exit' THEN v_pos_qty - v_open_sell ELSE p_quantity END;
+        -- An exit sells what the venue takes: the free position rounded down to the instrument's step. A position
+        -- off the step (a venue fee charged in the base, a partly filled order canceled) would otherwise be sent
+        -- whole, the venue (or ccxt's amount_to_precision) would truncate it, and the book would wait for the
+        -- remainder for ever; the remainder below one step stays held (dust).
+        IF p_direction = 'exit' THEN
+            v_qty := risk._sellable(v_qty, v_inst.step_size);
+        END IF;
         IF v_pos_qty - v_open_sell <= 0 THEN
             v_reasons := v_reasons || 'no_position'::text;
         ELSIF v_qty > v_pos_qty - v_open_sell THEN
             v_reasons := v_reasons || 'sell_exceeds_position'::text;
+        ELSIF v_qty <= 0 THEN
+            v_reasons := v_reasons || 'below_min_qty'::text;  -- an exit of dust: less than one step held
+        ELSIF v_inst.step_size > 0 AND mod(v_qty, v_inst.step_size) <> 0 THEN
+            v_reasons := v_reasons || 'qty_not_multiple_of_step'::text;
         END IF;
     END IF;
     v_notional := coalesce(v_qty * coalesce(p_limit_price, v_price), 0);

@@ -5,6 +5,10 @@ CREATE OR REPLACE FUNCTION api.update_incident(p_incident text, p_action text, p
 RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     RETURN ops._update_incident(p_incident, p_action, p_reason);

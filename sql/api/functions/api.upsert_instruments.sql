@@ -21,6 +21,10 @@ CREATE OR REPLACE FUNCTION api.upsert_instruments(p_venue text, p_instruments js
 RETURNS TABLE (symbol text, action text, detail text)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_bad     record;

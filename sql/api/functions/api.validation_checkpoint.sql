@@ -11,6 +11,9 @@ RETURNS TABLE (seq bigint, range_to timestamptz, resume_from timestamptz, late_r
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     RETURN QUERY SELECT r.seq, r.range_to, r.resume_from, r.late_rows

@@ -14,6 +14,10 @@ RETURNS TABLE (account text, reports bigint, calls bigint, errors bigint, error_
                disconnected_reports bigint, fatal_errors bigint, fatal text[], breaker_trips bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 BEGIN
     PERFORM ops._report_period('api.venue_errors', p_account, p_from, p_to);

@@ -17,6 +17,9 @@ RETURNS TABLE (subject text, book_id integer, seq bigint, problem text, breaks b
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     a         jsonb;

@@ -9,6 +9,9 @@ RETURNS TABLE (chain text, tbl text, book_id integer, seq bigint, problem text)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
     SELECT v.chain, v.tbl, v.book_id, v.seq, v.problem FROM api.verify_book_chains(NULL) v
 $$;

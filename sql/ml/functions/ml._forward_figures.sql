@@ -41,6 +41,9 @@ RETURNS TABLE (strategy text, book_id integer, n_obs integer, mean numeric, std 
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET extra_float_digits = 1
 AS $$
 DECLARE
     v_acct     trading.account;

@@ -8,11 +8,13 @@ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    i integer;
+    v double precision;
+    i integer := 0;
 BEGIN
-    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
-        IF NOT (p_values[i] > '-Infinity'::double precision AND p_values[i] < 'Infinity'::double precision) THEN
-            PERFORM ml._refuse(p_routine, p_names[i], p_values[i]::text, 'is not a finite number',
+    FOREACH v IN ARRAY coalesce(p_values, '{}') LOOP  -- every element, whatever the array's subscripts
+        i := i + 1;
+        IF NOT (v > '-Infinity'::double precision AND v < 'Infinity'::double precision) THEN
+            PERFORM ml._refuse(p_routine, p_names[i], v::text, 'is not a finite number',
                                'Pass a finite number: NaN, Infinity and -Infinity are never a Sharpe ratio, a moment, a count, a variance or a probability.');
         END IF;
     END LOOP;

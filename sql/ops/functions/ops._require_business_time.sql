@@ -11,31 +11,34 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    i       integer;
+    v       timestamptz;
+    i       integer := 0;
     v_skew  interval;
     v_limit timestamptz;
 BEGIN
-    FOR i IN 1 .. coalesce(cardinality(p_values), 0) LOOP
-        CONTINUE WHEN p_values[i] IS NULL;
-        IF NOT isfinite(p_values[i]) THEN
+    -- Every element whatever the array's subscripts ('[0:1]={…}' starts at 0); the k-th name is the k-th element's.
+    FOREACH v IN ARRAY coalesce(p_values, '{}') LOOP
+        i := i + 1;
+        CONTINUE WHEN v IS NULL;
+        IF NOT isfinite(v) THEN
             RAISE EXCEPTION USING ERRCODE = 'PD015',
                 MESSAGE = format('%s refused: %s is not a finite time', p_routine, p_names[i]),
-                DETAIL = format('argument=%s value=%s', p_names[i], p_values[i]),
+                DETAIL = format('argument=%s value=%s', p_names[i], v),
                 HINT = 'Pass the business time of the event (the venue''s or the simulated clock); infinity is never a time.';
         END IF;
         CONTINUE WHEN NOT p_bounded;
         -- At or before the wall clock: within any skew (max_clock_skew_seconds is 0..3600, a CHECK of
         -- ops.setting), so the setting is not read (a replayed or simulated hour, years in the past, is every call).
-        CONTINUE WHEN p_values[i] <= clock_timestamp();
+        CONTINUE WHEN v <= clock_timestamp();
         IF v_skew IS NULL THEN
             v_skew := ops.clock_skew();
             v_limit := clock_timestamp() + v_skew;
         END IF;
-        IF p_values[i] > v_limit THEN
+        IF v > v_limit THEN
             RAISE EXCEPTION USING ERRCODE = 'PD015',
                 MESSAGE = format('%s refused: %s %s is later than the wall clock plus the allowed skew',
-                                 p_routine, p_names[i], p_values[i]),
-                DETAIL = format('argument=%s value=%s wall_clock=%s max_clock_skew=%s', p_names[i], p_values[i],
+                                 p_routine, p_names[i], v),
+                DETAIL = format('argument=%s value=%s wall_clock=%s max_clock_skew=%s', p_names[i], v,
                                 v_limit - v_skew, v_skew),
                 HINT = 'Business time never runs ahead of the wall clock: check the worker''s clock or the venue timestamp; an operator may widen max_clock_skew_seconds with api.set_setting.';
         END IF;

@@ -8,6 +8,7 @@ RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET extra_float_digits = 1  -- float8 columns (ml) enter the hash as text: the session may not shorten them
 AS $$
 DECLARE
     v_chain text := TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || ':' || NEW.book_id;

@@ -14,6 +14,7 @@ RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
+SET extra_float_digits = 1  -- float8 columns (ml) enter the hash as text: the session may not shorten them
 AS $$
 DECLARE
     c_empty CONSTANT text := 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

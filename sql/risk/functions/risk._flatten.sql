@@ -1,7 +1,8 @@
 -- risk._flatten(p_book_id, p_ts, p_origin, p_reason, p_whole_position) -> integer (orders created)
 -- Creates a reduce-only market sell for the whole free position of every instrument the book holds
 -- (position minus open sells; the whole position with p_whole_position, used by the kill switch, which
--- cancels every open order first), through the normal order path (order request + created event). These
+-- cancels every open order first), rounded down to the instrument's step (risk._sellable: what the venue takes;
+-- a remainder below one step stays held), through the normal order path (order request + created event). These
 -- are the only orders admitted while a halt covers the book (origin kill_switch or risk_flatten).
 -- Decision price: the last bar closed by p_ts, else the position's average cost.
 CREATE OR REPLACE FUNCTION risk._flatten(p_book_id integer, p_ts timestamptz, p_origin text, p_reason text,
@@ -18,8 +19,10 @@ DECLARE
 BEGIN
     SELECT * INTO v_acct FROM trading.account a WHERE a.book_id = p_book_id;
     FOR v_pos IN
-        SELECT p.symbol, p.quantity - CASE WHEN p_whole_position THEN 0 ELSE coalesce(s.open_sell, 0) END AS free_qty, p.cost_basis / p.quantity AS avg_cost, m.close
+        SELECT p.symbol, risk._sellable(p.quantity - CASE WHEN p_whole_position THEN 0 ELSE coalesce(s.open_sell, 0) END, i.step_size) AS free_qty,
+               p.cost_basis / p.quantity AS avg_cost, m.close
           FROM trading.position p
+          LEFT JOIN market.instrument i ON i.venue = v_acct.venue AND i.symbol = p.symbol
           LEFT JOIN (SELECT o.symbol, sum(o.quantity - o.filled_qty) AS open_sell
                        FROM trading.order_state o
                       WHERE o.book_id = p_book_id AND o.side = 'sell' AND o.status IN ('new', 'open', 'partially_filled')
