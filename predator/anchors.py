@@ -40,7 +40,12 @@ def read(path: Path) -> list[dict[str, Any]]:
     """The anchors of an export, in file order. Raises :class:`BadAnchorFile` on a line that is not a JSON
     object with the anchor fields."""
     anchors: list[dict[str, Any]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise BadAnchorFile(f"{path}: not a text file (UTF-8: {e.reason} at byte {e.start}); give an anchor export "
+                            "(predator audit anchor export)") from None
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -113,7 +113,10 @@ def load(path: Path) -> NotifierConfig:
     if os.name == "posix" and st.st_uid != os.geteuid():
         raise ConfigurationError(f"notifier config {path} belongs to another user; it holds secrets")
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ConfigurationError(f"notifier config {path} is not valid TOML: {e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigurationError(f"notifier config {path} is not a text file (UTF-8: {e.reason} at byte {e.start}); "
+                                 "write it as TOML") from None
     return parse(data)

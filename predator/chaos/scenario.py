@@ -393,6 +393,9 @@ def load(path: Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise ScenarioError(f"cannot read scenario file {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"scenario file {path} is not a text file (UTF-8: {e.reason} at byte {e.start}); give "
+                            "a TOML scenario") from None
     return replace(parse(text, str(path)), path=path)
 
 

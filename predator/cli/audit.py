@@ -20,6 +20,7 @@ import click
 from predator import anchors, audit_export, reconstruct
 from predator.cli import main
 from predator.cli.gates import _connect, _UtcTime
+from predator.cli.params import writable_dir, writable_file
 from predator.db import anchors as anchors_db
 from predator.db import audit as db_audit
 from predator.db.connection import default_target
@@ -51,6 +52,7 @@ def export(dsn: str | None, account: str, start: datetime | None, end: datetime 
         raise click.BadParameter(f"--from {start.isoformat()} is after --to {end.isoformat()}", param_hint="--from")
     if out.exists() and any(out.iterdir()):
         raise click.BadParameter(f"{out} is not empty", param_hint="--out")
+    writable_dir(out)
     with _connect(dsn) as conn:
         try:
             pkg = audit_export.build(conn, account, start, end)
@@ -78,6 +80,7 @@ def anchor() -> None:
 def anchor_export(out: Path, dsn: str | None) -> None:
     """Write every anchor (api.chain_anchors), ordered by book and seq, keys sorted: two exports of the same
     database are byte-identical. As predator_auditor."""
+    writable_file(out)
     with _connect(dsn) as conn:
         rows = anchors_db.exported(conn)
     anchors.write(out, rows)

@@ -12,6 +12,7 @@ import click
 from predator import config
 from predator.cli import main
 from predator.cli.gates import _UtcTime
+from predator.cli.params import writable_file
 from predator.db import backup as backup_db
 from predator.db import cluster, pitr
 from predator.db.connection import Target, default_target
@@ -29,6 +30,7 @@ def backup() -> None:
 def dump_cmd(out: Path, database: str | None) -> None:
     """pg_dump --format=custom of the configured database (PREDATOR_DSN or the embedded cluster's), with
     the binaries of the PostgreSQL the embedded cluster uses."""
+    writable_file(out)
     target = default_target()
     if database:
         target = target.with_dbname(database)

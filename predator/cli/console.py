@@ -16,7 +16,8 @@ from predator.errors import ConfigurationError
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="A loopback address (127.0.0.1, localhost, ::1); any other is refused.")
-@click.option("--port", type=int, default=8787, show_default=True, help="TCP port (0: a free one, printed).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8787, show_default=True,
+              help="TCP port (0: a free one, printed).")
 @click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The bearer token's file, readable by its owner only "
                    "[default: PREDATOR_HOME/secrets/console.token].")

@@ -7,16 +7,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
+import psycopg
 
 from predator import seams
-from predator.cli import main
+from predator.cli import exits, main
 from predator.db import market_api, reads
 from predator.db.connection import Target, default_target
-from predator.errors import ConfigurationError
+from predator.errors import ConfigurationError, NotFoundError
 from predator.marketdata import loader, sync
 from predator.marketdata.backfill import BackfillError, PageLoad, backfill
 from predator.marketdata.markets import store_markets
@@ -43,6 +46,73 @@ def _symbols(values: tuple[str, ...]) -> list[str]:
     for v in values:
         out.extend(s.strip().upper().replace("-", "/") for s in v.split(",") if s.strip())
     return out
+
+
+#: The candle intervals the database knows (market.interval_seconds: ccxt timeframe names).
+INTERVALS = ("1m", "5m", "15m", "30m", "1h", "4h", "1d")
+_INTERVAL = click.Choice(INTERVALS)
+
+
+def _squash(symbol: str) -> str:
+    return "".join(ch for ch in symbol.upper() if ch.isalnum())
+
+
+def _check_feeds(conn: psycopg.Connection[Any], venue: str | None, symbols: Sequence[str] = (),
+                 option: str = "--symbol") -> None:
+    """The venue and symbols a read of stored candles names, before it reads: an unknown venue is not found
+    (exit 5, naming the venues); a symbol not in ccxt's unified form BASE/QUOTE is bad input (exit 2, with the
+    symbol it likely means); a symbol that is neither an instrument of the venue nor has a stored candle there is
+    not found (exit 5). Without these, a typo reads as "no gaps", "no anomalies" or a hash of nothing."""
+    if venue is not None:
+        venues = reads.venue_names(conn)
+        if venue not in venues:
+            raise NotFoundError(f"unknown venue {venue!r}: the database knows {', '.join(venues) or 'none'} (add one: "
+                                f"predator instruments add-venue --venue {venue} ...)")
+    if not symbols:
+        return
+    instruments = [r for r in reads.venue_instruments(conn, venue) if venue is None or r.venue == venue]
+    for symbol in symbols:
+        base, sep, quote = symbol.partition("/")
+        if not sep or not base or not quote or "/" in quote or any(ch.isspace() for ch in symbol):
+            guess = next((r.symbol for r in instruments if _squash(r.symbol) == _squash(symbol)), None)
+            raise click.BadParameter(
+                f"{symbol!r} is not a ccxt unified symbol BASE/QUOTE; "
+                + (f"did you mean {guess}?" if guess else "give e.g. BTC/USDT"), param_hint=f"'{option}'")
+    known = {r.symbol for r in instruments}
+    unknown = [sym for sym in symbols if sym not in known and not _stored(conn, venue, sym)]
+    if unknown:
+        where = f"of {venue}" if venue else "of any venue"
+        raise NotFoundError(f"{', '.join(unknown)}: not an instrument {where} and no candles stored; list them with "
+                            f"predator instruments list{' --venue ' + venue if venue else ''} and predator data "
+                            "feed, load candles with predator data load FILE")
+
+
+def _stored(conn: psycopg.Connection[Any], venue: str | None, symbol: str) -> bool:
+    """Whether any candle of ``symbol`` is stored (at ``venue``; None: at any venue)."""
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM api.candles WHERE (%(v)s::text IS NULL OR venue = %(v)s)"
+                       " AND symbol = %(s)s)", {"v": venue, "s": symbol}).fetchone()
+    return bool(row and row[0])
+
+
+def _check_range(start: datetime | None, end: datetime | None) -> None:
+    """``--from`` before ``--to`` (open times, ``--to`` exclusive), else bad input (exit 2)."""
+    if start is not None and end is not None and start >= end:
+        raise click.BadParameter(f"--from {_fmt(start)} is not before --to {_fmt(end)}: the range holds no open "
+                                 "time; give --from before --to", param_hint="'--from'")
+
+
+def _venue_failure(error: str) -> bool:
+    """Whether a sync's ``error`` (``TypeName: message``) is the venue's failure (exit 6), not the database's
+    refusal of what it sent (a BackfillError while loading a page)."""
+    from predator import errors
+
+    names, todo = set(), [errors.VenueError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    kind, _, message = error.partition(":")
+    return kind in names and " failed while loading: " not in message
 
 
 def _json_value(v: object) -> str:
@@ -127,15 +197,17 @@ def _warn_no_instrument(target: Target, feeds: set[tuple[str, str]]) -> None:
 
 @data.command("gaps")
 @click.option("--venue", default="binance", show_default=True)
-@click.option("--interval", default="1h", show_default=True)
+@click.option("--interval", type=_INTERVAL, default="1h", show_default=True)
 @click.option("--symbol", help="One symbol (default: every symbol of the venue and interval).")
 @click.option("--from", "start", help="Open times from (ISO-8601, inclusive).")
 @click.option("--to", "end", help="Open times to (ISO-8601, exclusive).")
 def gaps_cmd(venue: str, interval: str, symbol: str | None, start: str | None, end: str | None) -> None:
     """List missing bars between stored bars (never filled)."""
+    sym = symbol.strip().upper().replace("-", "/") if symbol is not None else None
+    _check_range(_utc(start), _utc(end))
     with default_target().connect("worker") as conn:
-        rows = market_api.candle_gaps(conn, venue, interval, symbol.upper().replace("-", "/") if symbol else None,
-                                  _utc(start), _utc(end))
+        _check_feeds(conn, venue, [sym] if sym is not None else [])
+        rows = market_api.candle_gaps(conn, venue, interval, sym, _utc(start), _utc(end))
     for g in rows:
         click.echo(f"{g.venue} {g.symbol} {g.interval}: {g.missing} bar(s) missing after {_fmt(g.after_ts)}"
                    f" (next {_fmt(g.next_ts)})")
@@ -145,7 +217,7 @@ def gaps_cmd(venue: str, interval: str, symbol: str | None, start: str | None, e
 
 @data.command("feed")
 @click.option("--venue", help="Only this venue (with --interval: every instrument of it, loaded or not).")
-@click.option("--interval", help="Only this interval.")
+@click.option("--interval", type=_INTERVAL, help="Only this interval.")
 @click.option("--clock", help="Judge at this business time (ISO-8601; default now).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
 def feed_cmd(venue: str | None, interval: str | None, clock: str | None, as_json: bool) -> None:
@@ -155,6 +227,7 @@ def feed_cmd(venue: str | None, interval: str | None, clock: str | None, as_json
     """
     at = _utc(clock) or seams.wall_now()
     with default_target().connect("worker") as conn:
+        _check_feeds(conn, venue)
         rows = market_api.feed_status(conn, at, venue, interval)
     for f in rows:
         if as_json:
@@ -170,12 +243,13 @@ def feed_cmd(venue: str | None, interval: str | None, clock: str | None, as_json
 
 @data.command("anomalies")
 @click.option("--venue", default="binance", show_default=True)
-@click.option("--interval", default="1h", show_default=True)
+@click.option("--interval", type=_INTERVAL, default="1h", show_default=True)
 @click.option("--symbol", help="One symbol (default: all).")
 def anomalies_cmd(venue: str, interval: str, symbol: str | None) -> None:
     """Valid but unusual bars (zero-volume flat halts, range spikes, open jumps): flagged, kept."""
-    sym = symbol.upper().replace("-", "/") if symbol else None
+    sym = symbol.strip().upper().replace("-", "/") if symbol is not None else None
     with default_target().connect("worker") as conn:
+        _check_feeds(conn, venue, [sym] if sym is not None else [])
         rows = market_api.candle_anomalies(conn, venue, interval, sym)
     for a in rows:
         click.echo(f"{a.symbol:11} {_fmt(a.ts)} {','.join(a.flags):18} o={a.open} h={a.high} l={a.low} c={a.close}"
@@ -185,15 +259,26 @@ def anomalies_cmd(venue: str, interval: str, symbol: str | None) -> None:
 
 @data.command("hash")
 @click.option("--symbols", "symbols", multiple=True, required=True, help="BASE/QUOTE, comma-separated or repeated.")
-@click.option("--interval", default="1h", show_default=True)
+@click.option("--interval", type=_INTERVAL, default="1h", show_default=True)
 @click.option("--from", "start", required=True, help="Open times from (ISO-8601, inclusive).")
 @click.option("--to", "end", required=True, help="Open times to (ISO-8601, exclusive).")
 @click.option("--venue", default="binance", show_default=True)
 @click.option("-v", "--verbose", is_flag=True, help="Also the per-symbol digests.")
 def hash_cmd(symbols: tuple[str, ...], interval: str, start: str, end: str, venue: str, verbose: bool) -> None:
-    """Deterministic sha256 of a dataset (effective bars; identical after a reload into an empty database)."""
+    """Deterministic sha256 of a dataset (effective bars; identical after a reload into an empty database).
+    A dataset without a bar has no fingerprint: not found (exit 5)."""
+    names = _symbols(symbols)
+    if not names:
+        raise click.BadParameter("names no symbol; give ccxt BASE/QUOTE symbols, e.g. BTC/USDT",
+                                 param_hint="'--symbols'")
+    first, last = _utc(start), _utc(end)
+    _check_range(first, last)
     with default_target().connect("worker") as conn:
-        h = market_api.dataset_hash(conn, venue, _symbols(symbols), interval, _utc(start), _utc(end))  # type: ignore[arg-type]
+        _check_feeds(conn, venue, names, "--symbols")
+        h = market_api.dataset_hash(conn, venue, names, interval, first, last)  # type: ignore[arg-type]
+    if not h.bars:
+        raise NotFoundError(f"no {interval} bars of {', '.join(names)} at {venue} from {_fmt(first)} to {_fmt(last)}: "
+                            "nothing to hash; see what is stored with predator data feed --venue " + venue)
     click.echo(h.dataset_hash)
     if verbose:
         click.echo(f"{h.bars} bars, {h.symbols} symbol(s), {_fmt(h.first_ts)} .. {_fmt(h.last_ts)}", err=True)
@@ -222,8 +307,10 @@ def backfill_cmd(venue: str, symbol: str, interval: str, since: str, until: str 
             result = backfill(conn, exchange, symbol.upper(), interval, _utc(since), _utc(until),  # type: ignore[arg-type]
                               clock=_utc(clock), limit=limit, on_page=show)
         except BackfillError as e:
+            # The venue failed (6), or the database refused a page (4) or its data (2): the class of the cause.
+            failure = exits.classify(e.__cause__) if e.__cause__ is not None else None
             click.echo(f"error: {e}", err=True)
-            sys.exit(2)
+            sys.exit(failure.code if failure is not None and failure.code != exits.INTERNAL else exits.USAGE)
     click.echo(f"{len(result.pages)} page(s): loaded {result.loaded}, read {result.read}, quarantined"
                f" {result.quarantined}, retries {result.retries}")
 
@@ -244,8 +331,12 @@ def backfill_cmd(venue: str, symbol: str, interval: str, since: str, until: str 
 def sync_cmd(venue: str, symbols: tuple[str, ...], interval: str, url: str | None, overlap: int, initial_bars: int,
              attempts: int, as_json: bool) -> None:
     """Pull the closed candles since the last stored bar through ccxt fetch_ohlcv and load them through the
-    gate (revised bars become corrections; the forming bar is never loaded). Exit 2 when a symbol failed,
-    1 when a feed is still not ok at the venue's clock."""
+    gate (revised bars become corrections; the forming bar is never loaded). Exit 6 when the venue failed for
+    every symbol that failed, 2 when a symbol failed otherwise, 1 when a feed is still not ok at the venue's
+    clock. Log lines go to the log file (and stderr), never to stdout: --json output is JSON lines only."""
+    from predator.logs import configure_logging
+
+    configure_logging()
     exchange = make_exchange(venue, url=url)
     policy = dataclasses.replace(sync.SYNC_POLICY, attempts=attempts)
     with default_target().connect("worker") as conn:
@@ -257,8 +348,9 @@ def sync_cmd(venue: str, symbols: tuple[str, ...], interval: str, url: str | Non
                                    for k, v in dataclasses.asdict(r).items()}))
         else:
             click.echo(r.line(), err=not r.ok)
-    if any(not r.ok for r in results):
-        sys.exit(2)
+    failed = [r.error or "" for r in results if not r.ok]
+    if failed:
+        sys.exit(exits.VENUE if all(_venue_failure(e) for e in failed) else exits.USAGE)
     if any(r.feed_state != "ok" for r in results):
         sys.exit(1)
 
@@ -273,7 +365,12 @@ def markets_cmd(venue: str, fixture: Path | None) -> None:
     exchange = make_exchange(venue)
     source = f"ccxt:{venue}:load_markets"
     if fixture is not None:
-        RecordedTransport().add(MARKETS_ENDPOINT[venue], load_json(fixture)).install(exchange)
+        try:
+            payload = load_json(fixture)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ConfigurationError(f"{fixture}: not a readable JSON file ({e}); give a recorded market-structure "
+                                     "payload (Binance exchangeInfo, Kraken AssetPairs)") from e
+        RecordedTransport().add(MARKETS_ENDPOINT[venue], payload).install(exchange)
         exchange.has = dict(exchange.has, fetchCurrencies=False)  # currencies are not part of the fixture
         source = f"fixture:{fixture.name}"
     with default_target().connect("worker") as conn:
@@ -289,8 +386,8 @@ def markets_cmd(venue: str, fixture: Path | None) -> None:
 @data.command("resample")
 @click.option("--venue", default="binance", show_default=True)
 @click.option("--symbol", required=True)
-@click.option("--from-interval", default="1m", show_default=True)
-@click.option("--to-interval", default="1h", show_default=True)
+@click.option("--from-interval", type=_INTERVAL, default="1m", show_default=True)
+@click.option("--to-interval", type=_INTERVAL, default="1h", show_default=True)
 @click.option("--from", "start", help="Source open times from (ISO-8601).")
 @click.option("--to", "end", help="Source open times to (ISO-8601, exclusive).")
 @click.option("--load", "do_load", is_flag=True,
@@ -300,8 +397,10 @@ def markets_cmd(venue: str, fixture: Path | None) -> None:
 def resample_cmd(venue: str, symbol: str, from_interval: str, to_interval: str, start: str | None, end: str | None,
                  do_load: bool, clock: str | None) -> None:
     """Aggregate bars to a coarser interval in SQL (1m -> 1h by default)."""
-    sym = symbol.upper().replace("-", "/")
+    sym = symbol.strip().upper().replace("-", "/")
+    _check_range(_utc(start), _utc(end))
     with default_target().connect("worker") as conn:
+        _check_feeds(conn, venue, [sym])
         bars = market_api.resample_candles(conn, venue, sym, from_interval, to_interval, _utc(start), _utc(end))
         complete = [b for b in bars if b.complete]
         click.echo(f"{len(bars)} bucket(s), {len(complete)} complete, {len(bars) - len(complete)} partial (not loaded)")

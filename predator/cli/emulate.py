@@ -22,15 +22,20 @@ def _balances(values: tuple[str, ...]) -> dict[str, Decimal]:
     for v in values:
         asset, _, amount = v.partition("=")
         try:
-            out[asset.strip().upper()] = Decimal(amount)
+            value = Decimal(amount)
         except InvalidOperation as e:
             raise click.BadParameter(f"{v!r}: use ASSET=AMOUNT, e.g. USDT=10000") from e
+        if not asset.strip() or not value.is_finite() or value < 0:
+            raise click.BadParameter(f"{v!r}: use ASSET=AMOUNT with a finite amount >= 0, e.g. USDT=10000",
+                                     param_hint="'--balance'")
+        out[asset.strip().upper()] = value
     return out
 
 
 @main.command()
 @click.option("--venue", type=click.Choice(["kraken", "binance"]), required=True, help="Which API to speak.")
-@click.option("--port", type=int, required=True, help="TCP port on the loopback address (0: any free port).")
+@click.option("--port", type=click.IntRange(0, 65535), required=True,
+              help="TCP port on the loopback address (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
 @click.option("--clock", "clock_spec", default="wall", show_default=True,
               help="wall, or warp:X (X simulated seconds per wall second).")

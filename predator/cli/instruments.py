@@ -65,7 +65,14 @@ def list_cmd(venue: str | None, quote: str | None, as_json: bool) -> None:
     """The instruments a run may trade, with their rules (tick and minimum notional in quote, step and minimum
     quantity in base) and where the rules came from."""
     with default_target().connect("auditor") as conn:
-        rows = [r for r in reads.venue_instruments(conn, venue) if quote is None or r.quote == quote.upper()]
+        if venue is not None and venue not in (venues := reads.venue_names(conn)):
+            raise NotFoundError(f"unknown venue {venue!r}: the database knows {', '.join(venues) or 'none'} (add one: "
+                                f"predator instruments add-venue --venue {venue} ...)")
+        if quote is not None and quote.strip().upper() not in (known := [a.asset for a in market_api.assets(conn)]):
+            raise NotFoundError(f"unknown currency {quote!r}: the database knows {', '.join(known)} (add one: "
+                                "predator instruments add-asset ...)")
+        rows = [r for r in reads.venue_instruments(conn, venue)
+                if quote is None or r.quote == quote.strip().upper()]
     for r in rows:
         if as_json:
             click.echo(json.dumps({"venue": r.venue, "symbol": r.symbol, "base": r.base, "quote": r.quote,

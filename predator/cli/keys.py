@@ -44,7 +44,7 @@ _url = click.option("--url", help="Base URL of a host speaking the venue's API i
                                   "(the emulator: http://127.0.0.1:8765).")
 _symbol = click.option("--smoke-symbol", help="Market of the smoke test's validation order "
                                               "(default BTC/USD on Kraken, BTC/USDT on Binance).")
-_timeout = click.option("--timeout-ms", type=int, default=10_000, show_default=True,
+_timeout = click.option("--timeout-ms", type=click.IntRange(1), default=10_000, show_default=True,
                         help="Timeout of each venue request.")
 
 
@@ -63,7 +63,11 @@ def _read_file(path: Path) -> tuple[str, str]:
     if st.st_mode & 0o077:
         raise CredentialError(f"refused: {path} has mode {stat.S_IMODE(st.st_mode):04o}; a file holding a secret "
                               f"must be readable by its owner only: chmod 600 {path}")
-    text = path.read_text()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise CredentialError(f"{path}: not a text file (UTF-8: {e.reason} at byte {e.start}); write the key and "
+                              "secret as JSON or as two lines") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError:

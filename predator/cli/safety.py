@@ -12,6 +12,27 @@ from predator.cli import main
 from predator.db import api, notify, ops_reads
 from predator.db.connection import default_target
 
+_TARGETS = {"account": "an account name", "lane": "paper, live_canary or live_promoted",
+            "strategy": "account/strategy, e.g. paper1/trend"}
+
+
+def _check_scope(scope: str, target: str | None) -> str | None:
+    """``--scope`` and ``--target`` of ``halt``/``resume`` that make sense together, else a usage error (exit 2)
+    before the database is touched: a ``--target`` without ``--scope account|lane|strategy`` would otherwise act
+    globally, and a scoped halt without its target names nothing. Returns the target, stripped."""
+    target = target.strip() if target is not None else None
+    if scope == "global":
+        if target:
+            raise click.UsageError(f"--target {target} needs --scope account|lane|strategy (the scope is global: "
+                                   f"it would act on every book); e.g. --scope account --target {target}")
+        if target is not None:
+            raise click.UsageError("--target is empty; leave it out for a global halt, or give --scope "
+                                   "account|lane|strategy with its target")
+        return None
+    if not target:
+        raise click.UsageError(f"--scope {scope} needs --target ({_TARGETS[scope]})")
+    return target
+
 
 @main.command()
 @click.option("--reason", required=True, help="Why (kept in the audit log).")
@@ -20,7 +41,9 @@ from predator.db.connection import default_target
 )
 @click.option("--target", default=None, help="Account name, lane, or account/strategy for scoped halts.")
 def halt(reason: str, scope: str, target: str | None) -> None:
-    """Halt trading: SELECT api.halt(reason[, scope, target]). No order is admitted at that scope afterwards."""
+    """Halt trading: SELECT api.halt(reason[, scope, target]). No order is admitted at that scope afterwards.
+    --target (an account, a lane, or account/strategy) goes with --scope account|lane|strategy."""
+    target = _check_scope(scope, target)
     with default_target().connect("operator") as conn, conn.transaction():
         seq = api.halt(conn, reason, scope, target)
     click.echo(f"halted {scope} {target or ''} (halt event {seq})".replace("  ", " "))
@@ -31,13 +54,14 @@ def halt(reason: str, scope: str, target: str | None) -> None:
 @click.option(
     "--scope", type=click.Choice(["global", "account", "lane", "strategy"]), default="global", show_default=True
 )
-@click.option("--target", default=None)
+@click.option("--target", default=None, help="Account name, lane, or account/strategy for scoped resumes.")
 @click.option("--incident", "incidents", multiple=True, metavar="INC-<book>-<seq>",
               help="An incident the resume answers (repeatable): resolved by it, kept in its audit row.")
 def resume(reason: str, scope: str, target: str | None, incidents: tuple[str, ...]) -> None:
     """Lift a halt explicitly. Refused while reconciliation is dirty or a severity-1 incident is open. A global
     resume needs a second operator's approval while the two-person rule holds (predator approval request resume
     global, then predator approval approve ID --as approver)."""
+    target = _check_scope(scope, target)
     with default_target().connect("operator") as conn, conn.transaction():
         seq = api.resume(conn, reason, scope, target, incidents)
     click.echo(f"resumed {scope} {target or ''} (halt event {seq})".replace("  ", " ")

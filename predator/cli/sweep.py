@@ -13,6 +13,7 @@ import click
 
 from predator import seams
 from predator.cli import main
+from predator.cli.params import POSITIVE
 from predator.cli.trading import (
     _KEEP_RUNNING,
     _paper_config,
@@ -20,8 +21,10 @@ from predator.cli.trading import (
     _utc,
     _venue_options,
     database_lost_exits,
+    some_symbols,
 )
 from predator.db.connection import default_target
+from predator.errors import PredatorError
 from predator.logs import configure_logging
 
 
@@ -63,7 +66,8 @@ def table_lines(rows: list[dict[str, Any]], currency: str) -> list[str]:
               help="A parameter and its values, repeatable: the grid is the product of them, e.g. --param "
               "fast=5,10,20 --param slow=50,100 (6 books). A value is read as JSON when it parses (5, 0.01, true), "
               "as text otherwise. A point the strategy refuses (fast >= slow) is skipped and said so.")
-@click.option("--symbols", required=True, help="Comma-separated ccxt symbols, e.g. BTC/USDT,ETH/USDT.")
+@click.option("--symbols", required=True, callback=some_symbols,
+              help="Comma-separated ccxt symbols, e.g. BTC/USDT,ETH/USDT.")
 @click.option("--from", "start", required=True, help="First decision time (UTC), e.g. 2023-01-01.")
 @click.option("--to", "end", required=True, help="Last hour to close (UTC), e.g. 2024-01-01.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
@@ -71,8 +75,8 @@ def table_lines(rows: list[dict[str, Any]], currency: str) -> list[str]:
 @click.option("--prefix", default=None, help="Account names: <prefix>-<name><value>-… per book (default: "
               "sweep-<strategy>-<6 hex digits of the shared settings>, so the same grid finds its books again and "
               "resumes them, and another period or symbol set gets other books).")
-@click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True,
-              help="Each book's principal (quote).")
+@click.option("--principal", type=POSITIVE, default=Decimal(10000), show_default=True,
+              help="Each book's principal (quote), > 0.")
 @click.option("--risk-profile", default="default", show_default=True)
 @click.option("--quote", default=None, help="The books' quote currency (default: the symbols' common quote, else "
               "the venue's).")
@@ -105,7 +109,12 @@ def sweep_cmd(strategy: str, params: tuple[str, ...], symbols: str, start: str, 
     from predator.strategies.base import load_strategy
 
     configure_logging()
-    the_grid = grid(strategy, _dimensions(params))
+    try:
+        the_grid = grid(strategy, _dimensions(params))
+    except ValueError as e:
+        if isinstance(e, PredatorError):  # unknown strategy (5), a parameter it does not take (2): their own class
+            raise
+        raise click.BadParameter(str(e), param_hint="'--param'") from None
     for point, why in the_grid.skipped:
         click.echo(f"skipped {describe(point)}: {why}", err=True)
     venue = _paper_config(venue_kw)

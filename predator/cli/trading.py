@@ -15,9 +15,10 @@ import click
 
 from predator import seams
 from predator.cli import main
+from predator.cli.params import NON_NEGATIVE, POSITIVE, FiniteNumber, finite_float, writable_dir
 from predator.config import DEMO_SYMBOLS
 from predator.db.connection import default_target
-from predator.errors import NotFoundError
+from predator.errors import ConfigurationError, NotFoundError, VenueError
 from predator.logs import configure_logging
 from predator.venues.paper import PaperConfig
 
@@ -42,8 +43,12 @@ def _utc(value: str) -> datetime:
 
 def _params_json(text: str) -> dict[str, Any]:
     """``--params``: a JSON object, else a usage error (exit 2) saying so."""
+    def no_constant(name: str) -> Any:
+        raise click.BadParameter(f"{text!r} holds {name}, which is not a number in JSON (nor a value the database "
+                                 "stores); give finite numbers", param_hint="'--params'")
+
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=no_constant)
     except json.JSONDecodeError as e:
         raise click.BadParameter(f"{text!r} is not JSON ({e.msg} at character {e.pos}); give an object, e.g. "
                                  """'{"fast": 2, "slow": 6}'""", param_hint="'--params'") from None
@@ -57,31 +62,47 @@ def _symbols(value: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in value.split(",") if s.strip())
 
 
+def some_symbols(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback of a ``--symbols`` option: at least one comma-separated symbol, else a usage error (exit 2)
+    before anything is read or written (an empty list would run, or check, nothing)."""
+    if value is not None and not _symbols(value):
+        raise click.BadParameter(f"{value!r} names no symbol; give ccxt BASE/QUOTE symbols, e.g. BTC/USDT,ETH/USDT")
+    return value
+
+
 def _venue_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    # The fill model's settings, refused by click (exit 2) before anything is created when they cannot be meant:
+    # a fee, slippage or impact below 0 (the database refuses a negative fee on a fill, market.venue's fees are
+    # >= 0: a rebate is not modelled), a participation outside (0, 1], a reject rate outside [0, 1], a latency
+    # below 0, NaN or Infinity anywhere.
     options = [
         click.option("--venue", default="binance", show_default=True, help="Venue whose fees and candles are used."),
-        click.option("--maker-fee-bps", type=Decimal, default=None, help="Maker fee (default: the venue's tier)."),
+        click.option("--maker-fee-bps", type=NON_NEGATIVE, default=None,
+                     help="Maker fee, >= 0 (default: the venue's tier)."),
         click.option(
-            "--fee-bps", "taker_fee_bps", type=Decimal, default=None, help="Taker fee (default: the venue's tier)."
+            "--fee-bps", "taker_fee_bps", type=NON_NEGATIVE, default=None,
+            help="Taker fee, >= 0 (default: the venue's tier)."
         ),
-        click.option("--slippage-bps", type=Decimal, default=Decimal(2), show_default=True, help="Fixed slippage."),
+        click.option("--slippage-bps", type=NON_NEGATIVE, default=Decimal(2), show_default=True,
+                     help="Fixed slippage, >= 0."),
         click.option(
             "--impact-bps",
-            type=Decimal,
+            type=NON_NEGATIVE,
             default=Decimal(50),
             show_default=True,
-            help="Slippage per 100% of bar volume taken.",
+            help="Slippage per 100% of bar volume taken, >= 0.",
         ),
         click.option(
             "--participation",
-            type=Decimal,
+            type=FiniteNumber(0, 1, low_open=True),
             default=Decimal("0.1"),
             show_default=True,
-            help="Largest share of a bar's volume one order may take (1 = no limit).",
+            help="Largest share of a bar's volume one order may take, in (0, 1] (1 = no limit).",
         ),
-        click.option("--latency-ms", type=int, default=250, show_default=True),
-        click.option("--latency-jitter-ms", type=int, default=250, show_default=True),
-        click.option("--reject-rate", type=float, default=0.0, show_default=True),
+        click.option("--latency-ms", type=click.IntRange(0), default=250, show_default=True),
+        click.option("--latency-jitter-ms", type=click.IntRange(0), default=250, show_default=True),
+        click.option("--reject-rate", type=finite_float(0, 1), default=0.0, show_default=True,
+                     help="Share of orders the paper venue rejects, in [0, 1]."),
         click.option("--seed", type=int, default=7, show_default=True),
     ]
     for option in reversed(options):
@@ -303,7 +324,8 @@ _KEEP_RUNNING = click.option(
 
 @main.command()
 @click.option("--account", required=True, help="Paper account name (created on first use).")
-@click.option("--symbols", required=True, help="Comma-separated ccxt symbols, e.g. BTC/USDT,ETH/USDT.")
+@click.option("--symbols", required=True, callback=some_symbols,
+              help="Comma-separated ccxt symbols, e.g. BTC/USDT,ETH/USDT.")
 @click.option("--strategy", required=True, help="Entry-point name (trend, meanrev, sma_cross) or module:Class.")
 @click.option("--params", default="{}", help="Strategy parameters as JSON.")
 @click.option("--from", "start", required=True, help="First decision time (UTC), e.g. 2023-01-01.")
@@ -313,7 +335,8 @@ _KEEP_RUNNING = click.option(
     required=True,
     help="Last hour to close (UTC), e.g. 2024-01-01; the last decision is the hour before.",
 )
-@click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True, help="Initial principal (quote).")
+@click.option("--principal", type=POSITIVE, default=Decimal(10000), show_default=True,
+              help="Initial principal (quote), > 0.")
 @click.option("--risk-profile", default="default", show_default=True)
 @_venue_options
 @_preflight_options
@@ -420,12 +443,12 @@ def replay(account: str, start: str | None, end: str | None, keep: bool, progres
     from predator.runner.replay import replay as run_replay
 
     configure_logging()
-    check_replay(default_target(), account, _utc(start) if start else None, _utc(end) if end else None)
+    plan = check_replay(default_target(), account, _utc(start) if start else None, _utc(end) if end else None)
     with database_lost_exits("replay"):
         result = run_replay(
             default_target(),
             account,
-            _utc(start) if start else None,
+            plan.first_hour if start else None,  # a --from before the run's start is clamped to it
             _utc(end) if end else None,
             keep=keep,
             progress=progress,
@@ -449,14 +472,27 @@ def replay(account: str, start: str | None, end: str | None, keep: bool, progres
     sys.exit(0 if result.parity else 1)
 
 
+def _known_symbols(target: Any, venue: str, symbols: tuple[str, ...]) -> None:
+    """Every symbol an instrument of ``venue`` (whatever its quote), as the preflight of ``paper`` checks it:
+    PreflightNotFound (exit 5) naming an unknown venue, or a symbol that is not one (``BTCUSDT``: did you mean
+    BTC/USDT?)."""
+    from predator.runner.preflight import _check_symbols
+
+    quotes = tuple(sorted({sym.rsplit("/", 1)[-1] for sym in symbols}))
+    with target.connect("auditor") as conn:
+        _check_symbols(conn, venue, symbols, quotes[0], quotes)
+        conn.rollback()
+
+
 @main.command("check-strategy")
 @click.argument("name")
 @click.option("--params", default="{}", help="Strategy parameters as JSON.")
-@click.option("--symbols", default="BTC/USDT,ETH/USDT", show_default=True)
+@click.option("--symbols", default="BTC/USDT,ETH/USDT", show_default=True, callback=some_symbols)
 @click.option("--from", "start", default="2023-01-01", show_default=True)
 @click.option("--to", "end", default="2023-07-01", show_default=True)
 @click.option("--venue", default="binance", show_default=True)
-@click.option("--cuts", type=int, default=4, show_default=True, help="How many cut points to test.")
+@click.option("--cuts", type=click.IntRange(1), default=4, show_default=True,
+              help="How many cut points to test (>= 1).")
 def check_strategy(name: str, params: str, symbols: str, start: str, end: str, venue: str, cuts: int) -> None:
     """Look-ahead check: decisions on the full data must equal decisions on data cut at several points.
     Exit code 1 when a decision differs."""
@@ -468,10 +504,14 @@ def check_strategy(name: str, params: str, symbols: str, start: str, end: str, v
     from predator.strategies.base import ModelBacked, Strategy, load_strategy
 
     p = _params_json(params)
-    probe = load_strategy(name, p)
     s, e = _utc(start), _utc(end)
+    if s >= e:
+        raise click.BadParameter(f"--from {_hour(s)} is not before --to {_hour(e)}: the range holds no decision to "
+                                 "check; give --from before --to", param_hint="'--from'")
+    probe = load_strategy(name, p)
     warmup = timedelta(hours=int(getattr(probe, "warmup_bars", 500)) + 24)
     target = default_target()
+    _known_symbols(target, venue, _symbols(symbols))
     with target.connect("worker") as conn:
         market = MarketData.load(conn, venue, list(_symbols(symbols)), s - warmup, e + timedelta(hours=1))
         # A model strategy (issue 19 item 1) is checked as it trades: bound to its registered artefact, verified
@@ -547,7 +587,8 @@ def report(
                                 f"(predator paper --account {account} …)")
         s = _utc(start) if start else span.start
         e = _utc(end) if end else span.end
-    path = render(target, account, s, e, fmt=fmt, out_dir=Path(out_dir) if out_dir else None, gates=not no_gates)
+    out = writable_dir(Path(out_dir)) if out_dir else None
+    path = render(target, account, s, e, fmt=fmt, out_dir=out, gates=not no_gates)
     click.echo(f"report: {path}")
 
 
@@ -558,7 +599,7 @@ def report(
 @click.option("--strategy", default="trend", show_default=True)
 @click.option("--from", "start", default="2023-01-01", show_default=True)
 @click.option("--to", "end", default="2024-01-01", show_default=True)
-@click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True)
+@click.option("--principal", type=POSITIVE, default=Decimal(10000), show_default=True)
 def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) -> None:
     """The main job end to end: database up, migrate, load the real candles of 10 symbols, paper-trade the
     period from the principal, run the gates, verify the chains, replay, write the report, print a summary."""
@@ -696,23 +737,25 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
     "(predator keys add), after a forward burn-in, in the live_canary lane, only with --confirm-live.",
 )
 @click.option("--account", required=True)
-@click.option("--symbols", required=True)
+@click.option("--symbols", required=True, callback=some_symbols)
 @click.option("--strategy", required=True)
 @click.option("--params", default="{}")
 @click.option("--from", "start", required=True, help="First decision time (UTC).")
 @click.option("--to", "end", default="2099-01-01", show_default=True, help="Last decision time (UTC).")
-@click.option("--principal", type=Decimal, default=Decimal(10000), show_default=True)
+@click.option("--principal", type=POSITIVE, default=Decimal(10000), show_default=True)
 @click.option("--risk-profile", default="default", show_default=True)
 @click.option(
     "--speed",
-    type=float,
+    type=finite_float(0, low_open=True),
     default=None,
     help="Time warp: business time runs this many times faster than the wall clock, from --from.",
 )
 @click.option(
-    "--delay-minutes", type=int, default=1, show_default=True, help="Run the hour job this long after the hour."
+    "--delay-minutes", type=click.IntRange(0), default=1, show_default=True,
+    help="Run the hour job this long after the hour (>= 0)."
 )
-@click.option("--max-seconds", type=float, default=None, help="Stop after this many wall seconds.")
+@click.option("--max-seconds", type=finite_float(0, low_open=True), default=None,
+              help="Stop after this many wall seconds (> 0).")
 @click.option(
     "--feed",
     type=click.Choice(["stored", "sync"]),
@@ -724,9 +767,9 @@ def demo(account: str, strategy: str, start: str, end: str, principal: Decimal) 
 @click.option("--venue-url", default=None, help="Base URL of the venue's API for the sync (e.g. the emulator's "
               "http://127.0.0.1:8765). Default: the venue itself.")
 @click.option("--base-currency", default=None, hidden=True, help="The book's quote currency (an alias of --quote).")
-@click.option("--bar-wait-seconds", type=float, default=30.0, show_default=True,
+@click.option("--bar-wait-seconds", type=finite_float(0), default=30.0, show_default=True,
               help="With --feed sync: how long (wall) an hour waits for its bars before deciding nothing new.")
-@click.option("--poll-seconds", type=float, default=1.0, show_default=True,
+@click.option("--poll-seconds", type=finite_float(0, low_open=True), default=1.0, show_default=True,
               help="With --feed sync: how often (wall) the worker reads the venue's clock.")
 @click.option("--key-label", default="default", show_default=True,
               help="With --mode live: the stored key to trade with (predator keys add --venue V --label L).")
@@ -786,8 +829,8 @@ def run_cmd(
     log_path = configure_logging()
     # With --json, stdout carries only the hour objects; everything else goes to stderr.
     say: Callable[[str], None] = (lambda m: click.echo(m, err=True)) if json_lines else click.echo
-    feed = feed or ("stored" if speed else "sync")
-    if feed == "sync" and speed:
+    feed = feed or ("stored" if speed is not None else "sync")
+    if feed == "sync" and speed is not None:
         raise click.UsageError("--speed warps stored history; a run on live data keeps the venue's clock "
                                "(warp the emulator instead: predator emulate --clock warp:X)")
     given = _params_json(params)
@@ -822,7 +865,14 @@ def run_cmd(
     if feed == "sync":
         sync_job = SyncJob(target, config.venue.venue, symbols=config.feeds, url=venue_url)
         with database_lost_exits("run"):
-            first = start_feed(sync_job, warmup_bars=int(getattr(probe, "warmup_bars", 500)) + 48)
+            try:
+                first = start_feed(sync_job, warmup_bars=int(getattr(probe, "warmup_bars", 500)) + 48)
+            except ConfigurationError as e:
+                # The venue's markets could not be loaded: the venue failed (6), not the command line.
+                cause = e.__cause__
+                if isinstance(cause, VenueError) or type(cause).__module__.split(".")[0] == "ccxt":
+                    raise VenueError(str(e)) from e
+                raise
         say(f"{config.venue.venue}: {first.instruments} instruments stored; first sync:")
         for r in first.results:
             say(f"  {r.line()}")

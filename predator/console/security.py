@@ -85,7 +85,11 @@ def read_token(path: Path) -> str:
     if st.st_mode & 0o077:
         raise ConfigurationError(f"refused: the console token file {path} has mode {stat.S_IMODE(st.st_mode):04o}; "
                                  f"it must be readable by its owner only: chmod 600 {path}")
-    token = path.read_text().strip()
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"refused: the console token file {path} is not a text file (UTF-8); write a new "
+                                 f"one (rm {path}; predator serve --init-token)") from None
     if len(token) < MIN_TOKEN_LENGTH or any(c.isspace() for c in token):
         raise ConfigurationError(f"refused: the console token in {path} is shorter than {MIN_TOKEN_LENGTH} characters "
                                  f"or holds white space; write a new one (rm {path}; predator serve --init-token)")

@@ -356,11 +356,16 @@ def check_replay(target: Target, account: str, start: datetime | None = None,
         raise PreflightError(
             f"account {account} is a {existing.mode} account at {existing.venue}, but its run {run.run_id} is "
             f"{config.mode} at {config.venue.venue}: it cannot be replayed")
-    first = start or config.start
-    last = min(end or last_closed, last_closed, config.end)
+    for name, value in (("--from", start), ("--to", end)):
+        if value is not None and (value.minute or value.second or value.microsecond):
+            raise PreflightError(f"{name} {value.isoformat()} is not on the hour: a replay compares whole UTC hours "
+                                 f"(e.g. {_t(value.replace(minute=0, second=0, microsecond=0))})")
     if start is not None and end is not None and start > end:
         raise PreflightError(f"--from {_t(start)} is after --to {_t(end)}: the range holds no hour; "
                              "give --from before --to")
+    # A range reaching outside the run is clamped to it; one wholly outside holds nothing to compare.
+    first = max(start or config.start, config.start)
+    last = min(end or last_closed, last_closed, config.end)
     if first > last:
         raise PreflightNotFound(f"nothing to replay between {_t(first)} and {_t(last)}: account {account} closed "
                              f"hours {_t(config.start)} .. {_t(min(last_closed, config.end))}")

@@ -148,6 +148,31 @@ class ModelBacked(Protocol):
     def bind(self, registered: Any) -> None: ...
 
 
+def require_int(name: str, value: object, minimum: int = 1) -> None:
+    """A strategy parameter that must be a whole number >= ``minimum`` (a window in bars); ValueError naming
+    it otherwise (:func:`load_strategy` turns it into a StrategyParametersError, exit 2 at the command line)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+
+
+def require_number(name: str, value: object, low: float | None = None, high: float | None = None, *,
+                   low_open: bool = False, high_open: bool = False) -> None:
+    """A strategy parameter that must be a finite number within ``[low, high]`` (an open end with
+    ``low_open``/``high_open``; None: unbounded); ValueError naming it and its range otherwise."""
+    import math
+
+    bounds = " and ".join(
+        [f"{'>' if low_open else '>='} {low}"] * (low is not None) + [f"{'<' if high_open else '<='} {high}"]
+        * (high is not None))
+    ok = not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    if ok:
+        number = float(value)  # type: ignore[arg-type]
+        ok = not ((low is not None and (number < low or (low_open and number == low)))
+                  or (high is not None and (number > high or (high_open and number == high))))
+    if not ok:
+        raise ValueError(f"{name} must be a finite number{' ' + bounds if bounds else ''}, got {value!r}")
+
+
 def hold_expiry(ts: datetime, hours: int = 1) -> datetime:
     """Default expiry of a signal: the end of the next hour."""
     return ts + timedelta(hours=hours)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from predator.strategies import indicators
-from predator.strategies.base import Context, History, Signal, hold_expiry
+from predator.strategies.base import Context, History, Signal, hold_expiry, require_int, require_number
 from predator.strategies.sizing import meets_minimums, quantity_for_weight, target_weight
 
 
@@ -35,6 +35,16 @@ class MeanReversion:
     max_weight: float = 0.15
     reduce_above: float = 1.6
     name: str = field(default="meanrev", init=False)
+
+    def __post_init__(self) -> None:
+        for window in ("window", "rsi_window", "vol_window"):
+            require_int(window, getattr(self, window))
+        require_number("k", self.k, 0, low_open=True)
+        require_number("rsi_entry", self.rsi_entry, 0, 100)
+        require_number("rsi_exit", self.rsi_exit, 0, 100)
+        require_number("vol_target", self.vol_target, 0, low_open=True)
+        require_number("max_weight", self.max_weight, 0, 1, low_open=True)
+        require_number("reduce_above", self.reduce_above, 0, low_open=True)
 
     @property
     def warmup_bars(self) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from predator.strategies import indicators
-from predator.strategies.base import Context, History, Signal, hold_expiry
+from predator.strategies.base import Context, History, Signal, hold_expiry, require_int, require_number
 from predator.strategies.sizing import meets_minimums, quantity_for_weight, target_weight
 
 
@@ -38,6 +38,19 @@ class TrendFollower:
     reduce_above: float = 1.6
     entry: str = "cross"
     name: str = field(default="trend", init=False)
+
+    def __post_init__(self) -> None:
+        for window in ("fast", "slow", "vol_window"):
+            require_int(window, getattr(self, window))
+        if not self.fast < self.slow:
+            raise ValueError(f"need 0 < fast < slow, got fast={self.fast} slow={self.slow}")
+        require_number("vol_target", self.vol_target, 0, low_open=True)
+        require_number("max_weight", self.max_weight, 0, 1, low_open=True)
+        require_number("max_vol", self.max_vol, 0, low_open=True)
+        require_number("band", self.band, 0)
+        require_number("reduce_above", self.reduce_above, 0, low_open=True)
+        if self.entry not in ("cross", "regime"):
+            raise ValueError(f"entry must be 'cross' or 'regime', got {self.entry!r}")
 
     @property
     def warmup_bars(self) -> int:
