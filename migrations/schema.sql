@@ -12195,6 +12195,11 @@ DECLARE
 BEGIN
     CASE p_scope
         WHEN 'global' THEN
+            IF coalesce(btrim(p_target), '') NOT IN ('', '*') THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD012',
+                    MESSAGE = format('a global scope takes no target: %L names an account, a lane or a strategy', p_target),
+                    HINT = 'Pass the scope with the target (account, lane or strategy), or leave the target out for a global halt or resume.';
+            END IF;
             RETURN QUERY SELECT 'global'::text, '*'::text, 0;
         WHEN 'lane' THEN
             IF p_target NOT IN ('paper', 'live_canary', 'live_promoted') OR p_target IS NULL THEN

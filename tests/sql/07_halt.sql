@@ -6,7 +6,7 @@
 -- (account, lane, strategy) cover only their scope. The worker and the auditor cannot halt or resume (42501).
 BEGIN;
 \i tests/sql/helpers/fixtures.sql
-SELECT plan(43);
+SELECT plan(45);
 
 SELECT pg_temp.load_bars('BTC/USDT', '2024-01-01T00:00:00Z', array_fill(100, ARRAY[24])::numeric[]) AS bars \gset
 SELECT pg_temp.new_account('h1') AS h1, pg_temp.new_account('h2') AS h2 \gset
@@ -72,6 +72,9 @@ SELECT throws_ok($$SELECT api.halt('pgtap', 'galaxy')$$, 'PD012', NULL, 'an unkn
 SELECT throws_ok($$SELECT api.halt('pgtap', 'lane', 'moon')$$, 'PD012', NULL, 'an unknown lane is refused (PD012)');
 SELECT throws_ok($$SELECT api.halt('pgtap', 'account', 'nobody')$$, 'PD011', NULL, 'an unknown account is refused (PD011)');
 SELECT throws_ok($$SELECT api.halt('pgtap', 'strategy', 'h1/nostrategy')$$, 'PD011', NULL, 'an unknown strategy is refused (PD011)');
+SELECT throws_ok($$SELECT api.halt('pgtap', 'global', 'h1')$$, 'PD012', NULL,
+                 'a global halt with a target is refused (PD012): the target without its scope named one account');
+SELECT throws_ok($$SELECT api.resume('pgtap', 'global', 'h1')$$, 'PD012', NULL, '... and so is such a resume');
 SELECT is((SELECT count(*) FROM risk.halt_state WHERE active), 0::bigint, 'none of the refused halts halted anything');
 
 -- Scoped halts cover only their scope ----------------------------------------------------------------------------

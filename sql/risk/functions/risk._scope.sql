@@ -1,5 +1,6 @@
 -- risk._scope(p_scope text, p_target text) -> (scope_kind, scope_key, book_id)
--- Normalises a halt scope: global (target ignored), account (target = account name), lane (target =
+-- Normalises a halt scope: global (no target: NULL, '' or '*'; any other target is refused, PD012, since a target
+-- given without its scope would otherwise halt or resume everything), account (target = account name), lane (target =
 -- paper|live_canary|live_promoted), strategy (target = 'account/strategy'). PD012/PD011 on bad input.
 CREATE OR REPLACE FUNCTION risk._scope(p_scope text, p_target text)
 RETURNS TABLE (scope_kind text, scope_key text, book_id integer)
@@ -11,6 +12,11 @@ DECLARE
 BEGIN
     CASE p_scope
         WHEN 'global' THEN
+            IF coalesce(btrim(p_target), '') NOT IN ('', '*') THEN
+                RAISE EXCEPTION USING ERRCODE = 'PD012',
+                    MESSAGE = format('a global scope takes no target: %L names an account, a lane or a strategy', p_target),
+                    HINT = 'Pass the scope with the target (account, lane or strategy), or leave the target out for a global halt or resume.';
+            END IF;
             RETURN QUERY SELECT 'global'::text, '*'::text, 0;
         WHEN 'lane' THEN
             IF p_target NOT IN ('paper', 'live_canary', 'live_promoted') OR p_target IS NULL THEN
