@@ -73,12 +73,16 @@ def secrets_cmd() -> None:
 @click.option("--to", "revision", default="head", help="Target revision (head, a revision id, or base).")
 def migrate_cmd(revision: str) -> None:
     """Apply the alembic migrations (and the current sql/ definitions at head)."""
+    known = migrate.revisions()
+    if revision not in ("head", "base", *known):
+        raise click.BadParameter(f"no migration {revision!r}: give head, base or one of {known[0]}..{known[-1]}",
+                                 param_hint="--to")
     target = default_target()
     current = migrate.current_revision(target)
     if revision == "base":
         migrate.downgrade(target, "base")
-    elif current is not None and revision != "head" and revision < current:
-        migrate.downgrade(target, revision)
+    elif current in known and revision != "head" and known.index(revision) < known.index(current):
+        migrate.downgrade(target, revision)  # by position in the chain, not by comparing ids as strings
     else:
         migrate.upgrade(target, revision)
     click.echo(f"database {target.dbname} at revision {migrate.current_revision(target) or 'base'}")

@@ -215,6 +215,14 @@ def alembic_head_revision() -> str:
     return head
 
 
+def revisions() -> list[str]:
+    """Every revision of ``migrations/versions``, oldest first (alembic's walk from head down to base)."""
+    from alembic.script import ScriptDirectory
+
+    walked = [s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions("base", "heads")]
+    return list(reversed(walked))
+
+
 def head_revision() -> str:
     """The head revision of ``migrations/versions``: alembic's answer (:func:`alembic_head_revision`), kept in
     ``PREDATOR_HOME/cache/migrations-head`` with the fingerprint of the scripts it came from

@@ -327,3 +327,14 @@ def test_an_unreachable_venue_is_exit_6_and_sync_json_stays_json(cli: CliRunner,
                             "2023-03-01", "--venue-url", "http://127.0.0.1:1", "--max-seconds", "5"), exits.VENUE)
     assert "could not load the venue's markets" in line, line
     assert _accounts(market_db) == 0
+
+
+# M15: migrate --to an unknown revision was an internal error, and revisions were compared as strings.
+def test_migrate_to_an_unknown_revision_is_bad_usage_and_revisions_are_ordered_by_the_chain(cli: CliRunner) -> None:
+    from predator.db import migrate
+
+    for revision in ("nosuchrev", "48", "0"):
+        line = _refused(_invoke(cli, "migrate", "--to", revision), exits.USAGE)
+        assert f"no migration '{revision}'" in line, line
+    known = migrate.revisions()
+    assert known[0] == "0001" and known[-1] == migrate.head_revision() and len(known) == len(set(known))
