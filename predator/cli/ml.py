@@ -54,7 +54,9 @@ def ml() -> None:
 
 
 @ml.command("train")
-@click.option("--family", default="lgbm_tb", show_default=True, help="The model family (its trials: LGBM_TB_TRIALS).")
+@click.option("--family", type=click.Choice(["lgbm_tb"]), default="lgbm_tb", show_default=True,
+              help="The model family (its trials: LGBM_TB_TRIALS; the only family shipped, so a typo is refused"
+                   " rather than registered as a new family).")
 @click.option("--venue", default="binance", show_default=True)
 @click.option("--symbols", default="BTC/USDT,ETH/USDT", show_default=True, help="Comma-separated symbols.")
 @click.option("--scope", "scopes", multiple=True,
@@ -224,7 +226,9 @@ def _fig(value: object) -> str:
 
 @ml.command("retrain")
 @click.option("--scope", default="global", show_default=True, help="A symbol (per-coin model) or 'global'.")
-@click.option("--family", default="lgbm_tb", show_default=True, help="The model family (its trials: LGBM_TB_TRIALS).")
+@click.option("--family", type=click.Choice(["lgbm_tb"]), default="lgbm_tb", show_default=True,
+              help="The model family (its trials: LGBM_TB_TRIALS; the only family shipped, so a typo is refused"
+                   " rather than registered as a new family).")
 @click.option("--venue", default="binance", show_default=True)
 @click.option("--symbols", default="BTC/USDT,ETH/USDT", show_default=True, help="Comma-separated symbols.")
 @click.option("--hours", type=click.IntRange(200, 200_000), default=24 * 730, show_default=True,

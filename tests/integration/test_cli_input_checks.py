@@ -338,3 +338,10 @@ def test_migrate_to_an_unknown_revision_is_bad_usage_and_revisions_are_ordered_b
         assert f"no migration '{revision}'" in line, line
     known = migrate.revisions()
     assert known[0] == "0001" and known[-1] == migrate.head_revision() and len(known) == len(set(known))
+
+
+# M17: ml train/retrain --family took any text, and a typo registered models under a new family for good.
+@pytest.mark.parametrize("command", [["ml", "train"], ["ml", "retrain", "--once"]])
+def test_ml_family_is_one_the_code_trains(cli: CliRunner, command: list[str]) -> None:
+    result = _invoke(cli, *command, "--family", "nosuch")
+    assert result.exit_code == exits.USAGE and "'nosuch' is not 'lgbm_tb'" in result.output, result.output
