@@ -26,6 +26,7 @@ masked by :func:`predator.redaction.redact`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import psycopg
@@ -44,6 +45,9 @@ INTERNAL = 70
 #: SQLSTATE classes of a connection that failed or went away: 08 connection exception, 57P01-57P03 the server
 #: shutting down or not accepting connections, 53 insufficient resources (too many connections).
 _UNREACHABLE_PREFIXES = ("08", "57P", "53")
+#: libpq's refusal of a connection to a database the server does not have (SQLSTATE 3D000 on the server side, but a
+#: refused connection reaches psycopg without a SQLSTATE: only the server's FATAL message, lc_messages = C).
+_NO_DATABASE = re.compile(r'database "([^"]+)" does not exist')
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,10 @@ def classify(exc: BaseException) -> Failure | None:
         sqlstate = exc.sqlstate or ""
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) and (
                 not sqlstate or sqlstate.startswith(_UNREACHABLE_PREFIXES)):
+            missing = _NO_DATABASE.search(str(exc))
+            if missing is not None:  # the server answered: not unreachable, and running the command again won't help
+                return Failure(NOT_FOUND, f"the server has no database {missing.group(1)}: check --database or "
+                                          "PREDATOR_DSN (predator db status shows the one in use)")
             return _unreachable(_first_line(str(exc), "connection lost"))
         if sqlstate:
             return _refusal(errors.from_psycopg(exc))

@@ -345,3 +345,10 @@ def test_migrate_to_an_unknown_revision_is_bad_usage_and_revisions_are_ordered_b
 def test_ml_family_is_one_the_code_trains(cli: CliRunner, command: list[str]) -> None:
     result = _invoke(cli, *command, "--family", "nosuch")
     assert result.exit_code == exits.USAGE and "'nosuch' is not 'lgbm_tb'" in result.output, result.output
+
+
+# L4: a database name the server does not have was reported as an unreachable server (3, "run it again").
+def test_a_database_the_server_does_not_have_is_not_found(cli: CliRunner, tmp_path: Path) -> None:
+    line = _refused(_invoke(cli, "backup", "dump", "--database", "cf_no_such_db", "--out", str(tmp_path / "d")),
+                    exits.NOT_FOUND)
+    assert "the server has no database cf_no_such_db" in line, line
