@@ -119,6 +119,85 @@ class VenueRelay:
             return None
         return balances, open_orders
 
+    def observe_as_of(
+        self, conn: psycopg.Connection[Any], t: datetime, events: Sequence[VenueEvent] = ()
+    ) -> tuple[Mapping[str, Decimal], list[str]] | None:
+        """The venue's balances (per currency, totals) and open client order ids as they were at ``t`` (UTC, the
+        business time the book is reconciled at), or None when the venue cannot be reached: what
+        ``api.reconcile`` at ``t`` compares with the book as of ``t`` (docs/live.md, "Reconciling like with like").
+
+        A simulated venue (paper, replay, backtest) stands at ``t`` already: this is :meth:`observe`, unchanged
+        (the same venue calls, the same rows and hashes). A venue on its own clock has gone on trading since
+        ``t``: its balances and open orders are observed now, then the account's own trades (those naming a
+        client order id) executed at or after ``t`` and no later than the observation (the local wall clock
+        right after it) are fetched and taken back out of what was observed:
+
+        * balances: a buy gives back its amount (base units) and takes back its cost (amount × price, quote
+          units); a sell the reverse; the fee goes back to the currency it was charged in (base, quote or a
+          third currency such as BNB);
+        * open orders: a book order that was open at ``t`` and that such a trade filled completely (or that
+          ended after a fill since ``t``) is no longer listed open by the venue: it is added back.
+
+        These trades are not recorded here: the hour ``t`` counts no fill at or after ``t``; the next hour's poll
+        (:meth:`_poll`, which overlaps) relays them. Trades the book already holds are not taken out.
+
+        ``events``: the hour's venue events collected before ``t`` and recorded with the reconciliation, in the
+        same transaction (:meth:`collect`); an order they acknowledge counts as open at ``t`` although the book
+        read here still holds it as ``new``, and an order they cancel or expire does not. The book is read first
+        (in the caller's transaction if one is open; otherwise the read is committed before the venue is asked,
+        as in :meth:`_poll`)."""
+        if isinstance(self.venue, SimulatedVenue):
+            return self.observe()
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        book = {o.client_order_id: o for o in reads.live_orders(conn, self.account)}
+        recorded = reads.recorded_trade_ids(conn, self.account, t)
+        if idle:
+            conn.commit()  # the read only: a venue that cannot be reached must not leave it open
+        observed = self.observe()
+        if observed is None:
+            return None
+        observed_at = seams.wall_now()
+        try:
+            # A second early: a venue whose history starts after (not at) the time asked (Kraken's ``start`` is
+            # exclusive) still lists a trade made at T itself; the filter below keeps those at or after T.
+            since = self.call(self.venue.trades_since, t - timedelta(seconds=1))
+        except TransientVenueError as exc:
+            self.log.warning("venue_unreachable", hour=t.isoformat(), error=str(exc))
+            return None
+        trades = list({(str(tr.symbol), tr.trade_id): tr for tr in since  # each trade once, by its id
+                       if tr.client_order_id not in ("", "None") and t <= tr.ts <= observed_at
+                       and (str(tr.symbol), tr.trade_id) not in recorded}.values())
+        if not trades:
+            return observed
+        balances: dict[str, Decimal] = dict(observed[0])
+        open_orders = list(observed[1])
+        opened = {o for o, b in book.items() if b.status in ("open", "partially_filled")}
+        opened |= {ev.client_order_id for ev in events if ev.kind in ("acknowledged", "fill")}
+        opened -= {ev.client_order_id for ev in events if ev.kind in ("canceled", "expired")}
+        reversed_: list[str] = []
+        for tr in trades:
+            order = book.get(tr.client_order_id)
+            side = tr.side or (order.side if order is not None else None)
+            symbol = tr.symbol or (order.symbol if order is not None else None)
+            if side not in ("buy", "sell") or symbol is None or "/" not in symbol:
+                self.log.warning("trade_not_reversible", hour=t.isoformat(), trade_id=tr.trade_id,
+                                 client_order_id=tr.client_order_id, symbol=symbol, side=side)
+                continue
+            base, quote = symbol.split("/", 1)
+            quote = quote.split(":", 1)[0]
+            cost = tr.amount * tr.price
+            sign = Decimal(1) if side == "buy" else Decimal(-1)
+            balances[base] = balances.get(base, Decimal(0)) - sign * tr.amount
+            balances[quote] = balances.get(quote, Decimal(0)) + sign * cost
+            if tr.fee and tr.fee_currency:
+                balances[tr.fee_currency] = balances.get(tr.fee_currency, Decimal(0)) + tr.fee
+            reversed_.append(tr.client_order_id)
+        restored = sorted({c for c in reversed_ if c in opened} - set(open_orders))
+        open_orders.extend(restored)
+        self.log.info("reconciled_as_of", hour=t.isoformat(), trades_reversed=len(reversed_),
+                      orders_restored=restored, observed_at=observed_at.isoformat())
+        return balances, open_orders
+
     def collect(self, conn: psycopg.Connection[Any], t: datetime) -> tuple[list[VenueEvent], list[VenueTransfer]]:
         """What happened at the venue before ``t``: its events (a simulated venue is advanced to ``t``; a
         real one is polled) and its transfers. Empty when the venue cannot be reached."""

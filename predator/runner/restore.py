@@ -64,10 +64,14 @@ def restore_venue(conn: psycopg.Connection[Any], venue: Venue, account: str) -> 
 
 
 def startup_reconciliation(conn: psycopg.Connection[Any], relay: VenueRelay, account: str, start: datetime) -> None:
-    """On every start, compare the book with the venue before anything new is sent."""
+    """On every start, compare the book with the venue before anything new is sent. The book stands at the last
+    closed hour (``start`` when none closed yet); a venue on its own clock has gone on trading since, so what it
+    holds is taken back to that hour first (:meth:`VenueRelay.observe_as_of`: its trades since then reversed, the
+    orders they ended listed open again), and the next hour's poll relays those trades. A simulated venue was
+    restored to the book and is observed as it is."""
     last = reads.last_closed_hour(conn, account)
     conn.commit()
-    observed = relay.observe()
+    observed = relay.observe_as_of(conn, last or start)
     if observed is None:
         return
     balances, open_orders = observed

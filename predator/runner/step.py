@@ -2,8 +2,9 @@
 
 1. **venue**: what happened at the venue before T (fills, cancels, expiries, transfers) is relayed through
    ``api.record_fill`` / ``api.record_order_event`` / ``api.record_venue_transfer``;
-2. **reconcile**: the venue's balances and open orders are compared with the book in ``api.reconcile``
-   (a mismatch halts globally); venue health is reported (``api.record_venue_health``);
+2. **reconcile**: the venue's balances and open orders as of T (a venue on its own clock with its trades since T
+   reversed, :meth:`VenueRelay.observe_as_of`) are compared with the book in ``api.reconcile`` (a mismatch halts
+   globally); venue health is reported (``api.record_venue_health``);
 3. **close the hour**: ``api.close_hour`` writes the hourly state and the hashes of the hour's inputs and
    outputs — steps 1–3 go to the database in one round trip and one transaction;
 4. **signals**: the strategy sees, per symbol, only bars closed by T (:mod:`predator.runner.market`), the
@@ -246,7 +247,9 @@ class HourStep:
         c, conn, relay = self.config, self.conn, self.relay
         calls: list[api.Call[Any]] = [relay.event_call(e) for e in events]
         calls.extend(relay.transfer_calls(transfers))
-        observed = relay.observe()
+        # The venue as it was at t (a venue on its own clock: its trades since t taken back out; docs/live.md,
+        # "Reconciling like with like"), compared with the book as of t.
+        observed = relay.observe_as_of(conn, t, events)
         if observed is not None:
             calls.append(
                 api.reconcile_call(
