@@ -23,6 +23,7 @@ from predator.cli.gates import _connect, _UtcTime
 from predator.cli.params import writable_dir, writable_file
 from predator.db import anchors as anchors_db
 from predator.db import audit as db_audit
+from predator.db import reads
 from predator.db.connection import default_target
 
 
@@ -57,8 +58,7 @@ def export(dsn: str | None, account: str, start: datetime | None, end: datetime 
         try:
             pkg = audit_export.build(conn, account, start, end)
         except audit_export.UnknownAccount:
-            raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
-                                     param_hint="--account") from None
+            raise reads.unknown_account(conn, account) from None
     digest = audit_export.write(pkg, out)
     click.echo(f"{out}: {len(pkg.files) + 1} files, {pkg.rows} chained rows in {pkg.chains} chains,"
                f" gates {'PASS' if pkg.manifest['gates_passed'] else 'FAIL'}")
@@ -150,8 +150,7 @@ def reconstruct_cmd(dsn: str | None, account: str | None, show_rows: int) -> Non
     mismatch (docs/audit.md, "Reconstruction")."""
     with _connect(dsn) as conn:
         if account is not None and db_audit.book_id(conn, account) is None:
-            raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
-                                     param_hint="--account")
+            raise reads.unknown_account(conn, account)
         results, errors = reconstruct.run(conn, account)
     text, passed = reconstruct.report(results, errors, show_rows)
     click.echo(f"scope: {'account ' + account if account else 'every account'}")

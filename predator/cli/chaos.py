@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from predator import seams
 from predator.cli import main
-from predator.cli.trading import database_lost_exits
+from predator.cli.trading import _utc, database_lost_exits
 from predator.db.connection import default_target
 from predator.logs import configure_logging
 
@@ -45,18 +44,19 @@ def chaos() -> None:
 def run_cmd(campaign: int, seed: int | None, days: int | None, symbols: str, start: str, workdir: Path | None,
             no_replay: bool, check_hours: int, serial_checks: bool, save_failing_seed: Path | None) -> None:
     """Run a campaign: exit 0 when every check passed, 1 when one failed (the seed is printed first)."""
-    from datetime import UTC
-
     from predator import config
     from predator.chaos.campaign import Campaign, summary_lines
     from predator.chaos.metrics import store
 
+    begin = _utc(start)  # a usage error (2) before the seed is drawn or anything runs
+    if begin.minute or begin.second or begin.microsecond:
+        raise click.BadParameter(f"{start!r} is not on the hour: a run decides on whole UTC hours (e.g. "
+                                 f"{begin:%Y-%m-%dT%H}:00Z)", param_hint="'--from'")
     configure_logging()
     if seed is None:
         seed = seams.session_seed()
     click.echo(f"chaos seed: {seed}")
     target = default_target()
-    begin = datetime.fromisoformat(start).replace(tzinfo=UTC)
     run = Campaign(target, campaign, seed, days, tuple(s.strip() for s in symbols.split(",") if s.strip()), begin,
                    workdir or config.home() / "chaos", say=click.echo,
                    replay=not no_replay, check_hours=check_hours, overlap_checks=not serial_checks)

@@ -89,9 +89,9 @@ def _check_feeds(conn: psycopg.Connection[Any], venue: str | None, symbols: Sequ
 
 def _stored(conn: psycopg.Connection[Any], venue: str | None, symbol: str) -> bool:
     """Whether any candle of ``symbol`` is stored (at ``venue``; None: at any venue)."""
-    row = conn.execute("SELECT EXISTS (SELECT 1 FROM api.candles WHERE (%(v)s::text IS NULL OR venue = %(v)s)"
-                       " AND symbol = %(s)s)", {"v": venue, "s": symbol}).fetchone()
-    return bool(row and row[0])
+    from predator.db import market_api
+
+    return market_api.candles_stored(conn, symbol, venue)
 
 
 def _check_range(start: datetime | None, end: datetime | None) -> None:
@@ -169,7 +169,9 @@ def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, int
                 bar.write(f"error: {prefix}{text}", file=sys.stderr)
                 continue
             bar.write(outcome.accounting_line())
-            loaded_feeds.add((outcome.feed.venue, outcome.feed.symbol))
+            r = outcome.result
+            if r.loaded + r.duplicate + r.corrected:  # some of its candles are stored (not all quarantined)
+                loaded_feeds.add((outcome.feed.venue, outcome.feed.symbol))
             for k in totals:
                 totals[k] += getattr(outcome.result, k)
     finally:
@@ -184,7 +186,8 @@ def load_cmd(paths: tuple[Path, ...], venue: str | None, symbol: str | None, int
 
 
 def _warn_no_instrument(target: Target, feeds: set[tuple[str, str]]) -> None:
-    """One warning line per loaded feed whose symbol is not an instrument of its venue: a run refuses it."""
+    """One warning line per feed with candles stored by this load whose symbol is not an instrument of its venue:
+    a run refuses it."""
     if not feeds:
         return
     with target.connect("auditor") as conn:

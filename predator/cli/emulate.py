@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from predator.cli import main
-from predator.emulator import ApiKey, Clock, FaultPlan, Settings, client_urls, serve
+from predator.emulator import ApiKey, Clock, FaultPlan, Settings, client_urls, listen, serve
 from predator.emulator.faults import FaultPlanError
 from predator.errors import ConfigurationError
 from predator.venues.paper import PaperConfig
@@ -77,9 +77,11 @@ def emulate(venue: str, port: int, host: str, clock_spec: str, start: str | None
                             paper=PaperConfig(venue=venue, seed=seed), host=host, port=port)
     except ValueError as e:
         raise ConfigurationError(str(e)) from e
-    base = f"http://{host}:{port}"
+    sock = listen(settings)  # bound first: the URL printed is the port clients reach (--port 0: the one chosen)
+    bound = sock.getsockname()[1]
+    base = f"http://{host}:{bound}"
     click.echo(f"emulated {venue} on {base} (clock {clock.describe()}, now {clock.now().isoformat()})")
     click.echo(f"api key: {key.key}")
     click.echo(f"secret:  {key.secret}")
     click.echo(f"ccxt:    exchange.urls['api'] = {client_urls(venue, base)}")
-    serve(settings)
+    serve(settings, sock=sock)

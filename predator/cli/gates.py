@@ -13,7 +13,7 @@ import psycopg
 from predator import anchors, gates
 from predator.cli import main
 from predator.db import anchors as anchors_db
-from predator.db import audit
+from predator.db import audit, reads
 from predator.db.connection import connect_dsn, default_target
 
 
@@ -83,8 +83,7 @@ def validate(dsn: str | None, directory: Path, show_rows: int, account: str | No
     not_recorded: str | None = None
     with _connect(dsn) as conn:
         if account is not None and audit.book_id(conn, account) is None:
-            raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
-                                     param_hint="--account")
+            raise reads.unknown_account(conn, account)
         results = None
         if incremental or record:
             try:
@@ -139,8 +138,7 @@ def verify(dsn: str | None, account: str | None, anchor_file: Path | None) -> No
         if account is not None:
             book = audit.book_id(conn, account)
             if book is None:
-                raise click.BadParameter(f"no account named {account!r} (the view api.accounts lists them)",
-                                         param_hint="--account")
+                raise reads.unknown_account(conn, account)
         result = gates.verify(conn, book)
         checked = None
         if anchor_list is not None:

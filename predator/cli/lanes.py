@@ -15,10 +15,30 @@ from typing import Any
 import click
 
 from predator.cli import main
-from predator.db import api, lanes_reads
+from predator.db import api, lanes_reads, reads
 from predator.db.connection import default_target
+from predator.errors import NotFoundError
 
 _LANES = click.Choice(["paper", "live_canary", "live_promoted"])
+
+
+class SessionId(click.ParamType[int]):
+    """A session id as the commands print it (``SES-3``) or as its number (``3``); anything else is a usage error
+    (exit 2). Whether the session exists is the database's answer (PD011, exit 5)."""
+
+    name = "SES-N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        digits = text[4:] if text[:4].upper() == "SES-" else text
+        if digits.isascii() and digits.isdigit() and 0 < int(digits) < 2**63:
+            return int(digits)
+        self.fail(f"{value!r} is not a session id: give SES-N or N, e.g. SES-3 (predator sessions list)", param, ctx)
+
+
+_SESSION = SessionId()
 
 
 def _amount(value: Decimal | None, places: int = 2) -> str:
@@ -92,6 +112,8 @@ def sessions() -> None:
 def list_sessions(account: str | None, lane: str | None, active: bool) -> None:
     """Sessions, newest first, with status, allocation, utilisation, evidence and envelope."""
     with default_target().connect("auditor") as conn:
+        if account is not None:
+            reads.require_account(conn, account)
         rows = lanes_reads.sessions(conn, account=account, lane=lane, include_ended=not active)
     if not rows:
         click.echo("no sessions")
@@ -108,13 +130,13 @@ def list_sessions(account: str | None, lane: str | None, active: bool) -> None:
 
 
 @sessions.command("show")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=_SESSION)
 def show(session_id: int) -> None:
     """One session: its figures, its events and its incidents."""
     with default_target().connect("auditor") as conn:
         s = lanes_reads.session(conn, session_id)
         if s is None:
-            raise click.UsageError(f"no session SES-{session_id} (predator sessions list)")
+            raise NotFoundError(f"unknown session SES-{session_id} (predator sessions list shows them)")
         events = lanes_reads.session_events(conn, session_id)
         incidents = lanes_reads.session_incidents(conn, session_id)
     click.echo(f"{s.session} {s.status}: {s.account}{'/' + s.strategy if s.strategy else ''} in {s.lane} "
@@ -149,7 +171,7 @@ def schedule(account: str, allocation: Decimal, strategy: str | None, planned_en
 
 def _move(name: str, call: Callable[[Any, int, str], str], help_text: str) -> None:
     @sessions.command(name, help=help_text)
-    @click.argument("session_id", type=int)
+    @click.argument("session_id", type=_SESSION)
     @click.option("--reason", required=True)
     def command(session_id: int, reason: str) -> None:
         with default_target().connect("operator") as conn, conn.transaction():
@@ -169,7 +191,7 @@ _move("demote", api.demote_session,
 
 
 @sessions.command("promote")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=_SESSION)
 @click.option("--allocation", type=Decimal, required=True, help="The promoted session's allocation.")
 @click.option("--reason", required=True)
 def promote(session_id: int, allocation: Decimal, reason: str) -> None:

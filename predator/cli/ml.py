@@ -284,7 +284,8 @@ def retrain_cmd(scope: str, family: str, venue: str, symbols: str, hours: int, e
     if recent_hours >= hours or holdout_hours >= hours:
         raise click.UsageError("--recent-hours and --holdout-hours must be shorter than the window (--hours)")
     at = _when(end) if end is not None else None
-    trigger = None if once else _cron(cron_expr, cron)
+    schedule = _cron(cron_expr, cron)  # checked with --once too: a bad --cron is bad input whether or not it is used
+    trigger = None if once else schedule
     target = default_target()
     loaded: dict[str, Dataset] = {}
 
@@ -356,7 +357,8 @@ def _cron(expression: str, make: Callable[[str], BaseTrigger]) -> BaseTrigger:
     try:
         return make(expression)
     except ValueError as e:
-        raise click.BadParameter(f"--cron {expression!r}: {e}") from None
+        raise click.BadParameter(f"{expression!r} is not a crontab expression ({e}); give five fields, minute hour "
+                                 "day month weekday, in UTC, e.g. '10 0 * * *'", param_hint="'--cron'") from None
 
 
 @ml.command("list")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import click
 
 from predator.cli import main
-from predator.db import api, notify, ops_reads
+from predator.db import api, notify, ops_reads, reads
 from predator.db.connection import default_target
 
 _TARGETS = {"account": "an account name", "lane": "paper, live_canary or live_promoted",
@@ -106,6 +106,8 @@ def kill(reason: str, flatten: bool) -> None:
 def incidents(show_all: bool, account: str | None) -> None:
     """List incidents (open and acknowledged by default)."""
     with default_target().connect("auditor") as conn:
+        if account is not None:
+            reads.require_account(conn, account)
         rows = ops_reads.incidents(conn, include_resolved=show_all, account=account)
     if not rows:
         click.echo("no incidents")

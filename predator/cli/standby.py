@@ -123,9 +123,10 @@ def drill() -> None:
               help="A new PREDATOR_HOME to drill in (default: a temporary one). It must hold no cluster: the drill"
                    " kills its primary. Without --keep its clusters are stopped and it is removed afterwards.")
 @click.option("--keep", is_flag=True, help="Leave the promoted cluster running and the home in place.")
-@click.option("--days", type=int, default=10, show_default=True, help="Days of paper trading (from 2023-03-01).")
-@click.option("--kill-after", type=int, default=None,
-              help="Closed hours the client sees before the kill (default: a third of the run).")
+@click.option("--days", type=click.IntRange(1, 3650), default=10, show_default=True,
+              help="Days of paper trading (from 2023-03-01), >= 1.")
+@click.option("--kill-after", type=click.IntRange(1), default=None,
+              help="Closed hours the client sees before the kill, 1 .. 24 * days - 2 (default: a third of the run).")
 @click.option("--symbols", default="BTC/USDT", show_default=True)
 @click.option("--no-replay", is_flag=True, help="Skip the replay parity check.")
 def failover_cmd(home: Path | None, keep: bool, days: int, kill_after: int | None, symbols: str,
@@ -137,6 +138,10 @@ def failover_cmd(home: Path | None, keep: bool, days: int, kill_after: int | Non
     check fails."""
     from predator.failover import DrillConfig, run_drill, stop_home
 
+    hours = days * 24
+    if kill_after is not None and kill_after > hours - 2:
+        raise click.BadParameter(f"{kill_after} leaves too few hours after the kill: a {days}-day run has {hours} "
+                                 f"hours; give 1 .. {hours - 2}, or more --days", param_hint="'--kill-after'")
     _embedded_only("the failover drill")
     where = Path(tempfile.mkdtemp(prefix="predator-failover-")) if home is None else home.resolve()
     if (where / "cluster.json").exists():
@@ -146,7 +151,6 @@ def failover_cmd(home: Path | None, keep: bool, days: int, kill_after: int | Non
     configure_logging()
     start = datetime(2023, 3, 1, tzinfo=UTC)
     end = start + timedelta(days=days) - timedelta(hours=1)
-    hours = days * 24
     stamp = seams.wall_now().strftime("%Y%m%dt%H%M%S")
     cfg = DrillConfig(account=f"failover_{stamp}", start=start, end=end,
                       kill_after=kill_after if kill_after is not None else hours // 3,

@@ -170,6 +170,10 @@ def _with_currencies(config: RunConfig, deposits: tuple[str, ...], rate_symbols:
         if currency in extra or (currency == quote and principal != config.principal):
             raise click.BadParameter(f"{currency} is deposited twice", param_hint="'--deposit'")
         if currency == quote:
+            if value == 0:  # advice: the database repeats it (trading.account's CHECK principal_is_positive)
+                raise click.BadParameter(f"{given!r}: a deposit in the book's quote currency {quote} is its "
+                                         "principal, which must be above 0; give an amount > 0",
+                                         param_hint="'--deposit'")
             principal = value
         else:
             extra[currency] = value
@@ -577,6 +581,11 @@ def report(
     from predator.reports.report import day_bounds, render
 
     target = default_target()
+    if day and (start or end):
+        raise click.UsageError("--day is one whole UTC day and --from/--to a period: give one or the other")
+    if start and end and _utc(start) >= _utc(end):
+        raise click.BadParameter(f"--from {_hour(_utc(start))} is not before --to {_hour(_utc(end))}: the period "
+                                 "holds no closed hour; give --from before --to", param_hint="'--from'")
     if day:
         s, e = day_bounds(_utc(day))
     else:

@@ -187,6 +187,14 @@ def candle_anomalies(conn: psycopg.Connection, venue: str, interval: str, symbol
                           (venue, interval, symbol, symbol), Anomaly, many=True))
 
 
+def candles_stored(conn: psycopg.Connection, symbol: str, venue: str | None = None) -> bool:
+    """Whether any candle of ``symbol`` (ccxt unified) is stored, at ``venue`` (None: at any venue)."""
+    stored: bool = run(conn, Call("SELECT EXISTS (SELECT 1 FROM api.candles"
+                                  " WHERE (%s::text IS NULL OR venue = %s::text) AND symbol = %s::text)",
+                                  (venue, venue, symbol), None))
+    return bool(stored)
+
+
 def begin_candle_load(conn: psycopg.Connection) -> uuid.UUID:
     """A fresh load key (``api.begin_candle_load``): stage lines under it with :func:`copy_stage`, then pass it
     to :func:`predator.db.api.load_candles` in the same transaction. Worker."""

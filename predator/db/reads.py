@@ -7,6 +7,7 @@ a module boundary. Reads go through the ``api`` schema's views, which every logi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ import psycopg
 from psycopg.rows import class_row
 
 from predator.db.api import Call
+from predator.errors import NotFoundError
 
 R = TypeVar("R")
 Params = Sequence[Any] | Mapping[str, Any]
@@ -63,6 +65,20 @@ def account_names(conn: psycopg.Connection[Any], limit: int = 20) -> list[str]:
     unknown account offers instead."""
     return [r[0] for r in conn.execute(
         "SELECT name FROM api.accounts ORDER BY created_at DESC, name LIMIT %s", (limit,)).fetchall()]
+
+
+def require_account(conn: psycopg.Connection[Any], name: str) -> None:
+    """:class:`~predator.errors.NotFoundError` (exit 5) naming the accounts there are, when none is called
+    ``name``: a command given ``--account`` for a book that does not exist says so instead of an empty answer."""
+    if conn.execute("SELECT 1 FROM api.accounts WHERE name = %s", (name,)).fetchone() is None:
+        raise unknown_account(conn, name)
+
+
+def unknown_account(conn: psycopg.Connection[Any], name: str) -> NotFoundError:
+    """The error of an account ``name`` that does not exist: it names the accounts there are."""
+    names = account_names(conn)
+    return NotFoundError(f"unknown account {name!r}; accounts: {', '.join(names) or 'none yet'} (predator paper or "
+                         "predator run creates one)")
 
 
 @dataclass(frozen=True)
@@ -566,6 +582,38 @@ def venue_instruments(conn: psycopg.Connection[Any], venue: str | None = None) -
 def venue_names(conn: psycopg.Connection[Any]) -> list[str]:
     """The ccxt ids of the venues the database knows (``api.venues``), sorted."""
     return [str(r[0]) for r in conn.execute("SELECT venue FROM api.venues ORDER BY venue").fetchall()]
+
+
+def risk_profiles(conn: psycopg.Connection[Any]) -> list[str]:
+    """The risk profiles the database knows (one row each in ``api.arbitration``), sorted."""
+    return [str(r[0]) for r in conn.execute("SELECT profile FROM api.arbitration ORDER BY profile").fetchall()]
+
+
+def currency_codes(conn: psycopg.Connection[Any]) -> list[str]:
+    """The currencies the database knows (``api.assets``), sorted."""
+    return [str(r[0]) for r in conn.execute("SELECT asset FROM api.assets ORDER BY asset").fetchall()]
+
+
+#: The regular expression of a ``CHECK (column ~ '...'::text)`` as pg_get_constraintdef prints it.
+_CHECK_REGEX = re.compile(r"~ '((?:[^']|'')*)'::text")
+
+
+def account_name_refused(conn: psycopg.Connection[Any], name: str) -> str | None:
+    """The pattern an account name must match, when ``name`` does not match it; None when it does (or when the
+    database holds no such rule). The rule is the database's own: the CHECK ``account_name_is_identifier`` of
+    ``trading.account``, read from the catalog and evaluated by PostgreSQL's regex engine, so that a dry run
+    refuses exactly the names ``api.create_account`` would refuse."""
+    row = conn.execute(
+        "SELECT pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c"
+        " JOIN pg_catalog.pg_class r ON r.oid = c.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace"
+        " WHERE n.nspname = 'trading' AND r.relname = 'account' AND c.conname = 'account_name_is_identifier'"
+    ).fetchone()
+    found = _CHECK_REGEX.search(str(row[0])) if row else None
+    if found is None:
+        return None
+    pattern = found.group(1).replace("''", "'")
+    ok = conn.execute("SELECT %s::text ~ %s::text", (name, pattern)).fetchone()
+    return None if ok and ok[0] else pattern
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,6 @@ from __future__ import annotations
 from predator.emulator.auth import ApiKey
 from predator.emulator.clock import Clock
 from predator.emulator.faults import FaultPlan
-from predator.emulator.server import EmulatorServer, Settings, build, client_urls, serve
+from predator.emulator.server import EmulatorServer, Settings, build, client_urls, listen, serve
 
-__all__ = ["ApiKey", "Clock", "EmulatorServer", "FaultPlan", "Settings", "build", "client_urls", "serve"]
+__all__ = ["ApiKey", "Clock", "EmulatorServer", "FaultPlan", "Settings", "build", "client_urls", "listen", "serve"]

@@ -16,8 +16,10 @@ Admin endpoints (loopback clients only; never part of a venue's API):
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,6 +44,7 @@ from predator.emulator.candles import CandleStore
 from predator.emulator.clock import Clock
 from predator.emulator.core import Core
 from predator.emulator.faults import FaultBook, FaultPlan, FaultPlanError
+from predator.errors import ConfigurationError
 from predator.venues.paper import PaperConfig
 
 VENUES = ("kraken", "binance")
@@ -270,10 +273,30 @@ class EmulatorServer:
         self.stop()
 
 
-def serve(settings: Settings, log_level: str = "info") -> None:
-    """Serve in the foreground until interrupted (``predator emulate``)."""
+def listen(settings: Settings) -> socket.socket:
+    """The listening socket of ``settings`` (``port`` 0: a free one, ``getsockname()[1]`` the port bound), bound
+    before anything is printed, so that ``predator emulate`` prints the URL clients reach. A port that cannot be
+    bound is :class:`~predator.errors.ConfigurationError` (exit 2): "port N is in use" for one already taken."""
+    host = settings.host.strip("[]")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, settings.port))
+    except OSError as e:
+        sock.close()
+        what = (f"port {settings.port} is in use" if e.errno == errno.EADDRINUSE
+                else f"cannot listen on {settings.host}:{settings.port} ({e.strerror})")
+        raise ConfigurationError(f"{what}; choose another --port (0: any free port)") from e
+    sock.listen(128)
+    return sock
+
+
+def serve(settings: Settings, log_level: str = "info", sock: socket.socket | None = None) -> None:
+    """Serve in the foreground until interrupted (``predator emulate``), on ``sock`` when given (:func:`listen`),
+    else on a socket uvicorn binds to ``settings.host``/``port``."""
     app, _, _ = build(settings)
-    uvicorn.Server(_config(app, settings.host, settings.port, log_level)).run()
+    server = uvicorn.Server(_config(app, settings.host, settings.port, log_level))
+    server.run(sockets=[sock] if sock is not None else None)
 
 
 def client_urls(venue: str, base_url: str) -> dict[str, str]:
@@ -286,4 +309,4 @@ def client_urls(venue: str, base_url: str) -> dict[str, str]:
             "sapiV4": f"{base}/sapi/v4"}
 
 
-__all__ = ["EmulatorServer", "Settings", "build", "client_urls", "serve", "UTC"]
+__all__ = ["EmulatorServer", "Settings", "build", "client_urls", "listen", "serve", "UTC"]

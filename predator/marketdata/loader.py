@@ -9,8 +9,9 @@ Loading one file is one transaction: the data lines are streamed unchanged (esca
 into ``market.candle_stage`` under a fresh load key (``api.begin_candle_load``; the worker may only insert
 there), and ``api.load_candles`` reads the lines of that key, applies every gate and files each row as
 loaded, duplicate, corrected or quarantined (``loaded + duplicate + corrected + quarantined =
-read``). A file that cannot be read at all (no or wrong header, truncated or corrupt gzip, not UTF-8, a NUL
-byte) raises :class:`predator.errors.DataError` and loads nothing; what was stored before is untouched.
+read``). A file that cannot be read at all (no or wrong header, not a CSV text file, no data row after the
+header, truncated or corrupt gzip, not UTF-8, a NUL byte) raises :class:`predator.errors.DataError` and loads
+nothing (a file of no data row opens no load in the database); what was stored before is untouched.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from threading import local
 from typing import BinaryIO
@@ -152,7 +154,15 @@ class _Reader:
             raise DataError(f"{self.path.name}: wrong header: first line is longer than {_MAX_HEADER_BYTES} bytes; "
                             f"expected {HEADER!r}")
         self._pending = bytearray(rest)
-        text = line.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r").strip()
+        try:
+            text = line.decode("utf-8").removeprefix("\ufeff").rstrip("\r").strip()
+        except UnicodeDecodeError:
+            text = None
+        if text is None or any((ch < " " and ch != "\t") or ch == "\x7f" for ch in text):
+            # Binary bytes (a file named .gz that is not gzip, a gzip of something else): not echoed.
+            what = "the data inside its gzip stream is" if self.compressed else "its first line is"
+            raise DataError(f"{self.path.name}: not a CSV text file ({what} not UTF-8 text); expected a CSV "
+                            f"whose first line is {HEADER!r}; nothing of this file was loaded")
         if text != HEADER:
             columns = [c.strip().lower() for c in text.split(",")]
             expected = HEADER.split(",")
@@ -272,9 +282,14 @@ def load_file(conn: psycopg.Connection, path: str | Path, *, venue: str | None =
                 progress(pos - last)
                 last = pos
 
+        chunks = reader.chunks()
+        first = next(chunks, None)
+        if first is None:
+            # Nothing after the header: refused before the database opens a load (no load record of 0 rows).
+            raise DataError(f"{p.name}: no data rows after the header {HEADER!r}; nothing of this file was loaded")
         with conn.transaction():
             key = begin_load(conn)
-            stage_chunks(conn, key, reader.chunks(), advance)
+            stage_chunks(conn, key, chain([first], chunks), advance)
             result = gate(conn, key, feed, src, clock, line_offset=1)
         if progress is not None and reader.size > last:
             progress(reader.size - last)

@@ -4,8 +4,10 @@ touch anything permanent (an account is append-only: a run that cannot work must
 :func:`check_run` refuses, with one :class:`~predator.errors.PreflightError` line that says what is wrong and
 what to do:
 
-* a range that is empty (``--from`` after ``--to``) or not on the hour;
-* a venue the database does not know;
+* a range that is empty (``--from`` not before ``--to``) or not on the hour;
+* a venue, quote or ``--deposit`` currency, or (for a new account) a risk profile the database does not know,
+  and a new account's name that the database's CHECK ``account_name_is_identifier`` refuses (read from the
+  catalog and evaluated by the database, not repeated here);
 * a symbol that is not an instrument of the venue (``BTCUSDT``: "did you mean BTC/USDT?"; an instrument of
   another venue is named as such), or whose quote is not the book's quote currency (every signal of it
   would be refused ``quote_currency_mismatch``);
@@ -166,6 +168,9 @@ def _check_range(start: datetime, end: datetime) -> None:
     if start > end:
         raise PreflightError(f"--from {_t(start)} is after --to {_t(end)}: the range holds no hour; "
                              "give --from before --to")
+    if start == end:  # docs/cli.md, "Exit codes": a --from not before --to is bad input (2)
+        raise PreflightError(f"--from {_t(start)} is the same hour as --to: a run's range goes from --from to a "
+                             f"later --to; give --from before --to (e.g. --to {_t(start + HOUR)})")
 
 
 def _check_symbols(conn: Any, venue: str, symbols: Sequence[str], quote: str, extra: Sequence[str] = (),
@@ -243,6 +248,28 @@ def _check_data(conn: Any, config: RunConfig, warmup: timedelta, require_end: bo
     return data, warnings
 
 
+def _check_new_account(conn: Any, c: RunConfig) -> None:
+    """What ``api.create_account`` would refuse, asked of the database's own rules before anything is created: a
+    name its CHECK ``account_name_is_identifier`` refuses (2), a risk profile it does not know (5)."""
+    pattern = reads.account_name_refused(conn, c.account)
+    if pattern is not None:
+        raise PreflightError(f"--account {c.account!r} is not a name the database accepts: an account name matches "
+                             f"{pattern} (e.g. book_1 or btc.trend-2); give another --account")
+    profiles = reads.risk_profiles(conn)
+    if c.risk_profile not in profiles:
+        raise PreflightNotFound(f"unknown risk profile {c.risk_profile!r}: the database knows {', '.join(profiles)}; "
+                                "give one of them with --risk-profile")
+
+
+def _check_currencies(conn: Any, currencies: Sequence[str]) -> None:
+    """The book's quote currency and every ``--deposit`` currency known to the database (``api.assets``)."""
+    known = set(reads.currency_codes(conn))
+    unknown = [x for x in dict.fromkeys(currencies) if x not in known]
+    if unknown:
+        raise PreflightNotFound(f"unknown currency {', '.join(unknown)} (--quote or --deposit): the database knows "
+                                f"{', '.join(sorted(known))}; add one with predator instruments add-asset")
+
+
 #: The command-line option that sets each key of a run's configuration (RunConfig.as_dict).
 _OPTIONS = {"start": "--from", "end": "--to", "symbols": "--symbols", "strategy": "--strategy",
             "params": "--params", "principal": "--principal", "base_currency": "--quote",
@@ -269,6 +296,9 @@ def check_run(target: Target, config: RunConfig, *, warmup_bars: int = 500, requ
     with target.connect("auditor") as conn:
         existing = reads.account_config(conn, c.account)
         quote = c.base_currency
+        if existing is None:
+            _check_new_account(conn, c)
+        _check_currencies(conn, (quote, *c.currencies))
         _check_symbols(conn, c.venue.venue, c.symbols, quote, c.currencies, c.rate_symbols)
         last_closed: datetime | None = None
         registers = True

@@ -352,3 +352,201 @@ def test_a_database_the_server_does_not_have_is_not_found(cli: CliRunner, tmp_pa
     line = _refused(_invoke(cli, "backup", "dump", "--database", "cf_no_such_db", "--out", str(tmp_path / "d")),
                     exits.NOT_FOUND)
     assert "the server has no database cf_no_such_db" in line, line
+
+
+# L2: equal bounds close nothing docs/cli.md calls a range: `--from` not before `--to` is bad usage, as `--from` after.
+def test_paper_with_from_equal_to_to_is_bad_usage(cli: CliRunner, market_db: Target) -> None:
+    same = ["--from", "2023-03-01T05:00Z", "--to", "2023-03-01T05:00Z"]
+    base = ["paper", "--account", "cf_eq", "--symbols", "BTC/USDT", *SMA, *same, "--no-progress"]
+    for extra in (["--dry-run"], []):
+        line = _refused(_invoke(cli, *base, *extra), exits.USAGE)
+        assert "--from 2023-03-01T05:00Z is the same hour as --to" in line and "--to 2023-03-01T06:00Z" in line, line
+    assert _accounts(market_db) == 0
+    after = _invoke(cli, *base[:-5], "--from", "2023-03-01T06:00Z", "--to", "2023-03-01T05:00Z", "--dry-run")
+    assert "is after --to" in _refused(after, exits.USAGE)
+
+
+# L3: a report period that holds no hour is bad usage (it was "not found"); --day and --from/--to exclude each other.
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--from", "2023-06-03", "--to", "2023-06-01"], "--from 2023-06-03T00:00Z is not before --to 2023-06-01T00:00Z"),
+    (["--from", "2023-06-01", "--to", "2023-06-01"], "is not before --to"),
+    (["--day", "2023-06-01", "--from", "2023-06-02"], "--day is one whole UTC day and --from/--to a period"),
+    (["--day", "2023-06-01", "--to", "2023-06-02"], "give one or the other"),
+])
+def test_report_refuses_a_period_that_holds_no_hour_and_day_with_a_range(cli: CliRunner, args: list[str],
+                                                                          expected: str) -> None:
+    line = _refused(_invoke(cli, "report", "--account", "cf_nobody", "--no-gates", *args), exits.USAGE)
+    assert expected in line, line
+
+
+# L5: a candle file of no data row, or not a CSV text file, is refused (no load record, no binary echo); the
+# "its candles are stored" warning only for a file whose candles were stored.
+def _loads(db: Target) -> int:
+    return _count(db, "SELECT count(*) FROM api.candle_loads")
+
+
+def test_data_load_refuses_a_file_without_rows_or_text_and_warns_only_when_candles_are_stored(
+        cli: CliRunner, market_db: Target, tmp_path: Path) -> None:
+    import gzip
+    import os
+
+    header_only = tmp_path / "binance_RVC-USDT_1h.csv"
+    header_only.write_text("ts,open,high,low,close,volume\n\n\n")
+    before = _loads(market_db)
+    result = _invoke(cli, "data", "load", str(header_only), "--no-progress")
+    line = _refused(result, exits.USAGE)
+    assert "binance_RVC-USDT_1h.csv: no data rows after the header" in line, line
+    assert "warning" not in result.stderr and "its candles are stored" not in result.output, result.output
+    assert _loads(market_db) == before  # refused before the database opened a load
+
+    junk = os.urandom(600)
+    for name, content in (("binance_RVD-USDT_1h.csv.gz", b"t\x10N\xffc\x00" + junk),   # named .gz, not gzip
+                          ("binance_RVE-USDT_1h.csv.gz", gzip.compress(b"\x89\xfe\x01" + junk)),  # gzip of junk
+                          ("binance_RVF-USDT_1h.csv", b"ts,op\xe9n,high\n1,2,3\n"),  # a first line not UTF-8
+                          ("binance_RVG-USDT_1h.csv", b"ts\x01\x02\x03,open\n1\n")):  # control characters
+        path = tmp_path / name
+        path.write_bytes(content)
+        line = _refused(_invoke(cli, "data", "load", str(path), "--no-progress"), exits.USAGE)
+        assert f"{name}: not a CSV text file" in line and "first line is 'ts,open,high,low,close,volume'" in line, line
+        assert "got" not in line and "\\x" not in line and "\ufffd" not in line and len(line) < 250, line
+    assert _loads(market_db) == before
+
+    quarantined = tmp_path / "binance_RVH-USDT_1h.csv"
+    quarantined.write_text("ts,open,high,low,close,volume\n2023-01-01T00:00:00Z,nan,1,1,1,1\n")
+    done = _invoke(cli, "data", "load", str(quarantined), "--no-progress")
+    assert done.exit_code == 0 and "quarantined 1 = read 1" in done.output, done.output
+    assert "its candles are stored" not in done.stderr, done.stderr
+    stored = tmp_path / "binance_RVI-USDT_1h.csv"
+    stored.write_text("ts,open,high,low,close,volume\n2023-01-01T00:00:00Z,1,2,0.5,1.5,10\n")
+    done = _invoke(cli, "data", "load", str(stored), "--no-progress")
+    assert done.exit_code == 0 and "loaded 1 +" in done.output, done.output
+    assert "warning: RVI/USDT is not an instrument of binance: its candles are stored" in done.stderr, done.stderr
+
+
+# L7: a session id is SES-N (as printed) or N; an unknown session is not found (5), not bad usage.
+def test_sessions_take_ses_n_or_n_and_an_unknown_session_is_not_found(cli: CliRunner, market_db: Target) -> None:
+    from decimal import Decimal
+
+    from predator.db import api
+
+    with market_db.connect("operator") as conn, conn.transaction():
+        api.create_account(conn, "cf_canary", mode="shadow", venue="binance", base_currency="USDT",
+                           lane="live_canary", initial_principal=Decimal("10000"), risk_profile="unconstrained",
+                           reason="test account")
+        session = api.schedule_session(conn, "cf_canary", Decimal("100"), "cf test", None, None)
+    for given in (f"SES-{session}", f"ses-{session}", str(session)):
+        shown = _invoke(cli, "sessions", "show", given)
+        assert shown.exit_code == 0 and shown.output.startswith(f"SES-{session} scheduled"), (given, shown.output)
+    for given in ("SES-999999", "999999"):
+        line = _refused(_invoke(cli, "sessions", "show", given), exits.NOT_FOUND)
+        assert "unknown session SES-999999" in line, line
+        line = _refused(_invoke(cli, "sessions", "start", given, "--reason", "cf"), exits.NOT_FOUND)
+        assert "unknown session SES-999999" in line, line
+    for given in ("abc", "SES-", "SES-x", "0", "SES--3", "SES-99999999999999999999"):
+        result = _invoke(cli, "sessions", "show", given)
+        assert result.exit_code == exits.USAGE and "is not a session id: give SES-N or N" in result.output, \
+            (given, result.output)
+    rolled = _invoke(cli, "sessions", "roll-back", f"SES-{session}", "--reason", "cf test")
+    assert rolled.exit_code == 0 and rolled.output.strip() == f"SES-{session}: rolled_back", rolled.output
+
+
+# L1: the dry run refuses what the real run would be refused, from the database's own rules, and neither leaves an
+# account behind.
+@pytest.mark.parametrize(("args", "code", "expected"), [
+    (["--account", "RV_Upper"], exits.USAGE,
+     "--account 'RV_Upper' is not a name the database accepts: an account name matches ^[a-z0-9][a-z0-9_.-]{0,62}$"),
+    (["--account", ""], exits.USAGE, "--account '' is not a name the database accepts"),
+    (["--account", "a" * 64], exits.USAGE, "is not a name the database accepts"),
+    (["--account", "-lead"], exits.USAGE, "is not a name the database accepts"),
+    (["--risk-profile", "nosuch"], exits.NOT_FOUND,
+     "unknown risk profile 'nosuch': the database knows default, live_canary, unconstrained"),
+    (["--deposit", "XYZ=5"], exits.NOT_FOUND, "unknown currency XYZ (--quote or --deposit): the database knows"),
+    (["--deposit", "USDT=0"], exits.USAGE, "a deposit in the book's quote currency USDT is its principal"),
+])
+def test_paper_dry_run_refuses_what_the_real_run_is_refused(cli: CliRunner, market_db: Target, args: list[str],
+                                                            code: int, expected: str) -> None:
+    command = ["paper", "--account", "cf_dry", "--symbols", "BTC/USDT", *SMA, *DAY, "--no-progress", *args]
+    for extra in (["--dry-run"], []):
+        line = _refused(_invoke(cli, *command, *extra), code)
+        assert expected in line, (extra, line)
+    assert _accounts(market_db) == 0
+
+
+def test_paper_dry_run_still_accepts_a_good_name_profile_and_deposit(cli: CliRunner) -> None:
+    dry = _invoke(cli, "paper", "--account", "cf.dry-1_ok", "--symbols", "BTC/USDT", *SMA, *DAY, "--no-progress",
+                  "--risk-profile", "unconstrained", "--deposit", "USDT=500", "--deposit", "BTC=0.1", "--dry-run")
+    assert dry.exit_code == 0 and "account cf.dry-1_ok: would be created" in dry.output, dry.output
+    assert "risk profile unconstrained" in dry.output and "deposit: 0.1 BTC" in dry.output, dry.output
+
+
+# M15: bad values of chaos run and the failover drill are bad usage (they were internal errors), before anything runs.
+@pytest.mark.parametrize(("args", "expected"), [
+    (["chaos", "run", "--campaign", "1", "--from", "garbage", "--days", "1"], "'garbage' is not an ISO-8601 date"),
+    (["chaos", "run", "--campaign", "1", "--from", "2023-03-01T00:30", "--days", "1"], "is not on the hour"),
+    (["drill", "failover", "--days", "0"], "'--days'"),
+    (["drill", "failover", "--days", "-1", "--kill-after", "5"], "'--days'"),
+    (["drill", "failover", "--days", "1", "--kill-after", "0"], "'--kill-after'"),
+    (["drill", "failover", "--days", "1", "--kill-after", "23"], "give 1 .. 22, or more --days"),
+])
+def test_chaos_and_drill_values_that_cannot_run_are_bad_usage(cli: CliRunner, args: list[str], expected: str) -> None:
+    result = _invoke(cli, *args)
+    assert result.exit_code == exits.USAGE and expected in result.output, result.output
+    assert "chaos seed" not in result.output and "failover drill in" not in result.output, result.output
+
+
+# M9: emulate --port 0 prints the port it bound; a port in use is bad usage (2) that says so, not 3.
+def test_emulate_prints_the_bound_port_and_refuses_a_port_in_use(cli: CliRunner) -> None:
+    import re
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    from predator.config import PROJECT_ROOT
+
+    proc = subprocess.Popen([sys.executable, "-m", "predator.cli", "emulate", "--venue", "binance", "--port", "0"],
+                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        found = re.search(r"on http://127\.0\.0\.1:(\d+) ", first)
+        assert found is not None and found.group(1) != "0", first
+        port = int(found.group(1))
+        for line in iter(proc.stdout.readline, ""):
+            if line.startswith("ccxt:"):
+                assert f"'http://127.0.0.1:{port}/api/v3'" in line, line
+                break
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v3/ping", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy = taken.getsockname()[1]
+        line = _refused(_invoke(cli, "emulate", "--venue", "binance", "--port", str(busy)), exits.USAGE)
+    assert f"port {busy} is in use; choose another --port" in line, line
+
+
+# L10: a cron expression that is none, an --account that names no account.
+def test_ml_retrain_refuses_a_bad_cron_even_with_once(cli: CliRunner) -> None:
+    for command in (["ml", "retrain", "--once", "--cron", "bad cron"], ["ml", "retrain", "--cron", "99 * * * *"]):
+        result = _invoke(cli, *command)
+        assert result.exit_code == exits.USAGE and "is not a crontab expression" in result.output, result.output
+
+
+# L10, L8: an unknown --account is not found (5) for every command that takes one.
+@pytest.mark.parametrize("command", [
+    ["incidents", "--account", "nosuch"], ["incidents", "--all", "--account", "nosuch"],
+    ["sessions", "list", "--account", "nosuch"], ["validate", "--account", "nosuch"],
+    ["verify", "--account", "nosuch"], ["audit", "reconstruct", "--account", "nosuch"],
+    ["audit", "export", "--account", "nosuch", "--out", "OUT"],
+])
+def test_an_unknown_account_is_not_found(cli: CliRunner, tmp_path: Path, command: list[str]) -> None:
+    command = [str(tmp_path / "export") if c == "OUT" else c for c in command]
+    line = _refused(_invoke(cli, *command), exits.NOT_FOUND)
+    assert line.startswith("error: unknown account 'nosuch'; accounts: "), line

@@ -142,7 +142,7 @@ def test_a_time_range_judges_only_the_rows_inside_it(copy: TwoBooks) -> None:
 
 def test_unknown_account_and_reversed_range_are_refused(two_books: TwoBooks) -> None:
     code, output = validate(two_books.target, "--account", "nosuch")
-    assert code == 2 and "no account named 'nosuch'" in output, output
+    assert code == 5 and "unknown account 'nosuch'; accounts: " in output, output  # not found
     code, output = validate(two_books.target, "--from", "2024-02-01", "--to", "2024-01-01")
     assert code == 2 and "is after --to" in output, output
     code, output = validate(two_books.target, "--from", "yesterday")

@@ -119,7 +119,7 @@ def test_a_populated_book_reconstructs_consistently_as_the_auditor(populated: Po
     assert code == 0, out
     assert out.strip().splitlines()[-1].startswith(f"RECONSTRUCTION: CONSISTENT ({len(RULES)} rules")
     code, out = cli(populated.target, "nosuch")
-    assert code == 2 and "no account named 'nosuch'" in out
+    assert code == 5 and "unknown account 'nosuch'; accounts: " in out  # not found (docs/cli.md, exit codes)
 
 
 def test_a_planted_lot_remaining_is_named(copy: Populated) -> None:
