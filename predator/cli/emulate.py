@@ -77,11 +77,16 @@ def emulate(venue: str, port: int, host: str, clock_spec: str, start: str | None
                             paper=PaperConfig(venue=venue, seed=seed), host=host, port=port)
     except ValueError as e:
         raise ConfigurationError(str(e)) from e
-    sock = listen(settings)  # bound first: the URL printed is the port clients reach (--port 0: the one chosen)
-    bound = sock.getsockname()[1]
+    # The port is checked (and --port 0 resolved) first, so that the URL printed is the one clients reach. The probe
+    # socket is closed again and uvicorn binds the port itself, as before: served on the probe's socket, uvicorn
+    # answered slowly enough that a live worker on a warped clock fell behind (tests/acceptance/test_live_mode.py).
+    probe = listen(settings)
+    bound = probe.getsockname()[1]
+    probe.close()
+    settings = dataclasses.replace(settings, port=bound)
     base = f"http://{host}:{bound}"
     click.echo(f"emulated {venue} on {base} (clock {clock.describe()}, now {clock.now().isoformat()})")
     click.echo(f"api key: {key.key}")
     click.echo(f"secret:  {key.secret}")
     click.echo(f"ccxt:    exchange.urls['api'] = {client_urls(venue, base)}")
-    serve(settings, sock=sock)
+    serve(settings)

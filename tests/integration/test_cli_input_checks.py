@@ -516,8 +516,17 @@ def test_emulate_prints_the_bound_port_and_refuses_a_port_in_use(cli: CliRunner)
             if line.startswith("ccxt:"):
                 assert f"'http://127.0.0.1:{port}/api/v3'" in line, line
                 break
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v3/ping", timeout=10) as answer:
-            assert answer.status == 200
+        import time
+
+        deadline = time.monotonic() + 30  # uvicorn binds the port printed once the emulator is built
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v3/ping", timeout=10) as answer:
+                    assert answer.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the emulator did not come up on the port it printed"
+                time.sleep(0.05)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
