@@ -43,23 +43,37 @@ class Answer:
 
 @dataclass
 class Console:
-    """A running ``predator serve``: its port, token and process."""
+    """A running ``predator serve``: its port, token, process and base path (the random ``/c/<...>`` every page and
+    route is under, from the URL it printed)."""
 
     port: int
     token: str
     proc: subprocess.Popen[str]
     cookies: dict[str, str] = field(default_factory=dict)
     approver_token: str | None = None  # the second operator's (--approver-token-file), when started with one
+    base: str = ""
 
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def url(self) -> str:
+        """The URL the console printed: its origin and base path."""
+        return f"{self.origin}{self.base}/"
+
+    def path(self, path: str) -> str:
+        """``path`` (``/admin?...``) under the base path: what the console's links and redirects carry."""
+        return self.base + path
+
     def request(self, method: str, path: str, *, body: Any = None, form: dict[str, str] | None = None,
                 token: str | None = None, host: str | None = None, cookie: str | None = None,
-                headers: dict[str, str] | None = None) -> Answer:
-        """One HTTP request over a fresh connection; ``token`` adds ``Authorization: Bearer``, ``cookie`` the
-        session cookie, ``form`` an urlencoded body, ``body`` a JSON body."""
+                headers: dict[str, str] | None = None, raw: bool = False) -> Answer:
+        """One HTTP request over a fresh connection to ``path`` under the base path (unless it is there already,
+        as in a redirect's location, or ``raw``: the path as given); ``token`` adds ``Authorization: Bearer``,
+        ``cookie`` the session cookie, ``form`` an urlencoded body, ``body`` a JSON body."""
+        if not raw and not path.startswith(self.base + "/"):
+            path = self.base + path
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         hdrs = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
         data: bytes | None = None
@@ -119,8 +133,8 @@ def make_approver_token_file(directory: Path, env: dict[str, str]) -> tuple[Path
 
 def start_console(target: Target, token_file: Path, token: str, approver: tuple[Path, str] | None = None,
                   **env: str) -> Console:
-    """``predator serve --port 0`` as a process (with ``approver``: ``--approver-token-file``); its port from its
-    first line on stdout."""
+    """``predator serve --port 0`` as a process (with ``approver``: ``--approver-token-file``); its port and base
+    path from the URL on its first line on stdout."""
     extra = ["--approver-token-file", str(approver[0])] if approver else []
     proc = subprocess.Popen([sys.executable, "-m", "predator.cli", "serve", "--port", "0", "--token-file",
                              str(token_file), *extra], env=console_env(target, **env), cwd=PROJECT_ROOT, text=True,
@@ -128,12 +142,13 @@ def start_console(target: Target, token_file: Path, token: str, approver: tuple[
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], 60)
     line = proc.stdout.readline() if ready else ""
-    found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    found = re.search(r"http://127\.0\.0\.1:(\d+)(/c/[A-Za-z0-9_-]{22})/ ", line)
     if not found:
         proc.kill()
         _, err = proc.communicate(timeout=10)
         pytest.fail(f"predator serve did not start: {line!r} {err}")
-    return Console(int(found.group(1)), token, proc, approver_token=approver[1] if approver else None)
+    return Console(int(found.group(1)), token, proc, approver_token=approver[1] if approver else None,
+                   base=found.group(2))
 
 
 def stop_console(console: Console) -> None:

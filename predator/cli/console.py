@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import structlog
 
 from predator.cli import main
 from predator.console import security
@@ -33,7 +34,9 @@ def serve(host: str, port: int, token_file: Path | None, init_token: bool, appro
           refresh_s: int) -> None:
     """Serve the operator console on loopback until interrupted (Ctrl-C, SIGTERM).
 
-    JSON under /api/v1 (OpenAPI at /api/v1/openapi.json) and the pages (/login, /, /admin). Every request
+    Everything is served under a random base path drawn at each start and printed with the URL (the session
+    cookie is scoped to it; a request outside it is 404): JSON under <base>/api/v1 (OpenAPI at
+    <base>/api/v1/openapi.json) and the pages (<base>/login, <base>/, <base>/admin). Every request
     authenticates: Authorization: Bearer <token>, or a browser session opened at /login with the token; a
     browser's state-changing request also carries the session's CSRF token. Reads connect as the auditor's
     login, writes (halt, resume, kill switch, strategy pause and resume, incident updates) as the operator's,
@@ -63,14 +66,19 @@ def serve(host: str, port: int, token_file: Path | None, init_token: bool, appro
         if approver_token is not None:
             target.connect("approver").close()
         bound = sock.getsockname()[1]
-        app = create_app(ConsoleSettings(target=target, token=token, host=host, port=bound, refresh_s=refresh_s,
-                                         approver_token=approver_token))
+        settings = ConsoleSettings(target=target, token=token, host=host, port=bound, refresh_s=refresh_s,
+                                   approver_token=approver_token)
+        app = create_app(settings)
         shown = f"[{host}]" if ":" in host else host
-        click.echo(f"predator console on http://{shown}:{bound}/ (token file {path}; reads as the auditor, writes "
-                   f"as the operator; Ctrl-C stops it)")
+        url = f"http://{shown}:{bound}{settings.base_path}/"
+        # The base path is new at each start and known to this terminal only: the session cookie is scoped to it,
+        # so no server another user runs on another port of this host ever receives it (docs/operator.md).
+        click.echo(f"predator console on {url} (token file {path}; reads as the auditor, writes as the operator; "
+                   f"every page and /api/v1 route is under this URL's path, new at each start; Ctrl-C stops it)")
         from predator.logs import configure_logging
 
         configure_logging()  # one line per state-changing request, with its correlation id (predator.correlation)
+        structlog.get_logger("predator.console").info("console_started", url=url)  # the base path masked
         run(app, sock)
     finally:
         sock.close()

@@ -11,7 +11,7 @@ SQLSTATE picks the HTTP status (:mod:`predator.console.errors`) and its HINT is 
 import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -26,9 +26,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from predator import correlation, errors
+from predator import correlation, errors, redaction
 from predator.console import security
 from predator.console.errors import Problem, from_database
 from predator.db import api as db_api
@@ -36,6 +37,9 @@ from predator.db import approvals_reads, console_reads, mirror_reads, notify, op
 from predator.db.connection import Target
 
 API_PREFIX = "/api/v1"
+#: The largest request body the console takes (bytes): a reason is at most 2000 characters and a resume names at
+#: most 100 incidents. A longer one is refused (413) by :class:`Gate` before it is read, whoever sends it.
+MAX_BODY_BYTES = 64 * 1024
 
 #: Headers of every answer: nothing cached, no framing, no referrer to another site; pages load nothing from
 #: elsewhere (the stylesheet is inline, there is no script). ``same-origin``, not ``no-referrer``: under
@@ -64,6 +68,9 @@ class ConsoleSettings:
     #: The second operator's token (``predator serve --approver-token-file``): a client or session authenticated
     #: with it writes as the approver's login, the second operator of the two-person rule (docs/operator.md).
     approver_token: str | None = None
+    #: The random base path every page, form and API route is served under (``/c/<128 bits>``, new at each start;
+    #: :func:`predator.console.security.new_base_path`); the session cookie is scoped to it.
+    base_path: str = field(default_factory=security.new_base_path)
 
 
 # --- request bodies -------------------------------------------------------------------------------------
@@ -202,7 +209,8 @@ class HostGuard:
         problem: Problem | None = None
         if host.lower() not in self.hosts:
             problem = Problem(421, "misdirected_request", f"this console does not answer for Host {host!r}",
-                              f"Use {' or '.join(sorted('http://' + h + '/' for h in self.hosts))}.")
+                              "Use the URL predator serve printed (on "
+                              f"{' or '.join(sorted('http://' + h for h in self.hosts))}).")
         elif scope["method"] not in security.SAFE_METHODS:
             origin = headers.get("origin")
             site = headers.get("sec-fetch-site")
@@ -218,14 +226,87 @@ class HostGuard:
         await response(scope, receive, send)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """A request body beyond :data:`MAX_BODY_BYTES`, found while it is read (no ``Content-Length``): raised by
+    :class:`Gate`'s ``receive``, answered 413 by the application's handler of HTTP exceptions."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"a request body is at most {MAX_BODY_BYTES} bytes")
+
+
+def _too_large() -> Problem:
+    return Problem(413, "request_too_large", f"a request body is at most {MAX_BODY_BYTES} bytes",
+                   "Shorten the reason (2000 characters at most) or the list of incidents (100 at most).")
+
+
+class Gate:
+    """Pure ASGI middleware behind :class:`HostGuard`, in front of the application, before any body is read:
+
+    * **the base path**: a request outside the console's random base path (``ConsoleSettings.base_path``) is
+      answered 404 (the base path itself is redirected to ``<base>/``); inside it, the application sees the
+      base path as its ``root_path`` and routes the rest;
+    * **the body's size**: a ``Content-Length`` above :data:`MAX_BODY_BYTES` is refused (413) before anything is
+      read; a body without one (chunked) is counted as the application reads it and refused at the cap;
+    * **authentication first**: a state-changing request (other than the login form's) without a valid bearer
+      token or session is answered (401 on the API, 303 to the login page) without its body being read or
+      parsed."""
+
+    def __init__(self, app: ASGIApp, console: "Console") -> None:
+        self.app, self.console = app, console
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        base, path = self.console.base, scope["path"]
+        if not security.under_base(path, base):
+            await _answer(Problem(404, "not_found", "no such page on this console",
+                                  "Open the URL predator serve printed when it started (it changes at each start)."),
+                          scope, receive, send)
+            return
+        if path == base:
+            await RedirectResponse(base + "/", status_code=303, headers=SECURITY_HEADERS)(scope, receive, send)
+            return
+        scope = {**scope, "root_path": base}
+        length = next((v for k, v in scope["headers"] if k.lower() == b"content-length"), None)
+        if length is not None and (not length.strip().isdigit() or int(length) > MAX_BODY_BYTES):
+            await _answer(_too_large(), scope, receive, send)
+            return
+        if scope["method"] not in security.SAFE_METHODS and path[len(base):] != "/login":
+            try:
+                self.console.principal(Request(scope))
+            except NotAuthenticated:
+                await self.console.unauthenticated(path[len(base):])(scope, receive, send)
+                return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise BodyTooLarge
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _answer(problem: Problem, scope: Scope, receive: Receive, send: Send) -> None:
+    """``problem`` as a JSON answer with the security headers (from a middleware, before the application)."""
+    await JSONResponse(problem.body(), status_code=problem.status, headers=SECURITY_HEADERS)(scope, receive, send)
+
+
 class CorrelationId:
     """Pure ASGI middleware outermost: one correlation id per HTTP request (:mod:`predator.correlation`), the
     client's ``X-Correlation-ID`` when well-formed, else a new one; bound to the request's log lines and database
     sessions (so its audit rows carry it) and returned in the response's ``X-Correlation-ID``. A state-changing
-    request also writes one log line, ``console_request`` (method, path, status), carrying the id."""
+    request also writes one log line, ``console_request`` (method, path below the base path, status), carrying
+    the id. Every answer leaves with :data:`SECURITY_HEADERS`, those the application's own answers (FastAPI's
+    404 and 405, an unhandled error's 500) lack included."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, base: str) -> None:
+        self.app, self.base = app, base
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -239,14 +320,20 @@ class CorrelationId:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status.append(int(message["status"]))
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (correlation.HEADER.lower().encode(), cid.encode())]}
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()
+                            if k.lower().encode() not in present]
+                message = {**message, "headers": [*headers, (correlation.HEADER.lower().encode(), cid.encode())]}
             await send(message)
 
         with correlation.scope(cid):
             await self.app(scope, receive, send_with_id)
             if scope["method"] not in security.SAFE_METHODS:
-                _log.info("console_request", method=scope["method"], path=scope["path"],
+                # The path below the base path: the base path is a secret, kept out of the log.
+                path = scope["path"]
+                shown = path[len(self.base):] if security.under_base(path, self.base) else "(outside the base path)"
+                _log.info("console_request", method=scope["method"], path=shown,
                           status=status[0] if status else None)
 
 
@@ -258,6 +345,7 @@ class Console:
 
     def __init__(self, settings: ConsoleSettings) -> None:
         self.settings = settings
+        self.base = settings.base_path
         self.sessions = security.Sessions()
         self.templates = Environment(loader=PackageLoader("predator.console", "templates"),
                                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
@@ -312,8 +400,32 @@ class Console:
                                   "(the console's pages do), or authenticate with the bearer token."))
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = self.templates.get_template(name).render(refresh_s=self.settings.refresh_s, **context)
+        """The template ``name`` rendered; every link and form of it starts with ``base`` (the base path)."""
+        html = self.templates.get_template(name).render(refresh_s=self.settings.refresh_s, base=self.base, **context)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def redirect(self, to: str) -> RedirectResponse:
+        """A 303 to ``to``, a path below the base path (``/admin?...``)."""
+        return RedirectResponse(self.base + to, status_code=303, headers=SECURITY_HEADERS)
+
+    @staticmethod
+    def is_api(route: str) -> bool:
+        """Whether ``route`` (a path below the base path) is one of the control API's."""
+        return route == API_PREFIX or route.startswith(API_PREFIX + "/")
+
+    def route(self, request: Request) -> str:
+        """The request's path below the base path."""
+        path = request.url.path
+        return path[len(self.base):] if security.under_base(path, self.base) else path
+
+    def unauthenticated(self, route: str) -> Response:
+        """The answer to a request without a valid token or session: 401 on the API, else 303 to the login page."""
+        if self.is_api(route):
+            problem = Problem(401, "unauthorized", "a valid bearer token or session is required",
+                              "Send Authorization: Bearer <the token of the console's token file>.")
+            return JSONResponse(problem.body(), status_code=401,
+                                headers={**SECURITY_HEADERS, "WWW-Authenticate": "Bearer"})
+        return self.redirect("/login")
 
 
 def _num(value: Any, places: int = 2) -> str:
@@ -378,11 +490,11 @@ class UiForm:
 
 #: What the admin page's banner says after each form's governed call (``/admin?done=<key>&seq=<n>``).
 UI_DONE = ("halt", "resume", "request", "approve", "safe_mode", "safe_mode_revert",
-           "kill_switch", "strategy_pause", "strategy_resume")  # the last three: predator.console.mirror
+           "kill_switch", "kill_switch_halted", "strategy_pause", "strategy_resume")  # the last four: .mirror
 
 
 def create_app(settings: ConsoleSettings) -> ASGIApp:
-    """The console's ASGI application behind its Host guard."""
+    """The console's ASGI application under its base path, behind its Host guard and :class:`Gate`."""
     console = Console(settings)
     app = FastAPI(title="Predator control API", version="1",
                   description="The operator plane of Predator (docs/operator.md). Reads as predator_auditor_login, "
@@ -393,17 +505,32 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
 
     # -- failures --
     def _problem(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> Response:
-        if request.url.path.startswith(API_PREFIX):
+        if console.is_api(console.route(request)):
             return JSONResponse(problem.body(), status_code=problem.status,
                                 headers={**SECURITY_HEADERS, **(headers or {})})
-        return console.page("error.html", status=problem.status, problem=problem)
+        page = console.page("error.html", status=problem.status, problem=problem)
+        page.headers.update(headers or {})
+        return page
 
     async def on_not_authenticated(request: Request, exc: Exception) -> Response:
-        if request.url.path.startswith(API_PREFIX):
-            return _problem(request, Problem(401, "unauthorized", "a valid bearer token or session is required",
-                                             "Send Authorization: Bearer <the token of the console's token file>."),
-                            {"WWW-Authenticate": "Bearer"})
-        return RedirectResponse("/login", status_code=303, headers=SECURITY_HEADERS)
+        return console.unauthenticated(console.route(request))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        """FastAPI's own answers (no such route 404, a method not allowed 405, a body too large 413, a body it
+        cannot parse 400) as problems, with the security headers."""
+        assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc, BodyTooLarge):
+            problem = _too_large()
+        else:
+            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "invalid_request")
+            problem = Problem(exc.status_code, code, str(exc.detail), "See /api/v1/openapi.json for the routes.")
+        return _problem(request, problem, dict(exc.headers or {}))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        """An error nothing else handles: 500, a fixed message (the traceback goes to the console's stderr)."""
+        return _problem(request, Problem(500, "internal_error", "the console failed on this request",
+                                         "See the console's error output; the request may or may not have been "
+                                         "carried out: check the overview and the change log."))
 
     async def on_refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
@@ -423,6 +550,8 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
     app.add_exception_handler(errors.DatabaseRefusal, on_database)
     app.add_exception_handler(psycopg.Error, on_database)
     app.add_exception_handler(RequestValidationError, on_invalid)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
 
     # -- authentication --
     Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
@@ -610,8 +739,9 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
         if login_as is None:
             return console.page("login.html", status=401, failed=True)
         sid, _ = console.sessions.create(login_as)
-        response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
-        response.set_cookie(security.COOKIE, sid, max_age=security.SESSION_TTL_S, path="/", httponly=True,
+        response = console.redirect("/")
+        # Scoped to the base path: a browser sends it to no URL outside it, on this port or any other.
+        response.set_cookie(security.COOKIE, sid, max_age=security.SESSION_TTL_S, path=console.base, httponly=True,
                             samesite="strict")
         return response
 
@@ -619,8 +749,8 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
     async def logout(request: Request, principal: Visitor) -> Response:
         console.check_csrf(principal, (await _form(request)).get(security.CSRF_FIELD))
         console.sessions.drop(principal.sid)
-        response = RedirectResponse("/login", status_code=303, headers=SECURITY_HEADERS)
-        response.delete_cookie(security.COOKIE, path="/", httponly=True, samesite="strict")
+        response = console.redirect("/login")
+        response.delete_cookie(security.COOKIE, path=console.base, httponly=True, samesite="strict")
         return response
 
     @app.get("/", include_in_schema=False)
@@ -644,8 +774,8 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
         return console.page("overview.html", principal=principal, **context)
 
     @app.get("/admin", include_in_schema=False)
-    def admin(principal: Visitor, done: str | None = None,
-              seq: int | None = None, target: str | None = None) -> HTMLResponse:
+    def admin(principal: Visitor, done: str | None = None, seq: int | None = None, target: str | None = None,
+              orders: int | None = None, exits: int | None = None) -> HTMLResponse:
         with console.read() as conn:
             context: dict[str, Any] = {
                 "halts": console_reads.halts_in_force(conn),
@@ -656,8 +786,10 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
                 "safe_modes": approvals_reads.safe_modes_in_force(conn),
                 "strategies": mirror_reads.strategies(conn),
             }
+        if done == "kill_switch_halted" and (orders is None or exits is None):
+            done = None
         return console.page("admin.html", principal=principal, done=done if done in UI_DONE else None, seq=seq,
-                            target=target, **context)
+                            target=target, orders=orders, exits=exits, **context)
 
     async def _ui_write(request: Request, principal: Principal, action: str, build: Callable[[UiForm], BaseModel],
                         call: Callable[[psycopg.Connection[Any], Any], int], needs: str) -> Response:
@@ -677,7 +809,7 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
                 return int(call(conn, body))
 
         seq = await run_in_threadpool(governed)
-        return RedirectResponse(f"/admin?done={action}&seq={seq}", status_code=303, headers=SECURITY_HEADERS)
+        return console.redirect(f"/admin?done={action}&seq={seq}")
 
     scope_needs = "Fill in the reason; an account, lane or account/strategy as target for a scoped one."
 
@@ -738,4 +870,6 @@ def create_app(settings: ConsoleSettings) -> ASGIApp:
 
     mirror.add_routes(app, console)
 
-    return CorrelationId(HostGuard(app, security.allowed_hosts(settings.host, settings.port)))
+    redaction.register(settings.base_path.rsplit("/", 1)[-1])  # a secret: masked in every log line and traceback
+    guarded = HostGuard(Gate(app, console), security.allowed_hosts(settings.host, settings.port))
+    return CorrelationId(guarded, settings.base_path)

@@ -38,6 +38,9 @@ def http_status(sqlstate: str) -> int:
     08xxx, 57Pxx, 53xxx          503     the database is unreachable or going away
     anything else                500     not expected
     ===========================  ======  =====================================================================
+
+    A psycopg error without a SQLSTATE (raised client-side) is mapped by :func:`from_database`: 503 for a
+    connection failure, 400 for a value psycopg cannot pass (a NUL character in a text), else 500.
     """
     if sqlstate in _PD_STATUS:
         return _PD_STATUS[sqlstate]
@@ -64,6 +67,21 @@ class Problem:
         return {"code": self.code, "message": self.message, "hint": self.hint, "detail": self.detail}
 
 
+def _client_side(exc: psycopg.Error) -> Problem:
+    """A psycopg error without a SQLSTATE: raised by psycopg itself, not by the server. A connection that cannot
+    be made or was lost (``OperationalError``, ``InterfaceError``) is 503; a value psycopg cannot send
+    (``DataError``: a NUL character in a text, which PostgreSQL text cannot hold) is the request's fault, 400;
+    anything else is not expected, 500."""
+    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+        return Problem(503, "database_unreachable", "cannot reach the database",
+                       "Check that it is up (predator db status; predator db up), then retry.")
+    if isinstance(exc, psycopg.DataError):
+        return Problem(400, "invalid_value", f"a value of the request cannot be passed to the database: {exc}",
+                       "Remove the NUL character (\\0, %00) from the text fields, then retry.")
+    return Problem(500, "database_client_error", "the console could not pass the request to the database",
+                   "See the console's error output.")
+
+
 def from_database(exc: BaseException) -> Problem:
     """The problem of a database error: a :class:`~predator.errors.DatabaseRefusal` (what the typed gateway
     raises for PD and 23 codes) or any other psycopg error (a privilege refused: 42501; a connection lost)."""
@@ -71,8 +89,7 @@ def from_database(exc: BaseException) -> Problem:
         return Problem(http_status(exc.sqlstate), exc.sqlstate, str(exc.args[0]), exc.hint, exc.detail)
     if isinstance(exc, psycopg.Error):
         if not exc.sqlstate:
-            return Problem(503, "database_unreachable", "cannot reach the database",
-                           "Check that it is up (predator db status; predator db up), then retry.")
+            return _client_side(exc)
         refusal = errors.from_psycopg(exc)
         hint = refusal.hint
         if exc.sqlstate == "42501" and hint is None:

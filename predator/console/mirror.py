@@ -22,19 +22,18 @@ from urllib.parse import quote, urlencode
 
 import psycopg
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from predator.config import PROJECT_ROOT
 from predator.console import security
 from predator.console.app import (
-    SECURITY_HEADERS,
     Console,
     KillSwitchBody,
     Principal,
     Reason,
-    ReasonBody,
+    Refused,
     UiForm,
     _Body,
     _form_lists,
@@ -50,6 +49,14 @@ TIMELINE_HOURS = 48
 TIMELINE_MAX = timedelta(days=31)
 #: How far back the feeds page lists gaps between stored bars.
 GAP_DAYS = 30
+
+
+class StrategyFormBody(_Body):
+    """The strategy form's fields: ``api.pause_strategy`` / ``api.resume_strategy(account, strategy, reason)``."""
+
+    account: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    strategy: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    reason: Reason
 
 
 class IncidentUpdateBody(_Body):
@@ -133,8 +140,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
                  "to": _iso(window_end + (window_end - window_start))}
         return console.page("timeline.html", principal=principal, here="timeline", symbols=symbols,
                             chosen=(account, symbol, venue), start=window_start, end=window_end, events=events,
-                            chart=chart, earlier="/timeline?" + urlencode(earlier),
-                            later="/timeline?" + urlencode(later))
+                            chart=chart, earlier=f"{console.base}/timeline?{urlencode(earlier)}",
+                            later=f"{console.base}/timeline?{urlencode(later)}")
 
     @app.get("/checks", include_in_schema=False)
     def checks(principal: Who) -> HTMLResponse:
@@ -195,8 +202,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
                             call: Callable[[psycopg.Connection[Any], Any], Any], needs: str,
                             done: Callable[[Any], str]) -> Response:
         """The session's CSRF token, the fields checked by a body model, one governed ``api.*`` call as the
-        session's login, then a redirect to ``done(result)``; a refusal is the database's (its code, message
-        and hint on the error page)."""
+        session's login, then a redirect to ``done(result)`` (a path below the base path); a refusal is the
+        database's (its code, message and hint on the error page)."""
         form = UiForm(await _form_lists(request))
         console.check_csrf(principal, form.one(security.CSRF_FIELD))
         try:
@@ -210,29 +217,31 @@ def add_routes(app: FastAPI, console: Console) -> None:
                 return call(conn, body)
 
         result = await run_in_threadpool(governed)
-        return RedirectResponse(done(result), status_code=303, headers=SECURITY_HEADERS)
+        return console.redirect(done(result))
 
     @app.post("/ui/kill_switch", include_in_schema=False)
     async def ui_kill_switch(request: Request, principal: Who) -> Response:
         return await governed_form(
             request, principal, "kill switch",
             lambda f: KillSwitchBody(reason=f.one("reason"), flatten=f.one("flatten") == "true"),
-            lambda conn, b: db_api.kill_switch(conn, b.reason, b.flatten), "Fill in the reason.",
-            lambda r: f"/admin?done=kill_switch&seq={int(r.halt_seq)}")
+            lambda conn, b: db_api.kill_switch(conn, b.reason, b.flatten), "Fill in the reason.", _kill_switch_done)
 
-    @app.post("/ui/strategies/{account}/{strategy}/{action}", include_in_schema=False)
-    async def ui_strategy(account: str, strategy: str, action: Literal["pause", "resume"], request: Request,
-                          principal: Who) -> Response:
-        def call(conn: psycopg.Connection[Any], b: ReasonBody) -> None:
+    @app.post("/ui/strategies/{action}", include_in_schema=False)
+    async def ui_strategy(action: Literal["pause", "resume"], request: Request, principal: Who) -> Response:
+        """Pause or resume the strategy named by the form's ``account`` and ``strategy`` fields: in the body, not
+        the path, since a browser rewrites a path segment ``.`` or ``..`` (names the database allows)."""
+        def call(conn: psycopg.Connection[Any], b: StrategyFormBody) -> str:
             if action == "pause":
-                db_api.pause_strategy(conn, account, strategy, b.reason)
+                db_api.pause_strategy(conn, b.account, b.strategy, b.reason)
             else:
-                db_api.resume_strategy(conn, account, strategy, b.reason)
+                db_api.resume_strategy(conn, b.account, b.strategy, b.reason)
+            return f"{b.account}/{b.strategy}"
 
-        target = quote(f"{account}/{strategy}", safe="")
         return await governed_form(
-            request, principal, f"strategy {action}", lambda f: ReasonBody(reason=f.one("reason")), call,
-            "Fill in the reason.", lambda _: f"/admin?done=strategy_{action}&target={target}")
+            request, principal, f"strategy {action}",
+            lambda f: StrategyFormBody(account=f.one("account"), strategy=f.one("strategy"), reason=f.one("reason")),
+            call, "Fill in the reason.",
+            lambda target: f"/admin?done=strategy_{action}&target={quote(target, safe='')}")
 
     @app.post("/ui/incidents/{incident}", include_in_schema=False)
     async def ui_incident(incident: str, request: Request, principal: Who) -> Response:
@@ -242,6 +251,15 @@ def add_routes(app: FastAPI, console: Console) -> None:
             lambda conn, b: (b.action, db_api.update_incident(conn, incident, b.action, b.reason)),
             "Fill in the reason and pick acknowledge, comment or resolve.",
             lambda r: "/incidents?" + urlencode({"done": r[0], "incident": incident}))
+
+
+def _kill_switch_done(result: db_api.KillSwitch) -> str:
+    """Where the kill switch form leads: the admin page with its halt event, or, when a global halt was in force
+    already (``api.kill_switch`` then records no new halt event), with the orders marked and the exits created."""
+    if result.halt_seq is None:
+        return "/admin?" + urlencode({"done": "kill_switch_halted", "orders": result.orders_marked,
+                                      "exits": result.flatten_orders})
+    return f"/admin?done=kill_switch&seq={int(result.halt_seq)}"
 
 
 def runbook_names() -> frozenset[str]:
@@ -257,10 +275,15 @@ def _not_found(console: Console, principal: Principal, message: str, hint: str) 
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    """A query's time in UTC (a time without a zone is taken as UTC)."""
+    """A query's time in UTC (a time without a zone is taken as UTC); one beyond the calendar's range in UTC is
+    refused (422)."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise Refused(Problem(422, "invalid_request", f"the time {value.isoformat()} is out of range in UTC",
+                              "Pass an ISO-8601 time between the years 1 and 9999 (UTC).")) from None
 
 
 def _hour_ceil(value: datetime) -> datetime:

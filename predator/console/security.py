@@ -5,8 +5,13 @@ addresses, the Host allow-list, browser sessions and their CSRF tokens.
   created 0600 by ``predator serve --init-token``); the console refuses to start when the file is readable or
   writable by group or others. A request authenticates with ``Authorization: Bearer <token>``, compared in
   constant time (:func:`hmac.compare_digest`).
+* **A secret path**: each start draws a random base path (:func:`new_base_path`, ``/c/<128 random bits>``) and
+  serves every page, form and API route under it only (anything else: 404). Browsers do not separate cookies by
+  port (RFC 6265 section 8.5), so a cookie scoped ``Path=/`` would also go to any other server a local user runs
+  on another port of the same host; scoped to the base path, it goes to no URL outside it, and no other user
+  knows it (it is printed on the terminal only, masked in logs).
 * **Browsers** log in once with the token (a form); the console answers with a random session id in a cookie
-  (``HttpOnly; SameSite=Strict; Path=/``) and keeps, per session, a random CSRF token that every
+  (``HttpOnly; SameSite=Strict; Path=<the base path>``) and keeps, per session, a random CSRF token that every
   state-changing request of the session must carry (form field ``csrf_token`` or header ``X-CSRF-Token``).
 * **DNS rebinding and cross-site requests**: every request's ``Host`` header must name this console's own
   address (``127.0.0.1:PORT``, ``localhost:PORT``, the address it listens on) or it is refused with 421; a
@@ -39,11 +44,26 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MIN_TOKEN_LENGTH = 32
 #: How long a browser session lasts (seconds).
 SESSION_TTL_S = 12 * 3600
+#: Random bytes of the base path drawn at each start (128 bits).
+BASE_PATH_BYTES = 16
 
 
 def default_token_path() -> Path:
     """``PREDATOR_HOME/secrets/console.token``."""
     return config.home() / "secrets" / "console.token"
+
+
+def new_base_path() -> str:
+    """A new random base path, ``/c/<BASE_PATH_BYTES random bytes, URL-safe base64>``: the console serves
+    everything under it and scopes its session cookie to it (see the module's docstring)."""
+    return "/c/" + secrets.token_urlsafe(BASE_PATH_BYTES)
+
+
+def under_base(path: str, base: str) -> bool:
+    """Whether the request path ``path`` lies under ``base`` (``base`` itself or ``base/...``), compared in
+    constant time (the base path is a secret)."""
+    head = path[:len(base)]
+    return hmac.compare_digest(head.encode(), base.encode()) and (len(path) == len(base) or path[len(base)] == "/")
 
 
 def is_loopback(host: str) -> bool:
@@ -58,8 +78,11 @@ def is_loopback(host: str) -> bool:
 
 def init_token(path: Path) -> bool:
     """Create ``path`` holding a new random token (mode 0600 from the start; its directory 0700 when this
-    creates it). True when created, False when the file exists already (it is left as it is)."""
-    if path.exists():
+    creates it). True when created, False when a file is there already and passes :func:`read_token`'s checks
+    (it is left as it is); one that does not (another user's, readable by others, too short) is refused
+    (:class:`ConfigurationError`): a file planted by someone else is never kept."""
+    if path.exists() or path.is_symlink():
+        read_token(path)
         return False
     if not path.parent.exists():
         path.parent.mkdir(parents=True)
@@ -73,20 +96,32 @@ def init_token(path: Path) -> bool:
 
 def read_token(path: Path) -> str:
     """The token in ``path``. Refused (:class:`ConfigurationError`, one line saying what to do): a missing
-    file, not a regular file, a file any group or other user may read or write, a token shorter than
-    :data:`MIN_TOKEN_LENGTH`. The token is registered with :mod:`predator.redaction` (masked in every log)."""
+    file, not a regular file, a file owned by another user than the one running (root's is accepted, as ssh
+    does), a file any group or other user may read or write, a token shorter than :data:`MIN_TOKEN_LENGTH`.
+    The checks are made on the open descriptor the token is read from (no swap between check and read). The
+    token is registered with :mod:`predator.redaction` (masked in every log)."""
     try:
-        st = path.stat()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as e:
         raise ConfigurationError(f"no console token file {path}: create one with predator serve --init-token"
                                  f"{'' if path == default_token_path() else f' --token-file {path}'}") from e
-    if not stat.S_ISREG(st.st_mode):
-        raise ConfigurationError(f"refused: the console token file {path} is not a regular file")
-    if st.st_mode & 0o077:
-        raise ConfigurationError(f"refused: the console token file {path} has mode {stat.S_IMODE(st.st_mode):04o}; "
-                                 f"it must be readable by its owner only: chmod 600 {path}")
+    except OSError as e:
+        raise ConfigurationError(f"refused: cannot open the console token file {path} ({e.strerror})") from e
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigurationError(f"refused: the console token file {path} is not a regular file")
+        if st.st_uid not in (os.geteuid(), 0):
+            raise ConfigurationError(f"refused: the console token file {path} is owned by uid {st.st_uid}, not by "
+                                     f"the user running the console (uid {os.geteuid()}); someone else may know its "
+                                     f"token: remove it and write a new one (rm {path}; predator serve --init-token)")
+        if st.st_mode & 0o077:
+            raise ConfigurationError(f"refused: the console token file {path} has mode "
+                                     f"{stat.S_IMODE(st.st_mode):04o}; it must be readable by its owner only: "
+                                     f"chmod 600 {path}")
+        raw = f.read(64 * 1024)
     try:
-        token = path.read_text(encoding="utf-8").strip()
+        token = raw.decode("utf-8").strip()
     except UnicodeDecodeError:
         raise ConfigurationError(f"refused: the console token file {path} is not a text file (UTF-8); write a new "
                                  f"one (rm {path}; predator serve --init-token)") from None

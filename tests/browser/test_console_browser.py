@@ -20,8 +20,10 @@ Not collected by ``make test`` (it needs Chromium): ``make test-browser`` runs i
 from __future__ import annotations
 
 import base64
+import http.server
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -101,6 +103,38 @@ def console(db: Target, tmp_path: Path) -> Iterator[Console]:
         stop_console(running)
 
 
+class _Listener:
+    """A plain HTTP server on a free loopback port (another local user's), recording each request's Cookie."""
+
+    def __init__(self) -> None:
+        cookies: list[str] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+                cookies.append(self.headers.get("Cookie") or "")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"another local service")
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's signature)
+                pass
+
+        self.cookies = cookies
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _Listener:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
 class Operator:
     """What the operator does in the browser, each page saved as a screenshot."""
 
@@ -109,12 +143,18 @@ class Operator:
         self.shots: list[Path] = [] if shots is None else shots  # shared by the operators of one test
 
     def open(self, path: str) -> None:
-        self.driver.get(self.console.origin + path)
+        """``path`` under the console's base path (the URL ``predator serve`` printed)."""
+        self.driver.get(self.console.origin + self.console.path(path))
 
     def path(self) -> str:
+        """The current URL's path below the console's base path (every page stays under it)."""
         url: str = self.driver.current_url
-        assert url.startswith(self.console.origin), url
-        return url[len(self.console.origin):]
+        assert url.startswith(self.console.origin + self.console.base + "/"), url
+        return url[len(self.console.origin + self.console.base):]
+
+    def link(self, path: str) -> str:
+        """The CSS selector of the header's link to ``path`` (its href carries the base path)."""
+        return f"header a[href='{self.console.path(path)}']"
 
     def wait_for_path(self, pattern: str) -> str:
         WebDriverWait(self.driver, 20).until(lambda d: re.fullmatch(pattern, self.path()) is not None,
@@ -200,10 +240,20 @@ def test_two_operators_halt_approve_and_resume_through_the_pages(
     assert "ETH/USDT" in op.text("#positions")
     session = browser.get_cookie("predator_console")
     assert session is not None and session["httpOnly"] and session.get("sameSite") == "Strict"
+    assert session["path"] == console.base  # sent to no URL outside the base path, on any port
+    # Another local server on another port of the host (docs/operator.md, "Security model"): the browser sends
+    # it no session cookie, whatever the path; the console itself answers 404 outside its base path.
+    with _Listener() as other:
+        for path in ("/", "/c/", "/admin"):
+            browser.get(f"http://127.0.0.1:{other.port}{path}")
+        assert len(other.cookies) >= 3 and not any("predator_console" in c for c in other.cookies), other.cookies
+    browser.get(console.origin + "/admin")
+    assert '"not_found"' in browser.page_source
+    op.open("/")
     op.shoot("console_02_overview")
 
     # Admin: fill the reason, click Halt.
-    op.click("header a[href='/admin']")
+    op.click(op.link("/admin"))
     op.wait_for_path("/admin")
     assert op.text("div.banner") == "No halt in force"
     op.shoot("console_03_admin")
@@ -290,7 +340,7 @@ def test_two_operators_halt_approve_and_resume_through_the_pages(
     approver.fill("#token", console.approver_token or "")
     approver.click("form.action button[type=submit]")
     approver.wait_for_path("/")
-    approver.click("header a[href='/admin']")
+    approver.click(approver.link("/admin"))
     approver.wait_for_path("/admin")
     assert APPROVER_LOGIN in approver.text("#whoami")
     assert "browser drill: resume once the venue agrees" in approver.text(f"#approval-{request}")
@@ -337,7 +387,7 @@ def test_two_operators_halt_approve_and_resume_through_the_pages(
 
     # The Mirror: the exposures against their caps (api.exposure_usage) and the decision timeline of ETH/USDT,
     # its chart with one marker per fill.
-    op.click("header a[href='/exposures']")
+    op.click(op.link("/exposures"))
     op.wait_for_path("/exposures")
     usage = op.text(f"#usage-{book.account}")
     assert "ETH/USDT" in usage and "max_instrument_exposure" in usage and "% used" in usage
@@ -359,7 +409,7 @@ def test_two_operators_halt_approve_and_resume_through_the_pages(
                            " ORDER BY seq DESC LIMIT 1", (book.account,)).fetchone()
     assert row is not None
     incident = row[0]
-    op.click("header a[href='/incidents']")
+    op.click(op.link("/incidents"))
     op.wait_for_path("/incidents")
     assert "browser drill: the incident console" in op.text(f"#incident-{incident}")
     op.fill(f"#update-{incident} input[name=reason]", "browser drill: looking at it")

@@ -124,11 +124,11 @@ def test_every_route_requires_authentication(console: Console, console_db: Targe
     # The pages send a browser to the login form; their forms do nothing.
     for path in ("/", "/admin", "/lanes"):
         answer = console.get(path)
-        assert answer.status == 303 and answer.header("location") == "/login"
+        assert answer.status == 303 and answer.header("location") == console.path("/login")
     for path in UI_ROUTES:
         answer = console.post(path, form={"reason": "no", "scope": "global", "profile": "default",
                                           "template": "minimal", "action": "resume", "target": "global"})
-        assert answer.status == 303 and answer.header("location") == "/login", path
+        assert answer.status == 303 and answer.header("location") == console.path("/login"), path
     assert console.get("/login").status == 200  # the one page without a session
     assert active_halts(console_db) == []  # nothing of the above reached the database
 
@@ -385,7 +385,8 @@ def test_the_admin_forms_apply_and_revert_a_safe_mode_and_ask_for_approval(
     answer = console.post("/ui/safe_mode", cookie=cookie, headers=same,
                           form={"profile": "default", "template": "minimal", "reason": "from the page",
                                 "csrf_token": csrf})
-    assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=safe_mode&seq=")
+    assert answer.status == 303 and (answer.header("location") or "").startswith(
+        console.path("/admin?done=safe_mode&seq="))
     assert in_force() == [("default", "minimal", "from the page")]
     page = console.get(answer.header("location") or "", cookie=cookie).text
     assert "Safe mode applied (application" in page and 'id="revert-default"' in page
@@ -395,7 +396,8 @@ def test_the_admin_forms_apply_and_revert_a_safe_mode_and_ask_for_approval(
     assert answer.status == 422 and "PD012" in answer.text
     answer = console.post("/ui/safe_mode/revert", cookie=cookie, headers=same,
                           form={"profile": "default", "reason": "venue fine", "csrf_token": csrf})
-    assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=safe_mode_revert&seq=")
+    assert answer.status == 303 and (answer.header("location") or "").startswith(
+        console.path("/admin?done=safe_mode_revert&seq="))
     assert in_force() == []
 
     # Asking for approval through the form: one api.request_approval, pending, asked by the session's login.
@@ -422,9 +424,9 @@ def test_a_browser_session_needs_its_csrf_token_and_cross_site_posts_are_refused
     assert console.post("/login", form={"token": console.token},
                         headers={"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}).status == 403
     login = console.post("/login", form={"token": console.token}, headers=same)
-    assert login.status == 303 and login.header("location") == "/"
+    assert login.status == 303 and login.header("location") == console.path("/")
     cookie_header = login.header("set-cookie") or ""
-    assert "HttpOnly" in cookie_header and "Path=/" in cookie_header
+    assert "HttpOnly" in cookie_header and f"Path={console.base};" in cookie_header
     assert re.search(r"SameSite=strict", cookie_header, re.IGNORECASE)
     sid = re.match(r"predator_console=([^;]+);", cookie_header)
     assert sid
@@ -457,7 +459,7 @@ def test_a_browser_session_needs_its_csrf_token_and_cross_site_posts_are_refused
     # With it, the halt form halts and the resume form resumes; both land in SQL.
     answer = console.post("/ui/halt", cookie=cookie, headers=same,
                           form={"reason": "halted from the page", "scope": "global", "target": "", "csrf_token": token})
-    assert answer.status == 303 and (answer.header("location") or "").startswith("/admin?done=halt&seq=")
+    assert answer.status == 303 and (answer.header("location") or "").startswith(console.path("/admin?done=halt&seq="))
     assert active_halts(console_db) == [("global", "*", "halted from the page")]
     assert "HALTED" in console.get("/", cookie=cookie).text
     _approved(console, "resumed through the API with the session", cookie=cookie,

@@ -84,7 +84,7 @@ def test_the_lanes_routes_need_the_token_and_the_page_a_session(console: Console
     for path in POST_ROUTES:
         assert console.post(path, body={"reason": "no", "allocation": "1"}).status == 401, path
     answer = console.get("/lanes")
-    assert answer.status == 303 and answer.header("location") == "/login"
+    assert answer.status == 303 and answer.header("location") == console.path("/login")
     with lanes_db.connect("auditor") as conn:
         assert conn.execute("SELECT count(*) FROM api.sessions").fetchone() == (0,)  # nothing reached the database
     schema = console.get("/api/v1/openapi.json", token=console.token).json()["paths"]
@@ -177,7 +177,7 @@ def test_a_session_runs_is_promoted_with_a_second_operator_and_shows_on_the_lane
     html = page.text
     assert 'id="lanes"' in html and 'id="sessions"' in html and f"SES-{new}" in html
     assert "live_promoted" in html and "4,000.00 USDT" in html and "promotion" in html
-    assert '<a href="/lanes" class="here">Lanes</a>' in html
+    assert f'<a href="{console.base}/lanes" class="here">Lanes</a>' in html
 
     alone = console.post(f"/api/v1/sessions/{new}/demote", token=console.token, body={"reason": "not convinced"})
     assert alone.status == 409 and alone.json()["code"] == "PD017", alone.body

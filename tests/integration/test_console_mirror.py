@@ -39,7 +39,7 @@ from tests.helpers import Book, approve_global_resume, build_book, hour
 pytestmark = pytest.mark.xdist_group("console")
 
 PAGES = ["/exposures", "/feeds", "/timeline", "/checks", "/incidents", "/runbooks", "/runbooks/risk", "/changes"]
-FORMS = ["/ui/kill_switch", "/ui/strategies/acct/trend/pause", "/ui/strategies/acct/trend/resume",
+FORMS = ["/ui/kill_switch", "/ui/strategies/pause", "/ui/strategies/resume",
          "/ui/incidents/INC-0-1"]
 
 
@@ -118,12 +118,12 @@ def test_every_new_page_and_form_needs_a_session_and_every_form_its_csrf_token(
         console: Console, mirror_db: Target, book: Book) -> None:
     for path in PAGES:
         answer = console.get(path)
-        assert answer.status == 303 and answer.header("location") == "/login", path
+        assert answer.status == 303 and answer.header("location") == console.path("/login"), path
         assert console.get(path, cookie="made-up").status == 303, path
         assert console.get(path, token=console.token).status == 200, path  # the bearer token reads them too
     for path in FORMS:
         answer = console.post(path, form={"reason": "no session", "action": "acknowledged", "flatten": "true"})
-        assert answer.status == 303 and answer.header("location") == "/login", path
+        assert answer.status == 303 and answer.header("location") == console.path("/login"), path
     session = Session(console)
     incident = _auditor_rows(mirror_db, "SELECT incident FROM api.incidents ORDER BY seq LIMIT 1")[0][0]
     forms = [p.replace("acct", book.account).replace("INC-0-1", str(incident)) for p in FORMS]
@@ -139,7 +139,7 @@ def test_every_new_page_and_form_needs_a_session_and_every_form_its_csrf_token(
     assert _auditor_rows(mirror_db, "SELECT status FROM api.strategies") == [("active",)]
     assert _auditor_rows(mirror_db, "SELECT count(*) FROM api.incident_updates") == [(0,)]
     page = session.get("/exposures")
-    assert "<script" not in page and 'href="/exposures" class="here"' in page
+    assert "<script" not in page and f'href="{console.base}/exposures" class="here"' in page
 
 
 # --- the Mirror pages ----------------------------------------------------------------------------------------
@@ -251,13 +251,13 @@ def test_the_incident_console_acknowledges_comments_and_resolves_and_links_the_r
     session = Session(console)
     status, location, _ = session.post("/ui/halt", {"reason": "mirror drill: account halted", "scope": "account",
                                                     "target": book.account})
-    assert status == 303 and location.startswith("/admin?done=halt")
+    assert status == 303 and location.startswith(console.path("/admin?done=halt"))
     incident = str(_auditor_rows(mirror_db, "SELECT incident FROM api.incidents WHERE account = %s AND status = 'open'"
                                  " ORDER BY seq DESC LIMIT 1", book.account)[0][0])
     page = session.get("/incidents")
     row = re.search(rf'<tr id="incident-{incident}">(.*?)</tr>', page, re.S)
     assert row and "mirror drill: account halted" in row.group(1) and ">open<" in row.group(1)
-    assert 'href="/runbooks/risk"' in row.group(1)
+    assert f'href="{console.base}/runbooks/risk"' in row.group(1)
     runbook = session.get("/runbooks/risk")
     first = (PROJECT_ROOT / "docs" / "runbooks" / "risk.md").read_text().splitlines()[0]
     assert html.escape(first) in runbook
@@ -271,7 +271,7 @@ def test_the_incident_console_acknowledges_comments_and_resolves_and_links_the_r
         return str(status_), [(str(a), str(r)) for a, r in updates]
 
     status, location, _ = session.post(f"/ui/incidents/{incident}", {"action": "acknowledged", "reason": "looking"})
-    assert status == 303 and location == f"/incidents?done=acknowledged&incident={incident}"
+    assert status == 303 and location == console.path(f"/incidents?done=acknowledged&incident={incident}")
     assert state() == ("acknowledged", [("acknowledged", "looking")])
     assert f"{incident}: acknowledged." in session.get(location)
     status, _, _ = session.post(f"/ui/incidents/{incident}", {"action": "comment", "reason": "venue answered"})
@@ -314,21 +314,25 @@ def test_scoped_halts_strategy_pause_and_resume_and_the_kill_switch_through_the_
 
     admin = session.get("/admin")
     assert f'id="pause-{book.account}-trend"' in admin and 'id="kill-form"' in admin
-    status, location, _ = session.post(f"/ui/strategies/{book.account}/trend/pause", {"reason": "too noisy"})
-    assert status == 303 and location == f"/admin?done=strategy_pause&target={book.account}%2Ftrend"
+    status, location, _ = session.post("/ui/strategies/pause", {"account": book.account, "strategy": "trend",
+                                                                "reason": "too noisy"})
+    assert status == 303 and location == console.path(f"/admin?done=strategy_pause&target={book.account}%2Ftrend")
     assert strategy_status() == "paused"
     page = session.get(location)
     assert f"Strategy {book.account}/trend paused." in page and f'id="resume-{book.account}-trend"' in page
-    status, _, _ = session.post(f"/ui/strategies/{book.account}/trend/resume", {"reason": "calm again"})
+    status, _, _ = session.post("/ui/strategies/resume", {"account": book.account, "strategy": "trend",
+                                                  "reason": "calm again"})
     assert status == 303 and strategy_status() == "active"
-    assert session.post(f"/ui/strategies/{book.account}/nothing/pause", {"reason": "x"})[0] == 404
-    assert session.post(f"/ui/strategies/{book.account}/trend/stop", {"reason": "x"})[0] == 422
+    assert session.post("/ui/strategies/pause", {"account": book.account, "strategy": "nothing",
+                                                "reason": "x"})[0] == 404
+    assert session.post("/ui/strategies/stop", {"account": book.account, "strategy": "trend",
+                                               "reason": "x"})[0] == 422
 
     # The kill switch: one api.kill_switch, a global halt with its reason, the open order marked for cancellation.
     assert session.post("/ui/kill_switch", {"reason": " "})[0] == 422
     assert active_halts(mirror_db) == []
     status, location, _ = session.post("/ui/kill_switch", {"reason": "mirror drill: kill"})
-    assert status == 303 and re.fullmatch(r"/admin\?done=kill_switch&seq=\d+", location)
+    assert status == 303 and re.fullmatch(re.escape(console.base) + r"/admin\?done=kill_switch&seq=\d+", location)
     assert active_halts(mirror_db) == [("global", "*", "kill switch: mirror drill: kill")]
     assert _auditor_rows(mirror_db, "SELECT cancel_requested FROM api.orders WHERE client_order_id = %s",
                          book.orders["eth_buy2"]) == [(True,)]
