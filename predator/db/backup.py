@@ -101,18 +101,24 @@ def _error_lines(stderr: str, limit: int = 3) -> str:
 
 def dump(target: Target, out: Path) -> Dumped:
     """``pg_dump --format=custom`` of ``target`` into ``out`` (written to ``out.partial``, renamed when complete)
-    and its checksum into ``out.sha256``. Raises BackupError when pg_dump fails (nothing is left at ``out``)."""
+    and its checksum into ``out.sha256``. The dump is 0600 (it holds the anchor signing secrets). Raises BackupError
+    when pg_dump fails (nothing is left at ``out``)."""
     started = seams.monotonic()
     revision = migrate.current_revision(target)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
+    # The dump holds what no login reads (the anchor signing secrets, ops.anchor_key): 0600 whatever the umask.
+    # pg_dump truncates a file that exists and keeps its mode; it is made here first, and its mode set again after.
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     dsn, env = _client(target.dsn)
     proc = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-password", f"--file={partial}",
                            f"--dbname={dsn}"], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         partial.unlink(missing_ok=True)
         raise BackupError(f"pg_dump of database {target.dbname} failed: {_error_lines(proc.stderr)}")
+    os.chmod(partial, 0o600)
     digest = sha256_of(partial)
     os.replace(partial, out)
     checksum_path(out).write_text(f"{digest}  {out.name}\n")

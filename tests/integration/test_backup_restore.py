@@ -88,6 +88,7 @@ def test_a_dump_restores_into_a_new_database_that_verifies_and_passes_the_gates(
     code, text = _cli(server, "backup", "dump", "--database", traded.dbname, "--out", str(out))
     assert code == 0, text
     assert out.is_file() and backup.checksum_path(out).read_text().split()[0] == backup.sha256_of(out)
+    assert out.stat().st_mode & 0o777 == 0o600  # it holds the anchor signing secrets: never world-readable
 
     code, text = _cli(server, "restore", "dump", str(out), "--database", new_name)
     assert code == 0, text
