@@ -167,6 +167,12 @@ TAMPERS = [
     ("16_sync_hours_know", "an hour's knowledge naming a load that does not exist",
      f"INSERT INTO portfolio.hour_knowledge (book_id, hour, symbol, load_id)"
      f" VALUES ({BOOK}, %(hour5)s, 'BTC/USDT', 999999999)"),
+    ("23_account_identity", "an account's mode edited",
+     "UPDATE trading.account SET mode = 'shadow' WHERE name = %(account)s"),
+    ("23_account_identity", "an account's principal edited",
+     "UPDATE trading.account SET initial_principal = initial_principal + 1 WHERE name = %(account)s"),
+    ("23_account_identity", "an account moved to a live lane by hand",
+     "UPDATE trading.account SET mode = 'shadow', lane = 'live_canary' WHERE name = %(account)s"),
 ]
 
 

@@ -215,3 +215,20 @@ def test_verify_account_checks_only_that_books_chains(copy: TwoBooks) -> None:
         " row_hash does not match the row's content"]
     whole = CliRunner().invoke(main, ["verify", "--dsn", dsn])
     assert whole.exit_code == 1 and f"book={other_id}" in whole.output
+
+
+def test_two_accounts_whose_names_were_swapped_are_each_reported_by_gate_23(copy: TwoBooks) -> None:
+    """The audit review's swap (2026-12-06): two accounts' names exchanged in trading.account, so that asking for
+    one hands over the other book's history while every chain and anchor still verifies. Gate 23 compares each
+    account with its book's chained creation record: both books are reported, whole and under either name."""
+    mine, other = copy.mine.account, copy.other.account
+    mine_id, other_id = book_id(copy.target, mine), book_id(copy.target, other)
+    with psycopg.connect(copy.target.dsn) as conn:
+        conn.execute("SET session_replication_role = replica")  # past trading.account's guard, as an attacker
+        for was, now in ((mine, "swap_tmp"), (other, mine), ("swap_tmp", other)):
+            conn.execute("UPDATE trading.account SET name = %s WHERE name = %s", (now, was))
+    assert book_id(copy.target, mine) == other_id
+    assert sorted(gate_books(copy.target, "23_account_identity", gates.Scope())) == sorted([mine_id, other_id])
+    assert gate_books(copy.target, "23_account_identity", gates.Scope(account=mine)) == [other_id]
+    code, output = validate(copy.target, "--account", mine)
+    assert code == 1 and "23_account_identity" in output.strip().splitlines()[-1], output
