@@ -235,4 +235,4 @@ def test_predator_data_sync_against_the_emulator(srv: EmulatorServer, db: Target
     faults(srv, {"faults": [{"kind": "http_error", "status": 503}]})
     down = runner.invoke(main, ["data", "sync", "--venue", venue, "--symbols", symbol, "--url", srv.url,
                                 "--attempts", "1"])
-    assert down.exit_code == 2 and "ExchangeNotAvailable" in down.output
+    assert down.exit_code == 6 and "ExchangeNotAvailable" in down.output  # the venue failed (docs/cli.md, exit 6)
