@@ -370,9 +370,7 @@ def check_replay(target: Target, account: str, start: datetime | None = None,
     with target.connect("auditor") as conn:
         existing = reads.account_config(conn, account)
         if existing is None:
-            names = reads.account_names(conn)
-            raise PreflightNotFound(f"unknown account {account!r}; accounts: {', '.join(names) or 'none yet'} "
-                                    "(predator paper or predator run creates one)")
+            raise PreflightNotFound(str(reads.unknown_account(conn, account)))
         run = replay_db.latest_run(conn, account=account)
         if run is None:
             raise PreflightNotFound(f"account {account} has no registered run to replay (it was not created by "

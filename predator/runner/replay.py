@@ -131,9 +131,7 @@ def _run_config(conn: psycopg.Connection, account: str) -> tuple[str, RunConfig]
     run = replay_db.latest_run(conn, account=account)
     if run is None:
         if reads.account(conn, account) is None:
-            names = reads.account_names(conn)
-            raise NotFoundError(f"unknown account {account!r}; accounts: {', '.join(names) or 'none yet'} "
-                                f"(predator paper or predator run creates one)")
+            raise reads.unknown_account(conn, account)
         raise NotFoundError(f"account {account} has no registered run to replay (it was not created by "
                             f"predator paper or predator run)")
     config = RunConfig.from_dict(run.config)
